@@ -1,0 +1,115 @@
+/**
+ * What Forge bills and limits, counted per invocation and in total, so benchmarks
+ * can report cost per synced change (forge-platform.md §9).
+ */
+export const KVS_UNIT_BYTES = 10 * 1024;
+
+export interface KvsCounters {
+  reads: number;
+  writes: number;
+  readBytes: number;
+  writeBytes: number;
+  /** Forge rounds every request up to 10 KB units. */
+  readUnits: number;
+  writeUnits: number;
+}
+
+export interface InvocationRecord {
+  invocationId: string;
+  installationId: string;
+  functionKey: string;
+  moduleType: string;
+  moduleKey: string;
+  startedAt: number;
+  durationMs: number;
+  memoryMB: number;
+  gbSeconds: number;
+  outcome: 'success' | 'error' | 'timeout' | 'crash' | 'retry-requested';
+  error?: string;
+  kvs: KvsCounters;
+  eventsPushed: number;
+  productRequests: number;
+  egressRequests: number;
+}
+
+export interface MeterTotals {
+  invocations: number;
+  byModuleType: Record<string, number>;
+  durationMs: number;
+  gbSeconds: number;
+  kvs: KvsCounters;
+  eventsPushed: number;
+  productRequests: number;
+  egressRequests: number;
+  failures: number;
+}
+
+export function emptyKvsCounters(): KvsCounters {
+  return { reads: 0, writes: 0, readBytes: 0, writeBytes: 0, readUnits: 0, writeUnits: 0 };
+}
+
+export function addKvs(target: KvsCounters, kind: 'read' | 'write', bytes: number): void {
+  const units = Math.max(1, Math.ceil(bytes / KVS_UNIT_BYTES));
+  if (kind === 'read') {
+    target.reads += 1;
+    target.readBytes += bytes;
+    target.readUnits += units;
+  } else {
+    target.writes += 1;
+    target.writeBytes += bytes;
+    target.writeUnits += units;
+  }
+}
+
+export function gbSeconds(memoryMB: number, durationMs: number): number {
+  return (memoryMB / 1024) * (durationMs / 1000);
+}
+
+export class Meter {
+  private records: InvocationRecord[] = [];
+  /** KVS operations made outside any invocation (platform setup, tests). */
+  readonly outsideInvocations = emptyKvsCounters();
+
+  record(rec: InvocationRecord): void {
+    this.records.push(rec);
+  }
+
+  invocations(filter?: Partial<Pick<InvocationRecord, 'installationId' | 'functionKey' | 'moduleType'>>): InvocationRecord[] {
+    return this.records.filter(
+      (r) =>
+        (!filter?.installationId || r.installationId === filter.installationId) &&
+        (!filter?.functionKey || r.functionKey === filter.functionKey) &&
+        (!filter?.moduleType || r.moduleType === filter.moduleType),
+    );
+  }
+
+  totals(filter?: Parameters<Meter['invocations']>[0]): MeterTotals {
+    const totals: MeterTotals = {
+      invocations: 0,
+      byModuleType: {},
+      durationMs: 0,
+      gbSeconds: 0,
+      kvs: emptyKvsCounters(),
+      eventsPushed: 0,
+      productRequests: 0,
+      egressRequests: 0,
+      failures: 0,
+    };
+    for (const r of this.invocations(filter)) {
+      totals.invocations += 1;
+      totals.byModuleType[r.moduleType] = (totals.byModuleType[r.moduleType] ?? 0) + 1;
+      totals.durationMs += r.durationMs;
+      totals.gbSeconds += r.gbSeconds;
+      for (const k of Object.keys(totals.kvs) as (keyof KvsCounters)[]) totals.kvs[k] += r.kvs[k];
+      totals.eventsPushed += r.eventsPushed;
+      totals.productRequests += r.productRequests;
+      totals.egressRequests += r.egressRequests;
+      if (r.outcome !== 'success') totals.failures += 1;
+    }
+    return totals;
+  }
+
+  reset(): void {
+    this.records = [];
+  }
+}

@@ -1,0 +1,25 @@
+import * as z from 'zod';
+
+/**
+ * The only thing an event tells the engine: "look at this item". Everything else
+ * is read fresh when the item is reconciled (level-triggered, see the design brief).
+ */
+export const workItemRef = z.discriminatedUnion('side', [
+  z.object({ side: z.literal('jira'), issueId: z.string().regex(/^\d+$/) }),
+  z.object({ side: z.literal('remote'), connectionId: z.string().min(1), remoteId: z.string().min(1) }),
+]);
+export type WorkItemRef = z.infer<typeof workItemRef>;
+
+export const syncJobBody = z.object({
+  item: workItemRef,
+  /** Why the item was enqueued; kept for the activity log, never for decisions. */
+  cause: z.string().max(100),
+});
+export type SyncJobBody = z.infer<typeof syncJobBody>;
+
+/** One item is never reconciled twice at once: the concurrency key names the item. */
+export function concurrencyKeyFor(item: WorkItemRef): string {
+  const raw = item.side === 'jira' ? `jira-${item.issueId}` : `remote-${item.connectionId}-${item.remoteId}`;
+  // Forge concurrency keys are free-form, but keep them short and printable.
+  return raw.replace(/[^a-zA-Z0-9_-]/g, '_').slice(0, 200);
+}
