@@ -1,0 +1,94 @@
+import fc from 'fast-check';
+import { decideField, type FieldDecisionInput } from './field-decision';
+import { canonicalEqual } from './canonical';
+
+const input = (over: Partial<FieldDecisionInput>): FieldDecisionInput => ({
+  field: 'summary',
+  direction: 'both',
+  policy: 'jira-wins',
+  base: { jira: 'old', remote: 'old' },
+  current: { jira: 'old', remote: 'old' },
+  updatedAt: { jira: 1000, remote: 1000 },
+  ...over,
+});
+
+describe('deciding one field three ways', () => {
+  it('does nothing when both sides hold the same value', () => {
+    expect(decideField(input({ current: { jira: 'x', remote: 'x' } }))).toEqual({ field: 'summary', action: 'none', reason: 'in-sync' });
+  });
+
+  it('writes the remote when only Jira changed', () => {
+    expect(decideField(input({ current: { jira: 'new', remote: 'old' } }))).toEqual({ field: 'summary', action: 'write', target: 'remote', value: 'new' });
+  });
+
+  it('writes Jira when only the remote changed', () => {
+    expect(decideField(input({ current: { jira: 'old', remote: 'new' } }))).toEqual({ field: 'summary', action: 'write', target: 'jira', value: 'new' });
+  });
+
+  it('does not echo our own lossy write: a truncated remote value equal to its base is no change', () => {
+    const long = 'x'.repeat(200);
+    const cut = long.slice(0, 160);
+    expect(decideField(input({ base: { jira: long, remote: cut }, current: { jira: long, remote: cut } }))).toEqual({ field: 'summary', action: 'none', reason: 'unchanged' });
+  });
+
+  it.each([
+    ['jira-wins', { jira: 5, remote: 9 }, 'jira'],
+    ['remote-wins', { jira: 9, remote: 5 }, 'remote'],
+    ['newest-wins', { jira: 9, remote: 5 }, 'jira'],
+    ['newest-wins', { jira: 5, remote: 9 }, 'remote'],
+    ['newest-wins', { jira: 5, remote: 5 }, 'jira'],
+  ] as const)('resolves a change on both sides by policy %s (times %o) in favour of %s, and records it', (policy, updatedAt, winner) => {
+    const decision = decideField(input({ policy, updatedAt, current: { jira: 'J', remote: 'R' } }));
+    expect(decision).toMatchObject({ action: 'write', target: winner === 'jira' ? 'remote' : 'jira', value: winner === 'jira' ? 'J' : 'R' });
+    expect(decision.action === 'write' && decision.conflict).toMatchObject({ field: 'summary', winner, base: { jira: 'old', remote: 'old' }, current: { jira: 'J', remote: 'R' } });
+  });
+
+  it('never writes Jira for a field that syncs to the remote only', () => {
+    expect(decideField(input({ direction: 'to-remote', current: { jira: 'old', remote: 'new' } }))).toEqual({ field: 'summary', action: 'none', reason: 'direction-blocks' });
+    expect(decideField(input({ direction: 'to-remote', current: { jira: 'new', remote: 'old' } }))).toMatchObject({ action: 'write', target: 'remote' });
+  });
+
+  it('never writes the remote for a field that syncs to Jira only, whatever the policy', () => {
+    const d = decideField(input({ direction: 'to-jira', policy: 'jira-wins', current: { jira: 'J', remote: 'R' } }));
+    expect(d).toMatchObject({ action: 'write', target: 'jira', value: 'R', conflict: { winner: 'remote' } });
+  });
+
+  it('writes nothing for a field that does not sync', () => {
+    expect(decideField(input({ direction: 'none', current: { jira: 'new', remote: 'old' } }))).toMatchObject({ action: 'none', reason: 'direction-blocks' });
+  });
+
+  it('takes the origin side on a first sync', () => {
+    expect(decideField(input({ base: undefined, origin: 'remote', current: { jira: null, remote: 'from SN' } }))).toEqual({ field: 'summary', action: 'write', target: 'jira', value: 'from SN' });
+  });
+
+  it('falls back to the policy, recorded as a conflict, on a first sync with no origin', () => {
+    expect(decideField(input({ base: undefined, policy: 'remote-wins', current: { jira: 'J', remote: 'R' } }))).toMatchObject({ action: 'write', target: 'jira', value: 'R', conflict: { reason: expect.stringContaining('first sync') } });
+  });
+
+  it('treats label sets as equal regardless of order, and empty string as null', () => {
+    expect(decideField(input({ base: { jira: ['a', 'b'], remote: ['b', 'a'] }, current: { jira: ['b', 'a'], remote: ['a', 'b'] } }))).toMatchObject({ action: 'none' });
+    expect(canonicalEqual('', null)).toBe(true);
+  });
+
+  const value = fc.oneof(fc.constantFrom('a', 'b', 'c'), fc.constant(null));
+  it('property: after applying the decision, the two sides agree or the direction forbids the write', () => {
+    fc.assert(
+      fc.property(value, value, value, value, fc.constantFrom('both', 'to-jira', 'to-remote', 'none' as const), fc.constantFrom('jira-wins', 'remote-wins', 'newest-wins' as const), (bj, br, cj, cr, direction, policy) => {
+        const d = decideField(input({ direction, policy, base: { jira: bj, remote: br }, current: { jira: cj, remote: cr } }));
+        if (d.action === 'none') return canonicalEqual(cj, cr) || d.reason !== 'in-sync';
+        const after = d.target === 'jira' ? { jira: d.value, remote: cr } : { jira: cj, remote: d.value };
+        return canonicalEqual(after.jira, after.remote);
+      }),
+    );
+  });
+
+  it('property: a side that did not change is never the source of a write', () => {
+    fc.assert(
+      fc.property(value, value, value, (b, changed, other) => {
+        const d = decideField(input({ base: { jira: b, remote: b }, current: { jira: b, remote: changed } }));
+        void other;
+        return d.action === 'none' || (d.target === 'jira' && d.value === changed);
+      }),
+    );
+  });
+});

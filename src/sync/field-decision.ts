@@ -1,0 +1,99 @@
+/**
+ * The three-way field decision: given what each side holds now and what each
+ * side held after the last sync, decide which side (if any) to write.
+ *
+ * The snapshot keeps a base per side, not one shared value, because mappings
+ * are lossy (ServiceNow cuts a summary at 160 characters, a status maps many to
+ * one): after we write, the base is what the target really holds, so reading
+ * our own write back is "no change" and never echoes.
+ */
+import { canonicalEqual, type CanonicalValue } from './canonical';
+
+export type Side = 'jira' | 'remote';
+export type Direction = 'both' | 'to-jira' | 'to-remote' | 'none';
+export type ConflictPolicy = 'jira-wins' | 'remote-wins' | 'newest-wins';
+
+export interface SidePair<T> {
+  jira: T;
+  remote: T;
+}
+
+export interface FieldDecisionInput {
+  field: string;
+  direction: Direction;
+  policy: ConflictPolicy;
+  /** Values after the last sync; undefined when the field has never been synced. */
+  base?: SidePair<CanonicalValue>;
+  /** Values now, as canonical values (already mapped from each side). */
+  current: SidePair<CanonicalValue>;
+  /** When each side last changed (ms), for `newest-wins`. */
+  updatedAt: SidePair<number | undefined>;
+  /** On a link's first sync, the side the item was created from is the source of truth. */
+  origin?: Side;
+}
+
+export interface Conflict {
+  field: string;
+  base?: SidePair<CanonicalValue>;
+  current: SidePair<CanonicalValue>;
+  winner: Side;
+  reason: string;
+}
+
+export type FieldDecision =
+  | { field: string; action: 'none'; reason: 'in-sync' | 'unchanged' | 'direction-blocks' }
+  | { field: string; action: 'write'; target: Side; value: CanonicalValue; conflict?: Conflict };
+
+const allows = (direction: Direction, target: Side) =>
+  direction === 'both' || (target === 'jira' ? direction === 'to-jira' : direction === 'to-remote');
+
+const other = (side: Side): Side => (side === 'jira' ? 'remote' : 'jira');
+
+function write(input: FieldDecisionInput, source: Side, conflict?: Conflict): FieldDecision {
+  const target = other(source);
+  if (!allows(input.direction, target)) return { field: input.field, action: 'none', reason: 'direction-blocks' };
+  return { field: input.field, action: 'write', target, value: input.current[source], ...(conflict ? { conflict } : {}) };
+}
+
+function resolveConflict(input: FieldDecisionInput): { winner: Side; reason: string } {
+  // A one-way field has only one possible source, whatever the policy says.
+  if (input.direction === 'to-remote') return { winner: 'jira', reason: 'field syncs Jira → remote only' };
+  if (input.direction === 'to-jira') return { winner: 'remote', reason: 'field syncs remote → Jira only' };
+  switch (input.policy) {
+    case 'jira-wins':
+      return { winner: 'jira', reason: 'policy: Jira wins' };
+    case 'remote-wins':
+      return { winner: 'remote', reason: 'policy: remote wins' };
+    case 'newest-wins': {
+      const { jira, remote } = input.updatedAt;
+      if (jira !== undefined && remote !== undefined && jira !== remote) {
+        return jira > remote ? { winner: 'jira', reason: 'policy: newest wins (Jira changed last)' } : { winner: 'remote', reason: 'policy: newest wins (remote changed last)' };
+      }
+      // Equal or unknown times: fall back to Jira, the system the project lives in.
+      return { winner: 'jira', reason: 'policy: newest wins, times equal or unknown, Jira kept' };
+    }
+  }
+}
+
+export function decideField(input: FieldDecisionInput): FieldDecision {
+  const { current, base, field } = input;
+  if (canonicalEqual(current.jira, current.remote)) return { field, action: 'none', reason: 'in-sync' };
+
+  if (!base) {
+    // First sync of this field: the item's origin (or, failing that, the policy) is the source.
+    if (input.origin) return write(input, input.origin);
+    const { winner, reason } = resolveConflict(input);
+    return write(input, winner, { field, current, winner, reason: `first sync: ${reason}` });
+  }
+
+  const jiraChanged = !canonicalEqual(current.jira, base.jira);
+  const remoteChanged = !canonicalEqual(current.remote, base.remote);
+  if (jiraChanged && !remoteChanged) return write(input, 'jira');
+  if (remoteChanged && !jiraChanged) return write(input, 'remote');
+  if (!jiraChanged && !remoteChanged) {
+    // The sides differ but neither moved since the last sync: a lossy mapping we already reconciled.
+    return { field, action: 'none', reason: 'unchanged' };
+  }
+  const { winner, reason } = resolveConflict(input);
+  return write(input, winner, { field, base, current, winner, reason });
+}
