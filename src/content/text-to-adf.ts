@@ -1,0 +1,102 @@
+import type { AdfDoc, AdfMark, AdfNode } from './adf';
+import { normalizeText } from './adf-to-text';
+
+/**
+ * Plain text (as ServiceNow stores it) → ADF for Jira. Reads the format
+ * `adfToText` writes: blank-line paragraphs, `- ` and `1. ` lists, fenced code,
+ * `> ` quotes, and bare URLs as links. Control characters are dropped, so what
+ * comes from a remote can never produce invalid ADF.
+ */
+export function textToAdf(raw: string): AdfDoc {
+  const text = normalizeText(stripControl(raw));
+  const content: AdfNode[] = [];
+  const lines = text === '' ? [] : text.split('\n');
+  let i = 0;
+  while (i < lines.length) {
+    const line = lines[i]!;
+    if (line.trim() === '') {
+      i++;
+      continue;
+    }
+    if (line.startsWith('```')) {
+      const body: string[] = [];
+      i++;
+      while (i < lines.length && !lines[i]!.startsWith('```')) body.push(lines[i++]!);
+      i++; // closing fence (or end of text)
+      const code = body.join('\n');
+      content.push({ type: 'codeBlock', ...(code ? { content: [{ type: 'text', text: code }] } : {}) });
+      continue;
+    }
+    if (/^- /.test(line)) {
+      const items: AdfNode[] = [];
+      while (i < lines.length && /^- /.test(lines[i]!)) items.push(listItem(lines[i++]!.slice(2)));
+      content.push({ type: 'bulletList', content: items });
+      continue;
+    }
+    const ordered = /^(\d+)\. /.exec(line);
+    if (ordered) {
+      const items: AdfNode[] = [];
+      while (i < lines.length && /^\d+\. /.test(lines[i]!)) items.push(listItem(lines[i++]!.replace(/^\d+\. /, '')));
+      const order = Number(ordered[1]);
+      content.push({ type: 'orderedList', ...(order !== 1 ? { attrs: { order } } : {}), content: items });
+      continue;
+    }
+    if (line.startsWith('> ') || line === '>') {
+      const quoted: string[] = [];
+      while (i < lines.length && (lines[i]!.startsWith('> ') || lines[i] === '>')) quoted.push(lines[i++]!.replace(/^> ?/, ''));
+      const inner = textToAdf(quoted.join('\n')).content.filter((n) => n.type === 'paragraph' || n.type === 'bulletList' || n.type === 'orderedList' || n.type === 'codeBlock');
+      if (inner.length) content.push({ type: 'blockquote', content: inner });
+      continue;
+    }
+    const para: string[] = [];
+    while (i < lines.length && lines[i]!.trim() !== '' && !isBlockStart(lines[i]!)) para.push(lines[i++]!);
+    if (!para.length) para.push(lines[i++]!);
+    content.push({ type: 'paragraph', content: inlineWithBreaks(para) });
+  }
+  return { version: 1, type: 'doc', content };
+}
+
+function isBlockStart(line: string): boolean {
+  return line.startsWith('```') || /^- /.test(line) || /^\d+\. /.test(line) || line.startsWith('> ') || line === '>';
+}
+
+function listItem(text: string): AdfNode {
+  return { type: 'listItem', content: [{ type: 'paragraph', content: inlineText(text) }] };
+}
+
+function inlineWithBreaks(lines: string[]): AdfNode[] {
+  const out: AdfNode[] = [];
+  lines.forEach((l, idx) => {
+    if (idx > 0) out.push({ type: 'hardBreak' });
+    out.push(...inlineText(l));
+  });
+  return out;
+}
+
+const URL_RE = /\bhttps?:\/\/[^\s<>"')\]]+[^\s<>"')\].,;:!?]/g;
+
+/** Text with bare URLs turned into links; empty text nodes are not valid ADF. */
+function inlineText(text: string): AdfNode[] {
+  const nodes: AdfNode[] = [];
+  let last = 0;
+  for (const match of text.matchAll(URL_RE)) {
+    const at = match.index ?? 0;
+    if (at > last) nodes.push({ type: 'text', text: text.slice(last, at) });
+    const marks: AdfMark[] = [{ type: 'link', attrs: { href: match[0] } }];
+    nodes.push({ type: 'text', text: match[0], marks });
+    last = at + match[0].length;
+  }
+  if (last < text.length) nodes.push({ type: 'text', text: text.slice(last) });
+  return nodes;
+}
+
+function stripControl(text: string): string {
+  // Keep tab and newline; drop other C0 controls and lone surrogates that Jira rejects.
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').replace(/[\ud800-\udfff]/g, (c, i: number, s: string) => {
+    const code = c.charCodeAt(0);
+    const next = s.charCodeAt(i + 1);
+    const prev = s.charCodeAt(i - 1);
+    const paired = (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) || (code >= 0xdc00 && prev >= 0xd800 && prev <= 0xdbff);
+    return paired ? c : '';
+  });
+}
