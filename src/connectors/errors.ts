@@ -1,0 +1,53 @@
+/**
+ * Every failure on the sync path has a kind, and the kind decides what happens
+ * next (design brief §3): retry later, stop the connection, or stop the item.
+ */
+export type SyncErrorKind =
+  /** Network trouble, 5xx, timeouts, a hibernating instance: retry with backoff. */
+  | 'transient'
+  /** 429 or a quota: retry after the remote's window. */
+  | 'rate-limited'
+  /** Bad or expired credentials, missing permission: stop the connection and tell the admin. */
+  | 'auth'
+  /** The remote refused the data (a required field, a bad value, an impossible transition): stop this item. */
+  | 'validation'
+  /** A concurrent change (stale revision, 409): re-read and reconcile again. */
+  | 'conflict'
+  /** The item is gone on one side. */
+  | 'not-found';
+
+export interface SyncErrorDetails {
+  kind: SyncErrorKind;
+  message: string;
+  /** System the failure came from. */
+  system: string;
+  /** The field the remote complained about, when it says. */
+  field?: string;
+  /** The remote's own words, for the person fixing it. */
+  remoteMessage?: string;
+  httpStatus?: number;
+  /** For rate limits and transient failures with a server-given delay. */
+  retryAfterMs?: number;
+}
+
+export class SyncError extends Error {
+  readonly details: SyncErrorDetails;
+  constructor(details: SyncErrorDetails) {
+    super(details.message);
+    this.name = 'SyncError';
+    this.details = details;
+  }
+
+  get kind(): SyncErrorKind {
+    return this.details.kind;
+  }
+
+  /** Whether trying again later, unchanged, can succeed. */
+  get retryable(): boolean {
+    return this.details.kind === 'transient' || this.details.kind === 'rate-limited' || this.details.kind === 'conflict';
+  }
+}
+
+export function isSyncError(e: unknown): e is SyncError {
+  return e instanceof SyncError;
+}
