@@ -34,6 +34,8 @@ export interface InvocationRequest {
   egress: { allowList: string[]; routes: EgressRoute[] };
   product: { jiraBaseUrl?: string; platformToken: string };
   chainId?: string;
+  /** Platform time now (ms); the function's Date follows it. */
+  platformNow: number;
 }
 
 export type InvocationOutcome =
@@ -141,6 +143,7 @@ export class Invoker {
       exportName: req.exportName,
       args: req.args,
       deadline,
+      clockOffsetMs: req.platformNow - Date.now(),
       runtime: {
         ...req.runtime,
         proxyToken: randomUUID(),

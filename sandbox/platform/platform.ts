@@ -121,7 +121,7 @@ export class Platform {
   private readonly egressRoutes: EgressRoute[];
   private readonly random: () => number;
   private readonly pendingTriggers = new Set<Promise<unknown>>();
-  private heldProductEvents: Array<{ installationId: string; report: ProductEventReport }> | undefined;
+  private heldProductEvents: Array<{ installationId: string; report: ProductEventReport; timestamp: number }> | undefined;
   private scheduleCancels: Array<() => void> = [];
   private invoker!: Invoker;
   private server!: PlatformServer;
@@ -252,6 +252,7 @@ export class Platform {
       memoryMB: plan.memoryMB,
       args: call.args,
       chainId: call.chainId,
+      platformNow: this.clock.now(),
       runtime: {
         contextAri: inst.contextAri,
         aaid: call.aaid,
@@ -337,35 +338,48 @@ export class Platform {
     this.heldProductEvents ??= [];
   }
 
-  releaseProductEvents(order: 'fifo' | 'reverse' | 'shuffle' = 'fifo'): void {
+  /**
+   * Delivers held events one after another in the given order (each event's
+   * trigger runs finish before the next starts), keeping their original timestamps.
+   */
+  async releaseProductEvents(order: 'fifo' | 'reverse' | 'shuffle' = 'fifo'): Promise<void> {
     const held = this.heldProductEvents ?? [];
     this.heldProductEvents = undefined;
     if (order === 'reverse') held.reverse();
     if (order === 'shuffle') held.sort(() => this.random() - 0.5);
-    for (const h of held) this.deliverProductEvent(h.installationId, h.report);
+    for (const h of held) {
+      const inst = this.installation(h.installationId);
+      await Promise.all(this.matchingTriggers(h.report).map((trigger) => this.runTrigger(inst, trigger, this.triggerPayload(h.report, h.timestamp), h.report.atlassianId, 0)));
+    }
+  }
+
+  private matchingTriggers(report: ProductEventReport): TriggerDecl[] {
+    return this.manifest.triggers.filter((t) => subscribes(t, report.eventType) && !(t.filter?.ignoreSelf && report.selfGenerated));
+  }
+
+  private triggerPayload(report: ProductEventReport, timestamp: number): Record<string, unknown> {
+    return {
+      ...report.fields,
+      eventType: report.eventType,
+      selfGenerated: report.selfGenerated,
+      ...(report.atlassianId ? { atlassianId: report.atlassianId } : {}),
+      ...(report.webhookTraceValue ? { webhookTraceValue: report.webhookTraceValue } : {}),
+      timestamp,
+    };
   }
 
   /** Called by product simulators (and tests) for every change a trigger may subscribe to. */
   deliverProductEvent(installationId: string, report: ProductEventReport): void {
+    const timestamp = this.clock.now();
     if (this.heldProductEvents) {
-      this.heldProductEvents.push({ installationId, report });
+      this.heldProductEvents.push({ installationId, report, timestamp });
       return;
     }
     const inst = this.installation(installationId);
-    const timestamp = this.clock.now();
     const chaos = this.opts.chaos;
     const copies = chaos?.duplicateProductEventProbability && this.random() < chaos.duplicateProductEventProbability ? 2 : 1;
-    for (const trigger of this.manifest.triggers) {
-      if (!subscribes(trigger, report.eventType)) continue;
-      if (trigger.filter?.ignoreSelf && report.selfGenerated) continue;
-      const payload = {
-        ...report.fields,
-        eventType: report.eventType,
-        selfGenerated: report.selfGenerated,
-        ...(report.atlassianId ? { atlassianId: report.atlassianId } : {}),
-        ...(report.webhookTraceValue ? { webhookTraceValue: report.webhookTraceValue } : {}),
-        timestamp,
-      };
+    for (const trigger of this.matchingTriggers(report)) {
+      const payload = this.triggerPayload(report, timestamp);
       for (let copy = 0; copy < copies; copy++) {
         const delay = chaos?.productEventDelayMs ? chaos.productEventDelayMs[0] + this.random() * (chaos.productEventDelayMs[1] - chaos.productEventDelayMs[0]) : 0;
         this.clock.schedule(timestamp + delay, () => this.track(this.runTrigger(inst, trigger, payload, report.atlassianId, 0)));

@@ -156,7 +156,26 @@ async function guardedFetch(input: string | URL | Request, reqInit?: RequestInit
   return realFetch(target, forwardInit);
 }
 
+const RealDate = Date;
+let clockOffsetMs = 0;
+
+/**
+ * Time inside a function is platform time, so tests that move the platform clock
+ * (retries hours later) see consistent timestamps in the app and the simulators.
+ */
+class PlatformDate extends RealDate {
+  constructor(...args: unknown[]) {
+    if (args.length === 0) super(RealDate.now() + clockOffsetMs);
+    else super(...(args as [string]));
+  }
+  static override now(): number {
+    return RealDate.now() + clockOffsetMs;
+  }
+}
+globalThis.Date = PlatformDate as DateConstructor;
+
 function installRuntime(msg: InvokeMessage): void {
+  clockOffsetMs = msg.clockOffsetMs;
   const noop = { incr() {}, decr() {}, measure: () => ({ stop() {} }), stop() {} };
   (globalThis as Record<string, unknown>).__forge_runtime__ = {
     proxy: { token: msg.runtime.proxyToken, url: 'http://forge-sandbox.invalid' },
@@ -165,7 +184,7 @@ function installRuntime(msg: InvokeMessage): void {
     aaid: msg.runtime.aaid,
     lambdaContext: {
       awsRequestId: msg.invocationId,
-      getRemainingTimeInMillis: () => Math.max(0, msg.deadline - Date.now()),
+      getRemainingTimeInMillis: () => Math.max(0, msg.deadline - RealDate.now()),
     },
     tracing: { traceId: msg.runtime.traceId, spanId: msg.invocationId.slice(0, 16) },
     metrics: { counter: () => noop, timing: () => noop, gauge: () => noop, histogram: () => noop },

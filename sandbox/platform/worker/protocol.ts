@@ -40,6 +40,8 @@ export interface InvokeMessage {
   runtime: RuntimeSeed;
   /** Wall-clock deadline (ms epoch). */
   deadline: number;
+  /** Platform clock minus wall clock at dispatch: the function's Date follows the platform clock. */
+  clockOffsetMs: number;
   egress: { allowList: string[]; routes: EgressRoute[]; maxRequests: number };
   product: { jiraBaseUrl?: string; platformToken: string };
 }

@@ -1,0 +1,81 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as yaml from 'yaml';
+import { EgressFilteringService } from '@forge/egress';
+import { lintApp } from '../../scripts/forge-lint';
+import { buildUi } from '../../scripts/build-ui';
+import { REMOTE_SYSTEM_HOSTS } from '../../src/connectors/remote-hosts';
+
+const root = path.resolve(__dirname, '../..');
+const readManifest = () => yaml.parse(readFileSync(path.join(root, 'manifest.yml'), 'utf8')) as Record<string, any>;
+
+/** A throwaway copy of the app whose manifest or code a test may break. */
+function copyApp(mutate: (manifest: Record<string, any>, dir: string) => void): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'crosswalk-lint-'));
+  for (const entry of ['src', 'static', 'tsconfig.json', 'package.json']) cpSync(path.join(root, entry), path.join(dir, entry), { recursive: true });
+  const manifest = readManifest();
+  mutate(manifest, dir);
+  writeFileSync(path.join(dir, 'manifest.yml'), yaml.stringify(manifest));
+  return dir;
+}
+
+const errorsOf = (report: Awaited<ReturnType<typeof lintApp>>) => [...report.manifestErrors, ...report.problems.filter((p) => p.severity === 'error').map((p) => p.message)];
+
+describe('manifest.yml', () => {
+  beforeAll(async () => {
+    await buildUi();
+  }, 60_000);
+
+  it('passes @forge/manifest validation and the offline client-side linters', async () => {
+    const report = await lintApp(root);
+    expect(errorsOf(report)).toEqual([]);
+  }, 60_000);
+
+  it('runs on a Node runtime Forge still deploys', () => {
+    expect(['nodejs22.x', 'nodejs24.x']).toContain(readManifest().app.runtime.name);
+  });
+
+  it('declares the modules the product uses', () => {
+    const { modules } = readManifest();
+    expect(Object.keys(modules)).toEqual(
+      expect.arrayContaining(['jira:projectSettingsPage', 'jira:issuePanel', 'trigger', 'webtrigger', 'scheduledTrigger', 'consumer', 'function']),
+    );
+    expect(modules.trigger[0].filter.ignoreSelf).toBe(true);
+    expect(modules.scheduledTrigger[0].interval).toBe('fiveMinute');
+  });
+
+  it('fails lint when a scope the code needs is missing', async () => {
+    const dir = copyApp((m) => {
+      m.permissions.scopes = m.permissions.scopes.filter((s: string) => s !== 'read:jira-work');
+    });
+    try {
+      expect(errorsOf(await lintApp(dir)).join('\n')).toMatch(/read:jira-work/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('fails lint when code fetches a host the manifest does not declare', async () => {
+    const dir = copyApp((_m, d) => {
+      writeFileSync(path.join(d, 'src', 'stray.ts'), "import api from '@forge/api';\nexport const stray = () => api.fetch('https://api.github.com/repos');\n");
+      const index = path.join(d, 'src', 'index.ts');
+      writeFileSync(index, readFileSync(index, 'utf8') + "export { stray } from './stray';\n");
+    });
+    try {
+      expect(errorsOf(await lintApp(dir)).join('\n')).toMatch(/api\.github\.com/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('declares egress for every remote system host a connection may use, https only', () => {
+    const backend = (readManifest().permissions.external.fetch.backend as Array<{ address: string }>).map((e) => e.address);
+    const egress = new EgressFilteringService(backend);
+    for (const { system, exampleUrls } of REMOTE_SYSTEM_HOSTS) {
+      for (const url of exampleUrls) expect({ system, url, allowed: egress.isValidUrl(url) }).toEqual({ system, url, allowed: true });
+    }
+    expect(egress.isValidUrl('http://acme.service-now.com/')).toBe(false);
+    expect(egress.isValidUrl('https://example.com/')).toBe(false);
+  });
+});
