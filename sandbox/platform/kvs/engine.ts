@@ -395,7 +395,11 @@ export function createKvsEngine(opts: KvsEngineOptions = {}): KvsEngine {
         opts.onMeter?.(isRead(path) ? { kind: 'read', bytes: Math.max(1024, responseBytes) } : { kind: 'write', bytes: requestBytes });
         return { status: 200, body: result };
       } catch (e) {
-        if (e instanceof KvsFailure) return { status: e.status, body: { code: e.code, message: e.message } };
+        if (e instanceof KvsFailure) {
+          // A read of a missing key is still a billed read (an empty read counts as 1 KB).
+          if (e.code === 'KEY_NOT_FOUND' && isRead(path)) opts.onMeter?.({ kind: 'read', bytes: 1024 });
+          return { status: e.status, body: { code: e.code, message: e.message } };
+        }
         throw e;
       }
     },
