@@ -7,7 +7,7 @@ let validator: ((doc: unknown) => boolean) & { errors?: unknown } | undefined;
 
 export function validateAdf(doc: unknown): { valid: boolean; errors: unknown } {
   if (!validator) {
-    const schema = JSON.parse(readFileSync(path.resolve(__dirname, '../../../shared/specs/adf/full.json'), 'utf8')) as object;
+    const schema = JSON.parse(readFileSync(path.resolve(__dirname, '../../sandbox/sims/jira/adf-schema.json'), 'utf8')) as object;
     validator = new Ajv({ allErrors: false, strict: false }).compile(schema);
   }
   const valid = validator(doc);

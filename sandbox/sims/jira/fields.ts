@@ -1,0 +1,173 @@
+/** Applying `fields` and `update` to an issue the way Jira validates them. */
+import { isValidAdf } from './adf';
+import { JiraError, type Site } from './site';
+import type { ChangeItem, IssueRecord, JiraUser } from './state';
+
+const screenError = (id: string) => `Field '${id}' cannot be set. It is not on the appropriate screen, or unknown.`;
+
+export interface FieldChanges {
+  items: ChangeItem[];
+  assigneeChanged: boolean;
+}
+
+function item(field: string, fieldId: string, from: unknown, fromString: string | null, to: unknown, toString: string | null, fieldtype = 'jira'): ChangeItem {
+  const s = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  return { field, fieldtype, fieldId, from: s(from), fromString, to: s(to), toString };
+}
+
+/**
+ * Validates and applies field values. Every problem is collected into Jira's
+ * `errors` map; nothing is applied unless all values are valid.
+ */
+export function applyFields(site: Site, issue: IssueRecord, actor: JiraUser, fields: Record<string, unknown>, update: Record<string, Array<Record<string, unknown>>>, mode: 'create' | 'edit'): FieldChanges {
+  const errors: Record<string, string> = {};
+  const ops: Array<() => ChangeItem | undefined> = [];
+  let assigneeChanged = false;
+  const defs = new Map(site.state.fields.map((f) => [f.id, f]));
+
+  const setters: Record<string, (v: unknown) => (() => ChangeItem | undefined) | string> = {
+    summary: (v) => {
+      if (typeof v !== 'string' || !v.trim()) return 'You must specify a summary of the issue.';
+      if (v.length > 255) return 'Summary must be less than 255 characters.';
+      return () => (issue.summary === v ? undefined : ((issue.summary = v), item('summary', 'summary', null, prev.summary, null, v)));
+    },
+    description: (v) => {
+      if (v !== null && !isValidAdf(v)) return 'Operation value must be an Atlassian Document (see the Atlassian Document Format)';
+      return () => {
+        const before = JSON.stringify(issue.description);
+        issue.description = v as IssueRecord['description'];
+        return before === JSON.stringify(v) ? undefined : item('description', 'description', null, null, null, null);
+      };
+    },
+    priority: (v) => {
+      const ref = v as { id?: string; name?: string } | null;
+      const p = site.state.priorities.find((x) => x.id === ref?.id || x.name === ref?.name);
+      if (!p) return `Specify a valid 'id' or 'name' for Priority`;
+      return () => (issue.priorityId === p.id ? undefined : item('priority', 'priority', prev.priorityId, priorityName(prev.priorityId), (issue.priorityId = p.id), p.name));
+    },
+    labels: (v) => {
+      if (!Array.isArray(v) || v.some((l) => typeof l !== 'string' || /\s/.test(l) || l.length > 255)) return 'The label must not contain spaces and must be at most 255 characters.';
+      return () => setLabels(v as string[]);
+    },
+    assignee: (v) => {
+      const id = v === null ? null : ((v as { accountId?: string }).accountId ?? null);
+      if (id !== null && !site.user(id)) return `User '${id}' does not exist.`;
+      return () => {
+        if (issue.assigneeId === id) return undefined;
+        assigneeChanged = true;
+        const change = item('assignee', 'assignee', issue.assigneeId, nameOf(issue.assigneeId), id, nameOf(id));
+        issue.assigneeId = id;
+        return change;
+      };
+    },
+    reporter: (v) => {
+      const id = (v as { accountId?: string } | null)?.accountId;
+      if (!id || !site.user(id)) return 'Reporter is required.';
+      return () => (issue.reporterId === id ? undefined : item('reporter', 'reporter', issue.reporterId, nameOf(issue.reporterId), (issue.reporterId = id), nameOf(id)));
+    },
+  };
+  const prev = { summary: issue.summary, priorityId: issue.priorityId };
+  const priorityName = (id: string) => site.state.priorities.find((p) => p.id === id)?.name ?? null;
+  const nameOf = (id: string | null) => (id ? (site.user(id)?.displayName ?? id) : null);
+  const setLabels = (labels: string[]) => {
+    const before = [...issue.labels];
+    const after = [...new Set(labels)];
+    if (before.join(' ') === after.join(' ')) return undefined;
+    issue.labels = after;
+    return item('labels', 'labels', null, before.join(' ') || null, null, after.join(' ') || null);
+  };
+
+  for (const [id, value] of Object.entries(fields)) {
+    if (mode === 'create' && (id === 'project' || id === 'issuetype')) continue;
+    const def = defs.get(id);
+    if (!def || !def.editable) {
+      errors[id] = screenError(id);
+      continue;
+    }
+    const setter = setters[id];
+    if (setter) {
+      const r = setter(value);
+      if (typeof r === 'string') errors[id] = r;
+      else ops.push(r);
+      continue;
+    }
+    if (def.custom) {
+      const r = customSetter(def, value);
+      if (typeof r === 'string') errors[id] = r;
+      else
+        ops.push(() => {
+          const before = issue.custom[id];
+          if (JSON.stringify(before ?? null) === JSON.stringify(r.value)) return undefined;
+          issue.custom[id] = r.value;
+          return item(def.name, 'custom', null, before === undefined || before === null ? null : JSON.stringify(before), null, r.value === null ? null : JSON.stringify(r.value));
+        });
+      continue;
+    }
+    errors[id] = screenError(id);
+  }
+
+  for (const [id, verbs] of Object.entries(update)) {
+    if (id in fields) {
+      errors[id] = `Field '${id}' cannot be set in both 'fields' and 'update'.`;
+      continue;
+    }
+    if (id === 'labels') {
+      ops.push(() => {
+        let labels = [...issue.labels];
+        for (const verb of verbs) {
+          if (typeof verb.add === 'string') labels.push(verb.add);
+          if (typeof verb.remove === 'string') labels = labels.filter((l) => l !== verb.remove);
+          if (Array.isArray(verb.set)) labels = verb.set as string[];
+        }
+        return setLabels(labels);
+      });
+      continue;
+    }
+    const def = defs.get(id);
+    if (!def?.editable) {
+      errors[id] = screenError(id);
+      continue;
+    }
+    const setVerb = verbs.find((v) => 'set' in v);
+    const setter = setters[id];
+    if (setVerb && setter) {
+      const r = setter(setVerb.set);
+      if (typeof r === 'string') errors[id] = r;
+      else ops.push(r);
+    } else errors[id] = `Operation not supported on field '${id}'.`;
+  }
+
+  if (Object.keys(errors).length) throw new JiraError(400, [], errors);
+  const items = ops.map((op) => op()).filter((x): x is ChangeItem => x !== undefined);
+  void actor;
+  return { items, assigneeChanged };
+}
+
+function customSetter(def: { id: string; schema: { type: string; items?: string; custom?: string }; options?: Array<{ id: string; value: string }> }, value: unknown): { value: unknown } | string {
+  if (value === null) return { value: null };
+  switch (def.schema.type) {
+    case 'string':
+      if (def.schema.custom?.endsWith(':textarea')) return isValidAdf(value) ? { value } : 'Operation value must be an Atlassian Document (see the Atlassian Document Format)';
+      return typeof value === 'string' && value.length <= 255 ? { value } : 'Operation value must be a string';
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value) ? { value } : 'Operation value must be a number';
+    case 'date':
+      return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? { value } : 'Date value is invalid. Expected format: yyyy-MM-dd';
+    case 'user': {
+      const id = (value as { accountId?: string }).accountId;
+      return typeof id === 'string' ? { value: id } : 'Specify a valid accountId';
+    }
+    case 'option': {
+      const ref = value as { id?: string; value?: string };
+      const opt = def.options?.find((o) => o.id === ref.id || o.value === ref.value);
+      return opt ? { value: opt.id } : `Option value '${ref.value ?? ref.id}' is not valid`;
+    }
+    case 'array': {
+      if (!Array.isArray(value)) return 'Operation value must be an array';
+      const ids = value.map((v) => def.options?.find((o) => o.id === (v as { id?: string }).id || o.value === (v as { value?: string }).value)?.id);
+      return ids.every(Boolean) ? { value: ids } : 'One or more options are not valid';
+    }
+    default:
+      return 'Unsupported field type';
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * A Jira Cloud REST v3 simulator: stateful, permission-checked, emitting the
+ * Forge product events a change causes. See README.md for routes and the
+ * control API.
+ */
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import type { AddressInfo } from 'node:net';
+import * as z from 'zod';
+import type { ProductEventSink } from '../../platform/contracts';
+import { authenticate, faultsAndLimits, jiraErrorResponse, requestLog, type Env, type Fault, type HttpControls } from './http';
+import { contentRoutes } from './routes-content';
+import { issueRoutes } from './routes-issues';
+import { metaRoutes } from './routes-meta';
+import { Site } from './site';
+import { demoState, type JiraState } from './state';
+
+export interface JiraSimOptions {
+  port?: number;
+  /** Shared with the Forge platform; requests carrying it are trusted to name their principal. */
+  platformToken: string;
+  /** The app's own account (asApp() calls act as it; its changes are selfGenerated). */
+  appAccountId: string;
+  onEvent?: ProductEventSink;
+  now?: () => number;
+  /** Base URL the sim should put in `self` links when it sits behind another address. */
+  publicBaseUrl?: string;
+}
+
+export interface JiraSim {
+  baseUrl: string;
+  controlUrl: string;
+  site: Site;
+  controls: HttpControls;
+  app: Hono<Env>;
+  stop(): Promise<void>;
+}
+
+const faultSchema = z.object({
+  method: z.string().optional(),
+  path: z.string().optional(),
+  status: z.number().int().optional(),
+  body: z.unknown().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  delayMs: z.number().int().min(0).max(120_000).optional(),
+  drop: z.boolean().optional(),
+  times: z.number().int().min(1).default(1),
+});
+
+export function createJiraApp(opts: JiraSimOptions & { baseUrl: () => string }): { app: Hono<Env>; site: Site; controls: HttpControls } {
+  const now = opts.now ?? Date.now;
+  const site = new Site(demoState(opts.appAccountId, now()), opts.appAccountId, now, opts.onEvent);
+  const controls: HttpControls = { faults: [], rateWindows: new Map(), log: [] };
+  const app = new Hono<Env>();
+  const base = opts.baseUrl;
+
+  // ---- control API (not part of Jira; never authenticated as Jira)
+  app.post('/_control/reset', (c) => {
+    site.state = demoState(opts.appAccountId, now());
+    site.events.length = 0;
+    controls.faults.length = 0;
+    controls.rateLimit = undefined;
+    controls.rateWindows.clear();
+    controls.log.length = 0;
+    return c.json({ ok: true });
+  });
+  app.post('/_control/faults', async (c) => {
+    const f = faultSchema.parse(await c.req.json());
+    const fault: Fault = { ...f, remaining: f.times };
+    controls.faults.push(fault);
+    return c.json({ ok: true });
+  });
+  app.delete('/_control/faults', (c) => {
+    controls.faults.length = 0;
+    return c.json({ ok: true });
+  });
+  app.put('/_control/rate-limit', async (c) => {
+    const body = z.object({ limit: z.number().int().min(1), windowSeconds: z.number().int().min(1), reason: z.string().default('jira-burst-based') }).nullable().parse(await c.req.json());
+    controls.rateLimit = body ?? undefined;
+    controls.rateWindows.clear();
+    return c.json({ ok: true });
+  });
+  app.get('/_control/requests', (c) => c.json(controls.log));
+  app.get('/_control/counters', (c) => {
+    const counters: Record<string, number> = {};
+    for (const r of controls.log) {
+      const route = r.path.replace(/^(\/rest\/api\/3)?(.*)$/, (_m, prefix: string | undefined, rest: string) => (prefix ?? '') + rest.replace(/\/(\d+|[A-Z][A-Z0-9]+-\d+)(?=\/|$)/g, '/{id}'));
+      const key = `${r.method} ${route}`;
+      counters[key] = (counters[key] ?? 0) + 1;
+    }
+    return c.json({ total: controls.log.length, byRoute: counters });
+  });
+  app.get('/_control/events', (c) => c.json(site.events));
+  app.get('/_control/users', (c) => c.json(site.state.users.map(({ accountId, displayName, emailAddress, apiToken, role, accountType }) => ({ accountId, displayName, emailAddress, apiToken, role, accountType }))));
+  app.put('/_control/attachment-limit', async (c) => {
+    site.state.attachmentUploadLimit = z.object({ bytes: z.number().int().min(1) }).parse(await c.req.json()).bytes;
+    return c.json({ ok: true });
+  });
+
+  // ---- Jira REST
+  app.use('/rest/*', requestLog(site, controls));
+  app.use('/rest/*', authenticate(site, opts.platformToken));
+  app.use('/rest/*', faultsAndLimits(site, controls));
+  app.use('/_media/*', requestLog(site, controls));
+  issueRoutes(app, site, base);
+  contentRoutes(app, site, base);
+  metaRoutes(app, site, base);
+  app.onError((err, c) => jiraErrorResponse(c, err));
+  app.notFound((c) => c.json({ errorMessages: ['Not found'], errors: {} }, 404));
+  return { app, site, controls };
+}
+
+export async function startJiraSim(opts: JiraSimOptions): Promise<JiraSim> {
+  let baseUrl = opts.publicBaseUrl ?? '';
+  const { app, site, controls } = createJiraApp({ ...opts, baseUrl: () => baseUrl });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: opts.port ?? 0, hostname: '127.0.0.1' }, () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  baseUrl ||= `http://127.0.0.1:${port}`;
+  return {
+    baseUrl,
+    controlUrl: `${baseUrl}/_control`,
+    site,
+    controls,
+    app,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export type { JiraState };
+export { demoState };

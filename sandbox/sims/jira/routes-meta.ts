@@ -1,0 +1,159 @@
+/** Users, permissions, projects, fields and search. */
+import type { Hono } from 'hono';
+import * as z from 'zod';
+import type { Env } from './http';
+import { compareIssues, isBounded, JqlError, matches, parseJql, parseStructure, validateFields, type JqlQuery } from './jql';
+import { readJson } from './routes-issues';
+import { issueJson, projectJson, statusJson, userJson } from './serialize';
+import { JiraError, PERMISSION_INFO, type Permission, type Site } from './site';
+
+const searchBody = z
+  .object({
+    jql: z.string().optional(),
+    nextPageToken: z.string().optional(),
+    maxResults: z.number().int().optional(),
+    fields: z.array(z.string()).optional(),
+    expand: z.string().optional(),
+    properties: z.array(z.string()).optional(),
+    reconcileIssues: z.array(z.number()).max(50).optional(),
+  })
+  .loose();
+
+export function metaRoutes(app: Hono<Env>, site: Site, base: () => string): void {
+  const requireUser = (user: Env['Variables']['user']) => {
+    if (!user) throw new JiraError(401, ['You are not authenticated. Authentication required to perform this operation.']);
+    return user;
+  };
+
+  app.get('/rest/api/3/myself', (c) => c.json(userJson(base(), requireUser(c.get('user')))));
+  app.get('/rest/api/3/user', (c) => {
+    requireUser(c.get('user'));
+    const u = site.user(c.req.query('accountId'));
+    if (!u) throw new JiraError(404, [`Specified user does not exist or you do not have required permissions`]);
+    return c.json(userJson(base(), u));
+  });
+  app.get('/rest/api/3/user/search', (c) => {
+    requireUser(c.get('user'));
+    const q = (c.req.query('query') ?? '').toLowerCase();
+    return c.json(site.state.users.filter((u) => u.accountType !== 'app' && (u.displayName.toLowerCase().includes(q) || u.emailAddress.toLowerCase().startsWith(q))).map((u) => userJson(base(), u)));
+  });
+
+  app.get('/rest/api/3/mypermissions', (c) => {
+    const user = c.get('user');
+    const wanted = c.req.query('permissions');
+    // The parameter is required (forge-platform.md §6).
+    if (!wanted) throw new JiraError(400, ['The permissions parameter is required.']);
+    const keys = wanted.split(',').map((s) => s.trim());
+    const unknown = keys.find((k) => !(k in PERMISSION_INFO));
+    if (unknown) throw new JiraError(400, [`The permission '${unknown}' does not exist.`]);
+    let project = c.req.query('projectKey') ?? c.req.query('projectId');
+    const issueRef = c.req.query('issueKey') ?? c.req.query('issueId');
+    const issue = issueRef ? site.state.issues.find((i) => i.key === issueRef || i.id === issueRef) : undefined;
+    if (issueRef && !issue) throw new JiraError(404, ['Issue does not exist or you do not have permission to see it.']);
+    if (issue) project = issue.projectId;
+    const p = project ? site.project(project) : undefined;
+    if (project && !p) throw new JiraError(404, ['No project could be found with the given id or key.']);
+    const permissions = Object.fromEntries(
+      keys.map((k) => {
+        const info = PERMISSION_INFO[k as Permission];
+        return [k, { id: info.id, key: k, name: info.name, type: info.type, description: info.name, havePermission: site.can(user, k as Permission, p) }];
+      }),
+    );
+    return c.json({ permissions });
+  });
+
+  app.get('/rest/api/3/project/search', (c) => {
+    const user = c.get('user');
+    const values = site.state.projects.filter((p) => site.can(user, 'BROWSE_PROJECTS', p)).map((p) => projectJson(base(), p));
+    return c.json({ self: `${base()}/rest/api/3/project/search`, maxResults: 50, startAt: 0, total: values.length, isLast: true, values });
+  });
+  app.get('/rest/api/3/project/:key', (c) => {
+    const p = site.project(c.req.param('key'));
+    if (!p || !site.can(c.get('user'), 'BROWSE_PROJECTS', p)) throw new JiraError(404, ['No project could be found with key or id.']);
+    const lead = site.user(p.leadAccountId);
+    return c.json({
+      ...projectJson(base(), p),
+      ...(lead ? { lead: userJson(base(), lead) } : {}),
+      issueTypes: site.state.issueTypes.filter((t) => p.issueTypeIds.includes(t.id)).map((t) => ({ self: `${base()}/rest/api/3/issuetype/${t.id}`, id: t.id, name: t.name, subtask: t.subtask, description: '' })),
+    });
+  });
+  app.get('/rest/api/3/project/:key/statuses', (c) => {
+    const p = site.project(c.req.param('key'));
+    if (!p || !site.can(c.get('user'), 'BROWSE_PROJECTS', p)) throw new JiraError(404, ['No project could be found with key or id.']);
+    const wf = site.state.workflows.find((w) => w.id === p.workflowId)!;
+    const ids = new Set([wf.initialStatus, ...wf.transitions.map((t) => t.to)]);
+    const statuses = site.state.statuses.filter((s) => ids.has(s.id)).map((s) => statusJson(base(), s));
+    return c.json(site.state.issueTypes.filter((t) => p.issueTypeIds.includes(t.id)).map((t) => ({ self: `${base()}/rest/api/3/issuetype/${t.id}`, id: t.id, name: t.name, subtask: t.subtask, statuses })));
+  });
+  app.get('/rest/api/3/issuetype', (c) => c.json(site.state.issueTypes.map((t) => ({ self: `${base()}/rest/api/3/issuetype/${t.id}`, id: t.id, name: t.name, subtask: t.subtask, description: '' }))));
+  app.get('/rest/api/3/priority', (c) => c.json(site.state.priorities.map((p) => ({ self: `${base()}/rest/api/3/priority/${p.id}`, id: p.id, name: p.name }))));
+  app.get('/rest/api/3/status', (c) => c.json(site.state.statuses.map((s) => statusJson(base(), s))));
+  app.get('/rest/api/3/field', (c) => {
+    requireUser(c.get('user'));
+    return c.json(site.state.fields.map((f) => ({ id: f.id, key: f.id, name: f.name, custom: f.custom, orderable: f.editable, navigable: true, searchable: true, clauseNames: f.custom ? [`cf[${f.schema.customId}]`, f.name] : [f.id], schema: f.schema })));
+  });
+
+  // ---- search
+  const search = (user: Env['Variables']['user'], p: z.infer<typeof searchBody>) => {
+    requireUser(user);
+    let query: JqlQuery;
+    try {
+      query = parseJql(p.jql ?? '');
+    } catch (e) {
+      if (e instanceof JqlError) throw new JiraError(400, [e.message]);
+      throw e;
+    }
+    const ctx = { now: site.now(), currentAccountId: user?.accountId, customFieldIds: site.state.fields.filter((f) => f.custom).map((f) => f.id) };
+    const fieldErrors = validateFields(query, ctx);
+    if (fieldErrors.length) throw new JiraError(400, fieldErrors);
+    if (!isBounded(query)) throw new JiraError(400, ['Unbounded JQL queries are not allowed here. Please add a search restriction to your query.']);
+    let found;
+    try {
+      found = site.state.issues.filter((i) => site.can(user, 'BROWSE_PROJECTS', site.projectOf(i))).map((i) => ({ issue: i, view: site.jqlView(i) }));
+      found = found.filter((x) => matches(x.view, query.where, ctx));
+    } catch (e) {
+      if (e instanceof JqlError) throw new JiraError(400, [e.message]);
+      throw e;
+    }
+    const compare = compareIssues(query.orderBy);
+    found.sort((a, b) => compare(a.view, b.view));
+    const idsOnly = !p.fields?.length || p.fields.every((f) => f === 'id' || f === 'key');
+    const max = Math.max(1, Math.min(p.maxResults ?? 50, idsOnly ? 5000 : 100));
+    const start = p.nextPageToken ? Number(Buffer.from(p.nextPageToken, 'base64url').toString('utf8').replace(/^offset:/, '')) : 0;
+    if (!Number.isInteger(start) || start < 0) throw new JiraError(400, ['The nextPageToken is not valid.']);
+    const page = found.slice(start, start + max);
+    const isLast = start + max >= found.length;
+    return {
+      issues: page.map(({ issue }) => (p.fields?.length ? issueJson(base(), site, issue, { fields: p.fields, expand: p.expand?.split(','), properties: p.properties }) : { id: issue.id })),
+      ...(isLast ? {} : { nextPageToken: Buffer.from(`offset:${start + max}`).toString('base64url') }),
+      isLast,
+    };
+  };
+  app.get('/rest/api/3/search/jql', (c) => {
+    const q = (n: string) => c.req.query(n);
+    const list = (n: string) => (q(n) ? q(n)!.split(',').map((s) => s.trim()) : undefined);
+    return c.json(search(c.get('user'), { jql: q('jql'), nextPageToken: q('nextPageToken'), maxResults: q('maxResults') ? Number(q('maxResults')) : undefined, fields: list('fields'), expand: q('expand'), properties: list('properties') }));
+  });
+  app.post('/rest/api/3/search/jql', async (c) => c.json(search(c.get('user'), await readJson(c, searchBody))));
+  app.get('/rest/api/3/search', () => {
+    // Removed by Atlassian (CHANGE-2046).
+    throw new JiraError(410, ['The requested API has been removed. Please migrate to the /rest/api/3/search/jql API.']);
+  });
+
+  app.post('/rest/api/3/jql/parse', async (c) => {
+    requireUser(c.get('user'));
+    const body = await readJson(c, z.object({ queries: z.array(z.string()).min(1) }));
+    const ctx = { now: site.now(), customFieldIds: site.state.fields.filter((f) => f.custom).map((f) => f.id) };
+    const queries = body.queries.map((text) => {
+      try {
+        const query = parseJql(text);
+        const errors = validateFields(query, ctx);
+        return errors.length ? { query: text, errors } : { query: text, structure: parseStructure(query) };
+      } catch (e) {
+        if (e instanceof JqlError) return { query: text, errors: [e.message] };
+        throw e;
+      }
+    });
+    return c.json({ queries });
+  });
+}

@@ -1,0 +1,165 @@
+/** Jira REST v3 response shapes (swagger-v3.v3.json). */
+import { adfHtml } from './adf';
+import { jiraTime, type Site } from './site';
+import type { AttachmentRecord, CommentRecord, IssueRecord, JiraUser, Project, Status } from './state';
+
+export function userJson(base: string, u: JiraUser): Record<string, unknown> {
+  return {
+    self: `${base}/rest/api/3/user?accountId=${encodeURIComponent(u.accountId)}`,
+    accountId: u.accountId,
+    accountType: u.accountType,
+    ...(u.emailAddress ? { emailAddress: u.emailAddress } : {}),
+    avatarUrls: { '48x48': `${base}/_avatar/${u.accountId}.png`, '24x24': `${base}/_avatar/${u.accountId}.png`, '16x16': `${base}/_avatar/${u.accountId}.png`, '32x32': `${base}/_avatar/${u.accountId}.png` },
+    displayName: u.displayName,
+    active: true,
+    timeZone: 'UTC',
+  };
+}
+
+export function statusJson(base: string, s: Status): Record<string, unknown> {
+  const category = { new: { id: 2, key: 'new', colorName: 'blue-gray', name: 'To Do' }, indeterminate: { id: 4, key: 'indeterminate', colorName: 'yellow', name: 'In Progress' }, done: { id: 3, key: 'done', colorName: 'green', name: 'Done' } }[s.category];
+  return {
+    self: `${base}/rest/api/3/status/${s.id}`,
+    description: '',
+    iconUrl: `${base}/images/icons/statuses/generic.png`,
+    name: s.name,
+    id: s.id,
+    statusCategory: { self: `${base}/rest/api/3/statuscategory/${category.id}`, ...category },
+  };
+}
+
+export function projectJson(base: string, p: Project): Record<string, unknown> {
+  return {
+    self: `${base}/rest/api/3/project/${p.id}`,
+    id: p.id,
+    key: p.key,
+    name: p.name,
+    projectTypeKey: 'software',
+    simplified: false,
+    avatarUrls: { '48x48': `${base}/_avatar/project-${p.id}.png` },
+  };
+}
+
+export function commentJson(base: string, site: Site, issue: IssueRecord, c: CommentRecord, renderedBody = false): Record<string, unknown> {
+  const author = site.user(c.authorId);
+  const updater = site.user(c.updateAuthorId);
+  const internal = (c.properties['sd.public.comment'] as { internal?: boolean } | undefined)?.internal === true;
+  return {
+    self: `${base}/rest/api/3/issue/${issue.id}/comment/${c.id}`,
+    id: c.id,
+    ...(author ? { author: userJson(base, author) } : {}),
+    body: c.body,
+    ...(renderedBody ? { renderedBody: adfHtml(c.body) } : {}),
+    ...(updater ? { updateAuthor: userJson(base, updater) } : {}),
+    created: jiraTime(c.created),
+    updated: jiraTime(c.updated),
+    ...(c.visibility ? { visibility: c.visibility } : {}),
+    jsdPublic: !internal,
+    ...(Object.keys(c.properties).length ? { properties: Object.entries(c.properties).map(([key, value]) => ({ key, value })) } : {}),
+  };
+}
+
+export function attachmentJson(base: string, site: Site, a: AttachmentRecord): Record<string, unknown> {
+  const author = site.user(a.authorId);
+  return {
+    self: `${base}/rest/api/3/attachment/${a.id}`,
+    id: a.id,
+    filename: a.filename,
+    ...(author ? { author: userJson(base, author) } : {}),
+    created: jiraTime(a.created),
+    size: a.content.length,
+    mimeType: a.mimeType,
+    content: `${base}/rest/api/3/attachment/content/${a.id}`,
+  };
+}
+
+/** All navigable fields of an issue, keyed by field id. */
+export function issueFields(base: string, site: Site, issue: IssueRecord): Record<string, unknown> {
+  const project = site.projectOf(issue);
+  const type = site.state.issueTypes.find((t) => t.id === issue.issueTypeId)!;
+  const status = site.state.statuses.find((s) => s.id === issue.statusId)!;
+  const priority = site.state.priorities.find((p) => p.id === issue.priorityId);
+  const user = (id: string | null) => {
+    const u = id ? site.user(id) : undefined;
+    return u ? userJson(base, u) : null;
+  };
+  const custom: Record<string, unknown> = {};
+  for (const f of site.state.fields.filter((x) => x.custom)) {
+    const v = issue.custom[f.id];
+    if (f.schema.type === 'user') custom[f.id] = typeof v === 'string' ? user(v) : null;
+    else if (f.schema.type === 'option') custom[f.id] = f.options?.find((o) => o.id === v) ? { self: `${base}/rest/api/3/customFieldOption/${String(v)}`, ...f.options.find((o) => o.id === v) } : null;
+    else if (f.schema.type === 'array' && f.schema.items === 'option') custom[f.id] = Array.isArray(v) ? f.options?.filter((o) => v.includes(o.id)) : null;
+    else custom[f.id] = v ?? null;
+  }
+  return {
+    summary: issue.summary,
+    description: issue.description,
+    issuetype: { self: `${base}/rest/api/3/issuetype/${type.id}`, id: type.id, name: type.name, subtask: type.subtask, description: '', iconUrl: `${base}/images/icons/issuetypes/${type.id}.png` },
+    project: projectJson(base, project),
+    status: statusJson(base, status),
+    priority: priority ? { self: `${base}/rest/api/3/priority/${priority.id}`, id: priority.id, name: priority.name, iconUrl: `${base}/images/icons/priorities/${priority.id}.svg` } : null,
+    labels: issue.labels,
+    assignee: user(issue.assigneeId),
+    reporter: user(issue.reporterId),
+    creator: user(issue.creatorId),
+    created: jiraTime(issue.created),
+    updated: jiraTime(issue.updated),
+    resolution: issue.resolution ? { self: `${base}/rest/api/3/resolution/${issue.resolution.id}`, ...issue.resolution, description: '' } : null,
+    resolutiondate: issue.resolved ? jiraTime(issue.resolved) : null,
+    comment: { comments: issue.comments.map((c) => commentJson(base, site, issue, c)), self: `${base}/rest/api/3/issue/${issue.id}/comment`, maxResults: issue.comments.length, total: issue.comments.length, startAt: 0 },
+    attachment: issue.attachments.map((a) => attachmentJson(base, site, a)),
+    ...custom,
+  };
+}
+
+export interface IssueJsonOptions {
+  fields?: string[];
+  expand?: string[];
+  properties?: string[];
+}
+
+/** `GET /issue` and search results: `fields` selects (`*all`, `*navigable`, `-x`), `expand` adds sections. */
+export function issueJson(base: string, site: Site, issue: IssueRecord, opts: IssueJsonOptions = {}): Record<string, unknown> {
+  const all = issueFields(base, site, issue);
+  const requested = opts.fields ?? ['*all'];
+  let keys: string[];
+  if (requested.some((f) => f === '*all' || f === '*navigable')) keys = Object.keys(all);
+  else keys = requested.filter((f) => !f.startsWith('-'));
+  const excluded = new Set(requested.filter((f) => f.startsWith('-')).map((f) => f.slice(1)));
+  const fields: Record<string, unknown> = {};
+  for (const k of keys) if (k in all && !excluded.has(k)) fields[k] = all[k];
+  const expand = new Set(opts.expand ?? []);
+  const out: Record<string, unknown> = {
+    expand: 'renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations',
+    id: issue.id,
+    self: `${base}/rest/api/3/issue/${issue.id}`,
+    key: issue.key,
+    fields,
+  };
+  if (expand.has('renderedFields')) out.renderedFields = { description: issue.description ? adfHtml(issue.description) : null };
+  if (expand.has('names')) out.names = Object.fromEntries(site.state.fields.filter((f) => f.id in fields).map((f) => [f.id, f.name]));
+  if (expand.has('changelog')) {
+    out.changelog = { startAt: 0, maxResults: issue.changelog.length, total: issue.changelog.length, histories: issue.changelog.map((h) => historyJson(base, site, h)) };
+  }
+  if (expand.has('transitions')) out.transitions = availableTransitions(base, site, issue);
+  if (opts.properties?.length) {
+    out.properties = Object.fromEntries(Object.entries(issue.properties).filter(([k]) => opts.properties!.includes(k) || opts.properties!.includes('*all')));
+  }
+  return out;
+}
+
+export function historyJson(base: string, site: Site, h: IssueRecord['changelog'][number]): Record<string, unknown> {
+  const author = site.user(h.authorId);
+  return { id: h.id, ...(author ? { author: userJson(base, author) } : {}), created: jiraTime(h.created), items: h.items };
+}
+
+export function availableTransitions(base: string, site: Site, issue: IssueRecord): Array<Record<string, unknown>> {
+  const project = site.projectOf(issue);
+  const workflow = site.state.workflows.find((w) => w.id === project.workflowId)!;
+  return workflow.transitions
+    .filter((t) => (t.from.length === 0 || t.from.includes(issue.statusId)) && t.to !== issue.statusId)
+    .map((t) => {
+      const to = site.state.statuses.find((s) => s.id === t.to)!;
+      return { id: t.id, name: t.name, to: statusJson(base, to), hasScreen: false, isGlobal: t.from.length === 0, isInitial: false, isAvailable: true, isConditional: false, isLooped: false };
+    });
+}

@@ -1,0 +1,287 @@
+/** The Jira site's data: users, projects, workflows, fields and issues. */
+import type { AdfDoc } from './adf';
+
+export interface JiraUser {
+  accountId: string;
+  displayName: string;
+  emailAddress: string;
+  /** API token for HTTP Basic auth (email:token), as people and scripts use on Jira Cloud. */
+  apiToken: string;
+  accountType: 'atlassian' | 'app' | 'customer';
+  siteAdmin: boolean;
+  role: 'admin' | 'project-lead' | 'member' | 'app' | 'customer';
+}
+
+export interface Status {
+  id: string;
+  name: string;
+  category: 'new' | 'indeterminate' | 'done';
+}
+
+export interface Transition {
+  id: string;
+  name: string;
+  /** Empty = global transition, available from any status. */
+  from: string[];
+  to: string;
+}
+
+export interface Workflow {
+  id: string;
+  name: string;
+  initialStatus: string;
+  transitions: Transition[];
+}
+
+export interface IssueType {
+  id: string;
+  name: string;
+  subtask: boolean;
+}
+
+export interface Priority {
+  id: string;
+  name: string;
+}
+
+export interface FieldDef {
+  id: string;
+  name: string;
+  custom: boolean;
+  schema: { type: string; items?: string; system?: string; custom?: string; customId?: number };
+  /** On the edit screen (PUT /issue). */
+  editable: boolean;
+  options?: Array<{ id: string; value: string }>;
+}
+
+export interface Project {
+  id: string;
+  key: string;
+  name: string;
+  leadAccountId: string;
+  roles: { Administrators: string[]; Members: string[] };
+  issueTypeIds: string[];
+  workflowId: string;
+}
+
+export interface CommentRecord {
+  id: string;
+  authorId: string;
+  updateAuthorId: string;
+  body: AdfDoc;
+  created: number;
+  updated: number;
+  visibility?: { type: 'role' | 'group'; value: string; identifier?: string };
+  properties: Record<string, unknown>;
+}
+
+export interface AttachmentRecord {
+  id: string;
+  filename: string;
+  mimeType: string;
+  authorId: string;
+  created: number;
+  content: Buffer;
+}
+
+export interface RemoteLinkRecord {
+  id: number;
+  globalId?: string;
+  application?: Record<string, unknown>;
+  relationship?: string;
+  object: Record<string, unknown>;
+}
+
+export interface ChangeItem {
+  field: string;
+  fieldtype: string;
+  fieldId: string;
+  from: string | null;
+  fromString: string | null;
+  to: string | null;
+  toString: string | null;
+}
+
+export interface History {
+  id: string;
+  authorId: string;
+  created: number;
+  items: ChangeItem[];
+}
+
+export interface IssueRecord {
+  id: string;
+  key: string;
+  projectId: string;
+  issueTypeId: string;
+  statusId: string;
+  resolution: { id: string; name: string } | null;
+  summary: string;
+  description: AdfDoc | null;
+  priorityId: string;
+  labels: string[];
+  assigneeId: string | null;
+  reporterId: string;
+  creatorId: string;
+  created: number;
+  updated: number;
+  resolved: number | null;
+  custom: Record<string, unknown>;
+  properties: Record<string, unknown>;
+  comments: CommentRecord[];
+  attachments: AttachmentRecord[];
+  remoteLinks: RemoteLinkRecord[];
+  changelog: History[];
+}
+
+export interface JiraState {
+  users: JiraUser[];
+  projects: Project[];
+  statuses: Status[];
+  workflows: Workflow[];
+  issueTypes: IssueType[];
+  priorities: Priority[];
+  fields: FieldDef[];
+  issues: IssueRecord[];
+  counters: { issue: number; comment: number; attachment: number; remoteLink: number; history: number; keys: Record<string, number> };
+  attachmentUploadLimit: number;
+}
+
+export const APP_ACCOUNT_PREFIX = '557058:app-';
+
+export function demoState(appAccountId: string, now: number): JiraState {
+  const users: JiraUser[] = [
+    { accountId: '5b10a2844c20165700ede21g', displayName: 'Ada Admin', emailAddress: 'admin@demo.example', apiToken: 'demo-admin-token', accountType: 'atlassian', siteAdmin: true, role: 'admin' },
+    { accountId: '5b10ac8d82e05b22cc7d4ef5', displayName: 'Lee Lead', emailAddress: 'lead@demo.example', apiToken: 'demo-lead-token', accountType: 'atlassian', siteAdmin: false, role: 'project-lead' },
+    { accountId: '5b109f2e9729b51b54dc274d', displayName: 'Mia Member', emailAddress: 'member@demo.example', apiToken: 'demo-member-token', accountType: 'atlassian', siteAdmin: false, role: 'member' },
+    { accountId: 'qm:customer:7c1e', displayName: 'Carl Customer', emailAddress: 'customer@client.example', apiToken: 'demo-customer-token', accountType: 'customer', siteAdmin: false, role: 'customer' },
+    { accountId: appAccountId, displayName: 'Crosswalk', emailAddress: '', apiToken: '', accountType: 'app', siteAdmin: false, role: 'app' },
+  ];
+  const [admin, lead, member] = users;
+  const statuses: Status[] = [
+    { id: '10000', name: 'To Do', category: 'new' },
+    { id: '10001', name: 'In Progress', category: 'indeterminate' },
+    { id: '10002', name: 'In Review', category: 'indeterminate' },
+    { id: '10003', name: 'Done', category: 'done' },
+    { id: '10004', name: 'Waiting for customer', category: 'indeterminate' },
+  ];
+  const workflows: Workflow[] = [
+    {
+      id: 'wf-1',
+      name: 'Crosswalk demo workflow',
+      initialStatus: '10000',
+      transitions: [
+        { id: '11', name: 'Start progress', from: ['10000', '10004'], to: '10001' },
+        { id: '21', name: 'Request review', from: ['10001'], to: '10002' },
+        // Done is only reachable from review: To Do → Done takes three hops.
+        { id: '31', name: 'Approve', from: ['10002'], to: '10003' },
+        { id: '41', name: 'Reopen', from: ['10003'], to: '10000' },
+        { id: '51', name: 'Wait for customer', from: ['10001', '10002'], to: '10004' },
+        { id: '61', name: 'Back to backlog', from: ['10001', '10002', '10004'], to: '10000' },
+      ],
+    },
+  ];
+  const issueTypes: IssueType[] = [
+    { id: '10100', name: 'Task', subtask: false },
+    { id: '10101', name: 'Bug', subtask: false },
+    { id: '10102', name: 'Incident', subtask: false },
+  ];
+  const priorities: Priority[] = [
+    { id: '1', name: 'Highest' },
+    { id: '2', name: 'High' },
+    { id: '3', name: 'Medium' },
+    { id: '4', name: 'Low' },
+    { id: '5', name: 'Lowest' },
+  ];
+  const sys = (id: string, name: string, type: string, editable = true, items?: string): FieldDef => ({ id, name, custom: false, schema: { type, system: id, ...(items ? { items } : {}) }, editable });
+  const cf = (n: number, name: string, type: string, custom: string, editable = true, options?: FieldDef['options'], items?: string): FieldDef => ({
+    id: `customfield_${n}`,
+    name,
+    custom: true,
+    schema: { type, custom: `com.atlassian.jira.plugin.system.customfieldtypes:${custom}`, customId: n, ...(items ? { items } : {}) },
+    editable,
+    ...(options ? { options } : {}),
+  });
+  const fields: FieldDef[] = [
+    sys('summary', 'Summary', 'string'),
+    sys('description', 'Description', 'string'),
+    sys('issuetype', 'Issue Type', 'issuetype'),
+    sys('project', 'Project', 'project', false),
+    sys('status', 'Status', 'status', false),
+    sys('priority', 'Priority', 'priority'),
+    sys('labels', 'Labels', 'array', true, 'string'),
+    sys('assignee', 'Assignee', 'user'),
+    sys('reporter', 'Reporter', 'user'),
+    sys('created', 'Created', 'datetime', false),
+    sys('updated', 'Updated', 'datetime', false),
+    sys('resolution', 'Resolution', 'resolution', false),
+    sys('resolutiondate', 'Resolved', 'datetime', false),
+    sys('comment', 'Comment', 'comments-page', false),
+    sys('attachment', 'Attachment', 'array', false, 'attachment'),
+    cf(10010, 'Customer reference', 'string', 'textfield'),
+    cf(10011, 'Steps to reproduce', 'string', 'textarea'),
+    cf(10012, 'Affected users', 'number', 'float'),
+    cf(10013, 'Environment tier', 'option', 'select', true, [
+      { id: '10200', value: 'Production' },
+      { id: '10201', value: 'Staging' },
+    ]),
+    cf(10014, 'Components hit', 'array', 'multiselect', true, [
+      { id: '10210', value: 'API' },
+      { id: '10211', value: 'Web' },
+      { id: '10212', value: 'Mobile' },
+    ], 'option'),
+    cf(10015, 'Due on', 'date', 'datepicker'),
+    cf(10016, 'Escalation owner', 'user', 'userpicker'),
+    cf(10017, 'Internal audit note', 'string', 'textfield', false),
+  ];
+  const projects: Project[] = [
+    { id: '10000', key: 'DEMO', name: 'Demo service desk', leadAccountId: lead!.accountId, roles: { Administrators: [lead!.accountId], Members: [member!.accountId] }, issueTypeIds: ['10100', '10101', '10102'], workflowId: 'wf-1' },
+    { id: '10001', key: 'OPS', name: 'Operations', leadAccountId: admin!.accountId, roles: { Administrators: [admin!.accountId], Members: [lead!.accountId] }, issueTypeIds: ['10100', '10102'], workflowId: 'wf-1' },
+  ];
+  const state: JiraState = {
+    users,
+    projects,
+    statuses,
+    workflows,
+    issueTypes,
+    priorities,
+    fields,
+    issues: [],
+    counters: { issue: 10000, comment: 10000, attachment: 10000, remoteLink: 10000, history: 10000, keys: {} },
+    attachmentUploadLimit: 10 * 1024 * 1024,
+  };
+  const seedIssue = (projectKey: string, summary: string, text: string, typeId: string, ageHours: number, statusId = '10000') => {
+    const project = projects.find((p) => p.key === projectKey)!;
+    const n = (state.counters.keys[projectKey] = (state.counters.keys[projectKey] ?? 0) + 1);
+    const created = now - ageHours * 3_600_000;
+    state.issues.push({
+      id: String(++state.counters.issue),
+      key: `${projectKey}-${n}`,
+      projectId: project.id,
+      issueTypeId: typeId,
+      statusId,
+      resolution: null,
+      summary,
+      description: { version: 1, type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] },
+      priorityId: '3',
+      labels: [],
+      assigneeId: null,
+      reporterId: member!.accountId,
+      creatorId: member!.accountId,
+      created,
+      updated: created,
+      resolved: null,
+      custom: {},
+      properties: {},
+      comments: [],
+      attachments: [],
+      remoteLinks: [],
+      changelog: [],
+    });
+  };
+  seedIssue('DEMO', 'VPN drops every 20 minutes', 'Users on the Berlin office VPN are disconnected every 20 minutes.', '10102', 50);
+  seedIssue('DEMO', 'Invoice PDF shows wrong currency', 'Invoices for Swiss customers show EUR instead of CHF.', '10101', 30, '10001');
+  seedIssue('DEMO', 'Add SSO for the partner portal', 'Partners ask to sign in with their own identity provider.', '10100', 5);
+  seedIssue('OPS', 'Rotate the database credentials', 'Quarterly rotation of production database credentials.', '10100', 70);
+  return state;
+}
