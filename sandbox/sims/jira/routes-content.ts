@@ -140,7 +140,11 @@ export function contentRoutes(app: Hono<Env>, site: Site, base: () => string): v
     throw new JiraError(404, [`The attachment with id '${id}' does not exist`]);
   };
 
-  app.get('/rest/api/3/attachment/:id', (c) => c.json(attachmentJson(base(), site, findAttachment(c.req.param('id'), c.get('user')).a)));
+  // Attachment metadata uses a numeric id, unlike the issue's attachment field (both as in the spec).
+  app.get('/rest/api/3/attachment/:id', (c) => {
+    const json = attachmentJson(base(), site, findAttachment(c.req.param('id'), c.get('user')).a);
+    return c.json({ ...json, id: Number(json.id) });
+  });
 
   app.delete('/rest/api/3/attachment/:id', (c) => {
     const user = c.get('user');

@@ -150,7 +150,9 @@ export function issueJson(base: string, site: Site, issue: IssueRecord, opts: Is
 
 export function historyJson(base: string, site: Site, h: IssueRecord['changelog'][number]): Record<string, unknown> {
   const author = site.user(h.authorId);
-  return { id: h.id, ...(author ? { author: userJson(base, author) } : {}), created: jiraTime(h.created), items: h.items };
+  // The spec types from/to as strings; an absent value is left out rather than sent as null.
+  const items = h.items.map(({ from, to, ...rest }) => ({ ...rest, ...(from !== null ? { from } : {}), ...(to !== null ? { to } : {}) }));
+  return { id: h.id, ...(author ? { author: userJson(base, author) } : {}), created: jiraTime(h.created), items };
 }
 
 export function availableTransitions(base: string, site: Site, issue: IssueRecord): Array<Record<string, unknown>> {
