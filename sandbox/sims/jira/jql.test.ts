@@ -102,7 +102,7 @@ describe('JQL', () => {
 
   it('property: A OR B matches exactly when A or B matches, and NOT inverts', () => {
     const clause = fc.constantFrom('project = DEMO', 'status = Done', 'summary ~ vpn', 'labels = urgent', 'assignee IS EMPTY', 'created > -10m');
-    const view = fc.record({ statusName: fc.constantFrom('To Do', 'Done'), labels: fc.constantFrom([], ['urgent']), assignee: fc.constantFrom(null, 'x'), projectKey: fc.constantFrom('DEMO', 'OPS') });
+    const view = fc.record({ statusName: fc.constantFrom('To Do', 'Done'), labels: fc.constantFrom<string[][]>([], ['urgent']), assignee: fc.constantFrom(null, 'x'), projectKey: fc.constantFrom('DEMO', 'OPS') });
     fc.assert(
       fc.property(clause, clause, view, (a, b, v) => {
         const one = (q: string) => hit(q, v);
