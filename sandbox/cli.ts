@@ -1,0 +1,52 @@
+/**
+ * `npm start`: builds the Custom UI if needed, starts the sandbox with durable
+ * storage in .sandbox-data/, and prints where everything is.
+ * `npm start -- --json` prints one JSON line with every URL first.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { buildUi } from '../scripts/build-ui';
+import { startSandbox } from './sandbox';
+
+async function main(): Promise<void> {
+  const json = process.argv.includes('--json');
+  const portArg = process.argv.find((a) => a.startsWith('--port='));
+  const root = path.resolve(__dirname, '..');
+  const log = (line: string) => (json ? process.stderr : process.stdout).write(line + '\n');
+
+  const missing = ['settings', 'issue-panel'].some((p) => !existsSync(path.join(root, 'static', p, 'build', 'index.html')));
+  if (missing) {
+    log('Building the Custom UI…');
+    await buildUi();
+  }
+  const sandbox = await startSandbox({ port: portArg ? Number(portArg.slice(7)) : 8480, dataDir: path.join(root, '.sandbox-data') });
+  const summary = {
+    host: sandbox.hostUrl,
+    platform: sandbox.platformUrl,
+    installationId: sandbox.installationId,
+    sims: { jira: sandbox.sims.jira },
+    users: sandbox.users.map((u) => ({ name: u.displayName, role: u.role, email: u.email, apiToken: u.apiToken, accountId: u.accountId })),
+  };
+  if (json) process.stdout.write(JSON.stringify(summary) + '\n');
+  log('');
+  log(`Crosswalk sandbox is up.`);
+  log(`  Jira-like site:   ${sandbox.hostUrl}`);
+  log(`  Project settings: ${sandbox.hostUrl}/projects/DEMO/settings/crosswalk`);
+  log(`  An issue:         ${sandbox.hostUrl}/browse/DEMO-1`);
+  log(`  Forge platform:   ${sandbox.platformUrl}`);
+  log(`  Jira simulator:   ${sandbox.sims.jira.baseUrl} (control API ${sandbox.sims.jira.controlUrl})`);
+  log('  Users (switch at the top right of the page; Basic auth email:apiToken for the Jira API):');
+  for (const u of sandbox.users) log(`    ${u.displayName.padEnd(14)} ${u.role.padEnd(13)} ${u.email}:${u.apiToken}`);
+  log('Press Ctrl+C to stop.');
+
+  const stop = () => {
+    void sandbox.stop().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

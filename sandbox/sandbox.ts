@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { startPlatform, type Platform, type PlatformOptions } from './platform';
+import { startJiraSim, type JiraSim } from './sims/jira';
+import { startHost, type Host, type HostUser } from './host/server';
+
+/**
+ * The whole local world on one machine: the Forge platform running Crosswalk,
+ * the simulators, a demo site with Crosswalk installed, and the Jira-like host
+ * page. `npm start` and end-to-end tests both start it through here.
+ */
+export interface SandboxOptions {
+  /** Host page port (0 = any). */
+  port?: number;
+  /** Durable storage for the platform; omitted = in memory. */
+  dataDir?: string;
+  clock?: PlatformOptions['clock'];
+  chaos?: PlatformOptions['chaos'];
+}
+
+export interface Sandbox {
+  hostUrl: string;
+  platformUrl: string;
+  installationId: string;
+  sims: { jira: { baseUrl: string; controlUrl: string } };
+  users: HostUser[];
+  platform: Platform;
+  jira: JiraSim;
+  stop(): Promise<void>;
+}
+
+export const APP_ACCOUNT_ID = '557058:f0d1a2b3-crosswalk-app';
+const REPO_ROOT = path.resolve(__dirname, '..');
+
+export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
+  const platformToken = randomBytes(24).toString('hex');
+  const platform = await startPlatform({ appDir: REPO_ROOT, clock: opts.clock ?? 'real', dataDir: opts.dataDir, chaos: opts.chaos });
+  let installationId = '';
+  const jira = await startJiraSim({
+    platformToken,
+    appAccountId: APP_ACCOUNT_ID,
+    now: () => platform.clock.now(),
+    // Product events flow from the simulated site to the platform's triggers.
+    onEvent: (report) => installationId && platform.deliverProductEvent(installationId, report),
+  });
+  // A durable data dir keeps the same installation across restarts.
+  const installation = await platform.install({ installationId: 'demo-site', cloudId: '2f1c5a7e-9d4b-4c3a-8e6f-1b2c3d4e5f60', siteUrl: 'https://crosswalk-demo.atlassian.net', jiraBaseUrl: jira.baseUrl, platformToken });
+  installationId = installation.id;
+  const users: HostUser[] = jira.site.state.users
+    .filter((u) => u.accountType !== 'app')
+    .map((u) => ({ accountId: u.accountId, displayName: u.displayName, role: u.role, email: u.emailAddress, apiToken: u.apiToken }));
+  const host: Host = await startHost({ platform, installationId, jiraBaseUrl: jira.baseUrl, users, port: opts.port });
+  return {
+    hostUrl: host.url,
+    platformUrl: platform.url,
+    installationId,
+    sims: { jira: { baseUrl: jira.baseUrl, controlUrl: jira.controlUrl } },
+    users,
+    platform,
+    jira,
+    async stop() {
+      await host.stop();
+      await jira.stop();
+      await platform.stop();
+    },
+  };
+}

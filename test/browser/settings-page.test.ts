@@ -1,0 +1,99 @@
+/**
+ * The first slice, as a person uses it: a project admin saves a Crosswalk
+ * setting on the project settings page in a real browser, reloads and sees it;
+ * a member is refused. Runs Debian's Chromium through playwright-core.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { buildUi } from '../../scripts/build-ui';
+import { startSandbox, type Sandbox } from '../../sandbox/sandbox';
+
+const SHOTS = path.resolve(__dirname, '../../test-output/screenshots');
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+let sandbox: Sandbox;
+let browser: Browser;
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  await buildUi();
+  sandbox = await startSandbox();
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await sandbox?.stop();
+});
+
+async function signIn(page: Page, role: string) {
+  const user = sandbox.users.find((u) => u.role === role)!;
+  await page.goto(`${sandbox.hostUrl}/`);
+  await page.selectOption('#user-switcher', user.accountId);
+  await Promise.all([page.waitForNavigation(), page.click('header button[type=submit]')]);
+}
+
+const settingsFrame = (page: Page) => page.frameLocator('iframe[data-module="crosswalk-settings"]');
+
+describe('project settings page (browser)', () => {
+  it('lets a project admin save a setting that survives a reload', async () => {
+    const page = await browser.newPage();
+    await signIn(page, 'project-lead');
+    await page.goto(`${sandbox.hostUrl}/projects/DEMO/settings/crosswalk`);
+    const frame = settingsFrame(page);
+    await frame.locator('#filter').waitFor();
+    await frame.getByText('VPN drops every 20 minutes').waitFor();
+    await frame.locator('#filter').fill('labels = customer');
+    await frame.getByRole('button', { name: 'Save' }).click();
+    await frame.getByRole('status').filter({ hasText: 'Settings saved.' }).waitFor();
+    await page.reload();
+    await expect(settingsFrame(page).locator('#filter')).toHaveValueEventually('labels = customer');
+    await settingsFrame(page).locator('[data-testid="saved-at"]').waitFor();
+    await page.screenshot({ path: path.join(SHOTS, 'settings-admin.png'), fullPage: true });
+    await page.close();
+  }, 60_000);
+
+  it('refuses a member on the server, whatever the page shows', async () => {
+    const page = await browser.newPage();
+    await signIn(page, 'member');
+    await page.goto(`${sandbox.hostUrl}/projects/DEMO/settings/crosswalk`);
+    const refusal = settingsFrame(page).locator('[data-testid="refusal"]');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain('Only administrators of this project');
+    await page.screenshot({ path: path.join(SHOTS, 'settings-member-refused.png'), fullPage: true });
+    await page.close();
+  }, 60_000);
+
+  it('shows the issue view with the Crosswalk panel', async () => {
+    const page = await browser.newPage();
+    await signIn(page, 'member');
+    await page.goto(`${sandbox.hostUrl}/browse/DEMO-1`);
+    expect(await page.locator('#summary').textContent()).toBe('VPN drops every 20 minutes');
+    await page.frameLocator('iframe[data-module="crosswalk-panel"]').getByText('DEMO-1 is not linked to a remote ticket.').waitFor();
+    await page.screenshot({ path: path.join(SHOTS, 'issue-view.png'), fullPage: true });
+    await page.close();
+  }, 60_000);
+});
+
+declare global {
+  // A polling matcher: the iframe reloads asynchronously after page.reload().
+  namespace jest {
+    interface Matchers<R> {
+      toHaveValueEventually(expected: string): Promise<R>;
+    }
+  }
+}
+
+expect.extend({
+  async toHaveValueEventually(locator: { inputValue(): Promise<string> }, expected: string) {
+    const deadline = Date.now() + 10_000;
+    let actual = '';
+    while (Date.now() < deadline) {
+      actual = await locator.inputValue().catch(() => '');
+      if (actual === expected) return { pass: true, message: () => `value is ${expected}` };
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return { pass: false, message: () => `expected value ${expected}, got ${actual}` };
+  },
+});
