@@ -56,21 +56,61 @@ const cases: Array<[string, string, unknown?, Record<string, string>?]> = [
   ['POST', '/rest/api/3/issue/DEMO-1/remotelink', { globalId: 'g2', object: { url: 'https://x.service-now.com/2', title: 'INC2' } }],
   ['GET', '/rest/api/3/issue/DEMO-999'],
   ['PUT', '/rest/api/3/issue/DEMO-1', { fields: { status: { name: 'Done' } } }],
+  ['PUT', '/rest/api/3/issue/DEMO-1', { fields: { summary: 'Edited in the contract test' } }],
+  ['POST', '/rest/api/3/issue/DEMO-1/transitions', { transition: { id: '11' } }],
+  ['GET', '/rest/api/3/issue/DEMO-1/comment/10001'],
+  ['PUT', '/rest/api/3/issue/DEMO-1/comment/10001', { body: adf('edited') }],
+  ['DELETE', '/rest/api/3/issue/DEMO-1/comment/10001'],
+  ['PUT', '/rest/api/3/issue/DEMO-1/properties/other', { b: 2 }],
+  ['DELETE', '/rest/api/3/issue/DEMO-1/properties/other'],
+  ['GET', '/rest/api/3/issue/DEMO-1/remotelink/10001'],
+  ['DELETE', '/rest/api/3/issue/DEMO-1/remotelink?globalId=g2'],
+  ['DELETE', '/rest/api/3/issue/DEMO-1/remotelink/10001'],
+  ['POST', '/rest/api/3/issue/DEMO-1/attachments', 'FORM', { 'x-atlassian-token': 'no-check' }],
+  ['GET', '/rest/api/3/attachment/content/10001?redirect=false'],
+  ['DELETE', '/rest/api/3/attachment/10001'],
+  ['GET', '/rest/api/3/search?jql=project%3DDEMO'],
+  ['DELETE', '/rest/api/3/issue/DEMO-3'],
 ];
+
+/**
+ * Where the published spec and today's Jira Cloud disagree, the simulator
+ * follows Jira, for the reason given.
+ */
+const DEVIATIONS: Record<string, { status: number; reason: string }> = {
+  'GET /rest/api/3/search': { status: 410, reason: 'removed after 2025-08-01 (CHANGE-2046); the spec still lists it as deprecated' },
+};
+
+/** Turns `/rest/api/3/issue/:key/comment/:id` into a regex for concrete paths. */
+const routeRegex = (route: string) => new RegExp('^' + route.replace(/:[a-zA-Z]+/g, '[^/]+') + '$');
 
 describe('responses agree with the Jira Cloud OpenAPI spec', () => {
   // Rows differ in length; spread keeps the callback's arity at 0 so jest does not wait for `done`.
   it.each(cases)('%s %s', async (...row) => {
     const [method, path, body, headers] = row;
-    const res = await jira.request({ as: 'admin' }, method, path, body, headers);
+    let payload = body;
+    if (body === 'FORM') {
+      payload = new FormData();
+      (payload as FormData).append('file', new Blob(['more logs'], { type: 'text/plain' }), 'b.log');
+    }
+    const res = await jira.request({ as: 'admin' }, method, path, payload, headers);
     const template = spec.match(method, path.split('?')[0]!);
     expect(template).toBeDefined();
+    const deviation = DEVIATIONS[`${method} ${template}`];
+    if (deviation) {
+      expect(res.status).toBe(deviation.status);
+      return;
+    }
     served.add(`${method} ${template}`);
     const result = spec.validate(method, template!, res.status, res.json);
     expect({ status: res.status, errors: result.errors }).toEqual({ status: res.status, errors: [] });
   });
 
-  it('covers the routes the app uses', () => {
-    for (const route of ['GET /rest/api/3/mypermissions', 'POST /rest/api/3/search/jql', 'GET /rest/api/3/issue/{issueIdOrKey}', 'POST /rest/api/3/issue/{issueIdOrKey}/remotelink']) expect(served).toContain(route);
+  it('exercises every REST route the simulator serves', () => {
+    const routes = sim.app.routes.filter((r) => r.path.startsWith('/rest/') && r.method !== 'ALL');
+    const exercised = cases.map(([m, p]) => `${m} ${p.split('?')[0]}`);
+    const missing = routes.filter((r) => !exercised.some((e) => e.startsWith(`${r.method} `) && routeRegex(r.path).test(e.slice(r.method.length + 1)))).map((r) => `${r.method} ${r.path}`);
+    expect(missing).toEqual([]);
+    expect(served.size).toBeGreaterThan(30);
   });
 });
