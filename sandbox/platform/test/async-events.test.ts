@@ -1,5 +1,5 @@
 import type { Platform } from '../index';
-import { kvsEntries, startFixturePlatform } from './support';
+import { callProbe, kvsEntries, startFixturePlatform } from './support';
 
 interface Delivery { attempt: number; retryData: unknown; eventId: string; startedAt: number }
 
@@ -13,11 +13,7 @@ describe('async events (@forge/events) on the local platform', () => {
   });
   afterEach(() => platform.stop());
 
-  const call = async (functionKey: string, payload?: unknown) => {
-    const res = await platform.invokeResolver({ installationId, moduleKey: 'probe-panel', functionKey, payload, accountId: 'u' });
-    if (!res.ok) throw new Error(res.error);
-    return res.body as Record<string, unknown>;
-  };
+  const call = (functionKey: string, payload?: unknown) => callProbe(platform, installationId, functionKey, payload);
   const push = (events: unknown[], queue = 'work') => call('push', { queue, events });
   const deliveries = async (id: string) =>
     (await kvsEntries(platform, installationId, `delivery:${id}:`)).map((e) => e.value as Delivery).sort((a, b) => a.startedAt - b.startedAt);

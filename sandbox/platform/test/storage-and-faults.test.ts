@@ -1,5 +1,5 @@
 import type { Platform } from '../index';
-import { kvsEntries, startFixturePlatform } from './support';
+import { callProbe, kvsEntries, startFixturePlatform } from './support';
 
 describe('KVS through the real @forge/kvs SDK inside invocations', () => {
   let platform: Platform;
@@ -10,11 +10,7 @@ describe('KVS through the real @forge/kvs SDK inside invocations', () => {
   });
   afterAll(() => platform.stop());
 
-  const call = async (functionKey: string, payload?: unknown) => {
-    const res = await platform.invokeResolver({ installationId, moduleKey: 'probe-panel', functionKey, payload, accountId: 'u' });
-    if (!res.ok) throw new Error(res.error);
-    return res.body as Record<string, unknown>;
-  };
+  const call = (functionKey: string, payload?: unknown) => callProbe(platform, installationId, functionKey, payload);
 
   it('sets, gets and pages a prefix query', async () => {
     for (let i = 0; i < 12; i++) await call('kvsSet', { key: `page:${String(i).padStart(2, '0')}`, value: i });

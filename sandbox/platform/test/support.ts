@@ -60,3 +60,10 @@ export async function kvsGet(platform: Platform, installationId: string, key: st
   const res = await platform.installation(installationId).kvs.handle('/api/v1/get', { key });
   return res.status === 200 ? (res.body as { value: unknown }).value : undefined;
 }
+
+/** Calls the fixture app's probe resolver and returns its answer; a failed invocation throws. */
+export async function callProbe(platform: Platform, installationId: string, functionKey: string, payload?: unknown, accountId = 'u'): Promise<Record<string, unknown>> {
+  const res = await platform.invokeResolver({ installationId, moduleKey: 'probe-panel', functionKey, payload, accountId });
+  if (!res.ok) throw new Error(res.error);
+  return res.body as Record<string, unknown>;
+}

@@ -1,5 +1,5 @@
 import type { Platform } from '../index';
-import { kvsEntries, kvsGet, startFixturePlatform, startRecorder } from './support';
+import { callProbe, kvsEntries, kvsGet, startFixturePlatform, startRecorder } from './support';
 
 
 const issueEvent = (selfGenerated: boolean, fields: Record<string, unknown> = {}) => ({
@@ -144,11 +144,7 @@ describe('product fetch (requestJira) and egress', () => {
     await remote.close();
   });
 
-  const call = async (functionKey: string, payload: unknown, accountId: string | undefined = 'user-9') => {
-    const res = await platform.invokeResolver({ installationId, moduleKey: 'probe-panel', functionKey, payload, accountId });
-    if (!res.ok) throw new Error(res.error);
-    return res.body as Record<string, unknown>;
-  };
+  const call = (functionKey: string, payload: unknown) => callProbe(platform, installationId, functionKey, payload, 'user-9');
 
   it.each([
     ['app', 'app'],

@@ -4,7 +4,7 @@ import { applyFields } from './fields';
 import type { Env } from './http';
 import { availableTransitions, historyJson, issueJson } from './serialize';
 import { JiraError, type Site } from './site';
-import type { IssueRecord } from './state';
+import { newIssue, type IssueRecord } from './state';
 
 const list = (v: string | undefined) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
 const createBody = z.object({ fields: z.record(z.string(), z.unknown()), update: z.record(z.string(), z.array(z.record(z.string(), z.unknown()))).optional() }).loose();
@@ -40,37 +40,13 @@ export function issueRoutes(app: Hono<Env>, site: Site, base: () => string): voi
     const type = site.state.issueTypes.find((t) => (t.id === typeRef?.id || t.name === typeRef?.name) && project.issueTypeIds.includes(t.id));
     if (!type) throw new JiraError(400, [], { issuetype: 'Specify an issue type' });
     if (typeof body.fields.summary !== 'string' || !body.fields.summary.trim()) throw new JiraError(400, [], { summary: 'You must specify a summary of the issue.' });
-    const workflow = site.state.workflows.find((w) => w.id === project.workflowId)!;
-    const n = (site.state.counters.keys[project.key] = (site.state.counters.keys[project.key] ?? 0) + 1);
-    const now = site.now();
-    const issue: IssueRecord = {
-      id: String(site.nextId('issue')),
-      key: `${project.key}-${n}`,
-      projectId: project.id,
-      issueTypeId: type.id,
-      statusId: workflow.initialStatus,
-      resolution: null,
-      summary: '',
-      description: null,
-      priorityId: '3',
-      labels: [],
-      assigneeId: null,
-      reporterId: user!.accountId,
-      creatorId: user!.accountId,
-      created: now,
-      updated: now,
-      resolved: null,
-      custom: {},
-      properties: {},
-      comments: [],
-      attachments: [],
-      remoteLinks: [],
-      changelog: [],
-    };
+    const issue = newIssue(site.state, project, type.id, user!.accountId, site.now());
     try {
       applyFields(site, issue, user!, body.fields, body.update ?? {}, 'create');
     } catch (e) {
+      // A refused create does not use up a key or an id.
       site.state.counters.keys[project.key]! -= 1;
+      site.state.counters.issue -= 1;
       throw e;
     }
     site.state.issues.push(issue);

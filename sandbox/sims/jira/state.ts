@@ -147,7 +147,35 @@ export interface JiraState {
   attachmentUploadLimit: number;
 }
 
-export const APP_ACCOUNT_PREFIX = '557058:app-';
+/** A fresh issue: the next key in its project, the workflow's initial status, nothing else set. */
+export function newIssue(state: JiraState, project: Project, issueTypeId: string, reporterId: string, at: number): IssueRecord {
+  const n = (state.counters.keys[project.key] = (state.counters.keys[project.key] ?? 0) + 1);
+  const workflow = state.workflows.find((w) => w.id === project.workflowId)!;
+  return {
+    id: String(++state.counters.issue),
+    key: `${project.key}-${n}`,
+    projectId: project.id,
+    issueTypeId,
+    statusId: workflow.initialStatus,
+    resolution: null,
+    summary: '',
+    description: null,
+    priorityId: '3',
+    labels: [],
+    assigneeId: null,
+    reporterId,
+    creatorId: reporterId,
+    created: at,
+    updated: at,
+    resolved: null,
+    custom: {},
+    properties: {},
+    comments: [],
+    attachments: [],
+    remoteLinks: [],
+    changelog: [],
+  };
+}
 
 export function demoState(appAccountId: string, now: number): JiraState {
   const users: JiraUser[] = [
@@ -251,33 +279,9 @@ export function demoState(appAccountId: string, now: number): JiraState {
     attachmentUploadLimit: 10 * 1024 * 1024,
   };
   const seedIssue = (projectKey: string, summary: string, text: string, typeId: string, ageHours: number, statusId = '10000') => {
-    const project = projects.find((p) => p.key === projectKey)!;
-    const n = (state.counters.keys[projectKey] = (state.counters.keys[projectKey] ?? 0) + 1);
-    const created = now - ageHours * 3_600_000;
-    state.issues.push({
-      id: String(++state.counters.issue),
-      key: `${projectKey}-${n}`,
-      projectId: project.id,
-      issueTypeId: typeId,
-      statusId,
-      resolution: null,
-      summary,
-      description: { version: 1, type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] },
-      priorityId: '3',
-      labels: [],
-      assigneeId: null,
-      reporterId: member!.accountId,
-      creatorId: member!.accountId,
-      created,
-      updated: created,
-      resolved: null,
-      custom: {},
-      properties: {},
-      comments: [],
-      attachments: [],
-      remoteLinks: [],
-      changelog: [],
-    });
+    const issue = newIssue(state, projects.find((p) => p.key === projectKey)!, typeId, member!.accountId, now - ageHours * 3_600_000);
+    Object.assign(issue, { summary, statusId, description: { version: 1, type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] } });
+    state.issues.push(issue);
   };
   seedIssue('DEMO', 'VPN drops every 20 minutes', 'Users on the Berlin office VPN are disconnected every 20 minutes.', '10102', 50);
   seedIssue('DEMO', 'Invoice PDF shows wrong currency', 'Invoices for Swiss customers show EUR instead of CHF.', '10101', 30, '10001');
