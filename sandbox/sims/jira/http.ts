@@ -3,19 +3,10 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { PLATFORM_PRINCIPAL_HEADER, PLATFORM_TOKEN_HEADER } from '../../platform/contracts';
 import { JiraError, type Site } from './site';
 import type { JiraUser } from './state';
+import { takeFault, type Fault } from '../shared/faults';
 
-export interface Fault {
-  method?: string;
-  /** Substring or /regex/ of the path. */
-  path?: string;
-  status?: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-  delayMs?: number;
-  /** Close the connection without answering. */
-  drop?: boolean;
-  remaining: number;
-}
+export type { Fault };
+
 
 export interface LoggedRequest {
   method: string;
@@ -60,19 +51,12 @@ export function authenticate(site: Site, platformToken: string): MiddlewareHandl
   };
 }
 
-function pathMatches(pattern: string | undefined, path: string): boolean {
-  if (!pattern) return true;
-  if (pattern.startsWith('/') && pattern.endsWith('/') && pattern.length > 1) return new RegExp(pattern.slice(1, -1)).test(path);
-  return path.includes(pattern);
-}
-
 /** Injected faults and rate limiting, in front of every REST route. */
 export function faultsAndLimits(site: Site, controls: HttpControls): MiddlewareHandler<Env> {
   return async (c, next) => {
     const path = new URL(c.req.url).pathname;
-    const fault = controls.faults.find((f) => f.remaining > 0 && (!f.method || f.method.toUpperCase() === c.req.method) && pathMatches(f.path, path));
+    const fault = takeFault(controls.faults, c.req.method, path);
     if (fault) {
-      fault.remaining -= 1;
       if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
       if (fault.drop) {
         // Hono's node adapter exposes the raw socket; destroying it is what a dropped connection looks like.

@@ -8,7 +8,8 @@ import { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
 import * as z from 'zod';
 import type { ProductEventSink } from '../../platform/contracts';
-import { authenticate, faultsAndLimits, jiraErrorResponse, requestLog, type Env, type Fault, type HttpControls } from './http';
+import { authenticate, faultsAndLimits, jiraErrorResponse, requestLog, type Env, type HttpControls } from './http';
+import { parseFault } from '../shared/faults';
 import { contentRoutes } from './routes-content';
 import { issueRoutes } from './routes-issues';
 import { metaRoutes } from './routes-meta';
@@ -36,17 +37,6 @@ export interface JiraSim {
   stop(): Promise<void>;
 }
 
-const faultSchema = z.object({
-  method: z.string().optional(),
-  path: z.string().optional(),
-  status: z.number().int().optional(),
-  body: z.unknown().optional(),
-  headers: z.record(z.string(), z.string()).optional(),
-  delayMs: z.number().int().min(0).max(120_000).optional(),
-  drop: z.boolean().optional(),
-  times: z.number().int().min(1).default(1),
-});
-
 export function createJiraApp(opts: JiraSimOptions & { baseUrl: () => string }): { app: Hono<Env>; site: Site; controls: HttpControls } {
   const now = opts.now ?? Date.now;
   const site = new Site(demoState(opts.appAccountId, now()), opts.appAccountId, now, opts.onEvent);
@@ -65,9 +55,7 @@ export function createJiraApp(opts: JiraSimOptions & { baseUrl: () => string }):
     return c.json({ ok: true });
   });
   app.post('/_control/faults', async (c) => {
-    const f = faultSchema.parse(await c.req.json());
-    const fault: Fault = { ...f, remaining: f.times };
-    controls.faults.push(fault);
+    controls.faults.push(parseFault(await c.req.json()));
     return c.json({ ok: true });
   });
   app.delete('/_control/faults', (c) => {

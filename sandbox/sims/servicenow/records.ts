@@ -1,0 +1,108 @@
+/** Writing and reading records the way the Table API does. */
+import { allFields, glideTime, priorityFor, tableDef, type InstanceStore, type Row, type TableDef } from './store';
+
+export class SnError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly detail: string | null,
+  ) {
+    super(message);
+  }
+}
+
+export interface WriteResult {
+  row: Row;
+  changed: string[];
+  journals: Array<{ element: 'comments' | 'work_notes'; value: string }>;
+}
+
+const str = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'object' && 'value' in (v as object) ? String((v as { value: unknown }).value ?? '') : String(v));
+
+/** Applies a POST/PUT/PATCH body; unknown and sys_ fields are ignored, as the instance does. */
+export function writeRecord(store: InstanceStore, def: TableDef, existing: Row | undefined, body: Record<string, unknown>, userName: string): WriteResult {
+  const fields = allFields(def);
+  const next: Row = existing ? { ...existing } : {};
+  const journals: WriteResult['journals'] = [];
+  for (const [name, raw] of Object.entries(body)) {
+    const type = fields[name];
+    if (!type || name.startsWith('sys_') || name === 'number') continue;
+    const value = str(raw);
+    if (type === 'journal') {
+      if (value.trim()) journals.push({ element: name as 'comments' | 'work_notes', value });
+      continue;
+    }
+    if (name === 'priority' && def.name === 'incident') continue; // computed from impact × urgency
+    next[name] = name === 'short_description' ? value.slice(0, store.shortDescriptionMax) : value;
+  }
+  if (def.name === 'incident') applyIncidentRules(store, next, existing);
+  const changed = Object.keys(next).filter((k) => (existing?.[k] ?? undefined) !== next[k] && !k.startsWith('sys_'));
+  const t = glideTime(store.now());
+  if (!existing) {
+    const row = store.insertRaw(def.name, { ...next, ...(def.numberPrefix ? { number: store.nextNumber(def) } : {}) }, userName);
+    if (def.name === 'incident') applyIncidentRules(store, row, undefined);
+    return { row, changed: Object.keys(row).filter((k) => !k.startsWith('sys_')), journals };
+  }
+  if (changed.length || journals.length) {
+    Object.assign(next, { sys_updated_on: t, sys_updated_by: userName, sys_mod_count: String(Number(existing.sys_mod_count ?? 0) + 1) });
+  }
+  Object.assign(existing, next);
+  return { row: existing, changed, journals };
+}
+
+function applyIncidentRules(store: InstanceStore, row: Row, before: Row | undefined): void {
+  row.impact ||= '3';
+  row.urgency ||= '3';
+  row.state ||= '1';
+  row.priority = priorityFor(row.impact, row.urgency);
+  row.incident_state = row.state;
+  const closing = row.state === '6' || row.state === '7';
+  if (closing && before?.state !== row.state && (!row.close_code || !row.close_notes)) {
+    const missing = [!row.close_code && 'Resolution code', !row.close_notes && 'Resolution notes'].filter(Boolean).join(', ');
+    throw new SnError(403, 'Operation Failed', `Data Policy Exception: \n The following fields are mandatory: ${missing}\n`);
+  }
+  if (row.state === '6' && before?.state !== '6') row.resolved_at = glideTime(store.now());
+  if (row.state === '7' && before?.state !== '7') row.closed_at = glideTime(store.now());
+  row.active = row.state === '7' || row.state === '8' ? 'false' : 'true';
+}
+
+export interface ReadOptions {
+  fields?: string[];
+  displayValue: 'true' | 'false' | 'all';
+  excludeReferenceLink: boolean;
+  /** `https://<instance>.service-now.com` for reference links. */
+  origin: string;
+}
+
+/** The JSON of one record: every value a string, references as {link, value}, journals "". */
+export function readRecord(store: InstanceStore, def: TableDef, row: Row, opts: ReadOptions): Record<string, unknown> {
+  const fields = allFields(def);
+  const names = opts.fields?.length ? opts.fields.filter((f) => f in fields) : Object.keys(fields);
+  const out: Record<string, unknown> = {};
+  for (const name of names) {
+    const type = fields[name]!;
+    const value = row[name] ?? '';
+    let display = value;
+    let link: string | undefined;
+    if (type.startsWith('reference:')) {
+      const target = type.slice(10);
+      const ref = value ? store.get(target, value) : undefined;
+      display = ref ? (ref[tableDef(target)!.displayField] ?? '') : '';
+      if (value) link = `${opts.origin}/api/now/table/${target}/${value}`;
+    } else if (type === 'choice') display = def.choices?.[name]?.[value] ?? value;
+    else if (type === 'journal') {
+      display = store
+        .rows('sys_journal_field')
+        .filter((j) => j.element_id === row.sys_id && j.element === name)
+        .sort((a, b) => (a.sys_created_on! < b.sys_created_on! ? 1 : -1))
+        .map((j) => `${j.sys_created_on} - ${j.sys_created_by} (${name === 'comments' ? 'Additional comments' : 'Work notes'})\n${j.value}\n\n`)
+        .join('');
+    }
+    const actual = type === 'journal' ? '' : value;
+    if (opts.displayValue === 'all') out[name] = { display_value: display, value: actual, ...(link && !opts.excludeReferenceLink ? { link } : {}) };
+    else if (opts.displayValue === 'true') out[name] = display;
+    else if (link && !opts.excludeReferenceLink) out[name] = { link, value };
+    else out[name] = actual;
+  }
+  return out;
+}

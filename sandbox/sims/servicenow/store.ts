@@ -1,0 +1,181 @@
+/** The instance's tables and the incident rules a sync meets. */
+import { createHash, randomBytes } from 'node:crypto';
+
+export type FieldType = 'string' | 'integer' | 'boolean' | 'datetime' | 'journal' | `reference:${string}` | 'choice';
+
+export interface TableDef {
+  name: string;
+  /** Field name → type; sys_* fields are added to every table. */
+  fields: Record<string, FieldType>;
+  /** The field shown for a reference to this table. */
+  displayField: string;
+  numberPrefix?: string;
+  choices?: Record<string, Record<string, string>>;
+}
+
+export type Row = Record<string, string>;
+
+export interface JournalEntry extends Row {
+  sys_id: string;
+  element: string;
+  element_id: string;
+  name: string;
+  value: string;
+  sys_created_on: string;
+  sys_created_by: string;
+}
+
+export interface Attachment {
+  row: Row;
+  content: Buffer;
+}
+
+const SYS_FIELDS: Record<string, FieldType> = {
+  sys_id: 'string',
+  sys_created_on: 'datetime',
+  sys_created_by: 'string',
+  sys_updated_on: 'datetime',
+  sys_updated_by: 'string',
+  sys_mod_count: 'integer',
+};
+
+const TASK_FIELDS: Record<string, FieldType> = {
+  number: 'string',
+  short_description: 'string',
+  description: 'string',
+  state: 'choice',
+  active: 'boolean',
+  priority: 'choice',
+  impact: 'choice',
+  urgency: 'choice',
+  assignment_group: 'reference:sys_user_group',
+  assigned_to: 'reference:sys_user',
+  comments: 'journal',
+  work_notes: 'journal',
+  correlation_id: 'string',
+  correlation_display: 'string',
+  close_notes: 'string',
+  closed_at: 'datetime',
+};
+
+export const TABLES: TableDef[] = [
+  {
+    name: 'incident',
+    displayField: 'number',
+    numberPrefix: 'INC',
+    fields: { ...TASK_FIELDS, incident_state: 'choice', caller_id: 'reference:sys_user', category: 'choice', close_code: 'string', hold_reason: 'choice', resolved_at: 'datetime' },
+    choices: {
+      state: { '1': 'New', '2': 'In Progress', '3': 'On Hold', '6': 'Resolved', '7': 'Closed', '8': 'Canceled' },
+      impact: { '1': '1 - High', '2': '2 - Medium', '3': '3 - Low' },
+      urgency: { '1': '1 - High', '2': '2 - Medium', '3': '3 - Low' },
+      priority: { '1': '1 - Critical', '2': '2 - High', '3': '3 - Moderate', '4': '4 - Low', '5': '5 - Planning' },
+      category: { inquiry: 'Inquiry / Help', software: 'Software', hardware: 'Hardware', network: 'Network', database: 'Database' },
+    },
+  },
+  {
+    name: 'sc_task',
+    displayField: 'number',
+    numberPrefix: 'SCTASK',
+    fields: { ...TASK_FIELDS, request_item: 'string' },
+    choices: { state: { '-5': 'Pending', '1': 'Open', '2': 'Work in Progress', '3': 'Closed Complete', '4': 'Closed Incomplete', '7': 'Closed Skipped' } },
+  },
+  { name: 'sys_user', displayField: 'name', fields: { user_name: 'string', name: 'string', email: 'string', active: 'boolean' } },
+  { name: 'sys_user_group', displayField: 'name', fields: { name: 'string', active: 'boolean' } },
+  { name: 'sys_journal_field', displayField: 'value', fields: { element: 'string', element_id: 'string', name: 'string', value: 'string' } },
+  {
+    name: 'sys_attachment',
+    displayField: 'file_name',
+    fields: { file_name: 'string', content_type: 'string', size_bytes: 'integer', table_name: 'string', table_sys_id: 'string', hash: 'string' },
+  },
+];
+
+export function tableDef(name: string): TableDef | undefined {
+  return TABLES.find((t) => t.name === name);
+}
+
+export function allFields(def: TableDef): Record<string, FieldType> {
+  return { ...SYS_FIELDS, ...def.fields };
+}
+
+/** `YYYY-MM-DD HH:mm:ss`, UTC. */
+export function glideTime(ms: number): string {
+  return new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
+}
+
+export const newSysId = () => randomBytes(16).toString('hex');
+
+/** Priority lookup from impact × urgency (the standard 3×3 matrix). */
+export function priorityFor(impact: string, urgency: string): string {
+  const score = Number(impact || 3) + Number(urgency || 3);
+  return String({ 2: 1, 3: 2, 4: 3, 5: 4, 6: 5 }[score] ?? 5);
+}
+
+export interface SnUser {
+  sys_id: string;
+  user_name: string;
+  name: string;
+  email: string;
+  password: string;
+  roles: string[];
+}
+
+export interface OAuthClient {
+  client_id: string;
+  client_secret: string;
+}
+
+export class InstanceStore {
+  readonly tables = new Map<string, Map<string, Row>>();
+  readonly attachments = new Map<string, Buffer>();
+  counters: Record<string, number> = {};
+  users: SnUser[] = [];
+  clients: OAuthClient[] = [];
+  shortDescriptionMax = 160;
+
+  constructor(readonly now: () => number) {
+    for (const t of TABLES) this.tables.set(t.name, new Map());
+  }
+
+  rows(table: string): Row[] {
+    return [...(this.tables.get(table)?.values() ?? [])];
+  }
+
+  get(table: string, sysId: string): Row | undefined {
+    return this.tables.get(table)?.get(sysId);
+  }
+
+  userByName(userName: string): SnUser | undefined {
+    return this.users.find((u) => u.user_name === userName);
+  }
+
+  addUser(u: Omit<SnUser, 'sys_id'>): SnUser {
+    const user = { ...u, sys_id: newSysId() };
+    this.users.push(user);
+    this.insertRaw('sys_user', { sys_id: user.sys_id, user_name: u.user_name, name: u.name, email: u.email, active: 'true' }, 'system');
+    return user;
+  }
+
+  /** Inserts without business rules (seeding, journals, attachment metadata). */
+  insertRaw(table: string, values: Row, by: string): Row {
+    const def = tableDef(table)!;
+    const t = glideTime(this.now());
+    const row: Row = {};
+    for (const [f, type] of Object.entries(allFields(def))) row[f] = type === 'integer' ? '0' : type === 'boolean' ? 'false' : '';
+    Object.assign(row, { sys_id: newSysId(), sys_created_on: t, sys_updated_on: t, sys_created_by: by, sys_updated_by: by, sys_mod_count: '0' }, values);
+    this.tables.get(table)!.set(row.sys_id!, row);
+    return row;
+  }
+
+  nextNumber(def: TableDef): string {
+    const n = (this.counters[def.name] = (this.counters[def.name] ?? 10000) + 1);
+    return `${def.numberPrefix}${String(n).padStart(7, '0')}`;
+  }
+
+  journal(table: string, recordId: string, element: 'comments' | 'work_notes', value: string, by: string): JournalEntry {
+    return this.insertRaw('sys_journal_field', { element, element_id: recordId, name: table, value }, by) as JournalEntry;
+  }
+
+  fileHash(content: Buffer): string {
+    return createHash('sha256').update(content).digest('hex');
+  }
+}

@@ -1,0 +1,35 @@
+/** Fault injection shared by the simulators' control APIs. */
+import * as z from 'zod';
+
+export const faultSchema = z.object({
+  method: z.string().optional(),
+  /** Substring of the path, or /regex/. */
+  path: z.string().optional(),
+  status: z.number().int().optional(),
+  body: z.unknown().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  delayMs: z.number().int().min(0).max(120_000).optional(),
+  /** Close the connection without answering. */
+  drop: z.boolean().optional(),
+  times: z.number().int().min(1).default(1),
+});
+
+export type Fault = Omit<z.infer<typeof faultSchema>, 'times'> & { remaining: number };
+
+export function parseFault(body: unknown): Fault {
+  const { times, ...rest } = faultSchema.parse(body);
+  return { ...rest, remaining: times };
+}
+
+function pathMatches(pattern: string | undefined, path: string): boolean {
+  if (!pattern) return true;
+  if (pattern.length > 1 && pattern.startsWith('/') && pattern.endsWith('/')) return new RegExp(pattern.slice(1, -1)).test(path);
+  return path.includes(pattern);
+}
+
+/** Takes the first live fault matching the request, counting it down. */
+export function takeFault(faults: Fault[], method: string, path: string): Fault | undefined {
+  const fault = faults.find((f) => f.remaining > 0 && (!f.method || f.method.toUpperCase() === method) && pathMatches(f.path, path));
+  if (fault) fault.remaining -= 1;
+  return fault;
+}
