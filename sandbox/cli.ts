@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     host: sandbox.hostUrl,
     platform: sandbox.platformUrl,
     installationId: sandbox.installationId,
-    sims: { jira: sandbox.sims.jira },
+    sims: sandbox.sims,
     users: sandbox.users.map((u) => ({ name: u.displayName, role: u.role, email: u.email, apiToken: u.apiToken, accountId: u.accountId })),
   };
   if (json) process.stdout.write(JSON.stringify(summary) + '\n');
@@ -35,6 +35,7 @@ async function main(): Promise<void> {
   log(`  An issue:         ${sandbox.hostUrl}/browse/DEMO-1`);
   log(`  Forge platform:   ${sandbox.platformUrl}`);
   log(`  Jira simulator:   ${sandbox.sims.jira.baseUrl} (control API ${sandbox.sims.jira.controlUrl})`);
+  log(`  ServiceNow:       ${sandbox.sims.servicenow.instanceUrl} → ${sandbox.sims.servicenow.baseUrl} (control API ${sandbox.sims.servicenow.controlUrl})`);
   log('  Users (switch at the top right of the page; Basic auth email:apiToken for the Jira API):');
   for (const u of sandbox.users) log(`    ${u.displayName.padEnd(14)} ${u.role.padEnd(13)} ${u.email}:${u.apiToken}`);
   log('Press Ctrl+C to stop.');

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { startPlatform, type Platform, type PlatformOptions } from './platform';
 import { startJiraSim, type JiraSim } from './sims/jira';
+import { DEMO_CREDENTIALS as SERVICENOW_DEMO, startServiceNowSim, type ServiceNowSim } from './sims/servicenow';
 import { startHost, type Host, type HostUser } from './host/server';
 
 /**
@@ -22,10 +23,14 @@ export interface Sandbox {
   hostUrl: string;
   platformUrl: string;
   installationId: string;
-  sims: { jira: { baseUrl: string; controlUrl: string } };
+  sims: {
+    jira: { baseUrl: string; controlUrl: string };
+    servicenow: { baseUrl: string; controlUrl: string; instanceUrl: string; credentials: typeof SERVICENOW_DEMO };
+  };
   users: HostUser[];
   platform: Platform;
   jira: JiraSim;
+  servicenow: ServiceNowSim;
   stop(): Promise<void>;
 }
 
@@ -43,6 +48,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     // Product events flow from the simulated site to the platform's triggers.
     onEvent: (report) => installationId && platform.deliverProductEvent(installationId, report),
   });
+  const servicenow = await startServiceNowSim({ now: () => platform.clock.now() });
+  // The app reaches https://acme.service-now.com; the platform routes that host to the simulator.
+  platform.addEgressRoute({ host: '*.service-now.com', target: servicenow.baseUrl });
   // A durable data dir keeps the same installation across restarts.
   const installation = await platform.install({ installationId: 'demo-site', cloudId: '2f1c5a7e-9d4b-4c3a-8e6f-1b2c3d4e5f60', siteUrl: 'https://crosswalk-demo.atlassian.net', jiraBaseUrl: jira.baseUrl, platformToken });
   installationId = installation.id;
@@ -54,13 +62,18 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     hostUrl: host.url,
     platformUrl: platform.url,
     installationId,
-    sims: { jira: { baseUrl: jira.baseUrl, controlUrl: jira.controlUrl } },
+    sims: {
+      jira: { baseUrl: jira.baseUrl, controlUrl: jira.controlUrl },
+      servicenow: { baseUrl: servicenow.baseUrl, controlUrl: servicenow.controlUrl, instanceUrl: 'https://acme.service-now.com', credentials: SERVICENOW_DEMO },
+    },
     users,
     platform,
     jira,
+    servicenow,
     async stop() {
       await host.stop();
       await jira.stop();
+      await servicenow.stop();
       await platform.stop();
     },
   };
