@@ -1,0 +1,78 @@
+/** The ServiceNow connector against the ServiceNow simulator over loopback. */
+import { DEMO_CREDENTIALS, startServiceNowSim, type ServiceNowSim } from '../../../sandbox/sims/servicenow';
+import { ServiceNowConnector, type ServiceNowAuth } from './client';
+
+let sim: ServiceNowSim;
+const routed = (): typeof fetch => (input, init) => {
+  const url = new URL(String(input));
+  const headers = new Headers(init?.headers);
+  headers.set('x-forwarded-host', url.host);
+  return fetch(sim.baseUrl + url.pathname + url.search, { ...init, headers });
+};
+const connector = (auth: ServiceNowAuth = { kind: 'basic', ...DEMO_CREDENTIALS.integration }) =>
+  new ServiceNowConnector({ baseUrl: 'https://acme.service-now.com', table: 'incident', auth, fetch: routed() });
+
+beforeAll(async () => {
+  sim = await startServiceNowSim();
+});
+afterAll(() => sim.stop());
+
+describe('ServiceNow connector', () => {
+  it('creates with a correlation id and finds the record again by it, even when the id holds ^OR', async () => {
+    const sn = connector();
+    const created = await sn.createItem({ short_description: 'From Jira' }, 'cloud-1:10001^ORactive=true');
+    expect(created.displayKey).toMatch(/^INC/);
+    expect((await sn.findByCorrelation('cloud-1:10001^ORactive=true'))?.id).toBe(created.id);
+    expect(await sn.findByCorrelation('cloud-1:10001')).toBeUndefined();
+  });
+
+  it('reads, updates and lists changed records', async () => {
+    const sn = connector();
+    const created = await sn.createItem({ short_description: 'x' }, 'c-2');
+    const updated = await sn.updateItem(created.id, { short_description: 'y' });
+    expect(updated.fields.short_description).toBe('y');
+    expect(updated.version).toBe('1');
+    expect((await sn.listChanged(0)).items.map((i) => i.id)).toContain(created.id);
+    expect(await sn.getItem('ffffffffffffffffffffffffffffffff')).toBeUndefined();
+  });
+
+  it('writes public and internal comments with an origin marker and reads them back', async () => {
+    const sn = connector();
+    const inc = await sn.createItem({ short_description: 'c' }, 'c-3');
+    const c = await sn.addComment(inc.id, { body: 'Mia Member (Jira): printer fixed', visibility: 'public', origin: 'jira-comment-10001' });
+    await sn.addComment(inc.id, { body: 'internal note', visibility: 'internal', origin: 'jira-comment-10002' });
+    const all = await sn.listComments(inc.id);
+    expect(all.map((x) => [x.visibility, x.body, x.origin])).toEqual([
+      ['public', 'Mia Member (Jira): printer fixed', 'jira-comment-10001'],
+      ['internal', 'internal note', 'jira-comment-10002'],
+    ]);
+    expect(c.origin).toBe('jira-comment-10001');
+  });
+
+  it('uploads and downloads attachments, keeping the origin in the stored name', async () => {
+    const sn = connector();
+    const inc = await sn.createItem({ short_description: 'a' }, 'c-4');
+    await sn.uploadAttachment(inc.id, { fileName: 'log.txt', contentType: 'text/plain', size: 5, body: new TextEncoder().encode('hello'), origin: 'jira-att-7' });
+    const [att] = await sn.listAttachments(inc.id);
+    expect(att).toMatchObject({ fileName: 'log.txt', origin: 'jira-att-7', size: 5 });
+    const file = await sn.downloadAttachment(inc.id, att!.id);
+    expect(await new Response(file.body).text()).toBe('hello');
+  });
+
+  it('signs in with OAuth and renews an expired token', async () => {
+    const sn = connector({ kind: 'oauth', clientId: DEMO_CREDENTIALS.oauthClient.client_id, clientSecret: DEMO_CREDENTIALS.oauthClient.client_secret, ...DEMO_CREDENTIALS.integration });
+    expect(await sn.testConnection()).toEqual({ ok: true, identity: 'crosswalk.integration' });
+    await fetch(`${sim.controlUrl}/expire-tokens`, { method: 'POST' });
+    expect((await sn.testConnection()).ok).toBe(true);
+  });
+
+  it('types failures: bad credentials are auth, a hibernating instance is transient, 429 carries the window', async () => {
+    const bad = await connector({ kind: 'basic', username: 'crosswalk.integration', password: 'wrong' }).testConnection();
+    expect(!bad.ok && bad.error.kind).toBe('auth');
+    await fetch(`${sim.controlUrl}/hibernate`, { method: 'PUT', body: JSON.stringify({ on: true }) });
+    await expect(connector().getItem('x')).rejects.toMatchObject({ kind: 'transient' });
+    await fetch(`${sim.controlUrl}/hibernate`, { method: 'PUT', body: JSON.stringify({ on: false }) });
+    await fetch(`${sim.controlUrl}/faults`, { method: 'POST', body: JSON.stringify({ status: 429, headers: { 'Retry-After': '12' } }) });
+    await expect(connector().getItem('x')).rejects.toMatchObject({ kind: 'rate-limited', details: { retryAfterMs: 12_000 } });
+  });
+});

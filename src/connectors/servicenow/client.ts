@@ -1,0 +1,205 @@
+/**
+ * ServiceNow through the Table and Attachment APIs, for one connection's table.
+ * Thin by design: values stay ServiceNow's strings; mapping happens elsewhere.
+ */
+import * as z from 'zod';
+import { SyncError } from '../errors';
+import { readJson, transientFailure } from '../http';
+import { CAPABILITIES, type Attachment, type ChangedItems, type Comment, type Connector, type Item, type NewAttachment, type NewComment } from '../ports';
+import { encodeQuery, glideDateTime } from './encoded-query';
+
+export type ServiceNowAuth = { kind: 'basic'; username: string; password: string } | { kind: 'oauth'; clientId: string; clientSecret: string; username?: string; password?: string };
+
+export interface ServiceNowConnection {
+  baseUrl: string;
+  table: string;
+  auth: ServiceNowAuth;
+  /** Injected for tests; Forge's global fetch (egress-checked) otherwise. */
+  fetch?: typeof fetch;
+}
+
+const record = z.record(z.string(), z.unknown());
+const resultOne = z.object({ result: record });
+const resultMany = z.object({ result: z.array(record) });
+const tokenAnswer = z.object({ access_token: z.string(), expires_in: z.number() });
+
+const ORIGIN_MARKER = /\n?\[crosswalk:([A-Za-z0-9:_-]+)\]\s*$/;
+
+/** Parses ServiceNow's UTC `YYYY-MM-DD HH:mm:ss`. */
+export function parseGlideDateTime(value: unknown): number {
+  return typeof value === 'string' && value ? Date.parse(value.replace(' ', 'T') + 'Z') : 0;
+}
+
+/** A marker at the end of a comment or file name tells which item it was copied from, so a retry finds it. */
+export function withOrigin(text: string, origin: string): string {
+  return `${text}\n[crosswalk:${origin}]`;
+}
+
+export function originOf(text: string): { text: string; origin?: string } {
+  const m = ORIGIN_MARKER.exec(text);
+  return m ? { text: text.slice(0, m.index), origin: m[1] } : { text };
+}
+
+const tokens = new Map<string, { token: string; expiresAt: number }>();
+
+export class ServiceNowConnector implements Connector {
+  readonly system = 'servicenow' as const;
+  readonly capabilities = CAPABILITIES.servicenow;
+  private readonly base: string;
+
+  constructor(private readonly conn: ServiceNowConnection) {
+    this.base = conn.baseUrl.replace(/\/+$/, '');
+  }
+
+  private async authHeader(forceNew = false): Promise<string> {
+    const a = this.conn.auth;
+    if (a.kind === 'basic') return `Basic ${Buffer.from(`${a.username}:${a.password}`).toString('base64')}`;
+    const key = `${this.base}|${a.clientId}|${a.username ?? ''}`;
+    const cached = tokens.get(key);
+    if (!forceNew && cached && cached.expiresAt > Date.now() + 30_000) return `Bearer ${cached.token}`;
+    const form = new URLSearchParams({ client_id: a.clientId, client_secret: a.clientSecret, ...(a.username && a.password ? { grant_type: 'password', username: a.username, password: a.password } : { grant_type: 'client_credentials' }) });
+    const res = await this.raw(`${this.base}/oauth_token.do`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: form.toString() }, 'Sign in to ServiceNow');
+    const answer = tokenAnswer.safeParse(await readJson('servicenow', res, 'Sign in to ServiceNow'));
+    if (!answer.success) throw new SyncError({ system: 'servicenow', kind: 'auth', message: 'ServiceNow did not return an access token' });
+    tokens.set(key, { token: answer.data.access_token, expiresAt: Date.now() + answer.data.expires_in * 1000 });
+    return `Bearer ${answer.data.access_token}`;
+  }
+
+  private async raw(url: string, init: RequestInit, what: string): Promise<Response> {
+    try {
+      return await (this.conn.fetch ?? fetch)(url, init);
+    } catch (e) {
+      throw transientFailure('servicenow', what, e);
+    }
+  }
+
+  /** An authenticated API call; an expired OAuth token is renewed once. */
+  private async call(path: string, init: RequestInit, what: string): Promise<Response> {
+    const send = async (fresh: boolean) =>
+      this.raw(`${this.base}${path}`, { ...init, headers: { accept: 'application/json', ...(init.headers as Record<string, string>), authorization: await this.authHeader(fresh) } }, what);
+    const res = await send(false);
+    if (res.status === 401 && this.conn.auth.kind === 'oauth') return send(true);
+    return res;
+  }
+
+  private async json<T>(schema: z.ZodType<T>, path: string, init: RequestInit, what: string): Promise<T> {
+    const res = await this.call(path, init, what);
+    const parsed = schema.safeParse(await readJson('servicenow', res, what));
+    if (!parsed.success) throw new SyncError({ system: 'servicenow', kind: 'transient', message: `${what}: unexpected answer from ServiceNow` });
+    return parsed.data;
+  }
+
+  private toItem(r: Record<string, unknown>): Item {
+    const sysId = String(r.sys_id ?? '');
+    return {
+      id: sysId,
+      displayKey: String(r.number ?? sysId),
+      url: `${this.base}/nav_to.do?uri=${this.conn.table}.do?sys_id=${sysId}`,
+      updatedAt: parseGlideDateTime(r.sys_updated_on),
+      version: String(r.sys_mod_count ?? ''),
+      fields: r,
+      ...(r.correlation_id ? { correlationId: String(r.correlation_id) } : {}),
+    };
+  }
+
+  private tablePath(id?: string): string {
+    return `/api/now/table/${this.conn.table}${id ? `/${encodeURIComponent(id)}` : ''}?sysparm_exclude_reference_link=true`;
+  }
+
+  async testConnection(): Promise<{ ok: true; identity: string } | { ok: false; error: SyncError }> {
+    try {
+      await this.json(resultMany, `${this.tablePath()}&sysparm_limit=1&sysparm_fields=sys_id`, { method: 'GET' }, 'Read one record');
+      return { ok: true, identity: this.conn.auth.kind === 'basic' ? this.conn.auth.username : (this.conn.auth.username ?? this.conn.auth.clientId) };
+    } catch (e) {
+      if (e instanceof SyncError) return { ok: false, error: e };
+      throw e;
+    }
+  }
+
+  async getItem(id: string): Promise<Item | undefined> {
+    try {
+      return this.toItem((await this.json(resultOne, this.tablePath(id), { method: 'GET' }, `Read ${this.conn.table} ${id}`)).result);
+    } catch (e) {
+      if (e instanceof SyncError && e.kind === 'not-found') return undefined;
+      throw e;
+    }
+  }
+
+  async findByCorrelation(correlationId: string): Promise<Item | undefined> {
+    const q = encodeQuery({ all: [{ field: 'correlation_id', op: '=', value: correlationId }] });
+    const found = await this.json(resultMany, `${this.tablePath()}&sysparm_limit=1&sysparm_query=${encodeURIComponent(q)}`, { method: 'GET' }, 'Find by correlation id');
+    return found.result[0] ? this.toItem(found.result[0]) : undefined;
+  }
+
+  async createItem(fields: Readonly<Record<string, unknown>>, correlationId: string): Promise<Item> {
+    const body = { ...fields, correlation_id: correlationId, correlation_display: 'Crosswalk' };
+    return this.toItem((await this.json(resultOne, this.tablePath(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, `Create ${this.conn.table}`)).result);
+  }
+
+  async updateItem(id: string, fields: Readonly<Record<string, unknown>>): Promise<Item> {
+    return this.toItem((await this.json(resultOne, this.tablePath(id), { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fields) }, `Update ${this.conn.table} ${id}`)).result);
+  }
+
+  async listChanged(since: number, cursor?: string): Promise<ChangedItems> {
+    const pageSize = 100;
+    const offset = Number(cursor ?? 0);
+    const q = encodeQuery({ all: [{ field: 'sys_updated_on', op: '>=', value: glideDateTime(since) }], orderBy: { field: 'sys_updated_on' } });
+    const page = await this.json(resultMany, `${this.tablePath()}&sysparm_fields=sys_id,sys_updated_on&sysparm_limit=${pageSize}&sysparm_offset=${offset}&sysparm_query=${encodeURIComponent(q)}`, { method: 'GET' }, 'List changed records');
+    return { items: page.result.map((r) => ({ id: String(r.sys_id), updatedAt: parseGlideDateTime(r.sys_updated_on) })), ...(page.result.length === pageSize ? { cursor: String(offset + pageSize) } : {}) };
+  }
+
+  async listComments(itemId: string): Promise<Comment[]> {
+    const q = encodeQuery({ all: [{ field: 'element_id', op: '=', value: itemId }, { field: 'element', op: 'IN', values: ['comments', 'work_notes'] }], orderBy: { field: 'sys_created_on' } });
+    const page = await this.json(resultMany, `/api/now/table/sys_journal_field?sysparm_query=${encodeURIComponent(q)}`, { method: 'GET' }, 'Read journal');
+    return page.result.map((r) => {
+      const { text, origin } = originOf(String(r.value ?? ''));
+      const at = parseGlideDateTime(r.sys_created_on);
+      return { id: String(r.sys_id), body: text, visibility: r.element === 'work_notes' ? ('internal' as const) : ('public' as const), author: { displayName: String(r.sys_created_by ?? '') }, createdAt: at, updatedAt: at, ...(origin ? { origin } : {}) };
+    });
+  }
+
+  async addComment(itemId: string, comment: NewComment): Promise<Comment> {
+    const field = comment.visibility === 'internal' ? 'work_notes' : 'comments';
+    await this.updateItem(itemId, { [field]: withOrigin(String(comment.body), comment.origin) });
+    // The journal entry's id is only known by reading it back.
+    const written = (await this.listComments(itemId)).filter((c) => c.origin === comment.origin).at(-1);
+    if (!written) throw new SyncError({ system: 'servicenow', kind: 'transient', message: 'The journal entry was written but could not be read back' });
+    return written;
+  }
+
+  async listAttachments(itemId: string): Promise<Attachment[]> {
+    const q = encodeQuery({ all: [{ field: 'table_sys_id', op: '=', value: itemId }, { field: 'table_name', op: '=', value: this.conn.table }] });
+    const page = await this.json(resultMany, `/api/now/attachment?sysparm_query=${encodeURIComponent(q)}`, { method: 'GET' }, 'List attachments');
+    return page.result.map((r) => {
+      const m = /^(.*)~cw-([A-Za-z0-9_-]+)(\.[^.]*)?$/.exec(String(r.file_name));
+      return {
+        id: String(r.sys_id),
+        fileName: m ? `${m[1]}${m[3] ?? ''}` : String(r.file_name),
+        contentType: String(r.content_type ?? 'application/octet-stream'),
+        size: Number(r.size_bytes ?? 0),
+        createdAt: parseGlideDateTime(r.sys_created_on),
+        ...(m ? { origin: m[2] } : {}),
+      };
+    });
+  }
+
+  async downloadAttachment(_itemId: string, attachmentId: string): Promise<{ body: ReadableStream<Uint8Array>; size: number; contentType: string }> {
+    const res = await this.call(`/api/now/attachment/${encodeURIComponent(attachmentId)}/file`, { method: 'GET', headers: { accept: '*/*' } }, 'Download attachment');
+    if (!res.ok || !res.body) {
+      await readJson('servicenow', res, 'Download attachment');
+      throw new SyncError({ system: 'servicenow', kind: 'transient', message: 'Download attachment: empty body' });
+    }
+    return { body: res.body, size: Number(res.headers.get('content-length') ?? 0), contentType: res.headers.get('content-type') ?? 'application/octet-stream' };
+  }
+
+  async uploadAttachment(itemId: string, file: NewAttachment): Promise<Attachment> {
+    // ServiceNow keeps no metadata we could use, so the origin rides in the file name: report~cw-<origin>.pdf
+    const dot = file.fileName.lastIndexOf('.');
+    const name = dot > 0 ? `${file.fileName.slice(0, dot)}~cw-${file.origin}${file.fileName.slice(dot)}` : `${file.fileName}~cw-${file.origin}`;
+    const query = new URLSearchParams({ table_name: this.conn.table, table_sys_id: itemId, file_name: name });
+    const init: RequestInit & { duplex?: 'half' } = { method: 'POST', headers: { 'content-type': file.contentType }, body: file.body as BodyInit };
+    if (file.body instanceof ReadableStream) init.duplex = 'half';
+    const res = await this.json(resultOne, `/api/now/attachment/file?${query.toString()}`, init, 'Upload attachment');
+    return { id: String(res.result.sys_id), fileName: file.fileName, contentType: file.contentType, size: Number(res.result.size_bytes ?? file.size), createdAt: parseGlideDateTime(res.result.sys_created_on), origin: file.origin };
+  }
+}
