@@ -6,7 +6,15 @@
  */
 import { SyncError, type SyncErrorKind } from './errors';
 
-export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
+/** What both global fetch and Forge's requestJira answer with. */
+export interface HttpAnswer {
+  status: number;
+  ok: boolean;
+  headers: { get(name: string): string | null };
+  text(): Promise<string>;
+}
+
+export function retryAfterMs(headers: HttpAnswer['headers'], now = Date.now()): number | undefined {
   const raw = headers.get('retry-after');
   if (!raw) return undefined;
   const seconds = Number(raw);
@@ -15,7 +23,7 @@ export function retryAfterMs(headers: Headers, now = Date.now()): number | undef
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-export function failureFromResponse(system: string, res: Response, bodyText: string, what: string): SyncError {
+export function failureFromResponse(system: string, res: HttpAnswer, bodyText: string, what: string): SyncError {
   const remoteMessage = extractMessage(bodyText);
   const base = { system, httpStatus: res.status, remoteMessage };
   let kind: SyncErrorKind;
@@ -34,7 +42,7 @@ export function transientFailure(system: string, what: string, cause: unknown): 
 }
 
 /** Parses JSON, treating an HTML page (a hibernating or broken instance) as a transient failure. */
-export async function readJson(system: string, res: Response, what: string): Promise<unknown> {
+export async function readJson(system: string, res: HttpAnswer, what: string): Promise<unknown> {
   const text = await res.text();
   if (!res.ok) throw failureFromResponse(system, res, text, what);
   if (/text\/html/i.test(res.headers.get('content-type') ?? '') || /^\s*</.test(text)) {

@@ -1,16 +1,53 @@
-import { syncJobBody } from '../sync/work-item';
+import { InvocationError, InvocationErrorCode } from '@forge/events';
+import { isSyncError } from '../connectors/errors';
 import { recordItemSeen } from '../store/activity';
+import { linkForIssue, updateLink } from '../store/links';
+import { reconcileIssue, reconcileRemoteItem } from '../sync/reconcile';
+import { syncJobBody, type WorkItemRef } from '../sync/work-item';
+
+const FIRST_RETRY_SECONDS = 10;
+const MAX_RETRY_SECONDS = 900;
 
 /**
- * Consumer of the sync queue. Until connections exist (the engine arrives with
- * the ServiceNow issue), reconciling an item means recording that it was seen.
+ * Consumer of the sync queue: reconcile one item. Transient and rate-limited
+ * failures come back through InvocationError (with the remote's window); the
+ * others are recorded on the link where people see them, and not retried blindly.
  */
-export async function runSyncJob(event: { body: unknown }): Promise<void> {
+export async function runSyncJob(event: { body: unknown; retryContext?: { retryCount: number } }): Promise<ReturnType<typeof retry> | undefined> {
   const job = syncJobBody.safeParse(event.body);
   if (!job.success) {
     // A malformed job can never succeed; retrying it would only burn invocations.
     console.error('Dropping malformed sync job', job.error.issues.map((i) => i.path.join('.')).join(', '));
-    return;
+    return undefined;
   }
-  await recordItemSeen(job.data.item, job.data.cause, new Date());
+  const { item, cause } = job.data;
+  await recordItemSeen(item, cause, new Date());
+  try {
+    if (item.side === 'jira') await reconcileIssue(item.issueId);
+    else await reconcileRemoteItem(item.connectionId, item.remoteId);
+    return undefined;
+  } catch (e) {
+    if (!isSyncError(e)) throw e;
+    await recordFailure(item, e.kind, e.message, e.details.field);
+    if (e.retryable) {
+      const attempt = event.retryContext?.retryCount ?? 0;
+      const backoff = Math.min(MAX_RETRY_SECONDS, FIRST_RETRY_SECONDS * 2 ** attempt);
+      const seconds = e.details.retryAfterMs !== undefined ? Math.ceil(e.details.retryAfterMs / 1000) : backoff;
+      return retry(seconds, e.kind === 'rate-limited');
+    }
+    return undefined;
+  }
+}
+
+function retry(seconds: number, rateLimited: boolean) {
+  return new InvocationError({
+    retryAfter: Math.min(MAX_RETRY_SECONDS, Math.max(1, seconds)),
+    retryReason: rateLimited ? InvocationErrorCode.FUNCTION_UPSTREAM_RATE_LIMITED : InvocationErrorCode.FUNCTION_RETRY_REQUEST,
+  });
+}
+
+async function recordFailure(item: WorkItemRef, kind: string, message: string, field?: string): Promise<void> {
+  if (item.side !== 'jira') return;
+  const link = await linkForIssue(item.issueId);
+  if (link) await updateLink({ ...link, lastError: { kind, message, at: new Date().toISOString(), ...(field ? { field } : {}) } });
 }

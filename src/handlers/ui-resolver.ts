@@ -3,6 +3,12 @@ import * as z from 'zod';
 import { userHasProjectPermission } from '../jira/permissions';
 import { listProjectIssuesAsUser } from '../jira/issues';
 import { getProjectSettings, saveProjectSettings } from '../store/project-settings';
+import { connectionForProject, credentialSchema, getCredential, saveConnection, setCredential } from '../store/connections';
+import { validateConnectionConfig } from '../mapping/connection-config';
+import { connectorFor } from '../connectors/factory';
+import { isSyncError } from '../connectors/errors';
+import { linkForIssue } from '../store/links';
+import { enqueueReconcile } from '../sync/sync-queue';
 
 /** The UI context names the project; it is only a hint until Jira confirms the caller's permission. */
 const projectContext = z.object({ extension: z.object({ project: z.object({ id: z.string().regex(/^\d+$/) }).loose() }).loose() }).loose();
@@ -37,6 +43,67 @@ resolver.define('saveProjectSettings', async ({ payload, context }) => {
   const settings = { syncFilterJql: request.data.syncFilterJql.trim(), updatedBy: admin.accountId, updatedAt: new Date().toISOString() };
   await saveProjectSettings(admin.projectId, settings);
   return { ok: true, data: { settings } };
+});
+
+const saveConnectionRequest = z.object({ config: z.unknown(), credential: credentialSchema.optional() });
+
+/** Creates or replaces the project's connection. Credentials are write-only: they are stored as secrets and never returned. */
+resolver.define('saveConnection', async ({ payload, context }) => {
+  const admin = await requireProjectAdmin(context);
+  if (!admin) return forbidden;
+  const request = saveConnectionRequest.safeParse(payload);
+  if (!request.success) return { ok: false, error: { code: 'BAD_REQUEST', message: 'Expected {config, credential?}' } };
+  const checked = validateConnectionConfig(request.data.config);
+  if (!checked.ok) return { ok: false, error: { code: 'BAD_REQUEST', message: 'The configuration has problems', problems: checked.problems } };
+  if (checked.config.jiraProjectId !== admin.projectId) return { ok: false, error: { code: 'BAD_REQUEST', message: 'A connection belongs to the project it is configured on' } };
+  if (request.data.credential) await setCredential(checked.config.remote.auth.secretRef, request.data.credential);
+  await saveConnection(checked.config);
+  return { ok: true, data: { config: checked.config, hasCredential: Boolean(await getCredential(checked.config.remote.auth.secretRef)) } };
+});
+
+resolver.define('getConnection', async ({ context }) => {
+  const admin = await requireProjectAdmin(context);
+  if (!admin) return forbidden;
+  const config = await connectionForProject(admin.projectId);
+  return { ok: true, data: config ? { config, hasCredential: Boolean(await getCredential(config.remote.auth.secretRef)) } : null };
+});
+
+resolver.define('testConnection', async ({ context }) => {
+  const admin = await requireProjectAdmin(context);
+  if (!admin) return forbidden;
+  const config = await connectionForProject(admin.projectId);
+  if (!config) return { ok: false, error: { code: 'BAD_REQUEST', message: 'No connection is configured for this project' } };
+  try {
+    const result = await (await connectorFor(config)).testConnection();
+    return { ok: true, data: result.ok ? { reachable: true, identity: result.identity } : { reachable: false, kind: result.error.kind, message: result.error.message } };
+  } catch (e) {
+    if (isSyncError(e)) return { ok: true, data: { reachable: false, kind: e.kind, message: e.message } };
+    throw e;
+  }
+});
+
+const issueContext = z.object({ extension: z.object({ issue: z.object({ id: z.string().regex(/^\d+$/) }).loose(), project: z.object({ id: z.string().regex(/^\d+$/) }).loose() }).loose() }).loose();
+
+async function requireIssueBrowse(context: { accountId?: string } & Record<string, unknown>): Promise<{ issueId: string; accountId: string } | undefined> {
+  const parsed = issueContext.safeParse(context);
+  if (!context.accountId || !parsed.success) return undefined;
+  const ok = await userHasProjectPermission(context.accountId, parsed.data.extension.project.id, 'BROWSE_PROJECTS');
+  return ok ? { issueId: parsed.data.extension.issue.id, accountId: context.accountId } : undefined;
+}
+
+/** What the issue panel shows: the linked remote ticket, last sync and any error. */
+resolver.define('getIssueSync', async ({ context }) => {
+  const caller = await requireIssueBrowse(context);
+  if (!caller) return { ok: false, error: { code: 'FORBIDDEN', message: 'You cannot see this issue.' } };
+  const link = await linkForIssue(caller.issueId);
+  return { ok: true, data: link ? { remoteKey: link.remoteKey, remoteUrl: link.remoteUrl, lastSyncAt: link.lastSyncAt ?? null, lastError: link.lastError ?? null, conflicts: (link.conflicts ?? []).slice(-5) } : null };
+});
+
+resolver.define('syncIssueNow', async ({ context }) => {
+  const caller = await requireIssueBrowse(context);
+  if (!caller) return { ok: false, error: { code: 'FORBIDDEN', message: 'You cannot see this issue.' } };
+  await enqueueReconcile([{ item: { side: 'jira', issueId: caller.issueId }, cause: 'sync-now' }]);
+  return { ok: true, data: { queued: true } };
 });
 
 export const uiResolver = resolver.getDefinitions();

@@ -1,0 +1,96 @@
+/**
+ * Jira as Crosswalk's home side, through `requestJira` as the app. Writes carry
+ * `X-Atlassian-Webhook-Trace` so the events they cause are recognisable even
+ * where `ignoreSelf` does not apply.
+ */
+import api, { route } from '@forge/api';
+import * as z from 'zod';
+import { SyncError } from '../errors';
+import { readJson, transientFailure, type HttpAnswer } from '../http';
+
+export const SYNC_TRACE = 'crosswalk-sync';
+
+const issueSchema = z.object({
+  id: z.string(),
+  key: z.string(),
+  fields: z.record(z.string(), z.unknown()).and(z.object({ project: z.object({ id: z.string() }).loose(), updated: z.string() }).loose()),
+});
+export type JiraIssue = z.infer<typeof issueSchema> & { updatedAt: number };
+
+async function call(what: string, send: () => Promise<HttpAnswer>): Promise<HttpAnswer> {
+  try {
+    return await send();
+  } catch (e) {
+    throw transientFailure('jira', what, e);
+  }
+}
+
+/** Jira's `2022-10-06T07:32:47.000+0000`. */
+export function parseJiraTime(value: string): number {
+  return Date.parse(value.replace(/([+-]\d\d)(\d\d)$/, '$1:$2'));
+}
+
+export async function getIssue(issueIdOrKey: string): Promise<JiraIssue | undefined> {
+  const res = await call('Read issue', () => api.asApp().requestJira(route`/rest/api/3/issue/${issueIdOrKey}`, { headers: { Accept: 'application/json' } }));
+  if (res.status === 404) return undefined;
+  const parsed = issueSchema.safeParse(await readJson('jira', res, `Read issue ${issueIdOrKey}`));
+  if (!parsed.success) throw new SyncError({ system: 'jira', kind: 'transient', message: 'Unexpected issue shape from Jira' });
+  return { ...parsed.data, updatedAt: parseJiraTime(parsed.data.fields.updated) };
+}
+
+export async function editIssue(issueId: string, fields: Record<string, unknown>): Promise<void> {
+  const res = await call('Edit issue', () =>
+    api.asApp().requestJira(route`/rest/api/3/issue/${issueId}`, { method: 'PUT', headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-Atlassian-Webhook-Trace': SYNC_TRACE }, body: JSON.stringify({ fields }) }),
+  );
+  if (res.status !== 204) await readJson('jira', res, `Edit issue ${issueId}`);
+}
+
+export async function createIssue(projectId: string, issueType: string, fields: Record<string, unknown>): Promise<{ id: string; key: string }> {
+  const res = await call('Create issue', () =>
+    api.asApp().requestJira(route`/rest/api/3/issue`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-Atlassian-Webhook-Trace': SYNC_TRACE }, body: JSON.stringify({ fields: { project: { id: projectId }, issuetype: { name: issueType }, ...fields } }) }),
+  );
+  return z.object({ id: z.string(), key: z.string() }).parse(await readJson('jira', res, 'Create issue'));
+}
+
+export interface Transition {
+  id: string;
+  name: string;
+  to: { id: string; name: string };
+}
+
+export async function transitions(issueId: string): Promise<Transition[]> {
+  const res = await call('Read transitions', () => api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/transitions`, { headers: { Accept: 'application/json' } }));
+  const body = z.object({ transitions: z.array(z.object({ id: z.string(), name: z.string(), to: z.object({ id: z.string(), name: z.string() }).loose() }).loose()) }).parse(await readJson('jira', res, 'Read transitions'));
+  return body.transitions;
+}
+
+export async function transition(issueId: string, transitionId: string): Promise<void> {
+  const res = await call('Transition issue', () =>
+    api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/transitions`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Atlassian-Webhook-Trace': SYNC_TRACE }, body: JSON.stringify({ transition: { id: transitionId } }) }),
+  );
+  if (res.status !== 204) await readJson('jira', res, `Transition issue ${issueId}`);
+}
+
+/** Shows the linked remote ticket on the issue; upserted by globalId, so repeating it is harmless. */
+export async function upsertRemoteLink(issueId: string, link: { globalId: string; url: string; title: string; summary?: string; status?: string; resolved?: boolean }): Promise<void> {
+  const body = {
+    globalId: link.globalId,
+    application: { type: 'com.crosswalk.remote', name: 'Crosswalk' },
+    relationship: 'synced with',
+    object: { url: link.url, title: link.title, ...(link.summary ? { summary: link.summary } : {}), ...(link.status ? { status: { resolved: link.resolved ?? false, icon: {} } } : {}) },
+  };
+  const res = await call('Link remote item', () =>
+    api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/remotelink`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify(body) }),
+  );
+  await readJson('jira', res, 'Link remote item');
+}
+
+/** Whether an issue matches the connection's JQL (empty JQL = every issue of the project). */
+export async function issueMatches(issueId: string, projectId: string, jql: string): Promise<boolean> {
+  const query = `project = ${projectId} AND id = ${issueId}${jql.trim() ? ` AND (${jql})` : ''}`;
+  const res = await call('Search issues', () =>
+    api.asApp().requestJira(route`/rest/api/3/search/jql`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify({ jql: query, maxResults: 1 }) }),
+  );
+  const body = z.object({ issues: z.array(z.object({ id: z.string() }).loose()) }).parse(await readJson('jira', res, 'Search issues'));
+  return body.issues.length > 0;
+}

@@ -1,0 +1,77 @@
+/**
+ * Reading a mapped field from each side as a canonical value, and turning a
+ * canonical value back into what each side stores. Pure.
+ */
+import { adfToText, normalizeText } from '../content/adf-to-text';
+import { textToAdf } from '../content/text-to-adf';
+import type { AdfDoc } from '../content/adf';
+import type { CanonicalValue } from '../sync/canonical';
+import type { FieldMapping } from './connection-config';
+import { canonicalFromJira, canonicalFromRemote, remoteFromCanonical } from './value-map';
+
+export type Read = { ok: true; value: CanonicalValue } | { ok: false; reason: string };
+
+/** The display name of a Jira value: options and priorities are objects. */
+function jiraScalar(raw: unknown): string | null {
+  if (raw === null || raw === undefined) return null;
+  if (typeof raw === 'object') {
+    const o = raw as { name?: unknown; value?: unknown; displayName?: unknown };
+    return String(o.name ?? o.value ?? o.displayName ?? '');
+  }
+  return String(raw);
+}
+
+function remoteScalar(raw: unknown): string {
+  if (raw && typeof raw === 'object' && 'value' in raw) return String((raw as { value: unknown }).value ?? '');
+  return raw === null || raw === undefined ? '' : String(raw);
+}
+
+export function readJira(m: FieldMapping, fields: Readonly<Record<string, unknown>>): Read {
+  const raw = fields[m.jira];
+  switch (m.transform) {
+    case 'rich-text':
+      return { ok: true, value: typeof raw === 'string' ? normalizeText(raw) : adfToText((raw as AdfDoc | null) ?? null) };
+    case 'value-map': {
+      const v = jiraScalar(raw);
+      return v === null ? { ok: true, value: null } : canonicalFromJira(m.valueMap ?? [], v);
+    }
+    default:
+      if (Array.isArray(raw)) return { ok: true, value: raw.map((x) => jiraScalar(x) ?? '') };
+      return { ok: true, value: jiraScalar(raw) };
+  }
+}
+
+export function readRemote(m: FieldMapping, fields: Readonly<Record<string, unknown>>): Read {
+  const raw = remoteScalar(fields[m.remote]);
+  switch (m.transform) {
+    case 'rich-text':
+      return { ok: true, value: normalizeText(raw) };
+    case 'value-map':
+      return raw === '' ? { ok: true, value: null } : canonicalFromRemote(m.valueMap ?? [], raw);
+    default:
+      return { ok: true, value: raw };
+  }
+}
+
+/** A Jira write: a field value for PUT /issue, or a status to reach by transitions. */
+export type JiraWrite = { kind: 'field'; field: string; value: unknown } | { kind: 'status'; statusName: string } | { kind: 'skip'; reason: string };
+
+export function writeJira(m: FieldMapping, value: CanonicalValue): JiraWrite {
+  if (m.jira === 'status') return typeof value === 'string' ? { kind: 'status', statusName: value } : { kind: 'skip', reason: 'status cannot be emptied' };
+  if (m.transform === 'rich-text') return { kind: 'field', field: m.jira, value: value === null || value === '' ? null : textToAdf(String(value)) };
+  if (m.jira === 'priority' || m.transform === 'value-map') return value === null ? { kind: 'skip', reason: `${m.jira} cannot be emptied` } : { kind: 'field', field: m.jira, value: { name: value } };
+  if (m.jira === 'labels') return { kind: 'field', field: m.jira, value: Array.isArray(value) ? value : String(value ?? '').split(/\s+/).filter(Boolean) };
+  if (m.jira === 'summary' && (value === null || value === '')) return { kind: 'skip', reason: 'a Jira summary cannot be empty' };
+  return { kind: 'field', field: m.jira, value };
+}
+
+export type RemoteWrite = { ok: true; field: string; value: string } | { ok: false; reason: string };
+
+export function writeRemote(m: FieldMapping, value: CanonicalValue): RemoteWrite {
+  if (m.transform === 'value-map') {
+    if (value === null) return { ok: true, field: m.remote, value: '' };
+    const mapped = remoteFromCanonical(m.valueMap ?? [], String(value));
+    return mapped.ok ? { ok: true, field: m.remote, value: mapped.value } : mapped;
+  }
+  return { ok: true, field: m.remote, value: Array.isArray(value) ? value.join(' ') : String(value ?? '') };
+}

@@ -1,0 +1,46 @@
+import { kvs } from '@forge/kvs';
+import type { CanonicalValue } from '../sync/canonical';
+import type { SidePair } from '../sync/field-decision';
+
+/**
+ * A link between a Jira issue and a remote item, with the last synced snapshot:
+ * per field, what each side held after the last sync (the three-way base).
+ */
+export interface Link {
+  connectionId: string;
+  issueId: string;
+  issueKey: string;
+  remoteId: string;
+  remoteKey: string;
+  remoteUrl: string;
+  /** Which side the item was first created on. */
+  origin: 'jira' | 'remote';
+  base: Record<string, SidePair<CanonicalValue>>;
+  lastSyncAt?: string;
+  lastError?: { kind: string; message: string; at: string; field?: string };
+  conflicts?: Array<{ field: string; winner: string; reason: string; at: string }>;
+}
+
+const byIssue = (issueId: string) => `link:jira:${issueId}`;
+const byRemote = (connectionId: string, remoteId: string) => `link:remote:${connectionId}:${remoteId}`;
+
+export async function linkForIssue(issueId: string): Promise<Link | undefined> {
+  return (await kvs.get(byIssue(issueId))) as Link | undefined;
+}
+
+export async function issueForRemote(connectionId: string, remoteId: string): Promise<string | undefined> {
+  return (await kvs.get(byRemote(connectionId, remoteId))) as string | undefined;
+}
+
+/** Both directions of the link in one transaction, so a crash never leaves half a link. */
+export async function saveLink(link: Link): Promise<void> {
+  await kvs.transact().set(byIssue(link.issueId), link).set(byRemote(link.connectionId, link.remoteId), link.issueId).execute();
+}
+
+export async function updateLink(link: Link): Promise<void> {
+  await kvs.set(byIssue(link.issueId), link);
+}
+
+export async function deleteLink(link: Link): Promise<void> {
+  await kvs.transact().delete(byIssue(link.issueId)).delete(byRemote(link.connectionId, link.remoteId)).execute();
+}

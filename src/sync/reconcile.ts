@@ -1,0 +1,166 @@
+/**
+ * Reconciling one linked item (level-triggered): read both sides, decide each
+ * field three ways against the snapshot, write only the differences, store the
+ * new snapshot. Running it again with nothing changed writes nothing, which is
+ * why duplicate, late or reordered events and our own echoes do no harm.
+ */
+import { connectorFor } from '../connectors/factory';
+import { SyncError } from '../connectors/errors';
+import * as jira from '../connectors/jira/client';
+import type { Connector, Item } from '../connectors/ports';
+import type { ConnectionConfig, FieldMapping } from '../mapping/connection-config';
+import { readJira, readRemote, writeJira, writeRemote } from '../mapping/field-values';
+import { connectionForProject, getConnection } from '../store/connections';
+import { issueForRemote, linkForIssue, saveLink, updateLink, type Link } from '../store/links';
+import { canonicalEqual, type CanonicalValue } from './canonical';
+import { decideField, type SidePair } from './field-decision';
+import { findTransitionPath } from './transition-path';
+
+export type ReconcileOutcome =
+  | { result: 'no-connection' | 'out-of-scope' | 'issue-gone' | 'unlinked-remote' }
+  | { result: 'synced'; created: boolean; wroteJira: string[]; wroteRemote: string[]; conflicts: number; problems: string[] };
+
+export const correlationIdFor = (config: ConnectionConfig, issueId: string) => `crosswalk:${config.id}:${issueId}`;
+
+export async function reconcileRemoteItem(connectionId: string, remoteId: string): Promise<ReconcileOutcome> {
+  const issueId = await issueForRemote(connectionId, remoteId);
+  // Creating Jira issues from remote records arrives with the remote-side filter; until then only linked items sync.
+  if (!issueId) return { result: 'unlinked-remote' };
+  return reconcileIssue(issueId);
+}
+
+export async function reconcileIssue(issueId: string): Promise<ReconcileOutcome> {
+  const issue = await jira.getIssue(issueId);
+  if (!issue) return { result: 'issue-gone' };
+  let link = await linkForIssue(issueId);
+  const config = link ? await getConnection(link.connectionId) : await connectionForProject(issue.fields.project.id);
+  if (!config || !config.enabled) return { result: 'no-connection' };
+  const connector = await connectorFor(config);
+
+  let remote: Item | undefined;
+  let created = false;
+  if (!link) {
+    if (!(await jira.issueMatches(issueId, config.jiraProjectId, config.jql))) return { result: 'out-of-scope' };
+    const correlationId = correlationIdFor(config, issueId);
+    // A retry after a crash finds the record it already created instead of creating a second one.
+    remote = await connector.findByCorrelation(correlationId);
+    if (!remote) {
+      remote = await connector.createItem(initialRemoteFields(config, issue.fields), correlationId);
+      created = true;
+    }
+    link = { connectionId: config.id, issueId, issueKey: issue.key, remoteId: remote.id, remoteKey: remote.displayKey, remoteUrl: remote.url, origin: 'jira', base: {} };
+    await saveLink(link);
+    await jira.upsertRemoteLink(issueId, { globalId: globalIdFor(config, remote), url: remote.url, title: remote.displayKey, summary: `${config.remote.type} ${config.remote.type === 'servicenow' ? config.remote.table : ''}`.trim() });
+  } else {
+    remote = await connector.getItem(link.remoteId);
+    if (!remote) throw new SyncError({ system: config.remote.type, kind: 'not-found', message: `${link.remoteKey} no longer exists in ${config.remote.type}` });
+  }
+  return syncFields(config, connector, link, issue, remote, created);
+}
+
+function globalIdFor(config: ConnectionConfig, remote: Item): string {
+  return `crosswalk:${config.id}:${remote.id}`;
+}
+
+function initialRemoteFields(config: ConnectionConfig, fields: Readonly<Record<string, unknown>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of config.fields.filter((f) => f.direction === 'both' || f.direction === 'to-remote')) {
+    const read = readJira(m, fields);
+    if (!read.ok) continue;
+    const write = writeRemote(m, read.value);
+    if (write.ok && write.value !== '') out[write.field] = write.value;
+  }
+  return out;
+}
+
+async function syncFields(config: ConnectionConfig, connector: Connector, link: Link, issue: jira.JiraIssue, remote: Item, created: boolean): Promise<ReconcileOutcome> {
+  const problems: string[] = [];
+  const jiraFields: Record<string, unknown> = {};
+  const remoteFields: Record<string, string> = {};
+  let statusTarget: string | undefined;
+  const nextBase: Record<string, SidePair<CanonicalValue>> = { ...link.base };
+  const pending: Array<{ m: FieldMapping; current: SidePair<CanonicalValue>; target?: 'jira' | 'remote'; value?: CanonicalValue }> = [];
+  let conflicts = 0;
+
+  for (const m of config.fields) {
+    const j = readJira(m, issue.fields);
+    const r = readRemote(m, remote.fields);
+    if (!j.ok || !r.ok) {
+      problems.push(`${m.jira} ↔ ${m.remote}: ${!j.ok ? j.reason : ''}${!r.ok ? (!j.ok ? '; ' : '') + r.reason : ''}`);
+      continue;
+    }
+    const current = { jira: j.value, remote: r.value };
+    const decision = decideField({ field: m.jira, direction: m.direction, policy: config.conflictPolicy, base: link.base[m.jira], current, updatedAt: { jira: issue.updatedAt, remote: remote.updatedAt }, origin: created ? 'jira' : undefined });
+    if (decision.action === 'none') {
+      nextBase[m.jira] = current;
+      continue;
+    }
+    if (decision.conflict) {
+      conflicts++;
+      link.conflicts = [...(link.conflicts ?? []).slice(-19), { field: m.jira, winner: decision.conflict.winner, reason: decision.conflict.reason, at: new Date().toISOString() }];
+    }
+    if (decision.target === 'remote') {
+      const w = writeRemote(m, decision.value);
+      if (!w.ok) {
+        problems.push(`${m.jira}: ${w.reason}`);
+        continue;
+      }
+      remoteFields[w.field] = w.value;
+    } else {
+      const w = writeJira(m, decision.value);
+      if (w.kind === 'skip') {
+        problems.push(`${m.jira}: ${w.reason}`);
+        continue;
+      }
+      if (w.kind === 'status') statusTarget = w.statusName;
+      else jiraFields[w.field] = w.value;
+    }
+    pending.push({ m, current, target: decision.target, value: decision.value });
+  }
+
+  // Write each side at most once per reconcile: one PATCH, one PUT, and the transitions a status needs.
+  let remoteAfter = remote;
+  if (Object.keys(remoteFields).length) remoteAfter = await connector.updateItem(remote.id, remoteFields, remote.version);
+  if (Object.keys(jiraFields).length) await jira.editIssue(issue.id, jiraFields);
+  if (statusTarget) await moveToStatus(issue, statusTarget);
+
+  for (const p of pending) {
+    // The new base is what each side holds after our write, so reading it back is "no change".
+    const remoteNow = p.target === 'remote' ? readRemote(p.m, remoteAfter.fields) : { ok: true as const, value: p.current.remote };
+    nextBase[p.m.jira] = { jira: p.target === 'jira' ? p.value! : p.current.jira, remote: remoteNow.ok ? remoteNow.value : p.current.remote };
+  }
+  const wroteJira = pending.filter((p) => p.target === 'jira').map((p) => p.m.jira);
+  const wroteRemote = pending.filter((p) => p.target === 'remote').map((p) => p.m.remote);
+  const changed = created || wroteJira.length || wroteRemote.length || problems.length || !sameBase(link.base, nextBase) || link.lastError;
+  if (changed) {
+    const next: Link = { ...link, base: nextBase, lastSyncAt: new Date().toISOString() };
+    delete next.lastError;
+    if (problems.length) next.lastError = { kind: 'validation', message: problems.join('; '), at: new Date().toISOString() };
+    await updateLink(next);
+  }
+  return { result: 'synced', created, wroteJira, wroteRemote, conflicts, problems };
+}
+
+function sameBase(a: Link['base'], b: Link['base']): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((k) => a[k] && b[k] && canonicalEqual(a[k]!.jira, b[k]!.jira) && canonicalEqual(a[k]!.remote, b[k]!.remote));
+}
+
+/** Walks Jira's transitions to a status by name, learning the workflow one status at a time. */
+async function moveToStatus(issue: jira.JiraIssue, statusName: string): Promise<void> {
+  const visited = new Set<string>();
+  let current = (issue.fields.status as { id?: string; name?: string } | undefined)?.name ?? '';
+  for (let hop = 0; hop < 10 && current.toLowerCase() !== statusName.toLowerCase(); hop++) {
+    visited.add(current);
+    const available = await jira.transitions(issue.id);
+    const graph = available.map((t) => ({ id: t.id, name: t.name, from: [current], to: t.to.name }));
+    const direct = findTransitionPath(graph, current, statusName);
+    const next = direct.ok ? direct.transitions[0] : graph.find((t) => !visited.has(t.to) && !/backlog|cancel|reject/i.test(t.name)) ?? graph.find((t) => !visited.has(t.to));
+    if (!next) break;
+    await jira.transition(issue.id, next.id);
+    current = next.to;
+  }
+  if (current.toLowerCase() !== statusName.toLowerCase()) {
+    throw new SyncError({ system: 'jira', kind: 'validation', field: 'status', message: `No workflow transition path from "${(issue.fields.status as { name?: string }).name}" to "${statusName}"` });
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * Crosswalk syncing DEMO with the ServiceNow simulator, end to end through the
+ * local Forge platform: resolvers configure the connection, Jira product events
+ * and signed ServiceNow notifications drive the sync worker.
+ */
+import { startSandbox, type Sandbox } from '../../sandbox/sandbox';
+import { jiraClient } from '../../sandbox/sims/jira/test-client';
+
+let sandbox: Sandbox;
+let jira: ReturnType<typeof jiraClient>;
+const WEBHOOK_SECRET = 'demo-webhook-secret';
+
+const config = {
+  id: 'demo-servicenow',
+  name: 'DEMO ↔ ACME incidents',
+  jiraProjectId: '10000',
+  enabled: true,
+  jql: 'labels is EMPTY OR labels != no-sync',
+  conflictPolicy: 'newest-wins',
+  remote: { type: 'servicenow', baseUrl: 'https://acme.service-now.com', table: 'incident', auth: { kind: 'basic', username: 'crosswalk.integration', secretRef: 'connection-demo-servicenow' } },
+  fields: [
+    { jira: 'summary', remote: 'short_description' },
+    { jira: 'description', remote: 'description', transform: 'rich-text' },
+    { jira: 'status', remote: 'state', transform: 'value-map', valueMap: [{ jira: 'To Do', remote: '1' }, { jira: 'In Progress', remote: '2' }, { jira: 'Done', remote: '6' }, { jira: 'Done', remote: '7' }] },
+    { jira: 'priority', remote: 'urgency', transform: 'value-map', valueMap: [{ jira: 'High', remote: '1' }, { jira: 'Medium', remote: '2' }, { jira: 'Low', remote: '3' }] },
+  ],
+};
+
+const asLead = (functionKey: string, payload?: unknown) =>
+  sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-settings', functionKey, payload, accountId: jira.userId('project-lead'), context: { extension: { type: 'jira:projectSettingsPage', project: { id: '10000', key: 'DEMO' } } } });
+
+async function sn(method: string, path: string, body?: unknown) {
+  const { username, password } = sandbox.sims.servicenow.credentials.agent;
+  const res = await fetch(sandbox.sims.servicenow.baseUrl + path, { method, headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`, 'content-type': 'application/json', accept: 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  return (await res.json()) as { result: any };
+}
+
+/** Waits for the ServiceNow simulator's outbound notifications to reach the web trigger, then runs what they enqueued. */
+async function deliverNotifications() {
+  for (let i = 0; i < 100 && sandbox.servicenow.notifier.queue.length; i++) await new Promise((r) => setTimeout(r, 20));
+  await new Promise((r) => setTimeout(r, 100));
+  await sandbox.platform.settle();
+}
+
+const incidentFor = async (issueId: string) => (await sn('GET', `/api/now/table/incident?sysparm_query=correlation_id=crosswalk:demo-servicenow:${issueId}`)).result[0];
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ clock: 'manual' });
+  jira = jiraClient(sandbox.jira, sandbox.platform.installation(sandbox.installationId).platformToken);
+}, 60_000);
+afterAll(() => sandbox.stop());
+
+describe('Jira ↔ ServiceNow', () => {
+  it('lets the project lead save and test the connection; the credential never comes back', async () => {
+    const saved = await asLead('saveConnection', { config, credential: { password: sandbox.sims.servicenow.credentials.integration.password, webhookSecret: WEBHOOK_SECRET } });
+    expect(saved).toMatchObject({ ok: true, body: { ok: true, data: { hasCredential: true } } });
+    expect(JSON.stringify(saved)).not.toContain(sandbox.sims.servicenow.credentials.integration.password);
+    expect(await asLead('testConnection')).toMatchObject({ ok: true, body: { ok: true, data: { reachable: true, identity: 'crosswalk.integration' } } });
+    const webhook = `${sandbox.platform.webTriggerUrl(sandbox.installationId, 'remote-webhook')}/servicenow/demo-servicenow`;
+    await fetch(`${sandbox.sims.servicenow.controlUrl}/notifications`, { method: 'PUT', body: JSON.stringify({ url: webhook, secret: WEBHOOK_SECRET, tables: ['incident'] }) });
+  });
+
+  it('refuses a member who tries to read or change the connection', async () => {
+    const member = await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-settings', functionKey: 'getConnection', accountId: jira.userId('member'), context: { extension: { project: { id: '10000' } } } });
+    expect(member).toMatchObject({ ok: true, body: { ok: false, error: { code: 'FORBIDDEN' } } });
+  });
+
+  let issue: { id: string; key: string };
+  it('creates an incident with mapped fields, a correlation id and a remote link back when an issue is created', async () => {
+    issue = (await jira.request({ as: 'member' }, 'POST', '/rest/api/3/issue', { fields: { project: { key: 'DEMO' }, issuetype: { name: 'Incident' }, summary: 'Checkout page times out', priority: { name: 'High' }, description: { version: 1, type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Customers see a 504 at checkout.' }] }] } } })).json;
+    await sandbox.platform.settle();
+    await deliverNotifications();
+    const incident = await incidentFor(issue.id);
+    expect(incident).toMatchObject({ short_description: 'Checkout page times out', description: 'Customers see a 504 at checkout.', urgency: '1', correlation_id: `crosswalk:demo-servicenow:${issue.id}` });
+    const links = (await jira.request({ as: 'member' }, 'GET', `/rest/api/3/issue/${issue.key}/remotelink`)).json;
+    expect(links).toEqual([expect.objectContaining({ object: expect.objectContaining({ title: incident.number, url: expect.stringContaining(incident.sys_id) }) })]);
+    const panel = await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-panel', functionKey: 'getIssueSync', accountId: jira.userId('member'), context: { extension: { issue: { id: issue.id }, project: { id: '10000' } } } });
+    expect(panel).toMatchObject({ ok: true, body: { ok: true, data: { remoteKey: incident.number, lastError: null } } });
+  });
+
+  it('follows a Jira edit in ServiceNow, with no echo back', async () => {
+    const before = sandbox.jira.controls.log.filter((r) => r.method !== 'GET').length;
+    await jira.request({ as: 'member' }, 'PUT', `/rest/api/3/issue/${issue.key}`, { fields: { summary: 'Checkout page times out for EU customers' } });
+    await sandbox.platform.settle();
+    await deliverNotifications();
+    expect((await incidentFor(issue.id)).short_description).toBe('Checkout page times out for EU customers');
+    // The only Jira write is the person's own edit: the sync wrote nothing back.
+    expect(sandbox.jira.controls.log.filter((r) => r.method !== 'GET').length - before).toBe(1);
+  });
+
+  it('follows a ServiceNow edit in Jira, and resolving the incident walks the Jira workflow to Done', async () => {
+    const incident = await incidentFor(issue.id);
+    await sn('PATCH', `/api/now/table/incident/${incident.sys_id}`, { short_description: 'Checkout times out (EU)', urgency: '3' });
+    await deliverNotifications();
+    let fields = (await jira.request({ as: 'member' }, 'GET', `/rest/api/3/issue/${issue.key}?fields=summary,priority,status`)).json.fields;
+    expect(fields.summary).toBe('Checkout times out (EU)');
+    expect(fields.priority.name).toBe('Low');
+    await sn('PATCH', `/api/now/table/incident/${incident.sys_id}`, { state: '6', close_code: 'Solution provided', close_notes: 'Scaled the gateway' });
+    await deliverNotifications();
+    fields = (await jira.request({ as: 'member' }, 'GET', `/rest/api/3/issue/${issue.key}?fields=status`)).json.fields;
+    expect(fields.status.name).toBe('Done');
+  });
+
+  it('never syncs an issue outside the connection\'s JQL', async () => {
+    const outside = (await jira.request({ as: 'member' }, 'POST', '/rest/api/3/issue', { fields: { project: { key: 'DEMO' }, issuetype: { name: 'Task' }, summary: 'Internal only', labels: ['no-sync'] } })).json;
+    await sandbox.platform.settle();
+    expect(await incidentFor(outside.id)).toBeUndefined();
+  });
+
+  it('ignores forged and stale notifications', async () => {
+    const incident = await incidentFor(issue.id);
+    const runsBefore = sandbox.platform.meter.invocations({ functionKey: 'sync-worker' }).length;
+    for (const variant of [{ forged: true }, { ageSeconds: 3600 }]) {
+      const res = await fetch(`${sandbox.sims.servicenow.controlUrl}/notifications/send`, { method: 'POST', body: JSON.stringify({ notice: { event: 'update', table: 'incident', sys_id: incident.sys_id }, ...variant }) });
+      expect(await res.json()).toEqual({ status: 401 });
+    }
+    await sandbox.platform.settle();
+    expect(sandbox.platform.meter.invocations({ functionKey: 'sync-worker' })).toHaveLength(runsBefore);
+  });
+});
