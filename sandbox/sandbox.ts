@@ -4,6 +4,7 @@ import { startPlatform, type Platform, type PlatformOptions } from './platform';
 import { startJiraSim, type JiraSim } from './sims/jira';
 import { DEMO_CREDENTIALS as SERVICENOW_DEMO, startServiceNowSim, type ServiceNowSim } from './sims/servicenow';
 import { startHost, type Host, type HostUser } from './host/server';
+import { DEMO_WEBHOOK_SECRET, demoServiceNowConnection } from './demo/servicenow-connection';
 
 /**
  * The whole local world on one machine: the Forge platform running Crosswalk,
@@ -17,6 +18,8 @@ export interface SandboxOptions {
   dataDir?: string;
   clock?: PlatformOptions['clock'];
   chaos?: PlatformOptions['chaos'];
+  /** Pair DEMO with the ServiceNow simulator, as a project lead would on the settings page (default true). */
+  pairDemo?: boolean;
 }
 
 export interface Sandbox {
@@ -36,6 +39,22 @@ export interface Sandbox {
 
 export const APP_ACCOUNT_ID = '557058:f0d1a2b3-crosswalk-app';
 const REPO_ROOT = path.resolve(__dirname, '..');
+
+/** Saves the demo connection through Crosswalk's own resolver, as the project lead, and points ServiceNow's notifications at the web trigger. */
+async function pairDemoProject(platform: Platform, installationId: string, jira: JiraSim, servicenowControlUrl: string): Promise<void> {
+  const lead = jira.site.state.users.find((u) => u.role === 'project-lead')!;
+  const saved = await platform.invokeResolver({
+    installationId,
+    moduleKey: 'crosswalk-settings',
+    functionKey: 'saveConnection',
+    accountId: lead.accountId,
+    context: { extension: { type: 'jira:projectSettingsPage', project: { id: '10000', key: 'DEMO' } } },
+    payload: { config: demoServiceNowConnection, credential: { password: SERVICENOW_DEMO.integration.password, webhookSecret: DEMO_WEBHOOK_SECRET } },
+  });
+  if (!saved.ok || !(saved.body as { ok?: boolean }).ok) throw new Error(`Could not pair the demo project: ${JSON.stringify(saved)}`);
+  const webhook = `${platform.webTriggerUrl(installationId, 'remote-webhook')}/servicenow/${demoServiceNowConnection.id}`;
+  await fetch(`${servicenowControlUrl}/notifications`, { method: 'PUT', body: JSON.stringify({ url: webhook, secret: DEMO_WEBHOOK_SECRET, tables: ['incident'] }) });
+}
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   const platformToken = randomBytes(24).toString('hex');
@@ -57,6 +76,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const users: HostUser[] = jira.site.state.users
     .filter((u) => u.accountType !== 'app')
     .map((u) => ({ accountId: u.accountId, displayName: u.displayName, role: u.role, email: u.emailAddress, apiToken: u.apiToken }));
+  if (opts.pairDemo !== false) await pairDemoProject(platform, installationId, jira, servicenow.controlUrl);
   const host: Host = await startHost({ platform, installationId, jiraBaseUrl: jira.baseUrl, users, port: opts.port });
   return {
     hostUrl: host.url,

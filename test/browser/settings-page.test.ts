@@ -76,6 +76,29 @@ describe('project settings page (browser)', () => {
   }, 60_000);
 });
 
+describe('issue panel (browser)', () => {
+  it('shows the linked ServiceNow incident once a new issue has synced', async () => {
+    const member = sandbox.users.find((u) => u.role === 'member')!;
+    const auth = `Basic ${Buffer.from(`${member.email}:${member.apiToken}`).toString('base64')}`;
+    const created = (await (await fetch(`${sandbox.sims.jira.baseUrl}/rest/api/3/issue`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify({ fields: { project: { key: 'DEMO' }, issuetype: { name: 'Incident' }, summary: 'Payment page is slow' } }) })).json()) as { key: string };
+    const page = await browser.newPage();
+    await signIn(page, 'member');
+    const panel = () => page.frameLocator('iframe[data-module="crosswalk-panel"]');
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      await page.goto(`${sandbox.hostUrl}/browse/${created.key}`);
+      const linked = panel().locator('[data-testid="linked"]');
+      if (await linked.waitFor({ timeout: 2_000 }).then(() => true, () => false)) {
+        expect(await linked.textContent()).toMatch(/Linked to INC\d{7}/);
+        break;
+      }
+      if (Date.now() > deadline) throw new Error('The issue never showed as linked');
+    }
+    await page.screenshot({ path: path.join(SHOTS, 'issue-panel-linked.png'), fullPage: true });
+    await page.close();
+  }, 60_000);
+});
+
 declare global {
   // A polling matcher: the iframe reloads asynchronously after page.reload().
   namespace jest {

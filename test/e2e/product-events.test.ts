@@ -10,7 +10,7 @@ let sandbox: Sandbox;
 let jira: ReturnType<typeof jiraClient>;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ clock: 'manual' });
+  sandbox = await startSandbox({ clock: 'manual', pairDemo: false });
   jira = jiraClient(sandbox.jira, sandbox.platform.installation(sandbox.installationId).platformToken);
 }, 60_000);
 afterAll(() => sandbox.stop());

@@ -45,7 +45,7 @@ async function deliverNotifications() {
 const incidentFor = async (issueId: string) => (await sn('GET', `/api/now/table/incident?sysparm_query=correlation_id=crosswalk:demo-servicenow:${issueId}`)).result[0];
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ clock: 'manual' });
+  sandbox = await startSandbox({ clock: 'manual', pairDemo: false });
   jira = jiraClient(sandbox.jira, sandbox.platform.installation(sandbox.installationId).platformToken);
 }, 60_000);
 afterAll(() => sandbox.stop());

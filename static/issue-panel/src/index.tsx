@@ -1,20 +1,69 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { view } from '@forge/bridge';
+import { view, showFlag } from '@forge/bridge';
+import { callResolver } from '../../shared/resolver';
 import '../../shared/styles.css';
 
-/** The issue panel: it shows the linked remote ticket once a connection syncs this issue. */
+interface IssueSync {
+  remoteKey: string;
+  remoteUrl: string;
+  lastSyncAt: string | null;
+  lastError: { kind: string; message: string; at: string; field?: string } | null;
+  conflicts: Array<{ field: string; winner: string; reason: string; at: string }>;
+}
+
+/** The issue panel: the linked remote ticket, when it last synced, and any error with a retry. */
 function IssuePanel() {
   const [issueKey, setIssueKey] = useState<string>();
-  useEffect(() => {
-    void view.getContext().then((ctx) => {
-      const ext = ctx.extension as { issue?: { key?: string } };
-      setIssueKey(ext.issue?.key);
-    });
+  const [sync, setSync] = useState<IssueSync | null | undefined>(undefined);
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  const load = useCallback(async () => {
+    const res = await callResolver<IssueSync | null>('getIssueSync');
+    if (res.ok) setSync(res.data);
+    else setError(res.error.message);
   }, []);
+
+  useEffect(() => {
+    void view.getContext().then((ctx) => setIssueKey((ctx.extension as { issue?: { key?: string } }).issue?.key));
+    void load();
+  }, [load]);
+
+  const syncNow = async () => {
+    setBusy(true);
+    try {
+      const res = await callResolver<{ queued: boolean }>('syncIssueNow');
+      if (res.ok) showFlag({ id: 'crosswalk-sync-now', title: 'Sync requested', description: `${issueKey ?? 'The issue'} will be checked against the remote ticket.`, type: 'info', isAutoDismiss: true });
+      else setError(res.error.message);
+      setTimeout(() => void load(), 1500);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (error) return <main><div className="message error" role="alert">{error}</div></main>;
+  if (sync === undefined) return <main><p className="subtle">Loading…</p></main>;
   return (
     <main>
-      <p className="subtle">{issueKey ? `${issueKey} is not linked to a remote ticket.` : 'Loading…'}</p>
+      {sync ? (
+        <>
+          <p data-testid="linked">
+            Linked to <a href={sync.remoteUrl} target="_blank" rel="noreferrer">{sync.remoteKey}</a>
+          </p>
+          <p className="subtle" data-testid="last-sync">{sync.lastSyncAt ? `Last synced ${new Date(sync.lastSyncAt).toLocaleString()}` : 'Not synced yet'}</p>
+          {sync.lastError && (
+            <div className="message error" role="alert" data-testid="sync-error">
+              <strong>{sync.lastError.kind === 'auth' ? 'The connection needs attention' : 'This issue did not sync'}</strong>
+              <div>{sync.lastError.message}</div>
+            </div>
+          )}
+          {sync.conflicts.length > 0 && <p className="subtle">Recent conflicts: {sync.conflicts.map((c) => `${c.field} (${c.reason})`).join('; ')}</p>}
+        </>
+      ) : (
+        <p className="subtle">{issueKey ? `${issueKey} is not linked to a remote ticket.` : 'Not linked to a remote ticket.'}</p>
+      )}
+      <button type="button" onClick={syncNow} disabled={busy}>{busy ? 'Requesting…' : sync?.lastError ? 'Retry sync' : 'Sync now'}</button>
     </main>
   );
 }
