@@ -2,7 +2,7 @@ import { InvocationError, InvocationErrorCode } from '@forge/events';
 import { isSyncError } from '../connectors/errors';
 import { recordItemSeen } from '../store/activity';
 import { linkForIssue, updateLink } from '../store/links';
-import { reconcileIssue, reconcileRemoteItem } from '../sync/reconcile';
+import { reconcileIssue, reconcileRemoteItem, scopeForCause } from '../sync/reconcile';
 import { syncJobBody, type WorkItemRef } from '../sync/work-item';
 
 const FIRST_RETRY_SECONDS = 10;
@@ -23,8 +23,9 @@ export async function runSyncJob(event: { body: unknown; retryContext?: { retryC
   const { item, cause } = job.data;
   await recordItemSeen(item, cause, new Date());
   try {
-    if (item.side === 'jira') await reconcileIssue(item.issueId);
-    else await reconcileRemoteItem(item.connectionId, item.remoteId);
+    const scope = scopeForCause(cause);
+    if (item.side === 'jira') await reconcileIssue(item.issueId, scope);
+    else await reconcileRemoteItem(item.connectionId, item.remoteId, scope);
     return undefined;
   } catch (e) {
     if (!isSyncError(e)) throw e;

@@ -15,21 +15,36 @@ import { issueForRemote, linkForIssue, saveLink, updateLink, type Link } from '.
 import { canonicalEqual, type CanonicalValue } from './canonical';
 import { decideField, type SidePair } from './field-decision';
 import { findTransitionPath } from './transition-path';
+import { planComments } from './comment-plan';
+import { adfToText } from '../content/adf-to-text';
+import { textToAdf } from '../content/text-to-adf';
+import type { AdfDoc } from '../content/adf';
+
+/** What an event says changed; a sweep or a manual sync looks at everything. */
+export interface ReconcileScope {
+  comments: boolean;
+}
+
+export const FULL_SCOPE: ReconcileScope = { comments: true };
+
+export function scopeForCause(cause: string): ReconcileScope {
+  return { comments: /comment|journal|created|sync-now|sweep|bulk|insert/.test(cause) };
+}
 
 export type ReconcileOutcome =
   | { result: 'no-connection' | 'out-of-scope' | 'issue-gone' | 'unlinked-remote' }
-  | { result: 'synced'; created: boolean; wroteJira: string[]; wroteRemote: string[]; conflicts: number; problems: string[] };
+  | { result: 'synced'; created: boolean; wroteJira: string[]; wroteRemote: string[]; conflicts: number; problems: string[]; commentsCopied: number };
 
 export const correlationIdFor = (config: ConnectionConfig, issueId: string) => `crosswalk:${config.id}:${issueId}`;
 
-export async function reconcileRemoteItem(connectionId: string, remoteId: string): Promise<ReconcileOutcome> {
+export async function reconcileRemoteItem(connectionId: string, remoteId: string, scope: ReconcileScope = FULL_SCOPE): Promise<ReconcileOutcome> {
   const issueId = await issueForRemote(connectionId, remoteId);
   // Creating Jira issues from remote records arrives with the remote-side filter; until then only linked items sync.
   if (!issueId) return { result: 'unlinked-remote' };
-  return reconcileIssue(issueId);
+  return reconcileIssue(issueId, scope);
 }
 
-export async function reconcileIssue(issueId: string): Promise<ReconcileOutcome> {
+export async function reconcileIssue(issueId: string, scope: ReconcileScope = FULL_SCOPE): Promise<ReconcileOutcome> {
   const issue = await jira.getIssue(issueId);
   if (!issue) return { result: 'issue-gone' };
   let link = await linkForIssue(issueId);
@@ -55,7 +70,26 @@ export async function reconcileIssue(issueId: string): Promise<ReconcileOutcome>
     remote = await connector.getItem(link.remoteId);
     if (!remote) throw new SyncError({ system: config.remote.type, kind: 'not-found', message: `${link.remoteKey} no longer exists in ${config.remote.type}` });
   }
-  return syncFields(config, connector, link, issue, remote, created);
+  const outcome = await syncFields(config, connector, link, issue, remote, created);
+  const commentsCopied = scope.comments || created ? await syncComments(config, connector, link) : 0;
+  return { ...outcome, commentsCopied };
+}
+
+async function syncComments(config: ConnectionConfig, connector: Connector, link: Link): Promise<number> {
+  if (config.comments.direction === 'none') return 0;
+  const [jiraComments, remoteComments] = await Promise.all([jira.listComments(link.issueId), connector.listComments(link.remoteId)]);
+  const plan = planComments(
+    jiraComments.map((c) => ({ id: c.id, text: adfToText(c.body as AdfDoc), author: c.authorName, visibility: c.internal ? 'internal' : 'public', ...(c.origin ? { origin: c.origin } : {}) })),
+    remoteComments.map((c) => ({ id: c.id, text: String(c.body), author: c.author.displayName, visibility: c.visibility, ...(c.origin ? { origin: c.origin } : {}) })),
+    config.comments.direction,
+    'ServiceNow',
+    connector.capabilities.commentVisibilities.includes('internal'),
+  );
+  for (const copy of plan) {
+    if (copy.to === 'remote') await connector.addComment(link.remoteId, { body: copy.text, visibility: copy.visibility, origin: copy.origin });
+    else await jira.addComment(link.issueId, textToAdf(copy.text), copy.visibility === 'internal', copy.origin);
+  }
+  return plan.length;
 }
 
 function globalIdFor(config: ConnectionConfig, remote: Item): string {
@@ -73,7 +107,7 @@ function initialRemoteFields(config: ConnectionConfig, fields: Readonly<Record<s
   return out;
 }
 
-async function syncFields(config: ConnectionConfig, connector: Connector, link: Link, issue: jira.JiraIssue, remote: Item, created: boolean): Promise<ReconcileOutcome> {
+async function syncFields(config: ConnectionConfig, connector: Connector, link: Link, issue: jira.JiraIssue, remote: Item, created: boolean): Promise<Omit<Extract<ReconcileOutcome, { result: 'synced' }>, 'commentsCopied'>> {
   const problems: string[] = [];
   const jiraFields: Record<string, unknown> = {};
   const remoteFields: Record<string, string> = {};

@@ -101,6 +101,31 @@ describe('Jira ↔ ServiceNow', () => {
     expect(fields.status.name).toBe('Done');
   });
 
+  it('copies public and internal comments each way once, with the author named', async () => {
+    await jira.request({ as: 'member' }, 'POST', `/rest/api/3/issue/${issue.key}/comment`, { body: { version: 1, type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Customer confirmed the fix' }] }] } });
+    await jira.request({ as: 'member' }, 'POST', `/rest/api/3/issue/${issue.key}/comment`, { body: { version: 1, type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Agents only: gateway was at 95%' }] }] }, properties: [{ key: 'sd.public.comment', value: { internal: true } }] });
+    await sandbox.platform.settle();
+    await deliverNotifications();
+    const incident = await incidentFor(issue.id);
+    await sn('PATCH', `/api/now/table/incident/${incident.sys_id}`, { comments: 'Thanks, closing on our side' });
+    await deliverNotifications();
+    // Duplicate deliveries change nothing.
+    await fetch(`${sandbox.sims.servicenow.controlUrl}/notifications/send`, { method: 'POST', body: JSON.stringify({ notice: { event: 'journal', table: 'incident', sys_id: incident.sys_id } }) });
+    await deliverNotifications();
+    const journal = (await sn('GET', `/api/now/table/sys_journal_field?sysparm_query=element_id=${incident.sys_id}^ORDERBYsys_created_on`)).result.map((e: any) => [e.element, e.value.split('\n')[0]]);
+    expect(journal).toEqual([
+      ['comments', 'Mia Member (Jira): Customer confirmed the fix'],
+      ['work_notes', 'Mia Member (Jira): Agents only: gateway was at 95%'],
+      ['comments', 'Thanks, closing on our side'],
+    ]);
+    const comments = (await jira.request({ as: 'member' }, 'GET', `/rest/api/3/issue/${issue.key}/comment`)).json.comments;
+    expect(comments.map((c: any) => [c.jsdPublic, c.body.content[0].content[0].text])).toEqual([
+      [true, 'Customer confirmed the fix'],
+      [false, 'Agents only: gateway was at 95%'],
+      [true, 'beth.agent (ServiceNow): Thanks, closing on our side'],
+    ]);
+  });
+
   it('never syncs an issue outside the connection\'s JQL', async () => {
     const outside = (await jira.request({ as: 'member' }, 'POST', '/rest/api/3/issue', { fields: { project: { key: 'DEMO' }, issuetype: { name: 'Task' }, summary: 'Internal only', labels: ['no-sync'] } })).json;
     await sandbox.platform.settle();

@@ -94,3 +94,52 @@ export async function issueMatches(issueId: string, projectId: string, jql: stri
   const body = z.object({ issues: z.array(z.object({ id: z.string() }).loose()) }).parse(await readJson('jira', res, 'Search issues'));
   return body.issues.length > 0;
 }
+
+const ORIGIN_PROPERTY = 'crosswalk.origin';
+
+const commentList = z.object({
+  comments: z.array(
+    z.object({
+      id: z.string(),
+      body: z.unknown(),
+      author: z.object({ displayName: z.string().optional(), accountId: z.string().optional() }).loose().optional(),
+      jsdPublic: z.boolean().optional(),
+      created: z.string(),
+      properties: z.array(z.object({ key: z.string(), value: z.unknown() })).optional(),
+    }).loose(),
+  ),
+  total: z.number(),
+});
+
+export interface JiraComment {
+  id: string;
+  body: unknown;
+  authorName: string;
+  authorAccountId?: string;
+  internal: boolean;
+  createdAt: number;
+  /** Set on comments Crosswalk copied from a remote system. */
+  origin?: string;
+}
+
+export async function listComments(issueId: string): Promise<JiraComment[]> {
+  const out: JiraComment[] = [];
+  for (let startAt = 0; ; ) {
+    const res = await call('Read comments', () => api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/comment?startAt=${String(startAt)}&maxResults=100&orderBy=created&expand=properties`, { headers: { Accept: 'application/json' } }));
+    const page = commentList.parse(await readJson('jira', res, 'Read comments'));
+    for (const c of page.comments) {
+      const origin = c.properties?.find((p) => p.key === ORIGIN_PROPERTY)?.value as { id?: string } | undefined;
+      out.push({ id: c.id, body: c.body, authorName: c.author?.displayName ?? 'Someone', authorAccountId: c.author?.accountId, internal: c.jsdPublic === false, createdAt: parseJiraTime(c.created), ...(origin?.id ? { origin: origin.id } : {}) });
+    }
+    startAt += page.comments.length;
+    if (!page.comments.length || startAt >= page.total) return out;
+  }
+}
+
+export async function addComment(issueId: string, body: unknown, internal: boolean, origin: string): Promise<string> {
+  const properties = [{ key: ORIGIN_PROPERTY, value: { id: origin } }, ...(internal ? [{ key: 'sd.public.comment', value: { internal: true } }] : [])];
+  const res = await call('Add comment', () =>
+    api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/comment`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-Atlassian-Webhook-Trace': SYNC_TRACE }, body: JSON.stringify({ body, properties }) }),
+  );
+  return z.object({ id: z.string() }).loose().parse(await readJson('jira', res, 'Add comment')).id;
+}
