@@ -1,0 +1,77 @@
+/**
+ * Faults on the way: every case converges once the fault clears, with no
+ * duplicate incident or comment, and the failure is visible on the issue meanwhile.
+ */
+import { startSandbox, type Sandbox } from '../../sandbox/sandbox';
+import { adf, jiraClient } from '../../sandbox/sims/jira/test-client';
+
+let sandbox: Sandbox;
+let jira: ReturnType<typeof jiraClient>;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ clock: 'manual' });
+  jira = jiraClient(sandbox.jira, sandbox.platform.installation(sandbox.installationId).platformToken);
+}, 60_000);
+afterAll(() => sandbox.stop());
+
+const snControl = (path: string, body: unknown, method = 'POST') => fetch(`${sandbox.sims.servicenow.controlUrl}${path}`, { method, body: JSON.stringify(body) });
+const incidentsFor = (issueId: string) => sandbox.servicenow.store.rows('incident').filter((r) => r.correlation_id === `crosswalk:demo-servicenow:${issueId}`);
+const linkOf = async (issueId: string) => (await sandbox.platform.installation(sandbox.installationId).kvs.handle('/api/v1/get', { key: `link:jira:${issueId}` })).body as { value?: { lastError?: { kind: string; message: string } } } | undefined;
+const createIssue = async (summary: string) =>
+  (await jira.request({ as: 'member' }, 'POST', '/rest/api/3/issue', { fields: { project: { key: 'DEMO' }, issuetype: { name: 'Task' }, summary } })).json as { id: string; key: string };
+
+describe('faults converge without duplicates', () => {
+  it('waits out a 429 with the Retry-After ServiceNow gives, then creates the incident once', async () => {
+    await snControl('/faults', { method: 'POST', path: '/api/now/table/incident', status: 429, headers: { 'Retry-After': '120' }, body: { error: { message: 'Rate limit exceeded', detail: 'per hour' }, status: 'failure' }, times: 1 });
+    const issue = await createIssue('Created during a rate limit');
+    await sandbox.platform.settle({ maxAdvanceMs: 60_000 });
+    expect(incidentsFor(issue.id)).toHaveLength(0);
+    await sandbox.platform.settle();
+    expect(incidentsFor(issue.id)).toHaveLength(1);
+    const runs = sandbox.platform.meter.invocations({ functionKey: 'sync-worker' }).slice(-2);
+    expect(runs.map((r) => r.outcome)).toEqual(['success', 'success']);
+  });
+
+  it('retries 5xx and a hibernating instance, and shows the failure on the issue until it clears', async () => {
+    const issue = await createIssue('Will meet a sleeping instance');
+    await sandbox.platform.settle();
+    await snControl('/hibernate', { on: true }, 'PUT');
+    await jira.request({ as: 'member' }, 'PUT', `/rest/api/3/issue/${issue.key}`, { fields: { summary: 'Edited while ServiceNow sleeps' } });
+    await sandbox.platform.settle({ maxAdvanceMs: 0 });
+    expect((await linkOf(issue.id))?.value?.lastError).toMatchObject({ kind: 'transient', message: expect.stringContaining('hibernating') });
+    await snControl('/hibernate', { on: false }, 'PUT');
+    await snControl('/faults', { status: 503, times: 1 });
+    await sandbox.platform.settle();
+    expect(incidentsFor(issue.id)[0]!.short_description).toBe('Edited while ServiceNow sleeps');
+    expect((await linkOf(issue.id))?.value?.lastError).toBeUndefined();
+  });
+
+  it.each(Array.from({ length: 16 }, (_, i) => i + 1))('converges after the worker crashes before outbound call %i', async (n) => {
+    const issue = await createIssue(`Crash at call ${n}`);
+    await jira.request({ as: 'member' }, 'POST', `/rest/api/3/issue/${issue.key}/comment`, { body: adf(`comment for crash ${n}`) });
+    sandbox.platform.injectCrash({ functionKey: 'sync-worker', atOutboundCall: n, times: 1 });
+    await sandbox.platform.settle();
+    expect(incidentsFor(issue.id)).toHaveLength(1);
+    const journal = sandbox.servicenow.store.rows('sys_journal_field').filter((j) => j.element_id === incidentsFor(issue.id)[0]!.sys_id);
+    expect(journal.map((j) => j.value.split('\n')[0])).toEqual([`Mia Member (Jira): comment for crash ${n}`]);
+    const links = (await jira.request({ as: 'member' }, 'GET', `/rest/api/3/issue/${issue.key}/remotelink`)).json;
+    expect(links).toHaveLength(1);
+  });
+
+  it('is unmoved by duplicated and reordered events', async () => {
+    const issue = await createIssue('Many events');
+    await sandbox.platform.settle();
+    sandbox.platform.holdProductEvents();
+    for (const s of ['one', 'two', 'three']) await jira.request({ as: 'member' }, 'PUT', `/rest/api/3/issue/${issue.key}`, { fields: { summary: `Edit ${s}` } });
+    const held = sandbox.jira.site.events.slice(-3);
+    for (const e of held) sandbox.platform.deliverProductEvent(sandbox.installationId, e);
+    await sandbox.platform.releaseProductEvents('reverse');
+    await sandbox.platform.settle();
+    expect(incidentsFor(issue.id)).toHaveLength(1);
+    expect(incidentsFor(issue.id)[0]!.short_description).toBe('Edit three');
+    const before = sandbox.servicenow.store.rows('incident').find((r) => r.correlation_id.endsWith(issue.id))!.sys_mod_count;
+    sandbox.platform.deliverProductEvent(sandbox.installationId, held[0]!);
+    await sandbox.platform.settle();
+    expect(incidentsFor(issue.id)[0]!.sys_mod_count).toBe(before);
+  });
+});
