@@ -13,6 +13,8 @@ export interface Link {
   remoteId: string;
   remoteKey: string;
   remoteUrl: string;
+  /** Whether the Jira remote link to the remote item exists (written after the link, so a crash in between is repaired). */
+  remoteLinked?: boolean;
   /** Which side the item was first created on. */
   origin: 'jira' | 'remote';
   base: Record<string, SidePair<CanonicalValue>>;

@@ -63,14 +63,20 @@ export async function reconcileIssue(issueId: string, scope: ReconcileScope = FU
       remote = await connector.createItem(initialRemoteFields(config, issue.fields), correlationId);
       created = true;
     }
-    link = { connectionId: config.id, issueId, issueKey: issue.key, remoteId: remote.id, remoteKey: remote.displayKey, remoteUrl: remote.url, origin: 'jira', base: {} };
+    link = { connectionId: config.id, issueId, issueKey: issue.key, remoteId: remote.id, remoteKey: remote.displayKey, remoteUrl: remote.url, origin: 'jira', base: {}, remoteLinked: false };
     await saveLink(link);
-    await jira.upsertRemoteLink(issueId, { globalId: globalIdFor(config, remote), url: remote.url, title: remote.displayKey, summary: `${config.remote.type} ${config.remote.type === 'servicenow' ? config.remote.table : ''}`.trim() });
   } else {
     remote = await connector.getItem(link.remoteId);
     if (!remote) throw new SyncError({ system: config.remote.type, kind: 'not-found', message: `${link.remoteKey} no longer exists in ${config.remote.type}` });
   }
-  const outcome = await syncFields(config, connector, link, issue, remote, created);
+  let mustSave = false;
+  if (!link.remoteLinked) {
+    // Upserted by globalId: repeating it after a crash cannot create a second link.
+    await jira.upsertRemoteLink(issueId, { globalId: globalIdFor(config, remote), url: remote.url, title: remote.displayKey, summary: config.remote.type === 'servicenow' ? `ServiceNow ${config.remote.table}` : config.remote.type });
+    link = { ...link, remoteLinked: true };
+    mustSave = true;
+  }
+  const outcome = await syncFields(config, connector, link, issue, remote, created, mustSave);
   const commentsCopied = scope.comments || created ? await syncComments(config, connector, link) : 0;
   return { ...outcome, commentsCopied };
 }
@@ -107,7 +113,7 @@ function initialRemoteFields(config: ConnectionConfig, fields: Readonly<Record<s
   return out;
 }
 
-async function syncFields(config: ConnectionConfig, connector: Connector, link: Link, issue: jira.JiraIssue, remote: Item, created: boolean): Promise<Omit<Extract<ReconcileOutcome, { result: 'synced' }>, 'commentsCopied'>> {
+async function syncFields(config: ConnectionConfig, connector: Connector, link: Link, issue: jira.JiraIssue, remote: Item, created: boolean, mustSave: boolean): Promise<Omit<Extract<ReconcileOutcome, { result: 'synced' }>, 'commentsCopied'>> {
   const problems: string[] = [];
   const jiraFields: Record<string, unknown> = {};
   const remoteFields: Record<string, string> = {};
@@ -165,7 +171,7 @@ async function syncFields(config: ConnectionConfig, connector: Connector, link: 
   }
   const wroteJira = pending.filter((p) => p.target === 'jira').map((p) => p.m.jira);
   const wroteRemote = pending.filter((p) => p.target === 'remote').map((p) => p.m.remote);
-  const changed = created || wroteJira.length || wroteRemote.length || problems.length || !sameBase(link.base, nextBase) || link.lastError;
+  const changed = created || wroteJira.length || wroteRemote.length || problems.length || !sameBase(link.base, nextBase) || link.lastError || mustSave;
   if (changed) {
     const next: Link = { ...link, base: nextBase, lastSyncAt: new Date().toISOString() };
     delete next.lastError;

@@ -53,7 +53,7 @@ describe('faults converge without duplicates', () => {
     await sandbox.platform.settle();
     expect(incidentsFor(issue.id)).toHaveLength(1);
     const journal = sandbox.servicenow.store.rows('sys_journal_field').filter((j) => j.element_id === incidentsFor(issue.id)[0]!.sys_id);
-    expect(journal.map((j) => j.value.split('\n')[0])).toEqual([`Mia Member (Jira): comment for crash ${n}`]);
+    expect(journal.map((j) => (j.value ?? '').split('\n')[0])).toEqual([`Mia Member (Jira): comment for crash ${n}`]);
     const links = (await jira.request({ as: 'member' }, 'GET', `/rest/api/3/issue/${issue.key}/remotelink`)).json;
     expect(links).toHaveLength(1);
   });
@@ -69,7 +69,7 @@ describe('faults converge without duplicates', () => {
     await sandbox.platform.settle();
     expect(incidentsFor(issue.id)).toHaveLength(1);
     expect(incidentsFor(issue.id)[0]!.short_description).toBe('Edit three');
-    const before = sandbox.servicenow.store.rows('incident').find((r) => r.correlation_id.endsWith(issue.id))!.sys_mod_count;
+    const before = sandbox.servicenow.store.rows('incident').find((r) => (r.correlation_id ?? '').endsWith(issue.id))!.sys_mod_count;
     sandbox.platform.deliverProductEvent(sandbox.installationId, held[0]!);
     await sandbox.platform.settle();
     expect(incidentsFor(issue.id)[0]!.sys_mod_count).toBe(before);
