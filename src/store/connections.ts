@@ -1,4 +1,4 @@
-import { kvs } from '@forge/kvs';
+import { kvs, WhereConditions } from '@forge/kvs';
 import * as z from 'zod';
 import { connectionConfigSchema, type ConnectionConfig } from '../mapping/connection-config';
 
@@ -39,4 +39,29 @@ export async function setCredential(ref: string, credential: Credential): Promis
 export async function getCredential(ref: string): Promise<Credential | undefined> {
   const parsed = credentialSchema.safeParse(await kvs.getSecret(secretKey(ref)));
   return parsed.success ? parsed.data : undefined;
+}
+
+export async function listConnections(): Promise<ConnectionConfig[]> {
+  const out: ConnectionConfig[] = [];
+  let cursor: string | undefined;
+  do {
+    let q = kvs.query().where('key', WhereConditions.beginsWith('connection:')).limit(100);
+    if (cursor) q = q.cursor(cursor);
+    const page = await q.getMany();
+    for (const r of page.results) {
+      const parsed = connectionConfigSchema.safeParse(r.value);
+      if (parsed.success) out.push(parsed.data);
+    }
+    cursor = page.nextCursor;
+  } while (cursor);
+  return out;
+}
+
+/** Sweep cursors: epoch ms up to which each side has been looked at. */
+export async function getCursor(connectionId: string, side: 'jira' | 'remote'): Promise<number | undefined> {
+  return (await kvs.get(`cursor:${connectionId}:${side}`)) as number | undefined;
+}
+
+export async function setCursor(connectionId: string, side: 'jira' | 'remote', at: number): Promise<void> {
+  await kvs.set(`cursor:${connectionId}:${side}`, at);
 }

@@ -75,3 +75,30 @@ describe('faults converge without duplicates', () => {
     expect(incidentsFor(issue.id)[0]!.sys_mod_count).toBe(before);
   });
 });
+
+describe('the five-minute sweep', () => {
+  it('catches changes whose events were lost, on both sides', async () => {
+    const issue = await createIssue('Synced before events go missing');
+    await sandbox.platform.settle();
+    // From now on Jira's events and ServiceNow's notifications are lost.
+    sandbox.platform.holdProductEvents();
+    await snControl('/notifications', { url: 'http://127.0.0.1:9/nowhere', secret: 'x', tables: [], paused: true }, 'PUT');
+    await jira.request({ as: 'member' }, 'PUT', `/rest/api/3/issue/${issue.key}`, { fields: { summary: 'Edited while events are lost' } });
+    const incident = incidentsFor(issue.id)[0]!;
+    const other = await createIssue('Other issue');
+    void other;
+    await sandbox.platform.settle();
+    expect(incidentsFor(issue.id)[0]!.short_description).toBe('Synced before events go missing');
+    const sweep = await sandbox.platform.runScheduledTrigger(sandbox.installationId, 'reconcile-sweep');
+    expect(sweep.status).toBe('success');
+    await sandbox.platform.settle();
+    expect(incidentsFor(issue.id)[0]!.short_description).toBe('Edited while events are lost');
+
+    const { username, password } = sandbox.sims.servicenow.credentials.agent;
+    await fetch(`${sandbox.sims.servicenow.baseUrl}/api/now/table/incident/${incident.sys_id}`, { method: 'PATCH', headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`, 'content-type': 'application/json' }, body: JSON.stringify({ short_description: 'Edited in ServiceNow, notification lost' }) });
+    await sandbox.platform.runScheduledTrigger(sandbox.installationId, 'reconcile-sweep');
+    await sandbox.platform.settle();
+    expect((await jira.request({ as: 'member' }, 'GET', `/rest/api/3/issue/${issue.key}?fields=summary`)).json.fields.summary).toBe('Edited in ServiceNow, notification lost');
+    await sandbox.platform.releaseProductEvents();
+  });
+});

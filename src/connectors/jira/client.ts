@@ -143,3 +143,18 @@ export async function addComment(issueId: string, body: unknown, internal: boole
   );
   return z.object({ id: z.string() }).loose().parse(await readJson('jira', res, 'Add comment')).id;
 }
+
+/** Ids of issues matching a JQL query, paged through nextPageToken. */
+export async function searchIssueIds(jql: string, max = 1000): Promise<string[]> {
+  const ids: string[] = [];
+  let nextPageToken: string | undefined;
+  do {
+    const res = await call('Search issues', () =>
+      api.asApp().requestJira(route`/rest/api/3/search/jql`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify({ jql, maxResults: 100, ...(nextPageToken ? { nextPageToken } : {}) }) }),
+    );
+    const page = z.object({ issues: z.array(z.object({ id: z.string() }).loose()), nextPageToken: z.string().optional() }).parse(await readJson('jira', res, 'Search issues'));
+    ids.push(...page.issues.map((i) => i.id));
+    nextPageToken = page.nextPageToken;
+  } while (nextPageToken && ids.length < max);
+  return ids;
+}
