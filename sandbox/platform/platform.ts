@@ -338,6 +338,13 @@ export class Platform {
     this.heldProductEvents ??= [];
   }
 
+  /** Drops held events: they are lost, as events sometimes are. */
+  discardHeldProductEvents(): number {
+    const n = this.heldProductEvents?.length ?? 0;
+    this.heldProductEvents = undefined;
+    return n;
+  }
+
   /**
    * Delivers held events one after another in the given order (each event's
    * trigger runs finish before the next starts), keeping their original timestamps.

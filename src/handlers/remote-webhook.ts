@@ -18,9 +18,13 @@ export interface WebTriggerResponse {
 }
 
 const MAX_AGE_SECONDS = 300;
-const notice = z.object({ sys_id: z.string().regex(/^[0-9a-f]{32}$/), table: z.string().optional(), event: z.string().optional(), sent_at: z.number() }).loose();
+const notice = z.object({ sys_id: z.string().regex(/^[0-9a-f]{32}$/), table: z.string().optional(), event: z.string().optional(), user: z.string().optional(), sent_at: z.number() }).loose();
 
 const refuse = (statusCode: number, body: string): WebTriggerResponse => ({ statusCode, body });
+
+function integrationUser(config: NonNullable<Awaited<ReturnType<typeof getConnection>>>): string | undefined {
+  return config.remote.type === 'servicenow' ? config.remote.auth.username : undefined;
+}
 
 /** Constant-time comparison of the signature the sender computed and ours. */
 export function signatureMatches(secret: string, body: string, signature: string | undefined): boolean {
@@ -59,6 +63,8 @@ export async function onRemoteWebhook(request: WebTriggerRequest): Promise<WebTr
   // The send time is inside the signed body, so a replayed message cannot be freshened.
   if (Math.abs(Date.now() / 1000 - parsed.sent_at) > MAX_AGE_SECONDS) return refuse(401, 'Unauthorized');
   if (parsed.table && parsed.table !== config.remote.table) return { statusCode: 202, body: 'Ignored: another table' };
+  // Our own writes come back as notifications too; the reconcile would find nothing to do, so skip the round trip.
+  if (parsed.user && parsed.user === integrationUser(config)) return { statusCode: 202, body: 'Ignored: written by Crosswalk' };
   await enqueueReconcile([{ item: { side: 'remote', connectionId: config.id, remoteId: parsed.sys_id }, cause: `servicenow:${parsed.event ?? 'notification'}` }]);
   return { statusCode: 202, body: 'Accepted' };
 }

@@ -1,9 +1,9 @@
 import { InvocationError, InvocationErrorCode } from '@forge/events';
 import { isSyncError } from '../connectors/errors';
-import { recordItemSeen } from '../store/activity';
 import { linkForIssue, updateLink } from '../store/links';
 import { reconcileIssue, reconcileRemoteItem, scopeForCause } from '../sync/reconcile';
-import { syncJobBody, type WorkItemRef } from '../sync/work-item';
+import { bulkPageBody, syncJobBody, type WorkItemRef } from '../sync/work-item';
+import { runBulkPage } from '../sync/bulk';
 
 const FIRST_RETRY_SECONDS = 10;
 const MAX_RETRY_SECONDS = 900;
@@ -14,6 +14,11 @@ const MAX_RETRY_SECONDS = 900;
  * others are recorded on the link where people see them, and not retried blindly.
  */
 export async function runSyncJob(event: { body: unknown; retryContext?: { retryCount: number } }): Promise<ReturnType<typeof retry> | undefined> {
+  const bulk = bulkPageBody.safeParse(event.body);
+  if (bulk.success) {
+    await runBulkPage(bulk.data);
+    return undefined;
+  }
   const job = syncJobBody.safeParse(event.body);
   if (!job.success) {
     // A malformed job can never succeed; retrying it would only burn invocations.
@@ -21,7 +26,6 @@ export async function runSyncJob(event: { body: unknown; retryContext?: { retryC
     return undefined;
   }
   const { item, cause } = job.data;
-  await recordItemSeen(item, cause, new Date());
   try {
     const scope = scopeForCause(cause);
     if (item.side === 'jira') await reconcileIssue(item.issueId, scope);

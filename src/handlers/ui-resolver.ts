@@ -8,7 +8,9 @@ import { validateConnectionConfig } from '../mapping/connection-config';
 import { connectorFor } from '../connectors/factory';
 import { isSyncError } from '../connectors/errors';
 import { linkForIssue } from '../store/links';
-import { enqueueReconcile } from '../sync/sync-queue';
+import { bulkProgress, enqueueBulkPage, enqueueReconcile } from '../sync/sync-queue';
+import { bulkSyncIssueIds } from '../sync/bulk';
+import { getBulkRun, saveBulkRun } from '../store/bulk-runs';
 
 /** The UI context names the project; it is only a hint until Jira confirms the caller's permission. */
 const projectContext = z.object({ extension: z.object({ project: z.object({ id: z.string().regex(/^\d+$/) }).loose() }).loose() }).loose();
@@ -104,6 +106,28 @@ resolver.define('syncIssueNow', async ({ context }) => {
   if (!caller) return { ok: false, error: { code: 'FORBIDDEN', message: 'You cannot see this issue.' } };
   await enqueueReconcile([{ item: { side: 'jira', issueId: caller.issueId }, cause: 'sync-now' }]);
   return { ok: true, data: { queued: true } };
+});
+
+/** Syncs every existing issue the connection's JQL selects: paged through search, fanned out through the queue. */
+resolver.define('bulkSync', async ({ context }) => {
+  const admin = await requireProjectAdmin(context);
+  if (!admin) return forbidden;
+  const config = await connectionForProject(admin.projectId);
+  if (!config?.enabled) return { ok: false, error: { code: 'BAD_REQUEST', message: 'Enable the connection first' } };
+  const total = (await bulkSyncIssueIds(config)).length;
+  await saveBulkRun({ connectionId: config.id, startedAt: new Date().toISOString(), total, jobIds: [] });
+  // The fan-out runs in the queue, a page at a time, so it respects Forge's event rate and a resolver's 25 s.
+  await enqueueBulkPage({ bulk: { connectionId: config.id, offset: 0 } });
+  return { ok: true, data: { total } };
+});
+
+resolver.define('bulkSyncProgress', async ({ context }) => {
+  const admin = await requireProjectAdmin(context);
+  if (!admin) return forbidden;
+  const config = await connectionForProject(admin.projectId);
+  const run = config && (await getBulkRun(config.id));
+  if (!run) return { ok: true, data: null };
+  return { ok: true, data: { total: run.total, startedAt: run.startedAt, ...(await bulkProgress(run.jobIds)) } };
 });
 
 export const uiResolver = resolver.getDefinitions();

@@ -1,18 +1,41 @@
 import { Queue } from '@forge/events';
-import { concurrencyKeyFor, type SyncJobBody } from './work-item';
+import { concurrencyKeyFor, type BulkPageBody, type SyncJobBody } from './work-item';
 
 export const SYNC_QUEUE_KEY = 'crosswalk-sync';
 const MAX_EVENTS_PER_PUSH = 50;
 
-/** Enqueue "reconcile this item" jobs, one per item, serialised per item. */
-export async function enqueueReconcile(jobs: SyncJobBody[]): Promise<void> {
+/** Enqueue "reconcile this item" jobs, one per item, serialised per item. Returns the queue's job ids. */
+export async function enqueueReconcile(jobs: SyncJobBody[]): Promise<string[]> {
   const queue = new Queue({ key: SYNC_QUEUE_KEY });
+  const jobIds: string[] = [];
   for (let i = 0; i < jobs.length; i += MAX_EVENTS_PER_PUSH) {
-    await queue.push(
+    const { jobId } = await queue.push(
       jobs.slice(i, i + MAX_EVENTS_PER_PUSH).map((job) => ({
         body: job,
         concurrency: { key: concurrencyKeyFor(job.item), limit: 1 },
       })),
     );
+    jobIds.push(jobId);
   }
+  return jobIds;
+}
+
+/** Progress of a fan-out, summed over its queue jobs. */
+export async function bulkProgress(jobIds: readonly string[]): Promise<{ success: number; inProgress: number; failed: number }> {
+  const queue = new Queue({ key: SYNC_QUEUE_KEY });
+  const totals = { success: 0, inProgress: 0, failed: 0 };
+  for (const id of jobIds) {
+    const s = await queue.getJob(id).getStats();
+    totals.success += s.success;
+    totals.inProgress += s.inProgress;
+    totals.failed += s.failed;
+  }
+  return totals;
+}
+
+/** Forge allows 500 events a minute per installation; a bulk page stays well under it. */
+export const BULK_PAGE_SIZE = 400;
+
+export async function enqueueBulkPage(page: BulkPageBody, delayInSeconds = 0): Promise<void> {
+  await new Queue({ key: SYNC_QUEUE_KEY }).push({ body: page, ...(delayInSeconds ? { delayInSeconds } : {}), concurrency: { key: `bulk-${page.bulk.connectionId}`, limit: 1 } });
 }

@@ -23,3 +23,7 @@ export function concurrencyKeyFor(item: WorkItemRef): string {
   // Forge concurrency keys are free-form, but keep them short and printable.
   return raw.replace(/[^a-zA-Z0-9_-]/g, '_').slice(0, 200);
 }
+
+/** A page of a bulk sync: enqueue the next issues of the connection's JQL, then the next page. */
+export const bulkPageBody = z.object({ bulk: z.object({ connectionId: z.string(), offset: z.number().int().min(0) }) });
+export type BulkPageBody = z.infer<typeof bulkPageBody>;
