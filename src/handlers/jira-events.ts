@@ -5,7 +5,9 @@ import { enqueueReconcile } from '../sync/sync-queue';
 const jiraEvent = z.object({
   eventType: z.string(),
   selfGenerated: z.boolean().optional(),
-  issue: z.object({ id: z.string() }).loose(),
+  issue: z.object({ id: z.string() }).loose().optional(),
+  // Attachment events carry the attachment, not the issue.
+  attachment: z.object({ issueId: z.union([z.string(), z.number()]).optional() }).loose().optional(),
 });
 
 /**
@@ -16,5 +18,7 @@ export async function onJiraEvent(event: unknown): Promise<void> {
   const parsed = jiraEvent.safeParse(event);
   // An event without an issue (or our own write, when ignoreSelf misses it) has nothing to reconcile.
   if (!parsed.success || parsed.data.selfGenerated) return;
-  await enqueueReconcile([{ item: { side: 'jira', issueId: parsed.data.issue.id }, cause: parsed.data.eventType }]);
+  const issueId = parsed.data.issue?.id ?? (parsed.data.attachment?.issueId !== undefined ? String(parsed.data.attachment.issueId) : undefined);
+  if (!issueId || !/^\d+$/.test(issueId)) return;
+  await enqueueReconcile([{ item: { side: 'jira', issueId }, cause: parsed.data.eventType }]);
 }

@@ -16,6 +16,7 @@ import { canonicalEqual, type CanonicalValue } from './canonical';
 import { decideField, type SidePair } from './field-decision';
 import { findTransitionPath } from './transition-path';
 import { planComments } from './comment-plan';
+import { nameWithOrigin, planAttachments } from './attachment-plan';
 import { adfToText } from '../content/adf-to-text';
 import { textToAdf } from '../content/text-to-adf';
 import type { AdfDoc } from '../content/adf';
@@ -23,12 +24,14 @@ import type { AdfDoc } from '../content/adf';
 /** What an event says changed; a sweep or a manual sync looks at everything. */
 export interface ReconcileScope {
   comments: boolean;
+  attachments: boolean;
 }
 
-export const FULL_SCOPE: ReconcileScope = { comments: true };
+export const FULL_SCOPE: ReconcileScope = { comments: true, attachments: true };
 
 export function scopeForCause(cause: string): ReconcileScope {
-  return { comments: /comment|journal|created|sync-now|sweep|bulk|insert/.test(cause) };
+  const everything = /created|sync-now|sweep|bulk|insert/.test(cause);
+  return { comments: everything || /comment|journal/.test(cause), attachments: everything || /attachment/.test(cause) };
 }
 
 export type ReconcileOutcome =
@@ -78,7 +81,27 @@ export async function reconcileIssue(issueId: string, scope: ReconcileScope = FU
   }
   const outcome = await syncFields(config, connector, link, issue, remote, created, mustSave);
   const commentsCopied = scope.comments || created ? await syncComments(config, connector, link) : 0;
+  if (scope.attachments || created) await syncAttachments(config, connector, link, issue);
   return { ...outcome, commentsCopied };
+}
+
+async function syncAttachments(config: ConnectionConfig, connector: Connector, link: Link, issue: jira.JiraIssue): Promise<void> {
+  if (config.attachments.direction === 'none') return;
+  const remoteFiles = await connector.listAttachments(link.remoteId);
+  const { copies, skipped } = planAttachments(jira.attachmentsOf(issue), remoteFiles, config.attachments, connector.capabilities.attachments.maxBytes);
+  for (const copy of copies) {
+    if (copy.to === 'remote') {
+      const body = await jira.downloadAttachment(copy.from.id);
+      await connector.uploadAttachment(link.remoteId, { fileName: copy.from.fileName, contentType: copy.from.contentType, size: copy.from.size, body, origin: copy.origin });
+    } else {
+      const file = await connector.downloadAttachment(link.remoteId, copy.from.id);
+      await jira.uploadAttachment(link.issueId, nameWithOrigin(copy.from.fileName, copy.origin), copy.from.contentType, file.body);
+    }
+  }
+  if (skipped.length) {
+    const stored = (await linkForIssue(link.issueId)) ?? link;
+    await updateLink({ ...stored, lastError: { kind: 'validation', message: `Not copied: ${skipped.join('; ')}`, at: new Date().toISOString(), field: 'attachment' } });
+  }
 }
 
 async function syncComments(config: ConnectionConfig, connector: Connector, link: Link): Promise<number> {

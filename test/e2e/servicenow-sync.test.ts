@@ -17,6 +17,7 @@ const config = {
   enabled: true,
   jql: 'labels is EMPTY OR labels != no-sync',
   conflictPolicy: 'newest-wins',
+  attachments: { maxBytes: 1_000_000 },
   remote: { type: 'servicenow', baseUrl: 'https://acme.service-now.com', table: 'incident', auth: { kind: 'basic', username: 'crosswalk.integration', secretRef: 'connection-demo-servicenow' } },
   fields: [
     { jira: 'summary', remote: 'short_description' },
@@ -124,6 +125,33 @@ describe('Jira ↔ ServiceNow', () => {
       [false, 'Agents only: gateway was at 95%'],
       [true, 'beth.agent (ServiceNow): Thanks, closing on our side'],
     ]);
+  });
+
+  it('copies attachments each way once, streamed, and reports a file over the limit', async () => {
+    const form = new FormData();
+    form.append('file', new Blob([Buffer.alloc(300_000, 1)], { type: 'application/pdf' }), 'trace.pdf');
+    await jira.request({ as: 'member' }, 'POST', `/rest/api/3/issue/${issue.key}/attachments`, form, { 'x-atlassian-token': 'no-check' });
+    await sandbox.platform.settle();
+    await deliverNotifications();
+    const incident = await incidentFor(issue.id);
+    const { username, password } = sandbox.sims.servicenow.credentials.agent;
+    await fetch(`${sandbox.sims.servicenow.baseUrl}/api/now/attachment/file?table_name=incident&table_sys_id=${incident.sys_id}&file_name=screenshot.png`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`, 'content-type': 'image/png' }, body: Buffer.alloc(2048, 2) });
+    await deliverNotifications();
+    await sandbox.platform.runScheduledTrigger(sandbox.installationId, 'reconcile-sweep');
+    await sandbox.platform.settle();
+    const snFiles = sandbox.servicenow.store.rows('sys_attachment').filter((a) => a.table_sys_id === incident.sys_id).map((a) => `${a.file_name} ${a.size_bytes}`);
+    expect(snFiles).toEqual([expect.stringMatching(/^trace~cw-jira-att-\d+\.pdf 300000$/), 'screenshot.png 2048']);
+    const jiraFiles = (await jira.request({ as: 'member' }, 'GET', `/rest/api/3/issue/${issue.key}?fields=attachment`)).json.fields.attachment.map((a: any) => `${a.filename} ${a.size}`);
+    expect(jiraFiles).toEqual(['trace.pdf 300000', expect.stringMatching(/^screenshot~cw-remote-att-[0-9a-f]{32}\.png 2048$/)]);
+
+    // A file over the connection's limit is not copied, and the issue panel says why.
+    const big = new FormData();
+    big.append('file', new Blob([Buffer.alloc(1_500_000, 3)], { type: 'application/zip' }), 'dump.zip');
+    await jira.request({ as: 'member' }, 'POST', `/rest/api/3/issue/${issue.key}/attachments`, big, { 'x-atlassian-token': 'no-check' });
+    await sandbox.platform.settle();
+    expect(sandbox.servicenow.store.rows('sys_attachment').filter((a) => a.table_sys_id === incident.sys_id)).toHaveLength(2);
+    const panel = await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-panel', functionKey: 'getIssueSync', accountId: jira.userId('member'), context: { extension: { issue: { id: issue.id }, project: { id: '10000' } } } });
+    expect(panel).toMatchObject({ ok: true, body: { data: { lastError: { message: 'Not copied: dump.zip (1500000 bytes) is over the 1000000-byte limit' } } } });
   });
 
   it('never syncs an issue outside the connection\'s JQL', async () => {

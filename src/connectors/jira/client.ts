@@ -7,6 +7,7 @@ import api, { route } from '@forge/api';
 import * as z from 'zod';
 import { SyncError } from '../errors';
 import { readJson, transientFailure, type HttpAnswer } from '../http';
+import { splitOrigin } from '../../sync/attachment-plan';
 
 export const SYNC_TRACE = 'crosswalk-sync';
 
@@ -157,4 +158,68 @@ export async function searchIssueIds(jql: string, max = 1000): Promise<string[]>
     nextPageToken = page.nextPageToken;
   } while (nextPageToken && ids.length < max);
   return ids;
+}
+
+export interface JiraAttachment {
+  id: string;
+  fileName: string;
+  contentType: string;
+  size: number;
+  origin?: string;
+}
+
+/** Attachments as the issue's `attachment` field lists them (already read with the issue). */
+export function attachmentsOf(issue: JiraIssue): JiraAttachment[] {
+  const list = z.array(z.object({ id: z.string(), filename: z.string(), mimeType: z.string().optional(), size: z.number() }).loose()).safeParse(issue.fields.attachment ?? []);
+  if (!list.success) return [];
+  return list.data.map((a) => {
+    const { fileName, origin } = splitOrigin(a.filename);
+    return { id: a.id, fileName, contentType: a.mimeType ?? 'application/octet-stream', size: a.size, ...(origin ? { origin } : {}) };
+  });
+}
+
+export async function downloadAttachment(attachmentId: string): Promise<ReadableStream<Uint8Array>> {
+  const res = await call('Download attachment', () => api.asApp().requestJira(route`/rest/api/3/attachment/content/${attachmentId}?redirect=false`, { headers: { Accept: '*/*' } }));
+  const body = (res as unknown as { body?: ReadableStream<Uint8Array> | null }).body;
+  if (!res.ok || !body) {
+    await readJson('jira', res, 'Download attachment');
+    throw new SyncError({ system: 'jira', kind: 'transient', message: 'Download attachment: empty body' });
+  }
+  return body;
+}
+
+/**
+ * Uploads one file as multipart `file`, streaming: the parts around the file
+ * are written by hand so the file itself never has to sit in memory.
+ */
+export async function uploadAttachment(issueId: string, fileName: string, contentType: string, body: ReadableStream<Uint8Array>): Promise<void> {
+  const boundary = `crosswalk-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
+  const safeName = fileName.replace(/["\r\n]/g, '_');
+  const head = new TextEncoder().encode(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${safeName}"\r\nContent-Type: ${contentType}\r\n\r\n`);
+  const tail = new TextEncoder().encode(`\r\n--${boundary}--\r\n`);
+  const reader = body.getReader();
+  let stage: 'head' | 'body' | 'done' = 'head';
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (stage === 'head') {
+        controller.enqueue(head);
+        stage = 'body';
+        return;
+      }
+      if (stage === 'body') {
+        const { done, value } = await reader.read();
+        if (!done) {
+          controller.enqueue(value);
+          return;
+        }
+        controller.enqueue(tail);
+        stage = 'done';
+        return;
+      }
+      controller.close();
+    },
+  });
+  const init = { method: 'POST', headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'X-Atlassian-Token': 'no-check', Accept: 'application/json' }, body: stream, duplex: 'half' } as unknown as Parameters<ReturnType<typeof api.asApp>['requestJira']>[1];
+  const res = await call('Upload attachment', () => api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/attachments`, init));
+  await readJson('jira', res, 'Upload attachment');
 }

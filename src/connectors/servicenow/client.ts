@@ -7,6 +7,7 @@ import { SyncError } from '../errors';
 import { readJson, transientFailure } from '../http';
 import { CAPABILITIES, type Attachment, type ChangedItems, type Comment, type Connector, type Item, type NewAttachment, type NewComment } from '../ports';
 import { encodeQuery, glideDateTime } from './encoded-query';
+import { nameWithOrigin, splitOrigin } from '../../sync/attachment-plan';
 
 export type ServiceNowAuth = { kind: 'basic'; username: string; password: string } | { kind: 'oauth'; clientId: string; clientSecret: string; username?: string; password?: string };
 
@@ -171,15 +172,8 @@ export class ServiceNowConnector implements Connector {
     const q = encodeQuery({ all: [{ field: 'table_sys_id', op: '=', value: itemId }, { field: 'table_name', op: '=', value: this.conn.table }] });
     const page = await this.json(resultMany, `/api/now/attachment?sysparm_query=${encodeURIComponent(q)}`, { method: 'GET' }, 'List attachments');
     return page.result.map((r) => {
-      const m = /^(.*)~cw-([A-Za-z0-9_-]+)(\.[^.]*)?$/.exec(String(r.file_name));
-      return {
-        id: String(r.sys_id),
-        fileName: m ? `${m[1]}${m[3] ?? ''}` : String(r.file_name),
-        contentType: String(r.content_type ?? 'application/octet-stream'),
-        size: Number(r.size_bytes ?? 0),
-        createdAt: parseGlideDateTime(r.sys_created_on),
-        ...(m ? { origin: m[2] } : {}),
-      };
+      const { fileName, origin } = splitOrigin(String(r.file_name));
+      return { id: String(r.sys_id), fileName, contentType: String(r.content_type ?? 'application/octet-stream'), size: Number(r.size_bytes ?? 0), createdAt: parseGlideDateTime(r.sys_created_on), ...(origin ? { origin } : {}) };
     });
   }
 
@@ -194,8 +188,7 @@ export class ServiceNowConnector implements Connector {
 
   async uploadAttachment(itemId: string, file: NewAttachment): Promise<Attachment> {
     // ServiceNow keeps no metadata we could use, so the origin rides in the file name: report~cw-<origin>.pdf
-    const dot = file.fileName.lastIndexOf('.');
-    const name = dot > 0 ? `${file.fileName.slice(0, dot)}~cw-${file.origin}${file.fileName.slice(dot)}` : `${file.fileName}~cw-${file.origin}`;
+    const name = nameWithOrigin(file.fileName, file.origin);
     const query = new URLSearchParams({ table_name: this.conn.table, table_sys_id: itemId, file_name: name });
     const init: RequestInit & { duplex?: 'half' } = { method: 'POST', headers: { 'content-type': file.contentType }, body: file.body as BodyInit };
     if (file.body instanceof ReadableStream) init.duplex = 'half';
