@@ -79,6 +79,15 @@ async function main() {
   const snField = await measure('ServiceNow field edit', (i) => snAsAgent('PATCH', `/api/now/table/incident/${incident.sys_id}`, { short_description: `From ServiceNow ${i}` }).then(() => undefined), 'remote');
   const comment = await measure('Jira comment', (i) => jira.request({ as: 'member' }, 'POST', `/rest/api/3/issue/${issue.key}/comment`, { body: adf(`Bench comment ${i}`) }).then(() => undefined), 'jira');
   const snComment = await measure('ServiceNow comment', (i) => snAsAgent('PATCH', `/api/now/table/incident/${incident.sys_id}`, { comments: `Agent note ${i}` }).then(() => undefined), 'remote');
+  const attachment = await measure(
+    'Jira attachment (64 KB)',
+    async (i) => {
+      const form = new FormData();
+      form.append('file', new Blob([Buffer.alloc(64 * 1024, i)], { type: 'application/octet-stream' }), `bench-${i}.bin`);
+      await jira.request({ as: 'member' }, 'POST', `/rest/api/3/issue/${issue.key}/attachments`, form, { 'x-atlassian-token': 'no-check' });
+    },
+    'jira',
+  );
 
   // Bulk: M existing issues whose creation events were lost, synced by the bulk action.
   platform.holdProductEvents();
@@ -99,8 +108,8 @@ async function main() {
     n: N,
     httpCallsPerFieldChange: round((jiraField.httpPerChange + snField.httpPerChange) / 2),
     httpCallsPerComment: round((comment.httpPerChange + snComment.httpPerChange) / 2),
-    httpCallsPerAttachment: null,
-    echoWrites: jiraField.echoWrites + snField.echoWrites + comment.echoWrites + snComment.echoWrites,
+    httpCallsPerAttachment: round(attachment.httpPerChange),
+    echoWrites: jiraField.echoWrites + snField.echoWrites + comment.echoWrites + snComment.echoWrites + attachment.echoWrites,
     kvsOpsPerChange: round((jiraField.kvsOpsPerChange + snField.kvsOpsPerChange + comment.kvsOpsPerChange + snComment.kvsOpsPerChange) / 4),
     gbSecondsPerChange: round((jiraField.gbSecondsPerChange + snField.gbSecondsPerChange + comment.gbSecondsPerChange + snComment.gbSecondsPerChange) / 4, 5),
     bulkItems: M,
