@@ -9,8 +9,8 @@ const routed = (): typeof fetch => (input, init) => {
   headers.set('x-forwarded-host', url.host);
   return fetch(sim.baseUrl + url.pathname + url.search, { ...init, headers });
 };
-const connector = (auth: ServiceNowAuth = { kind: 'basic', ...DEMO_CREDENTIALS.integration }) =>
-  new ServiceNowConnector({ baseUrl: 'https://acme.service-now.com', table: 'incident', auth, fetch: routed() });
+const connector = (auth: ServiceNowAuth = { kind: 'basic', ...DEMO_CREDENTIALS.integration }, timeoutMs?: number) =>
+  new ServiceNowConnector({ baseUrl: 'https://acme.service-now.com', table: 'incident', auth, fetch: routed(), ...(timeoutMs ? { timeoutMs } : {}) });
 
 beforeAll(async () => {
   sim = await startServiceNowSim();
@@ -74,5 +74,16 @@ describe('ServiceNow connector', () => {
     await fetch(`${sim.controlUrl}/hibernate`, { method: 'PUT', body: JSON.stringify({ on: false }) });
     await fetch(`${sim.controlUrl}/faults`, { method: 'POST', body: JSON.stringify({ status: 429, headers: { 'Retry-After': '12' } }) });
     await expect(connector().getItem('x')).rejects.toMatchObject({ kind: 'rate-limited', details: { retryAfterMs: 12_000 } });
+  });
+
+  it('gives up on a request that hangs, as a transient failure', async () => {
+    await fetch(`${sim.controlUrl}/faults`, { method: 'POST', body: JSON.stringify({ delayMs: 1_000, status: 200 }) });
+    await expect(connector(undefined, 200).getItem('x')).rejects.toMatchObject({ kind: 'transient', message: expect.stringContaining('no answer within 0.2 s') });
+  });
+
+  it('finds a record by its number', async () => {
+    const sn = connector();
+    const created = await sn.createItem({ short_description: 'by number' }, 'c-5');
+    expect((await sn.findByDisplayKey(created.displayKey.toLowerCase()))?.id).toBe(created.id);
   });
 });

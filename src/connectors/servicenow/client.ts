@@ -17,7 +17,11 @@ export interface ServiceNowConnection {
   auth: ServiceNowAuth;
   /** Injected for tests; Forge's global fetch (egress-checked) otherwise. */
   fetch?: typeof fetch;
+  /** Per-request timeout; a hung instance must not eat the invocation's whole budget. */
+  timeoutMs?: number;
 }
+
+const DEFAULT_TIMEOUT_MS = 30_000;
 
 const record = z.record(z.string(), z.unknown());
 const resultOne = z.object({ result: record });
@@ -52,6 +56,14 @@ export class ServiceNowConnector implements Connector {
     this.base = conn.baseUrl.replace(/\/+$/, '');
   }
 
+  /** Finds a record by what people call it (INC0010001) or by sys_id. */
+  async findByDisplayKey(key: string): Promise<Item | undefined> {
+    if (/^[0-9a-f]{32}$/.test(key)) return this.getItem(key);
+    const q = encodeQuery({ all: [{ field: 'number', op: '=', value: key.trim().toUpperCase() }] });
+    const found = await this.json(resultMany, `${this.tablePath()}&sysparm_limit=1&sysparm_query=${encodeURIComponent(q)}`, { method: 'GET' }, 'Find record');
+    return found.result[0] ? this.toItem(found.result[0]) : undefined;
+  }
+
   private async authHeader(forceNew = false): Promise<string> {
     const a = this.conn.auth;
     if (a.kind === 'basic') return `Basic ${Buffer.from(`${a.username}:${a.password}`).toString('base64')}`;
@@ -68,9 +80,11 @@ export class ServiceNowConnector implements Connector {
 
   private async raw(url: string, init: RequestInit, what: string): Promise<Response> {
     try {
-      return await (this.conn.fetch ?? fetch)(url, init);
+      return await (this.conn.fetch ?? fetch)(url, { ...init, signal: AbortSignal.timeout(this.conn.timeoutMs ?? DEFAULT_TIMEOUT_MS) });
     } catch (e) {
-      throw transientFailure('servicenow', what, e);
+      const name = (e as { name?: unknown } | null)?.name;
+      const timedOut = name === 'TimeoutError' || name === 'AbortError';
+      throw transientFailure('servicenow', what, timedOut ? new Error(`no answer within ${(this.conn.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s`) : e);
     }
   }
 
