@@ -110,6 +110,8 @@ export interface Connector {
   testConnection(): Promise<{ ok: true; identity: string } | { ok: false; error: SyncError }>;
 
   getItem(id: string): Promise<Item | undefined>;
+  /** Finds an item by what people call it (INC0010001, a work item id, a ticket number). */
+  findByDisplayKey(key: string): Promise<Item | undefined>;
   /** Finds an item Crosswalk created, by the correlation marker written at create time. */
   findByCorrelation(correlationId: string): Promise<Item | undefined>;
   createItem(fields: Readonly<Record<string, unknown>>, correlationId: string): Promise<Item>;

@@ -3,11 +3,13 @@ import * as z from 'zod';
 import { userHasProjectPermission } from '../jira/permissions';
 import { listProjectIssuesAsUser } from '../jira/issues';
 import { getProjectSettings, saveProjectSettings } from '../store/project-settings';
-import { connectionForProject, credentialSchema, getCredential, saveConnection, setCredential } from '../store/connections';
+import { connectionForProject, credentialSchema, getConnection, getCredential, saveConnection, setCredential } from '../store/connections';
 import { validateConnectionConfig } from '../mapping/connection-config';
 import { connectorFor } from '../connectors/factory';
 import { isSyncError } from '../connectors/errors';
-import { linkForIssue } from '../store/links';
+import { deleteLink, issueForRemote, linkForIssue, saveLink } from '../store/links';
+import { deleteRemoteLink, getIssue } from '../connectors/jira/client';
+import { globalIdFor } from '../sync/reconcile';
 import { bulkProgress, enqueueBulkPage, enqueueReconcile } from '../sync/sync-queue';
 import { bulkSyncIssueIds } from '../sync/bulk';
 import { getBulkRun, saveBulkRun } from '../store/bulk-runs';
@@ -128,6 +130,47 @@ resolver.define('bulkSyncProgress', async ({ context }) => {
   const run = config && (await getBulkRun(config.id));
   if (!run) return { ok: true, data: null };
   return { ok: true, data: { total: run.total, startedAt: run.startedAt, ...(await bulkProgress(run.jobIds)) } };
+});
+
+async function requireIssueEdit(context: { accountId?: string } & Record<string, unknown>): Promise<{ issueId: string; projectId: string } | undefined> {
+  const parsed = issueContext.safeParse(context);
+  if (!context.accountId || !parsed.success) return undefined;
+  const ok = await userHasProjectPermission(context.accountId, parsed.data.extension.project.id, 'EDIT_ISSUES');
+  return ok ? { issueId: parsed.data.extension.issue.id, projectId: parsed.data.extension.project.id } : undefined;
+}
+
+const cannotEdit = { ok: false, error: { code: 'FORBIDDEN', message: 'You need permission to edit this issue.' } } as const;
+
+/** Links the issue to an existing remote item, by its number; the next reconcile aligns them by the conflict policy. */
+resolver.define('linkIssue', async ({ payload, context }) => {
+  const caller = await requireIssueEdit(context);
+  if (!caller) return cannotEdit;
+  const request = z.object({ remoteKey: z.string().trim().min(1).max(100) }).safeParse(payload);
+  if (!request.success) return { ok: false, error: { code: 'BAD_REQUEST', message: 'Give the number of the remote item' } };
+  const config = await connectionForProject(caller.projectId);
+  if (!config?.enabled) return { ok: false, error: { code: 'BAD_REQUEST', message: 'This project is not connected' } };
+  if (await linkForIssue(caller.issueId)) return { ok: false, error: { code: 'BAD_REQUEST', message: 'This issue is already linked; unlink it first' } };
+  const remote = await (await connectorFor(config)).findByDisplayKey(request.data.remoteKey);
+  if (!remote) return { ok: false, error: { code: 'BAD_REQUEST', message: `${request.data.remoteKey} was not found` } };
+  const taken = await issueForRemote(config.id, remote.id);
+  if (taken) return { ok: false, error: { code: 'BAD_REQUEST', message: `${remote.displayKey} is already linked to another issue` } };
+  const issue = await getIssue(caller.issueId);
+  if (!issue) return { ok: false, error: { code: 'BAD_REQUEST', message: 'The issue no longer exists' } };
+  await saveLink({ connectionId: config.id, issueId: caller.issueId, issueKey: issue.key, remoteId: remote.id, remoteKey: remote.displayKey, remoteUrl: remote.url, origin: 'remote', base: {}, remoteLinked: false });
+  await enqueueReconcile([{ item: { side: 'jira', issueId: caller.issueId }, cause: 'sync-now' }]);
+  return { ok: true, data: { remoteKey: remote.displayKey } };
+});
+
+/** Stops syncing the issue: removes the link and the remote link on the issue; both items stay as they are. */
+resolver.define('unlinkIssue', async ({ context }) => {
+  const caller = await requireIssueEdit(context);
+  if (!caller) return cannotEdit;
+  const link = await linkForIssue(caller.issueId);
+  if (!link) return { ok: true, data: { unlinked: false } };
+  const config = await getConnection(link.connectionId);
+  await deleteLink(link);
+  if (config) await deleteRemoteLink(caller.issueId, globalIdFor(config, { id: link.remoteId }));
+  return { ok: true, data: { unlinked: true } };
 });
 
 export const uiResolver = resolver.getDefinitions();

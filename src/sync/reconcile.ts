@@ -121,7 +121,8 @@ async function syncComments(config: ConnectionConfig, connector: Connector, link
   return plan.length;
 }
 
-function globalIdFor(config: ConnectionConfig, remote: Item): string {
+/** The Jira remote link's globalId for a remote item: upserts and removals find it by this. */
+export function globalIdFor(config: ConnectionConfig, remote: Pick<Item, 'id'>): string {
   return `crosswalk:${config.id}:${remote.id}`;
 }
 

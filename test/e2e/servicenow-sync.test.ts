@@ -64,6 +64,12 @@ describe('Jira ↔ ServiceNow', () => {
   it('refuses a member who tries to read or change the connection', async () => {
     const member = await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-settings', functionKey: 'getConnection', accountId: jira.userId('member'), context: { extension: { project: { id: '10000' } } } });
     expect(member).toMatchObject({ ok: true, body: { ok: false, error: { code: 'FORBIDDEN' } } });
+    const change = await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-settings', functionKey: 'saveConnection', payload: { config: { ...config, remote: { ...config.remote, baseUrl: 'https://evil.service-now.com' } } }, accountId: jira.userId('member'), context: { extension: { project: { id: '10000' } } } });
+    expect(change).toMatchObject({ ok: true, body: { ok: false, error: { code: 'FORBIDDEN' } } });
+    const lead = await asLead('getConnection');
+    expect(lead).toMatchObject({ ok: true, body: { ok: true, data: { hasCredential: true, config: { remote: { baseUrl: 'https://acme.service-now.com' } } } } });
+    // No resolver answer ever carries a credential.
+    for (const secret of [sandbox.sims.servicenow.credentials.integration.password, WEBHOOK_SECRET]) expect(JSON.stringify(lead)).not.toContain(secret);
   });
 
   let issue: { id: string; key: string };
@@ -158,6 +164,27 @@ describe('Jira ↔ ServiceNow', () => {
     const outside = (await jira.request({ as: 'member' }, 'POST', '/rest/api/3/issue', { fields: { project: { key: 'DEMO' }, issuetype: { name: 'Task' }, summary: 'Internal only', labels: ['no-sync'] } })).json;
     await sandbox.platform.settle();
     expect(await incidentFor(outside.id)).toBeUndefined();
+  });
+
+  it('links an issue to an existing incident by its number, and unlinks it', async () => {
+    const created = (await sn('POST', '/api/now/table/incident', { short_description: 'Raised by phone', urgency: '2' })).result;
+    const manual = (await jira.request({ as: 'member' }, 'POST', '/rest/api/3/issue', { fields: { project: { key: 'DEMO' }, issuetype: { name: 'Task' }, summary: 'Tracked in Jira', labels: ['no-sync'] } })).json;
+    const panelCall = (functionKey: string, payload?: unknown, role = 'member') =>
+      sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-panel', functionKey, payload, accountId: jira.userId(role), context: { extension: { issue: { id: manual.id }, project: { id: '10000' } } } });
+    expect(await panelCall('linkIssue', { remoteKey: created.number }, 'customer')).toMatchObject({ ok: true, body: { ok: false, error: { code: 'FORBIDDEN' } } });
+    expect(await panelCall('linkIssue', { remoteKey: created.number })).toMatchObject({ ok: true, body: { ok: true, data: { remoteKey: created.number } } });
+    await sandbox.platform.settle();
+    await deliverNotifications();
+    // Newest wins on the first sync of a hand-made link: the Jira issue was written last.
+    expect((await sn('GET', `/api/now/table/incident/${created.sys_id}`)).result.short_description).toBe('Tracked in Jira');
+    expect((await jira.request({ as: 'member' }, 'GET', `/rest/api/3/issue/${manual.key}/remotelink`)).json).toHaveLength(1);
+    expect(await panelCall('linkIssue', { remoteKey: created.number })).toMatchObject({ body: { ok: false, error: { message: expect.stringContaining('already linked') } } });
+
+    expect(await panelCall('unlinkIssue')).toMatchObject({ ok: true, body: { ok: true, data: { unlinked: true } } });
+    expect((await jira.request({ as: 'member' }, 'GET', `/rest/api/3/issue/${manual.key}/remotelink`)).json).toEqual([]);
+    await jira.request({ as: 'member' }, 'PUT', `/rest/api/3/issue/${manual.key}`, { fields: { summary: 'No longer synced' } });
+    await sandbox.platform.settle();
+    expect((await sn('GET', `/api/now/table/incident/${created.sys_id}`)).result.short_description).toBe('Tracked in Jira');
   });
 
   it('ignores forged and stale notifications', async () => {

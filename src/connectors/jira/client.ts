@@ -223,3 +223,8 @@ export async function uploadAttachment(issueId: string, fileName: string, conten
   const res = await call('Upload attachment', () => api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/attachments`, init));
   await readJson('jira', res, 'Upload attachment');
 }
+
+export async function deleteRemoteLink(issueId: string, globalId: string): Promise<void> {
+  const res = await call('Remove remote link', () => api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/remotelink?globalId=${globalId}`, { method: 'DELETE' }));
+  if (res.status !== 204 && res.status !== 404) await readJson('jira', res, 'Remove remote link');
+}
