@@ -156,7 +156,7 @@ resolver.define('linkIssue', async ({ payload, context }) => {
   if (taken) return { ok: false, error: { code: 'BAD_REQUEST', message: `${remote.displayKey} is already linked to another issue` } };
   const issue = await getIssue(caller.issueId);
   if (!issue) return { ok: false, error: { code: 'BAD_REQUEST', message: 'The issue no longer exists' } };
-  await saveLink({ connectionId: config.id, issueId: caller.issueId, issueKey: issue.key, remoteId: remote.id, remoteKey: remote.displayKey, remoteUrl: remote.url, origin: 'remote', base: {}, remoteLinked: false });
+  await saveLink({ connectionId: config.id, issueId: caller.issueId, issueKey: issue.key, remoteId: remote.id, remoteKey: remote.displayKey, remoteUrl: remote.url, origin: 'linked', base: {}, remoteLinked: false });
   await enqueueReconcile([{ item: { side: 'jira', issueId: caller.issueId }, cause: 'sync-now' }]);
   return { ok: true, data: { remoteKey: remote.displayKey } };
 });

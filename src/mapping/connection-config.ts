@@ -64,6 +64,8 @@ export const connectionConfigSchema = z
     remote: z.discriminatedUnion('type', [servicenowRemote, azureDevOpsRemote, zendeskRemote]),
     /** Extra JQL that narrows which of the project's issues sync; empty = all. */
     jql: z.string().max(2000).default(''),
+    /** Issue type for Jira issues created from remote items (only when the remote filter is set). */
+    jiraIssueType: z.string().min(1).max(60).default('Task'),
     enabled: z.boolean().default(false),
     fields: z.array(fieldMappingSchema).min(1),
     comments: z

@@ -15,8 +15,8 @@ export interface Link {
   remoteUrl: string;
   /** Whether the Jira remote link to the remote item exists (written after the link, so a crash in between is repaired). */
   remoteLinked?: boolean;
-  /** Which side the item was first created on. */
-  origin: 'jira' | 'remote';
+  /** Which side the item was first created on, or `linked` when a person linked two existing items. */
+  origin: 'jira' | 'remote' | 'linked';
   base: Record<string, SidePair<CanonicalValue>>;
   lastSyncAt?: string;
   lastError?: { kind: string; message: string; at: string; field?: string };

@@ -15,6 +15,7 @@ import { issueForRemote, linkForIssue, saveLink, updateLink, type Link } from '.
 import { canonicalEqual, type CanonicalValue } from './canonical';
 import { decideField, type SidePair } from './field-decision';
 import { findTransitionPath } from './transition-path';
+import { matchesRemoteFilter } from './remote-filter';
 import { planComments } from './comment-plan';
 import { nameWithOrigin, planAttachments } from './attachment-plan';
 import { adfToText } from '../content/adf-to-text';
@@ -42,9 +43,41 @@ export const correlationIdFor = (config: ConnectionConfig, issueId: string) => `
 
 export async function reconcileRemoteItem(connectionId: string, remoteId: string, scope: ReconcileScope = FULL_SCOPE): Promise<ReconcileOutcome> {
   const issueId = await issueForRemote(connectionId, remoteId);
-  // Creating Jira issues from remote records arrives with the remote-side filter; until then only linked items sync.
-  if (!issueId) return { result: 'unlinked-remote' };
-  return reconcileIssue(issueId, scope);
+  if (issueId) return reconcileIssue(issueId, scope);
+  const config = await getConnection(connectionId);
+  if (!config?.enabled || config.remote.type !== 'servicenow') return { result: 'no-connection' };
+  const connector = await connectorFor(config);
+  const remote = await connector.getItem(remoteId);
+  // Items Crosswalk created from Jira carry our correlation id: their Jira side reconciles them.
+  if (!remote || remote.correlationId?.startsWith('crosswalk:') || !matchesRemoteFilter(remote.fields, config.remote.filter)) return { result: 'unlinked-remote' };
+  return createFromRemote(config, connector, remote);
+}
+
+/**
+ * Creates the Jira issue for a remote item once: the issue carries an indexed
+ * property naming the remote item, so a retry after a crash finds it by JQL
+ * instead of creating a second one.
+ */
+async function createFromRemote(config: ConnectionConfig, connector: Connector, remote: Item): Promise<ReconcileOutcome> {
+  let issueId = await jira.issueCreatedFrom(config.jiraProjectId, remote.id);
+  if (!issueId) {
+    const fields: Record<string, unknown> = {};
+    for (const m of config.fields.filter((f) => (f.direction === 'both' || f.direction === 'to-jira') && f.jira !== 'status')) {
+      const read = readRemote(m, remote.fields);
+      if (!read.ok) continue;
+      const write = writeJira(m, read.value);
+      if (write.kind === 'field' && write.value !== null && write.value !== '') fields[write.field] = write.value;
+    }
+    fields.summary ??= remote.displayKey;
+    issueId = (await jira.createIssue(config.jiraProjectId, config.jiraIssueType, fields, { remote: remote.id, connection: config.id })).id;
+  }
+  const issue = await jira.getIssue(issueId);
+  if (!issue) throw new SyncError({ system: 'jira', kind: 'transient', message: 'The created issue could not be read back yet' });
+  const link: Link = { connectionId: config.id, issueId, issueKey: issue.key, remoteId: remote.id, remoteKey: remote.displayKey, remoteUrl: remote.url, origin: 'remote', base: {}, remoteLinked: false };
+  await saveLink(link);
+  // Mark the remote item too, so both sides say where it came from.
+  await connector.updateItem(remote.id, { correlation_id: correlationIdFor(config, issueId) });
+  return reconcileIssue(issueId, FULL_SCOPE);
 }
 
 export async function reconcileIssue(issueId: string, scope: ReconcileScope = FULL_SCOPE): Promise<ReconcileOutcome> {
@@ -154,7 +187,9 @@ async function syncFields(config: ConnectionConfig, connector: Connector, link: 
       continue;
     }
     const current = { jira: j.value, remote: r.value };
-    const decision = decideField({ field: m.jira, direction: m.direction, policy: config.conflictPolicy, base: link.base[m.jira], current, updatedAt: { jira: issue.updatedAt, remote: remote.updatedAt }, origin: created ? 'jira' : undefined });
+    // On the first sync after a create, the side it was created from is the source; a hand-made link follows the policy.
+    const origin = created || link.origin === 'jira' ? 'jira' : link.origin === 'remote' ? 'remote' : undefined;
+    const decision = decideField({ field: m.jira, direction: m.direction, policy: config.conflictPolicy, base: link.base[m.jira], current, updatedAt: { jira: issue.updatedAt, remote: remote.updatedAt }, origin });
     if (decision.action === 'none') {
       nextBase[m.jira] = current;
       continue;

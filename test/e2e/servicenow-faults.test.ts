@@ -102,3 +102,23 @@ describe('the five-minute sweep', () => {
     await sandbox.platform.releaseProductEvents();
   });
 });
+
+describe('creating from ServiceNow after a crash', () => {
+  it.each(Array.from({ length: 12 }, (_, i) => i + 1))('creates exactly one Jira issue when the worker dies before outbound call %i', async (n) => {
+    const lead = jira.userId('project-lead');
+    const { demoServiceNowConnection } = await import('../../sandbox/demo/servicenow-connection');
+    await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-settings', functionKey: 'saveConnection', accountId: lead, payload: { config: { ...demoServiceNowConnection, remote: { ...demoServiceNowConnection.remote, filter: [{ field: 'category', op: '=', value: 'network' }] } } }, context: { extension: { project: { id: '10000' } } } });
+    const { DEMO_WEBHOOK_SECRET } = await import('../../sandbox/demo/servicenow-connection');
+    const webhook = `${sandbox.platform.webTriggerUrl(sandbox.installationId, 'remote-webhook')}/servicenow/demo-servicenow`;
+    await snControl('/notifications', { url: webhook, secret: DEMO_WEBHOOK_SECRET, tables: ['incident'] }, 'PUT');
+    sandbox.platform.injectCrash({ functionKey: 'sync-worker', atOutboundCall: n, times: 1 });
+    const { username, password } = sandbox.sims.servicenow.credentials.agent;
+    const summary = `Router ${n} down`;
+    await fetch(`${sandbox.sims.servicenow.baseUrl}/api/now/table/incident`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`, 'content-type': 'application/json' }, body: JSON.stringify({ short_description: summary, category: 'network' }) });
+    for (let i = 0; i < 100 && sandbox.servicenow.notifier.queue.length; i++) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 50));
+    await sandbox.platform.settle();
+    const issues = sandbox.jira.site.state.issues.filter((i) => i.summary === summary);
+    expect(issues).toHaveLength(1);
+  });
+});

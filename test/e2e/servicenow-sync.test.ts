@@ -198,3 +198,22 @@ describe('Jira ↔ ServiceNow', () => {
     expect(sandbox.platform.meter.invocations({ functionKey: 'sync-worker' })).toHaveLength(runsBefore);
   });
 });
+
+describe('incidents created in ServiceNow', () => {
+  it('create a Jira issue once when they match the connection\'s remote filter, and only then', async () => {
+    await asLead('saveConnection', { config: { ...config, remote: { ...config.remote, filter: [{ field: 'category', op: '=', value: 'network' }] } } });
+    const matching = (await sn('POST', '/api/now/table/incident', { short_description: 'Core switch down', category: 'network', urgency: '1', comments: 'Reported by the NOC' })).result;
+    const other = (await sn('POST', '/api/now/table/incident', { short_description: 'Password reset', category: 'inquiry' })).result;
+    await deliverNotifications();
+    // A duplicate notification must not create a second issue.
+    await fetch(`${sandbox.sims.servicenow.controlUrl}/notifications/send`, { method: 'POST', body: JSON.stringify({ notice: { event: 'insert', table: 'incident', sys_id: matching.sys_id } }) });
+    await deliverNotifications();
+    const found = (await jira.request({ as: 'member' }, 'POST', '/rest/api/3/search/jql', { jql: `project = DEMO AND summary ~ "Core switch"`, fields: ['summary', 'priority', 'comment'] })).json.issues;
+    expect(found).toHaveLength(1);
+    expect(found[0].fields.priority.name).toBe('High');
+    expect(found[0].fields.comment.comments.map((c: any) => c.body.content[0].content[0].text)).toEqual(['beth.agent (ServiceNow): Reported by the NOC']);
+    expect((await sn('GET', `/api/now/table/incident/${matching.sys_id}`)).result.correlation_id).toBe(`crosswalk:demo-servicenow:${found[0].id}`);
+    expect((await jira.request({ as: 'member' }, 'POST', '/rest/api/3/search/jql', { jql: `project = DEMO AND summary ~ "Password reset"` })).json.issues).toEqual([]);
+    void other;
+  });
+});

@@ -26,6 +26,7 @@ const issue = (over: Partial<JqlIssueView>): JqlIssueView => ({
   description: 'Users in Berlin lose the VPN',
   comments: ['Restarted the concentrator'],
   custom: { customfield_10010: 'ACME-7' },
+  properties: { 'crosswalk.link': { remote: 'abc123' } },
   ...over,
 });
 const hit = (jql: string, over: Partial<JqlIssueView> = {}) => matches(issue(over), parseJql(jql).where, ctx);
@@ -56,6 +57,8 @@ describe('JQL', () => {
     ['key > DEMO-0 AND key <= DEMO-1', true],
     ['cf[10010] = ACME-7', true],
     ['customfield_10010 ~ acme', true],
+    ['issue.property[crosswalk.link].remote = abc123', true],
+    ['issue.property[crosswalk.link].remote = other', false],
   ])('%s → %s', (jql, expected) => {
     expect(hit(jql)).toBe(expected);
   });

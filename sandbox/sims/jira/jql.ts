@@ -225,6 +225,8 @@ export interface JqlIssueView {
   description: string;
   comments: string[];
   custom: Record<string, unknown>;
+  /** Issue entity properties, searchable as issue.property[key].path (Jira needs them indexed by an app's jira:entityProperty module). */
+  properties: Record<string, unknown>;
 }
 
 export interface JqlContext {
@@ -237,6 +239,17 @@ const KNOWN_FIELDS = new Set(['project', 'key', 'issuekey', 'id', 'issue', 'issu
 const DATE_FIELDS = new Set(['created', 'createddate', 'updated', 'updateddate', 'resolved', 'resolutiondate']);
 const TEXT_FIELDS = new Set(['summary', 'description', 'comment', 'text']);
 
+const PROPERTY_FIELD = /^issue\.property\[([^\]]+)\]\.(.+)$/i;
+
+function propertyValue(issue: JqlIssueView, field: string): unknown[] | undefined {
+  const m = PROPERTY_FIELD.exec(field);
+  if (!m) return undefined;
+  let v: unknown = issue.properties[m[1]!];
+  for (const part of m[2]!.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
+  if (v === undefined || v === null) return [null];
+  return Array.isArray(v) ? v : [v];
+}
+
 function customId(field: string): string | undefined {
   const m = /^cf\[(\d+)\]$/i.exec(field) ?? /^customfield_(\d+)$/i.exec(field);
   return m ? `customfield_${m[1]}` : undefined;
@@ -247,7 +260,7 @@ export function validateFields(query: JqlQuery, ctx: JqlContext): string[] {
   const check = (field: string) => {
     const lower = field.toLowerCase();
     const cf = customId(field);
-    if (!KNOWN_FIELDS.has(lower) && !(cf && ctx.customFieldIds.includes(cf))) errors.push(`Field '${field}' does not exist or you do not have permission to view it.`);
+    if (!KNOWN_FIELDS.has(lower) && !(cf && ctx.customFieldIds.includes(cf)) && !PROPERTY_FIELD.test(field)) errors.push(`Field '${field}' does not exist or you do not have permission to view it.`);
   };
   const walk = (n: JqlNode | undefined) => {
     if (!n) return;
@@ -305,6 +318,8 @@ function operandValues(op: Operand, ctx: JqlContext): unknown[] {
 
 /** The candidate values of a field on an issue, compared case-insensitively where Jira does. */
 function fieldValues(issue: JqlIssueView, field: string): unknown[] {
+  const property = propertyValue(issue, field);
+  if (property) return property;
   switch (field.toLowerCase()) {
     case 'project':
       return [issue.projectKey, issue.projectId, issue.projectName];

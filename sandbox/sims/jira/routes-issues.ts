@@ -7,7 +7,7 @@ import { JiraError, type Site } from './site';
 import { newIssue, type IssueRecord } from './state';
 
 const list = (v: string | undefined) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
-const createBody = z.object({ fields: z.record(z.string(), z.unknown()), update: z.record(z.string(), z.array(z.record(z.string(), z.unknown()))).optional() }).loose();
+const createBody = z.object({ fields: z.record(z.string(), z.unknown()), update: z.record(z.string(), z.array(z.record(z.string(), z.unknown()))).optional(), properties: z.array(z.object({ key: z.string().max(255), value: z.unknown() })).optional() }).loose();
 const editBody = z.object({ fields: z.record(z.string(), z.unknown()).optional(), update: z.record(z.string(), z.array(z.record(z.string(), z.unknown()))).optional() }).loose();
 const transitionBody = z.object({ transition: z.object({ id: z.string() }).optional(), fields: z.record(z.string(), z.unknown()).optional(), update: z.record(z.string(), z.unknown()).optional() }).loose();
 const remoteLinkBody = z.object({ globalId: z.string().max(255).optional(), application: z.record(z.string(), z.unknown()).optional(), relationship: z.string().optional(), object: z.object({ url: z.string(), title: z.string() }).loose() });
@@ -49,6 +49,7 @@ export function issueRoutes(app: Hono<Env>, site: Site, base: () => string): voi
       site.state.counters.issue -= 1;
       throw e;
     }
+    for (const p of body.properties ?? []) issue.properties[p.key] = p.value;
     site.state.issues.push(issue);
     site.emit('avi:jira:created:issue', user, trace(c), { issue: site.eventIssue(issue), associatedUsers: [{ accountId: user!.accountId }] });
     return c.json({ id: issue.id, key: issue.key, self: `${base()}/rest/api/3/issue/${issue.id}` }, 201);

@@ -187,6 +187,7 @@ export class Site {
       description: issue.description ? adfText(issue.description) : '',
       comments: issue.comments.map((c) => adfText(c.body)),
       custom: issue.custom,
+      properties: issue.properties,
     };
   }
 }

@@ -46,9 +46,13 @@ export async function editIssue(issueId: string, fields: Record<string, unknown>
   if (res.status !== 204) await readJson('jira', res, `Edit issue ${issueId}`);
 }
 
-export async function createIssue(projectId: string, issueType: string, fields: Record<string, unknown>): Promise<{ id: string; key: string }> {
+export const LINK_PROPERTY = 'crosswalk.link';
+
+/** Creates an issue that carries, as an indexed property, the remote item it came from (so a retry finds it). */
+export async function createIssue(projectId: string, issueType: string, fields: Record<string, unknown>, link?: { remote: string; connection: string }): Promise<{ id: string; key: string }> {
+  const body = { fields: { project: { id: projectId }, issuetype: { name: issueType }, ...fields }, ...(link ? { properties: [{ key: LINK_PROPERTY, value: link }] } : {}) };
   const res = await call('Create issue', () =>
-    api.asApp().requestJira(route`/rest/api/3/issue`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-Atlassian-Webhook-Trace': SYNC_TRACE }, body: JSON.stringify({ fields: { project: { id: projectId }, issuetype: { name: issueType }, ...fields } }) }),
+    api.asApp().requestJira(route`/rest/api/3/issue`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-Atlassian-Webhook-Trace': SYNC_TRACE }, body: JSON.stringify(body) }),
   );
   return z.object({ id: z.string(), key: z.string() }).parse(await readJson('jira', res, 'Create issue'));
 }
@@ -227,4 +231,11 @@ export async function uploadAttachment(issueId: string, fileName: string, conten
 export async function deleteRemoteLink(issueId: string, globalId: string): Promise<void> {
   const res = await call('Remove remote link', () => api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/remotelink?globalId=${globalId}`, { method: 'DELETE' }));
   if (res.status !== 204 && res.status !== 404) await readJson('jira', res, 'Remove remote link');
+}
+
+/** The issue Crosswalk created from a remote item, found by the indexed link property. */
+export async function issueCreatedFrom(projectId: string, remoteId: string): Promise<string | undefined> {
+  if (!/^[A-Za-z0-9_-]+$/.test(remoteId)) return undefined;
+  const ids = await searchIssueIds(`project = ${projectId} AND issue.property[${LINK_PROPERTY}].remote = "${remoteId}"`, 1);
+  return ids[0];
 }
