@@ -60,6 +60,8 @@ interface Slot {
   dead: boolean;
   onMessage?: (msg: FromWorker) => void;
   onExit?: (reason: string) => void;
+  /** The invocation running now, whose log lines the worker's stdout/stderr belong to. */
+  record?: InvocationRecord;
 }
 
 export interface InvokerOptions {
@@ -118,6 +120,7 @@ export class Invoker {
       eventsPushed: 0,
       productRequests: 0,
       egressRequests: 0,
+      logs: [],
     };
     const ctx: InvocationContext = {
       invocationId,
@@ -129,6 +132,7 @@ export class Invoker {
       record,
     };
     const slot = await this.acquire(req.bundlePath, req.memoryMB);
+    slot.record = record;
     const fault = this.faults.find(
       (f) => f.remaining > 0 && (!f.functionKey || f.functionKey === req.functionKey) && (!f.moduleType || f.moduleType === req.moduleType),
     );
@@ -254,11 +258,20 @@ export class Invoker {
     const worker = new Worker(this.opts.bootstrapPath, {
       workerData: { bundlePath },
       resourceLimits: { maxOldGenerationSizeMb: memoryMB },
-      stdout: false,
-      stderr: false,
+      // Function logs are captured per invocation, as Forge's log viewer shows them.
+      stdout: true,
+      stderr: true,
     });
     worker.unref();
     const slot: Slot = { worker, bundlePath, memoryMB, busy: false, dead: false };
+    const capture = (stream: NodeJS.ReadableStream) =>
+      stream.on('data', (chunk: Buffer) => {
+        const lines = chunk.toString('utf8').split('\n').filter((l) => l.length > 0);
+        if (slot.record) slot.record.logs.push(...lines);
+        if (process.env.FORGE_SANDBOX_LOGS) for (const l of lines) process.stderr.write(`[${slot.record?.functionKey ?? 'function'}] ${l}\n`);
+      });
+    capture(worker.stdout);
+    capture(worker.stderr);
     worker.on('message', (msg: FromWorker) => slot.onMessage?.(msg));
     worker.on('error', (err) => {
       slot.dead = true;

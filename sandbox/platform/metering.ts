@@ -30,6 +30,8 @@ export interface InvocationRecord {
   eventsPushed: number;
   productRequests: number;
   egressRequests: number;
+  /** What the function wrote to stdout/stderr (console.log and friends). */
+  logs: string[];
 }
 
 export interface MeterTotals {

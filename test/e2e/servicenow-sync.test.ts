@@ -49,7 +49,12 @@ beforeAll(async () => {
   sandbox = await startSandbox({ clock: 'manual', pairDemo: false });
   jira = jiraClient(sandbox.jira, sandbox.platform.installation(sandbox.installationId).platformToken);
 }, 60_000);
-afterAll(() => sandbox.stop());
+afterAll(async () => {
+  // Credentials never reach a log line, whatever ran.
+  const lines = sandbox.platform.meter.invocations().flatMap((r) => r.logs);
+  for (const secret of [sandbox.sims.servicenow.credentials.integration.password, WEBHOOK_SECRET]) expect(lines.filter((l) => l.includes(secret))).toEqual([]);
+  await sandbox.stop();
+});
 
 describe('Jira ↔ ServiceNow', () => {
   it('lets the project lead save and test the connection; the credential never comes back', async () => {

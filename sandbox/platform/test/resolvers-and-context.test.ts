@@ -51,6 +51,13 @@ describe('resolvers and the invocation context', () => {
     expect(Date.now() - started).toBeLessThan(30_000);
   }, 40_000);
 
+  it('captures what a function logs, per invocation', async () => {
+    platform.meter.reset();
+    await call('log', { text: 'hello' });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(platform.meter.invocations()[0]!.logs).toEqual(['log line: hello', 'and an error line']);
+  });
+
   it('reuses a warm instance, so module state may survive between invocations', async () => {
     const first = await call('warm');
     const second = await call('warm');
