@@ -1,6 +1,7 @@
 import { InvocationError, InvocationErrorCode } from '@forge/events';
 import { isSyncError } from '../connectors/errors';
 import { linkForIssue, updateLink } from '../store/links';
+import { setConnectionHealth } from '../store/connections';
 import { reconcileIssue, reconcileRemoteItem, scopeForCause } from '../sync/reconcile';
 import { bulkPageBody, syncJobBody, type WorkItemRef } from '../sync/work-item';
 import { runBulkPage } from '../sync/bulk';
@@ -52,7 +53,10 @@ function retry(seconds: number, rateLimited: boolean) {
 }
 
 async function recordFailure(item: WorkItemRef, kind: string, message: string, field?: string): Promise<void> {
-  if (item.side !== 'jira') return;
-  const link = await linkForIssue(item.issueId);
-  if (link) await updateLink({ ...link, lastError: { kind, message, at: new Date().toISOString(), ...(field ? { field } : {}) } });
+  const at = new Date().toISOString();
+  const link = item.side === 'jira' ? await linkForIssue(item.issueId) : undefined;
+  if (link) await updateLink({ ...link, lastError: { kind, message, at, ...(field ? { field } : {}) } });
+  // Bad credentials stop the whole connection: say so where the admin looks.
+  const connectionId = link?.connectionId ?? (item.side === 'remote' ? item.connectionId : undefined);
+  if (kind === 'auth' && connectionId) await setConnectionHealth(connectionId, { kind, message, at });
 }

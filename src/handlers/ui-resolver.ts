@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { userHasProjectPermission } from '../jira/permissions';
 import { listProjectIssuesAsUser } from '../jira/issues';
 import { getProjectSettings, saveProjectSettings } from '../store/project-settings';
-import { connectionForProject, credentialSchema, getConnection, getCredential, saveConnection, setCredential } from '../store/connections';
+import { connectionForProject, credentialSchema, deleteConnection, getConnection, getConnectionHealth, getCredential, saveConnection, setConnectionHealth, setCredential } from '../store/connections';
 import { validateConnectionConfig } from '../mapping/connection-config';
 import { connectorFor } from '../connectors/factory';
 import { isSyncError } from '../connectors/errors';
@@ -62,6 +62,8 @@ resolver.define('saveConnection', async ({ payload, context }) => {
   if (checked.config.jiraProjectId !== admin.projectId) return { ok: false, error: { code: 'BAD_REQUEST', message: 'A connection belongs to the project it is configured on' } };
   if (request.data.credential) await setCredential(checked.config.remote.auth.secretRef, request.data.credential);
   await saveConnection(checked.config);
+  // New settings or credentials: let the next sync show whether the connection works.
+  if (request.data.credential) await setConnectionHealth(checked.config.id, undefined);
   return { ok: true, data: { config: checked.config, hasCredential: Boolean(await getCredential(checked.config.remote.auth.secretRef)) } };
 });
 
@@ -69,7 +71,19 @@ resolver.define('getConnection', async ({ context }) => {
   const admin = await requireProjectAdmin(context);
   if (!admin) return forbidden;
   const config = await connectionForProject(admin.projectId);
-  return { ok: true, data: config ? { config, hasCredential: Boolean(await getCredential(config.remote.auth.secretRef)) } : null };
+  if (!config) return { ok: true, data: null };
+  return { ok: true, data: { config, hasCredential: Boolean(await getCredential(config.remote.auth.secretRef)), health: (await getConnectionHealth(config.id)) ?? null } };
+});
+
+/** Removes the connection and its credential; links stay, so re-creating the connection resumes them. */
+resolver.define('deleteConnection', async ({ context }) => {
+  const admin = await requireProjectAdmin(context);
+  if (!admin) return forbidden;
+  const config = await connectionForProject(admin.projectId);
+  if (!config) return { ok: true, data: { deleted: false } };
+  await deleteConnection(config);
+  await setConnectionHealth(config.id, undefined);
+  return { ok: true, data: { deleted: true } };
 });
 
 resolver.define('testConnection', async ({ context }) => {
@@ -79,6 +93,7 @@ resolver.define('testConnection', async ({ context }) => {
   if (!config) return { ok: false, error: { code: 'BAD_REQUEST', message: 'No connection is configured for this project' } };
   try {
     const result = await (await connectorFor(config)).testConnection();
+    if (result.ok) await setConnectionHealth(config.id, undefined);
     return { ok: true, data: result.ok ? { reachable: true, identity: result.identity } : { reachable: false, kind: result.error.kind, message: result.error.message } };
   } catch (e) {
     if (isSyncError(e)) return { ok: true, data: { reachable: false, kind: e.kind, message: e.message } };
@@ -100,7 +115,8 @@ resolver.define('getIssueSync', async ({ context }) => {
   const caller = await requireIssueBrowse(context);
   if (!caller) return { ok: false, error: { code: 'FORBIDDEN', message: 'You cannot see this issue.' } };
   const link = await linkForIssue(caller.issueId);
-  return { ok: true, data: link ? { remoteKey: link.remoteKey, remoteUrl: link.remoteUrl, lastSyncAt: link.lastSyncAt ?? null, lastError: link.lastError ?? null, conflicts: (link.conflicts ?? []).slice(-5) } : null };
+  const remoteState = link?.base.status?.remote;
+  return { ok: true, data: link ? { remoteKey: link.remoteKey, remoteUrl: link.remoteUrl, remoteState: typeof remoteState === 'string' ? remoteState : null, lastSyncAt: link.lastSyncAt ?? null, lastError: link.lastError ?? null, conflicts: (link.conflicts ?? []).slice(-5) } : null };
 });
 
 resolver.define('syncIssueNow', async ({ context }) => {

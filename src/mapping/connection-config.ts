@@ -35,6 +35,10 @@ const servicenowRemote = z.object({
   table: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a ServiceNow table name'),
   /** Only records matching all of these conditions create Jira issues. */
   filter: z.array(z.object({ field: remoteFieldName, op: z.enum(['=', '!=', 'STARTSWITH', 'LIKE']), value: z.string() })).default([]),
+  /** Resolving or closing needs more fields (incident: close_code and close_notes); written along with those states. `{issueKey}` is replaced. */
+  resolution: z
+    .object({ states: z.array(z.string()).default(['6', '7']), fields: z.record(remoteFieldName, z.string()).default({ close_code: 'Solution provided', close_notes: 'Resolved in Jira ({issueKey})' }) })
+    .default({ states: ['6', '7'], fields: { close_code: 'Solution provided', close_notes: 'Resolved in Jira ({issueKey})' } }),
   auth: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('basic'), username: z.string().min(1), secretRef }),
     z.object({ kind: z.literal('oauth'), clientId: z.string().min(1), username: z.string().min(1).optional(), secretRef }),

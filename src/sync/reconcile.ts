@@ -217,6 +217,12 @@ async function syncFields(config: ConnectionConfig, connector: Connector, link: 
     pending.push({ m, current, target: decision.target, value: decision.value });
   }
 
+  // A state that resolves the remote item brings the fields the remote requires with it (close code and notes).
+  if (config.remote.type === 'servicenow' && remoteFields.state !== undefined && config.remote.resolution.states.includes(remoteFields.state)) {
+    for (const [field, value] of Object.entries(config.remote.resolution.fields)) {
+      if (!remote.fields[field]) remoteFields[field] ??= value.replace('{issueKey}', issue.key);
+    }
+  }
   // Write each side at most once per reconcile: one PATCH, one PUT, and the transitions a status needs.
   let remoteAfter = remote;
   if (Object.keys(remoteFields).length) remoteAfter = await connector.updateItem(remote.id, remoteFields, remote.version);

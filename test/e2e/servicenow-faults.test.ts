@@ -76,6 +76,29 @@ describe('faults converge without duplicates', () => {
   });
 });
 
+describe('bad credentials', () => {
+  it('stop the connection visibly for the admin and the issue, and sync resumes once fixed', async () => {
+    const lead = jira.userId('project-lead');
+    const asLead = (functionKey: string, payload?: unknown) => sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-settings', functionKey, payload, accountId: lead, context: { extension: { project: { id: '10000' } } } });
+    const { demoServiceNowConnection } = await import('../../sandbox/demo/servicenow-connection');
+    const issue = await createIssue('Before the password changed');
+    await sandbox.platform.settle();
+    await asLead('saveConnection', { config: demoServiceNowConnection, credential: { password: 'stale-password', webhookSecret: 'demo-webhook-secret' } });
+    await jira.request({ as: 'member' }, 'PUT', `/rest/api/3/issue/${issue.key}`, { fields: { summary: 'Edited with a stale password' } });
+    await sandbox.platform.settle();
+    expect(await asLead('getConnection')).toMatchObject({ body: { data: { health: { kind: 'auth' } } } });
+    expect((await linkOf(issue.id))?.value?.lastError).toMatchObject({ kind: 'auth' });
+    expect(await asLead('testConnection')).toMatchObject({ body: { data: { reachable: false, kind: 'auth' } } });
+
+    await asLead('saveConnection', { config: demoServiceNowConnection, credential: { password: sandbox.sims.servicenow.credentials.integration.password, webhookSecret: 'demo-webhook-secret' } });
+    expect(await asLead('getConnection')).toMatchObject({ body: { data: { health: null } } });
+    await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-panel', functionKey: 'syncIssueNow', accountId: jira.userId('member'), context: { extension: { issue: { id: issue.id }, project: { id: '10000' } } } });
+    await sandbox.platform.settle();
+    expect(incidentsFor(issue.id)[0]!.short_description).toBe('Edited with a stale password');
+    expect((await linkOf(issue.id))?.value?.lastError).toBeUndefined();
+  });
+});
+
 describe('the five-minute sweep', () => {
   it('catches changes whose events were lost, on both sides', async () => {
     const issue = await createIssue('Synced before events go missing');

@@ -87,7 +87,7 @@ describe('Jira ↔ ServiceNow', () => {
     const links = (await jira.request({ as: 'member' }, 'GET', `/rest/api/3/issue/${issue.key}/remotelink`)).json;
     expect(links).toEqual([expect.objectContaining({ object: expect.objectContaining({ title: incident.number, url: expect.stringContaining(incident.sys_id) }) })]);
     const panel = await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-panel', functionKey: 'getIssueSync', accountId: jira.userId('member'), context: { extension: { issue: { id: issue.id }, project: { id: '10000' } } } });
-    expect(panel).toMatchObject({ ok: true, body: { ok: true, data: { remoteKey: incident.number, lastError: null } } });
+    expect(panel).toMatchObject({ ok: true, body: { ok: true, data: { remoteKey: incident.number, remoteState: 'To Do', lastError: null } } });
   });
 
   it('follows a Jira edit in ServiceNow, with no echo back', async () => {
@@ -111,6 +111,15 @@ describe('Jira ↔ ServiceNow', () => {
     await deliverNotifications();
     fields = (await jira.request({ as: 'member' }, 'GET', `/rest/api/3/issue/${issue.key}?fields=status`)).json.fields;
     expect(fields.status.name).toBe('Done');
+  });
+
+  it('resolves the incident, with its close code and notes, when the Jira issue reaches Done', async () => {
+    const own = (await jira.request({ as: 'member' }, 'POST', '/rest/api/3/issue', { fields: { project: { key: 'DEMO' }, issuetype: { name: 'Task' }, summary: 'To be resolved from Jira' } })).json;
+    await sandbox.platform.settle();
+    for (const t of ['11', '21', '31']) await jira.request({ as: 'member' }, 'POST', `/rest/api/3/issue/${own.key}/transitions`, { transition: { id: t } });
+    await sandbox.platform.settle();
+    await deliverNotifications();
+    expect(await incidentFor(own.id)).toMatchObject({ state: '6', close_code: 'Solution provided', close_notes: `Resolved in Jira (${own.key})` });
   });
 
   it('copies public and internal comments each way once, with the author named', async () => {
@@ -220,5 +229,15 @@ describe('incidents created in ServiceNow', () => {
     expect((await sn('GET', `/api/now/table/incident/${matching.sys_id}`)).result.correlation_id).toBe(`crosswalk:demo-servicenow:${found[0].id}`);
     expect((await jira.request({ as: 'member' }, 'POST', '/rest/api/3/search/jql', { jql: `project = DEMO AND summary ~ "Password reset"` })).json.issues).toEqual([]);
     void other;
+  });
+});
+
+describe('removing the connection', () => {
+  it('is for project admins only, and takes the credential with it', async () => {
+    const asMember = await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-settings', functionKey: 'deleteConnection', accountId: jira.userId('member'), context: { extension: { project: { id: '10000' } } } });
+    expect(asMember).toMatchObject({ body: { ok: false, error: { code: 'FORBIDDEN' } } });
+    expect(await asLead('deleteConnection')).toMatchObject({ body: { ok: true, data: { deleted: true } } });
+    expect(await asLead('getConnection')).toMatchObject({ body: { ok: true, data: null } });
+    expect(sandbox.platform.installation(sandbox.installationId).kvs.dump('secret')).toEqual([]);
   });
 });

@@ -81,6 +81,14 @@ describe('ServiceNow connector', () => {
     await expect(connector(undefined, 200).getItem('x')).rejects.toMatchObject({ kind: 'transient', message: expect.stringContaining('no answer within 0.2 s') });
   });
 
+  it('works on another table than incident (sc_task)', async () => {
+    const tasks = new ServiceNowConnector({ baseUrl: 'https://acme.service-now.com', table: 'sc_task', auth: { kind: 'basic', ...DEMO_CREDENTIALS.integration }, fetch: routed() });
+    const task = await tasks.createItem({ short_description: 'Provision a laptop' }, 'c-task');
+    expect(task.displayKey).toMatch(/^SCTASK\d{7}$/);
+    expect(task.url).toContain('sc_task.do');
+    expect((await tasks.findByCorrelation('c-task'))?.id).toBe(task.id);
+  });
+
   it('finds a record by its number', async () => {
     const sn = connector();
     const created = await sn.createItem({ short_description: 'by number' }, 'c-5');

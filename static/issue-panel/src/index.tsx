@@ -7,6 +7,7 @@ import '../../shared/styles.css';
 interface IssueSync {
   remoteKey: string;
   remoteUrl: string;
+  remoteState: string | null;
   lastSyncAt: string | null;
   lastError: { kind: string; message: string; at: string; field?: string } | null;
   conflicts: Array<{ field: string; winner: string; reason: string; at: string }>;
@@ -50,6 +51,7 @@ function IssuePanel() {
         <>
           <p data-testid="linked">
             Linked to <a href={sync.remoteUrl} target="_blank" rel="noreferrer">{sync.remoteKey}</a>
+            {sync.remoteState && <> <span className="lozenge" data-testid="remote-state">{sync.remoteState}</span></>}
           </p>
           <p className="subtle" data-testid="last-sync">{sync.lastSyncAt ? `Last synced ${new Date(sync.lastSyncAt).toLocaleString()}` : 'Not synced yet'}</p>
           {sync.lastError && (
