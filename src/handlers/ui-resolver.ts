@@ -116,7 +116,7 @@ resolver.define('getIssueSync', async ({ context }) => {
   if (!caller) return { ok: false, error: { code: 'FORBIDDEN', message: 'You cannot see this issue.' } };
   const link = await linkForIssue(caller.issueId);
   const remoteState = link?.base.status?.remote;
-  return { ok: true, data: link ? { remoteKey: link.remoteKey, remoteUrl: link.remoteUrl, remoteState: typeof remoteState === 'string' ? remoteState : null, lastSyncAt: link.lastSyncAt ?? null, lastError: link.lastError ?? null, conflicts: (link.conflicts ?? []).slice(-5) } : null };
+  return { ok: true, data: link ? { remoteKey: link.remoteKey, remoteUrl: link.remoteUrl, remoteState: typeof remoteState === 'string' ? remoteState : null, lastSyncAt: link.lastSyncAt ?? null, lastError: link.lastError ?? null, conflicts: (link.conflicts ?? []).slice(-5), notices: (link.notices ?? []).slice(-5) } : null };
 });
 
 resolver.define('syncIssueNow', async ({ context }) => {

@@ -21,6 +21,8 @@ export interface Link {
   lastSyncAt?: string;
   lastError?: { kind: string; message: string; at: string; field?: string };
   conflicts?: Array<{ field: string; winner: string; reason: string; at: string }>;
+  /** Things people should know that are not failures (an edit the remote cannot take), newest last. */
+  notices?: string[];
 }
 
 const byIssue = (issueId: string) => `link:jira:${issueId}`;

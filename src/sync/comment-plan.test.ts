@@ -1,4 +1,4 @@
-import { jiraOrigin, planComments, remoteOrigin, type SideComment } from './comment-plan';
+import { jiraOrigin, planComments, remoteOrigin, uncopiableEdits, type SideComment } from './comment-plan';
 
 const j = (id: string, over: Partial<SideComment> = {}): SideComment => ({ id, text: `jira ${id}`, author: 'Mia', visibility: 'public', ...over });
 const r = (id: string, over: Partial<SideComment> = {}): SideComment => ({ id, text: `sn ${id}`, author: 'beth.agent', visibility: 'public', ...over });
@@ -31,5 +31,12 @@ describe('planning comment copies', () => {
     expect(planComments([j('2', { visibility: 'internal' })], [], 'both', 'Azure DevOps', false)).toEqual([]);
     expect(planComments([j('1')], [r('a')], 'to-jira', 'ServiceNow', true).map((p) => p.to)).toEqual(['jira']);
     expect(planComments([j('1')], [r('a')], 'none', 'ServiceNow', true)).toEqual([]);
+  });
+
+  it('finds Jira edits that a remote without comment edits cannot take', () => {
+    const jira = [j('1', { edited: true }), j('2', { edited: true }), j('3')];
+    const remote = [r('a', { origin: jiraOrigin('1') }), r('b', { origin: jiraOrigin('3') })];
+    expect(uncopiableEdits(jira, remote, false).map((c) => c.id)).toEqual(['1']);
+    expect(uncopiableEdits(jira, remote, true)).toEqual([]);
   });
 });

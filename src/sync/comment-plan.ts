@@ -14,6 +14,8 @@ export interface SideComment {
   visibility: Visibility;
   /** Present on comments Crosswalk wrote: the id of the comment copied, prefixed by its side. */
   origin?: string;
+  /** Changed after it was written. */
+  edited?: boolean;
 }
 
 export interface CommentCopy {
@@ -46,4 +48,14 @@ export function planComments(jira: readonly SideComment[], remote: readonly Side
     }
   }
   return copies;
+}
+
+/**
+ * Jira comments edited after they were copied to a remote whose comments cannot
+ * be changed (ServiceNow journals): the edit is not copied, and people are told.
+ */
+export function uncopiableEdits(jira: readonly SideComment[], remote: readonly SideComment[], remoteCanEdit: boolean): SideComment[] {
+  if (remoteCanEdit) return [];
+  const copied = new Set(remote.map((c) => c.origin).filter(Boolean));
+  return jira.filter((c) => c.edited && !c.origin && copied.has(jiraOrigin(c.id)));
 }

@@ -16,7 +16,7 @@ import { canonicalEqual, type CanonicalValue } from './canonical';
 import { decideField, type SidePair } from './field-decision';
 import { findTransitionPath } from './transition-path';
 import { matchesRemoteFilter } from './remote-filter';
-import { planComments } from './comment-plan';
+import { planComments, uncopiableEdits } from './comment-plan';
 import { nameWithOrigin, planAttachments } from './attachment-plan';
 import { adfToText } from '../content/adf-to-text';
 import { textToAdf } from '../content/text-to-adf';
@@ -140,13 +140,15 @@ async function syncAttachments(config: ConnectionConfig, connector: Connector, l
 async function syncComments(config: ConnectionConfig, connector: Connector, link: Link): Promise<number> {
   if (config.comments.direction === 'none') return 0;
   const [jiraComments, remoteComments] = await Promise.all([jira.listComments(link.issueId), connector.listComments(link.remoteId)]);
-  const plan = planComments(
-    jiraComments.map((c) => ({ id: c.id, text: adfToText(c.body as AdfDoc), author: c.authorName, visibility: c.internal ? 'internal' : 'public', ...(c.origin ? { origin: c.origin } : {}) })),
-    remoteComments.map((c) => ({ id: c.id, text: String(c.body), author: c.author.displayName, visibility: c.visibility, ...(c.origin ? { origin: c.origin } : {}) })),
-    config.comments.direction,
-    'ServiceNow',
-    connector.capabilities.commentVisibilities.includes('internal'),
-  );
+  const jiraSide = jiraComments.map((c) => ({ id: c.id, text: adfToText(c.body as AdfDoc), author: c.authorName, visibility: c.internal ? ('internal' as const) : ('public' as const), edited: c.updatedAt > c.createdAt, ...(c.origin ? { origin: c.origin } : {}) }));
+  const remoteSide = remoteComments.map((c) => ({ id: c.id, text: String(c.body), author: c.author.displayName, visibility: c.visibility, ...(c.origin ? { origin: c.origin } : {}) }));
+  const plan = planComments(jiraSide, remoteSide, config.comments.direction, 'ServiceNow', connector.capabilities.commentVisibilities.includes('internal'));
+  const notices = uncopiableEdits(jiraSide, remoteSide, connector.capabilities.commentEdit).map((c) => `The edit to Jira comment ${c.id} was not copied: ServiceNow journal entries cannot be changed.`);
+  if (notices.length) {
+    const stored = (await linkForIssue(link.issueId)) ?? link;
+    const fresh = notices.filter((n) => !(stored.notices ?? []).includes(n));
+    if (fresh.length) await updateLink({ ...stored, notices: [...(stored.notices ?? []), ...fresh].slice(-10) });
+  }
   for (const copy of plan) {
     if (copy.to === 'remote') await connector.addComment(link.remoteId, { body: copy.text, visibility: copy.visibility, origin: copy.origin });
     else await jira.addComment(link.issueId, textToAdf(copy.text), copy.visibility === 'internal', copy.origin);

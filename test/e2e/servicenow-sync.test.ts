@@ -145,6 +145,13 @@ describe('Jira ↔ ServiceNow', () => {
       [false, 'Agents only: gateway was at 95%'],
       [true, 'beth.agent (ServiceNow): Thanks, closing on our side'],
     ]);
+
+    // ServiceNow journal entries cannot change: a Jira edit is not copied, and the issue panel says so.
+    sandbox.platform.manualClock.advance(60_000);
+    await jira.request({ as: 'member' }, 'PUT', `/rest/api/3/issue/${issue.key}/comment/${comments[0].id}`, { body: { version: 1, type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Customer confirmed the fix (twice)' }] }] } });
+    await sandbox.platform.settle();
+    const panel = await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-panel', functionKey: 'getIssueSync', accountId: jira.userId('member'), context: { extension: { issue: { id: issue.id }, project: { id: '10000' } } } });
+    expect(panel).toMatchObject({ body: { data: { notices: [`The edit to Jira comment ${comments[0].id} was not copied: ServiceNow journal entries cannot be changed.`] } } });
   });
 
   it('copies attachments each way once, streamed, and reports a file over the limit', async () => {

@@ -110,6 +110,7 @@ const commentList = z.object({
       author: z.object({ displayName: z.string().optional(), accountId: z.string().optional() }).loose().optional(),
       jsdPublic: z.boolean().optional(),
       created: z.string(),
+      updated: z.string().optional(),
       properties: z.array(z.object({ key: z.string(), value: z.unknown() })).optional(),
     }).loose(),
   ),
@@ -123,6 +124,7 @@ export interface JiraComment {
   authorAccountId?: string;
   internal: boolean;
   createdAt: number;
+  updatedAt: number;
   /** Set on comments Crosswalk copied from a remote system. */
   origin?: string;
 }
@@ -134,7 +136,7 @@ export async function listComments(issueId: string): Promise<JiraComment[]> {
     const page = commentList.parse(await readJson('jira', res, 'Read comments'));
     for (const c of page.comments) {
       const origin = c.properties?.find((p) => p.key === ORIGIN_PROPERTY)?.value as { id?: string } | undefined;
-      out.push({ id: c.id, body: c.body, authorName: c.author?.displayName ?? 'Someone', authorAccountId: c.author?.accountId, internal: c.jsdPublic === false, createdAt: parseJiraTime(c.created), ...(origin?.id ? { origin: origin.id } : {}) });
+      out.push({ id: c.id, body: c.body, authorName: c.author?.displayName ?? 'Someone', authorAccountId: c.author?.accountId, internal: c.jsdPublic === false, createdAt: parseJiraTime(c.created), updatedAt: parseJiraTime(c.updated ?? c.created), ...(origin?.id ? { origin: origin.id } : {}) });
     }
     startAt += page.comments.length;
     if (!page.comments.length || startAt >= page.total) return out;

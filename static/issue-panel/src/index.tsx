@@ -11,6 +11,7 @@ interface IssueSync {
   lastSyncAt: string | null;
   lastError: { kind: string; message: string; at: string; field?: string } | null;
   conflicts: Array<{ field: string; winner: string; reason: string; at: string }>;
+  notices: string[];
 }
 
 /** The issue panel: the linked remote ticket, when it last synced, and any error with a retry. */
@@ -60,6 +61,7 @@ function IssuePanel() {
               <div>{sync.lastError.message}</div>
             </div>
           )}
+          {sync.notices.map((n) => <p className="subtle" key={n}>{n}</p>)}
           {sync.conflicts.length > 0 && <p className="subtle">Recent conflicts: {sync.conflicts.map((c) => `${c.field} (${c.reason})`).join('; ')}</p>}
         </>
       ) : (
