@@ -8,6 +8,7 @@ import { readJson, transientFailure } from '../http';
 import { CAPABILITIES, type Attachment, type ChangedItems, type Comment, type Connector, type Item, type NewAttachment, type NewComment } from '../ports';
 import { encodeQuery, glideDateTime } from './encoded-query';
 import { nameWithOrigin, splitOrigin } from '../../sync/attachment-plan';
+import { journalToText } from '../../content/html-to-text';
 
 export type ServiceNowAuth = { kind: 'basic'; username: string; password: string } | { kind: 'oauth'; clientId: string; clientSecret: string; username?: string; password?: string };
 
@@ -167,7 +168,9 @@ export class ServiceNowConnector implements Connector {
     const q = encodeQuery({ all: [{ field: 'element_id', op: '=', value: itemId }, { field: 'element', op: 'IN', values: ['comments', 'work_notes'] }], orderBy: { field: 'sys_created_on' } });
     const page = await this.json(resultMany, `/api/now/table/sys_journal_field?sysparm_query=${encodeURIComponent(q)}`, { method: 'GET' }, 'Read journal');
     return page.result.map((r) => {
-      const { text, origin } = originOf(String(r.value ?? ''));
+      const { text: raw, origin } = originOf(String(r.value ?? ''));
+      // Journal entries may hold [code]HTML[/code]: only its text crosses.
+      const text = journalToText(raw);
       const at = parseGlideDateTime(r.sys_created_on);
       return { id: String(r.sys_id), body: text, visibility: r.element === 'work_notes' ? ('internal' as const) : ('public' as const), author: { displayName: String(r.sys_created_by ?? '') }, createdAt: at, updatedAt: at, ...(origin ? { origin } : {}) };
     });
