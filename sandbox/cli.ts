@@ -3,7 +3,7 @@
  * storage in .sandbox-data/, and prints where everything is.
  * `npm start -- --json` prints one JSON line with every URL first.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { buildUi } from '../scripts/build-ui';
 import { startSandbox } from './sandbox';
@@ -19,7 +19,13 @@ async function main(): Promise<void> {
     log('Building the Custom UI…');
     await buildUi();
   }
-  const sandbox = await startSandbox({ port: portArg ? Number(portArg.slice(7)) : 8480, dataDir: path.join(root, '.sandbox-data') });
+  const dataDir = path.join(root, '.sandbox-data');
+  // The simulators start from their seed every time, so stored links would point at items that no longer exist.
+  if (!process.argv.includes('--keep-data') && existsSync(dataDir)) {
+    log('Starting from a fresh demo site (pass --keep-data to keep .sandbox-data).');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  const sandbox = await startSandbox({ port: portArg ? Number(portArg.slice(7)) : 8480, dataDir });
   const summary = {
     host: sandbox.hostUrl,
     platform: sandbox.platformUrl,
