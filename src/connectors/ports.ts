@@ -125,6 +125,12 @@ export interface Connector {
   /** Only when `capabilities.commentEdit`. */
   updateComment?(itemId: string, commentId: string, body: NewComment['body']): Promise<Comment>;
 
+  /** People on the remote side, for user mapping by email; absent where a system hides emails. */
+  readonly users?: {
+    idForEmail(email: string): Promise<string | undefined>;
+    emailForId(id: string): Promise<string | undefined>;
+  };
+
   listAttachments(itemId: string): Promise<Attachment[]>;
   downloadAttachment(itemId: string, attachmentId: string): Promise<{ body: ReadableStream<Uint8Array>; size: number; contentType: string }>;
   uploadAttachment(itemId: string, file: NewAttachment): Promise<Attachment>;

@@ -18,7 +18,8 @@ export const fieldMappingSchema = z
     jira: z.string().regex(/^([a-z]+|customfield_\d+)$/, 'must be a Jira field id'),
     remote: remoteFieldName,
     direction: direction.default('both'),
-    transform: z.enum(['none', 'text', 'rich-text', 'value-map']).default('none'),
+    /** `user`: people, matched by email where visible, else by the connection's user table. */
+    transform: z.enum(['none', 'text', 'rich-text', 'value-map', 'user']).default('none'),
     valueMap: z.array(valueMapEntry).optional(),
   })
   .superRefine((m, ctx) => {

@@ -16,6 +16,7 @@ import { canonicalEqual, type CanonicalValue } from './canonical';
 import { decideField, type SidePair } from './field-decision';
 import { findTransitionPath } from './transition-path';
 import { matchesRemoteFilter } from './remote-filter';
+import { UserMap } from './user-map';
 import { planComments, uncopiableEdits } from './comment-plan';
 import { nameWithOrigin, planAttachments } from './attachment-plan';
 import { adfToText } from '../content/adf-to-text';
@@ -62,7 +63,7 @@ async function createFromRemote(config: ConnectionConfig, connector: Connector, 
   let issueId = await jira.issueCreatedFrom(config.jiraProjectId, remote.id);
   if (!issueId) {
     const fields: Record<string, unknown> = {};
-    for (const m of config.fields.filter((f) => (f.direction === 'both' || f.direction === 'to-jira') && f.jira !== 'status')) {
+    for (const m of config.fields.filter((f) => (f.direction === 'both' || f.direction === 'to-jira') && f.jira !== 'status' && f.transform !== 'user')) {
       const read = readRemote(m, remote.fields);
       if (!read.ok) continue;
       const write = writeJira(m, read.value);
@@ -163,7 +164,8 @@ export function globalIdFor(config: ConnectionConfig, remote: Pick<Item, 'id'>):
 
 function initialRemoteFields(config: ConnectionConfig, fields: Readonly<Record<string, unknown>>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const m of config.fields.filter((f) => f.direction === 'both' || f.direction === 'to-remote')) {
+  // People need lookups: they follow in the first reconcile right after the create.
+  for (const m of config.fields.filter((f) => (f.direction === 'both' || f.direction === 'to-remote') && f.transform !== 'user')) {
     const read = readJira(m, fields);
     if (!read.ok) continue;
     const write = writeRemote(m, read.value);
@@ -180,9 +182,10 @@ async function syncFields(config: ConnectionConfig, connector: Connector, link: 
   const nextBase: Record<string, SidePair<CanonicalValue>> = { ...link.base };
   const pending: Array<{ m: FieldMapping; current: SidePair<CanonicalValue>; target?: 'jira' | 'remote'; value?: CanonicalValue }> = [];
   let conflicts = 0;
+  const users = new UserMap(config, connector);
 
   for (const m of config.fields) {
-    const j = readJira(m, issue.fields);
+    const j = m.transform === 'user' ? await users.fromJira(issue.fields[m.jira]) : readJira(m, issue.fields);
     const r = readRemote(m, remote.fields);
     if (!j.ok || !r.ok) {
       problems.push(`${m.jira} ↔ ${m.remote}: ${!j.ok ? j.reason : ''}${!r.ok ? (!j.ok ? '; ' : '') + r.reason : ''}`);
@@ -207,6 +210,14 @@ async function syncFields(config: ConnectionConfig, connector: Connector, link: 
         continue;
       }
       remoteFields[w.field] = w.value;
+    } else if (m.transform === 'user') {
+      const value = decision.value;
+      const accountId = value === null || value === '' ? null : await users.toJira(String(value));
+      if (accountId === undefined) {
+        problems.push(`${m.jira}: ${config.remote.type} user ${String(value)} has no matching Jira user`);
+        continue;
+      }
+      jiraFields[m.jira] = accountId === null ? null : { accountId };
     } else {
       const w = writeJira(m, decision.value);
       if (w.kind === 'skip') {

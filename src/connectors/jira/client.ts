@@ -241,3 +241,10 @@ export async function issueCreatedFrom(projectId: string, remoteId: string): Pro
   const ids = await searchIssueIds(`project = ${projectId} AND issue.property[${LINK_PROPERTY}].remote = "${remoteId}"`, 1);
   return ids[0];
 }
+
+/** The Jira account with exactly this email, where Jira shows emails to the app. */
+export async function accountIdForEmail(email: string): Promise<string | undefined> {
+  const res = await call('Find user', () => api.asApp().requestJira(route`/rest/api/3/user/search?query=${email}`, { headers: { Accept: 'application/json' } }));
+  const users = z.array(z.object({ accountId: z.string(), emailAddress: z.string().optional() }).loose()).parse(await readJson('jira', res, 'Find user'));
+  return users.find((u) => u.emailAddress?.toLowerCase() === email.toLowerCase())?.accountId;
+}

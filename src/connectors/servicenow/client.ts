@@ -57,6 +57,23 @@ export class ServiceNowConnector implements Connector {
     this.base = conn.baseUrl.replace(/\/+$/, '');
   }
 
+  readonly users = {
+    idForEmail: async (email: string): Promise<string | undefined> => {
+      const q = encodeQuery({ all: [{ field: 'email', op: '=', value: email.trim().toLowerCase() }, { field: 'active', op: '=', value: 'true' }] });
+      const found = await this.json(resultMany, `/api/now/table/sys_user?sysparm_limit=1&sysparm_fields=sys_id&sysparm_query=${encodeURIComponent(q)}`, { method: 'GET' }, 'Find user');
+      return found.result[0] ? String(found.result[0].sys_id) : undefined;
+    },
+    emailForId: async (id: string): Promise<string | undefined> => {
+      try {
+        const found = await this.json(resultOne, `/api/now/table/sys_user/${encodeURIComponent(id)}?sysparm_fields=email`, { method: 'GET' }, 'Read user');
+        return found.result.email ? String(found.result.email).toLowerCase() : undefined;
+      } catch (e) {
+        if (e instanceof SyncError && e.kind === 'not-found') return undefined;
+        throw e;
+      }
+    },
+  };
+
   /** Finds a record by what people call it (INC0010001) or by sys_id. */
   async findByDisplayKey(key: string): Promise<Item | undefined> {
     if (/^[0-9a-f]{32}$/.test(key)) return this.getItem(key);
