@@ -1,4 +1,4 @@
-import { jiraOrigin, planComments, remoteOrigin, uncopiableEdits, type SideComment } from './comment-plan';
+import { copiesOfDeleted, jiraOrigin, planComments, remoteOrigin, uncopiableEdits, type SideComment } from './comment-plan';
 
 const j = (id: string, over: Partial<SideComment> = {}): SideComment => ({ id, text: `jira ${id}`, author: 'Mia', visibility: 'public', ...over });
 const r = (id: string, over: Partial<SideComment> = {}): SideComment => ({ id, text: `sn ${id}`, author: 'beth.agent', visibility: 'public', ...over });
@@ -38,5 +38,11 @@ describe('planning comment copies', () => {
     const remote = [r('a', { origin: jiraOrigin('1') }), r('b', { origin: jiraOrigin('3') })];
     expect(uncopiableEdits(jira, remote, false).map((c) => c.id)).toEqual(['1']);
     expect(uncopiableEdits(jira, remote, true)).toEqual([]);
+  });
+
+  it('finds copies of deleted Jira comments that the remote cannot delete', () => {
+    const remote = [r('a', { origin: jiraOrigin('1') }), r('b', { origin: jiraOrigin('2') }), r('c')];
+    expect(copiesOfDeleted([j('1')], remote, false).map((c) => c.id)).toEqual(['b']);
+    expect(copiesOfDeleted([j('1')], remote, true)).toEqual([]);
   });
 });

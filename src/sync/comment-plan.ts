@@ -59,3 +59,10 @@ export function uncopiableEdits(jira: readonly SideComment[], remote: readonly S
   const copied = new Set(remote.map((c) => c.origin).filter(Boolean));
   return jira.filter((c) => c.edited && !c.origin && copied.has(jiraOrigin(c.id)));
 }
+
+/** Remote copies whose Jira comment was deleted: a remote that cannot delete keeps them, and people are told. */
+export function copiesOfDeleted(jira: readonly SideComment[], remote: readonly SideComment[], remoteCanDelete: boolean): SideComment[] {
+  if (remoteCanDelete) return [];
+  const live = new Set(jira.map((c) => jiraOrigin(c.id)));
+  return remote.filter((c) => c.origin?.startsWith('jira-comment-') && !live.has(c.origin));
+}

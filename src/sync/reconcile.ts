@@ -17,7 +17,7 @@ import { decideField, type SidePair } from './field-decision';
 import { findTransitionPath } from './transition-path';
 import { matchesRemoteFilter } from './remote-filter';
 import { UserMap } from './user-map';
-import { planComments, uncopiableEdits } from './comment-plan';
+import { copiesOfDeleted, planComments, uncopiableEdits } from './comment-plan';
 import { nameWithOrigin, planAttachments } from './attachment-plan';
 import { adfToText } from '../content/adf-to-text';
 import { textToAdf } from '../content/text-to-adf';
@@ -144,7 +144,10 @@ async function syncComments(config: ConnectionConfig, connector: Connector, link
   const jiraSide = jiraComments.map((c) => ({ id: c.id, text: adfToText(c.body as AdfDoc), author: c.authorName, visibility: c.internal ? ('internal' as const) : ('public' as const), edited: c.updatedAt > c.createdAt, ...(c.origin ? { origin: c.origin } : {}) }));
   const remoteSide = remoteComments.map((c) => ({ id: c.id, text: String(c.body), author: c.author.displayName, visibility: c.visibility, ...(c.origin ? { origin: c.origin } : {}) }));
   const plan = planComments(jiraSide, remoteSide, config.comments.direction, 'ServiceNow', connector.capabilities.commentVisibilities.includes('internal'));
-  const notices = uncopiableEdits(jiraSide, remoteSide, connector.capabilities.commentEdit).map((c) => `The edit to Jira comment ${c.id} was not copied: ServiceNow journal entries cannot be changed.`);
+  const notices = [
+    ...uncopiableEdits(jiraSide, remoteSide, connector.capabilities.commentEdit).map((c) => `The edit to Jira comment ${c.id} was not copied: ServiceNow journal entries cannot be changed.`),
+    ...copiesOfDeleted(jiraSide, remoteSide, connector.capabilities.commentDelete).map((c) => `A deleted Jira comment (${c.origin!.replace('jira-comment-', '')}) stays in ServiceNow: journal entries cannot be deleted.`),
+  ];
   if (notices.length) {
     const stored = (await linkForIssue(link.issueId)) ?? link;
     const fresh = notices.filter((n) => !(stored.notices ?? []).includes(n));

@@ -152,6 +152,11 @@ describe('Jira ↔ ServiceNow', () => {
     await sandbox.platform.settle();
     const panel = await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-panel', functionKey: 'getIssueSync', accountId: jira.userId('member'), context: { extension: { issue: { id: issue.id }, project: { id: '10000' } } } });
     expect(panel).toMatchObject({ body: { data: { notices: [`The edit to Jira comment ${comments[0].id} was not copied: ServiceNow journal entries cannot be changed.`] } } });
+
+    await jira.request({ as: 'member' }, 'DELETE', `/rest/api/3/issue/${issue.key}/comment/${comments[1].id}`);
+    await sandbox.platform.settle();
+    const after = await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-panel', functionKey: 'getIssueSync', accountId: jira.userId('member'), context: { extension: { issue: { id: issue.id }, project: { id: '10000' } } } });
+    expect(after).toMatchObject({ body: { data: { notices: expect.arrayContaining([`A deleted Jira comment (${comments[1].id}) stays in ServiceNow: journal entries cannot be deleted.`]) } } });
   });
 
   it('copies attachments each way once, streamed, and reports a file over the limit', async () => {
