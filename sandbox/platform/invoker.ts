@@ -62,6 +62,8 @@ interface Slot {
   onExit?: (reason: string) => void;
   /** The invocation running now, whose log lines the worker's stdout/stderr belong to. */
   record?: InvocationRecord;
+  /** Resolves once the app bundle has loaded in the worker. */
+  ready: Promise<void>;
 }
 
 export interface InvokerOptions {
@@ -133,6 +135,7 @@ export class Invoker {
     };
     const slot = await this.acquire(req.bundlePath, req.memoryMB);
     slot.record = record;
+    await slot.ready;
     const fault = this.faults.find(
       (f) => f.remaining > 0 && (!f.functionKey || f.functionKey === req.functionKey) && (!f.moduleType || f.moduleType === req.moduleType),
     );
@@ -216,6 +219,10 @@ export class Invoker {
             return;
         }
       };
+      if (slot.dead) {
+        fail('crash', 'The function instance failed to start');
+        return;
+      }
       if (fault && fault.atOutboundCall <= 0) {
         this.kill(slot);
         fail('crash', 'Injected crash before the handler ran');
@@ -263,7 +270,9 @@ export class Invoker {
       stderr: true,
     });
     worker.unref();
-    const slot: Slot = { worker, bundlePath, memoryMB, busy: false, dead: false };
+    let markReady = () => {};
+    const ready = new Promise<void>((resolve) => (markReady = resolve));
+    const slot: Slot = { worker, bundlePath, memoryMB, busy: false, dead: false, ready };
     const capture = (stream: NodeJS.ReadableStream) =>
       stream.on('data', (chunk: Buffer) => {
         const lines = chunk.toString('utf8').split('\n').filter((l) => l.length > 0);
@@ -272,7 +281,9 @@ export class Invoker {
       });
     capture(worker.stdout);
     capture(worker.stderr);
-    worker.on('message', (msg: FromWorker) => slot.onMessage?.(msg));
+    worker.on('message', (msg: FromWorker) => (msg.type === 'ready' ? markReady() : slot.onMessage?.(msg)));
+    // A worker that dies while loading never becomes ready; its waiters learn it from onExit.
+    worker.on('exit', () => markReady());
     worker.on('error', (err) => {
       slot.dead = true;
       const oom = (err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';

@@ -198,6 +198,7 @@ globalThis.fetch = guardedFetch as typeof fetch;
 // Loaded after the globals exist, as on Forge, so module-level SDK code sees them.
 // The bundle path is only known at run time, hence require rather than import.
 const appModule = require(init.bundlePath) as Record<string, unknown>;
+send({ type: 'ready' });
 
 function toCloneable(value: unknown): unknown {
   if (value === undefined) return undefined;

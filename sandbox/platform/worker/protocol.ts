@@ -91,4 +91,9 @@ export interface ResultMessage {
   error?: { name: string; message: string; stack?: string };
 }
 
-export type FromWorker = RpcMessage | OutboundMessage | ResultMessage;
+/** Sent once the app's bundle has loaded, so cold-start loading does not eat an invocation's timeout on a busy machine. */
+export interface ReadyMessage {
+  type: 'ready';
+}
+
+export type FromWorker = RpcMessage | OutboundMessage | ResultMessage | ReadyMessage;
