@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Platform } from '../platform';
 import { answerBridgeCall, type BridgeDeps } from './bridge-handler';
 import { FrameRegistry } from './frames';
+import { adfToText } from '../../src/content/adf-to-text';
 
 /**
  * A Jira-like web page: a project's settings page and an issue view that embed
@@ -139,7 +140,7 @@ ${body}
         const body = `<main><div class="content"><p>${esc(f.project.name)} / ${esc(issue.json.key)}</p><h2 id="summary">${esc(f.summary)}</h2>
 <p><span class="lozenge" id="status">${esc(f.status.name)}</span> ${esc(f.issuetype.name)} · ${esc(f.priority?.name)}</p>
 <h3>Description</h3><div id="description">${issue.json.renderedFields?.description ?? ''}</div>
-<h3>Comments</h3>${comments.map((c) => `<div class="comment"><div class="meta">${esc(c.author?.displayName)} · ${esc(c.created)}${c.jsdPublic === false ? ' · internal' : ''}</div><div>${esc(extractText(c.body))}</div></div>`).join('') || '<p>No comments.</p>'}
+<h3>Comments</h3>${comments.map((c) => `<div class="comment"><div class="meta">${esc(c.author?.displayName)} · ${esc(c.created)}${c.jsdPublic === false ? ' · internal' : ''}</div><div>${esc(adfToText(c.body))}</div></div>`).join('') || '<p>No comments.</p>'}
 </div><aside class="side"><h3>Crosswalk sync</h3>${frameTag(user, 'jira:issuePanel', ext)}</aside></main>`;
         return send(res, 200, layout(user, `${issue.json.key} ${f.summary}`, body));
       }
@@ -161,17 +162,4 @@ ${body}
   await new Promise<void>((r) => server.listen(opts.port ?? 0, '127.0.0.1', r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return { url, stop: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }) };
-}
-
-function extractText(doc: unknown): string {
-  const out: string[] = [];
-  const walk = (n: unknown) => {
-    if (!n || typeof n !== 'object') return;
-    const node = n as { text?: string; content?: unknown[]; type?: string };
-    if (node.text) out.push(node.text);
-    node.content?.forEach(walk);
-    if (node.type === 'paragraph') out.push(' ');
-  };
-  walk(doc);
-  return out.join('').trim();
 }

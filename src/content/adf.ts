@@ -20,9 +20,3 @@ export interface AdfDoc {
   type: 'doc';
   content: AdfNode[];
 }
-
-export const emptyDoc = (): AdfDoc => ({ version: 1, type: 'doc', content: [] });
-
-export function isAdfDoc(value: unknown): value is AdfDoc {
-  return typeof value === 'object' && value !== null && (value as AdfDoc).type === 'doc' && Array.isArray((value as AdfDoc).content);
-}

@@ -11,7 +11,7 @@ import { parseFault, takeFault, type Fault } from '../shared/faults';
 import { Notifier, sign, type ChangeNotice } from './notifications';
 import { runQuery } from './query';
 import { readRecord, SnError, writeRecord, type ReadOptions } from './records';
-import { allFields, glideTime, InstanceStore, tableDef, type Row, type SnUser } from './store';
+import { allFields, InstanceStore, tableDef, type Row, type SnUser } from './store';
 import { randomBytes } from 'node:crypto';
 
 export interface ServiceNowSimOptions {
@@ -353,7 +353,7 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
 
   app.onError((err, c) => (err instanceof SnError ? fail(c, err.status, err.message, err.detail) : fail(c, 500, 'Internal error', String(err))));
   app.notFound((c) => fail(c, 400, 'Requested URI does not represent any resource', null));
-  return { app, store, notifier, glideNow: () => glideTime(now()) };
+  return { app, store, notifier };
 }
 
 export async function startServiceNowSim(opts: ServiceNowSimOptions = {}): Promise<ServiceNowSim> {
