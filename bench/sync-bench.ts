@@ -9,6 +9,7 @@
  */
 import { startSandbox } from '../sandbox/sandbox';
 import { adf, jiraClient } from '../sandbox/sims/jira/test-client';
+import { serviceNowClient } from '../sandbox/sims/servicenow/test-client';
 
 const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const N = arg('n', 20);
@@ -18,17 +19,8 @@ async function main() {
   const sandbox = await startSandbox({ clock: 'manual' });
   const { platform, jira: jiraSim, servicenow } = sandbox;
   const jira = jiraClient(jiraSim, platform.installation(sandbox.installationId).platformToken);
-  const agent = sandbox.sims.servicenow.credentials.agent;
-  const snAsAgent = (method: string, path: string, body: unknown) =>
-    fetch(sandbox.sims.servicenow.baseUrl + path, { method, headers: { authorization: `Basic ${Buffer.from(`${agent.username}:${agent.password}`).toString('base64')}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const settle = async () => {
-    for (let i = 0; i < 200 && servicenow.notifier.queue.length; i++) await new Promise((r) => setTimeout(r, 5));
-    await new Promise((r) => setTimeout(r, 20));
-    await platform.settle();
-    for (let i = 0; i < 200 && servicenow.notifier.queue.length; i++) await new Promise((r) => setTimeout(r, 5));
-    await new Promise((r) => setTimeout(r, 20));
-    await platform.settle();
-  };
+  const snAsAgent = serviceNowClient(sandbox.sims.servicenow, sandbox.sims.servicenow.credentials.agent);
+  const settle = () => sandbox.settle();
 
   const appJira = () => jiraSim.controls.log.filter((r) => r.principal === 'app');
   const appSn = () => snLog.filter((r) => r.user === 'crosswalk.integration');

@@ -34,6 +34,8 @@ export interface Sandbox {
   platform: Platform;
   jira: JiraSim;
   servicenow: ServiceNowSim;
+  /** Waits until the world is quiet: ServiceNow's notifications delivered and everything they and Jira's events caused has run. */
+  settle(options?: { maxAdvanceMs?: number }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -90,6 +92,15 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     platform,
     jira,
     servicenow,
+    async settle(options) {
+      // Each round may cause the other side to notify again; a loop-free sync ends in a few rounds.
+      for (let round = 0; round < 20; round++) {
+        await servicenow.notifier.idle();
+        await platform.settle(options);
+        if (!servicenow.notifier.busy) return;
+      }
+      throw new Error('The sandbox did not settle: notifications keep coming');
+    },
     async stop() {
       await host.stop();
       await jira.stop();

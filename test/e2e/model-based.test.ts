@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { startSandbox, type Sandbox } from '../../sandbox/sandbox';
 import { adf, jiraClient } from '../../sandbox/sims/jira/test-client';
+import { serviceNowClient } from '../../sandbox/sims/servicenow/test-client';
 
 let sandbox: Sandbox;
 let jira: ReturnType<typeof jiraClient>;
@@ -24,14 +25,7 @@ interface World {
   snComments: string[];
 }
 
-const drainNotifications = async () => {
-  for (let i = 0; i < 200 && sandbox.servicenow.notifier.queue.length; i++) await new Promise((r) => setTimeout(r, 5));
-  await new Promise((r) => setTimeout(r, 20));
-};
-const snAgent = (method: string, path: string, body: unknown) => {
-  const { username, password } = sandbox.sims.servicenow.credentials.agent;
-  return fetch(sandbox.sims.servicenow.baseUrl + path, { method, headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-};
+const snAgent = (method: string, path: string, body: unknown) => serviceNowClient(sandbox.sims.servicenow, sandbox.sims.servicenow.credentials.agent)(method, path, body);
 
 type Step =
   | { kind: 'editJira'; text: string }
@@ -83,8 +77,7 @@ async function apply(world: World, s: Step, run: number): Promise<void> {
       sandbox.servicenow.notifier.queue.length = 0;
       return;
     case 'settle':
-      await drainNotifications();
-      await sandbox.platform.settle();
+      await sandbox.settle();
       return;
   }
 }
@@ -102,8 +95,7 @@ describe('random sequences converge', () => {
         for (const s of steps) await apply(world, s, run);
         // Quiet: no crash pending, deliveries done, then the safety net sweeps.
         sandbox.platform.clearFaults();
-        await drainNotifications();
-        await sandbox.platform.settle();
+        await sandbox.settle();
         sandbox.platform.manualClock.advance(60_000);
         await sandbox.platform.runScheduledTrigger(sandbox.installationId, 'reconcile-sweep');
         await sandbox.platform.settle();

@@ -4,6 +4,7 @@
  */
 import { startSandbox, type Sandbox } from '../../sandbox/sandbox';
 import { adf, jiraClient } from '../../sandbox/sims/jira/test-client';
+import { serviceNowClient } from '../../sandbox/sims/servicenow/test-client';
 
 let sandbox: Sandbox;
 let jira: ReturnType<typeof jiraClient>;
@@ -14,6 +15,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => sandbox.stop());
 
+const snAgent = () => serviceNowClient(sandbox.sims.servicenow, sandbox.sims.servicenow.credentials.agent);
 const snControl = (path: string, body: unknown, method = 'POST') => fetch(`${sandbox.sims.servicenow.controlUrl}${path}`, { method, body: JSON.stringify(body) });
 const incidentsFor = (issueId: string) => sandbox.servicenow.store.rows('incident').filter((r) => r.correlation_id === `crosswalk:demo-servicenow:${issueId}`);
 const linkOf = async (issueId: string) => (await sandbox.platform.installation(sandbox.installationId).kvs.handle('/api/v1/get', { key: `link:jira:${issueId}` })).body as { value?: { lastError?: { kind: string; message: string } } } | undefined;
@@ -117,8 +119,7 @@ describe('the five-minute sweep', () => {
     await sandbox.platform.settle();
     expect(incidentsFor(issue.id)[0]!.short_description).toBe('Edited while events are lost');
 
-    const { username, password } = sandbox.sims.servicenow.credentials.agent;
-    await fetch(`${sandbox.sims.servicenow.baseUrl}/api/now/table/incident/${incident.sys_id}`, { method: 'PATCH', headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`, 'content-type': 'application/json' }, body: JSON.stringify({ short_description: 'Edited in ServiceNow, notification lost' }) });
+    await snAgent()('PATCH', `/api/now/table/incident/${incident.sys_id}`, { short_description: 'Edited in ServiceNow, notification lost' });
     await sandbox.platform.runScheduledTrigger(sandbox.installationId, 'reconcile-sweep');
     await sandbox.platform.settle();
     expect((await jira.request({ as: 'member' }, 'GET', `/rest/api/3/issue/${issue.key}?fields=summary`)).json.fields.summary).toBe('Edited in ServiceNow, notification lost');
@@ -135,12 +136,9 @@ describe('creating from ServiceNow after a crash', () => {
     const webhook = `${sandbox.platform.webTriggerUrl(sandbox.installationId, 'remote-webhook')}/servicenow/demo-servicenow`;
     await snControl('/notifications', { url: webhook, secret: DEMO_WEBHOOK_SECRET, tables: ['incident'] }, 'PUT');
     sandbox.platform.injectCrash({ functionKey: 'sync-worker', atOutboundCall: n, times: 1 });
-    const { username, password } = sandbox.sims.servicenow.credentials.agent;
     const summary = `Router ${n} down`;
-    await fetch(`${sandbox.sims.servicenow.baseUrl}/api/now/table/incident`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`, 'content-type': 'application/json' }, body: JSON.stringify({ short_description: summary, category: 'network' }) });
-    for (let i = 0; i < 100 && sandbox.servicenow.notifier.queue.length; i++) await new Promise((r) => setTimeout(r, 10));
-    await new Promise((r) => setTimeout(r, 50));
-    await sandbox.platform.settle();
+    await snAgent()('POST', '/api/now/table/incident', { short_description: summary, category: 'network' });
+    await sandbox.settle();
     const issues = sandbox.jira.site.state.issues.filter((i) => i.summary === summary);
     expect(issues).toHaveLength(1);
   });

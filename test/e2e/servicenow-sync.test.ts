@@ -5,6 +5,7 @@
  */
 import { startSandbox, type Sandbox } from '../../sandbox/sandbox';
 import { jiraClient } from '../../sandbox/sims/jira/test-client';
+import { serviceNowClient } from '../../sandbox/sims/servicenow/test-client';
 
 let sandbox: Sandbox;
 let jira: ReturnType<typeof jiraClient>;
@@ -30,18 +31,8 @@ const config = {
 const asLead = (functionKey: string, payload?: unknown) =>
   sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-settings', functionKey, payload, accountId: jira.userId('project-lead'), context: { extension: { type: 'jira:projectSettingsPage', project: { id: '10000', key: 'DEMO' } } } });
 
-async function sn(method: string, path: string, body?: unknown) {
-  const { username, password } = sandbox.sims.servicenow.credentials.agent;
-  const res = await fetch(sandbox.sims.servicenow.baseUrl + path, { method, headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`, 'content-type': 'application/json', accept: 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  return (await res.json()) as { result: any };
-}
-
-/** Waits for the ServiceNow simulator's outbound notifications to reach the web trigger, then runs what they enqueued. */
-async function deliverNotifications() {
-  for (let i = 0; i < 100 && sandbox.servicenow.notifier.queue.length; i++) await new Promise((r) => setTimeout(r, 20));
-  await new Promise((r) => setTimeout(r, 100));
-  await sandbox.platform.settle();
-}
+/** ServiceNow as its agent uses it; answers the `result` envelope. */
+const sn = async (method: string, path: string, body?: unknown) => (await serviceNowClient(sandbox.sims.servicenow, sandbox.sims.servicenow.credentials.agent)(method, path, body)).json as { result: any };
 
 const incidentFor = async (issueId: string) => (await sn('GET', `/api/now/table/incident?sysparm_query=correlation_id=crosswalk:demo-servicenow:${issueId}`)).result[0];
 
@@ -81,7 +72,7 @@ describe('Jira ↔ ServiceNow', () => {
   it('creates an incident with mapped fields, a correlation id and a remote link back when an issue is created', async () => {
     issue = (await jira.request({ as: 'member' }, 'POST', '/rest/api/3/issue', { fields: { project: { key: 'DEMO' }, issuetype: { name: 'Incident' }, summary: 'Checkout page times out', priority: { name: 'High' }, description: { version: 1, type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Customers see a 504 at checkout.' }] }] } } })).json;
     await sandbox.platform.settle();
-    await deliverNotifications();
+    await sandbox.settle();
     const incident = await incidentFor(issue.id);
     expect(incident).toMatchObject({ short_description: 'Checkout page times out', description: 'Customers see a 504 at checkout.', urgency: '1', correlation_id: `crosswalk:demo-servicenow:${issue.id}` });
     const links = (await jira.request({ as: 'member' }, 'GET', `/rest/api/3/issue/${issue.key}/remotelink`)).json;
@@ -94,7 +85,7 @@ describe('Jira ↔ ServiceNow', () => {
     const before = sandbox.jira.controls.log.filter((r) => r.method !== 'GET').length;
     await jira.request({ as: 'member' }, 'PUT', `/rest/api/3/issue/${issue.key}`, { fields: { summary: 'Checkout page times out for EU customers' } });
     await sandbox.platform.settle();
-    await deliverNotifications();
+    await sandbox.settle();
     expect((await incidentFor(issue.id)).short_description).toBe('Checkout page times out for EU customers');
     // The only Jira write is the person's own edit: the sync wrote nothing back.
     expect(sandbox.jira.controls.log.filter((r) => r.method !== 'GET').length - before).toBe(1);
@@ -103,12 +94,12 @@ describe('Jira ↔ ServiceNow', () => {
   it('follows a ServiceNow edit in Jira, and resolving the incident walks the Jira workflow to Done', async () => {
     const incident = await incidentFor(issue.id);
     await sn('PATCH', `/api/now/table/incident/${incident.sys_id}`, { short_description: 'Checkout times out (EU)', urgency: '3' });
-    await deliverNotifications();
+    await sandbox.settle();
     let fields = (await jira.request({ as: 'member' }, 'GET', `/rest/api/3/issue/${issue.key}?fields=summary,priority,status`)).json.fields;
     expect(fields.summary).toBe('Checkout times out (EU)');
     expect(fields.priority.name).toBe('Low');
     await sn('PATCH', `/api/now/table/incident/${incident.sys_id}`, { state: '6', close_code: 'Solution provided', close_notes: 'Scaled the gateway' });
-    await deliverNotifications();
+    await sandbox.settle();
     fields = (await jira.request({ as: 'member' }, 'GET', `/rest/api/3/issue/${issue.key}?fields=status`)).json.fields;
     expect(fields.status.name).toBe('Done');
   });
@@ -118,7 +109,7 @@ describe('Jira ↔ ServiceNow', () => {
     await sandbox.platform.settle();
     for (const t of ['11', '21', '31']) await jira.request({ as: 'member' }, 'POST', `/rest/api/3/issue/${own.key}/transitions`, { transition: { id: t } });
     await sandbox.platform.settle();
-    await deliverNotifications();
+    await sandbox.settle();
     expect(await incidentFor(own.id)).toMatchObject({ state: '6', close_code: 'Solution provided', close_notes: `Resolved in Jira (${own.key})` });
   });
 
@@ -126,13 +117,13 @@ describe('Jira ↔ ServiceNow', () => {
     await jira.request({ as: 'member' }, 'POST', `/rest/api/3/issue/${issue.key}/comment`, { body: { version: 1, type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Customer confirmed the fix' }] }] } });
     await jira.request({ as: 'member' }, 'POST', `/rest/api/3/issue/${issue.key}/comment`, { body: { version: 1, type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Agents only: gateway was at 95%' }] }] }, properties: [{ key: 'sd.public.comment', value: { internal: true } }] });
     await sandbox.platform.settle();
-    await deliverNotifications();
+    await sandbox.settle();
     const incident = await incidentFor(issue.id);
     await sn('PATCH', `/api/now/table/incident/${incident.sys_id}`, { comments: 'Thanks, closing on our side' });
-    await deliverNotifications();
+    await sandbox.settle();
     // Duplicate deliveries change nothing.
     await fetch(`${sandbox.sims.servicenow.controlUrl}/notifications/send`, { method: 'POST', body: JSON.stringify({ notice: { event: 'journal', table: 'incident', sys_id: incident.sys_id } }) });
-    await deliverNotifications();
+    await sandbox.settle();
     const journal = (await sn('GET', `/api/now/table/sys_journal_field?sysparm_query=element_id=${incident.sys_id}^ORDERBYsys_created_on`)).result.map((e: any) => [e.element, e.value.split('\n')[0]]);
     expect(journal).toEqual([
       ['comments', 'Mia Member (Jira): Customer confirmed the fix'],
@@ -164,11 +155,11 @@ describe('Jira ↔ ServiceNow', () => {
     form.append('file', new Blob([Buffer.alloc(300_000, 1)], { type: 'application/pdf' }), 'trace.pdf');
     await jira.request({ as: 'member' }, 'POST', `/rest/api/3/issue/${issue.key}/attachments`, form, { 'x-atlassian-token': 'no-check' });
     await sandbox.platform.settle();
-    await deliverNotifications();
+    await sandbox.settle();
     const incident = await incidentFor(issue.id);
     const { username, password } = sandbox.sims.servicenow.credentials.agent;
     await fetch(`${sandbox.sims.servicenow.baseUrl}/api/now/attachment/file?table_name=incident&table_sys_id=${incident.sys_id}&file_name=screenshot.png`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`, 'content-type': 'image/png' }, body: Buffer.alloc(2048, 2) });
-    await deliverNotifications();
+    await sandbox.settle();
     await sandbox.platform.runScheduledTrigger(sandbox.installationId, 'reconcile-sweep');
     await sandbox.platform.settle();
     const snFiles = sandbox.servicenow.store.rows('sys_attachment').filter((a) => a.table_sys_id === incident.sys_id).map((a) => `${a.file_name} ${a.size_bytes}`);
@@ -200,7 +191,7 @@ describe('Jira ↔ ServiceNow', () => {
     expect(await panelCall('linkIssue', { remoteKey: created.number }, 'customer')).toMatchObject({ ok: true, body: { ok: false, error: { code: 'FORBIDDEN' } } });
     expect(await panelCall('linkIssue', { remoteKey: created.number })).toMatchObject({ ok: true, body: { ok: true, data: { remoteKey: created.number } } });
     await sandbox.platform.settle();
-    await deliverNotifications();
+    await sandbox.settle();
     // Newest wins on the first sync of a hand-made link: the Jira issue was written last.
     expect((await sn('GET', `/api/now/table/incident/${created.sys_id}`)).result.short_description).toBe('Tracked in Jira');
     expect((await jira.request({ as: 'member' }, 'GET', `/rest/api/3/issue/${manual.key}/remotelink`)).json).toHaveLength(1);
@@ -230,10 +221,10 @@ describe('incidents created in ServiceNow', () => {
     await asLead('saveConnection', { config: { ...config, remote: { ...config.remote, filter: [{ field: 'category', op: '=', value: 'network' }] } } });
     const matching = (await sn('POST', '/api/now/table/incident', { short_description: 'Core switch down', category: 'network', urgency: '1', comments: 'Reported by the NOC' })).result;
     const other = (await sn('POST', '/api/now/table/incident', { short_description: 'Password reset', category: 'inquiry' })).result;
-    await deliverNotifications();
+    await sandbox.settle();
     // A duplicate notification must not create a second issue.
     await fetch(`${sandbox.sims.servicenow.controlUrl}/notifications/send`, { method: 'POST', body: JSON.stringify({ notice: { event: 'insert', table: 'incident', sys_id: matching.sys_id } }) });
-    await deliverNotifications();
+    await sandbox.settle();
     const found = (await jira.request({ as: 'member' }, 'POST', '/rest/api/3/search/jql', { jql: `project = DEMO AND summary ~ "Core switch"`, fields: ['summary', 'priority', 'comment'] })).json.issues;
     expect(found).toHaveLength(1);
     expect(found[0].fields.priority.name).toBe('High');

@@ -1,6 +1,7 @@
 /** People across Jira and ServiceNow: by email where Jira shows it, else by the connection's user table. */
 import { startSandbox, type Sandbox } from '../../sandbox/sandbox';
 import { jiraClient } from '../../sandbox/sims/jira/test-client';
+import { serviceNowClient } from '../../sandbox/sims/servicenow/test-client';
 import { demoServiceNowConnection, DEMO_WEBHOOK_SECRET } from '../../sandbox/demo/servicenow-connection';
 
 let sandbox: Sandbox;
@@ -20,11 +21,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => sandbox.stop());
 
-const settle = async () => {
-  for (let i = 0; i < 100 && sandbox.servicenow.notifier.queue.length; i++) await new Promise((r) => setTimeout(r, 10));
-  await new Promise((r) => setTimeout(r, 50));
-  await sandbox.platform.settle();
-};
+const settle = () => sandbox.settle();
 const incidentOf = (issueId: string) => sandbox.servicenow.store.rows('incident').find((r) => r.correlation_id === `crosswalk:demo-servicenow:${issueId}`)!;
 const snUser = (name: string) => sandbox.servicenow.store.userByName(name)!.sys_id;
 
@@ -40,8 +37,7 @@ describe('user mapping', () => {
     // Lee Lead has no ServiceNow email match; the connection's user table maps him to Beth.
     expect(incidentOf(issue.id).assigned_to).toBe(snUser('beth.agent'));
 
-    const { username, password } = sandbox.sims.servicenow.credentials.agent;
-    const patch = (body: unknown) => fetch(`${sandbox.sims.servicenow.baseUrl}/api/now/table/incident/${incidentOf(issue.id).sys_id}`, { method: 'PATCH', headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const patch = (body: unknown) => serviceNowClient(sandbox.sims.servicenow, sandbox.sims.servicenow.credentials.agent)('PATCH', `/api/now/table/incident/${incidentOf(issue.id).sys_id}`, body);
     await patch({ assigned_to: snUser('abel.tuter') });
     await settle();
     expect((await jira.request({ as: 'member' }, 'GET', `/rest/api/3/issue/${issue.key}?fields=assignee`)).json.fields.assignee.accountId).toBe(jira.userId('member'));

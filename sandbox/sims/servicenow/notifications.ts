@@ -53,6 +53,16 @@ export class Notifier {
 
   private flushing?: Promise<void>;
 
+  /** True while deliveries are queued (and not paused) or under way. */
+  get busy(): boolean {
+    return Boolean(this.flushing) || (this.queue.length > 0 && Boolean(this.config) && !this.config?.paused);
+  }
+
+  /** Resolves when no delivery is under way. */
+  async idle(): Promise<void> {
+    while (this.flushing) await this.flushing;
+  }
+
   /** Sends everything queued, one at a time in order, retrying a failed delivery up to three times. */
   flush(): Promise<void> {
     this.flushing ??= (async () => {
