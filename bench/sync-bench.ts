@@ -18,7 +18,7 @@ const M = arg('m', 100);
 async function main() {
   const sandbox = await startSandbox({ clock: 'manual' });
   const { platform, jira: jiraSim, servicenow } = sandbox;
-  const jira = jiraClient(jiraSim, platform.installation(sandbox.installationId).platformToken);
+  const jira = sandbox.jiraClient();
   const snAsAgent = serviceNowClient(sandbox.sims.servicenow, sandbox.sims.servicenow.credentials.agent);
   const settle = () => sandbox.settle();
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { startPlatform, type Platform, type PlatformOptions } from './platform';
 import { startJiraSim, type JiraSim } from './sims/jira';
+import { jiraClient } from './sims/jira/test-client';
 import { DEMO_CREDENTIALS as SERVICENOW_DEMO, startServiceNowSim, type ServiceNowSim } from './sims/servicenow';
 import { startHost, type Host, type HostUser } from './host/server';
 import { DEMO_WEBHOOK_SECRET, demoServiceNowConnection } from './demo/servicenow-connection';
@@ -34,6 +35,8 @@ export interface Sandbox {
   platform: Platform;
   jira: JiraSim;
   servicenow: ServiceNowSim;
+  /** Jira's REST API as the demo users (Basic auth) or as the app (the platform's identity), for tests and benchmarks. */
+  jiraClient(): ReturnType<typeof jiraClient>;
   /** Waits until the world is quiet: ServiceNow's notifications delivered and everything they and Jira's events caused has run. */
   settle(options?: { maxAdvanceMs?: number }): Promise<void>;
   stop(): Promise<void>;
@@ -92,6 +95,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     platform,
     jira,
     servicenow,
+    jiraClient: () => jiraClient(jira, platformToken),
     async settle(options) {
       // Each round may cause the other side to notify again; a loop-free sync ends in a few rounds.
       for (let round = 0; round < 20; round++) {

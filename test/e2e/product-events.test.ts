@@ -11,7 +11,7 @@ let jira: ReturnType<typeof jiraClient>;
 
 beforeAll(async () => {
   sandbox = await startSandbox({ clock: 'manual', pairDemo: false });
-  jira = jiraClient(sandbox.jira, sandbox.platform.installation(sandbox.installationId).platformToken);
+  jira = sandbox.jiraClient();
 }, 60_000);
 afterAll(() => sandbox.stop());
 

@@ -38,7 +38,7 @@ const incidentFor = async (issueId: string) => (await sn('GET', `/api/now/table/
 
 beforeAll(async () => {
   sandbox = await startSandbox({ clock: 'manual', pairDemo: false });
-  jira = jiraClient(sandbox.jira, sandbox.platform.installation(sandbox.installationId).platformToken);
+  jira = sandbox.jiraClient();
 }, 60_000);
 afterAll(async () => {
   // Credentials never reach a log line, whatever ran.

@@ -9,7 +9,7 @@ let jira: ReturnType<typeof jiraClient>;
 
 beforeAll(async () => {
   sandbox = await startSandbox({ clock: 'manual' });
-  jira = jiraClient(sandbox.jira, sandbox.platform.installation(sandbox.installationId).platformToken);
+  jira = sandbox.jiraClient();
   const snUser = (name: string) => sandbox.servicenow.store.userByName(name)!.sys_id;
   const config = {
     ...demoServiceNowConnection,

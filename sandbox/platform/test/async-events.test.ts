@@ -1,17 +1,15 @@
 import type { Platform } from '../index';
-import { callProbe, kvsEntries, startFixturePlatform } from './support';
+import { callProbe, kvsEntries, startFixturePlatform, withFixtureInstallation } from './support';
 
 interface Delivery { attempt: number; retryData: unknown; eventId: string; startedAt: number }
 
 describe('async events (@forge/events) on the local platform', () => {
   let platform: Platform;
   let installationId: string;
-
-  beforeEach(async () => {
-    platform = await startFixturePlatform();
-    installationId = (await platform.install()).id;
+  withFixtureInstallation('each', (p, id) => {
+    platform = p;
+    installationId = id;
   });
-  afterEach(() => platform.stop());
 
   const call = (functionKey: string, payload?: unknown) => callProbe(platform, installationId, functionKey, payload);
   const push = (events: unknown[], queue = 'work') => call('push', { queue, events });

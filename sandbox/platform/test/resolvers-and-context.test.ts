@@ -1,15 +1,13 @@
 import type { Platform } from '../index';
-import { startFixturePlatform } from './support';
+import { startFixturePlatform, withFixtureInstallation } from './support';
 
 describe('resolvers and the invocation context', () => {
   let platform: Platform;
   let installationId: string;
-
-  beforeAll(async () => {
-    platform = await startFixturePlatform();
-    installationId = (await platform.install()).id;
+  withFixtureInstallation('all', (p, id) => {
+    platform = p;
+    installationId = id;
   });
-  afterAll(() => platform.stop());
 
   const call = (functionKey: string, payload?: unknown, accountId = 'user-1') =>
     platform.invokeResolver({ installationId, moduleKey: 'probe-panel', functionKey, payload, accountId, context: { extension: { type: 'jira:issuePanel' } } });

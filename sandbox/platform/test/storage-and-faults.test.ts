@@ -1,14 +1,13 @@
 import type { Platform } from '../index';
-import { callProbe, kvsEntries, startFixturePlatform } from './support';
+import { callProbe, kvsEntries, startFixturePlatform, withFixtureInstallation } from './support';
 
 describe('KVS through the real @forge/kvs SDK inside invocations', () => {
   let platform: Platform;
   let installationId: string;
-  beforeAll(async () => {
-    platform = await startFixturePlatform();
-    installationId = (await platform.install()).id;
+  withFixtureInstallation('all', (p, id) => {
+    platform = p;
+    installationId = id;
   });
-  afterAll(() => platform.stop());
 
   const call = (functionKey: string, payload?: unknown) => callProbe(platform, installationId, functionKey, payload);
 

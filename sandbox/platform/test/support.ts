@@ -67,3 +67,19 @@ export async function callProbe(platform: Platform, installationId: string, func
   if (!res.ok) throw new Error(res.error);
   return res.body as Record<string, unknown>;
 }
+
+/**
+ * Starts the fixture platform with one installation before each test (or once
+ * for the file) and stops it after; `use` receives them.
+ */
+export function withFixtureInstallation(scope: 'each' | 'all', use: (platform: Platform, installationId: string) => void, opts: Partial<PlatformOptions> & { settle?: boolean } = {}): void {
+  let platform: Platform | undefined;
+  const { settle, ...platformOptions } = opts;
+  (scope === 'each' ? beforeEach : beforeAll)(async () => {
+    platform = await startFixturePlatform(platformOptions);
+    const { id } = await platform.install();
+    if (settle) await platform.settle();
+    use(platform, id);
+  });
+  (scope === 'each' ? afterEach : afterAll)(() => platform?.stop());
+}

@@ -1,5 +1,5 @@
 import type { Platform } from '../index';
-import { callProbe, kvsEntries, kvsGet, startFixturePlatform, startRecorder } from './support';
+import { callProbe, kvsEntries, kvsGet, startFixturePlatform, startRecorder, withFixtureInstallation } from './support';
 
 
 const issueEvent = (selfGenerated: boolean, fields: Record<string, unknown> = {}) => ({
@@ -12,12 +12,10 @@ const issueEvent = (selfGenerated: boolean, fields: Record<string, unknown> = {}
 describe('product triggers', () => {
   let platform: Platform;
   let installationId: string;
-  beforeEach(async () => {
-    platform = await startFixturePlatform();
-    installationId = (await platform.install()).id;
-    await platform.settle();
-  });
-  afterEach(() => platform.stop());
+  withFixtureInstallation('each', (p, id) => {
+    platform = p;
+    installationId = id;
+  }, { settle: true });
 
   const received = async () => (await kvsEntries(platform, installationId, 'events:')).map((e) => e.value as { event: Record<string, unknown>; context: Record<string, unknown> });
 
@@ -92,11 +90,10 @@ describe('product events chaos', () => {
 describe('web triggers and scheduled triggers', () => {
   let platform: Platform;
   let installationId: string;
-  beforeEach(async () => {
-    platform = await startFixturePlatform();
-    installationId = (await platform.install()).id;
+  withFixtureInstallation('each', (p, id) => {
+    platform = p;
+    installationId = id;
   });
-  afterEach(() => platform.stop());
 
   it('webTrigger.getUrl() returns a stable local URL that runs the function with Forge request/response shapes', async () => {
     const a = await platform.invokeResolver({ installationId, moduleKey: 'probe-panel', functionKey: 'webtriggerUrl', accountId: 'u' });
