@@ -155,16 +155,7 @@ export function createZendeskApp(opts: ZendeskSimOptions & { baseUrl: () => stri
 
   // ---- control API
   app.post('/_control/reset', (c) => {
-    store.users = [];
-    store.groups = [];
-    store.fields = [];
-    store.tickets.clear();
-    store.attachments.clear();
-    store.uploads.clear();
-    store.webhooks.clear();
-    store.triggers.clear();
-    store.apiTokens.clear();
-    store.oauthTokens.clear();
+    store.clear();
     offsetMs = 0;
     seed(store);
     Object.assign(limits, defaults());

@@ -1,5 +1,5 @@
 /** The JSON Zendesk answers for each resource; `origin` is the host the request came in on. */
-import type { Attachment, Audit, Comment, CustomFieldValue, Ticket, TicketField, Trigger, Webhook, ZdGroup, ZdUser, ZendeskStore } from './store';
+import type { Attachment, Audit, Comment, CustomFieldValue, Status, Ticket, TicketField, Trigger, Webhook, ZdGroup, ZdUser, ZendeskStore } from './store';
 
 export interface AttachmentJson {
   id: number;
@@ -78,7 +78,7 @@ export interface CommentJson {
 }
 
 /** The account's default custom status for each status category. */
-export const CUSTOM_STATUS_IDS: Record<string, number> = { new: 360000400001, open: 360000400002, pending: 360000400003, hold: 360000400004, solved: 360000400005, closed: 360000400005 };
+export const CUSTOM_STATUS_IDS: Record<Status, number> = { new: 360000400001, open: 360000400002, pending: 360000400003, hold: 360000400004, solved: 360000400005, closed: 360000400005 };
 export const BRAND_ID = 360000500001;
 export const TICKET_FORM_ID = 360000600001;
 const encodedId = (id: number): string => {

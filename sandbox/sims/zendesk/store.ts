@@ -171,9 +171,23 @@ export class ZendeskStore {
   apiTokens = new Set<string>();
   /** OAuth access tokens → user id. */
   oauthTokens = new Map<string, number>();
-  private counters = { user: 360000000000, group: 360000100000, field: 360000200000, ticket: 0, comment: 15000000000, audit: 16000000000, attachment: 17000000000, event: 18000000000, trigger: 360000300000 };
+  private counters = ZendeskStore.initialCounters();
+
+  private static initialCounters() {
+    return { user: 360000000000, group: 360000100000, field: 360000200000, ticket: 0, comment: 15000000000, audit: 16000000000, attachment: 17000000000, event: 18000000000, trigger: 360000300000 };
+  }
 
   constructor(readonly now: () => number) {}
+
+  /** Forgets everything, ids included. */
+  clear(): void {
+    this.users = [];
+    this.groups = [];
+    this.fields = [];
+    for (const m of [this.tickets, this.attachments, this.uploads, this.webhooks, this.triggers, this.oauthTokens]) m.clear();
+    this.apiTokens.clear();
+    this.counters = ZendeskStore.initialCounters();
+  }
 
   nextId(kind: keyof ZendeskStore['counters']): number {
     this.counters[kind] += 1;

@@ -107,7 +107,7 @@ export class TicketService {
     const at = iso(now);
     const ticket: Ticket = {
       id: this.store.nextId('ticket'),
-      external_id: input.external_id ?? null,
+      external_id: null,
       subject: '',
       description: '',
       status: 'new',
