@@ -9,8 +9,6 @@ export interface AttachmentJson {
   mapped_content_url: string;
   content_type: string;
   size: number;
-  width: string | null;
-  height: string | null;
   inline: boolean;
   deleted: boolean;
   malware_access_override: boolean;
@@ -98,8 +96,6 @@ export function attachmentJson(a: Attachment, origin: string): AttachmentJson {
     mapped_content_url: content,
     content_type: a.content_type,
     size: a.size,
-    width: null,
-    height: null,
     inline: false,
     deleted: false,
     malware_access_override: false,
@@ -122,7 +118,7 @@ export function ticketJson(store: ZendeskStore, t: Ticket, origin: string): Tick
     type: t.type,
     subject: t.subject,
     raw_subject: t.subject,
-    description: t.description,
+    description: t.description ?? '',
     priority: t.priority,
     status: t.deleted ? 'deleted' : t.status,
     recipient: null,
@@ -258,7 +254,7 @@ export function fieldJson(f: TicketField, position: number, origin: string) {
     updated_at: f.created_at,
     removable: true,
     key: null,
-    agent_description: null,
+    agent_description: '',
     ...(f.options ? { custom_field_options: f.options.map((o, i) => ({ id: f.id * 10 + i, name: o.name, raw_name: o.name, value: o.value, default: false })) } : {}),
   };
 }
@@ -274,7 +270,7 @@ export function triggerJson(t: Trigger, origin: string) {
     default: false,
     conditions: t.conditions,
     actions: t.actions,
-    description: t.description,
+    description: t.description ?? '',
     category_id: '10026',
     created_at: t.created_at,
     updated_at: t.updated_at,
