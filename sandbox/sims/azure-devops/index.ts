@@ -176,6 +176,13 @@ function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
 
 // ---- the app
 
+function errorResponse(c: Context, err: unknown): Response {
+  if (err instanceof AdoError) return c.json(err.body(), err.status as 400, err.headers);
+  const e = new AdoError(500, `TF400898: An Internal Error Occurred. Activity Id: ${randomUUID()}.`, 'HttpException', 'System.Web.HttpException, System.Web', 0);
+  console.error(err);
+  return c.json(e.body(), 500);
+}
+
 export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: () => string }) {
   const store = new AdoStore(opts.now ?? Date.now);
   const writer = new WorkItemWriter(store);
@@ -351,12 +358,20 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
   app.use('*', async (c, next) => {
     if (new URL(c.req.url).pathname.startsWith('/_control')) return next();
     const started = Date.now();
+    const host = c.req.header('x-forwarded-host');
+    c.set('origin', host ? `${c.req.header('x-forwarded-proto') ?? 'https'}://${host.split(',')[0]!.trim()}` : opts.baseUrl());
     let tstu = 0;
-    c.set('origin', (() => {
-      const host = c.req.header('x-forwarded-host');
-      return host ? `${c.req.header('x-forwarded-proto') ?? 'https'}://${host.split(',')[0]!.trim()}` : opts.baseUrl();
-    })());
+    let res: Response | undefined;
     try {
+      res = await gate();
+    } catch (err) {
+      res = errorResponse(c, err);
+    }
+    const u = new URL(c.req.url);
+    controls.log.push({ method: c.req.method, path: u.pathname, query: u.search, status: (res ?? c.res).status, user: c.get('user')?.uniqueName ?? '', ms: Date.now() - started, tstu });
+    return res;
+
+    async function gate(): Promise<Response | undefined> {
       const path = routingPath(c.req.raw);
       const fault = takeFault(controls.faults, c.req.method, path);
       if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
@@ -412,12 +427,10 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
         if (d.kind === 'delay' && d.sleepMs > 0) await new Promise((r) => setTimeout(r, d.sleepMs));
         await next();
         for (const [k, v] of Object.entries(d.headers)) c.res.headers.set(k, v);
-        return;
+        return undefined;
       }
       await next();
-    } finally {
-      const u = new URL(c.req.url);
-      controls.log.push({ method: c.req.method, path: u.pathname, query: u.search, status: c.res.status, user: c.get('user')?.uniqueName ?? '', ms: Date.now() - started, tstu });
+      return undefined;
     }
   });
 
@@ -885,12 +898,7 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
     return c.body(null, 204);
   });
 
-  app.onError((err, c) => {
-    if (err instanceof AdoError) return c.json(err.body(), err.status as 400, err.headers);
-    const e = new AdoError(500, `TF400898: An Internal Error Occurred. Activity Id: ${randomUUID()}.`, 'HttpException', 'System.Web.HttpException, System.Web', 0);
-    console.error(err);
-    return c.json(e.body(), 500);
-  });
+  app.onError((err, c) => errorResponse(c, err));
   app.notFound((c) => {
     const e = errors.routeNotFound(new URL(c.req.url).pathname);
     return c.json(e.body(), 404);
