@@ -126,13 +126,11 @@ export function createZendeskApp(opts: ZendeskSimOptions & { baseUrl: () => stri
   const rate = rateDefaults();
   const windows = new Map<string, { minute: number; count: number }>();
   const controls = { faults: [] as Fault[], log: [] as LogEntry[] };
-  let tickets = new TicketService(store, limits);
+  const tickets = new TicketService(store, limits);
 
   const sim: SimContext = {
     store,
-    get tickets() {
-      return tickets;
-    },
+    tickets,
     notifier,
     limits,
     now,
@@ -160,7 +158,6 @@ export function createZendeskApp(opts: ZendeskSimOptions & { baseUrl: () => stri
     seed(store);
     Object.assign(limits, defaults());
     Object.assign(rate, rateDefaults());
-    tickets = new TicketService(store, limits);
     windows.clear();
     controls.faults.length = 0;
     controls.log.length = 0;
@@ -302,12 +299,17 @@ export function createZendeskApp(opts: ZendeskSimOptions & { baseUrl: () => stri
       win.count += 1;
       return { over: false, remaining: Math.max(0, limit - win.count) };
     };
+    const accountHeaders = (remaining: number) => ({ 'X-Rate-Limit': String(rate.perMinute), 'X-Rate-Limit-Remaining': String(remaining), 'ratelimit-limit': String(rate.perMinute), 'ratelimit-remaining': String(remaining), 'ratelimit-reset': reset });
     if (/^\/api\/v2\/incremental\//.test(path)) {
       const e = bump('export', rate.exportPerMinute, rate.exportEnforced);
-      if (e.over) return new ZdError(429, { error: 'APIRateLimitExceeded', description: 'Number of allowed incremental export API requests per minute exceeded' }, { 'Retry-After': reset, 'zendesk-ratelimit-incremental-exports': `total=${rate.exportPerMinute}; remaining=0; resets=${reset}` });
+      if (e.over) {
+        const w = windows.get('account');
+        const remaining = Math.max(0, rate.perMinute - (w && w.minute === minute ? w.count : 0));
+        return new ZdError(429, { error: 'APIRateLimitExceeded', description: 'Number of allowed incremental export API requests per minute exceeded' }, { ...accountHeaders(remaining), 'Retry-After': reset, 'zendesk-ratelimit-incremental-exports': `total=${rate.exportPerMinute}; remaining=0; resets=${reset}` });
+      }
     }
     const a = bump('account', rate.perMinute, rate.enforced);
-    const headers = { 'X-Rate-Limit': String(rate.perMinute), 'X-Rate-Limit-Remaining': String(a.remaining), 'ratelimit-limit': String(rate.perMinute), 'ratelimit-remaining': String(a.remaining), 'ratelimit-reset': reset };
+    const headers = accountHeaders(a.remaining);
     if (a.over) return new ZdError(429, { error: 'APIRateLimitExceeded', description: 'Number of allowed API requests per minute exceeded' }, { ...headers, 'Retry-After': reset });
     return headers;
   };

@@ -147,6 +147,7 @@ describe('incremental ticket export (cursor based)', () => {
     const over = await exportFrom(`start_time=${start}`);
     expect(over.status).toBe(429);
     expect(over.headers.get('retry-after')).toBe('30');
+    expect(over.headers.get('x-rate-limit')).toBe('700');
     expect((await zd('GET', '/api/v2/tickets.json')).status).toBe(200);
     tick(30);
     expect((await exportFrom(`start_time=${start}`)).status).toBe(200);
