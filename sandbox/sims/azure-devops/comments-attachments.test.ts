@@ -43,7 +43,7 @@ describe('comments (7.1-preview.4)', () => {
 
   it('adds an HTML comment, which bumps the work item rev and shows as System.History in its update', async () => {
     const comment = await addComment(1, '<p>Looking into it</p><script>x()</script>');
-    expect(comment).toMatchObject({ workItemId: 1, id: expect.any(Number), version: 1, text: '<p>Looking into it</p>', renderedText: '<p>Looking into it</p>', format: 'html', isDeleted: false, createdBy: { uniqueName: 'crosswalk@acme.example' }, url: `https://dev.azure.com/acme/_apis/wit/workItems/1/comments/${comment.id}` });
+    expect(comment).toMatchObject({ workItemId: 1, id: expect.any(Number), version: 1, text: '<p>Looking into it</p>', renderedText: '<p>Looking into it</p>', format: 'html', isDeleted: false, createdBy: { uniqueName: 'crosswalk@acme.example' }, url: `https://dev.azure.com/acme/${sim.store.org('acme')!.projects[0]!.id}/_apis/wit/workItems/1/comments/${comment.id}` });
     const item = (await ado<WorkItemJson>('GET', `${P}/workitems/1`)).json;
     expect(item.rev).toBe(2);
     expect(item.fields['System.CommentCount']).toBe(1);

@@ -144,7 +144,7 @@ describe('deliveries', () => {
     clock += 1000;
     await ado('PATCH', `${P}/workitems/2`, patch({ 'System.State': 'Active' }));
     await settle();
-    const r = received[0]!.body.resource as Record<string, unknown> & { revisedBy: Record<string, unknown>; fields: Record<string, unknown>; revision: { id: number; rev: number; fields: Record<string, unknown> } };
+    const r = received[0]!.body.resource as unknown as Record<string, unknown> & { revisedBy: Record<string, unknown>; fields: Record<string, unknown>; revision: { id: number; rev: number; fields: Record<string, unknown> } };
     expect(r).toMatchObject({ id: 2, workItemId: 2, rev: 2, url: 'https://dev.azure.com/acme/_apis/wit/workItems/2/updates/2' });
     expect(r.revisedBy).toMatchObject({ uniqueName: 'crosswalk@acme.example', name: 'Crosswalk Integration <crosswalk@acme.example>' });
     expect(r.fields['System.State']).toEqual({ oldValue: 'New', newValue: 'Active' });
@@ -162,7 +162,7 @@ describe('deliveries', () => {
     await settle();
     const commented = received.find((x) => x.body.eventType === 'workitem.commented')!.body;
     expect(commented.resource.fields['System.History']).toBe('<p>On it</p>');
-    expect(commented.resource.commentVersionRef).toEqual({ commentId: c.json.id, version: 1, url: `https://dev.azure.com/acme/_apis/wit/workItems/1/comments/${c.json.id}/versions/1` });
+    expect(commented.resource.commentVersionRef).toEqual({ commentId: c.json.id, version: 1, url: `https://dev.azure.com/acme/${sim.store.org('acme')!.projects[0]!.id}/_apis/wit/workItems/1/comments/${c.json.id}/versions/1` });
     const deleted = received.find((x) => x.body.eventType === 'workitem.deleted')!.body;
     expect(deleted.resource).toMatchObject({ id: 2, url: 'https://dev.azure.com/acme/_apis/wit/recyclebin/2' });
   });

@@ -536,7 +536,8 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
       conflicting(fields, expand);
       return c.json(workItemJson(store, ctxOf(c), item, { expand, fields, asOf: query(c, 'asOf'), links: true }));
     });
-    app.post(p, async (c) => {
+    // Creating needs a project: there is no organization-level create.
+    if (p.startsWith('/:org/:project/')) app.post(p, async (c) => {
       const key = c.req.param('idOrType') ?? '';
       const project = requireProject(c);
       if (!key.startsWith('$')) throw errors.badRequest(`The work item type must be given as /workitems/$${key}.`, 'ArgumentException');
@@ -661,7 +662,7 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
     if (!['html', 'markdown'].includes(f.toLowerCase())) throw errors.badRequest(`The value '${f}' is not valid for format. Valid values are markdown, html.`, 'ArgumentException');
     return f.toLowerCase() as 'html' | 'markdown';
   };
-  for (const p of both('/wit/workitems/:workItemId/comments')) {
+  for (const p of ['/:org/:project/_apis/wit/workitems/:workItemId/comments']) {
     app.post(p, async (c) => {
       requirePreview(c);
       const item = itemOf(c);
@@ -703,7 +704,7 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
         json.continuationToken = next;
         json.nextPage = `${c.get('origin')}${u.pathname}${u.search}`;
       }
-      json.url = `${orgUrl(ctxOf(c))}/_apis/wit/workItems/${item.id}/comments`;
+      json.url = `${orgUrl(ctxOf(c))}/${item.project.id}/_apis/wit/workItems/${item.id}/comments`;
       return c.json(json);
     });
     app.get(`${p}/:commentId`, (c) => {

@@ -18,6 +18,8 @@ export type Expand = 'none' | 'relations' | 'fields' | 'links' | 'all';
 
 export const orgUrl = (ctx: UrlContext) => `${ctx.origin}/${ctx.org.name}`;
 export const workItemUrl = (ctx: UrlContext, id: number) => `${orgUrl(ctx)}/_apis/wit/workItems/${id}`;
+/** The comments API lives under the project only. */
+export const commentsUrl = (ctx: UrlContext, item: WorkItemRecord) => `${orgUrl(ctx)}/${item.project.id}/_apis/wit/workItems/${item.id}/comments`;
 
 export function identityRef(ctx: UrlContext, who: Identity, withName = false): JsonObject {
   const avatar = `${orgUrl(ctx)}/_apis/GraphProfile/MemberAvatars/${who.descriptor}`;
@@ -70,7 +72,7 @@ export function workItemLinks(ctx: UrlContext, item: WorkItemRecord): JsonObject
     self: { href: self },
     workItemUpdates: { href: `${self}/updates` },
     workItemRevisions: { href: `${self}/revisions` },
-    workItemComments: { href: `${self}/comments` },
+    workItemComments: { href: commentsUrl(ctx, item) },
     html: { href: `${orgUrl(ctx)}/web/wi.aspx?pcguid=${ctx.org.id}&id=${item.id}` },
     workItemType: { href: `${orgUrl(ctx)}/${item.project.id}/_apis/wit/workItemTypes/${encodeURIComponent(String(item.fields['System.WorkItemType']))}` },
     fields: { href: `${orgUrl(ctx)}/_apis/wit/fields` },
@@ -110,7 +112,7 @@ export function workItemJson(
 }
 
 export function commentVersionRef(ctx: UrlContext, item: WorkItemRecord, ref: { commentId: number; version: number }): JsonObject {
-  return { commentId: ref.commentId, version: ref.version, url: `${workItemUrl(ctx, item.id)}/comments/${ref.commentId}/versions/${ref.version}` };
+  return { commentId: ref.commentId, version: ref.version, url: `${commentsUrl(ctx, item)}/${ref.commentId}/versions/${ref.version}` };
 }
 
 export function updateJson(store: AdoStore, ctx: UrlContext, item: WorkItemRecord, r: Revision, style: IdentityStyle = 'ref'): JsonObject {
@@ -159,7 +161,7 @@ export function commentJson(store: AdoStore, ctx: UrlContext, item: WorkItemReco
     isDeleted: v.isDeleted,
     mentions: [],
     reactions: [],
-    url: `${workItemUrl(ctx, item.id)}/comments/${c.id}`,
+    url: `${commentsUrl(ctx, item)}/${c.id}`,
   };
 }
 
@@ -169,6 +171,6 @@ export function commentVersionJson(store: AdoStore, ctx: UrlContext, item: WorkI
   delete full.format;
   delete full.mentions;
   delete full.reactions;
-  full.url = `${workItemUrl(ctx, item.id)}/comments/${c.id}/versions/${version}`;
+  full.url = `${commentsUrl(ctx, item)}/${c.id}/versions/${version}`;
   return full;
 }

@@ -101,4 +101,5 @@ export interface AdoErrorJson {
   errorCode: number;
   eventId: number;
   innerException: null;
+  customProperties?: Record<string, unknown>;
 }
