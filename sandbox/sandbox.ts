@@ -54,10 +54,10 @@ async function pairDemoProject(platform: Platform, installationId: string, jira:
     functionKey: 'saveConnection',
     accountId: lead.accountId,
     context: { extension: { type: 'jira:projectSettingsPage', project: { id: '10000', key: 'DEMO' } } },
-    payload: { config: demoServiceNowConnection, credential: { password: SERVICENOW_DEMO.integration.password, webhookSecret: DEMO_WEBHOOK_SECRET } },
+    payload: { settings: demoServiceNowConnection, credential: { password: SERVICENOW_DEMO.integration.password, webhookSecret: DEMO_WEBHOOK_SECRET } },
   });
   if (!saved.ok || !(saved.body as { ok?: boolean }).ok) throw new Error(`Could not pair the demo project: ${JSON.stringify(saved)}`);
-  const webhook = `${platform.webTriggerUrl(installationId, 'remote-webhook')}/servicenow/${demoServiceNowConnection.id}`;
+  const webhook = `${platform.webTriggerUrl(installationId, 'remote-webhook')}/servicenow/${(saved.body as { data: { config: { id: string } } }).data.config.id}`;
   await fetch(`${servicenowControlUrl}/notifications`, { method: 'PUT', body: JSON.stringify({ url: webhook, secret: DEMO_WEBHOOK_SECRET, tables: ['incident'] }) });
 }
 

@@ -1,14 +1,18 @@
 /** The connection `npm start` pairs DEMO with: the ServiceNow simulator's incidents. */
 export const DEMO_WEBHOOK_SECRET = 'demo-webhook-secret';
 
+/** The id the server gives the first ServiceNow connection of project DEMO. */
+export const DEMO_CONNECTION_ID = 'demo-servicenow';
+
+/** The settings a project lead enters (the server adds the id, the project and the secret's key). */
 export const demoServiceNowConnection = {
-  id: 'demo-servicenow',
   name: 'DEMO ↔ ACME incidents',
-  jiraProjectId: '10000',
   enabled: true,
   jql: '',
   conflictPolicy: 'newest-wins',
-  remote: { type: 'servicenow', baseUrl: 'https://acme.service-now.com', table: 'incident', auth: { kind: 'basic', username: 'crosswalk.integration', secretRef: 'connection-demo-servicenow' } },
+  remote: { type: 'servicenow', baseUrl: 'https://acme.service-now.com', table: 'incident', auth: { kind: 'basic', username: 'crosswalk.integration' } },
+  // Resolving an incident needs a close code and notes, written along with the state.
+  requiredOnEnter: [{ field: 'state', values: ['6', '7'], set: { close_code: 'Solution provided', close_notes: 'Resolved in Jira ({issueKey})' } }],
   fields: [
     { jira: 'summary', remote: 'short_description' },
     { jira: 'description', remote: 'description', transform: 'rich-text' },

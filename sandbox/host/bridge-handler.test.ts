@@ -32,10 +32,10 @@ describe('the host side of @forge/bridge', () => {
   });
 
   it('invokes the resolver as the frame\'s user, so the server-side permission check sees the real caller', async () => {
-    const member = await answerBridgeCall(deps, frameFor('member'), 'invoke', { functionKey: 'getProjectSettings', payload: {} });
+    const member = await answerBridgeCall(deps, frameFor('member'), 'invoke', { functionKey: 'listConnections', payload: {} });
     expect(member).toMatchObject({ ok: true, value: { ok: false, error: { code: 'FORBIDDEN' } } });
-    const lead = await answerBridgeCall(deps, frameFor('project-lead'), 'invoke', { functionKey: 'getProjectSettings', payload: {} });
-    expect(lead).toMatchObject({ ok: true, value: { ok: true, data: { issues: expect.any(Array) } } });
+    const lead = await answerBridgeCall(deps, frameFor('project-lead'), 'invoke', { functionKey: 'listConnections', payload: {} });
+    expect(lead).toMatchObject({ ok: true, value: { ok: true, data: { connections: expect.any(Array) } } });
   });
 
   it('reports an unknown resolver function as a failed invoke', async () => {

@@ -1,24 +1,15 @@
 import type { ConnectionConfig } from '../mapping/connection-config';
-import { getCredential } from '../store/connections';
+import { getCredential } from '../store/credentials';
 import { SyncError } from './errors';
 import type { Connector } from './ports';
-import { ServiceNowConnector } from './servicenow/client';
+import { systemFor } from './registry';
 
-/** Builds the connector for a connection, with its credential from secret storage. */
+/** Builds the connector for a connection through its system's registry entry, with its credential from secret storage. */
 export async function connectorFor(config: ConnectionConfig): Promise<Connector> {
-  const remote = config.remote;
-  const credential = await getCredential(remote.auth.secretRef);
-  const missing = () => new SyncError({ system: remote.type, kind: 'auth', message: 'The connection has no credential; an admin must enter it on the settings page' });
-  switch (remote.type) {
-    case 'servicenow': {
-      if (remote.auth.kind === 'basic') {
-        if (!credential?.password) throw missing();
-        return new ServiceNowConnector({ baseUrl: remote.baseUrl, table: remote.table, auth: { kind: 'basic', username: remote.auth.username, password: credential.password } });
-      }
-      if (!credential?.clientSecret) throw missing();
-      return new ServiceNowConnector({ baseUrl: remote.baseUrl, table: remote.table, auth: { kind: 'oauth', clientId: remote.auth.clientId, clientSecret: credential.clientSecret, username: remote.auth.username, password: credential.password } });
-    }
-    default:
-      throw new SyncError({ system: remote.type, kind: 'validation', message: `${remote.type} connections are not available yet` });
-  }
+  const system = systemFor(config.remote.type);
+  if (!system) throw new SyncError({ system: config.remote.type, kind: 'validation', message: `${config.remote.type} connections are not available` });
+  const credential = await getCredential(config.id);
+  const missing = system.missingCredential(config.remote, credential);
+  if (missing || !credential) throw new SyncError({ system: config.remote.type, kind: 'auth', message: missing ?? 'The connection has no credential' });
+  return system.create(config.remote, credential);
 }

@@ -10,8 +10,9 @@
  */
 import type { SyncError } from './errors';
 
-export type SystemKind = 'jira' | 'servicenow' | 'azure-devops' | 'zendesk';
+export type RemoteSystemKind = 'servicenow' | 'azure-devops' | 'zendesk';
 export type Visibility = 'public' | 'internal';
+export type BodyFormat = 'adf' | 'text' | 'html';
 
 export interface Capabilities {
   /** Which comment visibilities exist (ServiceNow comments/work_notes, Zendesk public/private, ADO discussion = public only). */
@@ -19,21 +20,11 @@ export interface Capabilities {
   /** Whether a comment can be edited or deleted after it is written (ServiceNow journals cannot). */
   commentEdit: boolean;
   commentDelete: boolean;
-  /** The body format the system stores. */
-  commentFormat: 'adf' | 'text' | 'html' | 'markdown';
-  descriptionFormat: 'adf' | 'text' | 'html' | 'markdown';
+  /** The body format the system stores; the engine converts Jira's ADF to it and back. */
+  commentFormat: BodyFormat;
+  descriptionFormat: BodyFormat;
   attachments: { upload: boolean; delete: boolean; maxBytes?: number };
-  /** How a create is made idempotent: a correlation field we can search for. */
-  correlation: 'correlation_id' | 'external_id' | 'hyperlink' | 'issue-property';
-  /** Writes carry the revision read (ADO `rev`); a stale one is refused. */
-  optimisticConcurrency: boolean;
-  /** A closed item can no longer change (Zendesk): changes open a follow-up instead. */
-  closedIsFinal: boolean;
-  /** Status moves only through workflow transitions (Jira). */
-  statusByTransition: boolean;
-  /** Change notifications the system can push to our web trigger. */
-  webhook: 'forge-trigger' | 'hmac-sha256' | 'basic-auth' | 'none';
-  /** Field length limits the system enforces silently or loudly. */
+  /** Field length limits the system enforces silently (ServiceNow cuts short_description at 160). */
   maxLengths: Readonly<Record<string, number>>;
 }
 
@@ -68,8 +59,6 @@ export interface Comment {
   author: Author;
   createdAt: number;
   updatedAt: number;
-  /** Marker of the comment this one was copied from, when Crosswalk wrote it. */
-  origin?: string;
 }
 
 export interface Attachment {
@@ -78,14 +67,13 @@ export interface Attachment {
   contentType: string;
   size: number;
   createdAt: number;
-  origin?: string;
+  /** Who added it, in the system's own terms; Crosswalk recognises its own copies by this and their name and size. */
+  authorId?: string;
 }
 
 export interface NewComment {
   body: string | Readonly<Record<string, unknown>>;
   visibility: Visibility;
-  /** Written into the comment so a retry can find it instead of adding it twice. */
-  origin: string;
 }
 
 export interface NewAttachment {
@@ -93,7 +81,6 @@ export interface NewAttachment {
   contentType: string;
   size: number;
   body: ReadableStream<Uint8Array> | Uint8Array;
-  origin: string;
 }
 
 export interface ChangedItems {
@@ -103,8 +90,10 @@ export interface ChangedItems {
 }
 
 export interface Connector {
-  readonly system: SystemKind;
+  readonly system: RemoteSystemKind;
   readonly capabilities: Capabilities;
+  /** Who Crosswalk's writes appear as on the remote (the integration user's id there). */
+  readonly ownAuthorId?: string;
 
   /** Cheap authenticated call that proves the credentials and scope work. */
   testConnection(): Promise<{ ok: true; identity: string } | { ok: false; error: SyncError }>;
@@ -115,6 +104,10 @@ export interface Connector {
   /** Finds an item Crosswalk created, by the correlation marker written at create time. */
   findByCorrelation(correlationId: string): Promise<Item | undefined>;
   createItem(fields: Readonly<Record<string, unknown>>, correlationId: string): Promise<Item>;
+  /** Writes the correlation marker on an item created elsewhere (a Jira issue made from it), so both sides say where it came from. */
+  markCorrelation(id: string, correlationId: string): Promise<void>;
+  /** The item's status as the remote names it, for people (the issue panel). */
+  statusLabel(item: Item): string | undefined;
   /** Writes only the given fields; returns the item as stored (which becomes the new base). */
   updateItem(id: string, fields: Readonly<Record<string, unknown>>, expectedVersion?: string): Promise<Item>;
   /** Items changed at or after `since` (epoch ms), oldest first, for the safety-net sweep. */
@@ -122,8 +115,9 @@ export interface Connector {
 
   listComments(itemId: string): Promise<Comment[]>;
   addComment(itemId: string, comment: NewComment): Promise<Comment>;
-  /** Only when `capabilities.commentEdit`. */
+  /** Only when `capabilities.commentEdit` / `commentDelete`. */
   updateComment?(itemId: string, commentId: string, body: NewComment['body']): Promise<Comment>;
+  deleteComment?(itemId: string, commentId: string): Promise<void>;
 
   /** People on the remote side, for user mapping by email; absent where a system hides emails. */
   readonly users?: {
@@ -135,63 +129,3 @@ export interface Connector {
   downloadAttachment(itemId: string, attachmentId: string): Promise<{ body: ReadableStream<Uint8Array>; size: number; contentType: string }>;
   uploadAttachment(itemId: string, file: NewAttachment): Promise<Attachment>;
 }
-
-/** What each system can do, as data (docs/ARCHITECTURE.md, "Connectors"). */
-export const CAPABILITIES: Readonly<Record<SystemKind, Capabilities>> = {
-  jira: {
-    commentVisibilities: ['public', 'internal'],
-    commentEdit: true,
-    commentDelete: true,
-    commentFormat: 'adf',
-    descriptionFormat: 'adf',
-    attachments: { upload: true, delete: true },
-    correlation: 'issue-property',
-    optimisticConcurrency: false,
-    closedIsFinal: false,
-    statusByTransition: true,
-    webhook: 'forge-trigger',
-    maxLengths: { summary: 255, 'issue-property': 32_768 },
-  },
-  servicenow: {
-    commentVisibilities: ['public', 'internal'],
-    commentEdit: false,
-    commentDelete: false,
-    commentFormat: 'text',
-    descriptionFormat: 'text',
-    attachments: { upload: true, delete: true },
-    correlation: 'correlation_id',
-    optimisticConcurrency: false,
-    closedIsFinal: false,
-    statusByTransition: false,
-    webhook: 'hmac-sha256',
-    maxLengths: { short_description: 160, correlation_id: 100 },
-  },
-  'azure-devops': {
-    commentVisibilities: ['public'],
-    commentEdit: true,
-    commentDelete: true,
-    commentFormat: 'html',
-    descriptionFormat: 'html',
-    attachments: { upload: true, delete: true, maxBytes: 60 * 1024 * 1024 },
-    correlation: 'hyperlink',
-    optimisticConcurrency: true,
-    closedIsFinal: false,
-    statusByTransition: false,
-    webhook: 'basic-auth',
-    maxLengths: { 'System.Title': 255 },
-  },
-  zendesk: {
-    commentVisibilities: ['public', 'internal'],
-    commentEdit: false,
-    commentDelete: false,
-    commentFormat: 'html',
-    descriptionFormat: 'html',
-    attachments: { upload: true, delete: false, maxBytes: 50 * 1024 * 1024 },
-    correlation: 'external_id',
-    optimisticConcurrency: false,
-    closedIsFinal: true,
-    statusByTransition: false,
-    webhook: 'hmac-sha256',
-    maxLengths: {},
-  },
-};

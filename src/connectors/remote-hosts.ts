@@ -1,33 +1,21 @@
 /**
- * Where each remote system lives. Connection base URLs must match these, and
- * manifest.yml must declare every pattern as backend egress (checked in test/manifest).
+ * Where a system may be reached: a connection's base URL must be https on one
+ * of the system's host patterns, which manifest.yml declares as egress
+ * (checked in test/manifest).
  */
-export interface RemoteSystemHosts {
-  system: 'servicenow' | 'azure-devops' | 'zendesk';
-  /** Host patterns as Forge egress understands them (wildcard = subdomains only). */
-  hostPatterns: string[];
-  exampleUrls: string[];
+import type { SystemDefinition } from './registry';
+
+export function hostMatches(pattern: string, hostname: string): boolean {
+  return pattern.startsWith('*.') ? hostname.endsWith(pattern.slice(1)) && hostname.length > pattern.length - 1 : hostname === pattern;
 }
 
-export const REMOTE_SYSTEM_HOSTS: RemoteSystemHosts[] = [
-  { system: 'servicenow', hostPatterns: ['*.service-now.com'], exampleUrls: ['https://acme.service-now.com/api/now/table/incident'] },
-  {
-    system: 'azure-devops',
-    hostPatterns: ['dev.azure.com', '*.visualstudio.com'],
-    exampleUrls: ['https://dev.azure.com/acme/_apis/wit/workitems/1', 'https://acme.visualstudio.com/_apis/wit/workitems/1'],
-  },
-  { system: 'zendesk', hostPatterns: ['*.zendesk.com'], exampleUrls: ['https://acme.zendesk.com/api/v2/tickets/1.json'] },
-];
-
-/** True when a base URL points at a host the app may reach for that system. */
-export function isKnownRemoteHost(system: RemoteSystemHosts['system'], baseUrl: string): boolean {
+export function isAllowedRemoteUrl(system: Pick<SystemDefinition, 'hostPatterns'>, baseUrl: string): boolean {
   let url: URL;
   try {
     url = new URL(baseUrl);
   } catch {
     return false;
   }
-  if (url.protocol !== 'https:') return false;
-  const entry = REMOTE_SYSTEM_HOSTS.find((h) => h.system === system);
-  return !!entry?.hostPatterns.some((p) => (p.startsWith('*.') ? url.hostname.endsWith(p.slice(1)) : url.hostname === p));
+  if (url.protocol !== 'https:' || url.username || url.password || (url.port && url.port !== '443')) return false;
+  return system.hostPatterns.some((p) => hostMatches(p, url.hostname));
 }

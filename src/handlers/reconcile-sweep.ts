@@ -1,55 +1,92 @@
 import { connectorFor } from '../connectors/factory';
-import { isSyncError } from '../connectors/errors';
-import { searchIssueIds } from '../connectors/jira/client';
-import { getCursor, listConnections, setCursor } from '../store/connections';
-import { issueForRemote } from '../store/links';
+import { searchIssues } from '../connectors/jira/client';
+import { listConnections } from '../store/connections';
+import { getCursor, setCursor } from '../store/cursors';
+import { failuresBefore } from '../store/failures';
+import { pairRef } from '../sync/pair-ref';
 import { enqueueReconcile } from '../sync/sync-queue';
 import type { SyncJobBody } from '../sync/work-item';
 
 /** Look back a little before the cursor: clocks differ and search results are eventually consistent. */
 const OVERLAP_MS = 2 * 60_000;
 const FIRST_LOOKBACK_MS = 10 * 60_000;
+/** Forge takes 500 events a minute per installation; the sweep leaves room for live traffic and takes the rest next time. */
+export const SWEEP_EVENT_BUDGET = 300;
+/** Failed items whose retries ran out are tried again once they have rested this long. */
+export const FAILURE_REVISIT_MS = 15 * 60_000;
 
-function jqlDate(ms: number): string {
-  // JQL takes "yyyy-MM-dd HH:mm" (minute precision), so the overlap also covers the rounding.
-  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+/**
+ * JQL reads dates in the searching user's time zone, so an absolute UTC time
+ * would be off by hours; a relative "-Nm" is the same everywhere.
+ */
+export function jqlSince(sinceMs: number, nowMs: number): string {
+  return `"-${Math.max(1, Math.ceil((nowMs - sinceMs) / 60_000))}m"`;
 }
 
 /**
- * The five-minute safety net for lost events: for each enabled connection, ask
- * both sides what changed since the last sweep and enqueue those items. The
- * reconcile is level-triggered, so items that already synced cost one read.
+ * The five-minute safety net: for each enabled connection, ask both sides
+ * what changed since its cursors and enqueue those items (mapped to their
+ * pairs); then revisit failed items. Work beyond the event budget waits for
+ * the next sweep: a cursor only moves past what was enqueued, and one broken
+ * connection never stops the others.
  */
 export async function onReconcileSweep(): Promise<{ enqueued: number; failures: string[] }> {
   const now = Date.now();
+  let budget = SWEEP_EVENT_BUDGET;
   let enqueued = 0;
   const failures: string[] = [];
-  for (const config of (await listConnections()).filter((c) => c.enabled)) {
-    const jobs: SyncJobBody[] = [];
+  const configs = (await listConnections()).filter((c) => c.enabled);
+  // The connection swept least recently goes first, so a busy one cannot starve the rest.
+  const cursors = await Promise.all(configs.map(async (c) => ({ c, jiraCursor: (await getCursor(c.id, 'jira')) ?? now - FIRST_LOOKBACK_MS })));
+  cursors.sort((a, b) => a.jiraCursor - b.jiraCursor);
+  for (const { c: config, jiraCursor } of cursors) {
+    if (budget <= 0) break;
     try {
-      const jiraSince = ((await getCursor(config.id, 'jira')) ?? now - FIRST_LOOKBACK_MS) - OVERLAP_MS;
-      const jql = `project = ${config.jiraProjectId} AND updated >= "${jqlDate(jiraSince)}"${config.jql.trim() ? ` AND (${config.jql})` : ''} ORDER BY updated ASC`;
-      for (const id of await searchIssueIds(jql)) jobs.push({ item: { side: 'jira', issueId: id }, cause: 'sweep:jira' });
+      const jiraSince = jiraCursor - OVERLAP_MS;
+      const jql = `project = ${config.jiraProjectId} AND updated >= ${jqlSince(jiraSince, now)}${config.jql.trim() ? ` AND (${config.jql})` : ''} ORDER BY updated ASC`;
+      const issues = await searchIssues(jql, budget + 1);
+      const jiraJobs: SyncJobBody[] = issues.slice(0, budget).map((i) => ({ item: { side: 'jira', issueId: i.id }, cause: 'sweep:jira' }));
+      if (jiraJobs.length) await enqueueReconcile(jiraJobs);
+      budget -= jiraJobs.length;
+      enqueued += jiraJobs.length;
+      // Capped: continue next time from the last issue taken, not from now.
+      await setCursor(config.id, 'jira', issues.length > jiraJobs.length ? (issues[jiraJobs.length - 1]?.updatedAt ?? jiraCursor) : now);
 
+      if (budget <= 0) continue;
       const remoteSince = ((await getCursor(config.id, 'remote')) ?? now - FIRST_LOOKBACK_MS) - OVERLAP_MS;
       const connector = await connectorFor(config);
+      const remoteJobs: SyncJobBody[] = [];
+      let reached = now;
       let cursor: string | undefined;
-      do {
-        const page = await connector.listChanged(remoteSince, cursor);
-        for (const item of page.items) {
-          // Only linked records sync back; unlinked ones wait for the remote-side filter.
-          if (await issueForRemote(config.id, item.id)) jobs.push({ item: { side: 'remote', connectionId: config.id, remoteId: item.id }, cause: 'sweep:remote' });
+      page: do {
+        const changed = await connector.listChanged(remoteSince, cursor);
+        for (const item of changed.items) {
+          if (remoteJobs.length >= budget) {
+            reached = item.updatedAt;
+            break page;
+          }
+          // Linked items go to their pair; unlinked ones to the remote-side create, which checks the remote filter.
+          const ref = await pairRef(config.id, item.id);
+          if (ref.side === 'jira' || config.remoteFilter.length) remoteJobs.push({ item: ref, cause: 'sweep:remote' });
         }
-        cursor = page.cursor;
+        cursor = changed.cursor;
       } while (cursor);
-      if (jobs.length) await enqueueReconcile(jobs);
-      await setCursor(config.id, 'jira', now);
-      await setCursor(config.id, 'remote', now);
-      enqueued += jobs.length;
+      if (remoteJobs.length) await enqueueReconcile(remoteJobs);
+      budget -= remoteJobs.length;
+      enqueued += remoteJobs.length;
+      await setCursor(config.id, 'remote', reached);
     } catch (e) {
-      // One broken connection must not stop the sweep of the others; its cursor stays, so nothing is skipped.
-      if (!isSyncError(e)) throw e;
-      failures.push(`${config.id}: ${e.message}`);
+      // One broken connection must not stop the sweep of the others; its cursors stay, so nothing is skipped.
+      failures.push(`${config.id}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  if (budget > 0) {
+    try {
+      const due = await failuresBefore(now - FAILURE_REVISIT_MS, budget);
+      if (due.length) await enqueueReconcile(due.map((f) => ({ item: f.item, cause: 'retry:sweep' })));
+      enqueued += due.length;
+    } catch (e) {
+      failures.push(`failed items: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
   return { enqueued, failures };

@@ -1,20 +1,25 @@
 import { InvocationError, InvocationErrorCode } from '@forge/events';
-import { isSyncError } from '../connectors/errors';
-import { linkForIssue, updateLink } from '../store/links';
-import { setConnectionHealth } from '../store/connections';
+import { isSyncError, SyncError } from '../connectors/errors';
+import { getConnection } from '../store/connections';
+import { clearFailure, recordFailure } from '../store/failures';
+import { setConnectionHealth } from '../store/health';
+import { getLink, updateLink } from '../store/links';
+import { runBulkPage } from '../sync/bulk';
 import { reconcileIssue, reconcileRemoteItem, scopeForCause } from '../sync/reconcile';
 import { bulkPageBody, syncJobBody, type WorkItemRef } from '../sync/work-item';
-import { runBulkPage } from '../sync/bulk';
 
 const FIRST_RETRY_SECONDS = 10;
 const MAX_RETRY_SECONDS = 900;
+/** A failure that is not a remote's answer (a bug, an unexpected shape) is retried a few times, then left to the sweep. */
+const MAX_INTERNAL_RETRIES = 3;
 
 /**
- * Consumer of the sync queue: reconcile one item. Transient and rate-limited
- * failures come back through InvocationError (with the remote's window); the
- * others are recorded on the link where people see them, and not retried blindly.
+ * Consumer of the sync queue: reconcile one item. Every failure is recorded
+ * where people see it (the issue panel, the settings page) before anything
+ * else; transient and rate-limited ones come back through InvocationError with
+ * the remote's window, the others wait for a person or the sweep.
  */
-export async function runSyncJob(event: { body: unknown; retryContext?: { retryCount: number } }): Promise<ReturnType<typeof retry> | undefined> {
+export async function runSyncJob(event: { body: unknown; retryContext?: { retryCount: number } }): Promise<InvocationError | undefined> {
   const bulk = bulkPageBody.safeParse(event.body);
   if (bulk.success) {
     await runBulkPage(bulk.data);
@@ -27,36 +32,40 @@ export async function runSyncJob(event: { body: unknown; retryContext?: { retryC
     return undefined;
   }
   const { item, cause } = job.data;
+  const attempt = event.retryContext?.retryCount ?? 0;
   try {
-    const scope = scopeForCause(cause);
-    if (item.side === 'jira') await reconcileIssue(item.issueId, scope);
-    else await reconcileRemoteItem(item.connectionId, item.remoteId, scope);
+    const outcome = item.side === 'jira' ? await reconcileIssue(item.issueId, scopeForCause(cause)) : await reconcileRemoteItem(item.connectionId, item.remoteId);
+    // A revisited failure whose item no longer syncs (gone, out of scope, unlinked) has nothing left to show.
+    if (cause.startsWith('retry') && outcome.result !== 'synced' && outcome.result !== 'forwarded') await clearFailure(item);
     return undefined;
   } catch (e) {
-    if (!isSyncError(e)) throw e;
-    await recordFailure(item, e.kind, e.message, e.details.field);
-    if (e.retryable) {
-      const attempt = event.retryContext?.retryCount ?? 0;
+    const error = isSyncError(e) ? e : new SyncError({ system: 'crosswalk', kind: 'transient', message: `Internal error: ${e instanceof Error ? e.message : String(e)}` });
+    await noteFailure(item, error);
+    if (!isSyncError(e) && attempt >= MAX_INTERNAL_RETRIES) return undefined;
+    if (error.retryable) {
       const backoff = Math.min(MAX_RETRY_SECONDS, FIRST_RETRY_SECONDS * 2 ** attempt);
-      const seconds = e.details.retryAfterMs !== undefined ? Math.ceil(e.details.retryAfterMs / 1000) : backoff;
-      return retry(seconds, e.kind === 'rate-limited');
+      const seconds = error.details.retryAfterMs !== undefined ? Math.ceil(error.details.retryAfterMs / 1000) : backoff;
+      return retry(seconds, error.kind === 'rate-limited');
     }
     return undefined;
   }
 }
 
-function retry(seconds: number, rateLimited: boolean) {
+function retry(seconds: number, rateLimited: boolean): InvocationError {
   return new InvocationError({
     retryAfter: Math.min(MAX_RETRY_SECONDS, Math.max(1, seconds)),
     retryReason: rateLimited ? InvocationErrorCode.FUNCTION_UPSTREAM_RATE_LIMITED : InvocationErrorCode.FUNCTION_RETRY_REQUEST,
   });
 }
 
-async function recordFailure(item: WorkItemRef, kind: string, message: string, field?: string): Promise<void> {
-  const at = new Date().toISOString();
-  const link = item.side === 'jira' ? await linkForIssue(item.issueId) : undefined;
-  if (link) await updateLink({ ...link, lastError: { kind, message, at, ...(field ? { field } : {}) } });
+/** Records the failure for the item, linked or not, and marks its link so the next success clears it. */
+async function noteFailure(item: WorkItemRef, e: SyncError): Promise<void> {
+  const link = item.side === 'jira' ? await getLink(item.issueId) : undefined;
+  const connectionId = link?.connectionId ?? (item.side === 'remote' ? item.connectionId : '');
+  await recordFailure({ item, connectionId, kind: e.kind, message: e.message, ...(e.details.field ? { field: e.details.field } : {}), at: Date.now() });
+  if (link && !link.failing) {
+    await updateLink({ ...link, failing: true }).catch(() => undefined);
+  }
   // Bad credentials stop the whole connection: say so where the admin looks.
-  const connectionId = link?.connectionId ?? (item.side === 'remote' ? item.connectionId : undefined);
-  if (kind === 'auth' && connectionId) await setConnectionHealth(connectionId, { kind, message, at });
+  if (e.kind === 'auth' && connectionId && (await getConnection(connectionId))) await setConnectionHealth(connectionId, { kind: e.kind, message: e.message, at: new Date().toISOString() });
 }

@@ -1,10 +1,8 @@
-import { validateConnectionConfig } from './connection-config';
+import { validateConnectionSettings as validateConnectionConfig } from './connection-config';
 
 const valid = {
-  id: 'demo-sn',
   name: 'DEMO ↔ ACME incidents',
-  jiraProjectId: '10000',
-  remote: { type: 'servicenow', baseUrl: 'https://acme.service-now.com', table: 'incident', auth: { kind: 'oauth', clientId: 'crosswalk', username: 'crosswalk.integration', secretRef: 'connection:demo-sn' } },
+  remote: { type: 'servicenow', baseUrl: 'https://acme.service-now.com', table: 'incident', auth: { kind: 'oauth', clientId: 'crosswalk', username: 'crosswalk.integration' } },
   fields: [
     { jira: 'summary', remote: 'short_description' },
     { jira: 'description', remote: 'description', transform: 'rich-text' },
@@ -17,33 +15,48 @@ describe('connection configuration', () => {
     const r = validateConnectionConfig(valid);
     expect(r.ok).toBe(true);
     if (r.ok) {
-      expect(r.config.conflictPolicy).toBe('newest-wins');
-      expect(r.config.enabled).toBe(false);
-      expect(r.config.fields[0]!.direction).toBe('both');
-      expect(r.config.attachments.maxBytes).toBe(50 * 1024 * 1024);
+      expect(r.settings.conflictPolicy).toBe('newest-wins');
+      expect(r.settings.enabled).toBe(false);
+      expect(r.settings.fields[0]!.direction).toBe('both');
+      expect(r.settings.attachments.maxBytes).toBe(50 * 1024 * 1024);
     }
   });
 
   it('reports every problem with its path', () => {
     const r = validateConnectionConfig({
       ...valid,
-      jiraProjectId: 'DEMO',
       remote: { ...valid.remote, baseUrl: 'http://acme.service-now.com', table: 'Incident; drop' },
       fields: [{ jira: 'summary', remote: 'short_description' }, { jira: 'summary', remote: 'x' }, { jira: 'status', remote: 'state' }],
     });
     expect(r.ok).toBe(false);
     if (!r.ok)
-      expect(r.problems.map((p) => p.path).sort()).toEqual(['fields.1.jira', 'fields.2.transform', 'jiraProjectId', 'remote.baseUrl', 'remote.table'].sort());
+      expect(r.problems.map((p) => p.path).sort()).toEqual(['fields.1.jira', 'fields.2.transform', 'remote.baseUrl', 'remote.table'].sort());
   });
 
   it('refuses a base URL on a host the manifest does not declare', () => {
     const r = validateConnectionConfig({ ...valid, remote: { ...valid.remote, baseUrl: 'https://acme.example.com' } });
-    expect(!r.ok && r.problems).toEqual([{ path: 'remote.baseUrl', message: 'must be an https address of servicenow that Crosswalk may reach' }]);
+    expect(!r.ok && r.problems).toEqual([{ path: 'remote.baseUrl', message: 'must be an https address of ServiceNow that Crosswalk may reach (*.service-now.com)' }]);
   });
 
-  it('never holds a credential, only a reference to the secret', () => {
-    const r = validateConnectionConfig({ ...valid, remote: { ...valid.remote, auth: { kind: 'basic', username: 'u', password: 'hunter2', secretRef: 'connection:demo-sn' } } });
-    expect(r.ok && JSON.stringify(r.config)).not.toContain('hunter2');
+  it('takes no id, project or secret reference from the browser: those are the server\'s (cross-project takeover)', () => {
+    for (const extra of [{ id: 'other-project-connection' }, { jiraProjectId: '10001' }]) {
+      const r = validateConnectionConfig({ ...valid, ...extra });
+      expect(r.ok).toBe(false);
+    }
+    const r = validateConnectionConfig({ ...valid, remote: { ...valid.remote, auth: { kind: 'basic', username: 'u', password: 'hunter2', secretRef: 'credential:other' } } });
+    expect(r.ok && JSON.stringify(r.settings)).not.toContain('hunter2');
+    expect(r.ok && JSON.stringify(r.settings)).not.toContain('secretRef');
+  });
+
+  it('refuses systems that are not implemented yet instead of saving a connection that fails invisibly', () => {
+    const r = validateConnectionConfig({ ...valid, remote: { type: 'zendesk', baseUrl: 'https://acme.zendesk.com', auth: { kind: 'api-token', email: 'a@b.c' } } });
+    expect(!r.ok && r.problems).toEqual([{ path: 'remote.type', message: 'zendesk connections are not available yet' }]);
+  });
+
+  it('refuses lookalike hosts', () => {
+    for (const baseUrl of ['https://service-now.com.evil.example', 'https://evilservice-now.com', 'https://user:pw@acme.service-now.com', 'https://acme.service-now.com:8443']) {
+      expect(validateConnectionConfig({ ...valid, remote: { ...valid.remote, baseUrl } }).ok).toBe(false);
+    }
   });
 
   it('needs a consistent value map', () => {

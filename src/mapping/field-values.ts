@@ -75,3 +75,21 @@ export function writeRemote(m: FieldMapping, value: CanonicalValue): RemoteWrite
   }
   return { ok: true, field: m.remote, value: Array.isArray(value) ? value.join(' ') : String(value ?? '') };
 }
+
+/** Jira's own silent limits on what a write leaves (a summary holds at most 255 characters). */
+const JIRA_MAX_LENGTHS: Readonly<Record<string, number>> = { summary: 255 };
+
+const cut = (raw: string, max: number | undefined) => (max !== undefined && raw.length > max ? raw.slice(0, max) : raw);
+
+/** The canonical value the remote holds after `value` is written to it, its silent cuts included. */
+export function storedOnRemote(m: FieldMapping, value: CanonicalValue, maxLengths: Readonly<Record<string, number>>): CanonicalValue {
+  const w = writeRemote(m, value);
+  if (!w.ok) return value;
+  const read = readRemote(m, { [w.field]: cut(w.value, maxLengths[w.field]) });
+  return read.ok ? read.value : value;
+}
+
+/** The canonical value Jira holds after `value` is written to it. */
+export function storedOnJira(m: FieldMapping, value: CanonicalValue): CanonicalValue {
+  return typeof value === 'string' ? cut(value, JIRA_MAX_LENGTHS[m.jira]) : value;
+}

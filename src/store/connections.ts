@@ -1,44 +1,58 @@
 import { kvs, WhereConditions } from '@forge/kvs';
-import * as z from 'zod';
 import { connectionConfigSchema, type ConnectionConfig } from '../mapping/connection-config';
 
 /**
- * Connections and their credentials. The config is plain storage; the
- * credential is a Forge secret that no resolver ever returns.
+ * Connection configs and each project's ordered list of them. Ids are chosen
+ * by the server and claimed with FAIL_IF_EXISTS, so one project can never
+ * write over another's connection.
  */
 const configKey = (id: string) => `connection:${id}`;
-const projectKey = (projectId: string) => `project-connection:${projectId}`;
-const secretKey = (ref: string) => `credential:${ref}`;
-
-export const credentialSchema = z.object({ password: z.string().optional(), clientSecret: z.string().optional(), token: z.string().optional(), webhookSecret: z.string().optional() });
-export type Credential = z.infer<typeof credentialSchema>;
+const projectKey = (projectId: string) => `project-connections:${projectId}`;
 
 export async function getConnection(id: string): Promise<ConnectionConfig | undefined> {
   const parsed = connectionConfigSchema.safeParse(await kvs.get(configKey(id)));
   return parsed.success ? parsed.data : undefined;
 }
 
-export async function connectionForProject(projectId: string): Promise<ConnectionConfig | undefined> {
-  const id = (await kvs.get(projectKey(projectId))) as string | undefined;
-  return id ? getConnection(id) : undefined;
+/** The ids of a project's connections in the order the admin set (the first whose JQL matches an issue wins). */
+export async function connectionIdsForProject(projectId: string): Promise<string[]> {
+  return ((await kvs.get(projectKey(projectId))) as string[] | undefined) ?? [];
 }
 
-export async function saveConnection(config: ConnectionConfig): Promise<void> {
-  await kvs.transact().set(configKey(config.id), config).set(projectKey(config.jiraProjectId), config.id).execute();
+export async function connectionsForProject(projectId: string): Promise<ConnectionConfig[]> {
+  const configs = await Promise.all((await connectionIdsForProject(projectId)).map(getConnection));
+  return configs.filter((c): c is ConnectionConfig => Boolean(c));
+}
+
+/** Stores a new connection under the first free id from `candidates`; returns the id it got. */
+export async function createConnection(candidates: readonly string[], build: (id: string) => ConnectionConfig): Promise<ConnectionConfig> {
+  for (const id of candidates) {
+    const config = build(id);
+    try {
+      await kvs.set(configKey(id), config, { keyPolicy: 'FAIL_IF_EXISTS' });
+    } catch (e) {
+      if (isKeyTaken(e)) continue;
+      throw e;
+    }
+    const ids = await connectionIdsForProject(config.jiraProjectId);
+    await kvs.set(projectKey(config.jiraProjectId), [...ids.filter((x) => x !== id), id]);
+    return config;
+  }
+  throw new Error('No free connection id');
+}
+
+/** Replaces an existing connection's settings; the id and project never change. */
+export async function replaceConnection(config: ConnectionConfig): Promise<void> {
+  await kvs.set(configKey(config.id), config);
+}
+
+export async function setConnectionOrder(projectId: string, ids: readonly string[]): Promise<void> {
+  await kvs.set(projectKey(projectId), [...ids]);
 }
 
 export async function deleteConnection(config: ConnectionConfig): Promise<void> {
-  await kvs.transact().delete(configKey(config.id)).delete(projectKey(config.jiraProjectId)).execute();
-  await kvs.deleteSecret(secretKey(config.remote.auth.secretRef));
-}
-
-export async function setCredential(ref: string, credential: Credential): Promise<void> {
-  await kvs.setSecret(secretKey(ref), credentialSchema.parse(credential));
-}
-
-export async function getCredential(ref: string): Promise<Credential | undefined> {
-  const parsed = credentialSchema.safeParse(await kvs.getSecret(secretKey(ref)));
-  return parsed.success ? parsed.data : undefined;
+  const ids = await connectionIdsForProject(config.jiraProjectId);
+  await kvs.transact().delete(configKey(config.id)).set(projectKey(config.jiraProjectId), ids.filter((x) => x !== config.id)).execute();
 }
 
 export async function listConnections(): Promise<ConnectionConfig[]> {
@@ -57,27 +71,7 @@ export async function listConnections(): Promise<ConnectionConfig[]> {
   return out;
 }
 
-/** Sweep cursors: epoch ms up to which each side has been looked at. */
-export async function getCursor(connectionId: string, side: 'jira' | 'remote'): Promise<number | undefined> {
-  return (await kvs.get(`cursor:${connectionId}:${side}`)) as number | undefined;
-}
-
-export async function setCursor(connectionId: string, side: 'jira' | 'remote', at: number): Promise<void> {
-  await kvs.set(`cursor:${connectionId}:${side}`, at);
-}
-
-/** A connection-wide problem (bad credentials): every item stops until an admin fixes it. */
-export interface ConnectionHealth {
-  kind: string;
-  message: string;
-  at: string;
-}
-
-export async function setConnectionHealth(connectionId: string, health: ConnectionHealth | undefined): Promise<void> {
-  if (health) await kvs.set(`connection-health:${connectionId}`, health);
-  else await kvs.delete(`connection-health:${connectionId}`);
-}
-
-export async function getConnectionHealth(connectionId: string): Promise<ConnectionHealth | undefined> {
-  return (await kvs.get(`connection-health:${connectionId}`)) as ConnectionHealth | undefined;
+function isKeyTaken(e: unknown): boolean {
+  const text = `${(e as { code?: unknown })?.code ?? ''} ${(e as Error)?.message ?? ''}`;
+  return /KEY_ALREADY_EXISTS|already exists/i.test(text);
 }

@@ -1,10 +1,14 @@
-import { kvs } from '@forge/kvs';
+import { kvs, Filter, FilterConditions, WhereConditions } from '@forge/kvs';
 import type { CanonicalValue } from '../sync/canonical';
 import type { SidePair } from '../sync/field-decision';
+import type { CrossedPair } from '../sync/crossing';
 
 /**
- * A link between a Jira issue and a remote item, with the last synced snapshot:
- * per field, what each side held after the last sync (the three-way base).
+ * A link between a Jira issue and a remote item, with what the engine needs to
+ * reconcile them: the per-side snapshot of every mapped field (the three-way
+ * base) and which comments and files have crossed. Stored as a custom entity
+ * so every write is conditional on the generation read: an unlink, or a second
+ * writer, makes a stale write fail instead of bringing half a link back.
  */
 export interface Link {
   connectionId: string;
@@ -13,38 +17,103 @@ export interface Link {
   remoteId: string;
   remoteKey: string;
   remoteUrl: string;
+  /** The remote item's status as the remote names it (for people). */
+  remoteStatus?: string;
   /** Whether the Jira remote link to the remote item exists (written after the link, so a crash in between is repaired). */
   remoteLinked?: boolean;
+  /** Whether the remote item carries our correlation marker (items created from the remote get it after the Jira issue exists). */
+  remoteMarked?: boolean;
   /** Which side the item was first created on, or `linked` when a person linked two existing items. */
   origin: 'jira' | 'remote' | 'linked';
   base: Record<string, SidePair<CanonicalValue>>;
+  /** Comments and files that have crossed, as id pairs: a deleted copy is not copied again. */
+  comments: CrossedPair[];
+  attachments: CrossedPair[];
   lastSyncAt?: string;
-  lastError?: { kind: string; message: string; at: string; field?: string };
+  /** Problems that stop part of the item (a field, the status, a file), one per part, newest wins per part. */
+  problems?: Record<string, { kind: string; message: string; at: string }>;
   conflicts?: Array<{ field: string; winner: string; reason: string; at: string }>;
   /** Things people should know that are not failures (an edit the remote cannot take), newest last. */
   notices?: string[];
+  /** Whether a failure record exists for this item (so success clears it without a read). */
+  failing?: boolean;
+  /** Bumped by every write; a write succeeds only over the generation it read. */
+  generation: number;
 }
 
-const byIssue = (issueId: string) => `link:jira:${issueId}`;
-const byRemote = (connectionId: string, remoteId: string) => `link:remote:${connectionId}:${remoteId}`;
+const LINK = 'link';
+const CLAIM = 'link-remote';
+const claimKey = (connectionId: string, remoteId: string) => `${connectionId}:${remoteId}`;
 
-export async function linkForIssue(issueId: string): Promise<Link | undefined> {
-  return (await kvs.get(byIssue(issueId))) as Link | undefined;
+interface LinkRecord {
+  issueId: string;
+  connectionId: string;
+  remoteId: string;
+  generation: number;
+  state: Omit<Link, 'issueId' | 'connectionId' | 'remoteId' | 'generation'>;
+}
+
+const toRecord = ({ issueId, connectionId, remoteId, generation, ...state }: Link): LinkRecord => ({ issueId, connectionId, remoteId, generation, state });
+const fromRecord = (r: LinkRecord): Link => ({ ...r.state, issueId: r.issueId, connectionId: r.connectionId, remoteId: r.remoteId, generation: r.generation, comments: r.state.comments ?? [], attachments: r.state.attachments ?? [] });
+
+/** Someone else changed or removed the link since it was read. */
+export class StaleLink extends Error {
+  constructor(readonly issueId: string) {
+    super(`The link of issue ${issueId} changed while it was being synced`);
+  }
+}
+
+/** The remote item (or the issue) is already linked to something else. */
+export class LinkTaken extends Error {}
+
+const conditionFailed = (e: unknown) => /CONDITION_FAILED|condition/i.test(`${(e as { code?: unknown })?.code ?? ''} ${(e as Error)?.message ?? ''}`);
+
+export async function getLink(issueId: string): Promise<Link | undefined> {
+  const r = await kvs.entity<LinkRecord>(LINK).get(issueId);
+  return r ? fromRecord(r) : undefined;
 }
 
 export async function issueForRemote(connectionId: string, remoteId: string): Promise<string | undefined> {
-  return (await kvs.get(byRemote(connectionId, remoteId))) as string | undefined;
+  return (await kvs.entity<{ issueId: string }>(CLAIM).get(claimKey(connectionId, remoteId)))?.issueId;
 }
 
-/** Both directions of the link in one transaction, so a crash never leaves half a link. */
-export async function saveLink(link: Link): Promise<void> {
-  await kvs.transact().set(byIssue(link.issueId), link).set(byRemote(link.connectionId, link.remoteId), link.issueId).execute();
+/** Creates both directions at once, only if neither the issue nor the remote item is linked yet. */
+export async function createLink(link: Omit<Link, 'generation'>): Promise<Link> {
+  const created: Link = { ...link, generation: 1 };
+  const absent = new Filter<LinkRecord>().and('issueId', FilterConditions.notExists());
+  try {
+    await kvs
+      .transact()
+      .set(link.issueId, toRecord(created), { entityName: LINK, conditions: absent })
+      .set(claimKey(link.connectionId, link.remoteId), { issueId: link.issueId }, { entityName: CLAIM, conditions: new Filter<{ issueId: string }>().and('issueId', FilterConditions.notExists()) })
+      .execute();
+  } catch (e) {
+    if (conditionFailed(e)) throw new LinkTaken(`Issue ${link.issueId} or ${link.remoteKey} is already linked`);
+    throw e;
+  }
+  return created;
 }
 
-export async function updateLink(link: Link): Promise<void> {
-  await kvs.set(byIssue(link.issueId), link);
+/** Writes the link over the generation it was read at; throws StaleLink when it changed or was removed meanwhile. */
+export async function updateLink(link: Link): Promise<Link> {
+  const next: Link = { ...link, generation: link.generation + 1 };
+  try {
+    await kvs.transact().set(link.issueId, toRecord(next), { entityName: LINK, conditions: new Filter<LinkRecord>().and('generation', FilterConditions.equalTo(link.generation)) }).execute();
+  } catch (e) {
+    if (conditionFailed(e)) throw new StaleLink(link.issueId);
+    throw e;
+  }
+  return next;
 }
 
-export async function deleteLink(link: Link): Promise<void> {
-  await kvs.transact().delete(byIssue(link.issueId)).delete(byRemote(link.connectionId, link.remoteId)).execute();
+export async function deleteLink(link: Pick<Link, 'issueId' | 'connectionId' | 'remoteId'>): Promise<void> {
+  await kvs.transact().delete(link.issueId, { entityName: LINK }).delete(claimKey(link.connectionId, link.remoteId), { entityName: CLAIM }).execute();
+}
+
+/** Links of a connection, a page at a time (for the settings page and deleting a connection). */
+export async function linksOfConnection(connectionId: string, cursor?: string): Promise<{ links: Link[]; cursor?: string }> {
+  let q = kvs.entity<LinkRecord>(LINK).query().index('by-connection').where(WhereConditions.equalTo(connectionId)).limit(100);
+  if (cursor) q = q.cursor(cursor);
+  const page = await q.getMany();
+  return { links: page.results.map((r) => fromRecord(r.value)), ...(page.nextCursor ? { cursor: page.nextCursor } : {}) };
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { decideField, type FieldDecisionInput } from './field-decision';
-import { canonicalEqual } from './canonical';
+import { canonicalEqual, type CanonicalValue } from './canonical';
 
 const input = (over: Partial<FieldDecisionInput>): FieldDecisionInput => ({
   field: 'summary',
@@ -29,6 +29,24 @@ describe('deciding one field three ways', () => {
     const long = 'x'.repeat(200);
     const cut = long.slice(0, 160);
     expect(decideField(input({ base: { jira: long, remote: cut }, current: { jira: long, remote: cut } }))).toEqual({ field: 'summary', action: 'none', reason: 'unchanged' });
+  });
+
+  describe('after a crash between our write and storing its base (defect: false conflict, the cut written back)', () => {
+    const cut160 = { jira: (v: CanonicalValue) => v, remote: (v: CanonicalValue) => (typeof v === 'string' ? v.slice(0, 160) : v) };
+    const long = 'y'.repeat(200);
+
+    it('takes a remote holding exactly the cut of the new Jira value as in sync, not as a conflict', () => {
+      expect(decideField(input({ policy: 'remote-wins', base: { jira: 'old', remote: 'old' }, current: { jira: long, remote: long.slice(0, 160) }, storedAs: cut160 }))).toEqual({ field: 'summary', action: 'none', reason: 'in-sync' });
+    });
+
+    it('still sees a real change on both sides as a conflict', () => {
+      const d = decideField(input({ policy: 'remote-wins', base: { jira: 'old', remote: 'old' }, current: { jira: long, remote: 'someone else' }, storedAs: cut160 }));
+      expect(d).toMatchObject({ action: 'write', target: 'jira', value: 'someone else', conflict: { winner: 'remote' } });
+    });
+
+    it('takes a first sync whose sides already hold each other\'s written form as in sync', () => {
+      expect(decideField(input({ base: undefined, current: { jira: long, remote: long.slice(0, 160) }, storedAs: cut160 }))).toEqual({ field: 'summary', action: 'none', reason: 'in-sync' });
+    });
   });
 
   it.each([

@@ -30,6 +30,13 @@ export interface FieldDecisionInput {
   updatedAt: SidePair<number | undefined>;
   /** On a link's first sync, the side the item was created from is the source of truth. */
   origin?: Side;
+  /**
+   * What a side holds after a value is written to it (ServiceNow cuts a
+   * summary at 160): a side holding exactly that form of the other side's value
+   * is in sync, even when no base records it (a crash between the write and
+   * storing the base must not read as someone else's change).
+   */
+  storedAs?: { jira(value: CanonicalValue): CanonicalValue; remote(value: CanonicalValue): CanonicalValue };
 }
 
 export interface Conflict {
@@ -75,11 +82,19 @@ function resolveConflict(input: FieldDecisionInput): { winner: Side; reason: str
   }
 }
 
+/** Whether one side holds what writing the other side's value to it would leave there. */
+function holdsWrittenForm(input: FieldDecisionInput): boolean {
+  const { current, storedAs } = input;
+  if (!storedAs) return false;
+  return canonicalEqual(current.remote, storedAs.remote(current.jira)) || canonicalEqual(current.jira, storedAs.jira(current.remote));
+}
+
 export function decideField(input: FieldDecisionInput): FieldDecision {
   const { current, base, field } = input;
   if (canonicalEqual(current.jira, current.remote)) return { field, action: 'none', reason: 'in-sync' };
 
   if (!base) {
+    if (holdsWrittenForm(input)) return { field, action: 'none', reason: 'in-sync' };
     // First sync of this field: the item's origin (or, failing that, the policy) is the source.
     if (input.origin) return write(input, input.origin);
     const { winner, reason } = resolveConflict(input);
@@ -94,6 +109,8 @@ export function decideField(input: FieldDecisionInput): FieldDecision {
     // The sides differ but neither moved since the last sync: a lossy mapping we already reconciled.
     return { field, action: 'none', reason: 'unchanged' };
   }
+  // Both moved, but one holds exactly what our write of the other leaves: our write landed and its base was never stored.
+  if (holdsWrittenForm(input)) return { field, action: 'none', reason: 'in-sync' };
   const { winner, reason } = resolveConflict(input);
   return write(input, winner, { field, base, current, winner, reason });
 }

@@ -4,7 +4,7 @@ import { concurrencyKeyFor, type BulkPageBody, type SyncJobBody } from './work-i
 export const SYNC_QUEUE_KEY = 'crosswalk-sync';
 const MAX_EVENTS_PER_PUSH = 50;
 
-/** Enqueue "reconcile this item" jobs, one per item, serialised per item. Returns the queue's job ids. */
+/** Enqueue "reconcile this item" jobs, one per item, serialised per pair. Returns the queue's job ids. */
 export async function enqueueReconcile(jobs: SyncJobBody[]): Promise<string[]> {
   const queue = new Queue({ key: SYNC_QUEUE_KEY });
   const jobIds: string[] = [];

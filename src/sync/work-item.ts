@@ -12,14 +12,20 @@ export type WorkItemRef = z.infer<typeof workItemRef>;
 
 export const syncJobBody = z.object({
   item: workItemRef,
-  /** Why the item was enqueued; kept for the activity log, never for decisions. */
+  /** Why the item was enqueued; it decides how much is read (comments, files), never what is written. */
   cause: z.string().max(100),
 });
 export type SyncJobBody = z.infer<typeof syncJobBody>;
 
-/** One item is never reconciled twice at once: the concurrency key names the item. */
+/**
+ * One linked pair has one concurrency key, whichever side speaks: a linked
+ * pair is always keyed by its Jira issue. Signals are mapped to the pair before
+ * they are enqueued (a remote id with a link becomes its issue), and a worker
+ * that finds its item linked under another key forwards it instead of working
+ * on it. Only an unlinked remote item (a remote-side create) is keyed by itself.
+ */
 export function concurrencyKeyFor(item: WorkItemRef): string {
-  const raw = item.side === 'jira' ? `jira-${item.issueId}` : `remote-${item.connectionId}-${item.remoteId}`;
+  const raw = item.side === 'jira' ? `issue-${item.issueId}` : `remote-${item.connectionId}-${item.remoteId}`;
   // Forge concurrency keys are free-form, but keep them short and printable.
   return raw.replace(/[^a-zA-Z0-9_-]/g, '_').slice(0, 200);
 }

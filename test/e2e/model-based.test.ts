@@ -114,7 +114,7 @@ describe('random sequences converge', () => {
         });
         return incidents.length === 1 && incidents[0]!.short_description === jiraIssue.summary.slice(0, 160) && onceEach;
       }),
-      { numRuns: 12, seed: 42, endOnFailure: true },
+      { numRuns: Number(process.env.MODEL_RUNS ?? 12), seed: Number(process.env.MODEL_SEED ?? 42), endOnFailure: true },
     );
-  }, 240_000);
+  }, Number(process.env.MODEL_RUNS ?? 12) * 5_000 + 60_000);
 });

@@ -27,7 +27,7 @@ describe('Jira product events into Crosswalk', () => {
   it('a person creating an issue makes the trigger enqueue a reconcile that the worker runs', async () => {
     const created = await jira.request({ as: 'member' }, 'POST', '/rest/api/3/issue', { fields: { project: { key: 'DEMO' }, issuetype: { name: 'Task' }, summary: 'From a person' } });
     await sandbox.platform.settle();
-    expect(jobsFor(created.json.id)).toEqual([{ cause: 'avi:jira:created:issue', state: 'succeeded', concurrencyKey: `jira-${created.json.id}` }]);
+    expect(jobsFor(created.json.id)).toEqual([{ cause: 'avi:jira:created:issue', state: 'succeeded', concurrencyKey: `issue-${created.json.id}` }]);
     const triggers = sandbox.platform.meter.invocations({ functionKey: 'jira-events' });
     expect(triggers.at(-1)!.outcome).toBe('success');
   });

@@ -18,7 +18,9 @@ afterAll(() => sandbox.stop());
 const snAgent = () => serviceNowClient(sandbox.sims.servicenow, sandbox.sims.servicenow.credentials.agent);
 const snControl = (path: string, body: unknown, method = 'POST') => fetch(`${sandbox.sims.servicenow.controlUrl}${path}`, { method, body: JSON.stringify(body) });
 const incidentsFor = (issueId: string) => sandbox.servicenow.store.rows('incident').filter((r) => r.correlation_id === `crosswalk:demo-servicenow:${issueId}`);
-const linkOf = async (issueId: string) => (await sandbox.platform.installation(sandbox.installationId).kvs.handle('/api/v1/get', { key: `link:jira:${issueId}` })).body as { value?: { lastError?: { kind: string; message: string } } } | undefined;
+/** What the issue panel shows a member about the issue's sync failure (null when none). */
+const panelErrorOf = async (issueId: string) =>
+  ((await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-panel', functionKey: 'getIssueSync', accountId: jira.userId('member'), context: { extension: { issue: { id: issueId }, project: { id: '10000' } } } })).body as { data: { lastError: { kind: string; message: string } | null } }).data.lastError;
 const createIssue = async (summary: string) =>
   (await jira.request({ as: 'member' }, 'POST', '/rest/api/3/issue', { fields: { project: { key: 'DEMO' }, issuetype: { name: 'Task' }, summary } })).json as { id: string; key: string };
 
@@ -40,12 +42,12 @@ describe('faults converge without duplicates', () => {
     await snControl('/hibernate', { on: true }, 'PUT');
     await jira.request({ as: 'member' }, 'PUT', `/rest/api/3/issue/${issue.key}`, { fields: { summary: 'Edited while ServiceNow sleeps' } });
     await sandbox.platform.settle({ maxAdvanceMs: 0 });
-    expect((await linkOf(issue.id))?.value?.lastError).toMatchObject({ kind: 'transient', message: expect.stringContaining('hibernating') });
+    expect(await panelErrorOf(issue.id)).toMatchObject({ kind: 'transient', message: expect.stringContaining('hibernating') });
     await snControl('/hibernate', { on: false }, 'PUT');
     await snControl('/faults', { status: 503, times: 1 });
     await sandbox.platform.settle();
     expect(incidentsFor(issue.id)[0]!.short_description).toBe('Edited while ServiceNow sleeps');
-    expect((await linkOf(issue.id))?.value?.lastError).toBeUndefined();
+    expect(await panelErrorOf(issue.id)).toBeNull();
   });
 
   it.each(Array.from({ length: 16 }, (_, i) => i + 1))('converges after the worker crashes before outbound call %i', async (n) => {
@@ -85,19 +87,19 @@ describe('bad credentials', () => {
     const { demoServiceNowConnection } = await import('../../sandbox/demo/servicenow-connection');
     const issue = await createIssue('Before the password changed');
     await sandbox.platform.settle();
-    await asLead('saveConnection', { config: demoServiceNowConnection, credential: { password: 'stale-password', webhookSecret: 'demo-webhook-secret' } });
+    await asLead('saveConnection', { connectionId: 'demo-servicenow', settings: demoServiceNowConnection, credential: { password: 'stale-password', webhookSecret: 'demo-webhook-secret' } });
     await jira.request({ as: 'member' }, 'PUT', `/rest/api/3/issue/${issue.key}`, { fields: { summary: 'Edited with a stale password' } });
     await sandbox.platform.settle();
-    expect(await asLead('getConnection')).toMatchObject({ body: { data: { health: { kind: 'auth' } } } });
-    expect((await linkOf(issue.id))?.value?.lastError).toMatchObject({ kind: 'auth' });
-    expect(await asLead('testConnection')).toMatchObject({ body: { data: { reachable: false, kind: 'auth' } } });
+    expect(await asLead('listConnections')).toMatchObject({ body: { data: { connections: [{ health: { kind: 'auth' } }] } } });
+    expect(await panelErrorOf(issue.id)).toMatchObject({ kind: 'auth' });
+    expect(await asLead('testConnection', { connectionId: 'demo-servicenow' })).toMatchObject({ body: { data: { reachable: false, kind: 'auth' } } });
 
-    await asLead('saveConnection', { config: demoServiceNowConnection, credential: { password: sandbox.sims.servicenow.credentials.integration.password, webhookSecret: 'demo-webhook-secret' } });
-    expect(await asLead('getConnection')).toMatchObject({ body: { data: { health: null } } });
+    await asLead('saveConnection', { connectionId: 'demo-servicenow', settings: demoServiceNowConnection, credential: { password: sandbox.sims.servicenow.credentials.integration.password, webhookSecret: 'demo-webhook-secret' } });
+    expect(await asLead('listConnections')).toMatchObject({ body: { data: { connections: [{ health: null }] } } });
     await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-panel', functionKey: 'syncIssueNow', accountId: jira.userId('member'), context: { extension: { issue: { id: issue.id }, project: { id: '10000' } } } });
     await sandbox.platform.settle();
     expect(incidentsFor(issue.id)[0]!.short_description).toBe('Edited with a stale password');
-    expect((await linkOf(issue.id))?.value?.lastError).toBeUndefined();
+    expect(await panelErrorOf(issue.id)).toBeNull();
   });
 });
 
@@ -131,7 +133,7 @@ describe('creating from ServiceNow after a crash', () => {
   it.each(Array.from({ length: 12 }, (_, i) => i + 1))('creates exactly one Jira issue when the worker dies before outbound call %i', async (n) => {
     const lead = jira.userId('project-lead');
     const { demoServiceNowConnection } = await import('../../sandbox/demo/servicenow-connection');
-    await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-settings', functionKey: 'saveConnection', accountId: lead, payload: { config: { ...demoServiceNowConnection, remote: { ...demoServiceNowConnection.remote, filter: [{ field: 'category', op: '=', value: 'network' }] } } }, context: { extension: { project: { id: '10000' } } } });
+    await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-settings', functionKey: 'saveConnection', accountId: lead, payload: { connectionId: 'demo-servicenow', settings: { ...demoServiceNowConnection, remoteFilter: [{ field: 'category', op: '=', value: 'network' }] } }, context: { extension: { project: { id: '10000' } } } });
     const { DEMO_WEBHOOK_SECRET } = await import('../../sandbox/demo/servicenow-connection');
     const webhook = `${sandbox.platform.webTriggerUrl(sandbox.installationId, 'remote-webhook')}/servicenow/demo-servicenow`;
     await snControl('/notifications', { url: webhook, secret: DEMO_WEBHOOK_SECRET, tables: ['incident'] }, 'PUT');

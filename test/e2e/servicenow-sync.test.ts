@@ -11,15 +11,15 @@ let sandbox: Sandbox;
 let jira: ReturnType<typeof jiraClient>;
 const WEBHOOK_SECRET = 'demo-webhook-secret';
 
+const CONNECTION = { connectionId: 'demo-servicenow' };
 const config = {
-  id: 'demo-servicenow',
   name: 'DEMO ↔ ACME incidents',
-  jiraProjectId: '10000',
   enabled: true,
   jql: 'labels is EMPTY OR labels != no-sync',
   conflictPolicy: 'newest-wins',
   attachments: { maxBytes: 1_000_000 },
-  remote: { type: 'servicenow', baseUrl: 'https://acme.service-now.com', table: 'incident', auth: { kind: 'basic', username: 'crosswalk.integration', secretRef: 'connection-demo-servicenow' } },
+  remote: { type: 'servicenow', baseUrl: 'https://acme.service-now.com', table: 'incident', auth: { kind: 'basic', username: 'crosswalk.integration' } },
+  requiredOnEnter: [{ field: 'state', values: ['6', '7'], set: { close_code: 'Solution provided', close_notes: 'Resolved in Jira ({issueKey})' } }],
   fields: [
     { jira: 'summary', remote: 'short_description' },
     { jira: 'description', remote: 'description', transform: 'rich-text' },
@@ -49,21 +49,21 @@ afterAll(async () => {
 
 describe('Jira ↔ ServiceNow', () => {
   it('lets the project lead save and test the connection; the credential never comes back', async () => {
-    const saved = await asLead('saveConnection', { config, credential: { password: sandbox.sims.servicenow.credentials.integration.password, webhookSecret: WEBHOOK_SECRET } });
-    expect(saved).toMatchObject({ ok: true, body: { ok: true, data: { hasCredential: true } } });
+    const saved = await asLead('saveConnection', { settings: config, credential: { password: sandbox.sims.servicenow.credentials.integration.password, webhookSecret: WEBHOOK_SECRET } });
+    expect(saved).toMatchObject({ ok: true, body: { ok: true, data: { config: { id: 'demo-servicenow', jiraProjectId: '10000' }, credentialFields: ['password', 'webhookSecret'] } } });
     expect(JSON.stringify(saved)).not.toContain(sandbox.sims.servicenow.credentials.integration.password);
-    expect(await asLead('testConnection')).toMatchObject({ ok: true, body: { ok: true, data: { reachable: true, identity: 'crosswalk.integration' } } });
+    expect(await asLead('testConnection', CONNECTION)).toMatchObject({ ok: true, body: { ok: true, data: { reachable: true, identity: 'crosswalk.integration' } } });
     const webhook = `${sandbox.platform.webTriggerUrl(sandbox.installationId, 'remote-webhook')}/servicenow/demo-servicenow`;
     await fetch(`${sandbox.sims.servicenow.controlUrl}/notifications`, { method: 'PUT', body: JSON.stringify({ url: webhook, secret: WEBHOOK_SECRET, tables: ['incident'] }) });
   });
 
   it('refuses a member who tries to read or change the connection', async () => {
-    const member = await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-settings', functionKey: 'getConnection', accountId: jira.userId('member'), context: { extension: { project: { id: '10000' } } } });
+    const member = await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-settings', functionKey: 'listConnections', accountId: jira.userId('member'), context: { extension: { project: { id: '10000' } } } });
     expect(member).toMatchObject({ ok: true, body: { ok: false, error: { code: 'FORBIDDEN' } } });
-    const change = await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-settings', functionKey: 'saveConnection', payload: { config: { ...config, remote: { ...config.remote, baseUrl: 'https://evil.service-now.com' } } }, accountId: jira.userId('member'), context: { extension: { project: { id: '10000' } } } });
+    const change = await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-settings', functionKey: 'saveConnection', payload: { ...CONNECTION, settings: { ...config, remote: { ...config.remote, baseUrl: 'https://evil.service-now.com' } } }, accountId: jira.userId('member'), context: { extension: { project: { id: '10000' } } } });
     expect(change).toMatchObject({ ok: true, body: { ok: false, error: { code: 'FORBIDDEN' } } });
-    const lead = await asLead('getConnection');
-    expect(lead).toMatchObject({ ok: true, body: { ok: true, data: { hasCredential: true, config: { remote: { baseUrl: 'https://acme.service-now.com' } } } } });
+    const lead = await asLead('listConnections');
+    expect(lead).toMatchObject({ ok: true, body: { ok: true, data: { connections: [{ credentialFields: ['password', 'webhookSecret'], config: { remote: { baseUrl: 'https://acme.service-now.com' } } }] } } });
     // No resolver answer ever carries a credential.
     for (const secret of [sandbox.sims.servicenow.credentials.integration.password, WEBHOOK_SECRET]) expect(JSON.stringify(lead)).not.toContain(secret);
   });
@@ -78,7 +78,8 @@ describe('Jira ↔ ServiceNow', () => {
     const links = (await jira.request({ as: 'member' }, 'GET', `/rest/api/3/issue/${issue.key}/remotelink`)).json;
     expect(links).toEqual([expect.objectContaining({ object: expect.objectContaining({ title: incident.number, url: expect.stringContaining(incident.sys_id) }) })]);
     const panel = await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-panel', functionKey: 'getIssueSync', accountId: jira.userId('member'), context: { extension: { issue: { id: issue.id }, project: { id: '10000' } } } });
-    expect(panel).toMatchObject({ ok: true, body: { ok: true, data: { remoteKey: incident.number, remoteState: 'To Do', lastError: null } } });
+    expect(panel).toMatchObject({ ok: true, body: { ok: true, data: { remoteKey: incident.number, remoteState: 'New', lastError: null } } });
+    // The remote's own name for its state, not the Jira status it maps to.
   });
 
   it('follows a Jira edit in ServiceNow, with no echo back', async () => {
@@ -134,7 +135,7 @@ describe('Jira ↔ ServiceNow', () => {
     expect(comments.map((c: any) => [c.jsdPublic, c.body.content[0].content[0].text])).toEqual([
       [true, 'Customer confirmed the fix'],
       [false, 'Agents only: gateway was at 95%'],
-      [true, 'beth.agent (ServiceNow): Thanks, closing on our side'],
+      [true, 'Beth Agent (ServiceNow): Thanks, closing on our side'],
     ]);
 
     // ServiceNow journal entries cannot change: a Jira edit is not copied, and the issue panel says so.
@@ -147,7 +148,7 @@ describe('Jira ↔ ServiceNow', () => {
     await jira.request({ as: 'member' }, 'DELETE', `/rest/api/3/issue/${issue.key}/comment/${comments[1].id}`);
     await sandbox.platform.settle();
     const after = await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-panel', functionKey: 'getIssueSync', accountId: jira.userId('member'), context: { extension: { issue: { id: issue.id }, project: { id: '10000' } } } });
-    expect(after).toMatchObject({ body: { data: { notices: expect.arrayContaining([`A deleted Jira comment (${comments[1].id}) stays in ServiceNow: journal entries cannot be deleted.`]) } } });
+    expect(after).toMatchObject({ body: { data: { notices: expect.arrayContaining([`Jira comment ${comments[1].id} was deleted; its copy stays: ServiceNow journal entries cannot be deleted.`]) } } });
   });
 
   it('copies attachments each way once, streamed, and reports a file over the limit', async () => {
@@ -163,9 +164,10 @@ describe('Jira ↔ ServiceNow', () => {
     await sandbox.platform.runScheduledTrigger(sandbox.installationId, 'reconcile-sweep');
     await sandbox.platform.settle();
     const snFiles = sandbox.servicenow.store.rows('sys_attachment').filter((a) => a.table_sys_id === incident.sys_id).map((a) => `${a.file_name} ${a.size_bytes}`);
-    expect(snFiles).toEqual([expect.stringMatching(/^trace~cw-jira-att-\d+\.pdf 300000$/), 'screenshot.png 2048']);
+    // People see the names people gave the files: no technical marker in either system.
+    expect(snFiles).toEqual(['trace.pdf 300000', 'screenshot.png 2048']);
     const jiraFiles = (await jira.request({ as: 'member' }, 'GET', `/rest/api/3/issue/${issue.key}?fields=attachment`)).json.fields.attachment.map((a: any) => `${a.filename} ${a.size}`);
-    expect(jiraFiles).toEqual(['trace.pdf 300000', expect.stringMatching(/^screenshot~cw-remote-att-[0-9a-f]{32}\.png 2048$/)]);
+    expect(jiraFiles).toEqual(['trace.pdf 300000', 'screenshot.png 2048']);
 
     // A file over the connection's limit is not copied, and the issue panel says why.
     const big = new FormData();
@@ -174,7 +176,7 @@ describe('Jira ↔ ServiceNow', () => {
     await sandbox.platform.settle();
     expect(sandbox.servicenow.store.rows('sys_attachment').filter((a) => a.table_sys_id === incident.sys_id)).toHaveLength(2);
     const panel = await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-panel', functionKey: 'getIssueSync', accountId: jira.userId('member'), context: { extension: { issue: { id: issue.id }, project: { id: '10000' } } } });
-    expect(panel).toMatchObject({ ok: true, body: { data: { lastError: { message: 'Not copied: dump.zip (1500000 bytes) is over the 1000000-byte limit' } } } });
+    expect(panel).toMatchObject({ ok: true, body: { data: { problems: [{ part: 'attachments', message: 'Not copied: dump.zip (1500000 bytes) is over the 1000000-byte limit' }] } } });
   });
 
   it('never syncs an issue outside the connection\'s JQL', async () => {
@@ -218,7 +220,7 @@ describe('Jira ↔ ServiceNow', () => {
 
 describe('incidents created in ServiceNow', () => {
   it('create a Jira issue once when they match the connection\'s remote filter, and only then', async () => {
-    await asLead('saveConnection', { config: { ...config, remote: { ...config.remote, filter: [{ field: 'category', op: '=', value: 'network' }] } } });
+    await asLead('saveConnection', { ...CONNECTION, settings: { ...config, remoteFilter: [{ field: 'category', op: '=', value: 'network' }] } });
     const matching = (await sn('POST', '/api/now/table/incident', { short_description: 'Core switch down', category: 'network', urgency: '1', comments: 'Reported by the NOC' })).result;
     const other = (await sn('POST', '/api/now/table/incident', { short_description: 'Password reset', category: 'inquiry' })).result;
     await sandbox.settle();
@@ -228,7 +230,7 @@ describe('incidents created in ServiceNow', () => {
     const found = (await jira.request({ as: 'member' }, 'POST', '/rest/api/3/search/jql', { jql: `project = DEMO AND summary ~ "Core switch"`, fields: ['summary', 'priority', 'comment'] })).json.issues;
     expect(found).toHaveLength(1);
     expect(found[0].fields.priority.name).toBe('High');
-    expect(found[0].fields.comment.comments.map((c: any) => c.body.content[0].content[0].text)).toEqual(['beth.agent (ServiceNow): Reported by the NOC']);
+    expect(found[0].fields.comment.comments.map((c: any) => c.body.content[0].content[0].text)).toEqual(['Beth Agent (ServiceNow): Reported by the NOC']);
     expect((await sn('GET', `/api/now/table/incident/${matching.sys_id}`)).result.correlation_id).toBe(`crosswalk:demo-servicenow:${found[0].id}`);
     expect((await jira.request({ as: 'member' }, 'POST', '/rest/api/3/search/jql', { jql: `project = DEMO AND summary ~ "Password reset"` })).json.issues).toEqual([]);
     void other;
@@ -239,8 +241,8 @@ describe('removing the connection', () => {
   it('is for project admins only, and takes the credential with it', async () => {
     const asMember = await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-settings', functionKey: 'deleteConnection', accountId: jira.userId('member'), context: { extension: { project: { id: '10000' } } } });
     expect(asMember).toMatchObject({ body: { ok: false, error: { code: 'FORBIDDEN' } } });
-    expect(await asLead('deleteConnection')).toMatchObject({ body: { ok: true, data: { deleted: true } } });
-    expect(await asLead('getConnection')).toMatchObject({ body: { ok: true, data: null } });
+    expect(await asLead('deleteConnection', CONNECTION)).toMatchObject({ body: { ok: true, data: { deleted: true } } });
+    expect(await asLead('listConnections')).toMatchObject({ body: { ok: true, data: { connections: [] } } });
     expect(sandbox.platform.installation(sandbox.installationId).kvs.dump('secret')).toEqual([]);
   });
 });

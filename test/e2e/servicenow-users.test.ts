@@ -16,7 +16,7 @@ beforeAll(async () => {
     fields: [...demoServiceNowConnection.fields, { jira: 'assignee', remote: 'assigned_to', transform: 'user' }],
     users: { matchByEmail: true, table: [{ jiraAccountId: jira.userId('project-lead'), remoteUserId: snUser('beth.agent') }] },
   };
-  const saved = await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-settings', functionKey: 'saveConnection', accountId: jira.userId('project-lead'), payload: { config, credential: { password: sandbox.sims.servicenow.credentials.integration.password, webhookSecret: DEMO_WEBHOOK_SECRET } }, context: { extension: { project: { id: '10000' } } } });
+  const saved = await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-settings', functionKey: 'saveConnection', accountId: jira.userId('project-lead'), payload: { connectionId: 'demo-servicenow', settings: config, credential: { password: sandbox.sims.servicenow.credentials.integration.password, webhookSecret: DEMO_WEBHOOK_SECRET } }, context: { extension: { project: { id: '10000' } } } });
   expect(saved).toMatchObject({ body: { ok: true } });
 }, 60_000);
 afterAll(() => sandbox.stop());
@@ -45,7 +45,7 @@ describe('user mapping', () => {
     await patch({ assigned_to: snUser('crosswalk.integration') });
     await settle();
     const panel = await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-panel', functionKey: 'getIssueSync', accountId: jira.userId('member'), context: { extension: { issue: { id: issue.id }, project: { id: '10000' } } } });
-    expect(panel).toMatchObject({ body: { data: { lastError: { kind: 'validation', message: expect.stringContaining('has no matching Jira user') } } } });
+    expect(panel).toMatchObject({ body: { data: { problems: [{ part: 'assignee', kind: 'validation', message: expect.stringContaining('has no matching Jira user') }] } } });
     expect((await jira.request({ as: 'member' }, 'GET', `/rest/api/3/issue/${issue.key}?fields=assignee`)).json.fields.assignee.accountId).toBe(jira.userId('member'));
   });
 });

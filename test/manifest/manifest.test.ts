@@ -5,7 +5,7 @@ import * as yaml from 'yaml';
 import { EgressFilteringService } from '@forge/egress';
 import { lintApp } from '../../scripts/forge-lint';
 import { buildUi } from '../../scripts/build-ui';
-import { REMOTE_SYSTEM_HOSTS } from '../../src/connectors/remote-hosts';
+import { implementedSystems } from '../../src/connectors/registry';
 
 const root = path.resolve(__dirname, '../..');
 const readManifest = () => yaml.parse(readFileSync(path.join(root, 'manifest.yml'), 'utf8')) as Record<string, any>;
@@ -72,7 +72,7 @@ describe('manifest.yml', () => {
   it('declares egress for every remote system host a connection may use, https only', () => {
     const backend = (readManifest().permissions.external.fetch.backend as Array<{ address: string }>).map((e) => e.address);
     const egress = new EgressFilteringService(backend);
-    for (const { system, exampleUrls } of REMOTE_SYSTEM_HOSTS) {
+    for (const { kind: system, exampleUrls } of implementedSystems()) {
       for (const url of exampleUrls) expect({ system, url, allowed: egress.isValidUrl(url) }).toEqual({ system, url, allowed: true });
     }
     expect(egress.isValidUrl('http://acme.service-now.com/')).toBe(false);

@@ -48,6 +48,8 @@ const cases: Array<[string, string, unknown?, Record<string, string>?]> = [
   ['GET', '/rest/api/3/attachment/10001'],
   ['GET', '/rest/api/3/search/jql?jql=project%3DDEMO&fields=summary,status,assignee'],
   ['POST', '/rest/api/3/search/jql', { jql: 'project = DEMO', fields: ['*navigable'], maxResults: 2 }],
+  ['POST', '/rest/api/3/jql/match', { issueIds: [10000], jqls: ['project = DEMO', 'labels = nope', 'nope = 1'] }],
+  ['POST', '/rest/api/3/workflows', { projectAndIssueTypes: [{ projectId: '10000', issueTypeId: '10100' }] }],
   ['POST', '/rest/api/3/jql/parse', { queries: ['project = DEMO AND labels IN (a, b) ORDER BY created DESC', 'nope = 1'] }],
   ['GET', '/rest/api/3/issue/DEMO-1/properties'],
   ['GET', '/rest/api/3/issue/DEMO-1/properties/crosswalk'],

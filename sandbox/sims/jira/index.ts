@@ -68,6 +68,10 @@ export function createJiraApp(opts: JiraSimOptions & { baseUrl: () => string }):
     controls.rateWindows.clear();
     return c.json({ ok: true });
   });
+  app.put('/_control/search-index-lag', async (c) => {
+    site.searchIndexLagMs = z.object({ ms: z.number().int().min(0) }).parse(await c.req.json()).ms;
+    return c.json({ ms: site.searchIndexLagMs });
+  });
   app.get('/_control/requests', (c) => c.json(controls.log));
   app.get('/_control/counters', (c) => {
     const counters: Record<string, number> = {};

@@ -6,6 +6,7 @@ import { compareIssues, isBounded, JqlError, matches, parseJql, parseStructure, 
 import { readJson } from './routes-issues';
 import { issueJson, projectJson, statusJson, userJson } from './serialize';
 import { JiraError, PERMISSION_INFO, type Permission, type Site } from './site';
+import type { IssueRecord } from './state';
 
 const searchBody = z
   .object({
@@ -20,6 +21,26 @@ const searchBody = z
   .loose();
 
 export function metaRoutes(app: Hono<Env>, site: Site, base: () => string): void {
+  /** Issues as the search index holds them: recent changes show only once indexed, or when reconciled by id. */
+  const searchable = (reconcile: readonly number[]): IssueRecord[] => {
+    if (site.searchIndexLagMs === 0) return site.state.issues;
+    const now = site.now();
+    const out: IssueRecord[] = [];
+    for (const issue of site.state.issues) {
+      let entry = site.indexed.get(issue.id);
+      if (!entry) entry = { at: issue.created, snapshot: undefined };
+      if (issue.updated > entry.at && (now - issue.updated >= site.searchIndexLagMs || reconcile.includes(Number(issue.id)))) {
+        entry = { at: issue.updated, snapshot: structuredClone(issue) };
+        site.indexed.set(issue.id, entry);
+      } else if (!entry.snapshot && (now - issue.created >= site.searchIndexLagMs || reconcile.includes(Number(issue.id)))) {
+        entry = { at: issue.updated, snapshot: structuredClone(issue) };
+        site.indexed.set(issue.id, entry);
+      }
+      if (entry.snapshot) out.push(issue.updated === entry.at ? issue : entry.snapshot);
+    }
+    return out;
+  };
+
   const requireUser = (user: Env['Variables']['user']) => {
     if (!user) throw new JiraError(401, ['You are not authenticated. Authentication required to perform this operation.']);
     return user;
@@ -109,7 +130,7 @@ export function metaRoutes(app: Hono<Env>, site: Site, base: () => string): void
     if (!isBounded(query)) throw new JiraError(400, ['Unbounded JQL queries are not allowed here. Please add a search restriction to your query.']);
     let found;
     try {
-      found = site.state.issues.filter((i) => site.can(user, 'BROWSE_PROJECTS', site.projectOf(i))).map((i) => ({ issue: i, view: site.jqlView(i) }));
+      found = searchable(p.reconcileIssues ?? []).filter((i) => site.can(user, 'BROWSE_PROJECTS', site.projectOf(i))).map((i) => ({ issue: i, view: site.jqlView(i) }));
       found = found.filter((x) => matches(x.view, query.where, ctx));
     } catch (e) {
       if (e instanceof JqlError) throw new JiraError(400, [e.message]);
@@ -138,6 +159,55 @@ export function metaRoutes(app: Hono<Env>, site: Site, base: () => string): void
   app.get('/rest/api/3/search', () => {
     // Removed by Atlassian (CHANGE-2046).
     throw new JiraError(410, ['The requested API has been removed. Please migrate to the /rest/api/3/search/jql API.']);
+  });
+
+  /** Whether given issues match given queries: read by id, so it is consistent where search is not. */
+  app.post('/rest/api/3/jql/match', async (c) => {
+    const user = requireUser(c.get('user'));
+    const body = await readJson(c, z.object({ issueIds: z.array(z.number().int()).min(1).max(1000), jqls: z.array(z.string()).min(1).max(1000) }).strict());
+    const ctx = { now: site.now(), currentAccountId: user.accountId, customFieldIds: site.state.fields.filter((f) => f.custom).map((f) => f.id) };
+    const visible = site.state.issues.filter((i) => body.issueIds.includes(Number(i.id)) && site.can(user, 'BROWSE_PROJECTS', site.projectOf(i)));
+    const matches_ = body.jqls.map((jql) => {
+      try {
+        const query = parseJql(jql);
+        const errors = validateFields(query, ctx);
+        if (errors.length) return { matchedIssues: [], errors };
+        return { matchedIssues: visible.filter((i) => matches(site.jqlView(i), query.where, ctx)).map((i) => Number(i.id)), errors: [] };
+      } catch (e) {
+        if (e instanceof JqlError) return { matchedIssues: [], errors: [e.message] };
+        throw e;
+      }
+    });
+    return c.json({ matches: matches_ });
+  });
+
+  /** Workflows by project and issue type (the app needs manage:jira-configuration): statuses and every transition with where it starts. */
+  app.post('/rest/api/3/workflows', async (c) => {
+    const user = requireUser(c.get('user'));
+    if (user.accountType !== 'app' && !site.can(user, 'ADMINISTER')) throw new JiraError(403, ['You are not allowed to read workflows.']);
+    const body = await readJson(c, z.object({ projectAndIssueTypes: z.array(z.object({ projectId: z.string(), issueTypeId: z.string() }).strict()).optional(), workflowIds: z.array(z.string()).optional(), workflowNames: z.array(z.string()).optional() }).strict());
+    const wanted = new Set<string>();
+    for (const pair of body.projectAndIssueTypes ?? []) {
+      const project = site.project(pair.projectId);
+      if (project) wanted.add(project.workflowId);
+    }
+    for (const w of site.state.workflows) if (body.workflowIds?.includes(w.id) || body.workflowNames?.includes(w.name)) wanted.add(w.id);
+    const workflows = site.state.workflows.filter((w) => wanted.has(w.id));
+    const statusIds = new Set(workflows.flatMap((w) => [w.initialStatus, ...w.transitions.flatMap((t) => [...t.from, t.to])]));
+    const category = (c: string) => (c === 'new' ? 'TODO' : c === 'done' ? 'DONE' : 'IN_PROGRESS');
+    return c.json({
+      statuses: site.state.statuses.filter((s) => statusIds.has(s.id)).map((s) => ({ id: s.id, name: s.name, statusCategory: category(s.category), statusReference: s.id, scope: { type: 'GLOBAL' } })),
+      workflows: workflows.map((w) => ({
+        id: w.id,
+        name: w.name,
+        description: '',
+        isEditable: true,
+        scope: { type: 'GLOBAL' },
+        statuses: [...new Set([w.initialStatus, ...w.transitions.flatMap((t) => [...t.from, t.to])])].map((id) => ({ statusReference: id, deprecated: false, properties: {} })),
+        transitions: w.transitions.map((t) => ({ id: t.id, name: t.name, description: '', type: t.from.length ? 'DIRECTED' : 'GLOBAL', toStatusReference: t.to, links: t.from.map((f) => ({ fromStatusReference: f })), actions: [], validators: [], triggers: [], properties: {} })),
+        version: { id: `${w.id}-v1`, versionNumber: 1 },
+      })),
+    });
   });
 
   app.post('/rest/api/3/jql/parse', async (c) => {

@@ -70,6 +70,14 @@ export class JiraError extends Error {
 
 export class Site {
   readonly events: ProductEventReport[] = [];
+  /**
+   * Jira's search index trails writes (search/jql is eventually consistent):
+   * an issue created or changed less than this long ago is searched as it was
+   * before, unless the request names it in `reconcileIssues`. 0 = consistent.
+   */
+  searchIndexLagMs = 0;
+  /** What search sees of each issue: its state when last indexed. */
+  readonly indexed = new Map<string, { at: number; snapshot: IssueRecord | undefined }>();
   constructor(
     public state: JiraState,
     readonly appAccountId: string,

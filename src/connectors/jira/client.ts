@@ -7,7 +7,6 @@ import api, { route } from '@forge/api';
 import * as z from 'zod';
 import { SyncError } from '../errors';
 import { readJson, transientFailure, type HttpAnswer } from '../http';
-import { splitOrigin } from '../../sync/attachment-plan';
 
 export const SYNC_TRACE = 'crosswalk-sync';
 
@@ -16,7 +15,18 @@ const issueSchema = z.object({
   key: z.string(),
   fields: z.record(z.string(), z.unknown()).and(z.object({ project: z.object({ id: z.string() }).loose(), updated: z.string() }).loose()),
 });
-export type JiraIssue = z.infer<typeof issueSchema> & { updatedAt: number };
+export type JiraIssue = z.infer<typeof issueSchema> & {
+  updatedAt: number;
+  /** Set on issues Crosswalk created from a remote item (an indexed issue property). */
+  createdFrom?: { remote: string; connection: string };
+};
+
+/** Jira answered in a shape we did not expect: say so as a typed failure instead of throwing a raw parse error. */
+function parsed<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new SyncError({ system: 'jira', kind: 'transient', message: `${what}: unexpected answer from Jira (${r.error.issues[0]?.path.join('.') ?? ''} ${r.error.issues[0]?.message ?? ''})` });
+  return r.data;
+}
 
 async function call(what: string, send: () => Promise<HttpAnswer>): Promise<HttpAnswer> {
   try {
@@ -32,11 +42,11 @@ export function parseJiraTime(value: string): number {
 }
 
 export async function getIssue(issueIdOrKey: string): Promise<JiraIssue | undefined> {
-  const res = await call('Read issue', () => api.asApp().requestJira(route`/rest/api/3/issue/${issueIdOrKey}`, { headers: { Accept: 'application/json' } }));
+  const res = await call('Read issue', () => api.asApp().requestJira(route`/rest/api/3/issue/${issueIdOrKey}?properties=${LINK_PROPERTY}`, { headers: { Accept: 'application/json' } }));
   if (res.status === 404) return undefined;
-  const parsed = issueSchema.safeParse(await readJson('jira', res, `Read issue ${issueIdOrKey}`));
-  if (!parsed.success) throw new SyncError({ system: 'jira', kind: 'transient', message: 'Unexpected issue shape from Jira' });
-  return { ...parsed.data, updatedAt: parseJiraTime(parsed.data.fields.updated) };
+  const body = parsed(issueSchema.and(z.object({ properties: z.record(z.string(), z.unknown()).optional() }).loose()), await readJson('jira', res, `Read issue ${issueIdOrKey}`), 'Read issue');
+  const link = z.object({ remote: z.string(), connection: z.string() }).safeParse(body.properties?.[LINK_PROPERTY]);
+  return { id: body.id, key: body.key, fields: body.fields, updatedAt: parseJiraTime(body.fields.updated), ...(link.success ? { createdFrom: link.data } : {}) };
 }
 
 export async function editIssue(issueId: string, fields: Record<string, unknown>): Promise<void> {
@@ -54,7 +64,7 @@ export async function createIssue(projectId: string, issueType: string, fields: 
   const res = await call('Create issue', () =>
     api.asApp().requestJira(route`/rest/api/3/issue`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-Atlassian-Webhook-Trace': SYNC_TRACE }, body: JSON.stringify(body) }),
   );
-  return z.object({ id: z.string(), key: z.string() }).parse(await readJson('jira', res, 'Create issue'));
+  return parsed(z.object({ id: z.string(), key: z.string() }), await readJson('jira', res, 'Create issue'), 'Create issue');
 }
 
 export interface Transition {
@@ -65,7 +75,7 @@ export interface Transition {
 
 export async function transitions(issueId: string): Promise<Transition[]> {
   const res = await call('Read transitions', () => api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/transitions`, { headers: { Accept: 'application/json' } }));
-  const body = z.object({ transitions: z.array(z.object({ id: z.string(), name: z.string(), to: z.object({ id: z.string(), name: z.string() }).loose() }).loose()) }).parse(await readJson('jira', res, 'Read transitions'));
+  const body = parsed(z.object({ transitions: z.array(z.object({ id: z.string(), name: z.string(), to: z.object({ id: z.string(), name: z.string() }).loose() }).loose()) }), await readJson('jira', res, 'Read transitions'), 'Read transitions');
   return body.transitions;
 }
 
@@ -90,14 +100,79 @@ export async function upsertRemoteLink(issueId: string, link: { globalId: string
   await readJson('jira', res, 'Link remote item');
 }
 
-/** Whether an issue matches the connection's JQL (empty JQL = every issue of the project). */
+/**
+ * Whether an issue matches the connection's JQL (empty = every issue of the
+ * project). Asked with jql/match, which reads the issue itself: search is
+ * eventually consistent and can miss a brand-new issue.
+ */
 export async function issueMatches(issueId: string, projectId: string, jql: string): Promise<boolean> {
-  const query = `project = ${projectId} AND id = ${issueId}${jql.trim() ? ` AND (${jql})` : ''}`;
-  const res = await call('Search issues', () =>
-    api.asApp().requestJira(route`/rest/api/3/search/jql`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify({ jql: query, maxResults: 1 }) }),
+  const query = `project = ${projectId}${jql.trim() ? ` AND (${jql})` : ''}`;
+  const res = await call('Match issue', () =>
+    api.asApp().requestJira(route`/rest/api/3/jql/match`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify({ issueIds: [Number(issueId)], jqls: [query] }) }),
   );
-  const body = z.object({ issues: z.array(z.object({ id: z.string() }).loose()) }).parse(await readJson('jira', res, 'Search issues'));
-  return body.issues.length > 0;
+  const body = parsed(z.object({ matches: z.array(z.object({ matchedIssues: z.array(z.number()), errors: z.array(z.string()) }).loose()) }), await readJson('jira', res, 'Match issue'), 'Match issue');
+  const result = body.matches[0];
+  if (result?.errors.length) throw new SyncError({ system: 'jira', kind: 'validation', field: 'jql', message: `The connection's JQL is not valid: ${result.errors.join('; ')}` });
+  return Boolean(result?.matchedIssues.includes(Number(issueId)));
+}
+
+export interface JqlCheck {
+  ok: boolean;
+  errors: string[];
+  hasOrderBy: boolean;
+}
+
+/** Checks JQL with Jira's own parser, as the admin who entered it. */
+export async function parseJqlAsUser(accountId: string, jql: string): Promise<JqlCheck> {
+  const res = await call('Check JQL', () =>
+    api.asUser(accountId).requestJira(route`/rest/api/3/jql/parse?validation=strict`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify({ queries: [jql] }) }),
+  );
+  const body = parsed(z.object({ queries: z.array(z.object({ errors: z.array(z.string()).optional(), structure: z.object({ orderBy: z.unknown().optional() }).loose().optional() }).loose()) }), await readJson('jira', res, 'Check JQL'), 'Check JQL');
+  const q = body.queries[0];
+  return { ok: !q?.errors?.length, errors: q?.errors ?? [], hasOrderBy: Boolean(q?.structure?.orderBy) };
+}
+
+export interface WorkflowGraph {
+  statuses: Array<{ id: string; name: string }>;
+  transitions: Array<{ id: string; name: string; from: string[]; to: string }>;
+}
+
+/** The workflow of a project's issue type: every status and transition, so a path can be found before moving. */
+export async function workflowFor(projectId: string, issueTypeId: string): Promise<WorkflowGraph | undefined> {
+  const res = await call('Read workflow', () =>
+    api.asApp().requestJira(route`/rest/api/3/workflows`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify({ projectAndIssueTypes: [{ projectId, issueTypeId }] }) }),
+  );
+  // Without the permission to read workflows the engine falls back to the transitions it can see.
+  if (res.status === 403 || res.status === 401) return undefined;
+  const body = parsed(
+    z.object({
+      statuses: z.array(z.object({ id: z.string(), name: z.string(), statusReference: z.string() }).loose()),
+      workflows: z.array(z.object({ transitions: z.array(z.object({ id: z.string(), name: z.string(), toStatusReference: z.string(), links: z.array(z.object({ fromStatusReference: z.string().nullable().optional() }).loose()).optional() }).loose()) }).loose()),
+    }),
+    await readJson('jira', res, 'Read workflow'),
+    'Read workflow',
+  );
+  const workflow = body.workflows[0];
+  if (!workflow) return undefined;
+  const idOf = new Map(body.statuses.map((st) => [st.statusReference, st.id]));
+  return {
+    statuses: body.statuses.map((st) => ({ id: st.id, name: st.name })),
+    transitions: workflow.transitions.map((t) => ({ id: t.id, name: t.name, to: idOf.get(t.toStatusReference) ?? t.toStatusReference, from: (t.links ?? []).map((l) => (l.fromStatusReference ? (idOf.get(l.fromStatusReference) ?? l.fromStatusReference) : '')).filter(Boolean) })),
+  };
+}
+
+let appAccount: Promise<string | undefined> | undefined;
+
+/** The app's own Jira account (its uploads are its copies); asked once per instance. */
+export function appAccountId(): Promise<string | undefined> {
+  appAccount ??= (async () => {
+    const res = await call('Read app user', () => api.asApp().requestJira(route`/rest/api/3/myself`, { headers: { Accept: 'application/json' } }));
+    return parsed(z.object({ accountId: z.string() }).loose(), await readJson('jira', res, 'Read app user'), 'Read app user').accountId;
+  })().catch((e: unknown) => {
+    appAccount = undefined;
+    throw e;
+  });
+  return appAccount;
 }
 
 const ORIGIN_PROPERTY = 'crosswalk.origin';
@@ -125,45 +200,51 @@ export interface JiraComment {
   internal: boolean;
   createdAt: number;
   updatedAt: number;
-  /** Set on comments Crosswalk copied from a remote system. */
-  origin?: string;
+  /** On comments Crosswalk copied from a remote system: the remote comment's id (a hidden comment property). */
+  copyOf?: string;
 }
 
 export async function listComments(issueId: string): Promise<JiraComment[]> {
   const out: JiraComment[] = [];
   for (let startAt = 0; ; ) {
     const res = await call('Read comments', () => api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/comment?startAt=${String(startAt)}&maxResults=100&orderBy=created&expand=properties`, { headers: { Accept: 'application/json' } }));
-    const page = commentList.parse(await readJson('jira', res, 'Read comments'));
+    const page = parsed(commentList, await readJson('jira', res, 'Read comments'), 'Read comments');
     for (const c of page.comments) {
-      const origin = c.properties?.find((p) => p.key === ORIGIN_PROPERTY)?.value as { id?: string } | undefined;
-      out.push({ id: c.id, body: c.body, authorName: c.author?.displayName ?? 'Someone', authorAccountId: c.author?.accountId, internal: c.jsdPublic === false, createdAt: parseJiraTime(c.created), updatedAt: parseJiraTime(c.updated ?? c.created), ...(origin?.id ? { origin: origin.id } : {}) });
+      const origin = z.object({ copyOf: z.string() }).safeParse(c.properties?.find((p) => p.key === ORIGIN_PROPERTY)?.value);
+      out.push({ id: c.id, body: c.body, authorName: c.author?.displayName ?? 'Someone', authorAccountId: c.author?.accountId, internal: c.jsdPublic === false, createdAt: parseJiraTime(c.created), updatedAt: parseJiraTime(c.updated ?? c.created), ...(origin.success ? { copyOf: origin.data.copyOf } : {}) });
     }
     startAt += page.comments.length;
     if (!page.comments.length || startAt >= page.total) return out;
   }
 }
 
-export async function addComment(issueId: string, body: unknown, internal: boolean, origin: string): Promise<string> {
-  const properties = [{ key: ORIGIN_PROPERTY, value: { id: origin } }, ...(internal ? [{ key: 'sd.public.comment', value: { internal: true } }] : [])];
+/** Adds a copy of a remote comment; the source id rides in a comment property people do not see. */
+export async function addComment(issueId: string, body: unknown, internal: boolean, copyOf: string): Promise<string> {
+  const properties = [{ key: ORIGIN_PROPERTY, value: { copyOf } }, ...(internal ? [{ key: 'sd.public.comment', value: { internal: true } }] : [])];
   const res = await call('Add comment', () =>
     api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/comment`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-Atlassian-Webhook-Trace': SYNC_TRACE }, body: JSON.stringify({ body, properties }) }),
   );
-  return z.object({ id: z.string() }).loose().parse(await readJson('jira', res, 'Add comment')).id;
+  return parsed(z.object({ id: z.string() }).loose(), await readJson('jira', res, 'Add comment'), 'Add comment').id;
 }
 
-/** Ids of issues matching a JQL query, paged through nextPageToken. */
-export async function searchIssueIds(jql: string, max = 1000): Promise<string[]> {
-  const ids: string[] = [];
+/** Issues matching a JQL query (id and updated time), paged through nextPageToken, at most `max`. */
+export async function searchIssues(jql: string, max = 1000): Promise<Array<{ id: string; updatedAt: number }>> {
+  const out: Array<{ id: string; updatedAt: number }> = [];
   let nextPageToken: string | undefined;
   do {
+    const pageSize = Math.min(100, max - out.length);
     const res = await call('Search issues', () =>
-      api.asApp().requestJira(route`/rest/api/3/search/jql`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify({ jql, maxResults: 100, ...(nextPageToken ? { nextPageToken } : {}) }) }),
+      api.asApp().requestJira(route`/rest/api/3/search/jql`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify({ jql, maxResults: pageSize, fields: ['updated'], ...(nextPageToken ? { nextPageToken } : {}) }) }),
     );
-    const page = z.object({ issues: z.array(z.object({ id: z.string() }).loose()), nextPageToken: z.string().optional() }).parse(await readJson('jira', res, 'Search issues'));
-    ids.push(...page.issues.map((i) => i.id));
+    const page = parsed(z.object({ issues: z.array(z.object({ id: z.string(), fields: z.object({ updated: z.string().optional() }).loose().optional() }).loose()), nextPageToken: z.string().optional() }), await readJson('jira', res, 'Search issues'), 'Search issues');
+    out.push(...page.issues.map((i) => ({ id: i.id, updatedAt: i.fields?.updated ? parseJiraTime(i.fields.updated) : 0 })));
     nextPageToken = page.nextPageToken;
-  } while (nextPageToken && ids.length < max);
-  return ids;
+  } while (nextPageToken && out.length < max);
+  return out;
+}
+
+export async function searchIssueIds(jql: string, max = 1000): Promise<string[]> {
+  return (await searchIssues(jql, max)).map((i) => i.id);
 }
 
 export interface JiraAttachment {
@@ -171,17 +252,14 @@ export interface JiraAttachment {
   fileName: string;
   contentType: string;
   size: number;
-  origin?: string;
+  authorAccountId?: string;
 }
 
 /** Attachments as the issue's `attachment` field lists them (already read with the issue). */
 export function attachmentsOf(issue: JiraIssue): JiraAttachment[] {
-  const list = z.array(z.object({ id: z.string(), filename: z.string(), mimeType: z.string().optional(), size: z.number() }).loose()).safeParse(issue.fields.attachment ?? []);
+  const list = z.array(z.object({ id: z.string(), filename: z.string(), mimeType: z.string().optional(), size: z.number(), author: z.object({ accountId: z.string().optional() }).loose().optional() }).loose()).safeParse(issue.fields.attachment ?? []);
   if (!list.success) return [];
-  return list.data.map((a) => {
-    const { fileName, origin } = splitOrigin(a.filename);
-    return { id: a.id, fileName, contentType: a.mimeType ?? 'application/octet-stream', size: a.size, ...(origin ? { origin } : {}) };
-  });
+  return list.data.map((a) => ({ id: a.id, fileName: a.filename, contentType: a.mimeType ?? 'application/octet-stream', size: a.size, ...(a.author?.accountId ? { authorAccountId: a.author.accountId } : {}) }));
 }
 
 export async function downloadAttachment(attachmentId: string): Promise<ReadableStream<Uint8Array>> {
@@ -198,7 +276,7 @@ export async function downloadAttachment(attachmentId: string): Promise<Readable
  * Uploads one file as multipart `file`, streaming: the parts around the file
  * are written by hand so the file itself never has to sit in memory.
  */
-export async function uploadAttachment(issueId: string, fileName: string, contentType: string, body: ReadableStream<Uint8Array>): Promise<void> {
+export async function uploadAttachment(issueId: string, fileName: string, contentType: string, body: ReadableStream<Uint8Array>): Promise<string> {
   const boundary = `crosswalk-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
   const safeName = fileName.replace(/["\r\n]/g, '_');
   const head = new TextEncoder().encode(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${safeName}"\r\nContent-Type: ${contentType}\r\n\r\n`);
@@ -227,7 +305,8 @@ export async function uploadAttachment(issueId: string, fileName: string, conten
   });
   const init = { method: 'POST', headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'X-Atlassian-Token': 'no-check', Accept: 'application/json' }, body: stream, duplex: 'half' } as unknown as Parameters<ReturnType<typeof api.asApp>['requestJira']>[1];
   const res = await call('Upload attachment', () => api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/attachments`, init));
-  await readJson('jira', res, 'Upload attachment');
+  const uploaded = parsed(z.array(z.object({ id: z.string() }).loose()).min(1), await readJson('jira', res, 'Upload attachment'), 'Upload attachment');
+  return uploaded[0]!.id;
 }
 
 export async function deleteRemoteLink(issueId: string, globalId: string): Promise<void> {
@@ -238,13 +317,13 @@ export async function deleteRemoteLink(issueId: string, globalId: string): Promi
 /** The issue Crosswalk created from a remote item, found by the indexed link property. */
 export async function issueCreatedFrom(projectId: string, remoteId: string): Promise<string | undefined> {
   if (!/^[A-Za-z0-9_-]+$/.test(remoteId)) return undefined;
-  const ids = await searchIssueIds(`project = ${projectId} AND issue.property[${LINK_PROPERTY}].remote = "${remoteId}"`, 1);
+  const ids = await searchIssueIds(`project = ${projectId} AND issue.property[${LINK_PROPERTY}].remote = "${remoteId}" ORDER BY created ASC`, 1);
   return ids[0];
 }
 
 /** The Jira account with exactly this email, where Jira shows emails to the app. */
 export async function accountIdForEmail(email: string): Promise<string | undefined> {
   const res = await call('Find user', () => api.asApp().requestJira(route`/rest/api/3/user/search?query=${email}`, { headers: { Accept: 'application/json' } }));
-  const users = z.array(z.object({ accountId: z.string(), emailAddress: z.string().optional() }).loose()).parse(await readJson('jira', res, 'Find user'));
+  const users = parsed(z.array(z.object({ accountId: z.string(), emailAddress: z.string().optional() }).loose()), await readJson('jira', res, 'Find user'), 'Find user');
   return users.find((u) => u.emailAddress?.toLowerCase() === email.toLowerCase())?.accountId;
 }

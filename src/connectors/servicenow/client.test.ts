@@ -36,27 +36,35 @@ describe('ServiceNow connector', () => {
     expect(await sn.getItem('ffffffffffffffffffffffffffffffff')).toBeUndefined();
   });
 
-  it('writes public and internal comments with an origin marker and reads them back', async () => {
+  it('writes public and internal comments as people wrote them (no technical marker) and names authors by name', async () => {
     const sn = connector();
     const inc = await sn.createItem({ short_description: 'c' }, 'c-3');
-    const c = await sn.addComment(inc.id, { body: 'Mia Member (Jira): printer fixed', visibility: 'public', origin: 'jira-comment-10001' });
-    await sn.addComment(inc.id, { body: 'internal note', visibility: 'internal', origin: 'jira-comment-10002' });
+    const c = await sn.addComment(inc.id, { body: 'Mia Member (Jira): printer fixed', visibility: 'public' });
+    await sn.addComment(inc.id, { body: 'internal note', visibility: 'internal' });
     const all = await sn.listComments(inc.id);
-    expect(all.map((x) => [x.visibility, x.body, x.origin])).toEqual([
-      ['public', 'Mia Member (Jira): printer fixed', 'jira-comment-10001'],
-      ['internal', 'internal note', 'jira-comment-10002'],
+    expect(all.map((x) => [x.visibility, x.body, x.author.id, x.author.displayName])).toEqual([
+      ['public', 'Mia Member (Jira): printer fixed', 'crosswalk.integration', 'Crosswalk Integration'],
+      ['internal', 'internal note', 'crosswalk.integration', 'Crosswalk Integration'],
     ]);
-    expect(c.origin).toBe('jira-comment-10001');
+    expect(c.id).toBe(all[0]!.id);
+    expect(JSON.stringify(sim.store.rows('sys_journal_field'))).not.toContain('[crosswalk:');
   });
 
-  it('uploads and downloads attachments, keeping the origin in the stored name', async () => {
+  it('uploads and downloads attachments under their own name, by the integration user', async () => {
     const sn = connector();
     const inc = await sn.createItem({ short_description: 'a' }, 'c-4');
-    await sn.uploadAttachment(inc.id, { fileName: 'log.txt', contentType: 'text/plain', size: 5, body: new TextEncoder().encode('hello'), origin: 'jira-att-7' });
+    await sn.uploadAttachment(inc.id, { fileName: 'log.txt', contentType: 'text/plain', size: 5, body: new TextEncoder().encode('hello') });
     const [att] = await sn.listAttachments(inc.id);
-    expect(att).toMatchObject({ fileName: 'log.txt', origin: 'jira-att-7', size: 5 });
+    expect(att).toMatchObject({ fileName: 'log.txt', size: 5, authorId: 'crosswalk.integration' });
     const file = await sn.downloadAttachment(inc.id, att!.id);
     expect(await new Response(file.body).text()).toBe('hello');
+  });
+
+  it('never reuses an OAuth token obtained with another secret in the same warm instance', async () => {
+    const good = connector({ kind: 'oauth', clientId: DEMO_CREDENTIALS.oauthClient.client_id, clientSecret: DEMO_CREDENTIALS.oauthClient.client_secret });
+    expect((await good.testConnection()).ok).toBe(true);
+    const wrong = await connector({ kind: 'oauth', clientId: DEMO_CREDENTIALS.oauthClient.client_id, clientSecret: 'not-the-secret' }).testConnection();
+    expect(!wrong.ok && wrong.error.kind).toBe('auth');
   });
 
   it('signs in with OAuth and renews an expired token', async () => {

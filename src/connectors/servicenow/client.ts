@@ -5,9 +5,9 @@
 import * as z from 'zod';
 import { SyncError } from '../errors';
 import { readJson, transientFailure } from '../http';
-import { CAPABILITIES, type Attachment, type ChangedItems, type Comment, type Connector, type Item, type NewAttachment, type NewComment } from '../ports';
+import { createHash } from 'node:crypto';
+import type { Attachment, Capabilities, ChangedItems, Comment, Connector, Item, NewAttachment, NewComment } from '../ports';
 import { encodeQuery, glideDateTime } from './encoded-query';
-import { nameWithOrigin, splitOrigin } from '../../sync/attachment-plan';
 import { journalToText } from '../../content/html-to-text';
 
 export type ServiceNowAuth = { kind: 'basic'; username: string; password: string } | { kind: 'oauth'; clientId: string; clientSecret: string; username?: string; password?: string };
@@ -29,32 +29,42 @@ const resultOne = z.object({ result: record });
 const resultMany = z.object({ result: z.array(record) });
 const tokenAnswer = z.object({ access_token: z.string(), expires_in: z.number() });
 
-const ORIGIN_MARKER = /\n?\[crosswalk:([A-Za-z0-9:_-]+)\]\s*$/;
-
 /** Parses ServiceNow's UTC `YYYY-MM-DD HH:mm:ss`. */
 export function parseGlideDateTime(value: unknown): number {
   return typeof value === 'string' && value ? Date.parse(value.replace(' ', 'T') + 'Z') : 0;
 }
 
-/** A marker at the end of a comment or file name tells which item it was copied from, so a retry finds it. */
-export function withOrigin(text: string, origin: string): string {
-  return `${text}\n[crosswalk:${origin}]`;
-}
+export const SERVICENOW_CAPABILITIES: Capabilities = {
+  commentVisibilities: ['public', 'internal'],
+  commentEdit: false,
+  commentDelete: false,
+  commentFormat: 'text',
+  descriptionFormat: 'text',
+  attachments: { upload: true, delete: true },
+  // ServiceNow cuts these silently; the engine predicts the cut so its own write never reads as someone else's change.
+  maxLengths: { short_description: 160, correlation_id: 100 },
+};
 
-export function originOf(text: string): { text: string; origin?: string } {
-  const m = ORIGIN_MARKER.exec(text);
-  return m ? { text: text.slice(0, m.index), origin: m[1] } : { text };
-}
+/** Incident states as ServiceNow labels them (the choice list of incident.state). */
+const STATE_LABELS: Readonly<Record<string, string>> = { '1': 'New', '2': 'In Progress', '3': 'On Hold', '6': 'Resolved', '7': 'Closed', '8': 'Canceled' };
 
+/**
+ * OAuth tokens survive in a warm instance, so they are keyed by everything
+ * that identifies the grant, the secrets included (hashed): a token obtained
+ * with one connection's secret is never used for another connection or a
+ * wrong secret.
+ */
 const tokens = new Map<string, { token: string; expiresAt: number }>();
 
 export class ServiceNowConnector implements Connector {
   readonly system = 'servicenow' as const;
-  readonly capabilities = CAPABILITIES.servicenow;
+  readonly capabilities = SERVICENOW_CAPABILITIES;
+  readonly ownAuthorId: string | undefined;
   private readonly base: string;
 
   constructor(private readonly conn: ServiceNowConnection) {
     this.base = conn.baseUrl.replace(/\/+$/, '');
+    this.ownAuthorId = conn.auth.username;
   }
 
   readonly users = {
@@ -85,7 +95,7 @@ export class ServiceNowConnector implements Connector {
   private async authHeader(forceNew = false): Promise<string> {
     const a = this.conn.auth;
     if (a.kind === 'basic') return `Basic ${Buffer.from(`${a.username}:${a.password}`).toString('base64')}`;
-    const key = `${this.base}|${a.clientId}|${a.username ?? ''}`;
+    const key = createHash('sha256').update(JSON.stringify([this.base, a.clientId, a.clientSecret, a.username ?? '', a.password ?? ''])).digest('hex');
     const cached = tokens.get(key);
     if (!forceNew && cached && cached.expiresAt > Date.now() + 30_000) return `Bearer ${cached.token}`;
     const form = new URLSearchParams({ client_id: a.clientId, client_secret: a.clientSecret, ...(a.username && a.password ? { grant_type: 'password', username: a.username, password: a.password } : { grant_type: 'client_credentials' }) });
@@ -173,6 +183,15 @@ export class ServiceNowConnector implements Connector {
     return this.toItem((await this.json(resultOne, this.tablePath(id), { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fields) }, `Update ${this.conn.table} ${id}`)).result);
   }
 
+  async markCorrelation(id: string, correlationId: string): Promise<void> {
+    await this.updateItem(id, { correlation_id: correlationId, correlation_display: 'Crosswalk' });
+  }
+
+  statusLabel(item: Item): string | undefined {
+    const state = item.fields.state;
+    return typeof state === 'string' && state ? (STATE_LABELS[state] ?? state) : undefined;
+  }
+
   async listChanged(since: number, cursor?: string): Promise<ChangedItems> {
     const pageSize = 100;
     const offset = Number(cursor ?? 0);
@@ -184,20 +203,31 @@ export class ServiceNowConnector implements Connector {
   async listComments(itemId: string): Promise<Comment[]> {
     const q = encodeQuery({ all: [{ field: 'element_id', op: '=', value: itemId }, { field: 'element', op: 'IN', values: ['comments', 'work_notes'] }], orderBy: { field: 'sys_created_on' } });
     const page = await this.json(resultMany, `/api/now/table/sys_journal_field?sysparm_query=${encodeURIComponent(q)}`, { method: 'GET' }, 'Read journal');
+    const names = await this.namesOf(page.result.map((r) => String(r.sys_created_by ?? '')));
     return page.result.map((r) => {
-      const { text: raw, origin } = originOf(String(r.value ?? ''));
       // Journal entries may hold [code]HTML[/code]: only its text crosses.
-      const text = journalToText(raw);
+      const text = journalToText(String(r.value ?? ''));
       const at = parseGlideDateTime(r.sys_created_on);
-      return { id: String(r.sys_id), body: text, visibility: r.element === 'work_notes' ? ('internal' as const) : ('public' as const), author: { displayName: String(r.sys_created_by ?? '') }, createdAt: at, updatedAt: at, ...(origin ? { origin } : {}) };
+      const userName = String(r.sys_created_by ?? '');
+      return { id: String(r.sys_id), body: text, visibility: r.element === 'work_notes' ? ('internal' as const) : ('public' as const), author: { id: userName, displayName: names.get(userName) ?? userName }, createdAt: at, updatedAt: at };
     });
+  }
+
+  /** Journal entries name their author by user name; people should read the person's name. */
+  private async namesOf(userNames: readonly string[]): Promise<Map<string, string>> {
+    const wanted = [...new Set(userNames.filter(Boolean))];
+    if (!wanted.length) return new Map();
+    const q = encodeQuery({ all: [{ field: 'user_name', op: 'IN', values: wanted }] });
+    const found = await this.json(resultMany, `/api/now/table/sys_user?sysparm_fields=user_name,name&sysparm_query=${encodeURIComponent(q)}`, { method: 'GET' }, 'Read users');
+    return new Map(found.result.filter((u) => u.name).map((u) => [String(u.user_name), String(u.name)]));
   }
 
   async addComment(itemId: string, comment: NewComment): Promise<Comment> {
     const field = comment.visibility === 'internal' ? 'work_notes' : 'comments';
-    await this.updateItem(itemId, { [field]: withOrigin(String(comment.body), comment.origin) });
-    // The journal entry's id is only known by reading it back.
-    const written = (await this.listComments(itemId)).filter((c) => c.origin === comment.origin).at(-1);
+    const text = String(comment.body);
+    await this.updateItem(itemId, { [field]: text });
+    // The journal entry's id is only known by reading it back: the newest entry we wrote with this text.
+    const written = (await this.listComments(itemId)).filter((c) => c.body === journalToText(text) && c.visibility === comment.visibility && (!this.ownAuthorId || c.author.id === this.ownAuthorId)).at(-1);
     if (!written) throw new SyncError({ system: 'servicenow', kind: 'transient', message: 'The journal entry was written but could not be read back' });
     return written;
   }
@@ -205,10 +235,14 @@ export class ServiceNowConnector implements Connector {
   async listAttachments(itemId: string): Promise<Attachment[]> {
     const q = encodeQuery({ all: [{ field: 'table_sys_id', op: '=', value: itemId }, { field: 'table_name', op: '=', value: this.conn.table }] });
     const page = await this.json(resultMany, `/api/now/attachment?sysparm_query=${encodeURIComponent(q)}`, { method: 'GET' }, 'List attachments');
-    return page.result.map((r) => {
-      const { fileName, origin } = splitOrigin(String(r.file_name));
-      return { id: String(r.sys_id), fileName, contentType: String(r.content_type ?? 'application/octet-stream'), size: Number(r.size_bytes ?? 0), createdAt: parseGlideDateTime(r.sys_created_on), ...(origin ? { origin } : {}) };
-    });
+    return page.result.map((r) => ({
+      id: String(r.sys_id),
+      fileName: String(r.file_name),
+      contentType: String(r.content_type ?? 'application/octet-stream'),
+      size: Number(r.size_bytes ?? 0),
+      createdAt: parseGlideDateTime(r.sys_created_on),
+      ...(r.sys_created_by ? { authorId: String(r.sys_created_by) } : {}),
+    }));
   }
 
   async downloadAttachment(_itemId: string, attachmentId: string): Promise<{ body: ReadableStream<Uint8Array>; size: number; contentType: string }> {
@@ -221,12 +255,10 @@ export class ServiceNowConnector implements Connector {
   }
 
   async uploadAttachment(itemId: string, file: NewAttachment): Promise<Attachment> {
-    // ServiceNow keeps no metadata we could use, so the origin rides in the file name: report~cw-<origin>.pdf
-    const name = nameWithOrigin(file.fileName, file.origin);
-    const query = new URLSearchParams({ table_name: this.conn.table, table_sys_id: itemId, file_name: name });
+    const query = new URLSearchParams({ table_name: this.conn.table, table_sys_id: itemId, file_name: file.fileName });
     const init: RequestInit & { duplex?: 'half' } = { method: 'POST', headers: { 'content-type': file.contentType }, body: file.body as BodyInit };
     if (file.body instanceof ReadableStream) init.duplex = 'half';
     const res = await this.json(resultOne, `/api/now/attachment/file?${query.toString()}`, init, 'Upload attachment');
-    return { id: String(res.result.sys_id), fileName: file.fileName, contentType: file.contentType, size: Number(res.result.size_bytes ?? file.size), createdAt: parseGlideDateTime(res.result.sys_created_on), origin: file.origin };
+    return { id: String(res.result.sys_id), fileName: file.fileName, contentType: file.contentType, size: Number(res.result.size_bytes ?? file.size), createdAt: parseGlideDateTime(res.result.sys_created_on), ...(this.ownAuthorId ? { authorId: this.ownAuthorId } : {}) };
   }
 }

@@ -4,12 +4,16 @@ import { view, showFlag } from '@forge/bridge';
 import { callResolver } from '../../shared/resolver';
 import '../../shared/styles.css';
 
-interface IssueSync {
+type Failure = { kind: string; message: string; at: string; field?: string };
+type IssueSync = LinkedSync | { linked: false; reason: string; lastError: Failure | null };
+interface LinkedSync {
+  linked: true;
   remoteKey: string;
   remoteUrl: string;
   remoteState: string | null;
   lastSyncAt: string | null;
-  lastError: { kind: string; message: string; at: string; field?: string } | null;
+  lastError: Failure | null;
+  problems: Array<{ part: string; kind: string; message: string }>;
   conflicts: Array<{ field: string; winner: string; reason: string; at: string }>;
   notices: string[];
 }
@@ -17,12 +21,12 @@ interface IssueSync {
 /** The issue panel: the linked remote ticket, when it last synced, and any error with a retry. */
 function IssuePanel() {
   const [issueKey, setIssueKey] = useState<string>();
-  const [sync, setSync] = useState<IssueSync | null | undefined>(undefined);
+  const [sync, setSync] = useState<IssueSync | undefined>(undefined);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
 
   const load = useCallback(async () => {
-    const res = await callResolver<IssueSync | null>('getIssueSync');
+    const res = await callResolver<IssueSync>('getIssueSync');
     if (res.ok) setSync(res.data);
     else setError(res.error.message);
   }, []);
@@ -48,7 +52,7 @@ function IssuePanel() {
   if (sync === undefined) return <main><p className="subtle">Loading…</p></main>;
   return (
     <main>
-      {sync ? (
+      {sync.linked ? (
         <>
           <p data-testid="linked">
             Linked to <a href={sync.remoteUrl} target="_blank" rel="noreferrer">{sync.remoteKey}</a>
@@ -61,11 +65,25 @@ function IssuePanel() {
               <div>{sync.lastError.message}</div>
             </div>
           )}
+          {sync.problems.map((p) => (
+            <div className="message error" role="alert" key={p.part} data-testid="sync-problem">
+              <strong>{p.part === 'status' ? 'The status did not sync' : p.part === 'attachments' ? 'Some files did not sync' : `${p.part} did not sync`}</strong>
+              <div>{p.message}</div>
+            </div>
+          ))}
           {sync.notices.map((n) => <p className="subtle" key={n}>{n}</p>)}
           {sync.conflicts.length > 0 && <p className="subtle">Recent conflicts: {sync.conflicts.map((c) => `${c.field} (${c.reason})`).join('; ')}</p>}
         </>
       ) : (
-        <p className="subtle">{issueKey ? `${issueKey} is not linked to a remote ticket.` : 'Not linked to a remote ticket.'}</p>
+        <>
+          <p className="subtle" data-testid="not-linked">{issueKey ? `${issueKey} is not linked to a remote ticket. ` : 'Not linked to a remote ticket. '}{sync.reason}</p>
+          {sync.lastError && (
+            <div className="message error" role="alert" data-testid="sync-error">
+              <strong>This issue could not be created in the other system</strong>
+              <div>{sync.lastError.message}</div>
+            </div>
+          )}
+        </>
       )}
       <button type="button" onClick={syncNow} disabled={busy}>{busy ? 'Requesting…' : sync?.lastError ? 'Retry sync' : 'Sync now'}</button>
     </main>

@@ -1,0 +1,65 @@
+/**
+ * The per-system registry: everything the engine, the handlers and the
+ * settings resolvers need to know about a remote system, as one entry. Adding
+ * a system is one folder under src/connectors/<system> exporting a
+ * `SystemDefinition`, plus one line in `SYSTEMS` below; nothing in src/sync
+ * names a system.
+ */
+import type * as z from 'zod';
+import type { Credential } from '../store/credentials';
+import type { Capabilities, Connector, RemoteSystemKind } from './ports';
+import { serviceNowSystem } from './servicenow/system';
+
+/** A notification as the web trigger received it. */
+export interface InboundNotification {
+  headers: Readonly<Record<string, readonly string[] | undefined>>;
+  body: string;
+}
+
+/** What a verified notification says: which remote items to look at, and who changed them. */
+export interface NotificationRef {
+  remoteId: string;
+  event: string;
+  /** Who made the change, in the remote's own terms (a user name). */
+  changedBy?: string;
+}
+
+export interface SystemDefinition<Remote extends { type: string; baseUrl: string } = { type: string; baseUrl: string }> {
+  kind: RemoteSystemKind;
+  /** What people call it: "ServiceNow". */
+  label: string;
+  /** The connection's `remote` part for this system (type, baseUrl, auth without secrets, scope). */
+  remoteSchema: z.ZodType<Remote>;
+  /** Host patterns as Forge egress understands them (wildcard = subdomains only); manifest.yml declares each. */
+  hostPatterns: readonly string[];
+  exampleUrls: readonly string[];
+  capabilities: Capabilities;
+  /** Which secret fields the connection needs; a missing one is an auth failure shown to the admin. */
+  missingCredential(remote: Remote, credential: Credential | undefined): string | undefined;
+  create(remote: Remote, credential: Credential): Connector;
+  /** Inbound change notifications at `<web trigger URL>/<kind>/<connectionId>`. */
+  notifications: {
+    /** Authenticity and freshness, compared in constant time; false refuses the request. */
+    verify(request: InboundNotification, credential: Credential, nowMs: number): boolean;
+    /** The item references the body names; undefined when the body is not a notification. */
+    parse(body: string, remote: Remote): NotificationRef[] | undefined;
+    /** Whether the change was made by Crosswalk itself (dropped before any further work). */
+    isOwnChange(ref: NotificationRef, remote: Remote): boolean;
+  };
+  /** Texts people read when a comment change cannot cross ("ServiceNow journal entries cannot be changed"). */
+  texts: { commentEditRefused: string; commentDeleteRefused: string };
+}
+
+/** Only implemented systems are listed: a connection to anything else is refused when saved. */
+// Each entry keeps its own Remote type; the registry erases it to the common shape.
+export const SYSTEMS: Readonly<Record<string, SystemDefinition>> = {
+  servicenow: serviceNowSystem as unknown as SystemDefinition,
+};
+
+export function systemFor(kind: string): SystemDefinition | undefined {
+  return Object.prototype.hasOwnProperty.call(SYSTEMS, kind) ? SYSTEMS[kind] : undefined;
+}
+
+export function implementedSystems(): SystemDefinition[] {
+  return Object.values(SYSTEMS);
+}

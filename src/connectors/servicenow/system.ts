@@ -1,0 +1,91 @@
+/**
+ * ServiceNow's registry entry: its connection settings, hosts, capabilities,
+ * how a connector is built from a credential, and how its change
+ * notifications (a business rule's signed REST message) are checked.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import * as z from 'zod';
+import type { Credential } from '../../store/credentials';
+import type { InboundNotification, NotificationRef, SystemDefinition } from '../registry';
+import { SERVICENOW_CAPABILITIES, ServiceNowConnector } from './client';
+
+const remoteFieldName = z.string().regex(/^[A-Za-z][A-Za-z0-9_.]*$/, 'must be a field name');
+
+export const serviceNowRemoteSchema = z.object({
+  type: z.literal('servicenow'),
+  baseUrl: z.url(),
+  /** The table the connection syncs with (incident, sc_task, a custom u_ table). */
+  table: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a ServiceNow table name'),
+  /** Only records matching all of these conditions create Jira issues; empty = none. */
+  filter: z.array(z.object({ field: remoteFieldName, op: z.enum(['=', '!=', 'STARTSWITH', 'LIKE']), value: z.string() })).default([]),
+  auth: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('basic'), username: z.string().min(1) }),
+    z.object({ kind: z.literal('oauth'), clientId: z.string().min(1), username: z.string().min(1).optional() }),
+  ]),
+});
+export type ServiceNowRemote = z.infer<typeof serviceNowRemoteSchema>;
+
+/** The signed business-rule message Crosswalk gives the ServiceNow admin to paste (see the settings page). */
+const notice = z.object({ sys_id: z.string().regex(/^[0-9a-f]{32}$/), table: z.string().optional(), event: z.string().optional(), user: z.string().optional(), sent_at: z.number() }).loose();
+const MAX_AGE_SECONDS = 300;
+
+/** Constant-time comparison of the signature the sender computed and ours. */
+export function signatureMatches(secret: string, body: string, signature: string | undefined): boolean {
+  if (!signature) return false;
+  const expected = createHmac('sha256', secret).update(body).digest();
+  const given = Buffer.from(signature, 'base64');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+function parseNotice(body: string): z.infer<typeof notice> | undefined {
+  try {
+    const parsed = notice.safeParse(JSON.parse(body));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export const serviceNowSystem: SystemDefinition<ServiceNowRemote> = {
+  kind: 'servicenow',
+  label: 'ServiceNow',
+  remoteSchema: serviceNowRemoteSchema,
+  hostPatterns: ['*.service-now.com'],
+  exampleUrls: ['https://acme.service-now.com'],
+  capabilities: SERVICENOW_CAPABILITIES,
+  missingCredential(remote, credential) {
+    if (remote.auth.kind === 'basic' && !credential?.password) return 'The connection has no password; an admin must enter it on the settings page';
+    if (remote.auth.kind === 'oauth' && !credential?.clientSecret) return 'The connection has no OAuth client secret; an admin must enter it on the settings page';
+    return undefined;
+  },
+  create(remote, credential: Credential) {
+    const auth =
+      remote.auth.kind === 'basic'
+        ? { kind: 'basic' as const, username: remote.auth.username, password: credential.password ?? '' }
+        : { kind: 'oauth' as const, clientId: remote.auth.clientId, clientSecret: credential.clientSecret ?? '', username: remote.auth.username, password: credential.password };
+    return new ServiceNowConnector({ baseUrl: remote.baseUrl, table: remote.table, auth });
+  },
+  notifications: {
+    verify(request: InboundNotification, credential: Credential, nowMs: number): boolean {
+      const secret = credential.webhookSecret;
+      if (!secret || !signatureMatches(secret, request.body, request.headers['x-servicenow-signature']?.[0])) return false;
+      // The send time is inside the signed body, so a replayed message cannot be freshened.
+      const sentAt = parseNotice(request.body)?.sent_at;
+      return sentAt !== undefined && Math.abs(nowMs / 1000 - sentAt) <= MAX_AGE_SECONDS;
+    },
+    parse(body, remote): NotificationRef[] | undefined {
+      const parsed = parseNotice(body);
+      if (!parsed) return undefined;
+      if (parsed.table && parsed.table !== remote.table) return [];
+      return [{ remoteId: parsed.sys_id, event: `servicenow:${parsed.event ?? 'notification'}`, ...(parsed.user ? { changedBy: parsed.user } : {}) }];
+    },
+    isOwnChange(ref, remote) {
+      const integrationUser = remote.auth.username;
+      return Boolean(integrationUser && ref.changedBy === integrationUser);
+    },
+  },
+  texts: {
+    commentEditRefused: 'ServiceNow journal entries cannot be changed',
+    commentDeleteRefused: 'ServiceNow journal entries cannot be deleted',
+  },
+};

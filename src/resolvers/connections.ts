@@ -1,0 +1,133 @@
+/**
+ * The project settings page's resolvers: a project's connections, created and
+ * changed by its admins only. Ids and secret keys are the server's: a request
+ * names at most the id of a connection of the caller's own project.
+ */
+import { randomBytes } from 'node:crypto';
+import * as z from 'zod';
+import { connectorFor } from '../connectors/factory';
+import { isSyncError } from '../connectors/errors';
+import { parseJqlAsUser } from '../connectors/jira/client';
+import { implementedSystems } from '../connectors/registry';
+import { validateConnectionSettings, type ConnectionConfig, type ConnectionSettings } from '../mapping/connection-config';
+import { getBulkRun, saveBulkRun } from '../store/bulk-runs';
+import { connectionsForProject, createConnection, deleteConnection, getConnection, replaceConnection } from '../store/connections';
+import { credentialFieldsSet, credentialSchema, deleteCredential, getCredential, updateCredential } from '../store/credentials';
+import { getConnectionHealth, setConnectionHealth } from '../store/health';
+import { bulkSyncIssueIds } from '../sync/bulk';
+import { bulkProgress, enqueueBulkPage } from '../sync/sync-queue';
+import { badRequest, fail, forbiddenAdmin, ok, requireProjectAdmin } from './guards';
+
+type Context = { accountId?: string } & Record<string, unknown>;
+type Call = { payload?: unknown; context: Context };
+
+const connectionRef = z.object({ connectionId: z.string().regex(/^[a-z0-9-]{3,60}$/) });
+const notOurs = fail('NOT_FOUND', 'This project has no such connection.');
+
+/** A connection of the caller's own project, or nothing: another project's id answers exactly like a missing one. */
+async function ownConnection(projectId: string, payload: unknown): Promise<ConnectionConfig | undefined> {
+  const ref = connectionRef.safeParse(payload);
+  if (!ref.success) return undefined;
+  const config = await getConnection(ref.data.connectionId);
+  return config?.jiraProjectId === projectId ? config : undefined;
+}
+
+async function describe(config: ConnectionConfig) {
+  return { config, credentialFields: credentialFieldsSet(await getCredential(config.id)), health: (await getConnectionHealth(config.id)) ?? null };
+}
+
+/** The admin's JQL, checked by Jira's parser: a query that does not parse cannot be pasted into ours. */
+async function jqlProblems(accountId: string, settings: ConnectionSettings): Promise<Array<{ path: string; message: string }>> {
+  if (!settings.jql.trim()) return [];
+  const check = await parseJqlAsUser(accountId, settings.jql);
+  if (!check.ok) return check.errors.map((message) => ({ path: 'jql', message }));
+  return check.hasOrderBy ? [{ path: 'jql', message: 'The filter cannot have ORDER BY' }] : [];
+}
+
+const saveRequest = z.object({ connectionId: z.string().optional(), settings: z.unknown(), credential: credentialSchema.optional() }).strict();
+
+export async function saveConnectionResolver({ payload, context }: Call) {
+  const admin = await requireProjectAdmin(context);
+  if (!admin) return forbiddenAdmin;
+  const request = saveRequest.safeParse(payload);
+  if (!request.success) return badRequest(request.error);
+  const checked = validateConnectionSettings(request.data.settings);
+  if (!checked.ok) return fail('BAD_REQUEST', 'The connection has problems', checked.problems);
+  const problems = await jqlProblems(admin.accountId, checked.settings);
+  if (problems.length) return fail('BAD_REQUEST', 'The connection has problems', problems);
+  let config: ConnectionConfig;
+  if (request.data.connectionId !== undefined) {
+    const existing = await ownConnection(admin.projectId, { connectionId: request.data.connectionId });
+    if (!existing) return notOurs;
+    config = { ...checked.settings, id: existing.id, jiraProjectId: existing.jiraProjectId };
+    await replaceConnection(config);
+  } else {
+    const stem = `${(admin.projectKey ?? `p${admin.projectId}`).toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 20) || `p${admin.projectId}`}-${checked.settings.remote.type}`;
+    const candidates = [stem, ...[2, 3, 4, 5, 6, 7, 8, 9].map((n) => `${stem}-${n}`), `${stem}-${randomBytes(4).toString('hex')}`];
+    config = await createConnection(candidates, (id) => ({ ...checked.settings, id, jiraProjectId: admin.projectId }));
+  }
+  if (request.data.credential && Object.keys(request.data.credential).length) {
+    await updateCredential(config.id, request.data.credential);
+    // New credentials: let the next sync show whether the connection works.
+    await setConnectionHealth(config.id, undefined);
+  }
+  return ok(await describe(config));
+}
+
+export async function listConnectionsResolver({ context }: Call) {
+  const admin = await requireProjectAdmin(context);
+  if (!admin) return forbiddenAdmin;
+  const configs = await connectionsForProject(admin.projectId);
+  return ok({ connections: await Promise.all(configs.map(describe)), systems: implementedSystems().map((s) => ({ kind: s.kind, label: s.label, hostPatterns: s.hostPatterns })) });
+}
+
+/** Removes the connection and its credential; links stay, so re-creating the connection resumes them. */
+export async function deleteConnectionResolver({ payload, context }: Call) {
+  const admin = await requireProjectAdmin(context);
+  if (!admin) return forbiddenAdmin;
+  const config = await ownConnection(admin.projectId, payload);
+  if (!config) return notOurs;
+  await deleteConnection(config);
+  await deleteCredential(config.id);
+  await setConnectionHealth(config.id, undefined);
+  return ok({ deleted: true });
+}
+
+export async function testConnectionResolver({ payload, context }: Call) {
+  const admin = await requireProjectAdmin(context);
+  if (!admin) return forbiddenAdmin;
+  const config = await ownConnection(admin.projectId, payload);
+  if (!config) return notOurs;
+  try {
+    const result = await (await connectorFor(config)).testConnection();
+    if (result.ok) await setConnectionHealth(config.id, undefined);
+    return ok(result.ok ? { reachable: true, identity: result.identity } : { reachable: false, kind: result.error.kind, message: result.error.message });
+  } catch (e) {
+    if (isSyncError(e)) return ok({ reachable: false, kind: e.kind, message: e.message });
+    throw e;
+  }
+}
+
+/** Syncs every existing issue the connection's JQL selects: paged through search, fanned out through the queue. */
+export async function bulkSyncResolver({ payload, context }: Call) {
+  const admin = await requireProjectAdmin(context);
+  if (!admin) return forbiddenAdmin;
+  const config = await ownConnection(admin.projectId, payload);
+  if (!config) return notOurs;
+  if (!config.enabled) return fail('BAD_REQUEST', 'Enable the connection first');
+  const total = (await bulkSyncIssueIds(config)).length;
+  await saveBulkRun({ connectionId: config.id, startedAt: new Date().toISOString(), total, jobIds: [] });
+  // The fan-out runs in the queue, a page at a time, so it respects Forge's event rate and a resolver's 25 s.
+  await enqueueBulkPage({ bulk: { connectionId: config.id, offset: 0 } });
+  return ok({ total });
+}
+
+export async function bulkSyncProgressResolver({ payload, context }: Call) {
+  const admin = await requireProjectAdmin(context);
+  if (!admin) return forbiddenAdmin;
+  const config = await ownConnection(admin.projectId, payload);
+  if (!config) return notOurs;
+  const run = await getBulkRun(config.id);
+  if (!run) return ok(null);
+  return ok({ total: run.total, startedAt: run.startedAt, ...(await bulkProgress(run.jobIds)) });
+}

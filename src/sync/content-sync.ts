@@ -1,0 +1,72 @@
+/**
+ * Executing the comment and file crossings for one pair: read both lists,
+ * plan (crossing.ts), copy, and return the link with every pair recorded.
+ */
+import * as jira from '../connectors/jira/client';
+import type { Connector } from '../connectors/ports';
+import { systemFor } from '../connectors/registry';
+import { bodyFromText, textFromBody } from '../content/formats';
+import { textToAdf } from '../content/text-to-adf';
+import type { ConnectionConfig } from '../mapping/connection-config';
+import type { Link } from '../store/links';
+import { planAttachments, planComments, type SideComment, type SideFile } from './crossing';
+
+const MAX_NOTICES = 10;
+
+export async function syncComments(config: ConnectionConfig, connector: Connector, link: Link): Promise<{ link: Link; copied: number }> {
+  if (config.comments.direction === 'none') return { link, copied: 0 };
+  const system = systemFor(config.remote.type);
+  const [jiraComments, remoteComments] = await Promise.all([jira.listComments(link.issueId), connector.listComments(link.remoteId)]);
+  const jiraSide: SideComment[] = jiraComments.map((c) => ({ id: c.id, text: textFromBody('adf', c.body), author: c.authorName, visibility: c.internal ? 'internal' : 'public', byUs: Boolean(c.copyOf), ...(c.copyOf ? { copyOf: c.copyOf } : {}), edited: c.updatedAt > c.createdAt }));
+  const remoteSide: SideComment[] = remoteComments.map((c) => ({ id: c.id, text: textFromBody(connector.capabilities.commentFormat, c.body), author: c.author.displayName, visibility: c.visibility, byUs: Boolean(connector.ownAuthorId && c.author.id === connector.ownAuthorId) }));
+  const plan = planComments(jiraSide, remoteSide, link.comments, {
+    direction: config.comments.direction,
+    remoteHasInternal: connector.capabilities.commentVisibilities.includes('internal'),
+    remoteLabel: system?.label ?? config.remote.type,
+    remoteCanEdit: connector.capabilities.commentEdit,
+    remoteCanDelete: connector.capabilities.commentDelete,
+  });
+  const crossed = [...link.comments, ...plan.recognised];
+  for (const copy of plan.copies) {
+    if (copy.to === 'remote') {
+      const written = await connector.addComment(link.remoteId, { body: bodyFromText(connector.capabilities.commentFormat, copy.text), visibility: copy.visibility });
+      crossed.push({ jira: copy.from.id, remote: written.id, from: 'jira' });
+    } else {
+      const id = await jira.addComment(link.issueId, textToAdf(copy.text), copy.visibility === 'internal', copy.from.id);
+      crossed.push({ jira: id, remote: copy.from.id, from: 'remote' });
+    }
+  }
+  const notices = [
+    ...plan.editsNotCopied.map((c) => `The edit to Jira comment ${c.id} was not copied: ${system?.texts.commentEditRefused ?? 'the remote cannot change comments'}.`),
+    ...plan.deletesNotCopied.map((p) => `Jira comment ${p.jira} was deleted; its copy stays: ${system?.texts.commentDeleteRefused ?? 'the remote cannot delete comments'}.`),
+  ];
+  const fresh = notices.filter((n) => !(link.notices ?? []).includes(n));
+  const next: Link = { ...link, comments: crossed };
+  if (fresh.length) next.notices = [...(link.notices ?? []), ...fresh].slice(-MAX_NOTICES);
+  return { link: next, copied: plan.copies.length };
+}
+
+export async function syncAttachments(config: ConnectionConfig, connector: Connector, link: Link, issue: jira.JiraIssue): Promise<{ link: Link; copied: number; skipped: string[] }> {
+  if (config.attachments.direction === 'none') return { link, copied: 0, skipped: [] };
+  const jiraFiles = jira.attachmentsOf(issue);
+  const remoteFiles = await connector.listAttachments(link.remoteId);
+  // Only when an app-made file is not yet accounted for do we need to know which account is ours.
+  const pairedJira = new Set(link.attachments.map((p) => p.jira));
+  const app = jiraFiles.some((f) => !pairedJira.has(f.id) && f.authorAccountId) ? await jira.appAccountId() : undefined;
+  const jiraSide: SideFile[] = jiraFiles.map((f) => ({ id: f.id, fileName: f.fileName, contentType: f.contentType, size: f.size, byUs: Boolean(app && f.authorAccountId === app) }));
+  const remoteSide: SideFile[] = remoteFiles.map((f) => ({ id: f.id, fileName: f.fileName, contentType: f.contentType, size: f.size, byUs: Boolean(connector.ownAuthorId && f.authorId === connector.ownAuthorId) }));
+  const plan = planAttachments(jiraSide, remoteSide, link.attachments, { ...config.attachments, ...(connector.capabilities.attachments.maxBytes ? { remoteMaxBytes: connector.capabilities.attachments.maxBytes } : {}) });
+  const crossed = [...link.attachments, ...plan.recognised];
+  for (const copy of plan.copies) {
+    if (copy.to === 'remote') {
+      const body = await jira.downloadAttachment(copy.from.id);
+      const written = await connector.uploadAttachment(link.remoteId, { fileName: copy.from.fileName, contentType: copy.from.contentType, size: copy.from.size, body });
+      crossed.push({ jira: copy.from.id, remote: written.id, from: 'jira' });
+    } else {
+      const file = await connector.downloadAttachment(link.remoteId, copy.from.id);
+      const id = await jira.uploadAttachment(link.issueId, copy.from.fileName, copy.from.contentType, file.body);
+      crossed.push({ jira: id, remote: copy.from.id, from: 'remote' });
+    }
+  }
+  return { link: { ...link, attachments: crossed }, copied: plan.copies.length, skipped: plan.skipped };
+}

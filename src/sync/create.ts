@@ -1,0 +1,86 @@
+/**
+ * Creating the other side of a pair, once, whatever crashes in between.
+ *
+ * Jira → remote: the remote item carries a correlation id naming the issue; a
+ * retry finds it there instead of creating a second one.
+ *
+ * Remote → Jira: the issue carries an indexed property naming the remote item,
+ * found by search on retry. Search trails writes, so a create first records
+ * that it is about to happen; a retry that finds that record but no issue waits
+ * out the index's lag before it concludes the issue was never made.
+ */
+import { kvs } from '@forge/kvs';
+import { SyncError } from '../connectors/errors';
+import * as jira from '../connectors/jira/client';
+import type { Connector, Item } from '../connectors/ports';
+import type { ConnectionConfig } from '../mapping/connection-config';
+import { readJira, readRemote, writeJira, writeRemote } from '../mapping/field-values';
+import { createLink, issueForRemote, LinkTaken, type Link } from '../store/links';
+
+export const correlationIdFor = (config: Pick<ConnectionConfig, 'id'>, issueId: string) => `crosswalk:${config.id}:${issueId}`;
+
+export function parseCorrelationId(value: string | undefined): { connectionId: string; issueId: string } | undefined {
+  const m = /^crosswalk:([a-z0-9-]+):(\d+)$/.exec(value ?? '');
+  return m ? { connectionId: m[1]!, issueId: m[2]! } : undefined;
+}
+
+/** How long Jira's search may take to show a new issue; a retry inside it must not create a second one. */
+export const SEARCH_SETTLE_MS = 60_000;
+
+function initialRemoteFields(config: ConnectionConfig, fields: Readonly<Record<string, unknown>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  // People need lookups: they follow in the first reconcile right after the create.
+  for (const m of config.fields.filter((f) => (f.direction === 'both' || f.direction === 'to-remote') && f.transform !== 'user')) {
+    const read = readJira(m, fields);
+    if (!read.ok) continue;
+    const write = writeRemote(m, read.value);
+    if (write.ok && write.value !== '') out[write.field] = write.value;
+  }
+  return out;
+}
+
+export async function createRemoteFor(config: ConnectionConfig, connector: Connector, issue: jira.JiraIssue): Promise<{ link: Link; remote: Item; created: boolean }> {
+  const correlationId = correlationIdFor(config, issue.id);
+  let remote = await connector.findByCorrelation(correlationId);
+  const created = !remote;
+  remote ??= await connector.createItem(initialRemoteFields(config, issue.fields), correlationId);
+  try {
+    const link = await createLink({ connectionId: config.id, issueId: issue.id, issueKey: issue.key, remoteId: remote.id, remoteKey: remote.displayKey, remoteUrl: remote.url, origin: 'jira', base: {}, comments: [], attachments: [], remoteLinked: false, remoteMarked: true });
+    return { link, remote, created };
+  } catch (e) {
+    if (e instanceof LinkTaken) throw new SyncError({ system: 'crosswalk', kind: 'validation', message: `${remote.displayKey} is already linked to another issue` });
+    throw e;
+  }
+}
+
+const markerKey = (config: ConnectionConfig, remoteId: string) => `creating:${config.id}:${remoteId}`;
+
+/** Creates the Jira issue for a remote item and links them; undefined when another worker linked the item meanwhile. */
+export async function createFromRemote(config: ConnectionConfig, remote: Item): Promise<Link | undefined> {
+  let issueId = await jira.issueCreatedFrom(config.jiraProjectId, remote.id);
+  if (!issueId) {
+    const marker = (await kvs.get(markerKey(config, remote.id))) as { at: number } | undefined;
+    const age = marker ? Date.now() - marker.at : Infinity;
+    if (age < SEARCH_SETTLE_MS) {
+      throw new SyncError({ system: 'jira', kind: 'transient', retryAfterMs: SEARCH_SETTLE_MS - age, message: `A Jira issue for ${remote.displayKey} may already exist and not be searchable yet; checking again shortly` });
+    }
+    await kvs.set(markerKey(config, remote.id), { at: Date.now() }, { ttl: { value: 1, unit: 'DAYS' } });
+    const fields: Record<string, unknown> = {};
+    for (const m of config.fields.filter((f) => (f.direction === 'both' || f.direction === 'to-jira') && f.jira !== 'status' && f.transform !== 'user')) {
+      const read = readRemote(m, remote.fields);
+      if (!read.ok) continue;
+      const write = writeJira(m, read.value);
+      if (write.kind === 'field' && write.value !== null && write.value !== '') fields[write.field] = write.value;
+    }
+    fields.summary ??= remote.displayKey;
+    issueId = (await jira.createIssue(config.jiraProjectId, config.jiraIssueType, fields, { remote: remote.id, connection: config.id })).id;
+  }
+  const issue = await jira.getIssue(issueId);
+  if (!issue) throw new SyncError({ system: 'jira', kind: 'transient', message: 'The created issue could not be read back yet' });
+  try {
+    return await createLink({ connectionId: config.id, issueId, issueKey: issue.key, remoteId: remote.id, remoteKey: remote.displayKey, remoteUrl: remote.url, origin: 'remote', base: {}, comments: [], attachments: [], remoteLinked: false, remoteMarked: false });
+  } catch (e) {
+    if (e instanceof LinkTaken && (await issueForRemote(config.id, remote.id))) return undefined;
+    throw e;
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * Which comments and files cross, as a pure decision over both sides' lists
+ * and the link's record of what has crossed (id pairs). The record, not the
+ * copies, says what crossed: a copy someone deleted is not copied again.
+ *
+ * Between a write and its record (a crash in that window) the engine knows its
+ * own copy by what it wrote, not by a visible tag: a Jira comment carries the
+ * source id in a comment property people do not see; on the remote, a comment
+ * by Crosswalk's integration user with exactly the text Crosswalk would write,
+ * or a file by it with the same name and size, is that copy.
+ */
+import type { Visibility } from '../connectors/ports';
+import type { Direction } from './field-decision';
+
+export interface CrossedPair {
+  jira: string;
+  remote: string;
+  /** The side the original lives on. */
+  from: 'jira' | 'remote';
+}
+
+export interface SideComment {
+  id: string;
+  text: string;
+  author: string;
+  visibility: Visibility;
+  /** Written by Crosswalk (a copy). */
+  byUs: boolean;
+  /** On Jira copies: the remote comment id it was copied from (a hidden comment property). */
+  copyOf?: string;
+  /** Changed after it was written. */
+  edited?: boolean;
+}
+
+export interface CommentCopy {
+  from: SideComment;
+  to: 'jira' | 'remote';
+  visibility: Visibility;
+  /** What is written: the text attributed to its author by name. */
+  text: string;
+}
+
+export interface CommentRules {
+  direction: Direction;
+  /** The remote keeps internal comments apart (ServiceNow work notes, Zendesk private); otherwise internal Jira comments stay in Jira. */
+  remoteHasInternal: boolean;
+  remoteLabel: string;
+  remoteCanEdit: boolean;
+  remoteCanDelete: boolean;
+}
+
+export interface CommentCrossing {
+  copies: CommentCopy[];
+  /** Copies found written but not recorded (a crash between the write and the record). */
+  recognised: CrossedPair[];
+  /** Jira comments edited after they crossed, where the remote cannot take edits. */
+  editsNotCopied: SideComment[];
+  /** Crossed Jira comments since deleted, whose remote copies cannot be deleted. */
+  deletesNotCopied: CrossedPair[];
+}
+
+const allows = (direction: Direction, to: 'jira' | 'remote') => direction === 'both' || direction === (to === 'jira' ? 'to-jira' : 'to-remote');
+const normal = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/** The text a copy carries: who wrote it, and where. */
+export function attributed(author: string, system: string, text: string): string {
+  return `${author} (${system}): ${text}`;
+}
+
+export function planComments(jira: readonly SideComment[], remote: readonly SideComment[], crossed: readonly CrossedPair[], rules: CommentRules): CommentCrossing {
+  const crossedJira = new Set(crossed.map((p) => p.jira));
+  const crossedRemote = new Set(crossed.map((p) => p.remote));
+  const recognised: CrossedPair[] = [];
+  const remoteIds = new Set(remote.map((c) => c.id));
+
+  // Jira copies name their source in a hidden property.
+  for (const c of jira) {
+    if (c.copyOf && !crossedJira.has(c.id) && !crossedRemote.has(c.copyOf) && remoteIds.has(c.copyOf)) recognised.push({ jira: c.id, remote: c.copyOf, from: 'remote' });
+  }
+  const pairedJira = new Set([...crossedJira, ...recognised.map((p) => p.jira)]);
+  const pairedRemote = new Set([...crossedRemote, ...recognised.map((p) => p.remote)]);
+
+  // Remote copies are known by author and exact text.
+  const toRemoteText = (c: SideComment) => normal(attributed(c.author, 'Jira', c.text));
+  for (const r of remote) {
+    if (!r.byUs || pairedRemote.has(r.id)) continue;
+    const source = jira.find((c) => !c.byUs && !pairedJira.has(c.id) && c.visibility === r.visibility && toRemoteText(c) === normal(r.text));
+    if (source) {
+      recognised.push({ jira: source.id, remote: r.id, from: 'jira' });
+      pairedJira.add(source.id);
+      pairedRemote.add(r.id);
+    }
+  }
+
+  const copies: CommentCopy[] = [];
+  if (allows(rules.direction, 'remote')) {
+    for (const c of jira) {
+      if (c.byUs || pairedJira.has(c.id)) continue;
+      // An internal Jira comment never becomes public on the remote side.
+      if (c.visibility === 'internal' && !rules.remoteHasInternal) continue;
+      copies.push({ from: c, to: 'remote', visibility: c.visibility, text: attributed(c.author, 'Jira', c.text) });
+    }
+  }
+  if (allows(rules.direction, 'jira')) {
+    for (const r of remote) {
+      // The integration user's own comments are Crosswalk's copies (or its own notes): never echoed back.
+      if (r.byUs || pairedRemote.has(r.id)) continue;
+      copies.push({ from: r, to: 'jira', visibility: r.visibility, text: attributed(r.author, rules.remoteLabel, r.text) });
+    }
+  }
+
+  const jiraById = new Map(jira.map((c) => [c.id, c]));
+  const editsNotCopied = rules.remoteCanEdit ? [] : crossed.filter((p) => p.from === 'jira' && jiraById.get(p.jira)?.edited).map((p) => jiraById.get(p.jira)!);
+  const deletesNotCopied = rules.remoteCanDelete ? [] : crossed.filter((p) => p.from === 'jira' && !jiraById.has(p.jira) && remoteIds.has(p.remote));
+  return { copies, recognised, editsNotCopied, deletesNotCopied };
+}
+
+export interface SideFile {
+  id: string;
+  fileName: string;
+  contentType: string;
+  size: number;
+  byUs: boolean;
+}
+
+export interface FileRules {
+  direction: Direction;
+  maxBytes: number;
+  /** MIME types or prefixes (`image/`); empty = all. */
+  allowedTypes: readonly string[];
+  remoteMaxBytes?: number;
+}
+
+export interface FileCopy {
+  from: SideFile;
+  to: 'jira' | 'remote';
+}
+
+const allowedType = (rules: FileRules, type: string) => !rules.allowedTypes.length || rules.allowedTypes.some((t) => (t.endsWith('/') || t.endsWith('*') ? type.startsWith(t.replace(/\*$/, '')) : type === t));
+
+/** Files cross like comments; those over a limit or of a type not allowed are reported, never silently dropped. */
+export function planAttachments(jira: readonly SideFile[], remote: readonly SideFile[], crossed: readonly CrossedPair[], rules: FileRules): { copies: FileCopy[]; recognised: CrossedPair[]; skipped: string[] } {
+  const pairedJira = new Set(crossed.map((p) => p.jira));
+  const pairedRemote = new Set(crossed.map((p) => p.remote));
+  const recognised: CrossedPair[] = [];
+  const same = (a: SideFile, b: SideFile) => a.fileName === b.fileName && a.size === b.size;
+  // A file Crosswalk uploaded but did not record yet is known by its name and size.
+  for (const [ours, theirs, from] of [
+    [remote, jira, 'jira'],
+    [jira, remote, 'remote'],
+  ] as const) {
+    for (const copy of ours) {
+      if (!copy.byUs || (from === 'jira' ? pairedRemote : pairedJira).has(copy.id)) continue;
+      const source = theirs.find((f) => !f.byUs && !(from === 'jira' ? pairedJira : pairedRemote).has(f.id) && same(f, copy));
+      if (!source) continue;
+      const pair: CrossedPair = from === 'jira' ? { jira: source.id, remote: copy.id, from } : { jira: copy.id, remote: source.id, from };
+      recognised.push(pair);
+      pairedJira.add(pair.jira);
+      pairedRemote.add(pair.remote);
+    }
+  }
+  const copies: FileCopy[] = [];
+  const skipped: string[] = [];
+  const consider = (f: SideFile, to: 'jira' | 'remote', limit: number) => {
+    if (f.size > limit) skipped.push(`${f.fileName} (${f.size} bytes) is over the ${limit}-byte limit`);
+    else if (!allowedType(rules, f.contentType)) skipped.push(`${f.fileName} (${f.contentType}) is not an allowed type`);
+    else copies.push({ from: f, to });
+  };
+  if (allows(rules.direction, 'remote')) for (const f of jira) if (!f.byUs && !pairedJira.has(f.id)) consider(f, 'remote', Math.min(rules.maxBytes, rules.remoteMaxBytes ?? Infinity));
+  if (allows(rules.direction, 'jira')) for (const f of remote) if (!f.byUs && !pairedRemote.has(f.id)) consider(f, 'jira', rules.maxBytes);
+  return { copies, recognised, skipped };
+}

@@ -1,0 +1,96 @@
+/**
+ * The field part of a reconcile as a pure plan: from both sides' current
+ * canonical values and the link's base, which side each field is written to,
+ * what the base becomes for fields that need no write, and what conflicts and
+ * problems to record. Executing the plan is the reconciler's job.
+ */
+import type { ConnectionConfig, FieldMapping } from '../mapping/connection-config';
+import { storedOnJira, storedOnRemote, writeRemote, type Read } from '../mapping/field-values';
+import type { CanonicalValue } from './canonical';
+import { decideField, type Conflict, type Side, type SidePair } from './field-decision';
+
+export interface FieldReading {
+  m: FieldMapping;
+  jira: Read;
+  remote: Read;
+}
+
+export interface PlannedWrite {
+  m: FieldMapping;
+  target: Side;
+  value: CanonicalValue;
+  current: SidePair<CanonicalValue>;
+}
+
+export interface FieldPlan {
+  /** One remote update: field → the remote's own value. */
+  remoteFields: Record<string, string>;
+  /** Writes to Jira, in canonical values (people and status need lookups and transitions). */
+  jiraWrites: PlannedWrite[];
+  remoteWrites: PlannedWrite[];
+  /** The new base of every field that needs no write. */
+  settled: Record<string, SidePair<CanonicalValue>>;
+  conflicts: Conflict[];
+  /** Per field, why it cannot sync now. */
+  problems: Record<string, string>;
+}
+
+export interface FieldPlanInput {
+  config: Pick<ConnectionConfig, 'fields' | 'conflictPolicy' | 'requiredOnEnter'>;
+  readings: readonly FieldReading[];
+  base: Readonly<Record<string, SidePair<CanonicalValue>>>;
+  updatedAt: SidePair<number | undefined>;
+  /** On a link's first sync, the side the item was created on. */
+  origin?: Side;
+  remoteMaxLengths: Readonly<Record<string, number>>;
+  /** What the remote item holds now, raw (for fields required on entering a state). */
+  remoteRaw: Readonly<Record<string, unknown>>;
+  issueKey: string;
+}
+
+export function planFields(input: FieldPlanInput): FieldPlan {
+  const plan: FieldPlan = { remoteFields: {}, jiraWrites: [], remoteWrites: [], settled: {}, conflicts: [], problems: {} };
+  for (const { m, jira, remote } of input.readings) {
+    if (!jira.ok || !remote.ok) {
+      plan.problems[m.jira] = [!jira.ok ? jira.reason : '', !remote.ok ? remote.reason : ''].filter(Boolean).join('; ');
+      continue;
+    }
+    const current = { jira: jira.value, remote: remote.value };
+    const decision = decideField({
+      field: m.jira,
+      direction: m.direction,
+      policy: input.config.conflictPolicy,
+      base: input.base[m.jira],
+      current,
+      updatedAt: input.updatedAt,
+      ...(input.origin ? { origin: input.origin } : {}),
+      storedAs: { jira: (v) => storedOnJira(m, v), remote: (v) => storedOnRemote(m, v, input.remoteMaxLengths) },
+    });
+    if (decision.action === 'none') {
+      plan.settled[m.jira] = current;
+      continue;
+    }
+    if (decision.conflict) plan.conflicts.push(decision.conflict);
+    const write: PlannedWrite = { m, target: decision.target, value: decision.value, current };
+    if (decision.target === 'remote') {
+      const w = writeRemote(m, decision.value);
+      if (!w.ok) {
+        plan.problems[m.jira] = w.reason;
+        continue;
+      }
+      plan.remoteFields[w.field] = w.value;
+      plan.remoteWrites.push(write);
+    } else {
+      plan.jiraWrites.push(write);
+    }
+  }
+  // Entering some states needs more fields (ServiceNow's close code and notes): they go with the same write.
+  for (const rule of input.config.requiredOnEnter) {
+    const entering = plan.remoteFields[rule.field];
+    if (entering === undefined || !rule.values.includes(entering)) continue;
+    for (const [field, value] of Object.entries(rule.set)) {
+      if (!input.remoteRaw[field]) plan.remoteFields[field] ??= value.replace('{issueKey}', input.issueKey);
+    }
+  }
+  return plan;
+}

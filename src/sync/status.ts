@@ -1,0 +1,41 @@
+/**
+ * Moving a Jira issue to a status: the whole path is computed from the
+ * workflow before anything moves, and the issue moves only along a path that
+ * reaches the target. An unreachable status is reported without moving.
+ */
+import * as jira from '../connectors/jira/client';
+import { SyncError } from '../connectors/errors';
+import { findTransitionPath, type WorkflowTransition } from './transition-path';
+
+export type StatusMove = { ok: true; moved: boolean } | { ok: false; reason: string };
+
+export async function moveToStatus(issue: jira.JiraIssue, statusName: string): Promise<StatusMove> {
+  const status = issue.fields.status as { id?: string; name?: string } | undefined;
+  const fromId = status?.id ?? '';
+  if ((status?.name ?? '').toLowerCase() === statusName.toLowerCase()) return { ok: true, moved: false };
+  const issueTypeId = (issue.fields.issuetype as { id?: string } | undefined)?.id ?? '';
+  const workflow = await jira.workflowFor(issue.fields.project.id, issueTypeId);
+  let path: WorkflowTransition[];
+  if (workflow) {
+    const target = workflow.statuses.find((s) => s.name.toLowerCase() === statusName.toLowerCase());
+    if (!target) return { ok: false, reason: `Status "${statusName}" is not in this issue's workflow` };
+    const found = findTransitionPath(workflow.transitions, fromId, target.id, (id) => workflow.statuses.find((s) => s.id === id)?.name ?? id);
+    if (!found.ok) return { ok: false, reason: found.reason };
+    path = found.transitions;
+  } else {
+    // Without the workflow only a direct transition is safe: exploring would run other transitions' post-functions.
+    const direct = (await jira.transitions(issue.id)).find((t) => t.to.name.toLowerCase() === statusName.toLowerCase());
+    if (!direct) return { ok: false, reason: `No direct transition from "${status?.name ?? ''}" to "${statusName}" (Crosswalk cannot read the workflow to find a longer path)` };
+    path = [{ id: direct.id, name: direct.name, from: [fromId], to: direct.to.id }];
+  }
+  for (const [i, step] of path.entries()) {
+    try {
+      await jira.transition(issue.id, step.id);
+    } catch (e) {
+      // A condition or validator refused a step: stop where we are and say why.
+      if (e instanceof SyncError && e.kind === 'validation') return { ok: false, reason: `Transition "${step.name}" (step ${i + 1} of ${path.length} to "${statusName}") was refused: ${e.details.remoteMessage ?? e.message}` };
+      throw e;
+    }
+  }
+  return { ok: true, moved: path.length > 0 };
+}
