@@ -4,6 +4,8 @@ import { startPlatform, type Platform, type PlatformOptions } from './platform';
 import { startJiraSim, type JiraSim } from './sims/jira';
 import { jiraClient } from './sims/jira/test-client';
 import { DEMO_CREDENTIALS as SERVICENOW_DEMO, startServiceNowSim, type ServiceNowSim } from './sims/servicenow';
+import { DEMO_CREDENTIALS as AZURE_DEVOPS_DEMO, startAzureDevOpsSim, type AzureDevOpsSim } from './sims/azure-devops';
+import { DEMO_CREDENTIALS as ZENDESK_DEMO, startZendeskSim, type ZendeskSim } from './sims/zendesk';
 import { startHost, type Host, type HostUser } from './host/server';
 import { DEMO_WEBHOOK_SECRET, demoServiceNowConnection } from './demo/servicenow-connection';
 
@@ -30,11 +32,16 @@ export interface Sandbox {
   sims: {
     jira: { baseUrl: string; controlUrl: string };
     servicenow: { baseUrl: string; controlUrl: string; instanceUrl: string; credentials: typeof SERVICENOW_DEMO };
+    /** `baseUrl` is the organization's URL on loopback (https://dev.azure.com/acme for the app). */
+    azureDevOps: { baseUrl: string; controlUrl: string; instanceUrl: string; organization: string; project: string; credentials: { pat: string; user: string } };
+    zendesk: { baseUrl: string; controlUrl: string; instanceUrl: string; credentials: { email: string; apiToken: string } };
   };
   users: HostUser[];
   platform: Platform;
   jira: JiraSim;
   servicenow: ServiceNowSim;
+  azureDevOps: AzureDevOpsSim;
+  zendesk: ZendeskSim;
   /** Jira's REST API as the demo users (Basic auth) or as the app (the platform's identity), for tests and benchmarks. */
   jiraClient(): ReturnType<typeof jiraClient>;
   /** Waits until the world is quiet: ServiceNow's notifications delivered and everything they and Jira's events caused has run. */
@@ -75,6 +82,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const servicenow = await startServiceNowSim({ now: () => platform.clock.now() });
   // The app reaches https://acme.service-now.com; the platform routes that host to the simulator.
   platform.addEgressRoute({ host: '*.service-now.com', target: servicenow.baseUrl });
+  const azureDevOps = await startAzureDevOpsSim({ now: () => platform.clock.now() });
+  platform.addEgressRoute({ host: 'dev.azure.com', target: azureDevOps.baseUrl });
+  const zendesk = await startZendeskSim({ now: () => platform.clock.now() });
+  platform.addEgressRoute({ host: '*.zendesk.com', target: zendesk.baseUrl });
+  const notifiers = [servicenow.notifier, azureDevOps.notifier, zendesk.notifier];
   // A durable data dir keeps the same installation across restarts.
   const installation = await platform.install({ installationId: 'demo-site', cloudId: '2f1c5a7e-9d4b-4c3a-8e6f-1b2c3d4e5f60', siteUrl: 'https://crosswalk-demo.atlassian.net', jiraBaseUrl: jira.baseUrl, platformToken });
   installationId = installation.id;
@@ -90,18 +102,29 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     sims: {
       jira: { baseUrl: jira.baseUrl, controlUrl: jira.controlUrl },
       servicenow: { baseUrl: servicenow.baseUrl, controlUrl: servicenow.controlUrl, instanceUrl: 'https://acme.service-now.com', credentials: SERVICENOW_DEMO },
+      azureDevOps: {
+        baseUrl: azureDevOps.organizationUrl,
+        controlUrl: azureDevOps.controlUrl,
+        instanceUrl: `https://dev.azure.com/${AZURE_DEVOPS_DEMO.organization}`,
+        organization: AZURE_DEVOPS_DEMO.organization,
+        project: AZURE_DEVOPS_DEMO.project,
+        credentials: { pat: AZURE_DEVOPS_DEMO.integration.pat, user: AZURE_DEVOPS_DEMO.integration.uniqueName },
+      },
+      zendesk: { baseUrl: zendesk.baseUrl, controlUrl: zendesk.controlUrl, instanceUrl: `https://${ZENDESK_DEMO.host}`, credentials: { email: ZENDESK_DEMO.integration.email, apiToken: ZENDESK_DEMO.integration.apiToken } },
     },
     users,
     platform,
     jira,
     servicenow,
+    azureDevOps,
+    zendesk,
     jiraClient: () => jiraClient(jira, platformToken),
     async settle(options) {
       // Each round may cause the other side to notify again; a loop-free sync ends in a few rounds.
       for (let round = 0; round < 20; round++) {
-        await servicenow.notifier.idle();
+        await Promise.all(notifiers.map((n) => n.idle()));
         await platform.settle(options);
-        if (!servicenow.notifier.busy) return;
+        if (!notifiers.some((n) => n.busy)) return;
       }
       throw new Error('The sandbox did not settle: notifications keep coming');
     },
@@ -109,6 +132,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       await host.stop();
       await jira.stop();
       await servicenow.stop();
+      await azureDevOps.stop();
+      await zendesk.stop();
       await platform.stop();
     },
   };

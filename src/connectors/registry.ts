@@ -45,6 +45,15 @@ export interface SystemDefinition<Remote extends { type: string; baseUrl: string
     parse(body: string, remote: Remote): NotificationRef[] | undefined;
     /** Whether the change was made by Crosswalk itself (dropped before any further work). */
     isOwnChange(ref: NotificationRef, remote: Remote): boolean;
+    /**
+     * Sets up the remote's change push to `url` (an Azure DevOps service hook,
+     * a Zendesk webhook and trigger) when the connection is saved; absent where
+     * an admin sets it up by hand (ServiceNow's business rule). Returns the
+     * secret the remote signs with when the remote chose it, and what was made.
+     */
+    provision?(connector: Connector, target: { url: string; secret: string }): Promise<{ secret?: string; description: string }>;
+    /** Removes what `provision` made, when the connection is deleted. */
+    unprovision?(connector: Connector, target: { url: string }): Promise<void>;
   };
   /** Texts people read when a comment change cannot cross ("ServiceNow journal entries cannot be changed"). */
   texts: { commentEditRefused: string; commentDeleteRefused: string };

@@ -7,6 +7,8 @@ import { textToAdf } from '../content/text-to-adf';
 import type { AdfDoc } from '../content/adf';
 import type { CanonicalValue } from '../sync/canonical';
 import type { FieldMapping } from './connection-config';
+import type { BodyFormat } from '../connectors/ports';
+import { bodyFromText, textFromBody } from '../content/formats';
 import { canonicalFromJira, canonicalFromRemote, remoteFromCanonical } from './value-map';
 
 export type Read = { ok: true; value: CanonicalValue } | { ok: false; reason: string };
@@ -41,11 +43,12 @@ export function readJira(m: FieldMapping, fields: Readonly<Record<string, unknow
   }
 }
 
-export function readRemote(m: FieldMapping, fields: Readonly<Record<string, unknown>>): Read {
+/** `richText` is the format the remote stores rich text in (its declared descriptionFormat). */
+export function readRemote(m: FieldMapping, fields: Readonly<Record<string, unknown>>, richText: BodyFormat = 'text'): Read {
   const raw = remoteScalar(fields[m.remote]);
   switch (m.transform) {
     case 'rich-text':
-      return { ok: true, value: normalizeText(raw) };
+      return { ok: true, value: normalizeText(textFromBody(richText, raw)) };
     case 'value-map':
       return raw === '' ? { ok: true, value: null } : canonicalFromRemote(m.valueMap ?? [], raw);
     default:
@@ -67,7 +70,8 @@ export function writeJira(m: FieldMapping, value: CanonicalValue): JiraWrite {
 
 export type RemoteWrite = { ok: true; field: string; value: string } | { ok: false; reason: string };
 
-export function writeRemote(m: FieldMapping, value: CanonicalValue): RemoteWrite {
+export function writeRemote(m: FieldMapping, value: CanonicalValue, richText: BodyFormat = 'text'): RemoteWrite {
+  if (m.transform === 'rich-text') return { ok: true, field: m.remote, value: bodyFromText(richText, String(value ?? '')) };
   if (m.transform === 'value-map') {
     if (value === null) return { ok: true, field: m.remote, value: '' };
     const mapped = remoteFromCanonical(m.valueMap ?? [], String(value));
@@ -82,10 +86,10 @@ const JIRA_MAX_LENGTHS: Readonly<Record<string, number>> = { summary: 255 };
 const cut = (raw: string, max: number | undefined) => (max !== undefined && raw.length > max ? raw.slice(0, max) : raw);
 
 /** The canonical value the remote holds after `value` is written to it, its silent cuts included. */
-export function storedOnRemote(m: FieldMapping, value: CanonicalValue, maxLengths: Readonly<Record<string, number>>): CanonicalValue {
-  const w = writeRemote(m, value);
+export function storedOnRemote(m: FieldMapping, value: CanonicalValue, maxLengths: Readonly<Record<string, number>>, richText: BodyFormat = 'text'): CanonicalValue {
+  const w = writeRemote(m, value, richText);
   if (!w.ok) return value;
-  const read = readRemote(m, { [w.field]: cut(w.value, maxLengths[w.field]) });
+  const read = readRemote(m, { [w.field]: cut(w.value, maxLengths[w.field]) }, richText);
   return read.ok ? read.value : value;
 }
 

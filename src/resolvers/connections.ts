@@ -4,11 +4,12 @@
  * names at most the id of a connection of the caller's own project.
  */
 import { randomBytes } from 'node:crypto';
+import { webTrigger } from '@forge/api';
 import * as z from 'zod';
 import { connectorFor } from '../connectors/factory';
 import { isSyncError } from '../connectors/errors';
 import { parseJqlAsUser } from '../connectors/jira/client';
-import { implementedSystems } from '../connectors/registry';
+import { implementedSystems, systemFor } from '../connectors/registry';
 import { validateConnectionSettings, type ConnectionConfig, type ConnectionSettings } from '../mapping/connection-config';
 import { getBulkRun, saveBulkRun } from '../store/bulk-runs';
 import { connectionsForProject, createConnection, deleteConnection, getConnection, replaceConnection } from '../store/connections';
@@ -71,7 +72,33 @@ export async function saveConnectionResolver({ payload, context }: Call) {
     // New credentials: let the next sync show whether the connection works.
     await setConnectionHealth(config.id, undefined);
   }
-  return ok(await describe(config));
+  const pushSetup = await provisionPush(config);
+  return ok({ ...(await describe(config)), pushSetup });
+}
+
+/** Where a connection's remote sends its change notifications. */
+async function notificationUrl(config: ConnectionConfig): Promise<string> {
+  return `${(await webTrigger.getUrl('remote-webhook')).replace(/\/+$/, '')}/${config.remote.type}/${config.id}`;
+}
+
+/**
+ * Creates the remote's change push (service hook, webhook) for systems that
+ * can do it through their API. A failure does not undo the save: it is
+ * answered to the admin, and the sweep keeps the connection in sync meanwhile.
+ */
+async function provisionPush(config: ConnectionConfig): Promise<{ ok: boolean; description: string } | null> {
+  const system = systemFor(config.remote.type);
+  if (!system?.notifications.provision || !config.enabled) return null;
+  try {
+    const connector = await connectorFor(config);
+    const secret = (await getCredential(config.id))?.webhookSecret ?? randomBytes(24).toString('base64url');
+    const made = await system.notifications.provision(connector, { url: await notificationUrl(config), secret });
+    await updateCredential(config.id, { webhookSecret: made.secret ?? secret });
+    return { ok: true, description: made.description };
+  } catch (e) {
+    if (!isSyncError(e)) throw e;
+    return { ok: false, description: `Change notifications could not be set up: ${e.message}. Crosswalk still syncs every five minutes.` };
+  }
 }
 
 export async function listConnectionsResolver({ context }: Call) {
@@ -87,6 +114,13 @@ export async function deleteConnectionResolver({ payload, context }: Call) {
   if (!admin) return forbiddenAdmin;
   const config = await ownConnection(admin.projectId, payload);
   if (!config) return notOurs;
+  const system = systemFor(config.remote.type);
+  if (system?.notifications.unprovision) {
+    // Best effort: a remote that cannot be reached keeps a hook that no longer verifies.
+    await connectorFor(config)
+      .then(async (connector) => system.notifications.unprovision!(connector, { url: await notificationUrl(config) }))
+      .catch((e: unknown) => console.warn(`Could not remove the change notifications of ${config.id}: ${e instanceof Error ? e.message : String(e)}`));
+  }
   await deleteConnection(config);
   await deleteCredential(config.id);
   await setConnectionHealth(config.id, undefined);

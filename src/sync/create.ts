@@ -27,13 +27,13 @@ export function parseCorrelationId(value: string | undefined): { connectionId: s
 /** How long Jira's search may take to show a new issue; a retry inside it must not create a second one. */
 export const SEARCH_SETTLE_MS = 60_000;
 
-function initialRemoteFields(config: ConnectionConfig, fields: Readonly<Record<string, unknown>>): Record<string, string> {
+function initialRemoteFields(config: ConnectionConfig, fields: Readonly<Record<string, unknown>>, richText: Connector['capabilities']['descriptionFormat']): Record<string, string> {
   const out: Record<string, string> = {};
   // People need lookups: they follow in the first reconcile right after the create.
   for (const m of config.fields.filter((f) => (f.direction === 'both' || f.direction === 'to-remote') && f.transform !== 'user')) {
     const read = readJira(m, fields);
     if (!read.ok) continue;
-    const write = writeRemote(m, read.value);
+    const write = writeRemote(m, read.value, richText);
     if (write.ok && write.value !== '') out[write.field] = write.value;
   }
   return out;
@@ -43,7 +43,7 @@ export async function createRemoteFor(config: ConnectionConfig, connector: Conne
   const correlationId = correlationIdFor(config, issue.id);
   let remote = await connector.findByCorrelation(correlationId);
   const created = !remote;
-  remote ??= await connector.createItem(initialRemoteFields(config, issue.fields), correlationId);
+  remote ??= await connector.createItem(initialRemoteFields(config, issue.fields, connector.capabilities.descriptionFormat), correlationId);
   try {
     const link = await createLink({ connectionId: config.id, issueId: issue.id, issueKey: issue.key, remoteId: remote.id, remoteKey: remote.displayKey, remoteUrl: remote.url, origin: 'jira', base: {}, comments: [], attachments: [], remoteLinked: false, remoteMarked: true });
     return { link, remote, created };
@@ -56,7 +56,7 @@ export async function createRemoteFor(config: ConnectionConfig, connector: Conne
 const markerKey = (config: ConnectionConfig, remoteId: string) => `creating:${config.id}:${remoteId}`;
 
 /** Creates the Jira issue for a remote item and links them; undefined when another worker linked the item meanwhile. */
-export async function createFromRemote(config: ConnectionConfig, remote: Item): Promise<Link | undefined> {
+export async function createFromRemote(config: ConnectionConfig, connector: Connector, remote: Item): Promise<Link | undefined> {
   let issueId = await jira.issueCreatedFrom(config.jiraProjectId, remote.id);
   if (!issueId) {
     const marker = (await kvs.get(markerKey(config, remote.id))) as { at: number } | undefined;
@@ -67,7 +67,7 @@ export async function createFromRemote(config: ConnectionConfig, remote: Item): 
     await kvs.set(markerKey(config, remote.id), { at: Date.now() }, { ttl: { value: 1, unit: 'DAYS' } });
     const fields: Record<string, unknown> = {};
     for (const m of config.fields.filter((f) => (f.direction === 'both' || f.direction === 'to-jira') && f.jira !== 'status' && f.transform !== 'user')) {
-      const read = readRemote(m, remote.fields);
+      const read = readRemote(m, remote.fields, connector.capabilities.descriptionFormat);
       if (!read.ok) continue;
       const write = writeJira(m, read.value);
       if (write.kind === 'field' && write.value !== null && write.value !== '') fields[write.field] = write.value;

@@ -4,6 +4,7 @@
  * what the base becomes for fields that need no write, and what conflicts and
  * problems to record. Executing the plan is the reconciler's job.
  */
+import type { BodyFormat } from '../connectors/ports';
 import type { ConnectionConfig, FieldMapping } from '../mapping/connection-config';
 import { storedOnJira, storedOnRemote, writeRemote, type Read } from '../mapping/field-values';
 import type { CanonicalValue } from './canonical';
@@ -43,6 +44,8 @@ export interface FieldPlanInput {
   /** On a link's first sync, the side the item was created on. */
   origin?: Side;
   remoteMaxLengths: Readonly<Record<string, number>>;
+  /** The format the remote keeps rich text in. */
+  remoteRichText: BodyFormat;
   /** What the remote item holds now, raw (for fields required on entering a state). */
   remoteRaw: Readonly<Record<string, unknown>>;
   issueKey: string;
@@ -64,7 +67,7 @@ export function planFields(input: FieldPlanInput): FieldPlan {
       current,
       updatedAt: input.updatedAt,
       ...(input.origin ? { origin: input.origin } : {}),
-      storedAs: { jira: (v) => storedOnJira(m, v), remote: (v) => storedOnRemote(m, v, input.remoteMaxLengths) },
+      storedAs: { jira: (v) => storedOnJira(m, v), remote: (v) => storedOnRemote(m, v, input.remoteMaxLengths, input.remoteRichText) },
     });
     if (decision.action === 'none') {
       plan.settled[m.jira] = current;
@@ -73,7 +76,7 @@ export function planFields(input: FieldPlanInput): FieldPlan {
     if (decision.conflict) plan.conflicts.push(decision.conflict);
     const write: PlannedWrite = { m, target: decision.target, value: decision.value, current };
     if (decision.target === 'remote') {
-      const w = writeRemote(m, decision.value);
+      const w = writeRemote(m, decision.value, input.remoteRichText);
       if (!w.ok) {
         plan.problems[m.jira] = w.reason;
         continue;

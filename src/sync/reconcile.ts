@@ -73,7 +73,7 @@ export async function reconcileRemoteItem(connectionId: string, remoteId: string
   const createdFor = parseCorrelationId(remote.correlationId);
   if (createdFor) return createdFor.connectionId === config.id ? forward({ side: 'jira', issueId: createdFor.issueId }) : { result: 'not-ours' };
   if (!matchesRemoteFilter(remote.fields, config.remoteFilter)) return { result: 'not-ours' };
-  const link = await createFromRemote(config, remote);
+  const link = await createFromRemote(config, connector, remote);
   if (!link) return forward({ side: 'remote', connectionId, remoteId });
   await clearFailure({ side: 'remote', connectionId, remoteId });
   // From here on the pair is keyed by its issue.
@@ -173,7 +173,7 @@ async function syncPair(config: ConnectionConfig, connector: Connector, link: Li
 async function syncFields(config: ConnectionConfig, connector: Connector, link: Link, issue: jira.JiraIssue, remote: Item, created: boolean) {
   const users = new UserMap(config, connector);
   const readings: FieldReading[] = [];
-  for (const m of config.fields) readings.push({ m, jira: m.transform === 'user' ? await users.fromJira(issue.fields[m.jira]) : readJira(m, issue.fields), remote: readRemote(m, remote.fields) });
+  for (const m of config.fields) readings.push({ m, jira: m.transform === 'user' ? await users.fromJira(issue.fields[m.jira]) : readJira(m, issue.fields), remote: readRemote(m, remote.fields, connector.capabilities.descriptionFormat) });
   const origin = created || link.origin === 'jira' ? 'jira' : link.origin === 'remote' && !Object.keys(link.base).length ? 'remote' : undefined;
   const plan = planFields({
     config,
@@ -182,6 +182,7 @@ async function syncFields(config: ConnectionConfig, connector: Connector, link: 
     updatedAt: { jira: issue.updatedAt, remote: remote.updatedAt },
     ...(origin ? { origin } : {}),
     remoteMaxLengths: connector.capabilities.maxLengths,
+    remoteRichText: connector.capabilities.descriptionFormat,
     remoteRaw: remote.fields,
     issueKey: issue.key,
   });
@@ -198,7 +199,7 @@ async function syncFields(config: ConnectionConfig, connector: Connector, link: 
       remoteAfter = await connector.updateItem(remote.id, plan.remoteFields, remote.version);
       for (const w of plan.remoteWrites) {
         // The base is what the remote really holds now (its own cuts included).
-        const held = readRemote(w.m, remoteAfter.fields);
+        const held = readRemote(w.m, remoteAfter.fields, connector.capabilities.descriptionFormat);
         base[w.m.jira] = { jira: w.current.jira, remote: held.ok ? held.value : w.value };
         wroteRemote.push(w.m.remote);
       }
