@@ -3,23 +3,19 @@
  * setting on the project settings page in a real browser, reloads and sees it;
  * a member is refused. Runs Debian's Chromium through playwright-core.
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { buildUi } from '../../scripts/build-ui';
 import { startSandbox, type Sandbox } from '../../sandbox/sandbox';
-
-const SHOTS = path.resolve(__dirname, '../../test-output/screenshots');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+import { launchBrowser, signIn as signInAs, SHOTS } from './support/browser';
 
 let sandbox: Sandbox;
 let browser: Browser;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   await buildUi();
   sandbox = await startSandbox();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchBrowser();
 }, 120_000);
 
 afterAll(async () => {
@@ -27,12 +23,7 @@ afterAll(async () => {
   await sandbox?.stop();
 });
 
-async function signIn(page: Page, role: string) {
-  const user = sandbox.users.find((u) => u.role === role)!;
-  await page.goto(`${sandbox.hostUrl}/`);
-  await page.selectOption('#user-switcher', user.accountId);
-  await Promise.all([page.waitForNavigation(), page.click('header button[type=submit]')]);
-}
+const signIn = (page: Page, role: string) => signInAs(sandbox, page, role);
 
 const settingsFrame = (page: Page) => page.frameLocator('iframe[data-module="crosswalk-settings"]');
 
