@@ -8,7 +8,7 @@ import { connectorFor } from '../connectors/factory';
 import { deleteRemoteLink, getIssue, issueMatches } from '../connectors/jira/client';
 import { connectionsForProject, getConnection } from '../store/connections';
 import { getFailure } from '../store/failures';
-import { createLink, deleteLink, getLink, issueForRemote, LinkTaken } from '../store/links';
+import { clearUnlinked, createLink, deleteLink, getLink, isUnlinked, issueForRemote, LinkTaken, markUnlinked } from '../store/links';
 import { globalIdFor } from '../sync/reconcile';
 import { enqueueReconcile } from '../sync/sync-queue';
 import { badRequest, cannotEdit, cannotSee, fail, ok, requireIssuePermission } from './guards';
@@ -28,7 +28,7 @@ export async function getIssueSyncResolver({ context }: Call) {
   if (!caller) return cannotSee;
   const [link, failure] = await Promise.all([getLink(caller.issueId), getFailure({ side: 'jira', issueId: caller.issueId })]);
   const lastError = failure ? { kind: failure.kind, message: failure.message, at: new Date(failure.at).toISOString(), ...(failure.field ? { field: failure.field } : {}) } : null;
-  if (!link) return ok({ linked: false as const, reason: await whyNotSynced(caller.issueId, caller.projectId), lastError });
+  if (!link) return ok({ linked: false as const, reason: (await isUnlinked(caller.issueId)) ? 'Someone unlinked this issue; it syncs again once it is linked.' : await whyNotSynced(caller.issueId, caller.projectId), lastError });
   return ok({
     linked: true as const,
     remoteKey: link.remoteKey,
@@ -70,6 +70,7 @@ export async function linkIssueResolver({ payload, context }: Call) {
     if (!(e instanceof LinkTaken)) throw e;
     return fail('BAD_REQUEST', (await getLink(caller.issueId)) ? 'This issue is already linked; unlink it first' : `${remote.displayKey} is already linked to another issue`);
   }
+  await clearUnlinked(caller.issueId);
   await enqueueReconcile([{ item: { side: 'jira', issueId: caller.issueId }, cause: 'sync-now' }]);
   return ok({ remoteKey: remote.displayKey });
 }
@@ -80,6 +81,7 @@ export async function unlinkIssueResolver({ context }: Call) {
   if (!caller) return cannotEdit;
   const link = await getLink(caller.issueId);
   if (!link) return ok({ unlinked: false });
+  await markUnlinked(caller.issueId, caller.accountId);
   await deleteLink(link);
   const config = await getConnection(link.connectionId);
   if (config) await deleteRemoteLink(caller.issueId, globalIdFor(config, { id: link.remoteId }));

@@ -117,3 +117,19 @@ export async function linksOfConnection(connectionId: string, cursor?: string): 
   const page = await q.getMany();
   return { links: page.results.map((r) => fromRecord(r.value)), ...(page.nextCursor ? { cursor: page.nextCursor } : {}) };
 }
+
+/**
+ * A person unlinked the issue: it stays out of sync (its correlation id would
+ * otherwise link it again on its next change) until someone links it again.
+ */
+export async function markUnlinked(issueId: string, by: string): Promise<void> {
+  await kvs.set(`unlinked:${issueId}`, { by, at: new Date().toISOString() });
+}
+
+export async function isUnlinked(issueId: string): Promise<boolean> {
+  return (await kvs.get(`unlinked:${issueId}`)) !== undefined;
+}
+
+export async function clearUnlinked(issueId: string): Promise<void> {
+  await kvs.delete(`unlinked:${issueId}`);
+}

@@ -19,7 +19,7 @@ import type { ConnectionConfig } from '../mapping/connection-config';
 import { readJira, readRemote, writeJira } from '../mapping/field-values';
 import { connectionsForProject, getConnection } from '../store/connections';
 import { clearFailure } from '../store/failures';
-import { getLink, issueForRemote, StaleLink, updateLink, type Link } from '../store/links';
+import { getLink, isUnlinked, issueForRemote, StaleLink, updateLink, type Link } from '../store/links';
 import { canonicalEqual } from './canonical';
 import { syncAttachments, syncComments } from './content-sync';
 import { createFromRemote, createRemoteFor, correlationIdFor, parseCorrelationId } from './create';
@@ -99,6 +99,7 @@ export async function reconcileIssue(issueId: string, scope: ReconcileScope = FU
   if (!link) {
     // Made from a remote item whose create has not linked it yet: that create, under the remote item's key, finishes the pair.
     if (issue.createdFrom) return forward({ side: 'remote', connectionId: issue.createdFrom.connection, remoteId: issue.createdFrom.remote });
+    if (await isUnlinked(issueId)) return { result: 'unlinked' };
     const chosen = await connectionFor(issue);
     if (typeof chosen === 'string') return { result: chosen };
     config = chosen;

@@ -48,6 +48,8 @@ export function createJiraApp(opts: JiraSimOptions & { baseUrl: () => string }):
   app.post('/_control/reset', (c) => {
     site.state = demoState(opts.appAccountId, now());
     site.events.length = 0;
+    site.searchIndexLagMs = 0;
+    site.indexed.clear();
     controls.faults.length = 0;
     controls.rateLimit = undefined;
     controls.rateWindows.clear();
@@ -67,6 +69,13 @@ export function createJiraApp(opts: JiraSimOptions & { baseUrl: () => string }):
     controls.rateLimit = body ?? undefined;
     controls.rateWindows.clear();
     return c.json({ ok: true });
+  });
+  /** Replaces a workflow's transitions (an admin editing the workflow), e.g. to make a status unreachable. */
+  app.put('/_control/workflows/:id/transitions', async (c) => {
+    const workflow = site.state.workflows.find((w) => w.id === c.req.param('id'));
+    if (!workflow) return c.json({ error: 'no such workflow' }, 404);
+    workflow.transitions = z.array(z.object({ id: z.string(), name: z.string(), from: z.array(z.string()), to: z.string() })).parse(await c.req.json());
+    return c.json(workflow);
   });
   app.put('/_control/search-index-lag', async (c) => {
     site.searchIndexLagMs = z.object({ ms: z.number().int().min(0) }).parse(await c.req.json()).ms;
