@@ -8,6 +8,7 @@ import { DEMO_CREDENTIALS as AZURE_DEVOPS_DEMO, startAzureDevOpsSim, type AzureD
 import { DEMO_CREDENTIALS as ZENDESK_DEMO, startZendeskSim, type ZendeskSim } from './sims/zendesk';
 import { startHost, type Host, type HostUser } from './host/server';
 import { DEMO_WEBHOOK_SECRET, demoServiceNowConnection } from './demo/servicenow-connection';
+import { pairSupportProject } from './demo/zendesk-connection';
 
 /**
  * The whole local world on one machine: the Forge platform running Crosswalk,
@@ -21,7 +22,7 @@ export interface SandboxOptions {
   dataDir?: string;
   clock?: PlatformOptions['clock'];
   chaos?: PlatformOptions['chaos'];
-  /** Pair DEMO with the ServiceNow simulator, as a project lead would on the settings page (default true). */
+  /** Pair DEMO with the ServiceNow simulator and SUP with the Zendesk simulator, as a project lead would on the settings page (default true). */
   pairDemo?: boolean;
 }
 
@@ -94,6 +95,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     .filter((u) => u.accountType !== 'app')
     .map((u) => ({ accountId: u.accountId, displayName: u.displayName, role: u.role, email: u.emailAddress, apiToken: u.apiToken }));
   if (opts.pairDemo !== false) await pairDemoProject(platform, installationId, jira, servicenow.controlUrl);
+  // SUP ("Customer support") with the Zendesk simulator; saving the connection provisions Zendesk's webhook and trigger.
+  if (opts.pairDemo !== false) await pairSupportProject(platform, installationId, jira);
   const host: Host = await startHost({ platform, installationId, jiraBaseUrl: jira.baseUrl, users, port: opts.port });
   return {
     hostUrl: host.url,

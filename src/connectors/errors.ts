@@ -28,6 +28,12 @@ export interface SyncErrorDetails {
   httpStatus?: number;
   /** For rate limits and transient failures with a server-given delay. */
   retryAfterMs?: number;
+  /**
+   * The remote item is closed for good and refuses every change (a closed
+   * Zendesk ticket). Retrying cannot help: the engine continues in a follow-up
+   * item where the connector offers one (`Connector.followUp`), else reports it.
+   */
+  closed?: boolean;
 }
 
 export class SyncError extends Error {

@@ -128,4 +128,14 @@ export interface Connector {
   listAttachments(itemId: string): Promise<Attachment[]>;
   downloadAttachment(itemId: string, attachmentId: string): Promise<{ body: ReadableStream<Uint8Array>; size: number; contentType: string }>;
   uploadAttachment(itemId: string, file: NewAttachment): Promise<Attachment>;
+
+  /**
+   * For systems where a closed item is final (Zendesk): makes the item that
+   * continues a closed one (a follow-up ticket) with the given fields and our
+   * correlation id, once (a retry finds the one it made). Absent where the
+   * system has no such thing or the connection chose to report instead. The
+   * engine calls it when a write fails with `SyncError.details.closed`, and
+   * moves the link to the item it returns.
+   */
+  followUp?(closedId: string, fields: Readonly<Record<string, unknown>>, correlationId: string): Promise<Item>;
 }

@@ -9,6 +9,7 @@ import type * as z from 'zod';
 import type { Credential } from '../store/credentials';
 import type { Capabilities, Connector, RemoteSystemKind } from './ports';
 import { serviceNowSystem } from './servicenow/system';
+import { zendeskSystem } from './zendesk/system';
 
 /** A notification as the web trigger received it. */
 export interface InboundNotification {
@@ -63,6 +64,7 @@ export interface SystemDefinition<Remote extends { type: string; baseUrl: string
 // Each entry keeps its own Remote type; the registry erases it to the common shape.
 export const SYSTEMS: Readonly<Record<string, SystemDefinition>> = {
   servicenow: serviceNowSystem as unknown as SystemDefinition,
+  zendesk: zendeskSystem as unknown as SystemDefinition,
 };
 
 export function systemFor(kind: string): SystemDefinition | undefined {

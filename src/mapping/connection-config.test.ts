@@ -49,8 +49,9 @@ describe('connection configuration', () => {
   });
 
   it('refuses systems that are not implemented yet instead of saving a connection that fails invisibly', () => {
-    const r = validateConnectionConfig({ ...valid, remote: { type: 'zendesk', baseUrl: 'https://acme.zendesk.com', auth: { kind: 'api-token', email: 'a@b.c' } } });
-    expect(!r.ok && r.problems).toEqual([{ path: 'remote.type', message: 'zendesk connections are not available yet' }]);
+    // (Zendesk was the example until it was implemented; Freshdesk is only planned.)
+    const r = validateConnectionConfig({ ...valid, remote: { type: 'freshdesk', baseUrl: 'https://acme.freshdesk.com', auth: { kind: 'api-token', email: 'a@b.c' } } });
+    expect(!r.ok && r.problems).toEqual([{ path: 'remote.type', message: 'freshdesk connections are not available yet' }]);
   });
 
   it('refuses lookalike hosts', () => {

@@ -45,7 +45,12 @@ export function readJira(m: FieldMapping, fields: Readonly<Record<string, unknow
 
 /** `richText` is the format the remote stores rich text in (its declared descriptionFormat). */
 export function readRemote(m: FieldMapping, fields: Readonly<Record<string, unknown>>, richText: BodyFormat = 'text'): Read {
-  const raw = remoteScalar(fields[m.remote]);
+  const value = fields[m.remote];
+  // Set-like values (Zendesk tags) compare as sets with Jira labels; a remote that keeps them as one string splits on spaces, as labels do.
+  if (m.transform !== 'value-map' && m.transform !== 'rich-text' && (Array.isArray(value) || m.jira === 'labels')) {
+    return { ok: true, value: (Array.isArray(value) ? value.map((v) => String(v)) : remoteScalar(value).split(/\s+/)).filter(Boolean) };
+  }
+  const raw = remoteScalar(value);
   switch (m.transform) {
     case 'rich-text':
       return { ok: true, value: normalizeText(textFromBody(richText, raw)) };

@@ -106,6 +106,27 @@ export async function updateLink(link: Link): Promise<Link> {
   return next;
 }
 
+/**
+ * Moves a link to another remote item (a closed item's follow-up), in one
+ * transaction over the generation read: the link changes, the old item's
+ * claim goes and the new item's claim is made, or nothing happens.
+ */
+export async function moveLinkToRemote(link: Link, to: Pick<Link, 'remoteId' | 'remoteKey' | 'remoteUrl'> & Partial<Link>): Promise<Link> {
+  const next: Link = { ...link, ...to, generation: link.generation + 1 };
+  try {
+    await kvs
+      .transact()
+      .set(link.issueId, toRecord(next), { entityName: LINK, conditions: new Filter<LinkRecord>().and('generation', FilterConditions.equalTo(link.generation)) })
+      .delete(claimKey(link.connectionId, link.remoteId), { entityName: CLAIM })
+      .set(claimKey(link.connectionId, to.remoteId), { issueId: link.issueId }, { entityName: CLAIM, conditions: new Filter<{ issueId: string }>().and('issueId', FilterConditions.notExists()) })
+      .execute();
+  } catch (e) {
+    if (conditionFailed(e)) throw new StaleLink(link.issueId);
+    throw e;
+  }
+  return next;
+}
+
 export async function deleteLink(link: Pick<Link, 'issueId' | 'connectionId' | 'remoteId'>): Promise<void> {
   await kvs.transact().delete(link.issueId, { entityName: LINK }).delete(claimKey(link.connectionId, link.remoteId), { entityName: CLAIM }).execute();
 }

@@ -27,7 +27,8 @@ export function parseCorrelationId(value: string | undefined): { connectionId: s
 /** How long Jira's search may take to show a new issue; a retry inside it must not create a second one. */
 export const SEARCH_SETTLE_MS = 60_000;
 
-function initialRemoteFields(config: ConnectionConfig, fields: Readonly<Record<string, unknown>>, richText: Connector['capabilities']['descriptionFormat']): Record<string, string> {
+/** The remote fields a new item starts with: every mapped field Jira may write, in the remote's own values. */
+export function initialRemoteFields(config: ConnectionConfig, fields: Readonly<Record<string, unknown>>, richText: Connector['capabilities']['descriptionFormat']): Record<string, string> {
   const out: Record<string, string> = {};
   // People need lookups: they follow in the first reconcile right after the create.
   for (const m of config.fields.filter((f) => (f.direction === 'both' || f.direction === 'to-remote') && f.transform !== 'user')) {

@@ -21,6 +21,7 @@ import { connectionsForProject, getConnection } from '../store/connections';
 import { clearFailure } from '../store/failures';
 import { getLink, isUnlinked, issueForRemote, StaleLink, updateLink, type Link } from '../store/links';
 import { canonicalEqual } from './canonical';
+import { afterClosedRemote } from './closed-remote';
 import { syncAttachments, syncComments } from './content-sync';
 import { createFromRemote, createRemoteFor, correlationIdFor, parseCorrelationId } from './create';
 import { planFields, type FieldReading } from './field-plan';
@@ -115,7 +116,15 @@ export async function reconcileIssue(issueId: string, scope: ReconcileScope = FU
   remote ??= await connector.getItem(link.remoteId);
   if (!remote) throw new SyncError({ system: config.remote.type, kind: 'not-found', message: `${link.remoteKey} no longer exists in ${systemFor(config.remote.type)?.label ?? config.remote.type}` });
   try {
-    return await syncPair(config, connector, link, issue, remote, created, created ? FULL_SCOPE : scope);
+    try {
+      return await syncPair(config, connector, link, issue, remote, created, created ? FULL_SCOPE : scope);
+    } catch (e) {
+      // A remote item closed for good (a closed Zendesk ticket): continue in its follow-up once, or report it (closed-remote.ts).
+      if (!(e instanceof SyncError) || !e.details.closed) throw e;
+      const after = await afterClosedRemote(config, connector, issueId, e);
+      if (after.kind === 'reported') return { result: 'synced', created, wroteJira: [], wroteRemote: [], conflicts: 0, problems: [after.message], commentsCopied: 0, filesCopied: 0 };
+      return await syncPair(config, connector, after.link, after.issue, after.remote, false, FULL_SCOPE);
+    }
   } catch (e) {
     // Unlinked while this ran: the pair no longer exists, so there is nothing to finish.
     if (e instanceof StaleLink && !(await getLink(issueId))) return { result: 'unlinked' };
@@ -205,7 +214,8 @@ async function syncFields(config: ConnectionConfig, connector: Connector, link: 
         wroteRemote.push(w.m.remote);
       }
     } catch (e) {
-      if (!(e instanceof SyncError) || e.kind !== 'validation') throw e;
+      // A closed item refuses every write, not this field's value: that is decided for the whole pair (closed-remote.ts).
+      if (!(e instanceof SyncError) || e.kind !== 'validation' || e.details.closed) throw e;
       for (const w of plan.remoteWrites) problems[w.m.jira] = e.message;
     }
   }

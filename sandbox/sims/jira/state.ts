@@ -265,6 +265,8 @@ export function demoState(appAccountId: string, now: number): JiraState {
   const projects: Project[] = [
     { id: '10000', key: 'DEMO', name: 'Demo service desk', leadAccountId: lead!.accountId, roles: { Administrators: [lead!.accountId], Members: [member!.accountId] }, issueTypeIds: ['10100', '10101', '10102'], workflowId: 'wf-1' },
     { id: '10001', key: 'OPS', name: 'Operations', leadAccountId: admin!.accountId, roles: { Administrators: [admin!.accountId], Members: [lead!.accountId] }, issueTypeIds: ['10100', '10102'], workflowId: 'wf-1' },
+    // Paired with the Zendesk simulator by `npm start`.
+    { id: '10002', key: 'SUP', name: 'Customer support', leadAccountId: lead!.accountId, roles: { Administrators: [lead!.accountId], Members: [member!.accountId] }, issueTypeIds: ['10100', '10102'], workflowId: 'wf-1' },
   ];
   const state: JiraState = {
     users,

@@ -1,0 +1,69 @@
+/** The connection `npm start` pairs SUP ("Customer support") with: the Zendesk simulator's tickets. */
+
+/** The id the server gives the first Zendesk connection of project SUP. */
+export const SUP_CONNECTION_ID = 'sup-zendesk';
+export const SUP_PROJECT = { id: '10002', key: 'SUP' } as const;
+
+/** The settings a project lead enters (the server adds the id and the project; the API token and the webhook secret live in secret storage). */
+export const demoZendeskConnection = {
+  name: 'SUP ↔ ACME Zendesk tickets',
+  enabled: true,
+  jql: '',
+  conflictPolicy: 'newest-wins',
+  jiraIssueType: 'Task',
+  remote: { type: 'zendesk', baseUrl: 'https://acme.zendesk.com', auth: { kind: 'api-token', email: 'crosswalk@acme.example' }, closedTickets: 'follow-up' },
+  fields: [
+    { jira: 'summary', remote: 'subject' },
+    // The description is the ticket's first comment: written when the ticket is made, read when an issue is made from one.
+    { jira: 'description', remote: 'description', transform: 'rich-text' },
+    {
+      jira: 'status',
+      remote: 'status',
+      transform: 'value-map',
+      valueMap: [
+        { jira: 'To Do', remote: 'new' },
+        { jira: 'In Progress', remote: 'open' },
+        { jira: 'Waiting for customer', remote: 'pending' },
+        { jira: 'In Review', remote: 'hold' },
+        // Solved first: it is what a Jira Done writes; closed (final) also reads as Done.
+        { jira: 'Done', remote: 'solved' },
+        { jira: 'Done', remote: 'closed' },
+      ],
+    },
+    {
+      jira: 'priority',
+      remote: 'priority',
+      transform: 'value-map',
+      valueMap: [
+        { jira: 'Highest', remote: 'urgent' },
+        { jira: 'High', remote: 'high' },
+        { jira: 'Medium', remote: 'normal' },
+        { jira: 'Low', remote: 'low' },
+      ],
+    },
+    { jira: 'labels', remote: 'tags' },
+  ],
+} as const;
+
+import type { Platform } from '../platform';
+import type { JiraSim } from '../sims/jira';
+import { DEMO_CREDENTIALS as ZENDESK_DEMO } from '../sims/zendesk';
+
+/**
+ * Saves the SUP connection through Crosswalk's own resolver, as SUP's admin.
+ * Saving it makes the Zendesk webhook and trigger (the connector provisions
+ * them) and stores the signing secret Zendesk chose: nothing to set by hand.
+ */
+export async function pairSupportProject(platform: Platform, installationId: string, jira: JiraSim): Promise<void> {
+  const lead = jira.site.state.users.find((u) => u.role === 'project-lead')!;
+  const saved = await platform.invokeResolver({
+    installationId,
+    moduleKey: 'crosswalk-settings',
+    functionKey: 'saveConnection',
+    accountId: lead.accountId,
+    context: { extension: { type: 'jira:projectSettingsPage', project: SUP_PROJECT } },
+    payload: { settings: demoZendeskConnection, credential: { token: ZENDESK_DEMO.integration.apiToken } },
+  });
+  const answer = saved.ok ? (saved.body as { ok?: boolean; data?: { pushSetup?: { ok: boolean } | null } }) : undefined;
+  if (!answer?.ok || !answer.data?.pushSetup?.ok) throw new Error(`Could not pair the support project: ${JSON.stringify(saved)}`);
+}
