@@ -8,6 +8,7 @@ import { DEMO_CREDENTIALS as AZURE_DEVOPS_DEMO, startAzureDevOpsSim, type AzureD
 import { DEMO_CREDENTIALS as ZENDESK_DEMO, startZendeskSim, type ZendeskSim } from './sims/zendesk';
 import { startHost, type Host, type HostUser } from './host/server';
 import { DEMO_WEBHOOK_SECRET, demoServiceNowConnection } from './demo/servicenow-connection';
+import { pairOpsProject } from './demo/azure-devops-connection';
 import { pairSupportProject } from './demo/zendesk-connection';
 
 /**
@@ -97,6 +98,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   if (opts.pairDemo !== false) await pairDemoProject(platform, installationId, jira, servicenow.controlUrl);
   // SUP ("Customer support") with the Zendesk simulator; saving the connection provisions Zendesk's webhook and trigger.
   if (opts.pairDemo !== false) await pairSupportProject(platform, installationId, jira);
+  // OPS ("Operations") with the Azure DevOps simulator; saving the connection creates its service hooks.
+  if (opts.pairDemo !== false) await pairOpsProject(platform, installationId, jira);
   const host: Host = await startHost({ platform, installationId, jiraBaseUrl: jira.baseUrl, users, port: opts.port });
   return {
     hostUrl: host.url,

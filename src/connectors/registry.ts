@@ -8,6 +8,7 @@
 import type * as z from 'zod';
 import type { Credential } from '../store/credentials';
 import type { Capabilities, Connector, RemoteSystemKind } from './ports';
+import { azureDevOpsSystem } from './azure-devops/system';
 import { serviceNowSystem } from './servicenow/system';
 import { zendeskSystem } from './zendesk/system';
 
@@ -64,6 +65,7 @@ export interface SystemDefinition<Remote extends { type: string; baseUrl: string
 // Each entry keeps its own Remote type; the registry erases it to the common shape.
 export const SYSTEMS: Readonly<Record<string, SystemDefinition>> = {
   servicenow: serviceNowSystem as unknown as SystemDefinition,
+  'azure-devops': azureDevOpsSystem as unknown as SystemDefinition,
   zendesk: zendeskSystem as unknown as SystemDefinition,
 };
 

@@ -21,9 +21,10 @@ export const fieldMappingSchema = z
     jira: z.string().regex(/^([a-z]+|customfield_\d+)$/, 'must be a Jira field id'),
     remote: remoteFieldName,
     direction: direction.default('both'),
-    /** `user`: people, matched by email where visible, else by the connection's user table. */
-    transform: z.enum(['none', 'text', 'rich-text', 'value-map', 'user']).default('none'),
+    /** `user`: people, matched by email where visible, else by the connection's user table. `list`: a set of words (labels ↔ Azure DevOps tags), kept by the remote as one string joined by `separator`. */
+    transform: z.enum(['none', 'text', 'rich-text', 'value-map', 'user', 'list']).default('none'),
     valueMap: z.array(valueMapEntry).optional(),
+    separator: z.string().min(1).max(3).optional(),
   })
   .superRefine((m, ctx) => {
     if (m.transform === 'value-map' && !m.valueMap?.length) ctx.addIssue({ code: 'custom', path: ['valueMap'], message: 'a value-map transform needs at least one entry' });

@@ -28,9 +28,17 @@ function remoteScalar(raw: unknown): string {
   return raw === null || raw === undefined ? '' : String(raw);
 }
 
+/** A `list` mapping's remote value → its items (trimmed, none empty): the remote keeps them as one string joined by the separator. */
+export function splitList(m: FieldMapping, raw: unknown): string[] {
+  if (Array.isArray(raw)) return raw.map((x) => String(x).trim()).filter(Boolean);
+  return typeof raw === 'string' ? raw.split(m.separator ?? ';').map((x) => x.trim()).filter(Boolean) : [];
+}
+
 export function readJira(m: FieldMapping, fields: Readonly<Record<string, unknown>>): Read {
   const raw = fields[m.jira];
   switch (m.transform) {
+    case 'list':
+      return { ok: true, value: Array.isArray(raw) ? raw.map((x) => jiraScalar(x) ?? '').filter(Boolean) : splitList(m, raw) };
     case 'rich-text':
       return { ok: true, value: typeof raw === 'string' ? normalizeText(raw) : adfToText((raw as AdfDoc | null) ?? null) };
     case 'value-map': {
@@ -45,6 +53,7 @@ export function readJira(m: FieldMapping, fields: Readonly<Record<string, unknow
 
 /** `richText` is the format the remote stores rich text in (its declared descriptionFormat). */
 export function readRemote(m: FieldMapping, fields: Readonly<Record<string, unknown>>, richText: BodyFormat = 'text'): Read {
+  if (m.transform === 'list') return { ok: true, value: splitList(m, fields[m.remote]) };
   const value = fields[m.remote];
   // Set-like values (Zendesk tags) compare as sets with Jira labels; a remote that keeps them as one string splits on spaces, as labels do.
   if (m.transform !== 'value-map' && m.transform !== 'rich-text' && (Array.isArray(value) || m.jira === 'labels')) {
@@ -77,6 +86,11 @@ export type RemoteWrite = { ok: true; field: string; value: string } | { ok: fal
 
 export function writeRemote(m: FieldMapping, value: CanonicalValue, richText: BodyFormat = 'text'): RemoteWrite {
   if (m.transform === 'rich-text') return { ok: true, field: m.remote, value: bodyFromText(richText, String(value ?? '')) };
+  if (m.transform === 'list') {
+    const items = Array.isArray(value) ? value : value === null || value === '' ? [] : [String(value)];
+    const separator = m.separator ?? ';';
+    return { ok: true, field: m.remote, value: items.join(separator.trim() ? `${separator.trim()} ` : separator) };
+  }
   if (m.transform === 'value-map') {
     if (value === null) return { ok: true, field: m.remote, value: '' };
     const mapped = remoteFromCanonical(m.valueMap ?? [], String(value));

@@ -1,0 +1,58 @@
+/**
+ * The connection `npm start` pairs OPS ("Operations") with: Bugs of the Azure
+ * DevOps simulator's project Operations in organization acme.
+ */
+import type { Platform } from '../platform';
+import type { JiraSim } from '../sims/jira';
+import { DEMO_CREDENTIALS as ADO } from '../sims/azure-devops';
+
+/** The id the server gives the first Azure DevOps connection of project OPS. */
+export const OPS_CONNECTION_ID = 'ops-azure-devops';
+export const OPS_PROJECT = { id: '10001', key: 'OPS' } as const;
+
+/** The settings a project admin enters (the server adds the id and the project; the PAT and the hook secret live in secret storage). */
+export const demoAzureDevOpsConnection = {
+  name: 'OPS ↔ acme/Operations bugs',
+  enabled: true,
+  jql: '',
+  conflictPolicy: 'newest-wins',
+  jiraIssueType: 'Task',
+  // Bugs someone tags "jira" in Azure DevOps become OPS issues.
+  remoteFilter: [{ field: 'System.Tags', op: 'LIKE', value: 'jira' }],
+  remote: { type: 'azure-devops', baseUrl: `https://dev.azure.com/${ADO.organization}`, project: ADO.project, workItemType: 'Bug', auth: { kind: 'pat', user: ADO.integration.uniqueName } },
+  fields: [
+    { jira: 'summary', remote: 'System.Title' },
+    { jira: 'description', remote: 'System.Description', transform: 'rich-text' },
+    {
+      jira: 'status',
+      remote: 'System.State',
+      transform: 'value-map',
+      // The Agile Bug has four states. "Waiting for customer" has none of its own (Active already means In Progress):
+      // an issue moved there keeps its work item's state and the issue panel says so, rather than guessing.
+      valueMap: [
+        { jira: 'To Do', remote: 'New' },
+        { jira: 'In Progress', remote: 'Active' },
+        { jira: 'In Review', remote: 'Resolved' },
+        { jira: 'Done', remote: 'Closed' },
+      ],
+    },
+    // Priority 1–4; a new Bug's 2 is Jira's default Medium. Jira's Highest has no fifth value to go to.
+    { jira: 'priority', remote: 'Microsoft.VSTS.Common.Priority', transform: 'value-map', valueMap: [{ jira: 'High', remote: '1' }, { jira: 'Medium', remote: '2' }, { jira: 'Low', remote: '3' }, { jira: 'Lowest', remote: '4' }] },
+    { jira: 'labels', remote: 'System.Tags', transform: 'list', separator: ';' },
+  ],
+} as const;
+
+/** Saves the OPS connection through Crosswalk's own resolver, as OPS's admin; saving creates the service hooks. */
+export async function pairOpsProject(platform: Platform, installationId: string, jira: JiraSim): Promise<void> {
+  const admin = jira.site.state.users.find((u) => u.role === 'admin')!;
+  const saved = await platform.invokeResolver({
+    installationId,
+    moduleKey: 'crosswalk-settings',
+    functionKey: 'saveConnection',
+    accountId: admin.accountId,
+    context: { extension: { type: 'jira:projectSettingsPage', project: OPS_PROJECT } },
+    payload: { settings: demoAzureDevOpsConnection, credential: { token: ADO.integration.pat } },
+  });
+  const body = saved.ok ? (saved.body as { ok?: boolean; data?: { config?: { id?: string }; pushSetup?: { ok?: boolean } } }) : undefined;
+  if (!body?.ok || body.data?.config?.id !== OPS_CONNECTION_ID || !body.data.pushSetup?.ok) throw new Error(`Could not pair the OPS project: ${JSON.stringify(saved)}`);
+}

@@ -1,0 +1,533 @@
+/**
+ * Azure DevOps Work Item Tracking for one connection's project and work item
+ * type (vendor-apis.md §2): work items through JSON Patch guarded by
+ * `test /rev`, WIQL for search and the sweep, the comments API (preview) and
+ * attachments with their `AttachedFile` relations. Values stay Azure DevOps'
+ * own (identities as unique names, tags as `"a; b"`); mapping happens elsewhere.
+ */
+import { createHash } from 'node:crypto';
+import * as z from 'zod';
+import { SyncError } from '../errors';
+import { failureFromResponse, readJson, retryAfterMs, transientFailure, type HttpAnswer } from '../http';
+import type { Attachment, Capabilities, ChangedItems, Comment, Connector, Item, NewAttachment, NewComment } from '../ports';
+import { HOOK_EVENTS, HOOK_USER } from './hooks';
+import { attachPatch, fieldPatch, separateMarkers, tagsWithMarkers, type PatchOperation } from './patch';
+import { buildWiql, wiqlDateTime } from './wiql';
+
+const SYSTEM = 'azure-devops';
+const API = '7.1';
+/** The comments API exists only as a preview (vendor-apis.md §2.6). */
+const COMMENTS_API = '7.1-preview.4';
+const DEFAULT_TIMEOUT_MS = 30_000;
+/** Files above this go up in chunks, so no single request body is huge. */
+const DEFAULT_CHUNKED_ABOVE = 20 * 1024 * 1024;
+const CHUNK_BYTES = 8 * 1024 * 1024;
+/** workitemsbatch takes at most 200 ids; WIQL pages are kept to that size. */
+const PAGE = 200;
+/** Written as the relation comment of every file Crosswalk attaches: ADO records no uploader on a relation. */
+export const OWN_FILE_COMMENT = 'Copied from Jira by Crosswalk';
+
+export const AZURE_DEVOPS_CAPABILITIES: Capabilities = {
+  // The discussion has no private comments: internal Jira comments stay in Jira.
+  commentVisibilities: ['public'],
+  commentEdit: true,
+  commentDelete: true,
+  commentFormat: 'html',
+  descriptionFormat: 'html',
+  // 60 MB is the default per-attachment limit of an organization (vendor-apis.md §2.3).
+  attachments: { upload: true, delete: true, maxBytes: 60 * 1024 * 1024 },
+  // Azure DevOps refuses a long title (TF401320) rather than cutting it: nothing is cut silently.
+  maxLengths: {},
+};
+
+export interface AzureDevOpsConnection {
+  /** The organization (Services) or collection (Server) URL: https://dev.azure.com/acme. */
+  baseUrl: string;
+  project: string;
+  workItemType: string;
+  pat: string;
+  /** The unique name the PAT acts as; read from connectionData when not given. */
+  user?: string;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+  chunkedAbove?: number;
+  chunkBytes?: number;
+}
+
+// ---- wire shapes (zod at the boundary; unknown extra properties are kept out of our types)
+
+const identityRef = z.object({ displayName: z.string().optional(), uniqueName: z.string().optional(), id: z.string().optional() }).loose();
+const relationJson = z.object({ rel: z.string(), url: z.string(), attributes: z.record(z.string(), z.unknown()).nullish() });
+const workItemJson = z.object({ id: z.number(), rev: z.number(), fields: z.record(z.string(), z.unknown()), relations: z.array(relationJson).nullish() });
+type WorkItemJson = z.infer<typeof workItemJson>;
+const workItemList = z.object({ value: z.array(workItemJson.nullable()) });
+const wiqlResult = z.object({ workItems: z.array(z.object({ id: z.number() })) });
+const commentJson = z.object({
+  id: z.number(),
+  text: z.string().nullish(),
+  renderedText: z.string().nullish(),
+  format: z.string().nullish(),
+  createdBy: identityRef,
+  createdDate: z.string(),
+  modifiedDate: z.string().nullish(),
+  isDeleted: z.boolean().nullish(),
+});
+type CommentJson = z.infer<typeof commentJson>;
+const commentList = z.object({ comments: z.array(commentJson), continuationToken: z.string().nullish() });
+const attachmentRef = z.object({ id: z.string(), url: z.string() });
+const workItemTypeJson = z.object({ name: z.string(), url: z.string(), states: z.array(z.object({ name: z.string() })).nullish() });
+const stateList = z.object({ value: z.array(z.object({ name: z.string() })) });
+const subscriptionJson = z.object({ id: z.string(), consumerInputs: z.record(z.string(), z.string()).nullish() });
+const subscriptionList = z.object({ value: z.array(subscriptionJson) });
+const connectionData = z.object({ authenticatedUser: z.object({ properties: z.object({ Account: z.object({ $value: z.string() }).optional() }).loose().optional() }).loose() });
+
+/**
+ * Usage above the delay threshold is answered 200 with `X-RateLimit-Delay`
+ * and `Retry-After` (vendor-apis.md §2.9): the answer counts, but the
+ * invocation honours the window before its next call. Kept per organization
+ * and PAT (hashed) so a warm instance honours it too.
+ */
+const pausedUntil = new Map<string, number>();
+
+const extensionTypes: Readonly<Record<string, string>> = {
+  png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', svg: 'image/svg+xml', webp: 'image/webp',
+  pdf: 'application/pdf', txt: 'text/plain', log: 'text/plain', csv: 'text/csv', json: 'application/json', xml: 'application/xml',
+  zip: 'application/zip', gz: 'application/gzip', html: 'text/html', md: 'text/markdown',
+  doc: 'application/msword', docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  xls: 'application/vnd.ms-excel', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+
+/** Azure DevOps stores no content type for attachments; the name's extension is the best guess. */
+export function contentTypeFor(fileName: string): string {
+  const ext = /\.([a-z0-9]+)$/i.exec(fileName)?.[1]?.toLowerCase();
+  return (ext && extensionTypes[ext]) ?? 'application/octet-stream';
+}
+
+const time = (v: unknown): number => (typeof v === 'string' ? Date.parse(v) || 0 : 0);
+
+/** Identities are objects in REST answers; the engine and the user map work with the unique name. */
+function flattenIdentity(v: unknown): unknown {
+  if (v && typeof v === 'object' && 'uniqueName' in v && typeof (v as { uniqueName: unknown }).uniqueName === 'string') return (v as { uniqueName: string }).uniqueName;
+  return v;
+}
+
+export class AzureDevOpsConnector implements Connector {
+  readonly system = 'azure-devops' as const;
+  readonly capabilities = AZURE_DEVOPS_CAPABILITIES;
+  private readonly base: string;
+  private readonly projectPath: string;
+  private readonly pauseKey: string;
+  private identity: string | undefined;
+  /** Marker tags per item as last read, so a tag write keeps them without another read. */
+  private readonly markers = new Map<string, string[]>();
+
+  constructor(private readonly conn: AzureDevOpsConnection) {
+    this.base = conn.baseUrl.replace(/\/+$/, '');
+    this.projectPath = `${this.base}/${encodeURIComponent(conn.project)}`;
+    this.identity = conn.user?.trim().toLowerCase() || undefined;
+    this.pauseKey = createHash('sha256').update(`${this.base}\n${conn.pat}`).digest('hex');
+  }
+
+  /** Who Crosswalk's writes appear as: the PAT's unique name (lower-cased, as comments and files are compared). */
+  get ownAuthorId(): string | undefined {
+    return this.identity;
+  }
+
+  // ---- HTTP
+
+  private url(path: string, params: Record<string, string | number | boolean | undefined> = {}, version = API): string {
+    const u = new URL(path.startsWith('https://') || path.startsWith('http://') ? path : `${this.projectPath}${path}`);
+    for (const [k, v] of Object.entries(params)) if (v !== undefined) u.searchParams.set(k, String(v));
+    u.searchParams.set('api-version', version);
+    return u.toString();
+  }
+
+  private async send(method: string, url: string, what: string, init: { body?: BodyInit; contentType?: string; headers?: Record<string, string> } = {}): Promise<Response> {
+    const paused = pausedUntil.get(this.pauseKey) ?? 0;
+    if (paused > Date.now()) throw new SyncError({ system: SYSTEM, kind: 'rate-limited', retryAfterMs: paused - Date.now(), message: `${what} waits: Azure DevOps asked Crosswalk to slow down` });
+    const request: RequestInit & { duplex?: 'half' } = {
+      method,
+      // A bad PAT may be answered with a redirect to the sign-in page: it must be seen, not followed.
+      redirect: 'manual',
+      headers: { accept: 'application/json', authorization: `Basic ${Buffer.from(`:${this.conn.pat}`).toString('base64')}`, ...(init.contentType ? { 'content-type': init.contentType } : {}), ...init.headers },
+      signal: AbortSignal.timeout(this.conn.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    };
+    if (init.body !== undefined) request.body = init.body;
+    if (init.body instanceof ReadableStream) request.duplex = 'half';
+    let res: Response;
+    try {
+      res = await (this.conn.fetch ?? fetch)(url, request);
+    } catch (e) {
+      const name = (e as { name?: unknown } | null)?.name;
+      throw transientFailure(SYSTEM, what, name === 'TimeoutError' || name === 'AbortError' ? new Error(`no answer within ${(this.conn.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s`) : e);
+    }
+    if (isSignInAnswer(res)) {
+      await res.body?.cancel().catch(() => undefined);
+      throw new SyncError({ system: SYSTEM, kind: 'auth', httpStatus: res.status, message: `${what} failed: Azure DevOps answered with its sign-in page (the personal access token is wrong, expired or revoked)` });
+    }
+    if (res.status >= 300 && res.status < 400) {
+      await res.body?.cancel().catch(() => undefined);
+      throw new SyncError({ system: SYSTEM, kind: 'transient', httpStatus: res.status, message: `${what} failed: unexpected redirect (HTTP ${res.status})` });
+    }
+    notePacing(this.pauseKey, res);
+    if (res.status === 429 && !res.headers.get('retry-after')) {
+      // Without Retry-After the reset time says when usage is back under the limit.
+      const reset = Number(res.headers.get('x-ratelimit-reset'));
+      const text = await res.text();
+      const error = failureFromResponse(SYSTEM, res, text, what);
+      if (Number.isFinite(reset) && reset > 0) error.details.retryAfterMs = Math.max(1000, reset * 1000 - Date.now());
+      throw error;
+    }
+    return res;
+  }
+
+  private async json<T>(schema: z.ZodType<T>, method: string, url: string, what: string, init: { body?: BodyInit; contentType?: string; headers?: Record<string, string> } = {}): Promise<T> {
+    const res = await this.send(method, url, what, init);
+    const parsed = schema.safeParse(await readJson(SYSTEM, res, what));
+    if (!parsed.success) throw new SyncError({ system: SYSTEM, kind: 'transient', message: `${what}: unexpected answer from Azure DevOps` });
+    return parsed.data;
+  }
+
+  private async patchItem(id: string, ops: PatchOperation[], what: string): Promise<WorkItemJson> {
+    try {
+      return await this.json(workItemJson, 'PATCH', this.url(`/_apis/wit/workitems/${encodeURIComponent(id)}`, { $expand: 'all' }), what, { body: JSON.stringify(ops), contentType: 'application/json-patch+json' });
+    } catch (e) {
+      throw await this.explained(e);
+    }
+  }
+
+  /** A refused State names the states the type has, so the admin can fix the value map. */
+  private async explained(e: unknown): Promise<unknown> {
+    if (!(e instanceof SyncError) || e.kind !== 'validation') return e;
+    const field = /Rule Error for field ([^.]+)\./i.exec(e.details.remoteMessage ?? '')?.[1]?.trim();
+    if (field?.toLowerCase() !== 'state') return field ? new SyncError({ ...e.details, field }) : e;
+    const states = await this.states().catch(() => undefined);
+    return new SyncError({ ...e.details, field: 'System.State', message: `${e.message}${states ? `. States of ${this.conn.workItemType}: ${states.join(', ')}` : ''}` });
+  }
+
+  private async states(): Promise<string[]> {
+    const list = await this.json(stateList, 'GET', this.url(`/_apis/wit/workitemtypes/${encodeURIComponent(this.conn.workItemType)}/states`), 'Read states');
+    return list.value.map((s) => s.name);
+  }
+
+  // ---- identity
+
+  private async whoAmI(): Promise<string> {
+    if (this.identity) return this.identity;
+    // Only when the connection does not name its user: the PAT's identity as the organization knows it.
+    const data = await this.json(connectionData, 'GET', this.url(`${this.base}/_apis/connectionData`, {}, '7.1-preview'), 'Read the PAT identity');
+    const account = data.authenticatedUser.properties?.Account?.$value;
+    if (!account) throw new SyncError({ system: SYSTEM, kind: 'validation', message: 'Azure DevOps did not say whose personal access token this is; enter the integration user on the settings page' });
+    this.identity = account.toLowerCase();
+    return this.identity;
+  }
+
+  readonly users = {
+    // A unique name is the person's sign-in address: the email is the id.
+    idForEmail: async (email: string): Promise<string | undefined> => email.trim().toLowerCase() || undefined,
+    emailForId: async (id: string): Promise<string | undefined> => (id.includes('@') ? id.trim().toLowerCase() : undefined),
+  };
+
+  // ---- items
+
+  private toItem(w: WorkItemJson): Item {
+    const id = String(w.id);
+    const fields: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(w.fields)) fields[k] = flattenIdentity(v);
+    const { tags, markers } = separateMarkers(w.fields['System.Tags']);
+    this.markers.set(id, markers);
+    if (tags.length) fields['System.Tags'] = tags.join('; ');
+    else delete fields['System.Tags'];
+    const correlationId = markers[0];
+    return {
+      id,
+      displayKey: id,
+      url: `${this.projectPath}/_workitems/edit/${id}`,
+      updatedAt: time(w.fields['System.ChangedDate']),
+      version: String(w.rev),
+      fields,
+      ...(correlationId ? { correlationId } : {}),
+    };
+  }
+
+  /** Work items of this connection's project only: an id names an item anywhere in the organization. */
+  private ours(w: WorkItemJson): boolean {
+    const project = w.fields['System.TeamProject'];
+    return typeof project !== 'string' || project.toLowerCase() === this.conn.project.toLowerCase();
+  }
+
+  async testConnection(): Promise<{ ok: true; identity: string } | { ok: false; error: SyncError }> {
+    try {
+      await this.projectId();
+      return { ok: true, identity: await this.whoAmI().catch(() => 'personal access token') };
+    } catch (e) {
+      if (e instanceof SyncError) return { ok: false, error: e };
+      throw e;
+    }
+  }
+
+  /** The project's GUID (service hooks need it), read from the work item type's URL, which names the project by id. */
+  async projectId(): Promise<string> {
+    const type = await this.json(workItemTypeJson, 'GET', this.url(`/_apis/wit/workitemtypes/${encodeURIComponent(this.conn.workItemType)}`), `Read work item type ${this.conn.workItemType}`);
+    const id = /\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/_apis\//i.exec(type.url)?.[1];
+    if (!id) throw new SyncError({ system: SYSTEM, kind: 'transient', message: 'Azure DevOps did not name the project id' });
+    return id;
+  }
+
+  async getItem(id: string): Promise<Item | undefined> {
+    if (!/^\d+$/.test(id)) return undefined;
+    try {
+      const w = await this.json(workItemJson, 'GET', this.url(`/_apis/wit/workitems/${id}`, { $expand: 'all' }), `Read work item ${id}`);
+      return this.ours(w) ? this.toItem(w) : undefined;
+    } catch (e) {
+      if (e instanceof SyncError && e.kind === 'not-found') return undefined;
+      throw e;
+    }
+  }
+
+  async findByDisplayKey(key: string): Promise<Item | undefined> {
+    const id = /^#?(\d+)$/.exec(key.trim())?.[1] ?? /\/_workitems\/edit\/(\d+)/.exec(key)?.[1];
+    return id ? this.getItem(id) : undefined;
+  }
+
+  private async query(wiql: string, top: number): Promise<number[]> {
+    const result = await this.json(wiqlResult, 'POST', this.url('/_apis/wit/wiql', { timePrecision: true, $top: top }), 'Query work items', { body: JSON.stringify({ query: wiql }), contentType: 'application/json' });
+    return result.workItems.map((w) => w.id);
+  }
+
+  async findByCorrelation(correlationId: string): Promise<Item | undefined> {
+    const ids = await this.query(buildWiql({ where: [{ field: 'System.TeamProject', op: '= @project' }, { field: 'System.Tags', op: 'CONTAINS', value: correlationId }], orderBy: { field: 'System.Id' } }), 1);
+    return ids[0] === undefined ? undefined : this.getItem(String(ids[0]));
+  }
+
+  async createItem(fields: Readonly<Record<string, unknown>>, correlationId: string): Promise<Item> {
+    if (/[;,]/.test(correlationId)) throw new Error('A correlation id cannot hold ; or , (it is kept as a tag)');
+    const ops = fieldPatch({ ...fields, 'System.Tags': tagsWithMarkers(fields['System.Tags'], [correlationId]) });
+    try {
+      const w = await this.json(workItemJson, 'POST', this.url(`/_apis/wit/workitems/$${encodeURIComponent(this.conn.workItemType)}`, { $expand: 'all' }), `Create ${this.conn.workItemType}`, { body: JSON.stringify(ops), contentType: 'application/json-patch+json' });
+      return this.toItem(w);
+    } catch (e) {
+      throw await this.explained(e);
+    }
+  }
+
+  private async markersOf(id: string): Promise<string[]> {
+    const known = this.markers.get(id);
+    if (known) return known;
+    const w = await this.json(workItemJson, 'GET', this.url(`/_apis/wit/workitems/${id}`, { fields: 'System.Tags' }), `Read tags of work item ${id}`);
+    return separateMarkers(w.fields['System.Tags']).markers;
+  }
+
+  async updateItem(id: string, fields: Readonly<Record<string, unknown>>, expectedVersion?: string): Promise<Item> {
+    const write: Record<string, unknown> = { ...fields };
+    // ADO replaces the whole tag string: the markers the item carries go with every tag write.
+    if ('System.Tags' in write) write['System.Tags'] = tagsWithMarkers(write['System.Tags'], await this.markersOf(id));
+    return this.toItem(await this.patchItem(id, fieldPatch(write, expectedVersion), `Update work item ${id}`));
+  }
+
+  async markCorrelation(id: string, correlationId: string): Promise<void> {
+    const item = await this.getItem(id);
+    if (!item) throw new SyncError({ system: SYSTEM, kind: 'not-found', message: `Work item ${id} no longer exists` });
+    if (this.markers.get(id)?.includes(correlationId)) return;
+    const markers = [...(this.markers.get(id) ?? []), correlationId];
+    this.toItem(await this.patchItem(id, fieldPatch({ 'System.Tags': tagsWithMarkers(item.fields['System.Tags'], markers) }, item.version), `Mark work item ${id}`));
+  }
+
+  statusLabel(item: Item): string | undefined {
+    const state = item.fields['System.State'];
+    return typeof state === 'string' && state ? state : undefined;
+  }
+
+  /**
+   * Changed items of the project, oldest first. WIQL answers ids only and has
+   * no continuation (and fails above 20,000 matches), so pages are `$top` 200
+   * ordered by ChangedDate; the cursor is the last page's newest change and
+   * the ids already seen at that instant.
+   */
+  async listChanged(since: number, cursor?: string): Promise<ChangedItems> {
+    const from = cursor ? parseCursor(cursor) : { at: since, seen: [] };
+    const where = [
+      { field: 'System.TeamProject', op: '= @project' as const },
+      { field: 'System.ChangedDate', op: '>=' as const, value: wiqlDateTime(from.at) },
+      ...(from.seen.length ? [{ field: 'System.Id', op: 'NOT IN' as const, values: from.seen }] : []),
+    ];
+    const ids = await this.query(buildWiql({ where, orderBy: { field: 'System.ChangedDate' } }), PAGE);
+    if (!ids.length) return { items: [] };
+    const batch = await this.json(workItemList, 'POST', this.url('/_apis/wit/workitemsbatch'), 'Read changed work items', { body: JSON.stringify({ ids, fields: ['System.Id', 'System.ChangedDate'], errorPolicy: 'omit' }), contentType: 'application/json' });
+    const items = batch.value.filter((w): w is WorkItemJson => Boolean(w)).map((w) => ({ id: String(w.id), updatedAt: time(w.fields['System.ChangedDate']) }));
+    items.sort((a, b) => a.updatedAt - b.updatedAt);
+    if (ids.length < PAGE) return { items };
+    const last = items.at(-1)?.updatedAt ?? from.at;
+    const seen = [...(last === from.at ? from.seen : []), ...items.filter((i) => i.updatedAt === last).map((i) => Number(i.id))];
+    return { items, cursor: JSON.stringify({ at: last, seen }) };
+  }
+
+  // ---- comments
+
+  async listComments(itemId: string): Promise<Comment[]> {
+    await this.whoAmI();
+    const out: Comment[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.json(commentList, 'GET', this.url(`/_apis/wit/workItems/${encodeURIComponent(itemId)}/comments`, { $top: PAGE, order: 'asc', continuationToken: token }, COMMENTS_API), `Read comments of work item ${itemId}`);
+      for (const c of page.comments) if (!c.isDeleted) out.push(this.toComment(c));
+      token = page.continuationToken ?? undefined;
+    } while (token);
+    return out;
+  }
+
+  private toComment(c: CommentJson): Comment {
+    const uniqueName = c.createdBy.uniqueName?.toLowerCase();
+    return {
+      id: String(c.id),
+      // A markdown comment's HTML is its rendered text.
+      body: (c.format === 'markdown' ? c.renderedText : c.text) ?? c.text ?? '',
+      visibility: 'public',
+      author: { ...(uniqueName ? { id: uniqueName } : {}), displayName: c.createdBy.displayName ?? uniqueName ?? 'Someone', ...(uniqueName?.includes('@') ? { email: uniqueName } : {}) },
+      createdAt: time(c.createdDate),
+      updatedAt: time(c.modifiedDate ?? c.createdDate),
+    };
+  }
+
+  async addComment(itemId: string, comment: NewComment): Promise<Comment> {
+    // Azure DevOps has no private comments: an internal one must never be written where everyone reads it.
+    if (comment.visibility !== 'public') throw new SyncError({ system: SYSTEM, kind: 'validation', message: 'Azure DevOps has no internal comments' });
+    const c = await this.json(commentJson, 'POST', this.url(`/_apis/wit/workItems/${encodeURIComponent(itemId)}/comments`, {}, COMMENTS_API), `Comment on work item ${itemId}`, { body: JSON.stringify({ text: String(comment.body) }), contentType: 'application/json' });
+    return this.toComment(c);
+  }
+
+  async updateComment(itemId: string, commentId: string, body: NewComment['body']): Promise<Comment> {
+    const c = await this.json(commentJson, 'PATCH', this.url(`/_apis/wit/workItems/${encodeURIComponent(itemId)}/comments/${encodeURIComponent(commentId)}`, {}, COMMENTS_API), `Edit comment ${commentId}`, { body: JSON.stringify({ text: String(body) }), contentType: 'application/json' });
+    return this.toComment(c);
+  }
+
+  async deleteComment(itemId: string, commentId: string): Promise<void> {
+    const res = await this.send('DELETE', this.url(`/_apis/wit/workItems/${encodeURIComponent(itemId)}/comments/${encodeURIComponent(commentId)}`, {}, COMMENTS_API), `Delete comment ${commentId}`);
+    if (res.status === 404) return;
+    await readJson(SYSTEM, res, `Delete comment ${commentId}`);
+  }
+
+  // ---- attachments
+
+  async listAttachments(itemId: string): Promise<Attachment[]> {
+    const own = await this.whoAmI();
+    const w = await this.json(workItemJson, 'GET', this.url(`/_apis/wit/workitems/${encodeURIComponent(itemId)}`, { $expand: 'relations' }), `Read files of work item ${itemId}`);
+    return (w.relations ?? [])
+      .filter((r) => r.rel === 'AttachedFile')
+      .map((r) => {
+        const a = r.attributes ?? {};
+        const fileName = typeof a.name === 'string' ? a.name : 'attachment';
+        return {
+          id: attachmentIdOf(r.url),
+          fileName,
+          contentType: contentTypeFor(fileName),
+          size: Number(a.resourceSize ?? 0),
+          createdAt: time(a.resourceCreatedDate ?? a.authorizedDate),
+          ...(a.comment === OWN_FILE_COMMENT ? { authorId: own } : {}),
+        };
+      });
+  }
+
+  async downloadAttachment(_itemId: string, attachmentId: string): Promise<{ body: ReadableStream<Uint8Array>; size: number; contentType: string }> {
+    const res = await this.send('GET', this.url(`${this.base}/_apis/wit/attachments/${encodeURIComponent(attachmentId)}`, { download: true }), 'Download attachment', { headers: { accept: 'application/octet-stream' } });
+    if (!res.ok || !res.body) {
+      await readJson(SYSTEM, res, 'Download attachment');
+      throw new SyncError({ system: SYSTEM, kind: 'transient', message: 'Download attachment: empty body' });
+    }
+    return { body: res.body, size: Number(res.headers.get('content-length') ?? 0), contentType: res.headers.get('content-type') ?? 'application/octet-stream' };
+  }
+
+  async uploadAttachment(itemId: string, file: NewAttachment): Promise<Attachment> {
+    const own = await this.whoAmI();
+    const ref = file.size > (this.conn.chunkedAbove ?? DEFAULT_CHUNKED_ABOVE) ? await this.uploadChunked(file) : await this.json(attachmentRef, 'POST', this.url('/_apis/wit/attachments', { fileName: file.fileName }), 'Upload attachment', { body: file.body as BodyInit, contentType: 'application/octet-stream' });
+    // An upload without its relation is an orphan Azure DevOps discards; a retry simply uploads again.
+    await this.patchItem(itemId, attachPatch(ref.url, OWN_FILE_COMMENT), `Attach ${file.fileName} to work item ${itemId}`);
+    return { id: ref.id, fileName: file.fileName, contentType: file.contentType, size: file.size, createdAt: Date.now(), authorId: own };
+  }
+
+  /** Large files: start a chunked upload, then PUT the bytes in order with Content-Range, holding one chunk in memory at a time. */
+  private async uploadChunked(file: NewAttachment): Promise<z.infer<typeof attachmentRef>> {
+    const ref = await this.json(attachmentRef, 'POST', this.url('/_apis/wit/attachments', { fileName: file.fileName, uploadType: 'Chunked' }), 'Start chunked upload', { body: new Uint8Array(0), contentType: 'application/octet-stream' });
+    let offset = 0;
+    for await (const chunk of chunksOf(file.body, this.conn.chunkBytes ?? CHUNK_BYTES)) {
+      const range = `bytes ${offset}-${offset + chunk.length - 1}/${file.size}`;
+      await this.json(attachmentRef, 'PUT', this.url(`/_apis/wit/attachments/${encodeURIComponent(ref.id)}`, { uploadType: 'Chunked', fileName: file.fileName }), 'Upload a chunk', { body: chunk, contentType: 'application/octet-stream', headers: { 'content-range': range } });
+      offset += chunk.length;
+    }
+    return ref;
+  }
+
+  // ---- service hooks (used by the registry entry's provision/unprovision)
+
+  private async subscriptionsTo(url: string): Promise<string[]> {
+    const list = await this.json(subscriptionList, 'GET', this.url(`${this.base}/_apis/hooks/subscriptions`, { publisherId: 'tfs', consumerId: 'webHooks' }), 'List service hooks');
+    return list.value.filter((s) => s.consumerInputs?.url === url).map((s) => s.id);
+  }
+
+  /** Replaces this URL's subscriptions with one per work item event of the project, authenticated by Basic with the secret. */
+  async provisionHooks(url: string, secret: string): Promise<number> {
+    const projectId = await this.projectId();
+    await this.removeHooks(url);
+    for (const eventType of HOOK_EVENTS) {
+      const body = { publisherId: 'tfs', eventType, resourceVersion: '1.0', consumerId: 'webHooks', consumerActionId: 'httpRequest', publisherInputs: { projectId }, consumerInputs: { url, basicAuthUsername: HOOK_USER, basicAuthPassword: secret, resourceDetailsToSend: 'all', messagesToSend: 'none', detailedMessagesToSend: 'none' } };
+      await this.json(subscriptionJson, 'POST', this.url(`${this.base}/_apis/hooks/subscriptions`), `Create the ${eventType} service hook`, { body: JSON.stringify(body), contentType: 'application/json' });
+    }
+    return HOOK_EVENTS.length;
+  }
+
+  async removeHooks(url: string): Promise<void> {
+    for (const id of await this.subscriptionsTo(url)) {
+      const res = await this.send('DELETE', this.url(`${this.base}/_apis/hooks/subscriptions/${encodeURIComponent(id)}`), 'Remove a service hook');
+      if (res.status !== 404) await readJson(SYSTEM, res, 'Remove a service hook');
+    }
+  }
+}
+
+/** A 203 (non-authoritative) HTML page, or a redirect to the sign-in host, is how Azure DevOps answers some requests with a bad PAT. */
+export function isSignInAnswer(res: Pick<HttpAnswer, 'status' | 'headers'>): boolean {
+  if (res.status === 203) return true;
+  if (res.status >= 300 && res.status < 400) return /_signin|vssps\.visualstudio\.com|login\.microsoftonline\.com/i.test(res.headers.get('location') ?? '');
+  return false;
+}
+
+/** Remembers a delayed answer's window so the next call waits it out instead of deepening the delay. */
+function notePacing(key: string, res: Pick<HttpAnswer, 'headers'>): void {
+  if (!res.headers.get('x-ratelimit-delay')) return;
+  const wait = retryAfterMs(res.headers) ?? Number(res.headers.get('x-ratelimit-delay')) * 1000;
+  if (Number.isFinite(wait) && wait > 0) pausedUntil.set(key, Date.now() + wait);
+}
+
+function attachmentIdOf(url: string): string {
+  return /\/attachments\/([^/?#]+)/i.exec(url)?.[1] ?? url;
+}
+
+function parseCursor(cursor: string): { at: number; seen: number[] } {
+  const parsed = z.object({ at: z.number(), seen: z.array(z.number().int()).max(10_000) }).safeParse(JSON.parse(cursor));
+  if (!parsed.success) throw new SyncError({ system: SYSTEM, kind: 'validation', message: 'Bad sweep cursor' });
+  return parsed.data;
+}
+
+async function* chunksOf(body: ReadableStream<Uint8Array> | Uint8Array, size: number): AsyncGenerator<Uint8Array<ArrayBuffer>> {
+  if (body instanceof Uint8Array) {
+    for (let i = 0; i < body.length; i += size) yield body.slice(i, i + size);
+    return;
+  }
+  let pending: Uint8Array[] = [];
+  let length = 0;
+  const reader = body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (value) {
+      pending.push(value);
+      length += value.length;
+    }
+    while (length >= size || (done && length > 0)) {
+      const all = Buffer.concat(pending);
+      const take = Math.min(size, all.length);
+      yield new Uint8Array(all.subarray(0, take));
+      pending = take < all.length ? [all.subarray(take)] : [];
+      length = all.length - take;
+    }
+    if (done) return;
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * The pure parts of writing a work item: JSON Patch documents, and the
+ * correlation marker Crosswalk keeps in `System.Tags`.
+ *
+ * Why a tag: a retry after a crash must find the work item it created by a
+ * query, and WIQL can match a whole tag (`[System.Tags] CONTAINS '…'`) but
+ * cannot search hyperlink relations or a field every process has. The tag is
+ * the connector's own: it is taken out of the `System.Tags` value the engine
+ * sees (so it never becomes a Jira label) and put back on every tag write.
+ */
+/** Exactly the engine's correlation id (`crosswalk:<connection>:<issue id>`): a valid tag (no `;` or `,`). */
+const MARKER = /^crosswalk:[a-z0-9-]+:\d+$/;
+
+export function parseMarker(tag: string): string | undefined {
+  return MARKER.test(tag) ? tag : undefined;
+}
+
+export interface PatchOperation {
+  op: 'add' | 'remove' | 'replace' | 'test';
+  path: string;
+  value?: unknown;
+}
+
+const TAG_SEPARATOR = /\s*;\s*/;
+
+export function splitTags(value: unknown): string[] {
+  return typeof value === 'string' ? value.split(TAG_SEPARATOR).map((t) => t.trim()).filter(Boolean) : [];
+}
+
+/** Separates Crosswalk's marker tags from the tags people gave the item. */
+export function separateMarkers(value: unknown): { tags: string[]; markers: string[] } {
+  const tags: string[] = [];
+  const markers: string[] = [];
+  for (const t of splitTags(value)) (parseMarker(t) ? markers : tags).push(t);
+  return { tags, markers };
+}
+
+/** The tag string to write: the given tags (never a marker from outside) plus the markers the item already carries. */
+export function tagsWithMarkers(tags: unknown, markers: readonly string[]): string {
+  const own = splitTags(tags).filter((t) => !parseMarker(t));
+  return [...own, ...markers.filter((m) => !own.includes(m))].join('; ');
+}
+
+/** One `add` per field (ADO's `add` on a field path sets the whole value); a `test /rev` first when the caller read a revision. */
+export function fieldPatch(fields: Readonly<Record<string, unknown>>, expectedRev?: string): PatchOperation[] {
+  const ops: PatchOperation[] = [];
+  // A stale revision fails the whole patch with 412 and nothing is applied: never a blind overwrite.
+  if (expectedRev !== undefined && /^\d+$/.test(expectedRev)) ops.push({ op: 'test', path: '/rev', value: Number(expectedRev) });
+  for (const [name, value] of Object.entries(fields)) {
+    if (!/^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$/.test(name)) throw new Error(`Invalid Azure DevOps field reference name '${name}'`);
+    ops.push({ op: 'add', path: `/fields/${name}`, value: value ?? '' });
+  }
+  return ops;
+}
+
+/** Adds an uploaded file to the item; the relation's comment says the copy is Crosswalk's (ADO records no uploader on the relation). */
+export function attachPatch(attachmentUrl: string, comment: string): PatchOperation[] {
+  return [{ op: 'add', path: '/relations/-', value: { rel: 'AttachedFile', url: attachmentUrl, attributes: { comment } } }];
+}

@@ -1,0 +1,95 @@
+/**
+ * Azure DevOps' registry entry: the connection's settings (organization or
+ * collection URL, project, work item type, a PAT), hosts, capabilities, and
+ * change push through service hooks that Crosswalk creates itself when the
+ * connection is saved.
+ */
+import * as z from 'zod';
+import type { Credential } from '../../store/credentials';
+import { SyncError } from '../errors';
+import type { Connector } from '../ports';
+import type { InboundNotification, NotificationRef, SystemDefinition } from '../registry';
+import { AZURE_DEVOPS_CAPABILITIES, AzureDevOpsConnector } from './client';
+import { basicAuthMatches, hookRef, isFresh, parseEnvelope } from './hooks';
+
+export const azureDevOpsRemoteSchema = z
+  .object({
+    type: z.literal('azure-devops'),
+    /** The organization URL (https://dev.azure.com/acme, https://acme.visualstudio.com). */
+    baseUrl: z.url().transform((u) => u.replace(/\/+$/, '')),
+    /** Project name as Azure DevOps shows it (names cannot hold these characters). */
+    project: z.string().trim().min(1).max(64).regex(/^[^\\/:*?"<>|;#$*{},+=[\]]+$/, 'must be an Azure DevOps project name'),
+    /** The work item type Jira issues become (Bug, User Story, Issue, a custom type). */
+    workItemType: z.string().trim().min(1).max(128),
+    auth: z.object({
+      kind: z.literal('pat'),
+      /** The unique name (sign-in address) the PAT belongs to: how Crosswalk knows its own comments and files. Read from the organization when absent. */
+      user: z.string().trim().min(1).max(256).optional(),
+    }),
+  })
+  .superRefine((r, ctx) => {
+    // On dev.azure.com the organization is the first path segment, and nothing else may follow it.
+    let url: URL;
+    try {
+      url = new URL(r.baseUrl);
+    } catch {
+      return;
+    }
+    const segments = url.pathname.split('/').filter(Boolean);
+    if (url.hostname === 'dev.azure.com' && segments.length !== 1) ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: 'must be the organization URL, e.g. https://dev.azure.com/acme' });
+    if (url.hostname.endsWith('.visualstudio.com') && segments.length !== 0) ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: 'must be the organization URL, e.g. https://acme.visualstudio.com' });
+    if (url.search || url.hash) ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: 'must not have a query or fragment' });
+  });
+export type AzureDevOpsRemote = z.infer<typeof azureDevOpsRemoteSchema>;
+
+function connectorOf(connector: Connector): AzureDevOpsConnector {
+  if (!(connector instanceof AzureDevOpsConnector)) throw new SyncError({ system: 'azure-devops', kind: 'validation', message: 'Not an Azure DevOps connection' });
+  return connector;
+}
+
+export const azureDevOpsSystem: SystemDefinition<AzureDevOpsRemote> = {
+  kind: 'azure-devops',
+  label: 'Azure DevOps',
+  remoteSchema: azureDevOpsRemoteSchema,
+  hostPatterns: ['dev.azure.com', '*.visualstudio.com'],
+  exampleUrls: ['https://dev.azure.com/acme', 'https://acme.visualstudio.com'],
+  capabilities: AZURE_DEVOPS_CAPABILITIES,
+  missingCredential(_remote, credential) {
+    return credential?.token ? undefined : 'The connection has no personal access token; an admin must enter it on the settings page';
+  },
+  create(remote, credential: Credential) {
+    return new AzureDevOpsConnector({ baseUrl: remote.baseUrl, project: remote.project, workItemType: remote.workItemType, pat: credential.token ?? '', ...(remote.auth.user ? { user: remote.auth.user } : {}) });
+  },
+  notifications: {
+    verify(request: InboundNotification, credential: Credential, nowMs: number): boolean {
+      const secret = credential.webhookSecret;
+      if (!secret || !basicAuthMatches(request.headers.authorization?.[0], secret)) return false;
+      const envelope = parseEnvelope(request.body);
+      // A replay of an old delivery is refused; the envelope's createdDate is all the freshness it offers.
+      return Boolean(envelope && isFresh(envelope, nowMs));
+    },
+    parse(body, remote): NotificationRef[] | undefined {
+      const envelope = parseEnvelope(body);
+      if (!envelope) return undefined;
+      const ref = hookRef(envelope);
+      if (!ref) return [];
+      if (ref.project && ref.project.toLowerCase() !== remote.project.toLowerCase()) return [];
+      return [{ remoteId: ref.workItemId, event: ref.event, ...(ref.changedBy ? { changedBy: ref.changedBy } : {}) }];
+    },
+    isOwnChange(ref, remote) {
+      const own = remote.auth.user?.toLowerCase();
+      return Boolean(own && ref.changedBy === own);
+    },
+    async provision(connector, target) {
+      const made = await connectorOf(connector).provisionHooks(target.url, target.secret);
+      return { description: `${made} Azure DevOps service hooks (work item created, updated, commented, deleted) send changes to Crosswalk` };
+    },
+    async unprovision(connector, target) {
+      await connectorOf(connector).removeHooks(target.url);
+    },
+  },
+  texts: {
+    commentEditRefused: 'Azure DevOps comment edits are not copied yet',
+    commentDeleteRefused: 'Azure DevOps comment deletions are not copied yet',
+  },
+};
