@@ -1,0 +1,163 @@
+/**
+ * The Zendesk connector's pure parts, and its wire behaviour against the
+ * simulator directly (no platform): conditional writes, failures by kind,
+ * timeouts, webhook verification.
+ */
+import { createHmac } from 'node:crypto';
+import { DEMO_CREDENTIALS as ZD, startZendeskSim, type ZendeskSim } from '../../../sandbox/sims/zendesk';
+import { zendeskClient } from '../../../sandbox/sims/zendesk/test-client';
+import { SyncError } from '../errors';
+import { pickCorrelated, ticketBody, ticketFields, ZendeskConnector, zendeskFailure, type ZendeskTicket } from './client';
+import { INVOCATION_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, zendeskRemoteSchema, zendeskSystem } from './system';
+
+const answer = (status: number, headers: Record<string, string> = {}) => ({ status, ok: status < 300, headers: { get: (n: string) => headers[n.toLowerCase()] ?? null }, text: async () => '' });
+const ticket = (over: Partial<ZendeskTicket>): ZendeskTicket => ({ id: 1, status: 'open', tags: [], custom_fields: [], followup_ids: [], updated_at: '2026-01-01T00:00:00Z', ...over }) as ZendeskTicket;
+
+describe('ticket bodies', () => {
+  it('turn the engine values into Zendesk values: tags as an array, empty enums and people as null, custom fields by id', () => {
+    expect(ticketBody({ subject: 'S', tags: 'a b  c', priority: '', assignee_id: '', group_id: '42', custom_360001: 'x', custom_360002: '', description: '<p>never written</p>', unknown_key: 'dropped' })).toEqual({
+      subject: 'S',
+      tags: ['a', 'b', 'c'],
+      priority: null,
+      assignee_id: null,
+      group_id: 42,
+      custom_fields: [
+        { id: 360001, value: 'x' },
+        { id: 360002, value: null },
+      ],
+    });
+  });
+
+  it('read a ticket flat, with the description as HTML and custom fields as custom_<id>', () => {
+    const fields = ticketFields(ticket({ subject: 'Hi', description: 'a < b\n\nsecond', priority: null, assignee_id: 7, custom_fields: [{ id: 5, value: 'v' }, { id: 6, value: null }] }));
+    expect(fields).toMatchObject({ subject: 'Hi', description: '<p>a &lt; b</p><p>second</p>', priority: '', assignee_id: '7', requester_id: '', custom_5: 'v', custom_6: '' });
+  });
+
+  it('find the open ticket of a correlation id: a follow-up carries its closed source’s external id', () => {
+    const tickets = [ticket({ id: 3, external_id: 'c', status: 'closed' }), ticket({ id: 9, external_id: 'c', status: 'open' }), ticket({ id: 12, external_id: 'other' })];
+    expect(pickCorrelated(tickets, 'c')?.id).toBe(9);
+    expect(pickCorrelated([tickets[0]!], 'c')?.id).toBe(3);
+    expect(pickCorrelated(tickets, 'none')).toBeUndefined();
+  });
+});
+
+describe('failures', () => {
+  const closedBody = JSON.stringify({ error: 'RecordInvalid', description: 'Record validation errors', details: { status: [{ description: 'Status: closed prevents ticket update' }] } });
+  it.each([
+    [409, JSON.stringify({ error: 'UpdateConflict', description: 'Safe Update prevented the update' }), { kind: 'conflict' }],
+    [429, '{}', { kind: 'rate-limited', retryAfterMs: 30_000 }],
+    [503, '', { kind: 'transient' }],
+    [401, JSON.stringify({ error: "Couldn't authenticate you" }), { kind: 'auth' }],
+    [403, JSON.stringify({ error: 'Forbidden', description: 'You do not have access to this page.' }), { kind: 'auth' }],
+    [404, JSON.stringify({ error: 'RecordNotFound', description: 'Not found' }), { kind: 'not-found' }],
+    [422, closedBody, { kind: 'validation', closed: true }],
+    [422, JSON.stringify({ error: 'RecordInvalid', details: { base: [{ description: 'Uploads: token abc is invalid or has expired' }] } }), { kind: 'transient' }],
+    [422, JSON.stringify({ error: 'RecordInvalid', details: { priority: [{ description: 'Priority: x is not valid' }] } }), { kind: 'validation', field: 'priority', remoteMessage: 'Priority: x is not valid' }],
+  ])('HTTP %i is a typed failure', (status, body, expected) => {
+    const e = zendeskFailure(answer(status, { 'retry-after': '30' }), body, 'Update ticket #1');
+    expect(e.details).toMatchObject(expected);
+    expect(Boolean(e.details.closed)).toBe(Boolean((expected as { closed?: boolean }).closed));
+  });
+});
+
+describe('webhooks', () => {
+  const secret = 'zendesk-chosen-signing-secret-0123456789';
+  const remote = zendeskRemoteSchema.parse({ type: 'zendesk', baseUrl: 'https://acme.zendesk.com', auth: { kind: 'api-token', email: 'crosswalk@acme.example' } });
+  const now = Date.parse('2026-03-01T10:00:00Z');
+  const signed = (body: string, timestamp: string, invocation = 'inv-1', key = secret) => ({
+    body,
+    headers: { [SIGNATURE_HEADER]: [createHmac('sha256', key).update(timestamp + body).digest('base64')], [TIMESTAMP_HEADER]: [timestamp], [INVOCATION_HEADER]: [invocation] },
+  });
+  const body = JSON.stringify({ ticket_id: '17', updated_at: '2026-03-01T09:59:58Z', event: 'ticket', changed_by: 'Sam.Agent@acme.example' });
+
+  it('are verified by HMAC over timestamp + body, fresh within five minutes, each delivery once', () => {
+    const { verify } = zendeskSystem.notifications;
+    expect(verify(signed(body, '2026-03-01T09:59:59Z', 'a'), { webhookSecret: secret }, now)).toBe(true);
+    // The same delivery again (Zendesk's duplicate or a replay) is refused; another invocation with the same body is not.
+    expect(verify(signed(body, '2026-03-01T09:59:59Z', 'a'), { webhookSecret: secret }, now)).toBe(false);
+    expect(verify(signed(body, '2026-03-01T09:59:59Z', 'b'), { webhookSecret: secret }, now)).toBe(true);
+    expect(verify(signed(body, '2026-03-01T09:54:00Z', 'c'), { webhookSecret: secret }, now)).toBe(false);
+    expect(verify(signed(body, '2026-03-01T09:59:59Z', 'd', 'another-secret-entirely-000000'), { webhookSecret: secret }, now)).toBe(false);
+    expect(verify({ ...signed(body, '2026-03-01T09:59:59Z', 'e'), body: body.replace('17', '18') }, { webhookSecret: secret }, now)).toBe(false);
+    expect(verify(signed(body, '2026-03-01T09:59:59Z', 'f'), {}, now)).toBe(false);
+  });
+
+  it('name the ticket and who changed it; our own changes are recognised by the integration email', () => {
+    const { parse, isOwnChange } = zendeskSystem.notifications;
+    const refs = parse(body, remote)!;
+    expect(refs).toEqual([{ remoteId: '17', event: 'zendesk:ticket+comment+attachment', changedBy: 'Sam.Agent@acme.example' }]);
+    expect(isOwnChange(refs[0]!, remote)).toBe(false);
+    expect(isOwnChange({ ...refs[0]!, changedBy: 'CROSSWALK@acme.example' }, remote)).toBe(true);
+    expect(parse('{"ticket_id":"1; DROP"}', remote)).toBeUndefined();
+    expect(parse('not json', remote)).toBeUndefined();
+  });
+});
+
+describe('against the simulator', () => {
+  let sim: ZendeskSim;
+  const requests: Array<{ method: string; url: string; body: string }> = [];
+  const connector = (timeoutMs?: number) =>
+    new ZendeskConnector({
+      baseUrl: sim.baseUrl,
+      email: ZD.integration.email,
+      apiToken: ZD.apiToken,
+      closedTickets: 'follow-up',
+      ...(timeoutMs ? { timeoutMs } : {}),
+      fetch: async (input, init) => {
+        requests.push({ method: init?.method ?? 'GET', url: String(input), body: typeof init?.body === 'string' ? init.body : '' });
+        return fetch(input, init);
+      },
+    });
+  beforeAll(async () => {
+    sim = await startZendeskSim();
+  });
+  afterAll(() => sim.stop());
+
+  it('writes conditionally with the stamp it read; a stale stamp is a conflict and nothing is applied', async () => {
+    const zd = connector();
+    const item = (await zd.createItem({ subject: 'Conditional', description: '<p>Body</p>' }, 'crosswalk:test:1'))!;
+    requests.length = 0;
+    const after = await zd.updateItem(item.id, { subject: 'Conditional, edited' }, item.version);
+    expect(JSON.parse(requests.at(-1)!.body)).toEqual({ ticket: { subject: 'Conditional, edited', safe_update: true, updated_stamp: item.version } });
+    expect(after.fields.subject).toBe('Conditional, edited');
+    await fetch(`${sim.controlUrl}/clock`, { method: 'POST', body: JSON.stringify({ advanceSeconds: 5 }) });
+    // Someone else writes in between: our stamp is stale now.
+    await zendeskClient(sim, ZD.agent)('PUT', `/api/v2/tickets/${item.id}`, { ticket: { priority: 'high' } });
+    const stale = await zd.updateItem(item.id, { subject: 'Lost update' }, item.version).catch((e: unknown) => e);
+    expect(stale).toBeInstanceOf(SyncError);
+    expect((stale as SyncError).kind).toBe('conflict');
+    expect((await zd.getItem(item.id))!.fields.subject).toBe('Conditional, edited');
+  });
+
+  it('makes one follow-up for a closed ticket, found again on a retry', async () => {
+    const zd = connector();
+    const item = await zd.createItem({ subject: 'Will close' }, 'crosswalk:test:2');
+    await zd.updateItem(item.id, { status: 'closed' }, item.version);
+    const refused = await zd.updateItem(item.id, { subject: 'x' }).catch((e: unknown) => e);
+    expect((refused as SyncError).details).toMatchObject({ kind: 'validation', closed: true });
+    const first = await zd.followUp!(item.id, { subject: 'Will close' }, 'crosswalk:test:2');
+    const again = await zd.followUp!(item.id, { subject: 'Will close' }, 'crosswalk:test:2');
+    expect(again.id).toBe(first.id);
+    expect((await zd.findByCorrelation('crosswalk:test:2'))!.id).toBe(first.id);
+    expect(sim.store.tickets.get(Number(first.id))!.via_followup_source_id).toBe(Number(item.id));
+  });
+
+  it('gives up on a hung answer after its timeout, as a transient failure', async () => {
+    await fetch(`${sim.controlUrl}/faults`, { method: 'POST', body: JSON.stringify({ path: '/api/v2/tickets/1', delayMs: 500, times: 1 }) });
+    const hung = await connector(100).getItem('1').catch((e: unknown) => e);
+    expect((hung as SyncError).details).toMatchObject({ kind: 'transient', message: expect.stringContaining('no answer within 0.1 s') });
+  });
+
+  it('lists comments without the first one (the description), with visibility and authors, through cursor pages', async () => {
+    const zd = connector();
+    const item = await zd.createItem({ subject: 'Chatty', description: '<p>Opening</p>' }, 'crosswalk:test:3');
+    for (let i = 0; i < 3; i++) await zd.addComment(item.id, { body: `<p>note ${i}</p>`, visibility: i % 2 ? 'internal' : 'public' });
+    const comments = await zd.listComments(item.id);
+    expect(comments.map((c) => [c.visibility, c.body])).toEqual([
+      ['public', '<p>note 0</p>'],
+      ['internal', '<p>note 1</p>'],
+      ['public', '<p>note 2</p>'],
+    ]);
+    expect(comments.every((c) => c.author.id === zd.ownAuthorId)).toBe(true);
+  });
+});
