@@ -27,3 +27,19 @@ describe('reading and writing mapped fields', () => {
     expect(writeJira(s, '')).toMatchObject({ kind: 'skip' });
   });
 });
+
+describe('list mappings (labels ↔ a separated string such as Azure DevOps tags)', () => {
+  const tags = m({ jira: 'labels', remote: 'System.Tags', transform: 'list', separator: ';' });
+  it('read both sides as the same set, whatever the order and spacing', () => {
+    expect(readJira(tags, { labels: ['prod', 'db'] })).toEqual({ ok: true, value: ['prod', 'db'] });
+    expect(readRemote(tags, { 'System.Tags': 'db;  prod' })).toEqual({ ok: true, value: ['db', 'prod'] });
+    // A tag may hold spaces: only the separator splits.
+    expect(readRemote(tags, { 'System.Tags': 'customer impact; db' })).toEqual({ ok: true, value: ['customer impact', 'db'] });
+    expect(readRemote(tags, {})).toEqual({ ok: true, value: [] });
+  });
+  it('write the set joined by the separator', () => {
+    expect(writeRemote(tags, ['db', 'prod'])).toEqual({ ok: true, field: 'System.Tags', value: 'db; prod' });
+    expect(writeRemote(tags, [])).toEqual({ ok: true, field: 'System.Tags', value: '' });
+    expect(writeJira(tags, ['db', 'prod'])).toEqual({ kind: 'field', field: 'labels', value: ['db', 'prod'] });
+  });
+});

@@ -1,0 +1,38 @@
+import { attachPatch, fieldPatch, parseMarker, separateMarkers, tagsWithMarkers } from './patch';
+
+describe('work item patches', () => {
+  it('guard a write with test /rev first when the caller read a revision, then set each field', () => {
+    expect(fieldPatch({ 'System.Title': 'New title', 'Microsoft.VSTS.Common.Priority': '2' }, '7')).toEqual([
+      { op: 'test', path: '/rev', value: 7 },
+      { op: 'add', path: '/fields/System.Title', value: 'New title' },
+      { op: 'add', path: '/fields/Microsoft.VSTS.Common.Priority', value: '2' },
+    ]);
+    expect(fieldPatch({ 'System.Title': 'x' })).toEqual([{ op: 'add', path: '/fields/System.Title', value: 'x' }]);
+  });
+
+  it('write an empty value for a cleared field and refuse a field name that is not a reference name', () => {
+    expect(fieldPatch({ 'System.Description': null })).toEqual([{ op: 'add', path: '/fields/System.Description', value: '' }]);
+    expect(() => fieldPatch({ '../rev': 'x' })).toThrow();
+  });
+
+  it("attach a file with a relation whose comment marks it as Crosswalk's copy", () => {
+    expect(attachPatch('https://dev.azure.com/acme/_apis/wit/attachments/abc?fileName=a.png', 'Copied from Jira by Crosswalk')).toEqual([
+      { op: 'add', path: '/relations/-', value: { rel: 'AttachedFile', url: 'https://dev.azure.com/acme/_apis/wit/attachments/abc?fileName=a.png', attributes: { comment: 'Copied from Jira by Crosswalk' } } },
+    ]);
+  });
+});
+
+describe('the correlation marker tag', () => {
+  it('is exactly the correlation id', () => {
+    expect(parseMarker('crosswalk:ops-azure-devops:10042')).toBe('crosswalk:ops-azure-devops:10042');
+    for (const other of ['crosswalk', 'crosswalk:ops:', 'Crosswalk:ops:1', 'crosswalk:ops:1x']) expect(parseMarker(other)).toBeUndefined();
+  });
+
+  it("is kept apart from people's tags when read, and kept on every tag write", () => {
+    expect(separateMarkers('backup; crosswalk:ops-azure-devops:10042;jira')).toEqual({ tags: ['backup', 'jira'], markers: ['crosswalk:ops-azure-devops:10042'] });
+    expect(tagsWithMarkers('db; prod', ['crosswalk:ops-azure-devops:10042'])).toBe('db; prod; crosswalk:ops-azure-devops:10042');
+    // A marker can only come from the item itself: one written into the labels is dropped.
+    expect(tagsWithMarkers('db; crosswalk:other:1', [])).toBe('db');
+    expect(tagsWithMarkers('', ['crosswalk:ops-azure-devops:10042'])).toBe('crosswalk:ops-azure-devops:10042');
+  });
+});
