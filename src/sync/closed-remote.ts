@@ -16,7 +16,8 @@ import type { Connector, Item } from '../connectors/ports';
 import { systemFor } from '../connectors/registry';
 import type { ConnectionConfig } from '../mapping/connection-config';
 import { getLink, moveLinkToRemote, updateLink, type Link } from '../store/links';
-import { correlationIdFor, initialRemoteFields } from './create';
+import { readJira, writeRemote } from '../mapping/field-values';
+import { correlationIdFor } from './create';
 
 export type AfterClosed = { kind: 'moved'; link: Link; remote: Item; issue: jira.JiraIssue } | { kind: 'reported'; message: string };
 
@@ -32,7 +33,7 @@ export async function afterClosedRemote(config: ConnectionConfig, connector: Con
     return { kind: 'reported', message };
   }
   // The follow-up starts from Jira's values, so the pair continues where Jira is.
-  const fields = initialRemoteFields(config, issue.fields, connector.capabilities.descriptionFormat);
+  const fields = followUpFields(config, issue, connector.capabilities.descriptionFormat);
   const followUp = await connector.followUp(link.remoteId, fields, correlationIdFor(config, issueId));
   const notice = `${link.remoteKey} was closed in ${label}; changes continue in its follow-up ${followUp.displayKey}.`;
   // Jira is the source on the follow-up's first sync (origin jira, no base); its remote link is added then.
@@ -51,4 +52,15 @@ export async function afterClosedRemote(config: ConnectionConfig, connector: Con
     notices: [...(link.notices ?? []).filter((n) => n !== notice), notice].slice(-10),
   });
   return { kind: 'moved', link: next, remote: followUp, issue };
+}
+
+/** Every mapped field Jira may write, in the remote's values (people follow in the first sync, as after a create). */
+function followUpFields(config: ConnectionConfig, issue: jira.JiraIssue, richText: Connector['capabilities']['descriptionFormat']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of config.fields.filter((f) => (f.direction === 'both' || f.direction === 'to-remote') && f.transform !== 'user')) {
+    const read = readJira(m, issue.fields);
+    const write = read.ok ? writeRemote(m, read.value, richText) : undefined;
+    if (write?.ok && write.value !== '') out[write.field] = write.value;
+  }
+  return out;
 }
