@@ -103,6 +103,11 @@ describe('the Azure DevOps connector', () => {
     expect(blocked.details.retryAfterMs).toBeGreaterThan(0);
   });
 
+  it('gives up on a request that hangs, as a transient failure', async () => {
+    await control('/faults', { method: 'GET', path: '/_apis/wit/workitems/1', delayMs: 400, times: 1 }, 'POST');
+    expect(await failure(connector({ timeoutMs: 100 }).getItem('1'))).toMatchObject({ kind: 'transient', message: expect.stringContaining('no answer within 0.1 s') });
+  });
+
   it('uploads large files in chunks and attaches them as its own copies', async () => {
     const c = connector({ chunkedAbove: 1000, chunkBytes: 400 });
     const made = await c.createItem({ 'System.Title': 'Files' }, 'crosswalk:ops-azure-devops:10004');
