@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const root = path.resolve(__dirname, '..');
   const log = (line: string) => (json ? process.stderr : process.stdout).write(line + '\n');
 
-  const missing = ['settings', 'issue-panel'].some((p) => !existsSync(path.join(root, 'static', p, 'build', 'index.html')));
+  const missing = ['settings', 'issue-panel', 'admin'].some((p) => !existsSync(path.join(root, 'static', p, 'build', 'index.html')));
   if (missing) {
     log('Building the Custom UI…');
     await buildUi();

@@ -37,7 +37,7 @@ export function viewContext(deps: BridgeDeps, frame: Frame): Record<string, unkn
     environmentId: inst.environmentId,
     environmentType: inst.environmentType,
     extension: { type: frame.moduleType, ...frame.extension },
-    theme: { colorMode: 'light' },
+    theme: { colorMode: frame.colorMode ?? 'light' },
   };
 }
 

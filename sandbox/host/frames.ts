@@ -13,6 +13,8 @@ export interface Frame {
   resourceKey: string;
   localId: string;
   extension: Record<string, unknown>;
+  /** The theme the page was rendered in (what view.getContext().theme says). */
+  colorMode?: 'light' | 'dark';
 }
 
 export class FrameRegistry {

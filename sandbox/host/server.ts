@@ -38,6 +38,15 @@ const MIME: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js
 // Forge's Custom UI CSP: scripts and styles only from the resource itself.
 const RESOURCE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'self'";
 
+/** The design tokens' theme CSS, as Jira serves it to a frame that called view.theme.enable(). */
+let tokensCss: string | undefined;
+function themeCss(): string {
+  tokensCss ??= ['light', 'dark', 'spacing', 'typography', 'shape', 'motion']
+    .map((t) => (require(`@atlaskit/tokens/dist/cjs/artifacts/themes/atlassian-${t}.js`) as { default: string }).default)
+    .join('\n');
+  return tokensCss;
+}
+
 const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 function cookies(req: http.IncomingMessage): Record<string, string> {
@@ -65,22 +74,24 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     return { status: res.status, json: (await res.json()) as Record<string, any> };
   };
 
-  const layout = (user: HostUser, title: string, body: string) => `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${esc(title)} - Crosswalk sandbox</title><link rel="stylesheet" href="/__host/host.css"></head>
+  const colorModeOf = (req: http.IncomingMessage): 'light' | 'dark' => (cookies(req).cw_theme === 'dark' ? 'dark' : 'light');
+
+  const layout = (user: HostUser, title: string, body: string, colorMode: 'light' | 'dark' = 'light') => `<!doctype html>
+<html lang="en" data-cw-theme="${colorMode}"><head><meta charset="utf-8"><title>${esc(title)} - Crosswalk sandbox</title><link rel="stylesheet" href="/__host/host.css"></head>
 <body>
 <header><a class="brand" href="/">Jira (Crosswalk sandbox)</a><span>${esc(title)}</span>
 <form method="get" action="/__host/login"><label>Signed in as <select name="accountId" id="user-switcher">${opts.users
     .map((u) => `<option value="${esc(u.accountId)}"${u.accountId === user.accountId ? ' selected' : ''}>${esc(u.displayName)} (${esc(u.role)})</option>`)
-    .join('')}</select></label> <button type="submit">Switch</button></form></header>
+    .join('')}</select></label> <button type="submit">Switch</button></form><a href="/__host/theme?mode=${colorMode === 'dark' ? 'light' : 'dark'}">${colorMode === 'dark' ? 'Light' : 'Dark'} theme</a></header>
 ${body}
 <div id="flags"></div>
 <script src="/__host/host-page.js"></script>
 </body></html>`;
 
-  const frameTag = (user: HostUser, moduleType: string, extension: Record<string, unknown>) => {
+  const frameTag = (user: HostUser, moduleType: string, extension: Record<string, unknown>, colorMode: 'light' | 'dark' = 'light') => {
     const mod = manifest.uiModules.find((m) => m.moduleType === moduleType);
     if (!mod?.resource) return '<p>No module of this type in manifest.yml.</p>';
-    const frame = frames.open({ accountId: user.accountId, moduleKey: mod.key, moduleType, resourceKey: mod.resource, extension });
+    const frame = frames.open({ accountId: user.accountId, moduleKey: mod.key, moduleType, resourceKey: mod.resource, extension, colorMode });
     return `<iframe title="${esc(mod.key)}" data-frame="${esc(frame.token)}" data-module="${esc(mod.key)}" src="/__app/${esc(mod.resource)}/index.html?frame=${esc(frame.token)}"></iframe>`;
   };
 
@@ -100,6 +111,11 @@ ${body}
         const back = req.headers.referer && new URL(req.headers.referer).host === u.host ? new URL(req.headers.referer).pathname : '/';
         return send(res, 302, '', 'text/plain', { location: back, 'set-cookie': `cw_user=${encodeURIComponent(target?.accountId ?? '')}; Path=/; HttpOnly; SameSite=Lax` });
       }
+      if (p === '/__host/theme') {
+        const back = req.headers.referer && new URL(req.headers.referer).host === u.host ? new URL(req.headers.referer).pathname : '/';
+        return send(res, 302, '', 'text/plain', { location: back, 'set-cookie': `cw_theme=${u.searchParams.get('mode') === 'dark' ? 'dark' : 'light'}; Path=/; SameSite=Lax` });
+      }
+      if (p === '/__host/tokens.css') return send(res, 200, themeCss(), MIME['.css'], { 'cache-control': 'max-age=3600' });
       if (p === '/__host/bridge.js' || p === '/__host/host-page.js' || p === '/__host/host.css') {
         const file = { '/__host/bridge.js': 'bridge-iframe.js', '/__host/host-page.js': 'host-page.js', '/__host/host.css': 'host.css' }[p]!;
         return send(res, 200, readFileSync(path.join(PUBLIC, file)), MIME[path.extname(file)]);
@@ -127,7 +143,12 @@ ${body}
         const project = await jiraAs(user, `/rest/api/3/project/${settings[1]}`);
         if (project.status !== 200) return send(res, 404, layout(user, 'Not found', '<main><div class="content">Project not found.</div></main>'));
         const ext = { project: { id: project.json.id, key: project.json.key, type: project.json.projectTypeKey } };
-        return send(res, 200, layout(user, `${project.json.name} · Project settings · Crosswalk`, `<main><div class="content"><h2>${esc(project.json.name)}: Crosswalk</h2>${frameTag(user, 'jira:projectSettingsPage', ext)}</div></main>`));
+        return send(res, 200, layout(user, `${project.json.name} · Project settings · Crosswalk`, `<main><div class="content"><h2>${esc(project.json.name)}: Crosswalk</h2>${frameTag(user, 'jira:projectSettingsPage', ext, colorModeOf(req))}</div></main>`, colorModeOf(req)));
+      }
+
+      // Jira lists admin pages only to Jira admins; the sandbox renders the frame for anyone, so the resolver's own refusal can be seen.
+      if (p === '/jira/settings/apps/crosswalk') {
+        return send(res, 200, layout(user, 'Jira administration · Apps · Crosswalk', `<main><div class="content"><h2>Apps: Crosswalk</h2>${frameTag(user, 'jira:adminPage', {}, colorModeOf(req))}</div></main>`, colorModeOf(req)));
       }
 
       const browse = /^\/browse\/([A-Z][A-Z0-9]*-\d+)$/.exec(p);
@@ -141,8 +162,8 @@ ${body}
 <p><span class="lozenge" id="status">${esc(f.status.name)}</span> ${esc(f.issuetype.name)} · ${esc(f.priority?.name)}</p>
 <h3>Description</h3><div id="description">${issue.json.renderedFields?.description ?? ''}</div>
 <h3>Comments</h3>${comments.map((c) => `<div class="comment"><div class="meta">${esc(c.author?.displayName)} · ${esc(c.created)}${c.jsdPublic === false ? ' · internal' : ''}</div><div>${esc(adfToText(c.body))}</div></div>`).join('') || '<p>No comments.</p>'}
-</div><aside class="side"><h3>Crosswalk sync</h3>${frameTag(user, 'jira:issuePanel', ext)}</aside></main>`;
-        return send(res, 200, layout(user, `${issue.json.key} ${f.summary}`, body));
+</div><aside class="side"><h3>Crosswalk sync</h3>${frameTag(user, 'jira:issuePanel', ext, colorModeOf(req))}</aside></main>`;
+        return send(res, 200, layout(user, `${issue.json.key} ${f.summary}`, body, colorModeOf(req)));
       }
 
       if (p === '/') {
@@ -153,7 +174,8 @@ ${body}
           const issues = ((found.json.issues ?? []) as Array<Record<string, any>>).map((i) => `<tr><td><a href="/browse/${esc(i.key)}">${esc(i.key)}</a></td><td>${esc(i.fields.summary)}</td><td><span class="lozenge">${esc(i.fields.status?.name)}</span></td></tr>`);
           rows.push(`<h2>${esc(pr.name)} (${esc(pr.key)})</h2><p><a href="/projects/${esc(pr.key)}/settings/crosswalk">Project settings → Crosswalk</a></p><table>${issues.join('')}</table>`);
         }
-        return send(res, 200, layout(user, 'Projects', `<main><div class="content">${rows.join('') || '<p>No projects you can see.</p>'}</div></main>`));
+        const admin = '<p><a href="/jira/settings/apps/crosswalk">Jira administration → Apps → Crosswalk</a></p>';
+        return send(res, 200, layout(user, 'Projects', `<main><div class="content">${admin}${rows.join('') || '<p>No projects you can see.</p>'}</div></main>`, colorModeOf(req)));
       }
       return send(res, 404, layout(user, 'Not found', '<main><div class="content">Not found.</div></main>'));
     })().catch((err: unknown) => send(res, 500, `Host error: ${esc(String(err))}`, 'text/plain'));

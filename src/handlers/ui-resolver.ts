@@ -1,5 +1,8 @@
 import Resolver from '@forge/resolver';
 import { bulkSyncProgressResolver, bulkSyncResolver, deleteConnectionResolver, listConnectionsResolver, saveConnectionResolver, testConnectionResolver } from '../resolvers/connections';
+import { adminOverviewResolver } from '../resolvers/admin';
+import { issuePanelAccessResolver } from '../resolvers/issue-access';
+import { connectionFailuresResolver, countMatchingIssuesResolver, retryFailuresResolver } from '../resolvers/project-tools';
 import { getIssueSyncResolver, linkIssueResolver, syncIssueNowResolver, unlinkIssueResolver } from '../resolvers/issue-panel';
 
 /** The Custom UI's resolvers; each checks the caller's Jira permission on the server (src/resolvers/guards.ts). */
@@ -11,10 +14,16 @@ resolver.define('deleteConnection', deleteConnectionResolver);
 resolver.define('testConnection', testConnectionResolver);
 resolver.define('bulkSync', bulkSyncResolver);
 resolver.define('bulkSyncProgress', bulkSyncProgressResolver);
+resolver.define('countMatchingIssues', countMatchingIssuesResolver);
+resolver.define('connectionFailures', connectionFailuresResolver);
+resolver.define('retryFailures', retryFailuresResolver);
 
 resolver.define('getIssueSync', getIssueSyncResolver);
 resolver.define('syncIssueNow', syncIssueNowResolver);
 resolver.define('linkIssue', linkIssueResolver);
 resolver.define('unlinkIssue', unlinkIssueResolver);
+resolver.define('issuePanelAccess', issuePanelAccessResolver);
+
+resolver.define('adminOverview', adminOverviewResolver);
 
 export const uiResolver = resolver.getDefinitions();

@@ -18,6 +18,7 @@ import { getConnectionHealth, setConnectionHealth } from '../store/health';
 import { bulkSyncIssueIds } from '../sync/bulk';
 import { bulkProgress, enqueueBulkPage } from '../sync/sync-queue';
 import { badRequest, fail, forbiddenAdmin, ok, requireProjectAdmin } from './guards';
+import { describeSystem } from './systems';
 
 type Context = { accountId?: string } & Record<string, unknown>;
 type Call = { payload?: unknown; context: Context };
@@ -105,7 +106,8 @@ export async function listConnectionsResolver({ context }: Call) {
   const admin = await requireProjectAdmin(context);
   if (!admin) return forbiddenAdmin;
   const configs = await connectionsForProject(admin.projectId);
-  return ok({ connections: await Promise.all(configs.map(describe)), systems: implementedSystems().map((s) => ({ kind: s.kind, label: s.label, hostPatterns: s.hostPatterns })) });
+  // Each system's settings shape drives the add/edit wizard (src/resolvers/systems.ts).
+  return ok({ connections: await Promise.all(configs.map(describe)), systems: implementedSystems().map(describeSystem) });
 }
 
 /** Removes the connection and its credential; links stay, so re-creating the connection resumes them. */

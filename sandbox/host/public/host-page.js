@@ -44,6 +44,7 @@
         if (frame && payload && payload.height) frame.style.height = String(payload.height) + 'px';
         return { handled: true, value: undefined };
       case 'enableTheming':
+        return { handled: true, value: { colorMode: document.documentElement.getAttribute('data-cw-theme') === 'dark' ? 'dark' : 'light' } };
       case 'emitReadyEvent':
       case 'changeWindowTitle':
         return { handled: true, value: undefined };

@@ -1,98 +1,136 @@
-import { useEffect, useState } from 'react';
-import { createRoot } from 'react-dom/client';
-import { callResolver } from '../../shared/resolver';
-import '../../shared/styles.css';
+/**
+ * The project settings page (jira:projectSettingsPage), for project admins:
+ * the project's connections with their health, a wizard to add or edit one,
+ * and each connection's actions and failures. Every call is checked again on
+ * the server; a member sees the server's refusal.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import { showFlag } from '@forge/bridge';
+import Button from '@atlaskit/button/new';
+import DynamicTable from '@atlaskit/dynamic-table';
+import Heading from '@atlaskit/heading';
+import { Inline, Stack, Text } from '@atlaskit/primitives/compiled';
+import SectionMessage from '@atlaskit/section-message';
+import Spinner from '@atlaskit/spinner';
+import { callResolver, HealthLozenge, mount } from '../../shared/ui';
+import { ConnectionDetail } from './connection-detail';
+import type { ConnectionView, ListAnswer } from './types';
+import { Wizard } from './wizard';
 
-interface ConnectionConfig { id: string; name: string; jql: string; enabled: boolean; remote: { type: string; baseUrl: string }; [key: string]: unknown }
-interface ConnectionView { config: ConnectionConfig; credentialFields: string[]; health: { kind: string; message: string } | null }
-interface Problem { path: string; message: string }
-
-/** The connection's settings as the server takes them back: without what the server owns. */
-const settingsOf = ({ id: _id, jiraProjectId: _project, ...settings }: ConnectionConfig) => settings;
-
-function ConnectionScope({ view, first }: { view: ConnectionView; first: boolean }) {
-  const [jql, setJql] = useState(view.config.jql);
-  const [saving, setSaving] = useState(false);
-  const [notice, setNotice] = useState<string>();
-  const [problems, setProblems] = useState<Problem[]>([]);
-  const [savedAt, setSavedAt] = useState<Date>();
-  const inputId = first ? 'filter' : `filter-${view.config.id}`;
-
-  const save = async () => {
-    setSaving(true);
-    setNotice(undefined);
-    setProblems([]);
-    try {
-      const res = await callResolver<ConnectionView>('saveConnection', { connectionId: view.config.id, settings: { ...settingsOf(view.config), jql } });
-      if (res.ok) {
-        setNotice('Settings saved.');
-        setSavedAt(new Date());
-      } else setProblems((res.error as { problems?: Problem[] }).problems ?? [{ path: '', message: res.error.message }]);
-    } finally {
-      setSaving(false);
-    }
-  };
-
-  return (
-    <section aria-labelledby={`h-${view.config.id}`} style={{ marginBottom: 24 }}>
-      <h2 id={`h-${view.config.id}`} style={{ fontSize: 16 }}>{view.config.name}</h2>
-      <p className="subtle">
-        {view.config.remote.type} · {view.config.remote.baseUrl} · {view.config.enabled ? 'enabled' : 'paused'}
-        {view.health ? <> · <span className="lozenge" data-testid="health">{view.health.message}</span></> : <> · <span className="lozenge">healthy</span></>}
-      </p>
-      <label htmlFor={inputId}>Which issues sync (JQL, optional; checked by Jira)</label>
-      <input id={inputId} type="text" value={jql} placeholder="e.g. labels = customer" onChange={(e) => setJql(e.target.value)} aria-invalid={problems.length > 0} aria-describedby={`${inputId}-problems`} />
-      <button type="button" onClick={save} disabled={saving}>{saving ? 'Saving…' : 'Save'}</button>
-      {savedAt && <p className="subtle" data-testid="saved-at">Saved {savedAt.toLocaleString()}</p>}
-      {notice && <div className="message success" role="status">{notice}</div>}
-      {problems.length > 0 && (
-        <div className="message error" role="alert" id={`${inputId}-problems`}>
-          {problems.map((p) => <div key={p.path + p.message}>{p.message}</div>)}
-        </div>
-      )}
-    </section>
-  );
-}
+type PushSetup = { ok: boolean; description: string } | null;
 
 function SettingsPage() {
-  const [state, setState] = useState<'loading' | 'ready' | 'forbidden' | 'failed'>('loading');
+  const [state, setState] = useState<'loading' | 'ready' | 'refused'>('loading');
   const [error, setError] = useState<string>();
-  const [connections, setConnections] = useState<ConnectionView[]>([]);
+  const [data, setData] = useState<ListAnswer>({ connections: [], systems: [] });
+  const [selected, setSelected] = useState<string>();
+  const [wizard, setWizard] = useState<{ existing?: ConnectionView }>();
+  const [pushSetup, setPushSetup] = useState<Record<string, PushSetup>>({});
 
-  useEffect(() => {
-    callResolver<{ connections: ConnectionView[] }>('listConnections').then(
-      (res) => {
-        if (!res.ok) {
-          setState(res.error.code === 'FORBIDDEN' ? 'forbidden' : 'failed');
-          setError(res.error.message);
-          return;
-        }
-        setConnections(res.data.connections);
-        setState('ready');
-      },
-      (err: unknown) => {
-        setState('failed');
-        setError(String(err));
-      },
-    );
+  const load = useCallback(async () => {
+    const res = await callResolver<ListAnswer>('listConnections').catch((e: unknown) => ({ ok: false as const, error: { code: 'FAILED', message: String(e) } }));
+    if (!res.ok) {
+      setState('refused');
+      setError(res.error.message);
+      return;
+    }
+    setData(res.data);
+    setSelected((s) => (s && res.data.connections.some((c) => c.config.id === s) ? s : res.data.connections[0]?.config.id));
+    setState('ready');
   }, []);
+  useEffect(() => void load(), [load]);
 
-  if (state === 'loading') return <main><p className="subtle">Loading Crosswalk settings…</p></main>;
-  if (state === 'forbidden' || state === 'failed') {
+  if (state === 'loading') return <Spinner label="Loading Crosswalk settings" />;
+  if (state === 'refused') {
     return (
-      <main>
-        <h1>Crosswalk</h1>
-        <div className="message error" role="alert" data-testid="refusal">{error}</div>
-      </main>
+      <Stack space="space.200">
+        <Heading size="large" as="h1">
+          Crosswalk
+        </Heading>
+        <SectionMessage appearance="warning" title="You cannot change Crosswalk here">
+          <p data-testid="refusal">{error}</p>
+        </SectionMessage>
+      </Stack>
     );
   }
+
+  const current = data.connections.find((c) => c.config.id === selected);
+  const labelOf = (kind: string) => data.systems.find((s) => s.kind === kind)?.label ?? kind;
   return (
-    <main>
-      <h1>Crosswalk</h1>
-      {connections.length === 0 && <p className="subtle">This project is not connected to another system yet.</p>}
-      {connections.map((c, i) => <ConnectionScope key={c.config.id} view={c} first={i === 0} />)}
-    </main>
+    <Stack space="space.300">
+      <Stack space="space.100">
+        <Inline spread="space-between" alignBlock="center">
+          <Heading size="large" as="h1">
+            Crosswalk
+          </Heading>
+          <Button appearance="primary" onClick={() => setWizard({})} isDisabled={!data.systems.length}>
+            Add connection
+          </Button>
+        </Inline>
+        <Text as="p" color="color.text.subtle">
+          Each connection pairs this project with another system. An issue syncs with the first connection whose filter it matches.
+        </Text>
+      </Stack>
+      {data.connections.length === 0 ? (
+        <SectionMessage appearance="information" title="Not connected yet">
+          <p>This project is not connected to another system yet. Add a connection to {data.systems.map((s) => s.label).join(', ') || 'a system'}.</p>
+        </SectionMessage>
+      ) : (
+        <DynamicTable
+          label="Connections"
+          testId="connections"
+          head={{ cells: [{ key: 'name', content: 'Connection' }, { key: 'system', content: 'System' }, { key: 'health', content: 'Health' }, { key: 'open', content: 'Details' }] }}
+          rows={data.connections.map((c) => ({
+            key: c.config.id,
+            cells: [
+              { key: 'name', content: c.config.name },
+              { key: 'system', content: `${labelOf(c.config.remote.type)} · ${c.config.remote.baseUrl.replace(/^https:\/\//, '')}` },
+              {
+                key: 'health',
+                content: (
+                  <Inline space="space.100" alignBlock="center">
+                    <HealthLozenge enabled={c.config.enabled} health={c.health} />
+                    {c.health && <Text size="small">{c.health.message}</Text>}
+                  </Inline>
+                ),
+              },
+              {
+                key: 'open',
+                content: (
+                  <Button spacing="compact" isSelected={c.config.id === selected} onClick={() => setSelected(c.config.id)} aria-label={`Show ${c.config.name}`}>
+                    Show
+                  </Button>
+                ),
+              },
+            ],
+          }))}
+        />
+      )}
+      {current && (
+        <ConnectionDetail
+          key={current.config.id}
+          view={current}
+          pushSetup={pushSetup[current.config.id]}
+          onEdit={() => setWizard({ existing: current })}
+          onChanged={() => void load()}
+        />
+      )}
+      {wizard && (
+        <Wizard
+          systems={data.systems}
+          existing={wizard.existing}
+          onClose={() => setWizard(undefined)}
+          onSaved={(saved) => {
+            setWizard(undefined);
+            setPushSetup((p) => ({ ...p, [saved.config.id]: saved.pushSetup ?? null }));
+            setSelected(saved.config.id);
+            showFlag({ id: `saved-${Date.now()}`, title: 'Connection saved', description: `${saved.config.name} is ${saved.config.enabled ? 'on' : 'paused'}.`, type: 'success', isAutoDismiss: true });
+            void load();
+          }}
+        />
+      )}
+    </Stack>
   );
 }
 
-createRoot(document.getElementById('root')!).render(<SettingsPage />);
+mount(<SettingsPage />);

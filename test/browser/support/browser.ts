@@ -4,7 +4,7 @@
  * with what to install, never skips it), signing in on the host page, and
  * screenshots under test-output/screenshots.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { chromiumForTests } from '../../../scripts/ensure-browser';
@@ -28,4 +28,52 @@ export async function signIn(sandbox: Sandbox, page: Page, role: string): Promis
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+let axeSource: string | undefined;
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: string[];
+}
+
+/**
+ * Runs axe-core inside each Custom UI frame of the page (its source evaluated
+ * in the frame, as the frame's CSP allows only its own files) and answers the
+ * serious and critical violations.
+ */
+export async function accessibilityViolations(page: Page): Promise<AxeViolation[]> {
+  axeSource ??= readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  const found: AxeViolation[] = [];
+  const frames = page.frames().filter((f) => f.url().includes('/__app/'));
+  if (!frames.length) throw new Error('No Crosswalk frame on the page to check');
+  for (const frame of frames) {
+    await frame.evaluate(axeSource);
+    const violations = await frame.evaluate(async () => {
+      const axe = (globalThis as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[] }> }> }> } }).axe;
+      const r = await axe.run(document, { resultTypes: ['violations'] });
+      return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => JSON.stringify(n.target)) }));
+    });
+    found.push(...violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'));
+  }
+  return found;
+}
+
+/** Fails with what axe found, so a report names the rule and the elements. */
+export async function expectAccessible(page: Page): Promise<void> {
+  const violations = await accessibilityViolations(page);
+  if (violations.length) throw new Error(`Accessibility violations:\n${violations.map((v) => `- ${v.id} (${v.impact}): ${v.help} at ${v.nodes.join(', ')}`).join('\n')}`);
+}
+
+/** Polls until `check` holds (the frames load and sync asynchronously). */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check().catch(() => undefined);
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }

@@ -1,0 +1,76 @@
+/**
+ * What the settings page's wizard needs to know about each registered system,
+ * as data: its connection settings' shape (the registry entry's zod schema as
+ * JSON Schema), the secret fields each auth method needs, and whether Crosswalk
+ * sets up the change push itself. A system a colleague adds to the registry
+ * appears in the wizard without UI changes.
+ */
+import * as z from 'zod';
+import type { SystemDefinition } from '../connectors/registry';
+import type { Credential } from '../store/credentials';
+
+/** The secret fields a connection can hold, in the order the wizard asks for them (the webhook secret is Crosswalk's own). */
+const SECRET_FIELDS = ['password', 'clientSecret', 'token'] as const satisfies ReadonlyArray<keyof Credential>;
+
+export interface SystemDescription {
+  kind: string;
+  label: string;
+  hostPatterns: readonly string[];
+  exampleUrls: readonly string[];
+  /** JSON Schema of the connection's `remote` part, as the admin enters it. */
+  settingsSchema: unknown;
+  /** Secret fields each auth method needs (`default` when the system has no auth choice). */
+  credentialFields: Record<string, string[]>;
+  /** `automatic`: Crosswalk creates the service hook or webhook when the connection is saved; `manual`: an admin pastes it. */
+  changePush: 'automatic' | 'manual';
+  capabilities: { commentVisibilities: readonly string[]; commentEdit: boolean; commentDelete: boolean; attachments: boolean };
+}
+
+function authKinds(schema: unknown): string[] {
+  type Variant = { properties?: { kind?: { const?: unknown } } };
+  const auth = (schema as { properties?: { auth?: Variant & { oneOf?: Variant[]; anyOf?: Variant[] } } })?.properties?.auth;
+  if (!auth) return [];
+  return (auth.oneOf ?? auth.anyOf ?? [auth]).map((v) => v.properties?.kind?.const).filter((k): k is string => typeof k === 'string');
+}
+
+/** Which secret field makes a connection of this auth method complete, asked of the system's own check. */
+function secretsFor(system: SystemDefinition, authKind: string | undefined): string[] {
+  const remote = { type: system.kind, baseUrl: system.exampleUrls[0] ?? '', ...(authKind ? { auth: { kind: authKind } } : {}) };
+  const missing = (credential: Credential) => {
+    try {
+      return system.missingCredential(remote as never, credential);
+    } catch {
+      return 'unknown';
+    }
+  };
+  if (!missing({})) return [];
+  const single = SECRET_FIELDS.filter((f) => !missing({ [f]: 'x' }));
+  if (single.length) return [single[0]!];
+  return !missing(Object.fromEntries(SECRET_FIELDS.map((f) => [f, 'x']))) ? [...SECRET_FIELDS] : ['password'];
+}
+
+export function describeSystem(system: SystemDefinition): SystemDescription {
+  let settingsSchema: unknown = {};
+  try {
+    settingsSchema = z.toJSONSchema(system.remoteSchema, { io: 'input', unrepresentable: 'any' });
+  } catch {
+    settingsSchema = {};
+  }
+  const kinds = authKinds(settingsSchema);
+  const credentialFields = kinds.length ? Object.fromEntries(kinds.map((k) => [k, secretsFor(system, k)])) : { default: secretsFor(system, undefined) };
+  return {
+    kind: system.kind,
+    label: system.label,
+    hostPatterns: system.hostPatterns,
+    exampleUrls: system.exampleUrls,
+    settingsSchema,
+    credentialFields,
+    changePush: system.notifications.provision ? 'automatic' : 'manual',
+    capabilities: {
+      commentVisibilities: system.capabilities.commentVisibilities,
+      commentEdit: system.capabilities.commentEdit,
+      commentDelete: system.capabilities.commentDelete,
+      attachments: system.capabilities.attachments.upload,
+    },
+  };
+}

@@ -1,0 +1,291 @@
+/**
+ * One connection's actions and health: test it, pause or resume, sync the
+ * existing issues with a progress bar, delete it after a confirmation, and its
+ * failing items by kind with a retry for one or all.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { showFlag } from '@forge/bridge';
+import Button from '@atlaskit/button/new';
+import DynamicTable from '@atlaskit/dynamic-table';
+import Heading from '@atlaskit/heading';
+import Lozenge from '@atlaskit/lozenge';
+import ModalDialog, { ModalBody, ModalFooter, ModalHeader, ModalTitle } from '@atlaskit/modal-dialog';
+import { Inline, Stack, Text } from '@atlaskit/primitives/compiled';
+import ProgressBar from '@atlaskit/progress-bar';
+import SectionMessage from '@atlaskit/section-message';
+import { callResolver, HealthLozenge, when } from '../../shared/ui';
+import { settingsOf, type ConnectionView } from './types';
+
+interface Failure {
+  id: string;
+  side: 'jira' | 'remote';
+  issueKey: string | null;
+  summary: string | null;
+  remoteId: string | null;
+  kind: string;
+  message: string;
+  field: string | null;
+  at: string;
+  attempts: number;
+}
+interface Progress {
+  total: number;
+  startedAt: string;
+  success: number;
+  inProgress: number;
+  failed: number;
+}
+type TestResult = { reachable: true; identity: string } | { reachable: false; kind: string; message: string };
+
+const KIND_LABELS: Record<string, string> = { auth: 'Sign-in', 'rate-limited': 'Rate limited', transient: 'Unavailable', validation: 'Refused', mapping: 'Mapping', conflict: 'Conflict', 'not-found': 'Not found' };
+
+function Health({ view }: { view: ConnectionView }) {
+  const id = view.config.id;
+  const [failures, setFailures] = useState<Failure[]>();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState<string>();
+
+  const load = useCallback(async () => {
+    const res = await callResolver<{ failures: Failure[] }>('connectionFailures', { connectionId: id });
+    if (res.ok) setFailures(res.data.failures);
+    else setError(res.error.message);
+  }, [id]);
+  useEffect(() => void load(), [load]);
+
+  const retry = async (failureIds?: string[]) => {
+    setBusy(failureIds?.[0] ?? 'all');
+    try {
+      const res = await callResolver<{ queued: number }>('retryFailures', { connectionId: id, ...(failureIds ? { failureIds } : {}) });
+      if (res.ok) showFlag({ id: `retry-${Date.now()}`, title: 'Retry queued', description: `${res.data.queued} item${res.data.queued === 1 ? '' : 's'} will be synced again.`, type: 'info', isAutoDismiss: true });
+      else setError(res.error.message);
+      await load();
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  const byKind = (failures ?? []).reduce<Record<string, number>>((acc, f) => ({ ...acc, [f.kind]: (acc[f.kind] ?? 0) + 1 }), {});
+  return (
+    <Stack space="space.150">
+      <Heading size="small" as="h3">
+        Health
+      </Heading>
+      {view.health && (
+        <SectionMessage appearance="error" title="The connection is failing">
+          <p data-testid="health-reason">{view.health.message}</p>
+        </SectionMessage>
+      )}
+      {error && (
+        <SectionMessage appearance="error">
+          <p>{error}</p>
+        </SectionMessage>
+      )}
+      {failures && failures.length === 0 && <Text as="p">No failing items.</Text>}
+      {failures && failures.length > 0 && (
+        <>
+          <Inline space="space.100" alignBlock="center" shouldWrap>
+            <Text>Failing items:</Text>
+            {Object.entries(byKind).map(([k, n]) => (
+              <Lozenge key={k} appearance="removed">{`${KIND_LABELS[k] ?? k}: ${n}`}</Lozenge>
+            ))}
+            <Button onClick={() => void retry()} isLoading={busy === 'all'}>
+              Retry all
+            </Button>
+          </Inline>
+          <DynamicTable
+            label="Failing items"
+            testId="failures"
+            head={{ cells: [{ key: 'item', content: 'Item' }, { key: 'kind', content: 'Kind' }, { key: 'message', content: 'What happened' }, { key: 'at', content: 'Last attempt' }, { key: 'retry', content: 'Retry' }] }}
+            rows={failures.map((f) => ({
+              key: f.id,
+              cells: [
+                { key: 'item', content: f.side === 'jira' ? `${f.issueKey ?? `issue ${f.id}`}${f.summary ? `: ${f.summary}` : ''}` : `Remote item ${f.remoteId}` },
+                { key: 'kind', content: <Lozenge appearance="removed">{KIND_LABELS[f.kind] ?? f.kind}</Lozenge> },
+                { key: 'message', content: `${f.field ? `${f.field}: ` : ''}${f.message}` },
+                { key: 'at', content: `${when(f.at)} (${f.attempts} attempt${f.attempts === 1 ? '' : 's'})` },
+                {
+                  key: 'retry',
+                  content: (
+                    <Button spacing="compact" onClick={() => void retry([f.id])} isLoading={busy === f.id} aria-label={`Retry ${f.issueKey ?? f.remoteId ?? f.id}`}>
+                      Retry
+                    </Button>
+                  ),
+                },
+              ],
+            }))}
+          />
+        </>
+      )}
+    </Stack>
+  );
+}
+
+function BulkSync({ view }: { view: ConnectionView }) {
+  const id = view.config.id;
+  const [progress, setProgress] = useState<Progress | null>();
+  const [error, setError] = useState<string>();
+  const timer = useRef<ReturnType<typeof setTimeout>>();
+
+  const poll = useCallback(async () => {
+    const res = await callResolver<Progress | null>('bulkSyncProgress', { connectionId: id });
+    if (!res.ok) return setError(res.error.message);
+    setProgress(res.data);
+    const p = res.data;
+    if (p && p.success + p.failed < p.total) timer.current = setTimeout(() => void poll(), 1500);
+  }, [id]);
+  useEffect(() => {
+    void poll();
+    return () => clearTimeout(timer.current);
+  }, [poll]);
+
+  const start = async () => {
+    setError(undefined);
+    const res = await callResolver<{ total: number }>('bulkSync', { connectionId: id });
+    if (!res.ok) return setError(res.error.message);
+    clearTimeout(timer.current);
+    void poll();
+  };
+
+  const done = progress ? progress.success + progress.failed : 0;
+  const running = progress ? done < progress.total : false;
+  return (
+    <Stack space="space.100">
+      <Heading size="small" as="h3">
+        Existing issues
+      </Heading>
+      <Inline space="space.100" alignBlock="center">
+        <Button onClick={() => void start()} isDisabled={!view.config.enabled || running}>
+          Sync existing issues
+        </Button>
+        {!view.config.enabled && <Text color="color.text.subtle">Resume the connection first.</Text>}
+      </Inline>
+      {error && (
+        <SectionMessage appearance="error">
+          <p>{error}</p>
+        </SectionMessage>
+      )}
+      {progress && (
+        <Stack space="space.050" testId="bulk-progress">
+          <ProgressBar ariaLabel="Bulk sync progress" value={progress.total ? done / progress.total : 1} appearance={progress.failed ? 'default' : running ? 'default' : 'success'} />
+          <Text size="small">
+            {done} of {progress.total} done{progress.failed ? `, ${progress.failed} failed` : ''}
+            {running ? ` (${progress.inProgress} in progress)` : ''} · started {when(progress.startedAt)}
+          </Text>
+        </Stack>
+      )}
+    </Stack>
+  );
+}
+
+export function ConnectionDetail(props: { view: ConnectionView; pushSetup?: { ok: boolean; description: string } | null; onEdit(): void; onChanged(): void }) {
+  const { view } = props;
+  const [test, setTest] = useState<TestResult | { error: string }>();
+  const [busy, setBusy] = useState<string>();
+  const [confirmDelete, setConfirmDelete] = useState(false);
+
+  const testConnection = async () => {
+    setBusy('test');
+    try {
+      const res = await callResolver<TestResult>('testConnection', { connectionId: view.config.id });
+      setTest(res.ok ? res.data : { error: res.error.message });
+      if (res.ok && res.data.reachable) props.onChanged();
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  const setEnabled = async (enabled: boolean) => {
+    setBusy('pause');
+    try {
+      const res = await callResolver('saveConnection', { connectionId: view.config.id, settings: { ...settingsOf(view.config), enabled } });
+      if (res.ok) showFlag({ id: `pause-${Date.now()}`, title: enabled ? 'Sync resumed' : 'Sync paused', description: enabled ? `${view.config.name} syncs again.` : `${view.config.name} stops syncing until you resume it.`, type: 'success', isAutoDismiss: true });
+      else setTest({ error: res.error.message });
+      props.onChanged();
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  const remove = async () => {
+    setBusy('delete');
+    try {
+      const res = await callResolver('deleteConnection', { connectionId: view.config.id });
+      setConfirmDelete(false);
+      if (res.ok) showFlag({ id: `delete-${Date.now()}`, title: 'Connection deleted', description: `${view.config.name} was deleted.`, type: 'success', isAutoDismiss: true });
+      else setTest({ error: res.error.message });
+      props.onChanged();
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  return (
+    <Stack space="space.300" testId="connection-detail">
+      <Stack space="space.100">
+        <Inline space="space.100" alignBlock="center">
+          <Heading size="medium" as="h2">
+            {view.config.name}
+          </Heading>
+          <HealthLozenge enabled={view.config.enabled} health={view.health} />
+        </Inline>
+        <Text color="color.text.subtle">
+          {view.config.remote.baseUrl} · {view.config.jql ? `issues matching ${view.config.jql}` : 'every issue of this project'}
+        </Text>
+        <Inline space="space.100" shouldWrap>
+          <Button onClick={props.onEdit}>Edit</Button>
+          <Button onClick={() => void testConnection()} isLoading={busy === 'test'}>
+            Test connection
+          </Button>
+          <Button onClick={() => void setEnabled(!view.config.enabled)} isLoading={busy === 'pause'}>
+            {view.config.enabled ? 'Pause' : 'Resume'}
+          </Button>
+          <Button appearance="danger" onClick={() => setConfirmDelete(true)}>
+            Delete
+          </Button>
+        </Inline>
+        {props.pushSetup && (
+          <SectionMessage appearance={props.pushSetup.ok ? 'information' : 'warning'} title="Change notifications">
+            <p>{props.pushSetup.description}</p>
+          </SectionMessage>
+        )}
+        {test && 'error' in test && (
+          <SectionMessage appearance="error" title="Could not test the connection">
+            <p>{test.error}</p>
+          </SectionMessage>
+        )}
+        {test && 'reachable' in test && test.reachable && (
+          <SectionMessage appearance="success" title="Connected">
+            <p data-testid="test-result">Reached {view.config.remote.baseUrl} and signed in as {test.identity}.</p>
+          </SectionMessage>
+        )}
+        {test && 'reachable' in test && !test.reachable && (
+          <SectionMessage appearance="error" title={test.kind === 'auth' ? 'Signing in failed' : 'Could not connect'}>
+            <p data-testid="test-result">{test.message}</p>
+          </SectionMessage>
+        )}
+      </Stack>
+      <BulkSync view={view} />
+      <Health view={view} />
+      {confirmDelete && (
+        <ModalDialog onClose={() => setConfirmDelete(false)} label="Delete the connection" testId="confirm-delete">
+          <ModalHeader>
+            <ModalTitle appearance="danger">Delete {view.config.name}?</ModalTitle>
+          </ModalHeader>
+          <ModalBody>
+            <Text as="p">
+              Syncing stops and the stored credentials are removed. Linked issues and remote items stay as they are, and their links are kept: adding the connection again resumes them.
+            </Text>
+          </ModalBody>
+          <ModalFooter>
+            <Button appearance="subtle" onClick={() => setConfirmDelete(false)}>
+              Cancel
+            </Button>
+            <Button appearance="danger" onClick={() => void remove()} isLoading={busy === 'delete'}>
+              Delete connection
+            </Button>
+          </ModalFooter>
+        </ModalDialog>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,66 @@
+import type { Problem } from '../../shared/ui';
+
+export interface ConnectionConfig {
+  id: string;
+  jiraProjectId: string;
+  name: string;
+  jql: string;
+  enabled: boolean;
+  conflictPolicy: string;
+  remote: { type: string; baseUrl: string; [key: string]: unknown };
+  fields: FieldMapping[];
+  [key: string]: unknown;
+}
+
+export interface FieldMapping {
+  jira: string;
+  remote: string;
+  direction?: string;
+  transform?: string;
+  valueMap?: Array<{ jira: string; remote: string }>;
+}
+
+export interface ConnectionView {
+  config: ConnectionConfig;
+  credentialFields: string[];
+  health: { kind: string; message: string; at?: string } | null;
+}
+
+export interface JsonSchema {
+  type?: string;
+  const?: unknown;
+  enum?: string[];
+  format?: string;
+  pattern?: string;
+  description?: string;
+  default?: unknown;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  oneOf?: JsonSchema[];
+  anyOf?: JsonSchema[];
+  items?: JsonSchema;
+}
+
+export interface SystemDescription {
+  kind: string;
+  label: string;
+  hostPatterns: string[];
+  exampleUrls: string[];
+  settingsSchema: JsonSchema;
+  credentialFields: Record<string, string[]>;
+  changePush: 'automatic' | 'manual';
+  capabilities: { commentVisibilities: string[]; commentEdit: boolean; commentDelete: boolean; attachments: boolean };
+}
+
+export interface ListAnswer {
+  connections: ConnectionView[];
+  systems: SystemDescription[];
+}
+
+export type { Problem };
+
+/** The connection's settings as the server takes them back: without what the server owns. */
+export function settingsOf(config: ConnectionConfig): Record<string, unknown> {
+  const { id: _id, jiraProjectId: _project, ...settings } = config;
+  return settings;
+}
