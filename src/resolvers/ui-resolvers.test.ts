@@ -1,0 +1,94 @@
+/**
+ * The UI's resolvers through the platform, as each role: every one checks the
+ * caller's Jira permission on the server, validates its input with field-level
+ * problems, and never answers a credential.
+ */
+import { startSandbox, type Sandbox } from '../../sandbox/sandbox';
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox({ clock: 'manual' });
+}, 120_000);
+afterAll(async () => {
+  await sandbox?.stop();
+});
+
+const PASSWORD = 'never-shown-7f3a';
+const accountOf = (role: string) => sandbox.users.find((u) => u.role === role)!.accountId;
+const projectContext = { extension: { type: 'jira:projectSettingsPage', project: { id: '10000', key: 'DEMO' } } };
+const issueContext = { extension: { type: 'jira:issuePanel', project: { id: '10000', key: 'DEMO' }, issue: { id: '10000', key: 'DEMO-1' } } };
+
+async function call(role: string, functionKey: string, payload: Record<string, unknown> = {}, context: Record<string, unknown> = projectContext, moduleKey = 'crosswalk-settings') {
+  const r = await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey, functionKey, accountId: accountOf(role), context, payload });
+  if (!r.ok) throw new Error(`${functionKey} failed: ${r.error}`);
+  return r.body as { ok: boolean; data?: any; error?: { code: string; message: string; problems?: Array<{ path: string; message: string }> } };
+}
+
+describe('project settings resolvers', () => {
+  it.each(['listConnections', 'countMatchingIssues', 'connectionFailures', 'retryFailures'])('%s refuses a member', async (fn) => {
+    const r = await call('member', fn, { connectionId: 'demo-servicenow', jql: '' });
+    expect(r.error?.code).toBe('FORBIDDEN');
+  });
+
+  it('describes each registered system with its settings shape and the secret each sign-in needs', async () => {
+    const r = await call('project-lead', 'listConnections');
+    const sn = r.data.systems.find((s: { kind: string }) => s.kind === 'servicenow');
+    expect(sn.settingsSchema.properties.baseUrl).toBeDefined();
+    expect(sn.credentialFields).toEqual({ basic: ['password'], oauth: ['clientSecret'] });
+    expect(r.data.connections[0].credentialFields).toContain('password');
+  });
+
+  it('never answers a credential, from any resolver', async () => {
+    const saved = await call('project-lead', 'saveConnection', {
+      settings: { name: 'Secret check', enabled: false, remote: { type: 'servicenow', baseUrl: 'https://acme.service-now.com', table: 'incident', auth: { kind: 'basic', username: 'crosswalk.integration' } }, fields: [{ jira: 'summary', remote: 'short_description' }] },
+      credential: { password: PASSWORD },
+    });
+    expect(saved.ok).toBe(true);
+    const answers = [saved, await call('project-lead', 'listConnections'), await call('admin', 'adminOverview', {}, {}, 'crosswalk-admin')];
+    for (const a of answers) expect(JSON.stringify(a)).not.toContain(PASSWORD);
+    expect(JSON.stringify(answers)).not.toContain(sandbox.sims.servicenow.credentials.integration.password);
+    await call('project-lead', 'deleteConnection', { connectionId: saved.data.config.id });
+  });
+
+  it('counts the issues a filter selects, and answers Jira\'s parse errors at the field', async () => {
+    const all = await call('project-lead', 'countMatchingIssues', { jql: '' });
+    expect(all.data.count).toBeGreaterThan(0);
+    const bad = await call('project-lead', 'countMatchingIssues', { jql: 'labels = x) OR (project = OPS' });
+    expect(bad.error?.problems?.[0]?.path).toBe('jql');
+    const ordered = await call('project-lead', 'countMatchingIssues', { jql: 'labels = x ORDER BY key' });
+    expect(ordered.error?.problems).toEqual([{ path: 'jql', message: 'The filter cannot have ORDER BY' }]);
+    const invalid = await call('project-lead', 'countMatchingIssues', { jql: 42 });
+    expect(invalid.error).toMatchObject({ code: 'BAD_REQUEST', problems: [{ path: 'jql' }] });
+  });
+
+  it('validates ids and refuses another project\'s connection like a missing one', async () => {
+    const bad = await call('project-lead', 'connectionFailures', { connectionId: '../x' });
+    expect(bad.error?.problems?.[0]?.path).toBe('connectionId');
+    // Lee Lead administers DEMO only; OPS's connection is not theirs.
+    const opsContext = { extension: { type: 'jira:projectSettingsPage', project: { id: '10001', key: 'OPS' } } };
+    expect((await call('project-lead', 'listConnections', {}, opsContext)).error?.code).toBe('FORBIDDEN');
+    const other = await call('project-lead', 'retryFailures', { connectionId: 'ops-azure-devops' });
+    expect(other.error?.code).toBe('NOT_FOUND');
+    const unknown = await call('project-lead', 'retryFailures', { connectionId: 'demo-servicenow', failureIds: ['jira:999999'] });
+    expect(unknown.error?.problems?.[0]?.path).toBe('failureIds');
+  });
+});
+
+describe('admin page resolver', () => {
+  it('answers every connection to a Jira admin only', async () => {
+    const r = await call('admin', 'adminOverview', {}, {}, 'crosswalk-admin');
+    expect(r.data.connections.map((c: { project: { key: string } }) => c.project.key)).toContain('DEMO');
+    for (const role of ['project-lead', 'member', 'customer']) expect((await call(role, 'adminOverview', {}, {}, 'crosswalk-admin')).error?.code).toBe('FORBIDDEN');
+    expect((await call('admin', 'adminOverview', { extra: 1 }, {}, 'crosswalk-admin')).error?.code).toBe('BAD_REQUEST');
+  });
+});
+
+describe('issue panel resolvers', () => {
+  it('tells who may edit, and refuses whoever cannot see the issue', async () => {
+    expect((await call('member', 'issuePanelAccess', {}, issueContext, 'crosswalk-panel')).data.canEdit).toBe(true);
+    for (const fn of ['issuePanelAccess', 'getIssueSync', 'syncIssueNow']) expect((await call('customer', fn, {}, issueContext, 'crosswalk-panel')).error?.code).toBe('FORBIDDEN');
+    for (const fn of ['linkIssue', 'unlinkIssue']) expect((await call('customer', fn, { remoteKey: 'INC0010001' }, issueContext, 'crosswalk-panel')).error?.code).toBe('FORBIDDEN');
+    const bad = await call('member', 'linkIssue', { remoteKey: '' }, issueContext, 'crosswalk-panel');
+    expect(bad.error?.problems?.[0]?.path).toBe('remoteKey');
+  });
+});
