@@ -47,14 +47,14 @@ describe('the Azure DevOps connector', () => {
 
   it('finds what it created by its marker, which never shows in the tags it reports, and keeps the marker on tag writes', async () => {
     const c = connector();
-    const made = await c.createItem({ 'System.Title': 'Tagged', 'System.Tags': 'db; prod' }, 'crosswalk:ops-azure-devops:10002');
-    expect(made).toMatchObject({ correlationId: 'crosswalk:ops-azure-devops:10002', fields: { 'System.Tags': 'db; prod' } });
-    expect((await c.findByCorrelation('crosswalk:ops-azure-devops:10002'))?.id).toBe(made.id);
+    const made = await c.createItem({ 'System.Title': 'Tagged', 'System.Tags': 'db; prod' }, 'crosswalk:1a2b3c4d:ops-azure-devops:10002');
+    expect(made).toMatchObject({ correlationId: 'crosswalk:1a2b3c4d:ops-azure-devops:10002', fields: { 'System.Tags': 'db; prod' } });
+    expect((await c.findByCorrelation('crosswalk:1a2b3c4d:ops-azure-devops:10002'))?.id).toBe(made.id);
     // A hostile value stays one literal: it matches nothing instead of everything.
     expect(await c.findByCorrelation("x' OR [System.Id] > '0")).toBeUndefined();
     const after = await connector().updateItem(made.id, { 'System.Tags': 'db' }, made.version);
     expect(after.fields['System.Tags']).toBe('db');
-    expect(String(sim.store.items(sim.store.org('acme')!).get(Number(made.id))!.fields['System.Tags'])).toBe('crosswalk:ops-azure-devops:10002; db');
+    expect(String(sim.store.items(sim.store.org('acme')!).get(Number(made.id))!.fields['System.Tags'])).toBe('crosswalk:1a2b3c4d:ops-azure-devops:10002; db');
   });
 
   it('names the valid states when the process refuses a state', async () => {

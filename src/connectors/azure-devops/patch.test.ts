@@ -23,9 +23,10 @@ describe('work item patches', () => {
 });
 
 describe('the correlation marker tag', () => {
-  it('is exactly the correlation id', () => {
+  it('is any tag with the reserved crosswalk: prefix (the correlation id, of this site or another)', () => {
     expect(parseMarker('crosswalk:ops-azure-devops:10042')).toBe('crosswalk:ops-azure-devops:10042');
-    for (const other of ['crosswalk', 'crosswalk:ops:', 'Crosswalk:ops:1', 'crosswalk:ops:1x']) expect(parseMarker(other)).toBeUndefined();
+    expect(parseMarker('crosswalk:1a2b3c4d:ops-azure-devops:10042')).toBe('crosswalk:1a2b3c4d:ops-azure-devops:10042');
+    for (const other of ['crosswalk', 'crosswalk:', 'Crosswalk:ops:1', 'crosswalked', 'x crosswalk:1']) expect(parseMarker(other)).toBeUndefined();
   });
 
   it("is kept apart from people's tags when read, and kept on every tag write", () => {

@@ -8,8 +8,12 @@
  * the connector's own: it is taken out of the `System.Tags` value the engine
  * sees (so it never becomes a Jira label) and put back on every tag write.
  */
-/** Exactly the engine's correlation id (`crosswalk:<connection>:<issue id>`): a valid tag (no `;` or `,`). */
-const MARKER = /^crosswalk:[a-z0-9-]+:\d+$/;
+/**
+ * The `crosswalk:` tag prefix is reserved for correlation ids (the engine's
+ * `crosswalk:…:<issue id>`, whatever it puts in between, this site's or
+ * another installation's): such tags are never people's tags.
+ */
+const MARKER = /^crosswalk:[^\s;,]+$/;
 
 export function parseMarker(tag: string): string | undefined {
   return MARKER.test(tag) ? tag : undefined;
