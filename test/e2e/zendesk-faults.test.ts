@@ -31,7 +31,9 @@ afterAll(async () => {
 
 const agent = () => zendeskClient(sandbox.sims.zendesk, ZD.agent);
 const control = (path: string, body: unknown, method = 'POST') => fetch(`${sandbox.sims.zendesk.controlUrl}${path}`, { method, body: JSON.stringify(body) });
-const ticketsFor = (issueId: string) => [...sandbox.zendesk.store.tickets.values()].filter((t) => t.external_id === `crosswalk:${SUP_CONNECTION_ID}:${issueId}`);
+/** Our correlation id names the connection and the issue (and, where the engine adds one, the site). */
+const correlates = (externalId: string | null, issueId: string) => externalId !== null && externalId.startsWith('crosswalk:') && externalId.endsWith(`:${SUP_CONNECTION_ID}:${issueId}`);
+const ticketsFor = (issueId: string) => [...sandbox.zendesk.store.tickets.values()].filter((t) => correlates(t.external_id, issueId));
 const ticketFor = (issueId: string) => ticketsFor(issueId)[0]!;
 const panelOf = async (issueId: string) =>
   ((await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-panel', functionKey: 'getIssueSync', accountId: jira.userId('member'), context: { extension: { issue: { id: issueId }, project: { id: SUP_PROJECT.id } } } })) as { body: { data: Record<string, any> } }).body.data;
