@@ -57,6 +57,11 @@ export class ManualClock implements Clock {
     return this.pending.filter((p) => !p.background).reduce<number | undefined>((min, p) => (min === undefined || p.at < min ? p.at : min), undefined);
   }
 
+  /** The time of the earliest pending timer, background ones (scheduled triggers) included. */
+  nextAny(): number | undefined {
+    return this.pending.reduce<number | undefined>((min, p) => (min === undefined || p.at < min ? p.at : min), undefined);
+  }
+
   /** Move time forward by `ms`, firing due timers in time order. */
   advance(ms: number): void {
     this.advanceTo(this.current + ms);

@@ -60,6 +60,10 @@ export interface QueuedEvent {
   lastError?: string;
   /** Set when chaos delivered this event once more after success (at-least-once). */
   duplicated?: boolean;
+  /** Publication order, for the deterministic scheduler. */
+  seq: number;
+  /** The order in which attempts started, across all queues (the latest attempt's). */
+  startOrder?: number;
 }
 
 export interface EventServiceOptions {
@@ -71,6 +75,12 @@ export interface EventServiceOptions {
   duplicateProbability?: number;
   random?: () => number;
   onChange?: () => void;
+  /**
+   * Deterministic scheduling for model tests: one event runs at a time across
+   * all queues, the earliest due first (publication order breaks ties), so a
+   * seed replays the same interleaving whatever the machine's speed.
+   */
+  serial?: boolean;
 }
 
 export interface WireAnswer {
@@ -86,8 +96,22 @@ export class EventService {
   private pushesPerChain = new Map<string, number>();
   private cancelTimers = new Map<string, () => void>();
   private inFlight = new Set<Promise<void>>();
+  private seq = 0;
+  private starts = 0;
+  private totalRunning = 0;
+  private paused = false;
 
   constructor(private readonly opts: EventServiceOptions) {}
+
+  /** Holds every queue: published events wait (model tests deliver signals first, then run them in order). */
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.startNext();
+  }
 
   publish(rawBody: unknown, chainId: string): WireAnswer {
     const parsed = publishSchema.safeParse(rawBody);
@@ -124,6 +148,7 @@ export class EventService {
         retryCount: 0,
         state: 'pending',
         attempts: 0,
+        seq: this.seq++,
       };
       this.events.set(event.eventId, event);
       this.scheduleAt(event);
@@ -190,20 +215,34 @@ export class EventService {
 
   private tryStart(event: QueuedEvent): void {
     if (event.state !== 'pending') return;
+    if (this.paused || (this.opts.serial && this.totalRunning > 0)) return; // started by startNext
     const key = event.concurrency?.key;
     if (key && (this.running.get(key) ?? 0) >= event.concurrency!.limit) return; // started when a slot frees
     if (key) this.running.set(key, (this.running.get(key) ?? 0) + 1);
     event.state = 'running';
     event.attempts += 1;
+    event.startOrder = this.starts++;
+    this.totalRunning += 1;
     const run = this.run(event).finally(() => {
       this.inFlight.delete(run);
-      if (key) {
-        this.running.set(key, (this.running.get(key) ?? 1) - 1);
-        this.startWaiting(key);
-      }
+      this.totalRunning -= 1;
+      if (key) this.running.set(key, (this.running.get(key) ?? 1) - 1);
+      if (this.opts.serial || this.paused) this.startNext();
+      else if (key) this.startWaiting(key);
       this.opts.onChange?.();
     });
     this.inFlight.add(run);
+  }
+
+  /** Starts what is due and waiting (held by a pause, the serial lane or a concurrency slot), earliest first. */
+  private startNext(): void {
+    if (this.paused) return;
+    const now = this.opts.clock.now();
+    const due = [...this.events.values()].filter((e) => e.state === 'pending' && e.dueAt <= now && !this.cancelTimers.has(e.eventId)).sort((a, b) => a.dueAt - b.dueAt || a.seq - b.seq);
+    for (const e of due) {
+      this.tryStart(e);
+      if (this.opts.serial && this.totalRunning > 0) return;
+    }
   }
 
   /** Start the earliest-due waiting events for a concurrency key once a slot is free. */

@@ -36,6 +36,8 @@ export interface PlatformOptions {
   egressRoutes?: EgressRoute[];
   chaos?: ChaosOptions;
   maxWorkers?: number;
+  /** One queue event at a time, earliest due first: the same inputs replay the same interleaving (model tests). */
+  deterministic?: boolean;
   /** KVS throughput limits; false turns them off (bulk fixtures). */
   kvsRateLimits?: false | { requestsPerSecond?: number; readUnitsPerMinute?: number; writeUnitsPerMinute?: number };
   /** Deliver scheduled triggers on the clock (default true). */
@@ -209,6 +211,7 @@ export class Platform {
       deliver: (event, attempt) => this.deliverAsyncEvent(installation, event, attempt.retryContext),
       duplicateProbability: this.opts.chaos?.duplicateEventProbability,
       random: this.random,
+      serial: this.opts.deterministic,
     });
     this.installations.set(id, installation);
     this.scheduleTriggersFor(installation);
@@ -332,6 +335,15 @@ export class Platform {
   }
 
   // ---------------------------------------------------------------- product events
+
+  /** Holds (or releases) every installation's queues: published events wait until resumed. */
+  pauseQueues(): void {
+    for (const i of this.installations.values()) i.events.pause();
+  }
+
+  resumeQueues(): void {
+    for (const i of this.installations.values()) i.events.resume();
+  }
 
   /** Hold product events instead of delivering them, to release later in another order. */
   holdProductEvents(): void {
@@ -535,8 +547,27 @@ export class Platform {
       }
       const next = manual.nextDue();
       if (next === undefined || next > limit) return;
-      manual.advanceTo(next);
+      // Step to a scheduled trigger due on the way, and let it finish, before time moves on:
+      // an invocation must never see the world's clock run ahead of its own.
+      manual.advanceTo(Math.min(next, manual.nextAny() ?? next));
     }
+  }
+
+  /**
+   * Moves the manual clock forward by `ms`, stopping at each timer on the way
+   * (scheduled triggers, retries, delays) until what it started has finished.
+   */
+  async advanceTime(ms: number): Promise<void> {
+    const manual = this.manualClock;
+    const target = manual.now() + ms;
+    for (;;) {
+      await Promise.all([...this.pendingTriggers, ...[...this.installations.values()].map((i) => i.events.settleRunning())]);
+      const next = manual.nextAny();
+      if (next === undefined || next > target) break;
+      manual.advanceTo(next);
+      await new Promise((r) => setImmediate(r));
+    }
+    manual.advanceTo(target);
   }
 
   async stop(): Promise<void> {

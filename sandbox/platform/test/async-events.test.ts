@@ -143,3 +143,28 @@ describe('at-least-once delivery', () => {
     }
   });
 });
+
+describe('deterministic scheduling (model tests)', () => {
+  let platform: Platform;
+  let installationId: string;
+  withFixtureInstallation('each', (p, id) => {
+    platform = p;
+    installationId = id;
+  }, { deterministic: true });
+
+  const call = (functionKey: string, payload?: unknown) => callProbe(platform, installationId, functionKey, payload);
+
+  it('runs one event at a time, earliest due first and in publication order, whatever their concurrency keys; a pause holds them all', async () => {
+    platform.pauseQueues();
+    await call('push', { queue: 'work', events: [{ body: { id: 'b1' }, concurrency: { key: 'b', limit: 1 } }, { body: { id: 'a1' }, concurrency: { key: 'a', limit: 1 } }, { body: { id: 'c1' } }] });
+    await call('push', { queue: 'work', events: [{ body: { id: 'a2' }, concurrency: { key: 'a', limit: 1 } }, { body: { id: 'late' }, delayInSeconds: 30 }] });
+    await platform.settle();
+    expect(await kvsEntries(platform, installationId, 'delivery:')).toEqual([]);
+    platform.resumeQueues();
+    await platform.settle();
+    const events = platform.installation(installationId).events.all();
+    const started = [...events].sort((x, y) => x.startOrder! - y.startOrder!).map((e) => (e.body as { id: string }).id);
+    expect(started).toEqual(['b1', 'a1', 'c1', 'a2', 'late']);
+    expect(await kvsEntries(platform, installationId, 'done:')).toHaveLength(5);
+  });
+});
