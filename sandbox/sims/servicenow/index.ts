@@ -87,6 +87,10 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
     controls.faults.push(parseFault(await c.req.json()));
     return c.json({ ok: true });
   });
+  app.delete('/_control/faults', (c) => {
+    controls.faults.length = 0;
+    return c.json({ ok: true });
+  });
   app.put('/_control/hibernate', async (c) => {
     controls.hibernating = z.object({ on: z.boolean() }).parse(await c.req.json()).on;
     return c.json({ ok: true });
@@ -162,7 +166,8 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
   });
   app.use('/api/*', async (c, next) => {
     if (controls.hibernating) return c.html(HIBERNATING_PAGE, 200);
-    const fault = takeFault(controls.faults, c.req.method, new URL(c.req.url).pathname);
+    const claimed = (c.req.header('authorization') ?? '').startsWith('Basic ') ? Buffer.from((c.req.header('authorization') ?? '').slice(6), 'base64').toString('utf8').split(':')[0] : undefined;
+    const fault = takeFault(controls.faults, c.req.method, new URL(c.req.url).pathname, claimed);
     if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
     if (fault?.drop) {
       (c.env as { incoming?: { socket?: { destroy(): void } } } | undefined)?.incoming?.socket?.destroy();

@@ -12,6 +12,8 @@ export const faultSchema = z.object({
   /** Close the connection without answering. */
   drop: z.boolean().optional(),
   times: z.number().int().min(1).default(1),
+  /** Only requests made as this user (its name in the Basic credentials): a fault aimed at the integration, not at people. */
+  user: z.string().optional(),
 });
 
 export type Fault = Omit<z.infer<typeof faultSchema>, 'times'> & { remaining: number };
@@ -28,8 +30,8 @@ function pathMatches(pattern: string | undefined, path: string): boolean {
 }
 
 /** Takes the first live fault matching the request, counting it down. */
-export function takeFault(faults: Fault[], method: string, path: string): Fault | undefined {
-  const fault = faults.find((f) => f.remaining > 0 && (!f.method || f.method.toUpperCase() === method) && pathMatches(f.path, path));
+export function takeFault(faults: Fault[], method: string, path: string, user?: string): Fault | undefined {
+  const fault = faults.find((f) => f.remaining > 0 && (!f.method || f.method.toUpperCase() === method) && pathMatches(f.path, path) && (!f.user || f.user === user));
   if (fault) fault.remaining -= 1;
   return fault;
 }
