@@ -65,7 +65,7 @@ async function main() {
 
   const issue = (await jira.request({ as: 'member' }, 'POST', '/rest/api/3/issue', { fields: { project: { key: 'DEMO' }, issuetype: { name: 'Task' }, summary: 'Bench issue' } })).json as { id: string; key: string };
   await settle();
-  const incident = servicenow.store.rows('incident').find((r) => r.correlation_id === `crosswalk:demo-servicenow:${issue.id}`)!;
+  const incident = servicenow.store.rows('incident').find((r) => (r.correlation_id ?? '').endsWith(`:demo-servicenow:${issue.id}`))!;
 
   const jiraField = await measure('Jira field edit', (i) => jira.request({ as: 'member' }, 'PUT', `/rest/api/3/issue/${issue.key}`, { fields: { summary: `Bench summary ${i}` } }).then(() => undefined), 'jira');
   const snField = await measure('ServiceNow field edit', (i) => snAsAgent('PATCH', `/api/now/table/incident/${incident.sys_id}`, { short_description: `From ServiceNow ${i}` }).then(() => undefined), 'remote');

@@ -89,5 +89,6 @@ export async function onReconcileSweep(): Promise<{ enqueued: number; failures: 
       failures.push(`failed items: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
+  if (failures.length) console.warn(`Sweep could not finish: ${failures.join('; ')}`);
   return { enqueued, failures };
 }

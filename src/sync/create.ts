@@ -16,19 +16,25 @@ import type { Connector, Item } from '../connectors/ports';
 import type { ConnectionConfig } from '../mapping/connection-config';
 import { readJira, readRemote, writeJira, writeRemote } from '../mapping/field-values';
 import { createLink, issueForRemote, LinkTaken, type Link } from '../store/links';
+import { addRequiredOnEnter } from './field-plan';
+import { siteTag } from './site';
 
-export const correlationIdFor = (config: Pick<ConnectionConfig, 'id'>, issueId: string) => `crosswalk:${config.id}:${issueId}`;
+/** `crosswalk:<site>:<connection>:<issue>`: this site's issue, through this connection (at most 92 characters). */
+export const correlationIdFor = (config: Pick<ConnectionConfig, 'id'>, issueId: string) => `crosswalk:${siteTag()}:${config.id}:${issueId}`;
 
-export function parseCorrelationId(value: string | undefined): { connectionId: string; issueId: string } | undefined {
-  const m = /^crosswalk:([a-z0-9-]+):(\d+)$/.exec(value ?? '');
-  return m ? { connectionId: m[1]!, issueId: m[2]! } : undefined;
+/** The issue an item's correlation marker names, when it is this site's; `other-site` for another Crosswalk installation's item. */
+export function parseCorrelationId(value: string | undefined): { connectionId: string; issueId: string } | 'other-site' | undefined {
+  const m = /^crosswalk:([0-9a-f]{8}):([a-z0-9-]+):(\d+)$/.exec(value ?? '');
+  if (!m) return value?.startsWith('crosswalk:') ? 'other-site' : undefined;
+  return m[1] === siteTag() ? { connectionId: m[2]!, issueId: m[3]! } : 'other-site';
 }
 
 /** How long Jira's search may take to show a new issue; a retry inside it must not create a second one. */
 export const SEARCH_SETTLE_MS = 60_000;
 
 /** The remote fields a new item starts with: every mapped field Jira may write, in the remote's own values. */
-export function initialRemoteFields(config: ConnectionConfig, fields: Readonly<Record<string, unknown>>, richText: Connector['capabilities']['descriptionFormat']): Record<string, string> {
+export function initialRemoteFields(config: ConnectionConfig, issue: jira.JiraIssue, richText: Connector['capabilities']['descriptionFormat']): Record<string, string> {
+  const fields = issue.fields;
   const out: Record<string, string> = {};
   // People need lookups: they follow in the first reconcile right after the create.
   for (const m of config.fields.filter((f) => (f.direction === 'both' || f.direction === 'to-remote') && f.transform !== 'user')) {
@@ -37,6 +43,8 @@ export function initialRemoteFields(config: ConnectionConfig, fields: Readonly<R
     const write = writeRemote(m, read.value, richText);
     if (write.ok && write.value !== '') out[write.field] = write.value;
   }
+  // An issue already resolved when it first syncs creates a resolved item, with what resolving requires.
+  addRequiredOnEnter(config.requiredOnEnter, out, {}, issue.key);
   return out;
 }
 
@@ -44,7 +52,7 @@ export async function createRemoteFor(config: ConnectionConfig, connector: Conne
   const correlationId = correlationIdFor(config, issue.id);
   let remote = await connector.findByCorrelation(correlationId);
   const created = !remote;
-  remote ??= await connector.createItem(initialRemoteFields(config, issue.fields, connector.capabilities.descriptionFormat), correlationId);
+  remote ??= await connector.createItem(initialRemoteFields(config, issue, connector.capabilities.descriptionFormat), correlationId);
   try {
     const link = await createLink({ connectionId: config.id, issueId: issue.id, issueKey: issue.key, remoteId: remote.id, remoteKey: remote.displayKey, remoteUrl: remote.url, origin: 'jira', base: {}, comments: [], attachments: [], remoteLinked: false, remoteMarked: true });
     return { link, remote, created };

@@ -87,13 +87,17 @@ export function planFields(input: FieldPlanInput): FieldPlan {
       plan.jiraWrites.push(write);
     }
   }
-  // Entering some states needs more fields (ServiceNow's close code and notes): they go with the same write.
-  for (const rule of input.config.requiredOnEnter) {
-    const entering = plan.remoteFields[rule.field];
+  addRequiredOnEnter(input.config.requiredOnEnter, plan.remoteFields, input.remoteRaw, input.issueKey);
+  return plan;
+}
+
+/** Entering some states needs more fields (ServiceNow's close code and notes): they go with the same write, a create included. */
+export function addRequiredOnEnter(rules: ConnectionConfig['requiredOnEnter'], fields: Record<string, string>, remoteRaw: Readonly<Record<string, unknown>>, issueKey: string): void {
+  for (const rule of rules) {
+    const entering = fields[rule.field];
     if (entering === undefined || !rule.values.includes(entering)) continue;
     for (const [field, value] of Object.entries(rule.set)) {
-      if (!input.remoteRaw[field]) plan.remoteFields[field] ??= value.replace('{issueKey}', input.issueKey);
+      if (!remoteRaw[field]) fields[field] ??= value.replace('{issueKey}', issueKey);
     }
   }
-  return plan;
 }

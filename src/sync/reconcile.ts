@@ -72,6 +72,7 @@ export async function reconcileRemoteItem(connectionId: string, remoteId: string
   if (!remote) return { result: 'not-ours' };
   // An item Crosswalk created from a Jira issue belongs to that issue's pair: its Jira side links it.
   const createdFor = parseCorrelationId(remote.correlationId);
+  if (createdFor === 'other-site') return { result: 'not-ours' };
   if (createdFor) return createdFor.connectionId === config.id ? forward({ side: 'jira', issueId: createdFor.issueId }) : { result: 'not-ours' };
   if (!matchesRemoteFilter(remote.fields, config.remoteFilter)) return { result: 'not-ours' };
   const link = await createFromRemote(config, connector, remote);

@@ -21,7 +21,7 @@ const CONNECTION = 'demo-servicenow';
 const sn = (method: string, path: string, body?: unknown) => serviceNowClient(sandbox.sims.servicenow, sandbox.sims.servicenow.credentials.agent)(method, path, body);
 const snControl = (path: string, body: unknown, method = 'POST') => fetch(`${sandbox.sims.servicenow.controlUrl}${path}`, { method, body: JSON.stringify(body) });
 const jiraControl = (path: string, body: unknown, method = 'PUT') => fetch(`${sandbox.sims.jira.controlUrl}${path}`, { method, body: JSON.stringify(body) });
-const incidentsFor = (issueId: string) => sandbox.servicenow.store.rows('incident').filter((r) => r.correlation_id === `crosswalk:${CONNECTION}:${issueId}`);
+const incidentsFor = (issueId: string) => sandbox.servicenow.store.rows('incident').filter((r) => /^crosswalk:[0-9a-f]{8}:/.test(r.correlation_id ?? '') && r.correlation_id!.endsWith(`:${CONNECTION}:${issueId}`));
 const createIssue = async (summary: string, fields: Record<string, unknown> = {}) =>
   (await jira.request({ as: 'member' }, 'POST', '/rest/api/3/issue', { fields: { project: { key: 'DEMO' }, issuetype: { name: 'Task' }, summary, ...fields } })).json as { id: string; key: string };
 const issueOf = (id: string) => sandbox.jira.site.state.issues.find((i) => i.id === id)!;
@@ -55,7 +55,11 @@ describe('1. connections belong to their project (cross-project takeover)', () =
     const spoofed = await settingsAs('project-lead', { id: '10000', key: 'OPS' }, 'saveConnection', { settings: { ...demoServiceNowConnection, name: 'spoof', enabled: false } });
     expect(spoofed.body.data.config.id).not.toBe('ops-servicenow');
     const stillTheirs = await settingsAs('admin', OPS, 'listConnections');
-    expect(stillTheirs.body.data.connections.map((c: any) => [c.config.id, c.config.name, c.config.remote.baseUrl])).toEqual([['ops-servicenow', 'OPS incidents', 'https://acme.service-now.com']]);
+    expect(stillTheirs.body.data.connections.map((c: any) => [c.config.id, c.config.name, c.config.remote.baseUrl])).toEqual([
+      // The sandbox pairs OPS with Azure DevOps as its demo (sandbox/demo/azure-devops-connection.ts).
+      ['ops-azure-devops', 'OPS ↔ acme/Operations bugs', 'https://dev.azure.com/acme'],
+      ['ops-servicenow', 'OPS incidents', 'https://acme.service-now.com'],
+    ]);
     await settingsAs('project-lead', DEMO, 'deleteConnection', { connectionId: spoofed.body.data.config.id });
     await settingsAs('admin', OPS, 'deleteConnection', theirs);
   });

@@ -17,10 +17,10 @@ afterAll(() => sandbox.stop());
 
 const snAgent = () => serviceNowClient(sandbox.sims.servicenow, sandbox.sims.servicenow.credentials.agent);
 const snControl = (path: string, body: unknown, method = 'POST') => fetch(`${sandbox.sims.servicenow.controlUrl}${path}`, { method, body: JSON.stringify(body) });
-const incidentsFor = (issueId: string) => sandbox.servicenow.store.rows('incident').filter((r) => r.correlation_id === `crosswalk:demo-servicenow:${issueId}`);
+const incidentsFor = (issueId: string) => sandbox.servicenow.store.rows('incident').filter((r) => /^crosswalk:[0-9a-f]{8}:/.test(r.correlation_id ?? '') && r.correlation_id!.endsWith(`:demo-servicenow:${issueId}`));
 /** What the issue panel shows a member about the issue's sync failure (null when none). */
 const panelErrorOf = async (issueId: string) =>
-  ((await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-panel', functionKey: 'getIssueSync', accountId: jira.userId('member'), context: { extension: { issue: { id: issueId }, project: { id: '10000' } } } })).body as { data: { lastError: { kind: string; message: string } | null } }).data.lastError;
+  ((await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-panel', functionKey: 'getIssueSync', accountId: jira.userId('member'), context: { extension: { issue: { id: issueId }, project: { id: '10000' } } } })) as { body: { data: { lastError: { kind: string; message: string } | null } } }).body.data.lastError;
 const createIssue = async (summary: string) =>
   (await jira.request({ as: 'member' }, 'POST', '/rest/api/3/issue', { fields: { project: { key: 'DEMO' }, issuetype: { name: 'Task' }, summary } })).json as { id: string; key: string };
 

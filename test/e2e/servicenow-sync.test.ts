@@ -34,7 +34,8 @@ const asLead = (functionKey: string, payload?: unknown) =>
 /** ServiceNow as its agent uses it; answers the `result` envelope. */
 const sn = async (method: string, path: string, body?: unknown) => (await serviceNowClient(sandbox.sims.servicenow, sandbox.sims.servicenow.credentials.agent)(method, path, body)).json as { result: any };
 
-const incidentFor = async (issueId: string) => (await sn('GET', `/api/now/table/incident?sysparm_query=correlation_id=crosswalk:demo-servicenow:${issueId}`)).result[0];
+/** The incident Crosswalk made for an issue: its correlation id names this site (a hash of the installation), the connection and the issue. */
+const incidentFor = async (issueId: string) => (await sn('GET', `/api/now/table/incident?sysparm_query=correlation_idENDSWITH:demo-servicenow:${issueId}`)).result[0];
 
 beforeAll(async () => {
   sandbox = await startSandbox({ clock: 'manual', pairDemo: false });
@@ -74,7 +75,7 @@ describe('Jira ↔ ServiceNow', () => {
     await sandbox.platform.settle();
     await sandbox.settle();
     const incident = await incidentFor(issue.id);
-    expect(incident).toMatchObject({ short_description: 'Checkout page times out', description: 'Customers see a 504 at checkout.', urgency: '1', correlation_id: `crosswalk:demo-servicenow:${issue.id}` });
+    expect(incident).toMatchObject({ short_description: 'Checkout page times out', description: 'Customers see a 504 at checkout.', urgency: '1', correlation_id: expect.stringMatching(new RegExp(`^crosswalk:[0-9a-f]{8}:demo-servicenow:${issue.id}$`)) });
     const links = (await jira.request({ as: 'member' }, 'GET', `/rest/api/3/issue/${issue.key}/remotelink`)).json;
     expect(links).toEqual([expect.objectContaining({ object: expect.objectContaining({ title: incident.number, url: expect.stringContaining(incident.sys_id) }) })]);
     const panel = await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-panel', functionKey: 'getIssueSync', accountId: jira.userId('member'), context: { extension: { issue: { id: issue.id }, project: { id: '10000' } } } });
@@ -231,7 +232,7 @@ describe('incidents created in ServiceNow', () => {
     expect(found).toHaveLength(1);
     expect(found[0].fields.priority.name).toBe('High');
     expect(found[0].fields.comment.comments.map((c: any) => c.body.content[0].content[0].text)).toEqual(['Beth Agent (ServiceNow): Reported by the NOC']);
-    expect((await sn('GET', `/api/now/table/incident/${matching.sys_id}`)).result.correlation_id).toBe(`crosswalk:demo-servicenow:${found[0].id}`);
+    expect((await sn('GET', `/api/now/table/incident/${matching.sys_id}`)).result.correlation_id).toMatch(new RegExp(`^crosswalk:[0-9a-f]{8}:demo-servicenow:${found[0].id}$`));
     expect((await jira.request({ as: 'member' }, 'POST', '/rest/api/3/search/jql', { jql: `project = DEMO AND summary ~ "Password reset"` })).json.issues).toEqual([]);
     void other;
   });

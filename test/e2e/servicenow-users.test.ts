@@ -22,7 +22,7 @@ beforeAll(async () => {
 afterAll(() => sandbox.stop());
 
 const settle = () => sandbox.settle();
-const incidentOf = (issueId: string) => sandbox.servicenow.store.rows('incident').find((r) => r.correlation_id === `crosswalk:demo-servicenow:${issueId}`)!;
+const incidentOf = (issueId: string) => sandbox.servicenow.store.rows('incident').find((r) => /^crosswalk:[0-9a-f]{8}:/.test(r.correlation_id ?? '') && r.correlation_id!.endsWith(`:demo-servicenow:${issueId}`))!;
 const snUser = (name: string) => sandbox.servicenow.store.userByName(name)!.sys_id;
 
 describe('user mapping', () => {
