@@ -23,6 +23,8 @@ export interface SandboxOptions {
   dataDir?: string;
   clock?: PlatformOptions['clock'];
   chaos?: PlatformOptions['chaos'];
+  /** One queue event at a time in a fixed order (model tests replay a seed exactly). */
+  deterministic?: boolean;
   /** Pair DEMO with the ServiceNow simulator and SUP with the Zendesk simulator, as a project lead would on the settings page (default true). */
   pairDemo?: boolean;
 }
@@ -72,7 +74,7 @@ async function pairDemoProject(platform: Platform, installationId: string, jira:
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   const platformToken = randomBytes(24).toString('hex');
-  const platform = await startPlatform({ appDir: REPO_ROOT, clock: opts.clock ?? 'real', dataDir: opts.dataDir, chaos: opts.chaos });
+  const platform = await startPlatform({ appDir: REPO_ROOT, clock: opts.clock ?? 'real', dataDir: opts.dataDir, chaos: opts.chaos, deterministic: opts.deterministic });
   let installationId = '';
   const jira = await startJiraSim({
     platformToken,

@@ -1,0 +1,55 @@
+/**
+ * What the model harness needs from a remote system's simulator, so every
+ * connector runs through the same model (test/model/harness.ts). Values cross
+ * this boundary in the Jira terms of the demo mapping: summary text, the Jira
+ * status name, the Jira priority name.
+ */
+import type { Sandbox } from '../../sandbox/sandbox';
+
+export interface RemoteView {
+  id: string;
+  summary: string;
+  /** The Jira status the remote's state maps to. */
+  status: string;
+  /** The Jira priority the remote's priority maps to. */
+  priority: string;
+  comments: Array<{ text: string; internal: boolean }>;
+  files: string[];
+}
+
+export type RemoteFault = 'rate-limit' | 'server-error' | 'timeout' | 'outage' | 'bad-credentials';
+
+export interface RemoteAdapter {
+  name: string;
+  /** The Jira project the connection pairs, and the connection's id. */
+  projectKey: string;
+  connectionId: string;
+  /** Statuses both sides can express, and priorities. */
+  statuses: readonly string[];
+  priorities: readonly string[];
+  /** The remote cuts summaries at this length. */
+  summaryLimit: number;
+  /** Whether internal Jira comments cross (the remote has internal comments). */
+  hasInternalComments: boolean;
+  /** Pairs the project for the model (remote filter on `model` items), and holds the remote's notifications. */
+  setup(sandbox: Sandbox): Promise<void>;
+  /** The remote items Crosswalk created for an issue (its correlation marker). */
+  remotesForIssue(issueId: string): string[];
+  /** Remote items created by a person that carry the model's filter value. */
+  read(remoteId: string): RemoteView;
+  /** As a person on the remote side. */
+  create(summary: string): Promise<string>;
+  edit(remoteId: string, change: { summary?: string; status?: string; priority?: string }): Promise<void>;
+  comment(remoteId: string, text: string, internal: boolean): Promise<void>;
+  attach(remoteId: string, fileName: string, bytes: Buffer): Promise<void>;
+  /** Turns a fault on (for `times` requests where it counts) or off. */
+  fault(kind: RemoteFault, on: boolean): Promise<void>;
+  /** The remote's change notifications: delivered only when the harness says. */
+  notifications: {
+    deliver(): Promise<void>;
+    duplicateLast(): void;
+    lose(): number;
+  };
+  /** Writes Crosswalk made on the remote so far (for the no-echo check). */
+  writesByCrosswalk(): Promise<number>;
+}

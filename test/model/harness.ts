@@ -1,0 +1,475 @@
+/**
+ * The model harness: random commands on both sides of a connection (edits of
+ * every mapped kind, comments public and internal, files, remote-side creates,
+ * several items interleaved) mixed with faults (429, 5xx, timeouts, an hour's
+ * outage, rotated credentials, worker crashes, recycled instances) and
+ * signal trouble (duplicated, reordered, delayed and lost events and
+ * notifications). After the faults clear and the world is quiet, the promise
+ * is checked: both sides agree under the mapping, every comment and file is
+ * there exactly once on each side, one remote item per issue and one issue
+ * per remote item, nothing is written in a further quiet period, and every
+ * failure was visible on its issue while it lasted.
+ *
+ * Runs are deterministic: the platform runs one queue event at a time in a
+ * fixed order, product events and remote notifications are delivered only
+ * when a command says so, and time is the platform's manual clock, so a seed
+ * replays the same interleaving on any machine.
+ */
+import fc from 'fast-check';
+import type { Sandbox } from '../../sandbox/sandbox';
+import { adf, jiraClient } from '../../sandbox/sims/jira/test-client';
+import type { RemoteAdapter, RemoteFault } from './adapter';
+
+type Side = 'jira' | 'remote';
+type Field = 'summary' | 'status' | 'priority';
+
+export type Command =
+  | { kind: 'createIssue' }
+  | { kind: 'createRemote' }
+  | { kind: 'edit'; side: Side; item: number; field: Field; pick: number }
+  | { kind: 'concurrentEdit'; item: number; field: Field; pick: number; first: Side }
+  | { kind: 'comment'; side: Side; item: number; internal: boolean }
+  | { kind: 'attach'; side: Side; item: number }
+  | { kind: 'deleteCopy'; item: number }
+  | { kind: 'fault'; fault: RemoteFault }
+  | { kind: 'crash'; at: number }
+  | { kind: 'deliver'; order: 'fifo' | 'reverse' }
+  | { kind: 'duplicate' }
+  | { kind: 'lose' }
+  | { kind: 'advance'; minutes: number }
+  | { kind: 'settle' };
+
+const side = fc.constantFrom<Side>('jira', 'remote');
+const field = fc.constantFrom<Field>('summary', 'status', 'priority');
+const item = fc.nat({ max: 5 });
+
+export const commandArb: fc.Arbitrary<Command> = fc.oneof(
+  { weight: 2, arbitrary: fc.constant({ kind: 'createIssue' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'createRemote' as const }) },
+  { weight: 5, arbitrary: fc.record({ kind: fc.constant('edit' as const), side, item, field, pick: fc.nat({ max: 99 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('concurrentEdit' as const), item, field, pick: fc.nat({ max: 99 }), first: side }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('comment' as const), side, item, internal: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('attach' as const), side, item }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteCopy' as const), item }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('fault' as const), fault: fc.constantFrom<RemoteFault>('rate-limit', 'server-error', 'timeout', 'outage', 'bad-credentials') }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('crash' as const), at: fc.integer({ min: 1, max: 14 }) }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('deliver' as const), order: fc.constantFrom<'fifo' | 'reverse'>('fifo', 'reverse') }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'duplicate' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'lose' as const }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('advance' as const), minutes: fc.integer({ min: 1, max: 20 }) }) },
+  { weight: 3, arbitrary: fc.constant({ kind: 'settle' as const }) },
+);
+
+export interface RunResult {
+  lost: number;
+  duplicated: number;
+  unconverged: number;
+  echoLoops: number;
+  invisibleFailures: number;
+  problems: string[];
+}
+
+interface Pair {
+  /** The side it was created on. */
+  origin: Side;
+  issueId?: string;
+  issueKey?: string;
+  remoteId?: string;
+  /** Every value written to each field, in time order (the creation values first). */
+  writes: Record<Field, Array<{ value: string; side: Side }>>;
+  comments: Array<{ text: string; side: Side; internal: boolean; copyDeleted?: boolean }>;
+  files: Array<{ name: string; side: Side }>;
+  summary0: string;
+}
+
+/** The shared world of a harness: one sandbox, reused across runs (each run makes its own items). */
+export class ModelHarness {
+  private jira!: ReturnType<typeof jiraClient>;
+  private run = 0;
+  /** While the remote is down, its people cannot work in it either. */
+  private outage = false;
+
+  constructor(
+    readonly sandbox: Sandbox,
+    readonly remote: RemoteAdapter,
+  ) {}
+
+  async setup(): Promise<void> {
+    this.jira = this.sandbox.jiraClient();
+    await this.sandbox.settle();
+    await this.remote.setup(this.sandbox);
+    this.sandbox.platform.holdProductEvents();
+    this.sandbox.platform.pauseQueues();
+  }
+
+  // ------------------------------------------------------------ world actions
+
+  private async member(method: string, path: string, body?: unknown, headers?: Record<string, string>) {
+    const res = await this.jira.request({ as: 'member' }, method, path, body, headers);
+    if (res.status >= 300) throw new Error(`Jira ${method} ${path} answered ${res.status}: ${res.text.slice(0, 200)}`);
+    return res;
+  }
+
+  /** Releases held product events and the remote's notifications; queues stay paused until `work`. */
+  private async deliver(order: 'fifo' | 'reverse' = 'fifo'): Promise<void> {
+    await this.sandbox.platform.releaseProductEvents(order);
+    this.sandbox.platform.holdProductEvents();
+    await this.remote.notifications.deliver();
+  }
+
+  /** Runs what is queued, one event at a time, moving the clock to retries up to `maxAdvanceMs`. */
+  private async work(maxAdvanceMs: number): Promise<void> {
+    this.sandbox.platform.resumeQueues();
+    await this.sandbox.platform.settle({ maxAdvanceMs, timeoutMs: 120_000 });
+    this.sandbox.platform.pauseQueues();
+  }
+
+  private issue(id: string) {
+    return this.sandbox.jira.site.state.issues.find((i) => i.id === id);
+  }
+
+  private jiraStatus(id: string): string {
+    const issue = this.issue(id)!;
+    return this.sandbox.jira.site.state.statuses.find((s) => s.id === issue.statusId)!.name;
+  }
+
+  private async moveJira(p: Pair, target: string): Promise<void> {
+    const workflow = this.sandbox.jira.site.state.workflows[0]!;
+    const statuses = this.sandbox.jira.site.state.statuses;
+    const from = this.issue(p.issueId!)!.statusId;
+    const to = statuses.find((s) => s.name === target)!.id;
+    // A person walks the shortest path through the workflow.
+    const prev = new Map<string, { via: string; from: string }>();
+    const queue = [from];
+    const seen = new Set([from]);
+    while (queue.length) {
+      const at = queue.shift()!;
+      for (const t of workflow.transitions.filter((x) => x.from.length === 0 || x.from.includes(at))) {
+        if (seen.has(t.to)) continue;
+        seen.add(t.to);
+        prev.set(t.to, { via: t.id, from: at });
+        queue.push(t.to);
+      }
+    }
+    const path: string[] = [];
+    for (let at = to; at !== from; ) {
+      const step = prev.get(at);
+      if (!step) return;
+      path.unshift(step.via);
+      at = step.from;
+    }
+    for (const id of path) await this.member('POST', `/rest/api/3/issue/${p.issueKey}/transitions`, { transition: { id } });
+  }
+
+  /** Learns ids created by sync (the counterpart of a pair), without waiting. */
+  private discover(p: Pair): void {
+    if (p.origin === 'jira' && p.issueId && !p.remoteId) p.remoteId = this.remote.remotesForIssue(p.issueId)[0];
+    if (p.origin === 'remote' && p.remoteId && !p.issueId) {
+      const issue = this.sandbox.jira.site.state.issues.find((i) => (i.properties['crosswalk.link'] as { remote?: string } | undefined)?.remote === p.remoteId);
+      if (issue) {
+        p.issueId = issue.id;
+        p.issueKey = issue.key;
+      }
+    }
+  }
+
+  private valueFor(p: Pair, f: Field, pick: number, tag: string): string {
+    if (f === 'summary') return `${p.summary0} ${tag}`;
+    if (f === 'status') return this.remote.statuses[pick % this.remote.statuses.length]!;
+    return this.remote.priorities[pick % this.remote.priorities.length]!;
+  }
+
+  private jiraValue(issueId: string, f: Field): string {
+    const issue = this.issue(issueId)!;
+    if (f === 'summary') return issue.summary;
+    if (f === 'status') return this.jiraStatus(issueId);
+    return this.sandbox.jira.site.state.priorities.find((x) => x.id === issue.priorityId)?.name ?? '';
+  }
+
+  private async edit(p: Pair, s: Side, f: Field, value: string): Promise<boolean> {
+    this.discover(p);
+    // Setting what a side already holds is no change at all, and no write for the model to expect.
+    if (s === 'jira' && p.issueId && this.jiraValue(p.issueId, f) === value) return false;
+    if (s === 'remote' && p.remoteId && !this.outage && this.remote.read(p.remoteId)[f] === value) return false;
+    if (s === 'jira') {
+      if (!p.issueKey) return false;
+      if (f === 'summary') await this.member('PUT', `/rest/api/3/issue/${p.issueKey}`, { fields: { summary: value } });
+      else if (f === 'priority') await this.member('PUT', `/rest/api/3/issue/${p.issueKey}`, { fields: { priority: { name: value } } });
+      else await this.moveJira(p, value);
+    } else {
+      if (!p.remoteId || this.outage) return false;
+      await this.remote.edit(p.remoteId, { [f]: value });
+    }
+    p.writes[f].push({ value, side: s });
+    return true;
+  }
+
+  async apply(pairs: Pair[], c: Command, n: number): Promise<{ invisible: string[] }> {
+    const tag = `r${this.run}c${n}`;
+    const pairOf = (i: number) => (pairs.length ? pairs[i % pairs.length]! : undefined);
+    const invisible: string[] = [];
+    switch (c.kind) {
+      case 'createIssue': {
+        if (pairs.length >= 4) break;
+        const summary = `Model ${tag}`;
+        const res = await this.member('POST', '/rest/api/3/issue', { fields: { project: { key: this.remote.projectKey }, issuetype: { name: 'Task' }, summary, priority: { name: 'Medium' } } });
+        const { id, key } = res.json as { id: string; key: string };
+        pairs.push({ origin: 'jira', issueId: id, issueKey: key, summary0: summary, writes: { summary: [{ value: summary, side: 'jira' }], status: [{ value: 'To Do', side: 'jira' }], priority: [{ value: 'Medium', side: 'jira' }] }, comments: [], files: [] });
+        break;
+      }
+      case 'createRemote': {
+        if (pairs.length >= 4) break;
+        const summary = `Model remote ${tag}`;
+        const remoteId = await this.remote.create(summary);
+        pairs.push({ origin: 'remote', remoteId, summary0: summary, writes: { summary: [{ value: summary, side: 'remote' }], status: [{ value: this.remote.read(remoteId).status, side: 'remote' }], priority: [{ value: 'Medium', side: 'remote' }] }, comments: [], files: [] });
+        break;
+      }
+      case 'edit': {
+        const p = pairOf(c.item);
+        if (p) await this.edit(p, c.side, c.field, this.valueFor(p, c.field, c.pick, tag));
+        break;
+      }
+      case 'concurrentEdit': {
+        // Both sides change the same field before either change is seen; the later one is newer.
+        const p = pairOf(c.item);
+        if (!p) break;
+        const second: Side = c.first === 'jira' ? 'remote' : 'jira';
+        await this.edit(p, c.first, c.field, this.valueFor(p, c.field, c.pick, `${tag}a`));
+        await this.sandbox.platform.advanceTime(2_000);
+        await this.edit(p, second, c.field, this.valueFor(p, c.field, c.pick + 1, `${tag}b`));
+        break;
+      }
+      case 'comment': {
+        const p = pairOf(c.item);
+        if (!p) break;
+        this.discover(p);
+        const text = `says ${tag}`;
+        if (c.side === 'jira' && p.issueKey) {
+          await this.member('POST', `/rest/api/3/issue/${p.issueKey}/comment`, { body: adf(text), ...(c.internal ? { properties: [{ key: 'sd.public.comment', value: { internal: true } }] } : {}) });
+          p.comments.push({ text, side: 'jira', internal: c.internal });
+        } else if (c.side === 'remote' && p.remoteId) {
+          await this.remote.comment(p.remoteId, text, c.internal);
+          p.comments.push({ text, side: 'remote', internal: c.internal });
+        }
+        break;
+      }
+      case 'attach': {
+        const p = pairOf(c.item);
+        if (!p) break;
+        this.discover(p);
+        const name = `${tag}.log`;
+        const bytes = Buffer.from(`file ${tag}\n`);
+        if (c.side === 'jira' && p.issueKey) {
+          const form = new FormData();
+          form.append('file', new Blob([bytes], { type: 'text/plain' }), name);
+          await this.member('POST', `/rest/api/3/issue/${p.issueKey}/attachments`, form, { 'x-atlassian-token': 'no-check' });
+          p.files.push({ name, side: 'jira' });
+        } else if (c.side === 'remote' && p.remoteId) {
+          await this.remote.attach(p.remoteId, name, bytes);
+          p.files.push({ name, side: 'remote' });
+        }
+        break;
+      }
+      case 'deleteCopy': {
+        // Someone deletes, in Jira, the copy of a remote comment: it must not come back.
+        const p = pairOf(c.item);
+        if (!p?.issueId) break;
+        const issue = this.issue(p.issueId)!;
+        const copy = issue.comments.find((x) => x.properties['crosswalk.origin'] !== undefined);
+        const original = copy && p.comments.find((x) => x.side === 'remote' && !x.copyDeleted && JSON.stringify(copy.body).includes(x.text));
+        if (!copy || !original) break;
+        const res = await this.jira.request({ as: 'admin' }, 'DELETE', `/rest/api/3/issue/${p.issueKey}/comment/${copy.id}`);
+        if (res.status === 204) original.copyDeleted = true;
+        break;
+      }
+      case 'fault': {
+        await this.remote.fault(c.fault, true);
+        this.outage = c.fault === 'outage';
+        // Something to sync while the fault lasts, so the failure has an issue to show on.
+        const p = pairs.find((x) => x.issueKey && x.remoteId);
+        if (p) await this.edit(p, 'jira', 'summary', `${p.summary0} during ${c.fault} ${tag}`);
+        await this.deliver();
+        await this.work(0);
+        if (p && (c.fault === 'outage' || c.fault === 'bad-credentials')) {
+          const shown = await this.panel(p.issueId!);
+          const synced = this.remote.read(p.remoteId!).summary === this.issue(p.issueId!)!.summary.slice(0, this.remote.summaryLimit);
+          if (!synced && !shown.lastError) invisible.push(`${c.fault} on ${p.issueKey} was not visible on the issue`);
+        }
+        if (c.fault === 'outage') {
+          // An hour of outage: retries keep failing and stay visible.
+          for (let i = 0; i < 4; i++) {
+            await this.sandbox.platform.advanceTime(15 * 60_000);
+            await this.work(0);
+          }
+        }
+        if (c.fault === 'outage' || c.fault === 'bad-credentials') await this.remote.fault(c.fault, false);
+        this.outage = false;
+        break;
+      }
+      case 'crash':
+        this.sandbox.platform.injectCrash({ functionKey: 'sync-worker', atOutboundCall: c.at, times: 1 });
+        break;
+      case 'deliver':
+        await this.deliver(c.order);
+        break;
+      case 'duplicate': {
+        const last = this.sandbox.jira.site.events.filter((e) => !e.selfGenerated).at(-1);
+        if (last) this.sandbox.platform.deliverProductEvent(this.sandbox.installationId, last);
+        this.remote.notifications.duplicateLast();
+        break;
+      }
+      case 'lose':
+        this.sandbox.platform.discardHeldProductEvents();
+        this.sandbox.platform.holdProductEvents();
+        this.remote.notifications.lose();
+        break;
+      case 'advance':
+        await this.sandbox.platform.advanceTime(c.minutes * 60_000);
+        break;
+      case 'settle':
+        await this.deliver();
+        await this.work(10 * 60_000);
+        break;
+    }
+    // Every step takes time, so "newest wins" has an answer.
+    await this.sandbox.platform.advanceTime(2_000);
+    return { invisible };
+  }
+
+  private async panel(issueId: string): Promise<{ lastError: unknown; conflicts: Array<{ field: string; winner: string }> }> {
+    const member = this.sandbox.jira.site.state.users.find((u) => u.role === 'member')!;
+    const project = this.sandbox.jira.site.state.projects.find((x) => x.key === this.remote.projectKey)!;
+    const res = await this.sandbox.platform.invokeResolver({ installationId: this.sandbox.installationId, moduleKey: 'crosswalk-panel', functionKey: 'getIssueSync', accountId: member.accountId, context: { extension: { issue: { id: issueId }, project: { id: project.id } } } });
+    const data = (res as { body?: { data?: { lastError?: unknown; conflicts?: Array<{ field: string; winner: string }> } } }).body?.data;
+    return { lastError: data?.lastError ?? null, conflicts: data?.conflicts ?? [] };
+  }
+
+  /** Delivers and works until a round runs nothing: every echo of the last round has been looked at. */
+  private async drain(): Promise<void> {
+    for (let round = 0; round < 12; round++) {
+      const before = this.sandbox.platform.meter.invocations().length;
+      await this.deliver();
+      await this.work(24 * 3600_000);
+      if (this.sandbox.platform.meter.invocations().length === before) return;
+    }
+    throw new Error('The world does not go quiet: signals keep coming');
+  }
+
+  /** Faults cleared, everything delivered and worked off, the sweep run twice: the world is quiet. */
+  private async quiet(): Promise<void> {
+    this.sandbox.platform.clearFaults();
+    for (const f of ['rate-limit', 'server-error', 'timeout', 'outage', 'bad-credentials'] as const) await this.remote.fault(f, false);
+    for (let sweep = 0; sweep < 2; sweep++) {
+      await this.drain();
+      // Failures whose retries are over rest 15 minutes before the sweep revisits them.
+      await this.sandbox.platform.advanceTime(16 * 60_000);
+      await this.sandbox.platform.runScheduledTrigger(this.sandbox.installationId, 'reconcile-sweep');
+    }
+    await this.drain();
+  }
+
+  private jiraWrites(): number {
+    return this.sandbox.jira.site.events.filter((e) => e.selfGenerated).length;
+  }
+
+  /** One run: the commands, then quiet, then the checks. */
+  async runOnce(commands: readonly Command[]): Promise<RunResult> {
+    this.run++;
+    const result: RunResult = { lost: 0, duplicated: 0, unconverged: 0, echoLoops: 0, invisibleFailures: 0, problems: [] };
+    const pairs: Pair[] = [];
+    let n = 0;
+    for (const c of [{ kind: 'createIssue' } as Command, ...commands]) {
+      const { invisible } = await this.apply(pairs, c, n++);
+      result.invisibleFailures += invisible.length;
+      result.problems.push(...invisible);
+    }
+    await this.quiet();
+    for (const p of pairs) await this.check(p, result);
+    // A further quiet period writes nothing: no echo loop.
+    const before = { remote: await this.remote.writesByCrosswalk(), jira: this.jiraWrites() };
+    await this.sandbox.platform.advanceTime(6 * 60_000);
+    await this.sandbox.platform.runScheduledTrigger(this.sandbox.installationId, 'reconcile-sweep');
+    await this.drain();
+    const after = { remote: await this.remote.writesByCrosswalk(), jira: this.jiraWrites() };
+    if (after.remote !== before.remote || after.jira !== before.jira) {
+      result.echoLoops++;
+      result.problems.push(`writes in a quiet period: remote ${before.remote}→${after.remote}, Jira ${before.jira}→${after.jira}`);
+    }
+    return result;
+  }
+
+  private async check(p: Pair, r: RunResult): Promise<void> {
+    this.discover(p);
+    const label = p.issueKey ?? p.remoteId ?? '?';
+    // One remote item per issue, one issue per remote item.
+    if (p.origin === 'jira') {
+      const remotes = this.remote.remotesForIssue(p.issueId!);
+      if (remotes.length !== 1) {
+        (remotes.length ? r.duplicated++ : r.lost++, r.problems.push(`${label}: ${remotes.length} remote items`));
+        return;
+      }
+    } else {
+      const issues = this.sandbox.jira.site.state.issues.filter((i) => (i.properties['crosswalk.link'] as { remote?: string } | undefined)?.remote === p.remoteId);
+      if (issues.length !== 1) {
+        (issues.length ? r.duplicated++ : r.lost++, r.problems.push(`remote ${p.remoteId}: ${issues.length} Jira issues`));
+        return;
+      }
+    }
+    const issue = this.issue(p.issueId!)!;
+    const remote = this.remote.read(p.remoteId!);
+    const jiraNow: Record<Field, string> = { summary: issue.summary, status: this.jiraStatus(issue.id), priority: this.sandbox.jira.site.state.priorities.find((x) => x.id === issue.priorityId)?.name ?? '' };
+    const remoteNow: Record<Field, string> = { summary: remote.summary, status: remote.status, priority: remote.priority };
+    const conflicts = (await this.panel(issue.id)).conflicts;
+    for (const f of ['summary', 'status', 'priority'] as const) {
+      const expectedRemote = f === 'summary' ? jiraNow[f].slice(0, this.remote.summaryLimit) : jiraNow[f];
+      if (remoteNow[f] !== expectedRemote) {
+        r.unconverged++;
+        r.problems.push(`${label} ${f}: Jira "${jiraNow[f]}" vs remote "${remoteNow[f]}"`);
+        continue;
+      }
+      const writes = p.writes[f];
+      const last = writes.at(-1)!.value;
+      const written = new Set(writes.map((w) => w.value));
+      const conflicted = conflicts.some((c) => c.field === f);
+      // The value is one somebody wrote; the last write wins unless a conflict was decided (and recorded) by the policy.
+      if (!written.has(jiraNow[f]) || (!conflicted && jiraNow[f] !== last)) {
+        r.lost++;
+        r.problems.push(`${label} ${f}: ended as "${jiraNow[f]}", last written "${last}"${conflicted ? ' (conflict recorded)' : ''}`);
+      }
+    }
+    const jiraTexts = issue.comments.map((c) => ({ text: JSON.stringify(c.body), internal: (c.properties['sd.public.comment'] as { internal?: boolean } | undefined)?.internal === true }));
+    for (const c of p.comments) {
+      const onJira = jiraTexts.filter((j) => j.text.includes(c.text));
+      const onRemote = remote.comments.filter((x) => x.text.includes(c.text));
+      const wantRemote = c.side === 'remote' || !c.internal || this.remote.hasInternalComments ? 1 : 0;
+      const wantJira = c.side === 'remote' && c.copyDeleted ? 0 : 1;
+      for (const [where, found, want] of [['Jira', onJira, wantJira], ['remote', onRemote, wantRemote]] as const) {
+        if (found.length !== want) {
+          (found.length > want ? r.duplicated++ : r.lost++, r.problems.push(`${label}: comment "${c.text}" ×${found.length} in ${where}, expected ${want}`));
+        } else if (found.some((x) => x.internal !== c.internal)) {
+          r.lost++;
+          r.problems.push(`${label}: comment "${c.text}" changed visibility in ${where}`);
+        }
+      }
+    }
+    const jiraFiles = issue.attachments.map((a) => a.filename);
+    for (const f of p.files) {
+      for (const [where, list] of [['Jira', jiraFiles], ['remote', remote.files]] as const) {
+        const count = list.filter((x) => x === f.name).length;
+        if (count !== 1) (count > 1 ? r.duplicated++ : r.lost++, r.problems.push(`${label}: file ${f.name} ×${count} in ${where}`));
+      }
+    }
+  }
+}
+
+export function zeroFailures(r: RunResult): boolean {
+  return r.lost === 0 && r.duplicated === 0 && r.unconverged === 0 && r.echoLoops === 0 && r.invisibleFailures === 0;
+}
+
+export const commandsArb = fc.array(commandArb, { minLength: 3, maxLength: 12 });
+
+/** A readable line per command, for a shrunk counterexample. */
+export function describeCommands(commands: readonly Command[]): string {
+  return commands.map((c, i) => `${i + 1}. ${JSON.stringify(c)}`).join('\n');
+}
+

@@ -1,0 +1,58 @@
+/**
+ * Runs the model harness against one connector for a number of fast-check
+ * runs from a seed; shared by the jest suite (a fixed, fast subset) and
+ * `npm run soak` (thousands of runs across seeds).
+ */
+import fc from 'fast-check';
+import { startSandbox } from '../../sandbox/sandbox';
+import type { RemoteAdapter } from './adapter';
+import { commandsArb, describeCommands, ModelHarness, zeroFailures, type Command, type RunResult } from './harness';
+
+export interface ModelTotals {
+  runs: number;
+  lost: number;
+  duplicated: number;
+  unconverged: number;
+  echoLoops: number;
+  invisibleFailures: number;
+  /** The shrunk counterexample, when one was found. */
+  counterexample?: { seed: number; path?: string; commands: string; problems: string[] };
+}
+
+export async function runModel(adapter: RemoteAdapter, opts: { runs: number; seed: number; path?: string; onRun?: (done: number) => void; maxCommands?: number }): Promise<ModelTotals> {
+  // Warm instances are thrown away at random (seeded): module state cannot be relied on.
+  const sandbox = await startSandbox({ clock: 'manual', deterministic: true, chaos: { seed: opts.seed, recycleProbability: 0.05 } });
+  const totals: ModelTotals = { runs: 0, lost: 0, duplicated: 0, unconverged: 0, echoLoops: 0, invisibleFailures: 0 };
+  try {
+    const harness = new ModelHarness(sandbox, adapter);
+    await harness.setup();
+    let last: RunResult | undefined;
+    let lastCommands: readonly Command[] = [];
+    const outcome = await fc.check(
+      fc.asyncProperty(opts.maxCommands ? commandsArb.filter((c) => c.length <= opts.maxCommands!) : commandsArb, async (commands) => {
+        const r = await harness.runOnce(commands);
+        last = r;
+        lastCommands = commands;
+        totals.runs++;
+        totals.lost += r.lost;
+        totals.duplicated += r.duplicated;
+        totals.unconverged += r.unconverged;
+        totals.echoLoops += r.echoLoops;
+        totals.invisibleFailures += r.invisibleFailures;
+        opts.onRun?.(totals.runs);
+        return zeroFailures(r);
+      }),
+      { numRuns: opts.runs, seed: opts.seed, ...(opts.path ? { path: opts.path } : {}), endOnFailure: false },
+    );
+    if (outcome.failed) {
+      const shrunk = (outcome.counterexample?.[0] ?? lastCommands) as readonly Command[];
+      // Replay the shrunk sequence once more to say what went wrong in it.
+      const replay = await harness.runOnce(shrunk).catch((e: unknown) => ({ problems: [`threw: ${e instanceof Error ? e.stack ?? e.message : String(e)}`] }) as Pick<RunResult, 'problems'>);
+      const error = outcome.errorInstance instanceof Error ? [`threw: ${outcome.errorInstance.message}`] : [];
+      totals.counterexample = { seed: outcome.seed, ...(outcome.counterexamplePath ? { path: outcome.counterexamplePath } : {}), commands: describeCommands(shrunk), problems: [...error, ...replay.problems, ...(replay.problems.length ? [] : (last?.problems ?? []))] };
+    }
+  } finally {
+    await sandbox.stop();
+  }
+  return totals;
+}

@@ -1,0 +1,135 @@
+/** The ServiceNow simulator as the model harness drives it (see adapter.ts). */
+import type { Sandbox } from '../../sandbox/sandbox';
+import { DEMO_CONNECTION_ID, demoServiceNowConnection } from '../../sandbox/demo/servicenow-connection';
+import { serviceNowClient } from '../../sandbox/sims/servicenow/test-client';
+import type { RemoteAdapter, RemoteFault } from './adapter';
+
+const STATE_OF: Record<string, string> = { 'To Do': '1', 'In Progress': '2', 'Waiting for customer': '3', Done: '6' };
+const STATUS_OF: Record<string, string> = { '1': 'To Do', '2': 'In Progress', '3': 'Waiting for customer', '6': 'Done', '7': 'Done' };
+const URGENCY_OF: Record<string, string> = { High: '1', Medium: '2', Low: '3' };
+const PRIORITY_OF: Record<string, string> = { '1': 'High', '2': 'Medium', '3': 'Low' };
+
+export function serviceNowAdapter(): RemoteAdapter {
+  let sandbox: Sandbox;
+  const agent = () => serviceNowClient(sandbox.sims.servicenow, sandbox.sims.servicenow.credentials.agent);
+  const control = (path: string, body?: unknown, method = 'POST') => fetch(`${sandbox.sims.servicenow.controlUrl}${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const notifier = () => sandbox.servicenow.notifier;
+  const integration = () => sandbox.sims.servicenow.credentials.integration.username;
+  const ok = async (res: Promise<{ status: number }>) => {
+    const { status } = await res;
+    if (status >= 300) throw new Error(`ServiceNow answered ${status}`);
+  };
+  return {
+    name: 'servicenow',
+    projectKey: 'DEMO',
+    connectionId: DEMO_CONNECTION_ID,
+    statuses: ['To Do', 'In Progress', 'Waiting for customer', 'Done'],
+    priorities: ['High', 'Medium', 'Low'],
+    summaryLimit: 160,
+    hasInternalComments: true,
+    async setup(s) {
+      sandbox = s;
+      const lead = s.jira.site.state.users.find((u) => u.role === 'project-lead')!;
+      const saved = await s.platform.invokeResolver({
+        installationId: s.installationId,
+        moduleKey: 'crosswalk-settings',
+        functionKey: 'saveConnection',
+        accountId: lead.accountId,
+        context: { extension: { type: 'jira:projectSettingsPage', project: { id: '10000', key: 'DEMO' } } },
+        payload: { connectionId: DEMO_CONNECTION_ID, settings: { ...demoServiceNowConnection, remoteFilter: [{ field: 'category', op: '=', value: 'model' }] } },
+      });
+      if (!saved.ok || !(saved.body as { ok?: boolean }).ok) throw new Error(`Could not configure the model connection: ${JSON.stringify(saved)}`);
+      notifier().config!.paused = true;
+    },
+    remotesForIssue(issueId) {
+      return sandbox.servicenow.store
+        .rows('incident')
+        .filter((r) => /^crosswalk:[0-9a-f]{8}:/.test(r.correlation_id ?? '') && r.correlation_id!.endsWith(`:${DEMO_CONNECTION_ID}:${issueId}`))
+        .map((r) => r.sys_id!);
+    },
+    read(id) {
+      const row = sandbox.servicenow.store.rows('incident').find((r) => r.sys_id === id)!;
+      const journal = sandbox.servicenow.store.rows('sys_journal_field').filter((j) => j.element_id === id);
+      return {
+        id,
+        summary: row.short_description ?? '',
+        status: STATUS_OF[row.state ?? ''] ?? `state ${row.state}`,
+        priority: PRIORITY_OF[row.urgency ?? ''] ?? `urgency ${row.urgency}`,
+        comments: journal.map((j) => ({ text: j.value ?? '', internal: j.element === 'work_notes' })),
+        files: sandbox.servicenow.store.rows('sys_attachment').filter((a) => a.table_sys_id === id).map((a) => a.file_name ?? ''),
+      };
+    },
+    async create(summary) {
+      const res = await agent()('POST', '/api/now/table/incident', { short_description: summary, category: 'model', urgency: '2' });
+      if (res.status >= 300) throw new Error(`create answered ${res.status}`);
+      return (res.json as { result: { sys_id: string } }).result.sys_id;
+    },
+    async edit(id, change) {
+      const body: Record<string, string> = {};
+      if (change.summary !== undefined) body.short_description = change.summary;
+      if (change.priority !== undefined) body.urgency = URGENCY_OF[change.priority]!;
+      if (change.status !== undefined) {
+        body.state = STATE_OF[change.status]!;
+        if (body.state === '6') Object.assign(body, { close_code: 'Solution provided', close_notes: 'Resolved by the agent' });
+      }
+      await ok(agent()('PATCH', `/api/now/table/incident/${id}`, body));
+    },
+    async comment(id, text, internal) {
+      await ok(agent()('PATCH', `/api/now/table/incident/${id}`, { [internal ? 'work_notes' : 'comments']: text }));
+    },
+    async attach(id, fileName, bytes) {
+      const { username, password } = sandbox.sims.servicenow.credentials.agent;
+      const res = await fetch(`${sandbox.sims.servicenow.baseUrl}/api/now/attachment/file?table_name=incident&table_sys_id=${id}&file_name=${encodeURIComponent(fileName)}`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`, 'content-type': 'text/plain' },
+        body: new Uint8Array(bytes),
+      });
+      if (res.status >= 300) throw new Error(`attach answered ${res.status}`);
+    },
+    async fault(kind: RemoteFault, on: boolean) {
+      switch (kind) {
+        case 'rate-limit':
+          if (on) await control('/faults', { user: integration(), status: 429, headers: { 'Retry-After': '30' }, body: { error: { message: 'Rate limit exceeded', detail: 'Too many requests' }, status: 'failure' }, times: 2 });
+          else await control('/faults', undefined, 'DELETE');
+          return;
+        case 'server-error':
+          if (on) await control('/faults', { user: integration(), status: 503, times: 2 });
+          else await control('/faults', undefined, 'DELETE');
+          return;
+        case 'timeout':
+          if (on) await control('/faults', { user: integration(), drop: true, times: 1 });
+          else await control('/faults', undefined, 'DELETE');
+          return;
+        case 'outage':
+          await control('/hibernate', { on }, 'PUT');
+          return;
+        case 'bad-credentials': {
+          const user = sandbox.servicenow.store.userByName(sandbox.sims.servicenow.credentials.integration.username)!;
+          user.password = on ? 'rotated-by-the-admin' : sandbox.sims.servicenow.credentials.integration.password;
+          return;
+        }
+      }
+    },
+    notifications: {
+      async deliver() {
+        const n = notifier();
+        n.config!.paused = false;
+        await n.flush();
+        n.config!.paused = true;
+      },
+      duplicateLast() {
+        const last = notifier().sent.at(-1);
+        if (last) notifier().queue.push(last.body);
+      },
+      lose() {
+        const n = notifier().queue.length;
+        notifier().queue.length = 0;
+        return n;
+      },
+    },
+    async writesByCrosswalk() {
+      const log = (await (await control('/requests', undefined, 'GET')).json()) as Array<{ method: string; user: string }>;
+      return log.filter((r) => r.method !== 'GET' && r.user === sandbox.sims.servicenow.credentials.integration.username).length;
+    },
+  };
+}
