@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { kvs } from '@forge/kvs';
 import { systemFor } from '../connectors/registry';
 import { getConnection } from '../store/connections';
 import { getCredential } from '../store/credentials';
@@ -41,7 +43,28 @@ export async function onRemoteWebhook(request: WebTriggerRequest): Promise<WebTr
   // Our own writes come back as notifications too; the reconcile would find nothing to do, so skip the round trip.
   const theirs = refs.filter((r) => !system.notifications.isOwnChange(r, config.remote));
   if (!theirs.length) return { statusCode: 202, body: 'Ignored' };
-  const jobs = await Promise.all(theirs.map(async (r) => ({ item: await pairRef(config.id, r.remoteId), cause: r.event })));
-  await enqueueReconcile(jobs);
+  // A verified notification is accepted once: a replay within the freshness window (a captured request sent again) enqueues nothing.
+  const signed = Object.entries(request.headers).filter(([name]) => /signature|timestamp/i.test(name)).sort(([a], [b]) => a.localeCompare(b));
+  const seen = `notice:${createHash('sha256').update(`${config.id}\n${JSON.stringify(signed)}\n${body}`).digest('hex')}`;
+  if (!(await claimOnce(seen))) return { statusCode: 202, body: 'Already received' };
+  try {
+    const jobs = await Promise.all(theirs.map(async (r) => ({ item: await pairRef(config.id, r.remoteId), cause: r.event })));
+    await enqueueReconcile(jobs);
+  } catch (e) {
+    // Not enqueued: let the sender's retry through.
+    await kvs.delete(seen).catch(() => undefined);
+    throw e;
+  }
   return { statusCode: 202, body: 'Accepted' };
+}
+
+/** Records a key unless it exists; the window outlives every system's freshness limit. */
+async function claimOnce(key: string): Promise<boolean> {
+  try {
+    await kvs.set(key, 1, { keyPolicy: 'FAIL_IF_EXISTS', ttl: { value: 1, unit: 'HOURS' } });
+    return true;
+  } catch (e) {
+    if (/KEY_ALREADY_EXISTS|already exists/i.test(`${(e as { code?: unknown })?.code ?? ''} ${(e as Error)?.message ?? ''}`)) return false;
+    throw e;
+  }
 }

@@ -4,7 +4,8 @@
  * names at most the id of a connection of the caller's own project.
  */
 import { randomBytes } from 'node:crypto';
-import { webTrigger } from '@forge/api';
+import { getAppContext, webTrigger } from '@forge/api';
+import { checkPublicHost } from '../connectors/address-guard';
 import * as z from 'zod';
 import { connectorFor } from '../connectors/factory';
 import { isSyncError } from '../connectors/errors';
@@ -56,6 +57,8 @@ export async function saveConnectionResolver({ payload, context }: Call) {
   const checked = validateConnectionSettings(request.data.settings);
   if (!checked.ok) return fail('BAD_REQUEST', 'The connection has problems', checked.problems);
   const problems = await jqlProblems(admin.accountId, checked.settings);
+  const host = await checkPublicHost(new URL(checked.settings.remote.baseUrl).hostname, getAppContext().environmentType === 'PRODUCTION');
+  if (!host.ok) problems.push({ path: 'remote.baseUrl', message: host.reason });
   if (problems.length) return fail('BAD_REQUEST', 'The connection has problems', problems);
   let config: ConnectionConfig;
   if (request.data.connectionId !== undefined) {
@@ -78,7 +81,7 @@ export async function saveConnectionResolver({ payload, context }: Call) {
 }
 
 /** Where a connection's remote sends its change notifications. */
-async function notificationUrl(config: ConnectionConfig): Promise<string> {
+export async function notificationUrl(config: ConnectionConfig): Promise<string> {
   return `${(await webTrigger.getUrl('remote-webhook')).replace(/\/+$/, '')}/${config.remote.type}/${config.id}`;
 }
 
