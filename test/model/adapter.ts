@@ -24,12 +24,14 @@ export interface RemoteAdapter {
   /** The Jira project the connection pairs, and the connection's id. */
   projectKey: string;
   connectionId: string;
+  /** Who works in that Jira project (a role of the demo site's users; default 'member', as in DEMO). */
+  jiraRole?: 'admin' | 'project-lead' | 'member';
   /** Statuses both sides can express, and priorities. */
   statuses: readonly string[];
   priorities: readonly string[];
   /** The remote cuts summaries at this length. */
   summaryLimit: number;
-  /** Whether internal Jira comments cross (the remote has internal comments). */
+  /** Whether internal Jira comments cross (the remote has internal comments); without them, people on the remote write only public ones. */
   hasInternalComments: boolean;
   /** Pairs the project for the model (remote filter on `model` items), and holds the remote's notifications. */
   setup(sandbox: Sandbox): Promise<void>;

@@ -105,7 +105,7 @@ export class ModelHarness {
   // ------------------------------------------------------------ world actions
 
   private async member(method: string, path: string, body?: unknown, headers?: Record<string, string>) {
-    const res = await this.jira.request({ as: 'member' }, method, path, body, headers);
+    const res = await this.jira.request({ as: this.remote.jiraRole ?? 'member' }, method, path, body, headers);
     if (res.status >= 300) throw new Error(`Jira ${method} ${path} answered ${res.status}: ${res.text.slice(0, 200)}`);
     return res;
   }
@@ -248,8 +248,10 @@ export class ModelHarness {
           await this.member('POST', `/rest/api/3/issue/${p.issueKey}/comment`, { body: adf(text), ...(c.internal ? { properties: [{ key: 'sd.public.comment', value: { internal: true } }] } : {}) });
           p.comments.push({ text, side: 'jira', internal: c.internal });
         } else if (c.side === 'remote' && p.remoteId) {
-          await this.remote.comment(p.remoteId, text, c.internal);
-          p.comments.push({ text, side: 'remote', internal: c.internal });
+          // Where the remote has no internal comments, people there write public ones.
+          const internal = c.internal && this.remote.hasInternalComments;
+          await this.remote.comment(p.remoteId, text, internal);
+          p.comments.push({ text, side: 'remote', internal });
         }
         break;
       }
@@ -337,7 +339,7 @@ export class ModelHarness {
   }
 
   private async panel(issueId: string): Promise<{ lastError: unknown; conflicts: Array<{ field: string; winner: string }> }> {
-    const member = this.sandbox.jira.site.state.users.find((u) => u.role === 'member')!;
+    const member = this.sandbox.jira.site.state.users.find((u) => u.role === (this.remote.jiraRole ?? 'member'))!;
     const project = this.sandbox.jira.site.state.projects.find((x) => x.key === this.remote.projectKey)!;
     const res = await this.sandbox.platform.invokeResolver({ installationId: this.sandbox.installationId, moduleKey: 'crosswalk-panel', functionKey: 'getIssueSync', accountId: member.accountId, context: { extension: { issue: { id: issueId }, project: { id: project.id } } } });
     const data = (res as { body?: { data?: { lastError?: unknown; conflicts?: Array<{ field: string; winner: string }> } } }).body?.data;

@@ -122,6 +122,17 @@ describe('control API', () => {
     await expect(ado('POST', `${P}/wiql`, { query: 'SELECT [System.Id] FROM WorkItems' })).rejects.toThrow();
   });
 
+  it('aims a fault at one identity (by its PAT): the integration fails while people keep working', async () => {
+    await control('POST', '/faults', { user: DEMO_CREDENTIALS.integration.uniqueName, status: 503, times: 2 });
+    const agent = azureDevOpsClient(sim, DEMO_CREDENTIALS.agent.pat);
+    expect((await agent('GET', `${P}/workitems/1`)).status).toBe(200);
+    expect((await azureDevOpsClient(sim, 'not-a-pat')('GET', `${P}/workitems/1`)).status).toBe(401);
+    expect((await ado('GET', `${P}/workitems/1`)).status).toBe(503);
+    expect((await agent('GET', `${P}/workitems/1`)).status).toBe(200);
+    expect((await ado('GET', `${P}/workitems/1`)).status).toBe(503);
+    expect((await ado('GET', `${P}/workitems/1`)).status).toBe(200);
+  });
+
   it('logs requests with counters per route, user and status', async () => {
     await ado('GET', `${P}/workitems/1`);
     await ado('GET', `${P}/workitems/2`);

@@ -373,7 +373,14 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
 
     async function gate(): Promise<Response | undefined> {
       const path = routingPath(c.req.raw);
-      const fault = takeFault(controls.faults, c.req.method, path);
+      const auth = c.req.header('authorization') ?? '';
+      let pat = '';
+      if (/^basic /i.test(auth)) {
+        const decoded = Buffer.from(auth.slice(6).trim(), 'base64').toString('utf8');
+        pat = decoded.slice(decoded.indexOf(':') + 1);
+      } else if (/^bearer /i.test(auth)) pat = auth.slice(7).trim();
+      // A fault aimed at one identity (its unique name) hits only requests with that identity's PAT: the integration, not people.
+      const fault = takeFault(controls.faults, c.req.method, path, pat ? store.identityByPat(pat)?.uniqueName : undefined);
       if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
       if (fault?.drop) {
         (c.env as { incoming?: { socket?: { destroy(): void } } } | undefined)?.incoming?.socket?.destroy();
@@ -386,12 +393,6 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
       if (!org) throw errors.notFound(`The organization or collection '${orgName}' could not be found.`, 'HostDoesNotExistException');
       c.set('org', org);
 
-      const auth = c.req.header('authorization') ?? '';
-      let pat = '';
-      if (/^basic /i.test(auth)) {
-        const decoded = Buffer.from(auth.slice(6).trim(), 'base64').toString('utf8');
-        pat = decoded.slice(decoded.indexOf(':') + 1);
-      } else if (/^bearer /i.test(auth)) pat = auth.slice(7).trim();
       const user = pat ? store.identityByPat(pat) : undefined;
       if (!user) {
         const sp = org.signInPage;

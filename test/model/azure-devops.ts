@@ -1,0 +1,156 @@
+/** The Azure DevOps simulator and the OPS project as the model harness drives them (see adapter.ts). */
+import type { Sandbox } from '../../sandbox/sandbox';
+import { demoAzureDevOpsConnection, OPS_CONNECTION_ID, OPS_PROJECT } from '../../sandbox/demo/azure-devops-connection';
+import { DEMO_CREDENTIALS as ADO } from '../../sandbox/sims/azure-devops';
+import { deliveryHeaders } from '../../sandbox/sims/azure-devops/hooks';
+import type { WorkItemRecord } from '../../sandbox/sims/azure-devops/store';
+import { azureDevOpsClient, patch } from '../../sandbox/sims/azure-devops/test-client';
+import type { RemoteAdapter, RemoteFault } from './adapter';
+
+// The demo's value maps, both ways; Jira's "Waiting for customer" and "Highest" have no Azure DevOps value, so the model never writes them.
+const STATE_OF: Record<string, string> = { 'To Do': 'New', 'In Progress': 'Active', 'In Review': 'Resolved', Done: 'Closed' };
+const STATUS_OF: Record<string, string> = Object.fromEntries(Object.entries(STATE_OF).map(([k, v]) => [v, k]));
+const PRIORITY_VALUE_OF: Record<string, number> = { High: 1, Medium: 2, Low: 3, Lowest: 4 };
+const PRIORITY_OF: Record<string, string> = Object.fromEntries(Object.entries(PRIORITY_VALUE_OF).map(([k, v]) => [String(v), k]));
+/** The tag people put on work items the model's connection takes to Jira. */
+const MODEL_TAG = 'model';
+const P = `/${ADO.organization}/${ADO.project}/_apis/wit`;
+
+export function azureDevOpsAdapter(): RemoteAdapter {
+  let sandbox: Sandbox;
+  /** Dana, a person working in Azure DevOps. */
+  const agent = () => azureDevOpsClient(sandbox.azureDevOps, ADO.agent.pat);
+  const control = (path: string, body?: unknown, method = 'POST') => fetch(`${sandbox.sims.azureDevOps.controlUrl}${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const store = () => sandbox.azureDevOps.store;
+  const notifier = () => sandbox.azureDevOps.notifier;
+  const items = () => [...store().items(store().org(ADO.organization)!).values()].filter((i) => !i.deleted);
+  const item = (id: string): WorkItemRecord => store().items(store().org(ADO.organization)!).get(Number(id))!;
+  const ok = async (what: string, res: Promise<{ status: number; text: string }>) => {
+    const { status, text } = await res;
+    if (status >= 300) throw new Error(`Azure DevOps answered ${status} to ${what}: ${text.slice(0, 200)}`);
+  };
+  const integration = () => store().findIdentity(ADO.integration.uniqueName)!;
+  return {
+    name: 'azure-devops',
+    projectKey: OPS_PROJECT.key,
+    connectionId: OPS_CONNECTION_ID,
+    // Mia is no member of OPS; Lee (the project lead) is, and works there.
+    jiraRole: 'project-lead',
+    statuses: Object.keys(STATE_OF),
+    priorities: Object.keys(PRIORITY_VALUE_OF),
+    // Azure DevOps refuses longer titles rather than cutting them; Jira's summary stops at 255 too.
+    summaryLimit: 255,
+    hasInternalComments: false,
+    async setup(s) {
+      sandbox = s;
+      const admin = s.jira.site.state.users.find((u) => u.role === 'admin')!;
+      const saved = await s.platform.invokeResolver({
+        installationId: s.installationId,
+        moduleKey: 'crosswalk-settings',
+        functionKey: 'saveConnection',
+        accountId: admin.accountId,
+        context: { extension: { type: 'jira:projectSettingsPage', project: OPS_PROJECT } },
+        payload: { connectionId: OPS_CONNECTION_ID, settings: { ...demoAzureDevOpsConnection, remoteFilter: [{ field: 'System.Tags', op: 'LIKE', value: MODEL_TAG }] } },
+      });
+      const body = saved.ok ? (saved.body as { ok?: boolean; data?: { pushSetup?: { ok?: boolean } } }) : undefined;
+      if (!body?.ok || !body.data?.pushSetup?.ok) throw new Error(`Could not configure the model connection: ${JSON.stringify(saved)}`);
+      if (store().subscriptions.length !== 4) throw new Error(`Expected the connection's 4 service hooks, found ${store().subscriptions.length}`);
+      notifier().control.paused = true;
+    },
+    remotesForIssue(issueId) {
+      const suffix = `:${OPS_CONNECTION_ID}:${issueId}`;
+      return items()
+        .filter((i) => String(i.fields['System.Tags'] ?? '').split(/;\s*/).some((t) => t.startsWith('crosswalk:') && t.endsWith(suffix)))
+        .map((i) => String(i.id));
+    },
+    read(id) {
+      const w = item(id);
+      const state = String(w.fields['System.State'] ?? '');
+      const priority = String(w.fields['Microsoft.VSTS.Common.Priority'] ?? '');
+      return {
+        id,
+        summary: String(w.fields['System.Title'] ?? ''),
+        status: STATUS_OF[state] ?? `state ${state}`,
+        priority: PRIORITY_OF[priority] ?? `priority ${priority}`,
+        comments: w.comments.map((c) => c.versions.at(-1)!).filter((v) => !v.isDeleted).map((v) => ({ text: v.text, internal: false })),
+        files: w.relations.filter((r) => r.rel === 'AttachedFile').map((r) => String(r.attributes.name ?? '')),
+      };
+    },
+    async create(summary) {
+      const res = await agent()<{ id: number }>('POST', `${P}/workitems/$Bug`, patch({ 'System.Title': summary, 'System.Tags': MODEL_TAG, 'Microsoft.VSTS.Common.Priority': 2 }));
+      if (res.status >= 300) throw new Error(`create answered ${res.status}: ${res.text.slice(0, 200)}`);
+      return String(res.json.id);
+    },
+    async edit(id, change) {
+      const fields: Record<string, unknown> = {};
+      if (change.summary !== undefined) fields['System.Title'] = change.summary;
+      if (change.priority !== undefined) fields['Microsoft.VSTS.Common.Priority'] = PRIORITY_VALUE_OF[change.priority]!;
+      if (change.status !== undefined) fields['System.State'] = STATE_OF[change.status]!;
+      await ok(`an edit of ${id}`, agent()('PATCH', `${P}/workitems/${id}`, patch(fields)));
+    },
+    async comment(id, text, internal) {
+      if (internal) throw new Error('Azure DevOps has no internal comments');
+      await ok(`a comment on ${id}`, agent()('POST', `${P}/workItems/${id}/comments?api-version=7.1-preview.4`, { text: `<p>${text}</p>` }));
+    },
+    async attach(id, fileName, bytes) {
+      const up = await agent()<{ url: string }>('POST', `${P}/attachments?fileName=${encodeURIComponent(fileName)}`, new Uint8Array(bytes));
+      if (up.status >= 300) throw new Error(`upload answered ${up.status}`);
+      await ok(`attaching ${fileName} to ${id}`, agent()('PATCH', `${P}/workitems/${id}`, [{ op: 'add', path: '/relations/-', value: { rel: 'AttachedFile', url: up.json.url, attributes: { comment: 'from the model' } } }]));
+    },
+    async fault(kind: RemoteFault, on: boolean) {
+      // Faults hit the integration's PAT only: people keep working in Azure DevOps, except in an outage.
+      const user = ADO.integration.uniqueName;
+      if (!on) {
+        if (kind === 'bad-credentials') {
+          integration().pats.add(ADO.integration.pat);
+          await control('/sign-in-page', { on: false }, 'PUT');
+        } else await control('/faults', undefined, 'DELETE');
+        return;
+      }
+      switch (kind) {
+        case 'rate-limit':
+          // Blocked as the service blocks: TF400733 with Retry-After.
+          await control('/faults', { user, status: 429, headers: { 'Retry-After': '30', 'X-RateLimit-Resource': 'WorkItemTrackingResource', 'X-RateLimit-Limit': '200', 'X-RateLimit-Remaining': '0' }, body: { $id: '1', innerException: null, message: "TF400733: The request has been canceled: Request was blocked due to exceeding usage of resource 'WorkItemTrackingResource' in namespace 'User'.", typeName: 'Microsoft.TeamFoundation.Framework.Server.RequestBlockedException, Microsoft.TeamFoundation.Framework.Server', typeKey: 'RequestBlockedException', errorCode: 0, eventId: 3000 }, times: 2 });
+          return;
+        case 'server-error':
+          await control('/faults', { user, status: 503, times: 2 });
+          return;
+        case 'timeout':
+          await control('/faults', { user, drop: true, times: 1 });
+          return;
+        case 'outage':
+          // Everyone, for as long as it lasts.
+          await control('/faults', { status: 503, body: { message: 'TF400893: Azure DevOps Services is unavailable.', typeKey: 'ServiceUnavailableException' }, times: 1_000_000 });
+          return;
+        case 'bad-credentials':
+          // The PAT is revoked: work item reads and WIQL get the sign-in page (203), other calls 401.
+          integration().pats.delete(ADO.integration.pat);
+          await control('/sign-in-page', { on: true, mode: '203' }, 'PUT');
+          return;
+      }
+    },
+    notifications: {
+      async deliver() {
+        const n = notifier();
+        n.control.paused = false;
+        await n.flush();
+        n.control.paused = true;
+      },
+      duplicateLast() {
+        const last = notifier().sent.at(-1);
+        const sub = last && store().subscriptions.find((s) => s.id === last.subscriptionId);
+        if (last && sub) notifier().queue.push({ sub, body: last.body, headers: deliveryHeaders(sub) });
+      },
+      lose() {
+        const n = notifier().queue.length;
+        notifier().queue.length = 0;
+        return n;
+      },
+    },
+    async writesByCrosswalk() {
+      const log = (await (await control('/requests', undefined, 'GET')).json()) as Array<{ method: string; path: string; user: string }>;
+      // Queries are POSTs too, but change nothing.
+      return log.filter((r) => r.method !== 'GET' && r.user === ADO.integration.uniqueName && !/\/(wiql|workitemsbatch)$/i.test(r.path)).length;
+    },
+  };
+}
