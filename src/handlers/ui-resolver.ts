@@ -1,8 +1,9 @@
 import Resolver from '@forge/resolver';
 import { bulkSyncProgressResolver, bulkSyncResolver, deleteConnectionResolver, listConnectionsResolver, saveConnectionResolver, testConnectionResolver } from '../resolvers/connections';
 import { adminOverviewResolver } from '../resolvers/admin';
+import { changePushSetupResolver, newSigningSecretResolver } from '../resolvers/change-push';
 import { issuePanelAccessResolver } from '../resolvers/issue-access';
-import { connectionFailuresResolver, countMatchingIssuesResolver, retryFailuresResolver } from '../resolvers/project-tools';
+import { connectionFailuresResolver, countMatchingIssuesResolver, reorderConnectionsResolver, retryFailuresResolver } from '../resolvers/project-tools';
 import { getIssueSyncResolver, linkIssueResolver, syncIssueNowResolver, unlinkIssueResolver } from '../resolvers/issue-panel';
 
 /** The Custom UI's resolvers; each checks the caller's Jira permission on the server (src/resolvers/guards.ts). */
@@ -17,6 +18,9 @@ resolver.define('bulkSyncProgress', bulkSyncProgressResolver);
 resolver.define('countMatchingIssues', countMatchingIssuesResolver);
 resolver.define('connectionFailures', connectionFailuresResolver);
 resolver.define('retryFailures', retryFailuresResolver);
+resolver.define('reorderConnections', reorderConnectionsResolver);
+resolver.define('changePushSetup', changePushSetupResolver);
+resolver.define('newSigningSecret', newSigningSecretResolver);
 
 resolver.define('getIssueSync', getIssueSyncResolver);
 resolver.define('syncIssueNow', syncIssueNowResolver);

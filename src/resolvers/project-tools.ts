@@ -7,7 +7,7 @@
 import api, { route } from '@forge/api';
 import * as z from 'zod';
 import { parseJqlAsUser } from '../connectors/jira/client';
-import { getConnection } from '../store/connections';
+import { connectionIdsForProject, getConnection, setConnectionOrder } from '../store/connections';
 import { failureKey, failuresOfConnection, type SyncFailure } from '../store/failures';
 import { enqueueReconcile } from '../sync/sync-queue';
 import { badRequest, fail, forbiddenAdmin, ok, requireProjectAdmin } from './guards';
@@ -135,4 +135,21 @@ export async function retryFailuresResolver({ payload, context }: Call) {
   if (wanted && failures.length !== wanted.size) return fail('BAD_REQUEST', 'Some of these failures are no longer recorded; reload the list', [{ path: 'failureIds', message: 'unknown failure' }]);
   if (failures.length) await enqueueReconcile(failures.map((f) => ({ item: f.item, cause: 'retry:ui' })));
   return ok({ queued: failures.length });
+}
+
+const orderRequest = z.object({ connectionIds: z.array(connectionId).min(1).max(50) }).strict();
+
+/** Sets the order in which an issue is matched against the project's connections: the same ids, in a new order. */
+export async function reorderConnectionsResolver({ payload, context }: Call) {
+  const admin = await requireProjectAdmin(context);
+  if (!admin) return forbiddenAdmin;
+  const request = orderRequest.safeParse(payload);
+  if (!request.success) return badRequest(request.error);
+  const current = await connectionIdsForProject(admin.projectId);
+  const wanted = request.data.connectionIds;
+  if (wanted.length !== current.length || new Set(wanted).size !== wanted.length || !wanted.every((id) => current.includes(id))) {
+    return fail('BAD_REQUEST', 'The order must name each of this project\'s connections once', [{ path: 'connectionIds', message: 'must list each of this project\'s connections once' }]);
+  }
+  await setConnectionOrder(admin.projectId, wanted);
+  return ok({ connectionIds: wanted });
 }

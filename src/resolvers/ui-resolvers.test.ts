@@ -25,7 +25,7 @@ async function call(role: string, functionKey: string, payload: Record<string, u
 }
 
 describe('project settings resolvers', () => {
-  it.each(['listConnections', 'countMatchingIssues', 'connectionFailures', 'retryFailures'])('%s refuses a member', async (fn) => {
+  it.each(['listConnections', 'countMatchingIssues', 'connectionFailures', 'retryFailures', 'reorderConnections', 'changePushSetup', 'newSigningSecret'])('%s refuses a member', async (fn) => {
     const r = await call('member', fn, { connectionId: 'demo-servicenow', jql: '' });
     expect(r.error?.code).toBe('FORBIDDEN');
   });
@@ -47,6 +47,18 @@ describe('project settings resolvers', () => {
     const answers = [saved, await call('project-lead', 'listConnections'), await call('admin', 'adminOverview', {}, {}, 'crosswalk-admin')];
     for (const a of answers) expect(JSON.stringify(a)).not.toContain(PASSWORD);
     expect(JSON.stringify(answers)).not.toContain(sandbox.sims.servicenow.credentials.integration.password);
+    // The signing secret is answered once, when an admin asks for a new one to paste, and never again.
+    const fresh = await call('project-lead', 'newSigningSecret', { connectionId: saved.data.config.id });
+    const setup = await call('project-lead', 'changePushSetup', { connectionId: saved.data.config.id });
+    expect(setup.data).toMatchObject({ mode: 'manual', secretSet: true });
+    expect(setup.data.url).toMatch(new RegExp(`/servicenow/${saved.data.config.id}$`));
+    expect(JSON.stringify([setup, await call('project-lead', 'listConnections')])).not.toContain(fresh.data.secret);
+
+    // Reordering names each of the project's connections once.
+    const ids = (await call('project-lead', 'listConnections')).data.connections.map((c: { config: { id: string } }) => c.config.id);
+    expect((await call('project-lead', 'reorderConnections', { connectionIds: [ids[0]] })).error?.problems?.[0]?.path).toBe('connectionIds');
+    expect((await call('project-lead', 'reorderConnections', { connectionIds: [...ids].reverse() })).ok).toBe(true);
+    expect((await call('project-lead', 'listConnections')).data.connections.map((c: { config: { id: string } }) => c.config.id)).toEqual([...ids].reverse());
     await call('project-lead', 'deleteConnection', { connectionId: saved.data.config.id });
   });
 

@@ -106,6 +106,25 @@ describe('project settings page (browser)', () => {
     const html = await Promise.all(page.frames().map((f) => f.content()));
     expect(html.join('')).not.toContain('s3cret-pass-1');
     await frame.getByRole('button', { name: 'Cancel' }).click();
+
+    // The admin sets the order in which an issue is matched against the connections.
+    await frame.getByRole('button', { name: 'Up: match Service requests earlier' }).click();
+    await eventually(async () => /Service requests/.test((await frame.getByRole('row').nth(1).textContent()) ?? ''), 'the new order');
+
+    // ServiceNow's change push is pasted by its admin: the business rule with the URL, and a signing secret shown once.
+    await frame.getByRole('button', { name: 'Show Service requests' }).click();
+    await frame.getByTestId('push-url').waitFor();
+    await frame.getByRole('button', { name: 'Generate the signing secret' }).click();
+    await frame.getByRole('dialog').getByRole('button', { name: 'Generate' }).click();
+    const secret = (await frame.getByTestId('signing-secret').textContent())!;
+    expect(secret.length).toBeGreaterThanOrEqual(24);
+    expect(await frame.getByLabel('Business rule to paste').textContent()).toContain(secret);
+    await expectAccessible(page);
+    await screenshot(page, 'settings-change-push');
+    await page.reload();
+    await settings(page).getByRole('row', { name: /Service requests/ }).waitFor();
+    const after = await Promise.all(page.frames().map((f) => f.content()));
+    expect(after.join('')).not.toContain(secret);
     await page.close();
   }, 90_000);
 

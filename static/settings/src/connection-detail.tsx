@@ -120,6 +120,98 @@ function Health({ view }: { view: ConnectionView }) {
   );
 }
 
+interface PushSetup {
+  mode: 'automatic' | 'manual';
+  url: string;
+  secretSet: boolean;
+  script: string | null;
+}
+
+/** Where the remote sends its changes; for a system set up by hand, what to paste and a new signing secret shown once. */
+function ChangePush({ view, provisioned }: { view: ConnectionView; provisioned?: { ok: boolean; description: string } | null }) {
+  const id = view.config.id;
+  const [setup, setSetup] = useState<PushSetup>();
+  const [fresh, setFresh] = useState<{ secret: string; script: string | null }>();
+  const [error, setError] = useState<string>();
+  const [confirm, setConfirm] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    void callResolver<PushSetup>('changePushSetup', { connectionId: id }).then((res) => (res.ok ? setSetup(res.data) : setError(res.error.message)));
+  }, [id]);
+
+  const generate = async () => {
+    setBusy(true);
+    try {
+      const res = await callResolver<{ secret: string; script: string | null }>('newSigningSecret', { connectionId: id });
+      setConfirm(false);
+      if (res.ok) {
+        setFresh(res.data);
+        setSetup((s) => (s ? { ...s, secretSet: true } : s));
+      } else setError(res.error.message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Stack space="space.100">
+      <Heading size="small" as="h3">
+        Change notifications
+      </Heading>
+      {provisioned && (
+        <SectionMessage appearance={provisioned.ok ? 'information' : 'warning'}>
+          <p>{provisioned.description}</p>
+        </SectionMessage>
+      )}
+      {error && (
+        <SectionMessage appearance="error">
+          <p>{error}</p>
+        </SectionMessage>
+      )}
+      {setup?.mode === 'automatic' && <Text as="p">Crosswalk sets up the remote's notifications to {setup.url} when the connection is saved, and removes them when it is deleted. Without them Crosswalk still syncs every five minutes.</Text>}
+      {setup?.mode === 'manual' && (
+        <Stack space="space.100">
+          <Text as="p">
+            An admin of the other system adds a business rule that sends each change, signed, to <code data-testid="push-url">{setup.url}</code>. Signing secret: {setup.secretSet ? 'set (never shown again)' : 'not set yet'}. Without notifications Crosswalk still syncs every five minutes.
+          </Text>
+          {fresh ? (
+            <SectionMessage appearance="warning" title="Copy this now: the secret is not shown again">
+              <p>
+                Signing secret: <code data-testid="signing-secret">{fresh.secret}</code>
+              </p>
+              {fresh.script && <pre className="cw-code" tabIndex={0} aria-label="Business rule to paste">{fresh.script}</pre>}
+            </SectionMessage>
+          ) : (
+            setup.script && <pre className="cw-code" tabIndex={0} aria-label="Business rule to paste">{setup.script}</pre>
+          )}
+          <Inline>
+            <Button onClick={() => setConfirm(true)}>{setup.secretSet ? 'Generate a new signing secret' : 'Generate the signing secret'}</Button>
+          </Inline>
+        </Stack>
+      )}
+      {confirm && (
+        <ModalDialog onClose={() => setConfirm(false)} label="New signing secret" testId="confirm-secret">
+          <ModalHeader>
+            <ModalTitle appearance="warning">Generate a new signing secret?</ModalTitle>
+          </ModalHeader>
+          <ModalBody>
+            <Text as="p">Notifications signed with the current secret stop being accepted until the new one is pasted into the other system. The new secret is shown once.</Text>
+          </ModalBody>
+          <ModalFooter>
+            <Button appearance="subtle" onClick={() => setConfirm(false)}>
+              Cancel
+            </Button>
+            <Button appearance="warning" onClick={() => void generate()} isLoading={busy}>
+              Generate
+            </Button>
+          </ModalFooter>
+        </ModalDialog>
+      )}
+    </Stack>
+  );
+}
+
 function BulkSync({ view }: { view: ConnectionView }) {
   const id = view.config.id;
   const [progress, setProgress] = useState<Progress | null>();
@@ -243,11 +335,6 @@ export function ConnectionDetail(props: { view: ConnectionView; pushSetup?: { ok
             Delete
           </Button>
         </Inline>
-        {props.pushSetup && (
-          <SectionMessage appearance={props.pushSetup.ok ? 'information' : 'warning'} title="Change notifications">
-            <p>{props.pushSetup.description}</p>
-          </SectionMessage>
-        )}
         {test && 'error' in test && (
           <SectionMessage appearance="error" title="Could not test the connection">
             <p>{test.error}</p>
@@ -264,6 +351,7 @@ export function ConnectionDetail(props: { view: ConnectionView; pushSetup?: { ok
           </SectionMessage>
         )}
       </Stack>
+      <ChangePush view={view} provisioned={props.pushSetup} />
       <BulkSync view={view} />
       <Health view={view} />
       {confirmDelete && (

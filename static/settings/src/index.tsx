@@ -55,6 +55,13 @@ function SettingsPage() {
   }
 
   const current = data.connections.find((c) => c.config.id === selected);
+  const move = async (index: number, by: -1 | 1) => {
+    const ids = data.connections.map((c) => c.config.id);
+    [ids[index], ids[index + by]] = [ids[index + by]!, ids[index]!];
+    const res = await callResolver('reorderConnections', { connectionIds: ids });
+    if (!res.ok) showFlag({ id: `order-${Date.now()}`, title: 'The order was not saved', description: res.error.message, type: 'error', isAutoDismiss: true });
+    await load();
+  };
   const labelOf = (kind: string) => data.systems.find((s) => s.kind === kind)?.label ?? kind;
   return (
     <Stack space="space.300">
@@ -79,10 +86,28 @@ function SettingsPage() {
         <DynamicTable
           label="Connections"
           testId="connections"
-          head={{ cells: [{ key: 'name', content: 'Connection' }, { key: 'system', content: 'System' }, { key: 'health', content: 'Health' }, { key: 'open', content: 'Details' }] }}
-          rows={data.connections.map((c) => ({
+          head={{ cells: [{ key: 'order', content: 'Order' }, { key: 'name', content: 'Connection' }, { key: 'system', content: 'System' }, { key: 'health', content: 'Health' }, { key: 'open', content: 'Details' }] }}
+          rows={data.connections.map((c, i) => ({
             key: c.config.id,
             cells: [
+              {
+                key: 'order',
+                content: (
+                  <Inline space="space.050" alignBlock="center">
+                    <Text>{i + 1}</Text>
+                    {data.connections.length > 1 && (
+                      <>
+                        <Button spacing="compact" appearance="subtle" isDisabled={i === 0} onClick={() => void move(i, -1)} aria-label={`Up: match ${c.config.name} earlier`}>
+                          Up
+                        </Button>
+                        <Button spacing="compact" appearance="subtle" isDisabled={i === data.connections.length - 1} onClick={() => void move(i, 1)} aria-label={`Down: match ${c.config.name} later`}>
+                          Down
+                        </Button>
+                      </>
+                    )}
+                  </Inline>
+                ),
+              },
               { key: 'name', content: c.config.name },
               { key: 'system', content: `${labelOf(c.config.remote.type)} · ${c.config.remote.baseUrl.replace(/^https:\/\//, '')}` },
               {

@@ -1,0 +1,82 @@
+/**
+ * The change-push set-up of a connection, for its project's admins: where the
+ * remote sends its change notifications and, for systems where a person sets
+ * it up (ServiceNow's business rule), what to paste. The signing secret is
+ * Crosswalk's own: stored as a Forge secret and never answered again, except
+ * once, right after an admin asks for a new one to paste into the remote.
+ */
+import { randomBytes } from 'node:crypto';
+import * as z from 'zod';
+import { systemFor } from '../connectors/registry';
+import { getConnection } from '../store/connections';
+import { getCredential, updateCredential } from '../store/credentials';
+import { notificationUrl } from './connections';
+import { badRequest, fail, forbiddenAdmin, ok, requireProjectAdmin } from './guards';
+
+type Call = { payload?: unknown; context: { accountId?: string } & Record<string, unknown> };
+
+const request = z.object({ connectionId: z.string().regex(/^[a-z0-9-]{3,60}$/, 'must be a connection id') }).strict();
+const notOurs = fail('NOT_FOUND', 'This project has no such connection.');
+
+async function ownConnection(projectId: string, payload: unknown) {
+  const parsed = request.safeParse(payload);
+  if (!parsed.success) return { problem: badRequest(parsed.error) };
+  const config = await getConnection(parsed.data.connectionId);
+  return config?.jiraProjectId === projectId ? { config } : { problem: notOurs };
+}
+
+const SECRET_PLACEHOLDER = '<the signing secret>';
+
+/** The business rule a ServiceNow admin adds on the connection's table (after insert and update). */
+function serviceNowBusinessRule(url: string, table: string, secret: string): string {
+  return `// Business rule on ${table}: When = after, Insert and Update, Advanced.
+(function executeRule(current, previous) {
+  var body = JSON.stringify({
+    sys_id: current.getUniqueValue(),
+    table: current.getTableName(),
+    event: current.operation(),
+    user: gs.getUserName(),
+    sent_at: Math.floor(new GlideDateTime().getNumericValue() / 1000)
+  });
+  var secret = '${secret}';
+  var signature = new GlideCertificateEncryption().generateMac(GlideStringUtil.base64Encode(secret), 'HmacSHA256', body);
+  var message = new sn_ws.RESTMessageV2();
+  message.setEndpoint('${url}');
+  message.setHttpMethod('post');
+  message.setRequestHeader('Content-Type', 'application/json');
+  message.setRequestHeader('X-ServiceNow-Signature', signature);
+  message.setRequestBody(body);
+  message.executeAsync();
+})(current, previous);`;
+}
+
+function describe(kind: string, url: string, table: string, secret: string | undefined) {
+  if (kind !== 'servicenow') return null;
+  return serviceNowBusinessRule(url, table, secret ?? SECRET_PLACEHOLDER);
+}
+
+export async function changePushSetupResolver({ payload, context }: Call) {
+  const admin = await requireProjectAdmin(context);
+  if (!admin) return forbiddenAdmin;
+  const own = await ownConnection(admin.projectId, payload);
+  if (!own.config) return own.problem;
+  const system = systemFor(own.config.remote.type);
+  const url = await notificationUrl(own.config);
+  const secretSet = Boolean((await getCredential(own.config.id))?.webhookSecret);
+  const table = String((own.config.remote as { table?: unknown }).table ?? '');
+  return ok({ mode: system?.notifications.provision ? 'automatic' : 'manual', url, secretSet, script: describe(own.config.remote.type, url, table, undefined) });
+}
+
+/** A new signing secret, answered this once so the admin can paste it; the old one stops verifying at once. */
+export async function newSigningSecretResolver({ payload, context }: Call) {
+  const admin = await requireProjectAdmin(context);
+  if (!admin) return forbiddenAdmin;
+  const own = await ownConnection(admin.projectId, payload);
+  if (!own.config) return own.problem;
+  if (systemFor(own.config.remote.type)?.notifications.provision) return fail('BAD_REQUEST', 'Crosswalk sets up and signs this system\'s notifications itself; save the connection to renew them.');
+  const secret = randomBytes(24).toString('base64url');
+  await updateCredential(own.config.id, { webhookSecret: secret });
+  const url = await notificationUrl(own.config);
+  const table = String((own.config.remote as { table?: unknown }).table ?? '');
+  return ok({ secret, script: describe(own.config.remote.type, url, table, secret) });
+}
