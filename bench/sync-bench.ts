@@ -87,12 +87,12 @@ async function main() {
   platform.discardHeldProductEvents();
   const lead = jiraSim.site.state.users.find((u) => u.role === 'project-lead')!;
   const started = Date.now();
-  const bulk = await platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-settings', functionKey: 'bulkSync', accountId: lead.accountId, context: { extension: { project: { id: '10000', key: 'DEMO' } } } });
+  const bulk = await platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-settings', functionKey: 'bulkSync', payload: { connectionId: 'demo-servicenow' }, accountId: lead.accountId, context: { extension: { project: { id: '10000', key: 'DEMO' } } } });
   if (!bulk.ok) throw new Error(bulk.error);
   await platform.settle({ timeoutMs: 600_000 });
   const bulkSeconds = (Date.now() - started) / 1000;
-  const progress = await platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-settings', functionKey: 'bulkSyncProgress', accountId: lead.accountId, context: { extension: { project: { id: '10000', key: 'DEMO' } } } });
-  const p = (progress.ok ? (progress.body as { data: { total: number; success: number; failed: number } }).data : { total: 0, success: 0, failed: 0 });
+  const progress = await platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-settings', functionKey: 'bulkSyncProgress', payload: { connectionId: 'demo-servicenow' }, accountId: lead.accountId, context: { extension: { project: { id: '10000', key: 'DEMO' } } } });
+  const p = (progress.ok ? (progress.body as { data: { total: number; success: number; failed: number } | null }).data : null) ?? { total: 0, success: 0, failed: 0 };
   const synced = servicenow.store.rows('incident').filter((r) => (r.short_description ?? '').startsWith('Existing issue')).length;
   console.log(`bulk sync              ${p.total} issues in scope, ${synced} of ${M} new ones have incidents, ${p.failed} failed jobs, ${bulkSeconds.toFixed(1)} s wall (platform time compressed by the manual clock)`);
 
