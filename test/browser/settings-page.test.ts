@@ -133,6 +133,20 @@ describe('project settings page (browser)', () => {
     const frame = settings(page);
     await frame.getByRole('row', { name: /DEMO ↔ ACME incidents/ }).waitFor();
     await frame.getByRole('button', { name: 'Show DEMO ↔ ACME incidents' }).click();
+
+    // The mapping editor reads Jira's fields and values as the admin: value maps pick Jira's values and name the unmapped ones.
+    await frame.getByRole('button', { name: 'Edit' }).click();
+    await frame.getByRole('button', { name: 'Next' }).click();
+    await frame.getByRole('button', { name: 'Next' }).click();
+    await frame.getByTestId('value-map-status').waitFor();
+    const unmapped = await frame.getByTestId('unmapped-priority').textContent();
+    expect(unmapped).toMatch(/Highest|Lowest/);
+    await expectAccessible(page);
+    await screenshot(page, 'wizard-mapping');
+    // The dialog is taller than the window: close it from the keyboard.
+    await frame.getByRole('button', { name: 'Cancel' }).press('Enter');
+    await frame.getByRole('dialog').waitFor({ state: 'detached' });
+
     await frame.getByRole('button', { name: 'Test connection' }).click();
     await frame.getByText('Reached https://acme.service-now.com and signed in').waitFor();
     await frame.getByRole('button', { name: 'Pause' }).click();

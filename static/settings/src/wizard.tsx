@@ -15,6 +15,7 @@ import { Inline, Stack, Text } from '@atlaskit/primitives/compiled';
 import SectionMessage from '@atlaskit/section-message';
 import Select from '@atlaskit/select';
 import { callResolver, problemsAt, TextField, type Problem } from '../../shared/ui';
+import { MappingEditor, useJiraMetadata } from './mapping';
 import { settingsOf, type ConnectionView, type FieldMapping, type JsonSchema, type SystemDescription } from './types';
 
 const STEPS = ['Connection', 'Instance and sign-in', 'What syncs'] as const;
@@ -23,12 +24,6 @@ const LABELS: Record<string, string> = { baseUrl: 'Instance URL', table: 'Table'
 const PLACEHOLDERS: Record<string, string> = { table: 'incident', username: 'crosswalk.integration' };
 const AUTH_LABELS: Record<string, string> = { basic: 'User name and password', oauth: 'OAuth 2.0 client credentials', pat: 'Personal access token', token: 'API token', apiToken: 'API token' };
 const SECRET_LABELS: Record<string, string> = { password: 'Password', clientSecret: 'OAuth client secret', token: 'Token' };
-const DIRECTIONS = [
-  { value: 'both', label: '↔ both ways' },
-  { value: 'to-remote', label: '→ Jira to remote' },
-  { value: 'to-jira', label: '← remote to Jira' },
-  { value: 'none', label: 'not synced' },
-];
 const POLICIES = [
   { value: 'newest-wins', label: 'The newest change wins' },
   { value: 'jira-wins', label: 'Jira wins' },
@@ -140,42 +135,6 @@ function SchemaFields(props: { schema: JsonSchema; value: Record<string, unknown
   );
 }
 
-function FieldRows({ fields, problems, onChange }: { fields: FieldMapping[]; problems: Problem[]; onChange(fields: FieldMapping[]): void }) {
-  const set = (i: number, change: Partial<FieldMapping>) => onChange(fields.map((f, j) => (j === i ? { ...f, ...change } : f)));
-  return (
-    <Stack space="space.150">
-      {fields.map((f, i) => {
-        const direction = DIRECTIONS.find((d) => d.value === (f.direction ?? 'both'));
-        const mapped = f.transform === 'value-map' ? `${f.valueMap?.length ?? 0} values mapped` : undefined;
-        return (
-          <Stack space="space.050" key={i}>
-            <Inline space="space.100" alignBlock="end" shouldWrap>
-              <TextField id={`fields.${i}.jira`} label={`Jira field ${i + 1}`} value={f.jira} errors={problemsAt(problems, `fields.${i}.jira`)} onChange={(v) => set(i, { jira: v })} />
-              <Stack space="space.050">
-                <Label htmlFor={`fields.${i}.direction`}>Direction</Label>
-                <Select inputId={`fields.${i}.direction`} options={DIRECTIONS} value={direction} onChange={(o) => set(i, { direction: o?.value })} />
-              </Stack>
-              <TextField id={`fields.${i}.remote`} label={`Remote field ${i + 1}`} value={f.remote} errors={problemsAt(problems, `fields.${i}.remote`)} onChange={(v) => set(i, { remote: v })} />
-              <Button appearance="subtle" onClick={() => onChange(fields.filter((_, j) => j !== i))} isDisabled={fields.length === 1}>
-                Remove
-              </Button>
-            </Inline>
-            {mapped && <Text size="small" color="color.text.subtle">{mapped} (value maps are kept as they are)</Text>}
-            {problemsAt(problems, `fields.${i}`)
-              .filter((m) => !problemsAt(problems, `fields.${i}.jira`).includes(m) && !problemsAt(problems, `fields.${i}.remote`).includes(m))
-              .map((m) => (
-                <Text key={m} color="color.text.danger">{m}</Text>
-              ))}
-          </Stack>
-        );
-      })}
-      <Inline>
-        <Button onClick={() => onChange([...fields, { jira: '', remote: '', direction: 'both' }])}>Add a field</Button>
-      </Inline>
-    </Stack>
-  );
-}
-
 export function Wizard(props: { systems: SystemDescription[]; existing?: ConnectionView; onClose(): void; onSaved(view: ConnectionView & { pushSetup?: { ok: boolean; description: string } | null }): void }) {
   const { systems, existing } = props;
   const [draft, setDraft] = useState<Draft>(() => draftFor(existing, systems[0]));
@@ -183,13 +142,14 @@ export function Wizard(props: { systems: SystemDescription[]; existing?: Connect
   const [problems, setProblems] = useState<Problem[]>([]);
   const [saving, setSaving] = useState(false);
   const [count, setCount] = useState<string>();
+  const meta = useJiraMetadata();
   const system = systems.find((s) => s.kind === draft.kind);
   const schema = system?.settingsSchema ?? {};
   const authKind = ((draft.remote.auth as { kind?: string } | undefined)?.kind ?? variantsOf(schema.properties?.auth ?? {})?.map(kindOf)[0]) as string | undefined;
   const secrets = system ? (system.credentialFields[authKind ?? 'default'] ?? system.credentialFields.default ?? []) : [];
   const set = (change: Partial<Draft>) => setDraft((d) => ({ ...d, ...change }));
   const stepProblems = problems.filter((p) => stepOf(p.path) === step);
-  const shownElsewhere = (p: Problem) => p.path === 'name' || p.path === 'jql' || /^remote\.(baseUrl|table|auth\.\w+|\w+)$/.test(p.path) || /^fields\.\d+\.(jira|remote)$/.test(p.path);
+  const shownElsewhere = (p: Problem) => p.path === 'name' || p.path === 'jql' || /^remote\.(baseUrl|table|auth\.\w+|\w+)$/.test(p.path) || /^fields\.\d+(\.|$)/.test(p.path);
   const systemOptions = useMemo(() => systems.map((s) => ({ value: s.kind, label: s.label })), [systems]);
 
   const countIssues = async () => {
@@ -301,7 +261,7 @@ export function Wizard(props: { systems: SystemDescription[]; existing?: Connect
               <Heading size="xsmall" as="h3">
                 Fields
               </Heading>
-              <FieldRows fields={draft.fields} problems={problems} onChange={(fields) => set({ fields })} />
+              <MappingEditor fields={draft.fields} problems={problems} meta={meta} onChange={(fields) => set({ fields })} />
               <Stack space="space.050">
                 <Label htmlFor="conflictPolicy">When both sides changed a field</Label>
                 <Select inputId="conflictPolicy" options={POLICIES} value={POLICIES.find((p) => p.value === draft.conflictPolicy)} onChange={(o) => set({ conflictPolicy: o?.value ?? 'newest-wins' })} />

@@ -1,0 +1,170 @@
+/**
+ * The field mapping editor, fed by live Jira metadata read as the signed-in
+ * admin through @forge/bridge (fields, the project's statuses, priorities):
+ * field pairs with a direction each, and value maps with Jira's values in a
+ * dropdown and a warning for each Jira value left unmapped. The remote side's
+ * names are typed (remote metadata is not read yet).
+ */
+import { useEffect, useState } from 'react';
+import { requestJira, view } from '@forge/bridge';
+import Button from '@atlaskit/button/new';
+import { Label } from '@atlaskit/form';
+import { Box, Inline, Stack, Text } from '@atlaskit/primitives/compiled';
+import SectionMessage from '@atlaskit/section-message';
+import Select from '@atlaskit/select';
+import { problemsAt, TextField, type Problem } from '../../shared/ui';
+import type { FieldMapping } from './types';
+
+const DIRECTIONS = [
+  { value: 'both', label: '↔ both ways' },
+  { value: 'to-remote', label: '→ Jira to remote' },
+  { value: 'to-jira', label: '← remote to Jira' },
+  { value: 'none', label: 'not synced' },
+];
+const TRANSFORMS = [
+  { value: 'none', label: 'As is' },
+  { value: 'text', label: 'Plain text' },
+  { value: 'rich-text', label: 'Rich text' },
+  { value: 'value-map', label: 'Map values' },
+  { value: 'user', label: 'People' },
+];
+
+export interface JiraMetadata {
+  fields: Array<{ id: string; name: string }>;
+  values: Record<string, string[]>;
+}
+
+async function getJson<T>(path: string): Promise<T | undefined> {
+  const res = await requestJira(path, { headers: { Accept: 'application/json' } });
+  return res.ok ? ((await res.json()) as T) : undefined;
+}
+
+/** Jira's fields and the values of the fields Crosswalk maps by value, as the admin sees them. */
+export function useJiraMetadata(): JiraMetadata | undefined {
+  const [meta, setMeta] = useState<JiraMetadata>();
+  useEffect(() => {
+    void (async () => {
+      const ctx = await view.getContext();
+      const projectKey = (ctx.extension as { project?: { key?: string } }).project?.key ?? '';
+      const [fields, statuses, priorities] = await Promise.all([
+        getJson<Array<{ id: string; name: string }>>('/rest/api/3/field'),
+        getJson<Array<{ statuses: Array<{ name: string }> }>>(`/rest/api/3/project/${encodeURIComponent(projectKey)}/statuses`),
+        getJson<Array<{ name: string }>>('/rest/api/3/priority'),
+      ]);
+      setMeta({
+        fields: (fields ?? []).map((f) => ({ id: f.id, name: f.name })).sort((a, b) => a.name.localeCompare(b.name)),
+        values: {
+          status: [...new Set((statuses ?? []).flatMap((t) => t.statuses.map((s) => s.name)))],
+          priority: (priorities ?? []).map((p) => p.name),
+        },
+      });
+    })().catch(() => setMeta({ fields: [], values: {} }));
+  }, []);
+  return meta;
+}
+
+function ValueMap({ index, mapping, jiraValues, problems, onChange }: { index: number; mapping: FieldMapping; jiraValues: string[]; problems: Problem[]; onChange(valueMap: Array<{ jira: string; remote: string }>): void }) {
+  const entries = mapping.valueMap ?? [];
+  const options = jiraValues.map((v) => ({ value: v, label: v }));
+  const unmapped = jiraValues.filter((v) => !entries.some((e) => e.jira === v));
+  const set = (i: number, change: Partial<{ jira: string; remote: string }>) => onChange(entries.map((e, j) => (j === i ? { ...e, ...change } : e)));
+  return (
+    <Stack space="space.100" testId={`value-map-${mapping.jira}`}>
+      {entries.map((e, i) => (
+        <Inline space="space.100" alignBlock="end" key={i}>
+          <Stack space="space.050">
+            <Label htmlFor={`fields.${index}.valueMap.${i}.jira`}>{`Jira ${mapping.jira} value ${i + 1}`}</Label>
+            {options.length ? (
+              <Select inputId={`fields.${index}.valueMap.${i}.jira`} options={options} value={options.find((o) => o.value === e.jira) ?? (e.jira ? { value: e.jira, label: e.jira } : null)} onChange={(o) => set(i, { jira: o?.value ?? '' })} />
+            ) : null}
+          </Stack>
+          {!options.length && <TextField id={`fields.${index}.valueMap.${i}.jira-text`} label="Jira value" value={e.jira} onChange={(jira) => set(i, { jira })} />}
+          <TextField id={`fields.${index}.valueMap.${i}.remote`} label={`Remote value ${i + 1}`} value={e.remote} onChange={(remote) => set(i, { remote })} />
+          <Button appearance="subtle" onClick={() => onChange(entries.filter((_, j) => j !== i))} aria-label={`Remove value ${i + 1}`}>
+            Remove
+          </Button>
+        </Inline>
+      ))}
+      <Inline>
+        <Button onClick={() => onChange([...entries, { jira: unmapped[0] ?? '', remote: '' }])}>Add a value</Button>
+      </Inline>
+      {unmapped.length > 0 && (
+        <SectionMessage appearance="warning" title="Unmapped Jira values">
+          <p data-testid={`unmapped-${mapping.jira}`}>
+            {unmapped.join(', ')}: an issue with {unmapped.length === 1 ? 'this value' : 'one of these'} cannot send its {mapping.jira} to the remote, and says so on the issue.
+          </p>
+        </SectionMessage>
+      )}
+      {problemsAt(problems, `fields.${index}.valueMap`).map((m) => (
+        <Text key={m} color="color.text.danger">
+          {m}
+        </Text>
+      ))}
+    </Stack>
+  );
+}
+
+export function MappingEditor({ fields, problems, meta, onChange }: { fields: FieldMapping[]; problems: Problem[]; meta: JiraMetadata | undefined; onChange(fields: FieldMapping[]): void }) {
+  const set = (i: number, change: Partial<FieldMapping>) => onChange(fields.map((f, j) => (j === i ? { ...f, ...change } : f)));
+  const fieldOptions = (meta?.fields ?? []).map((f) => ({ value: f.id, label: `${f.name} (${f.id})` }));
+  return (
+    <Stack space="space.300">
+      {fields.map((f, i) => {
+        const direction = DIRECTIONS.find((d) => d.value === (f.direction ?? 'both'));
+        const transform = TRANSFORMS.find((t) => t.value === (f.transform ?? 'none'));
+        const jiraErrors = problemsAt(problems, `fields.${i}.jira`);
+        const own = problemsAt(problems, `fields.${i}`).filter((m) => !problemsAt(problems, `fields.${i}.jira`).includes(m) && !problemsAt(problems, `fields.${i}.remote`).includes(m) && !problemsAt(problems, `fields.${i}.valueMap`).includes(m));
+        return (
+          <Stack space="space.100" key={i} testId={`mapping-${i}`}>
+            <Inline space="space.100" alignBlock="end" shouldWrap>
+              {fieldOptions.length ? (
+                <Stack space="space.050">
+                  <Label htmlFor={`fields.${i}.jira`}>{`Jira field ${i + 1}`}</Label>
+                  <Select
+                    inputId={`fields.${i}.jira`}
+                    options={fieldOptions}
+                    value={fieldOptions.find((o) => o.value === f.jira) ?? (f.jira ? { value: f.jira, label: f.jira } : null)}
+                    onChange={(o) => set(i, { jira: o?.value ?? '', ...(o?.value === 'status' ? { transform: 'value-map' } : {}) })}
+                    isInvalid={jiraErrors.length > 0}
+                  />
+                  {jiraErrors.map((m) => (
+                    <Text key={m} color="color.text.danger">
+                      {m}
+                    </Text>
+                  ))}
+                </Stack>
+              ) : (
+                <TextField id={`fields.${i}.jira`} label={`Jira field ${i + 1}`} value={f.jira} errors={jiraErrors} onChange={(v) => set(i, { jira: v })} />
+              )}
+              <Stack space="space.050">
+                <Label htmlFor={`fields.${i}.direction`}>Direction</Label>
+                <Select inputId={`fields.${i}.direction`} options={DIRECTIONS} value={direction} onChange={(o) => set(i, { direction: o?.value })} />
+              </Stack>
+              <TextField id={`fields.${i}.remote`} label={`Remote field ${i + 1}`} value={f.remote} errors={problemsAt(problems, `fields.${i}.remote`)} onChange={(v) => set(i, { remote: v })} />
+              <Stack space="space.050">
+                <Label htmlFor={`fields.${i}.transform`}>Values</Label>
+                <Select inputId={`fields.${i}.transform`} options={TRANSFORMS} value={transform} onChange={(o) => set(i, { transform: o?.value, ...(o?.value === 'value-map' && !f.valueMap ? { valueMap: [] } : {}) })} />
+              </Stack>
+              <Button appearance="subtle" onClick={() => onChange(fields.filter((_, j) => j !== i))} isDisabled={fields.length === 1} aria-label={`Remove field ${i + 1}`}>
+                Remove
+              </Button>
+            </Inline>
+            {f.transform === 'value-map' && (
+              <Box paddingInlineStart="space.400" paddingBlockEnd="space.100">
+                <ValueMap index={i} mapping={f} jiraValues={meta?.values[f.jira] ?? []} problems={problems} onChange={(valueMap) => set(i, { valueMap })} />
+              </Box>
+            )}
+            {own.map((m) => (
+              <Text key={m} color="color.text.danger">
+                {m}
+              </Text>
+            ))}
+          </Stack>
+        );
+      })}
+      <Inline>
+        <Button onClick={() => onChange([...fields, { jira: '', remote: '', direction: 'both' }])}>Add a field</Button>
+      </Inline>
+    </Stack>
+  );
+}
