@@ -28,16 +28,21 @@ afterAll(async () => {
 const settings = (page: Page): FrameLocator => page.frameLocator('iframe[data-module="crosswalk-settings"]');
 
 async function openSettings(role: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  // Tall enough for the wizard's last step: playwright cannot scroll the host page to a dialog fixed inside the frame.
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1800 } });
   await signIn(sandbox, page, role);
   await page.goto(`${sandbox.hostUrl}/projects/DEMO/settings/crosswalk`);
   return page;
 }
 
-/** Picks an option of an Atlaskit select by its label. */
+/** Picks an option of an Atlaskit select from the keyboard, as a person would: type to filter, Enter to choose. */
 async function choose(frame: FrameLocator, inputId: string, option: string) {
-  await frame.locator(`[id="${inputId}"]`).click();
-  await frame.getByRole('option', { name: option, exact: true }).click();
+  const input = frame.locator(`[id="${inputId}"]`);
+  await input.focus();
+  await input.pressSequentially(option);
+  await frame.getByRole('option', { name: option, exact: true }).waitFor();
+  await input.press('Enter');
+  await frame.getByRole('option').first().waitFor({ state: 'detached' });
 }
 
 const member = () => sandbox.users.find((u) => u.role === 'member')!;
@@ -84,6 +89,11 @@ describe('project settings page (browser)', () => {
     await frame.locator('#jql').fill('');
     await frame.getByRole('button', { name: 'Count matching issues' }).click();
     await frame.getByText(/issues? of this project match/).waitFor();
+    // Which remote items create Jira issues, and of which type (the project's own types, read from Jira).
+    await frame.getByRole('button', { name: 'Add a condition' }).click();
+    await frame.locator('[id="remoteFilter.0.field"]').fill('category');
+    await frame.locator('[id="remoteFilter.0.value"]').fill('request');
+    await choose(frame, 'jiraIssueType', 'Incident');
     await screenshot(page, 'wizard-step-3');
 
     // The server refuses a host Crosswalk may not reach: the wizard goes back to the field.

@@ -32,6 +32,7 @@ const TRANSFORMS = [
 export interface JiraMetadata {
   fields: Array<{ id: string; name: string }>;
   values: Record<string, string[]>;
+  issueTypes: string[];
 }
 
 async function getJson<T>(path: string): Promise<T | undefined> {
@@ -46,10 +47,11 @@ export function useJiraMetadata(): JiraMetadata | undefined {
     void (async () => {
       const ctx = await view.getContext();
       const projectKey = (ctx.extension as { project?: { key?: string } }).project?.key ?? '';
-      const [fields, statuses, priorities] = await Promise.all([
+      const [fields, statuses, priorities, project] = await Promise.all([
         getJson<Array<{ id: string; name: string }>>('/rest/api/3/field'),
         getJson<Array<{ statuses: Array<{ name: string }> }>>(`/rest/api/3/project/${encodeURIComponent(projectKey)}/statuses`),
         getJson<Array<{ name: string }>>('/rest/api/3/priority'),
+        getJson<{ issueTypes?: Array<{ name: string; subtask?: boolean }> }>(`/rest/api/3/project/${encodeURIComponent(projectKey)}`),
       ]);
       setMeta({
         fields: (fields ?? []).map((f) => ({ id: f.id, name: f.name })).sort((a, b) => a.name.localeCompare(b.name)),
@@ -57,8 +59,9 @@ export function useJiraMetadata(): JiraMetadata | undefined {
           status: [...new Set((statuses ?? []).flatMap((t) => t.statuses.map((s) => s.name)))],
           priority: (priorities ?? []).map((p) => p.name),
         },
+        issueTypes: (project?.issueTypes ?? []).filter((t) => !t.subtask).map((t) => t.name),
       });
-    })().catch(() => setMeta({ fields: [], values: {} }));
+    })().catch(() => setMeta({ fields: [], values: {}, issueTypes: [] }));
   }, []);
   return meta;
 }
@@ -164,6 +167,47 @@ export function MappingEditor({ fields, problems, meta, onChange }: { fields: Fi
       })}
       <Inline>
         <Button onClick={() => onChange([...fields, { jira: '', remote: '', direction: 'both' }])}>Add a field</Button>
+      </Inline>
+    </Stack>
+  );
+}
+
+export interface RemoteCondition {
+  field: string;
+  op: string;
+  value: string;
+}
+const OPS = ['=', '!=', 'STARTSWITH', 'LIKE'].map((o) => ({ value: o, label: o === 'LIKE' ? 'contains' : o === 'STARTSWITH' ? 'starts with' : o }));
+
+/** Which remote items create Jira issues (all conditions must hold; none = no remote item creates an issue), and of which type. */
+export function RemoteFilterEditor(props: { conditions: RemoteCondition[]; issueType: string; meta: JiraMetadata | undefined; problems: Problem[]; onChange(change: { remoteFilter?: RemoteCondition[]; jiraIssueType?: string }): void }) {
+  const { conditions } = props;
+  const set = (i: number, change: Partial<RemoteCondition>) => props.onChange({ remoteFilter: conditions.map((c, j) => (j === i ? { ...c, ...change } : c)) });
+  const types = (props.meta?.issueTypes.length ? props.meta.issueTypes : [props.issueType]).map((t) => ({ value: t, label: t }));
+  return (
+    <Stack space="space.150">
+      <Text as="p" color="color.text.subtle">
+        {conditions.length ? 'Remote items matching every condition create a Jira issue.' : 'No remote item creates a Jira issue; add a condition to let them.'}
+      </Text>
+      {conditions.map((c, i) => (
+        <Inline space="space.100" alignBlock="end" key={i} shouldWrap>
+          <TextField id={`remoteFilter.${i}.field`} label={`Remote field ${i + 1}`} value={c.field} errors={problemsAt(props.problems, `remoteFilter.${i}.field`)} onChange={(field) => set(i, { field })} />
+          <Stack space="space.050">
+            <Label htmlFor={`remoteFilter.${i}.op`}>Condition</Label>
+            <Select inputId={`remoteFilter.${i}.op`} options={OPS} value={OPS.find((o) => o.value === c.op)} onChange={(o) => set(i, { op: o?.value ?? '=' })} />
+          </Stack>
+          <TextField id={`remoteFilter.${i}.value`} label={`Value ${i + 1}`} value={c.value} errors={problemsAt(props.problems, `remoteFilter.${i}.value`)} onChange={(value) => set(i, { value })} />
+          <Button appearance="subtle" onClick={() => props.onChange({ remoteFilter: conditions.filter((_, j) => j !== i) })} aria-label={`Remove condition ${i + 1}`}>
+            Remove
+          </Button>
+        </Inline>
+      ))}
+      <Inline space="space.200" alignBlock="end" shouldWrap>
+        <Button onClick={() => props.onChange({ remoteFilter: [...conditions, { field: '', op: '=', value: '' }] })}>Add a condition</Button>
+        <Stack space="space.050">
+          <Label htmlFor="jiraIssueType">Jira issue type they create</Label>
+          <Select inputId="jiraIssueType" options={types} value={types.find((t) => t.value === props.issueType) ?? { value: props.issueType, label: props.issueType }} onChange={(o) => props.onChange({ jiraIssueType: o?.value ?? props.issueType })} />
+        </Stack>
       </Inline>
     </Stack>
   );

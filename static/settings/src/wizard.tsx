@@ -15,7 +15,7 @@ import { Inline, Stack, Text } from '@atlaskit/primitives/compiled';
 import SectionMessage from '@atlaskit/section-message';
 import Select from '@atlaskit/select';
 import { callResolver, problemsAt, TextField, type Problem } from '../../shared/ui';
-import { MappingEditor, useJiraMetadata } from './mapping';
+import { MappingEditor, RemoteFilterEditor, useJiraMetadata, type RemoteCondition } from './mapping';
 import { settingsOf, type ConnectionView, type FieldMapping, type JsonSchema, type SystemDescription } from './types';
 
 const STEPS = ['Connection', 'Instance and sign-in', 'What syncs'] as const;
@@ -56,17 +56,19 @@ interface Draft {
   conflictPolicy: string;
   enabled: boolean;
   fields: FieldMapping[];
+  remoteFilter: RemoteCondition[];
+  jiraIssueType: string;
   /** Settings the wizard does not edit (value maps, required fields…), kept as they are. */
   rest: Record<string, unknown>;
 }
 
 function draftFor(existing: ConnectionView | undefined, system: SystemDescription | undefined): Draft {
   if (existing) {
-    const { name, jql, conflictPolicy, enabled, fields, remote, ...rest } = settingsOf(existing.config) as unknown as Omit<Draft, 'kind' | 'credential' | 'rest'> & Record<string, unknown>;
-    return { name, jql, conflictPolicy, enabled, fields, remote, kind: String(remote.type), credential: {}, rest };
+    const { name, jql, conflictPolicy, enabled, fields, remote, remoteFilter, jiraIssueType, ...rest } = settingsOf(existing.config) as unknown as Omit<Draft, 'kind' | 'credential' | 'rest'> & Record<string, unknown>;
+    return { name, jql, conflictPolicy, enabled, fields, remote, remoteFilter: remoteFilter ?? [], jiraIssueType: jiraIssueType ?? 'Task', kind: String(remote.type), credential: {}, rest };
   }
   const kind = system?.kind ?? '';
-  return { name: '', kind, remote: { type: kind }, credential: {}, jql: '', conflictPolicy: 'newest-wins', enabled: true, fields: SUGGESTED_FIELDS[kind] ?? [{ jira: 'summary', remote: '', direction: 'both' }], rest: {} };
+  return { name: '', kind, remote: { type: kind }, credential: {}, jql: '', conflictPolicy: 'newest-wins', enabled: true, fields: SUGGESTED_FIELDS[kind] ?? [{ jira: 'summary', remote: '', direction: 'both' }], remoteFilter: [], jiraIssueType: 'Task', rest: {} };
 }
 
 function stepOf(path: string): number {
@@ -149,7 +151,7 @@ export function Wizard(props: { systems: SystemDescription[]; existing?: Connect
   const secrets = system ? (system.credentialFields[authKind ?? 'default'] ?? system.credentialFields.default ?? []) : [];
   const set = (change: Partial<Draft>) => setDraft((d) => ({ ...d, ...change }));
   const stepProblems = problems.filter((p) => stepOf(p.path) === step);
-  const shownElsewhere = (p: Problem) => p.path === 'name' || p.path === 'jql' || /^remote\.(baseUrl|table|auth\.\w+|\w+)$/.test(p.path) || /^fields\.\d+(\.|$)/.test(p.path);
+  const shownElsewhere = (p: Problem) => p.path === 'name' || p.path === 'jql' || /^remote\.(baseUrl|table|auth\.\w+|\w+)$/.test(p.path) || /^fields\.\d+(\.|$)/.test(p.path) || /^remoteFilter\.\d+\.(field|value)$/.test(p.path);
   const systemOptions = useMemo(() => systems.map((s) => ({ value: s.kind, label: s.label })), [systems]);
 
   const countIssues = async () => {
@@ -168,7 +170,7 @@ export function Wizard(props: { systems: SystemDescription[]; existing?: Connect
     setSaving(true);
     setProblems([]);
     try {
-      const settings = { ...draft.rest, name: draft.name, remote: { ...draft.remote, type: draft.kind }, jql: draft.jql, conflictPolicy: draft.conflictPolicy, enabled: draft.enabled, fields: draft.fields };
+      const settings = { ...draft.rest, name: draft.name, remote: { ...draft.remote, type: draft.kind }, jql: draft.jql, conflictPolicy: draft.conflictPolicy, enabled: draft.enabled, fields: draft.fields, remoteFilter: draft.remoteFilter, jiraIssueType: draft.jiraIssueType };
       const credential = Object.fromEntries(Object.entries(draft.credential).filter(([k, v]) => v && secrets.includes(k)));
       const res = await callResolver<ConnectionView & { pushSetup?: { ok: boolean; description: string } | null }>('saveConnection', {
         ...(existing ? { connectionId: existing.config.id } : {}),
@@ -262,6 +264,10 @@ export function Wizard(props: { systems: SystemDescription[]; existing?: Connect
                 Fields
               </Heading>
               <MappingEditor fields={draft.fields} problems={problems} meta={meta} onChange={(fields) => set({ fields })} />
+              <Heading size="xsmall" as="h3">
+                Remote items that create Jira issues
+              </Heading>
+              <RemoteFilterEditor conditions={draft.remoteFilter} issueType={draft.jiraIssueType} meta={meta} problems={problems} onChange={(change) => set(change)} />
               <Stack space="space.050">
                 <Label htmlFor="conflictPolicy">When both sides changed a field</Label>
                 <Select inputId="conflictPolicy" options={POLICIES} value={POLICIES.find((p) => p.value === draft.conflictPolicy)} onChange={(o) => set({ conflictPolicy: o?.value ?? 'newest-wins' })} />
