@@ -25,8 +25,12 @@ export interface SandboxOptions {
   chaos?: PlatformOptions['chaos'];
   /** One queue event at a time in a fixed order (model tests replay a seed exactly). */
   deterministic?: boolean;
+  /** Fire scheduled triggers on the clock (default true); model tests run the sweep as one of their commands instead. */
+  scheduleTriggers?: boolean;
   /** Pair DEMO with the ServiceNow simulator and SUP with the Zendesk simulator, as a project lead would on the settings page (default true). */
   pairDemo?: boolean;
+  /** Which demo pairings to make (DEMO ↔ ServiceNow, OPS ↔ Azure DevOps, SUP ↔ Zendesk); all by default. */
+  pair?: ReadonlyArray<'servicenow' | 'azure-devops' | 'zendesk'>;
 }
 
 export interface Sandbox {
@@ -74,7 +78,7 @@ async function pairDemoProject(platform: Platform, installationId: string, jira:
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   const platformToken = randomBytes(24).toString('hex');
-  const platform = await startPlatform({ appDir: REPO_ROOT, clock: opts.clock ?? 'real', dataDir: opts.dataDir, chaos: opts.chaos, deterministic: opts.deterministic });
+  const platform = await startPlatform({ appDir: REPO_ROOT, clock: opts.clock ?? 'real', dataDir: opts.dataDir, chaos: opts.chaos, deterministic: opts.deterministic, ...(opts.scheduleTriggers === false ? { scheduleTriggers: false } : {}) });
   let installationId = '';
   const jira = await startJiraSim({
     platformToken,
@@ -97,11 +101,12 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const users: HostUser[] = jira.site.state.users
     .filter((u) => u.accountType !== 'app')
     .map((u) => ({ accountId: u.accountId, displayName: u.displayName, role: u.role, email: u.emailAddress, apiToken: u.apiToken }));
-  if (opts.pairDemo !== false) await pairDemoProject(platform, installationId, jira, servicenow.controlUrl);
+  const pairs = (kind: 'servicenow' | 'azure-devops' | 'zendesk') => opts.pairDemo !== false && (!opts.pair || opts.pair.includes(kind));
+  if (pairs('servicenow')) await pairDemoProject(platform, installationId, jira, servicenow.controlUrl);
   // SUP ("Customer support") with the Zendesk simulator; saving the connection provisions Zendesk's webhook and trigger.
-  if (opts.pairDemo !== false) await pairSupportProject(platform, installationId, jira);
+  if (pairs('zendesk')) await pairSupportProject(platform, installationId, jira);
   // OPS ("Operations") with the Azure DevOps simulator; saving the connection creates its service hooks.
-  if (opts.pairDemo !== false) await pairOpsProject(platform, installationId, jira);
+  if (pairs('azure-devops')) await pairOpsProject(platform, installationId, jira);
   const host: Host = await startHost({ platform, installationId, jiraBaseUrl: jira.baseUrl, users, port: opts.port });
   return {
     hostUrl: host.url,
