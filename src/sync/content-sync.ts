@@ -1,7 +1,9 @@
 /**
  * Executing the comment and file crossings for one pair: read both lists,
- * plan (crossing.ts), copy, and return the link with every pair recorded.
+ * plan (crossing.ts), copy, follow edits and deletes from sources to their
+ * copies, and return the link with every pair recorded.
  */
+import { SyncError } from '../connectors/errors';
 import * as jira from '../connectors/jira/client';
 import type { Connector } from '../connectors/ports';
 import { systemFor } from '../connectors/registry';
@@ -9,7 +11,7 @@ import { bodyFromText, textFromBody } from '../content/formats';
 import { textToAdf } from '../content/text-to-adf';
 import type { ConnectionConfig } from '../mapping/connection-config';
 import type { Link } from '../store/links';
-import { planAttachments, planComments, type SideComment, type SideFile } from './crossing';
+import { planAttachments, planComments, type CrossedPair, type SideComment, type SideFile } from './crossing';
 
 const MAX_NOTICES = 10;
 
@@ -23,18 +25,35 @@ export async function syncComments(config: ConnectionConfig, connector: Connecto
     direction: config.comments.direction,
     remoteHasInternal: connector.capabilities.commentVisibilities.includes('internal'),
     remoteLabel: system?.label ?? config.remote.type,
-    remoteCanEdit: connector.capabilities.commentEdit,
-    remoteCanDelete: connector.capabilities.commentDelete,
+    remoteCanEdit: connector.capabilities.commentEdit && Boolean(connector.updateComment),
+    remoteCanDelete: connector.capabilities.commentDelete && Boolean(connector.deleteComment),
   });
-  const crossed = [...link.comments, ...plan.recognised];
+  const same = (a: CrossedPair, b: CrossedPair) => a.jira === b.jira && a.remote === b.remote;
+  const recorded = (p: CrossedPair) => plan.baselines.find((b) => same(b, p)) ?? p;
+  const crossed = [...link.comments.map(recorded), ...plan.recognised];
   for (const copy of plan.copies) {
     if (copy.to === 'remote') {
       const written = await connector.addComment(link.remoteId, { body: bodyFromText(connector.capabilities.commentFormat, copy.text), visibility: copy.visibility });
-      crossed.push({ jira: copy.from.id, remote: written.id, from: 'jira' });
+      crossed.push({ jira: copy.from.id, remote: written.id, from: 'jira', copied: copy.hash });
     } else {
       const id = await jira.addComment(link.issueId, textToAdf(copy.text), copy.visibility === 'internal', copy.from.id);
-      crossed.push({ jira: id, remote: copy.from.id, from: 'remote' });
+      crossed.push({ jira: id, remote: copy.from.id, from: 'remote', copied: copy.hash });
     }
+  }
+  // Each edit is recorded once written: a crash after the write finds the copy already saying it, and only records it.
+  for (const edit of plan.edits) {
+    if (edit.write && edit.to === 'remote') {
+      // A copy someone deleted meanwhile has nothing left to rewrite.
+      const written = await connector.updateComment!(link.remoteId, edit.id, bodyFromText(connector.capabilities.commentFormat, edit.text)).catch((e: unknown) => (e instanceof SyncError && e.kind === 'not-found' ? undefined : Promise.reject(e)));
+      void written;
+    }
+    if (edit.write && edit.to === 'jira') await jira.updateComment(link.issueId, edit.id, textToAdf(edit.text));
+    const i = crossed.findIndex((p) => same(p, edit.pair));
+    crossed[i] = { ...crossed[i]!, copied: edit.hash };
+  }
+  for (const gone of plan.deletes) {
+    if (gone.to === 'remote') await connector.deleteComment!(link.remoteId, gone.id);
+    else await jira.deleteComment(link.issueId, gone.id);
   }
   const notices = [
     ...plan.editsNotCopied.map((c) => `The edit to Jira comment ${c.id} was not copied: ${system?.texts.commentEditRefused ?? 'the remote cannot change comments'}.`),
@@ -43,7 +62,7 @@ export async function syncComments(config: ConnectionConfig, connector: Connecto
   const fresh = notices.filter((n) => !(link.notices ?? []).includes(n));
   const next: Link = { ...link, comments: crossed };
   if (fresh.length) next.notices = [...(link.notices ?? []), ...fresh].slice(-MAX_NOTICES);
-  return { link: next, copied: plan.copies.length };
+  return { link: next, copied: plan.copies.length + plan.edits.filter((e) => e.write).length + plan.deletes.length };
 }
 
 export async function syncAttachments(config: ConnectionConfig, connector: Connector, link: Link, issue: jira.JiraIssue): Promise<{ link: Link; copied: number; skipped: string[] }> {

@@ -1,4 +1,4 @@
-import { planAttachments, planComments, type CommentRules, type SideComment, type SideFile } from './crossing';
+import { planAttachments, planComments, textHash, type CommentRules, type SideComment, type SideFile } from './crossing';
 
 const rules: CommentRules = { direction: 'both', remoteHasInternal: true, remoteLabel: 'ServiceNow', remoteCanEdit: false, remoteCanDelete: false };
 const jc = (id: string, text: string, over: Partial<SideComment> = {}): SideComment => ({ id, text, author: 'Mia Member', visibility: 'public', byUs: false, ...over });
@@ -34,8 +34,8 @@ describe('which comments cross', () => {
     );
     expect(plan.copies).toEqual([]);
     expect(plan.recognised).toEqual([
-      { jira: '9', remote: 'a', from: 'remote' },
-      { jira: '1', remote: 'b', from: 'jira' },
+      { jira: '9', remote: 'a', from: 'remote', copied: textHash('hi') },
+      { jira: '1', remote: 'b', from: 'jira', copied: textHash('hello') },
     ]);
   });
 
@@ -49,6 +49,83 @@ describe('which comments cross', () => {
     expect(plan.deletesNotCopied).toEqual([{ jira: '2', remote: 'y', from: 'jira' }]);
   });
 
+  it('keeps ServiceNow-like remotes (no edits, no deletes) as they were: notices only, no edits or deletes of remote copies', () => {
+    const plan = planComments([jc('1', 'edited', { edited: true })], [rc('x', 'copy1')], [{ jira: '1', remote: 'x', from: 'jira', copied: textHash('before') }, { jira: '2', remote: 'y', from: 'jira' }], rules);
+    expect(plan.edits).toEqual([]);
+    expect(plan.deletes).toEqual([]);
+    expect(plan.baselines).toEqual([]);
+  });
+
+  it('records every new copy and every recognised copy with the hash of the source text it carries', () => {
+    const plan = planComments([jc('1', 'hello'), jc('9', 'Beth Agent (ServiceNow): hi', { byUs: true, copyOf: 'a' })], [rc('a', 'hi'), rc('b', 'new one')], [], rules);
+    expect(plan.copies.map((c) => c.hash)).toEqual([textHash('hello'), textHash('new one')]);
+    expect(plan.recognised).toEqual([{ jira: '9', remote: 'a', from: 'remote', copied: textHash('hi') }]);
+    expect(textHash('a  b\n')).toBe(textHash('a b'));
+  });
+});
+
+describe('edits and deletes of crossed comments', () => {
+  const editable: CommentRules = { ...rules, remoteLabel: 'Azure DevOps', remoteHasInternal: false, remoteCanEdit: true, remoteCanDelete: true };
+  const pair = (jira: string, remote: string, from: 'jira' | 'remote', text?: string) => ({ jira, remote, from, ...(text === undefined ? {} : { copied: textHash(text) }) });
+
+  it('rewrites the remote copy once when its Jira source is edited, attributed as a copy is', () => {
+    const jiraSide = [jc('1', 'hello again', { edited: true })];
+    const remoteSide = [rc('x', 'Mia Member (Jira): hello', { byUs: true })];
+    const plan = planComments(jiraSide, remoteSide, [pair('1', 'x', 'jira', 'hello')], editable);
+    expect(plan.edits).toEqual([{ pair: pair('1', 'x', 'jira', 'hello'), to: 'remote', id: 'x', text: 'Mia Member (Jira): hello again', hash: textHash('hello again'), write: true }]);
+    expect(plan.copies).toEqual([]);
+    expect(plan.editsNotCopied).toEqual([]);
+    // Recorded: nothing more to do.
+    expect(planComments(jiraSide, [rc('x', 'Mia Member (Jira): hello again', { byUs: true })], [pair('1', 'x', 'jira', 'hello again')], editable).edits).toEqual([]);
+  });
+
+  it('rewrites the Jira copy when the remote source is edited, and never follows an edit of a copy back to its source (no echo)', () => {
+    const plan = planComments([jc('9', 'Beth Agent (Azure DevOps): hi', { byUs: true, copyOf: 'a' })], [rc('a', 'hi, fixed')], [pair('9', 'a', 'remote', 'hi')], editable);
+    expect(plan.edits.map((e) => [e.to, e.id, e.text])).toEqual([['jira', '9', 'Beth Agent (Azure DevOps): hi, fixed']]);
+    // Someone edits the copy (or Crosswalk just did): the source did not change, so nothing moves either way.
+    const copyEdited = planComments([jc('9', 'Beth Agent (Azure DevOps): hi, really', { byUs: true, copyOf: 'a', edited: true })], [rc('a', 'hi')], [pair('9', 'a', 'remote', 'hi')], editable);
+    expect([copyEdited.edits, copyEdited.copies, copyEdited.deletes]).toEqual([[], [], []]);
+    const remoteCopyEdited = planComments([jc('1', 'hello')], [rc('x', 'Mia Member (Jira): hello, changed by someone', { byUs: true })], [pair('1', 'x', 'jira', 'hello')], editable);
+    expect([remoteCopyEdited.edits, remoteCopyEdited.copies]).toEqual([[], []]);
+  });
+
+  it('only records the edit when the copy already says it (written before a crash)', () => {
+    const plan = planComments([jc('1', 'hello again')], [rc('x', 'Mia Member (Jira):  hello again', { byUs: true })], [pair('1', 'x', 'jira', 'hello')], editable);
+    expect(plan.edits.map((e) => e.write)).toEqual([false]);
+  });
+
+  it('deletes a copy whose source was deleted, on either side, and does nothing for a copy already gone', () => {
+    const plan = planComments([jc('9', 'copy of a', { byUs: true, copyOf: 'a' })], [rc('x', 'Mia Member (Jira): hello', { byUs: true })], [pair('1', 'x', 'jira', 'hello'), pair('9', 'a', 'remote', 'a')], editable);
+    expect(plan.deletes).toEqual([
+      { pair: pair('1', 'x', 'jira', 'hello'), to: 'remote', id: 'x' },
+      { pair: pair('9', 'a', 'remote', 'a'), to: 'jira', id: '9' },
+    ]);
+    expect(plan.deletesNotCopied).toEqual([]);
+    const gone = planComments([], [], [pair('1', 'x', 'jira', 'hello'), pair('9', 'a', 'remote', 'a')], editable);
+    expect([gone.deletes, gone.copies]).toEqual([[], []]);
+    // A Jira copy someone deleted stays deleted even when its source changes later.
+    expect(planComments([], [rc('a', 'changed')], [pair('9', 'a', 'remote', 'a')], editable)).toMatchObject({ copies: [], edits: [], deletes: [] });
+  });
+
+  it('takes pairs crossed before edits were followed as carrying their source as it is now (no write)', () => {
+    const plan = planComments([jc('1', 'hello', { edited: true })], [rc('x', 'Mia Member (Jira): hello', { byUs: true }), rc('a', 'hi')], [pair('1', 'x', 'jira'), pair('9', 'a', 'remote')], { ...editable });
+    expect(plan.edits).toEqual([]);
+    expect(plan.baselines).toEqual([pair('1', 'x', 'jira', 'hello')]);
+    const withCopy = planComments([jc('9', 'Beth Agent (Azure DevOps): hi', { byUs: true, copyOf: 'a' })], [rc('a', 'hi')], [pair('9', 'a', 'remote')], editable);
+    expect(withCopy.baselines).toEqual([pair('9', 'a', 'remote', 'hi')]);
+  });
+
+  it('honours the direction, and never rewrites a public copy with a Jira comment made internal since', () => {
+    const jiraSide = [jc('1', 'now secret', { visibility: 'internal', edited: true })];
+    const remoteSide = [rc('x', 'Mia Member (Jira): hello', { byUs: true })];
+    expect(planComments(jiraSide, remoteSide, [pair('1', 'x', 'jira', 'hello')], editable).edits).toEqual([]);
+    expect(planComments([jc('1', 'changed')], remoteSide, [pair('1', 'x', 'jira', 'hello')], { ...editable, direction: 'to-jira' }).edits).toEqual([]);
+    expect(planComments([], remoteSide, [pair('1', 'x', 'jira', 'hello')], { ...editable, direction: 'to-jira' }).deletes).toEqual([]);
+    expect(planComments([], [rc('a', 'changed')], [pair('9', 'a', 'remote', 'a')], { ...editable, direction: 'to-remote' }).edits).toEqual([]);
+  });
+});
+
+describe('direction of new copies', () => {
   it('honours the direction', () => {
     expect(planComments([jc('1', 'a')], [rc('b', 'b')], [], { ...rules, direction: 'to-jira' }).copies.map((c) => c.to)).toEqual(['jira']);
     expect(planComments([jc('1', 'a')], [rc('b', 'b')], [], { ...rules, direction: 'none' }).copies).toEqual([]);

@@ -8,7 +8,14 @@
  * source id in a comment property people do not see; on the remote, a comment
  * by Crosswalk's integration user with exactly the text Crosswalk would write,
  * or a file by it with the same name and size, is that copy.
+ *
+ * Edits and deletes follow a comment's source to its copy where the copy's
+ * side can take them (Jira always; the remote per its capabilities). The
+ * pair records a hash of the source text its copy carries, so an edit crosses
+ * once, and only a source is ever followed: Crosswalk's edit of a copy, or a
+ * person's, never bounces back.
  */
+import { createHash } from 'node:crypto';
 import type { Visibility } from '../connectors/ports';
 import type { Direction } from './field-decision';
 
@@ -17,6 +24,8 @@ export interface CrossedPair {
   remote: string;
   /** The side the original lives on. */
   from: 'jira' | 'remote';
+  /** Hash of the source text the copy carries (see `textHash`); absent on pairs crossed before edits were followed. */
+  copied?: string;
 }
 
 export interface SideComment {
@@ -38,6 +47,27 @@ export interface CommentCopy {
   visibility: Visibility;
   /** What is written: the text attributed to its author by name. */
   text: string;
+  /** The source text's hash, recorded on the pair the copy makes. */
+  hash: string;
+}
+
+/** A source edited since it crossed: its copy is rewritten (or, when it already says so after a crash, only the record moves). */
+export interface CommentEdit {
+  pair: CrossedPair;
+  to: 'jira' | 'remote';
+  /** The copy's id on `to`. */
+  id: string;
+  text: string;
+  hash: string;
+  /** False when the copy already carries the text. */
+  write: boolean;
+}
+
+/** A source deleted since it crossed: its copy goes too. */
+export interface CommentDelete {
+  pair: CrossedPair;
+  to: 'jira' | 'remote';
+  id: string;
 }
 
 export interface CommentRules {
@@ -53,6 +83,10 @@ export interface CommentCrossing {
   copies: CommentCopy[];
   /** Copies found written but not recorded (a crash between the write and the record). */
   recognised: CrossedPair[];
+  edits: CommentEdit[];
+  deletes: CommentDelete[];
+  /** Crossed pairs that get their source's hash recorded without a write (crossed before edits were followed). */
+  baselines: CrossedPair[];
   /** Jira comments edited after they crossed, where the remote cannot take edits. */
   editsNotCopied: SideComment[];
   /** Crossed Jira comments since deleted, whose remote copies cannot be deleted. */
@@ -61,6 +95,11 @@ export interface CommentCrossing {
 
 const allows = (direction: Direction, to: 'jira' | 'remote') => direction === 'both' || direction === (to === 'jira' ? 'to-jira' : 'to-remote');
 const normal = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/** What a pair records of the source text its copy carries: whitespace-insensitive, as copies are compared. */
+export function textHash(text: string): string {
+  return createHash('sha256').update(normal(text), 'utf8').digest('hex').slice(0, 16);
+}
 
 /** The text a copy carries: who wrote it, and where. */
 export function attributed(author: string, system: string, text: string): string {
@@ -74,8 +113,9 @@ export function planComments(jira: readonly SideComment[], remote: readonly Side
   const remoteIds = new Set(remote.map((c) => c.id));
 
   // Jira copies name their source in a hidden property.
+  const remoteById = new Map(remote.map((c) => [c.id, c]));
   for (const c of jira) {
-    if (c.copyOf && !crossedJira.has(c.id) && !crossedRemote.has(c.copyOf) && remoteIds.has(c.copyOf)) recognised.push({ jira: c.id, remote: c.copyOf, from: 'remote' });
+    if (c.copyOf && !crossedJira.has(c.id) && !crossedRemote.has(c.copyOf) && remoteIds.has(c.copyOf)) recognised.push({ jira: c.id, remote: c.copyOf, from: 'remote', copied: textHash(remoteById.get(c.copyOf)!.text) });
   }
   const pairedJira = new Set([...crossedJira, ...recognised.map((p) => p.jira)]);
   const pairedRemote = new Set([...crossedRemote, ...recognised.map((p) => p.remote)]);
@@ -86,7 +126,7 @@ export function planComments(jira: readonly SideComment[], remote: readonly Side
     if (!r.byUs || pairedRemote.has(r.id)) continue;
     const source = jira.find((c) => !c.byUs && !pairedJira.has(c.id) && c.visibility === r.visibility && toRemoteText(c) === normal(r.text));
     if (source) {
-      recognised.push({ jira: source.id, remote: r.id, from: 'jira' });
+      recognised.push({ jira: source.id, remote: r.id, from: 'jira', copied: textHash(source.text) });
       pairedJira.add(source.id);
       pairedRemote.add(r.id);
     }
@@ -98,21 +138,51 @@ export function planComments(jira: readonly SideComment[], remote: readonly Side
       if (c.byUs || pairedJira.has(c.id)) continue;
       // An internal Jira comment never becomes public on the remote side.
       if (c.visibility === 'internal' && !rules.remoteHasInternal) continue;
-      copies.push({ from: c, to: 'remote', visibility: c.visibility, text: attributed(c.author, 'Jira', c.text) });
+      copies.push({ from: c, to: 'remote', visibility: c.visibility, text: attributed(c.author, 'Jira', c.text), hash: textHash(c.text) });
     }
   }
   if (allows(rules.direction, 'jira')) {
     for (const r of remote) {
       // The integration user's own comments are Crosswalk's copies (or its own notes): never echoed back.
       if (r.byUs || pairedRemote.has(r.id)) continue;
-      copies.push({ from: r, to: 'jira', visibility: r.visibility, text: attributed(r.author, rules.remoteLabel, r.text) });
+      copies.push({ from: r, to: 'jira', visibility: r.visibility, text: attributed(r.author, rules.remoteLabel, r.text), hash: textHash(r.text) });
     }
   }
 
   const jiraById = new Map(jira.map((c) => [c.id, c]));
   const editsNotCopied = rules.remoteCanEdit ? [] : crossed.filter((p) => p.from === 'jira' && jiraById.get(p.jira)?.edited).map((p) => jiraById.get(p.jira)!);
   const deletesNotCopied = rules.remoteCanDelete ? [] : crossed.filter((p) => p.from === 'jira' && !jiraById.has(p.jira) && remoteIds.has(p.remote));
-  return { copies, recognised, editsNotCopied, deletesNotCopied };
+
+  // Edits and deletes go from a source to its copy, where the copy's side takes them (Jira always does).
+  const edits: CommentEdit[] = [];
+  const deletes: CommentDelete[] = [];
+  const baselines: CrossedPair[] = [];
+  for (const p of crossed) {
+    const to = p.from === 'jira' ? 'remote' : 'jira';
+    if (!allows(rules.direction, to)) continue;
+    const source = p.from === 'jira' ? jiraById.get(p.jira) : remoteById.get(p.remote);
+    const copy = p.from === 'jira' ? remoteById.get(p.remote) : jiraById.get(p.jira);
+    const copyId = p.from === 'jira' ? p.remote : p.jira;
+    // A copy already gone (deleted by someone, or by us before a crash) has nothing left to follow.
+    if (!copy) continue;
+    if (!source) {
+      if (to === 'jira' || rules.remoteCanDelete) deletes.push({ pair: p, to, id: copyId });
+      continue;
+    }
+    if (to === 'remote' && !rules.remoteCanEdit) continue;
+    const hash = textHash(source.text);
+    if (p.copied === undefined) {
+      // Crossed before edits were followed: the copy is taken to carry the source as it is now.
+      baselines.push({ ...p, copied: hash });
+      continue;
+    }
+    if (p.copied === hash) continue;
+    // A Jira comment made internal after it crossed is never rewritten where everyone reads it.
+    if (to === 'remote' && source.visibility === 'internal' && !rules.remoteHasInternal) continue;
+    const text = to === 'remote' ? attributed(source.author, 'Jira', source.text) : attributed(source.author, rules.remoteLabel, source.text);
+    edits.push({ pair: p, to, id: copyId, text, hash, write: normal(copy.text) !== normal(text) });
+  }
+  return { copies, recognised, edits, deletes, baselines, editsNotCopied, deletesNotCopied };
 }
 
 export interface SideFile {

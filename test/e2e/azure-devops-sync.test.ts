@@ -127,6 +127,50 @@ describe('Jira OPS ↔ Azure DevOps acme/Operations', () => {
     expect(comments.map((c: any) => c.body.content[0].content[0].text)).toEqual(['Extended the volume by 100 GB', 'Internal: the vendor ticket is 4711', 'Dana Agent (Azure DevOps): Thanks, confirmed from the app side']);
   });
 
+  it('follows comment edits and deletes from each source to its copy, once, with no echo', async () => {
+    const jiraComments = async () => (await jira.request({ as: 'admin' }, 'GET', `/rest/api/3/issue/${issue.key}/comment`)).json.comments as Array<{ id: string; body: any }>;
+    const textOf = (c: { body: any }) => c.body.content[0].content[0].text as string;
+    const syncNow = () => sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-panel', functionKey: 'syncIssueNow', accountId: jira.userId('admin'), context: { extension: { issue: { id: issue.id }, project: { id: OPS_PROJECT.id } } } });
+    const ours = (await jiraComments()).find((c) => textOf(c) === 'Extended the volume by 100 GB')!;
+
+    // A Jira edit rewrites the Azure DevOps copy with one PATCH, and nothing is written back to Jira.
+    let [jiraBefore, adoBefore] = [jiraWrites(), await integrationWrites()];
+    await jira.request({ as: 'admin' }, 'PUT', `/rest/api/3/issue/${issue.key}/comment/${ours.id}`, { body: adf('Extended the volume by 150 GB') });
+    await sandbox.settle();
+    expect((await commentsOf(wi)).map((c) => c.text)).toEqual(['<p>Ada Admin (Jira): Extended the volume by 150 GB</p>', '<p>Thanks, <i>confirmed</i> from the app side</p>']);
+    expect([jiraWrites() - jiraBefore, (await integrationWrites()) - adoBefore]).toEqual([1, 1]);
+    expect((await requestLog()).filter((r) => r.user === ADO.integration.uniqueName && r.method === 'PATCH' && /\/comments\/\d+$/.test(r.path))).toHaveLength(1);
+
+    // An Azure DevOps edit (which sends no service hook) reaches the Jira copy at the item's next sync; the copy keeps its hidden source.
+    const dana = (await commentsOf(wi)).find((c) => c.text.includes('confirmed'))!;
+    await ado()('PATCH', `/acme/Operations/_apis/wit/workItems/${wi}/comments/${dana.id}?api-version=7.1-preview.4`, { text: '<p>Thanks, confirmed from the app side and the database</p>' });
+    [jiraBefore, adoBefore] = [jiraWrites(), await integrationWrites()];
+    await syncNow();
+    await sandbox.settle();
+    const copy = (await jiraComments()).find((c) => textOf(c).startsWith('Dana Agent'))!;
+    expect(textOf(copy)).toBe('Dana Agent (Azure DevOps): Thanks, confirmed from the app side and the database');
+    expect([jiraWrites() - jiraBefore, (await integrationWrites()) - adoBefore]).toEqual([1, 0]);
+    // Nothing more moves: the copy's own edit does not bounce back, and a second sync writes nothing.
+    [jiraBefore, adoBefore] = [jiraWrites(), await integrationWrites()];
+    await syncNow();
+    await sandbox.settle();
+    expect([jiraWrites() - jiraBefore, (await integrationWrites()) - adoBefore]).toEqual([0, 0]);
+
+    // Deletes: a Jira comment's copy goes with it; an Azure DevOps comment's Jira copy goes with it.
+    await jira.request({ as: 'admin' }, 'DELETE', `/rest/api/3/issue/${issue.key}/comment/${ours.id}`);
+    await sandbox.settle();
+    expect((await commentsOf(wi)).map((c) => c.text)).toEqual(['<p>Thanks, confirmed from the app side and the database</p>']);
+    await ado()('DELETE', `/acme/Operations/_apis/wit/workItems/${wi}/comments/${dana.id}?api-version=7.1-preview.4`);
+    await sandbox.settle();
+    expect((await jiraComments()).map(textOf)).toEqual(['Internal: the vendor ticket is 4711']);
+    expect(await commentsOf(wi)).toEqual([]);
+    // And nothing is copied again.
+    [jiraBefore, adoBefore] = [jiraWrites(), await integrationWrites()];
+    await syncNow();
+    await sandbox.settle();
+    expect([jiraWrites() - jiraBefore, (await integrationWrites()) - adoBefore]).toEqual([0, 0]);
+  });
+
   it('copies attachments each way once', async () => {
     const form = new FormData();
     form.append('file', new Blob([Buffer.alloc(200_000, 7)], { type: 'application/pdf' }), 'iostat.pdf');

@@ -227,6 +227,23 @@ export async function addComment(issueId: string, body: unknown, internal: boole
   return parsed(z.object({ id: z.string() }).loose(), await readJson('jira', res, 'Add comment'), 'Add comment').id;
 }
 
+/** Rewrites a copy's body (its hidden source property and its visibility stay as they are). */
+export async function updateComment(issueId: string, commentId: string, body: unknown): Promise<void> {
+  const res = await call('Edit comment', () =>
+    api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/comment/${commentId}`, { method: 'PUT', headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-Atlassian-Webhook-Trace': SYNC_TRACE }, body: JSON.stringify({ body }) }),
+  );
+  // A copy someone deleted meanwhile has nothing left to rewrite.
+  if (res.status === 404) return;
+  await readJson('jira', res, 'Edit comment');
+}
+
+/** Deletes a copy whose source is gone; one already gone is fine. */
+export async function deleteComment(issueId: string, commentId: string): Promise<void> {
+  const res = await call('Delete comment', () => api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/comment/${commentId}`, { method: 'DELETE', headers: { 'X-Atlassian-Webhook-Trace': SYNC_TRACE } }));
+  if (res.status === 404) return;
+  await readJson('jira', res, 'Delete comment');
+}
+
 /** Issues matching a JQL query (id and updated time), paged through nextPageToken, at most `max`. */
 export async function searchIssues(jql: string, max = 1000): Promise<Array<{ id: string; updatedAt: number }>> {
   const out: Array<{ id: string; updatedAt: number }> = [];
