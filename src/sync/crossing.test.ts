@@ -56,6 +56,14 @@ describe('which comments cross', () => {
     expect(plan.baselines).toEqual([]);
   });
 
+  it('never deletes or rewrites Jira copies of remote comments that cannot change: one missing from the list is not deleted (defect: a Zendesk follow-up ticket lacks the closed ticket\'s comments)', () => {
+    const jiraSide = [jc('9', 'Beth Agent (Zendesk): hi', { byUs: true, copyOf: 'a' }), jc('8', 'Beth Agent (Zendesk): hello', { byUs: true, copyOf: 'b' })];
+    const plan = planComments(jiraSide, [rc('b', 'hello, rendered anew')], [{ jira: '9', remote: 'a', from: 'remote', copied: textHash('hi') }, { jira: '8', remote: 'b', from: 'remote', copied: textHash('hello') }], { ...rules, remoteLabel: 'Zendesk' });
+    expect(plan.edits).toEqual([]);
+    expect(plan.deletes).toEqual([]);
+    expect(plan.baselines).toEqual([]);
+  });
+
   it('records every new copy and every recognised copy with the hash of the source text it carries', () => {
     const plan = planComments([jc('1', 'hello'), jc('9', 'Beth Agent (ServiceNow): hi', { byUs: true, copyOf: 'a' })], [rc('a', 'hi'), rc('b', 'new one')], [], rules);
     expect(plan.copies.map((c) => c.hash)).toEqual([textHash('hello'), textHash('new one')]);

@@ -9,8 +9,8 @@
  * by Crosswalk's integration user with exactly the text Crosswalk would write,
  * or a file by it with the same name and size, is that copy.
  *
- * Edits and deletes follow a comment's source to its copy where the copy's
- * side can take them (Jira always; the remote per its capabilities). The
+ * Edits and deletes follow a comment's source to its copy where the remote
+ * has them (its capabilities; Jira always takes them). The
  * pair records a hash of the source text its copy carries, so an edit crosses
  * once, and only a source is ever followed: Crosswalk's edit of a copy, or a
  * person's, never bounces back.
@@ -153,7 +153,9 @@ export function planComments(jira: readonly SideComment[], remote: readonly Side
   const editsNotCopied = rules.remoteCanEdit ? [] : crossed.filter((p) => p.from === 'jira' && jiraById.get(p.jira)?.edited).map((p) => jiraById.get(p.jira)!);
   const deletesNotCopied = rules.remoteCanDelete ? [] : crossed.filter((p) => p.from === 'jira' && !jiraById.has(p.jira) && remoteIds.has(p.remote));
 
-  // Edits and deletes go from a source to its copy, where the copy's side takes them (Jira always does).
+  // Edits and deletes go from a source to its copy, and only where the remote has them: a remote whose comments
+  // cannot change or go (ServiceNow journals, Zendesk) has no edit to follow, and a remote comment missing from its
+  // list is not a deleted one there (a Zendesk pair continued in a follow-up ticket keeps the closed ticket's pairs).
   const edits: CommentEdit[] = [];
   const deletes: CommentDelete[] = [];
   const baselines: CrossedPair[] = [];
@@ -166,10 +168,10 @@ export function planComments(jira: readonly SideComment[], remote: readonly Side
     // A copy already gone (deleted by someone, or by us before a crash) has nothing left to follow.
     if (!copy) continue;
     if (!source) {
-      if (to === 'jira' || rules.remoteCanDelete) deletes.push({ pair: p, to, id: copyId });
+      if (rules.remoteCanDelete) deletes.push({ pair: p, to, id: copyId });
       continue;
     }
-    if (to === 'remote' && !rules.remoteCanEdit) continue;
+    if (!rules.remoteCanEdit) continue;
     const hash = textHash(source.text);
     if (p.copied === undefined) {
       // Crossed before edits were followed: the copy is taken to carry the source as it is now.
