@@ -37,7 +37,15 @@ export interface RemoteAdapter {
   setup(sandbox: Sandbox): Promise<void>;
   /** The remote items Crosswalk created for an issue (its correlation marker). */
   remotesForIssue(issueId: string): string[];
-  /** Remote items created by a person that carry the model's filter value. */
+  /**
+   * The item that continues this one now: itself, unless the remote closed it
+   * for good and Crosswalk continued the pair in a follow-up (Zendesk). The
+   * harness compares an issue with this item. Omitted: always itself.
+   */
+  current?(remoteId: string): string;
+  /** Whether a person can still change the item (a closed Zendesk ticket is final). Omitted: always. */
+  writable?(remoteId: string): boolean;
+  /** The item in Jira terms; its comments and files include those of items it continues (see `current`). */
   read(remoteId: string): RemoteView;
   /** As a person on the remote side. */
   create(summary: string): Promise<string>;

@@ -2,8 +2,10 @@
 import type { RemoteAdapter } from './adapter';
 import { azureDevOpsAdapter } from './azure-devops';
 import { serviceNowAdapter } from './servicenow';
+import { zendeskAdapter } from './zendesk';
 
 export const ADAPTERS: Readonly<Record<string, () => RemoteAdapter>> = {
   servicenow: serviceNowAdapter,
+  zendesk: zendeskAdapter,
   'azure-devops': azureDevOpsAdapter,
 };

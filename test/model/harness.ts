@@ -173,6 +173,16 @@ export class ModelHarness {
     }
   }
 
+  /** The remote item the pair is on now (a closed item's follow-up, where the remote has them). */
+  private rid(p: Pair): string | undefined {
+    return p.remoteId && (this.remote.current?.(p.remoteId) ?? p.remoteId);
+  }
+
+  /** Whether a person on the remote side can change the pair's item now. */
+  private remoteWritable(p: Pair): boolean {
+    return Boolean(p.remoteId) && !this.outage && this.remote.writable?.(this.rid(p)!) !== false;
+  }
+
   private valueFor(p: Pair, f: Field, pick: number, tag: string): string {
     if (f === 'summary') return `${p.summary0} ${tag}`;
     if (f === 'status') return this.remote.statuses[pick % this.remote.statuses.length]!;
@@ -190,15 +200,15 @@ export class ModelHarness {
     this.discover(p);
     // Setting what a side already holds is no change at all, and no write for the model to expect.
     if (s === 'jira' && p.issueId && this.jiraValue(p.issueId, f) === value) return false;
-    if (s === 'remote' && p.remoteId && !this.outage && this.remote.read(p.remoteId)[f] === value) return false;
+    if (s === 'remote' && p.remoteId && !this.outage && this.remote.read(this.rid(p)!)[f] === value) return false;
     if (s === 'jira') {
       if (!p.issueKey) return false;
       if (f === 'summary') await this.member('PUT', `/rest/api/3/issue/${p.issueKey}`, { fields: { summary: value } });
       else if (f === 'priority') await this.member('PUT', `/rest/api/3/issue/${p.issueKey}`, { fields: { priority: { name: value } } });
       else await this.moveJira(p, value);
     } else {
-      if (!p.remoteId || this.outage) return false;
-      await this.remote.edit(p.remoteId, { [f]: value });
+      if (!this.remoteWritable(p)) return false;
+      await this.remote.edit(this.rid(p)!, { [f]: value });
     }
     p.writes[f].push({ value, side: s });
     return true;
@@ -243,14 +253,15 @@ export class ModelHarness {
         const p = pairOf(c.item);
         if (!p) break;
         this.discover(p);
-        const text = `says ${tag}`;
+        // Ended by a full stop, so "says r1c1." is not found inside "says r1c12.".
+        const text = `says ${tag}.`;
         if (c.side === 'jira' && p.issueKey) {
           await this.member('POST', `/rest/api/3/issue/${p.issueKey}/comment`, { body: adf(text), ...(c.internal ? { properties: [{ key: 'sd.public.comment', value: { internal: true } }] } : {}) });
           p.comments.push({ text, side: 'jira', internal: c.internal });
-        } else if (c.side === 'remote' && p.remoteId) {
+        } else if (c.side === 'remote' && this.remoteWritable(p)) {
           // Where the remote has no internal comments, people there write public ones.
           const internal = c.internal && this.remote.hasInternalComments;
-          await this.remote.comment(p.remoteId, text, internal);
+          await this.remote.comment(this.rid(p)!, text, internal);
           p.comments.push({ text, side: 'remote', internal });
         }
         break;
@@ -266,8 +277,8 @@ export class ModelHarness {
           form.append('file', new Blob([bytes], { type: 'text/plain' }), name);
           await this.member('POST', `/rest/api/3/issue/${p.issueKey}/attachments`, form, { 'x-atlassian-token': 'no-check' });
           p.files.push({ name, side: 'jira' });
-        } else if (c.side === 'remote' && p.remoteId) {
-          await this.remote.attach(p.remoteId, name, bytes);
+        } else if (c.side === 'remote' && this.remoteWritable(p)) {
+          await this.remote.attach(this.rid(p)!, name, bytes);
           p.files.push({ name, side: 'remote' });
         }
         break;
@@ -294,7 +305,7 @@ export class ModelHarness {
         await this.work(0);
         if (p && (c.fault === 'outage' || c.fault === 'bad-credentials')) {
           const shown = await this.panel(p.issueId!);
-          const synced = this.remote.read(p.remoteId!).summary === this.issue(p.issueId!)!.summary.slice(0, this.remote.summaryLimit);
+          const synced = this.remote.read(this.rid(p)!).summary === this.issue(p.issueId!)!.summary.slice(0, this.remote.summaryLimit);
           if (!synced && !shown.lastError) invisible.push(`${c.fault} on ${p.issueKey} was not visible on the issue`);
         }
         if (c.fault === 'outage') {
@@ -418,7 +429,8 @@ export class ModelHarness {
       }
     }
     const issue = this.issue(p.issueId!)!;
-    const remote = this.remote.read(p.remoteId!);
+    // Compared with the item the pair is on now; a closed predecessor's conversation is read with it.
+    const remote = this.remote.read(this.rid(p)!);
     const jiraNow: Record<Field, string> = { summary: issue.summary, status: this.jiraStatus(issue.id), priority: this.sandbox.jira.site.state.priorities.find((x) => x.id === issue.priorityId)?.name ?? '' };
     const remoteNow: Record<Field, string> = { summary: remote.summary, status: remote.status, priority: remote.priority };
     const conflicts = (await this.panel(issue.id)).conflicts;

@@ -61,6 +61,12 @@ export const DEMO_CREDENTIALS = {
 
 export const ACCOUNT_ID = 9876543;
 
+/** Who automations act as: Zendesk's own system user (id -1), not a person of the account. */
+const AUTOMATION: ZdUser = { id: -1, name: 'Zendesk', email: '', role: 'admin', active: true, created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z', default_group_id: null };
+
+/** What every API call answers while the account is down (an outage, not a fault of one user). */
+const OUTAGE_PAGE = '<!DOCTYPE html><html><head><title>Zendesk is temporarily unavailable</title></head><body><h1>We will be back soon</h1><p>Zendesk is temporarily unavailable.</p></body></html>';
+
 export interface Limits {
   uploadTokenLifetimeSeconds: number;
   maxUploadBytes: number;
@@ -125,7 +131,7 @@ export function createZendeskApp(opts: ZendeskSimOptions & { baseUrl: () => stri
   const rateDefaults = (): RateLimitConfig => ({ plan: opts.plan ?? 'enterprise', perMinute: PLAN_LIMITS[opts.plan ?? 'enterprise'], enforced: opts.enforceRateLimit ?? false, exportPerMinute: 10, exportEnforced: true });
   const rate = rateDefaults();
   const windows = new Map<string, { minute: number; count: number }>();
-  const controls = { faults: [] as Fault[], log: [] as LogEntry[] };
+  const controls = { faults: [] as Fault[], log: [] as LogEntry[], outage: false };
   const tickets = new TicketService(store, limits);
 
   const sim: SimContext = {
@@ -161,12 +167,35 @@ export function createZendeskApp(opts: ZendeskSimOptions & { baseUrl: () => stri
     windows.clear();
     controls.faults.length = 0;
     controls.log.length = 0;
+    controls.outage = false;
     notifier.reset();
     return c.json({ ok: true });
   });
   app.post('/_control/faults', async (c) => {
     controls.faults.push(parseFault(await c.req.json()));
     return c.json({ ok: true });
+  });
+  app.delete('/_control/faults', (c) => {
+    controls.faults.length = 0;
+    return c.json({ ok: true });
+  });
+  app.put('/_control/outage', async (c) => {
+    controls.outage = z.object({ on: z.boolean() }).parse(await c.req.json()).on;
+    return c.json({ outage: controls.outage });
+  });
+  app.post('/_control/automations/close-solved', async (c) => {
+    // Zendesk's "close solved tickets" automation: tickets solved at least `afterSeconds` ago become closed (and final); triggers run.
+    const req = z.object({ afterSeconds: z.number().int().min(0) }).parse(await c.req.json());
+    const closed: number[] = [];
+    for (const t of store.liveTickets()) {
+      if (t.status !== 'solved') continue;
+      const solvedAt = [...t.audits].reverse().find((a) => a.events.some((e) => e.field_name === 'status' && e.value === 'solved'));
+      if (!solvedAt || Date.parse(solvedAt.created_at) > now() - req.afterSeconds * 1000) continue;
+      const event = tickets.update(t.id, { status: 'closed' }, AUTOMATION);
+      if (event) sim.runTriggers(event);
+      closed.push(t.id);
+    }
+    return c.json({ closed });
   });
   app.put('/_control/rate-limit', async (c) => {
     const req = z.object({ plan: z.enum(Object.keys(PLAN_LIMITS) as [Plan, ...Plan[]]).optional(), perMinute: z.number().int().min(1).optional(), enforced: z.boolean().optional(), exportPerMinute: z.number().int().min(1).optional(), exportEnforced: z.boolean().optional() }).parse(await c.req.json());
@@ -250,11 +279,25 @@ export function createZendeskApp(opts: ZendeskSimOptions & { baseUrl: () => stri
     return u?.active ? u : undefined;
   };
 
+  /** Who a request says it is (before it is authenticated): faults can be aimed at one user, e.g. the integration. */
+  const claimedEmail = (auth: string): string | undefined => {
+    if (auth.startsWith('Bearer ')) {
+      const id = store.oauthTokens.get(auth.slice(7).trim());
+      return id === undefined ? undefined : store.userById(id)?.email;
+    }
+    if (!auth.startsWith('Basic ')) return undefined;
+    return /^(.+)\/token:/.exec(Buffer.from(auth.slice(6), 'base64').toString('utf8'))?.[1]?.toLowerCase();
+  };
+
   const guarded = async (c: Context<Env>, next: Next, authenticate: boolean): Promise<void> => {
     const started = Date.now();
     const u = new URL(c.req.url);
     try {
-      const fault = takeFault(controls.faults, c.req.method, u.pathname);
+      if (controls.outage) {
+        c.res = new Response(OUTAGE_PAGE, { status: 503, headers: { 'content-type': 'text/html; charset=utf-8' } });
+        return;
+      }
+      const fault = takeFault(controls.faults, c.req.method, u.pathname, claimedEmail(c.req.header('authorization') ?? ''));
       if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
       if (fault?.drop) {
         (c.env as { incoming?: { socket?: { destroy(): void } } } | undefined)?.incoming?.socket?.destroy();
