@@ -1,7 +1,7 @@
 import { connectorFor } from '../connectors/factory';
 import { searchIssues } from '../connectors/jira/client';
 import { listConnections } from '../store/connections';
-import { getCursor, setCursor } from '../store/cursors';
+import { getCappedCursor, getCursor, setCappedCursor, setCursor } from '../store/cursors';
 import { failuresBefore } from '../store/failures';
 import { pairRef } from '../sync/pair-ref';
 import { enqueueReconcile } from '../sync/sync-queue';
@@ -44,13 +44,25 @@ export async function onReconcileSweep(): Promise<{ enqueued: number; failures: 
     try {
       const jiraSince = jiraCursor - OVERLAP_MS;
       const jql = `project = ${config.jiraProjectId} AND updated >= ${jqlSince(jiraSince, now)}${config.jql.trim() ? ` AND (${config.jql})` : ''} ORDER BY updated ASC`;
-      const issues = await searchIssues(jql, budget + 1);
-      const jiraJobs: SyncJobBody[] = issues.slice(0, budget).map((i) => ({ item: { side: 'jira', issueId: i.id }, cause: 'sweep:jira' }));
-      if (jiraJobs.length) await enqueueReconcile(jiraJobs);
-      budget -= jiraJobs.length;
-      enqueued += jiraJobs.length;
-      // Capped: continue next time from the last issue taken, not from now.
-      await setCursor(config.id, 'jira', issues.length > jiraJobs.length ? (issues[jiraJobs.length - 1]?.updatedAt ?? jiraCursor) : now);
+      // Issues a capped sweep already took are not taken again (JQL cannot page past the look-back window by time).
+      const capped = await getCappedCursor(config.id);
+      const before = capped?.at === jiraCursor ? capped.taken : [];
+      const skip = new Set(before.map((t) => t.id));
+      const issues = (await searchIssues(jql, budget + skip.size + 1)).filter((i) => !skip.has(i.id));
+      const taken = issues.slice(0, budget);
+      if (taken.length) await enqueueReconcile(taken.map((i) => ({ item: { side: 'jira' as const, issueId: i.id }, cause: 'sweep:jira' })));
+      budget -= taken.length;
+      enqueued += taken.length;
+      if (issues.length > taken.length) {
+        // Capped: continue next time from the last issue taken, not from now.
+        const at = taken.at(-1)?.updatedAt ?? jiraCursor;
+        const window = [...before, ...taken.map((i) => ({ id: i.id, at: i.updatedAt }))].filter((t) => t.at >= at - OVERLAP_MS - 60_000);
+        await setCursor(config.id, 'jira', at);
+        await setCappedCursor(config.id, { at, taken: window });
+      } else {
+        await setCursor(config.id, 'jira', now);
+        if (capped) await setCappedCursor(config.id, undefined);
+      }
 
       if (budget <= 0) continue;
       const remoteSince = ((await getCursor(config.id, 'remote')) ?? now - FIRST_LOOKBACK_MS) - OVERLAP_MS;

@@ -7,6 +7,7 @@ import { startSandbox, type Sandbox } from '../../sandbox/sandbox';
 import { adf, jiraClient } from '../../sandbox/sims/jira/test-client';
 import { serviceNowClient } from '../../sandbox/sims/servicenow/test-client';
 import { demoServiceNowConnection, DEMO_WEBHOOK_SECRET } from '../../sandbox/demo/servicenow-connection';
+import { jqlSince, SWEEP_EVENT_BUDGET } from '../../src/handlers/reconcile-sweep';
 
 let sandbox: Sandbox;
 let jira: ReturnType<typeof jiraClient>;
@@ -191,7 +192,46 @@ describe('7. the sweep has no holes', () => {
   });
 });
 
+describe('7. the sweep stays within its budget and never skips what it did not take', () => {
+  it('reads JQL dates relative to now, the same in every time zone', () => {
+    expect(jqlSince(Date.UTC(2026, 0, 1, 11, 0), Date.UTC(2026, 0, 1, 12, 0))).toBe('"-60m"');
+    expect(jqlSince(Date.UTC(2026, 0, 1, 11, 59, 30), Date.UTC(2026, 0, 1, 12, 0))).toBe('"-1m"');
+  });
+
+  it(`takes at most ${SWEEP_EVENT_BUDGET} items a run and the rest on the next, even when all their events were lost`, async () => {
+    // Quiet first: everything before this point synced, and the sweep's cursors are current.
+    await sandbox.platform.runScheduledTrigger(sandbox.installationId, 'reconcile-sweep');
+    await sandbox.settle();
+    sandbox.platform.holdProductEvents();
+    const created: string[] = [];
+    for (let i = 0; i < SWEEP_EVENT_BUDGET + 25; i++) created.push((await createIssue(`Lost event ${i}`)).id);
+    sandbox.platform.discardHeldProductEvents();
+    sandbox.platform.manualClock.advance(60_000);
+    const first = (await sandbox.platform.runScheduledTrigger(sandbox.installationId, 'reconcile-sweep')) as { status: string; value?: { enqueued: number } };
+    expect(first.value?.enqueued).toBeLessThanOrEqual(SWEEP_EVENT_BUDGET);
+    await sandbox.settle();
+    const afterFirst = created.filter((id) => incidentsFor(id).length === 1).length;
+    expect(afterFirst).toBeLessThan(created.length);
+    sandbox.platform.manualClock.advance(5 * 60_000);
+    await sandbox.platform.runScheduledTrigger(sandbox.installationId, 'reconcile-sweep');
+    await sandbox.settle();
+    expect(created.filter((id) => incidentsFor(id).length === 1)).toHaveLength(created.length);
+  }, 240_000);
+});
+
 describe('8. failures and outcomes people can see', () => {
+  it('an answer of an unexpected shape is a typed failure shown on the issue, not a raw error retried forever', async () => {
+    const issue = await createIssue('Jira answers nonsense');
+    await sandbox.settle();
+    await jiraControl('/faults', { method: 'GET', path: `/rest/api/3/issue/${issue.id}`, status: 200, body: { unexpected: true }, times: 50 }, 'POST');
+    await panel(issue.id, 'syncIssueNow');
+    await sandbox.platform.settle({ maxAdvanceMs: 0 });
+    expect((await panel(issue.id)).body.data.lastError).toMatchObject({ message: expect.stringContaining('unexpected answer from Jira') });
+    await jiraControl('/faults', {}, 'DELETE');
+    await sandbox.settle();
+    expect((await panel(issue.id)).body.data.lastError).toBeNull();
+  });
+
   it('says why an issue does not sync when it is outside the connection\'s filter', async () => {
     await settingsAs('project-lead', DEMO, 'saveConnection', { connectionId: CONNECTION, settings: { ...demoServiceNowConnection, jql: 'labels is EMPTY OR labels != no-sync' } });
     const issue = await createIssue('Kept out on purpose', { labels: ['no-sync'] });
