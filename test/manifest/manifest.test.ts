@@ -25,12 +25,12 @@ const errorsOf = (report: Awaited<ReturnType<typeof lintApp>>) => [...report.man
 describe('manifest.yml', () => {
   beforeAll(async () => {
     await buildUi();
-  }, 60_000);
+  }, 180_000);
 
   it('passes @forge/manifest validation and the offline client-side linters', async () => {
     const report = await lintApp(root);
     expect(errorsOf(report)).toEqual([]);
-  }, 60_000);
+  }, 180_000);
 
   it('runs on a Node runtime Forge still deploys', () => {
     expect(['nodejs22.x', 'nodejs24.x']).toContain(readManifest().app.runtime.name);
@@ -54,7 +54,7 @@ describe('manifest.yml', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 180_000);
 
   it('fails lint when code fetches a host the manifest does not declare', async () => {
     const dir = copyApp((_m, d) => {
@@ -67,7 +67,7 @@ describe('manifest.yml', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 180_000);
 
   it('declares egress for every remote system host a connection may use, https only', () => {
     const backend = (readManifest().permissions.external.fetch.backend as Array<{ address: string }>).map((e) => e.address);
