@@ -181,10 +181,28 @@ async function syncPair(config: ConnectionConfig, connector: Connector, link: Li
   return { result: 'synced', created, wroteJira: fields.wroteJira, wroteRemote: fields.wroteRemote, conflicts: fields.conflicts, problems: Object.values(merged).map((p) => p.message), commentsCopied, filesCopied };
 }
 
+/**
+ * A Jira status our own move left part-way (a crash between two transitions
+ * of a longer path) is not a person's change: it must not compete with the
+ * remote change the move was copying (newest wins would pick the half-done
+ * move). When Jira's status differs from the base and the latest status change
+ * was the app's own, Jira reads as unchanged, so the move is planned again
+ * from where it stopped. Asked only when the status differs from the base.
+ */
+async function ownStatusMoveIsNoChange(readings: FieldReading[], link: Link): Promise<void> {
+  const i = readings.findIndex((r) => r.m.jira === 'status' && r.m.transform !== 'user');
+  const reading = readings[i];
+  const base = reading && link.base[reading.m.jira];
+  if (!reading || !base || !reading.jira.ok || canonicalEqual(reading.jira.value, base.jira)) return;
+  const [by, app] = await Promise.all([jira.lastStatusChangeBy(link.issueId), jira.appAccountId()]);
+  if (by && app && by === app) readings[i] = { ...reading, jira: { ok: true, value: base.jira } };
+}
+
 async function syncFields(config: ConnectionConfig, connector: Connector, link: Link, issue: jira.JiraIssue, remote: Item, created: boolean) {
   const users = new UserMap(config, connector);
   const readings: FieldReading[] = [];
   for (const m of config.fields) readings.push({ m, jira: m.transform === 'user' ? await users.fromJira(issue.fields[m.jira]) : readJira(m, issue.fields), remote: readRemote(m, remote.fields, connector.capabilities.descriptionFormat) });
+  await ownStatusMoveIsNoChange(readings, link);
   const origin = created || link.origin === 'jira' ? 'jira' : link.origin === 'remote' && !Object.keys(link.base).length ? 'remote' : undefined;
   const plan = planFields({
     config,

@@ -14,6 +14,7 @@ import { zendeskClient } from '../../sandbox/sims/zendesk/test-client';
 // a crash before each of them must converge.
 const CREATE_CALLS = Number(process.env.ZD_CREATE_CALLS ?? 19);
 const UPDATE_CALLS = Number(process.env.ZD_UPDATE_CALLS ?? 16);
+const MOVE_CALLS = Number(process.env.ZD_MOVE_CALLS ?? 14);
 
 let sandbox: Sandbox;
 let jira: ReturnType<typeof jiraClient>;
@@ -139,6 +140,24 @@ describe('Zendesk faults converge without duplicates', () => {
     expect(t.comments.filter((c) => c.plain_body === `Mia Member (Jira): update comment ${n}`)).toHaveLength(1);
     expect(t.comments.flatMap((c) => c.attachmentIds).map((a) => sandbox.zendesk.store.attachments.get(a)!.file_name).filter((f) => f === `file-${n}.txt`)).toHaveLength(1);
     expect(ticketsFor(updated.id)).toHaveLength(1);
+  });
+
+  // Found by the model: a crash between two transitions of a longer move left Jira half-way, which then read as a
+  // person's newer change and won over the Zendesk change it was copying (Done in Zendesk ended as "In Review").
+  it.each(Array.from({ length: MOVE_CALLS }, (_, i) => i + 1))('finishes a three-step status move from Zendesk when the worker crashes before outbound call %i', async (n) => {
+    const issue = await createIssue(`Move under crash ${n}`);
+    await sandbox.settle();
+    const crashes = crashCount();
+    sandbox.platform.injectCrash({ functionKey: 'sync-worker', atOutboundCall: n, times: 1 });
+    // To Do → Done is three transitions in the demo workflow.
+    await agent()('PUT', ticketPath(issue.id), { ticket: { status: 'solved' } });
+    await sandbox.settle();
+    expect(crashCount() - crashes).toBeLessThanOrEqual(1);
+    sandbox.platform.clearFaults();
+    await sandbox.settle();
+    const fields = (await jira.request({ as: 'member' }, 'GET', `/rest/api/3/issue/${issue.key}?fields=status`)).json.fields;
+    expect({ jira: fields.status.name, zendesk: ticketFor(issue.id).status }).toEqual({ jira: 'Done', zendesk: 'solved' });
+    expect(ticketsFor(issue.id)).toHaveLength(1);
   });
 });
 

@@ -161,6 +161,23 @@ export async function workflowFor(projectId: string, issueTypeId: string): Promi
   };
 }
 
+const changelogPage = z.object({ total: z.number(), values: z.array(z.object({ author: z.object({ accountId: z.string() }).loose().optional(), items: z.array(z.object({ field: z.string() }).loose()) }).loose()) }).loose();
+
+/** Who made the issue's latest status change (the changelog is oldest first: its total, then its last page). */
+export async function lastStatusChangeBy(issueId: string): Promise<string | undefined> {
+  const read = async (startAt: number, maxResults: number) => {
+    const res = await call('Read changelog', () => api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/changelog?startAt=${String(startAt)}&maxResults=${String(maxResults)}`, { headers: { Accept: 'application/json' } }));
+    return parsed(changelogPage, await readJson('jira', res, `Read changelog of ${issueId}`), 'Read changelog');
+  };
+  const { total } = await read(0, 1);
+  for (let end = total; end > 0; end -= 100) {
+    const page = await read(Math.max(0, end - 100), Math.min(100, end));
+    const last = [...page.values].reverse().find((h) => h.items.some((i) => i.field === 'status'));
+    if (last) return last.author?.accountId;
+  }
+  return undefined;
+}
+
 let appAccount: Promise<string | undefined> | undefined;
 
 /** The app's own Jira account (its uploads are its copies); asked once per instance. */
