@@ -25,6 +25,18 @@ describe('deciding one field three ways', () => {
     expect(decideField(input({ current: { jira: 'old', remote: 'new' } }))).toEqual({ field: 'summary', action: 'write', target: 'jira', value: 'new' });
   });
 
+  it('a Jira value changed and changed back since the last sync, against a remote change, is a conflict decided by the field\'s own Jira change time (found by the model: the remote won silently over a newer Jira edit)', () => {
+    const aba = input({ policy: 'newest-wins', base: { jira: 'Medium', remote: 'Medium' }, current: { jira: 'Medium', remote: 'Lowest' }, updatedAt: { jira: 1000, remote: 2000 } });
+    // Without the changelog's word, Jira reads as unchanged and the remote wins.
+    expect(decideField(aba)).toEqual({ field: 'summary', action: 'write', target: 'jira', value: 'Lowest' });
+    // Jira's field changed (back) after the remote's change: Jira's value is the newest.
+    expect(decideField({ ...aba, jiraTouchedAt: 3000 })).toMatchObject({ action: 'write', target: 'remote', value: 'Medium', conflict: { winner: 'jira', reason: 'policy: newest wins (Jira changed last)' } });
+    // Changed before the remote's change: the remote is the newest, and the conflict is on record.
+    expect(decideField({ ...aba, jiraTouchedAt: 1500 })).toMatchObject({ action: 'write', target: 'jira', value: 'Lowest', conflict: { winner: 'remote' } });
+    // Touched in Jira but the remote did not change: nothing to decide.
+    expect(decideField({ ...aba, current: { jira: 'Medium', remote: 'Medium' }, jiraTouchedAt: 3000 })).toMatchObject({ action: 'none' });
+  });
+
   it('does not echo our own lossy write: a truncated remote value equal to its base is no change', () => {
     const long = 'x'.repeat(200);
     const cut = long.slice(0, 160);

@@ -37,6 +37,12 @@ export interface FieldDecisionInput {
    * storing the base must not read as someone else's change).
    */
   storedAs?: { jira(value: CanonicalValue): CanonicalValue; remote(value: CanonicalValue): CanonicalValue };
+  /**
+   * When a person last changed the field in Jira since the last sync (from the
+   * changelog), where known: a Jira value back at its base was still changed,
+   * and, against a remote change, that is a conflict, not "Jira unchanged".
+   */
+  jiraTouchedAt?: number;
 }
 
 export interface Conflict {
@@ -101,8 +107,8 @@ export function decideField(input: FieldDecisionInput): FieldDecision {
     return write(input, winner, { field, current, winner, reason: `first sync: ${reason}` });
   }
 
-  const jiraChanged = !canonicalEqual(current.jira, base.jira);
   const remoteChanged = !canonicalEqual(current.remote, base.remote);
+  const jiraChanged = !canonicalEqual(current.jira, base.jira) || (remoteChanged && input.jiraTouchedAt !== undefined);
   if (jiraChanged && !remoteChanged) return write(input, 'jira');
   if (remoteChanged && !jiraChanged) return write(input, 'remote');
   if (!jiraChanged && !remoteChanged) {
@@ -111,6 +117,7 @@ export function decideField(input: FieldDecisionInput): FieldDecision {
   }
   // Both moved, but one holds exactly what our write of the other leaves: our write landed and its base was never stored.
   if (holdsWrittenForm(input)) return { field, action: 'none', reason: 'in-sync' };
-  const { winner, reason } = resolveConflict(input);
+  // The field's own change time in Jira, where the changelog gave it, is the better "newest".
+  const { winner, reason } = resolveConflict(input.jiraTouchedAt === undefined ? input : { ...input, updatedAt: { ...input.updatedAt, jira: input.jiraTouchedAt } });
   return write(input, winner, { field, base, current, winner, reason });
 }

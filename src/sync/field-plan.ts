@@ -7,7 +7,7 @@
 import type { BodyFormat } from '../connectors/ports';
 import type { ConnectionConfig, FieldMapping } from '../mapping/connection-config';
 import { storedOnJira, storedOnRemote, writeRemote, type Read } from '../mapping/field-values';
-import type { CanonicalValue } from './canonical';
+import { canonicalEqual, type CanonicalValue } from './canonical';
 import { decideField, type Conflict, type Side, type SidePair } from './field-decision';
 
 export interface FieldReading {
@@ -49,6 +49,15 @@ export interface FieldPlanInput {
   /** What the remote item holds now, raw (for fields required on entering a state). */
   remoteRaw: Readonly<Record<string, unknown>>;
   issueKey: string;
+  /** Per Jira field, when a person last changed it since the last sync (see `decideField`). */
+  jiraTouchedAt?: Readonly<Record<string, number>>;
+}
+
+/** Fields whose Jira value reads as unchanged while the remote's changed: only for these does Jira's history matter. */
+export function jiraLooksUnchangedAgainstRemote(readings: readonly FieldReading[], base: Readonly<Record<string, SidePair<CanonicalValue>>>): string[] {
+  return readings
+    .filter(({ m, jira, remote }) => jira.ok && remote.ok && base[m.jira] && canonicalEqual(jira.value, base[m.jira]!.jira) && !canonicalEqual(remote.value, base[m.jira]!.remote) && !canonicalEqual(jira.value, remote.value))
+    .map(({ m }) => m.jira);
 }
 
 export function planFields(input: FieldPlanInput): FieldPlan {
@@ -67,6 +76,7 @@ export function planFields(input: FieldPlanInput): FieldPlan {
       current,
       updatedAt: input.updatedAt,
       ...(input.origin ? { origin: input.origin } : {}),
+      ...(input.jiraTouchedAt?.[m.jira] !== undefined ? { jiraTouchedAt: input.jiraTouchedAt[m.jira] } : {}),
       storedAs: { jira: (v) => storedOnJira(m, v), remote: (v) => storedOnRemote(m, v, input.remoteMaxLengths, input.remoteRichText) },
     });
     if (decision.action === 'none') {

@@ -361,3 +361,33 @@ export async function accountIdForEmail(email: string): Promise<string | undefin
   const users = parsed(z.array(z.object({ accountId: z.string(), emailAddress: z.string().optional() }).loose()), await readJson('jira', res, 'Find user'), 'Find user');
   return users.find((u) => u.emailAddress?.toLowerCase() === email.toLowerCase())?.accountId;
 }
+
+const historyPage = z.object({ total: z.number(), values: z.array(z.object({ author: z.object({ accountId: z.string() }).loose().optional(), created: z.string(), items: z.array(z.object({ field: z.string(), fieldId: z.string().optional() }).loose()) }).loose()) }).loose();
+
+/**
+ * The fields people (not Crosswalk) changed after `since` (ms), with when each
+ * last changed: a field changed and changed back reads as unchanged by its
+ * value alone. Read from the changelog's end (it is oldest first).
+ */
+export async function fieldChangesSince(issueId: string, since: number): Promise<Map<string, number>> {
+  const read = async (startAt: number, maxResults: number) => {
+    const res = await call('Read changelog', () => api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/changelog?startAt=${String(startAt)}&maxResults=${String(maxResults)}`, { headers: { Accept: 'application/json' } }));
+    return parsed(historyPage, await readJson('jira', res, `Read changelog of ${issueId}`), 'Read changelog');
+  };
+  const app = await appAccountId();
+  const out = new Map<string, number>();
+  const { total } = await read(0, 1);
+  for (let end = total; end > 0; end -= 100) {
+    const page = await read(Math.max(0, end - 100), Math.min(100, end));
+    for (const h of [...page.values].reverse()) {
+      const at = parseJiraTime(h.created);
+      if (at <= since) return out;
+      if (app && h.author?.accountId === app) continue;
+      for (const item of h.items) {
+        const field = item.fieldId ?? item.field;
+        out.set(field, Math.max(out.get(field) ?? 0, at));
+      }
+    }
+  }
+  return out;
+}
