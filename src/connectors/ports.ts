@@ -26,6 +26,12 @@ export interface Capabilities {
   attachments: { upload: boolean; delete: boolean; maxBytes?: number };
   /** Field length limits the system enforces silently (ServiceNow cuts short_description at 160). */
   maxLengths: Readonly<Record<string, number>>;
+  /**
+   * Fields written only when an item is made and never changed after, with
+   * why (Zendesk's description is the ticket's first comment): a later Jira
+   * edit of one is not written, and is shown on the issue as a notice.
+   */
+  fixedAfterCreate?: Readonly<Record<string, string>>;
 }
 
 export interface ItemRef {
@@ -112,6 +118,13 @@ export interface Connector {
   updateItem(id: string, fields: Readonly<Record<string, unknown>>, expectedVersion?: string): Promise<Item>;
   /** Items changed at or after `since` (epoch ms), oldest first, for the safety-net sweep. */
   listChanged(since: number, cursor?: string): Promise<ChangedItems>;
+  /**
+   * Where the system keeps per-field history: the fields people (not
+   * Crosswalk) changed on the item after `since` (epoch ms), with when each
+   * last changed. A field changed and changed back reads as unchanged by its
+   * value alone; the engine asks only then.
+   */
+  fieldChangesSince?(id: string, since: number): Promise<Map<string, number>>;
 
   listComments(itemId: string): Promise<Comment[]>;
   addComment(itemId: string, comment: NewComment): Promise<Comment>;

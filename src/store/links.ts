@@ -32,6 +32,8 @@ export interface Link {
   lastSyncAt?: string;
   /** The Jira issue's updated time as the last sync read it: people's changes after it are news, even a change and its undo. */
   jiraSeenAt?: number;
+  /** The remote item's updated time as the last sync read it (for connectors that read per-field history). */
+  remoteSeenAt?: number;
   /** Problems that stop part of the item (a field, the status, a file), one per part, newest wins per part. */
   problems?: Record<string, { kind: string; message: string; at: string }>;
   conflicts?: Array<{ field: string; winner: string; reason: string; at: string }>;

@@ -43,6 +43,8 @@ export interface FieldDecisionInput {
    * and, against a remote change, that is a conflict, not "Jira unchanged".
    */
   jiraTouchedAt?: number;
+  /** The same for the remote, where its connector reads per-field history (a remote value back at its base). */
+  remoteTouchedAt?: number;
 }
 
 export interface Conflict {
@@ -107,8 +109,10 @@ export function decideField(input: FieldDecisionInput): FieldDecision {
     return write(input, winner, { field, current, winner, reason: `first sync: ${reason}` });
   }
 
-  const remoteChanged = !canonicalEqual(current.remote, base.remote);
-  const jiraChanged = !canonicalEqual(current.jira, base.jira) || (remoteChanged && input.jiraTouchedAt !== undefined);
+  const jiraMoved = !canonicalEqual(current.jira, base.jira);
+  const remoteMoved = !canonicalEqual(current.remote, base.remote);
+  const jiraChanged = jiraMoved || (remoteMoved && input.jiraTouchedAt !== undefined);
+  const remoteChanged = remoteMoved || (jiraMoved && input.remoteTouchedAt !== undefined);
   if (jiraChanged && !remoteChanged) return write(input, 'jira');
   if (remoteChanged && !jiraChanged) return write(input, 'remote');
   if (!jiraChanged && !remoteChanged) {
@@ -117,7 +121,7 @@ export function decideField(input: FieldDecisionInput): FieldDecision {
   }
   // Both moved, but one holds exactly what our write of the other leaves: our write landed and its base was never stored.
   if (holdsWrittenForm(input)) return { field, action: 'none', reason: 'in-sync' };
-  // The field's own change time in Jira, where the changelog gave it, is the better "newest".
-  const { winner, reason } = resolveConflict(input.jiraTouchedAt === undefined ? input : { ...input, updatedAt: { ...input.updatedAt, jira: input.jiraTouchedAt } });
+  // The field's own change time on a side, where its history gave it, is the better "newest".
+  const { winner, reason } = resolveConflict({ ...input, updatedAt: { jira: input.jiraTouchedAt ?? input.updatedAt.jira, remote: input.remoteTouchedAt ?? input.updatedAt.remote } });
   return write(input, winner, { field, base, current, winner, reason });
 }

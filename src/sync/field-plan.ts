@@ -34,6 +34,8 @@ export interface FieldPlan {
   conflicts: Conflict[];
   /** Per field, why it cannot sync now. */
   problems: Record<string, string>;
+  /** What people should know that is not a failure: a Jira edit the remote keeps out (see `remoteFixed`). */
+  notices: string[];
 }
 
 export interface FieldPlanInput {
@@ -49,19 +51,14 @@ export interface FieldPlanInput {
   /** What the remote item holds now, raw (for fields required on entering a state). */
   remoteRaw: Readonly<Record<string, unknown>>;
   issueKey: string;
-  /** Per Jira field, when a person last changed it since the last sync (see `decideField`). */
-  jiraTouchedAt?: Readonly<Record<string, number>>;
-}
-
-/** Fields whose Jira value reads as unchanged while the remote's changed: only for these does Jira's history matter. */
-export function jiraLooksUnchangedAgainstRemote(readings: readonly FieldReading[], base: Readonly<Record<string, SidePair<CanonicalValue>>>): string[] {
-  return readings
-    .filter(({ m, jira, remote }) => jira.ok && remote.ok && base[m.jira] && canonicalEqual(jira.value, base[m.jira]!.jira) && !canonicalEqual(remote.value, base[m.jira]!.remote) && !canonicalEqual(jira.value, remote.value))
-    .map(({ m }) => m.jira);
+  /** Remote fields written only when an item is made (Zendesk's description, its first comment), with why. */
+  remoteFixed?: Readonly<Record<string, string>>;
+  /** The remote item as people call it, for notices. */
+  remoteKey?: string;
 }
 
 export function planFields(input: FieldPlanInput): FieldPlan {
-  const plan: FieldPlan = { remoteFields: {}, jiraWrites: [], remoteWrites: [], settled: {}, conflicts: [], problems: {} };
+  const plan: FieldPlan = { remoteFields: {}, jiraWrites: [], remoteWrites: [], settled: {}, conflicts: [], problems: {}, notices: [] };
   for (const { m, jira, remote } of input.readings) {
     if (!jira.ok || !remote.ok) {
       plan.problems[m.jira] = [!jira.ok ? jira.reason : '', !remote.ok ? remote.reason : ''].filter(Boolean).join('; ');
@@ -76,7 +73,6 @@ export function planFields(input: FieldPlanInput): FieldPlan {
       current,
       updatedAt: input.updatedAt,
       ...(input.origin ? { origin: input.origin } : {}),
-      ...(input.jiraTouchedAt?.[m.jira] !== undefined ? { jiraTouchedAt: input.jiraTouchedAt[m.jira] } : {}),
       storedAs: { jira: (v) => storedOnJira(m, v), remote: (v) => storedOnRemote(m, v, input.remoteMaxLengths, input.remoteRichText) },
     });
     if (decision.action === 'none') {
@@ -89,6 +85,14 @@ export function planFields(input: FieldPlanInput): FieldPlan {
       const w = writeRemote(m, decision.value, input.remoteRichText);
       if (!w.ok) {
         plan.problems[m.jira] = w.reason;
+        continue;
+      }
+      const fixed = input.remoteFixed?.[w.field];
+      if (fixed !== undefined) {
+        // The remote keeps this field as it was made: nothing to write, and the values stay apart by design.
+        const base = input.base[m.jira];
+        if (base && !canonicalEqual(base.jira, current.jira)) plan.notices.push(`The Jira ${m.jira} changed after ${input.remoteKey ?? 'the remote item'} was created, and was not copied: ${fixed}.`);
+        plan.settled[m.jira] = current;
         continue;
       }
       plan.remoteFields[w.field] = w.value;

@@ -24,7 +24,7 @@ import { canonicalEqual } from './canonical';
 import { afterClosedRemote } from './closed-remote';
 import { syncAttachments, syncComments } from './content-sync';
 import { createFromRemote, createRemoteFor, correlationIdFor, parseCorrelationId } from './create';
-import { jiraLooksUnchangedAgainstRemote, planFields, type FieldReading } from './field-plan';
+import { planFields, type FieldReading } from './field-plan';
 import { matchesRemoteFilter } from './remote-filter';
 import { moveToStatus } from './status';
 import { enqueueReconcile } from './sync-queue';
@@ -204,12 +204,7 @@ async function syncFields(config: ConnectionConfig, connector: Connector, link: 
   for (const m of config.fields) readings.push({ m, jira: m.transform === 'user' ? await users.fromJira(issue.fields[m.jira]) : readJira(m, issue.fields), remote: readRemote(m, remote.fields, connector.capabilities.descriptionFormat) });
   await ownStatusMoveIsNoChange(readings, link);
   const origin = created || link.origin === 'jira' ? 'jira' : link.origin === 'remote' && !Object.keys(link.base).length ? 'remote' : undefined;
-  // A Jira field back at its base while the remote's changed may have been changed and changed back since: the changelog says.
-  const unclear = link.jiraSeenAt !== undefined && issue.updatedAt > link.jiraSeenAt ? jiraLooksUnchangedAgainstRemote(readings, link.base) : [];
-  const touched = unclear.length ? await jira.fieldChangesSince(issue.id, link.jiraSeenAt!) : undefined;
-  const jiraTouchedAt = touched ? Object.fromEntries(unclear.filter((f) => touched.has(f)).map((f) => [f, touched.get(f)!])) : {};
   const plan = planFields({
-    jiraTouchedAt,
     config,
     readings,
     base: link.base,
@@ -219,6 +214,8 @@ async function syncFields(config: ConnectionConfig, connector: Connector, link: 
     remoteRichText: connector.capabilities.descriptionFormat,
     remoteRaw: remote.fields,
     issueKey: issue.key,
+    ...(connector.capabilities.fixedAfterCreate ? { remoteFixed: connector.capabilities.fixedAfterCreate } : {}),
+    remoteKey: remote.displayKey,
   });
   const problems: Record<string, string> = { ...plan.problems };
   const base = { ...link.base, ...plan.settled };
@@ -288,5 +285,7 @@ async function syncFields(config: ConnectionConfig, connector: Connector, link: 
   }
   // A field whose base did not move keeps its old base, so the next run decides it again.
   const sameBase = Object.keys(base).length === Object.keys(link.base).length && Object.entries(base).every(([k, v]) => link.base[k] && canonicalEqual(link.base[k]!.jira, v.jira) && canonicalEqual(link.base[k]!.remote, v.remote));
-  return { link: { ...link, base: sameBase ? link.base : base, conflicts: plan.conflicts.length ? conflicts : link.conflicts, jiraSeenAt: Math.max(issue.updatedAt, link.jiraSeenAt ?? 0) }, remoteAfter, wroteJira, wroteRemote, conflicts: plan.conflicts.length, problems };
+  // A notice already shown moves to the end instead of showing twice.
+  const notices = plan.notices.length ? [...(link.notices ?? []).filter((n) => !plan.notices.includes(n)), ...plan.notices].slice(-10) : link.notices;
+  return { link: { ...link, base: sameBase ? link.base : base, conflicts: plan.conflicts.length ? conflicts : link.conflicts, ...(notices ? { notices } : {}) }, remoteAfter, wroteJira, wroteRemote, conflicts: plan.conflicts.length, problems };
 }

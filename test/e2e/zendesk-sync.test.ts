@@ -99,6 +99,21 @@ describe('SUP ↔ Zendesk', () => {
     expect((await readZdLog()).slice(before).filter((r) => r.method !== 'GET' && r.user === ZD.integration.email)).toEqual([]);
   });
 
+  it('shows a Jira description edit after the ticket exists as a notice on the issue (the description is the unchangeable first comment), writing nothing', async () => {
+    const t = ticketFor(issue.id);
+    const before = (await readZdLog()).length;
+    await jira.request({ as: 'member' }, 'PUT', `/rest/api/3/issue/${issue.key}`, { fields: { description: adf('The customer paid twice in March and once in April.') } });
+    await sandbox.settle();
+    expect(ticketFor(issue.id).description).toBe('The customer paid twice in March.');
+    expect((await readZdLog()).slice(before).filter((r) => r.method !== 'GET' && r.user === ZD.integration.email)).toEqual([]);
+    const notice = `The Jira description changed after #${t.id} was created, and was not copied: a Zendesk ticket's description is its first comment, which cannot be changed.`;
+    expect(await panel(issue.id)).toMatchObject({ lastError: null, notices: [notice] });
+    // Seen again (a sweep, another edit elsewhere): the same notice is not added twice.
+    await jira.request({ as: 'member' }, 'PUT', `/rest/api/3/issue/${issue.key}`, { fields: { description: adf('Paid twice in March, once in April.') } });
+    await sandbox.settle();
+    expect((await panel(issue.id)).notices).toEqual([notice]);
+  });
+
   it('moves the status both ways: Zendesk open is In Progress, and Jira Done solves the ticket', async () => {
     const t = ticketFor(issue.id);
     await agent()('PUT', `/api/v2/tickets/${t.id}`, { ticket: { status: 'open' } });
@@ -150,7 +165,8 @@ describe('SUP ↔ Zendesk', () => {
     sandbox.platform.manualClock.advance(60_000);
     await jira.request({ as: 'member' }, 'PUT', `/rest/api/3/issue/${issue.key}/comment/${comments[0].id}`, { body: adf('We are checking with the bank (again)') });
     await sandbox.settle();
-    expect((await panel(issue.id)).notices).toEqual([`The edit to Jira comment ${comments[0].id} was not copied: Zendesk comments cannot be changed once written.`]);
+    // After the description notice of an earlier test.
+    expect((await panel(issue.id)).notices).toEqual([expect.stringMatching(/^The Jira description changed/), `The edit to Jira comment ${comments[0].id} was not copied: Zendesk comments cannot be changed once written.`]);
   });
 
   it('copies attachments each way once, and reports a file over the limit', async () => {

@@ -73,6 +73,7 @@ const commentJson = z.object({
   isDeleted: z.boolean().nullish(),
 });
 type CommentJson = z.infer<typeof commentJson>;
+const updateList = z.object({ value: z.array(z.object({ revisedBy: identityRef.nullish(), fields: z.record(z.string(), z.object({ newValue: z.unknown().optional() }).loose()).nullish() }).loose()) });
 const commentList = z.object({ comments: z.array(commentJson), continuationToken: z.string().nullish() });
 const attachmentRef = z.object({ id: z.string(), url: z.string() });
 const workItemTypeJson = z.object({ name: z.string(), url: z.string(), states: z.array(z.object({ name: z.string() })).nullish() });
@@ -360,6 +361,22 @@ export class AzureDevOpsConnector implements Connector {
     const last = items.at(-1)?.updatedAt ?? from.at;
     const seen = [...(last === from.at ? from.seen : []), ...items.filter((i) => i.updatedAt === last).map((i) => Number(i.id))];
     return { items, cursor: JSON.stringify({ at: last, seen }) };
+  }
+
+  /** From the item's updates (oldest first, paged): fields changed after `since` by anyone but Crosswalk's identity. */
+  async fieldChangesSince(id: string, since: number): Promise<Map<string, number>> {
+    const own = await this.whoAmI();
+    const out = new Map<string, number>();
+    for (let skip = 0; ; skip += PAGE) {
+      const page = await this.json(updateList, 'GET', this.url(`/_apis/wit/workitems/${encodeURIComponent(id)}/updates`, { $top: PAGE, $skip: skip }), `Read the history of work item ${id}`);
+      for (const u of page.value) {
+        // The latest update's revisedDate is the end of time: when it happened is its ChangedDate.
+        const at = time(u.fields?.['System.ChangedDate']?.newValue);
+        if (at <= since || u.revisedBy?.uniqueName?.toLowerCase() === own) continue;
+        for (const field of Object.keys(u.fields ?? {})) out.set(field, Math.max(out.get(field) ?? 0, at));
+      }
+      if (page.value.length < PAGE) return out;
+    }
   }
 
   // ---- comments
