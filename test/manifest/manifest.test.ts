@@ -78,4 +78,11 @@ describe('manifest.yml', () => {
     expect(egress.isValidUrl('http://acme.service-now.com/')).toBe(false);
     expect(egress.isValidUrl('https://example.com/')).toBe(false);
   });
+
+  it("lets a Zendesk attachment download follow the redirect to Zendesk's content host, https only", () => {
+    const egress = new EgressFilteringService((readManifest().permissions.external.fetch.backend as Array<{ address: string }>).map((e) => e.address));
+    expect(egress.isValidUrl('https://acme.zdusercontent.com/attachments/token/abc/?name=receipt.pdf')).toBe(true);
+    expect(egress.isValidUrl('http://acme.zdusercontent.com/attachments/token/abc/')).toBe(false);
+    expect(egress.isValidUrl('https://zdusercontent.com.example.com/')).toBe(false);
+  });
 });
