@@ -55,6 +55,24 @@ export interface FieldPlanInput {
   remoteFixed?: Readonly<Record<string, string>>;
   /** The remote item as people call it, for notices. */
   remoteKey?: string;
+  /** Per Jira field, when a person last changed it since the last sync (see `decideField`). */
+  jiraTouchedAt?: Readonly<Record<string, number>>;
+  /** Per Jira field, when a person last changed its remote field since the last sync, where the connector reads history. */
+  remoteTouchedAt?: Readonly<Record<string, number>>;
+}
+
+/** Fields whose Jira value reads as unchanged while the remote's changed: only for these does Jira's history matter. */
+export function jiraLooksUnchangedAgainstRemote(readings: readonly FieldReading[], base: Readonly<Record<string, SidePair<CanonicalValue>>>): string[] {
+  return readings
+    .filter(({ m, jira, remote }) => jira.ok && remote.ok && base[m.jira] && canonicalEqual(jira.value, base[m.jira]!.jira) && !canonicalEqual(remote.value, base[m.jira]!.remote) && !canonicalEqual(jira.value, remote.value))
+    .map(({ m }) => m.jira);
+}
+
+/** The same the other way: fields whose remote value reads as unchanged while Jira's changed. */
+export function remoteLooksUnchangedAgainstJira(readings: readonly FieldReading[], base: Readonly<Record<string, SidePair<CanonicalValue>>>): string[] {
+  return readings
+    .filter(({ m, jira, remote }) => jira.ok && remote.ok && base[m.jira] && canonicalEqual(remote.value, base[m.jira]!.remote) && !canonicalEqual(jira.value, base[m.jira]!.jira) && !canonicalEqual(jira.value, remote.value))
+    .map(({ m }) => m.jira);
 }
 
 export function planFields(input: FieldPlanInput): FieldPlan {
@@ -73,6 +91,8 @@ export function planFields(input: FieldPlanInput): FieldPlan {
       current,
       updatedAt: input.updatedAt,
       ...(input.origin ? { origin: input.origin } : {}),
+      ...(input.jiraTouchedAt?.[m.jira] !== undefined ? { jiraTouchedAt: input.jiraTouchedAt[m.jira] } : {}),
+      ...(input.remoteTouchedAt?.[m.jira] !== undefined ? { remoteTouchedAt: input.remoteTouchedAt[m.jira] } : {}),
       storedAs: { jira: (v) => storedOnJira(m, v), remote: (v) => storedOnRemote(m, v, input.remoteMaxLengths, input.remoteRichText) },
     });
     if (decision.action === 'none') {

@@ -24,7 +24,7 @@ import { canonicalEqual } from './canonical';
 import { afterClosedRemote } from './closed-remote';
 import { syncAttachments, syncComments } from './content-sync';
 import { createFromRemote, createRemoteFor, correlationIdFor, parseCorrelationId } from './create';
-import { planFields, type FieldReading } from './field-plan';
+import { jiraLooksUnchangedAgainstRemote, planFields, remoteLooksUnchangedAgainstJira, type FieldReading } from './field-plan';
 import { matchesRemoteFilter } from './remote-filter';
 import { moveToStatus } from './status';
 import { enqueueReconcile } from './sync-queue';
@@ -204,7 +204,18 @@ async function syncFields(config: ConnectionConfig, connector: Connector, link: 
   for (const m of config.fields) readings.push({ m, jira: m.transform === 'user' ? await users.fromJira(issue.fields[m.jira]) : readJira(m, issue.fields), remote: readRemote(m, remote.fields, connector.capabilities.descriptionFormat) });
   await ownStatusMoveIsNoChange(readings, link);
   const origin = created || link.origin === 'jira' ? 'jira' : link.origin === 'remote' && !Object.keys(link.base).length ? 'remote' : undefined;
+  // A field back at its base on one side while the other side's changed may have been changed and changed back since:
+  // the side's history says (Jira's changelog; the remote's where its connector reads history), and when each side's field
+  // last changed decides the conflict that then is.
+  const remoteUnclear = connector.fieldChangesSince && link.remoteSeenAt !== undefined && remote.updatedAt > link.remoteSeenAt ? remoteLooksUnchangedAgainstJira(readings, link.base) : [];
+  const unclear = link.jiraSeenAt !== undefined && issue.updatedAt > link.jiraSeenAt ? [...jiraLooksUnchangedAgainstRemote(readings, link.base), ...remoteUnclear] : [];
+  const touched = unclear.length ? await jira.fieldChangesSince(issue.id, link.jiraSeenAt!) : undefined;
+  const jiraTouchedAt = touched ? Object.fromEntries(unclear.filter((f) => touched.has(f)).map((f) => [f, touched.get(f)!])) : {};
+  const remoteTouched = remoteUnclear.length ? await connector.fieldChangesSince!(remote.id, link.remoteSeenAt!) : undefined;
+  const remoteTouchedAt = remoteTouched ? Object.fromEntries(readings.filter((r) => remoteUnclear.includes(r.m.jira) && remoteTouched.has(r.m.remote)).map((r) => [r.m.jira, remoteTouched.get(r.m.remote)!])) : {};
   const plan = planFields({
+    jiraTouchedAt,
+    remoteTouchedAt,
     config,
     readings,
     base: link.base,
@@ -287,5 +298,5 @@ async function syncFields(config: ConnectionConfig, connector: Connector, link: 
   const sameBase = Object.keys(base).length === Object.keys(link.base).length && Object.entries(base).every(([k, v]) => link.base[k] && canonicalEqual(link.base[k]!.jira, v.jira) && canonicalEqual(link.base[k]!.remote, v.remote));
   // A notice already shown moves to the end instead of showing twice.
   const notices = plan.notices.length ? [...(link.notices ?? []).filter((n) => !plan.notices.includes(n)), ...plan.notices].slice(-10) : link.notices;
-  return { link: { ...link, base: sameBase ? link.base : base, conflicts: plan.conflicts.length ? conflicts : link.conflicts, ...(notices ? { notices } : {}) }, remoteAfter, wroteJira, wroteRemote, conflicts: plan.conflicts.length, problems };
+  return { link: { ...link, base: sameBase ? link.base : base, conflicts: plan.conflicts.length ? conflicts : link.conflicts, ...(notices ? { notices } : {}), jiraSeenAt: Math.max(issue.updatedAt, link.jiraSeenAt ?? 0), remoteSeenAt: Math.max(remote.updatedAt, link.remoteSeenAt ?? 0) }, remoteAfter, wroteJira, wroteRemote, conflicts: plan.conflicts.length, problems };
 }
