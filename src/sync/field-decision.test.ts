@@ -37,6 +37,14 @@ describe('deciding one field three ways', () => {
     expect(decideField({ ...aba, current: { jira: 'Medium', remote: 'Medium' }, jiraTouchedAt: 3000 })).toMatchObject({ action: 'none' });
   });
 
+  it('the same for a remote value changed and changed back, where the connector reads history (found by the model: Jira won silently over a newer remote edit)', () => {
+    const aba = input({ policy: 'newest-wins', base: { jira: 'Medium', remote: 'Medium' }, current: { jira: 'Low', remote: 'Medium' }, updatedAt: { jira: 4000, remote: 3000 } });
+    expect(decideField(aba)).toEqual({ field: 'summary', action: 'write', target: 'remote', value: 'Low' });
+    // The remote's field changed (back) after Jira's field did: the remote is the newest, whatever else changed in Jira since.
+    expect(decideField({ ...aba, remoteTouchedAt: 3000, jiraTouchedAt: 1000 })).toMatchObject({ action: 'write', target: 'jira', value: 'Medium', conflict: { winner: 'remote' } });
+    expect(decideField({ ...aba, remoteTouchedAt: 3000 })).toMatchObject({ action: 'write', target: 'remote', value: 'Low', conflict: { winner: 'jira' } });
+  });
+
   it('does not echo our own lossy write: a truncated remote value equal to its base is no change', () => {
     const long = 'x'.repeat(200);
     const cut = long.slice(0, 160);

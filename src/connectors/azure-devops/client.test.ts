@@ -127,6 +127,18 @@ describe('the Azure DevOps connector', () => {
     expect(Buffer.from(await new Response(down.body).arrayBuffer()).equals(bytes)).toBe(true);
   });
 
+  it('reads which fields people changed since a time from the updates, leaving out its own writes (a change and its undo included)', async () => {
+    const c = connector();
+    const made = await c.createItem({ 'System.Title': 'History' }, 'crosswalk:test:conn:1');
+    await new Promise((r) => setTimeout(r, 5));
+    for (const priority of [3, 2]) expect((await dana()('PATCH', `/acme/Operations/_apis/wit/workitems/${made.id}`, patch({ 'Microsoft.VSTS.Common.Priority': priority }))).status).toBe(200);
+    await c.updateItem(made.id, { 'System.Title': 'History, renamed by Crosswalk' });
+    const changed = await c.fieldChangesSince(made.id, made.updatedAt);
+    expect(changed.get('Microsoft.VSTS.Common.Priority')).toBeGreaterThan(made.updatedAt);
+    expect(changed.has('System.Title')).toBe(false);
+    expect((await c.fieldChangesSince(made.id, Date.now() + 60_000)).size).toBe(0);
+  });
+
   it('lists changed items oldest first in pages, each exactly once', async () => {
     const since = Date.now() - 1000;
     await fetch(`${sim.controlUrl}/work-items`, { method: 'POST', body: JSON.stringify({ count: 450, title: 'Seeded' }) });
