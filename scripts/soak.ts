@@ -55,7 +55,8 @@ async function main(): Promise<void> {
   let ticks = 0;
   const draw = () => {
     const width = 30;
-    const filled = Math.round((ticks / total) * width);
+    // Shrinking a counterexample runs more than the share: the bar stays full rather than overflowing.
+    const filled = Math.min(width, Math.round((ticks / total) * width));
     process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${ticks}/${total} runs, ${Math.round((Date.now() - started) / 1000)} s`);
   };
   const queue = [...shares];

@@ -28,6 +28,8 @@ export async function runModel(adapter: RemoteAdapter, opts: { runs: number; see
     const harness = new ModelHarness(sandbox, adapter);
     await harness.setup();
     let last: RunResult | undefined;
+    /** The problems of the latest failing run (shrinking ends on passing runs, and a replay may not fail again). */
+    let failed: { problems: string[]; commands: readonly Command[] } | undefined;
     let lastCommands: readonly Command[] = [];
     const outcome = await fc.check(
       fc.asyncProperty(opts.maxCommands ? commandsArb.filter((c) => c.length <= opts.maxCommands!) : commandsArb, async (commands) => {
@@ -41,6 +43,7 @@ export async function runModel(adapter: RemoteAdapter, opts: { runs: number; see
         totals.echoLoops += r.echoLoops;
         totals.invisibleFailures += r.invisibleFailures;
         opts.onRun?.(totals.runs);
+        if (!zeroFailures(r)) failed = { problems: r.problems, commands };
         return zeroFailures(r);
       }),
       { numRuns: opts.runs, seed: opts.seed, ...(opts.path ? { path: opts.path } : {}), endOnFailure: false },
@@ -50,7 +53,7 @@ export async function runModel(adapter: RemoteAdapter, opts: { runs: number; see
       // Replay the shrunk sequence once more to say what went wrong in it.
       const replay = await harness.runOnce(shrunk).catch((e: unknown) => ({ problems: [`threw: ${e instanceof Error ? e.stack ?? e.message : String(e)}`] }) as Pick<RunResult, 'problems'>);
       const error = outcome.errorInstance instanceof Error ? [`threw: ${outcome.errorInstance.message}`] : [];
-      totals.counterexample = { seed: outcome.seed, ...(outcome.counterexamplePath ? { path: outcome.counterexamplePath } : {}), commands: describeCommands(shrunk), problems: [...error, ...replay.problems, ...(replay.problems.length ? [] : (last?.problems ?? []))] };
+      totals.counterexample = { seed: outcome.seed, ...(outcome.counterexamplePath ? { path: outcome.counterexamplePath } : {}), commands: describeCommands(shrunk), problems: [...error, ...replay.problems, ...(replay.problems.length ? [] : [`(the replay passed; the latest failing run, ${failed?.commands.length ?? '?'} commands, said:)`, ...(failed?.problems ?? last?.problems ?? []), ...(failed ? ['Its commands:', describeCommands(failed.commands)] : [])])] };
     }
   } finally {
     await sandbox.stop();
