@@ -22,6 +22,8 @@ export interface WebTriggerResponse {
 
 const refuse = (statusCode: number, body: string): WebTriggerResponse => ({ statusCode, body });
 
+const TRANSPORT_HEADERS = /^(host|connection|content-length|transfer-encoding|accept|accept-encoding|user-agent|via|forwarded|x-forwarded-.*|x-real-ip|traceparent|tracestate|x-b3-.*|x-amzn-.*|cdn-loop|cf-.*)$/i;
+
 /**
  * Inbound notifications from remote systems, at `<web trigger URL>/<system>/<connectionId>`.
  * Web trigger URLs are public: a request counts only when the connection's
@@ -44,7 +46,8 @@ export async function onRemoteWebhook(request: WebTriggerRequest): Promise<WebTr
   const theirs = refs.filter((r) => !system.notifications.isOwnChange(r, config.remote));
   if (!theirs.length) return { statusCode: 202, body: 'Ignored' };
   // A verified notification is accepted once: a replay within the freshness window (a captured request sent again) enqueues nothing.
-  const signed = Object.entries(request.headers).filter(([name]) => /signature|timestamp/i.test(name)).sort(([a], [b]) => a.localeCompare(b));
+  // Everything the sender said except what proxies add: distinct deliveries differ (ids, times), a replay repeats them.
+  const signed = Object.entries(request.headers).filter(([name]) => !TRANSPORT_HEADERS.test(name)).sort(([a], [b]) => a.localeCompare(b));
   const seen = `notice:${createHash('sha256').update(`${config.id}\n${JSON.stringify(signed)}\n${body}`).digest('hex')}`;
   if (!(await claimOnce(seen))) return { statusCode: 202, body: 'Already received' };
   try {
