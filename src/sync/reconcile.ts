@@ -122,6 +122,10 @@ export async function reconcileIssue(issueId: string, scope: ReconcileScope = FU
     } catch (e) {
       // A remote item closed for good (a closed Zendesk ticket): continue in its follow-up once, or report it (closed-remote.ts).
       if (!(e instanceof SyncError) || !e.details.closed) throw e;
+      // First what the closed item says that Jira does not yet (a change or a comment made before it closed: the
+      // follow-up starts from Jira's values, so it would be lost), copied to Jira; nothing is written to the item.
+      const [before, issueNow, remoteNow] = await Promise.all([getLink(issueId), jira.getIssue(issueId), connector.getItem(link.remoteId)]);
+      if (before && issueNow && remoteNow && before.remoteId === remoteNow.id) await syncPair(config, connector, before, issueNow, remoteNow, false, FULL_SCOPE, true);
       const after = await afterClosedRemote(config, connector, issueId, e);
       if (after.kind === 'reported') return { result: 'synced', created, wroteJira: [], wroteRemote: [], conflicts: 0, problems: [after.message], commentsCopied: 0, filesCopied: 0 };
       return await syncPair(config, connector, after.link, after.issue, after.remote, false, FULL_SCOPE);
@@ -134,7 +138,14 @@ export async function reconcileIssue(issueId: string, scope: ReconcileScope = FU
   }
 }
 
-async function syncPair(config: ConnectionConfig, connector: Connector, link: Link, issue: jira.JiraIssue, remote: Item, created: boolean, scope: ReconcileScope): Promise<ReconcileOutcome> {
+/** Toward Jira only: what a closed remote item still says that Jira does not, before the pair moves on (nothing is written to the item). */
+function towardJiraOnly(config: ConnectionConfig): ConnectionConfig {
+  const only = (d: 'both' | 'to-jira' | 'to-remote' | 'none') => (d === 'both' || d === 'to-jira' ? 'to-jira' : 'none');
+  return { ...config, comments: { ...config.comments, direction: only(config.comments.direction) }, attachments: { ...config.attachments, direction: only(config.attachments.direction) } };
+}
+
+async function syncPair(config: ConnectionConfig, connector: Connector, link: Link, issue: jira.JiraIssue, remote: Item, created: boolean, scope: ReconcileScope, remoteClosed = false): Promise<ReconcileOutcome> {
+  if (remoteClosed) config = towardJiraOnly(config);
   const before = JSON.stringify(link);
   const label = systemFor(config.remote.type)?.label ?? config.remote.type;
   let next: Link = { ...link };
@@ -143,13 +154,13 @@ async function syncPair(config: ConnectionConfig, connector: Connector, link: Li
     await jira.upsertRemoteLink(issue.id, { globalId: globalIdFor(config, remote), url: remote.url, title: remote.displayKey, summary: label });
     next.remoteLinked = true;
   }
-  if (next.origin === 'remote' && !next.remoteMarked) {
+  if (next.origin === 'remote' && !next.remoteMarked && !remoteClosed) {
     await connector.markCorrelation(remote.id, correlationIdFor(config, issue.id));
     next.remoteMarked = true;
   }
   const problems: Record<string, { kind: string; message: string; at: string }> = {};
   const at = new Date().toISOString();
-  const fields = await syncFields(config, connector, next, issue, remote, created);
+  const fields = await syncFields(config, connector, next, issue, remote, created, remoteClosed);
   next = fields.link;
   for (const [part, message] of Object.entries(fields.problems)) problems[part] = { kind: 'validation', message, at };
   let commentsCopied = 0;
@@ -198,7 +209,7 @@ async function ownStatusMoveIsNoChange(readings: FieldReading[], link: Link): Pr
   if (by && app && by === app) readings[i] = { ...reading, jira: { ok: true, value: base.jira } };
 }
 
-async function syncFields(config: ConnectionConfig, connector: Connector, link: Link, issue: jira.JiraIssue, remote: Item, created: boolean) {
+async function syncFields(config: ConnectionConfig, connector: Connector, link: Link, issue: jira.JiraIssue, remote: Item, created: boolean, remoteClosed = false) {
   const users = new UserMap(config, connector);
   const readings: FieldReading[] = [];
   for (const m of config.fields) readings.push({ m, jira: m.transform === 'user' ? await users.fromJira(issue.fields[m.jira]) : readJira(m, issue.fields), remote: readRemote(m, remote.fields, connector.capabilities.descriptionFormat) });
@@ -236,7 +247,8 @@ async function syncFields(config: ConnectionConfig, connector: Connector, link: 
   // Write each side at most once per reconcile: one remote update, one Jira edit, and the transitions a status needs.
   let remoteAfter = remote;
   const wroteRemote: string[] = [];
-  if (Object.keys(plan.remoteFields).length) {
+  // A closed item takes no write: what Jira holds goes to its follow-up, and the base of those fields stays where it was.
+  if (Object.keys(plan.remoteFields).length && !remoteClosed) {
     try {
       remoteAfter = await connector.updateItem(remote.id, plan.remoteFields, remote.version);
       for (const w of plan.remoteWrites) {

@@ -228,6 +228,30 @@ describe('SUP ↔ Zendesk', () => {
     expect(ticketsFor(own.id)).toHaveLength(2);
   });
 
+  // Found by the model (seed 112850): the follow-up started from Jira's values alone, so what the agent did just before
+  // closing (a comment, the status) never reached Jira when a Jira change got to the closed ticket first.
+  it('brings what the closed ticket still says to Jira before continuing in a follow-up', async () => {
+    const own = await createIssue({ summary: 'Scanner jams' });
+    await sandbox.settle();
+    const closed = ticketFor(own.id);
+    const deliveries = (paused: boolean) => fetch(`${sandbox.sims.zendesk.controlUrl}/webhooks/deliveries`, { method: 'PUT', body: JSON.stringify({ paused }) });
+    await deliveries(true);
+    await agent()('PUT', `/api/v2/tickets/${closed.id}`, { ticket: { comment: { body: 'Replaced the roller', public: true } } });
+    await agent()('PUT', `/api/v2/tickets/${closed.id}`, { ticket: { status: 'closed' } });
+    await jira.request({ as: 'member' }, 'PUT', `/rest/api/3/issue/${own.key}`, { fields: { summary: 'Scanner jams on A3' } });
+    await jira.request({ as: 'member' }, 'POST', `/rest/api/3/issue/${own.key}/comment`, { body: adf('Still jams on A3') });
+    await sandbox.settle();
+    await deliveries(false);
+    await sandbox.settle();
+    const fields = await jiraFields(own.key, 'summary,status,comment');
+    expect({ summary: fields.summary, status: fields.status.name }).toEqual({ summary: 'Scanner jams on A3', status: 'Done' });
+    expect(fields.comment.comments.map((c: any) => c.body.content[0].content[0].text)).toEqual(['Still jams on A3', 'Sam Agent (Zendesk): Replaced the roller']);
+    const followUp = ticketsFor(own.id).find((t) => t.via_followup_source_id === closed.id)!;
+    expect({ subject: followUp.subject, status: followUp.status, comments: followUp.comments.slice(1).map((c) => c.plain_body) }).toEqual({ subject: 'Scanner jams on A3', status: 'solved', comments: ['Mia Member (Jira): Still jams on A3'] });
+    // Nothing of the closed ticket's conversation was copied again onto the follow-up, nor the Jira comment onto the closed ticket.
+    expect(closed.comments.slice(1).map((c) => c.plain_body)).toEqual(['Replaced the roller']);
+  });
+
   it("never syncs an issue outside the connection's JQL", async () => {
     const outside = await createIssue({ summary: 'Internal only', labels: ['no-sync'] });
     await sandbox.settle();
