@@ -250,10 +250,11 @@ describe('a connection that reports closed tickets', () => {
     expect(await panelOf(issue.id)).toMatchObject({ lastError: null, problems: [expect.objectContaining({ message: expect.stringContaining(`#${id} is closed in Zendesk`) })] });
     // Not a failure to retry: no queue retries, and once the sweep's look-back has passed, no more attempts at all.
     const refusals = async () => ((await (await fetch(`${sandbox.sims.zendesk.controlUrl}/requests`)).json()) as Array<{ method: string; path: string; status: number }>).filter((r) => r.method === 'PUT' && r.path === `/api/v2/tickets/${id}` && r.status === 422).length;
-    sandbox.platform.manualClock.advance(10 * 60_000);
+    // advanceTime lets each sweep on the way finish before time moves on, as time passes for real.
+    await sandbox.platform.advanceTime(10 * 60_000);
     await sandbox.settle();
     const settled = await refusals();
-    sandbox.platform.manualClock.advance(10 * 60_000);
+    await sandbox.platform.advanceTime(10 * 60_000);
     await sandbox.settle();
     expect(await refusals()).toBe(settled);
     expect(ticketsFor(issue.id)).toHaveLength(1);

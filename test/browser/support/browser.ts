@@ -52,6 +52,8 @@ export async function accessibilityViolations(page: Page): Promise<AxeViolation[
   for (const frame of frames) {
     await frame.evaluate(axeSource);
     const violations = await frame.evaluate(async () => {
+      // Colours are judged as people see them at rest: a dialog fading in has, for a moment, too little contrast.
+      for (let waited = 0; waited < 3000 && document.getAnimations().some((a) => a.playState === 'running'); waited += 50) await new Promise((r) => setTimeout(r, 50));
       const axe = (globalThis as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[] }> }> }> } }).axe;
       const r = await axe.run(document, { resultTypes: ['violations'] });
       return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => JSON.stringify(n.target)) }));
