@@ -122,6 +122,7 @@ export class Invoker {
       eventsPushed: 0,
       productRequests: 0,
       egressRequests: 0,
+      outboundCalls: 0,
       logs: [],
     };
     const ctx: InvocationContext = {
@@ -180,6 +181,7 @@ export class Invoker {
 
       const crashIfDue = (): boolean => {
         outbound += 1;
+        record.outboundCalls = outbound;
         if (fault && outbound >= fault.atOutboundCall) {
           this.kill(slot);
           fail('crash', `Injected crash at outbound call ${outbound}`);

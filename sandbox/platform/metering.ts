@@ -30,6 +30,8 @@ export interface InvocationRecord {
   eventsPushed: number;
   productRequests: number;
   egressRequests: number;
+  /** Every call that left the function (KVS, events, product, egress), in the order an injected crash counts them. */
+  outboundCalls: number;
   /** What the function wrote to stdout/stderr (console.log and friends). */
   logs: string[];
 }

@@ -24,7 +24,11 @@ beforeAll(async () => {
   sandbox = await startSandbox({ clock: 'manual' });
   jira = sandbox.jiraClient();
 }, 60_000);
-afterEach(() => sandbox.platform.clearFaults());
+afterEach(async () => {
+  sandbox.platform.clearFaults();
+  // Events a failed test held are let go, so one failure does not starve every later test of its events.
+  await sandbox.platform.releaseProductEvents();
+});
 afterAll(async () => {
   const lines = sandbox.platform.meter.invocations().flatMap((r) => r.logs);
   expect(lines.filter((l) => l.includes(ZD.apiToken))).toEqual([]);
@@ -43,6 +47,18 @@ const createIssue = async (summary: string) => (await jira.request({ as: 'member
 const summaryOf = async (key: string) => (await jira.request({ as: 'member' }, 'GET', `/rest/api/3/issue/${key}?fields=summary`)).json.fields.summary as string;
 const crashCount = () => sandbox.platform.meter.invocations({ functionKey: 'sync-worker' }).filter((r) => r.outcome === 'crash').length;
 const workerRuns = () => sandbox.platform.meter.invocations({ functionKey: 'sync-worker' }).length;
+/**
+ * The crash armed before call n hit exactly one run, or the run that did the work needed fewer than n calls: how many
+ * depends on whether the function instance was warm (it keeps the app's own ids it looked up) or cold, as on Forge.
+ */
+const expectCrashedOnceOrRanShort = (n: number, crashesBefore: number, runsBefore: number) => {
+  const crashed = crashCount() - crashesBefore;
+  if (crashed === 1) return;
+  expect(crashed).toBe(0);
+  const runs = sandbox.platform.meter.invocations({ functionKey: 'sync-worker' }).slice(runsBefore);
+  expect(runs.length).toBeGreaterThan(0);
+  expect(Math.max(...runs.map((r) => r.outboundCalls))).toBeLessThan(n);
+};
 const saveSettings = (change: Record<string, unknown>) =>
   sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-settings', functionKey: 'saveConnection', accountId: jira.userId('project-lead'), payload: { connectionId: SUP_CONNECTION_ID, settings: { ...demoZendeskConnection, ...change } }, context: { extension: { project: SUP_PROJECT } } });
 const ticketPath = (issueId: string) => `/api/v2/tickets/${ticketFor(issueId).id}`;
@@ -110,9 +126,10 @@ describe('Zendesk faults converge without duplicates', () => {
     const issue = await createIssue(`Crash at call ${n}`);
     await jira.request({ as: 'member' }, 'POST', `/rest/api/3/issue/${issue.key}/comment`, { body: adf(`comment for crash ${n}`) });
     const crashes = crashCount();
+    const runs = workerRuns();
     sandbox.platform.injectCrash({ functionKey: 'sync-worker', atOutboundCall: n, times: 1 });
     await sandbox.settle();
-    expect(crashCount() - crashes).toBe(1);
+    expectCrashedOnceOrRanShort(n, crashes, runs);
     expect(ticketsFor(issue.id)).toHaveLength(1);
     expect(ticketFor(issue.id).comments.slice(1).map((c) => c.plain_body)).toEqual([`Mia Member (Jira): comment for crash ${n}`]);
     expect((await jira.request({ as: 'member' }, 'GET', `/rest/api/3/issue/${issue.key}/remotelink`)).json).toHaveLength(1);
@@ -130,10 +147,11 @@ describe('Zendesk faults converge without duplicates', () => {
     form.append('file', new Blob([Buffer.alloc(100 + n, n)], { type: 'text/plain' }), `file-${n}.txt`);
     await jira.request({ as: 'member' }, 'POST', `/rest/api/3/issue/${updated.key}/attachments`, form, { 'x-atlassian-token': 'no-check' });
     const crashes = crashCount();
+    const runs = workerRuns();
     sandbox.platform.injectCrash({ functionKey: 'sync-worker', atOutboundCall: n, times: 1 });
     await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-panel', functionKey: 'syncIssueNow', accountId: jira.userId('member'), context: { extension: { issue: { id: updated.id }, project: { id: SUP_PROJECT.id } } } });
     await sandbox.settle();
-    expect(crashCount() - crashes).toBe(1);
+    expectCrashedOnceOrRanShort(n, crashes, runs);
     await sandbox.platform.releaseProductEvents();
     await sandbox.settle();
     const t = ticketFor(updated.id);
