@@ -2,6 +2,8 @@
  * Moving a Jira issue to a status: the whole path is computed from the
  * workflow before anything moves, and the issue moves only along a path that
  * reaches the target. An unreachable status is reported without moving.
+ * `planStatusMove` is the read-only half (the settings page's preview and its
+ * status mapping show the path it answers).
  */
 import * as jira from '../connectors/jira/client';
 import { SyncError } from '../connectors/errors';
@@ -9,25 +11,32 @@ import { findTransitionPath, type WorkflowTransition } from './transition-path';
 
 export type StatusMove = { ok: true; moved: boolean } | { ok: false; reason: string };
 
-export async function moveToStatus(issue: jira.JiraIssue, statusName: string): Promise<StatusMove> {
+/** The transitions that take the issue to `statusName` (none when it is there), or why none can; reads only. */
+export type StatusPlan = { ok: true; path: WorkflowTransition[]; from: string; workflowRead: boolean } | { ok: false; reason: string };
+
+export async function planStatusMove(issue: jira.JiraIssue, statusName: string): Promise<StatusPlan> {
   const status = issue.fields.status as { id?: string; name?: string } | undefined;
   const fromId = status?.id ?? '';
-  if ((status?.name ?? '').toLowerCase() === statusName.toLowerCase()) return { ok: true, moved: false };
+  const from = status?.name ?? '';
+  if (from.toLowerCase() === statusName.toLowerCase()) return { ok: true, path: [], from, workflowRead: true };
   const issueTypeId = (issue.fields.issuetype as { id?: string } | undefined)?.id ?? '';
   const workflow = await jira.workflowFor(issue.fields.project.id, issueTypeId);
-  let path: WorkflowTransition[];
   if (workflow) {
     const target = workflow.statuses.find((s) => s.name.toLowerCase() === statusName.toLowerCase());
     if (!target) return { ok: false, reason: `Status "${statusName}" is not in this issue's workflow` };
     const found = findTransitionPath(workflow.transitions, fromId, target.id, (id) => workflow.statuses.find((s) => s.id === id)?.name ?? id);
-    if (!found.ok) return { ok: false, reason: found.reason };
-    path = found.transitions;
-  } else {
-    // Without the workflow only a direct transition is safe: exploring would run other transitions' post-functions.
-    const direct = (await jira.transitions(issue.id)).find((t) => t.to.name.toLowerCase() === statusName.toLowerCase());
-    if (!direct) return { ok: false, reason: `No direct transition from "${status?.name ?? ''}" to "${statusName}" (Crosswalk cannot read the workflow to find a longer path)` };
-    path = [{ id: direct.id, name: direct.name, from: [fromId], to: direct.to.id }];
+    return found.ok ? { ok: true, path: found.transitions, from, workflowRead: true } : { ok: false, reason: found.reason };
   }
+  // Without the workflow only a direct transition is safe: exploring would run other transitions' post-functions.
+  const direct = (await jira.transitions(issue.id)).find((t) => t.to.name.toLowerCase() === statusName.toLowerCase());
+  if (!direct) return { ok: false, reason: `No direct transition from "${from}" to "${statusName}" (Crosswalk cannot read the workflow to find a longer path)` };
+  return { ok: true, path: [{ id: direct.id, name: direct.name, from: [fromId], to: direct.to.id }], from, workflowRead: false };
+}
+
+export async function moveToStatus(issue: jira.JiraIssue, statusName: string): Promise<StatusMove> {
+  const plan = await planStatusMove(issue, statusName);
+  if (!plan.ok) return plan;
+  const path = plan.path;
   for (const [i, step] of path.entries()) {
     try {
       await jira.transition(issue.id, step.id);
