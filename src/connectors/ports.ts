@@ -41,6 +41,14 @@ export interface ItemRef {
   url: string;
 }
 
+/** A remote item as a search lists it, for a person choosing one to link. */
+export interface FoundItem extends ItemRef {
+  title: string;
+  /** Its status as the remote names it. */
+  status?: string;
+  updatedAt: number;
+}
+
 export interface Item extends ItemRef {
   /** Epoch ms of the last change, as the system reports it. */
   updatedAt: number;
@@ -107,6 +115,13 @@ export interface Connector {
   getItem(id: string): Promise<Item | undefined>;
   /** Finds an item by what people call it (INC0010001, a work item id, a ticket number). */
   findByDisplayKey(key: string): Promise<Item | undefined>;
+  /**
+   * Items of this connection's scope (table, project and type, account) that a
+   * person may link an issue to, found by their number or by words of their
+   * title, most recently changed first, at most `limit`. The text is data,
+   * never query syntax.
+   */
+  searchItems(text: string, limit: number): Promise<FoundItem[]>;
   /** Finds an item Crosswalk created, by the correlation marker written at create time. */
   findByCorrelation(correlationId: string): Promise<Item | undefined>;
   createItem(fields: Readonly<Record<string, unknown>>, correlationId: string): Promise<Item>;

@@ -173,4 +173,16 @@ describe('the Azure DevOps connector', () => {
     await c.deleteComment(made.id, comments[0]!.id);
     expect((await c.listComments(made.id)).map((x) => x.id)).toEqual([comments[1]!.id]);
   });
+
+  it('searches work items of its project and type by id or by words of the title, newest first', async () => {
+    const c = connector();
+    const a = await c.createItem({ 'System.Title': 'Login page times out' }, 'crosswalk:ops-azure-devops:20001');
+    const b = await c.createItem({ 'System.Title': "Login fails with a quote ' in the name" }, 'crosswalk:ops-azure-devops:20002');
+    const found = await c.searchItems('login', 5);
+    expect(found.map((f) => f.id)).toEqual([b.id, a.id]);
+    expect(found[1]).toMatchObject({ displayKey: a.id, title: 'Login page times out', status: 'New' });
+    expect((await c.searchItems(`#${a.id}`, 5)).map((f) => f.id)).toEqual([a.id]);
+    expect((await c.searchItems("quote ' in", 5)).map((f) => f.id)).toEqual([b.id]);
+    expect(await c.searchItems('nothing like this', 5)).toEqual([]);
+  });
 });

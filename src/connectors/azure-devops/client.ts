@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { SyncError } from '../errors';
 import { failureFromResponse, readJson, retryAfterMs, transientFailure, type HttpAnswer } from '../http';
-import type { Attachment, Capabilities, ChangedItems, Comment, Connector, Item, NewAttachment, NewComment } from '../ports';
+import type { Attachment, Capabilities, ChangedItems, Comment, Connector, FoundItem, Item, NewAttachment, NewComment } from '../ports';
 import { HOOK_EVENTS, HOOK_USER } from './hooks';
 import { attachPatch, fieldPatch, separateMarkers, tagsWithMarkers, type PatchOperation } from './patch';
 import { buildWiql, wiqlDateTime } from './wiql';
@@ -289,6 +289,33 @@ export class AzureDevOpsConnector implements Connector {
   async findByDisplayKey(key: string): Promise<Item | undefined> {
     const id = /^#?(\d+)$/.exec(key.trim())?.[1] ?? /\/_workitems\/edit\/(\d+)/.exec(key)?.[1];
     return id ? this.getItem(id) : undefined;
+  }
+
+  /** By id, or words of the title among this connection's project and type (WIQL CONTAINS), most recently changed first. */
+  async searchItems(text: string, limit: number): Promise<FoundItem[]> {
+    const t = text.trim();
+    if (!t) return [];
+    const found = (w: Item): FoundItem => {
+      const status = this.statusLabel(w);
+      return { id: w.id, displayKey: w.displayKey, url: w.url, title: String(w.fields['System.Title'] ?? ''), updatedAt: w.updatedAt, ...(status ? { status } : {}) };
+    };
+    if (/^#?\d+$/.test(t)) {
+      const item = await this.findByDisplayKey(t);
+      return item && String(item.fields['System.WorkItemType'] ?? this.conn.workItemType) === this.conn.workItemType ? [found(item)] : [];
+    }
+    const where = [
+      { field: 'System.TeamProject', op: '= @project' as const },
+      { field: 'System.WorkItemType', op: '=' as const, value: this.conn.workItemType },
+      { field: 'System.Title', op: 'CONTAINS' as const, value: t },
+    ];
+    const ids = await this.query(buildWiql({ where, orderBy: { field: 'System.ChangedDate', descending: true } }), Math.max(1, Math.min(limit, 20)));
+    if (!ids.length) return [];
+    const batch = await this.json(workItemList, 'POST', this.url('/_apis/wit/workitemsbatch'), 'Read found work items', { body: JSON.stringify({ ids, fields: ['System.Id', 'System.Title', 'System.State', 'System.ChangedDate', 'System.TeamProject', 'System.WorkItemType'], errorPolicy: 'omit' }), contentType: 'application/json' });
+    const byId = new Map(batch.value.filter((w): w is WorkItemJson => Boolean(w)).map((w) => [w.id, w]));
+    return ids.flatMap((id) => {
+      const w = byId.get(id);
+      return w && this.ours(w) ? [found(this.toItem(w))] : [];
+    });
   }
 
   private async query(wiql: string, top: number): Promise<number[]> {

@@ -102,4 +102,15 @@ describe('ServiceNow connector', () => {
     const created = await sn.createItem({ short_description: 'by number' }, 'c-5');
     expect((await sn.findByDisplayKey(created.displayKey.toLowerCase()))?.id).toBe(created.id);
   });
+
+  it('searches incidents by number or by words of the short description, newest first, the words as one value', async () => {
+    const sn = connector();
+    const a = await sn.createItem({ short_description: 'Checkout button greyed out' }, 'c-s1');
+    const b = await sn.createItem({ short_description: 'Checkout slow on mobile' }, 'c-s2');
+    const byWords = await sn.searchItems('checkout', 5);
+    expect(byWords.map((f) => f.displayKey)).toEqual(expect.arrayContaining([a.displayKey, b.displayKey]));
+    expect(byWords[0]).toMatchObject({ title: expect.stringContaining('Checkout'), status: 'New', url: expect.stringContaining(byWords[0]!.id) });
+    expect((await sn.searchItems(b.displayKey, 5)).map((f) => f.id)).toEqual([b.id]);
+    expect(await sn.searchItems('checkout^ORactive=true', 5)).toEqual([]);
+  });
 });

@@ -6,7 +6,7 @@ import * as z from 'zod';
 import { SyncError } from '../errors';
 import { readJson, transientFailure } from '../http';
 import { createHash } from 'node:crypto';
-import type { Attachment, Capabilities, ChangedItems, Comment, Connector, Item, NewAttachment, NewComment } from '../ports';
+import type { Attachment, Capabilities, ChangedItems, Comment, Connector, FoundItem, Item, NewAttachment, NewComment } from '../ports';
 import { encodeQuery, glideDateTime } from './encoded-query';
 import { journalToText } from '../../content/html-to-text';
 
@@ -166,6 +166,20 @@ export class ServiceNowConnector implements Connector {
       if (e instanceof SyncError && e.kind === 'not-found') return undefined;
       throw e;
     }
+  }
+
+  /** By number (INC0010001, or its digits) or words of the short description: the Table API with an encoded query, newest first. */
+  async searchItems(text: string, limit: number): Promise<FoundItem[]> {
+    const t = text.trim();
+    if (!t) return [];
+    const byNumber = /^[A-Za-z]{0,6}\d{3,}$/.test(t);
+    const q = encodeQuery({ all: [byNumber ? { field: 'number', op: 'LIKE', value: t.toUpperCase() } : { field: 'short_description', op: 'LIKE', value: t }], orderBy: { field: 'sys_updated_on', descending: true } });
+    const found = await this.json(resultMany, `${this.tablePath()}&sysparm_limit=${Math.max(1, Math.min(limit, 20))}&sysparm_fields=sys_id,number,short_description,state,sys_updated_on&sysparm_query=${encodeURIComponent(q)}`, { method: 'GET' }, `Search ${this.conn.table}`);
+    return found.result.map((r) => {
+      const item = this.toItem(r);
+      const status = this.statusLabel(item);
+      return { id: item.id, displayKey: item.displayKey, url: item.url, title: String(r.short_description ?? ''), updatedAt: item.updatedAt, ...(status ? { status } : {}) };
+    });
   }
 
   async findByCorrelation(correlationId: string): Promise<Item | undefined> {

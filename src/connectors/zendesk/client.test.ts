@@ -160,4 +160,16 @@ describe('against the simulator', () => {
     ]);
     expect(comments.every((c) => c.author.id === zd.ownAuthorId)).toBe(true);
   });
+
+  it('searches tickets by number or by words (one quoted phrase, never search operators), newest first', async () => {
+    const zd = connector();
+    const a = await zd.createItem({ subject: 'Refund not received' }, 'crosswalk:test:s1');
+    await fetch(`${sim.controlUrl}/clock`, { method: 'POST', body: JSON.stringify({ advanceSeconds: 5 }) });
+    const b = await zd.createItem({ subject: 'Refund requested twice' }, 'crosswalk:test:s2');
+    const found = await zd.searchItems('refund', 5);
+    expect(found.map((f) => f.id)).toEqual([b.id, a.id]);
+    expect(found[0]).toMatchObject({ displayKey: `#${b.id}`, title: 'Refund requested twice', status: 'New' });
+    expect((await zd.searchItems(`#${a.id}`, 5)).map((f) => f.id)).toEqual([a.id]);
+    expect(await zd.searchItems('status:closed', 5)).toEqual([]);
+  });
 });

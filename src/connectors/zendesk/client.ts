@@ -21,7 +21,7 @@
 import * as z from 'zod';
 import { SyncError } from '../errors';
 import { failureFromResponse, readJson, transientFailure, type HttpAnswer } from '../http';
-import type { Attachment, Capabilities, ChangedItems, Comment, Connector, Item, NewAttachment, NewComment } from '../ports';
+import type { Attachment, Capabilities, ChangedItems, Comment, Connector, FoundItem, Item, NewAttachment, NewComment } from '../ports';
 
 export interface ZendeskConnection {
   /** https://{subdomain}.zendesk.com */
@@ -86,6 +86,7 @@ const userSchema = z.object({ id: z.number(), name: z.string(), email: z.string(
 
 const oneTicket = z.object({ ticket: ticketSchema });
 const manyTickets = z.object({ tickets: z.array(ticketSchema) });
+const searchPage = z.object({ results: z.array(ticketSchema.extend({ result_type: z.string().optional() }).loose()) });
 const commentPage = z.object({ comments: z.array(commentSchema), meta: z.object({ has_more: z.boolean(), after_cursor: z.string().nullable().optional() }).optional() });
 const oneUser = z.object({ user: userSchema });
 const manyUsers = z.object({ users: z.array(userSchema) });
@@ -339,6 +340,29 @@ export class ZendeskConnector implements Connector {
   async findByDisplayKey(key: string): Promise<Item | undefined> {
     const m = /^#?\s*(\d+)$/.exec(key.trim());
     return m ? this.getItem(m[1]!) : undefined;
+  }
+
+  /**
+   * By number (#981 or 981), or words through the Search API (`type:ticket`
+   * and the words as one quoted phrase, so they never read as search
+   * operators), most recently updated first.
+   */
+  async searchItems(text: string, limit: number): Promise<FoundItem[]> {
+    const t = text.trim();
+    if (!t) return [];
+    const found = (i: Item, subject: unknown): FoundItem => {
+      const status = this.statusLabel(i);
+      return { id: i.id, displayKey: i.displayKey, url: i.url, title: typeof subject === 'string' ? subject : '', updatedAt: i.updatedAt, ...(status ? { status } : {}) };
+    };
+    if (/^#?\s*\d+$/.test(t)) {
+      const item = await this.findByDisplayKey(t);
+      return item ? [found(item, item.fields.subject)] : [];
+    }
+    const phrase = t.replace(/["\\]/g, ' ').replace(/\s+/g, ' ').trim();
+    if (!phrase) return [];
+    const query = `type:ticket "${phrase}"`;
+    const page = await this.json(searchPage, `/api/v2/search.json?query=${encodeURIComponent(query)}&sort_by=updated_at&sort_order=desc&per_page=${Math.max(1, Math.min(limit, 20))}`, { method: 'GET' }, 'Search tickets');
+    return page.results.slice(0, limit).map((r) => found(this.toItem(r), r.subject));
   }
 
   async findByCorrelation(correlationId: string): Promise<Item | undefined> {
