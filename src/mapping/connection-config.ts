@@ -11,6 +11,7 @@ import { systemFor } from '../connectors/registry';
 import { valueMapProblems } from './value-map';
 
 const direction = z.enum(['both', 'to-jira', 'to-remote', 'none']);
+const conflictPolicy = z.enum(['jira-wins', 'remote-wins', 'newest-wins']);
 const remoteFieldName = z.string().regex(/^[A-Za-z][A-Za-z0-9_.]*$/, 'must be a field name');
 
 const valueMapEntry = z.object({ jira: z.string().min(1), remote: z.string().min(1) });
@@ -25,6 +26,8 @@ export const fieldMappingSchema = z
     transform: z.enum(['none', 'text', 'rich-text', 'value-map', 'user', 'list']).default('none'),
     valueMap: z.array(valueMapEntry).optional(),
     separator: z.string().min(1).max(3).optional(),
+    /** When both sides changed this field since the last sync: absent = the connection's `conflictPolicy`. */
+    conflictPolicy: conflictPolicy.optional(),
   })
   .superRefine((m, ctx) => {
     if (m.transform === 'value-map' && !m.valueMap?.length) ctx.addIssue({ code: 'custom', path: ['valueMap'], message: 'a value-map transform needs at least one entry' });
@@ -58,7 +61,8 @@ const settingsShape = {
       allowedTypes: z.array(z.string().regex(/^[a-z]+\/[a-z0-9.+*-]*$/)).default([]),
     })
     .default({ direction: 'both', maxBytes: 50 * 1024 * 1024, allowedTypes: [] }),
-  conflictPolicy: z.enum(['jira-wins', 'remote-wins', 'newest-wins']).default('newest-wins'),
+  /** When both sides changed a field since the last sync; a field mapping may set its own. */
+  conflictPolicy: conflictPolicy.default('newest-wins'),
   users: z
     .object({
       matchByEmail: z.boolean().default(true),
@@ -100,7 +104,13 @@ export type ConnectionSettings = z.infer<typeof connectionSettingsSchema>;
 
 /** What is stored: the settings plus what the server decided. */
 export const connectionConfigSchema = z
-  .object({ ...settingsShape, id: z.string().regex(/^[a-z0-9-]{3,60}$/), jiraProjectId: z.string().regex(/^\d+$/) })
+  .object({
+    ...settingsShape,
+    id: z.string().regex(/^[a-z0-9-]{3,60}$/),
+    jiraProjectId: z.string().regex(/^\d+$/),
+    /** Changes whenever the credential is replaced (a random token, nothing of the secret): a warm instance keeps the credential it read for this revision only. */
+    credentialRev: z.string().max(64).optional(),
+  })
   .superRefine(checkSettings)
   .transform(withSystemRemote);
 export type ConnectionConfig = z.infer<typeof connectionConfigSchema>;

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { decideField, type FieldDecisionInput } from './field-decision';
 import { canonicalEqual, type CanonicalValue } from './canonical';
+import { planFields } from './field-plan';
+import { fieldMappingSchema } from '../mapping/connection-config';
 
 const input = (over: Partial<FieldDecisionInput>): FieldDecisionInput => ({
   field: 'summary',
@@ -128,5 +130,50 @@ describe('deciding one field three ways', () => {
         return d.action === 'none' || (d.target === 'jira' && d.value === changed);
       }),
     );
+  });
+});
+
+describe('a conflict policy per field', () => {
+  const both = input({ policy: 'newest-wins', base: { jira: 'old', remote: 'old' }, current: { jira: 'J', remote: 'R' }, updatedAt: { jira: 1000, remote: 2000 } });
+
+  it('without one, the connection\'s policy decides (today\'s behaviour)', () => {
+    expect(decideField(both)).toMatchObject({ action: 'write', target: 'jira', value: 'R', conflict: { winner: 'remote', reason: 'policy: newest wins (remote changed last)' } });
+  });
+
+  it('the field\'s own policy replaces the connection\'s for that field, and the recorded reason says so', () => {
+    expect(decideField({ ...both, fieldPolicy: 'jira-wins' })).toMatchObject({ action: 'write', target: 'remote', value: 'J', conflict: { winner: 'jira', reason: 'field policy: Jira wins' } });
+    expect(decideField({ ...both, policy: 'jira-wins', fieldPolicy: 'remote-wins' })).toMatchObject({ target: 'jira', conflict: { winner: 'remote', reason: 'field policy: remote wins' } });
+    expect(decideField({ ...both, policy: 'jira-wins', fieldPolicy: 'newest-wins' })).toMatchObject({ target: 'jira', conflict: { winner: 'remote', reason: 'field policy: newest wins (remote changed last)' } });
+  });
+
+  it('decides only conflicts: a change on one side still crosses, and a one-way field still has one source', () => {
+    expect(decideField({ ...both, current: { jira: 'J', remote: 'old' }, fieldPolicy: 'remote-wins' })).toEqual({ field: 'summary', action: 'write', target: 'remote', value: 'J' });
+    expect(decideField({ ...both, direction: 'to-remote', fieldPolicy: 'remote-wins' })).toMatchObject({ target: 'remote', value: 'J', conflict: { winner: 'jira' } });
+  });
+
+  it('planFields takes each mapping\'s own policy, over the connection\'s', () => {
+    const summary = { jira: 'summary', remote: 'short_description', direction: 'both', transform: 'none', conflictPolicy: 'remote-wins' } as const;
+    const priority = { jira: 'priority', remote: 'urgency', direction: 'both', transform: 'none' } as const;
+    const p = planFields({
+      config: { fields: [summary, priority], conflictPolicy: 'jira-wins', requiredOnEnter: [] },
+      readings: [
+        { m: summary, jira: { ok: true, value: 'J' }, remote: { ok: true, value: 'R' } },
+        { m: priority, jira: { ok: true, value: 'High' }, remote: { ok: true, value: 'Low' } },
+      ],
+      base: { summary: { jira: 'old', remote: 'old' }, priority: { jira: 'Medium', remote: 'Medium' } },
+      updatedAt: { jira: 1, remote: 2 },
+      remoteMaxLengths: {},
+      remoteRichText: 'text',
+      remoteRaw: {},
+      issueKey: 'DEMO-1',
+    });
+    expect(p.conflicts.map((c) => [c.field, c.winner])).toEqual([['summary', 'remote'], ['priority', 'jira']]);
+    expect(p.remoteFields).toEqual({ urgency: 'High' });
+  });
+
+  it('is optional in a connection\'s settings: a stored connection without it still parses, and a field may set one', () => {
+    expect(fieldMappingSchema.parse({ jira: 'summary', remote: 'short_description' }).conflictPolicy).toBeUndefined();
+    expect(fieldMappingSchema.parse({ jira: 'summary', remote: 'short_description', conflictPolicy: 'jira-wins' }).conflictPolicy).toBe('jira-wins');
+    expect(fieldMappingSchema.safeParse({ jira: 'summary', remote: 'short_description', conflictPolicy: 'loudest-wins' }).success).toBe(false);
   });
 });

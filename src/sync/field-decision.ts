@@ -21,7 +21,10 @@ export interface SidePair<T> {
 export interface FieldDecisionInput {
   field: string;
   direction: Direction;
+  /** The connection's conflict policy. */
   policy: ConflictPolicy;
+  /** The field's own policy, where the mapping sets one: it replaces the connection's for this field. */
+  fieldPolicy?: ConflictPolicy;
   /** Values after the last sync; undefined when the field has never been synced. */
   base?: SidePair<CanonicalValue>;
   /** Values now, as canonical values (already mapped from each side). */
@@ -74,18 +77,19 @@ function resolveConflict(input: FieldDecisionInput): { winner: Side; reason: str
   // A one-way field has only one possible source, whatever the policy says.
   if (input.direction === 'to-remote') return { winner: 'jira', reason: 'field syncs Jira → remote only' };
   if (input.direction === 'to-jira') return { winner: 'remote', reason: 'field syncs remote → Jira only' };
-  switch (input.policy) {
+  const said = input.fieldPolicy ? 'field policy' : 'policy';
+  switch (input.fieldPolicy ?? input.policy) {
     case 'jira-wins':
-      return { winner: 'jira', reason: 'policy: Jira wins' };
+      return { winner: 'jira', reason: `${said}: Jira wins` };
     case 'remote-wins':
-      return { winner: 'remote', reason: 'policy: remote wins' };
+      return { winner: 'remote', reason: `${said}: remote wins` };
     case 'newest-wins': {
       const { jira, remote } = input.updatedAt;
       if (jira !== undefined && remote !== undefined && jira !== remote) {
-        return jira > remote ? { winner: 'jira', reason: 'policy: newest wins (Jira changed last)' } : { winner: 'remote', reason: 'policy: newest wins (remote changed last)' };
+        return jira > remote ? { winner: 'jira', reason: `${said}: newest wins (Jira changed last)` } : { winner: 'remote', reason: `${said}: newest wins (remote changed last)` };
       }
       // Equal or unknown times: fall back to Jira, the system the project lives in.
-      return { winner: 'jira', reason: 'policy: newest wins, times equal or unknown, Jira kept' };
+      return { winner: 'jira', reason: `${said}: newest wins, times equal or unknown, Jira kept` };
     }
   }
 }

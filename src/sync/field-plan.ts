@@ -87,6 +87,7 @@ export function planFields(input: FieldPlanInput): FieldPlan {
       field: m.jira,
       direction: m.direction,
       policy: input.config.conflictPolicy,
+      ...(m.conflictPolicy ? { fieldPolicy: m.conflictPolicy } : {}),
       base: input.base[m.jira],
       current,
       updatedAt: input.updatedAt,
