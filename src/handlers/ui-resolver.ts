@@ -4,6 +4,7 @@ import { adminOverviewResolver } from '../resolvers/admin';
 import { changePushSetupResolver, newSigningSecretResolver } from '../resolvers/change-push';
 import { issuePanelAccessResolver } from '../resolvers/issue-access';
 import { connectionFailuresResolver, countMatchingIssuesResolver, reorderConnectionsResolver, retryFailuresResolver } from '../resolvers/project-tools';
+import { previewItemResolver, previewSummaryResolver } from '../resolvers/preview';
 import { getIssueSyncResolver, linkIssueResolver, syncIssueNowResolver, unlinkIssueResolver } from '../resolvers/issue-panel';
 
 /** The Custom UI's resolvers; each checks the caller's Jira permission on the server (src/resolvers/guards.ts). */
@@ -21,6 +22,8 @@ resolver.define('retryFailures', retryFailuresResolver);
 resolver.define('reorderConnections', reorderConnectionsResolver);
 resolver.define('changePushSetup', changePushSetupResolver);
 resolver.define('newSigningSecret', newSigningSecretResolver);
+resolver.define('previewItem', previewItemResolver);
+resolver.define('previewSummary', previewSummaryResolver);
 
 resolver.define('getIssueSync', getIssueSyncResolver);
 resolver.define('syncIssueNow', syncIssueNowResolver);

@@ -40,7 +40,7 @@ async function describe(config: ConnectionConfig) {
 }
 
 /** The admin's JQL, checked by Jira's parser: a query that does not parse cannot be pasted into ours. */
-async function jqlProblems(accountId: string, settings: ConnectionSettings): Promise<Array<{ path: string; message: string }>> {
+export async function jqlProblems(accountId: string, settings: ConnectionSettings): Promise<Array<{ path: string; message: string }>> {
   if (!settings.jql.trim()) return [];
   const check = await parseJqlAsUser(accountId, settings.jql);
   if (!check.ok) return check.errors.map((message) => ({ path: 'jql', message }));

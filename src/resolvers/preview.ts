@@ -1,0 +1,371 @@
+/**
+ * Preview before saving: what the engine would write on each side under a
+ * connection's DRAFT settings (not saved), for one Jira issue or remote item,
+ * and for the draft as a whole ("would create N, update M, fail K"), computed
+ * without writing anything. Both sides are read as a reconcile reads them, and
+ * planned with the engine's own pure functions (sync/field-plan.ts over
+ * sync/field-decision.ts and the mapping); only reads leave this file.
+ *
+ * Credentials: a draft of a saved connection uses the stored secret only
+ * while the draft points at the same instance and sign-in; a draft aimed
+ * elsewhere must carry its own secret (a stored password is never sent to a
+ * host it was not saved for). Nothing secret is answered.
+ */
+import { getAppContext } from '@forge/api';
+import * as z from 'zod';
+import { checkPublicHost } from '../connectors/address-guard';
+import { isSyncError } from '../connectors/errors';
+import * as jira from '../connectors/jira/client';
+import type { Connector, Item } from '../connectors/ports';
+import { systemFor, type SystemDefinition } from '../connectors/registry';
+import { validateConnectionSettings, type ConnectionConfig } from '../mapping/connection-config';
+import { readJira, readRemote, writeJira } from '../mapping/field-values';
+import { connectionsForProject, getConnection } from '../store/connections';
+import { credentialSchema, getCredential, type Credential } from '../store/credentials';
+import { getLink, isUnlinked, issueForRemote, type Link } from '../store/links';
+import { canonicalEqual } from '../sync/canonical';
+import { correlationIdFor, initialRemoteFields, parseCorrelationId } from '../sync/create';
+import { jiraLooksUnchangedAgainstRemote, planFields, remoteLooksUnchangedAgainstJira, type FieldReading } from '../sync/field-plan';
+import { matchesRemoteFilter } from '../sync/remote-filter';
+import { planStatusMove } from '../sync/status';
+import { UserMap } from '../sync/user-map';
+import { jqlProblems } from './connections';
+import { badRequest, fail, forbiddenAdmin, ok, requireProjectAdmin } from './guards';
+import { describePlan, outcomeOf, summarize, type ExtraWrite, type PairOutcome, type PreviewKind, type PreviewRow } from './preview-plan';
+
+type Call = { payload?: unknown; context: { accountId?: string } & Record<string, unknown> };
+
+/** How many matching issues a whole-draft preview examines (each costs reads on both sides, within a resolver's 25 s and Forge's egress rate). */
+export const PREVIEW_CAP = 20;
+/** How many matching issues are counted at most. */
+const COUNT_CAP = 1000;
+/** The id a draft of a new connection plans under: no link or item can name it. */
+const NEW_DRAFT_ID = 'new-connection-draft';
+
+const connectionId = z.string().regex(/^[a-z0-9-]{3,60}$/, 'must be a connection id');
+const draftShape = { connectionId: connectionId.optional(), settings: z.unknown(), credential: credentialSchema.optional() };
+const itemRequest = z
+  .object({
+    ...draftShape,
+    item: z
+      .object({
+        issueKey: z.string().trim().regex(/^[A-Za-z][A-Za-z0-9_]{0,19}-\d{1,9}$/, 'must be an issue key like DEMO-12').optional(),
+        remoteKey: z.string().trim().min(1, 'name the remote item').max(100).optional(),
+      })
+      .strict()
+      .refine((i) => (i.issueKey === undefined) !== (i.remoteKey === undefined), { message: 'name either a Jira issue or a remote item', path: ['issueKey'] }),
+  })
+  .strict();
+const summaryRequest = z.object(draftShape).strict();
+
+type Admin = { accountId: string; projectId: string };
+interface Draft {
+  admin: Admin;
+  config: ConnectionConfig;
+  saved?: ConnectionConfig;
+  system: SystemDefinition;
+  connector: Connector;
+  users: UserMap;
+  /** Enabled connections an unlinked issue is matched against before this one. */
+  earlier: ConnectionConfig[];
+}
+
+const stable = (v: unknown): string => (Array.isArray(v) ? `[${v.map(stable).join(',')}]` : v && typeof v === 'object' ? `{${Object.keys(v).sort().map((k) => `${k}:${stable((v as Record<string, unknown>)[k])}`).join(',')}}` : JSON.stringify(v));
+
+/** Same host and same sign-in: the stored secret may be used for the draft. */
+function sameInstance(a: ConnectionConfig['remote'], b: ConnectionConfig['remote']): boolean {
+  const host = (u: string) => {
+    try {
+      return new URL(u).origin;
+    } catch {
+      return u;
+    }
+  };
+  const rest = (r: ConnectionConfig['remote']) => stable({ ...r, baseUrl: host(r.baseUrl) });
+  return a.type === b.type && rest(a) === rest(b);
+}
+
+type Prepared = { ok: true; draft: Draft } | { ok: false; answer: ReturnType<typeof fail> };
+
+async function prepareDraft(admin: Admin, request: { connectionId?: string | undefined; settings: unknown; credential?: Credential | undefined }): Promise<Prepared> {
+  const checked = validateConnectionSettings(request.settings);
+  if (!checked.ok) return { ok: false, answer: fail('BAD_REQUEST', 'The draft has problems', checked.problems) };
+  const problems = await jqlProblems(admin.accountId, checked.settings);
+  const host = await checkPublicHost(new URL(checked.settings.remote.baseUrl).hostname, getAppContext().environmentType === 'PRODUCTION');
+  if (!host.ok) problems.push({ path: 'remote.baseUrl', message: host.reason });
+  if (problems.length) return { ok: false, answer: fail('BAD_REQUEST', 'The draft has problems', problems) };
+  let saved: ConnectionConfig | undefined;
+  if (request.connectionId !== undefined) {
+    const found = await getConnection(request.connectionId);
+    if (found?.jiraProjectId !== admin.projectId) return { ok: false, answer: fail('NOT_FOUND', 'This project has no such connection.') };
+    saved = found;
+  }
+  const config: ConnectionConfig = { ...checked.settings, id: saved?.id ?? NEW_DRAFT_ID, jiraProjectId: admin.projectId };
+  const system = systemFor(config.remote.type)!;
+  const stored = saved && sameInstance(saved.remote, config.remote) ? await getCredential(saved.id) : undefined;
+  const credential: Credential = { ...(stored ?? {}), ...(request.credential ?? {}) };
+  const missing = system.missingCredential(config.remote, credential);
+  if (missing) {
+    const message = saved && !stored ? 'The draft signs in to a different instance or as someone else: type the secret again (a stored secret is only sent where it was saved for)' : missing;
+    return { ok: false, answer: fail('BAD_REQUEST', 'The draft cannot sign in', [{ path: 'credential', message }]) };
+  }
+  const connector = system.create(config.remote as never, credential);
+  const all = (await connectionsForProject(admin.projectId)).filter((c) => c.enabled && systemFor(c.remote.type));
+  const at = saved ? all.findIndex((c) => c.id === saved.id) : -1;
+  const earlier = saved ? (at < 0 ? all.filter((c) => c.id !== saved.id) : all.slice(0, at)) : all;
+  return { ok: true, draft: { admin, config, ...(saved ? { saved } : {}), system, connector, users: new UserMap(config, connector), earlier } };
+}
+
+export interface PairPreview {
+  kind: PreviewKind;
+  issue: { key: string; summary: string } | null;
+  remote: { key: string; url: string } | null;
+  rows: PreviewRow[];
+  extra: ExtraWrite[];
+  /** What stops the pair as a whole (a linked item that is gone). */
+  problems: string[];
+  notices: string[];
+}
+type Skipped = { kind: 'skipped'; reason: string; issue: { key: string; summary: string } | null; remote: { key: string; url: string } | null };
+
+const summaryOf = (issue: jira.JiraIssue) => ({ key: issue.key, summary: typeof issue.fields.summary === 'string' ? issue.fields.summary : '' });
+const remoteRef = (item: Item) => ({ key: item.displayKey, url: item.url });
+
+/** As the reconcile reads a mapped field on each side (people through the user map). */
+async function readingsFor(draft: Draft, issueFields: Readonly<Record<string, unknown>>, remoteFields: Readonly<Record<string, unknown>>): Promise<FieldReading[]> {
+  const readings: FieldReading[] = [];
+  for (const m of draft.config.fields) {
+    readings.push({ m, jira: m.transform === 'user' ? await draft.users.fromJira(issueFields[m.jira]) : readJira(m, issueFields), remote: readRemote(m, remoteFields, draft.connector.capabilities.descriptionFormat) });
+  }
+  return readings;
+}
+
+/** Statuses the engine moves by transitions, and people it writes by account: the path or the match, else the problem the engine would record. */
+async function completeJiraWrites(draft: Draft, rows: PreviewRow[], issue: jira.JiraIssue | undefined, plannedJira: ReadonlyArray<{ m: { jira: string; transform: string }; value: unknown }>): Promise<PreviewRow[]> {
+  const out: PreviewRow[] = [];
+  for (const row of rows) {
+    const w = plannedJira.find((p) => p.m.jira === row.jiraField);
+    if (row.action !== 'write-jira' || !w) {
+      out.push(row);
+      continue;
+    }
+    if (w.m.transform === 'user' && w.value !== null && w.value !== '') {
+      const accountId = await draft.users.toJira(String(w.value));
+      out.push(accountId === undefined ? { ...row, action: 'problem', note: `${draft.config.remote.type} user ${String(w.value)} has no matching Jira user` } : { ...row, written: `Jira user ${accountId}` });
+      continue;
+    }
+    if (row.jiraField === 'status' && issue && row.written) {
+      const plan = await planStatusMove(issue, row.written);
+      if (!plan.ok) out.push({ ...row, action: 'problem', note: plan.reason });
+      else out.push({ ...row, transitions: plan.path.map((t) => t.name), note: `${row.note}; ${plan.path.length ? `from ${plan.from} through ${plan.path.map((t) => `"${t.name}"`).join(' → ')}` : 'already there'}${plan.workflowRead ? '' : ' (a direct transition: the workflow cannot be read)'}` });
+      continue;
+    }
+    if (row.jiraField === 'status' && !issue) {
+      out.push({ ...row, note: `${row.note}; moved there by transitions once the issue exists` });
+      continue;
+    }
+    out.push(row);
+  }
+  return out;
+}
+
+/**
+ * The engine's reading of a linked pair, without its writes: a status our own
+ * move left part-way reads as unchanged, and a field back at its base while the
+ * other side changed asks each side's history (as reconcile.ts does).
+ */
+async function engineReadings(draft: Draft, link: Link, issue: jira.JiraIssue, remote: Item): Promise<{ readings: FieldReading[]; jiraTouchedAt: Record<string, number>; remoteTouchedAt: Record<string, number> }> {
+  const readings = await readingsFor(draft, issue.fields, remote.fields);
+  const i = readings.findIndex((r) => r.m.jira === 'status' && r.m.transform !== 'user');
+  const status = readings[i];
+  const base = status && link.base[status.m.jira];
+  if (status && base && status.jira.ok && !canonicalEqual(status.jira.value, base.jira)) {
+    const [by, app] = await Promise.all([jira.lastStatusChangeBy(link.issueId), jira.appAccountId()]);
+    if (by && app && by === app) readings[i] = { ...status, jira: { ok: true, value: base.jira } };
+  }
+  const connector = draft.connector;
+  const remoteUnclear = connector.fieldChangesSince && link.remoteSeenAt !== undefined && remote.updatedAt > link.remoteSeenAt ? remoteLooksUnchangedAgainstJira(readings, link.base) : [];
+  const unclear = link.jiraSeenAt !== undefined && issue.updatedAt > link.jiraSeenAt ? [...jiraLooksUnchangedAgainstRemote(readings, link.base), ...remoteUnclear] : [];
+  const touched = unclear.length ? await jira.fieldChangesSince(issue.id, link.jiraSeenAt!) : undefined;
+  const jiraTouchedAt = touched ? Object.fromEntries(unclear.filter((f) => touched.has(f)).map((f) => [f, touched.get(f)!])) : {};
+  const remoteTouched = remoteUnclear.length ? await connector.fieldChangesSince!(remote.id, link.remoteSeenAt!) : undefined;
+  const remoteTouchedAt = remoteTouched ? Object.fromEntries(readings.filter((r) => remoteUnclear.includes(r.m.jira) && remoteTouched.has(r.m.remote)).map((r) => [r.m.jira, remoteTouched.get(r.m.remote)!])) : {};
+  return { readings, jiraTouchedAt, remoteTouchedAt };
+}
+
+/** A Jira issue under the draft: created on the remote, updated as a linked pair, or left alone (and why). */
+async function previewIssue(draft: Draft, issue: jira.JiraIssue, opts: { knownToMatch: boolean }): Promise<PairPreview | Skipped> {
+  const { config, connector, system } = draft;
+  const richText = connector.capabilities.descriptionFormat;
+  const skip = (reason: string, remote: Item | undefined = undefined): Skipped => ({ kind: 'skipped', reason, issue: summaryOf(issue), remote: remote ? remoteRef(remote) : null });
+  const link = await getLink(issue.id);
+  if (link && link.connectionId !== config.id) return skip(`synced through another connection (${(await getConnection(link.connectionId))?.name ?? link.connectionId})`);
+  if (!link) {
+    if (issue.createdFrom) return skip('being created from a remote item; that create links it');
+    if (await isUnlinked(issue.id)) return skip('unlinked by a person; it syncs again only when someone links it');
+    if (!opts.knownToMatch && !(await jira.issueMatches(issue.id, config.jiraProjectId, config.jql))) return skip("does not match the draft's filter (JQL)");
+    for (const other of draft.earlier) if (await jira.issueMatches(issue.id, other.jiraProjectId, other.jql)) return skip(`matches "${other.name}" first, which comes earlier in the order`);
+  }
+  let remote: Item | undefined;
+  let kind: PreviewKind = 'update';
+  let base: Link['base'] = link?.base ?? {};
+  const notices: string[] = [];
+  let touched = { jiraTouchedAt: {} as Record<string, number>, remoteTouchedAt: {} as Record<string, number> };
+  let readings: FieldReading[];
+  let createdRemote: Record<string, string> | undefined;
+  if (link) {
+    remote = await connector.getItem(link.remoteId);
+    if (!remote) return { kind: 'update', issue: summaryOf(issue), remote: { key: link.remoteKey, url: link.remoteUrl }, rows: [], extra: [], problems: [`${link.remoteKey} no longer exists in ${system.label}`], notices };
+    const read = await engineReadings(draft, link, issue, remote);
+    readings = read.readings;
+    touched = read;
+  } else {
+    remote = draft.saved ? await connector.findByCorrelation(correlationIdFor(config, issue.id)) : undefined;
+    if (remote) {
+      notices.push(`${remote.displayKey} was already made by Crosswalk for this issue: it is linked instead of a new one, then synced.`);
+      base = {};
+    } else {
+      kind = 'create-remote';
+      createdRemote = initialRemoteFields(config, issue, richText);
+    }
+    readings = await readingsFor(draft, issue.fields, remote?.fields ?? createdRemote ?? {});
+  }
+  const origin = !link || link.origin === 'jira' ? 'jira' : link.origin === 'remote' && !Object.keys(link.base).length ? 'remote' : undefined;
+  const plan = planFields({
+    config,
+    readings,
+    base,
+    updatedAt: { jira: issue.updatedAt, remote: remote?.updatedAt ?? issue.updatedAt },
+    ...(origin ? { origin } : {}),
+    remoteMaxLengths: connector.capabilities.maxLengths,
+    remoteRichText: richText,
+    remoteRaw: remote?.fields ?? createdRemote ?? {},
+    issueKey: issue.key,
+    // A new item is made with what Jira holds, description included (create.ts); fixed fields matter after that.
+    ...(kind === 'update' && connector.capabilities.fixedAfterCreate ? { remoteFixed: connector.capabilities.fixedAfterCreate } : {}),
+    ...(remote ? { remoteKey: remote.displayKey } : {}),
+    ...touched,
+  });
+  const described = describePlan({ kind, readings, plan, ...(createdRemote ? { createdRemote } : {}), base, systemLabel: system.label });
+  const rows = await completeJiraWrites(draft, described.rows, issue, plan.jiraWrites);
+  return { kind, issue: summaryOf(issue), remote: remote ? remoteRef(remote) : null, rows, extra: described.extra, problems: [], notices: [...notices, ...plan.notices] };
+}
+
+/** A remote item under the draft: its linked pair, or the Jira issue its filter would create, or why nothing happens. */
+async function previewRemote(draft: Draft, remoteKey: string): Promise<PairPreview | Skipped | undefined> {
+  const { config, connector, system } = draft;
+  const remote = await connector.findByDisplayKey(remoteKey);
+  if (!remote) return undefined;
+  const skip = (reason: string): Skipped => ({ kind: 'skipped', reason, issue: null, remote: remoteRef(remote) });
+  const linkedIssue = draft.saved ? await issueForRemote(config.id, remote.id) : undefined;
+  const madeFor = parseCorrelationId(remote.correlationId);
+  if (madeFor === 'other-site') return skip('made by Crosswalk for another Jira site');
+  const pairIssue = linkedIssue ?? (madeFor && madeFor.connectionId === config.id ? madeFor.issueId : undefined);
+  if (pairIssue) {
+    const issue = await jira.getIssue(pairIssue);
+    if (issue) return previewIssue(draft, issue, { knownToMatch: true });
+  }
+  if (madeFor) return skip('made by Crosswalk for another connection');
+  if (!config.remoteFilter.length) return skip('the draft creates no Jira issues from remote items (it has no conditions)');
+  if (!matchesRemoteFilter(remote.fields, config.remoteFilter)) return skip("does not match the draft's conditions for remote items, so no Jira issue would be created");
+  // As create.ts makes the issue: every mapped field Jira may take, except status and people, which the first sync sets.
+  const richText = connector.capabilities.descriptionFormat;
+  const created: Record<string, unknown> = {};
+  for (const m of config.fields.filter((f) => (f.direction === 'both' || f.direction === 'to-jira') && f.jira !== 'status' && f.transform !== 'user')) {
+    const read = readRemote(m, remote.fields, richText);
+    if (!read.ok) continue;
+    const write = writeJira(m, read.value);
+    if (write.kind === 'field' && write.value !== null && write.value !== '') created[write.field] = write.value;
+  }
+  const summaryDefaulted = created.summary === undefined;
+  created.summary ??= remote.displayKey;
+  const readings = await readingsFor(draft, created, remote.fields);
+  const plan = planFields({ config, readings, base: {}, updatedAt: { jira: remote.updatedAt, remote: remote.updatedAt }, origin: 'remote', remoteMaxLengths: connector.capabilities.maxLengths, remoteRichText: richText, remoteRaw: remote.fields, issueKey: '(new issue)', remoteKey: remote.displayKey });
+  const described = describePlan({ kind: 'create-jira', readings, plan, createdJira: new Set(Object.keys(created)), base: {}, systemLabel: system.label });
+  const rows = await completeJiraWrites(draft, described.rows, undefined, plan.jiraWrites);
+  return {
+    kind: 'create-jira',
+    issue: null,
+    remote: remoteRef(remote),
+    rows,
+    extra: described.extra,
+    problems: [],
+    notices: [`A ${config.jiraIssueType} would be created in this project${summaryDefaulted ? `, with the summary ${remote.displayKey} (no mapped summary)` : ''}.`],
+  };
+}
+
+const cannotRead = (e: unknown) => (isSyncError(e) ? e.message : undefined);
+
+/** One Jira issue or remote item under the draft settings: per field, each side's value, the direction, and what would be written or why not. */
+export async function previewItemResolver({ payload, context }: Call) {
+  const admin = await requireProjectAdmin(context);
+  if (!admin) return forbiddenAdmin;
+  const request = itemRequest.safeParse(payload);
+  if (!request.success) return badRequest(request.error);
+  const prepared = await prepareDraft(admin, request.data);
+  if (!prepared.ok) return prepared.answer;
+  const { draft } = prepared;
+  const { issueKey, remoteKey } = request.data.item;
+  try {
+    let preview: PairPreview | Skipped | undefined;
+    if (issueKey) {
+      const issue = await jira.getIssue(issueKey.toUpperCase());
+      // Another project's issue answers like a missing one.
+      if (!issue || issue.fields.project.id !== admin.projectId) return fail('NOT_FOUND', 'No such issue in this project', [{ path: 'item.issueKey', message: `${issueKey} is not an issue of this project` }]);
+      preview = await previewIssue(draft, issue, { knownToMatch: false });
+    } else {
+      preview = await previewRemote(draft, remoteKey!);
+      if (!preview) return fail('NOT_FOUND', `No such ${draft.system.label} item`, [{ path: 'item.remoteKey', message: `${draft.system.label} has no item ${remoteKey} that the draft's sign-in can read` }]);
+    }
+    return ok({ ...preview, outcome: preview.kind === 'skipped' ? { kind: 'skipped', reason: preview.reason } : pairOutcome(preview), paused: !draft.config.enabled });
+  } catch (e) {
+    const message = cannotRead(e);
+    if (message === undefined) throw e;
+    return fail('BAD_REQUEST', 'The preview could not read both sides', [{ path: 'item', message }]);
+  }
+}
+
+function pairOutcome(p: PairPreview): PairOutcome {
+  if (p.problems.length) return { kind: 'fail', reasons: p.problems };
+  return outcomeOf(p.kind, p.rows);
+}
+
+/**
+ * The whole draft over the project's issues its filter selects (oldest first,
+ * at most PREVIEW_CAP examined, said in the answer): how many would be
+ * created on the remote, updated, left as they are, fail (with reasons), or
+ * are left to another connection.
+ */
+export async function previewSummaryResolver({ payload, context }: Call) {
+  const admin = await requireProjectAdmin(context);
+  if (!admin) return forbiddenAdmin;
+  const request = summaryRequest.safeParse(payload);
+  if (!request.success) return badRequest(request.error);
+  const prepared = await prepareDraft(admin, request.data);
+  if (!prepared.ok) return prepared.answer;
+  const { draft } = prepared;
+  const jql = draft.config.jql.trim();
+  const ids = await jira.searchIssueIds(`project = ${admin.projectId}${jql ? ` AND (${jql})` : ''} ORDER BY created ASC`, COUNT_CAP);
+  const examined = ids.slice(0, PREVIEW_CAP);
+  const outcomes: Array<{ item: string; outcome: PairOutcome }> = [];
+  for (const id of examined) {
+    const issue = await jira.getIssue(id);
+    if (!issue) continue;
+    try {
+      const p = await previewIssue(draft, issue, { knownToMatch: true });
+      outcomes.push({ item: issue.key, outcome: p.kind === 'skipped' ? { kind: 'skipped', reason: p.reason.startsWith('synced through another connection') ? 'synced through another connection' : p.reason } : pairOutcome(p) });
+    } catch (e) {
+      const message = cannotRead(e);
+      if (message === undefined) throw e;
+      outcomes.push({ item: issue.key, outcome: { kind: 'fail', reasons: [message] } });
+    }
+  }
+  const { counts, reasons } = summarize(outcomes);
+  const total = ids.length;
+  const capped = total >= COUNT_CAP;
+  const note =
+    examined.length < total
+      ? `Examined the first ${examined.length} of ${capped ? `more than ${COUNT_CAP}` : total} matching issues (oldest first); the rest are not previewed.`
+      : `Examined all ${total} matching issue${total === 1 ? '' : 's'}.`;
+  return ok({ examined: outcomes.length, total, totalCapped: capped, cap: PREVIEW_CAP, counts, reasons, items: outcomes.map((o) => ({ key: o.item, kind: o.outcome.kind })), note: `${note} Remote items that would create Jira issues are previewed one at a time.`, paused: !draft.config.enabled });
+}
