@@ -1,0 +1,132 @@
+/**
+ * Preview before saving, through the platform as each role: what the draft
+ * would write for one issue or remote item and for the whole filter, computed
+ * from reads only (the simulators' request logs show no write), for project
+ * admins only, with a stored secret used only for the instance it was saved for.
+ */
+import { startSandbox, type Sandbox } from '../../sandbox/sandbox';
+
+let sandbox: Sandbox;
+/** An issue the demo connection has synced: a linked pair. */
+let linkedKey: string;
+beforeAll(async () => {
+  sandbox = await startSandbox({ clock: 'manual', pair: ['servicenow'] });
+  const made = await sandbox.jiraClient().request({ as: 'member' }, 'POST', '/rest/api/3/issue', { fields: { project: { key: 'DEMO' }, issuetype: { name: 'Task' }, summary: 'Synced before the preview', labels: ['printers'] } });
+  linkedKey = (made.json as { key: string }).key;
+  await sandbox.settle();
+}, 120_000);
+afterAll(async () => {
+  await sandbox?.stop();
+});
+
+const accountOf = (role: string) => sandbox.users.find((u) => u.role === role)!.accountId;
+const projectContext = { extension: { type: 'jira:projectSettingsPage', project: { id: '10000', key: 'DEMO' } } };
+
+async function call(role: string, functionKey: string, payload: Record<string, unknown> = {}) {
+  const r = await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-settings', functionKey, accountId: accountOf(role), context: projectContext, payload });
+  if (!r.ok) throw new Error(`${functionKey} failed: ${r.error}`);
+  return r.body as { ok: boolean; data?: any; error?: { code: string; message: string; problems?: Array<{ path: string; message: string }> } };
+}
+
+type Logged = { method: string; path: string };
+const requests = async (controlUrl: string): Promise<Logged[]> => (await (await fetch(`${controlUrl}/requests`)).json()) as Logged[];
+/** Jira calls that only read, though they are POSTs (search, JQL matching and parsing, workflows). */
+const JIRA_READS = /\/rest\/api\/3\/(search\/jql|jql\/match|jql\/parse|workflows)$/;
+
+async function demoDraft() {
+  const list = await call('project-lead', 'listConnections');
+  const { id, jiraProjectId: _p, credentialRev: _r, ...settings } = list.data.connections[0].config;
+  return { connectionId: id as string, settings: settings as Record<string, any> };
+}
+
+describe('preview before saving', () => {
+  it('refuses whoever is not an admin of the project, and checks its input', async () => {
+    for (const fn of ['previewItem', 'previewSummary']) expect((await call('member', fn, { settings: {}, item: { issueKey: 'DEMO-1' } })).error?.code).toBe('FORBIDDEN');
+    const draft = await demoDraft();
+    const bad = await call('project-lead', 'previewItem', { ...draft, item: { issueKey: 'not a key' } });
+    expect(bad.error).toMatchObject({ code: 'BAD_REQUEST', problems: [{ path: 'item.issueKey' }] });
+    const both = await call('project-lead', 'previewItem', { ...draft, item: {} });
+    expect(both.error?.problems?.[0]?.path).toBe('item.issueKey');
+    // The draft is checked like a save: its problems at their fields.
+    const unnamed = await call('project-lead', 'previewItem', { ...draft, settings: { ...draft.settings, name: '' }, item: { issueKey: 'DEMO-1' } });
+    expect(unnamed.error?.problems?.[0]?.path).toBe('name');
+    // Another project's issue answers like a missing one.
+    const other = await call('project-lead', 'previewItem', { ...draft, item: { issueKey: 'OPS-1' } });
+    expect(other.error).toMatchObject({ code: 'NOT_FOUND', problems: [{ path: 'item.issueKey' }] });
+  });
+
+  it('shows per field what a draft mapping would write for a linked issue, and writes nothing anywhere', async () => {
+    const draft = await demoDraft();
+    // The draft adds a field: Jira's labels to the incident's category, Jira → remote only, and sends summaries the other way only.
+    draft.settings.fields = [...draft.settings.fields.map((f: any) => (f.jira === 'summary' ? { ...f, direction: 'to-jira' } : f)), { jira: 'labels', remote: 'category', direction: 'to-remote' }];
+    const key = linkedKey;
+    const [jiraBefore, snBefore] = await Promise.all([requests(sandbox.sims.jira.controlUrl), requests(sandbox.sims.servicenow.controlUrl)]);
+
+    const r = await call('project-lead', 'previewItem', { ...draft, item: { issueKey: key } });
+    expect(r.ok).toBe(true);
+    expect(r.data.kind).toBe('update');
+    expect(r.data.remote.key).toMatch(/^INC\d+/);
+    const rows = Object.fromEntries(r.data.rows.map((row: any) => [row.jiraField, row]));
+    expect(rows.summary).toMatchObject({ direction: 'to-jira', action: 'none', note: 'in sync' });
+    // Never synced before: Jira, where the issue was made, is the source.
+    expect(rows.labels).toMatchObject({ remoteField: 'category', direction: 'to-remote', jiraValue: 'printers', action: 'write-remote', written: 'printers', note: 'first sync of this field: Jira is the source' });
+    expect(r.data.outcome).toEqual({ kind: 'update' });
+    expect(rows.status.jiraValue).toBeTruthy();
+
+    // A draft that reads the incident's state 1 as Done would move the issue: along the workflow's path, step by step.
+    const moved = await call('project-lead', 'previewItem', {
+      ...draft,
+      settings: { ...draft.settings, fields: draft.settings.fields.map((f: any) => (f.jira === 'status' ? { ...f, valueMap: [{ jira: 'Done', remote: '1' }, { jira: 'To Do', remote: '0' }] } : f)) },
+      item: { issueKey: key },
+    });
+    expect(moved.data.rows.find((row: any) => row.jiraField === 'status')).toMatchObject({ action: 'write-jira', written: 'Done', transitions: ['Start progress', 'Request review', 'Approve'] });
+    const [jiraAfter, snAfter] = await Promise.all([requests(sandbox.sims.jira.controlUrl), requests(sandbox.sims.servicenow.controlUrl)]);
+    const jiraWrites = jiraAfter.slice(jiraBefore.length).filter((q) => q.method !== 'GET' && !JIRA_READS.test(q.path));
+    const snWrites = snAfter.slice(snBefore.length).filter((q) => q.method !== 'GET');
+    // The preview did read both sides (the logs record it), and wrote nothing on either.
+    expect([jiraAfter.length > jiraBefore.length, snAfter.length > snBefore.length]).toEqual([true, true]);
+    expect({ jiraWrites, snWrites }).toEqual({ jiraWrites: [], snWrites: [] });
+    // Nothing was saved either: the stored connection is as it was.
+    expect((await demoDraft()).settings.fields.map((f: any) => f.jira)).not.toContain('labels');
+  });
+
+  it('previews an unlinked issue as a create, with the fields the new item is made with, or why it would not sync', async () => {
+    const draft = await demoDraft();
+    const made = await sandbox.jiraClient().request({ as: 'member' }, 'POST', '/rest/api/3/issue', { fields: { project: { key: 'DEMO' }, issuetype: { name: 'Task' }, summary: 'Preview me' } });
+    const key = (made.json as { key: string }).key;
+    // Not synced yet (the platform's queue has not run): a draft would create its incident.
+    const r = await call('project-lead', 'previewItem', { ...draft, item: { issueKey: key } });
+    expect(r.data.kind).toBe('create-remote');
+    expect(r.data.rows.find((row: any) => row.jiraField === 'summary')).toMatchObject({ action: 'write-remote', written: 'Preview me', note: 'set when the ServiceNow item is created' });
+    // A draft that leaves To Do unmapped cannot send this issue's status: the engine's reason, as a failure.
+    const unmapped = { ...draft, settings: { ...draft.settings, fields: draft.settings.fields.map((f: any) => (f.jira === 'status' ? { ...f, valueMap: f.valueMap.filter((e: any) => e.jira !== 'To Do') } : f)) } };
+    const r2 = await call('project-lead', 'previewItem', { ...unmapped, item: { issueKey: key } });
+    expect(r2.data.outcome).toEqual({ kind: 'fail', reasons: ['status: Jira value "To Do" has no mapping'] });
+    // A filter it does not match: nothing would happen, and the preview says why.
+    const filtered = await call('project-lead', 'previewItem', { ...draft, settings: { ...draft.settings, jql: 'labels = nothing-has-this' }, item: { issueKey: key } });
+    expect(filtered.data).toMatchObject({ kind: 'skipped', reason: "does not match the draft's filter (JQL)" });
+    await sandbox.settle();
+  });
+
+  it('sums the whole draft up: would create N, update M, fail K with reasons, over at most 20 examined issues', async () => {
+    const draft = await demoDraft();
+    const unmapped = { ...draft, settings: { ...draft.settings, fields: draft.settings.fields.map((f: any) => (f.jira === 'priority' ? { ...f, valueMap: [{ jira: 'Highest', remote: '1' }] } : f)) } };
+    const r = await call('project-lead', 'previewSummary', unmapped);
+    expect(r.ok).toBe(true);
+    const { counts, examined, total, note, reasons } = r.data;
+    expect(counts.create + counts.update + counts.unchanged + counts.fail + counts.skipped).toBe(examined);
+    expect(examined).toBeLessThanOrEqual(20);
+    expect(total).toBeGreaterThan(0);
+    expect(note).toMatch(/Examined (all|the first)/);
+    expect(counts.fail).toBeGreaterThan(0);
+    expect(reasons[0].reason).toMatch(/^priority: Jira value ".+" has no mapping$/);
+  });
+
+  it('never sends a stored secret to another instance: a draft aimed elsewhere must carry its own', async () => {
+    const draft = await demoDraft();
+    const elsewhere = { ...draft, settings: { ...draft.settings, remote: { ...draft.settings.remote, baseUrl: 'https://other.service-now.com' } } };
+    const r = await call('project-lead', 'previewSummary', elsewhere);
+    expect(r.error).toMatchObject({ code: 'BAD_REQUEST', problems: [{ path: 'credential', message: expect.stringContaining('type the secret again') }] });
+    expect(JSON.stringify(r)).not.toContain(sandbox.sims.servicenow.credentials.integration.password);
+  });
+});
