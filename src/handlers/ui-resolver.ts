@@ -5,7 +5,7 @@ import { changePushSetupResolver, newSigningSecretResolver } from '../resolvers/
 import { issuePanelAccessResolver } from '../resolvers/issue-access';
 import { connectionFailuresResolver, countMatchingIssuesResolver, reorderConnectionsResolver, retryFailuresResolver } from '../resolvers/project-tools';
 import { previewItemResolver, previewSummaryResolver } from '../resolvers/preview';
-import { getIssueSyncResolver, linkIssueResolver, syncIssueNowResolver, unlinkIssueResolver } from '../resolvers/issue-panel';
+import { createInRemoteResolver, getIssueSyncResolver, linkIssueResolver, searchRemoteResolver, syncIssueNowResolver, unlinkIssueResolver } from '../resolvers/issue-panel';
 
 /** The Custom UI's resolvers; each checks the caller's Jira permission on the server (src/resolvers/guards.ts). */
 const resolver = new Resolver();
@@ -30,6 +30,8 @@ resolver.define('syncIssueNow', syncIssueNowResolver);
 resolver.define('linkIssue', linkIssueResolver);
 resolver.define('unlinkIssue', unlinkIssueResolver);
 resolver.define('issuePanelAccess', issuePanelAccessResolver);
+resolver.define('searchRemote', searchRemoteResolver);
+resolver.define('createInRemote', createInRemoteResolver);
 
 resolver.define('adminOverview', adminOverviewResolver);
 

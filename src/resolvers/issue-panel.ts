@@ -9,7 +9,9 @@ import { deleteRemoteLink, getIssue, issueMatches } from '../connectors/jira/cli
 import { connectionsForProject, getConnection } from '../store/connections';
 import { getFailure } from '../store/failures';
 import { clearUnlinked, createLink, deleteLink, getLink, isUnlinked, issueForRemote, LinkTaken, markUnlinked } from '../store/links';
-import { globalIdFor } from '../sync/reconcile';
+import { systemFor } from '../connectors/registry';
+import { CREATE_IN, globalIdFor } from '../sync/reconcile';
+import { TIMELINE_DAYS } from '../sync/timeline';
 import { enqueueReconcile } from '../sync/sync-queue';
 import { badRequest, cannotEdit, cannotSee, fail, ok, requireIssuePermission } from './guards';
 
@@ -39,7 +41,37 @@ export async function getIssueSyncResolver({ context }: Call) {
     problems: Object.entries(link.problems ?? {}).map(([part, p]) => ({ part, ...p })),
     conflicts: (link.conflicts ?? []).slice(-5),
     notices: (link.notices ?? []).slice(-5),
+    timeline: timelineOf(link, failure),
+    timelineDays: TIMELINE_DAYS,
   });
+}
+
+const iso = (ms: number | undefined) => (ms ? new Date(ms).toISOString() : null);
+
+/**
+ * The pair's recent sync steps, newest first: what the reconcile kept on the
+ * link (timeline.ts), and the current failure, which is stored on its own.
+ */
+function timelineOf(link: NonNullable<Awaited<ReturnType<typeof getLink>>>, failure: Awaited<ReturnType<typeof getFailure>>) {
+  const since = Date.now() - TIMELINE_DAYS * 86_400_000;
+  const steps = (link.timeline ?? [])
+    .filter((s) => s.confirmedAt >= since)
+    .map((s) => ({
+      kind: 'synced' as const,
+      toward: s.toward,
+      fields: s.fields,
+      comments: s.comments ?? 0,
+      files: s.files ?? 0,
+      created: s.created ?? false,
+      cause: s.cause ?? null,
+      changedAt: iso(s.changedAt),
+      queuedAt: iso(s.queuedAt),
+      writtenAt: iso(s.writtenAt)!,
+      confirmedAt: iso(s.confirmedAt)!,
+      at: iso(s.confirmedAt)!,
+    }));
+  const failed = failure && failure.at >= since ? [{ kind: 'failed' as const, message: failure.message, failureKind: failure.kind, attempts: failure.attempts, at: iso(failure.at)! }] : [];
+  return [...steps, ...failed].sort((a, b) => b.at.localeCompare(a.at));
 }
 
 export async function syncIssueNowResolver({ context }: Call) {
@@ -47,6 +79,53 @@ export async function syncIssueNowResolver({ context }: Call) {
   if (!caller) return cannotSee;
   await enqueueReconcile([{ item: { side: 'jira', issueId: caller.issueId }, cause: 'sync-now' }]);
   return ok({ queued: true });
+}
+
+const searchRequest = z.object({ text: z.string().trim().min(1, 'Type a number or some words of the title').max(100), connectionId: z.string().max(100).optional() }).strict();
+
+/** The project's enabled connection the caller named (or its first); another project's id is not found, like an unknown one. */
+async function targetConnection(projectId: string, connectionId: string | undefined) {
+  const configs = (await connectionsForProject(projectId)).filter((c) => c.enabled && (!connectionId || c.id === connectionId));
+  return configs[0];
+}
+
+/** Remote items the caller may link the issue to, by number or words, with the issue each is already linked to. */
+export async function searchRemoteResolver({ payload, context }: Call) {
+  const caller = await requireIssuePermission(context, 'EDIT_ISSUES');
+  if (!caller) return cannotEdit;
+  const request = searchRequest.safeParse(payload);
+  if (!request.success) return badRequest(request.error);
+  const config = await targetConnection(caller.projectId, request.data.connectionId);
+  if (!config) return fail('BAD_REQUEST', 'This project is not connected', [{ path: 'connectionId', message: 'This project has no such connection' }]);
+  const found = await (await connectorFor(config)).searchItems(request.data.text, 8);
+  const items = await Promise.all(
+    found.map(async (f) => {
+      const linkedIssueId = await issueForRemote(config.id, f.id);
+      const linkedTo = linkedIssueId ? ((await getLink(linkedIssueId))?.issueKey ?? 'another issue') : null;
+      return { remoteKey: f.displayKey, title: f.title, status: f.status ?? null, url: f.url, updatedAt: new Date(f.updatedAt).toISOString(), linkedTo: linkedIssueId === caller.issueId ? 'this issue' : linkedTo };
+    }),
+  );
+  return ok({ system: systemFor(config.remote.type)?.label ?? config.remote.type, items });
+}
+
+const createRequest = z.object({ connectionId: z.string().max(100).optional() }).strict();
+
+/**
+ * Makes the issue's item in the remote now, whatever the connection's JQL
+ * says: the sync queue's worker for this issue creates it (one writer per
+ * pair; a retry finds the item it made by its correlation id).
+ */
+export async function createInRemoteResolver({ payload, context }: Call) {
+  const caller = await requireIssuePermission(context, 'EDIT_ISSUES');
+  if (!caller) return cannotEdit;
+  const request = createRequest.safeParse(payload ?? {});
+  if (!request.success) return badRequest(request.error);
+  if (await getLink(caller.issueId)) return fail('BAD_REQUEST', 'This issue is already linked; unlink it first');
+  const config = await targetConnection(caller.projectId, request.data.connectionId);
+  if (!config) return fail('BAD_REQUEST', 'This project is not connected', [{ path: 'connectionId', message: 'This project has no such connection' }]);
+  await clearUnlinked(caller.issueId);
+  await enqueueReconcile([{ item: { side: 'jira', issueId: caller.issueId }, cause: `${CREATE_IN}${config.id}` }]);
+  return ok({ queued: true, system: systemFor(config.remote.type)?.label ?? config.remote.type, connection: config.name });
 }
 
 const linkRequest = z.object({ remoteKey: z.string().trim().min(1).max(100), connectionId: z.string().optional() }).strict();

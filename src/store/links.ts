@@ -2,6 +2,7 @@ import { kvs, Filter, FilterConditions, WhereConditions } from '@forge/kvs';
 import type { CanonicalValue } from '../sync/canonical';
 import type { SidePair } from '../sync/field-decision';
 import type { CrossedPair } from '../sync/crossing';
+import type { SyncStep } from '../sync/timeline';
 
 /**
  * A link between a Jira issue and a remote item, with what the engine needs to
@@ -39,6 +40,8 @@ export interface Link {
   conflicts?: Array<{ field: string; winner: string; reason: string; at: string }>;
   /** Things people should know that are not failures (an edit the remote cannot take), newest last. */
   notices?: string[];
+  /** The latest sync steps (change seen, queued, written, confirmed), newest last, bounded (sync/timeline.ts); written only with a reconcile's own link write. */
+  timeline?: SyncStep[];
   /** Whether a failure record exists for this item (so success clears it without a read). */
   failing?: boolean;
   /** Bumped by every write; a write succeeds only over the generation it read. */

@@ -27,6 +27,7 @@ import { createFromRemote, createRemoteFor, correlationIdFor, parseCorrelationId
 import { jiraLooksUnchangedAgainstRemote, planFields, remoteLooksUnchangedAgainstJira, type FieldReading } from './field-plan';
 import { matchesRemoteFilter } from './remote-filter';
 import { moveToStatus } from './status';
+import { newCrossings, stepOf, withStep, type ReconcileSignal } from './timeline';
 import { enqueueReconcile } from './sync-queue';
 import { UserMap } from './user-map';
 import type { WorkItemRef } from './work-item';
@@ -35,13 +36,18 @@ import type { WorkItemRef } from './work-item';
 export interface ReconcileScope {
   comments: boolean;
   attachments: boolean;
+  /** What signalled this run and when it was queued, for the issue panel's timeline (timeline.ts); never decides what is written. */
+  signal?: ReconcileSignal;
 }
+
+/** The cause of a job a person started with the issue panel's Create: `create-in:<connection id>`. */
+export const CREATE_IN = 'create-in:';
 
 export const FULL_SCOPE: ReconcileScope = { comments: true, attachments: true };
 
-export function scopeForCause(cause: string): ReconcileScope {
+export function scopeForCause(cause: string, queuedAt?: number): ReconcileScope {
   const everything = /created|sync-now|sweep|bulk|insert|retry|forward/.test(cause);
-  return { comments: everything || /comment|journal/.test(cause), attachments: everything || /attachment/.test(cause) };
+  return { comments: everything || /comment|journal/.test(cause), attachments: everything || /attachment/.test(cause), signal: { cause, ...(queuedAt ? { queuedAt } : {}) } };
 }
 
 export type ReconcileOutcome =
@@ -83,9 +89,12 @@ export async function reconcileRemoteItem(connectionId: string, remoteId: string
 }
 
 /** The first of the project's connections (in the admin's order) that is enabled and whose JQL the issue matches. */
-async function connectionFor(issue: jira.JiraIssue): Promise<ConnectionConfig | 'no-connection' | 'out-of-scope'> {
+async function connectionFor(issue: jira.JiraIssue, cause?: string): Promise<ConnectionConfig | 'no-connection' | 'out-of-scope'> {
   const configs = (await connectionsForProject(issue.fields.project.id)).filter((c) => c.enabled && systemFor(c.remote.type));
   if (!configs.length) return 'no-connection';
+  // A person who may edit the issue asked for it to be made in this connection's system (the issue panel's Create): its JQL does not decide.
+  const asked = configs.find((c) => cause === `${CREATE_IN}${c.id}`);
+  if (asked) return asked;
   for (const config of configs) if (await jira.issueMatches(issue.id, config.jiraProjectId, config.jql)) return config;
   return 'out-of-scope';
 }
@@ -102,7 +111,7 @@ export async function reconcileIssue(issueId: string, scope: ReconcileScope = FU
     // Made from a remote item whose create has not linked it yet: that create, under the remote item's key, finishes the pair.
     if (issue.createdFrom) return forward({ side: 'remote', connectionId: issue.createdFrom.connection, remoteId: issue.createdFrom.remote });
     if (await isUnlinked(issueId)) return { result: 'unlinked' };
-    const chosen = await connectionFor(issue);
+    const chosen = await connectionFor(issue, scope.signal?.cause);
     if (typeof chosen === 'string') return { result: chosen };
     config = chosen;
     connector = await connectorFor(config);
@@ -118,7 +127,7 @@ export async function reconcileIssue(issueId: string, scope: ReconcileScope = FU
   if (!remote) throw new SyncError({ system: config.remote.type, kind: 'not-found', message: `${link.remoteKey} no longer exists in ${systemFor(config.remote.type)?.label ?? config.remote.type}` });
   try {
     try {
-      return await syncPair(config, connector, link, issue, remote, created, created ? FULL_SCOPE : scope);
+      return await syncPair(config, connector, link, issue, remote, created, created ? { ...FULL_SCOPE, ...(scope.signal ? { signal: scope.signal } : {}) } : scope);
     } catch (e) {
       // A remote item closed for good (a closed Zendesk ticket): continue in its follow-up once, or report it (closed-remote.ts).
       if (!(e instanceof SyncError) || !e.details.closed) throw e;
@@ -187,6 +196,10 @@ async function syncPair(config: ConnectionConfig, connector: Connector, link: Li
     await clearFailure({ side: 'jira', issueId: issue.id });
     next.failing = false;
   }
+  // The issue panel's timeline rides on this one link write (timeline.ts): a step only when something crossed.
+  const jiraIdOf = (remoteField: string) => config.fields.find((m) => m.remote === remoteField)?.jira ?? remoteField;
+  const step = stepOf({ wroteJira: fields.wroteJira, wroteRemote: fields.wroteRemote.map(jiraIdOf), comments: newCrossings(link.comments, next.comments), files: newCrossings(link.attachments, next.attachments), created, ...(scope.signal ? { signal: scope.signal } : {}), changedAt: { jira: issue.updatedAt, remote: remote.updatedAt }, writtenAt: Date.parse(at), confirmedAt: Date.now() });
+  if (step) next.timeline = withStep(next.timeline, step, step.confirmedAt);
   const changed = JSON.stringify({ ...next, lastSyncAt: link.lastSyncAt }) !== before;
   if (changed) await updateLink({ ...next, lastSyncAt: at });
   return { result: 'synced', created, wroteJira: fields.wroteJira, wroteRemote: fields.wroteRemote, conflicts: fields.conflicts, problems: Object.values(merged).map((p) => p.message), commentsCopied, filesCopied };

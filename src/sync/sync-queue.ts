@@ -6,12 +6,13 @@ const MAX_EVENTS_PER_PUSH = 50;
 
 /** Enqueue "reconcile this item" jobs, one per item, serialised per pair. Returns the queue's job ids. */
 export async function enqueueReconcile(jobs: SyncJobBody[]): Promise<string[]> {
+  // Each job carries when it was queued (for the issue panel's timeline; the queue itself does not say).
   const queue = new Queue({ key: SYNC_QUEUE_KEY });
   const jobIds: string[] = [];
   for (let i = 0; i < jobs.length; i += MAX_EVENTS_PER_PUSH) {
     const { jobId } = await queue.push(
       jobs.slice(i, i + MAX_EVENTS_PER_PUSH).map((job) => ({
-        body: job,
+        body: { ...job, queuedAt: job.queuedAt ?? Date.now() },
         concurrency: { key: concurrencyKeyFor(job.item), limit: 1 },
       })),
     );

@@ -14,6 +14,8 @@ export const syncJobBody = z.object({
   item: workItemRef,
   /** Why the item was enqueued; it decides how much is read (comments, files), never what is written. */
   cause: z.string().max(100),
+  /** Epoch ms the job was queued (set by enqueueReconcile), shown on the issue panel's timeline. */
+  queuedAt: z.number().int().nonnegative().optional(),
 });
 export type SyncJobBody = z.infer<typeof syncJobBody>;
 
