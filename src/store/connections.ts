@@ -1,5 +1,6 @@
 import { kvs, WhereConditions } from '@forge/kvs';
 import { connectionConfigSchema, type ConnectionConfig } from '../mapping/connection-config';
+import { cursorKey } from './cursors';
 
 /**
  * Connection configs and each project's ordered list of them. Ids are chosen
@@ -36,6 +37,13 @@ export async function createConnection(candidates: readonly string[], build: (id
     }
     const ids = await connectionIdsForProject(config.jiraProjectId);
     await kvs.set(projectKey(config.jiraProjectId), [...ids.filter((x) => x !== id), id]);
+    // The sweep starts from the moment the connection exists: an issue created before its first sweep whose event
+    // was lost is still inside the first look-back (a fixed window from the first sweep's time could miss it).
+    const now = Date.now();
+    await kvs.batchSet([
+      { key: cursorKey(id, 'jira'), value: now },
+      { key: cursorKey(id, 'remote'), value: now },
+    ]);
     return config;
   }
   throw new Error('No free connection id');

@@ -192,6 +192,27 @@ describe('7. the sweep has no holes', () => {
   });
 });
 
+describe('7. the first sweep of a new connection looks back to when it was made', () => {
+  // Found by the soak (seed 128487, the first run of a fresh sandbox): the first sweep looked back a fixed ten minutes
+  // from its own time, so an issue made earlier whose event was lost was never synced.
+  let fresh: Sandbox;
+  beforeAll(async () => {
+    fresh = await startSandbox({ clock: 'manual', pair: ['servicenow'], scheduleTriggers: false });
+  }, 60_000);
+  afterAll(() => fresh.stop());
+
+  it('syncs an issue whose event was lost before the connection was ever swept', async () => {
+    const jiraHere = fresh.jiraClient();
+    fresh.platform.holdProductEvents();
+    const issue = (await jiraHere.request({ as: 'member' }, 'POST', '/rest/api/3/issue', { fields: { project: { key: 'DEMO' }, issuetype: { name: 'Task' }, summary: 'Made before the first sweep' } })).json as { id: string };
+    fresh.platform.discardHeldProductEvents();
+    await fresh.platform.advanceTime(16 * 60_000);
+    await fresh.platform.runScheduledTrigger(fresh.installationId, 'reconcile-sweep');
+    await fresh.settle();
+    expect(fresh.servicenow.store.rows('incident').filter((r) => (r.correlation_id ?? '').endsWith(`:${CONNECTION}:${issue.id}`))).toHaveLength(1);
+  });
+});
+
 describe('7. the sweep stays within its budget and never skips what it did not take', () => {
   it('reads JQL dates relative to now, the same in every time zone', () => {
     expect(jqlSince(Date.UTC(2026, 0, 1, 11, 0), Date.UTC(2026, 0, 1, 12, 0))).toBe('"-60m"');

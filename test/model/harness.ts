@@ -304,6 +304,9 @@ export class ModelHarness {
         await this.deliver();
         await this.work(0);
         if (p && (c.fault === 'outage' || c.fault === 'bad-credentials')) {
+          // Within the platform's first retry window: a run that crashed before it could say anything is retried
+          // after 5 s, and only then can the lasting fault be shown (found by the soak, seed 112649).
+          await this.work(60_000);
           const shown = await this.panel(p.issueId!);
           const synced = this.remote.read(this.rid(p)!).summary === this.issue(p.issueId!)!.summary.slice(0, this.remote.summaryLimit);
           if (!synced && !shown.lastError) invisible.push(`${c.fault} on ${p.issueKey} was not visible on the issue`);
