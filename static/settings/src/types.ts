@@ -59,8 +59,8 @@ export interface ListAnswer {
 
 export type { Problem };
 
-/** The connection's settings as the server takes them back: without what the server owns. */
+/** The connection's settings as the server takes them back: without what the server owns (its id, project and credential revision). */
 export function settingsOf(config: ConnectionConfig): Record<string, unknown> {
-  const { id: _id, jiraProjectId: _project, ...settings } = config;
+  const { id: _id, jiraProjectId: _project, credentialRev: _rev, ...settings } = config;
   return settings;
 }

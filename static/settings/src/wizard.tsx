@@ -16,9 +16,12 @@ import SectionMessage from '@atlaskit/section-message';
 import Select from '@atlaskit/select';
 import { callResolver, problemsAt, TextField, type Problem } from '../../shared/ui';
 import { MappingEditor, RemoteFilterEditor, useJiraMetadata, type RemoteCondition } from './mapping';
+import { PreviewPanel } from './preview';
 import { settingsOf, type ConnectionView, type FieldMapping, type JsonSchema, type SystemDescription } from './types';
 
-const STEPS = ['Connection', 'Instance and sign-in', 'What syncs'] as const;
+const STEPS = ['Connection', 'Instance and sign-in', 'What syncs', 'Preview'] as const;
+/** The step whose button saves; the preview after it may save too. */
+const SAVE_FROM = 2;
 
 const LABELS: Record<string, string> = { baseUrl: 'Instance URL', table: 'Table', username: 'Integration user name', clientId: 'OAuth client ID', organization: 'Organization', project: 'Project', email: 'Email', workItemType: 'Work item type' };
 const PLACEHOLDERS: Record<string, string> = { table: 'incident', username: 'crosswalk.integration' };
@@ -73,6 +76,7 @@ function draftFor(existing: ConnectionView | undefined, system: SystemDescriptio
 
 function stepOf(path: string): number {
   if (path === 'name' || path === 'remote.type') return 0;
+  if (path.startsWith('item')) return 3;
   if (path.startsWith('remote') || path.startsWith('credential')) return 1;
   return 2;
 }
@@ -166,12 +170,13 @@ export function Wizard(props: { systems: SystemDescription[]; existing?: Connect
     }
   };
 
+  const settings = { ...draft.rest, name: draft.name, remote: { ...draft.remote, type: draft.kind }, jql: draft.jql, conflictPolicy: draft.conflictPolicy, enabled: draft.enabled, fields: draft.fields, remoteFilter: draft.remoteFilter, jiraIssueType: draft.jiraIssueType };
+  const credential = Object.fromEntries(Object.entries(draft.credential).filter(([k, v]) => v && secrets.includes(k)));
+
   const save = async () => {
     setSaving(true);
     setProblems([]);
     try {
-      const settings = { ...draft.rest, name: draft.name, remote: { ...draft.remote, type: draft.kind }, jql: draft.jql, conflictPolicy: draft.conflictPolicy, enabled: draft.enabled, fields: draft.fields, remoteFilter: draft.remoteFilter, jiraIssueType: draft.jiraIssueType };
-      const credential = Object.fromEntries(Object.entries(draft.credential).filter(([k, v]) => v && secrets.includes(k)));
       const res = await callResolver<ConnectionView & { pushSetup?: { ok: boolean; description: string } | null }>('saveConnection', {
         ...(existing ? { connectionId: existing.config.id } : {}),
         settings,
@@ -275,6 +280,12 @@ export function Wizard(props: { systems: SystemDescription[]; existing?: Connect
               <Checkbox label="Sync is on (uncheck to save the connection paused)" isChecked={draft.enabled} onChange={(e) => set({ enabled: e.target.checked })} />
             </Stack>
           )}
+          {step === 3 && system && (
+            <PreviewPanel
+              draft={{ ...(existing ? { connectionId: existing.config.id } : {}), settings, ...(Object.keys(credential).length ? { credential } : {}) }}
+              system={system}
+            />
+          )}
         </Stack>
       </ModalBody>
       <ModalFooter>
@@ -282,11 +293,17 @@ export function Wizard(props: { systems: SystemDescription[]; existing?: Connect
           Cancel
         </Button>
         {step > 0 && <Button onClick={() => setStep(step - 1)}>Back</Button>}
-        {step < STEPS.length - 1 ? (
+        {step < SAVE_FROM && (
           <Button appearance="primary" onClick={() => setStep(step + 1)} isDisabled={!system}>
             Next
           </Button>
-        ) : (
+        )}
+        {step === SAVE_FROM && (
+          <Button onClick={() => setStep(step + 1)} isDisabled={!system}>
+            Preview
+          </Button>
+        )}
+        {step >= SAVE_FROM && (
           <Button appearance="primary" onClick={() => void save()} isLoading={saving}>
             Save connection
           </Button>
