@@ -130,3 +130,40 @@ describe('preview before saving', () => {
     expect(JSON.stringify(r)).not.toContain(sandbox.sims.servicenow.credentials.integration.password);
   });
 });
+
+describe('status mapping: the transition path for each mapped status', () => {
+  it('refuses a member and checks its input', async () => {
+    expect((await call('member', 'statusPaths', { statuses: ['Done'] })).error?.code).toBe('FORBIDDEN');
+    expect((await call('project-lead', 'statusPaths', { statuses: [] })).error?.problems?.[0]?.path).toBe('statuses');
+  });
+
+  it('answers the path from every status of the workflow, and says which status cannot be reached from where', async () => {
+    const r = await call('project-lead', 'statusPaths', { statuses: ['Done', 'Waiting for customer', 'Blocked'] });
+    // DEMO's three issue types share one workflow: shown once.
+    expect(r.data.workflows).toHaveLength(1);
+    const [wf] = r.data.workflows;
+    expect(wf.issueTypes).toEqual(expect.arrayContaining(['Task', 'Bug', 'Incident']));
+    const done = wf.statuses.find((s: any) => s.status === 'Done');
+    expect(done.from.find((f: any) => f.from === 'To Do').path).toEqual(['Start progress', 'Request review', 'Approve']);
+    expect(done.unreachableFrom).toEqual([]);
+    expect(wf.statuses.find((s: any) => s.status === 'Blocked')).toMatchObject({ inWorkflow: false });
+
+    // An admin removes "Reopen": To Do can no longer be reached from Done, and the answer says so.
+    const transitions = [
+      { id: '11', name: 'Start progress', from: ['10000', '10004'], to: '10001' },
+      { id: '21', name: 'Request review', from: ['10001'], to: '10002' },
+      { id: '31', name: 'Approve', from: ['10002'], to: '10003' },
+      { id: '51', name: 'Wait for customer', from: ['10001', '10002'], to: '10004' },
+      { id: '61', name: 'Back to backlog', from: ['10001', '10002', '10004'], to: '10000' },
+    ];
+    await fetch(`${sandbox.sims.jira.controlUrl}/workflows/wf-1/transitions`, { method: 'PUT', body: JSON.stringify(transitions) });
+    try {
+      const after = await call('project-lead', 'statusPaths', { statuses: ['To Do'] });
+      const toDo = after.data.workflows[0].statuses[0];
+      expect(toDo.unreachableFrom).toEqual(['Done']);
+      expect(toDo.from.find((f: any) => f.from === 'Done').reason).toBe('No workflow transition path from "Done" to "To Do"');
+    } finally {
+      await fetch(`${sandbox.sims.jira.controlUrl}/workflows/wf-1/transitions`, { method: 'PUT', body: JSON.stringify([...transitions, { id: '41', name: 'Reopen', from: ['10003'], to: '10000' }]) });
+    }
+  });
+});
