@@ -33,6 +33,7 @@ export async function getIssueSyncResolver({ context }: Call) {
   if (!link) return ok({ linked: false as const, reason: (await isUnlinked(caller.issueId)) ? 'Someone unlinked this issue; it syncs again once it is linked.' : await whyNotSynced(caller.issueId, caller.projectId), lastError });
   return ok({
     linked: true as const,
+    connectionId: link.connectionId,
     remoteKey: link.remoteKey,
     remoteUrl: link.remoteUrl,
     remoteState: link.remoteStatus ?? null,

@@ -103,4 +103,19 @@ describe('issue panel resolvers', () => {
     const bad = await call('member', 'linkIssue', { remoteKey: '' }, issueContext, 'crosswalk-panel');
     expect(bad.error?.problems?.[0]?.path).toBe('remoteKey');
   });
+
+  it('lets a viewer (browse only) see the sync state but not search, link, create or unlink', async () => {
+    expect((await call('viewer', 'issuePanelAccess', {}, issueContext, 'crosswalk-panel')).data.canEdit).toBe(false);
+    expect((await call('viewer', 'getIssueSync', {}, issueContext, 'crosswalk-panel')).ok).toBe(true);
+    for (const fn of ['searchRemote', 'createInRemote', 'linkIssue', 'unlinkIssue']) expect((await call('viewer', fn, { text: 'x' }, issueContext, 'crosswalk-panel')).error?.code).toBe('FORBIDDEN');
+    for (const fn of ['searchRemote', 'createInRemote']) expect((await call('customer', fn, { text: 'x' }, issueContext, 'crosswalk-panel')).error?.code).toBe('FORBIDDEN');
+  });
+
+  it('searches the remote for a member by number or words, and refuses input it does not know', async () => {
+    const found = await call('member', 'searchRemote', { text: 'email' }, issueContext, 'crosswalk-panel');
+    expect(found.data).toMatchObject({ system: 'ServiceNow', items: [{ title: 'Email delivery delayed for the sales team', remoteKey: expect.stringMatching(/^INC/), linkedTo: null }] });
+    expect((await call('member', 'searchRemote', { text: ' ' }, issueContext, 'crosswalk-panel')).error?.problems?.[0]?.path).toBe('text');
+    expect((await call('member', 'searchRemote', { text: 'x', connectionId: 'ops-azure-devops' }, issueContext, 'crosswalk-panel')).error?.problems?.[0]?.path).toBe('connectionId');
+    expect((await call('member', 'createInRemote', { connectionId: 'x', more: 1 }, issueContext, 'crosswalk-panel')).error?.code).toBe('BAD_REQUEST');
+  });
 });

@@ -1,13 +1,20 @@
 /**
  * The issue panel as people use it, in Debian's Chromium through the real
- * @forge/bridge: a member sees a new issue linked to its ServiceNow incident,
- * asks for a sync, unlinks it after a confirmation and links it again by the
- * incident's number; a failed create shows the remote's reason with a retry;
- * the dark theme applies; a customer who cannot see the issue gets nothing.
+ * @forge/bridge: a member sees a new issue linked to its ServiceNow incident
+ * with the timeline of its sync steps (changed, queued, written, confirmed),
+ * sees an agent's edit in ServiceNow arrive there, asks for a sync, unlinks it
+ * after a confirmation and links it again by the incident's number; finds an
+ * existing incident by words of its title and links an older issue to it;
+ * creates an older issue's incident on request; a viewer (browse only) sees
+ * the sync state and timeline but no action, and the server refuses them the
+ * actions; a failed create shows the remote's reason with a retry; the dark
+ * theme applies; a customer who cannot see the issue gets nothing.
  */
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { buildUi } from '../../scripts/build-ui';
 import { startSandbox, type Sandbox } from '../../sandbox/sandbox';
+import { DEMO_CREDENTIALS as SN } from '../../sandbox/sims/servicenow';
+import { serviceNowClient } from '../../sandbox/sims/servicenow/test-client';
 import { eventually, expectAccessible, launchBrowser, screenshot, signIn } from './support/browser';
 
 let sandbox: Sandbox;
@@ -53,16 +60,59 @@ async function waitInPanel(page: Page, testId: string): Promise<string> {
   }, `the panel to show ${testId}`);
 }
 
+/** The panel's timeline entries, newest first, as text. */
+async function timeline(page: Page): Promise<string[]> {
+  return panel(page).getByTestId('timeline-step').allTextContents();
+}
+
+async function issueIdOf(key: string): Promise<string> {
+  return (await sandbox.jira.site.issue(key, sandbox.jira.site.user(sandbox.users.find((u) => u.role === 'admin')!.accountId))).id;
+}
+
+/** Calls one of the panel's resolvers as `role`, as the panel would for that issue. */
+async function asRole(role: string, key: string, functionKey: string, payload: unknown = {}) {
+  const user = sandbox.users.find((u) => u.role === role)!;
+  const res = await sandbox.platform.invokeResolver({
+    installationId: sandbox.installationId,
+    moduleKey: 'crosswalk-panel',
+    functionKey,
+    accountId: user.accountId,
+    context: { extension: { type: 'jira:issuePanel', issue: { id: await issueIdOf(key), key }, project: { id: '10000', key: 'DEMO' } } },
+    payload,
+  });
+  return res.body as { ok: boolean; error?: { code: string; message: string } };
+}
+
 describe('issue panel (browser)', () => {
-  it('shows a member the linked incident, syncs on request, unlinks after a confirmation and links again by number', async () => {
+  it('shows a member the linked incident and the timeline of its sync steps, follows an agent’s edit, syncs on request, unlinks after a confirmation and links again by number', async () => {
     const key = await createIssue('Payment page is slow');
     const page = await openIssue('member', key);
     const linked = await waitInPanel(page, 'linked');
     const incident = /INC\d{7}/.exec(linked)?.[0];
     expect(incident).toBeDefined();
     await panel(page).getByTestId('remote-state').waitFor();
+    // The create is the first step: changed in Jira, queued by the Jira event, written and confirmed.
+    const [created] = await timeline(page);
+    expect(created).toMatch(/Created in ServiceNow.*Jira → ServiceNow/);
+    expect(created).toMatch(/Changed .*Queued by a Jira change .*Written .*Confirmed /);
     await expectAccessible(page);
     await screenshot(page, 'issue-panel-linked');
+
+    // An agent edits the incident in ServiceNow: the change comes to Jira and shows as the newest step.
+    const agent = serviceNowClient(sandbox.servicenow, SN.agent);
+    const found = await agent('GET', `/api/now/table/incident?sysparm_query=number=${incident}`);
+    await agent('PATCH', `/api/now/table/incident/${found.json.result[0].sys_id}`, { short_description: 'Payment page is slow (checkout only)' });
+    await eventually(async () => {
+      await page.reload();
+      await panel(page).getByTestId('timeline').waitFor({ timeout: 3000 });
+      const steps = await timeline(page);
+      return steps.length >= 2 && /Summary \(ServiceNow → Jira\)/.test(steps[0]!) && /Queued by a ServiceNow notification/.test(steps[0]!);
+    }, 'the agent’s edit on the timeline');
+    await page.reload();
+    expect(await page.locator('#summary').textContent()).toBe('Payment page is slow (checkout only)');
+    await panel(page).getByTestId('timeline').waitFor();
+    await expectAccessible(page);
+    await screenshot(page, 'issue-panel-timeline');
 
     await panel(page).getByRole('button', { name: 'Sync now' }).click();
     await page.locator('#flags').getByText('Sync requested').waitFor();
@@ -74,14 +124,76 @@ describe('issue panel (browser)', () => {
     await panel(page).getByRole('dialog').getByRole('button', { name: 'Unlink' }).click();
     await panel(page).getByTestId('not-linked').waitFor();
 
-    // A number that does not exist is refused at the field; the real one links.
-    await panel(page).locator('#remoteKey').fill('INC9999999');
-    await panel(page).getByRole('button', { name: 'Link', exact: true }).click();
-    await panel(page).locator('#remoteKey-error').getByText('INC9999999 was not found').waitFor();
-    await panel(page).locator('#remoteKey').fill(incident!);
-    await panel(page).getByRole('button', { name: 'Link', exact: true }).click();
+    // A number that does not exist finds nothing, said at the field; the real one is found and links.
+    await panel(page).locator('#remoteSearch').fill('INC9999999');
+    await panel(page).getByRole('button', { name: 'Search' }).click();
+    await panel(page).locator('#remoteSearch-error').getByText('Nothing in ServiceNow matches “INC9999999”').waitFor();
+    await panel(page).locator('#remoteSearch').fill(incident!);
+    await panel(page).getByRole('button', { name: 'Search' }).click();
+    await panel(page).getByRole('button', { name: `Link to ${incident}` }).click();
     await page.locator('#flags').getByText('Linked').first().waitFor();
     expect(await waitInPanel(page, 'linked')).toContain(incident!);
+    await page.close();
+  }, 120_000);
+
+  it('lets a member find an existing incident by words of its title and link an older issue to it; one linked elsewhere says so', async () => {
+    const page = await openIssue('member', 'DEMO-2');
+    await panel(page).getByTestId('not-linked').waitFor();
+    await panel(page).locator('#remoteSearch').fill('laptop');
+    await panel(page).getByRole('button', { name: 'Search' }).click();
+    const results = panel(page).getByTestId('search-results');
+    await results.getByText('Laptop will not boot after update').waitFor();
+    await expectAccessible(page);
+    await screenshot(page, 'issue-panel-search');
+    const row = results.getByRole('listitem').filter({ hasText: 'Laptop will not boot after update' });
+    const number = /INC\d{7}/.exec((await row.textContent()) ?? '')![0];
+    await row.getByRole('button', { name: `Link to ${number}` }).click();
+    expect(await waitInPanel(page, 'linked')).toContain(number);
+    // Jira follows the incident it was linked to (newest wins): its timeline shows the step.
+    await eventually(async () => {
+      await page.reload();
+      await panel(page).getByTestId('timeline').waitFor({ timeout: 3000 });
+      return (await timeline(page)).some((t) => /ServiceNow → Jira|Jira → ServiceNow|Jira ↔ ServiceNow/.test(t));
+    }, 'the first sync of the linked pair on the timeline');
+
+    // Another issue finds the same incident marked as linked to DEMO-2, and cannot take it.
+    const other = await openIssue('member', 'DEMO-3');
+    await panel(other).locator('#remoteSearch').fill(number);
+    await panel(other).getByRole('button', { name: 'Search' }).click();
+    await panel(other).getByTestId('search-results').getByText('Linked to DEMO-2').waitFor();
+    expect(await panel(other).getByRole('button', { name: `Link to ${number}` }).isDisabled()).toBe(true);
+    await other.close();
+    await page.close();
+  }, 120_000);
+
+  it('creates an older issue’s incident when a member asks', async () => {
+    const page = await openIssue('member', 'DEMO-3');
+    await panel(page).getByTestId('not-linked').waitFor();
+    await panel(page).getByRole('button', { name: 'Create in ServiceNow' }).click();
+    await page.locator('#flags').getByText('Creating in ServiceNow').waitFor();
+    expect(await waitInPanel(page, 'linked')).toMatch(/INC\d{7}/);
+    const [created] = await timeline(page);
+    expect(created).toMatch(/Created in ServiceNow/);
+    expect(created).toMatch(/Queued by Create/);
+    await page.close();
+  }, 90_000);
+
+  it('shows a viewer, who may browse but not edit, the sync state and timeline without actions; the server refuses them every action', async () => {
+    const key = await createIssue('Printer queue stuck');
+    const page = await openIssue('viewer', key);
+    await waitInPanel(page, 'linked');
+    await panel(page).getByTestId('timeline-step').first().waitFor();
+    await panel(page).getByRole('button', { name: 'Sync now' }).waitFor();
+    expect(await panel(page).getByRole('button', { name: 'Unlink' }).count()).toBe(0);
+    await expectAccessible(page);
+    await screenshot(page, 'issue-panel-viewer');
+    for (const [fn, payload] of [['unlinkIssue', {}], ['searchRemote', { text: 'printer' }], ['createInRemote', {}], ['linkIssue', { remoteKey: 'INC0000001' }]] as const) {
+      expect(await asRole('viewer', key, fn, payload)).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: 'You need permission to edit this issue.' } });
+    }
+    // The member may; their input is checked at its fields.
+    expect(await asRole('member', key, 'searchRemote', { text: '' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', problems: [{ path: 'text' }] } });
+    expect(await asRole('member', key, 'searchRemote', { text: 'printer', extra: 1 })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await asRole('customer', key, 'getIssueSync')).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: 'You cannot see this issue.' } });
     await page.close();
   }, 90_000);
 

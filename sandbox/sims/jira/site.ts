@@ -104,6 +104,7 @@ export class Site {
     if (!project) return false;
     if (project.roles.Administrators.includes(user.accountId)) return ADMIN_PERMISSIONS.includes(permission);
     if (project.roles.Members.includes(user.accountId)) return MEMBER_PERMISSIONS.includes(permission);
+    if (project.roles.Viewers?.includes(user.accountId)) return permission === 'BROWSE_PROJECTS';
     return false;
   }
 

@@ -9,7 +9,7 @@ export interface JiraUser {
   apiToken: string;
   accountType: 'atlassian' | 'app' | 'customer';
   siteAdmin: boolean;
-  role: 'admin' | 'project-lead' | 'member' | 'app' | 'customer';
+  role: 'admin' | 'project-lead' | 'member' | 'viewer' | 'app' | 'customer';
 }
 
 export interface Status {
@@ -59,7 +59,8 @@ export interface Project {
   key: string;
   name: string;
   leadAccountId: string;
-  roles: { Administrators: string[]; Members: string[] };
+  /** Viewers may browse the project's issues and nothing else. */
+  roles: { Administrators: string[]; Members: string[]; Viewers?: string[] };
   issueTypeIds: string[];
   workflowId: string;
 }
@@ -182,10 +183,11 @@ export function demoState(appAccountId: string, now: number): JiraState {
     { accountId: '5b10a2844c20165700ede21g', displayName: 'Ada Admin', emailAddress: 'admin@demo.example', apiToken: 'demo-admin-token', accountType: 'atlassian', siteAdmin: true, role: 'admin' },
     { accountId: '5b10ac8d82e05b22cc7d4ef5', displayName: 'Lee Lead', emailAddress: 'lead@demo.example', apiToken: 'demo-lead-token', accountType: 'atlassian', siteAdmin: false, role: 'project-lead' },
     { accountId: '5b109f2e9729b51b54dc274d', displayName: 'Mia Member', emailAddress: 'member@demo.example', apiToken: 'demo-member-token', accountType: 'atlassian', siteAdmin: false, role: 'member' },
+    { accountId: '5b10d3f1a7c94e0012b6a9e3', displayName: 'Val Viewer', emailAddress: 'viewer@demo.example', apiToken: 'demo-viewer-token', accountType: 'atlassian', siteAdmin: false, role: 'viewer' },
     { accountId: 'qm:customer:7c1e', displayName: 'Carl Customer', emailAddress: 'customer@client.example', apiToken: 'demo-customer-token', accountType: 'customer', siteAdmin: false, role: 'customer' },
     { accountId: appAccountId, displayName: 'Crosswalk', emailAddress: '', apiToken: '', accountType: 'app', siteAdmin: false, role: 'app' },
   ];
-  const [admin, lead, member] = users;
+  const [admin, lead, member, viewer] = users;
   const statuses: Status[] = [
     { id: '10000', name: 'To Do', category: 'new' },
     { id: '10001', name: 'In Progress', category: 'indeterminate' },
@@ -263,10 +265,10 @@ export function demoState(appAccountId: string, now: number): JiraState {
     cf(10017, 'Internal audit note', 'string', 'textfield', false),
   ];
   const projects: Project[] = [
-    { id: '10000', key: 'DEMO', name: 'Demo service desk', leadAccountId: lead!.accountId, roles: { Administrators: [lead!.accountId], Members: [member!.accountId] }, issueTypeIds: ['10100', '10101', '10102'], workflowId: 'wf-1' },
-    { id: '10001', key: 'OPS', name: 'Operations', leadAccountId: admin!.accountId, roles: { Administrators: [admin!.accountId], Members: [lead!.accountId] }, issueTypeIds: ['10100', '10102'], workflowId: 'wf-1' },
+    { id: '10000', key: 'DEMO', name: 'Demo service desk', leadAccountId: lead!.accountId, roles: { Administrators: [lead!.accountId], Members: [member!.accountId], Viewers: [viewer!.accountId] }, issueTypeIds: ['10100', '10101', '10102'], workflowId: 'wf-1' },
+    { id: '10001', key: 'OPS', name: 'Operations', leadAccountId: admin!.accountId, roles: { Administrators: [admin!.accountId], Members: [lead!.accountId], Viewers: [viewer!.accountId] }, issueTypeIds: ['10100', '10102'], workflowId: 'wf-1' },
     // Paired with the Zendesk simulator by `npm start`.
-    { id: '10002', key: 'SUP', name: 'Customer support', leadAccountId: lead!.accountId, roles: { Administrators: [lead!.accountId], Members: [member!.accountId] }, issueTypeIds: ['10100', '10102'], workflowId: 'wf-1' },
+    { id: '10002', key: 'SUP', name: 'Customer support', leadAccountId: lead!.accountId, roles: { Administrators: [lead!.accountId], Members: [member!.accountId], Viewers: [viewer!.accountId] }, issueTypeIds: ['10100', '10102'], workflowId: 'wf-1' },
   ];
   const state: JiraState = {
     users,

@@ -1,9 +1,11 @@
 /**
  * The issue panel (jira:issuePanel), for everyone who can see the issue: the
  * linked remote item with its state, the last sync, what failed and why,
- * conflicts and notices. Sync now for everyone who can see the issue; link to
- * an existing remote item and unlink (after a confirmation) for those who can
- * edit it. The server checks each permission again.
+ * conflicts and notices, and a timeline of the pair's recent sync steps
+ * (changed, queued, written, confirmed). Sync now for everyone who can see the
+ * issue; for those who can edit it: find a remote item by number or words and
+ * link to it, create the item in the remote, and unlink (after a
+ * confirmation). The server checks each permission again.
  */
 import { useCallback, useEffect, useState } from 'react';
 import { showFlag, view } from '@forge/bridge';
@@ -11,7 +13,10 @@ import Button from '@atlaskit/button/new';
 import Lozenge from '@atlaskit/lozenge';
 import ModalDialog, { ModalBody, ModalFooter, ModalHeader, ModalTitle } from '@atlaskit/modal-dialog';
 import { Inline, Stack, Text } from '@atlaskit/primitives/compiled';
+import { ErrorMessage, Label } from '@atlaskit/form';
+import Heading from '@atlaskit/heading';
 import SectionMessage from '@atlaskit/section-message';
+import Select from '@atlaskit/select';
 import Spinner from '@atlaskit/spinner';
 import { callResolver, mount, problemsAt, TextField, when, type Problem } from '../../shared/ui';
 
@@ -19,6 +24,7 @@ type Failure = { kind: string; message: string; at: string; field?: string };
 type IssueSync = LinkedSync | { linked: false; reason: string; lastError: Failure | null };
 interface LinkedSync {
   linked: true;
+  connectionId: string;
   remoteKey: string;
   remoteUrl: string;
   remoteState: string | null;
@@ -27,6 +33,19 @@ interface LinkedSync {
   problems: Array<{ part: string; kind: string; message: string }>;
   conflicts: Array<{ field: string; winner: string; reason: string; at: string }>;
   notices: string[];
+  timeline: TimelineEntry[];
+  timelineDays: number;
+}
+type TimelineEntry =
+  | { kind: 'synced'; toward: 'jira' | 'remote' | 'both'; fields: string[]; comments: number; files: number; created: boolean; cause: string | null; changedAt: string | null; queuedAt: string | null; writtenAt: string; confirmedAt: string; at: string }
+  | { kind: 'failed'; message: string; failureKind: string; attempts: number; at: string };
+interface Found {
+  remoteKey: string;
+  title: string;
+  status: string | null;
+  url: string;
+  updatedAt: string;
+  linkedTo: string | null;
 }
 interface Access {
   canEdit: boolean;
@@ -35,41 +54,210 @@ interface Access {
 
 const PART_TITLES: Record<string, string> = { status: 'The status did not sync', attachments: 'Some files did not sync', comments: 'Some comments did not sync', fields: 'Some fields did not sync' };
 
-function LinkForm({ access, onLinked }: { access: Access; onLinked(): void }) {
-  const [remoteKey, setRemoteKey] = useState('');
-  const [problems, setProblems] = useState<Problem[]>([]);
-  const [busy, setBusy] = useState(false);
-  const target = access.connections[0];
-  if (!target) return null;
-  const link = async () => {
-    setBusy(true);
-    setProblems([]);
-    try {
-      const res = await callResolver<{ remoteKey: string }>('linkIssue', { remoteKey });
-      if (res.ok) {
-        showFlag({ id: `link-${Date.now()}`, title: 'Linked', description: `Linked to ${res.data.remoteKey}; the next sync aligns both sides.`, type: 'success', isAutoDismiss: true });
-        setRemoteKey('');
-        onLinked();
-      } else setProblems((res.error as { problems?: Problem[] }).problems ?? [{ path: 'remoteKey', message: res.error.message }]);
-    } finally {
-      setBusy(false);
-    }
-  };
+const FIELD_NAMES: Record<string, string> = { summary: 'Summary', description: 'Description', priority: 'Priority', status: 'Status', labels: 'Labels', assignee: 'Assignee', reporter: 'Reporter', duedate: 'Due date', issuetype: 'Issue type' };
+const fieldName = (id: string) => FIELD_NAMES[id] ?? id;
+
+/** A time of day (with the date when it is not today), in a <time> element. */
+function At({ iso, label }: { iso: string | null; label: string }) {
+  if (!iso) return null;
+  const d = new Date(iso);
+  const today = new Date().toDateString() === d.toDateString();
+  return (
+    <span>
+      {label}{' '}
+      <time dateTime={iso}>{today ? d.toLocaleTimeString() : d.toLocaleString()}</time>
+    </span>
+  );
+}
+
+function whatCrossed(e: Extract<TimelineEntry, { kind: 'synced' }>, system: string): string {
+  const parts = [...(e.created ? [`Created in ${system}`] : []), ...(e.fields.length ? [e.fields.map(fieldName).join(', ')] : []), ...(e.comments ? [`${e.comments} comment${e.comments > 1 ? 's' : ''}`] : []), ...(e.files ? [`${e.files} file${e.files > 1 ? 's' : ''}`] : [])];
+  const way = e.toward === 'remote' ? `Jira → ${system}` : e.toward === 'jira' ? `${system} → Jira` : `Jira ↔ ${system}`;
+  return `${parts.join('; ') || 'Changes'} (${way})`;
+}
+
+const CAUSES: Array<[RegExp, string]> = [
+  [/^avi:jira/, 'a Jira change'],
+  [/^sync-now/, 'Sync now'],
+  [/^create-in/, 'Create'],
+  [/^sweep/, 'the five-minute check'],
+  [/^retry/, 'a retry'],
+  [/^bulk/, 'a bulk sync'],
+  [/^forward/, 'a hand-over'],
+];
+const causeText = (cause: string | null, system: string) => (cause ? (CAUSES.find(([re]) => re.test(cause))?.[1] ?? `a ${system} notification`) : null);
+
+function Timeline({ entries, days, system }: { entries: TimelineEntry[]; days: number; system: string }) {
   return (
     <Stack space="space.100">
-      <TextField
-        id="remoteKey"
-        label={`Link to an existing ${target.system} item`}
-        value={remoteKey}
-        placeholder={target.system === 'ServiceNow' ? 'INC0010001' : 'its number'}
-        errors={problemsAt(problems, 'remoteKey').concat(problems.filter((p) => p.path === '').map((p) => p.message))}
-        onChange={setRemoteKey}
-      />
-      <Inline>
-        <Button onClick={() => void link()} isLoading={busy} isDisabled={!remoteKey.trim()}>
-          Link
-        </Button>
-      </Inline>
+      <Heading size="xsmall" as="h2">
+        Sync history (last {days} days)
+      </Heading>
+      {entries.length === 0 ? (
+        <Text size="small" color="color.text.subtle">
+          Nothing has crossed yet.
+        </Text>
+      ) : (
+        <ol className="cw-timeline" data-testid="timeline" aria-label="Sync steps, newest first">
+          {entries.map((e) =>
+            e.kind === 'failed' ? (
+              <li key={`f${e.at}`} data-testid="timeline-step">
+                <Stack space="space.050">
+                  <Inline space="space.100" alignBlock="center" shouldWrap>
+                    <Lozenge appearance="removed">Failed</Lozenge>
+                    <Text size="small">{e.message}</Text>
+                  </Inline>
+                  <Text size="small" color="color.text.subtle">
+                    <At iso={e.at} label={`Attempt ${e.attempts}:`} />
+                  </Text>
+                </Stack>
+              </li>
+            ) : (
+              <li key={`s${e.at}`} data-testid="timeline-step">
+                <Stack space="space.050">
+                  <Inline space="space.100" alignBlock="center" shouldWrap>
+                    <Lozenge appearance="success">Confirmed</Lozenge>
+                    <Text size="small" weight="medium">
+                      {whatCrossed(e, system)}
+                    </Text>
+                  </Inline>
+                  <Text size="small" color="color.text.subtle">
+                    <span className="cw-steps">
+                      <At iso={e.changedAt} label="Changed" />
+                      <At iso={e.queuedAt} label={causeText(e.cause, system) ? `Queued by ${causeText(e.cause, system)}` : 'Queued'} />
+                      <At iso={e.writtenAt} label="Written" />
+                      <At iso={e.confirmedAt} label="Confirmed" />
+                    </span>
+                  </Text>
+                </Stack>
+              </li>
+            ),
+          )}
+        </ol>
+      )}
+    </Stack>
+  );
+}
+
+/** Find a remote item by its number or words of its title, and link the issue to it; or create it in the remote. */
+function LinkOrCreate({ access, issueKey, onChanged }: { access: Access; issueKey?: string; onChanged(): void }) {
+  const [text, setText] = useState('');
+  const [problems, setProblems] = useState<Problem[]>([]);
+  const [found, setFound] = useState<Found[]>();
+  const [busy, setBusy] = useState<string>();
+  const [connectionId, setConnectionId] = useState(access.connections[0]?.id);
+  const target = access.connections.find((c) => c.id === connectionId) ?? access.connections[0];
+  if (!target) return null;
+  const search = async () => {
+    setBusy('search');
+    setProblems([]);
+    try {
+      const res = await callResolver<{ items: Found[] }>('searchRemote', { text, connectionId: target.id });
+      if (res.ok) {
+        setFound(res.data.items);
+        if (!res.data.items.length) setProblems([{ path: 'text', message: `Nothing in ${target.system} matches “${text.trim()}”` }]);
+      } else setProblems((res.error as { problems?: Problem[] }).problems?.map((p) => ({ ...p, path: p.path === 'connectionId' ? '' : p.path })) ?? [{ path: 'text', message: res.error.message }]);
+    } finally {
+      setBusy(undefined);
+    }
+  };
+  const link = async (remoteKey: string) => {
+    setBusy(`link:${remoteKey}`);
+    try {
+      const res = await callResolver<{ remoteKey: string }>('linkIssue', { remoteKey, connectionId: target.id });
+      if (res.ok) {
+        showFlag({ id: `link-${Date.now()}`, title: 'Linked', description: `Linked to ${res.data.remoteKey}; the next sync aligns both sides.`, type: 'success', isAutoDismiss: true });
+        setFound(undefined);
+        setText('');
+        onChanged();
+      } else setProblems([{ path: 'text', message: res.error.message }]);
+    } finally {
+      setBusy(undefined);
+    }
+  };
+  const create = async () => {
+    setBusy('create');
+    try {
+      const res = await callResolver<{ system: string }>('createInRemote', { connectionId: target.id });
+      if (res.ok) {
+        showFlag({ id: `create-${Date.now()}`, title: `Creating in ${res.data.system}`, description: `${issueKey ?? 'The issue'} is being created in ${res.data.system}; the panel shows it once it is linked.`, type: 'info', isAutoDismiss: true });
+        setTimeout(onChanged, 1500);
+      } else setProblems([{ path: '', message: res.error.message }]);
+    } finally {
+      setBusy(undefined);
+    }
+  };
+  const general = problems.filter((p) => p.path === '').map((p) => p.message);
+  return (
+    <Stack space="space.150">
+      {access.connections.length > 1 && (
+        <Stack space="space.050">
+          <Label htmlFor="connection">Connection</Label>
+          <Select
+            inputId="connection"
+            options={access.connections.map((c) => ({ label: `${c.name} (${c.system})`, value: c.id }))}
+            value={{ label: `${target.name} (${target.system})`, value: target.id }}
+            onChange={(o) => o && setConnectionId(o.value)}
+          />
+        </Stack>
+      )}
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (text.trim()) void search();
+        }}
+      >
+        <Stack space="space.100">
+          <TextField id="remoteSearch" label={`Link to an existing ${target.system} item`} value={text} placeholder={target.system === 'ServiceNow' ? 'INC0010001 or words of the title' : 'its number or words of the title'} errors={problemsAt(problems, 'text')} onChange={setText} />
+          <Inline>
+            <Button type="submit" isLoading={busy === 'search'} isDisabled={!text.trim()}>
+              Search
+            </Button>
+          </Inline>
+        </Stack>
+      </form>
+      {found && found.length > 0 && (
+        <ul className="cw-results" data-testid="search-results" aria-label={`${target.system} items found`}>
+          {found.map((f) => (
+            <li key={f.remoteKey}>
+              <Inline space="space.100" alignBlock="center" spread="space-between" shouldWrap>
+                <Stack space="space.025">
+                  <Text size="small">
+                    <a href={f.url} target="_blank" rel="noreferrer">
+                      {f.remoteKey}
+                    </a>{' '}
+                    {f.title}
+                  </Text>
+                  <Inline space="space.100" alignBlock="center">
+                    {f.status && <Lozenge>{f.status}</Lozenge>}
+                    {f.linkedTo && (
+                      <Text size="small" color="color.text.subtle">
+                        Linked to {f.linkedTo}
+                      </Text>
+                    )}
+                  </Inline>
+                </Stack>
+                <Button appearance="primary" onClick={() => void link(f.remoteKey)} isLoading={busy === `link:${f.remoteKey}`} isDisabled={Boolean(f.linkedTo)} aria-label={`Link to ${f.remoteKey}`}>
+                  Link
+                </Button>
+              </Inline>
+            </li>
+          ))}
+        </ul>
+      )}
+      <Stack space="space.050">
+        <Text size="small" color="color.text.subtle">
+          Or make a new {target.system} item from this issue{target.name ? ` through ${target.name}` : ''}.
+        </Text>
+        <Inline>
+          <Button onClick={() => void create()} isLoading={busy === 'create'}>
+            Create in {target.system}
+          </Button>
+        </Inline>
+        {general.map((m) => (
+          <ErrorMessage key={m}>{m}</ErrorMessage>
+        ))}
+      </Stack>
     </Stack>
   );
 }
@@ -198,7 +386,8 @@ function IssuePanel() {
           </Button>
         )}
       </Inline>
-      {!sync.linked && access?.canEdit && <LinkForm access={access} onLinked={() => void load()} />}
+      {!sync.linked && access?.canEdit && <LinkOrCreate access={access} {...(issueKey ? { issueKey } : {})} onChanged={() => void load()} />}
+      {sync.linked && <Timeline entries={sync.timeline} days={sync.timelineDays} system={access?.connections.find((c) => c.id === sync.connectionId)?.system ?? 'the remote'} />}
       {confirmUnlink && sync.linked && (
         <ModalDialog onClose={() => setConfirmUnlink(false)} label="Unlink the issue" testId="confirm-unlink">
           <ModalHeader>
