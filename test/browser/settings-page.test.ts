@@ -151,6 +151,13 @@ describe('project settings page (browser)', () => {
     await frame.getByTestId('value-map-status').waitFor();
     const unmapped = await frame.getByTestId('unmapped-priority').textContent();
     expect(unmapped).toMatch(/Highest|Lowest/);
+    // Each mapped status with the transitions the sync takes to reach it (Done only through review).
+    const done = frame.getByRole('table', { name: /Transition paths for/ }).getByRole('row', { name: /^Done/ });
+    await done.waitFor();
+    expect(await done.textContent()).toContain('From To Do: Start progress → Request review → Approve');
+    expect(await done.textContent()).toContain('From every status');
+    // A conflict policy per field: summary keeps Jira's value when both sides changed it.
+    await choose(frame, 'fields.0.conflictPolicy', 'Jira wins');
     await expectAccessible(page);
     await screenshot(page, 'wizard-mapping');
     // The dialog is taller than the window: close it from the keyboard.

@@ -12,7 +12,9 @@ import { Label } from '@atlaskit/form';
 import { Box, Inline, Stack, Text } from '@atlaskit/primitives/compiled';
 import SectionMessage from '@atlaskit/section-message';
 import Select from '@atlaskit/select';
-import { problemsAt, TextField, type Problem } from '../../shared/ui';
+import DynamicTable from '@atlaskit/dynamic-table';
+import Lozenge from '@atlaskit/lozenge';
+import { callResolver, problemsAt, TextField, type Problem } from '../../shared/ui';
 import type { FieldMapping } from './types';
 
 const DIRECTIONS = [
@@ -28,6 +30,96 @@ const TRANSFORMS = [
   { value: 'value-map', label: 'Map values' },
   { value: 'user', label: 'People' },
 ];
+
+/** A field's own conflict policy; empty = the connection's. */
+const FIELD_POLICIES = [
+  { value: '', label: "The connection's policy" },
+  { value: 'newest-wins', label: 'Newest change wins' },
+  { value: 'jira-wins', label: 'Jira wins' },
+  { value: 'remote-wins', label: 'Remote wins' },
+];
+
+interface PathFrom {
+  from: string;
+  path?: string[];
+  reason?: string;
+}
+interface WorkflowPaths {
+  issueTypes: string[];
+  workflowRead: boolean;
+  note?: string;
+  statuses: Array<{ status: string; inWorkflow: boolean; from: PathFrom[]; unreachableFrom: string[] }>;
+}
+
+/** For each Jira status the map can set, the transitions the engine takes to reach it from every other status, and where it cannot. */
+export function StatusPaths({ statuses }: { statuses: string[] }) {
+  const [answer, setAnswer] = useState<{ workflows: WorkflowPaths[] } | { error: string }>();
+  const wanted = [...new Set(statuses.filter(Boolean))];
+  const key = wanted.join('\u0000');
+  useEffect(() => {
+    if (!wanted.length) return setAnswer(undefined);
+    let current = true;
+    const timer = setTimeout(() => {
+      void callResolver<{ workflows: WorkflowPaths[] }>('statusPaths', { statuses: wanted }).then((res) => current && setAnswer(res.ok ? res.data : { error: res.error.message }));
+    }, 300);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key]);
+  if (!answer) return null;
+  if ('error' in answer) return <Text color="color.text.danger">{`The transition paths could not be read: ${answer.error}`}</Text>;
+  return (
+    <Stack space="space.150" testId="status-paths">
+      <Text as="p" weight="semibold">
+        How Crosswalk moves a Jira issue to each status
+      </Text>
+      {answer.workflows.map((wf) => (
+        <Stack space="space.100" key={wf.issueTypes.join(',')}>
+          {wf.note && (
+            <SectionMessage appearance="warning">
+              <p>{wf.note}</p>
+            </SectionMessage>
+          )}
+          {wf.workflowRead && (
+            <DynamicTable
+              label={`Transition paths for ${wf.issueTypes.join(', ')}`}
+              caption={<Text size="small">{`Issue types ${wf.issueTypes.join(', ')}`}</Text>}
+              head={{ cells: [{ key: 'status', content: 'Jira status' }, { key: 'reach', content: 'Reachable' }, { key: 'paths', content: 'Transitions the sync takes' }] }}
+              rows={wf.statuses.map((t) => ({
+                key: t.status,
+                cells: [
+                  { key: 'status', content: t.status },
+                  {
+                    key: 'reach',
+                    content: !t.inWorkflow ? <Lozenge appearance="removed">Not in workflow</Lozenge> : t.unreachableFrom.length ? <Lozenge appearance="removed">{`Unreachable from ${t.unreachableFrom.length}`}</Lozenge> : <Lozenge appearance="success">From every status</Lozenge>,
+                  },
+                  {
+                    key: 'paths',
+                    content: !t.inWorkflow ? (
+                      <Text color="color.text.danger">{`"${t.status}" is not a status of this workflow: an issue cannot be moved there, and the sync reports it on the issue.`}</Text>
+                    ) : (
+                      <Stack space="space.025">
+                        {t.from.map((f) =>
+                          f.path ? (
+                            <Text size="small" key={f.from}>{`From ${f.from}: ${f.path.join(' → ')}`}</Text>
+                          ) : (
+                            <Text size="small" color="color.text.danger" key={f.from}>{`From ${f.from}: cannot be reached (no transition path); nothing moves and the issue shows why.`}</Text>
+                          ),
+                        )}
+                      </Stack>
+                    ),
+                  },
+                ],
+              }))}
+            />
+          )}
+        </Stack>
+      ))}
+    </Stack>
+  );
+}
 
 export interface JiraMetadata {
   fields: Array<{ id: string; name: string }>;
@@ -148,13 +240,28 @@ export function MappingEditor({ fields, problems, meta, onChange }: { fields: Fi
                 <Label htmlFor={`fields.${i}.transform`}>Values</Label>
                 <Select inputId={`fields.${i}.transform`} options={TRANSFORMS} value={transform} onChange={(o) => set(i, { transform: o?.value, ...(o?.value === 'value-map' && !f.valueMap ? { valueMap: [] } : {}) })} />
               </Stack>
+              <Stack space="space.050">
+                <Label htmlFor={`fields.${i}.conflictPolicy`}>When both changed</Label>
+                <Select
+                  inputId={`fields.${i}.conflictPolicy`}
+                  options={FIELD_POLICIES}
+                  value={FIELD_POLICIES.find((p) => p.value === (f.conflictPolicy ?? ''))}
+                  onChange={(o) => {
+                    const { conflictPolicy: _old, ...rest } = f;
+                    onChange(fields.map((g, j) => (j === i ? { ...rest, ...(o?.value ? { conflictPolicy: o.value } : {}) } : g)));
+                  }}
+                />
+              </Stack>
               <Button appearance="subtle" onClick={() => onChange(fields.filter((_, j) => j !== i))} isDisabled={fields.length === 1} aria-label={`Remove field ${i + 1}`}>
                 Remove
               </Button>
             </Inline>
             {f.transform === 'value-map' && (
               <Box paddingInlineStart="space.400" paddingBlockEnd="space.100">
-                <ValueMap index={i} mapping={f} jiraValues={meta?.values[f.jira] ?? []} problems={problems} onChange={(valueMap) => set(i, { valueMap })} />
+                <Stack space="space.200">
+                  <ValueMap index={i} mapping={f} jiraValues={meta?.values[f.jira] ?? []} problems={problems} onChange={(valueMap) => set(i, { valueMap })} />
+                  {f.jira === 'status' && <StatusPaths statuses={(f.valueMap ?? []).map((e) => e.jira)} />}
+                </Stack>
               </Box>
             )}
             {own.map((m) => (

@@ -18,6 +18,8 @@ export interface FieldMapping {
   direction?: string;
   transform?: string;
   valueMap?: Array<{ jira: string; remote: string }>;
+  /** The field's own conflict policy; absent = the connection's. */
+  conflictPolicy?: string;
 }
 
 export interface ConnectionView {
