@@ -144,6 +144,17 @@ describe('project settings page (browser)', () => {
     await frame.getByRole('row', { name: /DEMO ↔ ACME incidents/ }).waitFor();
     await frame.getByRole('button', { name: 'Show DEMO ↔ ACME incidents' }).click();
 
+    // A Jira admin removes "Reopen" from the workflow: To Do can no longer be reached from Done.
+    const transitions = [
+      { id: '11', name: 'Start progress', from: ['10000', '10004'], to: '10001' },
+      { id: '21', name: 'Request review', from: ['10001'], to: '10002' },
+      { id: '31', name: 'Approve', from: ['10002'], to: '10003' },
+      { id: '51', name: 'Wait for customer', from: ['10001', '10002'], to: '10004' },
+      { id: '61', name: 'Back to backlog', from: ['10001', '10002', '10004'], to: '10000' },
+    ];
+    const setTransitions = (list: unknown[]) => fetch(`${sandbox.sims.jira.controlUrl}/workflows/wf-1/transitions`, { method: 'PUT', body: JSON.stringify(list) });
+    await setTransitions(transitions);
+
     // The mapping editor reads Jira's fields and values as the admin: value maps pick Jira's values and name the unmapped ones.
     await frame.getByRole('button', { name: 'Edit' }).click();
     await frame.getByRole('button', { name: 'Next' }).click();
@@ -156,10 +167,14 @@ describe('project settings page (browser)', () => {
     await done.waitFor();
     expect(await done.textContent()).toContain('From To Do: Start progress → Request review → Approve');
     expect(await done.textContent()).toContain('From every status');
+    const toDo = frame.getByRole('table', { name: /Transition paths for/ }).getByRole('row', { name: /^To Do/ });
+    expect(await toDo.textContent()).toContain('Unreachable from 1');
+    expect(await toDo.textContent()).toContain('From Done: cannot be reached');
     // A conflict policy per field: summary keeps Jira's value when both sides changed it.
     await choose(frame, 'fields.0.conflictPolicy', 'Jira wins');
     await expectAccessible(page);
     await screenshot(page, 'wizard-mapping');
+    await setTransitions([...transitions, { id: '41', name: 'Reopen', from: ['10003'], to: '10000' }]);
     // The dialog is taller than the window: close it from the keyboard.
     await frame.getByRole('button', { name: 'Cancel' }).press('Enter');
     await frame.getByRole('dialog').waitFor({ state: 'detached' });
