@@ -80,6 +80,7 @@ async function asRole(role: string, key: string, functionKey: string, payload: u
     context: { extension: { type: 'jira:issuePanel', issue: { id: await issueIdOf(key), key }, project: { id: '10000', key: 'DEMO' } } },
     payload,
   });
+  if (!res.ok) throw new Error(`${functionKey} failed: ${res.error}`);
   return res.body as { ok: boolean; error?: { code: string; message: string } };
 }
 
