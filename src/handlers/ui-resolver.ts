@@ -6,6 +6,7 @@ import { issuePanelAccessResolver } from '../resolvers/issue-access';
 import { connectionFailuresResolver, countMatchingIssuesResolver, reorderConnectionsResolver, retryFailuresResolver } from '../resolvers/project-tools';
 import { previewItemResolver, previewSummaryResolver } from '../resolvers/preview';
 import { statusPathsResolver } from '../resolvers/status-paths';
+import { userMatchesResolver } from '../resolvers/user-matches';
 import { createInRemoteResolver, getIssueSyncResolver, linkIssueResolver, searchRemoteResolver, syncIssueNowResolver, unlinkIssueResolver } from '../resolvers/issue-panel';
 
 /** The Custom UI's resolvers; each checks the caller's Jira permission on the server (src/resolvers/guards.ts). */
@@ -26,6 +27,7 @@ resolver.define('newSigningSecret', newSigningSecretResolver);
 resolver.define('previewItem', previewItemResolver);
 resolver.define('previewSummary', previewSummaryResolver);
 resolver.define('statusPaths', statusPathsResolver);
+resolver.define('userMatches', userMatchesResolver);
 
 resolver.define('getIssueSync', getIssueSyncResolver);
 resolver.define('syncIssueNow', syncIssueNowResolver);

@@ -167,3 +167,27 @@ describe('status mapping: the transition path for each mapped status', () => {
     }
   });
 });
+
+describe('user mapping: who the draft would match, and who not', () => {
+  it('matches people by email as the engine does, lists the unmatched with why, and takes manual pairs first', async () => {
+    expect((await call('member', 'userMatches', { settings: {} })).error?.code).toBe('FORBIDDEN');
+    await sandbox.jiraClient().request({ as: 'project-lead' }, 'POST', '/rest/api/3/issue', { fields: { project: { key: 'DEMO' }, issuetype: { name: 'Task' }, summary: 'Reported by the lead' } });
+    const draft = await demoDraft();
+    const r = await call('project-lead', 'userMatches', draft);
+    expect(r.ok).toBe(true);
+    // No field of the demo mapping carries people: assignee and reporter are checked, and the answer says so.
+    expect(r.data).toMatchObject({ mappedFields: false, fields: ['assignee', 'reporter'] });
+    const byName = Object.fromEntries(r.data.people.map((p: any) => [p.displayName, p]));
+    // Mia's email is Abel Tuter's in ServiceNow.
+    expect(byName['Mia Member']).toMatchObject({ match: 'email', remoteUserId: expect.any(String), fields: expect.arrayContaining(['reporter']) });
+    expect(byName['Lee Lead']).toMatchObject({ match: 'none', reason: 'no active ServiceNow user has this person\'s email' });
+    expect(r.data.unmatched).toBeGreaterThan(0);
+    expect(JSON.stringify(r.data)).not.toContain('@demo.example');
+
+    // A manual pair for Lee, and matching by email off: Lee by the pair, Mia unmatched with the reason.
+    const paired = await call('project-lead', 'userMatches', { ...draft, settings: { ...draft.settings, users: { matchByEmail: false, table: [{ jiraAccountId: byName['Lee Lead'].accountId, remoteUserId: 'beth.agent' }] } } });
+    const after = Object.fromEntries(paired.data.people.map((p: any) => [p.displayName, p]));
+    expect(after['Lee Lead']).toMatchObject({ match: 'pair', remoteUserId: 'beth.agent' });
+    expect(after['Mia Member']).toMatchObject({ match: 'none', reason: 'matching by email is off, and there is no pair for this person' });
+  });
+});

@@ -59,7 +59,7 @@ const itemRequest = z
 const summaryRequest = z.object(draftShape).strict();
 
 type Admin = { accountId: string; projectId: string };
-interface Draft {
+export interface Draft {
   admin: Admin;
   config: ConnectionConfig;
   saved?: ConnectionConfig;
@@ -87,7 +87,7 @@ function sameInstance(a: ConnectionConfig['remote'], b: ConnectionConfig['remote
 
 type Prepared = { ok: true; draft: Draft } | { ok: false; answer: ReturnType<typeof fail> };
 
-async function prepareDraft(admin: Admin, request: { connectionId?: string | undefined; settings: unknown; credential?: Credential | undefined }): Promise<Prepared> {
+export async function prepareDraft(admin: Admin, request: { connectionId?: string | undefined; settings: unknown; credential?: Credential | undefined }): Promise<Prepared> {
   const checked = validateConnectionSettings(request.settings);
   if (!checked.ok) return { ok: false, answer: fail('BAD_REQUEST', 'The draft has problems', checked.problems) };
   const problems = await jqlProblems(admin.accountId, checked.settings);
