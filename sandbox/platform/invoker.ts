@@ -267,6 +267,9 @@ export class Invoker {
     const worker = new Worker(this.opts.bootstrapPath, {
       workerData: { bundlePath },
       resourceLimits: { maxOldGenerationSizeMb: memoryMB },
+      // The bootstrap and the bundle are plain CommonJS: a worker need not inherit the parent's loader hooks
+      // (tsx under `npm start` and the soak), which made every cold start transpile and map sources again.
+      execArgv: [],
       // Function logs are captured per invocation, as Forge's log viewer shows them.
       stdout: true,
       stderr: true,
