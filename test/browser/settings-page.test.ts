@@ -274,6 +274,44 @@ describe('project settings page (browser)', () => {
     await page.close();
   }, 90_000);
 
+  it('matches people by email, lists who has no match and why, and pairs one by hand', async () => {
+    // Lee Lead reports an issue: Lee has no ServiceNow user with that email; Mia Member's email is Abel Tuter's there.
+    const lead = sandbox.users.find((u) => u.role === 'project-lead')!;
+    await fetch(`${sandbox.sims.jira.baseUrl}/rest/api/3/issue`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`${lead.email}:${lead.apiToken}`).toString('base64')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ fields: { project: { key: 'DEMO' }, issuetype: { name: 'Task' }, summary: 'Badge reader at the side door' } }),
+    });
+    await createIssue('Coffee machine leaks');
+    const page = await openSettings('project-lead');
+    const frame = settings(page);
+    await frame.getByRole('button', { name: 'Show DEMO ↔ ACME incidents' }).click();
+    await frame.getByRole('button', { name: 'Edit' }).click();
+    await frame.getByRole('button', { name: 'Next' }).click();
+    await frame.getByRole('button', { name: 'Next' }).click();
+    await frame.getByRole('button', { name: 'Check who matches' }).press('Enter');
+    const table = frame.getByRole('table', { name: 'Who matches' });
+    await table.waitFor();
+    expect(await table.getByRole('row', { name: /Mia Member/ }).textContent()).toContain('By email');
+    expect(await table.getByRole('row', { name: /Lee Lead/ }).textContent()).toContain('No match');
+    await frame.getByText("Lee Lead: no active ServiceNow user has this person's email.").waitFor();
+    await frame.getByRole('button', { name: 'Pair Lee Lead by hand' }).press('Enter');
+    await frame.locator('[id="users.table.0.remoteUserId"]').fill('beth.agent');
+    await expectAccessible(page);
+    await screenshot(page, 'wizard-people');
+    await frame.getByRole('button', { name: 'Save connection' }).press('Enter');
+    await frame.getByRole('dialog').waitFor({ state: 'detached' });
+    // Saved: the pair is there when the connection is edited again, and Lee now matches by hand.
+    await frame.getByRole('button', { name: 'Edit' }).click();
+    await frame.getByRole('button', { name: 'Next' }).click();
+    await frame.getByRole('button', { name: 'Next' }).click();
+    expect(await frame.locator('[id="users.table.0.remoteUserId"]').inputValue()).toBe('beth.agent');
+    await frame.getByRole('button', { name: 'Check who matches' }).press('Enter');
+    await eventually(async () => /By hand/.test((await frame.getByRole('table', { name: 'Who matches' }).getByRole('row', { name: /Lee Lead/ }).textContent()) ?? ''), 'Lee to match by hand');
+    await frame.getByRole('button', { name: 'Cancel' }).press('Enter');
+    await page.close();
+  }, 90_000);
+
   it('shows a failing item with the remote\'s reason in the health view, and retries it', async () => {
     await fetch(`${sandbox.sims.servicenow.controlUrl}/faults`, {
       method: 'POST',

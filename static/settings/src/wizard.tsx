@@ -16,6 +16,7 @@ import SectionMessage from '@atlaskit/section-message';
 import Select from '@atlaskit/select';
 import { callResolver, problemsAt, TextField, type Problem } from '../../shared/ui';
 import { MappingEditor, RemoteFilterEditor, useJiraMetadata, type RemoteCondition } from './mapping';
+import { PeopleEditor, type UserSettings } from './people';
 import { PreviewPanel } from './preview';
 import { settingsOf, type ConnectionView, type FieldMapping, type JsonSchema, type SystemDescription } from './types';
 
@@ -155,7 +156,7 @@ export function Wizard(props: { systems: SystemDescription[]; existing?: Connect
   const secrets = system ? (system.credentialFields[authKind ?? 'default'] ?? system.credentialFields.default ?? []) : [];
   const set = (change: Partial<Draft>) => setDraft((d) => ({ ...d, ...change }));
   const stepProblems = problems.filter((p) => stepOf(p.path) === step);
-  const shownElsewhere = (p: Problem) => p.path === 'name' || p.path === 'jql' || /^remote\.(baseUrl|table|auth\.\w+|\w+)$/.test(p.path) || /^fields\.\d+(\.|$)/.test(p.path) || /^remoteFilter\.\d+\.(field|value)$/.test(p.path);
+  const shownElsewhere = (p: Problem) => p.path === 'name' || p.path === 'jql' || /^remote\.(baseUrl|table|auth\.\w+|\w+)$/.test(p.path) || /^fields\.\d+(\.|$)/.test(p.path) || /^remoteFilter\.\d+\.(field|value)$/.test(p.path) || /^users\.table\.\d+/.test(p.path);
   const systemOptions = useMemo(() => systems.map((s) => ({ value: s.kind, label: s.label })), [systems]);
 
   const countIssues = async () => {
@@ -172,6 +173,9 @@ export function Wizard(props: { systems: SystemDescription[]; existing?: Connect
 
   const settings = { ...draft.rest, name: draft.name, remote: { ...draft.remote, type: draft.kind }, jql: draft.jql, conflictPolicy: draft.conflictPolicy, enabled: draft.enabled, fields: draft.fields, remoteFilter: draft.remoteFilter, jiraIssueType: draft.jiraIssueType };
   const credential = Object.fromEntries(Object.entries(draft.credential).filter(([k, v]) => v && secrets.includes(k)));
+  /** What the server plans with (preview, who matches): the settings as drafted, never saved by those calls. */
+  const asDrafted = { ...(existing ? { connectionId: existing.config.id } : {}), settings, ...(Object.keys(credential).length ? { credential } : {}) };
+  const users = (draft.rest.users as UserSettings | undefined) ?? { matchByEmail: true, table: [] };
 
   const save = async () => {
     setSaving(true);
@@ -270,6 +274,10 @@ export function Wizard(props: { systems: SystemDescription[]; existing?: Connect
               </Heading>
               <MappingEditor fields={draft.fields} problems={problems} meta={meta} onChange={(fields) => set({ fields })} />
               <Heading size="xsmall" as="h3">
+                People
+              </Heading>
+              <PeopleEditor users={users} draft={asDrafted} systemLabel={system?.label ?? 'Remote'} problems={problems} onChange={(next) => set({ rest: { ...draft.rest, users: next } })} />
+              <Heading size="xsmall" as="h3">
                 Remote items that create Jira issues
               </Heading>
               <RemoteFilterEditor conditions={draft.remoteFilter} issueType={draft.jiraIssueType} meta={meta} problems={problems} onChange={(change) => set(change)} />
@@ -281,10 +289,7 @@ export function Wizard(props: { systems: SystemDescription[]; existing?: Connect
             </Stack>
           )}
           {step === 3 && system && (
-            <PreviewPanel
-              draft={{ ...(existing ? { connectionId: existing.config.id } : {}), settings, ...(Object.keys(credential).length ? { credential } : {}) }}
-              system={system}
-            />
+            <PreviewPanel draft={asDrafted} system={system} />
           )}
         </Stack>
       </ModalBody>

@@ -1,0 +1,131 @@
+/**
+ * User mapping in the connection editor: match people by email, see who the
+ * draft would match and who not (and why), and pair the rest by hand. The
+ * server checks the people the sync would meet, as the engine matches them.
+ */
+import { useState } from 'react';
+import Button from '@atlaskit/button/new';
+import { Checkbox } from '@atlaskit/checkbox';
+import DynamicTable from '@atlaskit/dynamic-table';
+import { Label } from '@atlaskit/form';
+import Lozenge from '@atlaskit/lozenge';
+import { Inline, Stack, Text } from '@atlaskit/primitives/compiled';
+import SectionMessage from '@atlaskit/section-message';
+import Select from '@atlaskit/select';
+import { callResolver, problemsAt, TextField, type Problem } from '../../shared/ui';
+import type { PreviewDraft } from './preview';
+
+export interface UserSettings {
+  matchByEmail: boolean;
+  table: Array<{ jiraAccountId: string; remoteUserId: string }>;
+}
+
+type Person = { accountId: string; displayName: string; fields: string[] } & ({ match: 'pair' | 'email'; remoteUserId: string } | { match: 'none'; reason: string });
+interface Answer {
+  fields: string[];
+  people: Person[];
+  unmatched: number;
+  note: string;
+}
+
+export function PeopleEditor(props: { users: UserSettings; draft: PreviewDraft; systemLabel: string; problems: Problem[]; onChange(users: UserSettings): void }) {
+  const { users, onChange } = props;
+  const [answer, setAnswer] = useState<Answer>();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const known = new Map((answer?.people ?? []).map((p) => [p.accountId, p.displayName]));
+  const options = [...known.entries()].map(([value, label]) => ({ value, label }));
+  const setPair = (i: number, change: Partial<UserSettings['table'][number]>) => onChange({ ...users, table: users.table.map((r, j) => (j === i ? { ...r, ...change } : r)) });
+
+  const check = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const res = await callResolver<Answer>('userMatches', { ...props.draft });
+      if (res.ok) setAnswer(res.data);
+      else setError(`${res.error.message}${((res.error as { problems?: Problem[] }).problems ?? []).map((p) => `; ${p.path ? `${p.path}: ` : ''}${p.message}`).join('')}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const unmatched = (answer?.people ?? []).filter((p): p is Extract<Person, { match: 'none' }> => p.match === 'none');
+  return (
+    <Stack space="space.150" testId="people">
+      <Checkbox label="Match people by email, where Jira shows the address" isChecked={users.matchByEmail} onChange={(e) => onChange({ ...users, matchByEmail: e.target.checked })} />
+      <Inline space="space.100" alignBlock="center">
+        <Button onClick={() => void check()} isLoading={busy}>
+          Check who matches
+        </Button>
+        <Text color="color.text.subtle">People the sync meets on this filter's issues, matched as the sync would match them.</Text>
+      </Inline>
+      {error && (
+        <SectionMessage appearance="error">
+          <p>{error}</p>
+        </SectionMessage>
+      )}
+      {answer && (
+        <Stack space="space.100">
+          <Text as="p" size="small" color="color.text.subtle">
+            {answer.note}
+          </Text>
+          {unmatched.length > 0 && (
+            <SectionMessage appearance="warning" title={`${unmatched.length} ${unmatched.length === 1 ? 'person has' : 'people have'} no ${props.systemLabel} match`}>
+              <Stack space="space.050">
+                {unmatched.map((p) => (
+                  <Inline key={p.accountId} space="space.100" alignBlock="center" shouldWrap>
+                    <Text>{`${p.displayName}: ${p.reason}.`}</Text>
+                    {!users.table.some((r) => r.jiraAccountId === p.accountId) && (
+                      <Button spacing="compact" onClick={() => onChange({ ...users, table: [...users.table, { jiraAccountId: p.accountId, remoteUserId: '' }] })} aria-label={`Pair ${p.displayName} by hand`}>
+                        Pair by hand
+                      </Button>
+                    )}
+                  </Inline>
+                ))}
+              </Stack>
+            </SectionMessage>
+          )}
+          {answer.people.length > 0 ? (
+            <DynamicTable
+              label="Who matches"
+              head={{ cells: [{ key: 'person', content: 'Jira person' }, { key: 'where', content: 'Found in' }, { key: 'match', content: 'Matched' }, { key: 'remote', content: `${props.systemLabel} user` }] }}
+              rows={answer.people.map((p) => ({
+                key: p.accountId,
+                cells: [
+                  { key: 'person', content: p.displayName },
+                  { key: 'where', content: p.fields.join(', ') },
+                  { key: 'match', content: p.match === 'none' ? <Lozenge appearance="removed">No match</Lozenge> : <Lozenge appearance="success">{p.match === 'pair' ? 'By hand' : 'By email'}</Lozenge> },
+                  { key: 'remote', content: p.match === 'none' ? '—' : p.remoteUserId },
+                ],
+              }))}
+            />
+          ) : (
+            <Text as="p">Nobody yet: the matching issues have no one in these fields.</Text>
+          )}
+        </Stack>
+      )}
+      <Text as="p" weight="semibold">
+        People paired by hand
+      </Text>
+      {users.table.length === 0 && <Text as="p" color="color.text.subtle">None: people are matched by email only.</Text>}
+      {users.table.map((r, i) => {
+        const current = options.find((o) => o.value === r.jiraAccountId) ?? (r.jiraAccountId ? { value: r.jiraAccountId, label: known.get(r.jiraAccountId) ?? r.jiraAccountId } : null);
+        return (
+          <Inline key={i} space="space.100" alignBlock="end" shouldWrap>
+            <Stack space="space.050">
+              <Label htmlFor={`users.table.${i}.jiraAccountId`}>{`Jira person ${i + 1}`}</Label>
+              <Select inputId={`users.table.${i}.jiraAccountId`} options={options} value={current} onChange={(o) => setPair(i, { jiraAccountId: o?.value ?? '' })} placeholder="Check who matches to choose" />
+            </Stack>
+            <TextField id={`users.table.${i}.remoteUserId`} label={`${props.systemLabel} user ID ${i + 1}`} value={r.remoteUserId} errors={problemsAt(props.problems, `users.table.${i}`)} onChange={(remoteUserId) => setPair(i, { remoteUserId })} />
+            <Button appearance="subtle" onClick={() => onChange({ ...users, table: users.table.filter((_, j) => j !== i) })} aria-label={`Remove pair ${i + 1}`}>
+              Remove
+            </Button>
+          </Inline>
+        );
+      })}
+      <Inline>
+        <Button onClick={() => onChange({ ...users, table: [...users.table, { jiraAccountId: '', remoteUserId: '' }] })}>Add a pair</Button>
+      </Inline>
+    </Stack>
+  );
+}
