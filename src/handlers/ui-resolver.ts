@@ -1,5 +1,5 @@
 import Resolver from '@forge/resolver';
-import { bulkSyncProgressResolver, bulkSyncResolver, deleteConnectionResolver, listConnectionsResolver, saveConnectionResolver, testConnectionResolver } from '../resolvers/connections';
+import { bulkSyncProgressResolver, bulkSyncResolver, cancelBulkSyncResolver, deleteConnectionResolver, listConnectionsResolver, saveConnectionResolver, testConnectionResolver } from '../resolvers/connections';
 import { adminOverviewResolver } from '../resolvers/admin';
 import { changePushSetupResolver, newSigningSecretResolver } from '../resolvers/change-push';
 import { issuePanelAccessResolver } from '../resolvers/issue-access';
@@ -18,6 +18,7 @@ resolver.define('deleteConnection', deleteConnectionResolver);
 resolver.define('testConnection', testConnectionResolver);
 resolver.define('bulkSync', bulkSyncResolver);
 resolver.define('bulkSyncProgress', bulkSyncProgressResolver);
+resolver.define('cancelBulkSync', cancelBulkSyncResolver);
 resolver.define('countMatchingIssues', countMatchingIssuesResolver);
 resolver.define('connectionFailures', connectionFailuresResolver);
 resolver.define('retryFailures', retryFailuresResolver);

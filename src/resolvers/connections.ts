@@ -16,9 +16,11 @@ import { getBulkRun, saveBulkRun } from '../store/bulk-runs';
 import { connectionsForProject, createConnection, deleteConnection, getConnection, replaceConnection } from '../store/connections';
 import { credentialFieldsSet, credentialSchema, deleteCredential, getCredential, updateCredential } from '../store/credentials';
 import { getConnectionHealth, setConnectionHealth } from '../store/health';
-import { bulkSyncIssueIds } from '../sync/bulk';
+import { bulkSyncIssueIds, cancelBulkRun } from '../sync/bulk';
+import { failureKey } from '../store/failures';
 import { bulkProgress, enqueueBulkPage } from '../sync/sync-queue';
 import { badRequest, fail, forbiddenAdmin, ok, requireProjectAdmin } from './guards';
+import { failuresFor } from './project-tools';
 import { describeSystem } from './systems';
 
 type Context = { accountId?: string } & Record<string, unknown>;
@@ -168,5 +170,54 @@ export async function bulkSyncProgressResolver({ payload, context }: Call) {
   if (!config) return notOurs;
   const run = await getBulkRun(config.id);
   if (!run) return ok(null);
-  return ok({ total: run.total, startedAt: run.startedAt, ...(await bulkProgress(run.jobIds)) });
+  return ok(await describeRun(admin, config, run));
+}
+
+/**
+ * A run's progress as people read it: synced, in progress, failed (the queue
+ * counts the events a cancel dropped among its failed ones; those are
+ * "cancelled" here, with the issues no page reached), and the items of this
+ * connection that failed since the run started, with the remote's reason.
+ */
+async function describeRun(admin: { accountId: string; projectId: string }, config: ConnectionConfig, run: NonNullable<Awaited<ReturnType<typeof getBulkRun>>>) {
+  const stats = await bulkProgress(run.jobIds);
+  const dropped = run.cancelledAt ? (run.cancelledEvents ?? 0) : 0;
+  const failed = Math.max(0, stats.failed - dropped);
+  const enqueued = stats.success + stats.inProgress + stats.failed;
+  const cancelled = run.cancelledAt ? dropped + Math.max(0, run.total - enqueued) : 0;
+  const since = Date.parse(run.startedAt);
+  const { failures, labels } = await failuresFor(admin.accountId, admin.projectId, config.id);
+  const recent = failures.filter((f) => f.at >= since).slice(0, 50);
+  return {
+    total: run.total,
+    startedAt: run.startedAt,
+    success: stats.success,
+    inProgress: stats.inProgress,
+    failed,
+    cancelled,
+    cancelledAt: run.cancelledAt ?? null,
+    failures: recent.map((f) => ({
+      id: failureKey(f.item),
+      issueKey: f.item.side === 'jira' ? (labels.get(f.item.issueId)?.key ?? null) : null,
+      summary: f.item.side === 'jira' ? (labels.get(f.item.issueId)?.summary ?? null) : null,
+      remoteId: f.item.side === 'remote' ? f.item.remoteId : null,
+      kind: f.kind,
+      message: f.message,
+      at: new Date(f.at).toISOString(),
+    })),
+  };
+}
+
+/** Cancels the connection's bulk sync: nothing more is queued, queued items not yet started are dropped; what synced stays synced. */
+export async function cancelBulkSyncResolver({ payload, context }: Call) {
+  const admin = await requireProjectAdmin(context);
+  if (!admin) return forbiddenAdmin;
+  const config = await ownConnection(admin.projectId, payload);
+  if (!config) return notOurs;
+  const current = await getBulkRun(config.id);
+  if (!current) return fail('BAD_REQUEST', 'No bulk sync has run for this connection');
+  const stats = await bulkProgress(current.jobIds);
+  if (!current.cancelledAt && stats.inProgress === 0 && stats.success + stats.failed >= current.total) return fail('BAD_REQUEST', 'The bulk sync has already finished');
+  const run = (await cancelBulkRun(config.id)) ?? current;
+  return ok(await describeRun(admin, config, run));
 }

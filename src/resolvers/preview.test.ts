@@ -191,3 +191,35 @@ describe('user mapping: who the draft would match, and who not', () => {
     expect(after['Mia Member']).toMatchObject({ match: 'none', reason: 'matching by email is off, and there is no pair for this person' });
   });
 });
+
+describe('bulk sync: cancel, and the failures listed', () => {
+  it('cancels a running bulk sync: nothing more is queued, and the answer says how many were not synced', async () => {
+    expect((await call('member', 'cancelBulkSync', { connectionId: 'demo-servicenow' })).error?.code).toBe('FORBIDDEN');
+    expect((await call('project-lead', 'cancelBulkSync', { connectionId: 'ops-azure-devops' })).error?.code).toBe('NOT_FOUND');
+    const started = await call('project-lead', 'bulkSync', { connectionId: 'demo-servicenow' });
+    expect(started.data.total).toBeGreaterThan(0);
+    const cancelled = await call('project-lead', 'cancelBulkSync', { connectionId: 'demo-servicenow' });
+    expect(cancelled.data).toMatchObject({ total: started.data.total, cancelledAt: expect.any(String) });
+    await sandbox.settle();
+    const after = await call('project-lead', 'bulkSyncProgress', { connectionId: 'demo-servicenow' });
+    const { total, success, failed, cancelled: notSynced, inProgress } = after.data;
+    expect(inProgress).toBe(0);
+    expect(notSynced).toBeGreaterThan(0);
+    expect(success + failed + notSynced).toBe(total);
+  });
+
+  it('lists the items that failed since the run started, with the remote\'s reason', async () => {
+    const made = await sandbox.jiraClient().request({ as: 'member' }, 'POST', '/rest/api/3/issue', { fields: { project: { key: 'DEMO' }, issuetype: { name: 'Task' }, summary: 'Refused by ServiceNow' } });
+    const key = (made.json as { key: string }).key;
+    await fetch(`${sandbox.sims.servicenow.controlUrl}/faults`, { method: 'POST', body: JSON.stringify({ method: 'POST', path: '/api/now/table/incident', status: 400, body: { error: { message: 'Invalid value for field: category', detail: 'category' }, status: 'failure' }, times: 20 }) });
+    const started = await call('project-lead', 'bulkSync', { connectionId: 'demo-servicenow' });
+    expect(started.ok).toBe(true);
+    await sandbox.settle({ maxAdvanceMs: 60_000 });
+    const progress = await call('project-lead', 'bulkSyncProgress', { connectionId: 'demo-servicenow' });
+    expect(progress.data.cancelledAt).toBeNull();
+    expect(progress.data.failures).toEqual(expect.arrayContaining([expect.objectContaining({ issueKey: key, message: expect.stringContaining('Invalid value for field: category') })]));
+    // A finished run cannot be cancelled.
+    expect((await call('project-lead', 'cancelBulkSync', { connectionId: 'demo-servicenow' })).error?.message).toBe('The bulk sync has already finished');
+    await fetch(`${sandbox.sims.servicenow.controlUrl}/faults`, { method: 'DELETE' });
+  });
+});

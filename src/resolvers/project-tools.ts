@@ -83,7 +83,7 @@ async function issueLabels(accountId: string, projectId: string, failures: SyncF
  * failed before any connection held them (the engine records those without a
  * connection): only those Jira confirms are in the caller's project.
  */
-async function failuresFor(accountId: string, projectId: string, connection: string) {
+export async function failuresFor(accountId: string, projectId: string, connection: string) {
   const [own, unattributed] = await Promise.all([failuresOfConnection(connection), failuresOfConnection('')]);
   const candidates = [...own, ...unattributed.filter((f) => f.item.side === 'jira')];
   const labels = await issueLabels(accountId, projectId, candidates);

@@ -6,6 +6,10 @@ export interface BulkRun {
   startedAt: string;
   total: number;
   jobIds: string[];
+  /** When an admin cancelled it: no further page is enqueued, and queued items not yet started are dropped. */
+  cancelledAt?: string;
+  /** Queue events the cancel dropped (the queue counts them among its failed ones). */
+  cancelledEvents?: number;
 }
 
 const key = (connectionId: string) => `bulk-run:${connectionId}`;

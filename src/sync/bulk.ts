@@ -1,8 +1,9 @@
+import { Queue } from '@forge/events';
 import { searchIssueIds } from '../connectors/jira/client';
 import type { ConnectionConfig } from '../mapping/connection-config';
 import { getConnection } from '../store/connections';
-import { getBulkRun, saveBulkRun } from '../store/bulk-runs';
-import { BULK_PAGE_SIZE, enqueueBulkPage, enqueueReconcile } from './sync-queue';
+import { getBulkRun, saveBulkRun, type BulkRun } from '../store/bulk-runs';
+import { BULK_PAGE_SIZE, bulkProgress, enqueueBulkPage, enqueueReconcile, SYNC_QUEUE_KEY } from './sync-queue';
 import type { BulkPageBody } from './work-item';
 
 const MAX_BULK_ISSUES = 10_000;
@@ -12,14 +13,43 @@ export function bulkSyncIssueIds(config: ConnectionConfig): Promise<string[]> {
   return searchIssueIds(`project = ${config.jiraProjectId}${config.jql.trim() ? ` AND (${config.jql})` : ''} ORDER BY created ASC`, MAX_BULK_ISSUES);
 }
 
-/** Enqueues one page of a bulk sync and schedules the next a minute later. */
+/** Drops the queue events of these jobs that have not started (running ones finish); a job already gone is fine. */
+async function cancelJobs(jobIds: readonly string[]): Promise<void> {
+  const queue = new Queue({ key: SYNC_QUEUE_KEY });
+  for (const id of jobIds) await queue.getJob(id).cancel().catch(() => undefined);
+}
+
+/** Enqueues one page of a bulk sync and schedules the next a minute later; a cancelled run enqueues nothing more. */
 export async function runBulkPage(page: BulkPageBody): Promise<void> {
   const config = await getConnection(page.bulk.connectionId);
   if (!config?.enabled) return;
+  if ((await getBulkRun(config.id))?.cancelledAt) return;
   const ids = await bulkSyncIssueIds(config);
   const slice = ids.slice(page.bulk.offset, page.bulk.offset + BULK_PAGE_SIZE);
   const jobIds = await enqueueReconcile(slice.map((issueId) => ({ item: { side: 'jira' as const, issueId }, cause: 'bulk' })));
   const run = await getBulkRun(config.id);
+  // Cancelled while this page was being enqueued: drop what it just queued too.
+  if (run?.cancelledAt) return cancelJobs(jobIds);
   if (run) await saveBulkRun({ ...run, jobIds: [...run.jobIds, ...jobIds] });
   if (page.bulk.offset + BULK_PAGE_SIZE < ids.length) await enqueueBulkPage({ bulk: { connectionId: config.id, offset: page.bulk.offset + BULK_PAGE_SIZE } }, 60);
+}
+
+/**
+ * Cancels a connection's bulk sync: no further page is enqueued, and its
+ * queued items not yet started are dropped (items being synced finish; what
+ * synced stays synced). Answers the run as cancelled, or undefined when there
+ * is none running.
+ */
+export async function cancelBulkRun(connectionId: string): Promise<BulkRun | undefined> {
+  const run = await getBulkRun(connectionId);
+  if (!run || run.cancelledAt) return run;
+  const cancelled: BulkRun = { ...run, cancelledAt: new Date().toISOString() };
+  // Marked first, so a page about to run enqueues nothing (and one running drops what it queued).
+  await saveBulkRun(cancelled);
+  const before = await bulkProgress(run.jobIds);
+  await cancelJobs(run.jobIds);
+  const after = await bulkProgress(run.jobIds);
+  const done: BulkRun = { ...cancelled, cancelledEvents: Math.max(0, after.failed - before.failed) };
+  await saveBulkRun(done);
+  return done;
 }
