@@ -7,6 +7,7 @@ import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { buildUi } from '../scripts/build-ui';
 import { startSandbox } from './sandbox';
+import { seedDemo } from './demo/seed';
 
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');
@@ -26,6 +27,8 @@ async function main(): Promise<void> {
     rmSync(dataDir, { recursive: true, force: true });
   }
   const sandbox = await startSandbox({ port: portArg ? Number(portArg.slice(7)) : 8480, dataDir });
+  // A few issues already in sync, so the panels show something at once (not with --keep-data, whose issues are there already; --empty skips it).
+  const seeded = process.argv.includes('--keep-data') || process.argv.includes('--empty') ? [] : await seedDemo(sandbox, log);
   const summary = {
     host: sandbox.hostUrl,
     platform: sandbox.platformUrl,
@@ -39,6 +42,8 @@ async function main(): Promise<void> {
   log(`  Jira-like site:   ${sandbox.hostUrl}`);
   log(`  Project settings: ${sandbox.hostUrl}/projects/DEMO/settings/crosswalk`);
   log(`  An issue:         ${sandbox.hostUrl}/browse/DEMO-1`);
+  if (seeded.length) log(`  Already in sync:  ${seeded.map((k) => `${sandbox.hostUrl}/browse/${k}`).join('  ')}`);
+  log('  On an issue page: edit, move, comment (public or internal), attach; "Linked items" opens the remote item in its simulator’s web view, where you can edit, comment and attach as its demo agent.');
   log(`  Forge platform:   ${sandbox.platformUrl}`);
   log(`  Jira simulator:   ${sandbox.sims.jira.baseUrl} (control API ${sandbox.sims.jira.controlUrl})`);
   log(`  ServiceNow:       ${sandbox.sims.servicenow.instanceUrl} → ${sandbox.sims.servicenow.baseUrl} (control API ${sandbox.sims.servicenow.controlUrl})`);

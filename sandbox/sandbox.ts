@@ -107,7 +107,13 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   if (pairs('zendesk')) await pairSupportProject(platform, installationId, jira);
   // OPS ("Operations") with the Azure DevOps simulator; saving the connection creates its service hooks.
   if (pairs('azure-devops')) await pairOpsProject(platform, installationId, jira);
-  const host: Host = await startHost({ platform, installationId, jiraBaseUrl: jira.baseUrl, users, port: opts.port });
+  // An item's real URL opens on the simulator that plays its host, which serves a small web view at the same path.
+  const remoteViews = [
+    { host: '*.service-now.com', target: servicenow.baseUrl },
+    { host: 'dev.azure.com', target: azureDevOps.baseUrl },
+    { host: '*.zendesk.com', target: zendesk.baseUrl },
+  ];
+  const host: Host = await startHost({ platform, installationId, jiraBaseUrl: jira.baseUrl, users, port: opts.port, remoteViews });
   return {
     hostUrl: host.url,
     platformUrl: platform.url,

@@ -26,6 +26,12 @@ export interface HostOptions {
   jiraBaseUrl: string;
   users: HostUser[];
   port?: number;
+  /**
+   * Where a remote item's web page is served in the sandbox: an item's real
+   * URL (https://acme.service-now.com/…) on `host` opens on `target`, the
+   * simulator that plays it, which serves a small web view at the same path.
+   */
+  remoteViews?: Array<{ host: string; target: string }>;
 }
 
 export interface Host {
@@ -69,10 +75,38 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   const currentUser = (req: http.IncomingMessage) => opts.users.find((u) => u.accountId === cookies(req).cw_user) ?? opts.users.find((u) => u.role === 'project-lead')!;
 
   /** Jira REST as the signed-in person (Basic auth), for the host's own pages. */
-  const jiraAs = async (user: HostUser, p: string) => {
-    const res = await fetch(opts.jiraBaseUrl + p, { headers: { accept: 'application/json', authorization: `Basic ${Buffer.from(`${user.email}:${user.apiToken}`).toString('base64')}` } });
-    return { status: res.status, json: (await res.json()) as Record<string, any> };
+  const jiraAs = async (user: HostUser, p: string, method = 'GET', body?: unknown, headers: Record<string, string> = {}) => {
+    const init: RequestInit = { method, headers: { accept: 'application/json', authorization: `Basic ${Buffer.from(`${user.email}:${user.apiToken}`).toString('base64')}`, ...headers } };
+    if (body instanceof FormData) init.body = body;
+    else if (body !== undefined) {
+      init.body = JSON.stringify(body);
+      (init.headers as Record<string, string>)['content-type'] = 'application/json';
+    }
+    const res = await fetch(opts.jiraBaseUrl + p, init);
+    const text = await res.text();
+    return { status: res.status, json: (text ? JSON.parse(text) : {}) as Record<string, any> };
   };
+  /** Jira's own words for a refused write (errorMessages and field errors), for the page. */
+  const jiraProblem = (r: { status: number; json: Record<string, any> }) => [...((r.json.errorMessages as string[] | undefined) ?? []), ...Object.entries((r.json.errors as Record<string, string> | undefined) ?? {}).map(([k, v]) => `${k}: ${v}`)].join(' ') || `Jira answered HTTP ${r.status}`;
+  /** An item's real URL, opened on the simulator that plays its host (which serves a web view at the same path). */
+  const viewUrl = (remote: string): string | undefined => {
+    let u: URL;
+    try {
+      u = new URL(remote);
+    } catch {
+      return undefined;
+    }
+    const route = (opts.remoteViews ?? []).find((r) => (r.host.startsWith('*.') ? u.hostname.endsWith(r.host.slice(1)) : u.hostname === r.host));
+    return route ? `${route.target.replace(/\/+$/, '')}${u.pathname}${u.search}` : undefined;
+  };
+  const adfOf = (text: string) => ({ version: 1, type: 'doc', content: text.split(/\r?\n\s*\r?\n/).filter((p) => p.trim()).map((p) => ({ type: 'paragraph', content: [{ type: 'text', text: p.trim() }] })) });
+  const formOf = async (req: http.IncomingMessage) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    return new Response(Buffer.concat(chunks), { headers: { 'content-type': req.headers['content-type'] ?? 'application/x-www-form-urlencoded' } }).formData();
+  };
+  const back = (res: http.ServerResponse, to: string, notice?: string) =>
+    send(res, 303, '', 'text/plain', { location: notice ? `${to}${to.includes('?') ? '&' : '?'}notice=${encodeURIComponent(notice)}` : to });
 
   const colorModeOf = (req: http.IncomingMessage): 'light' | 'dark' => (cookies(req).cw_theme === 'dark' ? 'dark' : 'light');
 
@@ -138,6 +172,41 @@ ${body}
         return send(res, 200, content, MIME[path.extname(file!)] ?? 'application/octet-stream', { 'content-security-policy': RESOURCE_CSP });
       }
 
+      // Jira's side as a person uses it: create, edit, transition, comment and attach, each as the signed-in user through Jira's REST API.
+      if (p === '/__host/create' && req.method === 'POST') {
+        const f = await formOf(req);
+        const fields: Record<string, unknown> = { project: { key: String(f.get('project') ?? '') }, issuetype: { id: String(f.get('issuetype') ?? '') }, summary: String(f.get('summary') ?? '') };
+        if (f.get('priority')) fields.priority = { name: String(f.get('priority')) };
+        if (String(f.get('description') ?? '').trim()) fields.description = adfOf(String(f.get('description')));
+        const made = await jiraAs(user, '/rest/api/3/issue', 'POST', { fields });
+        if (made.status !== 201) return back(res, '/', `Not created: ${jiraProblem(made)}`);
+        return back(res, `/browse/${made.json.key}`, `${made.json.key} created`);
+      }
+      const write = /^\/browse\/([A-Z][A-Z0-9]*-\d+)\/(edit|transition|comment|attach)$/.exec(p);
+      if (write && req.method === 'POST') {
+        const [, key, what] = write as unknown as [string, string, string];
+        const f = await formOf(req);
+        let r: { status: number; json: Record<string, any> };
+        if (what === 'edit') {
+          const fields: Record<string, unknown> = { summary: String(f.get('summary') ?? ''), labels: String(f.get('labels') ?? '').split(/[\s,]+/).filter(Boolean) };
+          if (f.get('priority')) fields.priority = { name: String(f.get('priority')) };
+          fields.description = String(f.get('description') ?? '').trim() ? adfOf(String(f.get('description'))) : null;
+          r = await jiraAs(user, `/rest/api/3/issue/${key}`, 'PUT', { fields });
+        } else if (what === 'transition') r = await jiraAs(user, `/rest/api/3/issue/${key}/transitions`, 'POST', { transition: { id: String(f.get('transition') ?? '') } });
+        else if (what === 'comment') {
+          const internal = f.get('internal') === 'on';
+          r = await jiraAs(user, `/rest/api/3/issue/${key}/comment`, 'POST', { body: adfOf(String(f.get('body') ?? '')), ...(internal ? { properties: [{ key: 'sd.public.comment', value: { internal: true } }] } : {}) });
+        } else {
+          const file = f.get('file');
+          if (!(file instanceof File) || !file.size) return back(res, `/browse/${key}`, 'Choose a file to attach');
+          const upload = new FormData();
+          upload.append('file', file, file.name);
+          r = await jiraAs(user, `/rest/api/3/issue/${key}/attachments`, 'POST', upload, { 'x-atlassian-token': 'no-check' });
+        }
+        const done = { edit: 'Saved', transition: 'Moved', comment: 'Comment added', attach: 'File attached' }[what]!;
+        return back(res, `/browse/${key}`, r.status < 300 ? done : `Not saved: ${jiraProblem(r)}`);
+      }
+
       const settings = /^\/projects\/([A-Z][A-Z0-9]*)\/settings\/crosswalk$/.exec(p);
       if (settings) {
         const project = await jiraAs(user, `/rest/api/3/project/${settings[1]}`);
@@ -155,15 +224,38 @@ ${body}
       if (browse) {
         const issue = await jiraAs(user, `/rest/api/3/issue/${browse[1]}?expand=renderedFields`);
         if (issue.status !== 200) return send(res, 404, layout(user, 'Not found', '<main><div class="content">This issue does not exist or you cannot see it.</div></main>'));
+        const key = issue.json.key as string;
         const f = issue.json.fields;
+        const [transitions, priorities, remoteLinks] = await Promise.all([jiraAs(user, `/rest/api/3/issue/${key}/transitions`), jiraAs(user, '/rest/api/3/priority'), jiraAs(user, `/rest/api/3/issue/${key}/remotelink`)]);
         const comments = (f.comment?.comments ?? []) as Array<Record<string, any>>;
-        const ext = { project: { id: f.project.id, key: f.project.key, type: f.project.projectTypeKey }, issue: { id: issue.json.id, key: issue.json.key, type: f.issuetype.name, typeId: f.issuetype.id } };
-        const body = `<main><div class="content"><p>${esc(f.project.name)} / ${esc(issue.json.key)}</p><h2 id="summary">${esc(f.summary)}</h2>
-<p><span class="lozenge" id="status">${esc(f.status.name)}</span> ${esc(f.issuetype.name)} · ${esc(f.priority?.name)}</p>
+        const attachments = (f.attachment ?? []) as Array<Record<string, any>>;
+        const ext = { project: { id: f.project.id, key: f.project.key, type: f.project.projectTypeKey }, issue: { id: issue.json.id, key, type: f.issuetype.name, typeId: f.issuetype.id } };
+        const notice = u.searchParams.get('notice');
+        const links = (Array.isArray(remoteLinks.json) ? (remoteLinks.json as Array<Record<string, any>>) : []).map((l) => {
+          const view = viewUrl(String(l.object?.url ?? ''));
+          return `<li>${esc(l.object?.summary ?? 'Remote item')} <a href="${esc(view ?? l.object?.url)}" target="_blank" rel="noopener" class="remote-item">${esc(l.object?.title)}</a>${view ? ' (opens the simulator’s web view)' : ''}</li>`;
+        });
+        const priorityOptions = (Array.isArray(priorities.json) ? (priorities.json as Array<Record<string, any>>) : []).map((pr) => `<option${pr.name === f.priority?.name ? ' selected' : ''}>${esc(pr.name)}</option>`).join('');
+        const description = adfToText(f.description ?? null);
+        const moves = ((transitions.json.transitions ?? []) as Array<Record<string, any>>).map((t) => `<button type="submit" name="transition" value="${esc(t.id)}">${esc(t.name)} → ${esc(t.to?.name)}</button>`).join(' ');
+        const body = `<main><div class="content">${notice ? `<p class="notice" role="status">${esc(notice)}</p>` : ''}<p><a href="/">Projects</a> / ${esc(f.project.name)} / ${esc(key)}</p><h2 id="summary">${esc(f.summary)}</h2>
+<p><span class="lozenge" id="status">${esc(f.status.name)}</span> ${esc(f.issuetype.name)} · <span id="priority">${esc(f.priority?.name)}</span>${(f.labels ?? []).length ? ` · labels: <span id="labels">${esc((f.labels as string[]).join(', '))}</span>` : ''}</p>
+${moves ? `<form method="post" action="/browse/${esc(key)}/transition" class="row" aria-label="Workflow">${moves}</form>` : ''}
 <h3>Description</h3><div id="description">${issue.json.renderedFields?.description ?? ''}</div>
+<details id="edit"><summary>Edit</summary><form method="post" action="/browse/${esc(key)}/edit" class="stack">
+<label>Summary <input name="summary" value="${esc(f.summary)}" required></label>
+<label>Priority <select name="priority">${priorityOptions}</select></label>
+<label>Labels <input name="labels" value="${esc((f.labels ?? []).join(' '))}"></label>
+<label>Description <textarea name="description" rows="4">${esc(description)}</textarea></label>
+<button type="submit">Save</button></form></details>
+<h3>Linked items</h3>${links.length ? `<ul id="remote-links">${links.join('')}</ul>` : '<p>None yet.</p>'}
+<h3>Attachments</h3>${attachments.length ? `<ul id="attachments">${attachments.map((a) => `<li>${esc(a.filename)} (${esc(a.size)} bytes, ${esc(a.author?.displayName)})</li>`).join('')}</ul>` : '<p>No files.</p>'}
+<form method="post" action="/browse/${esc(key)}/attach" enctype="multipart/form-data" class="row"><label>File <input type="file" name="file"></label> <button type="submit">Attach</button></form>
 <h3>Comments</h3>${comments.map((c) => `<div class="comment"><div class="meta">${esc(c.author?.displayName)} · ${esc(c.created)}${c.jsdPublic === false ? ' · internal' : ''}</div><div>${esc(adfToText(c.body))}</div></div>`).join('') || '<p>No comments.</p>'}
+<form method="post" action="/browse/${esc(key)}/comment" class="stack"><label>Add a comment <textarea name="body" rows="3" required></textarea></label>
+<label class="inline"><input type="checkbox" name="internal"> Internal (agents only)</label><button type="submit">Comment</button></form>
 </div><aside class="side"><h3>Crosswalk sync</h3>${frameTag(user, 'jira:issuePanel', ext, colorModeOf(req))}</aside></main>`;
-        return send(res, 200, layout(user, `${issue.json.key} ${f.summary}`, body, colorModeOf(req)));
+        return send(res, 200, layout(user, `${key} ${f.summary}`, body, colorModeOf(req)));
       }
 
       if (p === '/') {
@@ -172,10 +264,17 @@ ${body}
         for (const pr of (projects.json.values ?? []) as Array<Record<string, any>>) {
           const found = await jiraAs(user, `/rest/api/3/search/jql?jql=${encodeURIComponent(`project = ${pr.key} ORDER BY key ASC`)}&fields=summary,status&maxResults=20`);
           const issues = ((found.json.issues ?? []) as Array<Record<string, any>>).map((i) => `<tr><td><a href="/browse/${esc(i.key)}">${esc(i.key)}</a></td><td>${esc(i.fields.summary)}</td><td><span class="lozenge">${esc(i.fields.status?.name)}</span></td></tr>`);
-          rows.push(`<h2>${esc(pr.name)} (${esc(pr.key)})</h2><p><a href="/projects/${esc(pr.key)}/settings/crosswalk">Project settings → Crosswalk</a></p><table>${issues.join('')}</table>`);
+          const detail = await jiraAs(user, `/rest/api/3/project/${pr.key}`);
+          const types = ((detail.json.issueTypes ?? []) as Array<Record<string, any>>).map((t) => `<option value="${esc(t.id)}">${esc(t.name)}</option>`).join('');
+          const create = `<details class="create"><summary>Create an issue in ${esc(pr.key)}</summary><form method="post" action="/__host/create" class="stack"><input type="hidden" name="project" value="${esc(pr.key)}">
+<label>Summary <input name="summary" required></label><label>Type <select name="issuetype">${types}</select></label>
+<label>Priority <select name="priority"><option>Medium</option><option>Highest</option><option>High</option><option>Low</option><option>Lowest</option></select></label>
+<label>Description <textarea name="description" rows="3"></textarea></label><button type="submit">Create</button></form></details>`;
+          rows.push(`<h2>${esc(pr.name)} (${esc(pr.key)})</h2><p><a href="/projects/${esc(pr.key)}/settings/crosswalk">Project settings → Crosswalk</a></p><table>${issues.join('')}</table>${create}`);
         }
         const admin = '<p><a href="/jira/settings/apps/crosswalk">Jira administration → Apps → Crosswalk</a></p>';
-        return send(res, 200, layout(user, 'Projects', `<main><div class="content">${admin}${rows.join('') || '<p>No projects you can see.</p>'}</div></main>`, colorModeOf(req)));
+        const notice = u.searchParams.get('notice');
+        return send(res, 200, layout(user, 'Projects', `<main><div class="content">${notice ? `<p class="notice" role="status">${esc(notice)}</p>` : ''}${admin}${rows.join('') || '<p>No projects you can see.</p>'}</div></main>`, colorModeOf(req)));
       }
       return send(res, 404, layout(user, 'Not found', '<main><div class="content">Not found.</div></main>'));
     })().catch((err: unknown) => send(res, 500, `Host error: ${esc(String(err))}`, 'text/plain'));

@@ -19,6 +19,7 @@ import { commentJson, commentVersionJson, orgUrl, updateJson, workItemJson, type
 import { adoDate, AdoStore, defaultLimits, type CommentRecord, type Identity, type Organization, type Project, type Subscription, type WorkItemRecord } from './store';
 import { parseWiql, runWiql } from './wiql';
 import { patchSchema, WorkItemWriter } from './workitems';
+import { azureDevOpsWebView } from './web-view';
 
 export { AdoStore } from './store';
 export { HookNotifier } from './hooks';
@@ -353,10 +354,13 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
     return c.json({ status: d.status, notificationId: d.notificationId });
   });
   app.route('/_control', control);
+  azureDevOpsWebView(app, opts.baseUrl, DEMO_CREDENTIALS.agent);
 
   // ---- API middleware: log, faults, organization, auth, api-version, rate limits
   app.use('*', async (c, next) => {
     if (new URL(c.req.url).pathname.startsWith('/_control')) return next();
+    // The work item web page (web-view.ts) is a person's browser, not an API client: it calls the API itself.
+    if (/^\/[^/]+\/[^/]+\/_workitems\/edit\/\d+$/.test(new URL(c.req.url).pathname)) return next();
     const started = Date.now();
     const host = c.req.header('x-forwarded-host');
     c.set('origin', host ? `${c.req.header('x-forwarded-proto') ?? 'https'}://${host.split(',')[0]!.trim()}` : opts.baseUrl());

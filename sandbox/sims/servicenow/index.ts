@@ -13,6 +13,7 @@ import { runQuery } from './query';
 import { readRecord, SnError, writeRecord, type ReadOptions } from './records';
 import { allFields, InstanceStore, tableDef, type Row, type SnUser } from './store';
 import { randomBytes } from 'node:crypto';
+import { serviceNowWebView } from './web-view';
 
 export interface ServiceNowSimOptions {
   port?: number;
@@ -358,6 +359,8 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
 
   app.onError((err, c) => (err instanceof SnError ? fail(c, err.status, err.message, err.detail) : fail(c, 500, 'Internal error', String(err))));
   app.notFound((c) => fail(c, 400, 'Requested URI does not represent any resource', null));
+  // The incident form a person opens from Jira in the sandbox (web-view.ts), acting as the demo agent.
+  serviceNowWebView(app, opts.baseUrl, { ...DEMO_CREDENTIALS.agent, name: 'Beth Agent' });
   return { app, store, notifier };
 }
 

@@ -15,6 +15,7 @@ import { ticketRoutes } from './routes-tickets';
 import { ZendeskStore, type Role, type ZdUser } from './store';
 import { TicketService, type TicketEvent } from './tickets';
 import { renderTemplate, triggerMatches, WebhookNotifier } from './webhooks';
+import { zendeskWebView } from './web-view';
 
 export { sign, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './webhooks';
 
@@ -362,6 +363,8 @@ export function createZendeskApp(opts: ZendeskSimOptions & { baseUrl: () => stri
 
   ticketRoutes(app, sim);
   adminRoutes(app, sim);
+  // The ticket page a person opens from Jira in the sandbox (web-view.ts), acting as the demo agent.
+  zendeskWebView(app, opts.baseUrl, { ...DEMO_CREDENTIALS.agent, name: 'Sam Agent' });
 
   // Attachment downloads: content_url (unauthenticated, as with private attachments off).
   for (const path of ['/attachments/token/:token', '/attachments/token/:token/']) {
