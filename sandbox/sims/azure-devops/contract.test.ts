@@ -163,7 +163,8 @@ describe('responses agree with the Azure DevOps 7.1 Swagger specs', () => {
   });
 
   it('exercises every REST route the simulator serves', () => {
-    const routes = sim.app.routes.filter((r) => !r.path.startsWith('/_control') && r.method !== 'ALL' && r.path !== '/*');
+    // The work item web page (web-view.ts) is HTML for a person, not a REST route the specs describe.
+    const routes = sim.app.routes.filter((r) => !r.path.startsWith('/_control') && r.method !== 'ALL' && r.path !== '/*' && !r.path.includes('/_workitems/edit/'));
     const exercised = cases().map(([m, p]) => `${m} ${p.split('?')[0]}`);
     const routeRegex = (route: string) => new RegExp('^' + route.replace(/[.$]/g, '\\$&').replace(/:[a-zA-Z]+/g, '[^/]+') + '$', 'i');
     const missing = routes.filter((r) => !exercised.some((e) => e.startsWith(`${r.method} `) && routeRegex(r.path).test(e.slice(r.method.length + 1)))).map((r) => `${r.method} ${r.path}`);
