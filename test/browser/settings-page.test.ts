@@ -216,6 +216,35 @@ describe('project settings page (browser)', () => {
     await page.close();
   }, 60_000);
 
+  it('cancels a bulk sync part-way: what synced stays synced, the rest is said not synced', async () => {
+    // ServiceNow answers slowly, so the sync is still running when the lead cancels it.
+    await fetch(`${sandbox.sims.servicenow.controlUrl}/faults`, { method: 'POST', body: JSON.stringify({ method: 'GET', path: '/api/now/table/incident', delayMs: 2500, times: 40 }) });
+    const page = await openSettings('project-lead');
+    const frame = settings(page);
+    try {
+      await frame.getByRole('button', { name: 'Sync existing issues' }).waitFor();
+      // New issues are syncing (slowly): their bulk items wait behind them, one pair at a time, and are still queued when cancelled.
+      for (let i = 1; i <= 4; i++) await createIssue(`Desk phone ${i} has no dial tone`);
+      await frame.getByRole('button', { name: 'Sync existing issues' }).click();
+      await frame.getByRole('button', { name: 'Cancel bulk sync' }).click();
+      const text = await eventually(async () => {
+        const t = (await frame.getByTestId('bulk-progress').textContent()) ?? '';
+        return /Cancelled/.test(t) && !/finishing/.test(t) ? t : undefined;
+      }, 'the cancelled run to settle', 30_000);
+      const m = /(\d+) of (\d+) synced(?:, (\d+) failed)?, (\d+) not synced/.exec(text);
+      expect(m).not.toBeNull();
+      expect(Number(m![1]) + Number(m![3] ?? 0) + Number(m![4])).toBe(Number(m![2]));
+      expect(Number(m![4])).toBeGreaterThan(0);
+      await frame.getByRole('button', { name: 'Sync existing issues' }).waitFor();
+      expect(await frame.getByRole('button', { name: 'Cancel bulk sync' }).count()).toBe(0);
+      await expectAccessible(page);
+      await screenshot(page, 'settings-bulk-cancelled');
+    } finally {
+      await fetch(`${sandbox.sims.servicenow.controlUrl}/faults`, { method: 'DELETE' });
+      await page.close();
+    }
+  }, 90_000);
+
   it('previews a draft before it is saved: per field for one issue, and the whole filter, writing nothing', async () => {
     const page = await openSettings('project-lead');
     const frame = settings(page);

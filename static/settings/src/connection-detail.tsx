@@ -34,6 +34,11 @@ interface Progress {
   success: number;
   inProgress: number;
   failed: number;
+  /** Dropped by a cancel, or never queued because of it. */
+  cancelled?: number;
+  cancelledAt?: string | null;
+  /** This connection's items that failed since the run started. */
+  failures?: Array<{ id: string; issueKey: string | null; summary: string | null; remoteId: string | null; kind: string; message: string; at: string }>;
 }
 type TestResult = { reachable: true; identity: string } | { reachable: false; kind: string; message: string };
 
@@ -216,14 +221,15 @@ function BulkSync({ view }: { view: ConnectionView }) {
   const id = view.config.id;
   const [progress, setProgress] = useState<Progress | null>();
   const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState<string>();
   const timer = useRef<ReturnType<typeof setTimeout>>();
 
+  const settled = (p: Progress) => p.inProgress === 0 && (Boolean(p.cancelledAt) || p.success + p.failed >= p.total);
   const poll = useCallback(async () => {
     const res = await callResolver<Progress | null>('bulkSyncProgress', { connectionId: id });
     if (!res.ok) return setError(res.error.message);
     setProgress(res.data);
-    const p = res.data;
-    if (p && p.success + p.failed < p.total) timer.current = setTimeout(() => void poll(), 1500);
+    if (res.data && !settled(res.data)) timer.current = setTimeout(() => void poll(), 1500);
   }, [id]);
   useEffect(() => {
     void poll();
@@ -238,8 +244,34 @@ function BulkSync({ view }: { view: ConnectionView }) {
     void poll();
   };
 
-  const done = progress ? progress.success + progress.failed : 0;
-  const running = progress ? done < progress.total : false;
+  const cancel = async () => {
+    setBusy('cancel');
+    try {
+      const res = await callResolver<Progress>('cancelBulkSync', { connectionId: id });
+      if (!res.ok) return setError(res.error.message);
+      setProgress(res.data);
+      clearTimeout(timer.current);
+      if (!settled(res.data)) timer.current = setTimeout(() => void poll(), 1500);
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  const retryFailed = async (failureIds: string[]) => {
+    setBusy('retry');
+    try {
+      const res = await callResolver<{ queued: number }>('retryFailures', { connectionId: id, failureIds });
+      if (res.ok) showFlag({ id: `bulk-retry-${Date.now()}`, title: 'Retry queued', description: `${res.data.queued} item${res.data.queued === 1 ? '' : 's'} will be synced again.`, type: 'info', isAutoDismiss: true });
+      else setError(res.error.message);
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  const done = progress ? progress.success + progress.failed + (progress.cancelled ?? 0) : 0;
+  const running = progress ? !settled(progress) : false;
+  const cancelled = Boolean(progress?.cancelledAt);
+  const failures = progress?.failures ?? [];
   return (
     <Stack space="space.100">
       <Heading size="small" as="h3">
@@ -249,6 +281,11 @@ function BulkSync({ view }: { view: ConnectionView }) {
         <Button onClick={() => void start()} isDisabled={!view.config.enabled || running}>
           Sync existing issues
         </Button>
+        {running && !cancelled && (
+          <Button appearance="warning" onClick={() => void cancel()} isLoading={busy === 'cancel'}>
+            Cancel bulk sync
+          </Button>
+        )}
         {!view.config.enabled && <Text color="color.text.subtle">Resume the connection first.</Text>}
       </Inline>
       {error && (
@@ -258,11 +295,36 @@ function BulkSync({ view }: { view: ConnectionView }) {
       )}
       {progress && (
         <Stack space="space.050" testId="bulk-progress">
-          <ProgressBar ariaLabel="Bulk sync progress" value={progress.total ? done / progress.total : 1} appearance={progress.failed ? 'default' : running ? 'default' : 'success'} />
+          <ProgressBar ariaLabel="Bulk sync progress" value={progress.total ? Math.min(1, (cancelled ? progress.success + progress.failed : done) / progress.total) : 1} appearance={progress.failed || cancelled || running ? 'default' : 'success'} />
           <Text size="small">
-            {done} of {progress.total} done{progress.failed ? `, ${progress.failed} failed` : ''}
-            {running ? ` (${progress.inProgress} in progress)` : ''} · started {when(progress.startedAt)}
+            {cancelled
+              ? `Cancelled ${when(progress.cancelledAt)}: ${progress.success} of ${progress.total} synced${progress.failed ? `, ${progress.failed} failed` : ''}, ${progress.cancelled ?? 0} not synced${progress.inProgress ? ` (${progress.inProgress} finishing)` : ''}`
+              : `${done} of ${progress.total} done${progress.failed ? `, ${progress.failed} failed` : ''}${running ? ` (${progress.inProgress} in progress)` : ''}`}
+            {` · started ${when(progress.startedAt)}`}
           </Text>
+        </Stack>
+      )}
+      {failures.length > 0 && (
+        <Stack space="space.100">
+          <Inline space="space.100" alignBlock="center">
+            <Text weight="semibold">{`${failures.length} item${failures.length === 1 ? '' : 's'} failed since this sync started`}</Text>
+            <Button spacing="compact" onClick={() => void retryFailed(failures.map((f) => f.id))} isLoading={busy === 'retry'}>
+              Retry these
+            </Button>
+          </Inline>
+          <DynamicTable
+            label="Bulk sync failures"
+            head={{ cells: [{ key: 'item', content: 'Item' }, { key: 'kind', content: 'Kind' }, { key: 'message', content: 'What happened' }, { key: 'at', content: 'When' }] }}
+            rows={failures.map((f) => ({
+              key: f.id,
+              cells: [
+                { key: 'item', content: f.issueKey ? `${f.issueKey}${f.summary ? `: ${f.summary}` : ''}` : `Remote item ${f.remoteId ?? f.id}` },
+                { key: 'kind', content: <Lozenge appearance="removed">{KIND_LABELS[f.kind] ?? f.kind}</Lozenge> },
+                { key: 'message', content: f.message },
+                { key: 'at', content: when(f.at) },
+              ],
+            }))}
+          />
         </Stack>
       )}
     </Stack>
