@@ -5,6 +5,7 @@
  * admins only, with a stored secret used only for the instance it was saved for.
  */
 import { startSandbox, type Sandbox } from '../../sandbox/sandbox';
+import { serviceNowClient } from '../../sandbox/sims/servicenow/test-client';
 
 let sandbox: Sandbox;
 /** An issue the demo connection has synced: a linked pair. */
@@ -106,6 +107,35 @@ describe('preview before saving', () => {
     const filtered = await call('project-lead', 'previewItem', { ...draft, settings: { ...draft.settings, jql: 'labels = nothing-has-this' }, item: { issueKey: key } });
     expect(filtered.data).toMatchObject({ kind: 'skipped', reason: "does not match the draft's filter (JQL)" });
     await sandbox.settle();
+  });
+
+  it('previews a remote item: the Jira issue its conditions would create, or its linked pair, or why nothing happens', async () => {
+    const draft = await demoDraft();
+    const sn = serviceNowClient(sandbox.sims.servicenow, sandbox.sims.servicenow.credentials.agent);
+    const made = await sn('POST', '/api/now/table/incident', { short_description: 'Switch in rack 7 is down', category: 'network', urgency: '1' });
+    const number = made.json.result.number as string;
+    // The demo creates no Jira issues from incidents: the preview says so.
+    const none = await call('project-lead', 'previewItem', { ...draft, item: { remoteKey: number } });
+    expect(none.data).toMatchObject({ kind: 'skipped', reason: 'the draft creates no Jira issues from remote items (it has no conditions)' });
+    // A draft that takes network incidents would create a Task with the mapped fields, then set its status by transitions.
+    const taking = { ...draft, settings: { ...draft.settings, remoteFilter: [{ field: 'category', op: '=', value: 'network' }] } };
+    const r = await call('project-lead', 'previewItem', { ...taking, item: { remoteKey: number } });
+    expect(r.data.kind).toBe('create-jira');
+    const rows = Object.fromEntries(r.data.rows.map((row: any) => [row.jiraField, row]));
+    expect(rows.summary).toMatchObject({ action: 'write-jira', written: 'Switch in rack 7 is down', note: 'set when the Jira issue is created' });
+    expect(rows.priority).toMatchObject({ action: 'write-jira', written: 'High' });
+    expect(rows.status).toMatchObject({ action: 'write-jira', written: 'To Do', note: expect.stringContaining('moved there by transitions once the issue exists') });
+    expect(r.data.notices[0]).toContain('A Task would be created');
+    // One that does not match the draft's conditions.
+    const other = await call('project-lead', 'previewItem', { ...draft, settings: { ...draft.settings, remoteFilter: [{ field: 'category', op: '=', value: 'hardware' }] }, item: { remoteKey: number } });
+    expect(other.data.reason).toContain("does not match the draft's conditions");
+    // The linked pair of an incident Crosswalk made for an issue.
+    const pair = await call('project-lead', 'previewItem', { ...draft, item: { issueKey: linkedKey } });
+    const byRemote = await call('project-lead', 'previewItem', { ...draft, item: { remoteKey: pair.data.remote.key } });
+    expect(byRemote.data).toMatchObject({ kind: 'update', issue: { key: linkedKey } });
+    expect((await call('project-lead', 'previewItem', { ...draft, item: { remoteKey: 'INC9999999' } })).error).toMatchObject({ code: 'NOT_FOUND', problems: [{ path: 'item.remoteKey' }] });
+    // Another project's connection answers like a missing one.
+    expect((await call('project-lead', 'previewSummary', { ...draft, connectionId: 'ops-azure-devops' })).error?.code).toBe('NOT_FOUND');
   });
 
   it('sums the whole draft up: would create N, update M, fail K with reasons, over at most 20 examined issues', async () => {

@@ -161,7 +161,7 @@ async function completeJiraWrites(draft: Draft, rows: PreviewRow[], issue: jira.
       continue;
     }
     if (row.jiraField === 'status' && !issue) {
-      out.push({ ...row, note: `${row.note}; moved there by transitions once the issue exists` });
+      out.push({ ...row, note: `${row.note}; moved there by transitions once the issue exists, unless it starts there` });
       continue;
     }
     out.push(row);
