@@ -119,6 +119,8 @@ export class Invoker {
       gbSeconds: 0,
       outcome: 'success',
       kvs: emptyKvsCounters(),
+      kvsCalls: [],
+      requests: [],
       eventsPushed: 0,
       productRequests: 0,
       egressRequests: 0,
@@ -202,6 +204,7 @@ export class Invoker {
             if (crashIfDue()) return;
             if (msg.kind === 'product') record.productRequests += 1;
             else record.egressRequests += 1;
+            record.requests.push(`${msg.method} ${msg.url}`);
             this.post(slot, { type: 'outbound-ack', id: msg.id });
             return;
           case 'rpc':
@@ -243,8 +246,9 @@ export class Invoker {
   }
 
   /** Count KVS traffic against the invocation that caused it. */
-  static meterKvs(ctx: InvocationContext, kind: 'read' | 'write', bytes: number): void {
+  static meterKvs(ctx: InvocationContext, kind: 'read' | 'write', bytes: number, call?: { path: string; keys: string[] }): void {
     addKvs(ctx.record.kvs, kind, bytes);
+    if (call) ctx.record.kvsCalls.push(call);
   }
 
   async close(): Promise<void> {

@@ -27,6 +27,10 @@ export interface InvocationRecord {
   outcome: 'success' | 'error' | 'timeout' | 'crash' | 'retry-requested';
   error?: string;
   kvs: KvsCounters;
+  /** Each KVS request in order: its wire path and the keys it named (`entity/key` for custom entities), for finding where operations go. */
+  kvsCalls: Array<{ path: string; keys: string[] }>;
+  /** Each product or egress request in order (`METHOD url`), for finding where calls go. */
+  requests: string[];
   eventsPushed: number;
   productRequests: number;
   egressRequests: number;

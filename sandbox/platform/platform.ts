@@ -105,6 +105,23 @@ const WEBTRIGGER_REQUEST_LIMIT = 5 * 1024 * 1024;
 const TRIGGER_MAX_RETRIES = 4;
 const SCHEDULE_INTERVAL_MS = { fiveMinute: 5 * 60_000, hour: 3600_000, day: 86_400_000, week: 7 * 86_400_000 } as const;
 
+/** The keys a KVS request names (entity keys as `entity/key`), for the meter's record of where operations go. */
+function kvsKeysOf(body: unknown): string[] {
+  const one = (x: unknown): string[] => {
+    if (!x || typeof x !== 'object') return [];
+    const r = x as { key?: unknown; entityName?: unknown };
+    return typeof r.key === 'string' ? [typeof r.entityName === 'string' ? `${r.entityName}/${r.key}` : r.key] : [];
+  };
+  if (Array.isArray(body)) return body.flatMap(one);
+  if (body && typeof body === 'object' && ('set' in body || 'delete' in body || 'check' in body)) {
+    const tx = body as { set?: unknown[]; delete?: unknown[]; check?: unknown[] };
+    return [...(tx.set ?? []), ...(tx.delete ?? []), ...(tx.check ?? [])].flatMap(one);
+  }
+  const b = body as { entityName?: unknown; indexName?: unknown } | undefined;
+  if (b && typeof b.entityName === 'string' && typeof b.indexName === 'string') return [`${b.entityName}?${b.indexName}`];
+  return one(body);
+}
+
 const KVS_READ_PATHS = new Set(['/api/v1/get', '/api/v1/query', '/api/v1/secret/get', '/api/v1/entity/get', '/api/v1/entity/query', '/api/v1/batch/get']);
 
 /**
@@ -295,7 +312,7 @@ export class Platform {
       const text = answer.body === undefined ? undefined : JSON.stringify(answer.body);
       const isRead = KVS_READ_PATHS.has(msg.path);
       // Forge meters reads by what comes back (an empty read counts as 1 KB) and writes by what goes in.
-      Invoker.meterKvs(ctx, isRead ? 'read' : 'write', isRead ? Math.max(1024, Buffer.byteLength(text ?? '')) : Buffer.byteLength(msg.body ?? ''));
+      Invoker.meterKvs(ctx, isRead ? 'read' : 'write', isRead ? Math.max(1024, Buffer.byteLength(text ?? '')) : Buffer.byteLength(msg.body ?? ''), { path: msg.path, keys: kvsKeysOf(body) });
       return { status: answer.status, headers: { 'content-type': 'application/json' }, body: text };
     }
     const answer = answerStargate(msg.path, body, {

@@ -1,14 +1,14 @@
 import type { ConnectionConfig } from '../mapping/connection-config';
-import { getCredential } from '../store/credentials';
+import { credentialFor } from '../store/credentials';
 import { SyncError } from './errors';
 import type { Connector } from './ports';
 import { systemFor } from './registry';
 
-/** Builds the connector for a connection through its system's registry entry, with its credential from secret storage. */
+/** Builds the connector for a connection through its system's registry entry, with its credential (secret storage, or this warm instance's copy of the same revision). */
 export async function connectorFor(config: ConnectionConfig): Promise<Connector> {
   const system = systemFor(config.remote.type);
   if (!system) throw new SyncError({ system: config.remote.type, kind: 'validation', message: `${config.remote.type} connections are not available` });
-  const credential = await getCredential(config.id);
+  const credential = await credentialFor(config);
   const missing = system.missingCredential(config.remote, credential);
   if (missing || !credential) throw new SyncError({ system: config.remote.type, kind: 'auth', message: missing ?? 'The connection has no credential' });
   return system.create(config.remote, credential);

@@ -24,6 +24,12 @@ export interface NotificationRef {
   event: string;
   /** Who made the change, in the remote's own terms (a user name). */
   changedBy?: string;
+  /**
+   * The item's version the notification speaks of, only where a version names
+   * the item's whole state, comments and files included (Azure DevOps' rev):
+   * two deliveries about the same version and parts are one signal.
+   */
+  version?: string;
 }
 
 export interface SystemDefinition<Remote extends { type: string; baseUrl: string } = { type: string; baseUrl: string }> {
@@ -45,6 +51,8 @@ export interface SystemDefinition<Remote extends { type: string; baseUrl: string
     verify(request: InboundNotification, credential: Credential, nowMs: number): boolean;
     /** The item references the body names; undefined when the body is not a notification. */
     parse(body: string, remote: Remote): NotificationRef[] | undefined;
+    /** The remote ids a body names, read before the connection is (so their links are read with it in one batch); a hint only, `parse` decides. */
+    itemIds(body: string): string[];
     /** Whether the change was made by Crosswalk itself (dropped before any further work). */
     isOwnChange(ref: NotificationRef, remote: Remote): boolean;
     /**

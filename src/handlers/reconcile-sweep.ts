@@ -50,7 +50,7 @@ export async function onReconcileSweep(): Promise<{ enqueued: number; failures: 
       const skip = new Set(before.map((t) => t.id));
       const issues = (await searchIssues(jql, budget + skip.size + 1)).filter((i) => !skip.has(i.id));
       const taken = issues.slice(0, budget);
-      if (taken.length) await enqueueReconcile(taken.map((i) => ({ item: { side: 'jira' as const, issueId: i.id }, cause: 'sweep:jira' })));
+      if (taken.length) await enqueueReconcile(taken.map((i) => ({ item: { side: 'jira' as const, issueId: i.id }, cause: 'sweep:jira', connectionId: config.id })));
       budget -= taken.length;
       enqueued += taken.length;
       if (issues.length > taken.length) {
@@ -79,7 +79,7 @@ export async function onReconcileSweep(): Promise<{ enqueued: number; failures: 
           }
           // Linked items go to their pair; unlinked ones to the remote-side create, which checks the remote filter.
           const ref = await pairRef(config.id, item.id);
-          if (ref.side === 'jira' || config.remoteFilter.length) remoteJobs.push({ item: ref, cause: 'sweep:remote' });
+          if (ref.side === 'jira' || config.remoteFilter.length) remoteJobs.push({ item: ref, cause: 'sweep:remote', connectionId: config.id });
         }
         cursor = changed.cursor;
       } while (cursor);

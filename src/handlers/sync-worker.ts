@@ -31,14 +31,17 @@ export async function runSyncJob(event: { body: unknown; retryContext?: { retryC
     console.error('Dropping malformed sync job', job.error.issues.map((i) => i.path.join('.')).join(', '));
     return undefined;
   }
-  const { item, cause } = job.data;
+  const { item, cause, connectionId } = job.data;
   const attempt = event.retryContext?.retryCount ?? 0;
   try {
-    const outcome = item.side === 'jira' ? await reconcileIssue(item.issueId, scopeForCause(cause, job.data.queuedAt)) : await reconcileRemoteItem(item.connectionId, item.remoteId);
+    const outcome = item.side === 'jira' ? await reconcileIssue(item.issueId, scopeForCause(cause, job.data.queuedAt), connectionId) : await reconcileRemoteItem(item.connectionId, item.remoteId);
     // A revisited failure whose item no longer syncs (gone, out of scope, unlinked) has nothing left to show.
     if (cause.startsWith('retry') && outcome.result !== 'synced' && outcome.result !== 'forwarded') await clearFailure(item);
     return undefined;
   } catch (e) {
+    // Storage over its rate limit (Forge's 1,000 requests a second, 4,000 units a minute): nothing is wrong with the item,
+    // so nothing is recorded (that would only add to the load); it comes back after a spread-out wait, not with its siblings.
+    if (storageRateLimited(e)) return retry(5 + Math.floor(Math.random() * 55), true);
     const error = isSyncError(e) ? e : new SyncError({ system: 'crosswalk', kind: 'transient', message: `Internal error: ${e instanceof Error ? e.message : String(e)}` });
     await noteFailure(item, error);
     if (!isSyncError(e) && attempt >= MAX_INTERNAL_RETRIES) return undefined;
@@ -49,6 +52,12 @@ export async function runSyncJob(event: { body: unknown; retryContext?: { retryC
     }
     return undefined;
   }
+}
+
+/** Forge KVS's answer when the installation's storage rate limit is reached (transactions say TOO_MANY_REQUESTS). */
+function storageRateLimited(e: unknown): boolean {
+  const code = (e as { code?: unknown } | undefined)?.code;
+  return (e as Error | undefined)?.name === 'ForgeKvsError' && (code === 'RATE_LIMIT_EXCEEDED' || code === 'TOO_MANY_REQUESTS');
 }
 
 function retry(seconds: number, rateLimited: boolean): InvocationError {

@@ -7,11 +7,16 @@ import { cursorKey } from './cursors';
  * by the server and claimed with FAIL_IF_EXISTS, so one project can never
  * write over another's connection.
  */
-const configKey = (id: string) => `connection:${id}`;
+export const configKey = (id: string) => `connection:${id}`;
 const projectKey = (projectId: string) => `project-connections:${projectId}`;
 
 export async function getConnection(id: string): Promise<ConnectionConfig | undefined> {
-  const parsed = connectionConfigSchema.safeParse(await kvs.get(configKey(id)));
+  return parseConnection(await kvs.get(configKey(id)));
+}
+
+/** A stored connection as read (a batch read hands over raw values); anything else is no connection. */
+export function parseConnection(value: unknown): ConnectionConfig | undefined {
+  const parsed = connectionConfigSchema.safeParse(value);
   return parsed.success ? parsed.data : undefined;
 }
 
@@ -49,9 +54,17 @@ export async function createConnection(candidates: readonly string[], build: (id
   throw new Error('No free connection id');
 }
 
-/** Replaces an existing connection's settings; the id and project never change. */
+/** Replaces an existing connection's settings; the id and project never change, and neither does its credential revision. */
 export async function replaceConnection(config: ConnectionConfig): Promise<void> {
-  await kvs.set(configKey(config.id), config);
+  const { credentialRev: _given, ...settings } = config;
+  const credentialRev = (await getConnection(config.id))?.credentialRev;
+  await kvs.set(configKey(config.id), { ...settings, ...(credentialRev ? { credentialRev } : {}) });
+}
+
+/** Marks the connection's credential as replaced (store/credentials.ts): warm instances read it again. */
+export async function setCredentialRev(id: string, credentialRev: string): Promise<void> {
+  const config = await getConnection(id);
+  if (config) await kvs.set(configKey(id), { ...config, credentialRev });
 }
 
 export async function setConnectionOrder(projectId: string, ids: readonly string[]): Promise<void> {

@@ -1,4 +1,6 @@
 import { kvs, Filter, FilterConditions, WhereConditions } from '@forge/kvs';
+import type { ConnectionConfig } from '../mapping/connection-config';
+import { configKey, getConnection, parseConnection } from './connections';
 import type { CanonicalValue } from '../sync/canonical';
 import type { SidePair } from '../sync/field-decision';
 import type { CrossedPair } from '../sync/crossing';
@@ -51,6 +53,9 @@ export interface Link {
 const LINK = 'link';
 const CLAIM = 'link-remote';
 const claimKey = (connectionId: string, remoteId: string) => `${connectionId}:${remoteId}`;
+/** Where a remote item's link claim is kept (read in a batch with other keys by the web trigger). */
+export const CLAIM_ENTITY = CLAIM;
+export const claimKeyOf = claimKey;
 
 interface LinkRecord {
   issueId: string;
@@ -78,6 +83,28 @@ const conditionFailed = (e: unknown) => /CONDITION_FAILED|condition/i.test(`${(e
 export async function getLink(issueId: string): Promise<Link | undefined> {
   const r = await kvs.entity<LinkRecord>(LINK).get(issueId);
   return r ? fromRecord(r) : undefined;
+}
+
+/**
+ * The link and its connection in one batch read when the caller knows which
+ * connection the item came through (a remote notification, the sweep); the
+ * connection is read on its own only when the link names another one, or
+ * when there was no hint.
+ */
+export async function getLinkAndConnection(issueId: string, connectionHint?: string): Promise<{ link?: Link; config?: ConnectionConfig }> {
+  if (!connectionHint) {
+    const link = await getLink(issueId);
+    return link ? { link, config: await getConnection(link.connectionId) } : {};
+  }
+  const got = await kvs.batchGet<unknown>([{ key: issueId, entityName: LINK }, { key: configKey(connectionHint) }]);
+  const record = got.successfulKeys.find((r) => r.entityName === LINK)?.value as LinkRecord | undefined;
+  // A key the batch could not read for another reason than its absence is read again on its own.
+  const failed = got.failedKeys.filter((f) => f.error.code !== 'KEY_NOT_FOUND');
+  const link = failed.some((f) => f.entityName === LINK) ? await getLink(issueId) : record ? fromRecord(record) : undefined;
+  if (!link) return {};
+  const hinted = got.successfulKeys.find((r) => !r.entityName && r.key === configKey(connectionHint))?.value;
+  const config = link.connectionId === connectionHint && !failed.some((f) => !f.entityName) ? parseConnection(hinted) : await getConnection(link.connectionId);
+  return { link, config };
 }
 
 export async function issueForRemote(connectionId: string, remoteId: string): Promise<string | undefined> {

@@ -19,7 +19,7 @@ import type { ConnectionConfig } from '../mapping/connection-config';
 import { readJira, readRemote, writeJira } from '../mapping/field-values';
 import { connectionsForProject, getConnection } from '../store/connections';
 import { clearFailure } from '../store/failures';
-import { getLink, isUnlinked, issueForRemote, StaleLink, updateLink, type Link } from '../store/links';
+import { getLink, getLinkAndConnection, isUnlinked, issueForRemote, StaleLink, updateLink, type Link } from '../store/links';
 import { canonicalEqual } from './canonical';
 import { afterClosedRemote } from './closed-remote';
 import { syncAttachments, syncComments } from './content-sync';
@@ -99,10 +99,12 @@ async function connectionFor(issue: jira.JiraIssue, cause?: string): Promise<Con
   return 'out-of-scope';
 }
 
-export async function reconcileIssue(issueId: string, scope: ReconcileScope = FULL_SCOPE): Promise<ReconcileOutcome> {
+export async function reconcileIssue(issueId: string, scope: ReconcileScope = FULL_SCOPE, connectionHint?: string): Promise<ReconcileOutcome> {
+  // The link and its connection first (one batch read when the signal named the connection), then Jira.
+  const stored = await getLinkAndConnection(issueId, connectionHint);
   const issue = await jira.getIssue(issueId);
   if (!issue) return { result: 'issue-gone' };
-  let link = await getLink(issueId);
+  let link = stored.link;
   let config: ConnectionConfig | undefined;
   let connector: Connector;
   let remote: Item | undefined;
@@ -119,7 +121,7 @@ export async function reconcileIssue(issueId: string, scope: ReconcileScope = FU
     ({ link, remote, created } = made);
     await clearFailure({ side: 'jira', issueId });
   } else {
-    config = await getConnection(link.connectionId);
+    config = stored.config;
     if (!config?.enabled) return { result: 'no-connection' };
     connector = await connectorFor(config);
   }

@@ -16,6 +16,8 @@ export const syncJobBody = z.object({
   cause: z.string().max(100),
   /** Epoch ms the job was queued (set by enqueueReconcile), shown on the issue panel's timeline. */
   queuedAt: z.number().int().nonnegative().optional(),
+  /** The connection the signal came through, when the sender knows it: the worker then reads the link and the connection in one batch. A hint only; the link decides. */
+  connectionId: z.string().min(1).max(60).optional(),
 });
 export type SyncJobBody = z.infer<typeof syncJobBody>;
 

@@ -39,10 +39,11 @@ describe('service hook deliveries', () => {
     expect(basicAuthMatches('Basic !!!', SECRET)).toBe(false);
   });
 
-  it('name the work item (for updates workItemId, not the update number) and who changed it', () => {
-    expect(azureDevOpsSystem.notifications.parse(JSON.stringify(updated()), remote)).toEqual([{ remoteId: '42', event: 'azure-devops:workitem.updated', changedBy: 'dana@acme.example' }]);
+  it('name the work item (for updates workItemId, not the update number), who changed it and its revision', () => {
+    expect(azureDevOpsSystem.notifications.parse(JSON.stringify(updated()), remote)).toEqual([{ remoteId: '42', event: 'azure-devops:workitem.updated', changedBy: 'dana@acme.example', version: '5' }]);
     const created = { eventType: 'workitem.created', createdDate: '2026-03-01T11:59:58Z', resource: { id: 43, rev: 1, fields: { 'System.TeamProject': 'Operations', 'System.ChangedBy': 'Dana Agent <dana@acme.example>' } } };
-    expect(azureDevOpsSystem.notifications.parse(JSON.stringify(created), remote)).toEqual([{ remoteId: '43', event: 'azure-devops:workitem.created', changedBy: 'dana@acme.example' }]);
+    expect(azureDevOpsSystem.notifications.parse(JSON.stringify(created), remote)).toEqual([{ remoteId: '43', event: 'azure-devops:workitem.created', changedBy: 'dana@acme.example', version: '1' }]);
+    expect(azureDevOpsSystem.notifications.itemIds(JSON.stringify(updated()))).toEqual(['42']);
   });
 
   it('say when comments or files changed, so the reconcile looks at them', () => {

@@ -29,10 +29,11 @@ export const hookEnvelope = z
       .object({
         id: z.union([z.number(), z.string()]),
         workItemId: z.number().optional(),
+        rev: z.number().optional(),
         revisedBy: identity.optional(),
         fields: z.record(z.string(), z.unknown()).optional(),
         relations: z.union([z.array(relation), z.object({ added: z.array(relation).optional(), removed: z.array(relation).optional(), updated: z.array(relation).optional() }).loose()]).optional(),
-        revision: z.object({ fields: z.record(z.string(), z.unknown()).optional() }).loose().optional(),
+        revision: z.object({ rev: z.number().optional(), fields: z.record(z.string(), z.unknown()).optional() }).loose().optional(),
       })
       .loose(),
   })
@@ -84,6 +85,8 @@ export interface HookRef {
   event: string;
   changedBy?: string;
   project?: string;
+  /** The work item's revision the delivery speaks of. */
+  rev?: number;
 }
 
 const changed = (fields: Record<string, unknown> | undefined, name: string) => Boolean(fields && Object.prototype.hasOwnProperty.call(fields, name));
@@ -101,5 +104,7 @@ export function hookRef(e: HookEnvelope): HookRef | undefined {
   const relationChanges = Array.isArray(r.relations) ? [] : [...(r.relations?.added ?? []), ...(r.relations?.removed ?? []), ...(r.relations?.updated ?? [])];
   if (relationChanges.some((x) => x.rel === 'AttachedFile')) parts.push('attachment');
   const project = current?.['System.TeamProject'];
-  return { workItemId: String(id), event: parts.join(':'), ...(changedBy ? { changedBy } : {}), ...(typeof project === 'string' ? { project } : {}) };
+  // For updates `resource.rev` is the update's number too; the work item's revision is the revision's.
+  const rev = updated ? r.revision?.rev : r.rev;
+  return { workItemId: String(id), event: parts.join(':'), ...(changedBy ? { changedBy } : {}), ...(typeof project === 'string' ? { project } : {}), ...(rev !== undefined ? { rev } : {}) };
 }

@@ -74,7 +74,12 @@ export const azureDevOpsSystem: SystemDefinition<AzureDevOpsRemote> = {
       const ref = hookRef(envelope);
       if (!ref) return [];
       if (ref.project && ref.project.toLowerCase() !== remote.project.toLowerCase()) return [];
-      return [{ remoteId: ref.workItemId, event: ref.event, ...(ref.changedBy ? { changedBy: ref.changedBy } : {}) }];
+      return [{ remoteId: ref.workItemId, event: ref.event, ...(ref.changedBy ? { changedBy: ref.changedBy } : {}), ...(ref.rev !== undefined ? { version: String(ref.rev) } : {}) }];
+    },
+    itemIds(body) {
+      const envelope = parseEnvelope(body);
+      const ref = envelope && hookRef(envelope);
+      return ref ? [ref.workItemId] : [];
     },
     isOwnChange(ref, remote) {
       const own = remote.auth.user?.toLowerCase();

@@ -79,6 +79,10 @@ export const serviceNowSystem: SystemDefinition<ServiceNowRemote> = {
       if (parsed.table && parsed.table !== remote.table) return [];
       return [{ remoteId: parsed.sys_id, event: `servicenow:${parsed.event ?? 'notification'}`, ...(parsed.user ? { changedBy: parsed.user } : {}) }];
     },
+    itemIds(body) {
+      const parsed = parseNotice(body);
+      return parsed ? [parsed.sys_id] : [];
+    },
     isOwnChange(ref, remote) {
       const integrationUser = remote.auth.username;
       return Boolean(integrationUser && ref.changedBy === integrationUser);

@@ -130,6 +130,10 @@ export const zendeskSystem: SystemDefinition<ZendeskRemote> = {
       // Any ticket change may carry a comment with files: the reconcile looks at both.
       return [{ remoteId: String(parsed.ticket_id), event: `zendesk:${parsed.event ?? 'ticket'}+comment+attachment`, ...(parsed.changed_by ? { changedBy: parsed.changed_by } : {}) }];
     },
+    itemIds(body) {
+      const parsed = parseNotice(body);
+      return parsed ? [String(parsed.ticket_id)] : [];
+    },
     isOwnChange(ref, remote) {
       return Boolean(ref.changedBy && ref.changedBy.trim().toLowerCase() === remote.auth.email.trim().toLowerCase());
     },
