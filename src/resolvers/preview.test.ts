@@ -150,6 +150,15 @@ describe('preview before saving', () => {
     expect(note).toMatch(/Examined (all|the first)/);
     expect(counts.fail).toBeGreaterThan(0);
     expect(reasons[0].reason).toMatch(/^priority: Jira value ".+" has no mapping$/);
+    expect(note).toContain('No remote item creates a Jira issue under these settings');
+
+    // With conditions for remote items, the unlinked incidents they take count as creates too.
+    const sn = serviceNowClient(sandbox.sims.servicenow, sandbox.sims.servicenow.credentials.agent);
+    const number = (await sn('POST', '/api/now/table/incident', { short_description: 'Core router reboots at night', category: 'network' })).json.result.number as string;
+    const withRemote = await call('project-lead', 'previewSummary', { ...draft, settings: { ...draft.settings, remoteFilter: [{ field: 'category', op: '=', value: 'network' }] } });
+    expect(withRemote.data.items).toEqual(expect.arrayContaining([{ key: number, kind: 'create' }]));
+    expect(withRemote.data.remoteExamined).toBeGreaterThan(0);
+    expect(withRemote.data.note).toMatch(/Remote items: \d+ not yet linked/);
   });
 
   it('never sends a stored secret to another instance: a draft aimed elsewhere must carry its own', async () => {

@@ -37,6 +37,9 @@ type Call = { payload?: unknown; context: { accountId?: string } & Record<string
 
 /** How many matching issues a whole-draft preview examines (each costs reads on both sides, within a resolver's 25 s and Forge's egress rate). */
 export const PREVIEW_CAP = 20;
+/** How many recently changed remote items a whole-draft preview examines for the remote-side creates its conditions would make. */
+export const REMOTE_PREVIEW_CAP = 10;
+const REMOTE_LOOK_BACK_DAYS = 30;
 /** How many matching issues are counted at most. */
 const COUNT_CAP = 1000;
 /** The id a draft of a new connection plans under: no link or item can name it. */
@@ -253,9 +256,12 @@ async function previewIssue(draft: Draft, issue: jira.JiraIssue, opts: { knownTo
 
 /** A remote item under the draft: its linked pair, or the Jira issue its filter would create, or why nothing happens. */
 async function previewRemote(draft: Draft, remoteKey: string): Promise<PairPreview | Skipped | undefined> {
+  const remote = await draft.connector.findByDisplayKey(remoteKey);
+  return remote ? previewRemoteItem(draft, remote) : undefined;
+}
+
+async function previewRemoteItem(draft: Draft, remote: Item): Promise<PairPreview | Skipped> {
   const { config, connector, system } = draft;
-  const remote = await connector.findByDisplayKey(remoteKey);
-  if (!remote) return undefined;
   const skip = (reason: string): Skipped => ({ kind: 'skipped', reason, issue: null, remote: remoteRef(remote) });
   const linkedIssue = draft.saved ? await issueForRemote(config.id, remote.id) : undefined;
   const madeFor = parseCorrelationId(remote.correlationId);
@@ -360,6 +366,30 @@ export async function previewSummaryResolver({ payload, context }: Call) {
       outcomes.push({ item: issue.key, outcome: { kind: 'fail', reasons: [message] } });
     }
   }
+  // Remote items the draft's conditions would make Jira issues of: among those changed lately, not linked or made by Crosswalk.
+  let remoteExamined = 0;
+  let remoteNote = ' No remote item creates a Jira issue under these settings (no conditions).';
+  if (draft.config.remoteFilter.length) {
+    const since = Date.now() - REMOTE_LOOK_BACK_DAYS * 86_400_000;
+    try {
+      const changed = (await draft.connector.listChanged(since)).items.slice(0, REMOTE_PREVIEW_CAP * 3);
+      for (const { id } of changed) {
+        if (remoteExamined >= REMOTE_PREVIEW_CAP) break;
+        const item = await draft.connector.getItem(id);
+        if (!item || item.correlationId?.startsWith('crosswalk:') || (draft.saved && (await issueForRemote(draft.config.id, item.id)))) continue;
+        remoteExamined++;
+        const p = await previewRemoteItem(draft, item);
+        // Items the conditions leave out are not "matching items": they are not counted.
+        if (p.kind === 'skipped') continue;
+        outcomes.push({ item: item.displayKey, outcome: pairOutcome(p) });
+      }
+      remoteNote = ` Remote items: ${remoteExamined} not yet linked, among those changed in the last ${REMOTE_LOOK_BACK_DAYS} days (oldest first, at most ${REMOTE_PREVIEW_CAP}), checked against the conditions.`;
+    } catch (e) {
+      const message = cannotRead(e);
+      if (message === undefined) throw e;
+      remoteNote = ` Remote items could not be listed: ${message}.`;
+    }
+  }
   const { counts, reasons } = summarize(outcomes);
   const total = ids.length;
   const capped = total >= COUNT_CAP;
@@ -367,5 +397,5 @@ export async function previewSummaryResolver({ payload, context }: Call) {
     examined.length < total
       ? `Examined the first ${examined.length} of ${capped ? `more than ${COUNT_CAP}` : total} matching issues (oldest first); the rest are not previewed.`
       : `Examined all ${total} matching issue${total === 1 ? '' : 's'}.`;
-  return ok({ examined: outcomes.length, total, totalCapped: capped, cap: PREVIEW_CAP, counts, reasons, items: outcomes.map((o) => ({ key: o.item, kind: o.outcome.kind })), note: `${note} Remote items that would create Jira issues are previewed one at a time.`, paused: !draft.config.enabled });
+  return ok({ examined: examined.length, remoteExamined, total, totalCapped: capped, cap: PREVIEW_CAP, counts, reasons, items: outcomes.map((o) => ({ key: o.item, kind: o.outcome.kind })), note: `${note}${remoteNote}`, paused: !draft.config.enabled });
 }
