@@ -11,7 +11,7 @@
  * elsewhere must carry its own secret (a stored password is never sent to a
  * host it was not saved for). Nothing secret is answered.
  */
-import { getAppContext } from '@forge/api';
+import api, { getAppContext, route } from '@forge/api';
 import * as z from 'zod';
 import { checkPublicHost } from '../connectors/address-guard';
 import { isSyncError } from '../connectors/errors';
@@ -268,6 +268,7 @@ async function previewRemoteItem(draft: Draft, remote: Item): Promise<PairPrevie
   if (madeFor === 'other-site') return skip('made by Crosswalk for another Jira site');
   const pairIssue = linkedIssue ?? (madeFor && madeFor.connectionId === config.id ? madeFor.issueId : undefined);
   if (pairIssue) {
+    if (!(await adminSees(draft.admin.accountId, pairIssue))) return skip('linked to an issue you cannot see');
     const issue = await jira.getIssue(pairIssue);
     if (issue) return previewIssue(draft, issue, { knownToMatch: true });
   }
@@ -302,6 +303,31 @@ async function previewRemoteItem(draft: Draft, remote: Item): Promise<PairPrevie
 
 const cannotRead = (e: unknown) => (isSyncError(e) ? e.message : undefined);
 
+/** Whether the admin may see the issue (an issue security level can hide it even from a project admin): the preview shows only those. */
+async function adminSees(accountId: string, issueIdOrKey: string): Promise<boolean> {
+  const res = await api.asUser(accountId).requestJira(route`/rest/api/3/issue/${issueIdOrKey}?fields=project`, { headers: { Accept: 'application/json' } });
+  return res.ok;
+}
+
+/** The project's issues the draft's filter selects, as the admin sees them, oldest first (the order a bulk sync takes). */
+async function matchingIssueIds(accountId: string, projectId: string, jql: string, max: number): Promise<string[]> {
+  const out: string[] = [];
+  let nextPageToken: string | undefined;
+  do {
+    const res = await api.asUser(accountId).requestJira(route`/rest/api/3/search/jql`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ jql: `project = ${projectId}${jql ? ` AND (${jql})` : ''} ORDER BY created ASC`, maxResults: Math.min(100, max - out.length), fields: ['id'], ...(nextPageToken ? { nextPageToken } : {}) }),
+    });
+    if (!res.ok) break;
+    const page = z.object({ issues: z.array(z.object({ id: z.string() }).loose()), nextPageToken: z.string().optional() }).safeParse(await res.json());
+    if (!page.success) break;
+    out.push(...page.data.issues.map((i) => i.id));
+    nextPageToken = page.data.nextPageToken;
+  } while (nextPageToken && out.length < max);
+  return out;
+}
+
 /** One Jira issue or remote item under the draft settings: per field, each side's value, the direction, and what would be written or why not. */
 export async function previewItemResolver({ payload, context }: Call) {
   const admin = await requireProjectAdmin(context);
@@ -315,8 +341,8 @@ export async function previewItemResolver({ payload, context }: Call) {
   try {
     let preview: PairPreview | Skipped | undefined;
     if (issueKey) {
-      const issue = await jira.getIssue(issueKey.toUpperCase());
-      // Another project's issue answers like a missing one.
+      const issue = (await adminSees(admin.accountId, issueKey.toUpperCase())) ? await jira.getIssue(issueKey.toUpperCase()) : undefined;
+      // Another project's issue, or one the admin may not see, answers like a missing one.
       if (!issue || issue.fields.project.id !== admin.projectId) return fail('NOT_FOUND', 'No such issue in this project', [{ path: 'item.issueKey', message: `${issueKey} is not an issue of this project` }]);
       preview = await previewIssue(draft, issue, { knownToMatch: false });
     } else {
@@ -351,7 +377,7 @@ export async function previewSummaryResolver({ payload, context }: Call) {
   if (!prepared.ok) return prepared.answer;
   const { draft } = prepared;
   const jql = draft.config.jql.trim();
-  const ids = await jira.searchIssueIds(`project = ${admin.projectId}${jql ? ` AND (${jql})` : ''} ORDER BY created ASC`, COUNT_CAP);
+  const ids = await matchingIssueIds(admin.accountId, admin.projectId, jql, COUNT_CAP);
   const examined = ids.slice(0, PREVIEW_CAP);
   const outcomes: Array<{ item: string; outcome: PairOutcome }> = [];
   for (const id of examined) {

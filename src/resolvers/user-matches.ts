@@ -34,7 +34,8 @@ export async function userMatchesResolver({ payload, context }: Call) {
   const mapped = config.fields.filter((f) => f.transform === 'user').map((f) => f.jira);
   const fields = mapped.length ? mapped : ['assignee', 'reporter'];
   const jql = config.jql.trim();
-  const res = await api.asApp().requestJira(route`/rest/api/3/search/jql`, {
+  // As the admin: only people on issues the admin may see.
+  const res = await api.asUser(admin.accountId).requestJira(route`/rest/api/3/search/jql`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
     body: JSON.stringify({ jql: `project = ${admin.projectId}${jql ? ` AND (${jql})` : ''} ORDER BY updated DESC`, maxResults: MAX_ISSUES, fields }),
