@@ -13,9 +13,16 @@ export interface RemoteView {
   status: string;
   /** The Jira priority the remote's priority maps to. */
   priority: string;
+  /** The item's labels or tags in the model's terms (`canonicalLabels`), where the mapping syncs them. */
+  labels?: string;
   comments: Array<{ text: string; internal: boolean }>;
   files: string[];
 }
+
+/** Labels the model does not own: the remote filter's tag and correlation markers, kept by whoever edits. */
+export const hiddenLabel = (l: string) => l === 'model' || l.startsWith('crosswalk');
+/** A label list in the model's terms: its own labels, lowercase, sorted, comma-joined. */
+export const canonicalLabels = (labels: readonly string[]) => [...new Set(labels.filter((l) => l && !hiddenLabel(l)).map((l) => l.toLowerCase()))].sort().join(',');
 
 export type RemoteFault = 'rate-limit' | 'server-error' | 'timeout' | 'outage' | 'bad-credentials';
 
@@ -29,6 +36,8 @@ export interface RemoteAdapter {
   /** Statuses both sides can express, and priorities. */
   statuses: readonly string[];
   priorities: readonly string[];
+  /** Whether the demo mapping syncs Jira labels with the remote's tags. */
+  labels?: boolean;
   /** The remote cuts summaries at this length. */
   summaryLimit: number;
   /** Whether internal Jira comments cross (the remote has internal comments); without them, people on the remote write only public ones. */
@@ -49,7 +58,7 @@ export interface RemoteAdapter {
   read(remoteId: string): RemoteView;
   /** As a person on the remote side. */
   create(summary: string): Promise<string>;
-  edit(remoteId: string, change: { summary?: string; status?: string; priority?: string }): Promise<void>;
+  edit(remoteId: string, change: { summary?: string; status?: string; priority?: string; labels?: string }): Promise<void>;
   comment(remoteId: string, text: string, internal: boolean): Promise<void>;
   attach(remoteId: string, fileName: string, bytes: Buffer): Promise<void>;
   /** Turns a fault on (for `times` requests where it counts) or off. */

@@ -5,7 +5,7 @@ import { DEMO_CREDENTIALS as ADO } from '../../sandbox/sims/azure-devops';
 import { deliveryHeaders } from '../../sandbox/sims/azure-devops/hooks';
 import type { WorkItemRecord } from '../../sandbox/sims/azure-devops/store';
 import { azureDevOpsClient, patch } from '../../sandbox/sims/azure-devops/test-client';
-import type { RemoteAdapter, RemoteFault } from './adapter';
+import { canonicalLabels, type RemoteAdapter, type RemoteFault } from './adapter';
 
 // The demo's value maps, both ways; Jira's "Waiting for customer" and "Highest" have no Azure DevOps value, so the model never writes them.
 const STATE_OF: Record<string, string> = { 'To Do': 'New', 'In Progress': 'Active', 'In Review': 'Resolved', Done: 'Closed' };
@@ -14,6 +14,7 @@ const PRIORITY_VALUE_OF: Record<string, number> = { High: 1, Medium: 2, Low: 3, 
 const PRIORITY_OF: Record<string, string> = Object.fromEntries(Object.entries(PRIORITY_VALUE_OF).map(([k, v]) => [String(v), k]));
 /** The tag people put on work items the model's connection takes to Jira. */
 const MODEL_TAG = 'model';
+const tagsOf = (w: WorkItemRecord) => String(w.fields['System.Tags'] ?? '').split(/;\s*/).filter(Boolean);
 const P = `/${ADO.organization}/${ADO.project}/_apis/wit`;
 
 export function azureDevOpsAdapter(): RemoteAdapter {
@@ -36,6 +37,7 @@ export function azureDevOpsAdapter(): RemoteAdapter {
     connectionId: OPS_CONNECTION_ID,
     // Mia is no member of OPS; Lee (the project lead) is, and works there.
     jiraRole: 'project-lead',
+    labels: true,
     statuses: Object.keys(STATE_OF),
     priorities: Object.keys(PRIORITY_VALUE_OF),
     // Azure DevOps refuses longer titles rather than cutting them; Jira's summary stops at 255 too.
@@ -72,6 +74,7 @@ export function azureDevOpsAdapter(): RemoteAdapter {
         summary: String(w.fields['System.Title'] ?? ''),
         status: STATUS_OF[state] ?? `state ${state}`,
         priority: PRIORITY_OF[priority] ?? `priority ${priority}`,
+        labels: canonicalLabels(tagsOf(w)),
         comments: w.comments.map((c) => c.versions.at(-1)!).filter((v) => !v.isDeleted).map((v) => ({ text: v.text, internal: false })),
         files: w.relations.filter((r) => r.rel === 'AttachedFile').map((r) => String(r.attributes.name ?? '')),
       };
@@ -86,6 +89,8 @@ export function azureDevOpsAdapter(): RemoteAdapter {
       if (change.summary !== undefined) fields['System.Title'] = change.summary;
       if (change.priority !== undefined) fields['Microsoft.VSTS.Common.Priority'] = PRIORITY_VALUE_OF[change.priority]!;
       if (change.status !== undefined) fields['System.State'] = STATE_OF[change.status]!;
+      // A person changes the tags they mean and leaves the others (the model's own tag, Crosswalk's marker) as they are.
+      if (change.labels !== undefined) fields['System.Tags'] = [...tagsOf(item(id)).filter((t) => canonicalLabels([t]) === ''), ...change.labels.split(',').filter(Boolean)].join('; ');
       await ok(`an edit of ${id}`, agent()('PATCH', `${P}/workitems/${id}`, patch(fields)));
     },
     async comment(id, text, internal) {

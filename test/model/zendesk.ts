@@ -23,7 +23,7 @@ import { demoZendeskConnection, SUP_CONNECTION_ID, SUP_PROJECT } from '../../san
 import { DEMO_CREDENTIALS } from '../../sandbox/sims/zendesk';
 import type { Ticket } from '../../sandbox/sims/zendesk/store';
 import { zendeskClient } from '../../sandbox/sims/zendesk/test-client';
-import type { RemoteAdapter, RemoteFault } from './adapter';
+import { canonicalLabels, type RemoteAdapter, type RemoteFault } from './adapter';
 
 const STATUS_TO: Record<string, string> = { 'To Do': 'new', 'In Progress': 'open', 'Waiting for customer': 'pending', 'In Review': 'hold', Done: 'solved' };
 const STATUS_OF: Record<string, string> = { new: 'To Do', open: 'In Progress', pending: 'Waiting for customer', hold: 'In Review', solved: 'Done', closed: 'Done' };
@@ -71,6 +71,7 @@ export function zendeskAdapter(): RemoteAdapter {
     connectionId: SUP_CONNECTION_ID,
     // A ticket with an assignee is never new again: To Do is only where items start. Done is listed
     // twice so it is picked more often: solved and closed (final) tickets are where Zendesk differs most.
+    labels: true,
     statuses: ['In Progress', 'Waiting for customer', 'In Review', 'Done', 'Done'],
     priorities: ['Highest', 'High', 'Medium', 'Low'],
     summaryLimit: 255,
@@ -109,6 +110,7 @@ export function zendeskAdapter(): RemoteAdapter {
         summary: t.subject,
         status: STATUS_OF[t.status] ?? `status ${t.status}`,
         priority: t.priority ? (PRIORITY_OF[t.priority] ?? `priority ${t.priority}`) : '',
+        labels: canonicalLabels(t.tags),
         // Each ticket's first comment is its description (or a follow-up's opening), not a comment.
         comments: tickets.flatMap((x) => x.comments.slice(1).map((c) => ({ text: c.plain_body, internal: !c.public }))),
         files: tickets.flatMap((x) => x.comments.flatMap((c) => c.attachmentIds.map((a) => attachments.get(a)?.file_name ?? `attachment ${a}`))),
@@ -124,10 +126,12 @@ export function zendeskAdapter(): RemoteAdapter {
       if (change.summary !== undefined) body.subject = change.summary;
       if (change.priority !== undefined) body.priority = PRIORITY_TO[change.priority]!;
       if (change.status !== undefined) body.status = STATUS_TO[change.status]!;
+      // A person changes the tags they mean and leaves any others as they are.
+      const tags = change.labels === undefined ? undefined : [...ticket(current(id)).tags.filter((x) => canonicalLabels([x]) === ''), ...change.labels.split(',').filter(Boolean)];
       // Agents may close a ticket outright through the API; one does about every other time (by the ticket's history, so a seed replays).
       const t = ticket(current(id));
       if (body.status === 'solved' && t.audits.length % 2 === 0) body.status = 'closed';
-      await ok('edit', agent()('PUT', `/api/v2/tickets/${t.id}`, { ticket: body }));
+      await ok('edit', agent()('PUT', `/api/v2/tickets/${t.id}`, { ticket: { ...body, ...(tags ? { tags } : {}) } }));
     },
     async comment(id, text, internal) {
       await ok('comment', agent()('PUT', `/api/v2/tickets/${current(id)}`, { ticket: { comment: { body: text, public: !internal } } }));
