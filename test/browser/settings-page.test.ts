@@ -276,6 +276,15 @@ describe('project settings page (browser)', () => {
     await expectAccessible(page);
     await screenshot(page, 'settings-preview');
 
+    // The same pair, named by its incident.
+    const linkedTo = /linked to (INC\d+)/.exec((await frame.getByTestId('preview-result').textContent()) ?? '')?.[1];
+    expect(linkedTo).toBeDefined();
+    await choose(frame, 'preview.side', 'A ServiceNow item');
+    await frame.locator('[id="item.remoteKey"]').fill(linkedTo!);
+    await frame.getByRole('button', { name: 'Preview this item' }).click();
+    await frame.getByText(`${key} is linked to ${linkedTo}: an update.`).waitFor();
+    await choose(frame, 'preview.side', 'A Jira issue');
+
     // An issue not synced yet would create an incident, made with its mapped fields.
     await frame.locator('[id="item.issueKey"]').fill(unsynced);
     await frame.getByRole('button', { name: 'Preview this item' }).click();
