@@ -1,10 +1,14 @@
 /**
  * A connection's host must be a public address (no SSRF into the network
  * Forge runs in): a name under an allowed domain that resolves to loopback,
- * a private range or link-local is refused when the connection is saved.
+ * a private range or link-local is refused when the connection is saved. It
+ * must also be one of the hosts a Jira admin allowed for the site, when they
+ * narrowed them on the admin page (store/site-options.ts).
  */
 import { lookup } from 'node:dns/promises';
 import net from 'node:net';
+import { getSiteOptions } from '../store/site-options';
+import { hostMatches } from './remote-hosts';
 
 const V4_BLOCKED: Array<[number, number]> = [
   [0x00000000, 8], // 0.0.0.0/8
@@ -43,8 +47,15 @@ export type HostCheck = { ok: true } | { ok: false; reason: string };
  * (the local sandbox, where vendor names do not resolve) an unresolvable name
  * passes, but one that resolves to a private address is still refused.
  */
-export async function checkPublicHost(hostname: string, production: boolean, resolve: (host: string) => Promise<string[]> = async (h) => (await lookup(h, { all: true })).map((a) => a.address)): Promise<HostCheck> {
+export async function checkPublicHost(
+  hostname: string,
+  production: boolean,
+  resolve: (host: string) => Promise<string[]> = async (h) => (await lookup(h, { all: true })).map((a) => a.address),
+  allowedHosts: () => Promise<readonly string[] | undefined> = siteAllowedHosts,
+): Promise<HostCheck> {
   if (net.isIP(hostname)) return { ok: false, reason: 'must be a host name, not an IP address' };
+  const allowed = await allowedHosts();
+  if (allowed && !allowed.some((p) => hostMatches(p, hostname.toLowerCase()))) return { ok: false, reason: `${hostname} is not one of the hosts a Jira admin allowed for Crosswalk (${allowed.join(', ') || 'none'})` };
   let addresses: string[];
   try {
     addresses = await resolve(hostname);
@@ -53,4 +64,10 @@ export async function checkPublicHost(hostname: string, production: boolean, res
   }
   const blocked = addresses.find(isPrivateAddress);
   return blocked ? { ok: false, reason: `${hostname} resolves to a private address (${blocked})` } : { ok: true };
+}
+
+/** The site's allowed hosts, as a Jira admin set them; outside a Forge invocation (a unit test) there is no site and so no such list. */
+async function siteAllowedHosts(): Promise<readonly string[] | undefined> {
+  if (!(globalThis as { __forge_runtime__?: unknown }).__forge_runtime__) return undefined;
+  return (await getSiteOptions()).allowedHosts;
 }

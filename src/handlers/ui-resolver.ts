@@ -1,6 +1,6 @@
 import Resolver from '@forge/resolver';
 import { bulkSyncProgressResolver, bulkSyncResolver, cancelBulkSyncResolver, deleteConnectionResolver, listConnectionsResolver, saveConnectionResolver, testConnectionResolver } from '../resolvers/connections';
-import { adminOverviewResolver } from '../resolvers/admin';
+import { adminOverviewResolver, saveSiteOptionsResolver } from '../resolvers/admin';
 import { changePushSetupResolver, newSigningSecretResolver } from '../resolvers/change-push';
 import { issuePanelAccessResolver } from '../resolvers/issue-access';
 import { connectionFailuresResolver, countMatchingIssuesResolver, reorderConnectionsResolver, retryFailuresResolver } from '../resolvers/project-tools';
@@ -39,5 +39,6 @@ resolver.define('searchRemote', searchRemoteResolver);
 resolver.define('createInRemote', createInRemoteResolver);
 
 resolver.define('adminOverview', adminOverviewResolver);
+resolver.define('saveSiteOptions', saveSiteOptionsResolver);
 
 export const uiResolver = resolver.getDefinitions();

@@ -7,9 +7,12 @@
 import api, { route } from '@forge/api';
 import * as z from 'zod';
 import { implementedSystems, systemFor } from '../connectors/registry';
+import { hostMatches } from '../connectors/remote-hosts';
 import { listConnections } from '../store/connections';
 import { failuresOfConnection } from '../store/failures';
 import { getConnectionHealth } from '../store/health';
+import { linksOfConnection } from '../store/links';
+import { getSiteOptions, saveSiteOptions } from '../store/site-options';
 import { badRequest, fail, ok } from './guards';
 
 type Call = { payload?: unknown; context: { accountId?: string } & Record<string, unknown> };
@@ -37,17 +40,46 @@ async function projectOf(accountId: string, projectId: string): Promise<{ key: s
   return parsed.success ? { key: parsed.data.key, name: parsed.data.name } : undefined;
 }
 
+const WEEK_MS = 7 * 86_400_000;
+/** At most this many links are read per connection for its usage (the figure then says "at least"). */
+const MAX_LINK_PAGES = 20;
+
+/**
+ * A connection's usage from what is already stored: its links (items in
+ * sync), the sync steps each link keeps (sync/timeline.ts) within the last
+ * seven days, and its failing items whose latest attempt was in that time.
+ */
+async function usageOf(connectionId: string, failures: Array<{ at: number }>) {
+  const since = Date.now() - WEEK_MS;
+  let items = 0;
+  let syncs = 0;
+  let cursor: string | undefined;
+  let pages = 0;
+  do {
+    const page = await linksOfConnection(connectionId, cursor);
+    items += page.links.length;
+    for (const l of page.links) syncs += (l.timeline ?? []).filter((s) => s.confirmedAt >= since).length;
+    cursor = page.cursor;
+  } while (cursor && ++pages < MAX_LINK_PAGES);
+  return { itemsInSync: items, itemsCapped: Boolean(cursor), syncsLast7Days: syncs, failuresLast7Days: failures.filter((f) => f.at >= since).length };
+}
+
+/** Whether a host is one the site's allowed hosts admit (no list = every host the systems allow). */
+const admitted = (allowed: readonly string[] | undefined, host: string) => !allowed || allowed.some((p) => hostMatches(p, host));
+
 export async function adminOverviewResolver({ payload, context }: Call) {
   if (!(await isJiraAdmin(context.accountId))) return forbiddenJiraAdmin;
   const request = z.object({}).strict().safeParse(payload ?? {});
   if (!request.success) return badRequest(request.error);
-  const configs = await listConnections();
+  const [configs, options] = await Promise.all([listConnections(), getSiteOptions()]);
   const projects = new Map<string, Promise<{ key: string; name: string } | undefined>>();
   const connections = await Promise.all(
     configs.map(async (c) => {
       if (!projects.has(c.jiraProjectId)) projects.set(c.jiraProjectId, projectOf(context.accountId!, c.jiraProjectId));
       const [project, health, failures] = await Promise.all([projects.get(c.jiraProjectId)!, getConnectionHealth(c.id), failuresOfConnection(c.id)]);
       return {
+        usage: await usageOf(c.id, failures),
+        hostAllowed: admitted(options.allowedHosts, new URL(c.remote.baseUrl).hostname),
         id: c.id,
         name: c.name,
         system: systemFor(c.remote.type)?.label ?? c.remote.type,
@@ -60,5 +92,36 @@ export async function adminOverviewResolver({ payload, context }: Call) {
     }),
   );
   connections.sort((a, b) => (a.project.key ?? '').localeCompare(b.project.key ?? '') || a.name.localeCompare(b.name));
-  return ok({ connections, systems: implementedSystems().map((s) => ({ kind: s.kind, label: s.label, hostPatterns: s.hostPatterns })) });
+  return ok({
+    connections,
+    systems: implementedSystems().map((s) => ({ kind: s.kind, label: s.label, hostPatterns: s.hostPatterns })),
+    options: { allowedHosts: options.allowedHosts ?? null, updatedAt: options.updatedAt ?? null },
+  });
+}
+
+const HOST = /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/;
+const optionsRequest = z
+  .object({
+    /** null = every host the systems allow; a list = only these (host names or *.domain). */
+    allowedHosts: z.array(z.string().trim().toLowerCase().max(200).regex(HOST, 'Write a host name (acme.service-now.com) or *.domain')).max(50).nullable(),
+  })
+  .strict();
+
+/**
+ * Saves the site's options (Jira admins only). Each allowed host must lie
+ * within a system's own host patterns (the manifest's egress); the answer
+ * names connections already saved with a host outside the new list (they keep
+ * working until they are saved again, when the list is enforced).
+ */
+export async function saveSiteOptionsResolver({ payload, context }: Call) {
+  if (!(await isJiraAdmin(context.accountId))) return forbiddenJiraAdmin;
+  const request = optionsRequest.safeParse(payload);
+  if (!request.success) return badRequest(request.error);
+  const allowed = request.data.allowedHosts === null ? undefined : [...new Set(request.data.allowedHosts)];
+  const patterns = implementedSystems().flatMap((s) => s.hostPatterns);
+  const problems = (allowed ?? []).flatMap((h, i) => (patterns.some((p) => p === h || hostMatches(p, h.replace(/^\*\./, ''))) ? [] : [{ path: `allowedHosts.${i}`, message: `${h} is not a host of any system Crosswalk connects to (${patterns.join(', ')})` }]));
+  if (problems.length) return fail('BAD_REQUEST', 'Some hosts cannot be allowed', problems);
+  await saveSiteOptions({ ...(allowed ? { allowedHosts: allowed } : {}), updatedBy: context.accountId!, updatedAt: new Date().toISOString() });
+  const outside = (await listConnections()).filter((c) => !admitted(allowed, new URL(c.remote.baseUrl).hostname)).map((c) => c.name);
+  return ok({ allowedHosts: allowed ?? null, outside });
 }

@@ -1,0 +1,24 @@
+/**
+ * Options a Jira admin sets for the whole site on Crosswalk's admin page. For
+ * now: which remote hosts connections may use, narrower than what the
+ * systems' host patterns (and the manifest's egress) allow. Enforced on the
+ * server when a connection is saved (connectors/address-guard.ts).
+ */
+import { kvs } from '@forge/kvs';
+
+export interface SiteOptions {
+  /** Host names or `*.domain` patterns; absent = every host the systems allow. */
+  allowedHosts?: string[];
+  updatedBy?: string;
+  updatedAt?: string;
+}
+
+const KEY = 'site-options';
+
+export async function getSiteOptions(): Promise<SiteOptions> {
+  return ((await kvs.get<SiteOptions>(KEY)) as SiteOptions | undefined) ?? {};
+}
+
+export async function saveSiteOptions(options: SiteOptions): Promise<void> {
+  await kvs.set(KEY, options);
+}
