@@ -185,7 +185,7 @@ export function PreviewPanel({ draft, system }: { draft: PreviewDraft; system: {
                 key: r.jiraField,
                 cells: [
                   { key: 'field', content: `${r.jiraField} / ${r.remoteField}` },
-                  { key: 'jira', content: r.jiraValue ?? '(empty)' },
+                  { key: 'jira', content: item.kind === 'create-jira' ? '(not made yet)' : (r.jiraValue ?? '(empty)') },
                   { key: 'direction', content: ARROWS[r.direction] ?? r.direction },
                   { key: 'remote', content: item.kind === 'create-remote' ? '(not made yet)' : (r.remoteValue ?? '(empty)') },
                   { key: 'outcome', content: <Outcome row={r} system={system.label} /> },
