@@ -299,6 +299,16 @@ describe('project settings page (browser)', () => {
     await summary.waitFor();
     expect(await summary.textContent()).toMatch(/Would create \d+, update \d+, fail \d+/);
     expect(await summary.textContent()).toMatch(/Examined (all|the first)/);
+
+    // Back in the mapping, the draft drops Medium from the priority map: the issues with Medium would fail, and say why.
+    await frame.getByRole('button', { name: 'Back' }).press('Enter');
+    await frame.getByTestId('value-map-priority').getByRole('button', { name: 'Remove value 2' }).press('Enter');
+    await frame.getByRole('button', { name: 'Preview', exact: true }).press('Enter');
+    await frame.getByRole('button', { name: 'Preview all matching issues' }).click();
+    const reasons = frame.getByRole('table', { name: 'Why items would fail or be left alone' });
+    await reasons.waitFor();
+    expect(await reasons.textContent()).toContain('priority: Jira value "Medium" has no mapping');
+    expect(await frame.getByTestId('preview-summary').textContent()).toMatch(/fail [1-9]\d*/);
     await expectAccessible(page);
     await screenshot(page, 'settings-preview-summary');
 
