@@ -7,7 +7,7 @@
  * link to it, create the item in the remote, and unlink (after a
  * confirmation). The server checks each permission again.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { showFlag, view } from '@forge/bridge';
 import Button from '@atlaskit/button/new';
 import Lozenge from '@atlaskit/lozenge';
@@ -16,7 +16,6 @@ import { Inline, Stack, Text } from '@atlaskit/primitives/compiled';
 import { ErrorMessage, Label } from '@atlaskit/form';
 import Heading from '@atlaskit/heading';
 import SectionMessage from '@atlaskit/section-message';
-import Select from '@atlaskit/select';
 import Spinner from '@atlaskit/spinner';
 import { callResolver, mount, problemsAt, TextField, when, type Problem } from '../../shared/ui';
 
@@ -53,6 +52,9 @@ interface Access {
 }
 
 const PART_TITLES: Record<string, string> = { status: 'The status did not sync', attachments: 'Some files did not sync', comments: 'Some comments did not sync', fields: 'Some fields did not sync' };
+
+// The connection picker shows only for projects with several connections: its weight loads then.
+const Select = lazy(() => import('@atlaskit/select'));
 
 const FIELD_NAMES: Record<string, string> = { summary: 'Summary', description: 'Description', priority: 'Priority', status: 'Status', labels: 'Labels', assignee: 'Assignee', reporter: 'Reporter', duedate: 'Due date', issuetype: 'Issue type' };
 const fieldName = (id: string) => FIELD_NAMES[id] ?? id;
@@ -193,12 +195,14 @@ function LinkOrCreate({ access, issueKey, onChanged }: { access: Access; issueKe
       {access.connections.length > 1 && (
         <Stack space="space.050">
           <Label htmlFor="connection">Connection</Label>
-          <Select
-            inputId="connection"
-            options={access.connections.map((c) => ({ label: `${c.name} (${c.system})`, value: c.id }))}
-            value={{ label: `${target.name} (${target.system})`, value: target.id }}
-            onChange={(o) => o && setConnectionId(o.value)}
-          />
+          <Suspense fallback={<Spinner size="small" label="Loading the connections" />}>
+            <Select
+              inputId="connection"
+              options={access.connections.map((c) => ({ label: `${c.name} (${c.system})`, value: c.id }))}
+              value={{ label: `${target.name} (${target.system})`, value: target.id }}
+              onChange={(o) => { const picked = o as { value: string } | null; if (picked) setConnectionId(picked.value); }}
+            />
+          </Suspense>
         </Stack>
       )}
       <form
