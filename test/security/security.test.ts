@@ -62,9 +62,11 @@ describe('admin resolvers', () => {
   });
 
   it('the admin page refuses everyone but Jira admins', async () => {
-    for (const role of ['member', 'project-lead']) {
-      const r = (await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-admin', functionKey: 'adminOverview', accountId: jira.userId(role), context: { extension: { type: 'jira:adminPage' } } })) as Answer;
-      expect(r).toMatchObject({ ok: true, body: { ok: false, error: { code: 'FORBIDDEN' } } });
+    for (const role of ['member', 'project-lead', 'viewer']) {
+      for (const [functionKey, payload] of [['adminOverview', {}], ['saveSiteOptions', { allowedHosts: null }]] as const) {
+        const r = (await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-admin', functionKey, payload, accountId: jira.userId(role), context: { extension: { type: 'jira:adminPage' } } })) as Answer;
+        expect(r).toMatchObject({ ok: true, body: { ok: false, error: { code: 'FORBIDDEN' } } });
+      }
     }
   });
 });
