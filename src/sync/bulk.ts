@@ -26,7 +26,7 @@ export async function runBulkPage(page: BulkPageBody): Promise<void> {
   if ((await getBulkRun(config.id))?.cancelledAt) return;
   const ids = await bulkSyncIssueIds(config);
   const slice = ids.slice(page.bulk.offset, page.bulk.offset + BULK_PAGE_SIZE);
-  const jobIds = await enqueueReconcile(slice.map((issueId) => ({ item: { side: 'jira' as const, issueId }, cause: 'bulk' })));
+  const jobIds = await enqueueReconcile(slice.map((issueId) => ({ item: { side: 'jira' as const, issueId }, cause: 'bulk', connectionId: config.id })));
   const run = await getBulkRun(config.id);
   // Cancelled while this page was being enqueued: drop what it just queued too.
   if (run?.cancelledAt) return cancelJobs(jobIds);
