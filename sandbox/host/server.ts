@@ -112,7 +112,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
 
   const layout = (user: HostUser, title: string, body: string, colorMode: 'light' | 'dark' = 'light') => `<!doctype html>
 <html lang="en" data-cw-theme="${colorMode}"><head><meta charset="utf-8"><title>${esc(title)} - Crosswalk sandbox</title><link rel="stylesheet" href="/__host/host.css"></head>
-<body>
+<body data-remote-views="${esc(JSON.stringify(opts.remoteViews ?? []))}">
 <header><a class="brand" href="/">Jira (Crosswalk sandbox)</a><span>${esc(title)}</span>
 <form method="get" action="/__host/login"><label>Signed in as <select name="accountId" id="user-switcher">${opts.users
     .map((u) => `<option value="${esc(u.accountId)}"${u.accountId === user.accountId ? ' selected' : ''}>${esc(u.displayName)} (${esc(u.role)})</option>`)

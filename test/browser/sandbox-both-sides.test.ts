@@ -111,6 +111,11 @@ describe('both sides in the browser (sandbox)', () => {
     const page = await signedIn('member');
     const key = await createThroughForm(page, 'DEMO', 'Badge reader at the north entrance rejects cards', 'Incident');
     await until(page, 'the incident', async () => (await panel(page).getByTestId('linked').textContent({ timeout: 2000 }))?.includes('INC') ?? false);
+    // The panel's link opens the incident through Jira (router.open); in the sandbox, on the simulator's web view.
+    const [popup] = await Promise.all([page.waitForEvent('popup'), panel(page).getByTestId('linked').getByRole('link').click()]);
+    await popup.locator('#item-title').getByText('Badge reader at the north entrance rejects cards').waitFor();
+    expect(popup.url()).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/nav_to\.do\?uri=incident\.do/);
+    await popup.close();
 
     // Jira side: edit, move, comment publicly and internally, attach.
     await page.locator('#edit > summary').click();

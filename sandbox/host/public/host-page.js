@@ -24,6 +24,19 @@
     for (var i = 0; i < frames.length; i++) if (frames[i].contentWindow === source) return frames[i];
     return null;
   }
+  // A remote item's real URL (https://acme.service-now.com/…) opens on the simulator that plays its host, which serves its web view at the same path.
+  function remoteView(url) {
+    var views = [];
+    try { views = JSON.parse(document.body.getAttribute('data-remote-views') || '[]'); } catch (e) { views = []; }
+    var u;
+    try { u = new URL(url, location.href); } catch (e) { return url; }
+    for (var i = 0; i < views.length; i++) {
+      var h = views[i].host;
+      var match = h.indexOf('*.') === 0 ? u.hostname.slice(-(h.length - 1)) === h.slice(1) && u.hostname.length > h.length - 1 : u.hostname === h;
+      if (match) return views[i].target.replace(/\/+$/, '') + u.pathname + u.search;
+    }
+    return url;
+  }
   function local(type, payload, frame) {
     switch (type) {
       case 'showFlag': flag(payload); return { handled: true, value: undefined };
@@ -37,6 +50,7 @@
       case 'open': {
         var url = payload.url || (payload.target === 'issue' ? '/browse/' + encodeURIComponent(payload.issueKey) : payload.target === 'projectSettingsDetails' ? '/projects/' + encodeURIComponent(payload.projectKey) + '/settings/crosswalk' : null);
         if (!url) return { handled: true, error: 'Unsupported navigation target ' + payload.target };
+        url = remoteView(url);
         if (payload.type === 'new-tab' || type === 'open') window.open(url, '_blank', 'noopener'); else location.href = url;
         return { handled: true, value: undefined };
       }

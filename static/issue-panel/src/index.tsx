@@ -7,8 +7,8 @@
  * link to it, create the item in the remote, and unlink (after a
  * confirmation). The server checks each permission again.
  */
-import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
-import { showFlag, view } from '@forge/bridge';
+import { lazy, type ReactNode, Suspense, useCallback, useEffect, useState } from 'react';
+import { router, showFlag, view } from '@forge/bridge';
 import Button from '@atlaskit/button/new';
 import Lozenge from '@atlaskit/lozenge';
 import ModalDialog, { ModalBody, ModalFooter, ModalHeader, ModalTitle } from '@atlaskit/modal-dialog';
@@ -55,6 +55,23 @@ const PART_TITLES: Record<string, string> = { status: 'The status did not sync',
 
 // The connection picker shows only for projects with several connections: its weight loads then.
 const Select = lazy(() => import('@atlaskit/select'));
+
+/** A link to the remote item that opens through Jira (router.open), as a Custom UI frame may not open windows itself. */
+function RemoteLink({ href, children }: { href: string; children: ReactNode }) {
+  return (
+    <a
+      href={href}
+      target="_blank"
+      rel="noreferrer"
+      onClick={(e) => {
+        e.preventDefault();
+        void router.open(href);
+      }}
+    >
+      {children}
+    </a>
+  );
+}
 
 const FIELD_NAMES: Record<string, string> = { summary: 'Summary', description: 'Description', priority: 'Priority', status: 'Status', labels: 'Labels', assignee: 'Assignee', reporter: 'Reporter', duedate: 'Due date', issuetype: 'Issue type' };
 const fieldName = (id: string) => FIELD_NAMES[id] ?? id;
@@ -227,9 +244,7 @@ function LinkOrCreate({ access, issueKey, onChanged }: { access: Access; issueKe
               <Inline space="space.100" alignBlock="center" spread="space-between" shouldWrap>
                 <Stack space="space.025">
                   <Text size="small">
-                    <a href={f.url} target="_blank" rel="noreferrer">
-                      {f.remoteKey}
-                    </a>{' '}
+                    <RemoteLink href={f.url}>{f.remoteKey}</RemoteLink>{' '}
                     {f.title}
                   </Text>
                   <Inline space="space.100" alignBlock="center">
@@ -327,9 +342,7 @@ function IssuePanel() {
             <Text>
               <span data-testid="linked">
                 Linked to{' '}
-                <a href={sync.remoteUrl} target="_blank" rel="noreferrer">
-                  {sync.remoteKey}
-                </a>
+                <RemoteLink href={sync.remoteUrl}>{sync.remoteKey}</RemoteLink>
               </span>
             </Text>
             {sync.remoteState && (
