@@ -118,4 +118,14 @@ describe('issue panel resolvers', () => {
     expect((await call('member', 'searchRemote', { text: 'x', connectionId: 'ops-azure-devops' }, issueContext, 'crosswalk-panel')).error?.problems?.[0]?.path).toBe('connectionId');
     expect((await call('member', 'createInRemote', { connectionId: 'x', more: 1 }, issueContext, 'crosswalk-panel')).error?.code).toBe('BAD_REQUEST');
   });
+
+  it('searches Azure DevOps (OPS, Bugs only) and Zendesk (SUP) through the same resolver', async () => {
+    const inProject = (id: string, key: string) => ({ extension: { type: 'jira:issuePanel', project: { id, key }, issue: { id: '99999', key: `${key}-99` } } });
+    const ado = await call('project-lead', 'searchRemote', { text: 'checkout' }, inProject('10001', 'OPS'), 'crosswalk-panel');
+    expect(ado.data).toMatchObject({ system: 'Azure DevOps', items: [{ title: 'Checkout fails with a 500 for EU customers', status: 'Active', linkedTo: null }] });
+    // The user story is another type than the connection's: not offered.
+    expect((await call('project-lead', 'searchRemote', { text: 'invoices' }, inProject('10001', 'OPS'), 'crosswalk-panel')).data.items).toEqual([]);
+    const zd = await call('member', 'searchRemote', { text: 'VAT number' }, inProject('10002', 'SUP'), 'crosswalk-panel');
+    expect(zd.data).toMatchObject({ system: 'Zendesk', items: [{ title: 'Invoice shows the wrong VAT number', remoteKey: expect.stringMatching(/^#\d+$/) }] });
+  });
 });
