@@ -107,6 +107,27 @@ describe('4. the base is crash-safe', () => {
   });
 });
 
+describe('4. a field changed and changed back in ServiceNow is a change', () => {
+  // Found by the model (seed 42 once labels joined it): urgency moved to High and back to Medium in ServiceNow while Jira
+  // set High; by value ServiceNow looked untouched, so Jira's older High won without a conflict. Its field history says.
+  it('the later change wins by when each side last changed the field, read from sys_audit', async () => {
+    const issue = await createIssue('Changed and changed back', { priority: { name: 'Medium' } });
+    await sandbox.settle();
+    const incident = incidentsFor(issue.id)[0]!;
+    sandbox.platform.holdProductEvents();
+    await jira.request({ as: 'member' }, 'PUT', `/rest/api/3/issue/${issue.key}`, { fields: { priority: { name: 'High' } } });
+    await sandbox.platform.advanceTime(2_000);
+    await sn('PATCH', `/api/now/table/incident/${incident.sys_id}`, { urgency: '1' });
+    await sn('PATCH', `/api/now/table/incident/${incident.sys_id}`, { urgency: '2' });
+    await sandbox.settle();
+    await sandbox.platform.releaseProductEvents();
+    await sandbox.settle();
+    const priority = sandbox.jira.site.state.priorities.find((p) => p.id === issueOf(issue.id).priorityId)!.name;
+    expect({ jira: priority, servicenow: incidentsFor(issue.id)[0]!.urgency }).toEqual({ jira: 'Medium', servicenow: '2' });
+    expect((await panel(issue.id)).body.data.conflicts).toEqual([expect.objectContaining({ field: 'priority', winner: 'remote' })]);
+  });
+});
+
 describe('5. status moves only along a path that reaches the target', () => {
   it('reports an unreachable status without moving the issue, and still syncs comments', async () => {
     const workflow = sandbox.jira.site.state.workflows[0]!;

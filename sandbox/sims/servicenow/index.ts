@@ -270,7 +270,7 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
 
   app.post('/api/now/table/:table', async (c) => {
     const def = tableOr404(c);
-    if (def.name === 'sys_journal_field' || def.name === 'sys_attachment') throw new SnError(403, 'Operation Failed', 'Insert not allowed on this table');
+    if (def.name === 'sys_journal_field' || def.name === 'sys_attachment' || def.name === 'sys_audit') throw new SnError(403, 'Operation Failed', 'Insert not allowed on this table');
     const result = writeRecord(store, def, undefined, await body(c), c.get('user').user_name);
     notice('insert', def.name, result.row, result.changed, c.get('user'));
     journalize(def, result.row, result.journals, c.get('user'));
@@ -280,7 +280,7 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
   const update = async (c: Context<Env>) => {
     const def = tableOr404(c);
     // Journal entries cannot be changed once written.
-    if (def.name === 'sys_journal_field') throw new SnError(403, 'Operation Failed', 'ACL Exception Update Failed due to security constraints');
+    if (def.name === 'sys_journal_field' || def.name === 'sys_audit') throw new SnError(403, 'Operation Failed', 'ACL Exception Update Failed due to security constraints');
     const row = store.get(def.name, c.req.param('id') ?? '');
     if (!row) throw new SnError(404, 'No Record found', "Record doesn't exist or ACL restricts the record retrieval");
     const result = writeRecord(store, def, row, await body(c), c.get('user').user_name);
@@ -293,7 +293,7 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
 
   app.delete('/api/now/table/:table/:id', (c) => {
     const def = tableOr404(c);
-    if (def.name === 'sys_journal_field') throw new SnError(403, 'Operation Failed', 'ACL Exception Delete Failed due to security constraints');
+    if (def.name === 'sys_journal_field' || def.name === 'sys_audit') throw new SnError(403, 'Operation Failed', 'ACL Exception Delete Failed due to security constraints');
     if (!store.tables.get(def.name)!.delete(c.req.param('id'))) throw new SnError(404, 'No Record found', "Record doesn't exist or ACL restricts the record retrieval");
     return c.body(null, 204);
   });

@@ -17,6 +17,9 @@ export interface WriteResult {
   journals: Array<{ element: 'comments' | 'work_notes'; value: string }>;
 }
 
+/** Tables whose field changes are written to sys_audit. */
+const AUDITED = new Set(['incident', 'sc_task']);
+
 const str = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'object' && 'value' in (v as object) ? String((v as { value: unknown }).value ?? '') : String(v));
 
 /** Applies a POST/PUT/PATCH body; unknown and sys_ fields are ignored, as the instance does. */
@@ -45,6 +48,9 @@ export function writeRecord(store: InstanceStore, def: TableDef, existing: Row |
   }
   if (changed.length || journals.length) {
     Object.assign(next, { sys_updated_on: t, sys_updated_by: userName, sys_mod_count: String(Number(existing.sys_mod_count ?? 0) + 1) });
+    if (AUDITED.has(def.name)) {
+      for (const field of changed) store.insertRaw('sys_audit', { tablename: def.name, documentkey: existing.sys_id!, fieldname: field, oldvalue: existing[field] ?? '', newvalue: next[field] ?? '', user: userName, record_checkpoint: next.sys_mod_count! }, userName);
+    }
   }
   Object.assign(existing, next);
   return { row: existing, changed, journals };

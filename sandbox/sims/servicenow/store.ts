@@ -82,6 +82,8 @@ export const TABLES: TableDef[] = [
   { name: 'sys_user', displayField: 'name', fields: { user_name: 'string', name: 'string', email: 'string', active: 'boolean' } },
   { name: 'sys_user_group', displayField: 'name', fields: { name: 'string', active: 'boolean' } },
   { name: 'sys_journal_field', displayField: 'value', fields: { element: 'string', element_id: 'string', name: 'string', value: 'string' } },
+  // Field history of audited tables (task tables are audited out of the box): one row per changed field per update.
+  { name: 'sys_audit', displayField: 'fieldname', fields: { tablename: 'string', documentkey: 'string', fieldname: 'string', oldvalue: 'string', newvalue: 'string', user: 'string', record_checkpoint: 'integer' } },
   {
     name: 'sys_attachment',
     displayField: 'file_name',

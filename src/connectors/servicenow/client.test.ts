@@ -36,6 +36,23 @@ describe('ServiceNow connector', () => {
     expect(await sn.getItem('ffffffffffffffffffffffffffffffff')).toBeUndefined();
   });
 
+  it('reads which fields people changed since a time from the field history, leaving out its own changes', async () => {
+    const sn = connector();
+    const created = await sn.createItem({ short_description: 'History', urgency: '2' }, 'c-history');
+    await sn.updateItem(created.id, { short_description: 'History, by Crosswalk' });
+    const agent = connector({ kind: 'basic', ...DEMO_CREDENTIALS.agent });
+    // Beth changes urgency and sets it back: by its value the field looks untouched, the history says otherwise.
+    await agent.updateItem(created.id, { urgency: '1' });
+    await agent.updateItem(created.id, { urgency: '2' });
+    const changes = await sn.fieldChangesSince(created.id, 0);
+    // Priority follows urgency (impact × urgency), so its history moves too; Crosswalk's own title change is not there.
+    expect([...changes.keys()].sort()).toEqual(['priority', 'urgency']);
+    expect(changes.get('urgency')).toBeGreaterThan(0);
+    // The history is read-only, as on an instance.
+    const res = await routed()('https://acme.service-now.com/api/now/table/sys_audit', { method: 'POST', headers: { authorization: `Basic ${Buffer.from(`${DEMO_CREDENTIALS.agent.username}:${DEMO_CREDENTIALS.agent.password}`).toString('base64')}`, 'content-type': 'application/json' }, body: '{}' });
+    expect(res.status).toBe(403);
+  });
+
   it('writes public and internal comments as people wrote them (no technical marker) and names authors by name', async () => {
     const sn = connector();
     const inc = await sn.createItem({ short_description: 'c' }, 'c-3');

@@ -214,6 +214,34 @@ export class ServiceNowConnector implements Connector {
     return { items: page.result.map((r) => ({ id: String(r.sys_id), updatedAt: parseGlideDateTime(r.sys_updated_on) })), ...(page.result.length === pageSize ? { cursor: String(offset + pageSize) } : {}) };
   }
 
+  /**
+   * From the record's field history (sys_audit): fields changed after `since` by anyone but Crosswalk's user, with
+   * when each last changed. History is kept to the second, so a change in the same second as `since` counts (the
+   * engine asks only about a field that reads as unchanged). Without read access to sys_audit the answer is empty:
+   * the engine then decides by values alone, as before.
+   */
+  async fieldChangesSince(id: string, since: number): Promise<Map<string, number>> {
+    const all = [
+      { field: 'tablename', op: '=' as const, value: this.conn.table },
+      { field: 'documentkey', op: '=' as const, value: id },
+      { field: 'sys_created_on', op: '>=' as const, value: glideDateTime(Math.floor(since / 1000) * 1000) },
+      ...(this.ownAuthorId ? [{ field: 'user', op: '!=' as const, value: this.ownAuthorId }] : []),
+    ];
+    const q = encodeQuery({ all, orderBy: { field: 'sys_created_on' } });
+    const out = new Map<string, number>();
+    try {
+      const page = await this.json(resultMany, `/api/now/table/sys_audit?sysparm_fields=fieldname,sys_created_on,user&sysparm_limit=1000&sysparm_query=${encodeURIComponent(q)}`, { method: 'GET' }, `Read the history of ${id}`);
+      for (const r of page.result) {
+        const field = String(r.fieldname ?? '');
+        if (field) out.set(field, Math.max(out.get(field) ?? 0, parseGlideDateTime(r.sys_created_on)));
+      }
+    } catch (e) {
+      if (e instanceof SyncError && (e.details.httpStatus === 403 || e.details.httpStatus === 401)) return out;
+      throw e;
+    }
+    return out;
+  }
+
   async listComments(itemId: string): Promise<Comment[]> {
     const q = encodeQuery({ all: [{ field: 'element_id', op: '=', value: itemId }, { field: 'element', op: 'IN', values: ['comments', 'work_notes'] }], orderBy: { field: 'sys_created_on' } });
     const page = await this.json(resultMany, `/api/now/table/sys_journal_field?sysparm_query=${encodeURIComponent(q)}`, { method: 'GET' }, 'Read journal');
