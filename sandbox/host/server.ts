@@ -226,7 +226,14 @@ ${body}
         if (issue.status !== 200) return send(res, 404, layout(user, 'Not found', '<main><div class="content">This issue does not exist or you cannot see it.</div></main>'));
         const key = issue.json.key as string;
         const f = issue.json.fields;
-        const [transitions, priorities, remoteLinks] = await Promise.all([jiraAs(user, `/rest/api/3/issue/${key}/transitions`), jiraAs(user, '/rest/api/3/priority'), jiraAs(user, `/rest/api/3/issue/${key}/remotelink`)]);
+        const [transitions, priorities, remoteLinks, perms] = await Promise.all([
+          jiraAs(user, `/rest/api/3/issue/${key}/transitions`),
+          jiraAs(user, '/rest/api/3/priority'),
+          jiraAs(user, `/rest/api/3/issue/${key}/remotelink`),
+          jiraAs(user, `/rest/api/3/mypermissions?issueKey=${key}&permissions=EDIT_ISSUES,ADD_COMMENTS,CREATE_ATTACHMENTS`),
+        ]);
+        // As Jira does, only what the person may do is offered (Jira refuses the rest anyway).
+        const may = (permission: string) => perms.json.permissions?.[permission]?.havePermission === true;
         const comments = (f.comment?.comments ?? []) as Array<Record<string, any>>;
         const attachments = (f.attachment ?? []) as Array<Record<string, any>>;
         const ext = { project: { id: f.project.id, key: f.project.key, type: f.project.projectTypeKey }, issue: { id: issue.json.id, key, type: f.issuetype.name, typeId: f.issuetype.id } };
@@ -242,18 +249,18 @@ ${body}
 <p><span class="lozenge" id="status">${esc(f.status.name)}</span> ${esc(f.issuetype.name)} · <span id="priority">${esc(f.priority?.name)}</span>${(f.labels ?? []).length ? ` · labels: <span id="labels">${esc((f.labels as string[]).join(', '))}</span>` : ''}</p>
 ${moves ? `<form method="post" action="/browse/${esc(key)}/transition" class="row" aria-label="Workflow">${moves}</form>` : ''}
 <h3>Description</h3><div id="description">${issue.json.renderedFields?.description ?? ''}</div>
-<details id="edit"><summary>Edit</summary><form method="post" action="/browse/${esc(key)}/edit" class="stack">
+${may('EDIT_ISSUES') ? `<details id="edit"><summary>Edit</summary><form method="post" action="/browse/${esc(key)}/edit" class="stack">
 <label>Summary <input name="summary" value="${esc(f.summary)}" required></label>
 <label>Priority <select name="priority">${priorityOptions}</select></label>
 <label>Labels <input name="labels" value="${esc((f.labels ?? []).join(' '))}"></label>
 <label>Description <textarea name="description" rows="4">${esc(description)}</textarea></label>
-<button type="submit">Save</button></form></details>
+<button type="submit">Save</button></form></details>` : ''}
 <h3>Linked items</h3>${links.length ? `<ul id="remote-links">${links.join('')}</ul>` : '<p>None yet.</p>'}
 <h3>Attachments</h3>${attachments.length ? `<ul id="attachments">${attachments.map((a) => `<li>${esc(a.filename)} (${esc(a.size)} bytes, ${esc(a.author?.displayName)})</li>`).join('')}</ul>` : '<p>No files.</p>'}
-<form method="post" action="/browse/${esc(key)}/attach" enctype="multipart/form-data" class="row"><label>File <input type="file" name="file"></label> <button type="submit">Attach</button></form>
+${may('CREATE_ATTACHMENTS') ? `<form method="post" action="/browse/${esc(key)}/attach" enctype="multipart/form-data" class="row"><label>File <input type="file" name="file"></label> <button type="submit">Attach</button></form>` : ''}
 <h3>Comments</h3>${comments.map((c) => `<div class="comment"><div class="meta">${esc(c.author?.displayName)} · ${esc(c.created)}${c.jsdPublic === false ? ' · internal' : ''}</div><div>${esc(adfToText(c.body))}</div></div>`).join('') || '<p>No comments.</p>'}
-<form method="post" action="/browse/${esc(key)}/comment" class="stack"><label>Add a comment <textarea name="body" rows="3" required></textarea></label>
-<label class="inline"><input type="checkbox" name="internal"> Internal (agents only)</label><button type="submit">Comment</button></form>
+${may('ADD_COMMENTS') ? `<form method="post" action="/browse/${esc(key)}/comment" class="stack"><label>Add a comment <textarea name="body" rows="3" required></textarea></label>
+<label class="inline"><input type="checkbox" name="internal"> Internal (agents only)</label><button type="submit">Comment</button></form>` : '<p class="meta">You may read this issue but not change it.</p>'}
 </div><aside class="side"><h3>Crosswalk sync</h3>${frameTag(user, 'jira:issuePanel', ext, colorModeOf(req))}</aside></main>`;
         return send(res, 200, layout(user, `${key} ${f.summary}`, body, colorModeOf(req)));
       }
@@ -264,13 +271,14 @@ ${moves ? `<form method="post" action="/browse/${esc(key)}/transition" class="ro
         for (const pr of (projects.json.values ?? []) as Array<Record<string, any>>) {
           const found = await jiraAs(user, `/rest/api/3/search/jql?jql=${encodeURIComponent(`project = ${pr.key} ORDER BY key ASC`)}&fields=summary,status&maxResults=20`);
           const issues = ((found.json.issues ?? []) as Array<Record<string, any>>).map((i) => `<tr><td><a href="/browse/${esc(i.key)}">${esc(i.key)}</a></td><td>${esc(i.fields.summary)}</td><td><span class="lozenge">${esc(i.fields.status?.name)}</span></td></tr>`);
-          const detail = await jiraAs(user, `/rest/api/3/project/${pr.key}`);
+          const [detail, perms] = await Promise.all([jiraAs(user, `/rest/api/3/project/${pr.key}`), jiraAs(user, `/rest/api/3/mypermissions?projectKey=${pr.key}&permissions=CREATE_ISSUES`)]);
           const types = ((detail.json.issueTypes ?? []) as Array<Record<string, any>>).map((t) => `<option value="${esc(t.id)}">${esc(t.name)}</option>`).join('');
           const create = `<details class="create"><summary>Create an issue in ${esc(pr.key)}</summary><form method="post" action="/__host/create" class="stack"><input type="hidden" name="project" value="${esc(pr.key)}">
 <label>Summary <input name="summary" required></label><label>Type <select name="issuetype">${types}</select></label>
 <label>Priority <select name="priority"><option>Medium</option><option>Highest</option><option>High</option><option>Low</option><option>Lowest</option></select></label>
 <label>Description <textarea name="description" rows="3"></textarea></label><button type="submit">Create</button></form></details>`;
-          rows.push(`<h2>${esc(pr.name)} (${esc(pr.key)})</h2><p><a href="/projects/${esc(pr.key)}/settings/crosswalk">Project settings → Crosswalk</a></p><table>${issues.join('')}</table>${create}`);
+          const mayCreate = perms.json.permissions?.CREATE_ISSUES?.havePermission === true;
+          rows.push(`<h2>${esc(pr.name)} (${esc(pr.key)})</h2><p><a href="/projects/${esc(pr.key)}/settings/crosswalk">Project settings → Crosswalk</a></p><table>${issues.join('')}</table>${mayCreate ? create : ''}`);
         }
         const admin = '<p><a href="/jira/settings/apps/crosswalk">Jira administration → Apps → Crosswalk</a></p>';
         const notice = u.searchParams.get('notice');

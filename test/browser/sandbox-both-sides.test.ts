@@ -194,12 +194,28 @@ describe('both sides in the browser (sandbox)', () => {
     await page.close();
   }, 180_000);
 
-  it('shows a viewer the issue but Jira refuses their changes, with its reason', async () => {
+  it('offers a viewer no change to the issue, and Jira refuses one sent anyway, with its reason', async () => {
     const page = await signedIn('viewer');
+    await page.goto(`${sandbox.hostUrl}/`);
+    await page.getByRole('heading', { name: 'Demo service desk (DEMO)' }).waitFor();
+    expect(await page.getByText('Create an issue in DEMO').count()).toBe(0);
     await page.goto(`${sandbox.hostUrl}/browse/DEMO-3`);
-    const comment = page.locator('form[action$="/comment"]');
-    await comment.getByLabel('Add a comment').fill('May I?');
-    await Promise.all([page.waitForURL(/notice=/), comment.getByRole('button', { name: 'Comment' }).click()]);
+    await page.getByText('You may read this issue but not change it.').waitFor();
+    expect(await page.locator('form').filter({ hasText: /Comment|Attach|Save/ }).count()).toBe(0);
+    expect(await page.locator('form[action$="/transition"]').count()).toBe(0);
+    // A comment posted without the form (as a crafted request would) is refused by Jira.
+    await page.evaluate(() => {
+      const f = document.createElement('form');
+      f.method = 'post';
+      f.action = `${location.pathname}/comment`;
+      const body = document.createElement('input');
+      body.name = 'body';
+      body.value = 'May I?';
+      f.appendChild(body);
+      document.body.appendChild(f);
+      f.submit();
+    });
+    await page.waitForURL(/notice=/);
     expect(await page.getByRole('status').textContent()).toMatch(/^Not saved: .*permission/i);
     expect(await page.getByText('May I?').count()).toBe(0);
     // Nothing reached ServiceNow either.
