@@ -218,6 +218,10 @@ describe('issue panel (browser)', () => {
     await screenshot(page, 'issue-panel-dark');
     await panel(page).getByRole('button', { name: 'Retry sync' }).click();
     expect(await waitInPanel(page, 'linked')).toMatch(/INC\d{7}/);
+    // The retried create is on the timeline, readable in the dark theme too.
+    await panel(page).getByTestId('timeline-step').first().getByText(/Created in ServiceNow/).waitFor();
+    await expectAccessible(page);
+    await screenshot(page, 'issue-panel-timeline-dark');
     await page.goto(`${sandbox.hostUrl}/__host/theme?mode=light`);
     await page.close();
   }, 90_000);
