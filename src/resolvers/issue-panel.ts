@@ -1,7 +1,9 @@
 /**
- * The issue panel's resolvers, for everyone who can see the issue: what is
- * linked, its state, what failed and why; sync now, link and unlink for those
- * who can edit it.
+ * The issue panel's resolvers, for everyone who can see the issue (Browse
+ * projects): what is linked, its state, what failed and why, the timeline of
+ * its recent sync steps, Sync now; for those who can edit it (Edit issues):
+ * search the remote, link, create in the remote and unlink. Each asks Jira for
+ * the caller's permission on the server and checks its input with zod.
  */
 import * as z from 'zod';
 import { connectorFor } from '../connectors/factory';
