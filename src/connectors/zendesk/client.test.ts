@@ -129,6 +129,18 @@ describe('against the simulator', () => {
     expect((await zd.getItem(item.id))!.fields.subject).toBe('Conditional, edited');
   });
 
+  it('reads which fields people changed since a time from the ticket\'s audits, leaving out its own changes', async () => {
+    const zd = connector();
+    const item = await zd.createItem({ subject: 'History', priority: 'normal' }, 'crosswalk:test:history');
+    await zd.updateItem(item.id, { subject: 'History, by Crosswalk' });
+    const since = Date.now() - 1000;
+    // An agent raises the priority and lowers it again: by its value the field looks untouched, the audits say otherwise.
+    await zendeskClient(sim, ZD.agent)('PUT', `/api/v2/tickets/${item.id}`, { ticket: { priority: 'urgent' } });
+    await zendeskClient(sim, ZD.agent)('PUT', `/api/v2/tickets/${item.id}`, { ticket: { priority: 'normal' } });
+    const changes = await zd.fieldChangesSince(item.id, since);
+    expect([...changes.keys()]).toEqual(['priority']);
+  });
+
   it('makes one follow-up for a closed ticket, found again on a retry', async () => {
     const zd = connector();
     const item = await zd.createItem({ subject: 'Will close' }, 'crosswalk:test:2');

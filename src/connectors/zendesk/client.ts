@@ -207,6 +207,12 @@ export function pickCorrelated(tickets: readonly ZendeskTicket[], correlationId:
 }
 
 /** The user id of an integration email never changes; a warm instance remembers it (keyed by account and email). */
+/** A ticket's audits, as far as the field history needs them. */
+const auditList = z.object({
+  audits: z.array(z.object({ created_at: z.string(), author_id: z.union([z.number(), z.string()]), events: z.array(z.object({ type: z.string(), field_name: z.string().nullish() }).loose()) }).loose()),
+  next_page: z.string().nullish(),
+}).loose();
+
 const ownIds = new Map<string, string>();
 /** People's names for comment attribution, per account; bounded so a warm instance cannot grow without limit. */
 const names = new Map<string, string>();
@@ -437,6 +443,28 @@ export class ZendeskConnector implements Connector {
       out.push(...answer.comments);
       if (!answer.meta?.has_more || !answer.meta.after_cursor) break;
       after = answer.meta.after_cursor;
+    }
+    return out;
+  }
+
+  /**
+   * From the ticket's audits: fields changed after `since` by anyone but Crosswalk's user, with when each last
+   * changed. Audit times are to the second, so a change in the same second as `since` counts (the engine asks only
+   * about a field that reads as unchanged).
+   */
+  async fieldChangesSince(id: string, since: number): Promise<Map<string, number>> {
+    const own = await this.ensureOwnId();
+    const from = Math.floor(since / 1000) * 1000;
+    const out = new Map<string, number>();
+    let path: string | undefined = `/api/v2/tickets/${encodeURIComponent(id)}/audits.json`;
+    for (let pages = 0; path && pages < 20; pages++) {
+      const page: z.infer<typeof auditList> = await this.json(auditList, path, { method: 'GET' }, `Read the history of ticket #${id}`);
+      for (const audit of page.audits) {
+        const at = parseZendeskTime(audit.created_at);
+        if (at < from || String(audit.author_id) === own) continue;
+        for (const e of audit.events) if (e.type === 'Change' && e.field_name) out.set(e.field_name, Math.max(out.get(e.field_name) ?? 0, at));
+      }
+      path = page.next_page ? new URL(page.next_page).pathname + new URL(page.next_page).search : undefined;
     }
     return out;
   }
