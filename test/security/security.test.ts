@@ -46,14 +46,16 @@ describe('every implemented system is covered', () => {
 });
 
 describe('admin resolvers', () => {
-  const adminResolvers = ['listConnections', 'saveConnection', 'deleteConnection', 'testConnection', 'bulkSync', 'bulkSyncProgress', 'countMatchingIssues', 'connectionFailures', 'retryFailures'];
+  const adminResolvers = ['listConnections', 'saveConnection', 'deleteConnection', 'testConnection', 'bulkSync', 'bulkSyncProgress', 'cancelBulkSync', 'countMatchingIssues', 'connectionFailures', 'retryFailures', 'reorderConnections', 'changePushSetup', 'newSigningSecret', 'previewItem', 'previewSummary', 'statusPaths', 'userMatches'];
+  /** Those that answer about no existing connection (a draft, the project's list) have no other project's connection to refuse. */
+  const draftOnly = ['listConnections', 'saveConnection', 'countMatchingIssues', 'reorderConnections', 'previewItem', 'previewSummary', 'statusPaths', 'userMatches'];
 
   it.each(adminResolvers)('%s refuses a project member', async (fn) => {
     const r = await settings('member', PROJECTS.DEMO, fn, { connectionId: 'demo-servicenow', settings: demoServiceNowConnection, jql: '' });
     expect(r.body).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
   });
 
-  it.each(adminResolvers.filter((f) => f !== 'listConnections' && f !== 'saveConnection' && f !== 'countMatchingIssues'))('%s refuses an admin of another project acting on this project\'s connection', async (fn) => {
+  it.each(adminResolvers.filter((f) => !draftOnly.includes(f)))('%s refuses an admin of another project acting on this project\'s connection', async (fn) => {
     // The project lead administers DEMO but not OPS: OPS's connection is not theirs, named by id or not.
     const r = await settings('project-lead', PROJECTS.DEMO, fn, { connectionId: 'ops-azure-devops' });
     expect(r.body).toMatchObject({ ok: false, error: { code: expect.stringMatching(/NOT_FOUND|FORBIDDEN/) } });
@@ -68,6 +70,37 @@ describe('admin resolvers', () => {
         expect(r).toMatchObject({ ok: true, body: { ok: false, error: { code: 'FORBIDDEN' } } });
       }
     }
+  });
+});
+
+describe('issue panel resolvers', () => {
+  const panelAs = (role: string, issueId: string, functionKey: string, payload?: unknown) =>
+    sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-panel', functionKey, payload, accountId: jira.userId(role), context: { extension: { issue: { id: issueId }, project: { id: PROJECTS.DEMO.id } } } }) as Promise<Answer>;
+  let issueId: string;
+  beforeAll(async () => {
+    issueId = ((await jira.request({ as: 'member' }, 'POST', '/rest/api/3/issue', { fields: { project: { key: 'DEMO' }, issuetype: { name: 'Task' }, summary: 'Panel permissions' } })).json as { id: string }).id;
+    await sandbox.settle();
+  });
+
+  it.each([
+    ['linkIssue', { remoteKey: 'INC0010001' }],
+    ['unlinkIssue', undefined],
+    ['searchRemote', { query: 'INC' }],
+    ['createInRemote', { connectionId: 'demo-servicenow' }],
+  ])('%s refuses someone who may only browse the issue', async (fn, payload) => {
+    const before = queued();
+    const r = await panelAs('viewer', issueId, fn, payload);
+    expect(r.body).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(queued()).toBe(before);
+  });
+
+  // Sync now only asks for a check of what both sides hold (level-triggered: it writes nothing a reconcile would not),
+  // so anyone who sees the issue may ask; someone who cannot browse it gets nothing, not even whether it is linked.
+  it.each(['getIssueSync', 'syncIssueNow'])('%s serves who may browse the issue and refuses who may not', async (fn) => {
+    expect((await panelAs('viewer', issueId, fn)).body).toMatchObject({ ok: true });
+    const before = queued();
+    expect((await panelAs('customer', issueId, fn)).body).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(queued()).toBe(before);
   });
 });
 
