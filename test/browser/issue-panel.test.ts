@@ -100,6 +100,7 @@ describe('issue panel (browser)', () => {
     await screenshot(page, 'issue-panel-linked');
 
     // An agent edits the incident in ServiceNow: the change comes to Jira and shows as the newest step.
+    const workerRunsBefore = sandbox.platform.meter.invocations({ functionKey: 'sync-worker' }).length;
     const agent = serviceNowClient(sandbox.servicenow, SN.agent);
     const found = await agent('GET', `/api/now/table/incident?sysparm_query=number=${incident}`);
     await agent('PATCH', `/api/now/table/incident/${found.json.result[0].sys_id}`, { short_description: 'Payment page is slow (checkout only)' });
@@ -111,6 +112,9 @@ describe('issue panel (browser)', () => {
     }, 'the agent’s edit on the timeline');
     await page.reload();
     expect(await page.locator('#summary').textContent()).toBe('Payment page is slow (checkout only)');
+    // The step costs no storage call of its own: the run that copied the edit wrote the link once, and nothing else.
+    const copied = sandbox.platform.meter.invocations({ functionKey: 'sync-worker' }).slice(workerRunsBefore).filter((r) => r.kvs.writes > 0);
+    expect(copied.map((r) => r.kvs.writes)).toEqual([1]);
     await panel(page).getByTestId('timeline').waitFor();
     await expectAccessible(page);
     await screenshot(page, 'issue-panel-timeline');
