@@ -60,9 +60,13 @@ export function azureDevOpsWebView(app: Hono<any>, baseUrl: () => string, agent:
     const what = String(form.get('do') ?? '');
     const patch = (ops: unknown[]) => api('PATCH', `${root}/_apis/wit/workitems/${id}?${V}`, ops, { 'content-type': 'application/json-patch+json' });
     if (what === 'fields') {
+      // Only what the person changed: an untouched description keeps its own markup.
+      const now = (await api('GET', `${root}/_apis/wit/workitems/${id}?${V}`)).json?.fields ?? {};
+      const shown = (k: string) => (k === 'System.Description' ? text(now[k]) : String(now[k] ?? ''));
       const ops = ['System.Title', 'System.State', 'Microsoft.VSTS.Common.Priority', 'System.Description']
-        .filter((k) => form.has(k))
+        .filter((k) => form.has(k) && String(form.get(k)) !== shown(k))
         .map((k) => ({ op: 'add', path: `/fields/${k}`, value: k === 'Microsoft.VSTS.Common.Priority' ? Number(form.get(k)) : k === 'System.Description' ? html(String(form.get(k))) : String(form.get(k)) }));
+      if (!ops.length) return redirectWithNotice(here, 'Nothing changed');
       const r = await patch(ops);
       return redirectWithNotice(here, r.status === 200 ? 'Saved' : `Not saved: ${problemOf(r)}`);
     }

@@ -73,8 +73,11 @@ export function serviceNowWebView(app: Hono<any>, baseUrl: () => string, agent: 
     const form = await c.req.formData();
     const what = String(form.get('do') ?? '');
     if (what === 'fields') {
+      // Only what the person changed.
+      const now = ((await api('GET', `/api/now/table/${table}/${id}?sysparm_exclude_reference_link=true`)).json?.result ?? {}) as Record<string, string>;
       const body: Record<string, string> = {};
-      for (const k of ['short_description', 'description', 'state', 'urgency']) if (form.has(k)) body[k] = String(form.get(k));
+      for (const k of ['short_description', 'description', 'state', 'urgency']) if (form.has(k) && String(form.get(k)) !== (now[k] ?? '')) body[k] = String(form.get(k));
+      if (!Object.keys(body).length) return redirectWithNotice(here, 'Nothing changed');
       // Resolving needs a resolution code and notes: the form fills them, as an agent would.
       if (body.state === '6' || body.state === '7') Object.assign(body, { close_code: 'Solution provided', close_notes: `Resolved by ${agent.name} in the web view` });
       const r = await api('PATCH', `/api/now/table/${table}/${id}`, body);

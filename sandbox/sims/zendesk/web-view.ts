@@ -63,7 +63,12 @@ export function zendeskWebView(app: Hono<any>, baseUrl: () => string, agent: { e
     const what = String(form.get('do') ?? '');
     const put = (ticket: Record<string, unknown>) => api('PUT', `/api/v2/tickets/${id}.json`, { ticket });
     if (what === 'fields') {
-      const r = await put({ subject: String(form.get('subject') ?? ''), status: String(form.get('status') ?? 'open'), priority: String(form.get('priority') ?? '') || null, tags: String(form.get('tags') ?? '').split(/[\s,]+/).filter(Boolean) });
+      // Only what the person changed.
+      const now = ((await api('GET', `/api/v2/tickets/${id}.json`)).json?.ticket ?? {}) as Record<string, any>;
+      const wanted: Record<string, unknown> = { subject: String(form.get('subject') ?? ''), status: String(form.get('status') ?? 'open'), priority: String(form.get('priority') ?? '') || null, tags: String(form.get('tags') ?? '').split(/[\s,]+/).filter(Boolean) };
+      const changed = Object.fromEntries(Object.entries(wanted).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(k === 'priority' ? (now[k] ?? null) : now[k])));
+      if (!Object.keys(changed).length) return redirectWithNotice(here, 'Nothing changed');
+      const r = await put(changed);
       return redirectWithNotice(here, r.status === 200 ? 'Saved' : `Not saved: ${problemOf(r)}`);
     }
     if (what === 'comment') {
