@@ -6,8 +6,25 @@
  * sync of existing issues. Prints a table, then one JSON line: the top-level
  * keys are the worst figure across connectors, `byConnector` has each.
  *
- *   npm run bench                                  (N=20 changes of each kind, M=100 issues in bulk)
- *   npm run bench -- --n=5 --m=30 --connectors=servicenow
+ * - Bulk at the ceiling: the bulk sync of M existing issues with each
+ *   simulator's rate limit on (ServiceNow: a rate-limit rule on the integration
+ *   user, Zendesk: the Team plan's 200 requests a minute, Azure DevOps: 200
+ *   TSTUs per 5-minute sliding window) and Forge's limits enforced by the
+ *   platform in simulated time (500 events a minute per installation, function
+ *   time limits). `bulkSimulatedMinutes` is the platform time the sync took,
+ *   `bulkRateUsed` the requests the binding limit took ÷ what it allows over the
+ *   windows the run used (the binding limit is the one closest to full),
+ *   `bulkFailures` the issues without their remote item at the end.
+ * - Steady state: `--steady-rate` mixed changes a minute (summary edits and
+ *   comments, on both sides) for `--steady-minutes` simulated minutes; latency
+ *   p50/p95 from the signal's arrival (its trigger or web trigger starting) to
+ *   the confirmed remote write (the worker finishing), minus the time the job
+ *   waited on the queue (the platform's delivery delay); calls per change.
+ * - Cold start: the bundled size of each function entry point and its module
+ *   initialisation time (a fresh Node process requiring it).
+ *
+ *   npm run bench                                  (N=20 changes of each kind, M=100 issues in bulk, 100 changes a minute for 10 minutes)
+ *   npm run bench -- --n=5 --m=30 --connectors=servicenow --steady-minutes=2
  */
 import { startSandbox, type Sandbox } from '../sandbox/sandbox';
 import { adf } from '../sandbox/sims/jira/test-client';
@@ -18,6 +35,52 @@ const arg = (name: string, fallback: string) => process.argv.find((a) => a.start
 const N = Number(arg('n', '20'));
 const M = Number(arg('m', '100'));
 const CONNECTORS = arg('connectors', Object.keys(ADAPTERS).join(',')).split(',').filter((c) => ADAPTERS[c]);
+const STEADY_RATE = Number(arg('steady-rate', '100'));
+const STEADY_MINUTES = Number(arg('steady-minutes', '10'));
+
+/** The rate limit each simulator enforces during the bulk run: requests it counts, per window (fixed windows; Azure DevOps' slides). */
+interface Ceiling {
+  label: string;
+  limit: number;
+  windowSeconds: number;
+  /** Windows on the clock (Zendesk counts per clock minute) rather than from the first request. */
+  clockAligned?: boolean;
+}
+
+/** How many of a limit's windows a run from `start` to `end` (epoch ms) used. */
+function windowsUsed(c: Pick<Ceiling, 'windowSeconds' | 'clockAligned'>, start: number, end: number): number {
+  const w = c.windowSeconds * 1000;
+  return c.clockAligned ? Math.floor(end / w) - Math.floor(start / w) + 1 : Math.max(1, Math.ceil((end - start) / w));
+}
+
+async function switchOnRateLimit(sandbox: Sandbox, name: string): Promise<Ceiling> {
+  const put = (url: string, body: unknown, method = 'PUT') => fetch(url, { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }).then(async (r) => {
+    if (!r.ok) throw new Error(`${url}: ${r.status} ${await r.text()}`);
+  });
+  if (name === 'servicenow') {
+    // ServiceNow has no rate limit until an admin adds a rule; a rule on the integration user, per hour, as ServiceNow's rules count.
+    const limit = 300;
+    await put(`${sandbox.sims.servicenow.controlUrl}/rate-limit-rules`, { user: sandbox.sims.servicenow.credentials.integration.username, limit, windowSeconds: 3600 }, 'POST');
+    return { label: `ServiceNow rule, ${limit} requests an hour`, limit, windowSeconds: 3600 };
+  }
+  if (name === 'zendesk') {
+    await put(`${sandbox.sims.zendesk.controlUrl}/rate-limit`, { plan: 'team', enforced: true });
+    return { label: 'Zendesk Team plan, 200 requests a minute', limit: 200, windowSeconds: 60, clockAligned: true };
+  }
+  await put(`${sandbox.sims.azureDevOps.controlUrl}/rate-limit`, { enabled: true });
+  return { label: 'Azure DevOps, 200 TSTUs per 5 minutes (1 a request)', limit: 200, windowSeconds: 300 };
+}
+
+async function remoteLog(sandbox: Sandbox, name: string): Promise<Array<{ status: number }>> {
+  const url = name === 'servicenow' ? sandbox.sims.servicenow.controlUrl : name === 'zendesk' ? sandbox.sims.zendesk.controlUrl : sandbox.sims.azureDevOps.controlUrl;
+  return (await (await fetch(`${url}/requests`)).json()) as Array<{ status: number }>;
+}
+
+function percentile(xs: number[], p: number): number {
+  if (!xs.length) return 0;
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
 
 interface Row {
   httpPerChange: number;
@@ -61,6 +124,8 @@ async function benchConnector(name: string): Promise<Record<string, number>> {
       platform.meter.reset();
       const echo0 = from === 'jira' ? jiraWrites() : await remote.writesByCrosswalk();
       for (let i = 0; i < N; i++) {
+        // People's changes are apart in time (the manual clock would otherwise give every change the same instant).
+        platform.manualClock.advance(1000);
         await act(i);
         await quiet();
       }
@@ -85,6 +150,9 @@ async function benchConnector(name: string): Promise<Record<string, number>> {
       'jira',
     );
 
+    // Steady state first, before any rate limit is switched on.
+    const steady = await steadyState(name, sandbox, remote, issue, remoteId, person);
+
     // Bulk: M existing issues whose creation events were lost, synced by the bulk action.
     platform.holdProductEvents();
     const existing: string[] = [];
@@ -92,14 +160,35 @@ async function benchConnector(name: string): Promise<Record<string, number>> {
     platform.discardHeldProductEvents();
     const lead = sandbox.jira.site.state.users.find((u) => u.accountId === project.leadAccountId)!;
     const context = { extension: { type: 'jira:projectSettingsPage', project: { id: project.id, key: project.key } } };
+    const ceiling = await switchOnRateLimit(sandbox, name);
+    const logBefore = (await remoteLog(sandbox, name)).length;
+    platform.meter.reset();
+    const simStart = platform.clock.now();
     const started = Date.now();
     const bulk = await platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-settings', functionKey: 'bulkSync', payload: { connectionId: remote.connectionId }, accountId: lead.accountId, context });
     if (!bulk.ok || !(bulk.body as { ok: boolean }).ok) throw new Error(`${name}: bulk sync refused: ${JSON.stringify(bulk)}`);
-    await platform.settle({ timeoutMs: 600_000 });
-    await quiet();
+    // Until every issue has its remote item (rate-limited jobs come back after their window; the platform clock moves to them).
+    for (let round = 0; round < 200 && existing.some((id) => remote.remotesForIssue(id).length !== 1); round++) {
+      await platform.settle({ timeoutMs: 600_000 });
+      await quiet();
+      if (existing.some((id) => remote.remotesForIssue(id).length !== 1)) await platform.advanceTime(60_000);
+    }
+    const simMs = platform.clock.now() - simStart;
     const bulkSeconds = (Date.now() - started) / 1000;
     const synced = existing.filter((id) => remote.remotesForIssue(id).length === 1).length;
-    console.log(`${name.padEnd(13)} bulk sync          ${synced} of ${M} existing issues have their remote item, ${bulkSeconds.toFixed(1)} s wall (platform time compressed by the manual clock)`);
+    const log = (await remoteLog(sandbox, name)).slice(logBefore);
+    const taken = log.filter((r) => r.status !== 429).length;
+    const windows = windowsUsed(ceiling, simStart, simStart + simMs);
+    const remoteUse = taken / (ceiling.limit * windows);
+    const bulkTotals = platform.meter.totals();
+    const eventWindows = windowsUsed({ windowSeconds: 60 }, simStart, simStart + simMs);
+    const eventUse = bulkTotals.eventsPushed / (500 * eventWindows);
+    const binding = remoteUse >= eventUse ? ceiling.label : 'Forge, 500 events a minute per installation';
+    const bulkRateUsed = Math.max(remoteUse, eventUse);
+    console.log(
+      `${name.padEnd(13)} bulk sync          ${synced} of ${M} existing issues have their remote item in ${(simMs / 60_000).toFixed(1)} simulated minutes (${bulkSeconds.toFixed(1)} s wall); binding limit: ${binding}, used ${(bulkRateUsed * 100).toFixed(0)}% (${taken} requests taken, ${log.length - taken} refused with 429; ${bulkTotals.eventsPushed} events); KVS ops/item ${((bulkTotals.kvs.reads + bulkTotals.kvs.writes) / M).toFixed(2)}, GB-s/item ${(bulkTotals.gbSeconds / M).toFixed(4)}`,
+    );
+
     return {
       httpCallsPerFieldChange: round((jiraField.httpPerChange + remoteField.httpPerChange) / 2),
       httpCallsPerComment: round((jiraComment.httpPerChange + remoteComment.httpPerChange) / 2),
@@ -111,10 +200,94 @@ async function benchConnector(name: string): Promise<Record<string, number>> {
       bulkSynced: synced,
       bulkSeconds: round(bulkSeconds, 1),
       bulkFailures: M - synced,
+      bulkSimulatedMinutes: round(simMs / 60_000, 1),
+      bulkRateUsed: round(bulkRateUsed, 3),
+      bulkKvsOpsPerItem: round((bulkTotals.kvs.reads + bulkTotals.kvs.writes) / M),
+      bulkGbSecondsPerItem: round(bulkTotals.gbSeconds / M, 5),
+      ...steady,
     };
   } finally {
     await sandbox.stop();
   }
+}
+
+/**
+ * 100 mixed changes a minute (summary edits and comments on both sides) for
+ * the given simulated minutes (before the bulk run switches rate limits on). Latency
+ * per change: from its signal's invocation starting to the worker that copied
+ * it finishing, without the time the job waited on the queue.
+ */
+async function steadyState(name: string, sandbox: Sandbox, remote: RemoteAdapter, issue: { id: string; key: string }, remoteId: string, person: 'admin' | 'member'): Promise<Record<string, number>> {
+  const { platform } = sandbox;
+  const jira = sandbox.jiraClient();
+  await platform.settle();
+  platform.meter.reset();
+  const latencies: number[] = [];
+  const gap = Math.floor(60_000 / STEADY_RATE);
+  let changes = 0;
+  for (let minute = 0; minute < STEADY_MINUTES; minute++) {
+    for (let k = 0; k < STEADY_RATE; k++) {
+      platform.manualClock.advance(gap);
+      const i = minute * STEADY_RATE + k;
+      const before = platform.meter.invocations().length;
+      const kind = i % 4;
+      if (kind === 0) await jira.request({ as: person }, 'PUT', `/rest/api/3/issue/${issue.key}`, { fields: { summary: `Steady ${i}` } });
+      else if (kind === 1) await remote.edit(remoteId, { summary: `Steady remote ${i}` });
+      else if (kind === 2) await jira.request({ as: person }, 'POST', `/rest/api/3/issue/${issue.key}/comment`, { body: adf(`Steady comment ${i}`) });
+      else await remote.comment(remoteId, `Steady note ${i}`, false);
+      await remote.notifications.deliver();
+      await platform.settle({ maxAdvanceMs: 0 });
+      await remote.notifications.deliver();
+      await platform.settle({ maxAdvanceMs: 0 });
+      const runs = platform.meter.invocations().slice(before);
+      const signal = runs.find((r) => r.moduleType === 'trigger' || r.moduleType === 'webtrigger');
+      const workers = runs.filter((r) => r.functionKey === 'sync-worker');
+      if (!signal || !workers.length) continue;
+      // Processing only: the signal's own run plus each worker run (the queue's wait between them is the platform's delivery delay).
+      latencies.push(signal.durationMs + workers.reduce((n, w) => n + w.durationMs, 0));
+      changes++;
+    }
+  }
+  const totals = platform.meter.totals();
+  const row = {
+    steadyChanges: changes,
+    steadyLatencyP50Ms: round(percentile(latencies, 50), 0),
+    steadyLatencyP95Ms: round(percentile(latencies, 95), 0),
+    steadyHttpCallsPerChange: round((totals.productRequests + totals.egressRequests) / Math.max(1, changes)),
+    steadyKvsOpsPerChange: round((totals.kvs.reads + totals.kvs.writes) / Math.max(1, changes)),
+  };
+  console.log(`${name.padEnd(13)} steady state       ${changes} changes over ${STEADY_MINUTES} simulated minutes: latency p50 ${row.steadyLatencyP50Ms} ms, p95 ${row.steadyLatencyP95Ms} ms (without queue delivery); ${row.steadyHttpCallsPerChange} HTTP calls, ${row.steadyKvsOpsPerChange} KVS ops per change`);
+  return row;
+}
+
+/**
+ * Each function entry point (one handler file per manifest function), bundled
+ * as a deploy bundles it (npm packages included, the Forge runtime's own
+ * @forge/* packages left to the runtime): its size, and its module
+ * initialisation time, the median of three fresh Node processes requiring it.
+ */
+async function coldStart(): Promise<Record<string, { bundleKB: number; initMs: number }>> {
+  const { build } = await import('esbuild');
+  const { execFileSync } = await import('node:child_process');
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const appDir = path.resolve(__dirname, '..');
+  // Inside the app, so a bundle finds the runtime's packages as a deployed one does.
+  fs.mkdirSync(path.join(appDir, '.forge-build'), { recursive: true });
+  const outDir = fs.mkdtempSync(path.join(appDir, '.forge-build', 'cold-'));
+  const out: Record<string, { bundleKB: number; initMs: number }> = {};
+  try {
+    for (const file of fs.readdirSync(path.join(appDir, 'src', 'handlers')).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))) {
+      const outfile = path.join(outDir, file.replace(/\.ts$/, '.cjs'));
+      await build({ entryPoints: [path.join(appDir, 'src', 'handlers', file)], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['@forge/*'], logLevel: 'silent' });
+      const script = `const t = process.hrtime.bigint(); require(${JSON.stringify(outfile)}); process.stdout.write(String(Number(process.hrtime.bigint() - t) / 1e6));`;
+      const runs = [0, 1, 2].map(() => Number(execFileSync(process.execPath, ['-e', script], { cwd: appDir, encoding: 'utf8' })));
+      out[file.replace(/\.ts$/, '')] = { bundleKB: round(fs.statSync(outfile).size / 1024, 1), initMs: round(percentile(runs, 50), 1) };
+    }
+  } finally {
+    fs.rmSync(outDir, { recursive: true, force: true });
+  }
+  return out;
 }
 
 async function main(): Promise<void> {
@@ -135,8 +308,15 @@ async function main(): Promise<void> {
     bulkSynced: worst('bulkSynced', (xs) => Math.min(...xs)),
     bulkSeconds: worst('bulkSeconds'),
     bulkFailures: worst('bulkFailures'),
+    bulkSimulatedMinutes: worst('bulkSimulatedMinutes'),
+    bulkRateUsed: worst('bulkRateUsed', (xs) => Math.min(...xs)),
+    steadyLatencyP50Ms: worst('steadyLatencyP50Ms'),
+    steadyLatencyP95Ms: worst('steadyLatencyP95Ms'),
+    coldStart: await coldStart().catch((e: unknown) => ({ error: String(e) })),
     byConnector,
   };
+  if ('error' in result.coldStart) console.error(`cold start: ${result.coldStart.error}`);
+  else for (const [fn, c] of Object.entries(result.coldStart)) console.log(`cold start         ${fn.padEnd(28)} bundle ${c.bundleKB} KB, module init ${c.initMs} ms`);
   console.log(JSON.stringify(result));
 }
 
