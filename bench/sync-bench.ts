@@ -50,7 +50,8 @@ interface Ceiling {
 /** How many of a limit's windows a run from `start` to `end` (epoch ms) used. */
 function windowsUsed(c: Pick<Ceiling, 'windowSeconds' | 'clockAligned'>, start: number, end: number): number {
   const w = c.windowSeconds * 1000;
-  return c.clockAligned ? Math.floor(end / w) - Math.floor(start / w) + 1 : Math.max(1, Math.ceil((end - start) / w));
+  // Clock windows: every one the run touched. Windows from the first request (ServiceNow's rules) or sliding (Azure DevOps): a new one opens at each full window.
+  return c.clockAligned ? Math.floor(end / w) - Math.floor(start / w) + 1 : Math.floor((end - start) / w) + 1;
 }
 
 async function switchOnRateLimit(sandbox: Sandbox, name: string): Promise<Ceiling> {
