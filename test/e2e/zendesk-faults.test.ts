@@ -200,8 +200,10 @@ describe('Zendesk webhooks', () => {
     await sandbox.settle();
     expect(await summaryOf(issue.key)).toBe('Agent edit three');
     const statuses = sandbox.zendesk.notifier.sent.slice(-4).map((d) => d.status);
-    // The exact duplicate (same invocation, same signature) is refused at the door; the others are accepted.
-    expect(statuses).toEqual([202, 401, 202, 202]);
+    // The exact duplicate (same invocation, same signature) is answered as already received, enqueuing nothing (a 401
+    // would tell Zendesk its webhook is failing); the others are accepted.
+    expect(statuses).toEqual([202, 202, 202, 202]);
+    expect(sandbox.platform.meter.invocations({ functionKey: 'on-remote-webhook' }).slice(-4).map((r) => r.eventsPushed)).toEqual([1, 0, 1, 1]);
     const writes = sandbox.jira.controls.log.filter((r) => r.method !== 'GET').length;
     await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-panel', functionKey: 'syncIssueNow', accountId: jira.userId('member'), context: { extension: { issue: { id: issue.id }, project: { id: SUP_PROJECT.id } } } });
     await sandbox.settle();

@@ -70,11 +70,10 @@ describe('webhooks', () => {
   });
   const body = JSON.stringify({ ticket_id: '17', updated_at: '2026-03-01T09:59:58Z', event: 'ticket', changed_by: 'Sam.Agent@acme.example' });
 
-  it('are verified by HMAC over timestamp + body, fresh within five minutes, each delivery once', () => {
+  // A replayed delivery is authentic: the webhook handler's shared guard refuses it, across instances (security suite, zendesk-faults).
+  it('are verified by HMAC over timestamp + body, fresh within five minutes', () => {
     const { verify } = zendeskSystem.notifications;
     expect(verify(signed(body, '2026-03-01T09:59:59Z', 'a'), { webhookSecret: secret }, now)).toBe(true);
-    // The same delivery again (Zendesk's duplicate or a replay) is refused; another invocation with the same body is not.
-    expect(verify(signed(body, '2026-03-01T09:59:59Z', 'a'), { webhookSecret: secret }, now)).toBe(false);
     expect(verify(signed(body, '2026-03-01T09:59:59Z', 'b'), { webhookSecret: secret }, now)).toBe(true);
     expect(verify(signed(body, '2026-03-01T09:54:00Z', 'c'), { webhookSecret: secret }, now)).toBe(false);
     expect(verify(signed(body, '2026-03-01T09:59:59Z', 'd', 'another-secret-entirely-000000'), { webhookSecret: secret }, now)).toBe(false);

@@ -37,26 +37,6 @@ export function zendeskSignatureMatches(secret: string, timestamp: string, body:
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-/**
- * Signatures seen within the freshness window, in this warm instance: a
- * replayed delivery is refused before it costs a queue event. Only a cheap
- * first line; a replay that reaches another instance is still harmless,
- * because reconciling is idempotent.
- */
-const seen = new Map<string, number>();
-const MAX_SEEN = 5000;
-
-function firstSighting(delivery: string, nowMs: number): boolean {
-  for (const [key, at] of seen) {
-    if (at > nowMs - MAX_AGE_MS && seen.size < MAX_SEEN) break;
-    seen.delete(key);
-  }
-  const key = createHash('sha256').update(delivery).digest('base64url');
-  if (seen.has(key)) return false;
-  seen.set(key, nowMs);
-  return true;
-}
-
 /** The body our trigger sends (see TRIGGER_BODY); extra keys are allowed, wrong types are not. */
 const notice = z
   .object({
@@ -121,8 +101,8 @@ export const zendeskSystem: SystemDefinition<ZendeskRemote> = {
       // The timestamp is signed with the body, so a replay cannot be freshened.
       const sentAt = Date.parse(timestamp);
       if (Number.isNaN(sentAt) || Math.abs(nowMs - sentAt) > MAX_AGE_MS) return false;
-      // A duplicate is the same invocation with the same signature; two changes in one second may share a body (and so a signature), never an invocation id.
-      return firstSighting(`${request.headers[INVOCATION_HEADER]?.[0] ?? ''}|${signature!}`, nowMs);
+      // A replayed delivery is refused by the shared guard in remote-webhook.ts, across instances.
+      return true;
     },
     parse(body): NotificationRef[] | undefined {
       const parsed = parseNotice(body);
