@@ -32,6 +32,12 @@ export interface Capabilities {
    * edit of one is not written, and is shown on the issue as a notice.
    */
   fixedAfterCreate?: Readonly<Record<string, string>>;
+  /**
+   * `updateItem` with an `expectedVersion` refuses, as a `conflict` SyncError,
+   * when the item changed since that version (Azure DevOps `test /rev`, Zendesk
+   * `safe_update`): the engine may then write without reading first.
+   */
+  conditionalWrites?: boolean;
 }
 
 export interface ItemRef {

@@ -1,7 +1,8 @@
 import * as z from 'zod';
+import { evidenceOfJiraEvent } from '../sync/evidence';
 import { enqueueReconcile } from '../sync/sync-queue';
 
-/** The fields of a Jira product event that matter to us; the rest is read fresh at reconcile time. */
+/** The fields of a Jira product event that say which issue; what it shows of the issue is evidence (sync/evidence.ts). */
 const jiraEvent = z.object({
   eventType: z.string(),
   selfGenerated: z.boolean().optional(),
@@ -20,5 +21,7 @@ export async function onJiraEvent(event: unknown): Promise<void> {
   if (!parsed.success || parsed.data.selfGenerated) return;
   const issueId = parsed.data.issue?.id ?? (parsed.data.attachment?.issueId !== undefined ? String(parsed.data.attachment.issueId) : undefined);
   if (!issueId || !/^\d+$/.test(issueId)) return;
-  await enqueueReconcile([{ item: { side: 'jira', issueId }, cause: parsed.data.eventType }]);
+  // What the event shows of the issue rides along; the worker uses it only where it provably suffices (sync/evidence.ts).
+  const evidence = parsed.data.issue ? evidenceOfJiraEvent(event) : undefined;
+  await enqueueReconcile([{ item: { side: 'jira', issueId }, cause: parsed.data.eventType, ...(evidence ? { jira: evidence } : {}) }]);
 }

@@ -33,10 +33,12 @@ export interface Link {
   comments: CrossedPair[];
   attachments: CrossedPair[];
   lastSyncAt?: string;
-  /** The Jira issue's updated time as the last sync read it: people's changes after it are news, even a change and its undo. */
+  /** The Jira issue's updated time as the last sync read it (or an event showed it, evidence.ts): people's changes after it are news, even a change and its undo. */
   jiraSeenAt?: number;
   /** The remote item's updated time as the last sync read it (for connectors that read per-field history). */
   remoteSeenAt?: number;
+  /** The remote item's version at which it held exactly the base of every mapped field (a conditional write may then skip the read; evidence.ts). */
+  remoteVersion?: string;
   /** Problems that stop part of the item (a field, the status, a file), one per part, newest wins per part. */
   problems?: Record<string, { kind: string; message: string; at: string }>;
   conflicts?: Array<{ field: string; winner: string; reason: string; at: string }>;

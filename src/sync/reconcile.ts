@@ -28,6 +28,7 @@ import { jiraLooksUnchangedAgainstRemote, planFields, remoteLooksUnchangedAgains
 import { matchesRemoteFilter } from './remote-filter';
 import { moveToStatus } from './status';
 import { newCrossings, stepOf, withStep, type ReconcileSignal } from './timeline';
+import { issueFromEvidence, NeedsRead, presumedRemote, type JiraEvidence } from './evidence';
 import { enqueueReconcile } from './sync-queue';
 import { UserMap } from './user-map';
 import type { WorkItemRef } from './work-item';
@@ -99,10 +100,11 @@ async function connectionFor(issue: jira.JiraIssue, cause?: string): Promise<Con
   return 'out-of-scope';
 }
 
-export async function reconcileIssue(issueId: string, scope: ReconcileScope = FULL_SCOPE, connectionHint?: string): Promise<ReconcileOutcome> {
-  // The link and its connection first (one batch read when the signal named the connection), then Jira.
+export async function reconcileIssue(issueId: string, scope: ReconcileScope = FULL_SCOPE, connectionHint?: string, evidence?: JiraEvidence): Promise<ReconcileOutcome> {
+  // The link and its connection first (one batch read when the signal named the connection), then Jira, unless the event proves what it holds (evidence.ts).
   const stored = await getLinkAndConnection(issueId, connectionHint);
-  const issue = await jira.getIssue(issueId);
+  const fromEvent = stored.link && stored.config?.enabled ? issueFromEvidence(evidence, issueId, stored.link, stored.config, scope.attachments) : undefined;
+  const issue = fromEvent ?? (await jira.getIssue(issueId));
   if (!issue) return { result: 'issue-gone' };
   let link = stored.link;
   let config: ConnectionConfig | undefined;
@@ -125,11 +127,23 @@ export async function reconcileIssue(issueId: string, scope: ReconcileScope = FU
     if (!config?.enabled) return { result: 'no-connection' };
     connector = await connectorFor(config);
   }
-  remote ??= await connector.getItem(link.remoteId);
+  // A Jira change toward a remote with conditional writes needs no read of the remote first (evidence.ts).
+  const presumed = fromEvent && !created ? presumedRemote(connector, link, config) : undefined;
+  remote ??= presumed ?? (await connector.getItem(link.remoteId));
   if (!remote) throw new SyncError({ system: config.remote.type, kind: 'not-found', message: `${link.remoteKey} no longer exists in ${systemFor(config.remote.type)?.label ?? config.remote.type}` });
   try {
     try {
-      return await syncPair(config, connector, link, issue, remote, created, created ? { ...FULL_SCOPE, ...(scope.signal ? { signal: scope.signal } : {}) } : scope);
+      const pairScope = created ? { ...FULL_SCOPE, ...(scope.signal ? { signal: scope.signal } : {}) } : scope;
+      try {
+        return await syncPair(config, connector, link, issue, remote, created, pairScope, false, { jira: Boolean(fromEvent), remote: remote === presumed });
+      } catch (e) {
+        // Evidence was not enough (a write to the side it described, or the remote changed since its version): read both and plan again.
+        if (!(e instanceof NeedsRead)) throw e;
+        const [issueNow, remoteNow] = await Promise.all([jira.getIssue(issueId), connector.getItem(link.remoteId)]);
+        if (!issueNow) return { result: 'issue-gone' };
+        if (!remoteNow) throw new SyncError({ system: config.remote.type, kind: 'not-found', message: `${link.remoteKey} no longer exists in ${systemFor(config.remote.type)?.label ?? config.remote.type}` });
+        return await syncPair(config, connector, link, issueNow, remoteNow, created, pairScope);
+      }
     } catch (e) {
       // A remote item closed for good (a closed Zendesk ticket): continue in its follow-up once, or report it (closed-remote.ts).
       if (!(e instanceof SyncError) || !e.details.closed) throw e;
@@ -155,7 +169,14 @@ function towardJiraOnly(config: ConnectionConfig): ConnectionConfig {
   return { ...config, comments: { ...config.comments, direction: only(config.comments.direction) }, attachments: { ...config.attachments, direction: only(config.attachments.direction) } };
 }
 
-async function syncPair(config: ConnectionConfig, connector: Connector, link: Link, issue: jira.JiraIssue, remote: Item, created: boolean, scope: ReconcileScope, remoteClosed = false): Promise<ReconcileOutcome> {
+/** Which sides a run knows from evidence instead of a read (evidence.ts): the event's issue, the remote as the link vouches for it. */
+interface Known {
+  jira: boolean;
+  remote: boolean;
+}
+const READ_BOTH: Known = { jira: false, remote: false };
+
+async function syncPair(config: ConnectionConfig, connector: Connector, link: Link, issue: jira.JiraIssue, remote: Item, created: boolean, scope: ReconcileScope, remoteClosed = false, known: Known = READ_BOTH): Promise<ReconcileOutcome> {
   if (remoteClosed) config = towardJiraOnly(config);
   const before = JSON.stringify(link);
   const label = systemFor(config.remote.type)?.label ?? config.remote.type;
@@ -171,7 +192,7 @@ async function syncPair(config: ConnectionConfig, connector: Connector, link: Li
   }
   const problems: Record<string, { kind: string; message: string; at: string }> = {};
   const at = new Date().toISOString();
-  const fields = await syncFields(config, connector, next, issue, remote, created, remoteClosed);
+  const fields = await syncFields(config, connector, next, issue, remote, created, remoteClosed, known);
   next = fields.link;
   for (const [part, message] of Object.entries(fields.problems)) problems[part] = { kind: 'validation', message, at };
   let commentsCopied = 0;
@@ -192,8 +213,11 @@ async function syncPair(config: ConnectionConfig, connector: Connector, link: Li
   const merged = { ...kept, ...problems };
   next.problems = Object.keys(merged).length ? merged : undefined;
   if (!next.problems) delete next.problems;
-  next.remoteStatus = connector.statusLabel(fields.remoteAfter);
-  if (!next.remoteStatus) delete next.remoteStatus;
+  // A remote known only as the link vouches for it keeps the status label last read.
+  if (!fields.remotePresumed) {
+    next.remoteStatus = connector.statusLabel(fields.remoteAfter);
+    if (!next.remoteStatus) delete next.remoteStatus;
+  }
   if (next.failing) {
     await clearFailure({ side: 'jira', issueId: issue.id });
     next.failing = false;
@@ -224,10 +248,15 @@ async function ownStatusMoveIsNoChange(readings: FieldReading[], link: Link): Pr
   if (by && app && by === app) readings[i] = { ...reading, jira: { ok: true, value: base.jira } };
 }
 
-async function syncFields(config: ConnectionConfig, connector: Connector, link: Link, issue: jira.JiraIssue, remote: Item, created: boolean, remoteClosed = false) {
+async function syncFields(config: ConnectionConfig, connector: Connector, link: Link, issue: jira.JiraIssue, remote: Item, created: boolean, remoteClosed = false, known: Known = READ_BOTH) {
   const users = new UserMap(config, connector);
   const readings: FieldReading[] = [];
-  for (const m of config.fields) readings.push({ m, jira: m.transform === 'user' ? await users.fromJira(issue.fields[m.jira]) : readJira(m, issue.fields), remote: readRemote(m, remote.fields, connector.capabilities.descriptionFormat) });
+  // A side known from evidence reads, where the evidence does not name a field, as the link's base (evidence.ts vouches for that).
+  const fromBase = (m: (typeof config.fields)[number], side: 'jira' | 'remote') => ({ ok: true as const, value: link.base[m.jira]![side] });
+  for (const m of config.fields) {
+    const jiraReading = known.jira && !(m.jira in issue.fields) ? fromBase(m, 'jira') : m.transform === 'user' ? await users.fromJira(issue.fields[m.jira]) : readJira(m, issue.fields);
+    readings.push({ m, jira: jiraReading, remote: known.remote ? fromBase(m, 'remote') : readRemote(m, remote.fields, connector.capabilities.descriptionFormat) });
+  }
   await ownStatusMoveIsNoChange(readings, link);
   const origin = created || link.origin === 'jira' ? 'jira' : link.origin === 'remote' && !Object.keys(link.base).length ? 'remote' : undefined;
   // A field back at its base on one side while the other side's changed may have been changed and changed back since:
@@ -235,6 +264,10 @@ async function syncFields(config: ConnectionConfig, connector: Connector, link: 
   // last changed decides the conflict that then is.
   const remoteUnclear = connector.fieldChangesSince && link.remoteSeenAt !== undefined && remote.updatedAt > link.remoteSeenAt ? remoteLooksUnchangedAgainstJira(readings, link.base) : [];
   const unclear = link.jiraSeenAt !== undefined && issue.updatedAt > link.jiraSeenAt ? [...jiraLooksUnchangedAgainstRemote(readings, link.base), ...remoteUnclear] : [];
+  // A field the event did not show reads as its base: when it may have changed since (changed and changed back, or by an
+  // event still on its way), evidence cannot say, so Jira is read (evidence.ts). A field the event showed is Jira's value
+  // at the event's time, and its history reads as after any read.
+  if (known.jira && unclear.some((f) => !(f in issue.fields))) throw new NeedsRead('jira');
   const touched = unclear.length ? await jira.fieldChangesSince(issue.id, link.jiraSeenAt!) : undefined;
   const jiraTouchedAt = touched ? Object.fromEntries(unclear.filter((f) => touched.has(f)).map((f) => [f, touched.get(f)!])) : {};
   const remoteTouched = remoteUnclear.length ? await connector.fieldChangesSince!(remote.id, link.remoteSeenAt!) : undefined;
@@ -254,6 +287,8 @@ async function syncFields(config: ConnectionConfig, connector: Connector, link: 
     ...(connector.capabilities.fixedAfterCreate ? { remoteFixed: connector.capabilities.fixedAfterCreate } : {}),
     remoteKey: remote.displayKey,
   });
+  // Evidence is for reading: a side known only from it is read before anything is written to it.
+  if (known.jira && plan.jiraWrites.length) throw new NeedsRead('jira');
   const problems: Record<string, string> = { ...plan.problems };
   const base = { ...link.base, ...plan.settled };
   const at = new Date().toISOString();
@@ -265,7 +300,13 @@ async function syncFields(config: ConnectionConfig, connector: Connector, link: 
   // A closed item takes no write: what Jira holds goes to its follow-up, and the base of those fields stays where it was.
   if (Object.keys(plan.remoteFields).length && !remoteClosed) {
     try {
-      remoteAfter = await connector.updateItem(remote.id, plan.remoteFields, remote.version);
+      try {
+        remoteAfter = await connector.updateItem(remote.id, plan.remoteFields, remote.version);
+      } catch (e) {
+        // The remote changed since the version the link vouched for: read it and decide again.
+        if (known.remote && e instanceof SyncError && e.kind === 'conflict') throw new NeedsRead('remote');
+        throw e;
+      }
       for (const w of plan.remoteWrites) {
         // The base is what the remote really holds now (its own cuts included).
         const held = readRemote(w.m, remoteAfter.fields, connector.capabilities.descriptionFormat);
@@ -325,5 +366,19 @@ async function syncFields(config: ConnectionConfig, connector: Connector, link: 
   const sameBase = Object.keys(base).length === Object.keys(link.base).length && Object.entries(base).every(([k, v]) => link.base[k] && canonicalEqual(link.base[k]!.jira, v.jira) && canonicalEqual(link.base[k]!.remote, v.remote));
   // A notice already shown moves to the end instead of showing twice.
   const notices = plan.notices.length ? [...(link.notices ?? []).filter((n) => !plan.notices.includes(n)), ...plan.notices].slice(-10) : link.notices;
-  return { link: { ...link, base: sameBase ? link.base : base, conflicts: plan.conflicts.length ? conflicts : link.conflicts, ...(notices ? { notices } : {}), jiraSeenAt: Math.max(issue.updatedAt, link.jiraSeenAt ?? 0), remoteSeenAt: Math.max(remote.updatedAt, link.remoteSeenAt ?? 0) }, remoteAfter, wroteJira, wroteRemote, conflicts: plan.conflicts.length, problems };
+  // Jira as an event showed it counts as seen at the event's time, as a read would (evidence.ts): an older event that
+  // arrives later is then read instead, and a change the event did not show is found by that read or the sweep.
+  const jiraSeenAt = Math.max(issue.updatedAt, link.jiraSeenAt ?? 0);
+  const remotePresumed = known.remote && remoteAfter === remote;
+  const remoteSeenAt = remotePresumed ? link.remoteSeenAt : Math.max(remote.updatedAt, link.remoteSeenAt ?? 0);
+  // The version at which the remote holds exactly the base of every mapped field, or none (a refused write keeps an old base).
+  const finalBase = sameBase ? link.base : base;
+  const holdsBase = config.fields.every((m) => {
+    const held = readRemote(m, remoteAfter.fields, connector.capabilities.descriptionFormat);
+    return held.ok && finalBase[m.jira] !== undefined && canonicalEqual(held.value, finalBase[m.jira]!.remote);
+  });
+  const remoteVersion = remotePresumed ? link.remoteVersion : holdsBase && !remoteClosed ? remoteAfter.version : undefined;
+  const { jiraSeenAt: _j, remoteSeenAt: _r, remoteVersion: _v, ...rest } = link;
+  const seen = { jiraSeenAt, ...(remoteSeenAt !== undefined ? { remoteSeenAt } : {}), ...(remoteVersion !== undefined ? { remoteVersion } : {}) };
+  return { link: { ...rest, ...seen, base: finalBase, conflicts: plan.conflicts.length ? conflicts : link.conflicts, ...(notices ? { notices } : {}) }, remoteAfter, remotePresumed, wroteJira, wroteRemote, conflicts: plan.conflicts.length, problems };
 }

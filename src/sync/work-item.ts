@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { jiraEvidence } from './evidence';
 
 /**
  * The only thing an event tells the engine: "look at this item". Everything else
@@ -18,6 +19,8 @@ export const syncJobBody = z.object({
   queuedAt: z.number().int().nonnegative().optional(),
   /** The connection the signal came through, when the sender knows it: the worker then reads the link and the connection in one batch. A hint only; the link decides. */
   connectionId: z.string().min(1).max(60).optional(),
+  /** What a Jira event showed of the issue (sync/evidence.ts): used instead of reading it only where it provably suffices. */
+  jira: jiraEvidence.optional(),
 });
 export type SyncJobBody = z.infer<typeof syncJobBody>;
 

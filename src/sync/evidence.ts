@@ -1,0 +1,100 @@
+/**
+ * What a signal proves, so a reconcile reads only the side it cannot know.
+ *
+ * - A Jira product event carries the issue's fields as they were when it was
+ *   sent, its `updated` time and the changelog of that change. When its time is
+ *   newer than what the last sync saw of Jira (`jiraSeenAt`, which an applied
+ *   event moves too: events arrive out of order), and every mapped field is
+ *   either in the event or untouched by it (then the link's base says what Jira
+ *   holds), Jira needs no read. A field changed by an earlier event that is
+ *   still on its way reads as its base here (nothing is written for it); that
+ *   event, older than what was seen, is read when it arrives, and a lost one is
+ *   found by the sweep, as after any read. It is evidence for *reading* only: a plan that
+ *   would write Jira reads Jira first and plans again (a newer change may be on
+ *   its way), so nothing is ever written over a value the engine did not see.
+ * - A remote whose writes are conditional (Azure DevOps `test /rev`, Zendesk
+ *   `safe_update`) needs no read before a write when the link records the
+ *   version at which the remote held exactly the base of every mapped field
+ *   (`remoteVersion`): the write names that version, and a stale answer (412,
+ *   409) means the remote changed, so it is read and the pair planned again.
+ *
+ * A signal that is older or doubtful, the sweep, Sync now, bulk and retries
+ * carry no evidence: they read both sides as before.
+ */
+import * as z from 'zod';
+import type { Connector, Item } from '../connectors/ports';
+import type { JiraIssue } from '../connectors/jira/client';
+import { parseJiraTime } from '../connectors/jira/client';
+import type { ConnectionConfig } from '../mapping/connection-config';
+import type { Link } from '../store/links';
+
+/** The part of a Jira product event a reconcile can use instead of reading the issue. */
+export const jiraEvidence = z.object({
+  key: z.string().min(1).max(50),
+  /** Jira's `updated` as the event says it. */
+  updated: z.string().min(1).max(40),
+  fields: z.record(z.string(), z.unknown()),
+  /** Field ids the event's changelog names (changed by the change the event reports). */
+  changed: z.array(z.string().max(100)).max(100),
+});
+export type JiraEvidence = z.infer<typeof jiraEvidence>;
+
+/** Events above this size carry no evidence (the queue takes 200 KB a push; the reconcile then reads the issue). */
+export const MAX_EVIDENCE_BYTES = 16 * 1024;
+
+const eventShape = z.object({
+  issue: z.object({ key: z.string(), fields: z.record(z.string(), z.unknown()).optional() }).loose().optional(),
+  changelog: z.object({ items: z.array(z.object({ field: z.string().optional(), fieldId: z.string().optional() }).loose()).optional() }).loose().optional(),
+});
+
+/** The evidence a Jira product event carries, or undefined when it carries none worth keeping. */
+export function evidenceOfJiraEvent(event: unknown): JiraEvidence | undefined {
+  const parsed = eventShape.safeParse(event);
+  const issue = parsed.success ? parsed.data.issue : undefined;
+  const updated = issue?.fields?.updated;
+  if (!issue?.fields || typeof updated !== 'string') return undefined;
+  const changed = (parsed.success ? (parsed.data.changelog?.items ?? []) : []).map((i) => i.fieldId ?? i.field ?? '').filter(Boolean);
+  const evidence = { key: issue.key, updated, fields: issue.fields, changed: [...new Set(changed)].slice(0, 100) };
+  const ok = jiraEvidence.safeParse(evidence);
+  return ok.success && Buffer.byteLength(JSON.stringify(ok.data)) <= MAX_EVIDENCE_BYTES ? ok.data : undefined;
+}
+
+/**
+ * The issue as the event shows it, when that is provably newer than the link's
+ * Jira snapshot and says (with the base) what every mapped field holds; else
+ * undefined, and the issue is read. Files are read from the issue itself, so a
+ * run that looks at files reads it.
+ */
+export function issueFromEvidence(evidence: JiraEvidence | undefined, issueId: string, link: Link, config: ConnectionConfig, lookingAtFiles: boolean): JiraIssue | undefined {
+  if (!evidence || lookingAtFiles || link.jiraSeenAt === undefined) return undefined;
+  const updatedAt = parseJiraTime(evidence.updated);
+  // Strictly newer than what the last sync saw: an equal time may be the same change, or another made in the same instant.
+  if (!Number.isFinite(updatedAt) || updatedAt <= link.jiraSeenAt) return undefined;
+  const project = evidence.fields.project as { id?: unknown } | undefined;
+  if (!project || typeof project.id !== 'string') return undefined;
+  const changed = new Set(evidence.changed);
+  // A field the change named is taken from the event; every other mapped field is untouched by it and reads as its base
+  // (an event's shape of an unchanged field, a status without its category, is never compared with a read one).
+  const known = config.fields.every((m) => (changed.has(m.jira) ? m.jira in evidence.fields : link.base[m.jira] !== undefined));
+  if (!known) return undefined;
+  const shown = Object.fromEntries(config.fields.filter((m) => changed.has(m.jira)).map((m) => [m.jira, evidence.fields[m.jira]]));
+  return { id: issueId, key: evidence.key, fields: { ...shown, project: { ...project, id: project.id }, updated: evidence.updated }, updatedAt };
+}
+
+/**
+ * The remote item as the link knows it, for a write that names the version
+ * it holds (conditional writes only); undefined when the link cannot vouch
+ * for every mapped field, or the write needs the item's raw values.
+ */
+export function presumedRemote(connector: Connector, link: Link, config: ConnectionConfig): Item | undefined {
+  if (!connector.capabilities.conditionalWrites || !link.remoteVersion || link.remoteSeenAt === undefined) return undefined;
+  if (config.requiredOnEnter.length || !config.fields.every((m) => link.base[m.jira] !== undefined)) return undefined;
+  return { id: link.remoteId, displayKey: link.remoteKey, url: link.remoteUrl, updatedAt: link.remoteSeenAt, version: link.remoteVersion, fields: {} };
+}
+
+/** A side known only from evidence would be written, or a conditional write found the remote changed: read and plan again. */
+export class NeedsRead extends Error {
+  constructor(readonly side: 'jira' | 'remote') {
+    super(`The ${side} side must be read before it is written`);
+  }
+}
