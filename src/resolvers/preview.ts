@@ -25,7 +25,8 @@ import { credentialSchema, getCredential, type Credential } from '../store/crede
 import { getLink, isUnlinked, issueForRemote, type Link } from '../store/links';
 import { canonicalEqual } from '../sync/canonical';
 import { correlationIdFor, initialRemoteFields, parseCorrelationId } from '../sync/create';
-import { jiraLooksUnchangedAgainstRemote, planFields, remoteLooksUnchangedAgainstJira, type FieldReading } from '../sync/field-plan';
+import { touchedTimes, unclearFields } from '../sync/field-history';
+import { planFields, type FieldReading } from '../sync/field-plan';
 import { matchesRemoteFilter } from '../sync/remote-filter';
 import { planStatusMove } from '../sync/status';
 import { UserMap } from '../sync/user-map';
@@ -187,12 +188,7 @@ async function engineReadings(draft: Draft, link: Link, issue: jira.JiraIssue, r
     if (by && app && by === app) readings[i] = { ...status, jira: { ok: true, value: base.jira } };
   }
   const connector = draft.connector;
-  const remoteUnclear = connector.fieldChangesSince && link.remoteSeenAt !== undefined && remote.updatedAt > link.remoteSeenAt ? remoteLooksUnchangedAgainstJira(readings, link.base) : [];
-  const unclear = link.jiraSeenAt !== undefined && issue.updatedAt > link.jiraSeenAt ? [...jiraLooksUnchangedAgainstRemote(readings, link.base), ...remoteUnclear] : [];
-  const touched = unclear.length ? await jira.fieldChangesSince(issue.id, link.jiraSeenAt!) : undefined;
-  const jiraTouchedAt = touched ? Object.fromEntries(unclear.filter((f) => touched.has(f)).map((f) => [f, touched.get(f)!])) : {};
-  const remoteTouched = remoteUnclear.length ? await connector.fieldChangesSince!(remote.id, link.remoteSeenAt!) : undefined;
-  const remoteTouchedAt = remoteTouched ? Object.fromEntries(readings.filter((r) => remoteUnclear.includes(r.m.jira) && remoteTouched.has(r.m.remote)).map((r) => [r.m.jira, remoteTouched.get(r.m.remote)!])) : {};
+  const { jiraTouchedAt, remoteTouchedAt } = await touchedTimes(unclearFields(readings, link, issue, remote, connector), readings, link, issue.id, remote, connector);
   return { readings, jiraTouchedAt, remoteTouchedAt };
 }
 

@@ -24,7 +24,8 @@ import { canonicalEqual } from './canonical';
 import { afterClosedRemote } from './closed-remote';
 import { syncAttachments, syncComments } from './content-sync';
 import { createFromRemote, createRemoteFor, correlationIdFor, parseCorrelationId } from './create';
-import { jiraLooksUnchangedAgainstRemote, planFields, remoteLooksUnchangedAgainstJira, type FieldReading } from './field-plan';
+import { touchedTimes, unclearFields } from './field-history';
+import { planFields, type FieldReading } from './field-plan';
 import { matchesRemoteFilter } from './remote-filter';
 import { moveToStatus } from './status';
 import { newCrossings, stepOf, withStep, type ReconcileSignal } from './timeline';
@@ -259,19 +260,13 @@ async function syncFields(config: ConnectionConfig, connector: Connector, link: 
   }
   await ownStatusMoveIsNoChange(readings, link);
   const origin = created || link.origin === 'jira' ? 'jira' : link.origin === 'remote' && !Object.keys(link.base).length ? 'remote' : undefined;
-  // A field back at its base on one side while the other side's changed may have been changed and changed back since:
-  // the side's history says (Jira's changelog; the remote's where its connector reads history), and when each side's field
-  // last changed decides the conflict that then is.
-  const remoteUnclear = connector.fieldChangesSince && link.remoteSeenAt !== undefined && remote.updatedAt > link.remoteSeenAt ? remoteLooksUnchangedAgainstJira(readings, link.base) : [];
-  const unclear = link.jiraSeenAt !== undefined && issue.updatedAt > link.jiraSeenAt ? [...jiraLooksUnchangedAgainstRemote(readings, link.base), ...remoteUnclear] : [];
+  // A field back at its base while the other side changed may have been changed and changed back: history says (field-history.ts).
+  const unclear = unclearFields(readings, link, issue, remote, connector);
   // A field the event did not show reads as its base: when it may have changed since (changed and changed back, or by an
   // event still on its way), evidence cannot say, so Jira is read (evidence.ts). A field the event showed is Jira's value
   // at the event's time, and its history reads as after any read.
-  if (known.jira && unclear.some((f) => !(f in issue.fields))) throw new NeedsRead('jira');
-  const touched = unclear.length ? await jira.fieldChangesSince(issue.id, link.jiraSeenAt!) : undefined;
-  const jiraTouchedAt = touched ? Object.fromEntries(unclear.filter((f) => touched.has(f)).map((f) => [f, touched.get(f)!])) : {};
-  const remoteTouched = remoteUnclear.length ? await connector.fieldChangesSince!(remote.id, link.remoteSeenAt!) : undefined;
-  const remoteTouchedAt = remoteTouched ? Object.fromEntries(readings.filter((r) => remoteUnclear.includes(r.m.jira) && remoteTouched.has(r.m.remote)).map((r) => [r.m.jira, remoteTouched.get(r.m.remote)!])) : {};
+  if (known.jira && unclear.unclear.some((f) => !(f in issue.fields))) throw new NeedsRead('jira');
+  const { jiraTouchedAt, remoteTouchedAt } = await touchedTimes(unclear, readings, link, issue.id, remote, connector);
   const plan = planFields({
     jiraTouchedAt,
     remoteTouchedAt,

@@ -1,0 +1,42 @@
+/**
+ * A field back at its base on one side while the other side changed may have
+ * been changed and changed back since the last sync: by value alone it reads
+ * as untouched. The side's history says (Jira's changelog; the remote's where
+ * its connector reads history), and when each side's field last changed then
+ * decides the conflict. Shared by the reconcile and the settings page's
+ * preview, so both read a pair the same way.
+ */
+import * as jira from '../connectors/jira/client';
+import type { Connector, Item } from '../connectors/ports';
+import type { Link } from '../store/links';
+import { jiraLooksUnchangedAgainstRemote, remoteLooksUnchangedAgainstJira, type FieldReading } from './field-plan';
+
+export interface UnclearFields {
+  /** Fields (by their Jira name) whose history is needed, on either side. */
+  unclear: string[];
+  /** Of those, the ones the remote's history answers. */
+  remoteUnclear: string[];
+}
+
+/** Which fields need a look at history: only when a side changed since it was last seen, and only those it looks not to have touched. */
+export function unclearFields(readings: readonly FieldReading[], link: Link, issue: { updatedAt: number }, remote: Item, connector: Connector): UnclearFields {
+  const remoteUnclear = connector.fieldChangesSince && link.remoteSeenAt !== undefined && remote.updatedAt > link.remoteSeenAt ? remoteLooksUnchangedAgainstJira(readings, link.base) : [];
+  const unclear = link.jiraSeenAt !== undefined && issue.updatedAt > link.jiraSeenAt ? [...jiraLooksUnchangedAgainstRemote(readings, link.base), ...remoteUnclear] : [];
+  return { unclear, remoteUnclear };
+}
+
+/** When each unclear field last changed on each side (epoch ms), read from the sides' histories. */
+export async function touchedTimes(
+  { unclear, remoteUnclear }: UnclearFields,
+  readings: readonly FieldReading[],
+  link: Link,
+  issueId: string,
+  remote: Item,
+  connector: Connector,
+): Promise<{ jiraTouchedAt: Record<string, number>; remoteTouchedAt: Record<string, number> }> {
+  const touched = unclear.length ? await jira.fieldChangesSince(issueId, link.jiraSeenAt!) : undefined;
+  const jiraTouchedAt = touched ? Object.fromEntries(unclear.filter((f) => touched.has(f)).map((f) => [f, touched.get(f)!])) : {};
+  const remoteTouched = remoteUnclear.length ? await connector.fieldChangesSince!(remote.id, link.remoteSeenAt!) : undefined;
+  const remoteTouchedAt = remoteTouched ? Object.fromEntries(readings.filter((r) => remoteUnclear.includes(r.m.jira) && remoteTouched.has(r.m.remote)).map((r) => [r.m.jira, remoteTouched.get(r.m.remote)!])) : {};
+  return { jiraTouchedAt, remoteTouchedAt };
+}
