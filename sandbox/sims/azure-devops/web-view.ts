@@ -4,7 +4,7 @@
  * work item, comment, attach a file, as the demo agent (Dana Agent) through
  * the REST API, so service hooks notify Crosswalk as for any person's change.
  */
-import type { Hono } from 'hono';
+import type { Env, Hono } from 'hono';
 import { problemOf, redirectWithNotice, renderItemView, selfClient } from '../shared/web-view';
 
 const V = 'api-version=7.1';
@@ -13,8 +13,7 @@ const PRIORITIES = ['1', '2', '3', '4'].map((p) => ({ value: p, label: p }));
 const text = (html: unknown) => String(html ?? '').replace(/<br\s*\/?>/gi, '\n').replace(/<\/p>\s*<p>/gi, '\n\n').replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
 const html = (t: string) => t.split(/\r?\n\s*\r?\n/).filter((p) => p.trim()).map((p) => `<p>${p.trim().replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</p>`).join('');
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function azureDevOpsWebView(app: Hono<any>, baseUrl: () => string, agent: { pat: string; displayName: string; uniqueName: string }): void {
+export function azureDevOpsWebView<E extends Env>(app: Hono<E>, baseUrl: () => string, agent: { pat: string; displayName: string; uniqueName: string }): void {
   const api = selfClient(baseUrl, `Basic ${Buffer.from(`:${agent.pat}`).toString('base64')}`);
   const PATH = '/:org/:project/_workitems/edit/:id{[0-9]+}';
 

@@ -5,7 +5,7 @@
  * (Beth Agent) through the Table and Attachment APIs, so the business rule
  * notifies Crosswalk as for any agent's change.
  */
-import type { Hono } from 'hono';
+import type { Env, Hono } from 'hono';
 import { problemOf, redirectWithNotice, renderItemView, selfClient } from '../shared/web-view';
 
 const STATES = [
@@ -21,8 +21,7 @@ const URGENCIES = [
   { value: '3', label: '3 - Low' },
 ];
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function serviceNowWebView(app: Hono<any>, baseUrl: () => string, agent: { username: string; password: string; name: string }): void {
+export function serviceNowWebView<E extends Env>(app: Hono<E>, baseUrl: () => string, agent: { username: string; password: string; name: string }): void {
   const api = selfClient(baseUrl, `Basic ${Buffer.from(`${agent.username}:${agent.password}`).toString('base64')}`);
   const target = (uri: string | undefined) => /^([a-z_]+)\.do\?sys_id=([0-9a-f]{32})$/.exec(uri ?? '');
   const viewPath = (table: string, id: string) => `/nav_to.do?uri=${encodeURIComponent(`${table}.do?sys_id=${id}`)}`;

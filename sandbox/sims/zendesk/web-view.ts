@@ -5,14 +5,13 @@
  * through the Tickets and Uploads APIs, so the trigger's webhook notifies
  * Crosswalk as for any agent's change.
  */
-import type { Hono } from 'hono';
+import type { Env, Hono } from 'hono';
 import { problemOf, redirectWithNotice, renderItemView, selfClient } from '../shared/web-view';
 
 const STATUSES = ['new', 'open', 'pending', 'hold', 'solved', 'closed'].map((s) => ({ value: s, label: s.charAt(0).toUpperCase() + s.slice(1) }));
 const PRIORITIES = [{ value: '', label: '(none)' }, ...['low', 'normal', 'high', 'urgent'].map((p) => ({ value: p, label: p.charAt(0).toUpperCase() + p.slice(1) }))];
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function zendeskWebView(app: Hono<any>, baseUrl: () => string, agent: { email: string; apiToken: string; name: string }): void {
+export function zendeskWebView<E extends Env>(app: Hono<E>, baseUrl: () => string, agent: { email: string; apiToken: string; name: string }): void {
   const api = selfClient(baseUrl, `Basic ${Buffer.from(`${agent.email}/token:${agent.apiToken}`).toString('base64')}`);
   const PATH = '/agent/tickets/:id{[0-9]+}';
 
