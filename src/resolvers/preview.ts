@@ -23,9 +23,8 @@ import { readJira, readRemote, writeJira } from '../mapping/field-values';
 import { connectionsForProject, getConnection } from '../store/connections';
 import { credentialSchema, getCredential, type Credential } from '../store/credentials';
 import { getLink, isUnlinked, issueForRemote, type Link } from '../store/links';
-import { canonicalEqual } from '../sync/canonical';
 import { correlationIdFor, initialRemoteFields, parseCorrelationId } from '../sync/create';
-import { touchedTimes, unclearFields } from '../sync/field-history';
+import { ownStatusMoveIsNoChange, touchedTimes, unclearFields } from '../sync/field-history';
 import { planFields, type FieldReading } from '../sync/field-plan';
 import { matchesRemoteFilter } from '../sync/remote-filter';
 import { planStatusMove } from '../sync/status';
@@ -180,13 +179,7 @@ async function completeJiraWrites(draft: Draft, rows: PreviewRow[], issue: jira.
  */
 async function engineReadings(draft: Draft, link: Link, issue: jira.JiraIssue, remote: Item): Promise<{ readings: FieldReading[]; jiraTouchedAt: Record<string, number>; remoteTouchedAt: Record<string, number> }> {
   const readings = await readingsFor(draft, issue.fields, remote.fields);
-  const i = readings.findIndex((r) => r.m.jira === 'status' && r.m.transform !== 'user');
-  const status = readings[i];
-  const base = status && link.base[status.m.jira];
-  if (status && base && status.jira.ok && !canonicalEqual(status.jira.value, base.jira)) {
-    const [by, app] = await Promise.all([jira.lastStatusChangeBy(link.issueId), jira.appAccountId()]);
-    if (by && app && by === app) readings[i] = { ...status, jira: { ok: true, value: base.jira } };
-  }
+  await ownStatusMoveIsNoChange(readings, link);
   const connector = draft.connector;
   const { jiraTouchedAt, remoteTouchedAt } = await touchedTimes(unclearFields(readings, link, issue, remote, connector), readings, link, issue.id, remote, connector);
   return { readings, jiraTouchedAt, remoteTouchedAt };

@@ -9,6 +9,7 @@
 import * as jira from '../connectors/jira/client';
 import type { Connector, Item } from '../connectors/ports';
 import type { Link } from '../store/links';
+import { canonicalEqual } from './canonical';
 import { jiraLooksUnchangedAgainstRemote, remoteLooksUnchangedAgainstJira, type FieldReading } from './field-plan';
 
 export interface UnclearFields {
@@ -39,4 +40,21 @@ export async function touchedTimes(
   const remoteTouched = remoteUnclear.length ? await connector.fieldChangesSince!(remote.id, link.remoteSeenAt!) : undefined;
   const remoteTouchedAt = remoteTouched ? Object.fromEntries(readings.filter((r) => remoteUnclear.includes(r.m.jira) && remoteTouched.has(r.m.remote)).map((r) => [r.m.jira, remoteTouched.get(r.m.remote)!])) : {};
   return { jiraTouchedAt, remoteTouchedAt };
+}
+
+/**
+ * A Jira status our own move left part-way (a crash between two transitions
+ * of a longer path) is not a person's change: it must not compete with the
+ * remote change the move was copying (newest wins would pick the half-done
+ * move). When Jira's status differs from the base and the latest status change
+ * was the app's own, Jira reads as unchanged, so the move is planned again
+ * from where it stopped. Asked only when the status differs from the base.
+ */
+export async function ownStatusMoveIsNoChange(readings: FieldReading[], link: Link): Promise<void> {
+  const i = readings.findIndex((r) => r.m.jira === 'status' && r.m.transform !== 'user');
+  const reading = readings[i];
+  const base = reading && link.base[reading.m.jira];
+  if (!reading || !base || !reading.jira.ok || canonicalEqual(reading.jira.value, base.jira)) return;
+  const [by, app] = await Promise.all([jira.lastStatusChangeBy(link.issueId), jira.appAccountId()]);
+  if (by && app && by === app) readings[i] = { ...reading, jira: { ok: true, value: base.jira } };
 }

@@ -24,7 +24,7 @@ import { canonicalEqual } from './canonical';
 import { afterClosedRemote } from './closed-remote';
 import { syncAttachments, syncComments } from './content-sync';
 import { createFromRemote, createRemoteFor, correlationIdFor, parseCorrelationId } from './create';
-import { touchedTimes, unclearFields } from './field-history';
+import { ownStatusMoveIsNoChange, touchedTimes, unclearFields } from './field-history';
 import { planFields, type FieldReading } from './field-plan';
 import { matchesRemoteFilter } from './remote-filter';
 import { moveToStatus } from './status';
@@ -230,23 +230,6 @@ async function syncPair(config: ConnectionConfig, connector: Connector, link: Li
   const changed = JSON.stringify({ ...next, lastSyncAt: link.lastSyncAt }) !== before;
   if (changed) await updateLink({ ...next, lastSyncAt: at });
   return { result: 'synced', created, wroteJira: fields.wroteJira, wroteRemote: fields.wroteRemote, conflicts: fields.conflicts, problems: Object.values(merged).map((p) => p.message), commentsCopied, filesCopied };
-}
-
-/**
- * A Jira status our own move left part-way (a crash between two transitions
- * of a longer path) is not a person's change: it must not compete with the
- * remote change the move was copying (newest wins would pick the half-done
- * move). When Jira's status differs from the base and the latest status change
- * was the app's own, Jira reads as unchanged, so the move is planned again
- * from where it stopped. Asked only when the status differs from the base.
- */
-async function ownStatusMoveIsNoChange(readings: FieldReading[], link: Link): Promise<void> {
-  const i = readings.findIndex((r) => r.m.jira === 'status' && r.m.transform !== 'user');
-  const reading = readings[i];
-  const base = reading && link.base[reading.m.jira];
-  if (!reading || !base || !reading.jira.ok || canonicalEqual(reading.jira.value, base.jira)) return;
-  const [by, app] = await Promise.all([jira.lastStatusChangeBy(link.issueId), jira.appAccountId()]);
-  if (by && app && by === app) readings[i] = { ...reading, jira: { ok: true, value: base.jira } };
 }
 
 async function syncFields(config: ConnectionConfig, connector: Connector, link: Link, issue: jira.JiraIssue, remote: Item, created: boolean, remoteClosed = false, known: Known = READ_BOTH) {
