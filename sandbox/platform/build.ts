@@ -1,5 +1,5 @@
 import { build } from 'esbuild';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,7 +16,7 @@ export async function bundleAppEntry(appDir: string, file: string): Promise<stri
   const outDir = path.join(appDir, '.forge-build');
   mkdirSync(outDir, { recursive: true });
   const outfile = path.join(outDir, `${file.replace(/[\\/]/g, '__')}.cjs`);
-  await build({
+  const result = await build({
     entryPoints: [entry],
     outfile,
     bundle: true,
@@ -26,7 +26,13 @@ export async function bundleAppEntry(appDir: string, file: string): Promise<stri
     packages: 'external',
     sourcemap: 'inline',
     logLevel: 'silent',
+    write: false,
   });
+  // Several processes (jest workers, soak workers) bundle the same entry at once: writing in place let one
+  // load another's half-written file ("Handler export ... is not a function"). A rename is atomic.
+  const partial = `${outfile}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  writeFileSync(partial, result.outputFiles[0]!.contents);
+  renameSync(partial, outfile);
   return outfile;
 }
 
