@@ -162,6 +162,8 @@ export interface Connector {
   listAttachments(itemId: string): Promise<Attachment[]>;
   downloadAttachment(itemId: string, attachmentId: string): Promise<{ body: ReadableStream<Uint8Array>; size: number; contentType: string }>;
   uploadAttachment(itemId: string, file: NewAttachment): Promise<Attachment>;
+  /** Only when `capabilities.attachments.delete`: removes the file from the item; one already gone is no error. */
+  deleteAttachment?(itemId: string, attachmentId: string): Promise<void>;
 
   /**
    * For systems where a closed item is final (Zendesk): makes the item that

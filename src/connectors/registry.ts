@@ -66,7 +66,7 @@ export interface SystemDefinition<Remote extends { type: string; baseUrl: string
     unprovision?(connector: Connector, target: { url: string }): Promise<void>;
   };
   /** Texts people read when a comment change cannot cross ("ServiceNow journal entries cannot be changed"). */
-  texts: { commentEditRefused: string; commentDeleteRefused: string };
+  texts: { commentEditRefused: string; commentDeleteRefused: string; /** Where the remote cannot delete files (capabilities.attachments.delete false). */ fileDeleteRefused?: string };
 }
 
 /** Only implemented systems are listed: a connection to anything else is refused when saved. */

@@ -27,8 +27,21 @@ async function ownConnection(projectId: string, payload: unknown) {
 
 const SECRET_PLACEHOLDER = '<the signing secret>';
 
-/** The business rule a ServiceNow admin adds on the connection's table (after insert and update). */
+/**
+ * The business rules a ServiceNow admin adds: one on the connection's table
+ * (after insert and update), and one on sys_attachment (after insert and
+ * delete), because adding or deleting a file does not change the record.
+ */
 function serviceNowBusinessRule(url: string, table: string, secret: string): string {
+  const send = `  var secret = '${secret}';
+  var signature = new GlideCertificateEncryption().generateMac(GlideStringUtil.base64Encode(secret), 'HmacSHA256', body);
+  var message = new sn_ws.RESTMessageV2();
+  message.setEndpoint('${url}');
+  message.setHttpMethod('post');
+  message.setRequestHeader('Content-Type', 'application/json');
+  message.setRequestHeader('X-ServiceNow-Signature', signature);
+  message.setRequestBody(body);
+  message.executeAsync();`;
   return `// Business rule on ${table}: When = after, Insert and Update, Advanced.
 (function executeRule(current, previous) {
   var body = JSON.stringify({
@@ -38,15 +51,20 @@ function serviceNowBusinessRule(url: string, table: string, secret: string): str
     user: gs.getUserName(),
     sent_at: Math.floor(new GlideDateTime().getNumericValue() / 1000)
   });
-  var secret = '${secret}';
-  var signature = new GlideCertificateEncryption().generateMac(GlideStringUtil.base64Encode(secret), 'HmacSHA256', body);
-  var message = new sn_ws.RESTMessageV2();
-  message.setEndpoint('${url}');
-  message.setHttpMethod('post');
-  message.setRequestHeader('Content-Type', 'application/json');
-  message.setRequestHeader('X-ServiceNow-Signature', signature);
-  message.setRequestBody(body);
-  message.executeAsync();
+${send}
+})(current, previous);
+
+// Business rule on sys_attachment: When = after, Insert and Delete, Advanced,
+// Condition: current.table_name == '${table}'
+(function executeRule(current, previous) {
+  var body = JSON.stringify({
+    sys_id: current.getValue('table_sys_id'),
+    table: current.getValue('table_name'),
+    event: current.operation() == 'delete' ? 'attachment_delete' : 'attachment',
+    user: gs.getUserName(),
+    sent_at: Math.floor(new GlideDateTime().getNumericValue() / 1000)
+  });
+${send}
 })(current, previous);`;
 }
 

@@ -68,14 +68,17 @@ export async function syncComments(config: ConnectionConfig, connector: Connecto
 export async function syncAttachments(config: ConnectionConfig, connector: Connector, link: Link, issue: jira.JiraIssue): Promise<{ link: Link; copied: number; skipped: string[] }> {
   if (config.attachments.direction === 'none') return { link, copied: 0, skipped: [] };
   const jiraFiles = jira.attachmentsOf(issue);
+  // A read without the attachment field says nothing about files: never plan from it (it would look like deletions).
+  if (!jiraFiles) return { link, copied: 0, skipped: [] };
   const remoteFiles = await connector.listAttachments(link.remoteId);
   // Only when an app-made file is not yet accounted for do we need to know which account is ours.
   const pairedJira = new Set(link.attachments.map((p) => p.jira));
   const app = jiraFiles.some((f) => !pairedJira.has(f.id) && f.authorAccountId) ? await jira.appAccountId() : undefined;
   const jiraSide: SideFile[] = jiraFiles.map((f) => ({ id: f.id, fileName: f.fileName, contentType: f.contentType, size: f.size, byUs: Boolean(app && f.authorAccountId === app) }));
   const remoteSide: SideFile[] = remoteFiles.map((f) => ({ id: f.id, fileName: f.fileName, contentType: f.contentType, size: f.size, byUs: Boolean(connector.ownAuthorId && f.authorId === connector.ownAuthorId) }));
-  const plan = planAttachments(jiraSide, remoteSide, link.attachments, { ...config.attachments, ...(connector.capabilities.attachments.maxBytes ? { remoteMaxBytes: connector.capabilities.attachments.maxBytes } : {}) });
-  const crossed = [...link.attachments, ...plan.recognised];
+  const remoteCanDelete = connector.capabilities.attachments.delete && Boolean(connector.deleteAttachment);
+  const plan = planAttachments(jiraSide, remoteSide, link.attachments, { ...config.attachments, remoteCanDelete, ...(connector.capabilities.attachments.maxBytes ? { remoteMaxBytes: connector.capabilities.attachments.maxBytes } : {}) });
+  const crossed = [...link.attachments.filter((p) => !plan.forgotten.includes(p)), ...plan.recognised];
   for (const copy of plan.copies) {
     if (copy.to === 'remote') {
       const body = await jira.downloadAttachment(copy.from.id);
@@ -87,5 +90,16 @@ export async function syncAttachments(config: ConnectionConfig, connector: Conne
       crossed.push({ jira: id, remote: copy.from.id, from: 'remote' });
     }
   }
-  return { link: { ...link, attachments: crossed }, copied: plan.copies.length, skipped: plan.skipped };
+  // A pair stays recorded after its copy is deleted (the next run forgets it, seeing both sides gone), so a crash
+  // between the delete and the record can never read the surviving half as a new file to copy.
+  for (const gone of plan.deletes) {
+    if (gone.to === 'remote') await connector.deleteAttachment!(link.remoteId, gone.id);
+    else await jira.deleteAttachment(gone.id);
+  }
+  const system = systemFor(config.remote.type);
+  const notices = plan.deletesNotCopied.map((d) => `Jira attachment ${d.fileName} was deleted; its copy stays: ${system?.texts.fileDeleteRefused ?? 'the remote cannot delete files'}.`);
+  const fresh = notices.filter((n) => !(link.notices ?? []).includes(n));
+  const next: Link = { ...link, attachments: crossed };
+  if (fresh.length) next.notices = [...(link.notices ?? []), ...fresh].slice(-MAX_NOTICES);
+  return { link: next, copied: plan.copies.length + plan.deletes.length, skipped: plan.skipped };
 }

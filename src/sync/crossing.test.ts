@@ -141,7 +141,7 @@ describe('direction of new copies', () => {
 });
 
 const file = (id: string, fileName: string, over: Partial<SideFile> = {}): SideFile => ({ id, fileName, contentType: 'text/plain', size: 10, byUs: false, ...over });
-const fileRules = { direction: 'both' as const, maxBytes: 100, allowedTypes: [] as string[] };
+const fileRules = { direction: 'both' as const, maxBytes: 100, allowedTypes: [] as string[], remoteCanDelete: true };
 
 describe('which files cross', () => {
   it('copies new files both ways under their own names and reports the ones over a limit or of a type not allowed', () => {
@@ -154,5 +154,52 @@ describe('which files cross', () => {
     const plan = planAttachments([file('1', 'a.log'), file('2', 'c.log')], [file('x', 'a.log', { byUs: true })], [{ jira: '2', remote: 'deleted', from: 'jira' }], fileRules);
     expect(plan.copies).toEqual([]);
     expect(plan.recognised).toEqual([{ jira: '1', remote: 'x', from: 'jira' }]);
+  });
+});
+
+describe('which file deletions cross', () => {
+  const fromJira = { jira: '1', remote: 'x', from: 'jira' as const };
+  const fromRemote = { jira: '2', remote: 'y', from: 'remote' as const };
+
+  it('deletes the copy of a source deleted on either side, and copies nothing again', () => {
+    const jiraGone = planAttachments([file('2', 'b.log', { byUs: true })], [file('x', 'a.log', { byUs: true }), file('y', 'b.log')], [fromJira, fromRemote], fileRules);
+    expect(jiraGone.deletes).toEqual([{ to: 'remote', id: 'x', fileName: 'a.log' }]);
+    expect(jiraGone.copies).toEqual([]);
+    const remoteGone = planAttachments([file('1', 'a.log'), file('2', 'b.log', { byUs: true })], [file('x', 'a.log', { byUs: true })], [fromJira, fromRemote], fileRules);
+    expect(remoteGone.deletes).toEqual([{ to: 'jira', id: '2', fileName: 'b.log' }]);
+    expect(remoteGone.copies).toEqual([]);
+  });
+
+  it('keeps the source of a deleted copy, and does not copy it again', () => {
+    const plan = planAttachments([file('1', 'a.log')], [file('y', 'b.log')], [fromJira, fromRemote], fileRules);
+    expect(plan.deletes).toEqual([]);
+    expect(plan.copies).toEqual([]);
+    expect(plan.forgotten).toEqual([]);
+  });
+
+  it('forgets a pair only once both halves are gone', () => {
+    const plan = planAttachments([], [], [fromJira, fromRemote], fileRules);
+    expect(plan.forgotten).toEqual([fromJira, fromRemote]);
+    expect(plan.deletes).toEqual([]);
+  });
+
+  it('deletes its own unrecorded copy whose source was deleted before the copy was recorded (a crash in between)', () => {
+    const plan = planAttachments([], [file('x', 'a.log', { byUs: true })], [], fileRules);
+    expect(plan.deletes).toEqual([{ to: 'remote', id: 'x', fileName: 'a.log' }]);
+    expect(plan.recognised).toEqual([]);
+  });
+
+  it('follows deletions only in the directions files cross', () => {
+    const plan = planAttachments([file('2', 'b.log', { byUs: true })], [file('x', 'a.log', { byUs: true })], [fromJira, fromRemote], { ...fileRules, direction: 'to-jira' });
+    expect(plan.deletes).toEqual([{ to: 'jira', id: '2', fileName: 'b.log' }]);
+  });
+
+  it('on a remote that cannot delete files, reports a deleted Jira source and never reads a missing remote file as deleted', () => {
+    const rules = { ...fileRules, remoteCanDelete: false };
+    const plan = planAttachments([file('2', 'b.log', { byUs: true })], [file('x', 'a.log', { byUs: true })], [fromJira, fromRemote], rules);
+    expect(plan.deletes).toEqual([]);
+    expect(plan.deletesNotCopied).toEqual([{ pair: fromJira, fileName: 'a.log' }]);
+    expect(plan.forgotten).toEqual([]);
+    expect(planAttachments([], [file('x', 'a.log', { byUs: true })], [], rules).deletes).toEqual([]);
   });
 });

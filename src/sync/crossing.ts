@@ -201,6 +201,8 @@ export interface FileRules {
   /** MIME types or prefixes (`image/`); empty = all. */
   allowedTypes: readonly string[];
   remoteMaxBytes?: number;
+  /** Whether the remote deletes files (its capabilities): only then does a deletion on either side cross. */
+  remoteCanDelete: boolean;
 }
 
 export interface FileCopy {
@@ -208,13 +210,42 @@ export interface FileCopy {
   to: 'jira' | 'remote';
 }
 
+/** A copy whose source is gone: deleted on `to`. */
+export interface FileDelete {
+  to: 'jira' | 'remote';
+  id: string;
+  fileName: string;
+}
+
+export interface FileCrossing {
+  copies: FileCopy[];
+  recognised: CrossedPair[];
+  skipped: string[];
+  deletes: FileDelete[];
+  /** Jira files deleted whose remote copies stay, because the remote cannot delete files. */
+  deletesNotCopied: Array<{ pair: CrossedPair; fileName: string }>;
+  /** Pairs with nothing left on either side: the record can go. */
+  forgotten: CrossedPair[];
+}
+
 const allowedType = (rules: FileRules, type: string) => !rules.allowedTypes.length || rules.allowedTypes.some((t) => (t.endsWith('/') || t.endsWith('*') ? type.startsWith(t.replace(/\*$/, '')) : type === t));
 
-/** Files cross like comments; those over a limit or of a type not allowed are reported, never silently dropped. */
-export function planAttachments(jira: readonly SideFile[], remote: readonly SideFile[], crossed: readonly CrossedPair[], rules: FileRules): { copies: FileCopy[]; recognised: CrossedPair[]; skipped: string[] } {
+/**
+ * Files cross like comments; those over a limit or of a type not allowed are
+ * reported, never silently dropped. Deletions follow a source to its copy, as
+ * for comments: a file deleted where it was first attached is deleted where it
+ * was copied; a deleted copy is not copied again and its source stays. A copy
+ * Crosswalk uploaded but never recorded (a crash in between) whose source has
+ * since gone is deleted too, or it would outlive its source forever.
+ * Deletions cross only where the remote deletes files: on a remote that cannot,
+ * a remote file missing from the list is not a deleted one (a Zendesk pair
+ * continued in a follow-up ticket keeps the closed ticket's pairs).
+ */
+export function planAttachments(jira: readonly SideFile[], remote: readonly SideFile[], crossed: readonly CrossedPair[], rules: FileRules): FileCrossing {
   const pairedJira = new Set(crossed.map((p) => p.jira));
   const pairedRemote = new Set(crossed.map((p) => p.remote));
   const recognised: CrossedPair[] = [];
+  const deletes: FileDelete[] = [];
   const same = (a: SideFile, b: SideFile) => a.fileName === b.fileName && a.size === b.size;
   // A file Crosswalk uploaded but did not record yet is known by its name and size.
   for (const [ours, theirs, from] of [
@@ -224,7 +255,11 @@ export function planAttachments(jira: readonly SideFile[], remote: readonly Side
     for (const copy of ours) {
       if (!copy.byUs || (from === 'jira' ? pairedRemote : pairedJira).has(copy.id)) continue;
       const source = theirs.find((f) => !f.byUs && !(from === 'jira' ? pairedJira : pairedRemote).has(f.id) && same(f, copy));
-      if (!source) continue;
+      if (!source) {
+        const to = from === 'jira' ? 'remote' : 'jira';
+        if (rules.remoteCanDelete && allows(rules.direction, to)) deletes.push({ to, id: copy.id, fileName: copy.fileName });
+        continue;
+      }
       const pair: CrossedPair = from === 'jira' ? { jira: source.id, remote: copy.id, from } : { jira: copy.id, remote: source.id, from };
       recognised.push(pair);
       pairedJira.add(pair.jira);
@@ -240,5 +275,23 @@ export function planAttachments(jira: readonly SideFile[], remote: readonly Side
   };
   if (allows(rules.direction, 'remote')) for (const f of jira) if (!f.byUs && !pairedJira.has(f.id)) consider(f, 'remote', Math.min(rules.maxBytes, rules.remoteMaxBytes ?? Infinity));
   if (allows(rules.direction, 'jira')) for (const f of remote) if (!f.byUs && !pairedRemote.has(f.id)) consider(f, 'jira', rules.maxBytes);
-  return { copies, recognised, skipped };
+
+  const jiraById = new Map(jira.map((f) => [f.id, f]));
+  const remoteById = new Map(remote.map((f) => [f.id, f]));
+  const deletesNotCopied: FileCrossing['deletesNotCopied'] = [];
+  const forgotten: CrossedPair[] = [];
+  for (const p of crossed) {
+    const source = p.from === 'jira' ? jiraById.get(p.jira) : remoteById.get(p.remote);
+    const copy = p.from === 'jira' ? remoteById.get(p.remote) : jiraById.get(p.jira);
+    if (source) continue;
+    const to = p.from === 'jira' ? 'remote' : 'jira';
+    if (!rules.remoteCanDelete) {
+      if (p.from === 'jira' && copy && allows(rules.direction, to)) deletesNotCopied.push({ pair: p, fileName: copy.fileName });
+      continue;
+    }
+    // Both gone (deleted here, or by us before a crash): nothing is left to follow or to copy again.
+    if (!copy) forgotten.push(p);
+    else if (allows(rules.direction, to)) deletes.push({ to, id: copy.id, fileName: copy.fileName });
+  }
+  return { copies, recognised, skipped, deletes, deletesNotCopied, forgotten };
 }

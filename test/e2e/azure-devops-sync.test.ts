@@ -187,6 +187,21 @@ describe('Jira OPS ↔ Azure DevOps acme/Operations', () => {
     expect(jiraFiles).toEqual(['iostat.pdf 200000', 'df.png 3000']);
   });
 
+  it('deletes the copy of a file deleted where it was attached, either way', async () => {
+    const jiraFiles = async () => (await jira.request({ as: 'admin' }, 'GET', `/rest/api/3/issue/${issue.key}?fields=attachment`)).json.fields.attachment as Array<{ id: string; filename: string }>;
+    const adoFiles = async () => (await workItem(wi)).relations!.filter((r) => r.rel === 'AttachedFile').map((r) => r.attributes.name);
+    const pdf = (await jiraFiles()).find((a) => a.filename === 'iostat.pdf')!;
+    expect((await jira.request({ as: 'admin' }, 'DELETE', `/rest/api/3/attachment/${pdf.id}`)).status).toBe(204);
+    await sandbox.settle();
+    expect(await adoFiles()).toEqual(['df.png']);
+    // A person removes the file in the work item form: the relation goes, and with it the Jira copy.
+    const index = (await workItem(wi)).relations!.findIndex((r) => r.rel === 'AttachedFile' && r.attributes.name === 'df.png');
+    expect((await ado()('PATCH', `/acme/Operations/_apis/wit/workitems/${wi}`, [{ op: 'remove', path: `/relations/${index}` }])).status).toBe(200);
+    await sandbox.settle();
+    expect(await jiraFiles()).toEqual([]);
+    expect(await adoFiles()).toEqual([]);
+  });
+
   it('ignores forged and stale hook deliveries', async () => {
     await sandbox.settle();
     const runsBefore = sandbox.platform.meter.invocations({ functionKey: 'sync-worker' }).length;

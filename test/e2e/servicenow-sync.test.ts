@@ -180,6 +180,33 @@ describe('Jira ↔ ServiceNow', () => {
     expect(panel).toMatchObject({ ok: true, body: { data: { problems: [{ part: 'attachments', message: 'Not copied: dump.zip (1500000 bytes) is over the 1000000-byte limit' }] } } });
   });
 
+  it('deletes the copy of a file deleted where it was attached, either way, and never copies a deleted copy again', async () => {
+    const incident = await incidentFor(issue.id);
+    const files = () => sandbox.servicenow.store.rows('sys_attachment').filter((a) => a.table_sys_id === incident.sys_id).map((a) => a.file_name);
+    const jiraFiles = async () => (await jira.request({ as: 'member' }, 'GET', `/rest/api/3/issue/${issue.key}?fields=attachment`)).json.fields.attachment as Array<{ id: string; filename: string }>;
+    // The original in Jira is deleted: its ServiceNow copy goes.
+    const pdf = (await jiraFiles()).find((a) => a.filename === 'trace.pdf')!;
+    expect((await jira.request({ as: 'admin' }, 'DELETE', `/rest/api/3/attachment/${pdf.id}`)).status).toBe(204);
+    await sandbox.settle();
+    expect(files()).toEqual(['screenshot.png']);
+    // The original in ServiceNow is deleted: its Jira copy goes.
+    const png = sandbox.servicenow.store.rows('sys_attachment').find((a) => a.table_sys_id === incident.sys_id && a.file_name === 'screenshot.png')!;
+    expect((await serviceNowClient(sandbox.sims.servicenow, sandbox.sims.servicenow.credentials.agent)('DELETE', `/api/now/attachment/${png.sys_id}`)).status).toBe(204);
+    await sandbox.settle();
+    expect((await jiraFiles()).map((a) => a.filename)).toEqual(['dump.zip']);
+    // A copy deleted in Jira stays deleted, and its ServiceNow original stays.
+    const { username, password } = sandbox.sims.servicenow.credentials.agent;
+    await fetch(`${sandbox.sims.servicenow.baseUrl}/api/now/attachment/file?table_name=incident&table_sys_id=${incident.sys_id}&file_name=notes.txt`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`, 'content-type': 'text/plain' }, body: Buffer.from('notes') });
+    await sandbox.settle();
+    const copy = (await jiraFiles()).find((a) => a.filename === 'notes.txt')!;
+    expect((await jira.request({ as: 'admin' }, 'DELETE', `/rest/api/3/attachment/${copy.id}`)).status).toBe(204);
+    await sandbox.settle();
+    await sandbox.platform.runScheduledTrigger(sandbox.installationId, 'reconcile-sweep');
+    await sandbox.settle();
+    expect(files()).toEqual(['notes.txt']);
+    expect((await jiraFiles()).map((a) => a.filename)).toEqual(['dump.zip']);
+  });
+
   it('never syncs an issue outside the connection\'s JQL', async () => {
     const outside = (await jira.request({ as: 'member' }, 'POST', '/rest/api/3/issue', { fields: { project: { key: 'DEMO' }, issuetype: { name: 'Task' }, summary: 'Internal only', labels: ['no-sync'] } })).json;
     await sandbox.platform.settle();

@@ -197,6 +197,17 @@ describe('SUP ↔ Zendesk', () => {
     expect((await panel(issue.id)).problems).toEqual([expect.objectContaining({ part: 'attachments', message: 'Not copied: dump.zip (1500000 bytes) is over the 1000000-byte limit' })]);
   });
 
+  it('says on the issue that a Zendesk copy stays when its Jira file is deleted, as Zendesk cannot delete files', async () => {
+    const pdf = (await jiraFields(issue.key, 'attachment')).attachment.find((a: { filename: string }) => a.filename === 'statement.pdf');
+    expect((await jira.request({ as: 'admin' }, 'DELETE', `/rest/api/3/attachment/${pdf.id}`)).status).toBe(204);
+    await sandbox.settle();
+    const zdFiles = ticketFor(issue.id).comments.flatMap((c) => c.attachmentIds.map((a) => sandbox.zendesk.store.attachments.get(a)!.file_name));
+    expect(zdFiles).toEqual(['statement.pdf', 'receipt.png']);
+    expect((await panel(issue.id)).notices).toContain('Jira attachment statement.pdf was deleted; its copy stays: Zendesk attachments cannot be deleted (only redacted by an agent).');
+    // Nor does the copy come back to Jira.
+    expect((await jiraFields(issue.key, 'attachment')).attachment.map((a: { filename: string }) => a.filename)).toEqual(['receipt.png', 'dump.zip']);
+  });
+
   it('continues in a follow-up ticket when a change reaches a closed ticket, and moves the link to it', async () => {
     const own = await createIssue({ summary: 'Printer offline', labels: ['hardware'] });
     await sandbox.settle();

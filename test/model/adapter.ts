@@ -61,6 +61,8 @@ export interface RemoteAdapter {
   edit(remoteId: string, change: { summary?: string; status?: string; priority?: string; labels?: string }): Promise<void>;
   comment(remoteId: string, text: string, internal: boolean): Promise<void>;
   attach(remoteId: string, fileName: string, bytes: Buffer): Promise<void>;
+  /** As a person on the remote side, deletes the item's file of that name; absent where the remote cannot delete files (Zendesk). */
+  deleteFile?(remoteId: string, fileName: string): Promise<void>;
   /** Turns a fault on (for `times` requests where it counts) or off. */
   fault(kind: RemoteFault, on: boolean): Promise<void>;
   /** The remote's change notifications: delivered only when the harness says. */

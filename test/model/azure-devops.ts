@@ -102,6 +102,12 @@ export function azureDevOpsAdapter(): RemoteAdapter {
       if (up.status >= 300) throw new Error(`upload answered ${up.status}`);
       await ok(`attaching ${fileName} to ${id}`, agent()('PATCH', `${P}/workitems/${id}`, [{ op: 'add', path: '/relations/-', value: { rel: 'AttachedFile', url: up.json.url, attributes: { comment: 'from the model' } } }]));
     },
+    async deleteFile(id, fileName) {
+      const w = item(id);
+      const index = w.relations.findIndex((r) => r.rel === 'AttachedFile' && r.attributes.name === fileName);
+      if (index < 0) throw new Error(`no file ${fileName} on ${id}`);
+      await ok(`removing ${fileName} from ${id}`, agent()('PATCH', `${P}/workitems/${id}`, [{ op: 'remove', path: `/relations/${index}` }]));
+    },
     async fault(kind: RemoteFault, on: boolean) {
       // Faults hit the integration's PAT only: people keep working in Azure DevOps, except in an outage.
       const user = ADO.integration.uniqueName;

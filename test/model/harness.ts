@@ -34,6 +34,7 @@ export type Command =
   | { kind: 'concurrentEdit'; item: number; field: Field; pick: number; first: Side }
   | { kind: 'comment'; side: Side; item: number; internal: boolean }
   | { kind: 'attach'; side: Side; item: number }
+  | { kind: 'deleteFile'; side: Side; item: number; pick: number }
   | { kind: 'deleteCopy'; item: number }
   | { kind: 'fault'; fault: RemoteFault }
   | { kind: 'crash'; at: number }
@@ -54,6 +55,7 @@ export const commandArb: fc.Arbitrary<Command> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('concurrentEdit' as const), item, field, pick: fc.nat({ max: 99 }), first: side }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('comment' as const), side, item, internal: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('attach' as const), side, item }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteFile' as const), side, item, pick: fc.nat({ max: 9 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteCopy' as const), item }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('fault' as const), fault: fc.constantFrom<RemoteFault>('rate-limit', 'server-error', 'timeout', 'outage', 'bad-credentials') }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('crash' as const), at: fc.integer({ min: 1, max: 14 }) }) },
@@ -82,7 +84,12 @@ interface Pair {
   /** Every value written to each field, in time order (the creation values first). */
   writes: Record<Field, Array<{ value: string; side: Side }>>;
   comments: Array<{ text: string; side: Side; internal: boolean; copyDeleted?: boolean }>;
-  files: Array<{ name: string; side: Side }>;
+  /**
+   * Files as attached; `deleted` says on which side a person deleted one, and
+   * `copyKept` whether its copy was on a remote that cannot delete files then
+   * (Zendesk), where it stays.
+   */
+  files: Array<{ name: string; side: Side; deleted?: Side; copyKept?: boolean }>;
   summary0: string;
 }
 
@@ -291,6 +298,31 @@ export class ModelHarness {
         }
         break;
       }
+      case 'deleteFile': {
+        // A person deletes a file, original or copy, on either side. Where the remote cannot delete files, only Jira's go.
+        const p = pairOf(c.item);
+        if (!p) break;
+        this.discover(p);
+        const canDelete = c.side === 'jira' ? Boolean(p.issueId) : this.remoteWritable(p) && Boolean(this.remote.deleteFile);
+        if (!canDelete) break;
+        const jiraFiles = this.issue(p.issueId ?? '')?.attachments ?? [];
+        const remoteFiles = p.remoteId && !this.outage ? this.remote.read(this.rid(p)!).files : [];
+        const here = (name: string) => (c.side === 'jira' ? jiraFiles.some((a) => a.filename === name) : remoteFiles.includes(name));
+        const candidates = p.files.filter((f) => !f.deleted && here(f.name));
+        const f = candidates[c.pick % Math.max(1, candidates.length)];
+        if (!f) break;
+        if (c.side === 'jira') {
+          const a = jiraFiles.find((x) => x.filename === f.name)!;
+          const res = await this.jira.request({ as: 'admin' }, 'DELETE', `/rest/api/3/attachment/${a.id}`);
+          if (res.status !== 204) throw new Error(`Jira DELETE attachment answered ${res.status}`);
+        } else {
+          await this.remote.deleteFile!(this.rid(p)!, f.name);
+        }
+        f.deleted = c.side;
+        // A remote that cannot delete files keeps the copy it holds now; none is made after the source is gone.
+        f.copyKept = c.side === 'jira' && !this.remote.deleteFile && p.remoteId !== undefined && remoteFiles.includes(f.name);
+        break;
+      }
       case 'deleteCopy': {
         // Someone deletes, in Jira, the copy of a remote comment: it must not come back.
         const p = pairOf(c.item);
@@ -479,9 +511,11 @@ export class ModelHarness {
     }
     const jiraFiles = issue.attachments.map((a) => a.filename);
     for (const f of p.files) {
-      for (const [where, list] of [['Jira', jiraFiles], ['remote', remote.files]] as const) {
+      for (const [where, list, here] of [['Jira', jiraFiles, 'jira'], ['remote', remote.files, 'remote']] as const) {
         const count = list.filter((x) => x === f.name).length;
-        if (count !== 1) (count > 1 ? r.duplicated++ : r.lost++, r.problems.push(`${label}: file ${f.name} ×${count} in ${where}`));
+        // A deleted original takes its copy with it; a deleted copy goes alone (its original stays, and is not copied again).
+        const want = !f.deleted ? 1 : f.deleted === here ? 0 : f.deleted !== f.side ? 1 : f.copyKept ? 1 : 0;
+        if (count !== want) (count > want ? r.duplicated++ : r.lost++, r.problems.push(`${label}: file ${f.name} ×${count} in ${where}, expected ${want}${f.deleted ? ` (deleted in ${f.deleted === 'jira' ? 'Jira' : 'the remote'})` : ''}`));
       }
     }
   }

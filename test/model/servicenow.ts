@@ -86,6 +86,11 @@ export function serviceNowAdapter(): RemoteAdapter {
       });
       if (res.status >= 300) throw new Error(`attach answered ${res.status}`);
     },
+    async deleteFile(id, fileName) {
+      const row = sandbox.servicenow.store.rows('sys_attachment').find((a) => a.table_sys_id === id && a.file_name === fileName);
+      if (!row) throw new Error(`no file ${fileName} on ${id}`);
+      await ok(agent()('DELETE', `/api/now/attachment/${row.sys_id}`));
+    },
     async fault(kind: RemoteFault, on: boolean) {
       switch (kind) {
         case 'rate-limit':

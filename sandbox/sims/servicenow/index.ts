@@ -354,6 +354,9 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
     const row = attachmentOr404(c.req.param('id'));
     store.tables.get('sys_attachment')!.delete(row.sys_id!);
     store.attachments.delete(row.sys_id!);
+    // The same attachment business rule that reports an upload reports a deletion (after delete on sys_attachment).
+    const target = row.table_name && row.table_sys_id ? store.get(row.table_name, row.table_sys_id) : undefined;
+    if (target) notice('attachment_delete', row.table_name!, target, ['attachment', row.sys_id!], c.get('user'));
     return c.body(null, 204);
   });
 

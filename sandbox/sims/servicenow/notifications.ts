@@ -1,6 +1,7 @@
 /**
  * What a Business Rule with an outbound REST message does: POST a JSON body to
- * a configured URL on insert, update, journal entry and attachment, signed with
+ * a configured URL on insert, update, journal entry and attachment (added or
+ * deleted: a second rule on sys_attachment, as the record itself does not change), signed with
  * HMAC-SHA256 over the raw body (base64, as GlideCertificateEncryption.generateMac
  * returns it) in `X-ServiceNow-Signature`, with the send time in `X-ServiceNow-Timestamp`
  * (epoch seconds, also inside the body) so receivers can refuse stale messages.
@@ -18,7 +19,7 @@ export interface NotificationConfig {
 }
 
 export interface ChangeNotice {
-  event: 'insert' | 'update' | 'journal' | 'attachment';
+  event: 'insert' | 'update' | 'journal' | 'attachment' | 'attachment_delete';
   table: string;
   sys_id: string;
   number: string;

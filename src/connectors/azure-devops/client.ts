@@ -11,7 +11,7 @@ import { SyncError } from '../errors';
 import { failureFromResponse, readJson, retryAfterMs, transientFailure, type HttpAnswer } from '../http';
 import type { Attachment, Capabilities, ChangedItems, Comment, Connector, FoundItem, Item, NewAttachment, NewComment } from '../ports';
 import { HOOK_EVENTS, HOOK_USER } from './hooks';
-import { attachPatch, fieldPatch, separateMarkers, tagsWithMarkers, type PatchOperation } from './patch';
+import { attachPatch, detachPatch, fieldPatch, separateMarkers, tagsWithMarkers, type PatchOperation } from './patch';
 import { buildWiql, wiqlDateTime } from './wiql';
 
 const SYSTEM = 'azure-devops';
@@ -488,6 +488,26 @@ export class AzureDevOpsConnector implements Connector {
     // An upload without its relation is an orphan Azure DevOps discards; a retry simply uploads again.
     await this.patchItem(itemId, attachPatch(ref.url, OWN_FILE_COMMENT), `Attach ${file.fileName} to work item ${itemId}`);
     return { id: ref.id, fileName: file.fileName, contentType: file.contentType, size: file.size, createdAt: Date.now(), authorId: own };
+  }
+
+  /**
+   * Removes the file's `AttachedFile` relation, as deleting it in the work item
+   * form does. A relation is addressed by its index, so the patch tests the
+   * revision it read the index at: a work item changed in between (412) is
+   * read again rather than losing the wrong relation.
+   */
+  async deleteAttachment(itemId: string, attachmentId: string): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const w = await this.json(workItemJson, 'GET', this.url(`/_apis/wit/workitems/${encodeURIComponent(itemId)}`, { $expand: 'relations' }), `Read files of work item ${itemId}`);
+      const index = (w.relations ?? []).findIndex((r) => r.rel === 'AttachedFile' && attachmentIdOf(r.url) === attachmentId);
+      if (index < 0) return;
+      try {
+        await this.patchItem(itemId, detachPatch(index, w.rev), `Remove file ${attachmentId} from work item ${itemId}`);
+        return;
+      } catch (e) {
+        if (!(e instanceof SyncError && e.kind === 'conflict') || attempt >= 2) throw e;
+      }
+    }
   }
 
   /** Large files: start a chunked upload, then PUT the bytes in order with Content-Range, holding one chunk in memory at a time. */

@@ -61,3 +61,11 @@ export function fieldPatch(fields: Readonly<Record<string, unknown>>, expectedRe
 export function attachPatch(attachmentUrl: string, comment: string): PatchOperation[] {
   return [{ op: 'add', path: '/relations/-', value: { rel: 'AttachedFile', url: attachmentUrl, attributes: { comment } } }];
 }
+
+/** Removes the relation at `index`, only if the work item is still at the revision the index was read at. */
+export function detachPatch(index: number, rev: number): PatchOperation[] {
+  return [
+    { op: 'test', path: '/rev', value: rev },
+    { op: 'remove', path: `/relations/${index}` },
+  ];
+}

@@ -289,11 +289,23 @@ export interface JiraAttachment {
   authorAccountId?: string;
 }
 
-/** Attachments as the issue's `attachment` field lists them (already read with the issue). */
-export function attachmentsOf(issue: JiraIssue): JiraAttachment[] {
+/**
+ * Attachments as the issue's `attachment` field lists them (already read with
+ * the issue); undefined when the read did not carry the field, so that no one
+ * mistakes an unread list for an empty one (and deletes every copy).
+ */
+export function attachmentsOf(issue: JiraIssue): JiraAttachment[] | undefined {
+  if (!('attachment' in issue.fields)) return undefined;
   const list = z.array(z.object({ id: z.string(), filename: z.string(), mimeType: z.string().optional(), size: z.number(), author: z.object({ accountId: z.string().optional() }).loose().optional() }).loose()).safeParse(issue.fields.attachment ?? []);
-  if (!list.success) return [];
+  if (!list.success) return undefined;
   return list.data.map((a) => ({ id: a.id, fileName: a.filename, contentType: a.mimeType ?? 'application/octet-stream', size: a.size, ...(a.author?.accountId ? { authorAccountId: a.author.accountId } : {}) }));
+}
+
+/** Deletes a file Crosswalk copied (its source is gone); one already gone is no error. */
+export async function deleteAttachment(attachmentId: string): Promise<void> {
+  const res = await call('Delete attachment', () => api.asApp().requestJira(route`/rest/api/3/attachment/${attachmentId}`, { method: 'DELETE', headers: { Accept: 'application/json', 'X-Atlassian-Webhook-Trace': SYNC_TRACE } }));
+  if (res.status === 204 || res.status === 404) return;
+  await readJson('jira', res, `Delete attachment ${attachmentId}`);
 }
 
 export async function downloadAttachment(attachmentId: string): Promise<ReadableStream<Uint8Array>> {

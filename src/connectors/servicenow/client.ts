@@ -296,6 +296,12 @@ export class ServiceNowConnector implements Connector {
     return { body: res.body, size: Number(res.headers.get('content-length') ?? 0), contentType: res.headers.get('content-type') ?? 'application/octet-stream' };
   }
 
+  async deleteAttachment(_itemId: string, attachmentId: string): Promise<void> {
+    const res = await this.call(`/api/now/attachment/${encodeURIComponent(attachmentId)}`, { method: 'DELETE', headers: { accept: 'application/json' } }, 'Delete attachment');
+    if (res.status === 204 || res.status === 404) return;
+    await readJson('servicenow', res, 'Delete attachment');
+  }
+
   async uploadAttachment(itemId: string, file: NewAttachment): Promise<Attachment> {
     const query = new URLSearchParams({ table_name: this.conn.table, table_sys_id: itemId, file_name: file.fileName });
     const init: RequestInit & { duplex?: 'half' } = { method: 'POST', headers: { 'content-type': file.contentType }, body: file.body as BodyInit };

@@ -152,5 +152,6 @@ export const zendeskSystem: SystemDefinition<ZendeskRemote> = {
   texts: {
     commentEditRefused: 'Zendesk comments cannot be changed once written',
     commentDeleteRefused: 'Zendesk comments cannot be deleted',
+    fileDeleteRefused: 'Zendesk attachments cannot be deleted (only redacted by an agent)',
   },
 };
