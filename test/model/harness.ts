@@ -34,7 +34,7 @@ export type Command =
   | { kind: 'concurrentEdit'; item: number; field: Field; pick: number; first: Side }
   | { kind: 'comment'; side: Side; item: number; internal: boolean }
   | { kind: 'attach'; side: Side; item: number }
-  | { kind: 'deleteFile'; side: Side; item: number; pick: number }
+  | { kind: 'deleteFile'; side: Side; item: number; pick: number; afterSync: boolean }
   | { kind: 'deleteCopy'; item: number }
   | { kind: 'fault'; fault: RemoteFault }
   | { kind: 'crash'; at: number }
@@ -54,8 +54,8 @@ export const commandArb: fc.Arbitrary<Command> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('edit' as const), side, item, field, pick: fc.nat({ max: 99 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('concurrentEdit' as const), item, field, pick: fc.nat({ max: 99 }), first: side }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('comment' as const), side, item, internal: fc.boolean() }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('attach' as const), side, item }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteFile' as const), side, item, pick: fc.nat({ max: 9 }) }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('attach' as const), side, item }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('deleteFile' as const), side, item, pick: fc.nat({ max: 9 }), afterSync: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteCopy' as const), item }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('fault' as const), fault: fc.constantFrom<RemoteFault>('rate-limit', 'server-error', 'timeout', 'outage', 'bad-credentials') }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('crash' as const), at: fc.integer({ min: 1, max: 14 }) }) },
@@ -300,7 +300,14 @@ export class ModelHarness {
       }
       case 'deleteFile': {
         // A person deletes a file, original or copy, on either side. Where the remote cannot delete files, only Jira's go.
-        const p = pairOf(c.item);
+        // Half the time once what is pending has crossed (a copy to delete, or to delete the original of), else
+        // wherever things stand; among the pairs that have files, so that a deletion has something to delete.
+        if (c.afterSync) {
+          await this.deliver();
+          await this.work(10 * 60_000);
+        }
+        const withFiles = pairs.filter((x) => x.files.some((f) => !f.deleted));
+        const p = withFiles[c.item % Math.max(1, withFiles.length)];
         if (!p) break;
         this.discover(p);
         const canDelete = c.side === 'jira' ? Boolean(p.issueId) : this.remoteWritable(p) && Boolean(this.remote.deleteFile);
