@@ -15,6 +15,8 @@ export interface RemoteView {
   priority: string;
   /** The item's labels or tags in the model's terms (`canonicalLabels`), where the mapping syncs them. */
   labels?: string;
+  /** Who the item is assigned to, as one of the adapter's `people` ('' is nobody), where the mapping syncs assignees. */
+  assignee?: string;
   comments: Array<{ text: string; internal: boolean }>;
   files: string[];
 }
@@ -38,6 +40,12 @@ export interface RemoteAdapter {
   priorities: readonly string[];
   /** Whether the demo mapping syncs Jira labels with the remote's tags. */
   labels?: boolean;
+  /**
+   * Where the model's mapping syncs assignees through the user mapping: the
+   * people an item may be assigned to, by their Jira role ('' is nobody), each
+   * of whom exists on both sides (matched by email or by the connection's user table).
+   */
+  people?: readonly string[];
   /** The remote cuts summaries at this length. */
   summaryLimit: number;
   /** Whether internal Jira comments cross (the remote has internal comments); without them, people on the remote write only public ones. */
@@ -58,7 +66,7 @@ export interface RemoteAdapter {
   read(remoteId: string): RemoteView;
   /** As a person on the remote side. */
   create(summary: string): Promise<string>;
-  edit(remoteId: string, change: { summary?: string; status?: string; priority?: string; labels?: string }): Promise<void>;
+  edit(remoteId: string, change: { summary?: string; status?: string; priority?: string; labels?: string; assignee?: string }): Promise<void>;
   comment(remoteId: string, text: string, internal: boolean): Promise<void>;
   attach(remoteId: string, fileName: string, bytes: Buffer): Promise<void>;
   /** As a person on the remote side, deletes the item's file of that name; absent where the remote cannot delete files (Zendesk). */

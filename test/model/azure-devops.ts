@@ -15,6 +15,9 @@ const PRIORITY_OF: Record<string, string> = Object.fromEntries(Object.entries(PR
 /** The tag people put on work items the model's connection takes to Jira. */
 const MODEL_TAG = 'model';
 const tagsOf = (w: WorkItemRecord) => String(w.fields['System.Tags'] ?? '').split(/;\s*/).filter(Boolean);
+/** The model's people (Jira roles) and their Azure DevOps identities: Ada by her email (an identity the model adds), Lee by the user table (Dana). */
+const ADA = 'admin@demo.example';
+const UNIQUE_NAME_OF: Record<string, string> = { admin: ADA, 'project-lead': ADO.agent.uniqueName };
 const P = `/${ADO.organization}/${ADO.project}/_apis/wit`;
 
 export function azureDevOpsAdapter(): RemoteAdapter {
@@ -31,6 +34,12 @@ export function azureDevOpsAdapter(): RemoteAdapter {
     if (status >= 300) throw new Error(`Azure DevOps answered ${status} to ${what}: ${text.slice(0, 200)}`);
   };
   const integration = () => store().findIdentity(ADO.integration.uniqueName)!;
+  const assigneeOf = (w: WorkItemRecord): string => {
+    const v = w.fields['System.AssignedTo'] as { identityId?: string } | undefined;
+    if (!v?.identityId) return '';
+    const who = store().identity(v.identityId)?.uniqueName ?? v.identityId;
+    return Object.entries(UNIQUE_NAME_OF).find(([, u]) => u.toLowerCase() === who.toLowerCase())?.[0] ?? `identity ${who}`;
+  };
   return {
     name: 'azure-devops',
     projectKey: OPS_PROJECT.key,
@@ -43,8 +52,11 @@ export function azureDevOpsAdapter(): RemoteAdapter {
     // Azure DevOps refuses longer titles rather than cutting them; Jira's summary stops at 255 too.
     summaryLimit: 255,
     hasInternalComments: false,
+    people: ['', 'admin', 'project-lead'],
     async setup(s) {
       sandbox = s;
+      s.azureDevOps.store.addIdentity('Ada Admin', ADA);
+      const lead = s.jira.site.state.users.find((u) => u.role === 'project-lead')!;
       const admin = s.jira.site.state.users.find((u) => u.role === 'admin')!;
       const saved = await s.platform.invokeResolver({
         installationId: s.installationId,
@@ -52,7 +64,15 @@ export function azureDevOpsAdapter(): RemoteAdapter {
         functionKey: 'saveConnection',
         accountId: admin.accountId,
         context: { extension: { type: 'jira:projectSettingsPage', project: OPS_PROJECT } },
-        payload: { connectionId: OPS_CONNECTION_ID, settings: { ...demoAzureDevOpsConnection, remoteFilter: [{ field: 'System.Tags', op: 'LIKE', value: MODEL_TAG }] } },
+        payload: {
+          connectionId: OPS_CONNECTION_ID,
+          settings: {
+            ...demoAzureDevOpsConnection,
+            remoteFilter: [{ field: 'System.Tags', op: 'LIKE', value: MODEL_TAG }],
+            fields: [...demoAzureDevOpsConnection.fields, { jira: 'assignee', remote: 'System.AssignedTo', transform: 'user' }],
+            users: { matchByEmail: true, table: [{ jiraAccountId: lead.accountId, remoteUserId: ADO.agent.uniqueName }] },
+          },
+        },
       });
       const body = saved.ok ? (saved.body as { ok?: boolean; data?: { pushSetup?: { ok?: boolean } } }) : undefined;
       if (!body?.ok || !body.data?.pushSetup?.ok) throw new Error(`Could not configure the model connection: ${JSON.stringify(saved)}`);
@@ -75,6 +95,7 @@ export function azureDevOpsAdapter(): RemoteAdapter {
         status: STATUS_OF[state] ?? `state ${state}`,
         priority: PRIORITY_OF[priority] ?? `priority ${priority}`,
         labels: canonicalLabels(tagsOf(w)),
+        assignee: assigneeOf(w),
         comments: w.comments.map((c) => c.versions.at(-1)!).filter((v) => !v.isDeleted).map((v) => ({ text: v.text, internal: false })),
         files: w.relations.filter((r) => r.rel === 'AttachedFile').map((r) => String(r.attributes.name ?? '')),
       };
@@ -89,6 +110,7 @@ export function azureDevOpsAdapter(): RemoteAdapter {
       if (change.summary !== undefined) fields['System.Title'] = change.summary;
       if (change.priority !== undefined) fields['Microsoft.VSTS.Common.Priority'] = PRIORITY_VALUE_OF[change.priority]!;
       if (change.status !== undefined) fields['System.State'] = STATE_OF[change.status]!;
+      if (change.assignee !== undefined) fields['System.AssignedTo'] = change.assignee ? UNIQUE_NAME_OF[change.assignee]! : '';
       // A person changes the tags they mean and leaves the others (the model's own tag, Crosswalk's marker) as they are.
       if (change.labels !== undefined) fields['System.Tags'] = [...tagsOf(item(id)).filter((t) => canonicalLabels([t]) === ''), ...change.labels.split(',').filter(Boolean)].join('; ');
       await ok(`an edit of ${id}`, agent()('PATCH', `${P}/workitems/${id}`, patch(fields)));

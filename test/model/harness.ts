@@ -21,7 +21,7 @@ import { adf, jiraClient } from '../../sandbox/sims/jira/test-client';
 import { canonicalLabels, hiddenLabel, type RemoteAdapter, type RemoteFault } from './adapter';
 
 type Side = 'jira' | 'remote';
-type Field = 'summary' | 'status' | 'priority' | 'labels';
+type Field = 'summary' | 'status' | 'priority' | 'labels' | 'assignee';
 
 /** Label sets people pick from (lowercase, as Zendesk keeps tags); '' is none. */
 const LABEL_SETS = ['', 'alpha', 'alpha,beta', 'beta', 'beta,gamma'] as const;
@@ -45,7 +45,7 @@ export type Command =
   | { kind: 'settle' };
 
 const side = fc.constantFrom<Side>('jira', 'remote');
-const field = fc.constantFrom<Field>('summary', 'status', 'priority', 'labels');
+const field = fc.constantFrom<Field>('summary', 'status', 'priority', 'labels', 'assignee');
 const item = fc.nat({ max: 5 });
 
 export const commandArb: fc.Arbitrary<Command> = fc.oneof(
@@ -198,6 +198,7 @@ export class ModelHarness {
     if (f === 'summary') return `${p.summary0} ${tag}`;
     if (f === 'status') return this.remote.statuses[pick % this.remote.statuses.length]!;
     if (f === 'labels') return LABEL_SETS[pick % LABEL_SETS.length]!;
+    if (f === 'assignee') return this.remote.people ? this.remote.people[pick % this.remote.people.length]! : '';
     return this.remote.priorities[pick % this.remote.priorities.length]!;
   }
 
@@ -206,12 +207,20 @@ export class ModelHarness {
     if (f === 'summary') return issue.summary;
     if (f === 'status') return this.jiraStatus(issueId);
     if (f === 'labels') return canonicalLabels(issue.labels);
+    if (f === 'assignee') return this.personOf(issue.assigneeId);
     return this.sandbox.jira.site.state.priorities.find((x) => x.id === issue.priorityId)?.name ?? '';
+  }
+
+  /** A Jira account as the model names people: by role ('' for nobody). */
+  private personOf(accountId: string | null): string {
+    if (!accountId) return '';
+    return this.sandbox.jira.site.state.users.find((u) => u.accountId === accountId)?.role ?? `account ${accountId}`;
   }
 
   private async edit(p: Pair, s: Side, f: Field, value: string): Promise<boolean> {
     this.discover(p);
     if (f === 'labels' && !this.remote.labels) return false;
+    if (f === 'assignee' && !this.remote.people) return false;
     // Setting what a side already holds is no change at all, and no write for the model to expect.
     if (s === 'jira' && p.issueId && this.jiraValue(p.issueId, f) === value) return false;
     if (s === 'remote' && p.remoteId && !this.outage && this.remote.read(this.rid(p)!)[f] === value) return false;
@@ -220,6 +229,7 @@ export class ModelHarness {
       if (f === 'summary') await this.member('PUT', `/rest/api/3/issue/${p.issueKey}`, { fields: { summary: value } });
       else if (f === 'priority') await this.member('PUT', `/rest/api/3/issue/${p.issueKey}`, { fields: { priority: { name: value } } });
       else if (f === 'labels') await this.member('PUT', `/rest/api/3/issue/${p.issueKey}`, { fields: { labels: [...this.issue(p.issueId!)!.labels.filter(hiddenLabel), ...value.split(',').filter(Boolean)] } });
+      else if (f === 'assignee') await this.member('PUT', `/rest/api/3/issue/${p.issueKey}`, { fields: { assignee: value ? { accountId: this.sandbox.jira.site.state.users.find((u) => u.role === value)!.accountId } : null } });
       else await this.moveJira(p, value);
     } else {
       if (!this.remoteWritable(p)) return false;
@@ -239,14 +249,14 @@ export class ModelHarness {
         const summary = `Model ${tag}`;
         const res = await this.member('POST', '/rest/api/3/issue', { fields: { project: { key: this.remote.projectKey }, issuetype: { name: 'Task' }, summary, priority: { name: 'Medium' } } });
         const { id, key } = res.json as { id: string; key: string };
-        pairs.push({ origin: 'jira', issueId: id, issueKey: key, summary0: summary, writes: { summary: [{ value: summary, side: 'jira' }], status: [{ value: 'To Do', side: 'jira' }], priority: [{ value: 'Medium', side: 'jira' }], labels: [{ value: '', side: 'jira' }] }, comments: [], files: [] });
+        pairs.push({ origin: 'jira', issueId: id, issueKey: key, summary0: summary, writes: { summary: [{ value: summary, side: 'jira' }], status: [{ value: 'To Do', side: 'jira' }], priority: [{ value: 'Medium', side: 'jira' }], labels: [{ value: '', side: 'jira' }], assignee: [{ value: '', side: 'jira' }] }, comments: [], files: [] });
         break;
       }
       case 'createRemote': {
         if (pairs.length >= 4) break;
         const summary = `Model remote ${tag}`;
         const remoteId = await this.remote.create(summary);
-        pairs.push({ origin: 'remote', remoteId, summary0: summary, writes: { summary: [{ value: summary, side: 'remote' }], status: [{ value: this.remote.read(remoteId).status, side: 'remote' }], priority: [{ value: 'Medium', side: 'remote' }], labels: [{ value: '', side: 'remote' }] }, comments: [], files: [] });
+        pairs.push({ origin: 'remote', remoteId, summary0: summary, writes: { summary: [{ value: summary, side: 'remote' }], status: [{ value: this.remote.read(remoteId).status, side: 'remote' }], priority: [{ value: 'Medium', side: 'remote' }], labels: [{ value: '', side: 'remote' }], assignee: [{ value: '', side: 'remote' }] }, comments: [], files: [] });
         break;
       }
       case 'edit': {
@@ -481,10 +491,10 @@ export class ModelHarness {
     const issue = this.issue(p.issueId!)!;
     // Compared with the item the pair is on now; a closed predecessor's conversation is read with it.
     const remote = this.remote.read(this.rid(p)!);
-    const jiraNow: Record<Field, string> = { summary: issue.summary, status: this.jiraStatus(issue.id), priority: this.sandbox.jira.site.state.priorities.find((x) => x.id === issue.priorityId)?.name ?? '', labels: canonicalLabels(issue.labels) };
-    const remoteNow: Record<Field, string> = { summary: remote.summary, status: remote.status, priority: remote.priority, labels: remote.labels ?? '' };
+    const jiraNow: Record<Field, string> = { summary: issue.summary, status: this.jiraStatus(issue.id), priority: this.sandbox.jira.site.state.priorities.find((x) => x.id === issue.priorityId)?.name ?? '', labels: canonicalLabels(issue.labels), assignee: this.personOf(issue.assigneeId) };
+    const remoteNow: Record<Field, string> = { summary: remote.summary, status: remote.status, priority: remote.priority, labels: remote.labels ?? '', assignee: remote.assignee ?? '' };
     const conflicts = (await this.panel(issue.id)).conflicts;
-    for (const f of ['summary', 'status', 'priority', ...(this.remote.labels ? ['labels' as const] : [])] as const) {
+    for (const f of ['summary', 'status', 'priority', ...(this.remote.labels ? ['labels' as const] : []), ...(this.remote.people ? ['assignee' as const] : [])] as const) {
       const expectedRemote = f === 'summary' ? jiraNow[f].slice(0, this.remote.summaryLimit) : jiraNow[f];
       if (remoteNow[f] !== expectedRemote) {
         r.unconverged++;

@@ -6,6 +6,8 @@ import type { RemoteAdapter, RemoteFault } from './adapter';
 
 const STATE_OF: Record<string, string> = { 'To Do': '1', 'In Progress': '2', 'Waiting for customer': '3', Done: '6' };
 const STATUS_OF: Record<string, string> = { '1': 'To Do', '2': 'In Progress', '3': 'Waiting for customer', '6': 'Done', '7': 'Done' };
+/** The model's people (Jira roles) and their ServiceNow users: Mia by her email (Abel Tuter's), Lee by the connection's user table (Beth). */
+const SN_USER_OF: Record<string, string> = { member: 'abel.tuter', 'project-lead': 'beth.agent' };
 const URGENCY_OF: Record<string, string> = { High: '1', Medium: '2', Low: '3' };
 const PRIORITY_OF: Record<string, string> = { '1': 'High', '2': 'Medium', '3': 'Low' };
 
@@ -27,16 +29,26 @@ export function serviceNowAdapter(): RemoteAdapter {
     priorities: ['High', 'Medium', 'Low'],
     summaryLimit: 160,
     hasInternalComments: true,
+    people: ['', 'member', 'project-lead'],
     async setup(s) {
       sandbox = s;
       const lead = s.jira.site.state.users.find((u) => u.role === 'project-lead')!;
+      const beth = s.servicenow.store.userByName('beth.agent')!.sys_id;
       const saved = await s.platform.invokeResolver({
         installationId: s.installationId,
         moduleKey: 'crosswalk-settings',
         functionKey: 'saveConnection',
         accountId: lead.accountId,
         context: { extension: { type: 'jira:projectSettingsPage', project: { id: '10000', key: 'DEMO' } } },
-        payload: { connectionId: DEMO_CONNECTION_ID, settings: { ...demoServiceNowConnection, remoteFilter: [{ field: 'category', op: '=', value: 'model' }] } },
+        payload: {
+          connectionId: DEMO_CONNECTION_ID,
+          settings: {
+            ...demoServiceNowConnection,
+            remoteFilter: [{ field: 'category', op: '=', value: 'model' }],
+            fields: [...demoServiceNowConnection.fields, { jira: 'assignee', remote: 'assigned_to', transform: 'user' }],
+            users: { matchByEmail: true, table: [{ jiraAccountId: lead.accountId, remoteUserId: beth }] },
+          },
+        },
       });
       if (!saved.ok || !(saved.body as { ok?: boolean }).ok) throw new Error(`Could not configure the model connection: ${JSON.stringify(saved)}`);
       notifier().config!.paused = true;
@@ -55,6 +67,7 @@ export function serviceNowAdapter(): RemoteAdapter {
         summary: row.short_description ?? '',
         status: STATUS_OF[row.state ?? ''] ?? `state ${row.state}`,
         priority: PRIORITY_OF[row.urgency ?? ''] ?? `urgency ${row.urgency}`,
+        assignee: row.assigned_to ? (Object.entries(SN_USER_OF).find(([, name]) => sandbox.servicenow.store.userByName(name)?.sys_id === row.assigned_to)?.[0] ?? `user ${row.assigned_to}`) : '',
         comments: journal.map((j) => ({ text: j.value ?? '', internal: j.element === 'work_notes' })),
         files: sandbox.servicenow.store.rows('sys_attachment').filter((a) => a.table_sys_id === id).map((a) => a.file_name ?? ''),
       };
@@ -68,6 +81,7 @@ export function serviceNowAdapter(): RemoteAdapter {
       const body: Record<string, string> = {};
       if (change.summary !== undefined) body.short_description = change.summary;
       if (change.priority !== undefined) body.urgency = URGENCY_OF[change.priority]!;
+      if (change.assignee !== undefined) body.assigned_to = change.assignee ? sandbox.servicenow.store.userByName(SN_USER_OF[change.assignee]!)!.sys_id! : '';
       if (change.status !== undefined) {
         body.state = STATE_OF[change.status]!;
         if (body.state === '6') Object.assign(body, { close_code: 'Solution provided', close_notes: 'Resolved by the agent' });
