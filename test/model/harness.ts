@@ -1,12 +1,14 @@
 /**
  * The model harness: random commands on both sides of a connection (edits of
- * every mapped kind, comments public and internal, files, remote-side creates,
+ * every mapped kind, assignees included where the adapter maps people;
+ * comments public and internal; files added and deleted; remote-side creates;
  * several items interleaved) mixed with faults (429, 5xx, timeouts, an hour's
  * outage, rotated credentials, worker crashes, recycled instances) and
  * signal trouble (duplicated, reordered, delayed and lost events and
  * notifications). After the faults clear and the world is quiet, the promise
  * is checked: both sides agree under the mapping, every comment and file is
- * there exactly once on each side, one remote item per issue and one issue
+ * there exactly once on each side (none, for a deleted original; a deleted
+ * copy alone), one remote item per issue and one issue
  * per remote item, nothing is written in a further quiet period, and every
  * failure was visible on its issue while it lasted.
  *
