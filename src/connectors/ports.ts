@@ -8,6 +8,7 @@
  * what the system stores); mapping to canonical values is the mapping layer's
  * job, so connectors stay thin.
  */
+import * as z from 'zod';
 import type { SyncError } from './errors';
 
 export type RemoteSystemKind = 'servicenow' | 'azure-devops' | 'zendesk';
@@ -109,6 +110,23 @@ export interface ChangedItems {
   cursor?: string;
 }
 
+/**
+ * A field of the connection's remote item as the remote describes it, for the
+ * mapping editor. `id` is exactly the name field mappings and the remote filter
+ * use for that system (a ServiceNow column, an Azure DevOps reference name, a
+ * Zendesk ticket property or `custom_<id>`); `values` are the values the remote
+ * allows, where it has a list (`value` as stored, `label` as people read it).
+ */
+export const remoteFieldSchema = z.object({
+  id: z.string().min(1).max(256),
+  name: z.string().max(256),
+  kind: z.enum(['text', 'rich-text', 'choice', 'user', 'list', 'number', 'date', 'other']),
+  readOnly: z.boolean().optional(),
+  values: z.array(z.object({ value: z.string().max(1000), label: z.string().max(1000) })).max(2000).optional(),
+});
+export type RemoteField = z.infer<typeof remoteFieldSchema>;
+export type RemoteFieldKind = RemoteField['kind'];
+
 export interface Connector {
   readonly system: RemoteSystemKind;
   readonly capabilities: Capabilities;
@@ -164,6 +182,14 @@ export interface Connector {
   uploadAttachment(itemId: string, file: NewAttachment): Promise<Attachment>;
   /** Only when `capabilities.attachments.delete`: removes the file from the item; one already gone is no error. */
   deleteAttachment?(itemId: string, attachmentId: string): Promise<void>;
+
+  /**
+   * The fields of this connection's items (table, work item type, ticket) with
+   * their kinds and allowed values, for the mapping editor. Undefined when the
+   * remote does not let the integration user read its metadata (ServiceNow's
+   * sys_dictionary without read access): the admin then types names.
+   */
+  describeFields?(): Promise<RemoteField[] | undefined>;
 
   /**
    * For systems where a closed item is final (Zendesk): makes the item that

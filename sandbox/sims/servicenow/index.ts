@@ -11,7 +11,7 @@ import { parseFault, takeFault, type Fault } from '../shared/faults';
 import { Notifier, sign, type ChangeNotice } from './notifications';
 import { runQuery } from './query';
 import { readRecord, SnError, writeRecord, type ReadOptions } from './records';
-import { allFields, InstanceStore, tableDef, type Row, type SnUser } from './store';
+import { allFields, InstanceStore, READ_ONLY_TABLES, tableDef, type Row, type SnUser } from './store';
 import { randomBytes } from 'node:crypto';
 import { serviceNowWebView } from './web-view';
 
@@ -42,6 +42,7 @@ export const DEMO_CREDENTIALS = {
 const HIBERNATING_PAGE = `<!DOCTYPE html><html><head><title>Instance Hibernating</title></head><body class="instance-hibernating-page"><h1>Your instance is hibernating</h1><p>Sign in to the site to wake your instance.</p><a href="https://developer.servicenow.com">Sign in</a></body></html>`;
 
 function seed(store: InstanceStore): void {
+  store.seedMetadata();
   store.addUser({ user_name: DEMO_CREDENTIALS.integration.username, name: 'Crosswalk Integration', email: 'crosswalk@acme.example', password: DEMO_CREDENTIALS.integration.password, roles: ['itil', 'rest_service'] });
   const agent = store.addUser({ user_name: DEMO_CREDENTIALS.agent.username, name: 'Beth Agent', email: 'beth@acme.example', password: DEMO_CREDENTIALS.agent.password, roles: ['itil'] });
   store.addUser({ user_name: 'abel.tuter', name: 'Abel Tuter', email: 'member@demo.example', password: 'demo-caller-password', roles: [] });
@@ -270,7 +271,7 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
 
   app.post('/api/now/table/:table', async (c) => {
     const def = tableOr404(c);
-    if (def.name === 'sys_journal_field' || def.name === 'sys_attachment' || def.name === 'sys_audit') throw new SnError(403, 'Operation Failed', 'Insert not allowed on this table');
+    if (READ_ONLY_TABLES.has(def.name) || def.name === 'sys_attachment') throw new SnError(403, 'Operation Failed', 'Insert not allowed on this table');
     const result = writeRecord(store, def, undefined, await body(c), c.get('user').user_name);
     notice('insert', def.name, result.row, result.changed, c.get('user'));
     journalize(def, result.row, result.journals, c.get('user'));
@@ -280,7 +281,7 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
   const update = async (c: Context<Env>) => {
     const def = tableOr404(c);
     // Journal entries cannot be changed once written.
-    if (def.name === 'sys_journal_field' || def.name === 'sys_audit') throw new SnError(403, 'Operation Failed', 'ACL Exception Update Failed due to security constraints');
+    if (READ_ONLY_TABLES.has(def.name)) throw new SnError(403, 'Operation Failed', 'ACL Exception Update Failed due to security constraints');
     const row = store.get(def.name, c.req.param('id') ?? '');
     if (!row) throw new SnError(404, 'No Record found', "Record doesn't exist or ACL restricts the record retrieval");
     const result = writeRecord(store, def, row, await body(c), c.get('user').user_name);
@@ -293,7 +294,7 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
 
   app.delete('/api/now/table/:table/:id', (c) => {
     const def = tableOr404(c);
-    if (def.name === 'sys_journal_field' || def.name === 'sys_audit') throw new SnError(403, 'Operation Failed', 'ACL Exception Delete Failed due to security constraints');
+    if (READ_ONLY_TABLES.has(def.name)) throw new SnError(403, 'Operation Failed', 'ACL Exception Delete Failed due to security constraints');
     if (!store.tables.get(def.name)!.delete(c.req.param('id'))) throw new SnError(404, 'No Record found', "Record doesn't exist or ACL restricts the record retrieval");
     return c.body(null, 204);
   });

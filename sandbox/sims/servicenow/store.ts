@@ -63,9 +63,13 @@ export const TABLES: TableDef[] = [
     name: 'incident',
     displayField: 'number',
     numberPrefix: 'INC',
-    fields: { ...TASK_FIELDS, incident_state: 'choice', caller_id: 'reference:sys_user', category: 'choice', close_code: 'string', hold_reason: 'choice', resolved_at: 'datetime' },
+    fields: { ...TASK_FIELDS, incident_state: 'choice', caller_id: 'reference:sys_user', category: 'choice', close_code: 'choice', hold_reason: 'choice', resolved_at: 'datetime' },
     choices: {
       state: { '1': 'New', '2': 'In Progress', '3': 'On Hold', '6': 'Resolved', '7': 'Closed', '8': 'Canceled' },
+      incident_state: { '1': 'New', '2': 'In Progress', '3': 'On Hold', '6': 'Resolved', '7': 'Closed', '8': 'Canceled' },
+      hold_reason: { '1': 'Awaiting Caller', '3': 'Awaiting Problem', '4': 'Awaiting Vendor', '5': 'Awaiting Change' },
+      // Resolution codes: the value is the label (as on an instance out of the box).
+      close_code: Object.fromEntries(['Solved (Work Around)', 'Solved (Permanently)', 'Solved Remotely (Work Around)', 'Solved Remotely (Permanently)', 'Not Solved (Not Reproducible)', 'Not Solved (Too Costly)', 'Closed/Resolved by Caller'].map((c) => [c, c])),
       impact: { '1': '1 - High', '2': '2 - Medium', '3': '3 - Low' },
       urgency: { '1': '1 - High', '2': '2 - Medium', '3': '3 - Low' },
       priority: { '1': '1 - Critical', '2': '2 - High', '3': '3 - Moderate', '4': '4 - Low', '5': '5 - Planning' },
@@ -89,7 +93,40 @@ export const TABLES: TableDef[] = [
     displayField: 'file_name',
     fields: { file_name: 'string', content_type: 'string', size_bytes: 'integer', table_name: 'string', table_sys_id: 'string', hash: 'string' },
   },
+  // The data dictionary and choice lists, read-only and derived from the definitions above (seedMetadata).
+  // One dictionary row per column, plus the table's own collection row, whose element is empty.
+  {
+    name: 'sys_dictionary',
+    displayField: 'column_label',
+    fields: { name: 'string', element: 'string', column_label: 'string', internal_type: 'string', reference: 'string', max_length: 'integer', mandatory: 'boolean', read_only: 'boolean', active: 'boolean', choice: 'integer' },
+  },
+  { name: 'sys_choice', displayField: 'label', fields: { name: 'string', element: 'string', value: 'string', label: 'string', sequence: 'integer', inactive: 'boolean', language: 'string' } },
 ];
+
+/** Tables whose rows the simulator derives itself; the Table API refuses writes to them (as it does to journals and history). */
+export const READ_ONLY_TABLES = new Set(['sys_journal_field', 'sys_audit', 'sys_dictionary', 'sys_choice']);
+
+/** Column labels as an instance names them; other columns read as their name, capitalised. */
+const COLUMN_LABELS: Record<string, string> = {
+  sys_id: 'Sys ID', sys_created_on: 'Created', sys_created_by: 'Created by', sys_updated_on: 'Updated', sys_updated_by: 'Updated by', sys_mod_count: 'Updates',
+  number: 'Number', short_description: 'Short description', description: 'Description', state: 'State', active: 'Active', priority: 'Priority', impact: 'Impact', urgency: 'Urgency',
+  assignment_group: 'Assignment group', assigned_to: 'Assigned to', comments: 'Additional comments', work_notes: 'Work notes', correlation_id: 'Correlation ID', correlation_display: 'Correlation display',
+  close_notes: 'Resolution notes', close_code: 'Resolution code', closed_at: 'Closed', resolved_at: 'Resolved', incident_state: 'Incident state', caller_id: 'Caller', category: 'Category', hold_reason: 'On hold reason',
+  request_item: 'Request item', user_name: 'User ID', name: 'Name', email: 'Email',
+};
+
+/** Columns people cannot write: system fields, the number, and what the instance computes (incident priority from impact × urgency). */
+function isReadOnlyColumn(table: string, element: string): boolean {
+  return element.startsWith('sys_') || element === 'number' || (table === 'incident' && (element === 'priority' || element === 'incident_state'));
+}
+
+/** A column's type as sys_dictionary.internal_type names it; choice columns keep their stored type (integer or string) and set `choice`. */
+function internalType(type: FieldType, choices: Record<string, string> | undefined, element: string): string {
+  if (element === 'sys_id') return 'GUID';
+  if (type.startsWith('reference:')) return 'reference';
+  if (type === 'choice') return choices && Object.keys(choices).every((v) => /^-?\d+$/.test(v)) ? 'integer' : 'string';
+  return { string: 'string', integer: 'integer', boolean: 'boolean', datetime: 'glide_date_time', journal: 'journal_input' }[type as 'string'] ?? 'string';
+}
 
 export function tableDef(name: string): TableDef | undefined {
   return TABLES.find((t) => t.name === name);
@@ -175,6 +212,33 @@ export class InstanceStore {
 
   journal(table: string, recordId: string, element: 'comments' | 'work_notes', value: string, by: string): JournalEntry {
     return this.insertRaw('sys_journal_field', { element, element_id: recordId, name: table, value }, by) as JournalEntry;
+  }
+
+  /** The dictionary and choice lists, derived from the table definitions (seeded with the instance, read-only). */
+  seedMetadata(): void {
+    for (const def of TABLES) {
+      this.insertRaw('sys_dictionary', { name: def.name, element: '', column_label: def.name, internal_type: 'collection', active: 'true' }, 'system');
+      for (const [element, type] of Object.entries(allFields(def))) {
+        const choices = def.choices?.[element];
+        this.insertRaw(
+          'sys_dictionary',
+          {
+            name: def.name,
+            element,
+            column_label: COLUMN_LABELS[element] ?? element.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase()),
+            internal_type: internalType(type, choices, element),
+            reference: type.startsWith('reference:') ? type.slice(10) : '',
+            max_length: element === 'short_description' ? String(this.shortDescriptionMax) : type === 'journal' ? '4000' : type === 'string' ? '40' : '0',
+            mandatory: element === 'short_description' || element === 'number' ? 'true' : 'false',
+            read_only: isReadOnlyColumn(def.name, element) ? 'true' : 'false',
+            active: 'true',
+            choice: choices ? '1' : '0',
+          },
+          'system',
+        );
+        Object.entries(choices ?? {}).forEach(([value, label], i) => this.insertRaw('sys_choice', { name: def.name, element, value, label, sequence: String((i + 1) * 10), inactive: 'false', language: 'en' }, 'system'));
+      }
+    }
   }
 
   fileHash(content: Buffer): string {

@@ -18,6 +18,37 @@ beforeAll(async () => {
 afterAll(() => sim.stop());
 
 describe('ServiceNow connector', () => {
+  it('describes the table from the dictionary and its choice lists, as the mapping names its columns', async () => {
+    const fields = (await connector().describeFields())!;
+    const byId = new Map(fields.map((f) => [f.id, f]));
+    expect(byId.get('short_description')).toEqual({ id: 'short_description', name: 'Short description', kind: 'text' });
+    expect(byId.get('state')).toMatchObject({ name: 'State', kind: 'choice', values: [{ value: '1', label: 'New' }, { value: '2', label: 'In Progress' }, { value: '3', label: 'On Hold' }, { value: '6', label: 'Resolved' }, { value: '7', label: 'Closed' }, { value: '8', label: 'Canceled' }] });
+    expect(byId.get('urgency')?.values?.map((v) => v.label)).toEqual(['1 - High', '2 - Medium', '3 - Low']);
+    expect(byId.get('close_code')).toMatchObject({ name: 'Resolution code', kind: 'choice' });
+    expect(byId.get('assigned_to')).toMatchObject({ kind: 'user' });
+    expect(byId.get('priority')).toMatchObject({ kind: 'choice', readOnly: true });
+    expect(byId.get('sys_updated_on')).toMatchObject({ kind: 'date', readOnly: true });
+    // The collection row (element empty) is not a column.
+    expect(fields.every((f) => f.id)).toBe(true);
+    // Another table answers its own columns and choices.
+    const tasks = new ServiceNowConnector({ baseUrl: 'https://acme.service-now.com', table: 'sc_task', auth: { kind: 'basic', ...DEMO_CREDENTIALS.integration }, fetch: routed() });
+    expect((await tasks.describeFields())!.find((f) => f.id === 'state')?.values).toContainEqual({ value: '-5', label: 'Pending' });
+    // The dictionary is read-only, as on an instance.
+    const res = await routed()('https://acme.service-now.com/api/now/table/sys_dictionary', { method: 'POST', headers: { authorization: `Basic ${Buffer.from(`${DEMO_CREDENTIALS.agent.username}:${DEMO_CREDENTIALS.agent.password}`).toString('base64')}`, 'content-type': 'application/json' }, body: '{}' });
+    expect(res.status).toBe(403);
+  });
+
+  it('answers no description without read access to the dictionary, and fields without values without the choice lists', async () => {
+    const control = (body: unknown) => fetch(`${sim.controlUrl}/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const denied = { status: 403, body: { error: { message: 'Operation Failed', detail: 'ACL Exception' }, status: 'failure' }, times: 1 };
+    await control({ ...denied, path: '/api/now/table/sys_dictionary' });
+    expect(await connector().describeFields()).toBeUndefined();
+    await control({ ...denied, path: '/api/now/table/sys_choice' });
+    const fields = (await connector().describeFields())!;
+    expect(fields.find((f) => f.id === 'state')).toMatchObject({ kind: 'number' });
+    expect(fields.some((f) => f.values)).toBe(false);
+  });
+
   it('creates with a correlation id and finds the record again by it, even when the id holds ^OR', async () => {
     const sn = connector();
     const created = await sn.createItem({ short_description: 'From Jira' }, 'cloud-1:10001^ORactive=true');

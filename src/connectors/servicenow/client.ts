@@ -6,7 +6,7 @@ import * as z from 'zod';
 import { SyncError } from '../errors';
 import { readJson, transientFailure } from '../http';
 import { createHash } from 'node:crypto';
-import type { Attachment, Capabilities, ChangedItems, Comment, Connector, FoundItem, Item, NewAttachment, NewComment } from '../ports';
+import type { Attachment, Capabilities, ChangedItems, Comment, Connector, FoundItem, Item, NewAttachment, NewComment, RemoteField, RemoteFieldKind } from '../ports';
 import { encodeQuery, glideDateTime } from './encoded-query';
 import { journalToText } from '../../content/html-to-text';
 
@@ -47,6 +47,39 @@ export const SERVICENOW_CAPABILITIES: Capabilities = {
 
 /** Incident states as ServiceNow labels them (the choice list of incident.state). */
 const STATE_LABELS: Readonly<Record<string, string>> = { '1': 'New', '2': 'In Progress', '3': 'On Hold', '6': 'Resolved', '7': 'Closed', '8': 'Canceled' };
+
+/** A dictionary column's kind, from its internal type (a column with a choice list is a choice, whatever it stores; journals are comments, not fields). */
+function serviceNowKind(internalType: string, reference: string): RemoteFieldKind {
+  switch (internalType) {
+    case 'string':
+    case 'translated_text':
+    case 'email':
+    case 'url':
+    case 'phone_number_e164':
+      return 'text';
+    case 'html':
+    case 'translated_html':
+      return 'rich-text';
+    case 'integer':
+    case 'decimal':
+    case 'float':
+    case 'longint':
+    case 'currency':
+    case 'price':
+      return 'number';
+    case 'glide_date_time':
+    case 'glide_date':
+    case 'due_date':
+    case 'date':
+      return 'date';
+    case 'glide_list':
+      return 'list';
+    case 'reference':
+      return reference === 'sys_user' ? 'user' : 'other';
+    default:
+      return 'other';
+  }
+}
 
 /**
  * OAuth tokens survive in a warm instance, so they are keyed by everything
@@ -240,6 +273,47 @@ export class ServiceNowConnector implements Connector {
       throw e;
     }
     return out;
+  }
+
+  /**
+   * The table's columns from the data dictionary (sys_dictionary, the collection row left out) and their choice
+   * lists (sys_choice, active ones, in their order). Without read access to the dictionary the answer is
+   * undefined (the admin types names); without access to the choice lists, the columns come without values.
+   */
+  async describeFields(): Promise<RemoteField[] | undefined> {
+    const dictionaryQuery = encodeQuery({ all: [{ field: 'name', op: '=', value: this.conn.table }, { field: 'element', op: 'ISNOTEMPTY' }] });
+    const choiceQuery = encodeQuery({ all: [{ field: 'name', op: '=', value: this.conn.table }, { field: 'inactive', op: '=', value: 'false' }] });
+    const refused = (e: unknown) => e instanceof SyncError && (e.details.httpStatus === 403 || e.details.httpStatus === 401);
+    const [dictionary, choices] = await Promise.all([
+      this.json(resultMany, `/api/now/table/sys_dictionary?sysparm_query=${encodeURIComponent(dictionaryQuery)}&sysparm_fields=element,column_label,internal_type,read_only,reference`, { method: 'GET' }, `Read the dictionary of ${this.conn.table}`).catch((e: unknown) => {
+        if (refused(e)) return undefined;
+        throw e;
+      }),
+      this.json(resultMany, `/api/now/table/sys_choice?sysparm_query=${encodeURIComponent(choiceQuery)}&sysparm_fields=element,value,label,sequence`, { method: 'GET' }, `Read the choice lists of ${this.conn.table}`).catch((e: unknown) => {
+        if (refused(e)) return { result: [] };
+        throw e;
+      }),
+    ]);
+    if (!dictionary) return undefined;
+    const valuesOf = new Map<string, Array<{ value: string; label: string; sequence: number }>>();
+    for (const c of choices.result) {
+      const element = String(c.element ?? '');
+      if (!element) continue;
+      const list = valuesOf.get(element) ?? [];
+      list.push({ value: String(c.value ?? ''), label: String(c.label ?? c.value ?? ''), sequence: Number(c.sequence ?? 0) || 0 });
+      valuesOf.set(element, list);
+    }
+    const seen = new Set<string>();
+    const fields: RemoteField[] = [];
+    for (const r of dictionary.result) {
+      const id = String(r.element ?? '');
+      if (!id || seen.has(id)) continue;
+      seen.add(id);
+      const values = valuesOf.get(id)?.sort((a, b) => a.sequence - b.sequence).map(({ value, label }) => ({ value, label }));
+      const kind: RemoteFieldKind = values?.length ? 'choice' : serviceNowKind(String(r.internal_type ?? ''), String(r.reference ?? ''));
+      fields.push({ id, name: String(r.column_label || id), kind, ...(String(r.read_only) === 'true' ? { readOnly: true } : {}), ...(values?.length ? { values } : {}) });
+    }
+    return fields.sort((a, b) => a.name.localeCompare(b.name));
   }
 
   async listComments(itemId: string): Promise<Comment[]> {
