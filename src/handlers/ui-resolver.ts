@@ -1,10 +1,11 @@
 import Resolver from '@forge/resolver';
 import { bulkSyncProgressResolver, bulkSyncResolver, cancelBulkSyncResolver, deleteConnectionResolver, listConnectionsResolver, saveConnectionResolver, testConnectionResolver } from '../resolvers/connections';
 import { adminOverviewResolver, saveSiteOptionsResolver } from '../resolvers/admin';
-import { changePushSetupResolver, newSigningSecretResolver } from '../resolvers/change-push';
+import { changePushArrivalResolver, changePushSetupResolver, newSigningSecretResolver } from '../resolvers/change-push';
 import { issuePanelAccessResolver } from '../resolvers/issue-access';
 import { connectionFailuresResolver, countMatchingIssuesResolver, reorderConnectionsResolver, retryFailuresResolver } from '../resolvers/project-tools';
 import { previewItemResolver, previewSummaryResolver } from '../resolvers/preview';
+import { remoteFieldsResolver } from '../resolvers/remote-fields';
 import { statusPathsResolver } from '../resolvers/status-paths';
 import { userMatchesResolver } from '../resolvers/user-matches';
 import { createInRemoteResolver, getIssueSyncResolver, linkIssueResolver, searchRemoteResolver, syncIssueNowResolver, unlinkIssueResolver } from '../resolvers/issue-panel';
@@ -25,10 +26,12 @@ resolver.define('retryFailures', retryFailuresResolver);
 resolver.define('reorderConnections', reorderConnectionsResolver);
 resolver.define('changePushSetup', changePushSetupResolver);
 resolver.define('newSigningSecret', newSigningSecretResolver);
+resolver.define('changePushArrival', changePushArrivalResolver);
 resolver.define('previewItem', previewItemResolver);
 resolver.define('previewSummary', previewSummaryResolver);
 resolver.define('statusPaths', statusPathsResolver);
 resolver.define('userMatches', userMatchesResolver);
+resolver.define('remoteFields', remoteFieldsResolver);
 
 resolver.define('getIssueSync', getIssueSyncResolver);
 resolver.define('syncIssueNow', syncIssueNowResolver);
