@@ -8,20 +8,30 @@
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
 import { systemFor } from '../connectors/registry';
+import type { ConnectionConfig } from '../mapping/connection-config';
 import { getConnection } from '../store/connections';
 import { getCredential, updateCredential } from '../store/credentials';
+import { linksOfConnection } from '../store/links';
 import { notificationUrl } from './connections';
 import { badRequest, fail, forbiddenAdmin, ok, requireProjectAdmin } from './guards';
 
 type Call = { payload?: unknown; context: { accountId?: string } & Record<string, unknown> };
 
-const request = z.object({ connectionId: z.string().regex(/^[a-z0-9-]{3,60}$/, 'must be a connection id') }).strict();
+const connectionId = z.string().regex(/^[a-z0-9-]{3,60}$/, 'must be a connection id');
+const request = z.object({ connectionId }).strict();
+const arrivalRequest = z.object({ connectionId, since: z.number().int().nonnegative().optional() }).strict();
 const notOurs = fail('NOT_FOUND', 'This project has no such connection.');
 
-async function ownConnection(projectId: string, payload: unknown) {
+type Owned = { config: ConnectionConfig; problem?: undefined } | { config?: undefined; problem: typeof notOurs | ReturnType<typeof badRequest> };
+
+async function ownConnection(projectId: string, payload: unknown): Promise<Owned> {
   const parsed = request.safeParse(payload);
   if (!parsed.success) return { problem: badRequest(parsed.error) };
-  const config = await getConnection(parsed.data.connectionId);
+  return ownConnectionById(projectId, parsed.data.connectionId);
+}
+
+async function ownConnectionById(projectId: string, id: string): Promise<Owned> {
+  const config = await getConnection(id);
   return config?.jiraProjectId === projectId ? { config } : { problem: notOurs };
 }
 
@@ -97,4 +107,39 @@ export async function newSigningSecretResolver({ payload, context }: Call) {
   const url = await notificationUrl(own.config);
   const table = String((own.config.remote as { table?: unknown }).table ?? '');
   return ok({ secret, script: describe(own.config.remote.type, url, table, secret) });
+}
+
+/** At most this many pages of links are looked through for the latest notification (100 links a page). */
+const MAX_LINK_PAGES = 10;
+
+/**
+ * Whether the remote's notifications arrive: the latest sync a notification
+ * caused (its cause names the system, e.g. `servicenow:update`) at or after
+ * `since`, read from the steps each link keeps anyway (sync/timeline.ts), so
+ * the webhook itself keeps no record and costs nothing more. The settings page
+ * asks the admin to change a synced item in the remote and polls this.
+ */
+export async function changePushArrivalResolver({ payload, context }: Call) {
+  const admin = await requireProjectAdmin(context);
+  if (!admin) return forbiddenAdmin;
+  const parsed = arrivalRequest.safeParse(payload);
+  if (!parsed.success) return badRequest(parsed.error);
+  const own = await ownConnectionById(admin.projectId, parsed.data.connectionId);
+  if (!own.config) return own.problem;
+  const prefix = `${own.config.remote.type}:`;
+  const since = parsed.data.since ?? 0;
+  let latest: { at: number; issueKey: string; remoteKey: string; cause: string } | undefined;
+  let cursor: string | undefined;
+  let pages = 0;
+  do {
+    const page = await linksOfConnection(own.config.id, cursor);
+    for (const link of page.links) {
+      for (const step of link.timeline ?? []) {
+        if (!step.cause?.startsWith(prefix) || step.confirmedAt < since || (latest && latest.at >= step.confirmedAt)) continue;
+        latest = { at: step.confirmedAt, issueKey: link.issueKey, remoteKey: link.remoteKey, cause: step.cause };
+      }
+    }
+    cursor = page.cursor;
+  } while (cursor && ++pages < MAX_LINK_PAGES);
+  return ok({ arrival: latest ?? null, looked: { capped: Boolean(cursor) } });
 }

@@ -385,6 +385,32 @@ describe('project settings page (browser)', () => {
     await page.close();
   }, 60_000);
 
+  it('checks that ServiceNow\'s notifications arrive: the admin changes an incident and the page says which one came through', async () => {
+    const page = await openSettings('project-lead');
+    const frame = settings(page);
+    await frame.getByRole('button', { name: 'Show DEMO ↔ ACME incidents' }).click();
+    await frame.getByRole('button', { name: 'Check that notifications arrive' }).click();
+    await frame.getByText('Waiting for a notification').waitFor();
+    // As the ServiceNow admin would: change an incident that is in sync.
+    const key = await createIssue('Notification check');
+    const issueId = sandbox.jira.site.state.issues.find((i) => i.key === key)!.id;
+    const synced = () => sandbox.servicenow.store.rows('incident').find((r) => (r.correlation_id ?? '').endsWith(`:${issueId}`));
+    await eventually(async () => Boolean(synced()), 'the issue to reach ServiceNow');
+    const incident = synced()!;
+    const { username, password } = sandbox.sims.servicenow.credentials.agent;
+    const res = await fetch(`${sandbox.sims.servicenow.baseUrl}/api/now/table/incident/${incident.sys_id}`, {
+      method: 'PATCH',
+      headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ short_description: `${incident.short_description} (checked)` }),
+    });
+    expect(res.status).toBe(200);
+    await frame.getByRole('heading', { name: 'Notifications arrive' }).waitFor({ timeout: 30_000 });
+    await frame.getByText(new RegExp(`${incident.number} changed in ServiceNow and was synced to [A-Z]+-\\d+`)).waitFor();
+    await expectAccessible(page);
+    await screenshot(page, 'settings-push-check');
+    await page.close();
+  }, 60_000);
+
   it('refuses a member on the server, whatever the page shows', async () => {
     const page = await openSettings('member');
     const refusal = settings(page).getByTestId('refusal');

@@ -106,6 +106,21 @@ describe('Jira ↔ ServiceNow', () => {
     expect(fields.status.name).toBe('Done');
   });
 
+  it('tells the project admin when a notification from ServiceNow arrived and what it synced, and nothing before it did', async () => {
+    // The functions' time is the platform's (a manual clock here), not this process's; the last test's syncs are behind it.
+    await sandbox.platform.advanceTime(60_000);
+    const since = sandbox.platform.clock.now();
+    const arrival = async () => ((await asLead('changePushArrival', { connectionId: 'demo-servicenow', since })) as { body: { data: { arrival: unknown } } }).body.data.arrival;
+    expect(await arrival()).toBeNull();
+    const incident = await incidentFor(issue.id);
+    await sn('PATCH', `/api/now/table/incident/${incident.sys_id}`, { short_description: 'Checkout times out (EU), checked' });
+    await sandbox.settle();
+    expect(await arrival()).toEqual({ at: expect.any(Number), issueKey: issue.key, remoteKey: incident.number, cause: 'servicenow:update' });
+    // A member may not ask.
+    const asMember = await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-settings', functionKey: 'changePushArrival', payload: { connectionId: 'demo-servicenow' }, accountId: jira.userId('member'), context: { extension: { type: 'jira:projectSettingsPage', project: { id: '10000', key: 'DEMO' } } } });
+    expect(asMember).toMatchObject({ body: { ok: false, error: { code: 'FORBIDDEN' } } });
+  });
+
   it('resolves the incident, with its close code and notes, when the Jira issue reaches Done', async () => {
     const own = (await jira.request({ as: 'member' }, 'POST', '/rest/api/3/issue', { fields: { project: { key: 'DEMO' }, issuetype: { name: 'Task' }, summary: 'To be resolved from Jira' } })).json;
     await sandbox.platform.settle();

@@ -14,7 +14,10 @@ import { Inline, Stack, Text } from '@atlaskit/primitives/compiled';
 import ProgressBar from '@atlaskit/progress-bar';
 import SectionMessage from '@atlaskit/section-message';
 import { callResolver, HealthLozenge, when } from '../../shared/ui';
+import { PushCheck } from './push-check';
 import { settingsOf, type ConnectionView } from './types';
+
+const SYSTEM_LABELS: Record<string, string> = { servicenow: 'ServiceNow', 'azure-devops': 'Azure DevOps', zendesk: 'Zendesk' };
 
 interface Failure {
   id: string;
@@ -195,6 +198,7 @@ function ChangePush({ view, provisioned }: { view: ConnectionView; provisioned?:
           </Inline>
         </Stack>
       )}
+      {setup && <PushCheck connectionId={id} remoteLabel={SYSTEM_LABELS[view.config.remote.type] ?? 'the other system'} manual={setup.mode === 'manual'} />}
       {confirm && (
         <ModalDialog onClose={() => setConfirm(false)} label="New signing secret" testId="confirm-secret">
           <ModalHeader>
