@@ -13,7 +13,7 @@ import * as z from 'zod';
 import { parseFault, takeFault, type Fault } from '../shared/faults';
 import { AdoError, errors } from './errors';
 import { buildEvent, deliveryHeaders, EVENT_TYPES, HookNotifier, MASKED, subscriptionJson, subscriptionMatches, type WorkItemEvent, type WorkItemEventType } from './hooks';
-import { defaultFields, defaultProcesses, type FieldType, type StateCategory } from './process';
+import { defaultFields, defaultProcesses, type FieldDef, type FieldType, type StateCategory, type WorkItemTypeDef } from './process';
 import { RateLimiter, rateLimitSchema } from './ratelimit';
 import { commentJson, commentVersionJson, orgUrl, updateJson, workItemJson, type Expand, type Json, type JsonObject, type UrlContext } from './serialize';
 import { adoDate, AdoStore, defaultLimits, type CommentRecord, type Identity, type Organization, type Project, type Subscription, type WorkItemRecord } from './store';
@@ -821,6 +821,79 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
     if (!t) throw errors.workItemTypeNotFound(c.req.param('type'), project.name);
     return c.json(list(t.states.map((s) => ({ name: s.name, color: s.color, category: s.category }))));
   });
+
+  // ---- fields: of a work item type (WorkItemTypeFieldWithReferences) and of the organization (WorkItemField2)
+  const fieldUrl = (c: C, referenceName: string) => `${orgUrl(ctxOf(c))}/_apis/wit/fields/${referenceName}`;
+  /** `$expand` of the type's fields: none | allowedValues | dependentFields | all (case-insensitive, as the service reads it). */
+  const typeFieldsExpand = (c: C) => {
+    const raw = query(c, '$expand');
+    const e = (raw ?? 'none').toLowerCase();
+    if (!['none', 'allowedvalues', 'dependentfields', 'all'].includes(e)) throw errors.badRequest(`The value '${raw}' is not valid for $expand. Valid values are None, AllowedValues, DependentFields, All.`, 'ArgumentException');
+    return { values: e === 'allowedvalues' || e === 'all', dependents: e === 'dependentfields' || e === 'all' };
+  };
+  /** What a field allows on this type: the type's states and reasons, the process's types, else the field's own list (as strings, as the service answers them). */
+  const allowedOn = (project: Project, t: WorkItemTypeDef, d: FieldDef): string[] => {
+    if (d.referenceName === 'System.State') return t.states.map((s) => s.name).sort();
+    if (d.referenceName === 'System.Reason') return [...new Set(t.states.flatMap((s) => [s.reason, ...Object.values(s.reasonFrom ?? {})]))].sort();
+    if (d.referenceName === 'System.WorkItemType') return Object.keys(store.processes[project.process]).sort();
+    return (d.allowedValues ?? []).map(String);
+  };
+  const typeFieldJson = (c: C, project: Project, t: WorkItemTypeDef, d: FieldDef, expand: { values: boolean; dependents: boolean }) => {
+    const fallback = d.referenceName === 'System.State' ? t.states[0]?.name : undefined;
+    const defaultValue = t.defaults[d.referenceName] ?? fallback;
+    return {
+      alwaysRequired: d.referenceName === 'System.Title' || d.referenceName === 'System.State',
+      defaultValue: defaultValue === undefined ? null : String(defaultValue),
+      ...(expand.values ? { allowedValues: allowedOn(project, t, d) } : {}),
+      ...(expand.dependents ? { dependentFields: d.referenceName === 'System.State' ? ['System.Reason'].map((r) => ({ referenceName: r, name: store.field(r)!.name, url: fieldUrl(c, r) })) : [] } : {}),
+      referenceName: d.referenceName,
+      name: d.name,
+      url: fieldUrl(c, d.referenceName),
+    };
+  };
+  // Every field the simulator knows is on every type (writes accept them all alike).
+  app.get('/:org/:project/_apis/wit/workitemtypes/:type/fields', (c) => {
+    const project = requireProject(c);
+    const t = store.workItemType(project, c.req.param('type'));
+    if (!t) throw errors.workItemTypeNotFound(c.req.param('type'), project.name);
+    const expand = typeFieldsExpand(c);
+    return c.json(list(store.fieldDefs.map((d) => typeFieldJson(c, project, t, d, expand))));
+  });
+  /** A field's type as the fields API names it: History is `history`; a custom field with a list is a picklist. */
+  const fieldType = (d: FieldDef): string => {
+    if (d.referenceName === 'System.History') return 'history';
+    const custom = !/^(System|Microsoft)\./.test(d.referenceName);
+    if (custom && d.allowedValues?.length) return d.type === 'integer' ? 'picklistInteger' : d.type === 'double' ? 'picklistDouble' : 'picklistString';
+    return d.type;
+  };
+  for (const p of both('/wit/fields')) {
+    app.get(p, (c) => {
+      projectOf(c);
+      return c.json(
+        list(
+          store.fieldDefs.map((d) => {
+            const type = fieldType(d);
+            return {
+              name: d.name,
+              referenceName: d.referenceName,
+              description: '',
+              type,
+              usage: 'workItem',
+              readOnly: Boolean(d.readOnly),
+              canSortBy: !['html', 'history', 'plainText'].includes(type),
+              isQueryable: true,
+              supportedOperations: [{ referenceName: 'SupportedOperations.Equals', name: '=' }, { referenceName: 'SupportedOperations.NotEquals', name: '<>' }],
+              isIdentity: d.type === 'identity',
+              isPicklist: type.startsWith('picklist'),
+              isPicklistSuggested: false,
+              isLocked: false,
+              url: fieldUrl(c, d.referenceName),
+            };
+          }),
+        ),
+      );
+    });
+  }
 
   // ---- service hooks subscriptions
   const subscriptionBody = z.object({

@@ -36,6 +36,25 @@ const failure = async (p: Promise<unknown>) => {
 };
 
 describe('the Azure DevOps connector', () => {
+  it('describes the work item type: reference names, kinds, read-only fields, allowed values and the states in workflow order', async () => {
+    await control('/fields', { referenceName: 'Custom.Team', name: 'Team', type: 'string', allowedValues: ['Payments', 'Platform'] }, 'POST');
+    const fields = await connector().describeFields();
+    const byId = new Map(fields.map((f) => [f.id, f]));
+    expect(byId.get('System.Title')).toEqual({ id: 'System.Title', name: 'Title', kind: 'text' });
+    expect(byId.get('System.Description')).toMatchObject({ kind: 'rich-text' });
+    expect(byId.get('System.State')).toMatchObject({ kind: 'choice', values: ['New', 'Active', 'Resolved', 'Closed'].map((s) => ({ value: s, label: s })) });
+    expect(byId.get('Microsoft.VSTS.Common.Priority')).toMatchObject({ kind: 'choice', values: ['1', '2', '3', '4'].map((v) => ({ value: v, label: v })) });
+    expect(byId.get('System.AssignedTo')).toMatchObject({ kind: 'user' });
+    expect(byId.get('System.Tags')).toMatchObject({ kind: 'list' });
+    expect(byId.get('System.ChangedDate')).toMatchObject({ kind: 'date', readOnly: true });
+    expect(byId.get('Custom.Team')).toMatchObject({ name: 'Team', kind: 'choice', values: [{ value: 'Payments', label: 'Payments' }, { value: 'Platform', label: 'Platform' }] });
+    // Another type has its own states.
+    const story = await connector({ workItemType: 'User Story' }).describeFields();
+    expect(story.find((f) => f.id === 'System.State')?.values?.map((v) => v.value)).toEqual(['New', 'Active', 'Resolved', 'Closed', 'Removed']);
+    // A type the project does not have is a failure, not an empty list.
+    await expect(connector({ workItemType: 'Nope' }).describeFields()).rejects.toBeInstanceOf(SyncError);
+  });
+
   it('refuses a write made against a stale revision (412 → conflict) and applies none of it', async () => {
     const c = connector();
     const made = await c.createItem({ 'System.Title': 'Original' }, 'crosswalk:ops-azure-devops:10001');

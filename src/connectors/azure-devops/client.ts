@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { SyncError } from '../errors';
 import { failureFromResponse, readJson, retryAfterMs, transientFailure, type HttpAnswer } from '../http';
-import type { Attachment, Capabilities, ChangedItems, Comment, Connector, FoundItem, Item, NewAttachment, NewComment } from '../ports';
+import type { Attachment, Capabilities, ChangedItems, Comment, Connector, FoundItem, Item, NewAttachment, NewComment, RemoteField, RemoteFieldKind } from '../ports';
 import { HOOK_EVENTS, HOOK_USER } from './hooks';
 import { attachPatch, detachPatch, fieldPatch, separateMarkers, tagsWithMarkers, type PatchOperation } from './patch';
 import { buildWiql, wiqlDateTime } from './wiql';
@@ -79,6 +79,8 @@ const commentList = z.object({ comments: z.array(commentJson), continuationToken
 const attachmentRef = z.object({ id: z.string(), url: z.string() });
 const workItemTypeJson = z.object({ name: z.string(), url: z.string(), states: z.array(z.object({ name: z.string() })).nullish() });
 const stateList = z.object({ value: z.array(z.object({ name: z.string() })) });
+const typeFieldList = z.object({ value: z.array(z.object({ referenceName: z.string(), name: z.string(), allowedValues: z.array(z.unknown()).nullish() }).loose()) });
+const fieldList = z.object({ value: z.array(z.object({ referenceName: z.string(), type: z.string().nullish(), readOnly: z.boolean().nullish(), isIdentity: z.boolean().nullish() }).loose()) });
 const subscriptionJson = z.object({ id: z.string(), consumerInputs: z.record(z.string(), z.string()).nullish() });
 const subscriptionList = z.object({ value: z.array(subscriptionJson) });
 const connectionData = z.object({ authenticatedUser: z.object({ properties: z.object({ Account: z.object({ $value: z.string() }).optional() }).loose().optional() }).loose() });
@@ -103,6 +105,31 @@ const extensionTypes: Readonly<Record<string, string>> = {
 export function contentTypeFor(fileName: string): string {
   const ext = /\.([a-z0-9]+)$/i.exec(fileName)?.[1]?.toLowerCase();
   return (ext && extensionTypes[ext]) ?? 'application/octet-stream';
+}
+
+/** A field's kind from its type in the fields API (a field with allowed values is a choice whatever its type). */
+function azureDevOpsKind(referenceName: string, type: string): RemoteFieldKind {
+  if (referenceName === 'System.Tags') return 'list';
+  switch (type) {
+    case 'string':
+    case 'plainText':
+      return 'text';
+    case 'html':
+      return 'rich-text';
+    case 'integer':
+    case 'double':
+      return 'number';
+    case 'dateTime':
+      return 'date';
+    case 'identity':
+      return 'user';
+    case 'picklistString':
+    case 'picklistInteger':
+    case 'picklistDouble':
+      return 'choice';
+    default:
+      return 'other';
+  }
 }
 
 const time = (v: unknown): number => (typeof v === 'string' ? Date.parse(v) || 0 : 0);
@@ -210,6 +237,37 @@ export class AzureDevOpsConnector implements Connector {
   private async states(): Promise<string[]> {
     const list = await this.json(stateList, 'GET', this.url(`/_apis/wit/workitemtypes/${encodeURIComponent(this.conn.workItemType)}/states`), 'Read states');
     return list.value.map((s) => s.name);
+  }
+
+  /**
+   * The fields of the connection's work item type with their allowed values (`workitemtypes/{type}/fields`,
+   * `$expand=allowedValues`), System.State's in the workflow's order (`/states`), and each field's type and
+   * whether it is read-only from the project's field list (`_apis/wit/fields`), which the type's list leaves out.
+   */
+  async describeFields(): Promise<RemoteField[]> {
+    const type = encodeURIComponent(this.conn.workItemType);
+    const [typeFields, states, all] = await Promise.all([
+      this.json(typeFieldList, 'GET', this.url(`/_apis/wit/workitemtypes/${type}/fields`, { $expand: 'allowedValues' }), `Read the fields of ${this.conn.workItemType}`),
+      this.states(),
+      this.json(fieldList, 'GET', this.url('/_apis/wit/fields'), 'Read the field definitions'),
+    ]);
+    const defs = new Map(all.value.map((f) => [f.referenceName, f]));
+    return typeFields.value
+      .map((f): RemoteField => {
+        const def = defs.get(f.referenceName);
+        const values =
+          f.referenceName === 'System.State'
+            ? states.map((s) => ({ value: s, label: s }))
+            : (f.allowedValues ?? []).flatMap((v) => {
+                if (typeof v === 'string' || typeof v === 'number') return [{ value: String(v), label: String(v) }];
+                // A restricted identity field lists people: their unique name is what the field holds.
+                const person = identityRef.safeParse(v);
+                return person.success && person.data.uniqueName ? [{ value: person.data.uniqueName, label: person.data.displayName ?? person.data.uniqueName }] : [];
+              });
+        const kind = def?.isIdentity ? 'user' : values.length ? 'choice' : azureDevOpsKind(f.referenceName, def?.type ?? '');
+        return { id: f.referenceName, name: f.name, kind, ...(def?.readOnly ? { readOnly: true } : {}), ...(values.length ? { values } : {}) };
+      })
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   // ---- identity
