@@ -3,7 +3,7 @@ import type { Hono } from 'hono';
 import * as z from 'zod';
 import { jsonApiError, notFound, recordInvalid } from './errors';
 import { jsonBody, numericParam, requireAdmin, requireAgent, stringParam, type Ctx, type Env } from './http';
-import { fieldJson, groupJson, triggerJson, userJson, webhookJson } from './serialize';
+import { fieldJson, groupJson, SYSTEM_TICKET_FIELDS, systemFieldJson, triggerJson, userJson, webhookJson } from './serialize';
 import type { Trigger, Webhook } from './store';
 import { triggerInput, validateTrigger, webhookId } from './webhooks';
 import type { SimContext } from './index';
@@ -57,7 +57,10 @@ export function adminRoutes(app: Hono<Env>, sim: SimContext): void {
   for (const path of both('/api/v2/ticket_fields')) {
     app.get(path, (c) => {
       requireAgent(c);
-      return c.json({ ticket_fields: store.fields.map((f, i) => fieldJson(f, i + 1, c.get('origin'))), next_page: null, previous_page: null, count: store.fields.length });
+      // System fields first, then the account's custom fields, in position order.
+      const system = SYSTEM_TICKET_FIELDS.map((f, i) => systemFieldJson(f, i + 1, c.get('origin')));
+      const custom = store.fields.map((f, i) => ({ ...fieldJson(f, system.length + i + 1, c.get('origin')), agent_can_edit: true }));
+      return c.json({ ticket_fields: [...system, ...custom], next_page: null, previous_page: null, count: system.length + custom.length });
     });
   }
 

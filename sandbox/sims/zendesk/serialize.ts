@@ -259,6 +259,50 @@ export function fieldJson(f: TicketField, position: number, origin: string) {
   };
 }
 
+/**
+ * The system ticket fields every account has, listed before the custom ones
+ * (ids are fixed here; an account's are its own): subject, description,
+ * status (with On-hold, sub type 1, as this simulator has the hold status),
+ * type, priority, group and assignee, with the options the Tickets API takes.
+ */
+export const SYSTEM_TICKET_FIELDS: ReadonlyArray<{ id: number; type: string; title: string; options?: Array<{ name: string; value: string }>; subTypeId?: number }> = [
+  { id: 360_000_199_001, type: 'subject', title: 'Subject' },
+  { id: 360_000_199_002, type: 'description', title: 'Description' },
+  {
+    id: 360_000_199_003,
+    type: 'status',
+    title: 'Status',
+    subTypeId: 1,
+    options: [
+      { name: 'New', value: 'new' },
+      { name: 'Open', value: 'open' },
+      { name: 'Pending', value: 'pending' },
+      { name: 'On-hold', value: 'hold' },
+      { name: 'Solved', value: 'solved' },
+      { name: 'Closed', value: 'closed' },
+    ],
+  },
+  { id: 360_000_199_004, type: 'tickettype', title: 'Type', options: [{ name: 'Question', value: 'question' }, { name: 'Incident', value: 'incident' }, { name: 'Problem', value: 'problem' }, { name: 'Task', value: 'task' }] },
+  { id: 360_000_199_005, type: 'priority', title: 'Priority', subTypeId: 0, options: [{ name: 'Low', value: 'low' }, { name: 'Normal', value: 'normal' }, { name: 'High', value: 'high' }, { name: 'Urgent', value: 'urgent' }] },
+  { id: 360_000_199_006, type: 'group', title: 'Group' },
+  { id: 360_000_199_007, type: 'assignee', title: 'Assignee' },
+];
+
+/** When the account (and so its system fields) was made. */
+const ACCOUNT_CREATED_AT = '2020-01-01T00:00:00Z';
+
+export function systemFieldJson(f: (typeof SYSTEM_TICKET_FIELDS)[number], position: number, origin: string) {
+  return {
+    ...fieldJson({ id: f.id, type: 'text', title: f.title, created_at: ACCOUNT_CREATED_AT }, position, origin),
+    type: f.type,
+    required: f.type === 'subject' || f.type === 'description',
+    removable: false,
+    agent_can_edit: true,
+    ...(f.subTypeId !== undefined ? { sub_type_id: f.subTypeId } : {}),
+    ...(f.options ? { system_field_options: f.options.map((o) => ({ name: o.name, value: o.value })) } : {}),
+  };
+}
+
 export function triggerJson(t: Trigger, origin: string) {
   return {
     url: `${origin}/api/v2/triggers/${t.id}.json`,

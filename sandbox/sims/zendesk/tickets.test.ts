@@ -75,7 +75,10 @@ describe('creating tickets', () => {
   });
 
   it('keeps custom field values by id, lists every field, and drops unknown field ids', async () => {
-    const fields = (await zd<{ ticket_fields: Array<{ id: number; title: string; type: string }> }>('GET', '/api/v2/ticket_fields.json')).json.ticket_fields;
+    const listed = (await zd<{ ticket_fields: Array<{ id: number; title: string; type: string; removable: boolean }> }>('GET', '/api/v2/ticket_fields.json')).json.ticket_fields;
+    // System fields first (not removable), then the account's custom fields.
+    expect(listed.filter((f) => !f.removable).map((f) => f.type)).toEqual(['subject', 'description', 'status', 'tickettype', 'priority', 'group', 'assignee']);
+    const fields = listed.filter((f) => f.removable);
     expect(fields.map((f) => [f.title, f.type])).toEqual([['Product', 'tagger'], ['Jira issue', 'text'], ['Escalated', 'checkbox']]);
     const [product, jira, escalated] = fields.map((f) => f.id) as [number, number, number];
     const t = await createTicket({ custom_fields: [{ id: jira, value: 'DEMO-7' }, { id: escalated, value: true }, { id: 1, value: 'nope' }] });

@@ -112,6 +112,26 @@ describe('against the simulator', () => {
   });
   afterAll(() => sim.stop());
 
+  it('describes the ticket fields under the names the connector uses: system fields with their options, custom fields as custom_<id>', async () => {
+    const fields = await connector().describeFields();
+    const byId = new Map(fields.map((f) => [f.id, f]));
+    expect(byId.get('subject')).toEqual({ id: 'subject', name: 'Subject', kind: 'text' });
+    expect(byId.get('description')).toMatchObject({ kind: 'rich-text' });
+    expect(byId.get('status')?.values?.map((v) => v.value)).toEqual(['new', 'open', 'pending', 'hold', 'solved', 'closed']);
+    expect(byId.get('status')?.values?.[3]).toEqual({ value: 'hold', label: 'On-hold' });
+    expect(byId.get('type')).toMatchObject({ name: 'Type', kind: 'choice', values: expect.arrayContaining([{ value: 'incident', label: 'Incident' }]) });
+    expect(byId.get('priority')?.values?.map((v) => v.value)).toEqual(['low', 'normal', 'high', 'urgent']);
+    expect(byId.get('group_id')).toMatchObject({ kind: 'choice', values: expect.arrayContaining([{ value: expect.stringMatching(/^\d+$/), label: 'Support' }]) });
+    expect(byId.get('assignee_id')).toMatchObject({ kind: 'user' });
+    expect(byId.get('tags')).toMatchObject({ kind: 'list' });
+    const product = fields.find((f) => f.name === 'Product')!;
+    expect(product).toMatchObject({ id: expect.stringMatching(/^custom_\d+$/), kind: 'choice', values: [{ value: 'product_billing', label: 'Billing' }, { value: 'product_mobile', label: 'Mobile app' }, { value: 'product_web', label: 'Web app' }] });
+    expect(fields.find((f) => f.name === 'Jira issue')).toMatchObject({ kind: 'text' });
+    // The custom id is the one tickets carry: a write through it lands in that custom field.
+    const item = await connector().createItem({ subject: 'Described', description: '<p>x</p>', [product.id]: 'product_web' }, 'crosswalk:test:describe');
+    expect(item.fields[product.id]).toBe('product_web');
+  });
+
   it('writes conditionally with the stamp it read; a stale stamp is a conflict and nothing is applied', async () => {
     const zd = connector();
     const item = (await zd.createItem({ subject: 'Conditional', description: '<p>Body</p>' }, 'crosswalk:test:1'))!;

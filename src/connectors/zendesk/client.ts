@@ -21,7 +21,7 @@
 import * as z from 'zod';
 import { SyncError } from '../errors';
 import { failureFromResponse, readJson, transientFailure, type HttpAnswer } from '../http';
-import type { Attachment, Capabilities, ChangedItems, Comment, Connector, FoundItem, Item, NewAttachment, NewComment } from '../ports';
+import type { Attachment, Capabilities, ChangedItems, Comment, Connector, FoundItem, Item, NewAttachment, NewComment, RemoteField, RemoteFieldKind } from '../ports';
 
 export interface ZendeskConnection {
   /** https://{subdomain}.zendesk.com */
@@ -94,6 +94,13 @@ const manyUsers = z.object({ users: z.array(userSchema) });
 const uploadAnswer = z.object({ upload: z.object({ token: z.string(), attachment: attachmentSchema }) });
 const oneAttachment = z.object({ attachment: attachmentSchema });
 const exportPage = z.object({ tickets: z.array(ticketSchema), after_cursor: z.string().nullable().optional(), end_of_stream: z.boolean() });
+
+const fieldOption = z.object({ name: z.string(), value: z.string() }).loose();
+const ticketFieldList = z.object({
+  ticket_fields: z.array(z.object({ id: z.number(), type: z.string(), title: z.string(), active: z.boolean().optional(), agent_can_edit: z.boolean().optional(), system_field_options: z.array(fieldOption).nullish(), custom_field_options: z.array(fieldOption).nullish() }).loose()),
+  next_page: z.string().nullish(),
+});
+const groupList = z.object({ groups: z.array(z.object({ id: z.number(), name: z.string(), deleted: z.boolean().optional() }).loose()), next_page: z.string().nullish() });
 
 export const webhookSchema = z.object({ id: z.string(), endpoint: z.string(), name: z.string() }).loose();
 const webhookList = z.object({ webhooks: z.array(webhookSchema) });
@@ -214,6 +221,20 @@ const auditList = z.object({
   next_page: z.string().nullish(),
 }).loose();
 
+/** System ticket fields by their type in the Ticket Fields API, as the Tickets API (and so a mapping) names them. */
+const SYSTEM_FIELD_NAMES: Readonly<Record<string, { id: string; kind: RemoteFieldKind }>> = {
+  subject: { id: 'subject', kind: 'text' },
+  description: { id: 'description', kind: 'rich-text' },
+  status: { id: 'status', kind: 'choice' },
+  tickettype: { id: 'type', kind: 'choice' },
+  priority: { id: 'priority', kind: 'choice' },
+  group: { id: 'group_id', kind: 'choice' },
+  assignee: { id: 'assignee_id', kind: 'user' },
+};
+
+/** Custom field kinds by type (a dropdown is a choice, a multi-select a list of choices). */
+const CUSTOM_FIELD_KINDS: Readonly<Record<string, RemoteFieldKind>> = { text: 'text', textarea: 'text', regexp: 'text', tagger: 'choice', multiselect: 'list', integer: 'number', decimal: 'number', date: 'date' };
+
 const ownIds = new Map<string, string>();
 /** People's names for comment attribution, per account; bounded so a warm instance cannot grow without limit. */
 const names = new Map<string, string>();
@@ -322,6 +343,40 @@ export class ZendeskConnector implements Connector {
       fields: ticketFields(t),
       ...(t.external_id ? { correlationId: t.external_id } : {}),
     };
+  }
+
+  /**
+   * The account's ticket fields (`/api/v2/ticket_fields`): system fields under the names the Tickets API uses
+   * (`type`, `group_id`, `assignee_id`; status, type and priority with their options, groups from `/groups`),
+   * custom fields as `custom_<id>` with their options, plus the tags and requester every ticket has. Inactive
+   * fields are left out.
+   */
+  async describeFields(): Promise<RemoteField[]> {
+    const [listed, groups] = await Promise.all([
+      this.json(ticketFieldList, '/api/v2/ticket_fields', { method: 'GET' }, 'Read the ticket fields'),
+      // Groups are values of group_id; an agent who may not list them still gets the fields.
+      this.json(groupList, '/api/v2/groups', { method: 'GET' }, 'Read the groups').catch((e: unknown) => {
+        if (e instanceof SyncError && e.kind === 'auth') return { groups: [] };
+        throw e;
+      }),
+    ]);
+    const fields: RemoteField[] = [
+      { id: 'tags', name: 'Tags', kind: 'list' },
+      { id: 'requester_id', name: 'Requester', kind: 'user' },
+    ];
+    for (const f of listed.ticket_fields) {
+      if (f.active === false) continue;
+      const system = SYSTEM_FIELD_NAMES[f.type];
+      if (system) {
+        const options = f.type === 'group' ? groups.groups.filter((g) => !g.deleted).map((g) => ({ value: String(g.id), label: g.name })) : (f.system_field_options ?? []).map((o) => ({ value: o.value, label: o.name }));
+        fields.push({ id: system.id, name: f.title, kind: system.kind === 'choice' && !options.length ? 'other' : system.kind, ...(f.agent_can_edit === false ? { readOnly: true } : {}), ...(options.length ? { values: options } : {}) });
+        continue;
+      }
+      if (f.system_field_options || !/^[a-z_]+$/.test(f.type) || ['custom_status', 'requester'].includes(f.type)) continue;
+      const options = (f.custom_field_options ?? []).map((o) => ({ value: o.value, label: o.name }));
+      fields.push({ id: `${CUSTOM_PREFIX}${f.id}`, name: f.title, kind: CUSTOM_FIELD_KINDS[f.type] ?? 'other', ...(f.agent_can_edit === false ? { readOnly: true } : {}), ...(options.length ? { values: options } : {}) });
+    }
+    return fields.sort((a, b) => a.name.localeCompare(b.name));
   }
 
   async testConnection(): Promise<{ ok: true; identity: string } | { ok: false; error: SyncError }> {
