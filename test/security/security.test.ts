@@ -46,7 +46,7 @@ describe('every implemented system is covered', () => {
 });
 
 describe('admin resolvers', () => {
-  const adminResolvers = ['listConnections', 'saveConnection', 'deleteConnection', 'testConnection', 'bulkSync', 'bulkSyncProgress', 'cancelBulkSync', 'countMatchingIssues', 'connectionFailures', 'retryFailures', 'reorderConnections', 'changePushSetup', 'newSigningSecret', 'changePushArrival', 'previewItem', 'previewSummary', 'statusPaths', 'userMatches'];
+  const adminResolvers = ['listConnections', 'saveConnection', 'deleteConnection', 'testConnection', 'bulkSync', 'bulkSyncProgress', 'cancelBulkSync', 'countMatchingIssues', 'connectionFailures', 'retryFailures', 'reorderConnections', 'changePushSetup', 'newSigningSecret', 'changePushArrival', 'connectionActivity', 'markConflictsReviewed', 'previewItem', 'previewSummary', 'statusPaths', 'userMatches', 'remoteFields'];
   /** Those that answer about no existing connection (a draft, the project's list) have no other project's connection to refuse. */
   const draftOnly = ['listConnections', 'saveConnection', 'countMatchingIssues', 'reorderConnections', 'previewItem', 'previewSummary', 'statusPaths', 'userMatches'];
 
@@ -166,7 +166,14 @@ describe('credentials', () => {
     const answers: unknown[] = [];
     for (const [key, project] of Object.entries(PROJECTS)) {
       const role = key === 'OPS' ? 'admin' : 'project-lead';
-      answers.push(await settings(role, project, 'listConnections'));
+      const listed = await settings(role, project, 'listConnections');
+      answers.push(listed);
+      // The remote's fields are read with the stored credential, which stays on the server.
+      for (const c of listed.body.data.connections) {
+        const described = await settings(role, project, 'remoteFields', { connectionId: c.config.id });
+        expect(described.body).toMatchObject({ ok: true, data: { fields: expect.any(Array) } });
+        answers.push(described);
+      }
     }
     const logs = sandbox.platform.meter.invocations().flatMap((r) => r.logs);
     const kvs = sandbox.platform.installation(sandbox.installationId).kvs;

@@ -68,8 +68,8 @@ export const TABLES: TableDef[] = [
       state: { '1': 'New', '2': 'In Progress', '3': 'On Hold', '6': 'Resolved', '7': 'Closed', '8': 'Canceled' },
       incident_state: { '1': 'New', '2': 'In Progress', '3': 'On Hold', '6': 'Resolved', '7': 'Closed', '8': 'Canceled' },
       hold_reason: { '1': 'Awaiting Caller', '3': 'Awaiting Problem', '4': 'Awaiting Vendor', '5': 'Awaiting Change' },
-      // Resolution codes: the value is the label (as on an instance out of the box).
-      close_code: Object.fromEntries(['Solved (Work Around)', 'Solved (Permanently)', 'Solved Remotely (Work Around)', 'Solved Remotely (Permanently)', 'Not Solved (Not Reproducible)', 'Not Solved (Too Costly)', 'Closed/Resolved by Caller'].map((c) => [c, c])),
+      // Resolution codes of current releases: the value is the label.
+      close_code: Object.fromEntries(['Duplicate', 'Known error', 'No resolution provided', 'Resolved by caller', 'Resolved by change', 'Resolved by problem', 'Resolved by request', 'Solution provided', 'Workaround provided', 'User error'].map((c) => [c, c])),
       impact: { '1': '1 - High', '2': '2 - Medium', '3': '3 - Low' },
       urgency: { '1': '1 - High', '2': '2 - Medium', '3': '3 - Low' },
       priority: { '1': '1 - Critical', '2': '2 - High', '3': '3 - Moderate', '4': '4 - Low', '5': '5 - Planning' },
