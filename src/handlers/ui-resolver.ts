@@ -1,6 +1,7 @@
 import Resolver from '@forge/resolver';
 import { bulkSyncProgressResolver, bulkSyncResolver, cancelBulkSyncResolver, deleteConnectionResolver, listConnectionsResolver, saveConnectionResolver, testConnectionResolver } from '../resolvers/connections';
 import { adminOverviewResolver, saveSiteOptionsResolver } from '../resolvers/admin';
+import { connectionActivityResolver, markConflictsReviewedResolver } from '../resolvers/activity';
 import { changePushArrivalResolver, changePushSetupResolver, newSigningSecretResolver } from '../resolvers/change-push';
 import { issuePanelAccessResolver } from '../resolvers/issue-access';
 import { connectionFailuresResolver, countMatchingIssuesResolver, reorderConnectionsResolver, retryFailuresResolver } from '../resolvers/project-tools';
@@ -27,6 +28,8 @@ resolver.define('reorderConnections', reorderConnectionsResolver);
 resolver.define('changePushSetup', changePushSetupResolver);
 resolver.define('newSigningSecret', newSigningSecretResolver);
 resolver.define('changePushArrival', changePushArrivalResolver);
+resolver.define('connectionActivity', connectionActivityResolver);
+resolver.define('markConflictsReviewed', markConflictsReviewedResolver);
 resolver.define('previewItem', previewItemResolver);
 resolver.define('previewSummary', previewSummaryResolver);
 resolver.define('statusPaths', statusPathsResolver);

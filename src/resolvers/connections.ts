@@ -15,6 +15,7 @@ import { validateConnectionSettings, type ConnectionConfig, type ConnectionSetti
 import { getBulkRun, saveBulkRun } from '../store/bulk-runs';
 import { connectionsForProject, createConnection, deleteConnection, getConnection, replaceConnection } from '../store/connections';
 import { credentialFieldsSet, credentialSchema, deleteCredential, getCredential, updateCredential } from '../store/credentials';
+import { forgetConflictReviews } from '../store/reviews';
 import { getConnectionHealth, setConnectionHealth } from '../store/health';
 import { bulkSyncIssueIds, cancelBulkRun } from '../sync/bulk';
 import { failureKey } from '../store/failures';
@@ -131,6 +132,7 @@ export async function deleteConnectionResolver({ payload, context }: Call) {
   await deleteConnection(config);
   await deleteCredential(config.id);
   await setConnectionHealth(config.id, undefined);
+  await forgetConflictReviews(config.id);
   return ok({ deleted: true });
 }
 

@@ -411,6 +411,40 @@ describe('project settings page (browser)', () => {
     await page.close();
   }, 60_000);
 
+  it('shows the last two weeks of syncs as a chart, and lists a conflict with who won until it is marked reviewed', async () => {
+    // Both sides change an incident's priority before either change is seen: a conflict the policy decides.
+    const key = await createIssue('Priority tug of war');
+    const issueId = sandbox.jira.site.state.issues.find((i) => i.key === key)!.id;
+    const incident = () => sandbox.servicenow.store.rows('incident').find((r) => (r.correlation_id ?? '').endsWith(`:${issueId}`));
+    await eventually(async () => Boolean(incident()), 'the issue to reach ServiceNow');
+    sandbox.platform.holdProductEvents();
+    await fetch(`${sandbox.sims.jira.baseUrl}/rest/api/3/issue/${key}`, { method: 'PUT', headers: { authorization: jiraAuth(), 'content-type': 'application/json' }, body: JSON.stringify({ fields: { priority: { name: 'High' } } }) });
+    await new Promise((r) => setTimeout(r, 1100));
+    const { username, password } = sandbox.sims.servicenow.credentials.agent;
+    await fetch(`${sandbox.sims.servicenow.baseUrl}/api/now/table/incident/${incident()!.sys_id}`, {
+      method: 'PATCH',
+      headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ urgency: '3' }),
+    });
+    await sandbox.settle();
+    await sandbox.platform.releaseProductEvents();
+    await sandbox.settle();
+
+    const page = await openSettings('project-lead');
+    const frame = settings(page);
+    await frame.getByRole('button', { name: 'Show DEMO ↔ ACME incidents' }).click();
+    await frame.getByRole('img', { name: /syncs and \d+ failing items over the last 14 days/ }).waitFor();
+    const conflicts = frame.getByRole('table', { name: 'Conflicts to review' });
+    await conflicts.getByRole('row', { name: new RegExp(`${key} ↔ ${incident()!.number} priority ServiceNow's value`) }).waitFor();
+    // At rest: the pointer off the selected Show button (its hover colour is Atlaskit's, judged with the pointer away).
+    await page.mouse.move(0, 0);
+    await expectAccessible(page);
+    await screenshot(page, 'settings-activity');
+    await frame.getByRole('button', { name: 'Mark all as reviewed' }).click();
+    await frame.getByText(/No conflicts to review since the last review/).waitFor();
+    await page.close();
+  }, 60_000);
+
   it('refuses a member on the server, whatever the page shows', async () => {
     const page = await openSettings('member');
     const refusal = settings(page).getByTestId('refusal');

@@ -14,6 +14,7 @@ import { Inline, Stack, Text } from '@atlaskit/primitives/compiled';
 import ProgressBar from '@atlaskit/progress-bar';
 import SectionMessage from '@atlaskit/section-message';
 import { callResolver, HealthLozenge, when } from '../../shared/ui';
+import { Activity } from './activity';
 import { PushCheck } from './push-check';
 import { settingsOf, type ConnectionView } from './types';
 
@@ -420,6 +421,7 @@ export function ConnectionDetail(props: { view: ConnectionView; pushSetup?: { ok
       <ChangePush view={view} provisioned={props.pushSetup} />
       <BulkSync view={view} />
       <Health view={view} />
+      <Activity connectionId={view.config.id} remoteLabel={SYSTEM_LABELS[view.config.remote.type] ?? 'the other system'} />
       {confirmDelete && (
         <ModalDialog onClose={() => setConfirmDelete(false)} label="Delete the connection" testId="confirm-delete">
           <ModalHeader>
