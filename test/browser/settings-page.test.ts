@@ -90,7 +90,7 @@ describe('project settings page (browser)', () => {
     await frame.getByRole('button', { name: 'Count matching issues' }).click();
     await frame.getByText(/issues? of this project match/).waitFor();
     // Which remote items create Jira issues, and of which type (the project's own types, read from Jira).
-    await frame.getByRole('button', { name: 'Add a condition' }).click();
+    await frame.getByRole('button', { name: 'Add a condition' }).press('Enter');
     await frame.locator('[id="remoteFilter.0.field"]').fill('category');
     await frame.locator('[id="remoteFilter.0.value"]').fill('request');
     await choose(frame, 'jiraIssueType', 'Incident');
@@ -444,6 +444,62 @@ describe('project settings page (browser)', () => {
     await frame.getByText(/No conflicts to review since the last review/).waitFor();
     await page.close();
   }, 60_000);
+
+  it('offers the remote\'s own fields and allowed values in the mapping editor (ServiceNow, then Azure DevOps)', async () => {
+    const page = await openSettings('project-lead');
+    const frame = settings(page);
+    await frame.getByRole('button', { name: 'Show DEMO ↔ ACME incidents' }).click();
+    await frame.getByRole('button', { name: 'Edit' }).click();
+    await frame.getByRole('button', { name: 'Next' }).click();
+    await frame.getByRole('button', { name: 'Next' }).click();
+    // The server read the incident table's dictionary and choice lists with the stored credential.
+    await frame.getByTestId('remote-fields-read').waitFor();
+    expect(await frame.getByTestId('remote-fields-read').textContent()).toMatch(/^\d+ fields read from ServiceNow/);
+    // Each pair's remote field is picked by name, with its column name.
+    expect(await frame.getByTestId('mapping-0').textContent()).toContain('Short description (short_description)');
+    expect(await frame.getByTestId('mapping-2').textContent()).toContain('State (state)');
+    const remoteField = frame.locator('[id="fields.0.remote"]');
+    await remoteField.focus();
+    await remoteField.pressSequentially('Resolution');
+    await frame.getByRole('option', { name: 'Resolution code (close_code)' }).waitFor();
+    await frame.getByRole('option', { name: 'Use "Resolution" (not in ServiceNow\'s list)' }).waitFor();
+    // Typed away again (Escape would close the dialog; a backspace too many would clear the field).
+    for (let i = 0; i < 'Resolution'.length; i++) await remoteField.press('Backspace');
+    await remoteField.blur();
+    expect(await frame.getByTestId('mapping-0').textContent()).toContain('Short description (short_description)');
+    // The state map's remote side lists the incident states; the states left unmapped are named.
+    const stateMap = frame.getByTestId('value-map-status');
+    expect(await stateMap.textContent()).toContain('In Progress (2)');
+    expect(await frame.getByTestId('unmapped-remote-status').textContent()).toContain('Canceled (8)');
+    await choose(frame, 'fields.2.valueMap.0.remote', 'On Hold (3)');
+    expect(await stateMap.textContent()).toContain('On Hold (3)');
+    expect(await frame.getByTestId('unmapped-remote-status').textContent()).toContain('New (1)');
+    // The remote filter names a field and one of its values from the same lists.
+    await frame.getByRole('button', { name: 'Add a condition' }).press('Enter');
+    await choose(frame, 'remoteFilter.0.field', 'Category (category)');
+    await choose(frame, 'remoteFilter.0.value', 'Software (software)');
+    await expectAccessible(page);
+    await screenshot(page, 'wizard-remote-fields');
+    await frame.getByRole('button', { name: 'Cancel' }).press('Enter');
+    await frame.getByRole('dialog').waitFor({ state: 'detached' });
+    await page.close();
+
+    // Another system: OPS's Azure DevOps Bugs, as OPS's admin.
+    const ops = await browser.newPage({ viewport: { width: 1280, height: 1800 } });
+    await signIn(sandbox, ops, 'admin');
+    await ops.goto(`${sandbox.hostUrl}/projects/OPS/settings/crosswalk`);
+    const opsFrame = settings(ops);
+    await opsFrame.getByRole('button', { name: 'Show OPS ↔ acme/Operations bugs' }).click();
+    await opsFrame.getByRole('button', { name: 'Edit' }).click();
+    await opsFrame.getByRole('button', { name: 'Next' }).click();
+    await opsFrame.getByRole('button', { name: 'Next' }).click();
+    await opsFrame.getByTestId('remote-fields-read').waitFor();
+    expect(await opsFrame.getByTestId('mapping-0').textContent()).toContain('Title (System.Title)');
+    expect(await opsFrame.getByTestId('value-map-status').textContent()).toContain('Resolved');
+    await opsFrame.getByTestId('unmapped-remote-status').waitFor({ state: 'detached' });
+    await expectAccessible(ops);
+    await ops.close();
+  }, 90_000);
 
   it('refuses a member on the server, whatever the page shows', async () => {
     const page = await openSettings('member');

@@ -1,9 +1,12 @@
 /**
- * The field mapping editor, fed by live Jira metadata read as the signed-in
- * admin through @forge/bridge (fields, the project's statuses, priorities):
- * field pairs with a direction each, and value maps with Jira's values in a
- * dropdown and a warning for each Jira value left unmapped. The remote side's
- * names are typed (remote metadata is not read yet).
+ * The field mapping editor, fed by live metadata on both sides: Jira's, read
+ * as the signed-in admin through @forge/bridge (fields, the project's
+ * statuses, priorities), and the remote's, read by the server with the saved
+ * connection's credential (the remoteFields resolver: fields with their kinds
+ * and allowed values). Field pairs with a direction each; value maps with each
+ * side's values in a dropdown and a warning for the values left unmapped on
+ * either side. The remote's lists are creatable: a field or value the
+ * metadata lacks can still be typed; a connection not saved yet types them.
  */
 import { useEffect, useState } from 'react';
 import { requestJira, view } from '@forge/bridge';
@@ -11,11 +14,11 @@ import Button from '@atlaskit/button/new';
 import { Label } from '@atlaskit/form';
 import { Box, Inline, Stack, Text } from '@atlaskit/primitives/compiled';
 import SectionMessage from '@atlaskit/section-message';
-import Select from '@atlaskit/select';
+import Select, { CreatableSelect } from '@atlaskit/select';
 import DynamicTable from '@atlaskit/dynamic-table';
 import Lozenge from '@atlaskit/lozenge';
 import { callResolver, problemsAt, TextField, type Problem } from '../../shared/ui';
-import type { FieldMapping } from './types';
+import type { FieldMapping, RemoteField } from './types';
 
 const DIRECTIONS = [
   { value: 'both', label: '↔ both ways' },
@@ -158,10 +161,113 @@ export function useJiraMetadata(): JiraMetadata | undefined {
   return meta;
 }
 
-function ValueMap({ index, mapping, jiraValues, problems, onChange }: { index: number; mapping: FieldMapping; jiraValues: string[]; problems: Problem[]; onChange(valueMap: Array<{ jira: string; remote: string }>): void }) {
+/** The remote's fields as its connector describes them, or why they could not be read; absent for a connection not saved yet. */
+export interface RemoteMetadata {
+  /** What people call the remote system: "ServiceNow". */
+  label: string;
+  loading: boolean;
+  fields: RemoteField[];
+  problem?: string;
+}
+
+/** Reads the saved connection's remote fields once (the server builds the connector with the stored credential). */
+export function useRemoteMetadata(connectionId: string | undefined, label: string): RemoteMetadata | undefined {
+  const [meta, setMeta] = useState<RemoteMetadata>();
+  useEffect(() => {
+    if (!connectionId) return setMeta(undefined);
+    let current = true;
+    setMeta({ label, loading: true, fields: [] });
+    void callResolver<{ fields: RemoteField[] }>('remoteFields', { connectionId })
+      .then((res) => {
+        if (!current) return;
+        if (res.ok) return setMeta({ label, loading: false, fields: res.data.fields });
+        const problems = (res.error as { problems?: Problem[] }).problems ?? [];
+        setMeta({ label, loading: false, fields: [], problem: problemsAt(problems, 'remoteFields')[0] ?? res.error.message });
+      })
+      .catch((e: unknown) => current && setMeta({ label, loading: false, fields: [], problem: String(e) }));
+    return () => {
+      current = false;
+    };
+  }, [connectionId, label]);
+  return meta;
+}
+
+/** Whether the remote's fields are read and where they are not, above the mapping: an admin types names then. */
+export function RemoteMetadataNote({ remote }: { remote: RemoteMetadata | undefined }) {
+  if (!remote) return <Text color="color.text.subtle">Remote field names are typed until the connection is saved; then the editor lists the remote's own fields and values.</Text>;
+  if (remote.loading) return <Text color="color.text.subtle">{`Reading ${remote.label}'s fields…`}</Text>;
+  if (remote.problem)
+    return (
+      <SectionMessage appearance="warning" title={`${remote.label}'s fields could not be read`}>
+        <p data-testid="remote-fields-problem">{remote.problem}</p>
+      </SectionMessage>
+    );
+  return <Text color="color.text.subtle" testId="remote-fields-read">{`${remote.fields.length} fields read from ${remote.label}; a field or value it does not list can still be typed.`}</Text>;
+}
+
+type Option = { value: string; label: string };
+/** By name with its id; a field the remote computes says so (Crosswalk can read it, not write it). */
+const fieldOption = (f: RemoteField): Option => ({ value: f.id, label: `${f.name && f.name !== f.id ? `${f.name} (${f.id})` : f.id}${f.readOnly ? ', read-only' : ''}` });
+
+/** A remote field, picked from the remote's own list (by name, with its id) or typed when the list lacks it. */
+function RemoteFieldPicker(props: { id: string; label: string; value: string; remote: RemoteMetadata; errors: string[]; onChange(value: string): void }) {
+  const options = props.remote.fields.map(fieldOption);
+  const known = options.find((o) => o.value === props.value);
+  return (
+    <Stack space="space.050">
+      <Label htmlFor={props.id}>{props.label}</Label>
+      <CreatableSelect
+        inputId={props.id}
+        options={options}
+        isLoading={props.remote.loading}
+        value={known ?? (props.value ? { value: props.value, label: props.value } : null)}
+        onChange={(o: Option | null) => props.onChange(o?.value ?? '')}
+        onCreateOption={(typed: string) => props.onChange(typed.trim())}
+        formatCreateLabel={(typed: string) => `Use "${typed}" (not in ${props.remote.label}'s list)`}
+        isInvalid={props.errors.length > 0}
+        placeholder={`Choose a ${props.remote.label} field`}
+      />
+      {props.errors.map((m) => (
+        <Text key={m} color="color.text.danger">
+          {m}
+        </Text>
+      ))}
+    </Stack>
+  );
+}
+
+/** A remote value, from the remote field's allowed values (label with the stored value), or typed. */
+function RemoteValuePicker(props: { id: string; label: string; value: string; values: Array<{ value: string; label: string }>; remoteLabel: string; errors?: string[]; onChange(value: string): void }) {
+  const options = props.values.map((v) => ({ value: v.value, label: v.label === v.value ? v.value : `${v.label} (${v.value})` }));
+  const known = options.find((o) => o.value === props.value);
+  return (
+    <Stack space="space.050">
+      <Label htmlFor={props.id}>{props.label}</Label>
+      <CreatableSelect
+        inputId={props.id}
+        options={options}
+        value={known ?? (props.value ? { value: props.value, label: props.value } : null)}
+        onChange={(o: Option | null) => props.onChange(o?.value ?? '')}
+        onCreateOption={(typed: string) => props.onChange(typed.trim())}
+        formatCreateLabel={(typed: string) => `Use "${typed}" (not in ${props.remoteLabel}'s list)`}
+        isInvalid={(props.errors ?? []).length > 0}
+      />
+      {(props.errors ?? []).map((m) => (
+        <Text key={m} color="color.text.danger">
+          {m}
+        </Text>
+      ))}
+    </Stack>
+  );
+}
+
+function ValueMap({ index, mapping, jiraValues, remote, problems, onChange }: { index: number; mapping: FieldMapping; jiraValues: string[]; remote: RemoteMetadata | undefined; problems: Problem[]; onChange(valueMap: Array<{ jira: string; remote: string }>): void }) {
   const entries = mapping.valueMap ?? [];
   const options = jiraValues.map((v) => ({ value: v, label: v }));
   const unmapped = jiraValues.filter((v) => !entries.some((e) => e.jira === v));
+  const remoteValues = remote?.fields.find((f) => f.id === mapping.remote)?.values ?? [];
+  const unmappedRemote = remoteValues.filter((v) => !entries.some((e) => e.remote === v.value));
+  const remoteName = remote?.label ?? 'remote';
   const set = (i: number, change: Partial<{ jira: string; remote: string }>) => onChange(entries.map((e, j) => (j === i ? { ...e, ...change } : e)));
   return (
     <Stack space="space.100" testId={`value-map-${mapping.jira}`}>
@@ -174,19 +280,30 @@ function ValueMap({ index, mapping, jiraValues, problems, onChange }: { index: n
             ) : null}
           </Stack>
           {!options.length && <TextField id={`fields.${index}.valueMap.${i}.jira-text`} label="Jira value" value={e.jira} onChange={(jira) => set(i, { jira })} />}
-          <TextField id={`fields.${index}.valueMap.${i}.remote`} label={`Remote value ${i + 1}`} value={e.remote} onChange={(remote) => set(i, { remote })} />
+          {remoteValues.length ? (
+            <RemoteValuePicker id={`fields.${index}.valueMap.${i}.remote`} label={`${remoteName} value ${i + 1}`} value={e.remote} values={remoteValues} remoteLabel={remoteName} onChange={(value) => set(i, { remote: value })} />
+          ) : (
+            <TextField id={`fields.${index}.valueMap.${i}.remote`} label={`Remote value ${i + 1}`} value={e.remote} onChange={(value) => set(i, { remote: value })} />
+          )}
           <Button appearance="subtle" onClick={() => onChange(entries.filter((_, j) => j !== i))} aria-label={`Remove value ${i + 1}`}>
             Remove
           </Button>
         </Inline>
       ))}
       <Inline>
-        <Button onClick={() => onChange([...entries, { jira: unmapped[0] ?? '', remote: '' }])}>Add a value</Button>
+        <Button onClick={() => onChange([...entries, { jira: unmapped[0] ?? '', remote: unmapped.length ? '' : (unmappedRemote[0]?.value ?? '') }])}>Add a value</Button>
       </Inline>
       {unmapped.length > 0 && (
         <SectionMessage appearance="warning" title="Unmapped Jira values">
           <p data-testid={`unmapped-${mapping.jira}`}>
             {unmapped.join(', ')}: an issue with {unmapped.length === 1 ? 'this value' : 'one of these'} cannot send its {mapping.jira} to the remote, and says so on the issue.
+          </p>
+        </SectionMessage>
+      )}
+      {unmappedRemote.length > 0 && (
+        <SectionMessage appearance="warning" title={`Unmapped ${remoteName} values`}>
+          <p data-testid={`unmapped-remote-${mapping.jira}`}>
+            {unmappedRemote.map((v) => (v.label === v.value ? v.value : `${v.label} (${v.value})`)).join(', ')}: a {remoteName} item with {unmappedRemote.length === 1 ? 'this value' : 'one of these'} cannot send its {mapping.remote} to Jira, and says so on the issue.
           </p>
         </SectionMessage>
       )}
@@ -199,7 +316,7 @@ function ValueMap({ index, mapping, jiraValues, problems, onChange }: { index: n
   );
 }
 
-export function MappingEditor({ fields, problems, meta, onChange }: { fields: FieldMapping[]; problems: Problem[]; meta: JiraMetadata | undefined; onChange(fields: FieldMapping[]): void }) {
+export function MappingEditor({ fields, problems, meta, remote, onChange }: { fields: FieldMapping[]; problems: Problem[]; meta: JiraMetadata | undefined; remote?: RemoteMetadata | undefined; onChange(fields: FieldMapping[]): void }) {
   const set = (i: number, change: Partial<FieldMapping>) => onChange(fields.map((f, j) => (j === i ? { ...f, ...change } : f)));
   const fieldOptions = (meta?.fields ?? []).map((f) => ({ value: f.id, label: `${f.name} (${f.id})` }));
   return (
@@ -235,7 +352,11 @@ export function MappingEditor({ fields, problems, meta, onChange }: { fields: Fi
                 <Label htmlFor={`fields.${i}.direction`}>Direction</Label>
                 <Select inputId={`fields.${i}.direction`} options={DIRECTIONS} value={direction} onChange={(o) => set(i, { direction: o?.value })} />
               </Stack>
-              <TextField id={`fields.${i}.remote`} label={`Remote field ${i + 1}`} value={f.remote} errors={problemsAt(problems, `fields.${i}.remote`)} onChange={(v) => set(i, { remote: v })} />
+              {remote ? (
+                <RemoteFieldPicker id={`fields.${i}.remote`} label={`${remote.label} field ${i + 1}`} value={f.remote} remote={remote} errors={problemsAt(problems, `fields.${i}.remote`)} onChange={(v) => set(i, { remote: v })} />
+              ) : (
+                <TextField id={`fields.${i}.remote`} label={`Remote field ${i + 1}`} value={f.remote} errors={problemsAt(problems, `fields.${i}.remote`)} onChange={(v) => set(i, { remote: v })} />
+              )}
               <Stack space="space.050">
                 <Label htmlFor={`fields.${i}.transform`}>Values</Label>
                 <Select inputId={`fields.${i}.transform`} options={TRANSFORMS} value={transform} onChange={(o) => set(i, { transform: o?.value, ...(o?.value === 'value-map' && !f.valueMap ? { valueMap: [] } : {}) })} />
@@ -259,7 +380,7 @@ export function MappingEditor({ fields, problems, meta, onChange }: { fields: Fi
             {f.transform === 'value-map' && (
               <Box paddingInlineStart="space.400" paddingBlockEnd="space.100">
                 <Stack space="space.200">
-                  <ValueMap index={i} mapping={f} jiraValues={meta?.values[f.jira] ?? []} problems={problems} onChange={(valueMap) => set(i, { valueMap })} />
+                  <ValueMap index={i} mapping={f} jiraValues={meta?.values[f.jira] ?? []} remote={remote} problems={problems} onChange={(valueMap) => set(i, { valueMap })} />
                   {f.jira === 'status' && <StatusPaths statuses={(f.valueMap ?? []).map((e) => e.jira)} />}
                 </Stack>
               </Box>
@@ -287,10 +408,12 @@ export interface RemoteCondition {
 const OPS = ['=', '!=', 'STARTSWITH', 'LIKE'].map((o) => ({ value: o, label: o === 'LIKE' ? 'contains' : o === 'STARTSWITH' ? 'starts with' : o }));
 
 /** Which remote items create Jira issues (all conditions must hold; none = no remote item creates an issue), and of which type. */
-export function RemoteFilterEditor(props: { conditions: RemoteCondition[]; issueType: string; meta: JiraMetadata | undefined; problems: Problem[]; onChange(change: { remoteFilter?: RemoteCondition[]; jiraIssueType?: string }): void }) {
+export function RemoteFilterEditor(props: { conditions: RemoteCondition[]; issueType: string; meta: JiraMetadata | undefined; remote?: RemoteMetadata | undefined; problems: Problem[]; onChange(change: { remoteFilter?: RemoteCondition[]; jiraIssueType?: string }): void }) {
   const { conditions } = props;
   const set = (i: number, change: Partial<RemoteCondition>) => props.onChange({ remoteFilter: conditions.map((c, j) => (j === i ? { ...c, ...change } : c)) });
   const types = (props.meta?.issueTypes.length ? props.meta.issueTypes : [props.issueType]).map((t) => ({ value: t, label: t }));
+  // Only conditions `=` and `!=` compare whole values; the others match text, which is typed.
+  const valuesOf = (field: string) => props.remote?.fields.find((f) => f.id === field)?.values ?? [];
   return (
     <Stack space="space.150">
       <Text as="p" color="color.text.subtle">
@@ -298,12 +421,20 @@ export function RemoteFilterEditor(props: { conditions: RemoteCondition[]; issue
       </Text>
       {conditions.map((c, i) => (
         <Inline space="space.100" alignBlock="end" key={i} shouldWrap>
-          <TextField id={`remoteFilter.${i}.field`} label={`Remote field ${i + 1}`} value={c.field} errors={problemsAt(props.problems, `remoteFilter.${i}.field`)} onChange={(field) => set(i, { field })} />
+          {props.remote ? (
+            <RemoteFieldPicker id={`remoteFilter.${i}.field`} label={`${props.remote.label} field ${i + 1}`} value={c.field} remote={props.remote} errors={problemsAt(props.problems, `remoteFilter.${i}.field`)} onChange={(field) => set(i, { field })} />
+          ) : (
+            <TextField id={`remoteFilter.${i}.field`} label={`Remote field ${i + 1}`} value={c.field} errors={problemsAt(props.problems, `remoteFilter.${i}.field`)} onChange={(field) => set(i, { field })} />
+          )}
           <Stack space="space.050">
             <Label htmlFor={`remoteFilter.${i}.op`}>Condition</Label>
             <Select inputId={`remoteFilter.${i}.op`} options={OPS} value={OPS.find((o) => o.value === c.op)} onChange={(o) => set(i, { op: o?.value ?? '=' })} />
           </Stack>
-          <TextField id={`remoteFilter.${i}.value`} label={`Value ${i + 1}`} value={c.value} errors={problemsAt(props.problems, `remoteFilter.${i}.value`)} onChange={(value) => set(i, { value })} />
+          {valuesOf(c.field).length && (c.op === '=' || c.op === '!=') ? (
+            <RemoteValuePicker id={`remoteFilter.${i}.value`} label={`Value ${i + 1}`} value={c.value} values={valuesOf(c.field)} remoteLabel={props.remote?.label ?? 'remote'} errors={problemsAt(props.problems, `remoteFilter.${i}.value`)} onChange={(value) => set(i, { value })} />
+          ) : (
+            <TextField id={`remoteFilter.${i}.value`} label={`Value ${i + 1}`} value={c.value} errors={problemsAt(props.problems, `remoteFilter.${i}.value`)} onChange={(value) => set(i, { value })} />
+          )}
           <Button appearance="subtle" onClick={() => props.onChange({ remoteFilter: conditions.filter((_, j) => j !== i) })} aria-label={`Remove condition ${i + 1}`}>
             Remove
           </Button>

@@ -22,6 +22,15 @@ export interface FieldMapping {
   conflictPolicy?: string;
 }
 
+/** A remote field as the remoteFields resolver answers it (src/connectors/ports.ts RemoteField). */
+export interface RemoteField {
+  id: string;
+  name: string;
+  kind: 'text' | 'rich-text' | 'choice' | 'user' | 'list' | 'number' | 'date' | 'other';
+  readOnly?: boolean;
+  values?: Array<{ value: string; label: string }>;
+}
+
 export interface ConnectionView {
   config: ConnectionConfig;
   credentialFields: string[];

@@ -15,7 +15,7 @@ import { Inline, Stack, Text } from '@atlaskit/primitives/compiled';
 import SectionMessage from '@atlaskit/section-message';
 import Select from '@atlaskit/select';
 import { callResolver, problemsAt, TextField, type Problem } from '../../shared/ui';
-import { MappingEditor, RemoteFilterEditor, useJiraMetadata, type RemoteCondition } from './mapping';
+import { MappingEditor, RemoteFilterEditor, RemoteMetadataNote, useJiraMetadata, useRemoteMetadata, type RemoteCondition } from './mapping';
 import { PeopleEditor, type UserSettings } from './people';
 import { PreviewPanel } from './preview';
 import { settingsOf, type ConnectionView, type FieldMapping, type JsonSchema, type SystemDescription } from './types';
@@ -151,6 +151,8 @@ export function Wizard(props: { systems: SystemDescription[]; existing?: Connect
   const [count, setCount] = useState<string>();
   const meta = useJiraMetadata();
   const system = systems.find((s) => s.kind === draft.kind);
+  // The remote's own fields, once the connection is saved (read with its stored credential on the server).
+  const remoteMeta = useRemoteMetadata(existing?.config.id, system?.label ?? 'Remote');
   const schema = system?.settingsSchema ?? {};
   const authKind = ((draft.remote.auth as { kind?: string } | undefined)?.kind ?? variantsOf(schema.properties?.auth ?? {})?.map(kindOf)[0]) as string | undefined;
   const secrets = system ? (system.credentialFields[authKind ?? 'default'] ?? system.credentialFields.default ?? []) : [];
@@ -272,7 +274,8 @@ export function Wizard(props: { systems: SystemDescription[]; existing?: Connect
               <Heading size="xsmall" as="h3">
                 Fields
               </Heading>
-              <MappingEditor fields={draft.fields} problems={problems} meta={meta} onChange={(fields) => set({ fields })} />
+              <RemoteMetadataNote remote={remoteMeta} />
+              <MappingEditor fields={draft.fields} problems={problems} meta={meta} remote={remoteMeta} onChange={(fields) => set({ fields })} />
               <Heading size="xsmall" as="h3">
                 People
               </Heading>
@@ -280,7 +283,7 @@ export function Wizard(props: { systems: SystemDescription[]; existing?: Connect
               <Heading size="xsmall" as="h3">
                 Remote items that create Jira issues
               </Heading>
-              <RemoteFilterEditor conditions={draft.remoteFilter} issueType={draft.jiraIssueType} meta={meta} problems={problems} onChange={(change) => set(change)} />
+              <RemoteFilterEditor conditions={draft.remoteFilter} issueType={draft.jiraIssueType} meta={meta} remote={remoteMeta} problems={problems} onChange={(change) => set(change)} />
               <Stack space="space.050">
                 <Label htmlFor="conflictPolicy">When both sides changed a field</Label>
                 <Select inputId="conflictPolicy" options={POLICIES} value={POLICIES.find((p) => p.value === draft.conflictPolicy)} onChange={(o) => set({ conflictPolicy: o?.value ?? 'newest-wins' })} />
