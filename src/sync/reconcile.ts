@@ -232,7 +232,14 @@ async function syncPair(config: ConnectionConfig, connector: Connector, link: Li
   return { result: 'synced', created, wroteJira: fields.wroteJira, wroteRemote: fields.wroteRemote, conflicts: fields.conflicts, problems: Object.values(merged).map((p) => p.message), commentsCopied, filesCopied };
 }
 
+/** Remote times may be cut to the second (ServiceNow): a change within a second of Jira's counts as possibly after it. */
+const REMOTE_TIME_SLACK_MS = 1000;
+
 async function syncFields(config: ConnectionConfig, connector: Connector, link: Link, issue: jira.JiraIssue, remote: Item, created: boolean, remoteClosed = false, known: Known = READ_BOTH) {
+  // Evidence shows Jira as it was at its event's time. A remote change since then is weighed against Jira as it is now:
+  // Jira may have changed again meanwhile (a second transition in the same instant), and settling the base on the older
+  // value would let that later-looking Jira change beat the newer remote one (found by the soak, ServiceNow seed 95040).
+  if (known.jira && !known.remote && (link.remoteSeenAt === undefined || remote.updatedAt > link.remoteSeenAt) && remote.updatedAt >= issue.updatedAt - REMOTE_TIME_SLACK_MS) throw new NeedsRead('jira');
   const users = new UserMap(config, connector);
   const readings: FieldReading[] = [];
   // A side known from evidence reads, where the evidence does not name a field, as the link's base (evidence.ts vouches for that).

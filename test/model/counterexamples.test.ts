@@ -1,0 +1,50 @@
+/**
+ * Counterexamples the model or the soak found, replayed as they were found
+ * (a deterministic sandbox runs one queue event at a time in a fixed order),
+ * so each bug stays fixed. A new one is added with its seed and what it broke.
+ */
+import { startSandbox, type Sandbox } from '../../sandbox/sandbox';
+import type { RemoteAdapter } from './adapter';
+import { ADAPTERS } from './adapters';
+import { ModelHarness, zeroFailures, type Command } from './harness';
+
+interface Counterexample {
+  connector: string;
+  found: string;
+  commands: Command[];
+}
+
+const COUNTEREXAMPLES: Counterexample[] = [
+  {
+    // A person moved the issue To Do → In Progress → Waiting for customer in one instant; a minute later an agent set the
+    // incident In Progress. The first transition's event showed In Progress, which agreed with the incident: the base
+    // settled there, and the second transition then beat the newer incident change, with no conflict recorded.
+    connector: 'servicenow',
+    found: 'soak, ServiceNow seed 95040: an event\'s view of Jira weighed against a newer remote change',
+    commands: [
+      { kind: 'settle' },
+      { kind: 'edit', side: 'jira', item: 0, field: 'status', pick: 2 },
+      { kind: 'advance', minutes: 1 },
+      { kind: 'edit', side: 'remote', item: 0, field: 'status', pick: 1 },
+      { kind: 'settle' },
+    ],
+  },
+];
+
+describe.each([...new Set(COUNTEREXAMPLES.map((c) => c.connector))])('counterexamples, against %s', (connector) => {
+  let sandbox: Sandbox;
+  let harness: ModelHarness;
+  beforeAll(async () => {
+    const adapter: RemoteAdapter = ADAPTERS[connector]!();
+    sandbox = await startSandbox({ clock: 'manual', deterministic: true, chaos: { seed: 1, recycleProbability: 0 }, pair: [connector as 'servicenow'], scheduleTriggers: false });
+    harness = new ModelHarness(sandbox, adapter);
+    await harness.setup();
+  }, 120_000);
+  afterAll(() => sandbox?.stop());
+
+  it.each(COUNTEREXAMPLES.filter((c) => c.connector === connector).map((c) => [c.found, c] as const))('%s', async (_found, c) => {
+    const result = await harness.runOnce(c.commands);
+    expect(result.problems).toEqual([]);
+    expect(zeroFailures(result)).toBe(true);
+  }, 120_000);
+});
