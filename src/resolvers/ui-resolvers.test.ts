@@ -84,6 +84,28 @@ describe('project settings resolvers', () => {
     const unknown = await call('project-lead', 'retryFailures', { connectionId: 'demo-servicenow', failureIds: ['jira:999999'] });
     expect(unknown.error?.problems?.[0]?.path).toBe('failureIds');
   });
+
+  it('remoteFields describes a saved connection with its stored credential, or says at remoteFields why it cannot', async () => {
+    const described = await call('project-lead', 'remoteFields', { connectionId: 'demo-servicenow' });
+    expect(described.data.fields).toContainEqual({ id: 'state', name: 'State', kind: 'choice', values: expect.arrayContaining([{ value: '6', label: 'Resolved' }]) });
+    expect((await call('project-lead', 'remoteFields', { connectionId: 'Not an id!' })).error).toMatchObject({ code: 'BAD_REQUEST', problems: [{ path: 'connectionId' }] });
+    expect((await call('project-lead', 'remoteFields', { connectionId: 'demo-servicenow', extra: 1 })).error?.code).toBe('BAD_REQUEST');
+    expect((await call('project-lead', 'remoteFields', { connectionId: 'nothing-here' })).error?.code).toBe('NOT_FOUND');
+    // No read access to the dictionary: the page is told, and keeps typed names.
+    await fetch(`${sandbox.sims.servicenow.controlUrl}/faults`, { method: 'POST', body: JSON.stringify({ path: '/api/now/table/sys_dictionary', status: 403, times: 1 }) });
+    const denied = await call('project-lead', 'remoteFields', { connectionId: 'demo-servicenow' });
+    expect(denied.error?.problems).toEqual([{ path: 'remoteFields', message: expect.stringContaining('did not let the integration user read its field definitions') }]);
+    // A connection saved without its secret, and one whose secret the instance refuses.
+    const settings = { name: 'Fields check', enabled: false, remote: { type: 'servicenow', baseUrl: 'https://acme.service-now.com', table: 'incident', auth: { kind: 'basic', username: 'crosswalk.integration' } }, fields: [{ jira: 'summary', remote: 'short_description' }] };
+    const bare = await call('project-lead', 'saveConnection', { settings });
+    const missing = await call('project-lead', 'remoteFields', { connectionId: bare.data.config.id });
+    expect(missing.error?.problems?.[0]).toEqual({ path: 'remoteFields', message: expect.stringContaining('no password') });
+    await call('project-lead', 'saveConnection', { connectionId: bare.data.config.id, settings, credential: { password: 'wrong-password' } });
+    const refused = await call('project-lead', 'remoteFields', { connectionId: bare.data.config.id });
+    expect(refused.error?.problems?.[0]?.message).toMatch(/^ServiceNow refused the connection's sign-in .*HTTP 401/);
+    expect(JSON.stringify(refused)).not.toContain('wrong-password');
+    await call('project-lead', 'deleteConnection', { connectionId: bare.data.config.id });
+  });
 });
 
 describe('admin page resolver', () => {

@@ -47,6 +47,8 @@ describe('ServiceNow connector', () => {
     const fields = (await connector().describeFields())!;
     expect(fields.find((f) => f.id === 'state')).toMatchObject({ kind: 'number' });
     expect(fields.some((f) => f.values)).toBe(false);
+    // A wrong password is not a missing permission: it fails as an auth failure.
+    await expect(connector({ kind: 'basic', username: DEMO_CREDENTIALS.integration.username, password: 'wrong' }).describeFields()).rejects.toMatchObject({ kind: 'auth' });
   });
 
   it('creates with a correlation id and finds the record again by it, even when the id holds ^OR', async () => {

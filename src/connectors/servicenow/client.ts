@@ -283,7 +283,8 @@ export class ServiceNowConnector implements Connector {
   async describeFields(): Promise<RemoteField[] | undefined> {
     const dictionaryQuery = encodeQuery({ all: [{ field: 'name', op: '=', value: this.conn.table }, { field: 'element', op: 'ISNOTEMPTY' }] });
     const choiceQuery = encodeQuery({ all: [{ field: 'name', op: '=', value: this.conn.table }, { field: 'inactive', op: '=', value: 'false' }] });
-    const refused = (e: unknown) => e instanceof SyncError && (e.details.httpStatus === 403 || e.details.httpStatus === 401);
+    // 403 is an ACL on these tables; 401 is a bad credential, which fails like any other call.
+    const refused = (e: unknown) => e instanceof SyncError && e.details.httpStatus === 403;
     const [dictionary, choices] = await Promise.all([
       this.json(resultMany, `/api/now/table/sys_dictionary?sysparm_query=${encodeURIComponent(dictionaryQuery)}&sysparm_fields=element,column_label,internal_type,read_only,reference`, { method: 'GET' }, `Read the dictionary of ${this.conn.table}`).catch((e: unknown) => {
         if (refused(e)) return undefined;
