@@ -127,6 +127,19 @@ export const remoteFieldSchema = z.object({
 export type RemoteField = z.infer<typeof remoteFieldSchema>;
 export type RemoteFieldKind = RemoteField['kind'];
 
+/**
+ * A person on the remote side, as a search for one lists them (the settings
+ * page's manual user pairs). `id` is exactly what the connection's user table
+ * stores as `remoteUserId` for that system and what `users.idForEmail`
+ * answers: a ServiceNow sys_id, a Zendesk user id.
+ */
+export const remoteUserSchema = z.object({
+  id: z.string().min(1).max(256),
+  name: z.string().max(256),
+  email: z.string().max(320).optional(),
+});
+export type RemoteUser = z.infer<typeof remoteUserSchema>;
+
 export interface Connector {
   readonly system: RemoteSystemKind;
   readonly capabilities: Capabilities;
@@ -175,6 +188,13 @@ export interface Connector {
   readonly users?: {
     idForEmail(email: string): Promise<string | undefined>;
     emailForId(id: string): Promise<string | undefined>;
+    /**
+     * Active people who can be assignees, found by part of their name, user
+     * name or email, at most `limit`, for an admin pairing people by hand.
+     * The text is data, never query syntax. Absent where the system offers no
+     * such search through the connection's host.
+     */
+    search?(text: string, limit: number): Promise<RemoteUser[]>;
   };
 
   listAttachments(itemId: string): Promise<Attachment[]>;

@@ -163,4 +163,21 @@ describe('ServiceNow connector', () => {
     expect((await sn.searchItems(b.displayKey, 5)).map((f) => f.id)).toEqual([b.id]);
     expect(await sn.searchItems('checkout^ORactive=true', 5)).toEqual([]);
   });
+
+  it('searches active users by part of their name, user name or email, answering their sys_id, the text as one value', async () => {
+    const sn = connector();
+    const beth = sim.store.userByName(DEMO_CREDENTIALS.agent.username)!;
+    expect(await sn.users.search('beth', 10)).toEqual([{ id: beth.sys_id, name: 'Beth Agent', email: 'beth@acme.example' }]);
+    // The id is what the user table stores, as matching by email answers it.
+    expect(await sn.users.idForEmail('beth@acme.example')).toBe(beth.sys_id);
+    expect((await sn.users.search('abel.tu', 10)).map((u) => u.name)).toEqual(['Abel Tuter']);
+    expect((await sn.users.search('ACME.EXAMPLE', 1))).toHaveLength(1);
+    // ^OR and ^NQ inside the text stay data: nobody's name holds them.
+    expect(await sn.users.search('zzz^ORactive=true', 10)).toEqual([]);
+    expect(await sn.users.search('zzz^NQactive=true', 10)).toEqual([]);
+    // Inactive users are not offered.
+    const gone = sim.store.addUser({ user_name: 'bethany.gone', name: 'Bethany Gone', email: 'bethany@acme.example', password: 'x', roles: [] });
+    sim.store.get('sys_user', gone.sys_id)!.active = 'false';
+    expect((await sn.users.search('beth', 10)).map((u) => u.name)).toEqual(['Beth Agent']);
+  });
 });

@@ -6,7 +6,7 @@ import * as z from 'zod';
 import { SyncError } from '../errors';
 import { readJson, transientFailure } from '../http';
 import { createHash } from 'node:crypto';
-import type { Attachment, Capabilities, ChangedItems, Comment, Connector, FoundItem, Item, NewAttachment, NewComment, RemoteField, RemoteFieldKind } from '../ports';
+import type { Attachment, Capabilities, ChangedItems, Comment, Connector, FoundItem, Item, NewAttachment, NewComment, RemoteField, RemoteFieldKind, RemoteUser } from '../ports';
 import { encodeQuery, glideDateTime } from './encoded-query';
 import { journalToText } from '../../content/html-to-text';
 
@@ -114,6 +114,22 @@ export class ServiceNowConnector implements Connector {
         if (e instanceof SyncError && e.kind === 'not-found') return undefined;
         throw e;
       }
+    },
+    /** Active users whose name, user name or email holds the text (one value, escaped), by name; the id is the sys_id, as `idForEmail` answers. */
+    search: async (text: string, limit: number): Promise<RemoteUser[]> => {
+      const t = text.trim();
+      if (!t) return [];
+      const q = encodeQuery({
+        all: [{ field: 'active', op: '=', value: 'true' }, { any: [{ field: 'name', op: 'LIKE', value: t }, { field: 'user_name', op: 'LIKE', value: t }, { field: 'email', op: 'LIKE', value: t }] }],
+        orderBy: { field: 'name' },
+      });
+      const found = await this.json(resultMany, `/api/now/table/sys_user?sysparm_query=${encodeURIComponent(q)}&sysparm_fields=sys_id,name,user_name,email&sysparm_limit=${Math.max(1, Math.min(limit, 50))}`, { method: 'GET' }, 'Search users');
+      return found.result.flatMap((u) => {
+        const id = String(u.sys_id ?? '');
+        if (!id) return [];
+        const email = u.email ? String(u.email) : '';
+        return [{ id, name: String(u.name || u.user_name || id), ...(email ? { email } : {}) }];
+      });
     },
   };
 

@@ -31,6 +31,12 @@ describe('ServiceNow encoded queries', () => {
     expect(escapeValue('a^^b')).toBe('a^^^^b');
   });
 
+  it('writes a group of which one must hold with ^OR, its values escaped like any other', () => {
+    const t = 'Beth^NQactive=false';
+    const q = encodeQuery({ all: [{ field: 'active', op: '=', value: 'true' }, { any: [{ field: 'name', op: 'LIKE', value: t }, { field: 'user_name', op: 'LIKE', value: t }, { field: 'email', op: 'LIKE', value: t }] }] });
+    expect(q).toBe('active=true^nameLIKEBeth^^NQactive=false^ORuser_nameLIKEBeth^^NQactive=false^ORemailLIKEBeth^^NQactive=false');
+  });
+
   it('refuses field names that could change the query, and commas inside IN values', () => {
     expect(() => encodeQuery({ all: [{ field: 'active=true^ORnumber', op: '=', value: 'x' }] })).toThrow(/Invalid ServiceNow field name/);
     expect(() => encodeQuery({ all: [{ field: 'state', op: 'IN', values: ['1,2'] }] })).toThrow(/comma/);

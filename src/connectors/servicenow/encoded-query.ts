@@ -8,9 +8,14 @@ export type Condition =
   | { field: string; op: 'IN' | 'NOT IN'; values: readonly string[] }
   | { field: string; op: 'ISEMPTY' | 'ISNOTEMPTY' };
 
+/** Conditions of which one must hold (`A^ORB^ORC`): one term of the AND. */
+export interface AnyOf {
+  any: readonly [Condition, ...Condition[]];
+}
+
 export interface EncodedQuery {
-  /** Conditions joined by AND. */
-  all: readonly Condition[];
+  /** Conditions joined by AND; an `any` group is one of them (`^OR` binds tighter than `^`). */
+  all: ReadonlyArray<Condition | AnyOf>;
   orderBy?: { field: string; descending?: boolean };
 }
 
@@ -45,7 +50,7 @@ function term(c: Condition): string {
 }
 
 export function encodeQuery(q: EncodedQuery): string {
-  const parts = q.all.map(term);
+  const parts = q.all.map((c) => ('any' in c ? c.any.map(term).join('^OR') : term(c)));
   if (q.orderBy) parts.push(`${q.orderBy.descending ? 'ORDERBYDESC' : 'ORDERBY'}${field(q.orderBy.field)}`);
   return parts.join('^');
 }
