@@ -7,6 +7,7 @@ import { issuePanelAccessResolver } from '../resolvers/issue-access';
 import { connectionFailuresResolver, countMatchingIssuesResolver, reorderConnectionsResolver, retryFailuresResolver } from '../resolvers/project-tools';
 import { previewItemResolver, previewSummaryResolver } from '../resolvers/preview';
 import { remoteFieldsResolver } from '../resolvers/remote-fields';
+import { searchRemoteUsersResolver } from '../resolvers/remote-users';
 import { statusPathsResolver } from '../resolvers/status-paths';
 import { userMatchesResolver } from '../resolvers/user-matches';
 import { createInRemoteResolver, getIssueSyncResolver, linkIssueResolver, searchRemoteResolver, syncIssueNowResolver, unlinkIssueResolver } from '../resolvers/issue-panel';
@@ -35,6 +36,7 @@ resolver.define('previewSummary', previewSummaryResolver);
 resolver.define('statusPaths', statusPathsResolver);
 resolver.define('userMatches', userMatchesResolver);
 resolver.define('remoteFields', remoteFieldsResolver);
+resolver.define('searchRemoteUsers', searchRemoteUsersResolver);
 
 resolver.define('getIssueSync', getIssueSyncResolver);
 resolver.define('syncIssueNow', syncIssueNowResolver);

@@ -106,6 +106,27 @@ describe('project settings resolvers', () => {
     expect(JSON.stringify(refused)).not.toContain('wrong-password');
     await call('project-lead', 'deleteConnection', { connectionId: bare.data.config.id });
   });
+
+  it('searchRemoteUsers finds the remote\'s people of a saved connection by part of a name, with the id the user table stores, or says at remoteUsers why it cannot', async () => {
+    const beth = sandbox.servicenow.store.userByName('beth.agent')!;
+    const found = await call('project-lead', 'searchRemoteUsers', { connectionId: 'demo-servicenow', text: 'Beth' });
+    expect(found.data).toEqual({ users: [{ id: beth.sys_id, name: 'Beth Agent', email: 'beth@acme.example' }] });
+    expect((await call('project-lead', 'searchRemoteUsers', { connectionId: 'demo-servicenow', text: '  ' })).error).toMatchObject({ code: 'BAD_REQUEST', problems: [{ path: 'text' }] });
+    expect((await call('project-lead', 'searchRemoteUsers', { connectionId: 'demo-servicenow', text: 'x'.repeat(101) })).error?.problems?.[0]?.path).toBe('text');
+    expect((await call('project-lead', 'searchRemoteUsers', { connectionId: 'demo-servicenow', text: 'Beth', extra: 1 })).error?.code).toBe('BAD_REQUEST');
+    expect((await call('project-lead', 'searchRemoteUsers', { connectionId: 'Not an id!', text: 'Beth' })).error).toMatchObject({ code: 'BAD_REQUEST', problems: [{ path: 'connectionId' }] });
+    expect((await call('project-lead', 'searchRemoteUsers', { connectionId: 'nothing-here', text: 'Beth' })).error?.code).toBe('NOT_FOUND');
+    // Another project's connection answers like a missing one.
+    expect((await call('project-lead', 'searchRemoteUsers', { connectionId: 'ops-azure-devops', text: 'Beth' })).error?.code).toBe('NOT_FOUND');
+    expect((await call('member', 'searchRemoteUsers', { connectionId: 'demo-servicenow', text: 'Beth' })).error?.code).toBe('FORBIDDEN');
+    // A secret the instance refuses is said at remoteUsers, and never answered.
+    const settings = { name: 'People check', enabled: false, remote: { type: 'servicenow', baseUrl: 'https://acme.service-now.com', table: 'incident', auth: { kind: 'basic', username: 'crosswalk.integration' } }, fields: [{ jira: 'summary', remote: 'short_description' }] };
+    const saved = await call('project-lead', 'saveConnection', { settings, credential: { password: 'wrong-password' } });
+    const refused = await call('project-lead', 'searchRemoteUsers', { connectionId: saved.data.config.id, text: 'Beth' });
+    expect(refused.error?.problems).toEqual([{ path: 'remoteUsers', message: expect.stringMatching(/^ServiceNow refused the connection's sign-in .*HTTP 401/) }]);
+    expect(JSON.stringify(refused)).not.toContain('wrong-password');
+    await call('project-lead', 'deleteConnection', { connectionId: saved.data.config.id });
+  });
 });
 
 describe('admin page resolver', () => {

@@ -46,7 +46,7 @@ describe('every implemented system is covered', () => {
 });
 
 describe('admin resolvers', () => {
-  const adminResolvers = ['listConnections', 'saveConnection', 'deleteConnection', 'testConnection', 'bulkSync', 'bulkSyncProgress', 'cancelBulkSync', 'countMatchingIssues', 'connectionFailures', 'retryFailures', 'reorderConnections', 'changePushSetup', 'newSigningSecret', 'changePushArrival', 'connectionActivity', 'markConflictsReviewed', 'previewItem', 'previewSummary', 'statusPaths', 'userMatches', 'remoteFields'];
+  const adminResolvers = ['listConnections', 'saveConnection', 'deleteConnection', 'testConnection', 'bulkSync', 'bulkSyncProgress', 'cancelBulkSync', 'countMatchingIssues', 'connectionFailures', 'retryFailures', 'reorderConnections', 'changePushSetup', 'newSigningSecret', 'changePushArrival', 'connectionActivity', 'markConflictsReviewed', 'previewItem', 'previewSummary', 'statusPaths', 'userMatches', 'remoteFields', 'searchRemoteUsers'];
   /** Those that answer about no existing connection (a draft, the project's list) have no other project's connection to refuse. */
   const draftOnly = ['listConnections', 'saveConnection', 'countMatchingIssues', 'reorderConnections', 'previewItem', 'previewSummary', 'statusPaths', 'userMatches'];
 

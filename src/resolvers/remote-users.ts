@@ -1,0 +1,57 @@
+/**
+ * The remote's people for the settings page's manual user pairs, for project
+ * admins only: a saved connection of the caller's project searches its remote
+ * through its connector (built through the registry with the stored
+ * credential, which never leaves the server). Each person's `id` is what the
+ * connection's user table stores. What stops the search is answered as a
+ * problem at `remoteUsers`, so the page keeps working with a typed id.
+ */
+import * as z from 'zod';
+import { connectorFor } from '../connectors/factory';
+import { isSyncError } from '../connectors/errors';
+import { remoteUserSchema, type RemoteUser } from '../connectors/ports';
+import { systemFor } from '../connectors/registry';
+import { getConnection } from '../store/connections';
+import { badRequest, fail, forbiddenAdmin, ok, requireProjectAdmin } from './guards';
+
+type Call = { payload?: unknown; context: { accountId?: string } & Record<string, unknown> };
+
+const connectionId = z.string().regex(/^[a-z0-9-]{3,60}$/, 'must be a connection id');
+/** The connection is looked up first: another project's id is refused whatever else the request holds. */
+const naming = z.object({ connectionId }).loose();
+const request = z.object({ connectionId, text: z.string().trim().min(1, 'type part of a name or email').max(100, 'at most 100 characters') }).strict();
+const notOurs = fail('NOT_FOUND', 'This project has no such connection.');
+/** People offered per search (the picker lists them in one dropdown). */
+const MAX_USERS = 20;
+
+const problem = (message: string) => fail('BAD_REQUEST', "The remote's people could not be searched", [{ path: 'remoteUsers', message }]);
+
+export async function searchRemoteUsersResolver({ payload, context }: Call) {
+  const admin = await requireProjectAdmin(context);
+  if (!admin) return forbiddenAdmin;
+  const named = naming.safeParse(payload);
+  if (!named.success) return badRequest(named.error);
+  const config = await getConnection(named.data.connectionId);
+  // Another project's connection answers exactly like a missing one.
+  if (!config || config.jiraProjectId !== admin.projectId) return notOurs;
+  const parsed = request.safeParse(payload);
+  if (!parsed.success) return badRequest(parsed.error);
+  const label = systemFor(config.remote.type)?.label ?? config.remote.type;
+  try {
+    const connector = await connectorFor(config);
+    if (!connector.users?.search) return problem(`${label} connections cannot search their people; type the ${label} user's ID.`);
+    const found = await connector.users.search(parsed.data.text, MAX_USERS);
+    // What the remote said is checked before it reaches the page: a person who does not fit the shape is left out.
+    const users: RemoteUser[] = found.flatMap((u) => {
+      const checked = remoteUserSchema.safeParse(u);
+      return checked.success ? [checked.data] : [];
+    });
+    return ok({ users: users.slice(0, MAX_USERS) });
+  } catch (e) {
+    if (!isSyncError(e)) throw e;
+    // No credential yet, a refused sign-in, a remote that is down: each says so in its own words, with what to do.
+    if (e.kind === 'auth' && e.details.httpStatus === undefined) return problem(e.message);
+    if (e.kind === 'auth') return problem(`${label} refused the connection's sign-in (${e.message}); check the credential on the Instance and sign-in step.`);
+    return problem(`${label} could not be asked for its people: ${e.message}`);
+  }
+}
