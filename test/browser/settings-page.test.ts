@@ -344,16 +344,29 @@ describe('project settings page (browser)', () => {
     expect(await table.getByRole('row', { name: /Lee Lead/ }).textContent()).toContain('No match');
     await frame.getByText("Lee Lead: no active ServiceNow user has this person's email.").waitFor();
     await frame.getByRole('button', { name: 'Pair Lee Lead by hand' }).press('Enter');
-    await frame.locator('[id="users.table.0.remoteUserId"]').fill('beth.agent');
+    // The connection is saved, so ServiceNow's people are searched as the lead types part of a name: Beth, by name and email.
+    const beth = sandbox.servicenow.store.userByName('beth.agent')!;
+    const picker = frame.locator('[id="users.table.0.remoteUserId"]');
+    await picker.focus();
+    await picker.pressSequentially('bet');
+    await frame.getByRole('option', { name: 'Beth Agent (beth@acme.example)', exact: true }).waitFor();
+    await expectAccessible(page);
+    await screenshot(page, 'wizard-people-picker');
+    await picker.press('Enter');
+    await frame.getByRole('option').first().waitFor({ state: 'detached' });
+    await frame.getByText('Beth Agent (beth@acme.example)', { exact: true }).waitFor();
     await expectAccessible(page);
     await screenshot(page, 'wizard-people');
     await frame.getByRole('button', { name: 'Save connection' }).press('Enter');
     await frame.getByRole('dialog').waitFor({ state: 'detached' });
-    // Saved: the pair is there when the connection is edited again, and Lee now matches by hand.
+    // Saved: the connection's user table holds Beth's sys_id, as matching by email would answer it.
+    const listed = (await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-settings', functionKey: 'listConnections', accountId: lead.accountId, context: { extension: { type: 'jira:projectSettingsPage', project: { id: '10000', key: 'DEMO' } } }, payload: {} })) as { ok: boolean; body: { data: { connections: Array<{ config: { id: string; users: { table: unknown[] } } }> } } };
+    expect(listed.body.data.connections.find((c) => c.config.id === 'demo-servicenow')?.config.users.table).toEqual([{ jiraAccountId: lead.accountId, remoteUserId: beth.sys_id }]);
+    // The pair is there when the connection is edited again (shown by its id until a search names it), and Lee now matches by hand.
     await frame.getByRole('button', { name: 'Edit' }).click();
     await frame.getByRole('button', { name: 'Next' }).click();
     await frame.getByRole('button', { name: 'Next' }).click();
-    expect(await frame.locator('[id="users.table.0.remoteUserId"]').inputValue()).toBe('beth.agent');
+    await frame.getByText(beth.sys_id, { exact: true }).waitFor();
     await frame.getByRole('button', { name: 'Check who matches' }).press('Enter');
     await eventually(async () => /By hand/.test((await frame.getByRole('table', { name: 'Who matches' }).getByRole('row', { name: /Lee Lead/ }).textContent()) ?? ''), 'Lee to match by hand');
     await frame.getByRole('button', { name: 'Cancel' }).press('Enter');

@@ -2,8 +2,12 @@
  * User mapping in the connection editor: match people by email, see who the
  * draft would match and who not (and why), and pair the rest by hand. The
  * server checks the people the sync would meet, as the engine matches them.
+ * Once the connection is saved, the remote side of a pair is picked from the
+ * remote's own people, searched as the admin types (the searchRemoteUsers
+ * resolver, with the stored credential); before that, or where the remote
+ * cannot be searched, the remote user's id is typed.
  */
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import Button from '@atlaskit/button/new';
 import { Checkbox } from '@atlaskit/checkbox';
 import DynamicTable from '@atlaskit/dynamic-table';
@@ -11,13 +15,82 @@ import { Label } from '@atlaskit/form';
 import Lozenge from '@atlaskit/lozenge';
 import { Inline, Stack, Text } from '@atlaskit/primitives/compiled';
 import SectionMessage from '@atlaskit/section-message';
-import Select from '@atlaskit/select';
+import Select, { AsyncSelect } from '@atlaskit/select';
 import { callResolver, problemsAt, TextField, type Problem } from '../../shared/ui';
 import type { PreviewDraft } from './preview';
 
 export interface UserSettings {
   matchByEmail: boolean;
   table: Array<{ jiraAccountId: string; remoteUserId: string }>;
+}
+
+/** A remote person as searchRemoteUsers answers them: `id` is what the user table stores. */
+interface RemoteUser {
+  id: string;
+  name: string;
+  email?: string;
+}
+type Option = { value: string; label: string };
+const userOption = (u: RemoteUser): Option => ({ value: u.id, label: u.email ? `${u.name} (${u.email})` : u.name });
+/** How long typing pauses before the remote is asked. */
+const SEARCH_DELAY_MS = 300;
+
+/**
+ * The remote side of a pair: the remote's people searched as the admin types
+ * (debounced), each shown as "Name (email)" and stored by id. A stored id
+ * shows as itself until a search names it. A search the server refuses is
+ * handed up (`onProblem`), and the editor falls back to typing ids.
+ */
+function RemoteUserPicker(props: { id: string; label: string; systemLabel: string; connectionId: string; value: string; names: ReadonlyMap<string, string>; errors: string[]; onFound(users: RemoteUser[]): void; onProblem(message: string): void; onChange(id: string): void }) {
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const pending = useRef<(options: Option[]) => void>(undefined);
+  const load = (text: string) =>
+    new Promise<Option[]>((resolve) => {
+      clearTimeout(timer.current);
+      pending.current?.([]);
+      pending.current = resolve;
+      const t = text.trim();
+      if (!t) return resolve([]);
+      timer.current = setTimeout(() => {
+        void callResolver<{ users: RemoteUser[] }>('searchRemoteUsers', { connectionId: props.connectionId, text: t.slice(0, 100) })
+          .then((res) => {
+            if (res.ok) {
+              props.onFound(res.data.users);
+              return resolve(res.data.users.map(userOption));
+            }
+            const problems = (res.error as { problems?: Problem[] }).problems ?? [];
+            const problem = problemsAt(problems, 'remoteUsers')[0];
+            if (problem) props.onProblem(problem);
+            resolve([]);
+          })
+          .catch(() => resolve([]));
+      }, SEARCH_DELAY_MS);
+    });
+  const value = props.value ? { value: props.value, label: props.names.get(props.value) ?? props.value } : null;
+  return (
+    <Stack space="space.050">
+      <Label htmlFor={props.id}>{props.label}</Label>
+      <AsyncSelect
+        inputId={props.id}
+        loadOptions={load}
+        cacheOptions
+        defaultOptions={false}
+        value={value}
+        onChange={(o: Option | null) => props.onChange(o?.value ?? '')}
+        isClearable
+        isInvalid={props.errors.length > 0}
+        placeholder={`Search ${props.systemLabel} people by name or email`}
+        noOptionsMessage={({ inputValue }: { inputValue: string }) => (inputValue.trim() ? `No ${props.systemLabel} user matches "${inputValue.trim()}"` : 'Type part of a name or email')}
+        loadingMessage={() => `Searching ${props.systemLabel}…`}
+        styles={{ container: (base: object) => ({ ...base, minWidth: 320 }) }}
+      />
+      {props.errors.map((m) => (
+        <Text key={m} color="color.text.danger">
+          {m}
+        </Text>
+      ))}
+    </Stack>
+  );
 }
 
 type Person = { accountId: string; displayName: string; fields: string[] } & ({ match: 'pair' | 'email'; remoteUserId: string } | { match: 'none'; reason: string });
@@ -33,6 +106,13 @@ export function PeopleEditor(props: { users: UserSettings; draft: PreviewDraft; 
   const [answer, setAnswer] = useState<Answer>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  /** Remote people's names by id, as searches found them. */
+  const [names, setNames] = useState<ReadonlyMap<string, string>>(new Map());
+  /** Why the remote's people cannot be searched (the server said so): ids are typed then. */
+  const [searchProblem, setSearchProblem] = useState<string>();
+  const connectionId = props.draft.connectionId;
+  const canSearch = Boolean(connectionId) && !searchProblem;
+  const found = (list: RemoteUser[]) => setNames((before) => new Map([...before, ...list.map((u) => [u.id, userOption(u).label] as const)]));
   const known = new Map((answer?.people ?? []).map((p) => [p.accountId, p.displayName]));
   const options = [...known.entries()].map(([value, label]) => ({ value, label }));
   const setPair = (i: number, change: Partial<UserSettings['table'][number]>) => onChange({ ...users, table: users.table.map((r, j) => (j === i ? { ...r, ...change } : r)) });
@@ -108,6 +188,11 @@ export function PeopleEditor(props: { users: UserSettings; draft: PreviewDraft; 
         People paired by hand
       </Text>
       {users.table.length === 0 && <Text as="p" color="color.text.subtle">None: people are matched by email only.</Text>}
+      {users.table.length > 0 && !canSearch && (
+        <Text as="p" color="color.text.subtle" testId="remote-users-typed">
+          {searchProblem ? `${searchProblem}` : `Type the ${props.systemLabel} user's ID: ${props.systemLabel} people can be searched by name once the connection is saved.`}
+        </Text>
+      )}
       {users.table.map((r, i) => {
         const current = options.find((o) => o.value === r.jiraAccountId) ?? (r.jiraAccountId ? { value: r.jiraAccountId, label: known.get(r.jiraAccountId) ?? r.jiraAccountId } : null);
         return (
@@ -116,7 +201,22 @@ export function PeopleEditor(props: { users: UserSettings; draft: PreviewDraft; 
               <Label htmlFor={`users.table.${i}.jiraAccountId`}>{`Jira person ${i + 1}`}</Label>
               <Select inputId={`users.table.${i}.jiraAccountId`} options={options} value={current} onChange={(o) => setPair(i, { jiraAccountId: o?.value ?? '' })} placeholder="Check who matches to choose" />
             </Stack>
-            <TextField id={`users.table.${i}.remoteUserId`} label={`${props.systemLabel} user ID ${i + 1}`} value={r.remoteUserId} errors={problemsAt(props.problems, `users.table.${i}`)} onChange={(remoteUserId) => setPair(i, { remoteUserId })} />
+            {canSearch && connectionId ? (
+              <RemoteUserPicker
+                id={`users.table.${i}.remoteUserId`}
+                label={`${props.systemLabel} user ${i + 1}`}
+                systemLabel={props.systemLabel}
+                connectionId={connectionId}
+                value={r.remoteUserId}
+                names={names}
+                errors={problemsAt(props.problems, `users.table.${i}`)}
+                onFound={found}
+                onProblem={setSearchProblem}
+                onChange={(remoteUserId) => setPair(i, { remoteUserId })}
+              />
+            ) : (
+              <TextField id={`users.table.${i}.remoteUserId`} label={`${props.systemLabel} user ID ${i + 1}`} value={r.remoteUserId} errors={problemsAt(props.problems, `users.table.${i}`)} onChange={(remoteUserId) => setPair(i, { remoteUserId })} />
+            )}
             <Button appearance="subtle" onClick={() => onChange({ ...users, table: users.table.filter((_, j) => j !== i) })} aria-label={`Remove pair ${i + 1}`}>
               Remove
             </Button>
