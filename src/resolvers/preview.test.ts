@@ -91,6 +91,35 @@ describe('preview before saving', () => {
     expect((await demoDraft()).settings.fields.map((f: any) => f.jira)).not.toContain('labels');
   });
 
+  it('shows which comments and files would cross for one item, which would not and why, and writes nothing', async () => {
+    const jira = sandbox.jiraClient();
+    const made = (await jira.request({ as: 'member' }, 'POST', '/rest/api/3/issue', { fields: { project: { key: 'DEMO' }, issuetype: { name: 'Task' }, summary: 'Content to preview' } })).json as { key: string };
+    await sandbox.settle();
+    // Held back: the comments and the file wait, so the preview sees them before any sync does.
+    sandbox.platform.holdProductEvents();
+    await jira.request({ as: 'member' }, 'POST', `/rest/api/3/issue/${made.key}/comment`, { body: { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text: 'The printer on floor 3 jams on every duplex job' }] }] } });
+    const form = new FormData();
+    form.append('file', new Blob([Buffer.alloc(1200, 1)], { type: 'text/plain' }), 'jam-log.txt');
+    await jira.request({ as: 'member' }, 'POST', `/rest/api/3/issue/${made.key}/attachments`, form, { 'x-atlassian-token': 'no-check' });
+    const big = new FormData();
+    big.append('file', new Blob([Buffer.alloc(3000, 2)], { type: 'application/zip' }), 'dump.zip');
+    await jira.request({ as: 'member' }, 'POST', `/rest/api/3/issue/${made.key}/attachments`, big, { 'x-atlassian-token': 'no-check' });
+    const draft = await demoDraft();
+    draft.settings.attachments = { direction: 'both', maxBytes: 2000, allowedTypes: [] };
+    const snBefore = await requests(sandbox.sims.servicenow.controlUrl);
+    const r = await call('project-lead', 'previewItem', { ...draft, item: { issueKey: made.key } });
+    expect(r.ok).toBe(true);
+    expect(r.data.content.comments.toRemote).toEqual(['Mia Member: The printer on floor 3 jams on every duplex job']);
+    expect(r.data.content.files.toRemote).toEqual(['jam-log.txt (1200 bytes)']);
+    expect(r.data.content.files.notCopied).toEqual(['Not copied: dump.zip (3000 bytes) is over the 2000-byte limit']);
+    // A draft that syncs neither says so by having no content part.
+    const none = await call('project-lead', 'previewItem', { ...draft, settings: { ...draft.settings, comments: { ...draft.settings.comments, direction: 'none' }, attachments: { ...draft.settings.attachments, direction: 'none' } }, item: { issueKey: made.key } });
+    expect(none.data.content).toBeNull();
+    expect((await requests(sandbox.sims.servicenow.controlUrl)).slice(snBefore.length).filter((q) => q.method !== 'GET')).toEqual([]);
+    await sandbox.platform.releaseProductEvents();
+    await sandbox.settle();
+  });
+
   it('previews an unlinked issue as a create, with the fields the new item is made with, or why it would not sync', async () => {
     const draft = await demoDraft();
     const made = await sandbox.jiraClient().request({ as: 'member' }, 'POST', '/rest/api/3/issue', { fields: { project: { key: 'DEMO' }, issuetype: { name: 'Task' }, summary: 'Preview me' } });

@@ -23,6 +23,7 @@ import { readJira, readRemote, writeJira } from '../mapping/field-values';
 import { connectionsForProject, getConnection } from '../store/connections';
 import { credentialSchema, getCredential, type Credential } from '../store/credentials';
 import { getLink, isUnlinked, issueForRemote, type Link } from '../store/links';
+import { planCommentCrossing, planFileCrossing } from '../sync/content-sync';
 import { correlationIdFor, initialRemoteFields, parseCorrelationId } from '../sync/create';
 import { ownStatusMoveIsNoChange, touchedTimes, unclearFields } from '../sync/field-history';
 import { planFields, type FieldReading } from '../sync/field-plan';
@@ -128,6 +129,14 @@ export interface PairPreview {
   /** What stops the pair as a whole (a linked item that is gone). */
   problems: string[];
   notices: string[];
+  /** The comments and files that would cross, be rewritten or deleted; null when the draft syncs neither. */
+  content: ContentPreview | null;
+}
+
+/** One line per comment or file, for people: who wrote it and how it begins, or its name and size. */
+export interface ContentPreview {
+  comments: { toRemote: string[]; toJira: string[]; edits: string[]; deletes: string[]; notCopied: string[] };
+  files: { toRemote: string[]; toJira: string[]; deletes: string[]; notCopied: string[] };
 }
 type Skipped = { kind: 'skipped'; reason: string; issue: { key: string; summary: string } | null; remote: { key: string; url: string } | null };
 
@@ -186,7 +195,8 @@ async function engineReadings(draft: Draft, link: Link, issue: jira.JiraIssue, r
 }
 
 /** A Jira issue under the draft: created on the remote, updated as a linked pair, or left alone (and why). */
-async function previewIssue(draft: Draft, issue: jira.JiraIssue, opts: { knownToMatch: boolean }): Promise<PairPreview | Skipped> {
+/** `content`: also what its comments and files would do (one item's preview; the whole-draft one counts fields only, to stay within a resolver's time). */
+async function previewIssue(draft: Draft, issue: jira.JiraIssue, opts: { knownToMatch: boolean; content?: boolean }): Promise<PairPreview | Skipped> {
   const { config, connector, system } = draft;
   const richText = connector.capabilities.descriptionFormat;
   const skip = (reason: string, remote: Item | undefined = undefined): Skipped => ({ kind: 'skipped', reason, issue: summaryOf(issue), remote: remote ? remoteRef(remote) : null });
@@ -207,7 +217,7 @@ async function previewIssue(draft: Draft, issue: jira.JiraIssue, opts: { knownTo
   let createdRemote: Record<string, string> | undefined;
   if (link) {
     remote = await connector.getItem(link.remoteId);
-    if (!remote) return { kind: 'update', issue: summaryOf(issue), remote: { key: link.remoteKey, url: link.remoteUrl }, rows: [], extra: [], problems: [`${link.remoteKey} no longer exists in ${system.label}`], notices };
+    if (!remote) return { kind: 'update', issue: summaryOf(issue), remote: { key: link.remoteKey, url: link.remoteUrl }, rows: [], extra: [], problems: [`${link.remoteKey} no longer exists in ${system.label}`], notices, content: null };
     const read = await engineReadings(draft, link, issue, remote);
     readings = read.readings;
     touched = read;
@@ -240,16 +250,60 @@ async function previewIssue(draft: Draft, issue: jira.JiraIssue, opts: { knownTo
   });
   const described = describePlan({ kind, readings, plan, ...(createdRemote ? { createdRemote } : {}), base, systemLabel: system.label });
   const rows = await completeJiraWrites(draft, described.rows, issue, plan.jiraWrites);
-  return { kind, issue: summaryOf(issue), remote: remote ? remoteRef(remote) : null, rows, extra: described.extra, problems: [], notices: [...notices, ...plan.notices] };
+  const content = opts.content ? await previewContent(draft, issue, remote?.id, link && link.remoteId === remote?.id ? link : undefined) : null;
+  return { kind, issue: summaryOf(issue), remote: remote ? remoteRef(remote) : null, rows, extra: described.extra, problems: [], notices: [...notices, ...plan.notices], content };
+}
+
+const MAX_CONTENT_LINES = 20;
+const firstWords = (text: string) => {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 80 ? `${flat.slice(0, 79)}…` : flat;
+};
+const capped = (lines: string[]) => (lines.length > MAX_CONTENT_LINES ? [...lines.slice(0, MAX_CONTENT_LINES), `…and ${lines.length - MAX_CONTENT_LINES} more`] : lines);
+
+/**
+ * What the pair's comments and files would do under the draft, planned as the
+ * sync plans them (sync/content-sync.ts over sync/crossing.ts); only reads.
+ * Without an issue (a remote item that would create one) or a remote item (an
+ * issue that would create one), that side's lists are empty.
+ */
+async function previewContent(draft: Draft, issue: jira.JiraIssue | undefined, remoteId: string | undefined, link: Link | undefined): Promise<ContentPreview | null> {
+  const { config, connector, system } = draft;
+  if (config.comments.direction === 'none' && config.attachments.direction === 'none') return null;
+  const content: ContentPreview = { comments: { toRemote: [], toJira: [], edits: [], deletes: [], notCopied: [] }, files: { toRemote: [], toJira: [], deletes: [], notCopied: [] } };
+  if (config.comments.direction !== 'none') {
+    const { plan, jira: jiraSide } = await planCommentCrossing(config, connector, issue?.id, remoteId, link?.comments ?? []);
+    const line = (c: { author: string; text: string; visibility: string }) => `${c.author}${c.visibility === 'internal' ? ' (internal)' : ''}: ${firstWords(c.text)}`;
+    content.comments.toRemote = capped(plan.copies.filter((c) => c.to === 'remote').map((c) => line(c.from)));
+    content.comments.toJira = capped(plan.copies.filter((c) => c.to === 'jira').map((c) => line(c.from)));
+    content.comments.edits = capped(plan.edits.filter((e) => e.write).map((e) => `${e.to === 'remote' ? `In ${system.label}` : 'In Jira'}, the copy is rewritten: ${firstWords(e.text)}`));
+    content.comments.deletes = capped(plan.deletes.map((d) => `${d.to === 'remote' ? `In ${system.label}` : 'In Jira'}, the copy of a deleted comment is deleted`));
+    const paired = new Set([...(link?.comments ?? []).map((p) => p.jira), ...plan.recognised.map((p) => p.jira)]);
+    const internalStay = jiraSide.filter((c) => !c.byUs && c.visibility === 'internal' && !paired.has(c.id) && !plan.copies.some((x) => x.from.id === c.id)).length;
+    if (internalStay && (config.comments.direction === 'both' || config.comments.direction === 'to-remote')) content.comments.notCopied.push(`${internalStay} internal Jira comment${internalStay === 1 ? '' : 's'} stay${internalStay === 1 ? 's' : ''} in Jira: ${system.label} has no internal comments.`);
+    content.comments.notCopied.push(...plan.editsNotCopied.map((c) => `The edit to ${c.author}'s Jira comment is not copied: ${system.texts.commentEditRefused}.`));
+    content.comments.notCopied.push(...plan.deletesNotCopied.map(() => `A deleted Jira comment's copy stays: ${system.texts.commentDeleteRefused}.`));
+  }
+  if (config.attachments.direction !== 'none') {
+    const plan = await planFileCrossing(config, connector, issue, remoteId, link?.attachments ?? []);
+    if (plan) {
+      const line = (f: { fileName: string; size: number }) => `${f.fileName} (${f.size} bytes)`;
+      content.files.toRemote = capped(plan.copies.filter((c) => c.to === 'remote').map((c) => line(c.from)));
+      content.files.toJira = capped(plan.copies.filter((c) => c.to === 'jira').map((c) => line(c.from)));
+      content.files.deletes = capped(plan.deletes.map((d) => `${d.fileName}, deleted ${d.to === 'remote' ? `in ${system.label}` : 'in Jira'} (its original is gone)`));
+      content.files.notCopied = [...plan.skipped.map((r) => `Not copied: ${r}`), ...plan.deletesNotCopied.map((d) => `${d.fileName} was deleted in Jira; its copy stays: ${system.texts.fileDeleteRefused ?? `${system.label} cannot delete files`}.`)];
+    }
+  }
+  return content;
 }
 
 /** A remote item under the draft: its linked pair, or the Jira issue its filter would create, or why nothing happens. */
 async function previewRemote(draft: Draft, remoteKey: string): Promise<PairPreview | Skipped | undefined> {
   const remote = await draft.connector.findByDisplayKey(remoteKey);
-  return remote ? previewRemoteItem(draft, remote) : undefined;
+  return remote ? previewRemoteItem(draft, remote, true) : undefined;
 }
 
-async function previewRemoteItem(draft: Draft, remote: Item): Promise<PairPreview | Skipped> {
+async function previewRemoteItem(draft: Draft, remote: Item, withContent = false): Promise<PairPreview | Skipped> {
   const { config, connector, system } = draft;
   const skip = (reason: string): Skipped => ({ kind: 'skipped', reason, issue: null, remote: remoteRef(remote) });
   const linkedIssue = draft.saved ? await issueForRemote(config.id, remote.id) : undefined;
@@ -259,7 +313,7 @@ async function previewRemoteItem(draft: Draft, remote: Item): Promise<PairPrevie
   if (pairIssue) {
     if (!(await adminSees(draft.admin.accountId, pairIssue))) return skip('linked to an issue you cannot see');
     const issue = await jira.getIssue(pairIssue);
-    if (issue) return previewIssue(draft, issue, { knownToMatch: true });
+    if (issue) return previewIssue(draft, issue, { knownToMatch: true, content: withContent });
   }
   if (madeFor) return skip('made by Crosswalk for another connection');
   if (!config.remoteFilter.length) return skip('the draft creates no Jira issues from remote items (it has no conditions)');
@@ -287,6 +341,7 @@ async function previewRemoteItem(draft: Draft, remote: Item): Promise<PairPrevie
     extra: described.extra,
     problems: [],
     notices: [`A ${config.jiraIssueType} would be created in this project${summaryDefaulted ? `, with the summary ${remote.displayKey} (no mapped summary)` : ''}.`],
+    content: withContent ? await previewContent(draft, undefined, remote.id, undefined) : null,
   };
 }
 
@@ -333,7 +388,7 @@ export async function previewItemResolver({ payload, context }: Call) {
       const issue = (await adminSees(admin.accountId, issueKey.toUpperCase())) ? await jira.getIssue(issueKey.toUpperCase()) : undefined;
       // Another project's issue, or one the admin may not see, answers like a missing one.
       if (!issue || issue.fields.project.id !== admin.projectId) return fail('NOT_FOUND', 'No such issue in this project', [{ path: 'item.issueKey', message: `${issueKey} is not an issue of this project` }]);
-      preview = await previewIssue(draft, issue, { knownToMatch: false });
+      preview = await previewIssue(draft, issue, { knownToMatch: false, content: true });
     } else {
       preview = await previewRemote(draft, remoteKey!);
       if (!preview) return fail('NOT_FOUND', `No such ${draft.system.label} item`, [{ path: 'item.remoteKey', message: `${draft.system.label} has no item ${remoteKey} that the draft's sign-in can read` }]);

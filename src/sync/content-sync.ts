@@ -11,23 +11,34 @@ import { bodyFromText, textFromBody } from '../content/formats';
 import { textToAdf } from '../content/text-to-adf';
 import type { ConnectionConfig } from '../mapping/connection-config';
 import type { Link } from '../store/links';
-import { planAttachments, planComments, type CrossedPair, type SideComment, type SideFile } from './crossing';
+import { planAttachments, planComments, type CommentCrossing, type CrossedPair, type FileCrossing, type SideComment, type SideFile } from './crossing';
 
 const MAX_NOTICES = 10;
 
-export async function syncComments(config: ConnectionConfig, connector: Connector, link: Link): Promise<{ link: Link; copied: number }> {
-  if (config.comments.direction === 'none') return { link, copied: 0 };
+/**
+ * Both comment lists read and planned (crossing.ts) for a pair; without a
+ * remote item yet (the settings page's preview of a create), the remote list
+ * is empty. Shared by the sync and the preview, so both read a pair alike.
+ */
+export async function planCommentCrossing(config: ConnectionConfig, connector: Connector, issueId: string | undefined, remoteId: string | undefined, crossed: readonly CrossedPair[]): Promise<{ plan: CommentCrossing; jira: SideComment[]; remote: SideComment[] }> {
   const system = systemFor(config.remote.type);
-  const [jiraComments, remoteComments] = await Promise.all([jira.listComments(link.issueId), connector.listComments(link.remoteId)]);
+  const [jiraComments, remoteComments] = await Promise.all([issueId ? jira.listComments(issueId) : Promise.resolve([]), remoteId ? connector.listComments(remoteId) : Promise.resolve([])]);
   const jiraSide: SideComment[] = jiraComments.map((c) => ({ id: c.id, text: textFromBody('adf', c.body), author: c.authorName, visibility: c.internal ? 'internal' : 'public', byUs: Boolean(c.copyOf), ...(c.copyOf ? { copyOf: c.copyOf } : {}), edited: c.updatedAt > c.createdAt }));
   const remoteSide: SideComment[] = remoteComments.map((c) => ({ id: c.id, text: textFromBody(connector.capabilities.commentFormat, c.body), author: c.author.displayName, visibility: c.visibility, byUs: Boolean(connector.ownAuthorId && c.author.id === connector.ownAuthorId) }));
-  const plan = planComments(jiraSide, remoteSide, link.comments, {
+  const plan = planComments(jiraSide, remoteSide, crossed, {
     direction: config.comments.direction,
     remoteHasInternal: connector.capabilities.commentVisibilities.includes('internal'),
     remoteLabel: system?.label ?? config.remote.type,
     remoteCanEdit: connector.capabilities.commentEdit && Boolean(connector.updateComment),
     remoteCanDelete: connector.capabilities.commentDelete && Boolean(connector.deleteComment),
   });
+  return { plan, jira: jiraSide, remote: remoteSide };
+}
+
+export async function syncComments(config: ConnectionConfig, connector: Connector, link: Link): Promise<{ link: Link; copied: number }> {
+  if (config.comments.direction === 'none') return { link, copied: 0 };
+  const system = systemFor(config.remote.type);
+  const { plan } = await planCommentCrossing(config, connector, link.issueId, link.remoteId, link.comments);
   const same = (a: CrossedPair, b: CrossedPair) => a.jira === b.jira && a.remote === b.remote;
   const recorded = (p: CrossedPair) => plan.baselines.find((b) => same(b, p)) ?? p;
   const crossed = [...link.comments.map(recorded), ...plan.recognised];
@@ -65,19 +76,29 @@ export async function syncComments(config: ConnectionConfig, connector: Connecto
   return { link: next, copied: plan.copies.length + plan.edits.filter((e) => e.write).length + plan.deletes.length };
 }
 
-export async function syncAttachments(config: ConnectionConfig, connector: Connector, link: Link, issue: jira.JiraIssue): Promise<{ link: Link; copied: number; skipped: string[] }> {
-  if (config.attachments.direction === 'none') return { link, copied: 0, skipped: [] };
-  const jiraFiles = jira.attachmentsOf(issue);
-  // A read without the attachment field says nothing about files: never plan from it (it would look like deletions).
-  if (!jiraFiles) return { link, copied: 0, skipped: [] };
-  const remoteFiles = await connector.listAttachments(link.remoteId);
+/**
+ * Both file lists read and planned (crossing.ts) for a pair, as syncComments
+ * does for comments; undefined when the issue was read without its
+ * attachment field, which says nothing about files.
+ */
+export async function planFileCrossing(config: ConnectionConfig, connector: Connector, issue: jira.JiraIssue | undefined, remoteId: string | undefined, crossed: readonly CrossedPair[]): Promise<FileCrossing | undefined> {
+  const jiraFiles = issue ? jira.attachmentsOf(issue) : [];
+  if (!jiraFiles) return undefined;
+  const remoteFiles = remoteId ? await connector.listAttachments(remoteId) : [];
   // Only when an app-made file is not yet accounted for do we need to know which account is ours.
-  const pairedJira = new Set(link.attachments.map((p) => p.jira));
+  const pairedJira = new Set(crossed.map((p) => p.jira));
   const app = jiraFiles.some((f) => !pairedJira.has(f.id) && f.authorAccountId) ? await jira.appAccountId() : undefined;
   const jiraSide: SideFile[] = jiraFiles.map((f) => ({ id: f.id, fileName: f.fileName, contentType: f.contentType, size: f.size, byUs: Boolean(app && f.authorAccountId === app) }));
   const remoteSide: SideFile[] = remoteFiles.map((f) => ({ id: f.id, fileName: f.fileName, contentType: f.contentType, size: f.size, byUs: Boolean(connector.ownAuthorId && f.authorId === connector.ownAuthorId) }));
   const remoteCanDelete = connector.capabilities.attachments.delete && Boolean(connector.deleteAttachment);
-  const plan = planAttachments(jiraSide, remoteSide, link.attachments, { ...config.attachments, remoteCanDelete, ...(connector.capabilities.attachments.maxBytes ? { remoteMaxBytes: connector.capabilities.attachments.maxBytes } : {}) });
+  return planAttachments(jiraSide, remoteSide, crossed, { ...config.attachments, remoteCanDelete, ...(connector.capabilities.attachments.maxBytes ? { remoteMaxBytes: connector.capabilities.attachments.maxBytes } : {}) });
+}
+
+export async function syncAttachments(config: ConnectionConfig, connector: Connector, link: Link, issue: jira.JiraIssue): Promise<{ link: Link; copied: number; skipped: string[] }> {
+  if (config.attachments.direction === 'none') return { link, copied: 0, skipped: [] };
+  const plan = await planFileCrossing(config, connector, issue, link.remoteId, link.attachments);
+  // A read without the attachment field says nothing about files: never plan from it (it would look like deletions).
+  if (!plan) return { link, copied: 0, skipped: [] };
   const crossed = [...link.attachments.filter((p) => !plan.forgotten.includes(p)), ...plan.recognised];
   for (const copy of plan.copies) {
     if (copy.to === 'remote') {

@@ -256,6 +256,9 @@ describe('project settings page (browser)', () => {
     const edited = await fetch(`${sandbox.sims.jira.baseUrl}/rest/api/3/issue/${key}`, { method: 'PUT', headers: { authorization: jiraAuth(), 'content-type': 'application/json' }, body: JSON.stringify({ fields: { summary: 'VPN drops every 20 minutes (Berlin and Munich)' } }) });
     expect(edited.status).toBe(204);
     const unsynced = await createIssue('Projector in room 4 flickers');
+    // A comment made while paused: the preview shows it would be copied.
+    const commented = await fetch(`${sandbox.sims.jira.baseUrl}/rest/api/3/issue/${key}/comment`, { method: 'POST', headers: { authorization: jiraAuth(), 'content-type': 'application/json' }, body: JSON.stringify({ body: { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Drops coincide with the 20-minute rekey' }] }] } }) });
+    expect(commented.status).toBe(201);
     const remoteWrites = async () => ((await (await fetch(`${sandbox.sims.servicenow.controlUrl}/requests`)).json()) as Array<{ method: string }>).filter((r) => r.method !== 'GET').length;
     const writesBefore = await remoteWrites();
 
@@ -273,6 +276,7 @@ describe('project settings page (browser)', () => {
     await summaryRow.waitFor();
     expect(await summaryRow.textContent()).toContain('VPN drops every 20 minutes (Berlin and Munich)');
     expect(await summaryRow.textContent()).toContain('Writes ServiceNow');
+    await frame.getByRole('list', { name: 'Comments copied to ServiceNow' }).getByText('Mia Member: Drops coincide with the 20-minute rekey').waitFor();
     await expectAccessible(page);
     await screenshot(page, 'settings-preview');
 

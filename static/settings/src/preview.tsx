@@ -35,8 +35,12 @@ interface Row {
   transitions?: string[];
 }
 type Ref = { key: string; url?: string; summary?: string } | null;
+interface ContentPreview {
+  comments: { toRemote: string[]; toJira: string[]; edits: string[]; deletes: string[]; notCopied: string[] };
+  files: { toRemote: string[]; toJira: string[]; deletes: string[]; notCopied: string[] };
+}
 type ItemPreview =
-  | { kind: 'create-remote' | 'create-jira' | 'update'; issue: Ref; remote: Ref; rows: Row[]; extra: Array<{ field: string; value: string; note: string }>; problems: string[]; notices: string[]; outcome: { kind: string; reasons?: string[] }; paused: boolean }
+  | { kind: 'create-remote' | 'create-jira' | 'update'; issue: Ref; remote: Ref; rows: Row[]; extra: Array<{ field: string; value: string; note: string }>; problems: string[]; notices: string[]; outcome: { kind: string; reasons?: string[] }; paused: boolean; content: ContentPreview | null }
   | { kind: 'skipped'; reason: string; issue: Ref; remote: Ref; paused: boolean };
 interface Summary {
   examined: number;
@@ -198,6 +202,7 @@ export function PreviewPanel({ draft, system }: { draft: PreviewDraft; system: {
               {`Also written to ${system.label}: ${item.extra.map((e) => `${e.field} = ${e.value}`).join(', ')} (${item.extra[0]!.note}).`}
             </Text>
           )}
+          {item.kind !== 'skipped' && item.content && <ContentLists content={item.content} system={system.label} />}
         </Stack>
       )}
       <Heading size="xsmall" as="h3">
@@ -227,6 +232,41 @@ export function PreviewPanel({ draft, system }: { draft: PreviewDraft; system: {
           )}
         </Stack>
       )}
+    </Stack>
+  );
+}
+
+/** The comments and files an item's preview would copy, rewrite or delete, and those it would not, with why. */
+function ContentLists({ content, system }: { content: ContentPreview; system: string }) {
+  const groups: Array<[string, string[]]> = [
+    [`Comments copied to ${system}`, content.comments.toRemote],
+    ['Comments copied to Jira', content.comments.toJira],
+    ['Comment copies rewritten', content.comments.edits],
+    ['Comment copies deleted', content.comments.deletes],
+    [`Files copied to ${system}`, content.files.toRemote],
+    ['Files copied to Jira', content.files.toJira],
+    ['File copies deleted', content.files.deletes],
+    ['Not copied', [...content.comments.notCopied, ...content.files.notCopied]],
+  ];
+  const shown = groups.filter(([, lines]) => lines.length);
+  return (
+    <Stack space="space.100" testId="preview-content">
+      <Heading size="xsmall" as="h4">
+        Comments and files
+      </Heading>
+      {shown.length === 0 && <Text as="p">No comment or file would cross: both sides already have what the other has.</Text>}
+      {shown.map(([title, lines]) => (
+        <Stack key={title} space="space.050">
+          <Text as="p" weight="semibold">
+            {title}
+          </Text>
+          <ul aria-label={title}>
+            {lines.map((l, i) => (
+              <li key={`${i}-${l}`}>{l}</li>
+            ))}
+          </ul>
+        </Stack>
+      ))}
     </Stack>
   );
 }
