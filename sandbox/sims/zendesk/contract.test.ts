@@ -55,6 +55,7 @@ const cases: Case[] = [
   ['GET', '/api/v2/users/me.json'],
   ['GET', '/api/v2/users.json'],
   ['GET', '/api/v2/users/search.json?query=sam.agent@acme.example'],
+  ['GET', '/api/v2/users/search.json?query=role%3Aagent%20%22sam%22'],
   ['GET', '/api/v2/users/{user}.json'],
   ['GET', '/api/v2/groups.json'],
   ['GET', '/api/v2/ticket_fields.json'],

@@ -4,7 +4,7 @@ import * as z from 'zod';
 import { jsonApiError, notFound, recordInvalid } from './errors';
 import { jsonBody, numericParam, requireAdmin, requireAgent, stringParam, type Ctx, type Env } from './http';
 import { fieldJson, groupJson, SYSTEM_TICKET_FIELDS, systemFieldJson, triggerJson, userJson, webhookJson } from './serialize';
-import type { Trigger, Webhook } from './store';
+import type { Trigger, Webhook, ZdUser } from './store';
 import { triggerInput, validateTrigger, webhookId } from './webhooks';
 import type { SimContext } from './index';
 
@@ -18,6 +18,25 @@ const webhookInput = z.object({
   description: z.string().optional(),
   authentication: z.unknown().optional(),
 });
+
+/**
+ * The user search's part of Zendesk's search syntax: `role:` and `email:`
+ * keywords (exact), `name:` (part of the name), a quoted phrase or a bare word
+ * (part of the name or email, case-insensitive); every term must hold. Other
+ * keywords match nobody here. An empty query finds nobody.
+ */
+function userQuery(raw: string): (u: ZdUser) => boolean {
+  const terms = [...raw.matchAll(/(\w+):("[^"]*"|\S+)|"([^"]*)"|(\S+)/g)].map((m) => ({ keyword: m[1]?.toLowerCase(), value: (m[2] ?? m[3] ?? m[4] ?? '').replace(/^"|"$/g, '').toLowerCase() }));
+  if (!terms.length) return () => false;
+  return (u) =>
+    terms.every(({ keyword, value }) => {
+      if (keyword === 'role') return u.role === value;
+      if (keyword === 'email') return u.email === value;
+      if (keyword === 'name') return u.name.toLowerCase().includes(value);
+      if (keyword) return false;
+      return value !== '' && (u.name.toLowerCase().includes(value) || u.email.includes(value));
+    });
+}
 
 /** Both `/path` and `/path.json`. */
 const both = (p: string) => [p, `${p}.json`];
@@ -37,8 +56,9 @@ export function adminRoutes(app: Hono<Env>, sim: SimContext): void {
   for (const path of both('/api/v2/users/search')) {
     app.get(path, (c) => {
       requireAgent(c);
-      const q = (c.req.query('query') ?? c.req.query('external_id') ?? '').toLowerCase().replace(/^email:/, '');
-      const found = store.users.filter((u) => q && (u.email === q || u.name.toLowerCase().includes(q)));
+      const query = c.req.query('query');
+      const externalId = c.req.query('external_id');
+      const found = query !== undefined ? store.users.filter(userQuery(query)) : store.users.filter((u) => externalId && u.email === externalId.toLowerCase());
       return c.json({ users: found.map((u) => userJson(u, c.get('origin'))), next_page: null, previous_page: null, count: found.length });
     });
   }

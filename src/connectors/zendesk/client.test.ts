@@ -203,4 +203,22 @@ describe('against the simulator', () => {
     expect((await zd.searchItems(`#${a.id}`, 5)).map((f) => f.id)).toEqual([a.id]);
     expect(await zd.searchItems('status:closed', 5)).toEqual([]);
   });
+
+  it('searches agents and admins by part of their name or email (one quoted phrase per role), answering their user id; end users are not offered', async () => {
+    const zd = connector();
+    const sam = sim.store.userByEmail(ZD.agent.email)!;
+    expect(await zd.users.search('sam', 10)).toEqual([{ id: String(sam.id), name: 'Sam Agent', email: ZD.agent.email }]);
+    // The id is what the user table stores, as matching by email answers it.
+    expect(await zd.users.idForEmail(ZD.agent.email)).toBe(String(sam.id));
+    expect((await zd.users.search('CROSSWALK', 10)).map((u) => u.name)).toEqual(['Crosswalk Integration']);
+    expect((await zd.users.search('acme.example', 10)).map((u) => u.name)).toEqual(['Crosswalk Integration', 'Sam Agent']);
+    expect(await zd.users.search('acme.example', 1)).toHaveLength(1);
+    // Pat is an end user: never offered, whatever is typed, and search keywords in the text stay words.
+    expect(await zd.users.search('Pat', 10)).toEqual([]);
+    expect(await zd.users.search('role:end-user', 10)).toEqual([]);
+    const asked = requests.filter((r) => r.url.includes('/users/search')).at(-1)!;
+    expect(decodeURIComponent(new URL(asked.url).searchParams.get('query')!)).toBe('role:admin "role:end-user"');
+    expect(await zd.users.search('" ', 10)).toEqual([]);
+  });
 });
+

@@ -21,7 +21,7 @@
 import * as z from 'zod';
 import { SyncError } from '../errors';
 import { failureFromResponse, readJson, transientFailure, type HttpAnswer } from '../http';
-import type { Attachment, Capabilities, ChangedItems, Comment, Connector, FoundItem, Item, NewAttachment, NewComment, RemoteField, RemoteFieldKind } from '../ports';
+import type { Attachment, Capabilities, ChangedItems, Comment, Connector, FoundItem, Item, NewAttachment, NewComment, RemoteField, RemoteFieldKind, RemoteUser } from '../ports';
 
 export interface ZendeskConnection {
   /** https://{subdomain}.zendesk.com */
@@ -83,7 +83,7 @@ export type ZendeskTicket = z.infer<typeof ticketSchema>;
 
 const attachmentSchema = z.object({ id: z.number(), file_name: z.string(), content_url: z.string(), content_type: z.string().default('application/octet-stream'), size: z.number() }).loose();
 const commentSchema = z.object({ id: z.number(), author_id: z.number(), html_body: z.string().default(''), body: z.string().default(''), public: z.boolean(), created_at: z.string(), attachments: z.array(attachmentSchema).default([]) }).loose();
-const userSchema = z.object({ id: z.number(), name: z.string(), email: z.string().nullable().optional(), active: z.boolean().optional() }).loose();
+const userSchema = z.object({ id: z.number(), name: z.string(), email: z.string().nullable().optional(), active: z.boolean().optional(), role: z.string().optional() }).loose();
 
 const oneTicket = z.object({ ticket: ticketSchema });
 const manyTickets = z.object({ tickets: z.array(ticketSchema) });
@@ -284,6 +284,25 @@ export class ZendeskConnector implements Connector {
         if (e instanceof SyncError && e.kind === 'not-found') return undefined;
         throw e;
       }
+    },
+    /**
+     * Agents and admins (end users cannot be assignees) whose name or email holds the text, by name; the id is the
+     * Zendesk user id, as `idForEmail` answers. The text is one quoted phrase (quotes and backslashes dropped), so it
+     * cannot add search keywords; each role is its own search, as one query's two `role:` terms would not widen it.
+     */
+    search: async (text: string, limit: number): Promise<RemoteUser[]> => {
+      const phrase = text.replace(/["\\]/g, ' ').replace(/\s+/g, ' ').trim();
+      if (!phrase) return [];
+      const pages = await Promise.all(
+        (['agent', 'admin'] as const).map((role) => this.json(manyUsers, `/api/v2/users/search?query=${encodeURIComponent(`role:${role} "${phrase}"`)}`, { method: 'GET' }, 'Search users')),
+      );
+      const seen = new Set<number>();
+      return pages
+        .flatMap((p) => p.users)
+        .filter((u) => (u.role === 'agent' || u.role === 'admin') && u.active !== false && !seen.has(u.id) && seen.add(u.id))
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .slice(0, Math.max(1, limit))
+        .map((u) => ({ id: String(u.id), name: u.name, ...(u.email ? { email: u.email } : {}) }));
     },
   };
 
