@@ -47,6 +47,7 @@ function RemoteUserPicker(props: { id: string; label: string; systemLabel: strin
   const load = (text: string) =>
     new Promise<Option[]>((resolve) => {
       clearTimeout(timer.current);
+      // A search overtaken by more typing answers nothing (nothing is cached, so that answer is never shown again).
       pending.current?.([]);
       pending.current = resolve;
       const t = text.trim();
@@ -73,7 +74,6 @@ function RemoteUserPicker(props: { id: string; label: string; systemLabel: strin
       <AsyncSelect
         inputId={props.id}
         loadOptions={load}
-        cacheOptions
         defaultOptions={false}
         value={value}
         onChange={(o: Option | null) => props.onChange(o?.value ?? '')}
@@ -175,7 +175,7 @@ export function PeopleEditor(props: { users: UserSettings; draft: PreviewDraft; 
                   { key: 'person', content: p.displayName },
                   { key: 'where', content: p.fields.join(', ') },
                   { key: 'match', content: p.match === 'none' ? <Lozenge appearance="removed">No match</Lozenge> : <Lozenge appearance="success">{p.match === 'pair' ? 'By hand' : 'By email'}</Lozenge> },
-                  { key: 'remote', content: p.match === 'none' ? '—' : p.remoteUserId },
+                  { key: 'remote', content: p.match === 'none' ? '—' : (names.get(p.remoteUserId) ?? p.remoteUserId) },
                 ],
               }))}
             />
