@@ -39,6 +39,8 @@ export interface Capabilities {
    * `safe_update`): the engine may then write without reading first.
    */
   conditionalWrites?: boolean;
+  /** `users.search` exists: the settings page offers the remote's people by name for manual pairs (else their id is typed). */
+  userSearch?: boolean;
 }
 
 export interface ItemRef {

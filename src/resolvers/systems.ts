@@ -23,7 +23,7 @@ export interface SystemDescription {
   credentialFields: Record<string, string[]>;
   /** `automatic`: Crosswalk creates the service hook or webhook when the connection is saved; `manual`: an admin pastes it. */
   changePush: 'automatic' | 'manual';
-  capabilities: { commentVisibilities: readonly string[]; commentEdit: boolean; commentDelete: boolean; attachments: boolean };
+  capabilities: { commentVisibilities: readonly string[]; commentEdit: boolean; commentDelete: boolean; attachments: boolean; userSearch: boolean };
 }
 
 function authKinds(schema: unknown): string[] {
@@ -71,6 +71,7 @@ export function describeSystem(system: SystemDefinition): SystemDescription {
       commentEdit: system.capabilities.commentEdit,
       commentDelete: system.capabilities.commentDelete,
       attachments: system.capabilities.attachments.upload,
+      userSearch: Boolean(system.capabilities.userSearch),
     },
   };
 }

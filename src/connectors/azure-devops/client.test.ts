@@ -5,6 +5,7 @@
 import { DEMO_CREDENTIALS, startAzureDevOpsSim, type AzureDevOpsSim } from '../../../sandbox/sims/azure-devops';
 import { azureDevOpsClient, patch } from '../../../sandbox/sims/azure-devops/test-client';
 import { SyncError } from '../errors';
+import type { Connector } from '../ports';
 import { AzureDevOpsConnector, type AzureDevOpsConnection } from './client';
 
 let sim: AzureDevOpsSim;
@@ -36,6 +37,12 @@ const failure = async (p: Promise<unknown>) => {
 };
 
 describe('the Azure DevOps connector', () => {
+  it('offers no search of people (the Identities API is on vssps.dev.azure.com, which the connection does not reach), and declares so', () => {
+    const ado: Connector = connector();
+    expect(ado.users?.search).toBeUndefined();
+    expect(ado.capabilities.userSearch).toBeFalsy();
+  });
+
   it('describes the work item type: reference names, kinds, read-only fields, allowed values and the states in workflow order', async () => {
     await control('/fields', { referenceName: 'Custom.Team', name: 'Team', type: 'string', allowedValues: ['Payments', 'Platform'] }, 'POST');
     const fields = await connector().describeFields();

@@ -166,6 +166,7 @@ describe('ServiceNow connector', () => {
 
   it('searches active users by part of their name, user name or email, answering their sys_id, the text as one value', async () => {
     const sn = connector();
+    expect(sn.capabilities.userSearch).toBe(true);
     const beth = sim.store.userByName(DEMO_CREDENTIALS.agent.username)!;
     expect(await sn.users.search('beth', 10)).toEqual([{ id: beth.sys_id, name: 'Beth Agent', email: 'beth@acme.example' }]);
     // The id is what the user table stores, as matching by email answers it.

@@ -206,6 +206,7 @@ describe('against the simulator', () => {
 
   it('searches agents and admins by part of their name or email (one quoted phrase per role), answering their user id; end users are not offered', async () => {
     const zd = connector();
+    expect(zd.capabilities.userSearch).toBe(true);
     const sam = sim.store.userByEmail(ZD.agent.email)!;
     expect(await zd.users.search('sam', 10)).toEqual([{ id: String(sam.id), name: 'Sam Agent', email: ZD.agent.email }]);
     // The id is what the user table stores, as matching by email answers it.

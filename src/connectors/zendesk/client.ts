@@ -54,6 +54,7 @@ export const ZENDESK_CAPABILITIES: Capabilities = {
   attachments: { upload: true, delete: false, maxBytes: ZENDESK_MAX_ATTACHMENT_BYTES },
   maxLengths: { external_id: 255 },
   fixedAfterCreate: { description: "a Zendesk ticket's description is its first comment, which cannot be changed" },
+  userSearch: true,
 };
 
 // ---- remote payloads (zod at the boundary; unknown keys are kept, only what we read is checked)

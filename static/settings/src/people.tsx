@@ -101,7 +101,7 @@ interface Answer {
   note: string;
 }
 
-export function PeopleEditor(props: { users: UserSettings; draft: PreviewDraft; systemLabel: string; problems: Problem[]; onChange(users: UserSettings): void }) {
+export function PeopleEditor(props: { users: UserSettings; draft: PreviewDraft; systemLabel: string; canSearchUsers: boolean; problems: Problem[]; onChange(users: UserSettings): void }) {
   const { users, onChange } = props;
   const [answer, setAnswer] = useState<Answer>();
   const [error, setError] = useState<string>();
@@ -111,7 +111,7 @@ export function PeopleEditor(props: { users: UserSettings; draft: PreviewDraft; 
   /** Why the remote's people cannot be searched (the server said so): ids are typed then. */
   const [searchProblem, setSearchProblem] = useState<string>();
   const connectionId = props.draft.connectionId;
-  const canSearch = Boolean(connectionId) && !searchProblem;
+  const canSearch = props.canSearchUsers && Boolean(connectionId) && !searchProblem;
   const found = (list: RemoteUser[]) => setNames((before) => new Map([...before, ...list.map((u) => [u.id, userOption(u).label] as const)]));
   const known = new Map((answer?.people ?? []).map((p) => [p.accountId, p.displayName]));
   const options = [...known.entries()].map(([value, label]) => ({ value, label }));
@@ -190,7 +190,7 @@ export function PeopleEditor(props: { users: UserSettings; draft: PreviewDraft; 
       {users.table.length === 0 && <Text as="p" color="color.text.subtle">None: people are matched by email only.</Text>}
       {users.table.length > 0 && !canSearch && (
         <Text as="p" color="color.text.subtle" testId="remote-users-typed">
-          {searchProblem ? `${searchProblem}` : `Type the ${props.systemLabel} user's ID: ${props.systemLabel} people can be searched by name once the connection is saved.`}
+          {searchProblem ?? (props.canSearchUsers ? `Type the ${props.systemLabel} user's ID: ${props.systemLabel} people can be searched by name once the connection is saved.` : `Type the ${props.systemLabel} user's ID: Crosswalk cannot search ${props.systemLabel} people by name.`)}
         </Text>
       )}
       {users.table.map((r, i) => {

@@ -60,7 +60,7 @@ export interface SystemDescription {
   settingsSchema: JsonSchema;
   credentialFields: Record<string, string[]>;
   changePush: 'automatic' | 'manual';
-  capabilities: { commentVisibilities: string[]; commentEdit: boolean; commentDelete: boolean; attachments: boolean };
+  capabilities: { commentVisibilities: string[]; commentEdit: boolean; commentDelete: boolean; attachments: boolean; userSearch?: boolean };
 }
 
 export interface ListAnswer {

@@ -279,7 +279,7 @@ export function Wizard(props: { systems: SystemDescription[]; existing?: Connect
               <Heading size="xsmall" as="h3">
                 People
               </Heading>
-              <PeopleEditor users={users} draft={asDrafted} systemLabel={system?.label ?? 'Remote'} problems={problems} onChange={(next) => set({ rest: { ...draft.rest, users: next } })} />
+              <PeopleEditor users={users} draft={asDrafted} systemLabel={system?.label ?? 'Remote'} canSearchUsers={system?.capabilities.userSearch ?? false} problems={problems} onChange={(next) => set({ rest: { ...draft.rest, users: next } })} />
               <Heading size="xsmall" as="h3">
                 Remote items that create Jira issues
               </Heading>
