@@ -94,6 +94,11 @@ describe('project settings page (browser)', () => {
     await frame.locator('[id="remoteFilter.0.field"]').fill('category');
     await frame.locator('[id="remoteFilter.0.value"]').fill('request');
     await choose(frame, 'jiraIssueType', 'Incident');
+    // Not saved yet: a pair's ServiceNow user is typed by id, and the page says why.
+    await frame.getByRole('button', { name: 'Add a pair' }).click();
+    await frame.getByRole('textbox', { name: 'ServiceNow user ID 1' }).waitFor();
+    expect(await frame.getByTestId('remote-users-typed').textContent()).toContain('searched by name once the connection is saved');
+    await frame.getByRole('button', { name: 'Remove pair 1' }).click();
     await screenshot(page, 'wizard-step-3');
 
     // The server refuses a host Crosswalk may not reach: the wizard goes back to the field.
