@@ -222,6 +222,11 @@ describe('values from users cannot widen a query', () => {
     const r = (await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-panel', functionKey: 'linkIssue', payload: { remoteKey }, accountId: jira.userId('admin'), context: { extension: { issue: { id: issue.id }, project: { id: project.id } } } })) as Answer;
     expect(r.body).toMatchObject({ ok: false });
   });
+
+  it.each(['zzz^ORactive=true', 'zzz^NQactive=true', 'zzz^ORDERBYname'])('searching ServiceNow people for %j finds nobody instead of everyone', async (text) => {
+    const r = await settings('project-lead', PROJECTS.DEMO, 'searchRemoteUsers', { connectionId: 'demo-servicenow', text });
+    expect(r.body).toEqual({ ok: true, data: { users: [] } });
+  });
 });
 
 describe('remote markup', () => {
