@@ -11,7 +11,7 @@ import { hostMatches } from '../connectors/remote-hosts';
 import { listConnections } from '../store/connections';
 import { failuresOfConnection } from '../store/failures';
 import { getConnectionHealth } from '../store/health';
-import { linksOfConnection } from '../store/links';
+import { usageOfConnection } from '../store/links';
 import { getSiteOptions, saveSiteOptions } from '../store/site-options';
 import { badRequest, fail, ok } from './guards';
 
@@ -41,27 +41,17 @@ async function projectOf(accountId: string, projectId: string): Promise<{ key: s
 }
 
 const WEEK_MS = 7 * 86_400_000;
-/** At most this many links are read per connection for its usage (the figure then says "at least"). */
-const MAX_LINK_PAGES = 20;
 
 /**
  * A connection's usage from what is already stored: its links (items in
- * sync), the sync steps each link keeps (sync/timeline.ts) within the last
- * seven days, and its failing items whose latest attempt was in that time.
+ * sync, at most MAX_USAGE_PAGES pages read: the figure then says "at least"),
+ * the sync steps each link keeps (sync/timeline.ts) within the last seven
+ * days, and its failing items whose latest attempt was in that time.
  */
 async function usageOf(connectionId: string, failures: Array<{ at: number }>) {
   const since = Date.now() - WEEK_MS;
-  let items = 0;
-  let syncs = 0;
-  let cursor: string | undefined;
-  let pages = 0;
-  do {
-    const page = await linksOfConnection(connectionId, cursor);
-    items += page.links.length;
-    for (const l of page.links) syncs += (l.timeline ?? []).filter((s) => s.confirmedAt >= since).length;
-    cursor = page.cursor;
-  } while (cursor && ++pages < MAX_LINK_PAGES);
-  return { itemsInSync: items, itemsCapped: Boolean(cursor), syncsLast7Days: syncs, failuresLast7Days: failures.filter((f) => f.at >= since).length };
+  const links = await usageOfConnection(connectionId, since);
+  return { itemsInSync: links.items, itemsCapped: links.capped, syncsLast7Days: links.stepsSince, failuresLast7Days: failures.filter((f) => f.at >= since).length };
 }
 
 /** Whether a host is one the site's allowed hosts admit (no list = every host the systems allow). */

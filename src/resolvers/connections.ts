@@ -18,7 +18,8 @@ import { credentialFieldsSet, credentialSchema, deleteCredential, getCredential,
 import { forgetConflictReviews } from '../store/reviews';
 import { getConnectionHealth, setConnectionHealth } from '../store/health';
 import { bulkSyncIssueIds, cancelBulkRun } from '../sync/bulk';
-import { failureKey } from '../store/failures';
+import { failureKey, failuresOfConnection } from '../store/failures';
+import { usageOfConnection } from '../store/links';
 import { bulkProgress, enqueueBulkPage } from '../sync/sync-queue';
 import { badRequest, fail, forbiddenAdmin, ok, requireProjectAdmin } from './guards';
 import { failuresFor } from './project-tools';
@@ -112,8 +113,36 @@ export async function listConnectionsResolver({ context }: Call) {
   const admin = await requireProjectAdmin(context);
   if (!admin) return forbiddenAdmin;
   const configs = await connectionsForProject(admin.projectId);
+  const connections = await mapBounded(configs, USAGE_PARALLEL, async (config) => ({ ...(await describe(config)), usage: await listedUsage(config.id) }));
   // Each system's settings shape drives the add/edit wizard (src/resolvers/systems.ts).
-  return ok({ connections: await Promise.all(configs.map(describe)), systems: implementedSystems().map(describeSystem) });
+  return ok({ connections, systems: implementedSystems().map(describeSystem) });
+}
+
+/** How many of a project's connections have their links read at once. */
+const USAGE_PARALLEL = 4;
+
+/**
+ * A connection's figures for the settings page's list: items in sync and the
+ * latest sync (from its links, bounded as on the admin page) and how many
+ * items are failing (at most 100 read: the figure then says "at least").
+ */
+async function listedUsage(connectionId: string) {
+  const [links, failures] = await Promise.all([usageOfConnection(connectionId, Date.now()), failuresOfConnection(connectionId)]);
+  return { itemsInSync: links.items, itemsCapped: links.capped, lastSyncAt: links.lastSyncAt, itemsFailing: failures.length, failingCapped: failures.length >= 100 };
+}
+
+/** fn over every item, at most `limit` at a time, answers in the items' order. */
+async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 /** Removes the connection and its credential; links stay, so re-creating the connection resumes them. */

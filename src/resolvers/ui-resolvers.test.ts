@@ -127,6 +127,22 @@ describe('project settings resolvers', () => {
     expect(JSON.stringify(refused)).not.toContain('wrong-password');
     await call('project-lead', 'deleteConnection', { connectionId: saved.data.config.id });
   });
+
+  it('lists each connection with its items in sync, its last sync and its failing items, after an issue syncs', async () => {
+    const before = sandbox.platform.clock.now();
+    await sandbox.jiraClient().request({ as: 'member' }, 'POST', '/rest/api/3/issue', { fields: { project: { key: 'DEMO' }, issuetype: { name: 'Incident' }, summary: 'Badge reader offline at the north door' } });
+    await sandbox.platform.settle();
+    await sandbox.settle();
+    const r = await call('project-lead', 'listConnections');
+    const demo = r.data.connections.find((c: { config: { id: string } }) => c.config.id === 'demo-servicenow');
+    expect(demo.usage).toEqual({ itemsInSync: expect.any(Number), itemsCapped: false, lastSyncAt: expect.any(String), itemsFailing: 0, failingCapped: false });
+    expect(demo.usage.itemsInSync).toBeGreaterThanOrEqual(1);
+    expect(Date.parse(demo.usage.lastSyncAt)).toBeGreaterThanOrEqual(before - 1000);
+    // The admin page counts the same links.
+    const overview = await call('admin', 'adminOverview', {}, {}, 'crosswalk-admin');
+    expect(overview.data.connections.find((c: { id: string }) => c.id === 'demo-servicenow').usage.itemsInSync).toBe(demo.usage.itemsInSync);
+    expect(JSON.stringify(r)).not.toContain(sandbox.sims.servicenow.credentials.integration.password);
+  });
 });
 
 describe('admin page resolver', () => {

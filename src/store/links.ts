@@ -175,6 +175,45 @@ export async function linksOfConnection(connectionId: string, cursor?: string): 
   return { links: page.results.map((r) => fromRecord(r.value)), ...(page.nextCursor ? { cursor: page.nextCursor } : {}) };
 }
 
+/** At most this many pages of links are read for a connection's figures (they then say "at least"). */
+export const MAX_USAGE_PAGES = 20;
+
+export interface LinkUsage {
+  /** Items in sync: the connection's links (at least this many when `capped`). */
+  items: number;
+  capped: boolean;
+  /** Sync steps confirmed at or after `since` (sync/timeline.ts). */
+  stepsSince: number;
+  /** The newest sync among the links read: a link's lastSyncAt or its newest step's confirmedAt; null when none synced. */
+  lastSyncAt: string | null;
+}
+
+/**
+ * What a connection's links say about it (the settings and admin pages),
+ * read a page at a time, at most MAX_USAGE_PAGES pages.
+ */
+export async function usageOfConnection(connectionId: string, since: number): Promise<LinkUsage> {
+  let items = 0;
+  let stepsSince = 0;
+  let latest = Number.NEGATIVE_INFINITY;
+  let cursor: string | undefined;
+  let pages = 0;
+  do {
+    const page = await linksOfConnection(connectionId, cursor);
+    items += page.links.length;
+    for (const l of page.links) {
+      const synced = l.lastSyncAt ? Date.parse(l.lastSyncAt) : Number.NaN;
+      if (Number.isFinite(synced) && synced > latest) latest = synced;
+      for (const s of l.timeline ?? []) {
+        if (s.confirmedAt >= since) stepsSince++;
+        if (Number.isFinite(s.confirmedAt) && s.confirmedAt > latest) latest = s.confirmedAt;
+      }
+    }
+    cursor = page.cursor;
+  } while (cursor && ++pages < MAX_USAGE_PAGES);
+  return { items, capped: Boolean(cursor), stepsSince, lastSyncAt: Number.isFinite(latest) ? new Date(latest).toISOString() : null };
+}
+
 /**
  * A person unlinked the issue: it stays out of sync (its correlation id would
  * otherwise link it again on its next change) until someone links it again.
