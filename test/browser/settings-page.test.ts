@@ -523,6 +523,28 @@ describe('project settings page (browser)', () => {
     await ops.close();
   }, 90_000);
 
+  it('suggests the remote field a Jira field pairs with, and the values of a value map, by name and kind', async () => {
+    const page = await openSettings('project-lead');
+    const frame = settings(page);
+    await frame.getByRole('button', { name: 'Show DEMO ↔ ACME incidents' }).click();
+    await frame.getByRole('button', { name: 'Edit' }).click();
+    await frame.getByRole('button', { name: 'Next' }).click();
+    await frame.getByRole('button', { name: 'Next' }).click();
+    await frame.getByTestId('remote-fields-read').waitFor();
+    // The dialog is taller than the window: from the keyboard, as in the other tests.
+    await frame.getByRole('button', { name: 'Add a field' }).press('Enter');
+    const index = (await frame.locator('[data-testid^="mapping-"]').count()) - 1;
+    await choose(frame, `fields.${index}.jira`, 'Assignee (assignee)');
+    await frame.getByTestId(`suggestion-${index}`).getByText('Suggested: Assigned to (assigned_to)').waitFor();
+    await frame.getByRole('button', { name: 'Use Assigned to for Assignee' }).press('Enter');
+    expect(await frame.getByTestId(`mapping-${index}`).textContent()).toContain('Assigned to (assigned_to)');
+    expect(await frame.getByTestId(`mapping-${index}`).textContent()).toContain('People');
+    await page.mouse.move(0, 0);
+    await expectAccessible(page);
+    await screenshot(page, 'wizard-suggestion');
+    await page.close();
+  }, 60_000);
+
   it('refuses a member on the server, whatever the page shows', async () => {
     const page = await openSettings('member');
     const refusal = settings(page).getByTestId('refusal');

@@ -18,6 +18,7 @@ import Select, { CreatableSelect } from '@atlaskit/select';
 import DynamicTable from '@atlaskit/dynamic-table';
 import Lozenge from '@atlaskit/lozenge';
 import { callResolver, problemsAt, TextField, type Problem } from '../../shared/ui';
+import { suggestRemoteField, suggestValueMap } from './suggest';
 import type { FieldMapping, RemoteField } from './types';
 
 const DIRECTIONS = [
@@ -268,6 +269,7 @@ function ValueMap({ index, mapping, jiraValues, remote, problems, onChange }: { 
   const remoteValues = remote?.fields.find((f) => f.id === mapping.remote)?.values ?? [];
   const unmappedRemote = remoteValues.filter((v) => !entries.some((e) => e.remote === v.value));
   const remoteName = remote?.label ?? 'remote';
+  const suggested = suggestValueMap(unmapped, remoteValues, entries);
   const set = (i: number, change: Partial<{ jira: string; remote: string }>) => onChange(entries.map((e, j) => (j === i ? { ...e, ...change } : e)));
   return (
     <Stack space="space.100" testId={`value-map-${mapping.jira}`}>
@@ -290,8 +292,9 @@ function ValueMap({ index, mapping, jiraValues, remote, problems, onChange }: { 
           </Button>
         </Inline>
       ))}
-      <Inline>
+      <Inline space="space.100">
         <Button onClick={() => onChange([...entries, { jira: unmapped[0] ?? '', remote: unmapped.length ? '' : (unmappedRemote[0]?.value ?? '') }])}>Add a value</Button>
+        {suggested.length > 0 && <Button onClick={() => onChange([...entries.filter((e) => e.jira || e.remote), ...suggested])}>{`Suggest ${suggested.length} value${suggested.length === 1 ? '' : 's'} by name`}</Button>}
       </Inline>
       {unmapped.length > 0 && (
         <SectionMessage appearance="warning" title="Unmapped Jira values">
@@ -313,6 +316,24 @@ function ValueMap({ index, mapping, jiraValues, remote, problems, onChange }: { 
         </Text>
       ))}
     </Stack>
+  );
+}
+
+/** The remote field a Jira field most likely pairs with (suggest.ts), offered, never applied unasked. */
+function FieldSuggestionHint(props: { index: number; mapping: FieldMapping; jiraName: string; jiraValues: string[]; remote: RemoteMetadata; taken: ReadonlySet<string>; onApply(change: Partial<FieldMapping>): void }) {
+  const s = suggestRemoteField({ id: props.mapping.jira, name: props.jiraName }, props.remote.fields, props.taken);
+  if (!s) return null;
+  const apply = () => {
+    const valueMap = s.transform === 'value-map' ? suggestValueMap(props.jiraValues, s.remote.values ?? []) : undefined;
+    props.onApply({ remote: s.remote.id, ...(s.transform ? { transform: s.transform } : {}), ...(valueMap ? { valueMap } : {}) });
+  };
+  return (
+    <Inline space="space.100" alignBlock="center" testId={`suggestion-${props.index}`}>
+      <Text color="color.text.subtle">{`Suggested: ${s.remote.name} (${s.remote.id}), ${s.why}.`}</Text>
+      <Button appearance="subtle" onClick={apply} aria-label={`Use ${s.remote.name} for ${props.jiraName}`}>
+        Use it
+      </Button>
+    </Inline>
   );
 }
 
@@ -377,6 +398,7 @@ export function MappingEditor({ fields, problems, meta, remote, onChange }: { fi
                 Remove
               </Button>
             </Inline>
+            {remote && !remote.loading && f.jira && !f.remote && <FieldSuggestionHint index={i} mapping={f} jiraName={meta?.fields.find((x) => x.id === f.jira)?.name ?? f.jira} jiraValues={meta?.values[f.jira] ?? []} remote={remote} taken={new Set(fields.map((x) => x.remote).filter(Boolean))} onApply={(change) => set(i, change)} />}
             {f.transform === 'value-map' && (
               <Box paddingInlineStart="space.400" paddingBlockEnd="space.100">
                 <Stack space="space.200">
