@@ -18,7 +18,7 @@ import { credentialFieldsSet, credentialSchema, deleteCredential, getCredential,
 import { forgetConflictReviews } from '../store/reviews';
 import { getConnectionHealth, setConnectionHealth } from '../store/health';
 import { bulkSyncIssueIds, cancelBulkRun } from '../sync/bulk';
-import { failureKey, failuresOfConnection } from '../store/failures';
+import { failureKey } from '../store/failures';
 import { usageOfConnection } from '../store/links';
 import { bulkProgress, enqueueBulkPage } from '../sync/sync-queue';
 import { badRequest, fail, forbiddenAdmin, ok, requireProjectAdmin } from './guards';
@@ -113,7 +113,7 @@ export async function listConnectionsResolver({ context }: Call) {
   const admin = await requireProjectAdmin(context);
   if (!admin) return forbiddenAdmin;
   const configs = await connectionsForProject(admin.projectId);
-  const connections = await mapBounded(configs, USAGE_PARALLEL, async (config) => ({ ...(await describe(config)), usage: await listedUsage(config.id) }));
+  const connections = await mapBounded(configs, USAGE_PARALLEL, async (config) => ({ ...(await describe(config)), usage: await listedUsage(admin, config.id) }));
   // Each system's settings shape drives the add/edit wizard (src/resolvers/systems.ts).
   return ok({ connections, systems: implementedSystems().map(describeSystem) });
 }
@@ -124,10 +124,11 @@ const USAGE_PARALLEL = 4;
 /**
  * A connection's figures for the settings page's list: items in sync and the
  * latest sync (from its links, bounded as on the admin page) and how many
- * items are failing (at most 100 read: the figure then says "at least").
+ * items are failing, the ones its health view lists (a hundred or more: the
+ * figure then says "at least").
  */
-async function listedUsage(connectionId: string) {
-  const [links, failures] = await Promise.all([usageOfConnection(connectionId, Date.now()), failuresOfConnection(connectionId)]);
+async function listedUsage(admin: { accountId: string; projectId: string }, connectionId: string) {
+  const [links, { failures }] = await Promise.all([usageOfConnection(connectionId, Date.now()), failuresFor(admin.accountId, admin.projectId, connectionId)]);
   return { itemsInSync: links.items, itemsCapped: links.capped, lastSyncAt: links.lastSyncAt, itemsFailing: failures.length, failingCapped: failures.length >= 100 };
 }
 

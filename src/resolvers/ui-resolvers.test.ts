@@ -142,6 +142,14 @@ describe('project settings resolvers', () => {
     const overview = await call('admin', 'adminOverview', {}, {}, 'crosswalk-admin');
     expect(overview.data.connections.find((c: { id: string }) => c.id === 'demo-servicenow').usage.itemsInSync).toBe(demo.usage.itemsInSync);
     expect(JSON.stringify(r)).not.toContain(sandbox.sims.servicenow.credentials.integration.password);
+
+    // An item the remote refuses is counted as failing while the connection stays healthy.
+    await fetch(`${sandbox.sims.servicenow.controlUrl}/faults`, { method: 'POST', body: JSON.stringify({ method: 'POST', path: '/api/now/table/incident', status: 400, body: { error: { message: 'Invalid value for field: category', detail: 'category' }, status: 'failure' }, times: 1 }) });
+    await sandbox.jiraClient().request({ as: 'member' }, 'POST', '/rest/api/3/issue', { fields: { project: { key: 'DEMO' }, issuetype: { name: 'Incident' }, summary: 'Label printer jams on every second label' } });
+    await sandbox.platform.settle();
+    await sandbox.settle();
+    const failing = (await call('project-lead', 'listConnections')).data.connections.find((c: { config: { id: string } }) => c.config.id === 'demo-servicenow');
+    expect(failing).toMatchObject({ health: null, usage: { itemsInSync: demo.usage.itemsInSync, itemsFailing: 1, failingCapped: false } });
   });
 });
 
