@@ -64,7 +64,6 @@ describe('project settings page (browser)', () => {
     await frame.getByRole('row', { name: /DEMO ↔ ACME incidents/ }).waitFor();
     await frame.getByText('OK', { exact: true }).first().waitFor();
     await expectAccessible(page);
-    await screenshot(page, 'settings-page');
 
     await frame.getByRole('button', { name: 'Add connection' }).click();
     await frame.getByRole('dialog').waitFor();
@@ -542,6 +541,36 @@ describe('project settings page (browser)', () => {
     await page.mouse.move(0, 0);
     await expectAccessible(page);
     await screenshot(page, 'wizard-suggestion');
+    await page.close();
+  }, 60_000);
+
+  it('lists each connection with its items in sync, its last sync and how many items are failing', async () => {
+    await fetch(`${sandbox.sims.servicenow.controlUrl}/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ method: 'POST', path: '/api/now/table/incident', status: 400, body: { error: { message: 'Invalid value for field: category', detail: 'category' }, status: 'failure' }, times: 1 }),
+    });
+    await createIssue('Label printer jams on every second label');
+    const page = await openSettings('project-lead');
+    const frame = settings(page);
+    // A healthy connection with an item the remote refused: the health column says how many items are failing.
+    await eventually(async () => {
+      await page.reload();
+      const text = (await settings(page).getByRole('row', { name: /DEMO ↔ ACME incidents/ }).textContent({ timeout: 5000 })) ?? '';
+      return /OK\s*· \d+ items? failing/.test(text);
+    }, 'the failing item to be counted');
+    // Issues sync in the background: the list says so once one has.
+    await createIssue('Projector in room 4 flickers');
+    const lastSync = await eventually(async () => {
+      await page.reload();
+      const text = (await settings(page).getByTestId('last-sync-demo-servicenow').textContent({ timeout: 5000 })) ?? '';
+      return /^(just now|\d+ min ago)$/.test(text) ? text : undefined;
+    }, 'the synced issue to show on the list');
+    expect(lastSync).toMatch(/just now|ago/);
+    expect(Number(await frame.getByTestId('items-in-sync-demo-servicenow').textContent())).toBeGreaterThanOrEqual(1);
+    const row = (await frame.getByRole('row', { name: /DEMO ↔ ACME incidents/ }).textContent()) ?? '';
+    expect(row).toContain(lastSync);
+    await expectAccessible(page);
+    await screenshot(page, 'settings-page');
     await page.close();
   }, 60_000);
 

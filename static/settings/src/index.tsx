@@ -1,6 +1,7 @@
 /**
  * The project settings page (jira:projectSettingsPage), for project admins:
- * the project's connections with their health, a wizard to add or edit one,
+ * the project's connections with their health, items in sync and last sync,
+ * a wizard to add or edit one,
  * and each connection's actions and failures. Every call is checked again on
  * the server; a member sees the server's refusal.
  */
@@ -12,7 +13,7 @@ import Heading from '@atlaskit/heading';
 import { Inline, Stack, Text } from '@atlaskit/primitives/compiled';
 import SectionMessage from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
-import { callResolver, HealthLozenge, mount } from '../../shared/ui';
+import { callResolver, HealthLozenge, mount, when } from '../../shared/ui';
 import { ConnectionDetail } from './connection-detail';
 import type { ConnectionView, ListAnswer } from './types';
 import { Wizard } from './wizard';
@@ -86,7 +87,7 @@ function SettingsPage() {
         <DynamicTable
           label="Connections"
           testId="connections"
-          head={{ cells: [{ key: 'order', content: 'Order' }, { key: 'name', content: 'Connection' }, { key: 'system', content: 'System' }, { key: 'health', content: 'Health' }, { key: 'open', content: 'Details' }] }}
+          head={{ cells: [{ key: 'order', content: 'Order' }, { key: 'name', content: 'Connection' }, { key: 'system', content: 'System' }, { key: 'health', content: 'Health' }, { key: 'items', content: 'Items in sync' }, { key: 'last', content: 'Last sync' }, { key: 'open', content: 'Details' }] }}
           rows={data.connections.map((c, i) => ({
             key: c.config.id,
             cells: [
@@ -116,9 +117,17 @@ function SettingsPage() {
                   <Inline space="space.100" alignBlock="center">
                     <HealthLozenge enabled={c.config.enabled} health={c.health} />
                     {c.health && <Text size="small">{c.health.message}</Text>}
+                    {c.config.enabled && !c.health && c.usage.itemsFailing > 0 && (
+                      <Text size="small">
+                        · {c.usage.itemsFailing}
+                        {c.usage.failingCapped ? '+' : ''} {c.usage.itemsFailing === 1 ? 'item' : 'items'} failing
+                      </Text>
+                    )}
                   </Inline>
                 ),
               },
+              { key: 'items', content: <span data-testid={`items-in-sync-${c.config.id}`}>{`${c.usage.itemsInSync}${c.usage.itemsCapped ? '+' : ''}`}</span> },
+              { key: 'last', content: <span data-testid={`last-sync-${c.config.id}`} title={c.usage.lastSyncAt ?? undefined}>{when(c.usage.lastSyncAt)}</span> },
               {
                 key: 'open',
                 content: (

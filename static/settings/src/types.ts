@@ -63,8 +63,17 @@ export interface SystemDescription {
   capabilities: { commentVisibilities: string[]; commentEdit: boolean; commentDelete: boolean; attachments: boolean; userSearch?: boolean };
 }
 
+/** A connection's figures on the list (listConnections): items in sync and failing ("at least" when capped), and the latest sync. */
+export interface ConnectionUsage {
+  itemsInSync: number;
+  itemsCapped: boolean;
+  lastSyncAt: string | null;
+  itemsFailing: number;
+  failingCapped: boolean;
+}
+
 export interface ListAnswer {
-  connections: ConnectionView[];
+  connections: Array<ConnectionView & { usage: ConnectionUsage }>;
   systems: SystemDescription[];
 }
 
