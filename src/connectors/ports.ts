@@ -142,6 +142,19 @@ export const remoteUserSchema = z.object({
 });
 export type RemoteUser = z.infer<typeof remoteUserSchema>;
 
+/**
+ * One thing the connection needs of the remote, tried when an admin tests
+ * the connection: required ones stop part of the sync when missing, optional
+ * ones only make it poorer (no field history, no field list).
+ */
+export interface AccessCheck {
+  what: string;
+  ok: boolean;
+  required: boolean;
+  /** Why not, in the remote's words where it gave any. */
+  detail?: string;
+}
+
 export interface Connector {
   readonly system: RemoteSystemKind;
   readonly capabilities: Capabilities;
@@ -149,7 +162,7 @@ export interface Connector {
   readonly ownAuthorId?: string;
 
   /** Cheap authenticated call that proves the credentials and scope work. */
-  testConnection(): Promise<{ ok: true; identity: string } | { ok: false; error: SyncError }>;
+  testConnection(): Promise<{ ok: true; identity: string; checks?: AccessCheck[] } | { ok: false; error: SyncError }>;
 
   getItem(id: string): Promise<Item | undefined>;
   /** Finds an item by what people call it (INC0010001, a work item id, a ticket number). */

@@ -174,7 +174,7 @@ export async function testConnectionResolver({ payload, context }: Call) {
   try {
     const result = await (await connectorFor(config)).testConnection();
     if (result.ok) await setConnectionHealth(config.id, undefined);
-    return ok(result.ok ? { reachable: true, identity: result.identity } : { reachable: false, kind: result.error.kind, message: result.error.message });
+    return ok(result.ok ? { reachable: true, identity: result.identity, checks: result.checks ?? [] } : { reachable: false, kind: result.error.kind, message: result.error.message });
   } catch (e) {
     if (isSyncError(e)) return ok({ reachable: false, kind: e.kind, message: e.message });
     throw e;

@@ -185,6 +185,13 @@ describe('project settings page (browser)', () => {
 
     await frame.getByRole('button', { name: 'Test connection' }).click();
     await frame.getByText('Reached https://acme.service-now.com and signed in').waitFor();
+    // Each thing the sync needs is tried and listed; the demo's integration user may do all of it.
+    const checks = frame.getByRole('list', { name: 'What Crosswalk can do there' });
+    await checks.getByText('Read comments and work notes (sys_journal_field)').waitFor();
+    expect(await checks.getByText('Missing').count()).toBe(0);
+    expect(await checks.getByText('Allowed', { exact: true }).count()).toBe(6);
+    await expectAccessible(page);
+    await screenshot(page, 'settings-test-connection');
     await frame.getByRole('button', { name: 'Pause' }).click();
     await frame.getByRole('button', { name: 'Resume' }).waitFor();
     await frame.getByRole('row', { name: /DEMO ↔ ACME incidents.*Paused/ }).waitFor();

@@ -43,6 +43,15 @@ describe('the Azure DevOps connector', () => {
     expect(ado.capabilities.userSearch).toBeFalsy();
   });
 
+  it('tests what the sync needs: the work item type, WIQL for the sweep, and the service hooks', async () => {
+    const tested = await connector().testConnection();
+    expect(tested.ok && tested.checks.map((c) => [c.what.split(',')[0], c.ok, c.required])).toEqual([
+      ['Read the Bug work item type and its states', true, true],
+      ['Query work items changed lately (WIQL)', true, true],
+      ['List service hooks', true, true],
+    ]);
+  });
+
   it('describes the work item type: reference names, kinds, read-only fields, allowed values and the states in workflow order', async () => {
     await control('/fields', { referenceName: 'Custom.Team', name: 'Team', type: 'string', allowedValues: ['Payments', 'Platform'] }, 'POST');
     const fields = await connector().describeFields();

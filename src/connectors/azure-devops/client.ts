@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { SyncError } from '../errors';
 import { failureFromResponse, readJson, retryAfterMs, transientFailure, type HttpAnswer } from '../http';
-import type { Attachment, Capabilities, ChangedItems, Comment, Connector, FoundItem, Item, NewAttachment, NewComment, RemoteField, RemoteFieldKind } from '../ports';
+import { probe } from '../access-checks';
+import type { AccessCheck, Attachment, Capabilities, ChangedItems, Comment, Connector, FoundItem, Item, NewAttachment, NewComment, RemoteField, RemoteFieldKind } from '../ports';
 import { HOOK_EVENTS, HOOK_USER } from './hooks';
 import { attachPatch, detachPatch, fieldPatch, separateMarkers, tagsWithMarkers, type PatchOperation } from './patch';
 import { buildWiql, wiqlDateTime } from './wiql';
@@ -316,10 +317,14 @@ export class AzureDevOpsConnector implements Connector {
     return typeof project !== 'string' || project.toLowerCase() === this.conn.project.toLowerCase();
   }
 
-  async testConnection(): Promise<{ ok: true; identity: string } | { ok: false; error: SyncError }> {
+  async testConnection(): Promise<{ ok: true; identity: string; checks: AccessCheck[] } | { ok: false; error: SyncError }> {
     try {
       await this.projectId();
-      return { ok: true, identity: await this.whoAmI().catch(() => 'personal access token') };
+      const checks = await Promise.all([
+        probe('Query work items changed lately (WIQL), for the sweep', true, () => this.listChanged(Date.now() - 60_000)),
+        probe('List service hooks, for change notifications', true, () => this.json(subscriptionList, 'GET', this.url(`${this.base}/_apis/hooks/subscriptions`, { publisherId: 'tfs', consumerId: 'webHooks' }), 'List service hooks')),
+      ]);
+      return { ok: true, identity: await this.whoAmI().catch(() => 'personal access token'), checks: [{ what: `Read the ${this.conn.workItemType} work item type and its states`, ok: true, required: true }, ...checks] };
     } catch (e) {
       if (e instanceof SyncError) return { ok: false, error: e };
       throw e;

@@ -119,9 +119,25 @@ describe('ServiceNow connector', () => {
 
   it('signs in with OAuth and renews an expired token', async () => {
     const sn = connector({ kind: 'oauth', clientId: DEMO_CREDENTIALS.oauthClient.client_id, clientSecret: DEMO_CREDENTIALS.oauthClient.client_secret, ...DEMO_CREDENTIALS.integration });
-    expect(await sn.testConnection()).toEqual({ ok: true, identity: 'crosswalk.integration' });
+    expect(await sn.testConnection()).toMatchObject({ ok: true, identity: 'crosswalk.integration' });
     await fetch(`${sim.controlUrl}/expire-tokens`, { method: 'POST' });
     expect((await sn.testConnection()).ok).toBe(true);
+  });
+
+  it('tests what the sync needs beyond the table: comments, files, and what only makes it poorer when refused', async () => {
+    const all = await connector().testConnection();
+    expect(all.ok && all.checks.map((c) => [c.what.split(' (')[0], c.ok, c.required])).toEqual([
+      ['Read incident records', true, true],
+      ['Read comments and work notes', true, true],
+      ['Read attachments', true, true],
+      ['Read field history', true, false],
+      ['Read field definitions', true, false],
+      ['Read users', true, false],
+    ]);
+    // An instance whose ACLs keep the integration user out of the field history: said, and optional.
+    await fetch(`${sim.controlUrl}/faults`, { method: 'POST', body: JSON.stringify({ path: '/api/now/table/sys_audit', status: 403, body: { error: { message: 'User Not Authorized', detail: 'ACL' }, status: 'failure' } }) });
+    const without = await connector().testConnection();
+    expect(without.ok && without.checks.find((c) => c.what.startsWith('Read field history'))).toMatchObject({ ok: false, required: false, detail: expect.stringContaining('refused (HTTP 403)') });
   });
 
   it('types failures: bad credentials are auth, a hibernating instance is transient, 429 carries the window', async () => {

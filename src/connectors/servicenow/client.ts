@@ -6,7 +6,8 @@ import * as z from 'zod';
 import { SyncError } from '../errors';
 import { readJson, transientFailure } from '../http';
 import { createHash } from 'node:crypto';
-import type { Attachment, Capabilities, ChangedItems, Comment, Connector, FoundItem, Item, NewAttachment, NewComment, RemoteField, RemoteFieldKind, RemoteUser } from '../ports';
+import { probe } from '../access-checks';
+import type { AccessCheck, Attachment, Capabilities, ChangedItems, Comment, Connector, FoundItem, Item, NewAttachment, NewComment, RemoteField, RemoteFieldKind, RemoteUser } from '../ports';
 import { encodeQuery, glideDateTime } from './encoded-query';
 import { journalToText } from '../../content/html-to-text';
 
@@ -199,10 +200,20 @@ export class ServiceNowConnector implements Connector {
     return `/api/now/table/${this.conn.table}${id ? `/${encodeURIComponent(id)}` : ''}?sysparm_exclude_reference_link=true`;
   }
 
-  async testConnection(): Promise<{ ok: true; identity: string } | { ok: false; error: SyncError }> {
+  async testConnection(): Promise<{ ok: true; identity: string; checks: AccessCheck[] } | { ok: false; error: SyncError }> {
     try {
       await this.json(resultMany, `${this.tablePath()}&sysparm_limit=1&sysparm_fields=sys_id`, { method: 'GET' }, 'Read one record');
-      return { ok: true, identity: this.conn.auth.kind === 'basic' ? this.conn.auth.username : (this.conn.auth.username ?? this.conn.auth.clientId) };
+      const table = encodeURIComponent(this.conn.table);
+      const one = (path: string, what: string) => () => this.json(resultMany, path, { method: 'GET' }, what);
+      // The table itself answered above; what else the sync reads is tried once each (writes are tried by the first sync).
+      const checks = await Promise.all([
+        probe('Read comments and work notes (sys_journal_field)', true, one(`/api/now/table/sys_journal_field?sysparm_limit=1&sysparm_fields=sys_id&sysparm_query=name%3D${table}`, 'Read journal entries')),
+        probe('Read attachments (Attachment API)', true, one(`/api/now/attachment?sysparm_limit=1&sysparm_query=table_name%3D${table}`, 'Read attachments')),
+        probe('Read field history (sys_audit), to tell a change undone from no change', false, one(`/api/now/table/sys_audit?sysparm_limit=1&sysparm_fields=sys_id&sysparm_query=tablename%3D${table}`, 'Read field history')),
+        probe('Read field definitions (sys_dictionary, sys_choice), for the mapping editor', false, one(`/api/now/table/sys_dictionary?sysparm_limit=1&sysparm_fields=element&sysparm_query=name%3D${table}`, 'Read field definitions')),
+        probe('Read users (sys_user), to map people by email', false, one('/api/now/table/sys_user?sysparm_limit=1&sysparm_fields=sys_id', 'Read users')),
+      ]);
+      return { ok: true, identity: this.conn.auth.kind === 'basic' ? this.conn.auth.username : (this.conn.auth.username ?? this.conn.auth.clientId), checks: [{ what: `Read ${this.conn.table} records`, ok: true, required: true }, ...checks] };
     } catch (e) {
       if (e instanceof SyncError) return { ok: false, error: e };
       throw e;

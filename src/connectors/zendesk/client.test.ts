@@ -132,6 +132,19 @@ describe('against the simulator', () => {
     expect(item.fields[product.id]).toBe('product_web');
   });
 
+  it('tests what the sync needs: an agent or admin, the incremental export, and the webhooks', async () => {
+    const tested = await connector().testConnection();
+    expect(tested.ok && tested.checks.map((c) => [c.what.split(',')[0], c.ok, c.required])).toEqual([
+      ['Sign in as an agent or admin', true, true],
+      ['Read tickets changed lately (incremental export)', true, true],
+      ['Manage webhooks and triggers', true, true],
+    ]);
+    // An end user signs in, but may do none of it.
+    const customer = new ZendeskConnector({ baseUrl: sim.baseUrl, email: ZD.endUser.email, apiToken: ZD.apiToken, closedTickets: 'follow-up' });
+    const asCustomer = await customer.testConnection();
+    expect(asCustomer.ok && asCustomer.checks[0]).toEqual({ what: 'Sign in as an agent or admin', ok: false, required: true, detail: 'the user is an end user' });
+  });
+
   it('writes conditionally with the stamp it read; a stale stamp is a conflict and nothing is applied', async () => {
     const zd = connector();
     const item = (await zd.createItem({ subject: 'Conditional', description: '<p>Body</p>' }, 'crosswalk:test:1'))!;

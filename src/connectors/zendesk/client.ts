@@ -21,7 +21,8 @@
 import * as z from 'zod';
 import { SyncError } from '../errors';
 import { failureFromResponse, readJson, transientFailure, type HttpAnswer } from '../http';
-import type { Attachment, Capabilities, ChangedItems, Comment, Connector, FoundItem, Item, NewAttachment, NewComment, RemoteField, RemoteFieldKind, RemoteUser } from '../ports';
+import { probe } from '../access-checks';
+import type { AccessCheck, Attachment, Capabilities, ChangedItems, Comment, Connector, FoundItem, Item, NewAttachment, NewComment, RemoteField, RemoteFieldKind, RemoteUser } from '../ports';
 
 export interface ZendeskConnection {
   /** https://{subdomain}.zendesk.com */
@@ -399,10 +400,19 @@ export class ZendeskConnector implements Connector {
     return fields.sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  async testConnection(): Promise<{ ok: true; identity: string } | { ok: false; error: SyncError }> {
+  async testConnection(): Promise<{ ok: true; identity: string; checks: AccessCheck[] } | { ok: false; error: SyncError }> {
     try {
-      const me = await this.whoAmI();
-      return { ok: true, identity: me.email };
+      const me = await this.json(oneUser, '/api/v2/users/me', { method: 'GET' }, 'Read the integration user');
+      const role = me.user.role ?? 'unknown';
+      const checks: AccessCheck[] = [
+        // Only agents and admins may read and change tickets, and private comments.
+        { what: 'Sign in as an agent or admin', ok: role === 'agent' || role === 'admin', required: true, ...(role === 'agent' || role === 'admin' ? {} : { detail: `the user is ${role === 'end-user' ? 'an end user' : `a ${role}`}` }) },
+        ...(await Promise.all([
+          probe('Read tickets changed lately (incremental export), for the sweep', true, () => this.listChanged(Date.now() - 120_000)),
+          probe('Manage webhooks and triggers, for change notifications', true, () => this.json(webhookList, '/api/v2/webhooks', { method: 'GET' }, 'List webhooks')),
+        ])),
+      ];
+      return { ok: true, identity: me.user.email ?? this.conn.email, checks };
     } catch (e) {
       if (e instanceof SyncError) return { ok: false, error: e };
       throw e;

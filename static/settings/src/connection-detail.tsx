@@ -44,7 +44,25 @@ interface Progress {
   /** This connection's items that failed since the run started. */
   failures?: Array<{ id: string; issueKey: string | null; summary: string | null; remoteId: string | null; kind: string; message: string; at: string }>;
 }
-type TestResult = { reachable: true; identity: string } | { reachable: false; kind: string; message: string };
+type AccessCheck = { what: string; ok: boolean; required: boolean; detail?: string };
+type TestResult = { reachable: true; identity: string; checks: AccessCheck[] } | { reachable: false; kind: string; message: string };
+
+/** What the sync needs of the remote, each tried: missing required ones stop part of the sync, optional ones make it poorer. */
+function AccessChecks({ checks }: { checks: AccessCheck[] }) {
+  if (!checks.length) return null;
+  return (
+    <ul aria-label="What Crosswalk can do there" data-testid="access-checks">
+      {checks.map((c) => (
+        <li key={c.what}>
+          <Inline space="space.100" alignBlock="center">
+            <Lozenge appearance={c.ok ? 'success' : c.required ? 'removed' : 'moved'}>{c.ok ? 'Allowed' : c.required ? 'Missing' : 'Missing, optional'}</Lozenge>
+            <Text>{`${c.what}${c.detail ? `: ${c.detail}` : ''}`}</Text>
+          </Inline>
+        </li>
+      ))}
+    </ul>
+  );
+}
 
 const KIND_LABELS: Record<string, string> = { auth: 'Sign-in', 'rate-limited': 'Rate limited', transient: 'Unavailable', validation: 'Refused', mapping: 'Mapping', conflict: 'Conflict', 'not-found': 'Not found' };
 
@@ -408,8 +426,9 @@ export function ConnectionDetail(props: { view: ConnectionView; pushSetup?: { ok
           </SectionMessage>
         )}
         {test && 'reachable' in test && test.reachable && (
-          <SectionMessage appearance="success" title="Connected">
+          <SectionMessage appearance={test.checks.some((c) => !c.ok && c.required) ? 'warning' : 'success'} title={test.checks.some((c) => !c.ok && c.required) ? 'Connected, but some of what the sync needs is not allowed' : 'Connected'}>
             <p data-testid="test-result">Reached {view.config.remote.baseUrl} and signed in as {test.identity}.</p>
+            <AccessChecks checks={test.checks} />
           </SectionMessage>
         )}
         {test && 'reachable' in test && !test.reachable && (
