@@ -581,6 +581,30 @@ describe('project settings page (browser)', () => {
     await page.close();
   }, 60_000);
 
+  it('sets which comments and files cross: directions, the largest file and the types, saved with the connection', async () => {
+    const page = await openSettings('project-lead');
+    const frame = settings(page);
+    await frame.getByRole('button', { name: 'Show DEMO ↔ ACME incidents' }).click();
+    await frame.getByRole('button', { name: 'Edit' }).click();
+    await frame.getByRole('button', { name: 'Next' }).click();
+    await frame.getByRole('button', { name: 'Next' }).click();
+    const rules = frame.getByTestId('content-rules');
+    await rules.getByText("internal Jira comments as ServiceNow's internal ones").waitFor();
+    await frame.locator('[id="attachments.maxBytes"]').fill('2');
+    await frame.locator('[id="attachments.allowedTypes"]').fill('image/, application/pdf');
+    await choose(frame, 'comments.direction', '→ Jira to remote only');
+    await page.mouse.move(0, 0);
+    await expectAccessible(page);
+    await frame.getByRole('button', { name: 'Save connection' }).press('Enter');
+    await frame.getByRole('dialog').waitFor({ state: 'detached' });
+    const lead = sandbox.users.find((u) => u.role === 'project-lead')!;
+    const listed = (await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-settings', functionKey: 'listConnections', accountId: lead.accountId, context: { extension: { type: 'jira:projectSettingsPage', project: { id: '10000', key: 'DEMO' } } }, payload: {} })) as { body: { data: { connections: Array<{ config: { name: string; comments: unknown; attachments: unknown } }> } } };
+    const saved = listed.body.data.connections.find((c) => c.config.name === 'DEMO ↔ ACME incidents')!.config;
+    expect(saved.comments).toEqual({ direction: 'to-remote' });
+    expect(saved.attachments).toEqual({ direction: 'both', maxBytes: 2 * 1024 * 1024, allowedTypes: ['image/', 'application/pdf'] });
+    await page.close();
+  }, 60_000);
+
   it('refuses a member on the server, whatever the page shows', async () => {
     const page = await openSettings('member');
     const refusal = settings(page).getByTestId('refusal');

@@ -16,6 +16,7 @@ import SectionMessage from '@atlaskit/section-message';
 import Select from '@atlaskit/select';
 import { callResolver, problemsAt, TextField, type Problem } from '../../shared/ui';
 import { MappingEditor, RemoteFilterEditor, RemoteMetadataNote, useJiraMetadata, useRemoteMetadata, type RemoteCondition } from './mapping';
+import { ContentRulesEditor, type ContentRules } from './content-rules';
 import { PeopleEditor, type UserSettings } from './people';
 import { PreviewPanel } from './preview';
 import { settingsOf, type ConnectionView, type FieldMapping, type JsonSchema, type SystemDescription } from './types';
@@ -280,6 +281,16 @@ export function Wizard(props: { systems: SystemDescription[]; existing?: Connect
                 People
               </Heading>
               <PeopleEditor users={users} draft={asDrafted} systemLabel={system?.label ?? 'Remote'} canSearchUsers={system?.capabilities.userSearch ?? false} problems={problems} onChange={(next) => set({ rest: { ...draft.rest, users: next } })} />
+              <Heading size="xsmall" as="h3">
+                Comments and files
+              </Heading>
+              <ContentRulesEditor
+                rules={{ ...(draft.rest.comments ? { comments: draft.rest.comments as ContentRules['comments'] } : {}), ...(draft.rest.attachments ? { attachments: draft.rest.attachments as ContentRules['attachments'] } : {}) }}
+                systemLabel={system?.label ?? 'The remote'}
+                internalComments={system?.capabilities.commentVisibilities.includes('internal') ?? false}
+                problems={problems}
+                onChange={(rules) => set({ rest: { ...draft.rest, ...rules } })}
+              />
               <Heading size="xsmall" as="h3">
                 Remote items that create Jira issues
               </Heading>
