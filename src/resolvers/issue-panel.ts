@@ -7,7 +7,7 @@
  */
 import * as z from 'zod';
 import { connectorFor } from '../connectors/factory';
-import { deleteRemoteLink, getIssue, issueMatches } from '../connectors/jira/client';
+import { deleteRemoteLink, getIssue, issueMatches, issueUpdatedAt } from '../connectors/jira/client';
 import { connectionsForProject, getConnection } from '../store/connections';
 import { getFailure } from '../store/failures';
 import { clearUnlinked, createLink, deleteLink, getLink, isUnlinked, issueForRemote, LinkTaken, markUnlinked } from '../store/links';
@@ -30,7 +30,7 @@ async function whyNotSynced(issueId: string, projectId: string): Promise<string>
 export async function getIssueSyncResolver({ context }: Call) {
   const caller = await requireIssuePermission(context, 'BROWSE_PROJECTS');
   if (!caller) return cannotSee;
-  const [link, failure] = await Promise.all([getLink(caller.issueId), getFailure({ side: 'jira', issueId: caller.issueId })]);
+  const [link, failure, updatedAt] = await Promise.all([getLink(caller.issueId), getFailure({ side: 'jira', issueId: caller.issueId }), issueUpdatedAt(caller.issueId).catch(() => undefined)]);
   const lastError = failure ? { kind: failure.kind, message: failure.message, at: new Date(failure.at).toISOString(), ...(failure.field ? { field: failure.field } : {}) } : null;
   if (!link) return ok({ linked: false as const, reason: (await isUnlinked(caller.issueId)) ? 'Someone unlinked this issue; it syncs again once it is linked.' : await whyNotSynced(caller.issueId, caller.projectId), lastError });
   return ok({
@@ -46,7 +46,23 @@ export async function getIssueSyncResolver({ context }: Call) {
     notices: (link.notices ?? []).slice(-5),
     timeline: timelineOf(link, failure),
     timelineDays: TIMELINE_DAYS,
+    pending: pendingOf(link, failure, updatedAt),
   });
+}
+
+/** Jira times may differ from the worker's clock by a little; a change within this of the last sync is that sync's own. */
+const PENDING_SLACK_MS = 2000;
+
+/**
+ * What waits to sync, as far as the panel can tell without asking the remote:
+ * a Jira change newer than the last time the sync saw or wrote the issue (its
+ * own writes end before their step is confirmed), and a failure the sweep
+ * retries.
+ */
+export function pendingOf(link: { jiraSeenAt?: number; timeline?: Array<{ confirmedAt: number }> }, failure: { at: number } | undefined, updatedAt: number | undefined): { jiraChangedAt: string | null; retrying: boolean } {
+  const seen = Math.max(link.jiraSeenAt ?? 0, ...(link.timeline ?? []).map((s) => s.confirmedAt));
+  const waiting = updatedAt !== undefined && seen > 0 && updatedAt > seen + PENDING_SLACK_MS;
+  return { jiraChangedAt: waiting ? new Date(updatedAt).toISOString() : null, retrying: Boolean(failure) };
 }
 
 const iso = (ms: number | undefined) => (ms ? new Date(ms).toISOString() : null);

@@ -96,6 +96,7 @@ describe('issue panel (browser)', () => {
     const [created] = await timeline(page);
     expect(created).toMatch(/Created in ServiceNow.*Jira → ServiceNow/);
     expect(created).toMatch(/Changed .*Queued by a Jira change .*Written .*Confirmed /);
+    expect(await panel(page).getByTestId('pending').textContent()).toBe('Nothing waiting to sync from Jira.');
     await expectAccessible(page);
     await screenshot(page, 'issue-panel-linked');
 

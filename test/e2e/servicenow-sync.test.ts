@@ -121,6 +121,18 @@ describe('Jira ↔ ServiceNow', () => {
     expect(asMember).toMatchObject({ body: { ok: false, error: { code: 'FORBIDDEN' } } });
   });
 
+  it('says on the issue panel when a Jira change is waiting to sync, and not once it has synced', async () => {
+    const panel = async () => ((await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-panel', functionKey: 'getIssueSync', accountId: jira.userId('member'), context: { extension: { issue: { id: issue.id }, project: { id: '10000' } } } })) as { body: { data: { pending: unknown } } }).body.data.pending;
+    await sandbox.platform.advanceTime(60_000);
+    expect(await panel()).toEqual({ jiraChangedAt: null, retrying: false });
+    sandbox.platform.holdProductEvents();
+    await jira.request({ as: 'member' }, 'PUT', `/rest/api/3/issue/${issue.key}`, { fields: { summary: 'Checkout times out (EU), waiting' } });
+    expect(await panel()).toEqual({ jiraChangedAt: expect.any(String), retrying: false });
+    await sandbox.platform.releaseProductEvents();
+    await sandbox.settle();
+    expect(await panel()).toEqual({ jiraChangedAt: null, retrying: false });
+  });
+
   it('resolves the incident, with its close code and notes, when the Jira issue reaches Done', async () => {
     const own = (await jira.request({ as: 'member' }, 'POST', '/rest/api/3/issue', { fields: { project: { key: 'DEMO' }, issuetype: { name: 'Task' }, summary: 'To be resolved from Jira' } })).json;
     await sandbox.platform.settle();

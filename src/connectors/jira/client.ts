@@ -49,6 +49,14 @@ export async function getIssue(issueIdOrKey: string): Promise<JiraIssue | undefi
   return { id: body.id, key: body.key, fields: body.fields, updatedAt: parseJiraTime(body.fields.updated), ...(link.success ? { createdFrom: link.data } : {}) };
 }
 
+/** When the issue last changed (its `updated`), read alone; undefined when it is gone. */
+export async function issueUpdatedAt(issueIdOrKey: string): Promise<number | undefined> {
+  const res = await call('Read issue', () => api.asApp().requestJira(route`/rest/api/3/issue/${issueIdOrKey}?fields=updated`, { headers: { Accept: 'application/json' } }));
+  if (res.status === 404) return undefined;
+  const body = parsed(z.object({ fields: z.object({ updated: z.string() }).loose() }).loose(), await readJson('jira', res, `Read issue ${issueIdOrKey}`), 'Read issue');
+  return parseJiraTime(body.fields.updated);
+}
+
 export async function editIssue(issueId: string, fields: Record<string, unknown>): Promise<void> {
   const res = await call('Edit issue', () =>
     api.asApp().requestJira(route`/rest/api/3/issue/${issueId}`, { method: 'PUT', headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-Atlassian-Webhook-Trace': SYNC_TRACE }, body: JSON.stringify({ fields }) }),

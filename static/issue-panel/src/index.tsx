@@ -34,6 +34,7 @@ interface LinkedSync {
   notices: string[];
   timeline: TimelineEntry[];
   timelineDays: number;
+  pending: { jiraChangedAt: string | null; retrying: boolean };
 }
 type TimelineEntry =
   | { kind: 'synced'; toward: 'jira' | 'remote' | 'both'; fields: string[]; comments: number; files: number; created: boolean; cause: string | null; changedAt: string | null; queuedAt: string | null; writtenAt: string; confirmedAt: string; at: string }
@@ -353,6 +354,11 @@ function IssuePanel() {
           </Inline>
           <Text size="small" color="color.text.subtle">
             <span data-testid="last-sync">{sync.lastSyncAt ? `Last synced ${when(sync.lastSyncAt)}` : 'Not synced yet'}</span>
+          </Text>
+          <Text size="small" color="color.text.subtle">
+            <span data-testid="pending">
+              {sync.pending.jiraChangedAt ? `A Jira change from ${when(sync.pending.jiraChangedAt)} is waiting to sync.` : sync.pending.retrying ? 'The failure below is retried automatically.' : 'Nothing waiting to sync from Jira.'}
+            </span>
           </Text>
         </Stack>
       ) : (
