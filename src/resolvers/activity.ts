@@ -7,16 +7,14 @@
  * failure records.
  */
 import * as z from 'zod';
-import { getConnection } from '../store/connections';
 import { failuresOfConnection } from '../store/failures';
 import { linksOfConnection } from '../store/links';
 import { conflictsReviewedAt, markConflictsReviewed } from '../store/reviews';
-import { badRequest, fail, forbiddenAdmin, ok, requireProjectAdmin } from './guards';
+import { connectionIdSchema, ok, requireOwnConnection } from './guards';
 
 type Call = { payload?: unknown; context: { accountId?: string } & Record<string, unknown> };
 
-const request = z.object({ connectionId: z.string().regex(/^[a-z0-9-]{3,60}$/, 'must be a connection id') }).strict();
-const notOurs = fail('NOT_FOUND', 'This project has no such connection.');
+const request = z.object({ connectionId: connectionIdSchema }).strict();
 const DAY_MS = 86_400_000;
 export const ACTIVITY_DAYS = 14;
 /** At most this many pages of links (100 a page) are read; the answer says when it stopped there. */
@@ -52,18 +50,9 @@ export function perDay(now: number, days: number, syncs: readonly number[], fail
   return out;
 }
 
-async function ownConnection(context: Call['context'], payload: unknown) {
-  const admin = await requireProjectAdmin(context);
-  if (!admin) return { problem: forbiddenAdmin };
-  const parsed = request.safeParse(payload);
-  if (!parsed.success) return { problem: badRequest(parsed.error) };
-  const config = await getConnection(parsed.data.connectionId);
-  return config?.jiraProjectId === admin.projectId ? { config } : { problem: notOurs };
-}
-
 export async function connectionActivityResolver({ payload, context }: Call) {
-  const own = await ownConnection(context, payload);
-  if (!own.config) return own.problem;
+  const own = await requireOwnConnection(context, payload, request);
+  if (!own.ok) return own.answer;
   const now = Date.now();
   const since = now - ACTIVITY_DAYS * DAY_MS;
   const [failures, reviewedAt] = await Promise.all([failuresOfConnection(own.config.id), conflictsReviewedAt(own.config.id)]);
@@ -91,8 +80,8 @@ export async function connectionActivityResolver({ payload, context }: Call) {
 
 /** Everything decided up to now counts as reviewed: later conflicts show again. */
 export async function markConflictsReviewedResolver({ payload, context }: Call) {
-  const own = await ownConnection(context, payload);
-  if (!own.config) return own.problem;
+  const own = await requireOwnConnection(context, payload, request);
+  if (!own.ok) return own.answer;
   const at = Date.now();
   await markConflictsReviewed(own.config.id, at);
   return ok({ reviewedAt: new Date(at).toISOString() });

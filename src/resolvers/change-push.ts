@@ -8,32 +8,15 @@
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
 import { systemFor } from '../connectors/registry';
-import type { ConnectionConfig } from '../mapping/connection-config';
-import { getConnection } from '../store/connections';
 import { getCredential, updateCredential } from '../store/credentials';
 import { linksOfConnection } from '../store/links';
 import { notificationUrl } from './connections';
-import { badRequest, fail, forbiddenAdmin, ok, requireProjectAdmin } from './guards';
+import { connectionIdSchema, fail, ok, requireOwnConnection } from './guards';
 
 type Call = { payload?: unknown; context: { accountId?: string } & Record<string, unknown> };
 
-const connectionId = z.string().regex(/^[a-z0-9-]{3,60}$/, 'must be a connection id');
-const request = z.object({ connectionId }).strict();
-const arrivalRequest = z.object({ connectionId, since: z.number().int().nonnegative().optional() }).strict();
-const notOurs = fail('NOT_FOUND', 'This project has no such connection.');
-
-type Owned = { config: ConnectionConfig; problem?: undefined } | { config?: undefined; problem: typeof notOurs | ReturnType<typeof badRequest> };
-
-async function ownConnection(projectId: string, payload: unknown): Promise<Owned> {
-  const parsed = request.safeParse(payload);
-  if (!parsed.success) return { problem: badRequest(parsed.error) };
-  return ownConnectionById(projectId, parsed.data.connectionId);
-}
-
-async function ownConnectionById(projectId: string, id: string): Promise<Owned> {
-  const config = await getConnection(id);
-  return config?.jiraProjectId === projectId ? { config } : { problem: notOurs };
-}
+const request = z.object({ connectionId: connectionIdSchema }).strict();
+const arrivalRequest = z.object({ connectionId: connectionIdSchema, since: z.number().int().nonnegative().optional() }).strict();
 
 const SECRET_PLACEHOLDER = '<the signing secret>';
 
@@ -84,10 +67,8 @@ function describe(kind: string, url: string, table: string, secret: string | und
 }
 
 export async function changePushSetupResolver({ payload, context }: Call) {
-  const admin = await requireProjectAdmin(context);
-  if (!admin) return forbiddenAdmin;
-  const own = await ownConnection(admin.projectId, payload);
-  if (!own.config) return own.problem;
+  const own = await requireOwnConnection(context, payload, request);
+  if (!own.ok) return own.answer;
   const system = systemFor(own.config.remote.type);
   const url = await notificationUrl(own.config);
   const secretSet = Boolean((await getCredential(own.config.id))?.webhookSecret);
@@ -97,10 +78,8 @@ export async function changePushSetupResolver({ payload, context }: Call) {
 
 /** A new signing secret, answered this once so the admin can paste it; the old one stops verifying at once. */
 export async function newSigningSecretResolver({ payload, context }: Call) {
-  const admin = await requireProjectAdmin(context);
-  if (!admin) return forbiddenAdmin;
-  const own = await ownConnection(admin.projectId, payload);
-  if (!own.config) return own.problem;
+  const own = await requireOwnConnection(context, payload, request);
+  if (!own.ok) return own.answer;
   if (systemFor(own.config.remote.type)?.notifications.provision) return fail('BAD_REQUEST', 'Crosswalk sets up and signs this system\'s notifications itself; save the connection to renew them.');
   const secret = randomBytes(24).toString('base64url');
   await updateCredential(own.config.id, { webhookSecret: secret });
@@ -120,14 +99,10 @@ const MAX_LINK_PAGES = 10;
  * asks the admin to change a synced item in the remote and polls this.
  */
 export async function changePushArrivalResolver({ payload, context }: Call) {
-  const admin = await requireProjectAdmin(context);
-  if (!admin) return forbiddenAdmin;
-  const parsed = arrivalRequest.safeParse(payload);
-  if (!parsed.success) return badRequest(parsed.error);
-  const own = await ownConnectionById(admin.projectId, parsed.data.connectionId);
-  if (!own.config) return own.problem;
+  const own = await requireOwnConnection(context, payload, arrivalRequest);
+  if (!own.ok) return own.answer;
   const prefix = `${own.config.remote.type}:`;
-  const since = parsed.data.since ?? 0;
+  const since = own.request.since ?? 0;
   let latest: { at: number; issueKey: string; remoteKey: string; cause: string } | undefined;
   let cursor: string | undefined;
   let pages = 0;

@@ -5,6 +5,8 @@
  */
 import * as z from 'zod';
 import { userHasProjectPermission, type ProjectPermission } from '../jira/permissions';
+import type { ConnectionConfig } from '../mapping/connection-config';
+import { getConnection } from '../store/connections';
 
 export type ResolverError = { code: 'FORBIDDEN' | 'BAD_REQUEST' | 'NOT_FOUND'; message: string; problems?: Array<{ path: string; message: string }> };
 export type ResolverResponse<T> = { ok: true; data: T } | { ok: false; error: ResolverError };
@@ -37,4 +39,30 @@ export async function requireIssuePermission(context: Context, permission: Proje
 
 export function badRequest(error: z.ZodError): { ok: false; error: ResolverError } {
   return fail('BAD_REQUEST', 'The request has problems', error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })));
+}
+
+export const connectionIdSchema = z.string().regex(/^[a-z0-9-]{3,60}$/, 'must be a connection id');
+export const notOurConnection = fail('NOT_FOUND', 'This project has no such connection.');
+const namesConnection = z.object({ connectionId: connectionIdSchema }).loose();
+
+/**
+ * A project admin's request about one saved connection of their own project,
+ * checked in this order: the caller's permission, the connection the payload
+ * names (another project's id answers exactly like a missing one, whatever else
+ * the request holds), then the whole payload against `schema`.
+ */
+export async function requireOwnConnection<S extends z.ZodType<{ connectionId: string }>>(
+  context: Context,
+  payload: unknown,
+  schema: S,
+): Promise<{ ok: true; admin: { accountId: string; projectId: string }; config: ConnectionConfig; request: z.infer<S> } | { ok: false; answer: { ok: false; error: ResolverError } }> {
+  const admin = await requireProjectAdmin(context);
+  if (!admin) return { ok: false, answer: forbiddenAdmin };
+  const named = namesConnection.safeParse(payload);
+  if (!named.success) return { ok: false, answer: badRequest(named.error) };
+  const config = await getConnection(named.data.connectionId);
+  if (config?.jiraProjectId !== admin.projectId) return { ok: false, answer: notOurConnection };
+  const request = schema.safeParse(payload);
+  if (!request.success) return { ok: false, answer: badRequest(request.error) };
+  return { ok: true, admin, config, request: request.data };
 }

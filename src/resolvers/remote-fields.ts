@@ -10,26 +10,21 @@ import { connectorFor } from '../connectors/factory';
 import { isSyncError } from '../connectors/errors';
 import { remoteFieldSchema, type RemoteField } from '../connectors/ports';
 import { systemFor } from '../connectors/registry';
-import { getConnection } from '../store/connections';
-import { badRequest, fail, forbiddenAdmin, ok, requireProjectAdmin } from './guards';
+import { connectionIdSchema, fail, ok, requireOwnConnection } from './guards';
 
 type Call = { payload?: unknown; context: { accountId?: string } & Record<string, unknown> };
 
-const request = z.object({ connectionId: z.string().regex(/^[a-z0-9-]{3,60}$/, 'must be a connection id') }).strict();
-const notOurs = fail('NOT_FOUND', 'This project has no such connection.');
+const request = z.object({ connectionId: connectionIdSchema }).strict();
 /** A remote with more fields than this is cut (the editor lists them all in one dropdown). */
 const MAX_FIELDS = 1000;
 
 const problem = (message: string) => fail('BAD_REQUEST', "The remote's fields could not be read", [{ path: 'remoteFields', message }]);
 
 export async function remoteFieldsResolver({ payload, context }: Call) {
-  const admin = await requireProjectAdmin(context);
-  if (!admin) return forbiddenAdmin;
-  const parsed = request.safeParse(payload);
-  if (!parsed.success) return badRequest(parsed.error);
-  const config = await getConnection(parsed.data.connectionId);
   // Another project's connection answers exactly like a missing one.
-  if (!config || config.jiraProjectId !== admin.projectId) return notOurs;
+  const own = await requireOwnConnection(context, payload, request);
+  if (!own.ok) return own.answer;
+  const { config } = own;
   const label = systemFor(config.remote.type)?.label ?? config.remote.type;
   try {
     const connector = await connectorFor(config);

@@ -11,36 +11,27 @@ import { connectorFor } from '../connectors/factory';
 import { isSyncError } from '../connectors/errors';
 import { remoteUserSchema, type RemoteUser } from '../connectors/ports';
 import { systemFor } from '../connectors/registry';
-import { getConnection } from '../store/connections';
-import { badRequest, fail, forbiddenAdmin, ok, requireProjectAdmin } from './guards';
+import { connectionIdSchema, fail, ok, requireOwnConnection } from './guards';
 
 type Call = { payload?: unknown; context: { accountId?: string } & Record<string, unknown> };
 
-const connectionId = z.string().regex(/^[a-z0-9-]{3,60}$/, 'must be a connection id');
-/** The connection is looked up first: another project's id is refused whatever else the request holds. */
-const naming = z.object({ connectionId }).loose();
-const request = z.object({ connectionId, text: z.string().trim().min(1, 'type part of a name or email').max(100, 'at most 100 characters') }).strict();
-const notOurs = fail('NOT_FOUND', 'This project has no such connection.');
+/** The connection is looked up first (requireOwnConnection): another project's id is refused whatever else the request holds. */
+const request = z.object({ connectionId: connectionIdSchema, text: z.string().trim().min(1, 'type part of a name or email').max(100, 'at most 100 characters') }).strict();
 /** People offered per search (the picker lists them in one dropdown). */
 const MAX_USERS = 20;
 
 const problem = (message: string) => fail('BAD_REQUEST', "The remote's people could not be searched", [{ path: 'remoteUsers', message }]);
 
 export async function searchRemoteUsersResolver({ payload, context }: Call) {
-  const admin = await requireProjectAdmin(context);
-  if (!admin) return forbiddenAdmin;
-  const named = naming.safeParse(payload);
-  if (!named.success) return badRequest(named.error);
-  const config = await getConnection(named.data.connectionId);
   // Another project's connection answers exactly like a missing one.
-  if (!config || config.jiraProjectId !== admin.projectId) return notOurs;
-  const parsed = request.safeParse(payload);
-  if (!parsed.success) return badRequest(parsed.error);
+  const own = await requireOwnConnection(context, payload, request);
+  if (!own.ok) return own.answer;
+  const { config, request: parsed } = own;
   const label = systemFor(config.remote.type)?.label ?? config.remote.type;
   try {
     const connector = await connectorFor(config);
     if (!connector.users?.search) return problem(`${label} connections cannot search their people; type the ${label} user's ID.`);
-    const found = await connector.users.search(parsed.data.text, MAX_USERS);
+    const found = await connector.users.search(parsed.text, MAX_USERS);
     // What the remote said is checked before it reaches the page: a person who does not fit the shape is left out.
     const users: RemoteUser[] = found.flatMap((u) => {
       const checked = remoteUserSchema.safeParse(u);
