@@ -6,10 +6,8 @@
  * `remoteFields`, so the page keeps working with typed names.
  */
 import * as z from 'zod';
-import { connectorFor } from '../connectors/factory';
-import { isSyncError } from '../connectors/errors';
-import { remoteFieldSchema, type RemoteField } from '../connectors/ports';
-import { systemFor } from '../connectors/registry';
+import { remoteFieldSchema } from '../connectors/ports';
+import { askRemote, keepValid } from './ask-remote';
 import { connectionIdSchema, fail, ok, requireOwnConnection } from './guards';
 
 type Call = { payload?: unknown; context: { accountId?: string } & Record<string, unknown> };
@@ -25,23 +23,10 @@ export async function remoteFieldsResolver({ payload, context }: Call) {
   const own = await requireOwnConnection(context, payload, request);
   if (!own.ok) return own.answer;
   const { config } = own;
-  const label = systemFor(config.remote.type)?.label ?? config.remote.type;
-  try {
-    const connector = await connectorFor(config);
+  return askRemote(config, 'fields', problem, async (connector, label) => {
     if (!connector.describeFields) return problem(`${label} connections cannot list their fields; type the remote field names.`);
     const described = await connector.describeFields();
     if (!described) return problem(`${label} did not let the integration user read its field definitions; type the remote field names, or give that user read access to them.`);
-    // What the remote said is checked before it reaches the page: a field that does not fit the shape is left out.
-    const fields: RemoteField[] = described.flatMap((f) => {
-      const checked = remoteFieldSchema.safeParse(f);
-      return checked.success ? [checked.data] : [];
-    });
-    return ok({ fields: fields.slice(0, MAX_FIELDS) });
-  } catch (e) {
-    if (!isSyncError(e)) throw e;
-    // No credential yet, a refused sign-in, a remote that is down: each says so in its own words, with what to do.
-    if (e.kind === 'auth' && e.details.httpStatus === undefined) return problem(e.message);
-    if (e.kind === 'auth') return problem(`${label} refused the connection's sign-in (${e.message}); check the credential on the Instance and sign-in step.`);
-    return problem(`${label} could not be asked for its fields: ${e.message}`);
-  }
+    return ok({ fields: keepValid(remoteFieldSchema, described).slice(0, MAX_FIELDS) });
+  });
 }

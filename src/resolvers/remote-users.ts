@@ -7,10 +7,8 @@
  * problem at `remoteUsers`, so the page keeps working with a typed id.
  */
 import * as z from 'zod';
-import { connectorFor } from '../connectors/factory';
-import { isSyncError } from '../connectors/errors';
-import { remoteUserSchema, type RemoteUser } from '../connectors/ports';
-import { systemFor } from '../connectors/registry';
+import { remoteUserSchema } from '../connectors/ports';
+import { askRemote, keepValid } from './ask-remote';
 import { connectionIdSchema, fail, ok, requireOwnConnection } from './guards';
 
 type Call = { payload?: unknown; context: { accountId?: string } & Record<string, unknown> };
@@ -27,22 +25,9 @@ export async function searchRemoteUsersResolver({ payload, context }: Call) {
   const own = await requireOwnConnection(context, payload, request);
   if (!own.ok) return own.answer;
   const { config, request: parsed } = own;
-  const label = systemFor(config.remote.type)?.label ?? config.remote.type;
-  try {
-    const connector = await connectorFor(config);
+  return askRemote(config, 'people', problem, async (connector, label) => {
     if (!connector.users?.search) return problem(`${label} connections cannot search their people; type the ${label} user's ID.`);
     const found = await connector.users.search(parsed.text, MAX_USERS);
-    // What the remote said is checked before it reaches the page: a person who does not fit the shape is left out.
-    const users: RemoteUser[] = found.flatMap((u) => {
-      const checked = remoteUserSchema.safeParse(u);
-      return checked.success ? [checked.data] : [];
-    });
-    return ok({ users: users.slice(0, MAX_USERS) });
-  } catch (e) {
-    if (!isSyncError(e)) throw e;
-    // No credential yet, a refused sign-in, a remote that is down: each says so in its own words, with what to do.
-    if (e.kind === 'auth' && e.details.httpStatus === undefined) return problem(e.message);
-    if (e.kind === 'auth') return problem(`${label} refused the connection's sign-in (${e.message}); check the credential on the Instance and sign-in step.`);
-    return problem(`${label} could not be asked for its people: ${e.message}`);
-  }
+    return ok({ users: keepValid(remoteUserSchema, found).slice(0, MAX_USERS) });
+  });
 }

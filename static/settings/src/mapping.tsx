@@ -210,25 +210,25 @@ type Option = { value: string; label: string };
 /** By name with its id; a field the remote computes says so (Crosswalk can read it, not write it). */
 const fieldOption = (f: RemoteField): Option => ({ value: f.id, label: `${f.name && f.name !== f.id ? `${f.name} (${f.id})` : f.id}${f.readOnly ? ', read-only' : ''}` });
 
-/** A remote field, picked from the remote's own list (by name, with its id) or typed when the list lacks it. */
-function RemoteFieldPicker(props: { id: string; label: string; value: string; remote: RemoteMetadata; errors: string[]; onChange(value: string): void }) {
-  const options = props.remote.fields.map(fieldOption);
-  const known = options.find((o) => o.value === props.value);
+/** A remote value from a list the remote gave (a field, or one of its allowed values), or typed when the list lacks it. */
+function CreatablePicker(props: { id: string; label: string; value: string; options: Option[]; remoteLabel: string; errors?: string[]; isLoading?: boolean; placeholder?: string; onChange(value: string): void }) {
+  const known = props.options.find((o) => o.value === props.value);
+  const errors = props.errors ?? [];
   return (
     <Stack space="space.050">
       <Label htmlFor={props.id}>{props.label}</Label>
       <CreatableSelect
         inputId={props.id}
-        options={options}
-        isLoading={props.remote.loading}
+        options={props.options}
+        isLoading={props.isLoading ?? false}
         value={known ?? (props.value ? { value: props.value, label: props.value } : null)}
         onChange={(o: Option | null) => props.onChange(o?.value ?? '')}
         onCreateOption={(typed: string) => props.onChange(typed.trim())}
-        formatCreateLabel={(typed: string) => `Use "${typed}" (not in ${props.remote.label}'s list)`}
-        isInvalid={props.errors.length > 0}
-        placeholder={`Choose a ${props.remote.label} field`}
+        formatCreateLabel={(typed: string) => `Use "${typed}" (not in ${props.remoteLabel}'s list)`}
+        isInvalid={errors.length > 0}
+        {...(props.placeholder ? { placeholder: props.placeholder } : {})}
       />
-      {props.errors.map((m) => (
+      {errors.map((m) => (
         <Text key={m} color="color.text.danger">
           {m}
         </Text>
@@ -237,29 +237,15 @@ function RemoteFieldPicker(props: { id: string; label: string; value: string; re
   );
 }
 
+/** A remote field, picked from the remote's own list (by name, with its id) or typed when the list lacks it. */
+function RemoteFieldPicker(props: { id: string; label: string; value: string; remote: RemoteMetadata; errors: string[]; onChange(value: string): void }) {
+  return <CreatablePicker id={props.id} label={props.label} value={props.value} options={props.remote.fields.map(fieldOption)} remoteLabel={props.remote.label} errors={props.errors} isLoading={props.remote.loading} placeholder={`Choose a ${props.remote.label} field`} onChange={props.onChange} />;
+}
+
 /** A remote value, from the remote field's allowed values (label with the stored value), or typed. */
 function RemoteValuePicker(props: { id: string; label: string; value: string; values: Array<{ value: string; label: string }>; remoteLabel: string; errors?: string[]; onChange(value: string): void }) {
   const options = props.values.map((v) => ({ value: v.value, label: v.label === v.value ? v.value : `${v.label} (${v.value})` }));
-  const known = options.find((o) => o.value === props.value);
-  return (
-    <Stack space="space.050">
-      <Label htmlFor={props.id}>{props.label}</Label>
-      <CreatableSelect
-        inputId={props.id}
-        options={options}
-        value={known ?? (props.value ? { value: props.value, label: props.value } : null)}
-        onChange={(o: Option | null) => props.onChange(o?.value ?? '')}
-        onCreateOption={(typed: string) => props.onChange(typed.trim())}
-        formatCreateLabel={(typed: string) => `Use "${typed}" (not in ${props.remoteLabel}'s list)`}
-        isInvalid={(props.errors ?? []).length > 0}
-      />
-      {(props.errors ?? []).map((m) => (
-        <Text key={m} color="color.text.danger">
-          {m}
-        </Text>
-      ))}
-    </Stack>
-  );
+  return <CreatablePicker id={props.id} label={props.label} value={props.value} options={options} remoteLabel={props.remoteLabel} {...(props.errors ? { errors: props.errors } : {})} onChange={props.onChange} />;
 }
 
 function ValueMap({ index, mapping, jiraValues, remote, problems, onChange }: { index: number; mapping: FieldMapping; jiraValues: string[]; remote: RemoteMetadata | undefined; problems: Problem[]; onChange(valueMap: Array<{ jira: string; remote: string }>): void }) {
