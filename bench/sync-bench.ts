@@ -37,6 +37,8 @@ const M = Number(arg('m', '100'));
 const CONNECTORS = arg('connectors', Object.keys(ADAPTERS).join(',')).split(',').filter((c) => ADAPTERS[c]);
 const STEADY_RATE = Number(arg('steady-rate', '100'));
 const STEADY_MINUTES = Number(arg('steady-minutes', '10'));
+/** `--trace`: after each measured kind, the calls and KVS operations of its last change, invocation by invocation. */
+const TRACE = process.argv.includes('--trace');
 
 /** The rate limit each simulator enforces during the bulk run: requests it counts, per window (fixed windows; Azure DevOps' slides). */
 interface Ceiling {
@@ -124,12 +126,17 @@ async function benchConnector(name: string): Promise<Record<string, number>> {
       await quiet();
       platform.meter.reset();
       const echo0 = from === 'jira' ? jiraWrites() : await remote.writesByCrosswalk();
+      let lastStart = 0;
       for (let i = 0; i < N; i++) {
+        lastStart = platform.meter.invocations().length;
         // People's changes are apart in time (the manual clock would otherwise give every change the same instant).
         platform.manualClock.advance(1000);
         await act(i);
         await quiet();
       }
+      if (TRACE)
+        for (const r of platform.meter.invocations().slice(lastStart))
+          console.log(`  trace ${kind}: ${r.moduleType}/${r.functionKey} ${r.outcome}\n${[...r.requests.map((q) => `    http ${q}`), ...r.kvsCalls.map((k) => `    kvs  ${k.path} ${k.keys.join(' ')}`)].join('\n')}`);
       const totals = platform.meter.totals();
       const echo = (from === 'jira' ? jiraWrites() : await remote.writesByCrosswalk()) - echo0;
       const row = { httpPerChange: (totals.productRequests + totals.egressRequests) / N, kvsOpsPerChange: (totals.kvs.reads + totals.kvs.writes) / N, gbSecondsPerChange: totals.gbSeconds / N, echoWrites: echo };

@@ -24,7 +24,8 @@ export interface Capabilities {
   /** The body format the system stores; the engine converts Jira's ADF to it and back. */
   commentFormat: BodyFormat;
   descriptionFormat: BodyFormat;
-  attachments: { upload: boolean; delete: boolean; maxBytes?: number };
+  /** `onlyWithComments`: files arrive only on a new comment (Zendesk), so a change that brought no comment brought no file. */
+  attachments: { upload: boolean; delete: boolean; maxBytes?: number; onlyWithComments?: boolean };
   /** Field length limits the system enforces silently (ServiceNow cuts short_description at 160). */
   maxLengths: Readonly<Record<string, number>>;
   /**
@@ -39,6 +40,13 @@ export interface Capabilities {
    * `safe_update`): the engine may then write without reading first.
    */
   conditionalWrites?: boolean;
+  /**
+   * An item's `version` counts its writes, one a write (ServiceNow
+   * `sys_mod_count`, Azure DevOps `rev`): a write answered with the version
+   * after the one read proves nobody else wrote in between, so what it
+   * answers counts as seen.
+   */
+  versionCountsWrites?: boolean;
   /** `users.search` exists: the settings page offers the remote's people by name for manual pairs (else their id is typed). */
   userSearch?: boolean;
 }
@@ -68,6 +76,19 @@ export interface Item extends ItemRef {
   /** Our correlation marker, when the item was created by Crosswalk. */
   correlationId?: string;
 }
+
+/**
+ * What a change notification says the item became: the version it reached,
+ * when, and the values it shows, in the system's own representation (the
+ * fields that changed, or all of them). Checked against the link before use
+ * (sync/evidence.ts).
+ */
+export const remoteEvidence = z.object({
+  version: z.string().min(1).max(40),
+  updatedAt: z.number().int().nonnegative(),
+  fields: z.record(z.string().max(256), z.unknown()),
+});
+export type RemoteEvidence = z.infer<typeof remoteEvidence>;
 
 export interface Author {
   id?: string;
@@ -194,6 +215,12 @@ export interface Connector {
   fieldChangesSince?(id: string, since: number): Promise<Map<string, number>>;
 
   listComments(itemId: string): Promise<Comment[]>;
+  /**
+   * The id of the item's newest comment as this connector's last listing saw it, comments the
+   * listing leaves out included (Zendesk's description), where the remote's notifications name
+   * the newest comment (NotificationRef.newestComment) and comments are never edited or deleted.
+   */
+  newestCommentListed?(itemId: string): Promise<string | undefined>;
   addComment(itemId: string, comment: NewComment): Promise<Comment>;
   /** Only when `capabilities.commentEdit` / `commentDelete`. */
   updateComment?(itemId: string, commentId: string, body: NewComment['body']): Promise<Comment>;

@@ -7,7 +7,7 @@
  */
 import type * as z from 'zod';
 import type { Credential } from '../store/credentials';
-import type { Capabilities, Connector, RemoteSystemKind } from './ports';
+import type { Capabilities, Connector, RemoteEvidence, RemoteSystemKind } from './ports';
 import { azureDevOpsSystem } from './azure-devops/system';
 import { serviceNowSystem } from './servicenow/system';
 import { zendeskSystem } from './zendesk/system';
@@ -30,6 +30,10 @@ export interface NotificationRef {
    * two deliveries about the same version and parts are one signal.
    */
   version?: string;
+  /** The item's newest comment as the notification names it: when the pair has already seen it, the change brought no comment. */
+  newestComment?: string;
+  /** What the notification proves the item became, where it carries that (sync/evidence.ts decides whether it suffices). */
+  shows?: RemoteEvidence;
 }
 
 export interface SystemDefinition<Remote extends { type: string; baseUrl: string } = { type: string; baseUrl: string }> {

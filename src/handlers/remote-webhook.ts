@@ -5,6 +5,7 @@ import type { ConnectionConfig } from '../mapping/connection-config';
 import { configKey, getConnection, parseConnection } from '../store/connections';
 import { credentialFor } from '../store/credentials';
 import { CLAIM_ENTITY, claimKeyOf } from '../store/links';
+import { carriedRemoteEvidence } from '../sync/evidence';
 import { pairRef } from '../sync/pair-ref';
 import { enqueueReconcile } from '../sync/sync-queue';
 import type { WorkItemRef } from '../sync/work-item';
@@ -77,7 +78,8 @@ export async function onRemoteWebhook(request: WebTriggerRequest): Promise<WebTr
       theirs.map(async (r) => {
         const claimed = stored.claims.get(r.remoteId);
         const item: WorkItemRef = claimed === undefined ? await pairRef(config.id, r.remoteId) : claimed ? { side: 'jira', issueId: claimed } : { side: 'remote', connectionId: config.id, remoteId: r.remoteId };
-        return { item, cause: r.event, connectionId: config.id };
+        const shows = item.side === 'jira' ? carriedRemoteEvidence(r.shows) : undefined;
+        return { item, cause: r.event, connectionId: config.id, ...(shows ? { remote: shows } : {}), ...(r.newestComment && item.side === 'jira' ? { newestComment: r.newestComment.slice(0, 100) } : {}) };
       }),
     );
     await enqueueReconcile(jobs);

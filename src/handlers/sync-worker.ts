@@ -34,7 +34,7 @@ export async function runSyncJob(event: { body: unknown; retryContext?: { retryC
   const { item, cause, connectionId } = job.data;
   const attempt = event.retryContext?.retryCount ?? 0;
   try {
-    const outcome = item.side === 'jira' ? await reconcileIssue(item.issueId, scopeForCause(cause, job.data.queuedAt), connectionId, job.data.jira) : await reconcileRemoteItem(item.connectionId, item.remoteId);
+    const outcome = item.side === 'jira' ? await reconcileIssue(item.issueId, { ...scopeForCause(cause, job.data.queuedAt), ...(job.data.newestComment ? { newestRemoteComment: job.data.newestComment } : {}) }, connectionId, job.data.jira, job.data.remote) : await reconcileRemoteItem(item.connectionId, item.remoteId);
     // A revisited failure whose item no longer syncs (gone, out of scope, unlinked) has nothing left to show.
     if (cause.startsWith('retry') && outcome.result !== 'synced' && outcome.result !== 'forwarded') await clearFailure(item);
     return undefined;

@@ -36,12 +36,23 @@ function serviceNowBusinessRule(url: string, table: string, secret: string): str
   message.setRequestBody(body);
   message.executeAsync();`;
   return `// Business rule on ${table}: When = after, Insert and Update, Advanced.
+// It sends what the record became (its write count and the new values of what changed), so Crosswalk
+// usually need not read the record back; journals (comments, work notes) are read by Crosswalk itself.
 (function executeRule(current, previous) {
+  var changes = {};
+  var names = new GlideRecordUtil().getFields(current);
+  for (var i = 0; i < names.length; i++) {
+    var element = current.getElement(names[i]);
+    if (names[i].indexOf('sys_') != 0 && element.changes() && element.getED().getInternalType() != 'journal_input') changes[names[i]] = current.getValue(names[i]);
+  }
   var body = JSON.stringify({
     sys_id: current.getUniqueValue(),
     table: current.getTableName(),
     event: current.operation(),
     user: gs.getUserName(),
+    sys_mod_count: current.getValue('sys_mod_count'),
+    sys_updated_on: current.getValue('sys_updated_on'),
+    changes: changes,
     sent_at: Math.floor(new GlideDateTime().getNumericValue() / 1000)
   });
 ${send}

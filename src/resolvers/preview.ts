@@ -188,9 +188,9 @@ async function completeJiraWrites(draft: Draft, rows: PreviewRow[], issue: jira.
  */
 async function engineReadings(draft: Draft, link: Link, issue: jira.JiraIssue, remote: Item): Promise<{ readings: FieldReading[]; jiraTouchedAt: Record<string, number>; remoteTouchedAt: Record<string, number> }> {
   const readings = await readingsFor(draft, issue.fields, remote.fields);
-  await ownStatusMoveIsNoChange(readings, link);
+  await ownStatusMoveIsNoChange(readings, link, issue.recentHistory);
   const connector = draft.connector;
-  const { jiraTouchedAt, remoteTouchedAt } = await touchedTimes(unclearFields(readings, link, issue, remote, connector), readings, link, issue.id, remote, connector);
+  const { jiraTouchedAt, remoteTouchedAt } = await touchedTimes(unclearFields(readings, link, issue, remote, connector), readings, link, issue, remote, connector);
   return { readings, jiraTouchedAt, remoteTouchedAt };
 }
 

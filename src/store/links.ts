@@ -39,6 +39,8 @@ export interface Link {
   remoteSeenAt?: number;
   /** The remote item's version at which it held exactly the base of every mapped field (a conditional write may then skip the read; evidence.ts). */
   remoteVersion?: string;
+  /** The remote's newest comment as the last comment sync listed it (where notifications name it; reconcile.ts). */
+  remoteNewestComment?: string;
   /** Problems that stop part of the item (a field, the status, a file), one per part, newest wins per part. */
   problems?: Record<string, { kind: string; message: string; at: string }>;
   conflicts?: Array<{ field: string; winner: string; reason: string; at: string }>;

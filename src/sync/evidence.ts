@@ -22,7 +22,7 @@
  * carry no evidence: they read both sides as before.
  */
 import * as z from 'zod';
-import type { Connector, Item } from '../connectors/ports';
+import { remoteEvidence, type Connector, type Item, type RemoteEvidence } from '../connectors/ports';
 import type { JiraIssue } from '../connectors/jira/client';
 import { parseJiraTime } from '../connectors/jira/client';
 import type { ConnectionConfig } from '../mapping/connection-config';
@@ -90,6 +90,32 @@ export function presumedRemote(connector: Connector, link: Link, config: Connect
   if (!connector.capabilities.conditionalWrites || !link.remoteVersion || link.remoteSeenAt === undefined) return undefined;
   if (config.requiredOnEnter.length || !config.fields.every((m) => link.base[m.jira] !== undefined)) return undefined;
   return { id: link.remoteId, displayKey: link.remoteKey, url: link.remoteUrl, updatedAt: link.remoteSeenAt, version: link.remoteVersion, fields: {} };
+}
+
+/** Remote evidence above this size is not carried (the queue takes 200 KB a push; the reconcile then reads the item). */
+export const MAX_REMOTE_EVIDENCE_BYTES = 16 * 1024;
+
+/** The evidence worth carrying in a job: small enough, else none. */
+export function carriedRemoteEvidence(evidence: RemoteEvidence | undefined): RemoteEvidence | undefined {
+  const ok = remoteEvidence.safeParse(evidence);
+  return ok.success && Buffer.byteLength(JSON.stringify(ok.data)) <= MAX_REMOTE_EVIDENCE_BYTES ? ok.data : undefined;
+}
+
+/**
+ * The remote item as a notification shows it, when that provably is all that
+ * changed since the link's snapshot: its version is exactly the one after the
+ * version at which the remote held the base of every mapped field (a version
+ * that counts writes), so the fields it does not show still hold their base.
+ * Else undefined, and the item is read. Like Jira's, it is evidence for
+ * reading: a remote without conditional writes is read before it is written.
+ */
+export function remoteFromEvidence(evidence: RemoteEvidence | undefined, link: Link, config: ConnectionConfig, connector: Pick<Connector, 'capabilities'>): { item: Item; shown: ReadonlySet<string> } | undefined {
+  if (!evidence || !connector.capabilities.versionCountsWrites || !link.remoteVersion || link.remoteSeenAt === undefined) return undefined;
+  const [was, is] = [Number(link.remoteVersion), Number(evidence.version)];
+  if (!Number.isInteger(was) || is !== was + 1 || evidence.updatedAt < link.remoteSeenAt) return undefined;
+  const shown = new Set(Object.keys(evidence.fields));
+  if (!config.fields.every((m) => shown.has(m.remote) || link.base[m.jira] !== undefined)) return undefined;
+  return { item: { id: link.remoteId, displayKey: link.remoteKey, url: link.remoteUrl, updatedAt: evidence.updatedAt, version: evidence.version, fields: evidence.fields }, shown };
 }
 
 /** A side known only from evidence would be written, or a conditional write found the remote changed: read and plan again. */

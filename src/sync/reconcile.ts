@@ -13,7 +13,7 @@
 import { connectorFor } from '../connectors/factory';
 import { SyncError } from '../connectors/errors';
 import * as jira from '../connectors/jira/client';
-import type { Connector, Item } from '../connectors/ports';
+import type { Connector, Item, RemoteEvidence } from '../connectors/ports';
 import { systemFor } from '../connectors/registry';
 import type { ConnectionConfig } from '../mapping/connection-config';
 import { readJira, readRemote, writeJira } from '../mapping/field-values';
@@ -29,7 +29,7 @@ import { planFields, type FieldReading } from './field-plan';
 import { matchesRemoteFilter } from './remote-filter';
 import { moveToStatus } from './status';
 import { newCrossings, stepOf, withStep, type ReconcileSignal } from './timeline';
-import { issueFromEvidence, NeedsRead, presumedRemote, type JiraEvidence } from './evidence';
+import { issueFromEvidence, NeedsRead, presumedRemote, remoteFromEvidence, type JiraEvidence } from './evidence';
 import { enqueueReconcile } from './sync-queue';
 import { UserMap } from './user-map';
 import type { WorkItemRef } from './work-item';
@@ -40,6 +40,8 @@ export interface ReconcileScope {
   attachments: boolean;
   /** What signalled this run and when it was queued, for the issue panel's timeline (timeline.ts); never decides what is written. */
   signal?: ReconcileSignal;
+  /** The remote's newest comment as the signal named it: when the pair's last comment sync saw it, no comment (nor file, where files come only with comments) is new. */
+  newestRemoteComment?: string;
 }
 
 /** The cause of a job a person started with the issue panel's Create: `create-in:<connection id>`. */
@@ -101,7 +103,7 @@ async function connectionFor(issue: jira.JiraIssue, cause?: string): Promise<Con
   return 'out-of-scope';
 }
 
-export async function reconcileIssue(issueId: string, scope: ReconcileScope = FULL_SCOPE, connectionHint?: string, evidence?: JiraEvidence): Promise<ReconcileOutcome> {
+export async function reconcileIssue(issueId: string, scope: ReconcileScope = FULL_SCOPE, connectionHint?: string, evidence?: JiraEvidence, remoteShows?: RemoteEvidence): Promise<ReconcileOutcome> {
   // The link and its connection first (one batch read when the signal named the connection), then Jira, unless the event proves what it holds (evidence.ts).
   const stored = await getLinkAndConnection(issueId, connectionHint);
   const fromEvent = stored.link && stored.config?.enabled ? issueFromEvidence(evidence, issueId, stored.link, stored.config, scope.attachments) : undefined;
@@ -128,19 +130,25 @@ export async function reconcileIssue(issueId: string, scope: ReconcileScope = FU
     if (!config?.enabled) return { result: 'no-connection' };
     connector = await connectorFor(config);
   }
-  // A Jira change toward a remote with conditional writes needs no read of the remote first (evidence.ts).
+  scope = await narrowedByNewestComment(scope, link, connector);
+  // A Jira change toward a remote with conditional writes needs no read of the remote first; a remote change its
+  // notification shows in full needs no read of the remote at all (evidence.ts).
   const presumed = fromEvent && !created ? presumedRemote(connector, link, config) : undefined;
-  remote ??= presumed ?? (await connector.getItem(link.remoteId));
+  const shown = !fromEvent && !created && !remote ? remoteFromEvidence(remoteShows, link, config, connector) : undefined;
+  remote ??= presumed ?? shown?.item ?? (await connector.getItem(link.remoteId));
+  const remoteKnown = remote === presumed || remote === shown?.item;
   if (!remote) throw new SyncError({ system: config.remote.type, kind: 'not-found', message: `${link.remoteKey} no longer exists in ${systemFor(config.remote.type)?.label ?? config.remote.type}` });
   try {
     try {
       const pairScope = created ? { ...FULL_SCOPE, ...(scope.signal ? { signal: scope.signal } : {}) } : scope;
       try {
-        return await syncPair(config, connector, link, issue, remote, created, pairScope, false, { jira: Boolean(fromEvent), remote: remote === presumed });
+        return await syncPair(config, connector, link, issue, remote, created, pairScope, false, { jira: Boolean(fromEvent), remote: remoteKnown, remoteShown: shown?.shown ?? new Set() });
       } catch (e) {
         // Evidence was not enough (a write to the side it described, or the remote changed since its version): read both and plan again.
         if (!(e instanceof NeedsRead)) throw e;
-        const [issueNow, remoteNow] = await Promise.all([jira.getIssue(issueId), connector.getItem(link.remoteId)]);
+        // Nothing was written before a NeedsRead: a remote really read (and not marked since) is still what it holds.
+        const remoteStillRead = e.side === 'jira' && !remoteKnown && (link.origin !== 'remote' || link.remoteMarked);
+        const [issueNow, remoteNow] = await Promise.all([jira.getIssue(issueId), remoteStillRead ? remote : connector.getItem(link.remoteId)]);
         if (!issueNow) return { result: 'issue-gone' };
         if (!remoteNow) throw new SyncError({ system: config.remote.type, kind: 'not-found', message: `${link.remoteKey} no longer exists in ${systemFor(config.remote.type)?.label ?? config.remote.type}` });
         return await syncPair(config, connector, link, issueNow, remoteNow, created, pairScope);
@@ -164,6 +172,18 @@ export async function reconcileIssue(issueId: string, scope: ReconcileScope = FU
   }
 }
 
+/**
+ * A remote whose comments are never edited or deleted, whose notification names its newest comment, and whose
+ * newest comment the pair has seen, brought no comment with this change: comments (and files, where they only come
+ * with comments) need no listing. Anything else keeps the scope.
+ */
+async function narrowedByNewestComment(scope: ReconcileScope, link: Link, connector: Connector): Promise<ReconcileScope> {
+  const newest = scope.newestRemoteComment;
+  if (!newest || !scope.comments || connector.capabilities.commentEdit || connector.capabilities.commentDelete) return scope;
+  if (link.remoteNewestComment !== newest && !link.comments.some((p) => p.remote === newest)) return scope;
+  return { ...scope, comments: false, attachments: scope.attachments && !connector.capabilities.attachments.onlyWithComments };
+}
+
 /** Toward Jira only: what a closed remote item still says that Jira does not, before the pair moves on (nothing is written to the item). */
 function towardJiraOnly(config: ConnectionConfig): ConnectionConfig {
   const only = (d: 'both' | 'to-jira' | 'to-remote' | 'none') => (d === 'both' || d === 'to-jira' ? 'to-jira' : 'none');
@@ -173,9 +193,11 @@ function towardJiraOnly(config: ConnectionConfig): ConnectionConfig {
 /** Which sides a run knows from evidence instead of a read (evidence.ts): the event's issue, the remote as the link vouches for it. */
 interface Known {
   jira: boolean;
+  /** The remote is known from the link (and, where a notification showed them, `remoteShown`'s fields from it), not read. */
   remote: boolean;
+  remoteShown: ReadonlySet<string>;
 }
-const READ_BOTH: Known = { jira: false, remote: false };
+const READ_BOTH: Known = { jira: false, remote: false, remoteShown: new Set() };
 
 async function syncPair(config: ConnectionConfig, connector: Connector, link: Link, issue: jira.JiraIssue, remote: Item, created: boolean, scope: ReconcileScope, remoteClosed = false, known: Known = READ_BOTH): Promise<ReconcileOutcome> {
   if (remoteClosed) config = towardJiraOnly(config);
@@ -209,14 +231,18 @@ async function syncPair(config: ConnectionConfig, connector: Connector, link: Li
     next = result.link;
     if (result.skipped.length) problems.attachments = { kind: 'validation', message: `Not copied: ${result.skipped.join('; ')}`, at };
   }
+  // The newest remote comment this run listed (after its own copies), so a notification naming it needs no listing.
+  const newestListed = scope.comments && connector.newestCommentListed ? await connector.newestCommentListed(remote.id) : undefined;
+  if (newestListed) next.remoteNewestComment = newestListed;
   // Each part's problem is replaced by this run's finding for that part; parts not looked at keep theirs.
   const kept = Object.fromEntries(Object.entries(next.problems ?? {}).filter(([part]) => (part === 'attachments' ? !scope.attachments : false)));
   const merged = { ...kept, ...problems };
   next.problems = Object.keys(merged).length ? merged : undefined;
   if (!next.problems) delete next.problems;
-  // A remote known only as the link vouches for it keeps the status label last read.
-  if (!fields.remotePresumed) {
-    next.remoteStatus = connector.statusLabel(fields.remoteAfter);
+  // A remote known only as the link vouches for it keeps the status label last read, unless its notification showed the status.
+  const statusShown = connector.statusLabel(fields.remoteAfter);
+  if (!fields.remotePresumed || statusShown) {
+    next.remoteStatus = statusShown;
     if (!next.remoteStatus) delete next.remoteStatus;
   }
   if (next.failing) {
@@ -230,6 +256,18 @@ async function syncPair(config: ConnectionConfig, connector: Connector, link: Li
   const changed = JSON.stringify({ ...next, lastSyncAt: link.lastSyncAt }) !== before;
   if (changed) await updateLink({ ...next, lastSyncAt: at });
   return { result: 'synced', created, wroteJira: fields.wroteJira, wroteRemote: fields.wroteRemote, conflicts: fields.conflicts, problems: Object.values(merged).map((p) => p.message), commentsCopied, filesCopied };
+}
+
+/**
+ * Whether the remote's answer to our write shows our write alone since `before`: a conditional write that named
+ * `before`'s version (refused had anything changed), or a version that counts writes and moved by exactly one.
+ */
+export function ownWriteProven(connector: Pick<Connector, 'capabilities'>, before: Pick<Item, 'version'>, after: Pick<Item, 'version'>): boolean {
+  if (!before.version || !after.version) return false;
+  if (connector.capabilities.conditionalWrites) return true;
+  if (!connector.capabilities.versionCountsWrites) return false;
+  const [was, is] = [Number(before.version), Number(after.version)];
+  return Number.isInteger(was) && is === was + 1;
 }
 
 /** Remote times may be cut to the second (ServiceNow): a change within a second of Jira's counts as possibly after it. */
@@ -246,17 +284,18 @@ async function syncFields(config: ConnectionConfig, connector: Connector, link: 
   const fromBase = (m: (typeof config.fields)[number], side: 'jira' | 'remote') => ({ ok: true as const, value: link.base[m.jira]![side] });
   for (const m of config.fields) {
     const jiraReading = known.jira && !(m.jira in issue.fields) ? fromBase(m, 'jira') : m.transform === 'user' ? await users.fromJira(issue.fields[m.jira]) : readJira(m, issue.fields);
-    readings.push({ m, jira: jiraReading, remote: known.remote ? fromBase(m, 'remote') : readRemote(m, remote.fields, connector.capabilities.descriptionFormat) });
+    readings.push({ m, jira: jiraReading, remote: known.remote && !known.remoteShown.has(m.remote) ? fromBase(m, 'remote') : readRemote(m, remote.fields, connector.capabilities.descriptionFormat) });
   }
-  await ownStatusMoveIsNoChange(readings, link);
+  await ownStatusMoveIsNoChange(readings, link, issue.recentHistory);
   const origin = created || link.origin === 'jira' ? 'jira' : link.origin === 'remote' && !Object.keys(link.base).length ? 'remote' : undefined;
   // A field back at its base while the other side changed may have been changed and changed back: history says (field-history.ts).
-  const unclear = unclearFields(readings, link, issue, remote, connector);
+  // A remote known from the link, or from a notification of the one write after it, has no history to ask about.
+  const unclear = unclearFields(readings, link, issue, remote, connector, known.remote);
   // A field the event did not show reads as its base: when it may have changed since (changed and changed back, or by an
   // event still on its way), evidence cannot say, so Jira is read (evidence.ts). A field the event showed is Jira's value
   // at the event's time, and its history reads as after any read.
   if (known.jira && unclear.unclear.some((f) => !(f in issue.fields))) throw new NeedsRead('jira');
-  const { jiraTouchedAt, remoteTouchedAt } = await touchedTimes(unclear, readings, link, issue.id, remote, connector);
+  const { jiraTouchedAt, remoteTouchedAt } = await touchedTimes(unclear, readings, link, issue, remote, connector);
   const plan = planFields({
     jiraTouchedAt,
     remoteTouchedAt,
@@ -272,8 +311,10 @@ async function syncFields(config: ConnectionConfig, connector: Connector, link: 
     ...(connector.capabilities.fixedAfterCreate ? { remoteFixed: connector.capabilities.fixedAfterCreate } : {}),
     remoteKey: remote.displayKey,
   });
-  // Evidence is for reading: a side known only from it is read before anything is written to it.
+  // Evidence is for reading: a side known only from it is read before anything is written to it (a remote with
+  // conditional writes is written naming the version it is known at, and a refusal reads it).
   if (known.jira && plan.jiraWrites.length) throw new NeedsRead('jira');
+  if (known.remote && !connector.capabilities.conditionalWrites && Object.keys(plan.remoteFields).length) throw new NeedsRead('remote');
   const problems: Record<string, string> = { ...plan.problems };
   const base = { ...link.base, ...plan.settled };
   const at = new Date().toISOString();
@@ -354,15 +395,20 @@ async function syncFields(config: ConnectionConfig, connector: Connector, link: 
   // Jira as an event showed it counts as seen at the event's time, as a read would (evidence.ts): an older event that
   // arrives later is then read instead, and a change the event did not show is found by that read or the sweep.
   const jiraSeenAt = Math.max(issue.updatedAt, link.jiraSeenAt ?? 0);
+  // Known, not read, and not written: fields it did not show hold what the link says.
   const remotePresumed = known.remote && remoteAfter === remote;
-  const remoteSeenAt = remotePresumed ? link.remoteSeenAt : Math.max(remote.updatedAt, link.remoteSeenAt ?? 0);
+  // Our own write, when the remote proves nobody else wrote between what we knew and it, leaves the remote seen as it
+  // answered: its own change is then not taken for someone else's (no history read, no second look at Jira next time).
+  const wroteAlone = remoteAfter !== remote && ownWriteProven(connector, remote, remoteAfter);
+  const remoteSeenAt = wroteAlone ? Math.max(remoteAfter.updatedAt, link.remoteSeenAt ?? 0) : Math.max(remote.updatedAt, link.remoteSeenAt ?? 0);
   // The version at which the remote holds exactly the base of every mapped field, or none (a refused write keeps an old base).
   const finalBase = sameBase ? link.base : base;
   const holdsBase = config.fields.every((m) => {
+    if (remotePresumed && !known.remoteShown.has(m.remote)) return link.base[m.jira] !== undefined && finalBase[m.jira] !== undefined && canonicalEqual(link.base[m.jira]!.remote, finalBase[m.jira]!.remote);
     const held = readRemote(m, remoteAfter.fields, connector.capabilities.descriptionFormat);
     return held.ok && finalBase[m.jira] !== undefined && canonicalEqual(held.value, finalBase[m.jira]!.remote);
   });
-  const remoteVersion = remotePresumed ? link.remoteVersion : holdsBase && !remoteClosed ? remoteAfter.version : undefined;
+  const remoteVersion = holdsBase && !remoteClosed ? remoteAfter.version : undefined;
   const { jiraSeenAt: _j, remoteSeenAt: _r, remoteVersion: _v, ...rest } = link;
   const seen = { jiraSeenAt, ...(remoteSeenAt !== undefined ? { remoteSeenAt } : {}), ...(remoteVersion !== undefined ? { remoteVersion } : {}) };
   return { link: { ...rest, ...seen, base: finalBase, conflicts: plan.conflicts.length ? conflicts : link.conflicts, ...(notices ? { notices } : {}) }, remoteAfter, remotePresumed, wroteJira, wroteRemote, conflicts: plan.conflicts.length, problems };

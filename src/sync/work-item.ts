@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { remoteEvidence } from '../connectors/ports';
 import { jiraEvidence } from './evidence';
 
 /**
@@ -21,6 +22,10 @@ export const syncJobBody = z.object({
   connectionId: z.string().min(1).max(60).optional(),
   /** What a Jira event showed of the issue (sync/evidence.ts): used instead of reading it only where it provably suffices. */
   jira: jiraEvidence.optional(),
+  /** What a remote notification showed of the item (sync/evidence.ts), used the same way. */
+  remote: remoteEvidence.optional(),
+  /** The remote item's newest comment as its notification named it (NotificationRef.newestComment). */
+  newestComment: z.string().min(1).max(100).optional(),
 });
 export type SyncJobBody = z.infer<typeof syncJobBody>;
 

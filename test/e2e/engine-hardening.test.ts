@@ -110,21 +110,48 @@ describe('4. the base is crash-safe', () => {
 describe('4. a field changed and changed back in ServiceNow is a change', () => {
   // Found by the model (seed 42 once labels joined it): urgency moved to High and back to Medium in ServiceNow while Jira
   // set High; by value ServiceNow looked untouched, so Jira's older High won without a conflict. Its field history says.
-  it('the later change wins by when each side last changed the field, read from sys_audit', async () => {
+  it('the later change wins by when each side last changed the field, read from sys_audit (its notifications lost)', async () => {
     const issue = await createIssue('Changed and changed back', { priority: { name: 'Medium' } });
     await sandbox.settle();
     const incident = incidentsFor(issue.id)[0]!;
     sandbox.platform.holdProductEvents();
     await jira.request({ as: 'member' }, 'PUT', `/rest/api/3/issue/${issue.key}`, { fields: { priority: { name: 'High' } } });
     await sandbox.platform.advanceTime(2_000);
+    // Lost: nothing shows the incident's two changes, so the reconcile reads it and asks its history.
+    sandbox.servicenow.notifier.config!.paused = true;
     await sn('PATCH', `/api/now/table/incident/${incident.sys_id}`, { urgency: '1' });
     await sn('PATCH', `/api/now/table/incident/${incident.sys_id}`, { urgency: '2' });
+    sandbox.servicenow.notifier.queue.length = 0;
+    sandbox.servicenow.notifier.config!.paused = false;
     await sandbox.settle();
     await sandbox.platform.releaseProductEvents();
     await sandbox.settle();
     const priority = sandbox.jira.site.state.priorities.find((p) => p.id === issueOf(issue.id).priorityId)!.name;
     expect({ jira: priority, servicenow: incidentsFor(issue.id)[0]!.urgency }).toEqual({ jira: 'Medium', servicenow: '2' });
     expect((await panel(issue.id)).body.data.conflicts).toEqual([expect.objectContaining({ field: 'priority', winner: 'remote' })]);
+  });
+
+  it('with its notifications delivered, each is applied as it shows the incident, in order: the same end, without a history read', async () => {
+    const issue = await createIssue('Changed and changed back, told', { priority: { name: 'Medium' } });
+    await sandbox.settle();
+    const incident = incidentsFor(issue.id)[0]!;
+    sandbox.platform.holdProductEvents();
+    await jira.request({ as: 'member' }, 'PUT', `/rest/api/3/issue/${issue.key}`, { fields: { priority: { name: 'High' } } });
+    await sandbox.platform.advanceTime(2_000);
+    sandbox.platform.meter.reset();
+    await sn('PATCH', `/api/now/table/incident/${incident.sys_id}`, { urgency: '1' });
+    await sn('PATCH', `/api/now/table/incident/${incident.sys_id}`, { urgency: '2' });
+    await sandbox.settle();
+    // The two notifications' reconciles: neither read the incident back nor asked its history.
+    const requests = sandbox.platform.meter.invocations().flatMap((r) => r.requests);
+    expect(requests.filter((r) => r.includes('/incident/') && r.startsWith('GET'))).toEqual([]);
+    expect(requests.filter((r) => r.includes('sys_audit'))).toEqual([]);
+    await sandbox.platform.releaseProductEvents();
+    await sandbox.settle();
+    const priority = sandbox.jira.site.state.priorities.find((p) => p.id === issueOf(issue.id).priorityId)!.name;
+    expect({ jira: priority, servicenow: incidentsFor(issue.id)[0]!.urgency }).toEqual({ jira: 'Medium', servicenow: '2' });
+    // High met High (no conflict), then Medium came after it.
+    expect((await panel(issue.id)).body.data.conflicts).toEqual([]);
   });
 });
 

@@ -139,7 +139,9 @@ export function issueJson(base: string, site: Site, issue: IssueRecord, opts: Is
   if (expand.has('renderedFields')) out.renderedFields = { description: issue.description ? adfHtml(issue.description) : null };
   if (expand.has('names')) out.names = Object.fromEntries(site.state.fields.filter((f) => f.id in fields).map((f) => [f.id, f.name]));
   if (expand.has('changelog')) {
-    out.changelog = { startAt: 0, maxResults: issue.changelog.length, total: issue.changelog.length, histories: issue.changelog.map((h) => historyJson(base, site, h)) };
+    // As Jira Cloud: the most recent first, at most 40 (the changelog endpoint pages through the rest).
+    const recent = issue.changelog.slice(-INLINE_CHANGELOG_MAX).reverse();
+    out.changelog = { startAt: 0, maxResults: recent.length, total: issue.changelog.length, histories: recent.map((h) => historyJson(base, site, h)) };
   }
   if (expand.has('transitions')) out.transitions = availableTransitions(base, site, issue);
   if (opts.properties?.length) {
@@ -147,6 +149,9 @@ export function issueJson(base: string, site: Site, issue: IssueRecord, opts: Is
   }
   return out;
 }
+
+/** GET issue's `expand=changelog` returns at most this many histories (the spec: "a maximum of 40 changelogs"). */
+export const INLINE_CHANGELOG_MAX = 40;
 
 export function historyJson(base: string, site: Site, h: IssueRecord['changelog'][number]): Record<string, unknown> {
   const author = site.user(h.authorId);

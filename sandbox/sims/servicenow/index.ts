@@ -215,8 +215,13 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
     origin: c.get('origin'),
   });
 
-  const notice = (event: ChangeNotice['event'], table: string, row: Row, changed: string[], user: SnUser): void =>
-    notifier.notify({ event, table, sys_id: row.sys_id!, number: row.number ?? '', sys_updated_on: row.sys_updated_on ?? '', sys_mod_count: row.sys_mod_count ?? '0', changed_fields: changed, user: user.user_name });
+  const notice = (event: ChangeNotice['event'], table: string, row: Row, changed: string[], user: SnUser): void => {
+    // The rule sends the new values of what changed on the record (not journals, nor a file's id).
+    const def = tableDef(table);
+    const columns: Record<string, string> = def ? allFields(def) : {};
+    const changes = event === 'insert' || event === 'update' ? Object.fromEntries(changed.filter((f) => f in columns && columns[f] !== 'journal').map((f) => [f, String(row[f] ?? '')])) : undefined;
+    notifier.notify({ event, table, sys_id: row.sys_id!, number: row.number ?? '', sys_updated_on: row.sys_updated_on ?? '', sys_mod_count: row.sys_mod_count ?? '0', changed_fields: changed, ...(changes ? { changes } : {}), user: user.user_name });
+  };
 
   // ---- Table API
   const tableOr404 = (c: Context<Env>) => {

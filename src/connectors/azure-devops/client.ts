@@ -30,6 +30,7 @@ export const OWN_FILE_COMMENT = 'Copied from Jira by Crosswalk';
 
 export const AZURE_DEVOPS_CAPABILITIES: Capabilities = {
   conditionalWrites: true,
+  versionCountsWrites: true,
   // The discussion has no private comments: internal Jira comments stay in Jira.
   commentVisibilities: ['public'],
   commentEdit: true,

@@ -15,8 +15,22 @@ const issueSchema = z.object({
   key: z.string(),
   fields: z.record(z.string(), z.unknown()).and(z.object({ project: z.object({ id: z.string() }).loose(), updated: z.string() }).loose()),
 });
+/** One change in the issue's history: when, by whom, which fields (ids where Jira gives them). */
+export interface JiraHistory {
+  at: number;
+  authorId?: string;
+  fields: string[];
+}
+
 export type JiraIssue = z.infer<typeof issueSchema> & {
   updatedAt: number;
+  /**
+   * The issue's latest changes as its read carried them (`expand=changelog`: the
+   * most recent first, at most 40), and whether that is all of them. History
+   * questions are answered from here when it reaches back far enough, without
+   * reading the changelog again.
+   */
+  recentHistory?: { entries: JiraHistory[]; complete: boolean };
   /** Set on issues Crosswalk created from a remote item (an indexed issue property). */
   createdFrom?: { remote: string; connection: string };
 };
@@ -41,12 +55,24 @@ export function parseJiraTime(value: string): number {
   return Date.parse(value.replace(/([+-]\d\d)(\d\d)$/, '$1:$2'));
 }
 
+const historyEntry = z.object({ author: z.object({ accountId: z.string() }).loose().optional(), created: z.string(), items: z.array(z.object({ field: z.string(), fieldId: z.string().optional() }).loose()) }).loose();
+const inlineChangelog = z.object({ total: z.number(), histories: z.array(historyEntry) }).loose();
+
+function historyOf(h: z.infer<typeof historyEntry>): JiraHistory {
+  return { at: parseJiraTime(h.created), ...(h.author ? { authorId: h.author.accountId } : {}), fields: h.items.map((i) => i.fieldId ?? i.field) };
+}
+
+/** The issue with its latest history in the same read (so a reconcile's history questions usually cost no further call). */
 export async function getIssue(issueIdOrKey: string): Promise<JiraIssue | undefined> {
-  const res = await call('Read issue', () => api.asApp().requestJira(route`/rest/api/3/issue/${issueIdOrKey}?properties=${LINK_PROPERTY}`, { headers: { Accept: 'application/json' } }));
+  const res = await call('Read issue', () => api.asApp().requestJira(route`/rest/api/3/issue/${issueIdOrKey}?properties=${LINK_PROPERTY}&expand=changelog`, { headers: { Accept: 'application/json' } }));
   if (res.status === 404) return undefined;
-  const body = parsed(issueSchema.and(z.object({ properties: z.record(z.string(), z.unknown()).optional() }).loose()), await readJson('jira', res, `Read issue ${issueIdOrKey}`), 'Read issue');
+  const body = parsed(issueSchema.and(z.object({ properties: z.record(z.string(), z.unknown()).optional(), changelog: z.unknown().optional() }).loose()), await readJson('jira', res, `Read issue ${issueIdOrKey}`), 'Read issue');
   const link = z.object({ remote: z.string(), connection: z.string() }).safeParse(body.properties?.[LINK_PROPERTY]);
-  return { id: body.id, key: body.key, fields: body.fields, updatedAt: parseJiraTime(body.fields.updated), ...(link.success ? { createdFrom: link.data } : {}) };
+  const changelog = inlineChangelog.safeParse(body.changelog);
+  // Most recent first, whatever order Jira sends them in.
+  const entries = changelog.success ? changelog.data.histories.map(historyOf).sort((a, b) => b.at - a.at) : undefined;
+  const recentHistory = entries && changelog.success ? { entries, complete: entries.length >= changelog.data.total } : undefined;
+  return { id: body.id, key: body.key, fields: body.fields, updatedAt: parseJiraTime(body.fields.updated), ...(link.success ? { createdFrom: link.data } : {}), ...(recentHistory ? { recentHistory } : {}) };
 }
 
 /** When the issue last changed (its `updated`), read alone; undefined when it is gone. */
@@ -171,8 +197,11 @@ export async function workflowFor(projectId: string, issueTypeId: string): Promi
 
 const changelogPage = z.object({ total: z.number(), values: z.array(z.object({ author: z.object({ accountId: z.string() }).loose().optional(), items: z.array(z.object({ field: z.string() }).loose()) }).loose()) }).loose();
 
-/** Who made the issue's latest status change (the changelog is oldest first: its total, then its last page). */
-export async function lastStatusChangeBy(issueId: string): Promise<string | undefined> {
+/** Who made the issue's latest status change: from the history its read carried when that shows it, else from the changelog (oldest first: its total, then its last page). */
+export async function lastStatusChangeBy(issueId: string, recent?: JiraIssue['recentHistory']): Promise<string | undefined> {
+  const shown = recent?.entries.find((h) => h.fields.includes('status'));
+  if (shown) return shown.authorId;
+  if (recent?.complete) return undefined;
   const read = async (startAt: number, maxResults: number) => {
     const res = await call('Read changelog', () => api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/changelog?startAt=${String(startAt)}&maxResults=${String(maxResults)}`, { headers: { Accept: 'application/json' } }));
     return parsed(changelogPage, await readJson('jira', res, `Read changelog of ${issueId}`), 'Read changelog');
@@ -389,7 +418,18 @@ const historyPage = z.object({ total: z.number(), values: z.array(z.object({ aut
  * last changed: a field changed and changed back reads as unchanged by its
  * value alone. Read from the changelog's end (it is oldest first).
  */
-export async function fieldChangesSince(issueId: string, since: number): Promise<Map<string, number>> {
+export async function fieldChangesSince(issueId: string, since: number, recent?: JiraIssue['recentHistory']): Promise<Map<string, number>> {
+  // The history the issue's read carried answers when it reaches back to `since` (or is all there is).
+  if (recent && (recent.complete || recent.entries.some((h) => h.at <= since))) {
+    const app = await appAccountId();
+    const out = new Map<string, number>();
+    for (const h of recent.entries) {
+      if (h.at <= since) break;
+      if (app && h.authorId === app) continue;
+      for (const field of h.fields) out.set(field, Math.max(out.get(field) ?? 0, h.at));
+    }
+    return out;
+  }
   const read = async (startAt: number, maxResults: number) => {
     const res = await call('Read changelog', () => api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/changelog?startAt=${String(startAt)}&maxResults=${String(maxResults)}`, { headers: { Accept: 'application/json' } }));
     return parsed(historyPage, await readJson('jira', res, `Read changelog of ${issueId}`), 'Read changelog');

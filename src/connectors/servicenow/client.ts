@@ -45,6 +45,7 @@ export const SERVICENOW_CAPABILITIES: Capabilities = {
   // ServiceNow cuts these silently; the engine predicts the cut so its own write never reads as someone else's change.
   maxLengths: { short_description: 160, correlation_id: 100 },
   userSearch: true,
+  versionCountsWrites: true,
 };
 
 /** Incident states as ServiceNow labels them (the choice list of incident.state). */

@@ -7,7 +7,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
 import type { Credential } from '../../store/credentials';
 import type { InboundNotification, NotificationRef, SystemDefinition } from '../registry';
-import { SERVICENOW_CAPABILITIES, ServiceNowConnector } from './client';
+import { parseGlideDateTime, SERVICENOW_CAPABILITIES, ServiceNowConnector } from './client';
 
 const remoteFieldName = z.string().regex(/^[A-Za-z][A-Za-z0-9_.]*$/, 'must be a field name');
 
@@ -26,7 +26,19 @@ export const serviceNowRemoteSchema = z.object({
 export type ServiceNowRemote = z.infer<typeof serviceNowRemoteSchema>;
 
 /** The signed business-rule message Crosswalk gives the ServiceNow admin to paste (see the settings page). */
-const notice = z.object({ sys_id: z.string().regex(/^[0-9a-f]{32}$/), table: z.string().optional(), event: z.string().optional(), user: z.string().optional(), sent_at: z.number() }).loose();
+const notice = z
+  .object({
+    sys_id: z.string().regex(/^[0-9a-f]{32}$/),
+    table: z.string().optional(),
+    event: z.string().optional(),
+    user: z.string().optional(),
+    sent_at: z.number(),
+    /** What the record became (the business rule sends these): its write count, its time, and the new values of the fields that changed. */
+    sys_mod_count: z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).optional(),
+    sys_updated_on: z.string().optional(),
+    changes: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/), z.union([z.string(), z.null()])).optional(),
+  })
+  .loose();
 const MAX_AGE_SECONDS = 300;
 
 /** Constant-time comparison of the signature the sender computed and ours. */
@@ -44,6 +56,17 @@ function parseNotice(body: string): z.infer<typeof notice> | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * What a record notification proves of the record (sync/evidence.ts): the write count it reached and the changed
+ * fields' values (a value ServiceNow leaves empty comes as null from getValue, and as "" from the Table API).
+ */
+function shownBy(parsed: z.infer<typeof notice>): Pick<NotificationRef, 'shows'> {
+  if ((parsed.event !== 'update' && parsed.event !== 'insert') || parsed.sys_mod_count === undefined || !parsed.sys_updated_on || !parsed.changes) return {};
+  const updatedAt = parseGlideDateTime(parsed.sys_updated_on);
+  if (!Number.isFinite(updatedAt)) return {};
+  return { shows: { version: String(parsed.sys_mod_count), updatedAt, fields: Object.fromEntries(Object.entries(parsed.changes).map(([k, v]) => [k, v ?? ''])) } };
 }
 
 export const serviceNowSystem: SystemDefinition<ServiceNowRemote> = {
@@ -77,7 +100,7 @@ export const serviceNowSystem: SystemDefinition<ServiceNowRemote> = {
       const parsed = parseNotice(body);
       if (!parsed) return undefined;
       if (parsed.table && parsed.table !== remote.table) return [];
-      return [{ remoteId: parsed.sys_id, event: `servicenow:${parsed.event ?? 'notification'}`, ...(parsed.user ? { changedBy: parsed.user } : {}) }];
+      return [{ remoteId: parsed.sys_id, event: `servicenow:${parsed.event ?? 'notification'}`, ...(parsed.user ? { changedBy: parsed.user } : {}), ...shownBy(parsed) }];
     },
     itemIds(body) {
       const parsed = parseNotice(body);

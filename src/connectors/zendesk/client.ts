@@ -52,7 +52,7 @@ export const ZENDESK_CAPABILITIES: Capabilities = {
   commentDelete: false,
   commentFormat: 'html',
   descriptionFormat: 'html',
-  attachments: { upload: true, delete: false, maxBytes: ZENDESK_MAX_ATTACHMENT_BYTES },
+  attachments: { upload: true, delete: false, maxBytes: ZENDESK_MAX_ATTACHMENT_BYTES, onlyWithComments: true },
   maxLengths: { external_id: 255 },
   fixedAfterCreate: { description: "a Zendesk ticket's description is its first comment, which cannot be changed" },
   userSearch: true,
@@ -323,6 +323,8 @@ export class ZendeskConnector implements Connector {
   }
 
   private call(path: string, init: RequestInit, what: string): Promise<Response> {
+    // A write may add comments: what was listed before it is not what the ticket holds now.
+    if ((init.method ?? 'GET') !== 'GET') this.listed.clear();
     return this.raw(`${this.base}${path}`, { ...init, headers: { accept: 'application/json', ...(init.headers as Record<string, string> | undefined), authorization: this.authHeader() } }, what);
   }
 
@@ -521,7 +523,29 @@ export class ZendeskConnector implements Connector {
   }
 
   /** Every comment, oldest first, through cursor pagination. */
-  private async allComments(itemId: string): Promise<Array<z.infer<typeof commentSchema>>> {
+  /**
+   * Every comment of a ticket, the description (its first) included: listed once
+   * per connector (one reconcile) until a write, as comments and files both come
+   * from this list.
+   */
+  private allComments(itemId: string): Promise<Array<z.infer<typeof commentSchema>>> {
+    const listing = this.listed.get(itemId) ?? this.listComments_(itemId);
+    this.listed.set(itemId, listing);
+    listing.catch(() => this.listed.delete(itemId));
+    return listing;
+  }
+
+  private readonly listed = new Map<string, Promise<Array<z.infer<typeof commentSchema>>>>();
+
+  /** The ticket's newest comment as this connector last listed it (the description counts): a notification naming it brought no new comment, nor files (they come only with comments). */
+  async newestCommentListed(itemId: string): Promise<string | undefined> {
+    const listing = this.listed.get(itemId);
+    const comments = listing ? await listing.catch(() => undefined) : undefined;
+    const last = comments?.at(-1);
+    return last ? String(last.id) : undefined;
+  }
+
+  private async listComments_(itemId: string): Promise<Array<z.infer<typeof commentSchema>>> {
     const out: Array<z.infer<typeof commentSchema>> = [];
     let after: string | undefined;
     for (let page = 0; page < 60; page++) {

@@ -44,6 +44,7 @@ const notice = z
     updated_at: z.string().optional(),
     event: z.string().max(40).optional(),
     changed_by: z.string().max(320).optional(),
+    latest_comment_id: z.string().max(40).optional(),
   })
   .loose();
 
@@ -64,6 +65,7 @@ export const TRIGGER_BODY = JSON.stringify({
   event: 'ticket',
   changed_by: '{{current_user.email}}',
   changed_by_id: '{{current_user.id}}',
+  latest_comment_id: '{{ticket.latest_comment.id}}',
 });
 
 /** Names that tie a webhook and trigger to one connection's URL (several connections may share an account). */
@@ -108,7 +110,9 @@ export const zendeskSystem: SystemDefinition<ZendeskRemote> = {
       const parsed = parseNotice(body);
       if (!parsed) return undefined;
       // Any ticket change may carry a comment with files: the reconcile looks at both.
-      return [{ remoteId: String(parsed.ticket_id), event: `zendesk:${parsed.event ?? 'ticket'}+comment+attachment`, ...(parsed.changed_by ? { changedBy: parsed.changed_by } : {}) }];
+      // (Unless the pair has already seen the ticket's newest comment, which the body names: see reconcile.ts.)
+      const newest = parsed.latest_comment_id && /^\d+$/.test(parsed.latest_comment_id) ? { newestComment: parsed.latest_comment_id } : {};
+      return [{ remoteId: String(parsed.ticket_id), event: `zendesk:${parsed.event ?? 'ticket'}+comment+attachment`, ...(parsed.changed_by ? { changedBy: parsed.changed_by } : {}), ...newest }];
     },
     itemIds(body) {
       const parsed = parseNotice(body);
