@@ -368,9 +368,12 @@ async function syncFields(config: ConnectionConfig, connector: Connector, link: 
     }
   }
   const wroteJira: string[] = [];
+  // Jira as our own edit left it, when its answer shows the edit alone since what was read: seen, so its own change is not taken for a person's.
+  let jiraAfterOwnEdit: number | undefined;
   if (Object.keys(jiraFields).length) {
     try {
-      await jira.editIssue(issue.id, jiraFields);
+      const answer = await jira.editIssue(issue.id, jiraFields);
+      if (answer && !known.jira && jira.editWasAlone(answer, issue.updatedAt, Object.keys(jiraFields))) jiraAfterOwnEdit = answer.updatedAt;
       for (const w of jiraDone) {
         base[w.m.jira] = { jira: w.value, remote: w.current.remote };
         wroteJira.push(w.m.jira);
@@ -394,7 +397,8 @@ async function syncFields(config: ConnectionConfig, connector: Connector, link: 
   const notices = plan.notices.length ? [...(link.notices ?? []).filter((n) => !plan.notices.includes(n)), ...plan.notices].slice(-10) : link.notices;
   // Jira as an event showed it counts as seen at the event's time, as a read would (evidence.ts): an older event that
   // arrives later is then read instead, and a change the event did not show is found by that read or the sweep.
-  const jiraSeenAt = Math.max(issue.updatedAt, link.jiraSeenAt ?? 0);
+  // A status moved after our edit is a later change of ours that no answer dated: Jira then counts as seen only as read.
+  const jiraSeenAt = Math.max(issue.updatedAt, link.jiraSeenAt ?? 0, status ? 0 : (jiraAfterOwnEdit ?? 0));
   // Known, not read, and not written: fields it did not show hold what the link says.
   const remotePresumed = known.remote && remoteAfter === remote;
   // Our own write, when the remote proves nobody else wrote between what we knew and it, leaves the remote seen as it

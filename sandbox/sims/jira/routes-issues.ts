@@ -72,7 +72,8 @@ export function issueRoutes(app: Hono<Env>, site: Site, base: () => string): voi
       site.emit('avi:jira:updated:issue', user, trace(c), { issue: site.eventIssue(issue), changelog, jiraEventTypeName: 'issue_updated', associatedUsers: [{ accountId: user!.accountId }] });
       if (assigneeChanged) site.emit('avi:jira:assigned:issue', user, trace(c), { issue: site.eventIssue(issue), changelog });
     }
-    if (c.req.query('returnIssue') === 'true') return c.json(issueJson(base(), site, issue, {}));
+    // The spec: `expand` is "the Get issue API expand parameter to use in the response if the returnIssue parameter is true".
+    if (c.req.query('returnIssue') === 'true') return c.json(issueJson(base(), site, issue, { expand: list(c.req.query('expand')) }));
     return c.body(null, 204);
   });
 

@@ -68,11 +68,15 @@ export async function getIssue(issueIdOrKey: string): Promise<JiraIssue | undefi
   if (res.status === 404) return undefined;
   const body = parsed(issueSchema.and(z.object({ properties: z.record(z.string(), z.unknown()).optional(), changelog: z.unknown().optional() }).loose()), await readJson('jira', res, `Read issue ${issueIdOrKey}`), 'Read issue');
   const link = z.object({ remote: z.string(), connection: z.string() }).safeParse(body.properties?.[LINK_PROPERTY]);
-  const changelog = inlineChangelog.safeParse(body.changelog);
+  return { id: body.id, key: body.key, fields: body.fields, updatedAt: parseJiraTime(body.fields.updated), ...(link.success ? { createdFrom: link.data } : {}), ...recentHistoryOf(body.changelog) };
+}
+
+function recentHistoryOf(raw: unknown): { recentHistory?: JiraIssue['recentHistory'] } {
+  const changelog = inlineChangelog.safeParse(raw);
+  if (!changelog.success) return {};
   // Most recent first, whatever order Jira sends them in.
-  const entries = changelog.success ? changelog.data.histories.map(historyOf).sort((a, b) => b.at - a.at) : undefined;
-  const recentHistory = entries && changelog.success ? { entries, complete: entries.length >= changelog.data.total } : undefined;
-  return { id: body.id, key: body.key, fields: body.fields, updatedAt: parseJiraTime(body.fields.updated), ...(link.success ? { createdFrom: link.data } : {}), ...(recentHistory ? { recentHistory } : {}) };
+  const entries = changelog.data.histories.map(historyOf).sort((a, b) => b.at - a.at);
+  return { recentHistory: { entries, complete: entries.length >= changelog.data.total } };
 }
 
 /** When the issue last changed (its `updated`), read alone; undefined when it is gone. */
@@ -83,11 +87,32 @@ export async function issueUpdatedAt(issueIdOrKey: string): Promise<number | und
   return parseJiraTime(body.fields.updated);
 }
 
-export async function editIssue(issueId: string, fields: Record<string, unknown>): Promise<void> {
+/**
+ * Edits the issue and answers it as the edit left it (`returnIssue`, with its latest history), so the
+ * caller can tell whether the edit was the only change since what it read (`editWasAlone`).
+ */
+export async function editIssue(issueId: string, fields: Record<string, unknown>): Promise<{ updatedAt: number; recentHistory?: JiraIssue['recentHistory'] } | undefined> {
   const res = await call('Edit issue', () =>
-    api.asApp().requestJira(route`/rest/api/3/issue/${issueId}`, { method: 'PUT', headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-Atlassian-Webhook-Trace': SYNC_TRACE }, body: JSON.stringify({ fields }) }),
+    api.asApp().requestJira(route`/rest/api/3/issue/${issueId}?returnIssue=true&expand=changelog`, { method: 'PUT', headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-Atlassian-Webhook-Trace': SYNC_TRACE }, body: JSON.stringify({ fields }) }),
   );
-  if (res.status !== 204) await readJson('jira', res, `Edit issue ${issueId}`);
+  if (res.status === 204) return undefined;
+  const body = await readJson('jira', res, `Edit issue ${issueId}`);
+  const after = issueSchema.and(z.object({ changelog: z.unknown().optional() }).loose()).safeParse(body);
+  return after.success ? { updatedAt: parseJiraTime(after.data.fields.updated), ...recentHistoryOf(after.data.changelog) } : undefined;
+}
+
+/**
+ * Whether an edit's answer shows it as the only change after `since`: every history entry after `since` is
+ * the edit's own (one author, the newest entry naming every field written). Another person's change in between
+ * would show as an entry by someone else.
+ */
+export function editWasAlone(answer: { recentHistory?: JiraIssue['recentHistory'] } | undefined, since: number, written: readonly string[]): boolean {
+  const entries = answer?.recentHistory?.entries;
+  const newest = entries?.[0];
+  if (!entries || !newest || newest.at <= since || !written.every((f) => newest.fields.includes(f))) return false;
+  const after = entries.filter((h) => h.at > since);
+  const reachesBack = answer.recentHistory!.complete || entries.some((h) => h.at <= since);
+  return reachesBack && after.every((h) => h.authorId !== undefined && h.authorId === newest.authorId);
 }
 
 export const LINK_PROPERTY = 'crosswalk.link';
