@@ -87,6 +87,8 @@ export const remoteEvidence = z.object({
   version: z.string().min(1).max(40),
   updatedAt: z.number().int().nonnegative(),
   fields: z.record(z.string().max(256), z.unknown()),
+  /** The fields are the item's whole state (a field left out is empty), not only what changed (a field left out is unchanged). */
+  complete: z.boolean().optional(),
 });
 export type RemoteEvidence = z.infer<typeof remoteEvidence>;
 

@@ -78,7 +78,9 @@ export async function onRemoteWebhook(request: WebTriggerRequest): Promise<WebTr
       theirs.map(async (r) => {
         const claimed = stored.claims.get(r.remoteId);
         const item: WorkItemRef = claimed === undefined ? await pairRef(config.id, r.remoteId) : claimed ? { side: 'jira', issueId: claimed } : { side: 'remote', connectionId: config.id, remoteId: r.remoteId };
-        const shows = item.side === 'jira' ? carriedRemoteEvidence(r.shows) : undefined;
+        // Only what the mapping reads is worth carrying.
+        const mapped = new Set(config.fields.map((m) => m.remote));
+        const shows = item.side === 'jira' && r.shows ? carriedRemoteEvidence({ ...r.shows, fields: Object.fromEntries(Object.entries(r.shows.fields).filter(([f]) => mapped.has(f))) }) : undefined;
         return { item, cause: r.event, connectionId: config.id, ...(shows ? { remote: shows } : {}), ...(r.newestComment && item.side === 'jira' ? { newestComment: r.newestComment.slice(0, 100) } : {}) };
       }),
     );

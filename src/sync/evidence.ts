@@ -113,7 +113,7 @@ export function remoteFromEvidence(evidence: RemoteEvidence | undefined, link: L
   if (!evidence || !connector.capabilities.versionCountsWrites || !link.remoteVersion || link.remoteSeenAt === undefined) return undefined;
   const [was, is] = [Number(link.remoteVersion), Number(evidence.version)];
   if (!Number.isInteger(was) || is !== was + 1 || evidence.updatedAt < link.remoteSeenAt) return undefined;
-  const shown = new Set(Object.keys(evidence.fields));
+  const shown = new Set(evidence.complete ? config.fields.map((m) => m.remote) : Object.keys(evidence.fields));
   if (!config.fields.every((m) => shown.has(m.remote) || link.base[m.jira] !== undefined)) return undefined;
   return { item: { id: link.remoteId, displayKey: link.remoteKey, url: link.remoteUrl, updatedAt: evidence.updatedAt, version: evidence.version, fields: evidence.fields }, shown };
 }

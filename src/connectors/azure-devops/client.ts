@@ -142,6 +142,16 @@ function flattenIdentity(v: unknown): unknown {
   return v;
 }
 
+/** A work item's fields as the engine sees them (identities by unique name, tags without Crosswalk's markers), and its markers. */
+export function itemFieldsOf(raw: Readonly<Record<string, unknown>>): { fields: Record<string, unknown>; markers: string[] } {
+  const fields: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) fields[k] = flattenIdentity(v);
+  const { tags, markers } = separateMarkers(raw['System.Tags']);
+  if (tags.length) fields['System.Tags'] = tags.join('; ');
+  else delete fields['System.Tags'];
+  return { fields, markers };
+}
+
 export class AzureDevOpsConnector implements Connector {
   readonly system = 'azure-devops' as const;
   readonly capabilities = AZURE_DEVOPS_CAPABILITIES;
@@ -294,12 +304,8 @@ export class AzureDevOpsConnector implements Connector {
 
   private toItem(w: WorkItemJson): Item {
     const id = String(w.id);
-    const fields: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(w.fields)) fields[k] = flattenIdentity(v);
-    const { tags, markers } = separateMarkers(w.fields['System.Tags']);
+    const { fields, markers } = itemFieldsOf(w.fields);
     this.markers.set(id, markers);
-    if (tags.length) fields['System.Tags'] = tags.join('; ');
-    else delete fields['System.Tags'];
     const correlationId = markers[0];
     return {
       id,

@@ -9,7 +9,7 @@ import type { Credential } from '../../store/credentials';
 import { SyncError } from '../errors';
 import type { Connector } from '../ports';
 import type { InboundNotification, NotificationRef, SystemDefinition } from '../registry';
-import { AZURE_DEVOPS_CAPABILITIES, AzureDevOpsConnector } from './client';
+import { AZURE_DEVOPS_CAPABILITIES, AzureDevOpsConnector, itemFieldsOf } from './client';
 import { basicAuthMatches, hookRef, isFresh, parseEnvelope } from './hooks';
 
 export const azureDevOpsRemoteSchema = z
@@ -47,6 +47,14 @@ function connectorOf(connector: Connector): AzureDevOpsConnector {
   return connector;
 }
 
+/** An update's hook carries the whole revision it made: the work item as that revision left it (sync/evidence.ts). */
+function shownBy(envelope: NonNullable<ReturnType<typeof parseEnvelope>>): Pick<NotificationRef, 'shows'> {
+  const revision = envelope.eventType === 'workitem.updated' ? envelope.resource.revision : undefined;
+  const changedAt = revision?.fields?.['System.ChangedDate'];
+  if (!revision?.fields || revision.rev === undefined || typeof changedAt !== 'string' || !Number.isFinite(Date.parse(changedAt))) return {};
+  return { shows: { version: String(revision.rev), updatedAt: Date.parse(changedAt), fields: itemFieldsOf(revision.fields).fields, complete: true } };
+}
+
 export const azureDevOpsSystem: SystemDefinition<AzureDevOpsRemote> = {
   kind: 'azure-devops',
   label: 'Azure DevOps',
@@ -74,7 +82,7 @@ export const azureDevOpsSystem: SystemDefinition<AzureDevOpsRemote> = {
       const ref = hookRef(envelope);
       if (!ref) return [];
       if (ref.project && ref.project.toLowerCase() !== remote.project.toLowerCase()) return [];
-      return [{ remoteId: ref.workItemId, event: ref.event, ...(ref.changedBy ? { changedBy: ref.changedBy } : {}), ...(ref.rev !== undefined ? { version: String(ref.rev) } : {}) }];
+      return [{ remoteId: ref.workItemId, event: ref.event, ...(ref.changedBy ? { changedBy: ref.changedBy } : {}), ...(ref.rev !== undefined ? { version: String(ref.rev) } : {}), ...shownBy(envelope) }];
     },
     itemIds(body) {
       const envelope = parseEnvelope(body);
