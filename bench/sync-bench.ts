@@ -33,7 +33,10 @@ import { ADAPTERS } from '../test/model/adapters';
 
 const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
 const N = Number(arg('n', '20'));
-const M = Number(arg('m', '100'));
+/** Existing issues in the bulk run (`--bulk N`, or `--m=N`), each with 5 comments and 1 attachment. */
+const BULK_FLAG = process.argv.indexOf('--bulk');
+const M = Number(BULK_FLAG >= 0 && process.argv[BULK_FLAG + 1] ? process.argv[BULK_FLAG + 1] : arg('bulk', arg('m', '100')));
+const BULK_COMMENTS = 5;
 const CONNECTORS = arg('connectors', Object.keys(ADAPTERS).join(',')).split(',').filter((c) => ADAPTERS[c]);
 const STEADY_RATE = Number(arg('steady-rate', '100'));
 const STEADY_MINUTES = Number(arg('steady-minutes', '10'));
@@ -164,7 +167,14 @@ async function benchConnector(name: string): Promise<Record<string, number>> {
     // Bulk: M existing issues whose creation events were lost, synced by the bulk action.
     platform.holdProductEvents();
     const existing: string[] = [];
-    for (let i = 0; i < M; i++) existing.push(((await jira.request({ as: person }, 'POST', '/rest/api/3/issue', { fields: { project: { key: remote.projectKey }, issuetype: { name: 'Task' }, summary: `Existing issue ${i}` } })).json as { id: string }).id);
+    for (let i = 0; i < M; i++) {
+      const made = (await jira.request({ as: person }, 'POST', '/rest/api/3/issue', { fields: { project: { key: remote.projectKey }, issuetype: { name: 'Task' }, summary: `Existing issue ${i}` } })).json as { id: string; key: string };
+      existing.push(made.id);
+      for (let c = 0; c < BULK_COMMENTS; c++) await jira.request({ as: person }, 'POST', `/rest/api/3/issue/${made.key}/comment`, { body: adf(`Existing comment ${c} on issue ${i}`) });
+      const form = new FormData();
+      form.append('file', new Blob([Buffer.alloc(16 * 1024, i % 251)], { type: 'application/octet-stream' }), `existing-${i}.bin`);
+      await jira.request({ as: person }, 'POST', `/rest/api/3/issue/${made.key}/attachments`, form, { 'x-atlassian-token': 'no-check' });
+    }
     platform.discardHeldProductEvents();
     const lead = sandbox.jira.site.state.users.find((u) => u.accountId === project.leadAccountId)!;
     const context = { extension: { type: 'jira:projectSettingsPage', project: { id: project.id, key: project.key } } };
@@ -176,14 +186,20 @@ async function benchConnector(name: string): Promise<Record<string, number>> {
     const bulk = await platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-settings', functionKey: 'bulkSync', payload: { connectionId: remote.connectionId }, accountId: lead.accountId, context });
     if (!bulk.ok || !(bulk.body as { ok: boolean }).ok) throw new Error(`${name}: bulk sync refused: ${JSON.stringify(bulk)}`);
     // Until every issue has its remote item (rate-limited jobs come back after their window; the platform clock moves to them).
-    for (let round = 0; round < 200 && existing.some((id) => remote.remotesForIssue(id).length !== 1); round++) {
+    const done = (id: string) => {
+      const ids = remote.remotesForIssue(id);
+      if (ids.length !== 1) return false;
+      const item = remote.read(ids[0]!);
+      return item.comments.length >= BULK_COMMENTS && item.files.length >= 1;
+    };
+    for (let round = 0; round < 2000 && !existing.every(done); round++) {
       await platform.settle({ timeoutMs: 600_000 });
       await quiet();
-      if (existing.some((id) => remote.remotesForIssue(id).length !== 1)) await platform.advanceTime(60_000);
+      if (!existing.every(done)) await platform.advanceTime(60_000);
     }
     const simMs = platform.clock.now() - simStart;
     const bulkSeconds = (Date.now() - started) / 1000;
-    const synced = existing.filter((id) => remote.remotesForIssue(id).length === 1).length;
+    const synced = existing.filter(done).length;
     const log = (await remoteLog(sandbox, name)).slice(logBefore);
     const taken = log.filter((r) => r.status !== 429).length;
     const windows = windowsUsed(ceiling, simStart, simStart + simMs);
@@ -194,7 +210,7 @@ async function benchConnector(name: string): Promise<Record<string, number>> {
     const binding = remoteUse >= eventUse ? ceiling.label : 'Forge, 500 events a minute per installation';
     const bulkRateUsed = Math.max(remoteUse, eventUse);
     console.log(
-      `${name.padEnd(13)} bulk sync          ${synced} of ${M} existing issues have their remote item in ${(simMs / 60_000).toFixed(1)} simulated minutes (${bulkSeconds.toFixed(1)} s wall); binding limit: ${binding}, used ${(bulkRateUsed * 100).toFixed(0)}% (${taken} requests taken, ${log.length - taken} refused with 429; ${bulkTotals.eventsPushed} events); KVS ops/item ${((bulkTotals.kvs.reads + bulkTotals.kvs.writes) / M).toFixed(2)}, GB-s/item ${(bulkTotals.gbSeconds / M).toFixed(4)}`,
+      `${name.padEnd(13)} bulk sync          ${synced} of ${M} existing issues (${BULK_COMMENTS} comments and a file each) have their remote item, comments and file in ${(simMs / 60_000).toFixed(1)} simulated minutes (${bulkSeconds.toFixed(1)} s wall); binding limit: ${binding}, used ${(bulkRateUsed * 100).toFixed(0)}% (${taken} requests taken, ${log.length - taken} refused with 429; ${bulkTotals.eventsPushed} events); KVS ops/item ${((bulkTotals.kvs.reads + bulkTotals.kvs.writes) / M).toFixed(2)}, GB-s/item ${(bulkTotals.gbSeconds / M).toFixed(4)}`,
     );
 
     return {
