@@ -112,3 +112,105 @@ for (const name of ['azure-devops', 'zendesk'] as const) {
     });
   });
 }
+
+/**
+ * Remote notifications as evidence (ServiceNow's business rule sends what the
+ * record became; Azure DevOps' hook carries the revision): used instead of
+ * reading the item only when it is the one write after the link's version.
+ */
+for (const name of ['servicenow', 'azure-devops'] as const) {
+  describe(`${name}: a notification shows the item, and the reads that stay`, () => {
+    let sandbox: Sandbox;
+    let remote: RemoteAdapter;
+    let jira: ReturnType<Sandbox['jiraClient']>;
+    let person: 'admin' | 'member';
+    let issue: { id: string; key: string };
+    let remoteId: string;
+    const quiet = async () => {
+      for (let round = 0; round < 10; round++) {
+        const before = sandbox.platform.meter.invocations().length;
+        await remote.notifications.deliver();
+        await sandbox.platform.settle();
+        if (sandbox.platform.meter.invocations().length === before) return;
+      }
+    };
+    const jiraSummary = () => sandbox.jira.site.state.issues.find((i) => i.id === issue.id)!.summary;
+    const remoteReads = () => sandbox.platform.meter.invocations({ functionKey: 'sync-worker' }).flatMap((r) => r.requests).filter((r) => r.startsWith('GET ') && !r.includes('/rest/api/3/') && !r.includes('comment') && !r.includes('journal') && !r.includes('attachment') && !r.includes('sys_user'));
+
+    beforeAll(async () => {
+      remote = ADAPTERS[name]!();
+      sandbox = await startSandbox({ clock: 'manual', pair: [name], scheduleTriggers: false });
+      await sandbox.settle();
+      await remote.setup(sandbox);
+      jira = sandbox.jiraClient();
+      const project = sandbox.jira.site.state.projects.find((p) => p.key === remote.projectKey)!;
+      person = project.key === 'OPS' ? 'admin' : 'member';
+      issue = (await jira.request({ as: person }, 'POST', '/rest/api/3/issue', { fields: { project: { key: remote.projectKey }, issuetype: { name: 'Task' }, summary: 'Shown issue' } })).json as { id: string; key: string };
+      await quiet();
+      remoteId = remote.remotesForIssue(issue.id)[0]!;
+      sandbox.platform.manualClock.advance(1000);
+      await jira.request({ as: person }, 'PUT', `/rest/api/3/issue/${issue.key}`, { fields: { summary: 'Shown issue, settled' } });
+      await quiet();
+    }, 120_000);
+    afterAll(async () => {
+      await sandbox.stop();
+    });
+
+    it('copies a remote field change to Jira with two calls (Jira read and written), the item not read', async () => {
+      sandbox.platform.manualClock.advance(1000);
+      sandbox.platform.meter.reset();
+      await remote.edit(remoteId, { summary: 'From the remote, shown' });
+      await quiet();
+      expect(jiraSummary()).toBe('From the remote, shown');
+      const totals = sandbox.platform.meter.totals();
+      expect(totals.productRequests + totals.egressRequests).toBe(2);
+      expect(remoteReads()).toEqual([]);
+    });
+
+    it('reads the item when a notification before it was lost (its version is not the one after the link\'s)', async () => {
+      sandbox.platform.manualClock.advance(1000);
+      await remote.edit(remoteId, { summary: 'Lost change' });
+      expect(remote.notifications.lose()).toBeGreaterThan(0);
+      sandbox.platform.manualClock.advance(1000);
+      await remote.edit(remoteId, { priority: remote.priorities.find((p) => p !== remote.read(remoteId).priority)! });
+      sandbox.platform.meter.reset();
+      await quiet();
+      // The read found the lost change too.
+      expect(jiraSummary()).toBe('Lost change');
+      expect(remoteReads().length).toBeGreaterThan(0);
+    });
+
+    if (name === 'servicenow')
+      it('reads the incident before writing it (ServiceNow has no conditional writes): a notification is evidence for reading only', async () => {
+      sandbox.platform.holdProductEvents();
+      sandbox.platform.manualClock.advance(1000);
+      await jira.request({ as: person }, 'PUT', `/rest/api/3/issue/${issue.key}`, { fields: { summary: 'Jira, not yet told' } });
+      sandbox.platform.manualClock.advance(1000);
+      const priority = remote.priorities.find((p) => p !== remote.read(remoteId).priority)!;
+      await remote.edit(remoteId, { priority });
+      sandbox.platform.meter.reset();
+      await quiet();
+      const requests = sandbox.platform.meter.invocations({ functionKey: 'sync-worker' }).flatMap((r) => r.requests);
+      const write = requests.findIndex((r) => r.startsWith('PATCH ') && r.includes('/incident/'));
+      const read = requests.findIndex((r) => r.startsWith('GET ') && r.includes('/incident/'));
+      expect(write).toBeGreaterThan(-1);
+      expect(read).toBeGreaterThan(-1);
+      expect(read).toBeLessThan(write);
+      expect(remote.read(remoteId)).toMatchObject({ summary: 'Jira, not yet told', priority });
+      await sandbox.platform.releaseProductEvents();
+      await quiet();
+    });
+
+    it('does not take a duplicate delivery for a new change', async () => {
+      sandbox.platform.manualClock.advance(1000);
+      await remote.edit(remoteId, { summary: 'Once' });
+      await quiet();
+      await jira.request({ as: person }, 'PUT', `/rest/api/3/issue/${issue.key}`, { fields: { summary: 'Jira after once' } });
+      await quiet();
+      remote.notifications.duplicateLast();
+      await quiet();
+      expect(jiraSummary()).toBe('Jira after once');
+      expect(remote.read(remoteId).summary).toBe('Jira after once');
+    });
+  });
+}
