@@ -73,13 +73,13 @@ export async function onRemoteWebhook(request: WebTriggerRequest): Promise<WebTr
   // nothing. This instance remembers what it accepted; storage is asked only for a delivery it has not seen.
   const seen = `notice:${delivery}`;
   if (!(await claimOnce(seen))) return { statusCode: 202, body: 'Already received' };
+  // Of what a notification shows, only what the mapping reads is worth carrying.
+  const mapped = new Set(config.fields.map((m) => m.remote));
   try {
     const jobs = await Promise.all(
       theirs.map(async (r) => {
         const claimed = stored.claims.get(r.remoteId);
         const item: WorkItemRef = claimed === undefined ? await pairRef(config.id, r.remoteId) : claimed ? { side: 'jira', issueId: claimed } : { side: 'remote', connectionId: config.id, remoteId: r.remoteId };
-        // Only what the mapping reads is worth carrying.
-        const mapped = new Set(config.fields.map((m) => m.remote));
         const shows = item.side === 'jira' && r.shows ? carriedRemoteEvidence({ ...r.shows, fields: Object.fromEntries(Object.entries(r.shows.fields).filter(([f]) => mapped.has(f))) }) : undefined;
         return { item, cause: r.event, connectionId: config.id, ...(shows ? { remote: shows } : {}), ...(r.newestComment && item.side === 'jira' ? { newestComment: r.newestComment.slice(0, 100) } : {}) };
       }),

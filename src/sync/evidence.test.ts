@@ -2,12 +2,10 @@
  * When a signal's view of a side replaces a read (evidence.ts), and when it
  * does not: each refusal below is a case where the engine must read.
  */
-import { editWasAlone } from '../connectors/jira/client';
 import type { Capabilities } from '../connectors/ports';
 import type { ConnectionConfig } from '../mapping/connection-config';
 import type { Link } from '../store/links';
-import { remoteFromEvidence } from './evidence';
-import { ownWriteProven } from './reconcile';
+import { editWasAlone, ownWriteProven, remoteFromEvidence } from './evidence';
 
 const counting = { capabilities: { versionCountsWrites: true } as Capabilities };
 const conditional = { capabilities: { conditionalWrites: true } as Capabilities };

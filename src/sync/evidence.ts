@@ -111,11 +111,39 @@ export function carriedRemoteEvidence(evidence: RemoteEvidence | undefined): Rem
  */
 export function remoteFromEvidence(evidence: RemoteEvidence | undefined, link: Link, config: ConnectionConfig, connector: Pick<Connector, 'capabilities'>): { item: Item; shown: ReadonlySet<string> } | undefined {
   if (!evidence || !connector.capabilities.versionCountsWrites || !link.remoteVersion || link.remoteSeenAt === undefined) return undefined;
-  const [was, is] = [Number(link.remoteVersion), Number(evidence.version)];
-  if (!Number.isInteger(was) || is !== was + 1 || evidence.updatedAt < link.remoteSeenAt) return undefined;
+  if (!isNextWrite(link.remoteVersion, evidence.version) || evidence.updatedAt < link.remoteSeenAt) return undefined;
   const shown = new Set(evidence.complete ? config.fields.map((m) => m.remote) : Object.keys(evidence.fields));
   if (!config.fields.every((m) => shown.has(m.remote) || link.base[m.jira] !== undefined)) return undefined;
   return { item: { id: link.remoteId, displayKey: link.remoteKey, url: link.remoteUrl, updatedAt: evidence.updatedAt, version: evidence.version, fields: evidence.fields }, shown };
+}
+
+/** Versions that count writes: `after` is the one write after `before`. */
+function isNextWrite(before: string, after: string): boolean {
+  const [was, is] = [Number(before), Number(after)];
+  return Number.isInteger(was) && is === was + 1;
+}
+
+/**
+ * Whether the remote's answer to our write shows our write alone since `before`: a conditional write that named
+ * `before`'s version (refused had anything changed), or a version that counts writes and moved by exactly one.
+ */
+export function ownWriteProven(connector: Pick<Connector, 'capabilities'>, before: Pick<Item, 'version'>, after: Pick<Item, 'version'>): boolean {
+  if (!before.version || !after.version) return false;
+  if (connector.capabilities.conditionalWrites) return true;
+  return Boolean(connector.capabilities.versionCountsWrites) && isNextWrite(before.version, after.version);
+}
+
+/**
+ * Whether a Jira edit's answer shows it as the only change after `since`: every history entry after `since` is
+ * the edit's own (one author, the newest entry naming every field written). Another person's change in between
+ * would show as an entry by someone else.
+ */
+export function editWasAlone(answer: { recentHistory?: JiraIssue['recentHistory'] } | undefined, since: number, written: readonly string[]): boolean {
+  const history = answer?.recentHistory;
+  const newest = history?.entries[0];
+  if (!history || !newest || newest.at <= since || !written.every((f) => newest.fields.includes(f))) return false;
+  const reachesBack = history.complete || history.entries.some((h) => h.at <= since);
+  return reachesBack && history.entries.filter((h) => h.at > since).every((h) => h.authorId !== undefined && h.authorId === newest.authorId);
 }
 
 /** A side known only from evidence would be written, or a conditional write found the remote changed: read and plan again. */

@@ -29,7 +29,7 @@ import { planFields, type FieldReading } from './field-plan';
 import { matchesRemoteFilter } from './remote-filter';
 import { moveToStatus } from './status';
 import { newCrossings, stepOf, withStep, type ReconcileSignal } from './timeline';
-import { issueFromEvidence, NeedsRead, presumedRemote, remoteFromEvidence, type JiraEvidence } from './evidence';
+import { editWasAlone, issueFromEvidence, NeedsRead, ownWriteProven, presumedRemote, remoteFromEvidence, type JiraEvidence } from './evidence';
 import { enqueueReconcile } from './sync-queue';
 import { UserMap } from './user-map';
 import type { WorkItemRef } from './work-item';
@@ -258,18 +258,6 @@ async function syncPair(config: ConnectionConfig, connector: Connector, link: Li
   return { result: 'synced', created, wroteJira: fields.wroteJira, wroteRemote: fields.wroteRemote, conflicts: fields.conflicts, problems: Object.values(merged).map((p) => p.message), commentsCopied, filesCopied };
 }
 
-/**
- * Whether the remote's answer to our write shows our write alone since `before`: a conditional write that named
- * `before`'s version (refused had anything changed), or a version that counts writes and moved by exactly one.
- */
-export function ownWriteProven(connector: Pick<Connector, 'capabilities'>, before: Pick<Item, 'version'>, after: Pick<Item, 'version'>): boolean {
-  if (!before.version || !after.version) return false;
-  if (connector.capabilities.conditionalWrites) return true;
-  if (!connector.capabilities.versionCountsWrites) return false;
-  const [was, is] = [Number(before.version), Number(after.version)];
-  return Number.isInteger(was) && is === was + 1;
-}
-
 /** Remote times may be cut to the second (ServiceNow): a change within a second of Jira's counts as possibly after it. */
 const REMOTE_TIME_SLACK_MS = 1000;
 
@@ -373,7 +361,7 @@ async function syncFields(config: ConnectionConfig, connector: Connector, link: 
   if (Object.keys(jiraFields).length) {
     try {
       const answer = await jira.editIssue(issue.id, jiraFields);
-      if (answer && !known.jira && jira.editWasAlone(answer, issue.updatedAt, Object.keys(jiraFields))) jiraAfterOwnEdit = answer.updatedAt;
+      if (answer && !known.jira && editWasAlone(answer, issue.updatedAt, Object.keys(jiraFields))) jiraAfterOwnEdit = answer.updatedAt;
       for (const w of jiraDone) {
         base[w.m.jira] = { jira: w.value, remote: w.current.remote };
         wroteJira.push(w.m.jira);

@@ -17,6 +17,56 @@ import { startSandbox, type Sandbox } from '../../sandbox/sandbox';
 import type { RemoteAdapter } from '../model/adapter';
 import { ADAPTERS } from '../model/adapters';
 
+/** One issue paired with a remote item in a manual-clock sandbox, as each block below sets it up. */
+interface PairedIssue {
+  sandbox: Sandbox;
+  remote: RemoteAdapter;
+  jira: ReturnType<Sandbox['jiraClient']>;
+  person: 'admin' | 'member';
+  issue: { id: string; key: string };
+  remoteId: string;
+  /** Delivers the remote's notifications and works until nothing more happens. */
+  quiet: () => Promise<void>;
+}
+
+/**
+ * Starts the sandbox before the block's tests and stops it after: the issue is created, synced, and edited once
+ * more in Jira, so the link knows both sides' versions. `use` receives the pair once it is ready.
+ */
+function setUpPairedIssue(name: string, summary: string, use: (pair: PairedIssue) => void): void {
+  let sandbox: Sandbox | undefined;
+  beforeAll(async () => {
+    const remote = ADAPTERS[name]!();
+    const started = await startSandbox({ clock: 'manual', pair: [name as 'servicenow' | 'azure-devops' | 'zendesk'], scheduleTriggers: false });
+    sandbox = started;
+    await started.settle();
+    await remote.setup(started);
+    const jira = started.jiraClient();
+    const project = started.jira.site.state.projects.find((p) => p.key === remote.projectKey)!;
+    const person = project.key === 'OPS' ? 'admin' : 'member';
+    const quiet = async () => {
+      for (let round = 0; round < 10; round++) {
+        const before = started.platform.meter.invocations().length;
+        await remote.notifications.deliver();
+        await started.platform.settle();
+        if (started.platform.meter.invocations().length === before) return;
+      }
+    };
+    const issue = (await jira.request({ as: person }, 'POST', '/rest/api/3/issue', { fields: { project: { key: remote.projectKey }, issuetype: { name: 'Task' }, summary } })).json as { id: string; key: string };
+    await quiet();
+    const remoteId = remote.remotesForIssue(issue.id)[0]!;
+    expect(remoteId).toBeDefined();
+    // One full round trip each way, so the link knows both sides' versions.
+    started.platform.manualClock.advance(1000);
+    await jira.request({ as: person }, 'PUT', `/rest/api/3/issue/${issue.key}`, { fields: { summary: `${summary}, settled` } });
+    await quiet();
+    use({ sandbox: started, remote, jira, person, issue, remoteId, quiet });
+  }, 120_000);
+  afterAll(async () => {
+    await sandbox?.stop();
+  });
+}
+
 for (const name of ['azure-devops', 'zendesk'] as const) {
   describe(`${name}: reads only what a signal cannot prove`, () => {
     let sandbox: Sandbox;
@@ -25,42 +75,15 @@ for (const name of ['azure-devops', 'zendesk'] as const) {
     let person: 'admin' | 'member';
     let issue: { id: string; key: string };
     let remoteId: string;
+    let quiet: () => Promise<void>;
+    setUpPairedIssue(name, 'Evidence issue', (pair) => ({ sandbox, remote, jira, person, issue, remoteId, quiet } = pair));
 
-    /** Delivers the remote's notifications and works until nothing more happens. */
-    const quiet = async () => {
-      for (let round = 0; round < 10; round++) {
-        const before = sandbox.platform.meter.invocations().length;
-        await remote.notifications.deliver();
-        await sandbox.platform.settle();
-        if (sandbox.platform.meter.invocations().length === before) return;
-      }
-    };
     const editJira = async (fields: Record<string, unknown>) => {
       sandbox.platform.manualClock.advance(1000);
       await jira.request({ as: person }, 'PUT', `/rest/api/3/issue/${issue.key}`, { fields });
     };
     const jiraSummary = () => sandbox.jira.site.state.issues.find((i) => i.id === issue.id)!.summary;
     const workerRequests = () => sandbox.platform.meter.invocations({ functionKey: 'sync-worker' }).flatMap((r) => r.requests);
-
-    beforeAll(async () => {
-      remote = ADAPTERS[name]!();
-      sandbox = await startSandbox({ clock: 'manual', pair: [name], scheduleTriggers: false });
-      await sandbox.settle();
-      await remote.setup(sandbox);
-      jira = sandbox.jiraClient();
-      const project = sandbox.jira.site.state.projects.find((p) => p.key === remote.projectKey)!;
-      person = project.key === 'OPS' ? 'admin' : 'member';
-      issue = (await jira.request({ as: person }, 'POST', '/rest/api/3/issue', { fields: { project: { key: remote.projectKey }, issuetype: { name: 'Task' }, summary: 'Evidence issue' } })).json as { id: string; key: string };
-      await quiet();
-      remoteId = remote.remotesForIssue(issue.id)[0]!;
-      expect(remoteId).toBeDefined();
-      // One full round trip each way, so the link knows both sides' versions.
-      await editJira({ summary: 'Evidence issue, settled' });
-      await quiet();
-    }, 120_000);
-    afterAll(async () => {
-      await sandbox.stop();
-    });
 
     it('copies a Jira field change with one HTTP call (no read of either side) and at most three storage operations', async () => {
       await quiet();
@@ -126,35 +149,11 @@ for (const name of ['servicenow', 'azure-devops'] as const) {
     let person: 'admin' | 'member';
     let issue: { id: string; key: string };
     let remoteId: string;
-    const quiet = async () => {
-      for (let round = 0; round < 10; round++) {
-        const before = sandbox.platform.meter.invocations().length;
-        await remote.notifications.deliver();
-        await sandbox.platform.settle();
-        if (sandbox.platform.meter.invocations().length === before) return;
-      }
-    };
+    let quiet: () => Promise<void>;
+    setUpPairedIssue(name, 'Shown issue', (pair) => ({ sandbox, remote, jira, person, issue, remoteId, quiet } = pair));
+
     const jiraSummary = () => sandbox.jira.site.state.issues.find((i) => i.id === issue.id)!.summary;
     const remoteReads = () => sandbox.platform.meter.invocations({ functionKey: 'sync-worker' }).flatMap((r) => r.requests).filter((r) => r.startsWith('GET ') && !r.includes('/rest/api/3/') && !r.includes('comment') && !r.includes('journal') && !r.includes('attachment') && !r.includes('sys_user'));
-
-    beforeAll(async () => {
-      remote = ADAPTERS[name]!();
-      sandbox = await startSandbox({ clock: 'manual', pair: [name], scheduleTriggers: false });
-      await sandbox.settle();
-      await remote.setup(sandbox);
-      jira = sandbox.jiraClient();
-      const project = sandbox.jira.site.state.projects.find((p) => p.key === remote.projectKey)!;
-      person = project.key === 'OPS' ? 'admin' : 'member';
-      issue = (await jira.request({ as: person }, 'POST', '/rest/api/3/issue', { fields: { project: { key: remote.projectKey }, issuetype: { name: 'Task' }, summary: 'Shown issue' } })).json as { id: string; key: string };
-      await quiet();
-      remoteId = remote.remotesForIssue(issue.id)[0]!;
-      sandbox.platform.manualClock.advance(1000);
-      await jira.request({ as: person }, 'PUT', `/rest/api/3/issue/${issue.key}`, { fields: { summary: 'Shown issue, settled' } });
-      await quiet();
-    }, 120_000);
-    afterAll(async () => {
-      await sandbox.stop();
-    });
 
     it('copies a remote field change to Jira with two calls (Jira read and written), the item not read', async () => {
       sandbox.platform.manualClock.advance(1000);

@@ -57,6 +57,7 @@ export function parseJiraTime(value: string): number {
 
 const historyEntry = z.object({ author: z.object({ accountId: z.string() }).loose().optional(), created: z.string(), items: z.array(z.object({ field: z.string(), fieldId: z.string().optional() }).loose()) }).loose();
 const inlineChangelog = z.object({ total: z.number(), histories: z.array(historyEntry) }).loose();
+const changelogPage = z.object({ total: z.number(), values: z.array(historyEntry) }).loose();
 
 function historyOf(h: z.infer<typeof historyEntry>): JiraHistory {
   return { at: parseJiraTime(h.created), ...(h.author ? { authorId: h.author.accountId } : {}), fields: h.items.map((i) => i.fieldId ?? i.field) };
@@ -89,7 +90,7 @@ export async function issueUpdatedAt(issueIdOrKey: string): Promise<number | und
 
 /**
  * Edits the issue and answers it as the edit left it (`returnIssue`, with its latest history), so the
- * caller can tell whether the edit was the only change since what it read (`editWasAlone`).
+ * caller can tell whether the edit was the only change since what it read (sync/evidence.ts `editWasAlone`).
  */
 export async function editIssue(issueId: string, fields: Record<string, unknown>): Promise<{ updatedAt: number; recentHistory?: JiraIssue['recentHistory'] } | undefined> {
   const res = await call('Edit issue', () =>
@@ -99,20 +100,6 @@ export async function editIssue(issueId: string, fields: Record<string, unknown>
   const body = await readJson('jira', res, `Edit issue ${issueId}`);
   const after = issueSchema.and(z.object({ changelog: z.unknown().optional() }).loose()).safeParse(body);
   return after.success ? { updatedAt: parseJiraTime(after.data.fields.updated), ...recentHistoryOf(after.data.changelog) } : undefined;
-}
-
-/**
- * Whether an edit's answer shows it as the only change after `since`: every history entry after `since` is
- * the edit's own (one author, the newest entry naming every field written). Another person's change in between
- * would show as an entry by someone else.
- */
-export function editWasAlone(answer: { recentHistory?: JiraIssue['recentHistory'] } | undefined, since: number, written: readonly string[]): boolean {
-  const entries = answer?.recentHistory?.entries;
-  const newest = entries?.[0];
-  if (!entries || !newest || newest.at <= since || !written.every((f) => newest.fields.includes(f))) return false;
-  const after = entries.filter((h) => h.at > since);
-  const reachesBack = answer.recentHistory!.complete || entries.some((h) => h.at <= since);
-  return reachesBack && after.every((h) => h.authorId !== undefined && h.authorId === newest.authorId);
 }
 
 export const LINK_PROPERTY = 'crosswalk.link';
@@ -220,23 +207,10 @@ export async function workflowFor(projectId: string, issueTypeId: string): Promi
   };
 }
 
-const changelogPage = z.object({ total: z.number(), values: z.array(z.object({ author: z.object({ accountId: z.string() }).loose().optional(), items: z.array(z.object({ field: z.string() }).loose()) }).loose()) }).loose();
-
-/** Who made the issue's latest status change: from the history its read carried when that shows it, else from the changelog (oldest first: its total, then its last page). */
+/** Who made the issue's latest status change: from the history its read carried when that shows it (or is all there is), else from the changelog. */
 export async function lastStatusChangeBy(issueId: string, recent?: JiraIssue['recentHistory']): Promise<string | undefined> {
-  const shown = recent?.entries.find((h) => h.fields.includes('status'));
-  if (shown) return shown.authorId;
-  if (recent?.complete) return undefined;
-  const read = async (startAt: number, maxResults: number) => {
-    const res = await call('Read changelog', () => api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/changelog?startAt=${String(startAt)}&maxResults=${String(maxResults)}`, { headers: { Accept: 'application/json' } }));
-    return parsed(changelogPage, await readJson('jira', res, `Read changelog of ${issueId}`), 'Read changelog');
-  };
-  const { total } = await read(0, 1);
-  for (let end = total; end > 0; end -= 100) {
-    const page = await read(Math.max(0, end - 100), Math.min(100, end));
-    const last = [...page.values].reverse().find((h) => h.items.some((i) => i.field === 'status'));
-    if (last) return last.author?.accountId;
-  }
+  const answers = recent && (recent.complete || recent.entries.some((h) => h.fields.includes('status')));
+  for await (const h of answers ? recent.entries : changelogNewestFirst(issueId)) if (h.fields.includes('status')) return h.authorId;
   return undefined;
 }
 
@@ -436,43 +410,33 @@ export async function accountIdForEmail(email: string): Promise<string | undefin
   return users.find((u) => u.emailAddress?.toLowerCase() === email.toLowerCase())?.accountId;
 }
 
-const historyPage = z.object({ total: z.number(), values: z.array(z.object({ author: z.object({ accountId: z.string() }).loose().optional(), created: z.string(), items: z.array(z.object({ field: z.string(), fieldId: z.string().optional() }).loose()) }).loose()) }).loose();
+/** The issue's changelog, newest first: Jira keeps it oldest first, so its total, then pages from the end. */
+async function* changelogNewestFirst(issueId: string): AsyncGenerator<JiraHistory> {
+  const read = async (startAt: number, maxResults: number) => {
+    const res = await call('Read changelog', () => api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/changelog?startAt=${String(startAt)}&maxResults=${String(maxResults)}`, { headers: { Accept: 'application/json' } }));
+    return parsed(changelogPage, await readJson('jira', res, `Read changelog of ${issueId}`), 'Read changelog');
+  };
+  const { total } = await read(0, 1);
+  for (let end = total; end > 0; end -= 100) {
+    const page = await read(Math.max(0, end - 100), Math.min(100, end));
+    for (const h of [...page.values].reverse()) yield historyOf(h);
+  }
+}
 
 /**
  * The fields people (not Crosswalk) changed after `since` (ms), with when each
  * last changed: a field changed and changed back reads as unchanged by its
- * value alone. Read from the changelog's end (it is oldest first).
+ * value alone. Read from the history the issue's read carried when it reaches back to
+ * `since` (or is all there is), else from the changelog.
  */
 export async function fieldChangesSince(issueId: string, since: number, recent?: JiraIssue['recentHistory']): Promise<Map<string, number>> {
-  // The history the issue's read carried answers when it reaches back to `since` (or is all there is).
-  if (recent && (recent.complete || recent.entries.some((h) => h.at <= since))) {
-    const app = await appAccountId();
-    const out = new Map<string, number>();
-    for (const h of recent.entries) {
-      if (h.at <= since) break;
-      if (app && h.authorId === app) continue;
-      for (const field of h.fields) out.set(field, Math.max(out.get(field) ?? 0, h.at));
-    }
-    return out;
-  }
-  const read = async (startAt: number, maxResults: number) => {
-    const res = await call('Read changelog', () => api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/changelog?startAt=${String(startAt)}&maxResults=${String(maxResults)}`, { headers: { Accept: 'application/json' } }));
-    return parsed(historyPage, await readJson('jira', res, `Read changelog of ${issueId}`), 'Read changelog');
-  };
+  const answers = recent && (recent.complete || recent.entries.some((h) => h.at <= since));
   const app = await appAccountId();
   const out = new Map<string, number>();
-  const { total } = await read(0, 1);
-  for (let end = total; end > 0; end -= 100) {
-    const page = await read(Math.max(0, end - 100), Math.min(100, end));
-    for (const h of [...page.values].reverse()) {
-      const at = parseJiraTime(h.created);
-      if (at <= since) return out;
-      if (app && h.author?.accountId === app) continue;
-      for (const item of h.items) {
-        const field = item.fieldId ?? item.field;
-        out.set(field, Math.max(out.get(field) ?? 0, at));
-      }
-    }
+  for await (const h of answers ? recent.entries : changelogNewestFirst(issueId)) {
+    if (h.at <= since) break;
+    if (app && h.authorId === app) continue;
+    for (const field of h.fields) out.set(field, Math.max(out.get(field) ?? 0, h.at));
   }
   return out;
 }
