@@ -88,6 +88,16 @@ describe('rate limits (TSTU, 5-minute sliding window)', () => {
     expect(Number(blocked.headers.get('x-ratelimit-reset'))).toBe(Math.ceil((START + 300_000) / 1000));
   });
 
+  it('by default delays only past the 200-TSTU limit, as Microsoft documents it, and blocks from 300', async () => {
+    await control('PUT', '/rate-limit', { enabled: true });
+    const delayOf = async () => (await ado('GET', `${P}/workitems/1`)).headers.get('x-ratelimit-delay');
+    for (let i = 0; i < 199; i++) await ado('GET', `${P}/workitems/1`);
+    expect(await delayOf()).toBeNull();
+    expect(await delayOf()).toMatch(/^\d+\.\d{3}$/);
+    for (let i = 0; i < 99; i++) await ado('GET', `${P}/workitems/1`);
+    expect((await ado('GET', `${P}/workitems/1`)).status).toBe(429);
+  });
+
   it('slides: usage older than the window no longer counts; identities are counted separately', async () => {
     await tune({});
     for (let i = 0; i < 10; i++) await ado('GET', `${P}/workitems/1`);

@@ -221,6 +221,8 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
   control.put('/rate-limit', async (c) => {
     const body = parse(rateLimitSchema, await c.req.json(), 'rate limit');
     limiter.config = { ...limiter.config, ...Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) };
+    // A limit set without a block level blocks at the limit (no band of delays past it).
+    if (body.limit !== undefined && body.blockAt === undefined) delete limiter.config.blockAt;
     return c.json({ config: limiter.config });
   });
   control.put('/sign-in-page', async (c) => {

@@ -2,8 +2,12 @@
  * Azure DevOps Services' global consumption limit (vendor-apis.md §2.9): usage
  * per identity in TSTUs over a sliding window (5 minutes). Approaching the
  * limit adds the X-RateLimit-* headers, above the delay threshold requests are
- * delayed (still 200, with X-RateLimit-Delay), at the limit they are blocked
- * with 429 TF400733. Off by default.
+ * delayed (still 200, with X-RateLimit-Delay), and from the block level they
+ * are blocked with 429 TF400733. Off by default. By default, as Microsoft
+ * documents it, delays start only when usage exceeds the 200-TSTU limit
+ * ("their personal usage exceeds 200 times the consumption of a typical user
+ * within a sliding five-minute window"); where blocking starts is not
+ * published, so the default block level (300) is the simulator's choice.
  */
 import * as z from 'zod';
 
@@ -14,6 +18,8 @@ export const rateLimitSchema = z.object({
   limit: z.number().positive().optional(),
   /** Usage above which requests are delayed. */
   delayThreshold: z.number().nonnegative().optional(),
+  /** Usage from which requests are blocked (429); absent: the limit itself. Delays grow from the threshold to here. */
+  blockAt: z.number().positive().optional(),
   /** Usage from which the headers are sent (before delays start). */
   headersFrom: z.number().nonnegative().optional(),
   /** TSTUs each request costs, unless a `costs` entry matches. */
@@ -26,13 +32,14 @@ export const rateLimitSchema = z.object({
   resource: z.string().optional(),
 });
 
-export type RateLimitConfig = Required<Omit<z.infer<typeof rateLimitSchema>, 'costs'>> & { costs: NonNullable<z.infer<typeof rateLimitSchema>['costs']> };
+export type RateLimitConfig = Required<Omit<z.infer<typeof rateLimitSchema>, 'costs' | 'blockAt'>> & { costs: NonNullable<z.infer<typeof rateLimitSchema>['costs']>; blockAt?: number };
 
 export const defaultRateLimit = (): RateLimitConfig => ({
   enabled: false,
   windowSeconds: 300,
   limit: 200,
-  delayThreshold: 150,
+  delayThreshold: 200,
+  blockAt: 300,
   headersFrom: 100,
   costPerRequest: 1,
   costs: [],
@@ -96,14 +103,15 @@ export class RateLimiter {
       'X-RateLimit-Remaining': String(Math.max(0, Math.floor(remaining))),
       'X-RateLimit-Reset': String(Math.ceil(resetAt / 1000)),
     });
-    if (used >= c.limit) {
-      return { kind: 'block', resource: c.resource, headers: { 'Retry-After': String(this.secondsUntilBelow(list, c.limit, now)), ...base(0) } };
+    const blockAt = c.blockAt ?? c.limit;
+    if (used >= blockAt) {
+      return { kind: 'block', resource: c.resource, headers: { 'Retry-After': String(this.secondsUntilBelow(list, blockAt, now)), ...base(0) } };
     }
     const cost = this.costOf(method, path);
     list.push({ at: now, cost });
     const after = used + cost;
     if (after > c.delayThreshold) {
-      const span = Math.max(1e-9, c.limit - c.delayThreshold);
+      const span = Math.max(1e-9, blockAt - c.delayThreshold);
       const delaySeconds = Math.max(0.001, Math.min(c.maxDelaySeconds, ((after - c.delayThreshold) / span) * c.maxDelaySeconds));
       const delayMs = Math.round(delaySeconds * 1000);
       return {
