@@ -1,6 +1,7 @@
 import type { ConnectionConfig } from '../mapping/connection-config';
 import { credentialFor } from '../store/credentials';
 import { SyncError } from './errors';
+import { paced } from './pacing';
 import type { Connector } from './ports';
 import { systemFor } from './registry';
 
@@ -11,5 +12,6 @@ export async function connectorFor(config: ConnectionConfig): Promise<Connector>
   const credential = await credentialFor(config);
   const missing = system.missingCredential(config.remote, credential);
   if (missing || !credential) throw new SyncError({ system: config.remote.type, kind: 'auth', message: missing ?? 'The connection has no credential' });
-  return system.create(config.remote, credential);
+  // Within a window the remote gave this instance, it is not asked again (pacing.ts).
+  return paced(config.id, system.label, system.create(config.remote, credential));
 }

@@ -1,5 +1,6 @@
 import { InvocationError, InvocationErrorCode } from '@forge/events';
 import { isSyncError, SyncError } from '../connectors/errors';
+import { remoteWaitLeft } from '../connectors/pacing';
 import { getConnection } from '../store/connections';
 import { clearFailure, recordFailure } from '../store/failures';
 import { setConnectionHealth } from '../store/health';
@@ -33,6 +34,10 @@ export async function runSyncJob(event: { body: unknown; retryContext?: { retryC
   }
   const { item, cause, connectionId } = job.data;
   const attempt = event.retryContext?.retryCount ?? 0;
+  // A remote that told this instance to wait (its rate limit's window, connectors/pacing.ts) is not asked again before
+  // then: a job that names its connection comes back after it, having read and written nothing.
+  const waitMs = connectionId ? remoteWaitLeft(connectionId) : 0;
+  if (waitMs > 0) return retry(Math.ceil(waitMs / 1000) + Math.floor(Math.random() * 5), true);
   try {
     const outcome = item.side === 'jira' ? await reconcileIssue(item.issueId, { ...scopeForCause(cause, job.data.queuedAt), ...(job.data.newestComment ? { newestRemoteComment: job.data.newestComment } : {}) }, connectionId, job.data.jira, job.data.remote) : await reconcileRemoteItem(item.connectionId, item.remoteId);
     // A revisited failure whose item no longer syncs (gone, out of scope, unlinked) has nothing left to show.
