@@ -83,12 +83,16 @@ export function issueFromEvidence(evidence: JiraEvidence | undefined, issueId: s
 
 /**
  * The remote item as the link knows it, for a write that names the version
- * it holds (conditional writes only); undefined when the link cannot vouch
- * for every mapped field, or the write needs the item's raw values.
+ * it holds (conditional writes), or for a Jira change that writes nothing to
+ * it; undefined when the link cannot vouch for every mapped field, or the
+ * write needs the item's raw values.
  */
-export function presumedRemote(connector: Connector, link: Link, config: ConnectionConfig): Item | undefined {
-  if (!connector.capabilities.conditionalWrites || !link.remoteVersion || link.remoteSeenAt === undefined) return undefined;
-  if (config.requiredOnEnter.length || !config.fields.every((m) => link.base[m.jira] !== undefined)) return undefined;
+export function presumedRemote(connector: Connector, link: Link, config: ConnectionConfig, jiraChanged: readonly string[]): Item | undefined {
+  // An event that changed no mapped field (a comment, a file, an unmapped field) has nothing to write to the remote,
+  // so the remote need not be known better than the link knows it; a plan that still writes it reads it first.
+  const nothingToWrite = !config.fields.some((m) => jiraChanged.includes(m.jira));
+  if (!(connector.capabilities.conditionalWrites || nothingToWrite) || !link.remoteVersion || link.remoteSeenAt === undefined) return undefined;
+  if ((config.requiredOnEnter.length && !nothingToWrite) || !config.fields.every((m) => link.base[m.jira] !== undefined)) return undefined;
   return { id: link.remoteId, displayKey: link.remoteKey, url: link.remoteUrl, updatedAt: link.remoteSeenAt, version: link.remoteVersion, fields: {} };
 }
 

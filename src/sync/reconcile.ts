@@ -133,7 +133,7 @@ export async function reconcileIssue(issueId: string, scope: ReconcileScope = FU
   scope = await narrowedByNewestComment(scope, link, connector);
   // A Jira change toward a remote with conditional writes needs no read of the remote first; a remote change its
   // notification shows in full needs no read of the remote at all (evidence.ts).
-  const presumed = fromEvent && !created ? presumedRemote(connector, link, config) : undefined;
+  const presumed = fromEvent && evidence && !created ? presumedRemote(connector, link, config, evidence.changed) : undefined;
   const shown = !fromEvent && !created && !remote ? remoteFromEvidence(remoteShows, link, config, connector) : undefined;
   remote ??= presumed ?? shown?.item ?? (await connector.getItem(link.remoteId));
   const remoteKnown = remote === presumed || remote === shown?.item;

@@ -285,8 +285,9 @@ describe('7. the sweep stays within its budget and never skips what it did not t
     const afterFirst = created.filter((id) => incidentsFor(id).length === 1).length;
     expect(afterFirst).toBeLessThan(created.length);
     sandbox.platform.manualClock.advance(5 * 60_000);
-    await sandbox.platform.runScheduledTrigger(sandbox.installationId, 'reconcile-sweep');
+    const second = (await sandbox.platform.runScheduledTrigger(sandbox.installationId, 'reconcile-sweep')) as { status: string; error?: string; value?: { enqueued: number } };
     await sandbox.settle();
+    expect({ status: second.status, error: second.error }).toEqual({ status: 'success', error: undefined });
     expect(created.filter((id) => incidentsFor(id).length === 1)).toHaveLength(created.length);
     // Forge takes 500 events a minute per installation: let the window pass before the next test enqueues.
     await sandbox.platform.advanceTime(2 * 60_000);

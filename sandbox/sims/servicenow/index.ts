@@ -219,7 +219,8 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
     // The rule sends the new values of what changed on the record (not journals, nor a file's id).
     const def = tableDef(table);
     const columns: Record<string, string> = def ? allFields(def) : {};
-    const changes = event === 'insert' || event === 'update' ? Object.fromEntries(changed.filter((f) => f in columns && columns[f] !== 'journal').map((f) => [f, String(row[f] ?? '')])) : undefined;
+    // (A journal entry is the rule's update with only a journal changed: no field values.)
+    const changes = event === 'journal' ? {} : event === 'insert' || event === 'update' ? Object.fromEntries(changed.filter((f) => f in columns && columns[f] !== 'journal').map((f) => [f, String(row[f] ?? '')])) : undefined;
     notifier.notify({ event, table, sys_id: row.sys_id!, number: row.number ?? '', sys_updated_on: row.sys_updated_on ?? '', sys_mod_count: row.sys_mod_count ?? '0', changed_fields: changed, ...(changes ? { changes } : {}), user: user.user_name });
   };
 

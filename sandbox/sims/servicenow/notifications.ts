@@ -26,7 +26,7 @@ export interface ChangeNotice {
   sys_updated_on: string;
   sys_mod_count: string;
   changed_fields: string[];
-  /** The changed fields' new values (journals left out), as the business rule Crosswalk gives the admin sends them (`current.getValue`). */
+  /** The changed fields' new values (journals left out; none for a journal entry), as the business rule Crosswalk gives the admin sends them (`current.getValue`). */
   changes?: Record<string, string>;
   user: string;
 }

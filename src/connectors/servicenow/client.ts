@@ -372,10 +372,16 @@ export class ServiceNowConnector implements Connector {
     const field = comment.visibility === 'internal' ? 'work_notes' : 'comments';
     const text = String(comment.body);
     await this.updateItem(itemId, { [field]: text });
-    // The journal entry's id is only known by reading it back: the newest entry we wrote with this text.
-    const written = (await this.listComments(itemId)).filter((c) => c.body === journalToText(text) && c.visibility === comment.visibility && (!this.ownAuthorId || c.author.id === this.ownAuthorId)).at(-1);
-    if (!written) throw new SyncError({ system: 'servicenow', kind: 'transient', message: 'The journal entry was written but could not be read back' });
-    return written;
+    // The journal entry's id is only known by reading it back: the newest entry we wrote with this text, asked of
+    // this journal and, where known, our own entries only (one read; our own name needs no lookup).
+    const own = this.ownAuthorId ? [{ field: 'sys_created_by', op: '=' as const, value: this.ownAuthorId }] : [];
+    const q = encodeQuery({ all: [{ field: 'element_id', op: '=', value: itemId }, { field: 'element', op: '=', value: field }, ...own], orderBy: { field: 'sys_created_on', descending: true } });
+    const page = await this.json(resultMany, `/api/now/table/sys_journal_field?sysparm_limit=20&sysparm_query=${encodeURIComponent(q)}`, { method: 'GET' }, 'Read journal');
+    const entry = page.result.find((r) => journalToText(String(r.value ?? '')) === journalToText(text));
+    if (!entry) throw new SyncError({ system: 'servicenow', kind: 'transient', message: 'The journal entry was written but could not be read back' });
+    const at = parseGlideDateTime(entry.sys_created_on);
+    const author = String(entry.sys_created_by ?? '');
+    return { id: String(entry.sys_id), body: journalToText(String(entry.value ?? '')), visibility: comment.visibility, author: { id: author, displayName: author }, createdAt: at, updatedAt: at };
   }
 
   async listAttachments(itemId: string): Promise<Attachment[]> {

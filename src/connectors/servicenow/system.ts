@@ -63,7 +63,7 @@ function parseNotice(body: string): z.infer<typeof notice> | undefined {
  * fields' values (a value ServiceNow leaves empty comes as null from getValue, and as "" from the Table API).
  */
 function shownBy(parsed: z.infer<typeof notice>): Pick<NotificationRef, 'shows'> {
-  if ((parsed.event !== 'update' && parsed.event !== 'insert') || parsed.sys_mod_count === undefined || !parsed.sys_updated_on || !parsed.changes) return {};
+  if ((parsed.event !== 'update' && parsed.event !== 'insert' && parsed.event !== 'journal') || parsed.sys_mod_count === undefined || !parsed.sys_updated_on || !parsed.changes) return {};
   const updatedAt = parseGlideDateTime(parsed.sys_updated_on);
   if (!Number.isFinite(updatedAt)) return {};
   return { shows: { version: String(parsed.sys_mod_count), updatedAt, fields: Object.fromEntries(Object.entries(parsed.changes).map(([k, v]) => [k, v ?? ''])) } };
