@@ -23,7 +23,7 @@
  * - Cold start: the bundled size of each function entry point and its module
  *   initialisation time (a fresh Node process requiring it).
  *
- *   npm run bench                                  (N=20 changes of each kind, M=100 issues in bulk, 100 changes a minute for 10 minutes)
+ *   npm run bench                                  (N=20 changes of each kind, 400 existing issues in bulk, 100 changes a minute for 10 minutes)
  *   npm run bench -- --n=5 --m=30 --connectors=servicenow --steady-minutes=2
  */
 import { startSandbox, type Sandbox } from '../sandbox/sandbox';
@@ -35,7 +35,7 @@ const arg = (name: string, fallback: string) => process.argv.find((a) => a.start
 const N = Number(arg('n', '20'));
 /** Existing issues in the bulk run (`--bulk N`, or `--m=N`), each with 5 comments and 1 attachment. */
 const BULK_FLAG = process.argv.indexOf('--bulk');
-const M = Number(BULK_FLAG >= 0 && process.argv[BULK_FLAG + 1] ? process.argv[BULK_FLAG + 1] : arg('bulk', arg('m', '100')));
+const M = Number(BULK_FLAG >= 0 && process.argv[BULK_FLAG + 1] ? process.argv[BULK_FLAG + 1] : arg('bulk', arg('m', '400')));
 const BULK_COMMENTS = 5;
 const CONNECTORS = arg('connectors', Object.keys(ADAPTERS).join(',')).split(',').filter((c) => ADAPTERS[c]);
 const STEADY_RATE = Number(arg('steady-rate', '100'));

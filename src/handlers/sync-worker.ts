@@ -37,7 +37,7 @@ export async function runSyncJob(event: { body: unknown; retryContext?: { retryC
   // A remote that told this instance to wait (its rate limit's window, connectors/pacing.ts) is not asked again before
   // then: a job that names its connection comes back after it, having read and written nothing.
   const waitMs = connectionId ? remoteWaitLeft(connectionId) : 0;
-  if (waitMs > 0) return retry(Math.ceil(waitMs / 1000) + Math.floor(Math.random() * 5), true);
+  if (waitMs > 0) return retry(Math.ceil(waitMs / 1000) + backOfTheLine(job.data.queuedAt), true);
   try {
     const outcome = item.side === 'jira' ? await reconcileIssue(item.issueId, { ...scopeForCause(cause, job.data.queuedAt), ...(job.data.newestComment ? { newestRemoteComment: job.data.newestComment } : {}) }, connectionId, job.data.jira, job.data.remote) : await reconcileRemoteItem(item.connectionId, item.remoteId);
     // A revisited failure whose item no longer syncs (gone, out of scope, unlinked) has nothing left to show.
@@ -63,6 +63,16 @@ export async function runSyncJob(event: { body: unknown; retryContext?: { retryC
 function storageRateLimited(e: unknown): boolean {
   const code = (e as { code?: unknown } | undefined)?.code;
   return (e as Error | undefined)?.name === 'ForgeKvsError' && (code === 'RATE_LIMIT_EXCEEDED' || code === 'TOO_MANY_REQUESTS');
+}
+
+/**
+ * Seconds a waiting job adds to the remote's window, so that when it opens the jobs queued longest go first (one
+ * second per 10 minutes younger than 10 hours): a job is never starved past the queue's 24-hour retention by
+ * younger ones that happened to come back sooner.
+ */
+function backOfTheLine(queuedAt: number | undefined): number {
+  const ageMinutes = queuedAt === undefined ? 0 : Math.max(0, (Date.now() - queuedAt) / 60_000);
+  return Math.max(0, Math.min(60, Math.ceil(60 - ageMinutes / 10)));
 }
 
 function retry(seconds: number, rateLimited: boolean): InvocationError {

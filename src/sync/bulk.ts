@@ -3,7 +3,7 @@ import { searchIssueIds } from '../connectors/jira/client';
 import type { ConnectionConfig } from '../mapping/connection-config';
 import { getConnection } from '../store/connections';
 import { getBulkRun, saveBulkRun, type BulkRun } from '../store/bulk-runs';
-import { BULK_PAGE_SIZE, bulkProgress, enqueueBulkPage, enqueueReconcile, SYNC_QUEUE_KEY } from './sync-queue';
+import { BULK_BACKLOG, BULK_PAGE_SIZE, bulkProgress, enqueueBulkPage, enqueueReconcile, SYNC_QUEUE_KEY } from './sync-queue';
 import type { BulkPageBody } from './work-item';
 
 const MAX_BULK_ISSUES = 10_000;
@@ -19,11 +19,20 @@ async function cancelJobs(jobIds: readonly string[]): Promise<void> {
   for (const id of jobIds) await queue.getJob(id).cancel().catch(() => undefined);
 }
 
-/** Enqueues one page of a bulk sync and schedules the next a minute later; a cancelled run enqueues nothing more. */
+/** How long a page waits before looking again while the run's backlog is full. */
+const BACKLOG_RECHECK_SECONDS = 300;
+
+/**
+ * Enqueues one page of a bulk sync and schedules the next a minute later; a cancelled run enqueues nothing more.
+ * While the run's earlier items are still queued beyond the backlog (a remote's rate limit holds them), the page
+ * waits and looks again instead of adding to the queue.
+ */
 export async function runBulkPage(page: BulkPageBody): Promise<void> {
   const config = await getConnection(page.bulk.connectionId);
   if (!config?.enabled) return;
-  if ((await getBulkRun(config.id))?.cancelledAt) return;
+  const current = await getBulkRun(config.id);
+  if (current?.cancelledAt) return;
+  if (current?.jobIds.length && (await bulkProgress(current.jobIds)).inProgress >= BULK_BACKLOG) return enqueueBulkPage(page, BACKLOG_RECHECK_SECONDS);
   const ids = await bulkSyncIssueIds(config);
   const slice = ids.slice(page.bulk.offset, page.bulk.offset + BULK_PAGE_SIZE);
   const jobIds = await enqueueReconcile(slice.map((issueId) => ({ item: { side: 'jira' as const, issueId }, cause: 'bulk', connectionId: config.id })));

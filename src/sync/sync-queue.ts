@@ -34,8 +34,14 @@ export async function bulkProgress(jobIds: readonly string[]): Promise<{ success
   return totals;
 }
 
-/** Forge allows 500 events a minute per installation; a bulk page stays well under it. */
-export const BULK_PAGE_SIZE = 400;
+/** Forge allows 500 events a minute per installation; a bulk page (one a minute at most) stays well under it. */
+export const BULK_PAGE_SIZE = 50;
+/**
+ * A bulk sync's items queued and not yet done, above which no further page goes in: a remote's rate limit then
+ * holds the rest back in Jira rather than in the queue, whose events live 24 hours (a ServiceNow rule of 300
+ * requests an hour passes about 20 issues with their comments and files an hour).
+ */
+export const BULK_BACKLOG = 25;
 
 export async function enqueueBulkPage(page: BulkPageBody, delayInSeconds = 0): Promise<void> {
   await new Queue({ key: SYNC_QUEUE_KEY }).push({ body: page, ...(delayInSeconds ? { delayInSeconds } : {}), concurrency: { key: `bulk-${page.bulk.connectionId}`, limit: 1 } });
