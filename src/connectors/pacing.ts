@@ -8,18 +8,26 @@
 import { SyncError } from './errors';
 import type { Connector } from './ports';
 
-const waits = new Map<string, number>();
+const waits = new Map<string, { until: number; span: number }>();
 
 /** The remote of this connection asked to be left alone until `untilMs` (epoch ms). */
-export function remoteAskedToWait(connectionId: string, untilMs: number): void {
-  if (untilMs > (waits.get(connectionId) ?? 0)) waits.set(connectionId, untilMs);
+export function remoteAskedToWait(connectionId: string, untilMs: number, nowMs = Date.now()): void {
+  if (untilMs > (waits.get(connectionId)?.until ?? 0)) waits.set(connectionId, { until: untilMs, span: untilMs - nowMs });
+}
+
+/** How long (ms) the connection's remote still asked to be left alone, and how long it asked for; 0 when it did not. */
+export function remoteWait(connectionId: string, nowMs = Date.now()): { left: number; span: number } {
+  const wait = waits.get(connectionId);
+  if (!wait || wait.until <= nowMs) {
+    waits.delete(connectionId);
+    return { left: 0, span: 0 };
+  }
+  return { left: wait.until - nowMs, span: wait.span };
 }
 
 /** How long (ms) the connection's remote still asked to be left alone; 0 when it did not. */
 export function remoteWaitLeft(connectionId: string, nowMs = Date.now()): number {
-  const until = waits.get(connectionId) ?? 0;
-  if (until <= nowMs) waits.delete(connectionId);
-  return Math.max(0, until - nowMs);
+  return remoteWait(connectionId, nowMs).left;
 }
 
 function waitError(system: string, label: string, waitMs: number): SyncError {

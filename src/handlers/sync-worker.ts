@@ -1,6 +1,6 @@
 import { InvocationError, InvocationErrorCode } from '@forge/events';
 import { isSyncError, SyncError } from '../connectors/errors';
-import { remoteWaitLeft } from '../connectors/pacing';
+import { remoteWait } from '../connectors/pacing';
 import { getConnection } from '../store/connections';
 import { clearFailure, recordFailure } from '../store/failures';
 import { setConnectionHealth } from '../store/health';
@@ -36,8 +36,8 @@ export async function runSyncJob(event: { body: unknown; retryContext?: { retryC
   const attempt = event.retryContext?.retryCount ?? 0;
   // A remote that told this instance to wait (its rate limit's window, connectors/pacing.ts) is not asked again before
   // then: a job that names its connection comes back after it, having read and written nothing.
-  const waitMs = connectionId ? remoteWaitLeft(connectionId) : 0;
-  if (waitMs > 0) return retry(Math.ceil(waitMs / 1000) + backOfTheLine(job.data.queuedAt), true);
+  const wait = connectionId ? remoteWait(connectionId) : { left: 0, span: 0 };
+  if (wait.left > 0) return retry(Math.ceil(wait.left / 1000) + backOfTheLine(job.data.queuedAt, wait.span), true);
   try {
     const outcome = item.side === 'jira' ? await reconcileIssue(item.issueId, { ...scopeForCause(cause, job.data.queuedAt), ...(job.data.newestComment ? { newestRemoteComment: job.data.newestComment } : {}) }, connectionId, job.data.jira, job.data.remote) : await reconcileRemoteItem(item.connectionId, item.remoteId);
     // A revisited failure whose item no longer syncs (gone, out of scope, unlinked) has nothing left to show.
@@ -66,13 +66,14 @@ function storageRateLimited(e: unknown): boolean {
 }
 
 /**
- * Seconds a waiting job adds to the remote's window, so that when it opens the jobs queued longest go first (one
- * second per 10 minutes younger than 10 hours): a job is never starved past the queue's 24-hour retention by
- * younger ones that happened to come back sooner.
+ * Seconds a waiting job adds to the remote's window, so that when it opens the jobs queued longest go first: up to a
+ * tenth of the window (at most a minute), less the older the job, none from 10 hours on. A job is then never starved
+ * past the queue's 24-hour retention by younger ones that happened to come back sooner, and a short window (Zendesk's
+ * minute) loses only seconds.
  */
-function backOfTheLine(queuedAt: number | undefined): number {
-  const ageMinutes = queuedAt === undefined ? 0 : Math.max(0, (Date.now() - queuedAt) / 60_000);
-  return Math.max(0, Math.min(60, Math.ceil(60 - ageMinutes / 10)));
+function backOfTheLine(queuedAt: number | undefined, windowMs: number): number {
+  const youth = queuedAt === undefined ? 1 : Math.max(0, 1 - (Date.now() - queuedAt) / (10 * 3600_000));
+  return Math.ceil(Math.min(60, windowMs / 10_000) * youth);
 }
 
 function retry(seconds: number, rateLimited: boolean): InvocationError {

@@ -19,8 +19,17 @@ async function cancelJobs(jobIds: readonly string[]): Promise<void> {
   for (const id of jobIds) await queue.getJob(id).cancel().catch(() => undefined);
 }
 
-/** How long a page waits before looking again while the run's backlog is full. */
-const BACKLOG_RECHECK_SECONDS = 300;
+/**
+ * How long a page waits before looking again while the run's backlog is full: a minute more each time it finds it
+ * full in a row, up to the queue's 15 minutes. A fast remote (Zendesk's minute window) drains it within a minute or
+ * two; a slow one (an hourly ServiceNow rule) is looked at about four times an hour, which keeps the chain of pushes
+ * a bulk run makes well within Forge's 1,000.
+ */
+function recheckSeconds(held: number): number {
+  return Math.min(900, 60 * (held + 1));
+}
+/** The run's latest queue jobs asked about its backlog (each answers for one push of up to 50 items): older ones are almost always done. */
+const BACKLOG_JOBS = 40;
 
 /**
  * Enqueues one page of a bulk sync and schedules the next a minute later; a cancelled run enqueues nothing more.
@@ -32,7 +41,10 @@ export async function runBulkPage(page: BulkPageBody): Promise<void> {
   if (!config?.enabled) return;
   const current = await getBulkRun(config.id);
   if (current?.cancelledAt) return;
-  if (current?.jobIds.length && (await bulkProgress(current.jobIds)).inProgress >= BULK_BACKLOG) return enqueueBulkPage(page, BACKLOG_RECHECK_SECONDS);
+  if (current?.jobIds.length && (await bulkProgress(current.jobIds.slice(-BACKLOG_JOBS))).inProgress >= BULK_BACKLOG) {
+    const held = (page.bulk.held ?? 0) + 1;
+    return enqueueBulkPage({ bulk: { ...page.bulk, held } }, recheckSeconds(held - 1));
+  }
   const ids = await bulkSyncIssueIds(config);
   const slice = ids.slice(page.bulk.offset, page.bulk.offset + BULK_PAGE_SIZE);
   const jobIds = await enqueueReconcile(slice.map((issueId) => ({ item: { side: 'jira' as const, issueId }, cause: 'bulk', connectionId: config.id })));
