@@ -591,7 +591,7 @@ export class Platform {
     this.scheduleCancels.forEach((c) => c());
     await this.server.close();
     await this.invoker.close();
-    for (const inst of this.installations.values()) await inst.kvs.close?.();
+    for (const inst of this.installations.values()) inst.kvs.close?.();
   }
 }
 

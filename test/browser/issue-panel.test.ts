@@ -66,7 +66,7 @@ async function timeline(page: Page): Promise<string[]> {
 }
 
 async function issueIdOf(key: string): Promise<string> {
-  return (await sandbox.jira.site.issue(key, sandbox.jira.site.user(sandbox.users.find((u) => u.role === 'admin')!.accountId))).id;
+  return sandbox.jira.site.issue(key, sandbox.jira.site.user(sandbox.users.find((u) => u.role === 'admin')!.accountId)).id;
 }
 
 /** Calls one of the panel's resolvers as `role`, as the panel would for that issue. */
