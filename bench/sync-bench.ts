@@ -31,13 +31,18 @@ import { adf } from '../sandbox/sims/jira/test-client';
 import type { RemoteAdapter } from '../test/model/adapter';
 import { ADAPTERS } from '../test/model/adapters';
 
-const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
+const arg = (name: string, fallback: string) =>
+  process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
 const N = Number(arg('n', '20'));
 /** Existing issues in the bulk run (`--bulk N`, or `--m=N`), each with 5 comments and 1 attachment. */
 const BULK_FLAG = process.argv.indexOf('--bulk');
-const M = Number(BULK_FLAG >= 0 && process.argv[BULK_FLAG + 1] ? process.argv[BULK_FLAG + 1] : arg('bulk', arg('m', '400')));
+const M = Number(
+  BULK_FLAG >= 0 && process.argv[BULK_FLAG + 1] ? process.argv[BULK_FLAG + 1] : arg('bulk', arg('m', '400')),
+);
 const BULK_COMMENTS = 5;
-const CONNECTORS = arg('connectors', Object.keys(ADAPTERS).join(',')).split(',').filter((c) => ADAPTERS[c]);
+const CONNECTORS = arg('connectors', Object.keys(ADAPTERS).join(','))
+  .split(',')
+  .filter((c) => ADAPTERS[c]);
 const STEADY_RATE = Number(arg('steady-rate', '100'));
 const STEADY_MINUTES = Number(arg('steady-minutes', '10'));
 /** `--trace`: after each measured kind, the calls and KVS operations of its last change, invocation by invocation. */
@@ -60,13 +65,20 @@ function windowsUsed(c: Pick<Ceiling, 'windowSeconds' | 'clockAligned'>, start: 
 }
 
 async function switchOnRateLimit(sandbox: Sandbox, name: string): Promise<Ceiling> {
-  const put = (url: string, body: unknown, method = 'PUT') => fetch(url, { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }).then(async (r) => {
-    if (!r.ok) throw new Error(`${url}: ${r.status} ${await r.text()}`);
-  });
+  const put = (url: string, body: unknown, method = 'PUT') =>
+    fetch(url, { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }).then(
+      async (r) => {
+        if (!r.ok) throw new Error(`${url}: ${r.status} ${await r.text()}`);
+      },
+    );
   if (name === 'servicenow') {
     // ServiceNow has no rate limit until an admin adds a rule; a rule on the integration user, per hour, as ServiceNow's rules count.
     const limit = 300;
-    await put(`${sandbox.sims.servicenow.controlUrl}/rate-limit-rules`, { user: sandbox.sims.servicenow.credentials.integration.username, limit, windowSeconds: 3600 }, 'POST');
+    await put(
+      `${sandbox.sims.servicenow.controlUrl}/rate-limit-rules`,
+      { user: sandbox.sims.servicenow.credentials.integration.username, limit, windowSeconds: 3600 },
+      'POST',
+    );
     return { label: `ServiceNow rule, ${limit} requests an hour`, limit, windowSeconds: 3600 };
   }
   if (name === 'zendesk') {
@@ -78,7 +90,12 @@ async function switchOnRateLimit(sandbox: Sandbox, name: string): Promise<Ceilin
 }
 
 async function remoteLog(sandbox: Sandbox, name: string): Promise<Array<{ status: number }>> {
-  const url = name === 'servicenow' ? sandbox.sims.servicenow.controlUrl : name === 'zendesk' ? sandbox.sims.zendesk.controlUrl : sandbox.sims.azureDevOps.controlUrl;
+  const url =
+    name === 'servicenow'
+      ? sandbox.sims.servicenow.controlUrl
+      : name === 'zendesk'
+        ? sandbox.sims.zendesk.controlUrl
+        : sandbox.sims.azureDevOps.controlUrl;
   return (await (await fetch(`${url}/requests`)).json()) as Array<{ status: number }>;
 }
 
@@ -102,7 +119,11 @@ function round(x: number, digits = 2): number {
 
 async function benchConnector(name: string): Promise<Record<string, number>> {
   const remote: RemoteAdapter = ADAPTERS[name]!();
-  const sandbox: Sandbox = await startSandbox({ clock: 'manual', pair: [name as 'servicenow' | 'azure-devops' | 'zendesk'], scheduleTriggers: false });
+  const sandbox: Sandbox = await startSandbox({
+    clock: 'manual',
+    pair: [name as 'servicenow' | 'azure-devops' | 'zendesk'],
+    scheduleTriggers: false,
+  });
   try {
     await sandbox.settle();
     await remote.setup(sandbox);
@@ -120,7 +141,11 @@ async function benchConnector(name: string): Promise<Record<string, number>> {
         if (platform.meter.invocations().length === before) return;
       }
     };
-    const issue = (await jira.request({ as: person }, 'POST', '/rest/api/3/issue', { fields: { project: { key: remote.projectKey }, issuetype: { name: 'Task' }, summary: 'Bench issue' } })).json as { id: string; key: string };
+    const issue = (
+      await jira.request({ as: person }, 'POST', '/rest/api/3/issue', {
+        fields: { project: { key: remote.projectKey }, issuetype: { name: 'Task' }, summary: 'Bench issue' },
+      })
+    ).json as { id: string; key: string };
     await quiet();
     const remoteId = remote.remotesForIssue(issue.id)[0];
     if (!remoteId) throw new Error(`${name}: the bench issue did not sync`);
@@ -139,24 +164,65 @@ async function benchConnector(name: string): Promise<Record<string, number>> {
       }
       if (TRACE)
         for (const r of platform.meter.invocations().slice(lastStart))
-          console.log(`  trace ${kind}: ${r.moduleType}/${r.functionKey} ${r.outcome}\n${[...r.requests.map((q) => `    http ${q}`), ...r.kvsCalls.map((k) => `    kvs  ${k.path} ${k.keys.join(' ')}`)].join('\n')}`);
+          console.log(
+            `  trace ${kind}: ${r.moduleType}/${r.functionKey} ${r.outcome}\n${[...r.requests.map((q) => `    http ${q}`), ...r.kvsCalls.map((k) => `    kvs  ${k.path} ${k.keys.join(' ')}`)].join('\n')}`,
+          );
       const totals = platform.meter.totals();
       const echo = (from === 'jira' ? jiraWrites() : await remote.writesByCrosswalk()) - echo0;
-      const row = { httpPerChange: (totals.productRequests + totals.egressRequests) / N, kvsOpsPerChange: (totals.kvs.reads + totals.kvs.writes) / N, gbSecondsPerChange: totals.gbSeconds / N, echoWrites: echo };
-      console.log(`${name.padEnd(13)} ${kind.padEnd(18)} http/change ${row.httpPerChange.toFixed(2)}  kvs ops/change ${row.kvsOpsPerChange.toFixed(2)}  invocations/change ${(totals.invocations / N).toFixed(2)}  GB-s/change ${row.gbSecondsPerChange.toFixed(4)}  echo writes ${echo}`);
+      const row = {
+        httpPerChange: (totals.productRequests + totals.egressRequests) / N,
+        kvsOpsPerChange: (totals.kvs.reads + totals.kvs.writes) / N,
+        gbSecondsPerChange: totals.gbSeconds / N,
+        echoWrites: echo,
+      };
+      console.log(
+        `${name.padEnd(13)} ${kind.padEnd(18)} http/change ${row.httpPerChange.toFixed(2)}  kvs ops/change ${row.kvsOpsPerChange.toFixed(2)}  invocations/change ${(totals.invocations / N).toFixed(2)}  GB-s/change ${row.gbSecondsPerChange.toFixed(4)}  echo writes ${echo}`,
+      );
       return row;
     }
 
-    const jiraField = await measure('Jira field edit', (i) => jira.request({ as: person }, 'PUT', `/rest/api/3/issue/${issue.key}`, { fields: { summary: `Bench summary ${i}` } }).then(() => undefined), 'jira');
-    const remoteField = await measure('remote field edit', (i) => remote.edit(remoteId, { summary: `From the remote ${i}` }), 'remote');
-    const jiraComment = await measure('Jira comment', (i) => jira.request({ as: person }, 'POST', `/rest/api/3/issue/${issue.key}/comment`, { body: adf(`Bench comment ${i}`) }).then(() => undefined), 'jira');
-    const remoteComment = await measure('remote comment', (i) => remote.comment(remoteId, `Agent note ${i}`, false), 'remote');
+    const jiraField = await measure(
+      'Jira field edit',
+      (i) =>
+        jira
+          .request({ as: person }, 'PUT', `/rest/api/3/issue/${issue.key}`, {
+            fields: { summary: `Bench summary ${i}` },
+          })
+          .then(() => undefined),
+      'jira',
+    );
+    const remoteField = await measure(
+      'remote field edit',
+      (i) => remote.edit(remoteId, { summary: `From the remote ${i}` }),
+      'remote',
+    );
+    const jiraComment = await measure(
+      'Jira comment',
+      (i) =>
+        jira
+          .request({ as: person }, 'POST', `/rest/api/3/issue/${issue.key}/comment`, {
+            body: adf(`Bench comment ${i}`),
+          })
+          .then(() => undefined),
+      'jira',
+    );
+    const remoteComment = await measure(
+      'remote comment',
+      (i) => remote.comment(remoteId, `Agent note ${i}`, false),
+      'remote',
+    );
     const attachment = await measure(
       'Jira file (64 KB)',
       async (i) => {
         const form = new FormData();
-        form.append('file', new Blob([Buffer.alloc(64 * 1024, i)], { type: 'application/octet-stream' }), `bench-${i}.bin`);
-        await jira.request({ as: person }, 'POST', `/rest/api/3/issue/${issue.key}/attachments`, form, { 'x-atlassian-token': 'no-check' });
+        form.append(
+          'file',
+          new Blob([Buffer.alloc(64 * 1024, i)], { type: 'application/octet-stream' }),
+          `bench-${i}.bin`,
+        );
+        await jira.request({ as: person }, 'POST', `/rest/api/3/issue/${issue.key}/attachments`, form, {
+          'x-atlassian-token': 'no-check',
+        });
       },
       'jira',
     );
@@ -168,12 +234,25 @@ async function benchConnector(name: string): Promise<Record<string, number>> {
     platform.holdProductEvents();
     const existing: string[] = [];
     for (let i = 0; i < M; i++) {
-      const made = (await jira.request({ as: person }, 'POST', '/rest/api/3/issue', { fields: { project: { key: remote.projectKey }, issuetype: { name: 'Task' }, summary: `Existing issue ${i}` } })).json as { id: string; key: string };
+      const made = (
+        await jira.request({ as: person }, 'POST', '/rest/api/3/issue', {
+          fields: { project: { key: remote.projectKey }, issuetype: { name: 'Task' }, summary: `Existing issue ${i}` },
+        })
+      ).json as { id: string; key: string };
       existing.push(made.id);
-      for (let c = 0; c < BULK_COMMENTS; c++) await jira.request({ as: person }, 'POST', `/rest/api/3/issue/${made.key}/comment`, { body: adf(`Existing comment ${c} on issue ${i}`) });
+      for (let c = 0; c < BULK_COMMENTS; c++)
+        await jira.request({ as: person }, 'POST', `/rest/api/3/issue/${made.key}/comment`, {
+          body: adf(`Existing comment ${c} on issue ${i}`),
+        });
       const form = new FormData();
-      form.append('file', new Blob([Buffer.alloc(16 * 1024, i % 251)], { type: 'application/octet-stream' }), `existing-${i}.bin`);
-      await jira.request({ as: person }, 'POST', `/rest/api/3/issue/${made.key}/attachments`, form, { 'x-atlassian-token': 'no-check' });
+      form.append(
+        'file',
+        new Blob([Buffer.alloc(16 * 1024, i % 251)], { type: 'application/octet-stream' }),
+        `existing-${i}.bin`,
+      );
+      await jira.request({ as: person }, 'POST', `/rest/api/3/issue/${made.key}/attachments`, form, {
+        'x-atlassian-token': 'no-check',
+      });
     }
     platform.discardHeldProductEvents();
     const lead = sandbox.jira.site.state.users.find((u) => u.accountId === project.leadAccountId)!;
@@ -183,8 +262,16 @@ async function benchConnector(name: string): Promise<Record<string, number>> {
     platform.meter.reset();
     const simStart = platform.clock.now();
     const started = Date.now();
-    const bulk = await platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-settings', functionKey: 'bulkSync', payload: { connectionId: remote.connectionId }, accountId: lead.accountId, context });
-    if (!bulk.ok || !(bulk.body as { ok: boolean }).ok) throw new Error(`${name}: bulk sync refused: ${JSON.stringify(bulk)}`);
+    const bulk = await platform.invokeResolver({
+      installationId: sandbox.installationId,
+      moduleKey: 'crosswalk-settings',
+      functionKey: 'bulkSync',
+      payload: { connectionId: remote.connectionId },
+      accountId: lead.accountId,
+      context,
+    });
+    if (!bulk.ok || !(bulk.body as { ok: boolean }).ok)
+      throw new Error(`${name}: bulk sync refused: ${JSON.stringify(bulk)}`);
     // Until every issue has its remote item (rate-limited jobs come back after their window; the platform clock moves to them).
     const done = (id: string) => {
       const ids = remote.remotesForIssue(id);
@@ -217,9 +304,27 @@ async function benchConnector(name: string): Promise<Record<string, number>> {
       httpCallsPerFieldChange: round((jiraField.httpPerChange + remoteField.httpPerChange) / 2),
       httpCallsPerComment: round((jiraComment.httpPerChange + remoteComment.httpPerChange) / 2),
       httpCallsPerAttachment: round(attachment.httpPerChange),
-      echoWrites: jiraField.echoWrites + remoteField.echoWrites + jiraComment.echoWrites + remoteComment.echoWrites + attachment.echoWrites,
-      kvsOpsPerChange: round((jiraField.kvsOpsPerChange + remoteField.kvsOpsPerChange + jiraComment.kvsOpsPerChange + remoteComment.kvsOpsPerChange) / 4),
-      gbSecondsPerChange: round((jiraField.gbSecondsPerChange + remoteField.gbSecondsPerChange + jiraComment.gbSecondsPerChange + remoteComment.gbSecondsPerChange) / 4, 5),
+      echoWrites:
+        jiraField.echoWrites +
+        remoteField.echoWrites +
+        jiraComment.echoWrites +
+        remoteComment.echoWrites +
+        attachment.echoWrites,
+      kvsOpsPerChange: round(
+        (jiraField.kvsOpsPerChange +
+          remoteField.kvsOpsPerChange +
+          jiraComment.kvsOpsPerChange +
+          remoteComment.kvsOpsPerChange) /
+          4,
+      ),
+      gbSecondsPerChange: round(
+        (jiraField.gbSecondsPerChange +
+          remoteField.gbSecondsPerChange +
+          jiraComment.gbSecondsPerChange +
+          remoteComment.gbSecondsPerChange) /
+          4,
+        5,
+      ),
       bulkItems: M,
       bulkSynced: synced,
       bulkSeconds: round(bulkSeconds, 1),
@@ -241,7 +346,14 @@ async function benchConnector(name: string): Promise<Record<string, number>> {
  * per change: from its signal's invocation starting to the worker that copied
  * it finishing, without the time the job waited on the queue.
  */
-async function steadyState(name: string, sandbox: Sandbox, remote: RemoteAdapter, issue: { id: string; key: string }, remoteId: string, person: 'admin' | 'member'): Promise<Record<string, number>> {
+async function steadyState(
+  name: string,
+  sandbox: Sandbox,
+  remote: RemoteAdapter,
+  issue: { id: string; key: string },
+  remoteId: string,
+  person: 'admin' | 'member',
+): Promise<Record<string, number>> {
   const { platform } = sandbox;
   const jira = sandbox.jiraClient();
   await platform.settle();
@@ -255,9 +367,15 @@ async function steadyState(name: string, sandbox: Sandbox, remote: RemoteAdapter
       const i = minute * STEADY_RATE + k;
       const before = platform.meter.invocations().length;
       const kind = i % 4;
-      if (kind === 0) await jira.request({ as: person }, 'PUT', `/rest/api/3/issue/${issue.key}`, { fields: { summary: `Steady ${i}` } });
+      if (kind === 0)
+        await jira.request({ as: person }, 'PUT', `/rest/api/3/issue/${issue.key}`, {
+          fields: { summary: `Steady ${i}` },
+        });
       else if (kind === 1) await remote.edit(remoteId, { summary: `Steady remote ${i}` });
-      else if (kind === 2) await jira.request({ as: person }, 'POST', `/rest/api/3/issue/${issue.key}/comment`, { body: adf(`Steady comment ${i}`) });
+      else if (kind === 2)
+        await jira.request({ as: person }, 'POST', `/rest/api/3/issue/${issue.key}/comment`, {
+          body: adf(`Steady comment ${i}`),
+        });
       else await remote.comment(remoteId, `Steady note ${i}`, false);
       await remote.notifications.deliver();
       await platform.settle({ maxAdvanceMs: 0 });
@@ -280,7 +398,9 @@ async function steadyState(name: string, sandbox: Sandbox, remote: RemoteAdapter
     steadyHttpCallsPerChange: round((totals.productRequests + totals.egressRequests) / Math.max(1, changes)),
     steadyKvsOpsPerChange: round((totals.kvs.reads + totals.kvs.writes) / Math.max(1, changes)),
   };
-  console.log(`${name.padEnd(13)} steady state       ${changes} changes over ${STEADY_MINUTES} simulated minutes: latency p50 ${row.steadyLatencyP50Ms} ms, p95 ${row.steadyLatencyP95Ms} ms (without queue delivery); ${row.steadyHttpCallsPerChange} HTTP calls, ${row.steadyKvsOpsPerChange} KVS ops per change`);
+  console.log(
+    `${name.padEnd(13)} steady state       ${changes} changes over ${STEADY_MINUTES} simulated minutes: latency p50 ${row.steadyLatencyP50Ms} ms, p95 ${row.steadyLatencyP95Ms} ms (without queue delivery); ${row.steadyHttpCallsPerChange} HTTP calls, ${row.steadyKvsOpsPerChange} KVS ops per change`,
+  );
   return row;
 }
 
@@ -301,12 +421,28 @@ async function coldStart(): Promise<Record<string, { bundleKB: number; initMs: n
   const outDir = fs.mkdtempSync(path.join(appDir, '.forge-build', 'cold-'));
   const out: Record<string, { bundleKB: number; initMs: number }> = {};
   try {
-    for (const file of fs.readdirSync(path.join(appDir, 'src', 'handlers')).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))) {
+    for (const file of fs
+      .readdirSync(path.join(appDir, 'src', 'handlers'))
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))) {
       const outfile = path.join(outDir, file.replace(/\.ts$/, '.cjs'));
-      await build({ entryPoints: [path.join(appDir, 'src', 'handlers', file)], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['@forge/*'], logLevel: 'silent' });
+      await build({
+        entryPoints: [path.join(appDir, 'src', 'handlers', file)],
+        outfile,
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        target: 'node20',
+        external: ['@forge/*'],
+        logLevel: 'silent',
+      });
       const script = `const t = process.hrtime.bigint(); require(${JSON.stringify(outfile)}); process.stdout.write(String(Number(process.hrtime.bigint() - t) / 1e6));`;
-      const runs = [0, 1, 2].map(() => Number(execFileSync(process.execPath, ['-e', script], { cwd: appDir, encoding: 'utf8' })));
-      out[file.replace(/\.ts$/, '')] = { bundleKB: round(fs.statSync(outfile).size / 1024, 1), initMs: round(percentile(runs, 50), 1) };
+      const runs = [0, 1, 2].map(() =>
+        Number(execFileSync(process.execPath, ['-e', script], { cwd: appDir, encoding: 'utf8' })),
+      );
+      out[file.replace(/\.ts$/, '')] = {
+        bundleKB: round(fs.statSync(outfile).size / 1024, 1),
+        initMs: round(percentile(runs, 50), 1),
+      };
     }
   } finally {
     fs.rmSync(outDir, { recursive: true, force: true });
@@ -318,7 +454,8 @@ async function main(): Promise<void> {
   const byConnector: Record<string, Record<string, number>> = {};
   for (const name of CONNECTORS) byConnector[name] = await benchConnector(name);
   const rows = Object.values(byConnector);
-  const worst = (key: string, pick: (xs: number[]) => number = (xs) => Math.max(...xs)) => pick(rows.map((r) => r[key]!));
+  const worst = (key: string, pick: (xs: number[]) => number = (xs) => Math.max(...xs)) =>
+    pick(rows.map((r) => r[key]!));
   const result = {
     n: N,
     connectors: CONNECTORS,
@@ -340,7 +477,9 @@ async function main(): Promise<void> {
     byConnector,
   };
   if ('error' in result.coldStart) console.error(`cold start: ${result.coldStart.error}`);
-  else for (const [fn, c] of Object.entries(result.coldStart)) console.log(`cold start         ${fn.padEnd(28)} bundle ${c.bundleKB} KB, module init ${c.initMs} ms`);
+  else
+    for (const [fn, c] of Object.entries(result.coldStart))
+      console.log(`cold start         ${fn.padEnd(28)} bundle ${c.bundleKB} KB, module init ${c.initMs} ms`);
   console.log(JSON.stringify(result));
 }
 

@@ -15,7 +15,9 @@ async function main(): Promise<void> {
   const root = path.resolve(__dirname, '..');
   const log = (line: string) => (json ? process.stderr : process.stdout).write(line + '\n');
 
-  const missing = ['settings', 'issue-panel', 'admin'].some((p) => !existsSync(path.join(root, 'static', p, 'build', 'index.html')));
+  const missing = ['settings', 'issue-panel', 'admin'].some(
+    (p) => !existsSync(path.join(root, 'static', p, 'build', 'index.html')),
+  );
   if (missing) {
     log('Building the Custom UI…');
     await buildUi();
@@ -28,13 +30,20 @@ async function main(): Promise<void> {
   }
   const sandbox = await startSandbox({ port: portArg ? Number(portArg.slice(7)) : 8480, dataDir });
   // A few issues already in sync, so the panels show something at once (not with --keep-data, whose issues are there already; --empty skips it).
-  const seeded = process.argv.includes('--keep-data') || process.argv.includes('--empty') ? [] : await seedDemo(sandbox, log);
+  const seeded =
+    process.argv.includes('--keep-data') || process.argv.includes('--empty') ? [] : await seedDemo(sandbox, log);
   const summary = {
     host: sandbox.hostUrl,
     platform: sandbox.platformUrl,
     installationId: sandbox.installationId,
     sims: sandbox.sims,
-    users: sandbox.users.map((u) => ({ name: u.displayName, role: u.role, email: u.email, apiToken: u.apiToken, accountId: u.accountId })),
+    users: sandbox.users.map((u) => ({
+      name: u.displayName,
+      role: u.role,
+      email: u.email,
+      apiToken: u.apiToken,
+      accountId: u.accountId,
+    })),
   };
   if (json) process.stdout.write(JSON.stringify(summary) + '\n');
   log('');
@@ -43,12 +52,20 @@ async function main(): Promise<void> {
   log(`  Project settings: ${sandbox.hostUrl}/projects/DEMO/settings/crosswalk`);
   log(`  An issue:         ${sandbox.hostUrl}/browse/DEMO-1`);
   if (seeded.length) log(`  Already in sync:  ${seeded.map((k) => `${sandbox.hostUrl}/browse/${k}`).join('  ')}`);
-  log('  On an issue page: edit, move, comment (public or internal), attach; "Linked items" opens the remote item in its simulator’s web view, where you can edit, comment and attach as its demo agent.');
+  log(
+    '  On an issue page: edit, move, comment (public or internal), attach; "Linked items" opens the remote item in its simulator’s web view, where you can edit, comment and attach as its demo agent.',
+  );
   log(`  Forge platform:   ${sandbox.platformUrl}`);
   log(`  Jira simulator:   ${sandbox.sims.jira.baseUrl} (control API ${sandbox.sims.jira.controlUrl})`);
-  log(`  ServiceNow:       ${sandbox.sims.servicenow.instanceUrl} → ${sandbox.sims.servicenow.baseUrl} (control API ${sandbox.sims.servicenow.controlUrl})`);
-  log(`  Azure DevOps:     ${sandbox.sims.azureDevOps.instanceUrl} → ${sandbox.sims.azureDevOps.baseUrl} (control API ${sandbox.sims.azureDevOps.controlUrl})`);
-  log(`  Zendesk:          ${sandbox.sims.zendesk.instanceUrl} → ${sandbox.sims.zendesk.baseUrl} (control API ${sandbox.sims.zendesk.controlUrl})`);
+  log(
+    `  ServiceNow:       ${sandbox.sims.servicenow.instanceUrl} → ${sandbox.sims.servicenow.baseUrl} (control API ${sandbox.sims.servicenow.controlUrl})`,
+  );
+  log(
+    `  Azure DevOps:     ${sandbox.sims.azureDevOps.instanceUrl} → ${sandbox.sims.azureDevOps.baseUrl} (control API ${sandbox.sims.azureDevOps.controlUrl})`,
+  );
+  log(
+    `  Zendesk:          ${sandbox.sims.zendesk.instanceUrl} → ${sandbox.sims.zendesk.baseUrl} (control API ${sandbox.sims.zendesk.controlUrl})`,
+  );
   log('  Users (switch at the top right of the page; Basic auth email:apiToken for the Jira API):');
   for (const u of sandbox.users) log(`    ${u.displayName.padEnd(14)} ${u.role.padEnd(13)} ${u.email}:${u.apiToken}`);
   log('Press Ctrl+C to stop.');

@@ -41,8 +41,20 @@ export interface Sandbox {
     jira: { baseUrl: string; controlUrl: string };
     servicenow: { baseUrl: string; controlUrl: string; instanceUrl: string; credentials: typeof SERVICENOW_DEMO };
     /** `baseUrl` is the organization's URL on loopback (https://dev.azure.com/acme for the app). */
-    azureDevOps: { baseUrl: string; controlUrl: string; instanceUrl: string; organization: string; project: string; credentials: { pat: string; user: string } };
-    zendesk: { baseUrl: string; controlUrl: string; instanceUrl: string; credentials: { email: string; apiToken: string } };
+    azureDevOps: {
+      baseUrl: string;
+      controlUrl: string;
+      instanceUrl: string;
+      organization: string;
+      project: string;
+      credentials: { pat: string; user: string };
+    };
+    zendesk: {
+      baseUrl: string;
+      controlUrl: string;
+      instanceUrl: string;
+      credentials: { email: string; apiToken: string };
+    };
   };
   users: HostUser[];
   platform: Platform;
@@ -61,7 +73,12 @@ export const APP_ACCOUNT_ID = '557058:f0d1a2b3-crosswalk-app';
 const REPO_ROOT = path.resolve(__dirname, '..');
 
 /** Saves the demo connection through Crosswalk's own resolver, as the project lead, and points ServiceNow's notifications at the web trigger. */
-async function pairDemoProject(platform: Platform, installationId: string, jira: JiraSim, servicenowControlUrl: string): Promise<void> {
+async function pairDemoProject(
+  platform: Platform,
+  installationId: string,
+  jira: JiraSim,
+  servicenowControlUrl: string,
+): Promise<void> {
   const lead = jira.site.state.users.find((u) => u.role === 'project-lead')!;
   const saved = await platform.invokeResolver({
     installationId,
@@ -69,16 +86,30 @@ async function pairDemoProject(platform: Platform, installationId: string, jira:
     functionKey: 'saveConnection',
     accountId: lead.accountId,
     context: { extension: { type: 'jira:projectSettingsPage', project: { id: '10000', key: 'DEMO' } } },
-    payload: { settings: demoServiceNowConnection, credential: { password: SERVICENOW_DEMO.integration.password, webhookSecret: DEMO_WEBHOOK_SECRET } },
+    payload: {
+      settings: demoServiceNowConnection,
+      credential: { password: SERVICENOW_DEMO.integration.password, webhookSecret: DEMO_WEBHOOK_SECRET },
+    },
   });
-  if (!saved.ok || !(saved.body as { ok?: boolean }).ok) throw new Error(`Could not pair the demo project: ${JSON.stringify(saved)}`);
+  if (!saved.ok || !(saved.body as { ok?: boolean }).ok)
+    throw new Error(`Could not pair the demo project: ${JSON.stringify(saved)}`);
   const webhook = `${platform.webTriggerUrl(installationId, 'remote-webhook')}/servicenow/${(saved.body as { data: { config: { id: string } } }).data.config.id}`;
-  await fetch(`${servicenowControlUrl}/notifications`, { method: 'PUT', body: JSON.stringify({ url: webhook, secret: DEMO_WEBHOOK_SECRET, tables: ['incident'] }) });
+  await fetch(`${servicenowControlUrl}/notifications`, {
+    method: 'PUT',
+    body: JSON.stringify({ url: webhook, secret: DEMO_WEBHOOK_SECRET, tables: ['incident'] }),
+  });
 }
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   const platformToken = randomBytes(24).toString('hex');
-  const platform = await startPlatform({ appDir: REPO_ROOT, clock: opts.clock ?? 'real', dataDir: opts.dataDir, chaos: opts.chaos, deterministic: opts.deterministic, ...(opts.scheduleTriggers === false ? { scheduleTriggers: false } : {}) });
+  const platform = await startPlatform({
+    appDir: REPO_ROOT,
+    clock: opts.clock ?? 'real',
+    dataDir: opts.dataDir,
+    chaos: opts.chaos,
+    deterministic: opts.deterministic,
+    ...(opts.scheduleTriggers === false ? { scheduleTriggers: false } : {}),
+  });
   let installationId = '';
   const jira = await startJiraSim({
     platformToken,
@@ -96,12 +127,25 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   platform.addEgressRoute({ host: '*.zendesk.com', target: zendesk.baseUrl });
   const notifiers = [servicenow.notifier, azureDevOps.notifier, zendesk.notifier];
   // A durable data dir keeps the same installation across restarts.
-  const installation = await platform.install({ installationId: 'demo-site', cloudId: '2f1c5a7e-9d4b-4c3a-8e6f-1b2c3d4e5f60', siteUrl: 'https://crosswalk-demo.atlassian.net', jiraBaseUrl: jira.baseUrl, platformToken });
+  const installation = await platform.install({
+    installationId: 'demo-site',
+    cloudId: '2f1c5a7e-9d4b-4c3a-8e6f-1b2c3d4e5f60',
+    siteUrl: 'https://crosswalk-demo.atlassian.net',
+    jiraBaseUrl: jira.baseUrl,
+    platformToken,
+  });
   installationId = installation.id;
   const users: HostUser[] = jira.site.state.users
     .filter((u) => u.accountType !== 'app')
-    .map((u) => ({ accountId: u.accountId, displayName: u.displayName, role: u.role, email: u.emailAddress, apiToken: u.apiToken }));
-  const pairs = (kind: 'servicenow' | 'azure-devops' | 'zendesk') => opts.pairDemo !== false && (!opts.pair || opts.pair.includes(kind));
+    .map((u) => ({
+      accountId: u.accountId,
+      displayName: u.displayName,
+      role: u.role,
+      email: u.emailAddress,
+      apiToken: u.apiToken,
+    }));
+  const pairs = (kind: 'servicenow' | 'azure-devops' | 'zendesk') =>
+    opts.pairDemo !== false && (!opts.pair || opts.pair.includes(kind));
   if (pairs('servicenow')) await pairDemoProject(platform, installationId, jira, servicenow.controlUrl);
   // SUP ("Customer support") with the Zendesk simulator; saving the connection provisions Zendesk's webhook and trigger.
   if (pairs('zendesk')) await pairSupportProject(platform, installationId, jira);
@@ -113,14 +157,26 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     { host: 'dev.azure.com', target: azureDevOps.baseUrl },
     { host: '*.zendesk.com', target: zendesk.baseUrl },
   ];
-  const host: Host = await startHost({ platform, installationId, jiraBaseUrl: jira.baseUrl, users, port: opts.port, remoteViews });
+  const host: Host = await startHost({
+    platform,
+    installationId,
+    jiraBaseUrl: jira.baseUrl,
+    users,
+    port: opts.port,
+    remoteViews,
+  });
   return {
     hostUrl: host.url,
     platformUrl: platform.url,
     installationId,
     sims: {
       jira: { baseUrl: jira.baseUrl, controlUrl: jira.controlUrl },
-      servicenow: { baseUrl: servicenow.baseUrl, controlUrl: servicenow.controlUrl, instanceUrl: 'https://acme.service-now.com', credentials: SERVICENOW_DEMO },
+      servicenow: {
+        baseUrl: servicenow.baseUrl,
+        controlUrl: servicenow.controlUrl,
+        instanceUrl: 'https://acme.service-now.com',
+        credentials: SERVICENOW_DEMO,
+      },
       azureDevOps: {
         baseUrl: azureDevOps.organizationUrl,
         controlUrl: azureDevOps.controlUrl,
@@ -129,7 +185,12 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         project: AZURE_DEVOPS_DEMO.project,
         credentials: { pat: AZURE_DEVOPS_DEMO.integration.pat, user: AZURE_DEVOPS_DEMO.integration.uniqueName },
       },
-      zendesk: { baseUrl: zendesk.baseUrl, controlUrl: zendesk.controlUrl, instanceUrl: `https://${ZENDESK_DEMO.host}`, credentials: { email: ZENDESK_DEMO.integration.email, apiToken: ZENDESK_DEMO.integration.apiToken } },
+      zendesk: {
+        baseUrl: zendesk.baseUrl,
+        controlUrl: zendesk.controlUrl,
+        instanceUrl: `https://${ZENDESK_DEMO.host}`,
+        credentials: { email: ZENDESK_DEMO.integration.email, apiToken: ZENDESK_DEMO.integration.apiToken },
+      },
     },
     users,
     platform,

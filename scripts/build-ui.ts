@@ -23,7 +23,8 @@ export interface PageSize {
   lazy: { bytes: number; files: number };
 }
 
-const pagesWithSource = () => readdirSync(path.join(root, 'static')).filter((p) => existsSync(path.join(root, 'static', p, 'src', 'index.tsx')));
+const pagesWithSource = () =>
+  readdirSync(path.join(root, 'static')).filter((p) => existsSync(path.join(root, 'static', p, 'src', 'index.tsx')));
 
 function sizesOf(page: string, out: string, metafile: Metafile): PageSize {
   const outputs = metafile.outputs;
@@ -40,7 +41,11 @@ function sizesOf(page: string, out: string, metafile: Metafile): PageSize {
   const lazy = Object.keys(outputs).filter((f) => f.endsWith('.js') && !initial.has(f));
   return {
     page,
-    initial: { js: js.reduce((n, b) => n + b.length, 0), css: css.length, gzip: [...js, css].reduce((n, b) => n + gzipSync(b).length, 0) },
+    initial: {
+      js: js.reduce((n, b) => n + b.length, 0),
+      css: css.length,
+      gzip: [...js, css].reduce((n, b) => n + gzipSync(b).length, 0),
+    },
     lazy: { bytes: lazy.reduce((n, f) => n + outputs[f]!.bytes, 0), files: lazy.length },
   };
 }
@@ -91,7 +96,10 @@ if (require.main === module) {
   buildUiWithSizes().then(
     (sizes) => {
       console.log('Built Custom UI (first load: JS + CSS, gzipped; lazy chunks are fetched only on demand):');
-      for (const s of sizes) console.log(`  ${s.page.padEnd(12)} ${kb(s.initial.js)} JS + ${kb(s.initial.css)} CSS = ${kb(s.initial.gzip)} gzipped; lazy ${kb(s.lazy.bytes)} in ${s.lazy.files} chunks`);
+      for (const s of sizes)
+        console.log(
+          `  ${s.page.padEnd(12)} ${kb(s.initial.js)} JS + ${kb(s.initial.css)} CSS = ${kb(s.initial.gzip)} gzipped; lazy ${kb(s.lazy.bytes)} in ${s.lazy.files} chunks`,
+        );
     },
     (err: unknown) => {
       console.error(err);

@@ -12,7 +12,8 @@ import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..');
 export const CHROMIUM_PATH_FILE = path.join(ROOT, 'test-output', 'chromium-path');
-export const INSTALL_HINT = 'The browser tests need Chromium: install Debian\'s package with `sudo apt-get install chromium` (or set CHROMIUM_PATH to a Chromium or Chrome executable) and run `npm test` again.';
+export const INSTALL_HINT =
+  "The browser tests need Chromium: install Debian's package with `sudo apt-get install chromium` (or set CHROMIUM_PATH to a Chromium or Chrome executable) and run `npm test` again.";
 
 const isExecutable = (file: string) => {
   try {
@@ -35,7 +36,8 @@ function onPath(name: string): string | undefined {
 export function findChromium(): string | undefined {
   const explicit = process.env.CHROMIUM_PATH;
   if (explicit) return isExecutable(explicit) ? explicit : undefined;
-  for (const candidate of ['/usr/bin/chromium', '/usr/bin/chromium-browser']) if (isExecutable(candidate)) return candidate;
+  for (const candidate of ['/usr/bin/chromium', '/usr/bin/chromium-browser'])
+    if (isExecutable(candidate)) return candidate;
   return onPath('chromium') ?? onPath('chromium-browser');
 }
 
@@ -55,9 +57,12 @@ export function chromiumForTests(): string {
 function installWithApt(): boolean {
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot || !onPath('apt-get') || process.env.CHROMIUM_PATH) return false;
-  console.log('Chromium is missing: installing Debian\'s chromium with apt-get (once per machine)…');
+  console.log("Chromium is missing: installing Debian's chromium with apt-get (once per machine)…");
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', 'chromium']]) {
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', 'chromium'],
+  ]) {
     const r = spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env });
     if (r.status !== 0) return false;
   }
@@ -81,7 +86,11 @@ if (require.main === module) {
   }
   let version = '';
   try {
-    version = execFileSync(found, ['--version'], { encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    version = execFileSync(found, ['--version'], {
+      encoding: 'utf8',
+      timeout: 20_000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     version = 'version unknown';
   }

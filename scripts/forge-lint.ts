@@ -67,16 +67,37 @@ export async function lintApp(appDir: string): Promise<LintReport> {
     const { validate } = await import('@forge/manifest');
     const { lint } = await import('@forge/lint');
     const validation = await validate(false, path.join(appDir, 'manifest.yml'));
-    const manifestErrors = (validation.errors ?? []).map((e) => `${e.message}${e.reference ? ` (${e.reference})` : ''}`);
+    const manifestErrors = (validation.errors ?? []).map(
+      (e) => `${e.message}${e.reference ? ` (${e.reference})` : ''}`,
+    );
     const manifest = yaml.parse(readFileSync(path.join(appDir, 'manifest.yml'), 'utf8')) as object;
     const files = sourceFiles(path.join(appDir, 'src')).map((f) => path.relative(appDir, f));
     const statsig = { getDeprecatedRuntimes: async () => [] as string[] };
-    const results = await lint(files, manifest as never, 'development', silentLogger as never, statsig as never, {
-      linter: { mode: 'client-side' },
-    } as never);
+    const results = await lint(
+      files,
+      manifest as never,
+      'development',
+      silentLogger as never,
+      statsig as never,
+      {
+        linter: { mode: 'client-side' },
+      } as never,
+    );
     const problems: LintProblem[] = results.flatMap((r) => [
-      ...r.errors.map((e) => ({ file: r.file, line: e.line, column: e.column, message: e.message, severity: 'error' as const })),
-      ...r.warnings.map((w) => ({ file: r.file, line: w.line, column: w.column, message: w.message, severity: 'warning' as const })),
+      ...r.errors.map((e) => ({
+        file: r.file,
+        line: e.line,
+        column: e.column,
+        message: e.message,
+        severity: 'error' as const,
+      })),
+      ...r.warnings.map((w) => ({
+        file: r.file,
+        line: w.line,
+        column: w.column,
+        message: w.message,
+        severity: 'warning' as const,
+      })),
     ]);
     return { manifestErrors, problems };
   } finally {

@@ -19,7 +19,13 @@ export const demoAzureDevOpsConnection = {
   jiraIssueType: 'Task',
   // Bugs someone tags "jira" in Azure DevOps become OPS issues.
   remoteFilter: [{ field: 'System.Tags', op: 'LIKE', value: 'jira' }],
-  remote: { type: 'azure-devops', baseUrl: `https://dev.azure.com/${ADO.organization}`, project: ADO.project, workItemType: 'Bug', auth: { kind: 'pat', user: ADO.integration.uniqueName } },
+  remote: {
+    type: 'azure-devops',
+    baseUrl: `https://dev.azure.com/${ADO.organization}`,
+    project: ADO.project,
+    workItemType: 'Bug',
+    auth: { kind: 'pat', user: ADO.integration.uniqueName },
+  },
   fields: [
     { jira: 'summary', remote: 'System.Title' },
     { jira: 'description', remote: 'System.Description', transform: 'rich-text' },
@@ -37,7 +43,17 @@ export const demoAzureDevOpsConnection = {
       ],
     },
     // Priority 1–4; a new Bug's 2 is Jira's default Medium. Jira's Highest has no fifth value to go to.
-    { jira: 'priority', remote: 'Microsoft.VSTS.Common.Priority', transform: 'value-map', valueMap: [{ jira: 'High', remote: '1' }, { jira: 'Medium', remote: '2' }, { jira: 'Low', remote: '3' }, { jira: 'Lowest', remote: '4' }] },
+    {
+      jira: 'priority',
+      remote: 'Microsoft.VSTS.Common.Priority',
+      transform: 'value-map',
+      valueMap: [
+        { jira: 'High', remote: '1' },
+        { jira: 'Medium', remote: '2' },
+        { jira: 'Low', remote: '3' },
+        { jira: 'Lowest', remote: '4' },
+      ],
+    },
     { jira: 'labels', remote: 'System.Tags', transform: 'list', separator: ';' },
   ],
 } as const;
@@ -53,6 +69,9 @@ export async function pairOpsProject(platform: Platform, installationId: string,
     context: { extension: { type: 'jira:projectSettingsPage', project: OPS_PROJECT } },
     payload: { settings: demoAzureDevOpsConnection, credential: { token: ADO.integration.pat } },
   });
-  const body = saved.ok ? (saved.body as { ok?: boolean; data?: { config?: { id?: string }; pushSetup?: { ok?: boolean } } }) : undefined;
-  if (!body?.ok || body.data?.config?.id !== OPS_CONNECTION_ID || !body.data.pushSetup?.ok) throw new Error(`Could not pair the OPS project: ${JSON.stringify(saved)}`);
+  const body = saved.ok
+    ? (saved.body as { ok?: boolean; data?: { config?: { id?: string }; pushSetup?: { ok?: boolean } } })
+    : undefined;
+  if (!body?.ok || body.data?.config?.id !== OPS_CONNECTION_ID || !body.data.pushSetup?.ok)
+    throw new Error(`Could not pair the OPS project: ${JSON.stringify(saved)}`);
 }

@@ -10,9 +10,20 @@ export const demoServiceNowConnection = {
   enabled: true,
   jql: '',
   conflictPolicy: 'newest-wins',
-  remote: { type: 'servicenow', baseUrl: 'https://acme.service-now.com', table: 'incident', auth: { kind: 'basic', username: 'crosswalk.integration' } },
+  remote: {
+    type: 'servicenow',
+    baseUrl: 'https://acme.service-now.com',
+    table: 'incident',
+    auth: { kind: 'basic', username: 'crosswalk.integration' },
+  },
   // Resolving an incident needs a close code and notes, written along with the state.
-  requiredOnEnter: [{ field: 'state', values: ['6', '7'], set: { close_code: 'Solution provided', close_notes: 'Resolved in Jira ({issueKey})' } }],
+  requiredOnEnter: [
+    {
+      field: 'state',
+      values: ['6', '7'],
+      set: { close_code: 'Solution provided', close_notes: 'Resolved in Jira ({issueKey})' },
+    },
+  ],
   fields: [
     { jira: 'summary', remote: 'short_description' },
     { jira: 'description', remote: 'description', transform: 'rich-text' },
@@ -28,6 +39,15 @@ export const demoServiceNowConnection = {
         { jira: 'Done', remote: '7' },
       ],
     },
-    { jira: 'priority', remote: 'urgency', transform: 'value-map', valueMap: [{ jira: 'High', remote: '1' }, { jira: 'Medium', remote: '2' }, { jira: 'Low', remote: '3' }] },
+    {
+      jira: 'priority',
+      remote: 'urgency',
+      transform: 'value-map',
+      valueMap: [
+        { jira: 'High', remote: '1' },
+        { jira: 'Medium', remote: '2' },
+        { jira: 'Low', remote: '3' },
+      ],
+    },
   ],
 } as const;

@@ -11,7 +11,12 @@ export const demoZendeskConnection = {
   jql: '',
   conflictPolicy: 'newest-wins',
   jiraIssueType: 'Task',
-  remote: { type: 'zendesk', baseUrl: 'https://acme.zendesk.com', auth: { kind: 'api-token', email: 'crosswalk@acme.example' }, closedTickets: 'follow-up' },
+  remote: {
+    type: 'zendesk',
+    baseUrl: 'https://acme.zendesk.com',
+    auth: { kind: 'api-token', email: 'crosswalk@acme.example' },
+    closedTickets: 'follow-up',
+  },
   fields: [
     { jira: 'summary', remote: 'subject' },
     // The description is the ticket's first comment: written when the ticket is made, read when an issue is made from one.
@@ -65,5 +70,6 @@ export async function pairSupportProject(platform: Platform, installationId: str
     payload: { settings: demoZendeskConnection, credential: { token: ZENDESK_DEMO.integration.apiToken } },
   });
   const answer = saved.ok ? (saved.body as { ok?: boolean; data?: { pushSetup?: { ok: boolean } | null } }) : undefined;
-  if (!answer?.ok || !answer.data?.pushSetup?.ok) throw new Error(`Could not pair the support project: ${JSON.stringify(saved)}`);
+  if (!answer?.ok || !answer.data?.pushSetup?.ok)
+    throw new Error(`Could not pair the support project: ${JSON.stringify(saved)}`);
 }

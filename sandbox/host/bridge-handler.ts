@@ -16,11 +16,21 @@ export interface BridgeDeps {
 
 export type BridgeAnswer = { ok: true; value: unknown } | { ok: false; error: string };
 
-const invokePayload = z.object({ functionKey: z.string(), payload: z.record(z.string(), z.unknown()).optional().nullable() });
+const invokePayload = z.object({
+  functionKey: z.string(),
+  payload: z.record(z.string(), z.unknown()).optional().nullable(),
+});
 const fetchPayload = z.object({
   product: z.string(),
   restPath: z.string(),
-  fetchRequestInit: z.object({ method: z.string().optional(), body: z.string().nullable().optional(), headers: z.array(z.tuple([z.string(), z.string()])).optional() }).loose().optional(),
+  fetchRequestInit: z
+    .object({
+      method: z.string().optional(),
+      body: z.string().nullable().optional(),
+      headers: z.array(z.tuple([z.string(), z.string()])).optional(),
+    })
+    .loose()
+    .optional(),
   isMultipartFormData: z.boolean().optional(),
 });
 
@@ -49,13 +59,22 @@ function multipartBody(json: string): FormData {
     if (key.startsWith('__')) continue;
     if (`__${key}Name` in fields) {
       const base64 = value.includes(',') ? value.slice(value.indexOf(',') + 1) : value;
-      form.append(key, new Blob([Buffer.from(base64, 'base64')], { type: fields[`__${key}Type`] }), fields[`__${key}Name`]);
+      form.append(
+        key,
+        new Blob([Buffer.from(base64, 'base64')], { type: fields[`__${key}Type`] }),
+        fields[`__${key}Name`],
+      );
     } else form.append(key, value);
   }
   return form;
 }
 
-export async function answerBridgeCall(deps: BridgeDeps, frame: Frame, type: string, payload: unknown): Promise<BridgeAnswer> {
+export async function answerBridgeCall(
+  deps: BridgeDeps,
+  frame: Frame,
+  type: string,
+  payload: unknown,
+): Promise<BridgeAnswer> {
   switch (type) {
     case 'getContext':
       return { ok: true, value: viewContext(deps, frame) };
@@ -70,7 +89,9 @@ export async function answerBridgeCall(deps: BridgeDeps, frame: Frame, type: str
         accountId: frame.accountId,
         context: { ...viewContext(deps, frame) },
       });
-      return result.ok ? { ok: true, value: result.body } : { ok: false, error: `There was an error invoking the function - ${result.error}` };
+      return result.ok
+        ? { ok: true, value: result.body }
+        : { ok: false, error: `There was an error invoking the function - ${result.error}` };
     }
     case 'fetchProduct': {
       const p = fetchPayload.safeParse(payload);
@@ -91,12 +112,23 @@ export async function answerBridgeCall(deps: BridgeDeps, frame: Frame, type: str
       const raw = Buffer.from(await res.arrayBuffer());
       return {
         ok: true,
-        value: { status: res.status, statusText: res.statusText, headers: Object.fromEntries(res.headers.entries()), body: isAttachment ? raw.toString('base64') : raw.toString('utf8'), isAttachment },
+        value: {
+          status: res.status,
+          statusText: res.statusText,
+          headers: Object.fromEntries(res.headers.entries()),
+          body: isAttachment ? raw.toString('base64') : raw.toString('utf8'),
+          isAttachment,
+        },
       };
     }
     case 'getUrl': {
       const loc = payload as { target?: string; issueKey?: string; projectKey?: string };
-      const path = loc.target === 'issue' ? `/browse/${loc.issueKey}` : loc.target === 'projectSettingsDetails' ? `/projects/${loc.projectKey}/settings/crosswalk` : '/';
+      const path =
+        loc.target === 'issue'
+          ? `/browse/${loc.issueKey}`
+          : loc.target === 'projectSettingsDetails'
+            ? `/projects/${loc.projectKey}/settings/crosswalk`
+            : '/';
       return { ok: true, value: `${deps.hostUrl()}${path}` };
     }
     default:

@@ -44,7 +44,15 @@ export function workerBootstrap(): Promise<string> {
     const source = path.join(__dirname, 'worker', 'bootstrap.ts');
     const hash = createHash('sha1').update(source).update(String(process.pid)).digest('hex').slice(0, 10);
     const outfile = path.join(os.tmpdir(), `forge-sandbox-bootstrap-${hash}.cjs`);
-    await build({ entryPoints: [source], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'silent' });
+    await build({
+      entryPoints: [source],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      logLevel: 'silent',
+    });
     return outfile;
   })();
   return bootstrapPath;

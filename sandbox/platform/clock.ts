@@ -54,12 +54,17 @@ export class ManualClock implements Clock {
 
   /** The time of the earliest pending timer that is not a background one, if any. */
   nextDue(): number | undefined {
-    return this.pending.filter((p) => !p.background).reduce<number | undefined>((min, p) => (min === undefined || p.at < min ? p.at : min), undefined);
+    return this.pending
+      .filter((p) => !p.background)
+      .reduce<number | undefined>((min, p) => (min === undefined || p.at < min ? p.at : min), undefined);
   }
 
   /** The time of the earliest pending timer, background ones (scheduled triggers) included. */
   nextAny(): number | undefined {
-    return this.pending.reduce<number | undefined>((min, p) => (min === undefined || p.at < min ? p.at : min), undefined);
+    return this.pending.reduce<number | undefined>(
+      (min, p) => (min === undefined || p.at < min ? p.at : min),
+      undefined,
+    );
   }
 
   /** Move time forward by `ms`, firing due timers in time order. */

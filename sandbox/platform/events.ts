@@ -115,23 +115,43 @@ export class EventService {
 
   publish(rawBody: unknown, chainId: string): WireAnswer {
     const parsed = publishSchema.safeParse(rawBody);
-    if (!parsed.success) return { status: 400, body: { message: 'Invalid publish request', errors: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) } };
+    if (!parsed.success)
+      return {
+        status: 400,
+        body: {
+          message: 'Invalid publish request',
+          errors: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+        },
+      };
     const req = parsed.data;
     const bytes = Buffer.byteLength(JSON.stringify(req.payload));
     if (req.payload.length > EVENT_LIMITS.eventsPerRequest || bytes > EVENT_LIMITS.requestBytes) {
-      return { status: 413, body: { errorMessage: `Payload too large: at most ${EVENT_LIMITS.eventsPerRequest} events and ${EVENT_LIMITS.requestBytes / 1024} KB per request` } };
+      return {
+        status: 413,
+        body: {
+          errorMessage: `Payload too large: at most ${EVENT_LIMITS.eventsPerRequest} events and ${EVENT_LIMITS.requestBytes / 1024} KB per request`,
+        },
+      };
     }
     const timeout = this.opts.consumerTimeoutSeconds(req.queueName);
     if (timeout !== undefined && timeout > 55) {
-      const big = req.payload.findIndex((e) => Buffer.byteLength(JSON.stringify(e)) > EVENT_LIMITS.longConsumerEventBytes);
-      if (big >= 0) return { status: 413, body: { errorMessage: `Event ${big} exceeds 100 KB, the limit for consumers with a timeout over 55 s` } };
+      const big = req.payload.findIndex(
+        (e) => Buffer.byteLength(JSON.stringify(e)) > EVENT_LIMITS.longConsumerEventBytes,
+      );
+      if (big >= 0)
+        return {
+          status: 413,
+          body: { errorMessage: `Event ${big} exceeds 100 KB, the limit for consumers with a timeout over 55 s` },
+        };
     }
     const pushes = (this.pushesPerChain.get(chainId) ?? 0) + 1;
-    if (pushes > EVENT_LIMITS.cyclicPushLimit) return { status: 405, body: { message: 'Cyclic invocation limit reached' } };
+    if (pushes > EVENT_LIMITS.cyclicPushLimit)
+      return { status: 405, body: { message: 'Cyclic invocation limit reached' } };
     const now = this.opts.clock.now();
     this.publishedInWindow = this.publishedInWindow.filter((w) => w.at > now - 60_000);
     const lastMinute = this.publishedInWindow.reduce((n, w) => n + w.count, 0);
-    if (lastMinute + req.payload.length > EVENT_LIMITS.eventsPerMinute) return { status: 429, body: { message: 'Rate limit exceeded: 500 events per minute per installation' } };
+    if (lastMinute + req.payload.length > EVENT_LIMITS.eventsPerMinute)
+      return { status: 429, body: { message: 'Rate limit exceeded: 500 events per minute per installation' } };
     this.pushesPerChain.set(chainId, pushes);
     this.publishedInWindow.push({ at: now, count: req.payload.length });
 
@@ -238,7 +258,9 @@ export class EventService {
   private startNext(): void {
     if (this.paused) return;
     const now = this.opts.clock.now();
-    const due = [...this.events.values()].filter((e) => e.state === 'pending' && e.dueAt <= now && !this.cancelTimers.has(e.eventId)).sort((a, b) => a.dueAt - b.dueAt || a.seq - b.seq);
+    const due = [...this.events.values()]
+      .filter((e) => e.state === 'pending' && e.dueAt <= now && !this.cancelTimers.has(e.eventId))
+      .sort((a, b) => a.dueAt - b.dueAt || a.seq - b.seq);
     for (const e of due) {
       this.tryStart(e);
       if (this.opts.serial && this.totalRunning > 0) return;
@@ -249,7 +271,10 @@ export class EventService {
   private startWaiting(key: string): void {
     const now = this.opts.clock.now();
     const waiting = [...this.events.values()]
-      .filter((e) => e.state === 'pending' && e.concurrency?.key === key && e.dueAt <= now && !this.cancelTimers.has(e.eventId))
+      .filter(
+        (e) =>
+          e.state === 'pending' && e.concurrency?.key === key && e.dueAt <= now && !this.cancelTimers.has(e.eventId),
+      )
       .sort((a, b) => a.dueAt - b.dueAt);
     for (const e of waiting) this.tryStart(e);
   }
@@ -291,7 +316,10 @@ export class EventService {
       const retryDataBytes = result.retryData === undefined ? 0 : Buffer.byteLength(JSON.stringify(result.retryData));
       event.retryReason = result.retryReason;
       event.retryData = retryDataBytes <= EVENT_LIMITS.retryDataBytes ? result.retryData : undefined;
-      event.lastError = retryDataBytes <= EVENT_LIMITS.retryDataBytes ? 'Retry requested by InvocationError' : 'retryData over 4 KB was dropped';
+      event.lastError =
+        retryDataBytes <= EVENT_LIMITS.retryDataBytes
+          ? 'Retry requested by InvocationError'
+          : 'retryData over 4 KB was dropped';
       delayMs = Math.min(EVENT_LIMITS.maxRetryAfterSeconds, Math.max(1, result.retryAfterSeconds)) * 1000;
     } else {
       event.retryReason = 'FUNCTION_RETRY_REQUEST';

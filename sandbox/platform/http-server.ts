@@ -36,9 +36,17 @@ function multiValued(entries: Iterable<[string, string | string[] | undefined]>)
   return out;
 }
 
-function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}): void {
+function send(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string | string[]> = {},
+): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json', ...headers });
+  res.writeHead(status, {
+    'content-type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json',
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -90,7 +98,9 @@ export function startPlatformServer(platform: Platform, port: number): Promise<P
           functionKey: call.functionKey,
           payload: call.payload,
         });
-        return result.ok ? send(res, 200, { body: result.body ?? null }) : send(res, result.status, { message: result.error });
+        return result.ok
+          ? send(res, 200, { body: result.body ?? null })
+          : send(res, result.status, { message: result.error });
       }
 
       if (url.pathname === '/health') return send(res, 200, { ok: true });

@@ -1,5 +1,14 @@
 export { startPlatform, Platform } from './platform';
-export type { PlatformOptions, InstallOptions, Installation, ChaosOptions, ResolverCall, ResolverResult, WebTriggerRequest, WebTriggerResponse } from './platform';
+export type {
+  PlatformOptions,
+  InstallOptions,
+  Installation,
+  ChaosOptions,
+  ResolverCall,
+  ResolverResult,
+  WebTriggerRequest,
+  WebTriggerResponse,
+} from './platform';
 export { ManualClock, RealClock, type Clock } from './clock';
 export type { CrashFault } from './invoker';
 export type { InvocationRecord, MeterTotals } from './metering';

@@ -1,11 +1,22 @@
 import { Worker } from 'node:worker_threads';
 import { randomUUID } from 'node:crypto';
-import type { FromWorker, InvokeMessage, OutboundMessage, RpcMessage, RuntimeSeed, ToWorker, EgressRoute } from './worker/protocol';
+import type {
+  FromWorker,
+  InvokeMessage,
+  OutboundMessage,
+  RpcMessage,
+  RuntimeSeed,
+  ToWorker,
+  EgressRoute,
+} from './worker/protocol';
 import { addKvs, emptyKvsCounters, gbSeconds, type InvocationRecord, type Meter } from './metering';
 
 /** What the platform answers for calls a handler makes through the runtime. */
 export interface RuntimeServices {
-  rpc(ctx: InvocationContext, msg: RpcMessage): Promise<{ status: number; headers?: Record<string, string>; body?: string }>;
+  rpc(
+    ctx: InvocationContext,
+    msg: RpcMessage,
+  ): Promise<{ status: number; headers?: Record<string, string>; body?: string }>;
 }
 
 /** Everything known about one running invocation, shared with the services that answer it. */
@@ -30,7 +41,9 @@ export interface InvocationRequest {
   timeoutMs: number;
   memoryMB: number;
   args: unknown[];
-  runtime: Omit<RuntimeSeed, 'appContext' | 'proxyToken' | 'traceId'> & { appContext: Omit<RuntimeSeed['appContext'], 'invocationId'> };
+  runtime: Omit<RuntimeSeed, 'appContext' | 'proxyToken' | 'traceId'> & {
+    appContext: Omit<RuntimeSeed['appContext'], 'invocationId'>;
+  };
   egress: { allowList: string[]; routes: EgressRoute[] };
   product: { jiraBaseUrl?: string; platformToken: string };
   chainId?: string;
@@ -140,7 +153,10 @@ export class Invoker {
     slot.record = record;
     await slot.ready;
     const fault = this.faults.find(
-      (f) => f.remaining > 0 && (!f.functionKey || f.functionKey === req.functionKey) && (!f.moduleType || f.moduleType === req.moduleType),
+      (f) =>
+        f.remaining > 0 &&
+        (!f.functionKey || f.functionKey === req.functionKey) &&
+        (!f.moduleType || f.moduleType === req.moduleType),
     );
     if (fault) fault.remaining -= 1;
     this.faults = this.faults.filter((f) => f.remaining > 0);
@@ -210,7 +226,15 @@ export class Invoker {
           case 'rpc':
             if (crashIfDue()) return;
             void this.opts.services.rpc(ctx, msg).then(
-              (res) => !settled && this.post(slot, { type: 'rpc-result', id: msg.id, status: res.status, headers: res.headers ?? {}, body: res.body }),
+              (res) =>
+                !settled &&
+                this.post(slot, {
+                  type: 'rpc-result',
+                  id: msg.id,
+                  status: res.status,
+                  headers: res.headers ?? {},
+                  body: res.body,
+                }),
               (err: unknown) =>
                 !settled &&
                 this.post(slot, {
@@ -246,7 +270,12 @@ export class Invoker {
   }
 
   /** Count KVS traffic against the invocation that caused it. */
-  static meterKvs(ctx: InvocationContext, kind: 'read' | 'write', bytes: number, call?: { path: string; keys: string[] }): void {
+  static meterKvs(
+    ctx: InvocationContext,
+    kind: 'read' | 'write',
+    bytes: number,
+    call?: { path: string; keys: string[] },
+  ): void {
     addKvs(ctx.record.kvs, kind, bytes);
     if (call) ctx.record.kvsCalls.push(call);
   }
@@ -284,9 +313,13 @@ export class Invoker {
     const slot: Slot = { worker, bundlePath, memoryMB, busy: false, dead: false, ready };
     const capture = (stream: NodeJS.ReadableStream) =>
       stream.on('data', (chunk: Buffer) => {
-        const lines = chunk.toString('utf8').split('\n').filter((l) => l.length > 0);
+        const lines = chunk
+          .toString('utf8')
+          .split('\n')
+          .filter((l) => l.length > 0);
         if (slot.record) slot.record.logs.push(...lines);
-        if (process.env.FORGE_SANDBOX_LOGS) for (const l of lines) process.stderr.write(`[${slot.record?.functionKey ?? 'function'}] ${l}\n`);
+        if (process.env.FORGE_SANDBOX_LOGS)
+          for (const l of lines) process.stderr.write(`[${slot.record?.functionKey ?? 'function'}] ${l}\n`);
       });
     capture(worker.stdout);
     capture(worker.stderr);

@@ -34,17 +34,38 @@ const triggerSchema = z
 
 const consumerSchema = z.object({ key: z.string(), queue: z.string(), function: z.string() }).loose();
 const webTriggerSchema = z.object({ key: z.string(), function: z.string() }).loose();
-const scheduledTriggerSchema = z.object({ key: z.string(), function: z.string(), interval: z.enum(['fiveMinute', 'hour', 'day', 'week']) }).loose();
+const scheduledTriggerSchema = z
+  .object({ key: z.string(), function: z.string(), interval: z.enum(['fiveMinute', 'hour', 'day', 'week']) })
+  .loose();
 const uiModuleSchema = z
-  .object({ key: z.string(), resource: z.string().optional(), resolver: z.object({ function: z.string() }).loose().optional(), title: z.unknown().optional() })
+  .object({
+    key: z.string(),
+    resource: z.string().optional(),
+    resolver: z.object({ function: z.string() }).loose().optional(),
+    title: z.unknown().optional(),
+  })
   .loose();
 
-const egressEntry = z.union([z.string(), z.object({ address: z.string() }).loose(), z.object({ remote: z.string() }).loose()]);
+const egressEntry = z.union([
+  z.string(),
+  z.object({ address: z.string() }).loose(),
+  z.object({ remote: z.string() }).loose(),
+]);
 
 const entitySchema = z.object({
   name: z.string(),
-  attributes: z.record(z.string(), z.object({ type: z.enum(['string', 'integer', 'float', 'boolean', 'any']) }).loose()),
-  indexes: z.array(z.union([z.string(), z.object({ name: z.string(), range: z.array(z.string()), partition: z.array(z.string()).optional() }).loose()])).optional(),
+  attributes: z.record(
+    z.string(),
+    z.object({ type: z.enum(['string', 'integer', 'float', 'boolean', 'any']) }).loose(),
+  ),
+  indexes: z
+    .array(
+      z.union([
+        z.string(),
+        z.object({ name: z.string(), range: z.array(z.string()), partition: z.array(z.string()).optional() }).loose(),
+      ]),
+    )
+    .optional(),
 });
 
 export const manifestSchema = z
@@ -53,7 +74,10 @@ export const manifestSchema = z
       .object({
         id: z.string(),
         runtime: z.object({ name: z.string(), memoryMB: z.number().int().optional() }).loose(),
-        storage: z.object({ entities: z.array(entitySchema).optional() }).loose().optional(),
+        storage: z
+          .object({ entities: z.array(entitySchema).optional() })
+          .loose()
+          .optional(),
       })
       .loose(),
     modules: z.record(z.string(), z.array(z.record(z.string(), z.unknown()))).default({}),
@@ -61,7 +85,15 @@ export const manifestSchema = z
     permissions: z
       .object({
         scopes: z.array(z.union([z.string(), z.record(z.string(), z.unknown())])).optional(),
-        external: z.object({ fetch: z.object({ backend: z.array(egressEntry).optional(), client: z.array(egressEntry).optional() }).loose().optional() }).loose().optional(),
+        external: z
+          .object({
+            fetch: z
+              .object({ backend: z.array(egressEntry).optional(), client: z.array(egressEntry).optional() })
+              .loose()
+              .optional(),
+          })
+          .loose()
+          .optional(),
       })
       .loose()
       .optional(),
@@ -125,7 +157,8 @@ const ASYNC_DEFAULT_TIMEOUT_S = 55;
 
 function parseHandler(handler: string): { file: string; exportName: string } {
   const dot = handler.lastIndexOf('.');
-  if (dot <= 0 || dot === handler.length - 1) throw new Error(`Invalid handler '${handler}': expected '<file>.<export>'`);
+  if (dot <= 0 || dot === handler.length - 1)
+    throw new Error(`Invalid handler '${handler}': expected '<file>.<export>'`);
   return { file: handler.slice(0, dot), exportName: handler.slice(dot + 1) };
 }
 

@@ -82,7 +82,9 @@ export class Meter {
     this.records.push(rec);
   }
 
-  invocations(filter?: Partial<Pick<InvocationRecord, 'installationId' | 'functionKey' | 'moduleType'>>): InvocationRecord[] {
+  invocations(
+    filter?: Partial<Pick<InvocationRecord, 'installationId' | 'functionKey' | 'moduleType'>>,
+  ): InvocationRecord[] {
     return this.records.filter(
       (r) =>
         (!filter?.installationId || r.installationId === filter.installationId) &&

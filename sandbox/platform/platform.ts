@@ -118,11 +118,19 @@ function kvsKeysOf(body: unknown): string[] {
     return [...(tx.set ?? []), ...(tx.delete ?? []), ...(tx.check ?? [])].flatMap(one);
   }
   const b = body as { entityName?: unknown; indexName?: unknown } | undefined;
-  if (b && typeof b.entityName === 'string' && typeof b.indexName === 'string') return [`${b.entityName}?${b.indexName}`];
+  if (b && typeof b.entityName === 'string' && typeof b.indexName === 'string')
+    return [`${b.entityName}?${b.indexName}`];
   return one(body);
 }
 
-const KVS_READ_PATHS = new Set(['/api/v1/get', '/api/v1/query', '/api/v1/secret/get', '/api/v1/entity/get', '/api/v1/entity/query', '/api/v1/batch/get']);
+const KVS_READ_PATHS = new Set([
+  '/api/v1/get',
+  '/api/v1/query',
+  '/api/v1/secret/get',
+  '/api/v1/entity/get',
+  '/api/v1/entity/query',
+  '/api/v1/batch/get',
+]);
 
 /**
  * The local Forge platform: reads an app's manifest.yml and runs its real
@@ -136,18 +144,23 @@ export class Platform {
   private readonly installations = new Map<string, Installation>();
   private readonly bundles = new Map<string, string>();
   private readonly webTriggerTokens = new Map<string, { installationId: string; moduleKey: string }>();
-  private readonly uiSessions = new Map<string, { installationId: string; accountId?: string; moduleKey: string; context: Record<string, unknown> }>();
+  private readonly uiSessions = new Map<
+    string,
+    { installationId: string; accountId?: string; moduleKey: string; context: Record<string, unknown> }
+  >();
   private readonly egressRoutes: EgressRoute[];
   private readonly random: () => number;
   private readonly pendingTriggers = new Set<Promise<unknown>>();
-  private heldProductEvents: Array<{ installationId: string; report: ProductEventReport; timestamp: number }> | undefined;
+  private heldProductEvents:
+    Array<{ installationId: string; report: ProductEventReport; timestamp: number }> | undefined;
   private scheduleCancels: Array<() => void> = [];
   private invoker!: Invoker;
   private server!: PlatformServer;
 
   private constructor(private readonly opts: PlatformOptions) {
     this.manifest = loadManifest(opts.appDir);
-    this.clock = opts.clock === 'manual' ? new ManualClock() : opts.clock && opts.clock !== 'real' ? opts.clock : new RealClock();
+    this.clock =
+      opts.clock === 'manual' ? new ManualClock() : opts.clock && opts.clock !== 'real' ? opts.clock : new RealClock();
     this.egressRoutes = [...(opts.egressRoutes ?? [])];
     this.random = seededRandom(opts.chaos?.seed ?? 1);
   }
@@ -299,20 +312,32 @@ export class Platform {
     return { installContext: inst.contextAri, installation: { installationId: inst.id }, license: inst.license };
   }
 
-  private async answerRpc(ctx: InvocationContext, msg: RpcMessage): Promise<{ status: number; headers?: Record<string, string>; body?: string }> {
+  private async answerRpc(
+    ctx: InvocationContext,
+    msg: RpcMessage,
+  ): Promise<{ status: number; headers?: Record<string, string>; body?: string }> {
     const inst = this.installation(ctx.installationId);
     let body: unknown;
     try {
       body = msg.body ? JSON.parse(msg.body) : undefined;
     } catch {
-      return { status: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: 'INVALID_REQUEST', message: 'Body is not JSON' }) };
+      return {
+        status: 400,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code: 'INVALID_REQUEST', message: 'Body is not JSON' }),
+      };
     }
     if (msg.channel === 'kvs') {
       const answer: KvsWireResponse = await inst.kvs.handle(msg.path, body);
       const text = answer.body === undefined ? undefined : JSON.stringify(answer.body);
       const isRead = KVS_READ_PATHS.has(msg.path);
       // Forge meters reads by what comes back (an empty read counts as 1 KB) and writes by what goes in.
-      Invoker.meterKvs(ctx, isRead ? 'read' : 'write', isRead ? Math.max(1024, Buffer.byteLength(text ?? '')) : Buffer.byteLength(msg.body ?? ''), { path: msg.path, keys: kvsKeysOf(body) });
+      Invoker.meterKvs(
+        ctx,
+        isRead ? 'read' : 'write',
+        isRead ? Math.max(1024, Buffer.byteLength(text ?? '')) : Buffer.byteLength(msg.body ?? ''),
+        { path: msg.path, keys: kvsKeysOf(body) },
+      );
       return { status: answer.status, headers: { 'content-type': 'application/json' }, body: text };
     }
     const answer = answerStargate(msg.path, body, {
@@ -321,16 +346,25 @@ export class Platform {
       onEventsPushed: (n) => (ctx.record.eventsPushed += n),
       webTriggers: {
         create: (key) => this.webTriggerUrl(inst.id, key),
-        list: () => this.manifest.webTriggers.map((w) => ({ triggerKey: w.key, url: this.webTriggerUrl(inst.id, w.key)! })),
+        list: () =>
+          this.manifest.webTriggers.map((w) => ({ triggerKey: w.key, url: this.webTriggerUrl(inst.id, w.key)! })),
         delete: (id) => this.webTriggerTokens.delete(id),
       },
     });
-    return { status: answer.status, headers: { 'content-type': 'application/json' }, body: answer.body === undefined ? undefined : JSON.stringify(answer.body) };
+    return {
+      status: answer.status,
+      headers: { 'content-type': 'application/json' },
+      body: answer.body === undefined ? undefined : JSON.stringify(answer.body),
+    };
   }
 
   // ---------------------------------------------------------------- async events
 
-  private async deliverAsyncEvent(inst: Installation, event: QueuedEvent, retryContext?: Record<string, unknown>): Promise<DeliveryResult> {
+  private async deliverAsyncEvent(
+    inst: Installation,
+    event: QueuedEvent,
+    retryContext?: Record<string, unknown>,
+  ): Promise<DeliveryResult> {
     const consumer = this.manifest.consumers.find((c) => c.queue === event.queueName);
     if (!consumer) return { kind: 'failed', error: `No consumer for queue ${event.queueName}` };
     const plan = functionOrThrow(this.manifest, consumer.function);
@@ -385,12 +419,18 @@ export class Platform {
     if (order === 'shuffle') held.sort(() => this.random() - 0.5);
     for (const h of held) {
       const inst = this.installation(h.installationId);
-      await Promise.all(this.matchingTriggers(h.report).map((trigger) => this.runTrigger(inst, trigger, this.triggerPayload(h.report, h.timestamp), h.report.atlassianId, 0)));
+      await Promise.all(
+        this.matchingTriggers(h.report).map((trigger) =>
+          this.runTrigger(inst, trigger, this.triggerPayload(h.report, h.timestamp), h.report.atlassianId, 0),
+        ),
+      );
     }
   }
 
   private matchingTriggers(report: ProductEventReport): TriggerDecl[] {
-    return this.manifest.triggers.filter((t) => subscribes(t, report.eventType) && !(t.filter?.ignoreSelf && report.selfGenerated));
+    return this.manifest.triggers.filter(
+      (t) => subscribes(t, report.eventType) && !(t.filter?.ignoreSelf && report.selfGenerated),
+    );
   }
 
   private triggerPayload(report: ProductEventReport, timestamp: number): Record<string, unknown> {
@@ -413,34 +453,62 @@ export class Platform {
     }
     const inst = this.installation(installationId);
     const chaos = this.opts.chaos;
-    const copies = chaos?.duplicateProductEventProbability && this.random() < chaos.duplicateProductEventProbability ? 2 : 1;
+    const copies =
+      chaos?.duplicateProductEventProbability && this.random() < chaos.duplicateProductEventProbability ? 2 : 1;
     for (const trigger of this.matchingTriggers(report)) {
       const payload = this.triggerPayload(report, timestamp);
       for (let copy = 0; copy < copies; copy++) {
-        const delay = chaos?.productEventDelayMs ? chaos.productEventDelayMs[0] + this.random() * (chaos.productEventDelayMs[1] - chaos.productEventDelayMs[0]) : 0;
-        this.clock.schedule(timestamp + delay, () => this.track(this.runTrigger(inst, trigger, payload, report.atlassianId, 0)));
+        const delay = chaos?.productEventDelayMs
+          ? chaos.productEventDelayMs[0] + this.random() * (chaos.productEventDelayMs[1] - chaos.productEventDelayMs[0])
+          : 0;
+        this.clock.schedule(timestamp + delay, () =>
+          this.track(this.runTrigger(inst, trigger, payload, report.atlassianId, 0)),
+        );
       }
     }
   }
 
-  private async runTrigger(inst: Installation, trigger: TriggerDecl, payload: Record<string, unknown>, actor: string | undefined, attempt: number): Promise<void> {
+  private async runTrigger(
+    inst: Installation,
+    trigger: TriggerDecl,
+    payload: Record<string, unknown>,
+    actor: string | undefined,
+    attempt: number,
+  ): Promise<void> {
     const plan = functionOrThrow(this.manifest, trigger.function);
     const context = { ...this.baseContext(inst), ...(actor ? { principal: { accountId: actor } } : {}) };
-    const withRetry = attempt > 0 ? { ...payload, retryContext: { retryCount: attempt, retryReason: 'FUNCTION_RETRY_REQUEST' } } : payload;
-    const outcome = await this.invoke(inst, plan, { moduleType: 'trigger', moduleKey: trigger.key, args: [withRetry, context], aaid: actor });
+    const withRetry =
+      attempt > 0
+        ? { ...payload, retryContext: { retryCount: attempt, retryReason: 'FUNCTION_RETRY_REQUEST' } }
+        : payload;
+    const outcome = await this.invoke(inst, plan, {
+      moduleType: 'trigger',
+      moduleKey: trigger.key,
+      args: [withRetry, context],
+      aaid: actor,
+    });
     const result = toDeliveryResult(outcome);
     // Product triggers retry on InvocationError and on platform failures (timeout, crash), at most 4 times.
-    const retryable = result.kind === 'retry-requested' || (outcome.status === 'timeout' || outcome.status === 'crash');
+    const retryable = result.kind === 'retry-requested' || outcome.status === 'timeout' || outcome.status === 'crash';
     if (!retryable || attempt >= TRIGGER_MAX_RETRIES) return;
-    const after = result.kind === 'retry-requested' ? Math.min(900, Math.max(1, result.retryAfterSeconds)) * 1000 : 5_000 * 2 ** attempt;
-    this.clock.schedule(this.clock.now() + after, () => this.track(this.runTrigger(inst, trigger, payload, actor, attempt + 1)));
+    const after =
+      result.kind === 'retry-requested'
+        ? Math.min(900, Math.max(1, result.retryAfterSeconds)) * 1000
+        : 5_000 * 2 ** attempt;
+    this.clock.schedule(this.clock.now() + after, () =>
+      this.track(this.runTrigger(inst, trigger, payload, actor, attempt + 1)),
+    );
   }
 
   private async deliverLifecycle(inst: Installation): Promise<void> {
     this.deliverProductEvent(inst.id, {
       eventType: 'avi:forge:installed:app',
       selfGenerated: false,
-      fields: { id: inst.id, app: { id: this.manifest.appId, version: '1.0.0' }, environment: { id: inst.environmentId } },
+      fields: {
+        id: inst.id,
+        app: { id: this.manifest.appId, version: '1.0.0' },
+        environment: { id: inst.environmentId },
+      },
     });
   }
 
@@ -453,10 +521,14 @@ export class Platform {
       // Forge spreads runs over the interval at a consistent offset per installation.
       const offset = Math.floor(this.random() * interval);
       const fire = (at: number) => {
-        const cancel = this.clock.schedule(at, () => {
-          this.track(this.runScheduledTrigger(inst.id, st.key));
-          fire(at + interval);
-        }, { background: true });
+        const cancel = this.clock.schedule(
+          at,
+          () => {
+            this.track(this.runScheduledTrigger(inst.id, st.key));
+            fire(at + interval);
+          },
+          { background: true },
+        );
         this.scheduleCancels.push(cancel);
       };
       fire(this.clock.now() + offset);
@@ -469,14 +541,19 @@ export class Platform {
     if (!st) throw new Error(`No scheduledTrigger ${moduleKey}`);
     const plan = functionOrThrow(this.manifest, st.function);
     const request = { context: { cloudId: inst.cloudId, moduleKey }, contextToken: randomBytes(16).toString('hex') };
-    return this.invoke(inst, plan, { moduleType: 'scheduledTrigger', moduleKey, args: [request, this.baseContext(inst)] });
+    return this.invoke(inst, plan, {
+      moduleType: 'scheduledTrigger',
+      moduleKey,
+      args: [request, this.baseContext(inst)],
+    });
   }
 
   // ---------------------------------------------------------------- web triggers
 
   webTriggerUrl(installationId: string, moduleKey: string): string | undefined {
     if (!this.manifest.webTriggers.some((w) => w.key === moduleKey)) return undefined;
-    for (const [token, t] of this.webTriggerTokens) if (t.installationId === installationId && t.moduleKey === moduleKey) return `${this.url}/x1/${token}`;
+    for (const [token, t] of this.webTriggerTokens)
+      if (t.installationId === installationId && t.moduleKey === moduleKey) return `${this.url}/x1/${token}`;
     const token = randomBytes(18).toString('base64url');
     this.webTriggerTokens.set(token, { installationId, moduleKey });
     return `${this.url}/x1/${token}`;
@@ -486,15 +563,22 @@ export class Platform {
   async handleWebTrigger(token: string, request: WebTriggerRequest): Promise<WebTriggerResponse> {
     const target = this.webTriggerTokens.get(token);
     if (!target) return { statusCode: 404, body: 'Web trigger not found' };
-    if (Buffer.byteLength(request.body) > WEBTRIGGER_REQUEST_LIMIT) return { statusCode: 413, body: 'Request payload too large' };
+    if (Buffer.byteLength(request.body) > WEBTRIGGER_REQUEST_LIMIT)
+      return { statusCode: 413, body: 'Request payload too large' };
     const inst = this.installation(target.installationId);
     const wt = this.manifest.webTriggers.find((w) => w.key === target.moduleKey)!;
     const plan = functionOrThrow(this.manifest, wt.function);
-    const outcome = await this.invoke(inst, plan, { moduleType: 'webtrigger', moduleKey: wt.key, args: [request, this.baseContext(inst)] });
+    const outcome = await this.invoke(inst, plan, {
+      moduleType: 'webtrigger',
+      moduleKey: wt.key,
+      args: [request, this.baseContext(inst)],
+    });
     if (outcome.status !== 'success') return { statusCode: 500, body: 'Internal server error' };
     const res = outcome.value as Partial<WebTriggerResponse> | undefined;
     const valid =
-      res && typeof res === 'object' && Number.isInteger(res.statusCode) &&
+      res &&
+      typeof res === 'object' &&
+      Number.isInteger(res.statusCode) &&
       (res.body === undefined || typeof res.body === 'string') &&
       (res.headers === undefined || Object.values(res.headers).every((v) => Array.isArray(v)));
     return valid ? (res as WebTriggerResponse) : { statusCode: 500, body: 'Incompatible web trigger response' };
@@ -503,7 +587,12 @@ export class Platform {
   // ---------------------------------------------------------------- resolvers
 
   /** A UI session binds a browser to a signed-in user; the platform, not the browser, supplies accountId. */
-  createUiSession(s: { installationId: string; accountId?: string; moduleKey: string; context?: Record<string, unknown> }): string {
+  createUiSession(s: {
+    installationId: string;
+    accountId?: string;
+    moduleKey: string;
+    context?: Record<string, unknown>;
+  }): string {
     const token = randomBytes(24).toString('base64url');
     this.uiSessions.set(token, { ...s, context: s.context ?? {} });
     return token;
@@ -518,20 +607,30 @@ export class Platform {
     const mod = this.manifest.uiModules.find((m) => m.key === call.moduleKey);
     if (!mod?.resolver) return { ok: false, status: 404, error: `Module ${call.moduleKey} has no resolver` };
     const payloadBytes = Buffer.byteLength(JSON.stringify(call.payload ?? {}));
-    if (payloadBytes > RESOLVER_REQUEST_LIMIT) return { ok: false, status: 413, error: `Request payload is ${payloadBytes} bytes; the limit is 500 KB` };
+    if (payloadBytes > RESOLVER_REQUEST_LIMIT)
+      return { ok: false, status: 413, error: `Request payload is ${payloadBytes} bytes; the limit is 500 KB` };
     const plan = functionOrThrow(this.manifest, mod.resolver.function);
     const outcome = await this.invoke(inst, plan, {
       moduleType: 'resolver',
       moduleKey: mod.key,
       aaid: call.accountId,
       args: [
-        { call: { functionKey: call.functionKey, payload: call.payload ?? {} }, context: { ...call.context, moduleKey: mod.key, cloudId: inst.cloudId, siteUrl: inst.siteUrl } },
-        { principal: call.accountId ? { accountId: call.accountId } : undefined, installContext: inst.contextAri, license: inst.license, installation: { installationId: inst.id } },
+        {
+          call: { functionKey: call.functionKey, payload: call.payload ?? {} },
+          context: { ...call.context, moduleKey: mod.key, cloudId: inst.cloudId, siteUrl: inst.siteUrl },
+        },
+        {
+          principal: call.accountId ? { accountId: call.accountId } : undefined,
+          installContext: inst.contextAri,
+          license: inst.license,
+          installation: { installationId: inst.id },
+        },
       ],
     });
     if (outcome.status !== 'success') return { ok: false, status: 500, error: outcome.error };
     const responseBytes = Buffer.byteLength(JSON.stringify(outcome.value ?? null));
-    if (responseBytes > RESOLVER_RESPONSE_LIMIT) return { ok: false, status: 500, error: `Response payload is ${responseBytes} bytes; the limit is 5 MB` };
+    if (responseBytes > RESOLVER_RESPONSE_LIMIT)
+      return { ok: false, status: 500, error: `Response payload is ${responseBytes} bytes; the limit is 5 MB` };
     return { ok: true, body: outcome.value };
   }
 
@@ -552,9 +651,14 @@ export class Platform {
     const limit = manual ? manual.now() + (options.maxAdvanceMs ?? 25 * 3600_000) : 0;
     for (;;) {
       if (Date.now() > deadline) throw new Error('Platform did not settle in time');
-      await Promise.all([...this.pendingTriggers, ...[...this.installations.values()].map((i) => i.events.settleRunning())]);
+      await Promise.all([
+        ...this.pendingTriggers,
+        ...[...this.installations.values()].map((i) => i.events.settleRunning()),
+      ]);
       await new Promise((r) => setImmediate(r));
-      const busy = this.pendingTriggers.size > 0 || [...this.installations.values()].some((i) => i.events.outstanding().some((e) => e.state === 'running'));
+      const busy =
+        this.pendingTriggers.size > 0 ||
+        [...this.installations.values()].some((i) => i.events.outstanding().some((e) => e.state === 'running'));
       if (busy) continue;
       const outstanding = [...this.installations.values()].some((i) => i.events.outstanding().length > 0);
       if (!manual) {
@@ -578,7 +682,10 @@ export class Platform {
     const manual = this.manualClock;
     const target = manual.now() + ms;
     for (;;) {
-      await Promise.all([...this.pendingTriggers, ...[...this.installations.values()].map((i) => i.events.settleRunning())]);
+      await Promise.all([
+        ...this.pendingTriggers,
+        ...[...this.installations.values()].map((i) => i.events.settleRunning()),
+      ]);
       const next = manual.nextAny();
       if (next === undefined || next > target) break;
       manual.advanceTo(next);
@@ -601,7 +708,8 @@ function subscribes(trigger: TriggerDecl, eventType: string): boolean {
 
 function toDeliveryResult(outcome: InvocationOutcome): DeliveryResult {
   if (outcome.status !== 'success') return { kind: 'failed', error: outcome.error };
-  const value = outcome.value as { _retry?: boolean; retryOptions?: { retryAfter?: number; retryReason?: string; retryData?: unknown } } | undefined;
+  const value = outcome.value as
+    { _retry?: boolean; retryOptions?: { retryAfter?: number; retryReason?: string; retryData?: unknown } } | undefined;
   if (value && typeof value === 'object' && value._retry === true) {
     return {
       kind: 'retry-requested',

@@ -47,7 +47,10 @@ function answerGraphql(body: unknown, ctx: StargateContext): WireAnswer {
   }
   if (query.includes('deleteWebTriggerUrl')) {
     const ok = ctx.webTriggers.delete(String(variables.id ?? ''));
-    return { status: 200, body: { data: { deleteWebTriggerUrl: { success: ok, message: ok ? null : 'Web trigger URL not found' } } } };
+    return {
+      status: 200,
+      body: { data: { deleteWebTriggerUrl: { success: ok, message: ok ? null : 'Web trigger URL not found' } } },
+    };
   }
   if (query.includes('webTriggerUrlsByAppContext')) {
     return { status: 200, body: { data: { webTriggerUrlsByAppContext: ctx.webTriggers.list() } } };

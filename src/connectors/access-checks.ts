@@ -14,6 +14,11 @@ export async function probe(what: string, required: boolean, attempt: () => Prom
   } catch (e) {
     if (!(e instanceof SyncError)) throw e;
     const refused = e.details.httpStatus === 401 || e.details.httpStatus === 403;
-    return { what, ok: false, required, detail: refused ? `refused (HTTP ${e.details.httpStatus}): ${e.message}` : e.message };
+    return {
+      what,
+      ok: false,
+      required,
+      detail: refused ? `refused (HTTP ${e.details.httpStatus}): ${e.message}` : e.message,
+    };
   }
 }

@@ -55,7 +55,11 @@ export async function checkPublicHost(
 ): Promise<HostCheck> {
   if (net.isIP(hostname)) return { ok: false, reason: 'must be a host name, not an IP address' };
   const allowed = await allowedHosts();
-  if (allowed && !allowed.some((p) => hostMatches(p, hostname.toLowerCase()))) return { ok: false, reason: `${hostname} is not one of the hosts a Jira admin allowed for Crosswalk (${allowed.join(', ') || 'none'})` };
+  if (allowed && !allowed.some((p) => hostMatches(p, hostname.toLowerCase())))
+    return {
+      ok: false,
+      reason: `${hostname} is not one of the hosts a Jira admin allowed for Crosswalk (${allowed.join(', ') || 'none'})`,
+    };
   let addresses: string[];
   try {
     addresses = await resolve(hostname);

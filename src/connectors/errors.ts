@@ -50,7 +50,9 @@ export class SyncError extends Error {
 
   /** Whether trying again later, unchanged, can succeed. */
   get retryable(): boolean {
-    return this.details.kind === 'transient' || this.details.kind === 'rate-limited' || this.details.kind === 'conflict';
+    return (
+      this.details.kind === 'transient' || this.details.kind === 'rate-limited' || this.details.kind === 'conflict'
+    );
   }
 }
 

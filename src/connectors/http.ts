@@ -29,16 +29,26 @@ export function failureFromResponse(system: string, res: HttpAnswer, bodyText: s
   let kind: SyncErrorKind;
   if (res.status === 429) kind = 'rate-limited';
   else if (res.status === 401) kind = 'auth';
-  else if (res.status === 403) kind = /acl|permission|not authori[sz]ed/i.test(remoteMessage ?? '') ? 'auth' : 'validation';
+  else if (res.status === 403)
+    kind = /acl|permission|not authori[sz]ed/i.test(remoteMessage ?? '') ? 'auth' : 'validation';
   else if (res.status === 404 || res.status === 410) kind = 'not-found';
   else if (res.status === 409 || res.status === 412) kind = 'conflict';
   else if (res.status >= 500 || res.status === 408) kind = 'transient';
   else kind = 'validation';
-  return new SyncError({ ...base, kind, message: `${what} failed: HTTP ${res.status}${remoteMessage ? ` (${remoteMessage})` : ''}`, retryAfterMs: retryAfterMs(res.headers) });
+  return new SyncError({
+    ...base,
+    kind,
+    message: `${what} failed: HTTP ${res.status}${remoteMessage ? ` (${remoteMessage})` : ''}`,
+    retryAfterMs: retryAfterMs(res.headers),
+  });
 }
 
 export function transientFailure(system: string, what: string, cause: unknown): SyncError {
-  return new SyncError({ system, kind: 'transient', message: `${what} failed: ${cause instanceof Error ? cause.message : String(cause)}` });
+  return new SyncError({
+    system,
+    kind: 'transient',
+    message: `${what} failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+  });
 }
 
 /** Parses JSON, treating an HTML page (a hibernating or broken instance) as a transient failure. */
@@ -46,7 +56,12 @@ export async function readJson(system: string, res: HttpAnswer, what: string): P
   const text = await res.text();
   if (!res.ok) throw failureFromResponse(system, res, text, what);
   if (/text\/html/i.test(res.headers.get('content-type') ?? '') || /^\s*</.test(text)) {
-    throw new SyncError({ system, kind: 'transient', httpStatus: res.status, message: `${what} failed: the instance answered with a web page (hibernating or offline)` });
+    throw new SyncError({
+      system,
+      kind: 'transient',
+      httpStatus: res.status,
+      message: `${what} failed: the instance answered with a web page (hibernating or offline)`,
+    });
   }
   try {
     return text ? (JSON.parse(text) as unknown) : undefined;
@@ -57,9 +72,17 @@ export async function readJson(system: string, res: HttpAnswer, what: string): P
 
 function extractMessage(text: string): string | undefined {
   try {
-    const body = JSON.parse(text) as { error?: { message?: string; detail?: string }; errorMessages?: string[]; errors?: Record<string, string>; message?: string };
+    const body = JSON.parse(text) as {
+      error?: { message?: string; detail?: string };
+      errorMessages?: string[];
+      errors?: Record<string, string>;
+      message?: string;
+    };
     if (body.error) return [body.error.message, body.error.detail].filter(Boolean).join(': ');
-    if (body.errorMessages?.length || body.errors) return [...(body.errorMessages ?? []), ...Object.entries(body.errors ?? {}).map(([k, v]) => `${k}: ${v}`)].join('; ');
+    if (body.errorMessages?.length || body.errors)
+      return [...(body.errorMessages ?? []), ...Object.entries(body.errors ?? {}).map(([k, v]) => `${k}: ${v}`)].join(
+        '; ',
+      );
     return body.message;
   } catch {
     return text.slice(0, 200) || undefined;

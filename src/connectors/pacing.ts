@@ -12,7 +12,8 @@ const waits = new Map<string, { until: number; span: number }>();
 
 /** The remote of this connection asked to be left alone until `untilMs` (epoch ms). */
 export function remoteAskedToWait(connectionId: string, untilMs: number, nowMs = Date.now()): void {
-  if (untilMs > (waits.get(connectionId)?.until ?? 0)) waits.set(connectionId, { until: untilMs, span: untilMs - nowMs });
+  if (untilMs > (waits.get(connectionId)?.until ?? 0))
+    waits.set(connectionId, { until: untilMs, span: untilMs - nowMs });
 }
 
 /** How long (ms) the connection's remote still asked to be left alone, and how long it asked for; 0 when it did not. */
@@ -31,7 +32,12 @@ export function remoteWaitLeft(connectionId: string, nowMs = Date.now()): number
 }
 
 function waitError(system: string, label: string, waitMs: number): SyncError {
-  return new SyncError({ system, kind: 'rate-limited', retryAfterMs: waitMs, message: `${label} asked Crosswalk to wait (its rate limit); trying again in ${Math.ceil(waitMs / 1000)} s` });
+  return new SyncError({
+    system,
+    kind: 'rate-limited',
+    retryAfterMs: waitMs,
+    message: `${label} asked Crosswalk to wait (its rate limit); trying again in ${Math.ceil(waitMs / 1000)} s`,
+  });
 }
 
 /**
@@ -41,7 +47,8 @@ function waitError(system: string, label: string, waitMs: number): SyncError {
  */
 export function paced(connectionId: string, label: string, connector: Connector): Connector {
   const learn = (e: unknown): never => {
-    if (e instanceof SyncError && e.kind === 'rate-limited' && e.details.retryAfterMs) remoteAskedToWait(connectionId, Date.now() + e.details.retryAfterMs);
+    if (e instanceof SyncError && e.kind === 'rate-limited' && e.details.retryAfterMs)
+      remoteAskedToWait(connectionId, Date.now() + e.details.retryAfterMs);
     throw e;
   };
   return new Proxy(connector, {

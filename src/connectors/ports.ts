@@ -147,7 +147,10 @@ export const remoteFieldSchema = z.object({
   name: z.string().max(256),
   kind: z.enum(['text', 'rich-text', 'choice', 'user', 'list', 'number', 'date', 'other']),
   readOnly: z.boolean().optional(),
-  values: z.array(z.object({ value: z.string().max(1000), label: z.string().max(1000) })).max(2000).optional(),
+  values: z
+    .array(z.object({ value: z.string().max(1000), label: z.string().max(1000) }))
+    .max(2000)
+    .optional(),
 });
 export type RemoteField = z.infer<typeof remoteFieldSchema>;
 export type RemoteFieldKind = RemoteField['kind'];
@@ -242,7 +245,10 @@ export interface Connector {
   };
 
   listAttachments(itemId: string): Promise<Attachment[]>;
-  downloadAttachment(itemId: string, attachmentId: string): Promise<{ body: ReadableStream<Uint8Array>; size: number; contentType: string }>;
+  downloadAttachment(
+    itemId: string,
+    attachmentId: string,
+  ): Promise<{ body: ReadableStream<Uint8Array>; size: number; contentType: string }>;
   uploadAttachment(itemId: string, file: NewAttachment): Promise<Attachment>;
   /** Only when `capabilities.attachments.delete`: removes the file from the item; one already gone is no error. */
   deleteAttachment?(itemId: string, attachmentId: string): Promise<void>;

@@ -36,7 +36,9 @@ export interface NotificationRef {
   shows?: RemoteEvidence;
 }
 
-export interface SystemDefinition<Remote extends { type: string; baseUrl: string } = { type: string; baseUrl: string }> {
+export interface SystemDefinition<
+  Remote extends { type: string; baseUrl: string } = { type: string; baseUrl: string },
+> {
   kind: RemoteSystemKind;
   /** What people call it: "ServiceNow". */
   label: string;
@@ -65,12 +67,19 @@ export interface SystemDefinition<Remote extends { type: string; baseUrl: string
      * an admin sets it up by hand (ServiceNow's business rule). Returns the
      * secret the remote signs with when the remote chose it, and what was made.
      */
-    provision?(connector: Connector, target: { url: string; secret: string }): Promise<{ secret?: string; description: string }>;
+    provision?(
+      connector: Connector,
+      target: { url: string; secret: string },
+    ): Promise<{ secret?: string; description: string }>;
     /** Removes what `provision` made, when the connection is deleted. */
     unprovision?(connector: Connector, target: { url: string }): Promise<void>;
   };
   /** Texts people read when a comment change cannot cross ("ServiceNow journal entries cannot be changed"). */
-  texts: { commentEditRefused: string; commentDeleteRefused: string; /** Where the remote cannot delete files (capabilities.attachments.delete false). */ fileDeleteRefused?: string };
+  texts: {
+    commentEditRefused: string;
+    commentDeleteRefused: string;
+    /** Where the remote cannot delete files (capabilities.attachments.delete false). */ fileDeleteRefused?: string;
+  };
 }
 
 /** Only implemented systems are listed: a connection to anything else is refused when saved. */

@@ -6,7 +6,9 @@
 import type { SystemDefinition } from './registry';
 
 export function hostMatches(pattern: string, hostname: string): boolean {
-  return pattern.startsWith('*.') ? hostname.endsWith(pattern.slice(1)) && hostname.length > pattern.length - 1 : hostname === pattern;
+  return pattern.startsWith('*.')
+    ? hostname.endsWith(pattern.slice(1)) && hostname.length > pattern.length - 1
+    : hostname === pattern;
 }
 
 export function isAllowedRemoteUrl(system: Pick<SystemDefinition, 'hostPatterns'>, baseUrl: string): boolean {

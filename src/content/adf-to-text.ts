@@ -29,11 +29,20 @@ function block(node: AdfNode, indent: string): string {
       return (node.content ?? []).map((item, i) => listItem(item, indent, `${start + i}. `)).join('\n');
     }
     case 'taskList':
-      return (node.content ?? []).map((item) => `${indent}[${item.attrs?.state === 'DONE' ? 'x' : ' '}] ${inline(item.content ?? [])}`).join('\n');
+      return (node.content ?? [])
+        .map((item) => `${indent}[${item.attrs?.state === 'DONE' ? 'x' : ' '}] ${inline(item.content ?? [])}`)
+        .join('\n');
     case 'codeBlock':
       return `${indent}\`\`\`\n${(node.content ?? []).map((t) => t.text ?? '').join('')}\n${indent}\`\`\``;
     case 'blockquote':
-      return blocks(node.content ?? [], '').map((b) => b.split('\n').map((l) => `${indent}> ${l}`).join('\n')).join('\n>\n');
+      return blocks(node.content ?? [], '')
+        .map((b) =>
+          b
+            .split('\n')
+            .map((l) => `${indent}> ${l}`)
+            .join('\n'),
+        )
+        .join('\n>\n');
     case 'rule':
       return `${indent}---`;
     case 'panel':
@@ -44,11 +53,22 @@ function block(node: AdfNode, indent: string): string {
       return blocks(node.content ?? [], indent).join('\n\n');
     case 'table':
       return (node.content ?? [])
-        .map((row) => `${indent}| ${(row.content ?? []).map((cell) => blocks(cell.content ?? [], '').join(' ').replace(/\n/g, ' ')).join(' | ')} |`)
+        .map(
+          (row) =>
+            `${indent}| ${(row.content ?? [])
+              .map((cell) =>
+                blocks(cell.content ?? [], '')
+                  .join(' ')
+                  .replace(/\n/g, ' '),
+              )
+              .join(' | ')} |`,
+        )
         .join('\n');
     case 'mediaSingle':
     case 'mediaGroup':
-      return (node.content ?? []).map((m) => `${indent}[attachment: ${String(m.attrs?.alt ?? m.attrs?.id ?? 'file')}]`).join('\n');
+      return (node.content ?? [])
+        .map((m) => `${indent}[attachment: ${String(m.attrs?.alt ?? m.attrs?.id ?? 'file')}]`)
+        .join('\n');
     default:
       return node.content ? blocks(node.content, indent).join('\n\n') : indent + inline([node]);
   }
@@ -56,7 +76,11 @@ function block(node: AdfNode, indent: string): string {
 
 function listItem(item: AdfNode, indent: string, bullet: string): string {
   const [first, ...rest] = item.content ?? [];
-  const head = first ? block(first, '').split('\n').join(`\n${indent}${' '.repeat(bullet.length)}`) : '';
+  const head = first
+    ? block(first, '')
+        .split('\n')
+        .join(`\n${indent}${' '.repeat(bullet.length)}`)
+    : '';
   const tail = rest.map((n) => block(n, indent + '  ')).filter((b) => b.trim() !== '');
   return [`${indent}${bullet}${head}`, ...tail].join('\n');
 }
@@ -87,7 +111,9 @@ function inline(nodes: AdfNode[]): string {
         case 'status':
           return `[${String(n.attrs?.text ?? '')}]`;
         case 'date':
-          return typeof n.attrs?.timestamp === 'string' ? new Date(Number(n.attrs.timestamp)).toISOString().slice(0, 10) : '';
+          return typeof n.attrs?.timestamp === 'string'
+            ? new Date(Number(n.attrs.timestamp)).toISOString().slice(0, 10)
+            : '';
         default:
           return n.content ? inline(n.content) : (n.text ?? '');
       }

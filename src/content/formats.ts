@@ -7,11 +7,16 @@ import type { AdfDoc } from './adf';
 import { adfToText } from './adf-to-text';
 import { htmlToText } from './html-to-text';
 
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** Plain text → the body a system stores. */
 export function bodyFromText(format: BodyFormat, text: string): string {
-  if (format === 'html') return text.split(/\n{2,}/).map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`).join('');
+  if (format === 'html')
+    return text
+      .split(/\n{2,}/)
+      .map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`)
+      .join('');
   return text;
 }
 

@@ -7,7 +7,24 @@
 import { Parser } from 'htmlparser2';
 import { normalizeText } from './adf-to-text';
 
-const BLOCK = new Set(['p', 'div', 'br', 'li', 'tr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'pre', 'blockquote', 'table', 'ul', 'ol']);
+const BLOCK = new Set([
+  'p',
+  'div',
+  'br',
+  'li',
+  'tr',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'pre',
+  'blockquote',
+  'table',
+  'ul',
+  'ol',
+]);
 const DROP = new Set(['script', 'style', 'head', 'title', 'iframe', 'object', 'template']);
 
 export function htmlToText(html: string): string {
@@ -31,7 +48,8 @@ export function htmlToText(html: string): string {
         if (DROP.has(name)) dropping = Math.max(0, dropping - 1);
         if (dropping) return;
         if (name === 'ul' || name === 'ol') listDepth.pop();
-        if (name === 'p' || name === 'div' || name === 'pre' || name === 'blockquote' || name === 'table') out.push('\n\n');
+        if (name === 'p' || name === 'div' || name === 'pre' || name === 'blockquote' || name === 'table')
+          out.push('\n\n');
       },
     },
     { decodeEntities: true },
@@ -39,7 +57,11 @@ export function htmlToText(html: string): string {
   parser.write(html);
   parser.end();
   // Links read as "text (url)" unless the text is the url.
-  const text = out.join('').replace(/\u0000([^\u0000]*)\u0000([^\u0000]*?)(?=\n|$)/g, (_m, href: string, label: string) => (label.trim() === href ? label : `${label}${label.trim() ? ` (${href})` : href}`));
+  const text = out
+    .join('')
+    .replace(/\u0000([^\u0000]*)\u0000([^\u0000]*?)(?=\n|$)/g, (_m, href: string, label: string) =>
+      label.trim() === href ? label : `${label}${label.trim() ? ` (${href})` : href}`,
+    );
   return normalizeText(text.replace(/[ \t]+\n/g, '\n').replace(/\n[ \t]+/g, '\n'));
 }
 

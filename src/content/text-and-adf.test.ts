@@ -6,18 +6,27 @@ import { validateAdf } from '../../test/support/adf-schema';
 
 const doc = (...content: AdfDoc['content']): AdfDoc => ({ version: 1, type: 'doc', content });
 const p = (...content: AdfDoc['content']) => ({ type: 'paragraph', content });
-const text = (t: string, marks?: Array<{ type: string; attrs?: Record<string, unknown> }>) => ({ type: 'text', text: t, ...(marks ? { marks } : {}) });
+const text = (t: string, marks?: Array<{ type: string; attrs?: Record<string, unknown> }>) => ({
+  type: 'text',
+  text: t,
+  ...(marks ? { marks } : {}),
+});
 
 describe('ADF to plain text (what ServiceNow receives)', () => {
   it('separates paragraphs with a blank line and keeps line breaks', () => {
-    expect(adfToText(doc(p(text('one'), { type: 'hardBreak' }, text('two')), p(text('three'))))).toBe('one\ntwo\n\nthree');
+    expect(adfToText(doc(p(text('one'), { type: 'hardBreak' }, text('two')), p(text('three'))))).toBe(
+      'one\ntwo\n\nthree',
+    );
   });
 
   it('keeps bullets and numbers, nested lists indented', () => {
     const list = {
       type: 'bulletList',
       content: [
-        { type: 'listItem', content: [p(text('a')), { type: 'orderedList', content: [{ type: 'listItem', content: [p(text('a1'))] }] }] },
+        {
+          type: 'listItem',
+          content: [p(text('a')), { type: 'orderedList', content: [{ type: 'listItem', content: [p(text('a1'))] }] }],
+        },
         { type: 'listItem', content: [p(text('b'))] },
       ],
     };
@@ -25,20 +34,44 @@ describe('ADF to plain text (what ServiceNow receives)', () => {
   });
 
   it('keeps a link readable with its URL, and a bare link once', () => {
-    expect(adfToText(doc(p(text('docs', [{ type: 'link', attrs: { href: 'https://x.io/d' } }]), text(' and '), text('https://y.io', [{ type: 'link', attrs: { href: 'https://y.io' } }]))))).toBe(
-      'docs (https://x.io/d) and https://y.io',
-    );
+    expect(
+      adfToText(
+        doc(
+          p(
+            text('docs', [{ type: 'link', attrs: { href: 'https://x.io/d' } }]),
+            text(' and '),
+            text('https://y.io', [{ type: 'link', attrs: { href: 'https://y.io' } }]),
+          ),
+        ),
+      ),
+    ).toBe('docs (https://x.io/d) and https://y.io');
   });
 
   it('fences code blocks and marks inline code', () => {
-    expect(adfToText(doc({ type: 'codeBlock', attrs: { language: 'js' }, content: [text('let a = 1;\nlet b;')] }, p(text('run '), text('npm ci', [{ type: 'code' }]))))).toBe(
-      '```\nlet a = 1;\nlet b;\n```\n\n' + 'run `npm ci`',
-    );
+    expect(
+      adfToText(
+        doc(
+          { type: 'codeBlock', attrs: { language: 'js' }, content: [text('let a = 1;\nlet b;')] },
+          p(text('run '), text('npm ci', [{ type: 'code' }])),
+        ),
+      ),
+    ).toBe('```\nlet a = 1;\nlet b;\n```\n\n' + 'run `npm ci`');
   });
 
   it('reads mentions, emoji, status and headings as text', () => {
     expect(
-      adfToText(doc({ type: 'heading', attrs: { level: 2 }, content: [text('Title')] }, p({ type: 'mention', attrs: { id: 'abc', text: '@Ana Lee' } }, text(' '), { type: 'emoji', attrs: { shortName: ':smile:', text: '😄' } }, text(' '), { type: 'status', attrs: { text: 'BLOCKED', color: 'red' } }))),
+      adfToText(
+        doc(
+          { type: 'heading', attrs: { level: 2 }, content: [text('Title')] },
+          p(
+            { type: 'mention', attrs: { id: 'abc', text: '@Ana Lee' } },
+            text(' '),
+            { type: 'emoji', attrs: { shortName: ':smile:', text: '😄' } },
+            text(' '),
+            { type: 'status', attrs: { text: 'BLOCKED', color: 'red' } },
+          ),
+        ),
+      ),
     ).toBe('Title\n\n@Ana Lee 😄 [BLOCKED]');
   });
 
@@ -51,7 +84,13 @@ describe('ADF to plain text (what ServiceNow receives)', () => {
 describe('plain text to ADF (what Jira receives)', () => {
   it('builds paragraphs, lists, code and quotes', () => {
     const out = textToAdf('Intro line\nsecond line\n\n- a\n- b\n\n2. x\n3. y\n\n```\ncode\n```\n\n> quoted');
-    expect(out.content.map((n) => n.type)).toEqual(['paragraph', 'bulletList', 'orderedList', 'codeBlock', 'blockquote']);
+    expect(out.content.map((n) => n.type)).toEqual([
+      'paragraph',
+      'bulletList',
+      'orderedList',
+      'codeBlock',
+      'blockquote',
+    ]);
     expect(out.content[2]!.attrs).toEqual({ order: 2 });
   });
 
@@ -59,7 +98,11 @@ describe('plain text to ADF (what Jira receives)', () => {
     const out = textToAdf('See https://acme.service-now.com/incident.do?sys_id=1.');
     expect(out.content[0]!.content).toEqual([
       { type: 'text', text: 'See ' },
-      { type: 'text', text: 'https://acme.service-now.com/incident.do?sys_id=1', marks: [{ type: 'link', attrs: { href: 'https://acme.service-now.com/incident.do?sys_id=1' } }] },
+      {
+        type: 'text',
+        text: 'https://acme.service-now.com/incident.do?sys_id=1',
+        marks: [{ type: 'link', attrs: { href: 'https://acme.service-now.com/incident.do?sys_id=1' } }],
+      },
       { type: 'text', text: '.' },
     ]);
   });
@@ -94,7 +137,8 @@ describe('round trips are stable (our own writes read back as no change)', () =>
   });
 
   it('keeps ordinary text exactly', () => {
-    const t = 'Printer on floor 3 is jammed.\nTried power cycle.\n\n- paper tray\n- toner\n\nSee https://kb.acme.com/printers';
+    const t =
+      'Printer on floor 3 is jammed.\nTried power cycle.\n\n- paper tray\n- toner\n\nSee https://kb.acme.com/printers';
     expect(adfToText(textToAdf(t))).toBe(normalizeText(t));
   });
 });

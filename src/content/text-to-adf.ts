@@ -43,8 +43,11 @@ export function textToAdf(raw: string): AdfDoc {
     }
     if (line.startsWith('> ') || line === '>') {
       const quoted: string[] = [];
-      while (i < lines.length && (lines[i]!.startsWith('> ') || lines[i] === '>')) quoted.push(lines[i++]!.replace(/^> ?/, ''));
-      const inner = textToAdf(quoted.join('\n')).content.filter((n) => n.type === 'paragraph' || n.type === 'bulletList' || n.type === 'orderedList' || n.type === 'codeBlock');
+      while (i < lines.length && (lines[i]!.startsWith('> ') || lines[i] === '>'))
+        quoted.push(lines[i++]!.replace(/^> ?/, ''));
+      const inner = textToAdf(quoted.join('\n')).content.filter(
+        (n) => n.type === 'paragraph' || n.type === 'bulletList' || n.type === 'orderedList' || n.type === 'codeBlock',
+      );
       if (inner.length) content.push({ type: 'blockquote', content: inner });
       continue;
     }
@@ -92,11 +95,14 @@ function inlineText(text: string): AdfNode[] {
 
 function stripControl(text: string): string {
   // Keep tab and newline; drop other C0 controls and lone surrogates that Jira rejects.
-  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').replace(/[\ud800-\udfff]/g, (c, i: number, s: string) => {
-    const code = c.charCodeAt(0);
-    const next = s.charCodeAt(i + 1);
-    const prev = s.charCodeAt(i - 1);
-    const paired = (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) || (code >= 0xdc00 && prev >= 0xd800 && prev <= 0xdbff);
-    return paired ? c : '';
-  });
+  return text
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
+    .replace(/[\ud800-\udfff]/g, (c, i: number, s: string) => {
+      const code = c.charCodeAt(0);
+      const next = s.charCodeAt(i + 1);
+      const prev = s.charCodeAt(i - 1);
+      const paired =
+        (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) || (code >= 0xdc00 && prev >= 0xd800 && prev <= 0xdbff);
+      return paired ? c : '';
+    });
 }

@@ -8,7 +8,10 @@ const jiraEvent = z.object({
   selfGenerated: z.boolean().optional(),
   issue: z.object({ id: z.string() }).loose().optional(),
   // Attachment events carry the attachment, not the issue.
-  attachment: z.object({ issueId: z.union([z.string(), z.number()]).optional() }).loose().optional(),
+  attachment: z
+    .object({ issueId: z.union([z.string(), z.number()]).optional() })
+    .loose()
+    .optional(),
 });
 
 /**
@@ -19,9 +22,13 @@ export async function onJiraEvent(event: unknown): Promise<void> {
   const parsed = jiraEvent.safeParse(event);
   // An event without an issue (or our own write, when ignoreSelf misses it) has nothing to reconcile.
   if (!parsed.success || parsed.data.selfGenerated) return;
-  const issueId = parsed.data.issue?.id ?? (parsed.data.attachment?.issueId !== undefined ? String(parsed.data.attachment.issueId) : undefined);
+  const issueId =
+    parsed.data.issue?.id ??
+    (parsed.data.attachment?.issueId !== undefined ? String(parsed.data.attachment.issueId) : undefined);
   if (!issueId || !/^\d+$/.test(issueId)) return;
   // What the event shows of the issue rides along; the worker uses it only where it provably suffices (sync/evidence.ts).
   const evidence = parsed.data.issue ? evidenceOfJiraEvent(event) : undefined;
-  await enqueueReconcile([{ item: { side: 'jira', issueId }, cause: parsed.data.eventType, ...(evidence ? { jira: evidence } : {}) }]);
+  await enqueueReconcile([
+    { item: { side: 'jira', issueId }, cause: parsed.data.eventType, ...(evidence ? { jira: evidence } : {}) },
+  ]);
 }

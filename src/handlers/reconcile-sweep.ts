@@ -37,7 +37,9 @@ export async function onReconcileSweep(): Promise<{ enqueued: number; failures: 
   const failures: string[] = [];
   const configs = (await listConnections()).filter((c) => c.enabled);
   // The connection swept least recently goes first, so a busy one cannot starve the rest.
-  const cursors = await Promise.all(configs.map(async (c) => ({ c, jiraCursor: (await getCursor(c.id, 'jira')) ?? now - FIRST_LOOKBACK_MS })));
+  const cursors = await Promise.all(
+    configs.map(async (c) => ({ c, jiraCursor: (await getCursor(c.id, 'jira')) ?? now - FIRST_LOOKBACK_MS })),
+  );
   cursors.sort((a, b) => a.jiraCursor - b.jiraCursor);
   for (const { c: config, jiraCursor } of cursors) {
     if (budget <= 0) break;
@@ -50,13 +52,22 @@ export async function onReconcileSweep(): Promise<{ enqueued: number; failures: 
       const skip = new Set(before.map((t) => t.id));
       const issues = (await searchIssues(jql, budget + skip.size + 1)).filter((i) => !skip.has(i.id));
       const taken = issues.slice(0, budget);
-      if (taken.length) await enqueueReconcile(taken.map((i) => ({ item: { side: 'jira' as const, issueId: i.id }, cause: 'sweep:jira', connectionId: config.id })));
+      if (taken.length)
+        await enqueueReconcile(
+          taken.map((i) => ({
+            item: { side: 'jira' as const, issueId: i.id },
+            cause: 'sweep:jira',
+            connectionId: config.id,
+          })),
+        );
       budget -= taken.length;
       enqueued += taken.length;
       if (issues.length > taken.length) {
         // Capped: continue next time from the last issue taken, not from now.
         const at = taken.at(-1)?.updatedAt ?? jiraCursor;
-        const window = [...before, ...taken.map((i) => ({ id: i.id, at: i.updatedAt }))].filter((t) => t.at >= at - OVERLAP_MS - 60_000);
+        const window = [...before, ...taken.map((i) => ({ id: i.id, at: i.updatedAt }))].filter(
+          (t) => t.at >= at - OVERLAP_MS - 60_000,
+        );
         await setCursor(config.id, 'jira', at);
         await setCappedCursor(config.id, { at, taken: window });
       } else {
@@ -79,7 +90,8 @@ export async function onReconcileSweep(): Promise<{ enqueued: number; failures: 
           }
           // Linked items go to their pair; unlinked ones to the remote-side create, which checks the remote filter.
           const ref = await pairRef(config.id, item.id);
-          if (ref.side === 'jira' || config.remoteFilter.length) remoteJobs.push({ item: ref, cause: 'sweep:remote', connectionId: config.id });
+          if (ref.side === 'jira' || config.remoteFilter.length)
+            remoteJobs.push({ item: ref, cause: 'sweep:remote', connectionId: config.id });
         }
         cursor = changed.cursor;
       } while (cursor);

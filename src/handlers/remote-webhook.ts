@@ -26,7 +26,8 @@ export interface WebTriggerResponse {
 
 const refuse = (statusCode: number, body: string): WebTriggerResponse => ({ statusCode, body });
 
-const TRANSPORT_HEADERS = /^(host|connection|content-length|transfer-encoding|accept|accept-encoding|user-agent|via|forwarded|x-forwarded-.*|x-real-ip|traceparent|tracestate|x-b3-.*|x-amzn-.*|cdn-loop|cf-.*)$/i;
+const TRANSPORT_HEADERS =
+  /^(host|connection|content-length|transfer-encoding|accept|accept-encoding|user-agent|via|forwarded|x-forwarded-.*|x-real-ip|traceparent|tracestate|x-b3-.*|x-amzn-.*|cdn-loop|cf-.*)$/i;
 
 /**
  * Inbound notifications from remote systems, at `<web trigger URL>/<system>/<connectionId>`.
@@ -47,7 +48,8 @@ export async function onRemoteWebhook(request: WebTriggerRequest): Promise<WebTr
   const known = ownIdentity.get(connectionId);
   if (known && known.type === system.kind) {
     const refs = system.notifications.parse(body, known);
-    if (refs?.length && refs.every((r) => system.notifications.isOwnChange(r, known))) return { statusCode: 202, body: 'Ignored' };
+    if (refs?.length && refs.every((r) => system.notifications.isOwnChange(r, known)))
+      return { statusCode: 202, body: 'Ignored' };
   }
   // The connection and the links of the items the body names, in one read.
   const named = system.notifications.itemIds(body).slice(0, 24);
@@ -55,7 +57,12 @@ export async function onRemoteWebhook(request: WebTriggerRequest): Promise<WebTr
   const config = stored.config;
   const credential = config && config.remote.type === system.kind ? await credentialFor(config) : undefined;
   // Every refusal looks the same, so a caller learns nothing about which connections exist.
-  if (!config || !credential || !system.notifications.verify({ headers: request.headers, body }, credential, Date.now())) return refuse(401, 'Unauthorized');
+  if (
+    !config ||
+    !credential ||
+    !system.notifications.verify({ headers: request.headers, body }, credential, Date.now())
+  )
+    return refuse(401, 'Unauthorized');
   rememberOwnIdentity(config);
   const refs = system.notifications.parse(body, config.remote);
   if (!refs) return refuse(400, 'Bad notification');
@@ -63,11 +70,19 @@ export async function onRemoteWebhook(request: WebTriggerRequest): Promise<WebTr
   const theirs = refs.filter((r) => !system.notifications.isOwnChange(r, config.remote));
   if (!theirs.length) return { statusCode: 202, body: 'Ignored' };
   // Everything the sender said except what proxies add: distinct deliveries differ (ids, times), a replay repeats them.
-  const signed = Object.entries(request.headers).filter(([name]) => !TRANSPORT_HEADERS.test(name)).sort(([a], [b]) => a.localeCompare(b));
-  const delivery = createHash('sha256').update(`${config.id}\n${JSON.stringify(signed)}\n${body}`).digest('hex');
+  const signed = Object.entries(request.headers)
+    .filter(([name]) => !TRANSPORT_HEADERS.test(name))
+    .sort(([a], [b]) => a.localeCompare(b));
+  const delivery = createHash('sha256')
+    .update(`${config.id}\n${JSON.stringify(signed)}\n${body}`)
+    .digest('hex');
   // Two deliveries about the same version of the same items with the same scope (Azure DevOps sends
   // "commented" and "updated" for one comment) are one signal: the second enqueues nothing.
-  const about = theirs.every((r) => r.version !== undefined) ? createHash('sha256').update(`${config.id}\n${JSON.stringify(theirs.map((r) => [r.remoteId, r.version, scopeOf(r.event)]))}`).digest('hex') : undefined;
+  const about = theirs.every((r) => r.version !== undefined)
+    ? createHash('sha256')
+        .update(`${config.id}\n${JSON.stringify(theirs.map((r) => [r.remoteId, r.version, scopeOf(r.event)]))}`)
+        .digest('hex')
+    : undefined;
   if (!firstSighting(delivery, about)) return { statusCode: 202, body: 'Already received' };
   // A verified notification is accepted once: a replay within the freshness window (a captured request sent again) enqueues
   // nothing. This instance remembers what it accepted; storage is asked only for a delivery it has not seen.
@@ -79,9 +94,26 @@ export async function onRemoteWebhook(request: WebTriggerRequest): Promise<WebTr
     const jobs = await Promise.all(
       theirs.map(async (r) => {
         const claimed = stored.claims.get(r.remoteId);
-        const item: WorkItemRef = claimed === undefined ? await pairRef(config.id, r.remoteId) : claimed ? { side: 'jira', issueId: claimed } : { side: 'remote', connectionId: config.id, remoteId: r.remoteId };
-        const shows = item.side === 'jira' && r.shows ? carriedRemoteEvidence({ ...r.shows, fields: Object.fromEntries(Object.entries(r.shows.fields).filter(([f]) => mapped.has(f))) }) : undefined;
-        return { item, cause: r.event, connectionId: config.id, ...(shows ? { remote: shows } : {}), ...(r.newestComment && item.side === 'jira' ? { newestComment: r.newestComment.slice(0, 100) } : {}) };
+        const item: WorkItemRef =
+          claimed === undefined
+            ? await pairRef(config.id, r.remoteId)
+            : claimed
+              ? { side: 'jira', issueId: claimed }
+              : { side: 'remote', connectionId: config.id, remoteId: r.remoteId };
+        const shows =
+          item.side === 'jira' && r.shows
+            ? carriedRemoteEvidence({
+                ...r.shows,
+                fields: Object.fromEntries(Object.entries(r.shows.fields).filter(([f]) => mapped.has(f))),
+              })
+            : undefined;
+        return {
+          item,
+          cause: r.event,
+          connectionId: config.id,
+          ...(shows ? { remote: shows } : {}),
+          ...(r.newestComment && item.side === 'jira' ? { newestComment: r.newestComment.slice(0, 100) } : {}),
+        };
       }),
     );
     await enqueueReconcile(jobs);
@@ -100,14 +132,22 @@ function scopeOf(event: string): string {
 }
 
 /** The connection and, for each remote id, its issue (a string), no link (null), or unknown (absent: read again). */
-async function readConnectionAndClaims(connectionId: string, remoteIds: string[]): Promise<{ config?: ConnectionConfig; claims: Map<string, string | null> }> {
+async function readConnectionAndClaims(
+  connectionId: string,
+  remoteIds: string[],
+): Promise<{ config?: ConnectionConfig; claims: Map<string, string | null> }> {
   const ids = [...new Set(remoteIds)];
-  const got = await kvs.batchGet<unknown>([{ key: configKey(connectionId) }, ...ids.map((id) => ({ key: claimKeyOf(connectionId, id), entityName: CLAIM_ENTITY }))]);
+  const got = await kvs.batchGet<unknown>([
+    { key: configKey(connectionId) },
+    ...ids.map((id) => ({ key: claimKeyOf(connectionId, id), entityName: CLAIM_ENTITY })),
+  ]);
   const claims = new Map<string, string | null>();
   for (const id of ids) {
     const key = claimKeyOf(connectionId, id);
     const hit = got.successfulKeys.find((r) => r.entityName === CLAIM_ENTITY && r.key === key);
-    const missing = got.failedKeys.some((f) => f.entityName === CLAIM_ENTITY && f.key === key && f.error.code === 'KEY_NOT_FOUND');
+    const missing = got.failedKeys.some(
+      (f) => f.entityName === CLAIM_ENTITY && f.key === key && f.error.code === 'KEY_NOT_FOUND',
+    );
     const issueId = (hit?.value as { issueId?: unknown } | undefined)?.issueId;
     if (typeof issueId === 'string') claims.set(id, issueId);
     else if (missing) claims.set(id, null);
@@ -156,7 +196,12 @@ async function claimOnce(key: string): Promise<boolean> {
     await kvs.set(key, 1, { keyPolicy: 'FAIL_IF_EXISTS', ttl: { value: 1, unit: 'HOURS' } });
     return true;
   } catch (e) {
-    if (/KEY_ALREADY_EXISTS|already exists/i.test(`${(e as { code?: unknown })?.code ?? ''} ${(e as Error)?.message ?? ''}`)) return false;
+    if (
+      /KEY_ALREADY_EXISTS|already exists/i.test(
+        `${(e as { code?: unknown })?.code ?? ''} ${(e as Error)?.message ?? ''}`,
+      )
+    )
+      return false;
     throw e;
   }
 }

@@ -20,7 +20,10 @@ const MAX_INTERNAL_RETRIES = 3;
  * else; transient and rate-limited ones come back through InvocationError with
  * the remote's window, the others wait for a person or the sweep.
  */
-export async function runSyncJob(event: { body: unknown; retryContext?: { retryCount: number } }): Promise<InvocationError | undefined> {
+export async function runSyncJob(event: {
+  body: unknown;
+  retryContext?: { retryCount: number };
+}): Promise<InvocationError | undefined> {
   const bulk = bulkPageBody.safeParse(event.body);
   if (bulk.success) {
     await runBulkPage(bulk.data);
@@ -39,15 +42,34 @@ export async function runSyncJob(event: { body: unknown; retryContext?: { retryC
   const wait = connectionId ? remoteWait(connectionId) : { left: 0, span: 0 };
   if (wait.left > 0) return retry(Math.ceil(wait.left / 1000) + backOfTheLine(job.data.queuedAt, wait.span), true);
   try {
-    const outcome = item.side === 'jira' ? await reconcileIssue(item.issueId, { ...scopeForCause(cause, job.data.queuedAt), ...(job.data.newestComment ? { newestRemoteComment: job.data.newestComment } : {}) }, connectionId, job.data.jira, job.data.remote) : await reconcileRemoteItem(item.connectionId, item.remoteId);
+    const outcome =
+      item.side === 'jira'
+        ? await reconcileIssue(
+            item.issueId,
+            {
+              ...scopeForCause(cause, job.data.queuedAt),
+              ...(job.data.newestComment ? { newestRemoteComment: job.data.newestComment } : {}),
+            },
+            connectionId,
+            job.data.jira,
+            job.data.remote,
+          )
+        : await reconcileRemoteItem(item.connectionId, item.remoteId);
     // A revisited failure whose item no longer syncs (gone, out of scope, unlinked) has nothing left to show.
-    if (cause.startsWith('retry') && outcome.result !== 'synced' && outcome.result !== 'forwarded') await clearFailure(item);
+    if (cause.startsWith('retry') && outcome.result !== 'synced' && outcome.result !== 'forwarded')
+      await clearFailure(item);
     return undefined;
   } catch (e) {
     // Storage over its rate limit (Forge's 1,000 requests a second, 4,000 units a minute): nothing is wrong with the item,
     // so nothing is recorded (that would only add to the load); it comes back after a spread-out wait, not with its siblings.
     if (storageRateLimited(e)) return retry(5 + Math.floor(Math.random() * 55), true);
-    const error = isSyncError(e) ? e : new SyncError({ system: 'crosswalk', kind: 'transient', message: `Internal error: ${e instanceof Error ? e.message : String(e)}` });
+    const error = isSyncError(e)
+      ? e
+      : new SyncError({
+          system: 'crosswalk',
+          kind: 'transient',
+          message: `Internal error: ${e instanceof Error ? e.message : String(e)}`,
+        });
     await noteFailure(item, error);
     if (!isSyncError(e) && attempt >= MAX_INTERNAL_RETRIES) return undefined;
     if (error.retryable) {
@@ -62,7 +84,10 @@ export async function runSyncJob(event: { body: unknown; retryContext?: { retryC
 /** Forge KVS's answer when the installation's storage rate limit is reached (transactions say TOO_MANY_REQUESTS). */
 function storageRateLimited(e: unknown): boolean {
   const code = (e as { code?: unknown } | undefined)?.code;
-  return (e as Error | undefined)?.name === 'ForgeKvsError' && (code === 'RATE_LIMIT_EXCEEDED' || code === 'TOO_MANY_REQUESTS');
+  return (
+    (e as Error | undefined)?.name === 'ForgeKvsError' &&
+    (code === 'RATE_LIMIT_EXCEEDED' || code === 'TOO_MANY_REQUESTS')
+  );
 }
 
 /**
@@ -79,7 +104,9 @@ function backOfTheLine(queuedAt: number | undefined, windowMs: number): number {
 function retry(seconds: number, rateLimited: boolean): InvocationError {
   return new InvocationError({
     retryAfter: Math.min(MAX_RETRY_SECONDS, Math.max(1, seconds)),
-    retryReason: rateLimited ? InvocationErrorCode.FUNCTION_UPSTREAM_RATE_LIMITED : InvocationErrorCode.FUNCTION_RETRY_REQUEST,
+    retryReason: rateLimited
+      ? InvocationErrorCode.FUNCTION_UPSTREAM_RATE_LIMITED
+      : InvocationErrorCode.FUNCTION_RETRY_REQUEST,
   });
 }
 
@@ -87,10 +114,18 @@ function retry(seconds: number, rateLimited: boolean): InvocationError {
 async function noteFailure(item: WorkItemRef, e: SyncError): Promise<void> {
   const link = item.side === 'jira' ? await getLink(item.issueId) : undefined;
   const connectionId = link?.connectionId ?? (item.side === 'remote' ? item.connectionId : '');
-  await recordFailure({ item, connectionId, kind: e.kind, message: e.message, ...(e.details.field ? { field: e.details.field } : {}), at: Date.now() });
+  await recordFailure({
+    item,
+    connectionId,
+    kind: e.kind,
+    message: e.message,
+    ...(e.details.field ? { field: e.details.field } : {}),
+    at: Date.now(),
+  });
   if (link && !link.failing) {
     await updateLink({ ...link, failing: true }).catch(() => undefined);
   }
   // Bad credentials stop the whole connection: say so where the admin looks.
-  if (e.kind === 'auth' && connectionId && (await getConnection(connectionId))) await setConnectionHealth(connectionId, { kind: e.kind, message: e.message, at: new Date().toISOString() });
+  if (e.kind === 'auth' && connectionId && (await getConnection(connectionId)))
+    await setConnectionHealth(connectionId, { kind: e.kind, message: e.message, at: new Date().toISOString() });
 }

@@ -1,16 +1,36 @@
 import Resolver from '@forge/resolver';
-import { bulkSyncProgressResolver, bulkSyncResolver, cancelBulkSyncResolver, deleteConnectionResolver, listConnectionsResolver, saveConnectionResolver, testConnectionResolver } from '../resolvers/connections';
+import {
+  bulkSyncProgressResolver,
+  bulkSyncResolver,
+  cancelBulkSyncResolver,
+  deleteConnectionResolver,
+  listConnectionsResolver,
+  saveConnectionResolver,
+  testConnectionResolver,
+} from '../resolvers/connections';
 import { adminOverviewResolver, saveSiteOptionsResolver } from '../resolvers/admin';
 import { connectionActivityResolver, markConflictsReviewedResolver } from '../resolvers/activity';
 import { changePushArrivalResolver, changePushSetupResolver, newSigningSecretResolver } from '../resolvers/change-push';
 import { issuePanelAccessResolver } from '../resolvers/issue-access';
-import { connectionFailuresResolver, countMatchingIssuesResolver, reorderConnectionsResolver, retryFailuresResolver } from '../resolvers/project-tools';
+import {
+  connectionFailuresResolver,
+  countMatchingIssuesResolver,
+  reorderConnectionsResolver,
+  retryFailuresResolver,
+} from '../resolvers/project-tools';
 import { previewItemResolver, previewSummaryResolver } from '../resolvers/preview';
 import { remoteFieldsResolver } from '../resolvers/remote-fields';
 import { searchRemoteUsersResolver } from '../resolvers/remote-users';
 import { statusPathsResolver } from '../resolvers/status-paths';
 import { userMatchesResolver } from '../resolvers/user-matches';
-import { createInRemoteResolver, getIssueSyncResolver, linkIssueResolver, searchRemoteResolver, syncIssueNowResolver, unlinkIssueResolver } from '../resolvers/issue-panel';
+import {
+  createInRemoteResolver,
+  getIssueSyncResolver,
+  linkIssueResolver,
+  searchRemoteResolver,
+  syncIssueNowResolver,
+  unlinkIssueResolver,
+} from '../resolvers/issue-panel';
 
 /** The Custom UI's resolvers; each checks the caller's Jira permission on the server (src/resolvers/guards.ts). */
 const resolver = new Resolver();

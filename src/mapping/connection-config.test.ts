@@ -2,11 +2,24 @@ import { validateConnectionSettings as validateConnectionConfig } from './connec
 
 const valid = {
   name: 'DEMO ↔ ACME incidents',
-  remote: { type: 'servicenow', baseUrl: 'https://acme.service-now.com', table: 'incident', auth: { kind: 'oauth', clientId: 'crosswalk', username: 'crosswalk.integration' } },
+  remote: {
+    type: 'servicenow',
+    baseUrl: 'https://acme.service-now.com',
+    table: 'incident',
+    auth: { kind: 'oauth', clientId: 'crosswalk', username: 'crosswalk.integration' },
+  },
   fields: [
     { jira: 'summary', remote: 'short_description' },
     { jira: 'description', remote: 'description', transform: 'rich-text' },
-    { jira: 'status', remote: 'state', transform: 'value-map', valueMap: [{ jira: 'To Do', remote: '1' }, { jira: 'Done', remote: '6' }] },
+    {
+      jira: 'status',
+      remote: 'state',
+      transform: 'value-map',
+      valueMap: [
+        { jira: 'To Do', remote: '1' },
+        { jira: 'Done', remote: '6' },
+      ],
+    },
   ],
 };
 
@@ -26,42 +39,84 @@ describe('connection configuration', () => {
     const r = validateConnectionConfig({
       ...valid,
       remote: { ...valid.remote, baseUrl: 'http://acme.service-now.com', table: 'Incident; drop' },
-      fields: [{ jira: 'summary', remote: 'short_description' }, { jira: 'summary', remote: 'x' }, { jira: 'status', remote: 'state' }],
+      fields: [
+        { jira: 'summary', remote: 'short_description' },
+        { jira: 'summary', remote: 'x' },
+        { jira: 'status', remote: 'state' },
+      ],
     });
     expect(r.ok).toBe(false);
     if (!r.ok)
-      expect(r.problems.map((p) => p.path).sort()).toEqual(['fields.1.jira', 'fields.2.transform', 'remote.baseUrl', 'remote.table'].sort());
+      expect(r.problems.map((p) => p.path).sort()).toEqual(
+        ['fields.1.jira', 'fields.2.transform', 'remote.baseUrl', 'remote.table'].sort(),
+      );
   });
 
   it('refuses a base URL on a host the manifest does not declare', () => {
     const r = validateConnectionConfig({ ...valid, remote: { ...valid.remote, baseUrl: 'https://acme.example.com' } });
-    expect(!r.ok && r.problems).toEqual([{ path: 'remote.baseUrl', message: 'must be an https address of ServiceNow that Crosswalk may reach (*.service-now.com)' }]);
+    expect(!r.ok && r.problems).toEqual([
+      {
+        path: 'remote.baseUrl',
+        message: 'must be an https address of ServiceNow that Crosswalk may reach (*.service-now.com)',
+      },
+    ]);
   });
 
-  it('takes no id, project or secret reference from the browser: those are the server\'s (cross-project takeover)', () => {
+  it("takes no id, project or secret reference from the browser: those are the server's (cross-project takeover)", () => {
     for (const extra of [{ id: 'other-project-connection' }, { jiraProjectId: '10001' }]) {
       const r = validateConnectionConfig({ ...valid, ...extra });
       expect(r.ok).toBe(false);
     }
-    const r = validateConnectionConfig({ ...valid, remote: { ...valid.remote, auth: { kind: 'basic', username: 'u', password: 'hunter2', secretRef: 'credential:other' } } });
+    const r = validateConnectionConfig({
+      ...valid,
+      remote: {
+        ...valid.remote,
+        auth: { kind: 'basic', username: 'u', password: 'hunter2', secretRef: 'credential:other' },
+      },
+    });
     expect(r.ok && JSON.stringify(r.settings)).not.toContain('hunter2');
     expect(r.ok && JSON.stringify(r.settings)).not.toContain('secretRef');
   });
 
   it('refuses systems that are not implemented yet instead of saving a connection that fails invisibly', () => {
     // (Zendesk was the example until it was implemented; Freshdesk is only planned.)
-    const r = validateConnectionConfig({ ...valid, remote: { type: 'freshdesk', baseUrl: 'https://acme.freshdesk.com', auth: { kind: 'api-token', email: 'a@b.c' } } });
-    expect(!r.ok && r.problems).toEqual([{ path: 'remote.type', message: 'freshdesk connections are not available yet' }]);
+    const r = validateConnectionConfig({
+      ...valid,
+      remote: { type: 'freshdesk', baseUrl: 'https://acme.freshdesk.com', auth: { kind: 'api-token', email: 'a@b.c' } },
+    });
+    expect(!r.ok && r.problems).toEqual([
+      { path: 'remote.type', message: 'freshdesk connections are not available yet' },
+    ]);
   });
 
   it('refuses lookalike hosts', () => {
-    for (const baseUrl of ['https://service-now.com.evil.example', 'https://evilservice-now.com', 'https://user:pw@acme.service-now.com', 'https://acme.service-now.com:8443']) {
+    for (const baseUrl of [
+      'https://service-now.com.evil.example',
+      'https://evilservice-now.com',
+      'https://user:pw@acme.service-now.com',
+      'https://acme.service-now.com:8443',
+    ]) {
       expect(validateConnectionConfig({ ...valid, remote: { ...valid.remote, baseUrl } }).ok).toBe(false);
     }
   });
 
   it('needs a consistent value map', () => {
-    const r = validateConnectionConfig({ ...valid, fields: [{ jira: 'priority', remote: 'urgency', transform: 'value-map', valueMap: [{ jira: 'High', remote: '1' }, { jira: 'Low', remote: '1' }] }] });
-    expect(!r.ok && r.problems).toEqual([{ path: 'fields.0.valueMap', message: 'Remote value "1" maps to both "High" and "Low"' }]);
+    const r = validateConnectionConfig({
+      ...valid,
+      fields: [
+        {
+          jira: 'priority',
+          remote: 'urgency',
+          transform: 'value-map',
+          valueMap: [
+            { jira: 'High', remote: '1' },
+            { jira: 'Low', remote: '1' },
+          ],
+        },
+      ],
+    });
+    expect(!r.ok && r.problems).toEqual([
+      { path: 'fields.0.valueMap', message: 'Remote value "1" maps to both "High" and "Low"' },
+    ]);
   });
 });

@@ -30,15 +30,21 @@ export const fieldMappingSchema = z
     conflictPolicy: conflictPolicy.optional(),
   })
   .superRefine((m, ctx) => {
-    if (m.transform === 'value-map' && !m.valueMap?.length) ctx.addIssue({ code: 'custom', path: ['valueMap'], message: 'a value-map transform needs at least one entry' });
-    for (const problem of valueMapProblems(m.valueMap ?? [])) ctx.addIssue({ code: 'custom', path: ['valueMap'], message: problem });
+    if (m.transform === 'value-map' && !m.valueMap?.length)
+      ctx.addIssue({ code: 'custom', path: ['valueMap'], message: 'a value-map transform needs at least one entry' });
+    for (const problem of valueMapProblems(m.valueMap ?? []))
+      ctx.addIssue({ code: 'custom', path: ['valueMap'], message: problem });
   });
 
 /** The `remote` part as the core sees it: the system's own entry checks the rest. */
 export const remoteConfigSchema = z.object({ type: z.string().min(1), baseUrl: z.string().min(1) }).loose();
 export type RemoteConfig = z.infer<typeof remoteConfigSchema>;
 
-export const remoteConditionSchema = z.object({ field: remoteFieldName, op: z.enum(['=', '!=', 'STARTSWITH', 'LIKE']), value: z.string().max(500) });
+export const remoteConditionSchema = z.object({
+  field: remoteFieldName,
+  op: z.enum(['=', '!=', 'STARTSWITH', 'LIKE']),
+  value: z.string().max(500),
+});
 
 const settingsShape = {
   name: z.string().trim().min(1).max(100),
@@ -51,12 +57,26 @@ const settingsShape = {
   enabled: z.boolean().default(false),
   fields: z.array(fieldMappingSchema).min(1),
   /** Fields a remote requires on entering a state (ServiceNow's close code and notes on Resolved); `{issueKey}` is replaced. */
-  requiredOnEnter: z.array(z.object({ field: remoteFieldName, values: z.array(z.string().min(1)).min(1), set: z.record(remoteFieldName, z.string().max(4000)) })).max(20).default([]),
+  requiredOnEnter: z
+    .array(
+      z.object({
+        field: remoteFieldName,
+        values: z.array(z.string().min(1)).min(1),
+        set: z.record(remoteFieldName, z.string().max(4000)),
+      }),
+    )
+    .max(20)
+    .default([]),
   comments: z.object({ direction: direction.default('both') }).default({ direction: 'both' }),
   attachments: z
     .object({
       direction: direction.default('both'),
-      maxBytes: z.number().int().min(1).max(1024 * 1024 * 1024).default(50 * 1024 * 1024),
+      maxBytes: z
+        .number()
+        .int()
+        .min(1)
+        .max(1024 * 1024 * 1024)
+        .default(50 * 1024 * 1024),
       /** MIME types or prefixes (`image/`); empty = all. */
       allowedTypes: z.array(z.string().regex(/^[a-z]+\/[a-z0-9.+*-]*$/)).default([]),
     })
@@ -76,19 +96,45 @@ type SettingsInput = z.infer<z.ZodObject<typeof settingsShape>>;
 function checkSettings(c: SettingsInput, ctx: z.RefinementCtx): void {
   const system = systemFor(c.remote.type);
   if (!system) {
-    ctx.addIssue({ code: 'custom', path: ['remote', 'type'], message: `${c.remote.type} connections are not available yet` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['remote', 'type'],
+      message: `${c.remote.type} connections are not available yet`,
+    });
   } else {
     const remote = system.remoteSchema.safeParse(c.remote);
-    if (!remote.success) for (const i of remote.error.issues) ctx.addIssue({ code: 'custom', path: ['remote', ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))], message: i.message });
-    if (!isAllowedRemoteUrl(system, c.remote.baseUrl)) ctx.addIssue({ code: 'custom', path: ['remote', 'baseUrl'], message: `must be an https address of ${system.label} that Crosswalk may reach (${system.hostPatterns.join(', ')})` });
+    if (!remote.success)
+      for (const i of remote.error.issues)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['remote', ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
+          message: i.message,
+        });
+    if (!isAllowedRemoteUrl(system, c.remote.baseUrl))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['remote', 'baseUrl'],
+        message: `must be an https address of ${system.label} that Crosswalk may reach (${system.hostPatterns.join(', ')})`,
+      });
   }
   const seen = { jira: new Set<string>(), remote: new Set<string>() };
   c.fields.forEach((f, i) => {
-    if (seen.jira.has(f.jira)) ctx.addIssue({ code: 'custom', path: ['fields', i, 'jira'], message: `Jira field ${f.jira} is mapped twice` });
-    if (seen.remote.has(f.remote)) ctx.addIssue({ code: 'custom', path: ['fields', i, 'remote'], message: `remote field ${f.remote} is mapped twice` });
+    if (seen.jira.has(f.jira))
+      ctx.addIssue({ code: 'custom', path: ['fields', i, 'jira'], message: `Jira field ${f.jira} is mapped twice` });
+    if (seen.remote.has(f.remote))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['fields', i, 'remote'],
+        message: `remote field ${f.remote} is mapped twice`,
+      });
     seen.jira.add(f.jira);
     seen.remote.add(f.remote);
-    if (f.jira === 'status' && f.transform !== 'value-map') ctx.addIssue({ code: 'custom', path: ['fields', i, 'transform'], message: 'status needs a value map (Jira moves status only through transitions)' });
+    if (f.jira === 'status' && f.transform !== 'value-map')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['fields', i, 'transform'],
+        message: 'status needs a value map (Jira moves status only through transitions)',
+      });
   });
 }
 
@@ -99,7 +145,10 @@ function withSystemRemote<T extends { remote: RemoteConfig }>(c: T): T {
 }
 
 /** What the settings page sends: no id, no project, no secret. */
-export const connectionSettingsSchema = z.strictObject(settingsShape).superRefine(checkSettings).transform(withSystemRemote);
+export const connectionSettingsSchema = z
+  .strictObject(settingsShape)
+  .superRefine(checkSettings)
+  .transform(withSystemRemote);
 export type ConnectionSettings = z.infer<typeof connectionSettingsSchema>;
 
 /** What is stored: the settings plus what the server decided. */
@@ -121,10 +170,13 @@ export interface ConfigProblem {
   message: string;
 }
 
-const problemsOf = (error: z.ZodError): ConfigProblem[] => error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+const problemsOf = (error: z.ZodError): ConfigProblem[] =>
+  error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
 
 /** Every problem with its path, so the settings page can point at each one. */
-export function validateConnectionSettings(input: unknown): { ok: true; settings: ConnectionSettings } | { ok: false; problems: ConfigProblem[] } {
+export function validateConnectionSettings(
+  input: unknown,
+): { ok: true; settings: ConnectionSettings } | { ok: false; problems: ConfigProblem[] } {
   const parsed = connectionSettingsSchema.safeParse(input);
   return parsed.success ? { ok: true, settings: parsed.data } : { ok: false, problems: problemsOf(parsed.error) };
 }

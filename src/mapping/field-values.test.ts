@@ -2,14 +2,38 @@ import { readJira, readRemote, writeJira, writeRemote } from './field-values';
 import { fieldMappingSchema } from './connection-config';
 
 const m = (x: Record<string, unknown>) => fieldMappingSchema.parse(x);
-const adf = (t: string) => ({ version: 1, type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: t }] }] });
-const status = m({ jira: 'status', remote: 'state', transform: 'value-map', valueMap: [{ jira: 'To Do', remote: '1' }, { jira: 'Done', remote: '6' }, { jira: 'Done', remote: '7' }] });
+const adf = (t: string) => ({
+  version: 1,
+  type: 'doc',
+  content: [{ type: 'paragraph', content: [{ type: 'text', text: t }] }],
+});
+const status = m({
+  jira: 'status',
+  remote: 'state',
+  transform: 'value-map',
+  valueMap: [
+    { jira: 'To Do', remote: '1' },
+    { jira: 'Done', remote: '6' },
+    { jira: 'Done', remote: '7' },
+  ],
+});
 
 describe('reading and writing mapped fields', () => {
   it('reads an ADF description and a ServiceNow text as the same canonical text', () => {
     const d = m({ jira: 'description', remote: 'description', transform: 'rich-text' });
     expect(readJira(d, { description: adf('Berlin VPN') })).toEqual(readRemote(d, { description: 'Berlin VPN\n' }));
-    expect(writeJira(d, 'Line one\n\nLine two')).toEqual({ kind: 'field', field: 'description', value: { version: 1, type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Line one' }] }, { type: 'paragraph', content: [{ type: 'text', text: 'Line two' }] }] } });
+    expect(writeJira(d, 'Line one\n\nLine two')).toEqual({
+      kind: 'field',
+      field: 'description',
+      value: {
+        version: 1,
+        type: 'doc',
+        content: [
+          { type: 'paragraph', content: [{ type: 'text', text: 'Line one' }] },
+          { type: 'paragraph', content: [{ type: 'text', text: 'Line two' }] },
+        ],
+      },
+    });
   });
 
   it('maps status both ways and asks for a transition in Jira', () => {
@@ -23,7 +47,9 @@ describe('reading and writing mapped fields', () => {
   it('reads references by their value and plain fields as strings', () => {
     const s = m({ jira: 'summary', remote: 'short_description' });
     expect(readRemote(s, { short_description: 'Printer' })).toEqual({ ok: true, value: 'Printer' });
-    expect(readRemote(m({ jira: 'customfield_10010', remote: 'caller_id' }), { caller_id: { link: 'x', value: 'abc' } })).toEqual({ ok: true, value: 'abc' });
+    expect(
+      readRemote(m({ jira: 'customfield_10010', remote: 'caller_id' }), { caller_id: { link: 'x', value: 'abc' } }),
+    ).toEqual({ ok: true, value: 'abc' });
     expect(writeJira(s, '')).toMatchObject({ kind: 'skip' });
   });
 });
@@ -34,7 +60,10 @@ describe('list mappings (labels ↔ a separated string such as Azure DevOps tags
     expect(readJira(tags, { labels: ['prod', 'db'] })).toEqual({ ok: true, value: ['prod', 'db'] });
     expect(readRemote(tags, { 'System.Tags': 'db;  prod' })).toEqual({ ok: true, value: ['db', 'prod'] });
     // A tag may hold spaces: only the separator splits.
-    expect(readRemote(tags, { 'System.Tags': 'customer impact; db' })).toEqual({ ok: true, value: ['customer impact', 'db'] });
+    expect(readRemote(tags, { 'System.Tags': 'customer impact; db' })).toEqual({
+      ok: true,
+      value: ['customer impact', 'db'],
+    });
     expect(readRemote(tags, {})).toEqual({ ok: true, value: [] });
   });
   it('write the set joined by the separator', () => {

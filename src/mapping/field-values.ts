@@ -31,16 +31,27 @@ function remoteScalar(raw: unknown): string {
 /** A `list` mapping's remote value → its items (trimmed, none empty): the remote keeps them as one string joined by the separator. */
 export function splitList(m: FieldMapping, raw: unknown): string[] {
   if (Array.isArray(raw)) return raw.map((x) => String(x).trim()).filter(Boolean);
-  return typeof raw === 'string' ? raw.split(m.separator ?? ';').map((x) => x.trim()).filter(Boolean) : [];
+  return typeof raw === 'string'
+    ? raw
+        .split(m.separator ?? ';')
+        .map((x) => x.trim())
+        .filter(Boolean)
+    : [];
 }
 
 export function readJira(m: FieldMapping, fields: Readonly<Record<string, unknown>>): Read {
   const raw = fields[m.jira];
   switch (m.transform) {
     case 'list':
-      return { ok: true, value: Array.isArray(raw) ? raw.map((x) => jiraScalar(x) ?? '').filter(Boolean) : splitList(m, raw) };
+      return {
+        ok: true,
+        value: Array.isArray(raw) ? raw.map((x) => jiraScalar(x) ?? '').filter(Boolean) : splitList(m, raw),
+      };
     case 'rich-text':
-      return { ok: true, value: typeof raw === 'string' ? normalizeText(raw) : adfToText((raw as AdfDoc | null) ?? null) };
+      return {
+        ok: true,
+        value: typeof raw === 'string' ? normalizeText(raw) : adfToText((raw as AdfDoc | null) ?? null),
+      };
     case 'value-map': {
       const v = jiraScalar(raw);
       return v === null ? { ok: true, value: null } : canonicalFromJira(m.valueMap ?? [], v);
@@ -52,12 +63,19 @@ export function readJira(m: FieldMapping, fields: Readonly<Record<string, unknow
 }
 
 /** `richText` is the format the remote stores rich text in (its declared descriptionFormat). */
-export function readRemote(m: FieldMapping, fields: Readonly<Record<string, unknown>>, richText: BodyFormat = 'text'): Read {
+export function readRemote(
+  m: FieldMapping,
+  fields: Readonly<Record<string, unknown>>,
+  richText: BodyFormat = 'text',
+): Read {
   if (m.transform === 'list') return { ok: true, value: splitList(m, fields[m.remote]) };
   const value = fields[m.remote];
   // Set-like values (Zendesk tags) compare as sets with Jira labels; a remote that keeps them as one string splits on spaces, as labels do.
   if (m.transform !== 'value-map' && m.transform !== 'rich-text' && (Array.isArray(value) || m.jira === 'labels')) {
-    return { ok: true, value: (Array.isArray(value) ? value.map((v) => String(v)) : remoteScalar(value).split(/\s+/)).filter(Boolean) };
+    return {
+      ok: true,
+      value: (Array.isArray(value) ? value.map((v) => String(v)) : remoteScalar(value).split(/\s+/)).filter(Boolean),
+    };
   }
   const raw = remoteScalar(value);
   switch (m.transform) {
@@ -71,21 +89,42 @@ export function readRemote(m: FieldMapping, fields: Readonly<Record<string, unkn
 }
 
 /** A Jira write: a field value for PUT /issue, or a status to reach by transitions. */
-export type JiraWrite = { kind: 'field'; field: string; value: unknown } | { kind: 'status'; statusName: string } | { kind: 'skip'; reason: string };
+export type JiraWrite =
+  | { kind: 'field'; field: string; value: unknown }
+  | { kind: 'status'; statusName: string }
+  | { kind: 'skip'; reason: string };
 
 export function writeJira(m: FieldMapping, value: CanonicalValue): JiraWrite {
-  if (m.jira === 'status') return typeof value === 'string' ? { kind: 'status', statusName: value } : { kind: 'skip', reason: 'status cannot be emptied' };
-  if (m.transform === 'rich-text') return { kind: 'field', field: m.jira, value: value === null || value === '' ? null : textToAdf(String(value)) };
-  if (m.jira === 'priority' || m.transform === 'value-map') return value === null ? { kind: 'skip', reason: `${m.jira} cannot be emptied` } : { kind: 'field', field: m.jira, value: { name: value } };
-  if (m.jira === 'labels') return { kind: 'field', field: m.jira, value: Array.isArray(value) ? value : String(value ?? '').split(/\s+/).filter(Boolean) };
-  if (m.jira === 'summary' && (value === null || value === '')) return { kind: 'skip', reason: 'a Jira summary cannot be empty' };
+  if (m.jira === 'status')
+    return typeof value === 'string'
+      ? { kind: 'status', statusName: value }
+      : { kind: 'skip', reason: 'status cannot be emptied' };
+  if (m.transform === 'rich-text')
+    return { kind: 'field', field: m.jira, value: value === null || value === '' ? null : textToAdf(String(value)) };
+  if (m.jira === 'priority' || m.transform === 'value-map')
+    return value === null
+      ? { kind: 'skip', reason: `${m.jira} cannot be emptied` }
+      : { kind: 'field', field: m.jira, value: { name: value } };
+  if (m.jira === 'labels')
+    return {
+      kind: 'field',
+      field: m.jira,
+      value: Array.isArray(value)
+        ? value
+        : String(value ?? '')
+            .split(/\s+/)
+            .filter(Boolean),
+    };
+  if (m.jira === 'summary' && (value === null || value === ''))
+    return { kind: 'skip', reason: 'a Jira summary cannot be empty' };
   return { kind: 'field', field: m.jira, value };
 }
 
 export type RemoteWrite = { ok: true; field: string; value: string } | { ok: false; reason: string };
 
 export function writeRemote(m: FieldMapping, value: CanonicalValue, richText: BodyFormat = 'text'): RemoteWrite {
-  if (m.transform === 'rich-text') return { ok: true, field: m.remote, value: bodyFromText(richText, String(value ?? '')) };
+  if (m.transform === 'rich-text')
+    return { ok: true, field: m.remote, value: bodyFromText(richText, String(value ?? '')) };
   if (m.transform === 'list') {
     const items = Array.isArray(value) ? value : value === null || value === '' ? [] : [String(value)];
     const separator = m.separator ?? ';';
@@ -105,7 +144,12 @@ const JIRA_MAX_LENGTHS: Readonly<Record<string, number>> = { summary: 255 };
 const cut = (raw: string, max: number | undefined) => (max !== undefined && raw.length > max ? raw.slice(0, max) : raw);
 
 /** The canonical value the remote holds after `value` is written to it, its silent cuts included. */
-export function storedOnRemote(m: FieldMapping, value: CanonicalValue, maxLengths: Readonly<Record<string, number>>, richText: BodyFormat = 'text'): CanonicalValue {
+export function storedOnRemote(
+  m: FieldMapping,
+  value: CanonicalValue,
+  maxLengths: Readonly<Record<string, number>>,
+  richText: BodyFormat = 'text',
+): CanonicalValue {
   const w = writeRemote(m, value, richText);
   if (!w.ok) return value;
   const read = readRemote(m, { [w.field]: cut(w.value, maxLengths[w.field]) }, richText);

@@ -1,4 +1,10 @@
-import { canonicalFromJira, canonicalFromRemote, remoteFromCanonical, valueMapProblems, type ValueMapEntry } from './value-map';
+import {
+  canonicalFromJira,
+  canonicalFromRemote,
+  remoteFromCanonical,
+  valueMapProblems,
+  type ValueMapEntry,
+} from './value-map';
 
 const status: ValueMapEntry[] = [
   { jira: 'To Do', remote: '1' },
@@ -23,7 +29,9 @@ describe('value maps', () => {
   });
 
   it('finds a remote value mapped to two Jira values', () => {
-    expect(valueMapProblems([...status, { jira: 'To Do', remote: '6' }])).toEqual(['Remote value "6" maps to both "Done" and "To Do"']);
+    expect(valueMapProblems([...status, { jira: 'To Do', remote: '6' }])).toEqual([
+      'Remote value "6" maps to both "Done" and "To Do"',
+    ]);
     expect(valueMapProblems(status)).toEqual([]);
   });
 

@@ -35,7 +35,8 @@ export function valueMapProblems(map: readonly ValueMapEntry[]): string[] {
   const byRemote = new Map<string, string>();
   for (const e of map) {
     const previous = byRemote.get(norm(e.remote));
-    if (previous !== undefined && previous !== e.jira) problems.push(`Remote value "${e.remote}" maps to both "${previous}" and "${e.jira}"`);
+    if (previous !== undefined && previous !== e.jira)
+      problems.push(`Remote value "${e.remote}" maps to both "${previous}" and "${e.jira}"`);
     byRemote.set(norm(e.remote), e.jira);
   }
   return problems;

@@ -38,9 +38,18 @@ export interface ConflictToReview {
 }
 
 /** The last `days` UTC days, oldest first, with each count placed on its day; pure. */
-export function perDay(now: number, days: number, syncs: readonly number[], failures: readonly number[]): ActivityDay[] {
+export function perDay(
+  now: number,
+  days: number,
+  syncs: readonly number[],
+  failures: readonly number[],
+): ActivityDay[] {
   const today = Math.floor(now / DAY_MS);
-  const out: ActivityDay[] = Array.from({ length: days }, (_, i) => ({ day: new Date((today - days + 1 + i) * DAY_MS).toISOString().slice(0, 10), syncs: 0, failures: 0 }));
+  const out: ActivityDay[] = Array.from({ length: days }, (_, i) => ({
+    day: new Date((today - days + 1 + i) * DAY_MS).toISOString().slice(0, 10),
+    syncs: 0,
+    failures: 0,
+  }));
   const place = (at: number, key: 'syncs' | 'failures') => {
     const i = Math.floor(at / DAY_MS) - (today - days + 1);
     if (i >= 0 && i < days) out[i]![key]++;
@@ -55,7 +64,10 @@ export async function connectionActivityResolver({ payload, context }: Call) {
   if (!own.ok) return own.answer;
   const now = Date.now();
   const since = now - ACTIVITY_DAYS * DAY_MS;
-  const [failures, reviewedAt] = await Promise.all([failuresOfConnection(own.config.id), conflictsReviewedAt(own.config.id)]);
+  const [failures, reviewedAt] = await Promise.all([
+    failuresOfConnection(own.config.id),
+    conflictsReviewedAt(own.config.id),
+  ]);
   const syncTimes: number[] = [];
   const conflicts: ConflictToReview[] = [];
   let cursor: string | undefined;
@@ -64,13 +76,27 @@ export async function connectionActivityResolver({ payload, context }: Call) {
     const page = await linksOfConnection(own.config.id, cursor);
     for (const link of page.links) {
       for (const step of link.timeline ?? []) if (step.confirmedAt >= since) syncTimes.push(step.confirmedAt);
-      for (const c of link.conflicts ?? []) if (Date.parse(c.at) > reviewedAt) conflicts.push({ issueKey: link.issueKey, remoteKey: link.remoteKey, field: c.field, winner: c.winner, reason: c.reason, at: c.at });
+      for (const c of link.conflicts ?? [])
+        if (Date.parse(c.at) > reviewedAt)
+          conflicts.push({
+            issueKey: link.issueKey,
+            remoteKey: link.remoteKey,
+            field: c.field,
+            winner: c.winner,
+            reason: c.reason,
+            at: c.at,
+          });
     }
     cursor = page.cursor;
   } while (cursor && ++pages < MAX_LINK_PAGES);
   conflicts.sort((a, b) => b.at.localeCompare(a.at));
   return ok({
-    days: perDay(now, ACTIVITY_DAYS, syncTimes, failures.map((f) => f.at)),
+    days: perDay(
+      now,
+      ACTIVITY_DAYS,
+      syncTimes,
+      failures.map((f) => f.at),
+    ),
     conflicts: conflicts.slice(0, MAX_CONFLICTS),
     moreConflicts: Math.max(0, conflicts.length - MAX_CONFLICTS),
     reviewedAt: reviewedAt ? new Date(reviewedAt).toISOString() : null,

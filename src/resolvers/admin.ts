@@ -19,12 +19,16 @@ type Call = { payload?: unknown; context: { accountId?: string } & Record<string
 
 export const forbiddenJiraAdmin = fail('FORBIDDEN', 'Only Jira administrators can see every Crosswalk connection.');
 
-const myPermissions = z.object({ permissions: z.record(z.string(), z.object({ havePermission: z.boolean() }).loose()) });
+const myPermissions = z.object({
+  permissions: z.record(z.string(), z.object({ havePermission: z.boolean() }).loose()),
+});
 
 /** Whether the caller holds Jira's global Administer permission, as Jira says to them. */
 export async function isJiraAdmin(accountId: string | undefined): Promise<boolean> {
   if (!accountId) return false;
-  const res = await api.asUser(accountId).requestJira(route`/rest/api/3/mypermissions?permissions=ADMINISTER`, { headers: { Accept: 'application/json' } });
+  const res = await api
+    .asUser(accountId)
+    .requestJira(route`/rest/api/3/mypermissions?permissions=ADMINISTER`, { headers: { Accept: 'application/json' } });
   if (res.status === 401 || res.status === 403 || res.status === 404) return false;
   if (!res.ok) throw new Error(`Jira permission check failed with HTTP ${res.status}`);
   const parsed = myPermissions.safeParse(await res.json());
@@ -34,7 +38,9 @@ export async function isJiraAdmin(accountId: string | undefined): Promise<boolea
 const projectSchema = z.object({ id: z.string(), key: z.string(), name: z.string() }).loose();
 
 async function projectOf(accountId: string, projectId: string): Promise<{ key: string; name: string } | undefined> {
-  const res = await api.asUser(accountId).requestJira(route`/rest/api/3/project/${projectId}`, { headers: { Accept: 'application/json' } });
+  const res = await api
+    .asUser(accountId)
+    .requestJira(route`/rest/api/3/project/${projectId}`, { headers: { Accept: 'application/json' } });
   if (!res.ok) return undefined;
   const parsed = projectSchema.safeParse(await res.json());
   return parsed.success ? { key: parsed.data.key, name: parsed.data.name } : undefined;
@@ -51,22 +57,35 @@ const WEEK_MS = 7 * 86_400_000;
 async function usageOf(connectionId: string, failures: Array<{ at: number }>) {
   const since = Date.now() - WEEK_MS;
   const links = await usageOfConnection(connectionId, since);
-  return { itemsInSync: links.items, itemsCapped: links.capped, syncsLast7Days: links.stepsSince, failuresLast7Days: failures.filter((f) => f.at >= since).length };
+  return {
+    itemsInSync: links.items,
+    itemsCapped: links.capped,
+    syncsLast7Days: links.stepsSince,
+    failuresLast7Days: failures.filter((f) => f.at >= since).length,
+  };
 }
 
 /** Whether a host is one the site's allowed hosts admit (no list = every host the systems allow). */
-const admitted = (allowed: readonly string[] | undefined, host: string) => !allowed || allowed.some((p) => hostMatches(p, host));
+const admitted = (allowed: readonly string[] | undefined, host: string) =>
+  !allowed || allowed.some((p) => hostMatches(p, host));
 
 export async function adminOverviewResolver({ payload, context }: Call) {
   if (!(await isJiraAdmin(context.accountId))) return forbiddenJiraAdmin;
-  const request = z.object({}).strict().safeParse(payload ?? {});
+  const request = z
+    .object({})
+    .strict()
+    .safeParse(payload ?? {});
   if (!request.success) return badRequest(request.error);
   const [configs, options] = await Promise.all([listConnections(), getSiteOptions()]);
   const projects = new Map<string, Promise<{ key: string; name: string } | undefined>>();
   const connections = await Promise.all(
     configs.map(async (c) => {
       if (!projects.has(c.jiraProjectId)) projects.set(c.jiraProjectId, projectOf(context.accountId!, c.jiraProjectId));
-      const [project, health, failures] = await Promise.all([projects.get(c.jiraProjectId)!, getConnectionHealth(c.id), failuresOfConnection(c.id)]);
+      const [project, health, failures] = await Promise.all([
+        projects.get(c.jiraProjectId)!,
+        getConnectionHealth(c.id),
+        failuresOfConnection(c.id),
+      ]);
       return {
         usage: await usageOf(c.id, failures),
         hostAllowed: admitted(options.allowedHosts, new URL(c.remote.baseUrl).hostname),
@@ -93,7 +112,12 @@ const HOST = /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9
 const optionsRequest = z
   .object({
     /** null = every host the systems allow; a list = only these (host names or *.domain). */
-    allowedHosts: z.array(z.string().trim().toLowerCase().max(200).regex(HOST, 'Write a host name (acme.service-now.com) or *.domain')).max(50).nullable(),
+    allowedHosts: z
+      .array(
+        z.string().trim().toLowerCase().max(200).regex(HOST, 'Write a host name (acme.service-now.com) or *.domain'),
+      )
+      .max(50)
+      .nullable(),
   })
   .strict();
 
@@ -109,9 +133,24 @@ export async function saveSiteOptionsResolver({ payload, context }: Call) {
   if (!request.success) return badRequest(request.error);
   const allowed = request.data.allowedHosts === null ? undefined : [...new Set(request.data.allowedHosts)];
   const patterns = implementedSystems().flatMap((s) => s.hostPatterns);
-  const problems = (allowed ?? []).flatMap((h, i) => (patterns.some((p) => p === h || hostMatches(p, h.replace(/^\*\./, ''))) ? [] : [{ path: `allowedHosts.${i}`, message: `${h} is not a host of any system Crosswalk connects to (${patterns.join(', ')})` }]));
+  const problems = (allowed ?? []).flatMap((h, i) =>
+    patterns.some((p) => p === h || hostMatches(p, h.replace(/^\*\./, '')))
+      ? []
+      : [
+          {
+            path: `allowedHosts.${i}`,
+            message: `${h} is not a host of any system Crosswalk connects to (${patterns.join(', ')})`,
+          },
+        ],
+  );
   if (problems.length) return fail('BAD_REQUEST', 'Some hosts cannot be allowed', problems);
-  await saveSiteOptions({ ...(allowed ? { allowedHosts: allowed } : {}), updatedBy: context.accountId!, updatedAt: new Date().toISOString() });
-  const outside = (await listConnections()).filter((c) => !admitted(allowed, new URL(c.remote.baseUrl).hostname)).map((c) => c.name);
+  await saveSiteOptions({
+    ...(allowed ? { allowedHosts: allowed } : {}),
+    updatedBy: context.accountId!,
+    updatedAt: new Date().toISOString(),
+  });
+  const outside = (await listConnections())
+    .filter((c) => !admitted(allowed, new URL(c.remote.baseUrl).hostname))
+    .map((c) => c.name);
   return ok({ allowedHosts: allowed ?? null, outside });
 }

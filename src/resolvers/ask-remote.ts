@@ -14,7 +14,12 @@ import type { ResolverError } from './guards';
 
 type Problem = { ok: false; error: ResolverError };
 
-export async function askRemote<T>(config: ConnectionConfig, asking: string, problem: (message: string) => Problem, run: (connector: Connector, label: string) => Promise<T | Problem>): Promise<T | Problem> {
+export async function askRemote<T>(
+  config: ConnectionConfig,
+  asking: string,
+  problem: (message: string) => Problem,
+  run: (connector: Connector, label: string) => Promise<T | Problem>,
+): Promise<T | Problem> {
   const label = systemFor(config.remote.type)?.label ?? config.remote.type;
   try {
     return await run(await connectorFor(config), label);
@@ -22,7 +27,10 @@ export async function askRemote<T>(config: ConnectionConfig, asking: string, pro
     if (!isSyncError(e)) throw e;
     // No credential yet, a refused sign-in, a remote that is down: each says so in its own words, with what to do.
     if (e.kind === 'auth' && e.details.httpStatus === undefined) return problem(e.message);
-    if (e.kind === 'auth') return problem(`${label} refused the connection's sign-in (${e.message}); check the credential on the Instance and sign-in step.`);
+    if (e.kind === 'auth')
+      return problem(
+        `${label} refused the connection's sign-in (${e.message}); check the credential on the Instance and sign-in step.`,
+      );
     return problem(`${label} could not be asked for its ${asking}: ${e.message}`);
   }
 }

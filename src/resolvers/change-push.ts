@@ -16,7 +16,9 @@ import { connectionIdSchema, fail, ok, requireOwnConnection } from './guards';
 type Call = { payload?: unknown; context: { accountId?: string } & Record<string, unknown> };
 
 const request = z.object({ connectionId: connectionIdSchema }).strict();
-const arrivalRequest = z.object({ connectionId: connectionIdSchema, since: z.number().int().nonnegative().optional() }).strict();
+const arrivalRequest = z
+  .object({ connectionId: connectionIdSchema, since: z.number().int().nonnegative().optional() })
+  .strict();
 
 const SECRET_PLACEHOLDER = '<the signing secret>';
 
@@ -84,14 +86,23 @@ export async function changePushSetupResolver({ payload, context }: Call) {
   const url = await notificationUrl(own.config);
   const secretSet = Boolean((await getCredential(own.config.id))?.webhookSecret);
   const table = String((own.config.remote as { table?: unknown }).table ?? '');
-  return ok({ mode: system?.notifications.provision ? 'automatic' : 'manual', url, secretSet, script: describe(own.config.remote.type, url, table, undefined) });
+  return ok({
+    mode: system?.notifications.provision ? 'automatic' : 'manual',
+    url,
+    secretSet,
+    script: describe(own.config.remote.type, url, table, undefined),
+  });
 }
 
 /** A new signing secret, answered this once so the admin can paste it; the old one stops verifying at once. */
 export async function newSigningSecretResolver({ payload, context }: Call) {
   const own = await requireOwnConnection(context, payload, request);
   if (!own.ok) return own.answer;
-  if (systemFor(own.config.remote.type)?.notifications.provision) return fail('BAD_REQUEST', 'Crosswalk sets up and signs this system\'s notifications itself; save the connection to renew them.');
+  if (systemFor(own.config.remote.type)?.notifications.provision)
+    return fail(
+      'BAD_REQUEST',
+      "Crosswalk sets up and signs this system's notifications itself; save the connection to renew them.",
+    );
   const secret = randomBytes(24).toString('base64url');
   await updateCredential(own.config.id, { webhookSecret: secret });
   const url = await notificationUrl(own.config);
@@ -121,7 +132,8 @@ export async function changePushArrivalResolver({ payload, context }: Call) {
     const page = await linksOfConnection(own.config.id, cursor);
     for (const link of page.links) {
       for (const step of link.timeline ?? []) {
-        if (!step.cause?.startsWith(prefix) || step.confirmedAt < since || (latest && latest.at >= step.confirmedAt)) continue;
+        if (!step.cause?.startsWith(prefix) || step.confirmedAt < since || (latest && latest.at >= step.confirmedAt))
+          continue;
         latest = { at: step.confirmedAt, issueKey: link.issueKey, remoteKey: link.remoteKey, cause: step.cause };
       }
     }

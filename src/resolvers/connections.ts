@@ -11,10 +11,26 @@ import { connectorFor } from '../connectors/factory';
 import { isSyncError } from '../connectors/errors';
 import { parseJqlAsUser } from '../connectors/jira/client';
 import { implementedSystems, systemFor } from '../connectors/registry';
-import { validateConnectionSettings, type ConnectionConfig, type ConnectionSettings } from '../mapping/connection-config';
+import {
+  validateConnectionSettings,
+  type ConnectionConfig,
+  type ConnectionSettings,
+} from '../mapping/connection-config';
 import { getBulkRun, saveBulkRun } from '../store/bulk-runs';
-import { connectionsForProject, createConnection, deleteConnection, getConnection, replaceConnection } from '../store/connections';
-import { credentialFieldsSet, credentialSchema, deleteCredential, getCredential, updateCredential } from '../store/credentials';
+import {
+  connectionsForProject,
+  createConnection,
+  deleteConnection,
+  getConnection,
+  replaceConnection,
+} from '../store/connections';
+import {
+  credentialFieldsSet,
+  credentialSchema,
+  deleteCredential,
+  getCredential,
+  updateCredential,
+} from '../store/credentials';
 import { forgetConflictReviews } from '../store/reviews';
 import { getConnectionHealth, setConnectionHealth } from '../store/health';
 import { bulkSyncIssueIds, cancelBulkRun } from '../sync/bulk';
@@ -40,18 +56,27 @@ async function ownConnection(projectId: string, payload: unknown): Promise<Conne
 }
 
 async function describe(config: ConnectionConfig) {
-  return { config, credentialFields: credentialFieldsSet(await getCredential(config.id)), health: (await getConnectionHealth(config.id)) ?? null };
+  return {
+    config,
+    credentialFields: credentialFieldsSet(await getCredential(config.id)),
+    health: (await getConnectionHealth(config.id)) ?? null,
+  };
 }
 
 /** The admin's JQL, checked by Jira's parser: a query that does not parse cannot be pasted into ours. */
-export async function jqlProblems(accountId: string, settings: ConnectionSettings): Promise<Array<{ path: string; message: string }>> {
+export async function jqlProblems(
+  accountId: string,
+  settings: ConnectionSettings,
+): Promise<Array<{ path: string; message: string }>> {
   if (!settings.jql.trim()) return [];
   const check = await parseJqlAsUser(accountId, settings.jql);
   if (!check.ok) return check.errors.map((message) => ({ path: 'jql', message }));
   return check.hasOrderBy ? [{ path: 'jql', message: 'The filter cannot have ORDER BY' }] : [];
 }
 
-const saveRequest = z.object({ connectionId: z.string().optional(), settings: z.unknown(), credential: credentialSchema.optional() }).strict();
+const saveRequest = z
+  .object({ connectionId: z.string().optional(), settings: z.unknown(), credential: credentialSchema.optional() })
+  .strict();
 
 export async function saveConnectionResolver({ payload, context }: Call) {
   const admin = await requireProjectAdmin(context);
@@ -61,7 +86,10 @@ export async function saveConnectionResolver({ payload, context }: Call) {
   const checked = validateConnectionSettings(request.data.settings);
   if (!checked.ok) return fail('BAD_REQUEST', 'The connection has problems', checked.problems);
   const problems = await jqlProblems(admin.accountId, checked.settings);
-  const host = await checkPublicHost(new URL(checked.settings.remote.baseUrl).hostname, getAppContext().environmentType === 'PRODUCTION');
+  const host = await checkPublicHost(
+    new URL(checked.settings.remote.baseUrl).hostname,
+    getAppContext().environmentType === 'PRODUCTION',
+  );
   if (!host.ok) problems.push({ path: 'remote.baseUrl', message: host.reason });
   if (problems.length) return fail('BAD_REQUEST', 'The connection has problems', problems);
   let config: ConnectionConfig;
@@ -71,8 +99,17 @@ export async function saveConnectionResolver({ payload, context }: Call) {
     config = { ...checked.settings, id: existing.id, jiraProjectId: existing.jiraProjectId };
     await replaceConnection(config);
   } else {
-    const stem = `${(admin.projectKey ?? `p${admin.projectId}`).toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 20) || `p${admin.projectId}`}-${checked.settings.remote.type}`;
-    const candidates = [stem, ...[2, 3, 4, 5, 6, 7, 8, 9].map((n) => `${stem}-${n}`), `${stem}-${randomBytes(4).toString('hex')}`];
+    const stem = `${
+      (admin.projectKey ?? `p${admin.projectId}`)
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, '')
+        .slice(0, 20) || `p${admin.projectId}`
+    }-${checked.settings.remote.type}`;
+    const candidates = [
+      stem,
+      ...[2, 3, 4, 5, 6, 7, 8, 9].map((n) => `${stem}-${n}`),
+      `${stem}-${randomBytes(4).toString('hex')}`,
+    ];
     config = await createConnection(candidates, (id) => ({ ...checked.settings, id, jiraProjectId: admin.projectId }));
   }
   if (request.data.credential && Object.keys(request.data.credential).length) {
@@ -105,7 +142,10 @@ async function provisionPush(config: ConnectionConfig): Promise<{ ok: boolean; d
     return { ok: true, description: made.description };
   } catch (e) {
     if (!isSyncError(e)) throw e;
-    return { ok: false, description: `Change notifications could not be set up: ${e.message}. Crosswalk still syncs every five minutes.` };
+    return {
+      ok: false,
+      description: `Change notifications could not be set up: ${e.message}. Crosswalk still syncs every five minutes.`,
+    };
   }
 }
 
@@ -113,7 +153,10 @@ export async function listConnectionsResolver({ context }: Call) {
   const admin = await requireProjectAdmin(context);
   if (!admin) return forbiddenAdmin;
   const configs = await connectionsForProject(admin.projectId);
-  const connections = await mapBounded(configs, USAGE_PARALLEL, async (config) => ({ ...(await describe(config)), usage: await listedUsage(admin, config.id) }));
+  const connections = await mapBounded(configs, USAGE_PARALLEL, async (config) => ({
+    ...(await describe(config)),
+    usage: await listedUsage(admin, config.id),
+  }));
   // Each system's settings shape drives the add/edit wizard (src/resolvers/systems.ts).
   return ok({ connections, systems: implementedSystems().map(describeSystem) });
 }
@@ -128,8 +171,17 @@ const USAGE_PARALLEL = 4;
  * figure then says "at least").
  */
 async function listedUsage(admin: { accountId: string; projectId: string }, connectionId: string) {
-  const [links, { failures }] = await Promise.all([usageOfConnection(connectionId, Date.now()), failuresFor(admin.accountId, admin.projectId, connectionId)]);
-  return { itemsInSync: links.items, itemsCapped: links.capped, lastSyncAt: links.lastSyncAt, itemsFailing: failures.length, failingCapped: failures.length >= 100 };
+  const [links, { failures }] = await Promise.all([
+    usageOfConnection(connectionId, Date.now()),
+    failuresFor(admin.accountId, admin.projectId, connectionId),
+  ]);
+  return {
+    itemsInSync: links.items,
+    itemsCapped: links.capped,
+    lastSyncAt: links.lastSyncAt,
+    itemsFailing: failures.length,
+    failingCapped: failures.length >= 100,
+  };
 }
 
 /** fn over every item, at most `limit` at a time, answers in the items' order. */
@@ -157,7 +209,11 @@ export async function deleteConnectionResolver({ payload, context }: Call) {
     // Best effort: a remote that cannot be reached keeps a hook that no longer verifies.
     await connectorFor(config)
       .then(async (connector) => system.notifications.unprovision!(connector, { url: await notificationUrl(config) }))
-      .catch((e: unknown) => console.warn(`Could not remove the change notifications of ${config.id}: ${e instanceof Error ? e.message : String(e)}`));
+      .catch((e: unknown) =>
+        console.warn(
+          `Could not remove the change notifications of ${config.id}: ${e instanceof Error ? e.message : String(e)}`,
+        ),
+      );
   }
   await deleteConnection(config);
   await deleteCredential(config.id);
@@ -174,7 +230,11 @@ export async function testConnectionResolver({ payload, context }: Call) {
   try {
     const result = await (await connectorFor(config)).testConnection();
     if (result.ok) await setConnectionHealth(config.id, undefined);
-    return ok(result.ok ? { reachable: true, identity: result.identity, checks: result.checks ?? [] } : { reachable: false, kind: result.error.kind, message: result.error.message });
+    return ok(
+      result.ok
+        ? { reachable: true, identity: result.identity, checks: result.checks ?? [] }
+        : { reachable: false, kind: result.error.kind, message: result.error.message },
+    );
   } catch (e) {
     if (isSyncError(e)) return ok({ reachable: false, kind: e.kind, message: e.message });
     throw e;
@@ -211,7 +271,11 @@ export async function bulkSyncProgressResolver({ payload, context }: Call) {
  * "cancelled" here, with the issues no page reached), and the items of this
  * connection that failed since the run started, with the remote's reason.
  */
-async function describeRun(admin: { accountId: string; projectId: string }, config: ConnectionConfig, run: NonNullable<Awaited<ReturnType<typeof getBulkRun>>>) {
+async function describeRun(
+  admin: { accountId: string; projectId: string },
+  config: ConnectionConfig,
+  run: NonNullable<Awaited<ReturnType<typeof getBulkRun>>>,
+) {
   const stats = await bulkProgress(run.jobIds);
   const dropped = run.cancelledAt ? (run.cancelledEvents ?? 0) : 0;
   const failed = Math.max(0, stats.failed - dropped);
@@ -249,7 +313,8 @@ export async function cancelBulkSyncResolver({ payload, context }: Call) {
   const current = await getBulkRun(config.id);
   if (!current) return fail('BAD_REQUEST', 'No bulk sync has run for this connection');
   const stats = await bulkProgress(current.jobIds);
-  if (!current.cancelledAt && stats.inProgress === 0 && stats.success + stats.failed >= current.total) return fail('BAD_REQUEST', 'The bulk sync has already finished');
+  if (!current.cancelledAt && stats.inProgress === 0 && stats.success + stats.failed >= current.total)
+    return fail('BAD_REQUEST', 'The bulk sync has already finished');
   const run = (await cancelBulkRun(config.id)) ?? current;
   return ok(await describeRun(admin, config, run));
 }

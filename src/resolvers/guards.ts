@@ -8,37 +8,73 @@ import { userHasProjectPermission, type ProjectPermission } from '../jira/permis
 import type { ConnectionConfig } from '../mapping/connection-config';
 import { getConnection } from '../store/connections';
 
-export type ResolverError = { code: 'FORBIDDEN' | 'BAD_REQUEST' | 'NOT_FOUND'; message: string; problems?: Array<{ path: string; message: string }> };
+export type ResolverError = {
+  code: 'FORBIDDEN' | 'BAD_REQUEST' | 'NOT_FOUND';
+  message: string;
+  problems?: Array<{ path: string; message: string }>;
+};
 export type ResolverResponse<T> = { ok: true; data: T } | { ok: false; error: ResolverError };
 
-export const fail = (code: ResolverError['code'], message: string, problems?: ResolverError['problems']): { ok: false; error: ResolverError } => ({ ok: false, error: { code, message, ...(problems ? { problems } : {}) } });
+export const fail = (
+  code: ResolverError['code'],
+  message: string,
+  problems?: ResolverError['problems'],
+): { ok: false; error: ResolverError } => ({ ok: false, error: { code, message, ...(problems ? { problems } : {}) } });
 export const ok = <T>(data: T): { ok: true; data: T } => ({ ok: true, data });
 
 export const forbiddenAdmin = fail('FORBIDDEN', 'Only administrators of this project can change Crosswalk settings.');
 export const cannotSee = fail('FORBIDDEN', 'You cannot see this issue.');
 export const cannotEdit = fail('FORBIDDEN', 'You need permission to edit this issue.');
 
-const projectContext = z.object({ extension: z.object({ project: z.object({ id: z.string().regex(/^\d+$/), key: z.string().optional() }).loose() }).loose() }).loose();
-const issueContext = z.object({ extension: z.object({ issue: z.object({ id: z.string().regex(/^\d+$/) }).loose(), project: z.object({ id: z.string().regex(/^\d+$/) }).loose() }).loose() }).loose();
+const projectContext = z
+  .object({
+    extension: z
+      .object({ project: z.object({ id: z.string().regex(/^\d+$/), key: z.string().optional() }).loose() })
+      .loose(),
+  })
+  .loose();
+const issueContext = z
+  .object({
+    extension: z
+      .object({
+        issue: z.object({ id: z.string().regex(/^\d+$/) }).loose(),
+        project: z.object({ id: z.string().regex(/^\d+$/) }).loose(),
+      })
+      .loose(),
+  })
+  .loose();
 
 type Context = { accountId?: string } & Record<string, unknown>;
 
-export async function requireProjectAdmin(context: Context): Promise<{ accountId: string; projectId: string; projectKey?: string } | undefined> {
+export async function requireProjectAdmin(
+  context: Context,
+): Promise<{ accountId: string; projectId: string; projectKey?: string } | undefined> {
   const parsed = projectContext.safeParse(context);
   if (!context.accountId || !parsed.success) return undefined;
   const { id, key } = parsed.data.extension.project;
-  return (await userHasProjectPermission(context.accountId, id, 'ADMINISTER_PROJECTS')) ? { accountId: context.accountId, projectId: id, ...(key ? { projectKey: key } : {}) } : undefined;
+  return (await userHasProjectPermission(context.accountId, id, 'ADMINISTER_PROJECTS'))
+    ? { accountId: context.accountId, projectId: id, ...(key ? { projectKey: key } : {}) }
+    : undefined;
 }
 
-export async function requireIssuePermission(context: Context, permission: ProjectPermission): Promise<{ accountId: string; issueId: string; projectId: string } | undefined> {
+export async function requireIssuePermission(
+  context: Context,
+  permission: ProjectPermission,
+): Promise<{ accountId: string; issueId: string; projectId: string } | undefined> {
   const parsed = issueContext.safeParse(context);
   if (!context.accountId || !parsed.success) return undefined;
   const projectId = parsed.data.extension.project.id;
-  return (await userHasProjectPermission(context.accountId, projectId, permission)) ? { accountId: context.accountId, issueId: parsed.data.extension.issue.id, projectId } : undefined;
+  return (await userHasProjectPermission(context.accountId, projectId, permission))
+    ? { accountId: context.accountId, issueId: parsed.data.extension.issue.id, projectId }
+    : undefined;
 }
 
 export function badRequest(error: z.ZodError): { ok: false; error: ResolverError } {
-  return fail('BAD_REQUEST', 'The request has problems', error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })));
+  return fail(
+    'BAD_REQUEST',
+    'The request has problems',
+    error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
+  );
 }
 
 export const connectionIdSchema = z.string().regex(/^[a-z0-9-]{3,60}$/, 'must be a connection id');
@@ -55,7 +91,10 @@ export async function requireOwnConnection<S extends z.ZodType<{ connectionId: s
   context: Context,
   payload: unknown,
   schema: S,
-): Promise<{ ok: true; admin: { accountId: string; projectId: string }; config: ConnectionConfig; request: z.infer<S> } | { ok: false; answer: { ok: false; error: ResolverError } }> {
+): Promise<
+  | { ok: true; admin: { accountId: string; projectId: string }; config: ConnectionConfig; request: z.infer<S> }
+  | { ok: false; answer: { ok: false; error: ResolverError } }
+> {
   const admin = await requireProjectAdmin(context);
   if (!admin) return { ok: false, answer: forbiddenAdmin };
   const named = namesConnection.safeParse(payload);

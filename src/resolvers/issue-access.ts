@@ -13,9 +13,14 @@ type Call = { payload?: unknown; context: { accountId?: string } & Record<string
 export async function issuePanelAccessResolver({ context }: Call) {
   const caller = await requireIssuePermission(context, 'BROWSE_PROJECTS');
   if (!caller) return cannotSee;
-  const [canEdit, configs] = await Promise.all([userHasProjectPermission(caller.accountId, caller.projectId, 'EDIT_ISSUES'), connectionsForProject(caller.projectId)]);
+  const [canEdit, configs] = await Promise.all([
+    userHasProjectPermission(caller.accountId, caller.projectId, 'EDIT_ISSUES'),
+    connectionsForProject(caller.projectId),
+  ]);
   return ok({
     canEdit,
-    connections: configs.filter((c) => c.enabled).map((c) => ({ id: c.id, name: c.name, system: systemFor(c.remote.type)?.label ?? c.remote.type })),
+    connections: configs
+      .filter((c) => c.enabled)
+      .map((c) => ({ id: c.id, name: c.name, system: systemFor(c.remote.type)?.label ?? c.remote.type })),
   });
 }

@@ -10,7 +10,16 @@ import { connectorFor } from '../connectors/factory';
 import { deleteRemoteLink, getIssue, issueMatches, issueUpdatedAt } from '../connectors/jira/client';
 import { connectionsForProject, getConnection } from '../store/connections';
 import { getFailure } from '../store/failures';
-import { clearUnlinked, createLink, deleteLink, getLink, isUnlinked, issueForRemote, LinkTaken, markUnlinked } from '../store/links';
+import {
+  clearUnlinked,
+  createLink,
+  deleteLink,
+  getLink,
+  isUnlinked,
+  issueForRemote,
+  LinkTaken,
+  markUnlinked,
+} from '../store/links';
 import { systemFor } from '../connectors/registry';
 import { CREATE_IN, globalIdFor } from '../sync/reconcile';
 import { TIMELINE_DAYS } from '../sync/timeline';
@@ -30,9 +39,27 @@ async function whyNotSynced(issueId: string, projectId: string): Promise<string>
 export async function getIssueSyncResolver({ context }: Call) {
   const caller = await requireIssuePermission(context, 'BROWSE_PROJECTS');
   if (!caller) return cannotSee;
-  const [link, failure, updatedAt] = await Promise.all([getLink(caller.issueId), getFailure({ side: 'jira', issueId: caller.issueId }), issueUpdatedAt(caller.issueId).catch(() => undefined)]);
-  const lastError = failure ? { kind: failure.kind, message: failure.message, at: new Date(failure.at).toISOString(), ...(failure.field ? { field: failure.field } : {}) } : null;
-  if (!link) return ok({ linked: false as const, reason: (await isUnlinked(caller.issueId)) ? 'Someone unlinked this issue; it syncs again once it is linked.' : await whyNotSynced(caller.issueId, caller.projectId), lastError });
+  const [link, failure, updatedAt] = await Promise.all([
+    getLink(caller.issueId),
+    getFailure({ side: 'jira', issueId: caller.issueId }),
+    issueUpdatedAt(caller.issueId).catch(() => undefined),
+  ]);
+  const lastError = failure
+    ? {
+        kind: failure.kind,
+        message: failure.message,
+        at: new Date(failure.at).toISOString(),
+        ...(failure.field ? { field: failure.field } : {}),
+      }
+    : null;
+  if (!link)
+    return ok({
+      linked: false as const,
+      reason: (await isUnlinked(caller.issueId))
+        ? 'Someone unlinked this issue; it syncs again once it is linked.'
+        : await whyNotSynced(caller.issueId, caller.projectId),
+      lastError,
+    });
   return ok({
     linked: true as const,
     connectionId: link.connectionId,
@@ -59,7 +86,11 @@ const PENDING_SLACK_MS = 2000;
  * own writes end before their step is confirmed), and a failure the sweep
  * retries.
  */
-export function pendingOf(link: { jiraSeenAt?: number; timeline?: Array<{ confirmedAt: number }> }, failure: { at: number } | undefined, updatedAt: number | undefined): { jiraChangedAt: string | null; retrying: boolean } {
+export function pendingOf(
+  link: { jiraSeenAt?: number; timeline?: Array<{ confirmedAt: number }> },
+  failure: { at: number } | undefined,
+  updatedAt: number | undefined,
+): { jiraChangedAt: string | null; retrying: boolean } {
   const seen = Math.max(link.jiraSeenAt ?? 0, ...(link.timeline ?? []).map((s) => s.confirmedAt));
   const waiting = updatedAt !== undefined && seen > 0 && updatedAt > seen + PENDING_SLACK_MS;
   return { jiraChangedAt: waiting ? new Date(updatedAt).toISOString() : null, retrying: Boolean(failure) };
@@ -71,7 +102,10 @@ const iso = (ms: number | undefined) => (ms ? new Date(ms).toISOString() : null)
  * The pair's recent sync steps, newest first: what the reconcile kept on the
  * link (timeline.ts), and the current failure, which is stored on its own.
  */
-function timelineOf(link: NonNullable<Awaited<ReturnType<typeof getLink>>>, failure: Awaited<ReturnType<typeof getFailure>>) {
+function timelineOf(
+  link: NonNullable<Awaited<ReturnType<typeof getLink>>>,
+  failure: Awaited<ReturnType<typeof getFailure>>,
+) {
   const since = Date.now() - TIMELINE_DAYS * 86_400_000;
   const steps = (link.timeline ?? [])
     .filter((s) => s.confirmedAt >= since)
@@ -89,7 +123,18 @@ function timelineOf(link: NonNullable<Awaited<ReturnType<typeof getLink>>>, fail
       confirmedAt: iso(s.confirmedAt)!,
       at: iso(s.confirmedAt)!,
     }));
-  const failed = failure && failure.at >= since ? [{ kind: 'failed' as const, message: failure.message, failureKind: failure.kind, attempts: failure.attempts, at: iso(failure.at)! }] : [];
+  const failed =
+    failure && failure.at >= since
+      ? [
+          {
+            kind: 'failed' as const,
+            message: failure.message,
+            failureKind: failure.kind,
+            attempts: failure.attempts,
+            at: iso(failure.at)!,
+          },
+        ]
+      : [];
   return [...steps, ...failed].sort((a, b) => b.at.localeCompare(a.at));
 }
 
@@ -100,11 +145,18 @@ export async function syncIssueNowResolver({ context }: Call) {
   return ok({ queued: true });
 }
 
-const searchRequest = z.object({ text: z.string().trim().min(1, 'Type a number or some words of the title').max(100), connectionId: z.string().max(100).optional() }).strict();
+const searchRequest = z
+  .object({
+    text: z.string().trim().min(1, 'Type a number or some words of the title').max(100),
+    connectionId: z.string().max(100).optional(),
+  })
+  .strict();
 
 /** The project's enabled connection the caller named (or its first); another project's id is not found, like an unknown one. */
 async function targetConnection(projectId: string, connectionId: string | undefined) {
-  const configs = (await connectionsForProject(projectId)).filter((c) => c.enabled && (!connectionId || c.id === connectionId));
+  const configs = (await connectionsForProject(projectId)).filter(
+    (c) => c.enabled && (!connectionId || c.id === connectionId),
+  );
   return configs[0];
 }
 
@@ -115,13 +167,23 @@ export async function searchRemoteResolver({ payload, context }: Call) {
   const request = searchRequest.safeParse(payload);
   if (!request.success) return badRequest(request.error);
   const config = await targetConnection(caller.projectId, request.data.connectionId);
-  if (!config) return fail('BAD_REQUEST', 'This project is not connected', [{ path: 'connectionId', message: 'This project has no such connection' }]);
+  if (!config)
+    return fail('BAD_REQUEST', 'This project is not connected', [
+      { path: 'connectionId', message: 'This project has no such connection' },
+    ]);
   const found = await (await connectorFor(config)).searchItems(request.data.text, 8);
   const items = await Promise.all(
     found.map(async (f) => {
       const linkedIssueId = await issueForRemote(config.id, f.id);
       const linkedTo = linkedIssueId ? ((await getLink(linkedIssueId))?.issueKey ?? 'another issue') : null;
-      return { remoteKey: f.displayKey, title: f.title, status: f.status ?? null, url: f.url, updatedAt: new Date(f.updatedAt).toISOString(), linkedTo: linkedIssueId === caller.issueId ? 'this issue' : linkedTo };
+      return {
+        remoteKey: f.displayKey,
+        title: f.title,
+        status: f.status ?? null,
+        url: f.url,
+        updatedAt: new Date(f.updatedAt).toISOString(),
+        linkedTo: linkedIssueId === caller.issueId ? 'this issue' : linkedTo,
+      };
     }),
   );
   return ok({ system: systemFor(config.remote.type)?.label ?? config.remote.type, items });
@@ -141,13 +203,22 @@ export async function createInRemoteResolver({ payload, context }: Call) {
   if (!request.success) return badRequest(request.error);
   if (await getLink(caller.issueId)) return fail('BAD_REQUEST', 'This issue is already linked; unlink it first');
   const config = await targetConnection(caller.projectId, request.data.connectionId);
-  if (!config) return fail('BAD_REQUEST', 'This project is not connected', [{ path: 'connectionId', message: 'This project has no such connection' }]);
+  if (!config)
+    return fail('BAD_REQUEST', 'This project is not connected', [
+      { path: 'connectionId', message: 'This project has no such connection' },
+    ]);
   await clearUnlinked(caller.issueId);
   await enqueueReconcile([{ item: { side: 'jira', issueId: caller.issueId }, cause: `${CREATE_IN}${config.id}` }]);
-  return ok({ queued: true, system: systemFor(config.remote.type)?.label ?? config.remote.type, connection: config.name });
+  return ok({
+    queued: true,
+    system: systemFor(config.remote.type)?.label ?? config.remote.type,
+    connection: config.name,
+  });
 }
 
-const linkRequest = z.object({ remoteKey: z.string().trim().min(1).max(100), connectionId: z.string().optional() }).strict();
+const linkRequest = z
+  .object({ remoteKey: z.string().trim().min(1).max(100), connectionId: z.string().optional() })
+  .strict();
 
 /** Links the issue to an existing remote item, by its number; the next reconcile aligns them by the conflict policy. */
 export async function linkIssueResolver({ payload, context }: Call) {
@@ -155,7 +226,9 @@ export async function linkIssueResolver({ payload, context }: Call) {
   if (!caller) return cannotEdit;
   const request = linkRequest.safeParse(payload);
   if (!request.success) return badRequest(request.error);
-  const configs = (await connectionsForProject(caller.projectId)).filter((c) => c.enabled && (!request.data.connectionId || c.id === request.data.connectionId));
+  const configs = (await connectionsForProject(caller.projectId)).filter(
+    (c) => c.enabled && (!request.data.connectionId || c.id === request.data.connectionId),
+  );
   const config = configs[0];
   if (!config) return fail('BAD_REQUEST', 'This project is not connected');
   const remote = await (await connectorFor(config)).findByDisplayKey(request.data.remoteKey);
@@ -163,10 +236,28 @@ export async function linkIssueResolver({ payload, context }: Call) {
   const issue = await getIssue(caller.issueId);
   if (!issue) return fail('BAD_REQUEST', 'The issue no longer exists');
   try {
-    await createLink({ connectionId: config.id, issueId: caller.issueId, issueKey: issue.key, remoteId: remote.id, remoteKey: remote.displayKey, remoteUrl: remote.url, origin: 'linked', base: {}, comments: [], attachments: [], remoteLinked: false, remoteMarked: true });
+    await createLink({
+      connectionId: config.id,
+      issueId: caller.issueId,
+      issueKey: issue.key,
+      remoteId: remote.id,
+      remoteKey: remote.displayKey,
+      remoteUrl: remote.url,
+      origin: 'linked',
+      base: {},
+      comments: [],
+      attachments: [],
+      remoteLinked: false,
+      remoteMarked: true,
+    });
   } catch (e) {
     if (!(e instanceof LinkTaken)) throw e;
-    return fail('BAD_REQUEST', (await getLink(caller.issueId)) ? 'This issue is already linked; unlink it first' : `${remote.displayKey} is already linked to another issue`);
+    return fail(
+      'BAD_REQUEST',
+      (await getLink(caller.issueId))
+        ? 'This issue is already linked; unlink it first'
+        : `${remote.displayKey} is already linked to another issue`,
+    );
   }
   await clearUnlinked(caller.issueId);
   await enqueueReconcile([{ item: { side: 'jira', issueId: caller.issueId }, cause: 'sync-now' }]);

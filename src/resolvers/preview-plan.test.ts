@@ -5,14 +5,43 @@ import { describePlan, outcomeOf, summarize } from './preview-plan';
 
 const m = (over: Record<string, unknown>): FieldMapping => fieldMappingSchema.parse(over);
 const summary = m({ jira: 'summary', remote: 'short_description' });
-const status = m({ jira: 'status', remote: 'state', transform: 'value-map', valueMap: [{ jira: 'To Do', remote: '1' }, { jira: 'Done', remote: '6' }] });
-const priority = m({ jira: 'priority', remote: 'urgency', transform: 'value-map', direction: 'to-jira', valueMap: [{ jira: 'High', remote: '1' }] });
+const status = m({
+  jira: 'status',
+  remote: 'state',
+  transform: 'value-map',
+  valueMap: [
+    { jira: 'To Do', remote: '1' },
+    { jira: 'Done', remote: '6' },
+  ],
+});
+const priority = m({
+  jira: 'priority',
+  remote: 'urgency',
+  transform: 'value-map',
+  direction: 'to-jira',
+  valueMap: [{ jira: 'High', remote: '1' }],
+});
 const fields = [summary, status, priority];
 
-function planOf(jiraFields: Record<string, unknown>, remoteFields: Record<string, unknown>, base: Record<string, { jira: string; remote: string }>, origin?: 'jira' | 'remote') {
-  const readings: FieldReading[] = fields.map((f) => ({ m: f, jira: readJira(f, jiraFields), remote: readRemote(f, remoteFields) }));
+function planOf(
+  jiraFields: Record<string, unknown>,
+  remoteFields: Record<string, unknown>,
+  base: Record<string, { jira: string; remote: string }>,
+  origin?: 'jira' | 'remote',
+) {
+  const readings: FieldReading[] = fields.map((f) => ({
+    m: f,
+    jira: readJira(f, jiraFields),
+    remote: readRemote(f, remoteFields),
+  }));
   const plan = planFields({
-    config: { fields, conflictPolicy: 'newest-wins', requiredOnEnter: [{ field: 'state', values: ['6'], set: { close_code: 'Solved', close_notes: 'Resolved in Jira ({issueKey})' } }] },
+    config: {
+      fields,
+      conflictPolicy: 'newest-wins',
+      requiredOnEnter: [
+        { field: 'state', values: ['6'], set: { close_code: 'Solved', close_notes: 'Resolved in Jira ({issueKey})' } },
+      ],
+    },
     readings,
     base,
     updatedAt: { jira: 2, remote: 1 },
@@ -25,10 +54,18 @@ function planOf(jiraFields: Record<string, unknown>, remoteFields: Record<string
   return { readings, plan };
 }
 
-describe('what a preview shows, from the engine\'s own plan', () => {
-  it('an update: each field with both values, the write in the target\'s own form, the direction, and the fields a state requires', () => {
-    const base = { summary: { jira: 'Old', remote: 'Old' }, status: { jira: 'To Do', remote: 'To Do' }, priority: { jira: 'High', remote: 'High' } };
-    const { readings, plan } = planOf({ summary: 'New title', status: { name: 'Done' }, priority: { name: 'High' } }, { short_description: 'Old', state: '1', urgency: '1' }, base);
+describe("what a preview shows, from the engine's own plan", () => {
+  it("an update: each field with both values, the write in the target's own form, the direction, and the fields a state requires", () => {
+    const base = {
+      summary: { jira: 'Old', remote: 'Old' },
+      status: { jira: 'To Do', remote: 'To Do' },
+      priority: { jira: 'High', remote: 'High' },
+    };
+    const { readings, plan } = planOf(
+      { summary: 'New title', status: { name: 'Done' }, priority: { name: 'High' } },
+      { short_description: 'Old', state: '1', urgency: '1' },
+      base,
+    );
     const { rows, extra } = describePlan({ kind: 'update', readings, plan, base, systemLabel: 'ServiceNow' });
     expect(rows.map((r) => [r.jiraField, r.jiraValue, r.remoteValue, r.action, r.written, r.note])).toEqual([
       ['summary', 'New title', 'Old', 'write-remote', 'New title', 'changed in Jira since the last sync'],
@@ -43,19 +80,47 @@ describe('what a preview shows, from the engine\'s own plan', () => {
     expect(outcomeOf('update', rows)).toEqual({ kind: 'update' });
   });
 
-  it('a conflict says who wins and why; an unmapped value is a failure with the engine\'s reason', () => {
-    const base = { summary: { jira: 'Old', remote: 'Old' }, status: { jira: 'To Do', remote: 'To Do' }, priority: { jira: 'High', remote: 'High' } };
-    const { readings, plan } = planOf({ summary: 'Jira title', status: { name: 'Blocked' }, priority: { name: 'High' } }, { short_description: 'Remote title', state: '1', urgency: '1' }, base);
+  it("a conflict says who wins and why; an unmapped value is a failure with the engine's reason", () => {
+    const base = {
+      summary: { jira: 'Old', remote: 'Old' },
+      status: { jira: 'To Do', remote: 'To Do' },
+      priority: { jira: 'High', remote: 'High' },
+    };
+    const { readings, plan } = planOf(
+      { summary: 'Jira title', status: { name: 'Blocked' }, priority: { name: 'High' } },
+      { short_description: 'Remote title', state: '1', urgency: '1' },
+      base,
+    );
     const { rows } = describePlan({ kind: 'update', readings, plan, base, systemLabel: 'ServiceNow' });
-    expect(rows[0]).toMatchObject({ action: 'write-remote', written: 'Jira title', conflict: { winner: 'jira', reason: 'policy: newest wins (Jira changed last)' }, note: 'both sides changed: policy: newest wins (Jira changed last)' });
+    expect(rows[0]).toMatchObject({
+      action: 'write-remote',
+      written: 'Jira title',
+      conflict: { winner: 'jira', reason: 'policy: newest wins (Jira changed last)' },
+      note: 'both sides changed: policy: newest wins (Jira changed last)',
+    });
     expect(rows[1]).toMatchObject({ action: 'problem', note: 'Jira value "Blocked" has no mapping' });
-    expect(outcomeOf('update', rows)).toEqual({ kind: 'fail', reasons: ['status: Jira value "Blocked" has no mapping'] });
+    expect(outcomeOf('update', rows)).toEqual({
+      kind: 'fail',
+      reasons: ['status: Jira value "Blocked" has no mapping'],
+    });
   });
 
   it('a create on the remote: what the new item is made with, and the one-way fields it leaves out', () => {
     const created = { short_description: 'Printer on fire', state: '1' };
-    const { readings, plan } = planOf({ summary: 'Printer on fire', status: { name: 'To Do' }, priority: { name: 'High' } }, created, {}, 'jira');
-    const { rows } = describePlan({ kind: 'create-remote', readings, plan, createdRemote: created, base: {}, systemLabel: 'ServiceNow' });
+    const { readings, plan } = planOf(
+      { summary: 'Printer on fire', status: { name: 'To Do' }, priority: { name: 'High' } },
+      created,
+      {},
+      'jira',
+    );
+    const { rows } = describePlan({
+      kind: 'create-remote',
+      readings,
+      plan,
+      createdRemote: created,
+      base: {},
+      systemLabel: 'ServiceNow',
+    });
     expect(rows.map((r) => [r.jiraField, r.action, r.written, r.note])).toEqual([
       ['summary', 'write-remote', 'Printer on fire', 'set when the ServiceNow item is created'],
       ['status', 'write-remote', '1', 'set when the ServiceNow item is created'],
@@ -65,8 +130,16 @@ describe('what a preview shows, from the engine\'s own plan', () => {
   });
 
   it('a linked pair with nothing changed is in sync', () => {
-    const base = { summary: { jira: 'Same', remote: 'Same' }, status: { jira: 'To Do', remote: 'To Do' }, priority: { jira: 'High', remote: 'High' } };
-    const { readings, plan } = planOf({ summary: 'Same', status: { name: 'To Do' }, priority: { name: 'High' } }, { short_description: 'Same', state: '1', urgency: '1' }, base);
+    const base = {
+      summary: { jira: 'Same', remote: 'Same' },
+      status: { jira: 'To Do', remote: 'To Do' },
+      priority: { jira: 'High', remote: 'High' },
+    };
+    const { readings, plan } = planOf(
+      { summary: 'Same', status: { name: 'To Do' }, priority: { name: 'High' } },
+      { short_description: 'Same', state: '1', urgency: '1' },
+      base,
+    );
     const { rows } = describePlan({ kind: 'update', readings, plan, base, systemLabel: 'ServiceNow' });
     expect(rows.every((r) => r.action === 'none')).toBe(true);
     expect(outcomeOf('update', rows)).toEqual({ kind: 'unchanged' });
@@ -82,6 +155,10 @@ describe('what a preview shows, from the engine\'s own plan', () => {
       { item: 'DEMO-6', outcome: { kind: 'unchanged' } },
     ]);
     expect(s.counts).toEqual({ create: 1, update: 1, unchanged: 1, fail: 2, skipped: 1 });
-    expect(s.reasons[0]).toEqual({ reason: 'status: Jira value "Blocked" has no mapping', count: 2, items: ['DEMO-3', 'DEMO-4'] });
+    expect(s.reasons[0]).toEqual({
+      reason: 'status: Jira value "Blocked" has no mapping',
+      count: 2,
+      items: ['DEMO-3', 'DEMO-4'],
+    });
   });
 });

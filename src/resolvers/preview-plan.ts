@@ -46,16 +46,25 @@ export function display(value: CanonicalValue | undefined): string | null {
   return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}…` : text;
 }
 
-const DIRECTION_WORDS: Record<string, string> = { 'to-remote': 'this field syncs Jira → remote only', 'to-jira': 'this field syncs remote → Jira only', none: 'this field is not synced' };
+const DIRECTION_WORDS: Record<string, string> = {
+  'to-remote': 'this field syncs Jira → remote only',
+  'to-jira': 'this field syncs remote → Jira only',
+  none: 'this field is not synced',
+};
 
 function blockedBy(m: FieldMapping, target: 'jira' | 'remote'): string | undefined {
-  const allowed = m.direction === 'both' || (target === 'jira' ? m.direction === 'to-jira' : m.direction === 'to-remote');
+  const allowed =
+    m.direction === 'both' || (target === 'jira' ? m.direction === 'to-jira' : m.direction === 'to-remote');
   return allowed ? undefined : DIRECTION_WORDS[m.direction];
 }
 
 /** Jira's written form of a value: a status by its name, people by the matching account, other fields as Jira stores them. */
 function jiraForm(m: FieldMapping, value: CanonicalValue): { ok: true; text: string } | { ok: false; reason: string } {
-  if (m.transform === 'user') return { ok: true, text: value === null || value === '' ? '(nobody)' : `the Jira user matching remote user ${String(value)}` };
+  if (m.transform === 'user')
+    return {
+      ok: true,
+      text: value === null || value === '' ? '(nobody)' : `the Jira user matching remote user ${String(value)}`,
+    };
   const w = writeJira(m, value);
   if (w.kind === 'skip') return { ok: false, reason: w.reason };
   if (w.kind === 'status') return { ok: true, text: w.statusName };
@@ -79,7 +88,13 @@ export interface DescribeInput {
 export function describePlan(input: DescribeInput): { rows: PreviewRow[]; extra: ExtraWrite[] } {
   const { plan, systemLabel } = input;
   const rows = input.readings.map(({ m, jira, remote }): PreviewRow => {
-    const row = { jiraField: m.jira, remoteField: m.remote, direction: m.direction, jiraValue: jira.ok ? display(jira.value) : null, remoteValue: remote.ok ? display(remote.value) : null };
+    const row = {
+      jiraField: m.jira,
+      remoteField: m.remote,
+      direction: m.direction,
+      jiraValue: jira.ok ? display(jira.value) : null,
+      remoteValue: remote.ok ? display(remote.value) : null,
+    };
     const problem = plan.problems[m.jira];
     if (problem !== undefined) return { ...row, action: 'problem', note: problem };
     const conflict = plan.conflicts.find((c) => c.field === m.jira);
@@ -87,11 +102,29 @@ export function describePlan(input: DescribeInput): { rows: PreviewRow[]; extra:
     const toRemote = plan.remoteWrites.find((w) => w.m === m);
     const created = input.createdRemote?.[m.remote];
     if (input.kind === 'create-remote' && created !== undefined && !toRemote) {
-      return { ...row, remoteValue: null, action: 'write-remote', written: created, note: `set when the ${systemLabel} item is created` };
+      return {
+        ...row,
+        remoteValue: null,
+        action: 'write-remote',
+        written: created,
+        note: `set when the ${systemLabel} item is created`,
+      };
     }
     if (toRemote) {
-      const note = conflict ? `both sides changed: ${conflict.reason}` : input.kind === 'create-remote' ? `set right after the ${systemLabel} item is created` : input.base[m.jira] ? 'changed in Jira since the last sync' : 'first sync of this field: Jira is the source';
-      return { ...row, action: 'write-remote', written: plan.remoteFields[toRemote.m.remote] ?? display(toRemote.value) ?? '', note, ...conflictPart };
+      const note = conflict
+        ? `both sides changed: ${conflict.reason}`
+        : input.kind === 'create-remote'
+          ? `set right after the ${systemLabel} item is created`
+          : input.base[m.jira]
+            ? 'changed in Jira since the last sync'
+            : 'first sync of this field: Jira is the source';
+      return {
+        ...row,
+        action: 'write-remote',
+        written: plan.remoteFields[toRemote.m.remote] ?? display(toRemote.value) ?? '',
+        note,
+        ...conflictPart,
+      };
     }
     const toJira = plan.jiraWrites.find((w) => w.m === m);
     if (toJira) {
@@ -108,21 +141,42 @@ export function describePlan(input: DescribeInput): { rows: PreviewRow[]; extra:
             : `first sync of this field: ${systemLabel} is the source`;
       return { ...row, action: 'write-jira', written: form.text, note, ...conflictPart };
     }
-    if (input.kind === 'create-jira' && input.createdJira?.has(m.jira)) return { ...row, action: 'write-jira', written: row.remoteValue ?? '(empty)', note: 'set when the Jira issue is created' };
+    if (input.kind === 'create-jira' && input.createdJira?.has(m.jira))
+      return {
+        ...row,
+        action: 'write-jira',
+        written: row.remoteValue ?? '(empty)',
+        note: 'set when the Jira issue is created',
+      };
     // Nothing to write: say why, as the decision would.
     const same = jira.ok && remote.ok && canonicalEqual(jira.value, remote.value);
     if (same) return { ...row, action: 'none', note: 'in sync' };
-    const blocked = input.kind === 'create-jira' ? blockedBy(m, 'jira') : input.kind === 'create-remote' ? blockedBy(m, 'remote') : undefined;
+    const blocked =
+      input.kind === 'create-jira'
+        ? blockedBy(m, 'jira')
+        : input.kind === 'create-remote'
+          ? blockedBy(m, 'remote')
+          : undefined;
     if (blocked) return { ...row, action: 'none', note: blocked };
     if (m.direction === 'none') return { ...row, action: 'none', note: DIRECTION_WORDS.none! };
-    if (plan.notices.some((n) => n.includes(` ${m.jira} `))) return { ...row, action: 'none', note: `${systemLabel} keeps this field as it was created` };
-    return { ...row, action: 'none', note: input.base[m.jira] ? 'unchanged on both sides since the last sync' : 'nothing to copy' };
+    if (plan.notices.some((n) => n.includes(` ${m.jira} `)))
+      return { ...row, action: 'none', note: `${systemLabel} keeps this field as it was created` };
+    return {
+      ...row,
+      action: 'none',
+      note: input.base[m.jira] ? 'unchanged on both sides since the last sync' : 'nothing to copy',
+    };
   });
   const mapped = new Set(input.readings.map((r) => r.m.remote));
   const extra: ExtraWrite[] = [];
   const written = { ...(input.createdRemote ?? {}), ...plan.remoteFields };
   for (const [field, value] of Object.entries(written)) {
-    if (!mapped.has(field)) extra.push({ field, value, note: 'required by the remote on entering this state (the connection\'s required fields)' });
+    if (!mapped.has(field))
+      extra.push({
+        field,
+        value,
+        note: "required by the remote on entering this state (the connection's required fields)",
+      });
   }
   return { rows, extra };
 }
@@ -135,18 +189,26 @@ export interface PreviewCounts {
   skipped: number;
 }
 
-export type PairOutcome = { kind: 'create' | 'update' | 'unchanged' } | { kind: 'fail'; reasons: string[] } | { kind: 'skipped'; reason: string };
+export type PairOutcome =
+  | { kind: 'create' | 'update' | 'unchanged' }
+  | { kind: 'fail'; reasons: string[] }
+  | { kind: 'skipped'; reason: string };
 
 /** A pair's preview as one of create / update / in sync / fail (any field problem, with its reasons). */
 export function outcomeOf(kind: PreviewKind, rows: readonly PreviewRow[]): PairOutcome {
   const problems = rows.filter((r) => r.action === 'problem').map((r) => `${r.jiraField}: ${r.note}`);
   if (problems.length) return { kind: 'fail', reasons: problems };
   if (kind !== 'update') return { kind: 'create' };
-  return rows.some((r) => r.action === 'write-jira' || r.action === 'write-remote') ? { kind: 'update' } : { kind: 'unchanged' };
+  return rows.some((r) => r.action === 'write-jira' || r.action === 'write-remote')
+    ? { kind: 'update' }
+    : { kind: 'unchanged' };
 }
 
 /** Would create N, update M, fail K: counts, and each reason with how many items and which (at most 5 named). */
-export function summarize(outcomes: ReadonlyArray<{ item: string; outcome: PairOutcome }>): { counts: PreviewCounts; reasons: Array<{ reason: string; count: number; items: string[] }> } {
+export function summarize(outcomes: ReadonlyArray<{ item: string; outcome: PairOutcome }>): {
+  counts: PreviewCounts;
+  reasons: Array<{ reason: string; count: number; items: string[] }>;
+} {
   const counts: PreviewCounts = { create: 0, update: 0, unchanged: 0, fail: 0, skipped: 0 };
   const reasons = new Map<string, { reason: string; count: number; items: string[] }>();
   for (const { item, outcome } of outcomes) {

@@ -32,7 +32,15 @@ import { planStatusMove } from '../sync/status';
 import { UserMap } from '../sync/user-map';
 import { jqlProblems } from './connections';
 import { badRequest, fail, forbiddenAdmin, ok, requireProjectAdmin } from './guards';
-import { describePlan, outcomeOf, summarize, type ExtraWrite, type PairOutcome, type PreviewKind, type PreviewRow } from './preview-plan';
+import {
+  describePlan,
+  outcomeOf,
+  summarize,
+  type ExtraWrite,
+  type PairOutcome,
+  type PreviewKind,
+  type PreviewRow,
+} from './preview-plan';
 
 type Call = { payload?: unknown; context: { accountId?: string } & Record<string, unknown> };
 
@@ -47,17 +55,28 @@ const COUNT_CAP = 1000;
 const NEW_DRAFT_ID = 'new-connection-draft';
 
 const connectionId = z.string().regex(/^[a-z0-9-]{3,60}$/, 'must be a connection id');
-const draftShape = { connectionId: connectionId.optional(), settings: z.unknown(), credential: credentialSchema.optional() };
+const draftShape = {
+  connectionId: connectionId.optional(),
+  settings: z.unknown(),
+  credential: credentialSchema.optional(),
+};
 const itemRequest = z
   .object({
     ...draftShape,
     item: z
       .object({
-        issueKey: z.string().trim().regex(/^[A-Za-z][A-Za-z0-9_]{0,19}-\d{1,9}$/, 'must be an issue key like DEMO-12').optional(),
+        issueKey: z
+          .string()
+          .trim()
+          .regex(/^[A-Za-z][A-Za-z0-9_]{0,19}-\d{1,9}$/, 'must be an issue key like DEMO-12')
+          .optional(),
         remoteKey: z.string().trim().min(1, 'name the remote item').max(100).optional(),
       })
       .strict()
-      .refine((i) => (i.issueKey === undefined) !== (i.remoteKey === undefined), { message: 'name either a Jira issue or a remote item', path: ['issueKey'] }),
+      .refine((i) => (i.issueKey === undefined) !== (i.remoteKey === undefined), {
+        message: 'name either a Jira issue or a remote item',
+        path: ['issueKey'],
+      }),
   })
   .strict();
 const summaryRequest = z.object(draftShape).strict();
@@ -74,7 +93,15 @@ export interface Draft {
   earlier: ConnectionConfig[];
 }
 
-const stable = (v: unknown): string => (Array.isArray(v) ? `[${v.map(stable).join(',')}]` : v && typeof v === 'object' ? `{${Object.keys(v).sort().map((k) => `${k}:${stable((v as Record<string, unknown>)[k])}`).join(',')}}` : JSON.stringify(v));
+const stable = (v: unknown): string =>
+  Array.isArray(v)
+    ? `[${v.map(stable).join(',')}]`
+    : v && typeof v === 'object'
+      ? `{${Object.keys(v)
+          .sort()
+          .map((k) => `${k}:${stable((v as Record<string, unknown>)[k])}`)
+          .join(',')}}`
+      : JSON.stringify(v);
 
 /** Same host and same sign-in: the stored secret may be used for the draft. */
 function sameInstance(a: ConnectionConfig['remote'], b: ConnectionConfig['remote']): boolean {
@@ -91,33 +118,58 @@ function sameInstance(a: ConnectionConfig['remote'], b: ConnectionConfig['remote
 
 type Prepared = { ok: true; draft: Draft } | { ok: false; answer: ReturnType<typeof fail> };
 
-export async function prepareDraft(admin: Admin, request: { connectionId?: string | undefined; settings: unknown; credential?: Credential | undefined }): Promise<Prepared> {
+export async function prepareDraft(
+  admin: Admin,
+  request: { connectionId?: string | undefined; settings: unknown; credential?: Credential | undefined },
+): Promise<Prepared> {
   const checked = validateConnectionSettings(request.settings);
   if (!checked.ok) return { ok: false, answer: fail('BAD_REQUEST', 'The draft has problems', checked.problems) };
   const problems = await jqlProblems(admin.accountId, checked.settings);
-  const host = await checkPublicHost(new URL(checked.settings.remote.baseUrl).hostname, getAppContext().environmentType === 'PRODUCTION');
+  const host = await checkPublicHost(
+    new URL(checked.settings.remote.baseUrl).hostname,
+    getAppContext().environmentType === 'PRODUCTION',
+  );
   if (!host.ok) problems.push({ path: 'remote.baseUrl', message: host.reason });
   if (problems.length) return { ok: false, answer: fail('BAD_REQUEST', 'The draft has problems', problems) };
   let saved: ConnectionConfig | undefined;
   if (request.connectionId !== undefined) {
     const found = await getConnection(request.connectionId);
-    if (found?.jiraProjectId !== admin.projectId) return { ok: false, answer: fail('NOT_FOUND', 'This project has no such connection.') };
+    if (found?.jiraProjectId !== admin.projectId)
+      return { ok: false, answer: fail('NOT_FOUND', 'This project has no such connection.') };
     saved = found;
   }
-  const config: ConnectionConfig = { ...checked.settings, id: saved?.id ?? NEW_DRAFT_ID, jiraProjectId: admin.projectId };
+  const config: ConnectionConfig = {
+    ...checked.settings,
+    id: saved?.id ?? NEW_DRAFT_ID,
+    jiraProjectId: admin.projectId,
+  };
   const system = systemFor(config.remote.type)!;
   const stored = saved && sameInstance(saved.remote, config.remote) ? await getCredential(saved.id) : undefined;
   const credential: Credential = { ...(stored ?? {}), ...(request.credential ?? {}) };
   const missing = system.missingCredential(config.remote, credential);
   if (missing) {
-    const message = saved && !stored ? 'The draft signs in to a different instance or as someone else: type the secret again (a stored secret is only sent where it was saved for)' : missing;
+    const message =
+      saved && !stored
+        ? 'The draft signs in to a different instance or as someone else: type the secret again (a stored secret is only sent where it was saved for)'
+        : missing;
     return { ok: false, answer: fail('BAD_REQUEST', 'The draft cannot sign in', [{ path: 'credential', message }]) };
   }
   const connector = system.create(config.remote as never, credential);
   const all = (await connectionsForProject(admin.projectId)).filter((c) => c.enabled && systemFor(c.remote.type));
   const at = saved ? all.findIndex((c) => c.id === saved.id) : -1;
   const earlier = saved ? (at < 0 ? all.filter((c) => c.id !== saved.id) : all.slice(0, at)) : all;
-  return { ok: true, draft: { admin, config, ...(saved ? { saved } : {}), system, connector, users: new UserMap(config, connector), earlier } };
+  return {
+    ok: true,
+    draft: {
+      admin,
+      config,
+      ...(saved ? { saved } : {}),
+      system,
+      connector,
+      users: new UserMap(config, connector),
+      earlier,
+    },
+  };
 }
 
 export interface PairPreview {
@@ -138,22 +190,43 @@ export interface ContentPreview {
   comments: { toRemote: string[]; toJira: string[]; edits: string[]; deletes: string[]; notCopied: string[] };
   files: { toRemote: string[]; toJira: string[]; deletes: string[]; notCopied: string[] };
 }
-type Skipped = { kind: 'skipped'; reason: string; issue: { key: string; summary: string } | null; remote: { key: string; url: string } | null };
+type Skipped = {
+  kind: 'skipped';
+  reason: string;
+  issue: { key: string; summary: string } | null;
+  remote: { key: string; url: string } | null;
+};
 
-const summaryOf = (issue: jira.JiraIssue) => ({ key: issue.key, summary: typeof issue.fields.summary === 'string' ? issue.fields.summary : '' });
+const summaryOf = (issue: jira.JiraIssue) => ({
+  key: issue.key,
+  summary: typeof issue.fields.summary === 'string' ? issue.fields.summary : '',
+});
 const remoteRef = (item: Item) => ({ key: item.displayKey, url: item.url });
 
 /** As the reconcile reads a mapped field on each side (people through the user map). */
-async function readingsFor(draft: Draft, issueFields: Readonly<Record<string, unknown>>, remoteFields: Readonly<Record<string, unknown>>): Promise<FieldReading[]> {
+async function readingsFor(
+  draft: Draft,
+  issueFields: Readonly<Record<string, unknown>>,
+  remoteFields: Readonly<Record<string, unknown>>,
+): Promise<FieldReading[]> {
   const readings: FieldReading[] = [];
   for (const m of draft.config.fields) {
-    readings.push({ m, jira: m.transform === 'user' ? await draft.users.fromJira(issueFields[m.jira]) : readJira(m, issueFields), remote: readRemote(m, remoteFields, draft.connector.capabilities.descriptionFormat) });
+    readings.push({
+      m,
+      jira: m.transform === 'user' ? await draft.users.fromJira(issueFields[m.jira]) : readJira(m, issueFields),
+      remote: readRemote(m, remoteFields, draft.connector.capabilities.descriptionFormat),
+    });
   }
   return readings;
 }
 
 /** Statuses the engine moves by transitions, and people it writes by account: the path or the match, else the problem the engine would record. */
-async function completeJiraWrites(draft: Draft, rows: PreviewRow[], issue: jira.JiraIssue | undefined, plannedJira: ReadonlyArray<{ m: { jira: string; transform: string }; value: unknown }>): Promise<PreviewRow[]> {
+async function completeJiraWrites(
+  draft: Draft,
+  rows: PreviewRow[],
+  issue: jira.JiraIssue | undefined,
+  plannedJira: ReadonlyArray<{ m: { jira: string; transform: string }; value: unknown }>,
+): Promise<PreviewRow[]> {
   const out: PreviewRow[] = [];
   for (const row of rows) {
     const w = plannedJira.find((p) => p.m.jira === row.jiraField);
@@ -163,17 +236,33 @@ async function completeJiraWrites(draft: Draft, rows: PreviewRow[], issue: jira.
     }
     if (w.m.transform === 'user' && w.value !== null && w.value !== '') {
       const accountId = await draft.users.toJira(String(w.value));
-      out.push(accountId === undefined ? { ...row, action: 'problem', note: `${draft.config.remote.type} user ${String(w.value)} has no matching Jira user` } : { ...row, written: `Jira user ${accountId}` });
+      out.push(
+        accountId === undefined
+          ? {
+              ...row,
+              action: 'problem',
+              note: `${draft.config.remote.type} user ${String(w.value)} has no matching Jira user`,
+            }
+          : { ...row, written: `Jira user ${accountId}` },
+      );
       continue;
     }
     if (row.jiraField === 'status' && issue && row.written) {
       const plan = await planStatusMove(issue, row.written);
       if (!plan.ok) out.push({ ...row, action: 'problem', note: plan.reason });
-      else out.push({ ...row, transitions: plan.path.map((t) => t.name), note: `${row.note}; ${plan.path.length ? `from ${plan.from} through ${plan.path.map((t) => `"${t.name}"`).join(' → ')}` : 'already there'}${plan.workflowRead ? '' : ' (a direct transition: the workflow cannot be read)'}` });
+      else
+        out.push({
+          ...row,
+          transitions: plan.path.map((t) => t.name),
+          note: `${row.note}; ${plan.path.length ? `from ${plan.from} through ${plan.path.map((t) => `"${t.name}"`).join(' → ')}` : 'already there'}${plan.workflowRead ? '' : ' (a direct transition: the workflow cannot be read)'}`,
+        });
       continue;
     }
     if (row.jiraField === 'status' && !issue) {
-      out.push({ ...row, note: `${row.note}; moved there by transitions once the issue exists, unless it starts there` });
+      out.push({
+        ...row,
+        note: `${row.note}; moved there by transitions once the issue exists, unless it starts there`,
+      });
       continue;
     }
     out.push(row);
@@ -186,27 +275,58 @@ async function completeJiraWrites(draft: Draft, rows: PreviewRow[], issue: jira.
  * move left part-way reads as unchanged, and a field back at its base while the
  * other side changed asks each side's history (as reconcile.ts does).
  */
-async function engineReadings(draft: Draft, link: Link, issue: jira.JiraIssue, remote: Item): Promise<{ readings: FieldReading[]; jiraTouchedAt: Record<string, number>; remoteTouchedAt: Record<string, number> }> {
+async function engineReadings(
+  draft: Draft,
+  link: Link,
+  issue: jira.JiraIssue,
+  remote: Item,
+): Promise<{
+  readings: FieldReading[];
+  jiraTouchedAt: Record<string, number>;
+  remoteTouchedAt: Record<string, number>;
+}> {
   const readings = await readingsFor(draft, issue.fields, remote.fields);
   await ownStatusMoveIsNoChange(readings, link, issue.recentHistory);
   const connector = draft.connector;
-  const { jiraTouchedAt, remoteTouchedAt } = await touchedTimes(unclearFields(readings, link, issue, remote, connector), readings, link, issue, remote, connector);
+  const { jiraTouchedAt, remoteTouchedAt } = await touchedTimes(
+    unclearFields(readings, link, issue, remote, connector),
+    readings,
+    link,
+    issue,
+    remote,
+    connector,
+  );
   return { readings, jiraTouchedAt, remoteTouchedAt };
 }
 
 /** A Jira issue under the draft: created on the remote, updated as a linked pair, or left alone (and why). */
 /** `content`: also what its comments and files would do (one item's preview; the whole-draft one counts fields only, to stay within a resolver's time). */
-async function previewIssue(draft: Draft, issue: jira.JiraIssue, opts: { knownToMatch: boolean; content?: boolean }): Promise<PairPreview | Skipped> {
+async function previewIssue(
+  draft: Draft,
+  issue: jira.JiraIssue,
+  opts: { knownToMatch: boolean; content?: boolean },
+): Promise<PairPreview | Skipped> {
   const { config, connector, system } = draft;
   const richText = connector.capabilities.descriptionFormat;
-  const skip = (reason: string, remote: Item | undefined = undefined): Skipped => ({ kind: 'skipped', reason, issue: summaryOf(issue), remote: remote ? remoteRef(remote) : null });
+  const skip = (reason: string, remote: Item | undefined = undefined): Skipped => ({
+    kind: 'skipped',
+    reason,
+    issue: summaryOf(issue),
+    remote: remote ? remoteRef(remote) : null,
+  });
   const link = await getLink(issue.id);
-  if (link && link.connectionId !== config.id) return skip(`synced through another connection (${(await getConnection(link.connectionId))?.name ?? link.connectionId})`);
+  if (link && link.connectionId !== config.id)
+    return skip(
+      `synced through another connection (${(await getConnection(link.connectionId))?.name ?? link.connectionId})`,
+    );
   if (!link) {
     if (issue.createdFrom) return skip('being created from a remote item; that create links it');
     if (await isUnlinked(issue.id)) return skip('unlinked by a person; it syncs again only when someone links it');
-    if (!opts.knownToMatch && !(await jira.issueMatches(issue.id, config.jiraProjectId, config.jql))) return skip("does not match the draft's filter (JQL)");
-    for (const other of draft.earlier) if (await jira.issueMatches(issue.id, other.jiraProjectId, other.jql)) return skip(`matches "${other.name}" first, which comes earlier in the order`);
+    if (!opts.knownToMatch && !(await jira.issueMatches(issue.id, config.jiraProjectId, config.jql)))
+      return skip("does not match the draft's filter (JQL)");
+    for (const other of draft.earlier)
+      if (await jira.issueMatches(issue.id, other.jiraProjectId, other.jql))
+        return skip(`matches "${other.name}" first, which comes earlier in the order`);
   }
   let remote: Item | undefined;
   let kind: PreviewKind = 'update';
@@ -217,14 +337,26 @@ async function previewIssue(draft: Draft, issue: jira.JiraIssue, opts: { knownTo
   let createdRemote: Record<string, string> | undefined;
   if (link) {
     remote = await connector.getItem(link.remoteId);
-    if (!remote) return { kind: 'update', issue: summaryOf(issue), remote: { key: link.remoteKey, url: link.remoteUrl }, rows: [], extra: [], problems: [`${link.remoteKey} no longer exists in ${system.label}`], notices, content: null };
+    if (!remote)
+      return {
+        kind: 'update',
+        issue: summaryOf(issue),
+        remote: { key: link.remoteKey, url: link.remoteUrl },
+        rows: [],
+        extra: [],
+        problems: [`${link.remoteKey} no longer exists in ${system.label}`],
+        notices,
+        content: null,
+      };
     const read = await engineReadings(draft, link, issue, remote);
     readings = read.readings;
     touched = read;
   } else {
     remote = draft.saved ? await connector.findByCorrelation(correlationIdFor(config, issue.id)) : undefined;
     if (remote) {
-      notices.push(`${remote.displayKey} was already made by Crosswalk for this issue: it is linked instead of a new one, then synced.`);
+      notices.push(
+        `${remote.displayKey} was already made by Crosswalk for this issue: it is linked instead of a new one, then synced.`,
+      );
       base = {};
     } else {
       kind = 'create-remote';
@@ -232,7 +364,12 @@ async function previewIssue(draft: Draft, issue: jira.JiraIssue, opts: { knownTo
     }
     readings = await readingsFor(draft, issue.fields, remote?.fields ?? createdRemote ?? {});
   }
-  const origin = !link || link.origin === 'jira' ? 'jira' : link.origin === 'remote' && !Object.keys(link.base).length ? 'remote' : undefined;
+  const origin =
+    !link || link.origin === 'jira'
+      ? 'jira'
+      : link.origin === 'remote' && !Object.keys(link.base).length
+        ? 'remote'
+        : undefined;
   const plan = planFields({
     config,
     readings,
@@ -244,14 +381,34 @@ async function previewIssue(draft: Draft, issue: jira.JiraIssue, opts: { knownTo
     remoteRaw: remote?.fields ?? createdRemote ?? {},
     issueKey: issue.key,
     // A new item is made with what Jira holds, description included (create.ts); fixed fields matter after that.
-    ...(kind === 'update' && connector.capabilities.fixedAfterCreate ? { remoteFixed: connector.capabilities.fixedAfterCreate } : {}),
+    ...(kind === 'update' && connector.capabilities.fixedAfterCreate
+      ? { remoteFixed: connector.capabilities.fixedAfterCreate }
+      : {}),
     ...(remote ? { remoteKey: remote.displayKey } : {}),
     ...touched,
   });
-  const described = describePlan({ kind, readings, plan, ...(createdRemote ? { createdRemote } : {}), base, systemLabel: system.label });
+  const described = describePlan({
+    kind,
+    readings,
+    plan,
+    ...(createdRemote ? { createdRemote } : {}),
+    base,
+    systemLabel: system.label,
+  });
   const rows = await completeJiraWrites(draft, described.rows, issue, plan.jiraWrites);
-  const content = opts.content ? await previewContent(draft, issue, remote?.id, link && link.remoteId === remote?.id ? link : undefined) : null;
-  return { kind, issue: summaryOf(issue), remote: remote ? remoteRef(remote) : null, rows, extra: described.extra, problems: [], notices: [...notices, ...plan.notices], content };
+  const content = opts.content
+    ? await previewContent(draft, issue, remote?.id, link && link.remoteId === remote?.id ? link : undefined)
+    : null;
+  return {
+    kind,
+    issue: summaryOf(issue),
+    remote: remote ? remoteRef(remote) : null,
+    rows,
+    extra: described.extra,
+    problems: [],
+    notices: [...notices, ...plan.notices],
+    content,
+  };
 }
 
 const MAX_CONTENT_LINES = 20;
@@ -259,7 +416,10 @@ const firstWords = (text: string) => {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > 80 ? `${flat.slice(0, 79)}…` : flat;
 };
-const capped = (lines: string[]) => (lines.length > MAX_CONTENT_LINES ? [...lines.slice(0, MAX_CONTENT_LINES), `…and ${lines.length - MAX_CONTENT_LINES} more`] : lines);
+const capped = (lines: string[]) =>
+  lines.length > MAX_CONTENT_LINES
+    ? [...lines.slice(0, MAX_CONTENT_LINES), `…and ${lines.length - MAX_CONTENT_LINES} more`]
+    : lines;
 
 /**
  * What the pair's comments and files would do under the draft, planned as the
@@ -267,22 +427,60 @@ const capped = (lines: string[]) => (lines.length > MAX_CONTENT_LINES ? [...line
  * Without an issue (a remote item that would create one) or a remote item (an
  * issue that would create one), that side's lists are empty.
  */
-async function previewContent(draft: Draft, issue: jira.JiraIssue | undefined, remoteId: string | undefined, link: Link | undefined): Promise<ContentPreview | null> {
+async function previewContent(
+  draft: Draft,
+  issue: jira.JiraIssue | undefined,
+  remoteId: string | undefined,
+  link: Link | undefined,
+): Promise<ContentPreview | null> {
   const { config, connector, system } = draft;
   if (config.comments.direction === 'none' && config.attachments.direction === 'none') return null;
-  const content: ContentPreview = { comments: { toRemote: [], toJira: [], edits: [], deletes: [], notCopied: [] }, files: { toRemote: [], toJira: [], deletes: [], notCopied: [] } };
+  const content: ContentPreview = {
+    comments: { toRemote: [], toJira: [], edits: [], deletes: [], notCopied: [] },
+    files: { toRemote: [], toJira: [], deletes: [], notCopied: [] },
+  };
   if (config.comments.direction !== 'none') {
-    const { plan, jira: jiraSide } = await planCommentCrossing(config, connector, issue?.id, remoteId, link?.comments ?? []);
-    const line = (c: { author: string; text: string; visibility: string }) => `${c.author}${c.visibility === 'internal' ? ' (internal)' : ''}: ${firstWords(c.text)}`;
+    const { plan, jira: jiraSide } = await planCommentCrossing(
+      config,
+      connector,
+      issue?.id,
+      remoteId,
+      link?.comments ?? [],
+    );
+    const line = (c: { author: string; text: string; visibility: string }) =>
+      `${c.author}${c.visibility === 'internal' ? ' (internal)' : ''}: ${firstWords(c.text)}`;
     content.comments.toRemote = capped(plan.copies.filter((c) => c.to === 'remote').map((c) => line(c.from)));
     content.comments.toJira = capped(plan.copies.filter((c) => c.to === 'jira').map((c) => line(c.from)));
-    content.comments.edits = capped(plan.edits.filter((e) => e.write).map((e) => `${e.to === 'remote' ? `In ${system.label}` : 'In Jira'}, the copy is rewritten: ${firstWords(e.text)}`));
-    content.comments.deletes = capped(plan.deletes.map((d) => `${d.to === 'remote' ? `In ${system.label}` : 'In Jira'}, the copy of a deleted comment is deleted`));
+    content.comments.edits = capped(
+      plan.edits
+        .filter((e) => e.write)
+        .map(
+          (e) =>
+            `${e.to === 'remote' ? `In ${system.label}` : 'In Jira'}, the copy is rewritten: ${firstWords(e.text)}`,
+        ),
+    );
+    content.comments.deletes = capped(
+      plan.deletes.map(
+        (d) => `${d.to === 'remote' ? `In ${system.label}` : 'In Jira'}, the copy of a deleted comment is deleted`,
+      ),
+    );
     const paired = new Set([...(link?.comments ?? []).map((p) => p.jira), ...plan.recognised.map((p) => p.jira)]);
-    const internalStay = jiraSide.filter((c) => !c.byUs && c.visibility === 'internal' && !paired.has(c.id) && !plan.copies.some((x) => x.from.id === c.id)).length;
-    if (internalStay && (config.comments.direction === 'both' || config.comments.direction === 'to-remote')) content.comments.notCopied.push(`${internalStay} internal Jira comment${internalStay === 1 ? '' : 's'} stay${internalStay === 1 ? 's' : ''} in Jira: ${system.label} has no internal comments.`);
-    content.comments.notCopied.push(...plan.editsNotCopied.map((c) => `The edit to ${c.author}'s Jira comment is not copied: ${system.texts.commentEditRefused}.`));
-    content.comments.notCopied.push(...plan.deletesNotCopied.map(() => `A deleted Jira comment's copy stays: ${system.texts.commentDeleteRefused}.`));
+    const internalStay = jiraSide.filter(
+      (c) =>
+        !c.byUs && c.visibility === 'internal' && !paired.has(c.id) && !plan.copies.some((x) => x.from.id === c.id),
+    ).length;
+    if (internalStay && (config.comments.direction === 'both' || config.comments.direction === 'to-remote'))
+      content.comments.notCopied.push(
+        `${internalStay} internal Jira comment${internalStay === 1 ? '' : 's'} stay${internalStay === 1 ? 's' : ''} in Jira: ${system.label} has no internal comments.`,
+      );
+    content.comments.notCopied.push(
+      ...plan.editsNotCopied.map(
+        (c) => `The edit to ${c.author}'s Jira comment is not copied: ${system.texts.commentEditRefused}.`,
+      ),
+    );
+    content.comments.notCopied.push(
+      ...plan.deletesNotCopied.map(() => `A deleted Jira comment's copy stays: ${system.texts.commentDeleteRefused}.`),
+    );
   }
   if (config.attachments.direction !== 'none') {
     const plan = await planFileCrossing(config, connector, issue, remoteId, link?.attachments ?? []);
@@ -290,8 +488,19 @@ async function previewContent(draft: Draft, issue: jira.JiraIssue | undefined, r
       const line = (f: { fileName: string; size: number }) => `${f.fileName} (${f.size} bytes)`;
       content.files.toRemote = capped(plan.copies.filter((c) => c.to === 'remote').map((c) => line(c.from)));
       content.files.toJira = capped(plan.copies.filter((c) => c.to === 'jira').map((c) => line(c.from)));
-      content.files.deletes = capped(plan.deletes.map((d) => `${d.fileName}, deleted ${d.to === 'remote' ? `in ${system.label}` : 'in Jira'} (its original is gone)`));
-      content.files.notCopied = [...plan.skipped.map((r) => `Not copied: ${r}`), ...plan.deletesNotCopied.map((d) => `${d.fileName} was deleted in Jira; its copy stays: ${system.texts.fileDeleteRefused ?? `${system.label} cannot delete files`}.`)];
+      content.files.deletes = capped(
+        plan.deletes.map(
+          (d) =>
+            `${d.fileName}, deleted ${d.to === 'remote' ? `in ${system.label}` : 'in Jira'} (its original is gone)`,
+        ),
+      );
+      content.files.notCopied = [
+        ...plan.skipped.map((r) => `Not copied: ${r}`),
+        ...plan.deletesNotCopied.map(
+          (d) =>
+            `${d.fileName} was deleted in Jira; its copy stays: ${system.texts.fileDeleteRefused ?? `${system.label} cannot delete files`}.`,
+        ),
+      ];
     }
   }
   return content;
@@ -316,12 +525,16 @@ async function previewRemoteItem(draft: Draft, remote: Item, withContent = false
     if (issue) return previewIssue(draft, issue, { knownToMatch: true, content: withContent });
   }
   if (madeFor) return skip('made by Crosswalk for another connection');
-  if (!config.remoteFilter.length) return skip('the draft creates no Jira issues from remote items (it has no conditions)');
-  if (!matchesRemoteFilter(remote.fields, config.remoteFilter)) return skip("does not match the draft's conditions for remote items, so no Jira issue would be created");
+  if (!config.remoteFilter.length)
+    return skip('the draft creates no Jira issues from remote items (it has no conditions)');
+  if (!matchesRemoteFilter(remote.fields, config.remoteFilter))
+    return skip("does not match the draft's conditions for remote items, so no Jira issue would be created");
   // As create.ts makes the issue: every mapped field Jira may take, except status and people, which the first sync sets.
   const richText = connector.capabilities.descriptionFormat;
   const created: Record<string, unknown> = {};
-  for (const m of config.fields.filter((f) => (f.direction === 'both' || f.direction === 'to-jira') && f.jira !== 'status' && f.transform !== 'user')) {
+  for (const m of config.fields.filter(
+    (f) => (f.direction === 'both' || f.direction === 'to-jira') && f.jira !== 'status' && f.transform !== 'user',
+  )) {
     const read = readRemote(m, remote.fields, richText);
     if (!read.ok) continue;
     const write = writeJira(m, read.value);
@@ -330,8 +543,26 @@ async function previewRemoteItem(draft: Draft, remote: Item, withContent = false
   const summaryDefaulted = created.summary === undefined;
   created.summary ??= remote.displayKey;
   const readings = await readingsFor(draft, created, remote.fields);
-  const plan = planFields({ config, readings, base: {}, updatedAt: { jira: remote.updatedAt, remote: remote.updatedAt }, origin: 'remote', remoteMaxLengths: connector.capabilities.maxLengths, remoteRichText: richText, remoteRaw: remote.fields, issueKey: '(new issue)', remoteKey: remote.displayKey });
-  const described = describePlan({ kind: 'create-jira', readings, plan, createdJira: new Set(Object.keys(created)), base: {}, systemLabel: system.label });
+  const plan = planFields({
+    config,
+    readings,
+    base: {},
+    updatedAt: { jira: remote.updatedAt, remote: remote.updatedAt },
+    origin: 'remote',
+    remoteMaxLengths: connector.capabilities.maxLengths,
+    remoteRichText: richText,
+    remoteRaw: remote.fields,
+    issueKey: '(new issue)',
+    remoteKey: remote.displayKey,
+  });
+  const described = describePlan({
+    kind: 'create-jira',
+    readings,
+    plan,
+    createdJira: new Set(Object.keys(created)),
+    base: {},
+    systemLabel: system.label,
+  });
   const rows = await completeJiraWrites(draft, described.rows, undefined, plan.jiraWrites);
   return {
     kind: 'create-jira',
@@ -340,7 +571,9 @@ async function previewRemoteItem(draft: Draft, remote: Item, withContent = false
     rows,
     extra: described.extra,
     problems: [],
-    notices: [`A ${config.jiraIssueType} would be created in this project${summaryDefaulted ? `, with the summary ${remote.displayKey} (no mapped summary)` : ''}.`],
+    notices: [
+      `A ${config.jiraIssueType} would be created in this project${summaryDefaulted ? `, with the summary ${remote.displayKey} (no mapped summary)` : ''}.`,
+    ],
     content: withContent ? await previewContent(draft, undefined, remote.id, undefined) : null,
   };
 }
@@ -349,7 +582,9 @@ const cannotRead = (e: unknown) => (isSyncError(e) ? e.message : undefined);
 
 /** Whether the admin may see the issue (an issue security level can hide it even from a project admin): the preview shows only those. */
 async function adminSees(accountId: string, issueIdOrKey: string): Promise<boolean> {
-  const res = await api.asUser(accountId).requestJira(route`/rest/api/3/issue/${issueIdOrKey}?fields=project`, { headers: { Accept: 'application/json' } });
+  const res = await api
+    .asUser(accountId)
+    .requestJira(route`/rest/api/3/issue/${issueIdOrKey}?fields=project`, { headers: { Accept: 'application/json' } });
   return res.ok;
 }
 
@@ -361,10 +596,17 @@ async function matchingIssueIds(accountId: string, projectId: string, jql: strin
     const res = await api.asUser(accountId).requestJira(route`/rest/api/3/search/jql`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({ jql: `project = ${projectId}${jql ? ` AND (${jql})` : ''} ORDER BY created ASC`, maxResults: Math.min(100, max - out.length), fields: ['id'], ...(nextPageToken ? { nextPageToken } : {}) }),
+      body: JSON.stringify({
+        jql: `project = ${projectId}${jql ? ` AND (${jql})` : ''} ORDER BY created ASC`,
+        maxResults: Math.min(100, max - out.length),
+        fields: ['id'],
+        ...(nextPageToken ? { nextPageToken } : {}),
+      }),
     });
     if (!res.ok) break;
-    const page = z.object({ issues: z.array(z.object({ id: z.string() }).loose()), nextPageToken: z.string().optional() }).safeParse(await res.json());
+    const page = z
+      .object({ issues: z.array(z.object({ id: z.string() }).loose()), nextPageToken: z.string().optional() })
+      .safeParse(await res.json());
     if (!page.success) break;
     out.push(...page.data.issues.map((i) => i.id));
     nextPageToken = page.data.nextPageToken;
@@ -385,15 +627,30 @@ export async function previewItemResolver({ payload, context }: Call) {
   try {
     let preview: PairPreview | Skipped | undefined;
     if (issueKey) {
-      const issue = (await adminSees(admin.accountId, issueKey.toUpperCase())) ? await jira.getIssue(issueKey.toUpperCase()) : undefined;
+      const issue = (await adminSees(admin.accountId, issueKey.toUpperCase()))
+        ? await jira.getIssue(issueKey.toUpperCase())
+        : undefined;
       // Another project's issue, or one the admin may not see, answers like a missing one.
-      if (!issue || issue.fields.project.id !== admin.projectId) return fail('NOT_FOUND', 'No such issue in this project', [{ path: 'item.issueKey', message: `${issueKey} is not an issue of this project` }]);
+      if (!issue || issue.fields.project.id !== admin.projectId)
+        return fail('NOT_FOUND', 'No such issue in this project', [
+          { path: 'item.issueKey', message: `${issueKey} is not an issue of this project` },
+        ]);
       preview = await previewIssue(draft, issue, { knownToMatch: false, content: true });
     } else {
       preview = await previewRemote(draft, remoteKey!);
-      if (!preview) return fail('NOT_FOUND', `No such ${draft.system.label} item`, [{ path: 'item.remoteKey', message: `${draft.system.label} has no item ${remoteKey} that the draft's sign-in can read` }]);
+      if (!preview)
+        return fail('NOT_FOUND', `No such ${draft.system.label} item`, [
+          {
+            path: 'item.remoteKey',
+            message: `${draft.system.label} has no item ${remoteKey} that the draft's sign-in can read`,
+          },
+        ]);
     }
-    return ok({ ...preview, outcome: preview.kind === 'skipped' ? { kind: 'skipped', reason: preview.reason } : pairOutcome(preview), paused: !draft.config.enabled });
+    return ok({
+      ...preview,
+      outcome: preview.kind === 'skipped' ? { kind: 'skipped', reason: preview.reason } : pairOutcome(preview),
+      paused: !draft.config.enabled,
+    });
   } catch (e) {
     const message = cannotRead(e);
     if (message === undefined) throw e;
@@ -429,7 +686,18 @@ export async function previewSummaryResolver({ payload, context }: Call) {
     if (!issue) continue;
     try {
       const p = await previewIssue(draft, issue, { knownToMatch: true });
-      outcomes.push({ item: issue.key, outcome: p.kind === 'skipped' ? { kind: 'skipped', reason: p.reason.startsWith('synced through another connection') ? 'synced through another connection' : p.reason } : pairOutcome(p) });
+      outcomes.push({
+        item: issue.key,
+        outcome:
+          p.kind === 'skipped'
+            ? {
+                kind: 'skipped',
+                reason: p.reason.startsWith('synced through another connection')
+                  ? 'synced through another connection'
+                  : p.reason,
+              }
+            : pairOutcome(p),
+      });
     } catch (e) {
       const message = cannotRead(e);
       if (message === undefined) throw e;
@@ -446,7 +714,12 @@ export async function previewSummaryResolver({ payload, context }: Call) {
       for (const { id } of changed) {
         if (remoteExamined >= REMOTE_PREVIEW_CAP) break;
         const item = await draft.connector.getItem(id);
-        if (!item || item.correlationId?.startsWith('crosswalk:') || (draft.saved && (await issueForRemote(draft.config.id, item.id)))) continue;
+        if (
+          !item ||
+          item.correlationId?.startsWith('crosswalk:') ||
+          (draft.saved && (await issueForRemote(draft.config.id, item.id)))
+        )
+          continue;
         remoteExamined++;
         const p = await previewRemoteItem(draft, item);
         // Items the conditions leave out are not "matching items": they are not counted.
@@ -467,5 +740,16 @@ export async function previewSummaryResolver({ payload, context }: Call) {
     examined.length < total
       ? `Examined the first ${examined.length} of ${capped ? `more than ${COUNT_CAP}` : total} matching issues (oldest first); the rest are not previewed.`
       : `Examined all ${total} matching issue${total === 1 ? '' : 's'}.`;
-  return ok({ examined: examined.length, remoteExamined, total, totalCapped: capped, cap: PREVIEW_CAP, counts, reasons, items: outcomes.map((o) => ({ key: o.item, kind: o.outcome.kind })), note: `${note}${remoteNote}`, paused: !draft.config.enabled });
+  return ok({
+    examined: examined.length,
+    remoteExamined,
+    total,
+    totalCapped: capped,
+    cap: PREVIEW_CAP,
+    counts,
+    reasons,
+    items: outcomes.map((o) => ({ key: o.item, kind: o.outcome.kind })),
+    note: `${note}${remoteNote}`,
+    paused: !draft.config.enabled,
+  });
 }

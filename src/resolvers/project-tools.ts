@@ -39,8 +39,16 @@ export async function countMatchingIssuesResolver({ payload, context }: Call) {
   const jql = request.data.jql.trim();
   if (jql) {
     const check = await parseJqlAsUser(admin.accountId, jql);
-    if (!check.ok) return fail('BAD_REQUEST', 'The filter has problems', check.errors.map((message) => ({ path: 'jql', message })));
-    if (check.hasOrderBy) return fail('BAD_REQUEST', 'The filter has problems', [{ path: 'jql', message: 'The filter cannot have ORDER BY' }]);
+    if (!check.ok)
+      return fail(
+        'BAD_REQUEST',
+        'The filter has problems',
+        check.errors.map((message) => ({ path: 'jql', message })),
+      );
+    if (check.hasOrderBy)
+      return fail('BAD_REQUEST', 'The filter has problems', [
+        { path: 'jql', message: 'The filter cannot have ORDER BY' },
+      ]);
   }
   const query = `project = ${admin.projectId}${jql ? ` AND (${jql})` : ''}`;
   let count = 0;
@@ -49,10 +57,20 @@ export async function countMatchingIssuesResolver({ payload, context }: Call) {
     const res = await api.asUser(admin.accountId).requestJira(route`/rest/api/3/search/jql`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({ jql: query, maxResults: 5000, fields: ['id'], ...(nextPageToken ? { nextPageToken } : {}) }),
+      body: JSON.stringify({
+        jql: query,
+        maxResults: 5000,
+        fields: ['id'],
+        ...(nextPageToken ? { nextPageToken } : {}),
+      }),
     });
-    if (!res.ok) return fail('BAD_REQUEST', 'Jira could not count the issues', [{ path: 'jql', message: `Jira answered HTTP ${res.status}` }]);
-    const page = z.object({ issues: z.array(z.unknown()), nextPageToken: z.string().optional() }).safeParse(await res.json());
+    if (!res.ok)
+      return fail('BAD_REQUEST', 'Jira could not count the issues', [
+        { path: 'jql', message: `Jira answered HTTP ${res.status}` },
+      ]);
+    const page = z
+      .object({ issues: z.array(z.unknown()), nextPageToken: z.string().optional() })
+      .safeParse(await res.json());
     if (!page.success) return fail('BAD_REQUEST', 'Jira answered in an unexpected shape');
     count += page.data.issues.length;
     nextPageToken = page.data.nextPageToken;
@@ -63,18 +81,39 @@ export async function countMatchingIssuesResolver({ payload, context }: Call) {
 const failuresRequest = z.object({ connectionId }).strict();
 
 /** Issue keys and summaries of failed Jira items of the project, as the admin may see them. */
-async function issueLabels(accountId: string, projectId: string, failures: SyncFailure[]): Promise<Map<string, { key: string; summary: string }>> {
+async function issueLabels(
+  accountId: string,
+  projectId: string,
+  failures: SyncFailure[],
+): Promise<Map<string, { key: string; summary: string }>> {
   const ids = [...new Set(failures.flatMap((f) => (f.item.side === 'jira' ? [f.item.issueId] : [])))];
   const labels = new Map<string, { key: string; summary: string }>();
   if (!ids.length) return labels;
   const res = await api.asUser(accountId).requestJira(route`/rest/api/3/search/jql`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify({ jql: `project = ${projectId} AND id in (${ids.join(',')})`, maxResults: 100, fields: ['summary'] }),
+    body: JSON.stringify({
+      jql: `project = ${projectId} AND id in (${ids.join(',')})`,
+      maxResults: 100,
+      fields: ['summary'],
+    }),
   });
   if (!res.ok) return labels;
-  const page = z.object({ issues: z.array(z.object({ id: z.string(), key: z.string(), fields: z.object({ summary: z.string().optional() }).loose().optional() }).loose()) }).safeParse(await res.json());
-  if (page.success) for (const i of page.data.issues) labels.set(i.id, { key: i.key, summary: i.fields?.summary ?? '' });
+  const page = z
+    .object({
+      issues: z.array(
+        z
+          .object({
+            id: z.string(),
+            key: z.string(),
+            fields: z.object({ summary: z.string().optional() }).loose().optional(),
+          })
+          .loose(),
+      ),
+    })
+    .safeParse(await res.json());
+  if (page.success)
+    for (const i of page.data.issues) labels.set(i.id, { key: i.key, summary: i.fields?.summary ?? '' });
   return labels;
 }
 
@@ -87,7 +126,9 @@ export async function failuresFor(accountId: string, projectId: string, connecti
   const [own, unattributed] = await Promise.all([failuresOfConnection(connection), failuresOfConnection('')]);
   const candidates = [...own, ...unattributed.filter((f) => f.item.side === 'jira')];
   const labels = await issueLabels(accountId, projectId, candidates);
-  const failures = [...own, ...unattributed.filter((f) => f.item.side === 'jira' && labels.has(f.item.issueId))].sort((a, b) => b.at - a.at);
+  const failures = [...own, ...unattributed.filter((f) => f.item.side === 'jira' && labels.has(f.item.issueId))].sort(
+    (a, b) => b.at - a.at,
+  );
   return { failures, labels };
 }
 
@@ -116,7 +157,9 @@ export async function connectionFailuresResolver({ payload, context }: Call) {
   });
 }
 
-const retryRequest = z.object({ connectionId, failureIds: z.array(z.string().min(1).max(300)).min(1).max(100).optional() }).strict();
+const retryRequest = z
+  .object({ connectionId, failureIds: z.array(z.string().min(1).max(300)).min(1).max(100).optional() })
+  .strict();
 
 /**
  * Retries failed items: one, some, or all of a connection's. The browser names
@@ -131,8 +174,13 @@ export async function retryFailuresResolver({ payload, context }: Call) {
   const config = await ownConnection(admin.projectId, request.data.connectionId);
   if (!config) return notOurs;
   const wanted = request.data.failureIds ? new Set(request.data.failureIds) : undefined;
-  const failures = (await failuresFor(admin.accountId, admin.projectId, config.id)).failures.filter((f) => !wanted || wanted.has(failureKey(f.item)));
-  if (wanted && failures.length !== wanted.size) return fail('BAD_REQUEST', 'Some of these failures are no longer recorded; reload the list', [{ path: 'failureIds', message: 'unknown failure' }]);
+  const failures = (await failuresFor(admin.accountId, admin.projectId, config.id)).failures.filter(
+    (f) => !wanted || wanted.has(failureKey(f.item)),
+  );
+  if (wanted && failures.length !== wanted.size)
+    return fail('BAD_REQUEST', 'Some of these failures are no longer recorded; reload the list', [
+      { path: 'failureIds', message: 'unknown failure' },
+    ]);
   if (failures.length) await enqueueReconcile(failures.map((f) => ({ item: f.item, cause: 'retry:ui' })));
   return ok({ queued: failures.length });
 }
@@ -147,8 +195,14 @@ export async function reorderConnectionsResolver({ payload, context }: Call) {
   if (!request.success) return badRequest(request.error);
   const current = await connectionIdsForProject(admin.projectId);
   const wanted = request.data.connectionIds;
-  if (wanted.length !== current.length || new Set(wanted).size !== wanted.length || !wanted.every((id) => current.includes(id))) {
-    return fail('BAD_REQUEST', 'The order must name each of this project\'s connections once', [{ path: 'connectionIds', message: 'must list each of this project\'s connections once' }]);
+  if (
+    wanted.length !== current.length ||
+    new Set(wanted).size !== wanted.length ||
+    !wanted.every((id) => current.includes(id))
+  ) {
+    return fail('BAD_REQUEST', "The order must name each of this project's connections once", [
+      { path: 'connectionIds', message: "must list each of this project's connections once" },
+    ]);
   }
   await setConnectionOrder(admin.projectId, wanted);
   return ok({ connectionIds: wanted });

@@ -16,7 +16,8 @@ const request = z.object({ connectionId: connectionIdSchema }).strict();
 /** A remote with more fields than this is cut (the editor lists them all in one dropdown). */
 const MAX_FIELDS = 1000;
 
-const problem = (message: string) => fail('BAD_REQUEST', "The remote's fields could not be read", [{ path: 'remoteFields', message }]);
+const problem = (message: string) =>
+  fail('BAD_REQUEST', "The remote's fields could not be read", [{ path: 'remoteFields', message }]);
 
 export async function remoteFieldsResolver({ payload, context }: Call) {
   // Another project's connection answers exactly like a missing one.
@@ -24,9 +25,13 @@ export async function remoteFieldsResolver({ payload, context }: Call) {
   if (!own.ok) return own.answer;
   const { config } = own;
   return askRemote(config, 'fields', problem, async (connector, label) => {
-    if (!connector.describeFields) return problem(`${label} connections cannot list their fields; type the remote field names.`);
+    if (!connector.describeFields)
+      return problem(`${label} connections cannot list their fields; type the remote field names.`);
     const described = await connector.describeFields();
-    if (!described) return problem(`${label} did not let the integration user read its field definitions; type the remote field names, or give that user read access to them.`);
+    if (!described)
+      return problem(
+        `${label} did not let the integration user read its field definitions; type the remote field names, or give that user read access to them.`,
+      );
     return ok({ fields: keepValid(remoteFieldSchema, described).slice(0, MAX_FIELDS) });
   });
 }

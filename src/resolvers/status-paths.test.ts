@@ -33,7 +33,10 @@ describe('the transition paths a status mapping leads to', () => {
 
   it('says plainly when a mapped status is not in the workflow, and lists each status once', () => {
     const table = statusPathTable(workflow, ['Waiting for customer', 'to do', 'To Do']);
-    expect(table.map((t) => [t.status, t.inWorkflow])).toEqual([['Waiting for customer', false], ['To Do', true]]);
+    expect(table.map((t) => [t.status, t.inWorkflow])).toEqual([
+      ['Waiting for customer', false],
+      ['To Do', true],
+    ]);
     expect(table[1]!.unreachableFrom).toEqual(['Archived']);
   });
 });

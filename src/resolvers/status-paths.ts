@@ -39,9 +39,16 @@ export function statusPathTable(workflow: jira.WorkflowGraph, targets: readonly 
       .filter((s) => s.id !== target.id)
       .map((s): PathFrom => {
         const found = findTransitionPath(workflow.transitions, s.id, target.id, nameOf);
-        return found.ok ? { from: s.name, path: found.transitions.map((t) => t.name) } : { from: s.name, reason: found.reason };
+        return found.ok
+          ? { from: s.name, path: found.transitions.map((t) => t.name) }
+          : { from: s.name, reason: found.reason };
       });
-    return { status: target.name, inWorkflow: true, from, unreachableFrom: from.filter((f) => !f.path).map((f) => f.from) };
+    return {
+      status: target.name,
+      inWorkflow: true,
+      from,
+      unreachableFrom: from.filter((f) => !f.path).map((f) => f.from),
+    };
   });
 }
 
@@ -49,10 +56,21 @@ const request = z.object({ statuses: z.array(z.string().trim().min(1).max(255)).
 
 /** The project's issue types (not sub-tasks), as the app reads them. */
 async function issueTypesOf(projectId: string): Promise<Array<{ id: string; name: string }>> {
-  const res = await api.asApp().requestJira(route`/rest/api/3/project/${projectId}`, { headers: { Accept: 'application/json' } });
+  const res = await api
+    .asApp()
+    .requestJira(route`/rest/api/3/project/${projectId}`, { headers: { Accept: 'application/json' } });
   if (!res.ok) return [];
-  const body = z.object({ issueTypes: z.array(z.object({ id: z.string(), name: z.string(), subtask: z.boolean().optional() }).loose()).optional() }).loose().safeParse(await res.json());
-  return body.success ? (body.data.issueTypes ?? []).filter((t) => !t.subtask).map((t) => ({ id: t.id, name: t.name })) : [];
+  const body = z
+    .object({
+      issueTypes: z
+        .array(z.object({ id: z.string(), name: z.string(), subtask: z.boolean().optional() }).loose())
+        .optional(),
+    })
+    .loose()
+    .safeParse(await res.json());
+  return body.success
+    ? (body.data.issueTypes ?? []).filter((t) => !t.subtask).map((t) => ({ id: t.id, name: t.name }))
+    : [];
 }
 
 export async function statusPathsResolver({ payload, context }: Call) {
@@ -71,12 +89,21 @@ export async function statusPathsResolver({ payload, context }: Call) {
       same.issueTypes.push(type.name);
       continue;
     }
-    groups.push({ key, issueTypes: [type.name], workflowRead: Boolean(workflow), statuses: workflow ? statusPathTable(workflow, parsed.data.statuses) : [] });
+    groups.push({
+      key,
+      issueTypes: [type.name],
+      workflowRead: Boolean(workflow),
+      statuses: workflow ? statusPathTable(workflow, parsed.data.statuses) : [],
+    });
   }
   return ok({
     workflows: groups.map(({ key: _key, ...g }) => ({
       ...g,
-      ...(g.workflowRead ? {} : { note: 'Crosswalk cannot read this workflow (it needs the manage:jira-configuration scope), so it takes only a direct transition from where an issue is, where one exists.' }),
+      ...(g.workflowRead
+        ? {}
+        : {
+            note: 'Crosswalk cannot read this workflow (it needs the manage:jira-configuration scope), so it takes only a direct transition from where an issue is, where one exists.',
+          }),
     })),
   });
 }

@@ -23,19 +23,32 @@ export interface SystemDescription {
   credentialFields: Record<string, string[]>;
   /** `automatic`: Crosswalk creates the service hook or webhook when the connection is saved; `manual`: an admin pastes it. */
   changePush: 'automatic' | 'manual';
-  capabilities: { commentVisibilities: readonly string[]; commentEdit: boolean; commentDelete: boolean; attachments: boolean; userSearch: boolean };
+  capabilities: {
+    commentVisibilities: readonly string[];
+    commentEdit: boolean;
+    commentDelete: boolean;
+    attachments: boolean;
+    userSearch: boolean;
+  };
 }
 
 function authKinds(schema: unknown): string[] {
   type Variant = { properties?: { kind?: { const?: unknown } } };
-  const auth = (schema as { properties?: { auth?: Variant & { oneOf?: Variant[]; anyOf?: Variant[] } } })?.properties?.auth;
+  const auth = (schema as { properties?: { auth?: Variant & { oneOf?: Variant[]; anyOf?: Variant[] } } })?.properties
+    ?.auth;
   if (!auth) return [];
-  return (auth.oneOf ?? auth.anyOf ?? [auth]).map((v) => v.properties?.kind?.const).filter((k): k is string => typeof k === 'string');
+  return (auth.oneOf ?? auth.anyOf ?? [auth])
+    .map((v) => v.properties?.kind?.const)
+    .filter((k): k is string => typeof k === 'string');
 }
 
 /** Which secret field makes a connection of this auth method complete, asked of the system's own check. */
 function secretsFor(system: SystemDefinition, authKind: string | undefined): string[] {
-  const remote = { type: system.kind, baseUrl: system.exampleUrls[0] ?? '', ...(authKind ? { auth: { kind: authKind } } : {}) };
+  const remote = {
+    type: system.kind,
+    baseUrl: system.exampleUrls[0] ?? '',
+    ...(authKind ? { auth: { kind: authKind } } : {}),
+  };
   const missing = (credential: Credential) => {
     try {
       return system.missingCredential(remote as never, credential);
@@ -57,7 +70,9 @@ export function describeSystem(system: SystemDefinition): SystemDescription {
     settingsSchema = {};
   }
   const kinds = authKinds(settingsSchema);
-  const credentialFields = kinds.length ? Object.fromEntries(kinds.map((k) => [k, secretsFor(system, k)])) : { default: secretsFor(system, undefined) };
+  const credentialFields = kinds.length
+    ? Object.fromEntries(kinds.map((k) => [k, secretsFor(system, k)]))
+    : { default: secretsFor(system, undefined) };
   return {
     kind: system.kind,
     label: system.label,

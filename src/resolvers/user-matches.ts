@@ -18,10 +18,28 @@ type Call = { payload?: unknown; context: { accountId?: string } & Record<string
 const MAX_ISSUES = 100;
 const MAX_PEOPLE = 50;
 
-const request = z.object({ connectionId: z.string().regex(/^[a-z0-9-]{3,60}$/).optional(), settings: z.unknown(), credential: credentialSchema.optional() }).strict();
-const person = z.object({ accountId: z.string(), displayName: z.string().optional(), emailAddress: z.string().optional(), accountType: z.string().optional() }).loose();
+const request = z
+  .object({
+    connectionId: z
+      .string()
+      .regex(/^[a-z0-9-]{3,60}$/)
+      .optional(),
+    settings: z.unknown(),
+    credential: credentialSchema.optional(),
+  })
+  .strict();
+const person = z
+  .object({
+    accountId: z.string(),
+    displayName: z.string().optional(),
+    emailAddress: z.string().optional(),
+    accountType: z.string().optional(),
+  })
+  .loose();
 
-export type PersonMatch = { accountId: string; displayName: string; fields: string[]; match: 'pair' | 'email'; remoteUserId: string } | { accountId: string; displayName: string; fields: string[]; match: 'none'; reason: string };
+export type PersonMatch =
+  | { accountId: string; displayName: string; fields: string[]; match: 'pair' | 'email'; remoteUserId: string }
+  | { accountId: string; displayName: string; fields: string[]; match: 'none'; reason: string };
 
 export async function userMatchesResolver({ payload, context }: Call) {
   const admin = await requireProjectAdmin(context);
@@ -38,10 +56,16 @@ export async function userMatchesResolver({ payload, context }: Call) {
   const res = await api.asUser(admin.accountId).requestJira(route`/rest/api/3/search/jql`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify({ jql: `project = ${admin.projectId}${jql ? ` AND (${jql})` : ''} ORDER BY updated DESC`, maxResults: MAX_ISSUES, fields }),
+    body: JSON.stringify({
+      jql: `project = ${admin.projectId}${jql ? ` AND (${jql})` : ''} ORDER BY updated DESC`,
+      maxResults: MAX_ISSUES,
+      fields,
+    }),
   });
   if (!res.ok) return fail('BAD_REQUEST', `Jira could not list the issues (HTTP ${res.status})`);
-  const page = z.object({ issues: z.array(z.object({ fields: z.record(z.string(), z.unknown()).optional() }).loose()) }).safeParse(await res.json());
+  const page = z
+    .object({ issues: z.array(z.object({ fields: z.record(z.string(), z.unknown()).optional() }).loose()) })
+    .safeParse(await res.json());
   if (!page.success) return fail('BAD_REQUEST', 'Jira answered in an unexpected shape');
   const found = new Map<string, { user: z.infer<typeof person>; fields: Set<string> }>();
   for (const issue of page.data.issues) {
@@ -73,16 +97,20 @@ export async function userMatchesResolver({ payload, context }: Call) {
           : !connector.users
             ? `${system.label} people cannot be found by email`
             : !user.emailAddress
-              ? 'Jira does not show this person\'s email to Crosswalk'
+              ? "Jira does not show this person's email to Crosswalk"
               : `no active ${system.label} user has this person's email`;
         people.push({ ...base, match: 'none', reason });
       }
     }
   } catch (e) {
     if (!isSyncError(e)) throw e;
-    return fail('BAD_REQUEST', `${system.label} could not be asked: ${e.message}`, [{ path: 'users', message: e.message }]);
+    return fail('BAD_REQUEST', `${system.label} could not be asked: ${e.message}`, [
+      { path: 'users', message: e.message },
+    ]);
   }
-  people.sort((a, b) => (a.match === 'none' ? 0 : 1) - (b.match === 'none' ? 0 : 1) || a.displayName.localeCompare(b.displayName));
+  people.sort(
+    (a, b) => (a.match === 'none' ? 0 : 1) - (b.match === 'none' ? 0 : 1) || a.displayName.localeCompare(b.displayName),
+  );
   return ok({
     fields,
     mappedFields: mapped.length > 0,

@@ -31,7 +31,10 @@ export async function connectionsForProject(projectId: string): Promise<Connecti
 }
 
 /** Stores a new connection under the first free id from `candidates`; returns the id it got. */
-export async function createConnection(candidates: readonly string[], build: (id: string) => ConnectionConfig): Promise<ConnectionConfig> {
+export async function createConnection(
+  candidates: readonly string[],
+  build: (id: string) => ConnectionConfig,
+): Promise<ConnectionConfig> {
   for (const id of candidates) {
     const config = build(id);
     try {
@@ -73,7 +76,14 @@ export async function setConnectionOrder(projectId: string, ids: readonly string
 
 export async function deleteConnection(config: ConnectionConfig): Promise<void> {
   const ids = await connectionIdsForProject(config.jiraProjectId);
-  await kvs.transact().delete(configKey(config.id)).set(projectKey(config.jiraProjectId), ids.filter((x) => x !== config.id)).execute();
+  await kvs
+    .transact()
+    .delete(configKey(config.id))
+    .set(
+      projectKey(config.jiraProjectId),
+      ids.filter((x) => x !== config.id),
+    )
+    .execute();
 }
 
 export async function listConnections(): Promise<ConnectionConfig[]> {

@@ -34,7 +34,10 @@ export async function getCredential(connectionId: string): Promise<Credential | 
 const warm = new Map<string, { rev: string; credential: Credential }>();
 
 /** The connection's credential: from this warm instance when the connection's revision says it is still current, else from secret storage. */
-export async function credentialFor(config: { id: string; credentialRev?: string | undefined }): Promise<Credential | undefined> {
+export async function credentialFor(config: {
+  id: string;
+  credentialRev?: string | undefined;
+}): Promise<Credential | undefined> {
   const cached = warm.get(config.id);
   if (config.credentialRev && cached?.rev === config.credentialRev) return cached.credential;
   const credential = await getCredential(config.id);

@@ -19,7 +19,8 @@ export interface SyncFailure {
 
 const FAILURE = 'sync-failure';
 
-export const failureKey = (item: WorkItemRef) => (item.side === 'jira' ? `jira:${item.issueId}` : `remote:${item.connectionId}:${item.remoteId}`);
+export const failureKey = (item: WorkItemRef) =>
+  item.side === 'jira' ? `jira:${item.issueId}` : `remote:${item.connectionId}:${item.remoteId}`;
 
 export async function getFailure(item: WorkItemRef): Promise<SyncFailure | undefined> {
   return kvs.entity<SyncFailure>(FAILURE).get(failureKey(item));
@@ -38,11 +39,22 @@ export async function clearFailure(item: WorkItemRef): Promise<void> {
 
 /** Failures whose last attempt is older than `before` (epoch ms), oldest first. */
 export async function failuresBefore(before: number, limit: number): Promise<SyncFailure[]> {
-  const page = await kvs.entity<SyncFailure>(FAILURE).query().index('by-time').where(WhereConditions.lessThan(before)).limit(Math.min(100, limit)).getMany();
+  const page = await kvs
+    .entity<SyncFailure>(FAILURE)
+    .query()
+    .index('by-time')
+    .where(WhereConditions.lessThan(before))
+    .limit(Math.min(100, limit))
+    .getMany();
   return page.results.map((r) => r.value);
 }
 
 export async function failuresOfConnection(connectionId: string, limit = 100): Promise<SyncFailure[]> {
-  const page = await kvs.entity<SyncFailure>(FAILURE).query().index('by-connection', { partition: [connectionId] }).limit(Math.min(100, limit)).getMany();
+  const page = await kvs
+    .entity<SyncFailure>(FAILURE)
+    .query()
+    .index('by-connection', { partition: [connectionId] })
+    .limit(Math.min(100, limit))
+    .getMany();
   return page.results.map((r) => r.value);
 }

@@ -69,8 +69,22 @@ interface LinkRecord {
   state: Omit<Link, 'issueId' | 'connectionId' | 'remoteId' | 'generation'>;
 }
 
-const toRecord = ({ issueId, connectionId, remoteId, generation, ...state }: Link): LinkRecord => ({ issueId, connectionId, remoteId, generation, state });
-const fromRecord = (r: LinkRecord): Link => ({ ...r.state, issueId: r.issueId, connectionId: r.connectionId, remoteId: r.remoteId, generation: r.generation, comments: r.state.comments ?? [], attachments: r.state.attachments ?? [] });
+const toRecord = ({ issueId, connectionId, remoteId, generation, ...state }: Link): LinkRecord => ({
+  issueId,
+  connectionId,
+  remoteId,
+  generation,
+  state,
+});
+const fromRecord = (r: LinkRecord): Link => ({
+  ...r.state,
+  issueId: r.issueId,
+  connectionId: r.connectionId,
+  remoteId: r.remoteId,
+  generation: r.generation,
+  comments: r.state.comments ?? [],
+  attachments: r.state.attachments ?? [],
+});
 
 /** Someone else changed or removed the link since it was read. */
 export class StaleLink extends Error {
@@ -82,7 +96,8 @@ export class StaleLink extends Error {
 /** The remote item (or the issue) is already linked to something else. */
 export class LinkTaken extends Error {}
 
-const conditionFailed = (e: unknown) => /CONDITION_FAILED|condition/i.test(`${(e as { code?: unknown })?.code ?? ''} ${(e as Error)?.message ?? ''}`);
+const conditionFailed = (e: unknown) =>
+  /CONDITION_FAILED|condition/i.test(`${(e as { code?: unknown })?.code ?? ''} ${(e as Error)?.message ?? ''}`);
 
 export async function getLink(issueId: string): Promise<Link | undefined> {
   const r = await kvs.entity<LinkRecord>(LINK).get(issueId);
@@ -95,7 +110,10 @@ export async function getLink(issueId: string): Promise<Link | undefined> {
  * connection is read on its own only when the link names another one, or
  * when there was no hint.
  */
-export async function getLinkAndConnection(issueId: string, connectionHint?: string): Promise<{ link?: Link; config?: ConnectionConfig }> {
+export async function getLinkAndConnection(
+  issueId: string,
+  connectionHint?: string,
+): Promise<{ link?: Link; config?: ConnectionConfig }> {
   if (!connectionHint) {
     const link = await getLink(issueId);
     return link ? { link, config: await getConnection(link.connectionId) } : {};
@@ -104,10 +122,17 @@ export async function getLinkAndConnection(issueId: string, connectionHint?: str
   const record = got.successfulKeys.find((r) => r.entityName === LINK)?.value as LinkRecord | undefined;
   // A key the batch could not read for another reason than its absence is read again on its own.
   const failed = got.failedKeys.filter((f) => f.error.code !== 'KEY_NOT_FOUND');
-  const link = failed.some((f) => f.entityName === LINK) ? await getLink(issueId) : record ? fromRecord(record) : undefined;
+  const link = failed.some((f) => f.entityName === LINK)
+    ? await getLink(issueId)
+    : record
+      ? fromRecord(record)
+      : undefined;
   if (!link) return {};
   const hinted = got.successfulKeys.find((r) => !r.entityName && r.key === configKey(connectionHint))?.value;
-  const config = link.connectionId === connectionHint && !failed.some((f) => !f.entityName) ? parseConnection(hinted) : await getConnection(link.connectionId);
+  const config =
+    link.connectionId === connectionHint && !failed.some((f) => !f.entityName)
+      ? parseConnection(hinted)
+      : await getConnection(link.connectionId);
   return { link, config };
 }
 
@@ -123,7 +148,14 @@ export async function createLink(link: Omit<Link, 'generation'>): Promise<Link> 
     await kvs
       .transact()
       .set(link.issueId, toRecord(created), { entityName: LINK, conditions: absent })
-      .set(claimKey(link.connectionId, link.remoteId), { issueId: link.issueId }, { entityName: CLAIM, conditions: new Filter<{ issueId: string }>().and('issueId', FilterConditions.notExists()) })
+      .set(
+        claimKey(link.connectionId, link.remoteId),
+        { issueId: link.issueId },
+        {
+          entityName: CLAIM,
+          conditions: new Filter<{ issueId: string }>().and('issueId', FilterConditions.notExists()),
+        },
+      )
       .execute();
   } catch (e) {
     if (conditionFailed(e)) throw new LinkTaken(`Issue ${link.issueId} or ${link.remoteKey} is already linked`);
@@ -136,7 +168,13 @@ export async function createLink(link: Omit<Link, 'generation'>): Promise<Link> 
 export async function updateLink(link: Link): Promise<Link> {
   const next: Link = { ...link, generation: link.generation + 1 };
   try {
-    await kvs.transact().set(link.issueId, toRecord(next), { entityName: LINK, conditions: new Filter<LinkRecord>().and('generation', FilterConditions.equalTo(link.generation)) }).execute();
+    await kvs
+      .transact()
+      .set(link.issueId, toRecord(next), {
+        entityName: LINK,
+        conditions: new Filter<LinkRecord>().and('generation', FilterConditions.equalTo(link.generation)),
+      })
+      .execute();
   } catch (e) {
     if (conditionFailed(e)) throw new StaleLink(link.issueId);
     throw e;
@@ -149,14 +187,27 @@ export async function updateLink(link: Link): Promise<Link> {
  * transaction over the generation read: the link changes, the old item's
  * claim goes and the new item's claim is made, or nothing happens.
  */
-export async function moveLinkToRemote(link: Link, to: Pick<Link, 'remoteId' | 'remoteKey' | 'remoteUrl'> & Partial<Link>): Promise<Link> {
+export async function moveLinkToRemote(
+  link: Link,
+  to: Pick<Link, 'remoteId' | 'remoteKey' | 'remoteUrl'> & Partial<Link>,
+): Promise<Link> {
   const next: Link = { ...link, ...to, generation: link.generation + 1 };
   try {
     await kvs
       .transact()
-      .set(link.issueId, toRecord(next), { entityName: LINK, conditions: new Filter<LinkRecord>().and('generation', FilterConditions.equalTo(link.generation)) })
+      .set(link.issueId, toRecord(next), {
+        entityName: LINK,
+        conditions: new Filter<LinkRecord>().and('generation', FilterConditions.equalTo(link.generation)),
+      })
       .delete(claimKey(link.connectionId, link.remoteId), { entityName: CLAIM })
-      .set(claimKey(link.connectionId, to.remoteId), { issueId: link.issueId }, { entityName: CLAIM, conditions: new Filter<{ issueId: string }>().and('issueId', FilterConditions.notExists()) })
+      .set(
+        claimKey(link.connectionId, to.remoteId),
+        { issueId: link.issueId },
+        {
+          entityName: CLAIM,
+          conditions: new Filter<{ issueId: string }>().and('issueId', FilterConditions.notExists()),
+        },
+      )
       .execute();
   } catch (e) {
     if (conditionFailed(e)) throw new StaleLink(link.issueId);
@@ -166,15 +217,30 @@ export async function moveLinkToRemote(link: Link, to: Pick<Link, 'remoteId' | '
 }
 
 export async function deleteLink(link: Pick<Link, 'issueId' | 'connectionId' | 'remoteId'>): Promise<void> {
-  await kvs.transact().delete(link.issueId, { entityName: LINK }).delete(claimKey(link.connectionId, link.remoteId), { entityName: CLAIM }).execute();
+  await kvs
+    .transact()
+    .delete(link.issueId, { entityName: LINK })
+    .delete(claimKey(link.connectionId, link.remoteId), { entityName: CLAIM })
+    .execute();
 }
 
 /** Links of a connection, a page at a time (for the settings page and deleting a connection). */
-export async function linksOfConnection(connectionId: string, cursor?: string): Promise<{ links: Link[]; cursor?: string }> {
-  let q = kvs.entity<LinkRecord>(LINK).query().index('by-connection').where(WhereConditions.equalTo(connectionId)).limit(100);
+export async function linksOfConnection(
+  connectionId: string,
+  cursor?: string,
+): Promise<{ links: Link[]; cursor?: string }> {
+  let q = kvs
+    .entity<LinkRecord>(LINK)
+    .query()
+    .index('by-connection')
+    .where(WhereConditions.equalTo(connectionId))
+    .limit(100);
   if (cursor) q = q.cursor(cursor);
   const page = await q.getMany();
-  return { links: page.results.map((r) => fromRecord(r.value)), ...(page.nextCursor ? { cursor: page.nextCursor } : {}) };
+  return {
+    links: page.results.map((r) => fromRecord(r.value)),
+    ...(page.nextCursor ? { cursor: page.nextCursor } : {}),
+  };
 }
 
 /** At most this many pages of links are read for a connection's figures (they then say "at least"). */
@@ -213,7 +279,12 @@ export async function usageOfConnection(connectionId: string, since: number): Pr
     }
     cursor = page.cursor;
   } while (cursor && ++pages < MAX_USAGE_PAGES);
-  return { items, capped: Boolean(cursor), stepsSince, lastSyncAt: Number.isFinite(latest) ? new Date(latest).toISOString() : null };
+  return {
+    items,
+    capped: Boolean(cursor),
+    stepsSince,
+    lastSyncAt: Number.isFinite(latest) ? new Date(latest).toISOString() : null,
+  };
 }
 
 /**

@@ -3,20 +3,34 @@ import { searchIssueIds } from '../connectors/jira/client';
 import type { ConnectionConfig } from '../mapping/connection-config';
 import { getConnection } from '../store/connections';
 import { getBulkRun, saveBulkRun, type BulkRun } from '../store/bulk-runs';
-import { BULK_BACKLOG, BULK_PAGE_SIZE, bulkProgress, enqueueBulkPage, enqueueReconcile, SYNC_QUEUE_KEY } from './sync-queue';
+import {
+  BULK_BACKLOG,
+  BULK_PAGE_SIZE,
+  bulkProgress,
+  enqueueBulkPage,
+  enqueueReconcile,
+  SYNC_QUEUE_KEY,
+} from './sync-queue';
 import type { BulkPageBody } from './work-item';
 
 const MAX_BULK_ISSUES = 10_000;
 
 /** The issues a bulk sync covers, oldest first so pages are stable while it runs. */
 export function bulkSyncIssueIds(config: ConnectionConfig): Promise<string[]> {
-  return searchIssueIds(`project = ${config.jiraProjectId}${config.jql.trim() ? ` AND (${config.jql})` : ''} ORDER BY created ASC`, MAX_BULK_ISSUES);
+  return searchIssueIds(
+    `project = ${config.jiraProjectId}${config.jql.trim() ? ` AND (${config.jql})` : ''} ORDER BY created ASC`,
+    MAX_BULK_ISSUES,
+  );
 }
 
 /** Drops the queue events of these jobs that have not started (running ones finish); a job already gone is fine. */
 async function cancelJobs(jobIds: readonly string[]): Promise<void> {
   const queue = new Queue({ key: SYNC_QUEUE_KEY });
-  for (const id of jobIds) await queue.getJob(id).cancel().catch(() => undefined);
+  for (const id of jobIds)
+    await queue
+      .getJob(id)
+      .cancel()
+      .catch(() => undefined);
 }
 
 /**
@@ -47,12 +61,15 @@ export async function runBulkPage(page: BulkPageBody): Promise<void> {
   }
   const ids = await bulkSyncIssueIds(config);
   const slice = ids.slice(page.bulk.offset, page.bulk.offset + BULK_PAGE_SIZE);
-  const jobIds = await enqueueReconcile(slice.map((issueId) => ({ item: { side: 'jira' as const, issueId }, cause: 'bulk', connectionId: config.id })));
+  const jobIds = await enqueueReconcile(
+    slice.map((issueId) => ({ item: { side: 'jira' as const, issueId }, cause: 'bulk', connectionId: config.id })),
+  );
   const run = await getBulkRun(config.id);
   // Cancelled while this page was being enqueued: drop what it just queued too.
   if (run?.cancelledAt) return cancelJobs(jobIds);
   if (run) await saveBulkRun({ ...run, jobIds: [...run.jobIds, ...jobIds] });
-  if (page.bulk.offset + BULK_PAGE_SIZE < ids.length) await enqueueBulkPage({ bulk: { connectionId: config.id, offset: page.bulk.offset + BULK_PAGE_SIZE } }, 60);
+  if (page.bulk.offset + BULK_PAGE_SIZE < ids.length)
+    await enqueueBulkPage({ bulk: { connectionId: config.id, offset: page.bulk.offset + BULK_PAGE_SIZE } }, 60);
 }
 
 /**

@@ -19,9 +19,15 @@ import { getLink, moveLinkToRemote, updateLink, type Link } from '../store/links
 import { readJira, writeRemote } from '../mapping/field-values';
 import { correlationIdFor } from './create';
 
-export type AfterClosed = { kind: 'moved'; link: Link; remote: Item; issue: jira.JiraIssue } | { kind: 'reported'; message: string };
+export type AfterClosed =
+  { kind: 'moved'; link: Link; remote: Item; issue: jira.JiraIssue } | { kind: 'reported'; message: string };
 
-export async function afterClosedRemote(config: ConnectionConfig, connector: Connector, issueId: string, error: SyncError): Promise<AfterClosed> {
+export async function afterClosedRemote(
+  config: ConnectionConfig,
+  connector: Connector,
+  issueId: string,
+  error: SyncError,
+): Promise<AfterClosed> {
   const link = await getLink(issueId);
   const issue = await jira.getIssue(issueId);
   if (!link || !issue) throw error;
@@ -29,7 +35,8 @@ export async function afterClosedRemote(config: ConnectionConfig, connector: Con
   if (!connector.followUp) {
     const message = `${link.remoteKey} is closed in ${label}, which refuses changes to it; this connection reports instead of making a follow-up, so changes from Jira are not copied.`;
     const at = new Date().toISOString();
-    if (link.problems?.closed?.message !== message) await updateLink({ ...link, problems: { ...link.problems, closed: { kind: 'validation', message, at } } });
+    if (link.problems?.closed?.message !== message)
+      await updateLink({ ...link, problems: { ...link.problems, closed: { kind: 'validation', message, at } } });
     return { kind: 'reported', message };
   }
   // The follow-up starts from Jira's values, so the pair continues where Jira is.
@@ -55,9 +62,15 @@ export async function afterClosedRemote(config: ConnectionConfig, connector: Con
 }
 
 /** Every mapped field Jira may write, in the remote's values (people follow in the first sync, as after a create). */
-function followUpFields(config: ConnectionConfig, issue: jira.JiraIssue, richText: Connector['capabilities']['descriptionFormat']): Record<string, string> {
+function followUpFields(
+  config: ConnectionConfig,
+  issue: jira.JiraIssue,
+  richText: Connector['capabilities']['descriptionFormat'],
+): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const m of config.fields.filter((f) => (f.direction === 'both' || f.direction === 'to-remote') && f.transform !== 'user')) {
+  for (const m of config.fields.filter(
+    (f) => (f.direction === 'both' || f.direction === 'to-remote') && f.transform !== 'user',
+  )) {
     const read = readJira(m, issue.fields);
     const write = read.ok ? writeRemote(m, read.value, richText) : undefined;
     if (write?.ok && write.value !== '') out[write.field] = write.value;

@@ -11,7 +11,15 @@ import { bodyFromText, textFromBody } from '../content/formats';
 import { textToAdf } from '../content/text-to-adf';
 import type { ConnectionConfig } from '../mapping/connection-config';
 import type { Link } from '../store/links';
-import { planAttachments, planComments, type CommentCrossing, type CrossedPair, type FileCrossing, type SideComment, type SideFile } from './crossing';
+import {
+  planAttachments,
+  planComments,
+  type CommentCrossing,
+  type CrossedPair,
+  type FileCrossing,
+  type SideComment,
+  type SideFile,
+} from './crossing';
 
 const MAX_NOTICES = 10;
 
@@ -20,11 +28,34 @@ const MAX_NOTICES = 10;
  * remote item yet (the settings page's preview of a create), the remote list
  * is empty. Shared by the sync and the preview, so both read a pair alike.
  */
-export async function planCommentCrossing(config: ConnectionConfig, connector: Connector, issueId: string | undefined, remoteId: string | undefined, crossed: readonly CrossedPair[]): Promise<{ plan: CommentCrossing; jira: SideComment[]; remote: SideComment[] }> {
+export async function planCommentCrossing(
+  config: ConnectionConfig,
+  connector: Connector,
+  issueId: string | undefined,
+  remoteId: string | undefined,
+  crossed: readonly CrossedPair[],
+): Promise<{ plan: CommentCrossing; jira: SideComment[]; remote: SideComment[] }> {
   const system = systemFor(config.remote.type);
-  const [jiraComments, remoteComments] = await Promise.all([issueId ? jira.listComments(issueId) : Promise.resolve([]), remoteId ? connector.listComments(remoteId) : Promise.resolve([])]);
-  const jiraSide: SideComment[] = jiraComments.map((c) => ({ id: c.id, text: textFromBody('adf', c.body), author: c.authorName, visibility: c.internal ? 'internal' : 'public', byUs: Boolean(c.copyOf), ...(c.copyOf ? { copyOf: c.copyOf } : {}), edited: c.updatedAt > c.createdAt }));
-  const remoteSide: SideComment[] = remoteComments.map((c) => ({ id: c.id, text: textFromBody(connector.capabilities.commentFormat, c.body), author: c.author.displayName, visibility: c.visibility, byUs: Boolean(connector.ownAuthorId && c.author.id === connector.ownAuthorId) }));
+  const [jiraComments, remoteComments] = await Promise.all([
+    issueId ? jira.listComments(issueId) : Promise.resolve([]),
+    remoteId ? connector.listComments(remoteId) : Promise.resolve([]),
+  ]);
+  const jiraSide: SideComment[] = jiraComments.map((c) => ({
+    id: c.id,
+    text: textFromBody('adf', c.body),
+    author: c.authorName,
+    visibility: c.internal ? 'internal' : 'public',
+    byUs: Boolean(c.copyOf),
+    ...(c.copyOf ? { copyOf: c.copyOf } : {}),
+    edited: c.updatedAt > c.createdAt,
+  }));
+  const remoteSide: SideComment[] = remoteComments.map((c) => ({
+    id: c.id,
+    text: textFromBody(connector.capabilities.commentFormat, c.body),
+    author: c.author.displayName,
+    visibility: c.visibility,
+    byUs: Boolean(connector.ownAuthorId && c.author.id === connector.ownAuthorId),
+  }));
   const plan = planComments(jiraSide, remoteSide, crossed, {
     direction: config.comments.direction,
     remoteHasInternal: connector.capabilities.commentVisibilities.includes('internal'),
@@ -35,7 +66,11 @@ export async function planCommentCrossing(config: ConnectionConfig, connector: C
   return { plan, jira: jiraSide, remote: remoteSide };
 }
 
-export async function syncComments(config: ConnectionConfig, connector: Connector, link: Link): Promise<{ link: Link; copied: number }> {
+export async function syncComments(
+  config: ConnectionConfig,
+  connector: Connector,
+  link: Link,
+): Promise<{ link: Link; copied: number }> {
   if (config.comments.direction === 'none') return { link, copied: 0 };
   const system = systemFor(config.remote.type);
   const { plan } = await planCommentCrossing(config, connector, link.issueId, link.remoteId, link.comments);
@@ -44,10 +79,18 @@ export async function syncComments(config: ConnectionConfig, connector: Connecto
   const crossed = [...link.comments.map(recorded), ...plan.recognised];
   for (const copy of plan.copies) {
     if (copy.to === 'remote') {
-      const written = await connector.addComment(link.remoteId, { body: bodyFromText(connector.capabilities.commentFormat, copy.text), visibility: copy.visibility });
+      const written = await connector.addComment(link.remoteId, {
+        body: bodyFromText(connector.capabilities.commentFormat, copy.text),
+        visibility: copy.visibility,
+      });
       crossed.push({ jira: copy.from.id, remote: written.id, from: 'jira', copied: copy.hash });
     } else {
-      const id = await jira.addComment(link.issueId, textToAdf(copy.text), copy.visibility === 'internal', copy.from.id);
+      const id = await jira.addComment(
+        link.issueId,
+        textToAdf(copy.text),
+        copy.visibility === 'internal',
+        copy.from.id,
+      );
       crossed.push({ jira: id, remote: copy.from.id, from: 'remote', copied: copy.hash });
     }
   }
@@ -55,7 +98,11 @@ export async function syncComments(config: ConnectionConfig, connector: Connecto
   for (const edit of plan.edits) {
     if (edit.write && edit.to === 'remote') {
       // A copy someone deleted meanwhile has nothing left to rewrite.
-      const written = await connector.updateComment!(link.remoteId, edit.id, bodyFromText(connector.capabilities.commentFormat, edit.text)).catch((e: unknown) => (e instanceof SyncError && e.kind === 'not-found' ? undefined : Promise.reject(e)));
+      const written = await connector.updateComment!(
+        link.remoteId,
+        edit.id,
+        bodyFromText(connector.capabilities.commentFormat, edit.text),
+      ).catch((e: unknown) => (e instanceof SyncError && e.kind === 'not-found' ? undefined : Promise.reject(e)));
       void written;
     }
     if (edit.write && edit.to === 'jira') await jira.updateComment(link.issueId, edit.id, textToAdf(edit.text));
@@ -67,8 +114,14 @@ export async function syncComments(config: ConnectionConfig, connector: Connecto
     else await jira.deleteComment(link.issueId, gone.id);
   }
   const notices = [
-    ...plan.editsNotCopied.map((c) => `The edit to Jira comment ${c.id} was not copied: ${system?.texts.commentEditRefused ?? 'the remote cannot change comments'}.`),
-    ...plan.deletesNotCopied.map((p) => `Jira comment ${p.jira} was deleted; its copy stays: ${system?.texts.commentDeleteRefused ?? 'the remote cannot delete comments'}.`),
+    ...plan.editsNotCopied.map(
+      (c) =>
+        `The edit to Jira comment ${c.id} was not copied: ${system?.texts.commentEditRefused ?? 'the remote cannot change comments'}.`,
+    ),
+    ...plan.deletesNotCopied.map(
+      (p) =>
+        `Jira comment ${p.jira} was deleted; its copy stays: ${system?.texts.commentDeleteRefused ?? 'the remote cannot delete comments'}.`,
+    ),
   ];
   const fresh = notices.filter((n) => !(link.notices ?? []).includes(n));
   const next: Link = { ...link, comments: crossed };
@@ -81,20 +134,49 @@ export async function syncComments(config: ConnectionConfig, connector: Connecto
  * does for comments; undefined when the issue was read without its
  * attachment field, which says nothing about files.
  */
-export async function planFileCrossing(config: ConnectionConfig, connector: Connector, issue: jira.JiraIssue | undefined, remoteId: string | undefined, crossed: readonly CrossedPair[]): Promise<FileCrossing | undefined> {
+export async function planFileCrossing(
+  config: ConnectionConfig,
+  connector: Connector,
+  issue: jira.JiraIssue | undefined,
+  remoteId: string | undefined,
+  crossed: readonly CrossedPair[],
+): Promise<FileCrossing | undefined> {
   const jiraFiles = issue ? jira.attachmentsOf(issue) : [];
   if (!jiraFiles) return undefined;
   const remoteFiles = remoteId ? await connector.listAttachments(remoteId) : [];
   // Only when an app-made file is not yet accounted for do we need to know which account is ours.
   const pairedJira = new Set(crossed.map((p) => p.jira));
   const app = jiraFiles.some((f) => !pairedJira.has(f.id) && f.authorAccountId) ? await jira.appAccountId() : undefined;
-  const jiraSide: SideFile[] = jiraFiles.map((f) => ({ id: f.id, fileName: f.fileName, contentType: f.contentType, size: f.size, byUs: Boolean(app && f.authorAccountId === app) }));
-  const remoteSide: SideFile[] = remoteFiles.map((f) => ({ id: f.id, fileName: f.fileName, contentType: f.contentType, size: f.size, byUs: Boolean(connector.ownAuthorId && f.authorId === connector.ownAuthorId) }));
+  const jiraSide: SideFile[] = jiraFiles.map((f) => ({
+    id: f.id,
+    fileName: f.fileName,
+    contentType: f.contentType,
+    size: f.size,
+    byUs: Boolean(app && f.authorAccountId === app),
+  }));
+  const remoteSide: SideFile[] = remoteFiles.map((f) => ({
+    id: f.id,
+    fileName: f.fileName,
+    contentType: f.contentType,
+    size: f.size,
+    byUs: Boolean(connector.ownAuthorId && f.authorId === connector.ownAuthorId),
+  }));
   const remoteCanDelete = connector.capabilities.attachments.delete && Boolean(connector.deleteAttachment);
-  return planAttachments(jiraSide, remoteSide, crossed, { ...config.attachments, remoteCanDelete, ...(connector.capabilities.attachments.maxBytes ? { remoteMaxBytes: connector.capabilities.attachments.maxBytes } : {}) });
+  return planAttachments(jiraSide, remoteSide, crossed, {
+    ...config.attachments,
+    remoteCanDelete,
+    ...(connector.capabilities.attachments.maxBytes
+      ? { remoteMaxBytes: connector.capabilities.attachments.maxBytes }
+      : {}),
+  });
 }
 
-export async function syncAttachments(config: ConnectionConfig, connector: Connector, link: Link, issue: jira.JiraIssue): Promise<{ link: Link; copied: number; skipped: string[] }> {
+export async function syncAttachments(
+  config: ConnectionConfig,
+  connector: Connector,
+  link: Link,
+  issue: jira.JiraIssue,
+): Promise<{ link: Link; copied: number; skipped: string[] }> {
   if (config.attachments.direction === 'none') return { link, copied: 0, skipped: [] };
   const plan = await planFileCrossing(config, connector, issue, link.remoteId, link.attachments);
   // A read without the attachment field says nothing about files: never plan from it (it would look like deletions).
@@ -103,7 +185,12 @@ export async function syncAttachments(config: ConnectionConfig, connector: Conne
   for (const copy of plan.copies) {
     if (copy.to === 'remote') {
       const body = await jira.downloadAttachment(copy.from.id);
-      const written = await connector.uploadAttachment(link.remoteId, { fileName: copy.from.fileName, contentType: copy.from.contentType, size: copy.from.size, body });
+      const written = await connector.uploadAttachment(link.remoteId, {
+        fileName: copy.from.fileName,
+        contentType: copy.from.contentType,
+        size: copy.from.size,
+        body,
+      });
       crossed.push({ jira: copy.from.id, remote: written.id, from: 'jira' });
     } else {
       const file = await connector.downloadAttachment(link.remoteId, copy.from.id);
@@ -118,7 +205,10 @@ export async function syncAttachments(config: ConnectionConfig, connector: Conne
     else await jira.deleteAttachment(gone.id);
   }
   const system = systemFor(config.remote.type);
-  const notices = plan.deletesNotCopied.map((d) => `Jira attachment ${d.fileName} was deleted; its copy stays: ${system?.texts.fileDeleteRefused ?? 'the remote cannot delete files'}.`);
+  const notices = plan.deletesNotCopied.map(
+    (d) =>
+      `Jira attachment ${d.fileName} was deleted; its copy stays: ${system?.texts.fileDeleteRefused ?? 'the remote cannot delete files'}.`,
+  );
   const fresh = notices.filter((n) => !(link.notices ?? []).includes(n));
   const next: Link = { ...link, attachments: crossed };
   if (fresh.length) next.notices = [...(link.notices ?? []), ...fresh].slice(-MAX_NOTICES);

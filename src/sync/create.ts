@@ -20,10 +20,13 @@ import { addRequiredOnEnter } from './field-plan';
 import { siteTag } from './site';
 
 /** `crosswalk:<site>:<connection>:<issue>`: this site's issue, through this connection (at most 92 characters). */
-export const correlationIdFor = (config: Pick<ConnectionConfig, 'id'>, issueId: string) => `crosswalk:${siteTag()}:${config.id}:${issueId}`;
+export const correlationIdFor = (config: Pick<ConnectionConfig, 'id'>, issueId: string) =>
+  `crosswalk:${siteTag()}:${config.id}:${issueId}`;
 
 /** The issue an item's correlation marker names, when it is this site's; `other-site` for another Crosswalk installation's item. */
-export function parseCorrelationId(value: string | undefined): { connectionId: string; issueId: string } | 'other-site' | undefined {
+export function parseCorrelationId(
+  value: string | undefined,
+): { connectionId: string; issueId: string } | 'other-site' | undefined {
   const m = /^crosswalk:([0-9a-f]{8}):([a-z0-9-]+):(\d+)$/.exec(value ?? '');
   if (!m) return value?.startsWith('crosswalk:') ? 'other-site' : undefined;
   return m[1] === siteTag() ? { connectionId: m[2]!, issueId: m[3]! } : 'other-site';
@@ -33,11 +36,17 @@ export function parseCorrelationId(value: string | undefined): { connectionId: s
 export const SEARCH_SETTLE_MS = 60_000;
 
 /** The remote fields a new item starts with: every mapped field Jira may write, in the remote's own values. */
-export function initialRemoteFields(config: ConnectionConfig, issue: jira.JiraIssue, richText: Connector['capabilities']['descriptionFormat']): Record<string, string> {
+export function initialRemoteFields(
+  config: ConnectionConfig,
+  issue: jira.JiraIssue,
+  richText: Connector['capabilities']['descriptionFormat'],
+): Record<string, string> {
   const fields = issue.fields;
   const out: Record<string, string> = {};
   // People need lookups: they follow in the first reconcile right after the create.
-  for (const m of config.fields.filter((f) => (f.direction === 'both' || f.direction === 'to-remote') && f.transform !== 'user')) {
+  for (const m of config.fields.filter(
+    (f) => (f.direction === 'both' || f.direction === 'to-remote') && f.transform !== 'user',
+  )) {
     const read = readJira(m, fields);
     if (!read.ok) continue;
     const write = writeRemote(m, read.value, richText);
@@ -48,16 +57,41 @@ export function initialRemoteFields(config: ConnectionConfig, issue: jira.JiraIs
   return out;
 }
 
-export async function createRemoteFor(config: ConnectionConfig, connector: Connector, issue: jira.JiraIssue): Promise<{ link: Link; remote: Item; created: boolean }> {
+export async function createRemoteFor(
+  config: ConnectionConfig,
+  connector: Connector,
+  issue: jira.JiraIssue,
+): Promise<{ link: Link; remote: Item; created: boolean }> {
   const correlationId = correlationIdFor(config, issue.id);
   let remote = await connector.findByCorrelation(correlationId);
   const created = !remote;
-  remote ??= await connector.createItem(initialRemoteFields(config, issue, connector.capabilities.descriptionFormat), correlationId);
+  remote ??= await connector.createItem(
+    initialRemoteFields(config, issue, connector.capabilities.descriptionFormat),
+    correlationId,
+  );
   try {
-    const link = await createLink({ connectionId: config.id, issueId: issue.id, issueKey: issue.key, remoteId: remote.id, remoteKey: remote.displayKey, remoteUrl: remote.url, origin: 'jira', base: {}, comments: [], attachments: [], remoteLinked: false, remoteMarked: true });
+    const link = await createLink({
+      connectionId: config.id,
+      issueId: issue.id,
+      issueKey: issue.key,
+      remoteId: remote.id,
+      remoteKey: remote.displayKey,
+      remoteUrl: remote.url,
+      origin: 'jira',
+      base: {},
+      comments: [],
+      attachments: [],
+      remoteLinked: false,
+      remoteMarked: true,
+    });
     return { link, remote, created };
   } catch (e) {
-    if (e instanceof LinkTaken) throw new SyncError({ system: 'crosswalk', kind: 'validation', message: `${remote.displayKey} is already linked to another issue` });
+    if (e instanceof LinkTaken)
+      throw new SyncError({
+        system: 'crosswalk',
+        kind: 'validation',
+        message: `${remote.displayKey} is already linked to another issue`,
+      });
     throw e;
   }
 }
@@ -65,29 +99,59 @@ export async function createRemoteFor(config: ConnectionConfig, connector: Conne
 const markerKey = (config: ConnectionConfig, remoteId: string) => `creating:${config.id}:${remoteId}`;
 
 /** Creates the Jira issue for a remote item and links them; undefined when another worker linked the item meanwhile. */
-export async function createFromRemote(config: ConnectionConfig, connector: Connector, remote: Item): Promise<Link | undefined> {
+export async function createFromRemote(
+  config: ConnectionConfig,
+  connector: Connector,
+  remote: Item,
+): Promise<Link | undefined> {
   let issueId = await jira.issueCreatedFrom(config.jiraProjectId, remote.id);
   if (!issueId) {
     const marker = (await kvs.get(markerKey(config, remote.id))) as { at: number } | undefined;
     const age = marker ? Date.now() - marker.at : Infinity;
     if (age < SEARCH_SETTLE_MS) {
-      throw new SyncError({ system: 'jira', kind: 'transient', retryAfterMs: SEARCH_SETTLE_MS - age, message: `A Jira issue for ${remote.displayKey} may already exist and not be searchable yet; checking again shortly` });
+      throw new SyncError({
+        system: 'jira',
+        kind: 'transient',
+        retryAfterMs: SEARCH_SETTLE_MS - age,
+        message: `A Jira issue for ${remote.displayKey} may already exist and not be searchable yet; checking again shortly`,
+      });
     }
     await kvs.set(markerKey(config, remote.id), { at: Date.now() }, { ttl: { value: 1, unit: 'DAYS' } });
     const fields: Record<string, unknown> = {};
-    for (const m of config.fields.filter((f) => (f.direction === 'both' || f.direction === 'to-jira') && f.jira !== 'status' && f.transform !== 'user')) {
+    for (const m of config.fields.filter(
+      (f) => (f.direction === 'both' || f.direction === 'to-jira') && f.jira !== 'status' && f.transform !== 'user',
+    )) {
       const read = readRemote(m, remote.fields, connector.capabilities.descriptionFormat);
       if (!read.ok) continue;
       const write = writeJira(m, read.value);
       if (write.kind === 'field' && write.value !== null && write.value !== '') fields[write.field] = write.value;
     }
     fields.summary ??= remote.displayKey;
-    issueId = (await jira.createIssue(config.jiraProjectId, config.jiraIssueType, fields, { remote: remote.id, connection: config.id })).id;
+    issueId = (
+      await jira.createIssue(config.jiraProjectId, config.jiraIssueType, fields, {
+        remote: remote.id,
+        connection: config.id,
+      })
+    ).id;
   }
   const issue = await jira.getIssue(issueId);
-  if (!issue) throw new SyncError({ system: 'jira', kind: 'transient', message: 'The created issue could not be read back yet' });
+  if (!issue)
+    throw new SyncError({ system: 'jira', kind: 'transient', message: 'The created issue could not be read back yet' });
   try {
-    return await createLink({ connectionId: config.id, issueId, issueKey: issue.key, remoteId: remote.id, remoteKey: remote.displayKey, remoteUrl: remote.url, origin: 'remote', base: {}, comments: [], attachments: [], remoteLinked: false, remoteMarked: false });
+    return await createLink({
+      connectionId: config.id,
+      issueId,
+      issueKey: issue.key,
+      remoteId: remote.id,
+      remoteKey: remote.displayKey,
+      remoteUrl: remote.url,
+      origin: 'remote',
+      base: {},
+      comments: [],
+      attachments: [],
+      remoteLinked: false,
+      remoteMarked: false,
+    });
   } catch (e) {
     if (e instanceof LinkTaken && (await issueForRemote(config.id, remote.id))) return undefined;
     throw e;

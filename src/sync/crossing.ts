@@ -93,7 +93,8 @@ export interface CommentCrossing {
   deletesNotCopied: CrossedPair[];
 }
 
-const allows = (direction: Direction, to: 'jira' | 'remote') => direction === 'both' || direction === (to === 'jira' ? 'to-jira' : 'to-remote');
+const allows = (direction: Direction, to: 'jira' | 'remote') =>
+  direction === 'both' || direction === (to === 'jira' ? 'to-jira' : 'to-remote');
 const normal = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 /** What a pair records of the source text its copy carries: whitespace-insensitive, as copies are compared. */
@@ -106,7 +107,12 @@ export function attributed(author: string, system: string, text: string): string
   return `${author} (${system}): ${text}`;
 }
 
-export function planComments(jira: readonly SideComment[], remote: readonly SideComment[], crossed: readonly CrossedPair[], rules: CommentRules): CommentCrossing {
+export function planComments(
+  jira: readonly SideComment[],
+  remote: readonly SideComment[],
+  crossed: readonly CrossedPair[],
+  rules: CommentRules,
+): CommentCrossing {
   const crossedJira = new Set(crossed.map((p) => p.jira));
   const crossedRemote = new Set(crossed.map((p) => p.remote));
   const recognised: CrossedPair[] = [];
@@ -115,7 +121,13 @@ export function planComments(jira: readonly SideComment[], remote: readonly Side
   // Jira copies name their source in a hidden property.
   const remoteById = new Map(remote.map((c) => [c.id, c]));
   for (const c of jira) {
-    if (c.copyOf && !crossedJira.has(c.id) && !crossedRemote.has(c.copyOf) && remoteIds.has(c.copyOf)) recognised.push({ jira: c.id, remote: c.copyOf, from: 'remote', copied: textHash(remoteById.get(c.copyOf)!.text) });
+    if (c.copyOf && !crossedJira.has(c.id) && !crossedRemote.has(c.copyOf) && remoteIds.has(c.copyOf))
+      recognised.push({
+        jira: c.id,
+        remote: c.copyOf,
+        from: 'remote',
+        copied: textHash(remoteById.get(c.copyOf)!.text),
+      });
   }
   const pairedJira = new Set([...crossedJira, ...recognised.map((p) => p.jira)]);
   const pairedRemote = new Set([...crossedRemote, ...recognised.map((p) => p.remote)]);
@@ -124,7 +136,9 @@ export function planComments(jira: readonly SideComment[], remote: readonly Side
   const toRemoteText = (c: SideComment) => normal(attributed(c.author, 'Jira', c.text));
   for (const r of remote) {
     if (!r.byUs || pairedRemote.has(r.id)) continue;
-    const source = jira.find((c) => !c.byUs && !pairedJira.has(c.id) && c.visibility === r.visibility && toRemoteText(c) === normal(r.text));
+    const source = jira.find(
+      (c) => !c.byUs && !pairedJira.has(c.id) && c.visibility === r.visibility && toRemoteText(c) === normal(r.text),
+    );
     if (source) {
       recognised.push({ jira: source.id, remote: r.id, from: 'jira', copied: textHash(source.text) });
       pairedJira.add(source.id);
@@ -138,20 +152,36 @@ export function planComments(jira: readonly SideComment[], remote: readonly Side
       if (c.byUs || pairedJira.has(c.id)) continue;
       // An internal Jira comment never becomes public on the remote side.
       if (c.visibility === 'internal' && !rules.remoteHasInternal) continue;
-      copies.push({ from: c, to: 'remote', visibility: c.visibility, text: attributed(c.author, 'Jira', c.text), hash: textHash(c.text) });
+      copies.push({
+        from: c,
+        to: 'remote',
+        visibility: c.visibility,
+        text: attributed(c.author, 'Jira', c.text),
+        hash: textHash(c.text),
+      });
     }
   }
   if (allows(rules.direction, 'jira')) {
     for (const r of remote) {
       // The integration user's own comments are Crosswalk's copies (or its own notes): never echoed back.
       if (r.byUs || pairedRemote.has(r.id)) continue;
-      copies.push({ from: r, to: 'jira', visibility: r.visibility, text: attributed(r.author, rules.remoteLabel, r.text), hash: textHash(r.text) });
+      copies.push({
+        from: r,
+        to: 'jira',
+        visibility: r.visibility,
+        text: attributed(r.author, rules.remoteLabel, r.text),
+        hash: textHash(r.text),
+      });
     }
   }
 
   const jiraById = new Map(jira.map((c) => [c.id, c]));
-  const editsNotCopied = rules.remoteCanEdit ? [] : crossed.filter((p) => p.from === 'jira' && jiraById.get(p.jira)?.edited).map((p) => jiraById.get(p.jira)!);
-  const deletesNotCopied = rules.remoteCanDelete ? [] : crossed.filter((p) => p.from === 'jira' && !jiraById.has(p.jira) && remoteIds.has(p.remote));
+  const editsNotCopied = rules.remoteCanEdit
+    ? []
+    : crossed.filter((p) => p.from === 'jira' && jiraById.get(p.jira)?.edited).map((p) => jiraById.get(p.jira)!);
+  const deletesNotCopied = rules.remoteCanDelete
+    ? []
+    : crossed.filter((p) => p.from === 'jira' && !jiraById.has(p.jira) && remoteIds.has(p.remote));
 
   // Edits and deletes go from a source to its copy, and only where the remote has them: a remote whose comments
   // cannot change or go (ServiceNow journals, Zendesk) has no edit to follow, and a remote comment missing from its
@@ -181,7 +211,10 @@ export function planComments(jira: readonly SideComment[], remote: readonly Side
     if (p.copied === hash) continue;
     // A Jira comment made internal after it crossed is never rewritten where everyone reads it.
     if (to === 'remote' && source.visibility === 'internal' && !rules.remoteHasInternal) continue;
-    const text = to === 'remote' ? attributed(source.author, 'Jira', source.text) : attributed(source.author, rules.remoteLabel, source.text);
+    const text =
+      to === 'remote'
+        ? attributed(source.author, 'Jira', source.text)
+        : attributed(source.author, rules.remoteLabel, source.text);
     edits.push({ pair: p, to, id: copyId, text, hash, write: normal(copy.text) !== normal(text) });
   }
   return { copies, recognised, edits, deletes, baselines, editsNotCopied, deletesNotCopied };
@@ -228,7 +261,11 @@ export interface FileCrossing {
   forgotten: CrossedPair[];
 }
 
-const allowedType = (rules: FileRules, type: string) => !rules.allowedTypes.length || rules.allowedTypes.some((t) => (t.endsWith('/') || t.endsWith('*') ? type.startsWith(t.replace(/\*$/, '')) : type === t));
+const allowedType = (rules: FileRules, type: string) =>
+  !rules.allowedTypes.length ||
+  rules.allowedTypes.some((t) =>
+    t.endsWith('/') || t.endsWith('*') ? type.startsWith(t.replace(/\*$/, '')) : type === t,
+  );
 
 /**
  * Files cross like comments; those over a limit or of a type not allowed are
@@ -241,7 +278,12 @@ const allowedType = (rules: FileRules, type: string) => !rules.allowedTypes.leng
  * a remote file missing from the list is not a deleted one (a Zendesk pair
  * continued in a follow-up ticket keeps the closed ticket's pairs).
  */
-export function planAttachments(jira: readonly SideFile[], remote: readonly SideFile[], crossed: readonly CrossedPair[], rules: FileRules): FileCrossing {
+export function planAttachments(
+  jira: readonly SideFile[],
+  remote: readonly SideFile[],
+  crossed: readonly CrossedPair[],
+  rules: FileRules,
+): FileCrossing {
   const pairedJira = new Set(crossed.map((p) => p.jira));
   const pairedRemote = new Set(crossed.map((p) => p.remote));
   const recognised: CrossedPair[] = [];
@@ -254,13 +296,17 @@ export function planAttachments(jira: readonly SideFile[], remote: readonly Side
   ] as const) {
     for (const copy of ours) {
       if (!copy.byUs || (from === 'jira' ? pairedRemote : pairedJira).has(copy.id)) continue;
-      const source = theirs.find((f) => !f.byUs && !(from === 'jira' ? pairedJira : pairedRemote).has(f.id) && same(f, copy));
+      const source = theirs.find(
+        (f) => !f.byUs && !(from === 'jira' ? pairedJira : pairedRemote).has(f.id) && same(f, copy),
+      );
       if (!source) {
         const to = from === 'jira' ? 'remote' : 'jira';
-        if (rules.remoteCanDelete && allows(rules.direction, to)) deletes.push({ to, id: copy.id, fileName: copy.fileName });
+        if (rules.remoteCanDelete && allows(rules.direction, to))
+          deletes.push({ to, id: copy.id, fileName: copy.fileName });
         continue;
       }
-      const pair: CrossedPair = from === 'jira' ? { jira: source.id, remote: copy.id, from } : { jira: copy.id, remote: source.id, from };
+      const pair: CrossedPair =
+        from === 'jira' ? { jira: source.id, remote: copy.id, from } : { jira: copy.id, remote: source.id, from };
       recognised.push(pair);
       pairedJira.add(pair.jira);
       pairedRemote.add(pair.remote);
@@ -270,11 +316,16 @@ export function planAttachments(jira: readonly SideFile[], remote: readonly Side
   const skipped: string[] = [];
   const consider = (f: SideFile, to: 'jira' | 'remote', limit: number) => {
     if (f.size > limit) skipped.push(`${f.fileName} (${f.size} bytes) is over the ${limit}-byte limit`);
-    else if (!allowedType(rules, f.contentType)) skipped.push(`${f.fileName} (${f.contentType}) is not an allowed type`);
+    else if (!allowedType(rules, f.contentType))
+      skipped.push(`${f.fileName} (${f.contentType}) is not an allowed type`);
     else copies.push({ from: f, to });
   };
-  if (allows(rules.direction, 'remote')) for (const f of jira) if (!f.byUs && !pairedJira.has(f.id)) consider(f, 'remote', Math.min(rules.maxBytes, rules.remoteMaxBytes ?? Infinity));
-  if (allows(rules.direction, 'jira')) for (const f of remote) if (!f.byUs && !pairedRemote.has(f.id)) consider(f, 'jira', rules.maxBytes);
+  if (allows(rules.direction, 'remote'))
+    for (const f of jira)
+      if (!f.byUs && !pairedJira.has(f.id))
+        consider(f, 'remote', Math.min(rules.maxBytes, rules.remoteMaxBytes ?? Infinity));
+  if (allows(rules.direction, 'jira'))
+    for (const f of remote) if (!f.byUs && !pairedRemote.has(f.id)) consider(f, 'jira', rules.maxBytes);
 
   const jiraById = new Map(jira.map((f) => [f.id, f]));
   const remoteById = new Map(remote.map((f) => [f.id, f]));
@@ -286,7 +337,8 @@ export function planAttachments(jira: readonly SideFile[], remote: readonly Side
     if (source) continue;
     const to = p.from === 'jira' ? 'remote' : 'jira';
     if (!rules.remoteCanDelete) {
-      if (p.from === 'jira' && copy && allows(rules.direction, to)) deletesNotCopied.push({ pair: p, fileName: copy.fileName });
+      if (p.from === 'jira' && copy && allows(rules.direction, to))
+        deletesNotCopied.push({ pair: p, fileName: copy.fileName });
       continue;
     }
     // Both gone (deleted here, or by us before a crash): nothing is left to follow or to copy again.

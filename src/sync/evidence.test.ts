@@ -35,18 +35,35 @@ const link = {
 
 describe('a remote notification instead of a read', () => {
   it('is used when it is the one write after the version at which the remote held the base: shown fields from it, the rest from the base', () => {
-    const known = remoteFromEvidence({ version: '8', updatedAt: 2_000, fields: { short_description: 'B' } }, link, config, counting);
+    const known = remoteFromEvidence(
+      { version: '8', updatedAt: 2_000, fields: { short_description: 'B' } },
+      link,
+      config,
+      counting,
+    );
     expect(known?.item).toMatchObject({ id: 'r1', version: '8', updatedAt: 2_000, fields: { short_description: 'B' } });
     expect([...known!.shown]).toEqual(['short_description']);
   });
 
   it('shows every mapped field when it carries the whole item (a field it leaves out is empty)', () => {
-    const known = remoteFromEvidence({ version: '8', updatedAt: 2_000, fields: { short_description: 'B' }, complete: true }, link, config, counting);
+    const known = remoteFromEvidence(
+      { version: '8', updatedAt: 2_000, fields: { short_description: 'B' }, complete: true },
+      link,
+      config,
+      counting,
+    );
     expect([...known!.shown].sort()).toEqual(['short_description', 'urgency']);
   });
 
   it('is not used when a write came between (an earlier notification lost or still on its way): the item is read', () => {
-    expect(remoteFromEvidence({ version: '9', updatedAt: 3_000, fields: { short_description: 'C' } }, link, config, counting)).toBeUndefined();
+    expect(
+      remoteFromEvidence(
+        { version: '9', updatedAt: 3_000, fields: { short_description: 'C' } },
+        link,
+        config,
+        counting,
+      ),
+    ).toBeUndefined();
   });
 
   it('is not used when it is a duplicate or older than what the link knows', () => {
@@ -60,24 +77,44 @@ describe('a remote notification instead of a read', () => {
 
   it('is not used where versions do not count writes (nothing proves no other write came between)', () => {
     expect(remoteFromEvidence({ version: '8', updatedAt: 2_000, fields: {} }, link, config, stamped)).toBeUndefined();
-    expect(remoteFromEvidence({ version: '8', updatedAt: 2_000, fields: {} }, link, config, conditional)).toBeUndefined();
+    expect(
+      remoteFromEvidence({ version: '8', updatedAt: 2_000, fields: {} }, link, config, conditional),
+    ).toBeUndefined();
   });
 
   it('is not used when the link does not know the version at which the remote held the base', () => {
     const { remoteVersion: _v, ...unversioned } = link;
-    expect(remoteFromEvidence({ version: '8', updatedAt: 2_000, fields: {} }, unversioned as Link, config, counting)).toBeUndefined();
+    expect(
+      remoteFromEvidence({ version: '8', updatedAt: 2_000, fields: {} }, unversioned as Link, config, counting),
+    ).toBeUndefined();
   });
 
   it('is not used when a mapped field is neither shown nor in the base', () => {
     const noBase = { ...link, base: { summary: link.base.summary! } } as Link;
-    expect(remoteFromEvidence({ version: '8', updatedAt: 2_000, fields: { short_description: 'B' } }, noBase, config, counting)).toBeUndefined();
-    expect(remoteFromEvidence({ version: '8', updatedAt: 2_000, fields: { short_description: 'B', urgency: '1' } }, noBase, config, counting)).toBeDefined();
+    expect(
+      remoteFromEvidence(
+        { version: '8', updatedAt: 2_000, fields: { short_description: 'B' } },
+        noBase,
+        config,
+        counting,
+      ),
+    ).toBeUndefined();
+    expect(
+      remoteFromEvidence(
+        { version: '8', updatedAt: 2_000, fields: { short_description: 'B', urgency: '1' } },
+        noBase,
+        config,
+        counting,
+      ),
+    ).toBeDefined();
   });
 });
 
 describe('our own remote write counts as seen only when the remote proves it alone', () => {
   it('a conditional write that named the version it read proves it', () => {
-    expect(ownWriteProven(conditional, { version: '2026-01-01T00:00:00Z' }, { version: '2026-01-01T00:00:05Z' })).toBe(true);
+    expect(ownWriteProven(conditional, { version: '2026-01-01T00:00:00Z' }, { version: '2026-01-01T00:00:05Z' })).toBe(
+      true,
+    );
   });
 
   it('a version that counts writes must move by exactly one', () => {
@@ -94,14 +131,35 @@ describe('our own remote write counts as seen only when the remote proves it alo
 
 describe('our own Jira edit counts as seen only when its answer shows it alone', () => {
   const app = 'app-account';
-  const history = (entries: Array<{ at: number; authorId?: string; fields: string[] }>, complete = true) => ({ recentHistory: { entries, complete } });
+  const history = (entries: Array<{ at: number; authorId?: string; fields: string[] }>, complete = true) => ({
+    recentHistory: { entries, complete },
+  });
 
   it('when every change after what was read is the edit itself (one author, the newest naming what was written)', () => {
-    expect(editWasAlone(history([{ at: 20, authorId: app, fields: ['summary'] }, { at: 10, authorId: 'ann', fields: ['priority'] }]), 10, ['summary'])).toBe(true);
+    expect(
+      editWasAlone(
+        history([
+          { at: 20, authorId: app, fields: ['summary'] },
+          { at: 10, authorId: 'ann', fields: ['priority'] },
+        ]),
+        10,
+        ['summary'],
+      ),
+    ).toBe(true);
   });
 
   it('not when someone else changed the issue between the read and the edit', () => {
-    expect(editWasAlone(history([{ at: 20, authorId: app, fields: ['summary'] }, { at: 15, authorId: 'ann', fields: ['labels'] }, { at: 10, authorId: 'ann', fields: ['priority'] }]), 10, ['summary'])).toBe(false);
+    expect(
+      editWasAlone(
+        history([
+          { at: 20, authorId: app, fields: ['summary'] },
+          { at: 15, authorId: 'ann', fields: ['labels'] },
+          { at: 10, authorId: 'ann', fields: ['priority'] },
+        ]),
+        10,
+        ['summary'],
+      ),
+    ).toBe(false);
   });
 
   it('not when the newest change does not name every field written (the edit changed nothing; the newest is not ours)', () => {

@@ -43,8 +43,16 @@ export type JiraEvidence = z.infer<typeof jiraEvidence>;
 export const MAX_EVIDENCE_BYTES = 16 * 1024;
 
 const eventShape = z.object({
-  issue: z.object({ key: z.string(), fields: z.record(z.string(), z.unknown()).optional() }).loose().optional(),
-  changelog: z.object({ items: z.array(z.object({ field: z.string().optional(), fieldId: z.string().optional() }).loose()).optional() }).loose().optional(),
+  issue: z
+    .object({ key: z.string(), fields: z.record(z.string(), z.unknown()).optional() })
+    .loose()
+    .optional(),
+  changelog: z
+    .object({
+      items: z.array(z.object({ field: z.string().optional(), fieldId: z.string().optional() }).loose()).optional(),
+    })
+    .loose()
+    .optional(),
 });
 
 /** The evidence a Jira product event carries, or undefined when it carries none worth keeping. */
@@ -53,7 +61,9 @@ export function evidenceOfJiraEvent(event: unknown): JiraEvidence | undefined {
   const issue = parsed.success ? parsed.data.issue : undefined;
   const updated = issue?.fields?.updated;
   if (!issue?.fields || typeof updated !== 'string') return undefined;
-  const changed = (parsed.success ? (parsed.data.changelog?.items ?? []) : []).map((i) => i.fieldId ?? i.field ?? '').filter(Boolean);
+  const changed = (parsed.success ? (parsed.data.changelog?.items ?? []) : [])
+    .map((i) => i.fieldId ?? i.field ?? '')
+    .filter(Boolean);
   const evidence = { key: issue.key, updated, fields: issue.fields, changed: [...new Set(changed)].slice(0, 100) };
   const ok = jiraEvidence.safeParse(evidence);
   return ok.success && Buffer.byteLength(JSON.stringify(ok.data)) <= MAX_EVIDENCE_BYTES ? ok.data : undefined;
@@ -65,7 +75,13 @@ export function evidenceOfJiraEvent(event: unknown): JiraEvidence | undefined {
  * undefined, and the issue is read. Files are read from the issue itself, so a
  * run that looks at files reads it.
  */
-export function issueFromEvidence(evidence: JiraEvidence | undefined, issueId: string, link: Link, config: ConnectionConfig, lookingAtFiles: boolean): JiraIssue | undefined {
+export function issueFromEvidence(
+  evidence: JiraEvidence | undefined,
+  issueId: string,
+  link: Link,
+  config: ConnectionConfig,
+  lookingAtFiles: boolean,
+): JiraIssue | undefined {
   if (!evidence || lookingAtFiles || link.jiraSeenAt === undefined) return undefined;
   const updatedAt = parseJiraTime(evidence.updated);
   // Strictly newer than what the last sync saw: an equal time may be the same change, or another made in the same instant.
@@ -75,10 +91,19 @@ export function issueFromEvidence(evidence: JiraEvidence | undefined, issueId: s
   const changed = new Set(evidence.changed);
   // A field the change named is taken from the event; every other mapped field is untouched by it and reads as its base
   // (an event's shape of an unchanged field, a status without its category, is never compared with a read one).
-  const known = config.fields.every((m) => (changed.has(m.jira) ? m.jira in evidence.fields : link.base[m.jira] !== undefined));
+  const known = config.fields.every((m) =>
+    changed.has(m.jira) ? m.jira in evidence.fields : link.base[m.jira] !== undefined,
+  );
   if (!known) return undefined;
-  const shown = Object.fromEntries(config.fields.filter((m) => changed.has(m.jira)).map((m) => [m.jira, evidence.fields[m.jira]]));
-  return { id: issueId, key: evidence.key, fields: { ...shown, project: { ...project, id: project.id }, updated: evidence.updated }, updatedAt };
+  const shown = Object.fromEntries(
+    config.fields.filter((m) => changed.has(m.jira)).map((m) => [m.jira, evidence.fields[m.jira]]),
+  );
+  return {
+    id: issueId,
+    key: evidence.key,
+    fields: { ...shown, project: { ...project, id: project.id }, updated: evidence.updated },
+    updatedAt,
+  };
 }
 
 /**
@@ -87,13 +112,34 @@ export function issueFromEvidence(evidence: JiraEvidence | undefined, issueId: s
  * it; undefined when the link cannot vouch for every mapped field, or the
  * write needs the item's raw values.
  */
-export function presumedRemote(connector: Connector, link: Link, config: ConnectionConfig, jiraChanged: readonly string[]): Item | undefined {
+export function presumedRemote(
+  connector: Connector,
+  link: Link,
+  config: ConnectionConfig,
+  jiraChanged: readonly string[],
+): Item | undefined {
   // An event that changed no mapped field (a comment, a file, an unmapped field) has nothing to write to the remote,
   // so the remote need not be known better than the link knows it; a plan that still writes it reads it first.
   const nothingToWrite = !config.fields.some((m) => jiraChanged.includes(m.jira));
-  if (!(connector.capabilities.conditionalWrites || nothingToWrite) || !link.remoteVersion || link.remoteSeenAt === undefined) return undefined;
-  if ((config.requiredOnEnter.length && !nothingToWrite) || !config.fields.every((m) => link.base[m.jira] !== undefined)) return undefined;
-  return { id: link.remoteId, displayKey: link.remoteKey, url: link.remoteUrl, updatedAt: link.remoteSeenAt, version: link.remoteVersion, fields: {} };
+  if (
+    !(connector.capabilities.conditionalWrites || nothingToWrite) ||
+    !link.remoteVersion ||
+    link.remoteSeenAt === undefined
+  )
+    return undefined;
+  if (
+    (config.requiredOnEnter.length && !nothingToWrite) ||
+    !config.fields.every((m) => link.base[m.jira] !== undefined)
+  )
+    return undefined;
+  return {
+    id: link.remoteId,
+    displayKey: link.remoteKey,
+    url: link.remoteUrl,
+    updatedAt: link.remoteSeenAt,
+    version: link.remoteVersion,
+    fields: {},
+  };
 }
 
 /** Remote evidence above this size is not carried (the queue takes 200 KB a push; the reconcile then reads the item). */
@@ -113,12 +159,33 @@ export function carriedRemoteEvidence(evidence: RemoteEvidence | undefined): Rem
  * Else undefined, and the item is read. Like Jira's, it is evidence for
  * reading: a remote without conditional writes is read before it is written.
  */
-export function remoteFromEvidence(evidence: RemoteEvidence | undefined, link: Link, config: ConnectionConfig, connector: Pick<Connector, 'capabilities'>): { item: Item; shown: ReadonlySet<string> } | undefined {
-  if (!evidence || !connector.capabilities.versionCountsWrites || !link.remoteVersion || link.remoteSeenAt === undefined) return undefined;
+export function remoteFromEvidence(
+  evidence: RemoteEvidence | undefined,
+  link: Link,
+  config: ConnectionConfig,
+  connector: Pick<Connector, 'capabilities'>,
+): { item: Item; shown: ReadonlySet<string> } | undefined {
+  if (
+    !evidence ||
+    !connector.capabilities.versionCountsWrites ||
+    !link.remoteVersion ||
+    link.remoteSeenAt === undefined
+  )
+    return undefined;
   if (!isNextWrite(link.remoteVersion, evidence.version) || evidence.updatedAt < link.remoteSeenAt) return undefined;
   const shown = new Set(evidence.complete ? config.fields.map((m) => m.remote) : Object.keys(evidence.fields));
   if (!config.fields.every((m) => shown.has(m.remote) || link.base[m.jira] !== undefined)) return undefined;
-  return { item: { id: link.remoteId, displayKey: link.remoteKey, url: link.remoteUrl, updatedAt: evidence.updatedAt, version: evidence.version, fields: evidence.fields }, shown };
+  return {
+    item: {
+      id: link.remoteId,
+      displayKey: link.remoteKey,
+      url: link.remoteUrl,
+      updatedAt: evidence.updatedAt,
+      version: evidence.version,
+      fields: evidence.fields,
+    },
+    shown,
+  };
 }
 
 /** Versions that count writes: `after` is the one write after `before`. */
@@ -131,7 +198,11 @@ function isNextWrite(before: string, after: string): boolean {
  * Whether the remote's answer to our write shows our write alone since `before`: a conditional write that named
  * `before`'s version (refused had anything changed), or a version that counts writes and moved by exactly one.
  */
-export function ownWriteProven(connector: Pick<Connector, 'capabilities'>, before: Pick<Item, 'version'>, after: Pick<Item, 'version'>): boolean {
+export function ownWriteProven(
+  connector: Pick<Connector, 'capabilities'>,
+  before: Pick<Item, 'version'>,
+  after: Pick<Item, 'version'>,
+): boolean {
   if (!before.version || !after.version) return false;
   if (connector.capabilities.conditionalWrites) return true;
   return Boolean(connector.capabilities.versionCountsWrites) && isNextWrite(before.version, after.version);
@@ -142,12 +213,19 @@ export function ownWriteProven(connector: Pick<Connector, 'capabilities'>, befor
  * the edit's own (one author, the newest entry naming every field written). Another person's change in between
  * would show as an entry by someone else.
  */
-export function editWasAlone(answer: { recentHistory?: JiraIssue['recentHistory'] } | undefined, since: number, written: readonly string[]): boolean {
+export function editWasAlone(
+  answer: { recentHistory?: JiraIssue['recentHistory'] } | undefined,
+  since: number,
+  written: readonly string[],
+): boolean {
   const history = answer?.recentHistory;
   const newest = history?.entries[0];
   if (!history || !newest || newest.at <= since || !written.every((f) => newest.fields.includes(f))) return false;
   const reachesBack = history.complete || history.entries.some((h) => h.at <= since);
-  return reachesBack && history.entries.filter((h) => h.at > since).every((h) => h.authorId !== undefined && h.authorId === newest.authorId);
+  return (
+    reachesBack &&
+    history.entries.filter((h) => h.at > since).every((h) => h.authorId !== undefined && h.authorId === newest.authorId)
+  );
 }
 
 /** A side known only from evidence would be written, or a conditional write found the remote changed: read and plan again. */

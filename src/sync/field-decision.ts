@@ -70,7 +70,13 @@ const other = (side: Side): Side => (side === 'jira' ? 'remote' : 'jira');
 function write(input: FieldDecisionInput, source: Side, conflict?: Conflict): FieldDecision {
   const target = other(source);
   if (!allows(input.direction, target)) return { field: input.field, action: 'none', reason: 'direction-blocks' };
-  return { field: input.field, action: 'write', target, value: input.current[source], ...(conflict ? { conflict } : {}) };
+  return {
+    field: input.field,
+    action: 'write',
+    target,
+    value: input.current[source],
+    ...(conflict ? { conflict } : {}),
+  };
 }
 
 function resolveConflict(input: FieldDecisionInput): { winner: Side; reason: string } {
@@ -86,7 +92,9 @@ function resolveConflict(input: FieldDecisionInput): { winner: Side; reason: str
     case 'newest-wins': {
       const { jira, remote } = input.updatedAt;
       if (jira !== undefined && remote !== undefined && jira !== remote) {
-        return jira > remote ? { winner: 'jira', reason: `${said}: newest wins (Jira changed last)` } : { winner: 'remote', reason: `${said}: newest wins (remote changed last)` };
+        return jira > remote
+          ? { winner: 'jira', reason: `${said}: newest wins (Jira changed last)` }
+          : { winner: 'remote', reason: `${said}: newest wins (remote changed last)` };
       }
       // Equal or unknown times: fall back to Jira, the system the project lives in.
       return { winner: 'jira', reason: `${said}: newest wins, times equal or unknown, Jira kept` };
@@ -98,7 +106,10 @@ function resolveConflict(input: FieldDecisionInput): { winner: Side; reason: str
 function holdsWrittenForm(input: FieldDecisionInput): boolean {
   const { current, storedAs } = input;
   if (!storedAs) return false;
-  return canonicalEqual(current.remote, storedAs.remote(current.jira)) || canonicalEqual(current.jira, storedAs.jira(current.remote));
+  return (
+    canonicalEqual(current.remote, storedAs.remote(current.jira)) ||
+    canonicalEqual(current.jira, storedAs.jira(current.remote))
+  );
 }
 
 export function decideField(input: FieldDecisionInput): FieldDecision {
@@ -126,6 +137,12 @@ export function decideField(input: FieldDecisionInput): FieldDecision {
   // Both moved, but one holds exactly what our write of the other leaves: our write landed and its base was never stored.
   if (holdsWrittenForm(input)) return { field, action: 'none', reason: 'in-sync' };
   // The field's own change time on a side, where its history gave it, is the better "newest".
-  const { winner, reason } = resolveConflict({ ...input, updatedAt: { jira: input.jiraTouchedAt ?? input.updatedAt.jira, remote: input.remoteTouchedAt ?? input.updatedAt.remote } });
+  const { winner, reason } = resolveConflict({
+    ...input,
+    updatedAt: {
+      jira: input.jiraTouchedAt ?? input.updatedAt.jira,
+      remote: input.remoteTouchedAt ?? input.updatedAt.remote,
+    },
+  });
   return write(input, winner, { field, base, current, winner, reason });
 }

@@ -20,9 +20,25 @@ export interface UnclearFields {
 }
 
 /** Which fields need a look at history: only when a side changed since it was last seen, and only those it looks not to have touched. */
-export function unclearFields(readings: readonly FieldReading[], link: Link, issue: { updatedAt: number }, remote: Item, connector: Connector, remoteHistoryKnown = false): UnclearFields {
-  const remoteUnclear = !remoteHistoryKnown && connector.fieldChangesSince && link.remoteSeenAt !== undefined && remote.updatedAt > link.remoteSeenAt ? remoteLooksUnchangedAgainstJira(readings, link.base) : [];
-  const unclear = link.jiraSeenAt !== undefined && issue.updatedAt > link.jiraSeenAt ? [...jiraLooksUnchangedAgainstRemote(readings, link.base), ...remoteUnclear] : [];
+export function unclearFields(
+  readings: readonly FieldReading[],
+  link: Link,
+  issue: { updatedAt: number },
+  remote: Item,
+  connector: Connector,
+  remoteHistoryKnown = false,
+): UnclearFields {
+  const remoteUnclear =
+    !remoteHistoryKnown &&
+    connector.fieldChangesSince &&
+    link.remoteSeenAt !== undefined &&
+    remote.updatedAt > link.remoteSeenAt
+      ? remoteLooksUnchangedAgainstJira(readings, link.base)
+      : [];
+  const unclear =
+    link.jiraSeenAt !== undefined && issue.updatedAt > link.jiraSeenAt
+      ? [...jiraLooksUnchangedAgainstRemote(readings, link.base), ...remoteUnclear]
+      : [];
   return { unclear, remoteUnclear };
 }
 
@@ -35,10 +51,22 @@ export async function touchedTimes(
   remote: Item,
   connector: Connector,
 ): Promise<{ jiraTouchedAt: Record<string, number>; remoteTouchedAt: Record<string, number> }> {
-  const touched = unclear.length ? await jira.fieldChangesSince(issue.id, link.jiraSeenAt!, issue.recentHistory) : undefined;
-  const jiraTouchedAt = touched ? Object.fromEntries(unclear.filter((f) => touched.has(f)).map((f) => [f, touched.get(f)!])) : {};
-  const remoteTouched = remoteUnclear.length ? await connector.fieldChangesSince!(remote.id, link.remoteSeenAt!) : undefined;
-  const remoteTouchedAt = remoteTouched ? Object.fromEntries(readings.filter((r) => remoteUnclear.includes(r.m.jira) && remoteTouched.has(r.m.remote)).map((r) => [r.m.jira, remoteTouched.get(r.m.remote)!])) : {};
+  const touched = unclear.length
+    ? await jira.fieldChangesSince(issue.id, link.jiraSeenAt!, issue.recentHistory)
+    : undefined;
+  const jiraTouchedAt = touched
+    ? Object.fromEntries(unclear.filter((f) => touched.has(f)).map((f) => [f, touched.get(f)!]))
+    : {};
+  const remoteTouched = remoteUnclear.length
+    ? await connector.fieldChangesSince!(remote.id, link.remoteSeenAt!)
+    : undefined;
+  const remoteTouchedAt = remoteTouched
+    ? Object.fromEntries(
+        readings
+          .filter((r) => remoteUnclear.includes(r.m.jira) && remoteTouched.has(r.m.remote))
+          .map((r) => [r.m.jira, remoteTouched.get(r.m.remote)!]),
+      )
+    : {};
   return { jiraTouchedAt, remoteTouchedAt };
 }
 
@@ -50,7 +78,11 @@ export async function touchedTimes(
  * was the app's own, Jira reads as unchanged, so the move is planned again
  * from where it stopped. Asked only when the status differs from the base.
  */
-export async function ownStatusMoveIsNoChange(readings: FieldReading[], link: Link, recent?: jira.JiraIssue['recentHistory']): Promise<void> {
+export async function ownStatusMoveIsNoChange(
+  readings: FieldReading[],
+  link: Link,
+  recent?: jira.JiraIssue['recentHistory'],
+): Promise<void> {
   const i = readings.findIndex((r) => r.m.jira === 'status' && r.m.transform !== 'user');
   const reading = readings[i];
   const base = reading && link.base[reading.m.jira];

@@ -62,21 +62,51 @@ export interface FieldPlanInput {
 }
 
 /** Fields whose Jira value reads as unchanged while the remote's changed: only for these does Jira's history matter. */
-export function jiraLooksUnchangedAgainstRemote(readings: readonly FieldReading[], base: Readonly<Record<string, SidePair<CanonicalValue>>>): string[] {
+export function jiraLooksUnchangedAgainstRemote(
+  readings: readonly FieldReading[],
+  base: Readonly<Record<string, SidePair<CanonicalValue>>>,
+): string[] {
   return readings
-    .filter(({ m, jira, remote }) => jira.ok && remote.ok && base[m.jira] && canonicalEqual(jira.value, base[m.jira]!.jira) && !canonicalEqual(remote.value, base[m.jira]!.remote) && !canonicalEqual(jira.value, remote.value))
+    .filter(
+      ({ m, jira, remote }) =>
+        jira.ok &&
+        remote.ok &&
+        base[m.jira] &&
+        canonicalEqual(jira.value, base[m.jira]!.jira) &&
+        !canonicalEqual(remote.value, base[m.jira]!.remote) &&
+        !canonicalEqual(jira.value, remote.value),
+    )
     .map(({ m }) => m.jira);
 }
 
 /** The same the other way: fields whose remote value reads as unchanged while Jira's changed. */
-export function remoteLooksUnchangedAgainstJira(readings: readonly FieldReading[], base: Readonly<Record<string, SidePair<CanonicalValue>>>): string[] {
+export function remoteLooksUnchangedAgainstJira(
+  readings: readonly FieldReading[],
+  base: Readonly<Record<string, SidePair<CanonicalValue>>>,
+): string[] {
   return readings
-    .filter(({ m, jira, remote }) => jira.ok && remote.ok && base[m.jira] && canonicalEqual(remote.value, base[m.jira]!.remote) && !canonicalEqual(jira.value, base[m.jira]!.jira) && !canonicalEqual(jira.value, remote.value))
+    .filter(
+      ({ m, jira, remote }) =>
+        jira.ok &&
+        remote.ok &&
+        base[m.jira] &&
+        canonicalEqual(remote.value, base[m.jira]!.remote) &&
+        !canonicalEqual(jira.value, base[m.jira]!.jira) &&
+        !canonicalEqual(jira.value, remote.value),
+    )
     .map(({ m }) => m.jira);
 }
 
 export function planFields(input: FieldPlanInput): FieldPlan {
-  const plan: FieldPlan = { remoteFields: {}, jiraWrites: [], remoteWrites: [], settled: {}, conflicts: [], problems: {}, notices: [] };
+  const plan: FieldPlan = {
+    remoteFields: {},
+    jiraWrites: [],
+    remoteWrites: [],
+    settled: {},
+    conflicts: [],
+    problems: {},
+    notices: [],
+  };
   for (const { m, jira, remote } of input.readings) {
     if (!jira.ok || !remote.ok) {
       plan.problems[m.jira] = [!jira.ok ? jira.reason : '', !remote.ok ? remote.reason : ''].filter(Boolean).join('; ');
@@ -94,7 +124,10 @@ export function planFields(input: FieldPlanInput): FieldPlan {
       ...(input.origin ? { origin: input.origin } : {}),
       ...(input.jiraTouchedAt?.[m.jira] !== undefined ? { jiraTouchedAt: input.jiraTouchedAt[m.jira] } : {}),
       ...(input.remoteTouchedAt?.[m.jira] !== undefined ? { remoteTouchedAt: input.remoteTouchedAt[m.jira] } : {}),
-      storedAs: { jira: (v) => storedOnJira(m, v), remote: (v) => storedOnRemote(m, v, input.remoteMaxLengths, input.remoteRichText) },
+      storedAs: {
+        jira: (v) => storedOnJira(m, v),
+        remote: (v) => storedOnRemote(m, v, input.remoteMaxLengths, input.remoteRichText),
+      },
     });
     if (decision.action === 'none') {
       plan.settled[m.jira] = current;
@@ -112,7 +145,10 @@ export function planFields(input: FieldPlanInput): FieldPlan {
       if (fixed !== undefined) {
         // The remote keeps this field as it was made: nothing to write, and the values stay apart by design.
         const base = input.base[m.jira];
-        if (base && !canonicalEqual(base.jira, current.jira)) plan.notices.push(`The Jira ${m.jira} changed after ${input.remoteKey ?? 'the remote item'} was created, and was not copied: ${fixed}.`);
+        if (base && !canonicalEqual(base.jira, current.jira))
+          plan.notices.push(
+            `The Jira ${m.jira} changed after ${input.remoteKey ?? 'the remote item'} was created, and was not copied: ${fixed}.`,
+          );
         plan.settled[m.jira] = current;
         continue;
       }
@@ -127,7 +163,12 @@ export function planFields(input: FieldPlanInput): FieldPlan {
 }
 
 /** Entering some states needs more fields (ServiceNow's close code and notes): they go with the same write, a create included. */
-export function addRequiredOnEnter(rules: ConnectionConfig['requiredOnEnter'], fields: Record<string, string>, remoteRaw: Readonly<Record<string, unknown>>, issueKey: string): void {
+export function addRequiredOnEnter(
+  rules: ConnectionConfig['requiredOnEnter'],
+  fields: Record<string, string>,
+  remoteRaw: Readonly<Record<string, unknown>>,
+  issueKey: string,
+): void {
   for (const rule of rules) {
     const entering = fields[rule.field];
     if (entering === undefined || !rule.values.includes(entering)) continue;

@@ -19,7 +19,15 @@ import type { ConnectionConfig } from '../mapping/connection-config';
 import { readJira, readRemote, writeJira } from '../mapping/field-values';
 import { connectionsForProject, getConnection } from '../store/connections';
 import { clearFailure } from '../store/failures';
-import { getLink, getLinkAndConnection, isUnlinked, issueForRemote, StaleLink, updateLink, type Link } from '../store/links';
+import {
+  getLink,
+  getLinkAndConnection,
+  isUnlinked,
+  issueForRemote,
+  StaleLink,
+  updateLink,
+  type Link,
+} from '../store/links';
 import { canonicalEqual } from './canonical';
 import { afterClosedRemote } from './closed-remote';
 import { syncAttachments, syncComments } from './content-sync';
@@ -29,7 +37,15 @@ import { planFields, type FieldReading } from './field-plan';
 import { matchesRemoteFilter } from './remote-filter';
 import { moveToStatus } from './status';
 import { newCrossings, stepOf, withStep, type ReconcileSignal } from './timeline';
-import { editWasAlone, issueFromEvidence, NeedsRead, ownWriteProven, presumedRemote, remoteFromEvidence, type JiraEvidence } from './evidence';
+import {
+  editWasAlone,
+  issueFromEvidence,
+  NeedsRead,
+  ownWriteProven,
+  presumedRemote,
+  remoteFromEvidence,
+  type JiraEvidence,
+} from './evidence';
 import { enqueueReconcile } from './sync-queue';
 import { UserMap } from './user-map';
 import type { WorkItemRef } from './work-item';
@@ -51,13 +67,26 @@ export const FULL_SCOPE: ReconcileScope = { comments: true, attachments: true };
 
 export function scopeForCause(cause: string, queuedAt?: number): ReconcileScope {
   const everything = /created|sync-now|sweep|bulk|insert|retry|forward/.test(cause);
-  return { comments: everything || /comment|journal/.test(cause), attachments: everything || /attachment/.test(cause), signal: { cause, ...(queuedAt ? { queuedAt } : {}) } };
+  return {
+    comments: everything || /comment|journal/.test(cause),
+    attachments: everything || /attachment/.test(cause),
+    signal: { cause, ...(queuedAt ? { queuedAt } : {}) },
+  };
 }
 
 export type ReconcileOutcome =
   | { result: 'no-connection' | 'out-of-scope' | 'issue-gone' | 'not-ours' | 'unlinked' }
   | { result: 'forwarded'; to: WorkItemRef }
-  | { result: 'synced'; created: boolean; wroteJira: string[]; wroteRemote: string[]; conflicts: number; problems: string[]; commentsCopied: number; filesCopied: number };
+  | {
+      result: 'synced';
+      created: boolean;
+      wroteJira: string[];
+      wroteRemote: string[];
+      conflicts: number;
+      problems: string[];
+      commentsCopied: number;
+      filesCopied: number;
+    };
 
 export { correlationIdFor };
 
@@ -83,7 +112,10 @@ export async function reconcileRemoteItem(connectionId: string, remoteId: string
   // An item Crosswalk created from a Jira issue belongs to that issue's pair: its Jira side links it.
   const createdFor = parseCorrelationId(remote.correlationId);
   if (createdFor === 'other-site') return { result: 'not-ours' };
-  if (createdFor) return createdFor.connectionId === config.id ? forward({ side: 'jira', issueId: createdFor.issueId }) : { result: 'not-ours' };
+  if (createdFor)
+    return createdFor.connectionId === config.id
+      ? forward({ side: 'jira', issueId: createdFor.issueId })
+      : { result: 'not-ours' };
   if (!matchesRemoteFilter(remote.fields, config.remoteFilter)) return { result: 'not-ours' };
   const link = await createFromRemote(config, connector, remote);
   if (!link) return forward({ side: 'remote', connectionId, remoteId });
@@ -93,8 +125,13 @@ export async function reconcileRemoteItem(connectionId: string, remoteId: string
 }
 
 /** The first of the project's connections (in the admin's order) that is enabled and whose JQL the issue matches. */
-async function connectionFor(issue: jira.JiraIssue, cause?: string): Promise<ConnectionConfig | 'no-connection' | 'out-of-scope'> {
-  const configs = (await connectionsForProject(issue.fields.project.id)).filter((c) => c.enabled && systemFor(c.remote.type));
+async function connectionFor(
+  issue: jira.JiraIssue,
+  cause?: string,
+): Promise<ConnectionConfig | 'no-connection' | 'out-of-scope'> {
+  const configs = (await connectionsForProject(issue.fields.project.id)).filter(
+    (c) => c.enabled && systemFor(c.remote.type),
+  );
   if (!configs.length) return 'no-connection';
   // A person who may edit the issue asked for it to be made in this connection's system (the issue panel's Create): its JQL does not decide.
   const asked = configs.find((c) => cause === `${CREATE_IN}${c.id}`);
@@ -103,10 +140,19 @@ async function connectionFor(issue: jira.JiraIssue, cause?: string): Promise<Con
   return 'out-of-scope';
 }
 
-export async function reconcileIssue(issueId: string, scope: ReconcileScope = FULL_SCOPE, connectionHint?: string, evidence?: JiraEvidence, remoteShows?: RemoteEvidence): Promise<ReconcileOutcome> {
+export async function reconcileIssue(
+  issueId: string,
+  scope: ReconcileScope = FULL_SCOPE,
+  connectionHint?: string,
+  evidence?: JiraEvidence,
+  remoteShows?: RemoteEvidence,
+): Promise<ReconcileOutcome> {
   // The link and its connection first (one batch read when the signal named the connection), then Jira, unless the event proves what it holds (evidence.ts).
   const stored = await getLinkAndConnection(issueId, connectionHint);
-  const fromEvent = stored.link && stored.config?.enabled ? issueFromEvidence(evidence, issueId, stored.link, stored.config, scope.attachments) : undefined;
+  const fromEvent =
+    stored.link && stored.config?.enabled
+      ? issueFromEvidence(evidence, issueId, stored.link, stored.config, scope.attachments)
+      : undefined;
   const issue = fromEvent ?? (await jira.getIssue(issueId));
   if (!issue) return { result: 'issue-gone' };
   let link = stored.link;
@@ -116,7 +162,12 @@ export async function reconcileIssue(issueId: string, scope: ReconcileScope = FU
   let created = false;
   if (!link) {
     // Made from a remote item whose create has not linked it yet: that create, under the remote item's key, finishes the pair.
-    if (issue.createdFrom) return forward({ side: 'remote', connectionId: issue.createdFrom.connection, remoteId: issue.createdFrom.remote });
+    if (issue.createdFrom)
+      return forward({
+        side: 'remote',
+        connectionId: issue.createdFrom.connection,
+        remoteId: issue.createdFrom.remote,
+      });
     if (await isUnlinked(issueId)) return { result: 'unlinked' };
     const chosen = await connectionFor(issue, scope.signal?.cause);
     if (typeof chosen === 'string') return { result: chosen };
@@ -133,24 +184,43 @@ export async function reconcileIssue(issueId: string, scope: ReconcileScope = FU
   scope = await narrowedByNewestComment(scope, link, connector);
   // A Jira change toward a remote with conditional writes needs no read of the remote first; a remote change its
   // notification shows in full needs no read of the remote at all (evidence.ts).
-  const presumed = fromEvent && evidence && !created ? presumedRemote(connector, link, config, evidence.changed) : undefined;
-  const shown = !fromEvent && !created && !remote ? remoteFromEvidence(remoteShows, link, config, connector) : undefined;
+  const presumed =
+    fromEvent && evidence && !created ? presumedRemote(connector, link, config, evidence.changed) : undefined;
+  const shown =
+    !fromEvent && !created && !remote ? remoteFromEvidence(remoteShows, link, config, connector) : undefined;
   remote ??= presumed ?? shown?.item ?? (await connector.getItem(link.remoteId));
   const remoteKnown = remote === presumed || remote === shown?.item;
-  if (!remote) throw new SyncError({ system: config.remote.type, kind: 'not-found', message: `${link.remoteKey} no longer exists in ${systemFor(config.remote.type)?.label ?? config.remote.type}` });
+  if (!remote)
+    throw new SyncError({
+      system: config.remote.type,
+      kind: 'not-found',
+      message: `${link.remoteKey} no longer exists in ${systemFor(config.remote.type)?.label ?? config.remote.type}`,
+    });
   try {
     try {
       const pairScope = created ? { ...FULL_SCOPE, ...(scope.signal ? { signal: scope.signal } : {}) } : scope;
       try {
-        return await syncPair(config, connector, link, issue, remote, created, pairScope, false, { jira: Boolean(fromEvent), remote: remoteKnown, remoteShown: shown?.shown ?? new Set() });
+        return await syncPair(config, connector, link, issue, remote, created, pairScope, false, {
+          jira: Boolean(fromEvent),
+          remote: remoteKnown,
+          remoteShown: shown?.shown ?? new Set(),
+        });
       } catch (e) {
         // Evidence was not enough (a write to the side it described, or the remote changed since its version): read both and plan again.
         if (!(e instanceof NeedsRead)) throw e;
         // Nothing was written before a NeedsRead: a remote really read (and not marked since) is still what it holds.
         const remoteStillRead = e.side === 'jira' && !remoteKnown && (link.origin !== 'remote' || link.remoteMarked);
-        const [issueNow, remoteNow] = await Promise.all([jira.getIssue(issueId), remoteStillRead ? remote : connector.getItem(link.remoteId)]);
+        const [issueNow, remoteNow] = await Promise.all([
+          jira.getIssue(issueId),
+          remoteStillRead ? remote : connector.getItem(link.remoteId),
+        ]);
         if (!issueNow) return { result: 'issue-gone' };
-        if (!remoteNow) throw new SyncError({ system: config.remote.type, kind: 'not-found', message: `${link.remoteKey} no longer exists in ${systemFor(config.remote.type)?.label ?? config.remote.type}` });
+        if (!remoteNow)
+          throw new SyncError({
+            system: config.remote.type,
+            kind: 'not-found',
+            message: `${link.remoteKey} no longer exists in ${systemFor(config.remote.type)?.label ?? config.remote.type}`,
+          });
         return await syncPair(config, connector, link, issueNow, remoteNow, created, pairScope);
       }
     } catch (e) {
@@ -158,10 +228,25 @@ export async function reconcileIssue(issueId: string, scope: ReconcileScope = FU
       if (!(e instanceof SyncError) || !e.details.closed) throw e;
       // First what the closed item says that Jira does not yet (a change or a comment made before it closed: the
       // follow-up starts from Jira's values, so it would be lost), copied to Jira; nothing is written to the item.
-      const [before, issueNow, remoteNow] = await Promise.all([getLink(issueId), jira.getIssue(issueId), connector.getItem(link.remoteId)]);
-      if (before && issueNow && remoteNow && before.remoteId === remoteNow.id) await syncPair(config, connector, before, issueNow, remoteNow, false, FULL_SCOPE, true);
+      const [before, issueNow, remoteNow] = await Promise.all([
+        getLink(issueId),
+        jira.getIssue(issueId),
+        connector.getItem(link.remoteId),
+      ]);
+      if (before && issueNow && remoteNow && before.remoteId === remoteNow.id)
+        await syncPair(config, connector, before, issueNow, remoteNow, false, FULL_SCOPE, true);
       const after = await afterClosedRemote(config, connector, issueId, e);
-      if (after.kind === 'reported') return { result: 'synced', created, wroteJira: [], wroteRemote: [], conflicts: 0, problems: [after.message], commentsCopied: 0, filesCopied: 0 };
+      if (after.kind === 'reported')
+        return {
+          result: 'synced',
+          created,
+          wroteJira: [],
+          wroteRemote: [],
+          conflicts: 0,
+          problems: [after.message],
+          commentsCopied: 0,
+          filesCopied: 0,
+        };
       return await syncPair(config, connector, after.link, after.issue, after.remote, false, FULL_SCOPE);
     }
   } catch (e) {
@@ -177,17 +262,30 @@ export async function reconcileIssue(issueId: string, scope: ReconcileScope = FU
  * newest comment the pair has seen, brought no comment with this change: comments (and files, where they only come
  * with comments) need no listing. Anything else keeps the scope.
  */
-async function narrowedByNewestComment(scope: ReconcileScope, link: Link, connector: Connector): Promise<ReconcileScope> {
+async function narrowedByNewestComment(
+  scope: ReconcileScope,
+  link: Link,
+  connector: Connector,
+): Promise<ReconcileScope> {
   const newest = scope.newestRemoteComment;
-  if (!newest || !scope.comments || connector.capabilities.commentEdit || connector.capabilities.commentDelete) return scope;
+  if (!newest || !scope.comments || connector.capabilities.commentEdit || connector.capabilities.commentDelete)
+    return scope;
   if (link.remoteNewestComment !== newest && !link.comments.some((p) => p.remote === newest)) return scope;
-  return { ...scope, comments: false, attachments: scope.attachments && !connector.capabilities.attachments.onlyWithComments };
+  return {
+    ...scope,
+    comments: false,
+    attachments: scope.attachments && !connector.capabilities.attachments.onlyWithComments,
+  };
 }
 
 /** Toward Jira only: what a closed remote item still says that Jira does not, before the pair moves on (nothing is written to the item). */
 function towardJiraOnly(config: ConnectionConfig): ConnectionConfig {
   const only = (d: 'both' | 'to-jira' | 'to-remote' | 'none') => (d === 'both' || d === 'to-jira' ? 'to-jira' : 'none');
-  return { ...config, comments: { ...config.comments, direction: only(config.comments.direction) }, attachments: { ...config.attachments, direction: only(config.attachments.direction) } };
+  return {
+    ...config,
+    comments: { ...config.comments, direction: only(config.comments.direction) },
+    attachments: { ...config.attachments, direction: only(config.attachments.direction) },
+  };
 }
 
 /** Which sides a run knows from evidence instead of a read (evidence.ts): the event's issue, the remote as the link vouches for it. */
@@ -199,14 +297,29 @@ interface Known {
 }
 const READ_BOTH: Known = { jira: false, remote: false, remoteShown: new Set() };
 
-async function syncPair(config: ConnectionConfig, connector: Connector, link: Link, issue: jira.JiraIssue, remote: Item, created: boolean, scope: ReconcileScope, remoteClosed = false, known: Known = READ_BOTH): Promise<ReconcileOutcome> {
+async function syncPair(
+  config: ConnectionConfig,
+  connector: Connector,
+  link: Link,
+  issue: jira.JiraIssue,
+  remote: Item,
+  created: boolean,
+  scope: ReconcileScope,
+  remoteClosed = false,
+  known: Known = READ_BOTH,
+): Promise<ReconcileOutcome> {
   if (remoteClosed) config = towardJiraOnly(config);
   const before = JSON.stringify(link);
   const label = systemFor(config.remote.type)?.label ?? config.remote.type;
   let next: Link = { ...link };
   if (!next.remoteLinked) {
     // Upserted by globalId: repeating it after a crash cannot create a second link.
-    await jira.upsertRemoteLink(issue.id, { globalId: globalIdFor(config, remote), url: remote.url, title: remote.displayKey, summary: label });
+    await jira.upsertRemoteLink(issue.id, {
+      globalId: globalIdFor(config, remote),
+      url: remote.url,
+      title: remote.displayKey,
+      summary: label,
+    });
     next.remoteLinked = true;
   }
   if (next.origin === 'remote' && !next.remoteMarked && !remoteClosed) {
@@ -229,13 +342,17 @@ async function syncPair(config: ConnectionConfig, connector: Connector, link: Li
     const result = await syncAttachments(config, connector, next, issue);
     filesCopied = result.copied;
     next = result.link;
-    if (result.skipped.length) problems.attachments = { kind: 'validation', message: `Not copied: ${result.skipped.join('; ')}`, at };
+    if (result.skipped.length)
+      problems.attachments = { kind: 'validation', message: `Not copied: ${result.skipped.join('; ')}`, at };
   }
   // The newest remote comment this run listed (after its own copies), so a notification naming it needs no listing.
-  const newestListed = scope.comments && connector.newestCommentListed ? await connector.newestCommentListed(remote.id) : undefined;
+  const newestListed =
+    scope.comments && connector.newestCommentListed ? await connector.newestCommentListed(remote.id) : undefined;
   if (newestListed) next.remoteNewestComment = newestListed;
   // Each part's problem is replaced by this run's finding for that part; parts not looked at keep theirs.
-  const kept = Object.fromEntries(Object.entries(next.problems ?? {}).filter(([part]) => (part === 'attachments' ? !scope.attachments : false)));
+  const kept = Object.fromEntries(
+    Object.entries(next.problems ?? {}).filter(([part]) => (part === 'attachments' ? !scope.attachments : false)),
+  );
   const merged = { ...kept, ...problems };
   next.problems = Object.keys(merged).length ? merged : undefined;
   if (!next.problems) delete next.problems;
@@ -251,31 +368,85 @@ async function syncPair(config: ConnectionConfig, connector: Connector, link: Li
   }
   // The issue panel's timeline rides on this one link write (timeline.ts): a step only when something crossed.
   const jiraIdOf = (remoteField: string) => config.fields.find((m) => m.remote === remoteField)?.jira ?? remoteField;
-  const step = stepOf({ wroteJira: fields.wroteJira, wroteRemote: fields.wroteRemote.map(jiraIdOf), comments: newCrossings(link.comments, next.comments), files: newCrossings(link.attachments, next.attachments), created, ...(scope.signal ? { signal: scope.signal } : {}), changedAt: { jira: issue.updatedAt, remote: remote.updatedAt }, writtenAt: Date.parse(at), confirmedAt: Date.now() });
+  const step = stepOf({
+    wroteJira: fields.wroteJira,
+    wroteRemote: fields.wroteRemote.map(jiraIdOf),
+    comments: newCrossings(link.comments, next.comments),
+    files: newCrossings(link.attachments, next.attachments),
+    created,
+    ...(scope.signal ? { signal: scope.signal } : {}),
+    changedAt: { jira: issue.updatedAt, remote: remote.updatedAt },
+    writtenAt: Date.parse(at),
+    confirmedAt: Date.now(),
+  });
   if (step) next.timeline = withStep(next.timeline, step, step.confirmedAt);
   const changed = JSON.stringify({ ...next, lastSyncAt: link.lastSyncAt }) !== before;
   if (changed) await updateLink({ ...next, lastSyncAt: at });
-  return { result: 'synced', created, wroteJira: fields.wroteJira, wroteRemote: fields.wroteRemote, conflicts: fields.conflicts, problems: Object.values(merged).map((p) => p.message), commentsCopied, filesCopied };
+  return {
+    result: 'synced',
+    created,
+    wroteJira: fields.wroteJira,
+    wroteRemote: fields.wroteRemote,
+    conflicts: fields.conflicts,
+    problems: Object.values(merged).map((p) => p.message),
+    commentsCopied,
+    filesCopied,
+  };
 }
 
 /** Remote times may be cut to the second (ServiceNow): a change within a second of Jira's counts as possibly after it. */
 const REMOTE_TIME_SLACK_MS = 1000;
 
-async function syncFields(config: ConnectionConfig, connector: Connector, link: Link, issue: jira.JiraIssue, remote: Item, created: boolean, remoteClosed = false, known: Known = READ_BOTH) {
+async function syncFields(
+  config: ConnectionConfig,
+  connector: Connector,
+  link: Link,
+  issue: jira.JiraIssue,
+  remote: Item,
+  created: boolean,
+  remoteClosed = false,
+  known: Known = READ_BOTH,
+) {
   // Evidence shows Jira as it was at its event's time. A remote change since then is weighed against Jira as it is now:
   // Jira may have changed again meanwhile (a second transition in the same instant), and settling the base on the older
   // value would let that later-looking Jira change beat the newer remote one (found by the soak, ServiceNow seed 95040).
-  if (known.jira && !known.remote && (link.remoteSeenAt === undefined || remote.updatedAt > link.remoteSeenAt) && remote.updatedAt >= issue.updatedAt - REMOTE_TIME_SLACK_MS) throw new NeedsRead('jira');
+  if (
+    known.jira &&
+    !known.remote &&
+    (link.remoteSeenAt === undefined || remote.updatedAt > link.remoteSeenAt) &&
+    remote.updatedAt >= issue.updatedAt - REMOTE_TIME_SLACK_MS
+  )
+    throw new NeedsRead('jira');
   const users = new UserMap(config, connector);
   const readings: FieldReading[] = [];
   // A side known from evidence reads, where the evidence does not name a field, as the link's base (evidence.ts vouches for that).
-  const fromBase = (m: (typeof config.fields)[number], side: 'jira' | 'remote') => ({ ok: true as const, value: link.base[m.jira]![side] });
+  const fromBase = (m: (typeof config.fields)[number], side: 'jira' | 'remote') => ({
+    ok: true as const,
+    value: link.base[m.jira]![side],
+  });
   for (const m of config.fields) {
-    const jiraReading = known.jira && !(m.jira in issue.fields) ? fromBase(m, 'jira') : m.transform === 'user' ? await users.fromJira(issue.fields[m.jira]) : readJira(m, issue.fields);
-    readings.push({ m, jira: jiraReading, remote: known.remote && !known.remoteShown.has(m.remote) ? fromBase(m, 'remote') : readRemote(m, remote.fields, connector.capabilities.descriptionFormat) });
+    const jiraReading =
+      known.jira && !(m.jira in issue.fields)
+        ? fromBase(m, 'jira')
+        : m.transform === 'user'
+          ? await users.fromJira(issue.fields[m.jira])
+          : readJira(m, issue.fields);
+    readings.push({
+      m,
+      jira: jiraReading,
+      remote:
+        known.remote && !known.remoteShown.has(m.remote)
+          ? fromBase(m, 'remote')
+          : readRemote(m, remote.fields, connector.capabilities.descriptionFormat),
+    });
   }
   await ownStatusMoveIsNoChange(readings, link, issue.recentHistory);
-  const origin = created || link.origin === 'jira' ? 'jira' : link.origin === 'remote' && !Object.keys(link.base).length ? 'remote' : undefined;
+  const origin =
+    created || link.origin === 'jira'
+      ? 'jira'
+      : link.origin === 'remote' && !Object.keys(link.base).length
+        ? 'remote'
+        : undefined;
   // A field back at its base while the other side changed may have been changed and changed back: history says (field-history.ts).
   // A remote known from the link, or from a notification of the one write after it, has no history to ask about.
   const unclear = unclearFields(readings, link, issue, remote, connector, known.remote);
@@ -302,11 +473,15 @@ async function syncFields(config: ConnectionConfig, connector: Connector, link: 
   // Evidence is for reading: a side known only from it is read before anything is written to it (a remote with
   // conditional writes is written naming the version it is known at, and a refusal reads it).
   if (known.jira && plan.jiraWrites.length) throw new NeedsRead('jira');
-  if (known.remote && !connector.capabilities.conditionalWrites && Object.keys(plan.remoteFields).length) throw new NeedsRead('remote');
+  if (known.remote && !connector.capabilities.conditionalWrites && Object.keys(plan.remoteFields).length)
+    throw new NeedsRead('remote');
   const problems: Record<string, string> = { ...plan.problems };
   const base = { ...link.base, ...plan.settled };
   const at = new Date().toISOString();
-  const conflicts = [...(link.conflicts ?? []), ...plan.conflicts.map((c) => ({ field: c.field, winner: c.winner, reason: c.reason, at }))].slice(-20);
+  const conflicts = [
+    ...(link.conflicts ?? []),
+    ...plan.conflicts.map((c) => ({ field: c.field, winner: c.winner, reason: c.reason, at })),
+  ].slice(-20);
 
   // Write each side at most once per reconcile: one remote update, one Jira edit, and the transitions a status needs.
   let remoteAfter = remote;
@@ -361,7 +536,8 @@ async function syncFields(config: ConnectionConfig, connector: Connector, link: 
   if (Object.keys(jiraFields).length) {
     try {
       const answer = await jira.editIssue(issue.id, jiraFields);
-      if (answer && !known.jira && editWasAlone(answer, issue.updatedAt, Object.keys(jiraFields))) jiraAfterOwnEdit = answer.updatedAt;
+      if (answer && !known.jira && editWasAlone(answer, issue.updatedAt, Object.keys(jiraFields)))
+        jiraAfterOwnEdit = answer.updatedAt;
       for (const w of jiraDone) {
         base[w.m.jira] = { jira: w.value, remote: w.current.remote };
         wroteJira.push(w.m.jira);
@@ -373,16 +549,26 @@ async function syncFields(config: ConnectionConfig, connector: Connector, link: 
   }
   if (status) {
     const write = writeJira(status.m, status.value);
-    const moved = write.kind === 'status' ? await moveToStatus(issue, write.statusName) : { ok: false as const, reason: 'status cannot be emptied' };
+    const moved =
+      write.kind === 'status'
+        ? await moveToStatus(issue, write.statusName)
+        : { ok: false as const, reason: 'status cannot be emptied' };
     if (moved.ok) {
       base[status.m.jira] = { jira: status.value, remote: status.current.remote };
       wroteJira.push(status.m.jira);
     } else problems.status = moved.reason;
   }
   // A field whose base did not move keeps its old base, so the next run decides it again.
-  const sameBase = Object.keys(base).length === Object.keys(link.base).length && Object.entries(base).every(([k, v]) => link.base[k] && canonicalEqual(link.base[k]!.jira, v.jira) && canonicalEqual(link.base[k]!.remote, v.remote));
+  const sameBase =
+    Object.keys(base).length === Object.keys(link.base).length &&
+    Object.entries(base).every(
+      ([k, v]) =>
+        link.base[k] && canonicalEqual(link.base[k]!.jira, v.jira) && canonicalEqual(link.base[k]!.remote, v.remote),
+    );
   // A notice already shown moves to the end instead of showing twice.
-  const notices = plan.notices.length ? [...(link.notices ?? []).filter((n) => !plan.notices.includes(n)), ...plan.notices].slice(-10) : link.notices;
+  const notices = plan.notices.length
+    ? [...(link.notices ?? []).filter((n) => !plan.notices.includes(n)), ...plan.notices].slice(-10)
+    : link.notices;
   // Jira as an event showed it counts as seen at the event's time, as a read would (evidence.ts): an older event that
   // arrives later is then read instead, and a change the event did not show is found by that read or the sweep.
   // A status moved after our edit is a later change of ours that no answer dated: Jira then counts as seen only as read.
@@ -392,16 +578,41 @@ async function syncFields(config: ConnectionConfig, connector: Connector, link: 
   // Our own write, when the remote proves nobody else wrote between what we knew and it, leaves the remote seen as it
   // answered: its own change is then not taken for someone else's (no history read, no second look at Jira next time).
   const wroteAlone = remoteAfter !== remote && ownWriteProven(connector, remote, remoteAfter);
-  const remoteSeenAt = wroteAlone ? Math.max(remoteAfter.updatedAt, link.remoteSeenAt ?? 0) : Math.max(remote.updatedAt, link.remoteSeenAt ?? 0);
+  const remoteSeenAt = wroteAlone
+    ? Math.max(remoteAfter.updatedAt, link.remoteSeenAt ?? 0)
+    : Math.max(remote.updatedAt, link.remoteSeenAt ?? 0);
   // The version at which the remote holds exactly the base of every mapped field, or none (a refused write keeps an old base).
   const finalBase = sameBase ? link.base : base;
   const holdsBase = config.fields.every((m) => {
-    if (remotePresumed && !known.remoteShown.has(m.remote)) return link.base[m.jira] !== undefined && finalBase[m.jira] !== undefined && canonicalEqual(link.base[m.jira]!.remote, finalBase[m.jira]!.remote);
+    if (remotePresumed && !known.remoteShown.has(m.remote))
+      return (
+        link.base[m.jira] !== undefined &&
+        finalBase[m.jira] !== undefined &&
+        canonicalEqual(link.base[m.jira]!.remote, finalBase[m.jira]!.remote)
+      );
     const held = readRemote(m, remoteAfter.fields, connector.capabilities.descriptionFormat);
     return held.ok && finalBase[m.jira] !== undefined && canonicalEqual(held.value, finalBase[m.jira]!.remote);
   });
   const remoteVersion = holdsBase && !remoteClosed ? remoteAfter.version : undefined;
   const { jiraSeenAt: _j, remoteSeenAt: _r, remoteVersion: _v, ...rest } = link;
-  const seen = { jiraSeenAt, ...(remoteSeenAt !== undefined ? { remoteSeenAt } : {}), ...(remoteVersion !== undefined ? { remoteVersion } : {}) };
-  return { link: { ...rest, ...seen, base: finalBase, conflicts: plan.conflicts.length ? conflicts : link.conflicts, ...(notices ? { notices } : {}) }, remoteAfter, remotePresumed, wroteJira, wroteRemote, conflicts: plan.conflicts.length, problems };
+  const seen = {
+    jiraSeenAt,
+    ...(remoteSeenAt !== undefined ? { remoteSeenAt } : {}),
+    ...(remoteVersion !== undefined ? { remoteVersion } : {}),
+  };
+  return {
+    link: {
+      ...rest,
+      ...seen,
+      base: finalBase,
+      conflicts: plan.conflicts.length ? conflicts : link.conflicts,
+      ...(notices ? { notices } : {}),
+    },
+    remoteAfter,
+    remotePresumed,
+    wroteJira,
+    wroteRemote,
+    conflicts: plan.conflicts.length,
+    problems,
+  };
 }

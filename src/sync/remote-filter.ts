@@ -9,9 +9,17 @@ export interface RemoteCondition {
   value: string;
 }
 
-const valueOf = (raw: unknown): string => (raw && typeof raw === 'object' && 'value' in raw ? String((raw as { value: unknown }).value ?? '') : raw === null || raw === undefined ? '' : String(raw));
+const valueOf = (raw: unknown): string =>
+  raw && typeof raw === 'object' && 'value' in raw
+    ? String((raw as { value: unknown }).value ?? '')
+    : raw === null || raw === undefined
+      ? ''
+      : String(raw);
 
-export function matchesRemoteFilter(fields: Readonly<Record<string, unknown>>, filter: readonly RemoteCondition[]): boolean {
+export function matchesRemoteFilter(
+  fields: Readonly<Record<string, unknown>>,
+  filter: readonly RemoteCondition[],
+): boolean {
   if (!filter.length) return false;
   return filter.every((c) => {
     const v = valueOf(fields[c.field]);

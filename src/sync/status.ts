@@ -12,7 +12,8 @@ import { findTransitionPath, type WorkflowTransition } from './transition-path';
 export type StatusMove = { ok: true; moved: boolean } | { ok: false; reason: string };
 
 /** The transitions that take the issue to `statusName` (none when it is there), or why none can; reads only. */
-export type StatusPlan = { ok: true; path: WorkflowTransition[]; from: string; workflowRead: boolean } | { ok: false; reason: string };
+export type StatusPlan =
+  { ok: true; path: WorkflowTransition[]; from: string; workflowRead: boolean } | { ok: false; reason: string };
 
 export async function planStatusMove(issue: jira.JiraIssue, statusName: string): Promise<StatusPlan> {
   const status = issue.fields.status as { id?: string; name?: string } | undefined;
@@ -24,13 +25,29 @@ export async function planStatusMove(issue: jira.JiraIssue, statusName: string):
   if (workflow) {
     const target = workflow.statuses.find((s) => s.name.toLowerCase() === statusName.toLowerCase());
     if (!target) return { ok: false, reason: `Status "${statusName}" is not in this issue's workflow` };
-    const found = findTransitionPath(workflow.transitions, fromId, target.id, (id) => workflow.statuses.find((s) => s.id === id)?.name ?? id);
-    return found.ok ? { ok: true, path: found.transitions, from, workflowRead: true } : { ok: false, reason: found.reason };
+    const found = findTransitionPath(
+      workflow.transitions,
+      fromId,
+      target.id,
+      (id) => workflow.statuses.find((s) => s.id === id)?.name ?? id,
+    );
+    return found.ok
+      ? { ok: true, path: found.transitions, from, workflowRead: true }
+      : { ok: false, reason: found.reason };
   }
   // Without the workflow only a direct transition is safe: exploring would run other transitions' post-functions.
   const direct = (await jira.transitions(issue.id)).find((t) => t.to.name.toLowerCase() === statusName.toLowerCase());
-  if (!direct) return { ok: false, reason: `No direct transition from "${from}" to "${statusName}" (Crosswalk cannot read the workflow to find a longer path)` };
-  return { ok: true, path: [{ id: direct.id, name: direct.name, from: [fromId], to: direct.to.id }], from, workflowRead: false };
+  if (!direct)
+    return {
+      ok: false,
+      reason: `No direct transition from "${from}" to "${statusName}" (Crosswalk cannot read the workflow to find a longer path)`,
+    };
+  return {
+    ok: true,
+    path: [{ id: direct.id, name: direct.name, from: [fromId], to: direct.to.id }],
+    from,
+    workflowRead: false,
+  };
 }
 
 export async function moveToStatus(issue: jira.JiraIssue, statusName: string): Promise<StatusMove> {
@@ -42,7 +59,11 @@ export async function moveToStatus(issue: jira.JiraIssue, statusName: string): P
       await jira.transition(issue.id, step.id);
     } catch (e) {
       // A condition or validator refused a step: stop where we are and say why.
-      if (e instanceof SyncError && e.kind === 'validation') return { ok: false, reason: `Transition "${step.name}" (step ${i + 1} of ${path.length} to "${statusName}") was refused: ${e.details.remoteMessage ?? e.message}` };
+      if (e instanceof SyncError && e.kind === 'validation')
+        return {
+          ok: false,
+          reason: `Transition "${step.name}" (step ${i + 1} of ${path.length} to "${statusName}") was refused: ${e.details.remoteMessage ?? e.message}`,
+        };
       throw e;
     }
   }

@@ -22,7 +22,9 @@ export async function enqueueReconcile(jobs: SyncJobBody[]): Promise<string[]> {
 }
 
 /** Progress of a fan-out, summed over its queue jobs. */
-export async function bulkProgress(jobIds: readonly string[]): Promise<{ success: number; inProgress: number; failed: number }> {
+export async function bulkProgress(
+  jobIds: readonly string[],
+): Promise<{ success: number; inProgress: number; failed: number }> {
   const queue = new Queue({ key: SYNC_QUEUE_KEY });
   const totals = { success: 0, inProgress: 0, failed: 0 };
   for (const id of jobIds) {
@@ -44,5 +46,9 @@ export const BULK_PAGE_SIZE = 50;
 export const BULK_BACKLOG = 25;
 
 export async function enqueueBulkPage(page: BulkPageBody, delayInSeconds = 0): Promise<void> {
-  await new Queue({ key: SYNC_QUEUE_KEY }).push({ body: page, ...(delayInSeconds ? { delayInSeconds } : {}), concurrency: { key: `bulk-${page.bulk.connectionId}`, limit: 1 } });
+  await new Queue({ key: SYNC_QUEUE_KEY }).push({
+    body: page,
+    ...(delayInSeconds ? { delayInSeconds } : {}),
+    concurrency: { key: `bulk-${page.bulk.connectionId}`, limit: 1 },
+  });
 }

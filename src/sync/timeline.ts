@@ -43,7 +43,10 @@ export interface ReconcileSignal {
 }
 
 /** Pairs that were not on the link before, by the side they came from. */
-export function newCrossings(before: readonly CrossedPair[], after: readonly CrossedPair[]): { fromJira: number; fromRemote: number } {
+export function newCrossings(
+  before: readonly CrossedPair[],
+  after: readonly CrossedPair[],
+): { fromJira: number; fromRemote: number } {
   const known = new Set(before.map((p) => `${p.jira}\u0000${p.remote}`));
   let fromJira = 0;
   let fromRemote = 0;
@@ -75,7 +78,12 @@ export function stepOf(input: {
   const toJira = input.wroteJira.length + input.comments.fromRemote + input.files.fromRemote;
   if (!toRemote && !toJira) return undefined;
   const toward = toRemote && toJira ? 'both' : toRemote ? 'remote' : 'jira';
-  const changedAt = toward === 'remote' ? input.changedAt.jira : toward === 'jira' ? input.changedAt.remote : Math.max(input.changedAt.jira, input.changedAt.remote);
+  const changedAt =
+    toward === 'remote'
+      ? input.changedAt.jira
+      : toward === 'jira'
+        ? input.changedAt.remote
+        : Math.max(input.changedAt.jira, input.changedAt.remote);
   const comments = input.comments.fromJira + input.comments.fromRemote;
   const files = input.files.fromJira + input.files.fromRemote;
   return {
@@ -93,8 +101,14 @@ export function stepOf(input: {
 }
 
 /** The timeline with `step` added, newest last, bounded in count and age. */
-export function withStep(timeline: readonly SyncStep[] | undefined, step: SyncStep | undefined, now: number): SyncStep[] | undefined {
+export function withStep(
+  timeline: readonly SyncStep[] | undefined,
+  step: SyncStep | undefined,
+  now: number,
+): SyncStep[] | undefined {
   const since = now - TIMELINE_DAYS * 24 * 3600_000;
-  const kept = [...(timeline ?? []), ...(step ? [step] : [])].filter((s) => s.confirmedAt >= since).slice(-TIMELINE_MAX_STEPS);
+  const kept = [...(timeline ?? []), ...(step ? [step] : [])]
+    .filter((s) => s.confirmedAt >= since)
+    .slice(-TIMELINE_MAX_STEPS);
   return kept.length ? kept : undefined;
 }

@@ -34,7 +34,10 @@ describe('finding a path of Jira transitions to a status', () => {
   });
 
   it('says clearly when no path exists', () => {
-    expect(findTransitionPath(workflow, 'todo', 'archived', (id) => id.toUpperCase())).toEqual({ ok: false, reason: 'No workflow transition path from "TODO" to "ARCHIVED"' });
+    expect(findTransitionPath(workflow, 'todo', 'archived', (id) => id.toUpperCase())).toEqual({
+      ok: false,
+      reason: 'No workflow transition path from "TODO" to "ARCHIVED"',
+    });
   });
 
   it('does not loop on cycles', () => {

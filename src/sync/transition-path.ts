@@ -11,11 +11,14 @@ export interface WorkflowTransition {
   to: string;
 }
 
-export type TransitionPath =
-  | { ok: true; transitions: WorkflowTransition[] }
-  | { ok: false; reason: string };
+export type TransitionPath = { ok: true; transitions: WorkflowTransition[] } | { ok: false; reason: string };
 
-export function findTransitionPath(transitions: readonly WorkflowTransition[], fromStatus: string, toStatus: string, statusName: (id: string) => string = (id) => id): TransitionPath {
+export function findTransitionPath(
+  transitions: readonly WorkflowTransition[],
+  fromStatus: string,
+  toStatus: string,
+  statusName: (id: string) => string = (id) => id,
+): TransitionPath {
   if (fromStatus === toStatus) return { ok: true, transitions: [] };
   const previous = new Map<string, { via: WorkflowTransition; from: string }>();
   const seen = new Set([fromStatus]);
@@ -23,14 +26,17 @@ export function findTransitionPath(transitions: readonly WorkflowTransition[], f
   while (queue.length) {
     const status = queue.shift()!;
     // Prefer direct transitions over global ones, then the workflow's own order.
-    const outgoing = [...transitions.filter((t) => t.from.includes(status)), ...transitions.filter((t) => t.from.length === 0)];
+    const outgoing = [
+      ...transitions.filter((t) => t.from.includes(status)),
+      ...transitions.filter((t) => t.from.length === 0),
+    ];
     for (const t of outgoing) {
       if (seen.has(t.to)) continue;
       seen.add(t.to);
       previous.set(t.to, { via: t, from: status });
       if (t.to === toStatus) {
         const path: WorkflowTransition[] = [];
-        for (let at = toStatus; at !== fromStatus; ) {
+        for (let at = toStatus; at !== fromStatus;) {
           const step = previous.get(at)!;
           path.unshift(step.via);
           at = step.from;
@@ -40,5 +46,8 @@ export function findTransitionPath(transitions: readonly WorkflowTransition[], f
       queue.push(t.to);
     }
   }
-  return { ok: false, reason: `No workflow transition path from "${statusName(fromStatus)}" to "${statusName(toStatus)}"` };
+  return {
+    ok: false,
+    reason: `No workflow transition path from "${statusName(fromStatus)}" to "${statusName(toStatus)}"`,
+  };
 }

@@ -29,10 +29,15 @@ export class UserMap {
     const row = this.config.users.table.find((r) => r.jiraAccountId === user.accountId);
     if (row) return { ok: true, value: row.remoteUserId };
     if (this.config.users.matchByEmail && user.emailAddress && this.connector.users) {
-      const id = await this.cached(`email:${user.emailAddress}`, () => this.connector.users!.idForEmail(user.emailAddress!));
+      const id = await this.cached(`email:${user.emailAddress}`, () =>
+        this.connector.users!.idForEmail(user.emailAddress!),
+      );
       if (id) return { ok: true, value: id };
     }
-    return { ok: false, reason: `${user.displayName ?? user.accountId ?? 'A Jira user'} has no matching ${this.config.remote.type} user` };
+    return {
+      ok: false,
+      reason: `${user.displayName ?? user.accountId ?? 'A Jira user'} has no matching ${this.config.remote.type} user`,
+    };
   }
 
   /** A remote user id → the Jira accountId to write. */
@@ -40,7 +45,9 @@ export class UserMap {
     const row = this.config.users.table.find((r) => r.remoteUserId === remoteUserId);
     if (row) return row.jiraAccountId;
     if (!this.config.users.matchByEmail || !this.connector.users) return undefined;
-    const email = await this.cached(`remote-email:${remoteUserId}`, () => this.connector.users!.emailForId(remoteUserId));
+    const email = await this.cached(`remote-email:${remoteUserId}`, () =>
+      this.connector.users!.emailForId(remoteUserId),
+    );
     return email ? this.cached(`jira:${email}`, () => jira.accountIdForEmail(email)) : undefined;
   }
 }

@@ -43,5 +43,11 @@ export function concurrencyKeyFor(item: WorkItemRef): string {
 }
 
 /** A page of a bulk sync: enqueue the next issues of the connection's JQL, then the next page. */
-export const bulkPageBody = z.object({ bulk: z.object({ connectionId: z.string(), offset: z.number().int().min(0), /** How many times in a row this page found the run's backlog full. */ held: z.number().int().min(0).optional() }) });
+export const bulkPageBody = z.object({
+  bulk: z.object({
+    connectionId: z.string(),
+    offset: z.number().int().min(0),
+    /** How many times in a row this page found the run's backlog full. */ held: z.number().int().min(0).optional(),
+  }),
+});
 export type BulkPageBody = z.infer<typeof bulkPageBody>;

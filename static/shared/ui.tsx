@@ -52,7 +52,8 @@ export function TextField(props: {
   const generated = useId();
   const id = props.id ?? `f${generated.replace(/:/g, '')}`;
   const errors = props.errors ?? [];
-  const described = [errors.length ? `${id}-error` : '', props.helper ? `${id}-helper` : ''].filter(Boolean).join(' ') || undefined;
+  const described =
+    [errors.length ? `${id}-error` : '', props.helper ? `${id}-helper` : ''].filter(Boolean).join(' ') || undefined;
   return (
     <Stack space="space.050">
       <Label htmlFor={id}>

@@ -44,8 +44,14 @@ describe('Jira admin page (browser)', () => {
     await admin(page).getByText('Remote hosts Crosswalk may reach').waitFor();
     await expectAccessible(page);
     await screenshot(page, 'admin-page');
-    await Promise.all([page.waitForURL(/\/projects\/DEMO\/settings\/crosswalk$/), admin(page).getByRole('button', { name: 'Project settings of DEMO' }).click()]);
-    await page.frameLocator('iframe[data-module="crosswalk-settings"]').getByRole('row', { name: /DEMO ↔ ACME incidents/ }).waitFor();
+    await Promise.all([
+      page.waitForURL(/\/projects\/DEMO\/settings\/crosswalk$/),
+      admin(page).getByRole('button', { name: 'Project settings of DEMO' }).click(),
+    ]);
+    await page
+      .frameLocator('iframe[data-module="crosswalk-settings"]')
+      .getByRole('row', { name: /DEMO ↔ ACME incidents/ })
+      .waitFor();
     await page.close();
   }, 60_000);
 
@@ -54,11 +60,19 @@ describe('Jira admin page (browser)', () => {
     const member = sandbox.users.find((u) => u.role === 'member')!;
     const made = await fetch(`${sandbox.sims.jira.baseUrl}/rest/api/3/issue`, {
       method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`${member.email}:${member.apiToken}`).toString('base64')}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ fields: { project: { key: 'DEMO' }, issuetype: { name: 'Incident' }, summary: 'Usage counts this one' } }),
+      headers: {
+        authorization: `Basic ${Buffer.from(`${member.email}:${member.apiToken}`).toString('base64')}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({
+        fields: { project: { key: 'DEMO' }, issuetype: { name: 'Incident' }, summary: 'Usage counts this one' },
+      }),
     });
     const key = ((await made.json()) as { key: string }).key;
-    await eventually(async () => sandbox.jira.site.state.issues.find((i) => i.key === key)?.remoteLinks.length, 'the issue to sync');
+    await eventually(
+      async () => sandbox.jira.site.state.issues.find((i) => i.key === key)?.remoteLinks.length,
+      'the issue to sync',
+    );
     const page = await openAdmin('admin');
     const row = admin(page).getByRole('row', { name: /DEMO ↔ ACME incidents/ });
     await row.waitFor();
@@ -69,28 +83,65 @@ describe('Jira admin page (browser)', () => {
     // A host outside every system is refused at the field.
     await admin(page).locator('#allowedHosts').fill('acme.service-now.com evil.example.com');
     await admin(page).getByRole('button', { name: 'Save allowed hosts' }).click();
-    await admin(page).locator('#allowedHosts-error').getByText(/evil\.example\.com is not a host of any system/).waitFor();
+    await admin(page)
+      .locator('#allowedHosts-error')
+      .getByText(/evil\.example\.com is not a host of any system/)
+      .waitFor();
     // ServiceNow and Azure DevOps only: the Zendesk connection is flagged.
     await admin(page).locator('#allowedHosts').fill('acme.service-now.com dev.azure.com');
     await admin(page).getByRole('button', { name: 'Save allowed hosts' }).click();
-    await page.locator('#flags').getByText(/refused when next saved\): SUP ↔ ACME Zendesk tickets/).waitFor();
-    await admin(page).getByRole('row', { name: /SUP ↔ ACME Zendesk tickets.*Host not allowed/ }).waitFor();
+    await page
+      .locator('#flags')
+      .getByText(/refused when next saved\): SUP ↔ ACME Zendesk tickets/)
+      .waitFor();
+    await admin(page)
+      .getByRole('row', { name: /SUP ↔ ACME Zendesk tickets.*Host not allowed/ })
+      .waitFor();
     await expectAccessible(page);
     await screenshot(page, 'admin-page-hosts');
 
     // The server enforces the list when the project lead saves the Zendesk connection.
     const lead = sandbox.users.find((u) => u.role === 'project-lead')!;
-    const save = await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-settings', functionKey: 'saveConnection', accountId: lead.accountId, context: { extension: { type: 'jira:projectSettingsPage', project: SUP_PROJECT } }, payload: { settings: demoZendeskConnection, credential: { token: sandbox.sims.zendesk.credentials.apiToken } } });
-    expect(save.ok && save.body).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', problems: [{ path: 'remote.baseUrl', message: expect.stringContaining('not one of the hosts a Jira admin allowed') }] } });
+    const save = await sandbox.platform.invokeResolver({
+      installationId: sandbox.installationId,
+      moduleKey: 'crosswalk-settings',
+      functionKey: 'saveConnection',
+      accountId: lead.accountId,
+      context: { extension: { type: 'jira:projectSettingsPage', project: SUP_PROJECT } },
+      payload: { settings: demoZendeskConnection, credential: { token: sandbox.sims.zendesk.credentials.apiToken } },
+    });
+    expect(save.ok && save.body).toMatchObject({
+      ok: false,
+      error: {
+        code: 'BAD_REQUEST',
+        problems: [
+          { path: 'remote.baseUrl', message: expect.stringContaining('not one of the hosts a Jira admin allowed') },
+        ],
+      },
+    });
     // A project lead may not change the site's options.
-    const refused = await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-admin', functionKey: 'saveSiteOptions', accountId: lead.accountId, context: { extension: { type: 'jira:adminPage' } }, payload: { allowedHosts: null } });
+    const refused = await sandbox.platform.invokeResolver({
+      installationId: sandbox.installationId,
+      moduleKey: 'crosswalk-admin',
+      functionKey: 'saveSiteOptions',
+      accountId: lead.accountId,
+      context: { extension: { type: 'jira:adminPage' } },
+      payload: { allowedHosts: null },
+    });
     expect(refused.ok && refused.body).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
 
     // Back to every host: the Zendesk connection saves again.
     await admin(page).locator('#allowedHosts').fill('');
     await admin(page).getByRole('button', { name: 'Save allowed hosts' }).click();
     await page.locator('#flags').getByText('Connections may use every host above.').waitFor();
-    const again = await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-settings', functionKey: 'saveConnection', accountId: lead.accountId, context: { extension: { type: 'jira:projectSettingsPage', project: SUP_PROJECT } }, payload: { settings: demoZendeskConnection, credential: { token: sandbox.sims.zendesk.credentials.apiToken } } });
+    const again = await sandbox.platform.invokeResolver({
+      installationId: sandbox.installationId,
+      moduleKey: 'crosswalk-settings',
+      functionKey: 'saveConnection',
+      accountId: lead.accountId,
+      context: { extension: { type: 'jira:projectSettingsPage', project: SUP_PROJECT } },
+      payload: { settings: demoZendeskConnection, credential: { token: sandbox.sims.zendesk.credentials.apiToken } },
+    });
     expect(again.ok && (again.body as { ok: boolean }).ok).toBe(true);
     await page.close();
   }, 90_000);

@@ -37,7 +37,10 @@ async function createIssue(summary: string): Promise<string> {
   const member = sandbox.users.find((u) => u.role === 'member')!;
   const res = await fetch(`${sandbox.sims.jira.baseUrl}/rest/api/3/issue`, {
     method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`${member.email}:${member.apiToken}`).toString('base64')}`, 'content-type': 'application/json' },
+    headers: {
+      authorization: `Basic ${Buffer.from(`${member.email}:${member.apiToken}`).toString('base64')}`,
+      'content-type': 'application/json',
+    },
     body: JSON.stringify({ fields: { project: { key: 'DEMO' }, issuetype: { name: 'Incident' }, summary } }),
   });
   return ((await res.json()) as { key: string }).key;
@@ -54,7 +57,13 @@ async function openIssue(role: string, key: string): Promise<Page> {
 async function waitInPanel(page: Page, testId: string): Promise<string> {
   return eventually(async () => {
     const el = panel(page).getByTestId(testId);
-    if (await el.waitFor({ timeout: 1500 }).then(() => true, () => false)) return (await el.textContent()) ?? '';
+    if (
+      await el.waitFor({ timeout: 1500 }).then(
+        () => true,
+        () => false,
+      )
+    )
+      return (await el.textContent()) ?? '';
     await page.reload();
     return undefined;
   }, `the panel to show ${testId}`);
@@ -66,7 +75,8 @@ async function timeline(page: Page): Promise<string[]> {
 }
 
 async function issueIdOf(key: string): Promise<string> {
-  return sandbox.jira.site.issue(key, sandbox.jira.site.user(sandbox.users.find((u) => u.role === 'admin')!.accountId)).id;
+  return sandbox.jira.site.issue(key, sandbox.jira.site.user(sandbox.users.find((u) => u.role === 'admin')!.accountId))
+    .id;
 }
 
 /** Calls one of the panel's resolvers as `role`, as the panel would for that issue. */
@@ -77,7 +87,13 @@ async function asRole(role: string, key: string, functionKey: string, payload: u
     moduleKey: 'crosswalk-panel',
     functionKey,
     accountId: user.accountId,
-    context: { extension: { type: 'jira:issuePanel', issue: { id: await issueIdOf(key), key }, project: { id: '10000', key: 'DEMO' } } },
+    context: {
+      extension: {
+        type: 'jira:issuePanel',
+        issue: { id: await issueIdOf(key), key },
+        project: { id: '10000', key: 'DEMO' },
+      },
+    },
     payload,
   });
   if (!res.ok) throw new Error(`${functionKey} failed: ${res.error}`);
@@ -104,17 +120,26 @@ describe('issue panel (browser)', () => {
     const workerRunsBefore = sandbox.platform.meter.invocations({ functionKey: 'sync-worker' }).length;
     const agent = serviceNowClient(sandbox.servicenow, SN.agent);
     const found = await agent('GET', `/api/now/table/incident?sysparm_query=number=${incident}`);
-    await agent('PATCH', `/api/now/table/incident/${found.json.result[0].sys_id}`, { short_description: 'Payment page is slow (checkout only)' });
+    await agent('PATCH', `/api/now/table/incident/${found.json.result[0].sys_id}`, {
+      short_description: 'Payment page is slow (checkout only)',
+    });
     await eventually(async () => {
       await page.reload();
       await panel(page).getByTestId('timeline').waitFor({ timeout: 3000 });
       const steps = await timeline(page);
-      return steps.length >= 2 && /Summary \(ServiceNow → Jira\)/.test(steps[0]!) && /Queued by a ServiceNow notification/.test(steps[0]!);
+      return (
+        steps.length >= 2 &&
+        /Summary \(ServiceNow → Jira\)/.test(steps[0]!) &&
+        /Queued by a ServiceNow notification/.test(steps[0]!)
+      );
     }, 'the agent’s edit on the timeline');
     await page.reload();
     expect(await page.locator('#summary').textContent()).toBe('Payment page is slow (checkout only)');
     // The step costs no storage call of its own: the run that copied the edit wrote the link once, and nothing else.
-    const copied = sandbox.platform.meter.invocations({ functionKey: 'sync-worker' }).slice(workerRunsBefore).filter((r) => r.kvs.writes > 0);
+    const copied = sandbox.platform.meter
+      .invocations({ functionKey: 'sync-worker' })
+      .slice(workerRunsBefore)
+      .filter((r) => r.kvs.writes > 0);
     expect(copied.map((r) => r.kvs.writes)).toEqual([1]);
     await panel(page).getByTestId('timeline').waitFor();
     await expectAccessible(page);
@@ -136,7 +161,9 @@ describe('issue panel (browser)', () => {
     await panel(page).locator('#remoteSearch-error').getByText('Nothing in ServiceNow matches “INC9999999”').waitFor();
     await panel(page).locator('#remoteSearch').fill(incident!);
     await panel(page).getByRole('button', { name: 'Search' }).click();
-    await panel(page).getByRole('button', { name: `Link to ${incident}` }).click();
+    await panel(page)
+      .getByRole('button', { name: `Link to ${incident}` })
+      .click();
     await page.locator('#flags').getByText('Linked').first().waitFor();
     expect(await waitInPanel(page, 'linked')).toContain(incident!);
     await page.close();
@@ -167,7 +194,11 @@ describe('issue panel (browser)', () => {
     await panel(other).locator('#remoteSearch').fill(number);
     await panel(other).getByRole('button', { name: 'Search' }).click();
     await panel(other).getByTestId('search-results').getByText('Linked to DEMO-2').waitFor();
-    expect(await panel(other).getByRole('button', { name: `Link to ${number}` }).isDisabled()).toBe(true);
+    expect(
+      await panel(other)
+        .getByRole('button', { name: `Link to ${number}` })
+        .isDisabled(),
+    ).toBe(true);
     await other.close();
     await page.close();
   }, 120_000);
@@ -193,20 +224,43 @@ describe('issue panel (browser)', () => {
     expect(await panel(page).getByRole('button', { name: 'Unlink' }).count()).toBe(0);
     await expectAccessible(page);
     await screenshot(page, 'issue-panel-viewer');
-    for (const [fn, payload] of [['unlinkIssue', {}], ['searchRemote', { text: 'printer' }], ['createInRemote', {}], ['linkIssue', { remoteKey: 'INC0000001' }]] as const) {
-      expect(await asRole('viewer', key, fn, payload)).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: 'You need permission to edit this issue.' } });
+    for (const [fn, payload] of [
+      ['unlinkIssue', {}],
+      ['searchRemote', { text: 'printer' }],
+      ['createInRemote', {}],
+      ['linkIssue', { remoteKey: 'INC0000001' }],
+    ] as const) {
+      expect(await asRole('viewer', key, fn, payload)).toEqual({
+        ok: false,
+        error: { code: 'FORBIDDEN', message: 'You need permission to edit this issue.' },
+      });
     }
     // The member may; their input is checked at its fields.
-    expect(await asRole('member', key, 'searchRemote', { text: '' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', problems: [{ path: 'text' }] } });
-    expect(await asRole('member', key, 'searchRemote', { text: 'printer', extra: 1 })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
-    expect(await asRole('customer', key, 'getIssueSync')).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: 'You cannot see this issue.' } });
+    expect(await asRole('member', key, 'searchRemote', { text: '' })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST', problems: [{ path: 'text' }] },
+    });
+    expect(await asRole('member', key, 'searchRemote', { text: 'printer', extra: 1 })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
+    expect(await asRole('customer', key, 'getIssueSync')).toEqual({
+      ok: false,
+      error: { code: 'FORBIDDEN', message: 'You cannot see this issue.' },
+    });
     await page.close();
   }, 90_000);
 
   it('shows why an issue could not be created in ServiceNow, with a retry, in the dark theme too', async () => {
     await fetch(`${sandbox.sims.servicenow.controlUrl}/faults`, {
       method: 'POST',
-      body: JSON.stringify({ method: 'POST', path: '/api/now/table/incident', status: 400, body: { error: { message: 'Invalid value for field: category', detail: 'category' }, status: 'failure' }, times: 1 }),
+      body: JSON.stringify({
+        method: 'POST',
+        path: '/api/now/table/incident',
+        status: 400,
+        body: { error: { message: 'Invalid value for field: category', detail: 'category' }, status: 'failure' },
+        times: 1,
+      }),
     });
     const key = await createIssue('Printer on fire');
     const page = await openIssue('member', key);
@@ -218,13 +272,20 @@ describe('issue panel (browser)', () => {
     await page.goto(`${sandbox.hostUrl}/__host/theme?mode=dark`);
     await page.goto(`${sandbox.hostUrl}/browse/${key}`);
     await panel(page).getByTestId('sync-error').waitFor();
-    await eventually(async () => (await panel(page).locator('html').getAttribute('data-color-mode')) === 'dark', 'the dark theme');
+    await eventually(
+      async () => (await panel(page).locator('html').getAttribute('data-color-mode')) === 'dark',
+      'the dark theme',
+    );
     await expectAccessible(page);
     await screenshot(page, 'issue-panel-dark');
     await panel(page).getByRole('button', { name: 'Retry sync' }).click();
     expect(await waitInPanel(page, 'linked')).toMatch(/INC\d{7}/);
     // The retried create is on the timeline, readable in the dark theme too.
-    await panel(page).getByTestId('timeline-step').first().getByText(/Created in ServiceNow/).waitFor();
+    await panel(page)
+      .getByTestId('timeline-step')
+      .first()
+      .getByText(/Created in ServiceNow/)
+      .waitFor();
     await expectAccessible(page);
     await screenshot(page, 'issue-panel-timeline-dark');
     await page.goto(`${sandbox.hostUrl}/__host/theme?mode=light`);

@@ -40,11 +40,15 @@ async function signedIn(role: string): Promise<Page> {
 
 /** Reloads the page until `check` holds (the sync runs in the background). */
 async function until(page: Page, what: string, check: () => Promise<boolean>): Promise<void> {
-  await eventually(async () => {
-    if (await check().catch(() => false)) return true;
-    await page.reload();
-    return false;
-  }, what, 30_000);
+  await eventually(
+    async () => {
+      if (await check().catch(() => false)) return true;
+      await page.reload();
+      return false;
+    },
+    what,
+    30_000,
+  );
 }
 
 async function createThroughForm(page: Page, project: string, summary: string, type?: string): Promise<string> {
@@ -90,7 +94,9 @@ async function commentInView(view: Page, text: string, visibility?: string): Pro
 
 async function attachInView(view: Page, name: string): Promise<void> {
   const form = view.locator('form#attach');
-  await form.locator('input[type=file]').setInputFiles({ name, mimeType: 'text/plain', buffer: Buffer.from(`contents of ${name}`) });
+  await form
+    .locator('input[type=file]')
+    .setInputFiles({ name, mimeType: 'text/plain', buffer: Buffer.from(`contents of ${name}`) });
   await Promise.all([view.waitForURL(/notice=/), form.getByRole('button', { name: 'Attach' }).click()]);
   await view.getByRole('status').getByText('File attached').waitFor();
 }
@@ -102,7 +108,15 @@ describe('both sides in the browser (sandbox)', () => {
     const page = await signedIn('member');
     for (const key of keys.filter((k) => !k.startsWith('OPS'))) {
       await page.goto(`${sandbox.hostUrl}/browse/${key}`);
-      await until(page, `${key} linked`, async () => (await panel(page).getByTestId('linked').waitFor({ timeout: 2000 }).then(() => true)) && (await panel(page).getByTestId('timeline-step').count()) > 0);
+      await until(
+        page,
+        `${key} linked`,
+        async () =>
+          (await panel(page)
+            .getByTestId('linked')
+            .waitFor({ timeout: 2000 })
+            .then(() => true)) && (await panel(page).getByTestId('timeline-step').count()) > 0,
+      );
     }
     await page.close();
   }, 120_000);
@@ -110,9 +124,16 @@ describe('both sides in the browser (sandbox)', () => {
   it('lets a member work an issue in Jira and see it reach ServiceNow; then work the incident in its web view and see Jira follow', async () => {
     const page = await signedIn('member');
     const key = await createThroughForm(page, 'DEMO', 'Badge reader at the north entrance rejects cards', 'Incident');
-    await until(page, 'the incident', async () => (await panel(page).getByTestId('linked').textContent({ timeout: 2000 }))?.includes('INC') ?? false);
+    await until(
+      page,
+      'the incident',
+      async () => (await panel(page).getByTestId('linked').textContent({ timeout: 2000 }))?.includes('INC') ?? false,
+    );
     // The panel's link opens the incident through Jira (router.open); in the sandbox, on the simulator's web view.
-    const [popup] = await Promise.all([page.waitForEvent('popup'), panel(page).getByTestId('linked').getByRole('link').click()]);
+    const [popup] = await Promise.all([
+      page.waitForEvent('popup'),
+      panel(page).getByTestId('linked').getByRole('link').click(),
+    ]);
     await popup.locator('#item-title').getByText('Badge reader at the north entrance rejects cards').waitFor();
     expect(popup.url()).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/nav_to\.do\?uri=incident\.do/);
     await popup.close();
@@ -121,8 +142,14 @@ describe('both sides in the browser (sandbox)', () => {
     await page.locator('#edit > summary').click();
     await page.locator('#edit').getByLabel('Summary').fill('Badge reader at the north entrance rejects all cards');
     await page.locator('#edit').getByLabel('Priority').selectOption('High');
-    await Promise.all([page.waitForURL(/notice=Saved/), page.locator('#edit').getByRole('button', { name: 'Save' }).click()]);
-    await Promise.all([page.waitForURL(/notice=Moved/), page.getByRole('button', { name: 'Start progress → In Progress' }).click()]);
+    await Promise.all([
+      page.waitForURL(/notice=Saved/),
+      page.locator('#edit').getByRole('button', { name: 'Save' }).click(),
+    ]);
+    await Promise.all([
+      page.waitForURL(/notice=Moved/),
+      page.getByRole('button', { name: 'Start progress → In Progress' }).click(),
+    ]);
     expect(await page.locator('#status').textContent()).toBe('In Progress');
     const comment = page.locator('form[action$="/comment"]');
     await comment.getByLabel('Add a comment').fill('Facilities says the reader was replaced on Monday.');
@@ -130,7 +157,9 @@ describe('both sides in the browser (sandbox)', () => {
     await comment.getByLabel('Add a comment').fill('Internal: vendor ticket 4471.');
     await comment.getByLabel('Internal (agents only)').check();
     await Promise.all([page.waitForURL(/notice=Comment/), comment.getByRole('button', { name: 'Comment' }).click()]);
-    await page.locator('form[action$="/attach"] input[type=file]').setInputFiles({ name: 'reader-log.txt', mimeType: 'text/plain', buffer: Buffer.from('E42 card rejected') });
+    await page
+      .locator('form[action$="/attach"] input[type=file]')
+      .setInputFiles({ name: 'reader-log.txt', mimeType: 'text/plain', buffer: Buffer.from('E42 card rejected') });
     await Promise.all([page.waitForURL(/notice=File/), page.getByRole('button', { name: 'Attach' }).click()]);
     await page.locator('#attachments').getByText('reader-log.txt').waitFor();
     await page.getByText('Internal: vendor ticket 4471.').waitFor();
@@ -141,7 +170,13 @@ describe('both sides in the browser (sandbox)', () => {
     const view = await openRemote(page, key);
     await until(view, 'the Jira changes in the incident', async () => {
       const body = (await view.locator('main').textContent()) ?? '';
-      return body.includes('rejects all cards') && body.includes('In Progress') && body.includes('replaced on Monday') && /vendor ticket 4471.*work note|work note[^]*vendor ticket 4471/.test(body) && body.includes('reader-log.txt');
+      return (
+        body.includes('rejects all cards') &&
+        body.includes('In Progress') &&
+        body.includes('replaced on Monday') &&
+        /vendor ticket 4471.*work note|work note[^]*vendor ticket 4471/.test(body) &&
+        body.includes('reader-log.txt')
+      );
     });
     expect(await view.locator('form#fields').getByLabel('Urgency').inputValue()).toBe('1');
     await screenshot(view, 'sandbox-servicenow-incident');
@@ -153,7 +188,11 @@ describe('both sides in the browser (sandbox)', () => {
     await page.goto(`${sandbox.hostUrl}/browse/${key}`);
     await until(page, 'Jira to follow the incident', async () => {
       const body = (await page.locator('main .content').textContent()) ?? '';
-      return body.includes('(firmware)') && body.includes('Vendor pushed a firmware fix.') && body.includes('firmware-notes.txt');
+      return (
+        body.includes('(firmware)') &&
+        body.includes('Vendor pushed a firmware fix.') &&
+        body.includes('firmware-notes.txt')
+      );
     });
     await view.close();
     await page.close();
@@ -188,7 +227,9 @@ describe('both sides in the browser (sandbox)', () => {
       return body.includes('at Gmail') && /Checked the SPF record\./.test(body) && body.includes('headers.txt');
     });
     // The internal note arrived as an internal Jira comment.
-    expect(await member.locator('.comment', { hasText: 'Checked the SPF record.' }).locator('.meta').textContent()).toContain('internal');
+    expect(
+      await member.locator('.comment', { hasText: 'Checked the SPF record.' }).locator('.meta').textContent(),
+    ).toContain('internal');
     await zd.close();
     await member.close();
     await page.close();
@@ -201,7 +242,12 @@ describe('both sides in the browser (sandbox)', () => {
     expect(await page.getByText('Create an issue in DEMO').count()).toBe(0);
     await page.goto(`${sandbox.hostUrl}/browse/DEMO-3`);
     await page.getByText('You may read this issue but not change it.').waitFor();
-    expect(await page.locator('form').filter({ hasText: /Comment|Attach|Save/ }).count()).toBe(0);
+    expect(
+      await page
+        .locator('form')
+        .filter({ hasText: /Comment|Attach|Save/ })
+        .count(),
+    ).toBe(0);
     expect(await page.locator('form[action$="/transition"]').count()).toBe(0);
     // A comment posted without the form (as a crafted request would) is refused by Jira.
     await page.evaluate(() => {
@@ -219,7 +265,10 @@ describe('both sides in the browser (sandbox)', () => {
     expect(await page.getByRole('status').textContent()).toMatch(/^Not saved: .*permission/i);
     expect(await page.getByText('May I?').count()).toBe(0);
     // Nothing reached ServiceNow either.
-    const found = await serviceNowClient(sandbox.servicenow, SN.agent)('GET', `/api/now/table/sys_journal_field?sysparm_query=${encodeURIComponent('valueLIKEMay I?')}`);
+    const found = await serviceNowClient(sandbox.servicenow, SN.agent)(
+      'GET',
+      `/api/now/table/sys_journal_field?sysparm_query=${encodeURIComponent('valueLIKEMay I?')}`,
+    );
     expect(found.json.result).toEqual([]);
     await page.close();
   }, 60_000);

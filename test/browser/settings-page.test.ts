@@ -96,7 +96,9 @@ describe('project settings page (browser)', () => {
     // Not saved yet: a pair's ServiceNow user is typed by id, and the page says why.
     await frame.getByRole('button', { name: 'Add a pair' }).click();
     await frame.getByRole('textbox', { name: 'ServiceNow user ID 1' }).waitFor();
-    expect(await frame.getByTestId('remote-users-typed').textContent()).toContain('searched by name once the connection is saved');
+    expect(await frame.getByTestId('remote-users-typed').textContent()).toContain(
+      'searched by name once the connection is saved',
+    );
     await frame.getByRole('button', { name: 'Remove pair 1' }).click();
     await screenshot(page, 'wizard-step-3');
 
@@ -123,7 +125,10 @@ describe('project settings page (browser)', () => {
 
     // The admin sets the order in which an issue is matched against the connections.
     await frame.getByRole('button', { name: 'Up: match Service requests earlier' }).click();
-    await eventually(async () => /Service requests/.test((await frame.getByRole('row').nth(1).textContent()) ?? ''), 'the new order');
+    await eventually(
+      async () => /Service requests/.test((await frame.getByRole('row').nth(1).textContent()) ?? ''),
+      'the new order',
+    );
 
     // ServiceNow's change push is pasted by its admin: the business rule with the URL, and a signing secret shown once.
     await frame.getByRole('button', { name: 'Show Service requests' }).click();
@@ -136,7 +141,9 @@ describe('project settings page (browser)', () => {
     await expectAccessible(page);
     await screenshot(page, 'settings-change-push');
     await page.reload();
-    await settings(page).getByRole('row', { name: /Service requests/ }).waitFor();
+    await settings(page)
+      .getByRole('row', { name: /Service requests/ })
+      .waitFor();
     const after = await Promise.all(page.frames().map((f) => f.content()));
     expect(after.join('')).not.toContain(secret);
     await page.close();
@@ -156,7 +163,11 @@ describe('project settings page (browser)', () => {
       { id: '51', name: 'Wait for customer', from: ['10001', '10002'], to: '10004' },
       { id: '61', name: 'Back to backlog', from: ['10001', '10002', '10004'], to: '10000' },
     ];
-    const setTransitions = (list: unknown[]) => fetch(`${sandbox.sims.jira.controlUrl}/workflows/wf-1/transitions`, { method: 'PUT', body: JSON.stringify(list) });
+    const setTransitions = (list: unknown[]) =>
+      fetch(`${sandbox.sims.jira.controlUrl}/workflows/wf-1/transitions`, {
+        method: 'PUT',
+        body: JSON.stringify(list),
+      });
     await setTransitions(transitions);
 
     // The mapping editor reads Jira's fields and values as the admin: value maps pick Jira's values and name the unmapped ones.
@@ -217,11 +228,15 @@ describe('project settings page (browser)', () => {
     const frame = settings(page);
     await frame.getByRole('button', { name: 'Sync existing issues' }).click();
     await frame.getByRole('progressbar', { name: 'Bulk sync progress' }).waitFor();
-    const text = await eventually(async () => {
-      const t = (await frame.getByTestId('bulk-progress').textContent()) ?? '';
-      const m = /(\d+) of (\d+) done/.exec(t);
-      return m && m[1] === m[2] ? t : undefined;
-    }, 'the bulk sync to finish', 30_000);
+    const text = await eventually(
+      async () => {
+        const t = (await frame.getByTestId('bulk-progress').textContent()) ?? '';
+        const m = /(\d+) of (\d+) done/.exec(t);
+        return m && m[1] === m[2] ? t : undefined;
+      },
+      'the bulk sync to finish',
+      30_000,
+    );
     expect(text).toMatch(/(\d+) of \1 done/);
     await screenshot(page, 'settings-bulk-sync');
     await page.close();
@@ -229,7 +244,10 @@ describe('project settings page (browser)', () => {
 
   it('cancels a bulk sync part-way: what synced stays synced, the rest is said not synced', async () => {
     // ServiceNow answers slowly, so the sync is likely still running when the lead cancels it.
-    await fetch(`${sandbox.sims.servicenow.controlUrl}/faults`, { method: 'POST', body: JSON.stringify({ method: 'GET', path: '/api/now/table/incident', delayMs: 2500, times: 40 }) });
+    await fetch(`${sandbox.sims.servicenow.controlUrl}/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ method: 'GET', path: '/api/now/table/incident', delayMs: 2500, times: 40 }),
+    });
     const page = await openSettings('project-lead');
     const frame = settings(page);
     try {
@@ -238,10 +256,14 @@ describe('project settings page (browser)', () => {
       for (let i = 1; i <= 4; i++) await createIssue(`Desk phone ${i} has no dial tone`);
       await frame.getByRole('button', { name: 'Sync existing issues' }).click();
       await frame.getByRole('button', { name: 'Cancel bulk sync' }).click();
-      const text = await eventually(async () => {
-        const t = (await frame.getByTestId('bulk-progress').textContent()) ?? '';
-        return /Cancelled/.test(t) && !/finishing/.test(t) ? t : undefined;
-      }, 'the cancelled run to settle', 30_000);
+      const text = await eventually(
+        async () => {
+          const t = (await frame.getByTestId('bulk-progress').textContent()) ?? '';
+          return /Cancelled/.test(t) && !/finishing/.test(t) ? t : undefined;
+        },
+        'the cancelled run to settle',
+        30_000,
+      );
       const m = /(\d+) of (\d+) synced(?:, (\d+) failed)?, (\d+) not synced/.exec(text);
       expect(m).not.toBeNull();
       expect(Number(m![1]) + Number(m![3] ?? 0) + Number(m![4])).toBe(Number(m![2]));
@@ -264,13 +286,32 @@ describe('project settings page (browser)', () => {
     await frame.getByRole('button', { name: 'Pause' }).click();
     await frame.getByRole('button', { name: 'Resume' }).waitFor();
     const key = 'DEMO-1';
-    const edited = await fetch(`${sandbox.sims.jira.baseUrl}/rest/api/3/issue/${key}`, { method: 'PUT', headers: { authorization: jiraAuth(), 'content-type': 'application/json' }, body: JSON.stringify({ fields: { summary: 'VPN drops every 20 minutes (Berlin and Munich)' } }) });
+    const edited = await fetch(`${sandbox.sims.jira.baseUrl}/rest/api/3/issue/${key}`, {
+      method: 'PUT',
+      headers: { authorization: jiraAuth(), 'content-type': 'application/json' },
+      body: JSON.stringify({ fields: { summary: 'VPN drops every 20 minutes (Berlin and Munich)' } }),
+    });
     expect(edited.status).toBe(204);
     const unsynced = await createIssue('Projector in room 4 flickers');
     // A comment made while paused: the preview shows it would be copied.
-    const commented = await fetch(`${sandbox.sims.jira.baseUrl}/rest/api/3/issue/${key}/comment`, { method: 'POST', headers: { authorization: jiraAuth(), 'content-type': 'application/json' }, body: JSON.stringify({ body: { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Drops coincide with the 20-minute rekey' }] }] } }) });
+    const commented = await fetch(`${sandbox.sims.jira.baseUrl}/rest/api/3/issue/${key}/comment`, {
+      method: 'POST',
+      headers: { authorization: jiraAuth(), 'content-type': 'application/json' },
+      body: JSON.stringify({
+        body: {
+          type: 'doc',
+          version: 1,
+          content: [
+            { type: 'paragraph', content: [{ type: 'text', text: 'Drops coincide with the 20-minute rekey' }] },
+          ],
+        },
+      }),
+    });
     expect(commented.status).toBe(201);
-    const remoteWrites = async () => ((await (await fetch(`${sandbox.sims.servicenow.controlUrl}/requests`)).json()) as Array<{ method: string }>).filter((r) => r.method !== 'GET').length;
+    const remoteWrites = async () =>
+      (
+        (await (await fetch(`${sandbox.sims.servicenow.controlUrl}/requests`)).json()) as Array<{ method: string }>
+      ).filter((r) => r.method !== 'GET').length;
     const writesBefore = await remoteWrites();
 
     await frame.getByRole('button', { name: 'Edit' }).click();
@@ -283,11 +324,16 @@ describe('project settings page (browser)', () => {
     await frame.getByTestId('preview').waitFor();
     await frame.locator('[id="item.issueKey"]').fill(key);
     await frame.getByRole('button', { name: 'Preview this item' }).click();
-    const summaryRow = frame.getByRole('table', { name: `What would be written for ${key}` }).getByRole('row', { name: /summary \/ short_description/ });
+    const summaryRow = frame
+      .getByRole('table', { name: `What would be written for ${key}` })
+      .getByRole('row', { name: /summary \/ short_description/ });
     await summaryRow.waitFor();
     expect(await summaryRow.textContent()).toContain('VPN drops every 20 minutes (Berlin and Munich)');
     expect(await summaryRow.textContent()).toContain('Writes ServiceNow');
-    await frame.getByRole('list', { name: 'Comments copied to ServiceNow' }).getByText('Mia Member: Drops coincide with the 20-minute rekey').waitFor();
+    await frame
+      .getByRole('list', { name: 'Comments copied to ServiceNow' })
+      .getByText('Mia Member: Drops coincide with the 20-minute rekey')
+      .waitFor();
     await expectAccessible(page);
     await screenshot(page, 'settings-preview');
 
@@ -342,8 +388,13 @@ describe('project settings page (browser)', () => {
     const lead = sandbox.users.find((u) => u.role === 'project-lead')!;
     await fetch(`${sandbox.sims.jira.baseUrl}/rest/api/3/issue`, {
       method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`${lead.email}:${lead.apiToken}`).toString('base64')}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ fields: { project: { key: 'DEMO' }, issuetype: { name: 'Task' }, summary: 'Badge reader at the side door' } }),
+      headers: {
+        authorization: `Basic ${Buffer.from(`${lead.email}:${lead.apiToken}`).toString('base64')}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({
+        fields: { project: { key: 'DEMO' }, issuetype: { name: 'Task' }, summary: 'Badge reader at the side door' },
+      }),
     });
     await createIssue('Coffee machine leaks');
     const page = await openSettings('project-lead');
@@ -375,29 +426,59 @@ describe('project settings page (browser)', () => {
     await frame.getByRole('button', { name: 'Save connection' }).press('Enter');
     await frame.getByRole('dialog').waitFor({ state: 'detached' });
     // Saved: the connection's user table holds Beth's sys_id, as matching by email would answer it.
-    const listed = (await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-settings', functionKey: 'listConnections', accountId: lead.accountId, context: { extension: { type: 'jira:projectSettingsPage', project: { id: '10000', key: 'DEMO' } } }, payload: {} })) as { ok: boolean; body: { data: { connections: Array<{ config: { id: string; users: { table: unknown[] } } }> } } };
-    expect(listed.body.data.connections.find((c) => c.config.id === 'demo-servicenow')?.config.users.table).toEqual([{ jiraAccountId: lead.accountId, remoteUserId: beth.sys_id }]);
+    const listed = (await sandbox.platform.invokeResolver({
+      installationId: sandbox.installationId,
+      moduleKey: 'crosswalk-settings',
+      functionKey: 'listConnections',
+      accountId: lead.accountId,
+      context: { extension: { type: 'jira:projectSettingsPage', project: { id: '10000', key: 'DEMO' } } },
+      payload: {},
+    })) as {
+      ok: boolean;
+      body: { data: { connections: Array<{ config: { id: string; users: { table: unknown[] } } }> } };
+    };
+    expect(listed.body.data.connections.find((c) => c.config.id === 'demo-servicenow')?.config.users.table).toEqual([
+      { jiraAccountId: lead.accountId, remoteUserId: beth.sys_id },
+    ]);
     // The pair is there when the connection is edited again (shown by its id until a search names it), and Lee now matches by hand.
     await frame.getByRole('button', { name: 'Edit' }).click();
     await frame.getByRole('button', { name: 'Next' }).click();
     await frame.getByRole('button', { name: 'Next' }).click();
     await frame.getByText(beth.sys_id, { exact: true }).waitFor();
     await frame.getByRole('button', { name: 'Check who matches' }).press('Enter');
-    await eventually(async () => /By hand/.test((await frame.getByRole('table', { name: 'Who matches' }).getByRole('row', { name: /Lee Lead/ }).textContent()) ?? ''), 'Lee to match by hand');
+    await eventually(
+      async () =>
+        /By hand/.test(
+          (await frame
+            .getByRole('table', { name: 'Who matches' })
+            .getByRole('row', { name: /Lee Lead/ })
+            .textContent()) ?? '',
+        ),
+      'Lee to match by hand',
+    );
     await frame.getByRole('button', { name: 'Cancel' }).press('Enter');
     await page.close();
   }, 90_000);
 
-  it('shows a failing item with the remote\'s reason in the health view, and retries it', async () => {
+  it("shows a failing item with the remote's reason in the health view, and retries it", async () => {
     await fetch(`${sandbox.sims.servicenow.controlUrl}/faults`, {
       method: 'POST',
-      body: JSON.stringify({ method: 'POST', path: '/api/now/table/incident', status: 400, body: { error: { message: 'Invalid value for field: category', detail: 'category' }, status: 'failure' }, times: 1 }),
+      body: JSON.stringify({
+        method: 'POST',
+        path: '/api/now/table/incident',
+        status: 400,
+        body: { error: { message: 'Invalid value for field: category', detail: 'category' }, status: 'failure' },
+        times: 1,
+      }),
     });
     const key = await createIssue('Printer on fire');
     const page = await openSettings('project-lead');
     await eventually(async () => {
       await page.reload();
-      return settings(page).getByRole('row', { name: new RegExp(key) }).waitFor({ timeout: 1500 }).then(() => true);
+      return settings(page)
+        .getByRole('row', { name: new RegExp(key) })
+        .waitFor({ timeout: 1500 })
+        .then(() => true);
     }, 'the failure to show');
     const frame = settings(page);
     await frame.getByText('Invalid value for field: category').first().waitFor();
@@ -413,7 +494,7 @@ describe('project settings page (browser)', () => {
     await page.close();
   }, 60_000);
 
-  it('checks that ServiceNow\'s notifications arrive: the admin changes an incident and the page says which one came through', async () => {
+  it("checks that ServiceNow's notifications arrive: the admin changes an incident and the page says which one came through", async () => {
     const page = await openSettings('project-lead');
     const frame = settings(page);
     await frame.getByRole('button', { name: 'Show DEMO ↔ ACME incidents' }).click();
@@ -422,18 +503,24 @@ describe('project settings page (browser)', () => {
     // As the ServiceNow admin would: change an incident that is in sync.
     const key = await createIssue('Notification check');
     const issueId = sandbox.jira.site.state.issues.find((i) => i.key === key)!.id;
-    const synced = () => sandbox.servicenow.store.rows('incident').find((r) => (r.correlation_id ?? '').endsWith(`:${issueId}`));
+    const synced = () =>
+      sandbox.servicenow.store.rows('incident').find((r) => (r.correlation_id ?? '').endsWith(`:${issueId}`));
     await eventually(async () => Boolean(synced()), 'the issue to reach ServiceNow');
     const incident = synced()!;
     const { username, password } = sandbox.sims.servicenow.credentials.agent;
     const res = await fetch(`${sandbox.sims.servicenow.baseUrl}/api/now/table/incident/${incident.sys_id}`, {
       method: 'PATCH',
-      headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`,
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({ short_description: `${incident.short_description} (checked)` }),
     });
     expect(res.status).toBe(200);
     await frame.getByRole('heading', { name: 'Notifications arrive' }).waitFor({ timeout: 30_000 });
-    await frame.getByText(new RegExp(`${incident.number} changed in ServiceNow and was synced to [A-Z]+-\\d+`)).waitFor();
+    await frame
+      .getByText(new RegExp(`${incident.number} changed in ServiceNow and was synced to [A-Z]+-\\d+`))
+      .waitFor();
     await expectAccessible(page);
     await screenshot(page, 'settings-push-check');
     await page.close();
@@ -443,15 +530,23 @@ describe('project settings page (browser)', () => {
     // Both sides change an incident's priority before either change is seen: a conflict the policy decides.
     const key = await createIssue('Priority tug of war');
     const issueId = sandbox.jira.site.state.issues.find((i) => i.key === key)!.id;
-    const incident = () => sandbox.servicenow.store.rows('incident').find((r) => (r.correlation_id ?? '').endsWith(`:${issueId}`));
+    const incident = () =>
+      sandbox.servicenow.store.rows('incident').find((r) => (r.correlation_id ?? '').endsWith(`:${issueId}`));
     await eventually(async () => Boolean(incident()), 'the issue to reach ServiceNow');
     sandbox.platform.holdProductEvents();
-    await fetch(`${sandbox.sims.jira.baseUrl}/rest/api/3/issue/${key}`, { method: 'PUT', headers: { authorization: jiraAuth(), 'content-type': 'application/json' }, body: JSON.stringify({ fields: { priority: { name: 'High' } } }) });
+    await fetch(`${sandbox.sims.jira.baseUrl}/rest/api/3/issue/${key}`, {
+      method: 'PUT',
+      headers: { authorization: jiraAuth(), 'content-type': 'application/json' },
+      body: JSON.stringify({ fields: { priority: { name: 'High' } } }),
+    });
     await new Promise((r) => setTimeout(r, 1100));
     const { username, password } = sandbox.sims.servicenow.credentials.agent;
     await fetch(`${sandbox.sims.servicenow.baseUrl}/api/now/table/incident/${incident()!.sys_id}`, {
       method: 'PATCH',
-      headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`,
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({ urgency: '3' }),
     });
     await sandbox.settle();
@@ -463,7 +558,9 @@ describe('project settings page (browser)', () => {
     await frame.getByRole('button', { name: 'Show DEMO ↔ ACME incidents' }).click();
     await frame.getByRole('img', { name: /syncs and \d+ failing items over the last 14 days/ }).waitFor();
     const conflicts = frame.getByRole('table', { name: 'Conflicts to review' });
-    await conflicts.getByRole('row', { name: new RegExp(`${key} ↔ ${incident()!.number} priority ServiceNow's value`) }).waitFor();
+    await conflicts
+      .getByRole('row', { name: new RegExp(`${key} ↔ ${incident()!.number} priority ServiceNow's value`) })
+      .waitFor();
     // At rest: the pointer off the selected Show button (its hover colour is Atlaskit's, judged with the pointer away).
     await page.mouse.move(0, 0);
     await expectAccessible(page);
@@ -473,7 +570,7 @@ describe('project settings page (browser)', () => {
     await page.close();
   }, 60_000);
 
-  it('offers the remote\'s own fields and allowed values in the mapping editor (ServiceNow, then Azure DevOps)', async () => {
+  it("offers the remote's own fields and allowed values in the mapping editor (ServiceNow, then Azure DevOps)", async () => {
     const page = await openSettings('project-lead');
     const frame = settings(page);
     await frame.getByRole('button', { name: 'Show DEMO ↔ ACME incidents' }).click();
@@ -554,7 +651,13 @@ describe('project settings page (browser)', () => {
   it('lists each connection with its items in sync, its last sync and how many items are failing', async () => {
     await fetch(`${sandbox.sims.servicenow.controlUrl}/faults`, {
       method: 'POST',
-      body: JSON.stringify({ method: 'POST', path: '/api/now/table/incident', status: 400, body: { error: { message: 'Invalid value for field: category', detail: 'category' }, status: 'failure' }, times: 1 }),
+      body: JSON.stringify({
+        method: 'POST',
+        path: '/api/now/table/incident',
+        status: 400,
+        body: { error: { message: 'Invalid value for field: category', detail: 'category' }, status: 'failure' },
+        times: 1,
+      }),
     });
     await createIssue('Label printer jams on every second label');
     const page = await openSettings('project-lead');
@@ -562,7 +665,10 @@ describe('project settings page (browser)', () => {
     // A healthy connection with an item the remote refused: the health column says how many items are failing.
     await eventually(async () => {
       await page.reload();
-      const text = (await settings(page).getByRole('row', { name: /DEMO ↔ ACME incidents/ }).textContent({ timeout: 5000 })) ?? '';
+      const text =
+        (await settings(page)
+          .getByRole('row', { name: /DEMO ↔ ACME incidents/ })
+          .textContent({ timeout: 5000 })) ?? '';
       return /OK\s*· \d+ items? failing/.test(text);
     }, 'the failing item to be counted');
     // Issues sync in the background: the list says so once one has.
@@ -598,10 +704,23 @@ describe('project settings page (browser)', () => {
     await frame.getByRole('button', { name: 'Save connection' }).press('Enter');
     await frame.getByRole('dialog').waitFor({ state: 'detached' });
     const lead = sandbox.users.find((u) => u.role === 'project-lead')!;
-    const listed = (await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-settings', functionKey: 'listConnections', accountId: lead.accountId, context: { extension: { type: 'jira:projectSettingsPage', project: { id: '10000', key: 'DEMO' } } }, payload: {} })) as { body: { data: { connections: Array<{ config: { name: string; comments: unknown; attachments: unknown } }> } } };
+    const listed = (await sandbox.platform.invokeResolver({
+      installationId: sandbox.installationId,
+      moduleKey: 'crosswalk-settings',
+      functionKey: 'listConnections',
+      accountId: lead.accountId,
+      context: { extension: { type: 'jira:projectSettingsPage', project: { id: '10000', key: 'DEMO' } } },
+      payload: {},
+    })) as {
+      body: { data: { connections: Array<{ config: { name: string; comments: unknown; attachments: unknown } }> } };
+    };
     const saved = listed.body.data.connections.find((c) => c.config.name === 'DEMO ↔ ACME incidents')!.config;
     expect(saved.comments).toEqual({ direction: 'to-remote' });
-    expect(saved.attachments).toEqual({ direction: 'both', maxBytes: 2 * 1024 * 1024, allowedTypes: ['image/', 'application/pdf'] });
+    expect(saved.attachments).toEqual({
+      direction: 'both',
+      maxBytes: 2 * 1024 * 1024,
+      allowedTypes: ['image/', 'application/pdf'],
+    });
     await page.close();
   }, 60_000);
 

@@ -4,7 +4,12 @@
  * visible on the issue panel while it lasts.
  */
 import { startSandbox, type Sandbox } from '../../sandbox/sandbox';
-import { demoAzureDevOpsConnection, OPS_CONNECTION_ID, OPS_PROJECT, pairOpsProject } from '../../sandbox/demo/azure-devops-connection';
+import {
+  demoAzureDevOpsConnection,
+  OPS_CONNECTION_ID,
+  OPS_PROJECT,
+  pairOpsProject,
+} from '../../sandbox/demo/azure-devops-connection';
 import { DEMO_CREDENTIALS as ADO } from '../../sandbox/sims/azure-devops';
 import { azureDevOpsClient, patch, type WorkItemJson } from '../../sandbox/sims/azure-devops/test-client';
 import { adf, jiraClient } from '../../sandbox/sims/jira/test-client';
@@ -24,33 +29,77 @@ afterAll(async () => {
 });
 
 const ado = () => azureDevOpsClient(sandbox.azureDevOps, ADO.agent.pat);
-const control = (path: string, body: unknown, method = 'POST') => fetch(`${sandbox.sims.azureDevOps.controlUrl}${path}`, { method, body: JSON.stringify(body) });
+const control = (path: string, body: unknown, method = 'POST') =>
+  fetch(`${sandbox.sims.azureDevOps.controlUrl}${path}`, { method, body: JSON.stringify(body) });
 const org = () => sandbox.azureDevOps.store.org('acme')!;
 /** Crosswalk's correlation marker among a work item's tags (`crosswalk:…:<connection>:<issue>`), whatever the engine puts in between. */
-const markerIn = (tags: unknown, issueId: string) => String(tags ?? '').split('; ').find((t) => t.startsWith('crosswalk:') && t.endsWith(`:${OPS_CONNECTION_ID}:${issueId}`));
-const workItemsFor = (issueId: string) => [...sandbox.azureDevOps.store.items(org()).values()].filter((i) => markerIn(i.fields['System.Tags'], issueId));
+const markerIn = (tags: unknown, issueId: string) =>
+  String(tags ?? '')
+    .split('; ')
+    .find((t) => t.startsWith('crosswalk:') && t.endsWith(`:${OPS_CONNECTION_ID}:${issueId}`));
+const workItemsFor = (issueId: string) =>
+  [...sandbox.azureDevOps.store.items(org()).values()].filter((i) => markerIn(i.fields['System.Tags'], issueId));
 const onlyWorkItemFor = (issueId: string) => {
   const found = workItemsFor(issueId);
   expect(found).toHaveLength(1);
   return found[0]!;
 };
-const commentTexts = (issueId: string) => onlyWorkItemFor(issueId).comments.filter((c) => !c.versions.at(-1)!.isDeleted).map((c) => c.versions.at(-1)!.text);
+const commentTexts = (issueId: string) =>
+  onlyWorkItemFor(issueId)
+    .comments.filter((c) => !c.versions.at(-1)!.isDeleted)
+    .map((c) => c.versions.at(-1)!.text);
 const asAdmin = (functionKey: string, payload?: unknown) =>
-  sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-settings', functionKey, payload, accountId: jira.userId('admin'), context: { extension: { type: 'jira:projectSettingsPage', project: OPS_PROJECT } } });
+  sandbox.platform.invokeResolver({
+    installationId: sandbox.installationId,
+    moduleKey: 'crosswalk-settings',
+    functionKey,
+    payload,
+    accountId: jira.userId('admin'),
+    context: { extension: { type: 'jira:projectSettingsPage', project: OPS_PROJECT } },
+  });
 const panelCall = (issueId: string, functionKey: string) =>
-  sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-panel', functionKey, accountId: jira.userId('admin'), context: { extension: { issue: { id: issueId }, project: { id: OPS_PROJECT.id } } } });
+  sandbox.platform.invokeResolver({
+    installationId: sandbox.installationId,
+    moduleKey: 'crosswalk-panel',
+    functionKey,
+    accountId: jira.userId('admin'),
+    context: { extension: { issue: { id: issueId }, project: { id: OPS_PROJECT.id } } },
+  });
 /** What the issue panel shows about the issue's sync failure (null when none). */
-const panelErrorOf = async (issueId: string) => ((await panelCall(issueId, 'getIssueSync')) as { body: { data: { lastError: { kind: string; message: string } | null } } }).body.data.lastError;
-const createIssue = async (summary: string) => (await jira.request({ as: 'admin' }, 'POST', '/rest/api/3/issue', { fields: { project: { key: 'OPS' }, issuetype: { name: 'Task' }, summary } })).json as { id: string; key: string };
-const summaryOf = async (key: string) => (await jira.request({ as: 'admin' }, 'GET', `/rest/api/3/issue/${key}?fields=summary`)).json.fields.summary as string;
+const panelErrorOf = async (issueId: string) =>
+  (
+    (await panelCall(issueId, 'getIssueSync')) as {
+      body: { data: { lastError: { kind: string; message: string } | null } };
+    }
+  ).body.data.lastError;
+const createIssue = async (summary: string) =>
+  (
+    await jira.request({ as: 'admin' }, 'POST', '/rest/api/3/issue', {
+      fields: { project: { key: 'OPS' }, issuetype: { name: 'Task' }, summary },
+    })
+  ).json as { id: string; key: string };
+const summaryOf = async (key: string) =>
+  (await jira.request({ as: 'admin' }, 'GET', `/rest/api/3/issue/${key}?fields=summary`)).json.fields.summary as string;
 
 describe('Azure DevOps faults converge without duplicates', () => {
   it('re-reads and decides again when a write meets a newer revision (412)', async () => {
     const issue = await createIssue('Rev guarded');
     await sandbox.settle();
-    const stale = { $id: '1', innerException: null, message: 'TF26071: This work item has been changed by someone else since you opened it. You will need to refresh it and discard your changes.', typeName: 'Microsoft.TeamFoundation.WorkItemTracking.Server.WorkItemRevisionMismatchException, Microsoft.TeamFoundation.WorkItemTracking.Server', typeKey: 'WorkItemRevisionMismatchException', errorCode: 0, eventId: 3200 };
+    const stale = {
+      $id: '1',
+      innerException: null,
+      message:
+        'TF26071: This work item has been changed by someone else since you opened it. You will need to refresh it and discard your changes.',
+      typeName:
+        'Microsoft.TeamFoundation.WorkItemTracking.Server.WorkItemRevisionMismatchException, Microsoft.TeamFoundation.WorkItemTracking.Server',
+      typeKey: 'WorkItemRevisionMismatchException',
+      errorCode: 0,
+      eventId: 3200,
+    };
     await control('/faults', { method: 'PATCH', path: '/_apis/wit/workitems/', status: 412, body: stale, times: 1 });
-    await jira.request({ as: 'admin' }, 'PUT', `/rest/api/3/issue/${issue.key}`, { fields: { summary: 'Rev guarded, edited' } });
+    await jira.request({ as: 'admin' }, 'PUT', `/rest/api/3/issue/${issue.key}`, {
+      fields: { summary: 'Rev guarded, edited' },
+    });
     await sandbox.platform.settle({ maxAdvanceMs: 0 });
     expect(await panelErrorOf(issue.id)).toMatchObject({ kind: 'conflict' });
     await sandbox.settle();
@@ -63,7 +112,9 @@ describe('Azure DevOps faults converge without duplicates', () => {
     await sandbox.settle();
     await control('/faults', { method: 'GET', path: '/_apis/wit/workitems/', status: 503, times: 2 });
     await control('/faults', { method: 'PATCH', path: '/_apis/wit/workitems/', drop: true, times: 1 });
-    await jira.request({ as: 'admin' }, 'PUT', `/rest/api/3/issue/${issue.key}`, { fields: { summary: 'Edited while Azure DevOps struggles' } });
+    await jira.request({ as: 'admin' }, 'PUT', `/rest/api/3/issue/${issue.key}`, {
+      fields: { summary: 'Edited while Azure DevOps struggles' },
+    });
     await sandbox.platform.settle({ maxAdvanceMs: 0 });
     expect(await panelErrorOf(issue.id)).toMatchObject({ kind: 'transient', message: expect.stringContaining('503') });
     await sandbox.settle();
@@ -73,50 +124,79 @@ describe('Azure DevOps faults converge without duplicates', () => {
 
   it("waits out Azure DevOps' delay and then its 429 block, creating every work item once", async () => {
     // A tight usage budget: answers are delayed (200 with X-RateLimit-Delay) above 4 TSTUs in the window, blocked (429) at 6.
-    await control('/rate-limit', { enabled: true, windowSeconds: 60, limit: 6, delayThreshold: 4, headersFrom: 2, costPerRequest: 1 }, 'PUT');
-    const issues = [await createIssue('Throttled one'), await createIssue('Throttled two'), await createIssue('Throttled three')];
+    await control(
+      '/rate-limit',
+      { enabled: true, windowSeconds: 60, limit: 6, delayThreshold: 4, headersFrom: 2, costPerRequest: 1 },
+      'PUT',
+    );
+    const issues = [
+      await createIssue('Throttled one'),
+      await createIssue('Throttled two'),
+      await createIssue('Throttled three'),
+    ];
     await sandbox.platform.settle({ maxAdvanceMs: 0 });
-    expect((await Promise.all(issues.map((i) => panelErrorOf(i.id)))).some((e) => e?.kind === 'rate-limited')).toBe(true);
+    expect((await Promise.all(issues.map((i) => panelErrorOf(i.id)))).some((e) => e?.kind === 'rate-limited')).toBe(
+      true,
+    );
     await sandbox.settle();
     await control('/rate-limit', { enabled: false }, 'PUT');
-    for (const i of issues) expect(onlyWorkItemFor(i.id).fields['System.Title']).toBe(i.key && (await summaryOf(i.key)));
-    const log = (await (await fetch(`${sandbox.sims.azureDevOps.controlUrl}/requests`)).json()) as Array<{ status: number; user: string }>;
+    for (const i of issues)
+      expect(onlyWorkItemFor(i.id).fields['System.Title']).toBe(i.key && (await summaryOf(i.key)));
+    const log = (await (await fetch(`${sandbox.sims.azureDevOps.controlUrl}/requests`)).json()) as Array<{
+      status: number;
+      user: string;
+    }>;
     expect(log.some((r) => r.status === 429 && r.user === ADO.integration.uniqueName)).toBe(true);
     for (const i of issues) expect(await panelErrorOf(i.id)).toBeNull();
   });
 
   // A create with a comment makes 17 outbound calls (KVS, Jira, Azure DevOps); a crash before each of them.
-  it.each(Array.from({ length: 17 }, (_, i) => i + 1))('creates one work item, comment and link when the worker crashes before outbound call %i of a create', async (n) => {
-    const issue = await createIssue(`Create crash ${n}`);
-    await jira.request({ as: 'admin' }, 'POST', `/rest/api/3/issue/${issue.key}/comment`, { body: adf(`note ${n}`) });
-    sandbox.platform.injectCrash({ functionKey: 'sync-worker', atOutboundCall: n, times: 1 });
-    await sandbox.settle();
-    expect(onlyWorkItemFor(issue.id).fields['System.Title']).toBe(`Create crash ${n}`);
-    expect(commentTexts(issue.id)).toEqual([`<p>Ada Admin (Jira): note ${n}</p>`]);
-    expect((await jira.request({ as: 'admin' }, 'GET', `/rest/api/3/issue/${issue.key}/remotelink`)).json).toHaveLength(1);
-  });
+  it.each(Array.from({ length: 17 }, (_, i) => i + 1))(
+    'creates one work item, comment and link when the worker crashes before outbound call %i of a create',
+    async (n) => {
+      const issue = await createIssue(`Create crash ${n}`);
+      await jira.request({ as: 'admin' }, 'POST', `/rest/api/3/issue/${issue.key}/comment`, { body: adf(`note ${n}`) });
+      sandbox.platform.injectCrash({ functionKey: 'sync-worker', atOutboundCall: n, times: 1 });
+      await sandbox.settle();
+      expect(onlyWorkItemFor(issue.id).fields['System.Title']).toBe(`Create crash ${n}`);
+      expect(commentTexts(issue.id)).toEqual([`<p>Ada Admin (Jira): note ${n}</p>`]);
+      expect(
+        (await jira.request({ as: 'admin' }, 'GET', `/rest/api/3/issue/${issue.key}/remotelink`)).json,
+      ).toHaveLength(1);
+    },
+  );
 
   let updated: { id: string; key: string };
   // The edit's reconcile makes 7 outbound calls and the comment's 9: a crash before each (the count runs on into the second).
-  it.each(Array.from({ length: 9 }, (_, i) => i + 1))('converges once when the worker crashes before outbound call %i of an update', async (n) => {
-    updated ??= await createIssue('Update crashes');
-    await sandbox.settle();
-    await jira.request({ as: 'admin' }, 'PUT', `/rest/api/3/issue/${updated.key}`, { fields: { summary: `Update crash ${n}`, labels: [`l${n}`] } });
-    await jira.request({ as: 'admin' }, 'POST', `/rest/api/3/issue/${updated.key}/comment`, { body: adf(`update note ${n}`) });
-    sandbox.platform.injectCrash({ functionKey: 'sync-worker', atOutboundCall: n, times: 1 });
-    await sandbox.settle();
-    const item = onlyWorkItemFor(updated.id);
-    expect(item.fields['System.Title']).toBe(`Update crash ${n}`);
-    expect(item.fields['System.Tags']).toBe(`${markerIn(item.fields['System.Tags'], updated.id)}; l${n}`);
-    expect(commentTexts(updated.id)).toEqual(Array.from({ length: n }, (_, i) => `<p>Ada Admin (Jira): update note ${i + 1}</p>`));
-  });
+  it.each(Array.from({ length: 9 }, (_, i) => i + 1))(
+    'converges once when the worker crashes before outbound call %i of an update',
+    async (n) => {
+      updated ??= await createIssue('Update crashes');
+      await sandbox.settle();
+      await jira.request({ as: 'admin' }, 'PUT', `/rest/api/3/issue/${updated.key}`, {
+        fields: { summary: `Update crash ${n}`, labels: [`l${n}`] },
+      });
+      await jira.request({ as: 'admin' }, 'POST', `/rest/api/3/issue/${updated.key}/comment`, {
+        body: adf(`update note ${n}`),
+      });
+      sandbox.platform.injectCrash({ functionKey: 'sync-worker', atOutboundCall: n, times: 1 });
+      await sandbox.settle();
+      const item = onlyWorkItemFor(updated.id);
+      expect(item.fields['System.Title']).toBe(`Update crash ${n}`);
+      expect(item.fields['System.Tags']).toBe(`${markerIn(item.fields['System.Tags'], updated.id)}; l${n}`);
+      expect(commentTexts(updated.id)).toEqual(
+        Array.from({ length: n }, (_, i) => `<p>Ada Admin (Jira): update note ${i + 1}</p>`),
+      );
+    },
+  );
 
   it('is unmoved by duplicated and reordered hook deliveries', async () => {
     const issue = await createIssue('Many deliveries');
     await sandbox.settle();
     const id = onlyWorkItemFor(issue.id).id;
     await control('/hooks', { paused: true, duplicate: true }, 'PUT');
-    for (const t of ['one', 'two', 'three']) await ado()('PATCH', `/acme/Operations/_apis/wit/workitems/${id}`, patch({ 'System.Title': `Delivery ${t}` }));
+    for (const t of ['one', 'two', 'three'])
+      await ado()('PATCH', `/acme/Operations/_apis/wit/workitems/${id}`, patch({ 'System.Title': `Delivery ${t}` }));
     await control('/hooks', { paused: false, duplicate: false }, 'PUT');
     await sandbox.settle();
     // The first of them again, after the others: a late delivery only says "look again".
@@ -133,20 +213,38 @@ describe('a bad PAT answered with the sign-in page', () => {
     const issue = await createIssue('Before the PAT expired');
     await sandbox.settle();
     await control('/sign-in-page', { on: true, mode: '203' }, 'PUT');
-    const bad = await asAdmin('saveConnection', { connectionId: OPS_CONNECTION_ID, settings: demoAzureDevOpsConnection, credential: { token: 'expired-pat-0000000000000000000000000000000000000000' } });
+    const bad = await asAdmin('saveConnection', {
+      connectionId: OPS_CONNECTION_ID,
+      settings: demoAzureDevOpsConnection,
+      credential: { token: 'expired-pat-0000000000000000000000000000000000000000' },
+    });
     // The service hooks cannot be renewed with it; the save itself stands and says so.
     expect(bad).toMatchObject({ body: { ok: true, data: { pushSetup: { ok: false } } } });
-    await jira.request({ as: 'admin' }, 'PUT', `/rest/api/3/issue/${issue.key}`, { fields: { summary: 'Edited with an expired PAT' } });
+    await jira.request({ as: 'admin' }, 'PUT', `/rest/api/3/issue/${issue.key}`, {
+      fields: { summary: 'Edited with an expired PAT' },
+    });
     await sandbox.settle();
-    expect(await panelErrorOf(issue.id)).toMatchObject({ kind: 'auth', message: expect.stringContaining('sign-in page') });
-    expect(await asAdmin('listConnections')).toMatchObject({ body: { data: { connections: [{ health: { kind: 'auth' } }] } } });
+    expect(await panelErrorOf(issue.id)).toMatchObject({
+      kind: 'auth',
+      message: expect.stringContaining('sign-in page'),
+    });
+    expect(await asAdmin('listConnections')).toMatchObject({
+      body: { data: { connections: [{ health: { kind: 'auth' } }] } },
+    });
     // The redirect form of the same answer is just as much an auth failure: it is never followed.
     await control('/sign-in-page', { on: true, mode: '302' }, 'PUT');
     await panelCall(issue.id, 'syncIssueNow');
     await sandbox.platform.settle({ maxAdvanceMs: 0 });
-    expect(await panelErrorOf(issue.id)).toMatchObject({ kind: 'auth', message: expect.stringContaining('sign-in page') });
+    expect(await panelErrorOf(issue.id)).toMatchObject({
+      kind: 'auth',
+      message: expect.stringContaining('sign-in page'),
+    });
 
-    const good = await asAdmin('saveConnection', { connectionId: OPS_CONNECTION_ID, settings: demoAzureDevOpsConnection, credential: { token: ADO.integration.pat } });
+    const good = await asAdmin('saveConnection', {
+      connectionId: OPS_CONNECTION_ID,
+      settings: demoAzureDevOpsConnection,
+      credential: { token: ADO.integration.pat },
+    });
     expect(good).toMatchObject({ body: { ok: true, data: { pushSetup: { ok: true }, health: null } } });
     expect(JSON.stringify([bad, good])).not.toContain(ADO.integration.pat);
     await panelCall(issue.id, 'syncIssueNow');
@@ -163,21 +261,43 @@ describe('the five-minute sweep', () => {
     await sandbox.settle();
     const id = onlyWorkItemFor(issue.id).id;
     await control('/hooks', { lose: 100 }, 'PUT');
-    await ado()('PATCH', `/acme/Operations/_apis/wit/workitems/${id}`, patch({ 'System.Title': 'Edited while deliveries are lost' }));
-    const made = (await ado()<WorkItemJson>('POST', '/acme/Operations/_apis/wit/workitems/$Bug', patch({ 'System.Title': 'Created while deliveries are lost', 'System.Tags': 'jira' }))).json;
+    await ado()(
+      'PATCH',
+      `/acme/Operations/_apis/wit/workitems/${id}`,
+      patch({ 'System.Title': 'Edited while deliveries are lost' }),
+    );
+    const made = (
+      await ado()<WorkItemJson>(
+        'POST',
+        '/acme/Operations/_apis/wit/workitems/$Bug',
+        patch({ 'System.Title': 'Created while deliveries are lost', 'System.Tags': 'jira' }),
+      )
+    ).json;
     await sandbox.settle();
     expect(await summaryOf(issue.key)).toBe('Synced before deliveries go missing');
     sandbox.platform.manualClock.advance(60_000);
-    expect((await sandbox.platform.runScheduledTrigger(sandbox.installationId, 'reconcile-sweep')).status).toBe('success');
+    expect((await sandbox.platform.runScheduledTrigger(sandbox.installationId, 'reconcile-sweep')).status).toBe(
+      'success',
+    );
     await sandbox.settle();
     await control('/hooks', { lose: 0 }, 'PUT');
     expect(await summaryOf(issue.key)).toBe('Edited while deliveries are lost');
-    const found = (await jira.request({ as: 'admin' }, 'POST', '/rest/api/3/search/jql', { jql: 'project = OPS AND summary ~ "Created while deliveries"' })).json.issues;
+    const found = (
+      await jira.request({ as: 'admin' }, 'POST', '/rest/api/3/search/jql', {
+        jql: 'project = OPS AND summary ~ "Created while deliveries"',
+      })
+    ).json.issues;
     expect(found).toHaveLength(1);
     // A second sweep over the same window finds everything in place.
     await sandbox.platform.runScheduledTrigger(sandbox.installationId, 'reconcile-sweep');
     await sandbox.settle();
-    expect((await jira.request({ as: 'admin' }, 'POST', '/rest/api/3/search/jql', { jql: 'project = OPS AND summary ~ "Created while deliveries"' })).json.issues).toHaveLength(1);
+    expect(
+      (
+        await jira.request({ as: 'admin' }, 'POST', '/rest/api/3/search/jql', {
+          jql: 'project = OPS AND summary ~ "Created while deliveries"',
+        })
+      ).json.issues,
+    ).toHaveLength(1);
     void made;
   });
 });

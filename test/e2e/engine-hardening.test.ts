@@ -19,44 +19,103 @@ beforeAll(async () => {
 afterAll(() => sandbox.stop());
 
 const CONNECTION = 'demo-servicenow';
-const sn = (method: string, path: string, body?: unknown) => serviceNowClient(sandbox.sims.servicenow, sandbox.sims.servicenow.credentials.agent)(method, path, body);
-const snControl = (path: string, body: unknown, method = 'POST') => fetch(`${sandbox.sims.servicenow.controlUrl}${path}`, { method, body: JSON.stringify(body) });
-const jiraControl = (path: string, body: unknown, method = 'PUT') => fetch(`${sandbox.sims.jira.controlUrl}${path}`, { method, body: JSON.stringify(body) });
-const incidentsFor = (issueId: string) => sandbox.servicenow.store.rows('incident').filter((r) => /^crosswalk:[0-9a-f]{8}:/.test(r.correlation_id ?? '') && r.correlation_id!.endsWith(`:${CONNECTION}:${issueId}`));
+const sn = (method: string, path: string, body?: unknown) =>
+  serviceNowClient(sandbox.sims.servicenow, sandbox.sims.servicenow.credentials.agent)(method, path, body);
+const snControl = (path: string, body: unknown, method = 'POST') =>
+  fetch(`${sandbox.sims.servicenow.controlUrl}${path}`, { method, body: JSON.stringify(body) });
+const jiraControl = (path: string, body: unknown, method = 'PUT') =>
+  fetch(`${sandbox.sims.jira.controlUrl}${path}`, { method, body: JSON.stringify(body) });
+const incidentsFor = (issueId: string) =>
+  sandbox.servicenow.store
+    .rows('incident')
+    .filter(
+      (r) =>
+        /^crosswalk:[0-9a-f]{8}:/.test(r.correlation_id ?? '') &&
+        r.correlation_id!.endsWith(`:${CONNECTION}:${issueId}`),
+    );
 const createIssue = async (summary: string, fields: Record<string, unknown> = {}) =>
-  (await jira.request({ as: 'member' }, 'POST', '/rest/api/3/issue', { fields: { project: { key: 'DEMO' }, issuetype: { name: 'Task' }, summary, ...fields } })).json as { id: string; key: string };
+  (
+    await jira.request({ as: 'member' }, 'POST', '/rest/api/3/issue', {
+      fields: { project: { key: 'DEMO' }, issuetype: { name: 'Task' }, summary, ...fields },
+    })
+  ).json as { id: string; key: string };
 const issueOf = (id: string) => sandbox.jira.site.state.issues.find((i) => i.id === id)!;
 const statusOf = (id: string) => sandbox.jira.site.state.statuses.find((s) => s.id === issueOf(id).statusId)!.name;
 
-type Resolved = { ok: boolean; body: { ok: boolean; data?: any; error?: { code: string; problems?: Array<{ path: string; message: string }> } } };
+type Resolved = {
+  ok: boolean;
+  body: { ok: boolean; data?: any; error?: { code: string; problems?: Array<{ path: string; message: string }> } };
+};
 const settingsAs = (role: string, project: { id: string; key: string }, functionKey: string, payload?: unknown) =>
-  sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-settings', functionKey, payload, accountId: jira.userId(role), context: { extension: { type: 'jira:projectSettingsPage', project } } }) as Promise<Resolved>;
+  sandbox.platform.invokeResolver({
+    installationId: sandbox.installationId,
+    moduleKey: 'crosswalk-settings',
+    functionKey,
+    payload,
+    accountId: jira.userId(role),
+    context: { extension: { type: 'jira:projectSettingsPage', project } },
+  }) as Promise<Resolved>;
 const DEMO = { id: '10000', key: 'DEMO' };
 const OPS = { id: '10001', key: 'OPS' };
 const panel = async (issueId: string, functionKey = 'getIssueSync', payload?: unknown, role = 'member') =>
-  (await sandbox.platform.invokeResolver({ installationId: sandbox.installationId, moduleKey: 'crosswalk-panel', functionKey, payload, accountId: jira.userId(role), context: { extension: { issue: { id: issueId }, project: { id: '10000' } } } })) as Resolved;
+  (await sandbox.platform.invokeResolver({
+    installationId: sandbox.installationId,
+    moduleKey: 'crosswalk-panel',
+    functionKey,
+    payload,
+    accountId: jira.userId(role),
+    context: { extension: { issue: { id: issueId }, project: { id: '10000' } } },
+  })) as Resolved;
 
 describe('1. connections belong to their project (cross-project takeover)', () => {
-  it('an admin of one project cannot overwrite, test, delete or borrow the secret of another project\'s connection', async () => {
-    const ops = await settingsAs('admin', OPS, 'saveConnection', { settings: { ...demoServiceNowConnection, name: 'OPS incidents' }, credential: { password: 'ops-only-password', webhookSecret: 'ops-webhook-secret-0123456789' } });
+  it("an admin of one project cannot overwrite, test, delete or borrow the secret of another project's connection", async () => {
+    const ops = await settingsAs('admin', OPS, 'saveConnection', {
+      settings: { ...demoServiceNowConnection, name: 'OPS incidents' },
+      credential: { password: 'ops-only-password', webhookSecret: 'ops-webhook-secret-0123456789' },
+    });
     expect(ops.body).toMatchObject({ ok: true, data: { config: { id: 'ops-servicenow', jiraProjectId: '10001' } } });
     const theirs = { connectionId: 'ops-servicenow' };
     for (const [fn, payload] of [
-      ['saveConnection', { ...theirs, settings: { ...demoServiceNowConnection, remote: { ...demoServiceNowConnection.remote, baseUrl: 'https://attacker.service-now.com' } } }],
+      [
+        'saveConnection',
+        {
+          ...theirs,
+          settings: {
+            ...demoServiceNowConnection,
+            remote: { ...demoServiceNowConnection.remote, baseUrl: 'https://attacker.service-now.com' },
+          },
+        },
+      ],
       ['testConnection', theirs],
       ['deleteConnection', theirs],
       ['bulkSync', theirs],
     ] as const) {
-      expect((await settingsAs('project-lead', DEMO, fn, payload)).body).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+      expect((await settingsAs('project-lead', DEMO, fn, payload)).body).toMatchObject({
+        ok: false,
+        error: { code: 'NOT_FOUND' },
+      });
     }
     // The browser cannot name an id or a secret to reuse: both are refused as unknown keys.
-    const borrowed = await settingsAs('project-lead', DEMO, 'saveConnection', { settings: { ...demoServiceNowConnection, id: 'ops-servicenow', remote: { ...demoServiceNowConnection.remote, auth: { kind: 'basic', username: 'x', secretRef: 'ops-servicenow' } } } });
+    const borrowed = await settingsAs('project-lead', DEMO, 'saveConnection', {
+      settings: {
+        ...demoServiceNowConnection,
+        id: 'ops-servicenow',
+        remote: {
+          ...demoServiceNowConnection.remote,
+          auth: { kind: 'basic', username: 'x', secretRef: 'ops-servicenow' },
+        },
+      },
+    });
     expect(borrowed.body).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     // A context naming another project's key does not reach its connection either: ids are claimed, never overwritten.
-    const spoofed = await settingsAs('project-lead', { id: '10000', key: 'OPS' }, 'saveConnection', { settings: { ...demoServiceNowConnection, name: 'spoof', enabled: false } });
+    const spoofed = await settingsAs('project-lead', { id: '10000', key: 'OPS' }, 'saveConnection', {
+      settings: { ...demoServiceNowConnection, name: 'spoof', enabled: false },
+    });
     expect(spoofed.body.data.config.id).not.toBe('ops-servicenow');
     const stillTheirs = await settingsAs('admin', OPS, 'listConnections');
-    expect(stillTheirs.body.data.connections.map((c: any) => [c.config.id, c.config.name, c.config.remote.baseUrl])).toEqual([
+    expect(
+      stillTheirs.body.data.connections.map((c: any) => [c.config.id, c.config.name, c.config.remote.baseUrl]),
+    ).toEqual([
       // The sandbox pairs OPS with Azure DevOps as its demo (sandbox/demo/azure-devops-connection.ts).
       ['ops-azure-devops', 'OPS ↔ acme/Operations bugs', 'https://dev.azure.com/acme'],
       ['ops-servicenow', 'OPS incidents', 'https://acme.service-now.com'],
@@ -66,18 +125,24 @@ describe('1. connections belong to their project (cross-project takeover)', () =
   });
 
   it('a new password keeps the webhook secret stored beside it', async () => {
-    const saved = await settingsAs('project-lead', DEMO, 'saveConnection', { connectionId: CONNECTION, settings: demoServiceNowConnection, credential: { password: sandbox.sims.servicenow.credentials.integration.password } });
+    const saved = await settingsAs('project-lead', DEMO, 'saveConnection', {
+      connectionId: CONNECTION,
+      settings: demoServiceNowConnection,
+      credential: { password: sandbox.sims.servicenow.credentials.integration.password },
+    });
     expect(saved.body.data.credentialFields).toEqual(['password', 'webhookSecret']);
   });
 });
 
 describe('2. one linked pair has one concurrency key, whichever side speaks', () => {
-  it('keys a ServiceNow notification for a linked incident by its issue, like the issue\'s own events', async () => {
+  it("keys a ServiceNow notification for a linked incident by its issue, like the issue's own events", async () => {
     const issue = await createIssue('One key per pair');
     await sandbox.settle();
     const incident = incidentsFor(issue.id)[0]!;
     await sn('PATCH', `/api/now/table/incident/${incident.sys_id}`, { short_description: 'Changed in ServiceNow' });
-    await jira.request({ as: 'member' }, 'POST', `/rest/api/3/issue/${issue.key}/comment`, { body: adf('and a Jira comment') });
+    await jira.request({ as: 'member' }, 'POST', `/rest/api/3/issue/${issue.key}/comment`, {
+      body: adf('and a Jira comment'),
+    });
     await sandbox.settle();
     const keys = sandbox.platform
       .installation(sandbox.installationId)
@@ -92,19 +157,22 @@ describe('2. one linked pair has one concurrency key, whichever side speaks', ()
 });
 
 describe('4. the base is crash-safe', () => {
-  it.each([5, 6, 7, 8, 9])('a crash at outbound call %i after a long summary was written never writes ServiceNow\'s 160-character cut back, nor records a conflict', async (n) => {
-    const issue = await createIssue(`Crash-safe base ${n}`);
-    await sandbox.settle();
-    const long = `${n} ${'a long summary that ServiceNow will cut '.repeat(6)}`.slice(0, 230);
-    sandbox.platform.injectCrash({ functionKey: 'sync-worker', atOutboundCall: n, times: 1 });
-    await jira.request({ as: 'member' }, 'PUT', `/rest/api/3/issue/${issue.key}`, { fields: { summary: long } });
-    await sandbox.settle();
-    await sandbox.platform.runScheduledTrigger(sandbox.installationId, 'reconcile-sweep');
-    await sandbox.settle();
-    expect(issueOf(issue.id).summary).toBe(long);
-    expect(incidentsFor(issue.id)[0]!.short_description).toBe(long.slice(0, 160));
-    expect((await panel(issue.id)).body.data.conflicts).toEqual([]);
-  });
+  it.each([5, 6, 7, 8, 9])(
+    "a crash at outbound call %i after a long summary was written never writes ServiceNow's 160-character cut back, nor records a conflict",
+    async (n) => {
+      const issue = await createIssue(`Crash-safe base ${n}`);
+      await sandbox.settle();
+      const long = `${n} ${'a long summary that ServiceNow will cut '.repeat(6)}`.slice(0, 230);
+      sandbox.platform.injectCrash({ functionKey: 'sync-worker', atOutboundCall: n, times: 1 });
+      await jira.request({ as: 'member' }, 'PUT', `/rest/api/3/issue/${issue.key}`, { fields: { summary: long } });
+      await sandbox.settle();
+      await sandbox.platform.runScheduledTrigger(sandbox.installationId, 'reconcile-sweep');
+      await sandbox.settle();
+      expect(issueOf(issue.id).summary).toBe(long);
+      expect(incidentsFor(issue.id)[0]!.short_description).toBe(long.slice(0, 160));
+      expect((await panel(issue.id)).body.data.conflicts).toEqual([]);
+    },
+  );
 });
 
 describe('4. a field changed and changed back in ServiceNow is a change', () => {
@@ -115,7 +183,9 @@ describe('4. a field changed and changed back in ServiceNow is a change', () => 
     await sandbox.settle();
     const incident = incidentsFor(issue.id)[0]!;
     sandbox.platform.holdProductEvents();
-    await jira.request({ as: 'member' }, 'PUT', `/rest/api/3/issue/${issue.key}`, { fields: { priority: { name: 'High' } } });
+    await jira.request({ as: 'member' }, 'PUT', `/rest/api/3/issue/${issue.key}`, {
+      fields: { priority: { name: 'High' } },
+    });
     await sandbox.platform.advanceTime(2_000);
     // Lost: nothing shows the incident's two changes, so the reconcile reads it and asks its history.
     sandbox.servicenow.notifier.config!.paused = true;
@@ -127,8 +197,13 @@ describe('4. a field changed and changed back in ServiceNow is a change', () => 
     await sandbox.platform.releaseProductEvents();
     await sandbox.settle();
     const priority = sandbox.jira.site.state.priorities.find((p) => p.id === issueOf(issue.id).priorityId)!.name;
-    expect({ jira: priority, servicenow: incidentsFor(issue.id)[0]!.urgency }).toEqual({ jira: 'Medium', servicenow: '2' });
-    expect((await panel(issue.id)).body.data.conflicts).toEqual([expect.objectContaining({ field: 'priority', winner: 'remote' })]);
+    expect({ jira: priority, servicenow: incidentsFor(issue.id)[0]!.urgency }).toEqual({
+      jira: 'Medium',
+      servicenow: '2',
+    });
+    expect((await panel(issue.id)).body.data.conflicts).toEqual([
+      expect.objectContaining({ field: 'priority', winner: 'remote' }),
+    ]);
   });
 
   it('with its notifications delivered, each is applied as it shows the incident, in order: the same end, without a history read', async () => {
@@ -136,7 +211,9 @@ describe('4. a field changed and changed back in ServiceNow is a change', () => 
     await sandbox.settle();
     const incident = incidentsFor(issue.id)[0]!;
     sandbox.platform.holdProductEvents();
-    await jira.request({ as: 'member' }, 'PUT', `/rest/api/3/issue/${issue.key}`, { fields: { priority: { name: 'High' } } });
+    await jira.request({ as: 'member' }, 'PUT', `/rest/api/3/issue/${issue.key}`, {
+      fields: { priority: { name: 'High' } },
+    });
     await sandbox.platform.advanceTime(2_000);
     sandbox.platform.meter.reset();
     await sn('PATCH', `/api/now/table/incident/${incident.sys_id}`, { urgency: '1' });
@@ -149,7 +226,10 @@ describe('4. a field changed and changed back in ServiceNow is a change', () => 
     await sandbox.platform.releaseProductEvents();
     await sandbox.settle();
     const priority = sandbox.jira.site.state.priorities.find((p) => p.id === issueOf(issue.id).priorityId)!.name;
-    expect({ jira: priority, servicenow: incidentsFor(issue.id)[0]!.urgency }).toEqual({ jira: 'Medium', servicenow: '2' });
+    expect({ jira: priority, servicenow: incidentsFor(issue.id)[0]!.urgency }).toEqual({
+      jira: 'Medium',
+      servicenow: '2',
+    });
     // High met High (no conflict), then Medium came after it.
     expect((await panel(issue.id)).body.data.conflicts).toEqual([]);
   });
@@ -161,16 +241,31 @@ describe('5. status moves only along a path that reaches the target', () => {
     const original = structuredClone(workflow.transitions);
     try {
       // Done is now unreachable from To Do: the review step cannot be approved.
-      await jiraControl(`/workflows/${workflow.id}/transitions`, original.filter((t) => t.name !== 'Approve'));
+      await jiraControl(
+        `/workflows/${workflow.id}/transitions`,
+        original.filter((t) => t.name !== 'Approve'),
+      );
       const issue = await createIssue('Cannot reach Done');
       await sandbox.settle();
       const incident = incidentsFor(issue.id)[0]!;
-      await sn('PATCH', `/api/now/table/incident/${incident.sys_id}`, { state: '6', close_code: 'Solution provided', close_notes: 'Fixed', comments: 'Resolved on our side' });
+      await sn('PATCH', `/api/now/table/incident/${incident.sys_id}`, {
+        state: '6',
+        close_code: 'Solution provided',
+        close_notes: 'Fixed',
+        comments: 'Resolved on our side',
+      });
       await sandbox.settle();
       expect(statusOf(issue.id)).toBe('To Do');
-      expect(issueOf(issue.id).comments.map((c) => JSON.stringify(c.body))).toEqual([expect.stringContaining('Resolved on our side')]);
+      expect(issueOf(issue.id).comments.map((c) => JSON.stringify(c.body))).toEqual([
+        expect.stringContaining('Resolved on our side'),
+      ]);
       const shown = (await panel(issue.id)).body.data;
-      expect(shown.problems).toEqual([expect.objectContaining({ part: 'status', message: expect.stringContaining('No workflow transition path from "To Do" to "Done"') })]);
+      expect(shown.problems).toEqual([
+        expect.objectContaining({
+          part: 'status',
+          message: expect.stringContaining('No workflow transition path from "To Do" to "Done"'),
+        }),
+      ]);
       // Nothing wrong was pushed back: the incident stays resolved.
       expect(incidentsFor(issue.id)[0]!.state).toBe('6');
     } finally {
@@ -181,7 +276,11 @@ describe('5. status moves only along a path that reaches the target', () => {
   it('walks a multi-hop path planned from the workflow', async () => {
     const issue = await createIssue('Reach Done in three hops');
     await sandbox.settle();
-    await sn('PATCH', `/api/now/table/incident/${incidentsFor(issue.id)[0]!.sys_id}`, { state: '6', close_code: 'Solution provided', close_notes: 'Fixed' });
+    await sn('PATCH', `/api/now/table/incident/${incidentsFor(issue.id)[0]!.sys_id}`, {
+      state: '6',
+      close_code: 'Solution provided',
+      close_notes: 'Fixed',
+    });
     await sandbox.settle();
     expect(statusOf(issue.id)).toBe('Done');
   });
@@ -197,41 +296,76 @@ describe('6. no decision rests on eventually consistent search', () => {
     expect(incidentsFor(issue.id)).toHaveLength(1);
   });
 
-  it.each([7, 8, 9, 10, 11])('creates one Jira issue for an incident when the worker dies at call %i and search trails the create', async (n) => {
-    await jiraControl('/search-index-lag', { ms: 30_000 });
-    await settingsAs('project-lead', DEMO, 'saveConnection', { connectionId: CONNECTION, settings: { ...demoServiceNowConnection, remoteFilter: [{ field: 'category', op: '=', value: 'hardware' }] } });
-    sandbox.platform.injectCrash({ functionKey: 'sync-worker', atOutboundCall: n, times: 1 });
-    const summary = `Disk ${n} failing`;
-    await sn('POST', '/api/now/table/incident', { short_description: summary, category: 'hardware' });
-    await sandbox.settle();
-    expect(sandbox.jira.site.state.issues.filter((i) => i.summary === summary)).toHaveLength(1);
-    await settingsAs('project-lead', DEMO, 'saveConnection', { connectionId: CONNECTION, settings: demoServiceNowConnection });
-  });
+  it.each([7, 8, 9, 10, 11])(
+    'creates one Jira issue for an incident when the worker dies at call %i and search trails the create',
+    async (n) => {
+      await jiraControl('/search-index-lag', { ms: 30_000 });
+      await settingsAs('project-lead', DEMO, 'saveConnection', {
+        connectionId: CONNECTION,
+        settings: { ...demoServiceNowConnection, remoteFilter: [{ field: 'category', op: '=', value: 'hardware' }] },
+      });
+      sandbox.platform.injectCrash({ functionKey: 'sync-worker', atOutboundCall: n, times: 1 });
+      const summary = `Disk ${n} failing`;
+      await sn('POST', '/api/now/table/incident', { short_description: summary, category: 'hardware' });
+      await sandbox.settle();
+      expect(sandbox.jira.site.state.issues.filter((i) => i.summary === summary)).toHaveLength(1);
+      await settingsAs('project-lead', DEMO, 'saveConnection', {
+        connectionId: CONNECTION,
+        settings: demoServiceNowConnection,
+      });
+    },
+  );
 });
 
 describe('7. the sweep has no holes', () => {
   it('imports an incident matching the remote filter whose notification was lost', async () => {
-    await settingsAs('project-lead', DEMO, 'saveConnection', { connectionId: CONNECTION, settings: { ...demoServiceNowConnection, remoteFilter: [{ field: 'category', op: '=', value: 'network' }] } });
-    await snControl('/notifications', { url: 'http://127.0.0.1:9/nowhere', secret: DEMO_WEBHOOK_SECRET, tables: ['incident'] }, 'PUT');
-    await sn('POST', '/api/now/table/incident', { short_description: 'Lost notification, found by the sweep', category: 'network' });
+    await settingsAs('project-lead', DEMO, 'saveConnection', {
+      connectionId: CONNECTION,
+      settings: { ...demoServiceNowConnection, remoteFilter: [{ field: 'category', op: '=', value: 'network' }] },
+    });
+    await snControl(
+      '/notifications',
+      { url: 'http://127.0.0.1:9/nowhere', secret: DEMO_WEBHOOK_SECRET, tables: ['incident'] },
+      'PUT',
+    );
+    await sn('POST', '/api/now/table/incident', {
+      short_description: 'Lost notification, found by the sweep',
+      category: 'network',
+    });
     await sandbox.settle();
-    expect(sandbox.jira.site.state.issues.filter((i) => i.summary === 'Lost notification, found by the sweep')).toHaveLength(0);
+    expect(
+      sandbox.jira.site.state.issues.filter((i) => i.summary === 'Lost notification, found by the sweep'),
+    ).toHaveLength(0);
     sandbox.platform.manualClock.advance(60_000);
     await sandbox.platform.runScheduledTrigger(sandbox.installationId, 'reconcile-sweep');
     await sandbox.settle();
-    expect(sandbox.jira.site.state.issues.filter((i) => i.summary === 'Lost notification, found by the sweep')).toHaveLength(1);
+    expect(
+      sandbox.jira.site.state.issues.filter((i) => i.summary === 'Lost notification, found by the sweep'),
+    ).toHaveLength(1);
     const webhook = `${sandbox.platform.webTriggerUrl(sandbox.installationId, 'remote-webhook')}/servicenow/${CONNECTION}`;
     await snControl('/notifications', { url: webhook, secret: DEMO_WEBHOOK_SECRET, tables: ['incident'] }, 'PUT');
-    await settingsAs('project-lead', DEMO, 'saveConnection', { connectionId: CONNECTION, settings: demoServiceNowConnection });
+    await settingsAs('project-lead', DEMO, 'saveConnection', {
+      connectionId: CONNECTION,
+      settings: demoServiceNowConnection,
+    });
   });
 
   it('revisits an item whose failure was final, once it has rested', async () => {
-    await snControl('/faults', { method: 'POST', path: '/api/now/table/incident', status: 400, body: { error: { message: 'Data policy: caller is mandatory', detail: '' }, status: 'failure' }, times: 1 });
+    await snControl('/faults', {
+      method: 'POST',
+      path: '/api/now/table/incident',
+      status: 400,
+      body: { error: { message: 'Data policy: caller is mandatory', detail: '' }, status: 'failure' },
+      times: 1,
+    });
     const issue = await createIssue('Refused once by a data policy');
     await sandbox.settle();
     expect(incidentsFor(issue.id)).toHaveLength(0);
     // 8. A create the remote refused has no link, and is still visible on the issue.
-    expect((await panel(issue.id)).body.data).toMatchObject({ linked: false, lastError: { kind: 'validation', message: expect.stringContaining('caller is mandatory') } });
+    expect((await panel(issue.id)).body.data).toMatchObject({
+      linked: false,
+      lastError: { kind: 'validation', message: expect.stringContaining('caller is mandatory') },
+    });
     sandbox.platform.manualClock.advance(16 * 60_000);
     await sandbox.platform.runScheduledTrigger(sandbox.installationId, 'reconcile-sweep');
     await sandbox.settle();
@@ -252,12 +386,20 @@ describe('7. the first sweep of a new connection looks back to when it was made'
   it('syncs an issue whose event was lost before the connection was ever swept', async () => {
     const jiraHere = fresh.jiraClient();
     fresh.platform.holdProductEvents();
-    const issue = (await jiraHere.request({ as: 'member' }, 'POST', '/rest/api/3/issue', { fields: { project: { key: 'DEMO' }, issuetype: { name: 'Task' }, summary: 'Made before the first sweep' } })).json as { id: string };
+    const issue = (
+      await jiraHere.request({ as: 'member' }, 'POST', '/rest/api/3/issue', {
+        fields: { project: { key: 'DEMO' }, issuetype: { name: 'Task' }, summary: 'Made before the first sweep' },
+      })
+    ).json as { id: string };
     fresh.platform.discardHeldProductEvents();
     await fresh.platform.advanceTime(16 * 60_000);
     await fresh.platform.runScheduledTrigger(fresh.installationId, 'reconcile-sweep');
     await fresh.settle();
-    expect(fresh.servicenow.store.rows('incident').filter((r) => (r.correlation_id ?? '').endsWith(`:${CONNECTION}:${issue.id}`))).toHaveLength(1);
+    expect(
+      fresh.servicenow.store
+        .rows('incident')
+        .filter((r) => (r.correlation_id ?? '').endsWith(`:${CONNECTION}:${issue.id}`)),
+    ).toHaveLength(1);
   });
 });
 
@@ -279,13 +421,20 @@ describe('7. the sweep stays within its budget and never skips what it did not t
     for (let i = 0; i < SWEEP_EVENT_BUDGET + 25; i++) created.push((await createIssue(`Lost event ${i}`)).id);
     sandbox.platform.discardHeldProductEvents();
     sandbox.platform.manualClock.advance(60_000);
-    const first = (await sandbox.platform.runScheduledTrigger(sandbox.installationId, 'reconcile-sweep')) as { status: string; value?: { enqueued: number } };
+    const first = (await sandbox.platform.runScheduledTrigger(sandbox.installationId, 'reconcile-sweep')) as {
+      status: string;
+      value?: { enqueued: number };
+    };
     expect(first.value?.enqueued).toBeLessThanOrEqual(SWEEP_EVENT_BUDGET);
     await sandbox.settle();
     const afterFirst = created.filter((id) => incidentsFor(id).length === 1).length;
     expect(afterFirst).toBeLessThan(created.length);
     sandbox.platform.manualClock.advance(5 * 60_000);
-    const second = (await sandbox.platform.runScheduledTrigger(sandbox.installationId, 'reconcile-sweep')) as { status: string; error?: string; value?: { enqueued: number } };
+    const second = (await sandbox.platform.runScheduledTrigger(sandbox.installationId, 'reconcile-sweep')) as {
+      status: string;
+      error?: string;
+      value?: { enqueued: number };
+    };
     await sandbox.settle();
     expect({ status: second.status, error: second.error }).toEqual({ status: 'success', error: undefined });
     expect(created.filter((id) => incidentsFor(id).length === 1)).toHaveLength(created.length);
@@ -299,22 +448,37 @@ describe('8. failures and outcomes people can see', () => {
   it('an answer of an unexpected shape is a typed failure shown on the issue, not a raw error retried forever', async () => {
     const issue = await createIssue('Jira answers nonsense');
     await sandbox.settle();
-    await jiraControl('/faults', { method: 'GET', path: `/rest/api/3/issue/${issue.id}`, status: 200, body: { unexpected: true }, times: 50 }, 'POST');
+    await jiraControl(
+      '/faults',
+      { method: 'GET', path: `/rest/api/3/issue/${issue.id}`, status: 200, body: { unexpected: true }, times: 50 },
+      'POST',
+    );
     await panel(issue.id, 'syncIssueNow');
     await sandbox.platform.settle({ maxAdvanceMs: 0 });
-    expect((await panel(issue.id)).body.data.lastError).toMatchObject({ message: expect.stringContaining('unexpected answer from Jira') });
+    expect((await panel(issue.id)).body.data.lastError).toMatchObject({
+      message: expect.stringContaining('unexpected answer from Jira'),
+    });
     await jiraControl('/faults', {}, 'DELETE');
     await sandbox.settle();
     expect((await panel(issue.id)).body.data.lastError).toBeNull();
   });
 
-  it('says why an issue does not sync when it is outside the connection\'s filter', async () => {
-    await settingsAs('project-lead', DEMO, 'saveConnection', { connectionId: CONNECTION, settings: { ...demoServiceNowConnection, jql: 'labels is EMPTY OR labels != no-sync' } });
+  it("says why an issue does not sync when it is outside the connection's filter", async () => {
+    await settingsAs('project-lead', DEMO, 'saveConnection', {
+      connectionId: CONNECTION,
+      settings: { ...demoServiceNowConnection, jql: 'labels is EMPTY OR labels != no-sync' },
+    });
     const issue = await createIssue('Kept out on purpose', { labels: ['no-sync'] });
     await sandbox.settle();
     expect(incidentsFor(issue.id)).toHaveLength(0);
-    expect((await panel(issue.id)).body.data).toMatchObject({ linked: false, reason: expect.stringContaining('does not match the filter') });
-    await settingsAs('project-lead', DEMO, 'saveConnection', { connectionId: CONNECTION, settings: demoServiceNowConnection });
+    expect((await panel(issue.id)).body.data).toMatchObject({
+      linked: false,
+      reason: expect.stringContaining('does not match the filter'),
+    });
+    await settingsAs('project-lead', DEMO, 'saveConnection', {
+      connectionId: CONNECTION,
+      settings: demoServiceNowConnection,
+    });
   });
 });
 
@@ -323,14 +487,28 @@ describe('10. a deleted copy does not come back', () => {
     const issue = await createIssue('Copies may be deleted');
     await sandbox.settle();
     const incident = incidentsFor(issue.id)[0]!;
-    await sn('PATCH', `/api/now/table/incident/${incident.sys_id}`, { comments: 'A comment someone will delete in Jira' });
+    await sn('PATCH', `/api/now/table/incident/${incident.sys_id}`, {
+      comments: 'A comment someone will delete in Jira',
+    });
     const { username, password } = sandbox.sims.servicenow.credentials.agent;
-    await fetch(`${sandbox.sims.servicenow.baseUrl}/api/now/attachment/file?table_name=incident&table_sys_id=${incident.sys_id}&file_name=noise.log`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`, 'content-type': 'text/plain' }, body: 'noise' });
+    await fetch(
+      `${sandbox.sims.servicenow.baseUrl}/api/now/attachment/file?table_name=incident&table_sys_id=${incident.sys_id}&file_name=noise.log`,
+      {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`,
+          'content-type': 'text/plain',
+        },
+        body: 'noise',
+      },
+    );
     await sandbox.settle();
     const [copy] = issueOf(issue.id).comments;
     const [file] = issueOf(issue.id).attachments;
     expect(copy && file).toBeTruthy();
-    expect((await jira.request({ as: 'admin' }, 'DELETE', `/rest/api/3/issue/${issue.key}/comment/${copy!.id}`)).status).toBe(204);
+    expect(
+      (await jira.request({ as: 'admin' }, 'DELETE', `/rest/api/3/issue/${issue.key}/comment/${copy!.id}`)).status,
+    ).toBe(204);
     expect((await jira.request({ as: 'admin' }, 'DELETE', `/rest/api/3/attachment/${file!.id}`)).status).toBe(204);
     await panel(issue.id, 'syncIssueNow');
     await sandbox.settle();
@@ -344,8 +522,16 @@ describe('11. link state cannot race', () => {
     const issue = await createIssue('Unlinked mid-sync');
     await sandbox.settle();
     const incident = incidentsFor(issue.id)[0]!;
-    await snControl('/faults', { method: 'GET', path: `/api/now/table/incident/${incident.sys_id}`, status: 200, delayMs: 800, times: 1 });
-    await jira.request({ as: 'member' }, 'PUT', `/rest/api/3/issue/${issue.key}`, { fields: { summary: 'Edited while being unlinked' } });
+    await snControl('/faults', {
+      method: 'GET',
+      path: `/api/now/table/incident/${incident.sys_id}`,
+      status: 200,
+      delayMs: 800,
+      times: 1,
+    });
+    await jira.request({ as: 'member' }, 'PUT', `/rest/api/3/issue/${issue.key}`, {
+      fields: { summary: 'Edited while being unlinked' },
+    });
     const running = sandbox.platform.settle({ maxAdvanceMs: 0 });
     await new Promise((r) => setTimeout(r, 300));
     expect((await panel(issue.id, 'unlinkIssue')).body).toMatchObject({ ok: true, data: { unlinked: true } });
@@ -355,19 +541,38 @@ describe('11. link state cannot race', () => {
   });
 
   it('two issues cannot link one incident', async () => {
-    const [a, b] = [await createIssue('Link race A', { labels: ['no-sync'] }), await createIssue('Link race B', { labels: ['no-sync'] })];
-    const target = (await sn('POST', '/api/now/table/incident', { short_description: 'Contested incident' })).json as { result: { number: string } };
-    const answers = await Promise.all([a, b].map((i) => panel(i.id, 'linkIssue', { remoteKey: target.result.number }, 'member')));
+    const [a, b] = [
+      await createIssue('Link race A', { labels: ['no-sync'] }),
+      await createIssue('Link race B', { labels: ['no-sync'] }),
+    ];
+    const target = (await sn('POST', '/api/now/table/incident', { short_description: 'Contested incident' })).json as {
+      result: { number: string };
+    };
+    const answers = await Promise.all(
+      [a, b].map((i) => panel(i.id, 'linkIssue', { remoteKey: target.result.number }, 'member')),
+    );
     expect(answers.map((r) => r.body.ok).sort()).toEqual([false, true]);
   });
 });
 
-describe('12. the JQL admins enter cannot widen the app\'s searches', () => {
-  it('refuses a filter that does not parse on its own, with Jira\'s message at the field', async () => {
-    const r = await settingsAs('project-lead', DEMO, 'saveConnection', { connectionId: CONNECTION, settings: { ...demoServiceNowConnection, jql: 'labels = x) OR (project = OPS' } });
-    expect(r.body).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', problems: [expect.objectContaining({ path: 'jql' })] } });
-    const ordered = await settingsAs('project-lead', DEMO, 'saveConnection', { connectionId: CONNECTION, settings: { ...demoServiceNowConnection, jql: 'labels = x ORDER BY created' } });
-    expect(ordered.body).toMatchObject({ ok: false, error: { problems: [{ path: 'jql', message: 'The filter cannot have ORDER BY' }] } });
+describe("12. the JQL admins enter cannot widen the app's searches", () => {
+  it("refuses a filter that does not parse on its own, with Jira's message at the field", async () => {
+    const r = await settingsAs('project-lead', DEMO, 'saveConnection', {
+      connectionId: CONNECTION,
+      settings: { ...demoServiceNowConnection, jql: 'labels = x) OR (project = OPS' },
+    });
+    expect(r.body).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST', problems: [expect.objectContaining({ path: 'jql' })] },
+    });
+    const ordered = await settingsAs('project-lead', DEMO, 'saveConnection', {
+      connectionId: CONNECTION,
+      settings: { ...demoServiceNowConnection, jql: 'labels = x ORDER BY created' },
+    });
+    expect(ordered.body).toMatchObject({
+      ok: false,
+      error: { problems: [{ path: 'jql', message: 'The filter cannot have ORDER BY' }] },
+    });
   });
 });
 
@@ -379,9 +584,14 @@ describe('13. people read what people wrote', () => {
     const incident = incidentsFor(issue.id)[0]!;
     await sn('PATCH', `/api/now/table/incident/${incident.sys_id}`, { comments: 'from ServiceNow' });
     await sandbox.settle();
-    const journal = sandbox.servicenow.store.rows('sys_journal_field').filter((j) => j.element_id === incident.sys_id).map((j) => j.value);
+    const journal = sandbox.servicenow.store
+      .rows('sys_journal_field')
+      .filter((j) => j.element_id === incident.sys_id)
+      .map((j) => j.value);
     expect(journal).toEqual(expect.arrayContaining(['Mia Member (Jira): from Jira', 'from ServiceNow']));
     expect(journal.join('\n')).not.toContain('[crosswalk:');
-    expect(JSON.stringify(issueOf(issue.id).comments.map((c) => c.body))).toContain('Beth Agent (ServiceNow): from ServiceNow');
+    expect(JSON.stringify(issueOf(issue.id).comments.map((c) => c.body))).toContain(
+      'Beth Agent (ServiceNow): from ServiceNow',
+    );
   });
 });

@@ -37,7 +37,11 @@ function setUpPairedIssue(name: string, summary: string, use: (pair: PairedIssue
   let sandbox: Sandbox | undefined;
   beforeAll(async () => {
     const remote = ADAPTERS[name]!();
-    const started = await startSandbox({ clock: 'manual', pair: [name as 'servicenow' | 'azure-devops' | 'zendesk'], scheduleTriggers: false });
+    const started = await startSandbox({
+      clock: 'manual',
+      pair: [name as 'servicenow' | 'azure-devops' | 'zendesk'],
+      scheduleTriggers: false,
+    });
     sandbox = started;
     await started.settle();
     await remote.setup(started);
@@ -52,13 +56,19 @@ function setUpPairedIssue(name: string, summary: string, use: (pair: PairedIssue
         if (started.platform.meter.invocations().length === before) return;
       }
     };
-    const issue = (await jira.request({ as: person }, 'POST', '/rest/api/3/issue', { fields: { project: { key: remote.projectKey }, issuetype: { name: 'Task' }, summary } })).json as { id: string; key: string };
+    const issue = (
+      await jira.request({ as: person }, 'POST', '/rest/api/3/issue', {
+        fields: { project: { key: remote.projectKey }, issuetype: { name: 'Task' }, summary },
+      })
+    ).json as { id: string; key: string };
     await quiet();
     const remoteId = remote.remotesForIssue(issue.id)[0]!;
     expect(remoteId).toBeDefined();
     // One full round trip each way, so the link knows both sides' versions.
     started.platform.manualClock.advance(1000);
-    await jira.request({ as: person }, 'PUT', `/rest/api/3/issue/${issue.key}`, { fields: { summary: `${summary}, settled` } });
+    await jira.request({ as: person }, 'PUT', `/rest/api/3/issue/${issue.key}`, {
+      fields: { summary: `${summary}, settled` },
+    });
     await quiet();
     use({ sandbox: started, remote, jira, person, issue, remoteId, quiet });
   }, 120_000);
@@ -76,14 +86,19 @@ for (const name of ['azure-devops', 'zendesk'] as const) {
     let issue: { id: string; key: string };
     let remoteId: string;
     let quiet: () => Promise<void>;
-    setUpPairedIssue(name, 'Evidence issue', (pair) => ({ sandbox, remote, jira, person, issue, remoteId, quiet } = pair));
+    setUpPairedIssue(
+      name,
+      'Evidence issue',
+      (pair) => ({ sandbox, remote, jira, person, issue, remoteId, quiet } = pair),
+    );
 
     const editJira = async (fields: Record<string, unknown>) => {
       sandbox.platform.manualClock.advance(1000);
       await jira.request({ as: person }, 'PUT', `/rest/api/3/issue/${issue.key}`, { fields });
     };
     const jiraSummary = () => sandbox.jira.site.state.issues.find((i) => i.id === issue.id)!.summary;
-    const workerRequests = () => sandbox.platform.meter.invocations({ functionKey: 'sync-worker' }).flatMap((r) => r.requests);
+    const workerRequests = () =>
+      sandbox.platform.meter.invocations({ functionKey: 'sync-worker' }).flatMap((r) => r.requests);
 
     it('copies a Jira field change with one HTTP call (no read of either side) and at most three storage operations', async () => {
       await quiet();
@@ -107,7 +122,9 @@ for (const name of ['azure-devops', 'zendesk'] as const) {
       expect(jiraSummary()).toBe('Newer edit');
       expect(remote.read(remoteId).summary).toBe('Newer edit');
       // The older event's run read the issue instead of writing what its event showed.
-      expect(workerRequests().filter((r) => r.startsWith(`GET `) && r.includes(`/rest/api/3/issue/${issue.id}?`))).toHaveLength(1);
+      expect(
+        workerRequests().filter((r) => r.startsWith(`GET `) && r.includes(`/rest/api/3/issue/${issue.id}?`)),
+      ).toHaveLength(1);
     });
 
     it('reads the remote and plans again when it changed since the version the link vouches for', async () => {
@@ -153,7 +170,19 @@ for (const name of ['servicenow', 'azure-devops'] as const) {
     setUpPairedIssue(name, 'Shown issue', (pair) => ({ sandbox, remote, jira, person, issue, remoteId, quiet } = pair));
 
     const jiraSummary = () => sandbox.jira.site.state.issues.find((i) => i.id === issue.id)!.summary;
-    const remoteReads = () => sandbox.platform.meter.invocations({ functionKey: 'sync-worker' }).flatMap((r) => r.requests).filter((r) => r.startsWith('GET ') && !r.includes('/rest/api/3/') && !r.includes('comment') && !r.includes('journal') && !r.includes('attachment') && !r.includes('sys_user'));
+    const remoteReads = () =>
+      sandbox.platform.meter
+        .invocations({ functionKey: 'sync-worker' })
+        .flatMap((r) => r.requests)
+        .filter(
+          (r) =>
+            r.startsWith('GET ') &&
+            !r.includes('/rest/api/3/') &&
+            !r.includes('comment') &&
+            !r.includes('journal') &&
+            !r.includes('attachment') &&
+            !r.includes('sys_user'),
+        );
 
     it('copies a remote field change to Jira with two calls (Jira read and written), the item not read', async () => {
       sandbox.platform.manualClock.advance(1000);
@@ -166,7 +195,7 @@ for (const name of ['servicenow', 'azure-devops'] as const) {
       expect(remoteReads()).toEqual([]);
     });
 
-    it('reads the item when a notification before it was lost (its version is not the one after the link\'s)', async () => {
+    it("reads the item when a notification before it was lost (its version is not the one after the link's)", async () => {
       sandbox.platform.manualClock.advance(1000);
       await remote.edit(remoteId, { summary: 'Lost change' });
       expect(remote.notifications.lose()).toBeGreaterThan(0);
@@ -181,30 +210,34 @@ for (const name of ['servicenow', 'azure-devops'] as const) {
 
     if (name === 'servicenow')
       it('reads the incident before writing it (ServiceNow has no conditional writes): a notification is evidence for reading only', async () => {
-      sandbox.platform.holdProductEvents();
-      sandbox.platform.manualClock.advance(1000);
-      await jira.request({ as: person }, 'PUT', `/rest/api/3/issue/${issue.key}`, { fields: { summary: 'Jira, not yet told' } });
-      sandbox.platform.manualClock.advance(1000);
-      const priority = remote.priorities.find((p) => p !== remote.read(remoteId).priority)!;
-      await remote.edit(remoteId, { priority });
-      sandbox.platform.meter.reset();
-      await quiet();
-      const requests = sandbox.platform.meter.invocations({ functionKey: 'sync-worker' }).flatMap((r) => r.requests);
-      const write = requests.findIndex((r) => r.startsWith('PATCH ') && r.includes('/incident/'));
-      const read = requests.findIndex((r) => r.startsWith('GET ') && r.includes('/incident/'));
-      expect(write).toBeGreaterThan(-1);
-      expect(read).toBeGreaterThan(-1);
-      expect(read).toBeLessThan(write);
-      expect(remote.read(remoteId)).toMatchObject({ summary: 'Jira, not yet told', priority });
-      await sandbox.platform.releaseProductEvents();
-      await quiet();
-    });
+        sandbox.platform.holdProductEvents();
+        sandbox.platform.manualClock.advance(1000);
+        await jira.request({ as: person }, 'PUT', `/rest/api/3/issue/${issue.key}`, {
+          fields: { summary: 'Jira, not yet told' },
+        });
+        sandbox.platform.manualClock.advance(1000);
+        const priority = remote.priorities.find((p) => p !== remote.read(remoteId).priority)!;
+        await remote.edit(remoteId, { priority });
+        sandbox.platform.meter.reset();
+        await quiet();
+        const requests = sandbox.platform.meter.invocations({ functionKey: 'sync-worker' }).flatMap((r) => r.requests);
+        const write = requests.findIndex((r) => r.startsWith('PATCH ') && r.includes('/incident/'));
+        const read = requests.findIndex((r) => r.startsWith('GET ') && r.includes('/incident/'));
+        expect(write).toBeGreaterThan(-1);
+        expect(read).toBeGreaterThan(-1);
+        expect(read).toBeLessThan(write);
+        expect(remote.read(remoteId)).toMatchObject({ summary: 'Jira, not yet told', priority });
+        await sandbox.platform.releaseProductEvents();
+        await quiet();
+      });
 
     it('does not take a duplicate delivery for a new change', async () => {
       sandbox.platform.manualClock.advance(1000);
       await remote.edit(remoteId, { summary: 'Once' });
       await quiet();
-      await jira.request({ as: person }, 'PUT', `/rest/api/3/issue/${issue.key}`, { fields: { summary: 'Jira after once' } });
+      await jira.request({ as: person }, 'PUT', `/rest/api/3/issue/${issue.key}`, {
+        fields: { summary: 'Jira after once' },
+      });
       await quiet();
       remote.notifications.duplicateLast();
       await quiet();

@@ -25,23 +25,35 @@ const jobsFor = (issueId: string) =>
 
 describe('Jira product events into Crosswalk', () => {
   it('a person creating an issue makes the trigger enqueue a reconcile that the worker runs', async () => {
-    const created = await jira.request({ as: 'member' }, 'POST', '/rest/api/3/issue', { fields: { project: { key: 'DEMO' }, issuetype: { name: 'Task' }, summary: 'From a person' } });
+    const created = await jira.request({ as: 'member' }, 'POST', '/rest/api/3/issue', {
+      fields: { project: { key: 'DEMO' }, issuetype: { name: 'Task' }, summary: 'From a person' },
+    });
     await sandbox.platform.settle();
-    expect(jobsFor(created.json.id)).toEqual([{ cause: 'avi:jira:created:issue', state: 'succeeded', concurrencyKey: `issue-${created.json.id}` }]);
+    expect(jobsFor(created.json.id)).toEqual([
+      { cause: 'avi:jira:created:issue', state: 'succeeded', concurrencyKey: `issue-${created.json.id}` },
+    ]);
     const triggers = sandbox.platform.meter.invocations({ functionKey: 'jira-events' });
     expect(triggers.at(-1)!.outcome).toBe('success');
   });
 
   it('comments and edits are each one more reconcile of the same issue', async () => {
     await jira.request({ as: 'member' }, 'POST', '/rest/api/3/issue/DEMO-1/comment', { body: adf('more info') });
-    await jira.request({ as: 'member' }, 'PUT', '/rest/api/3/issue/DEMO-1', { fields: { summary: 'VPN drops every 20 min' } });
+    await jira.request({ as: 'member' }, 'PUT', '/rest/api/3/issue/DEMO-1', {
+      fields: { summary: 'VPN drops every 20 min' },
+    });
     await sandbox.platform.settle();
-    expect(jobsFor('10001').map((j) => j.cause).sort()).toEqual(['avi:jira:commented:issue', 'avi:jira:updated:issue']);
+    expect(
+      jobsFor('10001')
+        .map((j) => j.cause)
+        .sort(),
+    ).toEqual(['avi:jira:commented:issue', 'avi:jira:updated:issue']);
   });
 
   it("the app's own writes do not reach the trigger (filter.ignoreSelf)", async () => {
     const before = sandbox.platform.meter.invocations({ functionKey: 'jira-events' }).length;
-    await jira.request({ as: 'app' }, 'PUT', '/rest/api/3/issue/DEMO-2', { fields: { summary: 'Written by Crosswalk' } });
+    await jira.request({ as: 'app' }, 'PUT', '/rest/api/3/issue/DEMO-2', {
+      fields: { summary: 'Written by Crosswalk' },
+    });
     await sandbox.platform.settle();
     expect(sandbox.platform.meter.invocations({ functionKey: 'jira-events' })).toHaveLength(before);
     expect(jobsFor('10002')).toEqual([]);

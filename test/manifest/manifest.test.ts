@@ -13,14 +13,18 @@ const readManifest = () => yaml.parse(readFileSync(path.join(root, 'manifest.yml
 /** A throwaway copy of the app whose manifest or code a test may break. */
 function copyApp(mutate: (manifest: Record<string, any>, dir: string) => void): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'crosswalk-lint-'));
-  for (const entry of ['src', 'static', 'tsconfig.json', 'package.json']) cpSync(path.join(root, entry), path.join(dir, entry), { recursive: true });
+  for (const entry of ['src', 'static', 'tsconfig.json', 'package.json'])
+    cpSync(path.join(root, entry), path.join(dir, entry), { recursive: true });
   const manifest = readManifest();
   mutate(manifest, dir);
   writeFileSync(path.join(dir, 'manifest.yml'), yaml.stringify(manifest));
   return dir;
 }
 
-const errorsOf = (report: Awaited<ReturnType<typeof lintApp>>) => [...report.manifestErrors, ...report.problems.filter((p) => p.severity === 'error').map((p) => p.message)];
+const errorsOf = (report: Awaited<ReturnType<typeof lintApp>>) => [
+  ...report.manifestErrors,
+  ...report.problems.filter((p) => p.severity === 'error').map((p) => p.message),
+];
 
 describe('manifest.yml', () => {
   beforeAll(async () => {
@@ -39,7 +43,15 @@ describe('manifest.yml', () => {
   it('declares the modules the product uses', () => {
     const { modules } = readManifest();
     expect(Object.keys(modules)).toEqual(
-      expect.arrayContaining(['jira:projectSettingsPage', 'jira:issuePanel', 'trigger', 'webtrigger', 'scheduledTrigger', 'consumer', 'function']),
+      expect.arrayContaining([
+        'jira:projectSettingsPage',
+        'jira:issuePanel',
+        'trigger',
+        'webtrigger',
+        'scheduledTrigger',
+        'consumer',
+        'function',
+      ]),
     );
     expect(modules.trigger[0].filter.ignoreSelf).toBe(true);
     expect(modules.scheduledTrigger[0].interval).toBe('fiveMinute');
@@ -58,7 +70,10 @@ describe('manifest.yml', () => {
 
   it('fails lint when code fetches a host the manifest does not declare', async () => {
     const dir = copyApp((_m, d) => {
-      writeFileSync(path.join(d, 'src', 'stray.ts'), "import api from '@forge/api';\nexport const stray = () => api.fetch('https://api.github.com/repos');\n");
+      writeFileSync(
+        path.join(d, 'src', 'stray.ts'),
+        "import api from '@forge/api';\nexport const stray = () => api.fetch('https://api.github.com/repos');\n",
+      );
       const index = path.join(d, 'src', 'index.ts');
       writeFileSync(index, readFileSync(index, 'utf8') + "export { stray } from './stray';\n");
     });
@@ -70,17 +85,22 @@ describe('manifest.yml', () => {
   }, 180_000);
 
   it('declares egress for every remote system host a connection may use, https only', () => {
-    const backend = (readManifest().permissions.external.fetch.backend as Array<{ address: string }>).map((e) => e.address);
+    const backend = (readManifest().permissions.external.fetch.backend as Array<{ address: string }>).map(
+      (e) => e.address,
+    );
     const egress = new EgressFilteringService(backend);
     for (const { kind: system, exampleUrls } of implementedSystems()) {
-      for (const url of exampleUrls) expect({ system, url, allowed: egress.isValidUrl(url) }).toEqual({ system, url, allowed: true });
+      for (const url of exampleUrls)
+        expect({ system, url, allowed: egress.isValidUrl(url) }).toEqual({ system, url, allowed: true });
     }
     expect(egress.isValidUrl('http://acme.service-now.com/')).toBe(false);
     expect(egress.isValidUrl('https://example.com/')).toBe(false);
   });
 
   it("lets a Zendesk attachment download follow the redirect to Zendesk's content host, https only", () => {
-    const egress = new EgressFilteringService((readManifest().permissions.external.fetch.backend as Array<{ address: string }>).map((e) => e.address));
+    const egress = new EgressFilteringService(
+      (readManifest().permissions.external.fetch.backend as Array<{ address: string }>).map((e) => e.address),
+    );
     expect(egress.isValidUrl('https://acme.zdusercontent.com/attachments/token/abc/?name=receipt.pdf')).toBe(true);
     expect(egress.isValidUrl('http://acme.zdusercontent.com/attachments/token/abc/')).toBe(false);
     expect(egress.isValidUrl('https://zdusercontent.com.example.com/')).toBe(false);

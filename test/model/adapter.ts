@@ -24,7 +24,8 @@ export interface RemoteView {
 /** Labels the model does not own: the remote filter's tag and correlation markers, kept by whoever edits. */
 export const hiddenLabel = (l: string) => l === 'model' || l.startsWith('crosswalk');
 /** A label list in the model's terms: its own labels, lowercase, sorted, comma-joined. */
-export const canonicalLabels = (labels: readonly string[]) => [...new Set(labels.filter((l) => l && !hiddenLabel(l)).map((l) => l.toLowerCase()))].sort().join(',');
+export const canonicalLabels = (labels: readonly string[]) =>
+  [...new Set(labels.filter((l) => l && !hiddenLabel(l)).map((l) => l.toLowerCase()))].sort().join(',');
 
 export type RemoteFault = 'rate-limit' | 'server-error' | 'timeout' | 'outage' | 'bad-credentials';
 
@@ -66,7 +67,10 @@ export interface RemoteAdapter {
   read(remoteId: string): RemoteView;
   /** As a person on the remote side. */
   create(summary: string): Promise<string>;
-  edit(remoteId: string, change: { summary?: string; status?: string; priority?: string; labels?: string; assignee?: string }): Promise<void>;
+  edit(
+    remoteId: string,
+    change: { summary?: string; status?: string; priority?: string; labels?: string; assignee?: string },
+  ): Promise<void>;
   comment(remoteId: string, text: string, internal: boolean): Promise<void>;
   attach(remoteId: string, fileName: string, bytes: Buffer): Promise<void>;
   /** As a person on the remote side, deletes the item's file of that name; absent where the remote cannot delete files (Zendesk). */

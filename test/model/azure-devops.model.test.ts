@@ -10,12 +10,29 @@ const runs = Number(process.env.MODEL_RUNS ?? 25);
 const seeds = process.env.MODEL_SEED ? [Number(process.env.MODEL_SEED)] : [42, 20261130];
 
 describe('the model, against Azure DevOps', () => {
-  it.each(seeds)('converges with nothing lost, duplicated, echoed or invisible (seed %i)', async (seed) => {
-    const totals = await runModel(azureDevOpsAdapter(), { runs, seed, ...(process.env.MODEL_PATH ? { path: process.env.MODEL_PATH } : {}) });
-    if (totals.counterexample) {
-      const c = totals.counterexample;
-      throw new Error(`Counterexample (seed ${c.seed}${c.path ? `, path ${c.path}` : ''}):\n${c.commands}\nProblems:\n${c.problems.join('\n')}`);
-    }
-    expect(totals).toMatchObject({ runs, lost: 0, duplicated: 0, unconverged: 0, echoLoops: 0, invisibleFailures: 0 });
-  }, 600_000);
+  it.each(seeds)(
+    'converges with nothing lost, duplicated, echoed or invisible (seed %i)',
+    async (seed) => {
+      const totals = await runModel(azureDevOpsAdapter(), {
+        runs,
+        seed,
+        ...(process.env.MODEL_PATH ? { path: process.env.MODEL_PATH } : {}),
+      });
+      if (totals.counterexample) {
+        const c = totals.counterexample;
+        throw new Error(
+          `Counterexample (seed ${c.seed}${c.path ? `, path ${c.path}` : ''}):\n${c.commands}\nProblems:\n${c.problems.join('\n')}`,
+        );
+      }
+      expect(totals).toMatchObject({
+        runs,
+        lost: 0,
+        duplicated: 0,
+        unconverged: 0,
+        echoLoops: 0,
+        invisibleFailures: 0,
+      });
+    },
+    600_000,
+  );
 });

@@ -8,13 +8,23 @@ import { azureDevOpsClient, patch } from '../../sandbox/sims/azure-devops/test-c
 import { canonicalLabels, type RemoteAdapter, type RemoteFault } from './adapter';
 
 // The demo's value maps, both ways; Jira's "Waiting for customer" and "Highest" have no Azure DevOps value, so the model never writes them.
-const STATE_OF: Record<string, string> = { 'To Do': 'New', 'In Progress': 'Active', 'In Review': 'Resolved', Done: 'Closed' };
+const STATE_OF: Record<string, string> = {
+  'To Do': 'New',
+  'In Progress': 'Active',
+  'In Review': 'Resolved',
+  Done: 'Closed',
+};
 const STATUS_OF: Record<string, string> = Object.fromEntries(Object.entries(STATE_OF).map(([k, v]) => [v, k]));
 const PRIORITY_VALUE_OF: Record<string, number> = { High: 1, Medium: 2, Low: 3, Lowest: 4 };
-const PRIORITY_OF: Record<string, string> = Object.fromEntries(Object.entries(PRIORITY_VALUE_OF).map(([k, v]) => [String(v), k]));
+const PRIORITY_OF: Record<string, string> = Object.fromEntries(
+  Object.entries(PRIORITY_VALUE_OF).map(([k, v]) => [String(v), k]),
+);
 /** The tag people put on work items the model's connection takes to Jira. */
 const MODEL_TAG = 'model';
-const tagsOf = (w: WorkItemRecord) => String(w.fields['System.Tags'] ?? '').split(/;\s*/).filter(Boolean);
+const tagsOf = (w: WorkItemRecord) =>
+  String(w.fields['System.Tags'] ?? '')
+    .split(/;\s*/)
+    .filter(Boolean);
 /** The model's people (Jira roles) and their Azure DevOps identities: Ada by her email (an identity the model adds), Lee by the user table (Dana). */
 const ADA = 'admin@demo.example';
 const UNIQUE_NAME_OF: Record<string, string> = { admin: ADA, 'project-lead': ADO.agent.uniqueName };
@@ -24,7 +34,11 @@ export function azureDevOpsAdapter(): RemoteAdapter {
   let sandbox: Sandbox;
   /** Dana, a person working in Azure DevOps. */
   const agent = () => azureDevOpsClient(sandbox.azureDevOps, ADO.agent.pat);
-  const control = (path: string, body?: unknown, method = 'POST') => fetch(`${sandbox.sims.azureDevOps.controlUrl}${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const control = (path: string, body?: unknown, method = 'POST') =>
+    fetch(`${sandbox.sims.azureDevOps.controlUrl}${path}`, {
+      method,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
   const store = () => sandbox.azureDevOps.store;
   const notifier = () => sandbox.azureDevOps.notifier;
   const items = () => [...store().items(store().org(ADO.organization)!).values()].filter((i) => !i.deleted);
@@ -38,7 +52,9 @@ export function azureDevOpsAdapter(): RemoteAdapter {
     const v = w.fields['System.AssignedTo'] as { identityId?: string } | undefined;
     if (!v?.identityId) return '';
     const who = store().identity(v.identityId)?.uniqueName ?? v.identityId;
-    return Object.entries(UNIQUE_NAME_OF).find(([, u]) => u.toLowerCase() === who.toLowerCase())?.[0] ?? `identity ${who}`;
+    return (
+      Object.entries(UNIQUE_NAME_OF).find(([, u]) => u.toLowerCase() === who.toLowerCase())?.[0] ?? `identity ${who}`
+    );
   };
   return {
     name: 'azure-devops',
@@ -69,20 +85,32 @@ export function azureDevOpsAdapter(): RemoteAdapter {
           settings: {
             ...demoAzureDevOpsConnection,
             remoteFilter: [{ field: 'System.Tags', op: 'LIKE', value: MODEL_TAG }],
-            fields: [...demoAzureDevOpsConnection.fields, { jira: 'assignee', remote: 'System.AssignedTo', transform: 'user' }],
-            users: { matchByEmail: true, table: [{ jiraAccountId: lead.accountId, remoteUserId: ADO.agent.uniqueName }] },
+            fields: [
+              ...demoAzureDevOpsConnection.fields,
+              { jira: 'assignee', remote: 'System.AssignedTo', transform: 'user' },
+            ],
+            users: {
+              matchByEmail: true,
+              table: [{ jiraAccountId: lead.accountId, remoteUserId: ADO.agent.uniqueName }],
+            },
           },
         },
       });
       const body = saved.ok ? (saved.body as { ok?: boolean; data?: { pushSetup?: { ok?: boolean } } }) : undefined;
-      if (!body?.ok || !body.data?.pushSetup?.ok) throw new Error(`Could not configure the model connection: ${JSON.stringify(saved)}`);
-      if (store().subscriptions.length !== 4) throw new Error(`Expected the connection's 4 service hooks, found ${store().subscriptions.length}`);
+      if (!body?.ok || !body.data?.pushSetup?.ok)
+        throw new Error(`Could not configure the model connection: ${JSON.stringify(saved)}`);
+      if (store().subscriptions.length !== 4)
+        throw new Error(`Expected the connection's 4 service hooks, found ${store().subscriptions.length}`);
       notifier().control.paused = true;
     },
     remotesForIssue(issueId) {
       const suffix = `:${OPS_CONNECTION_ID}:${issueId}`;
       return items()
-        .filter((i) => String(i.fields['System.Tags'] ?? '').split(/;\s*/).some((t) => t.startsWith('crosswalk:') && t.endsWith(suffix)))
+        .filter((i) =>
+          String(i.fields['System.Tags'] ?? '')
+            .split(/;\s*/)
+            .some((t) => t.startsWith('crosswalk:') && t.endsWith(suffix)),
+        )
         .map((i) => String(i.id));
     },
     read(id) {
@@ -96,12 +124,19 @@ export function azureDevOpsAdapter(): RemoteAdapter {
         priority: PRIORITY_OF[priority] ?? `priority ${priority}`,
         labels: canonicalLabels(tagsOf(w)),
         assignee: assigneeOf(w),
-        comments: w.comments.map((c) => c.versions.at(-1)!).filter((v) => !v.isDeleted).map((v) => ({ text: v.text, internal: false })),
+        comments: w.comments
+          .map((c) => c.versions.at(-1)!)
+          .filter((v) => !v.isDeleted)
+          .map((v) => ({ text: v.text, internal: false })),
         files: w.relations.filter((r) => r.rel === 'AttachedFile').map((r) => String(r.attributes.name ?? '')),
       };
     },
     async create(summary) {
-      const res = await agent()<{ id: number }>('POST', `${P}/workitems/$Bug`, patch({ 'System.Title': summary, 'System.Tags': MODEL_TAG, 'Microsoft.VSTS.Common.Priority': 2 }));
+      const res = await agent()<{ id: number }>(
+        'POST',
+        `${P}/workitems/$Bug`,
+        patch({ 'System.Title': summary, 'System.Tags': MODEL_TAG, 'Microsoft.VSTS.Common.Priority': 2 }),
+      );
       if (res.status >= 300) throw new Error(`create answered ${res.status}: ${res.text.slice(0, 200)}`);
       return String(res.json.id);
     },
@@ -110,25 +145,49 @@ export function azureDevOpsAdapter(): RemoteAdapter {
       if (change.summary !== undefined) fields['System.Title'] = change.summary;
       if (change.priority !== undefined) fields['Microsoft.VSTS.Common.Priority'] = PRIORITY_VALUE_OF[change.priority]!;
       if (change.status !== undefined) fields['System.State'] = STATE_OF[change.status]!;
-      if (change.assignee !== undefined) fields['System.AssignedTo'] = change.assignee ? UNIQUE_NAME_OF[change.assignee]! : '';
+      if (change.assignee !== undefined)
+        fields['System.AssignedTo'] = change.assignee ? UNIQUE_NAME_OF[change.assignee]! : '';
       // A person changes the tags they mean and leaves the others (the model's own tag, Crosswalk's marker) as they are.
-      if (change.labels !== undefined) fields['System.Tags'] = [...tagsOf(item(id)).filter((t) => canonicalLabels([t]) === ''), ...change.labels.split(',').filter(Boolean)].join('; ');
+      if (change.labels !== undefined)
+        fields['System.Tags'] = [
+          ...tagsOf(item(id)).filter((t) => canonicalLabels([t]) === ''),
+          ...change.labels.split(',').filter(Boolean),
+        ].join('; ');
       await ok(`an edit of ${id}`, agent()('PATCH', `${P}/workitems/${id}`, patch(fields)));
     },
     async comment(id, text, internal) {
       if (internal) throw new Error('Azure DevOps has no internal comments');
-      await ok(`a comment on ${id}`, agent()('POST', `${P}/workItems/${id}/comments?api-version=7.1-preview.4`, { text: `<p>${text}</p>` }));
+      await ok(
+        `a comment on ${id}`,
+        agent()('POST', `${P}/workItems/${id}/comments?api-version=7.1-preview.4`, { text: `<p>${text}</p>` }),
+      );
     },
     async attach(id, fileName, bytes) {
-      const up = await agent()<{ url: string }>('POST', `${P}/attachments?fileName=${encodeURIComponent(fileName)}`, new Uint8Array(bytes));
+      const up = await agent()<{ url: string }>(
+        'POST',
+        `${P}/attachments?fileName=${encodeURIComponent(fileName)}`,
+        new Uint8Array(bytes),
+      );
       if (up.status >= 300) throw new Error(`upload answered ${up.status}`);
-      await ok(`attaching ${fileName} to ${id}`, agent()('PATCH', `${P}/workitems/${id}`, [{ op: 'add', path: '/relations/-', value: { rel: 'AttachedFile', url: up.json.url, attributes: { comment: 'from the model' } } }]));
+      await ok(
+        `attaching ${fileName} to ${id}`,
+        agent()('PATCH', `${P}/workitems/${id}`, [
+          {
+            op: 'add',
+            path: '/relations/-',
+            value: { rel: 'AttachedFile', url: up.json.url, attributes: { comment: 'from the model' } },
+          },
+        ]),
+      );
     },
     async deleteFile(id, fileName) {
       const w = item(id);
       const index = w.relations.findIndex((r) => r.rel === 'AttachedFile' && r.attributes.name === fileName);
       if (index < 0) throw new Error(`no file ${fileName} on ${id}`);
-      await ok(`removing ${fileName} from ${id}`, agent()('PATCH', `${P}/workitems/${id}`, [{ op: 'remove', path: `/relations/${index}` }]));
+      await ok(
+        `removing ${fileName} from ${id}`,
+        agent()('PATCH', `${P}/workitems/${id}`, [{ op: 'remove', path: `/relations/${index}` }]),
+      );
     },
     async fault(kind: RemoteFault, on: boolean) {
       // Faults hit the integration's PAT only: people keep working in Azure DevOps, except in an outage.
@@ -143,7 +202,28 @@ export function azureDevOpsAdapter(): RemoteAdapter {
       switch (kind) {
         case 'rate-limit':
           // Blocked as the service blocks: TF400733 with Retry-After.
-          await control('/faults', { user, status: 429, headers: { 'Retry-After': '30', 'X-RateLimit-Resource': 'WorkItemTrackingResource', 'X-RateLimit-Limit': '200', 'X-RateLimit-Remaining': '0' }, body: { $id: '1', innerException: null, message: "TF400733: The request has been canceled: Request was blocked due to exceeding usage of resource 'WorkItemTrackingResource' in namespace 'User'.", typeName: 'Microsoft.TeamFoundation.Framework.Server.RequestBlockedException, Microsoft.TeamFoundation.Framework.Server', typeKey: 'RequestBlockedException', errorCode: 0, eventId: 3000 }, times: 2 });
+          await control('/faults', {
+            user,
+            status: 429,
+            headers: {
+              'Retry-After': '30',
+              'X-RateLimit-Resource': 'WorkItemTrackingResource',
+              'X-RateLimit-Limit': '200',
+              'X-RateLimit-Remaining': '0',
+            },
+            body: {
+              $id: '1',
+              innerException: null,
+              message:
+                "TF400733: The request has been canceled: Request was blocked due to exceeding usage of resource 'WorkItemTrackingResource' in namespace 'User'.",
+              typeName:
+                'Microsoft.TeamFoundation.Framework.Server.RequestBlockedException, Microsoft.TeamFoundation.Framework.Server',
+              typeKey: 'RequestBlockedException',
+              errorCode: 0,
+              eventId: 3000,
+            },
+            times: 2,
+          });
           return;
         case 'server-error':
           await control('/faults', { user, status: 503, times: 2 });
@@ -153,7 +233,14 @@ export function azureDevOpsAdapter(): RemoteAdapter {
           return;
         case 'outage':
           // Everyone, for as long as it lasts.
-          await control('/faults', { status: 503, body: { message: 'TF400893: Azure DevOps Services is unavailable.', typeKey: 'ServiceUnavailableException' }, times: 1_000_000 });
+          await control('/faults', {
+            status: 503,
+            body: {
+              message: 'TF400893: Azure DevOps Services is unavailable.',
+              typeKey: 'ServiceUnavailableException',
+            },
+            times: 1_000_000,
+          });
           return;
         case 'bad-credentials':
           // The PAT is revoked: work item reads and WIQL get the sign-in page (203), other calls 401.
@@ -181,9 +268,15 @@ export function azureDevOpsAdapter(): RemoteAdapter {
       },
     },
     async writesByCrosswalk() {
-      const log = (await (await control('/requests', undefined, 'GET')).json()) as Array<{ method: string; path: string; user: string }>;
+      const log = (await (await control('/requests', undefined, 'GET')).json()) as Array<{
+        method: string;
+        path: string;
+        user: string;
+      }>;
       // Queries are POSTs too, but change nothing.
-      return log.filter((r) => r.method !== 'GET' && r.user === ADO.integration.uniqueName && !/\/(wiql|workitemsbatch)$/i.test(r.path)).length;
+      return log.filter(
+        (r) => r.method !== 'GET' && r.user === ADO.integration.uniqueName && !/\/(wiql|workitemsbatch)$/i.test(r.path),
+      ).length;
     },
   };
 }

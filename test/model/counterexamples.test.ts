@@ -20,7 +20,7 @@ const COUNTEREXAMPLES: Counterexample[] = [
     // incident In Progress. The first transition's event showed In Progress, which agreed with the incident: the base
     // settled there, and the second transition then beat the newer incident change, with no conflict recorded.
     connector: 'servicenow',
-    found: 'soak, ServiceNow seed 95040: an event\'s view of Jira weighed against a newer remote change',
+    found: "soak, ServiceNow seed 95040: an event's view of Jira weighed against a newer remote change",
     commands: [
       { kind: 'settle' },
       { kind: 'edit', side: 'jira', item: 0, field: 'status', pick: 2 },
@@ -36,15 +36,25 @@ describe.each([...new Set(COUNTEREXAMPLES.map((c) => c.connector))])('counterexa
   let harness: ModelHarness;
   beforeAll(async () => {
     const adapter: RemoteAdapter = ADAPTERS[connector]!();
-    sandbox = await startSandbox({ clock: 'manual', deterministic: true, chaos: { seed: 1, recycleProbability: 0 }, pair: [connector as 'servicenow'], scheduleTriggers: false });
+    sandbox = await startSandbox({
+      clock: 'manual',
+      deterministic: true,
+      chaos: { seed: 1, recycleProbability: 0 },
+      pair: [connector as 'servicenow'],
+      scheduleTriggers: false,
+    });
     harness = new ModelHarness(sandbox, adapter);
     await harness.setup();
   }, 120_000);
   afterAll(() => sandbox?.stop());
 
-  it.each(COUNTEREXAMPLES.filter((c) => c.connector === connector).map((c) => [c.found, c] as const))('%s', async (_found, c) => {
-    const result = await harness.runOnce(c.commands);
-    expect(result.problems).toEqual([]);
-    expect(zeroFailures(result)).toBe(true);
-  }, 120_000);
+  it.each(COUNTEREXAMPLES.filter((c) => c.connector === connector).map((c) => [c.found, c] as const))(
+    '%s',
+    async (_found, c) => {
+      const result = await harness.runOnce(c.commands);
+      expect(result.problems).toEqual([]);
+      expect(zeroFailures(result)).toBe(true);
+    },
+    120_000,
+  );
 });

@@ -28,7 +28,6 @@ type Field = 'summary' | 'status' | 'priority' | 'labels' | 'assignee';
 /** Label sets people pick from (lowercase, as Zendesk keeps tags); '' is none. */
 const LABEL_SETS = ['', 'alpha', 'alpha,beta', 'beta', 'beta,gamma'] as const;
 
-
 export type Command =
   | { kind: 'createIssue' }
   | { kind: 'createRemote' }
@@ -53,18 +52,54 @@ const item = fc.nat({ max: 5 });
 export const commandArb: fc.Arbitrary<Command> = fc.oneof(
   { weight: 2, arbitrary: fc.constant({ kind: 'createIssue' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'createRemote' as const }) },
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('edit' as const), side, item, field, pick: fc.nat({ max: 99 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('concurrentEdit' as const), item, field, pick: fc.nat({ max: 99 }), first: side }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({ kind: fc.constant('edit' as const), side, item, field, pick: fc.nat({ max: 99 }) }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('concurrentEdit' as const),
+      item,
+      field,
+      pick: fc.nat({ max: 99 }),
+      first: side,
+    }),
+  },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('comment' as const), side, item, internal: fc.boolean() }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('attach' as const), side, item }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('deleteFile' as const), side, item, pick: fc.nat({ max: 9 }), afterSync: fc.boolean() }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('deleteFile' as const),
+      side,
+      item,
+      pick: fc.nat({ max: 9 }),
+      afterSync: fc.boolean(),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteCopy' as const), item }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('fault' as const), fault: fc.constantFrom<RemoteFault>('rate-limit', 'server-error', 'timeout', 'outage', 'bad-credentials') }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('fault' as const),
+      fault: fc.constantFrom<RemoteFault>('rate-limit', 'server-error', 'timeout', 'outage', 'bad-credentials'),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('crash' as const), at: fc.integer({ min: 1, max: 14 }) }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('deliver' as const), order: fc.constantFrom<'fifo' | 'reverse'>('fifo', 'reverse') }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('deliver' as const),
+      order: fc.constantFrom<'fifo' | 'reverse'>('fifo', 'reverse'),
+    }),
+  },
   { weight: 1, arbitrary: fc.constant({ kind: 'duplicate' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'lose' as const }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('advance' as const), minutes: fc.integer({ min: 1, max: 20 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('advance' as const), minutes: fc.integer({ min: 1, max: 20 }) }),
+  },
   { weight: 3, arbitrary: fc.constant({ kind: 'settle' as const }) },
 );
 
@@ -165,20 +200,23 @@ export class ModelHarness {
       }
     }
     const path: string[] = [];
-    for (let at = to; at !== from; ) {
+    for (let at = to; at !== from;) {
       const step = prev.get(at);
       if (!step) return;
       path.unshift(step.via);
       at = step.from;
     }
-    for (const id of path) await this.member('POST', `/rest/api/3/issue/${p.issueKey}/transitions`, { transition: { id } });
+    for (const id of path)
+      await this.member('POST', `/rest/api/3/issue/${p.issueKey}/transitions`, { transition: { id } });
   }
 
   /** Learns ids created by sync (the counterpart of a pair), without waiting. */
   private discover(p: Pair): void {
     if (p.origin === 'jira' && p.issueId && !p.remoteId) p.remoteId = this.remote.remotesForIssue(p.issueId)[0];
     if (p.origin === 'remote' && p.remoteId && !p.issueId) {
-      const issue = this.sandbox.jira.site.state.issues.find((i) => (i.properties['crosswalk.link'] as { remote?: string } | undefined)?.remote === p.remoteId);
+      const issue = this.sandbox.jira.site.state.issues.find(
+        (i) => (i.properties['crosswalk.link'] as { remote?: string } | undefined)?.remote === p.remoteId,
+      );
       if (issue) {
         p.issueId = issue.id;
         p.issueKey = issue.key;
@@ -229,9 +267,22 @@ export class ModelHarness {
     if (s === 'jira') {
       if (!p.issueKey) return false;
       if (f === 'summary') await this.member('PUT', `/rest/api/3/issue/${p.issueKey}`, { fields: { summary: value } });
-      else if (f === 'priority') await this.member('PUT', `/rest/api/3/issue/${p.issueKey}`, { fields: { priority: { name: value } } });
-      else if (f === 'labels') await this.member('PUT', `/rest/api/3/issue/${p.issueKey}`, { fields: { labels: [...this.issue(p.issueId!)!.labels.filter(hiddenLabel), ...value.split(',').filter(Boolean)] } });
-      else if (f === 'assignee') await this.member('PUT', `/rest/api/3/issue/${p.issueKey}`, { fields: { assignee: value ? { accountId: this.sandbox.jira.site.state.users.find((u) => u.role === value)!.accountId } : null } });
+      else if (f === 'priority')
+        await this.member('PUT', `/rest/api/3/issue/${p.issueKey}`, { fields: { priority: { name: value } } });
+      else if (f === 'labels')
+        await this.member('PUT', `/rest/api/3/issue/${p.issueKey}`, {
+          fields: {
+            labels: [...this.issue(p.issueId!)!.labels.filter(hiddenLabel), ...value.split(',').filter(Boolean)],
+          },
+        });
+      else if (f === 'assignee')
+        await this.member('PUT', `/rest/api/3/issue/${p.issueKey}`, {
+          fields: {
+            assignee: value
+              ? { accountId: this.sandbox.jira.site.state.users.find((u) => u.role === value)!.accountId }
+              : null,
+          },
+        });
       else await this.moveJira(p, value);
     } else {
       if (!this.remoteWritable(p)) return false;
@@ -249,16 +300,50 @@ export class ModelHarness {
       case 'createIssue': {
         if (pairs.length >= 4) break;
         const summary = `Model ${tag}`;
-        const res = await this.member('POST', '/rest/api/3/issue', { fields: { project: { key: this.remote.projectKey }, issuetype: { name: 'Task' }, summary, priority: { name: 'Medium' } } });
+        const res = await this.member('POST', '/rest/api/3/issue', {
+          fields: {
+            project: { key: this.remote.projectKey },
+            issuetype: { name: 'Task' },
+            summary,
+            priority: { name: 'Medium' },
+          },
+        });
         const { id, key } = res.json as { id: string; key: string };
-        pairs.push({ origin: 'jira', issueId: id, issueKey: key, summary0: summary, writes: { summary: [{ value: summary, side: 'jira' }], status: [{ value: 'To Do', side: 'jira' }], priority: [{ value: 'Medium', side: 'jira' }], labels: [{ value: '', side: 'jira' }], assignee: [{ value: '', side: 'jira' }] }, comments: [], files: [] });
+        pairs.push({
+          origin: 'jira',
+          issueId: id,
+          issueKey: key,
+          summary0: summary,
+          writes: {
+            summary: [{ value: summary, side: 'jira' }],
+            status: [{ value: 'To Do', side: 'jira' }],
+            priority: [{ value: 'Medium', side: 'jira' }],
+            labels: [{ value: '', side: 'jira' }],
+            assignee: [{ value: '', side: 'jira' }],
+          },
+          comments: [],
+          files: [],
+        });
         break;
       }
       case 'createRemote': {
         if (pairs.length >= 4) break;
         const summary = `Model remote ${tag}`;
         const remoteId = await this.remote.create(summary);
-        pairs.push({ origin: 'remote', remoteId, summary0: summary, writes: { summary: [{ value: summary, side: 'remote' }], status: [{ value: this.remote.read(remoteId).status, side: 'remote' }], priority: [{ value: 'Medium', side: 'remote' }], labels: [{ value: '', side: 'remote' }], assignee: [{ value: '', side: 'remote' }] }, comments: [], files: [] });
+        pairs.push({
+          origin: 'remote',
+          remoteId,
+          summary0: summary,
+          writes: {
+            summary: [{ value: summary, side: 'remote' }],
+            status: [{ value: this.remote.read(remoteId).status, side: 'remote' }],
+            priority: [{ value: 'Medium', side: 'remote' }],
+            labels: [{ value: '', side: 'remote' }],
+            assignee: [{ value: '', side: 'remote' }],
+          },
+          comments: [],
+          files: [],
+        });
         break;
       }
       case 'edit': {
@@ -283,7 +368,10 @@ export class ModelHarness {
         // Ended by a full stop, so "says r1c1." is not found inside "says r1c12.".
         const text = `says ${tag}.`;
         if (c.side === 'jira' && p.issueKey) {
-          await this.member('POST', `/rest/api/3/issue/${p.issueKey}/comment`, { body: adf(text), ...(c.internal ? { properties: [{ key: 'sd.public.comment', value: { internal: true } }] } : {}) });
+          await this.member('POST', `/rest/api/3/issue/${p.issueKey}/comment`, {
+            body: adf(text),
+            ...(c.internal ? { properties: [{ key: 'sd.public.comment', value: { internal: true } }] } : {}),
+          });
           p.comments.push({ text, side: 'jira', internal: c.internal });
         } else if (c.side === 'remote' && this.remoteWritable(p)) {
           // Where the remote has no internal comments, people there write public ones.
@@ -302,7 +390,9 @@ export class ModelHarness {
         if (c.side === 'jira' && p.issueKey) {
           const form = new FormData();
           form.append('file', new Blob([bytes], { type: 'text/plain' }), name);
-          await this.member('POST', `/rest/api/3/issue/${p.issueKey}/attachments`, form, { 'x-atlassian-token': 'no-check' });
+          await this.member('POST', `/rest/api/3/issue/${p.issueKey}/attachments`, form, {
+            'x-atlassian-token': 'no-check',
+          });
           p.files.push({ name, side: 'jira' });
         } else if (c.side === 'remote' && this.remoteWritable(p)) {
           await this.remote.attach(this.rid(p)!, name, bytes);
@@ -322,11 +412,13 @@ export class ModelHarness {
         const p = withFiles[c.item % Math.max(1, withFiles.length)];
         if (!p) break;
         this.discover(p);
-        const canDelete = c.side === 'jira' ? Boolean(p.issueId) : this.remoteWritable(p) && Boolean(this.remote.deleteFile);
+        const canDelete =
+          c.side === 'jira' ? Boolean(p.issueId) : this.remoteWritable(p) && Boolean(this.remote.deleteFile);
         if (!canDelete) break;
         const jiraFiles = this.issue(p.issueId ?? '')?.attachments ?? [];
         const remoteFiles = p.remoteId && !this.outage ? this.remote.read(this.rid(p)!).files : [];
-        const here = (name: string) => (c.side === 'jira' ? jiraFiles.some((a) => a.filename === name) : remoteFiles.includes(name));
+        const here = (name: string) =>
+          c.side === 'jira' ? jiraFiles.some((a) => a.filename === name) : remoteFiles.includes(name);
         const candidates = p.files.filter((f) => !f.deleted && here(f.name));
         const f = candidates[c.pick % Math.max(1, candidates.length)];
         if (!f) break;
@@ -339,7 +431,8 @@ export class ModelHarness {
         }
         f.deleted = c.side;
         // A remote that cannot delete files keeps the copy it holds now; none is made after the source is gone.
-        f.copyKept = c.side === 'jira' && !this.remote.deleteFile && p.remoteId !== undefined && remoteFiles.includes(f.name);
+        f.copyKept =
+          c.side === 'jira' && !this.remote.deleteFile && p.remoteId !== undefined && remoteFiles.includes(f.name);
         break;
       }
       case 'deleteCopy': {
@@ -348,9 +441,15 @@ export class ModelHarness {
         if (!p?.issueId) break;
         const issue = this.issue(p.issueId)!;
         const copy = issue.comments.find((x) => x.properties['crosswalk.origin'] !== undefined);
-        const original = copy && p.comments.find((x) => x.side === 'remote' && !x.copyDeleted && JSON.stringify(copy.body).includes(x.text));
+        const original =
+          copy &&
+          p.comments.find((x) => x.side === 'remote' && !x.copyDeleted && JSON.stringify(copy.body).includes(x.text));
         if (!copy || !original) break;
-        const res = await this.jira.request({ as: 'admin' }, 'DELETE', `/rest/api/3/issue/${p.issueKey}/comment/${copy.id}`);
+        const res = await this.jira.request(
+          { as: 'admin' },
+          'DELETE',
+          `/rest/api/3/issue/${p.issueKey}/comment/${copy.id}`,
+        );
         if (res.status === 204) original.copyDeleted = true;
         break;
       }
@@ -367,7 +466,9 @@ export class ModelHarness {
           // after 5 s, and only then can the lasting fault be shown (found by the soak, seed 112649).
           await this.work(60_000);
           const shown = await this.panel(p.issueId!);
-          const synced = this.remote.read(this.rid(p)!).summary === this.issue(p.issueId!)!.summary.slice(0, this.remote.summaryLimit);
+          const synced =
+            this.remote.read(this.rid(p)!).summary ===
+            this.issue(p.issueId!)!.summary.slice(0, this.remote.summaryLimit);
           if (!synced && !shown.lastError) invisible.push(`${c.fault} on ${p.issueKey} was not visible on the issue`);
         }
         if (c.fault === 'outage') {
@@ -411,11 +512,21 @@ export class ModelHarness {
     return { invisible };
   }
 
-  private async panel(issueId: string): Promise<{ lastError: unknown; conflicts: Array<{ field: string; winner: string }> }> {
+  private async panel(
+    issueId: string,
+  ): Promise<{ lastError: unknown; conflicts: Array<{ field: string; winner: string }> }> {
     const member = this.sandbox.jira.site.state.users.find((u) => u.role === (this.remote.jiraRole ?? 'member'))!;
     const project = this.sandbox.jira.site.state.projects.find((x) => x.key === this.remote.projectKey)!;
-    const res = await this.sandbox.platform.invokeResolver({ installationId: this.sandbox.installationId, moduleKey: 'crosswalk-panel', functionKey: 'getIssueSync', accountId: member.accountId, context: { extension: { issue: { id: issueId }, project: { id: project.id } } } });
-    const data = (res as { body?: { data?: { lastError?: unknown; conflicts?: Array<{ field: string; winner: string }> } } }).body?.data;
+    const res = await this.sandbox.platform.invokeResolver({
+      installationId: this.sandbox.installationId,
+      moduleKey: 'crosswalk-panel',
+      functionKey: 'getIssueSync',
+      accountId: member.accountId,
+      context: { extension: { issue: { id: issueId }, project: { id: project.id } } },
+    });
+    const data = (
+      res as { body?: { data?: { lastError?: unknown; conflicts?: Array<{ field: string; winner: string }> } } }
+    ).body?.data;
     return { lastError: data?.lastError ?? null, conflicts: data?.conflicts ?? [] };
   }
 
@@ -433,7 +544,8 @@ export class ModelHarness {
   /** Faults cleared, everything delivered and worked off, the sweep run twice: the world is quiet. */
   private async quiet(): Promise<void> {
     this.sandbox.platform.clearFaults();
-    for (const f of ['rate-limit', 'server-error', 'timeout', 'outage', 'bad-credentials'] as const) await this.remote.fault(f, false);
+    for (const f of ['rate-limit', 'server-error', 'timeout', 'outage', 'bad-credentials'] as const)
+      await this.remote.fault(f, false);
     for (let sweep = 0; sweep < 2; sweep++) {
       await this.drain();
       // Failures whose retries are over rest 15 minutes before the sweep revisits them.
@@ -450,7 +562,14 @@ export class ModelHarness {
   /** One run: the commands, then quiet, then the checks. */
   async runOnce(commands: readonly Command[]): Promise<RunResult> {
     this.run++;
-    const result: RunResult = { lost: 0, duplicated: 0, unconverged: 0, echoLoops: 0, invisibleFailures: 0, problems: [] };
+    const result: RunResult = {
+      lost: 0,
+      duplicated: 0,
+      unconverged: 0,
+      echoLoops: 0,
+      invisibleFailures: 0,
+      problems: [],
+    };
     const pairs: Pair[] = [];
     let n = 0;
     for (const c of [{ kind: 'createIssue' } as Command, ...commands]) {
@@ -468,7 +587,9 @@ export class ModelHarness {
     const after = { remote: await this.remote.writesByCrosswalk(), jira: this.jiraWrites() };
     if (after.remote !== before.remote || after.jira !== before.jira) {
       result.echoLoops++;
-      result.problems.push(`writes in a quiet period: remote ${before.remote}→${after.remote}, Jira ${before.jira}→${after.jira}`);
+      result.problems.push(
+        `writes in a quiet period: remote ${before.remote}→${after.remote}, Jira ${before.jira}→${after.jira}`,
+      );
     }
     return result;
   }
@@ -484,19 +605,40 @@ export class ModelHarness {
         return;
       }
     } else {
-      const issues = this.sandbox.jira.site.state.issues.filter((i) => (i.properties['crosswalk.link'] as { remote?: string } | undefined)?.remote === p.remoteId);
+      const issues = this.sandbox.jira.site.state.issues.filter(
+        (i) => (i.properties['crosswalk.link'] as { remote?: string } | undefined)?.remote === p.remoteId,
+      );
       if (issues.length !== 1) {
-        (issues.length ? r.duplicated++ : r.lost++, r.problems.push(`remote ${p.remoteId}: ${issues.length} Jira issues`));
+        (issues.length ? r.duplicated++ : r.lost++,
+          r.problems.push(`remote ${p.remoteId}: ${issues.length} Jira issues`));
         return;
       }
     }
     const issue = this.issue(p.issueId!)!;
     // Compared with the item the pair is on now; a closed predecessor's conversation is read with it.
     const remote = this.remote.read(this.rid(p)!);
-    const jiraNow: Record<Field, string> = { summary: issue.summary, status: this.jiraStatus(issue.id), priority: this.sandbox.jira.site.state.priorities.find((x) => x.id === issue.priorityId)?.name ?? '', labels: canonicalLabels(issue.labels), assignee: this.personOf(issue.assigneeId) };
-    const remoteNow: Record<Field, string> = { summary: remote.summary, status: remote.status, priority: remote.priority, labels: remote.labels ?? '', assignee: remote.assignee ?? '' };
+    const jiraNow: Record<Field, string> = {
+      summary: issue.summary,
+      status: this.jiraStatus(issue.id),
+      priority: this.sandbox.jira.site.state.priorities.find((x) => x.id === issue.priorityId)?.name ?? '',
+      labels: canonicalLabels(issue.labels),
+      assignee: this.personOf(issue.assigneeId),
+    };
+    const remoteNow: Record<Field, string> = {
+      summary: remote.summary,
+      status: remote.status,
+      priority: remote.priority,
+      labels: remote.labels ?? '',
+      assignee: remote.assignee ?? '',
+    };
     const conflicts = (await this.panel(issue.id)).conflicts;
-    for (const f of ['summary', 'status', 'priority', ...(this.remote.labels ? ['labels' as const] : []), ...(this.remote.people ? ['assignee' as const] : [])] as const) {
+    for (const f of [
+      'summary',
+      'status',
+      'priority',
+      ...(this.remote.labels ? ['labels' as const] : []),
+      ...(this.remote.people ? ['assignee' as const] : []),
+    ] as const) {
       const expectedRemote = f === 'summary' ? jiraNow[f].slice(0, this.remote.summaryLimit) : jiraNow[f];
       if (remoteNow[f] !== expectedRemote) {
         r.unconverged++;
@@ -510,18 +652,27 @@ export class ModelHarness {
       // The value is one somebody wrote; the last write wins unless a conflict was decided (and recorded) by the policy.
       if (!written.has(jiraNow[f]) || (!conflicted && jiraNow[f] !== last)) {
         r.lost++;
-        r.problems.push(`${label} ${f}: ended as "${jiraNow[f]}", last written "${last}"${conflicted ? ' (conflict recorded)' : ''}`);
+        r.problems.push(
+          `${label} ${f}: ended as "${jiraNow[f]}", last written "${last}"${conflicted ? ' (conflict recorded)' : ''}`,
+        );
       }
     }
-    const jiraTexts = issue.comments.map((c) => ({ text: JSON.stringify(c.body), internal: (c.properties['sd.public.comment'] as { internal?: boolean } | undefined)?.internal === true }));
+    const jiraTexts = issue.comments.map((c) => ({
+      text: JSON.stringify(c.body),
+      internal: (c.properties['sd.public.comment'] as { internal?: boolean } | undefined)?.internal === true,
+    }));
     for (const c of p.comments) {
       const onJira = jiraTexts.filter((j) => j.text.includes(c.text));
       const onRemote = remote.comments.filter((x) => x.text.includes(c.text));
       const wantRemote = c.side === 'remote' || !c.internal || this.remote.hasInternalComments ? 1 : 0;
       const wantJira = c.side === 'remote' && c.copyDeleted ? 0 : 1;
-      for (const [where, found, want] of [['Jira', onJira, wantJira], ['remote', onRemote, wantRemote]] as const) {
+      for (const [where, found, want] of [
+        ['Jira', onJira, wantJira],
+        ['remote', onRemote, wantRemote],
+      ] as const) {
         if (found.length !== want) {
-          (found.length > want ? r.duplicated++ : r.lost++, r.problems.push(`${label}: comment "${c.text}" ×${found.length} in ${where}, expected ${want}`));
+          (found.length > want ? r.duplicated++ : r.lost++,
+            r.problems.push(`${label}: comment "${c.text}" ×${found.length} in ${where}, expected ${want}`));
         } else if (found.some((x) => x.internal !== c.internal)) {
           r.lost++;
           r.problems.push(`${label}: comment "${c.text}" changed visibility in ${where}`);
@@ -530,11 +681,18 @@ export class ModelHarness {
     }
     const jiraFiles = issue.attachments.map((a) => a.filename);
     for (const f of p.files) {
-      for (const [where, list, here] of [['Jira', jiraFiles, 'jira'], ['remote', remote.files, 'remote']] as const) {
+      for (const [where, list, here] of [
+        ['Jira', jiraFiles, 'jira'],
+        ['remote', remote.files, 'remote'],
+      ] as const) {
         const count = list.filter((x) => x === f.name).length;
         // A deleted original takes its copy with it; a deleted copy goes alone (its original stays, and is not copied again).
         const want = !f.deleted ? 1 : f.deleted === here ? 0 : f.deleted !== f.side ? 1 : f.copyKept ? 1 : 0;
-        if (count !== want) (count > want ? r.duplicated++ : r.lost++, r.problems.push(`${label}: file ${f.name} ×${count} in ${where}, expected ${want}${f.deleted ? ` (deleted in ${f.deleted === 'jira' ? 'Jira' : 'the remote'})` : ''}`));
+        if (count !== want)
+          (count > want ? r.duplicated++ : r.lost++,
+            r.problems.push(
+              `${label}: file ${f.name} ×${count} in ${where}, expected ${want}${f.deleted ? ` (deleted in ${f.deleted === 'jira' ? 'Jira' : 'the remote'})` : ''}`,
+            ));
       }
     }
   }
@@ -550,4 +708,3 @@ export const commandsArb = fc.array(commandArb, { minLength: 3, maxLength: 12 })
 export function describeCommands(commands: readonly Command[]): string {
   return commands.map((c, i) => `${i + 1}. ${JSON.stringify(c)}`).join('\n');
 }
-

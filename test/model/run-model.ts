@@ -19,10 +19,19 @@ export interface ModelTotals {
   counterexample?: { seed: number; path?: string; commands: string; problems: string[] };
 }
 
-export async function runModel(adapter: RemoteAdapter, opts: { runs: number; seed: number; path?: string; onRun?: (done: number) => void; maxCommands?: number }): Promise<ModelTotals> {
+export async function runModel(
+  adapter: RemoteAdapter,
+  opts: { runs: number; seed: number; path?: string; onRun?: (done: number) => void; maxCommands?: number },
+): Promise<ModelTotals> {
   // Warm instances are thrown away at random (seeded): module state cannot be relied on.
   // Only the connection under test is paired: the others' sweeps would only cost time.
-  const sandbox = await startSandbox({ clock: 'manual', deterministic: true, chaos: { seed: opts.seed, recycleProbability: 0.05 }, pair: [adapter.name as 'servicenow' | 'azure-devops' | 'zendesk'], scheduleTriggers: false });
+  const sandbox = await startSandbox({
+    clock: 'manual',
+    deterministic: true,
+    chaos: { seed: opts.seed, recycleProbability: 0.05 },
+    pair: [adapter.name as 'servicenow' | 'azure-devops' | 'zendesk'],
+    scheduleTriggers: false,
+  });
   const totals: ModelTotals = { runs: 0, lost: 0, duplicated: 0, unconverged: 0, echoLoops: 0, invisibleFailures: 0 };
   try {
     const harness = new ModelHarness(sandbox, adapter);
@@ -32,28 +41,54 @@ export async function runModel(adapter: RemoteAdapter, opts: { runs: number; see
     let failed: { problems: string[]; commands: readonly Command[] } | undefined;
     let lastCommands: readonly Command[] = [];
     const outcome = await fc.check(
-      fc.asyncProperty(opts.maxCommands ? commandsArb.filter((c) => c.length <= opts.maxCommands!) : commandsArb, async (commands) => {
-        const r = await harness.runOnce(commands);
-        last = r;
-        lastCommands = commands;
-        totals.runs++;
-        totals.lost += r.lost;
-        totals.duplicated += r.duplicated;
-        totals.unconverged += r.unconverged;
-        totals.echoLoops += r.echoLoops;
-        totals.invisibleFailures += r.invisibleFailures;
-        opts.onRun?.(totals.runs);
-        if (!zeroFailures(r)) failed = { problems: r.problems, commands };
-        return zeroFailures(r);
-      }),
+      fc.asyncProperty(
+        opts.maxCommands ? commandsArb.filter((c) => c.length <= opts.maxCommands!) : commandsArb,
+        async (commands) => {
+          const r = await harness.runOnce(commands);
+          last = r;
+          lastCommands = commands;
+          totals.runs++;
+          totals.lost += r.lost;
+          totals.duplicated += r.duplicated;
+          totals.unconverged += r.unconverged;
+          totals.echoLoops += r.echoLoops;
+          totals.invisibleFailures += r.invisibleFailures;
+          opts.onRun?.(totals.runs);
+          if (!zeroFailures(r)) failed = { problems: r.problems, commands };
+          return zeroFailures(r);
+        },
+      ),
       { numRuns: opts.runs, seed: opts.seed, ...(opts.path ? { path: opts.path } : {}), endOnFailure: false },
     );
     if (outcome.failed) {
       const shrunk = (outcome.counterexample?.[0] ?? lastCommands) as readonly Command[];
       // Replay the shrunk sequence once more to say what went wrong in it.
-      const replay = await harness.runOnce(shrunk).catch((e: unknown) => ({ problems: [`threw: ${e instanceof Error ? e.stack ?? e.message : String(e)}`] }) as Pick<RunResult, 'problems'>);
+      const replay = await harness
+        .runOnce(shrunk)
+        .catch(
+          (e: unknown) =>
+            ({ problems: [`threw: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`] }) as Pick<
+              RunResult,
+              'problems'
+            >,
+        );
       const error = outcome.errorInstance instanceof Error ? [`threw: ${outcome.errorInstance.message}`] : [];
-      totals.counterexample = { seed: outcome.seed, ...(outcome.counterexamplePath ? { path: outcome.counterexamplePath } : {}), commands: describeCommands(shrunk), problems: [...error, ...replay.problems, ...(replay.problems.length ? [] : [`(the replay passed; the latest failing run, ${failed?.commands.length ?? '?'} commands, said:)`, ...(failed?.problems ?? last?.problems ?? []), ...(failed ? ['Its commands:', describeCommands(failed.commands)] : [])])] };
+      totals.counterexample = {
+        seed: outcome.seed,
+        ...(outcome.counterexamplePath ? { path: outcome.counterexamplePath } : {}),
+        commands: describeCommands(shrunk),
+        problems: [
+          ...error,
+          ...replay.problems,
+          ...(replay.problems.length
+            ? []
+            : [
+                `(the replay passed; the latest failing run, ${failed?.commands.length ?? '?'} commands, said:)`,
+                ...(failed?.problems ?? last?.problems ?? []),
+                ...(failed ? ['Its commands:', describeCommands(failed.commands)] : []),
+              ]),
+        ],
+      };
     }
   } finally {
     await sandbox.stop();

@@ -5,7 +5,13 @@ import { serviceNowClient } from '../../sandbox/sims/servicenow/test-client';
 import type { RemoteAdapter, RemoteFault } from './adapter';
 
 const STATE_OF: Record<string, string> = { 'To Do': '1', 'In Progress': '2', 'Waiting for customer': '3', Done: '6' };
-const STATUS_OF: Record<string, string> = { '1': 'To Do', '2': 'In Progress', '3': 'Waiting for customer', '6': 'Done', '7': 'Done' };
+const STATUS_OF: Record<string, string> = {
+  '1': 'To Do',
+  '2': 'In Progress',
+  '3': 'Waiting for customer',
+  '6': 'Done',
+  '7': 'Done',
+};
 /** The model's people (Jira roles) and their ServiceNow users: Mia by her email (Abel Tuter's), Lee by the connection's user table (Beth). */
 const SN_USER_OF: Record<string, string> = { member: 'abel.tuter', 'project-lead': 'beth.agent' };
 const URGENCY_OF: Record<string, string> = { High: '1', Medium: '2', Low: '3' };
@@ -14,7 +20,11 @@ const PRIORITY_OF: Record<string, string> = { '1': 'High', '2': 'Medium', '3': '
 export function serviceNowAdapter(): RemoteAdapter {
   let sandbox: Sandbox;
   const agent = () => serviceNowClient(sandbox.sims.servicenow, sandbox.sims.servicenow.credentials.agent);
-  const control = (path: string, body?: unknown, method = 'POST') => fetch(`${sandbox.sims.servicenow.controlUrl}${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const control = (path: string, body?: unknown, method = 'POST') =>
+    fetch(`${sandbox.sims.servicenow.controlUrl}${path}`, {
+      method,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
   const notifier = () => sandbox.servicenow.notifier;
   const integration = () => sandbox.sims.servicenow.credentials.integration.username;
   const ok = async (res: Promise<{ status: number }>) => {
@@ -45,18 +55,26 @@ export function serviceNowAdapter(): RemoteAdapter {
           settings: {
             ...demoServiceNowConnection,
             remoteFilter: [{ field: 'category', op: '=', value: 'model' }],
-            fields: [...demoServiceNowConnection.fields, { jira: 'assignee', remote: 'assigned_to', transform: 'user' }],
+            fields: [
+              ...demoServiceNowConnection.fields,
+              { jira: 'assignee', remote: 'assigned_to', transform: 'user' },
+            ],
             users: { matchByEmail: true, table: [{ jiraAccountId: lead.accountId, remoteUserId: beth }] },
           },
         },
       });
-      if (!saved.ok || !(saved.body as { ok?: boolean }).ok) throw new Error(`Could not configure the model connection: ${JSON.stringify(saved)}`);
+      if (!saved.ok || !(saved.body as { ok?: boolean }).ok)
+        throw new Error(`Could not configure the model connection: ${JSON.stringify(saved)}`);
       notifier().config!.paused = true;
     },
     remotesForIssue(issueId) {
       return sandbox.servicenow.store
         .rows('incident')
-        .filter((r) => /^crosswalk:[0-9a-f]{8}:/.test(r.correlation_id ?? '') && r.correlation_id!.endsWith(`:${DEMO_CONNECTION_ID}:${issueId}`))
+        .filter(
+          (r) =>
+            /^crosswalk:[0-9a-f]{8}:/.test(r.correlation_id ?? '') &&
+            r.correlation_id!.endsWith(`:${DEMO_CONNECTION_ID}:${issueId}`),
+        )
         .map((r) => r.sys_id!);
     },
     read(id) {
@@ -67,13 +85,24 @@ export function serviceNowAdapter(): RemoteAdapter {
         summary: row.short_description ?? '',
         status: STATUS_OF[row.state ?? ''] ?? `state ${row.state}`,
         priority: PRIORITY_OF[row.urgency ?? ''] ?? `urgency ${row.urgency}`,
-        assignee: row.assigned_to ? (Object.entries(SN_USER_OF).find(([, name]) => sandbox.servicenow.store.userByName(name)?.sys_id === row.assigned_to)?.[0] ?? `user ${row.assigned_to}`) : '',
+        assignee: row.assigned_to
+          ? (Object.entries(SN_USER_OF).find(
+              ([, name]) => sandbox.servicenow.store.userByName(name)?.sys_id === row.assigned_to,
+            )?.[0] ?? `user ${row.assigned_to}`)
+          : '',
         comments: journal.map((j) => ({ text: j.value ?? '', internal: j.element === 'work_notes' })),
-        files: sandbox.servicenow.store.rows('sys_attachment').filter((a) => a.table_sys_id === id).map((a) => a.file_name ?? ''),
+        files: sandbox.servicenow.store
+          .rows('sys_attachment')
+          .filter((a) => a.table_sys_id === id)
+          .map((a) => a.file_name ?? ''),
       };
     },
     async create(summary) {
-      const res = await agent()('POST', '/api/now/table/incident', { short_description: summary, category: 'model', urgency: '2' });
+      const res = await agent()('POST', '/api/now/table/incident', {
+        short_description: summary,
+        category: 'model',
+        urgency: '2',
+      });
       if (res.status >= 300) throw new Error(`create answered ${res.status}`);
       return (res.json as { result: { sys_id: string } }).result.sys_id;
     },
@@ -81,10 +110,14 @@ export function serviceNowAdapter(): RemoteAdapter {
       const body: Record<string, string> = {};
       if (change.summary !== undefined) body.short_description = change.summary;
       if (change.priority !== undefined) body.urgency = URGENCY_OF[change.priority]!;
-      if (change.assignee !== undefined) body.assigned_to = change.assignee ? sandbox.servicenow.store.userByName(SN_USER_OF[change.assignee]!)!.sys_id! : '';
+      if (change.assignee !== undefined)
+        body.assigned_to = change.assignee
+          ? sandbox.servicenow.store.userByName(SN_USER_OF[change.assignee]!)!.sys_id!
+          : '';
       if (change.status !== undefined) {
         body.state = STATE_OF[change.status]!;
-        if (body.state === '6') Object.assign(body, { close_code: 'Solution provided', close_notes: 'Resolved by the agent' });
+        if (body.state === '6')
+          Object.assign(body, { close_code: 'Solution provided', close_notes: 'Resolved by the agent' });
       }
       await ok(agent()('PATCH', `/api/now/table/incident/${id}`, body));
     },
@@ -93,22 +126,37 @@ export function serviceNowAdapter(): RemoteAdapter {
     },
     async attach(id, fileName, bytes) {
       const { username, password } = sandbox.sims.servicenow.credentials.agent;
-      const res = await fetch(`${sandbox.sims.servicenow.baseUrl}/api/now/attachment/file?table_name=incident&table_sys_id=${id}&file_name=${encodeURIComponent(fileName)}`, {
-        method: 'POST',
-        headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`, 'content-type': 'text/plain' },
-        body: new Uint8Array(bytes),
-      });
+      const res = await fetch(
+        `${sandbox.sims.servicenow.baseUrl}/api/now/attachment/file?table_name=incident&table_sys_id=${id}&file_name=${encodeURIComponent(fileName)}`,
+        {
+          method: 'POST',
+          headers: {
+            authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`,
+            'content-type': 'text/plain',
+          },
+          body: new Uint8Array(bytes),
+        },
+      );
       if (res.status >= 300) throw new Error(`attach answered ${res.status}`);
     },
     async deleteFile(id, fileName) {
-      const row = sandbox.servicenow.store.rows('sys_attachment').find((a) => a.table_sys_id === id && a.file_name === fileName);
+      const row = sandbox.servicenow.store
+        .rows('sys_attachment')
+        .find((a) => a.table_sys_id === id && a.file_name === fileName);
       if (!row) throw new Error(`no file ${fileName} on ${id}`);
       await ok(agent()('DELETE', `/api/now/attachment/${row.sys_id}`));
     },
     async fault(kind: RemoteFault, on: boolean) {
       switch (kind) {
         case 'rate-limit':
-          if (on) await control('/faults', { user: integration(), status: 429, headers: { 'Retry-After': '30' }, body: { error: { message: 'Rate limit exceeded', detail: 'Too many requests' }, status: 'failure' }, times: 2 });
+          if (on)
+            await control('/faults', {
+              user: integration(),
+              status: 429,
+              headers: { 'Retry-After': '30' },
+              body: { error: { message: 'Rate limit exceeded', detail: 'Too many requests' }, status: 'failure' },
+              times: 2,
+            });
           else await control('/faults', undefined, 'DELETE');
           return;
         case 'server-error':
@@ -147,8 +195,13 @@ export function serviceNowAdapter(): RemoteAdapter {
       },
     },
     async writesByCrosswalk() {
-      const log = (await (await control('/requests', undefined, 'GET')).json()) as Array<{ method: string; user: string }>;
-      return log.filter((r) => r.method !== 'GET' && r.user === sandbox.sims.servicenow.credentials.integration.username).length;
+      const log = (await (await control('/requests', undefined, 'GET')).json()) as Array<{
+        method: string;
+        user: string;
+      }>;
+      return log.filter(
+        (r) => r.method !== 'GET' && r.user === sandbox.sims.servicenow.credentials.integration.username,
+      ).length;
     },
   };
 }

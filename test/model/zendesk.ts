@@ -25,8 +25,21 @@ import type { Ticket } from '../../sandbox/sims/zendesk/store';
 import { zendeskClient } from '../../sandbox/sims/zendesk/test-client';
 import { canonicalLabels, type RemoteAdapter, type RemoteFault } from './adapter';
 
-const STATUS_TO: Record<string, string> = { 'To Do': 'new', 'In Progress': 'open', 'Waiting for customer': 'pending', 'In Review': 'hold', Done: 'solved' };
-const STATUS_OF: Record<string, string> = { new: 'To Do', open: 'In Progress', pending: 'Waiting for customer', hold: 'In Review', solved: 'Done', closed: 'Done' };
+const STATUS_TO: Record<string, string> = {
+  'To Do': 'new',
+  'In Progress': 'open',
+  'Waiting for customer': 'pending',
+  'In Review': 'hold',
+  Done: 'solved',
+};
+const STATUS_OF: Record<string, string> = {
+  new: 'To Do',
+  open: 'In Progress',
+  pending: 'Waiting for customer',
+  hold: 'In Review',
+  solved: 'Done',
+  closed: 'Done',
+};
 const PRIORITY_TO: Record<string, string> = { Highest: 'urgent', High: 'high', Medium: 'normal', Low: 'low' };
 const PRIORITY_OF: Record<string, string> = { urgent: 'Highest', high: 'High', normal: 'Medium', low: 'Low' };
 
@@ -40,7 +53,11 @@ export function zendeskAdapter(): RemoteAdapter {
   let outage = false;
   const integration = DEMO_CREDENTIALS.integration.email;
   const agent = () => zendeskClient(sandbox.zendesk, { email: DEMO_CREDENTIALS.agent.email, apiToken: PEOPLE_TOKEN });
-  const control = (path: string, body?: unknown, method = 'POST') => fetch(`${sandbox.zendesk.baseUrl}/_control${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }) });
+  const control = (path: string, body?: unknown, method = 'POST') =>
+    fetch(`${sandbox.zendesk.baseUrl}/_control${path}`, {
+      method,
+      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+    });
   const notifier = () => sandbox.zendesk.notifier;
   const ticket = (id: string | number): Ticket => sandbox.zendesk.store.tickets.get(Number(id))!;
   const marker = (issueId: string) => new RegExp(`^crosswalk:[0-9a-f]{8}:${SUP_CONNECTION_ID}:${issueId}$`);
@@ -57,7 +74,12 @@ export function zendeskAdapter(): RemoteAdapter {
   /** A ticket and the closed tickets it follows up, oldest first. */
   const chain = (id: string): Ticket[] => {
     const out: Ticket[] = [];
-    for (let t: Ticket | undefined = ticket(id); t; t = t.via_followup_source_id ? sandbox.zendesk.store.tickets.get(t.via_followup_source_id) : undefined) out.unshift(t);
+    for (
+      let t: Ticket | undefined = ticket(id);
+      t;
+      t = t.via_followup_source_id ? sandbox.zendesk.store.tickets.get(t.via_followup_source_id) : undefined
+    )
+      out.unshift(t);
     return out;
   };
   const current = (id: string): string => {
@@ -87,15 +109,21 @@ export function zendeskAdapter(): RemoteAdapter {
         accountId: lead.accountId,
         context: { extension: { type: 'jira:projectSettingsPage', project: SUP_PROJECT } },
         // Tickets of type task made by people become issues.
-        payload: { connectionId: SUP_CONNECTION_ID, settings: { ...demoZendeskConnection, remoteFilter: [{ field: 'type', op: '=', value: 'task' }] } },
+        payload: {
+          connectionId: SUP_CONNECTION_ID,
+          settings: { ...demoZendeskConnection, remoteFilter: [{ field: 'type', op: '=', value: 'task' }] },
+        },
       });
-      if (!saved.ok || !(saved.body as { ok?: boolean }).ok) throw new Error(`Could not configure the model connection: ${JSON.stringify(saved)}`);
+      if (!saved.ok || !(saved.body as { ok?: boolean }).ok)
+        throw new Error(`Could not configure the model connection: ${JSON.stringify(saved)}`);
       notifier().paused = true;
     },
     remotesForIssue(issueId) {
       const mine = sandbox.zendesk.store.liveTickets().filter((t) => marker(issueId).test(t.external_id ?? ''));
       // A closed ticket continued in a follow-up is the follow-up's past, not a second item.
-      return mine.filter((t) => !(t.status === 'closed' && t.followup_ids.some((f) => mine.some((m) => m.id === f)))).map((t) => String(t.id));
+      return mine
+        .filter((t) => !(t.status === 'closed' && t.followup_ids.some((f) => mine.some((m) => m.id === f))))
+        .map((t) => String(t.id));
     },
     current,
     writable(id) {
@@ -113,11 +141,20 @@ export function zendeskAdapter(): RemoteAdapter {
         labels: canonicalLabels(t.tags),
         // Each ticket's first comment is its description (or a follow-up's opening), not a comment.
         comments: tickets.flatMap((x) => x.comments.slice(1).map((c) => ({ text: c.plain_body, internal: !c.public }))),
-        files: tickets.flatMap((x) => x.comments.flatMap((c) => c.attachmentIds.map((a) => attachments.get(a)?.file_name ?? `attachment ${a}`))),
+        files: tickets.flatMap((x) =>
+          x.comments.flatMap((c) => c.attachmentIds.map((a) => attachments.get(a)?.file_name ?? `attachment ${a}`)),
+        ),
       };
     },
     async create(summary) {
-      const res = await agent()<{ ticket: { id: number } }>('POST', '/api/v2/tickets', { ticket: { subject: summary, comment: { body: `Reported by a customer: ${summary}` }, type: 'task', priority: 'normal' } });
+      const res = await agent()<{ ticket: { id: number } }>('POST', '/api/v2/tickets', {
+        ticket: {
+          subject: summary,
+          comment: { body: `Reported by a customer: ${summary}` },
+          type: 'task',
+          priority: 'normal',
+        },
+      });
       if (res.status >= 300) throw new Error(`create answered ${res.status}: ${res.text.slice(0, 200)}`);
       return String(res.json.ticket.id);
     },
@@ -127,28 +164,63 @@ export function zendeskAdapter(): RemoteAdapter {
       if (change.priority !== undefined) body.priority = PRIORITY_TO[change.priority]!;
       if (change.status !== undefined) body.status = STATUS_TO[change.status]!;
       // A person changes the tags they mean and leaves any others as they are.
-      const tags = change.labels === undefined ? undefined : [...ticket(current(id)).tags.filter((x) => canonicalLabels([x]) === ''), ...change.labels.split(',').filter(Boolean)];
+      const tags =
+        change.labels === undefined
+          ? undefined
+          : [
+              ...ticket(current(id)).tags.filter((x) => canonicalLabels([x]) === ''),
+              ...change.labels.split(',').filter(Boolean),
+            ];
       // Agents may close a ticket outright through the API; one does about every other time (by the ticket's history, so a seed replays).
       const t = ticket(current(id));
       if (body.status === 'solved' && t.audits.length % 2 === 0) body.status = 'closed';
       await ok('edit', agent()('PUT', `/api/v2/tickets/${t.id}`, { ticket: { ...body, ...(tags ? { tags } : {}) } }));
     },
     async comment(id, text, internal) {
-      await ok('comment', agent()('PUT', `/api/v2/tickets/${current(id)}`, { ticket: { comment: { body: text, public: !internal } } }));
+      await ok(
+        'comment',
+        agent()('PUT', `/api/v2/tickets/${current(id)}`, { ticket: { comment: { body: text, public: !internal } } }),
+      );
     },
     async attach(id, fileName, bytes) {
-      const up = await agent()<{ upload: { token: string } }>('POST', `/api/v2/uploads?filename=${encodeURIComponent(fileName)}`, new Uint8Array(bytes), { 'content-type': 'text/plain' });
+      const up = await agent()<{ upload: { token: string } }>(
+        'POST',
+        `/api/v2/uploads?filename=${encodeURIComponent(fileName)}`,
+        new Uint8Array(bytes),
+        { 'content-type': 'text/plain' },
+      );
       if (up.status >= 300) throw new Error(`upload answered ${up.status}: ${up.text.slice(0, 200)}`);
-      await ok('attach', agent()('PUT', `/api/v2/tickets/${current(id)}`, { ticket: { comment: { body: `Attached ${fileName}`, public: false, uploads: [up.json.upload.token] } } }));
+      await ok(
+        'attach',
+        agent()('PUT', `/api/v2/tickets/${current(id)}`, {
+          ticket: { comment: { body: `Attached ${fileName}`, public: false, uploads: [up.json.upload.token] } },
+        }),
+      );
     },
     async fault(kind: RemoteFault, on: boolean) {
       switch (kind) {
         case 'rate-limit':
-          if (on) await control('/faults', { user: integration, status: 429, headers: { 'Retry-After': '30' }, body: { error: 'APIRateLimitExceeded', description: 'Number of allowed API requests per minute exceeded' }, times: 2 });
+          if (on)
+            await control('/faults', {
+              user: integration,
+              status: 429,
+              headers: { 'Retry-After': '30' },
+              body: {
+                error: 'APIRateLimitExceeded',
+                description: 'Number of allowed API requests per minute exceeded',
+              },
+              times: 2,
+            });
           else await control('/faults', undefined, 'DELETE');
           return;
         case 'server-error':
-          if (on) await control('/faults', { user: integration, status: 503, body: { error: 'ServiceUnavailable', description: 'Service temporarily unavailable' }, times: 2 });
+          if (on)
+            await control('/faults', {
+              user: integration,
+              status: 503,
+              body: { error: 'ServiceUnavailable', description: 'Service temporarily unavailable' },
+              times: 2,
+            });
           else await control('/faults', undefined, 'DELETE');
           return;
         case 'timeout':
@@ -169,7 +241,14 @@ export function zendeskAdapter(): RemoteAdapter {
     notifications: {
       async deliver() {
         // Time has passed: the account's close automation runs (not while the account is down).
-        if (!outage) await ok('close automation', control('/automations/close-solved', { afterSeconds: CLOSE_AFTER_SECONDS }).then(async (r) => ({ status: r.status, text: await r.text() })));
+        if (!outage)
+          await ok(
+            'close automation',
+            control('/automations/close-solved', { afterSeconds: CLOSE_AFTER_SECONDS }).then(async (r) => ({
+              status: r.status,
+              text: await r.text(),
+            })),
+          );
         const n = notifier();
         n.paused = false;
         await n.flush();
@@ -178,7 +257,14 @@ export function zendeskAdapter(): RemoteAdapter {
       duplicateLast() {
         // Zendesk's redelivery: the same invocation again.
         const last = notifier().sent.at(-1);
-        if (last) notifier().queue.push({ invocation_id: last.invocation_id, webhook_id: last.webhook_id, url: last.url, method: last.method, body: last.body });
+        if (last)
+          notifier().queue.push({
+            invocation_id: last.invocation_id,
+            webhook_id: last.webhook_id,
+            url: last.url,
+            method: last.method,
+            body: last.body,
+          });
       },
       lose() {
         const n = notifier().queue.length;
@@ -187,7 +273,10 @@ export function zendeskAdapter(): RemoteAdapter {
       },
     },
     async writesByCrosswalk() {
-      const log = (await (await control('/requests', undefined, 'GET')).json()) as Array<{ method: string; user: string }>;
+      const log = (await (await control('/requests', undefined, 'GET')).json()) as Array<{
+        method: string;
+        user: string;
+      }>;
       return log.filter((r) => r.method !== 'GET' && r.user === integration).length;
     },
   };

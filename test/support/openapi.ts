@@ -15,14 +15,21 @@ export interface OpenApiValidator {
 
 export function loadOpenApi(file: string): OpenApiValidator {
   const spec = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, '')) as {
-    paths: Record<string, Record<string, { responses?: Record<string, { content?: Record<string, { schema?: object }> }> }>>;
+    paths: Record<
+      string,
+      Record<string, { responses?: Record<string, { content?: Record<string, { schema?: object }> }> }>
+    >;
     components: object;
   };
   const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
   ajv.addSchema({ $id: 'oas', components: relaxCompositeSchemas(spec.components) });
   const cache = new Map<string, ValidateFunction>();
-  const templates = Object.keys(spec.paths).map((p) => ({ p, re: new RegExp('^' + p.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\\{[^}]+\\\}|\{[^}]+\}/g, '[^/]+') + '$') }));
-  const rewriteRefs = (schema: unknown): unknown => JSON.parse(JSON.stringify(schema).replace(/"\$ref":"#\//g, '"$ref":"oas#/'));
+  const templates = Object.keys(spec.paths).map((p) => ({
+    p,
+    re: new RegExp('^' + p.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\\{[^}]+\\\}|\{[^}]+\}/g, '[^/]+') + '$'),
+  }));
+  const rewriteRefs = (schema: unknown): unknown =>
+    JSON.parse(JSON.stringify(schema).replace(/"\$ref":"#\//g, '"$ref":"oas#/'));
   return {
     match(method, concretePath) {
       const candidates = templates.filter((t) => t.re.test(concretePath) && spec.paths[t.p]?.[method.toLowerCase()]);
@@ -44,7 +51,12 @@ export function loadOpenApi(file: string): OpenApiValidator {
         cache.set(key, v);
       }
       const valid = v(body) === true;
-      return { valid, errors: valid ? [] : (v.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`) };
+      return {
+        valid,
+        errors: valid
+          ? []
+          : (v.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`),
+      };
     },
   };
 }
@@ -60,7 +72,8 @@ function relaxCompositeSchemas<T>(node: T): T {
   if (!node || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(node)) out[k] = relaxCompositeSchemas(v);
-  if (out.additionalProperties === false && !out.properties && (out.anyOf || out.oneOf || out.allOf)) delete out.additionalProperties;
+  if (out.additionalProperties === false && !out.properties && (out.anyOf || out.oneOf || out.allOf))
+    delete out.additionalProperties;
   return out as T;
 }
 

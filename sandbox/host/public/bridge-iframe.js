@@ -19,7 +19,10 @@
   // it) and sets the attributes @atlaskit/tokens reads.
   function applyTheme(theme) {
     var root = document.documentElement;
-    root.setAttribute('data-theme', 'dark:dark light:light motion:motion shape:shape spacing:spacing typography:typography');
+    root.setAttribute(
+      'data-theme',
+      'dark:dark light:light motion:motion shape:shape spacing:spacing typography:typography',
+    );
     root.setAttribute('data-color-mode', theme && theme.colorMode === 'dark' ? 'dark' : 'light');
     if (!document.getElementById('__host-tokens')) {
       var link = document.createElement('link');
@@ -33,7 +36,10 @@
     return new Promise(function (resolve, reject) {
       var id = nextId++;
       pending[id] = { resolve: resolve, reject: reject };
-      window.parent.postMessage({ __crosswalkBridge: 'request', id: id, frame: frameToken, type: type, payload: payload }, '*');
+      window.parent.postMessage(
+        { __crosswalkBridge: 'request', id: id, frame: frameToken, type: type, payload: payload },
+        '*',
+      );
     });
   }
   // Jira sizes a Custom UI frame to its content; an open dialog counts too.

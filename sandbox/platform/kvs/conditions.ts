@@ -17,8 +17,23 @@ export function compareScalars(a: unknown, b: unknown): number {
   return sa < sb ? -1 : sa > sb ? 1 : 0;
 }
 
-export const RANGE_CONDITIONS = new Set(['BEGINS_WITH', 'BETWEEN', 'EQUAL_TO', 'GREATER_THAN', 'GREATER_THAN_EQUAL_TO', 'LESS_THAN', 'LESS_THAN_EQUAL_TO']);
-export const FILTER_CONDITIONS = new Set([...RANGE_CONDITIONS, 'CONTAINS', 'NOT_CONTAINS', 'EXISTS', 'NOT_EXISTS', 'NOT_EQUAL_TO']);
+export const RANGE_CONDITIONS = new Set([
+  'BEGINS_WITH',
+  'BETWEEN',
+  'EQUAL_TO',
+  'GREATER_THAN',
+  'GREATER_THAN_EQUAL_TO',
+  'LESS_THAN',
+  'LESS_THAN_EQUAL_TO',
+]);
+export const FILTER_CONDITIONS = new Set([
+  ...RANGE_CONDITIONS,
+  'CONTAINS',
+  'NOT_CONTAINS',
+  'EXISTS',
+  'NOT_EXISTS',
+  'NOT_EQUAL_TO',
+]);
 
 export function matches(value: unknown, c: Condition): boolean {
   const [v0, v1] = c.values;

@@ -1,7 +1,14 @@
 import * as z from 'zod';
 import type { KvsMeterEvent, KvsWireResponse } from '../contracts';
 import { createFileBackend, createMemoryBackend, type KvsBackend, type StoredEntry } from './backend';
-import { FILTER_CONDITIONS, RANGE_CONDITIONS, compareScalars, matches, matchesFilter, type FilterGroup } from './conditions';
+import {
+  FILTER_CONDITIONS,
+  RANGE_CONDITIONS,
+  compareScalars,
+  matches,
+  matchesFilter,
+  type FilterGroup,
+} from './conditions';
 
 export { createFileBackend, createMemoryBackend };
 export type { KvsBackend };
@@ -66,16 +73,38 @@ const setOptions = z
     returnMetadataFields: metadataFields,
   })
   .optional();
-const conditionSchema = z.object({ property: z.string().optional(), condition: z.string(), values: z.array(z.unknown()) });
+const conditionSchema = z.object({
+  property: z.string().optional(),
+  condition: z.string(),
+  values: z.array(z.unknown()),
+});
 const filterSchema = z.union([z.object({ and: z.array(conditionSchema) }), z.object({ or: z.array(conditionSchema) })]);
 
-const getBody = z.object({ key: z.string(), entityName: z.string().optional(), options: z.object({ metadataFields }).optional() });
-const setBody = z.object({ key: z.string(), entityName: z.string().optional(), value: z.unknown(), options: setOptions });
+const getBody = z.object({
+  key: z.string(),
+  entityName: z.string().optional(),
+  options: z.object({ metadataFields }).optional(),
+});
+const setBody = z.object({
+  key: z.string(),
+  entityName: z.string().optional(),
+  value: z.unknown(),
+  options: setOptions,
+});
 const deleteBody = z.object({ key: z.string(), entityName: z.string().optional() });
 const queryBody = z.object({
   limit: z.number().int().optional(),
   after: z.string().optional(),
-  where: z.array(z.object({ property: z.literal('key'), condition: z.literal('BEGINS_WITH'), values: z.array(z.string()).length(1) })).max(1).optional(),
+  where: z
+    .array(
+      z.object({
+        property: z.literal('key'),
+        condition: z.literal('BEGINS_WITH'),
+        values: z.array(z.string()).length(1),
+      }),
+    )
+    .max(1)
+    .optional(),
   options: z.object({ metadataFields }).optional(),
 });
 const entityQueryBody = z.object({
@@ -89,17 +118,35 @@ const entityQueryBody = z.object({
   limit: z.number().int().optional(),
   options: z.object({ metadataFields }).optional(),
 });
-const batchItem = z.object({ key: z.string(), entityName: z.string().optional(), value: z.unknown().optional(), options: z.object({ ttl: ttlSchema.optional(), metadataFields }).loose().optional() });
+const batchItem = z.object({
+  key: z.string(),
+  entityName: z.string().optional(),
+  value: z.unknown().optional(),
+  options: z.object({ ttl: ttlSchema.optional(), metadataFields }).loose().optional(),
+});
 const batchBody = z.array(batchItem);
 const txBody = z.object({
-  set: z.array(z.object({ key: z.string(), value: z.unknown(), entityName: z.string().optional(), conditions: filterSchema.optional(), options: z.object({ ttl: ttlSchema.optional() }).loose().optional() })).optional(),
-  delete: z.array(z.object({ key: z.string(), entityName: z.string().optional(), conditions: filterSchema.optional() })).optional(),
+  set: z
+    .array(
+      z.object({
+        key: z.string(),
+        value: z.unknown(),
+        entityName: z.string().optional(),
+        conditions: filterSchema.optional(),
+        options: z.object({ ttl: ttlSchema.optional() }).loose().optional(),
+      }),
+    )
+    .optional(),
+  delete: z
+    .array(z.object({ key: z.string(), entityName: z.string().optional(), conditions: filterSchema.optional() }))
+    .optional(),
   check: z.array(z.object({ key: z.string(), entityName: z.string(), conditions: filterSchema })).optional(),
 });
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const r = schema.safeParse(body);
-  if (!r.success) return fail(400, 'INVALID_REQUEST', r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  if (!r.success)
+    return fail(400, 'INVALID_REQUEST', r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   return r.data;
 }
 
@@ -128,7 +175,10 @@ export function createKvsEngine(opts: KvsEngineOptions = {}): KvsEngine {
   const now = opts.now ?? Date.now;
   const data = backend.load();
   const entities = new Map((opts.entities ?? []).map((e) => [e.name, e]));
-  const limits = opts.rateLimits === false ? undefined : { requestsPerSecond: 1000, readUnitsPerMinute: 4000, writeUnitsPerMinute: 4000, ...(opts.rateLimits ?? {}) };
+  const limits =
+    opts.rateLimits === false
+      ? undefined
+      : { requestsPerSecond: 1000, readUnitsPerMinute: 4000, writeUnitsPerMinute: 4000, ...(opts.rateLimits ?? {}) };
   const requests: number[] = [];
   const units: Array<{ at: number; kind: 'read' | 'write'; units: number }> = [];
 
@@ -137,7 +187,8 @@ export function createKvsEngine(opts: KvsEngineOptions = {}): KvsEngine {
     if (!s) data.set(ns, (s = new Map()));
     return s;
   };
-  const live = (entry: StoredEntry | undefined): StoredEntry | undefined => (entry && (entry.expireAt === undefined || entry.expireAt > now()) ? entry : undefined);
+  const live = (entry: StoredEntry | undefined): StoredEntry | undefined =>
+    entry && (entry.expireAt === undefined || entry.expireAt > now()) ? entry : undefined;
 
   function nsFor(entityName: string | undefined, secret = false): string {
     if (secret) return 'secret';
@@ -152,8 +203,10 @@ export function createKvsEngine(opts: KvsEngineOptions = {}): KvsEngine {
 
   function checkKey(key: string): void {
     if (key.length === 0) fail(400, 'EMPTY_KEY', 'Key cannot be empty');
-    if (key.length > KVS_LIMITS.keyLength) fail(400, 'KEY_TOO_LONG', `The provided key has exceeded the maximum ${KVS_LIMITS.keyLength} characters`);
-    if (!KEY_PATTERN.test(key)) fail(400, 'INVALID_KEY', 'The provided key does not match the regex: /^(?!\\s+$)[a-zA-Z0-9:._\\s-#]+$/');
+    if (key.length > KVS_LIMITS.keyLength)
+      fail(400, 'KEY_TOO_LONG', `The provided key has exceeded the maximum ${KVS_LIMITS.keyLength} characters`);
+    if (!KEY_PATTERN.test(key))
+      fail(400, 'INVALID_KEY', 'The provided key does not match the regex: /^(?!\\s+$)[a-zA-Z0-9:._\\s-#]+$/');
   }
 
   function checkValue(value: unknown, ns: string): void {
@@ -161,13 +214,15 @@ export function createKvsEngine(opts: KvsEngineOptions = {}): KvsEngine {
     const bytes = Buffer.byteLength(JSON.stringify(value) ?? '');
     const max = ns === 'secret' ? KVS_LIMITS.secretBytes : KVS_LIMITS.valueBytes;
     if (bytes > max) fail(400, 'MAX_SIZE', `The provided value has exceeded the maximum size limit (${max} bytes)`);
-    if (depthOf(value) > KVS_LIMITS.depth) fail(400, 'MAX_DEPTH', `The provided value has exceeded the maximum object depth (${KVS_LIMITS.depth}) limit`);
+    if (depthOf(value) > KVS_LIMITS.depth)
+      fail(400, 'MAX_DEPTH', `The provided value has exceeded the maximum object depth (${KVS_LIMITS.depth}) limit`);
     if (ns.startsWith('entity:')) checkEntityValue(ns.slice(7), value);
   }
 
   function checkEntityValue(name: string, value: unknown): void {
     const decl = entities.get(name)!;
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(400, 'INVALID_VALUE', `Entity '${name}' values must be objects`);
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      fail(400, 'INVALID_VALUE', `Entity '${name}' values must be objects`);
     for (const [attr, v] of Object.entries(value as Record<string, unknown>)) {
       const type = decl.attributes[attr]?.type;
       if (!type) fail(400, 'INVALID_ATTRIBUTE', `Attribute '${attr}' is not declared on entity '${name}'`);
@@ -194,7 +249,9 @@ export function createKvsEngine(opts: KvsEngineOptions = {}): KvsEngine {
       value: entry.value,
       ...(fields?.includes('CREATED_AT') ? { createdAt: entry.createdAt } : {}),
       ...(fields?.includes('UPDATED_AT') ? { updatedAt: entry.updatedAt } : {}),
-      ...(fields?.includes('EXPIRE_TIME') && entry.expireAt !== undefined ? { expireTime: new Date(entry.expireAt).toISOString() } : {}),
+      ...(fields?.includes('EXPIRE_TIME') && entry.expireAt !== undefined
+        ? { expireTime: new Date(entry.expireAt).toISOString() }
+        : {}),
     };
   }
 
@@ -202,7 +259,12 @@ export function createKvsEngine(opts: KvsEngineOptions = {}): KvsEngine {
   function put(ns: string, key: string, value: unknown, expireAt: number | undefined, changes: Change[]): StoredEntry {
     const previous = live(space(ns).get(key));
     const t = now();
-    const entry: StoredEntry = { value: JSON.parse(JSON.stringify(value)) as unknown, createdAt: previous?.createdAt ?? t, updatedAt: t, ...(expireAt !== undefined ? { expireAt } : {}) };
+    const entry: StoredEntry = {
+      value: JSON.parse(JSON.stringify(value)) as unknown,
+      createdAt: previous?.createdAt ?? t,
+      updatedAt: t,
+      ...(expireAt !== undefined ? { expireAt } : {}),
+    };
     space(ns).set(key, entry);
     changes.push({ ns, key, entry });
     return entry;
@@ -215,13 +277,23 @@ export function createKvsEngine(opts: KvsEngineOptions = {}): KvsEngine {
     const decl = entities.get(name)!;
     return [
       { name: 'by-key', range: [], partition: [] },
-      ...(decl.indexes ?? []).map((i) => (typeof i === 'string' ? { name: i, range: [i], partition: [] } : { name: i.name, range: i.range, partition: i.partition ?? [] })),
+      ...(decl.indexes ?? []).map((i) =>
+        typeof i === 'string'
+          ? { name: i, range: [i], partition: [] }
+          : { name: i.name, range: i.range, partition: i.partition ?? [] },
+      ),
     ];
   }
 
-  function page<T>(items: T[], cursor: string | undefined, limit: number | undefined, defaultLimit = 10): { items: T[]; cursor?: string } {
+  function page<T>(
+    items: T[],
+    cursor: string | undefined,
+    limit: number | undefined,
+    defaultLimit = 10,
+  ): { items: T[]; cursor?: string } {
     const size = limit ?? defaultLimit;
-    if (size < 1 || size > KVS_LIMITS.queryLimit) fail(400, 'LIST_QUERY_LIMIT_EXCEEDED', `Query limit must be between 1 and ${KVS_LIMITS.queryLimit}`);
+    if (size < 1 || size > KVS_LIMITS.queryLimit)
+      fail(400, 'LIST_QUERY_LIMIT_EXCEEDED', `Query limit must be between 1 and ${KVS_LIMITS.queryLimit}`);
     let start = 0;
     if (cursor) {
       const decoded = Number(Buffer.from(cursor, 'base64url').toString('utf8').replace(/^o:/, ''));
@@ -258,7 +330,10 @@ export function createKvsEngine(opts: KvsEngineOptions = {}): KvsEngine {
     if (path === '/api/v1/get' || (secretPath && op === 'get') || (entityPath && op === 'get')) {
       const b = parse(getBody, body);
       checkKey(b.key);
-      const ns = nsFor(entityPath ? (b.entityName ?? fail(400, 'INVALID_REQUEST', 'entityName is required')) : undefined, secretPath);
+      const ns = nsFor(
+        entityPath ? (b.entityName ?? fail(400, 'INVALID_REQUEST', 'entityName is required')) : undefined,
+        secretPath,
+      );
       const entry = live(space(ns).get(b.key));
       if (!entry) return fail(404, 'KEY_NOT_FOUND', 'The specified key does not exist');
       return present(b.key, entry, b.options?.metadataFields);
@@ -266,13 +341,18 @@ export function createKvsEngine(opts: KvsEngineOptions = {}): KvsEngine {
     if (path === '/api/v1/set' || (secretPath && op === 'set') || (entityPath && op === 'set')) {
       const b = parse(setBody, body);
       checkKey(b.key);
-      const ns = nsFor(entityPath ? (b.entityName ?? fail(400, 'INVALID_REQUEST', 'entityName is required')) : undefined, secretPath);
+      const ns = nsFor(
+        entityPath ? (b.entityName ?? fail(400, 'INVALID_REQUEST', 'entityName is required')) : undefined,
+        secretPath,
+      );
       checkValue(b.value, ns);
       const o = b.options;
-      if ((o?.returnValue || o?.returnMetadataFields) && o.keyPolicy === 'FAIL_IF_EXISTS') fail(400, 'INVALID_REQUEST', 'returnValue and returnMetadataFields require keyPolicy OVERRIDE');
+      if ((o?.returnValue || o?.returnMetadataFields) && o.keyPolicy === 'FAIL_IF_EXISTS')
+        fail(400, 'INVALID_REQUEST', 'returnValue and returnMetadataFields require keyPolicy OVERRIDE');
       const previous = live(space(ns).get(b.key));
       // Forge does not document this conflict's code.
-      if (o?.keyPolicy === 'FAIL_IF_EXISTS' && previous) fail(409, 'KEY_ALREADY_EXISTS', `Key '${b.key}' already exists`);
+      if (o?.keyPolicy === 'FAIL_IF_EXISTS' && previous)
+        fail(409, 'KEY_ALREADY_EXISTS', `Key '${b.key}' already exists`);
       const entry = put(ns, b.key, b.value, expiry(o?.ttl), changes);
       if (o?.returnValue === 'PREVIOUS') return previous ? present(b.key, previous, o.returnMetadataFields) : undefined;
       if (o?.returnValue === 'LATEST') return present(b.key, entry, o.returnMetadataFields);
@@ -281,7 +361,10 @@ export function createKvsEngine(opts: KvsEngineOptions = {}): KvsEngine {
     if (path === '/api/v1/delete' || (secretPath && op === 'delete') || (entityPath && op === 'delete')) {
       const b = parse(deleteBody, body);
       checkKey(b.key);
-      const ns = nsFor(entityPath ? (b.entityName ?? fail(400, 'INVALID_REQUEST', 'entityName is required')) : undefined, secretPath);
+      const ns = nsFor(
+        entityPath ? (b.entityName ?? fail(400, 'INVALID_REQUEST', 'entityName is required')) : undefined,
+        secretPath,
+      );
       if (!live(space(ns).get(b.key))) return fail(404, 'KEY_NOT_FOUND', 'The specified key does not exist');
       remove(ns, b.key, changes);
       return undefined;
@@ -289,12 +372,18 @@ export function createKvsEngine(opts: KvsEngineOptions = {}): KvsEngine {
     if (path === '/api/v1/query') {
       const b = parse(queryBody, body);
       const prefix = b.where?.[0]?.values[0] ?? '';
-      const keys = [...space('kvs').entries()].filter(([k, e]) => k.startsWith(prefix) && live(e)).sort(([a], [c]) => (a < c ? -1 : a > c ? 1 : 0));
+      const keys = [...space('kvs').entries()]
+        .filter(([k, e]) => k.startsWith(prefix) && live(e))
+        .sort(([a], [c]) => (a < c ? -1 : a > c ? 1 : 0));
       const p = page(keys, b.after, b.limit);
-      return { data: p.items.map(([k, e]) => present(k, e, b.options?.metadataFields)), ...(p.cursor ? { cursor: p.cursor } : {}) };
+      return {
+        data: p.items.map(([k, e]) => present(k, e, b.options?.metadataFields)),
+        ...(p.cursor ? { cursor: p.cursor } : {}),
+      };
     }
     if (path === '/api/v1/entity/query') return entityQuery(parse(entityQueryBody, body));
-    if (path === '/api/v1/batch/set' || path === '/api/v1/batch/get' || path === '/api/v1/batch/delete') return batch(op!, parse(batchBody, body), changes);
+    if (path === '/api/v1/batch/set' || path === '/api/v1/batch/get' || path === '/api/v1/batch/delete')
+      return batch(op!, parse(batchBody, body), changes);
     if (path === '/api/v1/transaction') return transaction(parse(txBody, body), changes);
     return fail(404, 'NOT_FOUND', `No storage endpoint ${path}`);
   }
@@ -303,11 +392,14 @@ export function createKvsEngine(opts: KvsEngineOptions = {}): KvsEngine {
     const ns = nsFor(b.entityName);
     const index = indexesOf(b.entityName).find((i) => i.name === b.indexName);
     if (!index) return fail(400, 'INVALID_INDEX', `Index '${b.indexName}' is not declared on entity '${b.entityName}'`);
-    if ((b.partition?.length ?? 0) !== index.partition.length) fail(400, 'INVALID_PARTITION', `Index '${index.name}' needs ${index.partition.length} partition value(s)`);
-    if (b.range && !RANGE_CONDITIONS.has(b.range.condition)) fail(400, 'INVALID_CONDITION', `${b.range.condition} is not a range condition`);
+    if ((b.partition?.length ?? 0) !== index.partition.length)
+      fail(400, 'INVALID_PARTITION', `Index '${index.name}' needs ${index.partition.length} partition value(s)`);
+    if (b.range && !RANGE_CONDITIONS.has(b.range.condition))
+      fail(400, 'INVALID_CONDITION', `${b.range.condition} is not a range condition`);
     const filters = b.filters ? ('and' in b.filters ? b.filters.and : b.filters.or) : [];
     if (filters.length > 100) fail(400, 'TOO_MANY_CONDITIONS', 'At most 100 conditions per query');
-    for (const f of filters) if (!FILTER_CONDITIONS.has(f.condition)) fail(400, 'INVALID_CONDITION', `Unknown condition ${f.condition}`);
+    for (const f of filters)
+      if (!FILTER_CONDITIONS.has(f.condition)) fail(400, 'INVALID_CONDITION', `Unknown condition ${f.condition}`);
     const rangeOf = (key: string, v: Record<string, unknown>) => (index.range.length ? v[index.range[0]!] : key);
     const rows = [...space(ns).entries()]
       .filter(([, e]) => live(e))
@@ -320,15 +412,20 @@ export function createKvsEngine(opts: KvsEngineOptions = {}): KvsEngine {
       .sort((x, y) => compareScalars(rangeOf(x.key, x.v), rangeOf(y.key, y.v)) || compareScalars(x.key, y.key));
     if (b.sort === 'DESC') rows.reverse();
     const p = page(rows, b.cursor, b.limit);
-    return { data: p.items.map(({ key, e }) => present(key, e, b.options?.metadataFields)), ...(p.cursor ? { cursor: p.cursor } : {}) };
+    return {
+      data: p.items.map(({ key, e }) => present(key, e, b.options?.metadataFields)),
+      ...(p.cursor ? { cursor: p.cursor } : {}),
+    };
   }
 
   function batch(op: string, items: z.infer<typeof batchBody>, changes: Change[]): unknown {
     if (items.length === 0) fail(400, 'INVALID_REQUEST', 'Batch must contain at least one item');
-    if (items.length > KVS_LIMITS.batchItems) fail(400, 'BATCH_SIZE_EXCEEDED', `A batch holds at most ${KVS_LIMITS.batchItems} items`);
+    if (items.length > KVS_LIMITS.batchItems)
+      fail(400, 'BATCH_SIZE_EXCEEDED', `A batch holds at most ${KVS_LIMITS.batchItems} items`);
     const ids = items.map((i) => `${i.entityName ?? ''}\u0000${i.key}`);
     if (new Set(ids).size !== ids.length) fail(400, 'DUPLICATE_KEYS', 'A batch cannot use the same key twice');
-    if (op === 'set' && Buffer.byteLength(JSON.stringify(items)) > KVS_LIMITS.transactionBytes) fail(400, 'MAX_SIZE', 'Batch payload exceeds 4 MB');
+    if (op === 'set' && Buffer.byteLength(JSON.stringify(items)) > KVS_LIMITS.transactionBytes)
+      fail(400, 'MAX_SIZE', 'Batch payload exceeds 4 MB');
     const successfulKeys: unknown[] = [];
     const failedKeys: unknown[] = [];
     for (const item of items) {
@@ -343,7 +440,10 @@ export function createKvsEngine(opts: KvsEngineOptions = {}): KvsEngine {
         } else if (op === 'get') {
           const entry = live(space(ns).get(item.key));
           if (!entry) throw new KvsFailure(404, 'KEY_NOT_FOUND', 'The specified key does not exist');
-          successfulKeys.push({ ...id, ...present(item.key, entry, item.options?.metadataFields as string[] | undefined) });
+          successfulKeys.push({
+            ...id,
+            ...present(item.key, entry, item.options?.metadataFields as string[] | undefined),
+          });
         } else {
           remove(ns, item.key, changes);
           successfulKeys.push(id);
@@ -357,22 +457,30 @@ export function createKvsEngine(opts: KvsEngineOptions = {}): KvsEngine {
   }
 
   function transaction(tx: z.infer<typeof txBody>, changes: Change[]): unknown {
-    const ops = [...(tx.set ?? []).map((s) => ({ ...s, kind: 'set' as const })), ...(tx.delete ?? []).map((d) => ({ ...d, kind: 'delete' as const })), ...(tx.check ?? []).map((c) => ({ ...c, kind: 'check' as const }))];
+    const ops = [
+      ...(tx.set ?? []).map((s) => ({ ...s, kind: 'set' as const })),
+      ...(tx.delete ?? []).map((d) => ({ ...d, kind: 'delete' as const })),
+      ...(tx.check ?? []).map((c) => ({ ...c, kind: 'check' as const })),
+    ];
     if (ops.length === 0) fail(400, 'INVALID_REQUEST', 'A transaction needs at least one operation');
-    if (ops.length > KVS_LIMITS.transactionOps) fail(400, 'TRANSACTION_SIZE_EXCEEDED', `A transaction holds at most ${KVS_LIMITS.transactionOps} operations`);
-    if (Buffer.byteLength(JSON.stringify(tx)) > KVS_LIMITS.transactionBytes) fail(400, 'MAX_SIZE', 'Transaction payload exceeds 4 MB');
+    if (ops.length > KVS_LIMITS.transactionOps)
+      fail(400, 'TRANSACTION_SIZE_EXCEEDED', `A transaction holds at most ${KVS_LIMITS.transactionOps} operations`);
+    if (Buffer.byteLength(JSON.stringify(tx)) > KVS_LIMITS.transactionBytes)
+      fail(400, 'MAX_SIZE', 'Transaction payload exceeds 4 MB');
     const ids = ops.map((o) => `${o.entityName ?? ''}\u0000${o.key}`);
     if (new Set(ids).size !== ids.length) fail(400, 'DUPLICATE_KEYS', 'Each key may appear once in a transaction');
     // Validate everything and evaluate every condition before writing anything: all or nothing.
     for (const o of ops) {
       checkKey(o.key);
       const ns = nsFor(o.entityName);
-      if (o.conditions && !o.entityName) fail(400, 'INVALID_REQUEST', 'Conditions are only supported on custom entities');
+      if (o.conditions && !o.entityName)
+        fail(400, 'INVALID_REQUEST', 'Conditions are only supported on custom entities');
       if (o.kind === 'set') checkValue(o.value, ns);
       if (o.conditions) {
         const current = live(space(ns).get(o.key))?.value as Record<string, unknown> | undefined;
         // Forge does not document this failure's code.
-        if (!matchesFilter(current, o.conditions as FilterGroup)) fail(409, 'CONDITION_FAILED', `Condition failed for key '${o.key}'`);
+        if (!matchesFilter(current, o.conditions as FilterGroup))
+          fail(409, 'CONDITION_FAILED', `Condition failed for key '${o.key}'`);
       }
     }
     for (const o of ops) {
@@ -392,7 +500,11 @@ export function createKvsEngine(opts: KvsEngineOptions = {}): KvsEngine {
         const result = route(path, body, changes);
         if (changes.length) backend.write(changes);
         const responseBytes = result === undefined ? 0 : Buffer.byteLength(JSON.stringify(result));
-        opts.onMeter?.(isRead(path) ? { kind: 'read', bytes: Math.max(1024, responseBytes) } : { kind: 'write', bytes: requestBytes });
+        opts.onMeter?.(
+          isRead(path)
+            ? { kind: 'read', bytes: Math.max(1024, responseBytes) }
+            : { kind: 'write', bytes: requestBytes },
+        );
         return { status: 200, body: result };
       } catch (e) {
         if (e instanceof KvsFailure) {
@@ -405,7 +517,8 @@ export function createKvsEngine(opts: KvsEngineOptions = {}): KvsEngine {
     },
     dump(ns) {
       const out: Array<{ ns: string; key: string; value: unknown }> = [];
-      for (const [name, s] of data) if (!ns || ns === name) for (const [key, e] of s) if (live(e)) out.push({ ns: name, key, value: e.value });
+      for (const [name, s] of data)
+        if (!ns || ns === name) for (const [key, e] of s) if (live(e)) out.push({ ns: name, key, value: e.value });
       return out;
     },
     clear() {

@@ -18,7 +18,13 @@ function useEngine(opts: Partial<KvsEngineOptions> = {}): KvsEngine {
     entities: [
       {
         name: 'link',
-        attributes: { connection: { type: 'string' }, state: { type: 'string' }, updated: { type: 'integer' }, score: { type: 'float' }, tags: { type: 'any' } },
+        attributes: {
+          connection: { type: 'string' },
+          state: { type: 'string' },
+          updated: { type: 'integer' },
+          score: { type: 'float' },
+          tags: { type: 'any' },
+        },
         indexes: ['state', { name: 'by-connection-updated', range: ['updated'], partition: ['connection'] }],
       },
     ],
@@ -32,7 +38,10 @@ beforeAll(() => {
   g.__forge_runtime__ = { proxy: { token: 't', url: 'http://x' }, tracing: { traceId: 'a', spanId: 'b' }, metrics: {} };
   g.__forge_fetch__ = async (_descriptor: unknown, p: string, init: { body: string }) => {
     const r = await engine.handle(p, JSON.parse(init.body));
-    return new Response(r.body === undefined ? null : JSON.stringify(r.body), { status: r.status, headers: { 'content-type': 'application/json' } });
+    return new Response(r.body === undefined ? null : JSON.stringify(r.body), {
+      status: r.status,
+      headers: { 'content-type': 'application/json' },
+    });
   };
 });
 
@@ -68,7 +77,12 @@ describe('keys and values', () => {
     ['a key outside the allowed pattern', 'a/b', 'x', 'INVALID_KEY'],
     ['a key of only spaces', '   ', 'x', 'INVALID_KEY'],
     ['a value over 240 KiB', 'big', 'x'.repeat(240 * 1024 + 1), 'MAX_SIZE'],
-    ['a value nested deeper than 32 levels', 'deep', JSON.parse('['.repeat(33) + ']'.repeat(33)) as unknown, 'MAX_DEPTH'],
+    [
+      'a value nested deeper than 32 levels',
+      'deep',
+      JSON.parse('['.repeat(33) + ']'.repeat(33)) as unknown,
+      'MAX_DEPTH',
+    ],
   ])('rejects %s', async (_name, key, value, code) => {
     expect(await codeOf(kvs.set(key, value))).toBe(code);
   });
@@ -87,9 +101,17 @@ describe('keys and values', () => {
   it('returns the previous or latest value with metadata when asked', async () => {
     await kvs.set('v', 'a');
     now += 5000;
-    const previous = await kvs.set('v', 'b', { keyPolicy: 'OVERRIDE', returnValue: 'PREVIOUS', returnMetadataFields: [MetadataField.CREATED_AT] });
+    const previous = await kvs.set('v', 'b', {
+      keyPolicy: 'OVERRIDE',
+      returnValue: 'PREVIOUS',
+      returnMetadataFields: [MetadataField.CREATED_AT],
+    });
     expect(previous).toEqual({ key: 'v', value: 'a', createdAt: Date.UTC(2026, 0, 1) });
-    const latest = await kvs.set('v', 'c', { keyPolicy: 'OVERRIDE', returnValue: 'LATEST', returnMetadataFields: [MetadataField.UPDATED_AT] });
+    const latest = await kvs.set('v', 'c', {
+      keyPolicy: 'OVERRIDE',
+      returnValue: 'LATEST',
+      returnMetadataFields: [MetadataField.UPDATED_AT],
+    });
     expect(latest).toEqual({ key: 'v', value: 'c', updatedAt: now });
   });
 
@@ -97,8 +119,16 @@ describe('keys and values', () => {
     await kvs.set('m', 1, { ttl: { value: 1, unit: 'HOURS' } });
     now += 1000;
     await kvs.set('m', 2, { ttl: { value: 1, unit: 'HOURS' } });
-    const got = await kvs.get('m', { metadataFields: [MetadataField.CREATED_AT, MetadataField.UPDATED_AT, MetadataField.EXPIRE_TIME] });
-    expect(got).toEqual({ key: 'm', value: 2, createdAt: now - 1000, updatedAt: now, expireTime: new Date(now + 3600_000).toISOString() });
+    const got = await kvs.get('m', {
+      metadataFields: [MetadataField.CREATED_AT, MetadataField.UPDATED_AT, MetadataField.EXPIRE_TIME],
+    });
+    expect(got).toEqual({
+      key: 'm',
+      value: 2,
+      createdAt: now - 1000,
+      updatedAt: now,
+      expireTime: new Date(now + 3600_000).toISOString(),
+    });
   });
 
   it('forgets a value once its TTL has passed', async () => {
@@ -122,8 +152,15 @@ describe('prefix queries', () => {
 
   it('returns 10 keys by default, in key order, with a cursor to the rest', async () => {
     const first = await kvs.query().where('key', WhereConditions.beginsWith('cursor:')).getMany();
-    expect(first.results.map((r) => r.key)).toEqual(Array.from({ length: 10 }, (_, i) => `cursor:${String(i).padStart(2, '0')}`));
-    const second = await kvs.query().where('key', WhereConditions.beginsWith('cursor:')).limit(100).cursor(first.nextCursor!).getMany();
+    expect(first.results.map((r) => r.key)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `cursor:${String(i).padStart(2, '0')}`),
+    );
+    const second = await kvs
+      .query()
+      .where('key', WhereConditions.beginsWith('cursor:'))
+      .limit(100)
+      .cursor(first.nextCursor!)
+      .getMany();
     expect(second.results).toHaveLength(15);
     expect(second.nextCursor).toBeUndefined();
   });
@@ -170,13 +207,24 @@ describe('batches', () => {
 
   it('fail whole when empty, over 25 keys, or with a key twice', async () => {
     expect(await codeOf(kvs.batchSet([]))).toBe('INVALID_REQUEST');
-    expect(await codeOf(kvs.batchSet(Array.from({ length: 26 }, (_, i) => ({ key: `k${i}`, value: i }))))).toBe('BATCH_SIZE_EXCEEDED');
-    expect(await codeOf(kvs.batchSet([{ key: 'd', value: 1 }, { key: 'd', value: 2 }]))).toBe('DUPLICATE_KEYS');
+    expect(await codeOf(kvs.batchSet(Array.from({ length: 26 }, (_, i) => ({ key: `k${i}`, value: i }))))).toBe(
+      'BATCH_SIZE_EXCEEDED',
+    );
+    expect(
+      await codeOf(
+        kvs.batchSet([
+          { key: 'd', value: 1 },
+          { key: 'd', value: 2 },
+        ]),
+      ),
+    ).toBe('DUPLICATE_KEYS');
   });
 });
 
 describe('custom entities', () => {
-  const links = kvs.entity<{ connection: string; state: string; updated: number; score?: number; tags?: string[] }>('link');
+  const links = kvs.entity<{ connection: string; state: string; updated: number; score?: number; tags?: string[] }>(
+    'link',
+  );
 
   beforeEach(async () => {
     await links.set('l1', { connection: 'sn', state: 'ok', updated: 10, tags: ['a'] });
@@ -192,11 +240,23 @@ describe('custom entities', () => {
   });
 
   it('query an index by partition and range, sorted either way', async () => {
-    const asc = await links.query().index('by-connection-updated', { partition: ['sn'] }).where(WhereConditions.greaterThan(10)).getMany();
+    const asc = await links
+      .query()
+      .index('by-connection-updated', { partition: ['sn'] })
+      .where(WhereConditions.greaterThan(10))
+      .getMany();
     expect(asc.results.map((r) => r.key)).toEqual(['l3', 'l2']);
-    const desc = await links.query().index('by-connection-updated', { partition: ['sn'] }).sort(Sort.DESC).getMany();
+    const desc = await links
+      .query()
+      .index('by-connection-updated', { partition: ['sn'] })
+      .sort(Sort.DESC)
+      .getMany();
     expect(desc.results.map((r) => r.key)).toEqual(['l2', 'l3', 'l1']);
-    const between = await links.query().index('by-connection-updated', { partition: ['sn'] }).where(WhereConditions.between(10, 20)).getMany();
+    const between = await links
+      .query()
+      .index('by-connection-updated', { partition: ['sn'] })
+      .where(WhereConditions.between(10, 20))
+      .getMany();
     expect(between.results.map((r) => r.key)).toEqual(['l1', 'l3']);
   });
 
@@ -204,10 +264,19 @@ describe('custom entities', () => {
     const failedOrAdo = await links
       .query()
       .index('state')
-      .filters(new Filter<{ state: string; connection: string }>().or('state', FilterConditions.equalTo('failed')).or('connection', FilterConditions.equalTo('ado')))
+      .filters(
+        new Filter<{ state: string; connection: string }>()
+          .or('state', FilterConditions.equalTo('failed'))
+          .or('connection', FilterConditions.equalTo('ado')),
+      )
       .getMany();
     expect(failedOrAdo.results.map((r) => r.key).sort()).toEqual(['l2', 'l4']);
-    const tagged = await links.query().index('state').where(WhereConditions.equalTo('ok')).filters(new Filter<{ tags: string[] }>().and('tags', FilterConditions.exists())).getMany();
+    const tagged = await links
+      .query()
+      .index('state')
+      .where(WhereConditions.equalTo('ok'))
+      .filters(new Filter<{ tags: string[] }>().and('tags', FilterConditions.exists()))
+      .getMany();
     expect(tagged.results.map((r) => r.key)).toEqual(['l1']);
   });
 
@@ -233,7 +302,10 @@ describe('transactions', () => {
       .transact()
       .set('tx:a', 1)
       .set('tx:b', 2, undefined, { ttl: { value: 1, unit: 'MINUTES' } })
-      .check('guard', { entityName: 'link', conditions: new Filter<{ state: string }>().and('state', FilterConditions.equalTo('ok')) })
+      .check('guard', {
+        entityName: 'link',
+        conditions: new Filter<{ state: string }>().and('state', FilterConditions.equalTo('ok')),
+      })
       .execute();
     expect(await kvs.get('tx:a')).toBe(1);
     now += 61_000;
@@ -243,7 +315,10 @@ describe('transactions', () => {
       .transact()
       .set('tx:c', 3)
       .delete('tx:a')
-      .check('guard', { entityName: 'link', conditions: new Filter<{ state: string }>().and('state', FilterConditions.equalTo('failed')) });
+      .check('guard', {
+        entityName: 'link',
+        conditions: new Filter<{ state: string }>().and('state', FilterConditions.equalTo('failed')),
+      });
     expect(await codeOf(failing.execute())).toBe('CONDITION_FAILED');
     expect(await kvs.get('tx:c')).toBeUndefined();
     expect(await kvs.get('tx:a')).toBe(1);
@@ -254,7 +329,14 @@ describe('transactions', () => {
     const write = (expected: number, next: number) =>
       kvs
         .transact()
-        .set('occ', { connection: 'sn', state: 'ok', updated: next }, { entityName: 'link', conditions: new Filter<{ updated: number }>().and('updated', FilterConditions.equalTo(expected)) })
+        .set(
+          'occ',
+          { connection: 'sn', state: 'ok', updated: next },
+          {
+            entityName: 'link',
+            conditions: new Filter<{ updated: number }>().and('updated', FilterConditions.equalTo(expected)),
+          },
+        )
         .execute();
     await write(1, 2);
     expect(await codeOf(write(1, 3))).toBe('CONDITION_FAILED');

@@ -1,7 +1,12 @@
 import type { Platform } from '../index';
 import { callProbe, kvsEntries, startFixturePlatform, withFixtureInstallation } from './support';
 
-interface Delivery { attempt: number; retryData: unknown; eventId: string; startedAt: number }
+interface Delivery {
+  attempt: number;
+  retryData: unknown;
+  eventId: string;
+  startedAt: number;
+}
 
 describe('async events (@forge/events) on the local platform', () => {
   let platform: Platform;
@@ -14,7 +19,9 @@ describe('async events (@forge/events) on the local platform', () => {
   const call = (functionKey: string, payload?: unknown) => callProbe(platform, installationId, functionKey, payload);
   const push = (events: unknown[], queue = 'work') => call('push', { queue, events });
   const deliveries = async (id: string) =>
-    (await kvsEntries(platform, installationId, `delivery:${id}:`)).map((e) => e.value as Delivery).sort((a, b) => a.startedAt - b.startedAt);
+    (await kvsEntries(platform, installationId, `delivery:${id}:`))
+      .map((e) => e.value as Delivery)
+      .sort((a, b) => a.startedAt - b.startedAt);
   const done = async (id: string) => kvsEntries(platform, installationId, `done:${id}:`);
 
   it('delivers a pushed event to the consumer named in the manifest', async () => {
@@ -73,34 +80,58 @@ describe('async events (@forge/events) on the local platform', () => {
 
   it('runs events with the same concurrency key one at a time', async () => {
     await push(
-      Array.from({ length: 4 }, (_, i) => ({ body: { id: `c${i}`, mode: 'sleep', sleepMs: 150 }, concurrency: { key: 'item-1', limit: 1 } })),
+      Array.from({ length: 4 }, (_, i) => ({
+        body: { id: `c${i}`, mode: 'sleep', sleepMs: 150 },
+        concurrency: { key: 'item-1', limit: 1 },
+      })),
     );
     await platform.settle();
-    const runs = platform.meter.invocations({ functionKey: 'consume' }).map((r) => [r.startedAt, r.startedAt + r.durationMs] as const);
+    const runs = platform.meter
+      .invocations({ functionKey: 'consume' })
+      .map((r) => [r.startedAt, r.startedAt + r.durationMs] as const);
     expect(runs).toHaveLength(4);
     const sorted = [...runs].sort((a, b) => a[0] - b[0]);
     for (let i = 1; i < sorted.length; i++) expect(sorted[i]![0]).toBeGreaterThanOrEqual(sorted[i - 1]![1]);
   });
 
   it('runs events with different keys in parallel', async () => {
-    await push(Array.from({ length: 3 }, (_, i) => ({ body: { id: `p${i}`, mode: 'sleep', sleepMs: 400 }, concurrency: { key: `k${i}`, limit: 1 } })));
+    await push(
+      Array.from({ length: 3 }, (_, i) => ({
+        body: { id: `p${i}`, mode: 'sleep', sleepMs: 400 },
+        concurrency: { key: `k${i}`, limit: 1 },
+      })),
+    );
     await platform.settle();
     const runs = platform.meter.invocations({ functionKey: 'consume' });
-    const overlap = runs.some((a) => runs.some((b) => a !== b && a.startedAt <= b.startedAt && b.startedAt < a.startedAt + a.durationMs));
+    const overlap = runs.some((a) =>
+      runs.some((b) => a !== b && a.startedAt <= b.startedAt && b.startedAt < a.startedAt + a.durationMs),
+    );
     expect(overlap).toBe(true);
   });
 
   it('cancels the events of a job that have not started', async () => {
-    const { jobId } = await push([{ body: { id: 'x1' }, delayInSeconds: 60 }, { body: { id: 'x2' }, delayInSeconds: 60 }]);
+    const { jobId } = await push([
+      { body: { id: 'x1' }, delayInSeconds: 60 },
+      { body: { id: 'x2' }, delayInSeconds: 60 },
+    ]);
     await call('cancelJob', { queue: 'work', jobId });
     await platform.settle();
     expect(await done('x1')).toHaveLength(0);
     expect(await call('jobStats', { queue: 'work', jobId })).toEqual({ success: 0, inProgress: 0, failed: 2 });
   });
 
-  it('answers stats for an unknown job with the SDK\'s not-found error', async () => {
-    const res = await platform.invokeResolver({ installationId, moduleKey: 'probe-panel', functionKey: 'jobStats', payload: { queue: 'work', jobId: 'nope' }, accountId: 'u' });
-    expect(res).toMatchObject({ ok: false, error: expect.stringContaining('The job nope was not found for the queue work') });
+  it("answers stats for an unknown job with the SDK's not-found error", async () => {
+    const res = await platform.invokeResolver({
+      installationId,
+      moduleKey: 'probe-panel',
+      functionKey: 'jobStats',
+      payload: { queue: 'work', jobId: 'nope' },
+      accountId: 'u',
+    });
+    expect(res).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('The job nope was not found for the queue work'),
+    });
   });
 
   it.each([
@@ -112,11 +143,16 @@ describe('async events (@forge/events) on the local platform', () => {
   });
 
   it('rejects events over 100 KB for a consumer with a timeout over 55 s', async () => {
-    expect(await push([{ body: { id: 'l', pad: 'x'.repeat(101 * 1024) } }], 'slow')).toMatchObject({ error: 'PayloadTooBigError' });
+    expect(await push([{ body: { id: 'l', pad: 'x'.repeat(101 * 1024) } }], 'slow')).toMatchObject({
+      error: 'PayloadTooBigError',
+    });
   });
 
   it('answers 429 past 500 events a minute per installation', async () => {
-    for (let i = 0; i < 10; i++) expect(await push(Array.from({ length: 50 }, () => ({ body: { id: 'rate' }, delayInSeconds: 900 })))).toHaveProperty('jobId');
+    for (let i = 0; i < 10; i++)
+      expect(
+        await push(Array.from({ length: 50 }, () => ({ body: { id: 'rate' }, delayInSeconds: 900 }))),
+      ).toHaveProperty('jobId');
     expect(await push([{ body: { id: 'rate' }, delayInSeconds: 900 }])).toMatchObject({ error: 'RateLimitError' });
     platform.manualClock.advance(61_000);
     expect(await push([{ body: { id: 'rate' }, delayInSeconds: 900 }])).toHaveProperty('jobId');
@@ -135,7 +171,13 @@ describe('at-least-once delivery', () => {
     const platform = await startFixturePlatform({ chaos: { duplicateEventProbability: 1 } });
     try {
       const { id } = await platform.install();
-      await platform.invokeResolver({ installationId: id, moduleKey: 'probe-panel', functionKey: 'push', payload: { queue: 'work', events: [{ body: { id: 'dup' } }] }, accountId: 'u' });
+      await platform.invokeResolver({
+        installationId: id,
+        moduleKey: 'probe-panel',
+        functionKey: 'push',
+        payload: { queue: 'work', events: [{ body: { id: 'dup' } }] },
+        accountId: 'u',
+      });
       await platform.settle();
       expect(await kvsEntries(platform, id, 'done:dup:')).toHaveLength(2);
     } finally {
@@ -147,17 +189,34 @@ describe('at-least-once delivery', () => {
 describe('deterministic scheduling (model tests)', () => {
   let platform: Platform;
   let installationId: string;
-  withFixtureInstallation('each', (p, id) => {
-    platform = p;
-    installationId = id;
-  }, { deterministic: true });
+  withFixtureInstallation(
+    'each',
+    (p, id) => {
+      platform = p;
+      installationId = id;
+    },
+    { deterministic: true },
+  );
 
   const call = (functionKey: string, payload?: unknown) => callProbe(platform, installationId, functionKey, payload);
 
   it('runs one event at a time, earliest due first and in publication order, whatever their concurrency keys; a pause holds them all', async () => {
     platform.pauseQueues();
-    await call('push', { queue: 'work', events: [{ body: { id: 'b1' }, concurrency: { key: 'b', limit: 1 } }, { body: { id: 'a1' }, concurrency: { key: 'a', limit: 1 } }, { body: { id: 'c1' } }] });
-    await call('push', { queue: 'work', events: [{ body: { id: 'a2' }, concurrency: { key: 'a', limit: 1 } }, { body: { id: 'late' }, delayInSeconds: 30 }] });
+    await call('push', {
+      queue: 'work',
+      events: [
+        { body: { id: 'b1' }, concurrency: { key: 'b', limit: 1 } },
+        { body: { id: 'a1' }, concurrency: { key: 'a', limit: 1 } },
+        { body: { id: 'c1' } },
+      ],
+    });
+    await call('push', {
+      queue: 'work',
+      events: [
+        { body: { id: 'a2' }, concurrency: { key: 'a', limit: 1 } },
+        { body: { id: 'late' }, delayInSeconds: 30 },
+      ],
+    });
     await platform.settle();
     expect(await kvsEntries(platform, installationId, 'delivery:')).toEqual([]);
     platform.resumeQueues();

@@ -10,11 +10,25 @@ describe('resolvers and the invocation context', () => {
   });
 
   const call = (functionKey: string, payload?: unknown, accountId = 'user-1') =>
-    platform.invokeResolver({ installationId, moduleKey: 'probe-panel', functionKey, payload, accountId, context: { extension: { type: 'jira:issuePanel' } } });
+    platform.invokeResolver({
+      installationId,
+      moduleKey: 'probe-panel',
+      functionKey,
+      payload,
+      accountId,
+      context: { extension: { type: 'jira:issuePanel' } },
+    });
 
   it('gives the resolver the signed-in user from the platform, not from the payload', async () => {
     const res = await call('whoami', { accountId: 'attacker' }, 'user-42');
-    expect(res).toEqual({ ok: true, body: { accountId: 'user-42', installContext: expect.stringMatching(/^ari:cloud:jira::site\//), moduleKey: 'probe-panel' } });
+    expect(res).toEqual({
+      ok: true,
+      body: {
+        accountId: 'user-42',
+        installContext: expect.stringMatching(/^ari:cloud:jira::site\//),
+        moduleKey: 'probe-panel',
+      },
+    });
   });
 
   it('answers getAppContext() from the runtime, with the remaining time of a 25 s resolver', async () => {
@@ -71,7 +85,10 @@ describe('resolvers and the invocation context', () => {
       body: JSON.stringify({ functionKey: 'whoami', payload: {}, accountId: 'attacker' }),
     });
     expect(await ok.json()).toMatchObject({ body: { accountId: 'user-7' } });
-    const anonymous = await fetch(`${platform.url}/forge/ui/invoke`, { method: 'POST', body: JSON.stringify({ functionKey: 'whoami' }) });
+    const anonymous = await fetch(`${platform.url}/forge/ui/invoke`, {
+      method: 'POST',
+      body: JSON.stringify({ functionKey: 'whoami' }),
+    });
     expect(anonymous.status).toBe(401);
   });
 });
@@ -81,7 +98,8 @@ describe('chaos: warm instances recycled at random', () => {
     const platform = await startFixturePlatform({ chaos: { recycleProbability: 1 } });
     try {
       const { id } = await platform.install();
-      const call = () => platform.invokeResolver({ installationId: id, moduleKey: 'probe-panel', functionKey: 'warm', accountId: 'u' });
+      const call = () =>
+        platform.invokeResolver({ installationId: id, moduleKey: 'probe-panel', functionKey: 'warm', accountId: 'u' });
       const counts = [];
       for (let i = 0; i < 3; i++) {
         const r = await call();

@@ -65,7 +65,13 @@ describe('injected crashes between outbound calls', () => {
       const { id } = await platform.install();
       // The consumer writes a delivery record (call 1) and then a done record (call 2): crash before call 2.
       platform.injectCrash({ functionKey: 'consume', atOutboundCall: 2 });
-      await platform.invokeResolver({ installationId: id, moduleKey: 'probe-panel', functionKey: 'push', payload: { queue: 'work', events: [{ body: { id: 'crash' } }] }, accountId: 'u' });
+      await platform.invokeResolver({
+        installationId: id,
+        moduleKey: 'probe-panel',
+        functionKey: 'push',
+        payload: { queue: 'work', events: [{ body: { id: 'crash' } }] },
+        accountId: 'u',
+      });
       await platform.settle();
       const runs = platform.meter.invocations({ functionKey: 'consume' });
       expect(runs.map((r) => r.outcome)).toEqual(['crash', 'success']);

@@ -17,13 +17,20 @@ export interface RecordedRequest {
 }
 
 /** A loopback HTTP server that records requests and answers with a canned JSON body. */
-export async function startRecorder(answer: (req: RecordedRequest) => { status?: number; body?: unknown } = () => ({ body: { ok: true } })) {
+export async function startRecorder(
+  answer: (req: RecordedRequest) => { status?: number; body?: unknown } = () => ({ body: { ok: true } }),
+) {
   const requests: RecordedRequest[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const rec = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const rec = {
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       requests.push(rec);
       const a = answer(rec);
       res.writeHead(a.status ?? 200, { 'content-type': 'application/json' });
@@ -40,7 +47,11 @@ export async function startRecorder(answer: (req: RecordedRequest) => { status?:
 }
 
 /** Reads KVS keys with a prefix straight from an installation's store (test-side inspection). */
-export async function kvsEntries(platform: Platform, installationId: string, prefix: string): Promise<Array<{ key: string; value: unknown }>> {
+export async function kvsEntries(
+  platform: Platform,
+  installationId: string,
+  prefix: string,
+): Promise<Array<{ key: string; value: unknown }>> {
   const out: Array<{ key: string; value: unknown }> = [];
   let after: string | undefined;
   for (;;) {
@@ -62,8 +73,20 @@ export async function kvsGet(platform: Platform, installationId: string, key: st
 }
 
 /** Calls the fixture app's probe resolver and returns its answer; a failed invocation throws. */
-export async function callProbe(platform: Platform, installationId: string, functionKey: string, payload?: unknown, accountId = 'u'): Promise<Record<string, unknown>> {
-  const res = await platform.invokeResolver({ installationId, moduleKey: 'probe-panel', functionKey, payload, accountId });
+export async function callProbe(
+  platform: Platform,
+  installationId: string,
+  functionKey: string,
+  payload?: unknown,
+  accountId = 'u',
+): Promise<Record<string, unknown>> {
+  const res = await platform.invokeResolver({
+    installationId,
+    moduleKey: 'probe-panel',
+    functionKey,
+    payload,
+    accountId,
+  });
   if (!res.ok) throw new Error(res.error);
   return res.body as Record<string, unknown>;
 }
@@ -72,7 +95,11 @@ export async function callProbe(platform: Platform, installationId: string, func
  * Starts the fixture platform with one installation before each test (or once
  * for the file) and stops it after; `use` receives them.
  */
-export function withFixtureInstallation(scope: 'each' | 'all', use: (platform: Platform, installationId: string) => void, opts: Partial<PlatformOptions> & { settle?: boolean } = {}): void {
+export function withFixtureInstallation(
+  scope: 'each' | 'all',
+  use: (platform: Platform, installationId: string) => void,
+  opts: Partial<PlatformOptions> & { settle?: boolean } = {},
+): void {
   let platform: Platform | undefined;
   const { settle, ...platformOptions } = opts;
   (scope === 'each' ? beforeEach : beforeAll)(async () => {

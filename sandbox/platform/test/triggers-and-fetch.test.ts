@@ -1,23 +1,33 @@
 import type { Platform } from '../index';
 import { callProbe, kvsEntries, kvsGet, startFixturePlatform, startRecorder, withFixtureInstallation } from './support';
 
-
 const issueEvent = (selfGenerated: boolean, fields: Record<string, unknown> = {}) => ({
   eventType: 'avi:jira:updated:issue',
   atlassianId: selfGenerated ? 'app-user' : 'user-1',
   selfGenerated,
-  fields: { issue: { id: '10001', key: 'DEMO-1', fields: { summary: 'Hello' } }, changelog: { id: '1', items: [] }, ...fields },
+  fields: {
+    issue: { id: '10001', key: 'DEMO-1', fields: { summary: 'Hello' } },
+    changelog: { id: '1', items: [] },
+    ...fields,
+  },
 });
 
 describe('product triggers', () => {
   let platform: Platform;
   let installationId: string;
-  withFixtureInstallation('each', (p, id) => {
-    platform = p;
-    installationId = id;
-  }, { settle: true });
+  withFixtureInstallation(
+    'each',
+    (p, id) => {
+      platform = p;
+      installationId = id;
+    },
+    { settle: true },
+  );
 
-  const received = async () => (await kvsEntries(platform, installationId, 'events:')).map((e) => e.value as { event: Record<string, unknown>; context: Record<string, unknown> });
+  const received = async () =>
+    (await kvsEntries(platform, installationId, 'events:')).map(
+      (e) => e.value as { event: Record<string, unknown>; context: Record<string, unknown> },
+    );
 
   it('delivers avi:forge:installed:app when the app is installed', async () => {
     expect((await received()).map((r) => r.event.eventType)).toEqual(['avi:forge:installed:app']);
@@ -35,7 +45,10 @@ describe('product triggers', () => {
       issue: { id: '10001', key: 'DEMO-1', fields: { summary: 'Hello' } },
       changelog: { id: '1', items: [] },
     });
-    expect(last.context).toMatchObject({ installContext: expect.stringMatching(/^ari:cloud:jira::site\//), principal: { accountId: 'user-1' } });
+    expect(last.context).toMatchObject({
+      installContext: expect.stringMatching(/^ari:cloud:jira::site\//),
+      principal: { accountId: 'user-1' },
+    });
   });
 
   it('drops events the app caused itself when the trigger sets ignoreSelf', async () => {
@@ -45,31 +58,47 @@ describe('product triggers', () => {
   });
 
   it('still delivers self-generated events to a trigger without ignoreSelf, flagged selfGenerated', async () => {
-    platform.deliverProductEvent(installationId, { eventType: 'avi:jira:commented:issue', selfGenerated: true, webhookTraceValue: 'trace-1', fields: { issue: { id: '1' }, comment: { id: '5' } } });
+    platform.deliverProductEvent(installationId, {
+      eventType: 'avi:jira:commented:issue',
+      selfGenerated: true,
+      webhookTraceValue: 'trace-1',
+      fields: { issue: { id: '1' }, comment: { id: '5' } },
+    });
     await platform.settle();
     expect((await received()).at(-1)!.event).toMatchObject({ selfGenerated: true, webhookTraceValue: 'trace-1' });
   });
 
   it('does not deliver event types no trigger subscribes to', async () => {
-    platform.deliverProductEvent(installationId, { eventType: 'avi:jira:deleted:issue', selfGenerated: false, fields: {} });
+    platform.deliverProductEvent(installationId, {
+      eventType: 'avi:jira:deleted:issue',
+      selfGenerated: false,
+      fields: {},
+    });
     await platform.settle();
     expect(await received()).toHaveLength(1);
   });
 
   it('can hold events and release them in reverse order', async () => {
     platform.holdProductEvents();
-    for (const key of ['DEMO-1', 'DEMO-2', 'DEMO-3']) platform.deliverProductEvent(installationId, issueEvent(false, { issue: { id: key, key } }));
+    for (const key of ['DEMO-1', 'DEMO-2', 'DEMO-3'])
+      platform.deliverProductEvent(installationId, issueEvent(false, { issue: { id: key, key } }));
     await platform.settle();
     expect(await received()).toHaveLength(1);
     await platform.releaseProductEvents('reverse');
     await platform.settle();
-    expect((await received()).slice(1).map((r) => (r.event.issue as { key: string }).key)).toEqual(['DEMO-3', 'DEMO-2', 'DEMO-1']);
+    expect((await received()).slice(1).map((r) => (r.event.issue as { key: string }).key)).toEqual([
+      'DEMO-3',
+      'DEMO-2',
+      'DEMO-1',
+    ]);
   });
 });
 
 describe('product events chaos', () => {
   it('duplicates and delays deliveries when asked', async () => {
-    const platform = await startFixturePlatform({ chaos: { duplicateProductEventProbability: 1, productEventDelayMs: [1_000, 180_000] } });
+    const platform = await startFixturePlatform({
+      chaos: { duplicateProductEventProbability: 1, productEventDelayMs: [1_000, 180_000] },
+    });
     try {
       const { id } = await platform.install();
       await platform.settle();
@@ -96,12 +125,26 @@ describe('web triggers and scheduled triggers', () => {
   });
 
   it('webTrigger.getUrl() returns a stable local URL that runs the function with Forge request/response shapes', async () => {
-    const a = await platform.invokeResolver({ installationId, moduleKey: 'probe-panel', functionKey: 'webtriggerUrl', accountId: 'u' });
-    const b = await platform.invokeResolver({ installationId, moduleKey: 'probe-panel', functionKey: 'webtriggerUrl', accountId: 'u' });
+    const a = await platform.invokeResolver({
+      installationId,
+      moduleKey: 'probe-panel',
+      functionKey: 'webtriggerUrl',
+      accountId: 'u',
+    });
+    const b = await platform.invokeResolver({
+      installationId,
+      moduleKey: 'probe-panel',
+      functionKey: 'webtriggerUrl',
+      accountId: 'u',
+    });
     if (!a.ok || !b.ok) throw new Error('getUrl failed');
     const url = (a.body as { url: string }).url;
     expect(url).toBe((b.body as { url: string }).url);
-    const res = await fetch(`${url}/tenant/1?x=1`, { method: 'POST', headers: { 'x-signature': 'abc' }, body: 'hello' });
+    const res = await fetch(`${url}/tenant/1?x=1`, {
+      method: 'POST',
+      headers: { 'x-signature': 'abc' },
+      body: 'hello',
+    });
     expect(res.status).toBe(202);
     expect(res.headers.get('x-echo')).toBe('yes');
     expect(await res.json()).toEqual({ method: 'POST', body: 'hello', userPath: '/tenant/1', signature: 'abc' });
@@ -141,7 +184,8 @@ describe('product fetch (requestJira) and egress', () => {
     await remote.close();
   });
 
-  const call = (functionKey: string, payload: unknown) => callProbe(platform, installationId, functionKey, payload, 'user-9');
+  const call = (functionKey: string, payload: unknown) =>
+    callProbe(platform, installationId, functionKey, payload, 'user-9');
 
   it.each([
     ['app', 'app'],
@@ -156,7 +200,11 @@ describe('product fetch (requestJira) and egress', () => {
   });
 
   it('lets fetch reach a declared wildcard host, routed to the host that plays it', async () => {
-    const body = await call('fetch', { url: 'https://acme.service-now.com/api/now/table/incident?sysparm_limit=1', method: 'POST', body: '{}' });
+    const body = await call('fetch', {
+      url: 'https://acme.service-now.com/api/now/table/incident?sysparm_limit=1',
+      method: 'POST',
+      body: '{}',
+    });
     expect(body).toEqual({ status: 201, body: JSON.stringify({ host: 'acme.service-now.com' }) });
     expect(remote.requests.at(-1)!.url).toBe('/api/now/table/incident?sysparm_limit=1');
   });
@@ -166,7 +214,9 @@ describe('product fetch (requestJira) and egress', () => {
     ['the apex of a wildcard', 'https://service-now.com/'],
     ['plain http', 'http://acme.service-now.com/'],
   ])('refuses %s the way Forge does', async (_name, url) => {
-    expect(await call('fetch', { url })).toEqual({ error: expect.stringContaining('URL not included in the external fetch backend permissions') });
+    expect(await call('fetch', { url })).toEqual({
+      error: expect.stringContaining('URL not included in the external fetch backend permissions'),
+    });
   });
 
   it('fails like DNS for a declared host no simulator plays', async () => {
@@ -189,7 +239,14 @@ describe('installations side by side', () => {
     try {
       const a = await platform.install({ siteUrl: 'https://a.atlassian.net' });
       const b = await platform.install({ siteUrl: 'https://b.atlassian.net' });
-      const set = (id: string, value: string) => platform.invokeResolver({ installationId: id, moduleKey: 'probe-panel', functionKey: 'kvsSet', payload: { key: 'shared-key', value }, accountId: 'u' });
+      const set = (id: string, value: string) =>
+        platform.invokeResolver({
+          installationId: id,
+          moduleKey: 'probe-panel',
+          functionKey: 'kvsSet',
+          payload: { key: 'shared-key', value },
+          accountId: 'u',
+        });
       await set(a.id, 'from-a');
       await set(b.id, 'from-b');
       expect(await kvsGet(platform, a.id, 'shared-key')).toBe('from-a');

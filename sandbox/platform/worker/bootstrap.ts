@@ -56,7 +56,11 @@ async function bodyToString(body: unknown): Promise<string | undefined> {
   return new Response(body as BodyInit).text();
 }
 
-async function platformRpc(channel: RpcMessage['channel'], path: string, reqInit: RequestInit | undefined): Promise<Response> {
+async function platformRpc(
+  channel: RpcMessage['channel'],
+  path: string,
+  reqInit: RequestInit | undefined,
+): Promise<Response> {
   const inv = requireInvocation();
   const result = await call<RpcResultMessage>({
     type: 'rpc',
@@ -90,11 +94,15 @@ async function forgeFetch(descriptor: FetchDescriptor, path: string, reqInit?: R
   if (descriptor.type === 'fpp' && descriptor.remote === 'stargate') return platformRpc('stargate', path, reqInit);
   if (descriptor.type === 'fpp' && descriptor.remote === 'jira') {
     if (!inv.product.jiraBaseUrl) {
-      return new Response('No Jira site for this installation', { status: 502, headers: { 'forge-proxy-error': 'UNKNOWN_PRODUCT' } });
+      return new Response('No Jira site for this installation', {
+        status: 502,
+        headers: { 'forge-proxy-error': 'UNKNOWN_PRODUCT' },
+      });
     }
     const headers = new Headers(reqInit?.headers);
     // requestJira defaults to JSON like Forge's proxy does (forge-platform.md §1).
-    if (!headers.has('content-type') && typeof reqInit?.body === 'string') headers.set('content-type', 'application/json');
+    if (!headers.has('content-type') && typeof reqInit?.body === 'string')
+      headers.set('content-type', 'application/json');
     headers.set('x-forge-platform-token', inv.product.platformToken);
     if (descriptor.provider === 'app') headers.set('x-forge-principal', 'app');
     if (descriptor.provider === 'user') {
@@ -144,14 +152,21 @@ async function guardedFetch(input: string | URL | Request, reqInit?: RequestInit
   const route = inv.egress.routes.find((r) => hostMatches(r.host, url.hostname));
   if (!route) {
     // No simulator plays this host, and the sandbox has no internet: fail like DNS would.
-    throw new TypeError('fetch failed', { cause: Object.assign(new Error(`getaddrinfo ENOTFOUND ${url.hostname}`), { code: 'ENOTFOUND' }) });
+    throw new TypeError('fetch failed', {
+      cause: Object.assign(new Error(`getaddrinfo ENOTFOUND ${url.hostname}`), { code: 'ENOTFOUND' }),
+    });
   }
   const target = route.target.replace(/\/$/, '') + url.pathname + url.search;
   const headers = new Headers(reqInit?.headers ?? request?.headers);
   headers.set('x-forwarded-host', url.host);
   headers.set('x-forwarded-proto', 'https');
   await announce('egress', reqInit?.method ?? request?.method ?? 'GET', href);
-  const forwardInit: RequestInit & { duplex?: 'half' } = { method: request?.method, body: request?.body, ...reqInit, headers };
+  const forwardInit: RequestInit & { duplex?: 'half' } = {
+    method: request?.method,
+    body: request?.body,
+    ...reqInit,
+    headers,
+  };
   if (forwardInit.body instanceof ReadableStream) forwardInit.duplex = 'half';
   return realFetch(target, forwardInit);
 }
@@ -220,7 +235,12 @@ async function runInvocation(msg: InvokeMessage): Promise<void> {
     send({ type: 'result', invocationId: msg.invocationId, ok: true, value: toCloneable(value) });
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
-    send({ type: 'result', invocationId: msg.invocationId, ok: false, error: { name: e.name, message: e.message, stack: e.stack } });
+    send({
+      type: 'result',
+      invocationId: msg.invocationId,
+      ok: false,
+      error: { name: e.name, message: e.message, stack: e.stack },
+    });
   } finally {
     current = undefined;
   }

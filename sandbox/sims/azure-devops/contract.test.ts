@@ -22,7 +22,15 @@ let subscriptionId = '';
 const errorShape = new Ajv({ strict: false }).compile({
   type: 'object',
   required: ['$id', 'innerException', 'message', 'typeName', 'typeKey', 'errorCode', 'eventId'],
-  properties: { $id: { const: '1' }, innerException: { type: 'null' }, message: { type: 'string' }, typeName: { type: 'string' }, typeKey: { type: 'string' }, errorCode: { type: 'integer' }, eventId: { type: 'integer' } },
+  properties: {
+    $id: { const: '1' },
+    innerException: { type: 'null' },
+    message: { type: 'string' },
+    typeName: { type: 'string' },
+    typeKey: { type: 'string' },
+    errorCode: { type: 'integer' },
+    eventId: { type: 'integer' },
+  },
 });
 
 beforeAll(async () => {
@@ -31,12 +39,34 @@ beforeAll(async () => {
   await ado('POST', '/acme/Operations/_apis/wit/workitems/$Task', patch({ 'System.Title': 'To delete' }));
   await ado('POST', '/acme/Operations/_apis/wit/workitems/$Task', patch({ 'System.Title': 'To destroy' }));
   await ado('POST', '/acme/Operations/_apis/wit/workItems/1/comments?api-version=7.1-preview.4', { text: 'first' });
-  attachmentId = (await ado<{ id: string }>('POST', '/acme/Operations/_apis/wit/attachments?fileName=a.txt', new TextEncoder().encode('abc'))).json.id;
-  chunkedId = (await ado<{ id: string }>('POST', '/acme/Operations/_apis/wit/attachments?fileName=big.zip&uploadType=Chunked', new Uint8Array(0))).json.id;
-  subscriptionId = (
-    await ado<{ id: string }>('POST', '/acme/_apis/hooks/subscriptions', { publisherId: 'tfs', eventType: 'workitem.updated', consumerId: 'webHooks', consumerActionId: 'httpRequest', consumerInputs: { url: 'http://127.0.0.1:9/unreachable' } })
+  attachmentId = (
+    await ado<{ id: string }>(
+      'POST',
+      '/acme/Operations/_apis/wit/attachments?fileName=a.txt',
+      new TextEncoder().encode('abc'),
+    )
   ).json.id;
-  await fetch(`${sim.controlUrl}/hooks`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ paused: true }) });
+  chunkedId = (
+    await ado<{ id: string }>(
+      'POST',
+      '/acme/Operations/_apis/wit/attachments?fileName=big.zip&uploadType=Chunked',
+      new Uint8Array(0),
+    )
+  ).json.id;
+  subscriptionId = (
+    await ado<{ id: string }>('POST', '/acme/_apis/hooks/subscriptions', {
+      publisherId: 'tfs',
+      eventType: 'workitem.updated',
+      consumerId: 'webHooks',
+      consumerActionId: 'httpRequest',
+      consumerInputs: { url: 'http://127.0.0.1:9/unreachable' },
+    })
+  ).json.id;
+  await fetch(`${sim.controlUrl}/hooks`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ paused: true }),
+  });
 });
 afterAll(() => sim.stop());
 
@@ -53,7 +83,15 @@ const cases = (): Case[] => [
   ['GET', '/acme/Operations/_apis/wit/workitems/999'],
   ['POST', '/acme/Operations/_apis/wit/workitems/$Bug', patch({ 'System.Title': 'Contract', 'System.Tags': 'a; b' })],
   ['POST', '/acme/_apis/wit/workitems/$Bug', patch({ 'System.Title': 'No project' })],
-  ['PATCH', '/acme/Operations/_apis/wit/workitems/1', [{ op: 'test', path: '/rev', value: 2 }, { op: 'add', path: '/fields/System.State', value: 'Resolved' }, { op: 'add', path: '/relations/-', value: { rel: 'Hyperlink', url: 'https://example.com/x' } }]],
+  [
+    'PATCH',
+    '/acme/Operations/_apis/wit/workitems/1',
+    [
+      { op: 'test', path: '/rev', value: 2 },
+      { op: 'add', path: '/fields/System.State', value: 'Resolved' },
+      { op: 'add', path: '/relations/-', value: { rel: 'Hyperlink', url: 'https://example.com/x' } },
+    ],
+  ],
   ['PATCH', '/acme/_apis/wit/workitems/1', [{ op: 'test', path: '/rev', value: 1 }]],
   ['PATCH', '/acme/_apis/wit/workitems/2', patch({ 'System.State': 'Nope' })],
   ['DELETE', '/acme/Operations/_apis/wit/workitems/3'],
@@ -66,9 +104,20 @@ const cases = (): Case[] => [
   ['GET', '/acme/_apis/wit/workItems/1/revisions'],
   ['GET', '/acme/Operations/_apis/wit/workItems/1/revisions/2'],
   ['GET', '/acme/_apis/wit/workItems/1/revisions/1'],
-  ['POST', '/acme/Operations/_apis/wit/wiql?timePrecision=true', { query: "SELECT [System.Id], [System.Title] FROM WorkItems WHERE [System.TeamProject] = @project AND [System.ChangedDate] >= '2020-01-01T00:00:00Z' ORDER BY [System.ChangedDate] ASC" }],
+  [
+    'POST',
+    '/acme/Operations/_apis/wit/wiql?timePrecision=true',
+    {
+      query:
+        "SELECT [System.Id], [System.Title] FROM WorkItems WHERE [System.TeamProject] = @project AND [System.ChangedDate] >= '2020-01-01T00:00:00Z' ORDER BY [System.ChangedDate] ASC",
+    },
+  ],
   ['POST', '/acme/_apis/wit/wiql?$top=1', { query: 'SELECT [System.Id] FROM WorkItems' }],
-  ['POST', '/acme/Operations/Operations%20Team/_apis/wit/wiql', { query: 'SELECT [System.Id] FROM WorkItems WHERE [System.Bogus] = 1' }],
+  [
+    'POST',
+    '/acme/Operations/Operations%20Team/_apis/wit/wiql',
+    { query: 'SELECT [System.Id] FROM WorkItems WHERE [System.Bogus] = 1' },
+  ],
   ['POST', `/acme/Operations/_apis/wit/workItems/1/comments?${PREVIEW}`, { text: '<p>contract</p>' }],
   ['GET', `/acme/Operations/_apis/wit/workItems/1/comments?${PREVIEW}&$top=1`],
   ['GET', `/acme/Operations/_apis/wit/workItems/1/comments?${PREVIEW}&ids=1`],
@@ -80,8 +129,18 @@ const cases = (): Case[] => [
   ['GET', '/acme/Operations/_apis/wit/workItems/1/comments?api-version=7.1'],
   ['POST', '/acme/Operations/_apis/wit/attachments?fileName=b.txt', new TextEncoder().encode('contract')],
   ['POST', '/acme/_apis/wit/attachments?fileName=c.txt', new TextEncoder().encode('org level')],
-  ['PUT', `/acme/Operations/_apis/wit/attachments/${chunkedId}?uploadType=Chunked`, new TextEncoder().encode('01234'), { 'content-range': 'bytes 0-4/10' }],
-  ['PUT', `/acme/_apis/wit/attachments/${chunkedId}?uploadType=Chunked`, new TextEncoder().encode('56789'), { 'content-range': 'bytes 5-9/10' }],
+  [
+    'PUT',
+    `/acme/Operations/_apis/wit/attachments/${chunkedId}?uploadType=Chunked`,
+    new TextEncoder().encode('01234'),
+    { 'content-range': 'bytes 0-4/10' },
+  ],
+  [
+    'PUT',
+    `/acme/_apis/wit/attachments/${chunkedId}?uploadType=Chunked`,
+    new TextEncoder().encode('56789'),
+    { 'content-range': 'bytes 5-9/10' },
+  ],
   ['GET', `/acme/Operations/_apis/wit/attachments/${attachmentId}`],
   ['GET', `/acme/_apis/wit/attachments/${chunkedId}?download=true`],
   ['GET', '/acme/Operations/_apis/wit/workitemtypes'],
@@ -93,9 +152,30 @@ const cases = (): Case[] => [
   ['GET', '/acme/Operations/_apis/wit/fields'],
   ['GET', '/acme/_apis/wit/fields'],
   ['GET', '/acme/_apis/hooks/subscriptions'],
-  ['POST', '/acme/_apis/hooks/subscriptions', { publisherId: 'tfs', eventType: 'workitem.created', consumerId: 'webHooks', consumerActionId: 'httpRequest', publisherInputs: { projectId: 'Operations', workItemType: 'Bug' }, consumerInputs: { url: 'https://example.com/hook', basicAuthUsername: 'u', basicAuthPassword: 'p' } }],
+  [
+    'POST',
+    '/acme/_apis/hooks/subscriptions',
+    {
+      publisherId: 'tfs',
+      eventType: 'workitem.created',
+      consumerId: 'webHooks',
+      consumerActionId: 'httpRequest',
+      publisherInputs: { projectId: 'Operations', workItemType: 'Bug' },
+      consumerInputs: { url: 'https://example.com/hook', basicAuthUsername: 'u', basicAuthPassword: 'p' },
+    },
+  ],
   ['GET', `/acme/_apis/hooks/subscriptions/${subscriptionId}`],
-  ['PUT', `/acme/_apis/hooks/subscriptions/${subscriptionId}`, { publisherId: 'tfs', eventType: 'workitem.commented', consumerId: 'webHooks', consumerActionId: 'httpRequest', consumerInputs: { url: 'https://example.com/hook2' } }],
+  [
+    'PUT',
+    `/acme/_apis/hooks/subscriptions/${subscriptionId}`,
+    {
+      publisherId: 'tfs',
+      eventType: 'workitem.commented',
+      consumerId: 'webHooks',
+      consumerActionId: 'httpRequest',
+      consumerInputs: { url: 'https://example.com/hook2' },
+    },
+  ],
   ['DELETE', `/acme/_apis/hooks/subscriptions/${subscriptionId}`],
 ];
 
@@ -105,11 +185,26 @@ const cases = (): Case[] => [
  * if any, is still checked against the documented 200 schema.
  */
 const DEVIATIONS: Record<string, { status: number; reason: string }> = {
-  'POST /{organization}/{project}/_apis/wit/attachments': { status: 201, reason: 'the service answers 201 Created (httpExamples/attachments/*.json); the spec says 200' },
-  'PUT /{organization}/{project}/_apis/wit/attachments/{id}': { status: 201, reason: 'chunk uploads answer 201 (httpExamples/attachments/PUT_wit_attachments_filename_chunked_content1.json)' },
-  'DELETE /{organization}/{project}/_apis/wit/workitems/{id} destroy': { status: 204, reason: 'destroy=true answers 204 No Content (httpExamples/workItems/DELETE__wit_workitems_id_.json)' },
-  'DELETE /{organization}/{project}/_apis/wit/workItems/{workItemId}/comments/{commentId}': { status: 204, reason: 'the 7.1 service answers 204 No Content; the spec says 200 without a body' },
-  'DELETE /{organization}/_apis/hooks/subscriptions/{subscriptionId}': { status: 204, reason: 'the service answers 204 No Content; the spec says 200 without a body' },
+  'POST /{organization}/{project}/_apis/wit/attachments': {
+    status: 201,
+    reason: 'the service answers 201 Created (httpExamples/attachments/*.json); the spec says 200',
+  },
+  'PUT /{organization}/{project}/_apis/wit/attachments/{id}': {
+    status: 201,
+    reason: 'chunk uploads answer 201 (httpExamples/attachments/PUT_wit_attachments_filename_chunked_content1.json)',
+  },
+  'DELETE /{organization}/{project}/_apis/wit/workitems/{id} destroy': {
+    status: 204,
+    reason: 'destroy=true answers 204 No Content (httpExamples/workItems/DELETE__wit_workitems_id_.json)',
+  },
+  'DELETE /{organization}/{project}/_apis/wit/workItems/{workItemId}/comments/{commentId}': {
+    status: 204,
+    reason: 'the 7.1 service answers 204 No Content; the spec says 200 without a body',
+  },
+  'DELETE /{organization}/_apis/hooks/subscriptions/{subscriptionId}': {
+    status: 204,
+    reason: 'the service answers 204 No Content; the spec says 200 without a body',
+  },
 };
 
 /** What the specs cannot express, adjusted before validation. */
@@ -129,7 +224,8 @@ describe('responses agree with the Azure DevOps 7.1 Swagger specs', () => {
     for (const [method, path, body, headers] of cases()) {
       const res = await ado(method, path, body, headers);
       if (res.status >= 400) {
-        if (!errorShape(res.json)) failures.push({ method, path, status: res.status, problem: 'not the service error shape', body: res.json });
+        if (!errorShape(res.json))
+          failures.push({ method, path, status: res.status, problem: 'not the service error shape', body: res.json });
         continue;
       }
       const url = new URL(`http://x${path}`);
@@ -159,20 +255,36 @@ describe('responses agree with the Azure DevOps 7.1 Swagger specs', () => {
 
   it('has a validator that does reject wrong shapes', () => {
     const key = wit.match('GET', '/acme/Operations/_apis/wit/workitems/1')!;
-    expect(wit.validate('GET', key, 200, { id: 1, rev: 1, fields: { 'System.Title': 'x' }, url: 'u' }).valid).toBe(true);
+    expect(wit.validate('GET', key, 200, { id: 1, rev: 1, fields: { 'System.Title': 'x' }, url: 'u' }).valid).toBe(
+      true,
+    );
     expect(wit.validate('GET', key, 200, { id: '1', rev: 1, fields: {}, url: 'u' }).valid).toBe(false);
     expect(wit.validate('GET', key, 200, { id: 1, relations: [{ rel: 5 }] }).valid).toBe(false);
     const updates = wit.match('GET', '/acme/_apis/wit/workItems/1/updates')!;
-    expect(wit.validate('GET', updates, 200, { count: 2, value: [{ id: 1, revisedDate: 'yesterday' }] }).errors.length).toBeGreaterThan(0);
+    expect(
+      wit.validate('GET', updates, 200, { count: 2, value: [{ id: 1, revisedDate: 'yesterday' }] }).errors.length,
+    ).toBeGreaterThan(0);
     expect(wit.validate('GET', key, 201, {}).valid).toBe(false);
   });
 
   it('exercises every REST route the simulator serves', () => {
     // The work item web page (web-view.ts) is HTML for a person, not a REST route the specs describe.
-    const routes = sim.app.routes.filter((r) => !r.path.startsWith('/_control') && r.method !== 'ALL' && r.path !== '/*' && !r.path.includes('/_workitems/edit/'));
+    const routes = sim.app.routes.filter(
+      (r) =>
+        !r.path.startsWith('/_control') &&
+        r.method !== 'ALL' &&
+        r.path !== '/*' &&
+        !r.path.includes('/_workitems/edit/'),
+    );
     const exercised = cases().map(([m, p]) => `${m} ${p.split('?')[0]}`);
-    const routeRegex = (route: string) => new RegExp('^' + route.replace(/[.$]/g, '\\$&').replace(/:[a-zA-Z]+/g, '[^/]+') + '$', 'i');
-    const missing = routes.filter((r) => !exercised.some((e) => e.startsWith(`${r.method} `) && routeRegex(r.path).test(e.slice(r.method.length + 1)))).map((r) => `${r.method} ${r.path}`);
+    const routeRegex = (route: string) =>
+      new RegExp('^' + route.replace(/[.$]/g, '\\$&').replace(/:[a-zA-Z]+/g, '[^/]+') + '$', 'i');
+    const missing = routes
+      .filter(
+        (r) =>
+          !exercised.some((e) => e.startsWith(`${r.method} `) && routeRegex(r.path).test(e.slice(r.method.length + 1))),
+      )
+      .map((r) => `${r.method} ${r.path}`);
     expect(missing).toEqual([]);
     expect(served.size).toBeGreaterThan(25);
   });

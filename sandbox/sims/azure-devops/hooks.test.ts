@@ -69,11 +69,18 @@ beforeEach(async () => {
 });
 
 async function control<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(sim.controlUrl + path, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(sim.controlUrl + path, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return (await res.json()) as T;
 }
 
-const subscribe = async (eventType: string, extra: { publisherInputs?: Record<string, string>; consumerInputs?: Record<string, string> } = {}) => {
+const subscribe = async (
+  eventType: string,
+  extra: { publisherInputs?: Record<string, string>; consumerInputs?: Record<string, string> } = {},
+) => {
   const res = await ado<SubscriptionJson>('POST', '/acme/_apis/hooks/subscriptions', {
     publisherId: 'tfs',
     eventType,
@@ -81,7 +88,13 @@ const subscribe = async (eventType: string, extra: { publisherInputs?: Record<st
     consumerId: 'webHooks',
     consumerActionId: 'httpRequest',
     publisherInputs: { projectId: 'Operations', ...extra.publisherInputs },
-    consumerInputs: { url: receiverUrl, basicAuthUsername: 'crosswalk', basicAuthPassword: 'hook-secret', httpHeaders: 'X-Crosswalk-Key: k-123', ...extra.consumerInputs },
+    consumerInputs: {
+      url: receiverUrl,
+      basicAuthUsername: 'crosswalk',
+      basicAuthPassword: 'hook-secret',
+      httpHeaders: 'X-Crosswalk-Key: k-123',
+      ...extra.consumerInputs,
+    },
   });
   expect(res.status).toBe(200);
   return res.json;
@@ -93,13 +106,40 @@ const settle = async () => {
 describe('subscriptions API', () => {
   it('creates, lists, reads, replaces and deletes webHooks subscriptions; the password is masked', async () => {
     const s = await subscribe('workitem.updated');
-    expect(s).toMatchObject({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), url: `https://dev.azure.com/acme/_apis/hooks/subscriptions/${s.id}`, status: 'enabled', publisherId: 'tfs', eventType: 'workitem.updated' });
-    expect(s.consumerInputs).toEqual({ url: receiverUrl, basicAuthUsername: 'crosswalk', basicAuthPassword: '********', httpHeaders: 'X-Crosswalk-Key: k-123' });
+    expect(s).toMatchObject({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      url: `https://dev.azure.com/acme/_apis/hooks/subscriptions/${s.id}`,
+      status: 'enabled',
+      publisherId: 'tfs',
+      eventType: 'workitem.updated',
+    });
+    expect(s.consumerInputs).toEqual({
+      url: receiverUrl,
+      basicAuthUsername: 'crosswalk',
+      basicAuthPassword: '********',
+      httpHeaders: 'X-Crosswalk-Key: k-123',
+    });
     expect(s.publisherInputs.projectId).toBe(sim.store.org('acme')!.projects[0]!.id);
-    expect((await ado<{ count: number; value: SubscriptionJson[] }>('GET', '/acme/_apis/hooks/subscriptions?eventType=workitem.updated')).json.count).toBe(1);
-    expect((await ado<{ count: number }>('GET', '/acme/_apis/hooks/subscriptions?eventType=workitem.created')).json.count).toBe(0);
+    expect(
+      (
+        await ado<{ count: number; value: SubscriptionJson[] }>(
+          'GET',
+          '/acme/_apis/hooks/subscriptions?eventType=workitem.updated',
+        )
+      ).json.count,
+    ).toBe(1);
+    expect(
+      (await ado<{ count: number }>('GET', '/acme/_apis/hooks/subscriptions?eventType=workitem.created')).json.count,
+    ).toBe(0);
     expect((await ado<SubscriptionJson>('GET', `/acme/_apis/hooks/subscriptions/${s.id}`)).json.id).toBe(s.id);
-    const replaced = await ado<SubscriptionJson>('PUT', `/acme/_apis/hooks/subscriptions/${s.id}`, { publisherId: 'tfs', eventType: 'workitem.created', consumerId: 'webHooks', consumerActionId: 'httpRequest', publisherInputs: {}, consumerInputs: { ...s.consumerInputs } });
+    const replaced = await ado<SubscriptionJson>('PUT', `/acme/_apis/hooks/subscriptions/${s.id}`, {
+      publisherId: 'tfs',
+      eventType: 'workitem.created',
+      consumerId: 'webHooks',
+      consumerActionId: 'httpRequest',
+      publisherInputs: {},
+      consumerInputs: { ...s.consumerInputs },
+    });
     expect(replaced.json.eventType).toBe('workitem.created');
     expect(sim.store.subscriptions[0]!.consumerInputs.basicAuthPassword).toBe('hook-secret');
     expect((await ado('DELETE', `/acme/_apis/hooks/subscriptions/${s.id}`)).status).toBe(204);
@@ -107,9 +147,23 @@ describe('subscriptions API', () => {
   });
 
   it('refuses other publishers, consumers, actions and a missing url', async () => {
-    const base = { publisherId: 'tfs', eventType: 'workitem.created', consumerId: 'webHooks', consumerActionId: 'httpRequest', consumerInputs: { url: receiverUrl } };
-    for (const bad of [{ publisherId: 'rm' }, { consumerId: 'slack' }, { consumerActionId: 'post' }, { consumerInputs: {} }, { eventType: 'git.push' }]) {
-      expect((await ado<AdoErrorJson>('POST', '/acme/_apis/hooks/subscriptions', { ...base, ...bad })).status).toBe(400);
+    const base = {
+      publisherId: 'tfs',
+      eventType: 'workitem.created',
+      consumerId: 'webHooks',
+      consumerActionId: 'httpRequest',
+      consumerInputs: { url: receiverUrl },
+    };
+    for (const bad of [
+      { publisherId: 'rm' },
+      { consumerId: 'slack' },
+      { consumerActionId: 'post' },
+      { consumerInputs: {} },
+      { eventType: 'git.push' },
+    ]) {
+      expect((await ado<AdoErrorJson>('POST', '/acme/_apis/hooks/subscriptions', { ...base, ...bad })).status).toBe(
+        400,
+      );
     }
   });
 });
@@ -117,7 +171,11 @@ describe('subscriptions API', () => {
 describe('deliveries', () => {
   it('POSTs workitem.created in the real envelope, with Basic auth and the configured headers, asynchronously', async () => {
     const s = await subscribe('workitem.created');
-    const res = await ado<{ id: number }>('POST', `${P}/workitems/$Bug`, patch({ 'System.Title': 'Hooked', 'System.AssignedTo': 'dana@acme.example' }));
+    const res = await ado<{ id: number }>(
+      'POST',
+      `${P}/workitems/$Bug`,
+      patch({ 'System.Title': 'Hooked', 'System.AssignedTo': 'dana@acme.example' }),
+    );
     await settle();
     expect(received).toHaveLength(1);
     const { headers, body } = received[0]!;
@@ -131,12 +189,25 @@ describe('deliveries', () => {
       publisherId: 'tfs',
       message: { text: `Bug #${res.json.id} (Hooked) created by Crosswalk Integration` },
       resourceVersion: '1.0',
-      resourceContainers: { collection: { id: expect.any(String) }, account: { id: expect.any(String) }, project: { id: sim.store.org('acme')!.projects[0]!.id } },
+      resourceContainers: {
+        collection: { id: expect.any(String) },
+        account: { id: expect.any(String) },
+        project: { id: sim.store.org('acme')!.projects[0]!.id },
+      },
       createdDate: '2026-11-24T09:00:00Z',
     });
-    expect(body.resource).toMatchObject({ id: res.json.id, rev: 1, url: `https://dev.azure.com/acme/_apis/wit/workItems/${res.json.id}` });
+    expect(body.resource).toMatchObject({
+      id: res.json.id,
+      rev: 1,
+      url: `https://dev.azure.com/acme/_apis/wit/workItems/${res.json.id}`,
+    });
     // Service hooks carry identities as "Name <email>" strings.
-    expect(body.resource.fields).toMatchObject({ 'System.Title': 'Hooked', 'System.AssignedTo': 'Dana Agent <dana@acme.example>', 'System.ChangedBy': 'Crosswalk Integration <crosswalk@acme.example>', 'System.Rev': 1 });
+    expect(body.resource.fields).toMatchObject({
+      'System.Title': 'Hooked',
+      'System.AssignedTo': 'Dana Agent <dana@acme.example>',
+      'System.ChangedBy': 'Crosswalk Integration <crosswalk@acme.example>',
+      'System.Rev': 1,
+    });
   });
 
   it('POSTs workitem.updated with the update number, workItemId, {oldValue,newValue}, revisedBy and the full revision', async () => {
@@ -144,14 +215,33 @@ describe('deliveries', () => {
     clock += 1000;
     await ado('PATCH', `${P}/workitems/2`, patch({ 'System.State': 'Active' }));
     await settle();
-    const r = received[0]!.body.resource as unknown as Record<string, unknown> & { revisedBy: Record<string, unknown>; fields: Record<string, unknown>; revision: { id: number; rev: number; fields: Record<string, unknown> } };
-    expect(r).toMatchObject({ id: 2, workItemId: 2, rev: 2, url: 'https://dev.azure.com/acme/_apis/wit/workItems/2/updates/2' });
-    expect(r.revisedBy).toMatchObject({ uniqueName: 'crosswalk@acme.example', name: 'Crosswalk Integration <crosswalk@acme.example>' });
+    const r = received[0]!.body.resource as unknown as Record<string, unknown> & {
+      revisedBy: Record<string, unknown>;
+      fields: Record<string, unknown>;
+      revision: { id: number; rev: number; fields: Record<string, unknown> };
+    };
+    expect(r).toMatchObject({
+      id: 2,
+      workItemId: 2,
+      rev: 2,
+      url: 'https://dev.azure.com/acme/_apis/wit/workItems/2/updates/2',
+    });
+    expect(r.revisedBy).toMatchObject({
+      uniqueName: 'crosswalk@acme.example',
+      name: 'Crosswalk Integration <crosswalk@acme.example>',
+    });
     expect(r.fields['System.State']).toEqual({ oldValue: 'New', newValue: 'Active' });
     expect(r.fields['System.Rev']).toEqual({ oldValue: 1, newValue: 2 });
     // Echo detection reads who changed it: Dana created the item, the integration changed it.
-    expect(r.fields['System.ChangedBy']).toEqual({ oldValue: 'Dana Agent <dana@acme.example>', newValue: 'Crosswalk Integration <crosswalk@acme.example>' });
-    expect(r.revision).toMatchObject({ id: 2, rev: 2, fields: { 'System.State': 'Active', 'System.Reason': 'Implementation started' } });
+    expect(r.fields['System.ChangedBy']).toEqual({
+      oldValue: 'Dana Agent <dana@acme.example>',
+      newValue: 'Crosswalk Integration <crosswalk@acme.example>',
+    });
+    expect(r.revision).toMatchObject({
+      id: 2,
+      rev: 2,
+      fields: { 'System.State': 'Active', 'System.Reason': 'Implementation started' },
+    });
   });
 
   it('POSTs workitem.commented (with System.History and commentVersionRef) and workitem.deleted', async () => {
@@ -162,7 +252,11 @@ describe('deliveries', () => {
     await settle();
     const commented = received.find((x) => x.body.eventType === 'workitem.commented')!.body;
     expect(commented.resource.fields['System.History']).toBe('<p>On it</p>');
-    expect(commented.resource.commentVersionRef).toEqual({ commentId: c.json.id, version: 1, url: `https://dev.azure.com/acme/${sim.store.org('acme')!.projects[0]!.id}/_apis/wit/workItems/1/comments/${c.json.id}/versions/1` });
+    expect(commented.resource.commentVersionRef).toEqual({
+      commentId: c.json.id,
+      version: 1,
+      url: `https://dev.azure.com/acme/${sim.store.org('acme')!.projects[0]!.id}/_apis/wit/workItems/1/comments/${c.json.id}/versions/1`,
+    });
     const deleted = received.find((x) => x.body.eventType === 'workitem.deleted')!.body;
     expect(deleted.resource).toMatchObject({ id: 2, url: 'https://dev.azure.com/acme/_apis/wit/recyclebin/2' });
   });
@@ -174,15 +268,36 @@ describe('deliveries', () => {
     await ado('PATCH', `${P}/workitems/1?suppressNotifications=true`, patch({ 'System.State': 'Resolved' }));
     await ado('PATCH', `${P}/workitems/1`, patch({ 'System.State': 'Closed' }));
     await settle();
-    expect(received.map((x) => [x.body.resource.workItemId, (x.body.resource.fields['System.State'] as { newValue: string }).newValue])).toEqual([[1, 'Closed']]);
+    expect(
+      received.map((x) => [
+        x.body.resource.workItemId,
+        (x.body.resource.fields['System.State'] as { newValue: string }).newValue,
+      ]),
+    ).toEqual([[1, 'Closed']]);
   });
 
   it('carries a server container for Server collections', async () => {
-    const server = azureDevOpsClient(sim, DEMO_CREDENTIALS.integration.pat, { host: 'tfs.acme.local', apiVersion: '7.0' });
-    await server('POST', '/DefaultCollection/_apis/hooks/subscriptions', { publisherId: 'tfs', eventType: 'workitem.created', consumerId: 'webHooks', consumerActionId: 'httpRequest', consumerInputs: { url: receiverUrl } });
-    await server('POST', '/DefaultCollection/Operations/_apis/wit/workitems/$Task', patch({ 'System.Title': 'On prem' }));
+    const server = azureDevOpsClient(sim, DEMO_CREDENTIALS.integration.pat, {
+      host: 'tfs.acme.local',
+      apiVersion: '7.0',
+    });
+    await server('POST', '/DefaultCollection/_apis/hooks/subscriptions', {
+      publisherId: 'tfs',
+      eventType: 'workitem.created',
+      consumerId: 'webHooks',
+      consumerActionId: 'httpRequest',
+      consumerInputs: { url: receiverUrl },
+    });
+    await server(
+      'POST',
+      '/DefaultCollection/Operations/_apis/wit/workitems/$Task',
+      patch({ 'System.Title': 'On prem' }),
+    );
     await settle();
-    expect(received[0]!.body.resourceContainers).toMatchObject({ collection: { baseUrl: 'https://tfs.acme.local/DefaultCollection/' }, server: { baseUrl: 'https://tfs.acme.local/' } });
+    expect(received[0]!.body.resourceContainers).toMatchObject({
+      collection: { baseUrl: 'https://tfs.acme.local/DefaultCollection/' },
+      server: { baseUrl: 'https://tfs.acme.local/' },
+    });
     expect(received[0]!.headers.authorization).toBeUndefined();
   });
 
@@ -229,7 +344,9 @@ describe('delivery control', () => {
     await settle();
     const forged = await control<{ status: number }>('POST', '/hooks/send', { workItemId: 2, forged: true });
     expect(forged.status).toBe(200);
-    expect(received[1]!.headers.authorization).toBe(`Basic ${Buffer.from('crosswalk:not-the-password').toString('base64')}`);
+    expect(received[1]!.headers.authorization).toBe(
+      `Basic ${Buffer.from('crosswalk:not-the-password').toString('base64')}`,
+    );
     expect(received[1]!.headers['x-crosswalk-key']).toBe('forged-value');
     clock += 3_600_000;
     await ado('PATCH', `${P}/workitems/2`, patch({ 'System.Title': 'Newer' }));

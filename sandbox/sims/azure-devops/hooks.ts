@@ -6,10 +6,31 @@
  * them, and send forged or stale ones.
  */
 import { randomUUID } from 'node:crypto';
-import { adoDate, type AdoStore, type CommentRecord, type Identity, type Organization, type Revision, type Subscription, type WorkItemRecord } from './store';
-import { commentVersionRef, identityRef, orgUrl, relationJson, renderFields, updateJson, workItemJson, workItemUrl, type JsonObject, type UrlContext } from './serialize';
+import {
+  adoDate,
+  type AdoStore,
+  type CommentRecord,
+  type Identity,
+  type Organization,
+  type Revision,
+  type Subscription,
+  type WorkItemRecord,
+} from './store';
+import {
+  commentVersionRef,
+  identityRef,
+  orgUrl,
+  relationJson,
+  renderFields,
+  updateJson,
+  workItemJson,
+  workItemUrl,
+  type JsonObject,
+  type UrlContext,
+} from './serialize';
 
-export type WorkItemEventType = 'workitem.created' | 'workitem.updated' | 'workitem.commented' | 'workitem.deleted' | 'workitem.restored';
+export type WorkItemEventType =
+  'workitem.created' | 'workitem.updated' | 'workitem.commented' | 'workitem.deleted' | 'workitem.restored';
 export const EVENT_TYPES: Record<WorkItemEventType, { name: string; verb: string }> = {
   'workitem.created': { name: 'Work item created', verb: 'created' },
   'workitem.updated': { name: 'Work item updated', verb: 'updated' },
@@ -32,7 +53,12 @@ export function subscriptionJson(store: AdoStore, ctx: UrlContext, s: Subscripti
       return s.consumerInputs.url ?? '';
     }
   })();
-  const project = s.publisherInputs.projectId ? ctx.org.projects.find((p) => p.id === s.publisherInputs.projectId || p.name.toLowerCase() === s.publisherInputs.projectId!.toLowerCase()) : undefined;
+  const project = s.publisherInputs.projectId
+    ? ctx.org.projects.find(
+        (p) =>
+          p.id === s.publisherInputs.projectId || p.name.toLowerCase() === s.publisherInputs.projectId!.toLowerCase(),
+      )
+    : undefined;
   return {
     id: s.id,
     url: `${orgUrl(ctx)}/_apis/hooks/subscriptions/${s.id}`,
@@ -41,7 +67,13 @@ export function subscriptionJson(store: AdoStore, ctx: UrlContext, s: Subscripti
     eventType: s.eventType,
     ...(by ? { subscriber: identityRef(ctx, by) } : {}),
     resourceVersion: s.resourceVersion,
-    eventDescription: [project ? `Project ${project.name}` : 'Any project', s.publisherInputs.workItemType ? `type ${s.publisherInputs.workItemType}` : '', s.publisherInputs.areaPath ? `area ${s.publisherInputs.areaPath}` : ''].filter(Boolean).join(', '),
+    eventDescription: [
+      project ? `Project ${project.name}` : 'Any project',
+      s.publisherInputs.workItemType ? `type ${s.publisherInputs.workItemType}` : '',
+      s.publisherInputs.areaPath ? `area ${s.publisherInputs.areaPath}` : '',
+    ]
+      .filter(Boolean)
+      .join(', '),
     consumerId: s.consumerId,
     consumerActionId: s.consumerActionId,
     actionDescription: `To host ${host}`,
@@ -51,7 +83,12 @@ export function subscriptionJson(store: AdoStore, ctx: UrlContext, s: Subscripti
     modifiedDate: adoDate(s.modifiedDate),
     publisherInputs: { ...s.publisherInputs },
     consumerInputs,
-    _links: { self: { href: `${orgUrl(ctx)}/_apis/hooks/subscriptions/${s.id}` }, consumer: { href: `${orgUrl(ctx)}/_apis/hooks/consumers/${s.consumerId}` }, actions: { href: `${orgUrl(ctx)}/_apis/hooks/consumers/${s.consumerId}/actions` }, publisher: { href: `${orgUrl(ctx)}/_apis/hooks/publishers/${s.publisherId}` } },
+    _links: {
+      self: { href: `${orgUrl(ctx)}/_apis/hooks/subscriptions/${s.id}` },
+      consumer: { href: `${orgUrl(ctx)}/_apis/hooks/consumers/${s.consumerId}` },
+      actions: { href: `${orgUrl(ctx)}/_apis/hooks/consumers/${s.consumerId}/actions` },
+      publisher: { href: `${orgUrl(ctx)}/_apis/hooks/publishers/${s.publisherId}` },
+    },
   };
 }
 
@@ -67,8 +104,17 @@ export interface WorkItemEvent {
 function containers(ctx: UrlContext, org: Organization, item: WorkItemRecord): JsonObject {
   const base = `${orgUrl(ctx)}/`;
   const project = { id: item.project.id, baseUrl: base };
-  if (org.kind === 'server') return { collection: { id: org.id, baseUrl: base }, server: { id: org.id.replace(/^.{8}/, '00000000'), baseUrl: `${ctx.origin}/` }, project };
-  return { collection: { id: org.id, baseUrl: base }, account: { id: org.id.replace(/^.{8}/, 'aaaaaaaa'), baseUrl: base }, project };
+  if (org.kind === 'server')
+    return {
+      collection: { id: org.id, baseUrl: base },
+      server: { id: org.id.replace(/^.{8}/, '00000000'), baseUrl: `${ctx.origin}/` },
+      project,
+    };
+  return {
+    collection: { id: org.id, baseUrl: base },
+    account: { id: org.id.replace(/^.{8}/, 'aaaaaaaa'), baseUrl: base },
+    project,
+  };
 }
 
 /** Whether a subscription's publisher inputs (projectId, workItemType, areaPath, changedFields, commentPattern) select this event. */
@@ -76,7 +122,12 @@ export function subscriptionMatches(s: Subscription, e: WorkItemEvent): boolean 
   if (s.status !== 'enabled' && s.status !== 'onProbation') return false;
   if (s.publisherId !== 'tfs' || s.eventType !== e.type) return false;
   const pi = s.publisherInputs;
-  if (pi.projectId && pi.projectId !== e.item.project.id && pi.projectId.toLowerCase() !== e.item.project.name.toLowerCase()) return false;
+  if (
+    pi.projectId &&
+    pi.projectId !== e.item.project.id &&
+    pi.projectId.toLowerCase() !== e.item.project.name.toLowerCase()
+  )
+    return false;
   const f = e.revision.fields;
   if (pi.workItemType && pi.workItemType.toLowerCase() !== String(f['System.WorkItemType']).toLowerCase()) return false;
   if (pi.areaPath) {
@@ -85,7 +136,10 @@ export function subscriptionMatches(s: Subscription, e: WorkItemEvent): boolean 
     if (area !== want && !area.startsWith(`${want}\\`)) return false;
   }
   if (e.type === 'workitem.updated' && pi.changedFields) {
-    const wanted = pi.changedFields.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean);
+    const wanted = pi.changedFields
+      .split(',')
+      .map((x) => x.trim().toLowerCase())
+      .filter(Boolean);
     if (!Object.keys(e.revision.changes).some((k) => wanted.includes(k.toLowerCase()))) return false;
   }
   if (e.type === 'workitem.commented' && pi.commentPattern) {
@@ -106,31 +160,63 @@ export function buildEvent(store: AdoStore, s: Subscription, e: WorkItemEvent, c
   let resource: JsonObject;
   if (e.type === 'workitem.updated') {
     resource = updateJson(store, ctx, item, revision, 'string');
-    resource.revision = { ...workItemJson(store, ctx, item, { revision, expand: 'fields', style: 'string' }), relations: revision.relations.map(relationJson) };
-    resource._links = { self: { href: `${workItemUrl(ctx, item.id)}/updates/${revision.rev}` }, workItemUpdates: { href: `${workItemUrl(ctx, item.id)}/updates` }, parent: { href: workItemUrl(ctx, item.id) } };
+    resource.revision = {
+      ...workItemJson(store, ctx, item, { revision, expand: 'fields', style: 'string' }),
+      relations: revision.relations.map(relationJson),
+    };
+    resource._links = {
+      self: { href: `${workItemUrl(ctx, item.id)}/updates/${revision.rev}` },
+      workItemUpdates: { href: `${workItemUrl(ctx, item.id)}/updates` },
+      parent: { href: workItemUrl(ctx, item.id) },
+    };
   } else {
-    resource = { id: item.id, rev: revision.rev, fields: renderFields(store, ctx, revision.fields, { all: true, style: 'string' }) };
-    if (revision.relations.length && e.type !== 'workitem.deleted') resource.relations = revision.relations.map(relationJson);
+    resource = {
+      id: item.id,
+      rev: revision.rev,
+      fields: renderFields(store, ctx, revision.fields, { all: true, style: 'string' }),
+    };
+    if (revision.relations.length && e.type !== 'workitem.deleted')
+      resource.relations = revision.relations.map(relationJson);
     if (e.type === 'workitem.commented') {
       const ref = revision.commentVersionRef ?? (e.comment ? { commentId: e.comment.id, version: 1 } : undefined);
       if (ref) resource.commentVersionRef = commentVersionRef(ctx, item, ref);
     }
-    const url = e.type === 'workitem.deleted' ? `${orgUrl(ctx)}/_apis/wit/recyclebin/${item.id}` : workItemUrl(ctx, item.id);
-    resource._links = { self: { href: url }, workItemUpdates: { href: `${workItemUrl(ctx, item.id)}/updates` }, workItemRevisions: { href: `${workItemUrl(ctx, item.id)}/revisions` }, html: { href: link } };
+    const url =
+      e.type === 'workitem.deleted' ? `${orgUrl(ctx)}/_apis/wit/recyclebin/${item.id}` : workItemUrl(ctx, item.id);
+    resource._links = {
+      self: { href: url },
+      workItemUpdates: { href: `${workItemUrl(ctx, item.id)}/updates` },
+      workItemRevisions: { href: `${workItemUrl(ctx, item.id)}/revisions` },
+      html: { href: link },
+    };
     resource.url = url;
   }
   const text = `${type} #${item.id} (${title}) ${verb} by ${who}`;
   const details = Object.entries(revision.changes)
     .filter(([k]) => ['System.State', 'System.AssignedTo', 'System.Title'].includes(k))
-    .map(([k, v]) => `- New ${store.field(k)?.name ?? k}: ${typeof v.newValue === 'object' ? (store.identity(v.newValue.identityId)?.displayName ?? '') : String(v.newValue ?? '')}`);
+    .map(
+      ([k, v]) =>
+        `- New ${store.field(k)?.name ?? k}: ${typeof v.newValue === 'object' ? (store.identity(v.newValue.identityId)?.displayName ?? '') : String(v.newValue ?? '')}`,
+    );
   return {
     subscriptionId: s.id,
     notificationId: ++s.notificationCount,
     id: randomUUID(),
     eventType: e.type,
     publisherId: 'tfs',
-    message: { text, html: `<a href="${link}">${type} #${item.id}</a> (${title}) ${verb} by ${who}`, markdown: `[${type} #${item.id}](${link}) (${title}) ${verb} by ${who}` },
-    detailedMessage: { text: [text, ...details].join('\r\n'), html: [`<a href="${link}">${type} #${item.id}</a> (${title}) ${verb} by ${who}`, ...details.map((d) => `<br/>${d}`)].join(''), markdown: [`[${type} #${item.id}](${link}) (${title}) ${verb} by ${who}`, ...details].join('\r\n') },
+    message: {
+      text,
+      html: `<a href="${link}">${type} #${item.id}</a> (${title}) ${verb} by ${who}`,
+      markdown: `[${type} #${item.id}](${link}) (${title}) ${verb} by ${who}`,
+    },
+    detailedMessage: {
+      text: [text, ...details].join('\r\n'),
+      html: [
+        `<a href="${link}">${type} #${item.id}</a> (${title}) ${verb} by ${who}`,
+        ...details.map((d) => `<br/>${d}`),
+      ].join(''),
+      markdown: [`[${type} #${item.id}](${link}) (${title}) ${verb} by ${who}`, ...details].join('\r\n'),
+    },
     resource,
     resourceVersion: '1.0',
     resourceContainers: containers(ctx, ctx.org, item),
@@ -217,7 +303,15 @@ export class HookNotifier {
         const meta = JSON.parse(q.body) as { notificationId: number; eventType: string };
         if (this.control.lose > 0) {
           this.control.lose -= 1;
-          this.sent.push({ subscriptionId: q.sub.id, notificationId: meta.notificationId, eventType: meta.eventType, url: q.sub.consumerInputs.url ?? '', body: q.body, status: 'lost', attempts: 0 });
+          this.sent.push({
+            subscriptionId: q.sub.id,
+            notificationId: meta.notificationId,
+            eventType: meta.eventType,
+            url: q.sub.consumerInputs.url ?? '',
+            body: q.body,
+            status: 'lost',
+            attempts: 0,
+          });
           continue;
         }
         await this.deliver(q.sub, q.body, q.headers);
@@ -229,9 +323,23 @@ export class HookNotifier {
   }
 
   /** POSTs one body now; tests use it directly for forged and stale deliveries. */
-  async deliver(sub: Subscription, body: string, headers: Record<string, string>, flags: { forged?: boolean; stale?: boolean } = {}): Promise<Delivery> {
+  async deliver(
+    sub: Subscription,
+    body: string,
+    headers: Record<string, string>,
+    flags: { forged?: boolean; stale?: boolean } = {},
+  ): Promise<Delivery> {
     const meta = JSON.parse(body) as { notificationId: number; eventType: string };
-    const d: Delivery = { subscriptionId: sub.id, notificationId: meta.notificationId, eventType: meta.eventType, url: sub.consumerInputs.url ?? '', body, status: 'error', attempts: 0, ...flags };
+    const d: Delivery = {
+      subscriptionId: sub.id,
+      notificationId: meta.notificationId,
+      eventType: meta.eventType,
+      url: sub.consumerInputs.url ?? '',
+      body,
+      status: 'error',
+      attempts: 0,
+      ...flags,
+    };
     for (let attempt = 0; attempt < 3; attempt++) {
       d.attempts = attempt + 1;
       try {

@@ -12,11 +12,48 @@ import type { AddressInfo } from 'node:net';
 import * as z from 'zod';
 import { parseFault, takeFault, type Fault } from '../shared/faults';
 import { AdoError, errors } from './errors';
-import { buildEvent, deliveryHeaders, EVENT_TYPES, HookNotifier, MASKED, subscriptionJson, subscriptionMatches, type WorkItemEvent, type WorkItemEventType } from './hooks';
-import { defaultFields, defaultProcesses, type FieldDef, type FieldType, type StateCategory, type WorkItemTypeDef } from './process';
+import {
+  buildEvent,
+  deliveryHeaders,
+  EVENT_TYPES,
+  HookNotifier,
+  MASKED,
+  subscriptionJson,
+  subscriptionMatches,
+  type WorkItemEvent,
+  type WorkItemEventType,
+} from './hooks';
+import {
+  defaultFields,
+  defaultProcesses,
+  type FieldDef,
+  type FieldType,
+  type StateCategory,
+  type WorkItemTypeDef,
+} from './process';
 import { RateLimiter, rateLimitSchema } from './ratelimit';
-import { commentJson, commentVersionJson, orgUrl, updateJson, workItemJson, type Expand, type Json, type JsonObject, type UrlContext } from './serialize';
-import { adoDate, AdoStore, defaultLimits, type CommentRecord, type Identity, type Organization, type Project, type Subscription, type WorkItemRecord } from './store';
+import {
+  commentJson,
+  commentVersionJson,
+  orgUrl,
+  updateJson,
+  workItemJson,
+  type Expand,
+  type Json,
+  type JsonObject,
+  type UrlContext,
+} from './serialize';
+import {
+  adoDate,
+  AdoStore,
+  defaultLimits,
+  type CommentRecord,
+  type Identity,
+  type Organization,
+  type Project,
+  type Subscription,
+  type WorkItemRecord,
+} from './store';
 import { parseWiql, runWiql } from './wiql';
 import { patchSchema, WorkItemWriter } from './workitems';
 import { azureDevOpsWebView } from './web-view';
@@ -49,8 +86,16 @@ export const DEMO_CREDENTIALS = {
   project: 'Operations',
   /** A Server (on-premises) collection with the same project, reached as /DefaultCollection/Operations/_apis/…. */
   serverCollection: 'DefaultCollection',
-  integration: { pat: 'crosswalkdemointegrationpat0000000000000000000000000', uniqueName: 'crosswalk@acme.example', displayName: 'Crosswalk Integration' },
-  agent: { pat: 'danademoagentpat000000000000000000000000000000000000', uniqueName: 'dana@acme.example', displayName: 'Dana Agent' },
+  integration: {
+    pat: 'crosswalkdemointegrationpat0000000000000000000000000',
+    uniqueName: 'crosswalk@acme.example',
+    displayName: 'Crosswalk Integration',
+  },
+  agent: {
+    pat: 'danademoagentpat000000000000000000000000000000000000',
+    uniqueName: 'dana@acme.example',
+    displayName: 'Dana Agent',
+  },
 } as const;
 
 const SIGN_IN_URL = 'https://app.vssps.visualstudio.com/_signin';
@@ -70,7 +115,13 @@ interface ApiVersion {
 function parseApiVersion(raw: string): ApiVersion | undefined {
   const m = /^(\d+)\.(\d+)(-preview(?:\.(\d+))?)?$/i.exec(raw.trim());
   if (!m) return undefined;
-  return { raw, major: Number(m[1]), minor: Number(m[2]), preview: Boolean(m[3]), ...(m[4] ? { resourceVersion: Number(m[4]) } : {}) };
+  return {
+    raw,
+    major: Number(m[1]),
+    minor: Number(m[2]),
+    preview: Boolean(m[3]),
+    ...(m[4] ? { resourceVersion: Number(m[4]) } : {}),
+  };
 }
 
 // ---- seed
@@ -81,13 +132,43 @@ function seed(store: AdoStore, writer: WorkItemWriter): void {
   store.addProject(acme, 'Helpdesk', 'Basic');
   const server = store.addOrg(DEMO_CREDENTIALS.serverCollection, 'server');
   store.addProject(server, DEMO_CREDENTIALS.project, 'Agile');
-  const integration = store.addIdentity(DEMO_CREDENTIALS.integration.displayName, DEMO_CREDENTIALS.integration.uniqueName, DEMO_CREDENTIALS.integration.pat);
-  const dana = store.addIdentity(DEMO_CREDENTIALS.agent.displayName, DEMO_CREDENTIALS.agent.uniqueName, DEMO_CREDENTIALS.agent.pat);
+  const integration = store.addIdentity(
+    DEMO_CREDENTIALS.integration.displayName,
+    DEMO_CREDENTIALS.integration.uniqueName,
+    DEMO_CREDENTIALS.integration.pat,
+  );
+  const dana = store.addIdentity(
+    DEMO_CREDENTIALS.agent.displayName,
+    DEMO_CREDENTIALS.agent.uniqueName,
+    DEMO_CREDENTIALS.agent.pat,
+  );
   store.addIdentity('Lee Requester', 'lee@acme.example');
   void integration;
   const add = (path: string, value: Json) => ({ op: 'add' as const, path, value });
-  writer.write({ org: acme, project: ops, type: store.workItemType(ops, 'Bug'), by: dana, ops: [add('/fields/System.Title', 'Checkout fails with a 500 for EU customers'), add('/fields/System.Description', '<div>Customers in the EU see an error page when paying.</div>'), add('/fields/System.State', 'Active'), add('/fields/System.AssignedTo', DEMO_CREDENTIALS.agent.uniqueName), add('/fields/System.Tags', 'checkout; customer-impact'), add('/fields/Microsoft.VSTS.Common.Priority', 1)] });
-  writer.write({ org: acme, project: ops, type: store.workItemType(ops, 'User Story'), by: dana, ops: [add('/fields/System.Title', 'Export invoices as CSV'), add('/fields/System.Description', '<div>Finance wants a CSV export of the month\'s invoices.</div>')] });
+  writer.write({
+    org: acme,
+    project: ops,
+    type: store.workItemType(ops, 'Bug'),
+    by: dana,
+    ops: [
+      add('/fields/System.Title', 'Checkout fails with a 500 for EU customers'),
+      add('/fields/System.Description', '<div>Customers in the EU see an error page when paying.</div>'),
+      add('/fields/System.State', 'Active'),
+      add('/fields/System.AssignedTo', DEMO_CREDENTIALS.agent.uniqueName),
+      add('/fields/System.Tags', 'checkout; customer-impact'),
+      add('/fields/Microsoft.VSTS.Common.Priority', 1),
+    ],
+  });
+  writer.write({
+    org: acme,
+    project: ops,
+    type: store.workItemType(ops, 'User Story'),
+    by: dana,
+    ops: [
+      add('/fields/System.Title', 'Export invoices as CSV'),
+      add('/fields/System.Description', "<div>Finance wants a CSV export of the month's invoices.</div>"),
+    ],
+  });
 }
 
 function resetStore(store: AdoStore): void {
@@ -105,7 +186,24 @@ function resetStore(store: AdoStore): void {
 
 // ---- helpers
 
-const KEYWORDS = new Set(['_apis', 'wit', 'workitems', 'workitemsbatch', 'wiql', 'comments', 'versions', 'attachments', 'updates', 'revisions', 'workitemtypes', 'states', 'hooks', 'subscriptions', 'recyclebin', 'fields']);
+const KEYWORDS = new Set([
+  '_apis',
+  'wit',
+  'workitems',
+  'workitemsbatch',
+  'wiql',
+  'comments',
+  'versions',
+  'attachments',
+  'updates',
+  'revisions',
+  'workitemtypes',
+  'states',
+  'hooks',
+  'subscriptions',
+  'recyclebin',
+  'fields',
+]);
 
 /** Azure DevOps routes are case-insensitive (`workItems`, `workitems`); names after `_apis` are lowercased for routing. */
 function routingPath(req: Request): string {
@@ -120,7 +218,8 @@ function routingPath(req: Request): string {
 }
 
 function pathMatches(pattern: string, path: string): boolean {
-  if (pattern.length > 1 && pattern.startsWith('/') && pattern.endsWith('/')) return new RegExp(pattern.slice(1, -1), 'i').test(path);
+  if (pattern.length > 1 && pattern.startsWith('/') && pattern.endsWith('/'))
+    return new RegExp(pattern.slice(1, -1), 'i').test(path);
   return path.toLowerCase().includes(pattern.toLowerCase());
 }
 
@@ -136,23 +235,37 @@ function intParam(c: C, name: string): number | undefined {
   const v = query(c, name);
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw errors.badRequest(`The value '${v}' is not valid for ${name}.`, 'ArgumentException');
+  if (!Number.isInteger(n) || n < 0)
+    throw errors.badRequest(`The value '${v}' is not valid for ${name}.`, 'ArgumentException');
   return n;
 }
 
 function expandParam(v: string | undefined): Expand {
   if (!v) return 'none';
   const e = v.toLowerCase();
-  if (!['none', 'relations', 'fields', 'links', 'all'].includes(e)) throw errors.badRequest(`The value '${v}' is not valid for $expand. Valid values are None, Relations, Fields, Links, All.`, 'ArgumentException');
+  if (!['none', 'relations', 'fields', 'links', 'all'].includes(e))
+    throw errors.badRequest(
+      `The value '${v}' is not valid for $expand. Valid values are None, Relations, Fields, Links, All.`,
+      'ArgumentException',
+    );
   return e as Expand;
 }
 
 function fieldsParam(v: string | undefined): string[] | undefined {
-  return v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+  return v
+    ? v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : undefined;
 }
 
 function conflicting(fields: string[] | undefined, expand: Expand): void {
-  if (fields && expand !== 'none') throw errors.badRequest('The expand parameter can not be used with the fields parameter.', 'ConflictingParametersException');
+  if (fields && expand !== 'none')
+    throw errors.badRequest(
+      'The expand parameter can not be used with the fields parameter.',
+      'ConflictingParametersException',
+    );
 }
 
 const mediaType = (c: C) => (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
@@ -171,7 +284,11 @@ async function jsonBody(c: C, valid = 'application/json'): Promise<unknown> {
 
 function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
   const r = schema.safeParse(body);
-  if (!r.success) throw errors.badRequest(`${what}: ${r.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ')}`, 'VssPropertyValidationException');
+  if (!r.success)
+    throw errors.badRequest(
+      `${what}: ${r.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ')}`,
+      'VssPropertyValidationException',
+    );
   return r.data;
 }
 
@@ -179,7 +296,13 @@ function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
 
 function errorResponse(c: Context, err: unknown): Response {
   if (err instanceof AdoError) return c.json(err.body(), err.status as 400, err.headers);
-  const e = new AdoError(500, `TF400898: An Internal Error Occurred. Activity Id: ${randomUUID()}.`, 'HttpException', 'System.Web.HttpException, System.Web', 0);
+  const e = new AdoError(
+    500,
+    `TF400898: An Internal Error Occurred. Activity Id: ${randomUUID()}.`,
+    'HttpException',
+    'System.Web.HttpException, System.Web',
+    0,
+  );
   console.error(err);
   return c.json(e.body(), 500);
 }
@@ -192,7 +315,15 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
   const limiter = new RateLimiter();
   const controls = {
     faults: [] as Fault[],
-    log: [] as Array<{ method: string; path: string; query: string; status: number; user: string; ms: number; tstu: number }>,
+    log: [] as Array<{
+      method: string;
+      path: string;
+      query: string;
+      status: number;
+      user: string;
+      ms: number;
+      tstu: number;
+    }>,
   };
   const app = new Hono<Env>({ getPath: routingPath });
 
@@ -220,13 +351,25 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
   control.get('/rate-limit', (c) => c.json({ config: limiter.config, usage: limiter.snapshot(store.now()) }));
   control.put('/rate-limit', async (c) => {
     const body = parse(rateLimitSchema, await c.req.json(), 'rate limit');
-    limiter.config = { ...limiter.config, ...Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) };
+    limiter.config = {
+      ...limiter.config,
+      ...Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)),
+    };
     // A limit set without a block level blocks at the limit (no band of delays past it).
     if (body.limit !== undefined && body.blockAt === undefined) delete limiter.config.blockAt;
     return c.json({ config: limiter.config });
   });
   control.put('/sign-in-page', async (c) => {
-    const body = parse(z.object({ organization: z.string().default(DEMO_CREDENTIALS.organization), on: z.boolean(), mode: z.enum(['203', '302']).optional(), paths: z.array(z.object({ method: z.string().optional(), path: z.string() })).optional() }), await c.req.json(), 'sign-in page');
+    const body = parse(
+      z.object({
+        organization: z.string().default(DEMO_CREDENTIALS.organization),
+        on: z.boolean(),
+        mode: z.enum(['203', '302']).optional(),
+        paths: z.array(z.object({ method: z.string().optional(), path: z.string() })).optional(),
+      }),
+      await c.req.json(),
+      'sign-in page',
+    );
     const org = store.org(body.organization);
     if (!org) return c.json({ error: `no organization ${body.organization}` }, 404);
     org.signInPage = { on: body.on, mode: body.mode ?? org.signInPage.mode, paths: body.paths ?? org.signInPage.paths };
@@ -245,14 +388,40 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
       byRoute[key] = (byRoute[key] ?? 0) + 1;
       byUser[r.user || '(anonymous)'] = (byUser[r.user || '(anonymous)'] ?? 0) + 1;
     }
-    return c.json({ total: controls.log.length, byRoute, byUser, byStatus: controls.log.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {}) });
+    return c.json({
+      total: controls.log.length,
+      byRoute,
+      byUser,
+      byStatus: controls.log.reduce<Record<string, number>>(
+        (acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }),
+        {},
+      ),
+    });
   });
-  control.get('/identities', (c) => c.json(store.identities.map((i) => ({ id: i.id, displayName: i.displayName, uniqueName: i.uniqueName, descriptor: i.descriptor, pats: i.pats.size }))));
+  control.get('/identities', (c) =>
+    c.json(
+      store.identities.map((i) => ({
+        id: i.id,
+        displayName: i.displayName,
+        uniqueName: i.uniqueName,
+        descriptor: i.descriptor,
+        pats: i.pats.size,
+      })),
+    ),
+  );
   control.post('/identities', async (c) => {
-    const body = parse(z.object({ displayName: z.string().min(1), uniqueName: z.string().min(1), pat: z.string().min(1).optional() }), await c.req.json(), 'identity');
-    if (store.findIdentity(body.uniqueName)?.uniqueName.toLowerCase() === body.uniqueName.toLowerCase()) return c.json({ error: 'identity exists' }, 409);
+    const body = parse(
+      z.object({ displayName: z.string().min(1), uniqueName: z.string().min(1), pat: z.string().min(1).optional() }),
+      await c.req.json(),
+      'identity',
+    );
+    if (store.findIdentity(body.uniqueName)?.uniqueName.toLowerCase() === body.uniqueName.toLowerCase())
+      return c.json({ error: 'identity exists' }, 409);
     const who = store.addIdentity(body.displayName, body.uniqueName, body.pat);
-    return c.json({ id: who.id, displayName: who.displayName, uniqueName: who.uniqueName, descriptor: who.descriptor }, 201);
+    return c.json(
+      { id: who.id, displayName: who.displayName, uniqueName: who.uniqueName, descriptor: who.descriptor },
+      201,
+    );
   });
   control.post('/pats/revoke', async (c) => {
     const { pat } = parse(z.object({ pat: z.string() }), await c.req.json(), 'pat');
@@ -261,7 +430,11 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
   });
   control.get('/clock', (c) => c.json({ now: adoDate(store.now()), offsetMs: store.clockOffset }));
   control.put('/clock', async (c) => {
-    const body = parse(z.object({ now: z.union([z.string(), z.number()]).optional(), advanceMs: z.number().optional() }), await c.req.json(), 'clock');
+    const body = parse(
+      z.object({ now: z.union([z.string(), z.number()]).optional(), advanceMs: z.number().optional() }),
+      await c.req.json(),
+      'clock',
+    );
     if (body.now !== undefined) {
       const target = typeof body.now === 'number' ? body.now : Date.parse(body.now);
       if (Number.isNaN(target)) return c.json({ error: 'bad date' }, 400);
@@ -271,7 +444,23 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
     return c.json({ now: adoDate(store.now()), offsetMs: store.clockOffset });
   });
   control.put('/limits', async (c) => {
-    const body = parse(z.object({ wiqlMaxResults: z.number().int().positive(), batchMaxIds: z.number().int().positive(), attachmentMaxBytes: z.number().int().positive(), chunkedAttachmentMaxBytes: z.number().int().positive(), commentsMaxTop: z.number().int().positive(), titleMaxLength: z.number().int().positive(), maxTags: z.number().int().positive(), maxRelations: z.number().int().positive(), maxAttachments: z.number().int().positive() }).partial(), await c.req.json(), 'limits');
+    const body = parse(
+      z
+        .object({
+          wiqlMaxResults: z.number().int().positive(),
+          batchMaxIds: z.number().int().positive(),
+          attachmentMaxBytes: z.number().int().positive(),
+          chunkedAttachmentMaxBytes: z.number().int().positive(),
+          commentsMaxTop: z.number().int().positive(),
+          titleMaxLength: z.number().int().positive(),
+          maxTags: z.number().int().positive(),
+          maxRelations: z.number().int().positive(),
+          maxAttachments: z.number().int().positive(),
+        })
+        .partial(),
+      await c.req.json(),
+      'limits',
+    );
     Object.assign(store.limits, body);
     return c.json(store.limits);
   });
@@ -280,37 +469,97 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
       z.object({
         process: z.enum(['Agile', 'Basic']),
         type: z.string(),
-        states: z.array(z.object({ name: z.string(), category: z.enum(['Proposed', 'InProgress', 'Resolved', 'Completed', 'Removed']), color: z.string().default('b2b2b2'), reason: z.string(), reasonFrom: z.record(z.string(), z.string()).optional() })).min(1),
+        states: z
+          .array(
+            z.object({
+              name: z.string(),
+              category: z.enum(['Proposed', 'InProgress', 'Resolved', 'Completed', 'Removed']),
+              color: z.string().default('b2b2b2'),
+              reason: z.string(),
+              reasonFrom: z.record(z.string(), z.string()).optional(),
+            }),
+          )
+          .min(1),
       }),
       await c.req.json(),
       'work item type',
     );
     const types = store.processes[body.process];
     const existing = Object.values(types).find((t) => t.name.toLowerCase() === body.type.toLowerCase());
-    types[existing?.name ?? body.type] = { name: existing?.name ?? body.type, referenceName: existing?.referenceName ?? `Custom.${body.type.replace(/\s/g, '')}`, color: existing?.color ?? '009CCC', description: existing?.description ?? body.type, defaults: existing?.defaults ?? {}, states: body.states.map((s) => ({ ...s, category: s.category as StateCategory })) };
+    types[existing?.name ?? body.type] = {
+      name: existing?.name ?? body.type,
+      referenceName: existing?.referenceName ?? `Custom.${body.type.replace(/\s/g, '')}`,
+      color: existing?.color ?? '009CCC',
+      description: existing?.description ?? body.type,
+      defaults: existing?.defaults ?? {},
+      states: body.states.map((s) => ({ ...s, category: s.category as StateCategory })),
+    };
     return c.json({ ok: true });
   });
   control.post('/fields', async (c) => {
-    const body = parse(z.object({ referenceName: z.string().regex(/^[A-Za-z][\w]*(\.[\w]+)+$/), name: z.string(), type: z.enum(['string', 'html', 'plainText', 'integer', 'double', 'dateTime', 'identity', 'boolean']), allowedValues: z.array(z.union([z.string(), z.number()])).optional() }), await c.req.json(), 'field');
+    const body = parse(
+      z.object({
+        referenceName: z.string().regex(/^[A-Za-z][\w]*(\.[\w]+)+$/),
+        name: z.string(),
+        type: z.enum(['string', 'html', 'plainText', 'integer', 'double', 'dateTime', 'identity', 'boolean']),
+        allowedValues: z.array(z.union([z.string(), z.number()])).optional(),
+      }),
+      await c.req.json(),
+      'field',
+    );
     if (store.field(body.referenceName)) return c.json({ error: 'field exists' }, 409);
-    store.fieldDefs.push({ referenceName: body.referenceName, name: body.name, type: body.type as FieldType, ...(body.allowedValues ? { allowedValues: body.allowedValues } : {}) });
+    store.fieldDefs.push({
+      referenceName: body.referenceName,
+      name: body.name,
+      type: body.type as FieldType,
+      ...(body.allowedValues ? { allowedValues: body.allowedValues } : {}),
+    });
     return c.json({ ok: true }, 201);
   });
   control.post('/work-items', async (c) => {
     // Bulk seeding without HTTP or hooks (e.g. for the 20,000-result WIQL cap).
-    const body = parse(z.object({ organization: z.string().default(DEMO_CREDENTIALS.organization), project: z.string().default(DEMO_CREDENTIALS.project), type: z.string().default('Bug'), title: z.string().default('Seeded item'), count: z.number().int().min(1).max(50_000).default(1), as: z.string().default(DEMO_CREDENTIALS.agent.uniqueName) }), await c.req.json(), 'work items');
+    const body = parse(
+      z.object({
+        organization: z.string().default(DEMO_CREDENTIALS.organization),
+        project: z.string().default(DEMO_CREDENTIALS.project),
+        type: z.string().default('Bug'),
+        title: z.string().default('Seeded item'),
+        count: z.number().int().min(1).max(50_000).default(1),
+        as: z.string().default(DEMO_CREDENTIALS.agent.uniqueName),
+      }),
+      await c.req.json(),
+      'work items',
+    );
     const org = store.org(body.organization);
     const project = org && store.project(org, body.project);
     const type = project && store.workItemType(project, body.type);
     const who = store.findIdentity(body.as);
-    if (!org || !project || !type || !who) return c.json({ error: 'unknown organization, project, type or identity' }, 400);
+    if (!org || !project || !type || !who)
+      return c.json({ error: 'unknown organization, project, type or identity' }, 400);
     const ids: number[] = [];
-    for (let i = 0; i < body.count; i++) ids.push(writer.write({ org, project, type, by: who, ops: [{ op: 'add', path: '/fields/System.Title', value: body.count > 1 ? `${body.title} ${i + 1}` : body.title }] }).item.id);
+    for (let i = 0; i < body.count; i++)
+      ids.push(
+        writer.write({
+          org,
+          project,
+          type,
+          by: who,
+          ops: [
+            { op: 'add', path: '/fields/System.Title', value: body.count > 1 ? `${body.title} ${i + 1}` : body.title },
+          ],
+        }).item.id,
+      );
     return c.json({ ids: body.count > 1000 ? [ids[0], ids[ids.length - 1]] : ids, count: ids.length });
   });
-  control.get('/hooks', (c) => c.json({ control: notifier.control, queued: notifier.queue.length, busy: notifier.busy, sent: notifier.sent }));
+  control.get('/hooks', (c) =>
+    c.json({ control: notifier.control, queued: notifier.queue.length, busy: notifier.busy, sent: notifier.sent }),
+  );
   control.put('/hooks', async (c) => {
-    const body = parse(z.object({ paused: z.boolean(), duplicate: z.boolean(), lose: z.number().int().min(0) }).partial(), await c.req.json(), 'hooks');
+    const body = parse(
+      z.object({ paused: z.boolean(), duplicate: z.boolean(), lose: z.number().int().min(0) }).partial(),
+      await c.req.json(),
+      'hooks',
+    );
     Object.assign(notifier.control, body);
     if (!notifier.control.paused) await notifier.flush();
     return c.json({ control: notifier.control, queued: notifier.queue.length });
@@ -327,7 +576,9 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
         subscriptionId: z.string().optional(),
         workItemId: z.number().int().optional(),
         organization: z.string().default(DEMO_CREDENTIALS.organization),
-        eventType: z.enum(['workitem.created', 'workitem.updated', 'workitem.commented', 'workitem.deleted']).default('workitem.updated'),
+        eventType: z
+          .enum(['workitem.created', 'workitem.updated', 'workitem.commented', 'workitem.deleted'])
+          .default('workitem.updated'),
         forged: z.boolean().default(false),
         ageSeconds: z.number().min(0).default(0),
         replayNotificationId: z.number().int().optional(),
@@ -336,23 +587,41 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
       await c.req.json(),
       'send',
     );
-    const sub = store.subscriptions.find((s) => (body.subscriptionId ? s.id === body.subscriptionId : s.org === body.organization.toLowerCase() && (body.replayNotificationId !== undefined || s.eventType === body.eventType)));
+    const sub = store.subscriptions.find((s) =>
+      body.subscriptionId
+        ? s.id === body.subscriptionId
+        : s.org === body.organization.toLowerCase() &&
+          (body.replayNotificationId !== undefined || s.eventType === body.eventType),
+    );
     if (!sub) return c.json({ error: 'no matching subscription' }, 400);
     const headers = deliveryHeaders(sub, body.forged);
     if (body.replayNotificationId !== undefined) {
-      const past = notifier.sent.find((d) => d.subscriptionId === sub.id && d.notificationId === body.replayNotificationId);
+      const past = notifier.sent.find(
+        (d) => d.subscriptionId === sub.id && d.notificationId === body.replayNotificationId,
+      );
       if (!past) return c.json({ error: 'no such delivery' }, 400);
       const d = await notifier.deliver(sub, past.body, headers, { forged: body.forged, stale: true });
       return c.json({ status: d.status, notificationId: d.notificationId });
     }
     const org = store.org(sub.org)!;
-    const item = body.workItemId !== undefined ? store.items(org).get(body.workItemId) : [...store.items(org).values()].pop();
+    const item =
+      body.workItemId !== undefined ? store.items(org).get(body.workItemId) : [...store.items(org).values()].pop();
     if (!item) return c.json({ error: 'no such work item' }, 400);
     const ctx: UrlContext = { origin: `https://${body.host}`, org };
     const revision = item.revisions[item.revisions.length - 1]!;
-    const event: WorkItemEvent = { type: body.eventType, item, revision, by: store.identity(revision.by)!, ctx, comment: item.comments[item.comments.length - 1] };
+    const event: WorkItemEvent = {
+      type: body.eventType,
+      item,
+      revision,
+      by: store.identity(revision.by)!,
+      ctx,
+      comment: item.comments[item.comments.length - 1],
+    };
     const envelope = buildEvent(store, sub, event, store.now() - body.ageSeconds * 1000);
-    const d = await notifier.deliver(sub, JSON.stringify(envelope), headers, { forged: body.forged, stale: body.ageSeconds > 0 });
+    const d = await notifier.deliver(sub, JSON.stringify(envelope), headers, {
+      forged: body.forged,
+      stale: body.ageSeconds > 0,
+    });
     return c.json({ status: d.status, notificationId: d.notificationId });
   });
   app.route('/_control', control);
@@ -365,7 +634,10 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
     if (/^\/[^/]+\/[^/]+\/_workitems\/edit\/\d+$/.test(new URL(c.req.url).pathname)) return next();
     const started = Date.now();
     const host = c.req.header('x-forwarded-host');
-    c.set('origin', host ? `${c.req.header('x-forwarded-proto') ?? 'https'}://${host.split(',')[0]!.trim()}` : opts.baseUrl());
+    c.set(
+      'origin',
+      host ? `${c.req.header('x-forwarded-proto') ?? 'https'}://${host.split(',')[0]!.trim()}` : opts.baseUrl(),
+    );
     let tstu = 0;
     let res: Response | undefined;
     try {
@@ -374,7 +646,15 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
       res = errorResponse(c, err);
     }
     const u = new URL(c.req.url);
-    controls.log.push({ method: c.req.method, path: u.pathname, query: u.search, status: (res ?? c.res).status, user: c.get('user')?.uniqueName ?? '', ms: Date.now() - started, tstu });
+    controls.log.push({
+      method: c.req.method,
+      path: u.pathname,
+      query: u.search,
+      status: (res ?? c.res).status,
+      user: c.get('user')?.uniqueName ?? '',
+      ms: Date.now() - started,
+      tstu,
+    });
     return res;
 
     async function gate(): Promise<Response | undefined> {
@@ -386,31 +666,63 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
         pat = decoded.slice(decoded.indexOf(':') + 1);
       } else if (/^bearer /i.test(auth)) pat = auth.slice(7).trim();
       // A fault aimed at one identity (its unique name) hits only requests with that identity's PAT: the integration, not people.
-      const fault = takeFault(controls.faults, c.req.method, path, pat ? store.identityByPat(pat)?.uniqueName : undefined);
+      const fault = takeFault(
+        controls.faults,
+        c.req.method,
+        path,
+        pat ? store.identityByPat(pat)?.uniqueName : undefined,
+      );
       if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
       if (fault?.drop) {
         (c.env as { incoming?: { socket?: { destroy(): void } } } | undefined)?.incoming?.socket?.destroy();
         return c.body(null, 500);
       }
-      if (fault?.status) return c.json((fault.body ?? new AdoError(fault.status, `Injected failure ${fault.status}`, 'VssServiceException', 'Microsoft.VisualStudio.Services.WebApi.VssServiceException, Microsoft.VisualStudio.Services.WebApi').body()) as object, fault.status as 500, fault.headers);
+      if (fault?.status)
+        return c.json(
+          (fault.body ??
+            new AdoError(
+              fault.status,
+              `Injected failure ${fault.status}`,
+              'VssServiceException',
+              'Microsoft.VisualStudio.Services.WebApi.VssServiceException, Microsoft.VisualStudio.Services.WebApi',
+            ).body()) as object,
+          fault.status as 500,
+          fault.headers,
+        );
 
       const orgName = decodeURIComponent(path.split('/')[1] ?? '');
       const org = store.org(orgName);
-      if (!org) throw errors.notFound(`The organization or collection '${orgName}' could not be found.`, 'HostDoesNotExistException');
+      if (!org)
+        throw errors.notFound(
+          `The organization or collection '${orgName}' could not be found.`,
+          'HostDoesNotExistException',
+        );
       c.set('org', org);
 
       const user = pat ? store.identityByPat(pat) : undefined;
       if (!user) {
         const sp = org.signInPage;
-        if (sp.on && sp.paths.some((p) => (!p.method || p.method.toUpperCase() === c.req.method) && pathMatches(p.path, path))) {
+        if (
+          sp.on &&
+          sp.paths.some((p) => (!p.method || p.method.toUpperCase() === c.req.method) && pathMatches(p.path, path))
+        ) {
           const replyTo = `${c.get('origin')}${new URL(c.req.url).pathname}`;
-          const fedAuth = { 'X-TFS-FedAuthRealm': 'https://dev.azure.com/', 'X-TFS-FedAuthIssuer': 'https://dev.azure.com/', 'X-TFS-FedAuthRedirect': `${SIGN_IN_URL}?realm=dev.azure.com&reply_to=${encodeURIComponent(replyTo)}` };
-          if (sp.mode === '302') return c.body(null, 302, { Location: `${SIGN_IN_URL}?realm=dev.azure.com&reply_to=${encodeURIComponent(replyTo)}&redirect=1`, ...fedAuth });
+          const fedAuth = {
+            'X-TFS-FedAuthRealm': 'https://dev.azure.com/',
+            'X-TFS-FedAuthIssuer': 'https://dev.azure.com/',
+            'X-TFS-FedAuthRedirect': `${SIGN_IN_URL}?realm=dev.azure.com&reply_to=${encodeURIComponent(replyTo)}`,
+          };
+          if (sp.mode === '302')
+            return c.body(null, 302, {
+              Location: `${SIGN_IN_URL}?realm=dev.azure.com&reply_to=${encodeURIComponent(replyTo)}&redirect=1`,
+              ...fedAuth,
+            });
           return c.html(signInPage(replyTo), 203, fedAuth);
         }
         const e = errors.unauthorized();
         return c.json(e.body(), 401, {
-          'WWW-Authenticate': 'Bearer authorization_uri=https://login.microsoftonline.com/common, Basic realm="https://dev.azure.com/", TFS-Federated',
+          'WWW-Authenticate':
+            'Bearer authorization_uri=https://login.microsoftonline.com/common, Basic realm="https://dev.azure.com/", TFS-Federated',
           'X-TFS-FedAuthRealm': 'https://dev.azure.com/',
           'X-TFS-FedAuthIssuer': 'https://dev.azure.com/',
         });
@@ -423,8 +735,14 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
       const version = parseApiVersion(raw);
       if (!version) throw errors.versionInvalid(raw);
       const latest = org.kind === 'server' ? { major: 7, minor: 1 } : { major: 7, minor: 2 };
-      if (version.major > latest.major || (version.major === latest.major && version.minor > latest.minor) || version.major < 1) throw errors.versionOutOfRange(raw, `${latest.major}.${latest.minor}`);
-      if (org.kind === 'services' && version.major === 7 && version.minor === 2 && !version.preview) throw errors.previewRequired(raw);
+      if (
+        version.major > latest.major ||
+        (version.major === latest.major && version.minor > latest.minor) ||
+        version.major < 1
+      )
+        throw errors.versionOutOfRange(raw, `${latest.major}.${latest.minor}`);
+      if (org.kind === 'services' && version.major === 7 && version.minor === 2 && !version.preview)
+        throw errors.previewRequired(raw);
       c.set('apiVersion', version);
 
       if (limiter.config.enabled && org.kind === 'services') {
@@ -448,12 +766,20 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
     const p = store.project(c.get('org'), name);
     if (!p) throw errors.projectNotFound(name);
     const team = c.req.param('team');
-    if (team && team.toLowerCase() !== `${p.name} team`.toLowerCase()) throw errors.notFound(`The team with id or name '${team}' does not exist in project ${p.name}.`, 'TeamNotFoundException');
+    if (team && team.toLowerCase() !== `${p.name} team`.toLowerCase())
+      throw errors.notFound(
+        `The team with id or name '${team}' does not exist in project ${p.name}.`,
+        'TeamNotFoundException',
+      );
     return p;
   };
   const requireProject = (c: C): Project => {
     const p = projectOf(c);
-    if (!p) throw errors.badRequest('A project is required for this request. Use /{organization}/{project}/_apis/....', 'ArgumentException');
+    if (!p)
+      throw errors.badRequest(
+        'A project is required for this request. Use /{organization}/{project}/_apis/....',
+        'ArgumentException',
+      );
     return p;
   };
   const itemOf = (c: C, raw = c.req.param('id') ?? c.req.param('workItemId')): WorkItemRecord => {
@@ -463,21 +789,37 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
     if (!item || item.deleted) throw errors.workItemNotFound(raw ?? '');
     return item;
   };
-  const emit = (c: C, type: WorkItemEventType, item: WorkItemRecord, revision: WorkItemRecord['revisions'][number], comment?: CommentRecord) => {
+  const emit = (
+    c: C,
+    type: WorkItemEventType,
+    item: WorkItemRecord,
+    revision: WorkItemRecord['revisions'][number],
+    comment?: CommentRecord,
+  ) => {
     if (bool(query(c, 'suppressNotifications'))) return;
     const event: WorkItemEvent = { type, item, revision, by: c.get('user'), comment, ctx: ctxOf(c) };
-    for (const s of store.subscriptions) if (s.org === c.get('org').name.toLowerCase() && subscriptionMatches(s, event)) notifier.enqueue(s, buildEvent(store, s, event, store.now()));
+    for (const s of store.subscriptions)
+      if (s.org === c.get('org').name.toLowerCase() && subscriptionMatches(s, event))
+        notifier.enqueue(s, buildEvent(store, s, event, store.now()));
   };
   const requirePreview = (c: C) => {
     const v = c.get('apiVersion');
     if (!v.preview) throw errors.previewRequired(v.raw);
-    if (v.resourceVersion !== undefined && v.resourceVersion !== 3 && v.resourceVersion !== 4) throw errors.resourceVersionUnsupported(v.raw, 4);
+    if (v.resourceVersion !== undefined && v.resourceVersion !== 3 && v.resourceVersion !== 4)
+      throw errors.resourceVersionUnsupported(v.raw, 4);
   };
   const both = (suffix: string) => [`/:org/:project/_apis${suffix}`, `/:org/_apis${suffix}`];
   const list = (value: Json[]): JsonObject => ({ count: value.length, value });
 
   // ---- work items
-  const getMany = (c: C, ids: number[], fields: string[] | undefined, expand: Expand, asOf: string | undefined, errorPolicy: 'fail' | 'omit') => {
+  const getMany = (
+    c: C,
+    ids: number[],
+    fields: string[] | undefined,
+    expand: Expand,
+    asOf: string | undefined,
+    errorPolicy: 'fail' | 'omit',
+  ) => {
     if (ids.length > store.limits.batchMaxIds) throw errors.batchLimit(ids.length, store.limits.batchMaxIds);
     conflicting(fields, expand);
     const value = ids.map((id) => {
@@ -496,33 +838,90 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
       const raw = query(c, 'ids');
       if (!raw) throw errors.badRequest('The ids parameter is required: ?ids=1,2,3', 'ArgumentNullException');
       const ids = raw.split(',').map((s) => Number(s.trim()));
-      if (ids.some((n) => !Number.isInteger(n) || n <= 0)) throw errors.badRequest(`The value '${raw}' is not a valid list of work item ids.`, 'ArgumentException');
+      if (ids.some((n) => !Number.isInteger(n) || n <= 0))
+        throw errors.badRequest(`The value '${raw}' is not a valid list of work item ids.`, 'ArgumentException');
       const policy = (query(c, 'errorPolicy') ?? 'fail').toLowerCase() === 'omit' ? 'omit' : 'fail';
-      return getMany(c, ids, fieldsParam(query(c, 'fields')), expandParam(query(c, '$expand')), query(c, 'asOf'), policy);
+      return getMany(
+        c,
+        ids,
+        fieldsParam(query(c, 'fields')),
+        expandParam(query(c, '$expand')),
+        query(c, 'asOf'),
+        policy,
+      );
     });
   }
   for (const p of both('/wit/workitemsbatch')) {
     app.post(p, async (c) => {
       projectOf(c);
       const body = parse(
-        z.object({ ids: z.array(z.number().int().positive()).min(1), fields: z.array(z.string()).nullish(), $expand: z.string().nullish(), asOf: z.string().nullish(), errorPolicy: z.string().nullish() }),
+        z.object({
+          ids: z.array(z.number().int().positive()).min(1),
+          fields: z.array(z.string()).nullish(),
+          $expand: z.string().nullish(),
+          asOf: z.string().nullish(),
+          errorPolicy: z.string().nullish(),
+        }),
         await jsonBody(c),
         'WorkItemBatchGetRequest',
       );
       const policy = (body.errorPolicy ?? 'fail').toLowerCase() === 'omit' ? 'omit' : 'fail';
-      return getMany(c, body.ids, body.fields ?? undefined, expandParam(body.$expand ?? undefined), body.asOf ?? undefined, policy);
+      return getMany(
+        c,
+        body.ids,
+        body.fields ?? undefined,
+        expandParam(body.$expand ?? undefined),
+        body.asOf ?? undefined,
+        policy,
+      );
     });
   }
 
-  const patchOps = async (c: C) => parse(patchSchema, (await jsonBody(c, 'application/json-patch+json')) ?? null, 'You must pass a valid patch document in the body of the request');
+  const patchOps = async (c: C) =>
+    parse(
+      patchSchema,
+      (await jsonBody(c, 'application/json-patch+json')) ?? null,
+      'You must pass a valid patch document in the body of the request',
+    );
   const writeResponse = (c: C, item: WorkItemRecord) => {
     const expand = expandParam(query(c, '$expand'));
-    const json = workItemJson(store, ctxOf(c), item, { expand, links: true, revision: item.revisions.length ? undefined : { rev: item.rev, fields: item.fields, relations: item.relations, changes: {}, by: c.get('user').id, date: store.now() } });
-    if (item.relations.length && !json.relations) json.relations = item.relations.map((r) => ({ rel: r.rel, url: r.url, attributes: { ...r.attributes } }));
+    const json = workItemJson(store, ctxOf(c), item, {
+      expand,
+      links: true,
+      revision: item.revisions.length
+        ? undefined
+        : {
+            rev: item.rev,
+            fields: item.fields,
+            relations: item.relations,
+            changes: {},
+            by: c.get('user').id,
+            date: store.now(),
+          },
+    });
+    if (item.relations.length && !json.relations)
+      json.relations = item.relations.map((r) => ({ rel: r.rel, url: r.url, attributes: { ...r.attributes } }));
     return c.json(json);
   };
   const validatedResponse = (c: C, item: WorkItemRecord) => {
-    const json = workItemJson(store, ctxOf(c), { ...item, revisions: [{ rev: item.rev, fields: item.fields, relations: item.relations, changes: {}, by: c.get('user').id, date: store.now() }] }, { expand: 'none' });
+    const json = workItemJson(
+      store,
+      ctxOf(c),
+      {
+        ...item,
+        revisions: [
+          {
+            rev: item.rev,
+            fields: item.fields,
+            relations: item.relations,
+            changes: {},
+            by: c.get('user').id,
+            date: store.now(),
+          },
+        ],
+      },
+      { expand: 'none' },
+    );
     if (item.id === 0) delete json.id;
     return c.json(json);
   };
@@ -534,8 +933,25 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
         const project = requireProject(c);
         const type = store.workItemType(project, key.slice(1));
         if (!type) throw errors.workItemTypeNotFound(key.slice(1), project.name);
-        const fields: JsonObject = { 'System.AreaPath': project.name, 'System.TeamProject': project.name, 'System.IterationPath': project.name, 'System.WorkItemType': type.name, 'System.State': type.states[0]!.name, 'System.Reason': type.states[0]!.reason, ...type.defaults };
-        return c.json({ fields, _links: { workItemType: { href: `${orgUrl(ctxOf(c))}/${project.id}/_apis/wit/workItemTypes/${encodeURIComponent(type.name)}` }, fields: { href: `${orgUrl(ctxOf(c))}/_apis/wit/fields` } }, url: `${orgUrl(ctxOf(c))}/${project.id}/_apis/wit/workItems/$${encodeURIComponent(type.name)}` });
+        const fields: JsonObject = {
+          'System.AreaPath': project.name,
+          'System.TeamProject': project.name,
+          'System.IterationPath': project.name,
+          'System.WorkItemType': type.name,
+          'System.State': type.states[0]!.name,
+          'System.Reason': type.states[0]!.reason,
+          ...type.defaults,
+        };
+        return c.json({
+          fields,
+          _links: {
+            workItemType: {
+              href: `${orgUrl(ctxOf(c))}/${project.id}/_apis/wit/workItemTypes/${encodeURIComponent(type.name)}`,
+            },
+            fields: { href: `${orgUrl(ctxOf(c))}/_apis/wit/fields` },
+          },
+          url: `${orgUrl(ctxOf(c))}/${project.id}/_apis/wit/workItems/$${encodeURIComponent(type.name)}`,
+        });
       }
       const item = itemOf(c, key);
       const fields = fieldsParam(query(c, 'fields'));
@@ -544,25 +960,43 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
       return c.json(workItemJson(store, ctxOf(c), item, { expand, fields, asOf: query(c, 'asOf'), links: true }));
     });
     // Creating needs a project: there is no organization-level create.
-    if (p.startsWith('/:org/:project/')) app.post(p, async (c) => {
-      const key = c.req.param('idOrType') ?? '';
-      const project = requireProject(c);
-      if (!key.startsWith('$')) throw errors.badRequest(`The work item type must be given as /workitems/$${key}.`, 'ArgumentException');
-      const type = store.workItemType(project, key.slice(1));
-      if (!type) throw errors.workItemTypeNotFound(key.slice(1), project.name);
-      const ops = await patchOps(c);
-      const validateOnly = bool(query(c, 'validateOnly'));
-      const result = writer.write({ org: c.get('org'), project, type, ops, by: c.get('user'), bypassRules: bool(query(c, 'bypassRules')), validateOnly });
-      if (validateOnly) return validatedResponse(c, result.item);
-      emit(c, 'workitem.created', result.item, result.revision!);
-      if (result.comment) emit(c, 'workitem.commented', result.item, result.revision!, result.comment);
-      return writeResponse(c, result.item);
-    });
+    if (p.startsWith('/:org/:project/'))
+      app.post(p, async (c) => {
+        const key = c.req.param('idOrType') ?? '';
+        const project = requireProject(c);
+        if (!key.startsWith('$'))
+          throw errors.badRequest(`The work item type must be given as /workitems/$${key}.`, 'ArgumentException');
+        const type = store.workItemType(project, key.slice(1));
+        if (!type) throw errors.workItemTypeNotFound(key.slice(1), project.name);
+        const ops = await patchOps(c);
+        const validateOnly = bool(query(c, 'validateOnly'));
+        const result = writer.write({
+          org: c.get('org'),
+          project,
+          type,
+          ops,
+          by: c.get('user'),
+          bypassRules: bool(query(c, 'bypassRules')),
+          validateOnly,
+        });
+        if (validateOnly) return validatedResponse(c, result.item);
+        emit(c, 'workitem.created', result.item, result.revision!);
+        if (result.comment) emit(c, 'workitem.commented', result.item, result.revision!, result.comment);
+        return writeResponse(c, result.item);
+      });
     app.patch(p, async (c) => {
       const item = itemOf(c, c.req.param('idOrType'));
       const ops = await patchOps(c);
       const validateOnly = bool(query(c, 'validateOnly'));
-      const result = writer.write({ org: c.get('org'), project: item.project, item, ops, by: c.get('user'), bypassRules: bool(query(c, 'bypassRules')), validateOnly });
+      const result = writer.write({
+        org: c.get('org'),
+        project: item.project,
+        item,
+        ops,
+        by: c.get('user'),
+        bypassRules: bool(query(c, 'bypassRules')),
+        validateOnly,
+      });
       if (validateOnly) return validatedResponse(c, result.item);
       if (result.revision) {
         emit(c, 'workitem.updated', item, result.revision);
@@ -595,7 +1029,7 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
   }
 
   // ---- updates and revisions
-  const page = <T,>(c: C, all: T[]) => {
+  const page = <T>(c: C, all: T[]) => {
     const skip = intParam(c, '$skip') ?? 0;
     const top = intParam(c, '$top');
     return all.slice(skip, top === undefined ? undefined : skip + top);
@@ -608,13 +1042,20 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
     app.get(`${p}/:n`, (c) => {
       const item = itemOf(c);
       const r = item.revisions.find((x) => x.rev === Number(c.req.param('n')));
-      if (!r) throw errors.notFound(`Update ${c.req.param('n')} of work item ${item.id} does not exist.`, 'WorkItemUpdateNotFoundException');
+      if (!r)
+        throw errors.notFound(
+          `Update ${c.req.param('n')} of work item ${item.id} does not exist.`,
+          'WorkItemUpdateNotFoundException',
+        );
       return c.json(updateJson(store, ctxOf(c), item, r));
     });
   }
   const revisionJson = (c: C, item: WorkItemRecord, r: WorkItemRecord['revisions'][number]) => {
     const expand = expandParam(query(c, '$expand'));
-    const json = workItemJson(store, ctxOf(c), item, { revision: r, expand: expand === 'none' ? 'fields' : expand === 'relations' ? 'all' : expand });
+    const json = workItemJson(store, ctxOf(c), item, {
+      revision: r,
+      expand: expand === 'none' ? 'fields' : expand === 'relations' ? 'all' : expand,
+    });
     if (expand === 'none' || expand === 'fields') delete json._links;
     json.url = `${orgUrl(ctxOf(c))}/_apis/wit/workItems/${item.id}/revisions/${r.rev}`;
     return json;
@@ -627,7 +1068,11 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
     app.get(`${p}/:n`, (c) => {
       const item = itemOf(c);
       const r = item.revisions.find((x) => x.rev === Number(c.req.param('n')));
-      if (!r) throw errors.notFound(`Revision ${c.req.param('n')} of work item ${item.id} does not exist.`, 'WorkItemRevisionNotFoundException');
+      if (!r)
+        throw errors.notFound(
+          `Revision ${c.req.param('n')} of work item ${item.id} does not exist.`,
+          'WorkItemRevisionNotFoundException',
+        );
       return c.json(revisionJson(c, item, r));
     });
   }
@@ -639,11 +1084,20 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
     const timePrecision = bool(query(c, 'timePrecision'));
     const top = intParam(c, '$top');
     const q = parseWiql(store, body.query);
-    const matched = runWiql({ store, project, me: c.get('user'), now: store.now(), timePrecision }, q, store.items(c.get('org')).values());
-    if (top === undefined && matched.length > store.limits.wiqlMaxResults) throw errors.wiqlTooMany(store.limits.wiqlMaxResults);
+    const matched = runWiql(
+      { store, project, me: c.get('user'), now: store.now(), timePrecision },
+      q,
+      store.items(c.get('org')).values(),
+    );
+    if (top === undefined && matched.length > store.limits.wiqlMaxResults)
+      throw errors.wiqlTooMany(store.limits.wiqlMaxResults);
     const chosen = matched.slice(0, Math.min(top ?? Infinity, store.limits.wiqlMaxResults));
     const ctx = ctxOf(c);
-    const col = (d: { referenceName: string; name: string }) => ({ referenceName: d.referenceName, name: d.name, url: `${orgUrl(ctx)}/_apis/wit/fields/${d.referenceName}` });
+    const col = (d: { referenceName: string; name: string }) => ({
+      referenceName: d.referenceName,
+      name: d.name,
+      url: `${orgUrl(ctx)}/_apis/wit/fields/${d.referenceName}`,
+    });
     return c.json({
       queryType: 'flat',
       queryResultType: 'workItem',
@@ -660,13 +1114,25 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
     const id = Number(c.req.param('commentId'));
     const comment = item.comments.find((x) => x.id === id);
     const deleted = comment?.versions[comment.versions.length - 1]!.isDeleted;
-    if (!comment || (deleted && !bool(query(c, 'includeDeleted')) && c.req.method === 'GET') || (deleted && c.req.method !== 'GET')) throw errors.notFound(`VS402621: Comment ${c.req.param('commentId')} of work item ${item.id} does not exist.`, 'WorkItemCommentNotFoundException');
+    if (
+      !comment ||
+      (deleted && !bool(query(c, 'includeDeleted')) && c.req.method === 'GET') ||
+      (deleted && c.req.method !== 'GET')
+    )
+      throw errors.notFound(
+        `VS402621: Comment ${c.req.param('commentId')} of work item ${item.id} does not exist.`,
+        'WorkItemCommentNotFoundException',
+      );
     return comment;
   };
   const formatParam = (c: C): 'html' | 'markdown' | undefined => {
     const f = query(c, 'format');
     if (!f) return undefined;
-    if (!['html', 'markdown'].includes(f.toLowerCase())) throw errors.badRequest(`The value '${f}' is not valid for format. Valid values are markdown, html.`, 'ArgumentException');
+    if (!['html', 'markdown'].includes(f.toLowerCase()))
+      throw errors.badRequest(
+        `The value '${f}' is not valid for format. Valid values are markdown, html.`,
+        'ArgumentException',
+      );
     return f.toLowerCase() as 'html' | 'markdown';
   };
   for (const p of ['/:org/:project/_apis/wit/workitems/:workItemId/comments']) {
@@ -689,21 +1155,34 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
       if (ids) {
         const wanted = ids.split(',').map(Number);
         const picked = visible.filter((x) => wanted.includes(x.id));
-        return c.json({ totalCount: picked.length, count: picked.length, comments: picked.map((x) => commentJson(store, ctxOf(c), item, x)) });
+        return c.json({
+          totalCount: picked.length,
+          count: picked.length,
+          comments: picked.map((x) => commentJson(store, ctxOf(c), item, x)),
+        });
       }
       const top = intParam(c, '$top') ?? store.limits.commentsMaxTop;
-      if (top < 1 || top > store.limits.commentsMaxTop) throw errors.badRequest(`The value of $top must be between 1 and ${store.limits.commentsMaxTop}.`, 'ArgumentOutOfRangeException');
+      if (top < 1 || top > store.limits.commentsMaxTop)
+        throw errors.badRequest(
+          `The value of $top must be between 1 and ${store.limits.commentsMaxTop}.`,
+          'ArgumentOutOfRangeException',
+        );
       const order = (query(c, 'order') ?? 'desc').toLowerCase() === 'asc' ? 'asc' : 'desc';
       const sorted = order === 'asc' ? visible : [...visible].reverse();
       const token = query(c, 'continuationToken');
       let start = 0;
       if (token) {
         const decoded = Number(Buffer.from(token, 'base64url').toString('utf8'));
-        if (!Number.isInteger(decoded) || decoded < 0) throw errors.badRequest(`The continuation token '${token}' is not valid.`, 'ArgumentException');
+        if (!Number.isInteger(decoded) || decoded < 0)
+          throw errors.badRequest(`The continuation token '${token}' is not valid.`, 'ArgumentException');
         start = decoded;
       }
       const slice = sorted.slice(start, start + top);
-      const json: JsonObject = { totalCount: visible.length, count: slice.length, comments: slice.map((x) => commentJson(store, ctxOf(c), item, x)) };
+      const json: JsonObject = {
+        totalCount: visible.length,
+        count: slice.length,
+        comments: slice.map((x) => commentJson(store, ctxOf(c), item, x)),
+      };
       if (start + top < sorted.length) {
         const next = Buffer.from(String(start + top)).toString('base64url');
         const u = new URL(c.req.url);
@@ -747,38 +1226,82 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
       const item = itemOf(c);
       const comment = commentOf(c, item);
       const v = Number(c.req.param('version'));
-      if (!comment.versions.some((x) => x.version === v)) throw errors.notFound(`Version ${c.req.param('version')} of comment ${comment.id} does not exist.`, 'WorkItemCommentNotFoundException');
+      if (!comment.versions.some((x) => x.version === v))
+        throw errors.notFound(
+          `Version ${c.req.param('version')} of comment ${comment.id} does not exist.`,
+          'WorkItemCommentNotFoundException',
+        );
       return c.json(commentVersionJson(store, ctxOf(c), item, comment, v));
     });
   }
 
   // ---- attachments
-  const attachmentUrl = (c: C, id: string, fileName?: string) => `${orgUrl(ctxOf(c))}/_apis/wit/attachments/${id}${fileName ? `?fileName=${encodeURIComponent(fileName)}` : ''}`;
+  const attachmentUrl = (c: C, id: string, fileName?: string) =>
+    `${orgUrl(ctxOf(c))}/_apis/wit/attachments/${id}${fileName ? `?fileName=${encodeURIComponent(fileName)}` : ''}`;
   for (const p of both('/wit/attachments')) {
     app.post(p, async (c) => {
       projectOf(c);
       const fileName = query(c, 'fileName');
-      if (!fileName) throw errors.badRequest('Value cannot be null.\r\nParameter name: fileName', 'ArgumentNullException');
+      if (!fileName)
+        throw errors.badRequest('Value cannot be null.\r\nParameter name: fileName', 'ArgumentNullException');
       const chunked = (query(c, 'uploadType') ?? 'simple').toLowerCase() === 'chunked';
       const data = Buffer.from(await c.req.arrayBuffer());
       if (!chunked && data.length > store.limits.attachmentMaxBytes) {
-        throw new AdoError(413, `VS403407: The size of the uploaded attachment (${data.length} bytes) exceeds the maximum allowed size of ${store.limits.attachmentMaxBytes} bytes. Use a chunked upload.`, 'AttachmentSizeExceededException', 'Microsoft.TeamFoundation.WorkItemTracking.Server.AttachmentSizeExceededException, Microsoft.TeamFoundation.WorkItemTracking.Server', 3200);
+        throw new AdoError(
+          413,
+          `VS403407: The size of the uploaded attachment (${data.length} bytes) exceeds the maximum allowed size of ${store.limits.attachmentMaxBytes} bytes. Use a chunked upload.`,
+          'AttachmentSizeExceededException',
+          'Microsoft.TeamFoundation.WorkItemTracking.Server.AttachmentSizeExceededException, Microsoft.TeamFoundation.WorkItemTracking.Server',
+          3200,
+        );
       }
       const id = randomUUID();
-      store.attachments.set(id, { id, org: c.get('org').name.toLowerCase(), fileName, chunks: chunked ? [] : [data], size: chunked ? 0 : data.length, chunked, createdBy: c.get('user').id, createdDate: store.now() });
+      store.attachments.set(id, {
+        id,
+        org: c.get('org').name.toLowerCase(),
+        fileName,
+        chunks: chunked ? [] : [data],
+        size: chunked ? 0 : data.length,
+        chunked,
+        createdBy: c.get('user').id,
+        createdDate: store.now(),
+      });
       return c.json({ id, url: attachmentUrl(c, id, fileName) }, 201);
     });
     app.put(`${p}/:id`, async (c) => {
       projectOf(c);
       const att = store.attachments.get(c.req.param('id').toLowerCase());
-      if (!att || att.org !== c.get('org').name.toLowerCase() || !att.chunked) throw errors.notFound(`VS402615: Attachment ${c.req.param('id')} was not found or is not a chunked upload.`, 'AttachmentNotFoundException');
+      if (!att || att.org !== c.get('org').name.toLowerCase() || !att.chunked)
+        throw errors.notFound(
+          `VS402615: Attachment ${c.req.param('id')} was not found or is not a chunked upload.`,
+          'AttachmentNotFoundException',
+        );
       const range = /^bytes\s+(\d+)\s*-\s*(\d+)\s*\/\s*(\d+)$/i.exec((c.req.header('content-range') ?? '').trim());
-      if (!range) throw errors.badRequest('The Content-Range header is required for a chunked upload, e.g. "bytes 0-39999/50000".', 'ArgumentException');
+      if (!range)
+        throw errors.badRequest(
+          'The Content-Range header is required for a chunked upload, e.g. "bytes 0-39999/50000".',
+          'ArgumentException',
+        );
       const [from, to, total] = [Number(range[1]), Number(range[2]), Number(range[3])];
       const data = Buffer.from(await c.req.arrayBuffer());
-      if (total > store.limits.chunkedAttachmentMaxBytes) throw new AdoError(413, `VS403407: The size of the attachment (${total} bytes) exceeds the maximum allowed size of ${store.limits.chunkedAttachmentMaxBytes} bytes.`, 'AttachmentSizeExceededException', 'Microsoft.TeamFoundation.WorkItemTracking.Server.AttachmentSizeExceededException, Microsoft.TeamFoundation.WorkItemTracking.Server', 3200);
-      if (from !== att.size || to - from + 1 !== data.length || to >= total || (att.expectedSize !== undefined && att.expectedSize !== total)) {
-        throw errors.badRequest(`The chunk bytes ${from}-${to}/${total} does not follow the ${att.size} bytes already uploaded or does not match the body of ${data.length} bytes.`, 'ArgumentException');
+      if (total > store.limits.chunkedAttachmentMaxBytes)
+        throw new AdoError(
+          413,
+          `VS403407: The size of the attachment (${total} bytes) exceeds the maximum allowed size of ${store.limits.chunkedAttachmentMaxBytes} bytes.`,
+          'AttachmentSizeExceededException',
+          'Microsoft.TeamFoundation.WorkItemTracking.Server.AttachmentSizeExceededException, Microsoft.TeamFoundation.WorkItemTracking.Server',
+          3200,
+        );
+      if (
+        from !== att.size ||
+        to - from + 1 !== data.length ||
+        to >= total ||
+        (att.expectedSize !== undefined && att.expectedSize !== total)
+      ) {
+        throw errors.badRequest(
+          `The chunk bytes ${from}-${to}/${total} does not follow the ${att.size} bytes already uploaded or does not match the body of ${data.length} bytes.`,
+          'ArgumentException',
+        );
       }
       att.expectedSize = total;
       att.chunks.push(data);
@@ -788,10 +1311,16 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
     app.get(`${p}/:id`, (c) => {
       projectOf(c);
       const att = store.attachments.get(c.req.param('id').toLowerCase());
-      if (!att || att.org !== c.get('org').name.toLowerCase() || (att.chunked && att.size !== att.expectedSize)) throw errors.notFound(`VS402615: Attachment ${c.req.param('id')} was not found.`, 'AttachmentNotFoundException');
+      if (!att || att.org !== c.get('org').name.toLowerCase() || (att.chunked && att.size !== att.expectedSize))
+        throw errors.notFound(
+          `VS402615: Attachment ${c.req.param('id')} was not found.`,
+          'AttachmentNotFoundException',
+        );
       const name = query(c, 'fileName') ?? att.fileName;
       const headers: Record<string, string> = { 'content-type': 'application/octet-stream' };
-      if (bool(query(c, 'download'))) headers['content-disposition'] = `attachment; filename="${name.replace(/"/g, '')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+      if (bool(query(c, 'download')))
+        headers['content-disposition'] =
+          `attachment; filename="${name.replace(/"/g, '')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
       return c.body(new Uint8Array(Buffer.concat(att.chunks)), 200, headers);
     });
   }
@@ -802,7 +1331,10 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
     referenceName: t.referenceName,
     description: t.description,
     color: t.color,
-    icon: { id: `icon_${t.name.toLowerCase().replace(/\s/g, '_')}`, url: `${orgUrl(ctxOf(c))}/_apis/wit/workItemIcons/icon_${t.name.toLowerCase().replace(/\s/g, '_')}?color=${t.color}&v=2` },
+    icon: {
+      id: `icon_${t.name.toLowerCase().replace(/\s/g, '_')}`,
+      url: `${orgUrl(ctxOf(c))}/_apis/wit/workItemIcons/icon_${t.name.toLowerCase().replace(/\s/g, '_')}?color=${t.color}&v=2`,
+    },
     isDisabled: false,
     states: t.states.map((s) => ({ name: s.name, color: s.color, category: s.category })),
     url: `${orgUrl(ctxOf(c))}/${project.id}/_apis/wit/workItemTypes/${encodeURIComponent(t.name)}`,
@@ -830,24 +1362,42 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
   const typeFieldsExpand = (c: C) => {
     const raw = query(c, '$expand');
     const e = (raw ?? 'none').toLowerCase();
-    if (!['none', 'allowedvalues', 'dependentfields', 'all'].includes(e)) throw errors.badRequest(`The value '${raw}' is not valid for $expand. Valid values are None, AllowedValues, DependentFields, All.`, 'ArgumentException');
+    if (!['none', 'allowedvalues', 'dependentfields', 'all'].includes(e))
+      throw errors.badRequest(
+        `The value '${raw}' is not valid for $expand. Valid values are None, AllowedValues, DependentFields, All.`,
+        'ArgumentException',
+      );
     return { values: e === 'allowedvalues' || e === 'all', dependents: e === 'dependentfields' || e === 'all' };
   };
   /** What a field allows on this type: the type's states and reasons, the process's types, else the field's own list (as strings, as the service answers them). */
   const allowedOn = (project: Project, t: WorkItemTypeDef, d: FieldDef): string[] => {
     if (d.referenceName === 'System.State') return t.states.map((s) => s.name).sort();
-    if (d.referenceName === 'System.Reason') return [...new Set(t.states.flatMap((s) => [s.reason, ...Object.values(s.reasonFrom ?? {})]))].sort();
+    if (d.referenceName === 'System.Reason')
+      return [...new Set(t.states.flatMap((s) => [s.reason, ...Object.values(s.reasonFrom ?? {})]))].sort();
     if (d.referenceName === 'System.WorkItemType') return Object.keys(store.processes[project.process]).sort();
     return (d.allowedValues ?? []).map(String);
   };
-  const typeFieldJson = (c: C, project: Project, t: WorkItemTypeDef, d: FieldDef, expand: { values: boolean; dependents: boolean }) => {
+  const typeFieldJson = (
+    c: C,
+    project: Project,
+    t: WorkItemTypeDef,
+    d: FieldDef,
+    expand: { values: boolean; dependents: boolean },
+  ) => {
     const fallback = d.referenceName === 'System.State' ? t.states[0]?.name : undefined;
     const defaultValue = t.defaults[d.referenceName] ?? fallback;
     return {
       alwaysRequired: d.referenceName === 'System.Title' || d.referenceName === 'System.State',
       defaultValue: defaultValue === undefined ? null : String(defaultValue),
       ...(expand.values ? { allowedValues: allowedOn(project, t, d) } : {}),
-      ...(expand.dependents ? { dependentFields: d.referenceName === 'System.State' ? ['System.Reason'].map((r) => ({ referenceName: r, name: store.field(r)!.name, url: fieldUrl(c, r) })) : [] } : {}),
+      ...(expand.dependents
+        ? {
+            dependentFields:
+              d.referenceName === 'System.State'
+                ? ['System.Reason'].map((r) => ({ referenceName: r, name: store.field(r)!.name, url: fieldUrl(c, r) }))
+                : [],
+          }
+        : {}),
       referenceName: d.referenceName,
       name: d.name,
       url: fieldUrl(c, d.referenceName),
@@ -865,7 +1415,8 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
   const fieldType = (d: FieldDef): string => {
     if (d.referenceName === 'System.History') return 'history';
     const custom = !/^(System|Microsoft)\./.test(d.referenceName);
-    if (custom && d.allowedValues?.length) return d.type === 'integer' ? 'picklistInteger' : d.type === 'double' ? 'picklistDouble' : 'picklistString';
+    if (custom && d.allowedValues?.length)
+      return d.type === 'integer' ? 'picklistInteger' : d.type === 'double' ? 'picklistDouble' : 'picklistString';
     return d.type;
   };
   for (const p of both('/wit/fields')) {
@@ -884,7 +1435,10 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
               readOnly: Boolean(d.readOnly),
               canSortBy: !['html', 'history', 'plainText'].includes(type),
               isQueryable: true,
-              supportedOperations: [{ referenceName: 'SupportedOperations.Equals', name: '=' }, { referenceName: 'SupportedOperations.NotEquals', name: '<>' }],
+              supportedOperations: [
+                { referenceName: 'SupportedOperations.Equals', name: '=' },
+                { referenceName: 'SupportedOperations.NotEquals', name: '<>' },
+              ],
               isIdentity: d.type === 'identity',
               isPicklist: type.startsWith('picklist'),
               isPicklistSuggested: false,
@@ -906,35 +1460,70 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
     consumerActionId: z.string(),
     publisherInputs: z.record(z.string(), z.string()).default({}),
     consumerInputs: z.record(z.string(), z.string()),
-    status: z.enum(['enabled', 'onProbation', 'disabledByUser', 'disabledBySystem', 'disabledByInactiveIdentity']).optional(),
+    status: z
+      .enum(['enabled', 'onProbation', 'disabledByUser', 'disabledBySystem', 'disabledByInactiveIdentity'])
+      .optional(),
   });
   const checkSubscription = (body: z.infer<typeof subscriptionBody>) => {
-    if (body.publisherId !== 'tfs') throw errors.badRequest(`VS400000: The publisher '${body.publisherId}' does not exist.`, 'PublisherNotFoundException');
-    if (!(body.eventType in EVENT_TYPES)) throw errors.badRequest(`The event type '${body.eventType}' is not supported by this simulator (work item events only).`, 'EventTypeNotFoundException');
-    if (body.consumerId !== 'webHooks') throw errors.badRequest(`The consumer '${body.consumerId}' does not exist.`, 'ConsumerNotFoundException');
-    if (body.consumerActionId !== 'httpRequest') throw errors.badRequest(`The action '${body.consumerActionId}' does not exist for consumer webHooks.`, 'ConsumerActionNotFoundException');
+    if (body.publisherId !== 'tfs')
+      throw errors.badRequest(
+        `VS400000: The publisher '${body.publisherId}' does not exist.`,
+        'PublisherNotFoundException',
+      );
+    if (!(body.eventType in EVENT_TYPES))
+      throw errors.badRequest(
+        `The event type '${body.eventType}' is not supported by this simulator (work item events only).`,
+        'EventTypeNotFoundException',
+      );
+    if (body.consumerId !== 'webHooks')
+      throw errors.badRequest(`The consumer '${body.consumerId}' does not exist.`, 'ConsumerNotFoundException');
+    if (body.consumerActionId !== 'httpRequest')
+      throw errors.badRequest(
+        `The action '${body.consumerActionId}' does not exist for consumer webHooks.`,
+        'ConsumerActionNotFoundException',
+      );
     const url = body.consumerInputs.url;
-    if (!url || !/^https?:\/\/[^\s]+$/i.test(url)) throw errors.badRequest("The input 'url' is required and must be an absolute http(s) URL.", 'InputValidationException');
+    if (!url || !/^https?:\/\/[^\s]+$/i.test(url))
+      throw errors.badRequest(
+        "The input 'url' is required and must be an absolute http(s) URL.",
+        'InputValidationException',
+      );
     for (const k of ['basicAuthUsername', 'basicAuthPassword'] as const) {
       const v = body.consumerInputs[k];
-      if (v !== undefined && v !== '' && !/^\S{1,256}$/.test(v)) throw errors.badRequest(`The input '${k}' must be 1 to 256 characters without spaces.`, 'InputValidationException');
+      if (v !== undefined && v !== '' && !/^\S{1,256}$/.test(v))
+        throw errors.badRequest(
+          `The input '${k}' must be 1 to 256 characters without spaces.`,
+          'InputValidationException',
+        );
     }
   };
   const subscriptionOf = (c: C): Subscription => {
-    const s = store.subscriptions.find((x) => x.id === (c.req.param('subscriptionId') ?? '').toLowerCase() && x.org === c.get('org').name.toLowerCase());
-    if (!s) throw errors.notFound(`VS400004: The subscription ${c.req.param('subscriptionId')} does not exist.`, 'SubscriptionNotFoundException');
+    const s = store.subscriptions.find(
+      (x) => x.id === (c.req.param('subscriptionId') ?? '').toLowerCase() && x.org === c.get('org').name.toLowerCase(),
+    );
+    if (!s)
+      throw errors.notFound(
+        `VS400004: The subscription ${c.req.param('subscriptionId')} does not exist.`,
+        'SubscriptionNotFoundException',
+      );
     return s;
   };
   app.get('/:org/_apis/hooks/subscriptions', (c) => {
     const filters = ['publisherId', 'eventType', 'consumerId', 'consumerActionId'] as const;
-    const subs = store.subscriptions.filter((s) => s.org === c.get('org').name.toLowerCase() && filters.every((f) => !query(c, f) || s[f].toLowerCase() === query(c, f)!.toLowerCase()));
+    const subs = store.subscriptions.filter(
+      (s) =>
+        s.org === c.get('org').name.toLowerCase() &&
+        filters.every((f) => !query(c, f) || s[f].toLowerCase() === query(c, f)!.toLowerCase()),
+    );
     return c.json(list(subs.map((s) => subscriptionJson(store, ctxOf(c), s))));
   });
   app.post('/:org/_apis/hooks/subscriptions', async (c) => {
     const body = parse(subscriptionBody, await jsonBody(c), 'Subscription');
     checkSubscription(body);
     const now = store.now();
-    const project = body.publisherInputs.projectId ? store.project(c.get('org'), body.publisherInputs.projectId) : undefined;
+    const project = body.publisherInputs.projectId
+      ? store.project(c.get('org'), body.publisherInputs.projectId)
+      : undefined;
     if (body.publisherInputs.projectId && !project) throw errors.projectNotFound(body.publisherInputs.projectId);
     const s: Subscription = {
       id: randomUUID(),
@@ -944,7 +1533,11 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
       resourceVersion: body.resourceVersion,
       consumerId: body.consumerId,
       consumerActionId: body.consumerActionId,
-      publisherInputs: { ...body.publisherInputs, ...(project ? { projectId: project.id } : {}), tfsSubscriptionId: randomUUID() },
+      publisherInputs: {
+        ...body.publisherInputs,
+        ...(project ? { projectId: project.id } : {}),
+        tfsSubscriptionId: randomUUID(),
+      },
       consumerInputs: { ...body.consumerInputs },
       status: body.status ?? 'enabled',
       createdBy: c.get('user').id,
@@ -956,17 +1549,38 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
     store.subscriptions.push(s);
     return c.json(subscriptionJson(store, ctxOf(c), s));
   });
-  app.get('/:org/_apis/hooks/subscriptions/:subscriptionId', (c) => c.json(subscriptionJson(store, ctxOf(c), subscriptionOf(c))));
+  app.get('/:org/_apis/hooks/subscriptions/:subscriptionId', (c) =>
+    c.json(subscriptionJson(store, ctxOf(c), subscriptionOf(c))),
+  );
   app.put('/:org/_apis/hooks/subscriptions/:subscriptionId', async (c) => {
     const s = subscriptionOf(c);
     const body = parse(subscriptionBody, await jsonBody(c), 'Subscription');
-    checkSubscription({ ...body, consumerInputs: { ...body.consumerInputs, ...(body.consumerInputs.basicAuthPassword === MASKED ? { basicAuthPassword: s.consumerInputs.basicAuthPassword ?? '' } : {}) } });
-    const project = body.publisherInputs.projectId ? store.project(c.get('org'), body.publisherInputs.projectId) : undefined;
+    checkSubscription({
+      ...body,
+      consumerInputs: {
+        ...body.consumerInputs,
+        ...(body.consumerInputs.basicAuthPassword === MASKED
+          ? { basicAuthPassword: s.consumerInputs.basicAuthPassword ?? '' }
+          : {}),
+      },
+    });
+    const project = body.publisherInputs.projectId
+      ? store.project(c.get('org'), body.publisherInputs.projectId)
+      : undefined;
     Object.assign(s, {
       eventType: body.eventType,
       resourceVersion: body.resourceVersion,
-      publisherInputs: { ...body.publisherInputs, ...(project ? { projectId: project.id } : {}), tfsSubscriptionId: s.publisherInputs.tfsSubscriptionId ?? randomUUID() },
-      consumerInputs: { ...body.consumerInputs, ...(body.consumerInputs.basicAuthPassword === MASKED ? { basicAuthPassword: s.consumerInputs.basicAuthPassword } : {}) },
+      publisherInputs: {
+        ...body.publisherInputs,
+        ...(project ? { projectId: project.id } : {}),
+        tfsSubscriptionId: s.publisherInputs.tfsSubscriptionId ?? randomUUID(),
+      },
+      consumerInputs: {
+        ...body.consumerInputs,
+        ...(body.consumerInputs.basicAuthPassword === MASKED
+          ? { basicAuthPassword: s.consumerInputs.basicAuthPassword }
+          : {}),
+      },
       status: body.status ?? s.status,
       modifiedBy: c.get('user').id,
       modifiedDate: store.now(),

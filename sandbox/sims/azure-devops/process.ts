@@ -27,10 +27,17 @@ export interface WorkItemTypeDef {
 
 export type ProcessName = 'Agile' | 'Basic';
 
-const state = (name: string, category: StateCategory, reason: string, reasonFrom?: Record<string, string>): StateDef => ({
+const state = (
+  name: string,
+  category: StateCategory,
+  reason: string,
+  reasonFrom?: Record<string, string>,
+): StateDef => ({
   name,
   category,
-  color: { Proposed: 'b2b2b2', InProgress: '007acc', Resolved: 'ff9d00', Completed: '339933', Removed: 'ffffff' }[category],
+  color: { Proposed: 'b2b2b2', InProgress: '007acc', Resolved: 'ff9d00', Completed: '339933', Removed: 'ffffff' }[
+    category
+  ],
   reason,
   ...(reasonFrom ? { reasonFrom } : {}),
 });
@@ -42,14 +49,19 @@ export function defaultProcesses(): Record<ProcessName, Record<string, WorkItemT
         name: 'Bug',
         referenceName: 'Microsoft.VSTS.WorkItemTypes.Bug',
         color: 'CC293D',
-        description: 'Describes a divergence between required and actual behavior, and tracks the work done to correct the defect and verify the correction.',
+        description:
+          'Describes a divergence between required and actual behavior, and tracks the work done to correct the defect and verify the correction.',
         states: [
           state('New', 'Proposed', 'New'),
           state('Active', 'InProgress', 'Approved', { Resolved: 'Not fixed', Closed: 'Reactivated' }),
           state('Resolved', 'Resolved', 'Fixed'),
           state('Closed', 'Completed', 'Verified'),
         ],
-        defaults: { 'Microsoft.VSTS.Common.Priority': 2, 'Microsoft.VSTS.Common.Severity': '3 - Medium', 'Microsoft.VSTS.Common.ValueArea': 'Business' },
+        defaults: {
+          'Microsoft.VSTS.Common.Priority': 2,
+          'Microsoft.VSTS.Common.Severity': '3 - Medium',
+          'Microsoft.VSTS.Common.ValueArea': 'Business',
+        },
       },
       'User Story': {
         name: 'User Story',
@@ -70,7 +82,12 @@ export function defaultProcesses(): Record<ProcessName, Record<string, WorkItemT
         referenceName: 'Microsoft.VSTS.WorkItemTypes.Task',
         color: 'F2CB1D',
         description: 'Tracks work that needs to be done.',
-        states: [state('New', 'Proposed', 'New'), state('Active', 'InProgress', 'Work started', { Closed: 'Reactivated' }), state('Closed', 'Completed', 'Completed'), state('Removed', 'Removed', 'Removed from the backlog')],
+        states: [
+          state('New', 'Proposed', 'New'),
+          state('Active', 'InProgress', 'Work started', { Closed: 'Reactivated' }),
+          state('Closed', 'Completed', 'Completed'),
+          state('Removed', 'Removed', 'Removed from the backlog'),
+        ],
         defaults: { 'Microsoft.VSTS.Common.Priority': 2 },
       },
     },
@@ -80,7 +97,11 @@ export function defaultProcesses(): Record<ProcessName, Record<string, WorkItemT
         referenceName: 'Microsoft.VSTS.WorkItemTypes.Issue',
         color: '339947',
         description: 'Tracks an obstacle to progress.',
-        states: [state('To Do', 'Proposed', 'Added to backlog'), state('Doing', 'InProgress', 'Started'), state('Done', 'Completed', 'Completed', {})],
+        states: [
+          state('To Do', 'Proposed', 'Added to backlog'),
+          state('Doing', 'InProgress', 'Started'),
+          state('Done', 'Completed', 'Completed', {}),
+        ],
         defaults: { 'Microsoft.VSTS.Common.Priority': 2 },
       },
       Task: {
@@ -88,14 +109,19 @@ export function defaultProcesses(): Record<ProcessName, Record<string, WorkItemT
         referenceName: 'Microsoft.VSTS.WorkItemTypes.Task',
         color: 'F2CB1D',
         description: 'Tracks work that needs to be done.',
-        states: [state('To Do', 'Proposed', 'Added to backlog'), state('Doing', 'InProgress', 'Started'), state('Done', 'Completed', 'Completed')],
+        states: [
+          state('To Do', 'Proposed', 'Added to backlog'),
+          state('Doing', 'InProgress', 'Started'),
+          state('Done', 'Completed', 'Completed'),
+        ],
         defaults: { 'Microsoft.VSTS.Common.Priority': 2 },
       },
     },
   };
 }
 
-export type FieldType = 'string' | 'html' | 'plainText' | 'integer' | 'double' | 'dateTime' | 'identity' | 'treePath' | 'boolean';
+export type FieldType =
+  'string' | 'html' | 'plainText' | 'integer' | 'double' | 'dateTime' | 'identity' | 'treePath' | 'boolean';
 
 export interface FieldDef {
   referenceName: string;
@@ -110,7 +136,12 @@ export interface FieldDef {
   perRevision?: boolean;
 }
 
-const f = (referenceName: string, name: string, type: FieldType, extra: Partial<FieldDef> = {}): FieldDef => ({ referenceName, name, type, ...extra });
+const f = (referenceName: string, name: string, type: FieldType, extra: Partial<FieldDef> = {}): FieldDef => ({
+  referenceName,
+  name,
+  type,
+  ...extra,
+});
 
 export function defaultFields(): FieldDef[] {
   return [
@@ -144,7 +175,9 @@ export function defaultFields(): FieldDef[] {
     f('Microsoft.VSTS.Common.ClosedDate', 'Closed Date', 'dateTime', { readOnly: true }),
     f('Microsoft.VSTS.Common.ClosedBy', 'Closed By', 'identity', { readOnly: true }),
     f('Microsoft.VSTS.Common.Priority', 'Priority', 'integer', { allowedValues: [1, 2, 3, 4] }),
-    f('Microsoft.VSTS.Common.Severity', 'Severity', 'string', { allowedValues: ['1 - Critical', '2 - High', '3 - Medium', '4 - Low'] }),
+    f('Microsoft.VSTS.Common.Severity', 'Severity', 'string', {
+      allowedValues: ['1 - Critical', '2 - High', '3 - Medium', '4 - Low'],
+    }),
     f('Microsoft.VSTS.Common.ValueArea', 'Value Area', 'string', { allowedValues: ['Architectural', 'Business'] }),
     f('Microsoft.VSTS.TCM.ReproSteps', 'Repro Steps', 'html'),
     f('Microsoft.VSTS.TCM.SystemInfo', 'System Info', 'html'),

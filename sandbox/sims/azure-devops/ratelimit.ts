@@ -24,7 +24,9 @@ export const rateLimitSchema = z.object({
   headersFrom: z.number().nonnegative().optional(),
   /** TSTUs each request costs, unless a `costs` entry matches. */
   costPerRequest: z.number().nonnegative().optional(),
-  costs: z.array(z.object({ method: z.string().optional(), path: z.string(), cost: z.number().nonnegative() })).optional(),
+  costs: z
+    .array(z.object({ method: z.string().optional(), path: z.string(), cost: z.number().nonnegative() }))
+    .optional(),
   /** The longest delay the service applies (30 s). */
   maxDelaySeconds: z.number().nonnegative().optional(),
   /** The simulator reports the delay but sleeps at most this long, so tests stay fast. */
@@ -32,7 +34,10 @@ export const rateLimitSchema = z.object({
   resource: z.string().optional(),
 });
 
-export type RateLimitConfig = Required<Omit<z.infer<typeof rateLimitSchema>, 'costs' | 'blockAt'>> & { costs: NonNullable<z.infer<typeof rateLimitSchema>['costs']>; blockAt?: number };
+export type RateLimitConfig = Required<Omit<z.infer<typeof rateLimitSchema>, 'costs' | 'blockAt'>> & {
+  costs: NonNullable<z.infer<typeof rateLimitSchema>['costs']>;
+  blockAt?: number;
+};
 
 export const defaultRateLimit = (): RateLimitConfig => ({
   enabled: false,
@@ -76,7 +81,13 @@ export class RateLimiter {
   }
 
   private costOf(method: string, path: string): number {
-    const hit = this.config.costs.find((c) => (!c.method || c.method.toUpperCase() === method) && (c.path.length > 1 && c.path.startsWith('/') && c.path.endsWith('/') ? new RegExp(c.path.slice(1, -1), 'i').test(path) : path.toLowerCase().includes(c.path.toLowerCase())));
+    const hit = this.config.costs.find(
+      (c) =>
+        (!c.method || c.method.toUpperCase() === method) &&
+        (c.path.length > 1 && c.path.startsWith('/') && c.path.endsWith('/')
+          ? new RegExp(c.path.slice(1, -1), 'i').test(path)
+          : path.toLowerCase().includes(c.path.toLowerCase())),
+    );
     return hit ? hit.cost : this.config.costPerRequest;
   }
 
@@ -105,24 +116,40 @@ export class RateLimiter {
     });
     const blockAt = c.blockAt ?? c.limit;
     if (used >= blockAt) {
-      return { kind: 'block', resource: c.resource, headers: { 'Retry-After': String(this.secondsUntilBelow(list, blockAt, now)), ...base(0) } };
+      return {
+        kind: 'block',
+        resource: c.resource,
+        headers: { 'Retry-After': String(this.secondsUntilBelow(list, blockAt, now)), ...base(0) },
+      };
     }
     const cost = this.costOf(method, path);
     list.push({ at: now, cost });
     const after = used + cost;
     if (after > c.delayThreshold) {
       const span = Math.max(1e-9, blockAt - c.delayThreshold);
-      const delaySeconds = Math.max(0.001, Math.min(c.maxDelaySeconds, ((after - c.delayThreshold) / span) * c.maxDelaySeconds));
+      const delaySeconds = Math.max(
+        0.001,
+        Math.min(c.maxDelaySeconds, ((after - c.delayThreshold) / span) * c.maxDelaySeconds),
+      );
       const delayMs = Math.round(delaySeconds * 1000);
       return {
         kind: 'delay',
         cost,
         delayMs,
         sleepMs: Math.min(delayMs, c.maxSleepMs),
-        headers: { 'Retry-After': String(this.secondsUntilBelow(list, c.delayThreshold, now)), 'X-RateLimit-Delay': delaySeconds.toFixed(3), ...base(0) },
+        headers: {
+          'Retry-After': String(this.secondsUntilBelow(list, c.delayThreshold, now)),
+          'X-RateLimit-Delay': delaySeconds.toFixed(3),
+          ...base(0),
+        },
       };
     }
-    if (after >= c.headersFrom) return { kind: 'ok', cost, headers: { 'Retry-After': String(this.secondsUntilBelow(list, c.headersFrom, now)), ...base(c.limit - after) } };
+    if (after >= c.headersFrom)
+      return {
+        kind: 'ok',
+        cost,
+        headers: { 'Retry-After': String(this.secondsUntilBelow(list, c.headersFrom, now)), ...base(c.limit - after) },
+      };
     return { kind: 'ok', cost, headers: {} };
   }
 }

@@ -3,7 +3,20 @@
  * references, with links on the host the request came in on.
  */
 import { errors } from './errors';
-import { adoDate, END_OF_TIME, isIdentityValue, type AdoStore, type CommentRecord, type FieldValue, type Fields, type Identity, type Organization, type Relation, type Revision, type WorkItemRecord } from './store';
+import {
+  adoDate,
+  END_OF_TIME,
+  isIdentityValue,
+  type AdoStore,
+  type CommentRecord,
+  type FieldValue,
+  type Fields,
+  type Identity,
+  type Organization,
+  type Relation,
+  type Revision,
+  type WorkItemRecord,
+} from './store';
 
 export type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
 export type JsonObject = { [k: string]: Json };
@@ -19,7 +32,8 @@ export type Expand = 'none' | 'relations' | 'fields' | 'links' | 'all';
 export const orgUrl = (ctx: UrlContext) => `${ctx.origin}/${ctx.org.name}`;
 export const workItemUrl = (ctx: UrlContext, id: number) => `${orgUrl(ctx)}/_apis/wit/workItems/${id}`;
 /** The comments API lives under the project only. */
-export const commentsUrl = (ctx: UrlContext, item: WorkItemRecord) => `${orgUrl(ctx)}/${item.project.id}/_apis/wit/workItems/${item.id}/comments`;
+export const commentsUrl = (ctx: UrlContext, item: WorkItemRecord) =>
+  `${orgUrl(ctx)}/${item.project.id}/_apis/wit/workItems/${item.id}/comments`;
 
 export function identityRef(ctx: UrlContext, who: Identity, withName = false): JsonObject {
   const avatar = `${orgUrl(ctx)}/_apis/GraphProfile/MemberAvatars/${who.descriptor}`;
@@ -47,7 +61,12 @@ export function renderValue(store: AdoStore, ctx: UrlContext, v: FieldValue, sty
   return style === 'ref' ? identityRef(ctx, who) : identityString(who);
 }
 
-export function renderFields(store: AdoStore, ctx: UrlContext, fields: Fields, opts: { only?: string[]; all?: boolean; style?: IdentityStyle } = {}): JsonObject {
+export function renderFields(
+  store: AdoStore,
+  ctx: UrlContext,
+  fields: Fields,
+  opts: { only?: string[]; all?: boolean; style?: IdentityStyle } = {},
+): JsonObject {
   const out: JsonObject = {};
   const only = opts.only?.map((n) => {
     const def = store.field(n);
@@ -74,7 +93,9 @@ export function workItemLinks(ctx: UrlContext, item: WorkItemRecord): JsonObject
     workItemRevisions: { href: `${self}/revisions` },
     workItemComments: { href: commentsUrl(ctx, item) },
     html: { href: `${orgUrl(ctx)}/web/wi.aspx?pcguid=${ctx.org.id}&id=${item.id}` },
-    workItemType: { href: `${orgUrl(ctx)}/${item.project.id}/_apis/wit/workItemTypes/${encodeURIComponent(String(item.fields['System.WorkItemType']))}` },
+    workItemType: {
+      href: `${orgUrl(ctx)}/${item.project.id}/_apis/wit/workItemTypes/${encodeURIComponent(String(item.fields['System.WorkItemType']))}`,
+    },
     fields: { href: `${orgUrl(ctx)}/_apis/wit/fields` },
   };
 }
@@ -93,7 +114,14 @@ export function workItemJson(
   store: AdoStore,
   ctx: UrlContext,
   item: WorkItemRecord,
-  opts: { expand?: Expand; fields?: string[]; asOf?: string; links?: boolean; style?: IdentityStyle; revision?: Revision } = {},
+  opts: {
+    expand?: Expand;
+    fields?: string[];
+    asOf?: string;
+    links?: boolean;
+    style?: IdentityStyle;
+    revision?: Revision;
+  } = {},
 ): JsonObject {
   const expand = opts.expand ?? 'none';
   const r = opts.revision ?? revisionAt(item, opts.asOf);
@@ -102,20 +130,39 @@ export function workItemJson(
   const out: JsonObject = {
     id: item.id,
     rev: r.rev,
-    fields: renderFields(store, ctx, fields, { only: opts.fields, all: expand === 'fields' || expand === 'all', style: opts.style }),
+    fields: renderFields(store, ctx, fields, {
+      only: opts.fields,
+      all: expand === 'fields' || expand === 'all',
+      style: opts.style,
+    }),
   };
   if (expand === 'relations' || expand === 'all') out.relations = r.relations.map(relationJson);
-  if (r.commentVersionRef && opts.style === 'string') out.commentVersionRef = commentVersionRef(ctx, item, r.commentVersionRef);
+  if (r.commentVersionRef && opts.style === 'string')
+    out.commentVersionRef = commentVersionRef(ctx, item, r.commentVersionRef);
   if (opts.links || expand === 'links' || expand === 'all') out._links = workItemLinks(ctx, item);
   out.url = workItemUrl(ctx, item.id);
   return out;
 }
 
-export function commentVersionRef(ctx: UrlContext, item: WorkItemRecord, ref: { commentId: number; version: number }): JsonObject {
-  return { commentId: ref.commentId, version: ref.version, url: `${commentsUrl(ctx, item)}/${ref.commentId}/versions/${ref.version}` };
+export function commentVersionRef(
+  ctx: UrlContext,
+  item: WorkItemRecord,
+  ref: { commentId: number; version: number },
+): JsonObject {
+  return {
+    commentId: ref.commentId,
+    version: ref.version,
+    url: `${commentsUrl(ctx, item)}/${ref.commentId}/versions/${ref.version}`,
+  };
 }
 
-export function updateJson(store: AdoStore, ctx: UrlContext, item: WorkItemRecord, r: Revision, style: IdentityStyle = 'ref'): JsonObject {
+export function updateJson(
+  store: AdoStore,
+  ctx: UrlContext,
+  item: WorkItemRecord,
+  r: Revision,
+  style: IdentityStyle = 'ref',
+): JsonObject {
   const who = store.identity(r.by)!;
   const next = item.revisions.find((x) => x.rev === r.rev + 1);
   const fields: JsonObject = {};
@@ -142,7 +189,13 @@ export function updateJson(store: AdoStore, ctx: UrlContext, item: WorkItemRecor
   return out;
 }
 
-export function commentJson(store: AdoStore, ctx: UrlContext, item: WorkItemRecord, c: CommentRecord, version?: number): JsonObject {
+export function commentJson(
+  store: AdoStore,
+  ctx: UrlContext,
+  item: WorkItemRecord,
+  c: CommentRecord,
+  version?: number,
+): JsonObject {
   const v = version ? c.versions.find((x) => x.version === version)! : c.versions[c.versions.length - 1]!;
   const createdBy = identityRef(ctx, store.identity(c.createdBy)!);
   return {
@@ -165,7 +218,13 @@ export function commentJson(store: AdoStore, ctx: UrlContext, item: WorkItemReco
   };
 }
 
-export function commentVersionJson(store: AdoStore, ctx: UrlContext, item: WorkItemRecord, c: CommentRecord, version: number): JsonObject {
+export function commentVersionJson(
+  store: AdoStore,
+  ctx: UrlContext,
+  item: WorkItemRecord,
+  c: CommentRecord,
+  version: number,
+): JsonObject {
   const full = commentJson(store, ctx, item, c, version);
   delete full.workItemId;
   delete full.format;

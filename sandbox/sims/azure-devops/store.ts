@@ -160,7 +160,8 @@ export function adoDate(ms: number): string {
 }
 export const END_OF_TIME = '9999-01-01T00:00:00Z';
 
-export const isIdentityValue = (v: unknown): v is IdentityValue => typeof v === 'object' && v !== null && 'identityId' in v;
+export const isIdentityValue = (v: unknown): v is IdentityValue =>
+  typeof v === 'object' && v !== null && 'identityId' in v;
 
 export function descriptorFor(id: string): string {
   return `aad.${Buffer.from(createHash('sha256').update(id).digest('hex').slice(0, 32)).toString('base64').replace(/=+$/, '')}`;
@@ -185,21 +186,40 @@ export class AdoStore {
   now = (): number => this.baseNow() + this.clockOffset;
 
   addOrg(name: string, kind: Organization['kind']): Organization {
-    const org: Organization = { id: randomUUID(), name, kind, projects: [], lastWorkItemId: 0, signInPage: { on: false, mode: '203', paths: DEFAULT_SIGN_IN_PATHS.map((p) => ({ ...p })) } };
+    const org: Organization = {
+      id: randomUUID(),
+      name,
+      kind,
+      projects: [],
+      lastWorkItemId: 0,
+      signInPage: { on: false, mode: '203', paths: DEFAULT_SIGN_IN_PATHS.map((p) => ({ ...p })) },
+    };
     this.orgs.push(org);
     this.workItems.set(name.toLowerCase(), new Map());
     return org;
   }
 
   addProject(org: Organization, name: string, process: ProcessName): Project {
-    const project: Project = { id: randomUUID(), name, process, areas: [name, `${name}\\Support`], iterations: [name, `${name}\\Sprint 1`, `${name}\\Sprint 2`] };
+    const project: Project = {
+      id: randomUUID(),
+      name,
+      process,
+      areas: [name, `${name}\\Support`],
+      iterations: [name, `${name}\\Sprint 1`, `${name}\\Sprint 2`],
+    };
     org.projects.push(project);
     return project;
   }
 
   addIdentity(displayName: string, uniqueName: string, pat?: string): Identity {
     const id = randomUUID();
-    const identity: Identity = { id, displayName, uniqueName, descriptor: descriptorFor(id), pats: new Set(pat ? [pat] : []) };
+    const identity: Identity = {
+      id,
+      displayName,
+      uniqueName,
+      descriptor: descriptorFor(id),
+      pats: new Set(pat ? [pat] : []),
+    };
     this.identities.push(identity);
     return identity;
   }
@@ -225,7 +245,10 @@ export class AdoStore {
     const v = value.trim();
     const email = /<([^>]+)>\s*$/.exec(v)?.[1];
     const key = (email ?? v).toLowerCase();
-    return this.identities.find((i) => i.uniqueName.toLowerCase() === key || i.id === key || i.descriptor === v) ?? this.identities.find((i) => i.displayName.toLowerCase() === key);
+    return (
+      this.identities.find((i) => i.uniqueName.toLowerCase() === key || i.id === key || i.descriptor === v) ??
+      this.identities.find((i) => i.displayName.toLowerCase() === key)
+    );
   }
 
   items(org: Organization): Map<number, WorkItemRecord> {
@@ -239,6 +262,9 @@ export class AdoStore {
 
   field(nameOrRef: string): FieldDef | undefined {
     const k = nameOrRef.toLowerCase();
-    return this.fieldDefs.find((f) => f.referenceName.toLowerCase() === k) ?? this.fieldDefs.find((f) => f.name.toLowerCase() === k);
+    return (
+      this.fieldDefs.find((f) => f.referenceName.toLowerCase() === k) ??
+      this.fieldDefs.find((f) => f.name.toLowerCase() === k)
+    );
   }
 }

@@ -67,40 +67,76 @@ export function loadSwagger2(file: string): Swagger2Validator {
   const doc = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, '')) as SwaggerDoc;
   const ajv = new Ajv({ strict: false, allErrors: true, logger: false });
   addFormats(ajv, ['date-time', 'uuid']);
-  for (const f of ['int32', 'int64', 'byte', 'double', 'decimal', 'float', 'Stream', 'T', 'array (int32)', 'array (string)']) ajv.addFormat(f, true);
+  for (const f of [
+    'int32',
+    'int64',
+    'byte',
+    'double',
+    'decimal',
+    'float',
+    'Stream',
+    'T',
+    'array (int32)',
+    'array (string)',
+  ])
+    ajv.addFormat(f, true);
   const id = `swagger:${path.basename(file)}`;
   ajv.addSchema({ $id: id, definitions: relax(doc.definitions) as object });
-  const rewrite = (schema: unknown): object => JSON.parse(JSON.stringify(relax(schema)).replace(/"\$ref":"#\//g, `"$ref":"${id}#/`)) as object;
+  const rewrite = (schema: unknown): object =>
+    JSON.parse(JSON.stringify(relax(schema)).replace(/"\$ref":"#\//g, `"$ref":"${id}#/`)) as object;
   const cache = new Map<string, ValidateFunction>();
 
   const templates: Template[] = [];
   const add = (key: string, ops: Record<string, Operation>, fromXmsPaths: boolean) => {
     const [pathPart, queryPart] = key.split('?');
-    const keyQuery = fromXmsPaths && queryPart ? [...queryPart.matchAll(/([^&=]+)=\{[^}]+\}/g)].map((m) => m[1]!.toLowerCase()) : [];
+    const keyQuery =
+      fromXmsPaths && queryPart ? [...queryPart.matchAll(/([^&=]+)=\{[^}]+\}/g)].map((m) => m[1]!.toLowerCase()) : [];
     for (const [method, op] of Object.entries(ops)) {
       if (method === 'parameters') continue;
       const params = op.parameters ?? [];
-      const optional = new Set(params.filter((p) => p.in === 'path' && p['x-ms-required'] === false).map((p) => p.name));
-      const requiredQuery = [...new Set([...keyQuery, ...params.filter((p) => p.in === 'query' && p.required && p.name !== 'api-version').map((p) => p.name.toLowerCase())])];
+      const optional = new Set(
+        params.filter((p) => p.in === 'path' && p['x-ms-required'] === false).map((p) => p.name),
+      );
+      const requiredQuery = [
+        ...new Set([
+          ...keyQuery,
+          ...params
+            .filter((p) => p.in === 'query' && p.required && p.name !== 'api-version')
+            .map((p) => p.name.toLowerCase()),
+        ]),
+      ];
       const segs = pathPart!.split('/');
-      const optionalIdx = segs.map((s, i) => (optional.has(s.replace(/^\{|\}$/g, '')) && /^\{.+\}$/.test(s) ? i : -1)).filter((i) => i >= 0);
+      const optionalIdx = segs
+        .map((s, i) => (optional.has(s.replace(/^\{|\}$/g, '')) && /^\{.+\}$/.test(s) ? i : -1))
+        .filter((i) => i >= 0);
       for (let mask = 0; mask < 1 << optionalIdx.length; mask++) {
         const drop = new Set(optionalIdx.filter((_, b) => mask & (1 << b)));
         const kept = segs.filter((_, i) => !drop.has(i));
         const source = kept.map((s) => s.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')).join('/');
-        templates.push({ key, method, op, re: new RegExp(`^${source}$`, 'i'), pathParams: kept.filter((s) => s.includes('{')).length, requiredQuery });
+        templates.push({
+          key,
+          method,
+          op,
+          re: new RegExp(`^${source}$`, 'i'),
+          pathParams: kept.filter((s) => s.includes('{')).length,
+          requiredQuery,
+        });
       }
     }
   };
   for (const [key, ops] of Object.entries(doc.paths)) add(key, ops, false);
   for (const [key, ops] of Object.entries(doc['x-ms-paths'] ?? {})) add(key, ops, true);
 
-  const opFor = (method: string, key: string) => templates.find((t) => t.key === key && t.method === method.toLowerCase())?.op;
+  const opFor = (method: string, key: string) =>
+    templates.find((t) => t.key === key && t.method === method.toLowerCase())?.op;
 
   return {
     match(method, concretePath, query = new URLSearchParams()) {
       const present = new Set([...query.keys()].map((k) => k.toLowerCase()));
-      const hits = templates.filter((t) => t.method === method.toLowerCase() && t.re.test(concretePath) && t.requiredQuery.every((q) => present.has(q)));
+      const hits = templates.filter(
+        (t) =>
+          t.method === method.toLowerCase() && t.re.test(concretePath) && t.requiredQuery.every((q) => present.has(q)),
+      );
       hits.sort((a, b) => a.pathParams - b.pathParams || b.requiredQuery.length - a.requiredQuery.length);
       return hits[0]?.key;
     },
@@ -118,8 +154,10 @@ export function loadSwagger2(file: string): Swagger2Validator {
       const errors: string[] = [];
       if (schema.type === 'array' && body && typeof body === 'object' && !Array.isArray(body)) {
         const wrapped = body as { count?: unknown; value?: unknown };
-        if (!Array.isArray(wrapped.value)) return { valid: false, errors: ['expected {count, value: [...]} for a list'] };
-        if (wrapped.count !== wrapped.value.length) errors.push(`count ${String(wrapped.count)} does not match ${wrapped.value.length} values`);
+        if (!Array.isArray(wrapped.value))
+          return { valid: false, errors: ['expected {count, value: [...]} for a list'] };
+        if (wrapped.count !== wrapped.value.length)
+          errors.push(`count ${String(wrapped.count)} does not match ${wrapped.value.length} values`);
         target = wrapped.value;
       }
       const cacheKey = `${method} ${key} ${status}`;
@@ -128,7 +166,8 @@ export function loadSwagger2(file: string): Swagger2Validator {
         v = ajv.compile(rewrite(schema));
         cache.set(cacheKey, v);
       }
-      if (v(target) !== true) errors.push(...(v.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`));
+      if (v(target) !== true)
+        errors.push(...(v.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`));
       return { valid: errors.length === 0, errors };
     },
   };

@@ -21,10 +21,16 @@ export interface AdoClientOptions {
 export function azureDevOpsClient(sim: Pick<AzureDevOpsSim, 'baseUrl'>, pat: string, options: AdoClientOptions = {}) {
   const host = options.host ?? 'dev.azure.com';
   const version = options.apiVersion ?? '7.1';
-  return async <T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<AdoResponse<T>> => {
+  return async <T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<AdoResponse<T>> => {
     const url = new URL(sim.baseUrl + path);
     if (version && !url.searchParams.has('api-version')) url.searchParams.set('api-version', version);
-    const isPatch = Array.isArray(body) && (method === 'PATCH' || (method === 'POST' && /\/workitems\/(\$|%24)/i.test(path)));
+    const isPatch =
+      Array.isArray(body) && (method === 'PATCH' || (method === 'POST' && /\/workitems\/(\$|%24)/i.test(path)));
     const raw = body instanceof Uint8Array;
     const res = await fetch(url, {
       method,
@@ -33,7 +39,15 @@ export function azureDevOpsClient(sim: Pick<AzureDevOpsSim, 'baseUrl'>, pat: str
         accept: 'application/json',
         authorization: patAuthorization(pat),
         'x-forwarded-host': host,
-        ...(body === undefined ? {} : { 'content-type': raw ? 'application/octet-stream' : isPatch ? 'application/json-patch+json' : 'application/json' }),
+        ...(body === undefined
+          ? {}
+          : {
+              'content-type': raw
+                ? 'application/octet-stream'
+                : isPatch
+                  ? 'application/json-patch+json'
+                  : 'application/json',
+            }),
         ...headers,
       },
       body: body === undefined ? undefined : raw ? Buffer.from(body) : JSON.stringify(body),
@@ -50,7 +64,10 @@ export function azureDevOpsClient(sim: Pick<AzureDevOpsSim, 'baseUrl'>, pat: str
 }
 
 /** Field ops for create/update: `patch({ 'System.Title': 'x' })` → `[{op:'add', path:'/fields/System.Title', value:'x'}]`. */
-export function patch(fields: Record<string, unknown>, extra: Array<{ op: string; path: string; value?: unknown }> = []) {
+export function patch(
+  fields: Record<string, unknown>,
+  extra: Array<{ op: string; path: string; value?: unknown }> = [],
+) {
   return [...extra, ...Object.entries(fields).map(([k, value]) => ({ op: 'add', path: `/fields/${k}`, value }))];
 }
 

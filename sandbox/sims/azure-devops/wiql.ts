@@ -7,7 +7,14 @@
  */
 import { errors } from './errors';
 import type { FieldDef } from './process';
-import { isIdentityValue, type AdoStore, type FieldValue, type Identity, type Project, type WorkItemRecord } from './store';
+import {
+  isIdentityValue,
+  type AdoStore,
+  type FieldValue,
+  type Identity,
+  type Project,
+  type WorkItemRecord,
+} from './store';
 
 type Token =
   | { kind: 'field'; text: string; bracketed: boolean }
@@ -18,7 +25,26 @@ type Token =
   | { kind: 'punct'; text: string }
   | { kind: 'end'; text: string };
 
-const KEYWORDS = new Set(['select', 'from', 'where', 'and', 'or', 'not', 'order', 'by', 'asc', 'desc', 'contains', 'words', 'in', 'under', 'ever', 'asof', 'mode', 'group']);
+const KEYWORDS = new Set([
+  'select',
+  'from',
+  'where',
+  'and',
+  'or',
+  'not',
+  'order',
+  'by',
+  'asc',
+  'desc',
+  'contains',
+  'words',
+  'in',
+  'under',
+  'ever',
+  'asof',
+  'mode',
+  'group',
+]);
 
 export function tokenize(text: string): Token[] {
   const out: Token[] = [];
@@ -31,7 +57,10 @@ export function tokenize(text: string): Token[] {
     }
     if (ch === '[') {
       const end = text.indexOf(']', i);
-      if (end < 0) throw errors.wiql(`TF51006: The query statement is missing a closing bracket. The error is caused by «${text.slice(i, i + 20)}».`);
+      if (end < 0)
+        throw errors.wiql(
+          `TF51006: The query statement is missing a closing bracket. The error is caused by «${text.slice(i, i + 20)}».`,
+        );
       out.push({ kind: 'field', text: text.slice(i + 1, end).trim(), bracketed: true });
       i = end + 1;
       continue;
@@ -40,7 +69,10 @@ export function tokenize(text: string): Token[] {
       let s = '';
       let j = i + 1;
       for (;;) {
-        if (j >= text.length) throw errors.wiql(`TF51006: The query statement is missing a closing quotation mark. The error is caused by «${text.slice(i, i + 20)}».`);
+        if (j >= text.length)
+          throw errors.wiql(
+            `TF51006: The query statement is missing a closing quotation mark. The error is caused by «${text.slice(i, i + 20)}».`,
+          );
         if (text[j] === ch) {
           if (text[j + 1] === ch) {
             s += ch;
@@ -87,15 +119,23 @@ export function tokenize(text: string): Token[] {
     }
     const word = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(text.slice(i));
     if (!word) throw errors.wiql(`TF51006: Unexpected character. The error is caused by «${ch}».`);
-    out.push(KEYWORDS.has(word[0].toLowerCase()) ? { kind: 'op', text: word[0].toLowerCase() } : { kind: 'field', text: word[0], bracketed: false });
+    out.push(
+      KEYWORDS.has(word[0].toLowerCase())
+        ? { kind: 'op', text: word[0].toLowerCase() }
+        : { kind: 'field', text: word[0], bracketed: false },
+    );
     i += word[0].length;
   }
   out.push({ kind: 'end', text: '' });
   return out;
 }
 
-type Operand = { kind: 'value'; token: Token; offsetDays?: number } | { kind: 'list'; items: Array<{ token: Token; offsetDays?: number }> } | { kind: 'field'; def: FieldDef };
-export type Expr = { kind: 'and' | 'or'; items: Expr[] } | { kind: 'cmp'; def: FieldDef; op: string; operand: Operand; source: string };
+type Operand =
+  | { kind: 'value'; token: Token; offsetDays?: number }
+  | { kind: 'list'; items: Array<{ token: Token; offsetDays?: number }> }
+  | { kind: 'field'; def: FieldDef };
+export type Expr =
+  { kind: 'and' | 'or'; items: Expr[] } | { kind: 'cmp'; def: FieldDef; op: string; operand: Operand; source: string };
 
 export interface ParsedQuery {
   select: FieldDef[];
@@ -111,7 +151,9 @@ export function parseWiql(store: AdoStore, text: string): ParsedQuery {
   const next = () => t[p++]!;
   const fail = (expected: string): never => {
     const tok = peek();
-    throw errors.wiql(`TF51006: Expecting ${expected}. The error is caused by «${tok.kind === 'end' ? '<end of query>' : tok.text}».`);
+    throw errors.wiql(
+      `TF51006: Expecting ${expected}. The error is caused by «${tok.kind === 'end' ? '<end of query>' : tok.text}».`,
+    );
   };
   const isOp = (w: string) => peek().kind === 'op' && peek().text === w;
   const expectOp = (w: string) => (isOp(w) ? next() : fail(w.toUpperCase()));
@@ -120,7 +162,10 @@ export function parseWiql(store: AdoStore, text: string): ParsedQuery {
     if (tok.kind !== 'field') return fail('field name');
     next();
     const def = store.field(tok.text);
-    if (!def) throw errors.wiql(`TF51005: The query references a field that does not exist. The error is caused by «${tok.text}».`);
+    if (!def)
+      throw errors.wiql(
+        `TF51005: The query references a field that does not exist. The error is caused by «${tok.text}».`,
+      );
     return def;
   };
   const value = (): { token: Token; offsetDays?: number } => {
@@ -151,7 +196,9 @@ export function parseWiql(store: AdoStore, text: string): ParsedQuery {
   expectOp('from');
   const from = next();
   if (from.kind !== 'field' || from.text.toLowerCase() !== 'workitems') {
-    throw errors.wiql(`TF51006: Only flat queries FROM WorkItems are supported by this simulator. The error is caused by «${from.text}».`);
+    throw errors.wiql(
+      `TF51006: Only flat queries FROM WorkItems are supported by this simulator. The error is caused by «${from.text}».`,
+    );
   }
 
   const comparison = (): Expr => {
@@ -159,7 +206,8 @@ export function parseWiql(store: AdoStore, text: string): ParsedQuery {
     const def = field();
     let op: string;
     const tok = peek();
-    if (tok.kind === 'op' && ['=', '<>', '!=', '>', '<', '>=', '<='].includes(tok.text)) op = next().text === '!=' ? '<>' : tok.text;
+    if (tok.kind === 'op' && ['=', '<>', '!=', '>', '<', '>=', '<='].includes(tok.text))
+      op = next().text === '!=' ? '<>' : tok.text;
     else if (isOp('contains')) {
       next();
       op = isOp('words') ? (next(), 'contains words') : 'contains';
@@ -272,28 +320,45 @@ function itemValue(item: WorkItemRecord, fields: Record<string, FieldValue>, def
 }
 
 /** A literal's value for a field's type; dates become epoch ms. */
-function literal(ctx: EvalContext, def: FieldDef, v: { token: Token; offsetDays?: number }, source: string): string | number | Identity {
+function literal(
+  ctx: EvalContext,
+  def: FieldDef,
+  v: { token: Token; offsetDays?: number },
+  source: string,
+): string | number | Identity {
   const tok = v.token;
   if (tok.kind === 'macro') {
     if (tok.text === '@project') {
-      if (!ctx.project) throw errors.wiql(`The @project macro requires a project context. The error is caused by «@project».`);
+      if (!ctx.project)
+        throw errors.wiql(`The @project macro requires a project context. The error is caused by «@project».`);
       return ctx.project.name;
     }
     if (tok.text === '@today') return dayOf(ctx.now) + (v.offsetDays ?? 0) * DAY;
     if (tok.text === '@me') return ctx.me;
-    throw errors.wiql(`The macro ${tok.text} is not supported by this simulator. The error is caused by «${tok.text}».`);
+    throw errors.wiql(
+      `The macro ${tok.text} is not supported by this simulator. The error is caused by «${tok.text}».`,
+    );
   }
   if (def.type === 'dateTime') {
     const s = tok.text;
     const hasTime = /T|\d:\d/.test(s);
     const ms = Date.parse(/^\d{4}-\d\d-\d\d$/.test(s) ? `${s}T00:00:00Z` : s);
-    if (Number.isNaN(ms)) throw errors.wiql(`TF51006: The value '${s}' is not a valid date for the field '${def.name}'. The error is caused by «${source}».`);
-    if (hasTime && !ctx.timePrecision) throw errors.wiql(`You cannot supply a time with the date when running a query using date precision. The error is caused by «${source}».`);
+    if (Number.isNaN(ms))
+      throw errors.wiql(
+        `TF51006: The value '${s}' is not a valid date for the field '${def.name}'. The error is caused by «${source}».`,
+      );
+    if (hasTime && !ctx.timePrecision)
+      throw errors.wiql(
+        `You cannot supply a time with the date when running a query using date precision. The error is caused by «${source}».`,
+      );
     return ms;
   }
   if (def.type === 'integer' || def.type === 'double') {
     const n = tok.kind === 'number' ? tok.value : Number(tok.text);
-    if (tok.text.trim() === '' || Number.isNaN(n)) throw errors.wiql(`TF51006: The value '${tok.text}' is not valid for the field '${def.name}'. The error is caused by «${source}».`);
+    if (tok.text.trim() === '' || Number.isNaN(n))
+      throw errors.wiql(
+        `TF51006: The value '${tok.text}' is not valid for the field '${def.name}'. The error is caused by «${source}».`,
+      );
     return n;
   }
   return tok.text;
@@ -307,14 +372,25 @@ function identityMatches(ctx: EvalContext, v: FieldValue | undefined, lit: strin
   return [who.displayName, who.uniqueName, `${who.displayName} <${who.uniqueName}>`].some((x) => x.toLowerCase() === s);
 }
 
-function compare(ctx: EvalContext, def: FieldDef, raw: FieldValue | undefined, op: string, lit: string | number | Identity): boolean {
+function compare(
+  ctx: EvalContext,
+  def: FieldDef,
+  raw: FieldValue | undefined,
+  op: string,
+  lit: string | number | Identity,
+): boolean {
   if (def.type === 'identity') {
     const eq = identityMatches(ctx, raw, lit);
     if (op === '=') return eq;
     if (op === '<>') return !eq;
     if (op === 'contains' || op === 'not contains') {
       const who = isIdentityValue(raw) ? ctx.store.identity(raw.identityId) : undefined;
-      const hit = Boolean(who && `${who.displayName} <${who.uniqueName}>`.toLowerCase().includes(String(typeof lit === 'object' ? lit.uniqueName : lit).toLowerCase()));
+      const hit = Boolean(
+        who &&
+        `${who.displayName} <${who.uniqueName}>`
+          .toLowerCase()
+          .includes(String(typeof lit === 'object' ? lit.uniqueName : lit).toLowerCase()),
+      );
       return op === 'contains' ? hit : !hit;
     }
     return false;
@@ -340,7 +416,10 @@ function compare(ctx: EvalContext, def: FieldDef, raw: FieldValue | undefined, o
     case 'contains words':
     case 'not contains words': {
       const plain = a.replace(/<[^>]*>/g, ' ');
-      const hit = b.split(/\s+/).filter(Boolean).every((w) => new RegExp(`(^|\\W)${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\W|$)`).test(plain));
+      const hit = b
+        .split(/\s+/)
+        .filter(Boolean)
+        .every((w) => new RegExp(`(^|\\W)${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\W|$)`).test(plain));
       return op === 'contains words' ? hit : !hit;
     }
     case 'under':
@@ -373,10 +452,14 @@ function cmpOrdered<T extends string | number>(a: T, b: T, op: string): boolean 
 }
 
 export function matches(ctx: EvalContext, item: WorkItemRecord, fields: Record<string, FieldValue>, e: Expr): boolean {
-  if (e.kind !== 'cmp') return e.kind === 'and' ? e.items.every((x) => matches(ctx, item, fields, x)) : e.items.some((x) => matches(ctx, item, fields, x));
+  if (e.kind !== 'cmp')
+    return e.kind === 'and'
+      ? e.items.every((x) => matches(ctx, item, fields, x))
+      : e.items.some((x) => matches(ctx, item, fields, x));
   const raw = itemValue(item, fields, e.def);
   if (e.op === 'ever' || e.op === 'not ever') {
-    if (e.operand.kind !== 'value') throw errors.wiql(`TF51006: EVER needs a value. The error is caused by «${e.source}».`);
+    if (e.operand.kind !== 'value')
+      throw errors.wiql(`TF51006: EVER needs a value. The error is caused by «${e.source}».`);
     const lit = literal(ctx, e.def, e.operand, e.source);
     const hit = item.revisions.some((r) => compare(ctx, e.def, itemValue(item, r.fields, e.def), '=', lit));
     return e.op === 'ever' ? hit : !hit;
@@ -384,7 +467,17 @@ export function matches(ctx: EvalContext, item: WorkItemRecord, fields: Record<s
   if (e.operand.kind === 'field') {
     const other = itemValue(item, fields, e.operand.def);
     if (isIdentityValue(other)) return compare(ctx, e.def, raw, e.op, ctx.store.identity(other.identityId)!);
-    return compare(ctx, e.def, raw, e.op, e.def.type === 'dateTime' && other !== undefined ? Date.parse(String(other)) : other === undefined ? '' : (other as string | number));
+    return compare(
+      ctx,
+      e.def,
+      raw,
+      e.op,
+      e.def.type === 'dateTime' && other !== undefined
+        ? Date.parse(String(other))
+        : other === undefined
+          ? ''
+          : (other as string | number),
+    );
   }
   if (e.operand.kind === 'list') {
     const operand = e.operand;

@@ -79,7 +79,11 @@ export function sanitizeHtml(html: string): string {
 
 export function normalizeTags(value: string): string {
   const seen = new Map<string, string>();
-  for (const t of value.split(';').map((s) => s.trim()).filter(Boolean)) if (!seen.has(t.toLowerCase())) seen.set(t.toLowerCase(), t);
+  for (const t of value
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean))
+    if (!seen.has(t.toLowerCase())) seen.set(t.toLowerCase(), t);
   return [...seen.values()].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())).join('; ');
 }
 
@@ -128,29 +132,56 @@ export class WorkItemWriter {
     if (value === null || value === undefined || value === '') return undefined;
     switch (def.type) {
       case 'identity': {
-        const who = typeof value === 'string' ? this.store.findIdentity(value) : typeof value === 'object' ? identityFromObject(this.store, value) : undefined;
-        if (!who) throw errors.rule(def, ['HasValues', 'LimitedToValues', 'AllowsOldValue', 'InvalidIdentity'], `The identity value '${typeof value === 'string' ? value : JSON.stringify(value)}' for field '${def.name}' is an unknown identity.`);
+        const who =
+          typeof value === 'string'
+            ? this.store.findIdentity(value)
+            : typeof value === 'object'
+              ? identityFromObject(this.store, value)
+              : undefined;
+        if (!who)
+          throw errors.rule(
+            def,
+            ['HasValues', 'LimitedToValues', 'AllowsOldValue', 'InvalidIdentity'],
+            `The identity value '${typeof value === 'string' ? value : JSON.stringify(value)}' for field '${def.name}' is an unknown identity.`,
+          );
         return { identityId: who.id };
       }
       case 'integer':
       case 'double': {
-        const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-        if (!Number.isFinite(n) || (def.type === 'integer' && !Number.isInteger(n))) throw errors.rule(def, ['InvalidType'], `The field '${def.name}' contains a value that is not of type ${def.type === 'integer' ? 'Integer' : 'Double'}.`);
-        if (def.allowedValues && !def.allowedValues.includes(n)) throw errors.rule(def, ['HasValues', 'LimitedToValues', 'InvalidListValue'], `The field '${def.name}' contains the value '${n}' that is not in the list of supported values`);
+        const n =
+          typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+        if (!Number.isFinite(n) || (def.type === 'integer' && !Number.isInteger(n)))
+          throw errors.rule(
+            def,
+            ['InvalidType'],
+            `The field '${def.name}' contains a value that is not of type ${def.type === 'integer' ? 'Integer' : 'Double'}.`,
+          );
+        if (def.allowedValues && !def.allowedValues.includes(n))
+          throw errors.rule(
+            def,
+            ['HasValues', 'LimitedToValues', 'InvalidListValue'],
+            `The field '${def.name}' contains the value '${n}' that is not in the list of supported values`,
+          );
         return n;
       }
       case 'boolean':
         return value === true || value === 'true' || value === 'True';
       case 'dateTime': {
         const t = typeof value === 'string' || typeof value === 'number' ? Date.parse(String(value)) : NaN;
-        if (Number.isNaN(t)) throw errors.rule(def, ['InvalidType'], `The field '${def.name}' contains a value that is not a valid date.`);
+        if (Number.isNaN(t))
+          throw errors.rule(def, ['InvalidType'], `The field '${def.name}' contains a value that is not a valid date.`);
         return adoDate(t);
       }
       case 'treePath': {
         const s = String(value).replace(/\//g, '\\');
         const list = def.referenceName === 'System.AreaPath' ? project.areas : project.iterations;
         const hit = list.find((p) => p.toLowerCase() === s.toLowerCase());
-        if (!hit) throw errors.rule(def, ['InvalidTreePath'], `TF401347: Invalid tree name given for work item -1, field '${def.referenceName}'.`);
+        if (!hit)
+          throw errors.rule(
+            def,
+            ['InvalidTreePath'],
+            `TF401347: Invalid tree name given for work item -1, field '${def.referenceName}'.`,
+          );
         return hit;
       }
       case 'html':
@@ -158,15 +189,35 @@ export class WorkItemWriter {
       case 'plainText':
         if (def.referenceName === 'System.Tags') {
           const tags = normalizeTags(String(value));
-          if (tags && tags.split('; ').length > this.store.limits.maxTags) throw errors.rule(def, ['InvalidTooLong'], `A work item can have at most ${this.store.limits.maxTags} tags.`);
+          if (tags && tags.split('; ').length > this.store.limits.maxTags)
+            throw errors.rule(
+              def,
+              ['InvalidTooLong'],
+              `A work item can have at most ${this.store.limits.maxTags} tags.`,
+            );
           return tags || undefined;
         }
         return String(value);
       default: {
-        if (typeof value === 'object') throw errors.rule(def, ['InvalidType'], `The field '${def.name}' contains a value that is not of type String.`);
+        if (typeof value === 'object')
+          throw errors.rule(
+            def,
+            ['InvalidType'],
+            `The field '${def.name}' contains a value that is not of type String.`,
+          );
         const s = String(value);
-        if (s.length > 255) throw errors.rule(def, ['Required', 'InvalidTooLong'], `The field '${def.name}' contains a value that is too long.`);
-        if (def.allowedValues && !def.allowedValues.includes(s)) throw errors.rule(def, ['HasValues', 'LimitedToValues', 'InvalidListValue'], `The field '${def.name}' contains the value '${s}' that is not in the list of supported values`);
+        if (s.length > 255)
+          throw errors.rule(
+            def,
+            ['Required', 'InvalidTooLong'],
+            `The field '${def.name}' contains a value that is too long.`,
+          );
+        if (def.allowedValues && !def.allowedValues.includes(s))
+          throw errors.rule(
+            def,
+            ['HasValues', 'LimitedToValues', 'InvalidListValue'],
+            `The field '${def.name}' contains the value '${s}' that is not in the list of supported values`,
+          );
         return s;
       }
     }
@@ -178,7 +229,10 @@ export class WorkItemWriter {
     return def;
   }
 
-  private relationTarget(org: Organization, url: string): { kind: 'workItem'; id: number } | { kind: 'attachment'; id: string } | undefined {
+  private relationTarget(
+    org: Organization,
+    url: string,
+  ): { kind: 'workItem'; id: number } | { kind: 'attachment'; id: string } | undefined {
     const wi = /\/_apis\/wit\/workitems\/(\d+)\/?$/i.exec(url.split('?')[0]!);
     if (wi) return { kind: 'workItem', id: Number(wi[1]) };
     const att = /\/_apis\/wit\/attachments\/([0-9a-f-]{36})\/?$/i.exec(url.split('?')[0]!);
@@ -188,28 +242,68 @@ export class WorkItemWriter {
   }
 
   private buildRelation(item: { org: Organization; id: number }, value: unknown, now: string): Relation {
-    const parsed = z.object({ rel: z.string(), url: z.string(), attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).nullish() }).safeParse(value);
+    const parsed = z
+      .object({
+        rel: z.string(),
+        url: z.string(),
+        attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).nullish(),
+      })
+      .safeParse(value);
     if (!parsed.success) throw errors.patch('Invalid relation: a relation needs rel and url.');
     const rel = LINK_TYPES[parsed.data.rel.toLowerCase()];
-    if (!rel) throw errors.badRequest(`Relation type ${parsed.data.rel} does not exist.`, 'WorkItemLinkTypeNotFoundException');
+    if (!rel)
+      throw errors.badRequest(`Relation type ${parsed.data.rel} does not exist.`, 'WorkItemLinkTypeNotFoundException');
     const attributes: Record<string, string | number | boolean> = { ...(parsed.data.attributes ?? {}) };
     const target = this.relationTarget(item.org, parsed.data.url);
     if (rel === 'AttachedFile') {
       const att = target?.kind === 'attachment' ? this.store.attachments.get(target.id) : undefined;
-      if (!att || att.org !== item.org.name.toLowerCase() || (att.chunked && att.size !== att.expectedSize)) throw errors.badRequest(`TF237082: The attachment '${parsed.data.url}' could not be found.`, 'AttachmentNotFoundException');
-      Object.assign(attributes, { authorizedDate: now, id: ++this.store.counters.link, resourceCreatedDate: adoDate(att.createdDate), resourceModifiedDate: adoDate(att.createdDate), revisedDate: END_OF_TIME, resourceSize: att.size, name: att.fileName });
+      if (!att || att.org !== item.org.name.toLowerCase() || (att.chunked && att.size !== att.expectedSize))
+        throw errors.badRequest(
+          `TF237082: The attachment '${parsed.data.url}' could not be found.`,
+          'AttachmentNotFoundException',
+        );
+      Object.assign(attributes, {
+        authorizedDate: now,
+        id: ++this.store.counters.link,
+        resourceCreatedDate: adoDate(att.createdDate),
+        resourceModifiedDate: adoDate(att.createdDate),
+        revisedDate: END_OF_TIME,
+        resourceSize: att.size,
+        name: att.fileName,
+      });
     } else if (rel === 'Hyperlink' || rel === 'ArtifactLink') {
-      if (!/^[a-z][a-z0-9+.-]*:/i.test(parsed.data.url)) throw errors.badRequest(`The link '${parsed.data.url}' is not a valid URL.`, 'ArgumentException');
-      Object.assign(attributes, { authorizedDate: now, id: ++this.store.counters.link, resourceCreatedDate: now, resourceModifiedDate: now, revisedDate: END_OF_TIME });
+      if (!/^[a-z][a-z0-9+.-]*:/i.test(parsed.data.url))
+        throw errors.badRequest(`The link '${parsed.data.url}' is not a valid URL.`, 'ArgumentException');
+      Object.assign(attributes, {
+        authorizedDate: now,
+        id: ++this.store.counters.link,
+        resourceCreatedDate: now,
+        resourceModifiedDate: now,
+        revisedDate: END_OF_TIME,
+      });
     } else {
-      if (target?.kind !== 'workItem' || !this.store.items(item.org).get(target.id) || this.store.items(item.org).get(target.id)!.deleted) throw errors.workItemNotFound(target?.kind === 'workItem' ? target.id : parsed.data.url);
-      if (target.id === item.id) throw errors.badRequest(`TF201036: You cannot add a link from work item ${item.id} to itself.`, 'WorkItemLinkInvalidException');
+      if (
+        target?.kind !== 'workItem' ||
+        !this.store.items(item.org).get(target.id) ||
+        this.store.items(item.org).get(target.id)!.deleted
+      )
+        throw errors.workItemNotFound(target?.kind === 'workItem' ? target.id : parsed.data.url);
+      if (target.id === item.id)
+        throw errors.badRequest(
+          `TF201036: You cannot add a link from work item ${item.id} to itself.`,
+          'WorkItemLinkInvalidException',
+        );
       Object.assign(attributes, { isLocked: false, name: LINK_NAMES[rel] ?? rel });
     }
     return { rel, url: parsed.data.url, attributes };
   }
 
-  private applyOp(ctx: { org: Organization; project: Project; id: number; rev: number; bypassRules: boolean }, draft: Draft, op: PatchOperation, now: string): void {
+  private applyOp(
+    ctx: { org: Organization; project: Project; id: number; rev: number; bypassRules: boolean },
+    draft: Draft,
+    op: PatchOperation,
+    now: string,
+  ): void {
     const segs = op.path.split('/').slice(1);
     const [head, second, third, fourth] = segs;
     const root = head?.toLowerCase();
@@ -223,7 +317,8 @@ export class WorkItemWriter {
       const def = this.fieldFor(decodeURIComponent(segs.slice(1).join('/')));
       const ref = def.referenceName;
       if (op.op === 'test') {
-        if (!testMatches(this.store, draft.fields[ref], op.value)) throw errors.patch(`Test operation failed for path ${op.path}.`);
+        if (!testMatches(this.store, draft.fields[ref], op.value))
+          throw errors.patch(`Test operation failed for path ${op.path}.`);
         return;
       }
       if (def.readOnly && !ctx.bypassRules) throw errors.readOnlyField(ref);
@@ -238,7 +333,8 @@ export class WorkItemWriter {
         if (isIdentityValue(value)) value = this.store.identity(value.identityId)?.uniqueName;
         if (op.op === 'move') delete draft.fields[src.referenceName];
       }
-      if ((op.op === 'add' || op.op === 'replace') && op.value === undefined) throw errors.patch(`Value cannot be null for ${op.op} on ${op.path}.`);
+      if ((op.op === 'add' || op.op === 'replace') && op.value === undefined)
+        throw errors.patch(`Value cannot be null for ${op.op} on ${op.path}.`);
       if (ref === 'System.History') {
         const text = value === null || value === undefined ? '' : sanitizeHtml(String(value));
         if (text) draft.history = text;
@@ -253,9 +349,24 @@ export class WorkItemWriter {
     if (root === 'relations') {
       if (second === '-' && op.op === 'add') {
         const r = this.buildRelation({ org: ctx.org, id: ctx.id }, op.value, now);
-        if (draft.relations.some((x) => x.rel === r.rel && x.url.toLowerCase() === r.url.toLowerCase())) throw errors.badRequest(`TF201035: The relation of type '${r.rel}' to '${r.url}' already exists on work item ${ctx.id}.`, 'WorkItemLinkAlreadyExistsException');
-        if (draft.relations.length >= this.store.limits.maxRelations) throw errors.badRequest(`TF201040: A work item can have at most ${this.store.limits.maxRelations} links.`, 'WorkItemLinkLimitExceededException');
-        if (r.rel === 'AttachedFile' && draft.relations.filter((x) => x.rel === 'AttachedFile').length >= this.store.limits.maxAttachments) throw errors.badRequest(`A work item can have at most ${this.store.limits.maxAttachments} attachments.`, 'AttachmentLimitExceededException');
+        if (draft.relations.some((x) => x.rel === r.rel && x.url.toLowerCase() === r.url.toLowerCase()))
+          throw errors.badRequest(
+            `TF201035: The relation of type '${r.rel}' to '${r.url}' already exists on work item ${ctx.id}.`,
+            'WorkItemLinkAlreadyExistsException',
+          );
+        if (draft.relations.length >= this.store.limits.maxRelations)
+          throw errors.badRequest(
+            `TF201040: A work item can have at most ${this.store.limits.maxRelations} links.`,
+            'WorkItemLinkLimitExceededException',
+          );
+        if (
+          r.rel === 'AttachedFile' &&
+          draft.relations.filter((x) => x.rel === 'AttachedFile').length >= this.store.limits.maxAttachments
+        )
+          throw errors.badRequest(
+            `A work item can have at most ${this.store.limits.maxAttachments} attachments.`,
+            'AttachmentLimitExceededException',
+          );
         draft.relations.push(r);
         draft.relationChanges.added.push(r);
         return;
@@ -287,23 +398,44 @@ export class WorkItemWriter {
   }
 
   /** Process rules on the final state of the draft. */
-  private applyRules(type: WorkItemTypeDef, before: Fields, draft: Draft, by: Identity, nowIso: string, created: boolean): void {
+  private applyRules(
+    type: WorkItemTypeDef,
+    before: Fields,
+    draft: Draft,
+    by: Identity,
+    nowIso: string,
+    created: boolean,
+  ): void {
     const f = draft.fields;
     const title = this.store.field('System.Title')!;
     const t = f['System.Title'];
-    if (typeof t !== 'string' || !t.trim()) throw errors.rule(title, ['Required', 'InvalidEmpty'], "The field 'Title' cannot be empty.");
-    if (t.length > this.store.limits.titleMaxLength) throw errors.rule(title, ['Required', 'InvalidTooLong'], "The field 'Title' contains a value that is too long.");
+    if (typeof t !== 'string' || !t.trim())
+      throw errors.rule(title, ['Required', 'InvalidEmpty'], "The field 'Title' cannot be empty.");
+    if (t.length > this.store.limits.titleMaxLength)
+      throw errors.rule(title, ['Required', 'InvalidTooLong'], "The field 'Title' contains a value that is too long.");
     const stateDef = this.store.field('System.State')!;
     const stateName = f['System.State'];
-    const st = type.states.find((s) => typeof stateName === 'string' && s.name.toLowerCase() === stateName.toLowerCase());
+    const st = type.states.find(
+      (s) => typeof stateName === 'string' && s.name.toLowerCase() === stateName.toLowerCase(),
+    );
     if (!st) {
-      if (stateName === undefined) throw errors.rule(stateDef, ['Required', 'HasValues', 'LimitedToValues', 'InvalidEmpty'], "The field 'State' cannot be empty.");
-      throw errors.rule(stateDef, ['Required', 'HasValues', 'LimitedToValues', 'InvalidListValue'], `The field 'State' contains the value '${String(stateName)}' that is not in the list of supported values`);
+      if (stateName === undefined)
+        throw errors.rule(
+          stateDef,
+          ['Required', 'HasValues', 'LimitedToValues', 'InvalidEmpty'],
+          "The field 'State' cannot be empty.",
+        );
+      throw errors.rule(
+        stateDef,
+        ['Required', 'HasValues', 'LimitedToValues', 'InvalidListValue'],
+        `The field 'State' contains the value '${String(stateName)}' that is not in the list of supported values`,
+      );
     }
     f['System.State'] = st.name;
     const prev = before['System.State'];
     if (created || prev !== st.name) {
-      if (!draft.reasonSet) f['System.Reason'] = (typeof prev === 'string' ? st.reasonFrom?.[prev] : undefined) ?? st.reason;
+      if (!draft.reasonSet)
+        f['System.Reason'] = (typeof prev === 'string' ? st.reasonFrom?.[prev] : undefined) ?? st.reason;
       f['Microsoft.VSTS.Common.StateChangeDate'] = nowIso;
       const me = { identityId: by.id };
       const mark = (date: string, who: string) => {
@@ -311,10 +443,23 @@ export class WorkItemWriter {
         f[who] = me;
       };
       const clear = (...keys: string[]) => keys.forEach((k) => delete f[k]);
-      if (st.category === 'Proposed') clear('Microsoft.VSTS.Common.ActivatedDate', 'Microsoft.VSTS.Common.ActivatedBy', 'Microsoft.VSTS.Common.ResolvedDate', 'Microsoft.VSTS.Common.ResolvedBy', 'Microsoft.VSTS.Common.ClosedDate', 'Microsoft.VSTS.Common.ClosedBy');
+      if (st.category === 'Proposed')
+        clear(
+          'Microsoft.VSTS.Common.ActivatedDate',
+          'Microsoft.VSTS.Common.ActivatedBy',
+          'Microsoft.VSTS.Common.ResolvedDate',
+          'Microsoft.VSTS.Common.ResolvedBy',
+          'Microsoft.VSTS.Common.ClosedDate',
+          'Microsoft.VSTS.Common.ClosedBy',
+        );
       if (st.category === 'InProgress') {
         mark('Microsoft.VSTS.Common.ActivatedDate', 'Microsoft.VSTS.Common.ActivatedBy');
-        clear('Microsoft.VSTS.Common.ResolvedDate', 'Microsoft.VSTS.Common.ResolvedBy', 'Microsoft.VSTS.Common.ClosedDate', 'Microsoft.VSTS.Common.ClosedBy');
+        clear(
+          'Microsoft.VSTS.Common.ResolvedDate',
+          'Microsoft.VSTS.Common.ResolvedBy',
+          'Microsoft.VSTS.Common.ClosedDate',
+          'Microsoft.VSTS.Common.ClosedBy',
+        );
       }
       if (st.category === 'Resolved') {
         mark('Microsoft.VSTS.Common.ResolvedDate', 'Microsoft.VSTS.Common.ResolvedBy');
@@ -325,7 +470,16 @@ export class WorkItemWriter {
   }
 
   /** Creates (`item` undefined) or updates a work item from a JSON Patch document. */
-  write(args: { org: Organization; project: Project; type?: WorkItemTypeDef; item?: WorkItemRecord; ops: PatchOperation[]; by: Identity } & WriteOptions): WriteResult {
+  write(
+    args: {
+      org: Organization;
+      project: Project;
+      type?: WorkItemTypeDef;
+      item?: WorkItemRecord;
+      ops: PatchOperation[];
+      by: Identity;
+    } & WriteOptions,
+  ): WriteResult {
     const { org, ops, by } = args;
     const created = !args.item;
     const project = args.item?.project ?? args.project;
@@ -361,28 +515,56 @@ export class WorkItemWriter {
     for (const op of ops) this.applyOp(ctx, draft, op, nowIso);
     this.applyRules(type, before, draft, by, nowIso, created);
 
-    const changedKeys = new Set([...Object.keys(before), ...Object.keys(draft.fields)].filter((k) => !sameValue(before[k], draft.fields[k])));
-    const relChanged = draft.relationChanges.added.length + draft.relationChanges.removed.length + draft.relationChanges.updated.length > 0;
+    const changedKeys = new Set(
+      [...Object.keys(before), ...Object.keys(draft.fields)].filter((k) => !sameValue(before[k], draft.fields[k])),
+    );
+    const relChanged =
+      draft.relationChanges.added.length + draft.relationChanges.removed.length + draft.relationChanges.updated.length >
+      0;
     if (!created && changedKeys.size === 0 && !relChanged && !draft.history) return { item: args.item!, created };
     if (args.validateOnly) {
-      const preview: WorkItemRecord = { ...(args.item ?? { id: 0, org, project, rev: 0, revisions: [], comments: [] }), fields: draft.fields, relations: draft.relations };
+      const preview: WorkItemRecord = {
+        ...(args.item ?? { id: 0, org, project, rev: 0, revisions: [], comments: [] }),
+        fields: draft.fields,
+        relations: draft.relations,
+      };
       return { item: preview, created };
     }
 
     if (created) org.lastWorkItemId = id;
-    const item: WorkItemRecord = args.item ?? { id, org, project, rev: 0, fields: {}, relations: [], revisions: [], comments: [] };
+    const item: WorkItemRecord = args.item ?? {
+      id,
+      org,
+      project,
+      rev: 0,
+      fields: {},
+      relations: [],
+      revisions: [],
+      comments: [],
+    };
     if (created) this.store.items(org).set(id, item);
     let comment: CommentRecord | undefined;
     if (draft.history) {
       comment = this.newComment(item, draft.history, 'html', by, stamp);
       draft.fields['System.CommentCount'] = Number(draft.fields['System.CommentCount'] ?? 0) + 1;
     }
-    const revision = this.commit(item, draft.fields, draft.relations, by, stamp, { history: draft.history, comment, relationChanges: relChanged ? draft.relationChanges : undefined });
+    const revision = this.commit(item, draft.fields, draft.relations, by, stamp, {
+      history: draft.history,
+      comment,
+      relationChanges: relChanged ? draft.relationChanges : undefined,
+    });
     return { item, revision, created, comment };
   }
 
   /** Writes a new revision: bumps rev, System.Rev, Watermark, ChangedDate/By and computes the update's delta. */
-  commit(item: WorkItemRecord, fields: Fields, relations: Relation[], by: Identity, stamp: number, extra: { history?: string; comment?: CommentRecord; relationChanges?: Revision['relationChanges'] } = {}): Revision {
+  commit(
+    item: WorkItemRecord,
+    fields: Fields,
+    relations: Relation[],
+    by: Identity,
+    stamp: number,
+    extra: { history?: string; comment?: CommentRecord; relationChanges?: Revision['relationChanges'] } = {},
+  ): Revision {
     const iso = adoDate(stamp);
     const before: Fields = item.revisions.length ? { ...item.revisions[item.revisions.length - 1]!.fields } : {};
     const next: Fields = { ...fields };
@@ -403,7 +585,10 @@ export class WorkItemWriter {
     for (const k of new Set([...Object.keys(before), ...Object.keys(next)])) {
       if (k === 'System.History') continue;
       if (sameValue(before[k], next[k])) continue;
-      changes[k] = { ...(before[k] !== undefined ? { oldValue: before[k] } : {}), ...(next[k] !== undefined ? { newValue: next[k] } : {}) };
+      changes[k] = {
+        ...(before[k] !== undefined ? { oldValue: before[k] } : {}),
+        ...(next[k] !== undefined ? { newValue: next[k] } : {}),
+      };
     }
     if (extra.history) changes['System.History'] = { newValue: extra.history };
     const prev = item.revisions[item.revisions.length - 1];
@@ -413,10 +598,14 @@ export class WorkItemWriter {
       fields: next,
       relations: relations.map((r) => ({ ...r, attributes: { ...r.attributes } })),
       changes,
-      ...(extra.relationChanges ? { relationChanges: Object.fromEntries(Object.entries(extra.relationChanges).filter(([, v]) => v.length)) } : {}),
+      ...(extra.relationChanges
+        ? { relationChanges: Object.fromEntries(Object.entries(extra.relationChanges).filter(([, v]) => v.length)) }
+        : {}),
       by: by.id,
       date: stamp,
-      ...(extra.comment ? { commentVersionRef: { commentId: extra.comment.id, version: extra.comment.versions.length } } : {}),
+      ...(extra.comment
+        ? { commentVersionRef: { commentId: extra.comment.id, version: extra.comment.versions.length } }
+        : {}),
     };
     item.revisions.push(revision);
     item.rev = rev;
@@ -425,33 +614,71 @@ export class WorkItemWriter {
     return revision;
   }
 
-  private newComment(item: WorkItemRecord, text: string, format: 'html' | 'markdown', by: Identity, stamp: number): CommentRecord {
+  private newComment(
+    item: WorkItemRecord,
+    text: string,
+    format: 'html' | 'markdown',
+    by: Identity,
+    stamp: number,
+  ): CommentRecord {
     const comment: CommentRecord = {
       id: ++this.store.counters.comment,
       workItemId: item.id,
       createdBy: by.id,
       createdDate: stamp,
-      versions: [{ version: 1, text, renderedText: format === 'markdown' ? renderMarkdown(text) : text, format, modifiedBy: by.id, modifiedDate: stamp, isDeleted: false }],
+      versions: [
+        {
+          version: 1,
+          text,
+          renderedText: format === 'markdown' ? renderMarkdown(text) : text,
+          format,
+          modifiedBy: by.id,
+          modifiedDate: stamp,
+          isDeleted: false,
+        },
+      ],
     };
     item.comments.push(comment);
     return comment;
   }
 
   /** Comments API add: a new comment and a revision writing System.History and System.CommentCount. */
-  addComment(item: WorkItemRecord, text: string, format: 'html' | 'markdown', by: Identity): { comment: CommentRecord; revision: Revision } {
+  addComment(
+    item: WorkItemRecord,
+    text: string,
+    format: 'html' | 'markdown',
+    by: Identity,
+  ): { comment: CommentRecord; revision: Revision } {
     const stamp = Math.max(this.store.now(), Date.parse(String(item.fields['System.ChangedDate'])) + 1);
     const clean = format === 'html' ? sanitizeHtml(text) : text;
     const comment = this.newComment(item, clean, format, by, stamp);
     const fields = { ...item.fields, 'System.CommentCount': Number(item.fields['System.CommentCount'] ?? 0) + 1 };
-    const revision = this.commit(item, fields, item.relations, by, stamp, { history: comment.versions[0]!.renderedText, comment });
+    const revision = this.commit(item, fields, item.relations, by, stamp, {
+      history: comment.versions[0]!.renderedText,
+      comment,
+    });
     return { comment, revision };
   }
 
-  editComment(item: WorkItemRecord, comment: CommentRecord, text: string, format: 'html' | 'markdown' | undefined, by: Identity): void {
+  editComment(
+    item: WorkItemRecord,
+    comment: CommentRecord,
+    text: string,
+    format: 'html' | 'markdown' | undefined,
+    by: Identity,
+  ): void {
     const last = comment.versions[comment.versions.length - 1]!;
     const fmt = format ?? last.format;
     const clean = fmt === 'html' ? sanitizeHtml(text) : text;
-    comment.versions.push({ version: last.version + 1, text: clean, renderedText: fmt === 'markdown' ? renderMarkdown(clean) : clean, format: fmt, modifiedBy: by.id, modifiedDate: this.store.now(), isDeleted: false });
+    comment.versions.push({
+      version: last.version + 1,
+      text: clean,
+      renderedText: fmt === 'markdown' ? renderMarkdown(clean) : clean,
+      format: fmt,
+      modifiedBy: by.id,
+      modifiedDate: this.store.now(),
+      isDeleted: false,
+    });
     void item;
   }
 
@@ -459,8 +686,17 @@ export class WorkItemWriter {
   deleteComment(item: WorkItemRecord, comment: CommentRecord, by: Identity): Revision {
     const last = comment.versions[comment.versions.length - 1]!;
     const stamp = Math.max(this.store.now(), Date.parse(String(item.fields['System.ChangedDate'])) + 1);
-    comment.versions.push({ ...last, version: last.version + 1, modifiedBy: by.id, modifiedDate: stamp, isDeleted: true });
-    const fields = { ...item.fields, 'System.CommentCount': Math.max(0, Number(item.fields['System.CommentCount'] ?? 1) - 1) };
+    comment.versions.push({
+      ...last,
+      version: last.version + 1,
+      modifiedBy: by.id,
+      modifiedDate: stamp,
+      isDeleted: true,
+    });
+    const fields = {
+      ...item.fields,
+      'System.CommentCount': Math.max(0, Number(item.fields['System.CommentCount'] ?? 1) - 1),
+    };
     return this.commit(item, fields, item.relations, by, stamp);
   }
 }
@@ -470,13 +706,14 @@ export function renderMarkdown(md: string): string {
   const esc = md.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   return esc
     .split(/\n{2,}/)
-    .map((p) =>
-      `<p>${p
-        .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
-        .replace(/\*([^*]+)\*/g, '<em>$1</em>')
-        .replace(/`([^`]+)`/g, '<code>$1</code>')
-        .replace(/\[([^\]]+)\]\((https?:[^)\s]+)\)/g, '<a href="$2">$1</a>')
-        .replace(/\n/g, '<br>')}</p>`,
+    .map(
+      (p) =>
+        `<p>${p
+          .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
+          .replace(/\*([^*]+)\*/g, '<em>$1</em>')
+          .replace(/`([^`]+)`/g, '<code>$1</code>')
+          .replace(/\[([^\]]+)\]\((https?:[^)\s]+)\)/g, '<a href="$2">$1</a>')
+          .replace(/\n/g, '<br>')}</p>`,
     )
     .join('');
 }

@@ -38,7 +38,13 @@ function escapeHtml(s: string): string {
 export function adfHtml(doc: unknown): string {
   const render = (n: unknown): string => {
     if (!n || typeof n !== 'object') return '';
-    const node = n as { type?: string; text?: string; content?: unknown[]; attrs?: Record<string, unknown>; marks?: Array<{ type: string; attrs?: Record<string, unknown> }> };
+    const node = n as {
+      type?: string;
+      text?: string;
+      content?: unknown[];
+      attrs?: Record<string, unknown>;
+      marks?: Array<{ type: string; attrs?: Record<string, unknown> }>;
+    };
     const inner = (node.content ?? []).map(render).join('');
     switch (node.type) {
       case 'doc':
@@ -69,7 +75,8 @@ export function adfHtml(doc: unknown): string {
           if (m.type === 'strong') html = `<b>${html}</b>`;
           if (m.type === 'em') html = `<em>${html}</em>`;
           if (m.type === 'code') html = `<code>${html}</code>`;
-          if (m.type === 'link' && typeof m.attrs?.href === 'string' && /^https?:/i.test(m.attrs.href)) html = `<a href="${escapeHtml(m.attrs.href)}">${html}</a>`;
+          if (m.type === 'link' && typeof m.attrs?.href === 'string' && /^https?:/i.test(m.attrs.href))
+            html = `<a href="${escapeHtml(m.attrs.href)}">${html}</a>`;
         }
         return html;
       }

@@ -18,10 +18,15 @@ beforeAll(async () => {
   await jira.request({ as: 'member' }, 'POST', '/rest/api/3/issue/DEMO-1/comment', { body: adf('hello') });
   await jira.request({ as: 'member' }, 'PUT', '/rest/api/3/issue/DEMO-1', { fields: { summary: 'Changed' } });
   await jira.request({ as: 'app' }, 'PUT', '/rest/api/3/issue/DEMO-1/properties/crosswalk', { a: 1 });
-  await jira.request({ as: 'app' }, 'POST', '/rest/api/3/issue/DEMO-1/remotelink', { globalId: 'g1', object: { url: 'https://x.service-now.com/1', title: 'INC1' } });
+  await jira.request({ as: 'app' }, 'POST', '/rest/api/3/issue/DEMO-1/remotelink', {
+    globalId: 'g1',
+    object: { url: 'https://x.service-now.com/1', title: 'INC1' },
+  });
   const form = new FormData();
   form.append('file', new Blob(['log']), 'a.log');
-  await jira.request({ as: 'member' }, 'POST', '/rest/api/3/issue/DEMO-1/attachments', form, { 'x-atlassian-token': 'no-check' });
+  await jira.request({ as: 'member' }, 'POST', '/rest/api/3/issue/DEMO-1/attachments', form, {
+    'x-atlassian-token': 'no-check',
+  });
 });
 afterAll(() => sim.stop());
 
@@ -38,7 +43,11 @@ const cases: Array<[string, string, unknown?, Record<string, string>?]> = [
   ['GET', '/rest/api/3/status'],
   ['GET', '/rest/api/3/field'],
   ['GET', '/rest/api/3/issue/DEMO-1?expand=renderedFields,names,changelog,transitions'],
-  ['POST', '/rest/api/3/issue', { fields: { project: { key: 'DEMO' }, issuetype: { name: 'Bug' }, summary: 'Contract' } }],
+  [
+    'POST',
+    '/rest/api/3/issue',
+    { fields: { project: { key: 'DEMO' }, issuetype: { name: 'Bug' }, summary: 'Contract' } },
+  ],
   ['GET', '/rest/api/3/issue/DEMO-1/editmeta'],
   ['GET', '/rest/api/3/issue/DEMO-1/transitions'],
   ['GET', '/rest/api/3/issue/DEMO-1/changelog'],
@@ -50,12 +59,20 @@ const cases: Array<[string, string, unknown?, Record<string, string>?]> = [
   ['POST', '/rest/api/3/search/jql', { jql: 'project = DEMO', fields: ['*navigable'], maxResults: 2 }],
   ['POST', '/rest/api/3/jql/match', { issueIds: [10000], jqls: ['project = DEMO', 'labels = nope', 'nope = 1'] }],
   ['POST', '/rest/api/3/workflows', { projectAndIssueTypes: [{ projectId: '10000', issueTypeId: '10100' }] }],
-  ['POST', '/rest/api/3/jql/parse', { queries: ['project = DEMO AND labels IN (a, b) ORDER BY created DESC', 'nope = 1'] }],
+  [
+    'POST',
+    '/rest/api/3/jql/parse',
+    { queries: ['project = DEMO AND labels IN (a, b) ORDER BY created DESC', 'nope = 1'] },
+  ],
   ['GET', '/rest/api/3/issue/DEMO-1/properties'],
   ['GET', '/rest/api/3/issue/DEMO-1/properties/crosswalk'],
   // Without globalId Jira answers an array, which the spec does not describe; with it, the documented object.
   ['GET', '/rest/api/3/issue/DEMO-1/remotelink?globalId=g1'],
-  ['POST', '/rest/api/3/issue/DEMO-1/remotelink', { globalId: 'g2', object: { url: 'https://x.service-now.com/2', title: 'INC2' } }],
+  [
+    'POST',
+    '/rest/api/3/issue/DEMO-1/remotelink',
+    { globalId: 'g2', object: { url: 'https://x.service-now.com/2', title: 'INC2' } },
+  ],
   ['GET', '/rest/api/3/issue/DEMO-999'],
   ['PUT', '/rest/api/3/issue/DEMO-1', { fields: { status: { name: 'Done' } } }],
   ['PUT', '/rest/api/3/issue/DEMO-1', { fields: { summary: 'Edited in the contract test' } }],
@@ -80,7 +97,10 @@ const cases: Array<[string, string, unknown?, Record<string, string>?]> = [
  * follows Jira, for the reason given.
  */
 const DEVIATIONS: Record<string, { status: number; reason: string }> = {
-  'GET /rest/api/3/search': { status: 410, reason: 'removed after 2025-08-01 (CHANGE-2046); the spec still lists it as deprecated' },
+  'GET /rest/api/3/search': {
+    status: 410,
+    reason: 'removed after 2025-08-01 (CHANGE-2046); the spec still lists it as deprecated',
+  },
 };
 
 /** Turns `/rest/api/3/issue/:key/comment/:id` into a regex for concrete paths. */
@@ -111,7 +131,12 @@ describe('responses agree with the Jira Cloud OpenAPI spec', () => {
   it('exercises every REST route the simulator serves', () => {
     const routes = sim.app.routes.filter((r) => r.path.startsWith('/rest/') && r.method !== 'ALL');
     const exercised = cases.map(([m, p]) => `${m} ${p.split('?')[0]}`);
-    const missing = routes.filter((r) => !exercised.some((e) => e.startsWith(`${r.method} `) && routeRegex(r.path).test(e.slice(r.method.length + 1)))).map((r) => `${r.method} ${r.path}`);
+    const missing = routes
+      .filter(
+        (r) =>
+          !exercised.some((e) => e.startsWith(`${r.method} `) && routeRegex(r.path).test(e.slice(r.method.length + 1))),
+      )
+      .map((r) => `${r.method} ${r.path}`);
     expect(missing).toEqual([]);
     expect(served.size).toBeGreaterThan(30);
   });

@@ -10,7 +10,15 @@ export interface FieldChanges {
   assigneeChanged: boolean;
 }
 
-function item(field: string, fieldId: string, from: unknown, fromString: string | null, to: unknown, toString: string | null, fieldtype = 'jira'): ChangeItem {
+function item(
+  field: string,
+  fieldId: string,
+  from: unknown,
+  fromString: string | null,
+  to: unknown,
+  toString: string | null,
+  fieldtype = 'jira',
+): ChangeItem {
   const s = (v: unknown) => (v === null || v === undefined ? null : String(v));
   return { field, fieldtype, fieldId, from: s(from), fromString, to: s(to), toString };
 }
@@ -19,7 +27,14 @@ function item(field: string, fieldId: string, from: unknown, fromString: string 
  * Validates and applies field values. Every problem is collected into Jira's
  * `errors` map; nothing is applied unless all values are valid.
  */
-export function applyFields(site: Site, issue: IssueRecord, actor: JiraUser, fields: Record<string, unknown>, update: Record<string, Array<Record<string, unknown>>>, mode: 'create' | 'edit'): FieldChanges {
+export function applyFields(
+  site: Site,
+  issue: IssueRecord,
+  actor: JiraUser,
+  fields: Record<string, unknown>,
+  update: Record<string, Array<Record<string, unknown>>>,
+  mode: 'create' | 'edit',
+): FieldChanges {
   const errors: Record<string, string> = {};
   const ops: Array<() => ChangeItem | undefined> = [];
   let assigneeChanged = false;
@@ -29,10 +44,14 @@ export function applyFields(site: Site, issue: IssueRecord, actor: JiraUser, fie
     summary: (v) => {
       if (typeof v !== 'string' || !v.trim()) return 'You must specify a summary of the issue.';
       if (v.length > 255) return 'Summary must be less than 255 characters.';
-      return () => (issue.summary === v ? undefined : ((issue.summary = v), item('summary', 'summary', null, prev.summary, null, v)));
+      return () =>
+        issue.summary === v
+          ? undefined
+          : ((issue.summary = v), item('summary', 'summary', null, prev.summary, null, v));
     },
     description: (v) => {
-      if (v !== null && !isValidAdf(v)) return 'Operation value must be an Atlassian Document (see the Atlassian Document Format)';
+      if (v !== null && !isValidAdf(v))
+        return 'Operation value must be an Atlassian Document (see the Atlassian Document Format)';
       return () => {
         const before = JSON.stringify(issue.description);
         issue.description = v as IssueRecord['description'];
@@ -43,10 +62,21 @@ export function applyFields(site: Site, issue: IssueRecord, actor: JiraUser, fie
       const ref = v as { id?: string; name?: string } | null;
       const p = site.state.priorities.find((x) => x.id === ref?.id || x.name === ref?.name);
       if (!p) return `Specify a valid 'id' or 'name' for Priority`;
-      return () => (issue.priorityId === p.id ? undefined : item('priority', 'priority', prev.priorityId, priorityName(prev.priorityId), (issue.priorityId = p.id), p.name));
+      return () =>
+        issue.priorityId === p.id
+          ? undefined
+          : item(
+              'priority',
+              'priority',
+              prev.priorityId,
+              priorityName(prev.priorityId),
+              (issue.priorityId = p.id),
+              p.name,
+            );
     },
     labels: (v) => {
-      if (!Array.isArray(v) || v.some((l) => typeof l !== 'string' || /\s/.test(l) || l.length > 255)) return 'The label must not contain spaces and must be at most 255 characters.';
+      if (!Array.isArray(v) || v.some((l) => typeof l !== 'string' || /\s/.test(l) || l.length > 255))
+        return 'The label must not contain spaces and must be at most 255 characters.';
       return () => setLabels(v as string[]);
     },
     assignee: (v) => {
@@ -63,7 +93,17 @@ export function applyFields(site: Site, issue: IssueRecord, actor: JiraUser, fie
     reporter: (v) => {
       const id = (v as { accountId?: string } | null)?.accountId;
       if (!id || !site.user(id)) return 'Reporter is required.';
-      return () => (issue.reporterId === id ? undefined : item('reporter', 'reporter', issue.reporterId, nameOf(issue.reporterId), (issue.reporterId = id), nameOf(id)));
+      return () =>
+        issue.reporterId === id
+          ? undefined
+          : item(
+              'reporter',
+              'reporter',
+              issue.reporterId,
+              nameOf(issue.reporterId),
+              (issue.reporterId = id),
+              nameOf(id),
+            );
     },
   };
   const prev = { summary: issue.summary, priorityId: issue.priorityId };
@@ -99,7 +139,14 @@ export function applyFields(site: Site, issue: IssueRecord, actor: JiraUser, fie
           const before = issue.custom[id];
           if (JSON.stringify(before ?? null) === JSON.stringify(r.value)) return undefined;
           issue.custom[id] = r.value;
-          return item(def.name, 'custom', null, before === undefined || before === null ? null : JSON.stringify(before), null, r.value === null ? null : JSON.stringify(r.value));
+          return item(
+            def.name,
+            'custom',
+            null,
+            before === undefined || before === null ? null : JSON.stringify(before),
+            null,
+            r.value === null ? null : JSON.stringify(r.value),
+          );
         });
       continue;
     }
@@ -143,16 +190,28 @@ export function applyFields(site: Site, issue: IssueRecord, actor: JiraUser, fie
   return { items, assigneeChanged };
 }
 
-function customSetter(def: { id: string; schema: { type: string; items?: string; custom?: string }; options?: Array<{ id: string; value: string }> }, value: unknown): { value: unknown } | string {
+function customSetter(
+  def: {
+    id: string;
+    schema: { type: string; items?: string; custom?: string };
+    options?: Array<{ id: string; value: string }>;
+  },
+  value: unknown,
+): { value: unknown } | string {
   if (value === null) return { value: null };
   switch (def.schema.type) {
     case 'string':
-      if (def.schema.custom?.endsWith(':textarea')) return isValidAdf(value) ? { value } : 'Operation value must be an Atlassian Document (see the Atlassian Document Format)';
+      if (def.schema.custom?.endsWith(':textarea'))
+        return isValidAdf(value)
+          ? { value }
+          : 'Operation value must be an Atlassian Document (see the Atlassian Document Format)';
       return typeof value === 'string' && value.length <= 255 ? { value } : 'Operation value must be a string';
     case 'number':
       return typeof value === 'number' && Number.isFinite(value) ? { value } : 'Operation value must be a number';
     case 'date':
-      return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? { value } : 'Date value is invalid. Expected format: yyyy-MM-dd';
+      return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)
+        ? { value }
+        : 'Date value is invalid. Expected format: yyyy-MM-dd';
     case 'user': {
       const id = (value as { accountId?: string }).accountId;
       return typeof id === 'string' ? { value: id } : 'Specify a valid accountId';
@@ -164,7 +223,11 @@ function customSetter(def: { id: string; schema: { type: string; items?: string;
     }
     case 'array': {
       if (!Array.isArray(value)) return 'Operation value must be an array';
-      const ids = value.map((v) => def.options?.find((o) => o.id === (v as { id?: string }).id || o.value === (v as { value?: string }).value)?.id);
+      const ids = value.map(
+        (v) =>
+          def.options?.find((o) => o.id === (v as { id?: string }).id || o.value === (v as { value?: string }).value)
+            ?.id,
+      );
       return ids.every(Boolean) ? { value: ids } : 'One or more options are not valid';
     }
     default:

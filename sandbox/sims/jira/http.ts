@@ -7,7 +7,6 @@ import { takeFault, type Fault } from '../shared/faults';
 
 export type { Fault };
 
-
 export interface LoggedRequest {
   method: string;
   path: string;
@@ -64,7 +63,12 @@ export function faultsAndLimits(site: Site, controls: HttpControls): MiddlewareH
         incoming?.socket?.destroy();
         return c.body(null, 500);
       }
-      if (fault.status) return c.json((fault.body ?? { errorMessages: [`Injected failure ${fault.status}`], errors: {} }) as object, fault.status as 500, fault.headers);
+      if (fault.status)
+        return c.json(
+          (fault.body ?? { errorMessages: [`Injected failure ${fault.status}`], errors: {} }) as object,
+          fault.status as 500,
+          fault.headers,
+        );
     }
     const limit = controls.rateLimit;
     if (limit) {
@@ -99,11 +103,19 @@ export function requestLog(site: Site, controls: HttpControls): MiddlewareHandle
   return async (c, next) => {
     const started = Date.now();
     await next();
-    controls.log.push({ method: c.req.method, path: new URL(c.req.url).pathname, status: c.res.status, principal: c.get('principal') ?? 'anonymous', ms: Date.now() - started, at: site.now() });
+    controls.log.push({
+      method: c.req.method,
+      path: new URL(c.req.url).pathname,
+      status: c.res.status,
+      principal: c.get('principal') ?? 'anonymous',
+      ms: Date.now() - started,
+      at: site.now(),
+    });
   };
 }
 
 export function jiraErrorResponse(c: Context, err: unknown): Response {
-  if (err instanceof JiraError) return c.json({ errorMessages: err.errorMessages, errors: err.errors }, err.status as 400);
+  if (err instanceof JiraError)
+    return c.json({ errorMessages: err.errorMessages, errors: err.errors }, err.status as 400);
   return c.json({ errorMessages: [`Internal server error: ${String(err)}`], errors: {} }, 500);
 }

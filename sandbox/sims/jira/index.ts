@@ -37,7 +37,11 @@ export interface JiraSim {
   stop(): Promise<void>;
 }
 
-export function createJiraApp(opts: JiraSimOptions & { baseUrl: () => string }): { app: Hono<Env>; site: Site; controls: HttpControls } {
+export function createJiraApp(opts: JiraSimOptions & { baseUrl: () => string }): {
+  app: Hono<Env>;
+  site: Site;
+  controls: HttpControls;
+} {
   const now = opts.now ?? Date.now;
   const site = new Site(demoState(opts.appAccountId, now()), opts.appAccountId, now, opts.onEvent);
   const controls: HttpControls = { faults: [], rateWindows: new Map(), log: [] };
@@ -65,7 +69,14 @@ export function createJiraApp(opts: JiraSimOptions & { baseUrl: () => string }):
     return c.json({ ok: true });
   });
   app.put('/_control/rate-limit', async (c) => {
-    const body = z.object({ limit: z.number().int().min(1), windowSeconds: z.number().int().min(1), reason: z.string().default('jira-burst-based') }).nullable().parse(await c.req.json());
+    const body = z
+      .object({
+        limit: z.number().int().min(1),
+        windowSeconds: z.number().int().min(1),
+        reason: z.string().default('jira-burst-based'),
+      })
+      .nullable()
+      .parse(await c.req.json());
     controls.rateLimit = body ?? undefined;
     controls.rateWindows.clear();
     return c.json({ ok: true });
@@ -74,7 +85,9 @@ export function createJiraApp(opts: JiraSimOptions & { baseUrl: () => string }):
   app.put('/_control/workflows/:id/transitions', async (c) => {
     const workflow = site.state.workflows.find((w) => w.id === c.req.param('id'));
     if (!workflow) return c.json({ error: 'no such workflow' }, 404);
-    workflow.transitions = z.array(z.object({ id: z.string(), name: z.string(), from: z.array(z.string()), to: z.string() })).parse(await c.req.json());
+    workflow.transitions = z
+      .array(z.object({ id: z.string(), name: z.string(), from: z.array(z.string()), to: z.string() }))
+      .parse(await c.req.json());
     return c.json(workflow);
   });
   app.put('/_control/search-index-lag', async (c) => {
@@ -85,14 +98,29 @@ export function createJiraApp(opts: JiraSimOptions & { baseUrl: () => string }):
   app.get('/_control/counters', (c) => {
     const counters: Record<string, number> = {};
     for (const r of controls.log) {
-      const route = r.path.replace(/^(\/rest\/api\/3)?(.*)$/, (_m, prefix: string | undefined, rest: string) => (prefix ?? '') + rest.replace(/\/(\d+|[A-Z][A-Z0-9]+-\d+)(?=\/|$)/g, '/{id}'));
+      const route = r.path.replace(
+        /^(\/rest\/api\/3)?(.*)$/,
+        (_m, prefix: string | undefined, rest: string) =>
+          (prefix ?? '') + rest.replace(/\/(\d+|[A-Z][A-Z0-9]+-\d+)(?=\/|$)/g, '/{id}'),
+      );
       const key = `${r.method} ${route}`;
       counters[key] = (counters[key] ?? 0) + 1;
     }
     return c.json({ total: controls.log.length, byRoute: counters });
   });
   app.get('/_control/events', (c) => c.json(site.events));
-  app.get('/_control/users', (c) => c.json(site.state.users.map(({ accountId, displayName, emailAddress, apiToken, role, accountType }) => ({ accountId, displayName, emailAddress, apiToken, role, accountType }))));
+  app.get('/_control/users', (c) =>
+    c.json(
+      site.state.users.map(({ accountId, displayName, emailAddress, apiToken, role, accountType }) => ({
+        accountId,
+        displayName,
+        emailAddress,
+        apiToken,
+        role,
+        accountType,
+      })),
+    ),
+  );
   app.put('/_control/attachment-limit', async (c) => {
     site.state.attachmentUploadLimit = z.object({ bytes: z.number().int().min(1) }).parse(await c.req.json()).bytes;
     return c.json({ ok: true });

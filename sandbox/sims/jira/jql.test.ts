@@ -74,13 +74,23 @@ describe('JQL', () => {
     const a = issue({ key: 'DEMO-2', priorityName: 'High', created: 1 });
     const b = issue({ key: 'DEMO-10', priorityName: 'High', created: 2 });
     const c = issue({ key: 'DEMO-3', priorityName: 'Low', created: 3 });
-    expect([c, a, b].sort(compareIssues(parseJql('project = DEMO ORDER BY priority ASC, key DESC').orderBy)).map((i) => i.key)).toEqual(['DEMO-10', 'DEMO-2', 'DEMO-3']);
+    expect(
+      [c, a, b]
+        .sort(compareIssues(parseJql('project = DEMO ORDER BY priority ASC, key DESC').orderBy))
+        .map((i) => i.key),
+    ).toEqual(['DEMO-10', 'DEMO-2', 'DEMO-3']);
     expect([a, b, c].sort(compareIssues([])).map((i) => i.key)).toEqual(['DEMO-3', 'DEMO-10', 'DEMO-2']);
-    expect([b, a].sort(compareIssues(parseJql('ORDER BY key').orderBy)).map((i) => i.key)).toEqual(['DEMO-2', 'DEMO-10']);
+    expect([b, a].sort(compareIssues(parseJql('ORDER BY key').orderBy)).map((i) => i.key)).toEqual([
+      'DEMO-2',
+      'DEMO-10',
+    ]);
   });
 
   it.each([
-    ['project DEMO', "Expecting operator but got 'DEMO'. The valid operators are '=', '!=', '<', '>', '<=', '>=', '~', '!~', 'IN', 'NOT IN', 'IS' and 'IS NOT'. (line 1, character 9)"],
+    [
+      'project DEMO',
+      "Expecting operator but got 'DEMO'. The valid operators are '=', '!=', '<', '>', '<=', '>=', '~', '!~', 'IN', 'NOT IN', 'IS' and 'IS NOT'. (line 1, character 9)",
+    ],
     ['project = "DEMO', "The quoted string 'DEMO' has not been completed. (line 1, character 11)"],
     ['(project = DEMO', "Expecting ')' but got 'end of query'. (line 1, character 16)"],
     ['project = DEMO status = Done', "Expecting either 'OR' or 'AND' but got 'status'. (line 1, character 16)"],
@@ -93,7 +103,9 @@ describe('JQL', () => {
       "Field 'colour' does not exist or you do not have permission to view it.",
       "Field 'size' does not exist or you do not have permission to view it.",
     ]);
-    expect(validateFields(parseJql('summary = x'), ctx)).toEqual(["The operator '=' is not supported by the 'summary' field."]);
+    expect(validateFields(parseJql('summary = x'), ctx)).toEqual([
+      "The operator '=' is not supported by the 'summary' field.",
+    ]);
   });
 
   it('knows a query that restricts nothing is unbounded', () => {
@@ -104,12 +116,28 @@ describe('JQL', () => {
   });
 
   it('property: A OR B matches exactly when A or B matches, and NOT inverts', () => {
-    const clause = fc.constantFrom('project = DEMO', 'status = Done', 'summary ~ vpn', 'labels = urgent', 'assignee IS EMPTY', 'created > -10m');
-    const view = fc.record({ statusName: fc.constantFrom('To Do', 'Done'), labels: fc.constantFrom<string[][]>([], ['urgent']), assignee: fc.constantFrom(null, 'x'), projectKey: fc.constantFrom('DEMO', 'OPS') });
+    const clause = fc.constantFrom(
+      'project = DEMO',
+      'status = Done',
+      'summary ~ vpn',
+      'labels = urgent',
+      'assignee IS EMPTY',
+      'created > -10m',
+    );
+    const view = fc.record({
+      statusName: fc.constantFrom('To Do', 'Done'),
+      labels: fc.constantFrom<string[][]>([], ['urgent']),
+      assignee: fc.constantFrom(null, 'x'),
+      projectKey: fc.constantFrom('DEMO', 'OPS'),
+    });
     fc.assert(
       fc.property(clause, clause, view, (a, b, v) => {
         const one = (q: string) => hit(q, v);
-        return one(`${a} OR ${b}`) === (one(a) || one(b)) && one(`${a} AND ${b}`) === (one(a) && one(b)) && one(`NOT (${a})`) === !one(a);
+        return (
+          one(`${a} OR ${b}`) === (one(a) || one(b)) &&
+          one(`${a} AND ${b}`) === (one(a) && one(b)) &&
+          one(`NOT (${a})`) === !one(a)
+        );
       }),
     );
   });

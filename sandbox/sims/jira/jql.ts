@@ -10,7 +10,11 @@
  *   clause  := field op operand | field IS [NOT] (EMPTY|NULL) | field [NOT] IN (list)
  */
 
-export type Operand = { kind: 'value'; value: string; quoted: boolean } | { kind: 'function'; name: string; args: string[] } | { kind: 'empty' } | { kind: 'list'; values: Operand[] };
+export type Operand =
+  | { kind: 'value'; value: string; quoted: boolean }
+  | { kind: 'function'; name: string; args: string[] }
+  | { kind: 'empty' }
+  | { kind: 'list'; values: Operand[] };
 
 export type JqlNode =
   | { kind: 'and' | 'or'; clauses: JqlNode[] }
@@ -63,7 +67,10 @@ function tokenize(text: string): Token[] {
         if (text[i] === '\\' && i + 1 < text.length) i++;
         value += text[i++];
       }
-      if (i >= text.length) throw new JqlError(`Error in the JQL Query: The quoted string '${value}' has not been completed. (line 1, character ${start + 1})`);
+      if (i >= text.length)
+        throw new JqlError(
+          `Error in the JQL Query: The quoted string '${value}' has not been completed. (line 1, character ${start + 1})`,
+        );
       i++;
       tokens.push({ type: 'string', text: value, pos: start });
       continue;
@@ -77,7 +84,10 @@ function tokenize(text: string): Token[] {
       }
       word += text[i++];
     }
-    if (!word) throw new JqlError(`Error in the JQL Query: The character '${c}' is a reserved JQL character. (line 1, character ${start + 1})`);
+    if (!word)
+      throw new JqlError(
+        `Error in the JQL Query: The character '${c}' is a reserved JQL character. (line 1, character ${start + 1})`,
+      );
     tokens.push({ type: 'word', text: word, pos: start });
   }
   return tokens;
@@ -88,11 +98,15 @@ export function parseJql(text: string): JqlQuery {
   let at = 0;
   const peek = () => tokens[at];
   const isKw = (t: Token | undefined, kw: string) => t?.type === 'word' && t.text.toUpperCase() === kw;
-  const where = (t: Token | undefined) => (t ? `(line 1, character ${t.pos + 1})` : `(line 1, character ${text.length + 1})`);
+  const where = (t: Token | undefined) =>
+    t ? `(line 1, character ${t.pos + 1})` : `(line 1, character ${text.length + 1})`;
 
   function operand(): Operand {
     const t = tokens[at++];
-    if (!t) throw new JqlError(`Error in the JQL Query: Expecting either a value, list or function but got end of query. ${where(t)}`);
+    if (!t)
+      throw new JqlError(
+        `Error in the JQL Query: Expecting either a value, list or function but got end of query. ${where(t)}`,
+      );
     if (t.type === 'paren' && t.text === '(') {
       const values: Operand[] = [];
       for (;;) {
@@ -105,7 +119,10 @@ export function parseJql(text: string): JqlQuery {
       return { kind: 'list', values };
     }
     if (t.type === 'string') return { kind: 'value', value: t.text, quoted: true };
-    if (t.type !== 'word') throw new JqlError(`Error in the JQL Query: Expecting either a value, list or function but got '${t.text}'. ${where(t)}`);
+    if (t.type !== 'word')
+      throw new JqlError(
+        `Error in the JQL Query: Expecting either a value, list or function but got '${t.text}'. ${where(t)}`,
+      );
     if (/^(EMPTY|NULL)$/i.test(t.text)) return { kind: 'empty' };
     if (peek()?.type === 'paren' && peek()!.text === '(') {
       at++;
@@ -122,7 +139,10 @@ export function parseJql(text: string): JqlQuery {
 
   function clause(): JqlNode {
     const f = tokens[at++];
-    if (!f || (f.type !== 'word' && f.type !== 'string')) throw new JqlError(`Error in the JQL Query: Expecting a field name but got '${f?.text ?? 'end of query'}'. ${where(f)}`);
+    if (!f || (f.type !== 'word' && f.type !== 'string'))
+      throw new JqlError(
+        `Error in the JQL Query: Expecting a field name but got '${f?.text ?? 'end of query'}'. ${where(f)}`,
+      );
     const field = f.text;
     const t = tokens[at];
     if (isKw(t, 'IS')) {
@@ -130,17 +150,26 @@ export function parseJql(text: string): JqlQuery {
       const not = isKw(peek(), 'NOT');
       if (not) at++;
       const v = tokens[at++];
-      if (!v || !/^(EMPTY|NULL)$/i.test(v.text)) throw new JqlError(`Error in the JQL Query: Expecting 'EMPTY' or 'NULL' but got '${v?.text ?? 'end of query'}'. ${where(v)}`);
+      if (!v || !/^(EMPTY|NULL)$/i.test(v.text))
+        throw new JqlError(
+          `Error in the JQL Query: Expecting 'EMPTY' or 'NULL' but got '${v?.text ?? 'end of query'}'. ${where(v)}`,
+        );
       return { kind: 'clause', field, operator: not ? 'is not' : 'is', operand: { kind: 'empty' } };
     }
     if (isKw(t, 'IN') || (isKw(t, 'NOT') && isKw(tokens[at + 1], 'IN'))) {
       const not = isKw(t, 'NOT');
       at += not ? 2 : 1;
       const list = operand();
-      if (list.kind !== 'list') throw new JqlError(`Error in the JQL Query: Expecting '(' but got '${tokens[at - 1]?.text}'. ${where(tokens[at - 1])}`);
+      if (list.kind !== 'list')
+        throw new JqlError(
+          `Error in the JQL Query: Expecting '(' but got '${tokens[at - 1]?.text}'. ${where(tokens[at - 1])}`,
+        );
       return { kind: 'clause', field, operator: not ? 'not in' : 'in', operand: list };
     }
-    if (t?.type !== 'op') throw new JqlError(`Error in the JQL Query: Expecting operator but got '${t?.text ?? 'end of query'}'. The valid operators are '=', '!=', '<', '>', '<=', '>=', '~', '!~', 'IN', 'NOT IN', 'IS' and 'IS NOT'. ${where(t)}`);
+    if (t?.type !== 'op')
+      throw new JqlError(
+        `Error in the JQL Query: Expecting operator but got '${t?.text ?? 'end of query'}'. The valid operators are '=', '!=', '<', '>', '<=', '>=', '~', '!~', 'IN', 'NOT IN', 'IS' and 'IS NOT'. ${where(t)}`,
+      );
     at++;
     return { kind: 'clause', field, operator: t.text, operand: operand() };
   }
@@ -155,7 +184,10 @@ export function parseJql(text: string): JqlQuery {
       at++;
       const inner = or();
       const close = tokens[at++];
-      if (!(close?.type === 'paren' && close.text === ')')) throw new JqlError(`Error in the JQL Query: Expecting ')' but got '${close?.text ?? 'end of query'}'. ${where(close)}`);
+      if (!(close?.type === 'paren' && close.text === ')'))
+        throw new JqlError(
+          `Error in the JQL Query: Expecting ')' but got '${close?.text ?? 'end of query'}'. ${where(close)}`,
+        );
       return inner;
     }
     return clause();
@@ -183,7 +215,10 @@ export function parseJql(text: string): JqlQuery {
   if (at < tokens.length && !isKw(peek(), 'ORDER')) query.where = or();
   if (isKw(peek(), 'ORDER')) {
     at++;
-    if (!isKw(tokens[at++], 'BY')) throw new JqlError(`Error in the JQL Query: Expecting 'BY' but got '${tokens[at - 1]?.text ?? 'end of query'}'. ${where(tokens[at - 1])}`);
+    if (!isKw(tokens[at++], 'BY'))
+      throw new JqlError(
+        `Error in the JQL Query: Expecting 'BY' but got '${tokens[at - 1]?.text ?? 'end of query'}'. ${where(tokens[at - 1])}`,
+      );
     for (;;) {
       const f = tokens[at++];
       if (!f) throw new JqlError(`Error in the JQL Query: Expecting a field name but got end of query. ${where(f)}`);
@@ -197,7 +232,10 @@ export function parseJql(text: string): JqlQuery {
       break;
     }
   }
-  if (at < tokens.length) throw new JqlError(`Error in the JQL Query: Expecting either 'OR' or 'AND' but got '${tokens[at]!.text}'. ${where(tokens[at])}`);
+  if (at < tokens.length)
+    throw new JqlError(
+      `Error in the JQL Query: Expecting either 'OR' or 'AND' but got '${tokens[at]!.text}'. ${where(tokens[at])}`,
+    );
   return query;
 }
 
@@ -235,7 +273,31 @@ export interface JqlContext {
   customFieldIds: string[];
 }
 
-const KNOWN_FIELDS = new Set(['project', 'key', 'issuekey', 'id', 'issue', 'issuetype', 'type', 'status', 'statuscategory', 'priority', 'labels', 'assignee', 'reporter', 'created', 'createddate', 'updated', 'updateddate', 'resolved', 'resolutiondate', 'summary', 'description', 'comment', 'text']);
+const KNOWN_FIELDS = new Set([
+  'project',
+  'key',
+  'issuekey',
+  'id',
+  'issue',
+  'issuetype',
+  'type',
+  'status',
+  'statuscategory',
+  'priority',
+  'labels',
+  'assignee',
+  'reporter',
+  'created',
+  'createddate',
+  'updated',
+  'updateddate',
+  'resolved',
+  'resolutiondate',
+  'summary',
+  'description',
+  'comment',
+  'text',
+]);
 const DATE_FIELDS = new Set(['created', 'createddate', 'updated', 'updateddate', 'resolved', 'resolutiondate']);
 const TEXT_FIELDS = new Set(['summary', 'description', 'comment', 'text']);
 
@@ -245,7 +307,8 @@ function propertyValue(issue: JqlIssueView, field: string): unknown[] | undefine
   const m = PROPERTY_FIELD.exec(field);
   if (!m) return undefined;
   let v: unknown = issue.properties[m[1]!];
-  for (const part of m[2]!.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
+  for (const part of m[2]!.split('.'))
+    v = v && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
   if (v === undefined || v === null) return [null];
   return Array.isArray(v) ? v : [v];
 }
@@ -260,7 +323,8 @@ export function validateFields(query: JqlQuery, ctx: JqlContext): string[] {
   const check = (field: string) => {
     const lower = field.toLowerCase();
     const cf = customId(field);
-    if (!KNOWN_FIELDS.has(lower) && !(cf && ctx.customFieldIds.includes(cf)) && !PROPERTY_FIELD.test(field)) errors.push(`Field '${field}' does not exist or you do not have permission to view it.`);
+    if (!KNOWN_FIELDS.has(lower) && !(cf && ctx.customFieldIds.includes(cf)) && !PROPERTY_FIELD.test(field))
+      errors.push(`Field '${field}' does not exist or you do not have permission to view it.`);
   };
   const walk = (n: JqlNode | undefined) => {
     if (!n) return;
@@ -280,7 +344,9 @@ export function validateFields(query: JqlQuery, ctx: JqlContext): string[] {
 function relativeDate(value: string, now: number): number | undefined {
   const m = /^([+-]?)(\d+)([wdhm])$/i.exec(value.trim());
   if (m) {
-    const unit = { w: 604_800_000, d: 86_400_000, h: 3_600_000, m: 60_000 }[m[3]!.toLowerCase() as 'w' | 'd' | 'h' | 'm'];
+    const unit = { w: 604_800_000, d: 86_400_000, h: 3_600_000, m: 60_000 }[
+      m[3]!.toLowerCase() as 'w' | 'd' | 'h' | 'm'
+    ];
     return now + (m[1] === '-' ? -1 : 1) * Number(m[2]) * unit;
   }
   const d = /^(\d{4})[-/](\d{2})[-/](\d{2})(?:\s+(\d{2}):(\d{2}))?$/.exec(value.trim());
@@ -372,9 +438,20 @@ function fieldValues(issue: JqlIssueView, field: string): unknown[] {
 
 function textMatches(haystack: unknown, needle: string): boolean {
   if (typeof haystack !== 'string') return false;
-  const words = haystack.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
-  const terms = needle.toLowerCase().split(/[^\p{L}\p{N}*]+/u).filter(Boolean);
-  return terms.length > 0 && terms.every((t) => (t.endsWith('*') ? words.some((w) => w.startsWith(t.slice(0, -1))) : words.some((w) => w.startsWith(t))));
+  const words = haystack
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+  const terms = needle
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}*]+/u)
+    .filter(Boolean);
+  return (
+    terms.length > 0 &&
+    terms.every((t) =>
+      t.endsWith('*') ? words.some((w) => w.startsWith(t.slice(0, -1))) : words.some((w) => w.startsWith(t)),
+    )
+  );
 }
 
 /** Compares issue keys by project then number, as Jira does for key ranges. */
@@ -388,8 +465,11 @@ function evalClause(issue: JqlIssueView, n: Extract<JqlNode, { kind: 'clause' }>
   const field = n.field.toLowerCase();
   const actual = fieldValues(issue, n.field);
   const isDate = DATE_FIELDS.has(field);
-  const expected = operandValues(n.operand, ctx).map((v) => (isDate && typeof v === 'string' ? (relativeDate(v, ctx.now) ?? v) : v));
-  const eq = (a: unknown, b: unknown) => (a === null || b === null ? a === b : String(a).toLowerCase() === String(b).toLowerCase());
+  const expected = operandValues(n.operand, ctx).map((v) =>
+    isDate && typeof v === 'string' ? (relativeDate(v, ctx.now) ?? v) : v,
+  );
+  const eq = (a: unknown, b: unknown) =>
+    a === null || b === null ? a === b : String(a).toLowerCase() === String(b).toLowerCase();
   const cmp = (a: unknown, b: unknown): number => {
     if (field === 'key' || field === 'issuekey') return compareKeys(String(a), String(b));
     if (typeof a === 'number' && typeof b === 'number') return a - b;
@@ -498,6 +578,8 @@ export function parseStructure(query: JqlQuery): Record<string, unknown> {
   };
   return {
     ...(query.where ? { where: clauseJson(query.where) } : {}),
-    ...(query.orderBy.length ? { orderBy: { fields: query.orderBy.map((s) => ({ field: { name: s.field }, direction: s.direction })) } } : {}),
+    ...(query.orderBy.length
+      ? { orderBy: { fields: query.orderBy.map((s) => ({ field: { name: s.field }, direction: s.direction })) } }
+      : {}),
   };
 }

@@ -11,7 +11,9 @@ import type { AttachmentRecord, CommentRecord, IssueRecord } from './state';
 const commentBody = z
   .object({
     body: z.unknown(),
-    visibility: z.object({ type: z.enum(['role', 'group']), value: z.string().optional(), identifier: z.string().optional() }).optional(),
+    visibility: z
+      .object({ type: z.enum(['role', 'group']), value: z.string().optional(), identifier: z.string().optional() })
+      .optional(),
     properties: z.array(z.object({ key: z.string(), value: z.unknown() })).optional(),
   })
   .loose();
@@ -26,29 +28,56 @@ export function contentRoutes(app: Hono<Env>, site: Site, base: () => string): v
     return comment;
   };
   const checkBody = (body: unknown) => {
-    if (!isValidAdf(body)) throw new JiraError(400, [], { comment: 'Comment body is not valid! Operation value must be an Atlassian Document (see the Atlassian Document Format)' });
+    if (!isValidAdf(body))
+      throw new JiraError(400, [], {
+        comment:
+          'Comment body is not valid! Operation value must be an Atlassian Document (see the Atlassian Document Format)',
+      });
   };
-  const commentEvent = (issue: IssueRecord, comment: CommentRecord) => ({ issue: site.eventIssue(issue), comment: commentJson(base(), site, issue, comment) });
+  const commentEvent = (issue: IssueRecord, comment: CommentRecord) => ({
+    issue: site.eventIssue(issue),
+    comment: commentJson(base(), site, issue, comment),
+  });
 
   app.get('/rest/api/3/issue/:key/comment', (c) => {
     const issue = site.issue(c.req.param('key'), c.get('user'));
     const startAt = Number(c.req.query('startAt') ?? 0);
     const maxResults = Math.min(100, Number(c.req.query('maxResults') ?? 100));
     const order = c.req.query('orderBy') ?? 'created';
-    const sorted = [...issue.comments].sort((a, b) => (order.startsWith('-') ? b.created - a.created : a.created - b.created) || Number(a.id) - Number(b.id));
+    const sorted = [...issue.comments].sort(
+      (a, b) => (order.startsWith('-') ? b.created - a.created : a.created - b.created) || Number(a.id) - Number(b.id),
+    );
     const rendered = (c.req.query('expand') ?? '').includes('renderedBody');
-    return c.json({ startAt, maxResults, total: sorted.length, comments: sorted.slice(startAt, startAt + maxResults).map((x) => commentJson(base(), site, issue, x, rendered)) });
+    return c.json({
+      startAt,
+      maxResults,
+      total: sorted.length,
+      comments: sorted.slice(startAt, startAt + maxResults).map((x) => commentJson(base(), site, issue, x, rendered)),
+    });
   });
 
   app.get('/rest/api/3/issue/:key/comment/:id', (c) => {
     const issue = site.issue(c.req.param('key'), c.get('user'));
-    return c.json(commentJson(base(), site, issue, findComment(issue, c.req.param('id')), (c.req.query('expand') ?? '').includes('renderedBody')));
+    return c.json(
+      commentJson(
+        base(),
+        site,
+        issue,
+        findComment(issue, c.req.param('id')),
+        (c.req.query('expand') ?? '').includes('renderedBody'),
+      ),
+    );
   });
 
   app.post('/rest/api/3/issue/:key/comment', async (c) => {
     const user = c.get('user');
     const issue = site.issue(c.req.param('key'), user);
-    site.require(user, 'ADD_COMMENTS', site.projectOf(issue), 'You do not have the permission to comment on this issue.');
+    site.require(
+      user,
+      'ADD_COMMENTS',
+      site.projectOf(issue),
+      'You do not have the permission to comment on this issue.',
+    );
     const body = await readJson(c, commentBody);
     checkBody(body.body);
     if (issue.comments.length >= 5000) throw new JiraError(413, ['The issue has reached the limit of 5000 comments.']);
@@ -60,7 +89,15 @@ export function contentRoutes(app: Hono<Env>, site: Site, base: () => string): v
       body: body.body as CommentRecord['body'],
       created: now,
       updated: now,
-      ...(body.visibility ? { visibility: { type: body.visibility.type, value: body.visibility.value ?? body.visibility.identifier ?? '', ...(body.visibility.identifier ? { identifier: body.visibility.identifier } : {}) } } : {}),
+      ...(body.visibility
+        ? {
+            visibility: {
+              type: body.visibility.type,
+              value: body.visibility.value ?? body.visibility.identifier ?? '',
+              ...(body.visibility.identifier ? { identifier: body.visibility.identifier } : {}),
+            },
+          }
+        : {}),
       properties: Object.fromEntries((body.properties ?? []).map((p) => [p.key, p.value])),
     };
     issue.comments.push(comment);
@@ -74,11 +111,20 @@ export function contentRoutes(app: Hono<Env>, site: Site, base: () => string): v
     const issue = site.issue(c.req.param('key'), user);
     const comment = findComment(issue, c.req.param('id'));
     const own = comment.authorId === user?.accountId;
-    site.require(user, own ? 'EDIT_OWN_COMMENTS' : 'EDIT_ALL_COMMENTS', site.projectOf(issue), 'You do not have the permission to edit this comment.');
+    site.require(
+      user,
+      own ? 'EDIT_OWN_COMMENTS' : 'EDIT_ALL_COMMENTS',
+      site.projectOf(issue),
+      'You do not have the permission to edit this comment.',
+    );
     const body = await readJson(c, commentBody);
     checkBody(body.body);
     comment.body = body.body as CommentRecord['body'];
-    if (body.visibility) comment.visibility = { type: body.visibility.type, value: body.visibility.value ?? body.visibility.identifier ?? '' };
+    if (body.visibility)
+      comment.visibility = {
+        type: body.visibility.type,
+        value: body.visibility.value ?? body.visibility.identifier ?? '',
+      };
     for (const p of body.properties ?? []) comment.properties[p.key] = p.value;
     comment.updateAuthorId = user!.accountId;
     comment.updated = site.now();
@@ -92,23 +138,36 @@ export function contentRoutes(app: Hono<Env>, site: Site, base: () => string): v
     const issue = site.issue(c.req.param('key'), user);
     const comment = findComment(issue, c.req.param('id'));
     const own = comment.authorId === user?.accountId;
-    site.require(user, own ? 'DELETE_OWN_COMMENTS' : 'DELETE_ALL_COMMENTS', site.projectOf(issue), 'You do not have the permission to delete this comment.');
+    site.require(
+      user,
+      own ? 'DELETE_OWN_COMMENTS' : 'DELETE_ALL_COMMENTS',
+      site.projectOf(issue),
+      'You do not have the permission to delete this comment.',
+    );
     issue.comments = issue.comments.filter((x) => x !== comment);
     site.emit('avi:jira:deleted:comment', user, trace(c), commentEvent(issue, comment));
     return c.body(null, 204);
   });
 
   // ---- attachments
-  app.get('/rest/api/3/attachment/meta', (c) => c.json({ enabled: true, uploadLimit: site.state.attachmentUploadLimit }));
+  app.get('/rest/api/3/attachment/meta', (c) =>
+    c.json({ enabled: true, uploadLimit: site.state.attachmentUploadLimit }),
+  );
 
   app.post('/rest/api/3/issue/:key/attachments', async (c) => {
     const user = c.get('user');
     // Without the header Jira's XSRF check refuses the upload.
     if (c.req.header('x-atlassian-token') !== 'no-check') throw new JiraError(403, ['XSRF check failed']);
     const issue = site.issue(c.req.param('key'), user);
-    site.require(user, 'CREATE_ATTACHMENTS', site.projectOf(issue), 'You do not have permission to create attachments for this issue.');
+    site.require(
+      user,
+      'CREATE_ATTACHMENTS',
+      site.projectOf(issue),
+      'You do not have permission to create attachments for this issue.',
+    );
     const declared = Number(c.req.header('content-length') ?? 0);
-    if (declared > site.state.attachmentUploadLimit * MAX_ATTACHMENTS_PER_REQUEST) throw new JiraError(413, ['The request exceeds the attachment size limit.']);
+    if (declared > site.state.attachmentUploadLimit * MAX_ATTACHMENTS_PER_REQUEST)
+      throw new JiraError(413, ['The request exceeds the attachment size limit.']);
     let form: Record<string, unknown>;
     try {
       form = await c.req.parseBody({ all: true });
@@ -117,18 +176,33 @@ export function contentRoutes(app: Hono<Env>, site: Site, base: () => string): v
     }
     const raw = form.file;
     const files = (Array.isArray(raw) ? raw : raw ? [raw] : []).filter((f): f is File => f instanceof File);
-    if (!files.length) throw new JiraError(400, ['No file found in the request: the multipart part must be named "file".']);
-    if (files.length > MAX_ATTACHMENTS_PER_REQUEST) throw new JiraError(413, [`At most ${MAX_ATTACHMENTS_PER_REQUEST} attachments per request.`]);
+    if (!files.length)
+      throw new JiraError(400, ['No file found in the request: the multipart part must be named "file".']);
+    if (files.length > MAX_ATTACHMENTS_PER_REQUEST)
+      throw new JiraError(413, [`At most ${MAX_ATTACHMENTS_PER_REQUEST} attachments per request.`]);
     const tooBig = files.find((f) => f.size > site.state.attachmentUploadLimit);
-    if (tooBig) throw new JiraError(413, [`The file ${tooBig.name} is too large: the limit is ${site.state.attachmentUploadLimit} bytes.`]);
+    if (tooBig)
+      throw new JiraError(413, [
+        `The file ${tooBig.name} is too large: the limit is ${site.state.attachmentUploadLimit} bytes.`,
+      ]);
     const created: AttachmentRecord[] = [];
     for (const f of files) {
-      const a: AttachmentRecord = { id: String(site.nextId('attachment')), filename: f.name, mimeType: f.type || 'application/octet-stream', authorId: user!.accountId, created: site.now(), content: Buffer.from(await f.arrayBuffer()) };
+      const a: AttachmentRecord = {
+        id: String(site.nextId('attachment')),
+        filename: f.name,
+        mimeType: f.type || 'application/octet-stream',
+        authorId: user!.accountId,
+        created: site.now(),
+        content: Buffer.from(await f.arrayBuffer()),
+      };
       issue.attachments.push(a);
       created.push(a);
     }
     issue.updated = site.now();
-    for (const a of created) site.emit('avi:jira:created:attachment', user, trace(c), { attachment: { ...attachmentJson(base(), site, a), issueId: issue.id } });
+    for (const a of created)
+      site.emit('avi:jira:created:attachment', user, trace(c), {
+        attachment: { ...attachmentJson(base(), site, a), issueId: issue.id },
+      });
     return c.json(created.map((a) => attachmentJson(base(), site, a)));
   });
 
@@ -149,22 +223,42 @@ export function contentRoutes(app: Hono<Env>, site: Site, base: () => string): v
   app.delete('/rest/api/3/attachment/:id', (c) => {
     const user = c.get('user');
     const { issue, a } = findAttachment(c.req.param('id'), user);
-    site.require(user, a.authorId === user?.accountId ? 'DELETE_OWN_ATTACHMENTS' : 'DELETE_ALL_ATTACHMENTS', site.projectOf(issue), 'You do not have permission to delete this attachment.');
+    site.require(
+      user,
+      a.authorId === user?.accountId ? 'DELETE_OWN_ATTACHMENTS' : 'DELETE_ALL_ATTACHMENTS',
+      site.projectOf(issue),
+      'You do not have permission to delete this attachment.',
+    );
     issue.attachments = issue.attachments.filter((x) => x !== a);
-    site.emit('avi:jira:deleted:attachment', user, c.req.header('x-atlassian-webhook-trace'), { attachment: { id: a.id, filename: a.filename, issueId: issue.id } });
+    site.emit('avi:jira:deleted:attachment', user, c.req.header('x-atlassian-webhook-trace'), {
+      attachment: { id: a.id, filename: a.filename, issueId: issue.id },
+    });
     return c.body(null, 204);
   });
 
   const media = new Map<string, string>();
-  const sendBytes = (c: { req: { header(n: string): string | undefined }; body(b: Uint8Array, s: number, h: Record<string, string>): Response }, a: AttachmentRecord) => {
+  const sendBytes = (
+    c: {
+      req: { header(n: string): string | undefined };
+      body(b: Uint8Array, s: number, h: Record<string, string>): Response;
+    },
+    a: AttachmentRecord,
+  ) => {
     const range = /^bytes=(\d*)-(\d*)$/.exec(c.req.header('range') ?? '');
-    const headers = { 'content-type': a.mimeType, 'content-disposition': `attachment; filename="${a.filename}"`, 'accept-ranges': 'bytes' };
+    const headers = {
+      'content-type': a.mimeType,
+      'content-disposition': `attachment; filename="${a.filename}"`,
+      'accept-ranges': 'bytes',
+    };
     if (range) {
       const size = a.content.length;
       const start = range[1] ? Number(range[1]) : size - Number(range[2]);
       const end = range[1] && range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
       if (start >= size || start > end) return c.body(new Uint8Array(), 416, { 'content-range': `bytes */${size}` });
-      return c.body(new Uint8Array(a.content.subarray(start, end + 1)), 206, { ...headers, 'content-range': `bytes ${start}-${end}/${size}` });
+      return c.body(new Uint8Array(a.content.subarray(start, end + 1)), 206, {
+        ...headers,
+        'content-range': `bytes ${start}-${end}/${size}`,
+      });
     }
     return c.body(new Uint8Array(a.content), 200, headers);
   };

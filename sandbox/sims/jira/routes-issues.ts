@@ -6,11 +6,39 @@ import { availableTransitions, historyJson, issueJson } from './serialize';
 import { JiraError, type Site } from './site';
 import { newIssue, type IssueRecord } from './state';
 
-const list = (v: string | undefined) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
-const createBody = z.object({ fields: z.record(z.string(), z.unknown()), update: z.record(z.string(), z.array(z.record(z.string(), z.unknown()))).optional(), properties: z.array(z.object({ key: z.string().max(255), value: z.unknown() })).optional() }).loose();
-const editBody = z.object({ fields: z.record(z.string(), z.unknown()).optional(), update: z.record(z.string(), z.array(z.record(z.string(), z.unknown()))).optional() }).loose();
-const transitionBody = z.object({ transition: z.object({ id: z.string() }).optional(), fields: z.record(z.string(), z.unknown()).optional(), update: z.record(z.string(), z.unknown()).optional() }).loose();
-const remoteLinkBody = z.object({ globalId: z.string().max(255).optional(), application: z.record(z.string(), z.unknown()).optional(), relationship: z.string().optional(), object: z.object({ url: z.string(), title: z.string() }).loose() });
+const list = (v: string | undefined) =>
+  v
+    ? v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : undefined;
+const createBody = z
+  .object({
+    fields: z.record(z.string(), z.unknown()),
+    update: z.record(z.string(), z.array(z.record(z.string(), z.unknown()))).optional(),
+    properties: z.array(z.object({ key: z.string().max(255), value: z.unknown() })).optional(),
+  })
+  .loose();
+const editBody = z
+  .object({
+    fields: z.record(z.string(), z.unknown()).optional(),
+    update: z.record(z.string(), z.array(z.record(z.string(), z.unknown()))).optional(),
+  })
+  .loose();
+const transitionBody = z
+  .object({
+    transition: z.object({ id: z.string() }).optional(),
+    fields: z.record(z.string(), z.unknown()).optional(),
+    update: z.record(z.string(), z.unknown()).optional(),
+  })
+  .loose();
+const remoteLinkBody = z.object({
+  globalId: z.string().max(255).optional(),
+  application: z.record(z.string(), z.unknown()).optional(),
+  relationship: z.string().optional(),
+  object: z.object({ url: z.string(), title: z.string() }).loose(),
+});
 
 async function json<T>(c: { req: { json(): Promise<unknown> } }, schema: z.ZodType<T>): Promise<T> {
   let raw: unknown;
@@ -20,7 +48,11 @@ async function json<T>(c: { req: { json(): Promise<unknown> } }, schema: z.ZodTy
     throw new JiraError(400, ['Unexpected character: was expecting a JSON body.']);
   }
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new JiraError(400, parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`));
+  if (!parsed.success)
+    throw new JiraError(
+      400,
+      parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`),
+    );
   return parsed.data;
 }
 
@@ -37,9 +69,12 @@ export function issueRoutes(app: Hono<Env>, site: Site, base: () => string): voi
     if (!project) throw new JiraError(400, [], { project: 'Specify a valid project ID or key' });
     site.require(user, 'CREATE_ISSUES', project, 'You do not have permission to create issues in this project.');
     const typeRef = body.fields.issuetype as { id?: string; name?: string } | undefined;
-    const type = site.state.issueTypes.find((t) => (t.id === typeRef?.id || t.name === typeRef?.name) && project.issueTypeIds.includes(t.id));
+    const type = site.state.issueTypes.find(
+      (t) => (t.id === typeRef?.id || t.name === typeRef?.name) && project.issueTypeIds.includes(t.id),
+    );
     if (!type) throw new JiraError(400, [], { issuetype: 'Specify an issue type' });
-    if (typeof body.fields.summary !== 'string' || !body.fields.summary.trim()) throw new JiraError(400, [], { summary: 'You must specify a summary of the issue.' });
+    if (typeof body.fields.summary !== 'string' || !body.fields.summary.trim())
+      throw new JiraError(400, [], { summary: 'You must specify a summary of the issue.' });
     const issue = newIssue(site.state, project, type.id, user!.accountId, site.now());
     try {
       applyFields(site, issue, user!, body.fields, body.update ?? {}, 'create');
@@ -51,36 +86,62 @@ export function issueRoutes(app: Hono<Env>, site: Site, base: () => string): voi
     }
     for (const p of body.properties ?? []) issue.properties[p.key] = p.value;
     site.state.issues.push(issue);
-    site.emit('avi:jira:created:issue', user, trace(c), { issue: site.eventIssue(issue), associatedUsers: [{ accountId: user!.accountId }] });
+    site.emit('avi:jira:created:issue', user, trace(c), {
+      issue: site.eventIssue(issue),
+      associatedUsers: [{ accountId: user!.accountId }],
+    });
     return c.json({ id: issue.id, key: issue.key, self: `${base()}/rest/api/3/issue/${issue.id}` }, 201);
   });
 
   app.get('/rest/api/3/issue/:key', (c) => {
     const issue = site.issue(c.req.param('key'), c.get('user'));
-    return c.json(issueJson(base(), site, issue, { fields: list(c.req.query('fields')), expand: list(c.req.query('expand')), properties: list(c.req.query('properties')) }));
+    return c.json(
+      issueJson(base(), site, issue, {
+        fields: list(c.req.query('fields')),
+        expand: list(c.req.query('expand')),
+        properties: list(c.req.query('properties')),
+      }),
+    );
   });
 
   app.put('/rest/api/3/issue/:key', async (c) => {
     const user = c.get('user');
     const issue = site.issue(c.req.param('key'), user);
-    site.require(user, 'EDIT_ISSUES', site.projectOf(issue), 'You do not have permission to edit issues in this project.');
+    site.require(
+      user,
+      'EDIT_ISSUES',
+      site.projectOf(issue),
+      'You do not have permission to edit issues in this project.',
+    );
     const body = await json(c, editBody);
     const { items, assigneeChanged } = applyFields(site, issue, user!, body.fields ?? {}, body.update ?? {}, 'edit');
     if (items.length) {
       issue.updated = site.now();
       const changelog = site.recordChange(issue, user!, items);
-      site.emit('avi:jira:updated:issue', user, trace(c), { issue: site.eventIssue(issue), changelog, jiraEventTypeName: 'issue_updated', associatedUsers: [{ accountId: user!.accountId }] });
-      if (assigneeChanged) site.emit('avi:jira:assigned:issue', user, trace(c), { issue: site.eventIssue(issue), changelog });
+      site.emit('avi:jira:updated:issue', user, trace(c), {
+        issue: site.eventIssue(issue),
+        changelog,
+        jiraEventTypeName: 'issue_updated',
+        associatedUsers: [{ accountId: user!.accountId }],
+      });
+      if (assigneeChanged)
+        site.emit('avi:jira:assigned:issue', user, trace(c), { issue: site.eventIssue(issue), changelog });
     }
     // The spec: `expand` is "the Get issue API expand parameter to use in the response if the returnIssue parameter is true".
-    if (c.req.query('returnIssue') === 'true') return c.json(issueJson(base(), site, issue, { expand: list(c.req.query('expand')) }));
+    if (c.req.query('returnIssue') === 'true')
+      return c.json(issueJson(base(), site, issue, { expand: list(c.req.query('expand')) }));
     return c.body(null, 204);
   });
 
   app.delete('/rest/api/3/issue/:key', (c) => {
     const user = c.get('user');
     const issue = site.issue(c.req.param('key'), user);
-    site.require(user, 'DELETE_ISSUES', site.projectOf(issue), 'You do not have permission to delete issues in this project.');
+    site.require(
+      user,
+      'DELETE_ISSUES',
+      site.projectOf(issue),
+      'You do not have permission to delete issues in this project.',
+    );
     site.state.issues = site.state.issues.filter((i) => i !== issue);
     // Deleting an issue emits no comment or attachment events (forge-platform.md §4.1).
     site.emit('avi:jira:deleted:issue', user, trace(c), { issue: site.eventIssue(issue) });
@@ -91,7 +152,19 @@ export function issueRoutes(app: Hono<Env>, site: Site, base: () => string): voi
     const issue = site.issue(c.req.param('key'), c.get('user'));
     void issue;
     const fields = Object.fromEntries(
-      site.state.fields.filter((f) => f.editable).map((f) => [f.id, { required: f.id === 'summary', schema: f.schema, name: f.name, key: f.id, operations: f.id === 'labels' ? ['add', 'set', 'remove'] : ['set'], ...(f.options ? { allowedValues: f.options } : {}) }]),
+      site.state.fields
+        .filter((f) => f.editable)
+        .map((f) => [
+          f.id,
+          {
+            required: f.id === 'summary',
+            schema: f.schema,
+            name: f.name,
+            key: f.id,
+            operations: f.id === 'labels' ? ['add', 'set', 'remove'] : ['set'],
+            ...(f.options ? { allowedValues: f.options } : {}),
+          },
+        ]),
     );
     return c.json({ fields });
   });
@@ -99,15 +172,25 @@ export function issueRoutes(app: Hono<Env>, site: Site, base: () => string): voi
   app.get('/rest/api/3/issue/:key/transitions', (c) => {
     const user = c.get('user');
     const issue = site.issue(c.req.param('key'), user);
-    const transitions = site.can(user, 'TRANSITION_ISSUES', site.projectOf(issue)) ? availableTransitions(base(), site, issue) : [];
+    const transitions = site.can(user, 'TRANSITION_ISSUES', site.projectOf(issue))
+      ? availableTransitions(base(), site, issue)
+      : [];
     const only = c.req.query('transitionId');
-    return c.json({ expand: 'transitions', transitions: only ? transitions.filter((t) => t.id === only) : transitions });
+    return c.json({
+      expand: 'transitions',
+      transitions: only ? transitions.filter((t) => t.id === only) : transitions,
+    });
   });
 
   app.post('/rest/api/3/issue/:key/transitions', async (c) => {
     const user = c.get('user');
     const issue = site.issue(c.req.param('key'), user);
-    site.require(user, 'TRANSITION_ISSUES', site.projectOf(issue), 'You do not have permission to transition this issue.');
+    site.require(
+      user,
+      'TRANSITION_ISSUES',
+      site.projectOf(issue),
+      'You do not have permission to transition this issue.',
+    );
     const body = await json(c, transitionBody);
     if (!body.transition) throw new JiraError(400, ["Missing 'transition' identifier"]);
     const available = availableTransitions(base(), site, issue);
@@ -119,13 +202,40 @@ export function issueRoutes(app: Hono<Env>, site: Site, base: () => string): voi
     const to = site.state.statuses.find((s) => s.id === transition.to)!;
     const { items } = applyFields(site, issue, user!, body.fields ?? {}, {}, 'edit');
     issue.statusId = to.id;
-    const changeItems = [{ field: 'status', fieldtype: 'jira', fieldId: 'status', from: from.id, fromString: from.name, to: to.id, toString: to.name }, ...items];
+    const changeItems = [
+      {
+        field: 'status',
+        fieldtype: 'jira',
+        fieldId: 'status',
+        from: from.id,
+        fromString: from.name,
+        to: to.id,
+        toString: to.name,
+      },
+      ...items,
+    ];
     if (to.category === 'done' && !issue.resolution) {
       issue.resolution = { id: '10000', name: 'Done' };
       issue.resolved = site.now();
-      changeItems.push({ field: 'resolution', fieldtype: 'jira', fieldId: 'resolution', from: null, fromString: null, to: '10000', toString: 'Done' });
+      changeItems.push({
+        field: 'resolution',
+        fieldtype: 'jira',
+        fieldId: 'resolution',
+        from: null,
+        fromString: null,
+        to: '10000',
+        toString: 'Done',
+      });
     } else if (to.category !== 'done' && issue.resolution) {
-      changeItems.push({ field: 'resolution', fieldtype: 'jira', fieldId: 'resolution', from: issue.resolution.id, fromString: issue.resolution.name, to: null, toString: null });
+      changeItems.push({
+        field: 'resolution',
+        fieldtype: 'jira',
+        fieldId: 'resolution',
+        from: issue.resolution.id,
+        fromString: issue.resolution.name,
+        to: null,
+        toString: null,
+      });
       issue.resolution = null;
       issue.resolved = null;
     }
@@ -135,7 +245,10 @@ export function issueRoutes(app: Hono<Env>, site: Site, base: () => string): voi
       issue: site.eventIssue(issue),
       changelog,
       jiraEventTypeName: to.category === 'done' ? 'issue_resolved' : 'issue_generic',
-      associatedStatuses: [{ id: from.id, name: from.name }, { id: to.id, name: to.name }],
+      associatedStatuses: [
+        { id: from.id, name: from.name },
+        { id: to.id, name: to.name },
+      ],
     });
     return c.body(null, 204);
   });
@@ -145,13 +258,25 @@ export function issueRoutes(app: Hono<Env>, site: Site, base: () => string): voi
     const startAt = Number(c.req.query('startAt') ?? 0);
     const maxResults = Math.min(100, Number(c.req.query('maxResults') ?? 100));
     const values = issue.changelog.slice(startAt, startAt + maxResults).map((h) => historyJson(base(), site, h));
-    return c.json({ self: `${base()}/rest/api/3/issue/${issue.key}/changelog`, maxResults, startAt, total: issue.changelog.length, isLast: startAt + maxResults >= issue.changelog.length, values });
+    return c.json({
+      self: `${base()}/rest/api/3/issue/${issue.key}/changelog`,
+      maxResults,
+      startAt,
+      total: issue.changelog.length,
+      isLast: startAt + maxResults >= issue.changelog.length,
+      values,
+    });
   });
 
   // ---- issue properties
   app.get('/rest/api/3/issue/:key/properties', (c) => {
     const issue = site.issue(c.req.param('key'), c.get('user'));
-    return c.json({ keys: Object.keys(issue.properties).map((key) => ({ key, self: `${base()}/rest/api/3/issue/${issue.id}/properties/${encodeURIComponent(key)}` })) });
+    return c.json({
+      keys: Object.keys(issue.properties).map((key) => ({
+        key,
+        self: `${base()}/rest/api/3/issue/${issue.id}/properties/${encodeURIComponent(key)}`,
+      })),
+    });
   });
   app.get('/rest/api/3/issue/:key/properties/:prop', (c) => {
     const issue = site.issue(c.req.param('key'), c.get('user'));
@@ -162,7 +287,12 @@ export function issueRoutes(app: Hono<Env>, site: Site, base: () => string): voi
   app.put('/rest/api/3/issue/:key/properties/:prop', async (c) => {
     const user = c.get('user');
     const issue = site.issue(c.req.param('key'), user);
-    site.require(user, 'EDIT_ISSUES', site.projectOf(issue), 'You do not have permission to edit issues in this project.');
+    site.require(
+      user,
+      'EDIT_ISSUES',
+      site.projectOf(issue),
+      'You do not have permission to edit issues in this project.',
+    );
     const key = c.req.param('prop');
     const text = await c.req.text();
     if (key.length > 255) throw new JiraError(400, ['The property key cannot be longer than 255 characters.']);
@@ -181,7 +311,12 @@ export function issueRoutes(app: Hono<Env>, site: Site, base: () => string): voi
   app.delete('/rest/api/3/issue/:key/properties/:prop', (c) => {
     const user = c.get('user');
     const issue = site.issue(c.req.param('key'), user);
-    site.require(user, 'EDIT_ISSUES', site.projectOf(issue), 'You do not have permission to edit issues in this project.');
+    site.require(
+      user,
+      'EDIT_ISSUES',
+      site.projectOf(issue),
+      'You do not have permission to edit issues in this project.',
+    );
     const key = c.req.param('prop');
     if (!(key in issue.properties)) throw new JiraError(404, [`The property with key '${key}' does not exist.`]);
     delete issue.properties[key];
@@ -213,36 +348,60 @@ export function issueRoutes(app: Hono<Env>, site: Site, base: () => string): voi
   app.post('/rest/api/3/issue/:key/remotelink', async (c) => {
     const user = c.get('user');
     const issue = site.issue(c.req.param('key'), user);
-    site.require(user, 'EDIT_ISSUES', site.projectOf(issue), 'You do not have permission to link issues in this project.');
+    site.require(
+      user,
+      'EDIT_ISSUES',
+      site.projectOf(issue),
+      'You do not have permission to link issues in this project.',
+    );
     const body = await json(c, remoteLinkBody);
     const existing = body.globalId ? issue.remoteLinks.find((l) => l.globalId === body.globalId) : undefined;
     if (existing) {
       Object.assign(existing, { application: body.application, relationship: body.relationship, object: body.object });
-      return c.json({ id: existing.id, self: `${base()}/rest/api/3/issue/${issue.key}/remotelink/${existing.id}` }, 200);
+      return c.json(
+        { id: existing.id, self: `${base()}/rest/api/3/issue/${issue.key}/remotelink/${existing.id}` },
+        200,
+      );
     }
-    const link = { id: site.nextId('remoteLink'), ...(body.globalId ? { globalId: body.globalId } : {}), application: body.application, relationship: body.relationship, object: body.object };
+    const link = {
+      id: site.nextId('remoteLink'),
+      ...(body.globalId ? { globalId: body.globalId } : {}),
+      application: body.application,
+      relationship: body.relationship,
+      object: body.object,
+    };
     issue.remoteLinks.push(link);
     return c.json({ id: link.id, self: `${base()}/rest/api/3/issue/${issue.key}/remotelink/${link.id}` }, 201);
   });
   app.delete('/rest/api/3/issue/:key/remotelink', (c) => {
     const user = c.get('user');
     const issue = site.issue(c.req.param('key'), user);
-    site.require(user, 'EDIT_ISSUES', site.projectOf(issue), 'You do not have permission to link issues in this project.');
+    site.require(
+      user,
+      'EDIT_ISSUES',
+      site.projectOf(issue),
+      'You do not have permission to link issues in this project.',
+    );
     const globalId = c.req.query('globalId');
     if (!globalId) throw new JiraError(400, ['The globalId parameter is required.']);
     const before = issue.remoteLinks.length;
     issue.remoteLinks = issue.remoteLinks.filter((l) => l.globalId !== globalId);
-    if (before === issue.remoteLinks.length) throw new JiraError(404, ['No remote link with the given globalId exists.']);
+    if (before === issue.remoteLinks.length)
+      throw new JiraError(404, ['No remote link with the given globalId exists.']);
     return c.body(null, 204);
   });
   app.delete('/rest/api/3/issue/:key/remotelink/:id', (c) => {
     const user = c.get('user');
     const issue = site.issue(c.req.param('key'), user);
-    site.require(user, 'EDIT_ISSUES', site.projectOf(issue), 'You do not have permission to link issues in this project.');
+    site.require(
+      user,
+      'EDIT_ISSUES',
+      site.projectOf(issue),
+      'You do not have permission to link issues in this project.',
+    );
     const before = issue.remoteLinks.length;
     issue.remoteLinks = issue.remoteLinks.filter((l) => String(l.id) !== c.req.param('id'));
     if (before === issue.remoteLinks.length) throw new JiraError(404, ['No remote link with the given id exists.']);
     return c.body(null, 204);
   });
-
 }

@@ -2,7 +2,16 @@
 import type { Hono } from 'hono';
 import * as z from 'zod';
 import type { Env } from './http';
-import { compareIssues, isBounded, JqlError, matches, parseJql, parseStructure, validateFields, type JqlQuery } from './jql';
+import {
+  compareIssues,
+  isBounded,
+  JqlError,
+  matches,
+  parseJql,
+  parseStructure,
+  validateFields,
+  type JqlQuery,
+} from './jql';
 import { readJson } from './routes-issues';
 import { issueJson, projectJson, statusJson, userJson } from './serialize';
 import { JiraError, PERMISSION_INFO, type Permission, type Site } from './site';
@@ -29,10 +38,16 @@ export function metaRoutes(app: Hono<Env>, site: Site, base: () => string): void
     for (const issue of site.state.issues) {
       let entry = site.indexed.get(issue.id);
       if (!entry) entry = { at: issue.created, snapshot: undefined };
-      if (issue.updated > entry.at && (now - issue.updated >= site.searchIndexLagMs || reconcile.includes(Number(issue.id)))) {
+      if (
+        issue.updated > entry.at &&
+        (now - issue.updated >= site.searchIndexLagMs || reconcile.includes(Number(issue.id)))
+      ) {
         entry = { at: issue.updated, snapshot: structuredClone(issue) };
         site.indexed.set(issue.id, entry);
-      } else if (!entry.snapshot && (now - issue.created >= site.searchIndexLagMs || reconcile.includes(Number(issue.id)))) {
+      } else if (
+        !entry.snapshot &&
+        (now - issue.created >= site.searchIndexLagMs || reconcile.includes(Number(issue.id)))
+      ) {
         entry = { at: issue.updated, snapshot: structuredClone(issue) };
         site.indexed.set(issue.id, entry);
       }
@@ -42,7 +57,8 @@ export function metaRoutes(app: Hono<Env>, site: Site, base: () => string): void
   };
 
   const requireUser = (user: Env['Variables']['user']) => {
-    if (!user) throw new JiraError(401, ['You are not authenticated. Authentication required to perform this operation.']);
+    if (!user)
+      throw new JiraError(401, ['You are not authenticated. Authentication required to perform this operation.']);
     return user;
   };
 
@@ -56,7 +72,15 @@ export function metaRoutes(app: Hono<Env>, site: Site, base: () => string): void
   app.get('/rest/api/3/user/search', (c) => {
     requireUser(c.get('user'));
     const q = (c.req.query('query') ?? '').toLowerCase();
-    return c.json(site.state.users.filter((u) => u.accountType !== 'app' && (u.displayName.toLowerCase().includes(q) || u.emailAddress.toLowerCase().startsWith(q))).map((u) => userJson(base(), u)));
+    return c.json(
+      site.state.users
+        .filter(
+          (u) =>
+            u.accountType !== 'app' &&
+            (u.displayName.toLowerCase().includes(q) || u.emailAddress.toLowerCase().startsWith(q)),
+        )
+        .map((u) => userJson(base(), u)),
+    );
   });
 
   app.get('/rest/api/3/mypermissions', (c) => {
@@ -77,7 +101,17 @@ export function metaRoutes(app: Hono<Env>, site: Site, base: () => string): void
     const permissions = Object.fromEntries(
       keys.map((k) => {
         const info = PERMISSION_INFO[k as Permission];
-        return [k, { id: info.id, key: k, name: info.name, type: info.type, description: info.name, havePermission: site.can(user, k as Permission, p) }];
+        return [
+          k,
+          {
+            id: info.id,
+            key: k,
+            name: info.name,
+            type: info.type,
+            description: info.name,
+            havePermission: site.can(user, k as Permission, p),
+          },
+        ];
       }),
     );
     return c.json({ permissions });
@@ -85,33 +119,88 @@ export function metaRoutes(app: Hono<Env>, site: Site, base: () => string): void
 
   app.get('/rest/api/3/project/search', (c) => {
     const user = c.get('user');
-    const values = site.state.projects.filter((p) => site.can(user, 'BROWSE_PROJECTS', p)).map((p) => projectJson(base(), p));
-    return c.json({ self: `${base()}/rest/api/3/project/search`, maxResults: 50, startAt: 0, total: values.length, isLast: true, values });
+    const values = site.state.projects
+      .filter((p) => site.can(user, 'BROWSE_PROJECTS', p))
+      .map((p) => projectJson(base(), p));
+    return c.json({
+      self: `${base()}/rest/api/3/project/search`,
+      maxResults: 50,
+      startAt: 0,
+      total: values.length,
+      isLast: true,
+      values,
+    });
   });
   app.get('/rest/api/3/project/:key', (c) => {
     const p = site.project(c.req.param('key'));
-    if (!p || !site.can(c.get('user'), 'BROWSE_PROJECTS', p)) throw new JiraError(404, ['No project could be found with key or id.']);
+    if (!p || !site.can(c.get('user'), 'BROWSE_PROJECTS', p))
+      throw new JiraError(404, ['No project could be found with key or id.']);
     const lead = site.user(p.leadAccountId);
     return c.json({
       ...projectJson(base(), p),
       ...(lead ? { lead: userJson(base(), lead) } : {}),
-      issueTypes: site.state.issueTypes.filter((t) => p.issueTypeIds.includes(t.id)).map((t) => ({ self: `${base()}/rest/api/3/issuetype/${t.id}`, id: t.id, name: t.name, subtask: t.subtask, description: '' })),
+      issueTypes: site.state.issueTypes
+        .filter((t) => p.issueTypeIds.includes(t.id))
+        .map((t) => ({
+          self: `${base()}/rest/api/3/issuetype/${t.id}`,
+          id: t.id,
+          name: t.name,
+          subtask: t.subtask,
+          description: '',
+        })),
     });
   });
   app.get('/rest/api/3/project/:key/statuses', (c) => {
     const p = site.project(c.req.param('key'));
-    if (!p || !site.can(c.get('user'), 'BROWSE_PROJECTS', p)) throw new JiraError(404, ['No project could be found with key or id.']);
+    if (!p || !site.can(c.get('user'), 'BROWSE_PROJECTS', p))
+      throw new JiraError(404, ['No project could be found with key or id.']);
     const wf = site.state.workflows.find((w) => w.id === p.workflowId)!;
     const ids = new Set([wf.initialStatus, ...wf.transitions.map((t) => t.to)]);
     const statuses = site.state.statuses.filter((s) => ids.has(s.id)).map((s) => statusJson(base(), s));
-    return c.json(site.state.issueTypes.filter((t) => p.issueTypeIds.includes(t.id)).map((t) => ({ self: `${base()}/rest/api/3/issuetype/${t.id}`, id: t.id, name: t.name, subtask: t.subtask, statuses })));
+    return c.json(
+      site.state.issueTypes
+        .filter((t) => p.issueTypeIds.includes(t.id))
+        .map((t) => ({
+          self: `${base()}/rest/api/3/issuetype/${t.id}`,
+          id: t.id,
+          name: t.name,
+          subtask: t.subtask,
+          statuses,
+        })),
+    );
   });
-  app.get('/rest/api/3/issuetype', (c) => c.json(site.state.issueTypes.map((t) => ({ self: `${base()}/rest/api/3/issuetype/${t.id}`, id: t.id, name: t.name, subtask: t.subtask, description: '' }))));
-  app.get('/rest/api/3/priority', (c) => c.json(site.state.priorities.map((p) => ({ self: `${base()}/rest/api/3/priority/${p.id}`, id: p.id, name: p.name }))));
+  app.get('/rest/api/3/issuetype', (c) =>
+    c.json(
+      site.state.issueTypes.map((t) => ({
+        self: `${base()}/rest/api/3/issuetype/${t.id}`,
+        id: t.id,
+        name: t.name,
+        subtask: t.subtask,
+        description: '',
+      })),
+    ),
+  );
+  app.get('/rest/api/3/priority', (c) =>
+    c.json(
+      site.state.priorities.map((p) => ({ self: `${base()}/rest/api/3/priority/${p.id}`, id: p.id, name: p.name })),
+    ),
+  );
   app.get('/rest/api/3/status', (c) => c.json(site.state.statuses.map((s) => statusJson(base(), s))));
   app.get('/rest/api/3/field', (c) => {
     requireUser(c.get('user'));
-    return c.json(site.state.fields.map((f) => ({ id: f.id, key: f.id, name: f.name, custom: f.custom, orderable: f.editable, navigable: true, searchable: true, clauseNames: f.custom ? [`cf[${f.schema.customId}]`, f.name] : [f.id], schema: f.schema })));
+    return c.json(
+      site.state.fields.map((f) => ({
+        id: f.id,
+        key: f.id,
+        name: f.name,
+        custom: f.custom,
+        orderable: f.editable,
+        navigable: true,
+        searchable: true,
+        clauseNames: f.custom ? [`cf[${f.schema.customId}]`, f.name] : [f.id],
+        schema: f.schema,
+      })),
+    );
   });
 
   // ---- search
@@ -124,13 +213,22 @@ export function metaRoutes(app: Hono<Env>, site: Site, base: () => string): void
       if (e instanceof JqlError) throw new JiraError(400, [e.message]);
       throw e;
     }
-    const ctx = { now: site.now(), currentAccountId: user?.accountId, customFieldIds: site.state.fields.filter((f) => f.custom).map((f) => f.id) };
+    const ctx = {
+      now: site.now(),
+      currentAccountId: user?.accountId,
+      customFieldIds: site.state.fields.filter((f) => f.custom).map((f) => f.id),
+    };
     const fieldErrors = validateFields(query, ctx);
     if (fieldErrors.length) throw new JiraError(400, fieldErrors);
-    if (!isBounded(query)) throw new JiraError(400, ['Unbounded JQL queries are not allowed here. Please add a search restriction to your query.']);
+    if (!isBounded(query))
+      throw new JiraError(400, [
+        'Unbounded JQL queries are not allowed here. Please add a search restriction to your query.',
+      ]);
     let found;
     try {
-      found = searchable(p.reconcileIssues ?? []).filter((i) => site.can(user, 'BROWSE_PROJECTS', site.projectOf(i))).map((i) => ({ issue: i, view: site.jqlView(i) }));
+      found = searchable(p.reconcileIssues ?? [])
+        .filter((i) => site.can(user, 'BROWSE_PROJECTS', site.projectOf(i)))
+        .map((i) => ({ issue: i, view: site.jqlView(i) }));
       found = found.filter((x) => matches(x.view, query.where, ctx));
     } catch (e) {
       if (e instanceof JqlError) throw new JiraError(400, [e.message]);
@@ -140,20 +238,44 @@ export function metaRoutes(app: Hono<Env>, site: Site, base: () => string): void
     found.sort((a, b) => compare(a.view, b.view));
     const idsOnly = !p.fields?.length || p.fields.every((f) => f === 'id' || f === 'key');
     const max = Math.max(1, Math.min(p.maxResults ?? 50, idsOnly ? 5000 : 100));
-    const start = p.nextPageToken ? Number(Buffer.from(p.nextPageToken, 'base64url').toString('utf8').replace(/^offset:/, '')) : 0;
+    const start = p.nextPageToken
+      ? Number(
+          Buffer.from(p.nextPageToken, 'base64url')
+            .toString('utf8')
+            .replace(/^offset:/, ''),
+        )
+      : 0;
     if (!Number.isInteger(start) || start < 0) throw new JiraError(400, ['The nextPageToken is not valid.']);
     const page = found.slice(start, start + max);
     const isLast = start + max >= found.length;
     return {
-      issues: page.map(({ issue }) => (p.fields?.length ? issueJson(base(), site, issue, { fields: p.fields, expand: p.expand?.split(','), properties: p.properties }) : { id: issue.id })),
+      issues: page.map(({ issue }) =>
+        p.fields?.length
+          ? issueJson(base(), site, issue, { fields: p.fields, expand: p.expand?.split(','), properties: p.properties })
+          : { id: issue.id },
+      ),
       ...(isLast ? {} : { nextPageToken: Buffer.from(`offset:${start + max}`).toString('base64url') }),
       isLast,
     };
   };
   app.get('/rest/api/3/search/jql', (c) => {
     const q = (n: string) => c.req.query(n);
-    const list = (n: string) => (q(n) ? q(n)!.split(',').map((s) => s.trim()) : undefined);
-    return c.json(search(c.get('user'), { jql: q('jql'), nextPageToken: q('nextPageToken'), maxResults: q('maxResults') ? Number(q('maxResults')) : undefined, fields: list('fields'), expand: q('expand'), properties: list('properties') }));
+    const list = (n: string) =>
+      q(n)
+        ? q(n)!
+            .split(',')
+            .map((s) => s.trim())
+        : undefined;
+    return c.json(
+      search(c.get('user'), {
+        jql: q('jql'),
+        nextPageToken: q('nextPageToken'),
+        maxResults: q('maxResults') ? Number(q('maxResults')) : undefined,
+        fields: list('fields'),
+        expand: q('expand'),
+        properties: list('properties'),
+      }),
+    );
   });
   app.post('/rest/api/3/search/jql', async (c) => c.json(search(c.get('user'), await readJson(c, searchBody))));
   app.get('/rest/api/3/search', () => {
@@ -164,15 +286,29 @@ export function metaRoutes(app: Hono<Env>, site: Site, base: () => string): void
   /** Whether given issues match given queries: read by id, so it is consistent where search is not. */
   app.post('/rest/api/3/jql/match', async (c) => {
     const user = requireUser(c.get('user'));
-    const body = await readJson(c, z.object({ issueIds: z.array(z.number().int()).min(1).max(1000), jqls: z.array(z.string()).min(1).max(1000) }).strict());
-    const ctx = { now: site.now(), currentAccountId: user.accountId, customFieldIds: site.state.fields.filter((f) => f.custom).map((f) => f.id) };
-    const visible = site.state.issues.filter((i) => body.issueIds.includes(Number(i.id)) && site.can(user, 'BROWSE_PROJECTS', site.projectOf(i)));
+    const body = await readJson(
+      c,
+      z
+        .object({ issueIds: z.array(z.number().int()).min(1).max(1000), jqls: z.array(z.string()).min(1).max(1000) })
+        .strict(),
+    );
+    const ctx = {
+      now: site.now(),
+      currentAccountId: user.accountId,
+      customFieldIds: site.state.fields.filter((f) => f.custom).map((f) => f.id),
+    };
+    const visible = site.state.issues.filter(
+      (i) => body.issueIds.includes(Number(i.id)) && site.can(user, 'BROWSE_PROJECTS', site.projectOf(i)),
+    );
     const matches_ = body.jqls.map((jql) => {
       try {
         const query = parseJql(jql);
         const errors = validateFields(query, ctx);
         if (errors.length) return { matchedIssues: [], errors };
-        return { matchedIssues: visible.filter((i) => matches(site.jqlView(i), query.where, ctx)).map((i) => Number(i.id)), errors: [] };
+        return {
+          matchedIssues: visible.filter((i) => matches(site.jqlView(i), query.where, ctx)).map((i) => Number(i.id)),
+          errors: [],
+        };
       } catch (e) {
         if (e instanceof JqlError) return { matchedIssues: [], errors: [e.message] };
         throw e;
@@ -184,27 +320,65 @@ export function metaRoutes(app: Hono<Env>, site: Site, base: () => string): void
   /** Workflows by project and issue type (the app needs manage:jira-configuration): statuses and every transition with where it starts. */
   app.post('/rest/api/3/workflows', async (c) => {
     const user = requireUser(c.get('user'));
-    if (user.accountType !== 'app' && !site.can(user, 'ADMINISTER')) throw new JiraError(403, ['You are not allowed to read workflows.']);
-    const body = await readJson(c, z.object({ projectAndIssueTypes: z.array(z.object({ projectId: z.string(), issueTypeId: z.string() }).strict()).optional(), workflowIds: z.array(z.string()).optional(), workflowNames: z.array(z.string()).optional() }).strict());
+    if (user.accountType !== 'app' && !site.can(user, 'ADMINISTER'))
+      throw new JiraError(403, ['You are not allowed to read workflows.']);
+    const body = await readJson(
+      c,
+      z
+        .object({
+          projectAndIssueTypes: z
+            .array(z.object({ projectId: z.string(), issueTypeId: z.string() }).strict())
+            .optional(),
+          workflowIds: z.array(z.string()).optional(),
+          workflowNames: z.array(z.string()).optional(),
+        })
+        .strict(),
+    );
     const wanted = new Set<string>();
     for (const pair of body.projectAndIssueTypes ?? []) {
       const project = site.project(pair.projectId);
       if (project) wanted.add(project.workflowId);
     }
-    for (const w of site.state.workflows) if (body.workflowIds?.includes(w.id) || body.workflowNames?.includes(w.name)) wanted.add(w.id);
+    for (const w of site.state.workflows)
+      if (body.workflowIds?.includes(w.id) || body.workflowNames?.includes(w.name)) wanted.add(w.id);
     const workflows = site.state.workflows.filter((w) => wanted.has(w.id));
-    const statusIds = new Set(workflows.flatMap((w) => [w.initialStatus, ...w.transitions.flatMap((t) => [...t.from, t.to])]));
+    const statusIds = new Set(
+      workflows.flatMap((w) => [w.initialStatus, ...w.transitions.flatMap((t) => [...t.from, t.to])]),
+    );
     const category = (c: string) => (c === 'new' ? 'TODO' : c === 'done' ? 'DONE' : 'IN_PROGRESS');
     return c.json({
-      statuses: site.state.statuses.filter((s) => statusIds.has(s.id)).map((s) => ({ id: s.id, name: s.name, statusCategory: category(s.category), statusReference: s.id, scope: { type: 'GLOBAL' } })),
+      statuses: site.state.statuses
+        .filter((s) => statusIds.has(s.id))
+        .map((s) => ({
+          id: s.id,
+          name: s.name,
+          statusCategory: category(s.category),
+          statusReference: s.id,
+          scope: { type: 'GLOBAL' },
+        })),
       workflows: workflows.map((w) => ({
         id: w.id,
         name: w.name,
         description: '',
         isEditable: true,
         scope: { type: 'GLOBAL' },
-        statuses: [...new Set([w.initialStatus, ...w.transitions.flatMap((t) => [...t.from, t.to])])].map((id) => ({ statusReference: id, deprecated: false, properties: {} })),
-        transitions: w.transitions.map((t) => ({ id: t.id, name: t.name, description: '', type: t.from.length ? 'DIRECTED' : 'GLOBAL', toStatusReference: t.to, links: t.from.map((f) => ({ fromStatusReference: f })), actions: [], validators: [], triggers: [], properties: {} })),
+        statuses: [...new Set([w.initialStatus, ...w.transitions.flatMap((t) => [...t.from, t.to])])].map((id) => ({
+          statusReference: id,
+          deprecated: false,
+          properties: {},
+        })),
+        transitions: w.transitions.map((t) => ({
+          id: t.id,
+          name: t.name,
+          description: '',
+          type: t.from.length ? 'DIRECTED' : 'GLOBAL',
+          toStatusReference: t.to,
+          links: t.from.map((f) => ({ fromStatusReference: f })),
+          actions: [],
+          validators: [],
+          triggers: [],
+          properties: {},
+        })),
         version: { id: `${w.id}-v1`, versionNumber: 1 },
       })),
     });

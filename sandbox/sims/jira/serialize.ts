@@ -9,7 +9,12 @@ export function userJson(base: string, u: JiraUser): Record<string, unknown> {
     accountId: u.accountId,
     accountType: u.accountType,
     ...(u.emailAddress ? { emailAddress: u.emailAddress } : {}),
-    avatarUrls: { '48x48': `${base}/_avatar/${u.accountId}.png`, '24x24': `${base}/_avatar/${u.accountId}.png`, '16x16': `${base}/_avatar/${u.accountId}.png`, '32x32': `${base}/_avatar/${u.accountId}.png` },
+    avatarUrls: {
+      '48x48': `${base}/_avatar/${u.accountId}.png`,
+      '24x24': `${base}/_avatar/${u.accountId}.png`,
+      '16x16': `${base}/_avatar/${u.accountId}.png`,
+      '32x32': `${base}/_avatar/${u.accountId}.png`,
+    },
     displayName: u.displayName,
     active: true,
     timeZone: 'UTC',
@@ -17,7 +22,11 @@ export function userJson(base: string, u: JiraUser): Record<string, unknown> {
 }
 
 export function statusJson(base: string, s: Status): Record<string, unknown> {
-  const category = { new: { id: 2, key: 'new', colorName: 'blue-gray', name: 'To Do' }, indeterminate: { id: 4, key: 'indeterminate', colorName: 'yellow', name: 'In Progress' }, done: { id: 3, key: 'done', colorName: 'green', name: 'Done' } }[s.category];
+  const category = {
+    new: { id: 2, key: 'new', colorName: 'blue-gray', name: 'To Do' },
+    indeterminate: { id: 4, key: 'indeterminate', colorName: 'yellow', name: 'In Progress' },
+    done: { id: 3, key: 'done', colorName: 'green', name: 'Done' },
+  }[s.category];
   return {
     self: `${base}/rest/api/3/status/${s.id}`,
     description: '',
@@ -40,7 +49,13 @@ export function projectJson(base: string, p: Project): Record<string, unknown> {
   };
 }
 
-export function commentJson(base: string, site: Site, issue: IssueRecord, c: CommentRecord, renderedBody = false): Record<string, unknown> {
+export function commentJson(
+  base: string,
+  site: Site,
+  issue: IssueRecord,
+  c: CommentRecord,
+  renderedBody = false,
+): Record<string, unknown> {
   const author = site.user(c.authorId);
   const updater = site.user(c.updateAuthorId);
   const internal = (c.properties['sd.public.comment'] as { internal?: boolean } | undefined)?.internal === true;
@@ -55,7 +70,9 @@ export function commentJson(base: string, site: Site, issue: IssueRecord, c: Com
     updated: jiraTime(c.updated),
     ...(c.visibility ? { visibility: c.visibility } : {}),
     jsdPublic: !internal,
-    ...(Object.keys(c.properties).length ? { properties: Object.entries(c.properties).map(([key, value]) => ({ key, value })) } : {}),
+    ...(Object.keys(c.properties).length
+      ? { properties: Object.entries(c.properties).map(([key, value]) => ({ key, value })) }
+      : {}),
   };
 }
 
@@ -87,26 +104,52 @@ export function issueFields(base: string, site: Site, issue: IssueRecord): Recor
   for (const f of site.state.fields.filter((x) => x.custom)) {
     const v = issue.custom[f.id];
     if (f.schema.type === 'user') custom[f.id] = typeof v === 'string' ? user(v) : null;
-    else if (f.schema.type === 'option') custom[f.id] = f.options?.find((o) => o.id === v) ? { self: `${base}/rest/api/3/customFieldOption/${String(v)}`, ...f.options.find((o) => o.id === v) } : null;
-    else if (f.schema.type === 'array' && f.schema.items === 'option') custom[f.id] = Array.isArray(v) ? f.options?.filter((o) => v.includes(o.id)) : null;
+    else if (f.schema.type === 'option')
+      custom[f.id] = f.options?.find((o) => o.id === v)
+        ? { self: `${base}/rest/api/3/customFieldOption/${String(v)}`, ...f.options.find((o) => o.id === v) }
+        : null;
+    else if (f.schema.type === 'array' && f.schema.items === 'option')
+      custom[f.id] = Array.isArray(v) ? f.options?.filter((o) => v.includes(o.id)) : null;
     else custom[f.id] = v ?? null;
   }
   return {
     summary: issue.summary,
     description: issue.description,
-    issuetype: { self: `${base}/rest/api/3/issuetype/${type.id}`, id: type.id, name: type.name, subtask: type.subtask, description: '', iconUrl: `${base}/images/icons/issuetypes/${type.id}.png` },
+    issuetype: {
+      self: `${base}/rest/api/3/issuetype/${type.id}`,
+      id: type.id,
+      name: type.name,
+      subtask: type.subtask,
+      description: '',
+      iconUrl: `${base}/images/icons/issuetypes/${type.id}.png`,
+    },
     project: projectJson(base, project),
     status: statusJson(base, status),
-    priority: priority ? { self: `${base}/rest/api/3/priority/${priority.id}`, id: priority.id, name: priority.name, iconUrl: `${base}/images/icons/priorities/${priority.id}.svg` } : null,
+    priority: priority
+      ? {
+          self: `${base}/rest/api/3/priority/${priority.id}`,
+          id: priority.id,
+          name: priority.name,
+          iconUrl: `${base}/images/icons/priorities/${priority.id}.svg`,
+        }
+      : null,
     labels: issue.labels,
     assignee: user(issue.assigneeId),
     reporter: user(issue.reporterId),
     creator: user(issue.creatorId),
     created: jiraTime(issue.created),
     updated: jiraTime(issue.updated),
-    resolution: issue.resolution ? { self: `${base}/rest/api/3/resolution/${issue.resolution.id}`, ...issue.resolution, description: '' } : null,
+    resolution: issue.resolution
+      ? { self: `${base}/rest/api/3/resolution/${issue.resolution.id}`, ...issue.resolution, description: '' }
+      : null,
     resolutiondate: issue.resolved ? jiraTime(issue.resolved) : null,
-    comment: { comments: issue.comments.map((c) => commentJson(base, site, issue, c)), self: `${base}/rest/api/3/issue/${issue.id}/comment`, maxResults: issue.comments.length, total: issue.comments.length, startAt: 0 },
+    comment: {
+      comments: issue.comments.map((c) => commentJson(base, site, issue, c)),
+      self: `${base}/rest/api/3/issue/${issue.id}/comment`,
+      maxResults: issue.comments.length,
+      total: issue.comments.length,
+      startAt: 0,
+    },
     attachment: issue.attachments.map((a) => attachmentJson(base, site, a)),
     ...custom,
   };
@@ -119,7 +162,12 @@ export interface IssueJsonOptions {
 }
 
 /** `GET /issue` and search results: `fields` selects (`*all`, `*navigable`, `-x`), `expand` adds sections. */
-export function issueJson(base: string, site: Site, issue: IssueRecord, opts: IssueJsonOptions = {}): Record<string, unknown> {
+export function issueJson(
+  base: string,
+  site: Site,
+  issue: IssueRecord,
+  opts: IssueJsonOptions = {},
+): Record<string, unknown> {
   const all = issueFields(base, site, issue);
   const requested = opts.fields ?? ['*all'];
   let keys: string[];
@@ -136,16 +184,27 @@ export function issueJson(base: string, site: Site, issue: IssueRecord, opts: Is
     key: issue.key,
     fields,
   };
-  if (expand.has('renderedFields')) out.renderedFields = { description: issue.description ? adfHtml(issue.description) : null };
-  if (expand.has('names')) out.names = Object.fromEntries(site.state.fields.filter((f) => f.id in fields).map((f) => [f.id, f.name]));
+  if (expand.has('renderedFields'))
+    out.renderedFields = { description: issue.description ? adfHtml(issue.description) : null };
+  if (expand.has('names'))
+    out.names = Object.fromEntries(site.state.fields.filter((f) => f.id in fields).map((f) => [f.id, f.name]));
   if (expand.has('changelog')) {
     // As Jira Cloud: the most recent first, at most 40 (the changelog endpoint pages through the rest).
     const recent = issue.changelog.slice(-INLINE_CHANGELOG_MAX).reverse();
-    out.changelog = { startAt: 0, maxResults: recent.length, total: issue.changelog.length, histories: recent.map((h) => historyJson(base, site, h)) };
+    out.changelog = {
+      startAt: 0,
+      maxResults: recent.length,
+      total: issue.changelog.length,
+      histories: recent.map((h) => historyJson(base, site, h)),
+    };
   }
   if (expand.has('transitions')) out.transitions = availableTransitions(base, site, issue);
   if (opts.properties?.length) {
-    out.properties = Object.fromEntries(Object.entries(issue.properties).filter(([k]) => opts.properties!.includes(k) || opts.properties!.includes('*all')));
+    out.properties = Object.fromEntries(
+      Object.entries(issue.properties).filter(
+        ([k]) => opts.properties!.includes(k) || opts.properties!.includes('*all'),
+      ),
+    );
   }
   return out;
 }
@@ -156,7 +215,11 @@ export const INLINE_CHANGELOG_MAX = 40;
 export function historyJson(base: string, site: Site, h: IssueRecord['changelog'][number]): Record<string, unknown> {
   const author = site.user(h.authorId);
   // The spec types from/to as strings; an absent value is left out rather than sent as null.
-  const items = h.items.map(({ from, to, ...rest }) => ({ ...rest, ...(from !== null ? { from } : {}), ...(to !== null ? { to } : {}) }));
+  const items = h.items.map(({ from, to, ...rest }) => ({
+    ...rest,
+    ...(from !== null ? { from } : {}),
+    ...(to !== null ? { to } : {}),
+  }));
   return { id: h.id, ...(author ? { author: userJson(base, author) } : {}), created: jiraTime(h.created), items };
 }
 
@@ -167,6 +230,16 @@ export function availableTransitions(base: string, site: Site, issue: IssueRecor
     .filter((t) => (t.from.length === 0 || t.from.includes(issue.statusId)) && t.to !== issue.statusId)
     .map((t) => {
       const to = site.state.statuses.find((s) => s.id === t.to)!;
-      return { id: t.id, name: t.name, to: statusJson(base, to), hasScreen: false, isGlobal: t.from.length === 0, isInitial: false, isAvailable: true, isConditional: false, isLooped: false };
+      return {
+        id: t.id,
+        name: t.name,
+        to: statusJson(base, to),
+        hasScreen: false,
+        isGlobal: t.from.length === 0,
+        isInitial: false,
+        isAvailable: true,
+        isConditional: false,
+        isLooped: false,
+      };
     });
 }

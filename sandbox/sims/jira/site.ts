@@ -56,7 +56,14 @@ const MEMBER_PERMISSIONS: Permission[] = [
   'CREATE_ATTACHMENTS',
   'DELETE_OWN_ATTACHMENTS',
 ];
-const ADMIN_PERMISSIONS: Permission[] = [...MEMBER_PERMISSIONS, 'DELETE_ISSUES', 'EDIT_ALL_COMMENTS', 'DELETE_ALL_COMMENTS', 'DELETE_ALL_ATTACHMENTS', 'ADMINISTER_PROJECTS'];
+const ADMIN_PERMISSIONS: Permission[] = [
+  ...MEMBER_PERMISSIONS,
+  'DELETE_ISSUES',
+  'EDIT_ALL_COMMENTS',
+  'DELETE_ALL_COMMENTS',
+  'DELETE_ALL_ATTACHMENTS',
+  'ADMINISTER_PROJECTS',
+];
 
 export class JiraError extends Error {
   constructor(
@@ -118,7 +125,8 @@ export class Site {
   }
 
   require(user: JiraUser | undefined, permission: Permission, project: Project, message: string): void {
-    if (!user) throw new JiraError(401, ['You are not authenticated. Authentication required to perform this operation.']);
+    if (!user)
+      throw new JiraError(401, ['You are not authenticated. Authentication required to perform this operation.']);
     if (!this.can(user, permission, project)) throw new JiraError(403, [message]);
   }
 
@@ -126,14 +134,23 @@ export class Site {
     return ++this.state.counters[kind];
   }
 
-  recordChange(issue: IssueRecord, actor: JiraUser, items: ChangeItem[]): { id: string; items: ChangeItem[] } | undefined {
+  recordChange(
+    issue: IssueRecord,
+    actor: JiraUser,
+    items: ChangeItem[],
+  ): { id: string; items: ChangeItem[] } | undefined {
     if (!items.length) return undefined;
     const history = { id: String(this.nextId('history')), authorId: actor.accountId, created: this.now(), items };
     issue.changelog.push(history);
     return { id: history.id, items };
   }
 
-  emit(eventType: string, actor: JiraUser | undefined, trace: string | undefined, fields: Record<string, unknown>): void {
+  emit(
+    eventType: string,
+    actor: JiraUser | undefined,
+    trace: string | undefined,
+    fields: Record<string, unknown>,
+  ): void {
     const report: ProductEventReport = {
       eventType,
       ...(actor ? { atlassianId: actor.accountId } : {}),

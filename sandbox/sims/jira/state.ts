@@ -144,12 +144,25 @@ export interface JiraState {
   priorities: Priority[];
   fields: FieldDef[];
   issues: IssueRecord[];
-  counters: { issue: number; comment: number; attachment: number; remoteLink: number; history: number; keys: Record<string, number> };
+  counters: {
+    issue: number;
+    comment: number;
+    attachment: number;
+    remoteLink: number;
+    history: number;
+    keys: Record<string, number>;
+  };
   attachmentUploadLimit: number;
 }
 
 /** A fresh issue: the next key in its project, the workflow's initial status, nothing else set. */
-export function newIssue(state: JiraState, project: Project, issueTypeId: string, reporterId: string, at: number): IssueRecord {
+export function newIssue(
+  state: JiraState,
+  project: Project,
+  issueTypeId: string,
+  reporterId: string,
+  at: number,
+): IssueRecord {
   const n = (state.counters.keys[project.key] = (state.counters.keys[project.key] ?? 0) + 1);
   const workflow = state.workflows.find((w) => w.id === project.workflowId)!;
   return {
@@ -180,12 +193,60 @@ export function newIssue(state: JiraState, project: Project, issueTypeId: string
 
 export function demoState(appAccountId: string, now: number): JiraState {
   const users: JiraUser[] = [
-    { accountId: '5b10a2844c20165700ede21g', displayName: 'Ada Admin', emailAddress: 'admin@demo.example', apiToken: 'demo-admin-token', accountType: 'atlassian', siteAdmin: true, role: 'admin' },
-    { accountId: '5b10ac8d82e05b22cc7d4ef5', displayName: 'Lee Lead', emailAddress: 'lead@demo.example', apiToken: 'demo-lead-token', accountType: 'atlassian', siteAdmin: false, role: 'project-lead' },
-    { accountId: '5b109f2e9729b51b54dc274d', displayName: 'Mia Member', emailAddress: 'member@demo.example', apiToken: 'demo-member-token', accountType: 'atlassian', siteAdmin: false, role: 'member' },
-    { accountId: '5b10d3f1a7c94e0012b6a9e3', displayName: 'Val Viewer', emailAddress: 'viewer@demo.example', apiToken: 'demo-viewer-token', accountType: 'atlassian', siteAdmin: false, role: 'viewer' },
-    { accountId: 'qm:customer:7c1e', displayName: 'Carl Customer', emailAddress: 'customer@client.example', apiToken: 'demo-customer-token', accountType: 'customer', siteAdmin: false, role: 'customer' },
-    { accountId: appAccountId, displayName: 'Crosswalk', emailAddress: '', apiToken: '', accountType: 'app', siteAdmin: false, role: 'app' },
+    {
+      accountId: '5b10a2844c20165700ede21g',
+      displayName: 'Ada Admin',
+      emailAddress: 'admin@demo.example',
+      apiToken: 'demo-admin-token',
+      accountType: 'atlassian',
+      siteAdmin: true,
+      role: 'admin',
+    },
+    {
+      accountId: '5b10ac8d82e05b22cc7d4ef5',
+      displayName: 'Lee Lead',
+      emailAddress: 'lead@demo.example',
+      apiToken: 'demo-lead-token',
+      accountType: 'atlassian',
+      siteAdmin: false,
+      role: 'project-lead',
+    },
+    {
+      accountId: '5b109f2e9729b51b54dc274d',
+      displayName: 'Mia Member',
+      emailAddress: 'member@demo.example',
+      apiToken: 'demo-member-token',
+      accountType: 'atlassian',
+      siteAdmin: false,
+      role: 'member',
+    },
+    {
+      accountId: '5b10d3f1a7c94e0012b6a9e3',
+      displayName: 'Val Viewer',
+      emailAddress: 'viewer@demo.example',
+      apiToken: 'demo-viewer-token',
+      accountType: 'atlassian',
+      siteAdmin: false,
+      role: 'viewer',
+    },
+    {
+      accountId: 'qm:customer:7c1e',
+      displayName: 'Carl Customer',
+      emailAddress: 'customer@client.example',
+      apiToken: 'demo-customer-token',
+      accountType: 'customer',
+      siteAdmin: false,
+      role: 'customer',
+    },
+    {
+      accountId: appAccountId,
+      displayName: 'Crosswalk',
+      emailAddress: '',
+      apiToken: '',
+      accountType: 'app',
+      siteAdmin: false,
+      role: 'app',
+    },
   ];
   const [admin, lead, member, viewer] = users;
   const statuses: Status[] = [
@@ -223,12 +284,31 @@ export function demoState(appAccountId: string, now: number): JiraState {
     { id: '4', name: 'Low' },
     { id: '5', name: 'Lowest' },
   ];
-  const sys = (id: string, name: string, type: string, editable = true, items?: string): FieldDef => ({ id, name, custom: false, schema: { type, system: id, ...(items ? { items } : {}) }, editable });
-  const cf = (n: number, name: string, type: string, custom: string, editable = true, options?: FieldDef['options'], items?: string): FieldDef => ({
+  const sys = (id: string, name: string, type: string, editable = true, items?: string): FieldDef => ({
+    id,
+    name,
+    custom: false,
+    schema: { type, system: id, ...(items ? { items } : {}) },
+    editable,
+  });
+  const cf = (
+    n: number,
+    name: string,
+    type: string,
+    custom: string,
+    editable = true,
+    options?: FieldDef['options'],
+    items?: string,
+  ): FieldDef => ({
     id: `customfield_${n}`,
     name,
     custom: true,
-    schema: { type, custom: `com.atlassian.jira.plugin.system.customfieldtypes:${custom}`, customId: n, ...(items ? { items } : {}) },
+    schema: {
+      type,
+      custom: `com.atlassian.jira.plugin.system.customfieldtypes:${custom}`,
+      customId: n,
+      ...(items ? { items } : {}),
+    },
     editable,
     ...(options ? { options } : {}),
   });
@@ -255,20 +335,52 @@ export function demoState(appAccountId: string, now: number): JiraState {
       { id: '10200', value: 'Production' },
       { id: '10201', value: 'Staging' },
     ]),
-    cf(10014, 'Components hit', 'array', 'multiselect', true, [
-      { id: '10210', value: 'API' },
-      { id: '10211', value: 'Web' },
-      { id: '10212', value: 'Mobile' },
-    ], 'option'),
+    cf(
+      10014,
+      'Components hit',
+      'array',
+      'multiselect',
+      true,
+      [
+        { id: '10210', value: 'API' },
+        { id: '10211', value: 'Web' },
+        { id: '10212', value: 'Mobile' },
+      ],
+      'option',
+    ),
     cf(10015, 'Due on', 'date', 'datepicker'),
     cf(10016, 'Escalation owner', 'user', 'userpicker'),
     cf(10017, 'Internal audit note', 'string', 'textfield', false),
   ];
   const projects: Project[] = [
-    { id: '10000', key: 'DEMO', name: 'Demo service desk', leadAccountId: lead!.accountId, roles: { Administrators: [lead!.accountId], Members: [member!.accountId], Viewers: [viewer!.accountId] }, issueTypeIds: ['10100', '10101', '10102'], workflowId: 'wf-1' },
-    { id: '10001', key: 'OPS', name: 'Operations', leadAccountId: admin!.accountId, roles: { Administrators: [admin!.accountId], Members: [lead!.accountId], Viewers: [viewer!.accountId] }, issueTypeIds: ['10100', '10102'], workflowId: 'wf-1' },
+    {
+      id: '10000',
+      key: 'DEMO',
+      name: 'Demo service desk',
+      leadAccountId: lead!.accountId,
+      roles: { Administrators: [lead!.accountId], Members: [member!.accountId], Viewers: [viewer!.accountId] },
+      issueTypeIds: ['10100', '10101', '10102'],
+      workflowId: 'wf-1',
+    },
+    {
+      id: '10001',
+      key: 'OPS',
+      name: 'Operations',
+      leadAccountId: admin!.accountId,
+      roles: { Administrators: [admin!.accountId], Members: [lead!.accountId], Viewers: [viewer!.accountId] },
+      issueTypeIds: ['10100', '10102'],
+      workflowId: 'wf-1',
+    },
     // Paired with the Zendesk simulator by `npm start`.
-    { id: '10002', key: 'SUP', name: 'Customer support', leadAccountId: lead!.accountId, roles: { Administrators: [lead!.accountId], Members: [member!.accountId], Viewers: [viewer!.accountId] }, issueTypeIds: ['10100', '10102'], workflowId: 'wf-1' },
+    {
+      id: '10002',
+      key: 'SUP',
+      name: 'Customer support',
+      leadAccountId: lead!.accountId,
+      roles: { Administrators: [lead!.accountId], Members: [member!.accountId], Viewers: [viewer!.accountId] },
+      issueTypeIds: ['10100', '10102'],
+      workflowId: 'wf-1',
+    },
   ];
   const state: JiraState = {
     users,
@@ -282,14 +394,56 @@ export function demoState(appAccountId: string, now: number): JiraState {
     counters: { issue: 10000, comment: 10000, attachment: 10000, remoteLink: 10000, history: 10000, keys: {} },
     attachmentUploadLimit: 10 * 1024 * 1024,
   };
-  const seedIssue = (projectKey: string, summary: string, text: string, typeId: string, ageHours: number, statusId = '10000') => {
-    const issue = newIssue(state, projects.find((p) => p.key === projectKey)!, typeId, member!.accountId, now - ageHours * 3_600_000);
-    Object.assign(issue, { summary, statusId, description: { version: 1, type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] } });
+  const seedIssue = (
+    projectKey: string,
+    summary: string,
+    text: string,
+    typeId: string,
+    ageHours: number,
+    statusId = '10000',
+  ) => {
+    const issue = newIssue(
+      state,
+      projects.find((p) => p.key === projectKey)!,
+      typeId,
+      member!.accountId,
+      now - ageHours * 3_600_000,
+    );
+    Object.assign(issue, {
+      summary,
+      statusId,
+      description: { version: 1, type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] },
+    });
     state.issues.push(issue);
   };
-  seedIssue('DEMO', 'VPN drops every 20 minutes', 'Users on the Berlin office VPN are disconnected every 20 minutes.', '10102', 50);
-  seedIssue('DEMO', 'Invoice PDF shows wrong currency', 'Invoices for Swiss customers show EUR instead of CHF.', '10101', 30, '10001');
-  seedIssue('DEMO', 'Add SSO for the partner portal', 'Partners ask to sign in with their own identity provider.', '10100', 5);
-  seedIssue('OPS', 'Rotate the database credentials', 'Quarterly rotation of production database credentials.', '10100', 70);
+  seedIssue(
+    'DEMO',
+    'VPN drops every 20 minutes',
+    'Users on the Berlin office VPN are disconnected every 20 minutes.',
+    '10102',
+    50,
+  );
+  seedIssue(
+    'DEMO',
+    'Invoice PDF shows wrong currency',
+    'Invoices for Swiss customers show EUR instead of CHF.',
+    '10101',
+    30,
+    '10001',
+  );
+  seedIssue(
+    'DEMO',
+    'Add SSO for the partner portal',
+    'Partners ask to sign in with their own identity provider.',
+    '10100',
+    5,
+  );
+  seedIssue(
+    'OPS',
+    'Rotate the database credentials',
+    'Quarterly rotation of production database credentials.',
+    '10100',
+    70,
+  );
   return state;
 }

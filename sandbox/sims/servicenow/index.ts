@@ -43,9 +43,27 @@ const HIBERNATING_PAGE = `<!DOCTYPE html><html><head><title>Instance Hibernating
 
 function seed(store: InstanceStore): void {
   store.seedMetadata();
-  store.addUser({ user_name: DEMO_CREDENTIALS.integration.username, name: 'Crosswalk Integration', email: 'crosswalk@acme.example', password: DEMO_CREDENTIALS.integration.password, roles: ['itil', 'rest_service'] });
-  const agent = store.addUser({ user_name: DEMO_CREDENTIALS.agent.username, name: 'Beth Agent', email: 'beth@acme.example', password: DEMO_CREDENTIALS.agent.password, roles: ['itil'] });
-  store.addUser({ user_name: 'abel.tuter', name: 'Abel Tuter', email: 'member@demo.example', password: 'demo-caller-password', roles: [] });
+  store.addUser({
+    user_name: DEMO_CREDENTIALS.integration.username,
+    name: 'Crosswalk Integration',
+    email: 'crosswalk@acme.example',
+    password: DEMO_CREDENTIALS.integration.password,
+    roles: ['itil', 'rest_service'],
+  });
+  const agent = store.addUser({
+    user_name: DEMO_CREDENTIALS.agent.username,
+    name: 'Beth Agent',
+    email: 'beth@acme.example',
+    password: DEMO_CREDENTIALS.agent.password,
+    roles: ['itil'],
+  });
+  store.addUser({
+    user_name: 'abel.tuter',
+    name: 'Abel Tuter',
+    email: 'member@demo.example',
+    password: 'demo-caller-password',
+    roles: [],
+  });
   store.clients.push({ ...DEMO_CREDENTIALS.oauthClient });
   const group = store.insertRaw('sys_user_group', { name: 'Service Desk', active: 'true' }, 'system');
   const def = tableDef('incident')!;
@@ -53,7 +71,21 @@ function seed(store: InstanceStore): void {
     ['Email delivery delayed for the sales team', '2', '2'],
     ['Laptop will not boot after update', '3', '2'],
   ] as const) {
-    writeRecord(store, def, undefined, { short_description: short, description: short, impact, urgency, assignment_group: group.sys_id, caller_id: agent.sys_id, category: 'software' }, 'beth.agent');
+    writeRecord(
+      store,
+      def,
+      undefined,
+      {
+        short_description: short,
+        description: short,
+        impact,
+        urgency,
+        assignment_group: group.sys_id,
+        caller_id: agent.sys_id,
+        category: 'software',
+      },
+      'beth.agent',
+    );
   }
 }
 
@@ -64,10 +96,22 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
   const notifier = new Notifier(now);
   const tokens = new Map<string, { user: SnUser; expiresAt: number }>();
   const refreshTokens = new Map<string, SnUser>();
-  const controls = { faults: [] as Fault[], hibernating: false, rateRules: [] as Array<{ user?: string; limit: number; windowSeconds: number; sysId: string }>, windows: new Map<string, { start: number; count: number }>(), log: [] as Array<{ method: string; path: string; query: string; status: number; user: string; ms: number }> };
+  const controls = {
+    faults: [] as Fault[],
+    hibernating: false,
+    rateRules: [] as Array<{ user?: string; limit: number; windowSeconds: number; sysId: string }>,
+    windows: new Map<string, { start: number; count: number }>(),
+    log: [] as Array<{ method: string; path: string; query: string; status: number; user: string; ms: number }>,
+  };
   const app = new Hono<Env>();
 
-  const fail = (c: Context, status: number, message: string, detail: string | null, headers: Record<string, string> = {}) => c.json({ error: { message, detail }, status: 'failure' }, status as 400, headers);
+  const fail = (
+    c: Context,
+    status: number,
+    message: string,
+    detail: string | null,
+    headers: Record<string, string> = {},
+  ) => c.json({ error: { message, detail }, status: 'failure' }, status as 400, headers);
 
   // ---- control API
   app.post('/_control/reset', (c) => {
@@ -98,7 +142,13 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
     return c.json({ ok: true });
   });
   app.post('/_control/rate-limit-rules', async (c) => {
-    const rule = z.object({ user: z.string().optional(), limit: z.number().int().min(1), windowSeconds: z.number().int().min(1).default(3600) }).parse(await c.req.json());
+    const rule = z
+      .object({
+        user: z.string().optional(),
+        limit: z.number().int().min(1),
+        windowSeconds: z.number().int().min(1).default(3600),
+      })
+      .parse(await c.req.json());
     controls.rateRules.push({ ...rule, sysId: randomBytes(16).toString('hex') });
     return c.json({ ok: true });
   });
@@ -107,7 +157,15 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
     return c.json({ ok: true });
   });
   app.put('/_control/notifications', async (c) => {
-    notifier.config = z.object({ url: z.string(), secret: z.string().min(1), tables: z.array(z.string()).default(['incident']), paused: z.boolean().optional(), duplicate: z.boolean().optional() }).parse(await c.req.json());
+    notifier.config = z
+      .object({
+        url: z.string(),
+        secret: z.string().min(1),
+        tables: z.array(z.string()).default(['incident']),
+        paused: z.boolean().optional(),
+        duplicate: z.boolean().optional(),
+      })
+      .parse(await c.req.json());
     if (!notifier.config.paused) await notifier.flush();
     return c.json({ ok: true });
   });
@@ -118,7 +176,13 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
   });
   app.post('/_control/notifications/send', async (c) => {
     // Forged (wrong secret) or stale (old timestamp) notifications, on demand.
-    const req = z.object({ notice: z.record(z.string(), z.unknown()), forged: z.boolean().default(false), ageSeconds: z.number().default(0) }).parse(await c.req.json());
+    const req = z
+      .object({
+        notice: z.record(z.string(), z.unknown()),
+        forged: z.boolean().default(false),
+        ageSeconds: z.number().default(0),
+      })
+      .parse(await c.req.json());
     if (!notifier.config) return c.json({ error: 'notifications not configured' }, 400);
     const sentAt = Math.floor(now() / 1000) - req.ageSeconds;
     const body = JSON.stringify({ ...req.notice, sent_at: sentAt });
@@ -136,18 +200,23 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
     return c.json({ total: controls.log.length, byRoute });
   });
   app.put('/_control/limits', async (c) => {
-    store.shortDescriptionMax = z.object({ shortDescriptionMax: z.number().int().min(1) }).parse(await c.req.json()).shortDescriptionMax;
+    store.shortDescriptionMax = z
+      .object({ shortDescriptionMax: z.number().int().min(1) })
+      .parse(await c.req.json()).shortDescriptionMax;
     return c.json({ ok: true });
   });
 
   // ---- OAuth
   app.post('/oauth_token.do', async (c) => {
     const form = new URLSearchParams(await c.req.text());
-    const client = store.clients.find((x) => x.client_id === form.get('client_id') && x.client_secret === form.get('client_secret'));
+    const client = store.clients.find(
+      (x) => x.client_id === form.get('client_id') && x.client_secret === form.get('client_secret'),
+    );
     if (!client) return c.json({ error_description: 'access_denied', error: 'server_error' }, 401);
     let user: SnUser | undefined;
     const grant = form.get('grant_type');
-    if (grant === 'password') user = store.users.find((u) => u.user_name === form.get('username') && u.password === form.get('password'));
+    if (grant === 'password')
+      user = store.users.find((u) => u.user_name === form.get('username') && u.password === form.get('password'));
     else if (grant === 'client_credentials') user = store.userByName(DEMO_CREDENTIALS.integration.username);
     else if (grant === 'refresh_token') user = refreshTokens.get(form.get('refresh_token') ?? '');
     if (!user) return c.json({ error_description: 'access_denied', error: 'server_error' }, 401);
@@ -156,7 +225,13 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
     const refresh = randomBytes(24).toString('base64url');
     tokens.set(access, { user, expiresAt: now() + lifetime * 1000 });
     refreshTokens.set(refresh, user);
-    return c.json({ access_token: access, refresh_token: refresh, scope: 'useraccount', token_type: 'Bearer', expires_in: lifetime - 1 });
+    return c.json({
+      access_token: access,
+      refresh_token: refresh,
+      scope: 'useraccount',
+      token_type: 'Bearer',
+      expires_in: lifetime - 1,
+    });
   });
 
   // ---- API middleware: log, hibernation, faults, auth, rate limits
@@ -164,18 +239,37 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
     const started = Date.now();
     await next();
     const u = new URL(c.req.url);
-    controls.log.push({ method: c.req.method, path: u.pathname, query: u.search, status: c.res.status, user: c.get('user')?.user_name ?? '', ms: Date.now() - started });
+    controls.log.push({
+      method: c.req.method,
+      path: u.pathname,
+      query: u.search,
+      status: c.res.status,
+      user: c.get('user')?.user_name ?? '',
+      ms: Date.now() - started,
+    });
   });
   app.use('/api/*', async (c, next) => {
     if (controls.hibernating) return c.html(HIBERNATING_PAGE, 200);
-    const claimed = (c.req.header('authorization') ?? '').startsWith('Basic ') ? Buffer.from((c.req.header('authorization') ?? '').slice(6), 'base64').toString('utf8').split(':')[0] : undefined;
+    const claimed = (c.req.header('authorization') ?? '').startsWith('Basic ')
+      ? Buffer.from((c.req.header('authorization') ?? '').slice(6), 'base64')
+          .toString('utf8')
+          .split(':')[0]
+      : undefined;
     const fault = takeFault(controls.faults, c.req.method, new URL(c.req.url).pathname, claimed);
     if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
     if (fault?.drop) {
       (c.env as { incoming?: { socket?: { destroy(): void } } } | undefined)?.incoming?.socket?.destroy();
       return c.body(null, 500);
     }
-    if (fault?.status) return c.json((fault.body ?? { error: { message: `Injected failure ${fault.status}`, detail: null }, status: 'failure' }) as object, fault.status as 500, fault.headers);
+    if (fault?.status)
+      return c.json(
+        (fault.body ?? {
+          error: { message: `Injected failure ${fault.status}`, detail: null },
+          status: 'failure',
+        }) as object,
+        fault.status as 500,
+        fault.headers,
+      );
     const auth = c.req.header('authorization') ?? '';
     let user: SnUser | undefined;
     if (auth.startsWith('Basic ')) {
@@ -197,9 +291,19 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
       window.count += 1;
       controls.windows.set(key, window);
       const reset = Math.ceil((window.start + rule.windowSeconds * 1000) / 1000);
-      const headers = { 'X-RateLimit-Limit': String(rule.limit), 'X-RateLimit-Reset': String(reset), 'X-RateLimit-Rule': rule.sysId };
+      const headers = {
+        'X-RateLimit-Limit': String(rule.limit),
+        'X-RateLimit-Reset': String(reset),
+        'X-RateLimit-Rule': rule.sysId,
+      };
       if (window.count > rule.limit) {
-        return fail(c, 429, 'Rate limit exceeded', `Rate limit of ${rule.limit} requests per hour for Table API exceeded`, { ...headers, 'Retry-After': String(Math.max(1, reset - Math.floor(now() / 1000))) });
+        return fail(
+          c,
+          429,
+          'Rate limit exceeded',
+          `Rate limit of ${rule.limit} requests per hour for Table API exceeded`,
+          { ...headers, 'Retry-After': String(Math.max(1, reset - Math.floor(now() / 1000))) },
+        );
       }
       await next();
       for (const [k, v] of Object.entries(headers)) c.header(k, v);
@@ -209,8 +313,13 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
   });
 
   const readOpts = (c: Context<Env>): ReadOptions => ({
-    fields: c.req.query('sysparm_fields')?.split(',').map((f) => f.trim()),
-    displayValue: (['true', 'all'].includes(c.req.query('sysparm_display_value') ?? '') ? c.req.query('sysparm_display_value') : 'false') as ReadOptions['displayValue'],
+    fields: c.req
+      .query('sysparm_fields')
+      ?.split(',')
+      .map((f) => f.trim()),
+    displayValue: (['true', 'all'].includes(c.req.query('sysparm_display_value') ?? '')
+      ? c.req.query('sysparm_display_value')
+      : 'false') as ReadOptions['displayValue'],
     excludeReferenceLink: c.req.query('sysparm_exclude_reference_link') === 'true',
     origin: c.get('origin'),
   });
@@ -220,8 +329,25 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
     const def = tableDef(table);
     const columns: Record<string, string> = def ? allFields(def) : {};
     // (A journal entry is the rule's update with only a journal changed: no field values.)
-    const changes = event === 'journal' ? {} : event === 'insert' || event === 'update' ? Object.fromEntries(changed.filter((f) => f in columns && columns[f] !== 'journal').map((f) => [f, String(row[f] ?? '')])) : undefined;
-    notifier.notify({ event, table, sys_id: row.sys_id!, number: row.number ?? '', sys_updated_on: row.sys_updated_on ?? '', sys_mod_count: row.sys_mod_count ?? '0', changed_fields: changed, ...(changes ? { changes } : {}), user: user.user_name });
+    const changes =
+      event === 'journal'
+        ? {}
+        : event === 'insert' || event === 'update'
+          ? Object.fromEntries(
+              changed.filter((f) => f in columns && columns[f] !== 'journal').map((f) => [f, String(row[f] ?? '')]),
+            )
+          : undefined;
+    notifier.notify({
+      event,
+      table,
+      sys_id: row.sys_id!,
+      number: row.number ?? '',
+      sys_updated_on: row.sys_updated_on ?? '',
+      sys_mod_count: row.sys_mod_count ?? '0',
+      changed_fields: changed,
+      ...(changes ? { changes } : {}),
+      user: user.user_name,
+    });
   };
 
   // ---- Table API
@@ -235,7 +361,9 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
     const def = tableOr404(c);
     const known = new Set(Object.keys(allFields(def)));
     // Plain name=value pairs work like sysparm_query terms.
-    const plain = Object.entries(c.req.query()).filter(([k]) => !k.startsWith('sysparm_') && known.has(k)).map(([k, v]) => `${k}=${v}`);
+    const plain = Object.entries(c.req.query())
+      .filter(([k]) => !k.startsWith('sysparm_') && known.has(k))
+      .map(([k, v]) => `${k}=${v}`);
     const query = [c.req.query('sysparm_query') ?? '', ...plain].filter(Boolean).join('^');
     const all = runQuery(store.rows(def.name), query, known);
     const limit = Math.max(1, Number(c.req.query('sysparm_limit') ?? 10000));
@@ -247,8 +375,16 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
       u.searchParams.set('sysparm_limit', String(limit));
       return `<${c.get('origin')}${u.pathname}${u.search}>;rel="${rel}"`;
     };
-    const links = [link(0, 'first'), ...(offset > 0 ? [link(Math.max(0, offset - limit), 'prev')] : []), ...(offset + limit < all.length ? [link(offset + limit, 'next')] : []), link(Math.max(0, Math.floor((all.length - 1) / limit) * limit), 'last')];
-    return c.json({ result: page.map((r) => readRecord(store, def, r, readOpts(c))) }, 200, { 'X-Total-Count': String(all.length), ...(c.req.query('sysparm_suppress_pagination_header') === 'true' ? {} : { Link: links.join(',') }) });
+    const links = [
+      link(0, 'first'),
+      ...(offset > 0 ? [link(Math.max(0, offset - limit), 'prev')] : []),
+      ...(offset + limit < all.length ? [link(offset + limit, 'next')] : []),
+      link(Math.max(0, Math.floor((all.length - 1) / limit) * limit), 'last'),
+    ];
+    return c.json({ result: page.map((r) => readRecord(store, def, r, readOpts(c))) }, 200, {
+      'X-Total-Count': String(all.length),
+      ...(c.req.query('sysparm_suppress_pagination_header') === 'true' ? {} : { Link: links.join(',') }),
+    });
   });
 
   app.get('/api/now/table/:table/:id', (c) => {
@@ -268,7 +404,12 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
     }
   };
 
-  const journalize = (def: { name: string }, row: Row, journals: Array<{ element: 'comments' | 'work_notes'; value: string }>, user: SnUser) => {
+  const journalize = (
+    def: { name: string },
+    row: Row,
+    journals: Array<{ element: 'comments' | 'work_notes'; value: string }>,
+    user: SnUser,
+  ) => {
     for (const j of journals) {
       const entry = store.journal(def.name, row.sys_id!, j.element, j.value, user.user_name);
       notice('journal', def.name, row, [j.element, entry.sys_id], user);
@@ -277,17 +418,21 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
 
   app.post('/api/now/table/:table', async (c) => {
     const def = tableOr404(c);
-    if (READ_ONLY_TABLES.has(def.name) || def.name === 'sys_attachment') throw new SnError(403, 'Operation Failed', 'Insert not allowed on this table');
+    if (READ_ONLY_TABLES.has(def.name) || def.name === 'sys_attachment')
+      throw new SnError(403, 'Operation Failed', 'Insert not allowed on this table');
     const result = writeRecord(store, def, undefined, await body(c), c.get('user').user_name);
     notice('insert', def.name, result.row, result.changed, c.get('user'));
     journalize(def, result.row, result.journals, c.get('user'));
-    return c.json({ result: readRecord(store, def, result.row, readOpts(c)) }, 201, { Location: `${c.get('origin')}/api/now/table/${def.name}/${result.row.sys_id}` });
+    return c.json({ result: readRecord(store, def, result.row, readOpts(c)) }, 201, {
+      Location: `${c.get('origin')}/api/now/table/${def.name}/${result.row.sys_id}`,
+    });
   });
 
   const update = async (c: Context<Env>) => {
     const def = tableOr404(c);
     // Journal entries cannot be changed once written.
-    if (READ_ONLY_TABLES.has(def.name)) throw new SnError(403, 'Operation Failed', 'ACL Exception Update Failed due to security constraints');
+    if (READ_ONLY_TABLES.has(def.name))
+      throw new SnError(403, 'Operation Failed', 'ACL Exception Update Failed due to security constraints');
     const row = store.get(def.name, c.req.param('id') ?? '');
     if (!row) throw new SnError(404, 'No Record found', "Record doesn't exist or ACL restricts the record retrieval");
     const result = writeRecord(store, def, row, await body(c), c.get('user').user_name);
@@ -300,26 +445,53 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
 
   app.delete('/api/now/table/:table/:id', (c) => {
     const def = tableOr404(c);
-    if (READ_ONLY_TABLES.has(def.name)) throw new SnError(403, 'Operation Failed', 'ACL Exception Delete Failed due to security constraints');
-    if (!store.tables.get(def.name)!.delete(c.req.param('id'))) throw new SnError(404, 'No Record found', "Record doesn't exist or ACL restricts the record retrieval");
+    if (READ_ONLY_TABLES.has(def.name))
+      throw new SnError(403, 'Operation Failed', 'ACL Exception Delete Failed due to security constraints');
+    if (!store.tables.get(def.name)!.delete(c.req.param('id')))
+      throw new SnError(404, 'No Record found', "Record doesn't exist or ACL restricts the record retrieval");
     return c.body(null, 204);
   });
 
   // ---- Attachment API
   const attachmentJson = (c: Context<Env>, row: Row) => ({
-    ...readRecord(store, tableDef('sys_attachment')!, row, { displayValue: 'false', excludeReferenceLink: true, origin: c.get('origin') }),
+    ...readRecord(store, tableDef('sys_attachment')!, row, {
+      displayValue: 'false',
+      excludeReferenceLink: true,
+      origin: c.get('origin'),
+    }),
     download_link: `${c.get('origin')}/api/now/attachment/${row.sys_id}/file`,
     size_compressed: row.size_bytes,
     compressed: 'false',
     state: 'available',
   });
-  const addAttachment = (c: Context<Env>, tableName: string, recordId: string, fileName: string, contentType: string, content: Buffer) => {
+  const addAttachment = (
+    c: Context<Env>,
+    tableName: string,
+    recordId: string,
+    fileName: string,
+    contentType: string,
+    content: Buffer,
+  ) => {
     const target = store.get(tableName, recordId);
-    if (!tableDef(tableName) || !target) throw new SnError(404, 'Record doesn\'t exist or ACL restricts the record retrieval', null);
-    const row = store.insertRaw('sys_attachment', { file_name: fileName, content_type: contentType, size_bytes: String(content.length), table_name: tableName, table_sys_id: recordId, hash: store.fileHash(content) }, c.get('user').user_name);
+    if (!tableDef(tableName) || !target)
+      throw new SnError(404, "Record doesn't exist or ACL restricts the record retrieval", null);
+    const row = store.insertRaw(
+      'sys_attachment',
+      {
+        file_name: fileName,
+        content_type: contentType,
+        size_bytes: String(content.length),
+        table_name: tableName,
+        table_sys_id: recordId,
+        hash: store.fileHash(content),
+      },
+      c.get('user').user_name,
+    );
     store.attachments.set(row.sys_id!, content);
     notice('attachment', tableName, target, ['attachment', row.sys_id!], c.get('user'));
-    return c.json({ result: attachmentJson(c, row) }, 201, { Location: `${c.get('origin')}/api/now/attachment/${row.sys_id}/file` });
+    return c.json({ result: attachmentJson(c, row) }, 201, {
+      Location: `${c.get('origin')}/api/now/attachment/${row.sys_id}/file`,
+    });
   };
 
   app.post('/api/now/attachment/file', async (c) => {
@@ -327,7 +499,12 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
     const id = c.req.query('table_sys_id');
     const name = c.req.query('file_name');
     const type = c.req.header('content-type');
-    if (!table || !id || !name) throw new SnError(400, 'Failed to create the attachment. File part might be missing in the request.', 'table_name, table_sys_id and file_name are mandatory');
+    if (!table || !id || !name)
+      throw new SnError(
+        400,
+        'Failed to create the attachment. File part might be missing in the request.',
+        'table_name, table_sys_id and file_name are mandatory',
+      );
     if (!type) throw new SnError(400, 'Content-Type header is mandatory', null);
     return addAttachment(c, table, id, name, type, Buffer.from(await c.req.arrayBuffer()));
   });
@@ -335,27 +512,44 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
   app.post('/api/now/attachment/upload', async (c) => {
     const form = await c.req.parseBody();
     const file = Object.values(form).find((v): v is File => v instanceof File);
-    if (!file || typeof form.table_name !== 'string' || typeof form.table_sys_id !== 'string') throw new SnError(400, 'Failed to create the attachment. File part might be missing in the request.', null);
-    return addAttachment(c, form.table_name, form.table_sys_id, file.name, file.type || 'application/octet-stream', Buffer.from(await file.arrayBuffer()));
+    if (!file || typeof form.table_name !== 'string' || typeof form.table_sys_id !== 'string')
+      throw new SnError(400, 'Failed to create the attachment. File part might be missing in the request.', null);
+    return addAttachment(
+      c,
+      form.table_name,
+      form.table_sys_id,
+      file.name,
+      file.type || 'application/octet-stream',
+      Buffer.from(await file.arrayBuffer()),
+    );
   });
 
   app.get('/api/now/attachment', (c) => {
     const def = tableDef('sys_attachment')!;
-    const rows = runQuery(store.rows('sys_attachment'), c.req.query('sysparm_query') ?? '', new Set(Object.keys(allFields(def))));
+    const rows = runQuery(
+      store.rows('sys_attachment'),
+      c.req.query('sysparm_query') ?? '',
+      new Set(Object.keys(allFields(def))),
+    );
     const limit = Number(c.req.query('sysparm_limit') ?? 1000);
     const offset = Number(c.req.query('sysparm_offset') ?? 0);
-    return c.json({ result: rows.slice(offset, offset + limit).map((r) => attachmentJson(c, r)) }, 200, { 'X-Total-Count': String(rows.length) });
+    return c.json({ result: rows.slice(offset, offset + limit).map((r) => attachmentJson(c, r)) }, 200, {
+      'X-Total-Count': String(rows.length),
+    });
   });
   const attachmentOr404 = (id: string) => {
     const row = store.get('sys_attachment', id);
-    if (!row) throw new SnError(404, 'Record doesn\'t exist or ACL restricts the record retrieval', null);
+    if (!row) throw new SnError(404, "Record doesn't exist or ACL restricts the record retrieval", null);
     return row;
   };
   app.get('/api/now/attachment/:id', (c) => c.json({ result: attachmentJson(c, attachmentOr404(c.req.param('id'))) }));
   app.get('/api/now/attachment/:id/file', (c) => {
     const row = attachmentOr404(c.req.param('id'));
     const content = store.attachments.get(row.sys_id!) ?? Buffer.alloc(0);
-    return c.body(new Uint8Array(content), 200, { 'content-type': row.content_type ?? 'application/octet-stream', 'x-attachment-metadata': JSON.stringify(attachmentJson(c, row)) });
+    return c.body(new Uint8Array(content), 200, {
+      'content-type': row.content_type ?? 'application/octet-stream',
+      'x-attachment-metadata': JSON.stringify(attachmentJson(c, row)),
+    });
   });
   app.delete('/api/now/attachment/:id', (c) => {
     const row = attachmentOr404(c.req.param('id'));
@@ -367,7 +561,9 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
     return c.body(null, 204);
   });
 
-  app.onError((err, c) => (err instanceof SnError ? fail(c, err.status, err.message, err.detail) : fail(c, 500, 'Internal error', String(err))));
+  app.onError((err, c) =>
+    err instanceof SnError ? fail(c, err.status, err.message, err.detail) : fail(c, 500, 'Internal error', String(err)),
+  );
   app.notFound((c) => fail(c, 400, 'Requested URI does not represent any resource', null));
   // The incident form a person opens from Jira in the sandbox (web-view.ts), acting as the demo agent.
   serviceNowWebView(app, opts.baseUrl, { ...DEMO_CREDENTIALS.agent, name: 'Beth Agent' });
@@ -381,5 +577,12 @@ export async function startServiceNowSim(opts: ServiceNowSimOptions = {}): Promi
     const s = serve({ fetch: app.fetch, port: opts.port ?? 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { baseUrl, controlUrl: `${baseUrl}/_control`, store, notifier, app, stop: () => new Promise((r) => server.close(() => r())) };
+  return {
+    baseUrl,
+    controlUrl: `${baseUrl}/_control`,
+    store,
+    notifier,
+    app,
+    stop: () => new Promise((r) => server.close(() => r())),
+  };
 }

@@ -81,11 +81,24 @@ export class Notifier {
   }
 
   /** Sends a body as given: tests use it for forged and stale notifications. */
-  async deliver(cfg: NotificationConfig, body: string, signature: string, timestamp: number): Promise<number | 'error'> {
+  async deliver(
+    cfg: NotificationConfig,
+    body: string,
+    signature: string,
+    timestamp: number,
+  ): Promise<number | 'error'> {
     let status: number | 'error' = 'error';
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        const res = await fetch(cfg.url, { method: 'POST', headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature, [TIMESTAMP_HEADER]: String(timestamp) }, body });
+        const res = await fetch(cfg.url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            [SIGNATURE_HEADER]: signature,
+            [TIMESTAMP_HEADER]: String(timestamp),
+          },
+          body,
+        });
         status = res.status;
         await res.arrayBuffer();
         if (res.status < 500) break;

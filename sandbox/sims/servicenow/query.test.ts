@@ -2,9 +2,30 @@ import { encodeQuery } from '../../../src/connectors/servicenow/encoded-query';
 import { parseEncodedQuery, runQuery } from './query';
 
 const rows = [
-  { number: 'INC1', state: '1', active: 'true', short_description: 'VPN down', correlation_id: 'DEMO-1', sys_updated_on: '2026-11-24 09:00:00' },
-  { number: 'INC2', state: '2', active: 'true', short_description: 'Printer jam', correlation_id: '', sys_updated_on: '2026-11-24 10:00:00' },
-  { number: 'INC3', state: '7', active: 'false', short_description: 'vpn slow', correlation_id: 'DEMO-3', sys_updated_on: '2026-11-23 08:00:00' },
+  {
+    number: 'INC1',
+    state: '1',
+    active: 'true',
+    short_description: 'VPN down',
+    correlation_id: 'DEMO-1',
+    sys_updated_on: '2026-11-24 09:00:00',
+  },
+  {
+    number: 'INC2',
+    state: '2',
+    active: 'true',
+    short_description: 'Printer jam',
+    correlation_id: '',
+    sys_updated_on: '2026-11-24 10:00:00',
+  },
+  {
+    number: 'INC3',
+    state: '7',
+    active: 'false',
+    short_description: 'vpn slow',
+    correlation_id: 'DEMO-3',
+    sys_updated_on: '2026-11-23 08:00:00',
+  },
 ];
 const fields = new Set(Object.keys(rows[0]!));
 const numbers = (q: string) => runQuery(rows, q, fields).map((r) => r.number);

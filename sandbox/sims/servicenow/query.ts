@@ -17,7 +17,8 @@ export interface ParsedQuery {
   orderBy: Array<{ field: string; descending: boolean }>;
 }
 
-const TERM = /^([a-z_][a-z0-9_.]*?)(ISNOTEMPTY|ISEMPTY|!=|>=|<=|=|>|<|NOT IN|IN|NOTLIKE|LIKE|STARTSWITH|ENDSWITH)([\s\S]*)$/;
+const TERM =
+  /^([a-z_][a-z0-9_.]*?)(ISNOTEMPTY|ISEMPTY|!=|>=|<=|=|>|<|NOT IN|IN|NOTLIKE|LIKE|STARTSWITH|ENDSWITH)([\s\S]*)$/;
 
 /** Splits on single `^`, turning `^^` back into a literal `^`. */
 function splitTerms(query: string): string[] {
@@ -118,10 +119,17 @@ export function termMatches(record: Record<string, string>, t: Term): boolean {
 }
 
 /** Filters and sorts records; terms on fields not in `knownFields` are dropped. */
-export function runQuery(records: Array<Record<string, string>>, query: string, knownFields: ReadonlySet<string>): Array<Record<string, string>> {
+export function runQuery(
+  records: Array<Record<string, string>>,
+  query: string,
+  knownFields: ReadonlySet<string>,
+): Array<Record<string, string>> {
   const parsed = parseEncodedQuery(query);
-  const groups = parsed.groups.map((g) => g.map((ors) => ors.filter((t) => knownFields.has(t.field))).filter((ors) => ors.length > 0));
-  const matchesAll = (r: Record<string, string>) => groups.some((g) => g.every((ors) => ors.some((t) => termMatches(r, t))));
+  const groups = parsed.groups.map((g) =>
+    g.map((ors) => ors.filter((t) => knownFields.has(t.field))).filter((ors) => ors.length > 0),
+  );
+  const matchesAll = (r: Record<string, string>) =>
+    groups.some((g) => g.every((ors) => ors.some((t) => termMatches(r, t))));
   const out = records.filter(matchesAll);
   const order = parsed.orderBy.filter((o) => knownFields.has(o.field));
   if (order.length) {

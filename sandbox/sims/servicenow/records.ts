@@ -20,10 +20,21 @@ export interface WriteResult {
 /** Tables whose field changes are written to sys_audit. */
 const AUDITED = new Set(['incident', 'sc_task']);
 
-const str = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'object' && 'value' in (v as object) ? String((v as { value: unknown }).value ?? '') : String(v));
+const str = (v: unknown): string =>
+  v === null || v === undefined
+    ? ''
+    : typeof v === 'object' && 'value' in (v as object)
+      ? String((v as { value: unknown }).value ?? '')
+      : String(v);
 
 /** Applies a POST/PUT/PATCH body; unknown and sys_ fields are ignored, as the instance does. */
-export function writeRecord(store: InstanceStore, def: TableDef, existing: Row | undefined, body: Record<string, unknown>, userName: string): WriteResult {
+export function writeRecord(
+  store: InstanceStore,
+  def: TableDef,
+  existing: Row | undefined,
+  body: Record<string, unknown>,
+  userName: string,
+): WriteResult {
   const fields = allFields(def);
   const next: Row = existing ? { ...existing } : {};
   const journals: WriteResult['journals'] = [];
@@ -42,14 +53,35 @@ export function writeRecord(store: InstanceStore, def: TableDef, existing: Row |
   const changed = Object.keys(next).filter((k) => (existing?.[k] ?? undefined) !== next[k] && !k.startsWith('sys_'));
   const t = glideTime(store.now());
   if (!existing) {
-    const row = store.insertRaw(def.name, { ...next, ...(def.numberPrefix ? { number: store.nextNumber(def) } : {}) }, userName);
+    const row = store.insertRaw(
+      def.name,
+      { ...next, ...(def.numberPrefix ? { number: store.nextNumber(def) } : {}) },
+      userName,
+    );
     if (def.name === 'incident') applyIncidentRules(store, row, undefined);
     return { row, changed: Object.keys(row).filter((k) => !k.startsWith('sys_')), journals };
   }
   if (changed.length || journals.length) {
-    Object.assign(next, { sys_updated_on: t, sys_updated_by: userName, sys_mod_count: String(Number(existing.sys_mod_count ?? 0) + 1) });
+    Object.assign(next, {
+      sys_updated_on: t,
+      sys_updated_by: userName,
+      sys_mod_count: String(Number(existing.sys_mod_count ?? 0) + 1),
+    });
     if (AUDITED.has(def.name)) {
-      for (const field of changed) store.insertRaw('sys_audit', { tablename: def.name, documentkey: existing.sys_id!, fieldname: field, oldvalue: existing[field] ?? '', newvalue: next[field] ?? '', user: userName, record_checkpoint: next.sys_mod_count! }, userName);
+      for (const field of changed)
+        store.insertRaw(
+          'sys_audit',
+          {
+            tablename: def.name,
+            documentkey: existing.sys_id!,
+            fieldname: field,
+            oldvalue: existing[field] ?? '',
+            newvalue: next[field] ?? '',
+            user: userName,
+            record_checkpoint: next.sys_mod_count!,
+          },
+          userName,
+        );
     }
   }
   Object.assign(existing, next);
@@ -64,8 +96,14 @@ function applyIncidentRules(store: InstanceStore, row: Row, before: Row | undefi
   row.incident_state = row.state;
   const closing = row.state === '6' || row.state === '7';
   if (closing && before?.state !== row.state && (!row.close_code || !row.close_notes)) {
-    const missing = [!row.close_code && 'Resolution code', !row.close_notes && 'Resolution notes'].filter(Boolean).join(', ');
-    throw new SnError(403, 'Operation Failed', `Data Policy Exception: \n The following fields are mandatory: ${missing}\n`);
+    const missing = [!row.close_code && 'Resolution code', !row.close_notes && 'Resolution notes']
+      .filter(Boolean)
+      .join(', ');
+    throw new SnError(
+      403,
+      'Operation Failed',
+      `Data Policy Exception: \n The following fields are mandatory: ${missing}\n`,
+    );
   }
   if (row.state === '6' && before?.state !== '6') row.resolved_at = glideTime(store.now());
   if (row.state === '7' && before?.state !== '7') row.closed_at = glideTime(store.now());
@@ -101,11 +139,15 @@ export function readRecord(store: InstanceStore, def: TableDef, row: Row, opts: 
         .rows('sys_journal_field')
         .filter((j) => j.element_id === row.sys_id && j.element === name)
         .sort((a, b) => (a.sys_created_on! < b.sys_created_on! ? 1 : -1))
-        .map((j) => `${j.sys_created_on} - ${j.sys_created_by} (${name === 'comments' ? 'Additional comments' : 'Work notes'})\n${j.value}\n\n`)
+        .map(
+          (j) =>
+            `${j.sys_created_on} - ${j.sys_created_by} (${name === 'comments' ? 'Additional comments' : 'Work notes'})\n${j.value}\n\n`,
+        )
         .join('');
     }
     const actual = type === 'journal' ? '' : value;
-    if (opts.displayValue === 'all') out[name] = { display_value: display, value: actual, ...(link && !opts.excludeReferenceLink ? { link } : {}) };
+    if (opts.displayValue === 'all')
+      out[name] = { display_value: display, value: actual, ...(link && !opts.excludeReferenceLink ? { link } : {}) };
     else if (opts.displayValue === 'true') out[name] = display;
     else if (link && !opts.excludeReferenceLink) out[name] = { link, value };
     else out[name] = actual;

@@ -10,12 +10,19 @@ const fixture = (name: string) => JSON.parse(readFileSync(path.join(FIXTURES, na
 
 let sim: ServiceNowSim;
 let clock = Date.UTC(2026, 10, 24, 9, 0, 0);
-const basic = (u = DEMO_CREDENTIALS.integration) => `Basic ${Buffer.from(`${u.username}:${u.password}`).toString('base64')}`;
+const basic = (u = DEMO_CREDENTIALS.integration) =>
+  `Basic ${Buffer.from(`${u.username}:${u.password}`).toString('base64')}`;
 
 async function sn(method: string, p: string, body?: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(sim.baseUrl + p, {
     method,
-    headers: { accept: 'application/json', authorization: basic(), 'x-forwarded-host': 'acme.service-now.com', ...(body !== undefined && !(body instanceof Uint8Array) ? { 'content-type': 'application/json' } : {}), ...headers },
+    headers: {
+      accept: 'application/json',
+      authorization: basic(),
+      'x-forwarded-host': 'acme.service-now.com',
+      ...(body !== undefined && !(body instanceof Uint8Array) ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    },
     body: body instanceof Uint8Array ? Buffer.from(body) : body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -36,20 +43,34 @@ beforeEach(async () => {
   await fetch(`${sim.controlUrl}/reset`, { method: 'POST' });
 });
 
-const createIncident = async (fields: Record<string, unknown> = {}) => (await sn('POST', '/api/now/table/incident', { short_description: 'VPN down', ...fields })).json.result as Record<string, any>;
+const createIncident = async (fields: Record<string, unknown> = {}) =>
+  (await sn('POST', '/api/now/table/incident', { short_description: 'VPN down', ...fields })).json.result as Record<
+    string,
+    any
+  >;
 
 describe('Table API', () => {
-  it('creates an incident in ServiceNow\'s shape: every value a string, references as {link, value}', async () => {
-    const res = await sn('POST', '/api/now/table/incident', { short_description: 'VPN down', impact: 1, urgency: '2', caller_id: sim.store.userByName('abel.tuter')!.sys_id });
+  it("creates an incident in ServiceNow's shape: every value a string, references as {link, value}", async () => {
+    const res = await sn('POST', '/api/now/table/incident', {
+      short_description: 'VPN down',
+      impact: 1,
+      urgency: '2',
+      caller_id: sim.store.userByName('abel.tuter')!.sys_id,
+    });
     expect(res.status).toBe(201);
     const r = res.json.result;
     expect(r.number).toMatch(/^INC\d{7}$/);
     expect(r.sys_id).toMatch(/^[0-9a-f]{32}$/);
     expect(r.sys_updated_on).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
     expect(r.sys_mod_count).toBe('0');
-    expect(r.caller_id).toEqual({ link: `https://acme.service-now.com/api/now/table/sys_user/${r.caller_id.value}`, value: expect.any(String) });
+    expect(r.caller_id).toEqual({
+      link: `https://acme.service-now.com/api/now/table/sys_user/${r.caller_id.value}`,
+      value: expect.any(String),
+    });
     expect(r.assigned_to).toBe('');
-    for (const [k, v] of Object.entries(r)) if (typeof v !== 'string') expect({ k, v }).toEqual({ k, v: { link: expect.any(String), value: expect.any(String) } });
+    for (const [k, v] of Object.entries(r))
+      if (typeof v !== 'string')
+        expect({ k, v }).toEqual({ k, v: { link: expect.any(String), value: expect.any(String) } });
   });
 
   it('returns only fields a real incident has, with the same value types', async () => {
@@ -61,10 +82,17 @@ describe('Table API', () => {
     }
   });
 
-  it('answers errors in ServiceNow\'s shape', async () => {
-    expect((await sn('GET', '/api/now/table/incident/0123456789abcdef0123456789abcdef')).json).toEqual(fixture('table_record_404.json'));
-    expect((await sn('GET', '/api/now/table/nope')).json).toEqual({ error: { message: 'Invalid table nope', detail: null }, status: 'failure' });
-    expect((await sn('GET', '/api/now/table/incident', undefined, { authorization: 'Basic eDp5' })).json).toEqual(fixture('table_401.json'));
+  it("answers errors in ServiceNow's shape", async () => {
+    expect((await sn('GET', '/api/now/table/incident/0123456789abcdef0123456789abcdef')).json).toEqual(
+      fixture('table_record_404.json'),
+    );
+    expect((await sn('GET', '/api/now/table/nope')).json).toEqual({
+      error: { message: 'Invalid table nope', detail: null },
+      status: 'failure',
+    });
+    expect((await sn('GET', '/api/now/table/incident', undefined, { authorization: 'Basic eDp5' })).json).toEqual(
+      fixture('table_401.json'),
+    );
   });
 
   it('cuts short_description at 160 characters', async () => {
@@ -84,26 +112,44 @@ describe('Table API', () => {
     const refused = await sn('PATCH', `/api/now/table/incident/${inc.sys_id}`, { state: '6' });
     expect(refused.status).toBe(403);
     expect(refused.json.error.detail).toContain('Resolution code, Resolution notes');
-    const resolved = (await sn('PATCH', `/api/now/table/incident/${inc.sys_id}`, { state: '6', close_code: 'Solution provided', close_notes: 'Fixed in Jira' })).json.result;
+    const resolved = (
+      await sn('PATCH', `/api/now/table/incident/${inc.sys_id}`, {
+        state: '6',
+        close_code: 'Solution provided',
+        close_notes: 'Fixed in Jira',
+      })
+    ).json.result;
     expect(resolved).toMatchObject({ state: '6', active: 'true', resolved_at: expect.stringMatching(/^\d{4}-/) });
-    expect((await sn('PATCH', `/api/now/table/incident/${inc.sys_id}`, { state: '7' })).json.result.active).toBe('false');
+    expect((await sn('PATCH', `/api/now/table/incident/${inc.sys_id}`, { state: '7' })).json.result.active).toBe(
+      'false',
+    );
   });
 
   it('ignores unknown fields on write and in sysparm_fields', async () => {
     const inc = await createIncident({ colour: 'red' });
-    const got = (await sn('GET', `/api/now/table/incident/${inc.sys_id}?sysparm_fields=number,colour,state`)).json.result;
+    const got = (await sn('GET', `/api/now/table/incident/${inc.sys_id}?sysparm_fields=number,colour,state`)).json
+      .result;
     expect(got).toEqual({ number: inc.number, state: '1' });
   });
 
   it('renders display values and both with sysparm_display_value', async () => {
     const inc = await createIncident({ state: '2' });
-    expect((await sn('GET', `/api/now/table/incident/${inc.sys_id}?sysparm_display_value=true&sysparm_fields=state`)).json.result).toEqual({ state: 'In Progress' });
-    expect((await sn('GET', `/api/now/table/incident/${inc.sys_id}?sysparm_display_value=all&sysparm_fields=state`)).json.result).toEqual({ state: { display_value: 'In Progress', value: '2' } });
+    expect(
+      (await sn('GET', `/api/now/table/incident/${inc.sys_id}?sysparm_display_value=true&sysparm_fields=state`)).json
+        .result,
+    ).toEqual({ state: 'In Progress' });
+    expect(
+      (await sn('GET', `/api/now/table/incident/${inc.sys_id}?sysparm_display_value=all&sysparm_fields=state`)).json
+        .result,
+    ).toEqual({ state: { display_value: 'In Progress', value: '2' } });
   });
 
   it('pages with sysparm_limit/offset, X-Total-Count and Link', async () => {
     for (let i = 0; i < 3; i++) await createIncident({ short_description: `paged ${i}` });
-    const res = await sn('GET', '/api/now/table/incident?sysparm_query=short_descriptionSTARTSWITHpaged^ORDERBYnumber&sysparm_limit=2');
+    const res = await sn(
+      'GET',
+      '/api/now/table/incident?sysparm_query=short_descriptionSTARTSWITHpaged^ORDERBYnumber&sysparm_limit=2',
+    );
     expect(res.json.result).toHaveLength(2);
     expect(res.headers.get('x-total-count')).toBe('3');
     expect(res.headers.get('link')).toContain('rel="next"');
@@ -114,10 +160,17 @@ describe('Table API', () => {
 describe('journals', () => {
   it('are write-only on the record and read from sys_journal_field', async () => {
     const inc = await createIncident();
-    const after = (await sn('PATCH', `/api/now/table/incident/${inc.sys_id}`, { comments: 'Customer called', work_notes: 'Checked the logs' })).json.result;
+    const after = (
+      await sn('PATCH', `/api/now/table/incident/${inc.sys_id}`, {
+        comments: 'Customer called',
+        work_notes: 'Checked the logs',
+      })
+    ).json.result;
     expect(after.comments).toBe('');
     expect(after.work_notes).toBe('');
-    const entries = (await sn('GET', `/api/now/table/sys_journal_field?sysparm_query=element_id=${inc.sys_id}^ORDERBYsys_created_on`)).json.result;
+    const entries = (
+      await sn('GET', `/api/now/table/sys_journal_field?sysparm_query=element_id=${inc.sys_id}^ORDERBYsys_created_on`)
+    ).json.result;
     expect(entries.map((e: Record<string, string>) => [e.element, e.value, e.name, e.sys_created_by])).toEqual([
       ['comments', 'Customer called', 'incident', 'crosswalk.integration'],
       ['work_notes', 'Checked the logs', 'incident', 'crosswalk.integration'],
@@ -127,8 +180,11 @@ describe('journals', () => {
   it('cannot be edited or deleted', async () => {
     const inc = await createIncident();
     await sn('PATCH', `/api/now/table/incident/${inc.sys_id}`, { comments: 'once' });
-    const entry = (await sn('GET', `/api/now/table/sys_journal_field?sysparm_query=element_id=${inc.sys_id}`)).json.result[0];
-    expect((await sn('PATCH', `/api/now/table/sys_journal_field/${entry.sys_id}`, { value: 'changed' })).status).toBe(403);
+    const entry = (await sn('GET', `/api/now/table/sys_journal_field?sysparm_query=element_id=${inc.sys_id}`)).json
+      .result[0];
+    expect((await sn('PATCH', `/api/now/table/sys_journal_field/${entry.sys_id}`, { value: 'changed' })).status).toBe(
+      403,
+    );
     expect((await sn('DELETE', `/api/now/table/sys_journal_field/${entry.sys_id}`)).status).toBe(403);
   });
 });
@@ -136,10 +192,23 @@ describe('journals', () => {
 describe('Attachment API', () => {
   it('uploads a raw body, lists, reads metadata and downloads', async () => {
     const inc = await createIncident();
-    const up = await sn('POST', `/api/now/attachment/file?table_name=incident&table_sys_id=${inc.sys_id}&file_name=log.txt`, new Uint8Array(Buffer.from('hello log')), { 'content-type': 'text/plain' });
+    const up = await sn(
+      'POST',
+      `/api/now/attachment/file?table_name=incident&table_sys_id=${inc.sys_id}&file_name=log.txt`,
+      new Uint8Array(Buffer.from('hello log')),
+      { 'content-type': 'text/plain' },
+    );
     expect(up.status).toBe(201);
-    expect(up.headers.get('location')).toBe(`https://acme.service-now.com/api/now/attachment/${up.json.result.sys_id}/file`);
-    expect(up.json.result).toMatchObject({ file_name: 'log.txt', content_type: 'text/plain', size_bytes: '9', table_name: 'incident', table_sys_id: inc.sys_id });
+    expect(up.headers.get('location')).toBe(
+      `https://acme.service-now.com/api/now/attachment/${up.json.result.sys_id}/file`,
+    );
+    expect(up.json.result).toMatchObject({
+      file_name: 'log.txt',
+      content_type: 'text/plain',
+      size_bytes: '9',
+      table_name: 'incident',
+      table_sys_id: inc.sys_id,
+    });
     const list = await sn('GET', `/api/now/attachment?sysparm_query=table_sys_id=${inc.sys_id}`);
     expect(list.json.result).toHaveLength(1);
     const file = await sn('GET', `/api/now/attachment/${up.json.result.sys_id}/file`);
@@ -149,30 +218,86 @@ describe('Attachment API', () => {
 
   it('needs the Content-Type header and an existing record', async () => {
     const inc = await createIncident();
-    expect((await sn('POST', `/api/now/attachment/file?table_name=incident&table_sys_id=${inc.sys_id}&file_name=a`, new Uint8Array([1]), { 'content-type': '' })).status).toBe(400);
-    expect((await sn('POST', `/api/now/attachment/file?table_name=incident&table_sys_id=ffffffffffffffffffffffffffffffff&file_name=a`, new Uint8Array([1]), { 'content-type': 'text/plain' })).status).toBe(404);
+    expect(
+      (
+        await sn(
+          'POST',
+          `/api/now/attachment/file?table_name=incident&table_sys_id=${inc.sys_id}&file_name=a`,
+          new Uint8Array([1]),
+          { 'content-type': '' },
+        )
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await sn(
+          'POST',
+          `/api/now/attachment/file?table_name=incident&table_sys_id=ffffffffffffffffffffffffffffffff&file_name=a`,
+          new Uint8Array([1]),
+          { 'content-type': 'text/plain' },
+        )
+      ).status,
+    ).toBe(404);
   });
 });
 
 describe('auth, limits and hibernation', () => {
   const token = async (grant: Record<string, string>) =>
-    (await fetch(`${sim.baseUrl}/oauth_token.do`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ ...DEMO_CREDENTIALS.oauthClient, ...grant }) })).json() as Promise<Record<string, any>>;
+    (
+      await fetch(`${sim.baseUrl}/oauth_token.do`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ ...DEMO_CREDENTIALS.oauthClient, ...grant }),
+      })
+    ).json() as Promise<Record<string, any>>;
 
   it('issues OAuth tokens by password and client credentials, refreshes them, and expires them', async () => {
-    const pw = await token({ grant_type: 'password', username: DEMO_CREDENTIALS.integration.username, password: DEMO_CREDENTIALS.integration.password });
-    expect(pw).toMatchObject({ token_type: 'Bearer', expires_in: 59, access_token: expect.any(String), refresh_token: expect.any(String) });
-    expect((await sn('GET', '/api/now/table/incident?sysparm_limit=1', undefined, { authorization: `Bearer ${pw.access_token}` })).status).toBe(200);
+    const pw = await token({
+      grant_type: 'password',
+      username: DEMO_CREDENTIALS.integration.username,
+      password: DEMO_CREDENTIALS.integration.password,
+    });
+    expect(pw).toMatchObject({
+      token_type: 'Bearer',
+      expires_in: 59,
+      access_token: expect.any(String),
+      refresh_token: expect.any(String),
+    });
+    expect(
+      (
+        await sn('GET', '/api/now/table/incident?sysparm_limit=1', undefined, {
+          authorization: `Bearer ${pw.access_token}`,
+        })
+      ).status,
+    ).toBe(200);
     clock += 61_000;
-    expect((await sn('GET', '/api/now/table/incident?sysparm_limit=1', undefined, { authorization: `Bearer ${pw.access_token}` })).status).toBe(401);
+    expect(
+      (
+        await sn('GET', '/api/now/table/incident?sysparm_limit=1', undefined, {
+          authorization: `Bearer ${pw.access_token}`,
+        })
+      ).status,
+    ).toBe(401);
     const refreshed = await token({ grant_type: 'refresh_token', refresh_token: pw.refresh_token });
-    expect((await sn('GET', '/api/now/table/incident?sysparm_limit=1', undefined, { authorization: `Bearer ${refreshed.access_token}` })).status).toBe(200);
+    expect(
+      (
+        await sn('GET', '/api/now/table/incident?sysparm_limit=1', undefined, {
+          authorization: `Bearer ${refreshed.access_token}`,
+        })
+      ).status,
+    ).toBe(200);
     const cc = await token({ grant_type: 'client_credentials' });
     await fetch(`${sim.controlUrl}/expire-tokens`, { method: 'POST' });
-    expect((await sn('GET', '/api/now/table/incident', undefined, { authorization: `Bearer ${cc.access_token}` })).status).toBe(401);
+    expect(
+      (await sn('GET', '/api/now/table/incident', undefined, { authorization: `Bearer ${cc.access_token}` })).status,
+    ).toBe(401);
   });
 
   it('applies rate-limit rules with Retry-After and X-RateLimit headers', async () => {
-    await fetch(`${sim.controlUrl}/rate-limit-rules`, { method: 'POST', body: JSON.stringify({ user: 'crosswalk.integration', limit: 1 }) });
+    await fetch(`${sim.controlUrl}/rate-limit-rules`, {
+      method: 'POST',
+      body: JSON.stringify({ user: 'crosswalk.integration', limit: 1 }),
+    });
     const ok = await sn('GET', '/api/now/table/incident?sysparm_limit=1');
     expect(ok.headers.get('x-ratelimit-limit')).toBe('1');
     const limited = await sn('GET', '/api/now/table/incident?sysparm_limit=1');
@@ -197,23 +322,46 @@ describe('outbound notifications', () => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        received.push({ body: Buffer.concat(chunks).toString(), signature: String(req.headers[SIGNATURE_HEADER]), timestamp: String(req.headers[TIMESTAMP_HEADER]) });
+        received.push({
+          body: Buffer.concat(chunks).toString(),
+          signature: String(req.headers[SIGNATURE_HEADER]),
+          timestamp: String(req.headers[TIMESTAMP_HEADER]),
+        });
         res.end('ok');
       });
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-    await fetch(`${sim.controlUrl}/notifications`, { method: 'PUT', body: JSON.stringify({ url, secret: 's3cret', tables: ['incident'] }) });
+    await fetch(`${sim.controlUrl}/notifications`, {
+      method: 'PUT',
+      body: JSON.stringify({ url, secret: 's3cret', tables: ['incident'] }),
+    });
     const inc = await createIncident();
     await sn('PATCH', `/api/now/table/incident/${inc.sys_id}`, { short_description: 'changed', comments: 'hi' });
-    await sn('POST', `/api/now/attachment/file?table_name=incident&table_sys_id=${inc.sys_id}&file_name=a.txt`, new Uint8Array([65]), { 'content-type': 'text/plain' });
+    await sn(
+      'POST',
+      `/api/now/attachment/file?table_name=incident&table_sys_id=${inc.sys_id}&file_name=a.txt`,
+      new Uint8Array([65]),
+      { 'content-type': 'text/plain' },
+    );
     await new Promise((r) => setTimeout(r, 200));
     expect(received.map((r) => JSON.parse(r.body).event)).toEqual(['insert', 'update', 'journal', 'attachment']);
     for (const r of received) expect(r.signature).toBe(sign('s3cret', r.body));
-    expect(JSON.parse(received[1]!.body)).toMatchObject({ table: 'incident', sys_id: inc.sys_id, number: inc.number, changed_fields: ['short_description'] });
+    expect(JSON.parse(received[1]!.body)).toMatchObject({
+      table: 'incident',
+      sys_id: inc.sys_id,
+      number: inc.number,
+      changed_fields: ['short_description'],
+    });
 
-    await fetch(`${sim.controlUrl}/notifications/send`, { method: 'POST', body: JSON.stringify({ notice: { event: 'update', sys_id: inc.sys_id }, forged: true }) });
-    await fetch(`${sim.controlUrl}/notifications/send`, { method: 'POST', body: JSON.stringify({ notice: { event: 'update', sys_id: inc.sys_id }, ageSeconds: 3600 }) });
+    await fetch(`${sim.controlUrl}/notifications/send`, {
+      method: 'POST',
+      body: JSON.stringify({ notice: { event: 'update', sys_id: inc.sys_id }, forged: true }),
+    });
+    await fetch(`${sim.controlUrl}/notifications/send`, {
+      method: 'POST',
+      body: JSON.stringify({ notice: { event: 'update', sys_id: inc.sys_id }, ageSeconds: 3600 }),
+    });
     const [forged, stale] = received.slice(-2);
     expect(forged!.signature).not.toBe(sign('s3cret', forged!.body));
     expect(stale!.signature).toBe(sign('s3cret', stale!.body));

@@ -63,17 +63,51 @@ export const TABLES: TableDef[] = [
     name: 'incident',
     displayField: 'number',
     numberPrefix: 'INC',
-    fields: { ...TASK_FIELDS, incident_state: 'choice', caller_id: 'reference:sys_user', category: 'choice', close_code: 'choice', hold_reason: 'choice', resolved_at: 'datetime' },
+    fields: {
+      ...TASK_FIELDS,
+      incident_state: 'choice',
+      caller_id: 'reference:sys_user',
+      category: 'choice',
+      close_code: 'choice',
+      hold_reason: 'choice',
+      resolved_at: 'datetime',
+    },
     choices: {
       state: { '1': 'New', '2': 'In Progress', '3': 'On Hold', '6': 'Resolved', '7': 'Closed', '8': 'Canceled' },
-      incident_state: { '1': 'New', '2': 'In Progress', '3': 'On Hold', '6': 'Resolved', '7': 'Closed', '8': 'Canceled' },
+      incident_state: {
+        '1': 'New',
+        '2': 'In Progress',
+        '3': 'On Hold',
+        '6': 'Resolved',
+        '7': 'Closed',
+        '8': 'Canceled',
+      },
       hold_reason: { '1': 'Awaiting Caller', '3': 'Awaiting Problem', '4': 'Awaiting Vendor', '5': 'Awaiting Change' },
       // Resolution codes of current releases: the value is the label.
-      close_code: Object.fromEntries(['Duplicate', 'Known error', 'No resolution provided', 'Resolved by caller', 'Resolved by change', 'Resolved by problem', 'Resolved by request', 'Solution provided', 'Workaround provided', 'User error'].map((c) => [c, c])),
+      close_code: Object.fromEntries(
+        [
+          'Duplicate',
+          'Known error',
+          'No resolution provided',
+          'Resolved by caller',
+          'Resolved by change',
+          'Resolved by problem',
+          'Resolved by request',
+          'Solution provided',
+          'Workaround provided',
+          'User error',
+        ].map((c) => [c, c]),
+      ),
       impact: { '1': '1 - High', '2': '2 - Medium', '3': '3 - Low' },
       urgency: { '1': '1 - High', '2': '2 - Medium', '3': '3 - Low' },
       priority: { '1': '1 - Critical', '2': '2 - High', '3': '3 - Moderate', '4': '4 - Low', '5': '5 - Planning' },
-      category: { inquiry: 'Inquiry / Help', software: 'Software', hardware: 'Hardware', network: 'Network', database: 'Database' },
+      category: {
+        inquiry: 'Inquiry / Help',
+        software: 'Software',
+        hardware: 'Hardware',
+        network: 'Network',
+        database: 'Database',
+      },
     },
   },
   {
@@ -81,26 +115,85 @@ export const TABLES: TableDef[] = [
     displayField: 'number',
     numberPrefix: 'SCTASK',
     fields: { ...TASK_FIELDS, request_item: 'string' },
-    choices: { state: { '-5': 'Pending', '1': 'Open', '2': 'Work in Progress', '3': 'Closed Complete', '4': 'Closed Incomplete', '7': 'Closed Skipped' } },
+    choices: {
+      state: {
+        '-5': 'Pending',
+        '1': 'Open',
+        '2': 'Work in Progress',
+        '3': 'Closed Complete',
+        '4': 'Closed Incomplete',
+        '7': 'Closed Skipped',
+      },
+    },
   },
-  { name: 'sys_user', displayField: 'name', fields: { user_name: 'string', name: 'string', email: 'string', active: 'boolean' } },
+  {
+    name: 'sys_user',
+    displayField: 'name',
+    fields: { user_name: 'string', name: 'string', email: 'string', active: 'boolean' },
+  },
   { name: 'sys_user_group', displayField: 'name', fields: { name: 'string', active: 'boolean' } },
-  { name: 'sys_journal_field', displayField: 'value', fields: { element: 'string', element_id: 'string', name: 'string', value: 'string' } },
+  {
+    name: 'sys_journal_field',
+    displayField: 'value',
+    fields: { element: 'string', element_id: 'string', name: 'string', value: 'string' },
+  },
   // Field history of audited tables (task tables are audited out of the box): one row per changed field per update.
-  { name: 'sys_audit', displayField: 'fieldname', fields: { tablename: 'string', documentkey: 'string', fieldname: 'string', oldvalue: 'string', newvalue: 'string', user: 'string', record_checkpoint: 'integer' } },
+  {
+    name: 'sys_audit',
+    displayField: 'fieldname',
+    fields: {
+      tablename: 'string',
+      documentkey: 'string',
+      fieldname: 'string',
+      oldvalue: 'string',
+      newvalue: 'string',
+      user: 'string',
+      record_checkpoint: 'integer',
+    },
+  },
   {
     name: 'sys_attachment',
     displayField: 'file_name',
-    fields: { file_name: 'string', content_type: 'string', size_bytes: 'integer', table_name: 'string', table_sys_id: 'string', hash: 'string' },
+    fields: {
+      file_name: 'string',
+      content_type: 'string',
+      size_bytes: 'integer',
+      table_name: 'string',
+      table_sys_id: 'string',
+      hash: 'string',
+    },
   },
   // The data dictionary and choice lists, read-only and derived from the definitions above (seedMetadata).
   // One dictionary row per column, plus the table's own collection row, whose element is empty.
   {
     name: 'sys_dictionary',
     displayField: 'column_label',
-    fields: { name: 'string', element: 'string', column_label: 'string', internal_type: 'string', reference: 'string', max_length: 'integer', mandatory: 'boolean', read_only: 'boolean', active: 'boolean', choice: 'integer' },
+    fields: {
+      name: 'string',
+      element: 'string',
+      column_label: 'string',
+      internal_type: 'string',
+      reference: 'string',
+      max_length: 'integer',
+      mandatory: 'boolean',
+      read_only: 'boolean',
+      active: 'boolean',
+      choice: 'integer',
+    },
   },
-  { name: 'sys_choice', displayField: 'label', fields: { name: 'string', element: 'string', value: 'string', label: 'string', sequence: 'integer', inactive: 'boolean', language: 'string' } },
+  {
+    name: 'sys_choice',
+    displayField: 'label',
+    fields: {
+      name: 'string',
+      element: 'string',
+      value: 'string',
+      label: 'string',
+      sequence: 'integer',
+      inactive: 'boolean',
+      language: 'string',
+    },
+  },
 ];
 
 /** Tables whose rows the simulator derives itself; the Table API refuses writes to them (as it does to journals and history). */
@@ -108,16 +201,47 @@ export const READ_ONLY_TABLES = new Set(['sys_journal_field', 'sys_audit', 'sys_
 
 /** Column labels as an instance names them; other columns read as their name, capitalised. */
 const COLUMN_LABELS: Record<string, string> = {
-  sys_id: 'Sys ID', sys_created_on: 'Created', sys_created_by: 'Created by', sys_updated_on: 'Updated', sys_updated_by: 'Updated by', sys_mod_count: 'Updates',
-  number: 'Number', short_description: 'Short description', description: 'Description', state: 'State', active: 'Active', priority: 'Priority', impact: 'Impact', urgency: 'Urgency',
-  assignment_group: 'Assignment group', assigned_to: 'Assigned to', comments: 'Additional comments', work_notes: 'Work notes', correlation_id: 'Correlation ID', correlation_display: 'Correlation display',
-  close_notes: 'Resolution notes', close_code: 'Resolution code', closed_at: 'Closed', resolved_at: 'Resolved', incident_state: 'Incident state', caller_id: 'Caller', category: 'Category', hold_reason: 'On hold reason',
-  request_item: 'Request item', user_name: 'User ID', name: 'Name', email: 'Email',
+  sys_id: 'Sys ID',
+  sys_created_on: 'Created',
+  sys_created_by: 'Created by',
+  sys_updated_on: 'Updated',
+  sys_updated_by: 'Updated by',
+  sys_mod_count: 'Updates',
+  number: 'Number',
+  short_description: 'Short description',
+  description: 'Description',
+  state: 'State',
+  active: 'Active',
+  priority: 'Priority',
+  impact: 'Impact',
+  urgency: 'Urgency',
+  assignment_group: 'Assignment group',
+  assigned_to: 'Assigned to',
+  comments: 'Additional comments',
+  work_notes: 'Work notes',
+  correlation_id: 'Correlation ID',
+  correlation_display: 'Correlation display',
+  close_notes: 'Resolution notes',
+  close_code: 'Resolution code',
+  closed_at: 'Closed',
+  resolved_at: 'Resolved',
+  incident_state: 'Incident state',
+  caller_id: 'Caller',
+  category: 'Category',
+  hold_reason: 'On hold reason',
+  request_item: 'Request item',
+  user_name: 'User ID',
+  name: 'Name',
+  email: 'Email',
 };
 
 /** Columns people cannot write: system fields, the number, and what the instance computes (incident priority from impact × urgency). */
 function isReadOnlyColumn(table: string, element: string): boolean {
-  return element.startsWith('sys_') || element === 'number' || (table === 'incident' && (element === 'priority' || element === 'incident_state'));
+  return (
+    element.startsWith('sys_') ||
+    element === 'number' ||
+    (table === 'incident' && (element === 'priority' || element === 'incident_state'))
+  );
 }
 
 /** A column's type as sys_dictionary.internal_type names it; choice columns keep their stored type (integer or string) and set `choice`. */
@@ -125,7 +249,11 @@ function internalType(type: FieldType, choices: Record<string, string> | undefin
   if (element === 'sys_id') return 'GUID';
   if (type.startsWith('reference:')) return 'reference';
   if (type === 'choice') return choices && Object.keys(choices).every((v) => /^-?\d+$/.test(v)) ? 'integer' : 'string';
-  return { string: 'string', integer: 'integer', boolean: 'boolean', datetime: 'glide_date_time', journal: 'journal_input' }[type as 'string'] ?? 'string';
+  return (
+    { string: 'string', integer: 'integer', boolean: 'boolean', datetime: 'glide_date_time', journal: 'journal_input' }[
+      type as 'string'
+    ] ?? 'string'
+  );
 }
 
 export function tableDef(name: string): TableDef | undefined {
@@ -190,7 +318,11 @@ export class InstanceStore {
   addUser(u: Omit<SnUser, 'sys_id'>): SnUser {
     const user = { ...u, sys_id: newSysId() };
     this.users.push(user);
-    this.insertRaw('sys_user', { sys_id: user.sys_id, user_name: u.user_name, name: u.name, email: u.email, active: 'true' }, 'system');
+    this.insertRaw(
+      'sys_user',
+      { sys_id: user.sys_id, user_name: u.user_name, name: u.name, email: u.email, active: 'true' },
+      'system',
+    );
     return user;
   }
 
@@ -199,8 +331,20 @@ export class InstanceStore {
     const def = tableDef(table)!;
     const t = glideTime(this.now());
     const row: Row = {};
-    for (const [f, type] of Object.entries(allFields(def))) row[f] = type === 'integer' ? '0' : type === 'boolean' ? 'false' : '';
-    Object.assign(row, { sys_id: newSysId(), sys_created_on: t, sys_updated_on: t, sys_created_by: by, sys_updated_by: by, sys_mod_count: '0' }, values);
+    for (const [f, type] of Object.entries(allFields(def)))
+      row[f] = type === 'integer' ? '0' : type === 'boolean' ? 'false' : '';
+    Object.assign(
+      row,
+      {
+        sys_id: newSysId(),
+        sys_created_on: t,
+        sys_updated_on: t,
+        sys_created_by: by,
+        sys_updated_by: by,
+        sys_mod_count: '0',
+      },
+      values,
+    );
     this.tables.get(table)!.set(row.sys_id!, row);
     return row;
   }
@@ -210,14 +354,28 @@ export class InstanceStore {
     return `${def.numberPrefix}${String(n).padStart(7, '0')}`;
   }
 
-  journal(table: string, recordId: string, element: 'comments' | 'work_notes', value: string, by: string): JournalEntry {
-    return this.insertRaw('sys_journal_field', { element, element_id: recordId, name: table, value }, by) as JournalEntry;
+  journal(
+    table: string,
+    recordId: string,
+    element: 'comments' | 'work_notes',
+    value: string,
+    by: string,
+  ): JournalEntry {
+    return this.insertRaw(
+      'sys_journal_field',
+      { element, element_id: recordId, name: table, value },
+      by,
+    ) as JournalEntry;
   }
 
   /** The dictionary and choice lists, derived from the table definitions (seeded with the instance, read-only). */
   seedMetadata(): void {
     for (const def of TABLES) {
-      this.insertRaw('sys_dictionary', { name: def.name, element: '', column_label: def.name, internal_type: 'collection', active: 'true' }, 'system');
+      this.insertRaw(
+        'sys_dictionary',
+        { name: def.name, element: '', column_label: def.name, internal_type: 'collection', active: 'true' },
+        'system',
+      );
       for (const [element, type] of Object.entries(allFields(def))) {
         const choices = def.choices?.[element];
         this.insertRaw(
@@ -228,7 +386,14 @@ export class InstanceStore {
             column_label: COLUMN_LABELS[element] ?? element.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase()),
             internal_type: internalType(type, choices, element),
             reference: type.startsWith('reference:') ? type.slice(10) : '',
-            max_length: element === 'short_description' ? String(this.shortDescriptionMax) : type === 'journal' ? '4000' : type === 'string' ? '40' : '0',
+            max_length:
+              element === 'short_description'
+                ? String(this.shortDescriptionMax)
+                : type === 'journal'
+                  ? '4000'
+                  : type === 'string'
+                    ? '40'
+                    : '0',
             mandatory: element === 'short_description' || element === 'number' ? 'true' : 'false',
             read_only: isReadOnlyColumn(def.name, element) ? 'true' : 'false',
             active: 'true',
@@ -236,7 +401,21 @@ export class InstanceStore {
           },
           'system',
         );
-        Object.entries(choices ?? {}).forEach(([value, label], i) => this.insertRaw('sys_choice', { name: def.name, element, value, label, sequence: String((i + 1) * 10), inactive: 'false', language: 'en' }, 'system'));
+        Object.entries(choices ?? {}).forEach(([value, label], i) =>
+          this.insertRaw(
+            'sys_choice',
+            {
+              name: def.name,
+              element,
+              value,
+              label,
+              sequence: String((i + 1) * 10),
+              inactive: 'false',
+              language: 'en',
+            },
+            'system',
+          ),
+        );
       }
     }
   }

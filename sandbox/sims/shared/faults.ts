@@ -25,13 +25,20 @@ export function parseFault(body: unknown): Fault {
 
 function pathMatches(pattern: string | undefined, path: string): boolean {
   if (!pattern) return true;
-  if (pattern.length > 1 && pattern.startsWith('/') && pattern.endsWith('/')) return new RegExp(pattern.slice(1, -1)).test(path);
+  if (pattern.length > 1 && pattern.startsWith('/') && pattern.endsWith('/'))
+    return new RegExp(pattern.slice(1, -1)).test(path);
   return path.includes(pattern);
 }
 
 /** Takes the first live fault matching the request, counting it down. */
 export function takeFault(faults: Fault[], method: string, path: string, user?: string): Fault | undefined {
-  const fault = faults.find((f) => f.remaining > 0 && (!f.method || f.method.toUpperCase() === method) && pathMatches(f.path, path) && (!f.user || f.user === user));
+  const fault = faults.find(
+    (f) =>
+      f.remaining > 0 &&
+      (!f.method || f.method.toUpperCase() === method) &&
+      pathMatches(f.path, path) &&
+      (!f.user || f.user === user),
+  );
   if (fault) fault.remaining -= 1;
   return fault;
 }

@@ -31,7 +31,11 @@ export interface ItemViewModel {
   facts?: Array<{ label: string; value: string }>;
 }
 
-export const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+export const esc = (s: unknown) =>
+  String(s ?? '').replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 
 const STYLE = `body{margin:0;font:14px/1.45 -apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,sans-serif;color:#1d2125;background:#f4f5f7}
 header{display:flex;gap:16px;align-items:center;padding:10px 20px;background:#1f2a37;color:#fff}header strong{font-size:16px}
@@ -69,7 +73,12 @@ ${m.facts?.length ? `<dl>${m.facts.map((f) => `<dt>${esc(f.label)}</dt><dd>${esc
 
 /** Calls the simulator's own REST API as a person (for the web view's writes and reads). */
 export function selfClient(baseUrl: () => string, authorization: string) {
-  return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: any }> => {
+  return async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; json: any }> => {
     const init: RequestInit = { method, headers: { authorization, accept: 'application/json', ...headers } };
     if (body instanceof Uint8Array) init.body = Buffer.from(body);
     else if (body !== undefined) {
@@ -91,7 +100,12 @@ export function selfClient(baseUrl: () => string, authorization: string) {
 /** A refused call, said the way the simulator said it. */
 export function problemOf(r: { status: number; json: any }): string {
   const j = r.json;
-  const said = j?.error?.message ?? j?.error?.detail ?? j?.message ?? j?.description ?? (typeof j?.error === 'string' ? j.error : undefined);
+  const said =
+    j?.error?.message ??
+    j?.error?.detail ??
+    j?.message ??
+    j?.description ??
+    (typeof j?.error === 'string' ? j.error : undefined);
   return `HTTP ${r.status}${said ? `: ${said}` : ''}`;
 }
 

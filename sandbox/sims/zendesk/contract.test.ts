@@ -20,30 +20,89 @@ const vars: Record<string, string> = {};
 const exercised = new Set<string>();
 
 const errorShape = z.union([
-  z.object({ error: z.string(), description: z.string(), details: z.record(z.string(), z.array(z.object({ description: z.string() }).passthrough())).optional() }).strict(),
+  z
+    .object({
+      error: z.string(),
+      description: z.string(),
+      details: z.record(z.string(), z.array(z.object({ description: z.string() }).passthrough())).optional(),
+    })
+    .strict(),
   z.object({ error: z.string() }).strict(),
-  z.object({ errors: z.array(z.object({ code: z.string(), title: z.string(), detail: z.string().optional() })) }).strict(),
+  z
+    .object({ errors: z.array(z.object({ code: z.string(), title: z.string(), detail: z.string().optional() })) })
+    .strict(),
 ]);
-const webhookShape = z.object({ id: z.string().length(26), name: z.string(), status: z.enum(['active', 'inactive']), subscriptions: z.array(z.string()), created_at: z.string(), created_by: z.string(), updated_at: z.string(), updated_by: z.string(), endpoint: z.string(), http_method: z.string(), request_format: z.string() });
+const webhookShape = z.object({
+  id: z.string().length(26),
+  name: z.string(),
+  status: z.enum(['active', 'inactive']),
+  subscriptions: z.array(z.string()),
+  created_at: z.string(),
+  created_by: z.string(),
+  updated_at: z.string(),
+  updated_by: z.string(),
+  endpoint: z.string(),
+  http_method: z.string(),
+  request_format: z.string(),
+});
 const WEBHOOK_SHAPES: Record<string, z.ZodType> = {
   'POST /api/v2/webhooks': z.object({ webhook: webhookShape }),
-  'GET /api/v2/webhooks': z.object({ webhooks: z.array(webhookShape), meta: z.object({ has_more: z.boolean(), after_cursor: z.string().nullable(), before_cursor: z.string().nullable() }), links: z.object({ next: z.string().nullable(), prev: z.string().nullable() }) }),
+  'GET /api/v2/webhooks': z.object({
+    webhooks: z.array(webhookShape),
+    meta: z.object({
+      has_more: z.boolean(),
+      after_cursor: z.string().nullable(),
+      before_cursor: z.string().nullable(),
+    }),
+    links: z.object({ next: z.string().nullable(), prev: z.string().nullable() }),
+  }),
   'GET /api/v2/webhooks/{id}': z.object({ webhook: webhookShape }),
-  'GET /api/v2/webhooks/{id}/signing_secret': z.object({ signing_secret: z.object({ algorithm: z.literal('SHA256'), secret: z.string() }) }),
-  'POST /api/v2/webhooks/{id}/signing_secret': z.object({ signing_secret: z.object({ algorithm: z.literal('SHA256'), secret: z.string() }) }),
+  'GET /api/v2/webhooks/{id}/signing_secret': z.object({
+    signing_secret: z.object({ algorithm: z.literal('SHA256'), secret: z.string() }),
+  }),
+  'POST /api/v2/webhooks/{id}/signing_secret': z.object({
+    signing_secret: z.object({ algorithm: z.literal('SHA256'), secret: z.string() }),
+  }),
 };
 
 beforeAll(async () => {
   sim = await startZendeskSim({ now: () => Date.UTC(2026, 10, 24, 9, 0, 0) });
   zd = zendeskClient(sim, DEMO_CREDENTIALS.integration, { 'x-forwarded-host': 'acme.zendesk.com' });
-  const hook = await zd<{ webhook: { id: string } }>('POST', '/api/v2/webhooks', { webhook: { name: 'Contract', endpoint: 'http://127.0.0.1:9/nowhere', http_method: 'POST', request_format: 'json', status: 'inactive', subscriptions: ['conditional_ticket_events'] } });
+  const hook = await zd<{ webhook: { id: string } }>('POST', '/api/v2/webhooks', {
+    webhook: {
+      name: 'Contract',
+      endpoint: 'http://127.0.0.1:9/nowhere',
+      http_method: 'POST',
+      request_format: 'json',
+      status: 'inactive',
+      subscriptions: ['conditional_ticket_events'],
+    },
+  });
   vars.webhook = hook.json.webhook.id;
-  const trigger = await zd<{ trigger: { id: number } }>('POST', '/api/v2/triggers', { trigger: { title: 'Contract', conditions: { all: [{ field: 'update_type', operator: 'is', value: 'Change' }] }, actions: [{ field: 'notification_webhook', value: [vars.webhook, '{"id":"{{ticket.id}}"}'] }] } });
+  const trigger = await zd<{ trigger: { id: number } }>('POST', '/api/v2/triggers', {
+    trigger: {
+      title: 'Contract',
+      conditions: { all: [{ field: 'update_type', operator: 'is', value: 'Change' }] },
+      actions: [{ field: 'notification_webhook', value: [vars.webhook, '{"id":"{{ticket.id}}"}'] }],
+    },
+  });
   vars.trigger = String(trigger.json.trigger.id);
-  const up = await zd<{ upload: { token: string; attachment: { id: number } } }>('POST', '/api/v2/uploads.json?filename=a.txt', new TextEncoder().encode('hello'), { 'content-type': 'text/plain' });
+  const up = await zd<{ upload: { token: string; attachment: { id: number } } }>(
+    'POST',
+    '/api/v2/uploads.json?filename=a.txt',
+    new TextEncoder().encode('hello'),
+    { 'content-type': 'text/plain' },
+  );
   vars.attachment = String(up.json.upload.attachment.id);
-  await zd('PUT', '/api/v2/tickets/1.json', { ticket: { comment: { body: 'with file', uploads: [up.json.upload.token] } } });
-  const spare = await zd<{ upload: { token: string } }>('POST', '/api/v2/uploads.json?filename=b.txt', new TextEncoder().encode('bye'), { 'content-type': 'text/plain' });
+  await zd('PUT', '/api/v2/tickets/1.json', {
+    ticket: { comment: { body: 'with file', uploads: [up.json.upload.token] } },
+  });
+  const spare = await zd<{ upload: { token: string } }>(
+    'POST',
+    '/api/v2/uploads.json?filename=b.txt',
+    new TextEncoder().encode('bye'),
+    { 'content-type': 'text/plain' },
+  );
   vars.upload = spare.json.upload.token;
   vars.user = String(sim.store.userByEmail(DEMO_CREDENTIALS.agent.email)!.id);
   vars.start = String(Math.floor(Date.UTC(2026, 10, 24, 8, 0, 0) / 1000));
@@ -62,7 +121,18 @@ const cases: Case[] = [
   ['GET', '/api/v2/tickets.json'],
   ['GET', '/api/v2/tickets.json?page[size]=1'],
   ['GET', '/api/v2/tickets.json?external_id=none'],
-  ['POST', '/api/v2/tickets.json', { ticket: { subject: 'Contract', comment: { body: 'hi' }, priority: 'low', custom_fields: [{ id: 360000200003, value: true }] } }],
+  [
+    'POST',
+    '/api/v2/tickets.json',
+    {
+      ticket: {
+        subject: 'Contract',
+        comment: { body: 'hi' },
+        priority: 'low',
+        custom_fields: [{ id: 360000200003, value: true }],
+      },
+    },
+  ],
   ['GET', '/api/v2/tickets/show_many.json?ids=1,2'],
   ['GET', '/api/v2/tickets/1.json'],
   ['PUT', '/api/v2/tickets/1.json', { ticket: { status: 'pending', tags: ['a', 'b'] } }],
@@ -75,10 +145,33 @@ const cases: Case[] = [
   ['GET', '/api/v2/incremental/tickets/cursor.json?start_time={start}'],
   ['GET', '/api/v2/search.json?query=type%3Aticket%20status%3Apending'],
   ['GET', '/api/v2/triggers.json'],
-  ['POST', '/api/v2/triggers.json', { trigger: { title: 'Second', conditions: { any: [{ field: 'status', operator: 'changed' }] }, actions: [{ field: 'notification_webhook', value: ['{webhook}', '{}'] }] } }],
+  [
+    'POST',
+    '/api/v2/triggers.json',
+    {
+      trigger: {
+        title: 'Second',
+        conditions: { any: [{ field: 'status', operator: 'changed' }] },
+        actions: [{ field: 'notification_webhook', value: ['{webhook}', '{}'] }],
+      },
+    },
+  ],
   ['GET', '/api/v2/triggers/{trigger}.json'],
   ['PUT', '/api/v2/triggers/{trigger}.json', { trigger: { title: 'Renamed' } }],
-  ['POST', '/api/v2/webhooks', { webhook: { name: 'Another', endpoint: 'http://127.0.0.1:9/x', http_method: 'POST', request_format: 'json', status: 'inactive', subscriptions: ['conditional_ticket_events'] } }],
+  [
+    'POST',
+    '/api/v2/webhooks',
+    {
+      webhook: {
+        name: 'Another',
+        endpoint: 'http://127.0.0.1:9/x',
+        http_method: 'POST',
+        request_format: 'json',
+        status: 'inactive',
+        subscriptions: ['conditional_ticket_events'],
+      },
+    },
+  ],
   ['GET', '/api/v2/webhooks'],
   ['GET', '/api/v2/webhooks/{webhook}'],
   ['PUT', '/api/v2/webhooks/{webhook}', { webhook: { name: 'Renamed' } }],
@@ -96,7 +189,8 @@ const cases: Case[] = [
 ];
 
 const fill = (p: string) => p.replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? `{${k}}`);
-const fillBody = (b: unknown): unknown => (b instanceof Uint8Array || b === undefined ? b : JSON.parse(fill(JSON.stringify(b))));
+const fillBody = (b: unknown): unknown =>
+  b instanceof Uint8Array || b === undefined ? b : JSON.parse(fill(JSON.stringify(b)));
 /** Spec paths carry no `.json`; Zendesk serves both. */
 const specPath = (p: string) => p.split('?')[0]!.replace(/\.json$/, '');
 
@@ -109,7 +203,10 @@ describe('responses agree with the Zendesk Support OAS', () => {
     const template = spec.match(method, specPath(path));
     const webhookKey = `${method} ${specPath(rawPath).replace(/\{webhook\}/, '{id}')}`;
     if (res.status >= 400) {
-      expect({ status: res.status, shape: errorShape.safeParse(res.json).success }).toEqual({ status: res.status, shape: true });
+      expect({ status: res.status, shape: errorShape.safeParse(res.json).success }).toEqual({
+        status: res.status,
+        shape: true,
+      });
       return;
     }
     if (res.status === 204) {

@@ -48,7 +48,8 @@ function decodeCursor(cursor: string): number {
 }
 
 /** Whether the request asks for cursor pagination (`page[size]`, `page[after]` or `page[before]`). */
-export const wantsCursor = (c: Ctx): boolean => ['page[size]', 'page[after]', 'page[before]'].some((k) => c.req.query(k) !== undefined);
+export const wantsCursor = (c: Ctx): boolean =>
+  ['page[size]', 'page[after]', 'page[before]'].some((k) => c.req.query(k) !== undefined);
 
 function pageUrl(c: Ctx, set: Record<string, string>, drop: string[] = []): string {
   const u = new URL(c.req.url);
@@ -61,10 +62,17 @@ function pageUrl(c: Ctx, set: Record<string, string>, drop: string[] = []): stri
  * Pages `items` (already in the order asked for; `descending` tells which way
  * ids run) with cursor pagination when asked for, offset pagination otherwise.
  */
-export function paginate<T extends { id: number }>(c: Ctx, key: string, items: T[], render: (item: T) => unknown, descending = false): Record<string, unknown> {
+export function paginate<T extends { id: number }>(
+  c: Ctx,
+  key: string,
+  items: T[],
+  render: (item: T) => unknown,
+  descending = false,
+): Record<string, unknown> {
   if (wantsCursor(c)) {
     const size = Number(c.req.query('page[size]') ?? 100);
-    if (!Number.isInteger(size) || size < 1) throw badRequest('InvalidPaginationParameter', 'page[size] must be a positive integer');
+    if (!Number.isInteger(size) || size < 1)
+      throw badRequest('InvalidPaginationParameter', 'page[size] must be a positive integer');
     if (size > 100) throw badRequest('InvalidPaginationParameter', 'page[size] must be less than or equal to 100');
     const after = c.req.query('page[after]');
     const before = c.req.query('page[before]');
@@ -90,8 +98,14 @@ export function paginate<T extends { id: number }>(c: Ctx, key: string, items: T
       [key]: page.map(render),
       meta: { has_more: hasMore, after_cursor: afterCursor, before_cursor: beforeCursor },
       links: {
-        prev: beforeCursor && start > 0 ? pageUrl(c, { 'page[size]': String(size), 'page[before]': beforeCursor }, ['page[after]']) : null,
-        next: afterCursor && hasMore ? pageUrl(c, { 'page[size]': String(size), 'page[after]': afterCursor }, ['page[before]']) : null,
+        prev:
+          beforeCursor && start > 0
+            ? pageUrl(c, { 'page[size]': String(size), 'page[before]': beforeCursor }, ['page[after]'])
+            : null,
+        next:
+          afterCursor && hasMore
+            ? pageUrl(c, { 'page[size]': String(size), 'page[after]': afterCursor }, ['page[before]'])
+            : null,
       },
     };
   }
@@ -101,7 +115,8 @@ export function paginate<T extends { id: number }>(c: Ctx, key: string, items: T
   const page = items.slice(start, start + perPage);
   return {
     [key]: page.map(render),
-    next_page: start + perPage < items.length ? pageUrl(c, { page: String(pageNo + 1), per_page: String(perPage) }) : null,
+    next_page:
+      start + perPage < items.length ? pageUrl(c, { page: String(pageNo + 1), per_page: String(perPage) }) : null,
     previous_page: pageNo > 1 ? pageUrl(c, { page: String(pageNo - 1), per_page: String(perPage) }) : null,
     count: items.length,
   };

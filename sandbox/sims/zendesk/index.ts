@@ -20,7 +20,15 @@ import { zendeskWebView } from './web-view';
 export { sign, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './webhooks';
 
 /** Requests per minute per account (vendor-apis.md §3.6). */
-export const PLAN_LIMITS = { essential: 10, team: 200, growth: 400, professional: 400, enterprise: 700, enterprise_plus: 2500, high_volume: 2500 } as const;
+export const PLAN_LIMITS = {
+  essential: 10,
+  team: 200,
+  growth: 400,
+  professional: 400,
+  enterprise: 700,
+  enterprise_plus: 2500,
+  high_volume: 2500,
+} as const;
 export type Plan = keyof typeof PLAN_LIMITS;
 
 export interface ZendeskSimOptions {
@@ -53,7 +61,11 @@ export const DEMO_CREDENTIALS = {
   host: 'acme.zendesk.com',
   apiToken: API_TOKEN,
   /** The integration user Crosswalk connects as (an admin, so it may use the incremental export and manage webhooks). */
-  integration: { email: 'crosswalk@acme.example', apiToken: API_TOKEN, oauthAccessToken: 'demo-zendesk-oauth-access-token-4b7d' },
+  integration: {
+    email: 'crosswalk@acme.example',
+    apiToken: API_TOKEN,
+    oauthAccessToken: 'demo-zendesk-oauth-access-token-4b7d',
+  },
   /** A human agent. */
   agent: { email: 'sam.agent@acme.example', apiToken: API_TOKEN },
   /** An end user (a customer); agent endpoints answer 403. */
@@ -63,10 +75,20 @@ export const DEMO_CREDENTIALS = {
 export const ACCOUNT_ID = 9876543;
 
 /** Who automations act as: Zendesk's own system user (id -1), not a person of the account. */
-const AUTOMATION: ZdUser = { id: -1, name: 'Zendesk', email: '', role: 'admin', active: true, created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z', default_group_id: null };
+const AUTOMATION: ZdUser = {
+  id: -1,
+  name: 'Zendesk',
+  email: '',
+  role: 'admin',
+  active: true,
+  created_at: '2026-01-01T00:00:00Z',
+  updated_at: '2026-01-01T00:00:00Z',
+  default_group_id: null,
+};
 
 /** What every API call answers while the account is down (an outage, not a fault of one user). */
-const OUTAGE_PAGE = '<!DOCTYPE html><html><head><title>Zendesk is temporarily unavailable</title></head><body><h1>We will be back soon</h1><p>Zendesk is temporarily unavailable.</p></body></html>';
+const OUTAGE_PAGE =
+  '<!DOCTYPE html><html><head><title>Zendesk is temporarily unavailable</title></head><body><h1>We will be back soon</h1><p>Zendesk is temporarily unavailable.</p></body></html>';
 
 export interface Limits {
   uploadTokenLifetimeSeconds: number;
@@ -106,18 +128,61 @@ export interface SimContext {
 function seed(store: ZendeskStore): void {
   const support = store.addGroup('Support');
   store.addGroup('Escalations');
-  const integration = store.addUser({ name: 'Crosswalk Integration', email: DEMO_CREDENTIALS.integration.email, role: 'admin', default_group_id: support.id });
-  const agent = store.addUser({ name: 'Sam Agent', email: DEMO_CREDENTIALS.agent.email, role: 'agent', default_group_id: support.id });
+  const integration = store.addUser({
+    name: 'Crosswalk Integration',
+    email: DEMO_CREDENTIALS.integration.email,
+    role: 'admin',
+    default_group_id: support.id,
+  });
+  const agent = store.addUser({
+    name: 'Sam Agent',
+    email: DEMO_CREDENTIALS.agent.email,
+    role: 'agent',
+    default_group_id: support.id,
+  });
   const customer = store.addUser({ name: 'Pat Customer', email: DEMO_CREDENTIALS.endUser.email, role: 'end-user' });
   store.apiTokens.add(API_TOKEN);
   store.oauthTokens.set(DEMO_CREDENTIALS.integration.oauthAccessToken, integration.id);
-  const product = store.addField({ type: 'tagger', title: 'Product', options: [{ name: 'Billing', value: 'product_billing' }, { name: 'Mobile app', value: 'product_mobile' }, { name: 'Web app', value: 'product_web' }] });
+  const product = store.addField({
+    type: 'tagger',
+    title: 'Product',
+    options: [
+      { name: 'Billing', value: 'product_billing' },
+      { name: 'Mobile app', value: 'product_mobile' },
+      { name: 'Web app', value: 'product_web' },
+    ],
+  });
   store.addField({ type: 'text', title: 'Jira issue' });
   store.addField({ type: 'checkbox', title: 'Escalated' });
   const service = new TicketService(store, { uploadTokenLifetimeSeconds: 3600, maxCommentsPerTicket: 5000 });
-  const first = service.create({ subject: 'Cannot log in to the mobile app', comment: { body: 'Since this morning the app says my password is wrong.\n\nI reset it twice.' }, requester_id: customer.id, priority: 'high', type: 'incident', tags: ['mobile', 'login'], custom_fields: [{ id: product.id, value: 'product_mobile' }] }, customer);
-  service.update(first.ticket.id, { assignee_id: agent.id, status: 'open', comment: { body: 'Looking into it.', public: true } }, agent);
-  service.create({ subject: 'Invoice shows the wrong VAT number', comment: { body: 'Our invoice for October has last year\'s VAT number.' }, requester_id: customer.id, priority: 'normal', type: 'question', group_id: support.id }, customer);
+  const first = service.create(
+    {
+      subject: 'Cannot log in to the mobile app',
+      comment: { body: 'Since this morning the app says my password is wrong.\n\nI reset it twice.' },
+      requester_id: customer.id,
+      priority: 'high',
+      type: 'incident',
+      tags: ['mobile', 'login'],
+      custom_fields: [{ id: product.id, value: 'product_mobile' }],
+    },
+    customer,
+  );
+  service.update(
+    first.ticket.id,
+    { assignee_id: agent.id, status: 'open', comment: { body: 'Looking into it.', public: true } },
+    agent,
+  );
+  service.create(
+    {
+      subject: 'Invoice shows the wrong VAT number',
+      comment: { body: "Our invoice for October has last year's VAT number." },
+      requester_id: customer.id,
+      priority: 'normal',
+      type: 'question',
+      group_id: support.id,
+    },
+    customer,
+  );
 }
 
 export function createZendeskApp(opts: ZendeskSimOptions & { baseUrl: () => string }) {
@@ -127,9 +192,20 @@ export function createZendeskApp(opts: ZendeskSimOptions & { baseUrl: () => stri
   const store = new ZendeskStore(now);
   seed(store);
   const notifier = new WebhookNotifier(store, ACCOUNT_ID);
-  const defaults = (): Limits => ({ uploadTokenLifetimeSeconds: opts.uploadTokenLifetimeSeconds ?? 3600, maxUploadBytes: opts.maxUploadBytes ?? 50 * 1024 * 1024, maxCommentsPerTicket: 5000, searchIndexDelaySeconds: 0 });
+  const defaults = (): Limits => ({
+    uploadTokenLifetimeSeconds: opts.uploadTokenLifetimeSeconds ?? 3600,
+    maxUploadBytes: opts.maxUploadBytes ?? 50 * 1024 * 1024,
+    maxCommentsPerTicket: 5000,
+    searchIndexDelaySeconds: 0,
+  });
   const limits = defaults();
-  const rateDefaults = (): RateLimitConfig => ({ plan: opts.plan ?? 'enterprise', perMinute: PLAN_LIMITS[opts.plan ?? 'enterprise'], enforced: opts.enforceRateLimit ?? false, exportPerMinute: 10, exportEnforced: true });
+  const rateDefaults = (): RateLimitConfig => ({
+    plan: opts.plan ?? 'enterprise',
+    perMinute: PLAN_LIMITS[opts.plan ?? 'enterprise'],
+    enforced: opts.enforceRateLimit ?? false,
+    exportPerMinute: 10,
+    exportEnforced: true,
+  });
   const rate = rateDefaults();
   const windows = new Map<string, { minute: number; count: number }>();
   const controls = { faults: [] as Fault[], log: [] as LogEntry[], outage: false };
@@ -142,7 +218,9 @@ export function createZendeskApp(opts: ZendeskSimOptions & { baseUrl: () => stri
     limits,
     now,
     runTriggers(e) {
-      const active = [...store.triggers.values()].filter((t) => t.active).sort((a, b) => a.position - b.position || a.id - b.id);
+      const active = [...store.triggers.values()]
+        .filter((t) => t.active)
+        .sort((a, b) => a.position - b.position || a.id - b.id);
       for (const trigger of active) {
         if (!triggerMatches(trigger, e)) continue;
         for (const action of trigger.actions) {
@@ -156,7 +234,11 @@ export function createZendeskApp(opts: ZendeskSimOptions & { baseUrl: () => stri
   };
 
   const app = new Hono<Env>();
-  const zdError = (err: ZdError) => new Response(JSON.stringify(err.body), { status: err.status, headers: { 'content-type': 'application/json; charset=utf-8', ...err.headers } });
+  const zdError = (err: ZdError) =>
+    new Response(JSON.stringify(err.body), {
+      status: err.status,
+      headers: { 'content-type': 'application/json; charset=utf-8', ...err.headers },
+    });
 
   // ---- control API
   app.post('/_control/reset', (c) => {
@@ -190,7 +272,9 @@ export function createZendeskApp(opts: ZendeskSimOptions & { baseUrl: () => stri
     const closed: number[] = [];
     for (const t of store.liveTickets()) {
       if (t.status !== 'solved') continue;
-      const solvedAt = [...t.audits].reverse().find((a) => a.events.some((e) => e.field_name === 'status' && e.value === 'solved'));
+      const solvedAt = [...t.audits]
+        .reverse()
+        .find((a) => a.events.some((e) => e.field_name === 'status' && e.value === 'solved'));
       if (!solvedAt || Date.parse(solvedAt.created_at) > now() - req.afterSeconds * 1000) continue;
       const event = tickets.update(t.id, { status: 'closed' }, AUTOMATION);
       if (event) sim.runTriggers(event);
@@ -199,7 +283,15 @@ export function createZendeskApp(opts: ZendeskSimOptions & { baseUrl: () => stri
     return c.json({ closed });
   });
   app.put('/_control/rate-limit', async (c) => {
-    const req = z.object({ plan: z.enum(Object.keys(PLAN_LIMITS) as [Plan, ...Plan[]]).optional(), perMinute: z.number().int().min(1).optional(), enforced: z.boolean().optional(), exportPerMinute: z.number().int().min(1).optional(), exportEnforced: z.boolean().optional() }).parse(await c.req.json());
+    const req = z
+      .object({
+        plan: z.enum(Object.keys(PLAN_LIMITS) as [Plan, ...Plan[]]).optional(),
+        perMinute: z.number().int().min(1).optional(),
+        enforced: z.boolean().optional(),
+        exportPerMinute: z.number().int().min(1).optional(),
+        exportEnforced: z.boolean().optional(),
+      })
+      .parse(await c.req.json());
     if (req.plan) Object.assign(rate, { plan: req.plan, perMinute: PLAN_LIMITS[req.plan] });
     Object.assign(rate, Object.fromEntries(Object.entries(req).filter(([k, v]) => k !== 'plan' && v !== undefined)));
     windows.clear();
@@ -207,7 +299,14 @@ export function createZendeskApp(opts: ZendeskSimOptions & { baseUrl: () => stri
   });
   app.get('/_control/rate-limit', (c) => c.json(rate));
   app.put('/_control/limits', async (c) => {
-    const req = z.object({ uploadTokenLifetimeSeconds: z.number().int().min(1).optional(), maxUploadBytes: z.number().int().min(1).optional(), maxCommentsPerTicket: z.number().int().min(1).optional(), searchIndexDelaySeconds: z.number().int().min(0).optional() }).parse(await c.req.json());
+    const req = z
+      .object({
+        uploadTokenLifetimeSeconds: z.number().int().min(1).optional(),
+        maxUploadBytes: z.number().int().min(1).optional(),
+        maxCommentsPerTicket: z.number().int().min(1).optional(),
+        searchIndexDelaySeconds: z.number().int().min(0).optional(),
+      })
+      .parse(await c.req.json());
     Object.assign(limits, Object.fromEntries(Object.entries(req).filter(([, v]) => v !== undefined)));
     return c.json(limits);
   });
@@ -218,7 +317,13 @@ export function createZendeskApp(opts: ZendeskSimOptions & { baseUrl: () => stri
   });
   app.get('/_control/users', (c) => c.json(store.users));
   app.post('/_control/users', async (c) => {
-    const req = z.object({ name: z.string().min(1), email: z.string().email(), role: z.enum(['end-user', 'agent', 'admin']).default('end-user') }).parse(await c.req.json());
+    const req = z
+      .object({
+        name: z.string().min(1),
+        email: z.string().email(),
+        role: z.enum(['end-user', 'agent', 'admin']).default('end-user'),
+      })
+      .parse(await c.req.json());
     if (store.userByEmail(req.email)) return c.json({ error: 'a user with this email exists' }, 409);
     return c.json(store.addUser({ name: req.name, email: req.email, role: req.role as Role }), 201);
   });
@@ -230,24 +335,49 @@ export function createZendeskApp(opts: ZendeskSimOptions & { baseUrl: () => stri
     store.oauthTokens.set(token, user.id);
     return c.json({ access_token: token, token_type: 'bearer' }, 201);
   });
-  app.delete('/_control/oauth-tokens/:token', (c) => c.json({ revoked: store.oauthTokens.delete(c.req.param('token')) }));
+  app.delete('/_control/oauth-tokens/:token', (c) =>
+    c.json({ revoked: store.oauthTokens.delete(c.req.param('token')) }),
+  );
   app.get('/_control/requests', (c) => c.json(controls.log));
   app.get('/_control/counters', (c) => {
     const byRoute: Record<string, number> = {};
     for (const r of controls.log) {
-      const key = `${r.method} ${r.path.replace(/\/\d+(?=\.json$|\/|$)/g, '/{id}').replace(/\/token\/[^/]+/, '/token/{token}').replace(/\/webhooks\/[0-9A-Z]{26}/, '/webhooks/{id}')}`;
+      const key = `${r.method} ${r.path
+        .replace(/\/\d+(?=\.json$|\/|$)/g, '/{id}')
+        .replace(/\/token\/[^/]+/, '/token/{token}')
+        .replace(/\/webhooks\/[0-9A-Z]{26}/, '/webhooks/{id}')}`;
       byRoute[key] = (byRoute[key] ?? 0) + 1;
     }
-    return c.json({ total: controls.log.length, byStatus: controls.log.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {}), byRoute });
+    return c.json({
+      total: controls.log.length,
+      byStatus: controls.log.reduce<Record<string, number>>(
+        (acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }),
+        {},
+      ),
+      byRoute,
+    });
   });
-  app.get('/_control/webhooks/deliveries', (c) => c.json({ sent: notifier.sent, lost: notifier.lost, queued: notifier.queue.length, paused: notifier.paused }));
+  app.get('/_control/webhooks/deliveries', (c) =>
+    c.json({ sent: notifier.sent, lost: notifier.lost, queued: notifier.queue.length, paused: notifier.paused }),
+  );
   app.put('/_control/webhooks/deliveries', async (c) => {
-    const req = z.object({ paused: z.boolean().optional(), lose: z.number().int().min(0).optional(), duplicate: z.number().int().min(0).optional() }).parse(await c.req.json());
+    const req = z
+      .object({
+        paused: z.boolean().optional(),
+        lose: z.number().int().min(0).optional(),
+        duplicate: z.number().int().min(0).optional(),
+      })
+      .parse(await c.req.json());
     if (req.lose !== undefined) notifier.loseNext = req.lose;
     if (req.duplicate !== undefined) notifier.duplicateNext = req.duplicate;
     if (req.paused !== undefined) notifier.paused = req.paused;
     if (!notifier.paused) await notifier.flush();
-    return c.json({ paused: notifier.paused, lose: notifier.loseNext, duplicate: notifier.duplicateNext, queued: notifier.queue.length });
+    return c.json({
+      paused: notifier.paused,
+      lose: notifier.loseNext,
+      duplicate: notifier.duplicateNext,
+      queued: notifier.queue.length,
+    });
   });
   app.post('/_control/webhooks/deliveries/flush', async (c) => {
     notifier.paused = false;
@@ -256,11 +386,30 @@ export function createZendeskApp(opts: ZendeskSimOptions & { baseUrl: () => stri
   });
   app.post('/_control/webhooks/deliveries/send', async (c) => {
     // Forged (wrong secret) or stale (old timestamp) deliveries, on demand.
-    const req = z.object({ webhook_id: z.string(), body: z.string().default('{}'), forged: z.boolean().default(false), ageSeconds: z.number().min(0).default(0) }).parse(await c.req.json());
+    const req = z
+      .object({
+        webhook_id: z.string(),
+        body: z.string().default('{}'),
+        forged: z.boolean().default(false),
+        ageSeconds: z.number().min(0).default(0),
+      })
+      .parse(await c.req.json());
     const hook = store.webhooks.get(req.webhook_id);
     if (!hook) return c.json({ error: 'no such webhook' }, 404);
-    const timestamp = new Date(Math.floor(now() / 1000) * 1000 - req.ageSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    const sent = await notifier.deliver({ invocation_id: String(Math.floor(Math.random() * 1e12)), webhook_id: hook.id, url: hook.endpoint, method: hook.http_method, body: req.body }, req.forged ? 'not-the-signing-secret' : hook.signing_secret, { timestamp, forged: req.forged });
+    const timestamp = new Date(Math.floor(now() / 1000) * 1000 - req.ageSeconds * 1000)
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z');
+    const sent = await notifier.deliver(
+      {
+        invocation_id: String(Math.floor(Math.random() * 1e12)),
+        webhook_id: hook.id,
+        url: hook.endpoint,
+        method: hook.http_method,
+        body: req.body,
+      },
+      req.forged ? 'not-the-signing-secret' : hook.signing_secret,
+      { timestamp, forged: req.forged },
+    );
     return c.json(sent);
   });
 
@@ -298,7 +447,12 @@ export function createZendeskApp(opts: ZendeskSimOptions & { baseUrl: () => stri
         c.res = new Response(OUTAGE_PAGE, { status: 503, headers: { 'content-type': 'text/html; charset=utf-8' } });
         return;
       }
-      const fault = takeFault(controls.faults, c.req.method, u.pathname, claimedEmail(c.req.header('authorization') ?? ''));
+      const fault = takeFault(
+        controls.faults,
+        c.req.method,
+        u.pathname,
+        claimedEmail(c.req.header('authorization') ?? ''),
+      );
       if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
       if (fault?.drop) {
         (c.env as { incoming?: { socket?: { destroy(): void } } } | undefined)?.incoming?.socket?.destroy();
@@ -306,7 +460,10 @@ export function createZendeskApp(opts: ZendeskSimOptions & { baseUrl: () => stri
         return;
       }
       if (fault?.status) {
-        c.res = new Response(JSON.stringify(fault.body ?? { error: 'InjectedFault', description: `Injected failure ${fault.status}` }), { status: fault.status, headers: { 'content-type': 'application/json; charset=utf-8', ...fault.headers } });
+        c.res = new Response(
+          JSON.stringify(fault.body ?? { error: 'InjectedFault', description: `Injected failure ${fault.status}` }),
+          { status: fault.status, headers: { 'content-type': 'application/json; charset=utf-8', ...fault.headers } },
+        );
         return;
       }
       const host = c.req.header('x-forwarded-host');
@@ -327,7 +484,14 @@ export function createZendeskApp(opts: ZendeskSimOptions & { baseUrl: () => stri
       if (!(err instanceof ZdError)) throw err;
       c.res = zdError(err);
     } finally {
-      controls.log.push({ method: c.req.method, path: u.pathname, query: u.search, status: c.res.status, user: c.get('user')?.email ?? '', ms: Date.now() - started });
+      controls.log.push({
+        method: c.req.method,
+        path: u.pathname,
+        query: u.search,
+        status: c.res.status,
+        user: c.get('user')?.email ?? '',
+        ms: Date.now() - started,
+      });
     }
   };
 
@@ -343,18 +507,40 @@ export function createZendeskApp(opts: ZendeskSimOptions & { baseUrl: () => stri
       win.count += 1;
       return { over: false, remaining: Math.max(0, limit - win.count) };
     };
-    const accountHeaders = (remaining: number) => ({ 'X-Rate-Limit': String(rate.perMinute), 'X-Rate-Limit-Remaining': String(remaining), 'ratelimit-limit': String(rate.perMinute), 'ratelimit-remaining': String(remaining), 'ratelimit-reset': reset });
+    const accountHeaders = (remaining: number) => ({
+      'X-Rate-Limit': String(rate.perMinute),
+      'X-Rate-Limit-Remaining': String(remaining),
+      'ratelimit-limit': String(rate.perMinute),
+      'ratelimit-remaining': String(remaining),
+      'ratelimit-reset': reset,
+    });
     if (/^\/api\/v2\/incremental\//.test(path)) {
       const e = bump('export', rate.exportPerMinute, rate.exportEnforced);
       if (e.over) {
         const w = windows.get('account');
         const remaining = Math.max(0, rate.perMinute - (w && w.minute === minute ? w.count : 0));
-        return new ZdError(429, { error: 'APIRateLimitExceeded', description: 'Number of allowed incremental export API requests per minute exceeded' }, { ...accountHeaders(remaining), 'Retry-After': reset, 'zendesk-ratelimit-incremental-exports': `total=${rate.exportPerMinute}; remaining=0; resets=${reset}` });
+        return new ZdError(
+          429,
+          {
+            error: 'APIRateLimitExceeded',
+            description: 'Number of allowed incremental export API requests per minute exceeded',
+          },
+          {
+            ...accountHeaders(remaining),
+            'Retry-After': reset,
+            'zendesk-ratelimit-incremental-exports': `total=${rate.exportPerMinute}; remaining=0; resets=${reset}`,
+          },
+        );
       }
     }
     const a = bump('account', rate.perMinute, rate.enforced);
     const headers = accountHeaders(a.remaining);
-    if (a.over) return new ZdError(429, { error: 'APIRateLimitExceeded', description: 'Number of allowed API requests per minute exceeded' }, { ...headers, 'Retry-After': reset });
+    if (a.over)
+      return new ZdError(
+        429,
+        { error: 'APIRateLimitExceeded', description: 'Number of allowed API requests per minute exceeded' },
+        { ...headers, 'Retry-After': reset },
+      );
     return headers;
   };
 
@@ -371,13 +557,21 @@ export function createZendeskApp(opts: ZendeskSimOptions & { baseUrl: () => stri
     app.get(path, (c) => {
       const a = [...store.attachments.values()].find((x) => x.token === c.req.param('token'));
       if (!a) return zdError(invalidEndpoint());
-      return c.body(new Uint8Array(a.content), 200, { 'content-type': a.content_type, 'content-disposition': `attachment; filename="${a.file_name.replace(/"/g, '')}"`, 'content-length': String(a.size) });
+      return c.body(new Uint8Array(a.content), 200, {
+        'content-type': a.content_type,
+        'content-disposition': `attachment; filename="${a.file_name.replace(/"/g, '')}"`,
+        'content-length': String(a.size),
+      });
     });
   }
 
   app.onError((err, c) => {
     if (err instanceof ZdError) return zdError(err);
-    if (err instanceof z.ZodError) return c.json({ error: 'InvalidValue', description: err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') }, 400);
+    if (err instanceof z.ZodError)
+      return c.json(
+        { error: 'InvalidValue', description: err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') },
+        400,
+      );
     return c.json({ error: 'InternalServerError', description: String(err) }, 500);
   });
   app.notFound(() => zdError(invalidEndpoint()));
@@ -391,5 +585,12 @@ export async function startZendeskSim(opts: ZendeskSimOptions = {}): Promise<Zen
     const s = serve({ fetch: app.fetch, port: opts.port ?? 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { baseUrl, controlUrl: `${baseUrl}/_control`, store, notifier, app, stop: () => new Promise((r) => server.close(() => r())) };
+  return {
+    baseUrl,
+    controlUrl: `${baseUrl}/_control`,
+    store,
+    notifier,
+    app,
+    stop: () => new Promise((r) => server.close(() => r())),
+  };
 }

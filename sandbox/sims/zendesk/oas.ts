@@ -13,14 +13,32 @@ import { loadOpenApi, type OpenApiValidator } from '../../../test/support/openap
 
 export const ZENDESK_SPEC = path.resolve(__dirname, '../../../../shared/specs/zendesk/ticketing-oas.yaml');
 
-type Schema = { type?: string; enum?: unknown[]; nullable?: boolean; properties?: Record<string, Schema>; items?: Schema; [k: string]: unknown };
+type Schema = {
+  type?: string;
+  enum?: unknown[];
+  nullable?: boolean;
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  [k: string]: unknown;
+};
 
 /** schema name → properties Zendesk answers as null although the schema does not say nullable; and why. */
 export const RELAXATIONS: Array<{ schema: string; nullable: string[]; reason: string }> = [
   {
     schema: 'TicketObject',
-    nullable: ['assignee_id', 'group_id', 'organization_id', 'priority', 'type', 'external_id', 'problem_id', 'forum_topic_id', 'recipient'],
-    reason: 'an unassigned ticket with no priority, type, organization or external id answers null for them (the spec examples show "due_at": null the same way, and real responses show "recipient": null, "problem_id": null, "forum_topic_id": null)',
+    nullable: [
+      'assignee_id',
+      'group_id',
+      'organization_id',
+      'priority',
+      'type',
+      'external_id',
+      'problem_id',
+      'forum_topic_id',
+      'recipient',
+    ],
+    reason:
+      'an unassigned ticket with no priority, type, organization or external id answers null for them (the spec examples show "due_at": null the same way, and real responses show "recipient": null, "problem_id": null, "forum_topic_id": null)',
   },
   {
     schema: 'UserForAdmin',

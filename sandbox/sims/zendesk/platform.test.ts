@@ -7,7 +7,14 @@ let sim: ZendeskSim;
 let clock = Date.UTC(2026, 10, 24, 9, 0, 30);
 let zd: ReturnType<typeof zendeskClient>;
 
-type ExportRes = { tickets: TicketJson[]; after_cursor: string; after_url: string; before_cursor: null; before_url: null; end_of_stream: boolean };
+type ExportRes = {
+  tickets: TicketJson[];
+  after_cursor: string;
+  after_url: string;
+  before_cursor: null;
+  before_url: null;
+  end_of_stream: boolean;
+};
 
 beforeAll(async () => {
   sim = await startZendeskSim({ now: () => clock });
@@ -18,7 +25,8 @@ beforeEach(async () => {
   clock = Date.UTC(2026, 10, 24, 9, 0, 30);
   await fetch(`${sim.controlUrl}/reset`, { method: 'POST' });
 });
-const control = (method: string, path: string, body?: unknown) => fetch(`${sim.controlUrl}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+const control = (method: string, path: string, body?: unknown) =>
+  fetch(`${sim.controlUrl}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
 const tick = (seconds: number) => {
   clock += seconds * 1000;
 };
@@ -33,22 +41,37 @@ describe('authentication', () => {
   });
 
   it('accepts the seeded OAuth bearer token and ones minted through the control API', async () => {
-    const seeded = await zendeskClient(sim, { bearer: DEMO_CREDENTIALS.integration.oauthAccessToken })<{ user: { email: string; role: string } }>('GET', '/api/v2/users/me.json');
+    const seeded = await zendeskClient(sim, { bearer: DEMO_CREDENTIALS.integration.oauthAccessToken })<{
+      user: { email: string; role: string };
+    }>('GET', '/api/v2/users/me.json');
     expect(seeded.json.user).toMatchObject({ email: DEMO_CREDENTIALS.integration.email, role: 'admin' });
-    const minted = (await (await control('POST', '/oauth-tokens', { email: DEMO_CREDENTIALS.agent.email })).json()) as { access_token: string };
-    const me = await zendeskClient(sim, { bearer: minted.access_token })<{ user: { email: string } }>('GET', '/api/v2/users/me.json');
+    const minted = (await (await control('POST', '/oauth-tokens', { email: DEMO_CREDENTIALS.agent.email })).json()) as {
+      access_token: string;
+    };
+    const me = await zendeskClient(sim, { bearer: minted.access_token })<{ user: { email: string } }>(
+      'GET',
+      '/api/v2/users/me.json',
+    );
     expect(me.json.user.email).toBe(DEMO_CREDENTIALS.agent.email);
     await control('DELETE', `/oauth-tokens/${minted.access_token}`);
-    expect((await zendeskClient(sim, { bearer: minted.access_token })('GET', '/api/v2/users/me.json')).status).toBe(401);
+    expect((await zendeskClient(sim, { bearer: minted.access_token })('GET', '/api/v2/users/me.json')).status).toBe(
+      401,
+    );
   });
 
   it('answers 401 "Couldn\'t authenticate you" for a wrong token, a password or nothing', async () => {
-    for (const auth of [{ email: DEMO_CREDENTIALS.integration.email, apiToken: 'wrong' }, { email: 'nobody@acme.example', apiToken: DEMO_CREDENTIALS.apiToken }, { none: true as const }]) {
+    for (const auth of [
+      { email: DEMO_CREDENTIALS.integration.email, apiToken: 'wrong' },
+      { email: 'nobody@acme.example', apiToken: DEMO_CREDENTIALS.apiToken },
+      { none: true as const },
+    ]) {
       const res = await zendeskClient(sim, auth)('GET', '/api/v2/tickets.json');
       expect(res.status).toBe(401);
       expect(res.json).toEqual({ error: "Couldn't authenticate you" });
     }
-    const password = await fetch(`${sim.baseUrl}/api/v2/tickets.json`, { headers: { authorization: `Basic ${Buffer.from('crosswalk@acme.example:secret').toString('base64')}` } });
+    const password = await fetch(`${sim.baseUrl}/api/v2/tickets.json`, {
+      headers: { authorization: `Basic ${Buffer.from('crosswalk@acme.example:secret').toString('base64')}` },
+    });
     expect(password.status).toBe(401);
     const bearer = await zendeskClient(sim, { bearer: 'expired' })('GET', '/api/v2/tickets.json');
     expect(bearer.status).toBe(401);
@@ -57,10 +80,19 @@ describe('authentication', () => {
 
   it('forbids end users the agent endpoints and agents the admin ones (403 Forbidden)', async () => {
     const endUser = zendeskClient(sim, DEMO_CREDENTIALS.endUser);
-    for (const path of ['/api/v2/tickets.json', '/api/v2/tickets/1.json', '/api/v2/ticket_fields.json', '/api/v2/search.json?query=type:ticket']) {
+    for (const path of [
+      '/api/v2/tickets.json',
+      '/api/v2/tickets/1.json',
+      '/api/v2/ticket_fields.json',
+      '/api/v2/search.json?query=type:ticket',
+    ]) {
       const res = await endUser('GET', path);
       expect(res.status).toBe(403);
-      expect(res.json).toEqual({ error: 'Forbidden', description: 'You do not have access to this page. Please contact the account owner of this help desk for further help.' });
+      expect(res.json).toEqual({
+        error: 'Forbidden',
+        description:
+          'You do not have access to this page. Please contact the account owner of this help desk for further help.',
+      });
     }
     const agent = zendeskClient(sim, DEMO_CREDENTIALS.agent);
     expect((await agent('GET', '/api/v2/tickets.json')).status).toBe(200);
@@ -83,7 +115,7 @@ describe('rate limits', () => {
     expect(second.headers.get('ratelimit-reset')).toBe('30');
   });
 
-  it('answers 429 with Retry-After once the plan\'s per-minute budget is spent, until the minute turns', async () => {
+  it("answers 429 with Retry-After once the plan's per-minute budget is spent, until the minute turns", async () => {
     await control('PUT', '/rate-limit', { plan: 'team', enforced: true });
     for (let i = 0; i < 200; i++) expect((await zd('GET', '/api/v2/users/me.json')).status).toBe(200);
     const over = await zd('GET', '/api/v2/users/me.json');
@@ -96,7 +128,12 @@ describe('rate limits', () => {
   });
 
   it('offers the published plans', async () => {
-    for (const [plan, limit] of [['team', 200], ['professional', 400], ['enterprise', 700], ['enterprise_plus', 2500]] as const) {
+    for (const [plan, limit] of [
+      ['team', 200],
+      ['professional', 400],
+      ['enterprise', 700],
+      ['enterprise_plus', 2500],
+    ] as const) {
       await control('PUT', '/rate-limit', { plan });
       expect((await zd('GET', '/api/v2/users/me.json')).headers.get('x-rate-limit')).toBe(String(limit));
     }
@@ -110,7 +147,10 @@ describe('incremental ticket export (cursor based)', () => {
     const nowSec = Math.floor(clock / 1000);
     const res = await exportFrom(`start_time=${nowSec - 30}`);
     expect(res.status).toBe(422);
-    expect(res.json).toMatchObject({ error: 'InvalidValue', description: expect.stringMatching(/^Too recent start_time/) });
+    expect(res.json).toMatchObject({
+      error: 'InvalidValue',
+      description: expect.stringMatching(/^Too recent start_time/),
+    });
     expect((await exportFrom(`start_time=${nowSec - 60}`)).status).toBe(200);
     expect((await zd('GET', '/api/v2/incremental/tickets/cursor.json')).status).toBe(400);
   });
@@ -121,7 +161,9 @@ describe('incremental ticket export (cursor based)', () => {
     expect(first.status).toBe(200);
     expect(first.json.tickets.map((t) => t.id)).toEqual([1]);
     expect(first.json).toMatchObject({ end_of_stream: false, before_cursor: null, before_url: null });
-    expect(first.json.after_url).toBe(`https://acme.zendesk.com/api/v2/incremental/tickets/cursor.json?cursor=${encodeURIComponent(first.json.after_cursor)}`);
+    expect(first.json.after_url).toBe(
+      `https://acme.zendesk.com/api/v2/incremental/tickets/cursor.json?cursor=${encodeURIComponent(first.json.after_cursor)}`,
+    );
     const rest = await exportFrom(`cursor=${encodeURIComponent(first.json.after_cursor)}`);
     expect(rest.json.tickets.map((t) => t.id)).toEqual([2]);
     expect(rest.json.end_of_stream).toBe(true);
@@ -156,22 +198,44 @@ describe('incremental ticket export (cursor based)', () => {
 
 describe('errors and hosts', () => {
   it('answers unknown endpoints with InvalidEndpoint and bad JSON with 400', async () => {
-    expect(await zd('GET', '/api/v2/nothing_here.json')).toMatchObject({ status: 404, json: { error: 'InvalidEndpoint', description: 'Not found' } });
-    const bad = await fetch(`${sim.baseUrl}/api/v2/tickets.json`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from(`${DEMO_CREDENTIALS.integration.email}/token:${DEMO_CREDENTIALS.apiToken}`).toString('base64')}`, 'content-type': 'application/json' }, body: '{"ticket":' });
+    expect(await zd('GET', '/api/v2/nothing_here.json')).toMatchObject({
+      status: 404,
+      json: { error: 'InvalidEndpoint', description: 'Not found' },
+    });
+    const bad = await fetch(`${sim.baseUrl}/api/v2/tickets.json`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${DEMO_CREDENTIALS.integration.email}/token:${DEMO_CREDENTIALS.apiToken}`).toString('base64')}`,
+        'content-type': 'application/json',
+      },
+      body: '{"ticket":',
+    });
     expect(bad.status).toBe(400);
   });
 
   it('builds url fields from the host the request came in on (x-forwarded-host/-proto), else the loopback address', async () => {
-    const direct = await zendeskClient(sim, DEMO_CREDENTIALS.integration)<{ ticket: TicketJson }>('GET', '/api/v2/tickets/1.json');
+    const direct = await zendeskClient(sim, DEMO_CREDENTIALS.integration)<{ ticket: TicketJson }>(
+      'GET',
+      '/api/v2/tickets/1.json',
+    );
     expect(direct.json.ticket.url).toBe(`${sim.baseUrl}/api/v2/tickets/1.json`);
-    const proxied = await zendeskClient(sim, DEMO_CREDENTIALS.integration, { 'x-forwarded-host': 'acme.zendesk.com', 'x-forwarded-proto': 'http' })<{ ticket: TicketJson }>('GET', '/api/v2/tickets/1.json');
+    const proxied = await zendeskClient(sim, DEMO_CREDENTIALS.integration, {
+      'x-forwarded-host': 'acme.zendesk.com',
+      'x-forwarded-proto': 'http',
+    })<{ ticket: TicketJson }>('GET', '/api/v2/tickets/1.json');
     expect(proxied.json.ticket.url).toBe('http://acme.zendesk.com/api/v2/tickets/1.json');
   });
 });
 
 describe('control API', () => {
   it('injects faults from the shared fault list: a status, a delay, a dropped connection', async () => {
-    await control('POST', '/faults', { method: 'PUT', path: '/api/v2/tickets/', status: 503, headers: { 'Retry-After': '7' }, times: 1 });
+    await control('POST', '/faults', {
+      method: 'PUT',
+      path: '/api/v2/tickets/',
+      status: 503,
+      headers: { 'Retry-After': '7' },
+      times: 1,
+    });
     const failed = await zd('PUT', '/api/v2/tickets/1.json', { ticket: { priority: 'low' } });
     expect(failed.status).toBe(503);
     expect(failed.headers.get('retry-after')).toBe('7');
@@ -188,20 +252,40 @@ describe('control API', () => {
     await zd('GET', '/api/v2/tickets/1.json');
     await zd('GET', '/api/v2/tickets/2.json');
     await zd('GET', '/api/v2/tickets/999.json');
-    const log = (await (await control('GET', '/requests')).json()) as Array<{ method: string; path: string; status: number; user: string }>;
+    const log = (await (await control('GET', '/requests')).json()) as Array<{
+      method: string;
+      path: string;
+      status: number;
+      user: string;
+    }>;
     expect(log.map((r) => [r.method, r.path, r.status, r.user])).toEqual([
       ['GET', '/api/v2/tickets/1.json', 200, DEMO_CREDENTIALS.integration.email],
       ['GET', '/api/v2/tickets/2.json', 200, DEMO_CREDENTIALS.integration.email],
       ['GET', '/api/v2/tickets/999.json', 404, DEMO_CREDENTIALS.integration.email],
     ]);
-    const counters = (await (await control('GET', '/counters')).json()) as { total: number; byStatus: Record<string, number>; byRoute: Record<string, number> };
-    expect(counters).toEqual({ total: 3, byStatus: { 200: 2, 404: 1 }, byRoute: { 'GET /api/v2/tickets/{id}.json': 3 } });
+    const counters = (await (await control('GET', '/counters')).json()) as {
+      total: number;
+      byStatus: Record<string, number>;
+      byRoute: Record<string, number>;
+    };
+    expect(counters).toEqual({
+      total: 3,
+      byStatus: { 200: 2, 404: 1 },
+      byRoute: { 'GET /api/v2/tickets/{id}.json': 3 },
+    });
   });
 
   it('adds users, advances the clock, and resets to the seed', async () => {
     const res = await control('POST', '/users', { name: 'Lee Agent', email: 'lee@acme.example', role: 'agent' });
     expect(res.status).toBe(201);
-    expect((await zendeskClient(sim, { email: 'lee@acme.example', apiToken: DEMO_CREDENTIALS.apiToken })('GET', '/api/v2/tickets.json')).status).toBe(200);
+    expect(
+      (
+        await zendeskClient(sim, { email: 'lee@acme.example', apiToken: DEMO_CREDENTIALS.apiToken })(
+          'GET',
+          '/api/v2/tickets.json',
+        )
+      ).status,
+    ).toBe(200);
     const clockRes = (await (await control('POST', '/clock', { advanceSeconds: 3600 })).json()) as { now: string };
     expect(clockRes.now).toBe('2026-11-24T10:00:30.000Z');
     await zd('POST', '/api/v2/tickets.json', { ticket: { comment: { body: 'later' } } });

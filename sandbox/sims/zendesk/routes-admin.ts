@@ -3,7 +3,15 @@ import type { Hono } from 'hono';
 import * as z from 'zod';
 import { jsonApiError, notFound, recordInvalid } from './errors';
 import { jsonBody, numericParam, requireAdmin, requireAgent, stringParam, type Ctx, type Env } from './http';
-import { fieldJson, groupJson, SYSTEM_TICKET_FIELDS, systemFieldJson, triggerJson, userJson, webhookJson } from './serialize';
+import {
+  fieldJson,
+  groupJson,
+  SYSTEM_TICKET_FIELDS,
+  systemFieldJson,
+  triggerJson,
+  userJson,
+  webhookJson,
+} from './serialize';
 import type { Trigger, Webhook, ZdUser } from './store';
 import { triggerInput, validateTrigger, webhookId } from './webhooks';
 import type { SimContext } from './index';
@@ -26,7 +34,10 @@ const webhookInput = z.object({
  * keywords match nobody here. An empty query finds nobody.
  */
 function userQuery(raw: string): (u: ZdUser) => boolean {
-  const terms = [...raw.matchAll(/(\w+):("[^"]*"|\S+)|"([^"]*)"|(\S+)/g)].map((m) => ({ keyword: m[1]?.toLowerCase(), value: (m[2] ?? m[3] ?? m[4] ?? '').replace(/^"|"$/g, '').toLowerCase() }));
+  const terms = [...raw.matchAll(/(\w+):("[^"]*"|\S+)|"([^"]*)"|(\S+)/g)].map((m) => ({
+    keyword: m[1]?.toLowerCase(),
+    value: (m[2] ?? m[3] ?? m[4] ?? '').replace(/^"|"$/g, '').toLowerCase(),
+  }));
   if (!terms.length) return () => false;
   return (u) =>
     terms.every(({ keyword, value }) => {
@@ -45,12 +56,18 @@ export function adminRoutes(app: Hono<Env>, sim: SimContext): void {
   const { store } = sim;
 
   // ---- users, groups, fields
-  for (const path of both('/api/v2/users/me')) app.get(path, (c) => c.json({ user: userJson(c.get('user'), c.get('origin')) }));
+  for (const path of both('/api/v2/users/me'))
+    app.get(path, (c) => c.json({ user: userJson(c.get('user'), c.get('origin')) }));
   for (const path of both('/api/v2/users')) {
     app.get(path, (c) => {
       requireAgent(c);
       const role = c.req.query('role');
-      return c.json({ users: store.users.filter((u) => !role || u.role === role).map((u) => userJson(u, c.get('origin'))), next_page: null, previous_page: null, count: store.users.length });
+      return c.json({
+        users: store.users.filter((u) => !role || u.role === role).map((u) => userJson(u, c.get('origin'))),
+        next_page: null,
+        previous_page: null,
+        count: store.users.length,
+      });
     });
   }
   for (const path of both('/api/v2/users/search')) {
@@ -58,8 +75,16 @@ export function adminRoutes(app: Hono<Env>, sim: SimContext): void {
       requireAgent(c);
       const query = c.req.query('query');
       const externalId = c.req.query('external_id');
-      const found = query !== undefined ? store.users.filter(userQuery(query)) : store.users.filter((u) => externalId && u.email === externalId.toLowerCase());
-      return c.json({ users: found.map((u) => userJson(u, c.get('origin'))), next_page: null, previous_page: null, count: found.length });
+      const found =
+        query !== undefined
+          ? store.users.filter(userQuery(query))
+          : store.users.filter((u) => externalId && u.email === externalId.toLowerCase());
+      return c.json({
+        users: found.map((u) => userJson(u, c.get('origin'))),
+        next_page: null,
+        previous_page: null,
+        count: found.length,
+      });
     });
   }
   app.get('/api/v2/users/:id', (c) => {
@@ -71,7 +96,12 @@ export function adminRoutes(app: Hono<Env>, sim: SimContext): void {
   for (const path of both('/api/v2/groups')) {
     app.get(path, (c) => {
       requireAgent(c);
-      return c.json({ groups: store.groups.map((g) => groupJson(g, c.get('origin'))), next_page: null, previous_page: null, count: store.groups.length });
+      return c.json({
+        groups: store.groups.map((g) => groupJson(g, c.get('origin'))),
+        next_page: null,
+        previous_page: null,
+        count: store.groups.length,
+      });
     });
   }
   for (const path of both('/api/v2/ticket_fields')) {
@@ -79,8 +109,16 @@ export function adminRoutes(app: Hono<Env>, sim: SimContext): void {
       requireAgent(c);
       // System fields first, then the account's custom fields, in position order.
       const system = SYSTEM_TICKET_FIELDS.map((f, i) => systemFieldJson(f, i + 1, c.get('origin')));
-      const custom = store.fields.map((f, i) => ({ ...fieldJson(f, system.length + i + 1, c.get('origin')), agent_can_edit: true }));
-      return c.json({ ticket_fields: [...system, ...custom], next_page: null, previous_page: null, count: system.length + custom.length });
+      const custom = store.fields.map((f, i) => ({
+        ...fieldJson(f, system.length + i + 1, c.get('origin')),
+        agent_can_edit: true,
+      }));
+      return c.json({
+        ticket_fields: [...system, ...custom],
+        next_page: null,
+        previous_page: null,
+        count: system.length + custom.length,
+      });
     });
   }
 
@@ -94,7 +132,13 @@ export function adminRoutes(app: Hono<Env>, sim: SimContext): void {
     const env = z.object({ webhook: z.record(z.string(), z.unknown()) }).safeParse(body);
     if (!env.success) throw jsonApiError(400, 'InvalidInput', 'Invalid input', 'webhook is required');
     const r = (partial ? webhookInput.partial() : webhookInput).safeParse(env.data.webhook);
-    if (!r.success) throw jsonApiError(400, 'InvalidInput', 'Invalid input', r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    if (!r.success)
+      throw jsonApiError(
+        400,
+        'InvalidInput',
+        'Invalid input',
+        r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+      );
     return r.data;
   };
   for (const path of both('/api/v2/webhooks')) {
@@ -102,13 +146,30 @@ export function adminRoutes(app: Hono<Env>, sim: SimContext): void {
       const actor = requireAdmin(c);
       const input = webhookInput.parse(parseWebhook(await jsonBody(c), false));
       const at = store.stamp();
-      const w: Webhook = { id: webhookId(sim.now()), name: input.name, endpoint: input.endpoint, http_method: input.http_method, request_format: 'json', status: input.status, subscriptions: input.subscriptions, signing_secret: store.token(32), created_at: at, created_by: actor.id, updated_at: at, updated_by: actor.id };
+      const w: Webhook = {
+        id: webhookId(sim.now()),
+        name: input.name,
+        endpoint: input.endpoint,
+        http_method: input.http_method,
+        request_format: 'json',
+        status: input.status,
+        subscriptions: input.subscriptions,
+        signing_secret: store.token(32),
+        created_at: at,
+        created_by: actor.id,
+        updated_at: at,
+        updated_by: actor.id,
+      };
       store.webhooks.set(w.id, w);
       return c.json({ webhook: webhookJson(w) }, 201, { Location: `${c.get('origin')}/api/v2/webhooks/${w.id}` });
     });
     app.get(path, (c) => {
       requireAdmin(c);
-      return c.json({ webhooks: [...store.webhooks.values()].map(webhookJson), meta: { has_more: false, after_cursor: null, before_cursor: null }, links: { next: null, prev: null } });
+      return c.json({
+        webhooks: [...store.webhooks.values()].map(webhookJson),
+        meta: { has_more: false, after_cursor: null, before_cursor: null },
+        links: { next: null, prev: null },
+      });
     });
   }
   app.get('/api/v2/webhooks/:id', (c) => {
@@ -119,7 +180,10 @@ export function adminRoutes(app: Hono<Env>, sim: SimContext): void {
     const actor = requireAdmin(c);
     const w = webhookOr404(c);
     const input = parseWebhook(await jsonBody(c), true);
-    Object.assign(w, Object.fromEntries(Object.entries(input).filter(([k, v]) => v !== undefined && k in w)), { updated_at: store.stamp(), updated_by: actor.id });
+    Object.assign(w, Object.fromEntries(Object.entries(input).filter(([k, v]) => v !== undefined && k in w)), {
+      updated_at: store.stamp(),
+      updated_by: actor.id,
+    });
     return c.body(null, 204);
   });
   app.delete('/api/v2/webhooks/:id', (c) => {
@@ -143,7 +207,15 @@ export function adminRoutes(app: Hono<Env>, sim: SimContext): void {
     const env = z.object({ trigger: z.record(z.string(), z.unknown()) }).safeParse(body);
     if (!env.success) throw recordInvalid({ base: [{ description: 'trigger is required', error: 'BlankValue' }] });
     const r = triggerInput.safeParse(env.data.trigger);
-    if (!r.success) throw recordInvalid(Object.fromEntries(r.error.issues.map((i) => [String(i.path[0] ?? 'base'), [{ description: `${String(i.path[0] ?? 'Trigger')}: ${i.message}`, error: 'InvalidValue' }]])));
+    if (!r.success)
+      throw recordInvalid(
+        Object.fromEntries(
+          r.error.issues.map((i) => [
+            String(i.path[0] ?? 'base'),
+            [{ description: `${String(i.path[0] ?? 'Trigger')}: ${i.message}`, error: 'InvalidValue' }],
+          ]),
+        ),
+      );
     validateTrigger(store, r.data);
     return r.data;
   };
@@ -174,8 +246,15 @@ export function adminRoutes(app: Hono<Env>, sim: SimContext): void {
     app.get(path, (c) => {
       requireAdmin(c);
       const active = c.req.query('active');
-      const list = [...store.triggers.values()].filter((t) => active === undefined || String(t.active) === active).sort((a, b) => a.position - b.position || a.id - b.id);
-      return c.json({ triggers: list.map((t) => triggerJson(t, c.get('origin'))), next_page: null, previous_page: null, count: list.length });
+      const list = [...store.triggers.values()]
+        .filter((t) => active === undefined || String(t.active) === active)
+        .sort((a, b) => a.position - b.position || a.id - b.id);
+      return c.json({
+        triggers: list.map((t) => triggerJson(t, c.get('origin'))),
+        next_page: null,
+        previous_page: null,
+        count: list.length,
+      });
     });
   }
   app.get('/api/v2/triggers/:id', (c) => {
@@ -186,9 +265,29 @@ export function adminRoutes(app: Hono<Env>, sim: SimContext): void {
     requireAdmin(c);
     const t = triggerOr404(c);
     const body = await jsonBody(c);
-    const merged = { trigger: { title: t.title, conditions: t.conditions, actions: t.actions, active: t.active, position: t.position, ...z.object({ trigger: z.record(z.string(), z.unknown()) }).catch({ trigger: {} }).parse(body).trigger } };
+    const merged = {
+      trigger: {
+        title: t.title,
+        conditions: t.conditions,
+        actions: t.actions,
+        active: t.active,
+        position: t.position,
+        ...z
+          .object({ trigger: z.record(z.string(), z.unknown()) })
+          .catch({ trigger: {} })
+          .parse(body).trigger,
+      },
+    };
     const input = parseTrigger(merged);
-    Object.assign(t, { title: input.title, active: input.active ?? t.active, position: input.position ?? t.position, conditions: { all: input.conditions.all ?? [], any: input.conditions.any ?? [] }, actions: input.actions, description: input.description ?? t.description, updated_at: store.stamp() });
+    Object.assign(t, {
+      title: input.title,
+      active: input.active ?? t.active,
+      position: input.position ?? t.position,
+      conditions: { all: input.conditions.all ?? [], any: input.conditions.any ?? [] },
+      actions: input.actions,
+      description: input.description ?? t.description,
+      updated_at: store.stamp(),
+    });
     return c.json({ trigger: triggerJson(t, c.get('origin')) });
   });
   app.delete('/api/v2/triggers/:id', (c) => {

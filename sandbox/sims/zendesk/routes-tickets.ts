@@ -33,10 +33,15 @@ export function ticketRoutes(app: Hono<Env>, sim: SimContext): void {
   for (const path of ['/api/v2/tickets/show_many', '/api/v2/tickets/show_many.json']) {
     app.get(path, (c) => {
       requireAgent(c);
-      const ids = (c.req.query('ids') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      const ids = (c.req.query('ids') ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       if (!ids.length) throw badRequest('InvalidEndpoint', 'ids is required');
       if (ids.length > 100) throw badRequest('InvalidEndpoint', 'Too many ids (maximum is 100)');
-      const found = ids.map((id) => store.tickets.get(Number(id))).filter((t): t is Ticket => Boolean(t) && !t!.deleted);
+      const found = ids
+        .map((id) => store.tickets.get(Number(id)))
+        .filter((t): t is Ticket => Boolean(t) && !t!.deleted);
       return c.json({ tickets: found.map(render(c)) });
     });
   }
@@ -52,9 +57,22 @@ export function ticketRoutes(app: Hono<Env>, sim: SimContext): void {
     tickets.get(id);
     const event = tickets.update(id, parseTicketBody(await jsonBody(c)), actor);
     const t = tickets.get(id);
-    if (!event) return c.json({ ticket: ticketJson(store, t, c.get('origin')), audit: { id: store.nextId('audit'), ticket_id: t.id, created_at: store.stamp(), author_id: actor.id, events: [] } });
+    if (!event)
+      return c.json({
+        ticket: ticketJson(store, t, c.get('origin')),
+        audit: {
+          id: store.nextId('audit'),
+          ticket_id: t.id,
+          created_at: store.stamp(),
+          author_id: actor.id,
+          events: [],
+        },
+      });
     afterWrite(event);
-    return c.json({ ticket: ticketJson(store, t, c.get('origin')), audit: auditJson(store, event.audit, c.get('origin')) });
+    return c.json({
+      ticket: ticketJson(store, t, c.get('origin')),
+      audit: auditJson(store, event.audit, c.get('origin')),
+    });
   });
 
   app.delete('/api/v2/tickets/:id', (c) => {
@@ -77,7 +95,12 @@ export function ticketRoutes(app: Hono<Env>, sim: SimContext): void {
     app.get(path, (c) => {
       requireAgent(c);
       const t = tickets.get(ticketId(c));
-      return c.json({ audits: t.audits.map((a) => auditJson(store, a, c.get('origin'))), next_page: null, previous_page: null, count: t.audits.length });
+      return c.json({
+        audits: t.audits.map((a) => auditJson(store, a, c.get('origin'))),
+        next_page: null,
+        previous_page: null,
+        count: t.audits.length,
+      });
     });
   }
 
@@ -85,9 +108,11 @@ export function ticketRoutes(app: Hono<Env>, sim: SimContext): void {
   for (const path of ['/api/v2/uploads', '/api/v2/uploads.json']) {
     app.post(path, async (c) => {
       const filename = c.req.query('filename') ?? '';
-      if (!filename.trim()) throw recordInvalid({ filename: [{ description: 'Filename cannot be blank', error: 'BlankValue' }] });
+      if (!filename.trim())
+        throw recordInvalid({ filename: [{ description: 'Filename cannot be blank', error: 'BlankValue' }] });
       const contentType = (c.req.header('content-type') ?? '').split(';')[0]!.trim();
-      if (!contentType) throw recordInvalid({ content_type: [{ description: 'Content type cannot be blank', error: 'BlankValue' }] });
+      if (!contentType)
+        throw recordInvalid({ content_type: [{ description: 'Content type cannot be blank', error: 'BlankValue' }] });
       const declared = Number(c.req.header('content-length') ?? 0);
       if (declared > sim.limits.maxUploadBytes) throw tooLarge(sim.limits.maxUploadBytes);
       const content = Buffer.from(await c.req.arrayBuffer());
@@ -99,10 +124,22 @@ export function ticketRoutes(app: Hono<Env>, sim: SimContext): void {
         upload = store.uploads.get(existingToken);
         if (!upload || upload.consumed || upload.expiresAt <= now) throw notFound();
       } else {
-        upload = { token: store.token(), expiresAt: now + sim.limits.uploadTokenLifetimeSeconds * 1000, attachmentIds: [], consumed: false };
+        upload = {
+          token: store.token(),
+          expiresAt: now + sim.limits.uploadTokenLifetimeSeconds * 1000,
+          attachmentIds: [],
+          consumed: false,
+        };
         store.uploads.set(upload.token, upload);
       }
-      const attachment: Attachment = { id: store.nextId('attachment'), token: store.token(), file_name: filename, content_type: contentType, size: content.length, content };
+      const attachment: Attachment = {
+        id: store.nextId('attachment'),
+        token: store.token(),
+        file_name: filename,
+        content_type: contentType,
+        size: content.length,
+        content,
+      };
       store.attachments.set(attachment.id, attachment);
       upload.attachmentIds.push(attachment.id);
       const origin = c.get('origin');
@@ -147,16 +184,25 @@ export function ticketRoutes(app: Hono<Env>, sim: SimContext): void {
       let position: { ms: number; id: number };
       if (cursor) position = decodeExportCursor(cursor);
       else if (startTime !== undefined) {
-        if (!/^\d+$/.test(startTime)) throw badRequest('InvalidValue', 'start_time must be a unix timestamp in seconds');
-        if (Number(startTime) > nowSec - 60) throw new ZdError(422, { error: 'InvalidValue', description: 'Too recent start_time. Use a start_time older than 1 minute.' });
+        if (!/^\d+$/.test(startTime))
+          throw badRequest('InvalidValue', 'start_time must be a unix timestamp in seconds');
+        if (Number(startTime) > nowSec - 60)
+          throw new ZdError(422, {
+            error: 'InvalidValue',
+            description: 'Too recent start_time. Use a start_time older than 1 minute.',
+          });
         // Everything changed at or after start_time: position just before it.
         position = { ms: Number(startTime) * 1000 - 1, id: Number.MAX_SAFE_INTEGER };
       } else throw badRequest('InvalidValue', 'start_time or cursor is required');
       const ordered = [...store.tickets.values()].sort((a, b) => a.generated_ms - b.generated_ms || a.id - b.id);
-      const rest = ordered.filter((t) => t.generated_ms > position.ms || (t.generated_ms === position.ms && t.id > position.id));
+      const rest = ordered.filter(
+        (t) => t.generated_ms > position.ms || (t.generated_ms === position.ms && t.id > position.id),
+      );
       const page = rest.slice(0, perPage);
       const last = page[page.length - 1];
-      const afterCursor = last ? encodeExportCursor(last.generated_ms, last.id) : encodeExportCursor(position.ms, position.id);
+      const afterCursor = last
+        ? encodeExportCursor(last.generated_ms, last.id)
+        : encodeExportCursor(position.ms, position.id);
       return c.json({
         tickets: page.map(render(c)),
         after_url: `${c.get('origin')}/api/v2/incremental/tickets/cursor.json?cursor=${encodeURIComponent(afterCursor)}`,
@@ -179,22 +225,39 @@ export function ticketRoutes(app: Hono<Env>, sim: SimContext): void {
       const visibleBefore = sim.now() - sim.limits.searchIndexDelaySeconds * 1000;
       let results: Ticket[] = [];
       if (type === undefined || type === 'ticket') {
-        results = store.liveTickets().filter((t) => t.generated_ms <= visibleBefore && terms.every((term) => searchMatches(sim, t, term)));
+        results = store
+          .liveTickets()
+          .filter((t) => t.generated_ms <= visibleBefore && terms.every((term) => searchMatches(sim, t, term)));
       }
       const sortBy = c.req.query('sort_by');
       const desc = (c.req.query('sort_order') ?? 'desc') === 'desc';
       if (sortBy === 'updated_at' || sortBy === 'created_at') {
-        results.sort((a, b) => (a[sortBy] < b[sortBy] ? -1 : a[sortBy] > b[sortBy] ? 1 : a.id - b.id) * (desc ? -1 : 1));
+        results.sort(
+          (a, b) => (a[sortBy] < b[sortBy] ? -1 : a[sortBy] > b[sortBy] ? 1 : a.id - b.id) * (desc ? -1 : 1),
+        );
       }
-      const paged = paginate(c, 'results', results, (t) => ({ ...ticketJson(store, t, c.get('origin')), result_type: 'ticket' }));
+      const paged = paginate(c, 'results', results, (t) => ({
+        ...ticketJson(store, t, c.get('origin')),
+        result_type: 'ticket',
+      }));
       return c.json({ ...paged, facets: null });
     });
   }
 }
 
-const tooLarge = (max: number): ZdError => new ZdError(413, { error: 'RecordInvalid', description: 'Record validation errors', details: { size: [{ description: `Attachment size exceeds the limit of ${Math.round(max / 1024 / 1024)} MB`, error: 'TooLarge' }] } });
+const tooLarge = (max: number): ZdError =>
+  new ZdError(413, {
+    error: 'RecordInvalid',
+    description: 'Record validation errors',
+    details: {
+      size: [
+        { description: `Attachment size exceeds the limit of ${Math.round(max / 1024 / 1024)} MB`, error: 'TooLarge' },
+      ],
+    },
+  });
 
-const encodeExportCursor = (ms: number, id: number): string => Buffer.from(`${(ms / 1000).toFixed(3)}||${id}|`).toString('base64');
+const encodeExportCursor = (ms: number, id: number): string =>
+  Buffer.from(`${(ms / 1000).toFixed(3)}||${id}|`).toString('base64');
 function decodeExportCursor(cursor: string): { ms: number; id: number } {
   const m = /^(\d+(?:\.\d+)?)\|\|(\d+)\|$/.exec(Buffer.from(cursor, 'base64').toString('utf8'));
   if (!m) throw badRequest('InvalidValue', 'Invalid cursor');
@@ -213,7 +276,12 @@ export function parseQuery(q: string): Term[] {
   const out: Term[] = [];
   const re = /(-)?(?:(\w+)(:|>=|<=|>|<))?(?:"([^"]*)"|(\S+))/g;
   for (const m of q.matchAll(re)) {
-    out.push({ negate: m[1] === '-', key: m[2]?.toLowerCase(), op: (m[3] ?? ':') as Term['op'], value: m[4] ?? m[5] ?? '' });
+    out.push({
+      negate: m[1] === '-',
+      key: m[2]?.toLowerCase(),
+      op: (m[3] ?? ':') as Term['op'],
+      value: m[4] ?? m[5] ?? '',
+    });
   }
   return out;
 }
@@ -224,7 +292,15 @@ function searchMatches(sim: SimContext, t: Ticket, term: Term): boolean {
   const cmpDate = (stamp: string) => {
     const a = Date.parse(stamp);
     const b = Date.parse(term.value);
-    return term.op === '>' ? a > b : term.op === '<' ? a < b : term.op === '>=' ? a >= b : term.op === '<=' ? a <= b : stamp.slice(0, 10) === term.value.slice(0, 10);
+    return term.op === '>'
+      ? a > b
+      : term.op === '<'
+        ? a < b
+        : term.op === '>='
+          ? a >= b
+          : term.op === '<='
+            ? a <= b
+            : stamp.slice(0, 10) === term.value.slice(0, 10);
   };
   let hit: boolean;
   switch (term.key) {

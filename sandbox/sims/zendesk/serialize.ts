@@ -1,5 +1,18 @@
 /** The JSON Zendesk answers for each resource; `origin` is the host the request came in on. */
-import type { Attachment, Audit, Comment, CustomFieldValue, Status, Ticket, TicketField, Trigger, Webhook, ZdGroup, ZdUser, ZendeskStore } from './store';
+import type {
+  Attachment,
+  Audit,
+  Comment,
+  CustomFieldValue,
+  Status,
+  Ticket,
+  TicketField,
+  Trigger,
+  Webhook,
+  ZdGroup,
+  ZdUser,
+  ZendeskStore,
+} from './store';
 
 export interface AttachmentJson {
   id: number;
@@ -76,7 +89,14 @@ export interface CommentJson {
 }
 
 /** The account's default custom status for each status category. */
-export const CUSTOM_STATUS_IDS: Record<Status, number> = { new: 360000400001, open: 360000400002, pending: 360000400003, hold: 360000400004, solved: 360000400005, closed: 360000400005 };
+export const CUSTOM_STATUS_IDS: Record<Status, number> = {
+  new: 360000400001,
+  open: 360000400002,
+  pending: 360000400003,
+  hold: 360000400004,
+  solved: 360000400005,
+  closed: 360000400005,
+};
 export const BRAND_ID = 360000500001;
 export const TICKET_FORM_ID = 360000600001;
 const encodedId = (id: number): string => {
@@ -111,7 +131,12 @@ export function ticketJson(store: ZendeskStore, t: Ticket, origin: string): Tick
     id: t.id,
     url: `${origin}/api/v2/tickets/${t.id}.json`,
     external_id: t.external_id,
-    via: source ? { channel: 'api', source: { from: { ticket_id: source.id, subject: source.subject, channel: 'api' }, to: {}, rel: 'follow_up' } } : API_VIA,
+    via: source
+      ? {
+          channel: 'api',
+          source: { from: { ticket_id: source.id, subject: source.subject, channel: 'api' }, to: {}, rel: 'follow_up' },
+        }
+      : API_VIA,
     created_at: t.created_at,
     updated_at: t.updated_at,
     generated_timestamp: t.generated_timestamp,
@@ -161,11 +186,17 @@ export function commentJson(store: ZendeskStore, c: Comment, origin: string): Co
     html_body: c.html_body,
     plain_body: c.plain_body,
     public: c.public,
-    attachments: c.attachmentIds.map((id) => store.attachments.get(id)).filter((a): a is Attachment => Boolean(a)).map((a) => attachmentJson(a, origin)),
+    attachments: c.attachmentIds
+      .map((id) => store.attachments.get(id))
+      .filter((a): a is Attachment => Boolean(a))
+      .map((a) => attachmentJson(a, origin)),
     audit_id: c.audit_id,
     via: API_VIA,
     created_at: c.created_at,
-    metadata: { system: { client: 'Crosswalk sandbox', ip_address: '127.0.0.1', location: 'Loopback', latitude: 0, longitude: 0 }, custom: {} },
+    metadata: {
+      system: { client: 'Crosswalk sandbox', ip_address: '127.0.0.1', location: 'Loopback', latitude: 0, longitude: 0 },
+      custom: {},
+    },
   };
 }
 
@@ -178,8 +209,28 @@ export function auditJson(store: ZendeskStore, a: Audit, origin: string) {
     metadata: { system: { client: 'Crosswalk sandbox', ip_address: '127.0.0.1' }, custom: {} },
     via: API_VIA,
     events: a.events.map((e) => {
-      if (e.type !== 'Comment') return { id: e.id, type: e.type, field_name: e.field_name, value: e.value, ...(e.type === 'Change' ? { previous_value: e.previous_value } : {}) };
-      return { id: e.id, type: 'Comment', author_id: e.author_id, body: e.body, html_body: e.html_body, plain_body: e.body, public: e.public, audit_id: a.id, attachments: (e.attachments ?? []).map((id) => store.attachments.get(id)).filter((x): x is Attachment => Boolean(x)).map((x) => attachmentJson(x, origin)) };
+      if (e.type !== 'Comment')
+        return {
+          id: e.id,
+          type: e.type,
+          field_name: e.field_name,
+          value: e.value,
+          ...(e.type === 'Change' ? { previous_value: e.previous_value } : {}),
+        };
+      return {
+        id: e.id,
+        type: 'Comment',
+        author_id: e.author_id,
+        body: e.body,
+        html_body: e.html_body,
+        plain_body: e.body,
+        public: e.public,
+        audit_id: a.id,
+        attachments: (e.attachments ?? [])
+          .map((id) => store.attachments.get(id))
+          .filter((x): x is Attachment => Boolean(x))
+          .map((x) => attachmentJson(x, origin)),
+      };
     }),
   };
 }
@@ -227,7 +278,17 @@ export function userJson(u: ZdUser, origin: string) {
 }
 
 export function groupJson(g: ZdGroup, origin: string) {
-  return { id: g.id, url: `${origin}/api/v2/groups/${g.id}.json`, name: g.name, description: '', default: true, deleted: false, is_public: true, created_at: g.created_at, updated_at: g.updated_at };
+  return {
+    id: g.id,
+    url: `${origin}/api/v2/groups/${g.id}.json`,
+    name: g.name,
+    description: '',
+    default: true,
+    deleted: false,
+    is_public: true,
+    created_at: g.created_at,
+    updated_at: g.updated_at,
+  };
 }
 
 export function fieldJson(f: TicketField, position: number, origin: string) {
@@ -255,7 +316,17 @@ export function fieldJson(f: TicketField, position: number, origin: string) {
     removable: true,
     key: null,
     agent_description: '',
-    ...(f.options ? { custom_field_options: f.options.map((o, i) => ({ id: f.id * 10 + i, name: o.name, raw_name: o.name, value: o.value, default: false })) } : {}),
+    ...(f.options
+      ? {
+          custom_field_options: f.options.map((o, i) => ({
+            id: f.id * 10 + i,
+            name: o.name,
+            raw_name: o.name,
+            value: o.value,
+            default: false,
+          })),
+        }
+      : {}),
   };
 }
 
@@ -265,7 +336,13 @@ export function fieldJson(f: TicketField, position: number, origin: string) {
  * status (with On-hold, sub type 1, as this simulator has the hold status),
  * type, priority, group and assignee, with the options the Tickets API takes.
  */
-export const SYSTEM_TICKET_FIELDS: ReadonlyArray<{ id: number; type: string; title: string; options?: Array<{ name: string; value: string }>; subTypeId?: number }> = [
+export const SYSTEM_TICKET_FIELDS: ReadonlyArray<{
+  id: number;
+  type: string;
+  title: string;
+  options?: Array<{ name: string; value: string }>;
+  subTypeId?: number;
+}> = [
   { id: 360_000_199_001, type: 'subject', title: 'Subject' },
   { id: 360_000_199_002, type: 'description', title: 'Description' },
   {
@@ -282,8 +359,29 @@ export const SYSTEM_TICKET_FIELDS: ReadonlyArray<{ id: number; type: string; tit
       { name: 'Closed', value: 'closed' },
     ],
   },
-  { id: 360_000_199_004, type: 'tickettype', title: 'Type', options: [{ name: 'Question', value: 'question' }, { name: 'Incident', value: 'incident' }, { name: 'Problem', value: 'problem' }, { name: 'Task', value: 'task' }] },
-  { id: 360_000_199_005, type: 'priority', title: 'Priority', subTypeId: 0, options: [{ name: 'Low', value: 'low' }, { name: 'Normal', value: 'normal' }, { name: 'High', value: 'high' }, { name: 'Urgent', value: 'urgent' }] },
+  {
+    id: 360_000_199_004,
+    type: 'tickettype',
+    title: 'Type',
+    options: [
+      { name: 'Question', value: 'question' },
+      { name: 'Incident', value: 'incident' },
+      { name: 'Problem', value: 'problem' },
+      { name: 'Task', value: 'task' },
+    ],
+  },
+  {
+    id: 360_000_199_005,
+    type: 'priority',
+    title: 'Priority',
+    subTypeId: 0,
+    options: [
+      { name: 'Low', value: 'low' },
+      { name: 'Normal', value: 'normal' },
+      { name: 'High', value: 'high' },
+      { name: 'Urgent', value: 'urgent' },
+    ],
+  },
   { id: 360_000_199_006, type: 'group', title: 'Group' },
   { id: 360_000_199_007, type: 'assignee', title: 'Assignee' },
 ];

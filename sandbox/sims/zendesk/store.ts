@@ -156,7 +156,8 @@ export interface Trigger {
 }
 
 /** ISO 8601 to the second, as Zendesk writes every timestamp. */
-export const iso = (ms: number): string => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+export const iso = (ms: number): string =>
+  new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export class ZendeskStore {
   users: ZdUser[] = [];
@@ -174,7 +175,17 @@ export class ZendeskStore {
   private counters = ZendeskStore.initialCounters();
 
   private static initialCounters() {
-    return { user: 360000000000, group: 360000100000, field: 360000200000, ticket: 0, comment: 15000000000, audit: 16000000000, attachment: 17000000000, event: 18000000000, trigger: 360000300000 };
+    return {
+      user: 360000000000,
+      group: 360000100000,
+      field: 360000200000,
+      ticket: 0,
+      comment: 15000000000,
+      audit: 16000000000,
+      attachment: 17000000000,
+      event: 18000000000,
+      trigger: 360000300000,
+    };
   }
 
   constructor(readonly now: () => number) {}
@@ -184,7 +195,8 @@ export class ZendeskStore {
     this.users = [];
     this.groups = [];
     this.fields = [];
-    for (const m of [this.tickets, this.attachments, this.uploads, this.webhooks, this.triggers, this.oauthTokens]) m.clear();
+    for (const m of [this.tickets, this.attachments, this.uploads, this.webhooks, this.triggers, this.oauthTokens])
+      m.clear();
     this.apiTokens.clear();
     this.counters = ZendeskStore.initialCounters();
   }
@@ -200,7 +212,16 @@ export class ZendeskStore {
 
   addUser(u: { name: string; email: string; role: Role; default_group_id?: number | null }): ZdUser {
     const at = this.stamp();
-    const user: ZdUser = { id: this.nextId('user'), name: u.name, email: u.email.toLowerCase(), role: u.role, active: true, created_at: at, updated_at: at, default_group_id: u.default_group_id ?? null };
+    const user: ZdUser = {
+      id: this.nextId('user'),
+      name: u.name,
+      email: u.email.toLowerCase(),
+      role: u.role,
+      active: true,
+      created_at: at,
+      updated_at: at,
+      default_group_id: u.default_group_id ?? null,
+    };
     this.users.push(user);
     return user;
   }

@@ -20,13 +20,28 @@ export function authorization(auth: ZendeskAuth): string | undefined {
  * `call<T>(method, path, body?)`: JSON bodies are sent as JSON; a Buffer or
  * Uint8Array is sent raw (uploads) with the given `content-type` header.
  */
-export function zendeskClient(sim: Pick<ZendeskSim, 'baseUrl'>, auth: ZendeskAuth, defaults: Record<string, string> = {}) {
+export function zendeskClient(
+  sim: Pick<ZendeskSim, 'baseUrl'>,
+  auth: ZendeskAuth,
+  defaults: Record<string, string> = {},
+) {
   const authHeader = authorization(auth);
-  return async <T = Record<string, unknown>>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ZendeskResponse<T>> => {
+  return async <T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ZendeskResponse<T>> => {
     const raw = body instanceof Uint8Array;
     const res = await fetch(sim.baseUrl + path, {
       method,
-      headers: { accept: 'application/json', ...(authHeader ? { authorization: authHeader } : {}), ...(body !== undefined && !raw ? { 'content-type': 'application/json' } : {}), ...defaults, ...headers },
+      headers: {
+        accept: 'application/json',
+        ...(authHeader ? { authorization: authHeader } : {}),
+        ...(body !== undefined && !raw ? { 'content-type': 'application/json' } : {}),
+        ...defaults,
+        ...headers,
+      },
       body: raw ? Buffer.from(body) : body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();

@@ -2,7 +2,22 @@
 import * as z from 'zod';
 import { CLOSED_TICKET_DETAIL, notFound, recordInvalid, updateConflict, ZdError, type FieldError } from './errors';
 import { htmlToPlain, plainToHtml } from './html';
-import { iso, PRIORITIES, STATUSES, TICKET_TYPES, type Audit, type AuditEvent, type Comment, type CustomFieldValue, type Priority, type Status, type Ticket, type TicketType, type ZdUser, type ZendeskStore } from './store';
+import {
+  iso,
+  PRIORITIES,
+  STATUSES,
+  TICKET_TYPES,
+  type Audit,
+  type AuditEvent,
+  type Comment,
+  type CustomFieldValue,
+  type Priority,
+  type Status,
+  type Ticket,
+  type TicketType,
+  type ZdUser,
+  type ZendeskStore,
+} from './store';
 
 const id = z.union([z.number().int(), z.string().regex(/^\d+$/).transform(Number)]);
 const customValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string()), z.null()]);
@@ -44,7 +59,10 @@ export const ticketInput = z.object({
 export type TicketInput = z.infer<typeof ticketInput>;
 
 const label = (field: string) => field.charAt(0).toUpperCase() + field.slice(1).replace(/_id$/, '').replace(/_/g, ' ');
-const invalid = (field: string, value: unknown): ZdError => recordInvalid({ [field]: [{ description: `${label(field)}: ${String(value)} is not valid`, error: 'InvalidValue' }] });
+const invalid = (field: string, value: unknown): ZdError =>
+  recordInvalid({
+    [field]: [{ description: `${label(field)}: ${String(value)} is not valid`, error: 'InvalidValue' }],
+  });
 
 /** Parses `{ticket: {...}}`, answering Zendesk's 422 for values of the wrong type. */
 export function parseTicketBody(body: unknown): TicketInput {
@@ -77,7 +95,9 @@ export interface TicketLimits {
   maxCommentsPerTicket: number;
 }
 
-const normalizeTags = (tags: string[]): string[] => [...new Set(tags.flatMap((t) => t.trim().toLowerCase().split(/\s+/)).filter(Boolean))];
+const normalizeTags = (tags: string[]): string[] => [
+  ...new Set(tags.flatMap((t) => t.trim().toLowerCase().split(/\s+/)).filter(Boolean)),
+];
 
 const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
@@ -97,10 +117,15 @@ export class TicketService {
     if (input.description !== undefined) throw readOnlyDescription();
     const comment = input.comment;
     const text = comment ? (comment.html_body ?? comment.body ?? comment.value ?? '') : '';
-    if (!comment || (text.trim() === '' && !(comment.uploads?.length))) throw recordInvalid({ base: [{ description: 'Description: cannot be blank', error: 'BlankValue' }] });
+    if (!comment || (text.trim() === '' && !comment.uploads?.length))
+      throw recordInvalid({ base: [{ description: 'Description: cannot be blank', error: 'BlankValue' }] });
     const requester = this.resolveRequester(input, actor);
-    const source = input.via_followup_source_id !== undefined ? this.store.tickets.get(input.via_followup_source_id) : undefined;
-    if (input.via_followup_source_id !== undefined && !source) throw recordInvalid({ via_followup_source_id: [{ description: 'Via followup source: is invalid', error: 'InvalidValue' }] });
+    const source =
+      input.via_followup_source_id !== undefined ? this.store.tickets.get(input.via_followup_source_id) : undefined;
+    if (input.via_followup_source_id !== undefined && !source)
+      throw recordInvalid({
+        via_followup_source_id: [{ description: 'Via followup source: is invalid', error: 'InvalidValue' }],
+      });
     // "The parameter only works with closed tickets. It has no effect with other tickets."
     const followupOf = source?.status === 'closed' ? source : undefined;
     const now = this.store.now();
@@ -140,7 +165,8 @@ export class TicketService {
     ticket.description = c.plain_body;
     if (!input.subject) ticket.subject = (c.plain_body.split('\n')[0] ?? '').slice(0, 80);
     if (!changes.has('subject')) changes.set('subject', { previous: null, value: ticket.subject });
-    for (const [field, ch] of changes) audit.events.push({ id: this.store.nextId('event'), type: 'Create', field_name: field, value: ch.value });
+    for (const [field, ch] of changes)
+      audit.events.push({ id: this.store.nextId('event'), type: 'Create', field_name: field, value: ch.value });
     this.store.tickets.set(ticket.id, ticket);
     if (followupOf) followupOf.followup_ids.push(ticket.id);
     return { kind: 'create', ticket, actor, changes, comment: c, audit };
@@ -153,23 +179,40 @@ export class TicketService {
     if (input.description !== undefined) throw readOnlyDescription();
     if (input.safe_update !== undefined && input.updated_stamp !== undefined) {
       const stamp = Date.parse(input.updated_stamp);
-      if (Number.isNaN(stamp) || Math.floor(stamp / 1000) !== Math.floor(Date.parse(ticket.updated_at) / 1000)) throw updateConflict();
+      if (Number.isNaN(stamp) || Math.floor(stamp / 1000) !== Math.floor(Date.parse(ticket.updated_at) / 1000))
+        throw updateConflict();
     }
     if (input.comment && ticket.comments.length >= this.limits.maxCommentsPerTicket) {
-      throw recordInvalid({ base: [{ description: `Comments: Ticket has reached the limit of ${this.limits.maxCommentsPerTicket} comments`, error: 'TooManyComments' }] });
+      throw recordInvalid({
+        base: [
+          {
+            description: `Comments: Ticket has reached the limit of ${this.limits.maxCommentsPerTicket} comments`,
+            error: 'TooManyComments',
+          },
+        ],
+      });
     }
     // Validate on a copy so a refused update leaves the ticket as it was.
     const draft: Ticket = { ...ticket, tags: [...ticket.tags], custom_fields: new Map(ticket.custom_fields) };
     const changes = this.apply(draft, input, actor, false);
     const comment = input.comment;
-    const hasComment = Boolean(comment && ((comment.html_body ?? comment.body ?? comment.value ?? '').trim() !== '' || comment.uploads?.length));
+    const hasComment = Boolean(
+      comment && ((comment.html_body ?? comment.body ?? comment.value ?? '').trim() !== '' || comment.uploads?.length),
+    );
     if (!changes.size && !hasComment) return undefined;
     const author = hasComment && comment ? this.commentAuthor(comment, actor) : actor;
     const attachmentIds = hasComment ? this.takeUploads(comment?.uploads ?? []) : [];
     Object.assign(ticket, draft);
     const audit = this.newAudit(ticket, actor);
     const c = hasComment && comment ? this.addComment(ticket, audit, comment, author, attachmentIds) : undefined;
-    for (const [field, ch] of changes) audit.events.push({ id: this.store.nextId('event'), type: 'Change', field_name: field, value: ch.value, previous_value: ch.previous });
+    for (const [field, ch] of changes)
+      audit.events.push({
+        id: this.store.nextId('event'),
+        type: 'Change',
+        field_name: field,
+        value: ch.value,
+        previous_value: ch.previous,
+      });
     const now = this.store.now();
     ticket.updated_at = iso(now);
     ticket.generated_timestamp = Math.floor(now / 1000);
@@ -194,8 +237,22 @@ export class TicketService {
     }
     if (input.requester) {
       const email = input.requester.email.trim();
-      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw recordInvalid({ requester: [{ description: `Requester: ${input.requester.name ?? ''} ${email} is not properly formatted`.replace(/\s+/g, ' '), error: 'InvalidValue' }] });
-      return this.store.userByEmail(email) ?? this.store.addUser({ name: input.requester.name ?? email.split('@')[0]!, email, role: 'end-user' });
+      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
+        throw recordInvalid({
+          requester: [
+            {
+              description: `Requester: ${input.requester.name ?? ''} ${email} is not properly formatted`.replace(
+                /\s+/g,
+                ' ',
+              ),
+              error: 'InvalidValue',
+            },
+          ],
+        });
+      return (
+        this.store.userByEmail(email) ??
+        this.store.addUser({ name: input.requester.name ?? email.split('@')[0]!, email, role: 'end-user' })
+      );
     }
     return actor;
   }
@@ -205,7 +262,13 @@ export class TicketService {
     const now = this.store.now();
     const uploads = tokens.map((token) => ({ token, upload: this.store.uploads.get(token) }));
     const bad = uploads.filter((u) => !u.upload || u.upload.consumed || u.upload.expiresAt <= now);
-    if (bad.length) throw recordInvalid({ base: bad.map((u) => ({ description: `Uploads: token ${u.token} is invalid or has expired`, error: 'InvalidValue' })) });
+    if (bad.length)
+      throw recordInvalid({
+        base: bad.map((u) => ({
+          description: `Uploads: token ${u.token} is invalid or has expired`,
+          error: 'InvalidValue',
+        })),
+      });
     return uploads.flatMap((u) => {
       u.upload!.consumed = true;
       return u.upload!.attachmentIds;
@@ -213,7 +276,13 @@ export class TicketService {
   }
 
   private newAudit(ticket: Ticket, actor: ZdUser): Audit {
-    const audit: Audit = { id: this.store.nextId('audit'), ticket_id: ticket.id, author_id: actor.id, created_at: this.store.stamp(), events: [] };
+    const audit: Audit = {
+      id: this.store.nextId('audit'),
+      ticket_id: ticket.id,
+      author_id: actor.id,
+      created_at: this.store.stamp(),
+      events: [],
+    };
     ticket.audits.push(audit);
     return audit;
   }
@@ -224,7 +293,13 @@ export class TicketService {
     return author;
   }
 
-  private addComment(ticket: Ticket, audit: Audit, input: z.infer<typeof commentInput>, author: ZdUser, attachmentIds: number[]): Comment {
+  private addComment(
+    ticket: Ticket,
+    audit: Audit,
+    input: z.infer<typeof commentInput>,
+    author: ZdUser,
+    attachmentIds: number[],
+  ): Comment {
     let body: string;
     let html: string;
     if (input.html_body !== undefined) {
@@ -237,20 +312,44 @@ export class TicketService {
     // End users cannot write internal notes.
     const isPublic = author.role === 'end-user' ? true : (input.public ?? ticket.comment_public_default);
     if (input.public !== undefined) ticket.comment_public_default = input.public;
-    const comment: Comment = { id: this.store.nextId('comment'), ticket_id: ticket.id, audit_id: audit.id, author_id: author.id, body, html_body: html, plain_body: body, public: isPublic, attachmentIds, created_at: audit.created_at };
+    const comment: Comment = {
+      id: this.store.nextId('comment'),
+      ticket_id: ticket.id,
+      audit_id: audit.id,
+      author_id: author.id,
+      body,
+      html_body: html,
+      plain_body: body,
+      public: isPublic,
+      attachmentIds,
+      created_at: audit.created_at,
+    };
     for (const aid of attachmentIds) {
       const a = this.store.attachments.get(aid);
       if (a) a.comment_id = comment.id;
     }
     ticket.comments.push(comment);
     if (isPublic) ticket.is_public = true;
-    const event: AuditEvent = { id: this.store.nextId('event'), type: 'Comment', body, html_body: html, public: isPublic, author_id: author.id, attachments: attachmentIds };
+    const event: AuditEvent = {
+      id: this.store.nextId('event'),
+      type: 'Comment',
+      body,
+      html_body: html,
+      public: isPublic,
+      author_id: author.id,
+      attachments: attachmentIds,
+    };
     audit.events.push(event);
     return comment;
   }
 
   /** Writes the input's fields onto the ticket, returning what changed. Throws (before any write to a real ticket) on invalid values. */
-  private apply(t: Ticket, input: TicketInput, actor: ZdUser, creating: boolean): Map<string, { previous: unknown; value: unknown }> {
+  private apply(
+    t: Ticket,
+    input: TicketInput,
+    actor: ZdUser,
+    creating: boolean,
+  ): Map<string, { previous: unknown; value: unknown }> {
     const changes = new Map<string, { previous: unknown; value: unknown }>();
     const set = <K extends keyof Ticket>(field: K, value: Ticket[K]) => {
       if (sameValue(t[field], value)) return;
@@ -260,11 +359,13 @@ export class TicketService {
     if (input.subject !== undefined) set('subject', input.subject);
     if (input.external_id !== undefined) set('external_id', input.external_id);
     if (input.priority !== undefined) {
-      if (input.priority !== null && input.priority !== '' && !PRIORITIES.includes(input.priority as Priority)) throw invalid('priority', input.priority);
+      if (input.priority !== null && input.priority !== '' && !PRIORITIES.includes(input.priority as Priority))
+        throw invalid('priority', input.priority);
       set('priority', (input.priority || null) as Priority | null);
     }
     if (input.type !== undefined) {
-      if (input.type !== null && input.type !== '' && !TICKET_TYPES.includes(input.type as TicketType)) throw invalid('type', input.type);
+      if (input.type !== null && input.type !== '' && !TICKET_TYPES.includes(input.type as TicketType))
+        throw invalid('type', input.type);
       set('type', (input.type || null) as TicketType | null);
     }
     if (input.due_at !== undefined) {
@@ -272,19 +373,22 @@ export class TicketService {
       set('due_at', input.due_at === null ? null : iso(Date.parse(input.due_at)));
     }
     if (input.group_id !== undefined) {
-      if (input.group_id !== null && !this.store.groups.some((g) => g.id === input.group_id)) throw recordInvalid({ group: [{ description: 'Group: is invalid', error: 'InvalidValue' }] });
+      if (input.group_id !== null && !this.store.groups.some((g) => g.id === input.group_id))
+        throw recordInvalid({ group: [{ description: 'Group: is invalid', error: 'InvalidValue' }] });
       set('group_id', input.group_id);
     }
     let assignee = input.assignee_id;
     if (input.assignee_email !== undefined) assignee = this.store.userByEmail(input.assignee_email)?.id ?? -1;
     if (assignee !== undefined) {
       const u = assignee === null ? undefined : this.store.userById(assignee);
-      if (assignee !== null && (!u || u.role === 'end-user')) throw recordInvalid({ assignee: [{ description: 'Assignee: is invalid', error: 'InvalidValue' }] });
+      if (assignee !== null && (!u || u.role === 'end-user'))
+        throw recordInvalid({ assignee: [{ description: 'Assignee: is invalid', error: 'InvalidValue' }] });
       set('assignee_id', assignee);
       if (u && t.group_id === null) set('group_id', u.default_group_id);
     }
     if (!creating && input.requester_id !== undefined) {
-      if (!this.store.userById(input.requester_id)) throw recordInvalid({ requester: [{ description: 'Requester: is invalid', error: 'InvalidValue' }] });
+      if (!this.store.userById(input.requester_id))
+        throw recordInvalid({ requester: [{ description: 'Requester: is invalid', error: 'InvalidValue' }] });
       set('requester_id', input.requester_id);
     }
     let tags = input.tags !== undefined ? normalizeTags(input.tags) : [...t.tags];
@@ -325,4 +429,8 @@ export class TicketService {
 }
 
 const readOnlyDescription = (): ZdError =>
-  new ZdError(422, { error: 'RecordInvalid', description: 'The description key on the ticket object is read-only. Use the comment resource instead for setting the ticket description.' });
+  new ZdError(422, {
+    error: 'RecordInvalid',
+    description:
+      'The description key on the ticket object is read-only. Use the comment resource instead for setting the ticket description.',
+  });

@@ -8,10 +8,20 @@
 import type { Env, Hono } from 'hono';
 import { problemOf, redirectWithNotice, renderItemView, selfClient } from '../shared/web-view';
 
-const STATUSES = ['new', 'open', 'pending', 'hold', 'solved', 'closed'].map((s) => ({ value: s, label: s.charAt(0).toUpperCase() + s.slice(1) }));
-const PRIORITIES = [{ value: '', label: '(none)' }, ...['low', 'normal', 'high', 'urgent'].map((p) => ({ value: p, label: p.charAt(0).toUpperCase() + p.slice(1) }))];
+const STATUSES = ['new', 'open', 'pending', 'hold', 'solved', 'closed'].map((s) => ({
+  value: s,
+  label: s.charAt(0).toUpperCase() + s.slice(1),
+}));
+const PRIORITIES = [
+  { value: '', label: '(none)' },
+  ...['low', 'normal', 'high', 'urgent'].map((p) => ({ value: p, label: p.charAt(0).toUpperCase() + p.slice(1) })),
+];
 
-export function zendeskWebView<E extends Env>(app: Hono<E>, baseUrl: () => string, agent: { email: string; apiToken: string; name: string }): void {
+export function zendeskWebView<E extends Env>(
+  app: Hono<E>,
+  baseUrl: () => string,
+  agent: { email: string; apiToken: string; name: string },
+): void {
   const api = selfClient(baseUrl, `Basic ${Buffer.from(`${agent.email}/token:${agent.apiToken}`).toString('base64')}`);
   const PATH = '/agent/tickets/:id{[0-9]+}';
 
@@ -20,7 +30,9 @@ export function zendeskWebView<E extends Env>(app: Hono<E>, baseUrl: () => strin
     const t = await api('GET', `/api/v2/tickets/${id}.json`);
     if (t.status !== 200) return c.html(`<p>Not found: ${problemOf(t)}</p>`, 404);
     const ticket = t.json.ticket as Record<string, any>;
-    const comments = ((await api('GET', `/api/v2/tickets/${id}/comments.json`)).json?.comments ?? []) as Array<Record<string, any>>;
+    const comments = ((await api('GET', `/api/v2/tickets/${id}/comments.json`)).json?.comments ?? []) as Array<
+      Record<string, any>
+    >;
     const names = new Map<number, string>();
     for (const authorId of new Set(comments.map((cm) => cm.author_id as number))) {
       const u = await api('GET', `/api/v2/users/${authorId}.json`);
@@ -45,12 +57,23 @@ export function zendeskWebView<E extends Env>(app: Hono<E>, baseUrl: () => strin
           { name: 'priority', label: 'Priority', value: ticket.priority ?? '', options: PRIORITIES },
           { name: 'tags', label: 'Tags', value: ((ticket.tags ?? []) as string[]).join(' ') },
         ],
-        comments: comments.map((cm) => ({ author: names.get(cm.author_id) ?? String(cm.author_id), at: cm.created_at ?? '', text: cm.plain_body ?? cm.body ?? '', visibility: cm.public ? 'public reply' : 'internal note' })),
+        comments: comments.map((cm) => ({
+          author: names.get(cm.author_id) ?? String(cm.author_id),
+          at: cm.created_at ?? '',
+          text: cm.plain_body ?? cm.body ?? '',
+          visibility: cm.public ? 'public reply' : 'internal note',
+        })),
         commentVisibilities: [
           { value: 'public', label: 'Public reply' },
           { value: 'private', label: 'Internal note' },
         ],
-        attachments: comments.flatMap((cm) => ((cm.attachments ?? []) as Array<Record<string, any>>).map((a) => ({ name: a.file_name ?? '', size: Number(a.size ?? 0), author: names.get(cm.author_id) ?? '' }))),
+        attachments: comments.flatMap((cm) =>
+          ((cm.attachments ?? []) as Array<Record<string, any>>).map((a) => ({
+            name: a.file_name ?? '',
+            size: Number(a.size ?? 0),
+            author: names.get(cm.author_id) ?? '',
+          })),
+        ),
       }),
     );
   });
@@ -64,8 +87,19 @@ export function zendeskWebView<E extends Env>(app: Hono<E>, baseUrl: () => strin
     if (what === 'fields') {
       // Only what the person changed.
       const now = ((await api('GET', `/api/v2/tickets/${id}.json`)).json?.ticket ?? {}) as Record<string, any>;
-      const wanted: Record<string, unknown> = { subject: String(form.get('subject') ?? ''), status: String(form.get('status') ?? 'open'), priority: String(form.get('priority') ?? '') || null, tags: String(form.get('tags') ?? '').split(/[\s,]+/).filter(Boolean) };
-      const changed = Object.fromEntries(Object.entries(wanted).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(k === 'priority' ? (now[k] ?? null) : now[k])));
+      const wanted: Record<string, unknown> = {
+        subject: String(form.get('subject') ?? ''),
+        status: String(form.get('status') ?? 'open'),
+        priority: String(form.get('priority') ?? '') || null,
+        tags: String(form.get('tags') ?? '')
+          .split(/[\s,]+/)
+          .filter(Boolean),
+      };
+      const changed = Object.fromEntries(
+        Object.entries(wanted).filter(
+          ([k, v]) => JSON.stringify(v) !== JSON.stringify(k === 'priority' ? (now[k] ?? null) : now[k]),
+        ),
+      );
       if (!Object.keys(changed).length) return redirectWithNotice(here, 'Nothing changed');
       const r = await put(changed);
       return redirectWithNotice(here, r.status === 200 ? 'Saved' : `Not saved: ${problemOf(r)}`);
@@ -73,14 +107,24 @@ export function zendeskWebView<E extends Env>(app: Hono<E>, baseUrl: () => strin
     if (what === 'comment') {
       const isPublic = form.get('visibility') !== 'private';
       const r = await put({ comment: { body: String(form.get('body') ?? ''), public: isPublic } });
-      return redirectWithNotice(here, r.status === 200 ? (isPublic ? 'Reply added' : 'Internal note added') : `Not saved: ${problemOf(r)}`);
+      return redirectWithNotice(
+        here,
+        r.status === 200 ? (isPublic ? 'Reply added' : 'Internal note added') : `Not saved: ${problemOf(r)}`,
+      );
     }
     if (what === 'attach') {
       const file = form.get('file');
       if (!(file instanceof File) || !file.size) return redirectWithNotice(here, 'Choose a file to attach');
-      const up = await api('POST', `/api/v2/uploads.json?filename=${encodeURIComponent(file.name)}`, new Uint8Array(await file.arrayBuffer()), { 'content-type': file.type || 'application/octet-stream' });
+      const up = await api(
+        'POST',
+        `/api/v2/uploads.json?filename=${encodeURIComponent(file.name)}`,
+        new Uint8Array(await file.arrayBuffer()),
+        { 'content-type': file.type || 'application/octet-stream' },
+      );
       if (up.status !== 201) return redirectWithNotice(here, `Not attached: ${problemOf(up)}`);
-      const r = await put({ comment: { body: `Attached ${file.name}`, public: true, uploads: [up.json.upload.token] } });
+      const r = await put({
+        comment: { body: `Attached ${file.name}`, public: true, uploads: [up.json.upload.token] },
+      });
       return redirectWithNotice(here, r.status === 200 ? 'File attached' : `Not attached: ${problemOf(r)}`);
     }
     return redirectWithNotice(here, 'Nothing to do');

@@ -10,14 +10,26 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import * as z from 'zod';
 import { recordInvalid } from './errors';
-import { iso, PRIORITIES, STATUSES, type Ticket, type Trigger, type TriggerCondition, type Webhook, type ZdUser, type ZendeskStore } from './store';
+import {
+  iso,
+  PRIORITIES,
+  STATUSES,
+  type Ticket,
+  type Trigger,
+  type TriggerCondition,
+  type Webhook,
+  type ZdUser,
+  type ZendeskStore,
+} from './store';
 import type { TicketEvent } from './tickets';
 
 export const SIGNATURE_HEADER = 'x-zendesk-webhook-signature';
 export const TIMESTAMP_HEADER = 'x-zendesk-webhook-signature-timestamp';
 
 export function sign(secret: string, timestamp: string, body: string): string {
-  return createHmac('sha256', secret).update(timestamp + body).digest('base64');
+  return createHmac('sha256', secret)
+    .update(timestamp + body)
+    .digest('base64');
 }
 
 /** Webhook ids are ULIDs: 26 Crockford base-32 characters. */
@@ -29,7 +41,10 @@ export function webhookId(now: number): string {
     time = alphabet[t % 32]! + time;
     t = Math.floor(t / 32);
   }
-  const rand = [...randomBytes(16)].slice(0, 16).map((b) => alphabet[b % 32]).join('');
+  const rand = [...randomBytes(16)]
+    .slice(0, 16)
+    .map((b) => alphabet[b % 32])
+    .join('');
   return time + rand;
 }
 
@@ -70,7 +85,13 @@ export class WebhookNotifier {
 
   enqueue(webhook: Webhook, body: string): void {
     if (webhook.status !== 'active') return;
-    const delivery: Delivery = { invocation_id: String(Math.floor(Math.random() * 1e12)), webhook_id: webhook.id, url: webhook.endpoint, method: webhook.http_method, body };
+    const delivery: Delivery = {
+      invocation_id: String(Math.floor(Math.random() * 1e12)),
+      webhook_id: webhook.id,
+      url: webhook.endpoint,
+      method: webhook.http_method,
+      body,
+    };
     if (this.loseNext > 0) {
       this.loseNext -= 1;
       this.lost.push(delivery);
@@ -116,12 +137,16 @@ export class WebhookNotifier {
    * Retries as Zendesk does: 409 up to three times, 429/503 with a short
    * Retry-After, and connection failures.
    */
-  async deliver(d: Delivery, secret: string, opts: { timestamp?: string; forged?: boolean } = {}): Promise<SentDelivery> {
+  async deliver(
+    d: Delivery,
+    secret: string,
+    opts: { timestamp?: string; forged?: boolean } = {},
+  ): Promise<SentDelivery> {
     const timestamp = opts.timestamp ?? iso(this.store.now());
     const signature = sign(secret, timestamp, d.body);
     let status: number | 'error' = 'error';
     let attempts = 0;
-    for (; attempts < 4; ) {
+    for (; attempts < 4;) {
       attempts += 1;
       let wait = 25 * 2 ** attempts;
       try {
@@ -142,14 +167,22 @@ export class WebhookNotifier {
         await res.arrayBuffer();
         const retryAfter = Number(res.headers.get('retry-after'));
         if (res.status === 409) wait = 25;
-        else if ((res.status === 429 || res.status === 503) && retryAfter > 0 && retryAfter <= 60) wait = Math.min(retryAfter * 1000, this.maxRetryWaitMs);
+        else if ((res.status === 429 || res.status === 503) && retryAfter > 0 && retryAfter <= 60)
+          wait = Math.min(retryAfter * 1000, this.maxRetryWaitMs);
         else break;
       } catch {
         status = 'error';
       }
       if (attempts < 4) await new Promise((r) => setTimeout(r, wait));
     }
-    const sent: SentDelivery = { ...d, timestamp, signature, status, attempts, ...(opts.forged ? { forged: true } : {}) };
+    const sent: SentDelivery = {
+      ...d,
+      timestamp,
+      signature,
+      status,
+      attempts,
+      ...(opts.forged ? { forged: true } : {}),
+    };
     this.sent.push(sent);
     return sent;
   }
@@ -166,7 +199,13 @@ export class WebhookNotifier {
 
 // ---- triggers
 
-const conditionValue = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.union([z.string(), z.number()]))]);
+const conditionValue = z.union([
+  z.string(),
+  z.number(),
+  z.boolean(),
+  z.null(),
+  z.array(z.union([z.string(), z.number()])),
+]);
 const condition = z.object({ field: z.string(), operator: z.string().default('is'), value: conditionValue.optional() });
 export const triggerInput = z.object({
   title: z.string().min(1),
@@ -174,13 +213,25 @@ export const triggerInput = z.object({
   position: z.number().int().optional(),
   description: z.string().nullable().optional(),
   category_id: z.union([z.string(), z.number()]).optional(),
-  conditions: z.object({ all: z.array(condition).nullable().optional(), any: z.array(condition).nullable().optional() }),
+  conditions: z.object({
+    all: z.array(condition).nullable().optional(),
+    any: z.array(condition).nullable().optional(),
+  }),
   actions: z.array(z.object({ field: z.string(), value: z.unknown() })).min(1),
 });
 
 const ORDERED: Record<string, readonly string[]> = { status: STATUSES, priority: PRIORITIES };
 const FIELD_CONDITIONS = new Set(['status', 'priority', 'type', 'group_id', 'assignee_id', 'requester_id']);
-const OTHER_CONDITIONS = new Set(['update_type', 'current_tags', 'comment_is_public', 'comment_includes_word', 'subject_includes_word', 'role', 'current_via_id', 'via_id']);
+const OTHER_CONDITIONS = new Set([
+  'update_type',
+  'current_tags',
+  'comment_is_public',
+  'comment_includes_word',
+  'subject_includes_word',
+  'role',
+  'current_via_id',
+  'via_id',
+]);
 /** Zendesk's via id for "Web service (API)". */
 const VIA_API = 5;
 
@@ -188,7 +239,8 @@ const VIA_API = 5;
 export function validateTrigger(store: ZendeskStore, input: z.infer<typeof triggerInput>): void {
   const problems: string[] = [];
   for (const c of [...(input.conditions.all ?? []), ...(input.conditions.any ?? [])]) {
-    if (!FIELD_CONDITIONS.has(c.field) && !OTHER_CONDITIONS.has(c.field) && !/^custom_fields_\d+$/.test(c.field)) problems.push(`Invalid condition field ${c.field}`);
+    if (!FIELD_CONDITIONS.has(c.field) && !OTHER_CONDITIONS.has(c.field) && !/^custom_fields_\d+$/.test(c.field))
+      problems.push(`Invalid condition field ${c.field}`);
   }
   for (const a of input.actions) {
     if (a.field !== 'notification_webhook') {
@@ -199,7 +251,8 @@ export function validateTrigger(store: ZendeskStore, input: z.infer<typeof trigg
     if (!v.success) problems.push('Notification webhook: value must be [webhook_id, body]');
     else if (!store.webhooks.has(v.data[0])) problems.push(`Notification webhook: webhook ${v.data[0]} does not exist`);
   }
-  if (problems.length) throw recordInvalid({ base: problems.map((description) => ({ description, error: 'InvalidValue' })) });
+  if (problems.length)
+    throw recordInvalid({ base: problems.map((description) => ({ description, error: 'InvalidValue' })) });
 }
 
 const str = (v: unknown): string => (v === null || v === undefined ? '' : Array.isArray(v) ? v.join(' ') : String(v));
@@ -215,7 +268,9 @@ function matches(c: TriggerCondition, e: TicketEvent): boolean {
   const words = (v: unknown) => str(v).toLowerCase().split(/\s+/).filter(Boolean);
   switch (c.field) {
     case 'update_type':
-      return (e.kind === 'create' ? 'Create' : 'Change') === str(c.value) ? c.operator !== 'is_not' : c.operator === 'is_not';
+      return (e.kind === 'create' ? 'Create' : 'Change') === str(c.value)
+        ? c.operator !== 'is_not'
+        : c.operator === 'is_not';
     case 'current_tags': {
       const has = words(c.value).some((w) => e.ticket.tags.includes(w));
       return c.operator === 'not_includes' ? !has : has;
@@ -228,8 +283,13 @@ function matches(c: TriggerCondition, e: TicketEvent): boolean {
     }
     case 'comment_includes_word':
     case 'subject_includes_word': {
-      const text = (c.field === 'subject_includes_word' ? e.ticket.subject : (e.comment?.plain_body ?? '')).toLowerCase();
-      const found = c.operator === 'is' || c.operator === 'is_not' ? text.includes(str(c.value).toLowerCase()) : words(c.value).some((w) => text.split(/\W+/).includes(w));
+      const text = (
+        c.field === 'subject_includes_word' ? e.ticket.subject : (e.comment?.plain_body ?? '')
+      ).toLowerCase();
+      const found =
+        c.operator === 'is' || c.operator === 'is_not'
+          ? text.includes(str(c.value).toLowerCase())
+          : words(c.value).some((w) => text.split(/\W+/).includes(w));
       return c.operator === 'not_includes' || c.operator === 'is_not' ? !found : found;
     }
     case 'role': {
@@ -281,9 +341,26 @@ export function triggerMatches(t: Trigger, e: TicketEvent): boolean {
   return all && any;
 }
 
-const TITLE: Record<string, string> = { new: 'New', open: 'Open', pending: 'Pending', hold: 'On-hold', solved: 'Solved', closed: 'Closed', deleted: 'Deleted', low: 'Low', normal: 'Normal', high: 'High', urgent: 'Urgent', problem: 'Problem', incident: 'Incident', question: 'Question', task: 'Task' };
+const TITLE: Record<string, string> = {
+  new: 'New',
+  open: 'Open',
+  pending: 'Pending',
+  hold: 'On-hold',
+  solved: 'Solved',
+  closed: 'Closed',
+  deleted: 'Deleted',
+  low: 'Low',
+  normal: 'Normal',
+  high: 'High',
+  urgent: 'Urgent',
+  problem: 'Problem',
+  incident: 'Incident',
+  question: 'Question',
+  task: 'Task',
+};
 
-const humanDate = (stamp: string): string => new Date(stamp).toLocaleDateString('en-US', { month: 'long', day: '2-digit', year: 'numeric', timeZone: 'UTC' });
+const humanDate = (stamp: string): string =>
+  new Date(stamp).toLocaleDateString('en-US', { month: 'long', day: '2-digit', year: 'numeric', timeZone: 'UTC' });
 
 /** The placeholders a sync needs ({{ticket.id}}, {{ticket.external_id}}, {{current_user.email}} …); unknown ones render empty, as Liquid does. */
 export function renderTemplate(store: ZendeskStore, template: string, e: TicketEvent, host: string): string {

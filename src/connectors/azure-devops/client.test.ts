@@ -23,9 +23,18 @@ const viaSim: typeof fetch = async (input, init) => {
   return fetch(`${sim.baseUrl}${u.pathname}${u.search}`, { ...init, headers });
 };
 const connector = (over: Partial<AzureDevOpsConnection> = {}) =>
-  new AzureDevOpsConnector({ baseUrl: 'https://dev.azure.com/acme', project: 'Operations', workItemType: 'Bug', pat: DEMO_CREDENTIALS.integration.pat, user: DEMO_CREDENTIALS.integration.uniqueName, fetch: viaSim, ...over });
+  new AzureDevOpsConnector({
+    baseUrl: 'https://dev.azure.com/acme',
+    project: 'Operations',
+    workItemType: 'Bug',
+    pat: DEMO_CREDENTIALS.integration.pat,
+    user: DEMO_CREDENTIALS.integration.uniqueName,
+    fetch: viaSim,
+    ...over,
+  });
 const dana = () => azureDevOpsClient(sim, DEMO_CREDENTIALS.agent.pat);
-const control = (path: string, body: unknown, method = 'PUT') => fetch(`${sim.controlUrl}${path}`, { method, body: JSON.stringify(body) });
+const control = (path: string, body: unknown, method = 'PUT') =>
+  fetch(`${sim.controlUrl}${path}`, { method, body: JSON.stringify(body) });
 const failure = async (p: Promise<unknown>) => {
   try {
     await p;
@@ -53,20 +62,43 @@ describe('the Azure DevOps connector', () => {
   });
 
   it('describes the work item type: reference names, kinds, read-only fields, allowed values and the states in workflow order', async () => {
-    await control('/fields', { referenceName: 'Custom.Team', name: 'Team', type: 'string', allowedValues: ['Payments', 'Platform'] }, 'POST');
+    await control(
+      '/fields',
+      { referenceName: 'Custom.Team', name: 'Team', type: 'string', allowedValues: ['Payments', 'Platform'] },
+      'POST',
+    );
     const fields = await connector().describeFields();
     const byId = new Map(fields.map((f) => [f.id, f]));
     expect(byId.get('System.Title')).toEqual({ id: 'System.Title', name: 'Title', kind: 'text' });
     expect(byId.get('System.Description')).toMatchObject({ kind: 'rich-text' });
-    expect(byId.get('System.State')).toMatchObject({ kind: 'choice', values: ['New', 'Active', 'Resolved', 'Closed'].map((s) => ({ value: s, label: s })) });
-    expect(byId.get('Microsoft.VSTS.Common.Priority')).toMatchObject({ kind: 'choice', values: ['1', '2', '3', '4'].map((v) => ({ value: v, label: v })) });
+    expect(byId.get('System.State')).toMatchObject({
+      kind: 'choice',
+      values: ['New', 'Active', 'Resolved', 'Closed'].map((s) => ({ value: s, label: s })),
+    });
+    expect(byId.get('Microsoft.VSTS.Common.Priority')).toMatchObject({
+      kind: 'choice',
+      values: ['1', '2', '3', '4'].map((v) => ({ value: v, label: v })),
+    });
     expect(byId.get('System.AssignedTo')).toMatchObject({ kind: 'user' });
     expect(byId.get('System.Tags')).toMatchObject({ kind: 'list' });
     expect(byId.get('System.ChangedDate')).toMatchObject({ kind: 'date', readOnly: true });
-    expect(byId.get('Custom.Team')).toMatchObject({ name: 'Team', kind: 'choice', values: [{ value: 'Payments', label: 'Payments' }, { value: 'Platform', label: 'Platform' }] });
+    expect(byId.get('Custom.Team')).toMatchObject({
+      name: 'Team',
+      kind: 'choice',
+      values: [
+        { value: 'Payments', label: 'Payments' },
+        { value: 'Platform', label: 'Platform' },
+      ],
+    });
     // Another type has its own states.
     const story = await connector({ workItemType: 'User Story' }).describeFields();
-    expect(story.find((f) => f.id === 'System.State')?.values?.map((v) => v.value)).toEqual(['New', 'Active', 'Resolved', 'Closed', 'Removed']);
+    expect(story.find((f) => f.id === 'System.State')?.values?.map((v) => v.value)).toEqual([
+      'New',
+      'Active',
+      'Resolved',
+      'Closed',
+      'Removed',
+    ]);
     // A type the project does not have is a failure, not an empty list.
     await expect(connector({ workItemType: 'Nope' }).describeFields()).rejects.toBeInstanceOf(SyncError);
   });
@@ -74,22 +106,39 @@ describe('the Azure DevOps connector', () => {
   it('refuses a write made against a stale revision (412 → conflict) and applies none of it', async () => {
     const c = connector();
     const made = await c.createItem({ 'System.Title': 'Original' }, 'crosswalk:ops-azure-devops:10001');
-    await dana()('PATCH', `/acme/Operations/_apis/wit/workitems/${made.id}`, patch({ 'System.Title': 'Changed by Dana' }));
-    const e = await failure(c.updateItem(made.id, { 'System.Title': 'From Jira', 'Microsoft.VSTS.Common.Priority': '1' }, made.version));
+    await dana()(
+      'PATCH',
+      `/acme/Operations/_apis/wit/workitems/${made.id}`,
+      patch({ 'System.Title': 'Changed by Dana' }),
+    );
+    const e = await failure(
+      c.updateItem(made.id, { 'System.Title': 'From Jira', 'Microsoft.VSTS.Common.Priority': '1' }, made.version),
+    );
     expect(e).toMatchObject({ kind: 'conflict', details: { httpStatus: 412 } });
-    expect((await c.getItem(made.id))!.fields).toMatchObject({ 'System.Title': 'Changed by Dana', 'Microsoft.VSTS.Common.Priority': 2 });
+    expect((await c.getItem(made.id))!.fields).toMatchObject({
+      'System.Title': 'Changed by Dana',
+      'Microsoft.VSTS.Common.Priority': 2,
+    });
   });
 
   it('finds what it created by its marker, which never shows in the tags it reports, and keeps the marker on tag writes', async () => {
     const c = connector();
-    const made = await c.createItem({ 'System.Title': 'Tagged', 'System.Tags': 'db; prod' }, 'crosswalk:1a2b3c4d:ops-azure-devops:10002');
-    expect(made).toMatchObject({ correlationId: 'crosswalk:1a2b3c4d:ops-azure-devops:10002', fields: { 'System.Tags': 'db; prod' } });
+    const made = await c.createItem(
+      { 'System.Title': 'Tagged', 'System.Tags': 'db; prod' },
+      'crosswalk:1a2b3c4d:ops-azure-devops:10002',
+    );
+    expect(made).toMatchObject({
+      correlationId: 'crosswalk:1a2b3c4d:ops-azure-devops:10002',
+      fields: { 'System.Tags': 'db; prod' },
+    });
     expect((await c.findByCorrelation('crosswalk:1a2b3c4d:ops-azure-devops:10002'))?.id).toBe(made.id);
     // A hostile value stays one literal: it matches nothing instead of everything.
     expect(await c.findByCorrelation("x' OR [System.Id] > '0")).toBeUndefined();
     const after = await connector().updateItem(made.id, { 'System.Tags': 'db' }, made.version);
     expect(after.fields['System.Tags']).toBe('db');
-    expect(String(sim.store.items(sim.store.org('acme')!).get(Number(made.id))!.fields['System.Tags'])).toBe('crosswalk:1a2b3c4d:ops-azure-devops:10002; db');
+    expect(String(sim.store.items(sim.store.org('acme')!).get(Number(made.id))!.fields['System.Tags'])).toBe(
+      'crosswalk:1a2b3c4d:ops-azure-devops:10002; db',
+    );
   });
 
   it('names the valid states when the process refuses a state', async () => {
@@ -104,7 +153,10 @@ describe('the Azure DevOps connector', () => {
     const c = connector({ pat: 'not-a-pat' });
     for (const mode of ['203', '302']) {
       await control('/sign-in-page', { on: true, mode });
-      expect(await failure(c.getItem('1'))).toMatchObject({ kind: 'auth', message: expect.stringContaining('sign-in page') });
+      expect(await failure(c.getItem('1'))).toMatchObject({
+        kind: 'auth',
+        message: expect.stringContaining('sign-in page'),
+      });
     }
     // Elsewhere the same PAT gets the service's 401.
     expect(await failure(c.listComments('1'))).toMatchObject({ kind: 'auth', details: { httpStatus: 401 } });
@@ -112,8 +164,18 @@ describe('the Azure DevOps connector', () => {
 
   it('pauses after a delayed answer until its Retry-After, and reports a block (429) as rate-limited with the window', async () => {
     const pat = 'ratelimitedpat000000000000000000000000000000000000000';
-    await fetch(`${sim.controlUrl}/identities`, { method: 'POST', body: JSON.stringify({ displayName: 'Throttled', uniqueName: 'throttled@acme.example', pat }) });
-    await control('/rate-limit', { enabled: true, windowSeconds: 300, limit: 3, delayThreshold: 1, headersFrom: 0, costPerRequest: 1 });
+    await fetch(`${sim.controlUrl}/identities`, {
+      method: 'POST',
+      body: JSON.stringify({ displayName: 'Throttled', uniqueName: 'throttled@acme.example', pat }),
+    });
+    await control('/rate-limit', {
+      enabled: true,
+      windowSeconds: 300,
+      limit: 3,
+      delayThreshold: 1,
+      headersFrom: 0,
+      costPerRequest: 1,
+    });
     const c = connector({ pat, user: 'throttled@acme.example' });
     expect(await c.getItem('1')).toBeDefined();
     // The second answer is delayed (200 with X-RateLimit-Delay): it counts, and the next call waits instead of going out.
@@ -127,9 +189,19 @@ describe('the Azure DevOps connector', () => {
 
   it('reports a block (429) as rate-limited with the Retry-After window', async () => {
     const pat = 'blockedpat0000000000000000000000000000000000000000000';
-    await fetch(`${sim.controlUrl}/identities`, { method: 'POST', body: JSON.stringify({ displayName: 'Blocked', uniqueName: 'blocked@acme.example', pat }) });
+    await fetch(`${sim.controlUrl}/identities`, {
+      method: 'POST',
+      body: JSON.stringify({ displayName: 'Blocked', uniqueName: 'blocked@acme.example', pat }),
+    });
     // No delay band: the third request in the window is blocked outright.
-    await control('/rate-limit', { enabled: true, windowSeconds: 300, limit: 2, delayThreshold: 2, headersFrom: 0, costPerRequest: 1 });
+    await control('/rate-limit', {
+      enabled: true,
+      windowSeconds: 300,
+      limit: 2,
+      delayThreshold: 2,
+      headersFrom: 0,
+      costPerRequest: 1,
+    });
     const c = connector({ pat, user: 'blocked@acme.example' });
     await c.getItem('1');
     await c.getItem('2');
@@ -140,7 +212,10 @@ describe('the Azure DevOps connector', () => {
 
   it('gives up on a request that hangs, as a transient failure', async () => {
     await control('/faults', { method: 'GET', path: '/_apis/wit/workitems/1', delayMs: 400, times: 1 }, 'POST');
-    expect(await failure(connector({ timeoutMs: 100 }).getItem('1'))).toMatchObject({ kind: 'transient', message: expect.stringContaining('no answer within 0.1 s') });
+    expect(await failure(connector({ timeoutMs: 100 }).getItem('1'))).toMatchObject({
+      kind: 'transient',
+      message: expect.stringContaining('no answer within 0.1 s'),
+    });
   });
 
   it('uploads large files in chunks and attaches them as its own copies', async () => {
@@ -154,10 +229,20 @@ describe('the Azure DevOps connector', () => {
         ctrl.close();
       },
     });
-    const up = await c.uploadAttachment(made.id, { fileName: 'trace.bin', contentType: 'application/octet-stream', size: bytes.length, body: stream });
-    const requests = (await (await fetch(`${sim.controlUrl}/requests`)).json()) as Array<{ method: string; path: string }>;
+    const up = await c.uploadAttachment(made.id, {
+      fileName: 'trace.bin',
+      contentType: 'application/octet-stream',
+      size: bytes.length,
+      body: stream,
+    });
+    const requests = (await (await fetch(`${sim.controlUrl}/requests`)).json()) as Array<{
+      method: string;
+      path: string;
+    }>;
     expect(requests.filter((r) => r.method === 'PUT' && r.path.includes('/attachments/'))).toHaveLength(4);
-    expect(await c.listAttachments(made.id)).toEqual([expect.objectContaining({ id: up.id, fileName: 'trace.bin', size: 1500, authorId: 'crosswalk@acme.example' })]);
+    expect(await c.listAttachments(made.id)).toEqual([
+      expect.objectContaining({ id: up.id, fileName: 'trace.bin', size: 1500, authorId: 'crosswalk@acme.example' }),
+    ]);
     const down = await c.downloadAttachment(made.id, up.id);
     expect(Buffer.from(await new Response(down.body).arrayBuffer()).equals(bytes)).toBe(true);
   });
@@ -166,7 +251,16 @@ describe('the Azure DevOps connector', () => {
     const c = connector();
     const made = await c.createItem({ 'System.Title': 'History' }, 'crosswalk:test:conn:1');
     await new Promise((r) => setTimeout(r, 5));
-    for (const priority of [3, 2]) expect((await dana()('PATCH', `/acme/Operations/_apis/wit/workitems/${made.id}`, patch({ 'Microsoft.VSTS.Common.Priority': priority }))).status).toBe(200);
+    for (const priority of [3, 2])
+      expect(
+        (
+          await dana()(
+            'PATCH',
+            `/acme/Operations/_apis/wit/workitems/${made.id}`,
+            patch({ 'Microsoft.VSTS.Common.Priority': priority }),
+          )
+        ).status,
+      ).toBe(200);
     await c.updateItem(made.id, { 'System.Title': 'History, renamed by Crosswalk' });
     const changed = await c.fieldChangesSince(made.id, made.updatedAt);
     expect(changed.get('Microsoft.VSTS.Common.Priority')).toBeGreaterThan(made.updatedAt);
@@ -176,7 +270,10 @@ describe('the Azure DevOps connector', () => {
 
   it('lists changed items oldest first in pages, each exactly once', async () => {
     const since = Date.now() - 1000;
-    await fetch(`${sim.controlUrl}/work-items`, { method: 'POST', body: JSON.stringify({ count: 450, title: 'Seeded' }) });
+    await fetch(`${sim.controlUrl}/work-items`, {
+      method: 'POST',
+      body: JSON.stringify({ count: 450, title: 'Seeded' }),
+    });
     const seen: string[] = [];
     let cursor: string | undefined;
     let pages = 0;
@@ -196,8 +293,15 @@ describe('the Azure DevOps connector', () => {
     const c = connector();
     const made = await c.createItem({ 'System.Title': 'Talk' }, 'crosswalk:ops-azure-devops:10005');
     await c.addComment(made.id, { body: '<p>From Jira</p>', visibility: 'public' });
-    await dana()('POST', `/acme/Operations/_apis/wit/workItems/${made.id}/comments?api-version=7.1-preview.4`, { text: '**From Dana**' }, {});
-    expect(await failure(c.addComment(made.id, { body: 'secret', visibility: 'internal' }))).toMatchObject({ kind: 'validation' });
+    await dana()(
+      'POST',
+      `/acme/Operations/_apis/wit/workItems/${made.id}/comments?api-version=7.1-preview.4`,
+      { text: '**From Dana**' },
+      {},
+    );
+    expect(await failure(c.addComment(made.id, { body: 'secret', visibility: 'internal' }))).toMatchObject({
+      kind: 'validation',
+    });
     const comments = await c.listComments(made.id);
     expect(comments.map((x) => [x.author.id, x.body])).toEqual([
       ['crosswalk@acme.example', '<p>From Jira</p>'],
@@ -212,7 +316,10 @@ describe('the Azure DevOps connector', () => {
   it('searches work items of its project and type by id or by words of the title, newest first', async () => {
     const c = connector();
     const a = await c.createItem({ 'System.Title': 'Login page times out' }, 'crosswalk:ops-azure-devops:20001');
-    const b = await c.createItem({ 'System.Title': "Login fails with a quote ' in the name" }, 'crosswalk:ops-azure-devops:20002');
+    const b = await c.createItem(
+      { 'System.Title': "Login fails with a quote ' in the name" },
+      'crosswalk:ops-azure-devops:20002',
+    );
     const found = await c.searchItems('login', 5);
     expect(found.map((f) => f.id)).toEqual([b.id, a.id]);
     expect(found[1]).toMatchObject({ displayKey: a.id, title: 'Login page times out', status: 'New' });

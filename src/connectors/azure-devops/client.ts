@@ -10,7 +10,20 @@ import * as z from 'zod';
 import { SyncError } from '../errors';
 import { failureFromResponse, readJson, retryAfterMs, transientFailure, type HttpAnswer } from '../http';
 import { probe } from '../access-checks';
-import type { AccessCheck, Attachment, Capabilities, ChangedItems, Comment, Connector, FoundItem, Item, NewAttachment, NewComment, RemoteField, RemoteFieldKind } from '../ports';
+import type {
+  AccessCheck,
+  Attachment,
+  Capabilities,
+  ChangedItems,
+  Comment,
+  Connector,
+  FoundItem,
+  Item,
+  NewAttachment,
+  NewComment,
+  RemoteField,
+  RemoteFieldKind,
+} from '../ports';
 import { HOOK_EVENTS, HOOK_USER } from './hooks';
 import { attachPatch, detachPatch, fieldPatch, separateMarkers, tagsWithMarkers, type PatchOperation } from './patch';
 import { buildWiql, wiqlDateTime } from './wiql';
@@ -59,9 +72,20 @@ export interface AzureDevOpsConnection {
 
 // ---- wire shapes (zod at the boundary; unknown extra properties are kept out of our types)
 
-const identityRef = z.object({ displayName: z.string().optional(), uniqueName: z.string().optional(), id: z.string().optional() }).loose();
-const relationJson = z.object({ rel: z.string(), url: z.string(), attributes: z.record(z.string(), z.unknown()).nullish() });
-const workItemJson = z.object({ id: z.number(), rev: z.number(), fields: z.record(z.string(), z.unknown()), relations: z.array(relationJson).nullish() });
+const identityRef = z
+  .object({ displayName: z.string().optional(), uniqueName: z.string().optional(), id: z.string().optional() })
+  .loose();
+const relationJson = z.object({
+  rel: z.string(),
+  url: z.string(),
+  attributes: z.record(z.string(), z.unknown()).nullish(),
+});
+const workItemJson = z.object({
+  id: z.number(),
+  rev: z.number(),
+  fields: z.record(z.string(), z.unknown()),
+  relations: z.array(relationJson).nullish(),
+});
 type WorkItemJson = z.infer<typeof workItemJson>;
 const workItemList = z.object({ value: z.array(workItemJson.nullable()) });
 const wiqlResult = z.object({ workItems: z.array(z.object({ id: z.number() })) });
@@ -76,16 +100,53 @@ const commentJson = z.object({
   isDeleted: z.boolean().nullish(),
 });
 type CommentJson = z.infer<typeof commentJson>;
-const updateList = z.object({ value: z.array(z.object({ revisedBy: identityRef.nullish(), fields: z.record(z.string(), z.object({ newValue: z.unknown().optional() }).loose()).nullish() }).loose()) });
+const updateList = z.object({
+  value: z.array(
+    z
+      .object({
+        revisedBy: identityRef.nullish(),
+        fields: z.record(z.string(), z.object({ newValue: z.unknown().optional() }).loose()).nullish(),
+      })
+      .loose(),
+  ),
+});
 const commentList = z.object({ comments: z.array(commentJson), continuationToken: z.string().nullish() });
 const attachmentRef = z.object({ id: z.string(), url: z.string() });
-const workItemTypeJson = z.object({ name: z.string(), url: z.string(), states: z.array(z.object({ name: z.string() })).nullish() });
+const workItemTypeJson = z.object({
+  name: z.string(),
+  url: z.string(),
+  states: z.array(z.object({ name: z.string() })).nullish(),
+});
 const stateList = z.object({ value: z.array(z.object({ name: z.string() })) });
-const typeFieldList = z.object({ value: z.array(z.object({ referenceName: z.string(), name: z.string(), allowedValues: z.array(z.unknown()).nullish() }).loose()) });
-const fieldList = z.object({ value: z.array(z.object({ referenceName: z.string(), type: z.string().nullish(), readOnly: z.boolean().nullish(), isIdentity: z.boolean().nullish() }).loose()) });
+const typeFieldList = z.object({
+  value: z.array(
+    z.object({ referenceName: z.string(), name: z.string(), allowedValues: z.array(z.unknown()).nullish() }).loose(),
+  ),
+});
+const fieldList = z.object({
+  value: z.array(
+    z
+      .object({
+        referenceName: z.string(),
+        type: z.string().nullish(),
+        readOnly: z.boolean().nullish(),
+        isIdentity: z.boolean().nullish(),
+      })
+      .loose(),
+  ),
+});
 const subscriptionJson = z.object({ id: z.string(), consumerInputs: z.record(z.string(), z.string()).nullish() });
 const subscriptionList = z.object({ value: z.array(subscriptionJson) });
-const connectionData = z.object({ authenticatedUser: z.object({ properties: z.object({ Account: z.object({ $value: z.string() }).optional() }).loose().optional() }).loose() });
+const connectionData = z.object({
+  authenticatedUser: z
+    .object({
+      properties: z
+        .object({ Account: z.object({ $value: z.string() }).optional() })
+        .loose()
+        .optional(),
+    })
+    .loose(),
+});
 
 /**
  * Usage above the delay threshold is answered 200 with `X-RateLimit-Delay`
@@ -96,11 +157,26 @@ const connectionData = z.object({ authenticatedUser: z.object({ properties: z.ob
 const pausedUntil = new Map<string, number>();
 
 const extensionTypes: Readonly<Record<string, string>> = {
-  png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', svg: 'image/svg+xml', webp: 'image/webp',
-  pdf: 'application/pdf', txt: 'text/plain', log: 'text/plain', csv: 'text/csv', json: 'application/json', xml: 'application/xml',
-  zip: 'application/zip', gz: 'application/gzip', html: 'text/html', md: 'text/markdown',
-  doc: 'application/msword', docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  xls: 'application/vnd.ms-excel', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  svg: 'image/svg+xml',
+  webp: 'image/webp',
+  pdf: 'application/pdf',
+  txt: 'text/plain',
+  log: 'text/plain',
+  csv: 'text/csv',
+  json: 'application/json',
+  xml: 'application/xml',
+  zip: 'application/zip',
+  gz: 'application/gzip',
+  html: 'text/html',
+  md: 'text/markdown',
+  doc: 'application/msword',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  xls: 'application/vnd.ms-excel',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
 
 /** Azure DevOps stores no content type for attachments; the name's extension is the best guess. */
@@ -138,12 +214,16 @@ const time = (v: unknown): number => (typeof v === 'string' ? Date.parse(v) || 0
 
 /** Identities are objects in REST answers; the engine and the user map work with the unique name. */
 function flattenIdentity(v: unknown): unknown {
-  if (v && typeof v === 'object' && 'uniqueName' in v && typeof (v as { uniqueName: unknown }).uniqueName === 'string') return (v as { uniqueName: string }).uniqueName;
+  if (v && typeof v === 'object' && 'uniqueName' in v && typeof (v as { uniqueName: unknown }).uniqueName === 'string')
+    return (v as { uniqueName: string }).uniqueName;
   return v;
 }
 
 /** A work item's fields as the engine sees them (identities by unique name, tags without Crosswalk's markers), and its markers. */
-export function itemFieldsOf(raw: Readonly<Record<string, unknown>>): { fields: Record<string, unknown>; markers: string[] } {
+export function itemFieldsOf(raw: Readonly<Record<string, unknown>>): {
+  fields: Record<string, unknown>;
+  markers: string[];
+} {
   const fields: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw)) fields[k] = flattenIdentity(v);
   const { tags, markers } = separateMarkers(raw['System.Tags']);
@@ -183,14 +263,30 @@ export class AzureDevOpsConnector implements Connector {
     return u.toString();
   }
 
-  private async send(method: string, url: string, what: string, init: { body?: BodyInit; contentType?: string; headers?: Record<string, string> } = {}): Promise<Response> {
+  private async send(
+    method: string,
+    url: string,
+    what: string,
+    init: { body?: BodyInit; contentType?: string; headers?: Record<string, string> } = {},
+  ): Promise<Response> {
     const paused = pausedUntil.get(this.pauseKey) ?? 0;
-    if (paused > Date.now()) throw new SyncError({ system: SYSTEM, kind: 'rate-limited', retryAfterMs: paused - Date.now(), message: `${what} waits: Azure DevOps asked Crosswalk to slow down` });
+    if (paused > Date.now())
+      throw new SyncError({
+        system: SYSTEM,
+        kind: 'rate-limited',
+        retryAfterMs: paused - Date.now(),
+        message: `${what} waits: Azure DevOps asked Crosswalk to slow down`,
+      });
     const request: RequestInit & { duplex?: 'half' } = {
       method,
       // A bad PAT may be answered with a redirect to the sign-in page: it must be seen, not followed.
       redirect: 'manual',
-      headers: { accept: 'application/json', authorization: `Basic ${Buffer.from(`:${this.conn.pat}`).toString('base64')}`, ...(init.contentType ? { 'content-type': init.contentType } : {}), ...init.headers },
+      headers: {
+        accept: 'application/json',
+        authorization: `Basic ${Buffer.from(`:${this.conn.pat}`).toString('base64')}`,
+        ...(init.contentType ? { 'content-type': init.contentType } : {}),
+        ...init.headers,
+      },
       signal: AbortSignal.timeout(this.conn.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     };
     if (init.body !== undefined) request.body = init.body;
@@ -200,15 +296,31 @@ export class AzureDevOpsConnector implements Connector {
       res = await (this.conn.fetch ?? fetch)(url, request);
     } catch (e) {
       const name = (e as { name?: unknown } | null)?.name;
-      throw transientFailure(SYSTEM, what, name === 'TimeoutError' || name === 'AbortError' ? new Error(`no answer within ${(this.conn.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s`) : e);
+      throw transientFailure(
+        SYSTEM,
+        what,
+        name === 'TimeoutError' || name === 'AbortError'
+          ? new Error(`no answer within ${(this.conn.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s`)
+          : e,
+      );
     }
     if (isSignInAnswer(res)) {
       await res.body?.cancel().catch(() => undefined);
-      throw new SyncError({ system: SYSTEM, kind: 'auth', httpStatus: res.status, message: `${what} failed: Azure DevOps answered with its sign-in page (the personal access token is wrong, expired or revoked)` });
+      throw new SyncError({
+        system: SYSTEM,
+        kind: 'auth',
+        httpStatus: res.status,
+        message: `${what} failed: Azure DevOps answered with its sign-in page (the personal access token is wrong, expired or revoked)`,
+      });
     }
     if (res.status >= 300 && res.status < 400) {
       await res.body?.cancel().catch(() => undefined);
-      throw new SyncError({ system: SYSTEM, kind: 'transient', httpStatus: res.status, message: `${what} failed: unexpected redirect (HTTP ${res.status})` });
+      throw new SyncError({
+        system: SYSTEM,
+        kind: 'transient',
+        httpStatus: res.status,
+        message: `${what} failed: unexpected redirect (HTTP ${res.status})`,
+      });
     }
     notePacing(this.pauseKey, res);
     if (res.status === 429 && !res.headers.get('retry-after')) {
@@ -222,16 +334,33 @@ export class AzureDevOpsConnector implements Connector {
     return res;
   }
 
-  private async json<T>(schema: z.ZodType<T>, method: string, url: string, what: string, init: { body?: BodyInit; contentType?: string; headers?: Record<string, string> } = {}): Promise<T> {
+  private async json<T>(
+    schema: z.ZodType<T>,
+    method: string,
+    url: string,
+    what: string,
+    init: { body?: BodyInit; contentType?: string; headers?: Record<string, string> } = {},
+  ): Promise<T> {
     const res = await this.send(method, url, what, init);
     const parsed = schema.safeParse(await readJson(SYSTEM, res, what));
-    if (!parsed.success) throw new SyncError({ system: SYSTEM, kind: 'transient', message: `${what}: unexpected answer from Azure DevOps` });
+    if (!parsed.success)
+      throw new SyncError({
+        system: SYSTEM,
+        kind: 'transient',
+        message: `${what}: unexpected answer from Azure DevOps`,
+      });
     return parsed.data;
   }
 
   private async patchItem(id: string, ops: PatchOperation[], what: string): Promise<WorkItemJson> {
     try {
-      return await this.json(workItemJson, 'PATCH', this.url(`/_apis/wit/workitems/${encodeURIComponent(id)}`, { $expand: 'all' }), what, { body: JSON.stringify(ops), contentType: 'application/json-patch+json' });
+      return await this.json(
+        workItemJson,
+        'PATCH',
+        this.url(`/_apis/wit/workitems/${encodeURIComponent(id)}`, { $expand: 'all' }),
+        what,
+        { body: JSON.stringify(ops), contentType: 'application/json-patch+json' },
+      );
     } catch (e) {
       throw await this.explained(e);
     }
@@ -243,11 +372,20 @@ export class AzureDevOpsConnector implements Connector {
     const field = /Rule Error for field ([^.]+)\./i.exec(e.details.remoteMessage ?? '')?.[1]?.trim();
     if (field?.toLowerCase() !== 'state') return field ? new SyncError({ ...e.details, field }) : e;
     const states = await this.states().catch(() => undefined);
-    return new SyncError({ ...e.details, field: 'System.State', message: `${e.message}${states ? `. States of ${this.conn.workItemType}: ${states.join(', ')}` : ''}` });
+    return new SyncError({
+      ...e.details,
+      field: 'System.State',
+      message: `${e.message}${states ? `. States of ${this.conn.workItemType}: ${states.join(', ')}` : ''}`,
+    });
   }
 
   private async states(): Promise<string[]> {
-    const list = await this.json(stateList, 'GET', this.url(`/_apis/wit/workitemtypes/${encodeURIComponent(this.conn.workItemType)}/states`), 'Read states');
+    const list = await this.json(
+      stateList,
+      'GET',
+      this.url(`/_apis/wit/workitemtypes/${encodeURIComponent(this.conn.workItemType)}/states`),
+      'Read states',
+    );
     return list.value.map((s) => s.name);
   }
 
@@ -259,7 +397,12 @@ export class AzureDevOpsConnector implements Connector {
   async describeFields(): Promise<RemoteField[]> {
     const type = encodeURIComponent(this.conn.workItemType);
     const [typeFields, states, all] = await Promise.all([
-      this.json(typeFieldList, 'GET', this.url(`/_apis/wit/workitemtypes/${type}/fields`, { $expand: 'allowedValues' }), `Read the fields of ${this.conn.workItemType}`),
+      this.json(
+        typeFieldList,
+        'GET',
+        this.url(`/_apis/wit/workitemtypes/${type}/fields`, { $expand: 'allowedValues' }),
+        `Read the fields of ${this.conn.workItemType}`,
+      ),
       this.states(),
       this.json(fieldList, 'GET', this.url('/_apis/wit/fields'), 'Read the field definitions'),
     ]);
@@ -274,10 +417,22 @@ export class AzureDevOpsConnector implements Connector {
                 if (typeof v === 'string' || typeof v === 'number') return [{ value: String(v), label: String(v) }];
                 // A restricted identity field lists people: their unique name is what the field holds.
                 const person = identityRef.safeParse(v);
-                return person.success && person.data.uniqueName ? [{ value: person.data.uniqueName, label: person.data.displayName ?? person.data.uniqueName }] : [];
+                return person.success && person.data.uniqueName
+                  ? [{ value: person.data.uniqueName, label: person.data.displayName ?? person.data.uniqueName }]
+                  : [];
               });
-        const kind = def?.isIdentity ? 'user' : values.length ? 'choice' : azureDevOpsKind(f.referenceName, def?.type ?? '');
-        return { id: f.referenceName, name: f.name, kind, ...(def?.readOnly ? { readOnly: true } : {}), ...(values.length ? { values } : {}) };
+        const kind = def?.isIdentity
+          ? 'user'
+          : values.length
+            ? 'choice'
+            : azureDevOpsKind(f.referenceName, def?.type ?? '');
+        return {
+          id: f.referenceName,
+          name: f.name,
+          kind,
+          ...(def?.readOnly ? { readOnly: true } : {}),
+          ...(values.length ? { values } : {}),
+        };
       })
       .sort((a, b) => a.name.localeCompare(b.name));
   }
@@ -287,9 +442,20 @@ export class AzureDevOpsConnector implements Connector {
   private async whoAmI(): Promise<string> {
     if (this.identity) return this.identity;
     // Only when the connection does not name its user: the PAT's identity as the organization knows it.
-    const data = await this.json(connectionData, 'GET', this.url(`${this.base}/_apis/connectionData`, {}, '7.1-preview'), 'Read the PAT identity');
+    const data = await this.json(
+      connectionData,
+      'GET',
+      this.url(`${this.base}/_apis/connectionData`, {}, '7.1-preview'),
+      'Read the PAT identity',
+    );
     const account = data.authenticatedUser.properties?.Account?.$value;
-    if (!account) throw new SyncError({ system: SYSTEM, kind: 'validation', message: 'Azure DevOps did not say whose personal access token this is; enter the integration user on the settings page' });
+    if (!account)
+      throw new SyncError({
+        system: SYSTEM,
+        kind: 'validation',
+        message:
+          'Azure DevOps did not say whose personal access token this is; enter the integration user on the settings page',
+      });
     this.identity = account.toLowerCase();
     return this.identity;
   }
@@ -297,7 +463,8 @@ export class AzureDevOpsConnector implements Connector {
   readonly users = {
     // A unique name is the person's sign-in address: the email is the id.
     idForEmail: async (email: string): Promise<string | undefined> => email.trim().toLowerCase() || undefined,
-    emailForId: async (id: string): Promise<string | undefined> => (id.includes('@') ? id.trim().toLowerCase() : undefined),
+    emailForId: async (id: string): Promise<string | undefined> =>
+      id.includes('@') ? id.trim().toLowerCase() : undefined,
   };
 
   // ---- items
@@ -324,14 +491,32 @@ export class AzureDevOpsConnector implements Connector {
     return typeof project !== 'string' || project.toLowerCase() === this.conn.project.toLowerCase();
   }
 
-  async testConnection(): Promise<{ ok: true; identity: string; checks: AccessCheck[] } | { ok: false; error: SyncError }> {
+  async testConnection(): Promise<
+    { ok: true; identity: string; checks: AccessCheck[] } | { ok: false; error: SyncError }
+  > {
     try {
       await this.projectId();
       const checks = await Promise.all([
-        probe('Query work items changed lately (WIQL), for the sweep', true, () => this.listChanged(Date.now() - 60_000)),
-        probe('List service hooks, for change notifications', true, () => this.json(subscriptionList, 'GET', this.url(`${this.base}/_apis/hooks/subscriptions`, { publisherId: 'tfs', consumerId: 'webHooks' }), 'List service hooks')),
+        probe('Query work items changed lately (WIQL), for the sweep', true, () =>
+          this.listChanged(Date.now() - 60_000),
+        ),
+        probe('List service hooks, for change notifications', true, () =>
+          this.json(
+            subscriptionList,
+            'GET',
+            this.url(`${this.base}/_apis/hooks/subscriptions`, { publisherId: 'tfs', consumerId: 'webHooks' }),
+            'List service hooks',
+          ),
+        ),
       ]);
-      return { ok: true, identity: await this.whoAmI().catch(() => 'personal access token'), checks: [{ what: `Read the ${this.conn.workItemType} work item type and its states`, ok: true, required: true }, ...checks] };
+      return {
+        ok: true,
+        identity: await this.whoAmI().catch(() => 'personal access token'),
+        checks: [
+          { what: `Read the ${this.conn.workItemType} work item type and its states`, ok: true, required: true },
+          ...checks,
+        ],
+      };
     } catch (e) {
       if (e instanceof SyncError) return { ok: false, error: e };
       throw e;
@@ -340,16 +525,27 @@ export class AzureDevOpsConnector implements Connector {
 
   /** The project's GUID (service hooks need it), read from the work item type's URL, which names the project by id. */
   async projectId(): Promise<string> {
-    const type = await this.json(workItemTypeJson, 'GET', this.url(`/_apis/wit/workitemtypes/${encodeURIComponent(this.conn.workItemType)}`), `Read work item type ${this.conn.workItemType}`);
+    const type = await this.json(
+      workItemTypeJson,
+      'GET',
+      this.url(`/_apis/wit/workitemtypes/${encodeURIComponent(this.conn.workItemType)}`),
+      `Read work item type ${this.conn.workItemType}`,
+    );
     const id = /\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/_apis\//i.exec(type.url)?.[1];
-    if (!id) throw new SyncError({ system: SYSTEM, kind: 'transient', message: 'Azure DevOps did not name the project id' });
+    if (!id)
+      throw new SyncError({ system: SYSTEM, kind: 'transient', message: 'Azure DevOps did not name the project id' });
     return id;
   }
 
   async getItem(id: string): Promise<Item | undefined> {
     if (!/^\d+$/.test(id)) return undefined;
     try {
-      const w = await this.json(workItemJson, 'GET', this.url(`/_apis/wit/workitems/${id}`, { $expand: 'all' }), `Read work item ${id}`);
+      const w = await this.json(
+        workItemJson,
+        'GET',
+        this.url(`/_apis/wit/workitems/${id}`, { $expand: 'all' }),
+        `Read work item ${id}`,
+      );
       return this.ours(w) ? this.toItem(w) : undefined;
     } catch (e) {
       if (e instanceof SyncError && e.kind === 'not-found') return undefined;
@@ -368,20 +564,52 @@ export class AzureDevOpsConnector implements Connector {
     if (!t) return [];
     const found = (w: Item): FoundItem => {
       const status = this.statusLabel(w);
-      return { id: w.id, displayKey: w.displayKey, url: w.url, title: String(w.fields['System.Title'] ?? ''), updatedAt: w.updatedAt, ...(status ? { status } : {}) };
+      return {
+        id: w.id,
+        displayKey: w.displayKey,
+        url: w.url,
+        title: String(w.fields['System.Title'] ?? ''),
+        updatedAt: w.updatedAt,
+        ...(status ? { status } : {}),
+      };
     };
     if (/^#?\d+$/.test(t)) {
       const item = await this.findByDisplayKey(t);
-      return item && String(item.fields['System.WorkItemType'] ?? this.conn.workItemType) === this.conn.workItemType ? [found(item)] : [];
+      return item && String(item.fields['System.WorkItemType'] ?? this.conn.workItemType) === this.conn.workItemType
+        ? [found(item)]
+        : [];
     }
     const where = [
       { field: 'System.TeamProject', op: '= @project' as const },
       { field: 'System.WorkItemType', op: '=' as const, value: this.conn.workItemType },
       { field: 'System.Title', op: 'CONTAINS' as const, value: t },
     ];
-    const ids = await this.query(buildWiql({ where, orderBy: { field: 'System.ChangedDate', descending: true } }), Math.max(1, Math.min(limit, 20)));
+    const ids = await this.query(
+      buildWiql({ where, orderBy: { field: 'System.ChangedDate', descending: true } }),
+      Math.max(1, Math.min(limit, 20)),
+    );
     if (!ids.length) return [];
-    const batch = await this.json(workItemList, 'POST', this.url('/_apis/wit/workitemsbatch'), 'Read found work items', { body: JSON.stringify({ ids, fields: ['System.Id', 'System.Title', 'System.State', 'System.ChangedDate', 'System.TeamProject', 'System.WorkItemType'], errorPolicy: 'omit' }), contentType: 'application/json' });
+    const batch = await this.json(
+      workItemList,
+      'POST',
+      this.url('/_apis/wit/workitemsbatch'),
+      'Read found work items',
+      {
+        body: JSON.stringify({
+          ids,
+          fields: [
+            'System.Id',
+            'System.Title',
+            'System.State',
+            'System.ChangedDate',
+            'System.TeamProject',
+            'System.WorkItemType',
+          ],
+          errorPolicy: 'omit',
+        }),
+        contentType: 'application/json',
+      },
+    );
     const byId = new Map(batch.value.filter((w): w is WorkItemJson => Boolean(w)).map((w) => [w.id, w]));
     return ids.flatMap((id) => {
       const w = byId.get(id);
@@ -390,12 +618,27 @@ export class AzureDevOpsConnector implements Connector {
   }
 
   private async query(wiql: string, top: number): Promise<number[]> {
-    const result = await this.json(wiqlResult, 'POST', this.url('/_apis/wit/wiql', { timePrecision: true, $top: top }), 'Query work items', { body: JSON.stringify({ query: wiql }), contentType: 'application/json' });
+    const result = await this.json(
+      wiqlResult,
+      'POST',
+      this.url('/_apis/wit/wiql', { timePrecision: true, $top: top }),
+      'Query work items',
+      { body: JSON.stringify({ query: wiql }), contentType: 'application/json' },
+    );
     return result.workItems.map((w) => w.id);
   }
 
   async findByCorrelation(correlationId: string): Promise<Item | undefined> {
-    const ids = await this.query(buildWiql({ where: [{ field: 'System.TeamProject', op: '= @project' }, { field: 'System.Tags', op: 'CONTAINS', value: correlationId }], orderBy: { field: 'System.Id' } }), 1);
+    const ids = await this.query(
+      buildWiql({
+        where: [
+          { field: 'System.TeamProject', op: '= @project' },
+          { field: 'System.Tags', op: 'CONTAINS', value: correlationId },
+        ],
+        orderBy: { field: 'System.Id' },
+      }),
+      1,
+    );
     return ids[0] === undefined ? undefined : this.getItem(String(ids[0]));
   }
 
@@ -403,7 +646,13 @@ export class AzureDevOpsConnector implements Connector {
     if (/[;,]/.test(correlationId)) throw new Error('A correlation id cannot hold ; or , (it is kept as a tag)');
     const ops = fieldPatch({ ...fields, 'System.Tags': tagsWithMarkers(fields['System.Tags'], [correlationId]) });
     try {
-      const w = await this.json(workItemJson, 'POST', this.url(`/_apis/wit/workitems/$${encodeURIComponent(this.conn.workItemType)}`, { $expand: 'all' }), `Create ${this.conn.workItemType}`, { body: JSON.stringify(ops), contentType: 'application/json-patch+json' });
+      const w = await this.json(
+        workItemJson,
+        'POST',
+        this.url(`/_apis/wit/workitems/$${encodeURIComponent(this.conn.workItemType)}`, { $expand: 'all' }),
+        `Create ${this.conn.workItemType}`,
+        { body: JSON.stringify(ops), contentType: 'application/json-patch+json' },
+      );
       return this.toItem(w);
     } catch (e) {
       throw await this.explained(e);
@@ -413,7 +662,12 @@ export class AzureDevOpsConnector implements Connector {
   private async markersOf(id: string): Promise<string[]> {
     const known = this.markers.get(id);
     if (known) return known;
-    const w = await this.json(workItemJson, 'GET', this.url(`/_apis/wit/workitems/${id}`, { fields: 'System.Tags' }), `Read tags of work item ${id}`);
+    const w = await this.json(
+      workItemJson,
+      'GET',
+      this.url(`/_apis/wit/workitems/${id}`, { fields: 'System.Tags' }),
+      `Read tags of work item ${id}`,
+    );
     return separateMarkers(w.fields['System.Tags']).markers;
   }
 
@@ -429,7 +683,13 @@ export class AzureDevOpsConnector implements Connector {
     if (!item) throw new SyncError({ system: SYSTEM, kind: 'not-found', message: `Work item ${id} no longer exists` });
     if (this.markers.get(id)?.includes(correlationId)) return;
     const markers = [...(this.markers.get(id) ?? []), correlationId];
-    this.toItem(await this.patchItem(id, fieldPatch({ 'System.Tags': tagsWithMarkers(item.fields['System.Tags'], markers) }, item.version), `Mark work item ${id}`));
+    this.toItem(
+      await this.patchItem(
+        id,
+        fieldPatch({ 'System.Tags': tagsWithMarkers(item.fields['System.Tags'], markers) }, item.version),
+        `Mark work item ${id}`,
+      ),
+    );
   }
 
   statusLabel(item: Item): string | undefined {
@@ -452,12 +712,26 @@ export class AzureDevOpsConnector implements Connector {
     ];
     const ids = await this.query(buildWiql({ where, orderBy: { field: 'System.ChangedDate' } }), PAGE);
     if (!ids.length) return { items: [] };
-    const batch = await this.json(workItemList, 'POST', this.url('/_apis/wit/workitemsbatch'), 'Read changed work items', { body: JSON.stringify({ ids, fields: ['System.Id', 'System.ChangedDate'], errorPolicy: 'omit' }), contentType: 'application/json' });
-    const items = batch.value.filter((w): w is WorkItemJson => Boolean(w)).map((w) => ({ id: String(w.id), updatedAt: time(w.fields['System.ChangedDate']) }));
+    const batch = await this.json(
+      workItemList,
+      'POST',
+      this.url('/_apis/wit/workitemsbatch'),
+      'Read changed work items',
+      {
+        body: JSON.stringify({ ids, fields: ['System.Id', 'System.ChangedDate'], errorPolicy: 'omit' }),
+        contentType: 'application/json',
+      },
+    );
+    const items = batch.value
+      .filter((w): w is WorkItemJson => Boolean(w))
+      .map((w) => ({ id: String(w.id), updatedAt: time(w.fields['System.ChangedDate']) }));
     items.sort((a, b) => a.updatedAt - b.updatedAt);
     if (ids.length < PAGE) return { items };
     const last = items.at(-1)?.updatedAt ?? from.at;
-    const seen = [...(last === from.at ? from.seen : []), ...items.filter((i) => i.updatedAt === last).map((i) => Number(i.id))];
+    const seen = [
+      ...(last === from.at ? from.seen : []),
+      ...items.filter((i) => i.updatedAt === last).map((i) => Number(i.id)),
+    ];
     return { items, cursor: JSON.stringify({ at: last, seen }) };
   }
 
@@ -466,7 +740,12 @@ export class AzureDevOpsConnector implements Connector {
     const own = await this.whoAmI();
     const out = new Map<string, number>();
     for (let skip = 0; ; skip += PAGE) {
-      const page = await this.json(updateList, 'GET', this.url(`/_apis/wit/workitems/${encodeURIComponent(id)}/updates`, { $top: PAGE, $skip: skip }), `Read the history of work item ${id}`);
+      const page = await this.json(
+        updateList,
+        'GET',
+        this.url(`/_apis/wit/workitems/${encodeURIComponent(id)}/updates`, { $top: PAGE, $skip: skip }),
+        `Read the history of work item ${id}`,
+      );
       for (const u of page.value) {
         // The latest update's revisedDate is the end of time: when it happened is its ChangedDate.
         const at = time(u.fields?.['System.ChangedDate']?.newValue);
@@ -484,7 +763,16 @@ export class AzureDevOpsConnector implements Connector {
     const out: Comment[] = [];
     let token: string | undefined;
     do {
-      const page = await this.json(commentList, 'GET', this.url(`/_apis/wit/workItems/${encodeURIComponent(itemId)}/comments`, { $top: PAGE, order: 'asc', continuationToken: token }, COMMENTS_API), `Read comments of work item ${itemId}`);
+      const page = await this.json(
+        commentList,
+        'GET',
+        this.url(
+          `/_apis/wit/workItems/${encodeURIComponent(itemId)}/comments`,
+          { $top: PAGE, order: 'asc', continuationToken: token },
+          COMMENTS_API,
+        ),
+        `Read comments of work item ${itemId}`,
+      );
       for (const c of page.comments) if (!c.isDeleted) out.push(this.toComment(c));
       token = page.continuationToken ?? undefined;
     } while (token);
@@ -498,7 +786,11 @@ export class AzureDevOpsConnector implements Connector {
       // A markdown comment's HTML is its rendered text.
       body: (c.format === 'markdown' ? c.renderedText : c.text) ?? c.text ?? '',
       visibility: 'public',
-      author: { ...(uniqueName ? { id: uniqueName } : {}), displayName: c.createdBy.displayName ?? uniqueName ?? 'Someone', ...(uniqueName?.includes('@') ? { email: uniqueName } : {}) },
+      author: {
+        ...(uniqueName ? { id: uniqueName } : {}),
+        displayName: c.createdBy.displayName ?? uniqueName ?? 'Someone',
+        ...(uniqueName?.includes('@') ? { email: uniqueName } : {}),
+      },
       createdAt: time(c.createdDate),
       updatedAt: time(c.modifiedDate ?? c.createdDate),
     };
@@ -506,18 +798,43 @@ export class AzureDevOpsConnector implements Connector {
 
   async addComment(itemId: string, comment: NewComment): Promise<Comment> {
     // Azure DevOps has no private comments: an internal one must never be written where everyone reads it.
-    if (comment.visibility !== 'public') throw new SyncError({ system: SYSTEM, kind: 'validation', message: 'Azure DevOps has no internal comments' });
-    const c = await this.json(commentJson, 'POST', this.url(`/_apis/wit/workItems/${encodeURIComponent(itemId)}/comments`, {}, COMMENTS_API), `Comment on work item ${itemId}`, { body: JSON.stringify({ text: String(comment.body) }), contentType: 'application/json' });
+    if (comment.visibility !== 'public')
+      throw new SyncError({ system: SYSTEM, kind: 'validation', message: 'Azure DevOps has no internal comments' });
+    const c = await this.json(
+      commentJson,
+      'POST',
+      this.url(`/_apis/wit/workItems/${encodeURIComponent(itemId)}/comments`, {}, COMMENTS_API),
+      `Comment on work item ${itemId}`,
+      { body: JSON.stringify({ text: String(comment.body) }), contentType: 'application/json' },
+    );
     return this.toComment(c);
   }
 
   async updateComment(itemId: string, commentId: string, body: NewComment['body']): Promise<Comment> {
-    const c = await this.json(commentJson, 'PATCH', this.url(`/_apis/wit/workItems/${encodeURIComponent(itemId)}/comments/${encodeURIComponent(commentId)}`, {}, COMMENTS_API), `Edit comment ${commentId}`, { body: JSON.stringify({ text: String(body) }), contentType: 'application/json' });
+    const c = await this.json(
+      commentJson,
+      'PATCH',
+      this.url(
+        `/_apis/wit/workItems/${encodeURIComponent(itemId)}/comments/${encodeURIComponent(commentId)}`,
+        {},
+        COMMENTS_API,
+      ),
+      `Edit comment ${commentId}`,
+      { body: JSON.stringify({ text: String(body) }), contentType: 'application/json' },
+    );
     return this.toComment(c);
   }
 
   async deleteComment(itemId: string, commentId: string): Promise<void> {
-    const res = await this.send('DELETE', this.url(`/_apis/wit/workItems/${encodeURIComponent(itemId)}/comments/${encodeURIComponent(commentId)}`, {}, COMMENTS_API), `Delete comment ${commentId}`);
+    const res = await this.send(
+      'DELETE',
+      this.url(
+        `/_apis/wit/workItems/${encodeURIComponent(itemId)}/comments/${encodeURIComponent(commentId)}`,
+        {},
+        COMMENTS_API,
+      ),
+      `Delete comment ${commentId}`,
+    );
     if (res.status === 404) return;
     await readJson(SYSTEM, res, `Delete comment ${commentId}`);
   }
@@ -526,7 +843,12 @@ export class AzureDevOpsConnector implements Connector {
 
   async listAttachments(itemId: string): Promise<Attachment[]> {
     const own = await this.whoAmI();
-    const w = await this.json(workItemJson, 'GET', this.url(`/_apis/wit/workitems/${encodeURIComponent(itemId)}`, { $expand: 'relations' }), `Read files of work item ${itemId}`);
+    const w = await this.json(
+      workItemJson,
+      'GET',
+      this.url(`/_apis/wit/workitems/${encodeURIComponent(itemId)}`, { $expand: 'relations' }),
+      `Read files of work item ${itemId}`,
+    );
     return (w.relations ?? [])
       .filter((r) => r.rel === 'AttachedFile')
       .map((r) => {
@@ -543,21 +865,53 @@ export class AzureDevOpsConnector implements Connector {
       });
   }
 
-  async downloadAttachment(_itemId: string, attachmentId: string): Promise<{ body: ReadableStream<Uint8Array>; size: number; contentType: string }> {
-    const res = await this.send('GET', this.url(`${this.base}/_apis/wit/attachments/${encodeURIComponent(attachmentId)}`, { download: true }), 'Download attachment', { headers: { accept: 'application/octet-stream' } });
+  async downloadAttachment(
+    _itemId: string,
+    attachmentId: string,
+  ): Promise<{ body: ReadableStream<Uint8Array>; size: number; contentType: string }> {
+    const res = await this.send(
+      'GET',
+      this.url(`${this.base}/_apis/wit/attachments/${encodeURIComponent(attachmentId)}`, { download: true }),
+      'Download attachment',
+      { headers: { accept: 'application/octet-stream' } },
+    );
     if (!res.ok || !res.body) {
       await readJson(SYSTEM, res, 'Download attachment');
       throw new SyncError({ system: SYSTEM, kind: 'transient', message: 'Download attachment: empty body' });
     }
-    return { body: res.body, size: Number(res.headers.get('content-length') ?? 0), contentType: res.headers.get('content-type') ?? 'application/octet-stream' };
+    return {
+      body: res.body,
+      size: Number(res.headers.get('content-length') ?? 0),
+      contentType: res.headers.get('content-type') ?? 'application/octet-stream',
+    };
   }
 
   async uploadAttachment(itemId: string, file: NewAttachment): Promise<Attachment> {
     const own = await this.whoAmI();
-    const ref = file.size > (this.conn.chunkedAbove ?? DEFAULT_CHUNKED_ABOVE) ? await this.uploadChunked(file) : await this.json(attachmentRef, 'POST', this.url('/_apis/wit/attachments', { fileName: file.fileName }), 'Upload attachment', { body: file.body as BodyInit, contentType: 'application/octet-stream' });
+    const ref =
+      file.size > (this.conn.chunkedAbove ?? DEFAULT_CHUNKED_ABOVE)
+        ? await this.uploadChunked(file)
+        : await this.json(
+            attachmentRef,
+            'POST',
+            this.url('/_apis/wit/attachments', { fileName: file.fileName }),
+            'Upload attachment',
+            { body: file.body as BodyInit, contentType: 'application/octet-stream' },
+          );
     // An upload without its relation is an orphan Azure DevOps discards; a retry simply uploads again.
-    await this.patchItem(itemId, attachPatch(ref.url, OWN_FILE_COMMENT), `Attach ${file.fileName} to work item ${itemId}`);
-    return { id: ref.id, fileName: file.fileName, contentType: file.contentType, size: file.size, createdAt: Date.now(), authorId: own };
+    await this.patchItem(
+      itemId,
+      attachPatch(ref.url, OWN_FILE_COMMENT),
+      `Attach ${file.fileName} to work item ${itemId}`,
+    );
+    return {
+      id: ref.id,
+      fileName: file.fileName,
+      contentType: file.contentType,
+      size: file.size,
+      createdAt: Date.now(),
+      authorId: own,
+    };
   }
 
   /**
@@ -568,8 +922,15 @@ export class AzureDevOpsConnector implements Connector {
    */
   async deleteAttachment(itemId: string, attachmentId: string): Promise<void> {
     for (let attempt = 0; ; attempt++) {
-      const w = await this.json(workItemJson, 'GET', this.url(`/_apis/wit/workitems/${encodeURIComponent(itemId)}`, { $expand: 'relations' }), `Read files of work item ${itemId}`);
-      const index = (w.relations ?? []).findIndex((r) => r.rel === 'AttachedFile' && attachmentIdOf(r.url) === attachmentId);
+      const w = await this.json(
+        workItemJson,
+        'GET',
+        this.url(`/_apis/wit/workitems/${encodeURIComponent(itemId)}`, { $expand: 'relations' }),
+        `Read files of work item ${itemId}`,
+      );
+      const index = (w.relations ?? []).findIndex(
+        (r) => r.rel === 'AttachedFile' && attachmentIdOf(r.url) === attachmentId,
+      );
       if (index < 0) return;
       try {
         await this.patchItem(itemId, detachPatch(index, w.rev), `Remove file ${attachmentId} from work item ${itemId}`);
@@ -582,11 +943,26 @@ export class AzureDevOpsConnector implements Connector {
 
   /** Large files: start a chunked upload, then PUT the bytes in order with Content-Range, holding one chunk in memory at a time. */
   private async uploadChunked(file: NewAttachment): Promise<z.infer<typeof attachmentRef>> {
-    const ref = await this.json(attachmentRef, 'POST', this.url('/_apis/wit/attachments', { fileName: file.fileName, uploadType: 'Chunked' }), 'Start chunked upload', { body: new Uint8Array(0), contentType: 'application/octet-stream' });
+    const ref = await this.json(
+      attachmentRef,
+      'POST',
+      this.url('/_apis/wit/attachments', { fileName: file.fileName, uploadType: 'Chunked' }),
+      'Start chunked upload',
+      { body: new Uint8Array(0), contentType: 'application/octet-stream' },
+    );
     let offset = 0;
     for await (const chunk of chunksOf(file.body, this.conn.chunkBytes ?? CHUNK_BYTES)) {
       const range = `bytes ${offset}-${offset + chunk.length - 1}/${file.size}`;
-      await this.json(attachmentRef, 'PUT', this.url(`/_apis/wit/attachments/${encodeURIComponent(ref.id)}`, { uploadType: 'Chunked', fileName: file.fileName }), 'Upload a chunk', { body: chunk, contentType: 'application/octet-stream', headers: { 'content-range': range } });
+      await this.json(
+        attachmentRef,
+        'PUT',
+        this.url(`/_apis/wit/attachments/${encodeURIComponent(ref.id)}`, {
+          uploadType: 'Chunked',
+          fileName: file.fileName,
+        }),
+        'Upload a chunk',
+        { body: chunk, contentType: 'application/octet-stream', headers: { 'content-range': range } },
+      );
       offset += chunk.length;
     }
     return ref;
@@ -595,7 +971,12 @@ export class AzureDevOpsConnector implements Connector {
   // ---- service hooks (used by the registry entry's provision/unprovision)
 
   private async subscriptionsTo(url: string): Promise<string[]> {
-    const list = await this.json(subscriptionList, 'GET', this.url(`${this.base}/_apis/hooks/subscriptions`, { publisherId: 'tfs', consumerId: 'webHooks' }), 'List service hooks');
+    const list = await this.json(
+      subscriptionList,
+      'GET',
+      this.url(`${this.base}/_apis/hooks/subscriptions`, { publisherId: 'tfs', consumerId: 'webHooks' }),
+      'List service hooks',
+    );
     return list.value.filter((s) => s.consumerInputs?.url === url).map((s) => s.id);
   }
 
@@ -604,15 +985,40 @@ export class AzureDevOpsConnector implements Connector {
     const projectId = await this.projectId();
     await this.removeHooks(url);
     for (const eventType of HOOK_EVENTS) {
-      const body = { publisherId: 'tfs', eventType, resourceVersion: '1.0', consumerId: 'webHooks', consumerActionId: 'httpRequest', publisherInputs: { projectId }, consumerInputs: { url, basicAuthUsername: HOOK_USER, basicAuthPassword: secret, resourceDetailsToSend: 'all', messagesToSend: 'none', detailedMessagesToSend: 'none' } };
-      await this.json(subscriptionJson, 'POST', this.url(`${this.base}/_apis/hooks/subscriptions`), `Create the ${eventType} service hook`, { body: JSON.stringify(body), contentType: 'application/json' });
+      const body = {
+        publisherId: 'tfs',
+        eventType,
+        resourceVersion: '1.0',
+        consumerId: 'webHooks',
+        consumerActionId: 'httpRequest',
+        publisherInputs: { projectId },
+        consumerInputs: {
+          url,
+          basicAuthUsername: HOOK_USER,
+          basicAuthPassword: secret,
+          resourceDetailsToSend: 'all',
+          messagesToSend: 'none',
+          detailedMessagesToSend: 'none',
+        },
+      };
+      await this.json(
+        subscriptionJson,
+        'POST',
+        this.url(`${this.base}/_apis/hooks/subscriptions`),
+        `Create the ${eventType} service hook`,
+        { body: JSON.stringify(body), contentType: 'application/json' },
+      );
     }
     return HOOK_EVENTS.length;
   }
 
   async removeHooks(url: string): Promise<void> {
     for (const id of await this.subscriptionsTo(url)) {
-      const res = await this.send('DELETE', this.url(`${this.base}/_apis/hooks/subscriptions/${encodeURIComponent(id)}`), 'Remove a service hook');
+      const res = await this.send(
+        'DELETE',
+        this.url(`${this.base}/_apis/hooks/subscriptions/${encodeURIComponent(id)}`),
+        'Remove a service hook',
+      );
       if (res.status !== 404) await readJson(SYSTEM, res, 'Remove a service hook');
     }
   }
@@ -621,7 +1027,8 @@ export class AzureDevOpsConnector implements Connector {
 /** A 203 (non-authoritative) HTML page, or a redirect to the sign-in host, is how Azure DevOps answers some requests with a bad PAT. */
 export function isSignInAnswer(res: Pick<HttpAnswer, 'status' | 'headers'>): boolean {
   if (res.status === 203) return true;
-  if (res.status >= 300 && res.status < 400) return /_signin|vssps\.visualstudio\.com|login\.microsoftonline\.com/i.test(res.headers.get('location') ?? '');
+  if (res.status >= 300 && res.status < 400)
+    return /_signin|vssps\.visualstudio\.com|login\.microsoftonline\.com/i.test(res.headers.get('location') ?? '');
   return false;
 }
 
@@ -637,12 +1044,17 @@ function attachmentIdOf(url: string): string {
 }
 
 function parseCursor(cursor: string): { at: number; seen: number[] } {
-  const parsed = z.object({ at: z.number(), seen: z.array(z.number().int()).max(10_000) }).safeParse(JSON.parse(cursor));
+  const parsed = z
+    .object({ at: z.number(), seen: z.array(z.number().int()).max(10_000) })
+    .safeParse(JSON.parse(cursor));
   if (!parsed.success) throw new SyncError({ system: SYSTEM, kind: 'validation', message: 'Bad sweep cursor' });
   return parsed.data;
 }
 
-async function* chunksOf(body: ReadableStream<Uint8Array> | Uint8Array, size: number): AsyncGenerator<Uint8Array<ArrayBuffer>> {
+async function* chunksOf(
+  body: ReadableStream<Uint8Array> | Uint8Array,
+  size: number,
+): AsyncGenerator<Uint8Array<ArrayBuffer>> {
   if (body instanceof Uint8Array) {
     for (let i = 0; i < body.length; i += size) yield body.slice(i, i + size);
     return;

@@ -1,7 +1,13 @@
 import { azureDevOpsSystem, type AzureDevOpsRemote } from './system';
 import { basicAuthMatches, hookRef, parseEnvelope } from './hooks';
 
-const remote: AzureDevOpsRemote = { type: 'azure-devops', baseUrl: 'https://dev.azure.com/acme', project: 'Operations', workItemType: 'Bug', auth: { kind: 'pat', user: 'crosswalk@acme.example' } };
+const remote: AzureDevOpsRemote = {
+  type: 'azure-devops',
+  baseUrl: 'https://dev.azure.com/acme',
+  project: 'Operations',
+  workItemType: 'Bug',
+  auth: { kind: 'pat', user: 'crosswalk@acme.example' },
+};
 const SECRET = 'a-webhook-secret-of-enough-length';
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 const NOW = Date.parse('2026-03-01T12:00:00Z');
@@ -17,14 +23,29 @@ const updated = (over: Record<string, unknown> = {}) => ({
     workItemId: 42,
     rev: 5,
     revisedBy: { displayName: 'Dana Agent', uniqueName: 'dana@acme.example' },
-    fields: { 'System.Title': { oldValue: 'a', newValue: 'b' }, 'System.ChangedBy': { oldValue: 'Crosswalk Integration <crosswalk@acme.example>', newValue: 'Dana Agent <dana@acme.example>' } },
-    revision: { id: 42, rev: 5, fields: { 'System.TeamProject': 'Operations', 'System.ChangedBy': 'Dana Agent <dana@acme.example>' } },
+    fields: {
+      'System.Title': { oldValue: 'a', newValue: 'b' },
+      'System.ChangedBy': {
+        oldValue: 'Crosswalk Integration <crosswalk@acme.example>',
+        newValue: 'Dana Agent <dana@acme.example>',
+      },
+    },
+    revision: {
+      id: 42,
+      rev: 5,
+      fields: { 'System.TeamProject': 'Operations', 'System.ChangedBy': 'Dana Agent <dana@acme.example>' },
+    },
   },
   ...over,
 });
 
 describe('service hook deliveries', () => {
-  const verify = (authorization: string | undefined, body: unknown, now = NOW) => azureDevOpsSystem.notifications.verify({ headers: { authorization: authorization ? [authorization] : undefined }, body: JSON.stringify(body) }, { token: 'pat', webhookSecret: SECRET }, now);
+  const verify = (authorization: string | undefined, body: unknown, now = NOW) =>
+    azureDevOpsSystem.notifications.verify(
+      { headers: { authorization: authorization ? [authorization] : undefined }, body: JSON.stringify(body) },
+      { token: 'pat', webhookSecret: SECRET },
+      now,
+    );
 
   it('are accepted only with our Basic user and secret, and only while fresh', () => {
     expect(verify(basic('crosswalk', SECRET), updated())).toBe(true);
@@ -40,18 +61,40 @@ describe('service hook deliveries', () => {
   });
 
   it('name the work item (for updates workItemId, not the update number), who changed it and its revision', () => {
-    expect(azureDevOpsSystem.notifications.parse(JSON.stringify(updated()), remote)).toEqual([{ remoteId: '42', event: 'azure-devops:workitem.updated', changedBy: 'dana@acme.example', version: '5' }]);
-    const created = { eventType: 'workitem.created', createdDate: '2026-03-01T11:59:58Z', resource: { id: 43, rev: 1, fields: { 'System.TeamProject': 'Operations', 'System.ChangedBy': 'Dana Agent <dana@acme.example>' } } };
-    expect(azureDevOpsSystem.notifications.parse(JSON.stringify(created), remote)).toEqual([{ remoteId: '43', event: 'azure-devops:workitem.created', changedBy: 'dana@acme.example', version: '1' }]);
+    expect(azureDevOpsSystem.notifications.parse(JSON.stringify(updated()), remote)).toEqual([
+      { remoteId: '42', event: 'azure-devops:workitem.updated', changedBy: 'dana@acme.example', version: '5' },
+    ]);
+    const created = {
+      eventType: 'workitem.created',
+      createdDate: '2026-03-01T11:59:58Z',
+      resource: {
+        id: 43,
+        rev: 1,
+        fields: { 'System.TeamProject': 'Operations', 'System.ChangedBy': 'Dana Agent <dana@acme.example>' },
+      },
+    };
+    expect(azureDevOpsSystem.notifications.parse(JSON.stringify(created), remote)).toEqual([
+      { remoteId: '43', event: 'azure-devops:workitem.created', changedBy: 'dana@acme.example', version: '1' },
+    ]);
     expect(azureDevOpsSystem.notifications.itemIds(JSON.stringify(updated()))).toEqual(['42']);
   });
 
   it('say when comments or files changed, so the reconcile looks at them', () => {
-    const comment = updated({ resource: { ...updated().resource, fields: { 'System.CommentCount': { oldValue: 0, newValue: 1 }, 'System.History': { newValue: '<p>hi</p>' } } } });
+    const comment = updated({
+      resource: {
+        ...updated().resource,
+        fields: { 'System.CommentCount': { oldValue: 0, newValue: 1 }, 'System.History': { newValue: '<p>hi</p>' } },
+      },
+    });
     expect(hookRef(parseEnvelope(JSON.stringify(comment))!)?.event).toBe('azure-devops:workitem.updated:comment');
-    const file = updated({ resource: { ...updated().resource, relations: { added: [{ rel: 'AttachedFile', url: 'x' }] } } });
+    const file = updated({
+      resource: { ...updated().resource, relations: { added: [{ rel: 'AttachedFile', url: 'x' }] } },
+    });
     expect(hookRef(parseEnvelope(JSON.stringify(file))!)?.event).toBe('azure-devops:workitem.updated:attachment');
-    expect(hookRef(parseEnvelope(JSON.stringify({ eventType: 'workitem.commented', resource: { id: 42, fields: {} } }))!)?.event).toBe('azure-devops:workitem.commented:comment');
+    expect(
+      hookRef(parseEnvelope(JSON.stringify({ eventType: 'workitem.commented', resource: { id: 42, fields: {} } }))!)
+        ?.event,
+    ).toBe('azure-devops:workitem.commented:comment');
   });
 
   it("of Crosswalk's own writes are recognised, and other projects' items are not ours", () => {
@@ -60,7 +103,9 @@ describe('service hook deliveries', () => {
     expect(azureDevOpsSystem.notifications.isOwnChange(ref!, remote)).toBe(true);
     const [theirs] = azureDevOpsSystem.notifications.parse(JSON.stringify(updated()), remote)!;
     expect(azureDevOpsSystem.notifications.isOwnChange(theirs!, remote)).toBe(false);
-    const elsewhere = updated({ resource: { ...updated().resource, revision: { fields: { 'System.TeamProject': 'Helpdesk' } } } });
+    const elsewhere = updated({
+      resource: { ...updated().resource, revision: { fields: { 'System.TeamProject': 'Helpdesk' } } },
+    });
     expect(azureDevOpsSystem.notifications.parse(JSON.stringify(elsewhere), remote)).toEqual([]);
     expect(azureDevOpsSystem.notifications.parse('<html>', remote)).toBeUndefined();
   });

@@ -16,7 +16,10 @@ const MAX_SKEW_MS = 2 * 60_000;
 
 export const HOOK_EVENTS = ['workitem.created', 'workitem.updated', 'workitem.commented', 'workitem.deleted'] as const;
 
-const identity = z.union([z.string(), z.object({ uniqueName: z.string().optional(), displayName: z.string().optional() }).loose()]);
+const identity = z.union([
+  z.string(),
+  z.object({ uniqueName: z.string().optional(), displayName: z.string().optional() }).loose(),
+]);
 const fieldChange = z.object({ oldValue: z.unknown().optional(), newValue: z.unknown().optional() }).loose();
 const relation = z.object({ rel: z.string() }).loose();
 
@@ -32,8 +35,22 @@ export const hookEnvelope = z
         rev: z.number().optional(),
         revisedBy: identity.optional(),
         fields: z.record(z.string(), z.unknown()).optional(),
-        relations: z.union([z.array(relation), z.object({ added: z.array(relation).optional(), removed: z.array(relation).optional(), updated: z.array(relation).optional() }).loose()]).optional(),
-        revision: z.object({ rev: z.number().optional(), fields: z.record(z.string(), z.unknown()).optional() }).loose().optional(),
+        relations: z
+          .union([
+            z.array(relation),
+            z
+              .object({
+                added: z.array(relation).optional(),
+                removed: z.array(relation).optional(),
+                updated: z.array(relation).optional(),
+              })
+              .loose(),
+          ])
+          .optional(),
+        revision: z
+          .object({ rev: z.number().optional(), fields: z.record(z.string(), z.unknown()).optional() })
+          .loose()
+          .optional(),
       })
       .loose(),
   })
@@ -89,7 +106,8 @@ export interface HookRef {
   rev?: number;
 }
 
-const changed = (fields: Record<string, unknown> | undefined, name: string) => Boolean(fields && Object.prototype.hasOwnProperty.call(fields, name));
+const changed = (fields: Record<string, unknown> | undefined, name: string) =>
+  Boolean(fields && Object.prototype.hasOwnProperty.call(fields, name));
 
 export function hookRef(e: HookEnvelope): HookRef | undefined {
   const r = e.resource;
@@ -98,13 +116,29 @@ export function hookRef(e: HookEnvelope): HookRef | undefined {
   const id = updated ? r.workItemId : typeof r.id === 'number' ? r.id : Number(r.id);
   if (id === undefined || !Number.isInteger(id) || id <= 0) return undefined;
   const current = updated ? r.revision?.fields : r.fields;
-  const changedBy = uniqueNameOf(r.revisedBy) ?? uniqueNameOf(updated ? r.fields?.['System.ChangedBy'] : undefined) ?? uniqueNameOf(current?.['System.ChangedBy']);
+  const changedBy =
+    uniqueNameOf(r.revisedBy) ??
+    uniqueNameOf(updated ? r.fields?.['System.ChangedBy'] : undefined) ??
+    uniqueNameOf(current?.['System.ChangedBy']);
   const parts = [`azure-devops:${e.eventType}`];
-  if (e.eventType === 'workitem.commented' || changed(r.fields, 'System.CommentCount') || changed(r.fields, 'System.History')) parts.push('comment');
-  const relationChanges = Array.isArray(r.relations) ? [] : [...(r.relations?.added ?? []), ...(r.relations?.removed ?? []), ...(r.relations?.updated ?? [])];
+  if (
+    e.eventType === 'workitem.commented' ||
+    changed(r.fields, 'System.CommentCount') ||
+    changed(r.fields, 'System.History')
+  )
+    parts.push('comment');
+  const relationChanges = Array.isArray(r.relations)
+    ? []
+    : [...(r.relations?.added ?? []), ...(r.relations?.removed ?? []), ...(r.relations?.updated ?? [])];
   if (relationChanges.some((x) => x.rel === 'AttachedFile')) parts.push('attachment');
   const project = current?.['System.TeamProject'];
   // For updates `resource.rev` is the update's number too; the work item's revision is the revision's.
   const rev = updated ? r.revision?.rev : r.rev;
-  return { workItemId: String(id), event: parts.join(':'), ...(changedBy ? { changedBy } : {}), ...(typeof project === 'string' ? { project } : {}), ...(rev !== undefined ? { rev } : {}) };
+  return {
+    workItemId: String(id),
+    event: parts.join(':'),
+    ...(changedBy ? { changedBy } : {}),
+    ...(typeof project === 'string' ? { project } : {}),
+    ...(rev !== undefined ? { rev } : {}),
+  };
 }

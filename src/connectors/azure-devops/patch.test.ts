@@ -11,13 +11,28 @@ describe('work item patches', () => {
   });
 
   it('write an empty value for a cleared field and refuse a field name that is not a reference name', () => {
-    expect(fieldPatch({ 'System.Description': null })).toEqual([{ op: 'add', path: '/fields/System.Description', value: '' }]);
+    expect(fieldPatch({ 'System.Description': null })).toEqual([
+      { op: 'add', path: '/fields/System.Description', value: '' },
+    ]);
     expect(() => fieldPatch({ '../rev': 'x' })).toThrow();
   });
 
   it("attach a file with a relation whose comment marks it as Crosswalk's copy", () => {
-    expect(attachPatch('https://dev.azure.com/acme/_apis/wit/attachments/abc?fileName=a.png', 'Copied from Jira by Crosswalk')).toEqual([
-      { op: 'add', path: '/relations/-', value: { rel: 'AttachedFile', url: 'https://dev.azure.com/acme/_apis/wit/attachments/abc?fileName=a.png', attributes: { comment: 'Copied from Jira by Crosswalk' } } },
+    expect(
+      attachPatch(
+        'https://dev.azure.com/acme/_apis/wit/attachments/abc?fileName=a.png',
+        'Copied from Jira by Crosswalk',
+      ),
+    ).toEqual([
+      {
+        op: 'add',
+        path: '/relations/-',
+        value: {
+          rel: 'AttachedFile',
+          url: 'https://dev.azure.com/acme/_apis/wit/attachments/abc?fileName=a.png',
+          attributes: { comment: 'Copied from Jira by Crosswalk' },
+        },
+      },
     ]);
   });
 });
@@ -26,12 +41,18 @@ describe('the correlation marker tag', () => {
   it('is any tag with the reserved crosswalk: prefix (the correlation id, of this site or another)', () => {
     expect(parseMarker('crosswalk:ops-azure-devops:10042')).toBe('crosswalk:ops-azure-devops:10042');
     expect(parseMarker('crosswalk:1a2b3c4d:ops-azure-devops:10042')).toBe('crosswalk:1a2b3c4d:ops-azure-devops:10042');
-    for (const other of ['crosswalk', 'crosswalk:', 'Crosswalk:ops:1', 'crosswalked', 'x crosswalk:1']) expect(parseMarker(other)).toBeUndefined();
+    for (const other of ['crosswalk', 'crosswalk:', 'Crosswalk:ops:1', 'crosswalked', 'x crosswalk:1'])
+      expect(parseMarker(other)).toBeUndefined();
   });
 
   it("is kept apart from people's tags when read, and kept on every tag write", () => {
-    expect(separateMarkers('backup; crosswalk:ops-azure-devops:10042;jira')).toEqual({ tags: ['backup', 'jira'], markers: ['crosswalk:ops-azure-devops:10042'] });
-    expect(tagsWithMarkers('db; prod', ['crosswalk:ops-azure-devops:10042'])).toBe('db; prod; crosswalk:ops-azure-devops:10042');
+    expect(separateMarkers('backup; crosswalk:ops-azure-devops:10042;jira')).toEqual({
+      tags: ['backup', 'jira'],
+      markers: ['crosswalk:ops-azure-devops:10042'],
+    });
+    expect(tagsWithMarkers('db; prod', ['crosswalk:ops-azure-devops:10042'])).toBe(
+      'db; prod; crosswalk:ops-azure-devops:10042',
+    );
     // A marker can only come from the item itself: one written into the labels is dropped.
     expect(tagsWithMarkers('db; crosswalk:other:1', [])).toBe('db');
     expect(tagsWithMarkers('', ['crosswalk:ops-azure-devops:10042'])).toBe('crosswalk:ops-azure-devops:10042');

@@ -28,7 +28,12 @@ export interface PatchOperation {
 const TAG_SEPARATOR = /\s*;\s*/;
 
 export function splitTags(value: unknown): string[] {
-  return typeof value === 'string' ? value.split(TAG_SEPARATOR).map((t) => t.trim()).filter(Boolean) : [];
+  return typeof value === 'string'
+    ? value
+        .split(TAG_SEPARATOR)
+        .map((t) => t.trim())
+        .filter(Boolean)
+    : [];
 }
 
 /** Separates Crosswalk's marker tags from the tags people gave the item. */
@@ -49,9 +54,11 @@ export function tagsWithMarkers(tags: unknown, markers: readonly string[]): stri
 export function fieldPatch(fields: Readonly<Record<string, unknown>>, expectedRev?: string): PatchOperation[] {
   const ops: PatchOperation[] = [];
   // A stale revision fails the whole patch with 412 and nothing is applied: never a blind overwrite.
-  if (expectedRev !== undefined && /^\d+$/.test(expectedRev)) ops.push({ op: 'test', path: '/rev', value: Number(expectedRev) });
+  if (expectedRev !== undefined && /^\d+$/.test(expectedRev))
+    ops.push({ op: 'test', path: '/rev', value: Number(expectedRev) });
   for (const [name, value] of Object.entries(fields)) {
-    if (!/^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$/.test(name)) throw new Error(`Invalid Azure DevOps field reference name '${name}'`);
+    if (!/^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$/.test(name))
+      throw new Error(`Invalid Azure DevOps field reference name '${name}'`);
     ops.push({ op: 'add', path: `/fields/${name}`, value: value ?? '' });
   }
   return ops;
@@ -59,7 +66,9 @@ export function fieldPatch(fields: Readonly<Record<string, unknown>>, expectedRe
 
 /** Adds an uploaded file to the item; the relation's comment says the copy is Crosswalk's (ADO records no uploader on the relation). */
 export function attachPatch(attachmentUrl: string, comment: string): PatchOperation[] {
-  return [{ op: 'add', path: '/relations/-', value: { rel: 'AttachedFile', url: attachmentUrl, attributes: { comment } } }];
+  return [
+    { op: 'add', path: '/relations/-', value: { rel: 'AttachedFile', url: attachmentUrl, attributes: { comment } } },
+  ];
 }
 
 /** Removes the relation at `index`, only if the work item is still at the revision the index was read at. */

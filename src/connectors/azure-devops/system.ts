@@ -18,7 +18,12 @@ export const azureDevOpsRemoteSchema = z
     /** The organization URL (https://dev.azure.com/acme, https://acme.visualstudio.com). */
     baseUrl: z.url().transform((u) => u.replace(/\/+$/, '')),
     /** Project name as Azure DevOps shows it (names cannot hold these characters). */
-    project: z.string().trim().min(1).max(64).regex(/^[^\\/:*?"<>|;#$*{},+=[\]]+$/, 'must be an Azure DevOps project name'),
+    project: z
+      .string()
+      .trim()
+      .min(1)
+      .max(64)
+      .regex(/^[^\\/:*?"<>|;#$*{},+=[\]]+$/, 'must be an Azure DevOps project name'),
     /** The work item type Jira issues become (Bug, User Story, Issue, a custom type). */
     workItemType: z.string().trim().min(1).max(128),
     auth: z.object({
@@ -36,14 +41,26 @@ export const azureDevOpsRemoteSchema = z
       return;
     }
     const segments = url.pathname.split('/').filter(Boolean);
-    if (url.hostname === 'dev.azure.com' && segments.length !== 1) ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: 'must be the organization URL, e.g. https://dev.azure.com/acme' });
-    if (url.hostname.endsWith('.visualstudio.com') && segments.length !== 0) ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: 'must be the organization URL, e.g. https://acme.visualstudio.com' });
-    if (url.search || url.hash) ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: 'must not have a query or fragment' });
+    if (url.hostname === 'dev.azure.com' && segments.length !== 1)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['baseUrl'],
+        message: 'must be the organization URL, e.g. https://dev.azure.com/acme',
+      });
+    if (url.hostname.endsWith('.visualstudio.com') && segments.length !== 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['baseUrl'],
+        message: 'must be the organization URL, e.g. https://acme.visualstudio.com',
+      });
+    if (url.search || url.hash)
+      ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: 'must not have a query or fragment' });
   });
 export type AzureDevOpsRemote = z.infer<typeof azureDevOpsRemoteSchema>;
 
 function connectorOf(connector: Connector): AzureDevOpsConnector {
-  if (!(connector instanceof AzureDevOpsConnector)) throw new SyncError({ system: 'azure-devops', kind: 'validation', message: 'Not an Azure DevOps connection' });
+  if (!(connector instanceof AzureDevOpsConnector))
+    throw new SyncError({ system: 'azure-devops', kind: 'validation', message: 'Not an Azure DevOps connection' });
   return connector;
 }
 
@@ -51,8 +68,21 @@ function connectorOf(connector: Connector): AzureDevOpsConnector {
 function shownBy(envelope: NonNullable<ReturnType<typeof parseEnvelope>>): Pick<NotificationRef, 'shows'> {
   const revision = envelope.eventType === 'workitem.updated' ? envelope.resource.revision : undefined;
   const changedAt = revision?.fields?.['System.ChangedDate'];
-  if (!revision?.fields || revision.rev === undefined || typeof changedAt !== 'string' || !Number.isFinite(Date.parse(changedAt))) return {};
-  return { shows: { version: String(revision.rev), updatedAt: Date.parse(changedAt), fields: itemFieldsOf(revision.fields).fields, complete: true } };
+  if (
+    !revision?.fields ||
+    revision.rev === undefined ||
+    typeof changedAt !== 'string' ||
+    !Number.isFinite(Date.parse(changedAt))
+  )
+    return {};
+  return {
+    shows: {
+      version: String(revision.rev),
+      updatedAt: Date.parse(changedAt),
+      fields: itemFieldsOf(revision.fields).fields,
+      complete: true,
+    },
+  };
 }
 
 export const azureDevOpsSystem: SystemDefinition<AzureDevOpsRemote> = {
@@ -63,10 +93,18 @@ export const azureDevOpsSystem: SystemDefinition<AzureDevOpsRemote> = {
   exampleUrls: ['https://dev.azure.com/acme', 'https://acme.visualstudio.com'],
   capabilities: AZURE_DEVOPS_CAPABILITIES,
   missingCredential(_remote, credential) {
-    return credential?.token ? undefined : 'The connection has no personal access token; an admin must enter it on the settings page';
+    return credential?.token
+      ? undefined
+      : 'The connection has no personal access token; an admin must enter it on the settings page';
   },
   create(remote, credential: Credential) {
-    return new AzureDevOpsConnector({ baseUrl: remote.baseUrl, project: remote.project, workItemType: remote.workItemType, pat: credential.token ?? '', ...(remote.auth.user ? { user: remote.auth.user } : {}) });
+    return new AzureDevOpsConnector({
+      baseUrl: remote.baseUrl,
+      project: remote.project,
+      workItemType: remote.workItemType,
+      pat: credential.token ?? '',
+      ...(remote.auth.user ? { user: remote.auth.user } : {}),
+    });
   },
   notifications: {
     verify(request: InboundNotification, credential: Credential, nowMs: number): boolean {
@@ -82,7 +120,15 @@ export const azureDevOpsSystem: SystemDefinition<AzureDevOpsRemote> = {
       const ref = hookRef(envelope);
       if (!ref) return [];
       if (ref.project && ref.project.toLowerCase() !== remote.project.toLowerCase()) return [];
-      return [{ remoteId: ref.workItemId, event: ref.event, ...(ref.changedBy ? { changedBy: ref.changedBy } : {}), ...(ref.rev !== undefined ? { version: String(ref.rev) } : {}), ...shownBy(envelope) }];
+      return [
+        {
+          remoteId: ref.workItemId,
+          event: ref.event,
+          ...(ref.changedBy ? { changedBy: ref.changedBy } : {}),
+          ...(ref.rev !== undefined ? { version: String(ref.rev) } : {}),
+          ...shownBy(envelope),
+        },
+      ];
     },
     itemIds(body) {
       const envelope = parseEnvelope(body);
@@ -95,7 +141,9 @@ export const azureDevOpsSystem: SystemDefinition<AzureDevOpsRemote> = {
     },
     async provision(connector, target) {
       const made = await connectorOf(connector).provisionHooks(target.url, target.secret);
-      return { description: `${made} Azure DevOps service hooks (work item created, updated, commented, deleted) send changes to Crosswalk` };
+      return {
+        description: `${made} Azure DevOps service hooks (work item created, updated, commented, deleted) send changes to Crosswalk`,
+      };
     },
     async unprovision(connector, target) {
       await connectorOf(connector).removeHooks(target.url);

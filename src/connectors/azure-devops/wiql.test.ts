@@ -10,7 +10,8 @@ describe('WIQL building', () => {
   it('accepts only reference names as fields', () => {
     expect(field('System.ChangedDate')).toBe('[System.ChangedDate]');
     expect(field('Custom.My_Field')).toBe('[Custom.My_Field]');
-    for (const bad of ['Title', 'System.Title] OR [System.Id', "System.Tags'", '1.a']) expect(() => field(bad)).toThrow();
+    for (const bad of ['Title', 'System.Title] OR [System.Id', "System.Tags'", '1.a'])
+      expect(() => field(bad)).toThrow();
   });
 
   it('builds the sweep query: the project, changed since a UTC instant with milliseconds, ids already seen left out, oldest first', () => {
@@ -23,7 +24,9 @@ describe('WIQL building', () => {
         ],
         orderBy: { field: 'System.ChangedDate' },
       }),
-    ).toBe("SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project AND [System.ChangedDate] >= '2026-01-02T03:04:05.067Z' AND [System.Id] NOT IN (7, 9) ORDER BY [System.ChangedDate] ASC");
+    ).toBe(
+      "SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project AND [System.ChangedDate] >= '2026-01-02T03:04:05.067Z' AND [System.Id] NOT IN (7, 9) ORDER BY [System.ChangedDate] ASC",
+    );
   });
 
   it('refuses an empty IN list rather than sending a query the service rejects', () => {

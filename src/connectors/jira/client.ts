@@ -13,7 +13,9 @@ export const SYNC_TRACE = 'crosswalk-sync';
 const issueSchema = z.object({
   id: z.string(),
   key: z.string(),
-  fields: z.record(z.string(), z.unknown()).and(z.object({ project: z.object({ id: z.string() }).loose(), updated: z.string() }).loose()),
+  fields: z
+    .record(z.string(), z.unknown())
+    .and(z.object({ project: z.object({ id: z.string() }).loose(), updated: z.string() }).loose()),
 });
 /** One change in the issue's history: when, by whom, which fields (ids where Jira gives them). */
 export interface JiraHistory {
@@ -38,7 +40,12 @@ export type JiraIssue = z.infer<typeof issueSchema> & {
 /** Jira answered in a shape we did not expect: say so as a typed failure instead of throwing a raw parse error. */
 function parsed<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const r = schema.safeParse(value);
-  if (!r.success) throw new SyncError({ system: 'jira', kind: 'transient', message: `${what}: unexpected answer from Jira (${r.error.issues[0]?.path.join('.') ?? ''} ${r.error.issues[0]?.message ?? ''})` });
+  if (!r.success)
+    throw new SyncError({
+      system: 'jira',
+      kind: 'transient',
+      message: `${what}: unexpected answer from Jira (${r.error.issues[0]?.path.join('.') ?? ''} ${r.error.issues[0]?.message ?? ''})`,
+    });
   return r.data;
 }
 
@@ -55,21 +62,50 @@ export function parseJiraTime(value: string): number {
   return Date.parse(value.replace(/([+-]\d\d)(\d\d)$/, '$1:$2'));
 }
 
-const historyEntry = z.object({ author: z.object({ accountId: z.string() }).loose().optional(), created: z.string(), items: z.array(z.object({ field: z.string(), fieldId: z.string().optional() }).loose()) }).loose();
+const historyEntry = z
+  .object({
+    author: z.object({ accountId: z.string() }).loose().optional(),
+    created: z.string(),
+    items: z.array(z.object({ field: z.string(), fieldId: z.string().optional() }).loose()),
+  })
+  .loose();
 const inlineChangelog = z.object({ total: z.number(), histories: z.array(historyEntry) }).loose();
 const changelogPage = z.object({ total: z.number(), values: z.array(historyEntry) }).loose();
 
 function historyOf(h: z.infer<typeof historyEntry>): JiraHistory {
-  return { at: parseJiraTime(h.created), ...(h.author ? { authorId: h.author.accountId } : {}), fields: h.items.map((i) => i.fieldId ?? i.field) };
+  return {
+    at: parseJiraTime(h.created),
+    ...(h.author ? { authorId: h.author.accountId } : {}),
+    fields: h.items.map((i) => i.fieldId ?? i.field),
+  };
 }
 
 /** The issue with its latest history in the same read (so a reconcile's history questions usually cost no further call). */
 export async function getIssue(issueIdOrKey: string): Promise<JiraIssue | undefined> {
-  const res = await call('Read issue', () => api.asApp().requestJira(route`/rest/api/3/issue/${issueIdOrKey}?properties=${LINK_PROPERTY}&expand=changelog`, { headers: { Accept: 'application/json' } }));
+  const res = await call('Read issue', () =>
+    api
+      .asApp()
+      .requestJira(route`/rest/api/3/issue/${issueIdOrKey}?properties=${LINK_PROPERTY}&expand=changelog`, {
+        headers: { Accept: 'application/json' },
+      }),
+  );
   if (res.status === 404) return undefined;
-  const body = parsed(issueSchema.and(z.object({ properties: z.record(z.string(), z.unknown()).optional(), changelog: z.unknown().optional() }).loose()), await readJson('jira', res, `Read issue ${issueIdOrKey}`), 'Read issue');
+  const body = parsed(
+    issueSchema.and(
+      z.object({ properties: z.record(z.string(), z.unknown()).optional(), changelog: z.unknown().optional() }).loose(),
+    ),
+    await readJson('jira', res, `Read issue ${issueIdOrKey}`),
+    'Read issue',
+  );
   const link = z.object({ remote: z.string(), connection: z.string() }).safeParse(body.properties?.[LINK_PROPERTY]);
-  return { id: body.id, key: body.key, fields: body.fields, updatedAt: parseJiraTime(body.fields.updated), ...(link.success ? { createdFrom: link.data } : {}), ...recentHistoryOf(body.changelog) };
+  return {
+    id: body.id,
+    key: body.key,
+    fields: body.fields,
+    updatedAt: parseJiraTime(body.fields.updated),
+    ...(link.success ? { createdFrom: link.data } : {}),
+    ...recentHistoryOf(body.changelog),
+  };
 }
 
 function recentHistoryOf(raw: unknown): { recentHistory?: JiraIssue['recentHistory'] } {
@@ -82,9 +118,19 @@ function recentHistoryOf(raw: unknown): { recentHistory?: JiraIssue['recentHisto
 
 /** When the issue last changed (its `updated`), read alone; undefined when it is gone. */
 export async function issueUpdatedAt(issueIdOrKey: string): Promise<number | undefined> {
-  const res = await call('Read issue', () => api.asApp().requestJira(route`/rest/api/3/issue/${issueIdOrKey}?fields=updated`, { headers: { Accept: 'application/json' } }));
+  const res = await call('Read issue', () =>
+    api
+      .asApp()
+      .requestJira(route`/rest/api/3/issue/${issueIdOrKey}?fields=updated`, {
+        headers: { Accept: 'application/json' },
+      }),
+  );
   if (res.status === 404) return undefined;
-  const body = parsed(z.object({ fields: z.object({ updated: z.string() }).loose() }).loose(), await readJson('jira', res, `Read issue ${issueIdOrKey}`), 'Read issue');
+  const body = parsed(
+    z.object({ fields: z.object({ updated: z.string() }).loose() }).loose(),
+    await readJson('jira', res, `Read issue ${issueIdOrKey}`),
+    'Read issue',
+  );
   return parseJiraTime(body.fields.updated);
 }
 
@@ -92,25 +138,62 @@ export async function issueUpdatedAt(issueIdOrKey: string): Promise<number | und
  * Edits the issue and answers it as the edit left it (`returnIssue`, with its latest history), so the
  * caller can tell whether the edit was the only change since what it read (sync/evidence.ts `editWasAlone`).
  */
-export async function editIssue(issueId: string, fields: Record<string, unknown>): Promise<{ updatedAt: number; recentHistory?: JiraIssue['recentHistory'] } | undefined> {
+export async function editIssue(
+  issueId: string,
+  fields: Record<string, unknown>,
+): Promise<{ updatedAt: number; recentHistory?: JiraIssue['recentHistory'] } | undefined> {
   const res = await call('Edit issue', () =>
-    api.asApp().requestJira(route`/rest/api/3/issue/${issueId}?returnIssue=true&expand=changelog`, { method: 'PUT', headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-Atlassian-Webhook-Trace': SYNC_TRACE }, body: JSON.stringify({ fields }) }),
+    api
+      .asApp()
+      .requestJira(route`/rest/api/3/issue/${issueId}?returnIssue=true&expand=changelog`, {
+        method: 'PUT',
+        headers: {
+          'Content-Type': 'application/json',
+          Accept: 'application/json',
+          'X-Atlassian-Webhook-Trace': SYNC_TRACE,
+        },
+        body: JSON.stringify({ fields }),
+      }),
   );
   if (res.status === 204) return undefined;
   const body = await readJson('jira', res, `Edit issue ${issueId}`);
   const after = issueSchema.and(z.object({ changelog: z.unknown().optional() }).loose()).safeParse(body);
-  return after.success ? { updatedAt: parseJiraTime(after.data.fields.updated), ...recentHistoryOf(after.data.changelog) } : undefined;
+  return after.success
+    ? { updatedAt: parseJiraTime(after.data.fields.updated), ...recentHistoryOf(after.data.changelog) }
+    : undefined;
 }
 
 export const LINK_PROPERTY = 'crosswalk.link';
 
 /** Creates an issue that carries, as an indexed property, the remote item it came from (so a retry finds it). */
-export async function createIssue(projectId: string, issueType: string, fields: Record<string, unknown>, link?: { remote: string; connection: string }): Promise<{ id: string; key: string }> {
-  const body = { fields: { project: { id: projectId }, issuetype: { name: issueType }, ...fields }, ...(link ? { properties: [{ key: LINK_PROPERTY, value: link }] } : {}) };
+export async function createIssue(
+  projectId: string,
+  issueType: string,
+  fields: Record<string, unknown>,
+  link?: { remote: string; connection: string },
+): Promise<{ id: string; key: string }> {
+  const body = {
+    fields: { project: { id: projectId }, issuetype: { name: issueType }, ...fields },
+    ...(link ? { properties: [{ key: LINK_PROPERTY, value: link }] } : {}),
+  };
   const res = await call('Create issue', () =>
-    api.asApp().requestJira(route`/rest/api/3/issue`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-Atlassian-Webhook-Trace': SYNC_TRACE }, body: JSON.stringify(body) }),
+    api
+      .asApp()
+      .requestJira(route`/rest/api/3/issue`, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          Accept: 'application/json',
+          'X-Atlassian-Webhook-Trace': SYNC_TRACE,
+        },
+        body: JSON.stringify(body),
+      }),
   );
-  return parsed(z.object({ id: z.string(), key: z.string() }), await readJson('jira', res, 'Create issue'), 'Create issue');
+  return parsed(
+    z.object({ id: z.string(), key: z.string() }),
+    await readJson('jira', res, 'Create issue'),
+    'Create issue',
+  );
 }
 
 export interface Transition {
@@ -120,28 +203,62 @@ export interface Transition {
 }
 
 export async function transitions(issueId: string): Promise<Transition[]> {
-  const res = await call('Read transitions', () => api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/transitions`, { headers: { Accept: 'application/json' } }));
-  const body = parsed(z.object({ transitions: z.array(z.object({ id: z.string(), name: z.string(), to: z.object({ id: z.string(), name: z.string() }).loose() }).loose()) }), await readJson('jira', res, 'Read transitions'), 'Read transitions');
+  const res = await call('Read transitions', () =>
+    api
+      .asApp()
+      .requestJira(route`/rest/api/3/issue/${issueId}/transitions`, { headers: { Accept: 'application/json' } }),
+  );
+  const body = parsed(
+    z.object({
+      transitions: z.array(
+        z
+          .object({ id: z.string(), name: z.string(), to: z.object({ id: z.string(), name: z.string() }).loose() })
+          .loose(),
+      ),
+    }),
+    await readJson('jira', res, 'Read transitions'),
+    'Read transitions',
+  );
   return body.transitions;
 }
 
 export async function transition(issueId: string, transitionId: string): Promise<void> {
   const res = await call('Transition issue', () =>
-    api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/transitions`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Atlassian-Webhook-Trace': SYNC_TRACE }, body: JSON.stringify({ transition: { id: transitionId } }) }),
+    api
+      .asApp()
+      .requestJira(route`/rest/api/3/issue/${issueId}/transitions`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Atlassian-Webhook-Trace': SYNC_TRACE },
+        body: JSON.stringify({ transition: { id: transitionId } }),
+      }),
   );
   if (res.status !== 204) await readJson('jira', res, `Transition issue ${issueId}`);
 }
 
 /** Shows the linked remote ticket on the issue; upserted by globalId, so repeating it is harmless. */
-export async function upsertRemoteLink(issueId: string, link: { globalId: string; url: string; title: string; summary?: string; status?: string; resolved?: boolean }): Promise<void> {
+export async function upsertRemoteLink(
+  issueId: string,
+  link: { globalId: string; url: string; title: string; summary?: string; status?: string; resolved?: boolean },
+): Promise<void> {
   const body = {
     globalId: link.globalId,
     application: { type: 'com.crosswalk.remote', name: 'Crosswalk' },
     relationship: 'synced with',
-    object: { url: link.url, title: link.title, ...(link.summary ? { summary: link.summary } : {}), ...(link.status ? { status: { resolved: link.resolved ?? false, icon: {} } } : {}) },
+    object: {
+      url: link.url,
+      title: link.title,
+      ...(link.summary ? { summary: link.summary } : {}),
+      ...(link.status ? { status: { resolved: link.resolved ?? false, icon: {} } } : {}),
+    },
   };
   const res = await call('Link remote item', () =>
-    api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/remotelink`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify(body) }),
+    api
+      .asApp()
+      .requestJira(route`/rest/api/3/issue/${issueId}/remotelink`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify(body),
+      }),
   );
   await readJson('jira', res, 'Link remote item');
 }
@@ -154,11 +271,29 @@ export async function upsertRemoteLink(issueId: string, link: { globalId: string
 export async function issueMatches(issueId: string, projectId: string, jql: string): Promise<boolean> {
   const query = `project = ${projectId}${jql.trim() ? ` AND (${jql})` : ''}`;
   const res = await call('Match issue', () =>
-    api.asApp().requestJira(route`/rest/api/3/jql/match`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify({ issueIds: [Number(issueId)], jqls: [query] }) }),
+    api
+      .asApp()
+      .requestJira(route`/rest/api/3/jql/match`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify({ issueIds: [Number(issueId)], jqls: [query] }),
+      }),
   );
-  const body = parsed(z.object({ matches: z.array(z.object({ matchedIssues: z.array(z.number()), errors: z.array(z.string()) }).loose()) }), await readJson('jira', res, 'Match issue'), 'Match issue');
+  const body = parsed(
+    z.object({
+      matches: z.array(z.object({ matchedIssues: z.array(z.number()), errors: z.array(z.string()) }).loose()),
+    }),
+    await readJson('jira', res, 'Match issue'),
+    'Match issue',
+  );
   const result = body.matches[0];
-  if (result?.errors.length) throw new SyncError({ system: 'jira', kind: 'validation', field: 'jql', message: `The connection's JQL is not valid: ${result.errors.join('; ')}` });
+  if (result?.errors.length)
+    throw new SyncError({
+      system: 'jira',
+      kind: 'validation',
+      field: 'jql',
+      message: `The connection's JQL is not valid: ${result.errors.join('; ')}`,
+    });
   return Boolean(result?.matchedIssues.includes(Number(issueId)));
 }
 
@@ -171,9 +306,28 @@ export interface JqlCheck {
 /** Checks JQL with Jira's own parser, as the admin who entered it. */
 export async function parseJqlAsUser(accountId: string, jql: string): Promise<JqlCheck> {
   const res = await call('Check JQL', () =>
-    api.asUser(accountId).requestJira(route`/rest/api/3/jql/parse?validation=strict`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify({ queries: [jql] }) }),
+    api
+      .asUser(accountId)
+      .requestJira(route`/rest/api/3/jql/parse?validation=strict`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify({ queries: [jql] }),
+      }),
   );
-  const body = parsed(z.object({ queries: z.array(z.object({ errors: z.array(z.string()).optional(), structure: z.object({ orderBy: z.unknown().optional() }).loose().optional() }).loose()) }), await readJson('jira', res, 'Check JQL'), 'Check JQL');
+  const body = parsed(
+    z.object({
+      queries: z.array(
+        z
+          .object({
+            errors: z.array(z.string()).optional(),
+            structure: z.object({ orderBy: z.unknown().optional() }).loose().optional(),
+          })
+          .loose(),
+      ),
+    }),
+    await readJson('jira', res, 'Check JQL'),
+    'Check JQL',
+  );
   const q = body.queries[0];
   return { ok: !q?.errors?.length, errors: q?.errors ?? [], hasOrderBy: Boolean(q?.structure?.orderBy) };
 }
@@ -186,14 +340,37 @@ export interface WorkflowGraph {
 /** The workflow of a project's issue type: every status and transition, so a path can be found before moving. */
 export async function workflowFor(projectId: string, issueTypeId: string): Promise<WorkflowGraph | undefined> {
   const res = await call('Read workflow', () =>
-    api.asApp().requestJira(route`/rest/api/3/workflows`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify({ projectAndIssueTypes: [{ projectId, issueTypeId }] }) }),
+    api
+      .asApp()
+      .requestJira(route`/rest/api/3/workflows`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify({ projectAndIssueTypes: [{ projectId, issueTypeId }] }),
+      }),
   );
   // Without the permission to read workflows the engine falls back to the transitions it can see.
   if (res.status === 403 || res.status === 401) return undefined;
   const body = parsed(
     z.object({
       statuses: z.array(z.object({ id: z.string(), name: z.string(), statusReference: z.string() }).loose()),
-      workflows: z.array(z.object({ transitions: z.array(z.object({ id: z.string(), name: z.string(), toStatusReference: z.string(), links: z.array(z.object({ fromStatusReference: z.string().nullable().optional() }).loose()).optional() }).loose()) }).loose()),
+      workflows: z.array(
+        z
+          .object({
+            transitions: z.array(
+              z
+                .object({
+                  id: z.string(),
+                  name: z.string(),
+                  toStatusReference: z.string(),
+                  links: z
+                    .array(z.object({ fromStatusReference: z.string().nullable().optional() }).loose())
+                    .optional(),
+                })
+                .loose(),
+            ),
+          })
+          .loose(),
+      ),
     }),
     await readJson('jira', res, 'Read workflow'),
     'Read workflow',
@@ -203,14 +380,25 @@ export async function workflowFor(projectId: string, issueTypeId: string): Promi
   const idOf = new Map(body.statuses.map((st) => [st.statusReference, st.id]));
   return {
     statuses: body.statuses.map((st) => ({ id: st.id, name: st.name })),
-    transitions: workflow.transitions.map((t) => ({ id: t.id, name: t.name, to: idOf.get(t.toStatusReference) ?? t.toStatusReference, from: (t.links ?? []).map((l) => (l.fromStatusReference ? (idOf.get(l.fromStatusReference) ?? l.fromStatusReference) : '')).filter(Boolean) })),
+    transitions: workflow.transitions.map((t) => ({
+      id: t.id,
+      name: t.name,
+      to: idOf.get(t.toStatusReference) ?? t.toStatusReference,
+      from: (t.links ?? [])
+        .map((l) => (l.fromStatusReference ? (idOf.get(l.fromStatusReference) ?? l.fromStatusReference) : ''))
+        .filter(Boolean),
+    })),
   };
 }
 
 /** Who made the issue's latest status change: from the history its read carried when that shows it (or is all there is), else from the changelog. */
-export async function lastStatusChangeBy(issueId: string, recent?: JiraIssue['recentHistory']): Promise<string | undefined> {
+export async function lastStatusChangeBy(
+  issueId: string,
+  recent?: JiraIssue['recentHistory'],
+): Promise<string | undefined> {
   const answers = recent && (recent.complete || recent.entries.some((h) => h.fields.includes('status')));
-  for await (const h of answers ? recent.entries : changelogNewestFirst(issueId)) if (h.fields.includes('status')) return h.authorId;
+  for await (const h of answers ? recent.entries : changelogNewestFirst(issueId))
+    if (h.fields.includes('status')) return h.authorId;
   return undefined;
 }
 
@@ -219,8 +407,14 @@ let appAccount: Promise<string | undefined> | undefined;
 /** The app's own Jira account (its uploads are its copies); asked once per instance. */
 export function appAccountId(): Promise<string | undefined> {
   appAccount ??= (async () => {
-    const res = await call('Read app user', () => api.asApp().requestJira(route`/rest/api/3/myself`, { headers: { Accept: 'application/json' } }));
-    return parsed(z.object({ accountId: z.string() }).loose(), await readJson('jira', res, 'Read app user'), 'Read app user').accountId;
+    const res = await call('Read app user', () =>
+      api.asApp().requestJira(route`/rest/api/3/myself`, { headers: { Accept: 'application/json' } }),
+    );
+    return parsed(
+      z.object({ accountId: z.string() }).loose(),
+      await readJson('jira', res, 'Read app user'),
+      'Read app user',
+    ).accountId;
   })().catch((e: unknown) => {
     appAccount = undefined;
     throw e;
@@ -232,15 +426,17 @@ const ORIGIN_PROPERTY = 'crosswalk.origin';
 
 const commentList = z.object({
   comments: z.array(
-    z.object({
-      id: z.string(),
-      body: z.unknown(),
-      author: z.object({ displayName: z.string().optional(), accountId: z.string().optional() }).loose().optional(),
-      jsdPublic: z.boolean().optional(),
-      created: z.string(),
-      updated: z.string().optional(),
-      properties: z.array(z.object({ key: z.string(), value: z.unknown() })).optional(),
-    }).loose(),
+    z
+      .object({
+        id: z.string(),
+        body: z.unknown(),
+        author: z.object({ displayName: z.string().optional(), accountId: z.string().optional() }).loose().optional(),
+        jsdPublic: z.boolean().optional(),
+        created: z.string(),
+        updated: z.string().optional(),
+        properties: z.array(z.object({ key: z.string(), value: z.unknown() })).optional(),
+      })
+      .loose(),
   ),
   total: z.number(),
 });
@@ -259,12 +455,30 @@ export interface JiraComment {
 
 export async function listComments(issueId: string): Promise<JiraComment[]> {
   const out: JiraComment[] = [];
-  for (let startAt = 0; ; ) {
-    const res = await call('Read comments', () => api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/comment?startAt=${String(startAt)}&maxResults=100&orderBy=created&expand=properties`, { headers: { Accept: 'application/json' } }));
+  for (let startAt = 0; ;) {
+    const res = await call('Read comments', () =>
+      api
+        .asApp()
+        .requestJira(
+          route`/rest/api/3/issue/${issueId}/comment?startAt=${String(startAt)}&maxResults=100&orderBy=created&expand=properties`,
+          { headers: { Accept: 'application/json' } },
+        ),
+    );
     const page = parsed(commentList, await readJson('jira', res, 'Read comments'), 'Read comments');
     for (const c of page.comments) {
-      const origin = z.object({ copyOf: z.string() }).safeParse(c.properties?.find((p) => p.key === ORIGIN_PROPERTY)?.value);
-      out.push({ id: c.id, body: c.body, authorName: c.author?.displayName ?? 'Someone', authorAccountId: c.author?.accountId, internal: c.jsdPublic === false, createdAt: parseJiraTime(c.created), updatedAt: parseJiraTime(c.updated ?? c.created), ...(origin.success ? { copyOf: origin.data.copyOf } : {}) });
+      const origin = z
+        .object({ copyOf: z.string() })
+        .safeParse(c.properties?.find((p) => p.key === ORIGIN_PROPERTY)?.value);
+      out.push({
+        id: c.id,
+        body: c.body,
+        authorName: c.author?.displayName ?? 'Someone',
+        authorAccountId: c.author?.accountId,
+        internal: c.jsdPublic === false,
+        createdAt: parseJiraTime(c.created),
+        updatedAt: parseJiraTime(c.updated ?? c.created),
+        ...(origin.success ? { copyOf: origin.data.copyOf } : {}),
+      });
     }
     startAt += page.comments.length;
     if (!page.comments.length || startAt >= page.total) return out;
@@ -273,9 +487,22 @@ export async function listComments(issueId: string): Promise<JiraComment[]> {
 
 /** Adds a copy of a remote comment; the source id rides in a comment property people do not see. */
 export async function addComment(issueId: string, body: unknown, internal: boolean, copyOf: string): Promise<string> {
-  const properties = [{ key: ORIGIN_PROPERTY, value: { copyOf } }, ...(internal ? [{ key: 'sd.public.comment', value: { internal: true } }] : [])];
+  const properties = [
+    { key: ORIGIN_PROPERTY, value: { copyOf } },
+    ...(internal ? [{ key: 'sd.public.comment', value: { internal: true } }] : []),
+  ];
   const res = await call('Add comment', () =>
-    api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/comment`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-Atlassian-Webhook-Trace': SYNC_TRACE }, body: JSON.stringify({ body, properties }) }),
+    api
+      .asApp()
+      .requestJira(route`/rest/api/3/issue/${issueId}/comment`, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          Accept: 'application/json',
+          'X-Atlassian-Webhook-Trace': SYNC_TRACE,
+        },
+        body: JSON.stringify({ body, properties }),
+      }),
   );
   return parsed(z.object({ id: z.string() }).loose(), await readJson('jira', res, 'Add comment'), 'Add comment').id;
 }
@@ -283,7 +510,17 @@ export async function addComment(issueId: string, body: unknown, internal: boole
 /** Rewrites a copy's body (its hidden source property and its visibility stay as they are). */
 export async function updateComment(issueId: string, commentId: string, body: unknown): Promise<void> {
   const res = await call('Edit comment', () =>
-    api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/comment/${commentId}`, { method: 'PUT', headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-Atlassian-Webhook-Trace': SYNC_TRACE }, body: JSON.stringify({ body }) }),
+    api
+      .asApp()
+      .requestJira(route`/rest/api/3/issue/${issueId}/comment/${commentId}`, {
+        method: 'PUT',
+        headers: {
+          'Content-Type': 'application/json',
+          Accept: 'application/json',
+          'X-Atlassian-Webhook-Trace': SYNC_TRACE,
+        },
+        body: JSON.stringify({ body }),
+      }),
   );
   // A copy someone deleted meanwhile has nothing left to rewrite.
   if (res.status === 404) return;
@@ -292,7 +529,14 @@ export async function updateComment(issueId: string, commentId: string, body: un
 
 /** Deletes a copy whose source is gone; one already gone is fine. */
 export async function deleteComment(issueId: string, commentId: string): Promise<void> {
-  const res = await call('Delete comment', () => api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/comment/${commentId}`, { method: 'DELETE', headers: { 'X-Atlassian-Webhook-Trace': SYNC_TRACE } }));
+  const res = await call('Delete comment', () =>
+    api
+      .asApp()
+      .requestJira(route`/rest/api/3/issue/${issueId}/comment/${commentId}`, {
+        method: 'DELETE',
+        headers: { 'X-Atlassian-Webhook-Trace': SYNC_TRACE },
+      }),
+  );
   if (res.status === 404) return;
   await readJson('jira', res, 'Delete comment');
 }
@@ -304,10 +548,32 @@ export async function searchIssues(jql: string, max = 1000): Promise<Array<{ id:
   do {
     const pageSize = Math.min(100, max - out.length);
     const res = await call('Search issues', () =>
-      api.asApp().requestJira(route`/rest/api/3/search/jql`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify({ jql, maxResults: pageSize, fields: ['updated'], ...(nextPageToken ? { nextPageToken } : {}) }) }),
+      api
+        .asApp()
+        .requestJira(route`/rest/api/3/search/jql`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+          body: JSON.stringify({
+            jql,
+            maxResults: pageSize,
+            fields: ['updated'],
+            ...(nextPageToken ? { nextPageToken } : {}),
+          }),
+        }),
     );
-    const page = parsed(z.object({ issues: z.array(z.object({ id: z.string(), fields: z.object({ updated: z.string().optional() }).loose().optional() }).loose()), nextPageToken: z.string().optional() }), await readJson('jira', res, 'Search issues'), 'Search issues');
-    out.push(...page.issues.map((i) => ({ id: i.id, updatedAt: i.fields?.updated ? parseJiraTime(i.fields.updated) : 0 })));
+    const page = parsed(
+      z.object({
+        issues: z.array(
+          z.object({ id: z.string(), fields: z.object({ updated: z.string().optional() }).loose().optional() }).loose(),
+        ),
+        nextPageToken: z.string().optional(),
+      }),
+      await readJson('jira', res, 'Search issues'),
+      'Search issues',
+    );
+    out.push(
+      ...page.issues.map((i) => ({ id: i.id, updatedAt: i.fields?.updated ? parseJiraTime(i.fields.updated) : 0 })),
+    );
     nextPageToken = page.nextPageToken;
   } while (nextPageToken && out.length < max);
   return out;
@@ -332,20 +598,51 @@ export interface JiraAttachment {
  */
 export function attachmentsOf(issue: JiraIssue): JiraAttachment[] | undefined {
   if (!('attachment' in issue.fields)) return undefined;
-  const list = z.array(z.object({ id: z.string(), filename: z.string(), mimeType: z.string().optional(), size: z.number(), author: z.object({ accountId: z.string().optional() }).loose().optional() }).loose()).safeParse(issue.fields.attachment ?? []);
+  const list = z
+    .array(
+      z
+        .object({
+          id: z.string(),
+          filename: z.string(),
+          mimeType: z.string().optional(),
+          size: z.number(),
+          author: z.object({ accountId: z.string().optional() }).loose().optional(),
+        })
+        .loose(),
+    )
+    .safeParse(issue.fields.attachment ?? []);
   if (!list.success) return undefined;
-  return list.data.map((a) => ({ id: a.id, fileName: a.filename, contentType: a.mimeType ?? 'application/octet-stream', size: a.size, ...(a.author?.accountId ? { authorAccountId: a.author.accountId } : {}) }));
+  return list.data.map((a) => ({
+    id: a.id,
+    fileName: a.filename,
+    contentType: a.mimeType ?? 'application/octet-stream',
+    size: a.size,
+    ...(a.author?.accountId ? { authorAccountId: a.author.accountId } : {}),
+  }));
 }
 
 /** Deletes a file Crosswalk copied (its source is gone); one already gone is no error. */
 export async function deleteAttachment(attachmentId: string): Promise<void> {
-  const res = await call('Delete attachment', () => api.asApp().requestJira(route`/rest/api/3/attachment/${attachmentId}`, { method: 'DELETE', headers: { Accept: 'application/json', 'X-Atlassian-Webhook-Trace': SYNC_TRACE } }));
+  const res = await call('Delete attachment', () =>
+    api
+      .asApp()
+      .requestJira(route`/rest/api/3/attachment/${attachmentId}`, {
+        method: 'DELETE',
+        headers: { Accept: 'application/json', 'X-Atlassian-Webhook-Trace': SYNC_TRACE },
+      }),
+  );
   if (res.status === 204 || res.status === 404) return;
   await readJson('jira', res, `Delete attachment ${attachmentId}`);
 }
 
 export async function downloadAttachment(attachmentId: string): Promise<ReadableStream<Uint8Array>> {
-  const res = await call('Download attachment', () => api.asApp().requestJira(route`/rest/api/3/attachment/content/${attachmentId}?redirect=false`, { headers: { Accept: '*/*' } }));
+  const res = await call('Download attachment', () =>
+    api
+      .asApp()
+      .requestJira(route`/rest/api/3/attachment/content/${attachmentId}?redirect=false`, {
+        headers: { Accept: '*/*' },
+      }),
+  );
   const body = (res as unknown as { body?: ReadableStream<Uint8Array> | null }).body;
   if (!res.ok || !body) {
     await readJson('jira', res, 'Download attachment');
@@ -358,10 +655,17 @@ export async function downloadAttachment(attachmentId: string): Promise<Readable
  * Uploads one file as multipart `file`, streaming: the parts around the file
  * are written by hand so the file itself never has to sit in memory.
  */
-export async function uploadAttachment(issueId: string, fileName: string, contentType: string, body: ReadableStream<Uint8Array>): Promise<string> {
+export async function uploadAttachment(
+  issueId: string,
+  fileName: string,
+  contentType: string,
+  body: ReadableStream<Uint8Array>,
+): Promise<string> {
   const boundary = `crosswalk-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
   const safeName = fileName.replace(/["\r\n]/g, '_');
-  const head = new TextEncoder().encode(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${safeName}"\r\nContent-Type: ${contentType}\r\n\r\n`);
+  const head = new TextEncoder().encode(
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${safeName}"\r\nContent-Type: ${contentType}\r\n\r\n`,
+  );
   const tail = new TextEncoder().encode(`\r\n--${boundary}--\r\n`);
   const reader = body.getReader();
   let stage: 'head' | 'body' | 'done' = 'head';
@@ -385,35 +689,68 @@ export async function uploadAttachment(issueId: string, fileName: string, conten
       controller.close();
     },
   });
-  const init = { method: 'POST', headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'X-Atlassian-Token': 'no-check', Accept: 'application/json' }, body: stream, duplex: 'half' } as unknown as Parameters<ReturnType<typeof api.asApp>['requestJira']>[1];
-  const res = await call('Upload attachment', () => api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/attachments`, init));
-  const uploaded = parsed(z.array(z.object({ id: z.string() }).loose()).min(1), await readJson('jira', res, 'Upload attachment'), 'Upload attachment');
+  const init = {
+    method: 'POST',
+    headers: {
+      'Content-Type': `multipart/form-data; boundary=${boundary}`,
+      'X-Atlassian-Token': 'no-check',
+      Accept: 'application/json',
+    },
+    body: stream,
+    duplex: 'half',
+  } as unknown as Parameters<ReturnType<typeof api.asApp>['requestJira']>[1];
+  const res = await call('Upload attachment', () =>
+    api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/attachments`, init),
+  );
+  const uploaded = parsed(
+    z.array(z.object({ id: z.string() }).loose()).min(1),
+    await readJson('jira', res, 'Upload attachment'),
+    'Upload attachment',
+  );
   return uploaded[0]!.id;
 }
 
 export async function deleteRemoteLink(issueId: string, globalId: string): Promise<void> {
-  const res = await call('Remove remote link', () => api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/remotelink?globalId=${globalId}`, { method: 'DELETE' }));
+  const res = await call('Remove remote link', () =>
+    api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/remotelink?globalId=${globalId}`, { method: 'DELETE' }),
+  );
   if (res.status !== 204 && res.status !== 404) await readJson('jira', res, 'Remove remote link');
 }
 
 /** The issue Crosswalk created from a remote item, found by the indexed link property. */
 export async function issueCreatedFrom(projectId: string, remoteId: string): Promise<string | undefined> {
   if (!/^[A-Za-z0-9_-]+$/.test(remoteId)) return undefined;
-  const ids = await searchIssueIds(`project = ${projectId} AND issue.property[${LINK_PROPERTY}].remote = "${remoteId}" ORDER BY created ASC`, 1);
+  const ids = await searchIssueIds(
+    `project = ${projectId} AND issue.property[${LINK_PROPERTY}].remote = "${remoteId}" ORDER BY created ASC`,
+    1,
+  );
   return ids[0];
 }
 
 /** The Jira account with exactly this email, where Jira shows emails to the app. */
 export async function accountIdForEmail(email: string): Promise<string | undefined> {
-  const res = await call('Find user', () => api.asApp().requestJira(route`/rest/api/3/user/search?query=${email}`, { headers: { Accept: 'application/json' } }));
-  const users = parsed(z.array(z.object({ accountId: z.string(), emailAddress: z.string().optional() }).loose()), await readJson('jira', res, 'Find user'), 'Find user');
+  const res = await call('Find user', () =>
+    api.asApp().requestJira(route`/rest/api/3/user/search?query=${email}`, { headers: { Accept: 'application/json' } }),
+  );
+  const users = parsed(
+    z.array(z.object({ accountId: z.string(), emailAddress: z.string().optional() }).loose()),
+    await readJson('jira', res, 'Find user'),
+    'Find user',
+  );
   return users.find((u) => u.emailAddress?.toLowerCase() === email.toLowerCase())?.accountId;
 }
 
 /** The issue's changelog, newest first: Jira keeps it oldest first, so its total, then pages from the end. */
 async function* changelogNewestFirst(issueId: string): AsyncGenerator<JiraHistory> {
   const read = async (startAt: number, maxResults: number) => {
-    const res = await call('Read changelog', () => api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/changelog?startAt=${String(startAt)}&maxResults=${String(maxResults)}`, { headers: { Accept: 'application/json' } }));
+    const res = await call('Read changelog', () =>
+      api
+        .asApp()
+        .requestJira(
+          route`/rest/api/3/issue/${issueId}/changelog?startAt=${String(startAt)}&maxResults=${String(maxResults)}`,
+          { headers: { Accept: 'application/json' } },
+        ),
+    );
     return parsed(changelogPage, await readJson('jira', res, `Read changelog of ${issueId}`), 'Read changelog');
   };
   const { total } = await read(0, 1);
@@ -429,7 +766,11 @@ async function* changelogNewestFirst(issueId: string): AsyncGenerator<JiraHistor
  * value alone. Read from the history the issue's read carried when it reaches back to
  * `since` (or is all there is), else from the changelog.
  */
-export async function fieldChangesSince(issueId: string, since: number, recent?: JiraIssue['recentHistory']): Promise<Map<string, number>> {
+export async function fieldChangesSince(
+  issueId: string,
+  since: number,
+  recent?: JiraIssue['recentHistory'],
+): Promise<Map<string, number>> {
   const answers = recent && (recent.complete || recent.entries.some((h) => h.at <= since));
   const app = await appAccountId();
   const out = new Map<string, number>();

@@ -10,7 +10,13 @@ const routed = (): typeof fetch => (input, init) => {
   return fetch(sim.baseUrl + url.pathname + url.search, { ...init, headers });
 };
 const connector = (auth: ServiceNowAuth = { kind: 'basic', ...DEMO_CREDENTIALS.integration }, timeoutMs?: number) =>
-  new ServiceNowConnector({ baseUrl: 'https://acme.service-now.com', table: 'incident', auth, fetch: routed(), ...(timeoutMs ? { timeoutMs } : {}) });
+  new ServiceNowConnector({
+    baseUrl: 'https://acme.service-now.com',
+    table: 'incident',
+    auth,
+    fetch: routed(),
+    ...(timeoutMs ? { timeoutMs } : {}),
+  });
 
 beforeAll(async () => {
   sim = await startServiceNowSim();
@@ -22,7 +28,18 @@ describe('ServiceNow connector', () => {
     const fields = (await connector().describeFields())!;
     const byId = new Map(fields.map((f) => [f.id, f]));
     expect(byId.get('short_description')).toEqual({ id: 'short_description', name: 'Short description', kind: 'text' });
-    expect(byId.get('state')).toMatchObject({ name: 'State', kind: 'choice', values: [{ value: '1', label: 'New' }, { value: '2', label: 'In Progress' }, { value: '3', label: 'On Hold' }, { value: '6', label: 'Resolved' }, { value: '7', label: 'Closed' }, { value: '8', label: 'Canceled' }] });
+    expect(byId.get('state')).toMatchObject({
+      name: 'State',
+      kind: 'choice',
+      values: [
+        { value: '1', label: 'New' },
+        { value: '2', label: 'In Progress' },
+        { value: '3', label: 'On Hold' },
+        { value: '6', label: 'Resolved' },
+        { value: '7', label: 'Closed' },
+        { value: '8', label: 'Canceled' },
+      ],
+    });
     expect(byId.get('urgency')?.values?.map((v) => v.label)).toEqual(['1 - High', '2 - Medium', '3 - Low']);
     expect(byId.get('close_code')).toMatchObject({ name: 'Resolution code', kind: 'choice' });
     expect(byId.get('assigned_to')).toMatchObject({ kind: 'user' });
@@ -31,16 +48,40 @@ describe('ServiceNow connector', () => {
     // The collection row (element empty) is not a column.
     expect(fields.every((f) => f.id)).toBe(true);
     // Another table answers its own columns and choices.
-    const tasks = new ServiceNowConnector({ baseUrl: 'https://acme.service-now.com', table: 'sc_task', auth: { kind: 'basic', ...DEMO_CREDENTIALS.integration }, fetch: routed() });
-    expect((await tasks.describeFields())!.find((f) => f.id === 'state')?.values).toContainEqual({ value: '-5', label: 'Pending' });
+    const tasks = new ServiceNowConnector({
+      baseUrl: 'https://acme.service-now.com',
+      table: 'sc_task',
+      auth: { kind: 'basic', ...DEMO_CREDENTIALS.integration },
+      fetch: routed(),
+    });
+    expect((await tasks.describeFields())!.find((f) => f.id === 'state')?.values).toContainEqual({
+      value: '-5',
+      label: 'Pending',
+    });
     // The dictionary is read-only, as on an instance.
-    const res = await routed()('https://acme.service-now.com/api/now/table/sys_dictionary', { method: 'POST', headers: { authorization: `Basic ${Buffer.from(`${DEMO_CREDENTIALS.agent.username}:${DEMO_CREDENTIALS.agent.password}`).toString('base64')}`, 'content-type': 'application/json' }, body: '{}' });
+    const res = await routed()('https://acme.service-now.com/api/now/table/sys_dictionary', {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${DEMO_CREDENTIALS.agent.username}:${DEMO_CREDENTIALS.agent.password}`).toString('base64')}`,
+        'content-type': 'application/json',
+      },
+      body: '{}',
+    });
     expect(res.status).toBe(403);
   });
 
   it('answers no description without read access to the dictionary, and fields without values without the choice lists', async () => {
-    const control = (body: unknown) => fetch(`${sim.controlUrl}/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const denied = { status: 403, body: { error: { message: 'Operation Failed', detail: 'ACL Exception' }, status: 'failure' }, times: 1 };
+    const control = (body: unknown) =>
+      fetch(`${sim.controlUrl}/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const denied = {
+      status: 403,
+      body: { error: { message: 'Operation Failed', detail: 'ACL Exception' }, status: 'failure' },
+      times: 1,
+    };
     await control({ ...denied, path: '/api/now/table/sys_dictionary' });
     expect(await connector().describeFields()).toBeUndefined();
     await control({ ...denied, path: '/api/now/table/sys_choice' });
@@ -48,7 +89,9 @@ describe('ServiceNow connector', () => {
     expect(fields.find((f) => f.id === 'state')).toMatchObject({ kind: 'number' });
     expect(fields.some((f) => f.values)).toBe(false);
     // A wrong password is not a missing permission: it fails as an auth failure.
-    await expect(connector({ kind: 'basic', username: DEMO_CREDENTIALS.integration.username, password: 'wrong' }).describeFields()).rejects.toMatchObject({ kind: 'auth' });
+    await expect(
+      connector({ kind: 'basic', username: DEMO_CREDENTIALS.integration.username, password: 'wrong' }).describeFields(),
+    ).rejects.toMatchObject({ kind: 'auth' });
   });
 
   it('creates with a correlation id and finds the record again by it, even when the id holds ^OR', async () => {
@@ -82,7 +125,14 @@ describe('ServiceNow connector', () => {
     expect([...changes.keys()].sort()).toEqual(['priority', 'urgency']);
     expect(changes.get('urgency')).toBeGreaterThan(0);
     // The history is read-only, as on an instance.
-    const res = await routed()('https://acme.service-now.com/api/now/table/sys_audit', { method: 'POST', headers: { authorization: `Basic ${Buffer.from(`${DEMO_CREDENTIALS.agent.username}:${DEMO_CREDENTIALS.agent.password}`).toString('base64')}`, 'content-type': 'application/json' }, body: '{}' });
+    const res = await routed()('https://acme.service-now.com/api/now/table/sys_audit', {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${DEMO_CREDENTIALS.agent.username}:${DEMO_CREDENTIALS.agent.password}`).toString('base64')}`,
+        'content-type': 'application/json',
+      },
+      body: '{}',
+    });
     expect(res.status).toBe(403);
   });
 
@@ -103,7 +153,12 @@ describe('ServiceNow connector', () => {
   it('uploads and downloads attachments under their own name, by the integration user', async () => {
     const sn = connector();
     const inc = await sn.createItem({ short_description: 'a' }, 'c-4');
-    await sn.uploadAttachment(inc.id, { fileName: 'log.txt', contentType: 'text/plain', size: 5, body: new TextEncoder().encode('hello') });
+    await sn.uploadAttachment(inc.id, {
+      fileName: 'log.txt',
+      contentType: 'text/plain',
+      size: 5,
+      body: new TextEncoder().encode('hello'),
+    });
     const [att] = await sn.listAttachments(inc.id);
     expect(att).toMatchObject({ fileName: 'log.txt', size: 5, authorId: 'crosswalk.integration' });
     const file = await sn.downloadAttachment(inc.id, att!.id);
@@ -111,14 +166,27 @@ describe('ServiceNow connector', () => {
   });
 
   it('never reuses an OAuth token obtained with another secret in the same warm instance', async () => {
-    const good = connector({ kind: 'oauth', clientId: DEMO_CREDENTIALS.oauthClient.client_id, clientSecret: DEMO_CREDENTIALS.oauthClient.client_secret });
+    const good = connector({
+      kind: 'oauth',
+      clientId: DEMO_CREDENTIALS.oauthClient.client_id,
+      clientSecret: DEMO_CREDENTIALS.oauthClient.client_secret,
+    });
     expect((await good.testConnection()).ok).toBe(true);
-    const wrong = await connector({ kind: 'oauth', clientId: DEMO_CREDENTIALS.oauthClient.client_id, clientSecret: 'not-the-secret' }).testConnection();
+    const wrong = await connector({
+      kind: 'oauth',
+      clientId: DEMO_CREDENTIALS.oauthClient.client_id,
+      clientSecret: 'not-the-secret',
+    }).testConnection();
     expect(!wrong.ok && wrong.error.kind).toBe('auth');
   });
 
   it('signs in with OAuth and renews an expired token', async () => {
-    const sn = connector({ kind: 'oauth', clientId: DEMO_CREDENTIALS.oauthClient.client_id, clientSecret: DEMO_CREDENTIALS.oauthClient.client_secret, ...DEMO_CREDENTIALS.integration });
+    const sn = connector({
+      kind: 'oauth',
+      clientId: DEMO_CREDENTIALS.oauthClient.client_id,
+      clientSecret: DEMO_CREDENTIALS.oauthClient.client_secret,
+      ...DEMO_CREDENTIALS.integration,
+    });
     expect(await sn.testConnection()).toMatchObject({ ok: true, identity: 'crosswalk.integration' });
     await fetch(`${sim.controlUrl}/expire-tokens`, { method: 'POST' });
     expect((await sn.testConnection()).ok).toBe(true);
@@ -135,28 +203,57 @@ describe('ServiceNow connector', () => {
       ['Read users', true, false],
     ]);
     // An instance whose ACLs keep the integration user out of the field history: said, and optional.
-    await fetch(`${sim.controlUrl}/faults`, { method: 'POST', body: JSON.stringify({ path: '/api/now/table/sys_audit', status: 403, body: { error: { message: 'User Not Authorized', detail: 'ACL' }, status: 'failure' } }) });
+    await fetch(`${sim.controlUrl}/faults`, {
+      method: 'POST',
+      body: JSON.stringify({
+        path: '/api/now/table/sys_audit',
+        status: 403,
+        body: { error: { message: 'User Not Authorized', detail: 'ACL' }, status: 'failure' },
+      }),
+    });
     const without = await connector().testConnection();
-    expect(without.ok && without.checks.find((c) => c.what.startsWith('Read field history'))).toMatchObject({ ok: false, required: false, detail: expect.stringContaining('refused (HTTP 403)') });
+    expect(without.ok && without.checks.find((c) => c.what.startsWith('Read field history'))).toMatchObject({
+      ok: false,
+      required: false,
+      detail: expect.stringContaining('refused (HTTP 403)'),
+    });
   });
 
   it('types failures: bad credentials are auth, a hibernating instance is transient, 429 carries the window', async () => {
-    const bad = await connector({ kind: 'basic', username: 'crosswalk.integration', password: 'wrong' }).testConnection();
+    const bad = await connector({
+      kind: 'basic',
+      username: 'crosswalk.integration',
+      password: 'wrong',
+    }).testConnection();
     expect(!bad.ok && bad.error.kind).toBe('auth');
     await fetch(`${sim.controlUrl}/hibernate`, { method: 'PUT', body: JSON.stringify({ on: true }) });
     await expect(connector().getItem('x')).rejects.toMatchObject({ kind: 'transient' });
     await fetch(`${sim.controlUrl}/hibernate`, { method: 'PUT', body: JSON.stringify({ on: false }) });
-    await fetch(`${sim.controlUrl}/faults`, { method: 'POST', body: JSON.stringify({ status: 429, headers: { 'Retry-After': '12' } }) });
-    await expect(connector().getItem('x')).rejects.toMatchObject({ kind: 'rate-limited', details: { retryAfterMs: 12_000 } });
+    await fetch(`${sim.controlUrl}/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ status: 429, headers: { 'Retry-After': '12' } }),
+    });
+    await expect(connector().getItem('x')).rejects.toMatchObject({
+      kind: 'rate-limited',
+      details: { retryAfterMs: 12_000 },
+    });
   });
 
   it('gives up on a request that hangs, as a transient failure', async () => {
     await fetch(`${sim.controlUrl}/faults`, { method: 'POST', body: JSON.stringify({ delayMs: 1_000, status: 200 }) });
-    await expect(connector(undefined, 200).getItem('x')).rejects.toMatchObject({ kind: 'transient', message: expect.stringContaining('no answer within 0.2 s') });
+    await expect(connector(undefined, 200).getItem('x')).rejects.toMatchObject({
+      kind: 'transient',
+      message: expect.stringContaining('no answer within 0.2 s'),
+    });
   });
 
   it('works on another table than incident (sc_task)', async () => {
-    const tasks = new ServiceNowConnector({ baseUrl: 'https://acme.service-now.com', table: 'sc_task', auth: { kind: 'basic', ...DEMO_CREDENTIALS.integration }, fetch: routed() });
+    const tasks = new ServiceNowConnector({
+      baseUrl: 'https://acme.service-now.com',
+      table: 'sc_task',
+      auth: { kind: 'basic', ...DEMO_CREDENTIALS.integration },
+      fetch: routed(),
+    });
     const task = await tasks.createItem({ short_description: 'Provision a laptop' }, 'c-task');
     expect(task.displayKey).toMatch(/^SCTASK\d{7}$/);
     expect(task.url).toContain('sc_task.do');
@@ -175,7 +272,11 @@ describe('ServiceNow connector', () => {
     const b = await sn.createItem({ short_description: 'Checkout slow on mobile' }, 'c-s2');
     const byWords = await sn.searchItems('checkout', 5);
     expect(byWords.map((f) => f.displayKey)).toEqual(expect.arrayContaining([a.displayKey, b.displayKey]));
-    expect(byWords[0]).toMatchObject({ title: expect.stringContaining('Checkout'), status: 'New', url: expect.stringContaining(byWords[0]!.id) });
+    expect(byWords[0]).toMatchObject({
+      title: expect.stringContaining('Checkout'),
+      status: 'New',
+      url: expect.stringContaining(byWords[0]!.id),
+    });
     expect((await sn.searchItems(b.displayKey, 5)).map((f) => f.id)).toEqual([b.id]);
     expect(await sn.searchItems('checkout^ORactive=true', 5)).toEqual([]);
   });
@@ -184,16 +285,24 @@ describe('ServiceNow connector', () => {
     const sn = connector();
     expect(sn.capabilities.userSearch).toBe(true);
     const beth = sim.store.userByName(DEMO_CREDENTIALS.agent.username)!;
-    expect(await sn.users.search('beth', 10)).toEqual([{ id: beth.sys_id, name: 'Beth Agent', email: 'beth@acme.example' }]);
+    expect(await sn.users.search('beth', 10)).toEqual([
+      { id: beth.sys_id, name: 'Beth Agent', email: 'beth@acme.example' },
+    ]);
     // The id is what the user table stores, as matching by email answers it.
     expect(await sn.users.idForEmail('beth@acme.example')).toBe(beth.sys_id);
     expect((await sn.users.search('abel.tu', 10)).map((u) => u.name)).toEqual(['Abel Tuter']);
-    expect((await sn.users.search('ACME.EXAMPLE', 1))).toHaveLength(1);
+    expect(await sn.users.search('ACME.EXAMPLE', 1)).toHaveLength(1);
     // ^OR and ^NQ inside the text stay data: nobody's name holds them.
     expect(await sn.users.search('zzz^ORactive=true', 10)).toEqual([]);
     expect(await sn.users.search('zzz^NQactive=true', 10)).toEqual([]);
     // Inactive users are not offered.
-    const gone = sim.store.addUser({ user_name: 'bethany.gone', name: 'Bethany Gone', email: 'bethany@acme.example', password: 'x', roles: [] });
+    const gone = sim.store.addUser({
+      user_name: 'bethany.gone',
+      name: 'Bethany Gone',
+      email: 'bethany@acme.example',
+      password: 'x',
+      roles: [],
+    });
     sim.store.get('sys_user', gone.sys_id)!.active = 'false';
     expect((await sn.users.search('beth', 10)).map((u) => u.name)).toEqual(['Beth Agent']);
   });

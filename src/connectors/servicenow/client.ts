@@ -7,11 +7,27 @@ import { SyncError } from '../errors';
 import { readJson, transientFailure } from '../http';
 import { createHash } from 'node:crypto';
 import { probe } from '../access-checks';
-import type { AccessCheck, Attachment, Capabilities, ChangedItems, Comment, Connector, FoundItem, Item, NewAttachment, NewComment, RemoteField, RemoteFieldKind, RemoteUser } from '../ports';
+import type {
+  AccessCheck,
+  Attachment,
+  Capabilities,
+  ChangedItems,
+  Comment,
+  Connector,
+  FoundItem,
+  Item,
+  NewAttachment,
+  NewComment,
+  RemoteField,
+  RemoteFieldKind,
+  RemoteUser,
+} from '../ports';
 import { encodeQuery, glideDateTime } from './encoded-query';
 import { journalToText } from '../../content/html-to-text';
 
-export type ServiceNowAuth = { kind: 'basic'; username: string; password: string } | { kind: 'oauth'; clientId: string; clientSecret: string; username?: string; password?: string };
+export type ServiceNowAuth =
+  | { kind: 'basic'; username: string; password: string }
+  | { kind: 'oauth'; clientId: string; clientSecret: string; username?: string; password?: string };
 
 export interface ServiceNowConnection {
   baseUrl: string;
@@ -49,7 +65,14 @@ export const SERVICENOW_CAPABILITIES: Capabilities = {
 };
 
 /** Incident states as ServiceNow labels them (the choice list of incident.state). */
-const STATE_LABELS: Readonly<Record<string, string>> = { '1': 'New', '2': 'In Progress', '3': 'On Hold', '6': 'Resolved', '7': 'Closed', '8': 'Canceled' };
+const STATE_LABELS: Readonly<Record<string, string>> = {
+  '1': 'New',
+  '2': 'In Progress',
+  '3': 'On Hold',
+  '6': 'Resolved',
+  '7': 'Closed',
+  '8': 'Canceled',
+};
 
 /** A dictionary column's kind, from its internal type (a column with a choice list is a choice, whatever it stores; journals are comments, not fields). */
 function serviceNowKind(internalType: string, reference: string): RemoteFieldKind {
@@ -105,13 +128,28 @@ export class ServiceNowConnector implements Connector {
 
   readonly users = {
     idForEmail: async (email: string): Promise<string | undefined> => {
-      const q = encodeQuery({ all: [{ field: 'email', op: '=', value: email.trim().toLowerCase() }, { field: 'active', op: '=', value: 'true' }] });
-      const found = await this.json(resultMany, `/api/now/table/sys_user?sysparm_limit=1&sysparm_fields=sys_id&sysparm_query=${encodeURIComponent(q)}`, { method: 'GET' }, 'Find user');
+      const q = encodeQuery({
+        all: [
+          { field: 'email', op: '=', value: email.trim().toLowerCase() },
+          { field: 'active', op: '=', value: 'true' },
+        ],
+      });
+      const found = await this.json(
+        resultMany,
+        `/api/now/table/sys_user?sysparm_limit=1&sysparm_fields=sys_id&sysparm_query=${encodeURIComponent(q)}`,
+        { method: 'GET' },
+        'Find user',
+      );
       return found.result[0] ? String(found.result[0].sys_id) : undefined;
     },
     emailForId: async (id: string): Promise<string | undefined> => {
       try {
-        const found = await this.json(resultOne, `/api/now/table/sys_user/${encodeURIComponent(id)}?sysparm_fields=email`, { method: 'GET' }, 'Read user');
+        const found = await this.json(
+          resultOne,
+          `/api/now/table/sys_user/${encodeURIComponent(id)}?sysparm_fields=email`,
+          { method: 'GET' },
+          'Read user',
+        );
         return found.result.email ? String(found.result.email).toLowerCase() : undefined;
       } catch (e) {
         if (e instanceof SyncError && e.kind === 'not-found') return undefined;
@@ -123,10 +161,24 @@ export class ServiceNowConnector implements Connector {
       const t = text.trim();
       if (!t) return [];
       const q = encodeQuery({
-        all: [{ field: 'active', op: '=', value: 'true' }, { any: [{ field: 'name', op: 'LIKE', value: t }, { field: 'user_name', op: 'LIKE', value: t }, { field: 'email', op: 'LIKE', value: t }] }],
+        all: [
+          { field: 'active', op: '=', value: 'true' },
+          {
+            any: [
+              { field: 'name', op: 'LIKE', value: t },
+              { field: 'user_name', op: 'LIKE', value: t },
+              { field: 'email', op: 'LIKE', value: t },
+            ],
+          },
+        ],
         orderBy: { field: 'name' },
       });
-      const found = await this.json(resultMany, `/api/now/table/sys_user?sysparm_query=${encodeURIComponent(q)}&sysparm_fields=sys_id,name,user_name,email&sysparm_limit=${Math.max(1, Math.min(limit, 50))}`, { method: 'GET' }, 'Search users');
+      const found = await this.json(
+        resultMany,
+        `/api/now/table/sys_user?sysparm_query=${encodeURIComponent(q)}&sysparm_fields=sys_id,name,user_name,email&sysparm_limit=${Math.max(1, Math.min(limit, 50))}`,
+        { method: 'GET' },
+        'Search users',
+      );
       return found.result.flatMap((u) => {
         const id = String(u.sys_id ?? '');
         if (!id) return [];
@@ -140,38 +192,78 @@ export class ServiceNowConnector implements Connector {
   async findByDisplayKey(key: string): Promise<Item | undefined> {
     if (/^[0-9a-f]{32}$/.test(key)) return this.getItem(key);
     const q = encodeQuery({ all: [{ field: 'number', op: '=', value: key.trim().toUpperCase() }] });
-    const found = await this.json(resultMany, `${this.tablePath()}&sysparm_limit=1&sysparm_query=${encodeURIComponent(q)}`, { method: 'GET' }, 'Find record');
+    const found = await this.json(
+      resultMany,
+      `${this.tablePath()}&sysparm_limit=1&sysparm_query=${encodeURIComponent(q)}`,
+      { method: 'GET' },
+      'Find record',
+    );
     return found.result[0] ? this.toItem(found.result[0]) : undefined;
   }
 
   private async authHeader(forceNew = false): Promise<string> {
     const a = this.conn.auth;
     if (a.kind === 'basic') return `Basic ${Buffer.from(`${a.username}:${a.password}`).toString('base64')}`;
-    const key = createHash('sha256').update(JSON.stringify([this.base, a.clientId, a.clientSecret, a.username ?? '', a.password ?? ''])).digest('hex');
+    const key = createHash('sha256')
+      .update(JSON.stringify([this.base, a.clientId, a.clientSecret, a.username ?? '', a.password ?? '']))
+      .digest('hex');
     const cached = tokens.get(key);
     if (!forceNew && cached && cached.expiresAt > Date.now() + 30_000) return `Bearer ${cached.token}`;
-    const form = new URLSearchParams({ client_id: a.clientId, client_secret: a.clientSecret, ...(a.username && a.password ? { grant_type: 'password', username: a.username, password: a.password } : { grant_type: 'client_credentials' }) });
-    const res = await this.raw(`${this.base}/oauth_token.do`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: form.toString() }, 'Sign in to ServiceNow');
+    const form = new URLSearchParams({
+      client_id: a.clientId,
+      client_secret: a.clientSecret,
+      ...(a.username && a.password
+        ? { grant_type: 'password', username: a.username, password: a.password }
+        : { grant_type: 'client_credentials' }),
+    });
+    const res = await this.raw(
+      `${this.base}/oauth_token.do`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: form.toString(),
+      },
+      'Sign in to ServiceNow',
+    );
     const answer = tokenAnswer.safeParse(await readJson('servicenow', res, 'Sign in to ServiceNow'));
-    if (!answer.success) throw new SyncError({ system: 'servicenow', kind: 'auth', message: 'ServiceNow did not return an access token' });
+    if (!answer.success)
+      throw new SyncError({ system: 'servicenow', kind: 'auth', message: 'ServiceNow did not return an access token' });
     tokens.set(key, { token: answer.data.access_token, expiresAt: Date.now() + answer.data.expires_in * 1000 });
     return `Bearer ${answer.data.access_token}`;
   }
 
   private async raw(url: string, init: RequestInit, what: string): Promise<Response> {
     try {
-      return await (this.conn.fetch ?? fetch)(url, { ...init, signal: AbortSignal.timeout(this.conn.timeoutMs ?? DEFAULT_TIMEOUT_MS) });
+      return await (this.conn.fetch ?? fetch)(url, {
+        ...init,
+        signal: AbortSignal.timeout(this.conn.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+      });
     } catch (e) {
       const name = (e as { name?: unknown } | null)?.name;
       const timedOut = name === 'TimeoutError' || name === 'AbortError';
-      throw transientFailure('servicenow', what, timedOut ? new Error(`no answer within ${(this.conn.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s`) : e);
+      throw transientFailure(
+        'servicenow',
+        what,
+        timedOut ? new Error(`no answer within ${(this.conn.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s`) : e,
+      );
     }
   }
 
   /** An authenticated API call; an expired OAuth token is renewed once. */
   private async call(path: string, init: RequestInit, what: string): Promise<Response> {
     const send = async (fresh: boolean) =>
-      this.raw(`${this.base}${path}`, { ...init, headers: { accept: 'application/json', ...(init.headers as Record<string, string>), authorization: await this.authHeader(fresh) } }, what);
+      this.raw(
+        `${this.base}${path}`,
+        {
+          ...init,
+          headers: {
+            accept: 'application/json',
+            ...(init.headers as Record<string, string>),
+            authorization: await this.authHeader(fresh),
+          },
+        },
+        what,
+      );
     const res = await send(false);
     if (res.status === 401 && this.conn.auth.kind === 'oauth') return send(true);
     return res;
@@ -180,7 +272,12 @@ export class ServiceNowConnector implements Connector {
   private async json<T>(schema: z.ZodType<T>, path: string, init: RequestInit, what: string): Promise<T> {
     const res = await this.call(path, init, what);
     const parsed = schema.safeParse(await readJson('servicenow', res, what));
-    if (!parsed.success) throw new SyncError({ system: 'servicenow', kind: 'transient', message: `${what}: unexpected answer from ServiceNow` });
+    if (!parsed.success)
+      throw new SyncError({
+        system: 'servicenow',
+        kind: 'transient',
+        message: `${what}: unexpected answer from ServiceNow`,
+      });
     return parsed.data;
   }
 
@@ -201,20 +298,63 @@ export class ServiceNowConnector implements Connector {
     return `/api/now/table/${this.conn.table}${id ? `/${encodeURIComponent(id)}` : ''}?sysparm_exclude_reference_link=true`;
   }
 
-  async testConnection(): Promise<{ ok: true; identity: string; checks: AccessCheck[] } | { ok: false; error: SyncError }> {
+  async testConnection(): Promise<
+    { ok: true; identity: string; checks: AccessCheck[] } | { ok: false; error: SyncError }
+  > {
     try {
-      await this.json(resultMany, `${this.tablePath()}&sysparm_limit=1&sysparm_fields=sys_id`, { method: 'GET' }, 'Read one record');
+      await this.json(
+        resultMany,
+        `${this.tablePath()}&sysparm_limit=1&sysparm_fields=sys_id`,
+        { method: 'GET' },
+        'Read one record',
+      );
       const table = encodeURIComponent(this.conn.table);
       const one = (path: string, what: string) => () => this.json(resultMany, path, { method: 'GET' }, what);
       // The table itself answered above; what else the sync reads is tried once each (writes are tried by the first sync).
       const checks = await Promise.all([
-        probe('Read comments and work notes (sys_journal_field)', true, one(`/api/now/table/sys_journal_field?sysparm_limit=1&sysparm_fields=sys_id&sysparm_query=name%3D${table}`, 'Read journal entries')),
-        probe('Read attachments (Attachment API)', true, one(`/api/now/attachment?sysparm_limit=1&sysparm_query=table_name%3D${table}`, 'Read attachments')),
-        probe('Read field history (sys_audit), to tell a change undone from no change', false, one(`/api/now/table/sys_audit?sysparm_limit=1&sysparm_fields=sys_id&sysparm_query=tablename%3D${table}`, 'Read field history')),
-        probe('Read field definitions (sys_dictionary, sys_choice), for the mapping editor', false, one(`/api/now/table/sys_dictionary?sysparm_limit=1&sysparm_fields=element&sysparm_query=name%3D${table}`, 'Read field definitions')),
-        probe('Read users (sys_user), to map people by email', false, one('/api/now/table/sys_user?sysparm_limit=1&sysparm_fields=sys_id', 'Read users')),
+        probe(
+          'Read comments and work notes (sys_journal_field)',
+          true,
+          one(
+            `/api/now/table/sys_journal_field?sysparm_limit=1&sysparm_fields=sys_id&sysparm_query=name%3D${table}`,
+            'Read journal entries',
+          ),
+        ),
+        probe(
+          'Read attachments (Attachment API)',
+          true,
+          one(`/api/now/attachment?sysparm_limit=1&sysparm_query=table_name%3D${table}`, 'Read attachments'),
+        ),
+        probe(
+          'Read field history (sys_audit), to tell a change undone from no change',
+          false,
+          one(
+            `/api/now/table/sys_audit?sysparm_limit=1&sysparm_fields=sys_id&sysparm_query=tablename%3D${table}`,
+            'Read field history',
+          ),
+        ),
+        probe(
+          'Read field definitions (sys_dictionary, sys_choice), for the mapping editor',
+          false,
+          one(
+            `/api/now/table/sys_dictionary?sysparm_limit=1&sysparm_fields=element&sysparm_query=name%3D${table}`,
+            'Read field definitions',
+          ),
+        ),
+        probe(
+          'Read users (sys_user), to map people by email',
+          false,
+          one('/api/now/table/sys_user?sysparm_limit=1&sysparm_fields=sys_id', 'Read users'),
+        ),
       ]);
-      return { ok: true, identity: this.conn.auth.kind === 'basic' ? this.conn.auth.username : (this.conn.auth.username ?? this.conn.auth.clientId), checks: [{ what: `Read ${this.conn.table} records`, ok: true, required: true }, ...checks] };
+      return {
+        ok: true,
+        identity:
+          this.conn.auth.kind === 'basic'
+            ? this.conn.auth.username
+            : (this.conn.auth.username ?? this.conn.auth.clientId),
+        checks: [{ what: `Read ${this.conn.table} records`, ok: true, required: true }, ...checks],
+      };
     } catch (e) {
       if (e instanceof SyncError) return { ok: false, error: e };
       throw e;
@@ -223,7 +363,9 @@ export class ServiceNowConnector implements Connector {
 
   async getItem(id: string): Promise<Item | undefined> {
     try {
-      return this.toItem((await this.json(resultOne, this.tablePath(id), { method: 'GET' }, `Read ${this.conn.table} ${id}`)).result);
+      return this.toItem(
+        (await this.json(resultOne, this.tablePath(id), { method: 'GET' }, `Read ${this.conn.table} ${id}`)).result,
+      );
     } catch (e) {
       if (e instanceof SyncError && e.kind === 'not-found') return undefined;
       throw e;
@@ -235,28 +377,70 @@ export class ServiceNowConnector implements Connector {
     const t = text.trim();
     if (!t) return [];
     const byNumber = /^[A-Za-z]{0,6}\d{3,}$/.test(t);
-    const q = encodeQuery({ all: [byNumber ? { field: 'number', op: 'LIKE', value: t.toUpperCase() } : { field: 'short_description', op: 'LIKE', value: t }], orderBy: { field: 'sys_updated_on', descending: true } });
-    const found = await this.json(resultMany, `${this.tablePath()}&sysparm_limit=${Math.max(1, Math.min(limit, 20))}&sysparm_fields=sys_id,number,short_description,state,sys_updated_on&sysparm_query=${encodeURIComponent(q)}`, { method: 'GET' }, `Search ${this.conn.table}`);
+    const q = encodeQuery({
+      all: [
+        byNumber
+          ? { field: 'number', op: 'LIKE', value: t.toUpperCase() }
+          : { field: 'short_description', op: 'LIKE', value: t },
+      ],
+      orderBy: { field: 'sys_updated_on', descending: true },
+    });
+    const found = await this.json(
+      resultMany,
+      `${this.tablePath()}&sysparm_limit=${Math.max(1, Math.min(limit, 20))}&sysparm_fields=sys_id,number,short_description,state,sys_updated_on&sysparm_query=${encodeURIComponent(q)}`,
+      { method: 'GET' },
+      `Search ${this.conn.table}`,
+    );
     return found.result.map((r) => {
       const item = this.toItem(r);
       const status = this.statusLabel(item);
-      return { id: item.id, displayKey: item.displayKey, url: item.url, title: String(r.short_description ?? ''), updatedAt: item.updatedAt, ...(status ? { status } : {}) };
+      return {
+        id: item.id,
+        displayKey: item.displayKey,
+        url: item.url,
+        title: String(r.short_description ?? ''),
+        updatedAt: item.updatedAt,
+        ...(status ? { status } : {}),
+      };
     });
   }
 
   async findByCorrelation(correlationId: string): Promise<Item | undefined> {
     const q = encodeQuery({ all: [{ field: 'correlation_id', op: '=', value: correlationId }] });
-    const found = await this.json(resultMany, `${this.tablePath()}&sysparm_limit=1&sysparm_query=${encodeURIComponent(q)}`, { method: 'GET' }, 'Find by correlation id');
+    const found = await this.json(
+      resultMany,
+      `${this.tablePath()}&sysparm_limit=1&sysparm_query=${encodeURIComponent(q)}`,
+      { method: 'GET' },
+      'Find by correlation id',
+    );
     return found.result[0] ? this.toItem(found.result[0]) : undefined;
   }
 
   async createItem(fields: Readonly<Record<string, unknown>>, correlationId: string): Promise<Item> {
     const body = { ...fields, correlation_id: correlationId, correlation_display: 'Crosswalk' };
-    return this.toItem((await this.json(resultOne, this.tablePath(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, `Create ${this.conn.table}`)).result);
+    return this.toItem(
+      (
+        await this.json(
+          resultOne,
+          this.tablePath(),
+          { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+          `Create ${this.conn.table}`,
+        )
+      ).result,
+    );
   }
 
   async updateItem(id: string, fields: Readonly<Record<string, unknown>>): Promise<Item> {
-    return this.toItem((await this.json(resultOne, this.tablePath(id), { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fields) }, `Update ${this.conn.table} ${id}`)).result);
+    return this.toItem(
+      (
+        await this.json(
+          resultOne,
+          this.tablePath(id),
+          { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fields) },
+          `Update ${this.conn.table} ${id}`,
+        )
+      ).result,
+    );
   }
 
   async markCorrelation(id: string, correlationId: string): Promise<void> {
@@ -271,9 +455,20 @@ export class ServiceNowConnector implements Connector {
   async listChanged(since: number, cursor?: string): Promise<ChangedItems> {
     const pageSize = 100;
     const offset = Number(cursor ?? 0);
-    const q = encodeQuery({ all: [{ field: 'sys_updated_on', op: '>=', value: glideDateTime(since) }], orderBy: { field: 'sys_updated_on' } });
-    const page = await this.json(resultMany, `${this.tablePath()}&sysparm_fields=sys_id,sys_updated_on&sysparm_limit=${pageSize}&sysparm_offset=${offset}&sysparm_query=${encodeURIComponent(q)}`, { method: 'GET' }, 'List changed records');
-    return { items: page.result.map((r) => ({ id: String(r.sys_id), updatedAt: parseGlideDateTime(r.sys_updated_on) })), ...(page.result.length === pageSize ? { cursor: String(offset + pageSize) } : {}) };
+    const q = encodeQuery({
+      all: [{ field: 'sys_updated_on', op: '>=', value: glideDateTime(since) }],
+      orderBy: { field: 'sys_updated_on' },
+    });
+    const page = await this.json(
+      resultMany,
+      `${this.tablePath()}&sysparm_fields=sys_id,sys_updated_on&sysparm_limit=${pageSize}&sysparm_offset=${offset}&sysparm_query=${encodeURIComponent(q)}`,
+      { method: 'GET' },
+      'List changed records',
+    );
+    return {
+      items: page.result.map((r) => ({ id: String(r.sys_id), updatedAt: parseGlideDateTime(r.sys_updated_on) })),
+      ...(page.result.length === pageSize ? { cursor: String(offset + pageSize) } : {}),
+    };
   }
 
   /**
@@ -292,7 +487,12 @@ export class ServiceNowConnector implements Connector {
     const q = encodeQuery({ all, orderBy: { field: 'sys_created_on' } });
     const out = new Map<string, number>();
     try {
-      const page = await this.json(resultMany, `/api/now/table/sys_audit?sysparm_fields=fieldname,sys_created_on,user&sysparm_limit=1000&sysparm_query=${encodeURIComponent(q)}`, { method: 'GET' }, `Read the history of ${id}`);
+      const page = await this.json(
+        resultMany,
+        `/api/now/table/sys_audit?sysparm_fields=fieldname,sys_created_on,user&sysparm_limit=1000&sysparm_query=${encodeURIComponent(q)}`,
+        { method: 'GET' },
+        `Read the history of ${id}`,
+      );
       for (const r of page.result) {
         const field = String(r.fieldname ?? '');
         if (field) out.set(field, Math.max(out.get(field) ?? 0, parseGlideDateTime(r.sys_created_on)));
@@ -310,16 +510,36 @@ export class ServiceNowConnector implements Connector {
    * undefined (the admin types names); without access to the choice lists, the columns come without values.
    */
   async describeFields(): Promise<RemoteField[] | undefined> {
-    const dictionaryQuery = encodeQuery({ all: [{ field: 'name', op: '=', value: this.conn.table }, { field: 'element', op: 'ISNOTEMPTY' }] });
-    const choiceQuery = encodeQuery({ all: [{ field: 'name', op: '=', value: this.conn.table }, { field: 'inactive', op: '=', value: 'false' }] });
+    const dictionaryQuery = encodeQuery({
+      all: [
+        { field: 'name', op: '=', value: this.conn.table },
+        { field: 'element', op: 'ISNOTEMPTY' },
+      ],
+    });
+    const choiceQuery = encodeQuery({
+      all: [
+        { field: 'name', op: '=', value: this.conn.table },
+        { field: 'inactive', op: '=', value: 'false' },
+      ],
+    });
     // 403 is an ACL on these tables; 401 is a bad credential, which fails like any other call.
     const refused = (e: unknown) => e instanceof SyncError && e.details.httpStatus === 403;
     const [dictionary, choices] = await Promise.all([
-      this.json(resultMany, `/api/now/table/sys_dictionary?sysparm_query=${encodeURIComponent(dictionaryQuery)}&sysparm_fields=element,column_label,internal_type,read_only,reference`, { method: 'GET' }, `Read the dictionary of ${this.conn.table}`).catch((e: unknown) => {
+      this.json(
+        resultMany,
+        `/api/now/table/sys_dictionary?sysparm_query=${encodeURIComponent(dictionaryQuery)}&sysparm_fields=element,column_label,internal_type,read_only,reference`,
+        { method: 'GET' },
+        `Read the dictionary of ${this.conn.table}`,
+      ).catch((e: unknown) => {
         if (refused(e)) return undefined;
         throw e;
       }),
-      this.json(resultMany, `/api/now/table/sys_choice?sysparm_query=${encodeURIComponent(choiceQuery)}&sysparm_fields=element,value,label,sequence`, { method: 'GET' }, `Read the choice lists of ${this.conn.table}`).catch((e: unknown) => {
+      this.json(
+        resultMany,
+        `/api/now/table/sys_choice?sysparm_query=${encodeURIComponent(choiceQuery)}&sysparm_fields=element,value,label,sequence`,
+        { method: 'GET' },
+        `Read the choice lists of ${this.conn.table}`,
+      ).catch((e: unknown) => {
         if (refused(e)) return { result: [] };
         throw e;
       }),
@@ -330,7 +550,11 @@ export class ServiceNowConnector implements Connector {
       const element = String(c.element ?? '');
       if (!element) continue;
       const list = valuesOf.get(element) ?? [];
-      list.push({ value: String(c.value ?? ''), label: String(c.label ?? c.value ?? ''), sequence: Number(c.sequence ?? 0) || 0 });
+      list.push({
+        value: String(c.value ?? ''),
+        label: String(c.label ?? c.value ?? ''),
+        sequence: Number(c.sequence ?? 0) || 0,
+      });
       valuesOf.set(element, list);
     }
     const seen = new Set<string>();
@@ -339,23 +563,52 @@ export class ServiceNowConnector implements Connector {
       const id = String(r.element ?? '');
       if (!id || seen.has(id)) continue;
       seen.add(id);
-      const values = valuesOf.get(id)?.sort((a, b) => a.sequence - b.sequence).map(({ value, label }) => ({ value, label }));
-      const kind: RemoteFieldKind = values?.length ? 'choice' : serviceNowKind(String(r.internal_type ?? ''), String(r.reference ?? ''));
-      fields.push({ id, name: String(r.column_label || id), kind, ...(String(r.read_only) === 'true' ? { readOnly: true } : {}), ...(values?.length ? { values } : {}) });
+      const values = valuesOf
+        .get(id)
+        ?.sort((a, b) => a.sequence - b.sequence)
+        .map(({ value, label }) => ({ value, label }));
+      const kind: RemoteFieldKind = values?.length
+        ? 'choice'
+        : serviceNowKind(String(r.internal_type ?? ''), String(r.reference ?? ''));
+      fields.push({
+        id,
+        name: String(r.column_label || id),
+        kind,
+        ...(String(r.read_only) === 'true' ? { readOnly: true } : {}),
+        ...(values?.length ? { values } : {}),
+      });
     }
     return fields.sort((a, b) => a.name.localeCompare(b.name));
   }
 
   async listComments(itemId: string): Promise<Comment[]> {
-    const q = encodeQuery({ all: [{ field: 'element_id', op: '=', value: itemId }, { field: 'element', op: 'IN', values: ['comments', 'work_notes'] }], orderBy: { field: 'sys_created_on' } });
-    const page = await this.json(resultMany, `/api/now/table/sys_journal_field?sysparm_query=${encodeURIComponent(q)}`, { method: 'GET' }, 'Read journal');
+    const q = encodeQuery({
+      all: [
+        { field: 'element_id', op: '=', value: itemId },
+        { field: 'element', op: 'IN', values: ['comments', 'work_notes'] },
+      ],
+      orderBy: { field: 'sys_created_on' },
+    });
+    const page = await this.json(
+      resultMany,
+      `/api/now/table/sys_journal_field?sysparm_query=${encodeURIComponent(q)}`,
+      { method: 'GET' },
+      'Read journal',
+    );
     const names = await this.namesOf(page.result.map((r) => String(r.sys_created_by ?? '')));
     return page.result.map((r) => {
       // Journal entries may hold [code]HTML[/code]: only its text crosses.
       const text = journalToText(String(r.value ?? ''));
       const at = parseGlideDateTime(r.sys_created_on);
       const userName = String(r.sys_created_by ?? '');
-      return { id: String(r.sys_id), body: text, visibility: r.element === 'work_notes' ? ('internal' as const) : ('public' as const), author: { id: userName, displayName: names.get(userName) ?? userName }, createdAt: at, updatedAt: at };
+      return {
+        id: String(r.sys_id),
+        body: text,
+        visibility: r.element === 'work_notes' ? ('internal' as const) : ('public' as const),
+        author: { id: userName, displayName: names.get(userName) ?? userName },
+        createdAt: at,
+        updatedAt: at,
+      };
     });
   }
 
@@ -364,7 +617,12 @@ export class ServiceNowConnector implements Connector {
     const wanted = [...new Set(userNames.filter(Boolean))];
     if (!wanted.length) return new Map();
     const q = encodeQuery({ all: [{ field: 'user_name', op: 'IN', values: wanted }] });
-    const found = await this.json(resultMany, `/api/now/table/sys_user?sysparm_fields=user_name,name&sysparm_query=${encodeURIComponent(q)}`, { method: 'GET' }, 'Read users');
+    const found = await this.json(
+      resultMany,
+      `/api/now/table/sys_user?sysparm_fields=user_name,name&sysparm_query=${encodeURIComponent(q)}`,
+      { method: 'GET' },
+      'Read users',
+    );
     return new Map(found.result.filter((u) => u.name).map((u) => [String(u.user_name), String(u.name)]));
   }
 
@@ -375,18 +633,48 @@ export class ServiceNowConnector implements Connector {
     // The journal entry's id is only known by reading it back: the newest entry we wrote with this text, asked of
     // this journal and, where known, our own entries only (one read; our own name needs no lookup).
     const own = this.ownAuthorId ? [{ field: 'sys_created_by', op: '=' as const, value: this.ownAuthorId }] : [];
-    const q = encodeQuery({ all: [{ field: 'element_id', op: '=', value: itemId }, { field: 'element', op: '=', value: field }, ...own], orderBy: { field: 'sys_created_on', descending: true } });
-    const page = await this.json(resultMany, `/api/now/table/sys_journal_field?sysparm_limit=20&sysparm_query=${encodeURIComponent(q)}`, { method: 'GET' }, 'Read journal');
+    const q = encodeQuery({
+      all: [{ field: 'element_id', op: '=', value: itemId }, { field: 'element', op: '=', value: field }, ...own],
+      orderBy: { field: 'sys_created_on', descending: true },
+    });
+    const page = await this.json(
+      resultMany,
+      `/api/now/table/sys_journal_field?sysparm_limit=20&sysparm_query=${encodeURIComponent(q)}`,
+      { method: 'GET' },
+      'Read journal',
+    );
     const entry = page.result.find((r) => journalToText(String(r.value ?? '')) === journalToText(text));
-    if (!entry) throw new SyncError({ system: 'servicenow', kind: 'transient', message: 'The journal entry was written but could not be read back' });
+    if (!entry)
+      throw new SyncError({
+        system: 'servicenow',
+        kind: 'transient',
+        message: 'The journal entry was written but could not be read back',
+      });
     const at = parseGlideDateTime(entry.sys_created_on);
     const author = String(entry.sys_created_by ?? '');
-    return { id: String(entry.sys_id), body: journalToText(String(entry.value ?? '')), visibility: comment.visibility, author: { id: author, displayName: author }, createdAt: at, updatedAt: at };
+    return {
+      id: String(entry.sys_id),
+      body: journalToText(String(entry.value ?? '')),
+      visibility: comment.visibility,
+      author: { id: author, displayName: author },
+      createdAt: at,
+      updatedAt: at,
+    };
   }
 
   async listAttachments(itemId: string): Promise<Attachment[]> {
-    const q = encodeQuery({ all: [{ field: 'table_sys_id', op: '=', value: itemId }, { field: 'table_name', op: '=', value: this.conn.table }] });
-    const page = await this.json(resultMany, `/api/now/attachment?sysparm_query=${encodeURIComponent(q)}`, { method: 'GET' }, 'List attachments');
+    const q = encodeQuery({
+      all: [
+        { field: 'table_sys_id', op: '=', value: itemId },
+        { field: 'table_name', op: '=', value: this.conn.table },
+      ],
+    });
+    const page = await this.json(
+      resultMany,
+      `/api/now/attachment?sysparm_query=${encodeURIComponent(q)}`,
+      { method: 'GET' },
+      'List attachments',
+    );
     return page.result.map((r) => ({
       id: String(r.sys_id),
       fileName: String(r.file_name),
@@ -397,26 +685,52 @@ export class ServiceNowConnector implements Connector {
     }));
   }
 
-  async downloadAttachment(_itemId: string, attachmentId: string): Promise<{ body: ReadableStream<Uint8Array>; size: number; contentType: string }> {
-    const res = await this.call(`/api/now/attachment/${encodeURIComponent(attachmentId)}/file`, { method: 'GET', headers: { accept: '*/*' } }, 'Download attachment');
+  async downloadAttachment(
+    _itemId: string,
+    attachmentId: string,
+  ): Promise<{ body: ReadableStream<Uint8Array>; size: number; contentType: string }> {
+    const res = await this.call(
+      `/api/now/attachment/${encodeURIComponent(attachmentId)}/file`,
+      { method: 'GET', headers: { accept: '*/*' } },
+      'Download attachment',
+    );
     if (!res.ok || !res.body) {
       await readJson('servicenow', res, 'Download attachment');
       throw new SyncError({ system: 'servicenow', kind: 'transient', message: 'Download attachment: empty body' });
     }
-    return { body: res.body, size: Number(res.headers.get('content-length') ?? 0), contentType: res.headers.get('content-type') ?? 'application/octet-stream' };
+    return {
+      body: res.body,
+      size: Number(res.headers.get('content-length') ?? 0),
+      contentType: res.headers.get('content-type') ?? 'application/octet-stream',
+    };
   }
 
   async deleteAttachment(_itemId: string, attachmentId: string): Promise<void> {
-    const res = await this.call(`/api/now/attachment/${encodeURIComponent(attachmentId)}`, { method: 'DELETE', headers: { accept: 'application/json' } }, 'Delete attachment');
+    const res = await this.call(
+      `/api/now/attachment/${encodeURIComponent(attachmentId)}`,
+      { method: 'DELETE', headers: { accept: 'application/json' } },
+      'Delete attachment',
+    );
     if (res.status === 204 || res.status === 404) return;
     await readJson('servicenow', res, 'Delete attachment');
   }
 
   async uploadAttachment(itemId: string, file: NewAttachment): Promise<Attachment> {
     const query = new URLSearchParams({ table_name: this.conn.table, table_sys_id: itemId, file_name: file.fileName });
-    const init: RequestInit & { duplex?: 'half' } = { method: 'POST', headers: { 'content-type': file.contentType }, body: file.body as BodyInit };
+    const init: RequestInit & { duplex?: 'half' } = {
+      method: 'POST',
+      headers: { 'content-type': file.contentType },
+      body: file.body as BodyInit,
+    };
     if (file.body instanceof ReadableStream) init.duplex = 'half';
     const res = await this.json(resultOne, `/api/now/attachment/file?${query.toString()}`, init, 'Upload attachment');
-    return { id: String(res.result.sys_id), fileName: file.fileName, contentType: file.contentType, size: Number(res.result.size_bytes ?? file.size), createdAt: parseGlideDateTime(res.result.sys_created_on), ...(this.ownAuthorId ? { authorId: this.ownAuthorId } : {}) };
+    return {
+      id: String(res.result.sys_id),
+      fileName: file.fileName,
+      contentType: file.contentType,
+      size: Number(res.result.size_bytes ?? file.size),
+      createdAt: parseGlideDateTime(res.result.sys_created_on),
+      ...(this.ownAuthorId ? { authorId: this.ownAuthorId } : {}),
+    };
   }
 }

@@ -16,7 +16,11 @@ describe('ServiceNow encoded queries', () => {
 
   it.each([
     ['ISEMPTY', { field: 'assigned_to', op: 'ISEMPTY' as const }, 'assigned_toISEMPTY'],
-    ['NOT LIKE', { field: 'short_description', op: 'NOT LIKE' as const, value: 'test' }, 'short_descriptionNOTLIKEtest'],
+    [
+      'NOT LIKE',
+      { field: 'short_description', op: 'NOT LIKE' as const, value: 'test' },
+      'short_descriptionNOTLIKEtest',
+    ],
     ['NOT IN', { field: 'state', op: 'NOT IN' as const, values: ['6', '7'] }, 'stateNOT IN6,7'],
   ])('writes %s', (_name, condition, expected) => {
     expect(encodeQuery({ all: [condition] })).toBe(expected);
@@ -33,12 +37,27 @@ describe('ServiceNow encoded queries', () => {
 
   it('writes a group of which one must hold with ^OR, its values escaped like any other', () => {
     const t = 'Beth^NQactive=false';
-    const q = encodeQuery({ all: [{ field: 'active', op: '=', value: 'true' }, { any: [{ field: 'name', op: 'LIKE', value: t }, { field: 'user_name', op: 'LIKE', value: t }, { field: 'email', op: 'LIKE', value: t }] }] });
-    expect(q).toBe('active=true^nameLIKEBeth^^NQactive=false^ORuser_nameLIKEBeth^^NQactive=false^ORemailLIKEBeth^^NQactive=false');
+    const q = encodeQuery({
+      all: [
+        { field: 'active', op: '=', value: 'true' },
+        {
+          any: [
+            { field: 'name', op: 'LIKE', value: t },
+            { field: 'user_name', op: 'LIKE', value: t },
+            { field: 'email', op: 'LIKE', value: t },
+          ],
+        },
+      ],
+    });
+    expect(q).toBe(
+      'active=true^nameLIKEBeth^^NQactive=false^ORuser_nameLIKEBeth^^NQactive=false^ORemailLIKEBeth^^NQactive=false',
+    );
   });
 
   it('refuses field names that could change the query, and commas inside IN values', () => {
-    expect(() => encodeQuery({ all: [{ field: 'active=true^ORnumber', op: '=', value: 'x' }] })).toThrow(/Invalid ServiceNow field name/);
+    expect(() => encodeQuery({ all: [{ field: 'active=true^ORnumber', op: '=', value: 'x' }] })).toThrow(
+      /Invalid ServiceNow field name/,
+    );
     expect(() => encodeQuery({ all: [{ field: 'state', op: 'IN', values: ['1,2'] }] })).toThrow(/comma/);
   });
 

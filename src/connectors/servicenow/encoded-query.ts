@@ -4,7 +4,11 @@
  * stays one value and cannot add conditions to the query (vendor-apis.md §1.2).
  */
 export type Condition =
-  | { field: string; op: '=' | '!=' | 'LIKE' | 'NOT LIKE' | 'STARTSWITH' | 'ENDSWITH' | '>' | '>=' | '<' | '<='; value: string }
+  | {
+      field: string;
+      op: '=' | '!=' | 'LIKE' | 'NOT LIKE' | 'STARTSWITH' | 'ENDSWITH' | '>' | '>=' | '<' | '<=';
+      value: string;
+    }
   | { field: string; op: 'IN' | 'NOT IN'; values: readonly string[] }
   | { field: string; op: 'ISEMPTY' | 'ISNOTEMPTY' };
 

@@ -17,7 +17,9 @@ export const serviceNowRemoteSchema = z.object({
   /** The table the connection syncs with (incident, sc_task, a custom u_ table). */
   table: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a ServiceNow table name'),
   /** Only records matching all of these conditions create Jira issues; empty = none. */
-  filter: z.array(z.object({ field: remoteFieldName, op: z.enum(['=', '!=', 'STARTSWITH', 'LIKE']), value: z.string() })).default([]),
+  filter: z
+    .array(z.object({ field: remoteFieldName, op: z.enum(['=', '!=', 'STARTSWITH', 'LIKE']), value: z.string() }))
+    .default([]),
   auth: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('basic'), username: z.string().min(1) }),
     z.object({ kind: z.literal('oauth'), clientId: z.string().min(1), username: z.string().min(1).optional() }),
@@ -63,10 +65,22 @@ function parseNotice(body: string): z.infer<typeof notice> | undefined {
  * fields' values (a value ServiceNow leaves empty comes as null from getValue, and as "" from the Table API).
  */
 function shownBy(parsed: z.infer<typeof notice>): Pick<NotificationRef, 'shows'> {
-  if ((parsed.event !== 'update' && parsed.event !== 'insert' && parsed.event !== 'journal') || parsed.sys_mod_count === undefined || !parsed.sys_updated_on || !parsed.changes) return {};
+  if (
+    (parsed.event !== 'update' && parsed.event !== 'insert' && parsed.event !== 'journal') ||
+    parsed.sys_mod_count === undefined ||
+    !parsed.sys_updated_on ||
+    !parsed.changes
+  )
+    return {};
   const updatedAt = parseGlideDateTime(parsed.sys_updated_on);
   if (!Number.isFinite(updatedAt)) return {};
-  return { shows: { version: String(parsed.sys_mod_count), updatedAt, fields: Object.fromEntries(Object.entries(parsed.changes).map(([k, v]) => [k, v ?? ''])) } };
+  return {
+    shows: {
+      version: String(parsed.sys_mod_count),
+      updatedAt,
+      fields: Object.fromEntries(Object.entries(parsed.changes).map(([k, v]) => [k, v ?? ''])),
+    },
+  };
 }
 
 export const serviceNowSystem: SystemDefinition<ServiceNowRemote> = {
@@ -77,21 +91,30 @@ export const serviceNowSystem: SystemDefinition<ServiceNowRemote> = {
   exampleUrls: ['https://acme.service-now.com'],
   capabilities: SERVICENOW_CAPABILITIES,
   missingCredential(remote, credential) {
-    if (remote.auth.kind === 'basic' && !credential?.password) return 'The connection has no password; an admin must enter it on the settings page';
-    if (remote.auth.kind === 'oauth' && !credential?.clientSecret) return 'The connection has no OAuth client secret; an admin must enter it on the settings page';
+    if (remote.auth.kind === 'basic' && !credential?.password)
+      return 'The connection has no password; an admin must enter it on the settings page';
+    if (remote.auth.kind === 'oauth' && !credential?.clientSecret)
+      return 'The connection has no OAuth client secret; an admin must enter it on the settings page';
     return undefined;
   },
   create(remote, credential: Credential) {
     const auth =
       remote.auth.kind === 'basic'
         ? { kind: 'basic' as const, username: remote.auth.username, password: credential.password ?? '' }
-        : { kind: 'oauth' as const, clientId: remote.auth.clientId, clientSecret: credential.clientSecret ?? '', username: remote.auth.username, password: credential.password };
+        : {
+            kind: 'oauth' as const,
+            clientId: remote.auth.clientId,
+            clientSecret: credential.clientSecret ?? '',
+            username: remote.auth.username,
+            password: credential.password,
+          };
     return new ServiceNowConnector({ baseUrl: remote.baseUrl, table: remote.table, auth });
   },
   notifications: {
     verify(request: InboundNotification, credential: Credential, nowMs: number): boolean {
       const secret = credential.webhookSecret;
-      if (!secret || !signatureMatches(secret, request.body, request.headers['x-servicenow-signature']?.[0])) return false;
+      if (!secret || !signatureMatches(secret, request.body, request.headers['x-servicenow-signature']?.[0]))
+        return false;
       // The send time is inside the signed body, so a replayed message cannot be freshened.
       const sentAt = parseNotice(request.body)?.sent_at;
       return sentAt !== undefined && Math.abs(nowMs / 1000 - sentAt) <= MAX_AGE_SECONDS;
@@ -100,7 +123,14 @@ export const serviceNowSystem: SystemDefinition<ServiceNowRemote> = {
       const parsed = parseNotice(body);
       if (!parsed) return undefined;
       if (parsed.table && parsed.table !== remote.table) return [];
-      return [{ remoteId: parsed.sys_id, event: `servicenow:${parsed.event ?? 'notification'}`, ...(parsed.user ? { changedBy: parsed.user } : {}), ...shownBy(parsed) }];
+      return [
+        {
+          remoteId: parsed.sys_id,
+          event: `servicenow:${parsed.event ?? 'notification'}`,
+          ...(parsed.user ? { changedBy: parsed.user } : {}),
+          ...shownBy(parsed),
+        },
+      ];
     },
     itemIds(body) {
       const parsed = parseNotice(body);

@@ -22,7 +22,21 @@ import * as z from 'zod';
 import { SyncError } from '../errors';
 import { failureFromResponse, readJson, transientFailure, type HttpAnswer } from '../http';
 import { probe } from '../access-checks';
-import type { AccessCheck, Attachment, Capabilities, ChangedItems, Comment, Connector, FoundItem, Item, NewAttachment, NewComment, RemoteField, RemoteFieldKind, RemoteUser } from '../ports';
+import type {
+  AccessCheck,
+  Attachment,
+  Capabilities,
+  ChangedItems,
+  Comment,
+  Connector,
+  FoundItem,
+  Item,
+  NewAttachment,
+  NewComment,
+  RemoteField,
+  RemoteFieldKind,
+  RemoteUser,
+} from '../ports';
 
 export interface ZendeskConnection {
   /** https://{subdomain}.zendesk.com */
@@ -83,47 +97,108 @@ export const ticketSchema = z
   .loose();
 export type ZendeskTicket = z.infer<typeof ticketSchema>;
 
-const attachmentSchema = z.object({ id: z.number(), file_name: z.string(), content_url: z.string(), content_type: z.string().default('application/octet-stream'), size: z.number() }).loose();
-const commentSchema = z.object({ id: z.number(), author_id: z.number(), html_body: z.string().default(''), body: z.string().default(''), public: z.boolean(), created_at: z.string(), attachments: z.array(attachmentSchema).default([]) }).loose();
-const userSchema = z.object({ id: z.number(), name: z.string(), email: z.string().nullable().optional(), active: z.boolean().optional(), role: z.string().optional() }).loose();
+const attachmentSchema = z
+  .object({
+    id: z.number(),
+    file_name: z.string(),
+    content_url: z.string(),
+    content_type: z.string().default('application/octet-stream'),
+    size: z.number(),
+  })
+  .loose();
+const commentSchema = z
+  .object({
+    id: z.number(),
+    author_id: z.number(),
+    html_body: z.string().default(''),
+    body: z.string().default(''),
+    public: z.boolean(),
+    created_at: z.string(),
+    attachments: z.array(attachmentSchema).default([]),
+  })
+  .loose();
+const userSchema = z
+  .object({
+    id: z.number(),
+    name: z.string(),
+    email: z.string().nullable().optional(),
+    active: z.boolean().optional(),
+    role: z.string().optional(),
+  })
+  .loose();
 
 const oneTicket = z.object({ ticket: ticketSchema });
 const manyTickets = z.object({ tickets: z.array(ticketSchema) });
 const searchPage = z.object({ results: z.array(ticketSchema.extend({ result_type: z.string().optional() }).loose()) });
-const commentPage = z.object({ comments: z.array(commentSchema), meta: z.object({ has_more: z.boolean(), after_cursor: z.string().nullable().optional() }).optional() });
+const commentPage = z.object({
+  comments: z.array(commentSchema),
+  meta: z.object({ has_more: z.boolean(), after_cursor: z.string().nullable().optional() }).optional(),
+});
 const oneUser = z.object({ user: userSchema });
 const manyUsers = z.object({ users: z.array(userSchema) });
 const uploadAnswer = z.object({ upload: z.object({ token: z.string(), attachment: attachmentSchema }) });
 const oneAttachment = z.object({ attachment: attachmentSchema });
-const exportPage = z.object({ tickets: z.array(ticketSchema), after_cursor: z.string().nullable().optional(), end_of_stream: z.boolean() });
+const exportPage = z.object({
+  tickets: z.array(ticketSchema),
+  after_cursor: z.string().nullable().optional(),
+  end_of_stream: z.boolean(),
+});
 
 const fieldOption = z.object({ name: z.string(), value: z.string() }).loose();
 const ticketFieldList = z.object({
-  ticket_fields: z.array(z.object({ id: z.number(), type: z.string(), title: z.string(), active: z.boolean().optional(), agent_can_edit: z.boolean().optional(), system_field_options: z.array(fieldOption).nullish(), custom_field_options: z.array(fieldOption).nullish() }).loose()),
+  ticket_fields: z.array(
+    z
+      .object({
+        id: z.number(),
+        type: z.string(),
+        title: z.string(),
+        active: z.boolean().optional(),
+        agent_can_edit: z.boolean().optional(),
+        system_field_options: z.array(fieldOption).nullish(),
+        custom_field_options: z.array(fieldOption).nullish(),
+      })
+      .loose(),
+  ),
   next_page: z.string().nullish(),
 });
-const groupList = z.object({ groups: z.array(z.object({ id: z.number(), name: z.string(), deleted: z.boolean().optional() }).loose()), next_page: z.string().nullish() });
+const groupList = z.object({
+  groups: z.array(z.object({ id: z.number(), name: z.string(), deleted: z.boolean().optional() }).loose()),
+  next_page: z.string().nullish(),
+});
 
 export const webhookSchema = z.object({ id: z.string(), endpoint: z.string(), name: z.string() }).loose();
 const webhookList = z.object({ webhooks: z.array(webhookSchema) });
 const oneWebhook = z.object({ webhook: webhookSchema });
 const signingSecret = z.object({ signing_secret: z.object({ secret: z.string() }) });
-const triggerSchema = z.object({ id: z.number(), title: z.string(), actions: z.array(z.object({ field: z.string(), value: z.unknown() })) }).loose();
+const triggerSchema = z
+  .object({ id: z.number(), title: z.string(), actions: z.array(z.object({ field: z.string(), value: z.unknown() })) })
+  .loose();
 const triggerList = z.object({ triggers: z.array(triggerSchema), next_page: z.string().nullable().optional() });
 const oneTrigger = z.object({ trigger: triggerSchema });
 
 /** Zendesk's error bodies: `{error, description, details: {field: [{description}]}}`. */
-const errorBody = z.object({ error: z.unknown().optional(), description: z.string().optional(), details: z.record(z.string(), z.array(z.object({ description: z.string() }).loose())).optional() }).loose();
+const errorBody = z
+  .object({
+    error: z.unknown().optional(),
+    description: z.string().optional(),
+    details: z.record(z.string(), z.array(z.object({ description: z.string() }).loose())).optional(),
+  })
+  .loose();
 
 function zendeskDetails(text: string): { message?: string; closed: boolean; uploadExpired: boolean; field?: string } {
   try {
     const body = errorBody.safeParse(JSON.parse(text));
     if (!body.success) return { closed: false, uploadExpired: false };
-    const details = Object.entries(body.data.details ?? {}).flatMap(([field, list]) => list.map((d) => ({ field, description: d.description })));
-    const message = details.length ? details.map((d) => d.description).join('; ') : (body.data.description ?? (typeof body.data.error === 'string' ? body.data.error : undefined));
+    const details = Object.entries(body.data.details ?? {}).flatMap(([field, list]) =>
+      list.map((d) => ({ field, description: d.description })),
+    );
+    const message = details.length
+      ? details.map((d) => d.description).join('; ')
+      : (body.data.description ?? (typeof body.data.error === 'string' ? body.data.error : undefined));
     return {
       ...(message ? { message } : {}),
-      closed: details.some((d) => /closed prevents ticket update/i.test(d.description)) || body.data.error === 'ClosedTicket',
+      closed:
+        details.some((d) => /closed prevents ticket update/i.test(d.description)) || body.data.error === 'ClosedTicket',
       uploadExpired: details.some((d) => /^Uploads?:.*(invalid|expired)/i.test(d.description)),
       ...(details[0] && details[0].field !== 'base' ? { field: details[0].field } : {}),
     };
@@ -138,13 +213,36 @@ export function zendeskFailure(res: HttpAnswer, text: string, what: string): Syn
   const zd = zendeskDetails(text);
   if (res.status === 403) {
     // Zendesk answers 403 for a role that may not use the endpoint (an agent on admin APIs): the credential's problem.
-    return new SyncError({ ...base.details, kind: 'auth', message: `${what} failed: HTTP 403 (the integration user's role may not do this)` });
+    return new SyncError({
+      ...base.details,
+      kind: 'auth',
+      message: `${what} failed: HTTP 403 (the integration user's role may not do this)`,
+    });
   }
   if (res.status !== 422 || (!zd.closed && !zd.uploadExpired && !zd.message)) return base;
-  if (zd.closed) return new SyncError({ ...base.details, kind: 'validation', closed: true, ...(zd.message ? { remoteMessage: zd.message } : {}), message: `${what} failed: the ticket is closed, and Zendesk refuses changes to closed tickets` });
+  if (zd.closed)
+    return new SyncError({
+      ...base.details,
+      kind: 'validation',
+      closed: true,
+      ...(zd.message ? { remoteMessage: zd.message } : {}),
+      message: `${what} failed: the ticket is closed, and Zendesk refuses changes to closed tickets`,
+    });
   // An upload token that expired before it was attached: uploading again (the next attempt) fixes it.
-  if (zd.uploadExpired) return new SyncError({ ...base.details, kind: 'transient', retryAfterMs: 1000, ...(zd.message ? { remoteMessage: zd.message } : {}), message: `${what} failed: the upload token expired before the file was attached; uploading again` });
-  return new SyncError({ ...base.details, ...(zd.field ? { field: zd.field } : {}), ...(zd.message ? { remoteMessage: zd.message } : {}), message: `${what} failed: HTTP 422 (${zd.message})` });
+  if (zd.uploadExpired)
+    return new SyncError({
+      ...base.details,
+      kind: 'transient',
+      retryAfterMs: 1000,
+      ...(zd.message ? { remoteMessage: zd.message } : {}),
+      message: `${what} failed: the upload token expired before the file was attached; uploading again`,
+    });
+  return new SyncError({
+    ...base.details,
+    ...(zd.field ? { field: zd.field } : {}),
+    ...(zd.message ? { remoteMessage: zd.message } : {}),
+    message: `${what} failed: HTTP 422 (${zd.message})`,
+  });
 }
 
 export const parseZendeskTime = (value: string | null | undefined): number => (value ? Date.parse(value) : 0);
@@ -155,9 +253,21 @@ const CUSTOM_PREFIX = 'custom_';
 /** Fields the engine may not write through an update: the description is the (immutable) first comment. */
 const READ_ONLY = new Set(['description', 'followup_ids', 'via_followup_source_id', 'updated_at', 'created_at', 'id']);
 
-const TICKET_FIELDS = new Set(['subject', 'status', 'priority', 'type', 'tags', 'external_id', 'assignee_id', 'requester_id', 'group_id', 'due_at']);
+const TICKET_FIELDS = new Set([
+  'subject',
+  'status',
+  'priority',
+  'type',
+  'tags',
+  'external_id',
+  'assignee_id',
+  'requester_id',
+  'group_id',
+  'due_at',
+]);
 
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /**
  * Turns the engine's field values (strings, as the mapping writes them) into
@@ -175,11 +285,18 @@ export function ticketBody(fields: Readonly<Record<string, unknown>>): Record<st
       continue;
     }
     if (!TICKET_FIELDS.has(key)) continue;
-    if (key === 'tags') body.tags = Array.isArray(raw) ? raw.map(String) : String(raw ?? '').split(/\s+/).filter(Boolean);
-    else if (key === 'assignee_id' || key === 'group_id') body[key] = raw === '' || raw === null || raw === undefined ? null : Number(raw);
+    if (key === 'tags')
+      body.tags = Array.isArray(raw)
+        ? raw.map(String)
+        : String(raw ?? '')
+            .split(/\s+/)
+            .filter(Boolean);
+    else if (key === 'assignee_id' || key === 'group_id')
+      body[key] = raw === '' || raw === null || raw === undefined ? null : Number(raw);
     else if (key === 'requester_id') {
       if (raw !== '' && raw !== null && raw !== undefined) body[key] = Number(raw);
-    } else if (key === 'priority' || key === 'type' || key === 'due_at') body[key] = raw === '' || raw === null || raw === undefined ? null : String(raw);
+    } else if (key === 'priority' || key === 'type' || key === 'due_at')
+      body[key] = raw === '' || raw === null || raw === undefined ? null : String(raw);
     else body[key] = raw === null || raw === undefined ? '' : String(raw);
   }
   if (custom.length) body.custom_fields = custom;
@@ -206,7 +323,8 @@ export function ticketFields(t: ZendeskTicket): Record<string, unknown> {
     group_id: str(t.group_id),
     followup_ids: t.followup_ids.map(String),
   };
-  for (const f of t.custom_fields) fields[`${CUSTOM_PREFIX}${f.id}`] = f.value === null || f.value === undefined ? '' : f.value;
+  for (const f of t.custom_fields)
+    fields[`${CUSTOM_PREFIX}${f.id}`] = f.value === null || f.value === undefined ? '' : f.value;
   return fields;
 }
 
@@ -218,10 +336,20 @@ export function pickCorrelated(tickets: readonly ZendeskTicket[], correlationId:
 
 /** The user id of an integration email never changes; a warm instance remembers it (keyed by account and email). */
 /** A ticket's audits, as far as the field history needs them. */
-const auditList = z.object({
-  audits: z.array(z.object({ created_at: z.string(), author_id: z.union([z.number(), z.string()]), events: z.array(z.object({ type: z.string(), field_name: z.string().nullish() }).loose()) }).loose()),
-  next_page: z.string().nullish(),
-}).loose();
+const auditList = z
+  .object({
+    audits: z.array(
+      z
+        .object({
+          created_at: z.string(),
+          author_id: z.union([z.number(), z.string()]),
+          events: z.array(z.object({ type: z.string(), field_name: z.string().nullish() }).loose()),
+        })
+        .loose(),
+    ),
+    next_page: z.string().nullish(),
+  })
+  .loose();
 
 /** System ticket fields by their type in the Ticket Fields API, as the Tickets API (and so a mapping) names them. */
 const SYSTEM_FIELD_NAMES: Readonly<Record<string, { id: string; kind: RemoteFieldKind }>> = {
@@ -235,7 +363,16 @@ const SYSTEM_FIELD_NAMES: Readonly<Record<string, { id: string; kind: RemoteFiel
 };
 
 /** Custom field kinds by type (a dropdown is a choice, a multi-select a list of choices). */
-const CUSTOM_FIELD_KINDS: Readonly<Record<string, RemoteFieldKind>> = { text: 'text', textarea: 'text', regexp: 'text', tagger: 'choice', multiselect: 'list', integer: 'number', decimal: 'number', date: 'date' };
+const CUSTOM_FIELD_KINDS: Readonly<Record<string, RemoteFieldKind>> = {
+  text: 'text',
+  textarea: 'text',
+  regexp: 'text',
+  tagger: 'choice',
+  multiselect: 'list',
+  integer: 'number',
+  decimal: 'number',
+  date: 'date',
+};
 
 const ownIds = new Map<string, string>();
 /** People's names for comment attribution, per account; bounded so a warm instance cannot grow without limit. */
@@ -260,7 +397,10 @@ export class ZendeskConnector implements Connector {
     this.base = conn.baseUrl.replace(/\/+$/, '');
     this.ownId = ownIds.get(this.ownKey);
     // Only a connection that chose follow-ups offers them; otherwise a closed ticket is reported.
-    this.followUp = conn.closedTickets === 'follow-up' ? (closedId, fields, correlationId) => this.createFollowUp(closedId, fields, correlationId) : undefined;
+    this.followUp =
+      conn.closedTickets === 'follow-up'
+        ? (closedId, fields, correlationId) => this.createFollowUp(closedId, fields, correlationId)
+        : undefined;
   }
 
   private get ownKey(): string {
@@ -274,13 +414,25 @@ export class ZendeskConnector implements Connector {
 
   readonly users = {
     idForEmail: async (email: string): Promise<string | undefined> => {
-      const found = await this.json(manyUsers, `/api/v2/users/search?query=${encodeURIComponent(`email:${email.trim().toLowerCase()}`)}`, { method: 'GET' }, 'Find user');
-      const hit = found.users.find((u) => (u.email ?? '').toLowerCase() === email.trim().toLowerCase() && u.active !== false);
+      const found = await this.json(
+        manyUsers,
+        `/api/v2/users/search?query=${encodeURIComponent(`email:${email.trim().toLowerCase()}`)}`,
+        { method: 'GET' },
+        'Find user',
+      );
+      const hit = found.users.find(
+        (u) => (u.email ?? '').toLowerCase() === email.trim().toLowerCase() && u.active !== false,
+      );
       return hit ? String(hit.id) : undefined;
     },
     emailForId: async (userId: string): Promise<string | undefined> => {
       try {
-        const found = await this.json(oneUser, `/api/v2/users/${encodeURIComponent(userId)}`, { method: 'GET' }, 'Read user');
+        const found = await this.json(
+          oneUser,
+          `/api/v2/users/${encodeURIComponent(userId)}`,
+          { method: 'GET' },
+          'Read user',
+        );
         return found.user.email ? found.user.email.toLowerCase() : undefined;
       } catch (e) {
         if (e instanceof SyncError && e.kind === 'not-found') return undefined;
@@ -296,12 +448,21 @@ export class ZendeskConnector implements Connector {
       const phrase = text.replace(/["\\]/g, ' ').replace(/\s+/g, ' ').trim();
       if (!phrase) return [];
       const pages = await Promise.all(
-        (['agent', 'admin'] as const).map((role) => this.json(manyUsers, `/api/v2/users/search?query=${encodeURIComponent(`role:${role} "${phrase}"`)}`, { method: 'GET' }, 'Search users')),
+        (['agent', 'admin'] as const).map((role) =>
+          this.json(
+            manyUsers,
+            `/api/v2/users/search?query=${encodeURIComponent(`role:${role} "${phrase}"`)}`,
+            { method: 'GET' },
+            'Search users',
+          ),
+        ),
       );
       const seen = new Set<number>();
       return pages
         .flatMap((p) => p.users)
-        .filter((u) => (u.role === 'agent' || u.role === 'admin') && u.active !== false && !seen.has(u.id) && seen.add(u.id))
+        .filter(
+          (u) => (u.role === 'agent' || u.role === 'admin') && u.active !== false && !seen.has(u.id) && seen.add(u.id),
+        )
         .sort((a, b) => a.name.localeCompare(b.name))
         .slice(0, Math.max(1, limit))
         .map((u) => ({ id: String(u.id), name: u.name, ...(u.email ? { email: u.email } : {}) }));
@@ -314,25 +475,48 @@ export class ZendeskConnector implements Connector {
 
   private async raw(url: string, init: RequestInit, what: string): Promise<Response> {
     try {
-      return await (this.conn.fetch ?? fetch)(url, { ...init, signal: AbortSignal.timeout(this.conn.timeoutMs ?? DEFAULT_TIMEOUT_MS) });
+      return await (this.conn.fetch ?? fetch)(url, {
+        ...init,
+        signal: AbortSignal.timeout(this.conn.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+      });
     } catch (e) {
       const name = (e as { name?: unknown } | null)?.name;
       const timedOut = name === 'TimeoutError' || name === 'AbortError';
-      throw transientFailure(SYSTEM, what, timedOut ? new Error(`no answer within ${(this.conn.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s`) : e);
+      throw transientFailure(
+        SYSTEM,
+        what,
+        timedOut ? new Error(`no answer within ${(this.conn.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s`) : e,
+      );
     }
   }
 
   private call(path: string, init: RequestInit, what: string): Promise<Response> {
     // A write may add comments: what was listed before it is not what the ticket holds now.
     if ((init.method ?? 'GET') !== 'GET') this.listed.clear();
-    return this.raw(`${this.base}${path}`, { ...init, headers: { accept: 'application/json', ...(init.headers as Record<string, string> | undefined), authorization: this.authHeader() } }, what);
+    return this.raw(
+      `${this.base}${path}`,
+      {
+        ...init,
+        headers: {
+          accept: 'application/json',
+          ...(init.headers as Record<string, string> | undefined),
+          authorization: this.authHeader(),
+        },
+      },
+      what,
+    );
   }
 
   private async json<T>(schema: z.ZodType<T>, path: string, init: RequestInit, what: string): Promise<T> {
     const res = await this.call(path, init, what);
     if (!res.ok) throw zendeskFailure(res, await res.text(), what);
     const parsed = schema.safeParse(await readJson(SYSTEM, res, what));
-    if (!parsed.success) throw new SyncError({ system: SYSTEM, kind: 'transient', message: `${what}: unexpected answer from Zendesk (${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''})` });
+    if (!parsed.success)
+      throw new SyncError({
+        system: SYSTEM,
+        kind: 'transient',
+        message: `${what}: unexpected answer from Zendesk (${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''})`,
+      });
     return parsed.data;
   }
 
@@ -391,27 +575,56 @@ export class ZendeskConnector implements Connector {
       if (f.active === false) continue;
       const system = SYSTEM_FIELD_NAMES[f.type];
       if (system) {
-        const options = f.type === 'group' ? groups.groups.filter((g) => !g.deleted).map((g) => ({ value: String(g.id), label: g.name })) : (f.system_field_options ?? []).map((o) => ({ value: o.value, label: o.name }));
-        fields.push({ id: system.id, name: f.title, kind: system.kind === 'choice' && !options.length ? 'other' : system.kind, ...(f.agent_can_edit === false ? { readOnly: true } : {}), ...(options.length ? { values: options } : {}) });
+        const options =
+          f.type === 'group'
+            ? groups.groups.filter((g) => !g.deleted).map((g) => ({ value: String(g.id), label: g.name }))
+            : (f.system_field_options ?? []).map((o) => ({ value: o.value, label: o.name }));
+        fields.push({
+          id: system.id,
+          name: f.title,
+          kind: system.kind === 'choice' && !options.length ? 'other' : system.kind,
+          ...(f.agent_can_edit === false ? { readOnly: true } : {}),
+          ...(options.length ? { values: options } : {}),
+        });
         continue;
       }
-      if (f.system_field_options || !/^[a-z_]+$/.test(f.type) || ['custom_status', 'requester'].includes(f.type)) continue;
+      if (f.system_field_options || !/^[a-z_]+$/.test(f.type) || ['custom_status', 'requester'].includes(f.type))
+        continue;
       const options = (f.custom_field_options ?? []).map((o) => ({ value: o.value, label: o.name }));
-      fields.push({ id: `${CUSTOM_PREFIX}${f.id}`, name: f.title, kind: CUSTOM_FIELD_KINDS[f.type] ?? 'other', ...(f.agent_can_edit === false ? { readOnly: true } : {}), ...(options.length ? { values: options } : {}) });
+      fields.push({
+        id: `${CUSTOM_PREFIX}${f.id}`,
+        name: f.title,
+        kind: CUSTOM_FIELD_KINDS[f.type] ?? 'other',
+        ...(f.agent_can_edit === false ? { readOnly: true } : {}),
+        ...(options.length ? { values: options } : {}),
+      });
     }
     return fields.sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  async testConnection(): Promise<{ ok: true; identity: string; checks: AccessCheck[] } | { ok: false; error: SyncError }> {
+  async testConnection(): Promise<
+    { ok: true; identity: string; checks: AccessCheck[] } | { ok: false; error: SyncError }
+  > {
     try {
       const me = await this.json(oneUser, '/api/v2/users/me', { method: 'GET' }, 'Read the integration user');
       const role = me.user.role ?? 'unknown';
       const checks: AccessCheck[] = [
         // Only agents and admins may read and change tickets, and private comments.
-        { what: 'Sign in as an agent or admin', ok: role === 'agent' || role === 'admin', required: true, ...(role === 'agent' || role === 'admin' ? {} : { detail: `the user is ${role === 'end-user' ? 'an end user' : `a ${role}`}` }) },
+        {
+          what: 'Sign in as an agent or admin',
+          ok: role === 'agent' || role === 'admin',
+          required: true,
+          ...(role === 'agent' || role === 'admin'
+            ? {}
+            : { detail: `the user is ${role === 'end-user' ? 'an end user' : `a ${role}`}` }),
+        },
         ...(await Promise.all([
-          probe('Read tickets changed lately (incremental export), for the sweep', true, () => this.listChanged(Date.now() - 120_000)),
-          probe('Manage webhooks and triggers, for change notifications', true, () => this.json(webhookList, '/api/v2/webhooks', { method: 'GET' }, 'List webhooks')),
+          probe('Read tickets changed lately (incremental export), for the sweep', true, () =>
+            this.listChanged(Date.now() - 120_000),
+          ),
+          probe('Manage webhooks and triggers, for change notifications', true, () =>
+            this.json(webhookList, '/api/v2/webhooks', { method: 'GET' }, 'List webhooks'),
+          ),
         ])),
       ];
       return { ok: true, identity: me.user.email ?? this.conn.email, checks };
@@ -424,7 +637,9 @@ export class ZendeskConnector implements Connector {
   async getItem(itemId: string): Promise<Item | undefined> {
     if (!/^\d+$/.test(itemId)) return undefined;
     try {
-      return this.toItem((await this.json(oneTicket, `/api/v2/tickets/${itemId}`, { method: 'GET' }, `Read ticket #${itemId}`)).ticket);
+      return this.toItem(
+        (await this.json(oneTicket, `/api/v2/tickets/${itemId}`, { method: 'GET' }, `Read ticket #${itemId}`)).ticket,
+      );
     } catch (e) {
       if (e instanceof SyncError && e.kind === 'not-found') return undefined;
       throw e;
@@ -446,7 +661,14 @@ export class ZendeskConnector implements Connector {
     if (!t) return [];
     const found = (i: Item, subject: unknown): FoundItem => {
       const status = this.statusLabel(i);
-      return { id: i.id, displayKey: i.displayKey, url: i.url, title: typeof subject === 'string' ? subject : '', updatedAt: i.updatedAt, ...(status ? { status } : {}) };
+      return {
+        id: i.id,
+        displayKey: i.displayKey,
+        url: i.url,
+        title: typeof subject === 'string' ? subject : '',
+        updatedAt: i.updatedAt,
+        ...(status ? { status } : {}),
+      };
     };
     if (/^#?\s*\d+$/.test(t)) {
       const item = await this.findByDisplayKey(t);
@@ -455,26 +677,48 @@ export class ZendeskConnector implements Connector {
     const phrase = t.replace(/["\\]/g, ' ').replace(/\s+/g, ' ').trim();
     if (!phrase) return [];
     const query = `type:ticket "${phrase}"`;
-    const page = await this.json(searchPage, `/api/v2/search.json?query=${encodeURIComponent(query)}&sort_by=updated_at&sort_order=desc&per_page=${Math.max(1, Math.min(limit, 20))}`, { method: 'GET' }, 'Search tickets');
+    const page = await this.json(
+      searchPage,
+      `/api/v2/search.json?query=${encodeURIComponent(query)}&sort_by=updated_at&sort_order=desc&per_page=${Math.max(1, Math.min(limit, 20))}`,
+      { method: 'GET' },
+      'Search tickets',
+    );
     return page.results.slice(0, limit).map((r) => found(this.toItem(r), r.subject));
   }
 
   async findByCorrelation(correlationId: string): Promise<Item | undefined> {
-    const found = await this.json(manyTickets, `/api/v2/tickets?external_id=${encodeURIComponent(correlationId)}`, { method: 'GET' }, 'Find by external id');
+    const found = await this.json(
+      manyTickets,
+      `/api/v2/tickets?external_id=${encodeURIComponent(correlationId)}`,
+      { method: 'GET' },
+      'Find by external id',
+    );
     const hit = pickCorrelated(found.tickets, correlationId);
     return hit ? this.toItem(hit) : undefined;
   }
 
   /** The description becomes the first comment (public, as Zendesk's description is what the requester sees). */
-  private openingComment(fields: Readonly<Record<string, unknown>>, fallback: string): { html_body: string; public: boolean } {
+  private openingComment(
+    fields: Readonly<Record<string, unknown>>,
+    fallback: string,
+  ): { html_body: string; public: boolean } {
     const html = typeof fields.description === 'string' ? fields.description.trim() : '';
     return { html_body: html && html !== '<p></p>' ? html : `<p>${escapeHtml(fallback)}</p>`, public: true };
   }
 
   async createItem(fields: Readonly<Record<string, unknown>>, correlationId: string): Promise<Item> {
     const subject = String(fields.subject ?? '').trim();
-    const ticket = { ...ticketBody(fields), external_id: correlationId, comment: this.openingComment(fields, subject || 'Created from Jira by Crosswalk') };
-    const made = await this.json(oneTicket, '/api/v2/tickets', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ticket }) }, 'Create ticket');
+    const ticket = {
+      ...ticketBody(fields),
+      external_id: correlationId,
+      comment: this.openingComment(fields, subject || 'Created from Jira by Crosswalk'),
+    };
+    const made = await this.json(
+      oneTicket,
+      '/api/v2/tickets',
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ticket }) },
+      'Create ticket',
+    );
     return this.toItem(made.ticket);
   }
 
@@ -483,20 +727,27 @@ export class ZendeskConnector implements Connector {
     if (!Object.keys(body).length) {
       // Only read-only fields (the description): nothing Zendesk would take, so the item stays as it is.
       const current = await this.getItem(itemId);
-      if (!current) throw new SyncError({ system: SYSTEM, kind: 'not-found', message: `Ticket #${itemId} no longer exists` });
+      if (!current)
+        throw new SyncError({ system: SYSTEM, kind: 'not-found', message: `Ticket #${itemId} no longer exists` });
       return current;
     }
     const own = this.ownStamps.get(itemId);
     const stamp = own && own.before === expectedVersion ? own.after : expectedVersion;
     const ticket = { ...body, ...(stamp ? { safe_update: true, updated_stamp: stamp } : {}) };
-    const done = await this.json(oneTicket, `/api/v2/tickets/${itemId}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ticket }) }, `Update ticket #${itemId}`);
+    const done = await this.json(
+      oneTicket,
+      `/api/v2/tickets/${itemId}`,
+      { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ticket }) },
+      `Update ticket #${itemId}`,
+    );
     if (stamp) this.ownStamps.set(itemId, { before: stamp, after: done.ticket.updated_at });
     return this.toItem(done.ticket);
   }
 
   async markCorrelation(itemId: string, correlationId: string): Promise<void> {
     const current = await this.getItem(itemId);
-    if (!current) throw new SyncError({ system: SYSTEM, kind: 'not-found', message: `Ticket #${itemId} no longer exists` });
+    if (!current)
+      throw new SyncError({ system: SYSTEM, kind: 'not-found', message: `Ticket #${itemId} no longer exists` });
     // A closed ticket takes no marker (it refuses every change); the link itself records the pair.
     if (current.correlationId === correlationId || current.fields.status === 'closed') return;
     await this.updateItem(itemId, { external_id: correlationId }, current.version);
@@ -517,8 +768,15 @@ export class ZendeskConnector implements Connector {
   async listChanged(since: number, cursor?: string): Promise<ChangedItems> {
     const startTime = Math.min(Math.floor(since / 1000), Math.floor(Date.now() / 1000) - 61);
     const query = cursor ? `cursor=${encodeURIComponent(cursor)}` : `start_time=${Math.max(0, startTime)}`;
-    const page = await this.json(exportPage, `/api/v2/incremental/tickets/cursor?${query}&per_page=100`, { method: 'GET' }, 'List changed tickets');
-    const items = page.tickets.filter((t) => t.status !== 'deleted').map((t) => ({ id: String(t.id), updatedAt: parseZendeskTime(t.updated_at) }));
+    const page = await this.json(
+      exportPage,
+      `/api/v2/incremental/tickets/cursor?${query}&per_page=100`,
+      { method: 'GET' },
+      'List changed tickets',
+    );
+    const items = page.tickets
+      .filter((t) => t.status !== 'deleted')
+      .map((t) => ({ id: String(t.id), updatedAt: parseZendeskTime(t.updated_at) }));
     return { items, ...(!page.end_of_stream && page.after_cursor ? { cursor: page.after_cursor } : {}) };
   }
 
@@ -549,7 +807,12 @@ export class ZendeskConnector implements Connector {
     const out: Array<z.infer<typeof commentSchema>> = [];
     let after: string | undefined;
     for (let page = 0; page < 60; page++) {
-      const answer = await this.json(commentPage, `/api/v2/tickets/${itemId}/comments?page[size]=100${after ? `&page[after]=${encodeURIComponent(after)}` : ''}`, { method: 'GET' }, `Read comments of #${itemId}`);
+      const answer = await this.json(
+        commentPage,
+        `/api/v2/tickets/${itemId}/comments?page[size]=100${after ? `&page[after]=${encodeURIComponent(after)}` : ''}`,
+        { method: 'GET' },
+        `Read comments of #${itemId}`,
+      );
       out.push(...answer.comments);
       if (!answer.meta?.has_more || !answer.meta.after_cursor) break;
       after = answer.meta.after_cursor;
@@ -568,11 +831,17 @@ export class ZendeskConnector implements Connector {
     const out = new Map<string, number>();
     let path: string | undefined = `/api/v2/tickets/${encodeURIComponent(id)}/audits.json`;
     for (let pages = 0; path && pages < 20; pages++) {
-      const page: z.infer<typeof auditList> = await this.json(auditList, path, { method: 'GET' }, `Read the history of ticket #${id}`);
+      const page: z.infer<typeof auditList> = await this.json(
+        auditList,
+        path,
+        { method: 'GET' },
+        `Read the history of ticket #${id}`,
+      );
       for (const audit of page.audits) {
         const at = parseZendeskTime(audit.created_at);
         if (at < from || String(audit.author_id) === own) continue;
-        for (const e of audit.events) if (e.type === 'Change' && e.field_name) out.set(e.field_name, Math.max(out.get(e.field_name) ?? 0, at));
+        for (const e of audit.events)
+          if (e.type === 'Change' && e.field_name) out.set(e.field_name, Math.max(out.get(e.field_name) ?? 0, at));
       }
       path = page.next_page ? new URL(page.next_page).pathname + new URL(page.next_page).search : undefined;
     }
@@ -587,7 +856,14 @@ export class ZendeskConnector implements Connector {
     return comments.map((c) => {
       const at = parseZendeskTime(c.created_at);
       const authorId = String(c.author_id);
-      return { id: String(c.id), body: c.html_body, visibility: c.public ? ('public' as const) : ('internal' as const), author: { id: authorId, displayName: people.get(authorId) ?? `Zendesk user ${authorId}` }, createdAt: at, updatedAt: at };
+      return {
+        id: String(c.id),
+        body: c.html_body,
+        visibility: c.public ? ('public' as const) : ('internal' as const),
+        author: { id: authorId, displayName: people.get(authorId) ?? `Zendesk user ${authorId}` },
+        createdAt: at,
+        updatedAt: at,
+      };
     });
   }
 
@@ -617,41 +893,103 @@ export class ZendeskConnector implements Connector {
     const own = await this.ensureOwnId();
     const html = String(comment.body);
     const isPublic = comment.visibility === 'public';
-    await this.json(oneTicket, `/api/v2/tickets/${itemId}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ticket: { comment: { html_body: html, public: isPublic } } }) }, `Comment on #${itemId}`);
+    await this.json(
+      oneTicket,
+      `/api/v2/tickets/${itemId}`,
+      {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ticket: { comment: { html_body: html, public: isPublic } } }),
+      },
+      `Comment on #${itemId}`,
+    );
     // The comment's id is only known by reading it back: our newest comment with this visibility and body.
-    const newest = await this.json(commentPage, `/api/v2/tickets/${itemId}/comments?page[size]=20&sort=-created_at`, { method: 'GET' }, `Read comments of #${itemId}`);
-    const written = newest.comments.find((c) => String(c.author_id) === own && c.public === isPublic && c.html_body === html) ?? newest.comments.find((c) => String(c.author_id) === own && c.public === isPublic);
-    if (!written) throw new SyncError({ system: SYSTEM, kind: 'transient', message: 'The comment was written but could not be read back' });
+    const newest = await this.json(
+      commentPage,
+      `/api/v2/tickets/${itemId}/comments?page[size]=20&sort=-created_at`,
+      { method: 'GET' },
+      `Read comments of #${itemId}`,
+    );
+    const written =
+      newest.comments.find((c) => String(c.author_id) === own && c.public === isPublic && c.html_body === html) ??
+      newest.comments.find((c) => String(c.author_id) === own && c.public === isPublic);
+    if (!written)
+      throw new SyncError({
+        system: SYSTEM,
+        kind: 'transient',
+        message: 'The comment was written but could not be read back',
+      });
     const at = parseZendeskTime(written.created_at);
-    return { id: String(written.id), body: written.html_body, visibility: comment.visibility, author: { id: own, displayName: 'Crosswalk' }, createdAt: at, updatedAt: at };
+    return {
+      id: String(written.id),
+      body: written.html_body,
+      visibility: comment.visibility,
+      author: { id: own, displayName: 'Crosswalk' },
+      createdAt: at,
+      updatedAt: at,
+    };
   }
 
   async listAttachments(itemId: string): Promise<Attachment[]> {
     await this.ensureOwnId();
     // Files live on comments, the first (description) comment's included.
     return (await this.allComments(itemId)).flatMap((c) =>
-      c.attachments.map((a) => ({ id: String(a.id), fileName: a.file_name, contentType: a.content_type, size: a.size, createdAt: parseZendeskTime(c.created_at), authorId: String(c.author_id) })),
+      c.attachments.map((a) => ({
+        id: String(a.id),
+        fileName: a.file_name,
+        contentType: a.content_type,
+        size: a.size,
+        createdAt: parseZendeskTime(c.created_at),
+        authorId: String(c.author_id),
+      })),
     );
   }
 
-  async downloadAttachment(_itemId: string, attachmentId: string): Promise<{ body: ReadableStream<Uint8Array>; size: number; contentType: string }> {
-    const meta = (await this.json(oneAttachment, `/api/v2/attachments/${encodeURIComponent(attachmentId)}`, { method: 'GET' }, 'Read attachment')).attachment;
+  async downloadAttachment(
+    _itemId: string,
+    attachmentId: string,
+  ): Promise<{ body: ReadableStream<Uint8Array>; size: number; contentType: string }> {
+    const meta = (
+      await this.json(
+        oneAttachment,
+        `/api/v2/attachments/${encodeURIComponent(attachmentId)}`,
+        { method: 'GET' },
+        'Read attachment',
+      )
+    ).attachment;
     let url: URL;
     try {
       url = new URL(meta.content_url);
     } catch {
-      throw new SyncError({ system: SYSTEM, kind: 'validation', message: `Attachment ${attachmentId} has no usable content URL` });
+      throw new SyncError({
+        system: SYSTEM,
+        kind: 'validation',
+        message: `Attachment ${attachmentId} has no usable content URL`,
+      });
     }
     // Credentials go only to the account's own host, never to wherever a content URL points.
     const sameHost = url.origin === new URL(this.base).origin;
-    if (url.protocol !== 'https:' && !sameHost) throw new SyncError({ system: SYSTEM, kind: 'validation', message: `Attachment ${attachmentId} is not served over https` });
-    const res = await this.raw(url.toString(), { method: 'GET', headers: { accept: '*/*', ...(sameHost ? { authorization: this.authHeader() } : {}) } }, 'Download attachment');
+    if (url.protocol !== 'https:' && !sameHost)
+      throw new SyncError({
+        system: SYSTEM,
+        kind: 'validation',
+        message: `Attachment ${attachmentId} is not served over https`,
+      });
+    const res = await this.raw(
+      url.toString(),
+      { method: 'GET', headers: { accept: '*/*', ...(sameHost ? { authorization: this.authHeader() } : {}) } },
+      'Download attachment',
+    );
     if (!res.ok || !res.body) {
       const text = await res.text();
       if (!res.ok) throw zendeskFailure(res, text, 'Download attachment');
       throw new SyncError({ system: SYSTEM, kind: 'transient', message: 'Download attachment: empty body' });
     }
-    return { body: res.body, size: Number(res.headers.get('content-length') ?? meta.size), contentType: res.headers.get('content-type') ?? meta.content_type };
+    return {
+      body: res.body,
+      size: Number(res.headers.get('content-length') ?? meta.size),
+      contentType: res.headers.get('content-type') ?? meta.content_type,
+    };
   }
 
   /**
@@ -662,12 +1000,42 @@ export class ZendeskConnector implements Connector {
    */
   async uploadAttachment(itemId: string, file: NewAttachment): Promise<Attachment> {
     const own = await this.ensureOwnId();
-    const init: RequestInit & { duplex?: 'half' } = { method: 'POST', headers: { 'content-type': file.contentType || 'application/octet-stream', ...(file.size ? { 'content-length': String(file.size) } : {}) }, body: file.body as BodyInit };
+    const init: RequestInit & { duplex?: 'half' } = {
+      method: 'POST',
+      headers: {
+        'content-type': file.contentType || 'application/octet-stream',
+        ...(file.size ? { 'content-length': String(file.size) } : {}),
+      },
+      body: file.body as BodyInit,
+    };
     if (file.body instanceof ReadableStream) init.duplex = 'half';
-    const upload = (await this.json(uploadAnswer, `/api/v2/uploads?filename=${encodeURIComponent(file.fileName)}`, init, `Upload ${file.fileName}`)).upload;
-    const comment = { html_body: `<p>${escapeHtml(`File from Jira: ${file.fileName}`)}</p>`, public: false, uploads: [upload.token] };
-    await this.json(oneTicket, `/api/v2/tickets/${itemId}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ticket: { comment } }) }, `Attach ${file.fileName} to #${itemId}`);
-    return { id: String(upload.attachment.id), fileName: upload.attachment.file_name, contentType: upload.attachment.content_type, size: upload.attachment.size, createdAt: Date.now(), authorId: own };
+    const upload = (
+      await this.json(
+        uploadAnswer,
+        `/api/v2/uploads?filename=${encodeURIComponent(file.fileName)}`,
+        init,
+        `Upload ${file.fileName}`,
+      )
+    ).upload;
+    const comment = {
+      html_body: `<p>${escapeHtml(`File from Jira: ${file.fileName}`)}</p>`,
+      public: false,
+      uploads: [upload.token],
+    };
+    await this.json(
+      oneTicket,
+      `/api/v2/tickets/${itemId}`,
+      { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ticket: { comment } }) },
+      `Attach ${file.fileName} to #${itemId}`,
+    );
+    return {
+      id: String(upload.attachment.id),
+      fileName: upload.attachment.file_name,
+      contentType: upload.attachment.content_type,
+      size: upload.attachment.size,
+      createdAt: Date.now(),
+      authorId: own,
+    };
   }
 
   /**
@@ -675,18 +1043,40 @@ export class ZendeskConnector implements Connector {
    * a crash finds the follow-up it made among the closed ticket's follow-ups
    * (it carries the same external id) instead of making a second one.
    */
-  private async createFollowUp(closedId: string, fields: Readonly<Record<string, unknown>>, correlationId: string): Promise<Item> {
-    const closed = (await this.json(oneTicket, `/api/v2/tickets/${closedId}`, { method: 'GET' }, `Read ticket #${closedId}`)).ticket;
+  private async createFollowUp(
+    closedId: string,
+    fields: Readonly<Record<string, unknown>>,
+    correlationId: string,
+  ): Promise<Item> {
+    const closed = (
+      await this.json(oneTicket, `/api/v2/tickets/${closedId}`, { method: 'GET' }, `Read ticket #${closedId}`)
+    ).ticket;
     if (closed.followup_ids.length) {
-      const known = await this.json(manyTickets, `/api/v2/tickets/show_many?ids=${closed.followup_ids.slice(-100).join(',')}`, { method: 'GET' }, 'Read follow-ups');
+      const known = await this.json(
+        manyTickets,
+        `/api/v2/tickets/show_many?ids=${closed.followup_ids.slice(-100).join(',')}`,
+        { method: 'GET' },
+        'Read follow-ups',
+      );
       const mine = pickCorrelated(known.tickets, correlationId);
       if (mine && mine.status !== 'closed') return this.toItem(mine);
     }
     const subject = String(fields.subject ?? closed.subject ?? '').trim();
     const description = typeof fields.description === 'string' ? fields.description : '';
     const opening = `<p>${escapeHtml(`Follow-up to closed ticket #${closedId}, continued from Jira by Crosswalk.`)}</p>${description}`;
-    const ticket = { ...ticketBody(fields), subject, external_id: correlationId, via_followup_source_id: Number(closedId), comment: { html_body: opening, public: true } };
-    const made = await this.json(oneTicket, '/api/v2/tickets', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ticket }) }, `Create a follow-up to #${closedId}`);
+    const ticket = {
+      ...ticketBody(fields),
+      subject,
+      external_id: correlationId,
+      via_followup_source_id: Number(closedId),
+      comment: { html_body: opening, public: true },
+    };
+    const made = await this.json(
+      oneTicket,
+      '/api/v2/tickets',
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ticket }) },
+      `Create a follow-up to #${closedId}`,
+    );
     return this.toItem(made.ticket);
   }
 
@@ -697,12 +1087,34 @@ export class ZendeskConnector implements Connector {
   }
 
   async createWebhook(webhook: { name: string; endpoint: string }): Promise<string> {
-    const body = { webhook: { ...webhook, http_method: 'POST', request_format: 'json', status: 'active', subscriptions: ['conditional_ticket_events'] } };
-    return (await this.json(oneWebhook, '/api/v2/webhooks', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, 'Create webhook')).webhook.id;
+    const body = {
+      webhook: {
+        ...webhook,
+        http_method: 'POST',
+        request_format: 'json',
+        status: 'active',
+        subscriptions: ['conditional_ticket_events'],
+      },
+    };
+    return (
+      await this.json(
+        oneWebhook,
+        '/api/v2/webhooks',
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+        'Create webhook',
+      )
+    ).webhook.id;
   }
 
   async webhookSecret(webhookId: string): Promise<string> {
-    return (await this.json(signingSecret, `/api/v2/webhooks/${encodeURIComponent(webhookId)}/signing_secret`, { method: 'GET' }, 'Read the webhook signing secret')).signing_secret.secret;
+    return (
+      await this.json(
+        signingSecret,
+        `/api/v2/webhooks/${encodeURIComponent(webhookId)}/signing_secret`,
+        { method: 'GET' },
+        'Read the webhook signing secret',
+      )
+    ).signing_secret.secret;
   }
 
   async deleteWebhook(webhookId: string): Promise<void> {
@@ -712,7 +1124,12 @@ export class ZendeskConnector implements Connector {
   async listTriggers(): Promise<Array<z.infer<typeof triggerSchema>>> {
     const out: Array<z.infer<typeof triggerSchema>> = [];
     for (let page = 1; page <= 20; page++) {
-      const answer = await this.json(triggerList, `/api/v2/triggers?page=${page}&per_page=100`, { method: 'GET' }, 'List triggers');
+      const answer = await this.json(
+        triggerList,
+        `/api/v2/triggers?page=${page}&per_page=100`,
+        { method: 'GET' },
+        'List triggers',
+      );
       out.push(...answer.triggers);
       if (!answer.next_page) break;
     }
@@ -720,11 +1137,23 @@ export class ZendeskConnector implements Connector {
   }
 
   async createTrigger(trigger: Record<string, unknown>): Promise<number> {
-    return (await this.json(oneTrigger, '/api/v2/triggers', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ trigger }) }, 'Create trigger')).trigger.id;
+    return (
+      await this.json(
+        oneTrigger,
+        '/api/v2/triggers',
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ trigger }) },
+        'Create trigger',
+      )
+    ).trigger.id;
   }
 
   async updateTrigger(triggerId: number, trigger: Record<string, unknown>): Promise<void> {
-    await this.json(oneTrigger, `/api/v2/triggers/${triggerId}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ trigger }) }, 'Update trigger');
+    await this.json(
+      oneTrigger,
+      `/api/v2/triggers/${triggerId}`,
+      { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ trigger }) },
+      'Update trigger',
+    );
   }
 
   async deleteTrigger(triggerId: number): Promise<void> {

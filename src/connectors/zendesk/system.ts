@@ -30,9 +30,16 @@ export const INVOCATION_HEADER = 'x-zendesk-webhook-invocation-id';
 export const MAX_AGE_MS = 5 * 60_000;
 
 /** Zendesk's signature: base64 HMAC-SHA256 over timestamp + body, compared in constant time. */
-export function zendeskSignatureMatches(secret: string, timestamp: string, body: string, signature: string | undefined): boolean {
+export function zendeskSignatureMatches(
+  secret: string,
+  timestamp: string,
+  body: string,
+  signature: string | undefined,
+): boolean {
   if (!signature) return false;
-  const expected = createHmac('sha256', secret).update(timestamp + body).digest();
+  const expected = createHmac('sha256', secret)
+    .update(timestamp + body)
+    .digest();
   const given = Buffer.from(signature, 'base64');
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
@@ -75,11 +82,13 @@ export function pushNames(url: string): { webhook: string; trigger: string } {
 }
 
 function zendeskConnector(connector: Connector): ZendeskConnector {
-  if (!(connector instanceof ZendeskConnector)) throw new SyncError({ system: 'zendesk', kind: 'validation', message: 'Not a Zendesk connection' });
+  if (!(connector instanceof ZendeskConnector))
+    throw new SyncError({ system: 'zendesk', kind: 'validation', message: 'Not a Zendesk connection' });
   return connector;
 }
 
-const pointsAt = (actions: ReadonlyArray<{ field: string; value: unknown }>, webhookId: string) => actions.some((a) => a.field === 'notification_webhook' && Array.isArray(a.value) && a.value[0] === webhookId);
+const pointsAt = (actions: ReadonlyArray<{ field: string; value: unknown }>, webhookId: string) =>
+  actions.some((a) => a.field === 'notification_webhook' && Array.isArray(a.value) && a.value[0] === webhookId);
 
 export const zendeskSystem: SystemDefinition<ZendeskRemote> = {
   kind: 'zendesk',
@@ -89,10 +98,17 @@ export const zendeskSystem: SystemDefinition<ZendeskRemote> = {
   exampleUrls: ['https://acme.zendesk.com'],
   capabilities: ZENDESK_CAPABILITIES,
   missingCredential(_remote, credential) {
-    return credential?.token ? undefined : 'The connection has no Zendesk API token; an admin must enter it on the settings page';
+    return credential?.token
+      ? undefined
+      : 'The connection has no Zendesk API token; an admin must enter it on the settings page';
   },
   create(remote, credential: Credential) {
-    return new ZendeskConnector({ baseUrl: remote.baseUrl, email: remote.auth.email, apiToken: credential.token ?? '', closedTickets: remote.closedTickets });
+    return new ZendeskConnector({
+      baseUrl: remote.baseUrl,
+      email: remote.auth.email,
+      apiToken: credential.token ?? '',
+      closedTickets: remote.closedTickets,
+    });
   },
   notifications: {
     verify(request: InboundNotification, credential: Credential, nowMs: number): boolean {
@@ -111,8 +127,18 @@ export const zendeskSystem: SystemDefinition<ZendeskRemote> = {
       if (!parsed) return undefined;
       // Any ticket change may carry a comment with files: the reconcile looks at both.
       // (Unless the pair has already seen the ticket's newest comment, which the body names: see reconcile.ts.)
-      const newest = parsed.latest_comment_id && /^\d+$/.test(parsed.latest_comment_id) ? { newestComment: parsed.latest_comment_id } : {};
-      return [{ remoteId: String(parsed.ticket_id), event: `zendesk:${parsed.event ?? 'ticket'}+comment+attachment`, ...(parsed.changed_by ? { changedBy: parsed.changed_by } : {}), ...newest }];
+      const newest =
+        parsed.latest_comment_id && /^\d+$/.test(parsed.latest_comment_id)
+          ? { newestComment: parsed.latest_comment_id }
+          : {};
+      return [
+        {
+          remoteId: String(parsed.ticket_id),
+          event: `zendesk:${parsed.event ?? 'ticket'}+comment+attachment`,
+          ...(parsed.changed_by ? { changedBy: parsed.changed_by } : {}),
+          ...newest,
+        },
+      ];
     },
     itemIds(body) {
       const parsed = parseNotice(body);
@@ -130,13 +156,22 @@ export const zendeskSystem: SystemDefinition<ZendeskRemote> = {
       const zd = zendeskConnector(connector);
       const named = pushNames(target.url);
       const webhooks = await zd.listWebhooks();
-      const webhookId = webhooks.find((w) => w.endpoint === target.url)?.id ?? (await zd.createWebhook({ name: named.webhook, endpoint: target.url }));
+      const webhookId =
+        webhooks.find((w) => w.endpoint === target.url)?.id ??
+        (await zd.createWebhook({ name: named.webhook, endpoint: target.url }));
       const secret = await zd.webhookSecret(webhookId);
       const trigger = {
         title: named.trigger,
         active: true,
-        description: 'Made by Crosswalk: notifies the paired Jira project of ticket changes. Removed when the connection is deleted.',
-        conditions: { all: [], any: [{ field: 'update_type', operator: 'is', value: 'Create' }, { field: 'update_type', operator: 'is', value: 'Change' }] },
+        description:
+          'Made by Crosswalk: notifies the paired Jira project of ticket changes. Removed when the connection is deleted.',
+        conditions: {
+          all: [],
+          any: [
+            { field: 'update_type', operator: 'is', value: 'Create' },
+            { field: 'update_type', operator: 'is', value: 'Change' },
+          ],
+        },
         actions: [{ field: 'notification_webhook', value: [webhookId, TRIGGER_BODY] }],
       };
       const existing = (await zd.listTriggers()).find((t) => pointsAt(t.actions, webhookId));
@@ -149,7 +184,8 @@ export const zendeskSystem: SystemDefinition<ZendeskRemote> = {
       const hooks = (await zd.listWebhooks()).filter((w) => w.endpoint === target.url);
       if (!hooks.length) return;
       // Triggers first: Zendesk refuses to delete a webhook a trigger still uses.
-      for (const t of await zd.listTriggers()) if (hooks.some((h) => pointsAt(t.actions, h.id))) await zd.deleteTrigger(t.id);
+      for (const t of await zd.listTriggers())
+        if (hooks.some((h) => pointsAt(t.actions, h.id))) await zd.deleteTrigger(t.id);
       for (const h of hooks) await zd.deleteWebhook(h.id);
     },
   },

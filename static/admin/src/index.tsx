@@ -44,20 +44,37 @@ function AllowedHosts({ current, onSaved }: { current: string[] | null; onSaved(
     setProblems([]);
     try {
       const hosts = text.split(/[\s,]+/).filter(Boolean);
-      const res = await callResolver<{ allowedHosts: string[] | null; outside: string[] }>('saveSiteOptions', { allowedHosts: hosts.length ? hosts : null });
+      const res = await callResolver<{ allowedHosts: string[] | null; outside: string[] }>('saveSiteOptions', {
+        allowedHosts: hosts.length ? hosts : null,
+      });
       if (res.ok) {
         showFlag({
           id: `hosts-${Date.now()}`,
           title: 'Allowed hosts saved',
-          description: res.data.outside.length ? `Already saved with another host (refused when next saved): ${res.data.outside.join(', ')}` : res.data.allowedHosts ? 'Connections may use only these hosts.' : 'Connections may use every host above.',
+          description: res.data.outside.length
+            ? `Already saved with another host (refused when next saved): ${res.data.outside.join(', ')}`
+            : res.data.allowedHosts
+              ? 'Connections may use only these hosts.'
+              : 'Connections may use every host above.',
           type: res.data.outside.length ? 'warning' : 'success',
           isAutoDismiss: true,
         });
         onSaved();
       } else {
-        const found = (res.error as { problems?: Problem[] }).problems ?? [{ path: 'allowedHosts', message: res.error.message }];
+        const found = (res.error as { problems?: Problem[] }).problems ?? [
+          { path: 'allowedHosts', message: res.error.message },
+        ];
         const hosts2 = text.split(/[\s,]+/).filter(Boolean);
-        setProblems(found.map((p) => ({ path: 'allowedHosts', message: /^allowedHosts\.(\d+)$/.test(p.path) && !p.message.includes(hosts2[Number(p.path.split('.')[1])] ?? '\u0000') ? `${hosts2[Number(p.path.split('.')[1])]}: ${p.message}` : p.message })));
+        setProblems(
+          found.map((p) => ({
+            path: 'allowedHosts',
+            message:
+              /^allowedHosts\.(\d+)$/.test(p.path) &&
+              !p.message.includes(hosts2[Number(p.path.split('.')[1])] ?? '\u0000')
+                ? `${hosts2[Number(p.path.split('.')[1])]}: ${p.message}`
+                : p.message,
+          })),
+        );
       }
     } finally {
       setBusy(false);
@@ -123,20 +140,36 @@ function AdminPage() {
           Crosswalk
         </Heading>
         <Text as="p" color="color.text.subtle">
-          {data.connections.length} connection{data.connections.length === 1 ? '' : 's'} across {new Set(data.connections.map((c) => c.project.id)).size} project
+          {data.connections.length} connection{data.connections.length === 1 ? '' : 's'} across{' '}
+          {new Set(data.connections.map((c) => c.project.id)).size} project
           {new Set(data.connections.map((c) => c.project.id)).size === 1 ? '' : 's'}
-          {failing ? `; ${failing} need${failing === 1 ? 's' : ''} attention` : ''}. Project admins manage them in each project's settings.
+          {failing ? `; ${failing} need${failing === 1 ? 's' : ''} attention` : ''}. Project admins manage them in each
+          project's settings.
         </Text>
       </Stack>
       <DynamicTable
         label="Every connection"
         testId="all-connections"
         emptyView={<Text>No project is connected yet.</Text>}
-        head={{ cells: [{ key: 'project', content: 'Project' }, { key: 'name', content: 'Connection' }, { key: 'system', content: 'System' }, { key: 'health', content: 'Health' }, { key: 'items', content: 'In sync' }, { key: 'syncs', content: 'Syncs, 7 days' }, { key: 'failures', content: 'Failures, 7 days' }, { key: 'open', content: 'Settings' }] }}
+        head={{
+          cells: [
+            { key: 'project', content: 'Project' },
+            { key: 'name', content: 'Connection' },
+            { key: 'system', content: 'System' },
+            { key: 'health', content: 'Health' },
+            { key: 'items', content: 'In sync' },
+            { key: 'syncs', content: 'Syncs, 7 days' },
+            { key: 'failures', content: 'Failures, 7 days' },
+            { key: 'open', content: 'Settings' },
+          ],
+        }}
         rows={data.connections.map((c) => ({
           key: c.id,
           cells: [
-            { key: 'project', content: c.project.key ? `${c.project.name} (${c.project.key})` : `Project ${c.project.id}` },
+            {
+              key: 'project',
+              content: c.project.key ? `${c.project.name} (${c.project.key})` : `Project ${c.project.id}`,
+            },
             { key: 'name', content: c.name },
             {
               key: 'system',
@@ -160,11 +193,20 @@ function AdminPage() {
             },
             { key: 'items', content: `${c.usage.itemsInSync}${c.usage.itemsCapped ? '+' : ''}` },
             { key: 'syncs', content: String(c.usage.syncsLast7Days) },
-            { key: 'failures', content: c.failures ? `${c.usage.failuresLast7Days} (${c.failures} failing now)` : String(c.usage.failuresLast7Days) },
+            {
+              key: 'failures',
+              content: c.failures
+                ? `${c.usage.failuresLast7Days} (${c.failures} failing now)`
+                : String(c.usage.failuresLast7Days),
+            },
             {
               key: 'open',
               content: c.project.key ? (
-                <Button spacing="compact" onClick={() => void router.navigate({ target: 'projectSettingsDetails', projectKey: c.project.key! })} aria-label={`Project settings of ${c.project.key}`}>
+                <Button
+                  spacing="compact"
+                  onClick={() => void router.navigate({ target: 'projectSettingsDetails', projectKey: c.project.key! })}
+                  aria-label={`Project settings of ${c.project.key}`}
+                >
                   Project settings
                 </Button>
               ) : (

@@ -37,7 +37,20 @@ interface LinkedSync {
   pending: { jiraChangedAt: string | null; retrying: boolean };
 }
 type TimelineEntry =
-  | { kind: 'synced'; toward: 'jira' | 'remote' | 'both'; fields: string[]; comments: number; files: number; created: boolean; cause: string | null; changedAt: string | null; queuedAt: string | null; writtenAt: string; confirmedAt: string; at: string }
+  | {
+      kind: 'synced';
+      toward: 'jira' | 'remote' | 'both';
+      fields: string[];
+      comments: number;
+      files: number;
+      created: boolean;
+      cause: string | null;
+      changedAt: string | null;
+      queuedAt: string | null;
+      writtenAt: string;
+      confirmedAt: string;
+      at: string;
+    }
   | { kind: 'failed'; message: string; failureKind: string; attempts: number; at: string };
 interface Found {
   remoteKey: string;
@@ -52,7 +65,12 @@ interface Access {
   connections: Array<{ id: string; name: string; system: string }>;
 }
 
-const PART_TITLES: Record<string, string> = { status: 'The status did not sync', attachments: 'Some files did not sync', comments: 'Some comments did not sync', fields: 'Some fields did not sync' };
+const PART_TITLES: Record<string, string> = {
+  status: 'The status did not sync',
+  attachments: 'Some files did not sync',
+  comments: 'Some comments did not sync',
+  fields: 'Some fields did not sync',
+};
 
 // The connection picker shows only for projects with several connections: its weight loads then.
 const Select = lazy(() => import('@atlaskit/select'));
@@ -74,7 +92,17 @@ function RemoteLink({ href, children }: { href: string; children: ReactNode }) {
   );
 }
 
-const FIELD_NAMES: Record<string, string> = { summary: 'Summary', description: 'Description', priority: 'Priority', status: 'Status', labels: 'Labels', assignee: 'Assignee', reporter: 'Reporter', duedate: 'Due date', issuetype: 'Issue type' };
+const FIELD_NAMES: Record<string, string> = {
+  summary: 'Summary',
+  description: 'Description',
+  priority: 'Priority',
+  status: 'Status',
+  labels: 'Labels',
+  assignee: 'Assignee',
+  reporter: 'Reporter',
+  duedate: 'Due date',
+  issuetype: 'Issue type',
+};
 const fieldName = (id: string) => FIELD_NAMES[id] ?? id;
 
 /** A time of day (with the date when it is not today), in a <time> element. */
@@ -84,15 +112,20 @@ function At({ iso, label }: { iso: string | null; label: string }) {
   const today = new Date().toDateString() === d.toDateString();
   return (
     <span>
-      {label}{' '}
-      <time dateTime={iso}>{today ? d.toLocaleTimeString() : d.toLocaleString()}</time>
+      {label} <time dateTime={iso}>{today ? d.toLocaleTimeString() : d.toLocaleString()}</time>
     </span>
   );
 }
 
 function whatCrossed(e: Extract<TimelineEntry, { kind: 'synced' }>, system: string): string {
-  const parts = [...(e.created ? [`Created in ${system}`] : []), ...(e.fields.length ? [e.fields.map(fieldName).join(', ')] : []), ...(e.comments ? [`${e.comments} comment${e.comments > 1 ? 's' : ''}`] : []), ...(e.files ? [`${e.files} file${e.files > 1 ? 's' : ''}`] : [])];
-  const way = e.toward === 'remote' ? `Jira → ${system}` : e.toward === 'jira' ? `${system} → Jira` : `Jira ↔ ${system}`;
+  const parts = [
+    ...(e.created ? [`Created in ${system}`] : []),
+    ...(e.fields.length ? [e.fields.map(fieldName).join(', ')] : []),
+    ...(e.comments ? [`${e.comments} comment${e.comments > 1 ? 's' : ''}`] : []),
+    ...(e.files ? [`${e.files} file${e.files > 1 ? 's' : ''}`] : []),
+  ];
+  const way =
+    e.toward === 'remote' ? `Jira → ${system}` : e.toward === 'jira' ? `${system} → Jira` : `Jira ↔ ${system}`;
   return `${parts.join('; ') || 'Changes'} (${way})`;
 }
 
@@ -105,7 +138,8 @@ const CAUSES: Array<[RegExp, string]> = [
   [/^bulk/, 'a bulk sync'],
   [/^forward/, 'a hand-over'],
 ];
-const causeText = (cause: string | null, system: string) => (cause ? (CAUSES.find(([re]) => re.test(cause))?.[1] ?? `a ${system} notification`) : null);
+const causeText = (cause: string | null, system: string) =>
+  cause ? (CAUSES.find(([re]) => re.test(cause))?.[1] ?? `a ${system} notification`) : null;
 
 function Timeline({ entries, days, system }: { entries: TimelineEntry[]; days: number; system: string }) {
   return (
@@ -144,7 +178,10 @@ function Timeline({ entries, days, system }: { entries: TimelineEntry[]; days: n
                   <Text size="small" color="color.text.subtle">
                     <span className="cw-steps">
                       <At iso={e.changedAt} label="Changed" />
-                      <At iso={e.queuedAt} label={causeText(e.cause, system) ? `Queued by ${causeText(e.cause, system)}` : 'Queued'} />
+                      <At
+                        iso={e.queuedAt}
+                        label={causeText(e.cause, system) ? `Queued by ${causeText(e.cause, system)}` : 'Queued'}
+                      />
                       <At iso={e.writtenAt} label="Written" />
                       <At iso={e.confirmedAt} label="Confirmed" />
                     </span>
@@ -175,8 +212,15 @@ function LinkOrCreate({ access, issueKey, onChanged }: { access: Access; issueKe
       const res = await callResolver<{ items: Found[] }>('searchRemote', { text, connectionId: target.id });
       if (res.ok) {
         setFound(res.data.items);
-        if (!res.data.items.length) setProblems([{ path: 'text', message: `Nothing in ${target.system} matches “${text.trim()}”` }]);
-      } else setProblems((res.error as { problems?: Problem[] }).problems?.map((p) => ({ ...p, path: p.path === 'connectionId' ? '' : p.path })) ?? [{ path: 'text', message: res.error.message }]);
+        if (!res.data.items.length)
+          setProblems([{ path: 'text', message: `Nothing in ${target.system} matches “${text.trim()}”` }]);
+      } else
+        setProblems(
+          (res.error as { problems?: Problem[] }).problems?.map((p) => ({
+            ...p,
+            path: p.path === 'connectionId' ? '' : p.path,
+          })) ?? [{ path: 'text', message: res.error.message }],
+        );
     } finally {
       setBusy(undefined);
     }
@@ -186,7 +230,13 @@ function LinkOrCreate({ access, issueKey, onChanged }: { access: Access; issueKe
     try {
       const res = await callResolver<{ remoteKey: string }>('linkIssue', { remoteKey, connectionId: target.id });
       if (res.ok) {
-        showFlag({ id: `link-${Date.now()}`, title: 'Linked', description: `Linked to ${res.data.remoteKey}; the next sync aligns both sides.`, type: 'success', isAutoDismiss: true });
+        showFlag({
+          id: `link-${Date.now()}`,
+          title: 'Linked',
+          description: `Linked to ${res.data.remoteKey}; the next sync aligns both sides.`,
+          type: 'success',
+          isAutoDismiss: true,
+        });
         setFound(undefined);
         setText('');
         onChanged();
@@ -200,7 +250,13 @@ function LinkOrCreate({ access, issueKey, onChanged }: { access: Access; issueKe
     try {
       const res = await callResolver<{ system: string }>('createInRemote', { connectionId: target.id });
       if (res.ok) {
-        showFlag({ id: `create-${Date.now()}`, title: `Creating in ${res.data.system}`, description: `${issueKey ?? 'The issue'} is being created in ${res.data.system}; the panel shows it once it is linked.`, type: 'info', isAutoDismiss: true });
+        showFlag({
+          id: `create-${Date.now()}`,
+          title: `Creating in ${res.data.system}`,
+          description: `${issueKey ?? 'The issue'} is being created in ${res.data.system}; the panel shows it once it is linked.`,
+          type: 'info',
+          isAutoDismiss: true,
+        });
         setTimeout(onChanged, 1500);
       } else setProblems([{ path: '', message: res.error.message }]);
     } finally {
@@ -218,7 +274,10 @@ function LinkOrCreate({ access, issueKey, onChanged }: { access: Access; issueKe
               inputId="connection"
               options={access.connections.map((c) => ({ label: `${c.name} (${c.system})`, value: c.id }))}
               value={{ label: `${target.name} (${target.system})`, value: target.id }}
-              onChange={(o) => { const picked = o as { value: string } | null; if (picked) setConnectionId(picked.value); }}
+              onChange={(o) => {
+                const picked = o as { value: string } | null;
+                if (picked) setConnectionId(picked.value);
+              }}
             />
           </Suspense>
         </Stack>
@@ -230,7 +289,16 @@ function LinkOrCreate({ access, issueKey, onChanged }: { access: Access; issueKe
         }}
       >
         <Stack space="space.100">
-          <TextField id="remoteSearch" label={`Link to an existing ${target.system} item`} value={text} placeholder={target.system === 'ServiceNow' ? 'INC0010001 or words of the title' : 'its number or words of the title'} errors={problemsAt(problems, 'text')} onChange={setText} />
+          <TextField
+            id="remoteSearch"
+            label={`Link to an existing ${target.system} item`}
+            value={text}
+            placeholder={
+              target.system === 'ServiceNow' ? 'INC0010001 or words of the title' : 'its number or words of the title'
+            }
+            errors={problemsAt(problems, 'text')}
+            onChange={setText}
+          />
           <Inline>
             <Button type="submit" isLoading={busy === 'search'} isDisabled={!text.trim()}>
               Search
@@ -245,8 +313,7 @@ function LinkOrCreate({ access, issueKey, onChanged }: { access: Access; issueKe
               <Inline space="space.100" alignBlock="center" spread="space-between" shouldWrap>
                 <Stack space="space.025">
                   <Text size="small">
-                    <RemoteLink href={f.url}>{f.remoteKey}</RemoteLink>{' '}
-                    {f.title}
+                    <RemoteLink href={f.url}>{f.remoteKey}</RemoteLink> {f.title}
                   </Text>
                   <Inline space="space.100" alignBlock="center">
                     {f.status && <Lozenge>{f.status}</Lozenge>}
@@ -257,7 +324,13 @@ function LinkOrCreate({ access, issueKey, onChanged }: { access: Access; issueKe
                     )}
                   </Inline>
                 </Stack>
-                <Button appearance="primary" onClick={() => void link(f.remoteKey)} isLoading={busy === `link:${f.remoteKey}`} isDisabled={Boolean(f.linkedTo)} aria-label={`Link to ${f.remoteKey}`}>
+                <Button
+                  appearance="primary"
+                  onClick={() => void link(f.remoteKey)}
+                  isLoading={busy === `link:${f.remoteKey}`}
+                  isDisabled={Boolean(f.linkedTo)}
+                  aria-label={`Link to ${f.remoteKey}`}
+                >
                   Link
                 </Button>
               </Inline>
@@ -291,7 +364,10 @@ function IssuePanel() {
   const [confirmUnlink, setConfirmUnlink] = useState(false);
 
   const load = useCallback(async () => {
-    const [s, a] = await Promise.all([callResolver<IssueSync>('getIssueSync'), callResolver<Access>('issuePanelAccess')]);
+    const [s, a] = await Promise.all([
+      callResolver<IssueSync>('getIssueSync'),
+      callResolver<Access>('issuePanelAccess'),
+    ]);
     if (!s.ok) return setError(s.error.message);
     setSync(s.data);
     if (a.ok) setAccess(a.data);
@@ -306,7 +382,14 @@ function IssuePanel() {
     setBusy('sync');
     try {
       const res = await callResolver<{ queued: boolean }>('syncIssueNow');
-      if (res.ok) showFlag({ id: `sync-now-${Date.now()}`, title: 'Sync requested', description: `${issueKey ?? 'The issue'} will be checked against the remote item.`, type: 'info', isAutoDismiss: true });
+      if (res.ok)
+        showFlag({
+          id: `sync-now-${Date.now()}`,
+          title: 'Sync requested',
+          description: `${issueKey ?? 'The issue'} will be checked against the remote item.`,
+          type: 'info',
+          isAutoDismiss: true,
+        });
       else setError(res.error.message);
       setTimeout(() => void load(), 1500);
     } finally {
@@ -319,7 +402,14 @@ function IssuePanel() {
     try {
       const res = await callResolver<{ unlinked: boolean }>('unlinkIssue');
       setConfirmUnlink(false);
-      if (res.ok) showFlag({ id: `unlink-${Date.now()}`, title: 'Unlinked', description: `${issueKey ?? 'The issue'} no longer syncs; both items stay as they are.`, type: 'success', isAutoDismiss: true });
+      if (res.ok)
+        showFlag({
+          id: `unlink-${Date.now()}`,
+          title: 'Unlinked',
+          description: `${issueKey ?? 'The issue'} no longer syncs; both items stay as they are.`,
+          type: 'success',
+          isAutoDismiss: true,
+        });
       else setError(res.error.message);
       await load();
     } finally {
@@ -342,8 +432,7 @@ function IssuePanel() {
           <Inline space="space.100" alignBlock="center" shouldWrap>
             <Text>
               <span data-testid="linked">
-                Linked to{' '}
-                <RemoteLink href={sync.remoteUrl}>{sync.remoteKey}</RemoteLink>
+                Linked to <RemoteLink href={sync.remoteUrl}>{sync.remoteKey}</RemoteLink>
               </span>
             </Text>
             {sync.remoteState && (
@@ -353,11 +442,17 @@ function IssuePanel() {
             )}
           </Inline>
           <Text size="small" color="color.text.subtle">
-            <span data-testid="last-sync">{sync.lastSyncAt ? `Last synced ${when(sync.lastSyncAt)}` : 'Not synced yet'}</span>
+            <span data-testid="last-sync">
+              {sync.lastSyncAt ? `Last synced ${when(sync.lastSyncAt)}` : 'Not synced yet'}
+            </span>
           </Text>
           <Text size="small" color="color.text.subtle">
             <span data-testid="pending">
-              {sync.pending.jiraChangedAt ? `A Jira change from ${when(sync.pending.jiraChangedAt)} is waiting to sync.` : sync.pending.retrying ? 'The failure below is retried automatically.' : 'Nothing waiting to sync from Jira.'}
+              {sync.pending.jiraChangedAt
+                ? `A Jira change from ${when(sync.pending.jiraChangedAt)} is waiting to sync.`
+                : sync.pending.retrying
+                  ? 'The failure below is retried automatically.'
+                  : 'Nothing waiting to sync from Jira.'}
             </span>
           </Text>
         </Stack>
@@ -370,7 +465,17 @@ function IssuePanel() {
         </Text>
       )}
       {sync.lastError && (
-        <SectionMessage appearance="error" title={sync.lastError.kind === 'auth' ? 'The connection needs attention' : sync.linked ? 'This issue did not sync' : 'This issue could not be created in the other system'} testId="sync-error">
+        <SectionMessage
+          appearance="error"
+          title={
+            sync.lastError.kind === 'auth'
+              ? 'The connection needs attention'
+              : sync.linked
+                ? 'This issue did not sync'
+                : 'This issue could not be created in the other system'
+          }
+          testId="sync-error"
+        >
           <p>
             {sync.lastError.field ? `${sync.lastError.field}: ` : ''}
             {sync.lastError.message}
@@ -380,7 +485,12 @@ function IssuePanel() {
       )}
       {sync.linked &&
         sync.problems.map((p) => (
-          <SectionMessage appearance="warning" key={p.part} title={PART_TITLES[p.part] ?? `${p.part} did not sync`} testId="sync-problem">
+          <SectionMessage
+            appearance="warning"
+            key={p.part}
+            title={PART_TITLES[p.part] ?? `${p.part} did not sync`}
+            testId="sync-problem"
+          >
             <p>{p.message}</p>
           </SectionMessage>
         ))}
@@ -400,7 +510,11 @@ function IssuePanel() {
           </Text>
         ))}
       <Inline space="space.100" shouldWrap>
-        <Button appearance={sync.lastError ? 'primary' : 'default'} onClick={() => void syncNow()} isLoading={busy === 'sync'}>
+        <Button
+          appearance={sync.lastError ? 'primary' : 'default'}
+          onClick={() => void syncNow()}
+          isLoading={busy === 'sync'}
+        >
           {sync.lastError ? 'Retry sync' : 'Sync now'}
         </Button>
         {sync.linked && access?.canEdit && (
@@ -409,15 +523,26 @@ function IssuePanel() {
           </Button>
         )}
       </Inline>
-      {!sync.linked && access?.canEdit && <LinkOrCreate access={access} {...(issueKey ? { issueKey } : {})} onChanged={() => void load()} />}
-      {sync.linked && <Timeline entries={sync.timeline} days={sync.timelineDays} system={access?.connections.find((c) => c.id === sync.connectionId)?.system ?? 'the remote'} />}
+      {!sync.linked && access?.canEdit && (
+        <LinkOrCreate access={access} {...(issueKey ? { issueKey } : {})} onChanged={() => void load()} />
+      )}
+      {sync.linked && (
+        <Timeline
+          entries={sync.timeline}
+          days={sync.timelineDays}
+          system={access?.connections.find((c) => c.id === sync.connectionId)?.system ?? 'the remote'}
+        />
+      )}
       {confirmUnlink && sync.linked && (
         <ModalDialog onClose={() => setConfirmUnlink(false)} label="Unlink the issue" testId="confirm-unlink">
           <ModalHeader>
             <ModalTitle appearance="warning">Unlink {sync.remoteKey}?</ModalTitle>
           </ModalHeader>
           <ModalBody>
-            <Text as="p">{issueKey ?? 'This issue'} and {sync.remoteKey} stop syncing. Neither is deleted or changed; you can link them again later.</Text>
+            <Text as="p">
+              {issueKey ?? 'This issue'} and {sync.remoteKey} stop syncing. Neither is deleted or changed; you can link
+              them again later.
+            </Text>
           </ModalBody>
           <ModalFooter>
             <Button appearance="subtle" onClick={() => setConfirmUnlink(false)}>

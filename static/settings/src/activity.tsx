@@ -46,7 +46,14 @@ function Chart({ days }: { days: Day[] }) {
   const summary = `${total} syncs and ${failing} failing items over the last ${days.length} days`;
   return (
     <Stack space="space.050">
-      <svg role="img" aria-label={summary} width={width} height={CHART_HEIGHT + 16} viewBox={`0 0 ${width} ${CHART_HEIGHT + 16}`} data-testid="activity-chart">
+      <svg
+        role="img"
+        aria-label={summary}
+        width={width}
+        height={CHART_HEIGHT + 16}
+        viewBox={`0 0 ${width} ${CHART_HEIGHT + 16}`}
+        data-testid="activity-chart"
+      >
         {days.map((d, i) => {
           const syncs = (d.syncs / top) * CHART_HEIGHT;
           const failures = (d.failures / top) * CHART_HEIGHT;
@@ -54,15 +61,28 @@ function Chart({ days }: { days: Day[] }) {
           return (
             <g key={d.day}>
               <title>{`${d.day}: ${d.syncs} syncs, ${d.failures} failing`}</title>
-              <rect x={x} y={CHART_HEIGHT - syncs - failures} width={BAR_WIDTH} height={syncs} fill={token('color.background.accent.blue.subtle')} />
-              <rect x={x} y={CHART_HEIGHT - failures} width={BAR_WIDTH} height={failures} fill={token('color.background.danger.bold')} />
+              <rect
+                x={x}
+                y={CHART_HEIGHT - syncs - failures}
+                width={BAR_WIDTH}
+                height={syncs}
+                fill={token('color.background.accent.blue.subtle')}
+              />
+              <rect
+                x={x}
+                y={CHART_HEIGHT - failures}
+                width={BAR_WIDTH}
+                height={failures}
+                fill={token('color.background.danger.bold')}
+              />
               <rect x={x} y={CHART_HEIGHT} width={BAR_WIDTH} height={1} fill={token('color.border')} />
             </g>
           );
         })}
       </svg>
       <Text as="p" size="small" color="color.text.subtle">
-        {summary} (blue: syncs; red: items failing now, on the day of their last attempt). Each item keeps its latest 12 steps, so a busy item counts at most 12.
+        {summary} (blue: syncs; red: items failing now, on the day of their last attempt). Each item keeps its latest 12
+        steps, so a busy item counts at most 12.
       </Text>
       <table className="cw-visually-hidden">
         <caption>Syncs and failing items per day</caption>
@@ -125,13 +145,28 @@ export function Activity({ connectionId, remoteLabel }: { connectionId: string; 
       <Heading size="xsmall" as="h4">
         Conflicts to review
       </Heading>
-      {activity && activity.conflicts.length === 0 && <Text as="p">No conflicts to review{activity.reviewedAt ? ` since the last review (${when(activity.reviewedAt)})` : ''}.</Text>}
+      {activity && activity.conflicts.length === 0 && (
+        <Text as="p">
+          No conflicts to review{activity.reviewedAt ? ` since the last review (${when(activity.reviewedAt)})` : ''}.
+        </Text>
+      )}
       {activity && activity.conflicts.length > 0 && (
         <Stack space="space.100">
-          <Text as="p">Both sides changed these fields before either change was synced; the connection's conflict policy chose the value that stays.</Text>
+          <Text as="p">
+            Both sides changed these fields before either change was synced; the connection's conflict policy chose the
+            value that stays.
+          </Text>
           <DynamicTable
             label="Conflicts to review"
-            head={{ cells: [{ key: 'issue', content: 'Issue' }, { key: 'field', content: 'Field' }, { key: 'winner', content: 'Kept' }, { key: 'why', content: 'Why' }, { key: 'when', content: 'When' }] }}
+            head={{
+              cells: [
+                { key: 'issue', content: 'Issue' },
+                { key: 'field', content: 'Field' },
+                { key: 'winner', content: 'Kept' },
+                { key: 'why', content: 'Why' },
+                { key: 'when', content: 'When' },
+              ],
+            }}
             rows={activity.conflicts.map((c, i) => ({
               key: `${c.issueKey}-${c.field}-${c.at}-${i}`,
               cells: [

@@ -18,7 +18,11 @@ import { Activity } from './activity';
 import { PushCheck } from './push-check';
 import { settingsOf, type ConnectionView } from './types';
 
-const SYSTEM_LABELS: Record<string, string> = { servicenow: 'ServiceNow', 'azure-devops': 'Azure DevOps', zendesk: 'Zendesk' };
+const SYSTEM_LABELS: Record<string, string> = {
+  servicenow: 'ServiceNow',
+  'azure-devops': 'Azure DevOps',
+  zendesk: 'Zendesk',
+};
 
 interface Failure {
   id: string;
@@ -42,10 +46,19 @@ interface Progress {
   cancelled?: number;
   cancelledAt?: string | null;
   /** This connection's items that failed since the run started. */
-  failures?: Array<{ id: string; issueKey: string | null; summary: string | null; remoteId: string | null; kind: string; message: string; at: string }>;
+  failures?: Array<{
+    id: string;
+    issueKey: string | null;
+    summary: string | null;
+    remoteId: string | null;
+    kind: string;
+    message: string;
+    at: string;
+  }>;
 }
 type AccessCheck = { what: string; ok: boolean; required: boolean; detail?: string };
-type TestResult = { reachable: true; identity: string; checks: AccessCheck[] } | { reachable: false; kind: string; message: string };
+type TestResult =
+  { reachable: true; identity: string; checks: AccessCheck[] } | { reachable: false; kind: string; message: string };
 
 /** What the sync needs of the remote, each tried: missing required ones stop part of the sync, optional ones make it poorer. */
 function AccessChecks({ checks }: { checks: AccessCheck[] }) {
@@ -55,7 +68,9 @@ function AccessChecks({ checks }: { checks: AccessCheck[] }) {
       {checks.map((c) => (
         <li key={c.what}>
           <Inline space="space.100" alignBlock="center">
-            <Lozenge appearance={c.ok ? 'success' : c.required ? 'removed' : 'moved'}>{c.ok ? 'Allowed' : c.required ? 'Missing' : 'Missing, optional'}</Lozenge>
+            <Lozenge appearance={c.ok ? 'success' : c.required ? 'removed' : 'moved'}>
+              {c.ok ? 'Allowed' : c.required ? 'Missing' : 'Missing, optional'}
+            </Lozenge>
             <Text>{`${c.what}${c.detail ? `: ${c.detail}` : ''}`}</Text>
           </Inline>
         </li>
@@ -64,7 +79,15 @@ function AccessChecks({ checks }: { checks: AccessCheck[] }) {
   );
 }
 
-const KIND_LABELS: Record<string, string> = { auth: 'Sign-in', 'rate-limited': 'Rate limited', transient: 'Unavailable', validation: 'Refused', mapping: 'Mapping', conflict: 'Conflict', 'not-found': 'Not found' };
+const KIND_LABELS: Record<string, string> = {
+  auth: 'Sign-in',
+  'rate-limited': 'Rate limited',
+  transient: 'Unavailable',
+  validation: 'Refused',
+  mapping: 'Mapping',
+  conflict: 'Conflict',
+  'not-found': 'Not found',
+};
 
 function Health({ view }: { view: ConnectionView }) {
   const id = view.config.id;
@@ -82,8 +105,18 @@ function Health({ view }: { view: ConnectionView }) {
   const retry = async (failureIds?: string[]) => {
     setBusy(failureIds?.[0] ?? 'all');
     try {
-      const res = await callResolver<{ queued: number }>('retryFailures', { connectionId: id, ...(failureIds ? { failureIds } : {}) });
-      if (res.ok) showFlag({ id: `retry-${Date.now()}`, title: 'Retry queued', description: `${res.data.queued} item${res.data.queued === 1 ? '' : 's'} will be synced again.`, type: 'info', isAutoDismiss: true });
+      const res = await callResolver<{ queued: number }>('retryFailures', {
+        connectionId: id,
+        ...(failureIds ? { failureIds } : {}),
+      });
+      if (res.ok)
+        showFlag({
+          id: `retry-${Date.now()}`,
+          title: 'Retry queued',
+          description: `${res.data.queued} item${res.data.queued === 1 ? '' : 's'} will be synced again.`,
+          type: 'info',
+          isAutoDismiss: true,
+        });
       else setError(res.error.message);
       await load();
     } finally {
@@ -91,7 +124,10 @@ function Health({ view }: { view: ConnectionView }) {
     }
   };
 
-  const byKind = (failures ?? []).reduce<Record<string, number>>((acc, f) => ({ ...acc, [f.kind]: (acc[f.kind] ?? 0) + 1 }), {});
+  const byKind = (failures ?? []).reduce<Record<string, number>>(
+    (acc, f) => ({ ...acc, [f.kind]: (acc[f.kind] ?? 0) + 1 }),
+    {},
+  );
   return (
     <Stack space="space.150">
       <Heading size="small" as="h3">
@@ -122,18 +158,37 @@ function Health({ view }: { view: ConnectionView }) {
           <DynamicTable
             label="Failing items"
             testId="failures"
-            head={{ cells: [{ key: 'item', content: 'Item' }, { key: 'kind', content: 'Kind' }, { key: 'message', content: 'What happened' }, { key: 'at', content: 'Last attempt' }, { key: 'retry', content: 'Retry' }] }}
+            head={{
+              cells: [
+                { key: 'item', content: 'Item' },
+                { key: 'kind', content: 'Kind' },
+                { key: 'message', content: 'What happened' },
+                { key: 'at', content: 'Last attempt' },
+                { key: 'retry', content: 'Retry' },
+              ],
+            }}
             rows={failures.map((f) => ({
               key: f.id,
               cells: [
-                { key: 'item', content: f.side === 'jira' ? `${f.issueKey ?? `issue ${f.id}`}${f.summary ? `: ${f.summary}` : ''}` : `Remote item ${f.remoteId}` },
+                {
+                  key: 'item',
+                  content:
+                    f.side === 'jira'
+                      ? `${f.issueKey ?? `issue ${f.id}`}${f.summary ? `: ${f.summary}` : ''}`
+                      : `Remote item ${f.remoteId}`,
+                },
                 { key: 'kind', content: <Lozenge appearance="removed">{KIND_LABELS[f.kind] ?? f.kind}</Lozenge> },
                 { key: 'message', content: `${f.field ? `${f.field}: ` : ''}${f.message}` },
                 { key: 'at', content: `${when(f.at)} (${f.attempts} attempt${f.attempts === 1 ? '' : 's'})` },
                 {
                   key: 'retry',
                   content: (
-                    <Button spacing="compact" onClick={() => void retry([f.id])} isLoading={busy === f.id} aria-label={`Retry ${f.issueKey ?? f.remoteId ?? f.id}`}>
+                    <Button
+                      spacing="compact"
+                      onClick={() => void retry([f.id])}
+                      isLoading={busy === f.id}
+                      aria-label={`Retry ${f.issueKey ?? f.remoteId ?? f.id}`}
+                    >
                       Retry
                     </Button>
                   ),
@@ -155,7 +210,13 @@ interface PushSetup {
 }
 
 /** Where the remote sends its changes; for a system set up by hand, what to paste and a new signing secret shown once. */
-function ChangePush({ view, provisioned }: { view: ConnectionView; provisioned?: { ok: boolean; description: string } | null }) {
+function ChangePush({
+  view,
+  provisioned,
+}: {
+  view: ConnectionView;
+  provisioned?: { ok: boolean; description: string } | null;
+}) {
   const id = view.config.id;
   const [setup, setSetup] = useState<PushSetup>();
   const [fresh, setFresh] = useState<{ secret: string; script: string | null }>();
@@ -164,13 +225,17 @@ function ChangePush({ view, provisioned }: { view: ConnectionView; provisioned?:
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    void callResolver<PushSetup>('changePushSetup', { connectionId: id }).then((res) => (res.ok ? setSetup(res.data) : setError(res.error.message)));
+    void callResolver<PushSetup>('changePushSetup', { connectionId: id }).then((res) =>
+      res.ok ? setSetup(res.data) : setError(res.error.message),
+    );
   }, [id]);
 
   const generate = async () => {
     setBusy(true);
     try {
-      const res = await callResolver<{ secret: string; script: string | null }>('newSigningSecret', { connectionId: id });
+      const res = await callResolver<{ secret: string; script: string | null }>('newSigningSecret', {
+        connectionId: id,
+      });
       setConfirm(false);
       if (res.ok) {
         setFresh(res.data);
@@ -196,35 +261,62 @@ function ChangePush({ view, provisioned }: { view: ConnectionView; provisioned?:
           <p>{error}</p>
         </SectionMessage>
       )}
-      {setup?.mode === 'automatic' && <Text as="p">Crosswalk sets up the remote's notifications to {setup.url} when the connection is saved, and removes them when it is deleted. Without them Crosswalk still syncs every five minutes.</Text>}
+      {setup?.mode === 'automatic' && (
+        <Text as="p">
+          Crosswalk sets up the remote's notifications to {setup.url} when the connection is saved, and removes them
+          when it is deleted. Without them Crosswalk still syncs every five minutes.
+        </Text>
+      )}
       {setup?.mode === 'manual' && (
         <Stack space="space.100">
           <Text as="p">
-            An admin of the other system adds a business rule that sends each change, signed, to <code data-testid="push-url">{setup.url}</code>. Signing secret: {setup.secretSet ? 'set (never shown again)' : 'not set yet'}. Without notifications Crosswalk still syncs every five minutes.
+            An admin of the other system adds a business rule that sends each change, signed, to{' '}
+            <code data-testid="push-url">{setup.url}</code>. Signing secret:{' '}
+            {setup.secretSet ? 'set (never shown again)' : 'not set yet'}. Without notifications Crosswalk still syncs
+            every five minutes.
           </Text>
           {fresh ? (
             <SectionMessage appearance="warning" title="Copy this now: the secret is not shown again">
               <p>
                 Signing secret: <code data-testid="signing-secret">{fresh.secret}</code>
               </p>
-              {fresh.script && <pre className="cw-code" tabIndex={0} aria-label="Business rule to paste">{fresh.script}</pre>}
+              {fresh.script && (
+                <pre className="cw-code" tabIndex={0} aria-label="Business rule to paste">
+                  {fresh.script}
+                </pre>
+              )}
             </SectionMessage>
           ) : (
-            setup.script && <pre className="cw-code" tabIndex={0} aria-label="Business rule to paste">{setup.script}</pre>
+            setup.script && (
+              <pre className="cw-code" tabIndex={0} aria-label="Business rule to paste">
+                {setup.script}
+              </pre>
+            )
           )}
           <Inline>
-            <Button onClick={() => setConfirm(true)}>{setup.secretSet ? 'Generate a new signing secret' : 'Generate the signing secret'}</Button>
+            <Button onClick={() => setConfirm(true)}>
+              {setup.secretSet ? 'Generate a new signing secret' : 'Generate the signing secret'}
+            </Button>
           </Inline>
         </Stack>
       )}
-      {setup && <PushCheck connectionId={id} remoteLabel={SYSTEM_LABELS[view.config.remote.type] ?? 'the other system'} manual={setup.mode === 'manual'} />}
+      {setup && (
+        <PushCheck
+          connectionId={id}
+          remoteLabel={SYSTEM_LABELS[view.config.remote.type] ?? 'the other system'}
+          manual={setup.mode === 'manual'}
+        />
+      )}
       {confirm && (
         <ModalDialog onClose={() => setConfirm(false)} label="New signing secret" testId="confirm-secret">
           <ModalHeader>
             <ModalTitle appearance="warning">Generate a new signing secret?</ModalTitle>
           </ModalHeader>
           <ModalBody>
-            <Text as="p">Notifications signed with the current secret stop being accepted until the new one is pasted into the other system. The new secret is shown once.</Text>
+            <Text as="p">
+              Notifications signed with the current secret stop being accepted until the new one is pasted into the
+              other system. The new secret is shown once.
+            </Text>
           </ModalBody>
           <ModalFooter>
             <Button appearance="subtle" onClick={() => setConfirm(false)}>
@@ -284,7 +376,14 @@ function BulkSync({ view }: { view: ConnectionView }) {
     setBusy('retry');
     try {
       const res = await callResolver<{ queued: number }>('retryFailures', { connectionId: id, failureIds });
-      if (res.ok) showFlag({ id: `bulk-retry-${Date.now()}`, title: 'Retry queued', description: `${res.data.queued} item${res.data.queued === 1 ? '' : 's'} will be synced again.`, type: 'info', isAutoDismiss: true });
+      if (res.ok)
+        showFlag({
+          id: `bulk-retry-${Date.now()}`,
+          title: 'Retry queued',
+          description: `${res.data.queued} item${res.data.queued === 1 ? '' : 's'} will be synced again.`,
+          type: 'info',
+          isAutoDismiss: true,
+        });
       else setError(res.error.message);
     } finally {
       setBusy(undefined);
@@ -318,7 +417,13 @@ function BulkSync({ view }: { view: ConnectionView }) {
       )}
       {progress && (
         <Stack space="space.050" testId="bulk-progress">
-          <ProgressBar ariaLabel="Bulk sync progress" value={progress.total ? Math.min(1, (cancelled ? progress.success + progress.failed : done) / progress.total) : 1} appearance={progress.failed || cancelled || running ? 'default' : 'success'} />
+          <ProgressBar
+            ariaLabel="Bulk sync progress"
+            value={
+              progress.total ? Math.min(1, (cancelled ? progress.success + progress.failed : done) / progress.total) : 1
+            }
+            appearance={progress.failed || cancelled || running ? 'default' : 'success'}
+          />
           <Text size="small">
             {cancelled
               ? `Cancelled ${when(progress.cancelledAt)}: ${progress.success} of ${progress.total} synced${progress.failed ? `, ${progress.failed} failed` : ''}, ${progress.cancelled ?? 0} not synced${progress.inProgress ? ` (${progress.inProgress} finishing)` : ''}`
@@ -331,17 +436,33 @@ function BulkSync({ view }: { view: ConnectionView }) {
         <Stack space="space.100">
           <Inline space="space.100" alignBlock="center">
             <Text weight="semibold">{`${failures.length} item${failures.length === 1 ? '' : 's'} failed since this sync started`}</Text>
-            <Button spacing="compact" onClick={() => void retryFailed(failures.map((f) => f.id))} isLoading={busy === 'retry'}>
+            <Button
+              spacing="compact"
+              onClick={() => void retryFailed(failures.map((f) => f.id))}
+              isLoading={busy === 'retry'}
+            >
               Retry these
             </Button>
           </Inline>
           <DynamicTable
             label="Bulk sync failures"
-            head={{ cells: [{ key: 'item', content: 'Item' }, { key: 'kind', content: 'Kind' }, { key: 'message', content: 'What happened' }, { key: 'at', content: 'When' }] }}
+            head={{
+              cells: [
+                { key: 'item', content: 'Item' },
+                { key: 'kind', content: 'Kind' },
+                { key: 'message', content: 'What happened' },
+                { key: 'at', content: 'When' },
+              ],
+            }}
             rows={failures.map((f) => ({
               key: f.id,
               cells: [
-                { key: 'item', content: f.issueKey ? `${f.issueKey}${f.summary ? `: ${f.summary}` : ''}` : `Remote item ${f.remoteId ?? f.id}` },
+                {
+                  key: 'item',
+                  content: f.issueKey
+                    ? `${f.issueKey}${f.summary ? `: ${f.summary}` : ''}`
+                    : `Remote item ${f.remoteId ?? f.id}`,
+                },
                 { key: 'kind', content: <Lozenge appearance="removed">{KIND_LABELS[f.kind] ?? f.kind}</Lozenge> },
                 { key: 'message', content: f.message },
                 { key: 'at', content: when(f.at) },
@@ -354,7 +475,12 @@ function BulkSync({ view }: { view: ConnectionView }) {
   );
 }
 
-export function ConnectionDetail(props: { view: ConnectionView; pushSetup?: { ok: boolean; description: string } | null; onEdit(): void; onChanged(): void }) {
+export function ConnectionDetail(props: {
+  view: ConnectionView;
+  pushSetup?: { ok: boolean; description: string } | null;
+  onEdit(): void;
+  onChanged(): void;
+}) {
   const { view } = props;
   const [test, setTest] = useState<TestResult | { error: string }>();
   const [busy, setBusy] = useState<string>();
@@ -374,8 +500,20 @@ export function ConnectionDetail(props: { view: ConnectionView; pushSetup?: { ok
   const setEnabled = async (enabled: boolean) => {
     setBusy('pause');
     try {
-      const res = await callResolver('saveConnection', { connectionId: view.config.id, settings: { ...settingsOf(view.config), enabled } });
-      if (res.ok) showFlag({ id: `pause-${Date.now()}`, title: enabled ? 'Sync resumed' : 'Sync paused', description: enabled ? `${view.config.name} syncs again.` : `${view.config.name} stops syncing until you resume it.`, type: 'success', isAutoDismiss: true });
+      const res = await callResolver('saveConnection', {
+        connectionId: view.config.id,
+        settings: { ...settingsOf(view.config), enabled },
+      });
+      if (res.ok)
+        showFlag({
+          id: `pause-${Date.now()}`,
+          title: enabled ? 'Sync resumed' : 'Sync paused',
+          description: enabled
+            ? `${view.config.name} syncs again.`
+            : `${view.config.name} stops syncing until you resume it.`,
+          type: 'success',
+          isAutoDismiss: true,
+        });
       else setTest({ error: res.error.message });
       props.onChanged();
     } finally {
@@ -388,7 +526,14 @@ export function ConnectionDetail(props: { view: ConnectionView; pushSetup?: { ok
     try {
       const res = await callResolver('deleteConnection', { connectionId: view.config.id });
       setConfirmDelete(false);
-      if (res.ok) showFlag({ id: `delete-${Date.now()}`, title: 'Connection deleted', description: `${view.config.name} was deleted.`, type: 'success', isAutoDismiss: true });
+      if (res.ok)
+        showFlag({
+          id: `delete-${Date.now()}`,
+          title: 'Connection deleted',
+          description: `${view.config.name} was deleted.`,
+          type: 'success',
+          isAutoDismiss: true,
+        });
       else setTest({ error: res.error.message });
       props.onChanged();
     } finally {
@@ -406,7 +551,8 @@ export function ConnectionDetail(props: { view: ConnectionView; pushSetup?: { ok
           <HealthLozenge enabled={view.config.enabled} health={view.health} />
         </Inline>
         <Text color="color.text.subtle">
-          {view.config.remote.baseUrl} · {view.config.jql ? `issues matching ${view.config.jql}` : 'every issue of this project'}
+          {view.config.remote.baseUrl} ·{' '}
+          {view.config.jql ? `issues matching ${view.config.jql}` : 'every issue of this project'}
         </Text>
         <Inline space="space.100" shouldWrap>
           <Button onClick={props.onEdit}>Edit</Button>
@@ -426,8 +572,17 @@ export function ConnectionDetail(props: { view: ConnectionView; pushSetup?: { ok
           </SectionMessage>
         )}
         {test && 'reachable' in test && test.reachable && (
-          <SectionMessage appearance={test.checks.some((c) => !c.ok && c.required) ? 'warning' : 'success'} title={test.checks.some((c) => !c.ok && c.required) ? 'Connected, but some of what the sync needs is not allowed' : 'Connected'}>
-            <p data-testid="test-result">Reached {view.config.remote.baseUrl} and signed in as {test.identity}.</p>
+          <SectionMessage
+            appearance={test.checks.some((c) => !c.ok && c.required) ? 'warning' : 'success'}
+            title={
+              test.checks.some((c) => !c.ok && c.required)
+                ? 'Connected, but some of what the sync needs is not allowed'
+                : 'Connected'
+            }
+          >
+            <p data-testid="test-result">
+              Reached {view.config.remote.baseUrl} and signed in as {test.identity}.
+            </p>
             <AccessChecks checks={test.checks} />
           </SectionMessage>
         )}
@@ -440,7 +595,10 @@ export function ConnectionDetail(props: { view: ConnectionView; pushSetup?: { ok
       <ChangePush view={view} provisioned={props.pushSetup} />
       <BulkSync view={view} />
       <Health view={view} />
-      <Activity connectionId={view.config.id} remoteLabel={SYSTEM_LABELS[view.config.remote.type] ?? 'the other system'} />
+      <Activity
+        connectionId={view.config.id}
+        remoteLabel={SYSTEM_LABELS[view.config.remote.type] ?? 'the other system'}
+      />
       {confirmDelete && (
         <ModalDialog onClose={() => setConfirmDelete(false)} label="Delete the connection" testId="confirm-delete">
           <ModalHeader>
@@ -448,7 +606,8 @@ export function ConnectionDetail(props: { view: ConnectionView; pushSetup?: { ok
           </ModalHeader>
           <ModalBody>
             <Text as="p">
-              Syncing stops and the stored credentials are removed. Linked issues and remote items stay as they are, and their links are kept: adding the connection again resumes them.
+              Syncing stops and the stored credentials are removed. Linked issues and remote items stay as they are, and
+              their links are kept: adding the connection again resumes them.
             </Text>
           </ModalBody>
           <ModalFooter>

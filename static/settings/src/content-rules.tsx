@@ -22,18 +22,30 @@ export interface ContentRules {
   attachments?: { direction?: string; maxBytes?: number; allowedTypes?: string[] };
 }
 
-export function ContentRulesEditor(props: { rules: ContentRules; systemLabel: string; internalComments: boolean; problems: Problem[]; onChange(rules: ContentRules): void }) {
+export function ContentRulesEditor(props: {
+  rules: ContentRules;
+  systemLabel: string;
+  internalComments: boolean;
+  problems: Problem[];
+  onChange(rules: ContentRules): void;
+}) {
   const comments = { direction: 'both', ...props.rules.comments };
   const files = { direction: 'both', maxBytes: 50 * MB, allowedTypes: [] as string[], ...props.rules.attachments };
   // Typed as the admin writes them; parsed into the settings on every change.
   const [types, setTypes] = useState(files.allowedTypes.join(', '));
   const [size, setSize] = useState(String(Math.round((files.maxBytes / MB) * 100) / 100));
-  const setFiles = (change: Partial<typeof files>) => props.onChange({ ...props.rules, attachments: { ...files, ...change } });
+  const setFiles = (change: Partial<typeof files>) =>
+    props.onChange({ ...props.rules, attachments: { ...files, ...change } });
   return (
     <Stack space="space.150" testId="content-rules">
       <Stack space="space.050">
         <Label htmlFor="comments.direction">Comments</Label>
-        <Select inputId="comments.direction" options={DIRECTIONS} value={DIRECTIONS.find((d) => d.value === comments.direction)} onChange={(o) => props.onChange({ ...props.rules, comments: { ...comments, direction: o?.value ?? 'both' } })} />
+        <Select
+          inputId="comments.direction"
+          options={DIRECTIONS}
+          value={DIRECTIONS.find((d) => d.value === comments.direction)}
+          onChange={(o) => props.onChange({ ...props.rules, comments: { ...comments, direction: o?.value ?? 'both' } })}
+        />
         <Text color="color.text.subtle">
           {props.internalComments
             ? `Public comments cross as public ones, internal Jira comments as ${props.systemLabel}'s internal ones, and back: visibility is kept, never widened.`
@@ -47,7 +59,12 @@ export function ContentRulesEditor(props: { rules: ContentRules; systemLabel: st
       </Stack>
       <Stack space="space.050">
         <Label htmlFor="attachments.direction">Files</Label>
-        <Select inputId="attachments.direction" options={DIRECTIONS} value={DIRECTIONS.find((d) => d.value === files.direction)} onChange={(o) => setFiles({ direction: o?.value ?? 'both' })} />
+        <Select
+          inputId="attachments.direction"
+          options={DIRECTIONS}
+          value={DIRECTIONS.find((d) => d.value === files.direction)}
+          onChange={(o) => setFiles({ direction: o?.value ?? 'both' })}
+        />
       </Stack>
       <TextField
         id="attachments.maxBytes"
@@ -70,7 +87,12 @@ export function ContentRulesEditor(props: { rules: ContentRules; systemLabel: st
         errors={problemsAt(props.problems, 'attachments.allowedTypes')}
         onChange={(v) => {
           setTypes(v);
-          setFiles({ allowedTypes: v.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean) });
+          setFiles({
+            allowedTypes: v
+              .split(',')
+              .map((t) => t.trim().toLowerCase())
+              .filter(Boolean),
+          });
         }}
       />
     </Stack>

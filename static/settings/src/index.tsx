@@ -29,14 +29,19 @@ function SettingsPage() {
   const [pushSetup, setPushSetup] = useState<Record<string, PushSetup>>({});
 
   const load = useCallback(async () => {
-    const res = await callResolver<ListAnswer>('listConnections').catch((e: unknown) => ({ ok: false as const, error: { code: 'FAILED', message: String(e) } }));
+    const res = await callResolver<ListAnswer>('listConnections').catch((e: unknown) => ({
+      ok: false as const,
+      error: { code: 'FAILED', message: String(e) },
+    }));
     if (!res.ok) {
       setState('refused');
       setError(res.error.message);
       return;
     }
     setData(res.data);
-    setSelected((s) => (s && res.data.connections.some((c) => c.config.id === s) ? s : res.data.connections[0]?.config.id));
+    setSelected((s) =>
+      s && res.data.connections.some((c) => c.config.id === s) ? s : res.data.connections[0]?.config.id,
+    );
     setState('ready');
   }, []);
   useEffect(() => void load(), [load]);
@@ -60,7 +65,14 @@ function SettingsPage() {
     const ids = data.connections.map((c) => c.config.id);
     [ids[index], ids[index + by]] = [ids[index + by]!, ids[index]!];
     const res = await callResolver('reorderConnections', { connectionIds: ids });
-    if (!res.ok) showFlag({ id: `order-${Date.now()}`, title: 'The order was not saved', description: res.error.message, type: 'error', isAutoDismiss: true });
+    if (!res.ok)
+      showFlag({
+        id: `order-${Date.now()}`,
+        title: 'The order was not saved',
+        description: res.error.message,
+        type: 'error',
+        isAutoDismiss: true,
+      });
     await load();
   };
   const labelOf = (kind: string) => data.systems.find((s) => s.kind === kind)?.label ?? kind;
@@ -76,18 +88,32 @@ function SettingsPage() {
           </Button>
         </Inline>
         <Text as="p" color="color.text.subtle">
-          Each connection pairs this project with another system. An issue syncs with the first connection whose filter it matches.
+          Each connection pairs this project with another system. An issue syncs with the first connection whose filter
+          it matches.
         </Text>
       </Stack>
       {data.connections.length === 0 ? (
         <SectionMessage appearance="information" title="Not connected yet">
-          <p>This project is not connected to another system yet. Add a connection to {data.systems.map((s) => s.label).join(', ') || 'a system'}.</p>
+          <p>
+            This project is not connected to another system yet. Add a connection to{' '}
+            {data.systems.map((s) => s.label).join(', ') || 'a system'}.
+          </p>
         </SectionMessage>
       ) : (
         <DynamicTable
           label="Connections"
           testId="connections"
-          head={{ cells: [{ key: 'order', content: 'Order' }, { key: 'name', content: 'Connection' }, { key: 'system', content: 'System' }, { key: 'health', content: 'Health' }, { key: 'items', content: 'Items in sync' }, { key: 'last', content: 'Last sync' }, { key: 'open', content: 'Details' }] }}
+          head={{
+            cells: [
+              { key: 'order', content: 'Order' },
+              { key: 'name', content: 'Connection' },
+              { key: 'system', content: 'System' },
+              { key: 'health', content: 'Health' },
+              { key: 'items', content: 'Items in sync' },
+              { key: 'last', content: 'Last sync' },
+              { key: 'open', content: 'Details' },
+            ],
+          }}
           rows={data.connections.map((c, i) => ({
             key: c.config.id,
             cells: [
@@ -98,10 +124,22 @@ function SettingsPage() {
                     <Text>{i + 1}</Text>
                     {data.connections.length > 1 && (
                       <>
-                        <Button spacing="compact" appearance="subtle" isDisabled={i === 0} onClick={() => void move(i, -1)} aria-label={`Up: match ${c.config.name} earlier`}>
+                        <Button
+                          spacing="compact"
+                          appearance="subtle"
+                          isDisabled={i === 0}
+                          onClick={() => void move(i, -1)}
+                          aria-label={`Up: match ${c.config.name} earlier`}
+                        >
                           Up
                         </Button>
-                        <Button spacing="compact" appearance="subtle" isDisabled={i === data.connections.length - 1} onClick={() => void move(i, 1)} aria-label={`Down: match ${c.config.name} later`}>
+                        <Button
+                          spacing="compact"
+                          appearance="subtle"
+                          isDisabled={i === data.connections.length - 1}
+                          onClick={() => void move(i, 1)}
+                          aria-label={`Down: match ${c.config.name} later`}
+                        >
                           Down
                         </Button>
                       </>
@@ -110,7 +148,10 @@ function SettingsPage() {
                 ),
               },
               { key: 'name', content: c.config.name },
-              { key: 'system', content: `${labelOf(c.config.remote.type)} · ${c.config.remote.baseUrl.replace(/^https:\/\//, '')}` },
+              {
+                key: 'system',
+                content: `${labelOf(c.config.remote.type)} · ${c.config.remote.baseUrl.replace(/^https:\/\//, '')}`,
+              },
               {
                 key: 'health',
                 content: (
@@ -126,12 +167,31 @@ function SettingsPage() {
                   </Inline>
                 ),
               },
-              { key: 'items', content: <span data-testid={`items-in-sync-${c.config.id}`}>{`${c.usage.itemsInSync}${c.usage.itemsCapped ? '+' : ''}`}</span> },
-              { key: 'last', content: <span data-testid={`last-sync-${c.config.id}`} title={c.usage.lastSyncAt ?? undefined}>{when(c.usage.lastSyncAt)}</span> },
+              {
+                key: 'items',
+                content: (
+                  <span
+                    data-testid={`items-in-sync-${c.config.id}`}
+                  >{`${c.usage.itemsInSync}${c.usage.itemsCapped ? '+' : ''}`}</span>
+                ),
+              },
+              {
+                key: 'last',
+                content: (
+                  <span data-testid={`last-sync-${c.config.id}`} title={c.usage.lastSyncAt ?? undefined}>
+                    {when(c.usage.lastSyncAt)}
+                  </span>
+                ),
+              },
               {
                 key: 'open',
                 content: (
-                  <Button spacing="compact" isSelected={c.config.id === selected} onClick={() => setSelected(c.config.id)} aria-label={`Show ${c.config.name}`}>
+                  <Button
+                    spacing="compact"
+                    isSelected={c.config.id === selected}
+                    onClick={() => setSelected(c.config.id)}
+                    aria-label={`Show ${c.config.name}`}
+                  >
                     Show
                   </Button>
                 ),
@@ -158,7 +218,13 @@ function SettingsPage() {
             setWizard(undefined);
             setPushSetup((p) => ({ ...p, [saved.config.id]: saved.pushSetup ?? null }));
             setSelected(saved.config.id);
-            showFlag({ id: `saved-${Date.now()}`, title: 'Connection saved', description: `${saved.config.name} is ${saved.config.enabled ? 'on' : 'paused'}.`, type: 'success', isAutoDismiss: true });
+            showFlag({
+              id: `saved-${Date.now()}`,
+              title: 'Connection saved',
+              description: `${saved.config.name} is ${saved.config.enabled ? 'on' : 'paused'}.`,
+              type: 'success',
+              isAutoDismiss: true,
+            });
             void load();
           }}
         />

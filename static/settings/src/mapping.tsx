@@ -64,7 +64,9 @@ export function StatusPaths({ statuses }: { statuses: string[] }) {
     if (!wanted.length) return setAnswer(undefined);
     let current = true;
     const timer = setTimeout(() => {
-      void callResolver<{ workflows: WorkflowPaths[] }>('statusPaths', { statuses: wanted }).then((res) => current && setAnswer(res.ok ? res.data : { error: res.error.message }));
+      void callResolver<{ workflows: WorkflowPaths[] }>('statusPaths', { statuses: wanted }).then(
+        (res) => current && setAnswer(res.ok ? res.data : { error: res.error.message }),
+      );
     }, 300);
     return () => {
       current = false;
@@ -73,7 +75,8 @@ export function StatusPaths({ statuses }: { statuses: string[] }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
   if (!answer) return null;
-  if ('error' in answer) return <Text color="color.text.danger">{`The transition paths could not be read: ${answer.error}`}</Text>;
+  if ('error' in answer)
+    return <Text color="color.text.danger">{`The transition paths could not be read: ${answer.error}`}</Text>;
   return (
     <Stack space="space.150" testId="status-paths">
       <Text as="p" weight="semibold">
@@ -90,14 +93,26 @@ export function StatusPaths({ statuses }: { statuses: string[] }) {
             <DynamicTable
               label={`Transition paths for ${wf.issueTypes.join(', ')}`}
               caption={<Text size="small">{`Issue types ${wf.issueTypes.join(', ')}`}</Text>}
-              head={{ cells: [{ key: 'status', content: 'Jira status' }, { key: 'reach', content: 'Reachable' }, { key: 'paths', content: 'Transitions the sync takes' }] }}
+              head={{
+                cells: [
+                  { key: 'status', content: 'Jira status' },
+                  { key: 'reach', content: 'Reachable' },
+                  { key: 'paths', content: 'Transitions the sync takes' },
+                ],
+              }}
               rows={wf.statuses.map((t) => ({
                 key: t.status,
                 cells: [
                   { key: 'status', content: t.status },
                   {
                     key: 'reach',
-                    content: !t.inWorkflow ? <Lozenge appearance="removed">Not in workflow</Lozenge> : t.unreachableFrom.length ? <Lozenge appearance="removed">{`Unreachable from ${t.unreachableFrom.length}`}</Lozenge> : <Lozenge appearance="success">From every status</Lozenge>,
+                    content: !t.inWorkflow ? (
+                      <Lozenge appearance="removed">Not in workflow</Lozenge>
+                    ) : t.unreachableFrom.length ? (
+                      <Lozenge appearance="removed">{`Unreachable from ${t.unreachableFrom.length}`}</Lozenge>
+                    ) : (
+                      <Lozenge appearance="success">From every status</Lozenge>
+                    ),
                   },
                   {
                     key: 'paths',
@@ -109,7 +124,11 @@ export function StatusPaths({ statuses }: { statuses: string[] }) {
                           f.path ? (
                             <Text size="small" key={f.from}>{`From ${f.from}: ${f.path.join(' → ')}`}</Text>
                           ) : (
-                            <Text size="small" color="color.text.danger" key={f.from}>{`From ${f.from}: cannot be reached (no transition path); nothing moves and the issue shows why.`}</Text>
+                            <Text
+                              size="small"
+                              color="color.text.danger"
+                              key={f.from}
+                            >{`From ${f.from}: cannot be reached (no transition path); nothing moves and the issue shows why.`}</Text>
                           ),
                         )}
                       </Stack>
@@ -145,9 +164,13 @@ export function useJiraMetadata(): JiraMetadata | undefined {
       const projectKey = (ctx.extension as { project?: { key?: string } }).project?.key ?? '';
       const [fields, statuses, priorities, project] = await Promise.all([
         getJson<Array<{ id: string; name: string }>>('/rest/api/3/field'),
-        getJson<Array<{ statuses: Array<{ name: string }> }>>(`/rest/api/3/project/${encodeURIComponent(projectKey)}/statuses`),
+        getJson<Array<{ statuses: Array<{ name: string }> }>>(
+          `/rest/api/3/project/${encodeURIComponent(projectKey)}/statuses`,
+        ),
         getJson<Array<{ name: string }>>('/rest/api/3/priority'),
-        getJson<{ issueTypes?: Array<{ name: string; subtask?: boolean }> }>(`/rest/api/3/project/${encodeURIComponent(projectKey)}`),
+        getJson<{ issueTypes?: Array<{ name: string; subtask?: boolean }> }>(
+          `/rest/api/3/project/${encodeURIComponent(projectKey)}`,
+        ),
       ]);
       setMeta({
         fields: (fields ?? []).map((f) => ({ id: f.id, name: f.name })).sort((a, b) => a.name.localeCompare(b.name)),
@@ -183,7 +206,12 @@ export function useRemoteMetadata(connectionId: string | undefined, label: strin
         if (!current) return;
         if (res.ok) return setMeta({ label, loading: false, fields: res.data.fields });
         const problems = (res.error as { problems?: Problem[] }).problems ?? [];
-        setMeta({ label, loading: false, fields: [], problem: problemsAt(problems, 'remoteFields')[0] ?? res.error.message });
+        setMeta({
+          label,
+          loading: false,
+          fields: [],
+          problem: problemsAt(problems, 'remoteFields')[0] ?? res.error.message,
+        });
       })
       .catch((e: unknown) => current && setMeta({ label, loading: false, fields: [], problem: String(e) }));
     return () => {
@@ -195,7 +223,13 @@ export function useRemoteMetadata(connectionId: string | undefined, label: strin
 
 /** Whether the remote's fields are read and where they are not, above the mapping: an admin types names then. */
 export function RemoteMetadataNote({ remote }: { remote: RemoteMetadata | undefined }) {
-  if (!remote) return <Text color="color.text.subtle">Remote field names are typed until the connection is saved; then the editor lists the remote's own fields and values.</Text>;
+  if (!remote)
+    return (
+      <Text color="color.text.subtle">
+        Remote field names are typed until the connection is saved; then the editor lists the remote's own fields and
+        values.
+      </Text>
+    );
   if (remote.loading) return <Text color="color.text.subtle">{`Reading ${remote.label}'s fields…`}</Text>;
   if (remote.problem)
     return (
@@ -203,15 +237,33 @@ export function RemoteMetadataNote({ remote }: { remote: RemoteMetadata | undefi
         <p data-testid="remote-fields-problem">{remote.problem}</p>
       </SectionMessage>
     );
-  return <Text color="color.text.subtle" testId="remote-fields-read">{`${remote.fields.length} fields read from ${remote.label}; a field or value it does not list can still be typed.`}</Text>;
+  return (
+    <Text
+      color="color.text.subtle"
+      testId="remote-fields-read"
+    >{`${remote.fields.length} fields read from ${remote.label}; a field or value it does not list can still be typed.`}</Text>
+  );
 }
 
 type Option = { value: string; label: string };
 /** By name with its id; a field the remote computes says so (Crosswalk can read it, not write it). */
-const fieldOption = (f: RemoteField): Option => ({ value: f.id, label: `${f.name && f.name !== f.id ? `${f.name} (${f.id})` : f.id}${f.readOnly ? ', read-only' : ''}` });
+const fieldOption = (f: RemoteField): Option => ({
+  value: f.id,
+  label: `${f.name && f.name !== f.id ? `${f.name} (${f.id})` : f.id}${f.readOnly ? ', read-only' : ''}`,
+});
 
 /** A remote value from a list the remote gave (a field, or one of its allowed values), or typed when the list lacks it. */
-function CreatablePicker(props: { id: string; label: string; value: string; options: Option[]; remoteLabel: string; errors?: string[]; isLoading?: boolean; placeholder?: string; onChange(value: string): void }) {
+function CreatablePicker(props: {
+  id: string;
+  label: string;
+  value: string;
+  options: Option[];
+  remoteLabel: string;
+  errors?: string[];
+  isLoading?: boolean;
+  placeholder?: string;
+  onChange(value: string): void;
+}) {
   const known = props.options.find((o) => o.value === props.value);
   const errors = props.errors ?? [];
   return (
@@ -238,17 +290,71 @@ function CreatablePicker(props: { id: string; label: string; value: string; opti
 }
 
 /** A remote field, picked from the remote's own list (by name, with its id) or typed when the list lacks it. */
-function RemoteFieldPicker(props: { id: string; label: string; value: string; remote: RemoteMetadata; errors: string[]; onChange(value: string): void }) {
-  return <CreatablePicker id={props.id} label={props.label} value={props.value} options={props.remote.fields.map(fieldOption)} remoteLabel={props.remote.label} errors={props.errors} isLoading={props.remote.loading} placeholder={`Choose a ${props.remote.label} field`} onChange={props.onChange} />;
+function RemoteFieldPicker(props: {
+  id: string;
+  label: string;
+  value: string;
+  remote: RemoteMetadata;
+  errors: string[];
+  onChange(value: string): void;
+}) {
+  return (
+    <CreatablePicker
+      id={props.id}
+      label={props.label}
+      value={props.value}
+      options={props.remote.fields.map(fieldOption)}
+      remoteLabel={props.remote.label}
+      errors={props.errors}
+      isLoading={props.remote.loading}
+      placeholder={`Choose a ${props.remote.label} field`}
+      onChange={props.onChange}
+    />
+  );
 }
 
 /** A remote value, from the remote field's allowed values (label with the stored value), or typed. */
-function RemoteValuePicker(props: { id: string; label: string; value: string; values: Array<{ value: string; label: string }>; remoteLabel: string; errors?: string[]; onChange(value: string): void }) {
-  const options = props.values.map((v) => ({ value: v.value, label: v.label === v.value ? v.value : `${v.label} (${v.value})` }));
-  return <CreatablePicker id={props.id} label={props.label} value={props.value} options={options} remoteLabel={props.remoteLabel} {...(props.errors ? { errors: props.errors } : {})} onChange={props.onChange} />;
+function RemoteValuePicker(props: {
+  id: string;
+  label: string;
+  value: string;
+  values: Array<{ value: string; label: string }>;
+  remoteLabel: string;
+  errors?: string[];
+  onChange(value: string): void;
+}) {
+  const options = props.values.map((v) => ({
+    value: v.value,
+    label: v.label === v.value ? v.value : `${v.label} (${v.value})`,
+  }));
+  return (
+    <CreatablePicker
+      id={props.id}
+      label={props.label}
+      value={props.value}
+      options={options}
+      remoteLabel={props.remoteLabel}
+      {...(props.errors ? { errors: props.errors } : {})}
+      onChange={props.onChange}
+    />
+  );
 }
 
-function ValueMap({ index, mapping, jiraValues, remote, problems, onChange }: { index: number; mapping: FieldMapping; jiraValues: string[]; remote: RemoteMetadata | undefined; problems: Problem[]; onChange(valueMap: Array<{ jira: string; remote: string }>): void }) {
+function ValueMap({
+  index,
+  mapping,
+  jiraValues,
+  remote,
+  problems,
+  onChange,
+}: {
+  index: number;
+  mapping: FieldMapping;
+  jiraValues: string[];
+  remote: RemoteMetadata | undefined;
+  problems: Problem[];
+  onChange(valueMap: Array<{ jira: string; remote: string }>): void;
+}) {
   const entries = mapping.valueMap ?? [];
   const options = jiraValues.map((v) => ({ value: v, label: v }));
   const unmapped = jiraValues.filter((v) => !entries.some((e) => e.jira === v));
@@ -256,7 +362,8 @@ function ValueMap({ index, mapping, jiraValues, remote, problems, onChange }: { 
   const unmappedRemote = remoteValues.filter((v) => !entries.some((e) => e.remote === v.value));
   const remoteName = remote?.label ?? 'remote';
   const suggested = suggestValueMap(unmapped, remoteValues, entries);
-  const set = (i: number, change: Partial<{ jira: string; remote: string }>) => onChange(entries.map((e, j) => (j === i ? { ...e, ...change } : e)));
+  const set = (i: number, change: Partial<{ jira: string; remote: string }>) =>
+    onChange(entries.map((e, j) => (j === i ? { ...e, ...change } : e)));
   return (
     <Stack space="space.100" testId={`value-map-${mapping.jira}`}>
       {entries.map((e, i) => (
@@ -264,35 +371,79 @@ function ValueMap({ index, mapping, jiraValues, remote, problems, onChange }: { 
           <Stack space="space.050">
             <Label htmlFor={`fields.${index}.valueMap.${i}.jira`}>{`Jira ${mapping.jira} value ${i + 1}`}</Label>
             {options.length ? (
-              <Select inputId={`fields.${index}.valueMap.${i}.jira`} options={options} value={options.find((o) => o.value === e.jira) ?? (e.jira ? { value: e.jira, label: e.jira } : null)} onChange={(o) => set(i, { jira: o?.value ?? '' })} />
+              <Select
+                inputId={`fields.${index}.valueMap.${i}.jira`}
+                options={options}
+                value={options.find((o) => o.value === e.jira) ?? (e.jira ? { value: e.jira, label: e.jira } : null)}
+                onChange={(o) => set(i, { jira: o?.value ?? '' })}
+              />
             ) : null}
           </Stack>
-          {!options.length && <TextField id={`fields.${index}.valueMap.${i}.jira-text`} label="Jira value" value={e.jira} onChange={(jira) => set(i, { jira })} />}
-          {remoteValues.length ? (
-            <RemoteValuePicker id={`fields.${index}.valueMap.${i}.remote`} label={`${remoteName} value ${i + 1}`} value={e.remote} values={remoteValues} remoteLabel={remoteName} onChange={(value) => set(i, { remote: value })} />
-          ) : (
-            <TextField id={`fields.${index}.valueMap.${i}.remote`} label={`Remote value ${i + 1}`} value={e.remote} onChange={(value) => set(i, { remote: value })} />
+          {!options.length && (
+            <TextField
+              id={`fields.${index}.valueMap.${i}.jira-text`}
+              label="Jira value"
+              value={e.jira}
+              onChange={(jira) => set(i, { jira })}
+            />
           )}
-          <Button appearance="subtle" onClick={() => onChange(entries.filter((_, j) => j !== i))} aria-label={`Remove value ${i + 1}`}>
+          {remoteValues.length ? (
+            <RemoteValuePicker
+              id={`fields.${index}.valueMap.${i}.remote`}
+              label={`${remoteName} value ${i + 1}`}
+              value={e.remote}
+              values={remoteValues}
+              remoteLabel={remoteName}
+              onChange={(value) => set(i, { remote: value })}
+            />
+          ) : (
+            <TextField
+              id={`fields.${index}.valueMap.${i}.remote`}
+              label={`Remote value ${i + 1}`}
+              value={e.remote}
+              onChange={(value) => set(i, { remote: value })}
+            />
+          )}
+          <Button
+            appearance="subtle"
+            onClick={() => onChange(entries.filter((_, j) => j !== i))}
+            aria-label={`Remove value ${i + 1}`}
+          >
             Remove
           </Button>
         </Inline>
       ))}
       <Inline space="space.100">
-        <Button onClick={() => onChange([...entries, { jira: unmapped[0] ?? '', remote: unmapped.length ? '' : (unmappedRemote[0]?.value ?? '') }])}>Add a value</Button>
-        {suggested.length > 0 && <Button onClick={() => onChange([...entries.filter((e) => e.jira || e.remote), ...suggested])}>{`Suggest ${suggested.length} value${suggested.length === 1 ? '' : 's'} by name`}</Button>}
+        <Button
+          onClick={() =>
+            onChange([
+              ...entries,
+              { jira: unmapped[0] ?? '', remote: unmapped.length ? '' : (unmappedRemote[0]?.value ?? '') },
+            ])
+          }
+        >
+          Add a value
+        </Button>
+        {suggested.length > 0 && (
+          <Button
+            onClick={() => onChange([...entries.filter((e) => e.jira || e.remote), ...suggested])}
+          >{`Suggest ${suggested.length} value${suggested.length === 1 ? '' : 's'} by name`}</Button>
+        )}
       </Inline>
       {unmapped.length > 0 && (
         <SectionMessage appearance="warning" title="Unmapped Jira values">
           <p data-testid={`unmapped-${mapping.jira}`}>
-            {unmapped.join(', ')}: an issue with {unmapped.length === 1 ? 'this value' : 'one of these'} cannot send its {mapping.jira} to the remote, and says so on the issue.
+            {unmapped.join(', ')}: an issue with {unmapped.length === 1 ? 'this value' : 'one of these'} cannot send its{' '}
+            {mapping.jira} to the remote, and says so on the issue.
           </p>
         </SectionMessage>
       )}
       {unmappedRemote.length > 0 && (
         <SectionMessage appearance="warning" title={`Unmapped ${remoteName} values`}>
           <p data-testid={`unmapped-remote-${mapping.jira}`}>
-            {unmappedRemote.map((v) => (v.label === v.value ? v.value : `${v.label} (${v.value})`)).join(', ')}: a {remoteName} item with {unmappedRemote.length === 1 ? 'this value' : 'one of these'} cannot send its {mapping.remote} to Jira, and says so on the issue.
+            {unmappedRemote.map((v) => (v.label === v.value ? v.value : `${v.label} (${v.value})`)).join(', ')}: a{' '}
+            {remoteName} item with {unmappedRemote.length === 1 ? 'this value' : 'one of these'} cannot send its{' '}
+            {mapping.remote} to Jira, and says so on the issue.
           </p>
         </SectionMessage>
       )}
@@ -306,12 +457,24 @@ function ValueMap({ index, mapping, jiraValues, remote, problems, onChange }: { 
 }
 
 /** The remote field a Jira field most likely pairs with (suggest.ts), offered, never applied unasked. */
-function FieldSuggestionHint(props: { index: number; mapping: FieldMapping; jiraName: string; jiraValues: string[]; remote: RemoteMetadata; taken: ReadonlySet<string>; onApply(change: Partial<FieldMapping>): void }) {
+function FieldSuggestionHint(props: {
+  index: number;
+  mapping: FieldMapping;
+  jiraName: string;
+  jiraValues: string[];
+  remote: RemoteMetadata;
+  taken: ReadonlySet<string>;
+  onApply(change: Partial<FieldMapping>): void;
+}) {
   const s = suggestRemoteField({ id: props.mapping.jira, name: props.jiraName }, props.remote.fields, props.taken);
   if (!s) return null;
   const apply = () => {
     const valueMap = s.transform === 'value-map' ? suggestValueMap(props.jiraValues, s.remote.values ?? []) : undefined;
-    props.onApply({ remote: s.remote.id, ...(s.transform ? { transform: s.transform } : {}), ...(valueMap ? { valueMap } : {}) });
+    props.onApply({
+      remote: s.remote.id,
+      ...(s.transform ? { transform: s.transform } : {}),
+      ...(valueMap ? { valueMap } : {}),
+    });
   };
   return (
     <Inline space="space.100" alignBlock="center" testId={`suggestion-${props.index}`}>
@@ -323,8 +486,21 @@ function FieldSuggestionHint(props: { index: number; mapping: FieldMapping; jira
   );
 }
 
-export function MappingEditor({ fields, problems, meta, remote, onChange }: { fields: FieldMapping[]; problems: Problem[]; meta: JiraMetadata | undefined; remote?: RemoteMetadata | undefined; onChange(fields: FieldMapping[]): void }) {
-  const set = (i: number, change: Partial<FieldMapping>) => onChange(fields.map((f, j) => (j === i ? { ...f, ...change } : f)));
+export function MappingEditor({
+  fields,
+  problems,
+  meta,
+  remote,
+  onChange,
+}: {
+  fields: FieldMapping[];
+  problems: Problem[];
+  meta: JiraMetadata | undefined;
+  remote?: RemoteMetadata | undefined;
+  onChange(fields: FieldMapping[]): void;
+}) {
+  const set = (i: number, change: Partial<FieldMapping>) =>
+    onChange(fields.map((f, j) => (j === i ? { ...f, ...change } : f)));
   const fieldOptions = (meta?.fields ?? []).map((f) => ({ value: f.id, label: `${f.name} (${f.id})` }));
   return (
     <Stack space="space.300">
@@ -332,7 +508,12 @@ export function MappingEditor({ fields, problems, meta, remote, onChange }: { fi
         const direction = DIRECTIONS.find((d) => d.value === (f.direction ?? 'both'));
         const transform = TRANSFORMS.find((t) => t.value === (f.transform ?? 'none'));
         const jiraErrors = problemsAt(problems, `fields.${i}.jira`);
-        const own = problemsAt(problems, `fields.${i}`).filter((m) => !problemsAt(problems, `fields.${i}.jira`).includes(m) && !problemsAt(problems, `fields.${i}.remote`).includes(m) && !problemsAt(problems, `fields.${i}.valueMap`).includes(m));
+        const own = problemsAt(problems, `fields.${i}`).filter(
+          (m) =>
+            !problemsAt(problems, `fields.${i}.jira`).includes(m) &&
+            !problemsAt(problems, `fields.${i}.remote`).includes(m) &&
+            !problemsAt(problems, `fields.${i}.valueMap`).includes(m),
+        );
         return (
           <Stack space="space.100" key={i} testId={`mapping-${i}`}>
             <Inline space="space.100" alignBlock="end" shouldWrap>
@@ -342,8 +523,12 @@ export function MappingEditor({ fields, problems, meta, remote, onChange }: { fi
                   <Select
                     inputId={`fields.${i}.jira`}
                     options={fieldOptions}
-                    value={fieldOptions.find((o) => o.value === f.jira) ?? (f.jira ? { value: f.jira, label: f.jira } : null)}
-                    onChange={(o) => set(i, { jira: o?.value ?? '', ...(o?.value === 'status' ? { transform: 'value-map' } : {}) })}
+                    value={
+                      fieldOptions.find((o) => o.value === f.jira) ?? (f.jira ? { value: f.jira, label: f.jira } : null)
+                    }
+                    onChange={(o) =>
+                      set(i, { jira: o?.value ?? '', ...(o?.value === 'status' ? { transform: 'value-map' } : {}) })
+                    }
                     isInvalid={jiraErrors.length > 0}
                   />
                   {jiraErrors.map((m) => (
@@ -353,20 +538,54 @@ export function MappingEditor({ fields, problems, meta, remote, onChange }: { fi
                   ))}
                 </Stack>
               ) : (
-                <TextField id={`fields.${i}.jira`} label={`Jira field ${i + 1}`} value={f.jira} errors={jiraErrors} onChange={(v) => set(i, { jira: v })} />
+                <TextField
+                  id={`fields.${i}.jira`}
+                  label={`Jira field ${i + 1}`}
+                  value={f.jira}
+                  errors={jiraErrors}
+                  onChange={(v) => set(i, { jira: v })}
+                />
               )}
               <Stack space="space.050">
                 <Label htmlFor={`fields.${i}.direction`}>Direction</Label>
-                <Select inputId={`fields.${i}.direction`} options={DIRECTIONS} value={direction} onChange={(o) => set(i, { direction: o?.value })} />
+                <Select
+                  inputId={`fields.${i}.direction`}
+                  options={DIRECTIONS}
+                  value={direction}
+                  onChange={(o) => set(i, { direction: o?.value })}
+                />
               </Stack>
               {remote ? (
-                <RemoteFieldPicker id={`fields.${i}.remote`} label={`${remote.label} field ${i + 1}`} value={f.remote} remote={remote} errors={problemsAt(problems, `fields.${i}.remote`)} onChange={(v) => set(i, { remote: v })} />
+                <RemoteFieldPicker
+                  id={`fields.${i}.remote`}
+                  label={`${remote.label} field ${i + 1}`}
+                  value={f.remote}
+                  remote={remote}
+                  errors={problemsAt(problems, `fields.${i}.remote`)}
+                  onChange={(v) => set(i, { remote: v })}
+                />
               ) : (
-                <TextField id={`fields.${i}.remote`} label={`Remote field ${i + 1}`} value={f.remote} errors={problemsAt(problems, `fields.${i}.remote`)} onChange={(v) => set(i, { remote: v })} />
+                <TextField
+                  id={`fields.${i}.remote`}
+                  label={`Remote field ${i + 1}`}
+                  value={f.remote}
+                  errors={problemsAt(problems, `fields.${i}.remote`)}
+                  onChange={(v) => set(i, { remote: v })}
+                />
               )}
               <Stack space="space.050">
                 <Label htmlFor={`fields.${i}.transform`}>Values</Label>
-                <Select inputId={`fields.${i}.transform`} options={TRANSFORMS} value={transform} onChange={(o) => set(i, { transform: o?.value, ...(o?.value === 'value-map' && !f.valueMap ? { valueMap: [] } : {}) })} />
+                <Select
+                  inputId={`fields.${i}.transform`}
+                  options={TRANSFORMS}
+                  value={transform}
+                  onChange={(o) =>
+                    set(i, {
+                      transform: o?.value,
+                      ...(o?.value === 'value-map' && !f.valueMap ? { valueMap: [] } : {}),
+                    })
+                  }
+                />
               </Stack>
               <Stack space="space.050">
                 <Label htmlFor={`fields.${i}.conflictPolicy`}>When both changed</Label>
@@ -376,19 +595,45 @@ export function MappingEditor({ fields, problems, meta, remote, onChange }: { fi
                   value={FIELD_POLICIES.find((p) => p.value === (f.conflictPolicy ?? ''))}
                   onChange={(o) => {
                     const { conflictPolicy: _old, ...rest } = f;
-                    onChange(fields.map((g, j) => (j === i ? { ...rest, ...(o?.value ? { conflictPolicy: o.value } : {}) } : g)));
+                    onChange(
+                      fields.map((g, j) =>
+                        j === i ? { ...rest, ...(o?.value ? { conflictPolicy: o.value } : {}) } : g,
+                      ),
+                    );
                   }}
                 />
               </Stack>
-              <Button appearance="subtle" onClick={() => onChange(fields.filter((_, j) => j !== i))} isDisabled={fields.length === 1} aria-label={`Remove field ${i + 1}`}>
+              <Button
+                appearance="subtle"
+                onClick={() => onChange(fields.filter((_, j) => j !== i))}
+                isDisabled={fields.length === 1}
+                aria-label={`Remove field ${i + 1}`}
+              >
                 Remove
               </Button>
             </Inline>
-            {remote && !remote.loading && f.jira && !f.remote && <FieldSuggestionHint index={i} mapping={f} jiraName={meta?.fields.find((x) => x.id === f.jira)?.name ?? f.jira} jiraValues={meta?.values[f.jira] ?? []} remote={remote} taken={new Set(fields.map((x) => x.remote).filter(Boolean))} onApply={(change) => set(i, change)} />}
+            {remote && !remote.loading && f.jira && !f.remote && (
+              <FieldSuggestionHint
+                index={i}
+                mapping={f}
+                jiraName={meta?.fields.find((x) => x.id === f.jira)?.name ?? f.jira}
+                jiraValues={meta?.values[f.jira] ?? []}
+                remote={remote}
+                taken={new Set(fields.map((x) => x.remote).filter(Boolean))}
+                onApply={(change) => set(i, change)}
+              />
+            )}
             {f.transform === 'value-map' && (
               <Box paddingInlineStart="space.400" paddingBlockEnd="space.100">
                 <Stack space="space.200">
-                  <ValueMap index={i} mapping={f} jiraValues={meta?.values[f.jira] ?? []} remote={remote} problems={problems} onChange={(valueMap) => set(i, { valueMap })} />
+                  <ValueMap
+                    index={i}
+                    mapping={f}
+                    jiraValues={meta?.values[f.jira] ?? []}
+                    remote={remote}
+                    problems={problems}
+                    onChange={(valueMap) => set(i, { valueMap })}
+                  />
                   {f.jira === 'status' && <StatusPaths statuses={(f.valueMap ?? []).map((e) => e.jira)} />}
                 </Stack>
               </Box>
@@ -413,46 +658,105 @@ export interface RemoteCondition {
   op: string;
   value: string;
 }
-const OPS = ['=', '!=', 'STARTSWITH', 'LIKE'].map((o) => ({ value: o, label: o === 'LIKE' ? 'contains' : o === 'STARTSWITH' ? 'starts with' : o }));
+const OPS = ['=', '!=', 'STARTSWITH', 'LIKE'].map((o) => ({
+  value: o,
+  label: o === 'LIKE' ? 'contains' : o === 'STARTSWITH' ? 'starts with' : o,
+}));
 
 /** Which remote items create Jira issues (all conditions must hold; none = no remote item creates an issue), and of which type. */
-export function RemoteFilterEditor(props: { conditions: RemoteCondition[]; issueType: string; meta: JiraMetadata | undefined; remote?: RemoteMetadata | undefined; problems: Problem[]; onChange(change: { remoteFilter?: RemoteCondition[]; jiraIssueType?: string }): void }) {
+export function RemoteFilterEditor(props: {
+  conditions: RemoteCondition[];
+  issueType: string;
+  meta: JiraMetadata | undefined;
+  remote?: RemoteMetadata | undefined;
+  problems: Problem[];
+  onChange(change: { remoteFilter?: RemoteCondition[]; jiraIssueType?: string }): void;
+}) {
   const { conditions } = props;
-  const set = (i: number, change: Partial<RemoteCondition>) => props.onChange({ remoteFilter: conditions.map((c, j) => (j === i ? { ...c, ...change } : c)) });
-  const types = (props.meta?.issueTypes.length ? props.meta.issueTypes : [props.issueType]).map((t) => ({ value: t, label: t }));
+  const set = (i: number, change: Partial<RemoteCondition>) =>
+    props.onChange({ remoteFilter: conditions.map((c, j) => (j === i ? { ...c, ...change } : c)) });
+  const types = (props.meta?.issueTypes.length ? props.meta.issueTypes : [props.issueType]).map((t) => ({
+    value: t,
+    label: t,
+  }));
   // Only conditions `=` and `!=` compare whole values; the others match text, which is typed.
   const valuesOf = (field: string) => props.remote?.fields.find((f) => f.id === field)?.values ?? [];
   return (
     <Stack space="space.150">
       <Text as="p" color="color.text.subtle">
-        {conditions.length ? 'Remote items matching every condition create a Jira issue.' : 'No remote item creates a Jira issue; add a condition to let them.'}
+        {conditions.length
+          ? 'Remote items matching every condition create a Jira issue.'
+          : 'No remote item creates a Jira issue; add a condition to let them.'}
       </Text>
       {conditions.map((c, i) => (
         <Inline space="space.100" alignBlock="end" key={i} shouldWrap>
           {props.remote ? (
-            <RemoteFieldPicker id={`remoteFilter.${i}.field`} label={`${props.remote.label} field ${i + 1}`} value={c.field} remote={props.remote} errors={problemsAt(props.problems, `remoteFilter.${i}.field`)} onChange={(field) => set(i, { field })} />
+            <RemoteFieldPicker
+              id={`remoteFilter.${i}.field`}
+              label={`${props.remote.label} field ${i + 1}`}
+              value={c.field}
+              remote={props.remote}
+              errors={problemsAt(props.problems, `remoteFilter.${i}.field`)}
+              onChange={(field) => set(i, { field })}
+            />
           ) : (
-            <TextField id={`remoteFilter.${i}.field`} label={`Remote field ${i + 1}`} value={c.field} errors={problemsAt(props.problems, `remoteFilter.${i}.field`)} onChange={(field) => set(i, { field })} />
+            <TextField
+              id={`remoteFilter.${i}.field`}
+              label={`Remote field ${i + 1}`}
+              value={c.field}
+              errors={problemsAt(props.problems, `remoteFilter.${i}.field`)}
+              onChange={(field) => set(i, { field })}
+            />
           )}
           <Stack space="space.050">
             <Label htmlFor={`remoteFilter.${i}.op`}>Condition</Label>
-            <Select inputId={`remoteFilter.${i}.op`} options={OPS} value={OPS.find((o) => o.value === c.op)} onChange={(o) => set(i, { op: o?.value ?? '=' })} />
+            <Select
+              inputId={`remoteFilter.${i}.op`}
+              options={OPS}
+              value={OPS.find((o) => o.value === c.op)}
+              onChange={(o) => set(i, { op: o?.value ?? '=' })}
+            />
           </Stack>
           {valuesOf(c.field).length && (c.op === '=' || c.op === '!=') ? (
-            <RemoteValuePicker id={`remoteFilter.${i}.value`} label={`Value ${i + 1}`} value={c.value} values={valuesOf(c.field)} remoteLabel={props.remote?.label ?? 'remote'} errors={problemsAt(props.problems, `remoteFilter.${i}.value`)} onChange={(value) => set(i, { value })} />
+            <RemoteValuePicker
+              id={`remoteFilter.${i}.value`}
+              label={`Value ${i + 1}`}
+              value={c.value}
+              values={valuesOf(c.field)}
+              remoteLabel={props.remote?.label ?? 'remote'}
+              errors={problemsAt(props.problems, `remoteFilter.${i}.value`)}
+              onChange={(value) => set(i, { value })}
+            />
           ) : (
-            <TextField id={`remoteFilter.${i}.value`} label={`Value ${i + 1}`} value={c.value} errors={problemsAt(props.problems, `remoteFilter.${i}.value`)} onChange={(value) => set(i, { value })} />
+            <TextField
+              id={`remoteFilter.${i}.value`}
+              label={`Value ${i + 1}`}
+              value={c.value}
+              errors={problemsAt(props.problems, `remoteFilter.${i}.value`)}
+              onChange={(value) => set(i, { value })}
+            />
           )}
-          <Button appearance="subtle" onClick={() => props.onChange({ remoteFilter: conditions.filter((_, j) => j !== i) })} aria-label={`Remove condition ${i + 1}`}>
+          <Button
+            appearance="subtle"
+            onClick={() => props.onChange({ remoteFilter: conditions.filter((_, j) => j !== i) })}
+            aria-label={`Remove condition ${i + 1}`}
+          >
             Remove
           </Button>
         </Inline>
       ))}
       <Inline space="space.200" alignBlock="end" shouldWrap>
-        <Button onClick={() => props.onChange({ remoteFilter: [...conditions, { field: '', op: '=', value: '' }] })}>Add a condition</Button>
+        <Button onClick={() => props.onChange({ remoteFilter: [...conditions, { field: '', op: '=', value: '' }] })}>
+          Add a condition
+        </Button>
         <Stack space="space.050">
           <Label htmlFor="jiraIssueType">Jira issue type they create</Label>
-          <Select inputId="jiraIssueType" options={types} value={types.find((t) => t.value === props.issueType) ?? { value: props.issueType, label: props.issueType }} onChange={(o) => props.onChange({ jiraIssueType: o?.value ?? props.issueType })} />
+          <Select
+            inputId="jiraIssueType"
+            options={types}
+            value={types.find((t) => t.value === props.issueType) ?? { value: props.issueType, label: props.issueType }}
+            onChange={(o) => props.onChange({ jiraIssueType: o?.value ?? props.issueType })}
+          />
         </Stack>
       </Inline>
     </Stack>

@@ -41,7 +41,18 @@ const SEARCH_DELAY_MS = 300;
  * shows as itself until a search names it. A search the server refuses is
  * handed up (`onProblem`), and the editor falls back to typing ids.
  */
-function RemoteUserPicker(props: { id: string; label: string; systemLabel: string; connectionId: string; value: string; names: ReadonlyMap<string, string>; errors: string[]; onFound(users: RemoteUser[]): void; onProblem(message: string): void; onChange(id: string): void }) {
+function RemoteUserPicker(props: {
+  id: string;
+  label: string;
+  systemLabel: string;
+  connectionId: string;
+  value: string;
+  names: ReadonlyMap<string, string>;
+  errors: string[];
+  onFound(users: RemoteUser[]): void;
+  onProblem(message: string): void;
+  onChange(id: string): void;
+}) {
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const pending = useRef<(options: Option[]) => void>(undefined);
   const load = (text: string) =>
@@ -53,7 +64,10 @@ function RemoteUserPicker(props: { id: string; label: string; systemLabel: strin
       const t = text.trim();
       if (!t) return resolve([]);
       timer.current = setTimeout(() => {
-        void callResolver<{ users: RemoteUser[] }>('searchRemoteUsers', { connectionId: props.connectionId, text: t.slice(0, 100) })
+        void callResolver<{ users: RemoteUser[] }>('searchRemoteUsers', {
+          connectionId: props.connectionId,
+          text: t.slice(0, 100),
+        })
           .then((res) => {
             if (res.ok) {
               props.onFound(res.data.users);
@@ -80,7 +94,11 @@ function RemoteUserPicker(props: { id: string; label: string; systemLabel: strin
         isClearable
         isInvalid={props.errors.length > 0}
         placeholder={`Search ${props.systemLabel} people by name or email`}
-        noOptionsMessage={({ inputValue }: { inputValue: string }) => (inputValue.trim() ? `No ${props.systemLabel} user matches "${inputValue.trim()}"` : 'Type part of a name or email')}
+        noOptionsMessage={({ inputValue }: { inputValue: string }) =>
+          inputValue.trim()
+            ? `No ${props.systemLabel} user matches "${inputValue.trim()}"`
+            : 'Type part of a name or email'
+        }
         loadingMessage={() => `Searching ${props.systemLabel}…`}
         styles={{ container: (base: object) => ({ ...base, minWidth: 320 }) }}
       />
@@ -93,7 +111,9 @@ function RemoteUserPicker(props: { id: string; label: string; systemLabel: strin
   );
 }
 
-type Person = { accountId: string; displayName: string; fields: string[] } & ({ match: 'pair' | 'email'; remoteUserId: string } | { match: 'none'; reason: string });
+type Person = { accountId: string; displayName: string; fields: string[] } & (
+  { match: 'pair' | 'email'; remoteUserId: string } | { match: 'none'; reason: string }
+);
 interface Answer {
   fields: string[];
   people: Person[];
@@ -101,7 +121,14 @@ interface Answer {
   note: string;
 }
 
-export function PeopleEditor(props: { users: UserSettings; draft: PreviewDraft; systemLabel: string; canSearchUsers: boolean; problems: Problem[]; onChange(users: UserSettings): void }) {
+export function PeopleEditor(props: {
+  users: UserSettings;
+  draft: PreviewDraft;
+  systemLabel: string;
+  canSearchUsers: boolean;
+  problems: Problem[];
+  onChange(users: UserSettings): void;
+}) {
   const { users, onChange } = props;
   const [answer, setAnswer] = useState<Answer>();
   const [error, setError] = useState<string>();
@@ -112,10 +139,12 @@ export function PeopleEditor(props: { users: UserSettings; draft: PreviewDraft; 
   const [searchProblem, setSearchProblem] = useState<string>();
   const connectionId = props.draft.connectionId;
   const canSearch = props.canSearchUsers && Boolean(connectionId) && !searchProblem;
-  const found = (list: RemoteUser[]) => setNames((before) => new Map([...before, ...list.map((u) => [u.id, userOption(u).label] as const)]));
+  const found = (list: RemoteUser[]) =>
+    setNames((before) => new Map([...before, ...list.map((u) => [u.id, userOption(u).label] as const)]));
   const known = new Map((answer?.people ?? []).map((p) => [p.accountId, p.displayName]));
   const options = [...known.entries()].map(([value, label]) => ({ value, label }));
-  const setPair = (i: number, change: Partial<UserSettings['table'][number]>) => onChange({ ...users, table: users.table.map((r, j) => (j === i ? { ...r, ...change } : r)) });
+  const setPair = (i: number, change: Partial<UserSettings['table'][number]>) =>
+    onChange({ ...users, table: users.table.map((r, j) => (j === i ? { ...r, ...change } : r)) });
 
   const check = async () => {
     setBusy(true);
@@ -123,7 +152,10 @@ export function PeopleEditor(props: { users: UserSettings; draft: PreviewDraft; 
     try {
       const res = await callResolver<Answer>('userMatches', { ...props.draft });
       if (res.ok) setAnswer(res.data);
-      else setError(`${res.error.message}${((res.error as { problems?: Problem[] }).problems ?? []).map((p) => `; ${p.path ? `${p.path}: ` : ''}${p.message}`).join('')}`);
+      else
+        setError(
+          `${res.error.message}${((res.error as { problems?: Problem[] }).problems ?? []).map((p) => `; ${p.path ? `${p.path}: ` : ''}${p.message}`).join('')}`,
+        );
     } finally {
       setBusy(false);
     }
@@ -132,12 +164,18 @@ export function PeopleEditor(props: { users: UserSettings; draft: PreviewDraft; 
   const unmatched = (answer?.people ?? []).filter((p): p is Extract<Person, { match: 'none' }> => p.match === 'none');
   return (
     <Stack space="space.150" testId="people">
-      <Checkbox label="Match people by email, where Jira shows the address" isChecked={users.matchByEmail} onChange={(e) => onChange({ ...users, matchByEmail: e.target.checked })} />
+      <Checkbox
+        label="Match people by email, where Jira shows the address"
+        isChecked={users.matchByEmail}
+        onChange={(e) => onChange({ ...users, matchByEmail: e.target.checked })}
+      />
       <Inline space="space.100" alignBlock="center">
         <Button onClick={() => void check()} isLoading={busy}>
           Check who matches
         </Button>
-        <Text color="color.text.subtle">People the sync meets on this filter's issues, matched as the sync would match them.</Text>
+        <Text color="color.text.subtle">
+          People the sync meets on this filter's issues, matched as the sync would match them.
+        </Text>
       </Inline>
       {error && (
         <SectionMessage appearance="error">
@@ -150,13 +188,25 @@ export function PeopleEditor(props: { users: UserSettings; draft: PreviewDraft; 
             {answer.note}
           </Text>
           {unmatched.length > 0 && (
-            <SectionMessage appearance="warning" title={`${unmatched.length} ${unmatched.length === 1 ? 'person has' : 'people have'} no ${props.systemLabel} match`}>
+            <SectionMessage
+              appearance="warning"
+              title={`${unmatched.length} ${unmatched.length === 1 ? 'person has' : 'people have'} no ${props.systemLabel} match`}
+            >
               <Stack space="space.050">
                 {unmatched.map((p) => (
                   <Inline key={p.accountId} space="space.100" alignBlock="center" shouldWrap>
                     <Text>{`${p.displayName}: ${p.reason}.`}</Text>
                     {!users.table.some((r) => r.jiraAccountId === p.accountId) && (
-                      <Button spacing="compact" onClick={() => onChange({ ...users, table: [...users.table, { jiraAccountId: p.accountId, remoteUserId: '' }] })} aria-label={`Pair ${p.displayName} by hand`}>
+                      <Button
+                        spacing="compact"
+                        onClick={() =>
+                          onChange({
+                            ...users,
+                            table: [...users.table, { jiraAccountId: p.accountId, remoteUserId: '' }],
+                          })
+                        }
+                        aria-label={`Pair ${p.displayName} by hand`}
+                      >
                         Pair by hand
                       </Button>
                     )}
@@ -168,13 +218,28 @@ export function PeopleEditor(props: { users: UserSettings; draft: PreviewDraft; 
           {answer.people.length > 0 ? (
             <DynamicTable
               label="Who matches"
-              head={{ cells: [{ key: 'person', content: 'Jira person' }, { key: 'where', content: 'Found in' }, { key: 'match', content: 'Matched' }, { key: 'remote', content: `${props.systemLabel} user` }] }}
+              head={{
+                cells: [
+                  { key: 'person', content: 'Jira person' },
+                  { key: 'where', content: 'Found in' },
+                  { key: 'match', content: 'Matched' },
+                  { key: 'remote', content: `${props.systemLabel} user` },
+                ],
+              }}
               rows={answer.people.map((p) => ({
                 key: p.accountId,
                 cells: [
                   { key: 'person', content: p.displayName },
                   { key: 'where', content: p.fields.join(', ') },
-                  { key: 'match', content: p.match === 'none' ? <Lozenge appearance="removed">No match</Lozenge> : <Lozenge appearance="success">{p.match === 'pair' ? 'By hand' : 'By email'}</Lozenge> },
+                  {
+                    key: 'match',
+                    content:
+                      p.match === 'none' ? (
+                        <Lozenge appearance="removed">No match</Lozenge>
+                      ) : (
+                        <Lozenge appearance="success">{p.match === 'pair' ? 'By hand' : 'By email'}</Lozenge>
+                      ),
+                  },
                   { key: 'remote', content: p.match === 'none' ? '—' : (names.get(p.remoteUserId) ?? p.remoteUserId) },
                 ],
               }))}
@@ -187,19 +252,34 @@ export function PeopleEditor(props: { users: UserSettings; draft: PreviewDraft; 
       <Text as="p" weight="semibold">
         People paired by hand
       </Text>
-      {users.table.length === 0 && <Text as="p" color="color.text.subtle">None: people are matched by email only.</Text>}
+      {users.table.length === 0 && (
+        <Text as="p" color="color.text.subtle">
+          None: people are matched by email only.
+        </Text>
+      )}
       {users.table.length > 0 && !canSearch && (
         <Text as="p" color="color.text.subtle" testId="remote-users-typed">
-          {searchProblem ?? (props.canSearchUsers ? `Type the ${props.systemLabel} user's ID: ${props.systemLabel} people can be searched by name once the connection is saved.` : `Type the ${props.systemLabel} user's ID: Crosswalk cannot search ${props.systemLabel} people by name.`)}
+          {searchProblem ??
+            (props.canSearchUsers
+              ? `Type the ${props.systemLabel} user's ID: ${props.systemLabel} people can be searched by name once the connection is saved.`
+              : `Type the ${props.systemLabel} user's ID: Crosswalk cannot search ${props.systemLabel} people by name.`)}
         </Text>
       )}
       {users.table.map((r, i) => {
-        const current = options.find((o) => o.value === r.jiraAccountId) ?? (r.jiraAccountId ? { value: r.jiraAccountId, label: known.get(r.jiraAccountId) ?? r.jiraAccountId } : null);
+        const current =
+          options.find((o) => o.value === r.jiraAccountId) ??
+          (r.jiraAccountId ? { value: r.jiraAccountId, label: known.get(r.jiraAccountId) ?? r.jiraAccountId } : null);
         return (
           <Inline key={i} space="space.100" alignBlock="end" shouldWrap>
             <Stack space="space.050">
               <Label htmlFor={`users.table.${i}.jiraAccountId`}>{`Jira person ${i + 1}`}</Label>
-              <Select inputId={`users.table.${i}.jiraAccountId`} options={options} value={current} onChange={(o) => setPair(i, { jiraAccountId: o?.value ?? '' })} placeholder="Check who matches to choose" />
+              <Select
+                inputId={`users.table.${i}.jiraAccountId`}
+                options={options}
+                value={current}
+                onChange={(o) => setPair(i, { jiraAccountId: o?.value ?? '' })}
+                placeholder="Check who matches to choose"
+              />
             </Stack>
             {canSearch && connectionId ? (
               <RemoteUserPicker
@@ -215,16 +295,30 @@ export function PeopleEditor(props: { users: UserSettings; draft: PreviewDraft; 
                 onChange={(remoteUserId) => setPair(i, { remoteUserId })}
               />
             ) : (
-              <TextField id={`users.table.${i}.remoteUserId`} label={`${props.systemLabel} user ID ${i + 1}`} value={r.remoteUserId} errors={problemsAt(props.problems, `users.table.${i}`)} onChange={(remoteUserId) => setPair(i, { remoteUserId })} />
+              <TextField
+                id={`users.table.${i}.remoteUserId`}
+                label={`${props.systemLabel} user ID ${i + 1}`}
+                value={r.remoteUserId}
+                errors={problemsAt(props.problems, `users.table.${i}`)}
+                onChange={(remoteUserId) => setPair(i, { remoteUserId })}
+              />
             )}
-            <Button appearance="subtle" onClick={() => onChange({ ...users, table: users.table.filter((_, j) => j !== i) })} aria-label={`Remove pair ${i + 1}`}>
+            <Button
+              appearance="subtle"
+              onClick={() => onChange({ ...users, table: users.table.filter((_, j) => j !== i) })}
+              aria-label={`Remove pair ${i + 1}`}
+            >
               Remove
             </Button>
           </Inline>
         );
       })}
       <Inline>
-        <Button onClick={() => onChange({ ...users, table: [...users.table, { jiraAccountId: '', remoteUserId: '' }] })}>Add a pair</Button>
+        <Button
+          onClick={() => onChange({ ...users, table: [...users.table, { jiraAccountId: '', remoteUserId: '' }] })}
+        >
+          Add a pair
+        </Button>
       </Inline>
     </Stack>
   );

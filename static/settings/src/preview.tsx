@@ -40,7 +40,18 @@ interface ContentPreview {
   files: { toRemote: string[]; toJira: string[]; deletes: string[]; notCopied: string[] };
 }
 type ItemPreview =
-  | { kind: 'create-remote' | 'create-jira' | 'update'; issue: Ref; remote: Ref; rows: Row[]; extra: Array<{ field: string; value: string; note: string }>; problems: string[]; notices: string[]; outcome: { kind: string; reasons?: string[] }; paused: boolean; content: ContentPreview | null }
+  | {
+      kind: 'create-remote' | 'create-jira' | 'update';
+      issue: Ref;
+      remote: Ref;
+      rows: Row[];
+      extra: Array<{ field: string; value: string; note: string }>;
+      problems: string[];
+      notices: string[];
+      outcome: { kind: string; reasons?: string[] };
+      paused: boolean;
+      content: ContentPreview | null;
+    }
   | { kind: 'skipped'; reason: string; issue: Ref; remote: Ref; paused: boolean };
 interface Summary {
   examined: number;
@@ -53,12 +64,25 @@ interface Summary {
   paused: boolean;
 }
 
-const ARROWS: Record<string, string> = { both: '↔ both ways', 'to-remote': '→ Jira to remote', 'to-jira': '← remote to Jira', none: 'not synced' };
+const ARROWS: Record<string, string> = {
+  both: '↔ both ways',
+  'to-remote': '→ Jira to remote',
+  'to-jira': '← remote to Jira',
+  none: 'not synced',
+};
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 function Outcome({ row, system }: { row: Row; system: string }) {
   const lozenge =
-    row.action === 'write-remote' ? <Lozenge appearance="inprogress">{`Writes ${system}`}</Lozenge> : row.action === 'write-jira' ? <Lozenge appearance="inprogress">Writes Jira</Lozenge> : row.action === 'problem' ? <Lozenge appearance="removed">Fails</Lozenge> : <Lozenge appearance="default">No change</Lozenge>;
+    row.action === 'write-remote' ? (
+      <Lozenge appearance="inprogress">{`Writes ${system}`}</Lozenge>
+    ) : row.action === 'write-jira' ? (
+      <Lozenge appearance="inprogress">Writes Jira</Lozenge>
+    ) : row.action === 'problem' ? (
+      <Lozenge appearance="removed">Fails</Lozenge>
+    ) : (
+      <Lozenge appearance="default">No change</Lozenge>
+    );
   return (
     <Stack space="space.050">
       <Inline space="space.100" alignBlock="center" shouldWrap>
@@ -68,15 +92,24 @@ function Outcome({ row, system }: { row: Row; system: string }) {
       <Text size="small" color={row.action === 'problem' ? 'color.text.danger' : 'color.text.subtle'}>
         {row.note}
       </Text>
-      {row.transitions && row.transitions.length > 0 && <Text size="small">{`Transitions: ${row.transitions.join(' → ')}`}</Text>}
+      {row.transitions && row.transitions.length > 0 && (
+        <Text size="small">{`Transitions: ${row.transitions.join(' → ')}`}</Text>
+      )}
     </Stack>
   );
 }
 
-function headline(p: ItemPreview, system: string): { title: string; appearance: 'information' | 'success' | 'warning' | 'error' } {
+function headline(
+  p: ItemPreview,
+  system: string,
+): { title: string; appearance: 'information' | 'success' | 'warning' | 'error' } {
   const issue = p.issue?.key;
   const remote = p.remote?.key;
-  if (p.kind === 'skipped') return { title: `Nothing would be written for ${issue ?? remote ?? 'this item'}: ${p.reason}.`, appearance: 'information' };
+  if (p.kind === 'skipped')
+    return {
+      title: `Nothing would be written for ${issue ?? remote ?? 'this item'}: ${p.reason}.`,
+      appearance: 'information',
+    };
   const failing = p.outcome.kind === 'fail';
   const what =
     p.kind === 'create-remote'
@@ -84,7 +117,10 @@ function headline(p: ItemPreview, system: string): { title: string; appearance: 
       : p.kind === 'create-jira'
         ? `${system} item ${remote} would create a Jira issue`
         : `${issue} is linked to ${remote}: ${p.outcome.kind === 'unchanged' ? 'both sides are in sync, nothing would be written' : 'an update'}`;
-  return { title: failing ? `${what}, and ${plural(p.outcome.reasons?.length ?? 1, 'field')} would fail` : `${what}.`, appearance: failing ? 'warning' : p.outcome.kind === 'unchanged' ? 'success' : 'information' };
+  return {
+    title: failing ? `${what}, and ${plural(p.outcome.reasons?.length ?? 1, 'field')} would fail` : `${what}.`,
+    appearance: failing ? 'warning' : p.outcome.kind === 'unchanged' ? 'success' : 'information',
+  };
 }
 
 export function PreviewPanel({ draft, system }: { draft: PreviewDraft; system: { kind: string; label: string } }) {
@@ -105,7 +141,11 @@ export function PreviewPanel({ draft, system }: { draft: PreviewDraft; system: {
     const found = (res.error as { problems?: Problem[] }).problems ?? [];
     setProblems(found);
     const elsewhere = found.filter((p) => !p.path.startsWith('item.'));
-    setError(found.length && !elsewhere.length ? undefined : `${res.error.message}${elsewhere.length ? `: ${elsewhere.map((p) => `${p.path ? `${p.path}: ` : ''}${p.message}`).join('; ')}` : ''}`);
+    setError(
+      found.length && !elsewhere.length
+        ? undefined
+        : `${res.error.message}${elsewhere.length ? `: ${elsewhere.map((p) => `${p.path ? `${p.path}: ` : ''}${p.message}`).join('; ')}` : ''}`,
+    );
   };
 
   const previewItem = async () => {
@@ -113,7 +153,10 @@ export function PreviewPanel({ draft, system }: { draft: PreviewDraft; system: {
     setError(undefined);
     setProblems([]);
     try {
-      const res = await callResolver<ItemPreview>('previewItem', { ...draft, item: side === 'issue' ? { issueKey: key.trim() } : { remoteKey: key.trim() } });
+      const res = await callResolver<ItemPreview>('previewItem', {
+        ...draft,
+        item: side === 'issue' ? { issueKey: key.trim() } : { remoteKey: key.trim() },
+      });
       if (res.ok) setItem(res.data);
       else {
         setItem(undefined);
@@ -136,11 +179,15 @@ export function PreviewPanel({ draft, system }: { draft: PreviewDraft; system: {
     }
   };
 
-  const head = headline(item ?? ({ kind: 'skipped', reason: '', issue: null, remote: null, paused: false } as ItemPreview), system.label);
+  const head = headline(
+    item ?? ({ kind: 'skipped', reason: '', issue: null, remote: null, paused: false } as ItemPreview),
+    system.label,
+  );
   return (
     <Stack space="space.200" testId="preview">
       <Text as="p" color="color.text.subtle">
-        What these settings would do, before you save them. Crosswalk reads both sides and plans as the sync would; nothing is written.
+        What these settings would do, before you save them. Crosswalk reads both sides and plans as the sync would;
+        nothing is written.
       </Text>
       {error && (
         <SectionMessage appearance="error" title="The preview could not run">
@@ -150,7 +197,12 @@ export function PreviewPanel({ draft, system }: { draft: PreviewDraft; system: {
       <Inline space="space.100" alignBlock="end" shouldWrap>
         <Stack space="space.050">
           <Label htmlFor="preview.side">Preview</Label>
-          <Select inputId="preview.side" options={sideOptions} value={sideOptions.find((o) => o.value === side)} onChange={(o) => setSide((o?.value as 'issue' | 'remote') ?? 'issue')} />
+          <Select
+            inputId="preview.side"
+            options={sideOptions}
+            value={sideOptions.find((o) => o.value === side)}
+            onChange={(o) => setSide((o?.value as 'issue' | 'remote') ?? 'issue')}
+          />
         </Stack>
         <TextField
           id={keyPath}
@@ -160,7 +212,12 @@ export function PreviewPanel({ draft, system }: { draft: PreviewDraft; system: {
           errors={problemsAt(problems, keyPath)}
           onChange={setKey}
         />
-        <Button appearance="primary" onClick={() => void previewItem()} isLoading={busy === 'item'} isDisabled={!key.trim()}>
+        <Button
+          appearance="primary"
+          onClick={() => void previewItem()}
+          isLoading={busy === 'item'}
+          isDisabled={!key.trim()}
+        >
           Preview this item
         </Button>
       </Inline>
@@ -191,7 +248,10 @@ export function PreviewPanel({ draft, system }: { draft: PreviewDraft; system: {
                   { key: 'field', content: `${r.jiraField} / ${r.remoteField}` },
                   { key: 'jira', content: item.kind === 'create-jira' ? '(not made yet)' : (r.jiraValue ?? '(empty)') },
                   { key: 'direction', content: ARROWS[r.direction] ?? r.direction },
-                  { key: 'remote', content: item.kind === 'create-remote' ? '(not made yet)' : (r.remoteValue ?? '(empty)') },
+                  {
+                    key: 'remote',
+                    content: item.kind === 'create-remote' ? '(not made yet)' : (r.remoteValue ?? '(empty)'),
+                  },
                   { key: 'outcome', content: <Outcome row={r} system={system.label} /> },
                 ],
               }))}
@@ -215,7 +275,10 @@ export function PreviewPanel({ draft, system }: { draft: PreviewDraft; system: {
       </Inline>
       {summary && (
         <Stack space="space.100" testId="preview-summary">
-          <SectionMessage appearance={summary.counts.fail ? 'warning' : 'information'} title={`Would create ${summary.counts.create}, update ${summary.counts.update}, fail ${summary.counts.fail}`}>
+          <SectionMessage
+            appearance={summary.counts.fail ? 'warning' : 'information'}
+            title={`Would create ${summary.counts.create}, update ${summary.counts.update}, fail ${summary.counts.fail}`}
+          >
             <p>
               {`${plural(summary.counts.unchanged, 'issue is', 'issues are')} already in sync; ${plural(summary.counts.skipped, 'issue is', 'issues are')} left to another connection or excluded.`}
             </p>
@@ -226,8 +289,21 @@ export function PreviewPanel({ draft, system }: { draft: PreviewDraft; system: {
             <DynamicTable
               label="Why items would fail or be left alone"
               testId="preview-reasons"
-              head={{ cells: [{ key: 'reason', content: 'Reason' }, { key: 'count', content: 'Items' }, { key: 'which', content: 'For example' }] }}
-              rows={summary.reasons.map((r) => ({ key: r.reason, cells: [{ key: 'reason', content: r.reason }, { key: 'count', content: String(r.count) }, { key: 'which', content: r.items.join(', ') }] }))}
+              head={{
+                cells: [
+                  { key: 'reason', content: 'Reason' },
+                  { key: 'count', content: 'Items' },
+                  { key: 'which', content: 'For example' },
+                ],
+              }}
+              rows={summary.reasons.map((r) => ({
+                key: r.reason,
+                cells: [
+                  { key: 'reason', content: r.reason },
+                  { key: 'count', content: String(r.count) },
+                  { key: 'which', content: r.items.join(', ') },
+                ],
+              }))}
             />
           )}
         </Stack>
@@ -254,7 +330,9 @@ function ContentLists({ content, system }: { content: ContentPreview; system: st
       <Heading size="xsmall" as="h4">
         Comments and files
       </Heading>
-      {shown.length === 0 && <Text as="p">No comment or file would cross: both sides already have what the other has.</Text>}
+      {shown.length === 0 && (
+        <Text as="p">No comment or file would cross: both sides already have what the other has.</Text>
+      )}
       {shown.map(([title, lines]) => (
         <Stack key={title} space="space.050">
           <Text as="p" weight="semibold">

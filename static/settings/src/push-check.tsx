@@ -21,7 +21,15 @@ interface Arrival {
 const POLL_MS = 3000;
 const WAIT_MS = 120_000;
 
-export function PushCheck({ connectionId, remoteLabel, manual }: { connectionId: string; remoteLabel: string; manual: boolean }) {
+export function PushCheck({
+  connectionId,
+  remoteLabel,
+  manual,
+}: {
+  connectionId: string;
+  remoteLabel: string;
+  manual: boolean;
+}) {
   const [last, setLast] = useState<Arrival | null>();
   const [watching, setWatching] = useState<{ since: number; until: number }>();
   const [outcome, setOutcome] = useState<{ arrival: Arrival } | { timedOut: true }>();
@@ -29,14 +37,19 @@ export function PushCheck({ connectionId, remoteLabel, manual }: { connectionId:
   const timer = useRef<ReturnType<typeof setTimeout>>();
 
   useEffect(() => {
-    void callResolver<{ arrival: Arrival | null }>('changePushArrival', { connectionId }).then((res) => (res.ok ? setLast(res.data.arrival) : setError(res.error.message)));
+    void callResolver<{ arrival: Arrival | null }>('changePushArrival', { connectionId }).then((res) =>
+      res.ok ? setLast(res.data.arrival) : setError(res.error.message),
+    );
     return () => clearTimeout(timer.current);
   }, [connectionId]);
 
   useEffect(() => {
     if (!watching) return;
     const poll = async () => {
-      const res = await callResolver<{ arrival: Arrival | null }>('changePushArrival', { connectionId, since: watching.since });
+      const res = await callResolver<{ arrival: Arrival | null }>('changePushArrival', {
+        connectionId,
+        since: watching.since,
+      });
       if (!res.ok) {
         setError(res.error.message);
         return setWatching(undefined);
@@ -66,10 +79,19 @@ export function PushCheck({ connectionId, remoteLabel, manual }: { connectionId:
 
   return (
     <Stack space="space.100" testId="push-check">
-      <Text as="p">{last ? `Last change that arrived by notification: ${last.remoteKey} → ${last.issueKey}, ${when(new Date(last.at).toISOString())}.` : last === null ? 'No change has arrived by notification yet.' : ''}</Text>
+      <Text as="p">
+        {last
+          ? `Last change that arrived by notification: ${last.remoteKey} → ${last.issueKey}, ${when(new Date(last.at).toISOString())}.`
+          : last === null
+            ? 'No change has arrived by notification yet.'
+            : ''}
+      </Text>
       {watching ? (
         <SectionMessage appearance="information" title="Waiting for a notification">
-          <p>Change any synced item in {remoteLabel} now (its title, or a comment). This page shows it here as soon as it arrives.</p>
+          <p>
+            Change any synced item in {remoteLabel} now (its title, or a comment). This page shows it here as soon as it
+            arrives.
+          </p>
         </SectionMessage>
       ) : (
         <Inline>
@@ -79,7 +101,8 @@ export function PushCheck({ connectionId, remoteLabel, manual }: { connectionId:
       {outcome && 'arrival' in outcome && (
         <SectionMessage appearance="success" title="Notifications arrive">
           <p>
-            {outcome.arrival.remoteKey} changed in {remoteLabel} and was synced to {outcome.arrival.issueKey} {when(new Date(outcome.arrival.at).toISOString())}.
+            {outcome.arrival.remoteKey} changed in {remoteLabel} and was synced to {outcome.arrival.issueKey}{' '}
+            {when(new Date(outcome.arrival.at).toISOString())}.
           </p>
         </SectionMessage>
       )}

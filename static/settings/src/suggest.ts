@@ -6,7 +6,11 @@
  */
 import type { RemoteField } from './types';
 
-const norm = (s: string) => s.toLowerCase().replace(/^(system|microsoft\.vsts\.[a-z]+)\./, '').replace(/[^a-z0-9]/g, '');
+const norm = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/^(system|microsoft\.vsts\.[a-z]+)\./, '')
+    .replace(/[^a-z0-9]/g, '');
 
 /** Names the same thing goes by in the systems Crosswalk pairs (normalized). */
 const FIELD_SYNONYMS: Record<string, readonly string[]> = {
@@ -59,16 +63,28 @@ function transformFor(jiraField: string, remote: RemoteField): string | undefine
  * by elsewhere, then a name that contains the other; a field of a kind the
  * Jira field cannot cross to is never suggested.
  */
-export function suggestRemoteField(jira: { id: string; name: string }, remoteFields: readonly RemoteField[], taken: ReadonlySet<string>): FieldSuggestion | undefined {
+export function suggestRemoteField(
+  jira: { id: string; name: string },
+  remoteFields: readonly RemoteField[],
+  taken: ReadonlySet<string>,
+): FieldSuggestion | undefined {
   const key = norm(jira.id);
   const names = new Set([key, norm(jira.name)]);
   const synonyms = FIELD_SYNONYMS[key] ?? [];
   const allowed = KIND_OF[key]?.kinds;
-  const candidates = remoteFields.filter((f) => !f.readOnly && !taken.has(f.id) && (!allowed || allowed.includes(f.kind)));
+  const candidates = remoteFields.filter(
+    (f) => !f.readOnly && !taken.has(f.id) && (!allowed || allowed.includes(f.kind)),
+  );
   const ranked = candidates
     .map((f) => {
       const ids = [norm(f.id), norm(f.name)];
-      const score = ids.some((n) => names.has(n)) ? 3 : ids.some((n) => synonyms.includes(n)) ? 2 : ids.some((n) => n.length > 3 && [...names].some((j) => j.length > 3 && (n.includes(j) || j.includes(n)))) ? 1 : 0;
+      const score = ids.some((n) => names.has(n))
+        ? 3
+        : ids.some((n) => synonyms.includes(n))
+          ? 2
+          : ids.some((n) => n.length > 3 && [...names].some((j) => j.length > 3 && (n.includes(j) || j.includes(n))))
+            ? 1
+            : 0;
       // Among synonyms, the one listed first is the usual pair (summary ↔ short description before title).
       const order = synonyms.findIndex((s) => ids.includes(s));
       return { f, score, order: order < 0 ? synonyms.length : order };
@@ -77,7 +93,8 @@ export function suggestRemoteField(jira: { id: string; name: string }, remoteFie
     .sort((a, b) => b.score - a.score || a.order - b.order);
   const best = ranked[0];
   if (!best) return undefined;
-  const why = best.score === 3 ? 'same name' : best.score === 2 ? `what ${jira.name} is usually called there` : 'similar name';
+  const why =
+    best.score === 3 ? 'same name' : best.score === 2 ? `what ${jira.name} is usually called there` : 'similar name';
   const transform = transformFor(key, best.f);
   return { remote: best.f, ...(transform ? { transform } : {}), why };
 }
@@ -103,7 +120,11 @@ const stripNumber = (s: string) => s.replace(/^\d+\W*/, '').replace(/\W*\(?\d+\)
  * else a label that means the same across trackers; each remote value is
  * suggested once, first come first served in the Jira values' order.
  */
-export function suggestValueMap(jiraValues: readonly string[], remoteValues: ReadonlyArray<{ value: string; label: string }>, already: ReadonlyArray<{ jira: string; remote: string }> = []): Array<{ jira: string; remote: string }> {
+export function suggestValueMap(
+  jiraValues: readonly string[],
+  remoteValues: ReadonlyArray<{ value: string; label: string }>,
+  already: ReadonlyArray<{ jira: string; remote: string }> = [],
+): Array<{ jira: string; remote: string }> {
   const used = new Set(already.map((e) => e.remote));
   const mapped = new Set(already.map((e) => e.jira));
   const out: Array<{ jira: string; remote: string }> = [];
@@ -114,7 +135,9 @@ export function suggestValueMap(jiraValues: readonly string[], remoteValues: Rea
     const free = remoteValues.filter((v) => !used.has(v.value));
     const same = free.find((v) => labelOf(v) === key || norm(v.label) === key);
     const group = VALUE_SYNONYMS.find((g) => g[0] === key) ?? VALUE_SYNONYMS.find((g) => g.includes(key));
-    const alike = same ?? (group ? group.map((s) => free.find((v) => labelOf(v) === s || norm(v.label) === s)).find(Boolean) : undefined);
+    const alike =
+      same ??
+      (group ? group.map((s) => free.find((v) => labelOf(v) === s || norm(v.label) === s)).find(Boolean) : undefined);
     if (!alike) continue;
     used.add(alike.value);
     out.push({ jira: j, remote: alike.value });

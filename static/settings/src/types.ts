@@ -60,7 +60,13 @@ export interface SystemDescription {
   settingsSchema: JsonSchema;
   credentialFields: Record<string, string[]>;
   changePush: 'automatic' | 'manual';
-  capabilities: { commentVisibilities: string[]; commentEdit: boolean; commentDelete: boolean; attachments: boolean; userSearch?: boolean };
+  capabilities: {
+    commentVisibilities: string[];
+    commentEdit: boolean;
+    commentDelete: boolean;
+    attachments: boolean;
+    userSearch?: boolean;
+  };
 }
 
 /** A connection's figures on the list (listConnections): items in sync and failing ("at least" when capped), and the latest sync. */

@@ -15,7 +15,14 @@ import { Inline, Stack, Text } from '@atlaskit/primitives/compiled';
 import SectionMessage from '@atlaskit/section-message';
 import Select from '@atlaskit/select';
 import { callResolver, problemsAt, TextField, type Problem } from '../../shared/ui';
-import { MappingEditor, RemoteFilterEditor, RemoteMetadataNote, useJiraMetadata, useRemoteMetadata, type RemoteCondition } from './mapping';
+import {
+  MappingEditor,
+  RemoteFilterEditor,
+  RemoteMetadataNote,
+  useJiraMetadata,
+  useRemoteMetadata,
+  type RemoteCondition,
+} from './mapping';
 import { ContentRulesEditor, type ContentRules } from './content-rules';
 import { PeopleEditor, type UserSettings } from './people';
 import { PreviewPanel } from './preview';
@@ -25,10 +32,29 @@ const STEPS = ['Connection', 'Instance and sign-in', 'What syncs', 'Preview'] as
 /** The step whose button saves; the preview after it may save too. */
 const SAVE_FROM = 2;
 
-const LABELS: Record<string, string> = { baseUrl: 'Instance URL', table: 'Table', username: 'Integration user name', clientId: 'OAuth client ID', organization: 'Organization', project: 'Project', email: 'Email', workItemType: 'Work item type' };
+const LABELS: Record<string, string> = {
+  baseUrl: 'Instance URL',
+  table: 'Table',
+  username: 'Integration user name',
+  clientId: 'OAuth client ID',
+  organization: 'Organization',
+  project: 'Project',
+  email: 'Email',
+  workItemType: 'Work item type',
+};
 const PLACEHOLDERS: Record<string, string> = { table: 'incident', username: 'crosswalk.integration' };
-const AUTH_LABELS: Record<string, string> = { basic: 'User name and password', oauth: 'OAuth 2.0 client credentials', pat: 'Personal access token', token: 'API token', apiToken: 'API token' };
-const SECRET_LABELS: Record<string, string> = { password: 'Password', clientSecret: 'OAuth client secret', token: 'Token' };
+const AUTH_LABELS: Record<string, string> = {
+  basic: 'User name and password',
+  oauth: 'OAuth 2.0 client credentials',
+  pat: 'Personal access token',
+  token: 'API token',
+  apiToken: 'API token',
+};
+const SECRET_LABELS: Record<string, string> = {
+  password: 'Password',
+  clientSecret: 'OAuth client secret',
+  token: 'Token',
+};
 const POLICIES = [
   { value: 'newest-wins', label: 'The newest change wins' },
   { value: 'jira-wins', label: 'Jira wins' },
@@ -50,7 +76,12 @@ const SUGGESTED_FIELDS: Record<string, FieldMapping[]> = {
   ],
 };
 
-const humanize = (key: string) => LABELS[key] ?? key.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+const humanize = (key: string) =>
+  LABELS[key] ??
+  key
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/_/g, ' ')
+    .replace(/^./, (c) => c.toUpperCase());
 
 interface Draft {
   name: string;
@@ -69,11 +100,37 @@ interface Draft {
 
 function draftFor(existing: ConnectionView | undefined, system: SystemDescription | undefined): Draft {
   if (existing) {
-    const { name, jql, conflictPolicy, enabled, fields, remote, remoteFilter, jiraIssueType, ...rest } = settingsOf(existing.config) as unknown as Omit<Draft, 'kind' | 'credential' | 'rest'> & Record<string, unknown>;
-    return { name, jql, conflictPolicy, enabled, fields, remote, remoteFilter: remoteFilter ?? [], jiraIssueType: jiraIssueType ?? 'Task', kind: String(remote.type), credential: {}, rest };
+    const { name, jql, conflictPolicy, enabled, fields, remote, remoteFilter, jiraIssueType, ...rest } = settingsOf(
+      existing.config,
+    ) as unknown as Omit<Draft, 'kind' | 'credential' | 'rest'> & Record<string, unknown>;
+    return {
+      name,
+      jql,
+      conflictPolicy,
+      enabled,
+      fields,
+      remote,
+      remoteFilter: remoteFilter ?? [],
+      jiraIssueType: jiraIssueType ?? 'Task',
+      kind: String(remote.type),
+      credential: {},
+      rest,
+    };
   }
   const kind = system?.kind ?? '';
-  return { name: '', kind, remote: { type: kind }, credential: {}, jql: '', conflictPolicy: 'newest-wins', enabled: true, fields: SUGGESTED_FIELDS[kind] ?? [{ jira: 'summary', remote: '', direction: 'both' }], remoteFilter: [], jiraIssueType: 'Task', rest: {} };
+  return {
+    name: '',
+    kind,
+    remote: { type: kind },
+    credential: {},
+    jql: '',
+    conflictPolicy: 'newest-wins',
+    enabled: true,
+    fields: SUGGESTED_FIELDS[kind] ?? [{ jira: 'summary', remote: '', direction: 'both' }],
+    remoteFilter: [],
+    jiraIssueType: 'Task',
+    rest: {},
+  };
 }
 
 function stepOf(path: string): number {
@@ -87,7 +144,14 @@ const variantsOf = (s: JsonSchema) => s.oneOf ?? s.anyOf;
 const kindOf = (v: JsonSchema) => v.properties?.kind?.const as string | undefined;
 
 /** Inputs for one object of the system's settings shape: strings, choices, and one discriminated choice (the auth method). */
-function SchemaFields(props: { schema: JsonSchema; value: Record<string, unknown>; path: string; problems: Problem[]; system: SystemDescription; onChange(value: Record<string, unknown>): void }) {
+function SchemaFields(props: {
+  schema: JsonSchema;
+  value: Record<string, unknown>;
+  path: string;
+  problems: Problem[];
+  system: SystemDescription;
+  onChange(value: Record<string, unknown>): void;
+}) {
   const { schema, value, path, problems, system, onChange } = props;
   const required = new Set(schema.required ?? []);
   const keys = Object.keys(schema.properties ?? {}).filter((k) => k !== 'type' && k !== 'kind');
@@ -101,14 +165,29 @@ function SchemaFields(props: { schema: JsonSchema; value: Record<string, unknown
           const current = (value[key] as Record<string, unknown> | undefined) ?? {};
           const kind = (current.kind as string | undefined) ?? kindOf(variants[0]!)!;
           const variant = variants.find((v) => kindOf(v) === kind)!;
-          const options = variants.map((v) => ({ value: kindOf(v)!, label: AUTH_LABELS[kindOf(v)!] ?? humanize(kindOf(v)!) }));
+          const options = variants.map((v) => ({
+            value: kindOf(v)!,
+            label: AUTH_LABELS[kindOf(v)!] ?? humanize(kindOf(v)!),
+          }));
           return (
             <Stack space="space.200" key={key}>
               <Stack space="space.050">
                 <Label htmlFor={`${id}.kind`}>{key === 'auth' ? 'Sign in with' : humanize(key)}</Label>
-                <Select inputId={`${id}.kind`} options={options} value={options.find((o) => o.value === kind)} onChange={(o) => onChange({ ...value, [key]: { kind: o?.value } })} />
+                <Select
+                  inputId={`${id}.kind`}
+                  options={options}
+                  value={options.find((o) => o.value === kind)}
+                  onChange={(o) => onChange({ ...value, [key]: { kind: o?.value } })}
+                />
               </Stack>
-              <SchemaFields schema={variant} value={{ ...current, kind }} path={id} problems={problems} system={system} onChange={(v) => onChange({ ...value, [key]: v })} />
+              <SchemaFields
+                schema={variant}
+                value={{ ...current, kind }}
+                path={id}
+                problems={problems}
+                system={system}
+                onChange={(v) => onChange({ ...value, [key]: v })}
+              />
             </Stack>
           );
         }
@@ -118,11 +197,24 @@ function SchemaFields(props: { schema: JsonSchema; value: Record<string, unknown
           return (
             <Stack space="space.050" key={key}>
               <Label htmlFor={id}>{humanize(key)}</Label>
-              <Select inputId={id} options={options} value={options.find((o) => o.value === value[key])} onChange={(o) => onChange({ ...value, [key]: o?.value })} />
+              <Select
+                inputId={id}
+                options={options}
+                value={options.find((o) => o.value === value[key])}
+                onChange={(o) => onChange({ ...value, [key]: o?.value })}
+              />
             </Stack>
           );
         }
-        if (prop.type === 'boolean') return <Checkbox key={key} label={humanize(key)} isChecked={Boolean(value[key])} onChange={(e) => onChange({ ...value, [key]: e.target.checked })} />;
+        if (prop.type === 'boolean')
+          return (
+            <Checkbox
+              key={key}
+              label={humanize(key)}
+              isChecked={Boolean(value[key])}
+              onChange={(e) => onChange({ ...value, [key]: e.target.checked })}
+            />
+          );
         const isUrl = key === 'baseUrl';
         return (
           <TextField
@@ -143,7 +235,12 @@ function SchemaFields(props: { schema: JsonSchema; value: Record<string, unknown
   );
 }
 
-export function Wizard(props: { systems: SystemDescription[]; existing?: ConnectionView; onClose(): void; onSaved(view: ConnectionView & { pushSetup?: { ok: boolean; description: string } | null }): void }) {
+export function Wizard(props: {
+  systems: SystemDescription[];
+  existing?: ConnectionView;
+  onClose(): void;
+  onSaved(view: ConnectionView & { pushSetup?: { ok: boolean; description: string } | null }): void;
+}) {
   const { systems, existing } = props;
   const [draft, setDraft] = useState<Draft>(() => draftFor(existing, systems[0]));
   const [step, setStep] = useState(0);
@@ -155,11 +252,20 @@ export function Wizard(props: { systems: SystemDescription[]; existing?: Connect
   // The remote's own fields, once the connection is saved (read with its stored credential on the server).
   const remoteMeta = useRemoteMetadata(existing?.config.id, system?.label ?? 'Remote');
   const schema = system?.settingsSchema ?? {};
-  const authKind = ((draft.remote.auth as { kind?: string } | undefined)?.kind ?? variantsOf(schema.properties?.auth ?? {})?.map(kindOf)[0]) as string | undefined;
-  const secrets = system ? (system.credentialFields[authKind ?? 'default'] ?? system.credentialFields.default ?? []) : [];
+  const authKind = ((draft.remote.auth as { kind?: string } | undefined)?.kind ??
+    variantsOf(schema.properties?.auth ?? {})?.map(kindOf)[0]) as string | undefined;
+  const secrets = system
+    ? (system.credentialFields[authKind ?? 'default'] ?? system.credentialFields.default ?? [])
+    : [];
   const set = (change: Partial<Draft>) => setDraft((d) => ({ ...d, ...change }));
   const stepProblems = problems.filter((p) => stepOf(p.path) === step);
-  const shownElsewhere = (p: Problem) => p.path === 'name' || p.path === 'jql' || /^remote\.(baseUrl|table|auth\.\w+|\w+)$/.test(p.path) || /^fields\.\d+(\.|$)/.test(p.path) || /^remoteFilter\.\d+\.(field|value)$/.test(p.path) || /^users\.table\.\d+/.test(p.path);
+  const shownElsewhere = (p: Problem) =>
+    p.path === 'name' ||
+    p.path === 'jql' ||
+    /^remote\.(baseUrl|table|auth\.\w+|\w+)$/.test(p.path) ||
+    /^fields\.\d+(\.|$)/.test(p.path) ||
+    /^remoteFilter\.\d+\.(field|value)$/.test(p.path) ||
+    /^users\.table\.\d+/.test(p.path);
   const systemOptions = useMemo(() => systems.map((s) => ({ value: s.kind, label: s.label })), [systems]);
 
   const countIssues = async () => {
@@ -167,28 +273,50 @@ export function Wizard(props: { systems: SystemDescription[]; existing?: Connect
     const res = await callResolver<{ count: number; capped: boolean }>('countMatchingIssues', { jql: draft.jql });
     if (res.ok) {
       setProblems((ps) => ps.filter((p) => p.path !== 'jql'));
-      setCount(`${res.data.capped ? 'More than ' : ''}${res.data.count} issue${res.data.count === 1 ? '' : 's'} of this project match${res.data.count === 1 ? 'es' : ''}.`);
+      setCount(
+        `${res.data.capped ? 'More than ' : ''}${res.data.count} issue${res.data.count === 1 ? '' : 's'} of this project match${res.data.count === 1 ? 'es' : ''}.`,
+      );
     } else {
       setCount(undefined);
-      setProblems((ps) => [...ps.filter((p) => p.path !== 'jql'), ...((res.error as { problems?: Problem[] }).problems ?? [{ path: 'jql', message: res.error.message }])]);
+      setProblems((ps) => [
+        ...ps.filter((p) => p.path !== 'jql'),
+        ...((res.error as { problems?: Problem[] }).problems ?? [{ path: 'jql', message: res.error.message }]),
+      ]);
     }
   };
 
-  const settings = { ...draft.rest, name: draft.name, remote: { ...draft.remote, type: draft.kind }, jql: draft.jql, conflictPolicy: draft.conflictPolicy, enabled: draft.enabled, fields: draft.fields, remoteFilter: draft.remoteFilter, jiraIssueType: draft.jiraIssueType };
+  const settings = {
+    ...draft.rest,
+    name: draft.name,
+    remote: { ...draft.remote, type: draft.kind },
+    jql: draft.jql,
+    conflictPolicy: draft.conflictPolicy,
+    enabled: draft.enabled,
+    fields: draft.fields,
+    remoteFilter: draft.remoteFilter,
+    jiraIssueType: draft.jiraIssueType,
+  };
   const credential = Object.fromEntries(Object.entries(draft.credential).filter(([k, v]) => v && secrets.includes(k)));
   /** What the server plans with (preview, who matches): the settings as drafted, never saved by those calls. */
-  const asDrafted = { ...(existing ? { connectionId: existing.config.id } : {}), settings, ...(Object.keys(credential).length ? { credential } : {}) };
+  const asDrafted = {
+    ...(existing ? { connectionId: existing.config.id } : {}),
+    settings,
+    ...(Object.keys(credential).length ? { credential } : {}),
+  };
   const users = (draft.rest.users as UserSettings | undefined) ?? { matchByEmail: true, table: [] };
 
   const save = async () => {
     setSaving(true);
     setProblems([]);
     try {
-      const res = await callResolver<ConnectionView & { pushSetup?: { ok: boolean; description: string } | null }>('saveConnection', {
-        ...(existing ? { connectionId: existing.config.id } : {}),
-        settings,
-        ...(Object.keys(credential).length ? { credential } : {}),
-      });
+      const res = await callResolver<ConnectionView & { pushSetup?: { ok: boolean; description: string } | null }>(
+        'saveConnection',
+        {
+          ...(existing ? { connectionId: existing.config.id } : {}),
+          settings,
+          ...(Object.keys(credential).length ? { credential } : {}),
+        },
+      );
       if (res.ok) return props.onSaved(res.data);
       const found = (res.error as { problems?: Problem[] }).problems ?? [{ path: '', message: res.error.message }];
       setProblems(found);
@@ -214,7 +342,10 @@ export function Wizard(props: { systems: SystemDescription[]; existing?: Connect
               {stepProblems
                 .filter((p) => !shownElsewhere(p))
                 .map((p) => (
-                  <p key={p.path + p.message}>{p.path ? `${p.path}: ` : ''}{p.message}</p>
+                  <p key={p.path + p.message}>
+                    {p.path ? `${p.path}: ` : ''}
+                    {p.message}
+                  </p>
                 ))}
             </SectionMessage>
           )}
@@ -222,20 +353,51 @@ export function Wizard(props: { systems: SystemDescription[]; existing?: Connect
             <Stack space="space.200">
               <Stack space="space.050">
                 <Label htmlFor="system">System</Label>
-                <Select inputId="system" options={systemOptions} isDisabled={Boolean(existing)} value={systemOptions.find((o) => o.value === draft.kind)} onChange={(o) => setDraft(draftFor(undefined, systems.find((s) => s.kind === o?.value)))} />
+                <Select
+                  inputId="system"
+                  options={systemOptions}
+                  isDisabled={Boolean(existing)}
+                  value={systemOptions.find((o) => o.value === draft.kind)}
+                  onChange={(o) =>
+                    setDraft(
+                      draftFor(
+                        undefined,
+                        systems.find((s) => s.kind === o?.value),
+                      ),
+                    )
+                  }
+                />
               </Stack>
-              <TextField id="name" label="Name" isRequired value={draft.name} placeholder="e.g. Incidents to ServiceNow" errors={problemsAt(problems, 'name')} onChange={(name) => set({ name })} />
+              <TextField
+                id="name"
+                label="Name"
+                isRequired
+                value={draft.name}
+                placeholder="e.g. Incidents to ServiceNow"
+                errors={problemsAt(problems, 'name')}
+                onChange={(name) => set({ name })}
+              />
               {system && (
                 <Text as="p" color="color.text.subtle">
-                  {system.label}: comments {system.capabilities.commentVisibilities.join(' and ')}; {system.capabilities.commentEdit ? 'edits cross' : 'comment edits cannot cross'};{' '}
-                  {system.changePush === 'automatic' ? 'Crosswalk sets up change notifications when you save.' : 'an admin of the other system pastes the change notification set-up.'}
+                  {system.label}: comments {system.capabilities.commentVisibilities.join(' and ')};{' '}
+                  {system.capabilities.commentEdit ? 'edits cross' : 'comment edits cannot cross'};{' '}
+                  {system.changePush === 'automatic'
+                    ? 'Crosswalk sets up change notifications when you save.'
+                    : 'an admin of the other system pastes the change notification set-up.'}
                 </Text>
               )}
             </Stack>
           )}
           {step === 1 && system && (
             <Stack space="space.200">
-              <SchemaFields schema={schema} value={draft.remote} path="remote" problems={problems} system={system} onChange={(remote) => set({ remote })} />
+              <SchemaFields
+                schema={schema}
+                value={draft.remote}
+                path="remote"
+                problems={problems}
+                system={system}
+                onChange={(remote) => set({ remote })}
+              />
               {secrets.map((field) => {
                 const isSet = existing?.credentialFields.includes(field) && existing.config.remote.type === draft.kind;
                 return (
@@ -247,7 +409,11 @@ export function Wizard(props: { systems: SystemDescription[]; existing?: Connect
                     label={SECRET_LABELS[field] ?? humanize(field)}
                     isRequired={!isSet}
                     value={draft.credential[field] ?? ''}
-                    helper={isSet ? 'A value is stored and never shown. Type a new one to replace it, or leave this empty to keep it.' : 'Stored as a Forge secret; it is never shown again.'}
+                    helper={
+                      isSet
+                        ? 'A value is stored and never shown. Type a new one to replace it, or leave this empty to keep it.'
+                        : 'Stored as a Forge secret; it is never shown again.'
+                    }
                     errors={problemsAt(problems, `credential.${field}`)}
                     onChange={(v) => set({ credential: { ...draft.credential, [field]: v } })}
                   />
@@ -276,16 +442,34 @@ export function Wizard(props: { systems: SystemDescription[]; existing?: Connect
                 Fields
               </Heading>
               <RemoteMetadataNote remote={remoteMeta} />
-              <MappingEditor fields={draft.fields} problems={problems} meta={meta} remote={remoteMeta} onChange={(fields) => set({ fields })} />
+              <MappingEditor
+                fields={draft.fields}
+                problems={problems}
+                meta={meta}
+                remote={remoteMeta}
+                onChange={(fields) => set({ fields })}
+              />
               <Heading size="xsmall" as="h3">
                 People
               </Heading>
-              <PeopleEditor users={users} draft={asDrafted} systemLabel={system?.label ?? 'Remote'} canSearchUsers={system?.capabilities.userSearch ?? false} problems={problems} onChange={(next) => set({ rest: { ...draft.rest, users: next } })} />
+              <PeopleEditor
+                users={users}
+                draft={asDrafted}
+                systemLabel={system?.label ?? 'Remote'}
+                canSearchUsers={system?.capabilities.userSearch ?? false}
+                problems={problems}
+                onChange={(next) => set({ rest: { ...draft.rest, users: next } })}
+              />
               <Heading size="xsmall" as="h3">
                 Comments and files
               </Heading>
               <ContentRulesEditor
-                rules={{ ...(draft.rest.comments ? { comments: draft.rest.comments as ContentRules['comments'] } : {}), ...(draft.rest.attachments ? { attachments: draft.rest.attachments as ContentRules['attachments'] } : {}) }}
+                rules={{
+                  ...(draft.rest.comments ? { comments: draft.rest.comments as ContentRules['comments'] } : {}),
+                  ...(draft.rest.attachments
+                    ? { attachments: draft.rest.attachments as ContentRules['attachments'] }
+                    : {}),
+                }}
                 systemLabel={system?.label ?? 'The remote'}
                 internalComments={system?.capabilities.commentVisibilities.includes('internal') ?? false}
                 problems={problems}
@@ -294,17 +478,31 @@ export function Wizard(props: { systems: SystemDescription[]; existing?: Connect
               <Heading size="xsmall" as="h3">
                 Remote items that create Jira issues
               </Heading>
-              <RemoteFilterEditor conditions={draft.remoteFilter} issueType={draft.jiraIssueType} meta={meta} remote={remoteMeta} problems={problems} onChange={(change) => set(change)} />
+              <RemoteFilterEditor
+                conditions={draft.remoteFilter}
+                issueType={draft.jiraIssueType}
+                meta={meta}
+                remote={remoteMeta}
+                problems={problems}
+                onChange={(change) => set(change)}
+              />
               <Stack space="space.050">
                 <Label htmlFor="conflictPolicy">When both sides changed a field</Label>
-                <Select inputId="conflictPolicy" options={POLICIES} value={POLICIES.find((p) => p.value === draft.conflictPolicy)} onChange={(o) => set({ conflictPolicy: o?.value ?? 'newest-wins' })} />
+                <Select
+                  inputId="conflictPolicy"
+                  options={POLICIES}
+                  value={POLICIES.find((p) => p.value === draft.conflictPolicy)}
+                  onChange={(o) => set({ conflictPolicy: o?.value ?? 'newest-wins' })}
+                />
               </Stack>
-              <Checkbox label="Sync is on (uncheck to save the connection paused)" isChecked={draft.enabled} onChange={(e) => set({ enabled: e.target.checked })} />
+              <Checkbox
+                label="Sync is on (uncheck to save the connection paused)"
+                isChecked={draft.enabled}
+                onChange={(e) => set({ enabled: e.target.checked })}
+              />
             </Stack>
           )}
-          {step === 3 && system && (
-            <PreviewPanel draft={asDrafted} system={system} />
-          )}
+          {step === 3 && system && <PreviewPanel draft={asDrafted} system={system} />}
         </Stack>
       </ModalBody>
       <ModalFooter>

@@ -11,7 +11,16 @@ import { chromiumForTests } from '../../../scripts/ensure-browser';
 import type { Sandbox } from '../../../sandbox/sandbox';
 
 export const SHOTS = path.resolve(__dirname, '../../../test-output/screenshots');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export async function launchBrowser(): Promise<Browser> {
   mkdirSync(SHOTS, { recursive: true });
@@ -53,10 +62,36 @@ export async function accessibilityViolations(page: Page): Promise<AxeViolation[
     await frame.evaluate(axeSource);
     const violations = await frame.evaluate(async () => {
       // Colours are judged as people see them at rest: a dialog fading in has, for a moment, too little contrast.
-      for (let waited = 0; waited < 3000 && document.getAnimations().some((a) => a.playState === 'running'); waited += 50) await new Promise((r) => setTimeout(r, 50));
-      const axe = (globalThis as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[] }> }> }> } }).axe;
+      for (
+        let waited = 0;
+        waited < 3000 && document.getAnimations().some((a) => a.playState === 'running');
+        waited += 50
+      )
+        await new Promise((r) => setTimeout(r, 50));
+      const axe = (
+        globalThis as unknown as {
+          axe: {
+            run(
+              ctx: unknown,
+              opts: unknown,
+            ): Promise<{
+              violations: Array<{
+                id: string;
+                impact: string | null;
+                help: string;
+                nodes: Array<{ target: unknown[] }>;
+              }>;
+            }>;
+          };
+        }
+      ).axe;
       const r = await axe.run(document, { resultTypes: ['violations'] });
-      return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => JSON.stringify(n.target)) }));
+      return r.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.map((n) => JSON.stringify(n.target)),
+      }));
     });
     found.push(...violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'));
   }
@@ -66,11 +101,18 @@ export async function accessibilityViolations(page: Page): Promise<AxeViolation[
 /** Fails with what axe found, so a report names the rule and the elements. */
 export async function expectAccessible(page: Page): Promise<void> {
   const violations = await accessibilityViolations(page);
-  if (violations.length) throw new Error(`Accessibility violations:\n${violations.map((v) => `- ${v.id} (${v.impact}): ${v.help} at ${v.nodes.join(', ')}`).join('\n')}`);
+  if (violations.length)
+    throw new Error(
+      `Accessibility violations:\n${violations.map((v) => `- ${v.id} (${v.impact}): ${v.help} at ${v.nodes.join(', ')}`).join('\n')}`,
+    );
 }
 
 /** Polls until `check` holds (the frames load and sync asynchronously). */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check().catch(() => undefined);
