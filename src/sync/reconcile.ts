@@ -533,7 +533,11 @@ async function syncFields(
           systemLabel: systemFor(config.remote.type)?.label ?? config.remote.type,
           ...whyNotTaken(config, w.m.remote, written, heldRaw),
         });
-        if (refused) notTaken[w.m.jira] = refused;
+        if (refused) {
+          notTaken[w.m.jira] = refused;
+          // Said in the remote's own value, as the problem says it: Jira's name for it would read as agreement.
+          heldAfter[w.m.jira] = String(heldRaw ?? '');
+        }
       }
     } catch (e) {
       // A closed item refuses every write, not this field's value: that is decided for the whole pair (closed-remote.ts).

@@ -30,7 +30,7 @@ export interface SyncStep {
   files?: number;
   /** The remote item was made in this run. */
   created?: boolean;
-  /** Per field written, what the side it was written to holds now, as Jira names it, cut to MAX_VALUE_CHARS. */
+  /** Per field written, what the side it was written to holds now, as Jira names it (a value not taken: as the remote does), cut to MAX_VALUE_CHARS. */
   values?: Record<string, string>;
   /** Fields the other side was written but kept another value (sync/not-taken.ts). */
   kept?: string[];
@@ -46,8 +46,9 @@ export interface SyncStep {
 export const TIMELINE_MAX_STEPS = 12;
 export const TIMELINE_DAYS = 14;
 const MAX_FIELDS = 8;
-/** The longest value a step keeps: enough to recognise it, and 12 steps of 8 stay within a few kilobytes. */
-export const MAX_VALUE_CHARS = 40;
+/** The longest value a step keeps, and how many: enough to recognise a change, and 12 steps at their fullest add about 3 KB to the link (whose base already holds every field's whole value). */
+export const MAX_VALUE_CHARS = 32;
+export const MAX_VALUES = 4;
 
 /** A written value as a step keeps it, or undefined for fields whose values do not belong there (rich text, people). */
 export function stepValue(m: Pick<FieldMapping, 'transform'>, value: CanonicalValue): string | undefined {
@@ -113,12 +114,14 @@ export function stepOf(input: {
   const files = input.files.fromJira + input.files.fromRemote;
   const fields = [...new Set([...input.wroteRemote, ...input.wroteJira])].slice(0, MAX_FIELDS);
   const values = Object.fromEntries(
-    fields.flatMap((f) => {
-      const v = input.values?.[f];
-      return v === undefined ? [] : [[f, v.length > MAX_VALUE_CHARS ? `${v.slice(0, MAX_VALUE_CHARS - 1)}…` : v]];
-    }),
+    fields
+      .flatMap((f) => {
+        const v = input.values?.[f];
+        return v === undefined ? [] : [[f, v.length > MAX_VALUE_CHARS ? `${v.slice(0, MAX_VALUE_CHARS - 1)}…` : v]];
+      })
+      .slice(0, MAX_VALUES),
   );
-  const kept = fields.filter((f) => input.kept?.includes(f));
+  const kept = fields.filter((f) => input.kept?.includes(f)).slice(0, MAX_VALUES);
   return {
     toward,
     fields,

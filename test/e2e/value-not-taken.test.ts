@@ -75,14 +75,14 @@ describe('a value the remote does not take', () => {
         at: expect.any(String),
       },
     ]);
-    // The step that wrote it names the field as not taken, with what Zendesk holds (by its Jira name).
+    // The step that wrote it names the field as not taken, with what Zendesk holds (in Zendesk's own value).
     expect(shown.timeline).toContainEqual(
       expect.objectContaining({
         kind: 'synced',
         toward: 'remote',
         fields: ['status'],
         kept: ['status'],
-        values: { status: 'In Progress' },
+        values: { status: 'open' },
       }),
     );
   });

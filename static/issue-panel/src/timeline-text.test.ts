@@ -37,10 +37,10 @@ describe('a step of the sync history, in words', () => {
   it('names a value the other side did not take as what it kept', () => {
     expect(
       whatCrossed(
-        step({ toward: 'remote', fields: ['status'], values: { status: 'In Progress' }, kept: ['status'] }),
+        step({ toward: 'remote', fields: ['status'], values: { status: 'open' }, kept: ['status'] }),
         'Zendesk',
       ),
-    ).toBe('Status: Zendesk kept In Progress (Jira → Zendesk)');
+    ).toBe('Status: Zendesk kept open (Jira → Zendesk)');
   });
 
   it('shows one time for stages within the same few seconds, and still says what queued it', () => {
