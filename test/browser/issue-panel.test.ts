@@ -129,7 +129,8 @@ describe('issue panel (browser)', () => {
       const steps = await timeline(page);
       return (
         steps.length >= 2 &&
-        /Summary → Payment page is slow \(checkout only\) \(ServiceNow → Jira\)/.test(steps[0]!) &&
+        // The new summary, cut to the 32 characters a step keeps.
+        steps[0]!.includes('Summary → Payment page is slow (checkout … (ServiceNow → Jira)') &&
         /Queued by a ServiceNow notification/.test(steps[0]!)
       );
     }, 'the agent’s edit on the timeline');
