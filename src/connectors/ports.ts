@@ -53,7 +53,7 @@ export interface Capabilities {
 
 export interface ItemRef {
   id: string;
-  /** What people call it: DEMO-12, INC0010001, 4512, #981. */
+  /** What people call it, as the system itself names it: DEMO-12, INC0010001, Bug 4512, #981. */
   displayKey: string;
   url: string;
 }
@@ -207,6 +207,8 @@ export interface Connector {
   markCorrelation(id: string, correlationId: string): Promise<void>;
   /** The item's status as the remote names it, for people (the issue panel). */
   statusLabel(item: Item): string | undefined;
+  /** The item's title as the remote shows it (short description, title, subject), for people (the issue panel). */
+  titleOf(item: Item): string | undefined;
   /** Writes only the given fields; returns the item as stored (which becomes the new base). */
   updateItem(id: string, fields: Readonly<Record<string, unknown>>, expectedVersion?: string): Promise<Item>;
   /** Items changed at or after `since` (epoch ms), oldest first, for the safety-net sweep. */

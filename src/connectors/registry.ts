@@ -65,7 +65,9 @@ export interface SystemDefinition<
      * Sets up the remote's change push to `url` (an Azure DevOps service hook,
      * a Zendesk webhook and trigger) when the connection is saved; absent where
      * an admin sets it up by hand (ServiceNow's business rule). Returns the
-     * secret the remote signs with when the remote chose it, and what was made.
+     * secret the remote signs with when the remote chose it, and what was made,
+     * in words a project admin reads (named as the remote's own settings show
+     * them, never by raw ids).
      */
     provision?(
       connector: Connector,
@@ -76,9 +78,16 @@ export interface SystemDefinition<
   };
   /** Texts people read when a comment change cannot cross ("ServiceNow journal entries cannot be changed"). */
   texts: {
+    /** How the remote tells Crosswalk about its changes, in words for the connection page (what is set up, by whom, and when). */
+    changePush: string;
     commentEditRefused: string;
     commentDeleteRefused: string;
     /** Where the remote cannot delete files (capabilities.attachments.delete false). */ fileDeleteRefused?: string;
+    /**
+     * Why the remote kept another value than the one written to a value-mapped field, where the system has a
+     * rule for it (Zendesk never returns an assigned ticket to "new"); undefined: the engine says it generally.
+     */
+    valueNotTaken?(field: string, written: string, held: string): string | undefined;
   };
 }
 

@@ -88,6 +88,8 @@ export async function changePushSetupResolver({ payload, context }: Call) {
   const table = String((own.config.remote as { table?: unknown }).table ?? '');
   return ok({
     mode: system?.notifications.provision ? 'automatic' : 'manual',
+    system: system?.label ?? own.config.remote.type,
+    summary: system?.texts.changePush ?? null,
     url,
     secretSet,
     script: describe(own.config.remote.type, url, table, undefined),

@@ -1,6 +1,6 @@
 /**
  * What the issue panel may offer the caller: everyone who can browse the issue
- * sees its sync state; linking and unlinking need Edit issues. Asked of Jira
+ * sees its sync state; Sync now, linking and unlinking need Edit issues. Asked of Jira
  * on the server; the panel only hides what the resolvers would refuse anyway.
  */
 import { systemFor } from '../connectors/registry';

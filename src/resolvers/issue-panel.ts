@@ -1,7 +1,7 @@
 /**
  * The issue panel's resolvers, for everyone who can see the issue (Browse
  * projects): what is linked, its state, what failed and why, the timeline of
- * its recent sync steps, Sync now; for those who can edit it (Edit issues):
+ * its recent sync steps; for those who can edit it (Edit issues): Sync now,
  * search the remote, link, create in the remote and unlink. Each asks Jira for
  * the caller's permission on the server and checks its input with zod.
  */
@@ -64,6 +64,7 @@ export async function getIssueSyncResolver({ context }: Call) {
     linked: true as const,
     connectionId: link.connectionId,
     remoteKey: link.remoteKey,
+    remoteTitle: link.remoteTitle ?? null,
     remoteUrl: link.remoteUrl,
     remoteState: link.remoteStatus ?? null,
     lastSyncAt: link.lastSyncAt ?? null,
@@ -113,6 +114,8 @@ function timelineOf(
       kind: 'synced' as const,
       toward: s.toward,
       fields: s.fields,
+      values: s.values ?? {},
+      kept: s.kept ?? [],
       comments: s.comments ?? 0,
       files: s.files ?? 0,
       created: s.created ?? false,
@@ -138,9 +141,10 @@ function timelineOf(
   return [...steps, ...failed].sort((a, b) => b.at.localeCompare(a.at));
 }
 
+/** Sync now and Retry write both sides as the app: for people who may edit the issue, not for a viewer (browse only). */
 export async function syncIssueNowResolver({ context }: Call) {
-  const caller = await requireIssuePermission(context, 'BROWSE_PROJECTS');
-  if (!caller) return cannotSee;
+  const caller = await requireIssuePermission(context, 'EDIT_ISSUES');
+  if (!caller) return cannotEdit;
   await enqueueReconcile([{ item: { side: 'jira', issueId: caller.issueId }, cause: 'sync-now' }]);
   return ok({ queued: true });
 }

@@ -51,26 +51,34 @@ function planOf(
     remoteRaw: remoteFields,
     issueKey: 'DEMO-7',
   });
-  return { readings, plan };
+  return { readings, plan, remoteRaw: remoteFields };
 }
 
 describe("what a preview shows, from the engine's own plan", () => {
-  it("an update: each field with both values, the write in the target's own form, the direction, and the fields a state requires", () => {
+  it("an update: each field with both sides' own values, the write in the target's own form, the direction, and the fields a state requires", () => {
     const base = {
       summary: { jira: 'Old', remote: 'Old' },
       status: { jira: 'To Do', remote: 'To Do' },
       priority: { jira: 'High', remote: 'High' },
     };
-    const { readings, plan } = planOf(
+    const { readings, plan, remoteRaw } = planOf(
       { summary: 'New title', status: { name: 'Done' }, priority: { name: 'High' } },
       { short_description: 'Old', state: '1', urgency: '1' },
       base,
     );
-    const { rows, extra } = describePlan({ kind: 'update', readings, plan, base, systemLabel: 'ServiceNow' });
+    const { rows, extra } = describePlan({
+      kind: 'update',
+      readings,
+      plan,
+      base,
+      systemLabel: 'ServiceNow',
+      remoteRaw,
+    });
     expect(rows.map((r) => [r.jiraField, r.jiraValue, r.remoteValue, r.action, r.written, r.note])).toEqual([
       ['summary', 'New title', 'Old', 'write-remote', 'New title', 'changed in Jira since the last sync'],
-      ['status', 'Done', 'To Do', 'write-remote', '6', 'changed in Jira since the last sync'],
-      ['priority', 'High', 'High', 'none', undefined, 'in sync'],
+      // The remote's column holds the remote's own values ("1"), not Jira's names for them ("To Do", "High").
+      ['status', 'Done', '1', 'write-remote', '6', 'changed in Jira since the last sync'],
+      ['priority', 'High', '1', 'none', undefined, 'in sync'],
     ]);
     expect(rows[2]!.direction).toBe('to-jira');
     expect(extra).toEqual([
@@ -86,12 +94,12 @@ describe("what a preview shows, from the engine's own plan", () => {
       status: { jira: 'To Do', remote: 'To Do' },
       priority: { jira: 'High', remote: 'High' },
     };
-    const { readings, plan } = planOf(
+    const { readings, plan, remoteRaw } = planOf(
       { summary: 'Jira title', status: { name: 'Blocked' }, priority: { name: 'High' } },
       { short_description: 'Remote title', state: '1', urgency: '1' },
       base,
     );
-    const { rows } = describePlan({ kind: 'update', readings, plan, base, systemLabel: 'ServiceNow' });
+    const { rows } = describePlan({ kind: 'update', readings, plan, base, systemLabel: 'ServiceNow', remoteRaw });
     expect(rows[0]).toMatchObject({
       action: 'write-remote',
       written: 'Jira title',
@@ -120,6 +128,7 @@ describe("what a preview shows, from the engine's own plan", () => {
       createdRemote: created,
       base: {},
       systemLabel: 'ServiceNow',
+      remoteRaw: undefined,
     });
     expect(rows.map((r) => [r.jiraField, r.action, r.written, r.note])).toEqual([
       ['summary', 'write-remote', 'Printer on fire', 'set when the ServiceNow item is created'],
@@ -129,18 +138,33 @@ describe("what a preview shows, from the engine's own plan", () => {
     expect(outcomeOf('create-remote', rows)).toEqual({ kind: 'create' });
   });
 
+  it('shows a remote value the map does not know as the remote holds it, not as empty', () => {
+    const base = {
+      summary: { jira: 'Same', remote: 'Same' },
+      status: { jira: 'To Do', remote: 'To Do' },
+      priority: { jira: 'High', remote: 'High' },
+    };
+    const { readings, plan, remoteRaw } = planOf(
+      { summary: 'Same', status: { name: 'To Do' }, priority: { name: 'High' } },
+      { short_description: 'Same', state: '3', urgency: '1' },
+      base,
+    );
+    const { rows } = describePlan({ kind: 'update', readings, plan, base, systemLabel: 'ServiceNow', remoteRaw });
+    expect(rows[1]).toMatchObject({ jiraValue: 'To Do', remoteValue: '3', action: 'problem' });
+  });
+
   it('a linked pair with nothing changed is in sync', () => {
     const base = {
       summary: { jira: 'Same', remote: 'Same' },
       status: { jira: 'To Do', remote: 'To Do' },
       priority: { jira: 'High', remote: 'High' },
     };
-    const { readings, plan } = planOf(
+    const { readings, plan, remoteRaw } = planOf(
       { summary: 'Same', status: { name: 'To Do' }, priority: { name: 'High' } },
       { short_description: 'Same', state: '1', urgency: '1' },
       base,
     );
-    const { rows } = describePlan({ kind: 'update', readings, plan, base, systemLabel: 'ServiceNow' });
+    const { rows } = describePlan({ kind: 'update', readings, plan, base, systemLabel: 'ServiceNow', remoteRaw });
     expect(rows.every((r) => r.action === 'none')).toBe(true);
     expect(outcomeOf('update', rows)).toEqual({ kind: 'unchanged' });
   });

@@ -15,7 +15,7 @@ export interface PreviewRow {
   jiraField: string;
   remoteField: string;
   direction: FieldMapping['direction'];
-  /** What each side holds now, for people (null: empty or unreadable). */
+  /** What each side holds now, in that side's own values, for people (null: empty). */
   jiraValue: string | null;
   remoteValue: string | null;
   action: PreviewAction;
@@ -82,6 +82,23 @@ export interface DescribeInput {
   /** The base the plan ran against (absent: never synced). */
   base: Readonly<Record<string, unknown>>;
   systemLabel: string;
+  /** The remote item's own fields as read (undefined: not made yet): its column shows its own values, not their Jira names. */
+  remoteRaw: Readonly<Record<string, unknown>> | undefined;
+}
+
+/**
+ * What the remote holds, as the remote names it. A value map's canonical value
+ * is Jira's name for it ("To Do" for Zendesk's "new"), so its remote column
+ * shows the remote's own value instead, mapped or not; other readings are the
+ * remote's own values already (rich text as its text).
+ */
+function remoteShown(m: FieldReading['m'], remote: FieldReading['remote'], raw: DescribeInput['remoteRaw']) {
+  if (m.transform === 'value-map' && raw) {
+    const own = raw[m.remote];
+    const value = own && typeof own === 'object' && 'value' in own ? (own as { value: unknown }).value : own;
+    return value === null || value === undefined || typeof value === 'object' ? null : display(String(value));
+  }
+  return remote.ok ? display(remote.value) : null;
 }
 
 /** One row per mapped field, in the mapping's order, and the remote fields written without a mapping of their own. */
@@ -93,7 +110,7 @@ export function describePlan(input: DescribeInput): { rows: PreviewRow[]; extra:
       remoteField: m.remote,
       direction: m.direction,
       jiraValue: jira.ok ? display(jira.value) : null,
-      remoteValue: remote.ok ? display(remote.value) : null,
+      remoteValue: remoteShown(m, remote, input.remoteRaw),
     };
     const problem = plan.problems[m.jira];
     if (problem !== undefined) return { ...row, action: 'problem', note: problem };
@@ -145,7 +162,7 @@ export function describePlan(input: DescribeInput): { rows: PreviewRow[]; extra:
       return {
         ...row,
         action: 'write-jira',
-        written: row.remoteValue ?? '(empty)',
+        written: (remote.ok ? display(remote.value) : null) ?? '(empty)',
         note: 'set when the Jira issue is created',
       };
     // Nothing to write: say why, as the decision would.

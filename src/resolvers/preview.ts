@@ -394,6 +394,7 @@ async function previewIssue(
     ...(createdRemote ? { createdRemote } : {}),
     base,
     systemLabel: system.label,
+    remoteRaw: remote?.fields,
   });
   const rows = await completeJiraWrites(draft, described.rows, issue, plan.jiraWrites);
   const content = opts.content
@@ -562,6 +563,7 @@ async function previewRemoteItem(draft: Draft, remote: Item, withContent = false
     createdJira: new Set(Object.keys(created)),
     base: {},
     systemLabel: system.label,
+    remoteRaw: remote.fields,
   });
   const rows = await completeJiraWrites(draft, described.rows, undefined, plan.jiraWrites);
   return {

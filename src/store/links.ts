@@ -22,6 +22,8 @@ export interface Link {
   remoteUrl: string;
   /** The remote item's status as the remote names it (for people). */
   remoteStatus?: string;
+  /** The remote item's title as last read (for people; cut to sync/item-shown.ts's bound). */
+  remoteTitle?: string;
   /** Whether the Jira remote link to the remote item exists (written after the link, so a crash in between is repaired). */
   remoteLinked?: boolean;
   /** Whether the remote item carries our correlation marker (items created from the remote get it after the Jira issue exists). */

@@ -16,7 +16,7 @@ import * as jira from '../connectors/jira/client';
 import type { Connector, Item, RemoteEvidence } from '../connectors/ports';
 import { systemFor } from '../connectors/registry';
 import type { ConnectionConfig } from '../mapping/connection-config';
-import { readJira, readRemote, writeJira } from '../mapping/field-values';
+import { readJira, readRemote, storedOnRemote, writeJira } from '../mapping/field-values';
 import { connectionsForProject, getConnection } from '../store/connections';
 import { clearFailure } from '../store/failures';
 import {
@@ -28,15 +28,17 @@ import {
   updateLink,
   type Link,
 } from '../store/links';
-import { canonicalEqual } from './canonical';
+import { canonicalEqual, type CanonicalValue } from './canonical';
 import { afterClosedRemote } from './closed-remote';
 import { syncAttachments, syncComments } from './content-sync';
 import { createFromRemote, createRemoteFor, correlationIdFor, parseCorrelationId } from './create';
 import { ownStatusMoveIsNoChange, touchedTimes, unclearFields } from './field-history';
 import { planFields, type FieldReading } from './field-plan';
+import { withItemShown } from './item-shown';
 import { matchesRemoteFilter } from './remote-filter';
 import { moveToStatus } from './status';
-import { newCrossings, stepOf, withStep, type ReconcileSignal } from './timeline';
+import { notTakenMessage, NOT_TAKEN, stillNotTaken } from './not-taken';
+import { newCrossings, stepOf, stepValue, withStep, type ReconcileSignal } from './timeline';
 import {
   editWasAlone,
   issueFromEvidence,
@@ -331,6 +333,7 @@ async function syncPair(
   const fields = await syncFields(config, connector, next, issue, remote, created, remoteClosed, known);
   next = fields.link;
   for (const [part, message] of Object.entries(fields.problems)) problems[part] = { kind: 'validation', message, at };
+  for (const [part, message] of Object.entries(fields.notTaken)) problems[part] = { kind: NOT_TAKEN, message, at };
   let commentsCopied = 0;
   let filesCopied = 0;
   if (scope.comments) {
@@ -349,28 +352,35 @@ async function syncPair(
   const newestListed =
     scope.comments && connector.newestCommentListed ? await connector.newestCommentListed(remote.id) : undefined;
   if (newestListed) next.remoteNewestComment = newestListed;
-  // Each part's problem is replaced by this run's finding for that part; parts not looked at keep theirs.
+  // Each part's problem is replaced by this run's finding for that part; parts not looked at keep theirs, and a value
+  // the remote did not take stays said while neither side has moved since (not-taken.ts).
   const kept = Object.fromEntries(
-    Object.entries(next.problems ?? {}).filter(([part]) => (part === 'attachments' ? !scope.attachments : false)),
+    Object.entries(next.problems ?? {}).filter(([part, p]) =>
+      part === 'attachments' ? !scope.attachments : stillNotTaken(p, link.base[part], next.base[part]),
+    ),
   );
   const merged = { ...kept, ...problems };
   next.problems = Object.keys(merged).length ? merged : undefined;
   if (!next.problems) delete next.problems;
-  // A remote known only as the link vouches for it keeps the status label last read, unless its notification showed the status.
-  const statusShown = connector.statusLabel(fields.remoteAfter);
-  if (!fields.remotePresumed || statusShown) {
-    next.remoteStatus = statusShown;
-    if (!next.remoteStatus) delete next.remoteStatus;
-  }
+  // What the panel shows of the item: a remote known only as the link vouches for it keeps what was last read.
+  next = withItemShown(next, connector, fields.remoteAfter, fields.remotePresumed);
   if (next.failing) {
     await clearFailure({ side: 'jira', issueId: issue.id });
     next.failing = false;
   }
   // The issue panel's timeline rides on this one link write (timeline.ts): a step only when something crossed.
   const jiraIdOf = (remoteField: string) => config.fields.find((m) => m.remote === remoteField)?.jira ?? remoteField;
+  const values: Record<string, string> = {};
+  for (const m of config.fields) {
+    const held = fields.heldAfter[m.jira];
+    const shown = held === undefined ? undefined : stepValue(m, held);
+    if (shown !== undefined) values[m.jira] = shown;
+  }
   const step = stepOf({
     wroteJira: fields.wroteJira,
     wroteRemote: fields.wroteRemote.map(jiraIdOf),
+    values,
+    kept: Object.keys(fields.notTaken),
     comments: newCrossings(link.comments, next.comments),
     files: newCrossings(link.attachments, next.attachments),
     created,
@@ -486,6 +496,9 @@ async function syncFields(
   // Write each side at most once per reconcile: one remote update, one Jira edit, and the transitions a status needs.
   let remoteAfter = remote;
   const wroteRemote: string[] = [];
+  /** Per Jira field written, the canonical value the side it was written to holds after (the timeline's values). */
+  const heldAfter: Record<string, CanonicalValue> = {};
+  const notTaken: Record<string, string> = {};
   // A closed item takes no write: what Jira holds goes to its follow-up, and the base of those fields stays where it was.
   if (Object.keys(plan.remoteFields).length && !remoteClosed) {
     try {
@@ -501,6 +514,30 @@ async function syncFields(
         const held = readRemote(w.m, remoteAfter.fields, connector.capabilities.descriptionFormat);
         base[w.m.jira] = { jira: w.current.jira, remote: held.ok ? held.value : w.value };
         wroteRemote.push(w.m.remote);
+        heldAfter[w.m.jira] = held.ok ? held.value : String(remoteAfter.fields[w.m.remote] ?? '');
+        // A value the remote answered with another one: the answer stands, and the pair is said not to agree (not-taken.ts).
+        const written = plan.remoteFields[w.m.remote] ?? '';
+        const heldRaw = remoteAfter.fields[w.m.remote];
+        const refused = notTakenMessage({
+          m: w.m,
+          jiraValue: w.current.jira,
+          written,
+          heldRaw,
+          held,
+          expected: storedOnRemote(
+            w.m,
+            w.value,
+            connector.capabilities.maxLengths,
+            connector.capabilities.descriptionFormat,
+          ),
+          systemLabel: systemFor(config.remote.type)?.label ?? config.remote.type,
+          ...whyNotTaken(config, w.m.remote, written, heldRaw),
+        });
+        if (refused) {
+          notTaken[w.m.jira] = refused;
+          // Said in the remote's own value, as the problem says it: Jira's name for it would read as agreement.
+          heldAfter[w.m.jira] = String(heldRaw ?? '');
+        }
       }
     } catch (e) {
       // A closed item refuses every write, not this field's value: that is decided for the whole pair (closed-remote.ts).
@@ -541,6 +578,7 @@ async function syncFields(
       for (const w of jiraDone) {
         base[w.m.jira] = { jira: w.value, remote: w.current.remote };
         wroteJira.push(w.m.jira);
+        heldAfter[w.m.jira] = w.value;
       }
     } catch (e) {
       if (!(e instanceof SyncError) || e.kind !== 'validation') throw e;
@@ -556,6 +594,7 @@ async function syncFields(
     if (moved.ok) {
       base[status.m.jira] = { jira: status.value, remote: status.current.remote };
       wroteJira.push(status.m.jira);
+      heldAfter[status.m.jira] = status.value;
     } else problems.status = moved.reason;
   }
   // A field whose base did not move keeps its old base, so the next run decides it again.
@@ -612,7 +651,15 @@ async function syncFields(
     remotePresumed,
     wroteJira,
     wroteRemote,
+    heldAfter,
+    notTaken,
     conflicts: plan.conflicts.length,
     problems,
   };
+}
+
+/** The system's own reason for a value it did not take, where its registry entry has one. */
+function whyNotTaken(config: ConnectionConfig, field: string, written: string, held: unknown): { why?: string } {
+  const why = systemFor(config.remote.type)?.texts.valueNotTaken?.(field, written, String(held ?? ''));
+  return why ? { why } : {};
 }

@@ -11,7 +11,14 @@
  * - confirmed: when the other side had answered every write and the new
  *   base was being stored (the pair agrees from then on; a crash before it
  *   leaves no step, and the next run writes nothing twice).
+ *
+ * And what a written field became ("Status → Waiting for customer"): short
+ * values only (not rich text, not people), cut to a few words, since the
+ * link record is billed by its bytes; a field the other side did not take
+ * (sync/not-taken.ts) is named as such.
  */
+import type { FieldMapping } from '../mapping/connection-config';
+import type { CanonicalValue } from './canonical';
 import type { CrossedPair } from './crossing';
 
 export interface SyncStep {
@@ -23,6 +30,10 @@ export interface SyncStep {
   files?: number;
   /** The remote item was made in this run. */
   created?: boolean;
+  /** Per field written, what the side it was written to holds now, as Jira names it (a value not taken: as the remote does), cut to MAX_VALUE_CHARS. */
+  values?: Record<string, string>;
+  /** Fields the other side was written but kept another value (sync/not-taken.ts). */
+  kept?: string[];
   /** What signalled it: jira:issue_updated, servicenow, sweep, sync-now, retry… */
   cause?: string;
   changedAt?: number;
@@ -35,6 +46,17 @@ export interface SyncStep {
 export const TIMELINE_MAX_STEPS = 12;
 export const TIMELINE_DAYS = 14;
 const MAX_FIELDS = 8;
+/** The longest value a step keeps, and how many: enough to recognise a change, and 12 steps at their fullest add about 3 KB to the link (whose base already holds every field's whole value). */
+export const MAX_VALUE_CHARS = 32;
+export const MAX_VALUES = 4;
+
+/** A written value as a step keeps it, or undefined for fields whose values do not belong there (rich text, people). */
+export function stepValue(m: Pick<FieldMapping, 'transform'>, value: CanonicalValue): string | undefined {
+  if (m.transform === 'rich-text' || m.transform === 'user') return undefined;
+  const text = (Array.isArray(value) ? value.join(', ') : String(value ?? '')).replace(/\s+/g, ' ').trim();
+  if (!text) return '';
+  return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
+}
 
 export interface ReconcileSignal {
   cause?: string;
@@ -69,6 +91,10 @@ export function stepOf(input: {
   comments: { fromJira: number; fromRemote: number };
   files: { fromJira: number; fromRemote: number };
   created: boolean;
+  /** Per Jira field written, its value as `stepValue` keeps it. */
+  values?: Readonly<Record<string, string>>;
+  /** Jira fields the remote was written but kept another value. */
+  kept?: readonly string[];
   signal?: ReconcileSignal;
   changedAt: { jira: number; remote: number };
   writtenAt: number;
@@ -86,9 +112,21 @@ export function stepOf(input: {
         : Math.max(input.changedAt.jira, input.changedAt.remote);
   const comments = input.comments.fromJira + input.comments.fromRemote;
   const files = input.files.fromJira + input.files.fromRemote;
+  const fields = [...new Set([...input.wroteRemote, ...input.wroteJira])].slice(0, MAX_FIELDS);
+  const values = Object.fromEntries(
+    fields
+      .flatMap((f) => {
+        const v = input.values?.[f];
+        return v === undefined ? [] : [[f, v.length > MAX_VALUE_CHARS ? `${v.slice(0, MAX_VALUE_CHARS - 1)}…` : v]];
+      })
+      .slice(0, MAX_VALUES),
+  );
+  const kept = fields.filter((f) => input.kept?.includes(f)).slice(0, MAX_VALUES);
   return {
     toward,
-    fields: [...new Set([...input.wroteRemote, ...input.wroteJira])].slice(0, MAX_FIELDS),
+    fields,
+    ...(Object.keys(values).length ? { values } : {}),
+    ...(kept.length ? { kept } : {}),
     ...(comments ? { comments } : {}),
     ...(files ? { files } : {}),
     ...(input.created ? { created: true } : {}),

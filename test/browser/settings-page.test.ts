@@ -556,7 +556,7 @@ describe('project settings page (browser)', () => {
     const page = await openSettings('project-lead');
     const frame = settings(page);
     await frame.getByRole('button', { name: 'Show DEMO ↔ ACME incidents' }).click();
-    await frame.getByRole('img', { name: /syncs and \d+ failing items over the last 14 days/ }).waitFor();
+    await frame.getByRole('img', { name: /syncs? and \d+ failing items? over the last 14 days/ }).waitFor();
     const conflicts = frame.getByRole('table', { name: 'Conflicts to review' });
     await conflicts
       .getByRole('row', { name: new RegExp(`${key} ↔ ${incident()!.number} priority ServiceNow's value`) })

@@ -173,12 +173,17 @@ describe('Jira OPS ↔ Azure DevOps acme/Operations', () => {
     expect(links).toEqual([
       expect.objectContaining({
         object: expect.objectContaining({
-          title: String(wi),
+          title: `Bug ${wi}`,
           url: `https://dev.azure.com/acme/Operations/_workitems/edit/${wi}`,
         }),
       }),
     ]);
-    expect(await panel(issue.id)).toMatchObject({ remoteKey: String(wi), remoteState: 'New', lastError: null });
+    expect(await panel(issue.id)).toMatchObject({
+      remoteKey: `Bug ${wi}`,
+      remoteTitle: 'Disk full on db-02',
+      remoteState: 'New',
+      lastError: null,
+    });
   });
 
   it('follows a Jira edit with one guarded PATCH, and writes nothing back to Jira', async () => {

@@ -210,13 +210,14 @@ describe('SUP ↔ Zendesk', () => {
     expect(ticketFor(issue.id).status).toBe('solved');
     expect(await panel(issue.id)).toMatchObject({ remoteState: 'Solved' });
     // Reopened in Jira, the solved ticket reopens (solved tickets still take updates); Zendesk never goes back to New,
-    // so it is Open, and the base records that, so nothing flips back and forth.
+    // so it is Open, and the base records that, so nothing flips back and forth; the panel says the status differs.
     await jira.request({ as: 'member' }, 'POST', `/rest/api/3/issue/${issue.key}/transitions`, {
       transition: { id: '41' },
     });
     await sandbox.settle();
     expect(ticketFor(issue.id).status).toBe('open');
     expect((await jiraFields(issue.key, 'status')).status.name).toBe('To Do');
+    expect((await panel(issue.id)).problems).toEqual([expect.objectContaining({ part: 'status', kind: 'not-taken' })]);
   });
 
   it('copies public and private comments each way once, with visibility kept and the author named', async () => {
@@ -325,6 +326,7 @@ describe('SUP ↔ Zendesk', () => {
     await sandbox.settle();
     expect(ticketFor(issue.id).comments.flatMap((c) => c.attachmentIds)).toHaveLength(2);
     expect((await panel(issue.id)).problems).toEqual([
+      expect.objectContaining({ part: 'status', kind: 'not-taken' }),
       expect.objectContaining({
         part: 'attachments',
         message: 'Not copied: dump.zip (1500000 bytes) is over the 1000000-byte limit',

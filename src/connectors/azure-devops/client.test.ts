@@ -322,9 +322,21 @@ describe('the Azure DevOps connector', () => {
     );
     const found = await c.searchItems('login', 5);
     expect(found.map((f) => f.id)).toEqual([b.id, a.id]);
-    expect(found[1]).toMatchObject({ displayKey: a.id, title: 'Login page times out', status: 'New' });
+    expect(found[1]).toMatchObject({ displayKey: `Bug ${a.id}`, title: 'Login page times out', status: 'New' });
     expect((await c.searchItems(`#${a.id}`, 5)).map((f) => f.id)).toEqual([a.id]);
+    expect((await c.searchItems(`Bug ${a.id}`, 5)).map((f) => f.id)).toEqual([a.id]);
     expect((await c.searchItems("quote ' in", 5)).map((f) => f.id)).toEqual([b.id]);
     expect(await c.searchItems('nothing like this', 5)).toEqual([]);
+  });
+
+  it('names a work item as Azure DevOps does, by its type and number ("Bug 4"), with its title, and finds it by that name', async () => {
+    const c = connector();
+    const made = await c.createItem({ 'System.Title': 'Error 1 on checkout' }, 'crosswalk:ops-azure-devops:20003');
+    expect(made.displayKey).toBe(`Bug ${made.id}`);
+    expect(c.titleOf(made)).toBe('Error 1 on checkout');
+    for (const key of [`Bug ${made.id}`, made.id, `#${made.id}`, made.url])
+      expect((await c.findByDisplayKey(key))?.id).toBe(made.id);
+    // Words that end in a number are words, not another type's item: they search titles.
+    expect((await c.searchItems('Error 1', 5)).map((f) => f.id)).toEqual([made.id]);
   });
 });

@@ -232,6 +232,9 @@ export function itemFieldsOf(raw: Readonly<Record<string, unknown>>): {
   return { fields, markers };
 }
 
+/** A work item's number, alone or after its type as Azure DevOps shows it ("Bug 4", "User Story #12", "4"). */
+const DISPLAY_KEY = /^(?:[\p{L}\p{N}][\p{L}\p{N} _-]{0,127}\s)?#?(\d+)$/u;
+
 export class AzureDevOpsConnector implements Connector {
   readonly system = 'azure-devops' as const;
   readonly capabilities = AZURE_DEVOPS_CAPABILITIES;
@@ -474,9 +477,11 @@ export class AzureDevOpsConnector implements Connector {
     const { fields, markers } = itemFieldsOf(w.fields);
     this.markers.set(id, markers);
     const correlationId = markers[0];
+    // Azure DevOps names a work item by its type and number ("Bug 4"), in its own pages and links.
+    const type = w.fields['System.WorkItemType'];
     return {
       id,
-      displayKey: id,
+      displayKey: `${typeof type === 'string' && type ? type : this.conn.workItemType} ${id}`,
       url: `${this.projectPath}/_workitems/edit/${id}`,
       updatedAt: time(w.fields['System.ChangedDate']),
       version: String(w.rev),
@@ -553,8 +558,9 @@ export class AzureDevOpsConnector implements Connector {
     }
   }
 
+  /** By its number as people write it: "Bug 4" (its display key), "4", "#4", or its page's address. */
   async findByDisplayKey(key: string): Promise<Item | undefined> {
-    const id = /^#?(\d+)$/.exec(key.trim())?.[1] ?? /\/_workitems\/edit\/(\d+)/.exec(key)?.[1];
+    const id = DISPLAY_KEY.exec(key.trim())?.[1] ?? /\/_workitems\/edit\/(\d+)/.exec(key)?.[1];
     return id ? this.getItem(id) : undefined;
   }
 
@@ -573,7 +579,9 @@ export class AzureDevOpsConnector implements Connector {
         ...(status ? { status } : {}),
       };
     };
-    if (/^#?\d+$/.test(t)) {
+    // A number, or this connection's type and a number ("Bug 4"); other words ("error 500") are searched in titles.
+    const typed = DISPLAY_KEY.exec(t);
+    if (/^#?\d+$/.test(t) || (typed && t.toLowerCase().startsWith(`${this.conn.workItemType.toLowerCase()} `))) {
       const item = await this.findByDisplayKey(t);
       return item && String(item.fields['System.WorkItemType'] ?? this.conn.workItemType) === this.conn.workItemType
         ? [found(item)]
@@ -690,6 +698,11 @@ export class AzureDevOpsConnector implements Connector {
         `Mark work item ${id}`,
       ),
     );
+  }
+
+  titleOf(item: Item): string | undefined {
+    const title = item.fields['System.Title'];
+    return typeof title === 'string' && title ? title : undefined;
   }
 
   statusLabel(item: Item): string | undefined {

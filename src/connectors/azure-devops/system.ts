@@ -142,7 +142,7 @@ export const azureDevOpsSystem: SystemDefinition<AzureDevOpsRemote> = {
     async provision(connector, target) {
       const made = await connectorOf(connector).provisionHooks(target.url, target.secret);
       return {
-        description: `${made} Azure DevOps service hooks (work item created, updated, commented, deleted) send changes to Crosswalk`,
+        description: `Azure DevOps now sends work item changes to Crosswalk: ${made} service hooks (work item created, updated, commented, deleted) are set up in the project's service hooks settings.`,
       };
     },
     async unprovision(connector, target) {
@@ -150,6 +150,8 @@ export const azureDevOpsSystem: SystemDefinition<AzureDevOpsRemote> = {
     },
   },
   texts: {
+    changePush:
+      'Azure DevOps tells Crosswalk about each work item change through service hooks that Crosswalk sets up in the project when the connection is saved, and removes when it is deleted.',
     commentEditRefused: 'Azure DevOps comment edits are not copied yet',
     commentDeleteRefused: 'Azure DevOps comment deletions are not copied yet',
   },

@@ -447,6 +447,11 @@ export class ServiceNowConnector implements Connector {
     await this.updateItem(id, { correlation_id: correlationId, correlation_display: 'Crosswalk' });
   }
 
+  titleOf(item: Item): string | undefined {
+    const title = item.fields.short_description;
+    return typeof title === 'string' && title ? title : undefined;
+  }
+
   statusLabel(item: Item): string | undefined {
     const state = item.fields.state;
     return typeof state === 'string' && state ? (STATE_LABELS[state] ?? state) : undefined;

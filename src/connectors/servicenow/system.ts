@@ -142,6 +142,8 @@ export const serviceNowSystem: SystemDefinition<ServiceNowRemote> = {
     },
   },
   texts: {
+    changePush:
+      'ServiceNow tells Crosswalk about each record change through two business rules (one on the table, one on its attachments) that a ServiceNow admin adds, signed with a secret Crosswalk generates.',
     commentEditRefused: 'ServiceNow journal entries cannot be changed',
     commentDeleteRefused: 'ServiceNow journal entries cannot be deleted',
   },

@@ -753,6 +753,11 @@ export class ZendeskConnector implements Connector {
     await this.updateItem(itemId, { external_id: correlationId }, current.version);
   }
 
+  titleOf(item: Item): string | undefined {
+    const subject = item.fields.subject;
+    return typeof subject === 'string' && subject ? subject : undefined;
+  }
+
   statusLabel(item: Item): string | undefined {
     const status = item.fields.status;
     return typeof status === 'string' && status ? status.charAt(0).toUpperCase() + status.slice(1) : undefined;

@@ -177,7 +177,11 @@ export const zendeskSystem: SystemDefinition<ZendeskRemote> = {
       const existing = (await zd.listTriggers()).find((t) => pointsAt(t.actions, webhookId));
       if (existing) await zd.updateTrigger(existing.id, trigger);
       else await zd.createTrigger(trigger);
-      return { secret, description: `Zendesk webhook ${webhookId} and its trigger notify Crosswalk of ticket changes` };
+      // Named as Zendesk's Admin Center lists them: the webhook's id means nothing to a person.
+      return {
+        secret,
+        description: `Zendesk now sends ticket changes to Crosswalk: the webhook “${named.webhook}” and the trigger “${named.trigger}” are set up.`,
+      };
     },
     async unprovision(connector, target) {
       const zd = zendeskConnector(connector);
@@ -190,8 +194,15 @@ export const zendeskSystem: SystemDefinition<ZendeskRemote> = {
     },
   },
   texts: {
+    changePush:
+      'Zendesk tells Crosswalk about each ticket change through a webhook and a trigger that Crosswalk sets up when the connection is saved, and removes when it is deleted.',
     commentEditRefused: 'Zendesk comments cannot be changed once written',
     commentDeleteRefused: 'Zendesk comments cannot be deleted',
     fileDeleteRefused: 'Zendesk attachments cannot be deleted (only redacted by an agent)',
+    valueNotTaken(field, written, held) {
+      return field === 'status' && written === 'new' && held !== 'new'
+        ? 'Zendesk does not return a ticket to New once someone is assigned to it'
+        : undefined;
+    },
   },
 };

@@ -16,6 +16,7 @@ import { Inline, Stack, Text } from '@atlaskit/primitives/compiled';
 import SectionMessage from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
 import { callResolver, HealthLozenge, mount, TextField, type Problem } from '../../shared/ui';
+import { count } from '../../shared/words';
 
 interface Overview {
   connections: Array<{
@@ -140,10 +141,8 @@ function AdminPage() {
           Crosswalk
         </Heading>
         <Text as="p" color="color.text.subtle">
-          {data.connections.length} connection{data.connections.length === 1 ? '' : 's'} across{' '}
-          {new Set(data.connections.map((c) => c.project.id)).size} project
-          {new Set(data.connections.map((c) => c.project.id)).size === 1 ? '' : 's'}
-          {failing ? `; ${failing} need${failing === 1 ? 's' : ''} attention` : ''}. Project admins manage them in each
+          {`${count(data.connections.length, 'connection')} across ${count(new Set(data.connections.map((c) => c.project.id)).size, 'project')}`}
+          {failing ? `; ${count(failing, 'needs', 'need')} attention` : ''}. Project admins manage them in each
           project's settings.
         </Text>
       </Stack>

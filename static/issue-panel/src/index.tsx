@@ -1,11 +1,12 @@
 /**
  * The issue panel (jira:issuePanel), for everyone who can see the issue: the
  * linked remote item with its state, the last sync, what failed and why,
- * conflicts and notices, and a timeline of the pair's recent sync steps
- * (changed, queued, written, confirmed). Sync now for everyone who can see the
- * issue; for those who can edit it: find a remote item by number or words and
- * link to it, create the item in the remote, and unlink (after a
- * confirmation). The server checks each permission again.
+ * conflicts and notices, and a timeline of the pair's recent sync steps (what
+ * each changed, and when, where the times tell something). For those who can
+ * edit the issue: Sync now, find a remote item by number or words and link to
+ * it, create the item in the remote, and unlink (after a confirmation). A
+ * viewer (browse only) sees everything but the actions. The server checks
+ * each permission again.
  */
 import { lazy, type ReactNode, Suspense, useCallback, useEffect, useState } from 'react';
 import { router, showFlag, view } from '@forge/bridge';
@@ -18,6 +19,7 @@ import Heading from '@atlaskit/heading';
 import SectionMessage from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
 import { callResolver, mount, problemsAt, TextField, when, type Problem } from '../../shared/ui';
+import { fieldName, stagesShown, whatCrossed, type SyncedStep } from './timeline-text';
 
 type Failure = { kind: string; message: string; at: string; field?: string };
 type IssueSync = LinkedSync | { linked: false; reason: string; lastError: Failure | null };
@@ -25,6 +27,7 @@ interface LinkedSync {
   linked: true;
   connectionId: string;
   remoteKey: string;
+  remoteTitle: string | null;
   remoteUrl: string;
   remoteState: string | null;
   lastSyncAt: string | null;
@@ -37,20 +40,7 @@ interface LinkedSync {
   pending: { jiraChangedAt: string | null; retrying: boolean };
 }
 type TimelineEntry =
-  | {
-      kind: 'synced';
-      toward: 'jira' | 'remote' | 'both';
-      fields: string[];
-      comments: number;
-      files: number;
-      created: boolean;
-      cause: string | null;
-      changedAt: string | null;
-      queuedAt: string | null;
-      writtenAt: string;
-      confirmedAt: string;
-      at: string;
-    }
+  | (SyncedStep & { kind: 'synced'; at: string })
   | { kind: 'failed'; message: string; failureKind: string; attempts: number; at: string };
 interface Found {
   remoteKey: string;
@@ -92,19 +82,6 @@ function RemoteLink({ href, children }: { href: string; children: ReactNode }) {
   );
 }
 
-const FIELD_NAMES: Record<string, string> = {
-  summary: 'Summary',
-  description: 'Description',
-  priority: 'Priority',
-  status: 'Status',
-  labels: 'Labels',
-  assignee: 'Assignee',
-  reporter: 'Reporter',
-  duedate: 'Due date',
-  issuetype: 'Issue type',
-};
-const fieldName = (id: string) => FIELD_NAMES[id] ?? id;
-
 /** A time of day (with the date when it is not today), in a <time> element. */
 function At({ iso, label }: { iso: string | null; label: string }) {
   if (!iso) return null;
@@ -116,30 +93,6 @@ function At({ iso, label }: { iso: string | null; label: string }) {
     </span>
   );
 }
-
-function whatCrossed(e: Extract<TimelineEntry, { kind: 'synced' }>, system: string): string {
-  const parts = [
-    ...(e.created ? [`Created in ${system}`] : []),
-    ...(e.fields.length ? [e.fields.map(fieldName).join(', ')] : []),
-    ...(e.comments ? [`${e.comments} comment${e.comments > 1 ? 's' : ''}`] : []),
-    ...(e.files ? [`${e.files} file${e.files > 1 ? 's' : ''}`] : []),
-  ];
-  const way =
-    e.toward === 'remote' ? `Jira → ${system}` : e.toward === 'jira' ? `${system} → Jira` : `Jira ↔ ${system}`;
-  return `${parts.join('; ') || 'Changes'} (${way})`;
-}
-
-const CAUSES: Array<[RegExp, string]> = [
-  [/^avi:jira/, 'a Jira change'],
-  [/^sync-now/, 'Sync now'],
-  [/^create-in/, 'Create'],
-  [/^sweep/, 'the five-minute check'],
-  [/^retry/, 'a retry'],
-  [/^bulk/, 'a bulk sync'],
-  [/^forward/, 'a hand-over'],
-];
-const causeText = (cause: string | null, system: string) =>
-  cause ? (CAUSES.find(([re]) => re.test(cause))?.[1] ?? `a ${system} notification`) : null;
 
 function Timeline({ entries, days, system }: { entries: TimelineEntry[]; days: number; system: string }) {
   return (
@@ -170,20 +123,20 @@ function Timeline({ entries, days, system }: { entries: TimelineEntry[]; days: n
               <li key={`s${e.at}`} data-testid="timeline-step">
                 <Stack space="space.050">
                   <Inline space="space.100" alignBlock="center" shouldWrap>
-                    <Lozenge appearance="success">Confirmed</Lozenge>
+                    {e.kept.length ? (
+                      <Lozenge appearance="moved">Not taken</Lozenge>
+                    ) : (
+                      <Lozenge appearance="success">Confirmed</Lozenge>
+                    )}
                     <Text size="small" weight="medium">
                       {whatCrossed(e, system)}
                     </Text>
                   </Inline>
                   <Text size="small" color="color.text.subtle">
                     <span className="cw-steps">
-                      <At iso={e.changedAt} label="Changed" />
-                      <At
-                        iso={e.queuedAt}
-                        label={causeText(e.cause, system) ? `Queued by ${causeText(e.cause, system)}` : 'Queued'}
-                      />
-                      <At iso={e.writtenAt} label="Written" />
-                      <At iso={e.confirmedAt} label="Confirmed" />
+                      {stagesShown(e, system).map((s) =>
+                        s.iso ? <At key={s.label} iso={s.iso} label={s.label} /> : <span key={s.label}>{s.label}</span>,
+                      )}
                     </span>
                   </Text>
                 </Stack>
@@ -425,6 +378,8 @@ function IssuePanel() {
     );
   }
   if (!sync) return <Spinner label="Loading the sync state" />;
+  const systemOf = (linked: LinkedSync) =>
+    access?.connections.find((c) => c.id === linked.connectionId)?.system ?? 'the other system';
   return (
     <Stack space="space.200">
       {sync.linked ? (
@@ -433,6 +388,7 @@ function IssuePanel() {
             <Text>
               <span data-testid="linked">
                 Linked to <RemoteLink href={sync.remoteUrl}>{sync.remoteKey}</RemoteLink>
+                {sync.remoteTitle && <span data-testid="remote-title">{` ${sync.remoteTitle}`}</span>}
               </span>
             </Text>
             {sync.remoteState && (
@@ -452,7 +408,9 @@ function IssuePanel() {
                 ? `A Jira change from ${when(sync.pending.jiraChangedAt)} is waiting to sync.`
                 : sync.pending.retrying
                   ? 'The failure below is retried automatically.'
-                  : 'Nothing waiting to sync from Jira.'}
+                  : sync.problems.length
+                    ? `Jira and ${systemOf(sync)} do not agree on everything: see below.`
+                    : 'Nothing waiting to sync from Jira.'}
             </span>
           </Text>
         </Stack>
@@ -488,7 +446,11 @@ function IssuePanel() {
           <SectionMessage
             appearance="warning"
             key={p.part}
-            title={PART_TITLES[p.part] ?? `${p.part} did not sync`}
+            title={
+              p.kind === 'not-taken'
+                ? `${systemOf(sync)} did not take the ${fieldName(p.part).toLowerCase()}`
+                : (PART_TITLES[p.part] ?? `${p.part} did not sync`)
+            }
             testId="sync-problem"
           >
             <p>{p.message}</p>
@@ -509,30 +471,26 @@ function IssuePanel() {
             {n}
           </Text>
         ))}
-      <Inline space="space.100" shouldWrap>
-        <Button
-          appearance={sync.lastError ? 'primary' : 'default'}
-          onClick={() => void syncNow()}
-          isLoading={busy === 'sync'}
-        >
-          {sync.lastError ? 'Retry sync' : 'Sync now'}
-        </Button>
-        {sync.linked && access?.canEdit && (
-          <Button appearance="subtle" onClick={() => setConfirmUnlink(true)}>
-            Unlink
+      {access?.canEdit && (
+        <Inline space="space.100" shouldWrap>
+          <Button
+            appearance={sync.lastError ? 'primary' : 'default'}
+            onClick={() => void syncNow()}
+            isLoading={busy === 'sync'}
+          >
+            {sync.lastError ? 'Retry sync' : 'Sync now'}
           </Button>
-        )}
-      </Inline>
+          {sync.linked && (
+            <Button appearance="subtle" onClick={() => setConfirmUnlink(true)}>
+              Unlink
+            </Button>
+          )}
+        </Inline>
+      )}
       {!sync.linked && access?.canEdit && (
         <LinkOrCreate access={access} {...(issueKey ? { issueKey } : {})} onChanged={() => void load()} />
       )}
-      {sync.linked && (
-        <Timeline
-          entries={sync.timeline}
-          days={sync.timelineDays}
-          system={access?.connections.find((c) => c.id === sync.connectionId)?.system ?? 'the remote'}
-        />
-      )}
+      {sync.linked && <Timeline entries={sync.timeline} days={sync.timelineDays} system={systemOf(sync)} />}
       {confirmUnlink && sync.linked && (
         <ModalDialog onClose={() => setConfirmUnlink(false)} label="Unlink the issue" testId="confirm-unlink">
           <ModalHeader>

@@ -12,6 +12,7 @@ import { Inline, Stack, Text } from '@atlaskit/primitives/compiled';
 import SectionMessage from '@atlaskit/section-message';
 import { token } from '@atlaskit/tokens';
 import { callResolver, when } from '../../shared/ui';
+import { count } from '../../shared/words';
 
 interface Day {
   day: string;
@@ -43,7 +44,7 @@ function Chart({ days }: { days: Day[] }) {
   const total = days.reduce((n, d) => n + d.syncs, 0);
   const failing = days.reduce((n, d) => n + d.failures, 0);
   const width = days.length * (BAR_WIDTH + GAP);
-  const summary = `${total} syncs and ${failing} failing items over the last ${days.length} days`;
+  const summary = `${count(total, 'sync')} and ${count(failing, 'failing item')} over the last ${count(days.length, 'day')}`;
   return (
     <Stack space="space.050">
       <svg
@@ -60,7 +61,7 @@ function Chart({ days }: { days: Day[] }) {
           const x = i * (BAR_WIDTH + GAP);
           return (
             <g key={d.day}>
-              <title>{`${d.day}: ${d.syncs} syncs, ${d.failures} failing`}</title>
+              <title>{`${d.day}: ${count(d.syncs, 'sync')}, ${d.failures} failing`}</title>
               <rect
                 x={x}
                 y={CHART_HEIGHT - syncs - failures}
@@ -178,7 +179,7 @@ export function Activity({ connectionId, remoteLabel }: { connectionId: string; 
               ],
             }))}
           />
-          {activity.moreConflicts > 0 && <Text as="p">…and {activity.moreConflicts} older ones.</Text>}
+          {activity.moreConflicts > 0 && <Text as="p">{`…and ${count(activity.moreConflicts, 'older one')}.`}</Text>}
           <Inline>
             <Button onClick={() => void markReviewed()} isLoading={busy}>
               Mark all as reviewed

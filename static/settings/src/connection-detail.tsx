@@ -14,15 +14,10 @@ import { Inline, Stack, Text } from '@atlaskit/primitives/compiled';
 import ProgressBar from '@atlaskit/progress-bar';
 import SectionMessage from '@atlaskit/section-message';
 import { callResolver, HealthLozenge, when } from '../../shared/ui';
+import { count } from '../../shared/words';
 import { Activity } from './activity';
 import { PushCheck } from './push-check';
 import { settingsOf, type ConnectionView } from './types';
-
-const SYSTEM_LABELS: Record<string, string> = {
-  servicenow: 'ServiceNow',
-  'azure-devops': 'Azure DevOps',
-  zendesk: 'Zendesk',
-};
 
 interface Failure {
   id: string;
@@ -113,7 +108,7 @@ function Health({ view }: { view: ConnectionView }) {
         showFlag({
           id: `retry-${Date.now()}`,
           title: 'Retry queued',
-          description: `${res.data.queued} item${res.data.queued === 1 ? '' : 's'} will be synced again.`,
+          description: `${count(res.data.queued, 'item')} will be synced again.`,
           type: 'info',
           isAutoDismiss: true,
         });
@@ -179,7 +174,7 @@ function Health({ view }: { view: ConnectionView }) {
                 },
                 { key: 'kind', content: <Lozenge appearance="removed">{KIND_LABELS[f.kind] ?? f.kind}</Lozenge> },
                 { key: 'message', content: `${f.field ? `${f.field}: ` : ''}${f.message}` },
-                { key: 'at', content: `${when(f.at)} (${f.attempts} attempt${f.attempts === 1 ? '' : 's'})` },
+                { key: 'at', content: `${when(f.at)} (${count(f.attempts, 'attempt')})` },
                 {
                   key: 'retry',
                   content: (
@@ -204,6 +199,9 @@ function Health({ view }: { view: ConnectionView }) {
 
 interface PushSetup {
   mode: 'automatic' | 'manual';
+  /** The system's name and, in words, how its changes reach Crosswalk (its registry entry's text). */
+  system: string;
+  summary: string | null;
   url: string;
   secretSet: boolean;
   script: string | null;
@@ -251,8 +249,13 @@ function ChangePush({
       <Heading size="small" as="h3">
         Change notifications
       </Heading>
+      {setup?.summary && (
+        <Text as="p" testId="push-summary">
+          {setup.summary}
+        </Text>
+      )}
       {provisioned && (
-        <SectionMessage appearance={provisioned.ok ? 'information' : 'warning'}>
+        <SectionMessage appearance={provisioned.ok ? 'success' : 'warning'} testId="push-provisioned">
           <p>{provisioned.description}</p>
         </SectionMessage>
       )}
@@ -262,16 +265,15 @@ function ChangePush({
         </SectionMessage>
       )}
       {setup?.mode === 'automatic' && (
-        <Text as="p">
-          Crosswalk sets up the remote's notifications to {setup.url} when the connection is saved, and removes them
-          when it is deleted. Without them Crosswalk still syncs every five minutes.
+        <Text as="p" size="small" color="color.text.subtle">
+          They are sent to <code data-testid="push-url">{setup.url}</code>. Without them Crosswalk still syncs every
+          five minutes.
         </Text>
       )}
       {setup?.mode === 'manual' && (
         <Stack space="space.100">
           <Text as="p">
-            An admin of the other system adds a business rule that sends each change, signed, to{' '}
-            <code data-testid="push-url">{setup.url}</code>. Signing secret:{' '}
+            The rules send each change, signed, to <code data-testid="push-url">{setup.url}</code>. Signing secret:{' '}
             {setup.secretSet ? 'set (never shown again)' : 'not set yet'}. Without notifications Crosswalk still syncs
             every five minutes.
           </Text>
@@ -300,13 +302,7 @@ function ChangePush({
           </Inline>
         </Stack>
       )}
-      {setup && (
-        <PushCheck
-          connectionId={id}
-          remoteLabel={SYSTEM_LABELS[view.config.remote.type] ?? 'the other system'}
-          manual={setup.mode === 'manual'}
-        />
-      )}
+      {setup && <PushCheck connectionId={id} remoteLabel={setup.system} manual={setup.mode === 'manual'} />}
       {confirm && (
         <ModalDialog onClose={() => setConfirm(false)} label="New signing secret" testId="confirm-secret">
           <ModalHeader>
@@ -380,7 +376,7 @@ function BulkSync({ view }: { view: ConnectionView }) {
         showFlag({
           id: `bulk-retry-${Date.now()}`,
           title: 'Retry queued',
-          description: `${res.data.queued} item${res.data.queued === 1 ? '' : 's'} will be synced again.`,
+          description: `${count(res.data.queued, 'item')} will be synced again.`,
           type: 'info',
           isAutoDismiss: true,
         });
@@ -435,7 +431,7 @@ function BulkSync({ view }: { view: ConnectionView }) {
       {failures.length > 0 && (
         <Stack space="space.100">
           <Inline space="space.100" alignBlock="center">
-            <Text weight="semibold">{`${failures.length} item${failures.length === 1 ? '' : 's'} failed since this sync started`}</Text>
+            <Text weight="semibold">{`${count(failures.length, 'item')} failed since this sync started`}</Text>
             <Button
               spacing="compact"
               onClick={() => void retryFailed(failures.map((f) => f.id))}
@@ -477,6 +473,8 @@ function BulkSync({ view }: { view: ConnectionView }) {
 
 export function ConnectionDetail(props: {
   view: ConnectionView;
+  /** The system's name as its registry entry gives it (ListAnswer.systems). */
+  systemLabel: string;
   pushSetup?: { ok: boolean; description: string } | null;
   onEdit(): void;
   onChanged(): void;
@@ -595,10 +593,7 @@ export function ConnectionDetail(props: {
       <ChangePush view={view} provisioned={props.pushSetup} />
       <BulkSync view={view} />
       <Health view={view} />
-      <Activity
-        connectionId={view.config.id}
-        remoteLabel={SYSTEM_LABELS[view.config.remote.type] ?? 'the other system'}
-      />
+      <Activity connectionId={view.config.id} remoteLabel={props.systemLabel} />
       {confirmDelete && (
         <ModalDialog onClose={() => setConfirmDelete(false)} label="Delete the connection" testId="confirm-delete">
           <ModalHeader>

@@ -204,6 +204,7 @@ function SettingsPage() {
         <ConnectionDetail
           key={current.config.id}
           view={current}
+          systemLabel={labelOf(current.config.remote.type)}
           pushSetup={pushSetup[current.config.id]}
           onEdit={() => setWizard({ existing: current })}
           onChanged={() => void load()}

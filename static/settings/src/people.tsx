@@ -17,6 +17,7 @@ import { Inline, Stack, Text } from '@atlaskit/primitives/compiled';
 import SectionMessage from '@atlaskit/section-message';
 import Select, { AsyncSelect } from '@atlaskit/select';
 import { callResolver, problemsAt, TextField, type Problem } from '../../shared/ui';
+import { count } from '../../shared/words';
 import type { PreviewDraft } from './preview';
 
 export interface UserSettings {
@@ -190,7 +191,7 @@ export function PeopleEditor(props: {
           {unmatched.length > 0 && (
             <SectionMessage
               appearance="warning"
-              title={`${unmatched.length} ${unmatched.length === 1 ? 'person has' : 'people have'} no ${props.systemLabel} match`}
+              title={`${count(unmatched.length, 'person has', 'people have')} no ${props.systemLabel} match`}
             >
               <Stack space="space.050">
                 {unmatched.map((p) => (

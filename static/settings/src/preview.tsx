@@ -15,6 +15,7 @@ import { Inline, Stack, Text } from '@atlaskit/primitives/compiled';
 import SectionMessage from '@atlaskit/section-message';
 import Select from '@atlaskit/select';
 import { callResolver, problemsAt, TextField, type Problem } from '../../shared/ui';
+import { count } from '../../shared/words';
 
 export interface PreviewDraft {
   connectionId?: string;
@@ -70,7 +71,6 @@ const ARROWS: Record<string, string> = {
   'to-jira': '← remote to Jira',
   none: 'not synced',
 };
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 function Outcome({ row, system }: { row: Row; system: string }) {
   const lozenge =
@@ -118,7 +118,7 @@ function headline(
         ? `${system} item ${remote} would create a Jira issue`
         : `${issue} is linked to ${remote}: ${p.outcome.kind === 'unchanged' ? 'both sides are in sync, nothing would be written' : 'an update'}`;
   return {
-    title: failing ? `${what}, and ${plural(p.outcome.reasons?.length ?? 1, 'field')} would fail` : `${what}.`,
+    title: failing ? `${what}, and ${count(p.outcome.reasons?.length ?? 1, 'field')} would fail` : `${what}.`,
     appearance: failing ? 'warning' : p.outcome.kind === 'unchanged' ? 'success' : 'information',
   };
 }
@@ -280,7 +280,7 @@ export function PreviewPanel({ draft, system }: { draft: PreviewDraft; system: {
             title={`Would create ${summary.counts.create}, update ${summary.counts.update}, fail ${summary.counts.fail}`}
           >
             <p>
-              {`${plural(summary.counts.unchanged, 'issue is', 'issues are')} already in sync; ${plural(summary.counts.skipped, 'issue is', 'issues are')} left to another connection or excluded.`}
+              {`${count(summary.counts.unchanged, 'issue is', 'issues are')} already in sync; ${count(summary.counts.skipped, 'issue is', 'issues are')} left to another connection or excluded.`}
             </p>
             <p>{summary.note}</p>
             {summary.paused && <p>The connection is paused in these settings: nothing syncs until it is on.</p>}
