@@ -104,10 +104,11 @@ describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s',
     expect(first.answer.status).toBe(202);
     await sandbox.settle();
     const before = queued();
-    for (const extra of [
+    const added: Array<Record<string, string>> = [
       { 'x-request-id': 'replayed-1' },
       { 'x-request-id': 'replayed-2', 'x-forwarded-for': '203.0.113.9' },
-    ]) {
+    ];
+    for (const extra of added) {
       const replay = await post(first.url, { ...first.headers, ...extra }, first.body);
       expect(replay).toEqual({ status: 202, text: 'Already received' });
     }
