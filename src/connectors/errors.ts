@@ -14,7 +14,13 @@ export type SyncErrorKind =
   /** A concurrent change (stale revision, 409): re-read and reconcile again. */
   | 'conflict'
   /** The item is gone on one side. */
-  | 'not-found';
+  | 'not-found'
+  /**
+   * The remote's answer went past a bound Crosswalk keeps on what it reads: more
+   * pages than any item has, a page token given twice, a body or a file past its
+   * size cap. Stop the item and say so; retrying unchanged cannot help.
+   */
+  | 'over-limit';
 
 export interface SyncErrorDetails {
   kind: SyncErrorKind;

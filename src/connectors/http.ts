@@ -12,6 +12,61 @@ export interface HttpAnswer {
   ok: boolean;
   headers: { get(name: string): string | null };
   text(): Promise<string>;
+  /** The body as it arrives, where the answer streams it: then it is read a chunk at a time, and no further than needed. */
+  body?: ReadableStream<Uint8Array> | null;
+}
+
+/**
+ * The most of one answer Crosswalk reads. The largest pages it asks for (100
+ * Zendesk comments in three renderings, 200 Azure DevOps comments, a Jira page
+ * of issues with their descriptions) stay well under it; an answer past it is
+ * refused as `over-limit`, never read on into memory nor cut short silently.
+ */
+export const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
+/** Of a failed answer only its message matters: this much is read for it. */
+const MAX_ERROR_BYTES = 64 * 1024;
+
+/**
+ * The body as text, counting bytes as they stream: past `maxBytes` the rest is
+ * never read (the stream is cancelled) and `over` is set. A declared
+ * Content-Length is only a claim: a body that says it is small and streams on
+ * is stopped all the same.
+ */
+export async function readBounded(res: HttpAnswer, maxBytes: number): Promise<{ text: string; over: boolean }> {
+  const declared = Number(res.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await res.body?.cancel().catch(() => undefined);
+    return { text: '', over: true };
+  }
+  if (typeof res.body?.getReader !== 'function') {
+    // An answer without a web stream (some runtimes' requestJira) is read whole: it is still refused past the cap.
+    const text = await res.text();
+    return Buffer.byteLength(text) > maxBytes ? { text: '', over: true } : { text, over: false };
+  }
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.byteLength;
+    if (bytes > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      return { text: text + decoder.decode(value.subarray(0, value.byteLength - (bytes - maxBytes))), over: true };
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+  return { text: text + decoder.decode(), over: false };
+}
+
+/** A failed answer's text, for its message: at most MAX_ERROR_BYTES of it (a message is short; the rest is not needed). */
+export async function readErrorText(res: HttpAnswer): Promise<string> {
+  return (await readBounded(res, MAX_ERROR_BYTES)).text;
+}
+
+export function overLimit(system: string, what: string, detail: string): SyncError {
+  return new SyncError({ system, kind: 'over-limit', message: `${what} stopped: ${detail}` });
 }
 
 export function retryAfterMs(headers: HttpAnswer['headers'], now = Date.now()): number | undefined {
@@ -51,10 +106,24 @@ export function transientFailure(system: string, what: string, cause: unknown): 
   });
 }
 
-/** Parses JSON, treating an HTML page (a hibernating or broken instance) as a transient failure. */
-export async function readJson(system: string, res: HttpAnswer, what: string): Promise<unknown> {
-  const text = await res.text();
-  if (!res.ok) throw failureFromResponse(system, res, text, what);
+/**
+ * Parses JSON, treating an HTML page (a hibernating or broken instance) as a
+ * transient failure and an answer over `maxBytes` as `over-limit`.
+ */
+export async function readJson(
+  system: string,
+  res: HttpAnswer,
+  what: string,
+  maxBytes = MAX_ANSWER_BYTES,
+): Promise<unknown> {
+  if (!res.ok) throw failureFromResponse(system, res, await readErrorText(res), what);
+  const { text, over } = await readBounded(res, maxBytes);
+  if (over)
+    throw overLimit(
+      system,
+      what,
+      `the answer was larger than ${megabytes(maxBytes)}, the most Crosswalk reads of one answer`,
+    );
   if (/text\/html/i.test(res.headers.get('content-type') ?? '') || /^\s*</.test(text)) {
     throw new SyncError({
       system,
@@ -69,6 +138,9 @@ export async function readJson(system: string, res: HttpAnswer, what: string): P
     throw new SyncError({ system, kind: 'transient', message: `${what} failed: the answer was not JSON` });
   }
 }
+
+export const megabytes = (bytes: number) =>
+  bytes >= 1024 * 1024 ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB` : `${bytes.toLocaleString('en-US')} bytes`;
 
 function extractMessage(text: string): string | undefined {
   try {

@@ -55,6 +55,12 @@ export interface SystemDefinition<
   notifications: {
     /** Authenticity and freshness, compared in constant time; false refuses the request. */
     verify(request: InboundNotification, credential: Credential, nowMs: number): boolean;
+    /**
+     * What `verify` vouches for (the signed bytes): a delivery is accepted once
+     * by this. A header the signature does not cover can be added or changed by
+     * anyone on the way, so it never makes a replay a new delivery.
+     */
+    replayKey(request: InboundNotification): string;
     /** The item references the body names; undefined when the body is not a notification. */
     parse(body: string, remote: Remote): NotificationRef[] | undefined;
     /** The remote ids a body names, read before the connection is (so their links are read with it in one batch); a hint only, `parse` decides. */

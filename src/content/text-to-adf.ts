@@ -9,8 +9,19 @@ import { normalizeText } from './adf-to-text';
  */
 export function textToAdf(raw: string): AdfDoc {
   const text = normalizeText(stripControl(raw));
+  return { version: 1, type: 'doc', content: blocks(text === '' ? [] : text.split('\n'), false) };
+}
+
+/**
+ * The blocks of some lines. ADF's blockquote holds paragraphs, lists and code
+ * but never another blockquote (the published ADF schema), so
+ * inside a quote a `> ` line is text: a quote nested any deeper arrives as one
+ * quote whose lines still start with their remaining `> `, every word intact
+ * (and `adfToText` writes the same text back). Nothing here recurses deeper
+ * than that one level, whatever the text.
+ */
+function blocks(lines: readonly string[], inQuote: boolean): AdfNode[] {
   const content: AdfNode[] = [];
-  const lines = text === '' ? [] : text.split('\n');
   let i = 0;
   while (i < lines.length) {
     const line = lines[i]!;
@@ -41,26 +52,25 @@ export function textToAdf(raw: string): AdfDoc {
       content.push({ type: 'orderedList', ...(order !== 1 ? { attrs: { order } } : {}), content: items });
       continue;
     }
-    if (line.startsWith('> ') || line === '>') {
+    if (!inQuote && isQuote(line)) {
       const quoted: string[] = [];
-      while (i < lines.length && (lines[i]!.startsWith('> ') || lines[i] === '>'))
-        quoted.push(lines[i++]!.replace(/^> ?/, ''));
-      const inner = textToAdf(quoted.join('\n')).content.filter(
-        (n) => n.type === 'paragraph' || n.type === 'bulletList' || n.type === 'orderedList' || n.type === 'codeBlock',
-      );
+      while (i < lines.length && isQuote(lines[i]!)) quoted.push(lines[i++]!.replace(/^> ?/, ''));
+      const inner = blocks(quoted, true);
       if (inner.length) content.push({ type: 'blockquote', content: inner });
       continue;
     }
     const para: string[] = [];
-    while (i < lines.length && lines[i]!.trim() !== '' && !isBlockStart(lines[i]!)) para.push(lines[i++]!);
+    while (i < lines.length && lines[i]!.trim() !== '' && !isBlockStart(lines[i]!, inQuote)) para.push(lines[i++]!);
     if (!para.length) para.push(lines[i++]!);
     content.push({ type: 'paragraph', content: inlineWithBreaks(para) });
   }
-  return { version: 1, type: 'doc', content };
+  return content;
 }
 
-function isBlockStart(line: string): boolean {
-  return line.startsWith('```') || /^- /.test(line) || /^\d+\. /.test(line) || line.startsWith('> ') || line === '>';
+const isQuote = (line: string) => line.startsWith('> ') || line === '>';
+
+function isBlockStart(line: string, inQuote: boolean): boolean {
+  return line.startsWith('```') || /^- /.test(line) || /^\d+\. /.test(line) || (!inQuote && isQuote(line));
 }
 
 function listItem(text: string): AdfNode {

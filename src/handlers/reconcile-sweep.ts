@@ -1,9 +1,13 @@
+import { isSyncError } from '../connectors/errors';
 import { connectorFor } from '../connectors/factory';
+import { Pages } from '../connectors/paging';
+import { systemFor } from '../connectors/registry';
 import { searchIssues } from '../connectors/jira/client';
 import { listConnections } from '../store/connections';
 import { getCappedCursor, getCursor, setCappedCursor, setCursor } from '../store/cursors';
 import { failuresBefore } from '../store/failures';
-import { pairRef } from '../sync/pair-ref';
+import { getConnectionHealth, setConnectionHealth } from '../store/health';
+import { issuesForRemotes } from '../store/links';
 import { enqueueReconcile } from '../sync/sync-queue';
 import type { SyncJobBody } from '../sync/work-item';
 
@@ -14,6 +18,12 @@ const FIRST_LOOKBACK_MS = 10 * 60_000;
 export const SWEEP_EVENT_BUDGET = 300;
 /** Failed items whose retries ran out are tried again once they have rested this long. */
 export const FAILURE_REVISIT_MS = 15 * 60_000;
+/**
+ * Pages of remote changes one sweep reads per connection (100 to 1,000 items a page, by system). Jobs are bounded
+ * by the event budget, but pages of items that need no job (unlinked, no remote filter) are not: a remote that
+ * never ends its listing would hold the sweep forever.
+ */
+export const SWEEP_REMOTE_PAGES = 20;
 
 /**
  * JQL reads dates in the searching user's time zone, so an absolute UTC time
@@ -76,32 +86,61 @@ export async function onReconcileSweep(): Promise<{ enqueued: number; failures: 
       }
 
       if (budget <= 0) continue;
-      const remoteSince = ((await getCursor(config.id, 'remote')) ?? now - FIRST_LOOKBACK_MS) - OVERLAP_MS;
+      const previous = (await getCursor(config.id, 'remote')) ?? now - FIRST_LOOKBACK_MS;
+      const remoteSince = previous - OVERLAP_MS;
       const connector = await connectorFor(config);
-      const remoteJobs: SyncJobBody[] = [];
-      let reached = now;
+      const label = systemFor(config.remote.type)?.label ?? config.remote.type;
+      const pages = new Pages({
+        system: config.remote.type,
+        what: `Listing the ${label} changes for the sweep`,
+        label,
+        maxPages: SWEEP_REMOTE_PAGES,
+        why: 'the next sweep reads on from where this one stopped',
+      });
       let cursor: string | undefined;
-      page: do {
+      let full = false;
+      do {
         const changed = await connector.listChanged(remoteSince, cursor);
+        const remoteJobs: SyncJobBody[] = [];
+        let reached: number | undefined;
+        const linked = await issuesForRemotes(
+          config.id,
+          changed.items.map((i) => i.id),
+        );
         for (const item of changed.items) {
           if (remoteJobs.length >= budget) {
             reached = item.updatedAt;
-            break page;
+            full = true;
+            break;
           }
-          // Linked items go to their pair; unlinked ones to the remote-side create, which checks the remote filter.
-          const ref = await pairRef(config.id, item.id);
-          if (ref.side === 'jira' || config.remoteFilter.length)
-            remoteJobs.push({ item: ref, cause: 'sweep:remote', connectionId: config.id });
+          // Linked items go to their pair (as pairRef maps them); unlinked ones to the remote-side create, which
+          // checks the remote filter.
+          const issueId = linked.get(item.id);
+          if (issueId)
+            remoteJobs.push({ item: { side: 'jira', issueId }, cause: 'sweep:remote', connectionId: config.id });
+          else if (config.remoteFilter.length)
+            remoteJobs.push({
+              item: { side: 'remote', connectionId: config.id, remoteId: item.id },
+              cause: 'sweep:remote',
+              connectionId: config.id,
+            });
         }
-        cursor = changed.cursor;
-      } while (cursor);
-      if (remoteJobs.length) await enqueueReconcile(remoteJobs);
-      budget -= remoteJobs.length;
-      enqueued += remoteJobs.length;
-      await setCursor(config.id, 'remote', reached);
+        if (remoteJobs.length) await enqueueReconcile(remoteJobs);
+        budget -= remoteJobs.length;
+        enqueued += remoteJobs.length;
+        cursor = full ? undefined : changed.cursor;
+        // The cursor moves with each page (items come oldest first), so a listing stopped later, by its bound, a
+        // failure or the function's time, is not read again from its start; it never moves back.
+        reached ??= cursor ? changed.items.at(-1)?.updatedAt : now;
+        if (reached !== undefined && reached > previous) await setCursor(config.id, 'remote', reached);
+      } while (!full && pages.more(cursor));
+      if (!full) await clearListingProblem(config.id);
     } catch (e) {
       // One broken connection must not stop the sweep of the others; its cursors stay, so nothing is skipped.
       failures.push(`${config.id}: ${e instanceof Error ? e.message : String(e)}`);
+      // A listing past its bound is the connection's problem, not one item's: it is shown where the admin looks.
+      if (isSyncError(e) && e.kind === 'over-limit')
+        await setConnectionHealth(config.id, { kind: e.kind, message: e.message, at: new Date(now).toISOString() });
     }
   }
   if (budget > 0) {
@@ -115,4 +154,10 @@ export async function onReconcileSweep(): Promise<{ enqueued: number; failures: 
   }
   if (failures.length) console.warn(`Sweep could not finish: ${failures.join('; ')}`);
   return { enqueued, failures };
+}
+
+/** A listing that once went past its bound and now completes: the problem it showed is over. */
+async function clearListingProblem(connectionId: string): Promise<void> {
+  if ((await getConnectionHealth(connectionId))?.kind === 'over-limit')
+    await setConnectionHealth(connectionId, undefined);
 }

@@ -26,9 +26,6 @@ export interface WebTriggerResponse {
 
 const refuse = (statusCode: number, body: string): WebTriggerResponse => ({ statusCode, body });
 
-const TRANSPORT_HEADERS =
-  /^(host|connection|content-length|transfer-encoding|accept|accept-encoding|user-agent|via|forwarded|x-forwarded-.*|x-real-ip|traceparent|tracestate|x-b3-.*|x-amzn-.*|cdn-loop|cf-.*)$/i;
-
 /**
  * Inbound notifications from remote systems, at `<web trigger URL>/<system>/<connectionId>`.
  * Web trigger URLs are public: a request counts only when the connection's
@@ -69,12 +66,10 @@ export async function onRemoteWebhook(request: WebTriggerRequest): Promise<WebTr
   // Our own writes come back as notifications too; the reconcile would find nothing to do, so skip the round trip.
   const theirs = refs.filter((r) => !system.notifications.isOwnChange(r, config.remote));
   if (!theirs.length) return { statusCode: 202, body: 'Ignored' };
-  // Everything the sender said except what proxies add: distinct deliveries differ (ids, times), a replay repeats them.
-  const signed = Object.entries(request.headers)
-    .filter(([name]) => !TRANSPORT_HEADERS.test(name))
-    .sort(([a], [b]) => a.localeCompare(b));
+  // A delivery is what its signature covers (the system says which bytes): a header added on the way (a proxy's, or an
+  // attacker's replay with one more header) does not make it new; distinct deliveries differ in what is signed.
   const delivery = createHash('sha256')
-    .update(`${config.id}\n${JSON.stringify(signed)}\n${body}`)
+    .update(`${config.id}\n${system.notifications.replayKey({ headers: request.headers, body })}`)
     .digest('hex');
   // Two deliveries about the same version of the same items with the same scope (Azure DevOps sends
   // "commented" and "updated" for one comment) are one signal: the second enqueues nothing.

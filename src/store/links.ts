@@ -142,6 +142,37 @@ export async function issueForRemote(connectionId: string, remoteId: string): Pr
   return (await kvs.entity<{ issueId: string }>(CLAIM).get(claimKey(connectionId, remoteId)))?.issueId;
 }
 
+/**
+ * The issues linked to many remote items of one connection (those without a
+ * link are absent), read 25 claims to a batch (Forge's batch size): the
+ * sweep asks this for each page of remote changes, where one read per item
+ * ran into storage's rate limit within a few pages.
+ */
+export async function issuesForRemotes(
+  connectionId: string,
+  remoteIds: readonly string[],
+): Promise<Map<string, string>> {
+  const ids = [...new Set(remoteIds)];
+  const out = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += 25) {
+    const chunk = ids.slice(i, i + 25);
+    const got = await kvs.batchGet<{ issueId?: unknown }>(
+      chunk.map((id) => ({ key: claimKey(connectionId, id), entityName: CLAIM })),
+    );
+    for (const id of chunk) {
+      const key = claimKey(connectionId, id);
+      const issueId = got.successfulKeys.find((r) => r.key === key)?.value?.issueId;
+      if (typeof issueId === 'string') out.set(id, issueId);
+      // A claim the batch could not read for another reason than its absence is read on its own.
+      else if (got.failedKeys.some((f) => f.key === key && f.error.code !== 'KEY_NOT_FOUND')) {
+        const alone = await issueForRemote(connectionId, id);
+        if (alone) out.set(id, alone);
+      }
+    }
+  }
+  return out;
+}
+
 /** Creates both directions at once, only if neither the issue nor the remote item is linked yet. */
 export async function createLink(link: Omit<Link, 'generation'>): Promise<Link> {
   const created: Link = { ...link, generation: 1 };

@@ -7,6 +7,7 @@ import { SyncError } from '../connectors/errors';
 import * as jira from '../connectors/jira/client';
 import type { Connector } from '../connectors/ports';
 import { systemFor } from '../connectors/registry';
+import { limitBytes, type LimitedStream } from '../connectors/byte-limit';
 import { bodyFromText, textFromBody } from '../content/formats';
 import { textToAdf } from '../content/text-to-adf';
 import type { ConnectionConfig } from '../mapping/connection-config';
@@ -182,20 +183,34 @@ export async function syncAttachments(
   // A read without the attachment field says nothing about files: never plan from it (it would look like deletions).
   if (!plan) return { link, copied: 0, skipped: [] };
   const crossed = [...link.attachments.filter((p) => !plan.forgotten.includes(p)), ...plan.recognised];
+  const skipped = [...plan.skipped];
   for (const copy of plan.copies) {
-    if (copy.to === 'remote') {
-      const body = await jira.downloadAttachment(copy.from.id);
-      const written = await connector.uploadAttachment(link.remoteId, {
-        fileName: copy.from.fileName,
-        contentType: copy.from.contentType,
-        size: copy.from.size,
-        body,
-      });
-      crossed.push({ jira: copy.from.id, remote: written.id, from: 'jira' });
-    } else {
-      const file = await connector.downloadAttachment(link.remoteId, copy.from.id);
-      const id = await jira.uploadAttachment(link.issueId, copy.from.fileName, copy.from.contentType, file.body);
-      crossed.push({ jira: id, remote: copy.from.id, from: 'remote' });
+    // The plan judged the size the source declared; the bytes themselves are counted on the way and stop past the limit.
+    const counted: { stream?: LimitedStream } = {};
+    const limited = (body: ReadableStream<Uint8Array>) =>
+      (counted.stream = limitBytes(body, copy.limit, `Copying ${copy.from.fileName}`)).stream;
+    try {
+      if (copy.to === 'remote') {
+        const body = limited(await jira.downloadAttachment(copy.from.id));
+        const written = await connector.uploadAttachment(link.remoteId, {
+          fileName: copy.from.fileName,
+          contentType: copy.from.contentType,
+          size: copy.from.size,
+          body,
+        });
+        crossed.push({ jira: copy.from.id, remote: written.id, from: 'jira' });
+      } else {
+        const file = await connector.downloadAttachment(link.remoteId, copy.from.id);
+        const body = limited(file.body);
+        const id = await jira.uploadAttachment(link.issueId, copy.from.fileName, copy.from.contentType, body);
+        crossed.push({ jira: id, remote: copy.from.id, from: 'remote' });
+      }
+    } catch (e) {
+      // However the upload reports the broken stream, a file that went past its limit is not copied and says so.
+      if (!counted.stream?.over) throw e;
+      skipped.push(
+        `${copy.from.fileName} streamed more than the ${copy.limit}-byte limit (it declared ${copy.from.size} bytes)`,
+      );
     }
   }
   // A pair stays recorded after its copy is deleted (the next run forgets it, seeing both sides gone), so a crash
@@ -212,5 +227,9 @@ export async function syncAttachments(
   const fresh = notices.filter((n) => !(link.notices ?? []).includes(n));
   const next: Link = { ...link, attachments: crossed };
   if (fresh.length) next.notices = [...(link.notices ?? []), ...fresh].slice(-MAX_NOTICES);
-  return { link: next, copied: plan.copies.length + plan.deletes.length, skipped: plan.skipped };
+  return {
+    link: next,
+    copied: plan.copies.length - (skipped.length - plan.skipped.length) + plan.deletes.length,
+    skipped,
+  };
 }

@@ -241,6 +241,8 @@ export interface FileRules {
 export interface FileCopy {
   from: SideFile;
   to: 'jira' | 'remote';
+  /** The most bytes the copy may carry: `from.size` is what the source declared, the bytes that stream are counted against this. */
+  limit: number;
 }
 
 /** A copy whose source is gone: deleted on `to`. */
@@ -318,7 +320,7 @@ export function planAttachments(
     if (f.size > limit) skipped.push(`${f.fileName} (${f.size} bytes) is over the ${limit}-byte limit`);
     else if (!allowedType(rules, f.contentType))
       skipped.push(`${f.fileName} (${f.contentType}) is not an allowed type`);
-    else copies.push({ from: f, to });
+    else copies.push({ from: f, to, limit });
   };
   if (allows(rules.direction, 'remote'))
     for (const f of jira)

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { SyncError } from '../errors';
 import { failureFromResponse, readJson, retryAfterMs, transientFailure, type HttpAnswer } from '../http';
+import { MAX_COMMENTS, Pages } from '../paging';
 import { probe } from '../access-checks';
 import type {
   AccessCheck,
@@ -38,6 +39,11 @@ const DEFAULT_CHUNKED_ABOVE = 20 * 1024 * 1024;
 const CHUNK_BYTES = 8 * 1024 * 1024;
 /** workitemsbatch takes at most 200 ids; WIQL pages are kept to that size. */
 const PAGE = 200;
+const LABEL = 'Azure DevOps';
+const COMMENTS_WHY = `Crosswalk reads at most ${MAX_COMMENTS.toLocaleString('en-US')} comments, as many as a Jira issue holds`;
+/** 10,000 updates: far beyond any work item people edit; a history longer than that is not read to its end. */
+const MAX_UPDATE_PAGES = 50;
+const UPDATES_WHY = `Crosswalk reads at most ${(MAX_UPDATE_PAGES * PAGE).toLocaleString('en-US')} updates of a work item's history`;
 /** Written as the relation comment of every file Crosswalk attaches: ADO records no uploader on a relation. */
 export const OWN_FILE_COMMENT = 'Copied from Jira by Crosswalk';
 
@@ -752,12 +758,14 @@ export class AzureDevOpsConnector implements Connector {
   async fieldChangesSince(id: string, since: number): Promise<Map<string, number>> {
     const own = await this.whoAmI();
     const out = new Map<string, number>();
+    const what = `Read the history of work item ${id}`;
+    const pages = new Pages({ system: SYSTEM, what, label: LABEL, maxPages: MAX_UPDATE_PAGES, why: UPDATES_WHY });
     for (let skip = 0; ; skip += PAGE) {
       const page = await this.json(
         updateList,
         'GET',
         this.url(`/_apis/wit/workitems/${encodeURIComponent(id)}/updates`, { $top: PAGE, $skip: skip }),
-        `Read the history of work item ${id}`,
+        what,
       );
       for (const u of page.value) {
         // The latest update's revisedDate is the end of time: when it happened is its ChangedDate.
@@ -765,7 +773,7 @@ export class AzureDevOpsConnector implements Connector {
         if (at <= since || u.revisedBy?.uniqueName?.toLowerCase() === own) continue;
         for (const field of Object.keys(u.fields ?? {})) out.set(field, Math.max(out.get(field) ?? 0, at));
       }
-      if (page.value.length < PAGE) return out;
+      if (!pages.more(page.value.length < PAGE ? undefined : skip + PAGE)) return out;
     }
   }
 
@@ -774,6 +782,8 @@ export class AzureDevOpsConnector implements Connector {
   async listComments(itemId: string): Promise<Comment[]> {
     await this.whoAmI();
     const out: Comment[] = [];
+    const what = `Read comments of work item ${itemId}`;
+    const pages = new Pages({ system: SYSTEM, what, label: LABEL, maxPages: MAX_COMMENTS / PAGE, why: COMMENTS_WHY });
     let token: string | undefined;
     do {
       const page = await this.json(
@@ -784,11 +794,11 @@ export class AzureDevOpsConnector implements Connector {
           { $top: PAGE, order: 'asc', continuationToken: token },
           COMMENTS_API,
         ),
-        `Read comments of work item ${itemId}`,
+        what,
       );
       for (const c of page.comments) if (!c.isDeleted) out.push(this.toComment(c));
       token = page.continuationToken ?? undefined;
-    } while (token);
+    } while (pages.more(token));
     return out;
   }
 

@@ -114,6 +114,9 @@ export const azureDevOpsSystem: SystemDefinition<AzureDevOpsRemote> = {
       // A replay of an old delivery is refused; the envelope's createdDate is all the freshness it offers.
       return Boolean(envelope && isFresh(envelope, nowMs));
     },
+    // The Basic secret vouches for the request as a whole, and only the body tells deliveries apart (its notification id
+    // and creation time); every other header is the subscription's, the same on each delivery, or added on the way.
+    replayKey: (request) => request.body,
     parse(body, remote): NotificationRef[] | undefined {
       const envelope = parseEnvelope(body);
       if (!envelope) return undefined;

@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import { SyncError } from '../errors';
 import { readJson, transientFailure } from '../http';
+import { MAX_COMMENTS, MAX_FILES, Pages } from '../paging';
 import { createHash } from 'node:crypto';
 import { probe } from '../access-checks';
 import type {
@@ -40,6 +41,10 @@ export interface ServiceNowConnection {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+/** Journal entries asked for per page. */
+const JOURNAL_PAGE = 500;
+/** Attachment records asked for per page. */
+const FILE_PAGE = 500;
 
 const record = z.record(z.string(), z.unknown());
 const resultOne = z.object({ result: record });
@@ -594,14 +599,29 @@ export class ServiceNowConnector implements Connector {
       ],
       orderBy: { field: 'sys_created_on' },
     });
-    const page = await this.json(
-      resultMany,
-      `/api/now/table/sys_journal_field?sysparm_query=${encodeURIComponent(q)}`,
-      { method: 'GET' },
-      'Read journal',
-    );
-    const names = await this.namesOf(page.result.map((r) => String(r.sys_created_by ?? '')));
-    return page.result.map((r) => {
+    // In pages: without sysparm_limit ServiceNow answers up to 10,000 rows in one body and silently leaves out the rest.
+    const pages = new Pages({
+      system: 'servicenow',
+      what: 'Read journal',
+      label: 'ServiceNow',
+      maxPages: MAX_COMMENTS / JOURNAL_PAGE,
+      why: `Crosswalk reads at most ${MAX_COMMENTS.toLocaleString('en-US')} journal entries, as many comments as a Jira issue holds`,
+    });
+    const entries: Array<Record<string, unknown>> = [];
+    let full: boolean;
+    do {
+      const page = await this.json(
+        resultMany,
+        `/api/now/table/sys_journal_field?sysparm_limit=${JOURNAL_PAGE}&sysparm_offset=${entries.length}&sysparm_query=${encodeURIComponent(q)}`,
+        { method: 'GET' },
+        'Read journal',
+      );
+      entries.push(...page.result);
+      // A full page may have more after it; a shorter one is the end.
+      full = page.result.length >= JOURNAL_PAGE;
+    } while (pages.more(full ? entries.length : undefined));
+    const names = await this.namesOf(entries.map((r) => String(r.sys_created_by ?? '')));
+    return entries.map((r) => {
       // Journal entries may hold [code]HTML[/code]: only its text crosses.
       const text = journalToText(String(r.value ?? ''));
       const at = parseGlideDateTime(r.sys_created_on);
@@ -674,13 +694,27 @@ export class ServiceNowConnector implements Connector {
         { field: 'table_name', op: '=', value: this.conn.table },
       ],
     });
-    const page = await this.json(
-      resultMany,
-      `/api/now/attachment?sysparm_query=${encodeURIComponent(q)}`,
-      { method: 'GET' },
-      'List attachments',
-    );
-    return page.result.map((r) => ({
+    // In pages, as the journal: the attachment API's default page silently leaves out the rest.
+    const pages = new Pages({
+      system: 'servicenow',
+      what: 'List attachments',
+      label: 'ServiceNow',
+      maxPages: MAX_FILES / FILE_PAGE,
+      why: `Crosswalk reads at most ${MAX_FILES.toLocaleString('en-US')} files, as many as a Jira issue holds`,
+    });
+    const files: Array<Record<string, unknown>> = [];
+    let full: boolean;
+    do {
+      const page = await this.json(
+        resultMany,
+        `/api/now/attachment?sysparm_limit=${FILE_PAGE}&sysparm_offset=${files.length}&sysparm_query=${encodeURIComponent(q)}`,
+        { method: 'GET' },
+        'List attachments',
+      );
+      files.push(...page.result);
+      full = page.result.length >= FILE_PAGE;
+    } while (pages.more(full ? files.length : undefined));
+    return files.map((r) => ({
       id: String(r.sys_id),
       fileName: String(r.file_name),
       contentType: String(r.content_type ?? 'application/octet-stream'),

@@ -119,6 +119,8 @@ export const serviceNowSystem: SystemDefinition<ServiceNowRemote> = {
       const sentAt = parseNotice(request.body)?.sent_at;
       return sentAt !== undefined && Math.abs(nowMs / 1000 - sentAt) <= MAX_AGE_SECONDS;
     },
+    // The signature is an HMAC of the body alone, and the body carries the send time.
+    replayKey: (request) => request.body,
     parse(body, remote): NotificationRef[] | undefined {
       const parsed = parseNotice(body);
       if (!parsed) return undefined;

@@ -20,7 +20,8 @@
  */
 import * as z from 'zod';
 import { SyncError } from '../errors';
-import { failureFromResponse, readJson, transientFailure, type HttpAnswer } from '../http';
+import { failureFromResponse, readErrorText, readJson, transientFailure, type HttpAnswer } from '../http';
+import { MAX_COMMENTS, Pages } from '../paging';
 import { probe } from '../access-checks';
 import type {
   AccessCheck,
@@ -509,7 +510,7 @@ export class ZendeskConnector implements Connector {
 
   private async json<T>(schema: z.ZodType<T>, path: string, init: RequestInit, what: string): Promise<T> {
     const res = await this.call(path, init, what);
-    if (!res.ok) throw zendeskFailure(res, await res.text(), what);
+    if (!res.ok) throw zendeskFailure(res, await readErrorText(res), what);
     const parsed = schema.safeParse(await readJson(SYSTEM, res, what));
     if (!parsed.success)
       throw new SyncError({
@@ -523,7 +524,7 @@ export class ZendeskConnector implements Connector {
   /** A call whose answer we do not read (204s). */
   private async send(path: string, init: RequestInit, what: string): Promise<void> {
     const res = await this.call(path, init, what);
-    const text = await res.text();
+    const text = await readErrorText(res);
     if (!res.ok) throw zendeskFailure(res, text, what);
   }
 
@@ -810,18 +811,26 @@ export class ZendeskConnector implements Connector {
 
   private async listComments_(itemId: string): Promise<Array<z.infer<typeof commentSchema>>> {
     const out: Array<z.infer<typeof commentSchema>> = [];
+    const what = `Read comments of #${itemId}`;
+    // Zendesk keeps at most 5,000 comments on a ticket: past that many pages the listing is broken, not long.
+    const pages = new Pages({
+      system: SYSTEM,
+      what,
+      label: 'Zendesk',
+      maxPages: MAX_COMMENTS / 100,
+      why: `Crosswalk reads at most ${MAX_COMMENTS.toLocaleString('en-US')} comments, as many as a ticket holds`,
+    });
     let after: string | undefined;
-    for (let page = 0; page < 60; page++) {
+    do {
       const answer = await this.json(
         commentPage,
         `/api/v2/tickets/${itemId}/comments?page[size]=100${after ? `&page[after]=${encodeURIComponent(after)}` : ''}`,
         { method: 'GET' },
-        `Read comments of #${itemId}`,
+        what,
       );
       out.push(...answer.comments);
-      if (!answer.meta?.has_more || !answer.meta.after_cursor) break;
-      after = answer.meta.after_cursor;
-    }
+      after = answer.meta?.has_more ? (answer.meta.after_cursor ?? undefined) : undefined;
+    } while (pages.more(after));
     return out;
   }
 
@@ -986,7 +995,7 @@ export class ZendeskConnector implements Connector {
       'Download attachment',
     );
     if (!res.ok || !res.body) {
-      const text = await res.text();
+      const text = await readErrorText(res);
       if (!res.ok) throw zendeskFailure(res, text, 'Download attachment');
       throw new SyncError({ system: SYSTEM, kind: 'transient', message: 'Download attachment: empty body' });
     }

@@ -122,6 +122,8 @@ export const zendeskSystem: SystemDefinition<ZendeskRemote> = {
       // A replayed delivery is refused by the shared guard in remote-webhook.ts, across instances.
       return true;
     },
+    // Zendesk signs the timestamp and the body; its invocation id and webhook id headers are not signed.
+    replayKey: (request) => `${request.headers[TIMESTAMP_HEADER]?.[0] ?? ''}\n${request.body}`,
     parse(body): NotificationRef[] | undefined {
       const parsed = parseNotice(body);
       if (!parsed) return undefined;

@@ -82,6 +82,7 @@ const KIND_LABELS: Record<string, string> = {
   mapping: 'Mapping',
   conflict: 'Conflict',
   'not-found': 'Not found',
+  'over-limit': 'Over a limit',
 };
 
 function Health({ view }: { view: ConnectionView }) {
