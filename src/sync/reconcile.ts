@@ -337,6 +337,7 @@ async function syncPair(
     const result = await syncComments(config, connector, next);
     commentsCopied = result.copied;
     next = result.link;
+    if (result.withheld) problems.comments = { kind: 'validation', message: result.withheld, at };
   }
   if (scope.attachments) {
     const result = await syncAttachments(config, connector, next, issue);
@@ -351,8 +352,13 @@ async function syncPair(
   if (newestListed) next.remoteNewestComment = newestListed;
   // Each part's problem is replaced by this run's finding for that part; parts not looked at keep theirs.
   const kept = Object.fromEntries(
-    Object.entries(next.problems ?? {}).filter(([part]) => (part === 'attachments' ? !scope.attachments : false)),
+    Object.entries(next.problems ?? {}).filter(([part]) =>
+      part === 'attachments' ? !scope.attachments : part === 'comments' ? !scope.comments : false,
+    ),
   );
+  // A problem found again as it was keeps its first time, so a pair that stays as it is writes no link.
+  for (const [part, p] of Object.entries(problems))
+    if (next.problems?.[part]?.message === p.message) problems[part] = next.problems[part]!;
   const merged = { ...kept, ...problems };
   next.problems = Object.keys(merged).length ? merged : undefined;
   if (!next.problems) delete next.problems;
