@@ -149,9 +149,11 @@ export async function reconcileIssue(
 ): Promise<ReconcileOutcome> {
   // The link and its connection first (one batch read when the signal named the connection), then Jira, unless the event proves what it holds (evidence.ts).
   const stored = await getLinkAndConnection(issueId, connectionHint);
+  // A run that lists comments reads the issue too: the list is today's, so the project it is checked against must be
+  // today's as well (an event from before a move must not vouch for comments written after it).
   const fromEvent =
     stored.link && stored.config?.enabled
-      ? issueFromEvidence(evidence, issueId, stored.link, stored.config, scope.attachments)
+      ? issueFromEvidence(evidence, issueId, stored.link, stored.config, scope.attachments || scope.comments)
       : undefined;
   const issue = fromEvent ?? (await jira.getIssue(issueId));
   if (!issue) return { result: 'issue-gone' };
@@ -309,8 +311,16 @@ async function syncPair(
   known: Known = READ_BOTH,
 ): Promise<ReconcileOutcome> {
   if (remoteClosed) config = towardJiraOnly(config);
-  const before = JSON.stringify(link);
   const label = systemFor(config.remote.type)?.label ?? config.remote.type;
+  // A link belongs to its connection's project: an issue moved to another project stops here, before anything is read
+  // from or written to either side (its new project may be one the remote's people must not see).
+  if (issue.fields.project.id !== config.jiraProjectId)
+    throw new SyncError({
+      system: 'crosswalk',
+      kind: 'validation',
+      message: `${link.issueKey} moved out of the project of the connection "${config.name}", so it no longer syncs with ${label}: nothing is copied either way. Move it back, or unlink it.`,
+    });
+  const before = JSON.stringify(link);
   let next: Link = { ...link };
   if (!next.remoteLinked) {
     // Upserted by globalId: repeating it after a crash cannot create a second link.
