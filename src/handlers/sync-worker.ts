@@ -7,7 +7,9 @@ import { setConnectionHealth } from '../store/health';
 import { getLink, updateLink } from '../store/links';
 import { runBulkPage } from '../sync/bulk';
 import { reconcileIssue, reconcileRemoteItem, scopeForCause } from '../sync/reconcile';
-import { bulkPageBody, syncJobBody, type WorkItemRef } from '../sync/work-item';
+import { endLinksPage } from '../sync/end-links';
+import { enqueueEndLinks } from '../sync/sync-queue';
+import { bulkPageBody, endLinksBody, syncJobBody, type WorkItemRef } from '../sync/work-item';
 
 const FIRST_RETRY_SECONDS = 10;
 const MAX_RETRY_SECONDS = 900;
@@ -27,6 +29,12 @@ export async function runSyncJob(event: {
   const bulk = bulkPageBody.safeParse(event.body);
   if (bulk.success) {
     await runBulkPage(bulk.data);
+    return undefined;
+  }
+  const ending = endLinksBody.safeParse(event.body);
+  if (ending.success) {
+    const { connectionId } = ending.data.endLinks;
+    if ((await endLinksPage(connectionId)).more) await enqueueEndLinks(connectionId);
     return undefined;
   }
   const job = syncJobBody.safeParse(event.body);

@@ -32,11 +32,12 @@ import {
   updateCredential,
 } from '../store/credentials';
 import { forgetConflictReviews } from '../store/reviews';
+import { connectionIdCandidates } from '../store/connection-ids';
 import { getConnectionHealth, setConnectionHealth } from '../store/health';
 import { bulkSyncIssueIds, cancelBulkRun } from '../sync/bulk';
 import { failureKey } from '../store/failures';
 import { usageOfConnection } from '../store/links';
-import { bulkProgress, enqueueBulkPage } from '../sync/sync-queue';
+import { bulkProgress, enqueueBulkPage, enqueueEndLinks } from '../sync/sync-queue';
 import { badRequest, fail, forbiddenAdmin, ok, requireProjectAdmin } from './guards';
 import { failuresFor } from './project-tools';
 import { describeSystem } from './systems';
@@ -99,17 +100,11 @@ export async function saveConnectionResolver({ payload, context }: Call) {
     config = { ...checked.settings, id: existing.id, jiraProjectId: existing.jiraProjectId };
     await replaceConnection(config);
   } else {
-    const stem = `${
-      (admin.projectKey ?? `p${admin.projectId}`)
-        .toLowerCase()
-        .replace(/[^a-z0-9]/g, '')
-        .slice(0, 20) || `p${admin.projectId}`
-    }-${checked.settings.remote.type}`;
-    const candidates = [
-      stem,
-      ...[2, 3, 4, 5, 6, 7, 8, 9].map((n) => `${stem}-${n}`),
-      `${stem}-${randomBytes(4).toString('hex')}`,
-    ];
+    const candidates = connectionIdCandidates(
+      { ...(admin.projectKey ? { key: admin.projectKey } : {}), id: admin.projectId },
+      checked.settings.remote.type,
+      randomBytes(4).toString('hex'),
+    );
     config = await createConnection(candidates, (id) => ({ ...checked.settings, id, jiraProjectId: admin.projectId }));
   }
   if (request.data.credential && Object.keys(request.data.credential).length) {
@@ -216,6 +211,8 @@ export async function deleteConnectionResolver({ payload, context }: Call) {
       );
   }
   await deleteConnection(config);
+  // Its links end with it, in the queue (a resolver has 25 s); meanwhile they sync no more (no connection).
+  await enqueueEndLinks(config.id);
   await deleteCredential(config.id);
   await setConnectionHealth(config.id, undefined);
   await forgetConflictReviews(config.id);

@@ -74,11 +74,16 @@ export async function setConnectionOrder(projectId: string, ids: readonly string
   await kvs.set(projectKey(projectId), [...ids]);
 }
 
+/**
+ * Deletes a connection. Its id stays claimed by a marker that is no connection (`getConnection` and the lists skip
+ * it), so no later connection ever gets that id: links, claims and correlation markers that name it can never be
+ * taken for another connection's, even before its links have ended (sync/end-links.ts).
+ */
 export async function deleteConnection(config: ConnectionConfig): Promise<void> {
   const ids = await connectionIdsForProject(config.jiraProjectId);
   await kvs
     .transact()
-    .delete(configKey(config.id))
+    .set(configKey(config.id), { deleted: true, at: new Date().toISOString() })
     .set(
       projectKey(config.jiraProjectId),
       ids.filter((x) => x !== config.id),

@@ -48,6 +48,7 @@ export async function planCommentCrossing(
     visibility: c.internal ? 'internal' : 'public',
     byUs: Boolean(c.copyOf),
     ...(c.copyOf ? { copyOf: c.copyOf } : {}),
+    ...(c.restrictedTo ? { restrictedTo: c.restrictedTo } : {}),
     edited: c.updatedAt > c.createdAt,
   }));
   const remoteSide: SideComment[] = remoteComments.map((c) => ({
@@ -67,11 +68,28 @@ export async function planCommentCrossing(
   return { plan, jira: jiraSide, remote: remoteSide };
 }
 
+/** At most this many withheld comments are named on the panel; the rest are counted. */
+const MAX_NAMED = 5;
+
+/** What the issue panel says of Jira comments that stay in Jira because the remote has no internal comments. */
+export function withheldMessage(remoteLabel: string, withheld: readonly SideComment[]): string | undefined {
+  if (!withheld.length) return undefined;
+  const named = withheld
+    .slice(0, MAX_NAMED)
+    .map((c) => `Jira comment ${c.id} (${c.restrictedTo ? `restricted to ${c.restrictedTo}` : 'internal'})`);
+  const more = withheld.length > MAX_NAMED ? ` and ${withheld.length - MAX_NAMED} more` : '';
+  return `Not copied to ${remoteLabel}, which has no internal comments, so they would be public there: ${named.join(', ')}${more}.`;
+}
+
+/**
+ * Copies the pair's comments both ways. `withheld` says which private Jira comments stayed in Jira (the remote
+ * cannot keep them internal), for the issue panel; undefined when none did.
+ */
 export async function syncComments(
   config: ConnectionConfig,
   connector: Connector,
   link: Link,
-): Promise<{ link: Link; copied: number }> {
+): Promise<{ link: Link; copied: number; withheld?: string }> {
   if (config.comments.direction === 'none') return { link, copied: 0 };
   const system = systemFor(config.remote.type);
   const { plan } = await planCommentCrossing(config, connector, link.issueId, link.remoteId, link.comments);
@@ -127,7 +145,12 @@ export async function syncComments(
   const fresh = notices.filter((n) => !(link.notices ?? []).includes(n));
   const next: Link = { ...link, comments: crossed };
   if (fresh.length) next.notices = [...(link.notices ?? []), ...fresh].slice(-MAX_NOTICES);
-  return { link: next, copied: plan.copies.length + plan.edits.filter((e) => e.write).length + plan.deletes.length };
+  const withheld = withheldMessage(system?.label ?? config.remote.type, plan.withheld);
+  return {
+    link: next,
+    copied: plan.copies.length + plan.edits.filter((e) => e.write).length + plan.deletes.length,
+    ...(withheld ? { withheld } : {}),
+  };
 }
 
 /**

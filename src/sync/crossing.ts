@@ -39,6 +39,8 @@ export interface SideComment {
   copyOf?: string;
   /** Changed after it was written. */
   edited?: boolean;
+  /** On Jira comments restricted to a role or group: who may read it (`the role Administrators`); such a comment is internal. */
+  restrictedTo?: string;
 }
 
 export interface CommentCopy {
@@ -91,6 +93,8 @@ export interface CommentCrossing {
   editsNotCopied: SideComment[];
   /** Crossed Jira comments since deleted, whose remote copies cannot be deleted. */
   deletesNotCopied: CrossedPair[];
+  /** Internal or restricted Jira comments that stay in Jira: the remote has no internal comments to hold them. */
+  withheld: SideComment[];
 }
 
 const allows = (direction: Direction, to: 'jira' | 'remote') =>
@@ -147,11 +151,15 @@ export function planComments(
   }
 
   const copies: CommentCopy[] = [];
+  const withheld: SideComment[] = [];
   if (allows(rules.direction, 'remote')) {
     for (const c of jira) {
       if (c.byUs || pairedJira.has(c.id)) continue;
-      // An internal Jira comment never becomes public on the remote side.
-      if (c.visibility === 'internal' && !rules.remoteHasInternal) continue;
+      // An internal or restricted Jira comment never becomes public on the remote side: it crosses as internal, or not at all.
+      if (c.visibility === 'internal' && !rules.remoteHasInternal) {
+        withheld.push(c);
+        continue;
+      }
       copies.push({
         from: c,
         to: 'remote',
@@ -209,15 +217,21 @@ export function planComments(
       continue;
     }
     if (p.copied === hash) continue;
-    // A Jira comment made internal after it crossed is never rewritten where everyone reads it.
-    if (to === 'remote' && source.visibility === 'internal' && !rules.remoteHasInternal) continue;
+    // A Jira comment made internal or restricted after it crossed is never rewritten where everyone reads it: not on a
+    // remote without internal comments, nor into a copy that crossed as public.
+    if (
+      to === 'remote' &&
+      source.visibility === 'internal' &&
+      (!rules.remoteHasInternal || copy.visibility !== 'internal')
+    )
+      continue;
     const text =
       to === 'remote'
         ? attributed(source.author, 'Jira', source.text)
         : attributed(source.author, rules.remoteLabel, source.text);
     edits.push({ pair: p, to, id: copyId, text, hash, write: normal(copy.text) !== normal(text) });
   }
-  return { copies, recognised, edits, deletes, baselines, editsNotCopied, deletesNotCopied };
+  return { copies, recognised, edits, deletes, baselines, editsNotCopied, deletesNotCopied, withheld };
 }
 
 export interface SideFile {

@@ -151,9 +151,11 @@ export async function reconcileIssue(
 ): Promise<ReconcileOutcome> {
   // The link and its connection first (one batch read when the signal named the connection), then Jira, unless the event proves what it holds (evidence.ts).
   const stored = await getLinkAndConnection(issueId, connectionHint);
+  // A run that lists comments reads the issue too: the list is today's, so the project it is checked against must be
+  // today's as well (an event from before a move must not vouch for comments written after it).
   const fromEvent =
     stored.link && stored.config?.enabled
-      ? issueFromEvidence(evidence, issueId, stored.link, stored.config, scope.attachments)
+      ? issueFromEvidence(evidence, issueId, stored.link, stored.config, scope.attachments || scope.comments)
       : undefined;
   const issue = fromEvent ?? (await jira.getIssue(issueId));
   if (!issue) return { result: 'issue-gone' };
@@ -311,8 +313,16 @@ async function syncPair(
   known: Known = READ_BOTH,
 ): Promise<ReconcileOutcome> {
   if (remoteClosed) config = towardJiraOnly(config);
-  const before = JSON.stringify(link);
   const label = systemFor(config.remote.type)?.label ?? config.remote.type;
+  // A link belongs to its connection's project: an issue moved to another project stops here, before anything is read
+  // from or written to either side (its new project may be one the remote's people must not see).
+  if (issue.fields.project.id !== config.jiraProjectId)
+    throw new SyncError({
+      system: 'crosswalk',
+      kind: 'validation',
+      message: `${link.issueKey} moved out of the project of the connection "${config.name}", so it no longer syncs with ${label}: nothing is copied either way. Move it back, or unlink it.`,
+    });
+  const before = JSON.stringify(link);
   let next: Link = { ...link };
   if (!next.remoteLinked) {
     // Upserted by globalId: repeating it after a crash cannot create a second link.
@@ -340,6 +350,7 @@ async function syncPair(
     const result = await syncComments(config, connector, next);
     commentsCopied = result.copied;
     next = result.link;
+    if (result.withheld) problems.comments = { kind: 'validation', message: result.withheld, at };
   }
   if (scope.attachments) {
     const result = await syncAttachments(config, connector, next, issue);
@@ -356,9 +367,16 @@ async function syncPair(
   // the remote did not take stays said while neither side has moved since (not-taken.ts).
   const kept = Object.fromEntries(
     Object.entries(next.problems ?? {}).filter(([part, p]) =>
-      part === 'attachments' ? !scope.attachments : stillNotTaken(p, link.base[part], next.base[part]),
+      part === 'attachments'
+        ? !scope.attachments
+        : part === 'comments'
+          ? !scope.comments
+          : stillNotTaken(p, link.base[part], next.base[part]),
     ),
   );
+  // A problem found again as it was keeps its first time, so a pair that stays as it is writes no link.
+  for (const [part, p] of Object.entries(problems))
+    if (next.problems?.[part]?.message === p.message) problems[part] = next.problems[part]!;
   const merged = { ...kept, ...problems };
   next.problems = Object.keys(merged).length ? merged : undefined;
   if (!next.problems) delete next.problems;

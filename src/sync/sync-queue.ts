@@ -1,5 +1,5 @@
 import { Queue } from '@forge/events';
-import { concurrencyKeyFor, type BulkPageBody, type SyncJobBody } from './work-item';
+import { concurrencyKeyFor, type BulkPageBody, type EndLinksBody, type SyncJobBody } from './work-item';
 
 export const SYNC_QUEUE_KEY = 'crosswalk-sync';
 const MAX_EVENTS_PER_PUSH = 50;
@@ -51,4 +51,10 @@ export async function enqueueBulkPage(page: BulkPageBody, delayInSeconds = 0): P
     ...(delayInSeconds ? { delayInSeconds } : {}),
     concurrency: { key: `bulk-${page.bulk.connectionId}`, limit: 1 },
   });
+}
+
+/** Queues the next page of ending a deleted connection's links; one page at a time per connection. */
+export async function enqueueEndLinks(connectionId: string): Promise<void> {
+  const body: EndLinksBody = { endLinks: { connectionId } };
+  await new Queue({ key: SYNC_QUEUE_KEY }).push({ body, concurrency: { key: `end-links-${connectionId}`, limit: 1 } });
 }

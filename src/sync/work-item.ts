@@ -51,3 +51,7 @@ export const bulkPageBody = z.object({
   }),
 });
 export type BulkPageBody = z.infer<typeof bulkPageBody>;
+
+/** Ends a deleted connection's links, a page at a time (sync/end-links.ts). */
+export const endLinksBody = z.object({ endLinks: z.object({ connectionId: z.string().min(1).max(60) }) });
+export type EndLinksBody = z.infer<typeof endLinksBody>;

@@ -1,5 +1,5 @@
 /** Applying `fields` and `update` to an issue the way Jira validates them. */
-import { isValidAdf } from './adf';
+import { adfText, isValidAdf, type AdfDoc } from './adf';
 import { JiraError, type Site } from './site';
 import type { ChangeItem, IssueRecord, JiraUser } from './state';
 
@@ -53,9 +53,11 @@ export function applyFields(
       if (v !== null && !isValidAdf(v))
         return 'Operation value must be an Atlassian Document (see the Atlassian Document Format)';
       return () => {
-        const before = JSON.stringify(issue.description);
+        const before = issue.description;
         issue.description = v as IssueRecord['description'];
-        return before === JSON.stringify(v) ? undefined : item('description', 'description', null, null, null, null);
+        return JSON.stringify(before) === JSON.stringify(v)
+          ? undefined
+          : item('description', 'description', null, before && adfText(before), null, v === null ? null : adfText(v));
       };
     },
     priority: (v) => {
@@ -136,17 +138,13 @@ export function applyFields(
       if (typeof r === 'string') errors[id] = r;
       else
         ops.push(() => {
-          const before = issue.custom[id];
-          if (JSON.stringify(before ?? null) === JSON.stringify(r.value)) return undefined;
+          const before = issue.custom[id] ?? null;
+          if (JSON.stringify(before) === JSON.stringify(r.value)) return undefined;
           issue.custom[id] = r.value;
-          return item(
-            def.name,
-            'custom',
-            null,
-            before === undefined || before === null ? null : JSON.stringify(before),
-            null,
-            r.value === null ? null : JSON.stringify(r.value),
-          );
+          // As Jira records a custom field: its name, its id, type `custom`, and each value as stored and as people read it.
+          const was = customChangeValue(site, def, before);
+          const now = customChangeValue(site, def, r.value);
+          return item(def.name, def.id, was.raw, was.text, now.raw, now.text, 'custom');
         });
       continue;
     }
@@ -188,6 +186,34 @@ export function applyFields(
   const items = ops.map((op) => op()).filter((x): x is ChangeItem => x !== undefined);
   void actor;
   return { items, assigneeChanged };
+}
+
+/**
+ * A custom field's value in a changelog item: `from`/`to` hold what identifies it (an option's id, an account id)
+ * where the field stores a reference, `fromString`/`toString` what people read (the text, the option's value, the
+ * person's name).
+ */
+function customChangeValue(
+  site: Site,
+  def: { schema: { type: string; custom?: string }; options?: Array<{ id: string; value: string }> },
+  value: unknown,
+): { raw: string | null; text: string | null } {
+  if (value === null || value === undefined) return { raw: null, text: null };
+  const option = (id: unknown) => def.options?.find((o) => o.id === id)?.value ?? String(id);
+  switch (def.schema.type) {
+    case 'option':
+      return { raw: String(value), text: option(value) };
+    case 'array':
+      return Array.isArray(value)
+        ? { raw: `[${value.map(String).join(', ')}]`, text: value.map(option).join(',') }
+        : { raw: null, text: null };
+    case 'user':
+      return { raw: String(value), text: site.user(String(value))?.displayName ?? String(value) };
+    case 'string':
+      return { raw: null, text: typeof value === 'string' ? value : adfText(value as AdfDoc) };
+    default:
+      return { raw: null, text: String(value) };
+  }
 }
 
 function customSetter(

@@ -114,6 +114,22 @@ export function requestLog(site: Site, controls: HttpControls): MiddlewareHandle
   };
 }
 
+/**
+ * A list parameter as Jira reads it: every occurrence (`?fields=a&fields=b`, as real clients send lists), each
+ * split at commas (`?fields=a,b`); undefined when absent.
+ */
+export function queryList(
+  c: { req: { queries(name: string): string[] | undefined } },
+  name: string,
+): string[] | undefined {
+  const values = c.req.queries(name);
+  if (!values?.length) return undefined;
+  return values
+    .flatMap((v) => v.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
 export function jiraErrorResponse(c: Context, err: unknown): Response {
   if (err instanceof JiraError)
     return c.json({ errorMessages: err.errorMessages, errors: err.errors }, err.status as 400);

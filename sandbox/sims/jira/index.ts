@@ -10,6 +10,8 @@ import * as z from 'zod';
 import type { ProductEventSink } from '../../platform/contracts';
 import { authenticate, faultsAndLimits, jiraErrorResponse, requestLog, type Env, type HttpControls } from './http';
 import { parseFault } from '../shared/faults';
+import { adminRoutes } from './routes-admin';
+import { bulkRoutes } from './routes-bulk';
 import { contentRoutes } from './routes-content';
 import { issueRoutes } from './routes-issues';
 import { metaRoutes } from './routes-meta';
@@ -54,6 +56,7 @@ export function createJiraApp(opts: JiraSimOptions & { baseUrl: () => string }):
     site.events.length = 0;
     site.searchIndexLagMs = 0;
     site.indexed.clear();
+    site.holdTasks(false);
     controls.faults.length = 0;
     controls.rateLimit = undefined;
     controls.rateWindows.clear();
@@ -93,6 +96,11 @@ export function createJiraApp(opts: JiraSimOptions & { baseUrl: () => string }):
   app.put('/_control/search-index-lag', async (c) => {
     site.searchIndexLagMs = z.object({ ms: z.number().int().min(0) }).parse(await c.req.json()).ms;
     return c.json({ ms: site.searchIndexLagMs });
+  });
+  /** Holds asynchronous tasks (bulk moves) until released, so a test sees them before they run. */
+  app.put('/_control/tasks', async (c) => {
+    site.holdTasks(z.object({ held: z.boolean() }).parse(await c.req.json()).held);
+    return c.json({ ok: true });
   });
   app.get('/_control/requests', (c) => c.json(controls.log));
   app.get('/_control/counters', (c) => {
@@ -134,6 +142,8 @@ export function createJiraApp(opts: JiraSimOptions & { baseUrl: () => string }):
   issueRoutes(app, site, base);
   contentRoutes(app, site, base);
   metaRoutes(app, site, base);
+  bulkRoutes(app, site);
+  adminRoutes(app, site, base);
   app.onError((err, c) => jiraErrorResponse(c, err));
   app.notFound((c) => c.json({ errorMessages: ['Not found'], errors: {} }, 404));
   return { app, site, controls };

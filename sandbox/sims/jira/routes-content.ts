@@ -6,7 +6,7 @@ import type { Env } from './http';
 import { readJson } from './routes-issues';
 import { attachmentJson, commentJson } from './serialize';
 import { JiraError, type Site } from './site';
-import type { AttachmentRecord, CommentRecord, IssueRecord } from './state';
+import type { AttachmentRecord, CommentRecord, IssueRecord, JiraUser } from './state';
 
 const commentBody = z
   .object({
@@ -22,10 +22,36 @@ const MAX_ATTACHMENTS_PER_REQUEST = 60;
 
 export function contentRoutes(app: Hono<Env>, site: Site, base: () => string): void {
   const trace = (c: { req: { header(n: string): string | undefined } }) => c.req.header('x-atlassian-webhook-trace');
-  const findComment = (issue: IssueRecord, id: string) => {
+  /** A comment the caller may see; one restricted to a role or group they are not in does not exist for them. */
+  const findComment = (issue: IssueRecord, id: string, user: JiraUser | undefined) => {
     const comment = issue.comments.find((x) => x.id === id);
-    if (!comment) throw new JiraError(404, [`Can not find a comment for the id: ${id}.`]);
+    if (!comment || !site.canSeeComment(user, issue, comment))
+      throw new JiraError(404, [`Can not find a comment for the id: ${id}.`]);
     return comment;
+  };
+  /**
+   * A restriction as Jira stores it (a role by its name, a group by its id and name), accepted only from someone in
+   * that role or group: nobody can post a comment they could not read.
+   */
+  const restriction = (
+    issue: IssueRecord,
+    user: JiraUser | undefined,
+    v: z.infer<typeof commentBody>['visibility'],
+  ): CommentRecord['visibility'] => {
+    if (!v) return undefined;
+    const named = v.type === 'group' ? (v.identifier ?? v.value ?? '') : (v.value ?? v.identifier ?? '');
+    if (v.type === 'role') {
+      const role = site.roleName(site.projectOf(issue), named);
+      if (!role) throw new JiraError(400, [], { commentLevel: `Project role: ${named} does not exist.` });
+      if (!site.inRole(user, site.projectOf(issue), role))
+        throw new JiraError(400, [], { commentLevel: `You are currently not a member of the project role: ${role}.` });
+      return { type: 'role', value: role, identifier: role };
+    }
+    const group = site.group(named);
+    if (!group) throw new JiraError(400, [], { commentLevel: `Group: ${named} does not exist.` });
+    if (!user || !group.members.includes(user.accountId))
+      throw new JiraError(400, [], { commentLevel: `You are currently not a member of the group: ${group.name}.` });
+    return { type: 'group', value: group.name, identifier: group.groupId };
   };
   const checkBody = (body: unknown) => {
     if (!isValidAdf(body))
@@ -40,13 +66,18 @@ export function contentRoutes(app: Hono<Env>, site: Site, base: () => string): v
   });
 
   app.get('/rest/api/3/issue/:key/comment', (c) => {
-    const issue = site.issue(c.req.param('key'), c.get('user'));
+    const user = c.get('user');
+    const issue = site.issue(c.req.param('key'), user);
     const startAt = Number(c.req.query('startAt') ?? 0);
     const maxResults = Math.min(100, Number(c.req.query('maxResults') ?? 100));
     const order = c.req.query('orderBy') ?? 'created';
-    const sorted = [...issue.comments].sort(
-      (a, b) => (order.startsWith('-') ? b.created - a.created : a.created - b.created) || Number(a.id) - Number(b.id),
-    );
+    // Only what the caller may see is listed, and counted.
+    const sorted = site
+      .visibleComments(user, issue)
+      .sort(
+        (a, b) =>
+          (order.startsWith('-') ? b.created - a.created : a.created - b.created) || Number(a.id) - Number(b.id),
+      );
     const rendered = (c.req.query('expand') ?? '').includes('renderedBody');
     return c.json({
       startAt,
@@ -63,7 +94,7 @@ export function contentRoutes(app: Hono<Env>, site: Site, base: () => string): v
         base(),
         site,
         issue,
-        findComment(issue, c.req.param('id')),
+        findComment(issue, c.req.param('id'), c.get('user')),
         (c.req.query('expand') ?? '').includes('renderedBody'),
       ),
     );
@@ -81,6 +112,7 @@ export function contentRoutes(app: Hono<Env>, site: Site, base: () => string): v
     const body = await readJson(c, commentBody);
     checkBody(body.body);
     if (issue.comments.length >= 5000) throw new JiraError(413, ['The issue has reached the limit of 5000 comments.']);
+    const visibility = restriction(issue, user, body.visibility);
     const now = site.now();
     const comment: CommentRecord = {
       id: String(site.nextId('comment')),
@@ -89,15 +121,7 @@ export function contentRoutes(app: Hono<Env>, site: Site, base: () => string): v
       body: body.body as CommentRecord['body'],
       created: now,
       updated: now,
-      ...(body.visibility
-        ? {
-            visibility: {
-              type: body.visibility.type,
-              value: body.visibility.value ?? body.visibility.identifier ?? '',
-              ...(body.visibility.identifier ? { identifier: body.visibility.identifier } : {}),
-            },
-          }
-        : {}),
+      ...(visibility ? { visibility } : {}),
       properties: Object.fromEntries((body.properties ?? []).map((p) => [p.key, p.value])),
     };
     issue.comments.push(comment);
@@ -109,7 +133,7 @@ export function contentRoutes(app: Hono<Env>, site: Site, base: () => string): v
   app.put('/rest/api/3/issue/:key/comment/:id', async (c) => {
     const user = c.get('user');
     const issue = site.issue(c.req.param('key'), user);
-    const comment = findComment(issue, c.req.param('id'));
+    const comment = findComment(issue, c.req.param('id'), user);
     const own = comment.authorId === user?.accountId;
     site.require(
       user,
@@ -120,11 +144,8 @@ export function contentRoutes(app: Hono<Env>, site: Site, base: () => string): v
     const body = await readJson(c, commentBody);
     checkBody(body.body);
     comment.body = body.body as CommentRecord['body'];
-    if (body.visibility)
-      comment.visibility = {
-        type: body.visibility.type,
-        value: body.visibility.value ?? body.visibility.identifier ?? '',
-      };
+    const visibility = restriction(issue, user, body.visibility);
+    if (visibility) comment.visibility = visibility;
     for (const p of body.properties ?? []) comment.properties[p.key] = p.value;
     comment.updateAuthorId = user!.accountId;
     comment.updated = site.now();
@@ -136,7 +157,7 @@ export function contentRoutes(app: Hono<Env>, site: Site, base: () => string): v
   app.delete('/rest/api/3/issue/:key/comment/:id', (c) => {
     const user = c.get('user');
     const issue = site.issue(c.req.param('key'), user);
-    const comment = findComment(issue, c.req.param('id'));
+    const comment = findComment(issue, c.req.param('id'), user);
     const own = comment.authorId === user?.accountId;
     site.require(
       user,

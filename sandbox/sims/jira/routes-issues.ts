@@ -1,18 +1,11 @@
 import type { Hono } from 'hono';
 import * as z from 'zod';
 import { applyFields } from './fields';
-import type { Env } from './http';
+import { queryList, type Env } from './http';
 import { availableTransitions, historyJson, issueJson } from './serialize';
 import { JiraError, type Site } from './site';
 import { newIssue, type IssueRecord } from './state';
 
-const list = (v: string | undefined) =>
-  v
-    ? v
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean)
-    : undefined;
 const createBody = z
   .object({
     fields: z.record(z.string(), z.unknown()),
@@ -94,12 +87,14 @@ export function issueRoutes(app: Hono<Env>, site: Site, base: () => string): voi
   });
 
   app.get('/rest/api/3/issue/:key', (c) => {
-    const issue = site.issue(c.req.param('key'), c.get('user'));
+    const user = c.get('user');
+    const issue = site.issue(c.req.param('key'), user);
     return c.json(
       issueJson(base(), site, issue, {
-        fields: list(c.req.query('fields')),
-        expand: list(c.req.query('expand')),
-        properties: list(c.req.query('properties')),
+        fields: queryList(c, 'fields'),
+        expand: queryList(c, 'expand'),
+        properties: queryList(c, 'properties'),
+        ...(user ? { viewer: user } : {}),
       }),
     );
   });
@@ -129,7 +124,7 @@ export function issueRoutes(app: Hono<Env>, site: Site, base: () => string): voi
     }
     // The spec: `expand` is "the Get issue API expand parameter to use in the response if the returnIssue parameter is true".
     if (c.req.query('returnIssue') === 'true')
-      return c.json(issueJson(base(), site, issue, { expand: list(c.req.query('expand')) }));
+      return c.json(issueJson(base(), site, issue, { expand: queryList(c, 'expand'), viewer: user! }));
     return c.body(null, 204);
   });
 

@@ -1,7 +1,7 @@
 /** Users, permissions, projects, fields and search. */
 import type { Hono } from 'hono';
 import * as z from 'zod';
-import type { Env } from './http';
+import { queryList, type Env } from './http';
 import {
   compareIssues,
   isBounded,
@@ -13,9 +13,9 @@ import {
   type JqlQuery,
 } from './jql';
 import { readJson } from './routes-issues';
-import { issueJson, projectJson, statusJson, userJson } from './serialize';
+import { issueJson, priorityJson, projectJson, statusJson, userJson } from './serialize';
 import { JiraError, PERMISSION_INFO, type Permission, type Site } from './site';
-import type { IssueRecord } from './state';
+import { DEFAULT_PRIORITY_ID, type IssueRecord } from './state';
 
 const searchBody = z
   .object({
@@ -93,7 +93,7 @@ export function metaRoutes(app: Hono<Env>, site: Site, base: () => string): void
     if (unknown) throw new JiraError(400, [`The permission '${unknown}' does not exist.`]);
     let project = c.req.query('projectKey') ?? c.req.query('projectId');
     const issueRef = c.req.query('issueKey') ?? c.req.query('issueId');
-    const issue = issueRef ? site.state.issues.find((i) => i.key === issueRef || i.id === issueRef) : undefined;
+    const issue = issueRef ? site.findIssue(issueRef) : undefined;
     if (issueRef && !issue) throw new JiraError(404, ['Issue does not exist or you do not have permission to see it.']);
     if (issue) project = issue.projectId;
     const p = project ? site.project(project) : undefined;
@@ -185,6 +185,33 @@ export function metaRoutes(app: Hono<Env>, site: Site, base: () => string): void
       site.state.priorities.map((p) => ({ self: `${base()}/rest/api/3/priority/${p.id}`, id: p.id, name: p.name })),
     ),
   );
+  /** Priorities a page at a time, narrowed by id (repeated), project (repeated), name or the default only. */
+  app.get('/rest/api/3/priority/search', (c) => {
+    requireUser(c.get('user'));
+    const startAt = Math.max(0, Number(c.req.query('startAt') ?? 0) || 0);
+    const maxResults = Math.max(1, Math.min(50, Number(c.req.query('maxResults') ?? 50) || 50));
+    const ids = queryList(c, 'id');
+    const name = (c.req.query('priorityName') ?? '').toLowerCase();
+    const onlyDefault = c.req.query('onlyDefault') === 'true';
+    // Every priority is available in every project here; an unknown project id is ignored, as Jira ignores it.
+    const values = site.state.priorities
+      .filter((p) => !ids || ids.includes(p.id))
+      .filter((p) => !name || p.name.toLowerCase().includes(name))
+      .filter((p) => !onlyDefault || p.id === DEFAULT_PRIORITY_ID)
+      .map((p) => priorityJson(base(), p));
+    const page = values.slice(startAt, startAt + maxResults);
+    const isLast = startAt + maxResults >= values.length;
+    const self = (at: number) => `${base()}/rest/api/3/priority/search?startAt=${at}&maxResults=${maxResults}`;
+    return c.json({
+      self: self(startAt),
+      ...(isLast ? {} : { nextPage: self(startAt + maxResults) }),
+      maxResults,
+      startAt,
+      total: values.length,
+      isLast,
+      values: page,
+    });
+  });
   app.get('/rest/api/3/status', (c) => c.json(site.state.statuses.map((s) => statusJson(base(), s))));
   app.get('/rest/api/3/field', (c) => {
     requireUser(c.get('user'));
@@ -204,11 +231,12 @@ export function metaRoutes(app: Hono<Env>, site: Site, base: () => string): void
   });
 
   // ---- search
-  const search = (user: Env['Variables']['user'], p: z.infer<typeof searchBody>) => {
+  /** The issues a bounded JQL query finds for the caller, in its order (as the search index holds them). */
+  const found = (user: Env['Variables']['user'], jql: string, reconcile: readonly number[]) => {
     requireUser(user);
     let query: JqlQuery;
     try {
-      query = parseJql(p.jql ?? '');
+      query = parseJql(jql);
     } catch (e) {
       if (e instanceof JqlError) throw new JiraError(400, [e.message]);
       throw e;
@@ -224,18 +252,21 @@ export function metaRoutes(app: Hono<Env>, site: Site, base: () => string): void
       throw new JiraError(400, [
         'Unbounded JQL queries are not allowed here. Please add a search restriction to your query.',
       ]);
-    let found;
+    let hits;
     try {
-      found = searchable(p.reconcileIssues ?? [])
+      hits = searchable(reconcile)
         .filter((i) => site.can(user, 'BROWSE_PROJECTS', site.projectOf(i)))
-        .map((i) => ({ issue: i, view: site.jqlView(i) }));
-      found = found.filter((x) => matches(x.view, query.where, ctx));
+        .map((i) => ({ issue: i, view: site.jqlView(i, user) }))
+        .filter((x) => matches(x.view, query.where, ctx));
     } catch (e) {
       if (e instanceof JqlError) throw new JiraError(400, [e.message]);
       throw e;
     }
     const compare = compareIssues(query.orderBy);
-    found.sort((a, b) => compare(a.view, b.view));
+    return hits.sort((a, b) => compare(a.view, b.view));
+  };
+  const search = (user: Env['Variables']['user'], p: z.infer<typeof searchBody>) => {
+    const hits = found(user, p.jql ?? '', p.reconcileIssues ?? []);
     const idsOnly = !p.fields?.length || p.fields.every((f) => f === 'id' || f === 'key');
     const max = Math.max(1, Math.min(p.maxResults ?? 50, idsOnly ? 5000 : 100));
     const start = p.nextPageToken
@@ -246,12 +277,17 @@ export function metaRoutes(app: Hono<Env>, site: Site, base: () => string): void
         )
       : 0;
     if (!Number.isInteger(start) || start < 0) throw new JiraError(400, ['The nextPageToken is not valid.']);
-    const page = found.slice(start, start + max);
-    const isLast = start + max >= found.length;
+    const page = hits.slice(start, start + max);
+    const isLast = start + max >= hits.length;
     return {
       issues: page.map(({ issue }) =>
         p.fields?.length
-          ? issueJson(base(), site, issue, { fields: p.fields, expand: p.expand?.split(','), properties: p.properties })
+          ? issueJson(base(), site, issue, {
+              fields: p.fields,
+              expand: p.expand?.split(','),
+              properties: p.properties,
+              ...(user ? { viewer: user } : {}),
+            })
           : { id: issue.id },
       ),
       ...(isLast ? {} : { nextPageToken: Buffer.from(`offset:${start + max}`).toString('base64url') }),
@@ -260,24 +296,23 @@ export function metaRoutes(app: Hono<Env>, site: Site, base: () => string): void
   };
   app.get('/rest/api/3/search/jql', (c) => {
     const q = (n: string) => c.req.query(n);
-    const list = (n: string) =>
-      q(n)
-        ? q(n)!
-            .split(',')
-            .map((s) => s.trim())
-        : undefined;
     return c.json(
       search(c.get('user'), {
         jql: q('jql'),
         nextPageToken: q('nextPageToken'),
         maxResults: q('maxResults') ? Number(q('maxResults')) : undefined,
-        fields: list('fields'),
+        fields: queryList(c, 'fields'),
         expand: q('expand'),
-        properties: list('properties'),
+        properties: queryList(c, 'properties'),
       }),
     );
   });
   app.post('/rest/api/3/search/jql', async (c) => c.json(search(c.get('user'), await readJson(c, searchBody))));
+  /** How many issues a bounded query finds, from the same (eventually consistent) index as search. */
+  app.post('/rest/api/3/search/approximate-count', async (c) => {
+    const body = await readJson(c, z.object({ jql: z.string().optional() }).strict());
+    return c.json({ count: found(c.get('user'), body.jql ?? '', []).length });
+  });
   app.get('/rest/api/3/search', () => {
     // Removed by Atlassian (CHANGE-2046).
     throw new JiraError(410, ['The requested API has been removed. Please migrate to the /rest/api/3/search/jql API.']);
@@ -306,7 +341,9 @@ export function metaRoutes(app: Hono<Env>, site: Site, base: () => string): void
         const errors = validateFields(query, ctx);
         if (errors.length) return { matchedIssues: [], errors };
         return {
-          matchedIssues: visible.filter((i) => matches(site.jqlView(i), query.where, ctx)).map((i) => Number(i.id)),
+          matchedIssues: visible
+            .filter((i) => matches(site.jqlView(i, user), query.where, ctx))
+            .map((i) => Number(i.id)),
           errors: [],
         };
       } catch (e) {

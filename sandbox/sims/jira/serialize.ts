@@ -1,7 +1,16 @@
 /** Jira REST v3 response shapes (swagger-v3.v3.json). */
 import { adfHtml } from './adf';
 import { jiraTime, type Site } from './site';
-import type { AttachmentRecord, CommentRecord, IssueRecord, JiraUser, Project, Status } from './state';
+import {
+  DEFAULT_PRIORITY_ID,
+  type AttachmentRecord,
+  type CommentRecord,
+  type IssueRecord,
+  type JiraUser,
+  type Priority,
+  type Project,
+  type Status,
+} from './state';
 
 export function userJson(base: string, u: JiraUser): Record<string, unknown> {
   return {
@@ -34,6 +43,27 @@ export function statusJson(base: string, s: Status): Record<string, unknown> {
     name: s.name,
     id: s.id,
     statusCategory: { self: `${base}/rest/api/3/statuscategory/${category.id}`, ...category },
+  };
+}
+
+const PRIORITY_COLORS: Record<string, string> = {
+  '1': '#d04437',
+  '2': '#f15c75',
+  '3': '#f79232',
+  '4': '#707070',
+  '5': '#999999',
+};
+
+/** A priority as `priority/search` lists it. */
+export function priorityJson(base: string, p: Priority): Record<string, unknown> {
+  return {
+    self: `${base}/rest/api/3/priority/${p.id}`,
+    id: p.id,
+    name: p.name,
+    description: '',
+    iconUrl: `${base}/images/icons/priorities/${p.id}.svg`,
+    statusColor: PRIORITY_COLORS[p.id] ?? '#999999',
+    isDefault: p.id === DEFAULT_PRIORITY_ID,
   };
 }
 
@@ -90,8 +120,13 @@ export function attachmentJson(base: string, site: Site, a: AttachmentRecord): R
   };
 }
 
-/** All navigable fields of an issue, keyed by field id. */
-export function issueFields(base: string, site: Site, issue: IssueRecord): Record<string, unknown> {
+/** All navigable fields of an issue, keyed by field id, as `viewer` sees them (restricted comments only for their role or group). */
+export function issueFields(
+  base: string,
+  site: Site,
+  issue: IssueRecord,
+  viewer: JiraUser | undefined,
+): Record<string, unknown> {
   const project = site.projectOf(issue);
   const type = site.state.issueTypes.find((t) => t.id === issue.issueTypeId)!;
   const status = site.state.statuses.find((s) => s.id === issue.statusId)!;
@@ -143,13 +178,16 @@ export function issueFields(base: string, site: Site, issue: IssueRecord): Recor
       ? { self: `${base}/rest/api/3/resolution/${issue.resolution.id}`, ...issue.resolution, description: '' }
       : null,
     resolutiondate: issue.resolved ? jiraTime(issue.resolved) : null,
-    comment: {
-      comments: issue.comments.map((c) => commentJson(base, site, issue, c)),
-      self: `${base}/rest/api/3/issue/${issue.id}/comment`,
-      maxResults: issue.comments.length,
-      total: issue.comments.length,
-      startAt: 0,
-    },
+    comment: (() => {
+      const visible = site.visibleComments(viewer, issue);
+      return {
+        comments: visible.map((c) => commentJson(base, site, issue, c)),
+        self: `${base}/rest/api/3/issue/${issue.id}/comment`,
+        maxResults: visible.length,
+        total: visible.length,
+        startAt: 0,
+      };
+    })(),
     attachment: issue.attachments.map((a) => attachmentJson(base, site, a)),
     ...custom,
   };
@@ -159,6 +197,8 @@ export interface IssueJsonOptions {
   fields?: string[];
   expand?: string[];
   properties?: string[];
+  /** Who asks: what they may not see (restricted comments) is left out. */
+  viewer?: JiraUser;
 }
 
 /** `GET /issue` and search results: `fields` selects (`*all`, `*navigable`, `-x`), `expand` adds sections. */
@@ -168,7 +208,7 @@ export function issueJson(
   issue: IssueRecord,
   opts: IssueJsonOptions = {},
 ): Record<string, unknown> {
-  const all = issueFields(base, site, issue);
+  const all = issueFields(base, site, issue, opts.viewer);
   const requested = opts.fields ?? ['*all'];
   let keys: string[];
   if (requested.some((f) => f === '*all' || f === '*navigable')) keys = Object.keys(all);

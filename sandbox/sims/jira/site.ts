@@ -5,7 +5,7 @@
 import type { ProductEventReport, ProductEventSink } from '../../platform/contracts';
 import { adfText } from './adf';
 import type { JqlIssueView } from './jql';
-import type { ChangeItem, IssueRecord, JiraState, JiraUser, Project } from './state';
+import type { ChangeItem, CommentRecord, Group, IssueRecord, JiraState, JiraUser, Project, RoleName } from './state';
 
 export type Permission =
   | 'BROWSE_PROJECTS'
@@ -13,6 +13,7 @@ export type Permission =
   | 'EDIT_ISSUES'
   | 'DELETE_ISSUES'
   | 'TRANSITION_ISSUES'
+  | 'MOVE_ISSUES'
   | 'ASSIGN_ISSUES'
   | 'ADD_COMMENTS'
   | 'EDIT_ALL_COMMENTS'
@@ -31,6 +32,7 @@ export const PERMISSION_INFO: Record<Permission, { id: string; name: string; typ
   EDIT_ISSUES: { id: '12', name: 'Edit Issues', type: 'PROJECT' },
   DELETE_ISSUES: { id: '16', name: 'Delete Issues', type: 'PROJECT' },
   TRANSITION_ISSUES: { id: '46', name: 'Transition Issues', type: 'PROJECT' },
+  MOVE_ISSUES: { id: '25', name: 'Move Issues', type: 'PROJECT' },
   ASSIGN_ISSUES: { id: '13', name: 'Assign Issues', type: 'PROJECT' },
   ADD_COMMENTS: { id: '15', name: 'Add Comments', type: 'PROJECT' },
   EDIT_ALL_COMMENTS: { id: '34', name: 'Edit All Comments', type: 'PROJECT' },
@@ -58,6 +60,7 @@ const MEMBER_PERMISSIONS: Permission[] = [
 ];
 const ADMIN_PERMISSIONS: Permission[] = [
   ...MEMBER_PERMISSIONS,
+  'MOVE_ISSUES',
   'DELETE_ISSUES',
   'EDIT_ALL_COMMENTS',
   'DELETE_ALL_COMMENTS',
@@ -85,6 +88,26 @@ export class Site {
   searchIndexLagMs = 0;
   /** What search sees of each issue: its state when last indexed. */
   readonly indexed = new Map<string, { at: number; snapshot: IssueRecord | undefined }>();
+  /** Asynchronous tasks (bulk moves) held back by the control API, to be run when released. */
+  private heldTasks: Array<() => void> | undefined;
+
+  /** Runs an asynchronous task after the current request has answered, or holds it while tasks are held. */
+  runTask(task: () => void): void {
+    if (this.heldTasks) this.heldTasks.push(task);
+    else setImmediate(task);
+  }
+
+  /** Holds asynchronous tasks (`true`), or runs those held and stops holding (`false`). */
+  holdTasks(hold: boolean): void {
+    if (hold) {
+      this.heldTasks ??= [];
+      return;
+    }
+    const held = this.heldTasks ?? [];
+    this.heldTasks = undefined;
+    for (const task of held) task();
+  }
+
   constructor(
     public state: JiraState,
     readonly appAccountId: string,
@@ -115,13 +138,55 @@ export class Site {
     return false;
   }
 
+  /** The issue with this id, key or former key (a moved issue keeps answering to its old keys), whoever asks. */
+  findIssue(idOrKey: string): IssueRecord | undefined {
+    const key = idOrKey.toUpperCase();
+    return (
+      this.state.issues.find((i) => i.id === idOrKey || i.key.toUpperCase() === key) ??
+      this.state.issues.find((i) => i.formerKeys?.some((k) => k.toUpperCase() === key))
+    );
+  }
+
   /** Looks up an issue by id or key; an issue the caller may not browse does not exist for them (Jira answers 404). */
   issue(idOrKey: string, user: JiraUser | undefined): IssueRecord {
-    const issue = this.state.issues.find((i) => i.id === idOrKey || i.key.toUpperCase() === idOrKey.toUpperCase());
+    const issue = this.findIssue(idOrKey);
     if (!issue || !this.can(user, 'BROWSE_PROJECTS', this.projectOf(issue))) {
       throw new JiraError(404, ['Issue does not exist or you do not have permission to see it.']);
     }
     return issue;
+  }
+
+  /** A group by its id or, as older clients name it, its name. */
+  group(idOrName: string): Group | undefined {
+    return this.state.groups.find((g) => g.groupId === idOrName) ?? this.state.groups.find((g) => g.name === idOrName);
+  }
+
+  /** The project role of this name, as a key of the project's roles (case as Jira keeps it). */
+  roleName(project: Project, name: string): RoleName | undefined {
+    const known: RoleName[] = ['Administrators', 'Members', 'Viewers', 'atlassian-addons-project-access'];
+    return known.find((r) => r.toLowerCase() === name.toLowerCase() && (r !== 'Viewers' || project.roles.Viewers));
+  }
+
+  inRole(user: JiraUser | undefined, project: Project, name: string): boolean {
+    const role = this.roleName(project, name);
+    return Boolean(user && role && project.roles[role]?.includes(user.accountId));
+  }
+
+  /**
+   * Whether the caller sees a comment: one restricted to a project role or a group is seen only by that role's or
+   * group's members (site admins included: Jira has no override), and by nobody anonymous.
+   */
+  canSeeComment(user: JiraUser | undefined, issue: IssueRecord, comment: CommentRecord): boolean {
+    const v = comment.visibility;
+    if (!v) return true;
+    if (!user) return false;
+    if (v.type === 'role') return this.inRole(user, this.projectOf(issue), v.value);
+    return Boolean(this.group(v.identifier)?.members.includes(user.accountId));
+  }
+
+  /** The issue's comments the caller may see, in the order stored. */
+  visibleComments(user: JiraUser | undefined, issue: IssueRecord): CommentRecord[] {
+    return issue.comments.filter((c) => this.canSeeComment(user, issue, c));
   }
 
   require(user: JiraUser | undefined, permission: Permission, project: Project, message: string): void {
@@ -130,7 +195,7 @@ export class Site {
     if (!this.can(user, permission, project)) throw new JiraError(403, [message]);
   }
 
-  nextId(kind: 'issue' | 'comment' | 'attachment' | 'remoteLink' | 'history'): number {
+  nextId(kind: 'issue' | 'comment' | 'attachment' | 'remoteLink' | 'history' | 'task' | 'project'): number {
     return ++this.state.counters[kind];
   }
 
@@ -184,7 +249,8 @@ export class Site {
     };
   }
 
-  jqlView(issue: IssueRecord): JqlIssueView {
+  /** The issue as JQL sees it for this caller: comments it may not see are not searched. */
+  jqlView(issue: IssueRecord, viewer: JiraUser | undefined): JqlIssueView {
     const project = this.projectOf(issue);
     const type = this.state.issueTypes.find((t) => t.id === issue.issueTypeId)!;
     const status = this.state.statuses.find((s) => s.id === issue.statusId)!;
@@ -211,7 +277,7 @@ export class Site {
       resolved: issue.resolved,
       summary: issue.summary,
       description: issue.description ? adfText(issue.description) : '',
-      comments: issue.comments.map((c) => adfText(c.body)),
+      comments: this.visibleComments(viewer, issue).map((c) => adfText(c.body)),
       custom: issue.custom,
       properties: issue.properties,
     };

@@ -39,6 +39,9 @@ export interface IssueType {
   subtask: boolean;
 }
 
+/** The priority a new issue gets when none is given (Medium). */
+export const DEFAULT_PRIORITY_ID = '3';
+
 export interface Priority {
   id: string;
   name: string;
@@ -54,15 +57,37 @@ export interface FieldDef {
   options?: Array<{ id: string; value: string }>;
 }
 
+/** Project roles by name, as Jira's default schemes name them, with each role's id in the role APIs. */
+export const PROJECT_ROLES = {
+  Administrators: 10002,
+  Members: 10001,
+  Viewers: 10003,
+  // Jira Cloud puts every app user in this role of every project: it is how apps get their project permissions.
+  'atlassian-addons-project-access': 10004,
+} as const;
+export type RoleName = keyof typeof PROJECT_ROLES;
+
 export interface Project {
   id: string;
   key: string;
   name: string;
   leadAccountId: string;
   /** Viewers may browse the project's issues and nothing else. */
-  roles: { Administrators: string[]; Members: string[]; Viewers?: string[] };
+  roles: {
+    Administrators: string[];
+    Members: string[];
+    Viewers?: string[];
+    'atlassian-addons-project-access'?: string[];
+  };
   issueTypeIds: string[];
   workflowId: string;
+}
+
+/** A group of users: comments restricted to it are seen by its members only. */
+export interface Group {
+  groupId: string;
+  name: string;
+  members: string[];
 }
 
 export interface CommentRecord {
@@ -72,7 +97,8 @@ export interface CommentRecord {
   body: AdfDoc;
   created: number;
   updated: number;
-  visibility?: { type: 'role' | 'group'; value: string; identifier?: string };
+  /** Who may see the comment: the project role (by name) or the group (by name, and by id in `identifier`) it is restricted to. */
+  visibility?: { type: 'role' | 'group'; value: string; identifier: string };
   properties: Record<string, unknown>;
 }
 
@@ -96,7 +122,8 @@ export interface RemoteLinkRecord {
 export interface ChangeItem {
   field: string;
   fieldtype: string;
-  fieldId: string;
+  /** Absent where Jira names no field id (the key a move changes). */
+  fieldId?: string;
   from: string | null;
   fromString: string | null;
   to: string | null;
@@ -133,6 +160,22 @@ export interface IssueRecord {
   attachments: AttachmentRecord[];
   remoteLinks: RemoteLinkRecord[];
   changelog: History[];
+  /** Keys the issue had before it moved to another project: they still find it. */
+  formerKeys?: string[];
+}
+
+/** An asynchronous bulk operation (`POST /bulk/issues/move`), as `GET /bulk/queue/{taskId}` reports it. */
+export interface BulkTask {
+  taskId: string;
+  submittedBy: string;
+  created: number;
+  started?: number;
+  updated: number;
+  status: 'ENQUEUED' | 'RUNNING' | 'COMPLETE' | 'FAILED';
+  totalIssueCount: number;
+  processedAccessibleIssues: number[];
+  failedAccessibleIssues: Record<string, string[]>;
+  invalidOrInaccessibleIssueCount: number;
 }
 
 export interface JiraState {
@@ -143,13 +186,17 @@ export interface JiraState {
   issueTypes: IssueType[];
   priorities: Priority[];
   fields: FieldDef[];
+  groups: Group[];
   issues: IssueRecord[];
+  tasks: BulkTask[];
   counters: {
     issue: number;
     comment: number;
     attachment: number;
     remoteLink: number;
     history: number;
+    task: number;
+    project: number;
     keys: Record<string, number>;
   };
   attachmentUploadLimit: number;
@@ -174,7 +221,7 @@ export function newIssue(
     resolution: null,
     summary: '',
     description: null,
-    priorityId: '3',
+    priorityId: DEFAULT_PRIORITY_ID,
     labels: [],
     assigneeId: null,
     reporterId,
@@ -248,7 +295,7 @@ export function demoState(appAccountId: string, now: number): JiraState {
       role: 'app',
     },
   ];
-  const [admin, lead, member, viewer] = users;
+  const [admin, lead, member, viewer, , app] = users;
   const statuses: Status[] = [
     { id: '10000', name: 'To Do', category: 'new' },
     { id: '10001', name: 'In Progress', category: 'indeterminate' },
@@ -328,6 +375,7 @@ export function demoState(appAccountId: string, now: number): JiraState {
     sys('resolutiondate', 'Resolved', 'datetime', false),
     sys('comment', 'Comment', 'comments-page', false),
     sys('attachment', 'Attachment', 'array', false, 'attachment'),
+    sys('issuekey', 'Key', 'issuekey', false),
     cf(10010, 'Customer reference', 'string', 'textfield'),
     cf(10011, 'Steps to reproduce', 'string', 'textarea'),
     cf(10012, 'Affected users', 'number', 'float'),
@@ -358,7 +406,12 @@ export function demoState(appAccountId: string, now: number): JiraState {
       key: 'DEMO',
       name: 'Demo service desk',
       leadAccountId: lead!.accountId,
-      roles: { Administrators: [lead!.accountId], Members: [member!.accountId], Viewers: [viewer!.accountId] },
+      roles: {
+        Administrators: [lead!.accountId],
+        Members: [member!.accountId],
+        Viewers: [viewer!.accountId],
+        'atlassian-addons-project-access': [app!.accountId],
+      },
       issueTypeIds: ['10100', '10101', '10102'],
       workflowId: 'wf-1',
     },
@@ -367,7 +420,12 @@ export function demoState(appAccountId: string, now: number): JiraState {
       key: 'OPS',
       name: 'Operations',
       leadAccountId: admin!.accountId,
-      roles: { Administrators: [admin!.accountId], Members: [lead!.accountId], Viewers: [viewer!.accountId] },
+      roles: {
+        Administrators: [admin!.accountId],
+        Members: [lead!.accountId],
+        Viewers: [viewer!.accountId],
+        'atlassian-addons-project-access': [app!.accountId],
+      },
       issueTypeIds: ['10100', '10102'],
       workflowId: 'wf-1',
     },
@@ -377,9 +435,29 @@ export function demoState(appAccountId: string, now: number): JiraState {
       key: 'SUP',
       name: 'Customer support',
       leadAccountId: lead!.accountId,
-      roles: { Administrators: [lead!.accountId], Members: [member!.accountId], Viewers: [viewer!.accountId] },
+      roles: {
+        Administrators: [lead!.accountId],
+        Members: [member!.accountId],
+        Viewers: [viewer!.accountId],
+        'atlassian-addons-project-access': [app!.accountId],
+      },
       issueTypeIds: ['10100', '10102'],
       workflowId: 'wf-1',
+    },
+  ];
+  // Group ids are opaque in Jira Cloud (names can change); comments restricted to a group name it by both.
+  const groups: Group[] = [
+    { groupId: '276f955c-63d7-42c8-9520-92d01dca0625', name: 'jira-administrators', members: [admin!.accountId] },
+    {
+      groupId: '952d12c3-5b5b-4d04-bb32-44d383afc4b2',
+      name: 'jira-software-users',
+      members: [admin!, lead!, member!, viewer!].map((u) => u.accountId),
+    },
+    { groupId: '8a3c5f1e-2b4d-4e6f-9a1b-3c5d7e9f1a2b', name: 'atlassian-addons-admin', members: [app!.accountId] },
+    {
+      groupId: 'c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f',
+      name: 'incident-managers',
+      members: [admin!, lead!].map((u) => u.accountId),
     },
   ];
   const state: JiraState = {
@@ -390,8 +468,19 @@ export function demoState(appAccountId: string, now: number): JiraState {
     issueTypes,
     priorities,
     fields,
+    groups,
     issues: [],
-    counters: { issue: 10000, comment: 10000, attachment: 10000, remoteLink: 10000, history: 10000, keys: {} },
+    tasks: [],
+    counters: {
+      issue: 10000,
+      comment: 10000,
+      attachment: 10000,
+      remoteLink: 10000,
+      history: 10000,
+      task: 10000,
+      project: 10002,
+      keys: {},
+    },
     attachmentUploadLimit: 10 * 1024 * 1024,
   };
   const seedIssue = (

@@ -83,11 +83,9 @@ function historyOf(h: z.infer<typeof historyEntry>): JiraHistory {
 /** The issue with its latest history in the same read (so a reconcile's history questions usually cost no further call). */
 export async function getIssue(issueIdOrKey: string): Promise<JiraIssue | undefined> {
   const res = await call('Read issue', () =>
-    api
-      .asApp()
-      .requestJira(route`/rest/api/3/issue/${issueIdOrKey}?properties=${LINK_PROPERTY}&expand=changelog`, {
-        headers: { Accept: 'application/json' },
-      }),
+    api.asApp().requestJira(route`/rest/api/3/issue/${issueIdOrKey}?properties=${LINK_PROPERTY}&expand=changelog`, {
+      headers: { Accept: 'application/json' },
+    }),
   );
   if (res.status === 404) return undefined;
   const body = parsed(
@@ -119,11 +117,9 @@ function recentHistoryOf(raw: unknown): { recentHistory?: JiraIssue['recentHisto
 /** When the issue last changed (its `updated`), read alone; undefined when it is gone. */
 export async function issueUpdatedAt(issueIdOrKey: string): Promise<number | undefined> {
   const res = await call('Read issue', () =>
-    api
-      .asApp()
-      .requestJira(route`/rest/api/3/issue/${issueIdOrKey}?fields=updated`, {
-        headers: { Accept: 'application/json' },
-      }),
+    api.asApp().requestJira(route`/rest/api/3/issue/${issueIdOrKey}?fields=updated`, {
+      headers: { Accept: 'application/json' },
+    }),
   );
   if (res.status === 404) return undefined;
   const body = parsed(
@@ -143,17 +139,15 @@ export async function editIssue(
   fields: Record<string, unknown>,
 ): Promise<{ updatedAt: number; recentHistory?: JiraIssue['recentHistory'] } | undefined> {
   const res = await call('Edit issue', () =>
-    api
-      .asApp()
-      .requestJira(route`/rest/api/3/issue/${issueId}?returnIssue=true&expand=changelog`, {
-        method: 'PUT',
-        headers: {
-          'Content-Type': 'application/json',
-          Accept: 'application/json',
-          'X-Atlassian-Webhook-Trace': SYNC_TRACE,
-        },
-        body: JSON.stringify({ fields }),
-      }),
+    api.asApp().requestJira(route`/rest/api/3/issue/${issueId}?returnIssue=true&expand=changelog`, {
+      method: 'PUT',
+      headers: {
+        'Content-Type': 'application/json',
+        Accept: 'application/json',
+        'X-Atlassian-Webhook-Trace': SYNC_TRACE,
+      },
+      body: JSON.stringify({ fields }),
+    }),
   );
   if (res.status === 204) return undefined;
   const body = await readJson('jira', res, `Edit issue ${issueId}`);
@@ -177,17 +171,15 @@ export async function createIssue(
     ...(link ? { properties: [{ key: LINK_PROPERTY, value: link }] } : {}),
   };
   const res = await call('Create issue', () =>
-    api
-      .asApp()
-      .requestJira(route`/rest/api/3/issue`, {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/json',
-          Accept: 'application/json',
-          'X-Atlassian-Webhook-Trace': SYNC_TRACE,
-        },
-        body: JSON.stringify(body),
-      }),
+    api.asApp().requestJira(route`/rest/api/3/issue`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        Accept: 'application/json',
+        'X-Atlassian-Webhook-Trace': SYNC_TRACE,
+      },
+      body: JSON.stringify(body),
+    }),
   );
   return parsed(
     z.object({ id: z.string(), key: z.string() }),
@@ -224,13 +216,11 @@ export async function transitions(issueId: string): Promise<Transition[]> {
 
 export async function transition(issueId: string, transitionId: string): Promise<void> {
   const res = await call('Transition issue', () =>
-    api
-      .asApp()
-      .requestJira(route`/rest/api/3/issue/${issueId}/transitions`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'X-Atlassian-Webhook-Trace': SYNC_TRACE },
-        body: JSON.stringify({ transition: { id: transitionId } }),
-      }),
+    api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/transitions`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Atlassian-Webhook-Trace': SYNC_TRACE },
+      body: JSON.stringify({ transition: { id: transitionId } }),
+    }),
   );
   if (res.status !== 204) await readJson('jira', res, `Transition issue ${issueId}`);
 }
@@ -252,13 +242,11 @@ export async function upsertRemoteLink(
     },
   };
   const res = await call('Link remote item', () =>
-    api
-      .asApp()
-      .requestJira(route`/rest/api/3/issue/${issueId}/remotelink`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify(body),
-      }),
+    api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/remotelink`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify(body),
+    }),
   );
   await readJson('jira', res, 'Link remote item');
 }
@@ -271,13 +259,11 @@ export async function upsertRemoteLink(
 export async function issueMatches(issueId: string, projectId: string, jql: string): Promise<boolean> {
   const query = `project = ${projectId}${jql.trim() ? ` AND (${jql})` : ''}`;
   const res = await call('Match issue', () =>
-    api
-      .asApp()
-      .requestJira(route`/rest/api/3/jql/match`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify({ issueIds: [Number(issueId)], jqls: [query] }),
-      }),
+    api.asApp().requestJira(route`/rest/api/3/jql/match`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ issueIds: [Number(issueId)], jqls: [query] }),
+    }),
   );
   const body = parsed(
     z.object({
@@ -306,13 +292,11 @@ export interface JqlCheck {
 /** Checks JQL with Jira's own parser, as the admin who entered it. */
 export async function parseJqlAsUser(accountId: string, jql: string): Promise<JqlCheck> {
   const res = await call('Check JQL', () =>
-    api
-      .asUser(accountId)
-      .requestJira(route`/rest/api/3/jql/parse?validation=strict`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify({ queries: [jql] }),
-      }),
+    api.asUser(accountId).requestJira(route`/rest/api/3/jql/parse?validation=strict`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ queries: [jql] }),
+    }),
   );
   const body = parsed(
     z.object({
@@ -340,13 +324,11 @@ export interface WorkflowGraph {
 /** The workflow of a project's issue type: every status and transition, so a path can be found before moving. */
 export async function workflowFor(projectId: string, issueTypeId: string): Promise<WorkflowGraph | undefined> {
   const res = await call('Read workflow', () =>
-    api
-      .asApp()
-      .requestJira(route`/rest/api/3/workflows`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify({ projectAndIssueTypes: [{ projectId, issueTypeId }] }),
-      }),
+    api.asApp().requestJira(route`/rest/api/3/workflows`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ projectAndIssueTypes: [{ projectId, issueTypeId }] }),
+    }),
   );
   // Without the permission to read workflows the engine falls back to the transitions it can see.
   if (res.status === 403 || res.status === 401) return undefined;
@@ -432,6 +414,8 @@ const commentList = z.object({
         body: z.unknown(),
         author: z.object({ displayName: z.string().optional(), accountId: z.string().optional() }).loose().optional(),
         jsdPublic: z.boolean().optional(),
+        // Read loosely: any restriction at all makes the comment private, whatever shape it comes in.
+        visibility: z.unknown().optional(),
         created: z.string(),
         updated: z.string().optional(),
         properties: z.array(z.object({ key: z.string(), value: z.unknown() })).optional(),
@@ -446,7 +430,10 @@ export interface JiraComment {
   body: unknown;
   authorName: string;
   authorAccountId?: string;
+  /** Not for everyone who reads the issue: internal to the service desk (`jsdPublic: false`) or restricted to a role or group. */
   internal: boolean;
+  /** Who the comment is restricted to (`the role Administrators`, `the group incident-managers`), when it is. */
+  restrictedTo?: string;
   createdAt: number;
   updatedAt: number;
   /** On comments Crosswalk copied from a remote system: the remote comment's id (a hidden comment property). */
@@ -469,12 +456,16 @@ export async function listComments(issueId: string): Promise<JiraComment[]> {
       const origin = z
         .object({ copyOf: z.string() })
         .safeParse(c.properties?.find((p) => p.key === ORIGIN_PROPERTY)?.value);
+      const restrictedTo = restrictionOf(c.visibility);
       out.push({
         id: c.id,
         body: c.body,
         authorName: c.author?.displayName ?? 'Someone',
         authorAccountId: c.author?.accountId,
-        internal: c.jsdPublic === false,
+        // A comment restricted to a role or group is private even where Jira calls it public (`jsdPublic` speaks
+        // only of the service desk portal): it must never reach a remote where everyone reads it.
+        internal: c.jsdPublic === false || restrictedTo !== undefined,
+        ...(restrictedTo ? { restrictedTo } : {}),
         createdAt: parseJiraTime(c.created),
         updatedAt: parseJiraTime(c.updated ?? c.created),
         ...(origin.success ? { copyOf: origin.data.copyOf } : {}),
@@ -485,6 +476,23 @@ export async function listComments(issueId: string): Promise<JiraComment[]> {
   }
 }
 
+const restriction = z
+  .object({
+    type: z.enum(['role', 'group']),
+    value: z.string().optional(),
+    identifier: z.string().nullable().optional(),
+  })
+  .loose();
+
+/** Who a comment's `visibility` restricts it to, in words; undefined for a comment without one. */
+function restrictionOf(visibility: unknown): string | undefined {
+  if (visibility === undefined || visibility === null) return undefined;
+  const v = restriction.safeParse(visibility);
+  if (!v.success) return 'a restricted audience';
+  const name = v.data.value ?? v.data.identifier ?? 'unnamed';
+  return `the ${v.data.type} ${name}`;
+}
+
 /** Adds a copy of a remote comment; the source id rides in a comment property people do not see. */
 export async function addComment(issueId: string, body: unknown, internal: boolean, copyOf: string): Promise<string> {
   const properties = [
@@ -492,17 +500,15 @@ export async function addComment(issueId: string, body: unknown, internal: boole
     ...(internal ? [{ key: 'sd.public.comment', value: { internal: true } }] : []),
   ];
   const res = await call('Add comment', () =>
-    api
-      .asApp()
-      .requestJira(route`/rest/api/3/issue/${issueId}/comment`, {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/json',
-          Accept: 'application/json',
-          'X-Atlassian-Webhook-Trace': SYNC_TRACE,
-        },
-        body: JSON.stringify({ body, properties }),
-      }),
+    api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/comment`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        Accept: 'application/json',
+        'X-Atlassian-Webhook-Trace': SYNC_TRACE,
+      },
+      body: JSON.stringify({ body, properties }),
+    }),
   );
   return parsed(z.object({ id: z.string() }).loose(), await readJson('jira', res, 'Add comment'), 'Add comment').id;
 }
@@ -510,17 +516,15 @@ export async function addComment(issueId: string, body: unknown, internal: boole
 /** Rewrites a copy's body (its hidden source property and its visibility stay as they are). */
 export async function updateComment(issueId: string, commentId: string, body: unknown): Promise<void> {
   const res = await call('Edit comment', () =>
-    api
-      .asApp()
-      .requestJira(route`/rest/api/3/issue/${issueId}/comment/${commentId}`, {
-        method: 'PUT',
-        headers: {
-          'Content-Type': 'application/json',
-          Accept: 'application/json',
-          'X-Atlassian-Webhook-Trace': SYNC_TRACE,
-        },
-        body: JSON.stringify({ body }),
-      }),
+    api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/comment/${commentId}`, {
+      method: 'PUT',
+      headers: {
+        'Content-Type': 'application/json',
+        Accept: 'application/json',
+        'X-Atlassian-Webhook-Trace': SYNC_TRACE,
+      },
+      body: JSON.stringify({ body }),
+    }),
   );
   // A copy someone deleted meanwhile has nothing left to rewrite.
   if (res.status === 404) return;
@@ -530,12 +534,10 @@ export async function updateComment(issueId: string, commentId: string, body: un
 /** Deletes a copy whose source is gone; one already gone is fine. */
 export async function deleteComment(issueId: string, commentId: string): Promise<void> {
   const res = await call('Delete comment', () =>
-    api
-      .asApp()
-      .requestJira(route`/rest/api/3/issue/${issueId}/comment/${commentId}`, {
-        method: 'DELETE',
-        headers: { 'X-Atlassian-Webhook-Trace': SYNC_TRACE },
-      }),
+    api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/comment/${commentId}`, {
+      method: 'DELETE',
+      headers: { 'X-Atlassian-Webhook-Trace': SYNC_TRACE },
+    }),
   );
   if (res.status === 404) return;
   await readJson('jira', res, 'Delete comment');
@@ -548,18 +550,16 @@ export async function searchIssues(jql: string, max = 1000): Promise<Array<{ id:
   do {
     const pageSize = Math.min(100, max - out.length);
     const res = await call('Search issues', () =>
-      api
-        .asApp()
-        .requestJira(route`/rest/api/3/search/jql`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-          body: JSON.stringify({
-            jql,
-            maxResults: pageSize,
-            fields: ['updated'],
-            ...(nextPageToken ? { nextPageToken } : {}),
-          }),
+      api.asApp().requestJira(route`/rest/api/3/search/jql`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify({
+          jql,
+          maxResults: pageSize,
+          fields: ['updated'],
+          ...(nextPageToken ? { nextPageToken } : {}),
         }),
+      }),
     );
     const page = parsed(
       z.object({
@@ -624,12 +624,10 @@ export function attachmentsOf(issue: JiraIssue): JiraAttachment[] | undefined {
 /** Deletes a file Crosswalk copied (its source is gone); one already gone is no error. */
 export async function deleteAttachment(attachmentId: string): Promise<void> {
   const res = await call('Delete attachment', () =>
-    api
-      .asApp()
-      .requestJira(route`/rest/api/3/attachment/${attachmentId}`, {
-        method: 'DELETE',
-        headers: { Accept: 'application/json', 'X-Atlassian-Webhook-Trace': SYNC_TRACE },
-      }),
+    api.asApp().requestJira(route`/rest/api/3/attachment/${attachmentId}`, {
+      method: 'DELETE',
+      headers: { Accept: 'application/json', 'X-Atlassian-Webhook-Trace': SYNC_TRACE },
+    }),
   );
   if (res.status === 204 || res.status === 404) return;
   await readJson('jira', res, `Delete attachment ${attachmentId}`);
@@ -637,11 +635,9 @@ export async function deleteAttachment(attachmentId: string): Promise<void> {
 
 export async function downloadAttachment(attachmentId: string): Promise<ReadableStream<Uint8Array>> {
   const res = await call('Download attachment', () =>
-    api
-      .asApp()
-      .requestJira(route`/rest/api/3/attachment/content/${attachmentId}?redirect=false`, {
-        headers: { Accept: '*/*' },
-      }),
+    api.asApp().requestJira(route`/rest/api/3/attachment/content/${attachmentId}?redirect=false`, {
+      headers: { Accept: '*/*' },
+    }),
   );
   const body = (res as unknown as { body?: ReadableStream<Uint8Array> | null }).body;
   if (!res.ok || !body) {

@@ -48,8 +48,8 @@ export function ContentRulesEditor(props: {
         />
         <Text color="color.text.subtle">
           {props.internalComments
-            ? `Public comments cross as public ones, internal Jira comments as ${props.systemLabel}'s internal ones, and back: visibility is kept, never widened.`
-            : `${props.systemLabel} has no internal comments: internal Jira comments stay in Jira, and ${props.systemLabel}'s comments arrive as public ones.`}
+            ? `Public comments cross as public ones, internal Jira comments and those restricted to a role or group as ${props.systemLabel}'s internal ones, and back: visibility is kept, never widened.`
+            : `${props.systemLabel} has no internal comments: internal Jira comments and those restricted to a role or group stay in Jira (the issue says so), and ${props.systemLabel}'s comments arrive as public ones.`}
         </Text>
         {problemsAt(props.problems, 'comments').map((m) => (
           <Text key={m} color="color.text.danger">
