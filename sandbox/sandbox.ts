@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { startPlatform, type Platform, type PlatformOptions } from './platform';
+import { startPlatform, type Platform, type PlatformOptions, type SettleOptions, type SettleResult } from './platform';
 import { startJiraSim, type JiraSim } from './sims/jira';
 import { jiraClient } from './sims/jira/test-client';
 import { DEMO_CREDENTIALS as SERVICENOW_DEMO, startServiceNowSim, type ServiceNowSim } from './sims/servicenow';
@@ -64,8 +64,11 @@ export interface Sandbox {
   zendesk: ZendeskSim;
   /** Jira's REST API as the demo users (Basic auth) or as the app (the platform's identity), for tests and benchmarks. */
   jiraClient(): ReturnType<typeof jiraClient>;
-  /** Waits until the world is quiet: ServiceNow's notifications delivered and everything they and Jira's events caused has run. */
-  settle(options?: { maxAdvanceMs?: number }): Promise<void>;
+  /**
+   * Waits until the world is quiet: the remotes' notifications delivered and everything they and Jira's events caused
+   * has run, within `within` of platform time in all (default: the platform's strict default); see `Platform.settle`.
+   */
+  settle(options?: SettleOptions): Promise<SettleResult>;
   stop(): Promise<void>;
 }
 
@@ -199,12 +202,14 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     azureDevOps,
     zendesk,
     jiraClient: () => jiraClient(jira, platformToken),
-    async settle(options) {
+    async settle(options = {}) {
+      // The bound is for the whole wait, every round's included.
+      const from = options.from ?? platform.clock.now();
       // Each round may cause the other side to notify again; a loop-free sync ends in a few rounds.
       for (let round = 0; round < 20; round++) {
         await Promise.all(notifiers.map((n) => n.idle()));
-        await platform.settle(options);
-        if (!notifiers.some((n) => n.busy)) return;
+        await platform.settle({ ...options, from });
+        if (!notifiers.some((n) => n.busy)) return { tookMs: platform.clock.now() - from };
       }
       throw new Error('The sandbox did not settle: notifications keep coming');
     },

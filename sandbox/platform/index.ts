@@ -1,4 +1,4 @@
-export { startPlatform, Platform } from './platform';
+export { startPlatform, Platform, DEFAULT_SETTLE_WITHIN_MS } from './platform';
 export type {
   PlatformOptions,
   InstallOptions,
@@ -8,8 +8,10 @@ export type {
   ResolverResult,
   WebTriggerRequest,
   WebTriggerResponse,
+  SettleOptions,
+  SettleResult,
 } from './platform';
 export { ManualClock, RealClock, type Clock } from './clock';
-export type { CrashFault } from './invoker';
+export type { CrashFault, CrashHit, CrashInjection, Hold, HeldRun, HoldPoint } from './faults';
 export type { InvocationRecord, MeterTotals } from './metering';
 export * from './contracts';

@@ -10,6 +10,8 @@ import type {
   EgressRoute,
 } from './worker/protocol';
 import { addKvs, emptyKvsCounters, gbSeconds, type InvocationRecord, type Meter } from './metering';
+import { callName } from './call-names';
+import { FaultBoard, type CrashFault, type CrashInjection, type Hold, type HoldPoint } from './faults';
 
 /** What the platform answers for calls a handler makes through the runtime. */
 export interface RuntimeServices {
@@ -55,16 +57,6 @@ export type InvocationOutcome =
   | { status: 'success'; value: unknown; record: InvocationRecord }
   | { status: 'error' | 'timeout' | 'crash'; error: string; record: InvocationRecord };
 
-/** A crash the platform will cause: stop the matching invocation at its Nth outbound call. */
-export interface CrashFault {
-  functionKey?: string;
-  moduleType?: string;
-  /** 1 = before the first outbound call (KVS, events, product or egress) goes out. */
-  atOutboundCall: number;
-  /** How many invocations to crash; default 1. */
-  times?: number;
-}
-
 interface Slot {
   worker: Worker;
   bundlePath: string;
@@ -98,7 +90,7 @@ export interface InvokerOptions {
 export class Invoker {
   private slots: Slot[] = [];
   private waiters: Array<() => void> = [];
-  private faults: Array<CrashFault & { remaining: number }> = [];
+  private readonly faults = new FaultBoard();
   private readonly maxWorkers: number;
   private closed = false;
 
@@ -106,12 +98,23 @@ export class Invoker {
     this.maxWorkers = opts.maxWorkers ?? 6;
   }
 
-  injectCrash(fault: CrashFault): void {
-    this.faults.push({ ...fault, remaining: fault.times ?? 1 });
+  injectCrash(fault: CrashFault): CrashInjection {
+    return this.faults.injectCrash(fault);
   }
 
+  holdBefore(point: HoldPoint): Hold {
+    return this.faults.holdBefore(point);
+  }
+
+  /** Disarms every crash and lets every held run go on. */
   clearFaults(): void {
-    this.faults = [];
+    this.faults.clear();
+  }
+
+  /** Throws away every idle warm instance: the next invocations start cold, with no module state. */
+  discardWarmInstances(): void {
+    for (const slot of this.slots.filter((s) => !s.busy)) this.kill(slot);
+    this.slots = this.slots.filter((s) => !s.dead);
   }
 
   get activeInvocations(): number {
@@ -138,6 +141,7 @@ export class Invoker {
       productRequests: 0,
       egressRequests: 0,
       outboundCalls: 0,
+      calls: [],
       logs: [],
     };
     const ctx: InvocationContext = {
@@ -152,14 +156,12 @@ export class Invoker {
     const slot = await this.acquire(req.bundlePath, req.memoryMB);
     slot.record = record;
     await slot.ready;
-    const fault = this.faults.find(
-      (f) =>
-        f.remaining > 0 &&
-        (!f.functionKey || f.functionKey === req.functionKey) &&
-        (!f.moduleType || f.moduleType === req.moduleType),
-    );
-    if (fault) fault.remaining -= 1;
-    this.faults = this.faults.filter((f) => f.remaining > 0);
+    const faults = this.faults.forRun({
+      invocationId,
+      functionKey: req.functionKey,
+      moduleKey: req.moduleKey,
+      moduleType: req.moduleType,
+    });
 
     const started = Date.now();
     const deadline = started + req.timeoutMs;
@@ -197,19 +199,19 @@ export class Invoker {
         fail('timeout', `Invocation timed out after ${req.timeoutMs / 1000} s`);
       }, req.timeoutMs);
 
-      const crashIfDue = (): boolean => {
+      /** Counts and names the call; true when an injected crash stops the run before it. */
+      const crashIfDue = (msg: RpcMessage | OutboundMessage): boolean => {
         outbound += 1;
+        const call = callName(msg);
         record.outboundCalls = outbound;
-        if (fault && outbound >= fault.atOutboundCall) {
-          this.kill(slot);
-          fail('crash', `Injected crash at outbound call ${outbound}`);
-          return true;
-        }
-        return false;
+        record.calls.push(call);
+        if (!faults.crashBefore(outbound, call)) return false;
+        this.kill(slot);
+        fail('crash', `Injected crash at outbound call ${outbound}`);
+        return true;
       };
 
-      slot.onExit = (reason) => fail('crash', reason);
-      slot.onMessage = (msg) => {
+      const answer = (msg: FromWorker) => {
         if (settled) return;
         switch (msg.type) {
           case 'result':
@@ -217,14 +219,12 @@ export class Invoker {
             else fail('error', msg.error ? `${msg.error.name}: ${msg.error.message}` : 'Unknown error');
             return;
           case 'outbound':
-            if (crashIfDue()) return;
             if (msg.kind === 'product') record.productRequests += 1;
             else record.egressRequests += 1;
             record.requests.push(`${msg.method} ${msg.url}`);
             this.post(slot, { type: 'outbound-ack', id: msg.id });
             return;
           case 'rpc':
-            if (crashIfDue()) return;
             void this.opts.services.rpc(ctx, msg).then(
               (res) =>
                 !settled &&
@@ -248,11 +248,29 @@ export class Invoker {
             return;
         }
       };
+      /** Counts, crashes or holds an outbound call before answering it; a promise while a hold keeps the run waiting. */
+      const process = (msg: FromWorker): Promise<void> | undefined => {
+        if (settled) return undefined;
+        if (msg.type === 'outbound' || msg.type === 'rpc') {
+          if (crashIfDue(msg)) return undefined;
+          const hold = faults.holdBefore(outbound, record.calls[outbound - 1]!);
+          if (hold) return hold.then(() => answer(msg));
+        }
+        answer(msg);
+        return undefined;
+      };
+      // While a hold keeps the run waiting, whatever else it sends waits behind it, in order.
+      let held: Promise<void> | undefined;
+      slot.onExit = (reason) => fail('crash', reason);
+      slot.onMessage = (msg) => {
+        if (held) held = held.then(() => process(msg));
+        else held = process(msg);
+      };
       if (slot.dead) {
         fail('crash', 'The function instance failed to start');
         return;
       }
-      if (fault && fault.atOutboundCall <= 0) {
+      if (faults.crashBeforeStart()) {
         this.kill(slot);
         fail('crash', 'Injected crash before the handler ran');
         return;
@@ -260,6 +278,7 @@ export class Invoker {
       this.post(slot, message);
     });
 
+    faults.end();
     record.durationMs = Date.now() - started;
     record.gbSeconds = gbSeconds(req.memoryMB, record.durationMs);
     record.outcome = outcome.status === 'success' ? 'success' : outcome.status;

@@ -36,6 +36,11 @@ export interface InvocationRecord {
   egressRequests: number;
   /** Every call that left the function (KVS, events, product, egress), in the order an injected crash counts them. */
   outboundCalls: number;
+  /**
+   * Those calls by name, in the same order (`calls[n - 1]` is call n; see call-names.ts): what a crash "before call n"
+   * stops before, and where a test finds a call by what it does. A crashed run's last entry is the call it never made.
+   */
+  calls: string[];
   /** What the function wrote to stdout/stderr (console.log and friends). */
   logs: string[];
 }

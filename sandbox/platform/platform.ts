@@ -4,7 +4,9 @@ import type { KvsWireResponse, ProductEventReport } from './contracts';
 import { ManualClock, RealClock, type Clock } from './clock';
 import { bundleAppEntry, workerBootstrap } from './build';
 import { EventService, type DeliveryResult, type QueuedEvent } from './events';
-import { Invoker, type CrashFault, type InvocationContext, type InvocationOutcome } from './invoker';
+import { Invoker, type InvocationContext, type InvocationOutcome } from './invoker';
+import type { CrashFault, CrashInjection, Hold, HoldPoint } from './faults';
+import { kvsKeysOf } from './call-names';
 import { functionOrThrow, loadManifest, type AppManifest, type FunctionPlan, type TriggerDecl } from './manifest';
 import { Meter } from './metering';
 import { answerStargate } from './stargate';
@@ -99,29 +101,46 @@ export interface WebTriggerResponse {
   body?: string;
 }
 
+export interface SettleOptions {
+  /** Platform time within which everything pending must be done; past it, `settle` fails. Manual clock only. */
+  within?: number;
+  /** When the `within` bound started (platform time; default now): a wait made of several settles shares one bound. */
+  from?: number;
+  /** Instead of `within`: move time at most this far, then stop without failing, leaving later work pending. */
+  maxAdvanceMs?: number;
+  /** Wall-clock limit on the wait (default 60 s). */
+  timeoutMs?: number;
+}
+
+export interface SettleResult {
+  /** Platform time that passed before everything was done. */
+  tookMs: number;
+}
+
+/**
+ * The bound a `settle()` that states none holds work to: a minute of platform time, enough for the first retries
+ * after a transient failure (5 s, 10 s, 20 s) but not for a 15-minute backoff, a sweep or a day of retries. A case
+ * that may take longer says so with `within`.
+ */
+export const DEFAULT_SETTLE_WITHIN_MS = 60_000;
+
+function formatMs(ms: number): string {
+  if (ms % 3600_000 === 0 && ms > 0) return `${ms / 3600_000} h`;
+  if (ms % 60_000 === 0 && ms > 0) return `${ms / 60_000} min`;
+  return `${ms / 1000} s`;
+}
+
 const RESOLVER_REQUEST_LIMIT = 500 * 1024;
 const RESOLVER_RESPONSE_LIMIT = 5 * 1024 * 1024;
 const WEBTRIGGER_REQUEST_LIMIT = 5 * 1024 * 1024;
 const TRIGGER_MAX_RETRIES = 4;
-const SCHEDULE_INTERVAL_MS = { fiveMinute: 5 * 60_000, hour: 3600_000, day: 86_400_000, week: 7 * 86_400_000 } as const;
-
-/** The keys a KVS request names (entity keys as `entity/key`), for the meter's record of where operations go. */
-function kvsKeysOf(body: unknown): string[] {
-  const one = (x: unknown): string[] => {
-    if (!x || typeof x !== 'object') return [];
-    const r = x as { key?: unknown; entityName?: unknown };
-    return typeof r.key === 'string' ? [typeof r.entityName === 'string' ? `${r.entityName}/${r.key}` : r.key] : [];
-  };
-  if (Array.isArray(body)) return body.flatMap(one);
-  if (body && typeof body === 'object' && ('set' in body || 'delete' in body || 'check' in body)) {
-    const tx = body as { set?: unknown[]; delete?: unknown[]; check?: unknown[] };
-    return [...(tx.set ?? []), ...(tx.delete ?? []), ...(tx.check ?? [])].flatMap(one);
-  }
-  const b = body as { entityName?: unknown; indexName?: unknown } | undefined;
-  if (b && typeof b.entityName === 'string' && typeof b.indexName === 'string')
-    return [`${b.entityName}?${b.indexName}`];
-  return one(body);
-}
+/** How often a scheduled trigger of each interval runs. */
+export const SCHEDULE_INTERVAL_MS = {
+  fiveMinute: 5 * 60_000,
+  hour: 3600_000,
+  day: 86_400_000,
+  week: 7 * 86_400_000,
+} as const;
 
 const KVS_READ_PATHS = new Set([
   '/api/v1/get',
@@ -199,12 +218,30 @@ export class Platform {
     this.egressRoutes.push(route);
   }
 
-  injectCrash(fault: CrashFault): void {
-    this.invoker.injectCrash(fault);
+  /**
+   * Arms a crash of a matching invocation before its Nth outbound call. The answer records whether it happened, in
+   * which run and before which call: a crash test asserts on it rather than assume it.
+   */
+  injectCrash(fault: CrashFault): CrashInjection {
+    return this.invoker.injectCrash(fault);
   }
 
+  /**
+   * Stops the next matching run just before its first outbound call whose name matches, until `release()`: a test
+   * drives an interleaving (do X while the run is in flight) instead of racing a real-time sleep against a delay.
+   */
+  holdBefore(point: HoldPoint): Hold {
+    return this.invoker.holdBefore(point);
+  }
+
+  /** Disarms every injected crash and releases every hold. */
   clearFaults(): void {
     this.invoker.clearFaults();
+  }
+
+  /** Throws away the idle warm function instances, as Forge may at any time: the next invocations start cold. */
+  discardWarmInstances(): void {
+    this.invoker.discardWarmInstances();
   }
 
   // ---------------------------------------------------------------- installations
@@ -642,13 +679,21 @@ export class Platform {
   }
 
   /**
-   * Waits until nothing is due: no running trigger, no event ready to run. With the
-   * manual clock it also moves time to each pending retry or delay, up to `maxAdvanceMs`.
+   * Waits until nothing is due: no running trigger, no event ready to run. With the manual clock it also moves time
+   * to each pending retry or delay, and fails when work is still pending past `within` (default
+   * {@link DEFAULT_SETTLE_WITHIN_MS}) of platform time: a test states how soon things must converge (the retry
+   * schedule, one sweep period) and learns when they take longer. `maxAdvanceMs` instead moves time at most that far
+   * and stops without failing, leaving later work pending (0 = run only what is due now). Answers how much platform
+   * time passed.
    */
-  async settle(options: { maxAdvanceMs?: number; timeoutMs?: number } = {}): Promise<void> {
+  async settle(options: SettleOptions = {}): Promise<SettleResult> {
     const deadline = Date.now() + (options.timeoutMs ?? 60_000);
     const manual = this.clock instanceof ManualClock ? this.clock : undefined;
-    const limit = manual ? manual.now() + (options.maxAdvanceMs ?? 25 * 3600_000) : 0;
+    const startedAt = options.from ?? this.clock.now();
+    const strict = options.maxAdvanceMs === undefined;
+    const bound = options.maxAdvanceMs ?? options.within ?? DEFAULT_SETTLE_WITHIN_MS;
+    const limit = manual ? startedAt + bound : 0;
+    const done = (): SettleResult => ({ tookMs: this.clock.now() - startedAt });
     for (;;) {
       if (Date.now() > deadline) throw new Error('Platform did not settle in time');
       await Promise.all([
@@ -662,16 +707,41 @@ export class Platform {
       if (busy) continue;
       const outstanding = [...this.installations.values()].some((i) => i.events.outstanding().length > 0);
       if (!manual) {
-        if (!outstanding) return;
+        if (!outstanding) return done();
         await new Promise((r) => setTimeout(r, 20));
         continue;
       }
       const next = manual.nextDue();
-      if (next === undefined || next > limit) return;
+      if (next === undefined) return done();
+      if (next > limit) {
+        if (strict) throw new Error(this.notQuietMessage(bound, startedAt, next));
+        return done();
+      }
       // Step to a scheduled trigger due on the way, and let it finish, before time moves on:
       // an invocation must never see the world's clock run ahead of its own.
       manual.advanceTo(Math.min(next, manual.nextAny() ?? next));
     }
+  }
+
+  /** Says what is still pending past a settle's bound, for the failure a test reports. */
+  private notQuietMessage(bound: number, startedAt: number, next: number): string {
+    const at = (t: number) => `+${formatMs(t - startedAt)}`;
+    const pending = [...this.installations.values()]
+      .flatMap((i) => i.events.outstanding())
+      .filter((e) => e.state === 'pending')
+      .sort((a, b) => a.dueAt - b.dueAt);
+    const events = pending
+      .slice(0, 5)
+      .map(
+        (e) =>
+          `${e.queueName} event ${JSON.stringify(e.body).slice(0, 160)} (attempt ${e.retryCount + 1} due at ${at(e.dueAt)}${e.lastError ? `, after: ${e.lastError.slice(0, 120)}` : ''})`,
+      );
+    return (
+      `Not quiet within ${formatMs(bound)} of platform time: the next work is due at ${at(next)}` +
+      (events.length
+        ? `; still pending: ${events.join('; ')}${pending.length > 5 ? ` and ${pending.length - 5} more` : ''}`
+        : ' (a product trigger retry or a delayed delivery)')
+    );
   }
 
   /**

@@ -16,6 +16,11 @@ const MAX_RETRY_SECONDS = 900;
 /** A failure that is not a remote's answer (a bug, an unexpected shape) is retried a few times, then left to the sweep. */
 const MAX_INTERNAL_RETRIES = 3;
 
+/** How long a retryable failure waits before the next attempt (attempt 0 is the first): 10 s, 20 s, 40 s, … ≤ 15 min. */
+export function retryDelaySeconds(attempt: number): number {
+  return Math.min(MAX_RETRY_SECONDS, FIRST_RETRY_SECONDS * 2 ** attempt);
+}
+
 /**
  * Consumer of the sync queue: reconcile one item. Every failure is recorded
  * where people see it (the issue panel, the settings page) before anything
@@ -81,8 +86,10 @@ export async function runSyncJob(event: {
     await noteFailure(item, error);
     if (!isSyncError(e) && attempt >= MAX_INTERNAL_RETRIES) return undefined;
     if (error.retryable) {
-      const backoff = Math.min(MAX_RETRY_SECONDS, FIRST_RETRY_SECONDS * 2 ** attempt);
-      const seconds = error.details.retryAfterMs !== undefined ? Math.ceil(error.details.retryAfterMs / 1000) : backoff;
+      const seconds =
+        error.details.retryAfterMs !== undefined
+          ? Math.ceil(error.details.retryAfterMs / 1000)
+          : retryDelaySeconds(attempt);
       return retry(seconds, error.kind === 'rate-limited');
     }
     return undefined;
@@ -104,7 +111,7 @@ function storageRateLimited(e: unknown): boolean {
  * past the queue's 24-hour retention by younger ones that happened to come back sooner, and a short window (Zendesk's
  * minute) loses only seconds.
  */
-function backOfTheLine(queuedAt: number | undefined, windowMs: number): number {
+export function backOfTheLine(queuedAt: number | undefined, windowMs: number): number {
   const youth = queuedAt === undefined ? 1 : Math.max(0, 1 - (Date.now() - queuedAt) / (10 * 3600_000));
   return Math.ceil(Math.min(60, windowMs / 10_000) * youth);
 }

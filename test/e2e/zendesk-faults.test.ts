@@ -1,6 +1,6 @@
 /**
- * Faults between SUP and Zendesk: every case converges once the fault clears,
- * with no duplicate ticket, comment or file, and the failure is visible on the
+ * Faults between SUP and Zendesk: every case converges once the fault clears, within the time the retry schedule (or
+ * one sweep, for a lost signal) allows, with no duplicate ticket, comment or file, and the failure is visible on the
  * issue while it lasts. Also: forged, stale and replayed webhooks change
  * nothing, and a connection that reports closed tickets never retries them.
  */
@@ -9,13 +9,8 @@ import { demoZendeskConnection, SUP_CONNECTION_ID, SUP_PROJECT } from '../../san
 import { adf, jiraClient } from '../../sandbox/sims/jira/test-client';
 import { DEMO_CREDENTIALS as ZD } from '../../sandbox/sims/zendesk';
 import { zendeskClient } from '../../sandbox/sims/zendesk/test-client';
-
-// Outbound calls (KVS, Jira, Zendesk, events) the worker makes for a create with a comment, and for an update with a comment and a file:
-// a crash before each of them must converge.
-// 18 since a description the remote keeps as made is no longer "written" (one read less) after a create.
-const CREATE_CALLS = Number(process.env.ZD_CREATE_CALLS ?? 18);
-const UPDATE_CALLS = Number(process.env.ZD_UPDATE_CALLS ?? 16);
-const MOVE_CALLS = Number(process.env.ZD_MOVE_CALLS ?? 14);
+import { AFTER_A_CRASH_MS, rateLimitWaitMs, syncRetriesMs, sweepPeriodMs } from '../support/bounds';
+import { atEachPosition, CrashCases, positions } from '../support/crash-cases';
 
 let sandbox: Sandbox;
 let jira: ReturnType<typeof jiraClient>;
@@ -63,21 +58,7 @@ const createIssue = async (summary: string) =>
 const summaryOf = async (key: string) =>
   (await jira.request({ as: 'member' }, 'GET', `/rest/api/3/issue/${key}?fields=summary`)).json.fields
     .summary as string;
-const crashCount = () =>
-  sandbox.platform.meter.invocations({ functionKey: 'sync-worker' }).filter((r) => r.outcome === 'crash').length;
 const workerRuns = () => sandbox.platform.meter.invocations({ functionKey: 'sync-worker' }).length;
-/**
- * The crash armed before call n hit exactly one run, or the run that did the work needed fewer than n calls: how many
- * depends on whether the function instance was warm (it keeps the app's own ids it looked up) or cold, as on Forge.
- */
-const expectCrashedOnceOrRanShort = (n: number, crashesBefore: number, runsBefore: number) => {
-  const crashed = crashCount() - crashesBefore;
-  if (crashed === 1) return;
-  expect(crashed).toBe(0);
-  const runs = sandbox.platform.meter.invocations({ functionKey: 'sync-worker' }).slice(runsBefore);
-  expect(runs.length).toBeGreaterThan(0);
-  expect(Math.max(...runs.map((r) => r.outboundCalls))).toBeLessThan(n);
-};
 const saveSettings = (change: Record<string, unknown>) =>
   sandbox.platform.invokeResolver({
     installationId: sandbox.installationId,
@@ -92,7 +73,7 @@ const ticketPath = (issueId: string) => `/api/v2/tickets/${ticketFor(issueId).id
 describe('Zendesk faults converge without duplicates', () => {
   it('re-reads and writes again when the ticket changed after it was read (409 on a stale stamp)', async () => {
     const issue = await createIssue('Stamp test');
-    await sandbox.settle();
+    await sandbox.settle({ within: 0 });
     // Zendesk answers the next conditional write with 409 once, as if an agent had written in between.
     await control('/faults', {
       method: 'PUT',
@@ -111,7 +92,8 @@ describe('Zendesk faults converge without duplicates', () => {
     });
     await sandbox.platform.settle({ maxAdvanceMs: 0 });
     expect(await panelOf(issue.id)).toMatchObject({ lastError: { kind: 'conflict' } });
-    await sandbox.settle();
+    // One refused write: the next attempt reads again and writes.
+    await sandbox.settle({ within: syncRetriesMs(1) });
     expect(ticketFor(issue.id).subject).toBe('Stamp test, edited');
     expect(await panelOf(issue.id)).toMatchObject({ lastError: null });
 
@@ -120,7 +102,7 @@ describe('Zendesk faults converge without duplicates', () => {
     await jira.request({ as: 'member' }, 'PUT', `/rest/api/3/issue/${issue.key}`, {
       fields: { summary: 'Stamp test, edited twice' },
     });
-    await sandbox.settle();
+    await sandbox.settle({ within: syncRetriesMs(1) });
     expect({ subject: ticketFor(issue.id).subject, priority: ticketFor(issue.id).priority }).toEqual({
       subject: 'Stamp test, edited twice',
       priority: 'urgent',
@@ -128,11 +110,12 @@ describe('Zendesk faults converge without duplicates', () => {
   });
 
   it('waits out a 429 with the Retry-After Zendesk gives, then creates the ticket once', async () => {
+    const retryAfterSeconds = 120;
     await control('/faults', {
       method: 'POST',
       path: '/api/v2/tickets',
       status: 429,
-      headers: { 'Retry-After': '120' },
+      headers: { 'Retry-After': String(retryAfterSeconds) },
       body: { error: 'APIRateLimitExceeded', description: 'Number of allowed API requests per minute exceeded' },
       times: 1,
     });
@@ -140,14 +123,16 @@ describe('Zendesk faults converge without duplicates', () => {
     await sandbox.platform.settle({ maxAdvanceMs: 60_000 });
     expect(ticketsFor(issue.id)).toHaveLength(0);
     expect(await panelOf(issue.id)).toMatchObject({ lastError: { kind: 'rate-limited' } });
-    await sandbox.settle();
+    // Not before Zendesk said, and not much later either.
+    const { tookMs } = await sandbox.settle({ within: rateLimitWaitMs(retryAfterSeconds * 1000) });
+    expect(tookMs).toBeGreaterThanOrEqual(retryAfterSeconds * 1000);
     expect(ticketsFor(issue.id)).toHaveLength(1);
     expect(await panelOf(issue.id)).toMatchObject({ lastError: null });
   });
 
   it('retries 5xx and dropped connections, showing the failure until it clears', async () => {
     const issue = await createIssue('Meets a flaky Zendesk');
-    await sandbox.settle();
+    await sandbox.settle({ within: 0 });
     await control('/faults', { method: 'PUT', path: ticketPath(issue.id), status: 503, times: 1 });
     await control('/faults', { method: 'PUT', path: ticketPath(issue.id), drop: true, times: 1 });
     await jira.request({ as: 'member' }, 'PUT', `/rest/api/3/issue/${issue.key}`, {
@@ -155,14 +140,15 @@ describe('Zendesk faults converge without duplicates', () => {
     });
     await sandbox.platform.settle({ maxAdvanceMs: 0 });
     expect(await panelOf(issue.id)).toMatchObject({ lastError: { kind: 'transient' } });
-    await sandbox.settle();
+    // Two failed attempts (a 503, a dropped connection): the engine's next two retries.
+    await sandbox.settle({ within: syncRetriesMs(2) });
     expect(ticketFor(issue.id).subject).toBe('Edited while Zendesk is flaky');
     expect(await panelOf(issue.id)).toMatchObject({ lastError: null });
   });
 
   it('uploads again when the upload token expired before the file was attached', async () => {
     const issue = await createIssue('Token expiry');
-    await sandbox.settle();
+    await sandbox.settle({ within: 0 });
     await control('/faults', {
       method: 'PUT',
       path: ticketPath(issue.id),
@@ -183,7 +169,7 @@ describe('Zendesk faults converge without duplicates', () => {
     expect(await panelOf(issue.id)).toMatchObject({
       lastError: { kind: 'transient', message: expect.stringContaining('upload token expired') },
     });
-    await sandbox.settle();
+    await sandbox.settle({ within: syncRetriesMs(1) });
     const files = ticketFor(issue.id)
       .comments.flatMap((c) => c.attachmentIds)
       .map((a) => sandbox.zendesk.store.attachments.get(a)!.file_name);
@@ -191,52 +177,47 @@ describe('Zendesk faults converge without duplicates', () => {
     expect(await panelOf(issue.id)).toMatchObject({ lastError: null });
   });
 
-  it.each(Array.from({ length: CREATE_CALLS }, (_, i) => i + 1))(
-    'creates one ticket, comment and link when the worker crashes before outbound call %i of a create',
-    async (n) => {
-      const issue = await createIssue(`Crash at call ${n}`);
+  it('creates one ticket, comment and link, within one retry, when the worker crashes before any outbound call of a create', async () => {
+    const cases = new CrashCases(sandbox.platform, async (arm, tag) => {
+      const issue = await createIssue(`Crash at call ${tag}`);
       await jira.request({ as: 'member' }, 'POST', `/rest/api/3/issue/${issue.key}/comment`, {
-        body: adf(`comment for crash ${n}`),
+        body: adf(`comment for crash ${tag}`),
       });
-      const crashes = crashCount();
-      const runs = workerRuns();
-      sandbox.platform.injectCrash({ functionKey: 'sync-worker', atOutboundCall: n, times: 1 });
-      await sandbox.settle();
-      expectCrashedOnceOrRanShort(n, crashes, runs);
+      arm();
+      await sandbox.settle({ within: AFTER_A_CRASH_MS });
       expect(ticketsFor(issue.id)).toHaveLength(1);
       expect(
         ticketFor(issue.id)
           .comments.slice(1)
           .map((c) => c.plain_body),
-      ).toEqual([`Mia Member (Jira): comment for crash ${n}`]);
+      ).toEqual([`Mia Member (Jira): comment for crash ${tag}`]);
       expect(
         (await jira.request({ as: 'member' }, 'GET', `/rest/api/3/issue/${issue.key}/remotelink`)).json,
       ).toHaveLength(1);
-    },
-  );
+    });
+    // The first run after the changes creates the ticket, its comment and the link.
+    const [create] = await cases.record();
+    await atEachPosition(create!, positions(1, create!.calls.length), (n) => cases.crash(create!, 1, n).then(() => {}));
+  }, 600_000);
 
-  let updated: { id: string; key: string };
-  it.each(Array.from({ length: UPDATE_CALLS }, (_, i) => i + 1))(
-    'applies an edit, a comment and a file once when the worker crashes before outbound call %i of an update',
-    async (n) => {
-      updated ??= await createIssue('Updated under crashes');
-      await sandbox.settle();
+  it('applies an edit, a comment and a file once, within one retry, when the worker crashes before any outbound call of an update', async () => {
+    const updated = await createIssue('Updated under crashes');
+    await sandbox.settle({ within: 0 });
+    const cases = new CrashCases(sandbox.platform, async (arm, tag) => {
       // The three changes' own events wait: one "sync now" reconciles them together, and the crash hits that run.
       sandbox.platform.holdProductEvents();
       await jira.request({ as: 'member' }, 'PUT', `/rest/api/3/issue/${updated.key}`, {
-        fields: { summary: `Update ${n}` },
+        fields: { summary: `Update ${tag}` },
       });
       await jira.request({ as: 'member' }, 'POST', `/rest/api/3/issue/${updated.key}/comment`, {
-        body: adf(`update comment ${n}`),
+        body: adf(`update comment ${tag}`),
       });
       const form = new FormData();
-      form.append('file', new Blob([Buffer.alloc(100 + n, n)], { type: 'text/plain' }), `file-${n}.txt`);
+      form.append('file', new Blob([Buffer.alloc(100 + tag, tag)], { type: 'text/plain' }), `file-${tag}.txt`);
       await jira.request({ as: 'member' }, 'POST', `/rest/api/3/issue/${updated.key}/attachments`, form, {
         'x-atlassian-token': 'no-check',
       });
-      const crashes = crashCount();
-      const runs = workerRuns();
-      sandbox.platform.injectCrash({ functionKey: 'sync-worker', atOutboundCall: n, times: 1 });
+      arm();
       await sandbox.platform.invokeResolver({
         installationId: sandbox.installationId,
         moduleKey: 'crosswalk-panel',
@@ -244,38 +225,34 @@ describe('Zendesk faults converge without duplicates', () => {
         accountId: jira.userId('member'),
         context: { extension: { issue: { id: updated.id }, project: { id: SUP_PROJECT.id } } },
       });
-      await sandbox.settle();
-      expectCrashedOnceOrRanShort(n, crashes, runs);
+      await sandbox.settle({ within: AFTER_A_CRASH_MS });
       await sandbox.platform.releaseProductEvents();
-      await sandbox.settle();
+      await sandbox.settle({ within: 0 });
       const t = ticketFor(updated.id);
-      expect(t.subject).toBe(`Update ${n}`);
-      expect(t.comments.filter((c) => c.plain_body === `Mia Member (Jira): update comment ${n}`)).toHaveLength(1);
+      expect(t.subject).toBe(`Update ${tag}`);
+      expect(t.comments.filter((c) => c.plain_body === `Mia Member (Jira): update comment ${tag}`)).toHaveLength(1);
       expect(
         t.comments
           .flatMap((c) => c.attachmentIds)
           .map((a) => sandbox.zendesk.store.attachments.get(a)!.file_name)
-          .filter((f) => f === `file-${n}.txt`),
+          .filter((f) => f === `file-${tag}.txt`),
       ).toHaveLength(1);
       expect(ticketsFor(updated.id)).toHaveLength(1);
-    },
-  );
+    });
+    const [update] = await cases.record();
+    await atEachPosition(update!, positions(1, update!.calls.length), (n) => cases.crash(update!, 1, n).then(() => {}));
+  }, 600_000);
 
   // Found by the model: a crash between two transitions of a longer move left Jira half-way, which then read as a
   // person's newer change and won over the Zendesk change it was copying (Done in Zendesk ended as "In Review").
-  it.each(Array.from({ length: MOVE_CALLS }, (_, i) => i + 1))(
-    'finishes a three-step status move from Zendesk when the worker crashes before outbound call %i',
-    async (n) => {
-      const issue = await createIssue(`Move under crash ${n}`);
-      await sandbox.settle();
-      const crashes = crashCount();
-      sandbox.platform.injectCrash({ functionKey: 'sync-worker', atOutboundCall: n, times: 1 });
+  it('finishes a three-step status move from Zendesk, within one retry, when the worker crashes before any outbound call of it', async () => {
+    const cases = new CrashCases(sandbox.platform, async (arm, tag) => {
+      const issue = await createIssue(`Move under crash ${tag}`);
+      await sandbox.settle({ within: 0 });
+      arm();
       // To Do → Done is three transitions in the demo workflow.
       await agent()('PUT', ticketPath(issue.id), { ticket: { status: 'solved' } });
-      await sandbox.settle();
-      expect(crashCount() - crashes).toBeLessThanOrEqual(1);
-      sandbox.platform.clearFaults();
-      await sandbox.settle();
+      await sandbox.settle({ within: AFTER_A_CRASH_MS });
       const fields = (await jira.request({ as: 'member' }, 'GET', `/rest/api/3/issue/${issue.key}?fields=status`)).json
         .fields;
       expect({ jira: fields.status.name, zendesk: ticketFor(issue.id).status }).toEqual({
@@ -283,15 +260,18 @@ describe('Zendesk faults converge without duplicates', () => {
         zendesk: 'solved',
       });
       expect(ticketsFor(issue.id)).toHaveLength(1);
-    },
-  );
+    });
+    // The run the ticket's webhook starts walks the three transitions.
+    const [move] = await cases.record();
+    await atEachPosition(move!, positions(1, move!.calls.length), (n) => cases.crash(move!, 1, n).then(() => {}));
+  }, 600_000);
 });
 
 describe('Zendesk webhooks', () => {
   let issue: { id: string; key: string };
   beforeAll(async () => {
     issue = await createIssue('Webhook target');
-    await sandbox.settle();
+    await sandbox.settle({ within: 0 });
   });
 
   it('are unmoved by duplicated and reordered deliveries', async () => {
@@ -304,7 +284,7 @@ describe('Zendesk webhooks', () => {
     sandbox.zendesk.notifier.queue.reverse();
     sandbox.zendesk.notifier.queue.splice(1, 0, { ...sandbox.zendesk.notifier.queue[0]! });
     await control('/webhooks/deliveries/flush', {});
-    await sandbox.settle();
+    await sandbox.settle({ within: 0 });
     expect(await summaryOf(issue.key)).toBe('Agent edit three');
     const statuses = sandbox.zendesk.notifier.sent.slice(-4).map((d) => d.status);
     // The exact duplicate (same invocation, same signature) is answered as already received, enqueuing nothing (a 401
@@ -324,19 +304,18 @@ describe('Zendesk webhooks', () => {
       accountId: jira.userId('member'),
       context: { extension: { issue: { id: issue.id }, project: { id: SUP_PROJECT.id } } },
     });
-    await sandbox.settle();
+    await sandbox.settle({ within: 0 });
     expect(sandbox.jira.controls.log.filter((r) => r.method !== 'GET').length).toBe(writes);
   });
 
-  it('lost ones are caught by the sweep, through the incremental export', async () => {
+  it('lost ones are caught by the sweep, through the incremental export, within one sweep period', async () => {
     await control('/webhooks/deliveries', { lose: 1 }, 'PUT');
     await agent()('PUT', ticketPath(issue.id), { ticket: { subject: 'Edited, webhook lost' } });
-    await sandbox.settle();
+    await sandbox.settle({ within: 0 });
     expect(await summaryOf(issue.key)).toBe('Agent edit three');
-    sandbox.platform.manualClock.advance(5 * 60_000);
-    const sweep = await sandbox.platform.runScheduledTrigger(sandbox.installationId, 'reconcile-sweep');
-    expect(sweep.status).toBe('success');
-    await sandbox.settle();
+    // Nothing but the scheduled sweep can find the change now; it runs once in every period.
+    await sandbox.platform.advanceTime(sweepPeriodMs(sandbox.platform));
+    await sandbox.settle({ within: 0 });
     expect(await summaryOf(issue.key)).toBe('Edited, webhook lost');
     const exports = (
       (await (await fetch(`${sandbox.sims.zendesk.controlUrl}/requests`)).json()) as Array<{
@@ -388,7 +367,7 @@ describe('Zendesk webhooks', () => {
       body: genuine.body,
     });
     expect(bad.status).toBe(401);
-    await sandbox.settle();
+    await sandbox.settle({ within: 0 });
     expect(workerRuns()).toBe(runs);
   });
 
@@ -397,7 +376,7 @@ describe('Zendesk webhooks', () => {
     await jira.request({ as: 'member' }, 'PUT', `/rest/api/3/issue/${issue.key}`, {
       fields: { summary: 'Edited in Jira' },
     });
-    await sandbox.settle();
+    await sandbox.settle({ within: 0 });
     expect(ticketFor(issue.id).subject).toBe('Edited in Jira');
     const own = sandbox.zendesk.notifier.sent.at(-1)!;
     expect(JSON.parse(own.body)).toMatchObject({ changed_by: ZD.integration.email });

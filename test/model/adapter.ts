@@ -29,6 +29,12 @@ export const canonicalLabels = (labels: readonly string[]) =>
 
 export type RemoteFault = 'rate-limit' | 'server-error' | 'timeout' | 'outage' | 'bad-credentials';
 
+/**
+ * How many requests each fault, once on, makes fail (the simulators' `times`): each may cost a retry before the world
+ * is quiet again. An outage and rotated credentials last until the command that turned them on turns them off.
+ */
+export const FAULTED_REQUESTS = { 'rate-limit': 2, 'server-error': 2, timeout: 1 } as const;
+
 export interface RemoteAdapter {
   name: string;
   /** The Jira project the connection pairs, and the connection's id. */
@@ -75,7 +81,7 @@ export interface RemoteAdapter {
   attach(remoteId: string, fileName: string, bytes: Buffer): Promise<void>;
   /** As a person on the remote side, deletes the item's file of that name; absent where the remote cannot delete files (Zendesk). */
   deleteFile?(remoteId: string, fileName: string): Promise<void>;
-  /** Turns a fault on (for `times` requests where it counts) or off. */
+  /** Turns a fault on (for `FAULTED_REQUESTS[kind]` requests where it counts) or off. */
   fault(kind: RemoteFault, on: boolean): Promise<void>;
   /** The remote's change notifications: delivered only when the harness says. */
   notifications: {

@@ -5,7 +5,7 @@ import { DEMO_CREDENTIALS as ADO } from '../../sandbox/sims/azure-devops';
 import { deliveryHeaders } from '../../sandbox/sims/azure-devops/hooks';
 import type { WorkItemRecord } from '../../sandbox/sims/azure-devops/store';
 import { azureDevOpsClient, patch } from '../../sandbox/sims/azure-devops/test-client';
-import { canonicalLabels, type RemoteAdapter, type RemoteFault } from './adapter';
+import { canonicalLabels, FAULTED_REQUESTS, type RemoteAdapter, type RemoteFault } from './adapter';
 
 // The demo's value maps, both ways; Jira's "Waiting for customer" and "Highest" have no Azure DevOps value, so the model never writes them.
 const STATE_OF: Record<string, string> = {
@@ -222,14 +222,14 @@ export function azureDevOpsAdapter(): RemoteAdapter {
               errorCode: 0,
               eventId: 3000,
             },
-            times: 2,
+            times: FAULTED_REQUESTS['rate-limit'],
           });
           return;
         case 'server-error':
-          await control('/faults', { user, status: 503, times: 2 });
+          await control('/faults', { user, status: 503, times: FAULTED_REQUESTS['server-error'] });
           return;
         case 'timeout':
-          await control('/faults', { user, drop: true, times: 1 });
+          await control('/faults', { user, drop: true, times: FAULTED_REQUESTS.timeout });
           return;
         case 'outage':
           // Everyone, for as long as it lasts.

@@ -18,9 +18,11 @@
  * replays the same interleaving on any machine.
  */
 import fc from 'fast-check';
+import type { CrashInjection } from '../../sandbox/platform';
 import type { Sandbox } from '../../sandbox/sandbox';
+import { LONGEST_RETRY_WAIT_MS } from '../support/bounds';
 import { adf, jiraClient } from '../../sandbox/sims/jira/test-client';
-import { canonicalLabels, hiddenLabel, type RemoteAdapter, type RemoteFault } from './adapter';
+import { canonicalLabels, FAULTED_REQUESTS, hiddenLabel, type RemoteAdapter, type RemoteFault } from './adapter';
 
 type Side = 'jira' | 'remote';
 type Field = 'summary' | 'status' | 'priority' | 'labels' | 'assignee';
@@ -136,6 +138,9 @@ export class ModelHarness {
   private run = 0;
   /** While the remote is down, its people cannot work in it either. */
   private outage = false;
+  /** Requests the fault commands since the faults were last cleared told the remote to fail (some may not have yet). */
+  private faultedRequests = 0;
+  private crashes: CrashInjection[] = [];
 
   constructor(
     readonly sandbox: Sandbox,
@@ -165,11 +170,27 @@ export class ModelHarness {
     await this.remote.notifications.deliver();
   }
 
-  /** Runs what is queued, one event at a time, moving the clock to retries up to `maxAdvanceMs`. */
+  /** Runs what is queued, one event at a time, moving the clock to retries up to `maxAdvanceMs` (and no further). */
   private async work(maxAdvanceMs: number): Promise<void> {
     this.sandbox.platform.resumeQueues();
     await this.sandbox.platform.settle({ maxAdvanceMs, timeoutMs: 120_000 });
     this.sandbox.platform.pauseQueues();
+  }
+
+  /**
+   * Runs what is queued until the world is quiet, and fails when it is not within the bound the retry schedules give:
+   * whatever is pending runs again within one longest retry wait (the platform's backoff and a retry the engine asks
+   * for are both capped at 15 minutes), and so does each failure still to come (a faulted request, an armed crash).
+   * Converging only by a slower path (a retry that fails again with nothing failing it, a day of retries) fails here.
+   */
+  private async converge(): Promise<void> {
+    const toCome = this.faultedRequests + this.crashes.filter((c) => c.armed).length;
+    this.sandbox.platform.resumeQueues();
+    try {
+      await this.sandbox.platform.settle({ within: LONGEST_RETRY_WAIT_MS * (1 + toCome), timeoutMs: 120_000 });
+    } finally {
+      this.sandbox.platform.pauseQueues();
+    }
   }
 
   private issue(id: string) {
@@ -406,7 +427,7 @@ export class ModelHarness {
         // wherever things stand; among the pairs that have files, so that a deletion has something to delete.
         if (c.afterSync) {
           await this.deliver();
-          await this.work(10 * 60_000);
+          await this.converge();
         }
         const withFiles = pairs.filter((x) => x.files.some((f) => !f.deleted));
         const p = withFiles[c.item % Math.max(1, withFiles.length)];
@@ -455,6 +476,7 @@ export class ModelHarness {
       }
       case 'fault': {
         await this.remote.fault(c.fault, true);
+        if (c.fault !== 'outage' && c.fault !== 'bad-credentials') this.faultedRequests += FAULTED_REQUESTS[c.fault];
         this.outage = c.fault === 'outage';
         // Something to sync while the fault lasts, so the failure has an issue to show on.
         const p = pairs.find((x) => x.issueKey && x.remoteId);
@@ -483,7 +505,9 @@ export class ModelHarness {
         break;
       }
       case 'crash':
-        this.sandbox.platform.injectCrash({ functionKey: 'sync-worker', atOutboundCall: c.at, times: 1 });
+        this.crashes.push(
+          this.sandbox.platform.injectCrash({ functionKey: 'sync-worker', atOutboundCall: c.at, times: 1 }),
+        );
         break;
       case 'deliver':
         await this.deliver(c.order);
@@ -504,7 +528,7 @@ export class ModelHarness {
         break;
       case 'settle':
         await this.deliver();
-        await this.work(10 * 60_000);
+        await this.converge();
         break;
     }
     // Every step takes time, so "newest wins" has an answer.
@@ -535,7 +559,7 @@ export class ModelHarness {
     for (let round = 0; round < 12; round++) {
       const before = this.sandbox.platform.meter.invocations().length;
       await this.deliver();
-      await this.work(24 * 3600_000);
+      await this.converge();
       if (this.sandbox.platform.meter.invocations().length === before) return;
     }
     throw new Error('The world does not go quiet: signals keep coming');
@@ -546,6 +570,8 @@ export class ModelHarness {
     this.sandbox.platform.clearFaults();
     for (const f of ['rate-limit', 'server-error', 'timeout', 'outage', 'bad-credentials'] as const)
       await this.remote.fault(f, false);
+    this.faultedRequests = 0;
+    this.crashes = [];
     for (let sweep = 0; sweep < 2; sweep++) {
       await this.drain();
       // Failures whose retries are over rest 15 minutes before the sweep revisits them.
@@ -573,7 +599,11 @@ export class ModelHarness {
     const pairs: Pair[] = [];
     let n = 0;
     for (const c of [{ kind: 'createIssue' } as Command, ...commands]) {
-      const { invisible } = await this.apply(pairs, c, n++);
+      const { invisible } = await this.apply(pairs, c, n++).catch((e: unknown) => {
+        // Which command the world did not converge after (or broke in) is the first thing a counterexample needs.
+        if (e instanceof Error) e.message = `After command ${n - 1} ${JSON.stringify(c)}: ${e.message}`;
+        throw e;
+      });
       result.invisibleFailures += invisible.length;
       result.problems.push(...invisible);
     }

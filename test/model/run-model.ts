@@ -23,6 +23,8 @@ export async function runModel(
   adapter: RemoteAdapter,
   opts: { runs: number; seed: number; path?: string; onRun?: (done: number) => void; maxCommands?: number },
 ): Promise<ModelTotals> {
+  if (!Number.isInteger(opts.runs) || opts.runs < 1)
+    throw new Error(`A model run needs at least one run, not ${opts.runs}`);
   // Warm instances are thrown away at random (seeded): module state cannot be relied on.
   // Only the connection under test is paired: the others' sweeps would only cost time.
   const sandbox = await startSandbox({

@@ -2,7 +2,7 @@
 import type { Sandbox } from '../../sandbox/sandbox';
 import { DEMO_CONNECTION_ID, demoServiceNowConnection } from '../../sandbox/demo/servicenow-connection';
 import { serviceNowClient } from '../../sandbox/sims/servicenow/test-client';
-import type { RemoteAdapter, RemoteFault } from './adapter';
+import { FAULTED_REQUESTS, type RemoteAdapter, type RemoteFault } from './adapter';
 
 const STATE_OF: Record<string, string> = { 'To Do': '1', 'In Progress': '2', 'Waiting for customer': '3', Done: '6' };
 const STATUS_OF: Record<string, string> = {
@@ -155,16 +155,17 @@ export function serviceNowAdapter(): RemoteAdapter {
               status: 429,
               headers: { 'Retry-After': '30' },
               body: { error: { message: 'Rate limit exceeded', detail: 'Too many requests' }, status: 'failure' },
-              times: 2,
+              times: FAULTED_REQUESTS['rate-limit'],
             });
           else await control('/faults', undefined, 'DELETE');
           return;
         case 'server-error':
-          if (on) await control('/faults', { user: integration(), status: 503, times: 2 });
+          if (on)
+            await control('/faults', { user: integration(), status: 503, times: FAULTED_REQUESTS['server-error'] });
           else await control('/faults', undefined, 'DELETE');
           return;
         case 'timeout':
-          if (on) await control('/faults', { user: integration(), drop: true, times: 1 });
+          if (on) await control('/faults', { user: integration(), drop: true, times: FAULTED_REQUESTS.timeout });
           else await control('/faults', undefined, 'DELETE');
           return;
         case 'outage':

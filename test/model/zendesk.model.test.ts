@@ -3,11 +3,13 @@
  * fast subset; `npm run soak` runs thousands. To replay a counterexample:
  * MODEL_SEED=<seed> MODEL_PATH=<path> npx jest test/model/zendesk.model.test.ts
  */
+import { integerFromEnv, positiveIntegerFromEnv } from '../support/env';
 import { runModel } from './run-model';
 import { zendeskAdapter } from './zendesk';
 
-const runs = Number(process.env.MODEL_RUNS ?? 25);
-const seeds = process.env.MODEL_SEED ? [Number(process.env.MODEL_SEED)] : [42, 20261130];
+const runs = positiveIntegerFromEnv('MODEL_RUNS', 25);
+const replaySeed = integerFromEnv('MODEL_SEED');
+const seeds = replaySeed === undefined ? [42, 20261130] : [replaySeed];
 
 describe('the model, against Zendesk', () => {
   it.each(seeds)(
@@ -24,6 +26,8 @@ describe('the model, against Zendesk', () => {
           `Counterexample (seed ${c.seed}${c.path ? `, path ${c.path}` : ''}):\n${c.commands}\nProblems:\n${c.problems.join('\n')}`,
         );
       }
+      // Every run it was asked for ran: none is no test at all.
+      expect(totals.runs).toBeGreaterThan(0);
       expect(totals).toMatchObject({
         runs,
         lost: 0,

@@ -23,7 +23,7 @@ import { demoZendeskConnection, SUP_CONNECTION_ID, SUP_PROJECT } from '../../san
 import { DEMO_CREDENTIALS } from '../../sandbox/sims/zendesk';
 import type { Ticket } from '../../sandbox/sims/zendesk/store';
 import { zendeskClient } from '../../sandbox/sims/zendesk/test-client';
-import { canonicalLabels, type RemoteAdapter, type RemoteFault } from './adapter';
+import { canonicalLabels, FAULTED_REQUESTS, type RemoteAdapter, type RemoteFault } from './adapter';
 
 const STATUS_TO: Record<string, string> = {
   'To Do': 'new',
@@ -209,7 +209,7 @@ export function zendeskAdapter(): RemoteAdapter {
                 error: 'APIRateLimitExceeded',
                 description: 'Number of allowed API requests per minute exceeded',
               },
-              times: 2,
+              times: FAULTED_REQUESTS['rate-limit'],
             });
           else await control('/faults', undefined, 'DELETE');
           return;
@@ -219,12 +219,12 @@ export function zendeskAdapter(): RemoteAdapter {
               user: integration,
               status: 503,
               body: { error: 'ServiceUnavailable', description: 'Service temporarily unavailable' },
-              times: 2,
+              times: FAULTED_REQUESTS['server-error'],
             });
           else await control('/faults', undefined, 'DELETE');
           return;
         case 'timeout':
-          if (on) await control('/faults', { user: integration, drop: true, times: 1 });
+          if (on) await control('/faults', { user: integration, drop: true, times: FAULTED_REQUESTS.timeout });
           else await control('/faults', undefined, 'DELETE');
           return;
         case 'outage':

@@ -64,7 +64,7 @@ describe('injected crashes between outbound calls', () => {
     try {
       const { id } = await platform.install();
       // The consumer writes a delivery record (call 1) and then a done record (call 2): crash before call 2.
-      platform.injectCrash({ functionKey: 'consume', atOutboundCall: 2 });
+      const crash = platform.injectCrash({ functionKey: 'consume', atOutboundCall: 2 });
       await platform.invokeResolver({
         installationId: id,
         moduleKey: 'probe-panel',
@@ -75,6 +75,9 @@ describe('injected crashes between outbound calls', () => {
       await platform.settle();
       const runs = platform.meter.invocations({ functionKey: 'consume' });
       expect(runs.map((r) => r.outcome)).toEqual(['crash', 'success']);
+      expect(crash.crashes).toEqual([
+        expect.objectContaining({ run: 1, atCall: 2, call: expect.stringMatching(/^KVS \/api\/v1\/set done:crash:/) }),
+      ]);
       expect(await kvsEntries(platform, id, 'delivery:crash:')).toHaveLength(2);
       expect(await kvsEntries(platform, id, 'done:crash:')).toHaveLength(1);
     } finally {

@@ -101,13 +101,14 @@ describe('product events chaos', () => {
     });
     try {
       const { id } = await platform.install();
-      await platform.settle();
+      await platform.settle({ within: 180_000 });
       // installed:app, delivered twice
       expect(await kvsEntries(platform, id, 'events:')).toHaveLength(2);
       platform.deliverProductEvent(id, issueEvent(false));
       await platform.settle({ maxAdvanceMs: 0 });
       expect(await kvsEntries(platform, id, 'events:')).toHaveLength(2);
-      await platform.settle();
+      // Each copy arrives within the longest delay asked for.
+      await platform.settle({ within: 180_000 });
       // installed:app and the issue event, each twice
       expect(await kvsEntries(platform, id, 'events:')).toHaveLength(4);
     } finally {
