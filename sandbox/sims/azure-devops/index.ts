@@ -267,6 +267,10 @@ function query(c: C, name: string): string | undefined {
   return undefined;
 }
 
+/** The api-version a request names, as a query parameter or in its Accept header. */
+const requestedVersion = (c: C): string | undefined =>
+  query(c, 'api-version') ?? /api-version=([^;,\s]+)/i.exec(c.req.header('accept') ?? '')?.[1];
+
 const bool = (v: string | undefined) => v !== undefined && v.toLowerCase() === 'true';
 
 function intParam(c: C, name: string): number | undefined {
@@ -367,7 +371,7 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
       query: string;
       status: number;
       user: string;
-      /** The api-version the request was served at (query or Accept header); none for route discovery. */
+      /** The api-version the request asked for (query or Accept header), served or refused; none for route discovery. */
       apiVersion?: string;
       ms: number;
       tstu: number;
@@ -716,7 +720,7 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
       query: u.search,
       status: (res ?? c.res).status,
       user: c.get('user')?.uniqueName ?? '',
-      ...(c.get('apiVersion') ? { apiVersion: c.get('apiVersion').raw } : {}),
+      ...(requestedVersion(c) ? { apiVersion: requestedVersion(c) } : {}),
       ms: Date.now() - started,
       tstu,
     });
@@ -802,8 +806,7 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
         await next();
         return undefined;
       }
-      const accept = /api-version=([^;,\s]+)/i.exec(c.req.header('accept') ?? '')?.[1];
-      const raw = query(c, 'api-version') ?? accept;
+      const raw = requestedVersion(c);
       if (!raw) throw errors.versionMissing(c.req.method);
       const version = parseApiVersion(raw);
       if (!version) throw errors.versionInvalid(raw);
