@@ -13,3 +13,4 @@ export { ManualClock, RealClock, type Clock } from './clock';
 export type { CrashFault } from './invoker';
 export type { InvocationRecord, MeterTotals } from './metering';
 export * from './contracts';
+export { CustomerEgress, EgressRequestError, type EgressGroup } from './customer-egress';
