@@ -1,11 +1,12 @@
 import * as z from 'zod';
-import type { Platform } from '../platform';
+import { EgressRequestError, type Platform } from '../platform';
 import { PLATFORM_PRINCIPAL_HEADER, PLATFORM_TOKEN_HEADER } from '../platform/contracts';
 import type { Frame } from './frames';
 
 /**
  * The server side of the host's bridge: the calls @forge/bridge makes that Jira
- * answers from its back end (`invoke`, `getContext`, `fetchProduct`).
+ * answers from its back end (`invoke`, `getContext`, `fetchProduct`, and
+ * `permissions.egress`, whose approval dialog the host page shows).
  */
 export interface BridgeDeps {
   platform: Platform;
@@ -69,6 +70,51 @@ function multipartBody(json: string): FormData {
   return form;
 }
 
+/**
+ * `permissions.egress.set` reaches the server twice, from the host page: once to check the request and show the
+ * administrator what it asks (`review`), once after they approved it in the dialog (`apply`).
+ */
+const egressSetPayload = z.object({ phase: z.enum(['review', 'apply']), request: z.unknown() });
+
+/** Whether the frame's user is a Jira administrator (the global ADMINISTER permission), asked of Jira as that user. */
+async function isAdministrator(deps: BridgeDeps, frame: Frame): Promise<boolean> {
+  const res = await fetch(`${deps.jiraBaseUrl}/rest/api/3/mypermissions?permissions=ADMINISTER`, {
+    headers: {
+      accept: 'application/json',
+      [PLATFORM_TOKEN_HEADER]: deps.platform.installation(deps.installationId).platformToken,
+      [PLATFORM_PRINCIPAL_HEADER]: `user:${frame.accountId}`,
+    },
+  });
+  if (!res.ok) return false;
+  const body = (await res.json()) as { permissions?: { ADMINISTER?: { havePermission?: boolean } } };
+  return body.permissions?.ADMINISTER?.havePermission === true;
+}
+
+const NOT_ADMIN = 'Only an administrator can change which domains this app may reach';
+
+/** Customer-managed egress (sandbox/platform/customer-egress.ts); a refusal rejects the bridge's promise with its reason. */
+async function answerEgress(deps: BridgeDeps, frame: Frame, type: string, payload: unknown): Promise<BridgeAnswer> {
+  try {
+    const egress = deps.platform.customerEgress(deps.installationId);
+    if (type === '__permission__egressGet') return { ok: true, value: egress.get(payload ?? {}) };
+    if (!(await isAdministrator(deps, frame))) return { ok: false, error: NOT_ADMIN };
+    if (type === '__permission__egressSet') {
+      const p = egressSetPayload.safeParse(payload);
+      if (!p.success)
+        return { ok: false, error: 'An administrator approves egress in the dialog the product shows, not the app' };
+      return p.data.phase === 'review'
+        ? { ok: true, value: { egresses: egress.review(p.data.request) } }
+        : { ok: true, value: egress.set(p.data.request) };
+    }
+    if (type === '__permission__egressDeleteDomain') egress.deleteDomain(payload);
+    else egress.deleteGroup(payload);
+    return { ok: true, value: undefined };
+  } catch (e) {
+    if (e instanceof EgressRequestError) return { ok: false, error: e.message };
+    throw e;
+  }
+}
+
 export async function answerBridgeCall(
   deps: BridgeDeps,
   frame: Frame,
@@ -121,6 +167,11 @@ export async function answerBridgeCall(
         },
       };
     }
+    case '__permission__egressGet':
+    case '__permission__egressSet':
+    case '__permission__egressDeleteDomain':
+    case '__permission__egressDeleteGroup':
+      return answerEgress(deps, frame, type, payload);
     case 'getUrl': {
       const loc = payload as { target?: string; issueKey?: string; projectKey?: string };
       const path =

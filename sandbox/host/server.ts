@@ -205,7 +205,9 @@ ${body}
       extension,
       colorMode,
     });
-    return `<iframe title="${esc(mod.key)}" data-frame="${esc(frame.token)}" data-module="${esc(mod.key)}" src="/__app/${esc(mod.resource)}/index.html?frame=${esc(frame.token)}"></iframe>`;
+    // The app's name as people see it (its module's title), for the host's own dialogs about it.
+    const appName = typeof mod.title === 'string' ? mod.title : mod.key;
+    return `<iframe title="${esc(mod.key)}" data-frame="${esc(frame.token)}" data-module="${esc(mod.key)}" data-app="${esc(appName)}" src="/__app/${esc(mod.resource)}/index.html?frame=${esc(frame.token)}"></iframe>`;
   };
 
   const send = (

@@ -15,3 +15,4 @@ export { ManualClock, RealClock, type Clock } from './clock';
 export type { CrashFault, CrashHit, CrashInjection, Hold, HeldRun, HoldPoint } from './faults';
 export type { InvocationRecord, MeterTotals } from './metering';
 export * from './contracts';
+export { CustomerEgress, EgressRequestError, type EgressGroup } from './customer-egress';

@@ -91,6 +91,8 @@ export const manifestSchema = z
               .object({ backend: z.array(egressEntry).optional(), client: z.array(egressEntry).optional() })
               .loose()
               .optional(),
+            /** Customer-managed egress: an administrator may approve more domains at run time (customer-egress.ts). */
+            configurable: z.object({ enabled: z.boolean() }).optional(),
           })
           .loose()
           .optional(),
@@ -147,6 +149,8 @@ export interface AppManifest {
   entities: EntityDecl[];
   /** Backend egress allow-list, as addresses (remote entries are not fetchable addresses). */
   egressBackend: string[];
+  /** `permissions.external.configurable.enabled`: the app may ask an administrator for more egress (customer-egress.ts). */
+  configurableEgress: boolean;
   scopes: string[];
 }
 
@@ -238,6 +242,7 @@ export function parseManifest(appDir: string, doc: unknown): AppManifest {
     uiModules,
     entities: raw.app.storage?.entities ?? [],
     egressBackend,
+    configurableEgress: raw.permissions?.external?.configurable?.enabled === true,
     scopes,
   };
 }

@@ -9,6 +9,7 @@ import type { CrashFault, CrashInjection, Hold, HoldPoint } from './faults';
 import { kvsKeysOf } from './call-names';
 import { functionOrThrow, loadManifest, type AppManifest, type FunctionPlan, type TriggerDecl } from './manifest';
 import { Meter } from './metering';
+import { CustomerEgress, EgressRequestError } from './customer-egress';
 import { answerStargate } from './stargate';
 import type { EgressRoute, RpcMessage } from './worker/protocol';
 import { createKvsEngine, createFileBackend, createMemoryBackend } from './kvs/engine';
@@ -70,6 +71,8 @@ export interface Installation {
   license?: Record<string, unknown>;
   kvs: ReturnType<typeof createKvsEngine>;
   events: EventService;
+  /** Domains an administrator approved beyond the manifest's (customer-egress.ts). */
+  customerEgress: CustomerEgress;
 }
 
 export interface ResolverCall {
@@ -268,6 +271,7 @@ export class Platform {
         rateLimits: this.opts.kvsRateLimits,
       }),
       events: undefined as unknown as EventService,
+      customerEgress: new CustomerEgress(dataDir ? path.join(dataDir, 'customer-egress.json') : undefined),
     };
     installation.events = new EventService({
       clock: this.clock,
@@ -302,6 +306,39 @@ export class Platform {
     if (platformToken) inst.platformToken = platformToken;
   }
 
+  // ---------------------------------------------------------------- customer-managed egress
+
+  /**
+   * An installation's customer-managed egress, as `@forge/bridge` `permissions.egress` reaches it: every call fails
+   * when the manifest does not enable it (Forge refuses them alike). Who may approve is the product's to decide (the
+   * host checks for an administrator and shows the dialog).
+   */
+  customerEgress(installationId: string): CustomerEgress {
+    if (!this.manifest.configurableEgress)
+      throw new EgressRequestError(
+        'Customer-managed egress is not enabled: the manifest must set permissions.external.configurable.enabled',
+      );
+    return this.installation(installationId).customerEgress;
+  }
+
+  /**
+   * What an installation's functions may fetch, and what their runtime permissions say they may: the manifest's
+   * backend egress and, where the manifest enables it, the domains an administrator approved.
+   */
+  private backendEgress(inst: Installation): { allowList: string[]; external: Record<string, unknown> } {
+    const external = (this.manifest.raw.permissions?.external ?? {}) as Record<string, unknown>;
+    const approved = this.manifest.configurableEgress ? inst.customerEgress.domains('FETCH_BACKEND_SIDE') : [];
+    if (!approved.length) return { allowList: this.manifest.egressBackend, external };
+    const fetch = (external.fetch ?? {}) as { backend?: unknown[] };
+    return {
+      allowList: [...this.manifest.egressBackend, ...approved],
+      external: {
+        ...external,
+        fetch: { ...fetch, backend: [...(fetch.backend ?? []), ...approved.map((address) => ({ address }))] },
+      },
+    };
+  }
+
   // ---------------------------------------------------------------- invoking functions
 
   private async invoke(
@@ -311,6 +348,7 @@ export class Platform {
   ): Promise<InvocationOutcome> {
     const bundlePath = this.bundles.get(plan.file);
     if (!bundlePath) throw new Error(`No bundle for ${plan.file}`);
+    const egress = this.backendEgress(inst);
     return this.invoker.invoke({
       installationId: inst.id,
       functionKey: plan.decl.key,
@@ -337,10 +375,10 @@ export class Platform {
           moduleKey: call.moduleKey,
           license: inst.license,
           installation: { ari: { installationId: inst.id }, contexts: [{ cloudId: inst.cloudId }] },
-          permissions: { scopes: this.manifest.scopes, external: this.manifest.raw.permissions?.external ?? {} },
+          permissions: { scopes: this.manifest.scopes, external: egress.external },
         },
       },
-      egress: { allowList: this.manifest.egressBackend, routes: this.egressRoutes },
+      egress: { allowList: egress.allowList, routes: this.egressRoutes },
       product: { jiraBaseUrl: inst.jiraBaseUrl, platformToken: inst.platformToken },
     });
   }

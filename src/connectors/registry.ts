@@ -46,6 +46,12 @@ export interface SystemDefinition<
   remoteSchema: z.ZodType<Remote>;
   /** Host patterns as Forge egress understands them (wildcard = subdomains only); manifest.yml declares each. */
   hostPatterns: readonly string[];
+  /**
+   * Whether a customer may run it on a host of their own (Azure DevOps Server, a ServiceNow instance on its own
+   * domain), which no manifest can list: such a host is reached once a Jira admin approved it for the site (Forge's
+   * customer-managed egress, `remote-hosts.ts`); `product` names what runs there, for the admin who approves it.
+   */
+  customerHosts?: { product: string };
   exampleUrls: readonly string[];
   capabilities: Capabilities;
   /** Which secret fields the connection needs; a missing one is an auth failure shown to the admin. */

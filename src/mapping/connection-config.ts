@@ -7,7 +7,7 @@
  */
 import * as z from 'zod';
 import { isAllowedRemoteUrl } from '../connectors/remote-hosts';
-import { systemFor } from '../connectors/registry';
+import { implementedSystems, systemFor } from '../connectors/registry';
 import { valueMapProblems } from './value-map';
 
 const direction = z.enum(['both', 'to-jira', 'to-remote', 'none']);
@@ -93,7 +93,15 @@ const settingsShape = {
 
 type SettingsInput = z.infer<z.ZodObject<typeof settingsShape>>;
 
-function checkSettings(c: SettingsInput, ctx: z.RefinementCtx): void {
+/**
+ * The checks of a connection's settings. A customer's own host (remote-hosts.ts) must be approved when settings are
+ * entered; a stored connection was checked when it was saved, and an approval withdrawn since stops its requests at
+ * the platform (they fail, and its items say why), not the connection itself.
+ */
+const checkSettings = (customerHost: 'approved' | 'as saved') => (c: SettingsInput, ctx: z.RefinementCtx) =>
+  checkSettingsOf(c, ctx, customerHost);
+
+function checkSettingsOf(c: SettingsInput, ctx: z.RefinementCtx, customerHost: 'approved' | 'as saved'): void {
   const system = systemFor(c.remote.type);
   if (!system) {
     ctx.addIssue({
@@ -110,10 +118,16 @@ function checkSettings(c: SettingsInput, ctx: z.RefinementCtx): void {
           path: ['remote', ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
           message: i.message,
         });
-    if (!isAllowedRemoteUrl(system, c.remote.baseUrl))
+    if (
+      !isAllowedRemoteUrl(system, c.remote.baseUrl, {
+        sharedHosts: implementedSystems().flatMap((s) => s.hostPatterns),
+        ...(customerHost === 'as saved' ? { approved: () => true } : {}),
+      })
+    )
       ctx.addIssue({
         code: 'custom',
         path: ['remote', 'baseUrl'],
+        // A customer's own host is allowed once a Jira admin approved it (remote-hosts.ts); the wizard asks for that.
         message: `must be an https address of ${system.label} that Crosswalk may reach (${system.hostPatterns.join(', ')})`,
       });
   }
@@ -147,7 +161,7 @@ function withSystemRemote<T extends { remote: RemoteConfig }>(c: T): T {
 /** What the settings page sends: no id, no project, no secret. */
 export const connectionSettingsSchema = z
   .strictObject(settingsShape)
-  .superRefine(checkSettings)
+  .superRefine(checkSettings('approved'))
   .transform(withSystemRemote);
 export type ConnectionSettings = z.infer<typeof connectionSettingsSchema>;
 
@@ -160,7 +174,7 @@ export const connectionConfigSchema = z
     /** Changes whenever the credential is replaced (a random token, nothing of the secret): a warm instance keeps the credential it read for this revision only. */
     credentialRev: z.string().max(64).optional(),
   })
-  .superRefine(checkSettings)
+  .superRefine(checkSettings('as saved'))
   .transform(withSystemRemote);
 export type ConnectionConfig = z.infer<typeof connectionConfigSchema>;
 export type FieldMapping = z.infer<typeof fieldMappingSchema>;

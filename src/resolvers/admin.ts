@@ -7,7 +7,7 @@
 import api, { route } from '@forge/api';
 import * as z from 'zod';
 import { implementedSystems, systemFor } from '../connectors/registry';
-import { hostMatches } from '../connectors/remote-hosts';
+import { hostMatches, isCustomerApproved } from '../connectors/remote-hosts';
 import { listConnections } from '../store/connections';
 import { failuresOfConnection } from '../store/failures';
 import { getConnectionHealth } from '../store/health';
@@ -133,8 +133,11 @@ export async function saveSiteOptionsResolver({ payload, context }: Call) {
   if (!request.success) return badRequest(request.error);
   const allowed = request.data.allowedHosts === null ? undefined : [...new Set(request.data.allowedHosts)];
   const patterns = implementedSystems().flatMap((s) => s.hostPatterns);
+  // A customer's own host (Azure DevOps Server…) may be listed once it is approved as customer-managed egress.
+  const ownHostApproved = (h: string) =>
+    !h.startsWith('*.') && implementedSystems().some((s) => s.customerHosts) && isCustomerApproved(`https://${h}`);
   const problems = (allowed ?? []).flatMap((h, i) =>
-    patterns.some((p) => p === h || hostMatches(p, h.replace(/^\*\./, '')))
+    patterns.some((p) => p === h || hostMatches(p, h.replace(/^\*\./, ''))) || ownHostApproved(h)
       ? []
       : [
           {

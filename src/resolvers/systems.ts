@@ -16,6 +16,8 @@ export interface SystemDescription {
   kind: string;
   label: string;
   hostPatterns: readonly string[];
+  /** Present when a customer may run the system on its own host, which a Jira admin approves (remote-hosts.ts). */
+  customerHosts?: { product: string };
   exampleUrls: readonly string[];
   /** JSON Schema of the connection's `remote` part, as the admin enters it. */
   settingsSchema: unknown;
@@ -77,6 +79,7 @@ export function describeSystem(system: SystemDefinition): SystemDescription {
     kind: system.kind,
     label: system.label,
     hostPatterns: system.hostPatterns,
+    ...(system.customerHosts ? { customerHosts: system.customerHosts } : {}),
     exampleUrls: system.exampleUrls,
     settingsSchema,
     credentialFields,

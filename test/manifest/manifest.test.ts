@@ -69,7 +69,9 @@ describe('manifest.yml', () => {
   }, 180_000);
 
   it('fails lint when code fetches a host the manifest does not declare', async () => {
-    const dir = copyApp((_m, d) => {
+    // Without customer-managed egress; with it, Forge's linter only warns (customer-egress.test.ts).
+    const dir = copyApp((m, d) => {
+      m.permissions.external.configurable = { enabled: false };
       writeFileSync(
         path.join(d, 'src', 'stray.ts'),
         "import api from '@forge/api';\nexport const stray = () => api.fetch('https://api.github.com/repos');\n",

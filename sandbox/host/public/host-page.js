@@ -1,6 +1,7 @@
 // The Jira-like page's side of the bridge: it answers calls from our Custom UI
 // iframes. Calls that need the server (invoke, getContext, fetchProduct) go to
-// /__host/api/bridge; navigation, flags and theming happen here.
+// /__host/api/bridge; navigation, flags, theming and the administrator's
+// egress approval dialog happen here.
 (function () {
   'use strict';
   function flag(payload) {
@@ -94,6 +95,115 @@
         return { handled: false };
     }
   }
+  function server(frameToken, type, payload) {
+    return fetch('/__host/api/bridge', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      credentials: 'same-origin',
+      body: JSON.stringify({ frame: frameToken, type: type, payload: payload }),
+    }).then(function (res) {
+      return res.json();
+    });
+  }
+  var TYPE_WORDS = {
+    FETCH_BACKEND_SIDE: 'requests from the app\u2019s back end',
+    FETCH_CLIENT_SIDE: 'requests from the app\u2019s pages',
+    FONTS: 'fonts',
+    FRAMES: 'frames',
+    IMAGES: 'images',
+    MEDIA: 'media',
+    SCRIPTS: 'scripts',
+    STYLES: 'styles',
+  };
+  // Forge shows an administrator what an app asks to reach and lets them allow or deny it (customer-managed egress).
+  function egressDialog(appName, egresses) {
+    return new Promise(function (resolve) {
+      var dialog = document.createElement('dialog');
+      dialog.className = 'egress-dialog';
+      dialog.setAttribute('aria-labelledby', 'egress-dialog-title');
+      var title = document.createElement('h2');
+      title.id = 'egress-dialog-title';
+      title.textContent = 'Allow ' + appName + ' to connect to another domain?';
+      dialog.appendChild(title);
+      egresses.forEach(function (g) {
+        var why = document.createElement('p');
+        why.textContent = g.description;
+        dialog.appendChild(why);
+        var list = document.createElement('ul');
+        g.configured.forEach(function (c) {
+          var item = document.createElement('li');
+          var name = document.createElement('strong');
+          name.textContent = c.domain;
+          item.appendChild(name);
+          item.appendChild(
+            document.createTextNode(
+              ': ' +
+                c.type
+                  .map(function (t) {
+                    return TYPE_WORDS[t] || t;
+                  })
+                  .join(', '),
+            ),
+          );
+          list.appendChild(item);
+        });
+        dialog.appendChild(list);
+      });
+      var note = document.createElement('p');
+      note.className = 'egress-note';
+      note.textContent =
+        'Data from this site can be sent there once you allow it. Only a Jira administrator can allow this.';
+      dialog.appendChild(note);
+      var actions = document.createElement('div');
+      actions.className = 'egress-actions';
+      var deny = document.createElement('button');
+      deny.type = 'button';
+      deny.textContent = 'Deny';
+      var allow = document.createElement('button');
+      allow.type = 'button';
+      allow.className = 'primary';
+      allow.textContent = 'Allow';
+      actions.appendChild(deny);
+      actions.appendChild(allow);
+      dialog.appendChild(actions);
+      var done = function (approved) {
+        dialog.close();
+        dialog.remove();
+        resolve(approved);
+      };
+      deny.addEventListener('click', function () {
+        done(false);
+      });
+      allow.addEventListener('click', function () {
+        done(true);
+      });
+      dialog.addEventListener('cancel', function (e) {
+        e.preventDefault();
+        done(false);
+      });
+      document.body.appendChild(dialog);
+      dialog.showModal();
+      deny.focus();
+    });
+  }
+  function approveEgress(msg, frame, reply) {
+    var appName = frame.getAttribute('data-app') || 'this app';
+    server(msg.frame, '__permission__egressSet', { phase: 'review', request: msg.payload })
+      .then(function (review) {
+        if (!review.ok) return reply(false, undefined, review.error);
+        return egressDialog(appName, review.value.egresses).then(function (approved) {
+          if (!approved) return reply(false, undefined, 'The administrator did not allow the domain');
+          return server(msg.frame, '__permission__egressSet', { phase: 'apply', request: msg.payload }).then(
+            function (answer) {
+              answer.ok ? reply(true, answer.value) : reply(false, undefined, answer.error);
+            },
+          );
+        });
+      })
+      .catch(function (err) {
+        reply(false, undefined, String(err));
+      });
+  }
   window.addEventListener('message', function (event) {
     var msg = event.data;
     if (!msg || msg.__crosswalkBridge !== 'request') return;
@@ -102,17 +212,10 @@
     var reply = function (ok, value, error) {
       event.source.postMessage({ __crosswalkBridge: 'response', id: msg.id, ok: ok, value: value, error: error }, '*');
     };
+    if (msg.type === '__permission__egressSet') return approveEgress(msg, frame, reply);
     var handled = local(msg.type, msg.payload || {}, frame);
     if (handled.handled) return handled.error ? reply(false, undefined, handled.error) : reply(true, handled.value);
-    fetch('/__host/api/bridge', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      credentials: 'same-origin',
-      body: JSON.stringify({ frame: msg.frame, type: msg.type, payload: msg.payload }),
-    })
-      .then(function (res) {
-        return res.json();
-      })
+    server(msg.frame, msg.type, msg.payload)
       .then(function (answer) {
         answer.ok ? reply(true, answer.value) : reply(false, undefined, answer.error);
       })

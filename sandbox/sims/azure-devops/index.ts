@@ -31,6 +31,17 @@ import {
   type StateCategory,
   type WorkItemTypeDef,
 } from './process';
+import {
+  isKnownArea,
+  locationsOf,
+  RESOURCE_AREAS,
+  SERVER_RELEASE_NAMES,
+  serverRange,
+  SERVICES_RANGE,
+  compareVersions,
+  type ServerRelease,
+  type VersionRange,
+} from './locations';
 import { RateLimiter, rateLimitSchema } from './ratelimit';
 import {
   commentJson,
@@ -60,10 +71,20 @@ import { azureDevOpsWebView } from './web-view';
 
 export { AdoStore } from './store';
 export { HookNotifier } from './hooks';
+export { SERVER_RELEASES, type ServerRelease } from './locations';
+
+/** The Server the collections play: its release (what REST versions it answers) and its virtual directory. */
+export interface ServerSettings {
+  release: ServerRelease;
+  /** `tfs` for a server upgraded from TFS (`https://host/tfs/DefaultCollection`); empty for `https://host/DefaultCollection`. */
+  virtualDirectory: '' | 'tfs';
+}
 
 export interface AzureDevOpsSimOptions {
   port?: number;
   now?: () => number;
+  /** Default: Server 2022.1 (REST 7.1) without a virtual directory. */
+  server?: Partial<ServerSettings>;
 }
 
 type Env = { Variables: { user: Identity; origin: string; org: Organization; apiVersion: ApiVersion } };
@@ -188,6 +209,7 @@ function resetStore(store: AdoStore): void {
 
 const KEYWORDS = new Set([
   '_apis',
+  'resourceareas',
   'wit',
   'workitems',
   'workitemsbatch',
@@ -205,12 +227,28 @@ const KEYWORDS = new Set([
   'fields',
 ]);
 
-/** Azure DevOps routes are case-insensitive (`workItems`, `workitems`); names after `_apis` are lowercased for routing. */
-function routingPath(req: Request): string {
+/** The request's path without its query. */
+function rawPath(req: Request): string {
   const url = req.url;
   const start = url.indexOf('/', url.indexOf('://') + 3);
   const end = url.indexOf('?', start);
-  const path = end < 0 ? url.slice(start) : url.slice(start, end);
+  return end < 0 ? url.slice(start) : url.slice(start, end);
+}
+
+/** The path below a Server's virtual directory (`/tfs/DefaultCollection/…` → `/DefaultCollection/…`), if it has one. */
+function belowVirtualDirectory(path: string, virtualDirectory: string): { path: string; under: boolean } {
+  const prefix = `/${virtualDirectory}/`;
+  return virtualDirectory && path.toLowerCase().startsWith(prefix)
+    ? { path: path.slice(prefix.length - 1), under: true }
+    : { path, under: false };
+}
+
+/**
+ * Azure DevOps routes are case-insensitive (`workItems`, `workitems`); names after `_apis` are lowercased for
+ * routing. A Server's virtual directory is not part of the route.
+ */
+function routingPath(req: Request, virtualDirectory = ''): string {
+  const path = belowVirtualDirectory(rawPath(req), virtualDirectory).path;
   const segs = path.split('/');
   const at = segs.findIndex((s) => s.toLowerCase() === '_apis');
   if (at < 0) return path;
@@ -229,6 +267,10 @@ function query(c: C, name: string): string | undefined {
   return undefined;
 }
 
+/** The api-version a request names, as a query parameter or in its Accept header. */
+const requestedVersion = (c: C): string | undefined =>
+  query(c, 'api-version') ?? /api-version=([^;,\s]+)/i.exec(c.req.header('accept') ?? '')?.[1];
+
 const bool = (v: string | undefined) => v !== undefined && v.toLowerCase() === 'true';
 
 function intParam(c: C, name: string): number | undefined {
@@ -240,9 +282,12 @@ function intParam(c: C, name: string): number | undefined {
   return n;
 }
 
+/** `$expand` by name, or by its number as .NET binds an enum (`WorkItemExpand`: None 0 … All 4), which generated clients send. */
+const EXPAND_NUMBERS: readonly Expand[] = ['none', 'relations', 'fields', 'links', 'all'];
+
 function expandParam(v: string | undefined): Expand {
   if (!v) return 'none';
-  const e = v.toLowerCase();
+  const e = /^\d$/.test(v) ? (EXPAND_NUMBERS[Number(v)] ?? v) : v.toLowerCase();
   if (!['none', 'relations', 'fields', 'links', 'all'].includes(e))
     throw errors.badRequest(
       `The value '${v}' is not valid for $expand. Valid values are None, Relations, Fields, Links, All.`,
@@ -311,6 +356,11 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
   const store = new AdoStore(opts.now ?? Date.now);
   const writer = new WorkItemWriter(store);
   seed(store, writer);
+  const serverDefaults: ServerSettings = { release: '2022.1', virtualDirectory: '', ...opts.server };
+  const server: ServerSettings = { ...serverDefaults };
+  /** What a host answers: Services, or the Server release the collections play. */
+  const rangeOf = (org: Organization): VersionRange =>
+    org.kind === 'server' ? serverRange(server.release) : SERVICES_RANGE;
   const notifier = new HookNotifier();
   const limiter = new RateLimiter();
   const controls = {
@@ -321,11 +371,13 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
       query: string;
       status: number;
       user: string;
+      /** The api-version the request asked for (query or Accept header), served or refused; none for route discovery. */
+      apiVersion?: string;
       ms: number;
       tstu: number;
     }>,
   };
-  const app = new Hono<Env>({ getPath: routingPath });
+  const app = new Hono<Env>({ getPath: (req) => routingPath(req, server.virtualDirectory) });
 
   const ctxOf = (c: C): UrlContext => ({ origin: c.get('origin'), org: c.get('org') });
 
@@ -338,7 +390,23 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
     limiter.reset();
     controls.faults.length = 0;
     controls.log.length = 0;
+    Object.assign(server, serverDefaults);
     return c.json({ ok: true });
+  });
+  control.get('/server', (c) => c.json(server));
+  control.put('/server', async (c) => {
+    const body = parse(
+      z
+        .object({
+          release: z.enum(SERVER_RELEASE_NAMES as [ServerRelease, ...ServerRelease[]]),
+          virtualDirectory: z.enum(['', 'tfs']),
+        })
+        .partial(),
+      await c.req.json(),
+      'server',
+    );
+    Object.assign(server, body);
+    return c.json(server);
   });
   control.post('/faults', async (c) => {
     controls.faults.push(parseFault(await c.req.json()));
@@ -652,13 +720,14 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
       query: u.search,
       status: (res ?? c.res).status,
       user: c.get('user')?.uniqueName ?? '',
+      ...(requestedVersion(c) ? { apiVersion: requestedVersion(c) } : {}),
       ms: Date.now() - started,
       tstu,
     });
     return res;
 
     async function gate(): Promise<Response | undefined> {
-      const path = routingPath(c.req.raw);
+      const path = routingPath(c.req.raw, server.virtualDirectory);
       const auth = c.req.header('authorization') ?? '';
       let pat = '';
       if (/^basic /i.test(auth)) {
@@ -692,12 +761,15 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
 
       const orgName = decodeURIComponent(path.split('/')[1] ?? '');
       const org = store.org(orgName);
-      if (!org)
+      // A Server with a virtual directory answers its collections below it only, and Services never does.
+      const under = belowVirtualDirectory(rawPath(c.req.raw), server.virtualDirectory).under;
+      if (!org || under !== (org.kind === 'server' && server.virtualDirectory !== ''))
         throw errors.notFound(
           `The organization or collection '${orgName}' could not be found.`,
           'HostDoesNotExistException',
         );
       c.set('org', org);
+      if (under) c.set('origin', `${c.get('origin')}/${server.virtualDirectory}`);
 
       const user = pat ? store.identityByPat(pat) : undefined;
       if (!user) {
@@ -729,20 +801,20 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
       }
       c.set('user', user);
 
-      const accept = /api-version=([^;,\s]+)/i.exec(c.req.header('accept') ?? '')?.[1];
-      const raw = query(c, 'api-version') ?? accept;
+      // Route discovery needs no api-version: it is how a client learns which versions there are.
+      if (c.req.method === 'OPTIONS') {
+        await next();
+        return undefined;
+      }
+      const raw = requestedVersion(c);
       if (!raw) throw errors.versionMissing(c.req.method);
       const version = parseApiVersion(raw);
       if (!version) throw errors.versionInvalid(raw);
-      const latest = org.kind === 'server' ? { major: 7, minor: 1 } : { major: 7, minor: 2 };
-      if (
-        version.major > latest.major ||
-        (version.major === latest.major && version.minor > latest.minor) ||
-        version.major < 1
-      )
-        throw errors.versionOutOfRange(raw, `${latest.major}.${latest.minor}`);
-      if (org.kind === 'services' && version.major === 7 && version.minor === 2 && !version.preview)
-        throw errors.previewRequired(raw);
+      const range = rangeOf(org);
+      const asked = `${version.major}.${version.minor}`;
+      if (compareVersions(asked, range.maxVersion) > 0 || version.major < 1)
+        throw errors.versionOutOfRange(asked, range.maxVersion);
+      if (compareVersions(asked, range.releasedVersion) > 0 && !version.preview) throw errors.previewRequired(raw);
       c.set('apiVersion', version);
 
       if (limiter.config.enabled && org.kind === 'services') {
@@ -802,14 +874,34 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
       if (s.org === c.get('org').name.toLowerCase() && subscriptionMatches(s, event))
         notifier.enqueue(s, buildEvent(store, s, event, store.now()));
   };
+  /** The comments API is a preview of resource version 3, or 4 where the host has it (Services, Server 2022.1). */
   const requirePreview = (c: C) => {
     const v = c.get('apiVersion');
     if (!v.preview) throw errors.previewRequired(v.raw);
-    if (v.resourceVersion !== undefined && v.resourceVersion !== 3 && v.resourceVersion !== 4)
-      throw errors.resourceVersionUnsupported(v.raw, 4);
+    const latest = rangeOf(c.get('org')).commentsResourceVersion;
+    if (v.resourceVersion !== undefined && (v.resourceVersion < 3 || v.resourceVersion > latest))
+      throw errors.resourceVersionUnsupported(v.raw, latest);
   };
   const both = (suffix: string) => [`/:org/:project/_apis${suffix}`, `/:org/_apis${suffix}`];
   const list = (value: Json[]): JsonObject => ({ count: value.length, value });
+
+  // ---- route discovery (OPTIONS, no api-version) and resource areas
+  const locations = (c: C, area: string | undefined) => {
+    if (area && !isKnownArea(area)) throw errors.routeNotFound(new URL(c.req.url).pathname);
+    const value = locationsOf(area, rangeOf(c.get('org')));
+    return c.json({ count: value.length, value });
+  };
+  app.on('OPTIONS', '/:org/_apis', (c) => locations(c, undefined));
+  app.on('OPTIONS', '/:org/_apis/:area', (c) => locations(c, c.req.param('area')));
+  // Services says where each area lives; a Server answers none, and a client then uses the collection URL.
+  app.get('/:org/_apis/resourceareas', (c) =>
+    c.get('org').kind === 'server'
+      ? c.json({ count: 0, value: null })
+      : c.json({
+          count: RESOURCE_AREAS.length,
+          value: RESOURCE_AREAS.map((a) => ({ id: a.id, name: a.name, locationUrl: `${orgUrl(ctxOf(c))}/` })),
+        }),
+  );
 
   // ---- work items
   const getMany = (

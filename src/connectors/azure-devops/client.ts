@@ -28,11 +28,23 @@ import type {
 import { HOOK_EVENTS, HOOK_USER } from './hooks';
 import { attachPatch, detachPatch, fieldPatch, separateMarkers, tagsWithMarkers, type PatchOperation } from './patch';
 import { buildWiql, wiqlDateTime } from './wiql';
+import {
+  atVersions,
+  compareVersions,
+  isVersionRefusal,
+  latestFromRefusal,
+  MINIMUM_VERSION,
+  PREFERRED_VERSIONS,
+  versionsFromLocations,
+  versionsUpTo,
+  type ApiVersions,
+} from './versions';
 
 const SYSTEM = 'azure-devops';
-const API = '7.1';
+/** URLs are built at Crosswalk's preferred versions; `send` asks each host for its own (versions.ts). */
+const API = PREFERRED_VERSIONS.api;
 /** The comments API exists only as a preview (vendor-apis.md §2.6). */
-const COMMENTS_API = '7.1-preview.4';
+const COMMENTS_API = PREFERRED_VERSIONS.comments;
 const DEFAULT_TIMEOUT_MS = 30_000;
 /** Files above this go up in chunks, so no single request body is huge. */
 const DEFAULT_CHUNKED_ABOVE = 20 * 1024 * 1024;
@@ -162,6 +174,16 @@ const connectionData = z.object({
  */
 const pausedUntil = new Map<string, number>();
 
+/**
+ * The REST versions each host answers, learned once per warm instance (versions.ts): Services answers Crosswalk's
+ * own; a Server is asked (its route discovery, or its refusal of a newer version). Per host, as one server answers
+ * one set of versions for all its collections.
+ */
+const hostVersions = new Map<string, Promise<ApiVersions>>();
+
+/** Services (dev.azure.com, {org}.visualstudio.com) answers the versions Crosswalk asks for. */
+const isServicesHost = (host: string) => host === 'dev.azure.com' || host.endsWith('.visualstudio.com');
+
 const extensionTypes: Readonly<Record<string, string>> = {
   png: 'image/png',
   jpg: 'image/jpeg',
@@ -247,6 +269,7 @@ export class AzureDevOpsConnector implements Connector {
   private readonly base: string;
   private readonly projectPath: string;
   private readonly pauseKey: string;
+  private readonly host: string;
   private identity: string | undefined;
   /** Marker tags per item as last read, so a tag write keeps them without another read. */
   private readonly markers = new Map<string, string[]>();
@@ -256,6 +279,7 @@ export class AzureDevOpsConnector implements Connector {
     this.projectPath = `${this.base}/${encodeURIComponent(conn.project)}`;
     this.identity = conn.user?.trim().toLowerCase() || undefined;
     this.pauseKey = createHash('sha256').update(`${this.base}\n${conn.pat}`).digest('hex');
+    this.host = new URL(this.base).host.toLowerCase();
   }
 
   /** Who Crosswalk's writes appear as: the PAT's unique name (lower-cased, as comments and files are compared). */
@@ -272,12 +296,58 @@ export class AzureDevOpsConnector implements Connector {
     return u.toString();
   }
 
+  /** The versions this host answers: known, Services' own, or asked once (route discovery). */
+  private versions(): Promise<ApiVersions> {
+    const known = hostVersions.get(this.host);
+    if (known) return known;
+    if (isServicesHost(this.host)) return Promise.resolve(PREFERRED_VERSIONS);
+    return this.negotiate();
+  }
+
+  /**
+   * Learns the host's versions from its route discovery (`OPTIONS _apis/wit`, no api-version), or else from the
+   * refusal it gave; kept for the warm instance only when one of them said. A host older than Crosswalk supports is
+   * refused with words an admin can act on.
+   */
+  private negotiate(refusal?: string): Promise<ApiVersions> {
+    const learning = (async (): Promise<{ versions: ApiVersions; known: boolean }> => {
+      const res = await this.send('OPTIONS', `${this.base}/_apis/wit`, 'Discover the REST versions');
+      const text = await res.text();
+      let discovered: ApiVersions | undefined;
+      try {
+        discovered = res.ok ? versionsFromLocations(JSON.parse(text)) : undefined;
+      } catch {
+        discovered = undefined;
+      }
+      const latest = refusal ? latestFromRefusal(refusal) : undefined;
+      const versions = discovered ?? (latest ? versionsUpTo(latest) : undefined);
+      if (versions && compareVersions(versions.api, MINIMUM_VERSION) < 0)
+        throw new SyncError({
+          system: SYSTEM,
+          kind: 'validation',
+          message: `Azure DevOps at ${this.host} answers REST versions up to ${versions.api}; Crosswalk needs ${MINIMUM_VERSION} (Azure DevOps Server 2020) or newer`,
+        });
+      return { versions: versions ?? PREFERRED_VERSIONS, known: Boolean(versions) };
+    })();
+    const versions = learning.then((l) => l.versions);
+    hostVersions.set(this.host, versions);
+    // Nothing learned (an unreachable host, a refused PAT): ask again next time rather than keep a guess.
+    void learning.then(
+      (l) => !l.known && hostVersions.get(this.host) === versions && hostVersions.delete(this.host),
+      () => hostVersions.get(this.host) === versions && hostVersions.delete(this.host),
+    );
+    return versions;
+  }
+
   private async send(
     method: string,
     url: string,
     what: string,
     init: { body?: BodyInit; contentType?: string; headers?: Record<string, string> } = {},
+    retried = false,
   ): Promise<Response> {
+    const versioned = new URL(url).searchParams.has('api-version');
+    const sent = versioned ? atVersions(url, await this.versions()) : url;
     const paused = pausedUntil.get(this.pauseKey) ?? 0;
     if (paused > Date.now())
       throw new SyncError({
@@ -302,7 +372,7 @@ export class AzureDevOpsConnector implements Connector {
     if (init.body instanceof ReadableStream) request.duplex = 'half';
     let res: Response;
     try {
-      res = await (this.conn.fetch ?? fetch)(url, request);
+      res = await (this.conn.fetch ?? fetch)(sent, request);
     } catch (e) {
       const name = (e as { name?: unknown } | null)?.name;
       throw transientFailure(
@@ -339,6 +409,23 @@ export class AzureDevOpsConnector implements Connector {
       const error = failureFromResponse(SYSTEM, res, text, what);
       if (Number.isFinite(reset) && reset > 0) error.details.retryAfterMs = Math.max(1000, reset * 1000 - Date.now());
       throw error;
+    }
+    if (versioned && res.status === 400) {
+      const text = await res.text();
+      if (!retried && isVersionRefusal(res.status, text)) {
+        // The host answers an older version than was asked (a Server, or a retired preview): learn it and ask again.
+        const now = atVersions(url, await this.negotiate(text));
+        if (now !== sent) {
+          if (init.body instanceof ReadableStream)
+            throw new SyncError({
+              system: SYSTEM,
+              kind: 'transient',
+              message: `${what} failed: Azure DevOps at ${this.host} answers an older REST version, which Crosswalk uses from now on`,
+            });
+          return this.send(method, url, what, init, true);
+        }
+      }
+      return new Response(text, { status: res.status, statusText: res.statusText, headers: res.headers });
     }
     return res;
   }

@@ -90,6 +90,8 @@ export const azureDevOpsSystem: SystemDefinition<AzureDevOpsRemote> = {
   label: 'Azure DevOps',
   remoteSchema: azureDevOpsRemoteSchema,
   hostPatterns: ['dev.azure.com', '*.visualstudio.com'],
+  // Azure DevOps Server runs on the customer's own host (https://host/DefaultCollection, or /tfs/DefaultCollection).
+  customerHosts: { product: 'Azure DevOps Server' },
   exampleUrls: ['https://dev.azure.com/acme', 'https://acme.visualstudio.com'],
   capabilities: AZURE_DEVOPS_CAPABILITIES,
   missingCredential(_remote, credential) {

@@ -88,6 +88,8 @@ export const serviceNowSystem: SystemDefinition<ServiceNowRemote> = {
   label: 'ServiceNow',
   remoteSchema: serviceNowRemoteSchema,
   hostPatterns: ['*.service-now.com'],
+  // An instance may answer on the customer's own domain (a custom URL).
+  customerHosts: { product: 'ServiceNow on its own domain' },
   exampleUrls: ['https://acme.service-now.com'],
   capabilities: SERVICENOW_CAPABILITIES,
   missingCredential(remote, credential) {

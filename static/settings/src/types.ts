@@ -56,6 +56,8 @@ export interface SystemDescription {
   kind: string;
   label: string;
   hostPatterns: string[];
+  /** Present when a customer may run the system on its own host, which a Jira admin approves (egress-approval.tsx). */
+  customerHosts?: { product: string };
   exampleUrls: string[];
   settingsSchema: JsonSchema;
   credentialFields: Record<string, string[]>;
