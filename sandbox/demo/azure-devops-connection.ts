@@ -19,6 +19,8 @@ export const demoAzureDevOpsConnection = {
   jiraIssueType: 'Task',
   // Bugs someone tags "jira" in Azure DevOps become OPS issues.
   remoteFilter: [{ field: 'System.Tags', op: 'LIKE', value: 'jira' }],
+  // Any bug of the project may be linked to an OPS issue by hand (the issue panel's Link).
+  linkFilter: [{ field: 'System.WorkItemType', op: '=', value: 'Bug' }],
   remote: {
     type: 'azure-devops',
     baseUrl: `https://dev.azure.com/${ADO.organization}`,

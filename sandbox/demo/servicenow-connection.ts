@@ -10,6 +10,8 @@ export const demoServiceNowConnection = {
   enabled: true,
   jql: '',
   conflictPolicy: 'newest-wins',
+  // Software incidents may be linked to DEMO issues by hand (the issue panel's Link); no incident creates an issue.
+  linkFilter: [{ field: 'category', op: '=', value: 'software' }],
   remote: {
     type: 'servicenow',
     baseUrl: 'https://acme.service-now.com',

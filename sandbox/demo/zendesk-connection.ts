@@ -11,6 +11,8 @@ export const demoZendeskConnection = {
   jql: '',
   conflictPolicy: 'newest-wins',
   jiraIssueType: 'Task',
+  // Customers' questions may be linked to SUP issues by hand (the issue panel's Link); no ticket creates an issue.
+  linkFilter: [{ field: 'type', op: '=', value: 'question' }],
   remote: {
     type: 'zendesk',
     baseUrl: 'https://acme.zendesk.com',

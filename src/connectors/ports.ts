@@ -58,12 +58,15 @@ export interface ItemRef {
   url: string;
 }
 
-/** A remote item as a search lists it, for a person choosing one to link. */
-export interface FoundItem extends ItemRef {
+/**
+ * A remote item as a search lists it, for a person choosing one to link: the
+ * whole item (its fields and correlation marker decide whether the connection
+ * lets it be linked, sync/hand-link.ts), with its title and status for people.
+ */
+export interface FoundItem extends Item {
   title: string;
   /** Its status as the remote names it. */
   status?: string;
-  updatedAt: number;
 }
 
 export interface Item extends ItemRef {
@@ -196,8 +199,8 @@ export interface Connector {
   /**
    * Items of this connection's scope (table, project and type, account) that a
    * person may link an issue to, found by their number or by words of their
-   * title, most recently changed first, at most `limit`. The text is data,
-   * never query syntax.
+   * title, most recently changed first, at most `limit`, each read whole (as
+   * `getItem` reads it). The text is data, never query syntax.
    */
   searchItems(text: string, limit: number): Promise<FoundItem[]>;
   /** Finds an item Crosswalk created, by the correlation marker written at create time. */

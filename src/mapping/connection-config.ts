@@ -53,6 +53,12 @@ const settingsShape = {
   jql: z.string().max(2000).default(''),
   /** Remote items matching all of these create a Jira issue of `jiraIssueType`; empty = none. */
   remoteFilter: z.array(remoteConditionSchema).max(20).default([]),
+  /**
+   * Remote items matching all of these may also be linked to an issue by hand (the issue panel's Search and Link),
+   * without creating issues from them; empty = only those `remoteFilter` takes. What a connection does not sync, a
+   * person cannot reach through it: the integration account reads far more than any one project should.
+   */
+  linkFilter: z.array(remoteConditionSchema).max(20).default([]),
   jiraIssueType: z.string().min(1).max(60).default('Task'),
   enabled: z.boolean().default(false),
   fields: z.array(fieldMappingSchema).min(1),

@@ -4,7 +4,12 @@
  * permission (forge-platform.md §6).
  */
 import * as z from 'zod';
-import { userHasProjectPermission, type ProjectPermission } from '../jira/permissions';
+import {
+  issueInProjectForUser,
+  userHasIssuePermission,
+  userHasProjectPermission,
+  type ProjectPermission,
+} from '../jira/permissions';
 import type { ConnectionConfig } from '../mapping/connection-config';
 import { getConnection } from '../store/connections';
 
@@ -57,6 +62,13 @@ export async function requireProjectAdmin(
     : undefined;
 }
 
+/**
+ * The caller may act on the context's issue with `permission`, and that issue
+ * is in the context's project: both asked of Jira as the caller. The context
+ * names the two apart, and a tampered one could pair a project the caller
+ * works in with an issue of another (the resolvers choose connections by the
+ * project and act on the issue).
+ */
 export async function requireIssuePermission(
   context: Context,
   permission: ProjectPermission,
@@ -64,9 +76,12 @@ export async function requireIssuePermission(
   const parsed = issueContext.safeParse(context);
   if (!context.accountId || !parsed.success) return undefined;
   const projectId = parsed.data.extension.project.id;
-  return (await userHasProjectPermission(context.accountId, projectId, permission))
-    ? { accountId: context.accountId, issueId: parsed.data.extension.issue.id, projectId }
-    : undefined;
+  const issueId = parsed.data.extension.issue.id;
+  const [inProject, allowed] = await Promise.all([
+    issueInProjectForUser(context.accountId, issueId, projectId),
+    userHasIssuePermission(context.accountId, issueId, permission),
+  ]);
+  return inProject && allowed ? { accountId: context.accountId, issueId, projectId } : undefined;
 }
 
 export function badRequest(error: z.ZodError): { ok: false; error: ResolverError } {

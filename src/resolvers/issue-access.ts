@@ -4,7 +4,7 @@
  * on the server; the panel only hides what the resolvers would refuse anyway.
  */
 import { systemFor } from '../connectors/registry';
-import { userHasProjectPermission } from '../jira/permissions';
+import { userHasIssuePermission } from '../jira/permissions';
 import { connectionsForProject } from '../store/connections';
 import { cannotSee, ok, requireIssuePermission } from './guards';
 
@@ -14,7 +14,7 @@ export async function issuePanelAccessResolver({ context }: Call) {
   const caller = await requireIssuePermission(context, 'BROWSE_PROJECTS');
   if (!caller) return cannotSee;
   const [canEdit, configs] = await Promise.all([
-    userHasProjectPermission(caller.accountId, caller.projectId, 'EDIT_ISSUES'),
+    userHasIssuePermission(caller.accountId, caller.issueId, 'EDIT_ISSUES'),
     connectionsForProject(caller.projectId),
   ]);
   return ok({

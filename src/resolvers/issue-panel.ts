@@ -2,13 +2,15 @@
  * The issue panel's resolvers, for everyone who can see the issue (Browse
  * projects): what is linked, its state, what failed and why, the timeline of
  * its recent sync steps; for those who can edit it (Edit issues): Sync now,
- * search the remote, link, create in the remote and unlink. Each asks Jira for
- * the caller's permission on the server and checks its input with zod.
+ * search the remote, link, create in the remote and unlink, only within what
+ * the connection syncs. Each asks Jira for the caller's permission on the
+ * server and checks its input with zod.
  */
 import * as z from 'zod';
 import { connectorFor } from '../connectors/factory';
 import { deleteRemoteLink, getIssue, issueMatches, issueUpdatedAt } from '../connectors/jira/client';
-import { connectionsForProject, getConnection } from '../store/connections';
+import type { ConnectionConfig } from '../mapping/connection-config';
+import { connectionsForProject, getConnection, listConnections } from '../store/connections';
 import { getFailure } from '../store/failures';
 import {
   clearUnlinked,
@@ -21,6 +23,8 @@ import {
   markUnlinked,
 } from '../store/links';
 import { systemFor } from '../connectors/registry';
+import { parseCorrelationId } from '../sync/create';
+import { handLinkable } from '../sync/hand-link';
 import { CREATE_IN, globalIdFor } from '../sync/reconcile';
 import { TIMELINE_DAYS } from '../sync/timeline';
 import { enqueueReconcile } from '../sync/sync-queue';
@@ -164,41 +168,93 @@ async function targetConnection(projectId: string, connectionId: string | undefi
   return configs[0];
 }
 
-/** Remote items the caller may link the issue to, by number or words, with the issue each is already linked to. */
+const notConnected = fail('BAD_REQUEST', 'This project is not connected', [
+  { path: 'connectionId', message: 'This project has no such connection' },
+]);
+const labelOf = (config: ConnectionConfig) => systemFor(config.remote.type)?.label ?? config.remote.type;
+const hostOf = (config: ConnectionConfig) => new URL(config.remote.baseUrl).host.toLowerCase();
+
+/**
+ * Which issue has the remote item, through this connection or any other of
+ * the site's that reaches the same remote (another project's connection to the
+ * same instance): one remote item is never in two pairs.
+ */
+async function claimOf(
+  config: ConnectionConfig,
+  remoteId: string,
+): Promise<{ issueId: string; connectionId: string } | undefined> {
+  const here = await issueForRemote(config.id, remoteId);
+  if (here) return { issueId: here, connectionId: config.id };
+  const others = (await listConnections()).filter(
+    (c) => c.id !== config.id && c.remote.type === config.remote.type && hostOf(c) === hostOf(config),
+  );
+  for (const other of others) {
+    const issueId = await issueForRemote(other.id, remoteId);
+    if (issueId) return { issueId, connectionId: other.id };
+  }
+  return undefined;
+}
+
+/** How many of the remote's newest matches a search looks at, and how many of those the connection lets be linked it shows. */
+const SEARCH_LOOKS_AT = 20;
+const SEARCH_SHOWS = 8;
+
+/**
+ * Remote items the caller may link the issue to, by number or words, with the
+ * issue each is already linked to: only those the connection syncs
+ * (sync/hand-link.ts), however many more the integration account could read.
+ */
 export async function searchRemoteResolver({ payload, context }: Call) {
   const caller = await requireIssuePermission(context, 'EDIT_ISSUES');
   if (!caller) return cannotEdit;
   const request = searchRequest.safeParse(payload);
   if (!request.success) return badRequest(request.error);
   const config = await targetConnection(caller.projectId, request.data.connectionId);
-  if (!config)
-    return fail('BAD_REQUEST', 'This project is not connected', [
-      { path: 'connectionId', message: 'This project has no such connection' },
+  if (!config) return notConnected;
+  const found = (await (await connectorFor(config)).searchItems(request.data.text, SEARCH_LOOKS_AT))
+    .filter((f) => handLinkable(config, f, parseCorrelationId(f.correlationId), caller.issueId).ok)
+    .slice(0, SEARCH_SHOWS);
+  if (!found.length && !config.remoteFilter.length && !config.linkFilter.length)
+    return fail('BAD_REQUEST', 'Nothing can be linked by hand through this connection', [
+      {
+        path: 'text',
+        message: `${config.name} lets no ${labelOf(config)} item be linked by hand; a project admin can choose which on the settings page`,
+      },
     ]);
-  const found = await (await connectorFor(config)).searchItems(request.data.text, 8);
   const items = await Promise.all(
     found.map(async (f) => {
-      const linkedIssueId = await issueForRemote(config.id, f.id);
-      const linkedTo = linkedIssueId ? ((await getLink(linkedIssueId))?.issueKey ?? 'another issue') : null;
+      const claim = await claimOf(config, f.id);
+      const linkedTo = !claim
+        ? null
+        : claim.issueId === caller.issueId
+          ? 'this issue'
+          : claim.connectionId === config.id
+            ? ((await getLink(claim.issueId))?.issueKey ?? 'another issue')
+            : 'an issue of another connection';
       return {
         remoteKey: f.displayKey,
         title: f.title,
         status: f.status ?? null,
         url: f.url,
         updatedAt: new Date(f.updatedAt).toISOString(),
-        linkedTo: linkedIssueId === caller.issueId ? 'this issue' : linkedTo,
+        linkedTo,
       };
     }),
   );
-  return ok({ system: systemFor(config.remote.type)?.label ?? config.remote.type, items });
+  return ok({ system: labelOf(config), items });
 }
+
+/** The issue is outside the connection's JQL: nothing of it may be synced through that connection. */
+const outsideJql = (config: ConnectionConfig) =>
+  fail('BAD_REQUEST', `This issue is outside the issues ${config.name} syncs (its filter), so it cannot sync there`);
 
 const createRequest = z.object({ connectionId: z.string().max(100).optional() }).strict();
 
 /**
- * Makes the issue's item in the remote now, whatever the connection's JQL
- * says: the sync queue's worker for this issue creates it (one writer per
- * pair; a retry finds the item it made by its correlation id).
+ * Makes the issue's item in the remote now, in the connection the caller
+ * chose among those whose JQL takes the issue: the sync queue's worker for
+ * this issue creates it (one writer per pair; a retry finds the item it made
+ * by its correlation id), and checks the JQL again.
  */
 export async function createInRemoteResolver({ payload, context }: Call) {
   const caller = await requireIssuePermission(context, 'EDIT_ISSUES');
@@ -207,36 +263,40 @@ export async function createInRemoteResolver({ payload, context }: Call) {
   if (!request.success) return badRequest(request.error);
   if (await getLink(caller.issueId)) return fail('BAD_REQUEST', 'This issue is already linked; unlink it first');
   const config = await targetConnection(caller.projectId, request.data.connectionId);
-  if (!config)
-    return fail('BAD_REQUEST', 'This project is not connected', [
-      { path: 'connectionId', message: 'This project has no such connection' },
-    ]);
+  if (!config) return notConnected;
+  if (!(await issueMatches(caller.issueId, caller.projectId, config.jql))) return outsideJql(config);
   await clearUnlinked(caller.issueId);
   await enqueueReconcile([{ item: { side: 'jira', issueId: caller.issueId }, cause: `${CREATE_IN}${config.id}` }]);
-  return ok({
-    queued: true,
-    system: systemFor(config.remote.type)?.label ?? config.remote.type,
-    connection: config.name,
-  });
+  return ok({ queued: true, system: labelOf(config), connection: config.name });
 }
 
 const linkRequest = z
-  .object({ remoteKey: z.string().trim().min(1).max(100), connectionId: z.string().optional() })
+  .object({ remoteKey: z.string().trim().min(1).max(100), connectionId: z.string().max(100).optional() })
   .strict();
 
-/** Links the issue to an existing remote item, by its number; the next reconcile aligns them by the conflict policy. */
+/**
+ * Links the issue to an existing remote item, by its number: an item the
+ * connection syncs (sync/hand-link.ts) that no issue has yet, and an issue the
+ * connection's JQL takes. The pair's first sync starts from the remote.
+ */
 export async function linkIssueResolver({ payload, context }: Call) {
   const caller = await requireIssuePermission(context, 'EDIT_ISSUES');
   if (!caller) return cannotEdit;
   const request = linkRequest.safeParse(payload);
   if (!request.success) return badRequest(request.error);
-  const configs = (await connectionsForProject(caller.projectId)).filter(
-    (c) => c.enabled && (!request.data.connectionId || c.id === request.data.connectionId),
-  );
-  const config = configs[0];
-  if (!config) return fail('BAD_REQUEST', 'This project is not connected');
+  const config = await targetConnection(caller.projectId, request.data.connectionId);
+  if (!config) return notConnected;
+  if (await getLink(caller.issueId)) return fail('BAD_REQUEST', 'This issue is already linked; unlink it first');
+  if (!(await issueMatches(caller.issueId, caller.projectId, config.jql))) return outsideJql(config);
   const remote = await (await connectorFor(config)).findByDisplayKey(request.data.remoteKey);
-  if (!remote) return fail('BAD_REQUEST', `${request.data.remoteKey} was not found`);
+  if (!remote) return fail('NOT_FOUND', `${request.data.remoteKey} was not found in ${labelOf(config)}`);
+  const takenBy = `${remote.displayKey} is already linked to another issue`;
+  const verdict = handLinkable(config, remote, parseCorrelationId(remote.correlationId), caller.issueId);
+  if (!verdict.ok)
+    return verdict.reason === 'outside'
+      ? fail('FORBIDDEN', `${remote.displayKey} is not among the ${labelOf(config)} items ${config.name} syncs`)
+      : fail('BAD_REQUEST', takenBy);
+  if (await claimOf(config, remote.id)) return fail('BAD_REQUEST', takenBy);
   const issue = await getIssue(caller.issueId);
   if (!issue) return fail('BAD_REQUEST', 'The issue no longer exists');
   try {
@@ -248,6 +308,7 @@ export async function linkIssueResolver({ payload, context }: Call) {
       remoteKey: remote.displayKey,
       remoteUrl: remote.url,
       origin: 'linked',
+      startFromRemote: true,
       base: {},
       comments: [],
       attachments: [],
@@ -258,9 +319,7 @@ export async function linkIssueResolver({ payload, context }: Call) {
     if (!(e instanceof LinkTaken)) throw e;
     return fail(
       'BAD_REQUEST',
-      (await getLink(caller.issueId))
-        ? 'This issue is already linked; unlink it first'
-        : `${remote.displayKey} is already linked to another issue`,
+      (await getLink(caller.issueId)) ? 'This issue is already linked; unlink it first' : takenBy,
     );
   }
   await clearUnlinked(caller.issueId);

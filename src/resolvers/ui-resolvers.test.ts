@@ -16,8 +16,9 @@ afterAll(async () => {
 const PASSWORD = 'never-shown-7f3a';
 const accountOf = (role: string) => sandbox.users.find((u) => u.role === role)!.accountId;
 const projectContext = { extension: { type: 'jira:projectSettingsPage', project: { id: '10000', key: 'DEMO' } } };
+// DEMO-1, the simulator's first seeded issue: the panel's resolvers ask Jira whether it is in the project named.
 const issueContext = {
-  extension: { type: 'jira:issuePanel', project: { id: '10000', key: 'DEMO' }, issue: { id: '10000', key: 'DEMO-1' } },
+  extension: { type: 'jira:issuePanel', project: { id: '10000', key: 'DEMO' }, issue: { id: '10001', key: 'DEMO-1' } },
 };
 
 async function call(
@@ -256,15 +257,13 @@ describe('project settings resolvers', () => {
 
   it('lists each connection with its items in sync, its last sync and its failing items, after an issue syncs', async () => {
     const before = sandbox.platform.clock.now();
-    await sandbox
-      .jiraClient()
-      .request({ as: 'member' }, 'POST', '/rest/api/3/issue', {
-        fields: {
-          project: { key: 'DEMO' },
-          issuetype: { name: 'Incident' },
-          summary: 'Badge reader offline at the north door',
-        },
-      });
+    await sandbox.jiraClient().request({ as: 'member' }, 'POST', '/rest/api/3/issue', {
+      fields: {
+        project: { key: 'DEMO' },
+        issuetype: { name: 'Incident' },
+        summary: 'Badge reader offline at the north door',
+      },
+    });
     await sandbox.platform.settle();
     await sandbox.settle();
     const r = await call('project-lead', 'listConnections');
@@ -296,15 +295,13 @@ describe('project settings resolvers', () => {
         times: 1,
       }),
     });
-    await sandbox
-      .jiraClient()
-      .request({ as: 'member' }, 'POST', '/rest/api/3/issue', {
-        fields: {
-          project: { key: 'DEMO' },
-          issuetype: { name: 'Incident' },
-          summary: 'Label printer jams on every second label',
-        },
-      });
+    await sandbox.jiraClient().request({ as: 'member' }, 'POST', '/rest/api/3/issue', {
+      fields: {
+        project: { key: 'DEMO' },
+        issuetype: { name: 'Incident' },
+        summary: 'Label printer jams on every second label',
+      },
+    });
     await sandbox.platform.settle();
     await sandbox.settle();
     const failing = (await call('project-lead', 'listConnections')).data.connections.find(
@@ -384,9 +381,14 @@ describe('issue panel resolvers', () => {
   });
 
   it('searches Azure DevOps (OPS, Bugs only) and Zendesk (SUP) through the same resolver', async () => {
-    const inProject = (id: string, key: string) => ({
-      extension: { type: 'jira:issuePanel', project: { id, key }, issue: { id: '99999', key: `${key}-99` } },
+    // An issue of each project (OPS-1 is seeded; SUP has none yet).
+    await sandbox.jiraClient().request({ as: 'member' }, 'POST', '/rest/api/3/issue', {
+      fields: { project: { key: 'SUP' }, issuetype: { name: 'Task' }, summary: 'A customer asks about VAT' },
     });
+    const inProject = (id: string, key: string) => {
+      const issue = sandbox.jira.site.state.issues.find((i) => i.key === `${key}-1`)!;
+      return { extension: { type: 'jira:issuePanel', project: { id, key }, issue: { id: issue.id, key: issue.key } } };
+    };
     const ado = await call(
       'project-lead',
       'searchRemote',

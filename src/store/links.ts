@@ -30,6 +30,8 @@ export interface Link {
   remoteMarked?: boolean;
   /** Which side the item was first created on, or `linked` when a person linked two existing items. */
   origin: 'jira' | 'remote' | 'linked';
+  /** A person linked two existing items and the pair has not synced yet: its first sync starts from the remote (sync/hand-link.ts). */
+  startFromRemote?: boolean;
   base: Record<string, SidePair<CanonicalValue>>;
   /** Comments and files that have crossed, as id pairs: a deleted copy is not copied again. */
   comments: CrossedPair[];

@@ -21,6 +21,7 @@ import {
   type SideComment,
   type SideFile,
 } from './crossing';
+import { heldBack } from './hand-link';
 
 const MAX_NOTICES = 10;
 
@@ -84,15 +85,25 @@ export function withheldMessage(remoteLabel: string, withheld: readonly SideComm
 /**
  * Copies the pair's comments both ways. `withheld` says which private Jira comments stayed in Jira (the remote
  * cannot keep them internal), for the issue panel; undefined when none did.
+ *
+ * `holdBack`: the first sync of a link a person made by hand (hand-link.ts):
+ * called with the connection's rules toward Jira only, it then records every
+ * comment still unpaired as crossed without a copy, so what the issue held
+ * before the link stays in Jira.
  */
 export async function syncComments(
   config: ConnectionConfig,
   connector: Connector,
   link: Link,
+  holdBack = false,
 ): Promise<{ link: Link; copied: number; withheld?: string }> {
-  if (config.comments.direction === 'none') return { link, copied: 0 };
+  if (config.comments.direction === 'none' && !holdBack) return { link, copied: 0 };
   const system = systemFor(config.remote.type);
-  const { plan } = await planCommentCrossing(config, connector, link.issueId, link.remoteId, link.comments);
+  const {
+    plan,
+    jira: jiraSide,
+    remote: remoteSide,
+  } = await planCommentCrossing(config, connector, link.issueId, link.remoteId, link.comments);
   const same = (a: CrossedPair, b: CrossedPair) => a.jira === b.jira && a.remote === b.remote;
   const recorded = (p: CrossedPair) => plan.baselines.find((b) => same(b, p)) ?? p;
   const crossed = [...link.comments.map(recorded), ...plan.recognised];
@@ -143,6 +154,7 @@ export async function syncComments(
     ),
   ];
   const fresh = notices.filter((n) => !(link.notices ?? []).includes(n));
+  if (holdBack) crossed.push(...heldBack(jiraSide, remoteSide, crossed));
   const next: Link = { ...link, comments: crossed };
   if (fresh.length) next.notices = [...(link.notices ?? []), ...fresh].slice(-MAX_NOTICES);
   const withheld = withheldMessage(system?.label ?? config.remote.type, plan.withheld);
@@ -164,7 +176,7 @@ export async function planFileCrossing(
   issue: jira.JiraIssue | undefined,
   remoteId: string | undefined,
   crossed: readonly CrossedPair[],
-): Promise<FileCrossing | undefined> {
+): Promise<(FileCrossing & { jira: SideFile[]; remote: SideFile[] }) | undefined> {
   const jiraFiles = issue ? jira.attachmentsOf(issue) : [];
   if (!jiraFiles) return undefined;
   const remoteFiles = remoteId ? await connector.listAttachments(remoteId) : [];
@@ -186,25 +198,31 @@ export async function planFileCrossing(
     byUs: Boolean(connector.ownAuthorId && f.authorId === connector.ownAuthorId),
   }));
   const remoteCanDelete = connector.capabilities.attachments.delete && Boolean(connector.deleteAttachment);
-  return planAttachments(jiraSide, remoteSide, crossed, {
+  const plan = planAttachments(jiraSide, remoteSide, crossed, {
     ...config.attachments,
     remoteCanDelete,
     ...(connector.capabilities.attachments.maxBytes
       ? { remoteMaxBytes: connector.capabilities.attachments.maxBytes }
       : {}),
   });
+  return { ...plan, jira: jiraSide, remote: remoteSide };
 }
 
+/** `holdBack` as for comments. */
 export async function syncAttachments(
   config: ConnectionConfig,
   connector: Connector,
   link: Link,
   issue: jira.JiraIssue,
+  holdBack = false,
 ): Promise<{ link: Link; copied: number; skipped: string[] }> {
-  if (config.attachments.direction === 'none') return { link, copied: 0, skipped: [] };
-  const plan = await planFileCrossing(config, connector, issue, link.remoteId, link.attachments);
+  if (config.attachments.direction === 'none' && !holdBack) return { link, copied: 0, skipped: [] };
+  const planned = await planFileCrossing(config, connector, issue, link.remoteId, link.attachments);
   // A read without the attachment field says nothing about files: never plan from it (it would look like deletions).
-  if (!plan) return { link, copied: 0, skipped: [] };
+  if (!planned) return { link, copied: 0, skipped: [] };
+  // A copy of ours that no pair names reads as a crash's orphan (crossing.ts); on a hand-made link it is older than
+  // the pair (an earlier link's), so the first sync deletes nothing and holds it back instead.
+  const plan = holdBack ? { ...planned, deletes: [] } : planned;
   const crossed = [...link.attachments.filter((p) => !plan.forgotten.includes(p)), ...plan.recognised];
   const skipped = [...plan.skipped];
   for (const copy of plan.copies) {
@@ -248,6 +266,7 @@ export async function syncAttachments(
       `Jira attachment ${d.fileName} was deleted; its copy stays: ${system?.texts.fileDeleteRefused ?? 'the remote cannot delete files'}.`,
   );
   const fresh = notices.filter((n) => !(link.notices ?? []).includes(n));
+  if (holdBack) crossed.push(...heldBack(plan.jira, plan.remote, crossed));
   const next: Link = { ...link, attachments: crossed };
   if (fresh.length) next.notices = [...(link.notices ?? []), ...fresh].slice(-MAX_NOTICES);
   return {

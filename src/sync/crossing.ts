@@ -20,6 +20,7 @@ import type { Visibility } from '../connectors/ports';
 import type { Direction } from './field-decision';
 
 export interface CrossedPair {
+  /** Empty on the side a copy would have gone to when the source was held back (hand-link.ts): crossed, copy gone. */
   jira: string;
   remote: string;
   /** The side the original lives on. */

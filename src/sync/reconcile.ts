@@ -135,10 +135,11 @@ async function connectionFor(
     (c) => c.enabled && systemFor(c.remote.type),
   );
   if (!configs.length) return 'no-connection';
-  // A person who may edit the issue asked for it to be made in this connection's system (the issue panel's Create): its JQL does not decide.
+  // A person who may edit the issue asked for it to be made in this connection's system (the issue panel's Create):
+  // that connection goes first, but only within its JQL, as the resolver checked (the issue may have changed since).
   const asked = configs.find((c) => cause === `${CREATE_IN}${c.id}`);
-  if (asked) return asked;
-  for (const config of configs) if (await jira.issueMatches(issue.id, config.jiraProjectId, config.jql)) return config;
+  for (const config of asked ? [asked, ...configs.filter((c) => c !== asked)] : configs)
+    if (await jira.issueMatches(issue.id, config.jiraProjectId, config.jql)) return config;
   return 'out-of-scope';
 }
 
@@ -313,6 +314,11 @@ async function syncPair(
   known: Known = READ_BOTH,
 ): Promise<ReconcileOutcome> {
   if (remoteClosed) config = towardJiraOnly(config);
+  // A hand-made link's first sync writes nothing to the remote: its fields take the remote's values (syncFields), its
+  // comments and files cross toward Jira only, and what the issue held before stays in Jira (hand-link.ts).
+  const holdBack = Boolean(link.startFromRemote);
+  const contentConfig = holdBack ? towardJiraOnly(config) : config;
+  if (holdBack) scope = { ...FULL_SCOPE, ...(scope.signal ? { signal: scope.signal } : {}) };
   const label = systemFor(config.remote.type)?.label ?? config.remote.type;
   // A link belongs to its connection's project: an issue moved to another project stops here, before anything is read
   // from or written to either side (its new project may be one the remote's people must not see).
@@ -324,6 +330,7 @@ async function syncPair(
     });
   const before = JSON.stringify(link);
   let next: Link = { ...link };
+  delete next.startFromRemote;
   if (!next.remoteLinked) {
     // Upserted by globalId: repeating it after a crash cannot create a second link.
     await jira.upsertRemoteLink(issue.id, {
@@ -347,13 +354,13 @@ async function syncPair(
   let commentsCopied = 0;
   let filesCopied = 0;
   if (scope.comments) {
-    const result = await syncComments(config, connector, next);
+    const result = await syncComments(contentConfig, connector, next, holdBack);
     commentsCopied = result.copied;
     next = result.link;
     if (result.withheld) problems.comments = { kind: 'validation', message: result.withheld, at };
   }
   if (scope.attachments) {
-    const result = await syncAttachments(config, connector, next, issue);
+    const result = await syncAttachments(contentConfig, connector, next, issue, holdBack);
     filesCopied = result.copied;
     next = result.link;
     if (result.skipped.length)
@@ -469,10 +476,12 @@ async function syncFields(
     });
   }
   await ownStatusMoveIsNoChange(readings, link, issue.recentHistory);
+  // A field's first sync takes its value from the side the item was made on; on a link a person made by hand, from
+  // the remote, whatever the conflict policy: linking must not overwrite an existing item (hand-link.ts).
   const origin =
     created || link.origin === 'jira'
       ? 'jira'
-      : link.origin === 'remote' && !Object.keys(link.base).length
+      : link.origin === 'linked' || (link.origin === 'remote' && !Object.keys(link.base).length)
         ? 'remote'
         : undefined;
   // A field back at its base while the other side changed may have been changed and changed back: history says (field-history.ts).

@@ -73,7 +73,8 @@ export function newCrossings(
   let fromJira = 0;
   let fromRemote = 0;
   for (const p of after) {
-    if (known.has(`${p.jira}\u0000${p.remote}`)) continue;
+    // A pair with an empty side was held back (hand-link.ts): nothing crossed.
+    if (known.has(`${p.jira}\u0000${p.remote}`) || !p.jira || !p.remote) continue;
     if (p.from === 'jira') fromJira++;
     else fromRemote++;
   }

@@ -574,11 +574,15 @@ describe('11. link state cannot race', () => {
   });
 
   it('two issues cannot link one incident', async () => {
-    const [a, b] = [
-      await createIssue('Link race A', { labels: ['no-sync'] }),
-      await createIssue('Link race B', { labels: ['no-sync'] }),
-    ];
-    const target = (await sn('POST', '/api/now/table/incident', { short_description: 'Contested incident' })).json as {
+    // Two issues the connection syncs, each unlinked from its own incident.
+    const [a, b] = [await createIssue('Link race A'), await createIssue('Link race B')];
+    await sandbox.settle();
+    for (const i of [a, b])
+      expect((await panel(i.id, 'unlinkIssue')).body).toMatchObject({ ok: true, data: { unlinked: true } });
+    // An incident the connection lets be linked by hand (the demo connection's link filter).
+    const target = (
+      await sn('POST', '/api/now/table/incident', { short_description: 'Contested incident', category: 'software' })
+    ).json as {
       result: { number: string };
     };
     const answers = await Promise.all(

@@ -17,6 +17,8 @@ const config = {
   enabled: true,
   jql: 'labels is EMPTY OR labels != no-sync',
   conflictPolicy: 'newest-wins',
+  // Software incidents may be linked to DEMO issues by hand.
+  linkFilter: [{ field: 'category', op: '=', value: 'software' }],
   attachments: { maxBytes: 1_000_000 },
   remote: {
     type: 'servicenow',
@@ -540,51 +542,72 @@ describe('Jira ↔ ServiceNow', () => {
     expect(await incidentFor(outside.id)).toBeUndefined();
   });
 
-  it('links an issue to an existing incident by its number, and unlinks it', async () => {
+  it('links an issue the connection syncs to an existing incident by its number, starting from the incident, and unlinks it', async () => {
     const created = (
-      await sn('POST', '/api/now/table/incident', { short_description: 'Raised by phone', urgency: '2' })
-    ).result;
-    const manual = (
-      await jira.request({ as: 'member' }, 'POST', '/rest/api/3/issue', {
-        fields: {
-          project: { key: 'DEMO' },
-          issuetype: { name: 'Task' },
-          summary: 'Tracked in Jira',
-          labels: ['no-sync'],
-        },
+      await sn('POST', '/api/now/table/incident', {
+        short_description: 'Raised by phone',
+        urgency: '2',
+        category: 'software',
       })
-    ).json;
-    const panelCall = (functionKey: string, payload?: unknown, role = 'member') =>
+    ).result;
+    const panelCall = (issueId: string, functionKey: string, payload?: unknown, role = 'member') =>
       sandbox.platform.invokeResolver({
         installationId: sandbox.installationId,
         moduleKey: 'crosswalk-panel',
         functionKey,
         payload,
         accountId: jira.userId(role),
-        context: { extension: { issue: { id: manual.id }, project: { id: '10000' } } },
+        context: { extension: { issue: { id: issueId }, project: { id: '10000' } } },
       });
-    expect(await panelCall('linkIssue', { remoteKey: created.number }, 'customer')).toMatchObject({
+    // An issue the connection's JQL leaves out cannot be paired through it by hand either.
+    const outside = (
+      await jira.request({ as: 'member' }, 'POST', '/rest/api/3/issue', {
+        fields: { project: { key: 'DEMO' }, issuetype: { name: 'Task' }, summary: 'Kept out', labels: ['no-sync'] },
+      })
+    ).json;
+    expect(await panelCall(outside.id, 'linkIssue', { remoteKey: created.number })).toMatchObject({
+      body: {
+        ok: false,
+        error: {
+          message: 'This issue is outside the issues DEMO ↔ ACME incidents syncs (its filter), so it cannot sync there',
+        },
+      },
+    });
+    // One inside it, synced to its own incident and unlinked from it, links to the incident raised by phone.
+    const manual = (
+      await jira.request({ as: 'member' }, 'POST', '/rest/api/3/issue', {
+        fields: { project: { key: 'DEMO' }, issuetype: { name: 'Task' }, summary: 'Tracked in Jira' },
+      })
+    ).json;
+    await sandbox.platform.settle();
+    const own = await incidentFor(manual.id);
+    expect(await panelCall(manual.id, 'unlinkIssue')).toMatchObject({ body: { ok: true, data: { unlinked: true } } });
+    expect(await panelCall(manual.id, 'linkIssue', { remoteKey: created.number }, 'customer')).toMatchObject({
       ok: true,
       body: { ok: false, error: { code: 'FORBIDDEN' } },
     });
-    expect(await panelCall('linkIssue', { remoteKey: created.number })).toMatchObject({
+    expect(await panelCall(manual.id, 'linkIssue', { remoteKey: created.number })).toMatchObject({
       ok: true,
       body: { ok: true, data: { remoteKey: created.number } },
     });
     await sandbox.platform.settle();
     await sandbox.settle();
-    // Newest wins on the first sync of a hand-made link: the Jira issue was written last.
+    // The first sync of a hand-made link takes the incident's values, though the Jira issue was written last.
     expect((await sn('GET', `/api/now/table/incident/${created.sys_id}`)).result.short_description).toBe(
-      'Tracked in Jira',
+      'Raised by phone',
     );
+    expect(sandbox.jira.site.state.issues.find((i) => i.id === manual.id)!.summary).toBe('Raised by phone');
     expect(
       (await jira.request({ as: 'member' }, 'GET', `/rest/api/3/issue/${manual.key}/remotelink`)).json,
     ).toHaveLength(1);
-    expect(await panelCall('linkIssue', { remoteKey: created.number })).toMatchObject({
+    expect(await panelCall(manual.id, 'linkIssue', { remoteKey: created.number })).toMatchObject({
       body: { ok: false, error: { message: expect.stringContaining('already linked') } },
     });
 
-    expect(await panelCall('unlinkIssue')).toMatchObject({ ok: true, body: { ok: true, data: { unlinked: true } } });
+    expect(await panelCall(manual.id, 'unlinkIssue')).toMatchObject({
+      ok: true,
+      body: { ok: true, data: { unlinked: true } },
+    });
     expect((await jira.request({ as: 'member' }, 'GET', `/rest/api/3/issue/${manual.key}/remotelink`)).json).toEqual(
       [],
     );
@@ -593,8 +616,15 @@ describe('Jira ↔ ServiceNow', () => {
     });
     await sandbox.platform.settle();
     expect((await sn('GET', `/api/now/table/incident/${created.sys_id}`)).result.short_description).toBe(
-      'Tracked in Jira',
+      'Raised by phone',
     );
+    // The incident Crosswalk made for this issue, outside the link filter, is still the issue's to link again.
+    expect(await panelCall(manual.id, 'linkIssue', { remoteKey: own.number })).toMatchObject({
+      body: { ok: true, data: { remoteKey: own.number } },
+    });
+    await sandbox.platform.settle();
+    await sandbox.settle();
+    expect(sandbox.jira.site.state.issues.find((i) => i.id === manual.id)!.summary).toBe('Tracked in Jira');
   });
 
   it('ignores forged and stale notifications', async () => {

@@ -4,6 +4,9 @@
  * do. Each case runs through the real platform and simulators.
  */
 import { createHmac, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as yaml from 'yaml';
 import { startSandbox, type Sandbox } from '../../sandbox/sandbox';
 import { startJiraSim, type JiraSim } from '../../sandbox/sims/jira';
 import { adf, jiraClient } from '../../sandbox/sims/jira/test-client';
@@ -194,6 +197,276 @@ describe('issue panel resolvers', () => {
   });
 });
 
+/** A panel resolver as `role`, with the context a browser could send: any project, any issue. */
+const panelIn = (
+  role: string,
+  project: { id: string },
+  issueId: string,
+  functionKey: string,
+  payload?: unknown,
+): Promise<Answer> =>
+  sandbox.platform.invokeResolver({
+    installationId: sandbox.installationId,
+    moduleKey: 'crosswalk-panel',
+    functionKey,
+    payload,
+    accountId: jira.userId(role),
+    context: { extension: { issue: { id: issueId }, project: { id: project.id } } },
+  }) as Promise<Answer>;
+
+const newIssue = async (as: 'admin' | 'member', key: string, summary: string, labels: string[] = []) =>
+  (
+    await jira.request({ as }, 'POST', '/rest/api/3/issue', {
+      fields: { project: { key }, issuetype: { name: 'Task' }, summary, ...(labels.length ? { labels } : {}) },
+    })
+  ).json as { id: string; key: string };
+
+const snAgent = () => serviceNowClient(sandbox.sims.servicenow, sandbox.sims.servicenow.credentials.agent);
+const incidentRow = (sysId: string) => ({
+  ...sandbox.servicenow.store.rows('incident').find((r) => r.sys_id === sysId)!,
+});
+const journalOf = (sysId: string) =>
+  sandbox.servicenow.store
+    .rows('sys_journal_field')
+    .filter((j) => j.element_id === sysId)
+    .map((j) => `${j.element}: ${j.value}`);
+const jiraComments = async (key: string) =>
+  (
+    (await jira.request({ as: 'admin' }, 'GET', `/rest/api/3/issue/${key}/comment`)).json as {
+      comments: Array<{ body: unknown; jsdPublic: boolean }>;
+    }
+  ).comments.map((c) => ({ text: JSON.stringify(c.body), jsdPublic: c.jsdPublic }));
+const linkOf = async (issueId: string) =>
+  (
+    await sandbox.platform
+      .installation(sandbox.installationId)
+      .kvs.handle('/api/v1/entity/get', { entityName: 'link', key: issueId })
+  ).body as { value?: { remoteId: string } } | { code: string };
+
+describe('the issue panel reaches only what its connection syncs', () => {
+  // DEMO's connection syncs the incidents Crosswalk makes for its issues, and lets software incidents be linked by
+  // hand (its linkFilter); the integration account reads every incident of the instance.
+  let payroll: { sys_id: string; number: string };
+  let printer: { sys_id: string; number: string };
+  let mine: { id: string; key: string };
+
+  beforeAll(async () => {
+    payroll = (
+      await snAgent()('POST', '/api/now/table/incident', {
+        short_description: 'Payroll export lists every salary',
+        category: 'inquiry',
+        urgency: '1',
+        state: '2',
+      })
+    ).json.result;
+    await snAgent()('PATCH', `/api/now/table/incident/${payroll.sys_id}`, {
+      work_notes: 'INTERNAL: the board salaries are in the export',
+    });
+    printer = (
+      await snAgent()('POST', '/api/now/table/incident', {
+        short_description: 'Printer queue stuck on floor 3',
+        category: 'software',
+        urgency: '1',
+        state: '2',
+      })
+    ).json.result;
+    await snAgent()('PATCH', `/api/now/table/incident/${printer.sys_id}`, { comments: 'Restarted the spooler' });
+    await snAgent()('PATCH', `/api/now/table/incident/${printer.sys_id}`, {
+      work_notes: 'INTERNAL: the print server admin password was rotated',
+    });
+    await sandbox.settle();
+    // A member's own issue, synced to its own incident and then unlinked: free to be linked again.
+    sandbox.platform.manualClock.advance(60_000);
+    mine = await newIssue('member', 'DEMO', 'My printing is broken');
+    await jira.request({ as: 'member' }, 'POST', `/rest/api/3/issue/${mine.key}/comment`, {
+      body: adf('Seen from my laptop too'),
+    });
+    await sandbox.settle();
+    expect((await panelIn('member', PROJECTS.DEMO, mine.id, 'unlinkIssue')).body).toMatchObject({
+      ok: true,
+      data: { unlinked: true },
+    });
+  }, 60_000);
+
+  it('a member searching "payroll" finds no incident the connection does not sync, by words or number', async () => {
+    for (const text of ['payroll', payroll.number])
+      expect((await panelIn('member', PROJECTS.DEMO, mine.id, 'searchRemote', { text })).body).toEqual({
+        ok: true,
+        data: { system: 'ServiceNow', items: [] },
+      });
+  });
+
+  it('linking such an incident to their own issue is refused, and syncing then changes neither side', async () => {
+    const before = incidentRow(payroll.sys_id);
+    const journal = journalOf(payroll.sys_id);
+    const r = await panelIn('member', PROJECTS.DEMO, mine.id, 'linkIssue', { remoteKey: payroll.number });
+    expect(r.body).toEqual({
+      ok: false,
+      error: {
+        code: 'FORBIDDEN',
+        message: `${payroll.number} is not among the ServiceNow items DEMO ↔ ACME incidents syncs`,
+      },
+    });
+    await panelIn('member', PROJECTS.DEMO, mine.id, 'syncIssueNow');
+    await sandbox.settle();
+    expect(incidentRow(payroll.sys_id)).toEqual(before);
+    expect(journalOf(payroll.sys_id)).toEqual(journal);
+    expect(JSON.stringify(await jiraComments(mine.key))).not.toContain('INTERNAL');
+    expect(await linkOf(mine.id)).toMatchObject({ code: 'KEY_NOT_FOUND' });
+  });
+
+  it('an incident the connection syncs, linked by hand, starts from the incident: nothing is written to it, and its work note arrives internal', async () => {
+    sandbox.platform.manualClock.advance(60_000);
+    await jira.request({ as: 'member' }, 'PUT', `/rest/api/3/issue/${mine.key}`, {
+      fields: { summary: 'My printing is broken, urgently' },
+    });
+    const before = incidentRow(printer.sys_id);
+    const journal = journalOf(printer.sys_id);
+    expect((await panelIn('member', PROJECTS.DEMO, mine.id, 'linkIssue', { remoteKey: printer.number })).body).toEqual({
+      ok: true,
+      data: { remoteKey: printer.number },
+    });
+    await sandbox.settle();
+    // The issue, changed last, did not win: the incident is as it was, not even a comment was added to it.
+    expect(incidentRow(printer.sys_id)).toEqual(before);
+    expect(journalOf(printer.sys_id)).toEqual(journal);
+    const issue = (
+      await jira.request({ as: 'member' }, 'GET', `/rest/api/3/issue/${mine.key}?fields=summary,status,priority`)
+    ).json as { fields: { summary: string; status: { name: string }; priority: { name: string } } };
+    expect([issue.fields.summary, issue.fields.status.name, issue.fields.priority.name]).toEqual([
+      'Printer queue stuck on floor 3',
+      'In Progress',
+      'High',
+    ]);
+    // The incident's comment is public in Jira, its work note internal; the issue's own comment stays in Jira.
+    const comments = await jiraComments(mine.key);
+    expect(comments.filter((c) => c.text.includes('Restarted the spooler'))).toEqual([
+      expect.objectContaining({ jsdPublic: true }),
+    ]);
+    expect(comments.filter((c) => c.text.includes('INTERNAL: the print server'))).toEqual([
+      expect.objectContaining({ jsdPublic: false }),
+    ]);
+    // A Jira change made after the link crosses as usual; what the issue held before still does not.
+    await jira.request({ as: 'member' }, 'PUT', `/rest/api/3/issue/${mine.key}`, {
+      fields: { summary: 'Printer queue stuck on floor 3 and 4' },
+    });
+    await sandbox.settle();
+    // Sync now looks at every comment and file, as the sweep does.
+    await panelIn('member', PROJECTS.DEMO, mine.id, 'syncIssueNow');
+    await sandbox.settle();
+    expect(incidentRow(printer.sys_id).short_description).toBe('Printer queue stuck on floor 3 and 4');
+    expect(journalOf(printer.sys_id)).toEqual(journal);
+  });
+
+  describe('through another project’s connection to the same instance', () => {
+    const OPS_SERVICENOW = 'ops-servicenow';
+    let opsIssue: { id: string; key: string };
+
+    beforeAll(async () => {
+      // OPS also reaches ServiceNow (for issues labelled ops-incidents), with the same linking scope as DEMO.
+      const saved = await settings('admin', PROJECTS.OPS, 'saveConnection', {
+        settings: { ...demoServiceNowConnection, name: 'OPS ↔ ACME incidents', jql: 'labels = ops-incidents' },
+        credential: { password: sandbox.sims.servicenow.credentials.integration.password },
+      });
+      expect(saved.body).toMatchObject({ ok: true, data: { config: { id: OPS_SERVICENOW } } });
+      opsIssue = await newIssue('admin', 'OPS', 'Printers down in the warehouse');
+      await sandbox.settle();
+      // Synced to Azure DevOps (OPS's first connection), then unlinked: free to be linked again.
+      expect((await panelIn('admin', PROJECTS.OPS, opsIssue.id, 'unlinkIssue')).body).toMatchObject({
+        ok: true,
+        data: { unlinked: true },
+      });
+    }, 60_000);
+
+    it('an incident already linked to a DEMO issue shows as linked and cannot be linked again', async () => {
+      const found = await panelIn('admin', PROJECTS.OPS, opsIssue.id, 'searchRemote', {
+        text: printer.number,
+        connectionId: OPS_SERVICENOW,
+      });
+      expect(found.body).toMatchObject({
+        ok: true,
+        data: { items: [{ remoteKey: printer.number, linkedTo: 'an issue of another connection' }] },
+      });
+      // Inside this connection's JQL, so only the incident's link stands in the way.
+      await jira.request({ as: 'admin' }, 'PUT', `/rest/api/3/issue/${opsIssue.key}`, {
+        fields: { labels: ['ops-incidents'] },
+      });
+      const r = await panelIn('admin', PROJECTS.OPS, opsIssue.id, 'linkIssue', {
+        remoteKey: printer.number,
+        connectionId: OPS_SERVICENOW,
+      });
+      expect(r.body).toEqual({
+        ok: false,
+        error: { code: 'BAD_REQUEST', message: `${printer.number} is already linked to another issue` },
+      });
+      await sandbox.settle();
+      expect(await linkOf(opsIssue.id)).toMatchObject({ code: 'KEY_NOT_FOUND' });
+      await jira.request({ as: 'admin' }, 'PUT', `/rest/api/3/issue/${opsIssue.key}`, { fields: { labels: [] } });
+      await sandbox.settle();
+    });
+
+    it("Create in the remote stays inside the connection's JQL, when asked and when the job runs", async () => {
+      const incidentsOf = (issueId: string) =>
+        sandbox.servicenow.store
+          .rows('incident')
+          .filter((r) => (r.correlation_id ?? '').endsWith(`:${OPS_SERVICENOW}:${issueId}`));
+      const r = await panelIn('admin', PROJECTS.OPS, opsIssue.id, 'createInRemote', { connectionId: OPS_SERVICENOW });
+      expect(r.body).toEqual({
+        ok: false,
+        error: {
+          code: 'BAD_REQUEST',
+          message: 'This issue is outside the issues OPS ↔ ACME incidents syncs (its filter), so it cannot sync there',
+        },
+      });
+      await sandbox.settle();
+      expect(incidentsOf(opsIssue.id)).toEqual([]);
+      // Asked while inside the JQL, and out of it before the job ran: the worker checks again.
+      await jira.request({ as: 'admin' }, 'PUT', `/rest/api/3/issue/${opsIssue.key}`, {
+        fields: { labels: ['ops-incidents'] },
+      });
+      await sandbox.settle();
+      sandbox.platform.pauseQueues();
+      try {
+        expect(
+          (await panelIn('admin', PROJECTS.OPS, opsIssue.id, 'createInRemote', { connectionId: OPS_SERVICENOW })).body,
+        ).toMatchObject({ ok: true, data: { queued: true } });
+        await jira.request({ as: 'admin' }, 'PUT', `/rest/api/3/issue/${opsIssue.key}`, { fields: { labels: [] } });
+      } finally {
+        sandbox.platform.resumeQueues();
+      }
+      await sandbox.settle();
+      expect(incidentsOf(opsIssue.id)).toEqual([]);
+    });
+  });
+});
+
+const cannotSee = { ok: false, error: { code: 'FORBIDDEN', message: 'You cannot see this issue.' } };
+const cannotEdit = { ok: false, error: { code: 'FORBIDDEN', message: 'You need permission to edit this issue.' } };
+
+describe('the issue panel ties the issue to the project it names', () => {
+  let opsIssue: { id: string; key: string };
+  beforeAll(async () => {
+    opsIssue = await newIssue('admin', 'OPS', 'Only OPS may see this');
+    await sandbox.settle();
+    expect(await linkOf(opsIssue.id)).toMatchObject({ value: expect.anything() });
+  }, 60_000);
+
+  it('a DEMO member naming DEMO and an OPS issue they cannot see gets nothing and unlinks nothing', async () => {
+    for (const fn of ['getIssueSync', 'issuePanelAccess', 'syncIssueNow'])
+      expect((await panelIn('member', PROJECTS.DEMO, opsIssue.id, fn)).body).toEqual(cannotSee);
+    expect((await panelIn('member', PROJECTS.DEMO, opsIssue.id, 'unlinkIssue')).body).toEqual(cannotEdit);
+    expect(await linkOf(opsIssue.id)).toMatchObject({ value: expect.anything() });
+  });
+
+  it("the DEMO lead, who also works in OPS, cannot pair an OPS issue with DEMO's connection", async () => {
+    expect((await panelIn('admin', PROJECTS.OPS, opsIssue.id, 'unlinkIssue')).body).toMatchObject({ ok: true });
+    const r = await panelIn('project-lead', PROJECTS.DEMO, opsIssue.id, 'linkIssue', { remoteKey: 'INC0010001' });
+    expect(r.body).toEqual(cannotEdit);
+    await sandbox.settle();
+    expect(await linkOf(opsIssue.id)).toMatchObject({ code: 'KEY_NOT_FOUND' });
+  });
+});
+
 describe('notifications', () => {
   const snWebhook = () =>
     `${sandbox.platform.webTriggerUrl(sandbox.installationId, 'remote-webhook')}/servicenow/demo-servicenow`;
@@ -279,7 +552,82 @@ describe('notifications', () => {
   });
 });
 
+/** The custom entities the app declares, with their attributes' types (manifest.yml `app.storage.entities`). */
+const declaredEntities = () =>
+  (
+    yaml.parse(readFileSync(path.join(__dirname, '../../manifest.yml'), 'utf8')) as {
+      app: { storage: { entities: Array<{ name: string; attributes: Record<string, { type: string }> }> } };
+    }
+  ).app.storage.entities;
+
+/**
+ * Everything the app keeps outside secret storage, read as the SDK reads it:
+ * every KVS key, page after page, and every entity the manifest declares,
+ * through its implicit `by-key` index, page after page.
+ */
+async function storedOutsideSecrets(installationId: string) {
+  const kvs = sandbox.platform.installation(installationId).kvs;
+  type Page = { data?: Array<{ key: string; value: unknown }>; cursor?: string };
+  const keys: Array<{ key: string; value: unknown }> = [];
+  let after: string | undefined;
+  do {
+    const page = (await kvs.handle('/api/v1/query', { limit: 100, ...(after ? { after } : {}) })).body as Page;
+    keys.push(...(page.data ?? []));
+    after = page.cursor;
+  } while (after);
+  const entities: Record<string, Array<{ key: string; value: unknown }>> = {};
+  for (const { name } of declaredEntities()) {
+    entities[name] = [];
+    let cursor: string | undefined;
+    do {
+      const page = (
+        await kvs.handle('/api/v1/entity/query', {
+          entityName: name,
+          indexName: 'by-key',
+          limit: 100,
+          ...(cursor ? { cursor } : {}),
+        })
+      ).body as Page;
+      entities[name].push(...(page.data ?? []));
+      cursor = page.cursor;
+    } while (cursor);
+  }
+  return { keys, entities };
+}
+
 describe('credentials', () => {
+  it('the storage scan reads every key, past the first page, and every entity the manifest declares', async () => {
+    const kvs = sandbox.platform.installation(sandbox.installationId).kvs;
+    const marker = `scan-marker-${randomBytes(8).toString('hex')}`;
+    // More keys than one page holds, sorted after the app's own, the last one carrying the marker; and one record of
+    // each entity, every attribute of its declared type.
+    const filler = Array.from({ length: 101 }, (_, i) => `zz-scan:${String(i).padStart(3, '0')}`);
+    for (const key of filler) await kvs.handle('/api/v1/set', { key, value: key === filler.at(-1) ? marker : 'x' });
+    const typed = { string: marker, any: marker, integer: 1, float: 1.5, boolean: true } as Record<string, unknown>;
+    for (const e of declaredEntities())
+      await kvs.handle('/api/v1/entity/set', {
+        entityName: e.name,
+        key: 'zz-scan',
+        value: Object.fromEntries(Object.entries(e.attributes).map(([a, { type }]) => [a, typed[type]])),
+      });
+    try {
+      const stored = await storedOutsideSecrets(sandbox.installationId);
+      expect(stored.keys.length).toBeGreaterThan(101);
+      expect(JSON.stringify(stored.keys.at(-1))).toContain(marker);
+      expect(Object.keys(stored.entities).sort()).toEqual(
+        declaredEntities()
+          .map((e) => e.name)
+          .sort(),
+      );
+      for (const [name, records] of Object.entries(stored.entities))
+        expect([name, JSON.stringify(records).includes(marker)]).toEqual([name, true]);
+    } finally {
+      for (const key of filler) await kvs.handle('/api/v1/delete', { key });
+      for (const e of declaredEntities())
+        await kvs.handle('/api/v1/entity/delete', { entityName: e.name, key: 'zz-scan' });
+    }
+  });
+
   it('appear in no resolver answer, log line or non-secret storage value', async () => {
     // Work that touches every connection first.
     const issue = (
@@ -302,10 +650,12 @@ describe('credentials', () => {
       }
     }
     const logs = sandbox.platform.meter.invocations().flatMap((r) => r.logs);
-    const kvs = sandbox.platform.installation(sandbox.installationId).kvs;
-    const plain = (await kvs.handle('/api/v1/query', { limit: 100 })).body as { data?: Array<{ value: unknown }> };
-    expect(plain.data?.length).toBeGreaterThan(5);
-    const stored = JSON.stringify(plain);
+    const { keys, entities } = await storedOutsideSecrets(sandbox.installationId);
+    // Connections, cursors, links and their claims: the scan reads what the work above stored.
+    expect(keys.some((k) => k.key.startsWith('connection:'))).toBe(true);
+    expect(entities.link?.length).toBeGreaterThan(0);
+    expect(entities['link-remote']?.length).toBeGreaterThan(0);
+    const stored = JSON.stringify({ keys, entities });
     for (const secret of demoSecrets()) {
       expect(JSON.stringify(answers)).not.toContain(secret);
       expect(logs.filter((l) => l.includes(secret))).toEqual([]);
@@ -380,11 +730,11 @@ describe('values from users cannot widen a query', () => {
   });
 
   it.each([
-    ['DEMO', 'INC0010001^ORactive=true'],
-    ['DEMO', 'INC0010001^NQactive=true'],
-    ['OPS', "1' OR [System.Id] > '0"],
-    ['SUP', '1 OR 1=1'],
-  ])('linking %s to %j finds nothing instead of another item', async (key, remoteKey) => {
+    ['DEMO', 'INC0010001^ORactive=true', 'ServiceNow'],
+    ['DEMO', 'INC0010001^NQactive=true', 'ServiceNow'],
+    ['OPS', "1' OR [System.Id] > '0", 'Azure DevOps'],
+    ['SUP', '1 OR 1=1', 'Zendesk'],
+  ])('linking %s to %j finds nothing instead of another item', async (key, remoteKey, system) => {
     const project = PROJECTS[key as keyof typeof PROJECTS];
     const issue = (
       await jira.request({ as: 'admin' }, 'POST', '/rest/api/3/issue', {
@@ -412,7 +762,11 @@ describe('values from users cannot widen a query', () => {
       accountId: jira.userId('admin'),
       context: { extension: { issue: { id: issue.id }, project: { id: project.id } } },
     })) as Answer;
-    expect(r.body).toMatchObject({ ok: false });
+    // Not found: any other refusal (outside the connection's scope, already linked) would mean the query found an item.
+    expect(r.body).toEqual({
+      ok: false,
+      error: { code: 'NOT_FOUND', message: `${remoteKey} was not found in ${system}` },
+    });
   });
 
   it.each(['zzz^ORactive=true', 'zzz^NQactive=true', 'zzz^ORDERBYname'])(

@@ -657,20 +657,13 @@ export class AzureDevOpsConnector implements Connector {
     return id ? this.getItem(id) : undefined;
   }
 
-  /** By id, or words of the title among this connection's project and type (WIQL CONTAINS), most recently changed first. */
+  /** By id, or words of the title among this connection's project and type (WIQL CONTAINS), most recently changed first, whole. */
   async searchItems(text: string, limit: number): Promise<FoundItem[]> {
     const t = text.trim();
     if (!t) return [];
     const found = (w: Item): FoundItem => {
       const status = this.statusLabel(w);
-      return {
-        id: w.id,
-        displayKey: w.displayKey,
-        url: w.url,
-        title: String(w.fields['System.Title'] ?? ''),
-        updatedAt: w.updatedAt,
-        ...(status ? { status } : {}),
-      };
+      return { ...w, title: String(w.fields['System.Title'] ?? ''), ...(status ? { status } : {}) };
     };
     // A number, or this connection's type and a number ("Bug 4"); other words ("error 500") are searched in titles.
     const typed = DISPLAY_KEY.exec(t);
@@ -696,18 +689,8 @@ export class AzureDevOpsConnector implements Connector {
       this.url('/_apis/wit/workitemsbatch'),
       'Read found work items',
       {
-        body: JSON.stringify({
-          ids,
-          fields: [
-            'System.Id',
-            'System.Title',
-            'System.State',
-            'System.ChangedDate',
-            'System.TeamProject',
-            'System.WorkItemType',
-          ],
-          errorPolicy: 'omit',
-        }),
+        // Every field (no `fields` list): the item is found whole, as getItem reads it.
+        body: JSON.stringify({ ids, errorPolicy: 'omit' }),
         contentType: 'application/json',
       },
     );

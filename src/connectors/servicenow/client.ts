@@ -377,7 +377,7 @@ export class ServiceNowConnector implements Connector {
     }
   }
 
-  /** By number (INC0010001, or its digits) or words of the short description: the Table API with an encoded query, newest first. */
+  /** By number (INC0010001, or its digits) or words of the short description: the Table API with an encoded query, newest first, whole records. */
   async searchItems(text: string, limit: number): Promise<FoundItem[]> {
     const t = text.trim();
     if (!t) return [];
@@ -392,21 +392,14 @@ export class ServiceNowConnector implements Connector {
     });
     const found = await this.json(
       resultMany,
-      `${this.tablePath()}&sysparm_limit=${Math.max(1, Math.min(limit, 20))}&sysparm_fields=sys_id,number,short_description,state,sys_updated_on&sysparm_query=${encodeURIComponent(q)}`,
+      `${this.tablePath()}&sysparm_limit=${Math.max(1, Math.min(limit, 20))}&sysparm_query=${encodeURIComponent(q)}`,
       { method: 'GET' },
       `Search ${this.conn.table}`,
     );
     return found.result.map((r) => {
       const item = this.toItem(r);
       const status = this.statusLabel(item);
-      return {
-        id: item.id,
-        displayKey: item.displayKey,
-        url: item.url,
-        title: String(r.short_description ?? ''),
-        updatedAt: item.updatedAt,
-        ...(status ? { status } : {}),
-      };
+      return { ...item, title: String(r.short_description ?? ''), ...(status ? { status } : {}) };
     });
   }
 

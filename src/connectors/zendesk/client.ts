@@ -662,14 +662,7 @@ export class ZendeskConnector implements Connector {
     if (!t) return [];
     const found = (i: Item, subject: unknown): FoundItem => {
       const status = this.statusLabel(i);
-      return {
-        id: i.id,
-        displayKey: i.displayKey,
-        url: i.url,
-        title: typeof subject === 'string' ? subject : '',
-        updatedAt: i.updatedAt,
-        ...(status ? { status } : {}),
-      };
+      return { ...i, title: typeof subject === 'string' ? subject : '', ...(status ? { status } : {}) };
     };
     if (/^#?\s*\d+$/.test(t)) {
       const item = await this.findByDisplayKey(t);

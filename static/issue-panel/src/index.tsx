@@ -186,7 +186,7 @@ function LinkOrCreate({ access, issueKey, onChanged }: { access: Access; issueKe
         showFlag({
           id: `link-${Date.now()}`,
           title: 'Linked',
-          description: `Linked to ${res.data.remoteKey}; the next sync aligns both sides.`,
+          description: `Linked to ${res.data.remoteKey}; the issue takes its values, and later changes sync both ways.`,
           type: 'success',
           isAutoDismiss: true,
         });

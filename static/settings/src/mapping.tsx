@@ -663,55 +663,72 @@ const OPS = ['=', '!=', 'STARTSWITH', 'LIKE'].map((o) => ({
   label: o === 'LIKE' ? 'contains' : o === 'STARTSWITH' ? 'starts with' : o,
 }));
 
-/** Which remote items create Jira issues (all conditions must hold; none = no remote item creates an issue), and of which type. */
+/**
+ * Remote conditions (all must hold). `remoteFilter` (the default): which remote
+ * items create Jira issues (none = no remote item does), and of which type.
+ * `linkFilter`: which further remote items people may link an issue to by hand
+ * (none = only those that create issues, and each issue's own item).
+ */
 export function RemoteFilterEditor(props: {
+  name?: 'remoteFilter' | 'linkFilter';
   conditions: RemoteCondition[];
-  issueType: string;
+  issueType?: string;
   meta: JiraMetadata | undefined;
   remote?: RemoteMetadata | undefined;
   problems: Problem[];
-  onChange(change: { remoteFilter?: RemoteCondition[]; jiraIssueType?: string }): void;
+  onChange(change: { remoteFilter?: RemoteCondition[]; linkFilter?: RemoteCondition[]; jiraIssueType?: string }): void;
 }) {
   const { conditions } = props;
-  const set = (i: number, change: Partial<RemoteCondition>) =>
-    props.onChange({ remoteFilter: conditions.map((c, j) => (j === i ? { ...c, ...change } : c)) });
-  const types = (props.meta?.issueTypes.length ? props.meta.issueTypes : [props.issueType]).map((t) => ({
+  const name = props.name ?? 'remoteFilter';
+  const linking = name === 'linkFilter';
+  // The two lists share a page: the link list's controls say so in their names.
+  const noun = linking ? 'link condition' : 'condition';
+  const issueType = props.issueType ?? 'Task';
+  const change = (next: RemoteCondition[]) => props.onChange({ [name]: next });
+  const set = (i: number, c: Partial<RemoteCondition>) =>
+    change(conditions.map((x, j) => (j === i ? { ...x, ...c } : x)));
+  const types = (props.meta?.issueTypes.length ? props.meta.issueTypes : [issueType]).map((t) => ({
     value: t,
     label: t,
   }));
   // Only conditions `=` and `!=` compare whole values; the others match text, which is typed.
   const valuesOf = (field: string) => props.remote?.fields.find((f) => f.id === field)?.values ?? [];
+  const intro = linking
+    ? conditions.length
+      ? 'Remote items matching every condition may also be linked to an issue by hand, from the issue panel; they create no issue.'
+      : 'Only the remote items that create issues, and the item made for each issue, can be linked by hand; add a condition to open more.'
+    : conditions.length
+      ? 'Remote items matching every condition create a Jira issue.'
+      : 'No remote item creates a Jira issue; add a condition to let them.';
   return (
     <Stack space="space.150">
       <Text as="p" color="color.text.subtle">
-        {conditions.length
-          ? 'Remote items matching every condition create a Jira issue.'
-          : 'No remote item creates a Jira issue; add a condition to let them.'}
+        {intro}
       </Text>
       {conditions.map((c, i) => (
         <Inline space="space.100" alignBlock="end" key={i} shouldWrap>
           {props.remote ? (
             <RemoteFieldPicker
-              id={`remoteFilter.${i}.field`}
-              label={`${props.remote.label} field ${i + 1}`}
+              id={`${name}.${i}.field`}
+              label={`${linking ? 'Linkable ' : ''}${props.remote.label} field ${i + 1}`}
               value={c.field}
               remote={props.remote}
-              errors={problemsAt(props.problems, `remoteFilter.${i}.field`)}
+              errors={problemsAt(props.problems, `${name}.${i}.field`)}
               onChange={(field) => set(i, { field })}
             />
           ) : (
             <TextField
-              id={`remoteFilter.${i}.field`}
-              label={`Remote field ${i + 1}`}
+              id={`${name}.${i}.field`}
+              label={`${linking ? 'Linkable remote' : 'Remote'} field ${i + 1}`}
               value={c.field}
-              errors={problemsAt(props.problems, `remoteFilter.${i}.field`)}
+              errors={problemsAt(props.problems, `${name}.${i}.field`)}
               onChange={(field) => set(i, { field })}
             />
           )}
           <Stack space="space.050">
-            <Label htmlFor={`remoteFilter.${i}.op`}>Condition</Label>
+            <Label htmlFor={`${name}.${i}.op`}>{linking ? 'Link condition' : 'Condition'}</Label>
             <Select
-              inputId={`remoteFilter.${i}.op`}
+              inputId={`${name}.${i}.op`}
               options={OPS}
               value={OPS.find((o) => o.value === c.op)}
               onChange={(o) => set(i, { op: o?.value ?? '=' })}
@@ -719,45 +736,45 @@ export function RemoteFilterEditor(props: {
           </Stack>
           {valuesOf(c.field).length && (c.op === '=' || c.op === '!=') ? (
             <RemoteValuePicker
-              id={`remoteFilter.${i}.value`}
-              label={`Value ${i + 1}`}
+              id={`${name}.${i}.value`}
+              label={`${linking ? 'Linkable value' : 'Value'} ${i + 1}`}
               value={c.value}
               values={valuesOf(c.field)}
               remoteLabel={props.remote?.label ?? 'remote'}
-              errors={problemsAt(props.problems, `remoteFilter.${i}.value`)}
+              errors={problemsAt(props.problems, `${name}.${i}.value`)}
               onChange={(value) => set(i, { value })}
             />
           ) : (
             <TextField
-              id={`remoteFilter.${i}.value`}
-              label={`Value ${i + 1}`}
+              id={`${name}.${i}.value`}
+              label={`${linking ? 'Linkable value' : 'Value'} ${i + 1}`}
               value={c.value}
-              errors={problemsAt(props.problems, `remoteFilter.${i}.value`)}
+              errors={problemsAt(props.problems, `${name}.${i}.value`)}
               onChange={(value) => set(i, { value })}
             />
           )}
           <Button
             appearance="subtle"
-            onClick={() => props.onChange({ remoteFilter: conditions.filter((_, j) => j !== i) })}
-            aria-label={`Remove condition ${i + 1}`}
+            onClick={() => change(conditions.filter((_, j) => j !== i))}
+            aria-label={`Remove ${noun} ${i + 1}`}
           >
             Remove
           </Button>
         </Inline>
       ))}
       <Inline space="space.200" alignBlock="end" shouldWrap>
-        <Button onClick={() => props.onChange({ remoteFilter: [...conditions, { field: '', op: '=', value: '' }] })}>
-          Add a condition
-        </Button>
-        <Stack space="space.050">
-          <Label htmlFor="jiraIssueType">Jira issue type they create</Label>
-          <Select
-            inputId="jiraIssueType"
-            options={types}
-            value={types.find((t) => t.value === props.issueType) ?? { value: props.issueType, label: props.issueType }}
-            onChange={(o) => props.onChange({ jiraIssueType: o?.value ?? props.issueType })}
-          />
-        </Stack>
+        <Button onClick={() => change([...conditions, { field: '', op: '=', value: '' }])}>Add a {noun}</Button>
+        {!linking && (
+          <Stack space="space.050">
+            <Label htmlFor="jiraIssueType">Jira issue type they create</Label>
+            <Select
+              inputId="jiraIssueType"
+              options={types}
+              value={types.find((t) => t.value === issueType) ?? { value: issueType, label: issueType }}
+              onChange={(o) => props.onChange({ jiraIssueType: o?.value ?? issueType })}
+            />
+          </Stack>
+        )}
       </Inline>
     </Stack>
   );

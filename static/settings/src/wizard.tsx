@@ -264,7 +264,7 @@ export function Wizard(props: {
     p.path === 'jql' ||
     /^remote\.(baseUrl|table|auth\.\w+|\w+)$/.test(p.path) ||
     /^fields\.\d+(\.|$)/.test(p.path) ||
-    /^remoteFilter\.\d+\.(field|value)$/.test(p.path) ||
+    /^(remoteFilter|linkFilter)\.\d+\.(field|value)$/.test(p.path) ||
     /^users\.table\.\d+/.test(p.path);
   const systemOptions = useMemo(() => systems.map((s) => ({ value: s.kind, label: s.label })), [systems]);
 
@@ -485,6 +485,17 @@ export function Wizard(props: {
                 remote={remoteMeta}
                 problems={problems}
                 onChange={(change) => set(change)}
+              />
+              <Heading size="xsmall" as="h3">
+                Remote items people may link by hand
+              </Heading>
+              <RemoteFilterEditor
+                name="linkFilter"
+                conditions={(draft.rest.linkFilter as RemoteCondition[] | undefined) ?? []}
+                meta={meta}
+                remote={remoteMeta}
+                problems={problems}
+                onChange={(change) => set({ rest: { ...draft.rest, linkFilter: change.linkFilter ?? [] } })}
               />
               <Stack space="space.050">
                 <Label htmlFor="conflictPolicy">When both sides changed a field</Label>
