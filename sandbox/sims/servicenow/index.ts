@@ -463,6 +463,11 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
     size_compressed: row.size_bytes,
     compressed: 'false',
     state: 'available',
+    // What an instance answers for a file that is not an image, stored in its default chunks.
+    average_image_color: '',
+    image_height: '',
+    image_width: '',
+    chunk_size_bytes: '700000',
   });
   const addAttachment = (
     c: Context<Env>,
