@@ -15,7 +15,14 @@ import { buildUi } from '../../scripts/build-ui';
 import { startSandbox, type Sandbox } from '../../sandbox/sandbox';
 import { DEMO_CREDENTIALS as SN } from '../../sandbox/sims/servicenow';
 import { serviceNowClient } from '../../sandbox/sims/servicenow/test-client';
-import { eventually, expectAccessible, launchBrowser, screenshot, signIn } from './support/browser';
+import {
+  eventually,
+  expectAccessible,
+  expectPageAccessible,
+  launchBrowser,
+  screenshot,
+  signIn,
+} from './support/browser';
 
 let sandbox: Sandbox;
 let browser: Browser;
@@ -160,6 +167,7 @@ describe('issue panel (browser)', () => {
     await panel(page).locator('#remoteSearch').fill('INC9999999');
     await panel(page).getByRole('button', { name: 'Search' }).click();
     await panel(page).locator('#remoteSearch-error').getByText('Nothing in ServiceNow matches “INC9999999”').waitFor();
+    await expectAccessible(page);
     await panel(page).locator('#remoteSearch').fill(incident!);
     await panel(page).getByRole('button', { name: 'Search' }).click();
     await panel(page)
@@ -195,6 +203,7 @@ describe('issue panel (browser)', () => {
     await panel(other).locator('#remoteSearch').fill(number);
     await panel(other).getByRole('button', { name: 'Search' }).click();
     await panel(other).getByTestId('search-results').getByText('Linked to DEMO-2').waitFor();
+    await expectAccessible(other);
     expect(
       await panel(other)
         .getByRole('button', { name: `Link to ${number}` })
@@ -213,6 +222,8 @@ describe('issue panel (browser)', () => {
     const [created] = await timeline(page);
     expect(created).toMatch(/Created in ServiceNow/);
     expect(created).toMatch(/Queued by Create/);
+    await expectAccessible(page);
+    await screenshot(page, 'issue-panel-created');
     await page.close();
   }, 90_000);
 
@@ -298,6 +309,9 @@ describe('issue panel (browser)', () => {
     const page = await openIssue('customer', 'DEMO-1');
     await page.getByText('This issue does not exist or you cannot see it.').waitFor();
     expect(await page.locator('iframe[data-module="crosswalk-panel"]').count()).toBe(0);
+    // No Crosswalk frame to check: the host page the customer sees is.
+    await expectPageAccessible(page);
+    await screenshot(page, 'issue-panel-customer');
     await page.close();
   }, 30_000);
 });

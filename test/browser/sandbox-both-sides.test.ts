@@ -5,8 +5,10 @@
  * file, and sees each reach the ServiceNow incident; then opens the incident
  * in the simulator's web view from the issue, edits it, comments and attaches
  * there, and watches Jira follow. The same round trip with an Azure DevOps
- * work item and a Zendesk ticket. A viewer, who may only browse, is refused
- * by Jira with its reason.
+ * work item (Jira-side edits, a move, a comment and files both ways) and a
+ * Zendesk ticket. A viewer, who may only browse, is refused by Jira with its
+ * reason. Every state shown, the host page and the simulators' web views
+ * included, passes the axe check.
  */
 import type { Browser, Page } from 'playwright-core';
 import { buildUi } from '../../scripts/build-ui';
@@ -14,7 +16,14 @@ import { seedDemo } from '../../sandbox/demo/seed';
 import { startSandbox, type Sandbox } from '../../sandbox/sandbox';
 import { DEMO_CREDENTIALS as SN } from '../../sandbox/sims/servicenow';
 import { serviceNowClient } from '../../sandbox/sims/servicenow/test-client';
-import { eventually, expectAccessible, launchBrowser, screenshot, signIn } from './support/browser';
+import {
+  eventually,
+  expectAccessible,
+  expectPageAccessible,
+  launchBrowser,
+  screenshot,
+  signIn,
+} from './support/browser';
 
 let sandbox: Sandbox;
 let browser: Browser;
@@ -49,6 +58,12 @@ async function until(page: Page, what: string, check: () => Promise<boolean>): P
     what,
     30_000,
   );
+}
+
+/** The host page and, where the issue has its panel, Crosswalk's frame: every state a test shows is checked. */
+async function expectShown(page: Page): Promise<void> {
+  await expectPageAccessible(page);
+  if (page.frames().some((f) => f.url().includes('/__app/'))) await expectAccessible(page);
 }
 
 async function createThroughForm(page: Page, project: string, summary: string, type?: string): Promise<string> {
@@ -117,6 +132,7 @@ describe('both sides in the browser (sandbox)', () => {
             .waitFor({ timeout: 2000 })
             .then(() => true)) && (await panel(page).getByTestId('timeline-step').count()) > 0,
       );
+      await expectShown(page);
     }
     await page.close();
   }, 120_000);
@@ -136,6 +152,7 @@ describe('both sides in the browser (sandbox)', () => {
     ]);
     await popup.locator('#item-title').getByText('Badge reader at the north entrance rejects cards').waitFor();
     expect(popup.url()).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/nav_to\.do\?uri=incident\.do/);
+    await expectPageAccessible(popup);
     await popup.close();
 
     // Jira side: edit, move, comment publicly and internally, attach.
@@ -163,7 +180,7 @@ describe('both sides in the browser (sandbox)', () => {
     await Promise.all([page.waitForURL(/notice=File/), page.getByRole('button', { name: 'Attach' }).click()]);
     await page.locator('#attachments').getByText('reader-log.txt').waitFor();
     await page.getByText('Internal: vendor ticket 4471.').waitFor();
-    await expectAccessible(page);
+    await expectShown(page);
     await screenshot(page, 'sandbox-jira-issue');
 
     // ServiceNow side, in the incident form: every change arrived, comments with their visibility.
@@ -179,12 +196,14 @@ describe('both sides in the browser (sandbox)', () => {
       );
     });
     expect(await view.locator('form#fields').getByLabel('Urgency').inputValue()).toBe('1');
+    await expectPageAccessible(view);
     await screenshot(view, 'sandbox-servicenow-incident');
 
     // The agent edits the incident, comments and attaches: Jira follows.
     await saveInView(view, { 'Short description': 'Badge reader at the north entrance rejects all cards (firmware)' });
     await commentInView(view, 'Vendor pushed a firmware fix.', 'Additional comment (customer visible)');
     await attachInView(view, 'firmware-notes.txt');
+    await expectPageAccessible(view);
     await page.goto(`${sandbox.hostUrl}/browse/${key}`);
     await until(page, 'Jira to follow the incident', async () => {
       const body = (await page.locator('main .content').textContent()) ?? '';
@@ -194,32 +213,88 @@ describe('both sides in the browser (sandbox)', () => {
         body.includes('firmware-notes.txt')
       );
     });
+    await expectShown(page);
     await view.close();
     await page.close();
   }, 180_000);
 
-  it('does the same round trip with an Azure DevOps work item (OPS) and a Zendesk ticket (SUP)', async () => {
+  it('does the same round trip with an Azure DevOps work item (OPS), Jira-side edits and files included, and a Zendesk ticket (SUP)', async () => {
     const page = await signedIn('project-lead');
     const ops = await createThroughForm(page, 'OPS', 'Nightly backup job exceeds its window');
     const ado = await openRemote(page, ops);
     await ado.locator('#item-title').getByText('Nightly backup job exceeds its window').waitFor();
+    await expectPageAccessible(ado);
+
+    // Jira side: edit, move, comment and attach; each reaches the work item.
+    await page.goto(`${sandbox.hostUrl}/browse/${ops}`);
+    await page.locator('#edit > summary').click();
+    await page.locator('#edit').getByLabel('Summary').fill('Nightly backup job exceeds its window again');
+    await page.locator('#edit').getByLabel('Priority').selectOption('High');
+    await Promise.all([
+      page.waitForURL(/notice=Saved/),
+      page.locator('#edit').getByRole('button', { name: 'Save' }).click(),
+    ]);
+    await Promise.all([
+      page.waitForURL(/notice=Moved/),
+      page.getByRole('button', { name: 'Start progress → In Progress' }).click(),
+    ]);
+    const comment = page.locator('form[action$="/comment"]');
+    await comment.getByLabel('Add a comment').fill('The job overlaps the index rebuild.');
+    await Promise.all([page.waitForURL(/notice=Comment/), comment.getByRole('button', { name: 'Comment' }).click()]);
+    await page
+      .locator('form[action$="/attach"] input[type=file]')
+      .setInputFiles({ name: 'backup-timings.txt', mimeType: 'text/plain', buffer: Buffer.from('02:00 → 05:10') });
+    await Promise.all([page.waitForURL(/notice=File/), page.getByRole('button', { name: 'Attach' }).click()]);
+    await page.locator('#attachments').getByText('backup-timings.txt').waitFor();
+    await expectShown(page);
+    const fields = ado.locator('form#fields');
+    await until(ado, 'the Jira changes in the work item', async () => {
+      const comments = (await ado.locator('.comment').allTextContents()).join(' ');
+      const files =
+        (await ado
+          .locator('#attachments')
+          .textContent({ timeout: 500 })
+          .catch(() => '')) ?? '';
+      return (
+        (await fields.getByLabel('Title', { exact: true }).inputValue()) ===
+          'Nightly backup job exceeds its window again' &&
+        // A select's name includes its chosen option: picked by the field's name.
+        (await fields.locator('[name="System.State"]').inputValue()) === 'Active' &&
+        (await fields.locator('[name="Microsoft.VSTS.Common.Priority"]').inputValue()) === '1' &&
+        comments.includes('The job overlaps the index rebuild.') &&
+        files.includes('backup-timings.txt')
+      );
+    });
+    await expectPageAccessible(ado);
+    await screenshot(ado, 'sandbox-azure-devops-from-jira');
+
+    // Azure DevOps side: edit, comment and attach; Jira follows.
     await saveInView(ado, { Title: 'Nightly backup job exceeds its window by an hour' });
     await commentInView(ado, 'Moved the job to the new storage tier.');
+    await attachInView(ado, 'storage-tier.txt');
+    await expectPageAccessible(ado);
     await screenshot(ado, 'sandbox-azure-devops-work-item');
     await page.goto(`${sandbox.hostUrl}/browse/${ops}`);
     await until(page, 'Jira to follow the work item', async () => {
       const body = (await page.locator('main .content').textContent()) ?? '';
-      return body.includes('by an hour') && body.includes('Moved the job to the new storage tier.');
+      return (
+        body.includes('by an hour') &&
+        body.includes('Moved the job to the new storage tier.') &&
+        body.includes('storage-tier.txt')
+      );
     });
+    await expectShown(page);
     await ado.close();
 
     const member = await signedIn('member');
     const sup = await createThroughForm(member, 'SUP', 'Invoice email goes to spam');
     const zd = await openRemote(member, sup);
     await zd.locator('#item-title').getByText('Invoice email goes to spam').waitFor();
+    await expectPageAccessible(zd);
     await saveInView(zd, { Subject: 'Invoice email goes to spam at Gmail' });
     await commentInView(zd, 'Checked the SPF record.', 'Internal note');
     await attachInView(zd, 'headers.txt');
+    await expectPageAccessible(zd);
     await screenshot(zd, 'sandbox-zendesk-ticket');
     await member.goto(`${sandbox.hostUrl}/browse/${sup}`);
     await until(member, 'Jira to follow the ticket', async () => {
@@ -230,18 +305,21 @@ describe('both sides in the browser (sandbox)', () => {
     expect(
       await member.locator('.comment', { hasText: 'Checked the SPF record.' }).locator('.meta').textContent(),
     ).toContain('internal');
+    await expectShown(member);
     await zd.close();
     await member.close();
     await page.close();
-  }, 180_000);
+  }, 240_000);
 
   it('offers a viewer no change to the issue, and Jira refuses one sent anyway, with its reason', async () => {
     const page = await signedIn('viewer');
     await page.goto(`${sandbox.hostUrl}/`);
     await page.getByRole('heading', { name: 'Demo service desk (DEMO)' }).waitFor();
     expect(await page.getByText('Create an issue in DEMO').count()).toBe(0);
+    await expectPageAccessible(page);
     await page.goto(`${sandbox.hostUrl}/browse/DEMO-3`);
     await page.getByText('You may read this issue but not change it.').waitFor();
+    await expectShown(page);
     expect(
       await page
         .locator('form')
@@ -264,6 +342,7 @@ describe('both sides in the browser (sandbox)', () => {
     await page.waitForURL(/notice=/);
     expect(await page.getByRole('status').textContent()).toMatch(/^Not saved: .*permission/i);
     expect(await page.getByText('May I?').count()).toBe(0);
+    await expectShown(page);
     // Nothing reached ServiceNow either.
     const found = await serviceNowClient(sandbox.servicenow, SN.agent)(
       'GET',

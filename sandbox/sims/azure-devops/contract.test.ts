@@ -2,19 +2,21 @@
  * Every route the simulator serves answers in the shape Microsoft's published
  * Swagger documents give for that operation (../shared/specs/azure-devops:
  * wit/7.1/workItemTracking.json and hooks/7.1/serviceHooks.json), read through
- * ./swagger2.ts. Error answers, which the specs do not describe, are checked
- * against the service's error shape (vendor-apis.md §2.10).
+ * ./swagger2.ts. Each case names the status it must answer. Error answers,
+ * which the specs do not describe, are checked against the service's error
+ * shape, exception type and message (vendor-apis.md §2.10).
  */
 import Ajv from 'ajv';
 import { DEMO_CREDENTIALS, startAzureDevOpsSim, type AzureDevOpsSim } from './index';
 import { ADO_HOOKS_SPEC, ADO_WIT_SPEC, loadSwagger2 } from './swagger2';
-import { azureDevOpsClient, patch } from './test-client';
+import { azureDevOpsClient, patAuthorization, patch } from './test-client';
 
 let sim: AzureDevOpsSim;
 let ado: ReturnType<typeof azureDevOpsClient>;
 const wit = loadSwagger2(ADO_WIT_SPEC);
 const hooks = loadSwagger2(ADO_HOOKS_SPEC);
 const served = new Set<string>();
+const answered = new Set<string>();
 let attachmentId = '';
 let chunkedId = '';
 let subscriptionId = '';
@@ -137,25 +139,58 @@ beforeAll(async () => {
 afterAll(() => sim.stop());
 
 const PREVIEW = 'api-version=7.1-preview.4';
-type Case = [method: string, path: string, body?: unknown, headers?: Record<string, string>];
+/** A refusal: its status, the service's exception type, and its message (the documented part, where one is). */
+interface Refusal {
+  status: number;
+  typeKey: string;
+  message: RegExp;
+}
+const notFound = (typeKey: string, message: RegExp): Refusal => ({ status: 404, typeKey, message });
+/** Each case names what it must answer: the status of a success, or the refusal. */
+type Case = [
+  expected: number | Refusal,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers?: Record<string, string>,
+];
 const cases = (): Case[] => [
-  ['OPTIONS', '/acme/_apis/wit'],
-  ['OPTIONS', '/acme/_apis/Location'],
-  ['OPTIONS', '/acme/_apis'],
-  ['OPTIONS', '/DefaultCollection/_apis/wit'],
-  ['GET', '/acme/_apis/ResourceAreas?api-version=7.2-preview.1'],
-  ['GET', '/DefaultCollection/_apis/ResourceAreas?api-version=7.1-preview.1'],
-  ['GET', '/acme/Operations/_apis/wit/workitems?ids=1,2&$expand=all'],
-  ['GET', '/acme/_apis/wit/workitems?ids=1&fields=System.Title'],
-  ['POST', '/acme/Operations/_apis/wit/workitemsbatch', { ids: [1, 2], $expand: 'relations' }],
-  ['POST', '/acme/_apis/wit/workitemsbatch', { ids: [1, 99], errorPolicy: 'omit' }],
-  ['GET', '/acme/Operations/_apis/wit/workitems/1?$expand=all'],
-  ['GET', '/acme/_apis/wit/workitems/1'],
-  ['GET', '/acme/Operations/_apis/wit/workitems/$Bug'],
-  ['GET', '/acme/Operations/_apis/wit/workitems/999'],
-  ['POST', '/acme/Operations/_apis/wit/workitems/$Bug', patch({ 'System.Title': 'Contract', 'System.Tags': 'a; b' })],
-  ['POST', '/acme/_apis/wit/workitems/$Bug', patch({ 'System.Title': 'No project' })],
+  [200, 'OPTIONS', '/acme/_apis/wit'],
+  [200, 'OPTIONS', '/acme/_apis/Location'],
+  [200, 'OPTIONS', '/acme/_apis'],
+  [200, 'OPTIONS', '/DefaultCollection/_apis/wit'],
+  [200, 'GET', '/acme/_apis/ResourceAreas?api-version=7.2-preview.1'],
+  [200, 'GET', '/DefaultCollection/_apis/ResourceAreas?api-version=7.1-preview.1'],
+  [200, 'GET', '/acme/Operations/_apis/wit/workitems?ids=1,2&$expand=all'],
+  [200, 'GET', '/acme/_apis/wit/workitems?ids=1&fields=System.Title'],
+  [200, 'POST', '/acme/Operations/_apis/wit/workitemsbatch', { ids: [1, 2], $expand: 'relations' }],
+  [200, 'POST', '/acme/_apis/wit/workitemsbatch', { ids: [1, 99], errorPolicy: 'omit' }],
+  [200, 'GET', '/acme/Operations/_apis/wit/workitems/1?$expand=all'],
+  [200, 'GET', '/acme/_apis/wit/workitems/1'],
+  [200, 'GET', '/acme/Operations/_apis/wit/workitems/$Bug'],
   [
+    notFound(
+      'WorkItemUnauthorizedAccessException',
+      /^TF401232: Work item 999 does not exist, or you do not have permissions to read it\.$/,
+    ),
+    'GET',
+    '/acme/Operations/_apis/wit/workitems/999',
+  ],
+  [
+    200,
+    'POST',
+    '/acme/Operations/_apis/wit/workitems/$Bug',
+    patch({ 'System.Title': 'Contract', 'System.Tags': 'a; b' }),
+  ],
+  [
+    // A create names its project: without one there is no such controller.
+    notFound('HttpException', /^The controller for path '\/acme\/_apis\/wit\/workitems\/\$Bug' was not found/),
+    'POST',
+    '/acme/_apis/wit/workitems/$Bug',
+    patch({ 'System.Title': 'No project' }),
+  ],
+  [
+    200,
     'PATCH',
     '/acme/Operations/_apis/wit/workitems/1',
     [
@@ -164,19 +199,39 @@ const cases = (): Case[] => [
       { op: 'add', path: '/relations/-', value: { rel: 'Hyperlink', url: 'https://example.com/x' } },
     ],
   ],
-  ['PATCH', '/acme/_apis/wit/workitems/1', [{ op: 'test', path: '/rev', value: 1 }]],
-  ['PATCH', '/acme/_apis/wit/workitems/2', patch({ 'System.State': 'Nope' })],
-  ['DELETE', '/acme/Operations/_apis/wit/workitems/3'],
-  ['DELETE', '/acme/_apis/wit/workitems/4?destroy=true'],
-  ['GET', '/acme/Operations/_apis/wit/workItems/1/updates'],
-  ['GET', '/acme/_apis/wit/workItems/1/updates?$top=1'],
-  ['GET', '/acme/Operations/_apis/wit/workItems/1/updates/2'],
-  ['GET', '/acme/_apis/wit/workItems/1/updates/1'],
-  ['GET', '/acme/Operations/_apis/wit/workItems/1/revisions?$expand=relations'],
-  ['GET', '/acme/_apis/wit/workItems/1/revisions'],
-  ['GET', '/acme/Operations/_apis/wit/workItems/1/revisions/2'],
-  ['GET', '/acme/_apis/wit/workItems/1/revisions/1'],
   [
+    {
+      status: 412,
+      typeKey: 'WorkItemRevisionMismatchException',
+      message: /^TF26071: This work item has been changed by someone else/,
+    },
+    'PATCH',
+    '/acme/_apis/wit/workitems/1',
+    [{ op: 'test', path: '/rev', value: 1 }],
+  ],
+  [
+    {
+      status: 400,
+      typeKey: 'RuleValidationException',
+      message:
+        /^TF401320: Rule Error for field State\. Error code: Required, HasValues, LimitedToValues, InvalidListValue\.$/,
+    },
+    'PATCH',
+    '/acme/_apis/wit/workitems/2',
+    patch({ 'System.State': 'Nope' }),
+  ],
+  [200, 'DELETE', '/acme/Operations/_apis/wit/workitems/3'],
+  [204, 'DELETE', '/acme/_apis/wit/workitems/4?destroy=true'],
+  [200, 'GET', '/acme/Operations/_apis/wit/workItems/1/updates'],
+  [200, 'GET', '/acme/_apis/wit/workItems/1/updates?$top=1'],
+  [200, 'GET', '/acme/Operations/_apis/wit/workItems/1/updates/2'],
+  [200, 'GET', '/acme/_apis/wit/workItems/1/updates/1'],
+  [200, 'GET', '/acme/Operations/_apis/wit/workItems/1/revisions?$expand=relations'],
+  [200, 'GET', '/acme/_apis/wit/workItems/1/revisions'],
+  [200, 'GET', '/acme/Operations/_apis/wit/workItems/1/revisions/2'],
+  [200, 'GET', '/acme/_apis/wit/workItems/1/revisions/1'],
+  [
+    200,
     'POST',
     '/acme/Operations/_apis/wit/wiql?timePrecision=true',
     {
@@ -184,47 +239,63 @@ const cases = (): Case[] => [
         "SELECT [System.Id], [System.Title] FROM WorkItems WHERE [System.TeamProject] = @project AND [System.ChangedDate] >= '2020-01-01T00:00:00Z' ORDER BY [System.ChangedDate] ASC",
     },
   ],
-  ['POST', '/acme/_apis/wit/wiql?$top=1', { query: 'SELECT [System.Id] FROM WorkItems' }],
+  [200, 'POST', '/acme/_apis/wit/wiql?$top=1', { query: 'SELECT [System.Id] FROM WorkItems' }],
   [
+    {
+      status: 400,
+      typeKey: 'WorkItemTrackingQueryException',
+      message: /^TF51005: The query references a field that does not exist\. The error is caused by «System\.Bogus»\.$/,
+    },
     'POST',
     '/acme/Operations/Operations%20Team/_apis/wit/wiql',
     { query: 'SELECT [System.Id] FROM WorkItems WHERE [System.Bogus] = 1' },
   ],
-  ['POST', `/acme/Operations/_apis/wit/workItems/1/comments?${PREVIEW}`, { text: '<p>contract</p>' }],
-  ['GET', `/acme/Operations/_apis/wit/workItems/1/comments?${PREVIEW}&$top=1`],
-  ['GET', `/acme/Operations/_apis/wit/workItems/1/comments?${PREVIEW}&ids=1`],
-  ['GET', `/acme/Operations/_apis/wit/workItems/1/comments/1?${PREVIEW}`],
-  ['PATCH', `/acme/Operations/_apis/wit/workItems/1/comments/1?${PREVIEW}`, { text: 'edited' }],
-  ['GET', `/acme/Operations/_apis/wit/workItems/1/comments/1/versions?${PREVIEW}`],
-  ['GET', `/acme/Operations/_apis/wit/workItems/1/comments/1/versions/1?${PREVIEW}`],
-  ['DELETE', `/acme/Operations/_apis/wit/workItems/1/comments/2?${PREVIEW}`],
-  ['GET', '/acme/Operations/_apis/wit/workItems/1/comments?api-version=7.1'],
-  ['POST', '/acme/Operations/_apis/wit/attachments?fileName=b.txt', new TextEncoder().encode('contract')],
-  ['POST', '/acme/_apis/wit/attachments?fileName=c.txt', new TextEncoder().encode('org level')],
+  [200, 'POST', `/acme/Operations/_apis/wit/workItems/1/comments?${PREVIEW}`, { text: '<p>contract</p>' }],
+  [200, 'GET', `/acme/Operations/_apis/wit/workItems/1/comments?${PREVIEW}&$top=1`],
+  [200, 'GET', `/acme/Operations/_apis/wit/workItems/1/comments?${PREVIEW}&ids=1`],
+  [200, 'GET', `/acme/Operations/_apis/wit/workItems/1/comments/1?${PREVIEW}`],
+  [200, 'PATCH', `/acme/Operations/_apis/wit/workItems/1/comments/1?${PREVIEW}`, { text: 'edited' }],
+  [200, 'GET', `/acme/Operations/_apis/wit/workItems/1/comments/1/versions?${PREVIEW}`],
+  [200, 'GET', `/acme/Operations/_apis/wit/workItems/1/comments/1/versions/1?${PREVIEW}`],
+  [204, 'DELETE', `/acme/Operations/_apis/wit/workItems/1/comments/2?${PREVIEW}`],
   [
+    {
+      status: 400,
+      typeKey: 'VssInvalidPreviewVersionException',
+      message: /^The requested version "7\.1" of the resource is under preview\./,
+    },
+    'GET',
+    '/acme/Operations/_apis/wit/workItems/1/comments?api-version=7.1',
+  ],
+  [201, 'POST', '/acme/Operations/_apis/wit/attachments?fileName=b.txt', new TextEncoder().encode('contract')],
+  [201, 'POST', '/acme/_apis/wit/attachments?fileName=c.txt', new TextEncoder().encode('org level')],
+  [
+    201,
     'PUT',
     `/acme/Operations/_apis/wit/attachments/${chunkedId}?uploadType=Chunked`,
     new TextEncoder().encode('01234'),
     { 'content-range': 'bytes 0-4/10' },
   ],
   [
+    201,
     'PUT',
     `/acme/_apis/wit/attachments/${chunkedId}?uploadType=Chunked`,
     new TextEncoder().encode('56789'),
     { 'content-range': 'bytes 5-9/10' },
   ],
-  ['GET', `/acme/Operations/_apis/wit/attachments/${attachmentId}`],
-  ['GET', `/acme/_apis/wit/attachments/${chunkedId}?download=true`],
-  ['GET', '/acme/Operations/_apis/wit/workitemtypes'],
-  ['GET', '/acme/Operations/_apis/wit/workitemtypes/Bug'],
-  ['GET', '/acme/Operations/_apis/wit/workitemtypes/Bug/states'],
-  ['GET', '/acme/Operations/_apis/wit/workitemtypes/Bug/fields?$expand=allowedValues'],
-  ['GET', '/acme/Operations/_apis/wit/workitemtypes/User%20Story/fields?$expand=All'],
-  ['GET', '/acme/Operations/_apis/wit/workitemtypes/Bug/fields'],
-  ['GET', '/acme/Operations/_apis/wit/fields'],
-  ['GET', '/acme/_apis/wit/fields'],
-  ['GET', '/acme/_apis/hooks/subscriptions'],
+  [200, 'GET', `/acme/Operations/_apis/wit/attachments/${attachmentId}`],
+  [200, 'GET', `/acme/_apis/wit/attachments/${chunkedId}?download=true`],
+  [200, 'GET', '/acme/Operations/_apis/wit/workitemtypes'],
+  [200, 'GET', '/acme/Operations/_apis/wit/workitemtypes/Bug'],
+  [200, 'GET', '/acme/Operations/_apis/wit/workitemtypes/Bug/states'],
+  [200, 'GET', '/acme/Operations/_apis/wit/workitemtypes/Bug/fields?$expand=allowedValues'],
+  [200, 'GET', '/acme/Operations/_apis/wit/workitemtypes/User%20Story/fields?$expand=All'],
+  [200, 'GET', '/acme/Operations/_apis/wit/workitemtypes/Bug/fields'],
+  [200, 'GET', '/acme/Operations/_apis/wit/fields'],
+  [200, 'GET', '/acme/_apis/wit/fields'],
+  [200, 'GET', '/acme/_apis/hooks/subscriptions'],
   [
+    200,
     'POST',
     '/acme/_apis/hooks/subscriptions',
     {
@@ -236,8 +307,9 @@ const cases = (): Case[] => [
       consumerInputs: { url: 'https://example.com/hook', basicAuthUsername: 'u', basicAuthPassword: 'p' },
     },
   ],
-  ['GET', `/acme/_apis/hooks/subscriptions/${subscriptionId}`],
+  [200, 'GET', `/acme/_apis/hooks/subscriptions/${subscriptionId}`],
   [
+    200,
     'PUT',
     `/acme/_apis/hooks/subscriptions/${subscriptionId}`,
     {
@@ -248,7 +320,50 @@ const cases = (): Case[] => [
       consumerInputs: { url: 'https://example.com/hook2' },
     },
   ],
-  ['DELETE', `/acme/_apis/hooks/subscriptions/${subscriptionId}`],
+  [204, 'DELETE', `/acme/_apis/hooks/subscriptions/${subscriptionId}`],
+  // Refusals, one per family of routes (vendor-apis.md §2.10: 400 rule or validation, 401 bad PAT, 404, 412).
+  [
+    { status: 401, typeKey: 'UnauthorizedRequestException', message: /^TF400813: / },
+    'GET',
+    '/acme/_apis/wit/workitems/1',
+    undefined,
+    { authorization: patAuthorization('not-a-pat') },
+  ],
+  [
+    notFound('HostDoesNotExistException', /^The organization or collection 'nowhere' could not be found\.$/),
+    'GET',
+    '/nowhere/_apis/wit/fields',
+  ],
+  [
+    {
+      status: 400,
+      typeKey: 'VssServiceException',
+      message: /^VS403474: You requested 201 work items which exceeds the limit of 200$/,
+    },
+    'POST',
+    '/acme/_apis/wit/workitemsbatch',
+    { ids: Array.from({ length: 201 }, (_, i) => i + 1) },
+  ],
+  [
+    notFound('WorkItemCommentNotFoundException', /Comment 999 of work item 1 does not exist/),
+    'GET',
+    `/acme/Operations/_apis/wit/workItems/1/comments/999?${PREVIEW}`,
+  ],
+  [
+    notFound('WorkItemTypeNotFoundException', /Work item type Nope does not exist in project Operations/),
+    'GET',
+    '/acme/Operations/_apis/wit/workitemtypes/Nope',
+  ],
+  [
+    notFound('AttachmentNotFoundException', /Attachment 00000000-0000-0000-0000-000000000000 was not found/),
+    'GET',
+    '/acme/_apis/wit/attachments/00000000-0000-0000-0000-000000000000',
+  ],
+  [
+    notFound('SubscriptionNotFoundException', /The subscription 00000000-0000-0000-0000-000000000000 does not exist/),
+    'GET',
+    '/acme/_apis/hooks/subscriptions/00000000-0000-0000-0000-000000000000',
+  ],
 ];
 
 /**
@@ -291,13 +406,20 @@ const SPEC_GAPS: Record<string, (body: unknown) => unknown> = {
 
 describe('responses agree with the Azure DevOps 7.1 Swagger specs', () => {
   // Cases are built after beforeAll has created the ids they use.
-  it('answers every case in the documented shape', async () => {
+  it('answers every case with the status it names, in the documented shape', async () => {
     const failures: unknown[] = [];
-    for (const [method, path, body, headers] of cases()) {
+    for (const [expected, method, path, body, headers] of cases()) {
       const res = await ado(method, path, body, headers);
-      if (res.status >= 400) {
-        if (!errorShape(res.json))
-          failures.push({ method, path, status: res.status, problem: 'not the service error shape', body: res.json });
+      const status = typeof expected === 'number' ? expected : expected.status;
+      if (res.status !== status) {
+        failures.push({ method, path, status: res.status, expected: status, body: res.json });
+        continue;
+      }
+      answered.add(`${method} ${path.split('?')[0]}`);
+      if (typeof expected !== 'number') {
+        const error = res.json as { typeKey?: string; message?: string };
+        if (!errorShape(res.json) || error.typeKey !== expected.typeKey || !expected.message.test(error.message ?? ''))
+          failures.push({ method, path, status, expected: expected.typeKey, body: res.json });
         continue;
       }
       const url = new URL(`http://x${path}`);
@@ -314,8 +436,10 @@ describe('responses agree with the Azure DevOps 7.1 Swagger specs', () => {
         continue;
       }
       served.add(`${method} ${key}`);
+      // A status other than the documented 200 is one the service is known to answer, with the reason.
       const deviation = DEVIATIONS[`${method} ${key}${url.searchParams.has('destroy') ? ' destroy' : ''}`];
-      if (deviation) expect({ path, status: res.status }).toEqual({ path, status: deviation.status });
+      if ((deviation?.status ?? 200) !== status)
+        failures.push({ method, path, status, problem: 'neither the documented status nor a known deviation' });
       // No content, or attachment bytes (the spec's schema is a `string` of format Stream): the status is all there is to check.
       if (res.status === 204 || !(res.headers.get('content-type') ?? '').includes('json')) continue;
       const gap = SPEC_GAPS[`${method} ${key}`];
@@ -323,12 +447,6 @@ describe('responses agree with the Azure DevOps 7.1 Swagger specs', () => {
       if (!result.valid) failures.push({ method, path, status: res.status, errors: result.errors });
     }
     expect(failures).toEqual([]);
-  });
-
-  it('covers error answers too: each is one the specs cannot describe, checked against the error shape', async () => {
-    const res = await ado('GET', '/acme/Operations/_apis/wit/workitems/424242');
-    expect(res.status).toBe(404);
-    expect(errorShape(res.json)).toBe(true);
   });
 
   it('has a validator that does reject wrong shapes', () => {
@@ -354,7 +472,8 @@ describe('responses agree with the Azure DevOps 7.1 Swagger specs', () => {
         r.path !== '/*' &&
         !r.path.includes('/_workitems/edit/'),
     );
-    const exercised = cases().map(([m, p]) => `${m} ${p.split('?')[0]}`);
+    // Only a route that answered as its case named counts: one broken into a 404 is not exercised.
+    const exercised = [...answered];
     const routeRegex = (route: string) =>
       new RegExp('^' + route.replace(/[.$]/g, '\\$&').replace(/:[a-zA-Z]+/g, '[^/]+') + '$', 'i');
     const missing = routes

@@ -7,7 +7,7 @@ import { serve } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import type { AddressInfo } from 'node:net';
 import * as z from 'zod';
-import { parseFault, takeFault, type Fault } from '../shared/faults';
+import { HeldRequests, parseFault, takeFault, type Fault } from '../shared/faults';
 import { Notifier, sign, type ChangeNotice } from './notifications';
 import { runQuery } from './query';
 import { readRecord, SnError, writeRecord, type ReadOptions } from './records';
@@ -103,6 +103,7 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
     windows: new Map<string, { start: number; count: number }>(),
     log: [] as Array<{ method: string; path: string; query: string; status: number; user: string; ms: number }>,
   };
+  const held = new HeldRequests();
   const app = new Hono<Env>();
 
   const fail = (
@@ -121,6 +122,7 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
     store.counters = {};
     seed(store);
     controls.faults.length = 0;
+    held.releaseAll();
     controls.hibernating = false;
     controls.rateRules.length = 0;
     controls.windows.clear();
@@ -135,8 +137,12 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
   });
   app.delete('/_control/faults', (c) => {
     controls.faults.length = 0;
+    held.releaseAll();
     return c.json({ ok: true });
   });
+  app.get('/_control/faults', (c) =>
+    c.json({ faults: controls.faults.map((f) => ({ ...f, body: undefined })), held: held.count }),
+  );
   app.put('/_control/hibernate', async (c) => {
     controls.hibernating = z.object({ on: z.boolean() }).parse(await c.req.json()).on;
     return c.json({ ok: true });
@@ -257,6 +263,7 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
       : undefined;
     const fault = takeFault(controls.faults, c.req.method, new URL(c.req.url).pathname, claimed);
     if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+    if (fault?.hold) await held.wait();
     if (fault?.drop) {
       (c.env as { incoming?: { socket?: { destroy(): void } } } | undefined)?.incoming?.socket?.destroy();
       return c.body(null, 500);
@@ -463,6 +470,11 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
     size_compressed: row.size_bytes,
     compressed: 'false',
     state: 'available',
+    // What an instance answers for a file that is not an image, stored in its default chunks.
+    average_image_color: '',
+    image_height: '',
+    image_width: '',
+    chunk_size_bytes: '700000',
   });
   const addAttachment = (
     c: Context<Env>,
@@ -567,12 +579,12 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
   app.notFound((c) => fail(c, 400, 'Requested URI does not represent any resource', null));
   // The incident form a person opens from Jira in the sandbox (web-view.ts), acting as the demo agent.
   serviceNowWebView(app, opts.baseUrl, { ...DEMO_CREDENTIALS.agent, name: 'Beth Agent' });
-  return { app, store, notifier };
+  return { app, store, notifier, held };
 }
 
 export async function startServiceNowSim(opts: ServiceNowSimOptions = {}): Promise<ServiceNowSim> {
   let baseUrl = '';
-  const { app, store, notifier } = createServiceNowApp({ ...opts, baseUrl: () => baseUrl });
+  const { app, store, notifier, held } = createServiceNowApp({ ...opts, baseUrl: () => baseUrl });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: opts.port ?? 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
@@ -583,6 +595,10 @@ export async function startServiceNowSim(opts: ServiceNowSimOptions = {}): Promi
     store,
     notifier,
     app,
-    stop: () => new Promise((r) => server.close(() => r())),
+    stop: () => {
+      // A request still held would keep the server from closing.
+      held.releaseAll();
+      return new Promise((r) => server.close(() => r()));
+    },
   };
 }

@@ -89,6 +89,8 @@ export function writeRecord(
 }
 
 function applyIncidentRules(store: InstanceStore, row: Row, before: Row | undefined): void {
+  // The dictionary's default category, on insert only (a category cleared later stays empty).
+  if (!before && row.category === undefined) row.category = 'inquiry';
   row.impact ||= '3';
   row.urgency ||= '3';
   row.state ||= '1';

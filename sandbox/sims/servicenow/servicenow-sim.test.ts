@@ -313,6 +313,23 @@ describe('auth, limits and hibernation', () => {
     expect(res.headers.get('content-type')).toContain('text/html');
     expect(res.text).toContain('Your instance is hibernating');
   });
+
+  it('holds a request unanswered until the faults are cleared, and answers it then', async () => {
+    await fetch(`${sim.controlUrl}/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ method: 'GET', path: '/api/now/table/incident', hold: true, times: 1 }),
+    });
+    let answered = false;
+    const pending = sn('GET', '/api/now/table/incident').then((r) => ((answered = true), r));
+    const state = async () => ((await (await fetch(`${sim.controlUrl}/faults`)).json()) as { held: number }).held;
+    for (let i = 0; i < 100 && (await state()) === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect({ held: await state(), answered }).toEqual({ held: 1, answered: false });
+    // Another request is not held: the fault was for one.
+    expect((await sn('GET', '/api/now/table/incident')).status).toBe(200);
+    await fetch(`${sim.controlUrl}/faults`, { method: 'DELETE' });
+    expect((await pending).status).toBe(200);
+    expect(await state()).toBe(0);
+  });
 });
 
 describe('outbound notifications', () => {

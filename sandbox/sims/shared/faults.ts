@@ -11,6 +11,8 @@ export const faultSchema = z.object({
   delayMs: z.number().int().min(0).max(120_000).optional(),
   /** Close the connection without answering. */
   drop: z.boolean().optional(),
+  /** Keep the request waiting, unanswered, until the test clears the faults: an explicit hold instead of a delay to race. */
+  hold: z.boolean().optional(),
   times: z.number().int().min(1).default(1),
   /** Only requests made as this user (its name in the Basic credentials): a fault aimed at the integration, not at people. */
   user: z.string().optional(),
@@ -41,4 +43,23 @@ export function takeFault(faults: Fault[], method: string, path: string, user?: 
   );
   if (fault) fault.remaining -= 1;
   return fault;
+}
+
+/** Requests a `hold` fault caught, each waiting until released (clearing the faults, a reset, or stopping). */
+export class HeldRequests {
+  private waiting: Array<() => void> = [];
+
+  get count(): number {
+    return this.waiting.length;
+  }
+
+  wait(): Promise<void> {
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  releaseAll(): void {
+    const released = this.waiting;
+    this.waiting = [];
+    for (const go of released) go();
+  }
 }

@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import { chromiumForTests } from '../../../scripts/ensure-browser';
 import type { Sandbox } from '../../../sandbox/sandbox';
 
@@ -54,10 +54,22 @@ export interface AxeViolation {
  * serious and critical violations.
  */
 export async function accessibilityViolations(page: Page): Promise<AxeViolation[]> {
-  axeSource ??= readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-  const found: AxeViolation[] = [];
   const frames = page.frames().filter((f) => f.url().includes('/__app/'));
   if (!frames.length) throw new Error('No Crosswalk frame on the page to check');
+  return violationsIn(frames);
+}
+
+/**
+ * The page's own document, its frames left out (axe's `iframes: false`): the
+ * Jira-like host page and the simulators' web views, which people see too.
+ */
+export async function pageViolations(page: Page): Promise<AxeViolation[]> {
+  return violationsIn([page.mainFrame()]);
+}
+
+async function violationsIn(frames: Frame[]): Promise<AxeViolation[]> {
+  axeSource ??= readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  const found: AxeViolation[] = [];
   for (const frame of frames) {
     await frame.evaluate(axeSource);
     const violations = await frame.evaluate(async () => {
@@ -85,7 +97,7 @@ export async function accessibilityViolations(page: Page): Promise<AxeViolation[
           };
         }
       ).axe;
-      const r = await axe.run(document, { resultTypes: ['violations'] });
+      const r = await axe.run(document, { resultTypes: ['violations'], iframes: false });
       return r.violations.map((v) => ({
         id: v.id,
         impact: v.impact,
@@ -99,12 +111,21 @@ export async function accessibilityViolations(page: Page): Promise<AxeViolation[
 }
 
 /** Fails with what axe found, so a report names the rule and the elements. */
-export async function expectAccessible(page: Page): Promise<void> {
-  const violations = await accessibilityViolations(page);
+function report(violations: AxeViolation[]): void {
   if (violations.length)
     throw new Error(
       `Accessibility violations:\n${violations.map((v) => `- ${v.id} (${v.impact}): ${v.help} at ${v.nodes.join(', ')}`).join('\n')}`,
     );
+}
+
+/** Checks every Crosswalk frame on the page. */
+export async function expectAccessible(page: Page): Promise<void> {
+  report(await accessibilityViolations(page));
+}
+
+/** Checks the page's own document (a host page or a simulator's web view), without its frames. */
+export async function expectPageAccessible(page: Page): Promise<void> {
+  report(await pageViolations(page));
 }
 
 /** Polls until `check` holds (the frames load and sync asynchronously). */
