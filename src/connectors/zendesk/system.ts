@@ -64,7 +64,12 @@ function parseNotice(body: string): z.infer<typeof notice> | undefined {
   }
 }
 
-/** What the trigger posts: the ticket, its stamp, and who changed it (placeholders are JSON-escaped by Zendesk). */
+/**
+ * What the trigger posts: the ticket, its stamp, who changed it, and what it holds now (placeholders are
+ * JSON-escaped by Zendesk). A delivery is accepted once by what Zendesk signs (its timestamp and this body), and
+ * both are to the second: the ticket's state makes two changes made in one second by one person two deliveries,
+ * unless they left all of it as it was (the sweep then finds the change).
+ */
 export const TRIGGER_BODY = JSON.stringify({
   ticket_id: '{{ticket.id}}',
   updated_at: '{{ticket.updated_at_with_timestamp}}',
@@ -73,6 +78,13 @@ export const TRIGGER_BODY = JSON.stringify({
   changed_by: '{{current_user.email}}',
   changed_by_id: '{{current_user.id}}',
   latest_comment_id: '{{ticket.latest_comment.id}}',
+  status: '{{ticket.status}}',
+  priority: '{{ticket.priority}}',
+  type: '{{ticket.ticket_type}}',
+  assignee_id: '{{ticket.assignee.id}}',
+  group_id: '{{ticket.group.id}}',
+  tags: '{{ticket.tags}}',
+  subject: '{{ticket.title}}',
 });
 
 /** Names that tie a webhook and trigger to one connection's URL (several connections may share an account). */
