@@ -466,7 +466,7 @@ describe('7. the sweep stays within its budget and never skips what it did not t
     } finally {
       await own.stop();
     }
-  }, 240_000);
+  }, 360_000);
 });
 
 describe('8. failures and outcomes people can see', () => {
