@@ -184,6 +184,7 @@ export async function reconcileIssue(
   } else {
     config = stored.config;
     if (!config?.enabled) return { result: 'no-connection' };
+    stayedInProject(config, link, issue);
     connector = await connectorFor(config);
   }
   scope = await narrowedByNewestComment(scope, link, connector);
@@ -283,6 +284,21 @@ async function narrowedByNewestComment(
   };
 }
 
+/**
+ * A link belongs to its connection's project: an issue moved to another project stops before anything more is read
+ * from or written to either side (its new project may be one the remote's people must not see), as a failure on the
+ * issue until it is moved back or unlinked.
+ */
+function stayedInProject(config: ConnectionConfig, link: Link, issue: jira.JiraIssue): void {
+  if (issue.fields.project.id === config.jiraProjectId) return;
+  const label = systemFor(config.remote.type)?.label ?? config.remote.type;
+  throw new SyncError({
+    system: 'crosswalk',
+    kind: 'validation',
+    message: `${link.issueKey} moved out of the project of the connection "${config.name}", so it no longer syncs with ${label}: nothing is copied either way. Move it back, or unlink it.`,
+  });
+}
+
 /** Toward Jira only: what a closed remote item still says that Jira does not, before the pair moves on (nothing is written to the item). */
 function towardJiraOnly(config: ConnectionConfig): ConnectionConfig {
   const only = (d: 'both' | 'to-jira' | 'to-remote' | 'none') => (d === 'both' || d === 'to-jira' ? 'to-jira' : 'none');
@@ -320,14 +336,8 @@ async function syncPair(
   const contentConfig = holdBack ? towardJiraOnly(config) : config;
   if (holdBack) scope = { ...FULL_SCOPE, ...(scope.signal ? { signal: scope.signal } : {}) };
   const label = systemFor(config.remote.type)?.label ?? config.remote.type;
-  // A link belongs to its connection's project: an issue moved to another project stops here, before anything is read
-  // from or written to either side (its new project may be one the remote's people must not see).
-  if (issue.fields.project.id !== config.jiraProjectId)
-    throw new SyncError({
-      system: 'crosswalk',
-      kind: 'validation',
-      message: `${link.issueKey} moved out of the project of the connection "${config.name}", so it no longer syncs with ${label}: nothing is copied either way. Move it back, or unlink it.`,
-    });
+  // Every read of the issue is checked, the ones after a NeedsRead or a closed item included.
+  stayedInProject(config, link, issue);
   const before = JSON.stringify(link);
   let next: Link = { ...link };
   delete next.startFromRemote;
