@@ -175,24 +175,21 @@ const labelOf = (config: ConnectionConfig) => systemFor(config.remote.type)?.lab
 const hostOf = (config: ConnectionConfig) => new URL(config.remote.baseUrl).host.toLowerCase();
 
 /**
- * Which issue has the remote item, through this connection or any other of
- * the site's that reaches the same remote (another project's connection to the
- * same instance): one remote item is never in two pairs.
+ * Who has a remote item: the issue linked to it through this connection or any
+ * other of the site's that reaches the same remote (another project's
+ * connection to the same instance), so one remote item is never in two pairs.
  */
-async function claimOf(
-  config: ConnectionConfig,
-  remoteId: string,
-): Promise<{ issueId: string; connectionId: string } | undefined> {
-  const here = await issueForRemote(config.id, remoteId);
-  if (here) return { issueId: here, connectionId: config.id };
+async function claimsOn(config: ConnectionConfig) {
   const others = (await listConnections()).filter(
     (c) => c.id !== config.id && c.remote.type === config.remote.type && hostOf(c) === hostOf(config),
   );
-  for (const other of others) {
-    const issueId = await issueForRemote(other.id, remoteId);
-    if (issueId) return { issueId, connectionId: other.id };
-  }
-  return undefined;
+  return async (remoteId: string): Promise<{ issueId: string; connectionId: string } | undefined> => {
+    for (const c of [config, ...others]) {
+      const issueId = await issueForRemote(c.id, remoteId);
+      if (issueId) return { issueId, connectionId: c.id };
+    }
+    return undefined;
+  };
 }
 
 /** How many of the remote's newest matches a search looks at, and how many of those the connection lets be linked it shows. */
@@ -221,9 +218,10 @@ export async function searchRemoteResolver({ payload, context }: Call) {
         message: `${config.name} lets no ${labelOf(config)} item be linked by hand; a project admin can choose which on the settings page`,
       },
     ]);
+  const claimOf = await claimsOn(config);
   const items = await Promise.all(
     found.map(async (f) => {
-      const claim = await claimOf(config, f.id);
+      const claim = await claimOf(f.id);
       const linkedTo = !claim
         ? null
         : claim.issueId === caller.issueId
@@ -296,7 +294,7 @@ export async function linkIssueResolver({ payload, context }: Call) {
     return verdict.reason === 'outside'
       ? fail('FORBIDDEN', `${remote.displayKey} is not among the ${labelOf(config)} items ${config.name} syncs`)
       : fail('BAD_REQUEST', takenBy);
-  if (await claimOf(config, remote.id)) return fail('BAD_REQUEST', takenBy);
+  if (await (await claimsOn(config))(remote.id)) return fail('BAD_REQUEST', takenBy);
   const issue = await getIssue(caller.issueId);
   if (!issue) return fail('BAD_REQUEST', 'The issue no longer exists');
   try {
