@@ -26,6 +26,7 @@ import {
 import { ContentRulesEditor, type ContentRules } from './content-rules';
 import { PeopleEditor, type UserSettings } from './people';
 import { PreviewPanel } from './preview';
+import { EgressApproval } from './egress-approval';
 import { settingsOf, type ConnectionView, type FieldMapping, type JsonSchema, type SystemDescription } from './types';
 
 const STEPS = ['Connection', 'Instance and sign-in', 'What syncs', 'Preview'] as const;
@@ -398,6 +399,7 @@ export function Wizard(props: {
                 system={system}
                 onChange={(remote) => set({ remote })}
               />
+              <EgressApproval system={system} baseUrl={String(draft.remote.baseUrl ?? '')} />
               {secrets.map((field) => {
                 const isSet = existing?.credentialFields.includes(field) && existing.config.remote.type === draft.kind;
                 return (
