@@ -72,18 +72,17 @@ export function evidenceOfJiraEvent(event: unknown): JiraEvidence | undefined {
 /**
  * The issue as the event shows it, when that is provably newer than the link's
  * Jira snapshot and says (with the base) what every mapped field holds; else
- * undefined, and the issue is read. Files are read from the issue itself, and
- * comments are listed as they are now (checked against the issue's project as it
- * is now), so a run that looks at either reads it.
+ * undefined, and the issue is read. Files are read from the issue itself, so a
+ * run that looks at files reads it.
  */
 export function issueFromEvidence(
   evidence: JiraEvidence | undefined,
   issueId: string,
   link: Link,
   config: ConnectionConfig,
-  looksAtContent: boolean,
+  lookingAtFiles: boolean,
 ): JiraIssue | undefined {
-  if (!evidence || looksAtContent || link.jiraSeenAt === undefined) return undefined;
+  if (!evidence || lookingAtFiles || link.jiraSeenAt === undefined) return undefined;
   const updatedAt = parseJiraTime(evidence.updated);
   // Strictly newer than what the last sync saw: an equal time may be the same change, or another made in the same instant.
   if (!Number.isFinite(updatedAt) || updatedAt <= link.jiraSeenAt) return undefined;

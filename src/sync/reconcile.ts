@@ -152,12 +152,14 @@ export async function reconcileIssue(
 ): Promise<ReconcileOutcome> {
   // The link and its connection first (one batch read when the signal named the connection), then Jira, unless the event proves what it holds (evidence.ts).
   const stored = await getLinkAndConnection(issueId, connectionHint);
-  // A run that lists comments reads the issue too: the list is today's, so the project it is checked against must be
-  // today's as well (an event from before a move must not vouch for comments written after it).
-  const fromEvent =
+  const proven =
     stored.link && stored.config?.enabled
-      ? issueFromEvidence(evidence, issueId, stored.link, stored.config, scope.attachments || scope.comments)
+      ? issueFromEvidence(evidence, issueId, stored.link, stored.config, scope.attachments)
       : undefined;
+  // A run that lists comments reads the issue all the same: the list is today's, so the project it is checked against
+  // must be today's as well (an event from before a move must not vouch for comments written after it). What the
+  // event proves of the remote still holds.
+  const fromEvent = scope.comments ? undefined : proven;
   const issue = fromEvent ?? (await jira.getIssue(issueId));
   if (!issue) return { result: 'issue-gone' };
   let link = stored.link;
@@ -191,7 +193,7 @@ export async function reconcileIssue(
   // A Jira change toward a remote with conditional writes needs no read of the remote first; a remote change its
   // notification shows in full needs no read of the remote at all (evidence.ts).
   const presumed =
-    fromEvent && evidence && !created ? presumedRemote(connector, link, config, evidence.changed) : undefined;
+    proven && evidence && !created ? presumedRemote(connector, link, config, evidence.changed) : undefined;
   const shown =
     !fromEvent && !created && !remote ? remoteFromEvidence(remoteShows, link, config, connector) : undefined;
   remote ??= presumed ?? shown?.item ?? (await connector.getItem(link.remoteId));
