@@ -149,11 +149,13 @@ describe('the preview writes nothing and saves nothing, for every registered sys
         ).config as Record<string, unknown>;
       const before = await saved();
       const { id: connectionId, jiraProjectId: _project, credentialRev: _rev, ...settings } = before;
-      const sync = await resolver('crosswalk-panel', 'getIssueSync', s.member.accountId, {
-        type: 'jira:issuePanel',
-        issue: { id: s.linked.id, key: s.linked.key },
-        project: s.project,
-      });
+      const sync = await resolver(
+        'crosswalk-panel',
+        'getIssueSync',
+        s.member.accountId,
+        { type: 'jira:issuePanel', issue: { id: s.linked.id, key: s.linked.key }, project: s.project },
+        {},
+      );
       const remoteKey = String(sync.data.remoteKey);
 
       const [jiraBefore, remoteBefore] = await Promise.all([
