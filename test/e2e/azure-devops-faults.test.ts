@@ -212,7 +212,7 @@ describe('Azure DevOps faults converge without duplicates', () => {
     });
     // The first run after the changes creates the work item, its comment and the link.
     const [create] = await cases.record();
-    await atEachPosition(create!, positions(1, create!.calls.length), (n) => cases.crash(create!, 1, n).then(() => {}));
+    await atEachPosition(create!, positions(1, create!.calls.length), (n) => cases.crash(create!, 1, n));
   }, 600_000);
 
   it('converges once, within one retry, when the worker crashes before any outbound call of an update', async () => {
@@ -240,7 +240,7 @@ describe('Azure DevOps faults converge without duplicates', () => {
       expect(commentTexts(updated.id)).toEqual(notes);
     });
     const [update] = await cases.record();
-    await atEachPosition(update!, positions(1, update!.calls.length), (n) => cases.crash(update!, 1, n).then(() => {}));
+    await atEachPosition(update!, positions(1, update!.calls.length), (n) => cases.crash(update!, 1, n));
   }, 600_000);
 
   it('is unmoved by duplicated and reordered hook deliveries', async () => {

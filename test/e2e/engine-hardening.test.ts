@@ -176,9 +176,7 @@ describe('4. the base is crash-safe', () => {
     // The edit's reconcile: every call after it wrote the summary to the incident, until it stored what it wrote.
     const [edit] = await cases.record();
     const written = positionOf(edit!, /^PATCH https:\/\/acme\.service-now\.com\/api\/now\/table\/incident\//);
-    await atEachPosition(edit!, positions(written + 1, edit!.calls.length), (n) =>
-      cases.crash(edit!, 1, n).then(() => {}),
-    );
+    await atEachPosition(edit!, positions(written + 1, edit!.calls.length), (n) => cases.crash(edit!, 1, n));
   }, 300_000);
 });
 
@@ -320,9 +318,7 @@ describe('6. no decision rests on eventually consistent search', () => {
     // The incident's notification starts the run that creates the issue: every call after the create, until the link.
     const [create] = await cases.record();
     const created = positionOf(create!, /^POST http:\/\/127\.0\.0\.1:\d+\/rest\/api\/3\/issue(\?|$)/);
-    await atEachPosition(create!, positions(created + 1, create!.calls.length), (n) =>
-      cases.crash(create!, 1, n).then(() => {}),
-    );
+    await atEachPosition(create!, positions(created + 1, create!.calls.length), (n) => cases.crash(create!, 1, n));
     await settingsAs('project-lead', DEMO, 'saveConnection', {
       connectionId: CONNECTION,
       settings: demoServiceNowConnection,

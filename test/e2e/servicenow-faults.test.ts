@@ -108,7 +108,7 @@ describe('faults converge without duplicates', () => {
     });
     // The first run after the changes creates the incident, its comment and the link.
     const [create] = await cases.record();
-    await atEachPosition(create!, positions(1, create!.calls.length), (n) => cases.crash(create!, 1, n).then(() => {}));
+    await atEachPosition(create!, positions(1, create!.calls.length), (n) => cases.crash(create!, 1, n));
   }, 600_000);
 
   it('is unmoved by duplicated and reordered events', async () => {
@@ -259,7 +259,7 @@ describe('creating from ServiceNow after a crash', () => {
     const marked = positionOf(create!, /^KVS \/api\/v1\/set creating:/);
     const created = positionOf(create!, /^POST http:\/\/127\.0\.0\.1:\d+\/rest\/api\/3\/issue(\?|$)/);
     waitsForSearch = (n) => n > marked && n <= created;
-    await atEachPosition(create!, positions(1, create!.calls.length), (n) => cases.crash(create!, 1, n).then(() => {}));
+    await atEachPosition(create!, positions(1, create!.calls.length), (n) => cases.crash(create!, 1, n));
     await sandbox.platform.invokeResolver({
       installationId: sandbox.installationId,
       moduleKey: 'crosswalk-settings',

@@ -97,7 +97,7 @@ export const positions = (from: number, to: number): number[] =>
 export async function atEachPosition(
   run: InvocationRecord,
   at: readonly number[],
-  check: (position: number) => Promise<void>,
+  check: (position: number) => Promise<unknown>,
 ): Promise<void> {
   if (!at.length) throw new Error('No crash position to run: a crash case must crash somewhere');
   for (const n of at) {
