@@ -452,9 +452,11 @@ describe('the issue panel ties the issue to the project it names', () => {
   }, 60_000);
 
   it('a DEMO member naming DEMO and an OPS issue they cannot see gets nothing and unlinks nothing', async () => {
-    for (const fn of ['getIssueSync', 'issuePanelAccess', 'syncIssueNow'])
+    for (const fn of ['getIssueSync', 'issuePanelAccess'])
       expect((await panelIn('member', PROJECTS.DEMO, opsIssue.id, fn)).body).toEqual(cannotSee);
-    expect((await panelIn('member', PROJECTS.DEMO, opsIssue.id, 'unlinkIssue')).body).toEqual(cannotEdit);
+    // Sync now, like every action on the panel, needs Edit issues, so it is refused as an edit.
+    for (const fn of ['syncIssueNow', 'unlinkIssue'])
+      expect((await panelIn('member', PROJECTS.DEMO, opsIssue.id, fn)).body).toEqual(cannotEdit);
     expect(await linkOf(opsIssue.id)).toMatchObject({ value: expect.anything() });
   });
 
