@@ -741,7 +741,9 @@ describe('project settings page (browser)', () => {
     await frame.getByRole('button', { name: 'Next' }).click();
     await frame.getByRole('button', { name: 'Next' }).click();
     const rules = frame.getByTestId('content-rules');
-    await rules.getByText("internal Jira comments as ServiceNow's internal ones").waitFor();
+    await rules
+      .getByText("those restricted to a role or group as ServiceNow's internal ones", { exact: false })
+      .waitFor();
     await frame.locator('[id="attachments.maxBytes"]').fill('2');
     await frame.locator('[id="attachments.allowedTypes"]').fill('image/, application/pdf');
     await choose(frame, 'comments.direction', '→ Jira to remote only');
