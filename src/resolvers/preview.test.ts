@@ -12,16 +12,14 @@ let sandbox: Sandbox;
 let linkedKey: string;
 beforeAll(async () => {
   sandbox = await startSandbox({ clock: 'manual', pair: ['servicenow'] });
-  const made = await sandbox
-    .jiraClient()
-    .request({ as: 'member' }, 'POST', '/rest/api/3/issue', {
-      fields: {
-        project: { key: 'DEMO' },
-        issuetype: { name: 'Task' },
-        summary: 'Synced before the preview',
-        labels: ['printers'],
-      },
-    });
+  const made = await sandbox.jiraClient().request({ as: 'member' }, 'POST', '/rest/api/3/issue', {
+    fields: {
+      project: { key: 'DEMO' },
+      issuetype: { name: 'Task' },
+      summary: 'Synced before the preview',
+      labels: ['printers'],
+    },
+  });
   linkedKey = (made.json as { key: string }).key;
   await sandbox.settle();
 }, 120_000);
@@ -207,11 +205,9 @@ describe('preview before saving', () => {
 
   it('previews an unlinked issue as a create, with the fields the new item is made with, or why it would not sync', async () => {
     const draft = await demoDraft();
-    const made = await sandbox
-      .jiraClient()
-      .request({ as: 'member' }, 'POST', '/rest/api/3/issue', {
-        fields: { project: { key: 'DEMO' }, issuetype: { name: 'Task' }, summary: 'Preview me' },
-      });
+    const made = await sandbox.jiraClient().request({ as: 'member' }, 'POST', '/rest/api/3/issue', {
+      fields: { project: { key: 'DEMO' }, issuetype: { name: 'Task' }, summary: 'Preview me' },
+    });
     const key = (made.json as { key: string }).key;
     // Not synced yet (the platform's queue has not run): a draft would create its incident.
     const r = await call('project-lead', 'previewItem', { ...draft, item: { issueKey: key } });
@@ -346,7 +342,7 @@ describe('preview before saving', () => {
     const r = await call('project-lead', 'previewSummary', elsewhere);
     expect(r.error).toMatchObject({
       code: 'BAD_REQUEST',
-      problems: [{ path: 'credential', message: expect.stringContaining('type the secret again') }],
+      problems: [{ path: 'credential.password', message: expect.stringContaining('type the secret again') }],
     });
     expect(JSON.stringify(r)).not.toContain(sandbox.sims.servicenow.credentials.integration.password);
   });
@@ -404,11 +400,9 @@ describe('status mapping: the transition path for each mapped status', () => {
 describe('user mapping: who the draft would match, and who not', () => {
   it('matches people by email as the engine does, lists the unmatched with why, and takes manual pairs first', async () => {
     expect((await call('member', 'userMatches', { settings: {} })).error?.code).toBe('FORBIDDEN');
-    await sandbox
-      .jiraClient()
-      .request({ as: 'project-lead' }, 'POST', '/rest/api/3/issue', {
-        fields: { project: { key: 'DEMO' }, issuetype: { name: 'Task' }, summary: 'Reported by the lead' },
-      });
+    await sandbox.jiraClient().request({ as: 'project-lead' }, 'POST', '/rest/api/3/issue', {
+      fields: { project: { key: 'DEMO' }, issuetype: { name: 'Task' }, summary: 'Reported by the lead' },
+    });
     const draft = await demoDraft();
     const r = await call('project-lead', 'userMatches', draft);
     expect(r.ok).toBe(true);
@@ -467,11 +461,9 @@ describe('bulk sync: cancel, and the failures listed', () => {
   });
 
   it("lists the items that failed since the run started, with the remote's reason", async () => {
-    const made = await sandbox
-      .jiraClient()
-      .request({ as: 'member' }, 'POST', '/rest/api/3/issue', {
-        fields: { project: { key: 'DEMO' }, issuetype: { name: 'Task' }, summary: 'Refused by ServiceNow' },
-      });
+    const made = await sandbox.jiraClient().request({ as: 'member' }, 'POST', '/rest/api/3/issue', {
+      fields: { project: { key: 'DEMO' }, issuetype: { name: 'Task' }, summary: 'Refused by ServiceNow' },
+    });
     const key = (made.json as { key: string }).key;
     await fetch(`${sandbox.sims.servicenow.controlUrl}/faults`, {
       method: 'POST',
