@@ -84,6 +84,32 @@ describe('the connection wizard (browser)', () => {
     await page.close();
   }, 90_000);
 
+  it("never goes back silently: a save the server refuses lists why, in the page's words, at the top of the step", async () => {
+    const page = await open('DEMO');
+    const frame = settingsFrame(page);
+    await frame.getByRole('button', { name: 'Add connection' }).click();
+    await choose(frame, 'system', 'Zendesk');
+    await frame.locator('#name').fill('Tickets without a sign-in address');
+    await frame.getByRole('button', { name: 'Next' }).click();
+    await frame.locator('[id="remote.baseUrl"]').fill(sandbox.sims.zendesk.instanceUrl);
+    await frame.locator('[id="credential.token"]').fill(sandbox.sims.zendesk.credentials.apiToken);
+    await frame.getByRole('button', { name: 'Next' }).click();
+    await frame.getByRole('button', { name: 'Save connection' }).press('Enter');
+    // Back on the step that shows the problem, which says what and where: the sign-in's email, not `remote.auth`.
+    await frame.getByText('Step 2 of 4: Instance and sign-in').waitFor();
+    const summary = frame.getByTestId('problem-summary');
+    await summary.waitFor();
+    expect(await summary.textContent()).toBe('Email of the integration user: is required');
+    expect(await frame.getByRole('heading', { name: 'The connection was not saved' }).count()).toBe(1);
+    await frame.locator('[id="remote.auth.email-error"]').waitFor();
+    await expectAccessible(page);
+    await screenshot(page, 'wizard-not-saved');
+    await frame.getByRole('button', { name: 'Cancel' }).click();
+    await frame.getByRole('button', { name: 'Discard changes' }).click();
+    await frame.getByRole('dialog').waitFor({ state: 'detached' });
+    await page.close();
+  }, 90_000);
+
   it('finds a value mapped twice as the lead types, and names the row as the page does, never by its path', async () => {
     const page = await open('DEMO');
     const frame = settingsFrame(page);
