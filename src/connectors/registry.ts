@@ -12,6 +12,9 @@ import { azureDevOpsSystem } from './azure-devops/system';
 import { serviceNowSystem } from './servicenow/system';
 import { zendeskSystem } from './zendesk/system';
 
+/** The secrets a person types for a connection (the webhook secret is Crosswalk's own). */
+export type SecretField = Exclude<keyof Credential, 'webhookSecret'>;
+
 /** A notification as the web trigger received it. */
 export interface InboundNotification {
   headers: Readonly<Record<string, readonly string[] | undefined>>;
@@ -42,8 +45,20 @@ export interface SystemDefinition<
   kind: RemoteSystemKind;
   /** What people call it: "ServiceNow". */
   label: string;
-  /** The connection's `remote` part for this system (type, baseUrl, auth without secrets, scope). */
+  /**
+   * The connection's `remote` part for this system (type, baseUrl, auth without secrets, scope). The settings
+   * page draws its form from this schema alone: each setting's `title`, `description` and `examples` (zod
+   * `.meta()`), and a choice's options as literals with their own title and description.
+   */
   remoteSchema: z.ZodType<Remote>;
+  /**
+   * Settings of `remote` that change only what Crosswalk does there (Zendesk's closed-ticket handling), not
+   * where it signs in, as whom, or what it may reach: changing one keeps the stored secret. Any other change
+   * needs the secret typed again (src/mapping/secret-binding.ts).
+   */
+  behaviourSettings?: readonly string[];
+  /** A new connection's first field pairs, which the admin then edits: the remote's title and description. */
+  starterFields: ReadonlyArray<{ jira: string; remote: string; transform?: 'rich-text' | 'text' }>;
   /** Host patterns as Forge egress understands them (wildcard = subdomains only); manifest.yml declares each. */
   hostPatterns: readonly string[];
   /**
@@ -100,6 +115,8 @@ export interface SystemDefinition<
      * rule for it (Zendesk never returns an assigned ticket to "new"); undefined: the engine says it generally.
      */
     valueNotTaken?(field: string, written: string, held: string): string | undefined;
+    /** What this system calls each secret its sign-in needs ("API token"), and where a person finds it. */
+    secrets?: Partial<Record<SecretField, { label: string; help?: string }>>;
   };
 }
 

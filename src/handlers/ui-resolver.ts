@@ -19,6 +19,7 @@ import {
   retryFailuresResolver,
 } from '../resolvers/project-tools';
 import { previewItemResolver, previewSummaryResolver } from '../resolvers/preview';
+import { checkConnectionDraftResolver } from '../resolvers/draft-check';
 import { remoteFieldsResolver } from '../resolvers/remote-fields';
 import { searchRemoteUsersResolver } from '../resolvers/remote-users';
 import { statusPathsResolver } from '../resolvers/status-paths';
@@ -53,6 +54,7 @@ resolver.define('connectionActivity', connectionActivityResolver);
 resolver.define('markConflictsReviewed', markConflictsReviewedResolver);
 resolver.define('previewItem', previewItemResolver);
 resolver.define('previewSummary', previewSummaryResolver);
+resolver.define('checkConnectionDraft', checkConnectionDraftResolver);
 resolver.define('statusPaths', statusPathsResolver);
 resolver.define('userMatches', userMatchesResolver);
 resolver.define('remoteFields', remoteFieldsResolver);

@@ -8,6 +8,7 @@
 import * as z from 'zod';
 import { isAllowedRemoteUrl } from '../connectors/remote-hosts';
 import { implementedSystems, systemFor } from '../connectors/registry';
+import { fieldPairProblems } from './field-pairs';
 import { valueMapProblems } from './value-map';
 
 const direction = z.enum(['both', 'to-jira', 'to-remote', 'none']);
@@ -100,6 +101,20 @@ const settingsShape = {
 type SettingsInput = z.infer<z.ZodObject<typeof settingsShape>>;
 
 /**
+ * Zod's own words are for developers ("Invalid input: expected object, received undefined"); a project lead
+ * reads these. Messages a schema gives itself ("must be a ServiceNow table name") are kept as written.
+ */
+const plainWords: z.core.$ZodErrorMap = (issue) => {
+  if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
+  if (issue.code === 'too_small' && issue.origin === 'string' && issue.minimum === 1) return 'is required';
+  if (issue.code === 'invalid_format' && issue.format === 'url') return 'must be a web address (https://…)';
+  if (issue.code === 'invalid_format' && issue.format === 'email') return 'must be an email address';
+  if (issue.code === 'invalid_value' && issue.values.length)
+    return `must be one of ${issue.values.map((v) => String(v)).join(', ')}`;
+  return undefined;
+};
+
+/**
  * The checks of a connection's settings. A customer's own host (remote-hosts.ts) must be approved when settings are
  * entered; a stored connection was checked when it was saved, and an approval withdrawn since stops its requests at
  * the platform (they fail, and its items say why), not the connection itself.
@@ -116,7 +131,7 @@ function checkSettingsOf(c: SettingsInput, ctx: z.RefinementCtx, customerHost: '
       message: `${c.remote.type} connections are not available yet`,
     });
   } else {
-    const remote = system.remoteSchema.safeParse(c.remote);
+    const remote = system.remoteSchema.safeParse(c.remote, { error: plainWords });
     if (!remote.success)
       for (const i of remote.error.issues)
         ctx.addIssue({
@@ -137,25 +152,8 @@ function checkSettingsOf(c: SettingsInput, ctx: z.RefinementCtx, customerHost: '
         message: `must be an https address of ${system.label} that Crosswalk may reach (${system.hostPatterns.join(', ')})`,
       });
   }
-  const seen = { jira: new Set<string>(), remote: new Set<string>() };
-  c.fields.forEach((f, i) => {
-    if (seen.jira.has(f.jira))
-      ctx.addIssue({ code: 'custom', path: ['fields', i, 'jira'], message: `Jira field ${f.jira} is mapped twice` });
-    if (seen.remote.has(f.remote))
-      ctx.addIssue({
-        code: 'custom',
-        path: ['fields', i, 'remote'],
-        message: `remote field ${f.remote} is mapped twice`,
-      });
-    seen.jira.add(f.jira);
-    seen.remote.add(f.remote);
-    if (f.jira === 'status' && f.transform !== 'value-map')
-      ctx.addIssue({
-        code: 'custom',
-        path: ['fields', i, 'transform'],
-        message: 'status needs a value map (Jira moves status only through transitions)',
-      });
-  });
+  for (const p of fieldPairProblems(c.fields))
+    ctx.addIssue({ code: 'custom', path: ['fields', p.index, p.side], message: p.message });
 }
 
 /** With the system's defaults filled in (its schema's output replaces the loose input). */
@@ -197,6 +195,6 @@ const problemsOf = (error: z.ZodError): ConfigProblem[] =>
 export function validateConnectionSettings(
   input: unknown,
 ): { ok: true; settings: ConnectionSettings } | { ok: false; problems: ConfigProblem[] } {
-  const parsed = connectionSettingsSchema.safeParse(input);
+  const parsed = connectionSettingsSchema.safeParse(input, { error: plainWords });
   return parsed.success ? { ok: true, settings: parsed.data } : { ok: false, problems: problemsOf(parsed.error) };
 }

@@ -40,7 +40,8 @@ import { usageOfConnection } from '../store/links';
 import { bulkProgress, enqueueBulkPage, enqueueEndLinks } from '../sync/sync-queue';
 import { badRequest, fail, forbiddenAdmin, ok, requireProjectAdmin } from './guards';
 import { failuresFor } from './project-tools';
-import { describeSystem } from './systems';
+import { describeSystem, secretLabel, secretsNeeded } from './systems';
+import { secretStaysWith } from '../mapping/secret-binding';
 
 type Context = { accountId?: string } & Record<string, unknown>;
 type Call = { payload?: unknown; context: Context };
@@ -94,11 +95,26 @@ export async function saveConnectionResolver({ payload, context }: Call) {
   if (!host.ok) problems.push({ path: 'remote.baseUrl', message: host.reason });
   if (problems.length) return fail('BAD_REQUEST', 'The connection has problems', problems);
   let config: ConnectionConfig;
+  let moved = false;
   if (request.data.connectionId !== undefined) {
     const existing = await ownConnection(admin.projectId, { connectionId: request.data.connectionId });
     if (!existing) return notOurs;
+    // A stored secret stays with the instance, sign-in and scope it was typed for: pointed elsewhere, it is typed again.
+    const system = systemFor(checked.settings.remote.type)!;
+    moved = !secretStaysWith(existing.remote, checked.settings.remote, system.behaviourSettings);
+    if (moved && system.missingCredential(checked.settings.remote, request.data.credential ?? {})) {
+      const field = secretsNeeded(system, checked.settings.remote)[0] ?? 'password';
+      return fail('BAD_REQUEST', 'The connection has problems', [
+        {
+          path: `credential.${field}`,
+          message: `Type the ${secretLabel(system, field)} again: the connection now reaches another instance or other items, or signs in another way, and a stored secret is only sent where it was given.`,
+        },
+      ]);
+    }
     config = { ...checked.settings, id: existing.id, jiraProjectId: existing.jiraProjectId };
     await replaceConnection(config);
+    // The old secrets (the webhook's too) belong to the old instance: only what was typed now is kept.
+    if (moved) await deleteCredential(config.id);
   } else {
     const candidates = connectionIdCandidates(
       { ...(admin.projectKey ? { key: admin.projectKey } : {}), id: admin.projectId },
@@ -107,8 +123,8 @@ export async function saveConnectionResolver({ payload, context }: Call) {
     );
     config = await createConnection(candidates, (id) => ({ ...checked.settings, id, jiraProjectId: admin.projectId }));
   }
-  if (request.data.credential && Object.keys(request.data.credential).length) {
-    await updateCredential(config.id, request.data.credential);
+  if (moved || (request.data.credential && Object.keys(request.data.credential).length)) {
+    await updateCredential(config.id, request.data.credential ?? {});
     // New credentials: let the next sync show whether the connection works.
     await setConnectionHealth(config.id, undefined);
   }

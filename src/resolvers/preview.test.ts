@@ -342,7 +342,7 @@ describe('preview before saving', () => {
     const r = await call('project-lead', 'previewSummary', elsewhere);
     expect(r.error).toMatchObject({
       code: 'BAD_REQUEST',
-      problems: [{ path: 'credential', message: expect.stringContaining('type the secret again') }],
+      problems: [{ path: 'credential.password', message: expect.stringContaining('type the secret again') }],
     });
     expect(JSON.stringify(r)).not.toContain(sandbox.sims.servicenow.credentials.integration.password);
   });

@@ -31,6 +31,8 @@ import { matchesRemoteFilter } from '../sync/remote-filter';
 import { planStatusMove } from '../sync/status';
 import { UserMap } from '../sync/user-map';
 import { jqlProblems } from './connections';
+import { secretsNeeded } from './systems';
+import { secretStaysWith } from '../mapping/secret-binding';
 import { badRequest, fail, forbiddenAdmin, ok, requireProjectAdmin } from './guards';
 import {
   describePlan,
@@ -93,29 +95,6 @@ export interface Draft {
   earlier: ConnectionConfig[];
 }
 
-const stable = (v: unknown): string =>
-  Array.isArray(v)
-    ? `[${v.map(stable).join(',')}]`
-    : v && typeof v === 'object'
-      ? `{${Object.keys(v)
-          .sort()
-          .map((k) => `${k}:${stable((v as Record<string, unknown>)[k])}`)
-          .join(',')}}`
-      : JSON.stringify(v);
-
-/** Same host and same sign-in: the stored secret may be used for the draft. */
-function sameInstance(a: ConnectionConfig['remote'], b: ConnectionConfig['remote']): boolean {
-  const host = (u: string) => {
-    try {
-      return new URL(u).origin;
-    } catch {
-      return u;
-    }
-  };
-  const rest = (r: ConnectionConfig['remote']) => stable({ ...r, baseUrl: host(r.baseUrl) });
-  return a.type === b.type && rest(a) === rest(b);
-}
-
 type Prepared = { ok: true; draft: Draft } | { ok: false; answer: ReturnType<typeof fail> };
 
 export async function prepareDraft(
@@ -144,7 +123,10 @@ export async function prepareDraft(
     jiraProjectId: admin.projectId,
   };
   const system = systemFor(config.remote.type)!;
-  const stored = saved && sameInstance(saved.remote, config.remote) ? await getCredential(saved.id) : undefined;
+  const stored =
+    saved && secretStaysWith(saved.remote, config.remote, system.behaviourSettings)
+      ? await getCredential(saved.id)
+      : undefined;
   const credential: Credential = { ...(stored ?? {}), ...(request.credential ?? {}) };
   const missing = system.missingCredential(config.remote, credential);
   if (missing) {
@@ -152,7 +134,8 @@ export async function prepareDraft(
       saved && !stored
         ? 'The draft signs in to a different instance or as someone else: type the secret again (a stored secret is only sent where it was saved for)'
         : missing;
-    return { ok: false, answer: fail('BAD_REQUEST', 'The draft cannot sign in', [{ path: 'credential', message }]) };
+    const path = `credential.${secretsNeeded(system, config.remote)[0] ?? 'password'}`;
+    return { ok: false, answer: fail('BAD_REQUEST', 'The draft cannot sign in', [{ path, message }]) };
   }
   const connector = system.create(config.remote as never, credential);
   const all = (await connectionsForProject(admin.projectId)).filter((c) => c.enabled && systemFor(c.remote.type));

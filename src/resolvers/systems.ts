@@ -6,7 +6,7 @@
  * appears in the wizard without UI changes.
  */
 import * as z from 'zod';
-import type { SystemDefinition } from '../connectors/registry';
+import type { SecretField, SystemDefinition } from '../connectors/registry';
 import type { Credential } from '../store/credentials';
 
 /** The secret fields a connection can hold, in the order the wizard asks for them (the webhook secret is Crosswalk's own). */
@@ -21,8 +21,14 @@ export interface SystemDescription {
   exampleUrls: readonly string[];
   /** JSON Schema of the connection's `remote` part, as the admin enters it. */
   settingsSchema: unknown;
-  /** Secret fields each auth method needs (`default` when the system has no auth choice). */
+  /** Secret fields each auth method needs, by the method's `kind` (`default` when the settings have no `auth`). */
   credentialFields: Record<string, string[]>;
+  /** What the system calls each secret field, and where a person finds it. */
+  secretLabels: Partial<Record<SecretField, { label: string; help?: string }>>;
+  /** Settings whose change keeps the stored secret (every other change of `remote` needs it typed again). */
+  behaviourSettings: readonly string[];
+  /** A new connection's first field pairs. */
+  starterFields: SystemDefinition['starterFields'];
   /** `automatic`: Crosswalk creates the service hook or webhook when the connection is saved; `manual`: an admin pastes it. */
   changePush: 'automatic' | 'manual';
   capabilities: {
@@ -83,6 +89,9 @@ export function describeSystem(system: SystemDefinition): SystemDescription {
     exampleUrls: system.exampleUrls,
     settingsSchema,
     credentialFields,
+    secretLabels: system.texts.secrets ?? {},
+    behaviourSettings: system.behaviourSettings ?? [],
+    starterFields: system.starterFields,
     changePush: system.notifications.provision ? 'automatic' : 'manual',
     capabilities: {
       commentVisibilities: system.capabilities.commentVisibilities,
@@ -92,4 +101,16 @@ export function describeSystem(system: SystemDefinition): SystemDescription {
       userSearch: Boolean(system.capabilities.userSearch),
     },
   };
+}
+
+/** The secret fields a connection with these settings needs, in the order the wizard asks for them. */
+export function secretsNeeded(system: SystemDefinition, remote: Readonly<Record<string, unknown>>): string[] {
+  const kind = (remote.auth as { kind?: unknown } | undefined)?.kind;
+  return secretsFor(system, typeof kind === 'string' ? kind : undefined);
+}
+
+/** What people call a secret field of this system ("API token"). */
+export function secretLabel(system: SystemDefinition, field: string): string {
+  const generic: Record<string, string> = { password: 'Password', clientSecret: 'OAuth client secret', token: 'Token' };
+  return system.texts.secrets?.[field as SecretField]?.label ?? generic[field] ?? field;
 }

@@ -222,8 +222,9 @@ describe('project settings page (browser)', () => {
     await expectAccessible(page);
     await screenshot(page, 'wizard-mapping');
     await setTransitions([...transitions, { id: '41', name: 'Reopen', from: ['10003'], to: '10000' }]);
-    // The dialog is taller than the window: close it from the keyboard.
+    // The dialog is taller than the window: close it from the keyboard (the change is discarded, after asking).
     await frame.getByRole('button', { name: 'Cancel' }).press('Enter');
+    await frame.getByRole('button', { name: 'Discard changes' }).press('Enter');
     await frame.getByRole('dialog').waitFor({ state: 'detached' });
 
     await frame.getByRole('button', { name: 'Test connection' }).click();
@@ -418,6 +419,7 @@ describe('project settings page (browser)', () => {
 
     // Nothing was written to ServiceNow, and the draft was not saved (the connection is still paused).
     await frame.getByRole('button', { name: 'Cancel' }).press('Enter');
+    await frame.getByRole('button', { name: 'Discard changes' }).press('Enter');
     await frame.getByRole('dialog').waitFor({ state: 'detached' });
     await frame.getByRole('row', { name: /DEMO ↔ ACME incidents.*Paused/ }).waitFor();
     expect(await remoteWrites()).toBe(writesBefore);
@@ -650,6 +652,7 @@ describe('project settings page (browser)', () => {
     await expectAccessible(page);
     await screenshot(page, 'wizard-remote-fields');
     await frame.getByRole('button', { name: 'Cancel' }).press('Enter');
+    await frame.getByRole('button', { name: 'Discard changes' }).press('Enter');
     await frame.getByRole('dialog').waitFor({ state: 'detached' });
     await page.close();
 

@@ -42,12 +42,20 @@
       );
     });
   }
-  // Jira sizes a Custom UI frame to its content; an open dialog counts too.
+  // Jira sizes a Custom UI frame to its content, measured on the body (iframe-resizer), so a frame grows and
+  // shrinks with what it shows; an open dialog and an open dropdown's menu count too. The document's own
+  // scroll height is never less than the frame's height, so it could never tell the frame to shrink: a frame
+  // grown for a dialog would stay that tall after the dialog closed.
   var lastHeight = 0;
   function contentHeight() {
-    var h = document.documentElement.scrollHeight;
+    var body = document.body;
+    var style = getComputedStyle(body);
+    var h = body.offsetHeight + parseFloat(style.marginTop) + parseFloat(style.marginBottom);
     var dialogs = document.querySelectorAll('[role=dialog]');
     for (var i = 0; i < dialogs.length; i++) h = Math.max(h, dialogs[i].getBoundingClientRect().height + 120);
+    var menus = document.querySelectorAll('[role=listbox]');
+    for (var j = 0; j < menus.length; j++)
+      h = Math.max(h, menus[j].getBoundingClientRect().bottom + window.scrollY + 8);
     return Math.ceil(h);
   }
   function reportSize() {

@@ -93,6 +93,31 @@ export function createJiraApp(opts: JiraSimOptions & { baseUrl: () => string }):
       .parse(await c.req.json());
     return c.json(workflow);
   });
+  /** A new project, as a site admin makes one: the demo workflow and issue types, no issues, the roles given. */
+  app.post('/_control/projects', async (c) => {
+    const body = z
+      .object({
+        key: z.string().regex(/^[A-Z][A-Z0-9]{1,9}$/),
+        name: z.string().min(1).max(80),
+        administrators: z.array(z.string().min(1)).min(1),
+        members: z.array(z.string().min(1)).default([]),
+      })
+      .parse(await c.req.json());
+    if (site.project(body.key)) return c.json({ error: `A project with key ${body.key} exists` }, 409);
+    const unknown = [...body.administrators, ...body.members].find((id) => !site.user(id));
+    if (unknown) return c.json({ error: `No user ${unknown}` }, 400);
+    const project = {
+      id: String(Math.max(...site.state.projects.map((p) => Number(p.id))) + 1),
+      key: body.key,
+      name: body.name,
+      leadAccountId: body.administrators[0]!,
+      roles: { Administrators: body.administrators, Members: body.members },
+      issueTypeIds: site.state.issueTypes.filter((t) => !t.subtask).map((t) => t.id),
+      workflowId: site.state.workflows[0]!.id,
+    };
+    site.state.projects.push(project);
+    return c.json(project, 201);
+  });
   app.put('/_control/search-index-lag', async (c) => {
     site.searchIndexLagMs = z.object({ ms: z.number().int().min(0) }).parse(await c.req.json()).ms;
     return c.json({ ms: site.searchIndexLagMs });

@@ -23,14 +23,37 @@ export const azureDevOpsRemoteSchema = z
       .trim()
       .min(1)
       .max(64)
-      .regex(/^[^\\/:*?"<>|;#$*{},+=[\]]+$/, 'must be an Azure DevOps project name'),
+      .regex(/^[^\\/:*?"<>|;#$*{},+=[\]]+$/, 'must be an Azure DevOps project name')
+      .meta({ title: 'Project', description: 'The Azure DevOps project, by its name.' }),
     /** The work item type Jira issues become (Bug, User Story, Issue, a custom type). */
-    workItemType: z.string().trim().min(1).max(128),
-    auth: z.object({
-      kind: z.literal('pat'),
-      /** The unique name (sign-in address) the PAT belongs to: how Crosswalk knows its own comments and files. Read from the organization when absent. */
-      user: z.string().trim().min(1).max(256).optional(),
-    }),
+    workItemType: z
+      .string()
+      .trim()
+      .min(1)
+      .max(128)
+      .meta({
+        title: 'Work item type',
+        description: 'What Jira issues become: Bug, User Story, Issue, or a type of your own.',
+        examples: ['Bug'],
+      }),
+    auth: z
+      .object({
+        kind: z.literal('pat'),
+        /** The unique name (sign-in address) the PAT belongs to: how Crosswalk knows its own comments and files. Read from the organization when absent. */
+        user: z
+          .string()
+          .trim()
+          .min(1)
+          .max(256)
+          .optional()
+          .meta({
+            title: "The token owner's sign-in address",
+            description:
+              'How Crosswalk knows its own comments and files. Optional: read from the organization when empty.',
+            examples: ['crosswalk@acme.example'],
+          }),
+      })
+      .meta({ title: 'Personal access token' }),
   })
   .superRefine((r, ctx) => {
     // On dev.azure.com the organization is the first path segment, and nothing else may follow it.
@@ -89,6 +112,10 @@ export const azureDevOpsSystem: SystemDefinition<AzureDevOpsRemote> = {
   kind: 'azure-devops',
   label: 'Azure DevOps',
   remoteSchema: azureDevOpsRemoteSchema,
+  starterFields: [
+    { jira: 'summary', remote: 'System.Title' },
+    { jira: 'description', remote: 'System.Description', transform: 'rich-text' },
+  ],
   hostPatterns: ['dev.azure.com', '*.visualstudio.com'],
   // Azure DevOps Server runs on the customer's own host (https://host/DefaultCollection, or /tfs/DefaultCollection).
   customerHosts: { product: 'Azure DevOps Server' },
@@ -159,5 +186,11 @@ export const azureDevOpsSystem: SystemDefinition<AzureDevOpsRemote> = {
       'Azure DevOps tells Crosswalk about each work item change through service hooks that Crosswalk sets up in the project when the connection is saved, and removes when it is deleted.',
     commentEditRefused: 'Azure DevOps comment edits are not copied yet',
     commentDeleteRefused: 'Azure DevOps comment deletions are not copied yet',
+    secrets: {
+      token: {
+        label: 'Personal access token',
+        help: 'Made in Azure DevOps under User settings → Personal access tokens, by the account Crosswalk works as.',
+      },
+    },
   },
 };

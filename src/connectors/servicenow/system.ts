@@ -11,19 +11,44 @@ import { parseGlideDateTime, SERVICENOW_CAPABILITIES, ServiceNowConnector } from
 
 const remoteFieldName = z.string().regex(/^[A-Za-z][A-Za-z0-9_.]*$/, 'must be a field name');
 
+/** The account Crosswalk signs in as: the changes it makes are known as its own by this name. */
+const integrationUser = z
+  .string()
+  .min(1)
+  .meta({
+    title: 'Integration user name',
+    description: "The ServiceNow user Crosswalk signs in as; changes made by this user are known as Crosswalk's own.",
+    examples: ['crosswalk.integration'],
+  });
+
 export const serviceNowRemoteSchema = z.object({
   type: z.literal('servicenow'),
   baseUrl: z.url(),
   /** The table the connection syncs with (incident, sc_task, a custom u_ table). */
-  table: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a ServiceNow table name'),
+  table: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*$/, 'must be a ServiceNow table name')
+    .meta({
+      title: 'Table',
+      description: 'The table whose records pair with Jira issues: incident, sc_task, or a table of your own (u_…).',
+      examples: ['incident'],
+    }),
   /** Only records matching all of these conditions create Jira issues; empty = none. */
   filter: z
     .array(z.object({ field: remoteFieldName, op: z.enum(['=', '!=', 'STARTSWITH', 'LIKE']), value: z.string() }))
     .default([]),
-  auth: z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('basic'), username: z.string().min(1) }),
-    z.object({ kind: z.literal('oauth'), clientId: z.string().min(1), username: z.string().min(1).optional() }),
-  ]),
+  auth: z
+    .discriminatedUnion('kind', [
+      z.object({ kind: z.literal('basic'), username: integrationUser }).meta({ title: 'User name and password' }),
+      z
+        .object({
+          kind: z.literal('oauth'),
+          clientId: z.string().min(1).meta({ title: 'OAuth client ID' }),
+          username: integrationUser.optional(),
+        })
+        .meta({ title: 'OAuth 2.0 client credentials' }),
+    ])
+    .meta({ title: 'Sign in with' }),
 });
 export type ServiceNowRemote = z.infer<typeof serviceNowRemoteSchema>;
 
@@ -87,6 +112,10 @@ export const serviceNowSystem: SystemDefinition<ServiceNowRemote> = {
   kind: 'servicenow',
   label: 'ServiceNow',
   remoteSchema: serviceNowRemoteSchema,
+  starterFields: [
+    { jira: 'summary', remote: 'short_description' },
+    { jira: 'description', remote: 'description', transform: 'rich-text' },
+  ],
   hostPatterns: ['*.service-now.com'],
   // An instance may answer on the customer's own domain (a custom URL).
   customerHosts: { product: 'ServiceNow on its own domain' },
@@ -150,5 +179,12 @@ export const serviceNowSystem: SystemDefinition<ServiceNowRemote> = {
       'ServiceNow tells Crosswalk about each record change through two business rules (one on the table, one on its attachments) that a ServiceNow admin adds, signed with a secret Crosswalk generates.',
     commentEditRefused: 'ServiceNow journal entries cannot be changed',
     commentDeleteRefused: 'ServiceNow journal entries cannot be deleted',
+    secrets: {
+      password: { label: 'Password', help: "The integration user's ServiceNow password." },
+      clientSecret: {
+        label: 'OAuth client secret',
+        help: 'The secret of the OAuth application registry entry whose client ID is above.',
+      },
+    },
   },
 };

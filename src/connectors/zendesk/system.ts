@@ -16,9 +16,35 @@ export const zendeskRemoteSchema = z.object({
   type: z.literal('zendesk'),
   baseUrl: z.url(),
   /** The integration user (an admin: the incremental export, webhooks and triggers are admin APIs); the API token is the credential. */
-  auth: z.object({ kind: z.literal('api-token'), email: z.email() }),
+  auth: z
+    .object({
+      kind: z.literal('api-token'),
+      email: z.email().meta({
+        title: 'Email of the integration user',
+        description:
+          'A Zendesk admin: Crosswalk reads the ticket export and sets up its webhook and trigger as this user.',
+        examples: ['crosswalk@acme.example'],
+      }),
+    })
+    .meta({ title: 'API token' }),
   /** What a change that meets a closed ticket does: continue in a follow-up ticket, or report it on the issue. */
-  closedTickets: z.enum(['follow-up', 'report']).default('follow-up'),
+  closedTickets: z
+    .union([
+      z.literal('follow-up').meta({
+        title: 'Continue in a follow-up ticket',
+        description:
+          'A Jira change that meets a closed ticket makes the follow-up ticket Zendesk offers, and the issue pairs with it.',
+      }),
+      z.literal('report').meta({
+        title: 'Report it on the issue',
+        description: 'Nothing is written to the closed ticket: the issue says the ticket is closed.',
+      }),
+    ])
+    .default('follow-up')
+    .meta({
+      title: 'Closed tickets',
+      description: 'Zendesk never changes a closed ticket again: what Crosswalk does when a Jira change meets one.',
+    }),
 });
 export type ZendeskRemote = z.infer<typeof zendeskRemoteSchema>;
 
@@ -106,6 +132,12 @@ export const zendeskSystem: SystemDefinition<ZendeskRemote> = {
   kind: 'zendesk',
   label: 'Zendesk',
   remoteSchema: zendeskRemoteSchema,
+  // Choosing what happens to closed tickets changes nothing about where Crosswalk signs in, or as whom.
+  behaviourSettings: ['closedTickets'],
+  starterFields: [
+    { jira: 'summary', remote: 'subject' },
+    { jira: 'description', remote: 'description', transform: 'rich-text' },
+  ],
   hostPatterns: ['*.zendesk.com'],
   exampleUrls: ['https://acme.zendesk.com'],
   capabilities: ZENDESK_CAPABILITIES,
@@ -217,6 +249,12 @@ export const zendeskSystem: SystemDefinition<ZendeskRemote> = {
       return field === 'status' && written === 'new' && held !== 'new'
         ? 'Zendesk does not return a ticket to New once someone is assigned to it'
         : undefined;
+    },
+    secrets: {
+      token: {
+        label: 'API token',
+        help: 'An API token of your Zendesk account, made in Admin Center under Apps and integrations → APIs.',
+      },
     },
   },
 };

@@ -51,12 +51,12 @@ interface Progress {
     at: string;
   }>;
 }
-type AccessCheck = { what: string; ok: boolean; required: boolean; detail?: string };
-type TestResult =
+export type AccessCheck = { what: string; ok: boolean; required: boolean; detail?: string };
+export type TestResult =
   { reachable: true; identity: string; checks: AccessCheck[] } | { reachable: false; kind: string; message: string };
 
 /** What the sync needs of the remote, each tried: missing required ones stop part of the sync, optional ones make it poorer. */
-function AccessChecks({ checks }: { checks: AccessCheck[] }) {
+export function AccessChecks({ checks }: { checks: AccessCheck[] }) {
   if (!checks.length) return null;
   return (
     <ul aria-label="What Crosswalk can do there" data-testid="access-checks">

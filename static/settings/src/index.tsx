@@ -11,7 +11,7 @@ import Button from '@atlaskit/button/new';
 import DynamicTable from '@atlaskit/dynamic-table';
 import Heading from '@atlaskit/heading';
 import { Inline, Stack, Text } from '@atlaskit/primitives/compiled';
-import SectionMessage from '@atlaskit/section-message';
+import SectionMessage, { SectionMessageAction } from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
 import { callResolver, HealthLozenge, mount, when } from '../../shared/ui';
 import { ConnectionDetail } from './connection-detail';
@@ -27,6 +27,8 @@ function SettingsPage() {
   const [selected, setSelected] = useState<string>();
   const [wizard, setWizard] = useState<{ existing?: ConnectionView }>();
   const [pushSetup, setPushSetup] = useState<Record<string, PushSetup>>({});
+  /** The connection just saved: said in the page, above its details, where it covers nothing (a flag would). */
+  const [saved, setSaved] = useState<{ id: string; name: string; enabled: boolean }>();
 
   const load = useCallback(async () => {
     const res = await callResolver<ListAnswer>('listConnections').catch((e: unknown) => ({
@@ -200,6 +202,24 @@ function SettingsPage() {
           }))}
         />
       )}
+      {current && saved?.id === current.config.id && (
+        <SectionMessage
+          appearance="success"
+          title="Connection saved"
+          testId="connection-saved"
+          actions={[
+            <SectionMessageAction key="dismiss" onClick={() => setSaved(undefined)}>
+              Dismiss
+            </SectionMessageAction>,
+          ]}
+        >
+          <p role="status">
+            {saved.enabled
+              ? `${saved.name} is on: changes sync from now on. Issues that exist already sync when you choose Sync existing issues.`
+              : `${saved.name} is saved paused: nothing syncs until you resume it.`}
+          </p>
+        </SectionMessage>
+      )}
       {current && (
         <ConnectionDetail
           key={current.config.id}
@@ -215,17 +235,11 @@ function SettingsPage() {
           systems={data.systems}
           existing={wizard.existing}
           onClose={() => setWizard(undefined)}
-          onSaved={(saved) => {
+          onSaved={(view) => {
             setWizard(undefined);
-            setPushSetup((p) => ({ ...p, [saved.config.id]: saved.pushSetup ?? null }));
-            setSelected(saved.config.id);
-            showFlag({
-              id: `saved-${Date.now()}`,
-              title: 'Connection saved',
-              description: `${saved.config.name} is ${saved.config.enabled ? 'on' : 'paused'}.`,
-              type: 'success',
-              isAutoDismiss: true,
-            });
+            setPushSetup((p) => ({ ...p, [view.config.id]: view.pushSetup ?? null }));
+            setSelected(view.config.id);
+            setSaved({ id: view.config.id, name: view.config.name, enabled: view.config.enabled });
             void load();
           }}
         />

@@ -18,7 +18,10 @@ import Select, { CreatableSelect } from '@atlaskit/select';
 import DynamicTable from '@atlaskit/dynamic-table';
 import Lozenge from '@atlaskit/lozenge';
 import { callResolver, problemsAt, TextField, type Problem } from '../../shared/ui';
-import { suggestRemoteField, suggestValueMap } from './suggest';
+import { fieldPairProblems } from '../../../src/mapping/field-pairs';
+import { valueMapProblems } from '../../../src/mapping/value-map';
+import { rowName } from './problem-words';
+import { suggestRemoteField, suggestValueMap, valuesNeedAMap } from './suggest';
 import type { FieldMapping, RemoteField } from './types';
 
 const DIRECTIONS = [
@@ -256,6 +259,8 @@ const fieldOption = (f: RemoteField): Option => ({
 function CreatablePicker(props: {
   id: string;
   label: string;
+  /** The accessible name, when the visible label alone repeats across rows. */
+  ariaLabel?: string;
   value: string;
   options: Option[];
   remoteLabel: string;
@@ -271,6 +276,7 @@ function CreatablePicker(props: {
       <Label htmlFor={props.id}>{props.label}</Label>
       <CreatableSelect
         inputId={props.id}
+        {...(props.ariaLabel ? { 'aria-label': props.ariaLabel } : {})}
         options={props.options}
         isLoading={props.isLoading ?? false}
         value={known ?? (props.value ? { value: props.value, label: props.value } : null)}
@@ -317,6 +323,7 @@ function RemoteFieldPicker(props: {
 function RemoteValuePicker(props: {
   id: string;
   label: string;
+  ariaLabel?: string;
   value: string;
   values: Array<{ value: string; label: string }>;
   remoteLabel: string;
@@ -331,6 +338,7 @@ function RemoteValuePicker(props: {
     <CreatablePicker
       id={props.id}
       label={props.label}
+      {...(props.ariaLabel ? { ariaLabel: props.ariaLabel } : {})}
       value={props.value}
       options={options}
       remoteLabel={props.remoteLabel}
@@ -342,6 +350,7 @@ function RemoteValuePicker(props: {
 
 function ValueMap({
   index,
+  row,
   mapping,
   jiraValues,
   remote,
@@ -349,6 +358,8 @@ function ValueMap({
   onChange,
 }: {
   index: number;
+  /** The row as the page names it ("Jira field 4 (Priority)"): each control's accessible name says which field it serves. */
+  row: string;
   mapping: FieldMapping;
   jiraValues: string[];
   remote: RemoteMetadata | undefined;
@@ -364,6 +375,11 @@ function ValueMap({
   const suggested = suggestValueMap(unmapped, remoteValues, entries);
   const set = (i: number, change: Partial<{ jira: string; remote: string }>) =>
     onChange(entries.map((e, j) => (j === i ? { ...e, ...change } : e)));
+  // Checked as the admin types, by the rule the server applies (an entry not filled in yet is not a conflict).
+  const found = [
+    ...problemsAt(problems, `fields.${index}.valueMap`),
+    ...valueMapProblems(entries.filter((e) => e.jira && e.remote)),
+  ];
   return (
     <Stack space="space.100" testId={`value-map-${mapping.jira}`}>
       {entries.map((e, i) => (
@@ -373,6 +389,7 @@ function ValueMap({
             {options.length ? (
               <Select
                 inputId={`fields.${index}.valueMap.${i}.jira`}
+                aria-label={`Jira ${mapping.jira} value ${i + 1} of ${row}`}
                 options={options}
                 value={options.find((o) => o.value === e.jira) ?? (e.jira ? { value: e.jira, label: e.jira } : null)}
                 onChange={(o) => set(i, { jira: o?.value ?? '' })}
@@ -382,7 +399,7 @@ function ValueMap({
           {!options.length && (
             <TextField
               id={`fields.${index}.valueMap.${i}.jira-text`}
-              label="Jira value"
+              label={`Jira value ${i + 1} of ${row}`}
               value={e.jira}
               onChange={(jira) => set(i, { jira })}
             />
@@ -391,6 +408,7 @@ function ValueMap({
             <RemoteValuePicker
               id={`fields.${index}.valueMap.${i}.remote`}
               label={`${remoteName} value ${i + 1}`}
+              ariaLabel={`${remoteName} value ${i + 1} of ${row}`}
               value={e.remote}
               values={remoteValues}
               remoteLabel={remoteName}
@@ -399,7 +417,7 @@ function ValueMap({
           ) : (
             <TextField
               id={`fields.${index}.valueMap.${i}.remote`}
-              label={`Remote value ${i + 1}`}
+              label={`Remote value ${i + 1} of ${row}`}
               value={e.remote}
               onChange={(value) => set(i, { remote: value })}
             />
@@ -407,7 +425,7 @@ function ValueMap({
           <Button
             appearance="subtle"
             onClick={() => onChange(entries.filter((_, j) => j !== i))}
-            aria-label={`Remove value ${i + 1}`}
+            aria-label={`Remove value ${i + 1} of ${row}`}
           >
             Remove
           </Button>
@@ -415,6 +433,7 @@ function ValueMap({
       ))}
       <Inline space="space.100">
         <Button
+          aria-label={`Add a value to ${row}`}
           onClick={() =>
             onChange([
               ...entries,
@@ -426,6 +445,7 @@ function ValueMap({
         </Button>
         {suggested.length > 0 && (
           <Button
+            aria-label={`Suggest ${suggested.length} value${suggested.length === 1 ? '' : 's'} by name for ${row}`}
             onClick={() => onChange([...entries.filter((e) => e.jira || e.remote), ...suggested])}
           >{`Suggest ${suggested.length} value${suggested.length === 1 ? '' : 's'} by name`}</Button>
         )}
@@ -447,11 +467,13 @@ function ValueMap({
           </p>
         </SectionMessage>
       )}
-      {problemsAt(problems, `fields.${index}.valueMap`).map((m) => (
-        <Text key={m} color="color.text.danger">
-          {m}
-        </Text>
-      ))}
+      {found.length > 0 && (
+        <Stack space="space.050" testId={`value-map-problems-${index}`}>
+          {[...new Set(found)].map((m) => (
+            <Text key={m} color="color.text.danger">{`${row}, value map: ${m}`}</Text>
+          ))}
+        </Stack>
+      )}
     </Stack>
   );
 }
@@ -501,18 +523,45 @@ export function MappingEditor({
 }) {
   const set = (i: number, change: Partial<FieldMapping>) =>
     onChange(fields.map((f, j) => (j === i ? { ...f, ...change } : f)));
+  /**
+   * A pair whose field changed gets its Values from the two sides' allowed values, the same way for every field
+   * (suggest.ts valuesNeedAMap): a map, pre-filled by name where the remote's values are known, when they differ.
+   */
+  const pairWith = (i: number, change: Pick<FieldMapping, 'jira'> | Pick<FieldMapping, 'remote'>) => {
+    const next = { ...fields[i]!, ...change };
+    const jiraValues = meta?.values[next.jira];
+    const remoteValues = remote?.fields.find((x) => x.id === next.remote)?.values;
+    if (valuesNeedAMap(jiraValues, remoteValues)) {
+      if (next.transform !== 'value-map' || !next.valueMap?.length)
+        Object.assign(next, {
+          transform: 'value-map',
+          valueMap: next.valueMap?.length ? next.valueMap : suggestValueMap(jiraValues ?? [], remoteValues ?? []),
+        });
+    } else if (next.transform === 'value-map') {
+      delete next.valueMap;
+      next.transform = 'none';
+    }
+    onChange(fields.map((f, j) => (j === i ? next : f)));
+  };
   const fieldOptions = (meta?.fields ?? []).map((f) => ({ value: f.id, label: `${f.name} (${f.id})` }));
+  const jiraFieldName = (id: string) => meta?.fields.find((x) => x.id === id)?.name;
+  // Pairs listed twice, or a status without a map, are shown at their row as the admin types (the server's rule).
+  const live = fieldPairProblems(fields)
+    .map((p) => ({ path: `fields.${p.index}.${p.side}`, message: p.message }))
+    .filter((l) => !problems.some((p) => p.path === l.path && p.message === l.message));
+  const shown = [...problems, ...live];
   return (
     <Stack space="space.300">
       {fields.map((f, i) => {
         const direction = DIRECTIONS.find((d) => d.value === (f.direction ?? 'both'));
         const transform = TRANSFORMS.find((t) => t.value === (f.transform ?? 'none'));
-        const jiraErrors = problemsAt(problems, `fields.${i}.jira`);
-        const own = problemsAt(problems, `fields.${i}`).filter(
+        const row = rowName(i, f, { jiraFieldName });
+        const jiraErrors = problemsAt(shown, `fields.${i}.jira`);
+        const own = problemsAt(shown, `fields.${i}`).filter(
           (m) =>
-            !problemsAt(problems, `fields.${i}.jira`).includes(m) &&
-            !problemsAt(problems, `fields.${i}.remote`).includes(m) &&
-            !problemsAt(problems, `fields.${i}.valueMap`).includes(m),
+            !problemsAt(shown, `fields.${i}.jira`).includes(m) &&
+            !problemsAt(shown, `fields.${i}.remote`).includes(m) &&
+            !problemsAt(shown, `fields.${i}.valueMap`).includes(m),
         );
         return (
           <Stack space="space.100" key={i} testId={`mapping-${i}`}>
@@ -526,9 +575,7 @@ export function MappingEditor({
                     value={
                       fieldOptions.find((o) => o.value === f.jira) ?? (f.jira ? { value: f.jira, label: f.jira } : null)
                     }
-                    onChange={(o) =>
-                      set(i, { jira: o?.value ?? '', ...(o?.value === 'status' ? { transform: 'value-map' } : {}) })
-                    }
+                    onChange={(o) => pairWith(i, { jira: o?.value ?? '' })}
                     isInvalid={jiraErrors.length > 0}
                   />
                   {jiraErrors.map((m) => (
@@ -543,13 +590,14 @@ export function MappingEditor({
                   label={`Jira field ${i + 1}`}
                   value={f.jira}
                   errors={jiraErrors}
-                  onChange={(v) => set(i, { jira: v })}
+                  onChange={(v) => pairWith(i, { jira: v })}
                 />
               )}
               <Stack space="space.050">
                 <Label htmlFor={`fields.${i}.direction`}>Direction</Label>
                 <Select
                   inputId={`fields.${i}.direction`}
+                  aria-label={`Direction of ${row}`}
                   options={DIRECTIONS}
                   value={direction}
                   onChange={(o) => set(i, { direction: o?.value })}
@@ -561,15 +609,15 @@ export function MappingEditor({
                   label={`${remote.label} field ${i + 1}`}
                   value={f.remote}
                   remote={remote}
-                  errors={problemsAt(problems, `fields.${i}.remote`)}
-                  onChange={(v) => set(i, { remote: v })}
+                  errors={problemsAt(shown, `fields.${i}.remote`)}
+                  onChange={(v) => pairWith(i, { remote: v })}
                 />
               ) : (
                 <TextField
                   id={`fields.${i}.remote`}
                   label={`Remote field ${i + 1}`}
                   value={f.remote}
-                  errors={problemsAt(problems, `fields.${i}.remote`)}
+                  errors={problemsAt(shown, `fields.${i}.remote`)}
                   onChange={(v) => set(i, { remote: v })}
                 />
               )}
@@ -577,6 +625,7 @@ export function MappingEditor({
                 <Label htmlFor={`fields.${i}.transform`}>Values</Label>
                 <Select
                   inputId={`fields.${i}.transform`}
+                  aria-label={`Values of ${row}`}
                   options={TRANSFORMS}
                   value={transform}
                   onChange={(o) =>
@@ -591,6 +640,7 @@ export function MappingEditor({
                 <Label htmlFor={`fields.${i}.conflictPolicy`}>When both changed</Label>
                 <Select
                   inputId={`fields.${i}.conflictPolicy`}
+                  aria-label={`When both changed, for ${row}`}
                   options={FIELD_POLICIES}
                   value={FIELD_POLICIES.find((p) => p.value === (f.conflictPolicy ?? ''))}
                   onChange={(o) => {
@@ -628,10 +678,11 @@ export function MappingEditor({
                 <Stack space="space.200">
                   <ValueMap
                     index={i}
+                    row={row}
                     mapping={f}
                     jiraValues={meta?.values[f.jira] ?? []}
                     remote={remote}
-                    problems={problems}
+                    problems={shown}
                     onChange={(valueMap) => set(i, { valueMap })}
                   />
                   {f.jira === 'status' && <StatusPaths statuses={(f.valueMap ?? []).map((e) => e.jira)} />}
@@ -729,6 +780,7 @@ export function RemoteFilterEditor(props: {
             <Label htmlFor={`${name}.${i}.op`}>{linking ? 'Link condition' : 'Condition'}</Label>
             <Select
               inputId={`${name}.${i}.op`}
+              aria-label={`${linking ? 'Link condition' : 'Condition'} ${i + 1}`}
               options={OPS}
               value={OPS.find((o) => o.value === c.op)}
               onChange={(o) => set(i, { op: o?.value ?? '=' })}

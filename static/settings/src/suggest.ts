@@ -144,3 +144,21 @@ export function suggestValueMap(
   }
   return out;
 }
+
+/**
+ * Whether a field pair's values need a map, decided the same way for every
+ * field: they do when the two sides allow different values. A side without a
+ * list of values allows any; a remote list not known yet (a connection not
+ * saved) cannot be shown to equal Jira's, so a Jira field with a list (status,
+ * priority) gets a map until the remote's list says otherwise.
+ */
+export function valuesNeedAMap(
+  jiraValues: readonly string[] | undefined,
+  remoteValues: ReadonlyArray<{ value: string }> | undefined,
+): boolean {
+  const jira = jiraValues?.length ? new Set(jiraValues) : undefined;
+  const remote = remoteValues?.length ? new Set(remoteValues.map((v) => v.value)) : undefined;
+  if (!jira && !remote) return false;
+  if (!jira || !remote) return true;
+  return jira.size !== remote.size || [...jira].some((v) => !remote.has(v));
+}

@@ -43,7 +43,10 @@ export interface JsonSchema {
   enum?: string[];
   format?: string;
   pattern?: string;
+  /** What people call the setting or the option (the registry entry's zod `.meta()`). */
+  title?: string;
   description?: string;
+  examples?: unknown[];
   default?: unknown;
   properties?: Record<string, JsonSchema>;
   required?: string[];
@@ -60,7 +63,14 @@ export interface SystemDescription {
   customerHosts?: { product: string };
   exampleUrls: string[];
   settingsSchema: JsonSchema;
+  /** Secret fields each sign-in method needs, by its `kind` (`default` when the settings have no `auth`). */
   credentialFields: Record<string, string[]>;
+  /** What the system calls each secret ("API token"), and where a person finds it. */
+  secretLabels: Record<string, { label: string; help?: string } | undefined>;
+  /** Settings whose change keeps the stored secret; any other change of the remote settings needs it typed again. */
+  behaviourSettings: string[];
+  /** A new connection's first field pairs. */
+  starterFields: FieldMapping[];
   changePush: 'automatic' | 'manual';
   capabilities: {
     commentVisibilities: string[];
