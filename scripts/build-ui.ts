@@ -9,7 +9,17 @@
  * prints each page's size, raw and gzipped.
  */
 import { build, type Metafile } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -37,7 +47,7 @@ function sizesOf(page: string, out: string, metafile: Metafile): PageSize {
   };
   visit(entry);
   const css = existsSync(path.join(out, 'main.css')) ? readFileSync(path.join(out, 'main.css')) : Buffer.alloc(0);
-  const js = [...initial].map((f) => readFileSync(f));
+  const js = [...initial].map((f) => readFileSync(path.resolve(root, f)));
   const lazy = Object.keys(outputs).filter((f) => f.endsWith('.js') && !initial.has(f));
   return {
     page,
@@ -50,19 +60,61 @@ function sizesOf(page: string, out: string, metafile: Metafile): PageSize {
   };
 }
 
+/**
+ * Builds the pages whose sources changed since their last build, and leaves the others as they are. Tests call this
+ * before they open a page: several test files run at once, and one of them rebuilding a page another has open would
+ * pull its scripts away mid-load (a test then waits for a page that never draws).
+ */
 export async function buildUi(pages = pagesWithSource()): Promise<string[]> {
-  await buildUiWithSizes(pages);
+  const stale = pages.filter((page) => !isUpToDate(page));
+  if (stale.length) await buildUiWithSizes(stale);
   return pages;
 }
 
+/**
+ * What a page's build was made from, each input file's size and time of change; kept beside the project, not in the
+ * build, so nothing of it is deployed.
+ */
+const inputsRecord = (page: string) => path.join(root, '.cache', 'build-ui', `${page}.json`);
+
+type InputStamps = Record<string, string>;
+
+const stampOf = (file: string): string | undefined => {
+  try {
+    const s = statSync(path.join(root, file));
+    return `${s.size}:${s.mtimeMs}`;
+  } catch {
+    return undefined;
+  }
+};
+
+function isUpToDate(page: string): boolean {
+  const recorded = inputsRecord(page);
+  if (!existsSync(recorded) || !existsSync(path.join(root, 'static', page, 'build', 'main.js'))) return false;
+  const inputs = JSON.parse(readFileSync(recorded, 'utf8')) as InputStamps;
+  return Object.entries(inputs).every(([file, stamp]) => stampOf(file) === stamp);
+}
+
+/** esbuild's inputs, and the build script itself (it decides the output's shape). */
+function inputStamps(metafile: Metafile): InputStamps {
+  const files = [...Object.keys(metafile.inputs), path.relative(root, __filename)];
+  return Object.fromEntries(files.map((f) => [f, stampOf(f) ?? 'missing']));
+}
+
+/**
+ * Builds each page into a folder of its own and then puts it in place of the old build, so a page is never served
+ * half-written.
+ */
 export async function buildUiWithSizes(pages = pagesWithSource()): Promise<PageSize[]> {
   const sizes: PageSize[] = [];
   for (const page of pages) {
     const dir = path.join(root, 'static', page);
-    const out = path.join(dir, 'build');
+    const final = path.join(dir, 'build');
+    const out = path.join(dir, `.build-${process.pid}`);
     rmSync(out, { recursive: true, force: true });
     mkdirSync(out, { recursive: true });
     const result = await build({
+      absWorkingDir: root,
       entryPoints: { main: path.join(dir, 'src', 'index.tsx') },
       outdir: out,
       chunkNames: 'chunks/[name]-[hash]',
@@ -85,7 +137,14 @@ export async function buildUiWithSizes(pages = pagesWithSource()): Promise<PageS
     );
     const assets = path.join(root, 'static', 'shared', 'assets');
     if (existsSync(assets)) for (const f of readdirSync(assets)) copyFileSync(path.join(assets, f), path.join(out, f));
-    sizes.push(sizesOf(page, out, result.metafile));
+    const size = sizesOf(page, out, result.metafile);
+    const old = path.join(dir, `.build-old-${process.pid}`);
+    if (existsSync(final)) renameSync(final, old);
+    renameSync(out, final);
+    rmSync(old, { recursive: true, force: true });
+    mkdirSync(path.dirname(inputsRecord(page)), { recursive: true });
+    writeFileSync(inputsRecord(page), JSON.stringify(inputStamps(result.metafile)));
+    sizes.push(size);
   }
   return sizes;
 }
