@@ -5,10 +5,11 @@
  * hardware ones, and the issue panel's search then offers the software
  * incidents no more. axe-core checks the step shown.
  */
-import type { Browser, FrameLocator, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { buildUi } from '../../scripts/build-ui';
 import { startSandbox, type Sandbox } from '../../sandbox/sandbox';
 import { expectAccessible, launchBrowser, screenshot, signIn } from './support/browser';
+import { choose, settingsFrame } from './support/settings';
 
 let sandbox: Sandbox;
 let browser: Browser;
@@ -23,18 +24,6 @@ afterAll(async () => {
   await browser?.close();
   await sandbox?.stop();
 });
-
-const settings = (page: Page): FrameLocator => page.frameLocator('iframe[data-module="crosswalk-settings"]');
-
-/** Picks an option of an Atlaskit select from the keyboard, as a person would: type to filter, Enter to choose. */
-async function choose(frame: FrameLocator, inputId: string, option: string) {
-  const input = frame.locator(`[id="${inputId}"]`);
-  await input.focus();
-  await input.pressSequentially(option);
-  await frame.getByRole('option', { name: option, exact: true }).waitFor();
-  await input.press('Enter');
-  await frame.getByRole('option').first().waitFor({ state: 'detached' });
-}
 
 /** A resolver as `role`, as the page or panel would call it. */
 async function call(role: string, moduleKey: string, functionKey: string, extension: unknown, payload: unknown = {}) {
@@ -71,7 +60,7 @@ describe('remote items people may link by hand (browser)', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 1800 } });
     await signIn(sandbox, page, 'project-lead');
     await page.goto(`${sandbox.hostUrl}/projects/DEMO/settings/crosswalk`);
-    const frame = settings(page);
+    const frame = settingsFrame(page);
     await frame.getByRole('button', { name: 'Show DEMO ↔ ACME incidents' }).click();
     await frame.getByRole('button', { name: 'Edit' }).click();
     await frame.getByRole('button', { name: 'Next' }).click();
