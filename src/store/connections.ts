@@ -1,5 +1,6 @@
 import { kvs, WhereConditions } from '@forge/kvs';
 import { connectionConfigSchema, type ConnectionConfig } from '../mapping/connection-config';
+import { migrateStoredConnection, storedForm } from './connection-versions';
 import { cursorKey } from './cursors';
 
 /**
@@ -14,9 +15,12 @@ export async function getConnection(id: string): Promise<ConnectionConfig | unde
   return parseConnection(await kvs.get(configKey(id)));
 }
 
-/** A stored connection as read (a batch read hands over raw values); anything else is no connection. */
+/**
+ * A stored connection as read (a batch read hands over raw values), brought forward from the version it was stored
+ * in (connection-versions.ts); anything else is no connection.
+ */
 export function parseConnection(value: unknown): ConnectionConfig | undefined {
-  const parsed = connectionConfigSchema.safeParse(value);
+  const parsed = connectionConfigSchema.safeParse(migrateStoredConnection(value));
   return parsed.success ? parsed.data : undefined;
 }
 
@@ -38,7 +42,7 @@ export async function createConnection(
   for (const id of candidates) {
     const config = build(id);
     try {
-      await kvs.set(configKey(id), config, { keyPolicy: 'FAIL_IF_EXISTS' });
+      await kvs.set(configKey(id), storedForm(config), { keyPolicy: 'FAIL_IF_EXISTS' });
     } catch (e) {
       if (isKeyTaken(e)) continue;
       throw e;
@@ -61,13 +65,13 @@ export async function createConnection(
 export async function replaceConnection(config: ConnectionConfig): Promise<void> {
   const { credentialRev: _given, ...settings } = config;
   const credentialRev = (await getConnection(config.id))?.credentialRev;
-  await kvs.set(configKey(config.id), { ...settings, ...(credentialRev ? { credentialRev } : {}) });
+  await kvs.set(configKey(config.id), storedForm({ ...settings, ...(credentialRev ? { credentialRev } : {}) }));
 }
 
 /** Marks the connection's credential as replaced (store/credentials.ts): warm instances read it again. */
 export async function setCredentialRev(id: string, credentialRev: string): Promise<void> {
   const config = await getConnection(id);
-  if (config) await kvs.set(configKey(id), { ...config, credentialRev });
+  if (config) await kvs.set(configKey(id), storedForm({ ...config, credentialRev }));
 }
 
 export async function setConnectionOrder(projectId: string, ids: readonly string[]): Promise<void> {
@@ -99,8 +103,8 @@ export async function listConnections(): Promise<ConnectionConfig[]> {
     if (cursor) q = q.cursor(cursor);
     const page = await q.getMany();
     for (const r of page.results) {
-      const parsed = connectionConfigSchema.safeParse(r.value);
-      if (parsed.success) out.push(parsed.data);
+      const config = parseConnection(r.value);
+      if (config) out.push(config);
     }
     cursor = page.nextCursor;
   } while (cursor);

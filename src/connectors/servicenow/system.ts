@@ -9,8 +9,6 @@ import type { Credential } from '../../store/credentials';
 import type { InboundNotification, NotificationRef, SystemDefinition } from '../registry';
 import { parseGlideDateTime, SERVICENOW_CAPABILITIES, ServiceNowConnector } from './client';
 
-const remoteFieldName = z.string().regex(/^[A-Za-z][A-Za-z0-9_.]*$/, 'must be a field name');
-
 /** The account Crosswalk signs in as: the changes it makes are known as its own by this name. */
 const integrationUser = z
   .string()
@@ -33,10 +31,6 @@ export const serviceNowRemoteSchema = z.object({
       description: 'The table whose records pair with Jira issues: incident, sc_task, or a table of your own (u_…).',
       examples: ['incident'],
     }),
-  /** Only records matching all of these conditions create Jira issues; empty = none. */
-  filter: z
-    .array(z.object({ field: remoteFieldName, op: z.enum(['=', '!=', 'STARTSWITH', 'LIKE']), value: z.string() }))
-    .default([]),
   auth: z
     .discriminatedUnion('kind', [
       z.object({ kind: z.literal('basic'), username: integrationUser }).meta({ title: 'User name and password' }),
