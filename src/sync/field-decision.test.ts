@@ -201,6 +201,31 @@ describe('deciding one field three ways', () => {
     ).toEqual({ field: 'summary', action: 'write', target: 'jira', value: 'from SN' });
   });
 
+  it("weighs a person's change on the other side since the create against the origin's, on a late first sync", () => {
+    // The issue was made from the ticket; a crash kept the pair from its first sync while a person renamed the issue
+    // (at 3000) after an agent renamed the ticket (at 2000): the person's newer change is kept.
+    const late = input({
+      base: undefined,
+      origin: 'remote',
+      policy: 'newest-wins',
+      current: { jira: 'renamed in Jira', remote: 'renamed in the ticket' },
+      updatedAt: { jira: 3000, remote: 2000 },
+      jiraTouchedAt: 3000,
+    });
+    expect(decideField(late)).toMatchObject({
+      action: 'write',
+      target: 'remote',
+      value: 'renamed in Jira',
+      conflict: { winner: 'jira', reason: expect.stringContaining('first sync') },
+    });
+    // The ticket's change was the newer one: it wins, as a conflict said as such.
+    expect(decideField({ ...late, updatedAt: { jira: 3000, remote: 4000 } })).toMatchObject({
+      target: 'jira',
+      value: 'renamed in the ticket',
+      conflict: { winner: 'remote' },
+    });
+  });
+
   it('falls back to the policy, recorded as a conflict, on a first sync with no origin', () => {
     expect(
       decideField(input({ base: undefined, policy: 'remote-wins', current: { jira: 'J', remote: 'R' } })),

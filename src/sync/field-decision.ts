@@ -118,9 +118,19 @@ export function decideField(input: FieldDecisionInput): FieldDecision {
 
   if (!base) {
     if (holdsWrittenForm(input)) return { field, action: 'none', reason: 'in-sync' };
-    // First sync of this field: the item's origin (or, failing that, the policy) is the source.
-    if (input.origin) return write(input, input.origin);
-    const { winner, reason } = resolveConflict(input);
+    // First sync of this field: the item's origin (or, failing that, the policy) is the source. Unless a person
+    // changed the other side since the item was made (a crash between the create and its first sync left time for
+    // that): both sides then moved since the create, and the change times decide, as for any conflict.
+    const touchedAway =
+      input.origin === 'remote' ? input.jiraTouchedAt : input.origin === 'jira' ? input.remoteTouchedAt : undefined;
+    if (input.origin && touchedAway === undefined) return write(input, input.origin);
+    const { winner, reason } = resolveConflict({
+      ...input,
+      updatedAt: {
+        jira: input.jiraTouchedAt ?? input.updatedAt.jira,
+        remote: input.remoteTouchedAt ?? input.updatedAt.remote,
+      },
+    });
     return write(input, winner, { field, current, winner, reason: `first sync: ${reason}` });
   }
 

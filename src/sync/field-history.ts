@@ -71,6 +71,27 @@ export async function touchedTimes(
 }
 
 /**
+ * On the first sync of a link made from a remote item, the Jira fields a person changed since the issue was made, and
+ * when. A crash between the create and that first sync leaves time for such changes, and they are the person's, not
+ * the remote's to overwrite (found by the soak, Zendesk seed 1000004). History is read only when a field about to
+ * sync for the first time differs between the sides: right after a create they agree, and nothing is read.
+ */
+export async function jiraChangesSinceCreate(
+  readings: readonly FieldReading[],
+  link: Pick<Link, 'base'>,
+  issue: Pick<jira.JiraIssue, 'id' | 'recentHistory'>,
+): Promise<Record<string, number>> {
+  const differing = readings
+    .filter(
+      (r) => !(r.m.jira in link.base) && r.jira.ok && r.remote.ok && !canonicalEqual(r.jira.value, r.remote.value),
+    )
+    .map((r) => r.m.jira);
+  if (!differing.length) return {};
+  const changes = await jira.fieldChangesSince(issue.id, 0, issue.recentHistory);
+  return Object.fromEntries(differing.filter((f) => changes.has(f)).map((f) => [f, changes.get(f)!]));
+}
+
+/**
  * A Jira status our own move left part-way (a crash between two transitions
  * of a longer path) is not a person's change: it must not compete with the
  * remote change the move was copying (newest wins would pick the half-done
