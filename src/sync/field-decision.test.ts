@@ -226,6 +226,25 @@ describe('deciding one field three ways', () => {
     });
   });
 
+  it("weighs an agent's change to an item made from Jira, found again after a crash, against Jira's", () => {
+    const late = input({
+      base: undefined,
+      origin: 'jira',
+      policy: 'newest-wins',
+      current: { jira: 'as created', remote: 'renamed by the agent' },
+      updatedAt: { jira: 1000, remote: 2000 },
+      remoteTouchedAt: 2000,
+    });
+    expect(decideField(late)).toMatchObject({ target: 'jira', value: 'renamed by the agent' });
+    // Untouched by anyone since the create, the item takes Jira's values, as the side the pair was made from.
+    expect(decideField({ ...late, remoteTouchedAt: undefined })).toEqual({
+      field: 'summary',
+      action: 'write',
+      target: 'remote',
+      value: 'as created',
+    });
+  });
+
   it('falls back to the policy, recorded as a conflict, on a first sync with no origin', () => {
     expect(
       decideField(input({ base: undefined, policy: 'remote-wins', current: { jira: 'J', remote: 'R' } })),

@@ -92,6 +92,27 @@ export async function jiraChangesSinceCreate(
 }
 
 /**
+ * The same for a link made from a Jira issue whose item a retry found again (a crash after the item's create, before
+ * the pair's first sync): the fields someone other than Crosswalk changed on the item since it was made, by their
+ * Jira name. Read only where the connector reads history and a field about to sync for the first time differs.
+ */
+export async function remoteChangesSinceCreate(
+  readings: readonly FieldReading[],
+  link: Pick<Link, 'base'>,
+  remote: Pick<Item, 'id'>,
+  connector: Pick<Connector, 'fieldChangesSince'>,
+): Promise<Record<string, number>> {
+  const differing = readings.filter(
+    (r) => !(r.m.jira in link.base) && r.jira.ok && r.remote.ok && !canonicalEqual(r.jira.value, r.remote.value),
+  );
+  if (!differing.length || !connector.fieldChangesSince) return {};
+  const changes = await connector.fieldChangesSince(remote.id, 0);
+  return Object.fromEntries(
+    differing.filter((r) => changes.has(r.m.remote)).map((r) => [r.m.jira, changes.get(r.m.remote)!]),
+  );
+}
+
+/**
  * A Jira status our own move left part-way (a crash between two transitions
  * of a longer path) is not a person's change: it must not compete with the
  * remote change the move was copying (newest wins would pick the half-done

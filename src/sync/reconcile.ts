@@ -32,7 +32,13 @@ import { canonicalEqual, type CanonicalValue } from './canonical';
 import { afterClosedRemote } from './closed-remote';
 import { syncAttachments, syncComments } from './content-sync';
 import { createFromRemote, createRemoteFor, correlationIdFor, parseCorrelationId } from './create';
-import { jiraChangesSinceCreate, ownStatusMoveIsNoChange, touchedTimes, unclearFields } from './field-history';
+import {
+  jiraChangesSinceCreate,
+  ownStatusMoveIsNoChange,
+  remoteChangesSinceCreate,
+  touchedTimes,
+  unclearFields,
+} from './field-history';
 import { planFields, type FieldReading } from './field-plan';
 import { withItemShown } from './item-shown';
 import { matchesRemoteFilter } from './remote-filter';
@@ -504,10 +510,13 @@ async function syncFields(
   // at the event's time, and its history reads as after any read.
   if (known.jira && unclear.unclear.some((f) => !(f in issue.fields))) throw new NeedsRead('jira');
   const { jiraTouchedAt, remoteTouchedAt } = await touchedTimes(unclear, readings, link, issue, remote, connector);
-  // A link made from a remote item whose first sync came later than its create: a person's Jira changes since the
-  // create are weighed against the remote's, not overwritten by it.
-  if (origin === 'remote' && link.origin === 'remote')
+  // A link whose first sync came later than its create (a crash in between): a person's changes since the create, on
+  // the side the pair was not made from, are weighed against the origin's, not overwritten by them.
+  const lateFirstSync = !created && !Object.keys(link.base).length;
+  if (lateFirstSync && origin === 'remote' && link.origin === 'remote')
     Object.assign(jiraTouchedAt, await jiraChangesSinceCreate(readings, link, issue));
+  if (lateFirstSync && origin === 'jira' && link.origin === 'jira')
+    Object.assign(remoteTouchedAt, await remoteChangesSinceCreate(readings, link, remote, connector));
   const plan = planFields({
     jiraTouchedAt,
     remoteTouchedAt,
