@@ -71,45 +71,36 @@ export async function touchedTimes(
 }
 
 /**
- * On the first sync of a link made from a remote item, the Jira fields a person changed since the issue was made, and
- * when. A crash between the create and that first sync leaves time for such changes, and they are the person's, not
- * the remote's to overwrite (found by the soak, Zendesk seed 1000004). History is read only when a field about to
- * sync for the first time differs between the sides: right after a create they agree, and nothing is read.
+ * On a pair's late first sync (a crash between the create and that first sync), the fields someone other than
+ * Crosswalk changed since the create on the side the pair was not made from, and when, by their Jira name: Jira's
+ * changelog for a pair made from a remote item, the item's history (where its connector reads it) for one made from
+ * an issue. Such a change is that person's, not the origin's to overwrite (found by the soak, Zendesk seed 1000004).
+ * History is read only when a field about to sync for the first time differs between the sides: right after a create
+ * they agree, and nothing is read. A link made by hand has no create to look back to.
  */
-export async function jiraChangesSinceCreate(
+export async function changedSinceCreate(
   readings: readonly FieldReading[],
-  link: Pick<Link, 'base'>,
+  link: Pick<Link, 'base' | 'origin'>,
   issue: Pick<jira.JiraIssue, 'id' | 'recentHistory'>,
-): Promise<Record<string, number>> {
-  const differing = readings
-    .filter(
-      (r) => !(r.m.jira in link.base) && r.jira.ok && r.remote.ok && !canonicalEqual(r.jira.value, r.remote.value),
-    )
-    .map((r) => r.m.jira);
-  if (!differing.length) return {};
-  const changes = await jira.fieldChangesSince(issue.id, 0, issue.recentHistory);
-  return Object.fromEntries(differing.filter((f) => changes.has(f)).map((f) => [f, changes.get(f)!]));
-}
-
-/**
- * The same for a link made from a Jira issue whose item a retry found again (a crash after the item's create, before
- * the pair's first sync): the fields someone other than Crosswalk changed on the item since it was made, by their
- * Jira name. Read only where the connector reads history and a field about to sync for the first time differs.
- */
-export async function remoteChangesSinceCreate(
-  readings: readonly FieldReading[],
-  link: Pick<Link, 'base'>,
   remote: Pick<Item, 'id'>,
   connector: Pick<Connector, 'fieldChangesSince'>,
-): Promise<Record<string, number>> {
+): Promise<{ jira: Record<string, number>; remote: Record<string, number> }> {
+  const none = { jira: {}, remote: {} };
   const differing = readings.filter(
     (r) => !(r.m.jira in link.base) && r.jira.ok && r.remote.ok && !canonicalEqual(r.jira.value, r.remote.value),
   );
-  if (!differing.length || !connector.fieldChangesSince) return {};
-  const changes = await connector.fieldChangesSince(remote.id, 0);
-  return Object.fromEntries(
-    differing.filter((r) => changes.has(r.m.remote)).map((r) => [r.m.jira, changes.get(r.m.remote)!]),
-  );
+  if (!differing.length) return none;
+  if (link.origin === 'remote') {
+    const changes = await jira.fieldChangesSince(issue.id, 0, issue.recentHistory);
+    const touched = differing.filter((r) => changes.has(r.m.jira));
+    return { ...none, jira: Object.fromEntries(touched.map((r) => [r.m.jira, changes.get(r.m.jira)!])) };
+  }
+  if (link.origin === 'jira' && connector.fieldChangesSince) {
+    const changes = await connector.fieldChangesSince(remote.id, 0);
+    const touched = differing.filter((r) => changes.has(r.m.remote));
+    return { ...none, remote: Object.fromEntries(touched.map((r) => [r.m.jira, changes.get(r.m.remote)!])) };
+  }
+  return none;
 }
 
 /**

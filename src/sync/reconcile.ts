@@ -32,13 +32,7 @@ import { canonicalEqual, type CanonicalValue } from './canonical';
 import { afterClosedRemote } from './closed-remote';
 import { syncAttachments, syncComments } from './content-sync';
 import { createFromRemote, createRemoteFor, correlationIdFor, parseCorrelationId } from './create';
-import {
-  jiraChangesSinceCreate,
-  ownStatusMoveIsNoChange,
-  remoteChangesSinceCreate,
-  touchedTimes,
-  unclearFields,
-} from './field-history';
+import { changedSinceCreate, ownStatusMoveIsNoChange, touchedTimes, unclearFields } from './field-history';
 import { planFields, type FieldReading } from './field-plan';
 import { withItemShown } from './item-shown';
 import { matchesRemoteFilter } from './remote-filter';
@@ -512,11 +506,11 @@ async function syncFields(
   const { jiraTouchedAt, remoteTouchedAt } = await touchedTimes(unclear, readings, link, issue, remote, connector);
   // A link whose first sync came later than its create (a crash in between): a person's changes since the create, on
   // the side the pair was not made from, are weighed against the origin's, not overwritten by them.
-  const lateFirstSync = !created && !Object.keys(link.base).length;
-  if (lateFirstSync && origin === 'remote' && link.origin === 'remote')
-    Object.assign(jiraTouchedAt, await jiraChangesSinceCreate(readings, link, issue));
-  if (lateFirstSync && origin === 'jira' && link.origin === 'jira')
-    Object.assign(remoteTouchedAt, await remoteChangesSinceCreate(readings, link, remote, connector));
+  if (!created && !Object.keys(link.base).length) {
+    const since = await changedSinceCreate(readings, link, issue, remote, connector);
+    Object.assign(jiraTouchedAt, since.jira);
+    Object.assign(remoteTouchedAt, since.remote);
+  }
   const plan = planFields({
     jiraTouchedAt,
     remoteTouchedAt,
