@@ -29,6 +29,13 @@ export interface SyncErrorDetails {
   system: string;
   /** The field the remote complained about, when it says. */
   field?: string;
+  /**
+   * Each field the target refused, in the target's own words, where its answer
+   * names them (Jira's `errors`, Azure DevOps's rule errors, Zendesk's
+   * `details`): the rest of the write can then go through without them
+   * (sync/write-isolation.ts).
+   */
+  refused?: Readonly<Record<string, string>>;
   /** The remote's own words, for the person fixing it. */
   remoteMessage?: string;
   httpStatus?: number;

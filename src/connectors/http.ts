@@ -78,6 +78,47 @@ export function retryAfterMs(headers: HttpAnswer['headers'], now = Date.now()): 
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
+/**
+ * The fields a refusal names, each with the target's words: Jira's `errors` map (every refused field, by id), Azure
+ * DevOps's rule errors (`customProperties.RuleValidationErrors[].fieldReferenceName`), Zendesk's RecordInvalid
+ * `details` (by ticket property; `base` names no field). Undefined when the answer names none.
+ */
+export function refusedFields(text: string): Record<string, string> | undefined {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!body || typeof body !== 'object') return undefined;
+  const refused: Record<string, string> = {};
+  const b = body as {
+    errors?: unknown;
+    details?: unknown;
+    customProperties?: { RuleValidationErrors?: unknown; FieldReferenceName?: unknown; ErrorMessage?: unknown };
+  };
+  if (b.errors && typeof b.errors === 'object' && !Array.isArray(b.errors))
+    for (const [field, message] of Object.entries(b.errors)) if (typeof message === 'string') refused[field] = message;
+  const rules = b.customProperties?.RuleValidationErrors;
+  if (Array.isArray(rules))
+    for (const r of rules as Array<{ fieldReferenceName?: unknown; errorMessage?: unknown }>)
+      if (typeof r?.fieldReferenceName === 'string')
+        refused[r.fieldReferenceName] = typeof r.errorMessage === 'string' ? r.errorMessage : 'refused';
+  if (!Object.keys(refused).length && typeof b.customProperties?.FieldReferenceName === 'string')
+    refused[b.customProperties.FieldReferenceName] =
+      typeof b.customProperties.ErrorMessage === 'string' ? b.customProperties.ErrorMessage : 'refused';
+  if (b.details && typeof b.details === 'object' && !Array.isArray(b.details))
+    for (const [field, list] of Object.entries(b.details)) {
+      if (field === 'base' || !Array.isArray(list)) continue;
+      const words = (list as Array<{ description?: unknown }>)
+        .map((d) => (typeof d?.description === 'string' ? d.description : ''))
+        .filter(Boolean)
+        .join('; ');
+      refused[field] = words || 'refused';
+    }
+  return Object.keys(refused).length ? refused : undefined;
+}
+
 export function failureFromResponse(system: string, res: HttpAnswer, bodyText: string, what: string): SyncError {
   const remoteMessage = extractMessage(bodyText);
   const base = { system, httpStatus: res.status, remoteMessage };
@@ -90,9 +131,11 @@ export function failureFromResponse(system: string, res: HttpAnswer, bodyText: s
   else if (res.status === 409 || res.status === 412) kind = 'conflict';
   else if (res.status >= 500 || res.status === 408) kind = 'transient';
   else kind = 'validation';
+  const refused = kind === 'validation' ? refusedFields(bodyText) : undefined;
   return new SyncError({
     ...base,
     kind,
+    ...(refused ? { refused } : {}),
     message: `${what} failed: HTTP ${res.status}${remoteMessage ? ` (${remoteMessage})` : ''}`,
     retryAfterMs: retryAfterMs(res.headers),
   });
