@@ -73,7 +73,8 @@ export async function getIssueSyncResolver({ context }: Call) {
     remoteState: link.remoteStatus ?? null,
     lastSyncAt: link.lastSyncAt ?? null,
     lastError,
-    problems: Object.entries(link.problems ?? {}).map(([part, p]) => ({ part, ...p })),
+    // A refusal's digests are the engine's memory, not something people read.
+    problems: Object.entries(link.problems ?? {}).map(([part, { refusal: _refusal, ...p }]) => ({ part, ...p })),
     conflicts: (link.conflicts ?? []).slice(-5),
     notices: (link.notices ?? []).slice(-5),
     timeline: timelineOf(link, failure),

@@ -5,6 +5,7 @@ import type { CanonicalValue } from '../sync/canonical';
 import type { SidePair } from '../sync/field-decision';
 import type { CrossedPair } from '../sync/crossing';
 import type { SyncStep } from '../sync/timeline';
+import type { Refusal } from '../sync/refusals';
 
 /**
  * A link between a Jira issue and a remote item, with what the engine needs to
@@ -46,7 +47,7 @@ export interface Link {
   /** The remote's newest comment as the last comment sync listed it (where notifications name it; reconcile.ts). */
   remoteNewestComment?: string;
   /** Problems that stop part of the item (a field, the status, a file), one per part, newest wins per part. */
-  problems?: Record<string, { kind: string; message: string; at: string }>;
+  problems?: Record<string, LinkProblem>;
   conflicts?: Array<{ field: string; winner: string; reason: string; at: string }>;
   /** Things people should know that are not failures (an edit the remote cannot take), newest last. */
   notices?: string[];
@@ -56,6 +57,14 @@ export interface Link {
   failing?: boolean;
   /** Bumped by every write; a write succeeds only over the generation it read. */
   generation: number;
+}
+
+/** A problem that stops part of the item; a refused value also says which write was refused (sync/refusals.ts). */
+export interface LinkProblem {
+  kind: string;
+  message: string;
+  at: string;
+  refusal?: Refusal;
 }
 
 const LINK = 'link';

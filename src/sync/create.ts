@@ -18,6 +18,7 @@ import { readJira, readRemote, writeJira, writeRemote } from '../mapping/field-v
 import { createLink, issueForRemote, LinkTaken, type Link } from '../store/links';
 import { addRequiredOnEnter } from './field-plan';
 import { siteTag } from './site';
+import { writeIsolated } from './write-isolation';
 
 /** `crosswalk:<site>:<connection>:<issue>`: this site's issue, through this connection (at most 92 characters). */
 export const correlationIdFor = (config: Pick<ConnectionConfig, 'id'>, issueId: string) =>
@@ -65,9 +66,8 @@ export async function createRemoteFor(
   const correlationId = correlationIdFor(config, issue.id);
   let remote = await connector.findByCorrelation(correlationId);
   const created = !remote;
-  remote ??= await connector.createItem(
-    initialRemoteFields(config, issue, connector.capabilities.descriptionFormat),
-    correlationId,
+  remote ??= await createIsolated(initialRemoteFields(config, issue, connector.capabilities.descriptionFormat), (f) =>
+    connector.createItem(f, correlationId),
   );
   try {
     const link = await createLink({
@@ -94,6 +94,36 @@ export async function createRemoteFor(
       });
     throw e;
   }
+}
+
+/**
+ * A create refused for some of its fields makes the item without them (write-isolation.ts): the pair's first sync
+ * right after writes each of them again, and a field refused then stays on the issue panel in the target's words
+ * (refusals.ts). Only a create refused whatever is left out (its title, say) fails.
+ */
+async function createIsolated<V, T>(
+  fields: Readonly<Record<string, V>>,
+  create: (fields: Record<string, V>) => Promise<T>,
+): Promise<T> {
+  let lastRefusal: string | undefined;
+  const made = await writeIsolated(fields, async (some, previous: T | undefined) => {
+    // A create that went through is never repeated: the halves after it are the first sync's to write.
+    if (previous !== undefined) return previous;
+    try {
+      return await create(some);
+    } catch (e) {
+      if (e instanceof SyncError) lastRefusal = e.message;
+      throw e;
+    }
+  });
+  if (made.answer !== undefined) return made.answer;
+  // Nothing could be left out to make it: the create fails as the target refused it.
+  if (!Object.keys(fields).length) return create({});
+  throw new SyncError({
+    system: 'crosswalk',
+    kind: 'validation',
+    message: lastRefusal ?? `The create was refused: ${Object.values(made.refused).join('; ')}`,
+  });
 }
 
 const markerKey = (config: ConnectionConfig, remoteId: string) => `creating:${config.id}:${remoteId}`;
@@ -128,10 +158,9 @@ export async function createFromRemote(
     }
     fields.summary ??= remote.displayKey;
     issueId = (
-      await jira.createIssue(config.jiraProjectId, config.jiraIssueType, fields, {
-        remote: remote.id,
-        connection: config.id,
-      })
+      await createIsolated(fields, (f) =>
+        jira.createIssue(config.jiraProjectId, config.jiraIssueType, f, { remote: remote.id, connection: config.id }),
+      )
     ).id;
   }
   const issue = await jira.getIssue(issueId);

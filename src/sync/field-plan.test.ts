@@ -1,5 +1,6 @@
 import type { FieldMapping } from '../mapping/connection-config';
 import { planFields } from './field-plan';
+import { refusalFor } from './refusals';
 
 const description = {
   jira: 'description',
@@ -35,5 +36,78 @@ describe('planFields with a remote field fixed after create', () => {
   it('settles quietly on the first sync (no base), where the two sides may only differ in form', () => {
     const p = plan('<p>As made in Jira</p>');
     expect({ fields: p.remoteFields, notices: p.notices }).toEqual({ fields: {}, notices: [] });
+  });
+});
+
+describe('planFields with a value a side refused', () => {
+  const priority = {
+    jira: 'priority',
+    remote: 'priority',
+    transform: 'none',
+    direction: 'both',
+  } as unknown as FieldMapping;
+  const planPriority = (input: {
+    jira: string;
+    remote: string;
+    base?: { jira: string; remote: string };
+    refusal?: ReturnType<typeof refusalFor>;
+  }) =>
+    planFields({
+      config: { fields: [priority], conflictPolicy: 'jira-wins', requiredOnEnter: [] },
+      readings: [{ m: priority, jira: { ok: true, value: input.jira }, remote: { ok: true, value: input.remote } }],
+      base: input.base ? { priority: input.base } : { summary: { jira: 'a', remote: 'a' } },
+      updatedAt: { jira: 2, remote: 1 },
+      remoteMaxLengths: {},
+      remoteRichText: 'text',
+      remoteRaw: {},
+      issueKey: 'DEMO-1',
+      ...(input.refusal ? { refusals: { priority: input.refusal } } : {}),
+    });
+
+  it('does not write the same value again under the same mapping', () => {
+    const p = planPriority({
+      jira: 'Medium',
+      remote: 'Low',
+      base: { jira: 'Medium', remote: 'Medium' },
+      refusal: refusalFor(priority, 'jira', 'Low'),
+    });
+    expect({ jira: p.jiraWrites, still: p.stillRefused }).toEqual({ jira: [], still: ['priority'] });
+    expect(p.settled.priority).toBeUndefined();
+  });
+
+  it('writes a new value, or the same value under a changed mapping', () => {
+    const refusal = refusalFor(priority, 'jira', 'Low');
+    const newValue = planPriority({
+      jira: 'Medium',
+      remote: 'High',
+      base: { jira: 'Medium', remote: 'Medium' },
+      refusal,
+    });
+    expect(newValue.jiraWrites.map((w) => w.value)).toEqual(['High']);
+    const remapped = planFields({
+      config: { fields: [{ ...priority, direction: 'to-jira' }], conflictPolicy: 'jira-wins', requiredOnEnter: [] },
+      readings: [
+        {
+          m: { ...priority, direction: 'to-jira' },
+          jira: { ok: true, value: 'Medium' },
+          remote: { ok: true, value: 'Low' },
+        },
+      ],
+      base: { priority: { jira: 'Medium', remote: 'Medium' } },
+      updatedAt: { jira: 2, remote: 1 },
+      remoteMaxLengths: {},
+      remoteRichText: 'text',
+      remoteRaw: {},
+      issueKey: 'DEMO-1',
+      refusals: { priority: refusal },
+    });
+    expect(remapped.jiraWrites.map((w) => w.value)).toEqual(['Low']);
+  });
+
+  it("keeps a refused first write's source as the field's source until it first syncs, whatever the policy", () => {
+    // Jira refused the remote's "Low" on the item's first sync and kept its default; the policy says Jira wins, but
+    // Jira's default is no person's choice: copying it over "Low" would lose the remote's value.
+    const p = planPriority({ jira: 'Medium', remote: 'Low', refusal: refusalFor(priority, 'jira', 'Low') });
+    expect({ remote: p.remoteFields, still: p.stillRefused }).toEqual({ remote: {}, still: ['priority'] });
   });
 });

@@ -9,6 +9,7 @@ import type { ConnectionConfig, FieldMapping } from '../mapping/connection-confi
 import { storedOnJira, storedOnRemote, writeRemote, type Read } from '../mapping/field-values';
 import { canonicalEqual, type CanonicalValue } from './canonical';
 import { decideField, type Conflict, type Side, type SidePair } from './field-decision';
+import { isRefusedAgain, type Refusal } from './refusals';
 
 export interface FieldReading {
   m: FieldMapping;
@@ -36,6 +37,8 @@ export interface FieldPlan {
   problems: Record<string, string>;
   /** What people should know that is not a failure: a Jira edit the remote keeps out (see `remoteFixed`). */
   notices: string[];
+  /** Fields whose write is the one a side already refused (refusals.ts): not written again, their refusal still stands. */
+  stillRefused: string[];
 }
 
 export interface FieldPlanInput {
@@ -59,6 +62,8 @@ export interface FieldPlanInput {
   jiraTouchedAt?: Readonly<Record<string, number>>;
   /** Per Jira field, when a person last changed its remote field since the last sync, where the connector reads history. */
   remoteTouchedAt?: Readonly<Record<string, number>>;
+  /** Per Jira field, the write a side refused (refusals.ts): the same value under the same mapping is not written again. */
+  refusals?: Readonly<Record<string, Refusal>>;
 }
 
 /** Fields whose Jira value reads as unchanged while the remote's changed: only for these does Jira's history matter. */
@@ -106,6 +111,7 @@ export function planFields(input: FieldPlanInput): FieldPlan {
     conflicts: [],
     problems: {},
     notices: [],
+    stillRefused: [],
   };
   for (const { m, jira, remote } of input.readings) {
     if (!jira.ok || !remote.ok) {
@@ -121,7 +127,7 @@ export function planFields(input: FieldPlanInput): FieldPlan {
       base: input.base[m.jira],
       current,
       updatedAt: input.updatedAt,
-      ...(input.origin ? { origin: input.origin } : {}),
+      ...(originOf(input, m) ? { origin: originOf(input, m)! } : {}),
       ...(input.jiraTouchedAt?.[m.jira] !== undefined ? { jiraTouchedAt: input.jiraTouchedAt[m.jira] } : {}),
       ...(input.remoteTouchedAt?.[m.jira] !== undefined ? { remoteTouchedAt: input.remoteTouchedAt[m.jira] } : {}),
       storedAs: {
@@ -131,6 +137,10 @@ export function planFields(input: FieldPlanInput): FieldPlan {
     });
     if (decision.action === 'none') {
       plan.settled[m.jira] = current;
+      continue;
+    }
+    if (isRefusedAgain(input.refusals?.[m.jira], m, decision.target, decision.value)) {
+      plan.stillRefused.push(m.jira);
       continue;
     }
     if (decision.conflict) plan.conflicts.push(decision.conflict);
@@ -160,6 +170,19 @@ export function planFields(input: FieldPlanInput): FieldPlan {
   }
   addRequiredOnEnter(input.config.requiredOnEnter, plan.remoteFields, input.remoteRaw, input.issueKey);
   return plan;
+}
+
+/**
+ * Where a field's first sync takes its value from: the item's origin on the link's first sync; after that, for a
+ * field whose first write was refused (it has no base yet), the side that write came from, until the field first
+ * syncs. Otherwise the policy would decide it as a field added later, and could copy the refusing side's default
+ * over the value it refused.
+ */
+function originOf(input: FieldPlanInput, m: FieldMapping): Side | undefined {
+  if (input.origin) return input.origin;
+  const refusal = input.refusals?.[m.jira];
+  if (!refusal || input.base[m.jira]) return undefined;
+  return refusal.target === 'jira' ? 'remote' : 'jira';
 }
 
 /** Entering some states needs more fields (ServiceNow's close code and notes): they go with the same write, a create included. */

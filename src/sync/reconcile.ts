@@ -27,6 +27,7 @@ import {
   StaleLink,
   updateLink,
   type Link,
+  type LinkProblem,
 } from '../store/links';
 import { canonicalEqual, type CanonicalValue } from './canonical';
 import { afterClosedRemote } from './closed-remote';
@@ -49,6 +50,8 @@ import {
   type JiraEvidence,
 } from './evidence';
 import { enqueueReconcile } from './sync-queue';
+import { refusalFor, refusedMessage, REFUSED, type Refusal } from './refusals';
+import { writeIsolated } from './write-isolation';
 import { UserMap } from './user-map';
 import type { WorkItemRef } from './work-item';
 
@@ -357,12 +360,14 @@ async function syncPair(
     await connector.markCorrelation(remote.id, correlationIdFor(config, issue.id));
     next.remoteMarked = true;
   }
-  const problems: Record<string, { kind: string; message: string; at: string }> = {};
+  const problems: Record<string, LinkProblem> = {};
   const at = new Date().toISOString();
   const fields = await syncFields(config, connector, next, issue, remote, created, remoteClosed, known);
   next = fields.link;
   for (const [part, message] of Object.entries(fields.problems)) problems[part] = { kind: 'validation', message, at };
   for (const [part, message] of Object.entries(fields.notTaken)) problems[part] = { kind: NOT_TAKEN, message, at };
+  for (const [part, r] of Object.entries(fields.refused))
+    problems[part] = { kind: REFUSED, message: r.message, at, refusal: r.refusal };
   let commentsCopied = 0;
   let filesCopied = 0;
   if (scope.comments) {
@@ -390,12 +395,17 @@ async function syncPair(
         ? !scope.attachments
         : part === 'comments'
           ? !scope.comments
-          : stillNotTaken(p, link.base[part], next.base[part]),
+          : stillNotTaken(p, link.base[part], next.base[part]) ||
+            (p.kind === REFUSED && fields.stillRefused.includes(part)),
     ),
   );
   // A problem found again as it was keeps its first time, so a pair that stays as it is writes no link.
   for (const [part, p] of Object.entries(problems))
-    if (next.problems?.[part]?.message === p.message) problems[part] = next.problems[part]!;
+    if (
+      next.problems?.[part]?.message === p.message &&
+      JSON.stringify(next.problems[part]!.refusal) === JSON.stringify(p.refusal)
+    )
+      problems[part] = next.problems[part]!;
   const merged = { ...kept, ...problems };
   next.problems = Object.keys(merged).length ? merged : undefined;
   if (!next.problems) delete next.problems;
@@ -525,6 +535,11 @@ async function syncFields(
     issueKey: issue.key,
     ...(connector.capabilities.fixedAfterCreate ? { remoteFixed: connector.capabilities.fixedAfterCreate } : {}),
     remoteKey: remote.displayKey,
+    refusals: Object.fromEntries(
+      Object.entries(link.problems ?? {}).flatMap(([part, p]) =>
+        p.kind === REFUSED && p.refusal ? [[part, p.refusal] as const] : [],
+      ),
+    ),
   });
   // Evidence is for reading: a side known only from it is read before anything is written to it (a remote with
   // conditional writes is written naming the version it is known at, and a refusal reads it).
@@ -546,49 +561,68 @@ async function syncFields(
   const heldAfter: Record<string, CanonicalValue> = {};
   const notTaken: Record<string, string> = {};
   // A closed item takes no write: what Jira holds goes to its follow-up, and the base of those fields stays where it was.
+  /** Per Jira field, a value a side refused in this run (write-isolation.ts, refusals.ts). */
+  const refused: Record<string, { message: string; refusal: Refusal }> = {};
+  const systemLabel = systemFor(config.remote.type)?.label ?? config.remote.type;
   if (Object.keys(plan.remoteFields).length && !remoteClosed) {
-    try {
-      try {
-        remoteAfter = await connector.updateItem(remote.id, plan.remoteFields, remote.version);
-      } catch (e) {
-        // The remote changed since the version the link vouched for: read it and decide again.
-        if (known.remote && e instanceof SyncError && e.kind === 'conflict') throw new NeedsRead('remote');
-        throw e;
-      }
-      for (const w of plan.remoteWrites) {
-        // The base is what the remote really holds now (its own cuts included).
-        const held = readRemote(w.m, remoteAfter.fields, connector.capabilities.descriptionFormat);
-        base[w.m.jira] = { jira: w.current.jira, remote: held.ok ? held.value : w.value };
-        wroteRemote.push(w.m.remote);
-        heldAfter[w.m.jira] = held.ok ? held.value : String(remoteAfter.fields[w.m.remote] ?? '');
-        // A value the remote answered with another one: the answer stands, and the pair is said not to agree (not-taken.ts).
-        const written = plan.remoteFields[w.m.remote] ?? '';
-        const heldRaw = remoteAfter.fields[w.m.remote];
-        const refused = notTakenMessage({
-          m: w.m,
-          jiraValue: w.current.jira,
-          written,
-          heldRaw,
-          held,
-          expected: storedOnRemote(
-            w.m,
-            w.value,
-            connector.capabilities.maxLengths,
-            connector.capabilities.descriptionFormat,
-          ),
-          systemLabel: systemFor(config.remote.type)?.label ?? config.remote.type,
-          ...whyNotTaken(config, w.m.remote, written, heldRaw),
-        });
-        if (refused) {
-          notTaken[w.m.jira] = refused;
-          // Said in the remote's own value, as the problem says it: Jira's name for it would read as agreement.
-          heldAfter[w.m.jira] = String(heldRaw ?? '');
+    // One write of every field; a field the remote refuses is left out and the rest written (write-isolation.ts).
+    const isolated = await writeIsolated(
+      plan.remoteFields,
+      async (fields, previous: Item | undefined) => {
+        try {
+          return await connector.updateItem(remote.id, fields, previous?.version ?? remote.version);
+        } catch (e) {
+          // The remote changed since the version the link vouched for: read it and decide again.
+          if (known.remote && e instanceof SyncError && e.kind === 'conflict') throw new NeedsRead('remote');
+          throw e;
         }
+      },
+      { mustGoTogether: enteringTogether(config, plan.remoteFields) },
+    );
+    remoteAfter = isolated.answer ?? remote;
+    for (const w of plan.remoteWrites) {
+      const words = isolated.refused[w.m.remote];
+      if (words !== undefined) {
+        refused[w.m.jira] = {
+          message: refusedMessage({
+            targetLabel: systemLabel,
+            field: w.m.remote,
+            value: w.value,
+            words,
+            otherLabel: 'Jira',
+          }),
+          refusal: refusalFor(w.m, 'remote', w.value),
+        };
+        continue;
       }
-    } catch (e) {
-      // A closed item refuses every write, not this field's value: that is decided for the whole pair (closed-remote.ts).
-      if (!(e instanceof SyncError) || e.kind !== 'validation' || e.details.closed) throw e;
-      for (const w of plan.remoteWrites) problems[w.m.jira] = e.message;
+      // The base is what the remote really holds now (its own cuts included).
+      const held = readRemote(w.m, remoteAfter.fields, connector.capabilities.descriptionFormat);
+      base[w.m.jira] = { jira: w.current.jira, remote: held.ok ? held.value : w.value };
+      wroteRemote.push(w.m.remote);
+      heldAfter[w.m.jira] = held.ok ? held.value : String(remoteAfter.fields[w.m.remote] ?? '');
+      // A value the remote answered with another one: the answer stands, and the pair is said not to agree (not-taken.ts).
+      const written = plan.remoteFields[w.m.remote] ?? '';
+      const heldRaw = remoteAfter.fields[w.m.remote];
+      const notTakenNow = notTakenMessage({
+        m: w.m,
+        jiraValue: w.current.jira,
+        written,
+        heldRaw,
+        held,
+        expected: storedOnRemote(
+          w.m,
+          w.value,
+          connector.capabilities.maxLengths,
+          connector.capabilities.descriptionFormat,
+        ),
+        systemLabel,
+        ...whyNotTaken(config, w.m.remote, written, heldRaw),
+      });
+      if (notTakenNow) {
+        notTaken[w.m.jira] = notTakenNow;
+        // Said in the remote's own value, as the problem says it: Jira's name for it would read as agreement.
+        heldAfter[w.m.jira] = String(heldRaw ?? '');
+      }
     }
   }
   const jiraFields: Record<string, unknown> = {};
@@ -617,18 +651,29 @@ async function syncFields(
   // Jira as our own edit left it, when its answer shows the edit alone since what was read: seen, so its own change is not taken for a person's.
   let jiraAfterOwnEdit: number | undefined;
   if (Object.keys(jiraFields).length) {
-    try {
-      const answer = await jira.editIssue(issue.id, jiraFields);
-      if (answer && !known.jira && editWasAlone(answer, issue.updatedAt, Object.keys(jiraFields)))
-        jiraAfterOwnEdit = answer.updatedAt;
-      for (const w of jiraDone) {
-        base[w.m.jira] = { jira: w.value, remote: w.current.remote };
-        wroteJira.push(w.m.jira);
-        heldAfter[w.m.jira] = w.value;
+    // Jira names every field it refuses: the edit goes again without them (write-isolation.ts).
+    const isolated = await writeIsolated(jiraFields, (fields) => jira.editIssue(issue.id, fields));
+    const answer = isolated.answer;
+    if (answer && !known.jira && editWasAlone(answer, issue.updatedAt, isolated.lastWritten))
+      jiraAfterOwnEdit = answer.updatedAt;
+    for (const w of jiraDone) {
+      const words = isolated.refused[w.m.jira];
+      if (words !== undefined) {
+        refused[w.m.jira] = {
+          message: refusedMessage({
+            targetLabel: 'Jira',
+            field: w.m.jira,
+            value: w.value,
+            words,
+            otherLabel: systemLabel,
+          }),
+          refusal: refusalFor(w.m, 'jira', w.value),
+        };
+        continue;
       }
-    } catch (e) {
-      if (!(e instanceof SyncError) || e.kind !== 'validation') throw e;
-      for (const w of jiraDone) problems[w.m.jira] = e.message;
+      base[w.m.jira] = { jira: w.value, remote: w.current.remote };
+      wroteJira.push(w.m.jira);
+      heldAfter[w.m.jira] = w.value;
     }
   }
   if (status) {
@@ -701,7 +746,19 @@ async function syncFields(
     notTaken,
     conflicts: plan.conflicts.length,
     problems,
+    refused,
+    stillRefused: plan.stillRefused,
   };
+}
+
+/**
+ * The remote fields that must be written together: a status and what entering it requires (requiredOnEnter), so
+ * isolating a refusal never writes a state without its close code, or a close code without its state.
+ */
+function enteringTogether(config: ConnectionConfig, fields: Readonly<Record<string, string>>): string[][] {
+  return config.requiredOnEnter
+    .filter((rule) => fields[rule.field] !== undefined && rule.values.includes(fields[rule.field]!))
+    .map((rule) => [rule.field, ...Object.keys(rule.set)]);
 }
 
 /** The system's own reason for a value it did not take, where its registry entry has one. */

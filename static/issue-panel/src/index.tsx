@@ -449,7 +449,9 @@ function IssuePanel() {
             title={
               p.kind === 'not-taken'
                 ? `${systemOf(sync)} did not take the ${fieldName(p.part).toLowerCase()}`
-                : (PART_TITLES[p.part] ?? `${p.part} did not sync`)
+                : p.kind === 'refused'
+                  ? `The ${fieldName(p.part).toLowerCase()} was refused; the rest synced`
+                  : (PART_TITLES[p.part] ?? `${p.part} did not sync`)
             }
             testId="sync-problem"
           >
