@@ -97,25 +97,28 @@ export async function createRemoteFor(
 }
 
 /**
- * A create refused for some of its fields makes the item without them (write-isolation.ts): the pair's first sync
- * right after writes each of them again, and a field refused then stays on the issue panel in the target's words
- * (refusals.ts). Only a create refused whatever is left out (its title, say) fails.
+ * A create refused for fields the target names makes the item without them (write-isolation.ts): the pair's first
+ * sync right after writes each of them again, and a field refused then stays on the issue panel in the target's
+ * words (refusals.ts). A refusal that names no field (a data policy, a business rule) is about the item, not a
+ * field: it fails the create as it came, to be retried whole, rather than making an item of half its fields.
  */
 async function createIsolated<V, T>(
   fields: Readonly<Record<string, V>>,
   create: (fields: Record<string, V>) => Promise<T>,
 ): Promise<T> {
   let lastRefusal: string | undefined;
-  const made = await writeIsolated(fields, async (some, previous: T | undefined) => {
-    // A create that went through is never repeated: the halves after it are the first sync's to write.
-    if (previous !== undefined) return previous;
-    try {
-      return await create(some);
-    } catch (e) {
-      if (e instanceof SyncError) lastRefusal = e.message;
-      throw e;
-    }
-  });
+  const made = await writeIsolated(
+    fields,
+    async (some) => {
+      try {
+        return await create(some);
+      } catch (e) {
+        if (e instanceof SyncError) lastRefusal = e.message;
+        throw e;
+      }
+    },
+    { splitUnnamed: false },
+  );
   if (made.answer !== undefined) return made.answer;
   // Nothing could be left out to make it: the create fails as the target refused it.
   if (!Object.keys(fields).length) return create({});

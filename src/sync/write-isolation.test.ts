@@ -57,6 +57,12 @@ describe('a write with a refused field', () => {
     expect(Object.keys(r.refused).sort()).toEqual(['close_code', 'close_notes', 'state']);
   });
 
+  it('fails as it came, when told not to split, on a refusal that names no field (a create: the refusal is about the item)', async () => {
+    const t = target({ b: 'no b' }, false);
+    await expect(writeIsolated({ a: 1, b: 2 }, t.write, { splitUnnamed: false })).rejects.toThrow('refused');
+    expect(t.writes).toHaveLength(1);
+  });
+
   it('writes once when nothing is refused', async () => {
     const t = target({}, true);
     const r = await writeIsolated({ a: 1, b: 2 }, t.write);

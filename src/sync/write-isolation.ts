@@ -3,7 +3,8 @@
  * of several fields that comes back refused is tried again without the fields
  * the refusal names (Jira names every one it refused, Azure DevOps its rule's
  * field, Zendesk its `details`); a refusal that names none of them is split
- * in halves until each refused field stands alone. So one bad value costs its
+ * in halves until each refused field stands alone (where the caller allows:
+ * a create is not split, see sync/create.ts). So one bad value costs its
  * own field, never the title with it, and a create refused for one field
  * still makes the item.
  *
@@ -38,7 +39,11 @@ function fieldRefusal(e: unknown): SyncError | undefined {
 export async function writeIsolated<V, T>(
   fields: Readonly<Record<string, V>>,
   write: (fields: Record<string, V>, previous: T | undefined) => Promise<T>,
-  options: { mustGoTogether?: readonly string[][] } = {},
+  options: {
+    mustGoTogether?: readonly string[][];
+    /** Whether a refusal that names no field is split in halves (default); else it fails the write as it came. */
+    splitUnnamed?: boolean;
+  } = {},
 ): Promise<IsolatedWrite<T>> {
   const result: IsolatedWrite<T> = { written: [], lastWritten: [], refused: {}, attempts: 0 };
   const groups = groupsOf(Object.keys(fields), options.mustGoTogether ?? []);
@@ -66,6 +71,7 @@ export async function writeIsolated<V, T>(
           for (const f of group) result.refused[f] = refusal.details.refused?.[f] ?? wordsOf(refusal);
         return attempt(pending.filter((g) => !g.some((f) => out.has(f))));
       }
+      if (options.splitUnnamed === false) throw e;
       if (pending.length === 1) {
         for (const f of pending[0]!) result.refused[f] = wordsOf(refusal);
         return;
