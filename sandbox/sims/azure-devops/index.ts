@@ -1453,8 +1453,10 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
   /** `$expand` of the type's fields: none | allowedValues | dependentFields | all (case-insensitive, as the service reads it). */
   const typeFieldsExpand = (c: C) => {
     const raw = query(c, '$expand');
-    const e = (raw ?? 'none').toLowerCase();
-    if (!['none', 'allowedvalues', 'dependentfields', 'all'].includes(e))
+    const names = ['none', 'allowedvalues', 'dependentfields', 'all'];
+    // By name or by the enum's number (WorkItemTypeFieldsExpandLevel), as .NET binds what generated clients send.
+    const e = /^[0-3]$/.test(raw ?? '') ? names[Number(raw)]! : (raw ?? 'none').toLowerCase();
+    if (!names.includes(e))
       throw errors.badRequest(
         `The value '${raw}' is not valid for $expand. Valid values are None, AllowedValues, DependentFields, All.`,
         'ArgumentException',

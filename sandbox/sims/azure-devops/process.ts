@@ -187,5 +187,13 @@ export function defaultFields(): FieldDef[] {
     f('Microsoft.VSTS.Scheduling.OriginalEstimate', 'Original Estimate', 'double'),
     f('Microsoft.VSTS.Scheduling.RemainingWork', 'Remaining Work', 'double'),
     f('Microsoft.VSTS.Scheduling.CompletedWork', 'Completed Work', 'double'),
+    // Agile has it on Issue; organizations commonly add it to Bug. The simulator puts every field on every type.
+    f('Microsoft.VSTS.Scheduling.DueDate', 'Due Date', 'dateTime'),
+    // Custom fields as an organization's inherited process has them (reference names `Custom.<Name>`).
+    f('Custom.Environment', 'Environment', 'string', { allowedValues: ['Production', 'Staging', 'Development'] }),
+    f('Custom.AffectedUsers', 'Affected Users', 'integer'),
+    // Azure DevOps has no multi-select field: the Multivalue control extension keeps `Web;Mobile` in a plain text field.
+    f('Custom.Platforms', 'Platforms', 'plainText'),
+    f('Custom.CustomerDeadline', 'Customer Deadline', 'dateTime'),
   ];
 }

@@ -87,6 +87,36 @@ export function normalizeTags(value: string): string {
   return [...seen.values()].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())).join('; ');
 }
 
+/**
+ * A date-time as the service reads one for a dateTime field: ISO 8601 (a date, or a date and time with optional
+ * seconds, fraction and offset; without an offset it is UTC) or the invariant culture's `M/d/yyyy [H:mm[:ss]]`,
+ * a day that exists; the instant in epoch ms, or undefined (the service's InvalidType).
+ */
+export function parseAdoDateTime(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const v = value.trim();
+  let parts: string[] | undefined;
+  let zone: string | undefined;
+  const iso =
+    /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/i.exec(v);
+  if (iso) {
+    parts = [iso[1]!, iso[2]!, iso[3]!, iso[4] ?? '0', iso[5] ?? '0', iso[6] ?? '0', iso[7] ?? '0'];
+    zone = iso[8];
+  } else {
+    const us = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(v);
+    if (us) parts = [us[3]!, us[1]!, us[2]!, us[4] ?? '0', us[5] ?? '0', us[6] ?? '0', '0'];
+  }
+  if (!parts) return undefined;
+  const [y, mo, d, h, mi, sec] = parts.slice(0, 6).map(Number) as [number, number, number, number, number, number];
+  const ms = Number(parts[6]!.slice(0, 3).padEnd(3, '0'));
+  const t = Date.UTC(y, mo - 1, d, h, mi, sec, ms);
+  const check = new Date(t);
+  if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23 || mi > 59 || sec > 59) return undefined;
+  if (!zone || zone.toUpperCase() === 'Z') return t;
+  const z = /^([+-])(\d{2}):?(\d{2})$/.exec(zone)!;
+  return t - (z[1] === '-' ? -1 : 1) * (Number(z[2]) * 60 + Number(z[3])) * 60_000;
+}
+
 const sameValue = (a: FieldValue | undefined, b: FieldValue | undefined): boolean => {
   if (isIdentityValue(a) && isIdentityValue(b)) return a.identityId === b.identityId;
   return a === b;
@@ -167,8 +197,8 @@ export class WorkItemWriter {
       case 'boolean':
         return value === true || value === 'true' || value === 'True';
       case 'dateTime': {
-        const t = typeof value === 'string' || typeof value === 'number' ? Date.parse(String(value)) : NaN;
-        if (Number.isNaN(t))
+        const t = parseAdoDateTime(value);
+        if (t === undefined)
           throw errors.rule(def, ['InvalidType'], `The field '${def.name}' contains a value that is not a valid date.`);
         return adoDate(t);
       }

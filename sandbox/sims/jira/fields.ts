@@ -1,9 +1,51 @@
 /** Applying `fields` and `update` to an issue the way Jira validates them. */
 import { adfText, isValidAdf, type AdfDoc } from './adf';
-import { JiraError, type Site } from './site';
+import { jiraTime, JiraError, type Site } from './site';
 import type { ChangeItem, IssueRecord, JiraUser } from './state';
 
 const screenError = (id: string) => `Field '${id}' cannot be set. It is not on the appropriate screen, or unknown.`;
+
+/** A calendar day as Jira's date fields take it: `yyyy-MM-dd`, a day that exists. */
+export function isCalendarDay(v: unknown): v is string {
+  if (typeof v !== 'string') return false;
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.toISOString().slice(0, 10) === v;
+}
+
+/**
+ * A date-time as Jira's datetime fields take it: ISO 8601 with seconds, optional milliseconds and an offset
+ * (`2026-12-24T15:30:00.000+0000`, `…+01:00`, `…Z`); the instant in epoch ms, or undefined.
+ */
+export function parseJiraDateTime(v: unknown): number | undefined {
+  if (typeof v !== 'string') return undefined;
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?(Z|([+-])(\d{2}):?(\d{2}))$/.exec(v);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  if (!isCalendarDay(`${m[1]}-${m[2]}-${m[3]}`) || hour > 23 || minute > 59 || second > 59) return undefined;
+  const offset = m[8] === 'Z' ? 0 : (m[9] === '-' ? -1 : 1) * (Number(m[10]) * 60 + Number(m[11]));
+  if (Math.abs(offset) > 18 * 60) return undefined;
+  const ms = Number((m[7] ?? '0').padEnd(3, '0'));
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms) - offset * 60_000;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** A date-time as people read it in a changelog: Jira's default `dd/MMM/yy h:mm a`, in the user's zone (UTC here). */
+export function humanDateTime(ms: number): string {
+  const d = new Date(ms);
+  const h = d.getUTCHours();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${pad(d.getUTCFullYear() % 100)} ${h % 12 || 12}:${pad(d.getUTCMinutes())} ${h < 12 ? 'AM' : 'PM'}`;
+}
 
 export interface FieldChanges {
   items: ChangeItem[];
@@ -90,6 +132,19 @@ export function applyFields(
         const change = item('assignee', 'assignee', issue.assigneeId, nameOf(issue.assigneeId), id, nameOf(id));
         issue.assigneeId = id;
         return change;
+      };
+    },
+    duedate: (v) => {
+      // Jira's words, as a real site answers a bad due date.
+      if (v !== null && !isCalendarDay(v)) return 'The duedate must be of the format "yyyy-MM-dd"';
+      const day = v as string | null;
+      return () => {
+        const before = issue.duedate ?? null;
+        if (before === day) return undefined;
+        issue.duedate = day;
+        // As Jira records the due date: the day in from/to, the stored timestamp in fromString/toString.
+        const text = (d: string | null) => (d === null ? null : `${d} 00:00:00.0`);
+        return item('duedate', 'duedate', before, text(before), day, text(day));
       };
     },
     reporter: (v) => {
@@ -209,6 +264,10 @@ function customChangeValue(
         : { raw: null, text: null };
     case 'user':
       return { raw: String(value), text: site.user(String(value))?.displayName ?? String(value) };
+    case 'datetime': {
+      const ms = parseJiraDateTime(value);
+      return { raw: null, text: ms === undefined ? String(value) : humanDateTime(ms) };
+    }
     case 'string':
       return { raw: null, text: typeof value === 'string' ? value : adfText(value as AdfDoc) };
     default:
@@ -235,17 +294,29 @@ function customSetter(
     case 'number':
       return typeof value === 'number' && Number.isFinite(value) ? { value } : 'Operation value must be a number';
     case 'date':
-      return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)
-        ? { value }
-        : 'Date value is invalid. Expected format: yyyy-MM-dd';
+      return isCalendarDay(value) ? { value } : 'Date value is invalid. Expected format: yyyy-MM-dd';
+    case 'datetime': {
+      // Stored as Jira answers it: the instant in the user's zone (UTC), with milliseconds and `+0000`.
+      const ms = parseJiraDateTime(value);
+      return ms === undefined
+        ? `Error parsing time: ${typeof value === 'string' ? value : JSON.stringify(value)}`
+        : { value: jiraTime(ms) };
+    }
     case 'user': {
       const id = (value as { accountId?: string }).accountId;
       return typeof id === 'string' ? { value: id } : 'Specify a valid accountId';
     }
     case 'option': {
-      const ref = value as { id?: string; value?: string };
-      const opt = def.options?.find((o) => o.id === ref.id || o.value === ref.value);
-      return opt ? { value: opt.id } : `Option value '${ref.value ?? ref.id}' is not valid`;
+      const ref = (typeof value === 'object' ? value : {}) as { id?: unknown; value?: unknown };
+      if (ref.id !== undefined) {
+        const opt = def.options?.find((o) => o.id === String(ref.id));
+        return opt ? { value: opt.id } : `Option id '${String(ref.id)}' is not valid`;
+      }
+      const opt = def.options?.find((o) => o.value === ref.value);
+      if (opt) return { value: opt.id };
+      return ref.value === undefined
+        ? "Could not find valid 'id' or 'value' in the Parent Option object."
+        : `Option value '${String(ref.value)}' is not valid`;
     }
     case 'array': {
       if (!Array.isArray(value)) return 'Operation value must be an array';

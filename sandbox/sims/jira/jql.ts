@@ -259,6 +259,8 @@ export interface JqlIssueView {
   created: number;
   updated: number;
   resolved?: number | null;
+  /** The due date, a calendar day `yyyy-MM-dd`. */
+  duedate?: string | null;
   summary: string;
   description: string;
   comments: string[];
@@ -293,12 +295,23 @@ const KNOWN_FIELDS = new Set([
   'updateddate',
   'resolved',
   'resolutiondate',
+  'due',
+  'duedate',
   'summary',
   'description',
   'comment',
   'text',
 ]);
-const DATE_FIELDS = new Set(['created', 'createddate', 'updated', 'updateddate', 'resolved', 'resolutiondate']);
+const DATE_FIELDS = new Set([
+  'created',
+  'createddate',
+  'updated',
+  'updateddate',
+  'resolved',
+  'resolutiondate',
+  'due',
+  'duedate',
+]);
 const TEXT_FIELDS = new Set(['summary', 'description', 'comment', 'text']);
 
 const PROPERTY_FIELD = /^issue\.property\[([^\]]+)\]\.(.+)$/i;
@@ -419,6 +432,10 @@ function fieldValues(issue: JqlIssueView, field: string): unknown[] {
     case 'resolved':
     case 'resolutiondate':
       return [issue.resolved ?? null];
+    case 'due':
+    case 'duedate':
+      // A day compares as its start (UTC, the sim's user time zone).
+      return [issue.duedate ? Date.parse(`${issue.duedate}T00:00:00Z`) : null];
     case 'summary':
       return [issue.summary];
     case 'description':

@@ -224,7 +224,7 @@ export function metaRoutes(app: Hono<Env>, site: Site, base: () => string): void
         orderable: f.editable,
         navigable: true,
         searchable: true,
-        clauseNames: f.custom ? [`cf[${f.schema.customId}]`, f.name] : [f.id],
+        clauseNames: f.custom ? [`cf[${f.schema.customId}]`, f.name] : f.id === 'duedate' ? ['due', 'duedate'] : [f.id],
         schema: f.schema,
       })),
     );

@@ -144,7 +144,11 @@ export function issueFields(
         ? { self: `${base}/rest/api/3/customFieldOption/${String(v)}`, ...f.options.find((o) => o.id === v) }
         : null;
     else if (f.schema.type === 'array' && f.schema.items === 'option')
-      custom[f.id] = Array.isArray(v) ? f.options?.filter((o) => v.includes(o.id)) : null;
+      custom[f.id] = Array.isArray(v)
+        ? f.options
+            ?.filter((o) => v.includes(o.id))
+            .map((o) => ({ self: `${base}/rest/api/3/customFieldOption/${o.id}`, ...o }))
+        : null;
     else custom[f.id] = v ?? null;
   }
   return {
@@ -169,6 +173,7 @@ export function issueFields(
         }
       : null,
     labels: issue.labels,
+    duedate: issue.duedate ?? null,
     assignee: user(issue.assigneeId),
     reporter: user(issue.reporterId),
     creator: user(issue.creatorId),

@@ -275,6 +275,7 @@ export class Site {
       created: issue.created,
       updated: issue.updated,
       resolved: issue.resolved,
+      duedate: issue.duedate ?? null,
       summary: issue.summary,
       description: issue.description ? adfText(issue.description) : '',
       comments: this.visibleComments(viewer, issue).map((c) => adfText(c.body)),

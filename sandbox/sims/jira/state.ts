@@ -148,6 +148,8 @@ export interface IssueRecord {
   description: AdfDoc | null;
   priorityId: string;
   labels: string[];
+  /** The system `duedate`: a calendar day `yyyy-MM-dd`, no time and no zone. */
+  duedate?: string | null;
   assigneeId: string | null;
   reporterId: string;
   creatorId: string;
@@ -223,6 +225,7 @@ export function newIssue(
     description: null,
     priorityId: DEFAULT_PRIORITY_ID,
     labels: [],
+    duedate: null,
     assigneeId: null,
     reporterId,
     creatorId: reporterId,
@@ -369,6 +372,7 @@ export function demoState(appAccountId: string, now: number): JiraState {
     sys('labels', 'Labels', 'array', true, 'string'),
     sys('assignee', 'Assignee', 'user'),
     sys('reporter', 'Reporter', 'user'),
+    sys('duedate', 'Due date', 'date'),
     sys('created', 'Created', 'datetime', false),
     sys('updated', 'Updated', 'datetime', false),
     sys('resolution', 'Resolution', 'resolution', false),
@@ -399,6 +403,7 @@ export function demoState(appAccountId: string, now: number): JiraState {
     cf(10015, 'Due on', 'date', 'datepicker'),
     cf(10016, 'Escalation owner', 'user', 'userpicker'),
     cf(10017, 'Internal audit note', 'string', 'textfield', false),
+    cf(10018, 'Customer deadline', 'datetime', 'datetime'),
   ];
   const projects: Project[] = [
     {
