@@ -10,6 +10,7 @@ import { isAllowedRemoteUrl } from '../connectors/remote-hosts';
 import { implementedSystems, systemFor } from '../connectors/registry';
 import { fieldPairProblems } from './field-pairs';
 import { valueMapProblems } from './value-map';
+import { FIELD_KINDS } from './field-kinds';
 
 const direction = z.enum(['both', 'to-jira', 'to-remote', 'none']);
 const conflictPolicy = z.enum(['jira-wins', 'remote-wins', 'newest-wins']);
@@ -29,6 +30,18 @@ export const fieldMappingSchema = z
     separator: z.string().min(1).max(3).optional(),
     /** When both sides changed this field since the last sync: absent = the connection's `conflictPolicy`. */
     conflictPolicy: conflictPolicy.optional(),
+    /**
+     * What each side's field holds, from live metadata when the connection was saved (field-kinds.ts); the server
+     * sets it, whatever the page sends. Absent: values cross as text, as before kinds were known.
+     */
+    kinds: z
+      .object({
+        jira: z.enum(FIELD_KINDS),
+        remote: z.enum(FIELD_KINDS),
+        /** Decimal places the remote keeps of a number (0: whole numbers). */
+        precision: z.number().int().min(0).max(12).optional(),
+      })
+      .optional(),
   })
   .superRefine((m, ctx) => {
     if (m.transform === 'value-map' && !m.valueMap?.length)
@@ -90,6 +103,8 @@ const settingsShape = {
     .default({ direction: 'both', maxBytes: 50 * 1024 * 1024, allowedTypes: [] }),
   /** When both sides changed a field since the last sync; a field mapping may set its own. */
   conflictPolicy: conflictPolicy.default('newest-wins'),
+  /** Where a date meets a date-time (field-convert.ts): the day a date-time falls on, and when a date's day starts. */
+  timeZone: z.string().max(64).refine(isTimeZone, 'must be a time zone such as Europe/Berlin or UTC').default('UTC'),
   users: z
     .object({
       matchByEmail: z.boolean().default(true),
@@ -97,6 +112,15 @@ const settingsShape = {
     })
     .default({ matchByEmail: true, table: [] }),
 };
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 type SettingsInput = z.infer<z.ZodObject<typeof settingsShape>>;
 

@@ -10,8 +10,31 @@ import type { FieldMapping } from './connection-config';
 import type { BodyFormat } from '../connectors/ports';
 import { bodyFromText, textFromBody } from '../content/formats';
 import { canonicalFromJira, canonicalFromRemote, remoteFromCanonical } from './value-map';
+import { crossing } from './field-kinds';
+import * as typed from './field-convert';
+import { DEFAULT_CONVERSION, type Conversion, type TypedKinds } from './field-convert';
 
 export type Read = { ok: true; value: CanonicalValue } | { ok: false; reason: string };
+
+/**
+ * A mapping whose values convert by kind (field-convert.ts): its kinds are known and meet in a number, a date, a
+ * date-time, one option or several. Free and rich text, people and status keep their own paths; a value map
+ * still maps option names, on top of the conversion.
+ */
+export function typedKindsOf(m: FieldMapping): TypedKinds | undefined {
+  if (!m.kinds || m.transform === 'user' || m.transform === 'rich-text') return undefined;
+  // A status moves by transitions, and labels keep the set rules below (a label has no spaces): their own paths.
+  if (m.kinds.jira === 'status' || m.kinds.jira === 'labels') return undefined;
+  const met = crossing(m.kinds.jira, m.kinds.remote);
+  if (!met.ok || !['number', 'date', 'date-time', 'option', 'options'].includes(met.canonical)) return undefined;
+  return {
+    canonical: met.canonical as TypedKinds['canonical'],
+    jira: m.kinds.jira,
+    remote: m.kinds.remote,
+    ...(m.kinds.precision !== undefined ? { precision: m.kinds.precision } : {}),
+    ...(m.separator ? { separator: m.separator } : {}),
+  };
+}
 
 /** The display name of a Jira value: options and priorities are objects. */
 function jiraScalar(raw: unknown): string | null {
@@ -39,8 +62,18 @@ export function splitList(m: FieldMapping, raw: unknown): string[] {
     : [];
 }
 
-export function readJira(m: FieldMapping, fields: Readonly<Record<string, unknown>>): Read {
+export function readJira(
+  m: FieldMapping,
+  fields: Readonly<Record<string, unknown>>,
+  c: Conversion = DEFAULT_CONVERSION,
+): Read {
   const raw = fields[m.jira];
+  const kinds = typedKindsOf(m);
+  if (kinds) {
+    const read = typed.canonicalFromJira(kinds, raw, c);
+    if (!read.ok || m.transform !== 'value-map' || read.value === null) return read;
+    return canonicalFromJira(m.valueMap ?? [], String(read.value));
+  }
   switch (m.transform) {
     case 'list':
       return {
@@ -67,7 +100,14 @@ export function readRemote(
   m: FieldMapping,
   fields: Readonly<Record<string, unknown>>,
   richText: BodyFormat = 'text',
+  c: Conversion = DEFAULT_CONVERSION,
 ): Read {
+  const kinds = typedKindsOf(m);
+  if (kinds) {
+    const read = typed.canonicalFromRemote(kinds, fields[m.remote], c);
+    if (!read.ok || m.transform !== 'value-map' || read.value === null) return read;
+    return canonicalFromRemote(m.valueMap ?? [], String(read.value));
+  }
   if (m.transform === 'list') return { ok: true, value: splitList(m, fields[m.remote]) };
   const value = fields[m.remote];
   // Set-like values (Zendesk tags) compare as sets with Jira labels; a remote that keeps them as one string splits on spaces, as labels do.
@@ -94,11 +134,18 @@ export type JiraWrite =
   | { kind: 'status'; statusName: string }
   | { kind: 'skip'; reason: string };
 
-export function writeJira(m: FieldMapping, value: CanonicalValue): JiraWrite {
+export function writeJira(m: FieldMapping, value: CanonicalValue, c: Conversion = DEFAULT_CONVERSION): JiraWrite {
   if (m.jira === 'status')
     return typeof value === 'string'
       ? { kind: 'status', statusName: value }
       : { kind: 'skip', reason: 'status cannot be emptied' };
+  const kinds = typedKindsOf(m);
+  if (kinds) {
+    if (value === null && (kinds.jira === 'priority' || m.jira === 'summary'))
+      return { kind: 'skip', reason: `${m.jira} cannot be emptied` };
+    const v = typed.jiraValueOf(kinds, value, c);
+    return v.ok ? { kind: 'field', field: m.jira, value: v.value } : { kind: 'skip', reason: v.reason };
+  }
   if (m.transform === 'rich-text')
     return { kind: 'field', field: m.jira, value: value === null || value === '' ? null : textToAdf(String(value)) };
   if (m.jira === 'priority' || m.transform === 'value-map')
@@ -122,7 +169,23 @@ export function writeJira(m: FieldMapping, value: CanonicalValue): JiraWrite {
 
 export type RemoteWrite = { ok: true; field: string; value: string } | { ok: false; reason: string };
 
-export function writeRemote(m: FieldMapping, value: CanonicalValue, richText: BodyFormat = 'text'): RemoteWrite {
+export function writeRemote(
+  m: FieldMapping,
+  value: CanonicalValue,
+  richText: BodyFormat = 'text',
+  c: Conversion = DEFAULT_CONVERSION,
+): RemoteWrite {
+  const kinds = typedKindsOf(m);
+  if (kinds) {
+    let v: CanonicalValue = value;
+    if (m.transform === 'value-map' && value !== null) {
+      const mapped = remoteFromCanonical(m.valueMap ?? [], String(value));
+      if (!mapped.ok) return mapped;
+      v = mapped.value;
+    }
+    const text = typed.remoteTextOf(kinds, v, c);
+    return text.ok ? { ok: true, field: m.remote, value: text.value } : text;
+  }
   if (m.transform === 'rich-text')
     return { ok: true, field: m.remote, value: bodyFromText(richText, String(value ?? '')) };
   if (m.transform === 'list') {
@@ -149,10 +212,11 @@ export function storedOnRemote(
   value: CanonicalValue,
   maxLengths: Readonly<Record<string, number>>,
   richText: BodyFormat = 'text',
+  c: Conversion = DEFAULT_CONVERSION,
 ): CanonicalValue {
-  const w = writeRemote(m, value, richText);
+  const w = writeRemote(m, value, richText, c);
   if (!w.ok) return value;
-  const read = readRemote(m, { [w.field]: cut(w.value, maxLengths[w.field]) }, richText);
+  const read = readRemote(m, { [w.field]: cut(w.value, maxLengths[w.field]) }, richText, c);
   return read.ok ? read.value : value;
 }
 
