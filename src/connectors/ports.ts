@@ -10,6 +10,7 @@
  */
 import * as z from 'zod';
 import type { SyncError } from './errors';
+import type { DateTimeText } from '../mapping/field-convert';
 
 export type RemoteSystemKind = 'servicenow' | 'azure-devops' | 'zendesk';
 export type Visibility = 'public' | 'internal';
@@ -49,6 +50,8 @@ export interface Capabilities {
   versionCountsWrites?: boolean;
   /** `users.search` exists: the settings page offers the remote's people by name for manual pairs (else their id is typed). */
   userSearch?: boolean;
+  /** How the system writes a date-time as text, where not ISO 8601 (ServiceNow's `yyyy-MM-dd HH:mm:ss`, in UTC). */
+  dateTimeText?: DateTimeText;
 }
 
 export interface ItemRef {
@@ -148,8 +151,10 @@ export interface ChangedItems {
 export const remoteFieldSchema = z.object({
   id: z.string().min(1).max(256),
   name: z.string().max(256),
-  kind: z.enum(['text', 'rich-text', 'choice', 'user', 'list', 'number', 'date', 'other']),
+  kind: z.enum(['text', 'rich-text', 'choice', 'user', 'list', 'number', 'date', 'date-time', 'path', 'other']),
   readOnly: z.boolean().optional(),
+  /** Decimal places a number field keeps (0: whole numbers), where the remote says. */
+  precision: z.number().int().min(0).max(12).optional(),
   values: z
     .array(z.object({ value: z.string().max(1000), label: z.string().max(1000) }))
     .max(2000)

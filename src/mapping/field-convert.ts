@@ -37,6 +37,14 @@ export interface Conversion {
 
 export const DEFAULT_CONVERSION: Conversion = { timeZone: 'UTC', remoteDateTime: ISO_DATE_TIME };
 
+/** A connection's conversion: its time zone, and its remote's date-time text (ISO 8601 where the connector names none). */
+export function conversionOf(
+  config: { timeZone?: string | undefined },
+  capabilities: { dateTimeText?: DateTimeText | undefined },
+): Conversion {
+  return { timeZone: config.timeZone ?? 'UTC', remoteDateTime: capabilities.dateTimeText ?? ISO_DATE_TIME };
+}
+
 /** The kinds a typed mapping carries (connection-config.ts `kinds`), as conversion needs them. */
 export interface TypedKinds {
   canonical: CanonicalKind;

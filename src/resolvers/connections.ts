@@ -42,6 +42,7 @@ import { badRequest, fail, forbiddenAdmin, ok, requireProjectAdmin } from './gua
 import { failuresFor } from './project-tools';
 import { describeSystem, secretLabel, secretsNeeded } from './systems';
 import { secretStaysWith } from '../mapping/secret-binding';
+import { typedFromMetadata } from './field-typing';
 
 type Context = { accountId?: string } & Record<string, unknown>;
 type Call = { payload?: unknown; context: Context };
@@ -94,6 +95,9 @@ export async function saveConnectionResolver({ payload, context }: Call) {
   );
   if (!host.ok) problems.push({ path: 'remote.baseUrl', message: host.reason });
   if (problems.length) return fail('BAD_REQUEST', 'The connection has problems', problems);
+  const typed = await typedPairs(admin.projectId, request.data, checked.settings);
+  if (typed.problems.length) return fail('BAD_REQUEST', 'The connection has problems', typed.problems);
+  checked.settings.fields = typed.fields;
   let config: ConnectionConfig;
   let moved = false;
   if (request.data.connectionId !== undefined) {
@@ -130,6 +134,28 @@ export async function saveConnectionResolver({ payload, context }: Call) {
   }
   const pushSetup = await provisionPush(config);
   return ok({ ...(await describe(config)), pushSetup });
+}
+
+/**
+ * The draft's field pairs typed from both sides' live metadata (field-typing.ts), read with the secret the save
+ * would keep: the one typed now, or the stored one where it stays with this instance and sign-in.
+ */
+async function typedPairs(
+  projectId: string,
+  request: { connectionId?: string | undefined; credential?: Record<string, string> | undefined },
+  settings: ConnectionSettings,
+) {
+  const system = systemFor(settings.remote.type)!;
+  const previous =
+    request.connectionId !== undefined
+      ? await ownConnection(projectId, { connectionId: request.connectionId })
+      : undefined;
+  const stays = previous && secretStaysWith(previous.remote, settings.remote, system.behaviourSettings);
+  const credential = { ...((stays && (await getCredential(previous.id))) || {}), ...(request.credential ?? {}) };
+  const connector = system.missingCredential(settings.remote, credential)
+    ? undefined
+    : system.create(settings.remote as never, credential);
+  return typedFromMetadata(settings.fields, connector, previous, system.label);
 }
 
 /** Where a connection's remote sends its change notifications. */

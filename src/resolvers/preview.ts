@@ -11,6 +11,7 @@
  * elsewhere must carry its own secret (a stored password is never sent to a
  * host it was not saved for). Nothing secret is answered.
  */
+import { conversionOf } from '../mapping/field-convert';
 import api, { getAppContext, route } from '@forge/api';
 import * as z from 'zod';
 import { checkPublicHost } from '../connectors/address-guard';
@@ -193,11 +194,12 @@ async function readingsFor(
   remoteFields: Readonly<Record<string, unknown>>,
 ): Promise<FieldReading[]> {
   const readings: FieldReading[] = [];
+  const c = conversionOf(draft.config, draft.connector.capabilities);
   for (const m of draft.config.fields) {
     readings.push({
       m,
-      jira: m.transform === 'user' ? await draft.users.fromJira(issueFields[m.jira]) : readJira(m, issueFields),
-      remote: readRemote(m, remoteFields, draft.connector.capabilities.descriptionFormat),
+      jira: m.transform === 'user' ? await draft.users.fromJira(issueFields[m.jira]) : readJira(m, issueFields, c),
+      remote: readRemote(m, remoteFields, draft.connector.capabilities.descriptionFormat, c),
     });
   }
   return readings;
@@ -343,7 +345,7 @@ async function previewIssue(
       base = {};
     } else {
       kind = 'create-remote';
-      createdRemote = initialRemoteFields(config, issue, richText);
+      createdRemote = initialRemoteFields(config, issue, connector.capabilities);
     }
     readings = await readingsFor(draft, issue.fields, remote?.fields ?? createdRemote ?? {});
   }
@@ -361,6 +363,7 @@ async function previewIssue(
     ...(origin ? { origin } : {}),
     remoteMaxLengths: connector.capabilities.maxLengths,
     remoteRichText: richText,
+    conversion: conversionOf(config, connector.capabilities),
     remoteRaw: remote?.fields ?? createdRemote ?? {},
     issueKey: issue.key,
     // A new item is made with what Jira holds, description included (create.ts); fixed fields matter after that.
@@ -519,9 +522,10 @@ async function previewRemoteItem(draft: Draft, remote: Item, withContent = false
   for (const m of config.fields.filter(
     (f) => (f.direction === 'both' || f.direction === 'to-jira') && f.jira !== 'status' && f.transform !== 'user',
   )) {
-    const read = readRemote(m, remote.fields, richText);
+    const c = conversionOf(config, connector.capabilities);
+    const read = readRemote(m, remote.fields, richText, c);
     if (!read.ok) continue;
-    const write = writeJira(m, read.value);
+    const write = writeJira(m, read.value, c);
     if (write.kind === 'field' && write.value !== null && write.value !== '') created[write.field] = write.value;
   }
   const summaryDefaulted = created.summary === undefined;
@@ -535,6 +539,7 @@ async function previewRemoteItem(draft: Draft, remote: Item, withContent = false
     origin: 'remote',
     remoteMaxLengths: connector.capabilities.maxLengths,
     remoteRichText: richText,
+    conversion: conversionOf(config, connector.capabilities),
     remoteRaw: remote.fields,
     issueKey: '(new issue)',
     remoteKey: remote.displayKey,

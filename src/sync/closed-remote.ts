@@ -10,6 +10,7 @@
  * transaction; a crash in between repeats the failed write, which finds the
  * follow-up and moves the link then.
  */
+import { conversionOf } from '../mapping/field-convert';
 import type { SyncError } from '../connectors/errors';
 import * as jira from '../connectors/jira/client';
 import type { Connector, Item } from '../connectors/ports';
@@ -40,7 +41,7 @@ export async function afterClosedRemote(
     return { kind: 'reported', message };
   }
   // The follow-up starts from Jira's values, so the pair continues where Jira is.
-  const fields = followUpFields(config, issue, connector.capabilities.descriptionFormat);
+  const fields = followUpFields(config, issue, connector.capabilities);
   const followUp = await connector.followUp(link.remoteId, fields, correlationIdFor(config, issueId));
   const notice = `${link.remoteKey} was closed in ${label}; changes continue in its follow-up ${followUp.displayKey}.`;
   // Jira is the source on the follow-up's first sync (origin jira, no base); its remote link is added then.
@@ -65,14 +66,15 @@ export async function afterClosedRemote(
 function followUpFields(
   config: ConnectionConfig,
   issue: jira.JiraIssue,
-  richText: Connector['capabilities']['descriptionFormat'],
+  capabilities: Connector['capabilities'],
 ): Record<string, string> {
   const out: Record<string, string> = {};
+  const c = conversionOf(config, capabilities);
   for (const m of config.fields.filter(
     (f) => (f.direction === 'both' || f.direction === 'to-remote') && f.transform !== 'user',
   )) {
-    const read = readJira(m, issue.fields);
-    const write = read.ok ? writeRemote(m, read.value, richText) : undefined;
+    const read = readJira(m, issue.fields, c);
+    const write = read.ok ? writeRemote(m, read.value, capabilities.descriptionFormat, c) : undefined;
     if (write?.ok && write.value !== '') out[write.field] = write.value;
   }
   return out;

@@ -19,6 +19,7 @@ import { createLink, issueForRemote, LinkTaken, type Link } from '../store/links
 import { addRequiredOnEnter } from './field-plan';
 import { siteTag } from './site';
 import { writeIsolated } from './write-isolation';
+import { conversionOf } from '../mapping/field-convert';
 
 /** `crosswalk:<site>:<connection>:<issue>`: this site's issue, through this connection (at most 92 characters). */
 export const correlationIdFor = (config: Pick<ConnectionConfig, 'id'>, issueId: string) =>
@@ -40,17 +41,19 @@ export const SEARCH_SETTLE_MS = 60_000;
 export function initialRemoteFields(
   config: ConnectionConfig,
   issue: jira.JiraIssue,
-  richText: Connector['capabilities']['descriptionFormat'],
+  capabilities: Connector['capabilities'],
 ): Record<string, string> {
   const fields = issue.fields;
+  const richText = capabilities.descriptionFormat;
+  const c = conversionOf(config, capabilities);
   const out: Record<string, string> = {};
   // People need lookups: they follow in the first reconcile right after the create.
   for (const m of config.fields.filter(
     (f) => (f.direction === 'both' || f.direction === 'to-remote') && f.transform !== 'user',
   )) {
-    const read = readJira(m, fields);
+    const read = readJira(m, fields, c);
     if (!read.ok) continue;
-    const write = writeRemote(m, read.value, richText);
+    const write = writeRemote(m, read.value, richText, c);
     if (write.ok && write.value !== '') out[write.field] = write.value;
   }
   // An issue already resolved when it first syncs creates a resolved item, with what resolving requires.
@@ -66,7 +69,7 @@ export async function createRemoteFor(
   const correlationId = correlationIdFor(config, issue.id);
   let remote = await connector.findByCorrelation(correlationId);
   const created = !remote;
-  remote ??= await createIsolated(initialRemoteFields(config, issue, connector.capabilities.descriptionFormat), (f) =>
+  remote ??= await createIsolated(initialRemoteFields(config, issue, connector.capabilities), (f) =>
     connector.createItem(f, correlationId),
   );
   try {
@@ -154,9 +157,10 @@ export async function createFromRemote(
     for (const m of config.fields.filter(
       (f) => (f.direction === 'both' || f.direction === 'to-jira') && f.jira !== 'status' && f.transform !== 'user',
     )) {
-      const read = readRemote(m, remote.fields, connector.capabilities.descriptionFormat);
+      const c = conversionOf(config, connector.capabilities);
+      const read = readRemote(m, remote.fields, connector.capabilities.descriptionFormat, c);
       if (!read.ok) continue;
-      const write = writeJira(m, read.value);
+      const write = writeJira(m, read.value, c);
       if (write.kind === 'field' && write.value !== null && write.value !== '') fields[write.field] = write.value;
     }
     fields.summary ??= remote.displayKey;

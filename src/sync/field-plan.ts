@@ -10,6 +10,7 @@ import { storedOnJira, storedOnRemote, writeRemote, type Read } from '../mapping
 import { canonicalEqual, type CanonicalValue } from './canonical';
 import { decideField, type Conflict, type Side, type SidePair } from './field-decision';
 import { isRefusedAgain, type Refusal } from './refusals';
+import type { Conversion } from '../mapping/field-convert';
 
 export interface FieldReading {
   m: FieldMapping;
@@ -51,6 +52,8 @@ export interface FieldPlanInput {
   remoteMaxLengths: Readonly<Record<string, number>>;
   /** The format the remote keeps rich text in. */
   remoteRichText: BodyFormat;
+  /** The connection's time zone and the remote's date-time text (field-convert.ts). */
+  conversion?: Conversion;
   /** What the remote item holds now, raw (for fields required on entering a state). */
   remoteRaw: Readonly<Record<string, unknown>>;
   issueKey: string;
@@ -132,7 +135,7 @@ export function planFields(input: FieldPlanInput): FieldPlan {
       ...(input.remoteTouchedAt?.[m.jira] !== undefined ? { remoteTouchedAt: input.remoteTouchedAt[m.jira] } : {}),
       storedAs: {
         jira: (v) => storedOnJira(m, v),
-        remote: (v) => storedOnRemote(m, v, input.remoteMaxLengths, input.remoteRichText),
+        remote: (v) => storedOnRemote(m, v, input.remoteMaxLengths, input.remoteRichText, input.conversion),
       },
     });
     if (decision.action === 'none') {
@@ -146,7 +149,7 @@ export function planFields(input: FieldPlanInput): FieldPlan {
     if (decision.conflict) plan.conflicts.push(decision.conflict);
     const write: PlannedWrite = { m, target: decision.target, value: decision.value, current };
     if (decision.target === 'remote') {
-      const w = writeRemote(m, decision.value, input.remoteRichText);
+      const w = writeRemote(m, decision.value, input.remoteRichText, input.conversion);
       if (!w.ok) {
         plan.problems[m.jira] = w.reason;
         continue;

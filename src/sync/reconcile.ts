@@ -52,6 +52,7 @@ import {
 import { enqueueReconcile } from './sync-queue';
 import { refusalFor, refusedMessage, REFUSED, type Refusal } from './refusals';
 import { writeIsolated } from './write-isolation';
+import { conversionOf } from '../mapping/field-convert';
 import { UserMap } from './user-map';
 import type { WorkItemRef } from './work-item';
 
@@ -475,6 +476,7 @@ async function syncFields(
   )
     throw new NeedsRead('jira');
   const users = new UserMap(config, connector);
+  const conversion = conversionOf(config, connector.capabilities);
   const readings: FieldReading[] = [];
   // A side known from evidence reads, where the evidence does not name a field, as the link's base (evidence.ts vouches for that).
   const fromBase = (m: (typeof config.fields)[number], side: 'jira' | 'remote') => ({
@@ -487,14 +489,14 @@ async function syncFields(
         ? fromBase(m, 'jira')
         : m.transform === 'user'
           ? await users.fromJira(issue.fields[m.jira])
-          : readJira(m, issue.fields);
+          : readJira(m, issue.fields, conversion);
     readings.push({
       m,
       jira: jiraReading,
       remote:
         known.remote && !known.remoteShown.has(m.remote)
           ? fromBase(m, 'remote')
-          : readRemote(m, remote.fields, connector.capabilities.descriptionFormat),
+          : readRemote(m, remote.fields, connector.capabilities.descriptionFormat, conversion),
     });
   }
   await ownStatusMoveIsNoChange(readings, link, issue.recentHistory);
@@ -531,6 +533,7 @@ async function syncFields(
     ...(origin ? { origin } : {}),
     remoteMaxLengths: connector.capabilities.maxLengths,
     remoteRichText: connector.capabilities.descriptionFormat,
+    conversion,
     remoteRaw: remote.fields,
     issueKey: issue.key,
     ...(connector.capabilities.fixedAfterCreate ? { remoteFixed: connector.capabilities.fixedAfterCreate } : {}),
@@ -596,7 +599,7 @@ async function syncFields(
         continue;
       }
       // The base is what the remote really holds now (its own cuts included).
-      const held = readRemote(w.m, remoteAfter.fields, connector.capabilities.descriptionFormat);
+      const held = readRemote(w.m, remoteAfter.fields, connector.capabilities.descriptionFormat, conversion);
       base[w.m.jira] = { jira: w.current.jira, remote: held.ok ? held.value : w.value };
       wroteRemote.push(w.m.remote);
       heldAfter[w.m.jira] = held.ok ? held.value : String(remoteAfter.fields[w.m.remote] ?? '');
@@ -614,6 +617,7 @@ async function syncFields(
           w.value,
           connector.capabilities.maxLengths,
           connector.capabilities.descriptionFormat,
+          conversion,
         ),
         systemLabel,
         ...whyNotTaken(config, w.m.remote, written, heldRaw),
@@ -639,7 +643,7 @@ async function syncFields(
       jiraDone.push(w);
       continue;
     }
-    const write = writeJira(w.m, w.value);
+    const write = writeJira(w.m, w.value, conversion);
     if (write.kind === 'skip') problems[w.m.jira] = write.reason;
     else if (write.kind === 'status') status = w;
     else {
@@ -677,7 +681,7 @@ async function syncFields(
     }
   }
   if (status) {
-    const write = writeJira(status.m, status.value);
+    const write = writeJira(status.m, status.value, conversion);
     const moved =
       write.kind === 'status'
         ? await moveToStatus(issue, write.statusName)
@@ -720,7 +724,7 @@ async function syncFields(
         finalBase[m.jira] !== undefined &&
         canonicalEqual(link.base[m.jira]!.remote, finalBase[m.jira]!.remote)
       );
-    const held = readRemote(m, remoteAfter.fields, connector.capabilities.descriptionFormat);
+    const held = readRemote(m, remoteAfter.fields, connector.capabilities.descriptionFormat, conversion);
     return held.ok && finalBase[m.jira] !== undefined && canonicalEqual(held.value, finalBase[m.jira]!.remote);
   });
   const remoteVersion = holdsBase && !remoteClosed ? remoteAfter.version : undefined;

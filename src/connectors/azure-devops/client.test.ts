@@ -81,7 +81,7 @@ describe('the Azure DevOps connector', () => {
     });
     expect(byId.get('System.AssignedTo')).toMatchObject({ kind: 'user' });
     expect(byId.get('System.Tags')).toMatchObject({ kind: 'list' });
-    expect(byId.get('System.ChangedDate')).toMatchObject({ kind: 'date', readOnly: true });
+    expect(byId.get('System.ChangedDate')).toMatchObject({ kind: 'date-time', readOnly: true });
     expect(byId.get('Custom.Team')).toMatchObject({
       name: 'Team',
       kind: 'choice',

@@ -226,7 +226,9 @@ function azureDevOpsKind(referenceName: string, type: string): RemoteFieldKind {
     case 'double':
       return 'number';
     case 'dateTime':
-      return 'date';
+      return 'date-time';
+    case 'treePath':
+      return 'path';
     case 'identity':
       return 'user';
     case 'picklistString':
@@ -526,6 +528,7 @@ export class AzureDevOpsConnector implements Connector {
           id: f.referenceName,
           name: f.name,
           kind,
+          ...(def?.type === 'integer' || def?.type === 'picklistInteger' ? { precision: 0 } : {}),
           ...(def?.readOnly ? { readOnly: true } : {}),
           ...(values.length ? { values } : {}),
         };

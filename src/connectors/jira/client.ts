@@ -777,3 +777,29 @@ export async function fieldChangesSince(
   }
   return out;
 }
+
+const fieldList = z.array(
+  z
+    .object({
+      id: z.string(),
+      name: z.string().optional(),
+      schema: z
+        .object({
+          type: z.string().optional(),
+          items: z.string().optional(),
+          system: z.string().optional(),
+          custom: z.string().optional(),
+        })
+        .loose()
+        .optional(),
+    })
+    .loose(),
+);
+
+/** Every field of the site with its schema (`GET /rest/api/3/field`), for typing a connection's field pairs. */
+export async function fieldSchemas(): Promise<z.infer<typeof fieldList>> {
+  const res = await call('Read fields', () =>
+    api.asApp().requestJira(route`/rest/api/3/field`, { headers: { Accept: 'application/json' } }),
+  );
+  return parsed(fieldList, await readJson('jira', res, 'Read fields'), 'Read fields');
+}

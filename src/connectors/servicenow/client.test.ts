@@ -44,7 +44,7 @@ describe('ServiceNow connector', () => {
     expect(byId.get('close_code')).toMatchObject({ name: 'Resolution code', kind: 'choice' });
     expect(byId.get('assigned_to')).toMatchObject({ kind: 'user' });
     expect(byId.get('priority')).toMatchObject({ kind: 'choice', readOnly: true });
-    expect(byId.get('sys_updated_on')).toMatchObject({ kind: 'date', readOnly: true });
+    expect(byId.get('sys_updated_on')).toMatchObject({ kind: 'date-time', readOnly: true });
     // The collection row (element empty) is not a column.
     expect(fields.every((f) => f.id)).toBe(true);
     // Another table answers its own columns and choices.

@@ -67,6 +67,15 @@ export const SERVICENOW_CAPABILITIES: Capabilities = {
   maxLengths: { short_description: 160, correlation_id: 100 },
   userSearch: true,
   versionCountsWrites: true,
+  // The Table API reads and writes date-times as `yyyy-MM-dd HH:mm:ss` in UTC (sysparm_display_value=false).
+  dateTimeText: {
+    format: (ms) => glideDateTime(ms),
+    parse: (text) => {
+      if (!/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(text)) return undefined;
+      const ms = parseGlideDateTime(text);
+      return Number.isNaN(ms) ? undefined : ms;
+    },
+  },
 };
 
 /** Incident states as ServiceNow labels them (the choice list of incident.state). */
@@ -98,11 +107,12 @@ function serviceNowKind(internalType: string, reference: string): RemoteFieldKin
     case 'currency':
     case 'price':
       return 'number';
-    case 'glide_date_time':
     case 'glide_date':
-    case 'due_date':
     case 'date':
       return 'date';
+    case 'glide_date_time':
+    case 'due_date':
+      return 'date-time';
     case 'glide_list':
       return 'list';
     case 'reference':
@@ -573,10 +583,12 @@ export class ServiceNowConnector implements Connector {
       const kind: RemoteFieldKind = values?.length
         ? 'choice'
         : serviceNowKind(String(r.internal_type ?? ''), String(r.reference ?? ''));
+      const type = String(r.internal_type ?? '');
       fields.push({
         id,
         name: String(r.column_label || id),
         kind,
+        ...(kind === 'number' && (type === 'integer' || type === 'longint') ? { precision: 0 } : {}),
         ...(String(r.read_only) === 'true' ? { readOnly: true } : {}),
         ...(values?.length ? { values } : {}),
       });

@@ -89,6 +89,7 @@ export const ticketSchema = z
     assignee_id: z.number().nullable().optional(),
     requester_id: z.number().nullable().optional(),
     group_id: z.number().nullable().optional(),
+    due_at: z.string().nullable().optional(),
     custom_fields: z.array(customField).default([]),
     followup_ids: z.array(z.number()).default([]),
     via_followup_source_id: z.number().nullable().optional(),
@@ -322,6 +323,8 @@ export function ticketFields(t: ZendeskTicket): Record<string, unknown> {
     assignee_id: str(t.assignee_id),
     requester_id: str(t.requester_id),
     group_id: str(t.group_id),
+    // Written by a mapping and read back, as any field: a value that never reads back would be written every time.
+    due_at: t.due_at ?? '',
     followup_ids: t.followup_ids.map(String),
   };
   for (const f of t.custom_fields)
@@ -570,6 +573,8 @@ export class ZendeskConnector implements Connector {
     ]);
     const fields: RemoteField[] = [
       { id: 'tags', name: 'Tags', kind: 'list' },
+      // Only task tickets have one; Zendesk keeps it as an ISO 8601 date-time.
+      { id: 'due_at', name: 'Due date', kind: 'date-time' },
       { id: 'requester_id', name: 'Requester', kind: 'user' },
     ];
     for (const f of listed.ticket_fields) {
@@ -596,6 +601,7 @@ export class ZendeskConnector implements Connector {
         id: `${CUSTOM_PREFIX}${f.id}`,
         name: f.title,
         kind: CUSTOM_FIELD_KINDS[f.type] ?? 'other',
+        ...(f.type === 'integer' ? { precision: 0 } : {}),
         ...(f.agent_can_edit === false ? { readOnly: true } : {}),
         ...(options.length ? { values: options } : {}),
       });

@@ -1,0 +1,96 @@
+/**
+ * A connection's field pairs typed from live metadata when it is saved: each
+ * pair gets the kind of its Jira field (Jira's field schema) and of its remote
+ * field (the connector's `describeFields`), and a pair whose kinds cannot
+ * cross is refused at its field with the reason (field-kinds.ts). What the
+ * page sends as kinds is never trusted: the server reads them itself.
+ *
+ * Where the remote's metadata cannot be read (no access to its dictionary, an
+ * instance asleep), a pair keeps the kinds it was saved with before; failing
+ * that, a Jira field that converts by kind (a number, a date, options) meets
+ * the remote's value as text, and anything else stays untyped, as before kinds
+ * were known. Nothing is refused on a guess.
+ */
+import { isSyncError } from '../connectors/errors';
+import * as jira from '../connectors/jira/client';
+import type { Connector, RemoteField } from '../connectors/ports';
+import type { ConnectionConfig, FieldMapping } from '../mapping/connection-config';
+import { crossing, jiraKindOf, remoteKindOf, type FieldKind } from '../mapping/field-kinds';
+
+export interface TypedFields {
+  fields: FieldMapping[];
+  problems: Array<{ path: string; message: string }>;
+}
+
+/** Kinds that convert by value, so that typing them against text is worth it when the remote cannot say. */
+const CONVERTED: ReadonlySet<FieldKind> = new Set(['number', 'date', 'date-time', 'option', 'options']);
+
+/** The remote's fields, or undefined where it cannot describe them now. */
+export async function remoteFieldsOf(connector: Connector | undefined): Promise<RemoteField[] | undefined> {
+  if (!connector?.describeFields) return undefined;
+  try {
+    return await connector.describeFields();
+  } catch (e) {
+    if (isSyncError(e)) return undefined;
+    throw e;
+  }
+}
+
+/** Pure: the pairs with their kinds and the pairs that cannot cross, from both sides' metadata. */
+export function typeFieldPairs(
+  fields: readonly FieldMapping[],
+  jiraFields: ReadonlyArray<Parameters<typeof jiraKindOf>[0]>,
+  remoteFields: readonly RemoteField[] | undefined,
+  saved?: Pick<ConnectionConfig, 'fields'>,
+  remoteLabel = 'the remote',
+): TypedFields {
+  const jiraById = new Map(jiraFields.map((f) => [f.id, f]));
+  const remoteById = new Map((remoteFields ?? []).map((f) => [f.id, f]));
+  const problems: TypedFields['problems'] = [];
+  const typed = fields.map((m, index) => {
+    const { kinds: _sent, ...pair } = m;
+    const jiraMeta = jiraById.get(m.jira);
+    const jiraKind = jiraMeta ? jiraKindOf(jiraMeta) : undefined;
+    const remoteMeta = remoteById.get(m.remote);
+    const remoteKind = remoteMeta ? remoteKindOf(remoteMeta) : undefined;
+    if (jiraKind && remoteKind) {
+      // People and rich text cross through their own transforms, whatever the kinds say of them.
+      if (m.transform === 'user' || m.transform === 'rich-text') return pair;
+      const met = crossing(jiraKind, remoteKind);
+      if (!met.ok) {
+        problems.push({
+          path: `fields.${index}.remote`,
+          message: `${m.jira} and ${remoteLabel}'s ${m.remote} cannot be paired: ${met.reason}`,
+        });
+        return pair;
+      }
+      return {
+        ...pair,
+        kinds: {
+          jira: jiraKind,
+          remote: remoteKind,
+          ...(remoteMeta?.precision !== undefined ? { precision: remoteMeta.precision } : {}),
+        },
+      };
+    }
+    if (remoteFields === undefined) {
+      const before = saved?.fields.find((f) => f.jira === m.jira && f.remote === m.remote)?.kinds;
+      if (before) return { ...pair, kinds: before };
+    }
+    if (jiraKind && CONVERTED.has(jiraKind) && m.transform !== 'user')
+      return { ...pair, kinds: { jira: jiraKind, remote: 'text' as const } };
+    return pair;
+  });
+  return { fields: typed, problems };
+}
+
+/** Reads both sides' metadata and types the pairs (see typeFieldPairs). */
+export async function typedFromMetadata(
+  fields: readonly FieldMapping[],
+  connector: Connector | undefined,
+  saved?: Pick<ConnectionConfig, 'fields'>,
+  remoteLabel?: string,
+): Promise<TypedFields> {
+  const [jiraFields, remoteFields] = await Promise.all([jira.fieldSchemas(), remoteFieldsOf(connector)]);
+  return typeFieldPairs(fields, jiraFields, remoteFields, saved, remoteLabel);
+}
