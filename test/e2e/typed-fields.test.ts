@@ -162,4 +162,45 @@ describe('typed fields between Azure DevOps and Jira', () => {
     expect(item.rev).toBe(revBefore);
     expect((await issueWith('Checkout times out for EU customers'))!.fields.duedate).toBe('2027-01-15');
   });
+
+  it('writes the rest of a Jira edit when Azure DevOps refuses one value, and shows the refusal in its words', async () => {
+    // An Azure DevOps admin takes "Staging" off the Environment picklist after the connection was saved.
+    const environment = sandbox.azureDevOps.store.fieldDefs.find((f) => f.referenceName === 'Custom.Environment')!;
+    environment.allowedValues = ['Production', 'Development'];
+    const issue = (await issueWith('Checkout times out for EU customers'))!;
+    sandbox.platform.manualClock.advance(1000);
+    await jira.request({ as: 'admin' }, 'PUT', `/rest/api/3/issue/${issue.key}`, {
+      fields: {
+        summary: 'Checkout times out for EU customers (card payments)',
+        customfield_10013: { value: 'Production' },
+      },
+    });
+    await sandbox.settle();
+    sandbox.platform.manualClock.advance(1000);
+    await jira.request({ as: 'admin' }, 'PUT', `/rest/api/3/issue/${issue.key}`, {
+      fields: { customfield_10012: 1400, customfield_10013: { value: 'Staging' } },
+    });
+    await sandbox.settle();
+    const item = [...sandbox.azureDevOps.store.items(sandbox.azureDevOps.store.org('acme')!).values()].find((i) =>
+      String(i.fields['System.Title']).startsWith('Checkout times out for EU customers'),
+    )!;
+    expect(item.fields).toMatchObject({ 'Custom.AffectedUsers': 1400, 'Custom.Environment': 'Production' });
+    const shown = (await sandbox.platform.invokeResolver({
+      installationId: sandbox.installationId,
+      moduleKey: 'crosswalk-panel',
+      functionKey: 'getIssueSync',
+      accountId: jira.userId('admin'),
+      context: { extension: { issue: { id: issue.id }, project: { id: OPS_PROJECT.id } } },
+    })) as { body: { data: { problems: Array<{ part: string; kind: string; message: string }> } } };
+    expect(shown.body.data.problems).toEqual([
+      expect.objectContaining({
+        part: 'customfield_10013',
+        kind: 'refused',
+        message: expect.stringMatching(
+          /^Azure DevOps refused Custom\.Environment “Staging” from Jira: .*not in the list of supported values/,
+        ),
+      }),
+    ]);
+    environment.allowedValues = ['Production', 'Staging', 'Development'];
+  });
 });
