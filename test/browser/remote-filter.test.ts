@@ -3,8 +3,9 @@
  * settings page from the remote's own fields and values (issue 19, §6), for
  * every registered system, each through its connection as the demo seeds it,
  * in Debian's Chromium through the real @forge/bridge. The lead replaces the
- * connection's conditions with "priority is one of" two of the field's own
- * values and an OR group (the title contains "outage" or "down"), and saves;
+ * connection's conditions with "is one of" two of a field's own values (the
+ * priority; ServiceNow's urgency, as an incident's priority is computed from
+ * it) and an OR group (the title contains "outage" or "down"), and saves;
  * the saved connection holds exactly that. Then items an agent makes in the
  * remote create issues when both hold, and only then. axe-core checks the
  * step shown; each system's filter is photographed.
