@@ -4,10 +4,10 @@
  * form asks of them (the demo connections' own `remote` settings), the secret
  * the integration account signs in with, and how to find, in the simulator,
  * the item a Jira issue became; and, for the remote filter's tests, a field
- * with a list of values and how an agent makes an item. Tests that pair "every registered system"
- * through the settings page iterate the registry and take these facts from
- * here; a system registered without a simulator has no entry, and those tests
- * say so.
+ * with a list of values and how an agent makes an item. Tests that pair
+ * "every registered system" through the settings page iterate the registry
+ * and take these facts from here; a system registered without a simulator has
+ * no entry, and those tests say so.
  */
 import type { Sandbox } from '../sandbox';
 import { azureDevOpsClient, patch } from '../sims/azure-devops/test-client';
