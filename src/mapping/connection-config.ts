@@ -54,10 +54,38 @@ export const fieldMappingSchema = z
 export const remoteConfigSchema = z.object({ type: z.string().min(1), baseUrl: z.string().min(1) }).loose();
 export type RemoteConfig = z.infer<typeof remoteConfigSchema>;
 
-export const remoteConditionSchema = z.object({
-  field: remoteFieldName,
-  op: z.enum(['=', '!=', 'STARTSWITH', 'LIKE']),
-  value: z.string().max(500),
+/** A condition on one remote field: compared with one value, or with a list of values (`IN`, `NOT IN`). */
+export const remoteConditionSchema = z.discriminatedUnion('op', [
+  z.object({
+    field: remoteFieldName,
+    op: z.enum(['=', '!=', 'STARTSWITH', 'LIKE']),
+    value: z.string().max(500),
+  }),
+  z.object({
+    field: remoteFieldName,
+    op: z.enum(['IN', 'NOT IN']),
+    values: z
+      .array(z.string().max(500, 'a value can be at most 500 characters'))
+      .min(1, 'pick at least one value')
+      .refine((values) => values.length <= 50, 'pick at most 50 values'),
+  }),
+]);
+
+/** An OR group: holds when any of its conditions holds. */
+export const remoteAnyOfSchema = z.object({
+  anyOf: z
+    .array(remoteConditionSchema)
+    .min(2, 'an OR group needs at least two conditions')
+    .refine((conditions) => conditions.length <= 10, 'an OR group can have at most 10 conditions'),
+});
+
+/**
+ * One entry of a remote filter (every entry must hold): a condition, or an OR group of conditions. The upper bounds
+ * of its lists are refinements, not `.max`: zod's `.max` stops the parse, and a union then cannot tell which shape was
+ * meant, so the problem would lose its place ("pick at most 50 values" at the list).
+ */
+export const remoteFilterEntrySchema = z.union([remoteConditionSchema, remoteAnyOfSchema], {
+  error: 'must be a condition (a field, how it compares and a value) or an OR group of conditions',
 });
 
 const settingsShape = {
@@ -65,14 +93,14 @@ const settingsShape = {
   remote: remoteConfigSchema,
   /** Extra JQL that narrows which of the project's issues sync; empty = all. Checked with Jira's parser when saved. */
   jql: z.string().max(2000).default(''),
-  /** Remote items matching all of these create a Jira issue of `jiraIssueType`; empty = none. */
-  remoteFilter: z.array(remoteConditionSchema).max(20).default([]),
+  /** Remote items matching all of these (each a condition or an OR group) create a Jira issue of `jiraIssueType`; empty = none. */
+  remoteFilter: z.array(remoteFilterEntrySchema).max(20).default([]),
   /**
    * Remote items matching all of these may also be linked to an issue by hand (the issue panel's Search and Link),
    * without creating issues from them; empty = only those `remoteFilter` takes. What a connection does not sync, a
    * person cannot reach through it: the integration account reads far more than any one project should.
    */
-  linkFilter: z.array(remoteConditionSchema).max(20).default([]),
+  linkFilter: z.array(remoteFilterEntrySchema).max(20).default([]),
   jiraIssueType: z.string().min(1).max(60).default('Task'),
   enabled: z.boolean().default(false),
   fields: z.array(fieldMappingSchema).min(1),

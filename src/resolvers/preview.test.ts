@@ -281,6 +281,25 @@ describe('preview before saving', () => {
       item: { remoteKey: number },
     });
     expect(other.data.reason).toContain("does not match the draft's conditions");
+    // The draft's conditions with a list of values and an OR group, read as the sync reads them.
+    const listed = (remoteFilter: unknown[]) =>
+      call('project-lead', 'previewItem', {
+        ...draft,
+        settings: { ...draft.settings, remoteFilter },
+        item: { remoteKey: number },
+      });
+    const orGroup = {
+      anyOf: [
+        { field: 'category', op: '=', value: 'hardware' },
+        { field: 'short_description', op: 'LIKE', value: 'rack 7' },
+      ],
+    };
+    expect((await listed([{ field: 'category', op: 'IN', values: ['hardware', 'network'] }, orGroup])).data.kind).toBe(
+      'create-jira',
+    );
+    expect((await listed([{ field: 'category', op: 'NOT IN', values: ['network'] }, orGroup])).data.reason).toContain(
+      "does not match the draft's conditions",
+    );
     // The linked pair of an incident Crosswalk made for an issue.
     const pair = await call('project-lead', 'previewItem', { ...draft, item: { issueKey: linkedKey } });
     const byRemote = await call('project-lead', 'previewItem', { ...draft, item: { remoteKey: pair.data.remote.key } });

@@ -78,6 +78,37 @@ describe('a connection stored today', () => {
   });
 });
 
+describe('a remote filter stored before lists of values and OR groups existed', () => {
+  // Every condition shape the releases before them saved, in both filters: read as they were, with no new version.
+  const conditions = [
+    { field: 'category', op: '=', value: 'network' },
+    { field: 'category', op: '!=', value: 'inquiry' },
+    { field: 'short_description', op: 'STARTSWITH', value: 'printer' },
+    { field: 'short_description', op: 'LIKE', value: 'vpn' },
+  ];
+  const stored = { ...today[0][1], remoteFilter: conditions, linkFilter: conditions.slice(0, 2) };
+
+  it('reads exactly as stored, and needs no step to a new version', () => {
+    const read = parseConnection(stored)!;
+    expect(read.remoteFilter).toEqual(conditions);
+    expect(read.linkFilter).toEqual(conditions.slice(0, 2));
+    expect(CONNECTION_SCHEMA_VERSION).toBe(2);
+    expect(parseConnection(storedForm(read))).toEqual(read);
+  });
+
+  it('sits beside the new shapes in one filter', () => {
+    const mixed = {
+      ...stored,
+      remoteFilter: [
+        ...conditions,
+        { field: 'priority', op: 'IN', values: ['1', '2'] },
+        { anyOf: [conditions[0], { field: 'priority', op: 'NOT IN', values: ['5'] }] },
+      ],
+    };
+    expect(parseConnection(mixed)!.remoteFilter).toEqual(mixed.remoteFilter);
+  });
+});
+
 describe('a ServiceNow connection the first releases stored', () => {
   const read = parseConnection(firstReleaseServiceNow)!;
 

@@ -15,6 +15,27 @@ describe('which remote items a person may link by hand', () => {
     expect(handLinkable(config, incident('hr'), undefined, '10001')).toEqual({ ok: false, reason: 'outside' });
   });
 
+  it('reads a list of values and an OR group in either filter', () => {
+    const lists = {
+      ...config,
+      remoteFilter: [{ field: 'category', op: 'IN' as const, values: ['network', 'database'] }],
+      linkFilter: [
+        {
+          anyOf: [
+            { field: 'category', op: '=' as const, value: 'software' },
+            { field: 'short_description', op: 'LIKE' as const, value: 'laptop' },
+          ],
+        },
+      ],
+    };
+    expect(handLinkable(lists, incident('database'), undefined, '10001')).toEqual({ ok: true });
+    expect(handLinkable(lists, incident('software'), undefined, '10001')).toEqual({ ok: true });
+    expect(
+      handLinkable(lists, { fields: { category: 'hr', short_description: 'Laptop bag' } }, undefined, '10001'),
+    ).toEqual({ ok: true });
+    expect(handLinkable(lists, incident('hr'), undefined, '10001')).toEqual({ ok: false, reason: 'outside' });
+  });
+
   it('takes nothing when the connection has neither filter (a whole table is never the default)', () => {
     const bare = { ...config, remoteFilter: [], linkFilter: [] };
     expect(handLinkable(bare, incident('software'), undefined, '10001')).toEqual({ ok: false, reason: 'outside' });

@@ -22,7 +22,7 @@ import { fieldPairProblems } from '../../../src/mapping/field-pairs';
 import { valueMapProblems } from '../../../src/mapping/value-map';
 import { rowName } from './problem-words';
 import { suggestRemoteField, suggestValueMap, valuesNeedAMap } from './suggest';
-import type { FieldMapping, RemoteField } from './types';
+import { isAnyOf, type FieldMapping, type RemoteCondition, type RemoteField, type RemoteFilterEntry } from './types';
 
 const DIRECTIONS = [
   { value: 'both', label: '↔ both ways' },
@@ -704,118 +704,334 @@ export function MappingEditor({
   );
 }
 
-export interface RemoteCondition {
-  field: string;
-  op: string;
-  value: string;
+const OPS = [
+  { value: '=', label: '=' },
+  { value: '!=', label: '!=' },
+  { value: 'STARTSWITH', label: 'starts with' },
+  { value: 'LIKE', label: 'contains' },
+  { value: 'IN', label: 'is one of' },
+  { value: 'NOT IN', label: 'is not one of' },
+];
+const isList = (op: string) => op === 'IN' || op === 'NOT IN';
+
+/** As the server bounds them (src/mapping/connection-config.ts): entries of a filter, and conditions of an OR group. */
+const MAX_ENTRIES = 20;
+const MAX_IN_GROUP = 10;
+
+/** The condition with another op: a value becomes a list of one and back, so nothing picked is lost. */
+function withOp(c: RemoteCondition, op: string): RemoteCondition {
+  if (isList(op)) return { field: c.field, op, values: c.values ?? (c.value ? [c.value] : []) };
+  return { field: c.field, op, value: c.value ?? c.values?.[0] ?? '' };
 }
-const OPS = ['=', '!=', 'STARTSWITH', 'LIKE'].map((o) => ({
-  value: o,
-  label: o === 'LIKE' ? 'contains' : o === 'STARTSWITH' ? 'starts with' : o,
-}));
+
+const blank = (): RemoteCondition => ({ field: '', op: '=', value: '' });
+
+/** Several of a remote field's values, from its allowed values (label with the stored value), or typed. */
+function RemoteValuesPicker(props: {
+  id: string;
+  label: string;
+  ariaLabel: string;
+  values: string[];
+  options: Array<{ value: string; label: string }>;
+  remoteLabel: string;
+  errors: string[];
+  onChange(values: string[]): void;
+}) {
+  const options = props.options.map((v) => ({
+    value: v.value,
+    label: v.label === v.value ? v.value : `${v.label} (${v.value})`,
+  }));
+  const chosen = props.values.map((v) => options.find((o) => o.value === v) ?? { value: v, label: v });
+  return (
+    <Stack space="space.050">
+      <Label htmlFor={props.id}>{props.label}</Label>
+      <CreatableSelect<Option, true>
+        inputId={props.id}
+        aria-label={props.ariaLabel}
+        isMulti
+        options={options}
+        value={chosen}
+        onChange={(picked) => props.onChange(picked.map((o) => o.value))}
+        onCreateOption={(typed: string) => {
+          const value = typed.trim();
+          if (value && !props.values.includes(value)) props.onChange([...props.values, value]);
+        }}
+        formatCreateLabel={(typed: string) => `Use "${typed}" (not in ${props.remoteLabel}'s list)`}
+        noOptionsMessage={() => `Type a value to use it`}
+        placeholder="Pick or type values"
+        isInvalid={props.errors.length > 0}
+      />
+      {props.errors.map((m) => (
+        <Text key={m} color="color.text.danger">
+          {m}
+        </Text>
+      ))}
+    </Stack>
+  );
+}
 
 /**
- * Remote conditions (all must hold). `remoteFilter` (the default): which remote
- * items create Jira issues (none = no remote item does), and of which type.
- * `linkFilter`: which further remote items people may link an issue to by hand
- * (none = only those that create issues, and each issue's own item).
+ * One condition: a remote field, how it compares, and a value or (for "is one of" and "is not one of") several.
+ * `path` is where it sits in the settings (`remoteFilter.0`, `remoteFilter.1.anyOf.0`), its controls' ids too;
+ * `names` says which condition each control serves, as its accessible name.
+ */
+function ConditionRow(props: {
+  path: string;
+  condition: RemoteCondition;
+  names: { field: string; op: string; value: string; values: string; remove: string };
+  /** The visible labels, where a group's rows need not repeat what the group says. */
+  visible: { field: string; op: string; value: string; values: string };
+  remote: RemoteMetadata | undefined;
+  problems: Problem[];
+  onChange(c: RemoteCondition): void;
+  onRemove(): void;
+}) {
+  const { path, condition: c, names, visible } = props;
+  const set = (change: Partial<RemoteCondition>) => props.onChange({ ...c, ...change });
+  const listed = props.remote?.fields.find((f) => f.id === c.field)?.values ?? [];
+  const remoteLabel = props.remote?.label ?? 'remote';
+  const own = props.problems.filter((p) => p.path === path || p.path === `${path}.op`).map((p) => p.message);
+  return (
+    <Stack space="space.050">
+      <Inline space="space.100" alignBlock="end" shouldWrap>
+        {props.remote ? (
+          <CreatablePicker
+            id={`${path}.field`}
+            label={visible.field}
+            ariaLabel={names.field}
+            value={c.field}
+            options={props.remote.fields.map(fieldOption)}
+            remoteLabel={props.remote.label}
+            errors={problemsAt(props.problems, `${path}.field`)}
+            isLoading={props.remote.loading}
+            placeholder={`Choose a ${props.remote.label} field`}
+            onChange={(field) => set({ field })}
+          />
+        ) : (
+          <TextField
+            id={`${path}.field`}
+            label={visible.field}
+            value={c.field}
+            errors={problemsAt(props.problems, `${path}.field`)}
+            onChange={(field) => set({ field })}
+          />
+        )}
+        <Stack space="space.050">
+          <Label htmlFor={`${path}.op`}>{visible.op}</Label>
+          <Select
+            inputId={`${path}.op`}
+            aria-label={names.op}
+            options={OPS}
+            value={OPS.find((o) => o.value === c.op)}
+            onChange={(o) => props.onChange(withOp(c, o?.value ?? '='))}
+          />
+        </Stack>
+        {isList(c.op) ? (
+          <RemoteValuesPicker
+            id={`${path}.values`}
+            label={visible.values}
+            ariaLabel={names.values}
+            values={c.values ?? []}
+            options={listed}
+            remoteLabel={remoteLabel}
+            errors={problemsAt(props.problems, `${path}.values`)}
+            onChange={(values) => set({ values })}
+          />
+        ) : listed.length && (c.op === '=' || c.op === '!=') ? (
+          // Only `=` and `!=` compare whole values; the others match text, which is typed.
+          <CreatablePicker
+            id={`${path}.value`}
+            label={visible.value}
+            ariaLabel={names.value}
+            value={c.value ?? ''}
+            options={listed.map((v) => ({
+              value: v.value,
+              label: v.label === v.value ? v.value : `${v.label} (${v.value})`,
+            }))}
+            remoteLabel={remoteLabel}
+            errors={problemsAt(props.problems, `${path}.value`)}
+            onChange={(value) => set({ value })}
+          />
+        ) : (
+          <TextField
+            id={`${path}.value`}
+            label={visible.value}
+            value={c.value ?? ''}
+            errors={problemsAt(props.problems, `${path}.value`)}
+            onChange={(value) => set({ value })}
+          />
+        )}
+        <Button appearance="subtle" onClick={props.onRemove} aria-label={names.remove}>
+          Remove
+        </Button>
+      </Inline>
+      {own.map((m) => (
+        <Text key={m} color="color.text.danger">
+          {m}
+        </Text>
+      ))}
+    </Stack>
+  );
+}
+
+/**
+ * Remote conditions: every entry must hold, an entry being a condition or an OR group (any of its conditions holds).
+ * `remoteFilter` (the default): which remote items create Jira issues (none = no remote item does), and of which
+ * type. `linkFilter`: which further remote items people may link an issue to by hand (none = only those that create
+ * issues, and each issue's own item). A field's values come from the remote's own lists, and can be typed when the
+ * remote lists none.
  */
 export function RemoteFilterEditor(props: {
   name?: 'remoteFilter' | 'linkFilter';
-  conditions: RemoteCondition[];
+  conditions: RemoteFilterEntry[];
   issueType?: string;
   meta: JiraMetadata | undefined;
   remote?: RemoteMetadata | undefined;
   problems: Problem[];
-  onChange(change: { remoteFilter?: RemoteCondition[]; linkFilter?: RemoteCondition[]; jiraIssueType?: string }): void;
+  onChange(change: {
+    remoteFilter?: RemoteFilterEntry[];
+    linkFilter?: RemoteFilterEntry[];
+    jiraIssueType?: string;
+  }): void;
 }) {
   const { conditions } = props;
   const name = props.name ?? 'remoteFilter';
   const linking = name === 'linkFilter';
   // The two lists share a page: the link list's controls say so in their names.
   const noun = linking ? 'link condition' : 'condition';
+  const Noun = linking ? 'Link condition' : 'Condition';
+  const group = linking ? 'link OR group' : 'OR group';
+  const Group = linking ? 'Link OR group' : 'OR group';
+  const remoteField = `${linking ? 'Linkable ' : ''}${props.remote?.label ?? (linking ? 'remote' : 'Remote')} field`;
+  const valueWord = linking ? 'Linkable value' : 'Value';
+  const valuesWord = linking ? 'Linkable values' : 'Values';
   const issueType = props.issueType ?? 'Task';
-  const change = (next: RemoteCondition[]) => props.onChange({ [name]: next });
-  const set = (i: number, c: Partial<RemoteCondition>) =>
-    change(conditions.map((x, j) => (j === i ? { ...x, ...c } : x)));
+  const change = (next: RemoteFilterEntry[]) => props.onChange({ [name]: next });
+  const setEntry = (i: number, e: RemoteFilterEntry) => change(conditions.map((x, j) => (j === i ? e : x)));
+  const removeEntry = (i: number) => change(conditions.filter((_, j) => j !== i));
   const types = (props.meta?.issueTypes.length ? props.meta.issueTypes : [issueType]).map((t) => ({
     value: t,
     label: t,
   }));
-  // Only conditions `=` and `!=` compare whole values; the others match text, which is typed.
-  const valuesOf = (field: string) => props.remote?.fields.find((f) => f.id === field)?.values ?? [];
+  const grouped = conditions.some(isAnyOf);
+  const every = grouped ? 'every condition, and at least one condition of each OR group,' : 'every condition';
   const intro = linking
     ? conditions.length
-      ? 'Remote items matching every condition may also be linked to an issue by hand, from the issue panel; they create no issue.'
+      ? `Remote items matching ${every} may also be linked to an issue by hand, from the issue panel; they create no issue.`
       : 'Only the remote items that create issues, and the item made for each issue, can be linked by hand; add a condition to open more.'
     : conditions.length
-      ? 'Remote items matching every condition create a Jira issue.'
+      ? `Remote items matching ${every} create a Jira issue.`
       : 'No remote item creates a Jira issue; add a condition to let them.';
+  const full = conditions.length >= MAX_ENTRIES;
   return (
     <Stack space="space.150">
       <Text as="p" color="color.text.subtle">
         {intro}
       </Text>
-      {conditions.map((c, i) => (
-        <Inline space="space.100" alignBlock="end" key={i} shouldWrap>
-          {props.remote ? (
-            <RemoteFieldPicker
-              id={`${name}.${i}.field`}
-              label={`${linking ? 'Linkable ' : ''}${props.remote.label} field ${i + 1}`}
-              value={c.field}
+      {conditions.map((entry, i) => {
+        if (!isAnyOf(entry)) {
+          const n = i + 1;
+          return (
+            <ConditionRow
+              key={i}
+              path={`${name}.${i}`}
+              condition={entry}
+              names={{
+                field: `${remoteField} ${n}`,
+                op: `${Noun} ${n}`,
+                value: `${valueWord} ${n}`,
+                values: `${valuesWord} ${n}`,
+                remove: `Remove ${noun} ${n}`,
+              }}
+              visible={{
+                field: `${remoteField} ${n}`,
+                op: Noun,
+                value: `${valueWord} ${n}`,
+                values: `${valuesWord} ${n}`,
+              }}
               remote={props.remote}
-              errors={problemsAt(props.problems, `${name}.${i}.field`)}
-              onChange={(field) => set(i, { field })}
+              problems={props.problems}
+              onChange={(c) => setEntry(i, c)}
+              onRemove={() => removeEntry(i)}
             />
-          ) : (
-            <TextField
-              id={`${name}.${i}.field`}
-              label={`${linking ? 'Linkable remote' : 'Remote'} field ${i + 1}`}
-              value={c.field}
-              errors={problemsAt(props.problems, `${name}.${i}.field`)}
-              onChange={(field) => set(i, { field })}
-            />
-          )}
-          <Stack space="space.050">
-            <Label htmlFor={`${name}.${i}.op`}>{linking ? 'Link condition' : 'Condition'}</Label>
-            <Select
-              inputId={`${name}.${i}.op`}
-              aria-label={`${linking ? 'Link condition' : 'Condition'} ${i + 1}`}
-              options={OPS}
-              value={OPS.find((o) => o.value === c.op)}
-              onChange={(o) => set(i, { op: o?.value ?? '=' })}
-            />
-          </Stack>
-          {valuesOf(c.field).length && (c.op === '=' || c.op === '!=') ? (
-            <RemoteValuePicker
-              id={`${name}.${i}.value`}
-              label={`${linking ? 'Linkable value' : 'Value'} ${i + 1}`}
-              value={c.value}
-              values={valuesOf(c.field)}
-              remoteLabel={props.remote?.label ?? 'remote'}
-              errors={problemsAt(props.problems, `${name}.${i}.value`)}
-              onChange={(value) => set(i, { value })}
-            />
-          ) : (
-            <TextField
-              id={`${name}.${i}.value`}
-              label={`${linking ? 'Linkable value' : 'Value'} ${i + 1}`}
-              value={c.value}
-              errors={problemsAt(props.problems, `${name}.${i}.value`)}
-              onChange={(value) => set(i, { value })}
-            />
-          )}
-          <Button
-            appearance="subtle"
-            onClick={() => change(conditions.filter((_, j) => j !== i))}
-            aria-label={`Remove ${noun} ${i + 1}`}
-          >
-            Remove
-          </Button>
-        </Inline>
-      ))}
+          );
+        }
+        const g = i + 1;
+        const path = `${name}.${i}.anyOf`;
+        const own = props.problems.filter((p) => p.path === `${name}.${i}` || p.path === path).map((p) => p.message);
+        const setIn = (j: number, c: RemoteCondition) =>
+          setEntry(i, { anyOf: entry.anyOf.map((x, k) => (k === j ? c : x)) });
+        // A group of one is a condition: removing the last but one leaves it as a plain condition.
+        const removeIn = (j: number) => {
+          const rest = entry.anyOf.filter((_, k) => k !== j);
+          setEntry(i, rest.length === 1 ? rest[0]! : { anyOf: rest });
+        };
+        return (
+          <Box key={i} backgroundColor="color.background.neutral" padding="space.150" testId={`${name}-group-${i}`}>
+            <div role="group" aria-labelledby={`${path}-heading`}>
+              <Stack space="space.100">
+                <Inline space="space.100" alignBlock="center" spread="space-between">
+                  <Text weight="bold" id={`${path}-heading`}>
+                    {`${Group} ${g}: at least one of these holds`}
+                  </Text>
+                  <Button appearance="subtle" onClick={() => removeEntry(i)} aria-label={`Remove ${group} ${g}`}>
+                    {`Remove ${group}`}
+                  </Button>
+                </Inline>
+                {entry.anyOf.map((c, j) => {
+                  const n = j + 1;
+                  const of = `${n} of ${group} ${g}`;
+                  return (
+                    <Stack space="space.100" key={j}>
+                      {j > 0 && (
+                        <Text size="small" weight="bold" color="color.text.subtle">
+                          or
+                        </Text>
+                      )}
+                      <ConditionRow
+                        path={`${path}.${j}`}
+                        condition={c}
+                        names={{
+                          field: `${remoteField} ${of}`,
+                          op: `${Noun} ${of}`,
+                          value: `${valueWord} ${of}`,
+                          values: `${valuesWord} ${of}`,
+                          remove: `Remove ${noun} ${of}`,
+                        }}
+                        visible={{ field: remoteField, op: Noun, value: valueWord, values: valuesWord }}
+                        remote={props.remote}
+                        problems={props.problems}
+                        onChange={(next) => setIn(j, next)}
+                        onRemove={() => removeIn(j)}
+                      />
+                    </Stack>
+                  );
+                })}
+                {own.map((m) => (
+                  <Text key={m} color="color.text.danger">
+                    {m}
+                  </Text>
+                ))}
+                <Inline>
+                  <Button
+                    isDisabled={entry.anyOf.length >= MAX_IN_GROUP}
+                    onClick={() => setEntry(i, { anyOf: [...entry.anyOf, blank()] })}
+                  >
+                    {`Add a ${noun} to ${group} ${g}`}
+                  </Button>
+                </Inline>
+              </Stack>
+            </div>
+          </Box>
+        );
+      })}
       <Inline space="space.200" alignBlock="end" shouldWrap>
-        <Button onClick={() => change([...conditions, { field: '', op: '=', value: '' }])}>Add a {noun}</Button>
+        <Button isDisabled={full} onClick={() => change([...conditions, blank()])}>
+          Add a {noun}
+        </Button>
+        <Button isDisabled={full} onClick={() => change([...conditions, { anyOf: [blank(), blank()] }])}>
+          {linking ? 'Add a link OR group' : 'Add an OR group'}
+        </Button>
         {!linking && (
           <Stack space="space.050">
             <Label htmlFor="jiraIssueType">Jira issue type they create</Label>

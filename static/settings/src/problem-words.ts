@@ -100,10 +100,16 @@ export function placeOf(path: string, ctx: PlaceContext): string {
     const named = FIELD_PARTS[part] ?? part;
     return named ? `${row}, ${named}${entryName}` : row;
   }
-  if (head === 'remoteFilter' && second !== undefined && /^\d+$/.test(second))
-    return `Condition ${Number(second) + 1} for ${ctx.systemLabel} items`;
-  if (head === 'linkFilter' && second !== undefined && /^\d+$/.test(second))
-    return `Link condition ${Number(second) + 1} for ${ctx.systemLabel} items`;
+  if ((head === 'remoteFilter' || head === 'linkFilter') && second !== undefined && /^\d+$/.test(second)) {
+    // As the editor numbers them: the filter's entries in order, each a condition or an OR group.
+    const link = head === 'linkFilter' ? 'link ' : '';
+    const items = `for ${ctx.systemLabel} items`;
+    const [part, inGroup] = rest;
+    if (part === 'anyOf' && inGroup !== undefined && /^\d+$/.test(inGroup))
+      return `${link ? 'Link condition' : 'Condition'} ${Number(inGroup) + 1} of ${link}OR group ${Number(second) + 1} ${items}`;
+    if (part === 'anyOf') return `${link ? 'Link OR group' : 'OR group'} ${Number(second) + 1} ${items}`;
+    return `${link ? 'Link condition' : 'Condition'} ${Number(second) + 1} ${items}`;
+  }
   if (head === 'users' && second === 'table' && rest[0] !== undefined && /^\d+$/.test(rest[0]))
     return `Person pair ${Number(rest[0]) + 1}`;
   if (head === 'attachments' && second === 'allowedTypes') return TOP_LEVEL['attachments.allowedTypes']!;

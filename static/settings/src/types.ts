@@ -31,6 +31,27 @@ export interface RemoteField {
   values?: Array<{ value: string; label: string }>;
 }
 
+/**
+ * A condition of a remote filter as the page edits it (src/mapping/connection-config.ts remoteConditionSchema): a
+ * field compared with one `value` (`=`, `!=`, `STARTSWITH`, `LIKE`) or with several `values` (`IN`, `NOT IN`).
+ */
+export interface RemoteCondition {
+  field: string;
+  op: string;
+  value?: string;
+  values?: string[];
+}
+
+/** An OR group of a remote filter: holds when any of its conditions holds. */
+export interface RemoteAnyOf {
+  anyOf: RemoteCondition[];
+}
+
+/** An entry of `remoteFilter` or `linkFilter`; every entry must hold. */
+export type RemoteFilterEntry = RemoteCondition | RemoteAnyOf;
+
+export const isAnyOf = (entry: RemoteFilterEntry): entry is RemoteAnyOf => 'anyOf' in entry;
+
 export interface ConnectionView {
   config: ConnectionConfig;
   credentialFields: string[];

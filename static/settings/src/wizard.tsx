@@ -21,14 +21,7 @@ import Select from '@atlaskit/select';
 import { callResolver, problemsAt, TextField, type Problem } from '../../shared/ui';
 import { secretStaysWith } from '../../../src/mapping/secret-binding';
 import { AccessChecks, type TestResult } from './connection-detail';
-import {
-  MappingEditor,
-  RemoteFilterEditor,
-  RemoteMetadataNote,
-  useJiraMetadata,
-  useRemoteMetadata,
-  type RemoteCondition,
-} from './mapping';
+import { MappingEditor, RemoteFilterEditor, RemoteMetadataNote, useJiraMetadata, useRemoteMetadata } from './mapping';
 import { ContentRulesEditor, type ContentRules } from './content-rules';
 import { PeopleEditor, type UserSettings } from './people';
 import { PreviewPanel } from './preview';
@@ -36,7 +29,13 @@ import { EgressApproval } from './egress-approval';
 import { placeOf, stepOf, STEPS, type PlaceContext } from './problem-words';
 import { SchemaFields } from './schema-form';
 import { humanize, initialValue } from './settings-shape';
-import { settingsOf, type ConnectionView, type FieldMapping, type SystemDescription } from './types';
+import {
+  settingsOf,
+  type ConnectionView,
+  type FieldMapping,
+  type RemoteFilterEntry,
+  type SystemDescription,
+} from './types';
 
 /** The step whose button saves; the preview after it may save too. */
 const SAVE_FROM = 2;
@@ -64,7 +63,7 @@ interface Draft {
   conflictPolicy: string;
   enabled: boolean;
   fields: FieldMapping[];
-  remoteFilter: RemoteCondition[];
+  remoteFilter: RemoteFilterEntry[];
   jiraIssueType: string;
   /** Settings the wizard does not edit (value maps, required fields…), kept as they are. */
   rest: Record<string, unknown>;
@@ -510,7 +509,7 @@ export function Wizard(props: {
                   </Heading>
                   <RemoteFilterEditor
                     name="linkFilter"
-                    conditions={(draft.rest.linkFilter as RemoteCondition[] | undefined) ?? []}
+                    conditions={(draft.rest.linkFilter as RemoteFilterEntry[] | undefined) ?? []}
                     meta={meta}
                     remote={remoteMeta}
                     problems={problems}
