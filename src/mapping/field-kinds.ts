@@ -121,12 +121,13 @@ export function remoteKindOf(field: { id: string; kind: string }): FieldKind | u
 
 type Crossing = { ok: true; canonical: CanonicalKind } | { ok: false; reason: string };
 
-const TEXTUAL: ReadonlySet<FieldKind> = new Set(['text', 'path', 'sprint', 'cascading']);
+/** Kinds whose values are names in a tree or a list of the system's own (a path, a sprint): text, not dates or numbers. */
+const NAMED: ReadonlySet<FieldKind> = new Set(['path', 'sprint', 'cascading']);
+const TEXTUAL: ReadonlySet<FieldKind> = new Set(['text', ...NAMED]);
 const CHOSEN: ReadonlySet<FieldKind> = new Set(['option', 'priority', 'status']);
 const MANY: ReadonlySet<FieldKind> = new Set(['options', 'labels']);
 const DATES: ReadonlySet<FieldKind> = new Set(['date', 'date-time']);
 
-const article = (k: FieldKind) => (/^[aeiou]/.test(k) ? `an ${k}` : `a ${k}`);
 const words: Readonly<Record<FieldKind, string>> = {
   text: 'text',
   'rich-text': 'rich text',
@@ -145,9 +146,8 @@ const words: Readonly<Record<FieldKind, string>> = {
   sprint: 'sprint',
   parent: 'parent',
 };
-/** A kind as people read it: "a date", "a list of options". */
-export const kindWords = (k: FieldKind) =>
-  words[k].startsWith('list') ? `a ${words[k]}` : article(k).replace(k, words[k]);
+/** A kind as people read it: "a date", "an area or iteration path", "a list of options". */
+export const kindWords = (k: FieldKind) => `${/^[aeiou]/.test(words[k]) ? 'an' : 'a'} ${words[k]}`;
 
 /**
  * Whether values of a Jira field of kind `jira` and a remote field of kind `remote` can cross both ways, and in
@@ -175,18 +175,18 @@ export function crossing(jira: FieldKind, remote: FieldKind): Crossing {
   if (DATES.has(jira) || DATES.has(remote)) {
     if (DATES.has(jira) && DATES.has(remote))
       return { ok: true, canonical: jira === 'date' || remote === 'date' ? 'date' : 'date-time' };
-    if (TEXTUAL.has(jira)) return { ok: true, canonical: remote as 'date' | 'date-time' };
-    if (TEXTUAL.has(remote)) return { ok: true, canonical: jira as 'date' | 'date-time' };
+    if (jira === 'text') return { ok: true, canonical: remote as 'date' | 'date-time' };
+    if (remote === 'text') return { ok: true, canonical: jira as 'date' | 'date-time' };
     return refuse();
   }
   if (MANY.has(jira) || MANY.has(remote)) {
-    if ((MANY.has(jira) || TEXTUAL.has(jira)) && (MANY.has(remote) || TEXTUAL.has(remote)))
+    if ((MANY.has(jira) || jira === 'text') && (MANY.has(remote) || remote === 'text'))
       return { ok: true, canonical: 'options' };
     return refuse('a list cannot cross into one value');
   }
   if (jira === 'number' || remote === 'number') {
     const other = jira === 'number' ? remote : jira;
-    if (other === 'number' || TEXTUAL.has(other)) return { ok: true, canonical: 'number' };
+    if (other === 'number' || other === 'text') return { ok: true, canonical: 'number' };
     // A numbered choice (Azure DevOps priority 1–4, a ServiceNow urgency) maps to Jira's options by value.
     if (CHOSEN.has(other)) return { ok: true, canonical: 'option' };
     return refuse();

@@ -155,7 +155,7 @@ async function typedPairs(
   const connector = system.missingCredential(settings.remote, credential)
     ? undefined
     : system.create(settings.remote as never, credential);
-  return typedFromMetadata(settings.fields, connector, previous, system.label);
+  return typedFromMetadata(settings, projectId, connector, previous, system.label);
 }
 
 /** Where a connection's remote sends its change notifications. */

@@ -1,5 +1,8 @@
 /**
- * A connection's field pairs typed from live metadata when it is saved: each
+ * A connection's field pairs typed and checked against live metadata when it
+ * is saved or previewed: each Jira field exists, each remote field exists on
+ * the remote (where it describes its fields), the issue type exists in the
+ * project, and each
  * pair gets the kind of its Jira field (Jira's field schema) and of its remote
  * field (the connector's `describeFields`), and a pair whose kinds cannot
  * cross is refused at its field with the reason (field-kinds.ts). What the
@@ -50,6 +53,13 @@ export function typeFieldPairs(
   const typed = fields.map((m, index) => {
     const { kinds: _sent, ...pair } = m;
     const jiraMeta = jiraById.get(m.jira);
+    if (jiraFields.length && !jiraMeta)
+      problems.push({ path: `fields.${index}.jira`, message: `Jira has no field ${m.jira}` });
+    if (remoteFields?.length && !remoteById.has(m.remote))
+      problems.push({
+        path: `fields.${index}.remote`,
+        message: `${capitalized(remoteLabel)} has no field ${m.remote}`,
+      });
     const jiraKind = jiraMeta ? jiraKindOf(jiraMeta) : undefined;
     const remoteMeta = remoteById.get(m.remote);
     const remoteKind = remoteMeta ? remoteKindOf(remoteMeta) : undefined;
@@ -84,13 +94,35 @@ export function typeFieldPairs(
   return { fields: typed, problems };
 }
 
-/** Reads both sides' metadata and types the pairs (see typeFieldPairs). */
+const capitalized = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** The issue type a connection creates must be one of the project's (none read: nothing to check against). */
+export function issueTypeProblems(
+  issueType: string,
+  projectTypes: ReadonlyArray<{ name: string }>,
+): TypedFields['problems'] {
+  if (!projectTypes.length || projectTypes.some((t) => t.name === issueType)) return [];
+  return [
+    {
+      path: 'jiraIssueType',
+      message: `The project has no issue type ${issueType}; it has ${projectTypes.map((t) => t.name).join(', ')}`,
+    },
+  ];
+}
+
+/** Reads both sides' metadata, types the pairs and checks the draft against it (see typeFieldPairs). */
 export async function typedFromMetadata(
-  fields: readonly FieldMapping[],
+  settings: Pick<ConnectionConfig, 'fields' | 'jiraIssueType'>,
+  projectId: string,
   connector: Connector | undefined,
   saved?: Pick<ConnectionConfig, 'fields'>,
   remoteLabel?: string,
 ): Promise<TypedFields> {
-  const [jiraFields, remoteFields] = await Promise.all([jira.fieldSchemas(), remoteFieldsOf(connector)]);
-  return typeFieldPairs(fields, jiraFields, remoteFields, saved, remoteLabel);
+  const [jiraFields, remoteFields, issueTypes] = await Promise.all([
+    jira.fieldSchemas(),
+    remoteFieldsOf(connector),
+    jira.projectIssueTypes(projectId),
+  ]);
+  const typed = typeFieldPairs(settings.fields, jiraFields, remoteFields, saved, remoteLabel);
+  return { ...typed, problems: [...issueTypeProblems(settings.jiraIssueType, issueTypes), ...typed.problems] };
 }

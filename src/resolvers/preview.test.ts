@@ -18,6 +18,7 @@ beforeAll(async () => {
       issuetype: { name: 'Task' },
       summary: 'Synced before the preview',
       labels: ['printers'],
+      customfield_10010: 'printers',
     },
   });
   linkedKey = (made.json as { key: string }).key;
@@ -80,12 +81,41 @@ describe('preview before saving', () => {
     expect(other.error).toMatchObject({ code: 'NOT_FOUND', problems: [{ path: 'item.issueKey' }] });
   });
 
+  it("checks a draft against both sides' live metadata, each problem at its field", async () => {
+    const draft = await demoDraft();
+    const n = draft.settings.fields.length;
+    const r = await call('project-lead', 'previewItem', {
+      ...draft,
+      settings: {
+        ...draft.settings,
+        jiraIssueType: 'Story',
+        fields: [
+          ...draft.settings.fields,
+          { jira: 'labels', remote: 'category', direction: 'to-remote' },
+          { jira: 'customfield_99999', remote: 'u_nothing', direction: 'both' },
+        ],
+      },
+      item: { issueKey: linkedKey },
+    });
+    expect(r.error?.problems).toEqual([
+      { path: 'jiraIssueType', message: 'The project has no issue type Story; it has Task, Bug, Incident' },
+      {
+        path: `fields.${n}.remote`,
+        message:
+          "labels and ServiceNow's category cannot be paired: Jira's field holds a list of labels and the remote's a single option: a list cannot cross into one value",
+      },
+      { path: `fields.${n + 1}.jira`, message: 'Jira has no field customfield_99999' },
+      { path: `fields.${n + 1}.remote`, message: 'ServiceNow has no field u_nothing' },
+    ]);
+  });
+
   it('shows per field what a draft mapping would write for a linked issue, and writes nothing anywhere', async () => {
     const draft = await demoDraft();
-    // The draft adds a field: Jira's labels to the incident's category, Jira → remote only, and sends summaries the other way only.
+    // The draft adds a field: Jira's Customer reference (text) to the incident's category (one option), Jira → remote
+    // only, and sends summaries the other way only. (Labels, a list, cannot go to one option: field-kinds.ts.)
     draft.settings.fields = [
       ...draft.settings.fields.map((f: any) => (f.jira === 'summary' ? { ...f, direction: 'to-jira' } : f)),
-      { jira: 'labels', remote: 'category', direction: 'to-remote' },
+      { jira: 'customfield_10010', remote: 'category', direction: 'to-remote' },
     ];
     const key = linkedKey;
     const [jiraBefore, snBefore] = await Promise.all([
@@ -100,7 +130,7 @@ describe('preview before saving', () => {
     const rows = Object.fromEntries(r.data.rows.map((row: any) => [row.jiraField, row]));
     expect(rows.summary).toMatchObject({ direction: 'to-jira', action: 'none', note: 'in sync' });
     // Never synced before: Jira, where the issue was made, is the source.
-    expect(rows.labels).toMatchObject({
+    expect(rows.customfield_10010).toMatchObject({
       remoteField: 'category',
       direction: 'to-remote',
       jiraValue: 'printers',
@@ -145,7 +175,7 @@ describe('preview before saving', () => {
     expect([jiraAfter.length > jiraBefore.length, snAfter.length > snBefore.length]).toEqual([true, true]);
     expect({ jiraWrites, snWrites }).toEqual({ jiraWrites: [], snWrites: [] });
     // Nothing was saved either: the stored connection is as it was.
-    expect((await demoDraft()).settings.fields.map((f: any) => f.jira)).not.toContain('labels');
+    expect((await demoDraft()).settings.fields.map((f: any) => f.jira)).not.toContain('customfield_10010');
   });
 
   it('shows which comments and files would cross for one item, which would not and why, and writes nothing', async () => {

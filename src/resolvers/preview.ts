@@ -12,6 +12,7 @@
  * host it was not saved for). Nothing secret is answered.
  */
 import { conversionOf } from '../mapping/field-convert';
+import { typedFromMetadata } from './field-typing';
 import api, { getAppContext, route } from '@forge/api';
 import * as z from 'zod';
 import { checkPublicHost } from '../connectors/address-guard';
@@ -139,6 +140,11 @@ export async function prepareDraft(
     return { ok: false, answer: fail('BAD_REQUEST', 'The draft cannot sign in', [{ path, message }]) };
   }
   const connector = system.create(config.remote as never, credential);
+  // Checked and typed against both sides' live metadata as a save would: the preview converts values as the sync will.
+  const typed = await typedFromMetadata(config, admin.projectId, connector, saved, system.label);
+  if (typed.problems.length)
+    return { ok: false, answer: fail('BAD_REQUEST', 'The draft has problems', typed.problems) };
+  config.fields = typed.fields;
   const all = (await connectionsForProject(admin.projectId)).filter((c) => c.enabled && systemFor(c.remote.type));
   const at = saved ? all.findIndex((c) => c.id === saved.id) : -1;
   const earlier = saved ? (at < 0 ? all.filter((c) => c.id !== saved.id) : all.slice(0, at)) : all;

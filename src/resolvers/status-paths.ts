@@ -54,31 +54,12 @@ export function statusPathTable(workflow: jira.WorkflowGraph, targets: readonly 
 
 const request = z.object({ statuses: z.array(z.string().trim().min(1).max(255)).min(1).max(100) }).strict();
 
-/** The project's issue types (not sub-tasks), as the app reads them. */
-async function issueTypesOf(projectId: string): Promise<Array<{ id: string; name: string }>> {
-  const res = await api
-    .asApp()
-    .requestJira(route`/rest/api/3/project/${projectId}`, { headers: { Accept: 'application/json' } });
-  if (!res.ok) return [];
-  const body = z
-    .object({
-      issueTypes: z
-        .array(z.object({ id: z.string(), name: z.string(), subtask: z.boolean().optional() }).loose())
-        .optional(),
-    })
-    .loose()
-    .safeParse(await res.json());
-  return body.success
-    ? (body.data.issueTypes ?? []).filter((t) => !t.subtask).map((t) => ({ id: t.id, name: t.name }))
-    : [];
-}
-
 export async function statusPathsResolver({ payload, context }: Call) {
   const admin = await requireProjectAdmin(context);
   if (!admin) return forbiddenAdmin;
   const parsed = request.safeParse(payload);
   if (!parsed.success) return badRequest(parsed.error);
-  const types = (await issueTypesOf(admin.projectId)).slice(0, 20);
+  const types = (await jira.projectIssueTypes(admin.projectId)).slice(0, 20);
   if (!types.length) return fail('NOT_FOUND', 'This project has no issue types Crosswalk can read');
   const groups: Array<{ issueTypes: string[]; workflowRead: boolean; statuses: TargetPaths[]; key: string }> = [];
   for (const type of types) {

@@ -803,3 +803,22 @@ export async function fieldSchemas(): Promise<z.infer<typeof fieldList>> {
   );
   return parsed(fieldList, await readJson('jira', res, 'Read fields'), 'Read fields');
 }
+
+/** The project's issue types (not sub-tasks), as the app reads them; none when the project cannot be read. */
+export async function projectIssueTypes(projectId: string): Promise<Array<{ id: string; name: string }>> {
+  const res = await call('Read project', () =>
+    api.asApp().requestJira(route`/rest/api/3/project/${projectId}`, { headers: { Accept: 'application/json' } }),
+  );
+  if (!res.ok) return [];
+  const body = z
+    .object({
+      issueTypes: z
+        .array(z.object({ id: z.string(), name: z.string(), subtask: z.boolean().optional() }).loose())
+        .optional(),
+    })
+    .loose()
+    .safeParse(await readJson('jira', res, 'Read project'));
+  return body.success
+    ? (body.data.issueTypes ?? []).filter((t) => !t.subtask).map((t) => ({ id: t.id, name: t.name }))
+    : [];
+}

@@ -20,6 +20,7 @@ import Lozenge from '@atlaskit/lozenge';
 import { callResolver, problemsAt, TextField, type Problem } from '../../shared/ui';
 import { fieldPairProblems } from '../../../src/mapping/field-pairs';
 import { valueMapProblems } from '../../../src/mapping/value-map';
+import { crossing, jiraKindOf, kindWords, remoteKindOf, type FieldKind } from '../../../src/mapping/field-kinds';
 import { rowName } from './problem-words';
 import { suggestRemoteField, suggestValueMap, valuesNeedAMap } from './suggest';
 import { isAnyOf, type FieldMapping, type RemoteCondition, type RemoteField, type RemoteFilterEntry } from './types';
@@ -36,6 +37,7 @@ const TRANSFORMS = [
   { value: 'rich-text', label: 'Rich text' },
   { value: 'value-map', label: 'Map values' },
   { value: 'user', label: 'People' },
+  { value: 'list', label: 'List of values' },
 ];
 
 /** A field's own conflict policy; empty = the connection's. */
@@ -148,7 +150,8 @@ export function StatusPaths({ statuses }: { statuses: string[] }) {
 }
 
 export interface JiraMetadata {
-  fields: Array<{ id: string; name: string }>;
+  /** With each field's kind from its schema, where Crosswalk knows it (field-kinds.ts). */
+  fields: Array<{ id: string; name: string; kind?: FieldKind }>;
   values: Record<string, string[]>;
   issueTypes: string[];
 }
@@ -166,7 +169,9 @@ export function useJiraMetadata(): JiraMetadata | undefined {
       const ctx = await view.getContext();
       const projectKey = (ctx.extension as { project?: { key?: string } }).project?.key ?? '';
       const [fields, statuses, priorities, project] = await Promise.all([
-        getJson<Array<{ id: string; name: string }>>('/rest/api/3/field'),
+        getJson<Array<{ id: string; name: string; schema?: Parameters<typeof jiraKindOf>[0]['schema'] }>>(
+          '/rest/api/3/field',
+        ),
         getJson<Array<{ statuses: Array<{ name: string }> }>>(
           `/rest/api/3/project/${encodeURIComponent(projectKey)}/statuses`,
         ),
@@ -176,7 +181,12 @@ export function useJiraMetadata(): JiraMetadata | undefined {
         ),
       ]);
       setMeta({
-        fields: (fields ?? []).map((f) => ({ id: f.id, name: f.name })).sort((a, b) => a.name.localeCompare(b.name)),
+        fields: (fields ?? [])
+          .map((f) => {
+            const kind = jiraKindOf(f);
+            return { id: f.id, name: f.name, ...(kind ? { kind } : {}) };
+          })
+          .sort((a, b) => a.name.localeCompare(b.name)),
         values: {
           status: [...new Set((statuses ?? []).flatMap((t) => t.statuses.map((s) => s.name)))],
           priority: (priorities ?? []).map((p) => p.name),
@@ -295,27 +305,52 @@ function CreatablePicker(props: {
   );
 }
 
-/** A remote field, picked from the remote's own list (by name, with its id) or typed when the list lacks it. */
+/** Whether a remote field can pair with a Jira field of this kind, and why not (the server's rule, field-kinds.ts). */
+export function pairing(jiraKind: FieldKind | undefined, field: RemoteField | undefined): string | undefined {
+  const remoteKind = field ? remoteKindOf(field) : undefined;
+  if (!jiraKind || !remoteKind) return undefined;
+  const met = crossing(jiraKind, remoteKind);
+  return met.ok ? undefined : met.reason;
+}
+
+/**
+ * A remote field, picked from the remote's own list (by name, with its id) or typed when the list lacks it. Only
+ * fields whose values can cross with the Jira field's are offered; a pair chosen before that cannot is said at once.
+ */
 function RemoteFieldPicker(props: {
   id: string;
   label: string;
   value: string;
   remote: RemoteMetadata;
+  jiraKind?: FieldKind | undefined;
   errors: string[];
   onChange(value: string): void;
 }) {
+  const offered = props.remote.fields.filter((f) => pairing(props.jiraKind, f) === undefined);
+  const left = props.remote.fields.length - offered.length;
+  const chosen = props.remote.fields.find((f) => f.id === props.value);
+  const why = pairing(props.jiraKind, chosen);
+  const errors =
+    why && !props.errors.some((e) => e.includes(why)) ? [...props.errors, `Cannot be paired: ${why}`] : props.errors;
   return (
-    <CreatablePicker
-      id={props.id}
-      label={props.label}
-      value={props.value}
-      options={props.remote.fields.map(fieldOption)}
-      remoteLabel={props.remote.label}
-      errors={props.errors}
-      isLoading={props.remote.loading}
-      placeholder={`Choose a ${props.remote.label} field`}
-      onChange={props.onChange}
-    />
+    <Stack space="space.050">
+      <CreatablePicker
+        id={props.id}
+        label={props.label}
+        value={props.value}
+        options={[...offered.map(fieldOption), ...(chosen && why ? [fieldOption(chosen)] : [])]}
+        remoteLabel={props.remote.label}
+        errors={errors}
+        isLoading={props.remote.loading}
+        placeholder={`Choose ${/^[AEIOU]/.test(props.remote.label) ? 'an' : 'a'} ${props.remote.label} field`}
+        onChange={props.onChange}
+      />
+      {left > 0 && props.jiraKind && (
+        <Text size="small" color="color.text.subtlest">
+          {`${left} ${props.remote.label} field${left === 1 ? '' : 's'} not offered: ${left === 1 ? 'it cannot' : 'they cannot'} hold ${kindWords(props.jiraKind)}.`}
+        </Text>
+      )}
+    </Stack>
   );
 }
 
@@ -609,6 +644,11 @@ export function MappingEditor({
                   label={`${remote.label} field ${i + 1}`}
                   value={f.remote}
                   remote={remote}
+                  jiraKind={
+                    f.transform === 'user' || f.transform === 'rich-text'
+                      ? undefined
+                      : meta?.fields.find((x) => x.id === f.jira)?.kind
+                  }
                   errors={problemsAt(shown, `fields.${i}.remote`)}
                   onChange={(v) => pairWith(i, { remote: v })}
                 />
@@ -804,7 +844,7 @@ function ConditionRow(props: {
             remoteLabel={props.remote.label}
             errors={problemsAt(props.problems, `${path}.field`)}
             isLoading={props.remote.loading}
-            placeholder={`Choose a ${props.remote.label} field`}
+            placeholder={`Choose ${/^[AEIOU]/.test(props.remote.label) ? 'an' : 'a'} ${props.remote.label} field`}
             onChange={(field) => set({ field })}
           />
         ) : (

@@ -26,7 +26,7 @@ export interface FieldMapping {
 export interface RemoteField {
   id: string;
   name: string;
-  kind: 'text' | 'rich-text' | 'choice' | 'user' | 'list' | 'number' | 'date' | 'other';
+  kind: 'text' | 'rich-text' | 'choice' | 'user' | 'list' | 'number' | 'date' | 'date-time' | 'path' | 'other';
   readOnly?: boolean;
   values?: Array<{ value: string; label: string }>;
 }

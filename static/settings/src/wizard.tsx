@@ -48,6 +48,15 @@ const SECRET_NAMES: Record<string, string> = {
   clientSecret: 'OAuth client secret',
   token: 'Token',
 };
+/** The runtime's time zones (IANA names), UTC first. */
+const TIME_ZONES = [
+  'UTC',
+  ...(typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : []).filter(
+    (z) => z !== 'UTC',
+  ),
+].map((z) => ({ value: z, label: z.replace(/_/g, ' ') }));
+const zoneOption = (zone: string) => TIME_ZONES.find((o) => o.value === zone) ?? { value: zone, label: zone };
+
 const POLICIES = [
   { value: 'newest-wins', label: 'The newest change wins' },
   { value: 'jira-wins', label: 'Jira wins' },
@@ -523,6 +532,19 @@ export function Wizard(props: {
                       value={POLICIES.find((p) => p.value === draft.conflictPolicy)}
                       onChange={(o) => set({ conflictPolicy: o?.value ?? 'newest-wins' })}
                     />
+                  </Stack>
+                  <Stack space="space.050">
+                    <Label htmlFor="timeZone">Time zone where dates meet date-times</Label>
+                    <Select
+                      inputId="timeZone"
+                      options={TIME_ZONES}
+                      value={zoneOption(String(draft.rest.timeZone ?? 'UTC'))}
+                      onChange={(o) => set({ rest: { ...draft.rest, timeZone: o?.value ?? 'UTC' } })}
+                    />
+                    <Text size="small" color="color.text.subtlest">
+                      A Jira date paired with a date and time is that day from midnight here, and a date and time is the
+                      day it falls on here, so no date moves a day.
+                    </Text>
                   </Stack>
                   <Checkbox
                     label="Sync is on (uncheck to save the connection paused)"

@@ -1,0 +1,79 @@
+/**
+ * The mapping editor offers only pairs whose values can cross, in Debian's Chromium through the real
+ * @forge/bridge: OPS's admin adds Jira's Due date to the Azure DevOps connection, and the Azure DevOps fields
+ * offered for it are the dates and date-times (and text), never a number or a person; the page says how many it
+ * left out and why. Saving pairs it with the work item's Due Date, typed from both sides' metadata. axe-core
+ * checks the step shown.
+ */
+import type { Browser } from 'playwright-core';
+import { buildUi } from '../../scripts/build-ui';
+import { startSandbox, type Sandbox } from '../../sandbox/sandbox';
+import { expectAccessible, launchBrowser, screenshot } from './support/browser';
+import { choose, openSettings, settingsFrame } from './support/settings';
+
+let sandbox: Sandbox;
+let browser: Browser;
+
+beforeAll(async () => {
+  await buildUi(['settings']);
+  sandbox = await startSandbox();
+  browser = await launchBrowser();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await sandbox?.stop();
+});
+
+describe('the mapping editor (browser)', () => {
+  it('offers for a Jira date only the remote fields that can hold one, and saves the pair typed', async () => {
+    const page = await openSettings(browser, sandbox, 'admin', 'OPS');
+    const frame = settingsFrame(page);
+    await frame.getByRole('button', { name: 'Show OPS ↔ acme/Operations bugs' }).click();
+    await frame.getByRole('button', { name: 'Edit' }).click();
+    await frame.getByRole('button', { name: 'Next' }).click();
+    await frame.getByRole('button', { name: 'Next' }).click();
+    await frame.getByTestId('remote-fields-read').waitFor();
+    const rows = await frame.locator('[data-testid^="mapping-"]').count();
+    await frame.getByRole('button', { name: 'Add a field' }).press('Enter');
+    await choose(frame, `fields.${rows}.jira`, 'Due date (duedate)');
+
+    const remote = frame.locator(`[id="fields.${rows}.remote"]`);
+    await remote.focus();
+    await remote.press('ArrowDown');
+    const offered = await frame.getByRole('option').allInnerTexts();
+    expect(offered).toEqual(expect.arrayContaining(['Due Date (Microsoft.VSTS.Scheduling.DueDate)']));
+    expect(offered.some((o) => o.startsWith('Affected Users'))).toBe(false);
+    expect(offered.some((o) => o.startsWith('Assigned To'))).toBe(false);
+    await frame.getByText(/Azure DevOps fields not offered: they cannot hold a date\./).waitFor();
+    await screenshot(page, 'mapping-offers-compatible-pairs');
+    await remote.press('Escape');
+
+    await choose(frame, `fields.${rows}.remote`, 'Due Date (Microsoft.VSTS.Scheduling.DueDate)');
+    await choose(frame, 'timeZone', 'Europe/Berlin');
+    await expectAccessible(page);
+    await screenshot(page, 'mapping-date-pair-and-time-zone');
+    await frame.getByRole('button', { name: 'Save connection' }).press('Enter');
+    await frame.getByRole('dialog').waitFor({ state: 'detached' });
+    await page.close();
+
+    const listed = await sandbox.platform.invokeResolver({
+      installationId: sandbox.installationId,
+      moduleKey: 'crosswalk-settings',
+      functionKey: 'listConnections',
+      accountId: sandbox.users.find((u) => u.role === 'admin')!.accountId,
+      context: { extension: { type: 'jira:projectSettingsPage', project: { id: '10001', key: 'OPS' } } },
+      payload: {},
+    });
+    if (!listed.ok) throw new Error(`listConnections failed: ${listed.error}`);
+    const config = (listed.body as { data: { connections: Array<{ config: any }> } }).data.connections[0]!.config;
+    expect(config.timeZone).toBe('Europe/Berlin');
+    expect(config.fields).toContainEqual(
+      expect.objectContaining({
+        jira: 'duedate',
+        remote: 'Microsoft.VSTS.Scheduling.DueDate',
+        kinds: { jira: 'date', remote: 'date-time' },
+      }),
+    );
+  }, 90_000);
+});
