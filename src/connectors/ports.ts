@@ -177,6 +177,22 @@ export const remoteUserSchema = z.object({
 export type RemoteUser = z.infer<typeof remoteUserSchema>;
 
 /**
+ * A service level target the remote keeps on an item (a ServiceNow task SLA,
+ * a Zendesk SLA policy metric), for people (the issue panel): its name as the
+ * remote gives it, when it breaches (epoch ms; none while paused or once met,
+ * where the remote says none), and where it stands. `breached` is past its
+ * breach time, still running or completed late.
+ */
+export const itemSlaSchema = z.object({
+  name: z.string().min(1).max(256),
+  breachAt: z.number().int().nonnegative().optional(),
+  stage: z.enum(['running', 'paused', 'met', 'breached', 'cancelled']),
+});
+export type ItemSla = z.infer<typeof itemSlaSchema>;
+/** At most this many SLAs of one item are read. */
+export const MAX_ITEM_SLAS = 10;
+
+/**
  * One thing the connection needs of the remote, tried when an admin tests
  * the connection: required ones stop part of the sync when missing, optional
  * ones only make it poorer (no field history, no field list).
@@ -270,6 +286,14 @@ export interface Connector {
    * sys_dictionary without read access): the admin then types names.
    */
   describeFields?(): Promise<RemoteField[] | undefined>;
+
+  /**
+   * The item's SLAs as the remote keeps them now, at most MAX_ITEM_SLAS, read
+   * live for people (the issue panel), never by the sync. Undefined when the
+   * remote does not let the integration user read them (403) or has no such
+   * thing for the item; absent where the system has no SLAs (Azure DevOps).
+   */
+  slaOf?(itemId: string): Promise<ItemSla[] | undefined>;
 
   /**
    * For systems where a closed item is final (Zendesk): makes the item that

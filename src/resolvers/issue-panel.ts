@@ -1,6 +1,7 @@
 /**
  * The issue panel's resolvers, for everyone who can see the issue (Browse
- * projects): what is linked, its state, what failed and why, the timeline of
+ * projects): what is linked, its state, its SLAs in the remote (read live,
+ * only when the panel asks), what failed and why, the timeline of
  * its recent sync steps; for those who can edit it (Edit issues): Sync now,
  * search the remote, link, create in the remote and unlink, only within what
  * the connection syncs. Each asks Jira for the caller's permission on the
@@ -8,6 +9,7 @@
  */
 import * as z from 'zod';
 import { connectorFor } from '../connectors/factory';
+import { itemSlaSchema, MAX_ITEM_SLAS, type Connector, type ItemSla } from '../connectors/ports';
 import { deleteRemoteLink, getIssue, issueMatches, issueUpdatedAt } from '../connectors/jira/client';
 import type { ConnectionConfig } from '../mapping/connection-config';
 import { connectionsForProject, getConnection, listConnections } from '../store/connections';
@@ -40,9 +42,13 @@ async function whyNotSynced(issueId: string, projectId: string): Promise<string>
   return 'This issue does not match the filter of any of this project’s connections.';
 }
 
-export async function getIssueSyncResolver({ context }: Call) {
+/** The panel asks for the remote's SLAs with `{withSla: true}`; other callers (and the sync) never read them. */
+const issueSyncRequest = z.object({ withSla: z.literal(true) });
+
+export async function getIssueSyncResolver({ payload, context }: Call) {
   const caller = await requireIssuePermission(context, 'BROWSE_PROJECTS');
   if (!caller) return cannotSee;
+  const withSla = issueSyncRequest.safeParse(payload).success;
   const [link, failure, updatedAt] = await Promise.all([
     getLink(caller.issueId),
     getFailure({ side: 'jira', issueId: caller.issueId }),
@@ -64,6 +70,13 @@ export async function getIssueSyncResolver({ context }: Call) {
         : await whyNotSynced(caller.issueId, caller.projectId),
       lastError,
     });
+  const config = withSla ? await getConnection(link.connectionId) : undefined;
+  const sla = config
+    ? await connectorFor(config).then(
+        (connector) => readSla(connector, link.remoteId),
+        () => null,
+      )
+    : null;
   return ok({
     linked: true as const,
     connectionId: link.connectionId,
@@ -80,7 +93,67 @@ export async function getIssueSyncResolver({ context }: Call) {
     timeline: timelineOf(link, failure),
     timelineDays: TIMELINE_DAYS,
     pending: pendingOf(link, failure, updatedAt),
+    sla,
   });
+}
+
+/** How long the panel waits for the remote's SLAs before it answers without them. */
+export const SLA_WAIT_MS = 5_000;
+
+/**
+ * The linked item's SLAs read live from the remote, for the panel only: null
+ * where the remote has none to offer (no `slaOf`), refuses the read, fails or
+ * is slower than `waitMs`; the rest of the panel never waits on it longer.
+ */
+export async function readSla(
+  connector: Pick<Connector, 'slaOf'>,
+  remoteId: string,
+  waitMs = SLA_WAIT_MS,
+  now: () => number = Date.now,
+): Promise<SlaShown[] | null> {
+  if (!connector.slaOf) return null;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const read = await Promise.race([
+      connector.slaOf(remoteId),
+      new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), waitMs);
+      }),
+    ]);
+    const slas = z.array(itemSlaSchema).max(MAX_ITEM_SLAS).safeParse(read);
+    return slas.success ? slaShown(slas.data, now()) : null;
+  } catch {
+    return null;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export interface SlaShown {
+  name: string;
+  stage: ItemSla['stage'];
+  breachAt: string | null;
+  /** Until the breach, at the time of reading (the remote's clock, not the browser's); negative once past it; null while paused or once over. */
+  msLeft: number | null;
+}
+
+const STAGE_ORDER: Record<ItemSla['stage'], number> = { breached: 0, running: 1, paused: 2, met: 3, cancelled: 4 };
+
+/** What the panel shows of the SLAs: those that still matter first (breached, then the next to breach), cancelled last. */
+export function slaShown(slas: readonly ItemSla[], now: number): SlaShown[] {
+  return [...slas]
+    .sort(
+      (a, b) =>
+        STAGE_ORDER[a.stage] - STAGE_ORDER[b.stage] ||
+        (a.breachAt ?? Number.MAX_SAFE_INTEGER) - (b.breachAt ?? Number.MAX_SAFE_INTEGER),
+    )
+    .map((s) => ({
+      name: s.name,
+      stage: s.stage,
+      breachAt: s.breachAt !== undefined ? new Date(s.breachAt).toISOString() : null,
+      // A paused SLA's clock stands still: its breach time moves on when it runs again.
+      msLeft: s.breachAt !== undefined && (s.stage === 'running' || s.stage === 'breached') ? s.breachAt - now : null,
+    }));
 }
 
 /** Jira times may differ from the worker's clock by a little; a change within this of the last sync is that sync's own. */

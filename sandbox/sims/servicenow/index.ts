@@ -14,6 +14,7 @@ import { readRecord, SnError, writeRecord, type ReadOptions } from './records';
 import { allFields, InstanceStore, READ_ONLY_TABLES, tableDef, type Row, type SnUser } from './store';
 import { randomBytes } from 'node:crypto';
 import { serviceNowWebView } from './web-view';
+import { refreshSlas, seedSlaDefinitions } from './sla';
 
 export interface ServiceNowSimOptions {
   port?: number;
@@ -43,6 +44,7 @@ const HIBERNATING_PAGE = `<!DOCTYPE html><html><head><title>Instance Hibernating
 
 function seed(store: InstanceStore): void {
   store.seedMetadata();
+  seedSlaDefinitions(store);
   store.addUser({
     user_name: DEMO_CREDENTIALS.integration.username,
     name: 'Crosswalk Integration',
@@ -366,6 +368,7 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
 
   app.get('/api/now/table/:table', (c) => {
     const def = tableOr404(c);
+    if (def.name === 'task_sla') refreshSlas(store);
     const known = new Set(Object.keys(allFields(def)));
     // Plain name=value pairs work like sysparm_query terms.
     const plain = Object.entries(c.req.query())
@@ -396,6 +399,7 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
 
   app.get('/api/now/table/:table/:id', (c) => {
     const def = tableOr404(c);
+    if (def.name === 'task_sla') refreshSlas(store);
     const row = store.get(def.name, c.req.param('id'));
     if (!row) throw new SnError(404, 'No Record found', "Record doesn't exist or ACL restricts the record retrieval");
     return c.json({ result: readRecord(store, def, row, readOpts(c)) });

@@ -1,4 +1,5 @@
 /** Writing and reading records the way the Table API does. */
+import { applySlas, durationDisplay } from './sla';
 import { allFields, glideTime, priorityFor, tableDef, type InstanceStore, type Row, type TableDef } from './store';
 
 export class SnError extends Error {
@@ -58,7 +59,10 @@ export function writeRecord(
       { ...next, ...(def.numberPrefix ? { number: store.nextNumber(def) } : {}) },
       userName,
     );
-    if (def.name === 'incident') applyIncidentRules(store, row, undefined);
+    if (def.name === 'incident') {
+      applyIncidentRules(store, row, undefined);
+      applySlas(store, row, undefined);
+    }
     return { row, changed: Object.keys(row).filter((k) => !k.startsWith('sys_')), journals };
   }
   if (changed.length || journals.length) {
@@ -84,7 +88,9 @@ export function writeRecord(
         );
     }
   }
+  const before = { ...existing };
   Object.assign(existing, next);
+  if (def.name === 'incident' && changed.length) applySlas(store, existing, before);
   return { row: existing, changed, journals };
 }
 
@@ -136,6 +142,7 @@ export function readRecord(store: InstanceStore, def: TableDef, row: Row, opts: 
       display = ref ? (ref[tableDef(target)!.displayField] ?? '') : '';
       if (value) link = `${opts.origin}/api/now/table/${target}/${value}`;
     } else if (type === 'choice') display = def.choices?.[name]?.[value] ?? value;
+    else if (type === 'duration') display = durationDisplay(value);
     else if (type === 'journal') {
       display = store
         .rows('sys_journal_field')

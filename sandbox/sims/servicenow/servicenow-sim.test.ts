@@ -386,3 +386,89 @@ describe('outbound notifications', () => {
     await new Promise<void>((r) => receiver.close(() => r()));
   });
 });
+
+describe('SLAs (contract_sla, task_sla)', () => {
+  beforeEach(() => {
+    clock = Date.UTC(2026, 10, 24, 9, 0, 0);
+  });
+  const slaOf = async (sysId: string, display = 'all') =>
+    (
+      await sn(
+        'GET',
+        `/api/now/table/task_sla?sysparm_query=${encodeURIComponent(`task=${sysId}^ORDERBYDESCsys_created_on`)}&sysparm_display_value=${display}`,
+      )
+    ).json.result as Array<Record<string, any>>;
+
+  it('attaches the resolution SLA of the incident’s priority, breaching at start + duration, and reads the definition by name', async () => {
+    const defs = (await sn('GET', '/api/now/table/contract_sla?sysparm_fields=name,target,duration')).json.result;
+    expect(defs).toContainEqual({
+      name: 'Priority 3 resolution (8 hour)',
+      target: 'resolution',
+      duration: '1970-01-01 08:00:00',
+    });
+    // Impact 2 × urgency 2 is priority 3.
+    const inc = await createIncident({ impact: '2', urgency: '2' });
+    const [sla] = await slaOf(inc.sys_id);
+    expect(sla).toMatchObject({
+      task: { value: inc.sys_id, display_value: inc.number },
+      sla: { display_value: 'Priority 3 resolution (8 hour)' },
+      stage: { value: 'in_progress', display_value: 'In progress' },
+      has_breached: { value: 'false' },
+      start_time: { value: '2026-11-24 09:00:00' },
+      planned_end_time: { value: '2026-11-24 17:00:00' },
+      time_left: { value: '1970-01-01 08:00:00', display_value: '8 Hours' },
+      business_time_left: { value: '1970-01-01 08:00:00' },
+    });
+    // Plain values: the definition is a reference (its sys_id), every value a string.
+    const [plain] = await slaOf(inc.sys_id, 'false');
+    expect(plain!.sla.value).toMatch(/^[0-9a-f]{32}$/);
+    expect((await slaOf(inc.sys_id, 'true'))[0]!.sla).toBe('Priority 3 resolution (8 hour)');
+    // Planning (priority 5) has no SLA, as no definition's start condition holds.
+    expect(await slaOf((await createIncident()).sys_id)).toEqual([]);
+  });
+
+  it('times it on the clock: paused on hold, breached past its end, completed when resolved; a new priority cancels it and starts another', async () => {
+    const start = clock;
+    const inc = await createIncident({ impact: '2', urgency: '2' });
+    clock += 2 * 3_600_000;
+    expect((await slaOf(inc.sys_id))[0]).toMatchObject({
+      time_left: { value: '1970-01-01 06:00:00' },
+      business_percentage: { value: '25.00' },
+    });
+    // On hold for an hour: paused, and the breach moves on by the hour.
+    await sn('PATCH', `/api/now/table/incident/${inc.sys_id}`, { state: '3', hold_reason: '1' });
+    expect((await slaOf(inc.sys_id))[0]!.stage.value).toBe('paused');
+    clock += 3_600_000;
+    await sn('PATCH', `/api/now/table/incident/${inc.sys_id}`, { state: '2' });
+    expect((await slaOf(inc.sys_id))[0]).toMatchObject({
+      stage: { value: 'in_progress' },
+      planned_end_time: { value: '2026-11-24 18:00:00' },
+      pause_duration: { value: '1970-01-01 01:00:00' },
+    });
+    clock = start + 10 * 3_600_000;
+    expect((await slaOf(inc.sys_id))[0]).toMatchObject({
+      stage: { value: 'in_progress' },
+      has_breached: { value: 'true' },
+      time_left: { value: '1970-01-01 00:00:00' },
+    });
+    await sn('PATCH', `/api/now/table/incident/${inc.sys_id}`, {
+      state: '6',
+      close_code: 'Solution provided',
+      close_notes: 'Done',
+    });
+    expect((await slaOf(inc.sys_id))[0]).toMatchObject({
+      stage: { value: 'achieved', display_value: 'Completed' },
+      has_breached: { value: 'true' },
+      active: { value: 'false' },
+    });
+    // Urgency 1 makes another incident priority 2: its P3 SLA is cancelled and a P2 one starts.
+    const other = await createIncident({ impact: '2', urgency: '2' });
+    clock += 60_000;
+    await sn('PATCH', `/api/now/table/incident/${other.sys_id}`, { urgency: '1' });
+    const [newest, old] = await slaOf(other.sys_id);
+    expect(old!.stage.value).toBe('cancelled');
+    expect(newest!.sla.display_value).toBe('Priority 2 resolution (4 hour)');
+    // The SLA engine's records are not written through the Table API.
+    expect((await sn('POST', '/api/now/table/task_sla', { task: inc.sys_id })).status).toBe(403);
+  });
+});

@@ -1,7 +1,8 @@
 /** The instance's tables and the incident rules a sync meets. */
 import { createHash, randomBytes } from 'node:crypto';
 
-export type FieldType = 'string' | 'integer' | 'boolean' | 'datetime' | 'journal' | `reference:${string}` | 'choice';
+export type FieldType =
+  'string' | 'integer' | 'boolean' | 'datetime' | 'duration' | 'journal' | `reference:${string}` | 'choice';
 
 export interface TableDef {
   name: string;
@@ -163,6 +164,60 @@ export const TABLES: TableDef[] = [
       hash: 'string',
     },
   },
+  // Service Level Management: SLA definitions, and the task SLAs the SLA engine attaches to tasks (sla.ts).
+  {
+    name: 'contract_sla',
+    displayField: 'name',
+    fields: {
+      name: 'string',
+      type: 'choice',
+      target: 'choice',
+      collection: 'string',
+      duration: 'duration',
+      start_condition: 'string',
+      pause_condition: 'string',
+      stop_condition: 'string',
+      active: 'boolean',
+    },
+    choices: {
+      type: { SLA: 'SLA', OLA: 'OLA', 'Underpinning contract': 'Underpinning contract' },
+      target: { response: 'Response', resolution: 'Resolution' },
+    },
+  },
+  {
+    name: 'task_sla',
+    displayField: 'sla',
+    fields: {
+      task: 'reference:incident',
+      sla: 'reference:contract_sla',
+      stage: 'choice',
+      has_breached: 'boolean',
+      active: 'boolean',
+      start_time: 'datetime',
+      end_time: 'datetime',
+      planned_end_time: 'datetime',
+      original_breach_time: 'datetime',
+      pause_time: 'datetime',
+      pause_duration: 'duration',
+      duration: 'duration',
+      business_duration: 'duration',
+      time_left: 'duration',
+      business_time_left: 'duration',
+      percentage: 'string',
+      business_percentage: 'string',
+      schedule: 'string',
+    },
+    choices: {
+      // The 2011 SLA engine's stages (a breach shows in has_breached); `breached` is the 2010 engine's.
+      stage: {
+        in_progress: 'In progress',
+        paused: 'Paused',
+        achieved: 'Completed',
+        cancelled: 'Cancelled',
+        breached: 'Breached',
+      },
+    },
+  },
   // The data dictionary and choice lists, read-only and derived from the definitions above (seedMetadata).
   // One dictionary row per column, plus the table's own collection row, whose element is empty.
   {
@@ -197,7 +252,15 @@ export const TABLES: TableDef[] = [
 ];
 
 /** Tables whose rows the simulator derives itself; the Table API refuses writes to them (as it does to journals and history). */
-export const READ_ONLY_TABLES = new Set(['sys_journal_field', 'sys_audit', 'sys_dictionary', 'sys_choice']);
+export const READ_ONLY_TABLES = new Set([
+  'sys_journal_field',
+  'sys_audit',
+  'sys_dictionary',
+  'sys_choice',
+  // Only sla_admin writes these; task SLAs are the SLA engine's.
+  'contract_sla',
+  'task_sla',
+]);
 
 /** Column labels as an instance names them; other columns read as their name, capitalised. */
 const COLUMN_LABELS: Record<string, string> = {
@@ -229,6 +292,17 @@ const COLUMN_LABELS: Record<string, string> = {
   caller_id: 'Caller',
   category: 'Category',
   hold_reason: 'On hold reason',
+  task: 'Task',
+  sla: 'SLA definition',
+  stage: 'Stage',
+  has_breached: 'Has breached',
+  start_time: 'Start time',
+  end_time: 'Stop time',
+  planned_end_time: 'Breach time',
+  time_left: 'Actual time left',
+  business_time_left: 'Business time left',
+  percentage: 'Actual elapsed percentage',
+  business_percentage: 'Business elapsed percentage',
   request_item: 'Request item',
   user_name: 'User ID',
   name: 'Name',
@@ -250,9 +324,16 @@ function internalType(type: FieldType, choices: Record<string, string> | undefin
   if (type.startsWith('reference:')) return 'reference';
   if (type === 'choice') return choices && Object.keys(choices).every((v) => /^-?\d+$/.test(v)) ? 'integer' : 'string';
   return (
-    { string: 'string', integer: 'integer', boolean: 'boolean', datetime: 'glide_date_time', journal: 'journal_input' }[
-      type as 'string'
-    ] ?? 'string'
+    (
+      {
+        string: 'string',
+        integer: 'integer',
+        boolean: 'boolean',
+        datetime: 'glide_date_time',
+        duration: 'glide_duration',
+        journal: 'journal_input',
+      } as Record<string, string>
+    )[type] ?? 'string'
   );
 }
 

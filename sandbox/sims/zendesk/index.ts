@@ -11,6 +11,7 @@ import { parseFault, takeFault, type Fault } from '../shared/faults';
 import { invalidEndpoint, invalidToken, unauthenticated, ZdError } from './errors';
 import type { Env } from './http';
 import { adminRoutes } from './routes-admin';
+import { seedSlaPolicies } from './slas';
 import { ticketRoutes } from './routes-tickets';
 import { ZendeskStore, type Role, type ZdUser } from './store';
 import { TicketService, type TicketEvent } from './tickets';
@@ -154,6 +155,7 @@ function seed(store: ZendeskStore): void {
   });
   store.addField({ type: 'text', title: 'Jira issue' });
   store.addField({ type: 'checkbox', title: 'Escalated' });
+  seedSlaPolicies(store);
   const service = new TicketService(store, { uploadTokenLifetimeSeconds: 3600, maxCommentsPerTicket: 5000 });
   const first = service.create(
     {

@@ -15,6 +15,7 @@ import {
 import type { Trigger, Webhook, ZdUser } from './store';
 import { triggerInput, validateTrigger, webhookId } from './webhooks';
 import type { SimContext } from './index';
+import { policyJson } from './slas';
 
 const webhookInput = z.object({
   name: z.string().min(1),
@@ -54,6 +55,26 @@ const both = (p: string) => [p, `${p}.json`];
 
 export function adminRoutes(app: Hono<Env>, sim: SimContext): void {
   const { store } = sim;
+
+  // ---- SLA policies (admins only; what they make of a ticket is its include=slas side-load)
+  for (const path of both('/api/v2/slas/policies'))
+    app.get(path, (c) => {
+      requireAdmin(c);
+      const list = [...store.slaPolicies].sort((a, b) => a.position - b.position);
+      return c.json({
+        sla_policies: list.map((p) => policyJson(p, c.get('origin'))),
+        next_page: null,
+        previous_page: null,
+        count: list.length,
+      });
+    });
+  app.get('/api/v2/slas/policies/:id', (c) => {
+    requireAdmin(c);
+    const id = numericParam(c, 'id', notFound);
+    const p = store.slaPolicies.find((x) => x.id === id);
+    if (!p) throw notFound();
+    return c.json({ sla_policy: policyJson(p, c.get('origin')) });
+  });
 
   // ---- users, groups, fields
   for (const path of both('/api/v2/users/me'))

@@ -6,10 +6,16 @@ import { attachmentJson, auditJson, commentJson, ticketJson } from './serialize'
 import { iso, type Attachment, type Ticket, type Upload } from './store';
 import { parseTicketBody, type TicketEvent } from './tickets';
 import type { SimContext } from './index';
+import { ticketSlas } from './slas';
 
 export function ticketRoutes(app: Hono<Env>, sim: SimContext): void {
   const { store, tickets } = sim;
-  const render = (c: Ctx) => (t: Ticket) => ticketJson(store, t, c.get('origin'));
+  // `include=slas` side-loads each ticket's SLA state (slas.ts); other side-loads are not simulated.
+  const withSlas = (c: Ctx) => (c.req.query('include') ?? '').split(',').includes('slas');
+  const render = (c: Ctx) => (t: Ticket) => ({
+    ...ticketJson(store, t, c.get('origin')),
+    ...(withSlas(c) ? { slas: ticketSlas(store, t, sim.now()) } : {}),
+  });
   const ticketId = (c: Ctx) => numericParam(c, 'id', notFound);
 
   const afterWrite = (e: TicketEvent) => sim.runTriggers(e);
@@ -48,7 +54,7 @@ export function ticketRoutes(app: Hono<Env>, sim: SimContext): void {
 
   app.get('/api/v2/tickets/:id', (c) => {
     requireAgent(c);
-    return c.json({ ticket: ticketJson(store, tickets.get(ticketId(c)), c.get('origin')) });
+    return c.json({ ticket: render(c)(tickets.get(ticketId(c))) });
   });
 
   app.put('/api/v2/tickets/:id', async (c) => {

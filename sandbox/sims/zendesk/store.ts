@@ -1,5 +1,6 @@
 /** The Zendesk account's state: users, groups, ticket fields, tickets with comments and audits, uploads, webhooks and triggers. */
 import { randomBytes } from 'node:crypto';
+import type { SlaPolicy } from './slas';
 
 export type Role = 'end-user' | 'agent' | 'admin';
 export type Status = 'new' | 'open' | 'pending' | 'hold' | 'solved' | 'closed';
@@ -168,6 +169,7 @@ export class ZendeskStore {
   uploads = new Map<string, Upload>();
   webhooks = new Map<string, Webhook>();
   triggers = new Map<number, Trigger>();
+  slaPolicies: SlaPolicy[] = [];
   /** Account API tokens: any user's email with one of these authenticates as that user. */
   apiTokens = new Set<string>();
   /** OAuth access tokens → user id. */
@@ -195,6 +197,7 @@ export class ZendeskStore {
     this.users = [];
     this.groups = [];
     this.fields = [];
+    this.slaPolicies = [];
     for (const m of [this.tickets, this.attachments, this.uploads, this.webhooks, this.triggers, this.oauthTokens])
       m.clear();
     this.apiTokens.clear();

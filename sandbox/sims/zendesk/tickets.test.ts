@@ -554,3 +554,67 @@ describe('comment text conversion', () => {
     );
   });
 });
+
+describe('SLAs (policies, include=slas)', () => {
+  type Slas = { policy_metrics: Array<{ breach_at: string | null; stage: string; metric: string; hours?: number }> };
+  const slasOf = async (id: number) =>
+    (await zd<{ ticket: TicketJson & { slas: Slas } }>('GET', `/api/v2/tickets/${id}.json?include=slas`)).json.ticket
+      .slas.policy_metrics;
+
+  it('lists the policies to admins only, with a target per priority and metric', async () => {
+    const res = await zd<{ sla_policies: Array<{ title: string; policy_metrics: unknown[] }>; count: number }>(
+      'GET',
+      '/api/v2/slas/policies',
+    );
+    expect(res.json.count).toBe(1);
+    expect(res.json.sla_policies[0]!.policy_metrics).toContainEqual({
+      priority: 'high',
+      metric: 'first_reply_time',
+      target: 60,
+      business_hours: false,
+    });
+    expect((await agent('GET', '/api/v2/slas/policies')).status).toBe(403);
+  });
+
+  it('side-loads a ticket’s metrics: the next breach while active, paused while pending, achieved once replied to or solved', async () => {
+    const t = await createTicket({ priority: 'high' });
+    // Without include there is no slas key.
+    expect((await zd<{ ticket: object }>('GET', `/api/v2/tickets/${t.id}.json`)).json.ticket).not.toHaveProperty(
+      'slas',
+    );
+    expect(await slasOf(t.id)).toEqual([
+      { metric: 'first_reply_time', stage: 'active', breach_at: '2026-11-24T10:00:00Z', hours: 1 },
+      { metric: 'requester_wait_time', stage: 'active', breach_at: '2026-11-24T17:00:00Z', hours: 8 },
+    ]);
+    clock += 90 * 60_000;
+    expect((await slasOf(t.id))[0]).toEqual({
+      metric: 'first_reply_time',
+      stage: 'active',
+      breach_at: '2026-11-24T10:00:00Z',
+      minutes: -30,
+    });
+    // An agent's public reply fulfils the first reply; pending pauses the requester's wait.
+    await agent('PUT', `/api/v2/tickets/${t.id}.json`, {
+      ticket: { status: 'pending', comment: { body: 'Which printer?', public: true } },
+    });
+    expect(await slasOf(t.id)).toEqual([
+      { metric: 'first_reply_time', stage: 'achieved', breach_at: null },
+      { metric: 'requester_wait_time', stage: 'paused', breach_at: null },
+    ]);
+    // Two hours pending move the breach on by two hours.
+    clock += 2 * 3_600_000;
+    await agent('PUT', `/api/v2/tickets/${t.id}.json`, { ticket: { status: 'open' } });
+    expect((await slasOf(t.id))[1]).toMatchObject({ stage: 'active', breach_at: '2026-11-24T19:00:00Z' });
+    await agent('PUT', `/api/v2/tickets/${t.id}.json`, { ticket: { status: 'solved' } });
+    expect((await slasOf(t.id))[1]).toEqual({ metric: 'requester_wait_time', stage: 'achieved', breach_at: null });
+    // Lists and show_many side-load them too; a ticket without priority has none.
+    const bare = await createTicket();
+    const many = await zd<{ tickets: Array<{ id: number; slas: Slas }> }>(
+      'GET',
+      `/api/v2/tickets/show_many.json?ids=${t.id},${bare.id}&include=slas`,
+    );
+    expect(many.json.tickets.map((x) => x.slas.policy_metrics.length)).toEqual([2, 0]);
+    const list = await zd<{ tickets: Array<{ slas?: Slas }> }>('GET', '/api/v2/tickets.json?include=slas');
+    expect(list.json.tickets.every((x) => x.slas)).toBe(true);
+  });
+});

@@ -306,4 +306,33 @@ describe('ServiceNow connector', () => {
     sim.store.get('sys_user', gone.sys_id)!.active = 'false';
     expect((await sn.users.search('beth', 10)).map((u) => u.name)).toEqual(['Beth Agent']);
   });
+  it('reads a record’s task SLAs in one Table API read: the definition by name, its breach time and stage; undefined when an ACL refuses', async () => {
+    const sn = connector();
+    // Urgency 1 with the default impact 3 is priority 3.
+    const created = await sn.createItem({ short_description: 'SLA', urgency: '1' }, 'c-sla');
+    const slas = (await sn.slaOf(created.id))!;
+    expect(slas).toEqual([
+      { name: 'Priority 3 resolution (8 hour)', stage: 'running', breachAt: created.updatedAt + 8 * 3_600_000 },
+    ]);
+    const asked = sim.store.rows('task_sla').filter((r) => r.task === created.id);
+    expect(asked).toHaveLength(1);
+    // Past its breach time (the engine keeps it in progress, has_breached true), and completed late.
+    asked[0]!.start_time = '2000-01-01 00:00:00';
+    asked[0]!.planned_end_time = '2000-01-01 08:00:00';
+    expect((await sn.slaOf(created.id))![0]).toMatchObject({ stage: 'breached', breachAt: Date.UTC(2000, 0, 1, 8) });
+    const other = await sn.createItem({ short_description: 'SLA met', urgency: '1' }, 'c-sla-met');
+    await sn.updateItem(other.id, { state: '6', close_code: 'Solution provided', close_notes: 'Done' });
+    expect((await sn.slaOf(other.id))![0]).toMatchObject({ stage: 'met' });
+    await fetch(`${sim.controlUrl}/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        path: '/api/now/table/task_sla',
+        status: 403,
+        body: { error: { message: 'Operation Failed', detail: 'ACL Exception' }, status: 'failure' },
+        times: 1,
+      }),
+    });
+    expect(await sn.slaOf(created.id)).toBeUndefined();
+  });
 });

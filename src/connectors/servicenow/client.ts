@@ -17,12 +17,14 @@ import type {
   Connector,
   FoundItem,
   Item,
+  ItemSla,
   NewAttachment,
   NewComment,
   RemoteField,
   RemoteFieldKind,
   RemoteUser,
 } from '../ports';
+import { itemSlaSchema, MAX_ITEM_SLAS } from '../ports';
 import { encodeQuery, glideDateTime } from './encoded-query';
 import { journalToText } from '../../content/html-to-text';
 
@@ -49,6 +51,13 @@ const FILE_PAGE = 500;
 const record = z.record(z.string(), z.unknown());
 const resultOne = z.object({ result: record });
 const resultMany = z.object({ result: z.array(record) });
+/** A column read with `sysparm_display_value=all`. */
+const shown = z.object({ display_value: z.string().max(1000), value: z.string().max(1000) });
+const taskSlas = z.object({
+  result: z
+    .array(z.object({ sla: shown, stage: shown, has_breached: shown, planned_end_time: shown }).loose())
+    .max(MAX_ITEM_SLAS),
+});
 const tokenAnswer = z.object({ access_token: z.string(), expires_in: z.number() });
 
 /** Parses ServiceNow's UTC `YYYY-MM-DD HH:mm:ss`. */
@@ -453,6 +462,53 @@ export class ServiceNowConnector implements Connector {
 
   async markCorrelation(id: string, correlationId: string): Promise<void> {
     await this.updateItem(id, { correlation_id: correlationId, correlation_display: 'Crosswalk' });
+  }
+
+  /**
+   * The record's task SLAs (Service Level Management's `task_sla`), newest
+   * first, in one Table API read: the definition by its name (display
+   * values), the stage (the 2011 engine keeps a breached SLA in progress and
+   * says so in `has_breached`) and the breach time. Undefined where the
+   * integration user may not read them (an ACL: 403) or the instance has no
+   * such table (the plugin not active).
+   */
+  async slaOf(itemId: string): Promise<ItemSla[] | undefined> {
+    const q = encodeQuery({
+      all: [{ field: 'task', op: '=', value: itemId }],
+      orderBy: { field: 'sys_created_on', descending: true },
+    });
+    let found: z.infer<typeof taskSlas>;
+    try {
+      found = await this.json(
+        taskSlas,
+        `/api/now/table/task_sla?sysparm_query=${encodeURIComponent(q)}&sysparm_display_value=all&sysparm_exclude_reference_link=true&sysparm_fields=sla,stage,has_breached,planned_end_time&sysparm_limit=${MAX_ITEM_SLAS}`,
+        { method: 'GET' },
+        `Read the SLAs of ${this.conn.table} ${itemId}`,
+      );
+    } catch (e) {
+      if (e instanceof SyncError && (e.details.httpStatus === 403 || e.kind === 'not-found')) return undefined;
+      throw e;
+    }
+    return found.result.flatMap((r) => {
+      const breached = r.has_breached.value === 'true';
+      const stage =
+        r.stage.value === 'paused'
+          ? 'paused'
+          : r.stage.value === 'cancelled'
+            ? 'cancelled'
+            : r.stage.value === 'breached' || breached
+              ? 'breached'
+              : r.stage.value === 'achieved'
+                ? 'met'
+                : 'running';
+      const breachAt = parseGlideDateTime(r.planned_end_time.value);
+      const sla = itemSlaSchema.safeParse({
+        name: r.sla.display_value || 'SLA',
+        stage,
+        ...(breachAt > 0 ? { breachAt } : {}),
+      });
+      return sla.success ? [sla.data] : [];
+    });
   }
 
   titleOf(item: Item): string | undefined {

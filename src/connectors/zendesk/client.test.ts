@@ -399,4 +399,45 @@ describe('against the simulator', () => {
     expect(decodeURIComponent(new URL(asked.url).searchParams.get('query')!)).toBe('role:admin "role:end-user"');
     expect(await zd.users.search('" ', 10)).toEqual([]);
   });
+  it('reads a ticket’s SLA metrics in one read (include=slas): running with its breach time, breached once past it, met once replied to; undefined when refused', async () => {
+    const zd = connector();
+    const clock = (advanceSeconds: number) =>
+      fetch(`${sim.controlUrl}/clock`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ advanceSeconds }),
+      });
+    const created = await zd.createItem({ subject: 'SLA', description: 'x', priority: 'high' }, 'c-sla');
+    const before = requests.length;
+    const slas = (await zd.slaOf(created.id))!;
+    expect(requests.length - before).toBe(1);
+    expect(requests.at(-1)!.url).toMatch(/\/api\/v2\/tickets\/\d+\?include=slas$/);
+    expect(slas.map((s) => [s.name, s.stage])).toEqual([
+      ['First reply time', 'running'],
+      ['Requester wait time', 'running'],
+    ]);
+    // An hour after the ticket was made, on the simulator's clock.
+    const simNow = ((await (await fetch(`${sim.controlUrl}/clock`)).json()) as { ms: number }).ms;
+    expect(slas[0]!.breachAt! - simNow).toBeGreaterThan(3_600_000 - 5_000);
+    expect(slas[0]!.breachAt! - simNow).toBeLessThanOrEqual(3_600_000);
+    // Made two hours ago (the simulator's clock set back): its first reply is an hour overdue.
+    await clock(-7200);
+    const old = await zd.createItem({ subject: 'SLA late', description: 'x', priority: 'high' }, 'c-sla-late');
+    await clock(7200);
+    expect((await zd.slaOf(old.id))![0]).toMatchObject({ name: 'First reply time', stage: 'breached' });
+    await zd.addComment(old.id, { body: 'On it', visibility: 'public' });
+    expect((await zd.slaOf(old.id))![0]).toEqual({ name: 'First reply time', stage: 'met' });
+    await fetch(`${sim.controlUrl}/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        path: `/api/v2/tickets/${old.id}`,
+        status: 403,
+        body: { error: 'Forbidden', description: 'You do not have access to this page.' },
+        times: 1,
+      }),
+    });
+    expect(await zd.slaOf(old.id)).toBeUndefined();
+    expect(await zd.slaOf('999999')).toBeUndefined();
+  });
 });

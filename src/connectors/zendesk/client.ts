@@ -32,12 +32,14 @@ import type {
   Connector,
   FoundItem,
   Item,
+  ItemSla,
   NewAttachment,
   NewComment,
   RemoteField,
   RemoteFieldKind,
   RemoteUser,
 } from '../ports';
+import { itemSlaSchema, MAX_ITEM_SLAS } from '../ports';
 
 export interface ZendeskConnection {
   /** https://{subdomain}.zendesk.com */
@@ -130,6 +132,40 @@ const userSchema = z
   .loose();
 
 const oneTicket = z.object({ ticket: ticketSchema });
+/** `include=slas`: the ticket's SLA policy metrics (breach_at absent or null while paused and once achieved). */
+const ticketSlas = z.object({
+  ticket: z
+    .object({
+      slas: z
+        .object({
+          policy_metrics: z
+            .array(
+              z
+                .object({
+                  breach_at: z.string().max(40).nullable().optional(),
+                  stage: z.string().max(40),
+                  metric: z.string().max(100),
+                })
+                .loose(),
+            )
+            .max(50),
+        })
+        .loose()
+        .nullable()
+        .optional(),
+    })
+    .loose(),
+});
+/** Zendesk's names of its SLA metrics, as admins read them in the policy editor. */
+const METRIC_NAMES: Readonly<Record<string, string>> = {
+  first_reply_time: 'First reply time',
+  next_reply_time: 'Next reply time',
+  periodic_update_time: 'Periodic update',
+  pausable_update_time: 'Pausable update',
+  requester_wait_time: 'Requester wait time',
+  agent_work_time: 'Agent work time',
+  total_resolution_time: 'Total resolution time',
+};
 const manyTickets = z.object({ tickets: z.array(ticketSchema) });
 const searchPage = z.object({ results: z.array(ticketSchema.extend({ result_type: z.string().optional() }).loose()) });
 const commentPage = z.object({
@@ -756,6 +792,48 @@ export class ZendeskConnector implements Connector {
   titleOf(item: Item): string | undefined {
     const subject = item.fields.subject;
     return typeof subject === 'string' && subject ? subject : undefined;
+  }
+
+  /**
+   * The ticket's SLA policy metrics, through the `include=slas` side-load of
+   * one ticket read: each by its metric's name, active ones with when they
+   * breach (breached once that is past), paused, or achieved (met). Undefined
+   * when the integration user may not read the ticket (403) or it is gone.
+   */
+  async slaOf(itemId: string): Promise<ItemSla[] | undefined> {
+    if (!/^\d+$/.test(itemId)) return undefined;
+    let found: z.infer<typeof ticketSlas>;
+    try {
+      found = await this.json(
+        ticketSlas,
+        `/api/v2/tickets/${itemId}?include=slas`,
+        { method: 'GET' },
+        `Read the SLAs of ticket #${itemId}`,
+      );
+    } catch (e) {
+      if (e instanceof SyncError && (e.details.httpStatus === 403 || e.kind === 'not-found')) return undefined;
+      throw e;
+    }
+    const metrics = found.ticket.slas?.policy_metrics;
+    if (!metrics) return undefined;
+    const now = Date.now();
+    return metrics.slice(0, MAX_ITEM_SLAS).flatMap((m) => {
+      const breachAt = m.breach_at ? Date.parse(m.breach_at) : NaN;
+      const stage =
+        m.stage === 'achieved'
+          ? 'met'
+          : m.stage === 'paused'
+            ? 'paused'
+            : Number.isFinite(breachAt) && breachAt <= now
+              ? 'breached'
+              : 'running';
+      const sla = itemSlaSchema.safeParse({
+        name: METRIC_NAMES[m.metric] ?? m.metric.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase()),
+        stage,
+        ...(Number.isFinite(breachAt) && breachAt >= 0 ? { breachAt } : {}),
+      });
+      return sla.success ? [sla.data] : [];
+    });
   }
 
   statusLabel(item: Item): string | undefined {

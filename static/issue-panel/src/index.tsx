@@ -1,6 +1,7 @@
 /**
  * The issue panel (jira:issuePanel), for everyone who can see the issue: the
- * linked remote item with its state, the last sync, what failed and why,
+ * linked remote item with its state and its SLAs in the remote (read live:
+ * the time left or since the breach), the last sync, what failed and why,
  * conflicts and notices, and a timeline of the pair's recent sync steps (what
  * each changed, and when, where the times tell something). For those who can
  * edit the issue: Sync now, find a remote item by number or words and link to
@@ -20,6 +21,7 @@ import SectionMessage from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
 import { callResolver, mount, problemsAt, TextField, when, type Problem } from '../../shared/ui';
 import { fieldName, stagesShown, whatCrossed, type SyncedStep } from './timeline-text';
+import { breachTimeText, slaLozenge, slaWords, type SlaShown } from './sla-text';
 
 type Failure = { kind: string; message: string; at: string; field?: string };
 type IssueSync = LinkedSync | { linked: false; reason: string; lastError: Failure | null };
@@ -38,6 +40,8 @@ interface LinkedSync {
   timeline: TimelineEntry[];
   timelineDays: number;
   pending: { jiraChangedAt: string | null; retrying: boolean };
+  /** The remote's SLAs for the item, read live; null where the remote has none or could not say. */
+  sla?: SlaShown[] | null;
 }
 type TimelineEntry =
   | (SyncedStep & { kind: 'synced'; at: string })
@@ -91,6 +95,51 @@ function At({ iso, label }: { iso: string | null; label: string }) {
     <span>
       {label} <time dateTime={iso}>{today ? d.toLocaleTimeString() : d.toLocaleString()}</time>
     </span>
+  );
+}
+
+/** The remote item's SLAs: each by name, its stage, the time left (or since it breached) and its breach time. */
+function Slas({ slas, system }: { slas: SlaShown[]; system: string }) {
+  return (
+    <Stack space="space.100">
+      <Heading size="xsmall" as="h2">
+        SLA in {system}
+      </Heading>
+      {slas.length === 0 ? (
+        <Text size="small" color="color.text.subtle">
+          <span data-testid="sla-none">No SLA applies to this item.</span>
+        </Text>
+      ) : (
+        <ul className="cw-slas" data-testid="sla" aria-label={`SLAs in ${system}`}>
+          {slas.map((s) => {
+            const lozenge = slaLozenge(s);
+            const due = s.stage === 'running' || s.stage === 'breached';
+            return (
+              <li key={s.name + (s.breachAt ?? '')} data-testid="sla-item">
+                <Stack space="space.025">
+                  <Inline space="space.100" alignBlock="center" shouldWrap>
+                    <Lozenge appearance={lozenge.appearance}>{lozenge.label}</Lozenge>
+                    <Text size="small" weight="medium">
+                      {s.name}
+                    </Text>
+                  </Inline>
+                  <Text size="small" color="color.text.subtle">
+                    <span className="cw-steps">
+                      <span data-testid="sla-left">{slaWords(s)}</span>
+                      {due && s.breachAt && (
+                        <span>
+                          Breach time <time dateTime={s.breachAt}>{breachTimeText(s.breachAt)}</time>
+                        </span>
+                      )}
+                    </span>
+                  </Text>
+                </Stack>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </Stack>
   );
 }
 
@@ -318,7 +367,7 @@ function IssuePanel() {
 
   const load = useCallback(async () => {
     const [s, a] = await Promise.all([
-      callResolver<IssueSync>('getIssueSync'),
+      callResolver<IssueSync>('getIssueSync', { withSla: true }),
       callResolver<Access>('issuePanelAccess'),
     ]);
     if (!s.ok) return setError(s.error.message);
@@ -492,6 +541,7 @@ function IssuePanel() {
       {!sync.linked && access?.canEdit && (
         <LinkOrCreate access={access} {...(issueKey ? { issueKey } : {})} onChanged={() => void load()} />
       )}
+      {sync.linked && sync.sla && <Slas slas={sync.sla} system={systemOf(sync)} />}
       {sync.linked && <Timeline entries={sync.timeline} days={sync.timelineDays} system={systemOf(sync)} />}
       {confirmUnlink && sync.linked && (
         <ModalDialog onClose={() => setConfirmUnlink(false)} label="Unlink the issue" testId="confirm-unlink">
