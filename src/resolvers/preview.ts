@@ -28,7 +28,7 @@ import { getLink, isUnlinked, issueForRemote, type Link } from '../store/links';
 import { planCommentCrossing, planFileCrossing } from '../sync/content-sync';
 import { correlationIdFor, initialRemoteFields, parseCorrelationId } from '../sync/create';
 import { ownStatusMoveIsNoChange, touchedTimes, unclearFields } from '../sync/field-history';
-import { planFields, type FieldReading } from '../sync/field-plan';
+import { pairPlanContext, planFields, type FieldReading } from '../sync/field-plan';
 import { matchesRemoteFilter } from '../sync/remote-filter';
 import { planStatusMove } from '../sync/status';
 import { UserMap } from '../sync/user-map';
@@ -355,18 +355,13 @@ async function previewIssue(
     }
     readings = await readingsFor(draft, issue.fields, remote?.fields ?? createdRemote ?? {});
   }
-  const origin =
-    !link || link.origin === 'jira'
-      ? 'jira'
-      : link.origin === 'remote' && !Object.keys(link.base).length
-        ? 'remote'
-        : undefined;
+  // Where each field's first value comes from and what a side refused, as the reconcile asks it (field-plan.ts).
   const plan = planFields({
     config,
     readings,
     base,
     updatedAt: { jira: issue.updatedAt, remote: remote?.updatedAt ?? issue.updatedAt },
-    ...(origin ? { origin } : {}),
+    ...pairPlanContext(link, !link),
     remoteMaxLengths: connector.capabilities.maxLengths,
     remoteRichText: richText,
     conversion: conversionOf(config, connector.capabilities),

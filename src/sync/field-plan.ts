@@ -9,7 +9,7 @@ import type { ConnectionConfig, FieldMapping } from '../mapping/connection-confi
 import { storedOnJira, storedOnRemote, writeRemote, type Read } from '../mapping/field-values';
 import { canonicalEqual, type CanonicalValue } from './canonical';
 import { decideField, type Conflict, type Side, type SidePair } from './field-decision';
-import { isRefusedAgain, type Refusal } from './refusals';
+import { isRefusedAgain, REFUSED, type Refusal } from './refusals';
 import type { Conversion } from '../mapping/field-convert';
 
 export interface FieldReading {
@@ -67,6 +67,35 @@ export interface FieldPlanInput {
   remoteTouchedAt?: Readonly<Record<string, number>>;
   /** Per Jira field, the write a side refused (refusals.ts): the same value under the same mapping is not written again. */
   refusals?: Readonly<Record<string, Refusal>>;
+}
+
+/**
+ * What a pair's link says the plan must know, the same for the reconcile and the preview: where a field's first
+ * value comes from (a pair made in this run, or made from Jira: Jira; a link a person made, or made from the remote
+ * and never synced: the remote), and the writes a side refused (refusals.ts).
+ */
+export function pairPlanContext(
+  link:
+    | {
+        origin: 'jira' | 'remote' | 'linked';
+        base: Readonly<Record<string, unknown>>;
+        problems?: Readonly<Record<string, { kind: string; refusal?: Refusal }>>;
+      }
+    | undefined,
+  created: boolean,
+): Pick<FieldPlanInput, 'origin' | 'refusals'> {
+  const origin: Side | undefined =
+    created || !link || link.origin === 'jira'
+      ? 'jira'
+      : link.origin === 'linked' || (link.origin === 'remote' && !Object.keys(link.base).length)
+        ? 'remote'
+        : undefined;
+  const refusals = Object.fromEntries(
+    Object.entries(link?.problems ?? {}).flatMap(([part, p]) =>
+      p.kind === REFUSED && p.refusal ? [[part, p.refusal] as const] : [],
+    ),
+  );
+  return { ...(origin ? { origin } : {}), ...(Object.keys(refusals).length ? { refusals } : {}) };
 }
 
 /** Fields whose Jira value reads as unchanged while the remote's changed: only for these does Jira's history matter. */

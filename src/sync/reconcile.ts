@@ -34,7 +34,7 @@ import { afterClosedRemote } from './closed-remote';
 import { syncAttachments, syncComments } from './content-sync';
 import { createFromRemote, createRemoteFor, correlationIdFor, parseCorrelationId } from './create';
 import { changedSinceCreate, ownStatusMoveIsNoChange, touchedTimes, unclearFields } from './field-history';
-import { planFields, type FieldReading } from './field-plan';
+import { pairPlanContext, planFields, type FieldReading } from './field-plan';
 import { withItemShown } from './item-shown';
 import { matchesRemoteFilter } from './remote-filter';
 import { moveToStatus } from './status';
@@ -502,12 +502,7 @@ async function syncFields(
   await ownStatusMoveIsNoChange(readings, link, issue.recentHistory);
   // A field's first sync takes its value from the side the item was made on; on a link a person made by hand, from
   // the remote, whatever the conflict policy: linking must not overwrite an existing item (hand-link.ts).
-  const origin =
-    created || link.origin === 'jira'
-      ? 'jira'
-      : link.origin === 'linked' || (link.origin === 'remote' && !Object.keys(link.base).length)
-        ? 'remote'
-        : undefined;
+  const context = pairPlanContext(link, created);
   // A field back at its base while the other side changed may have been changed and changed back: history says (field-history.ts).
   // A remote known from the link, or from a notification of the one write after it, has no history to ask about.
   const unclear = unclearFields(readings, link, issue, remote, connector, known.remote);
@@ -530,7 +525,7 @@ async function syncFields(
     readings,
     base: link.base,
     updatedAt: { jira: issue.updatedAt, remote: remote.updatedAt },
-    ...(origin ? { origin } : {}),
+    ...context,
     remoteMaxLengths: connector.capabilities.maxLengths,
     remoteRichText: connector.capabilities.descriptionFormat,
     conversion,
@@ -538,11 +533,6 @@ async function syncFields(
     issueKey: issue.key,
     ...(connector.capabilities.fixedAfterCreate ? { remoteFixed: connector.capabilities.fixedAfterCreate } : {}),
     remoteKey: remote.displayKey,
-    refusals: Object.fromEntries(
-      Object.entries(link.problems ?? {}).flatMap(([part, p]) =>
-        p.kind === REFUSED && p.refusal ? [[part, p.refusal] as const] : [],
-      ),
-    ),
   });
   // Evidence is for reading: a side known only from it is read before anything is written to it (a remote with
   // conditional writes is written naming the version it is known at, and a refusal reads it).
