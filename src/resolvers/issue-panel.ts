@@ -14,6 +14,7 @@ import { deleteRemoteLink, getIssue, issueMatches, issueUpdatedAt } from '../con
 import type { ConnectionConfig } from '../mapping/connection-config';
 import { connectionsForProject, getConnection, listConnections } from '../store/connections';
 import { getFailure } from '../store/failures';
+import { REFUSED } from '../sync/refusals';
 import {
   clearUnlinked,
   createLink,
@@ -54,14 +55,16 @@ export async function getIssueSyncResolver({ payload, context }: Call) {
     getFailure({ side: 'jira', issueId: caller.issueId }),
     issueUpdatedAt(caller.issueId).catch(() => undefined),
   ]);
-  const lastError = failure
-    ? {
-        kind: failure.kind,
-        message: failure.message,
-        at: new Date(failure.at).toISOString(),
-        ...(failure.field ? { field: failure.field } : {}),
-      }
-    : null;
+  // A refused value is on the link's problems, in the target's words; its record only brings the sweep back (refusals.ts).
+  const lastError =
+    failure && failure.kind !== REFUSED
+      ? {
+          kind: failure.kind,
+          message: failure.message,
+          at: new Date(failure.at).toISOString(),
+          ...(failure.field ? { field: failure.field } : {}),
+        }
+      : null;
   if (!link)
     return ok({
       linked: false as const,
@@ -205,7 +208,7 @@ function timelineOf(
       at: iso(s.confirmedAt)!,
     }));
   const failed =
-    failure && failure.at >= since
+    failure && failure.kind !== REFUSED && failure.at >= since
       ? [
           {
             kind: 'failed' as const,

@@ -1,6 +1,6 @@
 import type { FieldMapping } from '../mapping/connection-config';
 import { planFields } from './field-plan';
-import { refusalFor } from './refusals';
+import { refusalFor, REFUSAL_REST_MS } from './refusals';
 
 const description = {
   jira: 'description',
@@ -40,6 +40,7 @@ describe('planFields with a remote field fixed after create', () => {
 });
 
 describe('planFields with a value a side refused', () => {
+  const REFUSED_AT = Date.UTC(2026, 11, 7, 9, 0);
   const priority = {
     jira: 'priority',
     remote: 'priority',
@@ -51,6 +52,7 @@ describe('planFields with a value a side refused', () => {
     remote: string;
     base?: { jira: string; remote: string };
     refusal?: ReturnType<typeof refusalFor>;
+    now?: number;
   }) =>
     planFields({
       config: { fields: [priority], conflictPolicy: 'jira-wins', requiredOnEnter: [] },
@@ -61,6 +63,7 @@ describe('planFields with a value a side refused', () => {
       remoteRichText: 'text',
       remoteRaw: {},
       issueKey: 'DEMO-1',
+      now: input.now ?? REFUSED_AT + 60_000,
       ...(input.refusal ? { refusals: { priority: input.refusal } } : {}),
     });
 
@@ -69,14 +72,14 @@ describe('planFields with a value a side refused', () => {
       jira: 'Medium',
       remote: 'Low',
       base: { jira: 'Medium', remote: 'Medium' },
-      refusal: refusalFor(priority, 'jira', 'Low'),
+      refusal: refusalFor(priority, 'jira', 'Low', REFUSED_AT),
     });
     expect({ jira: p.jiraWrites, still: p.stillRefused }).toEqual({ jira: [], still: ['priority'] });
     expect(p.settled.priority).toBeUndefined();
   });
 
   it('writes a new value, or the same value under a changed mapping', () => {
-    const refusal = refusalFor(priority, 'jira', 'Low');
+    const refusal = refusalFor(priority, 'jira', 'Low', REFUSED_AT);
     const newValue = planPriority({
       jira: 'Medium',
       remote: 'High',
@@ -99,15 +102,27 @@ describe('planFields with a value a side refused', () => {
       remoteRichText: 'text',
       remoteRaw: {},
       issueKey: 'DEMO-1',
+      now: REFUSED_AT + 60_000,
       refusals: { priority: refusal },
     });
     expect(remapped.jiraWrites.map((w) => w.value)).toEqual(['Low']);
   });
 
+  it('tries the same value again once it has rested, so a cause that cleared on the target lets the pair converge', () => {
+    const p = planPriority({
+      jira: 'Medium',
+      remote: 'Low',
+      base: { jira: 'Medium', remote: 'Medium' },
+      refusal: refusalFor(priority, 'jira', 'Low', REFUSED_AT),
+      now: REFUSED_AT + REFUSAL_REST_MS,
+    });
+    expect(p.jiraWrites.map((w) => w.value)).toEqual(['Low']);
+  });
+
   it("keeps a refused first write's source as the field's source until it first syncs, whatever the policy", () => {
     // Jira refused the remote's "Low" on the item's first sync and kept its default; the policy says Jira wins, but
     // Jira's default is no person's choice: copying it over "Low" would lose the remote's value.
-    const p = planPriority({ jira: 'Medium', remote: 'Low', refusal: refusalFor(priority, 'jira', 'Low') });
+    const p = planPriority({ jira: 'Medium', remote: 'Low', refusal: refusalFor(priority, 'jira', 'Low', REFUSED_AT) });
     expect({ remote: p.remoteFields, still: p.stillRefused }).toEqual({ remote: {}, still: ['priority'] });
   });
 });

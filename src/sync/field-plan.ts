@@ -65,8 +65,10 @@ export interface FieldPlanInput {
   jiraTouchedAt?: Readonly<Record<string, number>>;
   /** Per Jira field, when a person last changed its remote field since the last sync, where the connector reads history. */
   remoteTouchedAt?: Readonly<Record<string, number>>;
-  /** Per Jira field, the write a side refused (refusals.ts): the same value under the same mapping is not written again. */
+  /** Per Jira field, the write a side refused (refusals.ts): the same value under the same mapping is not written again while it rests. */
   refusals?: Readonly<Record<string, Refusal>>;
+  /** Epoch ms of this run (refusals rest for a while). */
+  now?: number;
 }
 
 /**
@@ -171,7 +173,7 @@ export function planFields(input: FieldPlanInput): FieldPlan {
       plan.settled[m.jira] = current;
       continue;
     }
-    if (isRefusedAgain(input.refusals?.[m.jira], m, decision.target, decision.value)) {
+    if (isRefusedAgain(input.refusals?.[m.jira], m, decision.target, decision.value, input.now ?? Date.now())) {
       plan.stillRefused.push(m.jira);
       continue;
     }

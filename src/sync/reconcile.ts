@@ -18,7 +18,7 @@ import { systemFor } from '../connectors/registry';
 import type { ConnectionConfig } from '../mapping/connection-config';
 import { readJira, readRemote, storedOnRemote, writeJira } from '../mapping/field-values';
 import { connectionsForProject, getConnection } from '../store/connections';
-import { clearFailure } from '../store/failures';
+import { clearFailure, recordFailure } from '../store/failures';
 import {
   getLink,
   getLinkAndConnection,
@@ -412,7 +412,20 @@ async function syncPair(
   if (!next.problems) delete next.problems;
   // What the panel shows of the item: a remote known only as the link vouches for it keeps what was last read.
   next = withItemShown(next, connector, fields.remoteAfter, fields.remotePresumed);
-  if (next.failing) {
+  // A value refused in this run keeps a failure record, so the sweep comes back once it has rested and tries it again
+  // (refusals.ts) and the settings page lists the item; an item with nothing refused any more has none.
+  const refusedNow = Object.values(fields.refused);
+  const stillRefused = Object.values(merged).some((p) => p.kind === REFUSED);
+  if (refusedNow.length) {
+    await recordFailure({
+      item: { side: 'jira', issueId: issue.id },
+      connectionId: config.id,
+      kind: REFUSED,
+      message: refusedNow[0]!.message,
+      at: Date.now(),
+    });
+    next.failing = true;
+  } else if (next.failing && !stillRefused) {
     await clearFailure({ side: 'jira', issueId: issue.id });
     next.failing = false;
   }
@@ -584,7 +597,7 @@ async function syncFields(
             words,
             otherLabel: 'Jira',
           }),
-          refusal: refusalFor(w.m, 'remote', w.value),
+          refusal: refusalFor(w.m, 'remote', w.value, Date.now()),
         };
         continue;
       }
@@ -661,7 +674,7 @@ async function syncFields(
             words,
             otherLabel: systemLabel,
           }),
-          refusal: refusalFor(w.m, 'jira', w.value),
+          refusal: refusalFor(w.m, 'jira', w.value, Date.now()),
         };
         continue;
       }

@@ -2,8 +2,9 @@
  * A field the target refuses never blocks the others, for every system the registry implements. Here Jira refuses
  * a priority: its admin renamed "Low" after the connection's value map was saved, so Jira no longer has the
  * priority a remote "Low" maps to. The rest of the change is written, the refusal is shown on the issue panel in
- * Jira's words with the value refused, the same value is not written again, and a new value crosses. An item
- * made on the remote with that priority still makes its issue, without it, and says so.
+ * Jira's words with the value refused, the same value is not written again until it has rested, when the sweep
+ * tries it again (the cause may have cleared), and a new value crosses at once. An item made on the remote with
+ * that priority still makes its issue, without it, and says so.
  */
 import { implementedSystems } from '../../src/connectors/registry';
 import { startEverySystem, type EverySystem, type PairedSystem } from '../support/every-system';
@@ -78,7 +79,15 @@ describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s',
       expect.objectContaining({ part: 'priority', kind: 'refused' }),
     ]);
 
-    // A new value on the remote is one Jira takes: it crosses, and the refusal is gone.
+    // The cause clears (the admin renames the priority back): once the refusal has rested, the sweep tries it again.
+    renamePriority('Minor', 'Low');
+    await world.sandbox.platform.advanceTime(16 * 60_000);
+    await world.sandbox.platform.runScheduledTrigger(world.sandbox.installationId, 'reconcile-sweep');
+    await world.quiet();
+    expect((await issueFields(issue.key)).priority?.name).toBe('Low');
+    expect((await world.panel(issue.id, p.project.id)).problems).toEqual([]);
+
+    // A new value on the remote is one Jira takes: it crosses at once.
     world.sandbox.platform.manualClock.advance(1000);
     await p.remote.edit(issue.remoteId, { priority: 'High' });
     await world.quiet();
