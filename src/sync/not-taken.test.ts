@@ -50,6 +50,36 @@ describe('a value the remote does not take', () => {
     expect(written(subject, 'Refund', 'Refund', 'refund')).toBeUndefined();
   });
 
+  it('is said of any field whose answer is still the value from before the write: the remote ignored it', () => {
+    const message = notTakenMessage({
+      m: subject,
+      jiraValue: 'Refund',
+      written: 'Refund',
+      heldRaw: 'Old subject',
+      held: readRemote(subject, { subject: 'Old subject' }),
+      expected: storedOnRemote(subject, 'Refund', {}),
+      before: 'Old subject',
+      systemLabel: 'ServiceNow',
+    });
+    expect(message).toBe(
+      "ServiceNow kept subject “Old subject” when Crosswalk wrote “Refund” for Jira's “Refund”: ServiceNow did not take that value in the item's current state. The two sides differ until one of them changes.",
+    );
+    // An answer that moved, normalised, is taken; so is one that already held the value.
+    const answered = (heldRaw: string, before: string) =>
+      notTakenMessage({
+        m: subject,
+        jiraValue: 'Refund',
+        written: 'Refund',
+        heldRaw,
+        held: readRemote(subject, { subject: heldRaw }),
+        expected: 'Refund',
+        before,
+        systemLabel: 'ServiceNow',
+      });
+    expect(answered('refund', 'Old subject')).toBeUndefined();
+    expect(answered('Refund', 'Refund')).toBeUndefined();
+  });
+
   it('holds while the base the write left holds, and ends when either side moves it', () => {
     const left = { jira: 'To Do', remote: 'In Progress' };
     expect(stillNotTaken({ kind: NOT_TAKEN }, left, { ...left })).toBe(true);

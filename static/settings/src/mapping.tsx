@@ -378,7 +378,10 @@ function ValueMap({
   // Checked as the admin types, by the rule the server applies (an entry not filled in yet is not a conflict).
   const found = [
     ...problemsAt(problems, `fields.${index}.valueMap`),
-    ...valueMapProblems(entries.filter((e) => e.jira && e.remote)),
+    ...valueMapProblems(
+      entries.filter((e) => e.jira && e.remote),
+      mapping.remote,
+    ),
   ];
   return (
     <Stack space="space.100" testId={`value-map-${mapping.jira}`}>
