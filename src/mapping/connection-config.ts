@@ -11,11 +11,18 @@ import { implementedSystems, systemFor } from '../connectors/registry';
 import { fieldPairProblems } from './field-pairs';
 import { valueMapProblems } from './value-map';
 import { FIELD_KINDS } from './field-kinds';
-import { derivedMatrixSchema } from './derived-fields';
 
 const direction = z.enum(['both', 'to-jira', 'to-remote', 'none']);
 const conflictPolicy = z.enum(['jira-wins', 'remote-wins', 'newest-wins']);
 const remoteFieldName = z.string().regex(/^[A-Za-z][A-Za-z0-9_.]*$/, 'must be a field name');
+
+/** Where the remote computes a field from others (derived-fields.ts): per value, the inputs written for it. */
+const derivedMatrixSchema = z.object({
+  inputs: z.array(remoteFieldName).min(1).max(5),
+  write: z
+    .array(z.object({ value: z.string().min(1).max(200), set: z.record(remoteFieldName, z.string().max(200)) }))
+    .max(100),
+});
 
 const valueMapEntry = z.object({
   jira: z.string().min(1),

@@ -60,8 +60,8 @@ describe('derived fields', () => {
       inputs: ['impact', 'urgency'],
       write: [{ value: '1', set: { impact: '3', urgency: '3' } }],
     });
-    expect(matrixDisagreements(INCIDENT_PRIORITY, odd)).toEqual([
-      "impact 3 and urgency 3 give priority 5 by the system's own lookup, not 1",
+    expect(matrixDisagreements(INCIDENT_PRIORITY, odd, 'ServiceNow')).toEqual([
+      "impact 3 and urgency 3 give priority 5 by ServiceNow's default lookup, not 1",
     ]);
   });
 });

@@ -7,8 +7,6 @@
  * which the admin may change to match their instance), and the field is read as
  * the remote computes it. Pure.
  */
-import * as z from 'zod';
-
 /** A derived field as a system's registry entry declares it. */
 export interface DerivedFieldDefinition {
   /** The remote field the remote computes: "priority". */
@@ -24,16 +22,11 @@ export interface DerivedFieldDefinition {
   description: string;
 }
 
-const fieldName = z.string().regex(/^[A-Za-z][A-Za-z0-9_.]*$/, 'must be a field name');
-
-/** The matrix a connection keeps for a pair whose remote field is derived: per value, the inputs written for it. */
-export const derivedMatrixSchema = z.object({
-  inputs: z.array(fieldName).min(1).max(5),
-  write: z
-    .array(z.object({ value: z.string().min(1).max(200), set: z.record(fieldName, z.string().max(200)) }))
-    .max(100),
-});
-export type DerivedMatrix = z.infer<typeof derivedMatrixSchema>;
+/** The matrix a connection keeps for a pair whose remote field is derived: per value, the inputs written for it (checked by connection-config.ts). */
+export interface DerivedMatrix {
+  inputs: string[];
+  write: Array<{ value: string; set: Record<string, string> }>;
+}
 
 /** The system's own matrix: for each value, the first combination of inputs its lookup lists for it. */
 export function defaultMatrix(def: DerivedFieldDefinition): DerivedMatrix {
@@ -84,12 +77,16 @@ export function matrixFor(def: DerivedFieldDefinition, given: DerivedMatrix | un
 }
 
 /** A value whose matrix entry the remote's own lookup computes as another value (the instance may differ: a hint, not a refusal). */
-export function matrixDisagreements(def: DerivedFieldDefinition, matrix: DerivedMatrix): string[] {
+export function matrixDisagreements(
+  def: DerivedFieldDefinition,
+  matrix: DerivedMatrix,
+  systemLabel = 'the system',
+): string[] {
   return matrix.write.flatMap((w) => {
     const computed = derivedValue(def, w.set);
     return computed !== undefined && computed !== w.value
       ? [
-          `${def.inputs.map((f) => `${f} ${w.set[f]}`).join(' and ')} give ${def.field} ${computed} by the system's own lookup, not ${w.value}`,
+          `${def.inputs.map((f) => `${f} ${w.set[f]}`).join(' and ')} give ${def.field} ${computed} by ${systemLabel}'s default lookup, not ${w.value}`,
         ]
       : [];
   });
