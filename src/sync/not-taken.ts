@@ -25,6 +25,13 @@ export const NOT_TAKEN = 'not-taken';
 
 const quoted = (v: unknown) => `“${v === null || v === undefined || v === '' ? 'nothing' : String(v)}”`;
 
+const through = (inputs: Readonly<Record<string, string>> | undefined) =>
+  inputs && Object.keys(inputs).length
+    ? ` (as ${Object.entries(inputs)
+        .map(([f, v]) => `${f} ${quoted(v)}`)
+        .join(' and ')})`
+    : '';
+
 /**
  * What people read when the remote kept another value than the one written, or
  * undefined when it took it. `expected` is the canonical value the write
@@ -40,6 +47,8 @@ export function notTakenMessage(input: {
   systemLabel: string;
   /** What the remote held before the write, canonical; where given, a field of any kind is not taken when its answer is still this. */
   before?: CanonicalValue;
+  /** For a field the remote computes (derived-fields.ts): the inputs sent for the value written. */
+  through?: Readonly<Record<string, string>>;
   /** The system's reason, where its registry entry knows one (`texts.valueNotTaken`). */
   why?: string;
 }): string | undefined {
@@ -53,7 +62,7 @@ export function notTakenMessage(input: {
   if (m.transform !== 'value-map' && !ignored) return undefined;
   const heldRaw = input.heldRaw && typeof input.heldRaw === 'object' ? '(another value)' : input.heldRaw;
   return (
-    `${input.systemLabel} kept ${m.remote} ${quoted(heldRaw)} when Crosswalk wrote ${quoted(input.written)} ` +
+    `${input.systemLabel} kept ${m.remote} ${quoted(heldRaw)} when Crosswalk wrote ${quoted(input.written)}${through(input.through)} ` +
     `for Jira's ${quoted(input.jiraValue)}: ${input.why ?? `${input.systemLabel} did not take that value in the item's current state`}. ` +
     `The two sides differ until one of them changes.`
   );

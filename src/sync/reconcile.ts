@@ -623,6 +623,7 @@ async function syncFields(
         ),
         systemLabel,
         before: w.current.remote,
+        ...(w.m.derived && w.written ? { through: w.written.fields } : {}),
         ...whyNotTaken(config, w.m.remote, written, heldRaw),
       });
       if (notTakenNow) {

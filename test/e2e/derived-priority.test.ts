@@ -208,7 +208,9 @@ describe('ServiceNow priority, computed from impact and urgency', () => {
       expect.objectContaining({
         part: 'priority',
         kind: 'not-taken',
-        message: expect.stringContaining("ServiceNow kept priority “5” when Crosswalk wrote “2” for Jira's “High”"),
+        message: expect.stringContaining(
+          "ServiceNow kept priority “5” when Crosswalk wrote “2” (as impact “3” and urgency “3”) for Jira's “High”",
+        ),
       }),
     ]);
   });
