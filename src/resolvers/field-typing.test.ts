@@ -54,6 +54,29 @@ describe('field pairs typed at save', () => {
     expect(typed.fields[0]?.kinds).toEqual({ jira: 'priority', remote: 'option' });
   });
 
+  it("refuses a pair that would write one of a derived field's inputs, which the derived pair writes", () => {
+    const urgency = pair({ jira: 'customfield_10020', remote: 'urgency' });
+    const typed = typeFieldPairs([priority, urgency], jiraFields, remoteFields, undefined, 'ServiceNow', [
+      INCIDENT_PRIORITY,
+    ]);
+    expect(typed.problems).toEqual([
+      {
+        path: 'fields.1.remote',
+        message:
+          'urgency is written for priority through its matrix (the priority pair): sync this pair to Jira only, or remove it',
+      },
+    ]);
+    const toJira = typeFieldPairs(
+      [priority, { ...urgency, direction: 'to-jira' as const }],
+      jiraFields,
+      remoteFields,
+      undefined,
+      'ServiceNow',
+      [INCIDENT_PRIORITY],
+    );
+    expect(toJira.problems).toEqual([]);
+  });
+
   it("keeps the admin's matrix, and drops a matrix sent for a field the remote does not compute", () => {
     const mine = {
       inputs: ['impact', 'urgency'],

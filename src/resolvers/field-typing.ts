@@ -16,7 +16,8 @@
  * registry entry's `derivedFields`: ServiceNow's incident priority) is no such
  * field: it is written through its inputs, and the pair keeps the matrix of
  * which inputs give each value (the one the page sent, filled in from the
- * system's own; derived-fields.ts).
+ * system's own; derived-fields.ts). Another pair writing one of those inputs
+ * is refused: the field would be written twice in one update.
  */
 import { isSyncError } from '../connectors/errors';
 import * as jira from '../connectors/jira/client';
@@ -65,6 +66,16 @@ export function typeFieldPairs(
         message: `${remoteLabel}'s ${m.remote} is read-only: it can only sync to Jira`,
       });
     return pair;
+  });
+  // A derived field's inputs are written by its pair: another pair writing one of them would write it twice.
+  const writes = (m: FieldMapping) => m.direction === 'both' || m.direction === 'to-remote';
+  typed.fields.forEach((m, index) => {
+    const by = typed.fields.find((d) => d !== m && d.derived && writes(d) && d.derived.inputs.includes(m.remote));
+    if (by && writes(m))
+      typed.problems.push({
+        path: `fields.${index}.remote`,
+        message: `${m.remote} is written for ${by.remote} through its matrix (the ${by.jira} pair): sync this pair to Jira only, or remove it`,
+      });
   });
   return typed;
 }
