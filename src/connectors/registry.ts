@@ -7,6 +7,7 @@
  */
 import type * as z from 'zod';
 import type { Credential } from '../store/credentials';
+import type { DerivedFieldDefinition } from '../mapping/derived-fields';
 import type { Capabilities, Connector, RemoteEvidence, RemoteSystemKind } from './ports';
 import { azureDevOpsSystem } from './azure-devops/system';
 import { serviceNowSystem } from './servicenow/system';
@@ -69,6 +70,12 @@ export interface SystemDefinition<
   customerHosts?: { product: string };
   exampleUrls: readonly string[];
   capabilities: Capabilities;
+  /**
+   * Fields the remote computes from others for this connection's items and does not take a write to (ServiceNow's
+   * incident priority from impact and urgency): a pair with one is written through its inputs
+   * (mapping/derived-fields.ts). Absent: none.
+   */
+  derivedFields?(remote: Remote): readonly DerivedFieldDefinition[];
   /** Which secret fields the connection needs; a missing one is an auth failure shown to the admin. */
   missingCredential(remote: Remote, credential: Credential | undefined): string | undefined;
   create(remote: Remote, credential: Credential): Connector;

@@ -116,7 +116,25 @@ describe('connection configuration', () => {
       ],
     });
     expect(!r.ok && r.problems).toEqual([
-      { path: 'fields.0.valueMap', message: 'Remote value "1" maps to both "High" and "Low"' },
+      { path: 'fields.0.valueMap', message: 'urgency 1 is mapped from High and Low: choose which one it maps back to' },
     ]);
+  });
+
+  it('takes a many-to-one value map that says which Jira value the remote value maps back to', () => {
+    const r = validateConnectionConfig({
+      ...valid,
+      fields: [
+        {
+          jira: 'priority',
+          remote: 'urgency',
+          transform: 'value-map',
+          valueMap: [
+            { jira: 'Highest', remote: '1' },
+            { jira: 'High', remote: '1', reverse: true },
+          ],
+        },
+      ],
+    });
+    expect(r.ok).toBe(true);
   });
 });

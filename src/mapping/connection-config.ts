@@ -16,7 +16,20 @@ const direction = z.enum(['both', 'to-jira', 'to-remote', 'none']);
 const conflictPolicy = z.enum(['jira-wins', 'remote-wins', 'newest-wins']);
 const remoteFieldName = z.string().regex(/^[A-Za-z][A-Za-z0-9_.]*$/, 'must be a field name');
 
-const valueMapEntry = z.object({ jira: z.string().min(1), remote: z.string().min(1) });
+/** Where the remote computes a field from others (derived-fields.ts): per value, the inputs written for it. */
+const derivedMatrixSchema = z.object({
+  inputs: z.array(remoteFieldName).min(1).max(5),
+  write: z
+    .array(z.object({ value: z.string().min(1).max(200), set: z.record(remoteFieldName, z.string().max(200)) }))
+    .max(100),
+});
+
+const valueMapEntry = z.object({
+  jira: z.string().min(1),
+  remote: z.string().min(1),
+  /** Where several Jira values map to this remote value: the one it maps back to (value-map.ts). */
+  reverse: z.boolean().optional(),
+});
 
 export const fieldMappingSchema = z
   .object({
@@ -42,11 +55,17 @@ export const fieldMappingSchema = z
         precision: z.number().int().min(0).max(12).optional(),
       })
       .optional(),
+    /**
+     * Where the remote field is one the remote computes (its registry entry's `derivedFields`): the inputs written
+     * for each of its values (derived-fields.ts). The server keeps it only for such a field, the system's own
+     * matrix where the page sends none.
+     */
+    derived: derivedMatrixSchema.optional(),
   })
   .superRefine((m, ctx) => {
     if (m.transform === 'value-map' && !m.valueMap?.length)
       ctx.addIssue({ code: 'custom', path: ['valueMap'], message: 'a value-map transform needs at least one entry' });
-    for (const problem of valueMapProblems(m.valueMap ?? []))
+    for (const problem of valueMapProblems(m.valueMap ?? [], m.remote))
       ctx.addIssue({ code: 'custom', path: ['valueMap'], message: problem });
   });
 

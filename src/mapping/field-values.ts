@@ -11,6 +11,7 @@ import type { BodyFormat } from '../connectors/ports';
 import { bodyFromText, textFromBody } from '../content/formats';
 import { canonicalFromJira, canonicalFromRemote, remoteFromCanonical } from './value-map';
 import { crossing } from './field-kinds';
+import { inputsFor } from './derived-fields';
 import * as typed from './field-convert';
 import { DEFAULT_CONVERSION, type Conversion, type TypedKinds } from './field-convert';
 
@@ -167,7 +168,17 @@ export function writeJira(m: FieldMapping, value: CanonicalValue, c: Conversion 
   return { kind: 'field', field: m.jira, value };
 }
 
-export type RemoteWrite = { ok: true; field: string; value: string } | { ok: false; reason: string };
+/**
+ * A remote write: `field` and `value` are the mapped remote field and its value as written; `inputs`, for a field
+ * the remote computes (derived-fields.ts), what is sent instead (its inputs). `remoteFieldsOf` is what to send.
+ */
+export type RemoteWrite =
+  { ok: true; field: string; value: string; inputs?: Record<string, string> } | { ok: false; reason: string };
+
+/** The fields a write sends to the remote: the mapped field, or the inputs of a derived one. */
+export function remoteFieldsOf(w: Extract<RemoteWrite, { ok: true }>): Record<string, string> {
+  return w.inputs ?? { [w.field]: w.value };
+}
 
 export function writeRemote(
   m: FieldMapping,
@@ -175,6 +186,19 @@ export function writeRemote(
   richText: BodyFormat = 'text',
   c: Conversion = DEFAULT_CONVERSION,
 ): RemoteWrite {
+  const w = remoteValueOf(m, value, richText, c);
+  if (!w.ok || !m.derived) return w;
+  // Nothing to choose an input from: the remote keeps what it computed.
+  if (w.value === '')
+    return {
+      ok: false,
+      reason: `${m.remote} cannot be emptied: it is computed from ${m.derived.inputs.join(' and ')}`,
+    };
+  const inputs = inputsFor(m.remote, m.derived, w.value);
+  return inputs.ok ? { ...w, inputs: inputs.fields } : inputs;
+}
+
+function remoteValueOf(m: FieldMapping, value: CanonicalValue, richText: BodyFormat, c: Conversion): RemoteWrite {
   const kinds = typedKindsOf(m);
   if (kinds) {
     let v: CanonicalValue = value;

@@ -13,6 +13,13 @@ const status: ValueMapEntry[] = [
   { jira: 'Done', remote: '7' },
 ];
 
+const urgency: ValueMapEntry[] = [
+  { jira: 'Highest', remote: '1' },
+  { jira: 'High', remote: '1', reverse: true },
+  { jira: 'Medium', remote: '2' },
+  { jira: 'Low', remote: '3' },
+];
+
 describe('value maps', () => {
   it('reads both sides into the Jira value as the canonical one', () => {
     expect(canonicalFromJira(status, 'in progress')).toEqual({ ok: true, value: 'In Progress' });
@@ -28,11 +35,31 @@ describe('value maps', () => {
     expect(canonicalFromJira(status, 'Blocked')).toEqual({ ok: false, reason: 'Jira value "Blocked" has no mapping' });
   });
 
-  it('finds a remote value mapped to two Jira values', () => {
+  it('finds a remote value mapped from two Jira values with no choice of which one it maps back to', () => {
     expect(valueMapProblems([...status, { jira: 'To Do', remote: '6' }])).toEqual([
-      'Remote value "6" maps to both "Done" and "To Do"',
+      'Remote value "6" is mapped from Done and To Do: choose which one it maps back to',
     ]);
+    expect(
+      valueMapProblems(
+        urgency.map(({ reverse: _, ...e }) => e),
+        'urgency',
+      ),
+    ).toEqual(['urgency 1 is mapped from Highest and High: choose which one it maps back to']);
     expect(valueMapProblems(status)).toEqual([]);
+  });
+
+  it('takes a many-to-one map whose remote value maps back to the one Jira value chosen, and only one', () => {
+    expect(valueMapProblems(urgency, 'urgency')).toEqual([]);
+    expect(valueMapProblems([...urgency, { jira: 'Highest', remote: '1', reverse: true }], 'urgency')).toEqual([
+      'urgency 1 maps back to High and Highest: choose one',
+    ]);
+  });
+
+  it('Jira Highest and High → urgency 1; urgency 1 → High', () => {
+    expect(remoteFromCanonical(urgency, 'Highest')).toEqual({ ok: true, value: '1' });
+    expect(remoteFromCanonical(urgency, 'High')).toEqual({ ok: true, value: '1' });
+    expect(canonicalFromRemote(urgency, '1')).toEqual({ ok: true, value: 'High' });
+    expect(canonicalFromRemote(urgency, '3')).toEqual({ ok: true, value: 'Low' });
   });
 
   it('round-trips: a remote value read and written back lands on the same canonical value', () => {

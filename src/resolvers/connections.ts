@@ -155,7 +155,14 @@ async function typedPairs(
   const connector = system.missingCredential(settings.remote, credential)
     ? undefined
     : system.create(settings.remote as never, credential);
-  return typedFromMetadata(settings, projectId, connector, previous, system.label);
+  return typedFromMetadata(
+    settings,
+    projectId,
+    connector,
+    previous,
+    system.label,
+    system.derivedFields?.(settings.remote as never),
+  );
 }
 
 /** Where a connection's remote sends its change notifications. */

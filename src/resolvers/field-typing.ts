@@ -13,12 +13,21 @@
  * that, a Jira field that converts by kind (a number, a date, options) meets
  * the remote's value as text, and anything else stays untyped, as before kinds
  * were known. Nothing is refused on a guess.
+ *
+ * A pair that would write a field the remote calls read-only is refused at its
+ * field: it may only sync toward Jira. A field the remote computes (its
+ * registry entry's `derivedFields`: ServiceNow's incident priority) is no such
+ * field: it is written through its inputs, and the pair keeps the matrix of
+ * which inputs give each value (the one the page sent, filled in from the
+ * system's own; derived-fields.ts). Another pair writing one of those inputs
+ * is refused: the field would be written twice in one update.
  */
 import { isSyncError } from '../connectors/errors';
 import * as jira from '../connectors/jira/client';
 import type { Connector, RemoteField } from '../connectors/ports';
 import type { ConnectionConfig, FieldMapping } from '../mapping/connection-config';
 import { crossing, jiraKindOf, remoteKindOf, type FieldKind } from '../mapping/field-kinds';
+import { matrixFor, type DerivedFieldDefinition } from '../mapping/derived-fields';
 
 export interface TypedFields {
   fields: FieldMapping[];
@@ -46,6 +55,40 @@ export function typeFieldPairs(
   remoteFields: readonly RemoteField[] | undefined,
   saved?: Pick<ConnectionConfig, 'fields'>,
   remoteLabel = 'the remote',
+  derivedFields: readonly DerivedFieldDefinition[] = [],
+): TypedFields {
+  const typed = typeKinds(fields, jiraFields, remoteFields, saved, remoteLabel);
+  typed.fields = typed.fields.map((m, index) => {
+    const { derived: sentMatrix, ...pair } = m;
+    const derived = derivedFields.find((d) => d.field === m.remote);
+    if (derived) return { ...pair, derived: matrixFor(derived, sentMatrix) };
+    const writes = m.direction === 'both' || m.direction === 'to-remote';
+    if (writes && remoteFields?.find((f) => f.id === m.remote)?.readOnly)
+      typed.problems.push({
+        path: `fields.${index}.remote`,
+        message: `${remoteLabel}'s ${m.remote} is read-only: it can only sync to Jira`,
+      });
+    return pair;
+  });
+  // A derived field's inputs are written by its pair: another pair writing one of them would write it twice.
+  const writes = (m: FieldMapping) => m.direction === 'both' || m.direction === 'to-remote';
+  typed.fields.forEach((m, index) => {
+    const by = typed.fields.find((d) => d !== m && d.derived && writes(d) && d.derived.inputs.includes(m.remote));
+    if (by && writes(m))
+      typed.problems.push({
+        path: `fields.${index}.remote`,
+        message: `${m.remote} is written for ${by.remote} through its matrix (the ${by.jira} pair): sync this pair to Jira only, or remove it`,
+      });
+  });
+  return typed;
+}
+
+function typeKinds(
+  fields: readonly FieldMapping[],
+  jiraFields: ReadonlyArray<Parameters<typeof jiraKindOf>[0]>,
+  remoteFields: readonly RemoteField[] | undefined,
+  saved: Pick<ConnectionConfig, 'fields'> | undefined,
+  remoteLabel: string,
 ): TypedFields {
   const jiraById = new Map(jiraFields.map((f) => [f.id, f]));
   const remoteById = new Map((remoteFields ?? []).map((f) => [f.id, f]));
@@ -117,12 +160,13 @@ export async function typedFromMetadata(
   connector: Connector | undefined,
   saved?: Pick<ConnectionConfig, 'fields'>,
   remoteLabel?: string,
+  derivedFields?: readonly DerivedFieldDefinition[],
 ): Promise<TypedFields> {
   const [jiraFields, remoteFields, issueTypes] = await Promise.all([
     jira.fieldSchemas(),
     remoteFieldsOf(connector),
     jira.projectIssueTypes(projectId),
   ]);
-  const typed = typeFieldPairs(settings.fields, jiraFields, remoteFields, saved, remoteLabel);
+  const typed = typeFieldPairs(settings.fields, jiraFields, remoteFields, saved, remoteLabel, derivedFields);
   return { ...typed, problems: [...issueTypeProblems(settings.jiraIssueType, issueTypes), ...typed.problems] };
 }

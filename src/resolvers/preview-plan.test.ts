@@ -186,3 +186,58 @@ describe("what a preview shows, from the engine's own plan", () => {
     });
   });
 });
+
+describe('a preview of a field the remote computes', () => {
+  it('shows the priority it means and the impact and urgency written for it, which are no extra fields', () => {
+    const derived = m({
+      jira: 'priority',
+      remote: 'priority',
+      transform: 'value-map',
+      valueMap: [
+        { jira: 'Highest', remote: '1' },
+        { jira: 'Medium', remote: '3' },
+      ],
+      derived: {
+        inputs: ['impact', 'urgency'],
+        write: [
+          { value: '1', set: { impact: '1', urgency: '1' } },
+          { value: '3', set: { impact: '2', urgency: '2' } },
+        ],
+      },
+    });
+    const jiraFields = { priority: { name: 'Highest' } };
+    const remoteRaw = { priority: '3', impact: '2', urgency: '2' };
+    const readings: FieldReading[] = [
+      { m: derived, jira: readJira(derived, jiraFields), remote: readRemote(derived, remoteRaw) },
+    ];
+    const base = { priority: { jira: 'Medium', remote: 'Medium' } };
+    const plan = planFields({
+      config: { fields: [derived], conflictPolicy: 'newest-wins', requiredOnEnter: [] },
+      readings,
+      base,
+      updatedAt: { jira: 2, remote: 1 },
+      remoteMaxLengths: {},
+      remoteRichText: 'text',
+      remoteRaw,
+      issueKey: 'DEMO-7',
+    });
+    expect(plan.remoteFields).toEqual({ impact: '1', urgency: '1' });
+    expect(plan.remoteTogether).toEqual([['impact', 'urgency']]);
+    const { rows, extra } = describePlan({
+      kind: 'update',
+      readings,
+      plan,
+      base,
+      systemLabel: 'ServiceNow',
+      remoteRaw,
+    });
+    expect(rows.map((r) => [r.action, r.written, r.note])).toEqual([
+      [
+        'write-remote',
+        '1',
+        'changed in Jira since the last sync; ServiceNow computes it from impact 1 and urgency 1, which are written',
+      ],
+    ]);
+    expect(extra).toEqual([]);
+  });
+});

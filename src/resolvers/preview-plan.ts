@@ -135,11 +135,17 @@ export function describePlan(input: DescribeInput): { rows: PreviewRow[]; extra:
           : input.base[m.jira]
             ? 'changed in Jira since the last sync'
             : 'first sync of this field: Jira is the source';
+      // A field the remote computes is written through its inputs (mapping/derived-fields.ts).
+      const inputs = toRemote.m.derived
+        ? Object.entries(toRemote.written?.fields ?? {})
+            .map(([f, v]) => `${f} ${v}`)
+            .join(' and ')
+        : '';
       return {
         ...row,
         action: 'write-remote',
-        written: plan.remoteFields[toRemote.m.remote] ?? display(toRemote.value) ?? '',
-        note,
+        written: toRemote.written?.value ?? plan.remoteFields[toRemote.m.remote] ?? display(toRemote.value) ?? '',
+        note: inputs ? `${note}; ${systemLabel} computes it from ${inputs}, which are written` : note,
         ...conflictPart,
       };
     }
@@ -184,7 +190,8 @@ export function describePlan(input: DescribeInput): { rows: PreviewRow[]; extra:
       note: input.base[m.jira] ? 'unchanged on both sides since the last sync' : 'nothing to copy',
     };
   });
-  const mapped = new Set(input.readings.map((r) => r.m.remote));
+  // A derived field's inputs are its pair's write, not extra fields.
+  const mapped = new Set(input.readings.flatMap((r) => [r.m.remote, ...(r.m.derived?.inputs ?? [])]));
   const extra: ExtraWrite[] = [];
   const written = { ...(input.createdRemote ?? {}), ...plan.remoteFields };
   for (const [field, value] of Object.entries(written)) {

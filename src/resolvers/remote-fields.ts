@@ -2,11 +2,13 @@
  * The remote's own fields for the mapping editor, for project admins only: a
  * saved connection of the caller's project is described by its connector
  * (built through the registry with the stored credential, which never leaves
- * the server). What stops the description is answered as a problem at
+ * the server), with the fields it computes from others (its registry entry's
+ * `derivedFields`). What stops the description is answered as a problem at
  * `remoteFields`, so the page keeps working with typed names.
  */
 import * as z from 'zod';
 import { remoteFieldSchema } from '../connectors/ports';
+import { systemFor } from '../connectors/registry';
 import { askRemote, keepValid } from './ask-remote';
 import { connectionIdSchema, fail, ok, requireOwnConnection } from './guards';
 
@@ -32,6 +34,8 @@ export async function remoteFieldsResolver({ payload, context }: Call) {
       return problem(
         `${label} did not let the integration user read its field definitions; type the remote field names, or give that user read access to them.`,
       );
-    return ok({ fields: keepValid(remoteFieldSchema, described).slice(0, MAX_FIELDS) });
+    // The fields the remote computes from others (its registry entry): the editor shows their matrix.
+    const derived = systemFor(config.remote.type)?.derivedFields?.(config.remote as never) ?? [];
+    return ok({ fields: keepValid(remoteFieldSchema, described).slice(0, MAX_FIELDS), derived });
   });
 }

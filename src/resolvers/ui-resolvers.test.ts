@@ -146,6 +146,10 @@ describe('project settings resolvers', () => {
       kind: 'choice',
       values: expect.arrayContaining([{ value: '6', label: 'Resolved' }]),
     });
+    // What the incident table computes from other fields: its priority, from impact and urgency.
+    expect(described.data.derived).toEqual([
+      expect.objectContaining({ field: 'priority', inputs: ['impact', 'urgency'] }),
+    ]);
     expect((await call('project-lead', 'remoteFields', { connectionId: 'Not an id!' })).error).toMatchObject({
       code: 'BAD_REQUEST',
       problems: [{ path: 'connectionId' }],

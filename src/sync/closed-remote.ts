@@ -17,7 +17,7 @@ import type { Connector, Item } from '../connectors/ports';
 import { systemFor } from '../connectors/registry';
 import type { ConnectionConfig } from '../mapping/connection-config';
 import { getLink, moveLinkToRemote, updateLink, type Link } from '../store/links';
-import { readJira, writeRemote } from '../mapping/field-values';
+import { readJira, remoteFieldsOf, writeRemote } from '../mapping/field-values';
 import { correlationIdFor } from './create';
 
 export type AfterClosed =
@@ -75,7 +75,7 @@ function followUpFields(
   )) {
     const read = readJira(m, issue.fields, c);
     const write = read.ok ? writeRemote(m, read.value, capabilities.descriptionFormat, c) : undefined;
-    if (write?.ok && write.value !== '') out[write.field] = write.value;
+    if (write?.ok && write.value !== '') Object.assign(out, remoteFieldsOf(write));
   }
   return out;
 }

@@ -14,7 +14,7 @@ import { SyncError } from '../connectors/errors';
 import * as jira from '../connectors/jira/client';
 import type { Connector, Item } from '../connectors/ports';
 import type { ConnectionConfig } from '../mapping/connection-config';
-import { readJira, readRemote, writeJira, writeRemote } from '../mapping/field-values';
+import { readJira, readRemote, remoteFieldsOf, writeJira, writeRemote } from '../mapping/field-values';
 import { createLink, issueForRemote, LinkTaken, type Link } from '../store/links';
 import { addRequiredOnEnter } from './field-plan';
 import { siteTag } from './site';
@@ -54,7 +54,7 @@ export function initialRemoteFields(
     const read = readJira(m, fields, c);
     if (!read.ok) continue;
     const write = writeRemote(m, read.value, richText, c);
-    if (write.ok && write.value !== '') out[write.field] = write.value;
+    if (write.ok && write.value !== '') Object.assign(out, remoteFieldsOf(write));
   }
   // An issue already resolved when it first syncs creates a resolved item, with what resolving requires.
   addRequiredOnEnter(config.requiredOnEnter, out, {}, issue.key);

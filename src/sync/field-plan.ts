@@ -6,7 +6,7 @@
  */
 import type { BodyFormat } from '../connectors/ports';
 import type { ConnectionConfig, FieldMapping } from '../mapping/connection-config';
-import { storedOnJira, storedOnRemote, writeRemote, type Read } from '../mapping/field-values';
+import { remoteFieldsOf, storedOnJira, storedOnRemote, writeRemote, type Read } from '../mapping/field-values';
 import { canonicalEqual, type CanonicalValue } from './canonical';
 import { decideField, type Conflict, type Side, type SidePair } from './field-decision';
 import { isRefusedAgain, REFUSED, type Refusal } from './refusals';
@@ -23,7 +23,12 @@ export interface PlannedWrite {
   target: Side;
   value: CanonicalValue;
   current: SidePair<CanonicalValue>;
+  /** A remote write: the remote field's value as written, and the fields sent for it (a derived field's inputs). */
+  written?: { value: string; fields: Record<string, string> };
 }
+
+/** The remote fields a planned write sends. */
+export const sentFields = (w: PlannedWrite): string[] => Object.keys(w.written?.fields ?? { [w.m.remote]: '' });
 
 export interface FieldPlan {
   /** One remote update: field → the remote's own value. */
@@ -40,6 +45,8 @@ export interface FieldPlan {
   notices: string[];
   /** Fields whose write is the one a side already refused (refusals.ts): not written again, their refusal still stands. */
   stillRefused: string[];
+  /** Remote fields that go in one write or none (a derived field's inputs). */
+  remoteTogether?: string[][];
 }
 
 export interface FieldPlanInput {
@@ -196,8 +203,10 @@ export function planFields(input: FieldPlanInput): FieldPlan {
         plan.settled[m.jira] = current;
         continue;
       }
-      plan.remoteFields[w.field] = w.value;
-      plan.remoteWrites.push(write);
+      const fields = remoteFieldsOf(w);
+      Object.assign(plan.remoteFields, fields);
+      plan.remoteWrites.push({ ...write, written: { value: w.value, fields } });
+      if (w.inputs) (plan.remoteTogether ??= []).push(Object.keys(w.inputs));
     } else {
       plan.jiraWrites.push(write);
     }

@@ -50,6 +50,64 @@ describe('a value the remote does not take', () => {
     expect(written(subject, 'Refund', 'Refund', 'refund')).toBeUndefined();
   });
 
+  it('is said of any field whose answer is still the value from before the write: the remote ignored it', () => {
+    const message = notTakenMessage({
+      m: subject,
+      jiraValue: 'Refund',
+      written: 'Refund',
+      heldRaw: 'Old subject',
+      held: readRemote(subject, { subject: 'Old subject' }),
+      expected: storedOnRemote(subject, 'Refund', {}),
+      before: 'Old subject',
+      systemLabel: 'ServiceNow',
+    });
+    expect(message).toBe(
+      "ServiceNow kept subject “Old subject” when Crosswalk wrote “Refund” for Jira's “Refund”: ServiceNow did not take that value in the item's current state. The two sides differ until one of them changes.",
+    );
+    // An answer that moved, normalised, is taken; so is one that already held the value.
+    const answered = (heldRaw: string, before: string) =>
+      notTakenMessage({
+        m: subject,
+        jiraValue: 'Refund',
+        written: 'Refund',
+        heldRaw,
+        held: readRemote(subject, { subject: heldRaw }),
+        expected: 'Refund',
+        before,
+        systemLabel: 'ServiceNow',
+      });
+    expect(answered('refund', 'Old subject')).toBeUndefined();
+    expect(answered('Refund', 'Refund')).toBeUndefined();
+  });
+
+  it('says what was sent for a field the remote computes: its inputs', () => {
+    const priority = fieldMappingSchema.parse({
+      jira: 'priority',
+      remote: 'priority',
+      transform: 'value-map',
+      valueMap: [
+        { jira: 'High', remote: '2' },
+        { jira: 'Lowest', remote: '5' },
+      ],
+      derived: { inputs: ['impact', 'urgency'], write: [{ value: '2', set: { impact: '3', urgency: '3' } }] },
+    });
+    expect(
+      notTakenMessage({
+        m: priority,
+        jiraValue: 'High',
+        written: '2',
+        heldRaw: '5',
+        held: readRemote(priority, { priority: '5' }),
+        expected: storedOnRemote(priority, 'High', {}),
+        before: 'Lowest',
+        through: { impact: '3', urgency: '3' },
+        systemLabel: 'ServiceNow',
+      }),
+    ).toBe(
+      "ServiceNow kept priority “5” when Crosswalk wrote “2” (as impact “3” and urgency “3”) for Jira's “High”: ServiceNow did not take that value in the item's current state. The two sides differ until one of them changes.",
+    );
+  });
+
   it('holds while the base the write left holds, and ends when either side moves it', () => {
     const left = { jira: 'To Do', remote: 'In Progress' };
     expect(stillNotTaken({ kind: NOT_TAKEN }, left, { ...left })).toBe(true);

@@ -7,9 +7,13 @@
  * panel with what was written, what the remote kept, and why where the
  * system's registry entry knows. Pure.
  *
- * Only value-mapped fields: a value map is a choice the remote takes or not,
- * while free text and tags are normalised by remotes (case, spaces, markup)
- * in ways that are no disagreement (and declared cuts are `maxLengths`).
+ * A value-mapped field whenever the answer reads otherwise: a value map is a
+ * choice the remote takes or not. Any other field only when its answer is
+ * still the value from before the write (the remote ignored it, as ServiceNow
+ * ignores a write to a priority it computes): free text and tags are
+ * normalised by remotes (case, spaces, markup) in ways that are no
+ * disagreement (and declared cuts are `maxLengths`), but an answer unchanged
+ * is no normalising.
  */
 import type { FieldMapping } from '../mapping/connection-config';
 import type { Read } from '../mapping/field-values';
@@ -20,6 +24,13 @@ import type { SidePair } from './field-decision';
 export const NOT_TAKEN = 'not-taken';
 
 const quoted = (v: unknown) => `“${v === null || v === undefined || v === '' ? 'nothing' : String(v)}”`;
+
+const through = (inputs: Readonly<Record<string, string>> | undefined) =>
+  inputs && Object.keys(inputs).length
+    ? ` (as ${Object.entries(inputs)
+        .map(([f, v]) => `${f} ${quoted(v)}`)
+        .join(' and ')})`
+    : '';
 
 /**
  * What people read when the remote kept another value than the one written, or
@@ -34,15 +45,24 @@ export function notTakenMessage(input: {
   held: Read;
   expected: CanonicalValue;
   systemLabel: string;
+  /** What the remote held before the write, canonical; where given, a field of any kind is not taken when its answer is still this. */
+  before?: CanonicalValue;
+  /** For a field the remote computes (derived-fields.ts): the inputs sent for the value written. */
+  through?: Readonly<Record<string, string>>;
   /** The system's reason, where its registry entry knows one (`texts.valueNotTaken`). */
   why?: string;
 }): string | undefined {
   const { m, held } = input;
-  if (m.transform !== 'value-map') return undefined;
   if (held.ok && canonicalEqual(held.value, input.expected)) return undefined;
+  const ignored =
+    'before' in input &&
+    held.ok &&
+    canonicalEqual(held.value, input.before ?? null) &&
+    !canonicalEqual(input.before ?? null, input.expected);
+  if (m.transform !== 'value-map' && !ignored) return undefined;
   const heldRaw = input.heldRaw && typeof input.heldRaw === 'object' ? '(another value)' : input.heldRaw;
   return (
-    `${input.systemLabel} kept ${m.remote} ${quoted(heldRaw)} when Crosswalk wrote ${quoted(input.written)} ` +
+    `${input.systemLabel} kept ${m.remote} ${quoted(heldRaw)} when Crosswalk wrote ${quoted(input.written)}${through(input.through)} ` +
     `for Jira's ${quoted(input.jiraValue)}: ${input.why ?? `${input.systemLabel} did not take that value in the item's current state`}. ` +
     `The two sides differ until one of them changes.`
   );

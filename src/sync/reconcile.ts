@@ -34,7 +34,7 @@ import { afterClosedRemote } from './closed-remote';
 import { syncAttachments, syncComments } from './content-sync';
 import { createFromRemote, createRemoteFor, correlationIdFor, parseCorrelationId } from './create';
 import { changedSinceCreate, ownStatusMoveIsNoChange, touchedTimes, unclearFields } from './field-history';
-import { pairPlanContext, planFields, type FieldReading } from './field-plan';
+import { pairPlanContext, planFields, sentFields, type FieldReading } from './field-plan';
 import { withItemShown } from './item-shown';
 import { matchesRemoteFilter } from './remote-filter';
 import { moveToStatus } from './status';
@@ -583,11 +583,13 @@ async function syncFields(
           throw e;
         }
       },
-      { mustGoTogether: enteringTogether(config, plan.remoteFields) },
+      { mustGoTogether: [...enteringTogether(config, plan.remoteFields), ...(plan.remoteTogether ?? [])] },
     );
     remoteAfter = isolated.answer ?? remote;
     for (const w of plan.remoteWrites) {
-      const words = isolated.refused[w.m.remote];
+      const words = sentFields(w)
+        .map((f) => isolated.refused[f])
+        .find((x) => x !== undefined);
       if (words !== undefined) {
         refused[w.m.jira] = {
           message: refusedMessage({
@@ -607,7 +609,7 @@ async function syncFields(
       wroteRemote.push(w.m.remote);
       heldAfter[w.m.jira] = held.ok ? held.value : String(remoteAfter.fields[w.m.remote] ?? '');
       // A value the remote answered with another one: the answer stands, and the pair is said not to agree (not-taken.ts).
-      const written = plan.remoteFields[w.m.remote] ?? '';
+      const written = w.written?.value ?? plan.remoteFields[w.m.remote] ?? '';
       const heldRaw = remoteAfter.fields[w.m.remote];
       const notTakenNow = notTakenMessage({
         m: w.m,
@@ -623,6 +625,8 @@ async function syncFields(
           conversion,
         ),
         systemLabel,
+        before: w.current.remote,
+        ...(w.m.derived && w.written ? { through: w.written.fields } : {}),
         ...whyNotTaken(config, w.m.remote, written, heldRaw),
       });
       if (notTakenNow) {

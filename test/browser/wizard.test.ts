@@ -121,7 +121,7 @@ describe('the connection wizard (browser)', () => {
     const live = frame.getByTestId('value-map-problems-3');
     await live.waitFor();
     expect(await live.textContent()).toBe(
-      'Jira field 4 (Priority), value map: Remote value "1" maps to both "High" and "Medium"',
+      'Jira field 4 (Priority), value map: urgency 1 is mapped from High and Medium: choose which one it maps back to',
     );
     await expectAccessible(page);
     await screenshot(page, 'wizard-value-map-problem');
@@ -131,7 +131,7 @@ describe('the connection wizard (browser)', () => {
     const summary = frame.getByTestId('problem-summary');
     await summary.waitFor();
     expect(await summary.textContent()).toContain(
-      'Jira field 4 (Priority), value map: Remote value "1" maps to both "High" and "Medium"',
+      'Jira field 4 (Priority), value map: urgency 1 is mapped from High and Medium: choose which one it maps back to',
     );
     await frame.getByText('Step 3 of 4: What syncs').waitFor();
     const html = await Promise.all(page.frames().map((f) => f.content()));

@@ -7,6 +7,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
 import type { Credential } from '../../store/credentials';
 import type { InboundNotification, NotificationRef, SystemDefinition } from '../registry';
+import { serviceNowDerivedFields } from './derived';
 import { parseGlideDateTime, SERVICENOW_CAPABILITIES, ServiceNowConnector } from './client';
 
 /** The account Crosswalk signs in as: the changes it makes are known as its own by this name. */
@@ -115,6 +116,7 @@ export const serviceNowSystem: SystemDefinition<ServiceNowRemote> = {
   customerHosts: { product: 'ServiceNow on its own domain' },
   exampleUrls: ['https://acme.service-now.com'],
   capabilities: SERVICENOW_CAPABILITIES,
+  derivedFields: (remote) => serviceNowDerivedFields(remote.table),
   missingCredential(remote, credential) {
     if (remote.auth.kind === 'basic' && !credential?.password)
       return 'The connection has no password; an admin must enter it on the settings page';

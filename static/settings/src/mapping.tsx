@@ -21,9 +21,18 @@ import { callResolver, problemsAt, TextField, type Problem } from '../../shared/
 import { fieldPairProblems } from '../../../src/mapping/field-pairs';
 import { valueMapProblems } from '../../../src/mapping/value-map';
 import { crossing, jiraKindOf, kindWords, remoteKindOf, type FieldKind } from '../../../src/mapping/field-kinds';
+import { matrixDisagreements, matrixFor, type DerivedFieldDefinition } from '../../../src/mapping/derived-fields';
 import { rowName } from './problem-words';
 import { suggestRemoteField, suggestValueMap, valuesNeedAMap } from './suggest';
-import { isAnyOf, type FieldMapping, type RemoteCondition, type RemoteField, type RemoteFilterEntry } from './types';
+import {
+  isAnyOf,
+  type DerivedMatrix,
+  type FieldMapping,
+  type RemoteCondition,
+  type RemoteField,
+  type RemoteFilterEntry,
+  type ValueMapEntry,
+} from './types';
 
 const DIRECTIONS = [
   { value: 'both', label: '↔ both ways' },
@@ -204,6 +213,8 @@ export interface RemoteMetadata {
   label: string;
   loading: boolean;
   fields: RemoteField[];
+  /** The fields the remote computes from others (ServiceNow's incident priority): a pair with one shows its matrix. */
+  derived?: DerivedFieldDefinition[];
   problem?: string;
 }
 
@@ -214,10 +225,10 @@ export function useRemoteMetadata(connectionId: string | undefined, label: strin
     if (!connectionId) return setMeta(undefined);
     let current = true;
     setMeta({ label, loading: true, fields: [] });
-    void callResolver<{ fields: RemoteField[] }>('remoteFields', { connectionId })
+    void callResolver<{ fields: RemoteField[]; derived?: DerivedFieldDefinition[] }>('remoteFields', { connectionId })
       .then((res) => {
         if (!current) return;
-        if (res.ok) return setMeta({ label, loading: false, fields: res.data.fields });
+        if (res.ok) return setMeta({ label, loading: false, fields: res.data.fields, derived: res.data.derived ?? [] });
         const problems = (res.error as { problems?: Problem[] }).problems ?? [];
         setMeta({
           label,
@@ -259,11 +270,19 @@ export function RemoteMetadataNote({ remote }: { remote: RemoteMetadata | undefi
 }
 
 type Option = { value: string; label: string };
-/** By name with its id; a field the remote computes says so (Crosswalk can read it, not write it). */
-const fieldOption = (f: RemoteField): Option => ({
-  value: f.id,
-  label: `${f.name && f.name !== f.id ? `${f.name} (${f.id})` : f.id}${f.readOnly ? ', read-only' : ''}`,
-});
+/**
+ * By name with its id; a read-only field says so (Crosswalk can read it, not write it), and a field the remote
+ * computes from others says from which (Crosswalk writes those).
+ */
+const fieldOption = (f: RemoteField, derived: readonly DerivedFieldDefinition[] = []): Option => {
+  const computed = derived.find((d) => d.field === f.id);
+  const note = computed ? `, computed from ${computed.inputs.join(' and ')}` : f.readOnly ? ', read-only' : '';
+  return { value: f.id, label: `${f.name && f.name !== f.id ? `${f.name} (${f.id})` : f.id}${note}` };
+};
+
+/** The remote's definition of a pair's remote field, where the remote computes it. */
+const derivedOf = (remote: RemoteMetadata | undefined, field: string) =>
+  remote?.derived?.find((d) => d.field === field);
 
 /** A remote value from a list the remote gave (a field, or one of its allowed values), or typed when the list lacks it. */
 function CreatablePicker(props: {
@@ -338,7 +357,10 @@ function RemoteFieldPicker(props: {
         id={props.id}
         label={props.label}
         value={props.value}
-        options={[...offered.map(fieldOption), ...(chosen && why ? [fieldOption(chosen)] : [])]}
+        options={[
+          ...offered.map((f) => fieldOption(f, props.remote.derived)),
+          ...(chosen && why ? [fieldOption(chosen, props.remote.derived)] : []),
+        ]}
         remoteLabel={props.remote.label}
         errors={errors}
         isLoading={props.remote.loading}
@@ -399,7 +421,7 @@ function ValueMap({
   jiraValues: string[];
   remote: RemoteMetadata | undefined;
   problems: Problem[];
-  onChange(valueMap: Array<{ jira: string; remote: string }>): void;
+  onChange(valueMap: ValueMapEntry[]): void;
 }) {
   const entries = mapping.valueMap ?? [];
   const options = jiraValues.map((v) => ({ value: v, label: v }));
@@ -411,9 +433,25 @@ function ValueMap({
   const set = (i: number, change: Partial<{ jira: string; remote: string }>) =>
     onChange(entries.map((e, j) => (j === i ? { ...e, ...change } : e)));
   // Checked as the admin types, by the rule the server applies (an entry not filled in yet is not a conflict).
+  /** Remote values several Jira values map to: each needs the one it maps back to. */
+  const shared = [...new Set(entries.filter((e) => e.jira && e.remote).map((e) => e.remote))].flatMap((value) => {
+    const from = [...new Set(entries.filter((e) => e.remote === value && e.jira).map((e) => e.jira))];
+    return from.length > 1 ? [{ value, from, back: entries.find((e) => e.remote === value && e.reverse)?.jira }] : [];
+  });
+  const remoteValueLabel = (value: string) => {
+    const known = remoteValues.find((v) => v.value === value);
+    return known && known.label !== value ? `${known.label} (${value})` : value;
+  };
+  const mapBack = (value: string, jira: string) =>
+    onChange(
+      entries.map(({ reverse: _old, ...e }) => (e.remote === value && e.jira === jira ? { ...e, reverse: true } : e)),
+    );
   const found = [
     ...problemsAt(problems, `fields.${index}.valueMap`),
-    ...valueMapProblems(entries.filter((e) => e.jira && e.remote)),
+    ...valueMapProblems(
+      entries.filter((e) => e.jira && e.remote),
+      mapping.remote,
+    ),
   ];
   return (
     <Stack space="space.100" testId={`value-map-${mapping.jira}`}>
@@ -466,6 +504,28 @@ function ValueMap({
           </Button>
         </Inline>
       ))}
+      {shared.map(({ value, from, back }) => (
+        <Stack space="space.050" key={value} testId={`maps-back-${index}-${value}`}>
+          <Inline>
+            <Stack space="space.050">
+              <Label htmlFor={`fields.${index}.valueMap.back.${value}`}>
+                {`${remoteName} ${mapping.remote} ${remoteValueLabel(value)} maps back to`}
+              </Label>
+              <Select
+                inputId={`fields.${index}.valueMap.back.${value}`}
+                aria-label={`${remoteName} ${mapping.remote} ${remoteValueLabel(value)} maps back to, for ${row}`}
+                options={from.map((v) => ({ value: v, label: `Jira ${v}` }))}
+                value={back ? { value: back, label: `Jira ${back}` } : null}
+                placeholder={`Choose one of ${from.join(', ')}`}
+                onChange={(o) => o && mapBack(value, o.value)}
+              />
+            </Stack>
+          </Inline>
+          <Text color="color.text.subtle" size="small">
+            {`${from.join(' and ')} are written to ${remoteName} as ${remoteValueLabel(value)}; read back, it becomes ${back ? `Jira ${back}` : 'the value chosen here'}.`}
+          </Text>
+        </Stack>
+      ))}
       <Inline space="space.100">
         <Button
           aria-label={`Add a value to ${row}`}
@@ -510,6 +570,91 @@ function ValueMap({
         </Stack>
       )}
     </Stack>
+  );
+}
+
+/**
+ * A field the remote computes from others (ServiceNow's priority from impact and urgency): for each of its values,
+ * the inputs Crosswalk writes, from the remote's own values of each input. It starts as the remote's default lookup;
+ * an admin changes a pair to match the instance's own rules. The field itself is read as the remote computes it.
+ */
+function DerivedMatrixEditor(props: {
+  index: number;
+  row: string;
+  definition: DerivedFieldDefinition;
+  matrix: DerivedMatrix | undefined;
+  remote: RemoteMetadata;
+  onChange(matrix: DerivedMatrix): void;
+}) {
+  const { definition: def, remote } = props;
+  const matrix = matrixFor(def, props.matrix);
+  const fieldOf = (id: string) => remote.fields.find((f) => f.id === id);
+  const nameOf = (id: string) => fieldOf(id)?.name ?? id;
+  const labelOf = (id: string, value: string) => {
+    const known = fieldOf(id)?.values?.find((v) => v.value === value);
+    return known && known.label !== value ? known.label : value;
+  };
+  // An input's values: the remote's list, else the values its lookup uses.
+  const optionsOf = (input: string) =>
+    (fieldOf(input)?.values?.length
+      ? fieldOf(input)!.values!.map((v) => v.value)
+      : [...new Set(def.lookup.map((l) => l.inputs[input] ?? ''))].filter(Boolean)
+    ).map((v) => ({ value: v, label: labelOf(input, v) === v ? v : `${labelOf(input, v)} (${v})` }));
+  const choose = (value: string, input: string, chosen: string) =>
+    props.onChange({
+      inputs: matrix.inputs,
+      write: matrix.write.map((w) => (w.value === value ? { value, set: { ...w.set, [input]: chosen } } : w)),
+    });
+  const differs = matrixDisagreements(def, matrix, remote.label);
+  const inputs = def.inputs.map(nameOf).join(' and ');
+  return (
+    <Box paddingInlineStart="space.400" paddingBlockEnd="space.100">
+      <Stack space="space.100" testId={`derived-${props.index}`}>
+        <Text as="p" weight="semibold">{`How Crosswalk sets ${remote.label}'s ${nameOf(def.field)}`}</Text>
+        <Text as="p" color="color.text.subtle">
+          {`${def.description}, so Crosswalk writes the ${inputs} below for each ${nameOf(def.field)} and reads the ${nameOf(def.field)} ${remote.label} computes. The pairs are ${remote.label}'s default lookup; change one to match your instance's own rules.`}
+        </Text>
+        <DynamicTable
+          label={`${nameOf(def.field)} and the ${inputs} written for it, ${props.row}`}
+          head={{
+            cells: [
+              { key: def.field, content: `${remote.label} ${nameOf(def.field)}` },
+              ...def.inputs.map((input) => ({ key: input, content: `${nameOf(input)} written` })),
+            ],
+          }}
+          rows={matrix.write.map((w) => ({
+            key: w.value,
+            testId: `derived-${props.index}-${w.value}`,
+            cells: [
+              { key: def.field, content: labelOf(def.field, w.value) },
+              ...def.inputs.map((input) => {
+                const options = optionsOf(input);
+                return {
+                  key: input,
+                  content: (
+                    <Select
+                      inputId={`fields.${props.index}.derived.${w.value}.${input}`}
+                      aria-label={`${nameOf(input)} written for ${nameOf(def.field)} ${labelOf(def.field, w.value)}, ${props.row}`}
+                      options={options}
+                      value={options.find((o) => o.value === w.set[input]) ?? null}
+                      onChange={(o) => o && choose(w.value, input, o.value)}
+                      spacing="compact"
+                    />
+                  ),
+                };
+              }),
+            ],
+          }))}
+        />
+        {differs.length > 0 && (
+          <SectionMessage appearance="warning" title={`Not ${remote.label}'s default lookup`}>
+            <p data-testid={`derived-differs-${props.index}`}>
+              {`${differs.join('; ')}. Where your instance computes it so too, the issue will say the value was not taken.`}
+            </p>
+          </SectionMessage>
+        )}
+      </Stack>
+    </Box>
   );
 }
 
@@ -576,6 +721,10 @@ export function MappingEditor({
       delete next.valueMap;
       next.transform = 'none';
     }
+    // A field the remote computes is written through its inputs: the pair starts with the remote's own matrix.
+    const computed = derivedOf(remote, next.remote);
+    if (computed) next.derived = matrixFor(computed, next.derived);
+    else delete next.derived;
     onChange(fields.map((f, j) => (j === i ? next : f)));
   };
   const fieldOptions = (meta?.fields ?? []).map((f) => ({ value: f.id, label: `${f.name} (${f.id})` }));
@@ -729,6 +878,16 @@ export function MappingEditor({
                 </Stack>
               </Box>
             )}
+            {derivedOf(remote, f.remote) && remote && (
+              <DerivedMatrixEditor
+                index={i}
+                row={row}
+                definition={derivedOf(remote, f.remote)!}
+                matrix={f.derived}
+                remote={remote}
+                onChange={(derived) => set(i, { derived })}
+              />
+            )}
             {own.map((m) => (
               <Text key={m} color="color.text.danger">
                 {m}
@@ -840,7 +999,7 @@ function ConditionRow(props: {
             label={visible.field}
             ariaLabel={names.field}
             value={c.field}
-            options={props.remote.fields.map(fieldOption)}
+            options={props.remote.fields.map((f) => fieldOption(f))}
             remoteLabel={props.remote.label}
             errors={problemsAt(props.problems, `${path}.field`)}
             isLoading={props.remote.loading}

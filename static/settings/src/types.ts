@@ -17,9 +17,23 @@ export interface FieldMapping {
   remote: string;
   direction?: string;
   transform?: string;
-  valueMap?: Array<{ jira: string; remote: string }>;
+  /** `reverse`: where several Jira values map to one remote value, the one that remote value maps back to. */
+  valueMap?: ValueMapEntry[];
   /** The field's own conflict policy; absent = the connection's. */
   conflictPolicy?: string;
+  /** Where the remote computes the field from others: per value, the inputs written for it (src/mapping/derived-fields.ts). */
+  derived?: DerivedMatrix;
+}
+
+export interface ValueMapEntry {
+  jira: string;
+  remote: string;
+  reverse?: boolean;
+}
+
+export interface DerivedMatrix {
+  inputs: string[];
+  write: Array<{ value: string; set: Record<string, string> }>;
 }
 
 /** A remote field as the remoteFields resolver answers it (src/connectors/ports.ts RemoteField). */
