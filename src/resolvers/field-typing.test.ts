@@ -7,10 +7,15 @@ import { typeFieldPairs } from './field-typing';
 const jiraFields = [
   { id: 'summary', schema: { type: 'string', system: 'summary' } },
   { id: 'priority', schema: { type: 'priority', system: 'priority' } },
+  {
+    id: 'customfield_10020',
+    schema: { type: 'string', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:textfield' },
+  },
 ];
 const remoteFields: RemoteField[] = [
   { id: 'short_description', name: 'Short description', kind: 'text' },
   { id: 'number', name: 'Number', kind: 'text', readOnly: true },
+  { id: 'urgency', name: 'Urgency', kind: 'text' },
   {
     id: 'priority',
     name: 'Priority',

@@ -149,7 +149,7 @@ describe('pairing every registered system from an empty project (browser)', () =
       await expectAccessible(page);
       await shot(6, 'preview');
 
-      await frame.getByRole('button', { name: 'Save connection' }).click();
+      await frame.getByRole('button', { name: 'Save connection' }).press('Enter');
       await frame.getByRole('dialog').waitFor({ state: 'detached' });
       await frame.getByRole('row', { name: new RegExp(name) }).waitFor();
       await frame.getByTestId('connection-saved').waitFor();

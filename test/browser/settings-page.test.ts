@@ -121,14 +121,14 @@ describe('project settings page (browser)', () => {
     await screenshot(page, 'wizard-step-3');
 
     // The server refuses a host Crosswalk may not reach: the wizard goes back to the field.
-    await frame.getByRole('button', { name: 'Save connection' }).click();
+    await frame.getByRole('button', { name: 'Save connection' }).press('Enter');
     await frame.locator('[id="remote.baseUrl-error"]').waitFor();
     expect(await frame.locator('[id="remote.baseUrl-error"]').textContent()).toContain('*.service-now.com');
     await expectAccessible(page);
     await screenshot(page, 'wizard-problem');
     await frame.locator('[id="remote.baseUrl"]').fill('https://acme.service-now.com');
     await frame.getByRole('button', { name: 'Next' }).click();
-    await frame.getByRole('button', { name: 'Save connection' }).click();
+    await frame.getByRole('button', { name: 'Save connection' }).press('Enter');
     await frame.getByRole('dialog').waitFor({ state: 'detached' });
     await frame.getByRole('row', { name: /Service requests/ }).waitFor();
 
