@@ -40,6 +40,8 @@ export type Command =
   | { kind: 'deleteFile'; side: Side; item: number; pick: number; afterSync: boolean }
   | { kind: 'deleteCopy'; item: number }
   | { kind: 'fault'; fault: RemoteFault }
+  /** Jira's admin renames the priority "Low", so Jira refuses a remote "Low" until the name comes back (in `quiet`). */
+  | { kind: 'refuse'; item: number }
   | { kind: 'crash'; at: number }
   | { kind: 'deliver'; order: 'fifo' | 'reverse' }
   | { kind: 'duplicate' }
@@ -89,6 +91,7 @@ export const commandArb: fc.Arbitrary<Command> = fc.oneof(
     }),
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('crash' as const), at: fc.integer({ min: 1, max: 14 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('refuse' as const), item }) },
   {
     weight: 3,
     arbitrary: fc.record({
@@ -138,6 +141,8 @@ export class ModelHarness {
   private run = 0;
   /** While the remote is down, its people cannot work in it either. */
   private outage = false;
+  /** Jira's priority "Low" is renamed: Jira refuses "Low" from the remote (a refused write, sync/write-isolation.ts). */
+  private lowRenamed = false;
   /** Requests the fault commands since the faults were last cleared told the remote to fail (some may not have yet). */
   private faultedRequests = 0;
   private crashes: CrashInjection[] = [];
@@ -282,6 +287,8 @@ export class ModelHarness {
     this.discover(p);
     if (f === 'labels' && !this.remote.labels) return false;
     if (f === 'assignee' && !this.remote.people) return false;
+    // Nobody in Jira picks a priority its admin renamed away.
+    if (s === 'jira' && f === 'priority' && value === 'Low' && this.lowRenamed) return false;
     // Setting what a side already holds is no change at all, and no write for the model to expect.
     if (s === 'jira' && p.issueId && this.jiraValue(p.issueId, f) === value) return false;
     if (s === 'remote' && p.remoteId && !this.outage && this.remote.read(this.rid(p)!)[f] === value) return false;
@@ -504,6 +511,27 @@ export class ModelHarness {
         this.outage = false;
         break;
       }
+      case 'refuse': {
+        this.renameLow(true);
+        // A remote person sets the priority Jira no longer has: the rest crosses, the priority waits, visibly.
+        const p = pairOf(c.item);
+        if (!p) break;
+        this.discover(p);
+        if (!p.issueId || !p.remoteId) break;
+        if (!(await this.edit(p, 'remote', 'summary', `${p.summary0} refused ${tag}`))) break;
+        if (!(await this.edit(p, 'remote', 'priority', 'Low'))) break;
+        await this.deliver();
+        await this.work(0);
+        const shown = await this.panel(p.issueId);
+        const refusedShown = shown.problems.some((x) => x.part === 'priority' && x.kind === 'refused');
+        const summarySynced = this.issue(p.issueId)!.summary === `${p.summary0} refused ${tag}`;
+        // Unless a crash or a fault left the run unfinished (then the sweep finishes it), both must hold.
+        if (!this.crashes.length && !this.faultedRequests && (!refusedShown || !summarySynced))
+          invisible.push(
+            `refused priority on ${p.issueKey}: ${refusedShown ? '' : 'not shown on the panel; '}${summarySynced ? '' : 'the rest of the change did not cross'}`,
+          );
+        break;
+      }
       case 'crash':
         this.crashes.push(
           this.sandbox.platform.injectCrash({ functionKey: 'sync-worker', atOutboundCall: c.at, times: 1 }),
@@ -536,9 +564,11 @@ export class ModelHarness {
     return { invisible };
   }
 
-  private async panel(
-    issueId: string,
-  ): Promise<{ lastError: unknown; conflicts: Array<{ field: string; winner: string }> }> {
+  private async panel(issueId: string): Promise<{
+    lastError: unknown;
+    conflicts: Array<{ field: string; winner: string }>;
+    problems: Array<{ part: string; kind: string }>;
+  }> {
     const member = this.sandbox.jira.site.state.users.find((u) => u.role === (this.remote.jiraRole ?? 'member'))!;
     const project = this.sandbox.jira.site.state.projects.find((x) => x.key === this.remote.projectKey)!;
     const res = await this.sandbox.platform.invokeResolver({
@@ -549,9 +579,17 @@ export class ModelHarness {
       context: { extension: { issue: { id: issueId }, project: { id: project.id } } },
     });
     const data = (
-      res as { body?: { data?: { lastError?: unknown; conflicts?: Array<{ field: string; winner: string }> } } }
+      res as {
+        body?: {
+          data?: {
+            lastError?: unknown;
+            conflicts?: Array<{ field: string; winner: string }>;
+            problems?: Array<{ part: string; kind: string }>;
+          };
+        };
+      }
     ).body?.data;
-    return { lastError: data?.lastError ?? null, conflicts: data?.conflicts ?? [] };
+    return { lastError: data?.lastError ?? null, conflicts: data?.conflicts ?? [], problems: data?.problems ?? [] };
   }
 
   /** Delivers and works until a round runs nothing: every echo of the last round has been looked at. */
@@ -566,7 +604,17 @@ export class ModelHarness {
   }
 
   /** Faults cleared, everything delivered and worked off, the sweep run twice: the world is quiet. */
+  /** Jira's admin renames the priority "Low" to "Minor", or back. */
+  private renameLow(renamed: boolean): void {
+    if (this.lowRenamed === renamed) return;
+    const priority = this.sandbox.jira.site.state.priorities.find((x) => x.name === (renamed ? 'Low' : 'Minor'));
+    if (priority) priority.name = renamed ? 'Minor' : 'Low';
+    this.lowRenamed = renamed;
+  }
+
   private async quiet(): Promise<void> {
+    // The refusal's cause clears: the sweep tries the rested value again (sync/refusals.ts).
+    this.renameLow(false);
     this.sandbox.platform.clearFaults();
     for (const f of ['rate-limit', 'server-error', 'timeout', 'outage', 'bad-credentials'] as const)
       await this.remote.fault(f, false);
