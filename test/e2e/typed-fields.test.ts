@@ -24,6 +24,17 @@ const asAdmin = (functionKey: string, payload?: unknown) =>
     context: { extension: { type: 'jira:projectSettingsPage', project: OPS_PROJECT } },
   }) as Promise<{ body: { ok: boolean; data?: any; error?: { message: string; problems?: unknown } } }>;
 const ado = () => azureDevOpsClient(sandbox.azureDevOps, ADO.agent.pat);
+/** The issue panel's answer for an OPS issue, as its admin sees it. */
+const panel = async (issueId: string) =>
+  (
+    (await sandbox.platform.invokeResolver({
+      installationId: sandbox.installationId,
+      moduleKey: 'crosswalk-panel',
+      functionKey: 'getIssueSync',
+      accountId: jira.userId('admin'),
+      context: { extension: { issue: { id: issueId }, project: { id: OPS_PROJECT.id } } },
+    })) as { body: { data: { problems: Array<{ part: string; kind: string; message: string }>; lastError: unknown } } }
+  ).body.data;
 
 const TYPED_PAIRS = [
   { jira: 'duedate', remote: 'Microsoft.VSTS.Scheduling.DueDate' },
@@ -120,14 +131,8 @@ describe('typed fields between Azure DevOps and Jira', () => {
       customfield_10013: expect.objectContaining({ value: 'Production' }),
       customfield_10014: [expect.objectContaining({ value: 'Web' }), expect.objectContaining({ value: 'Mobile' })],
     });
-    const shown = (await sandbox.platform.invokeResolver({
-      installationId: sandbox.installationId,
-      moduleKey: 'crosswalk-panel',
-      functionKey: 'getIssueSync',
-      accountId: jira.userId('admin'),
-      context: { extension: { issue: { id: issue!.id }, project: { id: OPS_PROJECT.id } } },
-    })) as { body: { data: { problems: unknown[]; lastError: unknown } } };
-    expect(shown.body.data).toMatchObject({ problems: [], lastError: null });
+    const shown = await panel(issue!.id);
+    expect(shown).toMatchObject({ problems: [], lastError: null });
   });
 
   it('sends a Jira edit of those fields back to Azure DevOps in its own forms', async () => {
@@ -185,14 +190,8 @@ describe('typed fields between Azure DevOps and Jira', () => {
       String(i.fields['System.Title']).startsWith('Checkout times out for EU customers'),
     )!;
     expect(item.fields).toMatchObject({ 'Custom.AffectedUsers': 1400, 'Custom.Environment': 'Production' });
-    const shown = (await sandbox.platform.invokeResolver({
-      installationId: sandbox.installationId,
-      moduleKey: 'crosswalk-panel',
-      functionKey: 'getIssueSync',
-      accountId: jira.userId('admin'),
-      context: { extension: { issue: { id: issue.id }, project: { id: OPS_PROJECT.id } } },
-    })) as { body: { data: { problems: Array<{ part: string; kind: string; message: string }> } } };
-    expect(shown.body.data.problems).toEqual([
+    const shown = await panel(issue.id);
+    expect(shown.problems).toEqual([
       expect.objectContaining({
         part: 'customfield_10013',
         kind: 'refused',
