@@ -713,9 +713,15 @@ async function syncFields(
   // Jira as an event showed it counts as seen at the event's time, as a read would (evidence.ts): an older event that
   // arrives later is then read instead, and a change the event did not show is found by that read or the sweep.
   // A status moved after our edit is a later change of ours that no answer dated: Jira then counts as seen only as read.
-  const jiraSeenAt = Math.max(issue.updatedAt, link.jiraSeenAt ?? 0, status ? 0 : (jiraAfterOwnEdit ?? 0));
   // Known, not read, and not written: fields it did not show hold what the link says.
   const remotePresumed = known.remote && remoteAfter === remote;
+  // A run that presumed the remote cannot weigh a Jira field changed and changed back since Jira was last seen (it
+  // reads as its base, and matters only against a remote change this run could not see): Jira then stays seen where it
+  // was, so the run that reads the remote asks Jira's history from there (found by the soak, Azure DevOps seed 2015845).
+  const jiraSeenAt =
+    remotePresumed && mappedChangeUnseen(config, link, issue)
+      ? (link.jiraSeenAt ?? issue.updatedAt)
+      : Math.max(issue.updatedAt, link.jiraSeenAt ?? 0, status ? 0 : (jiraAfterOwnEdit ?? 0));
   // Our own write, when the remote proves nobody else wrote between what we knew and it, leaves the remote seen as it
   // answered: its own change is then not taken for someone else's (no history read, no second look at Jira next time).
   const wroteAlone = remoteAfter !== remote && ownWriteProven(connector, remote, remoteAfter);
@@ -760,6 +766,18 @@ async function syncFields(
     refused,
     stillRefused: plan.stillRefused,
   };
+}
+
+/**
+ * Whether Jira changed a mapped field since the link last saw it, by the history its read carried (none carried:
+ * it may have).
+ */
+function mappedChangeUnseen(config: ConnectionConfig, link: Link, issue: jira.JiraIssue): boolean {
+  const seen = link.jiraSeenAt;
+  if (seen === undefined || issue.updatedAt <= seen) return false;
+  if (!issue.recentHistory) return true;
+  const mapped = new Set(config.fields.map((m) => m.jira));
+  return issue.recentHistory.entries.some((h) => h.at > seen && h.fields.some((f) => mapped.has(f)));
 }
 
 /**

@@ -47,6 +47,23 @@ const COUNTEREXAMPLES: Counterexample[] = [
       { kind: 'edit', side: 'jira', item: 0, field: 'summary', pick: 0 },
     ],
   },
+  {
+    // The labels were set and cleared in Jira while the worker crashed, and an agent tagged the work item in
+    // between. The comment's run read Jira but presumed the work item as the link knew it, and counted Jira as seen past
+    // the clearing; the run that then read the new tags asked no history (Jira "unchanged" since seen) and wrote them
+    // over the person's newer clearing.
+    connector: 'azure-devops',
+    found:
+      'soak, Azure DevOps seed 2015845: a Jira change and its undo counted as seen by a run that presumed the remote',
+    commands: [
+      { kind: 'settle' },
+      { kind: 'comment', side: 'jira', item: 0, internal: false },
+      { kind: 'concurrentEdit', item: 0, field: 'labels', pick: 16, first: 'jira' },
+      { kind: 'crash', at: 1 },
+      { kind: 'crash', at: 1 },
+      { kind: 'concurrentEdit', item: 0, field: 'labels', pick: 19, first: 'remote' },
+    ],
+  },
 ];
 
 describe.each([...new Set(COUNTEREXAMPLES.map((c) => c.connector))])('counterexamples, against %s', (connector) => {
