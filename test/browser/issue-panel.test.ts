@@ -178,6 +178,39 @@ describe('issue panel (browser)', () => {
     await page.close();
   }, 120_000);
 
+  it('keeps the search an unlink opened when a slower answer from before the unlink arrives after it', async () => {
+    const key = await createIssue('Badge reader beeps twice');
+    const page = await openIssue('member', key);
+    await waitInPanel(page, 'linked');
+    await panel(page).getByTestId('remote-state').waitFor();
+    const control = sandbox.sims.servicenow.controlUrl;
+    const held = async () => ((await (await fetch(`${control}/faults`)).json()) as { held: number }).held;
+    const slaReadsDone = () =>
+      sandbox.platform.meter.invocations().filter((r) => r.requests.some((q) => q.includes('/api/now/table/task_sla')))
+        .length;
+    // The reload Sync now makes after its pause asks the incident's SLAs; ServiceNow keeps that request waiting.
+    await fetch(`${control}/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ method: 'GET', path: '/api/now/table/task_sla', hold: true, times: 1 }),
+    });
+    const before = slaReadsDone();
+    await panel(page).getByRole('button', { name: 'Sync now' }).click();
+    await eventually(async () => (await held()) === 1, 'the reload after Sync now to wait at ServiceNow');
+
+    await panel(page).getByRole('button', { name: 'Unlink' }).click();
+    await panel(page).getByRole('dialog').getByRole('button', { name: 'Unlink' }).click();
+    await panel(page).locator('#remoteSearch').waitFor();
+    // The older answer, which still says "linked", now arrives: the panel shows the newer one all the same.
+    await fetch(`${control}/faults`, { method: 'DELETE' });
+    await eventually(async () => slaReadsDone() > before, 'the older answer to arrive');
+    await page.waitForTimeout(300);
+    expect(await panel(page).getByTestId('linked').count()).toBe(0);
+    await panel(page).locator('#remoteSearch').fill('INC9999999');
+    await panel(page).getByRole('button', { name: 'Search' }).click();
+    await panel(page).locator('#remoteSearch-error').getByText('Nothing in ServiceNow matches “INC9999999”').waitFor();
+    await page.close();
+  }, 90_000);
+
   it('lets a member find an existing incident by words of its title and link an older issue to it; one linked elsewhere says so', async () => {
     const page = await openIssue('member', 'DEMO-2');
     await panel(page).getByTestId('not-linked').waitFor();

@@ -9,7 +9,7 @@
  * viewer (browse only) sees everything but the actions. The server checks
  * each permission again.
  */
-import { lazy, type ReactNode, Suspense, useCallback, useEffect, useState } from 'react';
+import { lazy, type ReactNode, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { router, showFlag, view } from '@forge/bridge';
 import Button from '@atlaskit/button/new';
 import Lozenge from '@atlaskit/lozenge';
@@ -365,11 +365,16 @@ function IssuePanel() {
   const [busy, setBusy] = useState<string>();
   const [confirmUnlink, setConfirmUnlink] = useState(false);
 
+  // Loads overlap (Sync now reloads after a pause; Unlink reloads at once) and the remote's SLA can make one slow:
+  // only the newest load may show, or a stale "linked" answer would replace the search an unlink just opened.
+  const newestLoad = useRef(0);
   const load = useCallback(async () => {
+    const mine = ++newestLoad.current;
     const [s, a] = await Promise.all([
       callResolver<IssueSync>('getIssueSync', { withSla: true }),
       callResolver<Access>('issuePanelAccess'),
     ]);
+    if (mine !== newestLoad.current) return;
     if (!s.ok) return setError(s.error.message);
     setSync(s.data);
     if (a.ok) setAccess(a.data);
