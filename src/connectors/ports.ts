@@ -295,6 +295,9 @@ export interface Connector {
    */
   slaOf?(itemId: string): Promise<ItemSla[] | undefined>;
 
+  /** Who resolved the item, as people there are named; read only when its resolution crosses to Jira (sync/resolution.ts). */
+  resolvedBy?(item: Item): Promise<string | undefined>;
+
   /**
    * For systems where a closed item is final (Zendesk): makes the item that
    * continues a closed one (a follow-up ticket) with the given fields and our

@@ -40,6 +40,18 @@ export interface NotificationRef {
   shows?: RemoteEvidence;
 }
 
+export interface ResolutionDefinition {
+  /** The status field's values that mean resolved (entering one resolves the item). */
+  resolvedStates: readonly string[];
+  /** Why it was resolved (ServiceNow's close code, Azure DevOps's resolved reason): the field, and the value Jira's "Done" stands for. */
+  code?: { field: string; label: string; fallback: string };
+  /**
+   * The resolution's text (ServiceNow's close notes). Without one, a resolution made in Jira is told in a comment
+   * the remote keeps internal where it can (a Zendesk internal note), never public.
+   */
+  notes?: { field: string; label: string; maxLength: number };
+}
+
 export interface SystemDefinition<
   Remote extends { type: string; baseUrl: string } = { type: string; baseUrl: string },
 > {
@@ -76,6 +88,11 @@ export interface SystemDefinition<
    * (mapping/derived-fields.ts). Absent: none.
    */
   derivedFields?(remote: Remote): readonly DerivedFieldDefinition[];
+  /**
+   * How the remote says an item is resolved and why (sync/resolution.ts): which status values mean resolved, the
+   * field giving the reason and its values, and the field for the resolution's text. Absent: no resolution crosses.
+   */
+  resolution?: ResolutionDefinition;
   /** Which secret fields the connection needs; a missing one is an auth failure shown to the admin. */
   missingCredential(remote: Remote, credential: Credential | undefined): string | undefined;
   create(remote: Remote, credential: Credential): Connector;

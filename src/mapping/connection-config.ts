@@ -134,6 +134,21 @@ const settingsShape = {
     )
     .max(20)
     .default([]),
+  /**
+   * Resolutions both ways (sync/resolution.ts): Jira's resolution ↔ the remote's reason for it (ServiceNow close code,
+   * Azure DevOps resolved reason), with the resolution's text and who resolved it. `codes` pairs them; a Jira
+   * resolution not named goes as the system's fallback, and a remote reason not named arrives as Jira's "Done".
+   * Several Jira resolutions may share a reason: the first listed is the one that reason comes back as.
+   */
+  resolution: z
+    .object({
+      direction: direction.default('both'),
+      codes: z
+        .array(z.object({ jira: z.string().min(1).max(255), remote: z.string().min(1).max(255) }))
+        .max(50)
+        .default([]),
+    })
+    .default({ direction: 'both', codes: [] }),
   comments: z.object({ direction: direction.default('both') }).default({ direction: 'both' }),
   attachments: z
     .object({

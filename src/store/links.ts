@@ -6,6 +6,7 @@ import type { SidePair } from '../sync/field-decision';
 import type { CrossedPair } from '../sync/crossing';
 import type { SyncStep } from '../sync/timeline';
 import type { Refusal } from '../sync/refusals';
+import type { ResolutionSnapshot } from '../sync/resolution';
 
 /**
  * A link between a Jira issue and a remote item, with what the engine needs to
@@ -55,6 +56,8 @@ export interface Link {
   timeline?: SyncStep[];
   /** Whether a failure record exists for this item (so success clears it without a read). */
   failing?: boolean;
+  /** Both sides' resolution as last seen, while either is resolved (sync/resolution.ts). */
+  resolution?: ResolutionSnapshot;
   /** Bumped by every write; a write succeeds only over the generation it read. */
   generation: number;
 }

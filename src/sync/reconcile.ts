@@ -52,6 +52,7 @@ import {
 import { enqueueReconcile } from './sync-queue';
 import { refusalFor, refusedMessage, REFUSED, type Refusal } from './refusals';
 import { writeIsolated } from './write-isolation';
+import { resolutionAfterWrites, resolutionBeforeWrites } from './resolution-sync';
 import { conversionOf } from '../mapping/field-convert';
 import { UserMap } from './user-map';
 import type { WorkItemRef } from './work-item';
@@ -547,6 +548,18 @@ async function syncFields(
     ...(connector.capabilities.fixedAfterCreate ? { remoteFixed: connector.capabilities.fixedAfterCreate } : {}),
     remoteKey: remote.displayKey,
   });
+  // Jira's resolution joins the write that resolves the remote; the remote's is told on the issue after (resolution.ts).
+  // A closed item takes no write, and its resolution is final.
+  const resolution = remoteClosed
+    ? undefined
+    : await resolutionBeforeWrites({
+        config,
+        issue,
+        remote,
+        remoteRead: !known.remote,
+        snapshot: link.resolution,
+        remoteFields: plan.remoteFields,
+      });
   // Evidence is for reading: a side known only from it is read before anything is written to it (a remote with
   // conditional writes is written naming the version it is known at, and a refusal reads it).
   if (known.jira && plan.jiraWrites.length) throw new NeedsRead('jira');
@@ -583,7 +596,13 @@ async function syncFields(
           throw e;
         }
       },
-      { mustGoTogether: [...enteringTogether(config, plan.remoteFields), ...(plan.remoteTogether ?? [])] },
+      {
+        mustGoTogether: [
+          ...enteringTogether(config, plan.remoteFields),
+          ...(plan.remoteTogether ?? []),
+          ...(resolution?.together ?? []),
+        ],
+      },
     );
     remoteAfter = isolated.answer ?? remote;
     for (const w of plan.remoteWrites) {
@@ -687,13 +706,15 @@ async function syncFields(
       heldAfter[w.m.jira] = w.value;
     }
   }
+  let jiraResolvedAs: string | undefined;
   if (status) {
     const write = writeJira(status.m, status.value, conversion);
     const moved =
       write.kind === 'status'
-        ? await moveToStatus(issue, write.statusName)
+        ? await moveToStatus(issue, write.statusName, resolution?.plan.jiraOnDone)
         : { ok: false as const, reason: 'status cannot be emptied' };
     if (moved.ok) {
+      jiraResolvedAs = moved.resolution;
       base[status.m.jira] = { jira: status.value, remote: status.current.remote };
       wroteJira.push(status.m.jira);
       heldAfter[status.m.jira] = status.value;
@@ -741,7 +762,10 @@ async function syncFields(
     return held.ok && finalBase[m.jira] !== undefined && canonicalEqual(held.value, finalBase[m.jira]!.remote);
   });
   const remoteVersion = holdsBase && !remoteClosed ? remoteAfter.version : undefined;
-  const { jiraSeenAt: _j, remoteSeenAt: _r, remoteVersion: _v, ...rest } = link;
+  const resolutionSeen = resolution
+    ? await resolutionAfterWrites({ run: resolution, config, connector, issue, remote, remoteAfter, jiraResolvedAs })
+    : link.resolution;
+  const { jiraSeenAt: _j, remoteSeenAt: _r, remoteVersion: _v, resolution: _s, ...rest } = link;
   const seen = {
     jiraSeenAt,
     ...(remoteSeenAt !== undefined ? { remoteSeenAt } : {}),
@@ -752,6 +776,7 @@ async function syncFields(
       ...rest,
       ...seen,
       base: finalBase,
+      ...(resolutionSeen ? { resolution: resolutionSeen } : {}),
       conflicts: plan.conflicts.length ? conflicts : link.conflicts,
       ...(notices ? { notices } : {}),
     },

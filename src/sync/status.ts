@@ -9,11 +9,13 @@ import * as jira from '../connectors/jira/client';
 import { SyncError } from '../connectors/errors';
 import { findTransitionPath, type WorkflowTransition } from './transition-path';
 
-export type StatusMove = { ok: true; moved: boolean } | { ok: false; reason: string };
+/** `resolution`: the Jira resolution the move into done set, when it was given one. */
+export type StatusMove = { ok: true; moved: boolean; resolution?: string } | { ok: false; reason: string };
 
 /** The transitions that take the issue to `statusName` (none when it is there), or why none can; reads only. */
 export type StatusPlan =
-  { ok: true; path: WorkflowTransition[]; from: string; workflowRead: boolean } | { ok: false; reason: string };
+  | { ok: true; path: WorkflowTransition[]; from: string; workflowRead: boolean; intoDone?: boolean }
+  | { ok: false; reason: string };
 
 export async function planStatusMove(issue: jira.JiraIssue, statusName: string): Promise<StatusPlan> {
   const status = issue.fields.status as { id?: string; name?: string } | undefined;
@@ -32,7 +34,7 @@ export async function planStatusMove(issue: jira.JiraIssue, statusName: string):
       (id) => workflow.statuses.find((s) => s.id === id)?.name ?? id,
     );
     return found.ok
-      ? { ok: true, path: found.transitions, from, workflowRead: true }
+      ? { ok: true, path: found.transitions, from, workflowRead: true, intoDone: Boolean(target.done) }
       : { ok: false, reason: found.reason };
   }
   // Without the workflow only a direct transition is safe: exploring would run other transitions' post-functions.
@@ -47,16 +49,26 @@ export async function planStatusMove(issue: jira.JiraIssue, statusName: string):
     path: [{ id: direct.id, name: direct.name, from: [fromId], to: direct.to.id }],
     from,
     workflowRead: false,
+    intoDone: direct.to.statusCategory?.key === 'done',
   };
 }
 
-export async function moveToStatus(issue: jira.JiraIssue, statusName: string): Promise<StatusMove> {
+/**
+ * `resolution`: the Jira resolution a move into a done status sets (sync/resolution.ts), sent on the screen of the
+ * path's last transition; a move elsewhere ignores it.
+ */
+export async function moveToStatus(issue: jira.JiraIssue, statusName: string, resolution?: string): Promise<StatusMove> {
   const plan = await planStatusMove(issue, statusName);
   if (!plan.ok) return plan;
   const path = plan.path;
   for (const [i, step] of path.entries()) {
+    const last = i === path.length - 1;
     try {
-      await jira.transition(issue.id, step.id);
+      await jira.transition(
+        issue.id,
+        step.id,
+        last && plan.intoDone && resolution ? { resolution: { name: resolution } } : undefined,
+      );
     } catch (e) {
       // A condition or validator refused a step: stop where we are and say why.
       if (e instanceof SyncError && e.kind === 'validation')
@@ -67,5 +79,6 @@ export async function moveToStatus(issue: jira.JiraIssue, statusName: string): P
       throw e;
     }
   }
-  return { ok: true, moved: path.length > 0 };
+  const resolved = path.length > 0 && plan.intoDone && resolution;
+  return { ok: true, moved: path.length > 0, ...(resolved ? { resolution } : {}) };
 }

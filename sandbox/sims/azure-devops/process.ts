@@ -172,6 +172,8 @@ export function defaultFields(): FieldDef[] {
     f('Microsoft.VSTS.Common.ActivatedBy', 'Activated By', 'identity', { readOnly: true }),
     f('Microsoft.VSTS.Common.ResolvedDate', 'Resolved Date', 'dateTime', { readOnly: true }),
     f('Microsoft.VSTS.Common.ResolvedBy', 'Resolved By', 'identity', { readOnly: true }),
+    // Agile's Bug suggests Fixed, As Designed, Cannot Reproduce, Deferred, Duplicate, Obsolete, Copied to Backlog.
+    f('Microsoft.VSTS.Common.ResolvedReason', 'Resolved Reason', 'string'),
     f('Microsoft.VSTS.Common.ClosedDate', 'Closed Date', 'dateTime', { readOnly: true }),
     f('Microsoft.VSTS.Common.ClosedBy', 'Closed By', 'identity', { readOnly: true }),
     f('Microsoft.VSTS.Common.Priority', 'Priority', 'integer', { allowedValues: [1, 2, 3, 4] }),

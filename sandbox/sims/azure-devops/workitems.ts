@@ -152,7 +152,10 @@ interface Draft {
   relationChanges: { added: Relation[]; removed: Relation[]; updated: Relation[] };
   history?: string;
   reasonSet: boolean;
+  resolvedReasonSet?: boolean;
 }
+
+const RESOLVED_REASON = 'Microsoft.VSTS.Common.ResolvedReason';
 
 export class WorkItemWriter {
   constructor(private readonly store: AdoStore) {}
@@ -371,6 +374,7 @@ export class WorkItemWriter {
         return;
       }
       if (ref === 'System.Reason') draft.reasonSet = true;
+      if (ref === RESOLVED_REASON) draft.resolvedReasonSet = true;
       const v = this.normalize(def, value, ctx.project);
       if (v === undefined) delete draft.fields[ref];
       else draft.fields[ref] = v;
@@ -479,6 +483,7 @@ export class WorkItemWriter {
           'Microsoft.VSTS.Common.ActivatedBy',
           'Microsoft.VSTS.Common.ResolvedDate',
           'Microsoft.VSTS.Common.ResolvedBy',
+          RESOLVED_REASON,
           'Microsoft.VSTS.Common.ClosedDate',
           'Microsoft.VSTS.Common.ClosedBy',
         );
@@ -487,12 +492,15 @@ export class WorkItemWriter {
         clear(
           'Microsoft.VSTS.Common.ResolvedDate',
           'Microsoft.VSTS.Common.ResolvedBy',
+          RESOLVED_REASON,
           'Microsoft.VSTS.Common.ClosedDate',
           'Microsoft.VSTS.Common.ClosedBy',
         );
       }
       if (st.category === 'Resolved') {
         mark('Microsoft.VSTS.Common.ResolvedDate', 'Microsoft.VSTS.Common.ResolvedBy');
+        // The process copies the state's reason into Resolved Reason unless the same write names one (Agile's Bug).
+        if (!draft.resolvedReasonSet && this.store.field(RESOLVED_REASON)) f[RESOLVED_REASON] = f['System.Reason'] ?? st.reason;
         clear('Microsoft.VSTS.Common.ClosedDate', 'Microsoft.VSTS.Common.ClosedBy');
       }
       if (st.category === 'Completed') mark('Microsoft.VSTS.Common.ClosedDate', 'Microsoft.VSTS.Common.ClosedBy');

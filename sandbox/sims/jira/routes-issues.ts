@@ -195,7 +195,21 @@ export function issueRoutes(app: Hono<Env>, site: Site, base: () => string): voi
     const transition = workflow.transitions.find((t) => t.id === body.transition!.id)!;
     const from = site.state.statuses.find((s) => s.id === issue.statusId)!;
     const to = site.state.statuses.find((s) => s.id === transition.to)!;
-    const { items } = applyFields(site, issue, user!, body.fields ?? {}, {}, 'edit');
+    // The resolution is on the screen of a transition into done (as on Jira Cloud's default workflows), not on the
+    // edit screen: it is taken here, by id or name, and nowhere else.
+    const { resolution: resolutionRef, ...otherFields } = body.fields ?? {};
+    let named: { id: string; name: string } | undefined;
+    if (resolutionRef !== undefined) {
+      const ref = resolutionRef as { id?: string; name?: string } | null;
+      const found = site.state.resolutions.find((r) => r.id === ref?.id || r.name === ref?.name);
+      if (to.category !== 'done')
+        throw new JiraError(400, [], {
+          resolution: "Field 'resolution' cannot be set. It is not on the appropriate screen, or unknown.",
+        });
+      if (!found) throw new JiraError(400, [], { resolution: `Specify a valid 'id' or 'name' for Resolution` });
+      named = { id: found.id, name: found.name };
+    }
+    const { items } = applyFields(site, issue, user!, otherFields, {}, 'edit');
     issue.statusId = to.id;
     const changeItems = [
       {
@@ -209,17 +223,19 @@ export function issueRoutes(app: Hono<Env>, site: Site, base: () => string): voi
       },
       ...items,
     ];
-    if (to.category === 'done' && !issue.resolution) {
-      issue.resolution = { id: '10000', name: 'Done' };
+    if (to.category === 'done' && (!issue.resolution || (named && named.id !== issue.resolution.id))) {
+      const before = issue.resolution;
+      const set = named ?? site.state.resolutions[0]!;
+      issue.resolution = { id: set.id, name: set.name };
       issue.resolved = site.now();
       changeItems.push({
         field: 'resolution',
         fieldtype: 'jira',
         fieldId: 'resolution',
-        from: null,
-        fromString: null,
-        to: '10000',
-        toString: 'Done',
+        from: before?.id ?? null,
+        fromString: before?.name ?? null,
+        to: set.id,
+        toString: set.name,
       });
     } else if (to.category !== 'done' && issue.resolution) {
       changeItems.push({

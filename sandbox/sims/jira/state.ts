@@ -187,6 +187,8 @@ export interface JiraState {
   workflows: Workflow[];
   issueTypes: IssueType[];
   priorities: Priority[];
+  /** The site's resolutions (Jira Cloud's defaults); a transition into done may name one, else it sets the first. */
+  resolutions: Array<{ id: string; name: string; description: string }>;
   fields: FieldDef[];
   groups: Group[];
   issues: IssueRecord[];
@@ -472,6 +474,12 @@ export function demoState(appAccountId: string, now: number): JiraState {
     workflows,
     issueTypes,
     priorities,
+    resolutions: [
+      { id: '10000', name: 'Done', description: 'Work has been completed on this issue.' },
+      { id: '10001', name: "Won't Do", description: 'This issue won’t be actioned.' },
+      { id: '10002', name: 'Duplicate', description: 'The problem is a duplicate of an existing issue.' },
+      { id: '10003', name: 'Cannot Reproduce', description: 'This issue could not be reproduced.' },
+    ],
     fields,
     groups,
     issues: [],

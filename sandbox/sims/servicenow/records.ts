@@ -50,7 +50,7 @@ export function writeRecord(
     if (name === 'priority' && def.name === 'incident') continue; // computed from impact × urgency
     next[name] = name === 'short_description' ? value.slice(0, store.shortDescriptionMax) : value;
   }
-  if (def.name === 'incident') applyIncidentRules(store, next, existing);
+  if (def.name === 'incident') applyIncidentRules(store, next, existing, userName);
   const changed = Object.keys(next).filter((k) => (existing?.[k] ?? undefined) !== next[k] && !k.startsWith('sys_'));
   const t = glideTime(store.now());
   if (!existing) {
@@ -60,7 +60,7 @@ export function writeRecord(
       userName,
     );
     if (def.name === 'incident') {
-      applyIncidentRules(store, row, undefined);
+      applyIncidentRules(store, row, undefined, userName);
       applySlas(store, row, undefined);
     }
     return { row, changed: Object.keys(row).filter((k) => !k.startsWith('sys_')), journals };
@@ -94,7 +94,7 @@ export function writeRecord(
   return { row: existing, changed, journals };
 }
 
-function applyIncidentRules(store: InstanceStore, row: Row, before: Row | undefined): void {
+function applyIncidentRules(store: InstanceStore, row: Row, before: Row | undefined, userName?: string): void {
   // The dictionary's default category, on insert only (a category cleared later stays empty).
   if (!before && row.category === undefined) row.category = 'inquiry';
   row.impact ||= '3';
@@ -113,7 +113,12 @@ function applyIncidentRules(store: InstanceStore, row: Row, before: Row | undefi
       `Data Policy Exception: \n The following fields are mandatory: ${missing}\n`,
     );
   }
-  if (row.state === '6' && before?.state !== '6') row.resolved_at = glideTime(store.now());
+  if (row.state === '6' && before?.state !== '6') {
+    row.resolved_at = glideTime(store.now());
+    // The incident business rule names who resolved it (a person may also set the field in the same write).
+    if (!row.resolved_by || row.resolved_by === before?.resolved_by)
+      row.resolved_by = store.rows('sys_user').find((u) => u.user_name === userName)?.sys_id ?? '';
+  }
   if (row.state === '7' && before?.state !== '7') row.closed_at = glideTime(store.now());
   row.active = row.state === '7' || row.state === '8' ? 'false' : 'true';
 }

@@ -72,6 +72,7 @@ export const TABLES: TableDef[] = [
       close_code: 'choice',
       hold_reason: 'choice',
       resolved_at: 'datetime',
+      resolved_by: 'reference:sys_user',
     },
     choices: {
       state: { '1': 'New', '2': 'In Progress', '3': 'On Hold', '6': 'Resolved', '7': 'Closed', '8': 'Canceled' },
@@ -288,6 +289,7 @@ const COLUMN_LABELS: Record<string, string> = {
   close_code: 'Resolution code',
   closed_at: 'Closed',
   resolved_at: 'Resolved',
+  resolved_by: 'Resolved by',
   incident_state: 'Incident state',
   caller_id: 'Caller',
   category: 'Category',

@@ -638,6 +638,20 @@ export class AzureDevOpsConnector implements Connector {
     return id;
   }
 
+  /** Resolved By as people are named: the item's fields keep identities by unique name, so the field is read once. */
+  async resolvedBy(item: Item): Promise<string | undefined> {
+    const uniqueName = item.fields['Microsoft.VSTS.Common.ResolvedBy'];
+    if (typeof uniqueName !== 'string' || !uniqueName) return undefined;
+    const w = await this.json(
+      workItemJson,
+      'GET',
+      this.url(`/_apis/wit/workitems/${item.id}`, { fields: 'Microsoft.VSTS.Common.ResolvedBy' }),
+      `Read work item ${item.id}`,
+    );
+    const who = identityRef.safeParse(w.fields['Microsoft.VSTS.Common.ResolvedBy']);
+    return who.success ? (who.data.displayName ?? uniqueName) : uniqueName;
+  }
+
   async getItem(id: string): Promise<Item | undefined> {
     if (!/^\d+$/.test(id)) return undefined;
     try {

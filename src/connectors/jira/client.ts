@@ -21,6 +21,7 @@ const issueSchema = z.object({
 export interface JiraHistory {
   at: number;
   authorId?: string;
+  authorName?: string;
   fields: string[];
 }
 
@@ -64,7 +65,7 @@ export function parseJiraTime(value: string): number {
 
 const historyEntry = z
   .object({
-    author: z.object({ accountId: z.string() }).loose().optional(),
+    author: z.object({ accountId: z.string(), displayName: z.string().optional() }).loose().optional(),
     created: z.string(),
     items: z.array(z.object({ field: z.string(), fieldId: z.string().optional() }).loose()),
   })
@@ -76,6 +77,7 @@ function historyOf(h: z.infer<typeof historyEntry>): JiraHistory {
   return {
     at: parseJiraTime(h.created),
     ...(h.author ? { authorId: h.author.accountId } : {}),
+    ...(h.author?.displayName ? { authorName: h.author.displayName } : {}),
     fields: h.items.map((i) => i.fieldId ?? i.field),
   };
 }
@@ -191,7 +193,7 @@ export async function createIssue(
 export interface Transition {
   id: string;
   name: string;
-  to: { id: string; name: string };
+  to: { id: string; name: string; statusCategory?: { key?: string } };
 }
 
 export async function transitions(issueId: string): Promise<Transition[]> {
@@ -204,7 +206,17 @@ export async function transitions(issueId: string): Promise<Transition[]> {
     z.object({
       transitions: z.array(
         z
-          .object({ id: z.string(), name: z.string(), to: z.object({ id: z.string(), name: z.string() }).loose() })
+          .object({
+            id: z.string(),
+            name: z.string(),
+            to: z
+              .object({
+                id: z.string(),
+                name: z.string(),
+                statusCategory: z.object({ key: z.string().optional() }).loose().optional(),
+              })
+              .loose(),
+          })
           .loose(),
       ),
     }),
@@ -214,12 +226,17 @@ export async function transitions(issueId: string): Promise<Transition[]> {
   return body.transitions;
 }
 
-export async function transition(issueId: string, transitionId: string): Promise<void> {
+/** Runs a transition; `fields` go on its screen (the resolution of a transition into done). */
+export async function transition(
+  issueId: string,
+  transitionId: string,
+  fields?: Record<string, unknown>,
+): Promise<void> {
   const res = await call('Transition issue', () =>
     api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/transitions`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', 'X-Atlassian-Webhook-Trace': SYNC_TRACE },
-      body: JSON.stringify({ transition: { id: transitionId } }),
+      body: JSON.stringify({ transition: { id: transitionId }, ...(fields ? { fields } : {}) }),
     }),
   );
   if (res.status !== 204) await readJson('jira', res, `Transition issue ${issueId}`);
@@ -317,7 +334,8 @@ export async function parseJqlAsUser(accountId: string, jql: string): Promise<Jq
 }
 
 export interface WorkflowGraph {
-  statuses: Array<{ id: string; name: string }>;
+  /** `done`: the status is in Jira's done category (a transition into it may set the resolution). */
+  statuses: Array<{ id: string; name: string; done?: boolean }>;
   transitions: Array<{ id: string; name: string; from: string[]; to: string }>;
 }
 
@@ -334,7 +352,11 @@ export async function workflowFor(projectId: string, issueTypeId: string): Promi
   if (res.status === 403 || res.status === 401) return undefined;
   const body = parsed(
     z.object({
-      statuses: z.array(z.object({ id: z.string(), name: z.string(), statusReference: z.string() }).loose()),
+      statuses: z.array(
+        z
+          .object({ id: z.string(), name: z.string(), statusReference: z.string(), statusCategory: z.string().optional() })
+          .loose(),
+      ),
       workflows: z.array(
         z
           .object({
@@ -361,7 +383,7 @@ export async function workflowFor(projectId: string, issueTypeId: string): Promi
   if (!workflow) return undefined;
   const idOf = new Map(body.statuses.map((st) => [st.statusReference, st.id]));
   return {
-    statuses: body.statuses.map((st) => ({ id: st.id, name: st.name })),
+    statuses: body.statuses.map((st) => ({ id: st.id, name: st.name, done: st.statusCategory === 'DONE' })),
     transitions: workflow.transitions.map((t) => ({
       id: t.id,
       name: t.name,
@@ -381,6 +403,18 @@ export async function lastStatusChangeBy(
   const answers = recent && (recent.complete || recent.entries.some((h) => h.fields.includes('status')));
   for await (const h of answers ? recent.entries : changelogNewestFirst(issueId))
     if (h.fields.includes('status')) return h.authorId;
+  return undefined;
+}
+
+/** Who last changed a field (the resolution), by name: from the history the issue's read carried, else the changelog. */
+export async function lastChangeByName(
+  issueId: string,
+  field: string,
+  recent?: JiraIssue['recentHistory'],
+): Promise<string | undefined> {
+  const answers = recent && (recent.complete || recent.entries.some((h) => h.fields.includes(field)));
+  for await (const h of answers ? recent.entries : changelogNewestFirst(issueId))
+    if (h.fields.includes(field)) return h.authorName;
   return undefined;
 }
 

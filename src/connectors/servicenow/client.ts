@@ -385,6 +385,23 @@ export class ServiceNowConnector implements Connector {
     }
   }
 
+  async resolvedBy(item: Item): Promise<string | undefined> {
+    const id = item.fields.resolved_by;
+    if (typeof id !== 'string' || !id) return undefined;
+    try {
+      const found = await this.json(
+        resultOne,
+        `/api/now/table/sys_user/${encodeURIComponent(id)}?sysparm_fields=name`,
+        { method: 'GET' },
+        'Read user',
+      );
+      return found.result.name ? String(found.result.name) : undefined;
+    } catch (e) {
+      if (e instanceof SyncError && e.kind === 'not-found') return undefined;
+      throw e;
+    }
+  }
+
   async getItem(id: string): Promise<Item | undefined> {
     try {
       return this.toItem(

@@ -116,6 +116,11 @@ export const serviceNowSystem: SystemDefinition<ServiceNowRemote> = {
   customerHosts: { product: 'ServiceNow on its own domain' },
   exampleUrls: ['https://acme.service-now.com'],
   capabilities: SERVICENOW_CAPABILITIES,
+  resolution: {
+    resolvedStates: ['6', '7'],
+    code: { field: 'close_code', label: 'Resolution code', fallback: 'Solution provided' },
+    notes: { field: 'close_notes', label: 'Resolution notes', maxLength: 4000 },
+  },
   derivedFields: (remote) => serviceNowDerivedFields(remote.table),
   missingCredential(remote, credential) {
     if (remote.auth.kind === 'basic' && !credential?.password)

@@ -141,6 +141,8 @@ export const zendeskSystem: SystemDefinition<ZendeskRemote> = {
   hostPatterns: ['*.zendesk.com'],
   exampleUrls: ['https://acme.zendesk.com'],
   capabilities: ZENDESK_CAPABILITIES,
+  // A solved ticket has no reason field: a resolution made in Jira is told in an internal note, never to the requester.
+  resolution: { resolvedStates: ['solved', 'closed'] },
   missingCredential(_remote, credential) {
     return credential?.token
       ? undefined
