@@ -214,7 +214,7 @@ export async function typedFromMetadata(
   const offScreen = project
     ? screenProblems(settings.fields, screen, jiraFields, {
         issueType: settings.jiraIssueType,
-        projectKey: project.key,
+        projectKey: project.key ?? projectId,
       })
     : [];
   return {

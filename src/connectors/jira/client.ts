@@ -806,7 +806,7 @@ export async function fieldSchemas(): Promise<z.infer<typeof fieldList>> {
 
 const projectAnswer = z
   .object({
-    key: z.string(),
+    key: z.string().optional(),
     issueTypes: z
       .array(z.object({ id: z.string(), name: z.string(), subtask: z.boolean().optional() }).loose())
       .optional(),
@@ -816,7 +816,7 @@ const projectAnswer = z
 /** The project's key and issue types (not sub-tasks), as the app reads them; undefined when it cannot be read. */
 export async function projectOverview(
   projectId: string,
-): Promise<{ key: string; issueTypes: Array<{ id: string; name: string }> } | undefined> {
+): Promise<{ key: string | undefined; issueTypes: Array<{ id: string; name: string }> } | undefined> {
   const res = await call('Read project', () =>
     api.asApp().requestJira(route`/rest/api/3/project/${projectId}`, { headers: { Accept: 'application/json' } }),
   );
