@@ -95,6 +95,28 @@ describe("a mapped Jira field off the project's screen", () => {
     expect(saved.ok).toBe(true);
   });
 
+  it('reads a screen that Jira answers over several pages in full', async () => {
+    const whole = await sandbox
+      .jiraClient()
+      .request({ as: 'app' }, 'GET', '/rest/api/3/issue/createmeta/10000/issuetypes/10101');
+    const fields = whole.json.fields as Array<{ fieldId: string }>;
+    expect(fields.findIndex((f) => f.fieldId === 'duedate')).toBeGreaterThan(0);
+    // Jira may answer fewer fields than asked for: here the first page holds one, and the due date comes later.
+    await fetch(`${sandbox.sims.jira.controlUrl}/faults`, {
+      method: 'POST',
+      body: JSON.stringify({
+        method: 'GET',
+        path: '/rest/api/3/issue/createmeta/10000/issuetypes/10101',
+        status: 200,
+        body: { startAt: 0, maxResults: 1, total: fields.length, fields: fields.slice(0, 1) },
+        times: 1,
+      }),
+    });
+    const saved = await call('saveConnection', dueDateDraft());
+    expect(saved.error).toBeUndefined();
+    expect(saved.ok).toBe(true);
+  });
+
   it("checks the connection's own issue type: a field off the Bug screen is no problem for Tasks", async () => {
     await bugScreen('DELETE', 'duedate');
     const draft = dueDateDraft();
