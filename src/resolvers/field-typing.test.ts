@@ -2,7 +2,7 @@ import { INCIDENT_PRIORITY } from '../connectors/servicenow/derived';
 import type { RemoteField } from '../connectors/ports';
 import { fieldMappingSchema } from '../mapping/connection-config';
 import { defaultMatrix } from '../mapping/derived-fields';
-import { typeFieldPairs } from './field-typing';
+import { screenProblems, typeFieldPairs } from './field-typing';
 
 const jiraFields = [
   { id: 'summary', schema: { type: 'string', system: 'summary' } },
@@ -100,5 +100,65 @@ describe('field pairs typed at save', () => {
       [INCIDENT_PRIORITY],
     );
     expect(plain.fields[0]?.derived).toBeUndefined();
+  });
+});
+
+describe("pairs checked against the project's screen for the issue type", () => {
+  const site = [
+    { id: 'summary', name: 'Summary' },
+    { id: 'duedate', name: 'Due date' },
+    { id: 'status', name: 'Status' },
+    { id: 'comment', name: 'Comment' },
+    { id: 'attachment', name: 'Attachment' },
+    { id: 'issuelinks', name: 'Linked Issues' },
+    { id: 'customfield_10010', name: 'Customer reference' },
+  ];
+  const screen = [{ id: 'project' }, { id: 'issuetype' }, { id: 'summary' }];
+  const place = { issueType: 'Bug', projectKey: 'DEMO' };
+
+  it('refuses, at its Jira field and by its name, a pair writing a field the screen does not hold', () => {
+    const fields = [
+      pair({ jira: 'summary', remote: 'short_description' }),
+      pair({ jira: 'duedate', remote: 'due_date', direction: 'to-jira' }),
+      pair({ jira: 'customfield_10010', remote: 'correlation_display' }),
+    ];
+    expect(screenProblems(fields, screen, site, place)).toEqual([
+      {
+        path: 'fields.1.jira',
+        message:
+          "Jira's field “Due date” is not on the Bug screen of project DEMO: add it to the screen, or map another field.",
+      },
+      {
+        path: 'fields.2.jira',
+        message:
+          "Jira's field “Customer reference” is not on the Bug screen of project DEMO: add it to the screen, or map another field.",
+      },
+    ]);
+  });
+
+  it('takes a pair that never writes Jira, whatever the screen holds', () => {
+    const fields = [
+      pair({ jira: 'duedate', remote: 'due_date', direction: 'to-remote' }),
+      pair({ jira: 'customfield_10010', remote: 'correlation_display', direction: 'none' }),
+    ];
+    expect(screenProblems(fields, screen, site, place)).toEqual([]);
+  });
+
+  it('does not check fields Jira writes through their own calls: status, comments, attachments, links', () => {
+    const fields = [
+      pair({ jira: 'status', remote: 'state', transform: 'value-map', valueMap: [{ jira: 'Done', remote: '6' }] }),
+      pair({ jira: 'comment', remote: 'comments' }),
+      pair({ jira: 'attachment', remote: 'files' }),
+      pair({ jira: 'issuelinks', remote: 'links' }),
+    ];
+    expect(screenProblems(fields, screen, site, place)).toEqual([]);
+  });
+
+  it('says nothing where the screen could not be read, or of a field Jira does not have at all', () => {
+    const dueDate = [pair({ jira: 'duedate', remote: 'due_date' })];
+    expect(screenProblems(dueDate, undefined, site, place)).toEqual([]);
+    expect(screenProblems([pair({ jira: 'customfield_99999', remote: 'x' })], screen, site, place)).toEqual([]);
+    // Without the site's field list, the field goes by its id.
+    expect(screenProblems(dueDate, screen, [], place)[0]?.message).toMatch(/^Jira's field “duedate” is not on/);
   });
 });

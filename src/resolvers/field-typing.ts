@@ -21,6 +21,12 @@
  * which inputs give each value (the one the page sent, filled in from the
  * system's own; derived-fields.ts). Another pair writing one of those inputs
  * is refused: the field would be written twice in one update.
+ *
+ * A pair that writes a Jira field the project's screen for the connection's
+ * issue type does not hold is refused at its Jira field: Jira would refuse
+ * every create and edit of it ("not on the appropriate screen"). The screen is
+ * the create screen (createmeta); Jira's default screen scheme uses it for
+ * edits too. Where it cannot be read, nothing is refused.
  */
 import { isSyncError } from '../connectors/errors';
 import * as jira from '../connectors/jira/client';
@@ -153,6 +159,39 @@ export function issueTypeProblems(
   ];
 }
 
+/**
+ * Jira fields a pair may write that no create or edit carries, so no screen needs to hold them: status moves by
+ * transitions (writeJira), and comments, attachments and issue links are written through their own calls.
+ */
+const WRITTEN_ELSEWHERE: ReadonlySet<string> = new Set(['status', 'comment', 'attachment', 'issuelinks']);
+
+/**
+ * Pairs that write a Jira field the project's screen for the issue type does not hold (none read: nothing to check
+ * against). A field Jira does not have at all is reported as such elsewhere, not here too.
+ */
+export function screenProblems(
+  fields: readonly FieldMapping[],
+  screen: ReadonlyArray<{ id: string }> | undefined,
+  jiraFields: ReadonlyArray<{ id: string; name?: string | undefined }>,
+  place: { issueType: string; projectKey: string },
+): TypedFields['problems'] {
+  if (!screen) return [];
+  const onScreen = new Set(screen.map((f) => f.id));
+  const known = new Map(jiraFields.map((f) => [f.id, f]));
+  const problems: TypedFields['problems'] = [];
+  fields.forEach((m, index) => {
+    const writesJira = m.direction === 'both' || m.direction === 'to-jira';
+    if (!writesJira || WRITTEN_ELSEWHERE.has(m.jira) || onScreen.has(m.jira)) return;
+    if (jiraFields.length && !known.has(m.jira)) return;
+    const name = known.get(m.jira)?.name ?? m.jira;
+    problems.push({
+      path: `fields.${index}.jira`,
+      message: `Jira's field “${name}” is not on the ${place.issueType} screen of project ${place.projectKey}: add it to the screen, or map another field.`,
+    });
+  });
+  return problems;
+}
+
 /** Reads both sides' metadata, types the pairs and checks the draft against it (see typeFieldPairs). */
 export async function typedFromMetadata(
   settings: Pick<ConnectionConfig, 'fields' | 'jiraIssueType'>,
@@ -162,11 +201,28 @@ export async function typedFromMetadata(
   remoteLabel?: string,
   derivedFields?: readonly DerivedFieldDefinition[],
 ): Promise<TypedFields> {
-  const [jiraFields, remoteFields, issueTypes] = await Promise.all([
+  const projectAndScreen = jira.projectOverview(projectId).then(async (project) => {
+    const type = project?.issueTypes.find((t) => t.name === settings.jiraIssueType);
+    return { project, screen: type ? await jira.createScreenFields(projectId, type.id) : undefined };
+  });
+  const [jiraFields, remoteFields, { project, screen }] = await Promise.all([
     jira.fieldSchemas(),
     remoteFieldsOf(connector),
-    jira.projectIssueTypes(projectId),
+    projectAndScreen,
   ]);
   const typed = typeFieldPairs(settings.fields, jiraFields, remoteFields, saved, remoteLabel, derivedFields);
-  return { ...typed, problems: [...issueTypeProblems(settings.jiraIssueType, issueTypes), ...typed.problems] };
+  const offScreen = project
+    ? screenProblems(settings.fields, screen, jiraFields, {
+        issueType: settings.jiraIssueType,
+        projectKey: project.key ?? projectId,
+      })
+    : [];
+  return {
+    ...typed,
+    problems: [
+      ...issueTypeProblems(settings.jiraIssueType, project?.issueTypes ?? []),
+      ...offScreen,
+      ...typed.problems,
+    ],
+  };
 }

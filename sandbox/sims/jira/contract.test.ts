@@ -51,6 +51,8 @@ const cases: Array<[string, string, unknown?, Record<string, string>?]> = [
     { fields: { project: { key: 'DEMO' }, issuetype: { name: 'Bug' }, summary: 'Contract' } },
   ],
   ['GET', '/rest/api/3/issue/DEMO-1/editmeta'],
+  ['GET', '/rest/api/3/issue/createmeta/DEMO/issuetypes/10101'],
+  ['GET', '/rest/api/3/issue/createmeta/10000/issuetypes/10100?startAt=2&maxResults=3'],
   ['GET', '/rest/api/3/issue/DEMO-1/transitions'],
   ['GET', '/rest/api/3/issue/DEMO-1/changelog'],
   ['GET', '/rest/api/3/issue/DEMO-1/comment?expand=renderedBody'],

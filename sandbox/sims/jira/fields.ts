@@ -67,7 +67,10 @@ function item(
 
 /**
  * Validates and applies field values. Every problem is collected into Jira's
- * `errors` map; nothing is applied unless all values are valid.
+ * `errors` map; nothing is applied unless all values are valid. With a
+ * `screen` (the create or edit screen's field ids), a field not on it is
+ * refused as Jira refuses it; without one (a transition), only what the site
+ * lets be set at all is checked.
  */
 export function applyFields(
   site: Site,
@@ -76,6 +79,7 @@ export function applyFields(
   fields: Record<string, unknown>,
   update: Record<string, Array<Record<string, unknown>>>,
   mode: 'create' | 'edit',
+  screen?: ReadonlySet<string>,
 ): FieldChanges {
   const errors: Record<string, string> = {};
   const ops: Array<() => ChangeItem | undefined> = [];
@@ -177,7 +181,7 @@ export function applyFields(
   for (const [id, value] of Object.entries(fields)) {
     if (mode === 'create' && (id === 'project' || id === 'issuetype')) continue;
     const def = defs.get(id);
-    if (!def || !def.editable) {
+    if (!def || !def.editable || (screen && !screen.has(id))) {
       errors[id] = screenError(id);
       continue;
     }
@@ -209,6 +213,10 @@ export function applyFields(
   for (const [id, verbs] of Object.entries(update)) {
     if (id in fields) {
       errors[id] = `Field '${id}' cannot be set in both 'fields' and 'update'.`;
+      continue;
+    }
+    if (screen && !screen.has(id)) {
+      errors[id] = screenError(id);
       continue;
     }
     if (id === 'labels') {

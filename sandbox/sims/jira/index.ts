@@ -118,6 +118,26 @@ export function createJiraApp(opts: JiraSimOptions & { baseUrl: () => string }):
     site.state.projects.push(project);
     return c.json(project, 201);
   });
+  /**
+   * A Jira admin taking a field off the project's create and edit screens for one issue type (by id or name), or
+   * putting it back (`PUT`): Jira then refuses it in a create or an edit, and createmeta and editmeta leave it out.
+   */
+  app.on(['PUT', 'DELETE'], '/_control/projects/:key/screens/:issueType/fields/:fieldId', (c) => {
+    const project = site.project(c.req.param('key'));
+    if (!project) return c.json({ error: `No project ${c.req.param('key')}` }, 404);
+    const ref = c.req.param('issueType');
+    const type = site.state.issueTypes.find(
+      (t) => (t.id === ref || t.name === ref) && project.issueTypeIds.includes(t.id),
+    );
+    if (!type) return c.json({ error: `Project ${project.key} has no issue type ${ref}` }, 404);
+    const fieldId = c.req.param('fieldId');
+    const field = site.state.fields.find((f) => f.id === fieldId);
+    // Project and issue type are how a create names its place, not fields on a screen.
+    if (!field?.editable || fieldId === 'issuetype')
+      return c.json({ error: `${fieldId} is not a field a screen can hold` }, 400);
+    site.setOnScreen(project, type.id, fieldId, c.req.method === 'PUT');
+    return c.json({ fields: site.screenFields(project, type.id) });
+  });
   app.put('/_control/search-index-lag', async (c) => {
     site.searchIndexLagMs = z.object({ ms: z.number().int().min(0) }).parse(await c.req.json()).ms;
     return c.json({ ms: site.searchIndexLagMs });

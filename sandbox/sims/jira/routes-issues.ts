@@ -70,7 +70,8 @@ export function issueRoutes(app: Hono<Env>, site: Site, base: () => string): voi
       throw new JiraError(400, [], { summary: 'You must specify a summary of the issue.' });
     const issue = newIssue(site.state, project, type.id, user!.accountId, site.now());
     try {
-      applyFields(site, issue, user!, body.fields, body.update ?? {}, 'create');
+      const screen = new Set(site.screenFields(project, type.id));
+      applyFields(site, issue, user!, body.fields, body.update ?? {}, 'create', screen);
     } catch (e) {
       // A refused create does not use up a key or an id.
       site.state.counters.keys[project.key]! -= 1;
@@ -109,7 +110,16 @@ export function issueRoutes(app: Hono<Env>, site: Site, base: () => string): voi
       'You do not have permission to edit issues in this project.',
     );
     const body = await json(c, editBody);
-    const { items, assigneeChanged } = applyFields(site, issue, user!, body.fields ?? {}, body.update ?? {}, 'edit');
+    const screen = new Set(site.screenFields(site.projectOf(issue), issue.issueTypeId));
+    const { items, assigneeChanged } = applyFields(
+      site,
+      issue,
+      user!,
+      body.fields ?? {},
+      body.update ?? {},
+      'edit',
+      screen,
+    );
     if (items.length) {
       issue.updated = site.now();
       const changelog = site.recordChange(issue, user!, items);
@@ -143,12 +153,13 @@ export function issueRoutes(app: Hono<Env>, site: Site, base: () => string): voi
     return c.body(null, 204);
   });
 
+  /** The fields on the issue's edit screen, those a PUT may set. */
   app.get('/rest/api/3/issue/:key/editmeta', (c) => {
     const issue = site.issue(c.req.param('key'), c.get('user'));
-    void issue;
+    const screen = site.screenFields(site.projectOf(issue), issue.issueTypeId);
     const fields = Object.fromEntries(
       site.state.fields
-        .filter((f) => f.editable)
+        .filter((f) => f.editable && screen.includes(f.id))
         .map((f) => [
           f.id,
           {

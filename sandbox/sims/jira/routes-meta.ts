@@ -169,6 +169,61 @@ export function metaRoutes(app: Hono<Env>, site: Site, base: () => string): void
         })),
     );
   });
+  /**
+   * The fields of the project's create screen for one issue type, a page at a time (project and issue type are
+   * always there): what a create may set. The caller must be able to create issues in the project.
+   */
+  app.get('/rest/api/3/issue/createmeta/:project/issuetypes/:issueTypeId', (c) => {
+    const user = requireUser(c.get('user'));
+    const number = (name: string, fallback: number) => {
+      const raw = c.req.query(name);
+      const n = raw === undefined ? fallback : Number(raw);
+      if (!Number.isInteger(n) || n < 0)
+        throw new JiraError(400, [`Parameter '${name}' must be a non-negative integer`]);
+      return n;
+    };
+    const startAt = number('startAt', 0);
+    const maxResults = number('maxResults', 50);
+    if (maxResults > 200) throw new JiraError(400, ["Parameter 'maxResults' must not exceed the limit '200'"]);
+    const p = site.project(c.req.param('project'));
+    if (!p || !site.can(user, 'BROWSE_PROJECTS', p))
+      throw new JiraError(404, ['No project could be found with key or id.']);
+    if (!site.can(user, 'CREATE_ISSUES', p))
+      throw new JiraError(403, ['You do not have permission to create issues in this project.']);
+    const type = site.state.issueTypes.find((t) => t.id === c.req.param('issueTypeId'));
+    if (!type || !p.issueTypeIds.includes(type.id))
+      throw new JiraError(404, [`Issue type with id '${c.req.param('issueTypeId')}' does not exist in this project.`]);
+    const screen = site.screenFields(p, type.id);
+    const allowed = (id: string, options?: Array<{ id: string; value: string }>): unknown[] | undefined => {
+      if (options) return options.map((o) => ({ self: `${base()}/rest/api/3/customFieldOption/${o.id}`, ...o }));
+      if (id === 'priority') return site.state.priorities.map((x) => priorityJson(base(), x));
+      if (id === 'project') return [projectJson(base(), p)];
+      if (id === 'issuetype')
+        return [
+          { self: `${base()}/rest/api/3/issuetype/${type.id}`, id: type.id, name: type.name, subtask: type.subtask },
+        ];
+      return undefined;
+    };
+    const defaultPriority = site.state.priorities.find((x) => x.id === DEFAULT_PRIORITY_ID);
+    const fields = site.state.fields
+      .filter((f) => f.id === 'project' || f.id === 'issuetype' || (f.editable && screen.includes(f.id)))
+      .map((f) => {
+        const values = allowed(f.id, f.options);
+        const fallback = f.id === 'priority' && defaultPriority ? priorityJson(base(), defaultPriority) : undefined;
+        return {
+          required: f.id === 'summary' || f.id === 'project' || f.id === 'issuetype',
+          schema: f.schema,
+          name: f.name,
+          key: f.id,
+          fieldId: f.id,
+          hasDefaultValue: fallback !== undefined,
+          operations: f.id === 'labels' ? ['add', 'set', 'remove'] : ['set'],
+          ...(values ? { allowedValues: values } : {}),
+          ...(fallback ? { defaultValue: fallback } : {}),
+        };
+      });
+    return c.json({ maxResults, startAt, total: fields.length, fields: fields.slice(startAt, startAt + maxResults) });
+  });
   app.get('/rest/api/3/issuetype', (c) =>
     c.json(
       site.state.issueTypes.map((t) => ({

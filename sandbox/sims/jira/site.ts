@@ -156,6 +156,17 @@ export class Site {
     return issue;
   }
 
+  /** The fields on the project's create and edit screens for this issue type (Project.screens). */
+  screenFields(project: Project, issueTypeId: string): string[] {
+    return project.screens?.[issueTypeId] ?? this.state.fields.filter((f) => f.editable).map((f) => f.id);
+  }
+
+  /** An admin adding a field to, or taking it off, the project's screens for one issue type. */
+  setOnScreen(project: Project, issueTypeId: string, fieldId: string, on: boolean): void {
+    const now = this.screenFields(project, issueTypeId).filter((id) => id !== fieldId);
+    (project.screens ??= {})[issueTypeId] = on ? [...now, fieldId] : now;
+  }
+
   /** A group by its id or, as older clients name it, its name. */
   group(idOrName: string): Group | undefined {
     return this.state.groups.find((g) => g.groupId === idOrName) ?? this.state.groups.find((g) => g.name === idOrName);

@@ -81,6 +81,11 @@ export interface Project {
   };
   issueTypeIds: string[];
   workflowId: string;
+  /**
+   * The fields on the project's create and edit screens, by issue type id (one screen for both, as Jira's default
+   * screen scheme has it). An issue type without an entry has the site's default screen: every field that can be set.
+   */
+  screens?: Record<string, string[]>;
 }
 
 /** A group of users: comments restricted to it are seen by its members only. */

@@ -838,21 +838,74 @@ export async function fieldSchemas(): Promise<z.infer<typeof fieldList>> {
   return parsed(fieldList, await readJson('jira', res, 'Read fields'), 'Read fields');
 }
 
-/** The project's issue types (not sub-tasks), as the app reads them; none when the project cannot be read. */
-export async function projectIssueTypes(projectId: string): Promise<Array<{ id: string; name: string }>> {
+const projectAnswer = z
+  .object({
+    key: z.string().optional(),
+    issueTypes: z
+      .array(z.object({ id: z.string(), name: z.string(), subtask: z.boolean().optional() }).loose())
+      .optional(),
+  })
+  .loose();
+
+/** The project's key and issue types (not sub-tasks), as the app reads them; undefined when it cannot be read. */
+export async function projectOverview(
+  projectId: string,
+): Promise<{ key: string | undefined; issueTypes: Array<{ id: string; name: string }> } | undefined> {
   const res = await call('Read project', () =>
     api.asApp().requestJira(route`/rest/api/3/project/${projectId}`, { headers: { Accept: 'application/json' } }),
   );
-  if (!res.ok) return [];
-  const body = z
-    .object({
-      issueTypes: z
-        .array(z.object({ id: z.string(), name: z.string(), subtask: z.boolean().optional() }).loose())
-        .optional(),
-    })
-    .loose()
-    .safeParse(await readJson('jira', res, 'Read project'));
-  return body.success
-    ? (body.data.issueTypes ?? []).filter((t) => !t.subtask).map((t) => ({ id: t.id, name: t.name }))
-    : [];
+  if (!res.ok) return undefined;
+  const body = projectAnswer.safeParse(await readJson('jira', res, 'Read project'));
+  if (!body.success) return undefined;
+  return {
+    key: body.data.key,
+    issueTypes: (body.data.issueTypes ?? []).filter((t) => !t.subtask).map((t) => ({ id: t.id, name: t.name })),
+  };
+}
+
+/** The project's issue types (not sub-tasks), as the app reads them; none when the project cannot be read. */
+export async function projectIssueTypes(projectId: string): Promise<Array<{ id: string; name: string }>> {
+  return (await projectOverview(projectId))?.issueTypes ?? [];
+}
+
+const createMetaPage = z
+  .object({
+    startAt: z.number().int().min(0),
+    maxResults: z.number().int().min(0),
+    total: z.number().int().min(0),
+    fields: z.array(z.object({ fieldId: z.string(), name: z.string() }).loose()),
+  })
+  .loose();
+
+/** Jira's most per page of createmeta; a project's screen holds a few dozen fields, so a handful of pages at most. */
+const CREATE_META_PAGE = 200;
+/** Past this many pages Jira is not answering as documented: stop rather than page on. */
+const CREATE_META_MAX_PAGES = 20;
+
+/**
+ * The fields on the project's create screen for one issue type (createmeta, every page): what a create may set,
+ * and, with Jira's default screen scheme, an edit too. Undefined when Jira does not answer them (the project or
+ * issue type gone, the app not allowed to create issues there): nothing is known then.
+ */
+export async function createScreenFields(
+  projectId: string,
+  issueTypeId: string,
+): Promise<Array<{ id: string; name: string }> | undefined> {
+  const out: Array<{ id: string; name: string }> = [];
+  for (let page = 0, startAt = 0; page < CREATE_META_MAX_PAGES; page++) {
+    const res = await call('Read create screen', () =>
+      api
+        .asApp()
+        .requestJira(
+          route`/rest/api/3/issue/createmeta/${projectId}/issuetypes/${issueTypeId}?startAt=${String(startAt)}&maxResults=${String(CREATE_META_PAGE)}`,
+          { headers: { Accept: 'application/json' } },
+        ),
+    );
+    if (!res.ok) return undefined;
+    const body = parsed(createMetaPage, await readJson('jira', res, 'Read create screen'), 'Read create screen');
+    out.push(...body.fields.map((f) => ({ id: f.fieldId, name: f.name })));
+    startAt = body.startAt + body.fields.length;
+    if (!body.fields.length || startAt >= body.total) return out;
+  }
+  return undefined;
 }
