@@ -34,6 +34,7 @@ import { planStatusMove } from '../sync/status';
 import { UserMap } from '../sync/user-map';
 import { jqlProblems } from './connections';
 import { secretsNeeded } from './systems';
+import { resolutionBeforeWrites, type ResolutionRun } from '../sync/resolution-sync';
 import { secretStaysWith } from '../mapping/secret-binding';
 import { badRequest, fail, forbiddenAdmin, ok, requireProjectAdmin } from './guards';
 import {
@@ -374,6 +375,19 @@ async function previewIssue(
     ...(remote ? { remoteKey: remote.displayKey } : {}),
     ...touched,
   });
+  // The resolution as the reconcile plans it (sync/resolution.ts): Jira's joins the write that resolves the item.
+  const resolution =
+    remote && kind === 'update'
+      ? await resolutionBeforeWrites({
+          config,
+          issue,
+          remote,
+          remoteRead: true,
+          snapshot: link?.resolution,
+          remoteFields: plan.remoteFields,
+        })
+      : undefined;
+  notices.push(...resolutionNotices(resolution, system.label));
   const described = describePlan({
     kind,
     readings,
@@ -383,6 +397,14 @@ async function previewIssue(
     systemLabel: system.label,
     remoteRaw: remote?.fields,
   });
+  const toRemote = resolution?.plan.toRemote;
+  const extra = toRemote
+    ? described.extra.map((e) =>
+        resolution.together.flat().includes(e.field) && e.field !== resolution.statusField
+          ? { ...e, note: `Jira's resolution “${toRemote.jiraName}”, written with the state that resolves the item` }
+          : e,
+      )
+    : described.extra;
   const rows = await completeJiraWrites(draft, described.rows, issue, plan.jiraWrites);
   const content = opts.content
     ? await previewContent(draft, issue, remote?.id, link && link.remoteId === remote?.id ? link : undefined)
@@ -392,7 +414,7 @@ async function previewIssue(
     issue: summaryOf(issue),
     remote: remote ? remoteRef(remote) : null,
     rows,
-    extra: described.extra,
+    extra,
     problems: [],
     notices: [...notices, ...plan.notices],
     content,
@@ -743,4 +765,17 @@ export async function previewSummaryResolver({ payload, context }: Call) {
     note: `${note}${remoteNote}`,
     paused: !draft.config.enabled,
   });
+}
+
+/** What the preview says of a resolution crossing that is not a field row. */
+function resolutionNotices(run: ResolutionRun | undefined, remoteLabel: string): string[] {
+  if (!run) return [];
+  if (run.remoteNote)
+    return [`${remoteLabel} keeps no resolution text: a note there says “${run.remoteNote}”`];
+  const toJira = run.plan.toJira;
+  if (!toJira) return [];
+  return [
+    `${remoteLabel}'s resolution${toJira.code ? ` (${toJira.code})` : ''} comes to Jira: the issue is resolved as ` +
+      `“${toJira.jiraName}” when it reaches a done status, and an internal comment says who resolved it and why.`,
+  ];
 }

@@ -9,9 +9,10 @@
 import * as jira from '../connectors/jira/client';
 import type { Connector, Item } from '../connectors/ports';
 import { systemFor, type ResolutionDefinition } from '../connectors/registry';
-import { bodyFromText } from '../content/formats';
+import { bodyFromText, textFromBody } from '../content/formats';
 import { textToAdf } from '../content/text-to-adf';
 import type { ConnectionConfig } from '../mapping/connection-config';
+import { textHash } from './crossing';
 import { NeedsRead } from './evidence';
 import {
   jiraResolutionText,
@@ -109,11 +110,19 @@ export async function resolutionAfterWrites(args: {
     // Told only once the remote holds the resolved state: a refused state leaves nothing to tell yet.
     if (remoteHolds === null) return orNothing({ jira: plan.snapshot.jira, remote: plan.snapshot.remote });
     if (run.remoteNote) {
+      // Once: a run that wrote it and crashed before the link recorded it finds it there (the integration user's own).
+      const note = run.remoteNote;
+      const there = (await connector.listComments(remote.id)).some(
+        (c) =>
+          Boolean(connector.ownAuthorId && c.author.id === connector.ownAuthorId) &&
+          textFromBody(connector.capabilities.commentFormat, c.body).trim() === note,
+      );
       const visibility = connector.capabilities.commentVisibilities.includes('internal') ? 'internal' : 'public';
-      await connector.addComment(remote.id, {
-        body: bodyFromText(connector.capabilities.commentFormat, run.remoteNote),
-        visibility,
-      });
+      if (!there)
+        await connector.addComment(remote.id, {
+          body: bodyFromText(connector.capabilities.commentFormat, note),
+          visibility,
+        });
     }
     return { jira: plan.toRemote.jiraName, remote: remoteHolds };
   }
@@ -126,8 +135,11 @@ export async function resolutionAfterWrites(args: {
       notes: plan.toJira.notes,
       by: await connector.resolvedBy?.(remote),
     });
-    // Internal on a service project: the remote's notes were written for its own people, not Jira's customers.
-    if (text) await jira.addComment(issue.id, textToAdf(text), true, `resolution:${remote.id}`);
+    // Internal on a service project: the remote's notes were written for its own people, not Jira's customers. Once:
+    // the comment names the resolution it tells, so a run that wrote it and crashed before the link recorded it finds it.
+    const marker = `resolution:${remote.id}:${textHash(`${plan.toJira.code}\n${plan.toJira.notes}`)}`;
+    if (text && !(await jira.listComments(issue.id)).some((c) => c.copyOf === marker))
+      await jira.addComment(issue.id, textToAdf(text), true, marker);
     return { jira: args.jiraResolvedAs ?? plan.snapshot.jira, remote: plan.snapshot.remote };
   }
   return orNothing({ jira: args.jiraResolvedAs ?? plan.snapshot.jira, remote: remoteHolds });

@@ -74,6 +74,15 @@ describe('resolutions both ways', () => {
       expect(plan.toRemote).toEqual({ code: 'Duplicate', jiraName: 'Duplicate' });
     });
 
+    it('not over the reason of a remote resolved first: Jira resolving after it follows it', () => {
+      const snapshot = { jira: null, remote: { code: 'Workaround provided', notes: 'Restarted the print spooler' } };
+      const plan = planResolution(
+        input({ jira: 'Done', remoteRaw: resolvedIncident, remoteStatus: { field: 'state', writing: '7' }, snapshot }),
+      );
+      expect(plan.toRemote).toBeUndefined();
+      expect(plan.snapshot).toEqual({ jira: 'Done', remote: snapshot.remote });
+    });
+
     it('never over a reason a person changed in the remote since (both moved: neither crosses)', () => {
       const snapshot = { jira: 'Done', remote: { code: 'Solution provided', notes: 'x' } };
       const plan = planResolution(input({ jira: 'Duplicate', remoteRaw: { ...resolvedIncident }, snapshot }));
@@ -128,6 +137,11 @@ describe('resolutions both ways', () => {
         input({ jira: 'Done', remoteRaw: { state: '6' }, remoteRead: false, snapshot: known }),
       );
       expect(presumed).toEqual({ jiraOnDone: 'Done', snapshot: known });
+      // A notification that does not show the status leaves the resolution as the link saw it.
+      const unseen = planResolution(
+        input({ jira: 'Done', remoteRaw: { short_description: 'x' }, remoteRead: false, snapshot: known }),
+      );
+      expect(unseen).toEqual({ jiraOnDone: 'Done', snapshot: known });
     });
   });
 

@@ -92,7 +92,12 @@ export function planResolution(input: ResolutionInput): ResolutionPlan {
   const statusField = input.remoteStatus?.field;
   const statusNow = statusField ? text(input.remoteRaw[statusField]) || undefined : undefined;
   const asRead = definition ? remoteResolution(definition, statusNow, input.remoteRaw) : null;
-  const remoteNow = asRead && !input.remoteRead ? (snapshot?.remote ?? null) : asRead;
+  // Not read: a status it does not show is as the link saw it, and a resolved one keeps the snapshot's reason and text.
+  const remoteNow = input.remoteRead
+    ? asRead
+    : statusNow === undefined || asRead !== null
+      ? (snapshot?.remote ?? null)
+      : null;
   const jiraNow = input.jira === undefined ? (snapshot?.jira ?? null) : input.jira;
   const seen: ResolutionSnapshot = { jira: jiraNow, remote: remoteNow };
   if (!definition || rules.direction === 'none' || !input.remoteStatus) return { snapshot: seen };
@@ -106,14 +111,12 @@ export function planResolution(input: ResolutionInput): ResolutionPlan {
   const remoteMoved = !sameRemote(remoteNow, snapshot?.remote ?? null);
   const jiraMoved = input.jira !== undefined && input.jira !== (snapshot?.jira ?? null);
 
-  // Jira's resolution goes with the write that resolves the remote, and follows a later change of it there while
-  // the remote's own stayed as the link saw it (a person's reason there is never overwritten).
-  if (
-    allows(rules.direction, 'remote') &&
-    input.jira &&
-    resolvedAfter &&
-    (entering || (jiraMoved && !remoteMoved && remoteNow !== null))
-  )
+  // Jira's resolution goes with the write that resolves the remote, and a later change of it (one resolution to
+  // another) follows while the remote's own stayed as the link saw it. A remote resolved first keeps its reason when
+  // Jira then resolves too (Jira follows it), and a reason a person changed there is never overwritten.
+  const resolving = entering && remoteNow === null;
+  const changedInJira = remoteNow !== null && jiraMoved && (snapshot?.jira ?? null) !== null && !remoteMoved;
+  if (allows(rules.direction, 'remote') && input.jira && resolvedAfter && (resolving || changedInJira))
     return { toRemote: { code: codeFor(definition, rules, input.jira), jiraName: input.jira }, snapshot: seen };
 
   // The remote's resolution, once it moved since the link saw it: Jira's resolution and a comment saying it.

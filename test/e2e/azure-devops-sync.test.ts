@@ -270,6 +270,8 @@ describe('Jira OPS ↔ Azure DevOps acme/Operations', () => {
     const comments = (await jira.request({ as: 'admin' }, 'GET', `/rest/api/3/issue/${issue.key}/comment`)).json
       .comments;
     expect(comments.map((c: any) => c.body.content[0].content[0].text)).toEqual([
+      // The work item was resolved in Azure DevOps earlier: told on the issue, internally (resolution.ts).
+      `Resolved in Azure DevOps (Bug ${wi}) by Dana Agent.`,
       'Extended the volume by 100 GB',
       'Internal: the vendor ticket is 4711',
       'Dana Agent (Azure DevOps): Thanks, confirmed from the app side',
@@ -335,7 +337,10 @@ describe('Jira OPS ↔ Azure DevOps acme/Operations', () => {
     ]);
     await ado()('DELETE', `/acme/Operations/_apis/wit/workItems/${wi}/comments/${dana.id}?api-version=7.1-preview.4`);
     await sandbox.settle();
-    expect((await jiraComments()).map(textOf)).toEqual(['Internal: the vendor ticket is 4711']);
+    expect((await jiraComments()).map(textOf)).toEqual([
+      `Resolved in Azure DevOps (Bug ${wi}) by Dana Agent.`,
+      'Internal: the vendor ticket is 4711',
+    ]);
     expect(await commentsOf(wi)).toEqual([]);
     // And nothing is copied again.
     [jiraBefore, adoBefore] = [jiraWrites(), await integrationWrites()];

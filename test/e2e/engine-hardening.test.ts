@@ -261,7 +261,9 @@ describe('5. status moves only along a path that reaches the target', () => {
       });
       await sandbox.settle({ within: 0 });
       expect(statusOf(issue.id)).toBe('To Do');
+      // The incident's resolution is told on the issue all the same (resolution.ts), and the agent's comment copied.
       expect(issueOf(issue.id).comments.map((c) => JSON.stringify(c.body))).toEqual([
+        expect.stringContaining('Resolved in ServiceNow'),
         expect.stringContaining('Resolved on our side'),
       ]);
       const shown = (await panel(issue.id)).body.data;

@@ -144,6 +144,36 @@ describe('ServiceNow: close code and close notes ↔ Jira resolution', () => {
     expect((await incidentOf(issue.id)).sys_mod_count).toBe(incident.sys_mod_count);
   });
 
+  it('is previewed as the sync writes it: the close code and notes go with the state that resolves the incident', async () => {
+    const issue = await newIssue('DEMO', 'Badge printer jams');
+    sandbox.platform.holdProductEvents();
+    await moveJira(issue.key, 'Done', 'Duplicate');
+    const listed = (await asLead(DEMO_PROJECT, 'listConnections', {})) as unknown as {
+      body: { data: { connections: Array<{ config: Record<string, unknown> & { id: string } }> } };
+    };
+    const {
+      id: connectionId,
+      jiraProjectId: _p,
+      credentialRev: _r,
+      ...settings
+    } = listed.body.data.connections.find((c) => c.config.id === DEMO_CONNECTION_ID)!.config;
+    const preview = (await asLead(DEMO_PROJECT, 'previewItem', {
+      connectionId,
+      settings,
+      item: { issueKey: issue.key },
+    })) as unknown as { body: { data: { extra: Array<{ field: string; value: string; note: string }> } } };
+    const notes = `Resolved in Jira (${issue.key}) by ${await myName()} as Duplicate.`;
+    expect(preview.body.data.extra).toEqual(
+      expect.arrayContaining([
+        { field: 'close_code', value: 'Duplicate', note: expect.stringContaining("Jira's resolution “Duplicate”") },
+        { field: 'close_notes', value: notes, note: expect.stringContaining("Jira's resolution “Duplicate”") },
+      ]),
+    );
+    await sandbox.platform.releaseProductEvents();
+    await settle();
+    expect(await incidentOf(issue.id)).toMatchObject({ state: '6', close_code: 'Duplicate', close_notes: notes });
+  });
+
   it('resolves the Jira issue as the resolution its close code pairs with, telling who, why and the notes internally', async () => {
     const issue = await newIssue('DEMO', 'VPN drops every hour');
     const incident = await incidentOf(issue.id);

@@ -314,7 +314,8 @@ describe('Jira ↔ ServiceNow', () => {
     expect(await incidentFor(own.id)).toMatchObject({
       state: '6',
       close_code: 'Solution provided',
-      close_notes: `Resolved in Jira (${own.key})`,
+      // Jira's resolution, and who moved the issue to Done, replace the connection's fixed close text (resolution.ts).
+      close_notes: `Resolved in Jira (${own.key}) by Mia Member as Done.`,
     });
   });
 
@@ -356,8 +357,13 @@ describe('Jira ↔ ServiceNow', () => {
       ['work_notes', 'Mia Member (Jira): Agents only: gateway was at 95%'],
       ['comments', 'Thanks, closing on our side'],
     ]);
-    const comments = (await jira.request({ as: 'member' }, 'GET', `/rest/api/3/issue/${issue.key}/comment`)).json
-      .comments;
+    const all = (await jira.request({ as: 'member' }, 'GET', `/rest/api/3/issue/${issue.key}/comment`)).json.comments;
+    // First the resolution the agent made earlier (resolution.ts), told internally and never copied back.
+    expect([all[0].jsdPublic, all[0].body.content[0].content[0].text]).toEqual([
+      false,
+      `Resolved in ServiceNow (${incident.number}) by Beth Agent.`,
+    ]);
+    const comments = all.slice(1);
     expect(comments.map((c: any) => [c.jsdPublic, c.body.content[0].content[0].text])).toEqual([
       [true, 'Customer confirmed the fix'],
       [false, 'Agents only: gateway was at 95%'],

@@ -257,6 +257,8 @@ describe('SUP ↔ Zendesk', () => {
       .comments.slice(1)
       .map((c) => [c.public, c.plain_body]);
     expect(zdComments).toEqual([
+      // The ticket was solved from Jira earlier: the resolution is told in an internal note (resolution.ts).
+      [false, `Resolved in Jira (${issue.key}) by Mia Member as Done.`],
       [true, 'Mia Member (Jira): We are checking with the bank'],
       [false, 'Mia Member (Jira): Agents only: ledger shows two charges'],
       [true, 'Customer sent the bank statement'],
