@@ -135,6 +135,18 @@ const settingsShape = {
     .max(20)
     .default([]),
   /**
+   * The remote's SLA copied one way into a Jira date or date-time field: when it breaches (sync/sla-field.ts). `name`
+   * picks the SLA by its definition's name; absent, the first one still running. `kind` is the Jira field's, set by
+   * the server from Jira's metadata when the connection is saved. Each sync of a pair then reads the item's SLAs once.
+   */
+  slaField: z
+    .object({
+      jira: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a Jira field id'),
+      name: z.string().min(1).max(256).optional(),
+      kind: z.enum(['date', 'date-time']).optional(),
+    })
+    .optional(),
+  /**
    * Resolutions both ways (sync/resolution.ts): Jira's resolution ↔ the remote's reason for it (ServiceNow close code,
    * Azure DevOps resolved reason), with the resolution's text and who resolved it. `codes` pairs them; a Jira
    * resolution not named goes as the system's fallback, and a remote reason not named arrives as Jira's "Done".

@@ -98,6 +98,8 @@ export async function saveConnectionResolver({ payload, context }: Call) {
   const typed = await typedPairs(admin.projectId, request.data, checked.settings);
   if (typed.problems.length) return fail('BAD_REQUEST', 'The connection has problems', typed.problems);
   checked.settings.fields = typed.fields;
+  // The SLA field's kind is the server's, from Jira's metadata, like the pairs' kinds.
+  if (typed.slaField) checked.settings.slaField = typed.slaField;
   let config: ConnectionConfig;
   let moved = false;
   if (request.data.connectionId !== undefined) {

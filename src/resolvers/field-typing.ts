@@ -32,12 +32,14 @@ import { isSyncError } from '../connectors/errors';
 import * as jira from '../connectors/jira/client';
 import type { Connector, RemoteField } from '../connectors/ports';
 import type { ConnectionConfig, FieldMapping } from '../mapping/connection-config';
-import { crossing, jiraKindOf, remoteKindOf, type FieldKind } from '../mapping/field-kinds';
+import { crossing, jiraKindOf, remoteKindOf, type FieldKind, type JiraFieldMeta } from '../mapping/field-kinds';
 import { matrixFor, type DerivedFieldDefinition } from '../mapping/derived-fields';
 
 export interface TypedFields {
   fields: FieldMapping[];
   problems: Array<{ path: string; message: string }>;
+  /** The SLA's Jira field with its kind, when the draft copies the remote's SLA into one. */
+  slaField?: NonNullable<ConnectionConfig['slaField']>;
 }
 
 /** Kinds that convert by value, so that typing them against text is worth it when the remote cannot say. */
@@ -194,7 +196,7 @@ export function screenProblems(
 
 /** Reads both sides' metadata, types the pairs and checks the draft against it (see typeFieldPairs). */
 export async function typedFromMetadata(
-  settings: Pick<ConnectionConfig, 'fields' | 'jiraIssueType'>,
+  settings: Pick<ConnectionConfig, 'fields' | 'jiraIssueType' | 'slaField'>,
   projectId: string,
   connector: Connector | undefined,
   saved?: Pick<ConnectionConfig, 'fields'>,
@@ -211,6 +213,7 @@ export async function typedFromMetadata(
     projectAndScreen,
   ]);
   const typed = typeFieldPairs(settings.fields, jiraFields, remoteFields, saved, remoteLabel, derivedFields);
+  const sla = settings.slaField ? typedSlaField(settings.slaField, jiraFields, connector, remoteLabel) : undefined;
   const offScreen = project
     ? screenProblems(settings.fields, screen, jiraFields, {
         issueType: settings.jiraIssueType,
@@ -219,10 +222,34 @@ export async function typedFromMetadata(
     : [];
   return {
     ...typed,
+    ...(sla && 'field' in sla ? { slaField: sla.field } : {}),
     problems: [
       ...issueTypeProblems(settings.jiraIssueType, project?.issueTypes ?? []),
       ...offScreen,
       ...typed.problems,
+      ...(sla && 'problem' in sla ? [sla.problem] : []),
     ],
   };
+}
+
+/** The SLA's Jira field, typed from Jira's metadata: a date or a date-time, on a remote that has SLAs. */
+function typedSlaField(
+  rule: NonNullable<ConnectionConfig['slaField']>,
+  jiraFields: readonly JiraFieldMeta[],
+  connector: Connector | undefined,
+  remoteLabel = 'The remote',
+): { field: NonNullable<ConnectionConfig['slaField']> } | { problem: { path: string; message: string } } {
+  const path = 'slaField.jira';
+  if (connector && !connector.slaOf) return { problem: { path, message: `${remoteLabel} has no SLAs to copy` } };
+  const meta = jiraFields.find((f) => f.id === rule.jira);
+  if (!meta) return { problem: { path, message: `Jira has no field ${rule.jira}` } };
+  const kind = jiraKindOf(meta);
+  if (kind !== 'date' && kind !== 'date-time')
+    return {
+      problem: {
+        path,
+        message: `Jira's field “${meta.name}” cannot hold an SLA's breach time: choose a date or date-time field`,
+      },
+    };
+  return { field: { ...rule, kind } };
 }

@@ -146,6 +146,7 @@ export async function prepareDraft(
   if (typed.problems.length)
     return { ok: false, answer: fail('BAD_REQUEST', 'The draft has problems', typed.problems) };
   config.fields = typed.fields;
+  if (typed.slaField) config.slaField = typed.slaField;
   const all = (await connectionsForProject(admin.projectId)).filter((c) => c.enabled && systemFor(c.remote.type));
   const at = saved ? all.findIndex((c) => c.id === saved.id) : -1;
   const earlier = saved ? (at < 0 ? all.filter((c) => c.id !== saved.id) : all.slice(0, at)) : all;

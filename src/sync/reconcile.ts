@@ -53,6 +53,7 @@ import { enqueueReconcile } from './sync-queue';
 import { refusalFor, refusedMessage, REFUSED, type Refusal } from './refusals';
 import { writeIsolated } from './write-isolation';
 import { resolutionAfterWrites, resolutionBeforeWrites } from './resolution-sync';
+import { syncSlaField } from './sla-field';
 import { conversionOf } from '../mapping/field-convert';
 import { UserMap } from './user-map';
 import type { WorkItemRef } from './work-item';
@@ -367,6 +368,9 @@ async function syncPair(
   const fields = await syncFields(config, connector, next, issue, remote, created, remoteClosed, known);
   next = fields.link;
   for (const [part, message] of Object.entries(fields.problems)) problems[part] = { kind: 'validation', message, at };
+  // The remote's SLA, one way into its Jira field (sla-field.ts): read once per sync of the pair, written on a difference.
+  const sla = remoteClosed ? {} : await syncSlaField(config, connector, issue, remote.id);
+  if (sla.refused) problems.sla = { kind: 'validation', message: sla.refused, at };
   for (const [part, message] of Object.entries(fields.notTaken)) problems[part] = { kind: NOT_TAKEN, message, at };
   for (const [part, r] of Object.entries(fields.refused))
     problems[part] = { kind: REFUSED, message: r.message, at, refusal: r.refusal };
