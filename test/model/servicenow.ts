@@ -40,6 +40,9 @@ export function serviceNowAdapter(): RemoteAdapter {
     summaryLimit: 160,
     hasInternalComments: true,
     people: ['', 'member', 'project-lead'],
+    // Typed fields are not paired with this remote yet.
+    typed: [],
+    timeZone: 'UTC',
     async setup(s) {
       sandbox = s;
       const lead = s.jira.site.state.users.find((u) => u.role === 'project-lead')!;

@@ -98,6 +98,9 @@ export function zendeskAdapter(): RemoteAdapter {
     priorities: ['Highest', 'High', 'Medium', 'Low'],
     summaryLimit: 255,
     hasInternalComments: true,
+    // Typed fields are not paired with this remote yet.
+    typed: [],
+    timeZone: 'UTC',
     async setup(s) {
       sandbox = s;
       s.zendesk.store.apiTokens.add(PEOPLE_TOKEN);
