@@ -767,7 +767,9 @@ export class ModelHarness {
       const writes = p.writes[f];
       const last = writes.at(-1)!.value;
       const written = new Set(writes.map((w) => w.value));
-      const conflicted = conflicts.some((c) => c.field === f);
+      // The panel names a conflict's field as Jira does: a typed field by its Jira id.
+      const jiraField = f === 'due' || f === 'count' || f === 'tier' ? JIRA_FIELD_OF[f] : f;
+      const conflicted = conflicts.some((c) => c.field === jiraField);
       // The value is one somebody wrote; the last write wins unless a conflict was decided (and recorded) by the policy.
       if (!written.has(jiraNow[f]) || (!conflicted && jiraNow[f] !== last)) {
         r.lost++;
