@@ -17,6 +17,10 @@ export interface RemoteView {
   labels?: string;
   /** Who the item is assigned to, as one of the adapter's `people` ('' is nobody), where the mapping syncs assignees. */
   assignee?: string;
+  /** The typed fields the adapter maps (`typed`), each in canonical form: see `TypedField`. */
+  due?: string;
+  count?: string;
+  tier?: string;
   comments: Array<{ text: string; internal: boolean }>;
   files: string[];
 }
@@ -26,6 +30,94 @@ export const hiddenLabel = (l: string) => l === 'model' || l.startsWith('crosswa
 /** A label list in the model's terms: its own labels, lowercase, sorted, comma-joined. */
 export const canonicalLabels = (labels: readonly string[]) =>
   [...new Set(labels.filter((l) => l && !hiddenLabel(l)).map((l) => l.toLowerCase()))].sort().join(',');
+
+/**
+ * The typed fields of the model, each paired with a Jira field of its kind (`JIRA_FIELD_OF`) and, where the remote
+ * has one, a remote field the app types from live metadata when the connection is saved (resolvers/field-typing.ts):
+ * - `due`: a date, canonical `yyyy-MM-dd` ('' for none); a remote date-time holds the day it falls on in the
+ *   connection's time zone;
+ * - `count`: a number, canonical as the number's own decimal text (`canonicalNumber`, '' for none);
+ * - `tier`: a single option, canonical as Jira's option value ('' for none).
+ */
+export type TypedField = 'due' | 'count' | 'tier';
+export const TYPED_FIELDS: readonly TypedField[] = ['due', 'count', 'tier'];
+export const JIRA_FIELD_OF: Readonly<Record<TypedField, string>> = {
+  due: 'duedate',
+  count: 'customfield_10012',
+  tier: 'customfield_10013',
+};
+
+/**
+ * A number in the model's terms: `String(Number(raw))`, so 40, "40" and "40.0" read alike and compare as numbers;
+ * '' for none. What is no number reads as itself, marked, and so differs from every number.
+ */
+export function canonicalNumber(raw: unknown): string {
+  if (raw === null || raw === undefined || raw === '') return '';
+  const n = typeof raw === 'number' ? raw : Number(String(raw).trim());
+  return Number.isFinite(n) ? String(n) : `not a number: ${JSON.stringify(raw)}`;
+}
+
+const CALENDAR_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The day an instant falls on in a time zone, `yyyy-MM-dd`, as the zone's own calendar (Intl) says. */
+export function dayInZone(ms: number, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    new Date(ms),
+  );
+}
+
+/**
+ * The first whole hour of a day in a time zone, as an instant: what a person's date picker in that zone writes
+ * into a date-time field. Found by asking the zone's calendar, hour by hour around the day, so that neither an
+ * offset nor a daylight-saving change can shift it to a neighbouring day.
+ */
+export function dayStartInZone(day: string, timeZone: string): number {
+  const utcMidnight = Date.parse(`${day}T00:00:00Z`);
+  for (let h = -15; h <= 15; h++) {
+    const ms = utcMidnight + h * 3_600_000;
+    if (dayInZone(ms, timeZone) === day) return ms;
+  }
+  throw new Error(`No hour of ${day} in ${timeZone}`);
+}
+
+/**
+ * A date in the model's terms: a calendar day as it is, a date-time (ISO 8601, or `yyyy-MM-dd HH:mm:ss` in UTC as
+ * ServiceNow keeps one) as the day it falls on in the connection's time zone; '' for none.
+ */
+export function canonicalDay(raw: unknown, timeZone: string): string {
+  if (raw === null || raw === undefined || raw === '') return '';
+  const text = String(raw).trim();
+  if (CALENDAR_DAY.test(text)) return text;
+  const ms = Date.parse(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(text) ? `${text.replace(' ', 'T')}Z` : text);
+  return Number.isNaN(ms) ? `not a date: ${JSON.stringify(raw)}` : dayInZone(ms, timeZone);
+}
+
+/**
+ * The model's typed pairs as the settings page sends them (no kinds: the server reads them from both sides' live
+ * metadata when the connection is saved), from the remote fields an adapter pairs its typed fields with.
+ */
+export function typedPairs(
+  remoteOf: Partial<Record<TypedField, { remote: string; valueMap?: Array<{ jira: string; remote: string }> }>>,
+) {
+  return TYPED_FIELDS.flatMap((f) => {
+    const pair = remoteOf[f];
+    if (!pair) return [];
+    return [{ jira: JIRA_FIELD_OF[f], ...pair, ...(pair.valueMap ? { transform: 'value-map' as const } : {}) }];
+  });
+}
+
+/**
+ * Fails the setup unless the saved connection typed each of the model's typed pairs (field-typing.ts): a pair left
+ * untyped would cross as text, and the model would test nothing of typed fields.
+ */
+export function assertTyped(saved: unknown, fields: readonly TypedField[]): void {
+  const config = (saved as { body?: { data?: { config?: { fields?: Array<{ jira: string; kinds?: unknown }> } } } })
+    .body?.data?.config;
+  const untyped = fields
+    .map((f) => JIRA_FIELD_OF[f])
+    .filter((jira) => !config?.fields?.find((m) => m.jira === jira)?.kinds);
+  if (untyped.length) throw new Error(`The model connection left ${untyped.join(', ')} untyped`);
+}
 
 export type RemoteFault = 'rate-limit' | 'server-error' | 'timeout' | 'outage' | 'bad-credentials';
 
@@ -53,6 +145,10 @@ export interface RemoteAdapter {
    * of whom exists on both sides (matched by email or by the connection's user table).
    */
   people?: readonly string[];
+  /** The typed fields the model's mapping pairs with this remote's typed fields (see `TypedField`). */
+  typed: readonly TypedField[];
+  /** The connection's time zone, in which its dates meet the remote's date-times. */
+  timeZone: string;
   /** The remote cuts summaries at this length. */
   summaryLimit: number;
   /** Whether internal Jira comments cross (the remote has internal comments); without them, people on the remote write only public ones. */
@@ -75,7 +171,16 @@ export interface RemoteAdapter {
   create(summary: string): Promise<string>;
   edit(
     remoteId: string,
-    change: { summary?: string; status?: string; priority?: string; labels?: string; assignee?: string },
+    change: {
+      summary?: string;
+      status?: string;
+      priority?: string;
+      labels?: string;
+      assignee?: string;
+      due?: string;
+      count?: string;
+      tier?: string;
+    },
   ): Promise<void>;
   comment(remoteId: string, text: string, internal: boolean): Promise<void>;
   attach(remoteId: string, fileName: string, bytes: Buffer): Promise<void>;

@@ -5,7 +5,17 @@ import { DEMO_CREDENTIALS as ADO } from '../../sandbox/sims/azure-devops';
 import { deliveryHeaders } from '../../sandbox/sims/azure-devops/hooks';
 import type { WorkItemRecord } from '../../sandbox/sims/azure-devops/store';
 import { azureDevOpsClient, patch } from '../../sandbox/sims/azure-devops/test-client';
-import { canonicalLabels, FAULTED_REQUESTS, type RemoteAdapter, type RemoteFault } from './adapter';
+import {
+  assertTyped,
+  canonicalDay,
+  canonicalLabels,
+  canonicalNumber,
+  dayStartInZone,
+  FAULTED_REQUESTS,
+  typedPairs,
+  type RemoteAdapter,
+  type RemoteFault,
+} from './adapter';
 
 // The demo's value maps, both ways; Jira's "Waiting for customer" and "Highest" have no Azure DevOps value, so the model never writes them.
 const STATE_OF: Record<string, string> = {
@@ -29,6 +39,15 @@ const tagsOf = (w: WorkItemRecord) =>
 const ADA = 'admin@demo.example';
 const UNIQUE_NAME_OF: Record<string, string> = { admin: ADA, 'project-lead': ADO.agent.uniqueName };
 const P = `/${ADO.organization}/${ADO.project}/_apis/wit`;
+/**
+ * The Bug's typed fields the model pairs: the due date a date-time (a day in Jira), the affected users a whole
+ * number, the environment a picklist whose "Development" Jira has no option for (the model never picks it).
+ */
+const DUE = 'Microsoft.VSTS.Scheduling.DueDate';
+const COUNT = 'Custom.AffectedUsers';
+const TIER = 'Custom.Environment';
+/** The connection's time zone: an hour ahead of UTC in winter, so a day's start there is the day before in UTC. */
+const TIME_ZONE = 'Europe/Berlin';
 
 export function azureDevOpsAdapter(): RemoteAdapter {
   let sandbox: Sandbox;
@@ -69,6 +88,8 @@ export function azureDevOpsAdapter(): RemoteAdapter {
     summaryLimit: 255,
     hasInternalComments: false,
     people: ['', 'admin', 'project-lead'],
+    typed: ['due', 'count', 'tier'],
+    timeZone: TIME_ZONE,
     async setup(s) {
       sandbox = s;
       s.azureDevOps.store.addIdentity('Ada Admin', ADA);
@@ -85,9 +106,11 @@ export function azureDevOpsAdapter(): RemoteAdapter {
           settings: {
             ...demoAzureDevOpsConnection,
             remoteFilter: [{ field: 'System.Tags', op: 'LIKE', value: MODEL_TAG }],
+            timeZone: TIME_ZONE,
             fields: [
               ...demoAzureDevOpsConnection.fields,
               { jira: 'assignee', remote: 'System.AssignedTo', transform: 'user' },
+              ...typedPairs({ due: { remote: DUE }, count: { remote: COUNT }, tier: { remote: TIER } }),
             ],
             users: {
               matchByEmail: true,
@@ -99,6 +122,7 @@ export function azureDevOpsAdapter(): RemoteAdapter {
       const body = saved.ok ? (saved.body as { ok?: boolean; data?: { pushSetup?: { ok?: boolean } } }) : undefined;
       if (!body?.ok || !body.data?.pushSetup?.ok)
         throw new Error(`Could not configure the model connection: ${JSON.stringify(saved)}`);
+      assertTyped(saved, this.typed);
       if (store().subscriptions.length !== 4)
         throw new Error(`Expected the connection's 4 service hooks, found ${store().subscriptions.length}`);
       notifier().control.paused = true;
@@ -124,6 +148,9 @@ export function azureDevOpsAdapter(): RemoteAdapter {
         priority: PRIORITY_OF[priority] ?? `priority ${priority}`,
         labels: canonicalLabels(tagsOf(w)),
         assignee: assigneeOf(w),
+        due: canonicalDay(w.fields[DUE], TIME_ZONE),
+        count: canonicalNumber(w.fields[COUNT]),
+        tier: String(w.fields[TIER] ?? ''),
         comments: w.comments
           .map((c) => c.versions.at(-1)!)
           .filter((v) => !v.isDeleted)
@@ -147,6 +174,11 @@ export function azureDevOpsAdapter(): RemoteAdapter {
       if (change.status !== undefined) fields['System.State'] = STATE_OF[change.status]!;
       if (change.assignee !== undefined)
         fields['System.AssignedTo'] = change.assignee ? UNIQUE_NAME_OF[change.assignee]! : '';
+      // A person's date picker in the connection's zone writes the day's start there; '' empties a field.
+      if (change.due !== undefined)
+        fields[DUE] = change.due ? new Date(dayStartInZone(change.due, TIME_ZONE)).toISOString() : '';
+      if (change.count !== undefined) fields[COUNT] = change.count === '' ? '' : Number(change.count);
+      if (change.tier !== undefined) fields[TIER] = change.tier;
       // A person changes the tags they mean and leaves the others (the model's own tag, Crosswalk's marker) as they are.
       if (change.labels !== undefined)
         fields['System.Tags'] = [

@@ -1,6 +1,7 @@
 /**
  * The model harness: random commands on both sides of a connection (edits of
- * every mapped kind, assignees included where the adapter maps people;
+ * every mapped kind, assignees included where the adapter maps people, and
+ * typed fields where it pairs them: a date, a number, a single option;
  * comments public and internal; files added and deleted; remote-side creates;
  * several items interleaved) mixed with faults (429, 5xx, timeouts, an hour's
  * outage, rotated credentials, worker crashes, recycled instances) and
@@ -22,13 +23,35 @@ import type { CrashInjection } from '../../sandbox/platform';
 import type { Sandbox } from '../../sandbox/sandbox';
 import { LONGEST_RETRY_WAIT_MS } from '../support/bounds';
 import { adf, jiraClient } from '../../sandbox/sims/jira/test-client';
-import { canonicalLabels, FAULTED_REQUESTS, hiddenLabel, type RemoteAdapter, type RemoteFault } from './adapter';
+import {
+  canonicalDay,
+  canonicalLabels,
+  canonicalNumber,
+  FAULTED_REQUESTS,
+  hiddenLabel,
+  JIRA_FIELD_OF,
+  TYPED_FIELDS,
+  type RemoteAdapter,
+  type RemoteFault,
+  type TypedField,
+} from './adapter';
 
 type Side = 'jira' | 'remote';
-type Field = 'summary' | 'status' | 'priority' | 'labels' | 'assignee';
+type Field = 'summary' | 'status' | 'priority' | 'labels' | 'assignee' | TypedField;
+const FIELDS: readonly Field[] = ['summary', 'status', 'priority', 'labels', 'assignee', ...TYPED_FIELDS];
 
 /** Label sets people pick from (lowercase, as Zendesk keeps tags); '' is none. */
 const LABEL_SETS = ['', 'alpha', 'alpha,beta', 'beta', 'beta,gamma'] as const;
+/**
+ * Typed values people pick from, canonical; '' is none. The days include daylight-saving changes of the model's
+ * time zones (Los Angeles 14 March, Berlin 28 March, Auckland 4 April 2027), where a day's start is not its usual
+ * offset from UTC; 0 is a number, not none.
+ */
+const TYPED_VALUES: Readonly<Record<TypedField, readonly string[]>> = {
+  due: ['', '2026-12-24', '2027-03-14', '2027-03-28', '2027-04-04'],
+  count: ['', '0', '3', '1200'],
+  tier: ['', 'Production', 'Staging'],
+};
 
 export type Command =
   | { kind: 'createIssue' }
@@ -50,7 +73,7 @@ export type Command =
   | { kind: 'settle' };
 
 const side = fc.constantFrom<Side>('jira', 'remote');
-const field = fc.constantFrom<Field>('summary', 'status', 'priority', 'labels', 'assignee');
+const field = fc.constantFrom<Field>(...FIELDS);
 const item = fc.nat({ max: 5 });
 
 export const commandArb: fc.Arbitrary<Command> = fc.oneof(
@@ -265,6 +288,7 @@ export class ModelHarness {
     if (f === 'status') return this.remote.statuses[pick % this.remote.statuses.length]!;
     if (f === 'labels') return LABEL_SETS[pick % LABEL_SETS.length]!;
     if (f === 'assignee') return this.remote.people ? this.remote.people[pick % this.remote.people.length]! : '';
+    if (f === 'due' || f === 'count' || f === 'tier') return TYPED_VALUES[f][pick % TYPED_VALUES[f].length]!;
     return this.remote.priorities[pick % this.remote.priorities.length]!;
   }
 
@@ -274,7 +298,32 @@ export class ModelHarness {
     if (f === 'status') return this.jiraStatus(issueId);
     if (f === 'labels') return canonicalLabels(issue.labels);
     if (f === 'assignee') return this.personOf(issue.assigneeId);
+    if (f === 'due') return canonicalDay(issue.duedate, this.remote.timeZone);
+    if (f === 'count') return canonicalNumber(issue.custom[JIRA_FIELD_OF.count]);
+    if (f === 'tier') {
+      // Jira keeps a select's option by id; the model names it by its value.
+      const id = issue.custom[JIRA_FIELD_OF.tier];
+      if (id === null || id === undefined) return '';
+      const def = this.sandbox.jira.site.state.fields.find((x) => x.id === JIRA_FIELD_OF.tier);
+      return def?.options?.find((o) => o.id === id)?.value ?? `option ${JSON.stringify(id)}`;
+    }
     return this.sandbox.jira.site.state.priorities.find((x) => x.id === issue.priorityId)?.name ?? '';
+  }
+
+  /** Whether the model's mapping syncs the field with this remote. */
+  private mapped(f: Field): boolean {
+    if (f === 'labels') return Boolean(this.remote.labels);
+    if (f === 'assignee') return Boolean(this.remote.people);
+    if (f === 'due' || f === 'count' || f === 'tier') return this.remote.typed.includes(f);
+    return true;
+  }
+
+  /** A typed value as a person enters it in Jira's REST API: a day, a number, an option by value; null for none. */
+  private jiraTyped(f: TypedField, value: string): unknown {
+    if (value === '') return null;
+    if (f === 'count') return Number(value);
+    if (f === 'tier') return { value };
+    return value;
   }
 
   /** A Jira account as the model names people: by role ('' for nobody). */
@@ -285,8 +334,7 @@ export class ModelHarness {
 
   private async edit(p: Pair, s: Side, f: Field, value: string): Promise<boolean> {
     this.discover(p);
-    if (f === 'labels' && !this.remote.labels) return false;
-    if (f === 'assignee' && !this.remote.people) return false;
+    if (!this.mapped(f)) return false;
     // Nobody in Jira picks a priority its admin renamed away.
     if (s === 'jira' && f === 'priority' && value === 'Low' && this.lowRenamed) return false;
     // Setting what a side already holds is no change at all, and no write for the model to expect.
@@ -310,6 +358,10 @@ export class ModelHarness {
               ? { accountId: this.sandbox.jira.site.state.users.find((u) => u.role === value)!.accountId }
               : null,
           },
+        });
+      else if (f === 'due' || f === 'count' || f === 'tier')
+        await this.member('PUT', `/rest/api/3/issue/${p.issueKey}`, {
+          fields: { [JIRA_FIELD_OF[f]]: this.jiraTyped(f, value) },
         });
       else await this.moveJira(p, value);
     } else {
@@ -348,6 +400,9 @@ export class ModelHarness {
             priority: [{ value: 'Medium', side: 'jira' }],
             labels: [{ value: '', side: 'jira' }],
             assignee: [{ value: '', side: 'jira' }],
+            due: [{ value: '', side: 'jira' }],
+            count: [{ value: '', side: 'jira' }],
+            tier: [{ value: '', side: 'jira' }],
           },
           comments: [],
           files: [],
@@ -368,6 +423,9 @@ export class ModelHarness {
             priority: [{ value: 'Medium', side: 'remote' }],
             labels: [{ value: '', side: 'remote' }],
             assignee: [{ value: '', side: 'remote' }],
+            due: [{ value: '', side: 'remote' }],
+            count: [{ value: '', side: 'remote' }],
+            tier: [{ value: '', side: 'remote' }],
           },
           comments: [],
           files: [],
@@ -695,28 +753,11 @@ export class ModelHarness {
     const issue = this.issue(p.issueId!)!;
     // Compared with the item the pair is on now; a closed predecessor's conversation is read with it.
     const remote = this.remote.read(this.rid(p)!);
-    const jiraNow: Record<Field, string> = {
-      summary: issue.summary,
-      status: this.jiraStatus(issue.id),
-      priority: this.sandbox.jira.site.state.priorities.find((x) => x.id === issue.priorityId)?.name ?? '',
-      labels: canonicalLabels(issue.labels),
-      assignee: this.personOf(issue.assigneeId),
-    };
-    const remoteNow: Record<Field, string> = {
-      summary: remote.summary,
-      status: remote.status,
-      priority: remote.priority,
-      labels: remote.labels ?? '',
-      assignee: remote.assignee ?? '',
-    };
+    // Both sides in canonical form: a date as yyyy-MM-dd, a number as a number, an option by its value.
+    const jiraNow = Object.fromEntries(FIELDS.map((f) => [f, this.jiraValue(issue.id, f)])) as Record<Field, string>;
+    const remoteNow = Object.fromEntries(FIELDS.map((f) => [f, remote[f] ?? ''])) as Record<Field, string>;
     const conflicts = (await this.panel(issue.id)).conflicts;
-    for (const f of [
-      'summary',
-      'status',
-      'priority',
-      ...(this.remote.labels ? ['labels' as const] : []),
-      ...(this.remote.people ? ['assignee' as const] : []),
-    ] as const) {
+    for (const f of FIELDS.filter((x) => this.mapped(x))) {
       const expectedRemote = f === 'summary' ? jiraNow[f].slice(0, this.remote.summaryLimit) : jiraNow[f];
       if (remoteNow[f] !== expectedRemote) {
         r.unconverged++;
@@ -726,7 +767,9 @@ export class ModelHarness {
       const writes = p.writes[f];
       const last = writes.at(-1)!.value;
       const written = new Set(writes.map((w) => w.value));
-      const conflicted = conflicts.some((c) => c.field === f);
+      // The panel names a conflict's field as Jira does: a typed field by its Jira id.
+      const jiraField = f === 'due' || f === 'count' || f === 'tier' ? JIRA_FIELD_OF[f] : f;
+      const conflicted = conflicts.some((c) => c.field === jiraField);
       // The value is one somebody wrote; the last write wins unless a conflict was decided (and recorded) by the policy.
       if (!written.has(jiraNow[f]) || (!conflicted && jiraNow[f] !== last)) {
         r.lost++;

@@ -2,7 +2,15 @@
 import type { Sandbox } from '../../sandbox/sandbox';
 import { DEMO_CONNECTION_ID, demoServiceNowConnection } from '../../sandbox/demo/servicenow-connection';
 import { serviceNowClient } from '../../sandbox/sims/servicenow/test-client';
-import { FAULTED_REQUESTS, type RemoteAdapter, type RemoteFault } from './adapter';
+import {
+  assertTyped,
+  canonicalDay,
+  dayStartInZone,
+  FAULTED_REQUESTS,
+  typedPairs,
+  type RemoteAdapter,
+  type RemoteFault,
+} from './adapter';
 
 const STATE_OF: Record<string, string> = { 'To Do': '1', 'In Progress': '2', 'Waiting for customer': '3', Done: '6' };
 const STATUS_OF: Record<string, string> = {
@@ -16,6 +24,19 @@ const STATUS_OF: Record<string, string> = {
 const SN_USER_OF: Record<string, string> = { member: 'abel.tuter', 'project-lead': 'beth.agent' };
 const URGENCY_OF: Record<string, string> = { High: '1', Medium: '2', Low: '3' };
 const PRIORITY_OF: Record<string, string> = { '1': 'High', '2': 'Medium', '3': 'Low' };
+/**
+ * The incident's one date-time people write that no rule the model reaches sets: `closed_at` (a glide_date_time,
+ * `yyyy-MM-dd HH:mm:ss` in UTC), set by the instance only on entering Closed (7), which neither the model nor the
+ * mapping writes (Done writes Resolved, 6). The simulated incident has no due date, and no number or single option
+ * free of the instance's rules (impact feeds priority and never empties; urgency is the priority's pair): so only
+ * the date is typed here.
+ */
+const DUE = 'closed_at';
+/** Eight hours behind UTC in winter (the clocks change 14 March): an evening there is the next day in UTC. */
+const TIME_ZONE = 'America/Los_Angeles';
+/** An agent sets the date-time at the end of that day's business, 18:00 there: in UTC, already the next day. */
+const END_OF_BUSINESS_MS = 18 * 3_600_000;
+const glideTime = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
 
 export function serviceNowAdapter(): RemoteAdapter {
   let sandbox: Sandbox;
@@ -40,6 +61,8 @@ export function serviceNowAdapter(): RemoteAdapter {
     summaryLimit: 160,
     hasInternalComments: true,
     people: ['', 'member', 'project-lead'],
+    typed: ['due'],
+    timeZone: TIME_ZONE,
     async setup(s) {
       sandbox = s;
       const lead = s.jira.site.state.users.find((u) => u.role === 'project-lead')!;
@@ -55,9 +78,11 @@ export function serviceNowAdapter(): RemoteAdapter {
           settings: {
             ...demoServiceNowConnection,
             remoteFilter: [{ field: 'category', op: '=', value: 'model' }],
+            timeZone: TIME_ZONE,
             fields: [
               ...demoServiceNowConnection.fields,
               { jira: 'assignee', remote: 'assigned_to', transform: 'user' },
+              ...typedPairs({ due: { remote: DUE } }),
             ],
             users: { matchByEmail: true, table: [{ jiraAccountId: lead.accountId, remoteUserId: beth }] },
           },
@@ -65,6 +90,7 @@ export function serviceNowAdapter(): RemoteAdapter {
       });
       if (!saved.ok || !(saved.body as { ok?: boolean }).ok)
         throw new Error(`Could not configure the model connection: ${JSON.stringify(saved)}`);
+      assertTyped(saved, this.typed);
       notifier().config!.paused = true;
     },
     remotesForIssue(issueId) {
@@ -90,6 +116,7 @@ export function serviceNowAdapter(): RemoteAdapter {
               ([, name]) => sandbox.servicenow.store.userByName(name)?.sys_id === row.assigned_to,
             )?.[0] ?? `user ${row.assigned_to}`)
           : '',
+        due: canonicalDay(row[DUE], TIME_ZONE),
         comments: journal.map((j) => ({ text: j.value ?? '', internal: j.element === 'work_notes' })),
         files: sandbox.servicenow.store
           .rows('sys_attachment')
@@ -114,6 +141,9 @@ export function serviceNowAdapter(): RemoteAdapter {
         body.assigned_to = change.assignee
           ? sandbox.servicenow.store.userByName(SN_USER_OF[change.assignee]!)!.sys_id!
           : '';
+      // The agent works in the connection's zone; '' empties the field.
+      if (change.due !== undefined)
+        body[DUE] = change.due ? glideTime(dayStartInZone(change.due, TIME_ZONE) + END_OF_BUSINESS_MS) : '';
       if (change.status !== undefined) {
         body.state = STATE_OF[change.status]!;
         if (body.state === '6')

@@ -23,7 +23,17 @@ import { demoZendeskConnection, SUP_CONNECTION_ID, SUP_PROJECT } from '../../san
 import { DEMO_CREDENTIALS } from '../../sandbox/sims/zendesk';
 import type { Ticket } from '../../sandbox/sims/zendesk/store';
 import { zendeskClient } from '../../sandbox/sims/zendesk/test-client';
-import { canonicalLabels, FAULTED_REQUESTS, type RemoteAdapter, type RemoteFault } from './adapter';
+import {
+  assertTyped,
+  canonicalDay,
+  canonicalLabels,
+  canonicalNumber,
+  dayStartInZone,
+  FAULTED_REQUESTS,
+  typedPairs,
+  type RemoteAdapter,
+  type RemoteFault,
+} from './adapter';
 
 const STATUS_TO: Record<string, string> = {
   'To Do': 'new',
@@ -47,10 +57,17 @@ const PRIORITY_OF: Record<string, string> = { urgent: 'Highest', high: 'High', n
 const PEOPLE_TOKEN = 'model-people-api-token-2b9e';
 /** How long after solving the account's automation closes a ticket. */
 const CLOSE_AFTER_SECONDS = 5 * 60;
+/** Thirteen hours ahead of UTC in summer (the clocks change 4 April): a day's start there is the day before in UTC. */
+const TIME_ZONE = 'Pacific/Auckland';
+/** The environment dropdown's tag-like values, Jira's option values mapped to them. */
+const TIER_TAG: Record<string, string> = { Production: 'env_production', Staging: 'env_staging' };
 
 export function zendeskAdapter(): RemoteAdapter {
   let sandbox: Sandbox;
   let outage = false;
+  /** The account's custom fields the model pairs (their ids are the account's to give, in setup). */
+  let countField = 0;
+  let tierField = 0;
   const integration = DEMO_CREDENTIALS.integration.email;
   const agent = () => zendeskClient(sandbox.zendesk, { email: DEMO_CREDENTIALS.agent.email, apiToken: PEOPLE_TOKEN });
   const control = (path: string, body?: unknown, method = 'POST') =>
@@ -82,6 +99,11 @@ export function zendeskAdapter(): RemoteAdapter {
       out.unshift(t);
     return out;
   };
+  /** The dropdown's value as the Jira option it maps to ('' for none). */
+  const tierOf = (value: unknown): string => {
+    if (value === null || value === undefined || value === '') return '';
+    return Object.entries(TIER_TAG).find(([, tag]) => tag === value)?.[0] ?? `tag ${JSON.stringify(value)}`;
+  };
   const current = (id: string): string => {
     let t = ticket(id);
     for (let next = successor(t); next; next = successor(t)) t = next;
@@ -98,9 +120,18 @@ export function zendeskAdapter(): RemoteAdapter {
     priorities: ['Highest', 'High', 'Medium', 'Low'],
     summaryLimit: 255,
     hasInternalComments: true,
+    // A task's due date is a date-time; the account's admin adds a number field and a dropdown for the model.
+    typed: ['due', 'count', 'tier'],
+    timeZone: TIME_ZONE,
     async setup(s) {
       sandbox = s;
       s.zendesk.store.apiTokens.add(PEOPLE_TOKEN);
+      countField = s.zendesk.store.addField({ type: 'integer', title: 'Affected users' }).id;
+      tierField = s.zendesk.store.addField({
+        type: 'tagger',
+        title: 'Environment',
+        options: Object.entries(TIER_TAG).map(([name, value]) => ({ name, value })),
+      }).id;
       const lead = s.jira.site.state.users.find((u) => u.role === 'project-lead')!;
       const saved = await s.platform.invokeResolver({
         installationId: s.installationId,
@@ -111,11 +142,27 @@ export function zendeskAdapter(): RemoteAdapter {
         // Tickets of type task made by people become issues.
         payload: {
           connectionId: SUP_CONNECTION_ID,
-          settings: { ...demoZendeskConnection, remoteFilter: [{ field: 'type', op: '=', value: 'task' }] },
+          settings: {
+            ...demoZendeskConnection,
+            remoteFilter: [{ field: 'type', op: '=', value: 'task' }],
+            timeZone: TIME_ZONE,
+            fields: [
+              ...demoZendeskConnection.fields,
+              ...typedPairs({
+                due: { remote: 'due_at' },
+                count: { remote: `custom_${countField}` },
+                tier: {
+                  remote: `custom_${tierField}`,
+                  valueMap: Object.entries(TIER_TAG).map(([jira, remote]) => ({ jira, remote })),
+                },
+              }),
+            ],
+          },
         },
       });
       if (!saved.ok || !(saved.body as { ok?: boolean }).ok)
         throw new Error(`Could not configure the model connection: ${JSON.stringify(saved)}`);
+      assertTyped(saved, this.typed);
       notifier().paused = true;
     },
     remotesForIssue(issueId) {
@@ -139,6 +186,9 @@ export function zendeskAdapter(): RemoteAdapter {
         status: STATUS_OF[t.status] ?? `status ${t.status}`,
         priority: t.priority ? (PRIORITY_OF[t.priority] ?? `priority ${t.priority}`) : '',
         labels: canonicalLabels(t.tags),
+        due: canonicalDay(t.due_at, TIME_ZONE),
+        count: canonicalNumber(t.custom_fields.get(countField)),
+        tier: tierOf(t.custom_fields.get(tierField)),
         // Each ticket's first comment is its description (or a follow-up's opening), not a comment.
         comments: tickets.flatMap((x) => x.comments.slice(1).map((c) => ({ text: c.plain_body, internal: !c.public }))),
         files: tickets.flatMap((x) =>
@@ -159,7 +209,7 @@ export function zendeskAdapter(): RemoteAdapter {
       return String(res.json.ticket.id);
     },
     async edit(id, change) {
-      const body: Record<string, string> = {};
+      const body: Record<string, unknown> = {};
       if (change.summary !== undefined) body.subject = change.summary;
       if (change.priority !== undefined) body.priority = PRIORITY_TO[change.priority]!;
       if (change.status !== undefined) body.status = STATUS_TO[change.status]!;
@@ -171,6 +221,16 @@ export function zendeskAdapter(): RemoteAdapter {
               ...ticket(current(id)).tags.filter((x) => canonicalLabels([x]) === ''),
               ...change.labels.split(',').filter(Boolean),
             ];
+      // An agent's date picker in the connection's zone writes the day's start there; null empties a field.
+      if (change.due !== undefined)
+        body.due_at = change.due ? new Date(dayStartInZone(change.due, TIME_ZONE)).toISOString() : null;
+      const custom = [
+        ...(change.count === undefined
+          ? []
+          : [{ id: countField, value: change.count === '' ? null : Number(change.count) }]),
+        ...(change.tier === undefined ? [] : [{ id: tierField, value: change.tier ? TIER_TAG[change.tier]! : null }]),
+      ];
+      if (custom.length) body.custom_fields = custom;
       // Agents may close a ticket outright through the API; one does about every other time (by the ticket's history, so a seed replays).
       const t = ticket(current(id));
       if (body.status === 'solved' && t.audits.length % 2 === 0) body.status = 'closed';
