@@ -771,8 +771,7 @@ export async function previewSummaryResolver({ payload, context }: Call) {
 /** What the preview says of a resolution crossing that is not a field row. */
 function resolutionNotices(run: ResolutionRun | undefined, remoteLabel: string): string[] {
   if (!run) return [];
-  if (run.remoteNote)
-    return [`${remoteLabel} keeps no resolution text: a note there says “${run.remoteNote}”`];
+  if (run.remoteNote) return [`${remoteLabel} keeps no resolution text: a note there says “${run.remoteNote}”`];
   const toJira = run.plan.toJira;
   if (!toJira) return [];
   return [

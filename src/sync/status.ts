@@ -57,7 +57,11 @@ export async function planStatusMove(issue: jira.JiraIssue, statusName: string):
  * `resolution`: the Jira resolution a move into a done status sets (sync/resolution.ts), sent on the screen of the
  * path's last transition; a move elsewhere ignores it.
  */
-export async function moveToStatus(issue: jira.JiraIssue, statusName: string, resolution?: string): Promise<StatusMove> {
+export async function moveToStatus(
+  issue: jira.JiraIssue,
+  statusName: string,
+  resolution?: string,
+): Promise<StatusMove> {
   const plan = await planStatusMove(issue, statusName);
   if (!plan.ok) return plan;
   const path = plan.path;

@@ -500,7 +500,8 @@ export class WorkItemWriter {
       if (st.category === 'Resolved') {
         mark('Microsoft.VSTS.Common.ResolvedDate', 'Microsoft.VSTS.Common.ResolvedBy');
         // The process copies the state's reason into Resolved Reason unless the same write names one (Agile's Bug).
-        if (!draft.resolvedReasonSet && this.store.field(RESOLVED_REASON)) f[RESOLVED_REASON] = f['System.Reason'] ?? st.reason;
+        if (!draft.resolvedReasonSet && this.store.field(RESOLVED_REASON))
+          f[RESOLVED_REASON] = f['System.Reason'] ?? st.reason;
         clear('Microsoft.VSTS.Common.ClosedDate', 'Microsoft.VSTS.Common.ClosedBy');
       }
       if (st.category === 'Completed') mark('Microsoft.VSTS.Common.ClosedDate', 'Microsoft.VSTS.Common.ClosedBy');

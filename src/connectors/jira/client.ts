@@ -354,7 +354,12 @@ export async function workflowFor(projectId: string, issueTypeId: string): Promi
     z.object({
       statuses: z.array(
         z
-          .object({ id: z.string(), name: z.string(), statusReference: z.string(), statusCategory: z.string().optional() })
+          .object({
+            id: z.string(),
+            name: z.string(),
+            statusReference: z.string(),
+            statusCategory: z.string().optional(),
+          })
           .loose(),
       ),
       workflows: z.array(
