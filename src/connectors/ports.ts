@@ -22,6 +22,8 @@ export interface Capabilities {
   /** Whether a comment can be edited or deleted after it is written (ServiceNow journals cannot). */
   commentEdit: boolean;
   commentDelete: boolean;
+  /** Whether its items have SLAs the connector reads (`slaOf`), so a connection may copy one into a Jira field. */
+  slas?: boolean;
   /** The body format the system stores; the engine converts Jira's ADF to it and back. */
   commentFormat: BodyFormat;
   descriptionFormat: BodyFormat;

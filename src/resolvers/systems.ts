@@ -38,6 +38,10 @@ export interface SystemDescription {
     attachments: boolean;
     userSearch: boolean;
   };
+  /** How the system resolves (sync/resolution.ts), for the wizard's resolution pairs; absent: none crosses. */
+  resolution?: { codeLabel?: string; notesLabel?: string };
+  /** Whether its items have SLAs that can be copied into a Jira field (sync/sla-field.ts). */
+  slas: boolean;
 }
 
 function authKinds(schema: unknown): string[] {
@@ -100,6 +104,15 @@ export function describeSystem(system: SystemDefinition): SystemDescription {
       attachments: system.capabilities.attachments.upload,
       userSearch: Boolean(system.capabilities.userSearch),
     },
+    ...(system.resolution
+      ? {
+          resolution: {
+            ...(system.resolution.code ? { codeLabel: system.resolution.code.label } : {}),
+            ...(system.resolution.notes ? { notesLabel: system.resolution.notes.label } : {}),
+          },
+        }
+      : {}),
+    slas: Boolean(system.capabilities.slas),
   };
 }
 

@@ -66,6 +66,7 @@ export function parseGlideDateTime(value: unknown): number {
 }
 
 export const SERVICENOW_CAPABILITIES: Capabilities = {
+  slas: true,
   commentVisibilities: ['public', 'internal'],
   commentEdit: false,
   commentDelete: false,

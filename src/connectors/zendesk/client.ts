@@ -62,6 +62,7 @@ const SYSTEM = 'zendesk';
 export const ZENDESK_MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024;
 
 export const ZENDESK_CAPABILITIES: Capabilities = {
+  slas: true,
   conditionalWrites: true,
   commentVisibilities: ['public', 'internal'],
   // Comments are immutable once written (only redaction exists, which is not an edit).

@@ -114,6 +114,10 @@ export interface SystemDescription {
     attachments: boolean;
     userSearch?: boolean;
   };
+  /** How the system resolves: what it calls its reason and its text; absent, no resolution crosses. */
+  resolution?: { codeLabel?: string; notesLabel?: string };
+  /** Whether its items have SLAs a connection may copy into a Jira field. */
+  slas?: boolean;
 }
 
 /** A connection's figures on the list (listConnections): items in sync and failing ("at least" when capped), and the latest sync. */

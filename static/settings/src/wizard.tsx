@@ -22,6 +22,7 @@ import { callResolver, problemsAt, TextField, type Problem } from '../../shared/
 import { secretStaysWith } from '../../../src/mapping/secret-binding';
 import { AccessChecks, type TestResult } from './connection-detail';
 import { MappingEditor, RemoteFilterEditor, RemoteMetadataNote, useJiraMetadata, useRemoteMetadata } from './mapping';
+import { ResolutionRulesEditor, type ResolutionRules } from './resolution-rules';
 import { ContentRulesEditor, type ContentRules } from './content-rules';
 import { PeopleEditor, type UserSettings } from './people';
 import { PreviewPanel } from './preview';
@@ -502,6 +503,31 @@ export function Wizard(props: {
                     problems={problems}
                     onChange={(rules) => set({ rest: { ...draft.rest, ...rules } })}
                   />
+                  {system && (system.resolution || system.slas) && (
+                    <>
+                      <Heading size="xsmall" as="h3">
+                        {system.slas ? 'Resolutions and SLA' : 'Resolutions'}
+                      </Heading>
+                      <ResolutionRulesEditor
+                        rules={{
+                          ...(draft.rest.resolution
+                            ? { resolution: draft.rest.resolution as ResolutionRules['resolution'] }
+                            : {}),
+                          ...(draft.rest.slaField
+                            ? { slaField: draft.rest.slaField as ResolutionRules['slaField'] }
+                            : {}),
+                        }}
+                        system={system}
+                        meta={meta}
+                        problems={problems}
+                        onChange={(rules) => {
+                          // Taken whole: an SLA field set to "not copied" leaves the settings.
+                          const { resolution: _r, slaField: _s, ...others } = draft.rest;
+                          set({ rest: { ...others, ...rules } });
+                        }}
+                      />
+                    </>
+                  )}
                   <Heading size="xsmall" as="h3">
                     Remote items that create Jira issues
                   </Heading>
