@@ -138,7 +138,7 @@ describe('pairing every registered system from an empty project (browser)', () =
       expect(await frame.getByLabel('Sync is on (uncheck to save the connection paused)').isChecked()).toBe(true);
       await expectAccessible(page);
       await shot(5, 'what-syncs');
-      await frame.getByRole('button', { name: 'Preview', exact: true }).click();
+      await frame.getByRole('button', { name: 'Preview', exact: true }).press('Enter');
 
       await frame.getByTestId('preview').waitFor();
       await frame.getByRole('button', { name: 'Preview all matching issues' }).click();
