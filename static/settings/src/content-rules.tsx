@@ -9,7 +9,8 @@ import { Stack, Text } from '@atlaskit/primitives/compiled';
 import Select from '@atlaskit/select';
 import { problemsAt, TextField, type Problem } from '../../shared/ui';
 
-const DIRECTIONS = [
+/** The directions a part of the sync can take, as the wizard offers them (comments, files, resolutions). */
+export const DIRECTIONS = [
   { value: 'both', label: '↔ both ways' },
   { value: 'to-remote', label: '→ Jira to remote only' },
   { value: 'to-jira', label: '← remote to Jira only' },

@@ -8,14 +8,9 @@ import { Label } from '@atlaskit/form';
 import { Inline, Stack, Text } from '@atlaskit/primitives/compiled';
 import Select from '@atlaskit/select';
 import { problemsAt, TextField, type Problem } from '../../shared/ui';
+import { DIRECTIONS } from './content-rules';
 import type { JiraMetadata } from './mapping';
 
-const DIRECTIONS = [
-  { value: 'both', label: '↔ both ways' },
-  { value: 'to-remote', label: '→ Jira to remote only' },
-  { value: 'to-jira', label: '← remote to Jira only' },
-  { value: 'none', label: 'not synced' },
-];
 
 export interface ResolutionRules {
   resolution?: { direction?: string; codes?: Array<{ jira: string; remote: string }> };
