@@ -11,7 +11,6 @@ import { problemsAt, TextField, type Problem } from '../../shared/ui';
 import { DIRECTIONS } from './content-rules';
 import type { JiraMetadata } from './mapping';
 
-
 export interface ResolutionRules {
   resolution?: { direction?: string; codes?: Array<{ jira: string; remote: string }> };
   slaField?: { jira: string; name?: string };
