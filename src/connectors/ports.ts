@@ -14,7 +14,8 @@ import type { DateTimeText } from '../mapping/field-convert';
 
 export type RemoteSystemKind = 'servicenow' | 'azure-devops' | 'zendesk';
 export type Visibility = 'public' | 'internal';
-export type BodyFormat = 'adf' | 'text' | 'html';
+export type { BodyFormat } from '../content/body-format';
+import type { BodyFormat } from '../content/body-format';
 
 export interface Capabilities {
   /** Which comment visibilities exist (ServiceNow comments/work_notes, Zendesk public/private, ADO discussion = public only). */

@@ -2,7 +2,7 @@
  * Bodies in the format each system stores (its declared capability): the
  * engine compares and copies plain text, and converts at the edges.
  */
-import type { BodyFormat } from '../connectors/ports';
+import type { BodyFormat } from './body-format';
 import type { AdfDoc } from './adf';
 import { adfToText } from './adf-to-text';
 import { htmlToText } from './html-to-text';
