@@ -103,7 +103,7 @@ function inlineText(text: string): AdfNode[] {
   return nodes;
 }
 
-function stripControl(text: string): string {
+export function stripControl(text: string): string {
   // Keep tab and newline; drop other C0 controls and lone surrogates that Jira rejects.
   return text
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')

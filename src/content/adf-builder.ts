@@ -1,0 +1,345 @@
+/**
+ * Builds schema-valid ADF from a stream of "open this block / here is text /
+ * close back to there" events, so every parser (HTML, Markdown) shares one
+ * place that knows ADF's nesting rules. A parser never has to be right about
+ * them: a block that may not stand where it is opened (a heading in a list, a
+ * table in a table, a quote in a quote) is turned into one that may, or left
+ * out while its content still flows into the block around it. Every word is
+ * kept. The builder keeps its open nodes on an explicit stack and never
+ * recurses, and below MAX_ADF_DEPTH it opens nothing more: deeper blocks are
+ * read as plain paragraphs, so no input can make the document deeper.
+ */
+import type { AdfDoc, AdfMark, AdfNode } from './adf';
+import { MAX_ADF_DEPTH } from './adf-to-text';
+import { stripControl } from './text-to-adf';
+
+export type BlockType =
+  | 'paragraph'
+  | 'heading'
+  | 'blockquote'
+  | 'bulletList'
+  | 'orderedList'
+  | 'listItem'
+  | 'taskList'
+  | 'taskItem'
+  | 'codeBlock'
+  | 'table'
+  | 'tableRow'
+  | 'tableCell'
+  | 'tableHeader';
+
+/** Marks for a run of text, with a key that tells equal sets apart cheaply (adjacent runs with equal marks merge). */
+export interface MarkSet {
+  readonly marks: readonly AdfMark[];
+  readonly key: string;
+}
+
+/** Where a caller returns to when the element that opened something closes. */
+export interface Position {
+  readonly depth: number;
+  readonly below: Frame | undefined;
+}
+
+interface Frame {
+  node: AdfNode;
+  /** Opened by the builder itself (text in a list, a stray `<li>`), so a sibling may close it. */
+  implicit: boolean;
+}
+
+/** Nodes whose content is inline: text goes straight into them. */
+const INLINE_CONTAINERS = new Set(['paragraph', 'heading', 'codeBlock', 'taskItem']);
+
+const CELL_BLOCKS = [
+  'paragraph',
+  'heading',
+  'blockquote',
+  'bulletList',
+  'orderedList',
+  'taskList',
+  'codeBlock',
+  'rule',
+];
+/** What each container may hold (the published ADF schema, restricted to the nodes parsers produce). */
+const ALLOWED: Record<string, ReadonlySet<string>> = {
+  doc: new Set([...CELL_BLOCKS, 'table']),
+  blockquote: new Set(['paragraph', 'bulletList', 'orderedList', 'codeBlock']),
+  listItem: new Set(['paragraph', 'bulletList', 'orderedList', 'taskList', 'codeBlock']),
+  bulletList: new Set(['listItem']),
+  orderedList: new Set(['listItem']),
+  taskList: new Set(['taskItem', 'taskList']),
+  table: new Set(['tableRow']),
+  tableRow: new Set(['tableCell', 'tableHeader']),
+  tableCell: new Set(CELL_BLOCKS),
+  tableHeader: new Set(CELL_BLOCKS),
+};
+/** The block opened around one that may not stand alone (a `<li>` outside a list). */
+const WRAPPER: Partial<Record<string, BlockType>> = {
+  listItem: 'bulletList',
+  taskItem: 'taskList',
+  tableRow: 'table',
+  tableCell: 'tableRow',
+  tableHeader: 'tableRow',
+};
+/** The block text opens in each container. */
+const TEXT_CHILD: Record<string, BlockType> = {
+  doc: 'paragraph',
+  blockquote: 'paragraph',
+  listItem: 'paragraph',
+  tableCell: 'paragraph',
+  tableHeader: 'paragraph',
+  bulletList: 'listItem',
+  orderedList: 'listItem',
+  taskList: 'taskItem',
+  table: 'tableRow',
+  tableRow: 'tableCell',
+};
+/** Containers the schema requires to hold something: closed empty, they are removed. */
+const NEEDS_CONTENT = new Set(['blockquote', 'bulletList', 'orderedList', 'taskList', 'table', 'tableRow']);
+/** Containers closed empty that get an empty paragraph (a list item or cell without text is still a place). */
+const GETS_PARAGRAPH = new Set(['listItem', 'tableCell', 'tableHeader']);
+
+const WHITESPACE = /[ \t\n\f]+/;
+const UNSAFE_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ud800-\udfff]/;
+
+export const NO_MARKS: MarkSet = { marks: [], key: '' };
+
+export class AdfBuilder {
+  private readonly doc: AdfDoc = { version: 1, type: 'doc', content: [] };
+  private readonly stack: Frame[] = [{ node: this.doc as AdfNode, implicit: false }];
+  private readonly notes = new Set<string>();
+  private ids = 0;
+  /** At the start of a line of text: collapsible spaces here are dropped (HTML's white-space rules). */
+  private lineStart = true;
+  /** A collapsible space waiting for the next word (dropped if the line ends first), with its marks. */
+  private pendingSpace: MarkSet | undefined;
+
+  /** Says, once, that something could not be kept as it was. */
+  note(phrase: string): void {
+    this.notes.add(phrase);
+  }
+
+  position(): Position {
+    return { depth: this.stack.length, below: this.stack[this.stack.length - 1] };
+  }
+
+  /** Closes everything opened since `at`, if what was open then still is. */
+  closeTo(at: Position): void {
+    if (this.stack[at.depth - 1] !== at.below) return;
+    while (this.stack.length > at.depth) this.pop();
+  }
+
+  /** Ends the current line of text: what follows starts a new paragraph (an HTML `<div>`). */
+  boundary(): Position {
+    const top = this.top();
+    if (top.node.type === 'codeBlock') this.codeNewline();
+    else if (INLINE_CONTAINERS.has(top.node.type) && top.node.type !== 'taskItem') this.pop();
+    return this.position();
+  }
+
+  /**
+   * Opens a block where it may stand; returns where to close back to. A block
+   * that may not stand here is opened as one that may, or not at all.
+   */
+  open(type: BlockType, attrs?: Record<string, unknown>): Position {
+    let top = this.top();
+    if (top.node.type === 'codeBlock') {
+      this.codeNewline(); // blocks inside preformatted text are its lines
+      return this.position();
+    }
+    if (top.node.type === 'taskItem' && (type === 'paragraph' || type === 'heading')) return this.position();
+    if (INLINE_CONTAINERS.has(top.node.type)) this.pop();
+    if (this.stack.length >= MAX_ADF_DEPTH) {
+      this.note(`content nested deeper than ${MAX_ADF_DEPTH} levels (kept as paragraphs)`);
+      return this.position();
+    }
+    let kind: BlockType = type;
+    let kindAttrs = attrs;
+    for (;;) {
+      top = this.top();
+      const allowed = ALLOWED[top.node.type];
+      if (allowed?.has(kind)) {
+        const at = this.position();
+        this.push(kind, kindAttrs, false);
+        return at;
+      }
+      if (kind === 'heading') {
+        this.note('a heading inside a list or quote (kept as a paragraph)');
+        kind = 'paragraph';
+        kindAttrs = undefined;
+        continue;
+      }
+      if (top.implicit) {
+        this.pop();
+        continue;
+      }
+      const wrapper = WRAPPER[kind];
+      if (wrapper && allowed?.has(wrapper)) {
+        this.push(wrapper, undefined, true);
+        continue;
+      }
+      this.noteLeftOut(kind, top.node.type);
+      return this.position();
+    }
+  }
+
+  /** A horizontal rule, where one may stand. */
+  rule(): void {
+    const top = this.top();
+    if (top.node.type === 'codeBlock') return this.codeNewline();
+    if (top.node.type === 'taskItem') return;
+    if (INLINE_CONTAINERS.has(top.node.type)) this.pop();
+    while (!ALLOWED[this.top().node.type]?.has('rule') && this.top().implicit) this.pop();
+    if (ALLOWED[this.top().node.type]?.has('rule')) this.top().node.content!.push({ type: 'rule' });
+    else this.note('a horizontal rule inside a list or quote');
+  }
+
+  /** Text as it stands in HTML: runs of white space are one space, none at the start or end of a line. */
+  text(raw: string, marks: MarkSet): void {
+    if (this.top().node.type === 'codeBlock') return this.codeText(raw);
+    const parts = raw.split(WHITESPACE);
+    for (let i = 0; i < parts.length; i++) {
+      if (i > 0 && !this.lineStart && !this.pendingSpace) this.pendingSpace = marks;
+      const part = parts[i]!.replace(/\u00a0/g, ' ');
+      if (part === '') continue;
+      this.ensureInline();
+      if (this.pendingSpace) this.emit(' ', this.pendingSpace);
+      this.pendingSpace = undefined;
+      this.emit(part, marks);
+      this.lineStart = false;
+    }
+  }
+
+  /** Text taken as it is (Markdown's, whose white space its parser has already settled). */
+  literal(raw: string, marks: MarkSet): void {
+    if (raw === '') return;
+    if (this.top().node.type === 'codeBlock') return this.codeText(raw);
+    this.ensureInline();
+    this.emit(raw, marks);
+    this.lineStart = false;
+  }
+
+  hardBreak(): void {
+    if (this.top().node.type === 'codeBlock') return this.codeText('\n');
+    this.ensureInline();
+    this.pendingSpace = undefined;
+    this.top().node.content!.push({ type: 'hardBreak' });
+    this.lineStart = true;
+  }
+
+  /** The language of the code block being read, if it has none yet. */
+  setCodeLanguage(language: string): void {
+    const top = this.top().node;
+    if (top.type === 'codeBlock' && !top.attrs?.language) top.attrs = { language };
+  }
+
+  /** Marks the task item being read as done (a checked checkbox). */
+  taskDone(): void {
+    const top = this.top().node;
+    if (top.type === 'taskItem') top.attrs = { ...top.attrs, state: 'DONE' };
+  }
+
+  finish(): { doc: AdfDoc; simplified: string[] } {
+    while (this.stack.length > 1) this.pop();
+    return { doc: this.doc, simplified: [...this.notes] };
+  }
+
+  private top(): Frame {
+    return this.stack[this.stack.length - 1]!;
+  }
+
+  private push(type: BlockType, attrs: Record<string, unknown> | undefined, implicit: boolean): void {
+    const parent = this.top().node;
+    // A list item begins with a paragraph (ADF's rule), so a list item that opens with a list gets an empty one.
+    if (parent.type === 'listItem' && parent.content!.length === 0 && type !== 'paragraph')
+      parent.content!.push({ type: 'paragraph' });
+    const node: AdfNode = { type, content: [] };
+    if (type === 'taskList') node.attrs = { localId: `list-${++this.ids}` };
+    else if (type === 'taskItem') node.attrs = { localId: `task-${++this.ids}`, state: 'TODO', ...attrs };
+    else if (attrs) node.attrs = attrs;
+    parent.content!.push(node);
+    this.stack.push({ node, implicit });
+    if (INLINE_CONTAINERS.has(type)) {
+      this.lineStart = true;
+      this.pendingSpace = undefined;
+    }
+  }
+
+  private pop(): void {
+    const frame = this.stack.pop()!;
+    const node = frame.node;
+    const parent = this.top().node;
+    const content = node.content!;
+    if (INLINE_CONTAINERS.has(node.type)) {
+      this.pendingSpace = undefined;
+      this.lineStart = true;
+      // An implicit paragraph exists only for its text; an explicit empty one (`<p></p>`) is kept.
+      if (content.length === 0 && frame.implicit && node.type === 'paragraph') parent.content!.pop();
+      else if (content.length === 0) delete node.content;
+      return;
+    }
+    if (content.length === 0 && NEEDS_CONTENT.has(node.type)) parent.content!.pop();
+    else if (content.length === 0 && GETS_PARAGRAPH.has(node.type)) content.push({ type: 'paragraph' });
+  }
+
+  /** Opens what text needs to stand in (a paragraph; in a bare list, an item and its paragraph). */
+  private ensureInline(): void {
+    for (;;) {
+      const type = this.top().node.type;
+      if (INLINE_CONTAINERS.has(type)) return;
+      this.push(TEXT_CHILD[type] ?? 'paragraph', undefined, true);
+    }
+  }
+
+  private emit(raw: string, set: MarkSet): void {
+    const text = UNSAFE_CHARS.test(raw) ? stripControl(raw).replace(/[\n\r\t]/g, ' ') : raw;
+    if (text === '') return;
+    const content = this.top().node.content!;
+    const last = content[content.length - 1];
+    if (last?.type === 'text' && markKey(last) === set.key) {
+      last.text += text;
+      return;
+    }
+    content.push(
+      set.marks.length ? { type: 'text', text, marks: set.marks.map((m) => ({ ...m })) } : { type: 'text', text },
+    );
+  }
+
+  private codeText(raw: string): void {
+    const text = UNSAFE_CHARS.test(raw) ? stripControl(raw) : raw;
+    if (text === '') return;
+    const content = this.top().node.content!;
+    const last = content[content.length - 1];
+    if (last) last.text += text;
+    else content.push({ type: 'text', text });
+  }
+
+  private codeNewline(): void {
+    const last = this.top().node.content![0];
+    if (last?.text && !last.text.endsWith('\n')) last.text += '\n';
+  }
+
+  private noteLeftOut(kind: BlockType, container: string): void {
+    if (kind === 'table' || kind === 'tableRow' || kind === 'tableCell' || kind === 'tableHeader')
+      this.note('a table inside a table, list or quote (kept as paragraphs)');
+    else if (kind === 'blockquote') this.note(`a quote inside a ${container === 'blockquote' ? 'quote' : 'list'}`);
+    else if (kind === 'taskList' || kind === 'taskItem') this.note('a task list inside a quote (kept as a list)');
+  }
+}
+
+function markKey(node: AdfNode): string {
+  return node.marks?.length ? JSON.stringify(node.marks) : '';
+}
+
+/** The mark set with `mark` added (replacing one of the same type), in a fixed order; inline code keeps only its link. */
+export function withMark(set: MarkSet, mark: AdfMark): MarkSet {
+  const marks = [...set.marks.filter((m) => m.type !== mark.type), mark].sort(
+    (a, b) => MARK_ORDER.indexOf(a.type) - MARK_ORDER.indexOf(b.type),
+  );
+  const kept = marks.some((m) => m.type === 'code')
+    ? marks.filter((m) => m.type === 'code' || m.type === 'link')
+    : marks;
+  return { marks: kept, key: kept.length ? JSON.stringify(kept) : '' };
+}
+
+/** The order marks are written in everywhere (ADF from parsers, normalized ADF, nesting of HTML tags). */
+export const MARK_ORDER = ['link', 'textColor', 'strong', 'em', 'underline', 'strike', 'subsup', 'code'];
