@@ -1,0 +1,360 @@
+/**
+ * Remote HTML (Azure DevOps fields, Zendesk `html_body`, ServiceNow HTML) →
+ * ADF. An allow-list: the elements below become ADF, every other element is
+ * read for its text alone, and script, style and the like are dropped with
+ * their content. No attribute is read except the few named here, so event
+ * handlers, styles other than a hex text colour, and links that are not
+ * http(s) or mailto never reach Jira.
+ *
+ * It reads htmlparser2's tokens, as html-to-text.ts does and for the same
+ * reason (its Parser goes quadratic on deep nesting). The open elements are a
+ * stack whose entries carry where the nearest open `<p>`, `<li>`, cell, row
+ * and link are, so HTML's implied end tags cost O(1); a close tag pops
+ * entries, each at most once. The ADF itself is built by AdfBuilder, which
+ * enforces ADF's nesting rules and depth bound.
+ */
+import { Tokenizer } from 'htmlparser2';
+import { AdfBuilder, NO_MARKS, withMark, type BlockType, type MarkSet, type Position } from './adf-builder';
+import type { Parsed } from './conversion';
+import { MAX_HTML_CHARS, TRUNCATION_NOTE } from './html-to-text';
+import { safeHref } from './adf-atoms';
+
+interface Open {
+  name: string;
+  marks: MarkSet;
+  /** Where the ADF goes back to when this element closes (block elements only). */
+  at?: Position;
+  /** Stack indexes of the nearest open `<p>`, `<li>`, `<td>`/`<th>`, `<tr>`, `<a>` this element is inside (-1: none). */
+  p: number;
+  li: number;
+  cell: number;
+  row: number;
+  a: number;
+  /** The kind of list a `<li>` here belongs to. */
+  list?: 'bullet' | 'ordered' | 'task';
+}
+
+/** Dropped with everything inside them. */
+const DROP = new Set(['script', 'style', 'head', 'title', 'iframe', 'object', 'template', 'svg', 'math', 'noscript']);
+const VOID = new Set([
+  'br',
+  'hr',
+  'img',
+  'input',
+  'wbr',
+  'meta',
+  'link',
+  'col',
+  'area',
+  'base',
+  'embed',
+  'param',
+  'source',
+  'track',
+]);
+/** Elements that start and end a block of text without being one in ADF (their text makes paragraphs). */
+const BOUNDARY = new Set([
+  'div',
+  'section',
+  'article',
+  'header',
+  'footer',
+  'main',
+  'nav',
+  'aside',
+  'address',
+  'figure',
+  'figcaption',
+  'details',
+  'summary',
+  'dl',
+  'dt',
+  'dd',
+  'center',
+  'form',
+  'fieldset',
+  'legend',
+  'caption',
+  'hgroup',
+  'body',
+  'html',
+]);
+/** Elements whose start closes an open `<p>` (HTML's parsing rules). */
+const CLOSES_P = new Set([
+  ...BOUNDARY,
+  'blockquote',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'hr',
+  'ol',
+  'p',
+  'pre',
+  'table',
+  'ul',
+]);
+const MARK_TAGS: Record<string, MarkSet['marks'][number]> = {
+  b: { type: 'strong' },
+  strong: { type: 'strong' },
+  i: { type: 'em' },
+  em: { type: 'em' },
+  u: { type: 'underline' },
+  ins: { type: 'underline' },
+  s: { type: 'strike' },
+  strike: { type: 'strike' },
+  del: { type: 'strike' },
+  code: { type: 'code' },
+  tt: { type: 'code' },
+  kbd: { type: 'code' },
+  samp: { type: 'code' },
+  sub: { type: 'subsup', attrs: { type: 'sub' } },
+  sup: { type: 'subsup', attrs: { type: 'sup' } },
+};
+/** The only attributes ever read. */
+const READ = new Set([
+  'href',
+  'src',
+  'alt',
+  'style',
+  'color',
+  'class',
+  'start',
+  'colspan',
+  'rowspan',
+  'type',
+  'checked',
+  'data-task-list',
+]);
+
+export function htmlToAdf(input: string): Parsed {
+  const cut = input.length > MAX_HTML_CHARS;
+  const html = (cut ? input.slice(0, MAX_HTML_CHARS) : input).replace(/\r\n?/g, '\n');
+  const builder = new AdfBuilder();
+  const images: Parsed['images'] = [];
+  const root: Open = { name: '', marks: NO_MARKS, p: -1, li: -1, cell: -1, row: -1, a: -1 };
+  const stack: Open[] = [];
+  const openCount = new Map<string, number>();
+  let dropping = 0;
+  let tag = '';
+  let attribute = '';
+  let value = '';
+  let attrs = new Map<string, string>();
+
+  const top = () => stack[stack.length - 1] ?? root;
+  const popTo = (index: number) => {
+    while (stack.length > index) {
+      const entry = stack.pop()!;
+      openCount.set(entry.name, openCount.get(entry.name)! - 1);
+      if (entry.at) builder.closeTo(entry.at);
+    }
+  };
+
+  // HTML ignores the slash of `<div/>`: the element is open, as for `<div>` (only a void element has no content).
+  const open = (name: string) => {
+    if (DROP.has(name)) {
+      dropping++; // `<script/>` still opens a script, as in browsers
+      return;
+    }
+    if (dropping) return;
+    const parent = top();
+    // HTML's implied end tags: a block ends an open paragraph, an item the item before it, and so on.
+    if (CLOSES_P.has(name) && parent.p >= 0) popTo(parent.p);
+    if (name === 'li' && top().li >= 0) popTo(top().li);
+    if ((name === 'td' || name === 'th') && top().cell >= 0) popTo(top().cell);
+    if ((name === 'tr' || name === 'tbody' || name === 'thead' || name === 'tfoot') && top().row >= 0) popTo(top().row);
+    if (name === 'a' && top().a >= 0) popTo(top().a);
+    if (VOID.has(name)) return voidElement(name);
+
+    const outer = top();
+    const entry: Open = { ...outer, name, at: undefined };
+    const index = stack.length;
+    const heading = /^h([1-6])$/.exec(name);
+    const mark = MARK_TAGS[name];
+    if (name === 'code' && outer.name === 'pre') {
+      // `<pre><code class="language-js">`: the code element carries the block's language, not a mark.
+      const lang = language(attrs.get('class'));
+      if (lang) builder.setCodeLanguage(lang.language);
+    } else if (mark) entry.marks = withMark(outer.marks, mark);
+    else if (heading) entry.at = builder.open('heading', { level: Number(heading[1]) });
+    else if (BOUNDARY.has(name)) entry.at = builder.boundary();
+    else
+      switch (name) {
+        case 'p':
+          entry.at = builder.open('paragraph');
+          entry.p = index;
+          break;
+        case 'ul':
+        case 'ol': {
+          const task =
+            attrs.get('data-task-list') === 'true' || /\bcontains-task-list\b/.test(attrs.get('class') ?? '');
+          entry.list = task ? 'task' : name === 'ol' ? 'ordered' : 'bullet';
+          const start = /^\s*(\d{1,9})\s*$/.exec(attrs.get('start') ?? '');
+          const order = start ? Number(start[1]) : 1;
+          const type: BlockType = task ? 'taskList' : name === 'ol' ? 'orderedList' : 'bulletList';
+          entry.at = builder.open(type, type === 'orderedList' && order !== 1 ? { order } : undefined);
+          entry.li = -1;
+          entry.p = -1;
+          break;
+        }
+        case 'li':
+          entry.at = builder.open(outer.list === 'task' ? 'taskItem' : 'listItem');
+          entry.li = index;
+          entry.p = -1;
+          break;
+        case 'pre':
+          entry.at = builder.open('codeBlock', language(attrs.get('class')));
+          break;
+        case 'blockquote':
+          entry.at = builder.open('blockquote');
+          entry.p = -1;
+          break;
+        case 'table':
+          entry.at = builder.open('table');
+          entry.p = entry.li = entry.cell = entry.row = -1;
+          entry.list = undefined;
+          break;
+        case 'tr':
+          entry.at = builder.open('tableRow');
+          entry.row = index;
+          break;
+        case 'td':
+        case 'th':
+          entry.at = builder.open(name === 'th' ? 'tableHeader' : 'tableCell', spans(attrs));
+          entry.cell = index;
+          entry.p = entry.li = -1;
+          entry.list = undefined;
+          break;
+        case 'a': {
+          const href = safeHref(attrs.get('href'));
+          if (href) entry.marks = withMark(outer.marks, { type: 'link', attrs: { href } });
+          else if (attrs.has('href')) builder.note('a link that was not http, https or mailto (kept as text)');
+          entry.a = index;
+          break;
+        }
+        case 'span':
+        case 'font': {
+          const color = hexColor(name === 'font' ? attrs.get('color') : cssColor(attrs.get('style')));
+          if (color) entry.marks = withMark(outer.marks, { type: 'textColor', attrs: { color } });
+          break;
+        }
+        default:
+        // Any other element is read for its text alone.
+      }
+    stack.push(entry);
+    openCount.set(name, (openCount.get(name) ?? 0) + 1);
+  };
+
+  const voidElement = (name: string) => {
+    if (name === 'br') builder.hardBreak();
+    else if (name === 'hr') builder.rule();
+    else if (name === 'img') {
+      const src = (attrs.get('src') ?? '').trim();
+      const alt = attrs.get('alt');
+      if (/^https?:\/\//i.test(src)) images.push(alt ? { src, alt } : { src });
+      builder.note('an inline image');
+    } else if (name === 'input' && attrs.get('type')?.toLowerCase() === 'checkbox' && attrs.has('checked'))
+      builder.taskDone();
+  };
+
+  const close = (name: string) => {
+    if (DROP.has(name)) {
+      dropping = Math.max(0, dropping - 1);
+      return;
+    }
+    if (dropping) return;
+    if (name === 'br') return builder.hardBreak(); // `</br>` is read as `<br>`, as browsers do
+    if (!openCount.get(name)) return;
+    let index = stack.length - 1;
+    while (stack[index]!.name !== name) index--;
+    popTo(index);
+  };
+
+  const tokenizer = new Tokenizer(
+    { decodeEntities: true },
+    {
+      ontext(start, end) {
+        if (!dropping) builder.text(html.slice(start, end), top().marks);
+      },
+      ontextentity(codepoint) {
+        if (!dropping) builder.text(fromCodePoint(codepoint), top().marks);
+      },
+      onopentagname(start, end) {
+        tag = html.slice(start, end).toLowerCase();
+        attrs = new Map();
+      },
+      onattribname(start, end) {
+        attribute = html.slice(start, end).toLowerCase();
+        value = '';
+      },
+      onattribdata(start, end) {
+        if (READ.has(attribute)) value += html.slice(start, end);
+      },
+      onattribentity(codepoint) {
+        if (READ.has(attribute)) value += fromCodePoint(codepoint);
+      },
+      onattribend() {
+        if (READ.has(attribute) && !attrs.has(attribute)) attrs.set(attribute, value);
+      },
+      onopentagend() {
+        open(tag);
+      },
+      onselfclosingtag() {
+        open(tag);
+      },
+      onclosetag(start, end) {
+        close(html.slice(start, end).toLowerCase());
+      },
+      oncdata() {},
+      oncomment() {},
+      ondeclaration() {},
+      onprocessinginstruction() {},
+      onend() {},
+    },
+  );
+  tokenizer.write(html);
+  tokenizer.end();
+  const { doc, simplified } = builder.finish();
+  if (cut) {
+    doc.content.push({ type: 'paragraph', content: [{ type: 'text', text: TRUNCATION_NOTE }] });
+    simplified.push(`the end of the text (it was longer than ${MAX_HTML_CHARS.toLocaleString('en-US')} characters)`);
+  }
+  return { doc, simplified, images };
+}
+
+function fromCodePoint(codepoint: number): string {
+  return codepoint > 0 && codepoint <= 0x10ffff ? String.fromCodePoint(codepoint) : '\ufffd';
+}
+
+/** `language-js` / `lang-js` in a class list. */
+function language(cls: string | undefined): { language: string } | undefined {
+  const m = /(?:^|\s)(?:language|lang)-([A-Za-z0-9_+#.-]{1,40})(?:\s|$)/.exec(cls ?? '');
+  return m ? { language: m[1]! } : undefined;
+}
+
+/** colspan / rowspan above 1 (up to 1000: a larger one is not a table a person made). */
+function spans(attrs: Map<string, string>): Record<string, number> | undefined {
+  const out: Record<string, number> = {};
+  for (const name of ['colspan', 'rowspan']) {
+    const m = /^\s*(\d{1,4})\s*$/.exec(attrs.get(name) ?? '');
+    const n = m ? Number(m[1]) : 1;
+    if (n > 1 && n <= 1000) out[name] = n;
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** Only `color: #rgb` or `#rrggbb` is read from a style attribute; nothing else of it. */
+function cssColor(style: string | undefined): string | undefined {
+  return /(?:^|;)\s*color\s*:\s*(#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?)\s*(?:!important\s*)?(?:;|$)/.exec(
+    style ?? '',
+  )?.[1];
+}
+
+function hexColor(color: string | undefined): string | undefined {
+  const m = /^\s*#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})\s*$/.exec(color ?? '');
+  if (!m) return undefined;
+  const hex = m[1]!.length === 3 ? [...m[1]!].map((c) => c + c).join('') : m[1]!;
+  return `#${hex.toLowerCase()}`;
+}
