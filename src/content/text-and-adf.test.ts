@@ -94,6 +94,39 @@ describe('plain text to ADF (what Jira receives)', () => {
     expect(out.content[2]!.attrs).toEqual({ order: 2 });
   });
 
+  it('reads a list nested under an item (indented as adfToText writes it) back as a nested list', () => {
+    const out = textToAdf('- a\n  1. a1\n  2. a2\n- b');
+    expect(out).toEqual(
+      doc({
+        type: 'bulletList',
+        content: [
+          {
+            type: 'listItem',
+            content: [
+              p(text('a')),
+              {
+                type: 'orderedList',
+                content: [
+                  { type: 'listItem', content: [p(text('a1'))] },
+                  { type: 'listItem', content: [p(text('a2'))] },
+                ],
+              },
+            ],
+          },
+          { type: 'listItem', content: [p(text('b'))] },
+        ],
+      }),
+    );
+    expect(adfToText(out)).toBe('- a\n  1. a1\n  2. a2\n- b');
+  });
+
+  it("reads lists indented deeper than Jira nests them as the innermost item's text, every word kept", () => {
+    const deep = Array.from({ length: 40 }, (_, i) => `${'  '.repeat(i)}- level ${i}`).join('\n');
+    const out = textToAdf(deep);
+    expect(validateAdf(out).valid).toBe(true);
+    for (let i = 0; i < 40; i++) expect(adfToText(out)).toContain(`level ${i}`);
+  });
+
   it('turns bare URLs into links without swallowing trailing punctuation', () => {
     const out = textToAdf('See https://acme.service-now.com/incident.do?sys_id=1.');
     expect(out.content[0]!.content).toEqual([

@@ -20,7 +20,7 @@ export function textToAdf(raw: string): AdfDoc {
  * (and `adfToText` writes the same text back). Nothing here recurses deeper
  * than that one level, whatever the text.
  */
-function blocks(lines: readonly string[], inQuote: boolean): AdfNode[] {
+function blocks(lines: readonly string[], inQuote: boolean, depth = 0): AdfNode[] {
   const content: AdfNode[] = [];
   let i = 0;
   while (i < lines.length) {
@@ -40,14 +40,24 @@ function blocks(lines: readonly string[], inQuote: boolean): AdfNode[] {
     }
     if (/^- /.test(line)) {
       const items: AdfNode[] = [];
-      while (i < lines.length && /^- /.test(lines[i]!)) items.push(listItem(lines[i++]!.slice(2)));
+      while (i < lines.length && /^- /.test(lines[i]!)) {
+        const head = lines[i++]!.slice(2);
+        const nested = indentedAfter(lines, i);
+        i += nested.length;
+        items.push(listItem(head, nested, inQuote, depth));
+      }
       content.push({ type: 'bulletList', content: items });
       continue;
     }
     const ordered = /^(\d+)\. /.exec(line);
     if (ordered) {
       const items: AdfNode[] = [];
-      while (i < lines.length && /^\d+\. /.test(lines[i]!)) items.push(listItem(lines[i++]!.replace(/^\d+\. /, '')));
+      while (i < lines.length && /^\d+\. /.test(lines[i]!)) {
+        const head = lines[i++]!.replace(/^\d+\. /, '');
+        const nested = indentedAfter(lines, i);
+        i += nested.length;
+        items.push(listItem(head, nested, inQuote, depth));
+      }
       const order = Number(ordered[1]);
       content.push({ type: 'orderedList', ...(order !== 1 ? { attrs: { order } } : {}), content: items });
       continue;
@@ -55,7 +65,7 @@ function blocks(lines: readonly string[], inQuote: boolean): AdfNode[] {
     if (!inQuote && isQuote(line)) {
       const quoted: string[] = [];
       while (i < lines.length && isQuote(lines[i]!)) quoted.push(lines[i++]!.replace(/^> ?/, ''));
-      const inner = blocks(quoted, true);
+      const inner = blocks(quoted, true, depth);
       if (inner.length) content.push({ type: 'blockquote', content: inner });
       continue;
     }
@@ -73,8 +83,31 @@ function isBlockStart(line: string, inQuote: boolean): boolean {
   return line.startsWith('```') || /^- /.test(line) || /^\d+\. /.test(line) || (!inQuote && isQuote(line));
 }
 
-function listItem(text: string): AdfNode {
-  return { type: 'listItem', content: [{ type: 'paragraph', content: inlineText(text) }] };
+/**
+ * How deep lists nest when read from text: Jira's editor nests them six deep. Lines indented deeper are kept in
+ * the innermost item as its text, so no text can make the reading recurse further.
+ */
+const MAX_LIST_NESTING = 6;
+
+/** The lines indented under a list item (two spaces, as `adfToText` writes an item's further blocks), dedented. */
+function indentedAfter(lines: readonly string[], from: number): string[] {
+  const nested: string[] = [];
+  for (let i = from; i < lines.length && /^ {2}/.test(lines[i]!); i++) nested.push(lines[i]!.slice(2));
+  return nested;
+}
+
+/** An item: its first line, then the blocks indented under it (a nested list, a further paragraph). */
+function listItem(text: string, nested: readonly string[], inQuote: boolean, depth: number): AdfNode {
+  const head: AdfNode = { type: 'paragraph', content: inlineText(text) };
+  if (!nested.length) return { type: 'listItem', content: [head] };
+  if (depth >= MAX_LIST_NESTING)
+    return {
+      type: 'listItem',
+      content: [{ ...head, content: inlineWithBreaks([text, ...nested.map((l) => l.trim())]) }],
+    };
+  // A list item holds paragraphs, lists and code, not quotes (the published ADF schema): a quote stays text there.
+  const inner = blocks(nested, true, depth + 1);
+  return { type: 'listItem', content: [head, ...inner] };
 }
 
 function inlineWithBreaks(lines: string[]): AdfNode[] {

@@ -1,0 +1,102 @@
+/**
+ * One entry to every body format, with ADF as the hub: a system's body is
+ * parsed into ADF and rendered from it by the system's declared format (the
+ * converters are one module per format pair; this file only dispatches).
+ *
+ * The engine compares rich text at the remote's **projection**: what the
+ * remote's format can hold of a document, as a string in that format. Jira's
+ * document and the remote's body are both read to that projection, so a
+ * Jira-only feature (a panel's colour, a status lozenge) reads as no change
+ * and is never written, and an edit reads as one wherever it was made.
+ */
+import type { AdfDoc, AdfNode } from './adf';
+import type { BodyFormat } from './body-format';
+import { adfToText, normalizeText } from './adf-to-text';
+import { textToAdf } from './text-to-adf';
+import { htmlToText } from './html-to-text';
+import { adfToHtml } from './adf-to-html';
+import { htmlToAdf } from './html-to-adf';
+import { adfToMarkdown } from './adf-to-markdown';
+import { markdownToAdf } from './markdown-to-adf';
+import { normalizeAdf } from './adf-normal';
+import type { Parsed, Rendered, RenderOptions } from './conversion';
+
+export type { Parsed, Rendered, RenderOptions };
+
+const EMPTY: AdfDoc = { version: 1, type: 'doc', content: [] };
+
+/** A stored body → ADF, with what its format held that ADF does not keep (and, from HTML, its inline images). */
+export function parseBody(format: BodyFormat, body: unknown): Parsed {
+  switch (format) {
+    case 'adf':
+      return { doc: isDoc(body) ? body : EMPTY, simplified: [], images: [] };
+    case 'html':
+      return htmlToAdf(String(body ?? ''));
+    case 'markdown':
+      return markdownToAdf(String(body ?? ''));
+    default:
+      return { doc: textToAdf(String(body ?? '')), simplified: [], images: [] };
+  }
+}
+
+/** ADF → the body a system stores, with what could not be kept. */
+export function renderBody(format: BodyFormat, doc: AdfDoc | null, options?: RenderOptions): Rendered {
+  switch (format) {
+    case 'adf':
+      return { body: JSON.stringify(normalizeAdf(doc ?? EMPTY)), simplified: [] };
+    case 'html':
+      return adfToHtml(doc, options);
+    case 'markdown':
+      return adfToMarkdown(doc, options);
+    default:
+      return { body: adfToText(doc), simplified: [] };
+  }
+}
+
+/** A document's projection at a format: the canonical string the engine compares (see the file comment). */
+export function projectionOf(format: BodyFormat, doc: AdfDoc | null, options?: RenderOptions): Rendered {
+  if (format === 'text') return { body: normalizeText(adfToText(doc)), simplified: [] };
+  const rendered = renderBody(format, doc ? normalizeAdf(doc) : null, options);
+  return { body: rendered.body.trim(), simplified: rendered.simplified };
+}
+
+/** A stored body's projection at its own format: the same body, in the one spelling `projectionOf` writes. */
+export function projectionOfBody(format: BodyFormat, body: unknown): string {
+  // Plain text is its own projection: read as it was before rich content, so no stored base reads as changed.
+  if (format === 'text') return normalizeText(String(body ?? ''));
+  return projectionOf(format, parseBody(format, body).doc).body;
+}
+
+/**
+ * A body's plain text as the engine read it before rich content (its snapshots of rich fields were this text):
+ * a base still in this form is upgraded to the projection where the side has not changed since (field-plan.ts).
+ */
+export function legacyTextOf(format: BodyFormat, body: unknown): string {
+  if (format === 'adf') return adfToText(isDoc(body) ? body : null);
+  if (format === 'html') return normalizeText(htmlToText(String(body ?? '')));
+  return normalizeText(String(body ?? ''));
+}
+
+/** The plain text of a projection (comments are paired and hashed by it). */
+export function textOfProjection(format: BodyFormat, projection: string): string {
+  if (format === 'text') return projection;
+  return normalizeText(adfToText(parseBody(format, projection).doc));
+}
+
+export const docOf = (content: AdfNode[]): AdfDoc => ({ version: 1, type: 'doc', content });
+
+function isDoc(v: unknown): v is AdfDoc {
+  return Boolean(v) && typeof v === 'object' && (v as { type?: unknown }).type === 'doc';
+}
+
+/**
+ * A document with `text` put before its content (a copy's attribution, "Ana Lima (Jira): "): into its first
+ * paragraph when it opens with one, else as a paragraph of its own.
+ */
+export function prefixed(doc: AdfDoc, text: string): AdfDoc {
+  const [first, ...rest] = doc.content;
+  const lead: AdfNode = { type: 'text', text };
+  if (first?.type === 'paragraph')
+    return { ...doc, content: [{ ...first, content: [lead, ...(first.content ?? [])] }, ...rest] };
+  return { ...doc, content: [{ type: 'paragraph', content: [{ type: 'text', text: text.trimEnd() }] }, ...doc.content] };
+}
