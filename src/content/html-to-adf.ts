@@ -116,6 +116,14 @@ const MARK_TAGS = new Map<string, MarkSet['marks'][number]>(
     sup: { type: 'subsup', attrs: { type: 'sup' } },
   }),
 );
+const HEADINGS = new Map([
+  ['h1', 1],
+  ['h2', 2],
+  ['h3', 3],
+  ['h4', 4],
+  ['h5', 5],
+  ['h6', 6],
+]);
 /** The only attributes ever read. */
 const READ = new Set([
   'href',
@@ -184,14 +192,14 @@ export function htmlToAdf(input: string): Parsed {
       list: outer.list,
     };
     const index = stack.length;
-    const heading = /^h([1-6])$/.exec(name);
+    const heading = HEADINGS.get(name);
     const mark = MARK_TAGS.get(name);
     if (name === 'code' && outer.name === 'pre') {
       // `<pre><code class="language-js">`: the code element carries the block's language, not a mark.
       const lang = language(attrs.get('class'));
       if (lang) builder.setCodeLanguage(lang.language);
     } else if (mark) entry.marks = withMark(outer.marks, mark);
-    else if (heading) entry.at = builder.open('heading', { level: Number(heading[1]) });
+    else if (heading) entry.at = builder.open('heading', { level: heading });
     else if (BOUNDARY.has(name)) entry.at = builder.boundary();
     else
       switch (name) {
