@@ -38,19 +38,22 @@ export function statusText(node: AdfNode): string {
   return text ? `[${text.toUpperCase()}]` : '';
 }
 
-const PANEL_LABELS: Record<string, string> = {
-  info: 'Info:',
-  note: 'Note:',
-  tip: 'Tip:',
-  warning: 'Warning:',
-  error: 'Error:',
-  success: 'Success:',
-};
+// A Map, not an object: a panel type from a document ('constructor', '__proto__') must not read Object's properties.
+const PANEL_LABELS = new Map<unknown, string>(
+  Object.entries({
+    info: 'Info:',
+    note: 'Note:',
+    tip: 'Tip:',
+    warning: 'Warning:',
+    error: 'Error:',
+    success: 'Success:',
+  }),
+);
 
 /** The word a panel's kind reads as, in bold at the start of the quote it becomes. */
 export function panelLabel(node: AdfNode): string {
   const kind = node.attrs?.panelType;
-  return (typeof kind === 'string' && PANEL_LABELS[kind]) || 'Note:';
+  return PANEL_LABELS.get(kind) ?? 'Note:';
 }
 
 export function expandTitle(node: AdfNode): string {

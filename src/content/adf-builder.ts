@@ -60,18 +60,20 @@ const CELL_BLOCKS = [
   'rule',
 ];
 /** What each container may hold (the published ADF schema, restricted to the nodes parsers produce). */
-const ALLOWED: Record<string, ReadonlySet<string>> = {
-  doc: new Set([...CELL_BLOCKS, 'table']),
-  blockquote: new Set(['paragraph', 'bulletList', 'orderedList', 'codeBlock']),
-  listItem: new Set(['paragraph', 'bulletList', 'orderedList', 'taskList', 'codeBlock']),
-  bulletList: new Set(['listItem']),
-  orderedList: new Set(['listItem']),
-  taskList: new Set(['taskItem', 'taskList']),
-  table: new Set(['tableRow']),
-  tableRow: new Set(['tableCell', 'tableHeader']),
-  tableCell: new Set(CELL_BLOCKS),
-  tableHeader: new Set(CELL_BLOCKS),
-};
+const ALLOWED = new Map<string, ReadonlySet<string>>(
+  Object.entries({
+    doc: new Set([...CELL_BLOCKS, 'table']),
+    blockquote: new Set(['paragraph', 'bulletList', 'orderedList', 'codeBlock']),
+    listItem: new Set(['paragraph', 'bulletList', 'orderedList', 'taskList', 'codeBlock']),
+    bulletList: new Set(['listItem']),
+    orderedList: new Set(['listItem']),
+    taskList: new Set(['taskItem', 'taskList']),
+    table: new Set(['tableRow']),
+    tableRow: new Set(['tableCell', 'tableHeader']),
+    tableCell: new Set(CELL_BLOCKS),
+    tableHeader: new Set(CELL_BLOCKS),
+  }),
+);
 /** The block opened around one that may not stand alone (a `<li>` outside a list). */
 const WRAPPER: Partial<Record<string, BlockType>> = {
   listItem: 'bulletList',
@@ -98,10 +100,17 @@ const NEEDS_CONTENT = new Set(['blockquote', 'bulletList', 'orderedList', 'taskL
 /** Containers closed empty that get an empty paragraph (a list item or cell without text is still a place). */
 const GETS_PARAGRAPH = new Set(['listItem', 'tableCell', 'tableHeader']);
 
-const WHITESPACE = /[ \t\n\f]+/;
+const WHITESPACE_RUNS = /[ \t\n\f]+/g;
+const NEEDS_COLLAPSING = /[\t\n\f]| {2}/;
 const UNSAFE_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ud800-\udfff]/;
 
-export const NO_MARKS: MarkSet = { marks: [], key: '' };
+/**
+ * An empty mark set for one parse. Each parse starts from its own, so the
+ * sets derived from it (cached by `withMark`) are freed with the parse.
+ */
+export function noMarks(): MarkSet {
+  return { marks: [], key: '' };
+}
 
 export class AdfBuilder {
   private readonly doc: AdfDoc = { version: 1, type: 'doc', content: [] };
@@ -112,6 +121,9 @@ export class AdfBuilder {
   private lineStart = true;
   /** A collapsible space waiting for the next word (dropped if the line ends first), with its marks. */
   private pendingSpace: MarkSet | undefined;
+  /** The text node last written and its marks' key: the next run with equal marks is appended to it. */
+  private lastText: AdfNode | undefined;
+  private lastTextKey = '';
 
   /** Says, once, that something could not be kept as it was. */
   note(phrase: string): void {
@@ -156,7 +168,7 @@ export class AdfBuilder {
     let kindAttrs = attrs;
     for (;;) {
       top = this.top();
-      const allowed = ALLOWED[top.node.type];
+      const allowed = ALLOWED.get(top.node.type);
       if (allowed?.has(kind)) {
         const at = this.position();
         this.push(kind, kindAttrs, false);
@@ -188,25 +200,31 @@ export class AdfBuilder {
     if (top.node.type === 'codeBlock') return this.codeNewline();
     if (top.node.type === 'taskItem') return;
     if (INLINE_CONTAINERS.has(top.node.type)) this.pop();
-    while (!ALLOWED[this.top().node.type]?.has('rule') && this.top().implicit) this.pop();
-    if (ALLOWED[this.top().node.type]?.has('rule')) this.top().node.content!.push({ type: 'rule' });
+    while (!ALLOWED.get(this.top().node.type)?.has('rule') && this.top().implicit) this.pop();
+    if (ALLOWED.get(this.top().node.type)?.has('rule')) this.top().node.content!.push({ type: 'rule' });
     else this.note('a horizontal rule inside a list or quote');
   }
 
   /** Text as it stands in HTML: runs of white space are one space, none at the start or end of a line. */
   text(raw: string, marks: MarkSet): void {
     if (this.top().node.type === 'codeBlock') return this.codeText(raw);
-    const parts = raw.split(WHITESPACE);
-    for (let i = 0; i < parts.length; i++) {
-      if (i > 0 && !this.lineStart && !this.pendingSpace) this.pendingSpace = marks;
-      const part = parts[i]!.replace(/\u00a0/g, ' ');
-      if (part === '') continue;
-      this.ensureInline();
-      if (this.pendingSpace) this.emit(' ', this.pendingSpace);
-      this.pendingSpace = undefined;
-      this.emit(part, marks);
-      this.lineStart = false;
+    // One pass of the engine's regular expressions, not one per word: this runs on every piece of text.
+    const collapsed = NEEDS_COLLAPSING.test(raw) ? raw.replace(WHITESPACE_RUNS, ' ') : raw;
+    if (collapsed === ' ') {
+      if (!this.lineStart && !this.pendingSpace) this.pendingSpace = marks;
+      return;
     }
+    if (collapsed === '') return;
+    const leading = collapsed.charCodeAt(0) === 32;
+    const trailing = collapsed.charCodeAt(collapsed.length - 1) === 32;
+    let word = collapsed.slice(leading ? 1 : 0, trailing ? -1 : undefined);
+    if (word.includes('\u00a0')) word = word.replace(/\u00a0/g, ' ');
+    if (leading && !this.lineStart && !this.pendingSpace) this.pendingSpace = marks;
+    this.ensureInline();
+    if (this.pendingSpace) this.emit(' ', this.pendingSpace);
+    this.emit(word, marks);
+    this.lineStart = false;
+    this.pendingSpace = trailing ? marks : undefined;
   }
 
   /** Text taken as it is (Markdown's, whose white space its parser has already settled). */
@@ -295,13 +313,16 @@ export class AdfBuilder {
     if (text === '') return;
     const content = this.top().node.content!;
     const last = content[content.length - 1];
-    if (last?.type === 'text' && markKey(last) === set.key) {
+    if (last !== undefined && last === this.lastText && this.lastTextKey === set.key) {
       last.text += text;
       return;
     }
-    content.push(
-      set.marks.length ? { type: 'text', text, marks: set.marks.map((m) => ({ ...m })) } : { type: 'text', text },
-    );
+    const node: AdfNode = set.marks.length
+      ? { type: 'text', text, marks: set.marks as AdfMark[] } // shared by the runs of one parse; nothing mutates marks
+      : { type: 'text', text };
+    content.push(node);
+    this.lastText = node;
+    this.lastTextKey = set.key;
   }
 
   private codeText(raw: string): void {
@@ -326,20 +347,30 @@ export class AdfBuilder {
   }
 }
 
-function markKey(node: AdfNode): string {
-  return node.marks?.length ? JSON.stringify(node.marks) : '';
-}
-
 /** The mark set with `mark` added (replacing one of the same type), in a fixed order; inline code keeps only its link. */
 export function withMark(set: MarkSet, mark: AdfMark): MarkSet {
+  // Documents repeat the same few combinations (every `<b>` inside the same link): each is made once.
+  const id = `${mark.type} ${String(mark.attrs?.href ?? mark.attrs?.color ?? mark.attrs?.type ?? '')}`;
+  let cached = DERIVED.get(set);
+  if (!cached) DERIVED.set(set, (cached = new Map()));
+  const hit = cached.get(id);
+  if (hit) return hit;
   const marks = [...set.marks.filter((m) => m.type !== mark.type), mark].sort(
     (a, b) => MARK_ORDER.indexOf(a.type) - MARK_ORDER.indexOf(b.type),
   );
   const kept = marks.some((m) => m.type === 'code')
     ? marks.filter((m) => m.type === 'code' || m.type === 'link')
     : marks;
-  return { marks: kept, key: kept.length ? JSON.stringify(kept) : '' };
+  // Frozen: the text runs of a document share these marks, so changing one in place must fail, not change them all.
+  const derived = {
+    marks: Object.freeze(kept.map((m) => Object.freeze(m))),
+    key: kept.length ? JSON.stringify(kept) : '',
+  };
+  cached.set(id, derived);
+  return derived;
 }
+
+const DERIVED = new WeakMap<MarkSet, Map<string, MarkSet>>();
 
 /** The order marks are written in everywhere (ADF from parsers, normalized ADF, nesting of HTML tags). */
 export const MARK_ORDER = ['link', 'textColor', 'strong', 'em', 'underline', 'strike', 'subsup', 'code'];

@@ -11,34 +11,42 @@ import type { AdfDoc, AdfMark, AdfNode } from './adf';
 import { MARK_ORDER } from './adf-builder';
 
 /** The attributes kept per node type; a type not listed keeps all of its attributes. */
-const KEPT_ATTRS: Record<string, readonly string[]> = {
-  paragraph: [],
-  heading: ['level'],
-  bulletList: [],
-  orderedList: ['order'],
-  listItem: [],
-  taskList: ['localId'],
-  taskItem: ['localId', 'state'],
-  codeBlock: ['language'],
-  blockquote: [],
-  rule: [],
-  table: [],
-  tableRow: [],
-  tableCell: ['colspan', 'rowspan'],
-  tableHeader: ['colspan', 'rowspan'],
-  hardBreak: [],
-  panel: ['panelType'],
-  expand: ['title'],
-  nestedExpand: ['title'],
-  mention: ['id', 'text'],
-  emoji: ['shortName', 'text'],
-  date: ['timestamp'],
-  status: ['text', 'color'],
-  inlineCard: ['url'],
-  blockCard: ['url'],
-};
+// Maps, not objects: node types and attribute names come from documents ('constructor' is a string like any other).
+const KEPT_ATTRS = new Map<string, readonly string[]>(
+  Object.entries({
+    paragraph: [],
+    heading: ['level'],
+    bulletList: [],
+    orderedList: ['order'],
+    listItem: [],
+    taskList: ['localId'],
+    taskItem: ['localId', 'state'],
+    codeBlock: ['language'],
+    blockquote: [],
+    rule: [],
+    table: [],
+    tableRow: [],
+    tableCell: ['colspan', 'rowspan'],
+    tableHeader: ['colspan', 'rowspan'],
+    hardBreak: [],
+    panel: ['panelType'],
+    expand: ['title'],
+    nestedExpand: ['title'],
+    mention: ['id', 'text'],
+    emoji: ['shortName', 'text'],
+    date: ['timestamp'],
+    status: ['text', 'color'],
+    inlineCard: ['url'],
+    blockCard: ['url'],
+  }),
+);
 /** Attribute values that mean the same as no attribute. */
-const DEFAULTS: Record<string, unknown> = { order: 1, colspan: 1, rowspan: 1, language: '' };
+const DEFAULTS = new Map<string, unknown>([
+  ['order', 1],
+  ['colspan', 1],
+  ['rowspan', 1],
+  ['language', ''],
+]);
 /** Nodes whose content is inline: an empty content array is the same as none. */
 const INLINE_CONTAINERS = new Set(['paragraph', 'heading', 'codeBlock', 'taskItem']);
 
@@ -81,11 +89,11 @@ export function normalizeAdf(doc: AdfDoc): AdfDoc {
 
 function normalAttrs(node: AdfNode): Record<string, unknown> | undefined {
   if (!node.attrs) return undefined;
-  const kept = KEPT_ATTRS[node.type];
+  const kept = KEPT_ATTRS.get(node.type);
   const attrs: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(node.attrs)) {
     if (kept && !kept.includes(name)) continue;
-    if (value === undefined || value === null || DEFAULTS[name] === value) continue;
+    if (value === undefined || value === null || DEFAULTS.get(name) === value) continue;
     attrs[name] = value;
   }
   return Object.keys(attrs).length ? attrs : undefined;

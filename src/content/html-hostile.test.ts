@@ -136,3 +136,26 @@ describe('deep ADF (only the API makes it)', () => {
     expect(adfToHtml(doc).body).toBe('<p>deep words</p>');
   });
 });
+
+describe("names that are Object's own properties", () => {
+  it('reads <constructor>, <__proto__> and <toString> as unknown elements, and such node types and panel kinds as unknown', () => {
+    const { doc } = safe('<p><constructor>a</constructor><__proto__>b</__proto__><toString>c</toString></p>');
+    // A tag name starts with a letter: `<__proto__>` is text, as in browsers.
+    expect(doc.content).toEqual([{ type: 'paragraph', content: [{ type: 'text', text: 'a<__proto__>bc' }] }]);
+    expect(Object.isFrozen(Object.prototype)).toBe(false);
+    const odd: AdfDoc = {
+      version: 1,
+      type: 'doc',
+      content: [
+        {
+          type: 'panel',
+          attrs: { panelType: 'constructor' },
+          content: [{ type: 'paragraph', content: [{ type: 'text', text: 'p' }] }],
+        },
+        { type: 'constructor', attrs: { constructor: 1, __proto__: 2 }, content: [{ type: 'text', text: 'x' }] },
+      ],
+    };
+    expect(adfToHtml(odd).body).toBe('<blockquote><p><strong>Note:</strong> p</p></blockquote><p>x</p>');
+    expect(normalizeAdf(odd).content[1]!.type).toBe('constructor');
+  });
+});

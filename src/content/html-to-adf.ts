@@ -14,7 +14,7 @@
  * enforces ADF's nesting rules and depth bound.
  */
 import { Tokenizer } from 'htmlparser2';
-import { AdfBuilder, NO_MARKS, withMark, type BlockType, type MarkSet, type Position } from './adf-builder';
+import { AdfBuilder, noMarks, withMark, type BlockType, type MarkSet, type Position } from './adf-builder';
 import type { Parsed } from './conversion';
 import { MAX_HTML_CHARS, TRUNCATION_NOTE } from './html-to-text';
 import { safeHref } from './adf-atoms';
@@ -96,23 +96,34 @@ const CLOSES_P = new Set([
   'table',
   'ul',
 ]);
-const MARK_TAGS: Record<string, MarkSet['marks'][number]> = {
-  b: { type: 'strong' },
-  strong: { type: 'strong' },
-  i: { type: 'em' },
-  em: { type: 'em' },
-  u: { type: 'underline' },
-  ins: { type: 'underline' },
-  s: { type: 'strike' },
-  strike: { type: 'strike' },
-  del: { type: 'strike' },
-  code: { type: 'code' },
-  tt: { type: 'code' },
-  kbd: { type: 'code' },
-  samp: { type: 'code' },
-  sub: { type: 'subsup', attrs: { type: 'sub' } },
-  sup: { type: 'subsup', attrs: { type: 'sup' } },
-};
+// A Map, not an object: tag names come from the input, and `<constructor>` must not find Object's properties.
+const MARK_TAGS = new Map<string, MarkSet['marks'][number]>(
+  Object.entries({
+    b: { type: 'strong' },
+    strong: { type: 'strong' },
+    i: { type: 'em' },
+    em: { type: 'em' },
+    u: { type: 'underline' },
+    ins: { type: 'underline' },
+    s: { type: 'strike' },
+    strike: { type: 'strike' },
+    del: { type: 'strike' },
+    code: { type: 'code' },
+    tt: { type: 'code' },
+    kbd: { type: 'code' },
+    samp: { type: 'code' },
+    sub: { type: 'subsup', attrs: { type: 'sub' } },
+    sup: { type: 'subsup', attrs: { type: 'sup' } },
+  }),
+);
+const HEADINGS = new Map([
+  ['h1', 1],
+  ['h2', 2],
+  ['h3', 3],
+  ['h4', 4],
+  ['h5', 5],
+  ['h6', 6],
+]);
 /** The only attributes ever read. */
 const READ = new Set([
   'href',
@@ -134,14 +145,14 @@ export function htmlToAdf(input: string): Parsed {
   const html = (cut ? input.slice(0, MAX_HTML_CHARS) : input).replace(/\r\n?/g, '\n');
   const builder = new AdfBuilder();
   const images: Parsed['images'] = [];
-  const root: Open = { name: '', marks: NO_MARKS, p: -1, li: -1, cell: -1, row: -1, a: -1 };
+  const root: Open = { name: '', marks: noMarks(), p: -1, li: -1, cell: -1, row: -1, a: -1 };
   const stack: Open[] = [];
   const openCount = new Map<string, number>();
   let dropping = 0;
   let tag = '';
   let attribute = '';
   let value = '';
-  let attrs = new Map<string, string>();
+  const attrs = new Map<string, string>();
 
   const top = () => stack[stack.length - 1] ?? root;
   const popTo = (index: number) => {
@@ -169,16 +180,26 @@ export function htmlToAdf(input: string): Parsed {
     if (VOID.has(name)) return voidElement(name);
 
     const outer = top();
-    const entry: Open = { ...outer, name, at: undefined };
+    const entry: Open = {
+      name,
+      marks: outer.marks,
+      at: undefined,
+      p: outer.p,
+      li: outer.li,
+      cell: outer.cell,
+      row: outer.row,
+      a: outer.a,
+      list: outer.list,
+    };
     const index = stack.length;
-    const heading = /^h([1-6])$/.exec(name);
-    const mark = MARK_TAGS[name];
+    const heading = HEADINGS.get(name);
+    const mark = MARK_TAGS.get(name);
     if (name === 'code' && outer.name === 'pre') {
       // `<pre><code class="language-js">`: the code element carries the block's language, not a mark.
       const lang = language(attrs.get('class'));
       if (lang) builder.setCodeLanguage(lang.language);
     } else if (mark) entry.marks = withMark(outer.marks, mark);
-    else if (heading) entry.at = builder.open('heading', { level: Number(heading[1]) });
+    else if (heading) entry.at = builder.open('heading', { level: heading });
     else if (BOUNDARY.has(name)) entry.at = builder.boundary();
     else
       switch (name) {
@@ -283,7 +304,7 @@ export function htmlToAdf(input: string): Parsed {
       },
       onopentagname(start, end) {
         tag = html.slice(start, end).toLowerCase();
-        attrs = new Map();
+        if (attrs.size) attrs.clear();
       },
       onattribname(start, end) {
         attribute = html.slice(start, end).toLowerCase();

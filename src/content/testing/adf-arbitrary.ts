@@ -17,6 +17,16 @@ export interface AdfFeatures {
   chars: readonly string[];
   /** Characters code blocks are made of. */
   codeChars: readonly string[];
+  /**
+   * Formatting can start and end anywhere, even on a space (HTML). Without it
+   * (Markdown, where `** a**` is not bold), formatted text is a word, and two
+   * formatted runs are separated by plain text with spaces.
+   */
+  marksAnywhere: boolean;
+  /** Empty paragraphs, line breaks at a paragraph's end or in a heading, and cell content other than one paragraph. */
+  looseBlocks: boolean;
+  /** Header cells anywhere, rows of different lengths, a nested task list as a list's first child. */
+  looseTables: boolean;
 }
 
 export const HTML_FEATURES: AdfFeatures = {
@@ -26,6 +36,22 @@ export const HTML_FEATURES: AdfFeatures = {
   mergedCells: true,
   chars: [...'abcXY09 é<>&"\'*_#'],
   codeChars: [...'ab <>&\n '],
+  marksAnywhere: true,
+  looseBlocks: true,
+  looseTables: true,
+};
+
+/** GFM Markdown: no colour, underline, sub/superscript or merged cells; text full of characters that are markup. */
+export const MARKDOWN_FEATURES: AdfFeatures = {
+  textColor: false,
+  underline: false,
+  subsup: false,
+  mergedCells: false,
+  chars: [...'abcXY09 é.<>&*_#[]|-+=!`~\\()'],
+  codeChars: [...'ab <>`&\n '],
+  marksAnywhere: false,
+  looseBlocks: false,
+  looseTables: false,
 };
 
 const LINKS = ['https://example.com/a?b=1&c=2', 'http://x.io', 'mailto:ana@example.com'];
@@ -53,22 +79,33 @@ function marks(f: AdfFeatures): fc.Arbitrary<AdfMark[]> {
   return fc.oneof({ weight: 1, arbitrary: code }, { weight: 6, arbitrary: formatted });
 }
 
-function inline(f: AdfFeatures): fc.Arbitrary<AdfNode[]> {
-  const textNode = fc
-    .tuple(text(f), marks(f))
-    .map(([t, ms]): AdfNode => (ms.length ? { type: 'text', text: t, marks: ms } : { type: 'text', text: t }));
-  return fc.array(
-    fc.oneof({ weight: 5, arbitrary: textNode }, { weight: 1, arbitrary: fc.constant({ type: 'hardBreak' }) }),
-    {
+function inline(f: AdfFeatures, breaks = true): fc.Arbitrary<AdfNode[]> {
+  const marked = (t: fc.Arbitrary<string>) =>
+    fc
+      .tuple(t, marks(f))
+      .map(([text, ms]): AdfNode => (ms.length ? { type: 'text', text, marks: ms } : { type: 'text', text }));
+  const hardBreak = fc.constant<AdfNode>({ type: 'hardBreak' });
+  if (f.marksAnywhere)
+    return fc.array(fc.oneof({ weight: 5, arbitrary: marked(text(f)) }, { weight: 1, arbitrary: hardBreak }), {
       maxLength: 5,
-    },
+    });
+  // Plain text with formatted words in it, each formatted word between spaces; line breaks only inside.
+  const plain = text(f).map((t): AdfNode => ({ type: 'text', text: t }));
+  const word = marked(fc.stringMatching(/^[a-z]{1,5}$/));
+  const piece = fc.oneof(
+    { weight: 3, arbitrary: plain.map((n) => [n]) },
+    { weight: 3, arbitrary: word.map((w): AdfNode[] => [{ type: 'text', text: ' ' }, w, { type: 'text', text: ' ' }]) },
+    { weight: breaks ? 1 : 0, arbitrary: plain.map((n): AdfNode[] => [n, { type: 'hardBreak' }, n]) },
   );
+  return fc.array(piece, { minLength: 1, maxLength: 4 }).map((ps) => ps.flat());
 }
 
 const paragraph = (f: AdfFeatures) => inline(f).map((content): AdfNode => ({ type: 'paragraph', content }));
+/** A paragraph that stays on one line (a table cell's, in Markdown). */
+const line = (f: AdfFeatures) => inline(f, f.looseBlocks).map((content): AdfNode => ({ type: 'paragraph', content }));
 const heading = (f: AdfFeatures) =>
   fc
-    .tuple(fc.integer({ min: 1, max: 6 }), inline(f))
+    .tuple(fc.integer({ min: 1, max: 6 }), inline(f, f.looseBlocks))
     .map(([level, content]): AdfNode => ({ type: 'heading', attrs: { level }, content }));
 const codeBlock = (f: AdfFeatures) =>
   fc
@@ -91,9 +128,11 @@ function taskList(f: AdfFeatures, depth: number): fc.Arbitrary<AdfNode> {
   }));
   const child =
     depth > 1 ? fc.oneof({ weight: 4, arbitrary: item }, { weight: 1, arbitrary: taskList(f, depth - 1) }) : item;
-  return fc
-    .array(child, { minLength: 1, maxLength: 3 })
-    .map((content): AdfNode => ({ type: 'taskList', attrs: { localId: 'x' }, content }));
+  // In Markdown a nested task list hangs off the item before it, so a list starts with an item.
+  const children = f.looseTables
+    ? fc.array(child, { minLength: 1, maxLength: 3 })
+    : fc.tuple(item, fc.array(child, { maxLength: 2 })).map(([first, rest]) => [first, ...rest]);
+  return children.map((content): AdfNode => ({ type: 'taskList', attrs: { localId: 'x' }, content }));
 }
 
 function list(f: AdfFeatures, depth: number): fc.Arbitrary<AdfNode> {
@@ -122,6 +161,21 @@ function blockquote(f: AdfFeatures): fc.Arbitrary<AdfNode> {
 }
 
 function table(f: AdfFeatures): fc.Arbitrary<AdfNode> {
+  if (!f.looseTables) {
+    // GFM: one header row, then rows of cells, all as wide, each cell one line.
+    const cells = (type: string, width: number) =>
+      fc.array(
+        line(f).map((p): AdfNode => ({ type, content: [p] })),
+        { minLength: width, maxLength: width },
+      );
+    return fc
+      .integer({ min: 1, max: 3 })
+      .chain((width) => fc.tuple(cells('tableHeader', width), fc.array(cells('tableCell', width), { maxLength: 2 })))
+      .map(([header, body]): AdfNode => ({
+        type: 'table',
+        content: [header, ...body].map((content): AdfNode => ({ type: 'tableRow', content })),
+      }));
+  }
   const span = f.mergedCells ? fc.integer({ min: 1, max: 3 }) : fc.constant(1);
   const cellContent = fc.array(
     fc.oneof(paragraph(f), heading(f), list(f, 1), codeBlock(f), blockquote(f), rule, taskList(f, 1)),
