@@ -1,5 +1,5 @@
 import type { AdfNode } from './adf';
-import { mergeBlocks } from './block-merge';
+import { mergeDocuments as mergeBlocks } from './block-merge';
 
 const p = (text: string): AdfNode => ({ type: 'paragraph', content: [{ type: 'text', text }] });
 const panel = (text: string): AdfNode => ({ type: 'panel', attrs: { panelType: 'warning' }, content: [p(text)] });

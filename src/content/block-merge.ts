@@ -1,30 +1,31 @@
 /**
- * Merging a remote's edit into Jira's document block by block, so the richer
- * side is never degraded: a top-level block whose projection (what the remote
- * can hold of it) the edit left as it was keeps Jira's own node, panel colour,
- * lozenges and all; only blocks the edit changed or added take the incoming
- * nodes. A Jira block the remote cannot see at all (its projection is empty)
- * stays where it stood, after the block it followed. Pure; linear in the
- * number of blocks.
+ * Merging an edit into the other side's body block by block, so neither side
+ * is degraded by the other's poorer form: a top-level block whose projection
+ * the edit left as it was keeps the target's own block (a Jira panel's colour
+ * and lozenges; a remote's inline screenshot); only blocks the edit changed or
+ * added take the incoming ones. A block the other side cannot see at all (its
+ * projection is empty) stays where it stood, after the block it followed.
+ * Pure; linear in the number of blocks.
  */
 import type { AdfDoc, AdfNode } from './adf';
 
 /**
  * `incoming` with every block whose key matches an unused block of `original` replaced by that original block.
  * Equal keys are matched in document order, so repeated blocks (two identical paragraphs) each keep their own.
+ * Blocks are ADF nodes toward Jira and raw HTML blocks toward a remote (html-blocks.ts).
  */
-export function mergeBlocks(
-  original: AdfDoc | null | undefined,
-  incoming: AdfDoc,
-  keyOf: (block: AdfNode) => string,
-): AdfDoc {
-  if (!original?.content?.length) return incoming;
-  const unused = new Map<string, AdfNode[]>();
-  // The blocks the remote cannot see, under the visible block they follow (null: the start), and that block's index.
-  const followers = new Map<AdfNode | null, AdfNode[]>();
-  const indexOf = new Map<AdfNode, number>();
-  let previous: AdfNode | null = null;
-  for (const block of original.content) {
+export function mergeBlocks<T>(
+  original: readonly T[] | null | undefined,
+  incoming: readonly T[],
+  keyOf: (block: T) => string,
+): T[] {
+  if (!original?.length) return [...incoming];
+  const unused = new Map<string, T[]>();
+  // The blocks the target cannot see, under the visible block they follow (null: the start), and that block's index.
+  const followers = new Map<T | null, T[]>();
+  const indexOf = new Map<T, number>();
+  let previous: T | null = null;
+  for (const block of original) {
     const key = keyOf(block);
     if (key === '') {
       followers.set(previous, [...(followers.get(previous) ?? []), block]);
@@ -36,21 +37,30 @@ export function mergeBlocks(
     if (queue) queue.push(block);
     else unused.set(key, [block]);
   }
-  const kept = incoming.content.map((block) => unused.get(keyOf(block))?.shift() ?? block);
+  const kept = incoming.map((block) => unused.get(keyOf(block))?.shift() ?? block);
   const placed = new Set(kept);
   // Followers of a block the edit replaced stay near where it stood: after the incoming block at its index.
-  const orphansAt = new Map<number, AdfNode[]>();
+  const orphansAt = new Map<number, T[]>();
   for (const [lead, blocks] of followers) {
     if (lead === null || placed.has(lead)) continue;
     const at = Math.min(indexOf.get(lead)!, kept.length - 1);
     orphansAt.set(at, [...(orphansAt.get(at) ?? []), ...blocks]);
   }
-  const content: AdfNode[] = [...(followers.get(null) ?? [])];
+  const merged: T[] = [...(followers.get(null) ?? [])];
   kept.forEach((block, i) => {
-    content.push(block);
-    content.push(...(followers.get(block) ?? []));
-    content.push(...(orphansAt.get(i) ?? []));
+    merged.push(block);
+    merged.push(...(followers.get(block) ?? []));
+    merged.push(...(orphansAt.get(i) ?? []));
   });
-  if (!kept.length) for (const blocks of orphansAt.values()) content.push(...blocks);
-  return { ...incoming, content };
+  if (!kept.length) for (const blocks of orphansAt.values()) merged.push(...blocks);
+  return merged;
+}
+
+/** `mergeBlocks` over two documents' top-level blocks. */
+export function mergeDocuments(
+  original: AdfDoc | null | undefined,
+  incoming: AdfDoc,
+  keyOf: (block: AdfNode) => string,
+): AdfDoc {
+  return { ...incoming, content: mergeBlocks(original?.content, incoming.content, keyOf) };
 }

@@ -96,7 +96,15 @@ function isDoc(v: unknown): v is AdfDoc {
 export function prefixed(doc: AdfDoc, text: string): AdfDoc {
   const [first, ...rest] = doc.content;
   const lead: AdfNode = { type: 'text', text };
-  if (first?.type === 'paragraph')
-    return { ...doc, content: [{ ...first, content: [lead, ...(first.content ?? [])] }, ...rest] };
-  return { ...doc, content: [{ type: 'paragraph', content: [{ type: 'text', text: text.trimEnd() }] }, ...doc.content] };
+  if (first?.type === 'paragraph') {
+    const [head, ...tail] = first.content ?? [];
+    // Joined to plain text that opens the paragraph: one text node, as an editor would keep it.
+    const opening =
+      head?.type === 'text' && !head.marks?.length ? [{ ...head, text: text + head.text }, ...tail] : null;
+    return { ...doc, content: [{ ...first, content: opening ?? [lead, ...(first.content ?? [])] }, ...rest] };
+  }
+  return {
+    ...doc,
+    content: [{ type: 'paragraph', content: [{ type: 'text', text: text.trimEnd() }] }, ...doc.content],
+  };
 }
