@@ -11,6 +11,7 @@
  * at midnight there, and a date-time is the day it falls on there, so a date
  * is never shifted a day by the way across. Pure.
  */
+import type { BodyFormat } from '../content/body-format';
 import type { CanonicalValue } from '../sync/canonical';
 import type { CanonicalKind, FieldKind } from './field-kinds';
 
@@ -33,6 +34,8 @@ export interface Conversion {
   timeZone: string;
   /** The remote's date-time text (its connector's `capabilities.dateTimeText`). */
   remoteDateTime: DateTimeText;
+  /** The format the remote keeps rich text in (its `capabilities.descriptionFormat`): Jira's documents are read at its projection. */
+  richText?: BodyFormat;
 }
 
 export const DEFAULT_CONVERSION: Conversion = { timeZone: 'UTC', remoteDateTime: ISO_DATE_TIME };
@@ -40,9 +43,13 @@ export const DEFAULT_CONVERSION: Conversion = { timeZone: 'UTC', remoteDateTime:
 /** A connection's conversion: its time zone, and its remote's date-time text (ISO 8601 where the connector names none). */
 export function conversionOf(
   config: { timeZone?: string | undefined },
-  capabilities: { dateTimeText?: DateTimeText | undefined },
+  capabilities: { dateTimeText?: DateTimeText | undefined; descriptionFormat?: BodyFormat },
 ): Conversion {
-  return { timeZone: config.timeZone ?? 'UTC', remoteDateTime: capabilities.dateTimeText ?? ISO_DATE_TIME };
+  return {
+    timeZone: config.timeZone ?? 'UTC',
+    remoteDateTime: capabilities.dateTimeText ?? ISO_DATE_TIME,
+    richText: capabilities.descriptionFormat ?? 'text',
+  };
 }
 
 /** The kinds a typed mapping carries (connection-config.ts `kinds`), as conversion needs them. */

@@ -2,20 +2,27 @@
  * Reading a mapped field from each side as a canonical value, and turning a
  * canonical value back into what each side stores. Pure.
  */
-import { adfToText, normalizeText } from '../content/adf-to-text';
-import { textToAdf } from '../content/text-to-adf';
+import { normalizeText } from '../content/adf-to-text';
 import type { AdfDoc } from '../content/adf';
+import { docOf, legacyTextOf, parseBody, projectionOf, projectionOfBody } from '../content/rich';
+import { mergeBlocks, mergeDocuments } from '../content/block-merge';
+import { htmlBlocks } from '../content/html-blocks';
 import type { CanonicalValue } from '../sync/canonical';
 import type { FieldMapping } from './connection-config';
-import type { BodyFormat } from '../connectors/ports';
-import { bodyFromText, textFromBody } from '../content/formats';
+import type { BodyFormat } from '../content/body-format';
 import { canonicalFromJira, canonicalFromRemote, remoteFromCanonical } from './value-map';
 import { crossing } from './field-kinds';
 import { inputsFor } from './derived-fields';
 import * as typed from './field-convert';
 import { DEFAULT_CONVERSION, type Conversion, type TypedKinds } from './field-convert';
 
-export type Read = { ok: true; value: CanonicalValue } | { ok: false; reason: string };
+/**
+ * A side's value read as canonical. A rich-text read also says what its side holds that the remote's format cannot
+ * (`simplified`, Jira's side only) and the plain text the engine compared before rich content (`legacy`: snapshots
+ * taken then hold it, and field-plan.ts upgrades them).
+ */
+export type Read =
+  { ok: true; value: CanonicalValue; simplified?: string[]; legacy?: string } | { ok: false; reason: string };
 
 /**
  * A mapping whose values convert by kind (field-convert.ts): its kinds are known and meet in a number, a date, a
@@ -82,10 +89,7 @@ export function readJira(
         value: Array.isArray(raw) ? raw.map((x) => jiraScalar(x) ?? '').filter(Boolean) : splitList(m, raw),
       };
     case 'rich-text':
-      return {
-        ok: true,
-        value: typeof raw === 'string' ? normalizeText(raw) : adfToText((raw as AdfDoc | null) ?? null),
-      };
+      return typeof raw === 'string' ? { ok: true, value: normalizeText(raw) } : readJiraDoc(raw, c.richText);
     case 'value-map': {
       const v = jiraScalar(raw);
       return v === null ? { ok: true, value: null } : canonicalFromJira(m.valueMap ?? [], v);
@@ -121,7 +125,11 @@ export function readRemote(
   const raw = remoteScalar(value);
   switch (m.transform) {
     case 'rich-text':
-      return { ok: true, value: normalizeText(textFromBody(richText, raw)) };
+      return {
+        ok: true,
+        value: projectionOfBody(richText, raw),
+        ...(richText === 'text' ? {} : { legacy: legacyTextOf(richText, raw) }),
+      };
     case 'value-map':
       return raw === '' ? { ok: true, value: null } : canonicalFromRemote(m.valueMap ?? [], raw);
     default:
@@ -135,7 +143,15 @@ export type JiraWrite =
   | { kind: 'status'; statusName: string }
   | { kind: 'skip'; reason: string };
 
-export function writeJira(m: FieldMapping, value: CanonicalValue, c: Conversion = DEFAULT_CONVERSION): JiraWrite {
+/**
+ * `current`: what the Jira field holds now (a rich-text write merges into it block by block, see block-merge.ts).
+ */
+export function writeJira(
+  m: FieldMapping,
+  value: CanonicalValue,
+  c: Conversion = DEFAULT_CONVERSION,
+  current?: unknown,
+): JiraWrite {
   if (m.jira === 'status')
     return typeof value === 'string'
       ? { kind: 'status', statusName: value }
@@ -148,7 +164,11 @@ export function writeJira(m: FieldMapping, value: CanonicalValue, c: Conversion 
     return v.ok ? { kind: 'field', field: m.jira, value: v.value } : { kind: 'skip', reason: v.reason };
   }
   if (m.transform === 'rich-text')
-    return { kind: 'field', field: m.jira, value: value === null || value === '' ? null : textToAdf(String(value)) };
+    return {
+      kind: 'field',
+      field: m.jira,
+      value: value === null || value === '' ? null : jiraDocFrom(String(value), c.richText ?? 'text', current),
+    };
   if (m.jira === 'priority' || m.transform === 'value-map')
     return value === null
       ? { kind: 'skip', reason: `${m.jira} cannot be emptied` }
@@ -180,13 +200,15 @@ export function remoteFieldsOf(w: Extract<RemoteWrite, { ok: true }>): Record<st
   return w.inputs ?? { [w.field]: w.value };
 }
 
+/** `current`: what the remote field holds now (a rich-text write merges into it block by block, see block-merge.ts). */
 export function writeRemote(
   m: FieldMapping,
   value: CanonicalValue,
   richText: BodyFormat = 'text',
   c: Conversion = DEFAULT_CONVERSION,
+  current?: unknown,
 ): RemoteWrite {
-  const w = remoteValueOf(m, value, richText, c);
+  const w = remoteValueOf(m, value, richText, c, current);
   if (!w.ok || !m.derived) return w;
   // Nothing to choose an input from: the remote keeps what it computed.
   if (w.value === '')
@@ -198,7 +220,13 @@ export function writeRemote(
   return inputs.ok ? { ...w, inputs: inputs.fields } : inputs;
 }
 
-function remoteValueOf(m: FieldMapping, value: CanonicalValue, richText: BodyFormat, c: Conversion): RemoteWrite {
+function remoteValueOf(
+  m: FieldMapping,
+  value: CanonicalValue,
+  richText: BodyFormat,
+  c: Conversion,
+  current: unknown,
+): RemoteWrite {
   const kinds = typedKindsOf(m);
   if (kinds) {
     let v: CanonicalValue = value;
@@ -210,8 +238,9 @@ function remoteValueOf(m: FieldMapping, value: CanonicalValue, richText: BodyFor
     const text = typed.remoteTextOf(kinds, v, c);
     return text.ok ? { ok: true, field: m.remote, value: text.value } : text;
   }
+  // A rich value is already the remote's projection: its body, in the remote's own format.
   if (m.transform === 'rich-text')
-    return { ok: true, field: m.remote, value: bodyFromText(richText, String(value ?? '')) };
+    return { ok: true, field: m.remote, value: remoteBodyFrom(String(value ?? ''), richText, current) };
   if (m.transform === 'list') {
     const items = Array.isArray(value) ? value : value === null || value === '' ? [] : [String(value)];
     const separator = m.separator ?? ';';
@@ -247,4 +276,33 @@ export function storedOnRemote(
 /** The canonical value Jira holds after `value` is written to it. */
 export function storedOnJira(m: FieldMapping, value: CanonicalValue): CanonicalValue {
   return typeof value === 'string' ? cut(value, JIRA_MAX_LENGTHS[m.jira]) : value;
+}
+
+/** A Jira document at the remote's projection; for a remote of richer-than-text bodies, its legacy text too. */
+function readJiraDoc(raw: unknown, format: BodyFormat = 'text'): Read {
+  const doc = (raw as AdfDoc | null) ?? null;
+  const projected = projectionOf(format, doc);
+  return {
+    ok: true,
+    value: projected.body,
+    ...(projected.simplified.length ? { simplified: projected.simplified } : {}),
+    ...(format === 'text' ? {} : { legacy: legacyTextOf('adf', doc) }),
+  };
+}
+
+/** A projection written into Jira: parsed to ADF, each block the projection shares with the current document kept as Jira has it. */
+function jiraDocFrom(projection: string, format: BodyFormat, current: unknown): AdfDoc {
+  const incoming = parseBody(format, projection).doc;
+  const currentDoc = current && typeof current === 'object' ? (current as AdfDoc) : null;
+  return mergeDocuments(currentDoc, incoming, (block) => projectionOf(format, docOf([block])).body);
+}
+
+/**
+ * A projection written to the remote: where the remote keeps HTML, merged into what it holds now, so each of its
+ * top-level blocks the projection leaves as it was keeps the remote's own markup (an inline screenshot Jira does
+ * not hold, its own spelling), and only changed blocks take the projection's.
+ */
+function remoteBodyFrom(projection: string, format: BodyFormat, current: unknown): string {
+  if (format !== 'html' || typeof current !== 'string' || current === '' || projection === '') return projection;
+  return mergeBlocks(htmlBlocks(current), htmlBlocks(projection), (block) => projectionOfBody('html', block)).join('');
 }

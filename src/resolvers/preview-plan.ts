@@ -4,6 +4,8 @@
  * holds, which way it goes, what would be written in the target's own form,
  * and why. Pure; the shell (preview.ts) reads both sides and plans.
  */
+import type { BodyFormat } from '../content/body-format';
+import { textOfProjection } from '../content/rich';
 import type { FieldMapping } from '../mapping/connection-config';
 import { writeJira } from '../mapping/field-values';
 import { canonicalEqual, type CanonicalValue } from '../sync/canonical';
@@ -59,7 +61,11 @@ function blockedBy(m: FieldMapping, target: 'jira' | 'remote'): string | undefin
 }
 
 /** Jira's written form of a value: a status by its name, people by the matching account, other fields as Jira stores them. */
-function jiraForm(m: FieldMapping, value: CanonicalValue): { ok: true; text: string } | { ok: false; reason: string } {
+function jiraForm(
+  m: FieldMapping,
+  value: CanonicalValue,
+  richText: BodyFormat,
+): { ok: true; text: string } | { ok: false; reason: string } {
   if (m.transform === 'user')
     return {
       ok: true,
@@ -68,7 +74,7 @@ function jiraForm(m: FieldMapping, value: CanonicalValue): { ok: true; text: str
   const w = writeJira(m, value);
   if (w.kind === 'skip') return { ok: false, reason: w.reason };
   if (w.kind === 'status') return { ok: true, text: w.statusName };
-  return { ok: true, text: display(value) ?? '(empty)' };
+  return { ok: true, text: shown(m, value, richText) ?? '(empty)' };
 }
 
 export interface DescribeInput {
@@ -82,6 +88,8 @@ export interface DescribeInput {
   /** The base the plan ran against (absent: never synced). */
   base: Readonly<Record<string, unknown>>;
   systemLabel: string;
+  /** The format the remote keeps rich text in: a rich value is shown as the text people read, not its markup. */
+  richText?: BodyFormat;
   /** The remote item's own fields as read (undefined: not made yet): its column shows its own values, not their Jira names. */
   remoteRaw: Readonly<Record<string, unknown>> | undefined;
 }
@@ -92,25 +100,37 @@ export interface DescribeInput {
  * shows the remote's own value instead, mapped or not; other readings are the
  * remote's own values already (rich text as its text).
  */
-function remoteShown(m: FieldReading['m'], remote: FieldReading['remote'], raw: DescribeInput['remoteRaw']) {
+function remoteShown(
+  m: FieldReading['m'],
+  remote: FieldReading['remote'],
+  raw: DescribeInput['remoteRaw'],
+  richText: BodyFormat,
+) {
   if (m.transform === 'value-map' && raw) {
     const own = raw[m.remote];
     const value = own && typeof own === 'object' && 'value' in own ? (own as { value: unknown }).value : own;
     return value === null || value === undefined || typeof value === 'object' ? null : display(String(value));
   }
-  return remote.ok ? display(remote.value) : null;
+  return remote.ok ? shown(m, remote.value, richText) : null;
+}
+
+/** A value as people read it; a rich one by its text (its projection's markup is what is written, not what is read). */
+function shown(m: FieldReading['m'], value: CanonicalValue | undefined, richText: BodyFormat): string | null {
+  if (m.transform === 'rich-text' && typeof value === 'string') return display(textOfProjection(richText, value));
+  return display(value);
 }
 
 /** One row per mapped field, in the mapping's order, and the remote fields written without a mapping of their own. */
 export function describePlan(input: DescribeInput): { rows: PreviewRow[]; extra: ExtraWrite[] } {
   const { plan, systemLabel } = input;
+  const richText = input.richText ?? 'text';
   const rows = input.readings.map(({ m, jira, remote }): PreviewRow => {
     const row = {
       jiraField: m.jira,
       remoteField: m.remote,
       direction: m.direction,
-      jiraValue: jira.ok ? display(jira.value) : null,
-      remoteValue: remoteShown(m, remote, input.remoteRaw),
+      jiraValue: jira.ok ? shown(m, jira.value, richText) : null,
+      remoteValue: remoteShown(m, remote, input.remoteRaw, richText),
     };
     const problem = plan.problems[m.jira];
     if (problem !== undefined) return { ...row, action: 'problem', note: problem };
@@ -144,14 +164,17 @@ export function describePlan(input: DescribeInput): { rows: PreviewRow[]; extra:
       return {
         ...row,
         action: 'write-remote',
-        written: toRemote.written?.value ?? plan.remoteFields[toRemote.m.remote] ?? display(toRemote.value) ?? '',
+        written:
+          (m.transform === 'rich-text'
+            ? shown(m, toRemote.value, richText)
+            : (toRemote.written?.value ?? plan.remoteFields[toRemote.m.remote] ?? display(toRemote.value))) ?? '',
         note: inputs ? `${note}; ${systemLabel} computes it from ${inputs}, which are written` : note,
         ...conflictPart,
       };
     }
     const toJira = plan.jiraWrites.find((w) => w.m === m);
     if (toJira) {
-      const form = jiraForm(m, toJira.value);
+      const form = jiraForm(m, toJira.value, richText);
       if (!form.ok) return { ...row, action: 'problem', note: form.reason };
       const note = conflict
         ? `both sides changed: ${conflict.reason}`
@@ -168,7 +191,7 @@ export function describePlan(input: DescribeInput): { rows: PreviewRow[]; extra:
       return {
         ...row,
         action: 'write-jira',
-        written: (remote.ok ? display(remote.value) : null) ?? '(empty)',
+        written: (remote.ok ? shown(m, remote.value, richText) : null) ?? '(empty)',
         note: 'set when the Jira issue is created',
       };
     // Nothing to write: say why, as the decision would.

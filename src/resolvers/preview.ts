@@ -396,6 +396,7 @@ async function previewIssue(
     ...(createdRemote ? { createdRemote } : {}),
     base,
     systemLabel: system.label,
+    richText: connector.capabilities.descriptionFormat,
     remoteRaw: remote?.fields,
   });
   const toRemote = resolution?.plan.toRemote;
@@ -575,6 +576,7 @@ async function previewRemoteItem(draft: Draft, remote: Item, withContent = false
     createdJira: new Set(Object.keys(created)),
     base: {},
     systemLabel: system.label,
+    richText: connector.capabilities.descriptionFormat,
     remoteRaw: remote.fields,
   });
   const rows = await completeJiraWrites(draft, described.rows, undefined, plan.jiraWrites);

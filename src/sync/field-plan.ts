@@ -118,8 +118,8 @@ export function jiraLooksUnchangedAgainstRemote(
         jira.ok &&
         remote.ok &&
         base[m.jira] &&
-        canonicalEqual(jira.value, base[m.jira]!.jira) &&
-        !canonicalEqual(remote.value, base[m.jira]!.remote) &&
+        canonicalEqual(jira.value, upgradedBase(base[m.jira], jira, remote)!.jira) &&
+        !canonicalEqual(remote.value, upgradedBase(base[m.jira], jira, remote)!.remote) &&
         !canonicalEqual(jira.value, remote.value),
     )
     .map(({ m }) => m.jira);
@@ -136,8 +136,8 @@ export function remoteLooksUnchangedAgainstJira(
         jira.ok &&
         remote.ok &&
         base[m.jira] &&
-        canonicalEqual(remote.value, base[m.jira]!.remote) &&
-        !canonicalEqual(jira.value, base[m.jira]!.jira) &&
+        canonicalEqual(remote.value, upgradedBase(base[m.jira], jira, remote)!.remote) &&
+        !canonicalEqual(jira.value, upgradedBase(base[m.jira], jira, remote)!.jira) &&
         !canonicalEqual(jira.value, remote.value),
     )
     .map(({ m }) => m.jira);
@@ -160,12 +160,13 @@ export function planFields(input: FieldPlanInput): FieldPlan {
       continue;
     }
     const current = { jira: jira.value, remote: remote.value };
+    const base = upgradedBase(input.base[m.jira], jira, remote);
     const decision = decideField({
       field: m.jira,
       direction: m.direction,
       policy: input.config.conflictPolicy,
       ...(m.conflictPolicy ? { fieldPolicy: m.conflictPolicy } : {}),
-      base: input.base[m.jira],
+      base,
       current,
       updatedAt: input.updatedAt,
       ...(originOf(input, m) ? { origin: originOf(input, m)! } : {}),
@@ -176,6 +177,12 @@ export function planFields(input: FieldPlanInput): FieldPlan {
         remote: (v) => storedOnRemote(m, v, input.remoteMaxLengths, input.remoteRichText, input.conversion),
       },
     });
+    // Said when Jira's value reaches the remote: written now, or first synced (it went with the item's create).
+    const reaches = decision.action === 'none' ? !input.base[m.jira] : decision.target === 'remote';
+    if (reaches && jira.simplified?.length)
+      plan.notices.push(
+        `The Jira ${m.jira} holds what ${input.remoteKey ?? 'the remote item'} cannot: ${jira.simplified.join(', ')}. It was simplified there and stays whole in Jira.`,
+      );
     if (decision.action === 'none') {
       plan.settled[m.jira] = current;
       continue;
@@ -187,7 +194,7 @@ export function planFields(input: FieldPlanInput): FieldPlan {
     if (decision.conflict) plan.conflicts.push(decision.conflict);
     const write: PlannedWrite = { m, target: decision.target, value: decision.value, current };
     if (decision.target === 'remote') {
-      const w = writeRemote(m, decision.value, input.remoteRichText, input.conversion);
+      const w = writeRemote(m, decision.value, input.remoteRichText, input.conversion, input.remoteRaw[m.remote]);
       if (!w.ok) {
         plan.problems[m.jira] = w.reason;
         continue;
@@ -213,6 +220,23 @@ export function planFields(input: FieldPlanInput): FieldPlan {
   }
   addRequiredOnEnter(input.config.requiredOnEnter, plan.remoteFields, input.remoteRaw, input.issueKey);
   return plan;
+}
+
+/**
+ * A rich field's base taken before rich content held each side's plain text (`Read.legacy`). A side whose plain text
+ * is still the base's has not changed since: its base becomes its projection, so the upgrade decides exactly what the
+ * plain comparison would have, and writes nothing by itself. A projection never equals the plain text of a richer
+ * format (it has its markup), so a base already in projections is left as it is.
+ */
+export function upgradedBase(
+  base: SidePair<CanonicalValue> | undefined,
+  jira: Extract<Read, { ok: true }>,
+  remote: Extract<Read, { ok: true }>,
+): SidePair<CanonicalValue> | undefined {
+  if (!base) return base;
+  const side = (was: CanonicalValue, read: Extract<Read, { ok: true }>) =>
+    read.legacy !== undefined && was === read.legacy && was !== read.value ? read.value : was;
+  return { jira: side(base.jira, jira), remote: side(base.remote, remote) };
 }
 
 /**

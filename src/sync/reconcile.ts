@@ -673,7 +673,7 @@ async function syncFields(
       jiraDone.push(w);
       continue;
     }
-    const write = writeJira(w.m, w.value, conversion);
+    const write = writeJira(w.m, w.value, conversion, issue.fields[w.m.jira]);
     if (write.kind === 'skip') problems[w.m.jira] = write.reason;
     else if (write.kind === 'status') status = w;
     else {
