@@ -10,6 +10,9 @@ import { systemFor } from '../connectors/registry';
 import { limitBytes, type LimitedStream } from '../connectors/byte-limit';
 import { bodyFromText, textFromBody } from '../content/formats';
 import { textToAdf } from '../content/text-to-adf';
+import type { AdfDoc } from '../content/adf';
+import type { BodyFormat } from '../content/body-format';
+import { parseBody, prefixed, projectionOf, renderBody, type Rendered } from '../content/rich';
 import type { ConnectionConfig } from '../mapping/connection-config';
 import type { Link } from '../store/links';
 import {
@@ -42,9 +45,11 @@ export async function planCommentCrossing(
     issueId ? jira.listComments(issueId) : Promise.resolve([]),
     remoteId ? connector.listComments(remoteId) : Promise.resolve([]),
   ]);
+  const format = connector.capabilities.commentFormat;
   const jiraSide: SideComment[] = jiraComments.map((c) => ({
     id: c.id,
     text: textFromBody('adf', c.body),
+    ...richOf(format, c.body as AdfDoc),
     author: c.authorName,
     visibility: c.internal ? 'internal' : 'public',
     byUs: Boolean(c.copyOf),
@@ -54,7 +59,8 @@ export async function planCommentCrossing(
   }));
   const remoteSide: SideComment[] = remoteComments.map((c) => ({
     id: c.id,
-    text: textFromBody(connector.capabilities.commentFormat, c.body),
+    text: textFromBody(format, c.body),
+    ...(format === 'text' ? {} : richOf(format, parseBody(format, c.body).doc)),
     author: c.author.displayName,
     visibility: c.visibility,
     byUs: Boolean(connector.ownAuthorId && c.author.id === connector.ownAuthorId),
@@ -67,6 +73,30 @@ export async function planCommentCrossing(
     remoteCanDelete: connector.capabilities.commentDelete && Boolean(connector.deleteComment),
   });
   return { plan, jira: jiraSide, remote: remoteSide };
+}
+
+/**
+ * Where the remote keeps rich comments (not plain text), a comment's content and its projection there: copies are
+ * written from the content, and compared by the projection.
+ */
+function richOf(format: BodyFormat, doc: AdfDoc): Pick<SideComment, 'rich' | 'doc'> {
+  if (format === 'text') return {};
+  return { doc, rich: projectionOf(format, doc).body };
+}
+
+/**
+ * A copy's body on the remote: its source's content, attributed, in the remote's format (plain text as before), and
+ * what the format could not hold of it.
+ */
+function remoteBody(format: BodyFormat, source: SideComment, attributedText: string): Rendered {
+  if (!source.doc || format === 'text') return { body: bodyFromText(format, attributedText), simplified: [] };
+  return renderBody(format, prefixed(source.doc, `${source.author} (Jira): `));
+}
+
+/** A copy's document in Jira: the remote comment's content, attributed (plain text read as before). */
+function jiraBody(source: SideComment, label: string, attributedText: string): AdfDoc {
+  if (!source.doc) return textToAdf(attributedText);
+  return prefixed(source.doc, `${source.author} (${label}): `);
 }
 
 /** At most this many withheld comments are named on the panel; the rest are counted. */
@@ -107,17 +137,26 @@ export async function syncComments(
   const same = (a: CrossedPair, b: CrossedPair) => a.jira === b.jira && a.remote === b.remote;
   const recorded = (p: CrossedPair) => plan.baselines.find((b) => same(b, p)) ?? p;
   const crossed = [...link.comments.map(recorded), ...plan.recognised];
+  const label = system?.label ?? config.remote.type;
+  /** Jira comments whose copy the remote's format simplified, and how. */
+  const simplified: string[] = [];
+  const toRemote = (source: SideComment, text: string): string => {
+    const rendered = remoteBody(connector.capabilities.commentFormat, source, text);
+    if (rendered.simplified.length)
+      simplified.push(`Jira comment ${source.id} was simplified in ${label}: ${rendered.simplified.join(', ')}.`);
+    return rendered.body;
+  };
   for (const copy of plan.copies) {
     if (copy.to === 'remote') {
       const written = await connector.addComment(link.remoteId, {
-        body: bodyFromText(connector.capabilities.commentFormat, copy.text),
+        body: toRemote(copy.from, copy.text),
         visibility: copy.visibility,
       });
       crossed.push({ jira: copy.from.id, remote: written.id, from: 'jira', copied: copy.hash });
     } else {
       const id = await jira.addComment(
         link.issueId,
-        textToAdf(copy.text),
+        jiraBody(copy.from, system?.label ?? config.remote.type, copy.text),
         copy.visibility === 'internal',
         copy.from.id,
       );
@@ -128,14 +167,17 @@ export async function syncComments(
   for (const edit of plan.edits) {
     if (edit.write && edit.to === 'remote') {
       // A copy someone deleted meanwhile has nothing left to rewrite.
-      const written = await connector.updateComment!(
-        link.remoteId,
-        edit.id,
-        bodyFromText(connector.capabilities.commentFormat, edit.text),
-      ).catch((e: unknown) => (e instanceof SyncError && e.kind === 'not-found' ? undefined : Promise.reject(e)));
+      const written = await connector.updateComment!(link.remoteId, edit.id, toRemote(edit.from, edit.text)).catch(
+        (e: unknown) => (e instanceof SyncError && e.kind === 'not-found' ? undefined : Promise.reject(e)),
+      );
       void written;
     }
-    if (edit.write && edit.to === 'jira') await jira.updateComment(link.issueId, edit.id, textToAdf(edit.text));
+    if (edit.write && edit.to === 'jira')
+      await jira.updateComment(
+        link.issueId,
+        edit.id,
+        jiraBody(edit.from, system?.label ?? config.remote.type, edit.text),
+      );
     const i = crossed.findIndex((p) => same(p, edit.pair));
     crossed[i] = { ...crossed[i]!, copied: edit.hash };
   }
@@ -144,6 +186,7 @@ export async function syncComments(
     else await jira.deleteComment(link.issueId, gone.id);
   }
   const notices = [
+    ...simplified,
     ...plan.editsNotCopied.map(
       (c) =>
         `The edit to Jira comment ${c.id} was not copied: ${system?.texts.commentEditRefused ?? 'the remote cannot change comments'}.`,

@@ -163,6 +163,7 @@ describe('edits and deletes of crossed comments', () => {
         pair: pair('1', 'x', 'jira', 'hello'),
         to: 'remote',
         id: 'x',
+        from: jiraSide[0],
         text: 'Mia Member (Jira): hello again',
         hash: textHash('hello again'),
         write: true,
@@ -256,6 +257,21 @@ describe('edits and deletes of crossed comments', () => {
       editable,
     );
     expect(withCopy.baselines).toEqual([pair('9', 'a', 'remote', 'hi')]);
+  });
+
+  it('follows an edit of formatting alone where the remote keeps rich comments (the projection changed, not the text)', () => {
+    const bold = jc('1', 'hello', { rich: '<p><strong>hello</strong></p>', edited: true });
+    const crossed = [{ jira: '1', remote: 'x', from: 'jira' as const, copied: textHash('<p>hello</p>') }];
+    const plan = planComments([bold], [rc('x', 'Mia Member (Jira): hello', { byUs: true })], crossed, editable);
+    expect(plan.edits).toEqual([expect.objectContaining({ id: 'x', hash: textHash(bold.rich!), write: true })]);
+  });
+
+  it('takes a pair recorded by its text before rich comments as carrying its unchanged source (no write)', () => {
+    const source = jc('1', 'hello', { rich: '<p>hello</p>' });
+    const crossed = [{ jira: '1', remote: 'x', from: 'jira' as const, copied: textHash('hello') }];
+    const plan = planComments([source], [rc('x', 'Mia Member (Jira): hello', { byUs: true })], crossed, editable);
+    expect(plan.edits).toEqual([]);
+    expect(plan.baselines).toEqual([{ ...crossed[0], copied: textHash('<p>hello</p>') }]);
   });
 
   it('honours the direction, and never rewrites a public copy with a Jira comment made internal since', () => {

@@ -18,6 +18,7 @@
 import { createHash } from 'node:crypto';
 import type { Visibility } from '../connectors/ports';
 import type { Direction } from './field-decision';
+import type { AdfDoc } from '../content/adf';
 
 export interface CrossedPair {
   /** Empty on the side a copy would have gone to when the source was held back (hand-link.ts): crossed, copy gone. */
@@ -31,7 +32,15 @@ export interface CrossedPair {
 
 export interface SideComment {
   id: string;
+  /** Its plain text: copies are recognised by it. */
   text: string;
+  /**
+   * Where the remote keeps rich comments: the comment's projection there (rich.ts), so an edit of its formatting
+   * alone is an edit too. Absent for plain-text remotes, whose comments are their text.
+   */
+  rich?: string;
+  /** Its content as ADF, which a copy is written from. */
+  doc?: AdfDoc;
   author: string;
   visibility: Visibility;
   /** Written by Crosswalk (a copy). */
@@ -60,6 +69,8 @@ export interface CommentEdit {
   to: 'jira' | 'remote';
   /** The copy's id on `to`. */
   id: string;
+  /** The edited source. */
+  from: SideComment;
   text: string;
   hash: string;
   /** False when the copy already carries the text. */
@@ -107,6 +118,11 @@ export function textHash(text: string): string {
   return createHash('sha256').update(normal(text), 'utf8').digest('hex').slice(0, 16);
 }
 
+/** What a pair records of a source: the hash of its projection where the remote keeps rich comments, else of its text. */
+export function sourceHash(c: SideComment): string {
+  return textHash(c.rich ?? c.text);
+}
+
 /** The text a copy carries: who wrote it, and where. */
 export function attributed(author: string, system: string, text: string): string {
   return `${author} (${system}): ${text}`;
@@ -131,7 +147,7 @@ export function planComments(
         jira: c.id,
         remote: c.copyOf,
         from: 'remote',
-        copied: textHash(remoteById.get(c.copyOf)!.text),
+        copied: sourceHash(remoteById.get(c.copyOf)!),
       });
   }
   const pairedJira = new Set([...crossedJira, ...recognised.map((p) => p.jira)]);
@@ -145,7 +161,7 @@ export function planComments(
       (c) => !c.byUs && !pairedJira.has(c.id) && c.visibility === r.visibility && toRemoteText(c) === normal(r.text),
     );
     if (source) {
-      recognised.push({ jira: source.id, remote: r.id, from: 'jira', copied: textHash(source.text) });
+      recognised.push({ jira: source.id, remote: r.id, from: 'jira', copied: sourceHash(source) });
       pairedJira.add(source.id);
       pairedRemote.add(r.id);
     }
@@ -166,7 +182,7 @@ export function planComments(
         to: 'remote',
         visibility: c.visibility,
         text: attributed(c.author, 'Jira', c.text),
-        hash: textHash(c.text),
+        hash: sourceHash(c),
       });
     }
   }
@@ -179,7 +195,7 @@ export function planComments(
         to: 'jira',
         visibility: r.visibility,
         text: attributed(r.author, rules.remoteLabel, r.text),
-        hash: textHash(r.text),
+        hash: sourceHash(r),
       });
     }
   }
@@ -211,8 +227,10 @@ export function planComments(
       continue;
     }
     if (!rules.remoteCanEdit) continue;
-    const hash = textHash(source.text);
-    if (p.copied === undefined) {
+    const hash = sourceHash(source);
+    // Crossed before comments were compared rich: the record holds the text's hash; an unchanged text is no edit.
+    const recordedAsText = source.rich !== undefined && p.copied === textHash(source.text);
+    if (p.copied === undefined || recordedAsText) {
       // Crossed before edits were followed: the copy is taken to carry the source as it is now.
       baselines.push({ ...p, copied: hash });
       continue;
@@ -230,7 +248,16 @@ export function planComments(
       to === 'remote'
         ? attributed(source.author, 'Jira', source.text)
         : attributed(source.author, rules.remoteLabel, source.text);
-    edits.push({ pair: p, to, id: copyId, text, hash, write: normal(copy.text) !== normal(text) });
+    // A rich source rewrites its copy whenever it changed: its formatting may have changed where its text did not.
+    edits.push({
+      pair: p,
+      to,
+      id: copyId,
+      from: source,
+      text,
+      hash,
+      write: source.rich !== undefined || normal(copy.text) !== normal(text),
+    });
   }
   return { copies, recognised, edits, deletes, baselines, editsNotCopied, deletesNotCopied, withheld };
 }
