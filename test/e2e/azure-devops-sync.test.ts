@@ -225,8 +225,17 @@ describe('Jira OPS ↔ Azure DevOps acme/Operations', () => {
     expect(fields.summary).toBe('db-02 data volume full');
     expect(fields.priority.name).toBe('Low');
     expect([...fields.labels].sort()).toEqual(['database', 'prod', 'storage']);
-    // Only the text crosses: no markup from Azure DevOps reaches Jira.
-    expect(JSON.stringify(fields.description)).toContain('Grown by 40 GB overnight.');
+    // The formatting crosses as ADF; the script, and anything else outside the allow-list, does not.
+    expect(fields.description.content).toEqual([
+      {
+        type: 'paragraph',
+        content: [
+          { type: 'text', text: 'Grown by ' },
+          { type: 'text', text: '40 GB', marks: [{ type: 'strong' }] },
+          { type: 'text', text: ' overnight.' },
+        ],
+      },
+    ]);
     expect(JSON.stringify(fields.description)).not.toContain('alert');
     expect((await integrationWrites()) - adoBefore).toBe(0);
   });
@@ -269,13 +278,24 @@ describe('Jira OPS ↔ Azure DevOps acme/Operations', () => {
     ]);
     const comments = (await jira.request({ as: 'admin' }, 'GET', `/rest/api/3/issue/${issue.key}/comment`)).json
       .comments;
-    expect(comments.map((c: any) => c.body.content[0].content[0].text)).toEqual([
+    // Each comment's first line as text (its formatting crosses too: the italics are checked below).
+    const firstParagraph = (c: any) =>
+      c.body.content[0].content
+        .map((n: any) => (n.type === 'hardBreak' ? '\n' : (n.text ?? '')))
+        .join('')
+        .split('\n')[0];
+    expect(comments.map(firstParagraph)).toEqual([
       // The work item was resolved in Azure DevOps earlier: told on the issue, internally (resolution.ts).
       `Resolved in Azure DevOps (Bug ${wi}) by Dana Agent.`,
       'Extended the volume by 100 GB',
       'Internal: the vendor ticket is 4711',
       'Dana Agent (Azure DevOps): Thanks, confirmed from the app side',
     ]);
+    expect(comments.at(-1).body.content[0].content).toContainEqual({
+      type: 'text',
+      text: 'confirmed',
+      marks: [{ type: 'em' }],
+    });
   });
 
   it('follows comment edits and deletes from each source to its copy, once, with no echo', async () => {
@@ -284,7 +304,11 @@ describe('Jira OPS ↔ Azure DevOps acme/Operations', () => {
         id: string;
         body: any;
       }>;
-    const textOf = (c: { body: any }) => c.body.content[0].content[0].text as string;
+    const textOf = (c: { body: any }): string =>
+      c.body.content[0].content
+        .map((n: any) => (n.type === 'hardBreak' ? '\n' : (n.text ?? '')))
+        .join('')
+        .split('\n')[0];
     const syncNow = () =>
       sandbox.platform.invokeResolver({
         installationId: sandbox.installationId,

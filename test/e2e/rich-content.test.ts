@@ -70,7 +70,8 @@ const issueFields = async (p: PairedSystem, key: string) =>
 /** Every node of a document, depth first. */
 const nodesOf = (nodes: readonly AdfNode[]): AdfNode[] => nodes.flatMap((n) => [n, ...nodesOf(n.content ?? [])]);
 const typesIn = (nodes: readonly AdfNode[]) => new Set(nodesOf(nodes).map((n) => n.type));
-const marksIn = (nodes: readonly AdfNode[]) => new Set(nodesOf(nodes).flatMap((n) => (n.marks ?? []).map((m) => m.type)));
+const marksIn = (nodes: readonly AdfNode[]) =>
+  new Set(nodesOf(nodes).flatMap((n) => (n.marks ?? []).map((m) => m.type)));
 
 describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s', (_label, kind) => {
   it('takes a rich Jira description in its own format and leaves Jira whole after an unrelated edit there', async () => {
@@ -81,6 +82,11 @@ describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s',
     const issue = await world.pairedIssue(p, `Rich description toward ${p.system.label}`, { description });
 
     const body = p.remote.bodies.description(issue.remoteId);
+    if (format !== 'text') {
+      // What the remote could not hold is said on the issue (its panel is a quote there); Jira keeps it whole.
+      const shown = (await world.panel(issue.id, p.project.id)) as { notices?: string[] };
+      expect(shown.notices?.join(' ')).toMatch(/description holds what .* cannot: .*panel/);
+    }
     expect(body).not.toContain(mentioned);
     expect(body).toContain('@Ada Admin');
     const arrived = parseBody(format, body).doc.content;
@@ -140,11 +146,16 @@ describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s',
         content: [
           para(text('Fixed in '), text('build 42', 'strong'), text(', see '), text('notes', 'em')),
           { type: 'orderedList', content: [item(para(text('Deploy'))), item(para(text('Verify')))] },
+          { type: 'panel', attrs: { panelType: 'note' }, content: [para(text('Rollback is manual.'))] },
         ],
       },
     });
     expect(posted.status).toBe(201);
     await world.quiet();
+    if (format !== 'text') {
+      const shown = (await world.panel(issue.id, p.project.id)) as { notices?: string[] };
+      expect(shown.notices?.join(' ')).toMatch(/Jira comment \d+ was simplified in .*: .*panel/);
+    }
     const copy = p.remote.bodies.comments(issue.remoteId).find((c) => c.includes('build 42'))!;
     expect(copy).toBeDefined();
     if (format === 'html') {
@@ -153,6 +164,28 @@ describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s',
       expect(copy).toMatch(/<ol[ >]/);
     } else {
       expect(copy).toContain('1. Deploy');
+    }
+
+    if (p.system.capabilities.commentEdit) {
+      // An edit of formatting alone is an edit: the copy follows it.
+      const id = (posted.json as { id: string }).id;
+      world.sandbox.platform.manualClock.advance(60_000);
+      const edited = await world.jira.request(p.person, 'PUT', `/rest/api/3/issue/${issue.key}/comment/${id}`, {
+        body: {
+          version: 1,
+          type: 'doc',
+          content: [
+            para(text('Fixed in '), text('build 42', 'strong'), text(', see '), text('notes', 'em')),
+            { type: 'orderedList', content: [item(para(text('Deploy', 'strong'))), item(para(text('Verify')))] },
+            { type: 'panel', attrs: { panelType: 'note' }, content: [para(text('Rollback is manual.'))] },
+          ],
+        },
+      });
+      expect(edited.status).toBe(200);
+      await world.quiet();
+      const copies = p.remote.bodies.comments(issue.remoteId).filter((c) => c.includes('build 42'));
+      expect(copies).toHaveLength(1);
+      expect(copies[0]).toMatch(/<strong>Deploy<\/strong>/);
     }
 
     world.sandbox.platform.manualClock.advance(60_000);

@@ -5,6 +5,10 @@
  * status name, the Jira priority name.
  */
 import type { Sandbox } from '../../sandbox/sandbox';
+import type { AdfDoc, AdfNode } from '../../src/content/adf';
+import type { BodyFormat } from '../../src/content/body-format';
+import { projectionOf } from '../../src/content/rich';
+import { systemFor } from '../../src/connectors/registry';
 
 export interface RemoteView {
   id: string;
@@ -23,6 +27,75 @@ export interface RemoteView {
   tier?: string;
   comments: Array<{ text: string; internal: boolean }>;
   files: string[];
+}
+
+/**
+ * The descriptions people write in the model, one of each kind of rich content: a heading, marks and a nested list;
+ * a table and a code block; a panel (Jira's own: a quote where the remote has none) and a link. The model names each
+ * by its index (`rich0`…) and '' an empty description; a side's description is named by its projection at the
+ * remote's format (`descriptionKey`), which is what the engine compares.
+ */
+const t = (text: string, marks: string[] = []): AdfNode => ({
+  type: 'text',
+  text,
+  ...(marks.length ? { marks: marks.map((type) => ({ type })) } : {}),
+});
+const p = (...content: AdfNode[]): AdfNode => ({ type: 'paragraph', content });
+const li = (...content: AdfNode[]): AdfNode => ({ type: 'listItem', content });
+export const RICH_DESCRIPTIONS: readonly AdfDoc[] = [
+  [
+    { type: 'heading', attrs: { level: 3 }, content: [t('Steps')] },
+    p(t('Fails for '), t('every', ['strong']), t(' guest')),
+    {
+      type: 'bulletList',
+      content: [li(p(t('Open')), { type: 'bulletList', content: [li(p(t('as guest')))] }), li(p(t('Save')))],
+    },
+  ],
+  [
+    {
+      type: 'table',
+      content: [
+        {
+          type: 'tableRow',
+          content: [
+            { type: 'tableHeader', content: [p(t('Browser'))] },
+            { type: 'tableHeader', content: [p(t('Result'))] },
+          ],
+        },
+        {
+          type: 'tableRow',
+          content: [
+            { type: 'tableCell', content: [p(t('Edge'))] },
+            { type: 'tableCell', content: [p(t('fails'))] },
+          ],
+        },
+      ],
+    },
+    { type: 'codeBlock', attrs: { language: 'sql' }, content: [t('select 1;')] },
+  ],
+  [
+    { type: 'panel', attrs: { panelType: 'info' }, content: [p(t('Known since 2.1'))] },
+    p(t('See '), {
+      type: 'text',
+      text: 'the notes',
+      marks: [{ type: 'link', attrs: { href: 'https://example.com/n' } }],
+    }),
+  ],
+].map((content) => ({ version: 1 as const, type: 'doc' as const, content }));
+
+/** The body formats a registered system declares. */
+export function bodyFormatsOf(kind: string): RemoteAdapter['format'] {
+  const system = systemFor(kind);
+  if (!system) throw new Error(`${kind} is not registered`);
+  return { description: system.capabilities.descriptionFormat, comment: system.capabilities.commentFormat };
+}
+
+/** A description in the model's terms: `rich<i>` for the i-th of RICH_DESCRIPTIONS at the same projection, '' for none. */
+export function descriptionKey(format: BodyFormat, doc: AdfDoc | null): string {
+  const projection = projectionOf(format, doc).body;
+  if (projection === '') return '';
+  const i = RICH_DESCRIPTIONS.findIndex((d) => projectionOf(format, d).body === projection);
+  return i >= 0 ? `rich${i}` : `other: ${projection.slice(0, 120)}`;
 }
 
 /** Labels the model does not own: the remote filter's tag and correlation markers, kept by whoever edits. */
@@ -196,4 +269,19 @@ export interface RemoteAdapter {
   };
   /** Writes Crosswalk made on the remote so far (for the no-echo check). */
   writesByCrosswalk(): Promise<number>;
+  /** The formats the remote keeps its bodies in (its connector's declared capabilities). */
+  format: { description: BodyFormat; comment: BodyFormat };
+  /** The item's rich bodies in the remote's own format (its declared body formats), as a person there reads and writes them. */
+  bodies: RemoteBodies;
+}
+
+export interface RemoteBodies {
+  /** The description as the remote stores it. */
+  description(remoteId: string): string;
+  /** As a person on the remote: replaces the description. Absent where the remote keeps it as it was made (Zendesk). */
+  setDescription?(remoteId: string, body: string): Promise<void>;
+  /** As a person on the remote: a public comment written in the remote's comment format. */
+  comment(remoteId: string, body: string): Promise<void>;
+  /** The item's comment bodies as stored, oldest first (a Zendesk ticket's description is not among them). */
+  comments(remoteId: string): string[];
 }

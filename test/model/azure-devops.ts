@@ -13,6 +13,7 @@ import {
   dayStartInZone,
   FAULTED_REQUESTS,
   typedPairs,
+  bodyFormatsOf,
   type RemoteAdapter,
   type RemoteFault,
 } from './adapter';
@@ -298,6 +299,27 @@ export function azureDevOpsAdapter(): RemoteAdapter {
         notifier().queue.length = 0;
         return n;
       },
+    },
+    format: bodyFormatsOf('azure-devops'),
+    bodies: {
+      description: (id) => String(item(id).fields['System.Description'] ?? ''),
+      async setDescription(id, body) {
+        await ok(
+          `the description of ${id}`,
+          agent()('PATCH', `${P}/workitems/${id}?api-version=7.1`, patch({ 'System.Description': body })),
+        );
+      },
+      async comment(id, body) {
+        await ok(
+          `a comment on ${id}`,
+          agent()('POST', `${P}/workItems/${id}/comments?api-version=7.1-preview.4`, { text: body }),
+        );
+      },
+      comments: (id) =>
+        item(id)
+          .comments.map((c) => c.versions.at(-1)!)
+          .filter((v) => !v.isDeleted)
+          .map((v) => v.text),
     },
     async writesByCrosswalk() {
       const log = (await (await control('/requests', undefined, 'GET')).json()) as Array<{

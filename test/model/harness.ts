@@ -23,11 +23,15 @@ import type { CrashInjection } from '../../sandbox/platform';
 import type { Sandbox } from '../../sandbox/sandbox';
 import { LONGEST_RETRY_WAIT_MS } from '../support/bounds';
 import { adf, jiraClient } from '../../sandbox/sims/jira/test-client';
+import type { AdfDoc } from '../../src/content/adf';
+import { parseBody, renderBody } from '../../src/content/rich';
 import {
   canonicalDay,
   canonicalLabels,
   canonicalNumber,
+  descriptionKey,
   FAULTED_REQUESTS,
+  RICH_DESCRIPTIONS,
   hiddenLabel,
   JIRA_FIELD_OF,
   TYPED_FIELDS,
@@ -37,8 +41,18 @@ import {
 } from './adapter';
 
 type Side = 'jira' | 'remote';
-type Field = 'summary' | 'status' | 'priority' | 'labels' | 'assignee' | TypedField;
-const FIELDS: readonly Field[] = ['summary', 'status', 'priority', 'labels', 'assignee', ...TYPED_FIELDS];
+type Field = 'summary' | 'status' | 'priority' | 'labels' | 'assignee' | 'description' | TypedField;
+const FIELDS: readonly Field[] = [
+  'summary',
+  'status',
+  'priority',
+  'labels',
+  'assignee',
+  'description',
+  ...TYPED_FIELDS,
+];
+/** The descriptions people pick from, in the model's terms (`descriptionKey`); '' is none. */
+const DESCRIPTIONS = ['', ...RICH_DESCRIPTIONS.map((_, i) => `rich${i}`)];
 
 /** Label sets people pick from (lowercase, as Zendesk keeps tags); '' is none. */
 const LABEL_SETS = ['', 'alpha', 'alpha,beta', 'beta', 'beta,gamma'] as const;
@@ -289,12 +303,31 @@ export class ModelHarness {
     if (f === 'labels') return LABEL_SETS[pick % LABEL_SETS.length]!;
     if (f === 'assignee') return this.remote.people ? this.remote.people[pick % this.remote.people.length]! : '';
     if (f === 'due' || f === 'count' || f === 'tier') return TYPED_VALUES[f][pick % TYPED_VALUES[f].length]!;
+    if (f === 'description') return DESCRIPTIONS[pick % DESCRIPTIONS.length]!;
     return this.remote.priorities[pick % this.remote.priorities.length]!;
+  }
+
+  /** The format the remote keeps descriptions in: both sides are compared at its projection, as the engine compares. */
+  private get richFormat() {
+    return this.remote.format.description;
+  }
+
+  /** The document the model's description value names (null for none). */
+  private descriptionDoc(value: string): AdfDoc | null {
+    return value === '' ? null : RICH_DESCRIPTIONS[Number(value.slice('rich'.length))]!;
+  }
+
+  /** A field of the remote item in the model's terms. */
+  private remoteValue(remoteId: string, f: Field): string {
+    if (f === 'description')
+      return descriptionKey(this.richFormat, parseBody(this.richFormat, this.remote.bodies.description(remoteId)).doc);
+    return this.remote.read(remoteId)[f] ?? '';
   }
 
   private jiraValue(issueId: string, f: Field): string {
     const issue = this.issue(issueId)!;
     if (f === 'summary') return issue.summary;
+    if (f === 'description') return descriptionKey(this.richFormat, issue.description as AdfDoc | null);
     if (f === 'status') return this.jiraStatus(issueId);
     if (f === 'labels') return canonicalLabels(issue.labels);
     if (f === 'assignee') return this.personOf(issue.assigneeId);
@@ -315,6 +348,8 @@ export class ModelHarness {
     if (f === 'labels') return Boolean(this.remote.labels);
     if (f === 'assignee') return Boolean(this.remote.people);
     if (f === 'due' || f === 'count' || f === 'tier') return this.remote.typed.includes(f);
+    // A description the remote keeps as it was made (Zendesk's first comment) is no field to edit there.
+    if (f === 'description') return Boolean(this.remote.bodies.setDescription);
     return true;
   }
 
@@ -339,10 +374,14 @@ export class ModelHarness {
     if (s === 'jira' && f === 'priority' && value === 'Low' && this.lowRenamed) return false;
     // Setting what a side already holds is no change at all, and no write for the model to expect.
     if (s === 'jira' && p.issueId && this.jiraValue(p.issueId, f) === value) return false;
-    if (s === 'remote' && p.remoteId && !this.outage && this.remote.read(this.rid(p)!)[f] === value) return false;
+    if (s === 'remote' && p.remoteId && !this.outage && this.remoteValue(this.rid(p)!, f) === value) return false;
     if (s === 'jira') {
       if (!p.issueKey) return false;
       if (f === 'summary') await this.member('PUT', `/rest/api/3/issue/${p.issueKey}`, { fields: { summary: value } });
+      else if (f === 'description')
+        await this.member('PUT', `/rest/api/3/issue/${p.issueKey}`, {
+          fields: { description: this.descriptionDoc(value) },
+        });
       else if (f === 'priority')
         await this.member('PUT', `/rest/api/3/issue/${p.issueKey}`, { fields: { priority: { name: value } } });
       else if (f === 'labels')
@@ -366,7 +405,13 @@ export class ModelHarness {
       else await this.moveJira(p, value);
     } else {
       if (!this.remoteWritable(p)) return false;
-      await this.remote.edit(this.rid(p)!, { [f]: value });
+      // A person there writes the description in the remote's own format.
+      if (f === 'description')
+        await this.remote.bodies.setDescription!(
+          this.rid(p)!,
+          renderBody(this.richFormat, this.descriptionDoc(value)).body,
+        );
+      else await this.remote.edit(this.rid(p)!, { [f]: value });
     }
     p.writes[f].push({ value, side: s });
     return true;
@@ -400,6 +445,7 @@ export class ModelHarness {
             priority: [{ value: 'Medium', side: 'jira' }],
             labels: [{ value: '', side: 'jira' }],
             assignee: [{ value: '', side: 'jira' }],
+            description: [{ value: '', side: 'jira' }],
             due: [{ value: '', side: 'jira' }],
             count: [{ value: '', side: 'jira' }],
             tier: [{ value: '', side: 'jira' }],
@@ -423,6 +469,7 @@ export class ModelHarness {
             priority: [{ value: 'Medium', side: 'remote' }],
             labels: [{ value: '', side: 'remote' }],
             assignee: [{ value: '', side: 'remote' }],
+            description: [{ value: '', side: 'remote' }],
             due: [{ value: '', side: 'remote' }],
             count: [{ value: '', side: 'remote' }],
             tier: [{ value: '', side: 'remote' }],
@@ -755,7 +802,9 @@ export class ModelHarness {
     const remote = this.remote.read(this.rid(p)!);
     // Both sides in canonical form: a date as yyyy-MM-dd, a number as a number, an option by its value.
     const jiraNow = Object.fromEntries(FIELDS.map((f) => [f, this.jiraValue(issue.id, f)])) as Record<Field, string>;
-    const remoteNow = Object.fromEntries(FIELDS.map((f) => [f, remote[f] ?? ''])) as Record<Field, string>;
+    const remoteNow = Object.fromEntries(
+      FIELDS.map((f) => [f, f === 'description' ? this.remoteValue(this.rid(p)!, f) : (remote[f] ?? '')]),
+    ) as Record<Field, string>;
     const conflicts = (await this.panel(issue.id)).conflicts;
     for (const f of FIELDS.filter((x) => this.mapped(x))) {
       const expectedRemote = f === 'summary' ? jiraNow[f].slice(0, this.remote.summaryLimit) : jiraNow[f];

@@ -8,6 +8,7 @@ import {
   dayStartInZone,
   FAULTED_REQUESTS,
   typedPairs,
+  bodyFormatsOf,
   type RemoteAdapter,
   type RemoteFault,
 } from './adapter';
@@ -224,6 +225,21 @@ export function serviceNowAdapter(): RemoteAdapter {
         notifier().queue.length = 0;
         return n;
       },
+    },
+    format: bodyFormatsOf('servicenow'),
+    bodies: {
+      description: (id) => sandbox.servicenow.store.rows('incident').find((r) => r.sys_id === id)?.description ?? '',
+      async setDescription(id, body) {
+        await ok(agent()('PATCH', `/api/now/table/incident/${id}`, { description: body }));
+      },
+      async comment(id, body) {
+        await ok(agent()('PATCH', `/api/now/table/incident/${id}`, { comments: body }));
+      },
+      comments: (id) =>
+        sandbox.servicenow.store
+          .rows('sys_journal_field')
+          .filter((j) => j.element_id === id)
+          .map((j) => j.value ?? ''),
     },
     async writesByCrosswalk() {
       const log = (await (await control('/requests', undefined, 'GET')).json()) as Array<{

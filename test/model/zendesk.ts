@@ -31,6 +31,7 @@ import {
   dayStartInZone,
   FAULTED_REQUESTS,
   typedPairs,
+  bodyFormatsOf,
   type RemoteAdapter,
   type RemoteFault,
 } from './adapter';
@@ -331,6 +332,18 @@ export function zendeskAdapter(): RemoteAdapter {
         notifier().queue.length = 0;
         return n;
       },
+    },
+    format: bodyFormatsOf('zendesk'),
+    bodies: {
+      // The description is the ticket's first comment, kept as it was made.
+      description: (id) => ticket(id).comments[0]?.html_body ?? '',
+      async comment(id, body) {
+        await ok(
+          'comment',
+          agent()('PUT', `/api/v2/tickets/${current(id)}`, { ticket: { comment: { html_body: body, public: true } } }),
+        );
+      },
+      comments: (id) => chain(id).flatMap((x) => x.comments.slice(1).map((c) => c.html_body)),
     },
     async writesByCrosswalk() {
       const log = (await (await control('/requests', undefined, 'GET')).json()) as Array<{

@@ -23,8 +23,12 @@ export interface EverySystem {
   quiet(): Promise<void>;
   /** The issue panel's answer for an issue, as the site admin sees it. */
   panel(issueId: string, projectId: string): Promise<PanelAnswer>;
-  /** An issue made in Jira by the project's admin and its remote item once synced. */
-  pairedIssue(p: PairedSystem, summary: string): Promise<{ id: string; key: string; remoteId: string }>;
+  /** An issue made in Jira by the project's admin (with any more `fields`) and its remote item once synced. */
+  pairedIssue(
+    p: PairedSystem,
+    summary: string,
+    fields?: Record<string, unknown>,
+  ): Promise<{ id: string; key: string; remoteId: string }>;
 }
 
 export interface PanelAnswer {
@@ -74,10 +78,10 @@ export async function startEverySystem(): Promise<EverySystem> {
       })) as { body: { data: PanelAnswer } };
       return answer.body.data;
     },
-    async pairedIssue(p, summary) {
+    async pairedIssue(p, summary, fields = {}) {
       sandbox.platform.manualClock.advance(1000);
       const created = await jira.request(p.person, 'POST', '/rest/api/3/issue', {
-        fields: { project: { key: p.project.key }, issuetype: { name: 'Task' }, summary },
+        fields: { project: { key: p.project.key }, issuetype: { name: 'Task' }, summary, ...fields },
       });
       if (created.status !== 201) throw new Error(`Could not create an issue in ${p.project.key}: ${created.text}`);
       await quiet();
