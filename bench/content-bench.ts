@@ -13,6 +13,8 @@ import { htmlToText, journalToText } from '../src/content/html-to-text';
 import { textToAdf } from '../src/content/text-to-adf';
 import { adfToHtml } from '../src/content/adf-to-html';
 import { htmlToAdf } from '../src/content/html-to-adf';
+import { adfToMarkdown } from '../src/content/adf-to-markdown';
+import { markdownToAdf } from '../src/content/markdown-to-adf';
 import type { AdfDoc } from '../src/content/adf';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -193,6 +195,35 @@ const SHAPES: Array<{ name: string; sizes: number[]; make: (n: number) => () => 
     },
   },
   {
+    name: 'Markdown → ADF, n unmatched *',
+    sizes: [50_000, 100_000, 200_000],
+    make: (n) => () => markdownToAdf(`${'*a'.repeat(n)}`),
+  },
+  {
+    name: 'Markdown → ADF, n unclosed [',
+    sizes: [50_000, 100_000, 200_000],
+    make: (n) => () => markdownToAdf(`${'['.repeat(n)}x`),
+  },
+  {
+    name: 'Markdown → ADF, quotes n deep',
+    sizes: [50_000, 100_000, 200_000],
+    make: (n) => () => markdownToAdf(`${'> '.repeat(n)}x`),
+  },
+  {
+    name: 'Markdown → ADF, n list lines',
+    sizes: [10_000, 20_000, 40_000],
+    make: (n) => () =>
+      markdownToAdf(Array.from({ length: n }, (_, i) => `${'  '.repeat(i % 10)}- item ${i}`).join('\n')),
+  },
+  {
+    name: 'ADF → Markdown, lists n deep',
+    sizes: [10_000, 20_000, 40_000],
+    make: (n) => {
+      const doc = docOf(nestedList(n));
+      return () => adfToMarkdown(doc);
+    },
+  },
+  {
     name: 'journal, n unclosed [code]',
     sizes: [40_000, 80_000, 160_000],
     make: (n) => () => journalToText('[code]'.repeat(n)),
@@ -251,9 +282,11 @@ const html = adfToHtml(realistic).body;
 const mb = html.length / 1_000_000;
 const toHtmlMs = best(() => adfToHtml(realistic), 5);
 const toAdfMs = best(() => htmlToAdf(html), 5);
+// The same body read by htmlToText (tokenizing alone, no document built): a yardstick for how loaded the machine is.
+const toTextMs = best(() => htmlToText(html), 5);
 const perMb = { adfToHtml: Number((toHtmlMs / mb).toFixed(1)), htmlToAdf: Number((toAdfMs / mb).toFixed(1)) };
 console.log(
-  `realistic body, ${html.length.toLocaleString('en-US')} chars of HTML: ADF → HTML ${toHtmlMs.toFixed(1)} ms (${perMb.adfToHtml} ms/MB), HTML → ADF ${toAdfMs.toFixed(1)} ms (${perMb.htmlToAdf} ms/MB)`,
+  `realistic body, ${html.length.toLocaleString('en-US')} chars of HTML: ADF → HTML ${toHtmlMs.toFixed(1)} ms (${perMb.adfToHtml} ms/MB), HTML → ADF ${toAdfMs.toFixed(1)} ms (${perMb.htmlToAdf} ms/MB); htmlToText on it ${toTextMs.toFixed(1)} ms`,
 );
 
 const worstGrowth = Math.max(...rows.map((r) => r.growth));

@@ -44,6 +44,8 @@ interface Frame {
   node: AdfNode;
   /** Opened by the builder itself (text in a list, a stray `<li>`), so a sibling may close it. */
   implicit: boolean;
+  /** The position just inside this frame, made once: a parser asks for it at every element. */
+  inside?: Position;
 }
 
 /** Nodes whose content is inline: text goes straight into them. */
@@ -131,7 +133,8 @@ export class AdfBuilder {
   }
 
   position(): Position {
-    return { depth: this.stack.length, below: this.stack[this.stack.length - 1] };
+    const top = this.top();
+    return (top.inside ??= { depth: this.stack.length, below: top });
   }
 
   /** Closes everything opened since `at`, if what was open then still is. */

@@ -35,7 +35,8 @@ const ALWAYS = /[\\`*_[\]<>~|!&#]/g;
 
 /** Text that reads back as itself: markup characters escaped, and a line's start that would open a block escaped. */
 export function escapeMarkdown(text: string): string {
-  return text.replace(ALWAYS, '\\$&');
+  // A line break inside a text node (some API documents have them) would start a new block: it is a space.
+  return text.replace(ALWAYS, '\\$&').replace(/\r\n?|\n/g, ' ');
 }
 
 /**
@@ -253,7 +254,8 @@ class MarkdownRenderer {
     return escapeMarkdown(lead) + out + escapeMarkdown(trail);
   }
 
-  private codeSpan(text: string): string {
+  private codeSpan(raw: string): string {
+    const text = raw.replace(/\r\n?|\n/g, ' ');
     const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
     const ticks = '`'.repeat(longest + 1);
     // A space inside each end when the code starts or ends with a backtick or space (CommonMark strips one of each).

@@ -187,3 +187,22 @@ describe('Markdown to ADF', () => {
     expect(JSON.stringify(out.doc)).not.toContain('past the cap');
   });
 });
+
+describe('Markdown from documents no editor makes', () => {
+  it('keeps line breaks inside a text node from starting blocks', () => {
+    const out = adfToMarkdown(doc(p(text('a\n# not a heading\n- not a list'), text('x\ny', { type: 'code' }))));
+    expect(out.body).toBe('a \\# not a heading - not a list`x y`');
+  });
+
+  it('writes a list nested 20,000 deep, the deep part flat, every word kept', () => {
+    let node: AdfNode = p(text('bottom'));
+    for (let i = 0; i < 20_000; i++)
+      node = { type: 'bulletList', content: [{ type: 'listItem', content: [p(text(`L${i}`)), node] }] };
+    const out = adfToMarkdown(doc(node));
+    expect(out.body.match(/L\d+|bottom/g)).toEqual([
+      ...Array.from({ length: 20_000 }, (_, i) => `L${19_999 - i}`),
+      'bottom',
+    ]);
+    expect(validateAdf(markdownToAdf(out.body).doc).valid).toBe(true);
+  });
+});
