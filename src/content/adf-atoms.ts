@@ -69,3 +69,30 @@ export function safeLanguage(raw: unknown): string | undefined {
 export function safeColor(raw: unknown): string | undefined {
   return typeof raw === 'string' && /^#[0-9a-fA-F]{6}$/.test(raw) ? raw.toLowerCase() : undefined;
 }
+
+/**
+ * The text an inline atom is written as where the target has no such thing (every format but ADF), and what the
+ * target loses of it; undefined for nodes that are not such atoms. A mention's own markup, where the caller has one,
+ * comes first (RenderOptions.mention).
+ */
+export function atomAsText(node: AdfNode): { text: string; note?: string } | undefined {
+  switch (node.type) {
+    case 'mention':
+      return { text: mentionText(node) };
+    case 'emoji':
+      return { text: emojiText(node) };
+    case 'date':
+      return { text: dateText(node), note: 'a date (kept as text)' };
+    case 'status':
+      return { text: statusText(node), note: 'a status lozenge (kept as text)' };
+    default:
+      return undefined;
+  }
+}
+
+/** A mention's id and display text, as `RenderOptions.mention` takes them. */
+export function mentionOf(node: AdfNode): { id: string; text?: string } {
+  const id = typeof node.attrs?.id === 'string' ? node.attrs.id : '';
+  const text = typeof node.attrs?.text === 'string' ? node.attrs.text : undefined;
+  return text === undefined ? { id } : { id, text };
+}

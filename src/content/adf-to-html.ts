@@ -14,17 +14,7 @@ import type { AdfDoc, AdfMark, AdfNode } from './adf';
 import { MAX_ADF_DEPTH } from './adf-to-text';
 import type { Rendered, RenderOptions } from './conversion';
 import { MARK_ORDER } from './adf-builder';
-import {
-  dateText,
-  emojiText,
-  expandTitle,
-  mentionText,
-  panelLabel,
-  safeColor,
-  safeHref,
-  safeLanguage,
-  statusText,
-} from './adf-atoms';
+import { atomAsText, expandTitle, mentionOf, panelLabel, safeColor, safeHref, safeLanguage } from './adf-atoms';
 import { flatLines, isInlineNode } from './adf-flat';
 
 export function adfToHtml(doc: AdfDoc | null | undefined, options: RenderOptions = {}): Rendered {
@@ -208,22 +198,16 @@ class HtmlRenderer {
   }
 
   private atom(node: AdfNode, depth: number): string {
+    if (node.type === 'mention') {
+      const html = this.options.mention?.(mentionOf(node));
+      if (html !== undefined) return html;
+    }
+    const asText = atomAsText(node);
+    if (asText) {
+      if (asText.note) this.notes.add(asText.note);
+      return escapeHtml(asText.text);
+    }
     switch (node.type) {
-      case 'mention': {
-        const id = typeof node.attrs?.id === 'string' ? node.attrs.id : '';
-        const text = typeof node.attrs?.text === 'string' ? node.attrs.text : undefined;
-        const html = this.options.mention?.(text === undefined ? { id } : { id, text });
-        if (html !== undefined) return html;
-        return escapeHtml(mentionText(node));
-      }
-      case 'emoji':
-        return escapeHtml(emojiText(node));
-      case 'date':
-        this.notes.add('a date (kept as text)');
-        return escapeHtml(dateText(node));
-      case 'status':
-        this.notes.add('a status lozenge (kept as text)');
-        return escapeHtml(statusText(node));
       case 'inlineCard':
         return this.card(node);
       case 'mediaInline':

@@ -11,16 +11,7 @@
 import type { AdfDoc, AdfMark, AdfNode } from './adf';
 import { MAX_ADF_DEPTH } from './adf-to-text';
 import type { Rendered, RenderOptions } from './conversion';
-import {
-  dateText,
-  emojiText,
-  expandTitle,
-  mentionText,
-  panelLabel,
-  safeHref,
-  safeLanguage,
-  statusText,
-} from './adf-atoms';
+import { atomAsText, expandTitle, mentionOf, panelLabel, safeHref, safeLanguage } from './adf-atoms';
 import { flatLines, isInlineNode } from './adf-flat';
 import { markdownTable } from './markdown-table';
 
@@ -298,20 +289,16 @@ class MarkdownRenderer {
   }
 
   private atom(node: AdfNode, depth: number): string {
+    if (node.type === 'mention') {
+      const markdown = this.options.mention?.(mentionOf(node));
+      if (markdown !== undefined) return markdown;
+    }
+    const asText = atomAsText(node);
+    if (asText) {
+      if (asText.note) this.notes.add(asText.note);
+      return escapeMarkdown(asText.text);
+    }
     switch (node.type) {
-      case 'mention': {
-        const id = typeof node.attrs?.id === 'string' ? node.attrs.id : '';
-        const text = typeof node.attrs?.text === 'string' ? node.attrs.text : undefined;
-        return this.options.mention?.(text === undefined ? { id } : { id, text }) ?? escapeMarkdown(mentionText(node));
-      }
-      case 'emoji':
-        return escapeMarkdown(emojiText(node));
-      case 'date':
-        this.notes.add('a date (kept as text)');
-        return escapeMarkdown(dateText(node));
-      case 'status':
-        this.notes.add('a status lozenge (kept as text)');
-        return escapeMarkdown(statusText(node));
       case 'inlineCard':
         return this.card(node);
       case 'mediaInline':

@@ -11,52 +11,7 @@
  * fewer, larger blocks.
  */
 import { Tokenizer } from 'htmlparser2';
-
-const VOID = new Set([
-  'area',
-  'base',
-  'br',
-  'col',
-  'embed',
-  'hr',
-  'img',
-  'input',
-  'link',
-  'meta',
-  'param',
-  'source',
-  'track',
-  'wbr',
-]);
-const BLOCK = new Set([
-  'address',
-  'article',
-  'aside',
-  'blockquote',
-  'details',
-  'div',
-  'dl',
-  'fieldset',
-  'figure',
-  'footer',
-  'form',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
-  'header',
-  'hr',
-  'main',
-  'nav',
-  'ol',
-  'p',
-  'pre',
-  'section',
-  'table',
-  'ul',
-]);
+import { CLOSES_P, IGNORED_TOKENS, VOID_ELEMENTS } from './html-elements';
 
 export function htmlBlocks(html: string): string[] {
   const blocks: string[] = [];
@@ -70,7 +25,7 @@ export function htmlBlocks(html: string): string[] {
     from = to;
   };
   function opened(): void {
-    if (!VOID.has(tag)) depth++;
+    if (!VOID_ELEMENTS.has(tag)) depth++;
     else if (depth === 0 && inElement) {
       // A void block (`<hr>`) is the whole block.
       cut(html.indexOf('>', from) + 1 || html.length);
@@ -83,7 +38,7 @@ export function htmlBlocks(html: string): string[] {
       onopentagname(start, end) {
         tag = html.slice(start, end).toLowerCase();
         // A block-level element at the top ends the inline run before it and starts a block of its own.
-        if (depth === 0 && BLOCK.has(tag)) {
+        if (depth === 0 && CLOSES_P.has(tag)) {
           cut(start - 1);
           inElement = true;
         }
@@ -104,11 +59,7 @@ export function htmlBlocks(html: string): string[] {
       onattribdata() {},
       onattribentity() {},
       onattribend() {},
-      oncdata() {},
-      oncomment() {},
-      ondeclaration() {},
-      onprocessinginstruction() {},
-      onend() {},
+      ...IGNORED_TOKENS,
     },
   );
   tokenizer.write(html);

@@ -14,6 +14,7 @@
  * enforces ADF's nesting rules and depth bound.
  */
 import { Tokenizer } from 'htmlparser2';
+import { CLOSES_P, IGNORED_TOKENS, VOID_ELEMENTS } from './html-elements';
 import { AdfBuilder, noMarks, withMark, type BlockType, type MarkSet, type Position } from './adf-builder';
 import type { Parsed } from './conversion';
 import { MAX_HTML_CHARS, TRUNCATION_NOTE } from './html-to-text';
@@ -36,22 +37,6 @@ interface Open {
 
 /** Dropped with everything inside them. */
 const DROP = new Set(['script', 'style', 'head', 'title', 'iframe', 'object', 'template', 'svg', 'math', 'noscript']);
-const VOID = new Set([
-  'br',
-  'hr',
-  'img',
-  'input',
-  'wbr',
-  'meta',
-  'link',
-  'col',
-  'area',
-  'base',
-  'embed',
-  'param',
-  'source',
-  'track',
-]);
 /** Elements that start and end a block of text without being one in ADF (their text makes paragraphs). */
 const BOUNDARY = new Set([
   'div',
@@ -78,23 +63,6 @@ const BOUNDARY = new Set([
   'hgroup',
   'body',
   'html',
-]);
-/** Elements whose start closes an open `<p>` (HTML's parsing rules). */
-const CLOSES_P = new Set([
-  ...BOUNDARY,
-  'blockquote',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
-  'hr',
-  'ol',
-  'p',
-  'pre',
-  'table',
-  'ul',
 ]);
 // A Map, not an object: tag names come from the input, and `<constructor>` must not find Object's properties.
 const MARK_TAGS = new Map<string, MarkSet['marks'][number]>(
@@ -177,7 +145,7 @@ export function htmlToAdf(input: string): Parsed {
     if ((name === 'td' || name === 'th') && top().cell >= 0) popTo(top().cell);
     if ((name === 'tr' || name === 'tbody' || name === 'thead' || name === 'tfoot') && top().row >= 0) popTo(top().row);
     if (name === 'a' && top().a >= 0) popTo(top().a);
-    if (VOID.has(name)) return voidElement(name);
+    if (VOID_ELEMENTS.has(name)) return voidElement(name);
 
     const outer = top();
     const entry: Open = {
@@ -328,11 +296,7 @@ export function htmlToAdf(input: string): Parsed {
       onclosetag(start, end) {
         close(html.slice(start, end).toLowerCase());
       },
-      oncdata() {},
-      oncomment() {},
-      ondeclaration() {},
-      onprocessinginstruction() {},
-      onend() {},
+      ...IGNORED_TOKENS,
     },
   );
   tokenizer.write(html);

@@ -14,6 +14,7 @@
  */
 import { Tokenizer } from 'htmlparser2';
 import { normalizeText } from './adf-to-text';
+import { CLOSES_P, IGNORED_TOKENS } from './html-elements';
 
 /**
  * The most HTML read from one body. Azure DevOps' longest rich-text field
@@ -44,38 +45,6 @@ const BLOCK = new Set([
 /** Blocks after which a blank line follows. */
 const PARAGRAPH_END = new Set(['p', 'div', 'pre', 'blockquote', 'table']);
 const DROP = new Set(['script', 'style', 'head', 'title', 'iframe', 'object', 'template']);
-/** Elements whose start closes an open `<p>` (the HTML parsing rules; htmlparser2's Parser uses the same list). */
-const CLOSES_P = new Set([
-  'address',
-  'article',
-  'aside',
-  'blockquote',
-  'details',
-  'div',
-  'dl',
-  'fieldset',
-  'figcaption',
-  'figure',
-  'footer',
-  'form',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
-  'header',
-  'hgroup',
-  'hr',
-  'main',
-  'nav',
-  'ol',
-  'p',
-  'pre',
-  'section',
-  'table',
-  'ul',
-]);
 
 export function htmlToText(input: string): string {
   const cut = input.length > MAX_HTML_CHARS;
@@ -157,11 +126,7 @@ export function htmlToText(input: string): string {
       onclosetag(start, end) {
         close(html.slice(start, end).toLowerCase());
       },
-      oncdata() {},
-      oncomment() {},
-      ondeclaration() {},
-      onprocessinginstruction() {},
-      onend() {},
+      ...IGNORED_TOKENS,
     },
   );
   tokenizer.write(html);

@@ -1,13 +1,7 @@
 import type { AdfDoc, AdfNode } from './adf';
 import { parseBody, prefixed, projectionOf, projectionOfBody, renderBody, textOfProjection } from './rich';
+import { doc, para, text } from './testing/adf-nodes';
 
-const text = (t: string, ...marks: string[]): AdfNode => ({
-  type: 'text',
-  text: t,
-  ...(marks.length ? { marks: marks.map((type) => ({ type })) } : {}),
-});
-const para = (...content: AdfNode[]): AdfNode => ({ type: 'paragraph', content });
-const doc = (...content: AdfNode[]): AdfDoc => ({ version: 1, type: 'doc', content });
 const sample = doc(
   { type: 'heading', attrs: { level: 2 }, content: [text('Steps')] },
   para(text('Press '), text('Save', 'strong')),

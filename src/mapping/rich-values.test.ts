@@ -8,6 +8,7 @@ import { planFields } from '../sync/field-plan';
 import type { FieldMapping } from './connection-config';
 import { readJira, readRemote, writeJira, writeRemote } from './field-values';
 import { DEFAULT_CONVERSION } from './field-convert';
+import { doc, para, text } from '../content/testing/adf-nodes';
 
 const m = {
   jira: 'description',
@@ -16,13 +17,6 @@ const m = {
   direction: 'both',
 } as FieldMapping;
 const html = { ...DEFAULT_CONVERSION, richText: 'html' as const };
-const text = (t: string, ...marks: string[]): AdfNode => ({
-  type: 'text',
-  text: t,
-  ...(marks.length ? { marks: marks.map((type) => ({ type })) } : {}),
-});
-const para = (...content: AdfNode[]): AdfNode => ({ type: 'paragraph', content });
-const doc = (...content: AdfNode[]): AdfDoc => ({ version: 1, type: 'doc', content });
 const warning = { type: 'panel', attrs: { panelType: 'warning' }, content: [para(text('Careful'))] };
 const value = (r: ReturnType<typeof readJira>) => (r.ok ? r.value : r.reason);
 
