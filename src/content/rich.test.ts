@@ -19,6 +19,16 @@ describe('bodies by their declared format, with ADF as the hub', () => {
     expect(projectionOf('text', sample).body).toBe('Steps\n\nPress Save');
   });
 
+  it('says what plain text loses of a document, once each', () => {
+    const table = { type: 'table', content: [] };
+    expect(projectionOf('text', doc(...sample.content, table, para(text('more', 'em')))).simplified).toEqual([
+      'headings (kept as lines)',
+      'text formatting (bold, italic and the like)',
+      'tables (kept as lines)',
+    ]);
+    expect(projectionOf('text', doc(para(text('plain')))).simplified).toEqual([]);
+  });
+
   it('reads a projection back as the plain text comments are paired by', () => {
     expect(textOfProjection('html', '<h2>Steps</h2><p>Press <strong>Save</strong></p>')).toBe('Steps\n\nPress Save');
   });

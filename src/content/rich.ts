@@ -55,7 +55,7 @@ export function renderBody(format: BodyFormat, doc: AdfDoc | null, options?: Ren
 
 /** A document's projection at a format: the canonical string the engine compares (see the file comment). */
 export function projectionOf(format: BodyFormat, doc: AdfDoc | null, options?: RenderOptions): Rendered {
-  if (format === 'text') return { body: normalizeText(adfToText(doc)), simplified: [] };
+  if (format === 'text') return { body: normalizeText(adfToText(doc)), simplified: plainTextLosses(doc) };
   const rendered = renderBody(format, doc ? normalizeAdf(doc) : null, options);
   return { body: rendered.body.trim(), simplified: rendered.simplified };
 }
@@ -107,4 +107,38 @@ export function prefixed(doc: AdfDoc, text: string): AdfDoc {
     ...doc,
     content: [{ type: 'paragraph', content: [{ type: 'text', text: text.trimEnd() }] }, ...doc.content],
   };
+}
+
+/** What plain text cannot hold, in people's words: each node type or mark it loses, once. */
+const PLAIN_TEXT_LOSES: ReadonlyMap<string, string> = new Map([
+  ['strong', 'text formatting (bold, italic and the like)'],
+  ['em', 'text formatting (bold, italic and the like)'],
+  ['underline', 'text formatting (bold, italic and the like)'],
+  ['strike', 'text formatting (bold, italic and the like)'],
+  ['subsup', 'text formatting (bold, italic and the like)'],
+  ['textColor', 'text formatting (bold, italic and the like)'],
+  ['heading', 'headings (kept as lines)'],
+  ['table', 'tables (kept as lines)'],
+  ['panel', 'a panel (kept as its text)'],
+  ['expand', 'an expand (kept as its text)'],
+  ['mediaSingle', 'an inline image'],
+  ['mediaGroup', 'an inline image'],
+  ['mediaInline', 'an inline image'],
+]);
+
+/** The losses of a document written as plain text, in document order; one pass with a stack, whatever its depth. */
+function plainTextLosses(doc: AdfDoc | null): string[] {
+  const lost = new Set<string>();
+  const stack: AdfNode[] = [...(doc?.content ?? [])].reverse();
+  while (stack.length) {
+    const node = stack.pop()!;
+    const byType = PLAIN_TEXT_LOSES.get(node.type);
+    if (byType) lost.add(byType);
+    for (const mark of node.marks ?? []) {
+      const byMark = PLAIN_TEXT_LOSES.get(mark.type);
+      if (byMark) lost.add(byMark);
+    }
+    if (node.content) for (let i = node.content.length - 1; i >= 0; i--) stack.push(node.content[i]!);
+  }
+  return [...lost];
 }
