@@ -124,6 +124,8 @@ export interface Attachment {
   createdAt: number;
   /** Who added it, in the system's own terms; Crosswalk recognises its own copies by this and their name and size. */
   authorId?: string;
+  /** Where the system's rich text shows it inline (an `<img src>`), where it shows files inline at all. */
+  url?: string;
 }
 
 export interface NewComment {
@@ -208,11 +210,27 @@ export interface AccessCheck {
   detail?: string;
 }
 
+/**
+ * How a system marks a person in its HTML (Azure DevOps: `<a href="#"
+ * data-vss-mention="version:2.0,{id}">@Name</a>`), for mentions to cross as
+ * people; a system without one gets mentions as their text.
+ */
+export interface MentionMarkup {
+  /** The attribute that marks an element as a mention. */
+  attribute: string;
+  /** The remote user id an attribute value names. */
+  userIdOf(value: string): string | undefined;
+  /** The markup naming a remote user, with its text ("@Ana Lima"); escaped. */
+  markup(userId: string, text: string): string;
+}
+
 export interface Connector {
   readonly system: RemoteSystemKind;
   readonly capabilities: Capabilities;
   /** Who Crosswalk's writes appear as on the remote (the integration user's id there). */
   readonly ownAuthorId?: string;
+  /** Where its rich text can name people (MentionMarkup). */
+  readonly mentions?: MentionMarkup;
 
   /** Cheap authenticated call that proves the credentials and scope work. */
   testConnection(): Promise<{ ok: true; identity: string; checks?: AccessCheck[] } | { ok: false; error: SyncError }>;
@@ -279,6 +297,14 @@ export interface Connector {
     attachmentId: string,
   ): Promise<{ body: ReadableStream<Uint8Array>; size: number; contentType: string }>;
   uploadAttachment(itemId: string, file: NewAttachment): Promise<Attachment>;
+  /**
+   * A file the system's rich text shows inline without listing it among the
+   * item's attachments (an image pasted into an Azure DevOps field is stored,
+   * but gets no attachment relation): which one, for `downloadAttachment`.
+   * Only for a URL of the connection's own file store; any other URL is
+   * undefined, and is never fetched.
+   */
+  inlineFile?(src: string): { id: string; fileName: string } | undefined;
   /** Only when `capabilities.attachments.delete`: removes the file from the item; one already gone is no error. */
   deleteAttachment?(itemId: string, attachmentId: string): Promise<void>;
 

@@ -64,16 +64,16 @@ const CELL_BLOCKS = [
 /** What each container may hold (the published ADF schema, restricted to the nodes parsers produce). */
 const ALLOWED = new Map<string, ReadonlySet<string>>(
   Object.entries({
-    doc: new Set([...CELL_BLOCKS, 'table']),
-    blockquote: new Set(['paragraph', 'bulletList', 'orderedList', 'codeBlock']),
-    listItem: new Set(['paragraph', 'bulletList', 'orderedList', 'taskList', 'codeBlock']),
+    doc: new Set([...CELL_BLOCKS, 'table', 'mediaSingle']),
+    blockquote: new Set(['paragraph', 'bulletList', 'orderedList', 'codeBlock', 'mediaSingle']),
+    listItem: new Set(['paragraph', 'bulletList', 'orderedList', 'taskList', 'codeBlock', 'mediaSingle']),
     bulletList: new Set(['listItem']),
     orderedList: new Set(['listItem']),
     taskList: new Set(['taskItem', 'taskList']),
     table: new Set(['tableRow']),
     tableRow: new Set(['tableCell', 'tableHeader']),
-    tableCell: new Set(CELL_BLOCKS),
-    tableHeader: new Set(CELL_BLOCKS),
+    tableCell: new Set([...CELL_BLOCKS, 'mediaSingle']),
+    tableHeader: new Set([...CELL_BLOCKS, 'mediaSingle']),
   }),
 );
 /** The block opened around one that may not stand alone (a `<li>` outside a list). */
@@ -206,6 +206,44 @@ export class AdfBuilder {
     while (!ALLOWED.get(this.top().node.type)?.has('rule') && this.top().implicit) this.pop();
     if (ALLOWED.get(this.top().node.type)?.has('rule')) this.top().node.content!.push({ type: 'rule' });
     else this.note('a horizontal rule inside a list or quote');
+  }
+
+  /**
+   * An image that is a Jira file (`media` attributes), as a block of its own where
+   * it stood: the line it interrupts goes on after it. Where no image may stand
+   * (a task, a code block, below the depth bound), it is left out and said.
+   */
+  media(attrs: Record<string, unknown>): void {
+    const top = this.top();
+    if (top.node.type === 'codeBlock' || top.node.type === 'taskItem' || this.stack.length >= MAX_ADF_DEPTH)
+      return this.note('an inline image inside a task, code or deep nesting');
+    if (INLINE_CONTAINERS.has(top.node.type)) {
+      const framedOnly = top.node.type === 'paragraph' && !top.node.content?.length;
+      this.pop();
+      // A paragraph that held only the image (`<p><img></p>`) was its frame, not a paragraph of its own.
+      const siblings = this.top().node.content!;
+      if (framedOnly && siblings[siblings.length - 1] === top.node) siblings.pop();
+    }
+    while (!ALLOWED.get(this.top().node.type)?.has('mediaSingle') && this.top().implicit) this.pop();
+    const parent = this.top().node;
+    if (!ALLOWED.get(parent.type)?.has('mediaSingle')) return this.note('an inline image inside a list or table');
+    if (parent.type === 'listItem' && parent.content!.length === 0) parent.content!.push({ type: 'paragraph' });
+    parent.content!.push({
+      type: 'mediaSingle',
+      attrs: { layout: 'center' },
+      content: [{ type: 'media', attrs: { ...attrs } }],
+    });
+  }
+
+  /** An inline atom (a mention) where text would go. */
+  atom(node: AdfNode): void {
+    if (this.top().node.type === 'codeBlock') return this.codeText(node.attrs?.text ? String(node.attrs.text) : '');
+    this.ensureInline();
+    if (this.pendingSpace) this.emit(' ', this.pendingSpace);
+    this.pendingSpace = undefined;
+    this.top().node.content!.push(node);
+    this.lastText = undefined;
+    this.lineStart = false;
   }
 
   /** Text as it stands in HTML: runs of white space are one space, none at the start or end of a line. */

@@ -33,6 +33,8 @@ const KEPT_ATTRS = new Map<string, readonly string[]>(
     expand: ['title'],
     nestedExpand: ['title'],
     mention: ['id', 'text'],
+    mediaSingle: ['layout'],
+    media: ['id', 'type', 'collection', 'url'],
     emoji: ['shortName', 'text'],
     date: ['timestamp'],
     status: ['text', 'color'],

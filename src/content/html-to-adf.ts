@@ -16,7 +16,7 @@
 import { Tokenizer } from 'htmlparser2';
 import { CLOSES_P, IGNORED_TOKENS, VOID_ELEMENTS } from './html-elements';
 import { AdfBuilder, noMarks, withMark, type BlockType, type MarkSet, type Position } from './adf-builder';
-import type { Parsed } from './conversion';
+import type { Parsed, ParseOptions } from './conversion';
 import { MAX_HTML_CHARS, TRUNCATION_NOTE } from './html-to-text';
 import { safeHref } from './adf-atoms';
 
@@ -33,6 +33,8 @@ interface Open {
   a: number;
   /** The kind of list a `<li>` here belongs to. */
   list?: 'bullet' | 'ordered' | 'task';
+  /** A mention this element is (ParseOptions.mention): its text is gathered and written as one mention node. */
+  mention?: { id: string; text: string };
 }
 
 /** Dropped with everything inside them. */
@@ -108,7 +110,7 @@ const READ = new Set([
   'data-task-list',
 ]);
 
-export function htmlToAdf(input: string): Parsed {
+export function htmlToAdf(input: string, options: ParseOptions = {}): Parsed {
   const cut = input.length > MAX_HTML_CHARS;
   const html = (cut ? input.slice(0, MAX_HTML_CHARS) : input).replace(/\r\n?/g, '\n');
   const builder = new AdfBuilder();
@@ -121,6 +123,10 @@ export function htmlToAdf(input: string): Parsed {
   let attribute = '';
   let value = '';
   const attrs = new Map<string, string>();
+  const mentionAttribute = options.mention?.attribute.toLowerCase();
+  /** The mention being read, if any: the entry whose text is gathered. */
+  let mention: Open | undefined;
+  const reads = (name: string) => READ.has(name) || name === mentionAttribute;
 
   const top = () => stack[stack.length - 1] ?? root;
   const popTo = (index: number) => {
@@ -128,6 +134,11 @@ export function htmlToAdf(input: string): Parsed {
       const entry = stack.pop()!;
       openCount.set(entry.name, openCount.get(entry.name)! - 1);
       if (entry.at) builder.closeTo(entry.at);
+      if (entry === mention) {
+        const text = entry.mention!.text.replace(/\s+/g, ' ').trim();
+        builder.atom({ type: 'mention', attrs: { id: entry.mention!.id, ...(text ? { text } : {}) } });
+        mention = undefined;
+      }
     }
   };
 
@@ -145,6 +156,7 @@ export function htmlToAdf(input: string): Parsed {
     if ((name === 'td' || name === 'th') && top().cell >= 0) popTo(top().cell);
     if ((name === 'tr' || name === 'tbody' || name === 'thead' || name === 'tfoot') && top().row >= 0) popTo(top().row);
     if (name === 'a' && top().a >= 0) popTo(top().a);
+    if (mention && VOID_ELEMENTS.has(name)) return;
     if (VOID_ELEMENTS.has(name)) return voidElement(name);
 
     const outer = top();
@@ -160,6 +172,18 @@ export function htmlToAdf(input: string): Parsed {
       list: outer.list,
     };
     const index = stack.length;
+    const mentioned = mention ? undefined : mentionOf(attrs);
+    if (mention || mentioned) {
+      // Inside a mention, elements only count for their end tags: its text is all it keeps.
+      stack.push(entry);
+      openCount.set(name, (openCount.get(name) ?? 0) + 1);
+      if (!mentioned) return;
+      // A person, as the system marks one: what the element says is the mention's text, nothing of it is a link.
+      entry.mention = { id: mentioned, text: '' };
+      if (name === 'a') entry.a = index;
+      mention = entry;
+      return;
+    }
     const heading = HEADINGS.get(name);
     const mark = MARK_TAGS.get(name);
     if (name === 'code' && outer.name === 'pre') {
@@ -236,14 +260,23 @@ export function htmlToAdf(input: string): Parsed {
     openCount.set(name, (openCount.get(name) ?? 0) + 1);
   };
 
+  const mentionOf = (read: Map<string, string>): string | undefined => {
+    const value = mentionAttribute === undefined ? undefined : read.get(mentionAttribute);
+    return value === undefined ? undefined : options.mention!.accountOf(value);
+  };
+
   const voidElement = (name: string) => {
     if (name === 'br') builder.hardBreak();
     else if (name === 'hr') builder.rule();
     else if (name === 'img') {
       const src = (attrs.get('src') ?? '').trim();
       const alt = attrs.get('alt');
-      if (/^https?:\/\//i.test(src)) images.push(alt ? { src, alt } : { src });
-      builder.note('an inline image');
+      const copy = mention ? undefined : options.image?.(src);
+      if (copy) builder.media(copy);
+      else {
+        if (/^https?:\/\//i.test(src)) images.push(alt ? { src, alt } : { src });
+        builder.note('an inline image');
+      }
     } else if (name === 'input' && attrs.get('type')?.toLowerCase() === 'checkbox' && attrs.has('checked'))
       builder.taskDone();
   };
@@ -265,10 +298,14 @@ export function htmlToAdf(input: string): Parsed {
     { decodeEntities: true },
     {
       ontext(start, end) {
-        if (!dropping) builder.text(html.slice(start, end), top().marks);
+        if (dropping) return;
+        if (mention) mention.mention!.text += html.slice(start, end);
+        else builder.text(html.slice(start, end), top().marks);
       },
       ontextentity(codepoint) {
-        if (!dropping) builder.text(fromCodePoint(codepoint), top().marks);
+        if (dropping) return;
+        if (mention) mention.mention!.text += fromCodePoint(codepoint);
+        else builder.text(fromCodePoint(codepoint), top().marks);
       },
       onopentagname(start, end) {
         tag = html.slice(start, end).toLowerCase();
@@ -279,13 +316,13 @@ export function htmlToAdf(input: string): Parsed {
         value = '';
       },
       onattribdata(start, end) {
-        if (READ.has(attribute)) value += html.slice(start, end);
+        if (reads(attribute)) value += html.slice(start, end);
       },
       onattribentity(codepoint) {
-        if (READ.has(attribute)) value += fromCodePoint(codepoint);
+        if (reads(attribute)) value += fromCodePoint(codepoint);
       },
       onattribend() {
-        if (READ.has(attribute) && !attrs.has(attribute)) attrs.set(attribute, value);
+        if (reads(attribute) && !attrs.has(attribute)) attrs.set(attribute, value);
       },
       onopentagend() {
         open(tag);
@@ -301,6 +338,7 @@ export function htmlToAdf(input: string): Parsed {
   );
   tokenizer.write(html);
   tokenizer.end();
+  if (mention) popTo(stack.indexOf(mention)); // an unclosed mention still ends as one
   const { doc, simplified } = builder.finish();
   if (cut) {
     doc.content.push({ type: 'paragraph', content: [{ type: 'text', text: TRUNCATION_NOTE }] });

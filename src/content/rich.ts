@@ -19,19 +19,22 @@ import { htmlToAdf } from './html-to-adf';
 import { adfToMarkdown } from './adf-to-markdown';
 import { markdownToAdf } from './markdown-to-adf';
 import { normalizeAdf } from './adf-normal';
-import type { Parsed, Rendered, RenderOptions } from './conversion';
+import type { BodyOptions, Parsed, ParseOptions, Rendered, RenderOptions } from './conversion';
 
-export type { Parsed, Rendered, RenderOptions };
+export type { BodyOptions, Parsed, ParseOptions, Rendered, RenderOptions };
 
 const EMPTY: AdfDoc = { version: 1, type: 'doc', content: [] };
 
-/** A stored body → ADF, with what its format held that ADF does not keep (and, from HTML, its inline images). */
-export function parseBody(format: BodyFormat, body: unknown): Parsed {
+/**
+ * A stored body → ADF, with what its format held that ADF does not keep (and, from HTML, its inline images).
+ * `options` say who a mention names and which images are files that crossed (without them: text, and left out).
+ */
+export function parseBody(format: BodyFormat, body: unknown, options?: ParseOptions): Parsed {
   switch (format) {
     case 'adf':
       return { doc: isDoc(body) ? body : EMPTY, simplified: [], images: [] };
     case 'html':
-      return htmlToAdf(String(body ?? ''));
+      return htmlToAdf(String(body ?? ''), options);
     case 'markdown':
       return markdownToAdf(String(body ?? ''));
     default:
@@ -53,18 +56,21 @@ export function renderBody(format: BodyFormat, doc: AdfDoc | null, options?: Ren
   }
 }
 
-/** A document's projection at a format: the canonical string the engine compares (see the file comment). */
-export function projectionOf(format: BodyFormat, doc: AdfDoc | null, options?: RenderOptions): Rendered {
+/**
+ * A document's projection at a format: the canonical string the engine compares (see the file comment). A pair's
+ * `options` write its people and files as the remote has them, so both sides project alike.
+ */
+export function projectionOf(format: BodyFormat, doc: AdfDoc | null, options?: BodyOptions): Rendered {
   if (format === 'text') return { body: normalizeText(adfToText(doc)), simplified: plainTextLosses(doc) };
-  const rendered = renderBody(format, doc ? normalizeAdf(doc) : null, options);
+  const rendered = renderBody(format, doc ? normalizeAdf(doc) : null, options?.render);
   return { body: rendered.body.trim(), simplified: rendered.simplified };
 }
 
 /** A stored body's projection at its own format: the same body, in the one spelling `projectionOf` writes. */
-export function projectionOfBody(format: BodyFormat, body: unknown): string {
+export function projectionOfBody(format: BodyFormat, body: unknown, options?: BodyOptions): string {
   // Plain text is its own projection: read as it was before rich content, so no stored base reads as changed.
   if (format === 'text') return normalizeText(String(body ?? ''));
-  return projectionOf(format, parseBody(format, body).doc).body;
+  return projectionOf(format, parseBody(format, body, options?.parse).doc, options).body;
 }
 
 /**

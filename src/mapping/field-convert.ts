@@ -11,6 +11,7 @@
  * at midnight there, and a date-time is the day it falls on there, so a date
  * is never shifted a day by the way across. Pure.
  */
+import type { BodyOptions } from '../content/conversion';
 import type { BodyFormat } from '../content/body-format';
 import type { CanonicalValue } from '../sync/canonical';
 import type { CanonicalKind, FieldKind } from './field-kinds';
@@ -36,6 +37,8 @@ export interface Conversion {
   remoteDateTime: DateTimeText;
   /** The format the remote keeps rich text in (its `capabilities.descriptionFormat`): Jira's documents are read at its projection. */
   richText?: BodyFormat;
+  /** How one pair's people and inline files read and write in the remote's rich text (sync/body-options.ts). */
+  bodies?: BodyOptions;
 }
 
 export const DEFAULT_CONVERSION: Conversion = { timeZone: 'UTC', remoteDateTime: ISO_DATE_TIME };

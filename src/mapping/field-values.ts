@@ -10,6 +10,7 @@ import { htmlBlocks } from '../content/html-blocks';
 import type { CanonicalValue } from '../sync/canonical';
 import type { FieldMapping } from './connection-config';
 import type { BodyFormat } from '../content/body-format';
+import type { BodyOptions } from '../content/conversion';
 import { canonicalFromJira, canonicalFromRemote, remoteFromCanonical } from './value-map';
 import { crossing } from './field-kinds';
 import { inputsFor } from './derived-fields';
@@ -89,7 +90,7 @@ export function readJira(
         value: Array.isArray(raw) ? raw.map((x) => jiraScalar(x) ?? '').filter(Boolean) : splitList(m, raw),
       };
     case 'rich-text':
-      return typeof raw === 'string' ? { ok: true, value: normalizeText(raw) } : readJiraDoc(raw, c.richText);
+      return typeof raw === 'string' ? { ok: true, value: normalizeText(raw) } : readJiraDoc(raw, c);
     case 'value-map': {
       const v = jiraScalar(raw);
       return v === null ? { ok: true, value: null } : canonicalFromJira(m.valueMap ?? [], v);
@@ -127,7 +128,7 @@ export function readRemote(
     case 'rich-text':
       return {
         ok: true,
-        value: projectionOfBody(richText, raw),
+        value: projectionOfBody(richText, raw, c.bodies),
         ...(richText === 'text' ? {} : { legacy: legacyTextOf(richText, raw) }),
       };
     case 'value-map':
@@ -167,7 +168,7 @@ export function writeJira(
     return {
       kind: 'field',
       field: m.jira,
-      value: value === null || value === '' ? null : jiraDocFrom(String(value), c.richText ?? 'text', current),
+      value: value === null || value === '' ? null : jiraDocFrom(String(value), c, current),
     };
   if (m.jira === 'priority' || m.transform === 'value-map')
     return value === null
@@ -240,7 +241,7 @@ function remoteValueOf(
   }
   // A rich value is already the remote's projection: its body, in the remote's own format.
   if (m.transform === 'rich-text')
-    return { ok: true, field: m.remote, value: remoteBodyFrom(String(value ?? ''), richText, current) };
+    return { ok: true, field: m.remote, value: remoteBodyFrom(String(value ?? ''), richText, current, c.bodies) };
   if (m.transform === 'list') {
     const items = Array.isArray(value) ? value : value === null || value === '' ? [] : [String(value)];
     const separator = m.separator ?? ';';
@@ -279,9 +280,10 @@ export function storedOnJira(m: FieldMapping, value: CanonicalValue): CanonicalV
 }
 
 /** A Jira document at the remote's projection; for a remote of richer-than-text bodies, its legacy text too. */
-function readJiraDoc(raw: unknown, format: BodyFormat = 'text'): Read {
+function readJiraDoc(raw: unknown, c: Conversion): Read {
+  const format = c.richText ?? 'text';
   const doc = (raw as AdfDoc | null) ?? null;
-  const projected = projectionOf(format, doc);
+  const projected = projectionOf(format, doc, c.bodies);
   return {
     ok: true,
     value: projected.body,
@@ -291,10 +293,11 @@ function readJiraDoc(raw: unknown, format: BodyFormat = 'text'): Read {
 }
 
 /** A projection written into Jira: parsed to ADF, each block the projection shares with the current document kept as Jira has it. */
-function jiraDocFrom(projection: string, format: BodyFormat, current: unknown): AdfDoc {
-  const incoming = parseBody(format, projection).doc;
+function jiraDocFrom(projection: string, c: Conversion, current: unknown): AdfDoc {
+  const format = c.richText ?? 'text';
+  const incoming = parseBody(format, projection, c.bodies?.parse).doc;
   const currentDoc = current && typeof current === 'object' ? (current as AdfDoc) : null;
-  return mergeDocuments(currentDoc, incoming, (block) => projectionOf(format, docOf([block])).body);
+  return mergeDocuments(currentDoc, incoming, (block) => projectionOf(format, docOf([block]), c.bodies).body);
 }
 
 /**
@@ -302,7 +305,9 @@ function jiraDocFrom(projection: string, format: BodyFormat, current: unknown): 
  * top-level blocks the projection leaves as it was keeps the remote's own markup (an inline screenshot Jira does
  * not hold, its own spelling), and only changed blocks take the projection's.
  */
-function remoteBodyFrom(projection: string, format: BodyFormat, current: unknown): string {
+function remoteBodyFrom(projection: string, format: BodyFormat, current: unknown, bodies?: BodyOptions): string {
   if (format !== 'html' || typeof current !== 'string' || current === '' || projection === '') return projection;
-  return mergeBlocks(htmlBlocks(current), htmlBlocks(projection), (block) => projectionOfBody('html', block)).join('');
+  return mergeBlocks(htmlBlocks(current), htmlBlocks(projection), (block) =>
+    projectionOfBody('html', block, bodies),
+  ).join('');
 }

@@ -495,7 +495,7 @@ async function previewContent(
     );
   }
   if (config.attachments.direction !== 'none') {
-    const plan = await planFileCrossing(config, connector, issue, remoteId, link?.attachments ?? []);
+    const plan = await planFileCrossing(config, connector, issue, remoteId, link?.attachments ?? [], link?.images);
     if (plan) {
       const line = (f: { fileName: string; size: number }) => `${f.fileName} (${f.size} bytes)`;
       content.files.toRemote = capped(plan.copies.filter((c) => c.to === 'remote').map((c) => line(c.from)));

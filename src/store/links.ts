@@ -38,6 +38,11 @@ export interface Link {
   /** Comments and files that have crossed, as id pairs: a deleted copy is not copied again. */
   comments: CrossedPair[];
   attachments: CrossedPair[];
+  /**
+   * Images the remote's rich text shows that are not among its item's files (sync/body-references.ts), copied to
+   * Jira to stand inline there: pairs of the Jira file and the image's URL. Not files for the file crossing.
+   */
+  images?: CrossedPair[];
   lastSyncAt?: string;
   /** The Jira issue's updated time as the last sync read it (or an event showed it, evidence.ts): people's changes after it are news, even a change and its undo. */
   jiraSeenAt?: number;

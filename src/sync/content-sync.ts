@@ -12,7 +12,7 @@ import { bodyFromText, textFromBody } from '../content/formats';
 import { textToAdf } from '../content/text-to-adf';
 import type { AdfDoc } from '../content/adf';
 import type { BodyFormat } from '../content/body-format';
-import { parseBody, prefixed, projectionOf, renderBody, type Rendered } from '../content/rich';
+import { parseBody, prefixed, projectionOf, renderBody, type BodyOptions, type Rendered } from '../content/rich';
 import type { ConnectionConfig } from '../mapping/connection-config';
 import type { Link } from '../store/links';
 import {
@@ -25,8 +25,16 @@ import {
   type SideFile,
 } from './crossing';
 import { heldBack } from './hand-link';
+import { bodyOptionsFor } from './body-options';
+import { resolveBodyReferences } from './body-references';
 
 const MAX_NOTICES = 10;
+
+/** How a pair's comment bodies are read and written, given what they hold (body-references.ts resolves it). */
+export type BodiesFor = (bodies: {
+  jiraDocs: readonly unknown[];
+  remoteBodies: readonly unknown[];
+}) => Promise<BodyOptions>;
 
 /**
  * Both comment lists read and planned (crossing.ts) for a pair; without a
@@ -39,17 +47,22 @@ export async function planCommentCrossing(
   issueId: string | undefined,
   remoteId: string | undefined,
   crossed: readonly CrossedPair[],
-): Promise<{ plan: CommentCrossing; jira: SideComment[]; remote: SideComment[] }> {
+  bodiesFor: BodiesFor = async () => bodyOptionsFor(config, connector, []),
+): Promise<{ plan: CommentCrossing; jira: SideComment[]; remote: SideComment[]; bodies: BodyOptions }> {
   const system = systemFor(config.remote.type);
   const [jiraComments, remoteComments] = await Promise.all([
     issueId ? jira.listComments(issueId) : Promise.resolve([]),
     remoteId ? connector.listComments(remoteId) : Promise.resolve([]),
   ]);
   const format = connector.capabilities.commentFormat;
+  const bodies = await bodiesFor({
+    jiraDocs: jiraComments.map((c) => c.body),
+    remoteBodies: remoteComments.map((c) => c.body),
+  });
   const jiraSide: SideComment[] = jiraComments.map((c) => ({
     id: c.id,
     text: textFromBody('adf', c.body),
-    ...richOf(format, c.body as AdfDoc),
+    ...richOf(format, c.body as AdfDoc, bodies),
     author: c.authorName,
     visibility: c.internal ? 'internal' : 'public',
     byUs: Boolean(c.copyOf),
@@ -60,7 +73,7 @@ export async function planCommentCrossing(
   const remoteSide: SideComment[] = remoteComments.map((c) => ({
     id: c.id,
     text: textFromBody(format, c.body),
-    ...(format === 'text' ? {} : richOf(format, parseBody(format, c.body).doc)),
+    ...(format === 'text' ? {} : richOf(format, parseBody(format, c.body, bodies.parse).doc, bodies)),
     author: c.author.displayName,
     visibility: c.visibility,
     byUs: Boolean(connector.ownAuthorId && c.author.id === connector.ownAuthorId),
@@ -72,25 +85,25 @@ export async function planCommentCrossing(
     remoteCanEdit: connector.capabilities.commentEdit && Boolean(connector.updateComment),
     remoteCanDelete: connector.capabilities.commentDelete && Boolean(connector.deleteComment),
   });
-  return { plan, jira: jiraSide, remote: remoteSide };
+  return { plan, jira: jiraSide, remote: remoteSide, bodies };
 }
 
 /**
  * Where the remote keeps rich comments (not plain text), a comment's content and its projection there: copies are
  * written from the content, and compared by the projection.
  */
-function richOf(format: BodyFormat, doc: AdfDoc): Pick<SideComment, 'rich' | 'doc'> {
+function richOf(format: BodyFormat, doc: AdfDoc, bodies: BodyOptions): Pick<SideComment, 'rich' | 'doc'> {
   if (format === 'text') return {};
-  return { doc, rich: projectionOf(format, doc).body };
+  return { doc, rich: projectionOf(format, doc, bodies).body };
 }
 
 /**
  * A copy's body on the remote: its source's content, attributed, in the remote's format (plain text as before), and
  * what the format could not hold of it.
  */
-function remoteBody(format: BodyFormat, source: SideComment, attributedText: string): Rendered {
+function remoteBody(format: BodyFormat, source: SideComment, attributedText: string, bodies: BodyOptions): Rendered {
   if (!source.doc || format === 'text') return { body: bodyFromText(format, attributedText), simplified: [] };
-  return renderBody(format, prefixed(source.doc, `${source.author} (Jira): `));
+  return renderBody(format, prefixed(source.doc, `${source.author} (Jira): `), bodies.render);
 }
 
 /** A copy's document in Jira: the remote comment's content, attributed (plain text read as before). */
@@ -133,7 +146,17 @@ export async function syncComments(
     plan,
     jira: jiraSide,
     remote: remoteSide,
-  } = await planCommentCrossing(config, connector, link.issueId, link.remoteId, link.comments);
+    bodies,
+  } = await planCommentCrossing(config, connector, link.issueId, link.remoteId, link.comments, async (held) => {
+    // Images in comments are resolved as in descriptions; what that learns or copies is kept on the link.
+    const resolved = await resolveBodyReferences(config, connector, link, {
+      format: connector.capabilities.commentFormat,
+      ...held,
+      toJira: config.comments.direction === 'both' || config.comments.direction === 'to-jira',
+    });
+    link = resolved.link;
+    return resolved.bodies;
+  });
   const same = (a: CrossedPair, b: CrossedPair) => a.jira === b.jira && a.remote === b.remote;
   const recorded = (p: CrossedPair) => plan.baselines.find((b) => same(b, p)) ?? p;
   const crossed = [...link.comments.map(recorded), ...plan.recognised];
@@ -141,7 +164,7 @@ export async function syncComments(
   /** Jira comments whose copy the remote's format simplified, and how. */
   const simplified: string[] = [];
   const toRemote = (source: SideComment, text: string): string => {
-    const rendered = remoteBody(connector.capabilities.commentFormat, source, text);
+    const rendered = remoteBody(connector.capabilities.commentFormat, source, text, bodies);
     if (rendered.simplified.length)
       simplified.push(`Jira comment ${source.id} was simplified in ${label}: ${rendered.simplified.join(', ')}.`);
     return rendered.body;
@@ -219,9 +242,13 @@ export async function planFileCrossing(
   issue: jira.JiraIssue | undefined,
   remoteId: string | undefined,
   crossed: readonly CrossedPair[],
+  images?: readonly CrossedPair[],
 ): Promise<(FileCrossing & { jira: SideFile[]; remote: SideFile[] }) | undefined> {
-  const jiraFiles = issue ? jira.attachmentsOf(issue) : [];
-  if (!jiraFiles) return undefined;
+  const listed = issue ? jira.attachmentsOf(issue) : [];
+  if (!listed) return undefined;
+  // Images copied to stand inline in a body (body-references.ts) are the body's, not files to cross.
+  const inline = new Set((images ?? []).map((p) => p.jira));
+  const jiraFiles = listed.filter((f) => !inline.has(f.id));
   const remoteFiles = remoteId ? await connector.listAttachments(remoteId) : [];
   // Only when an app-made file is not yet accounted for do we need to know which account is ours.
   const pairedJira = new Set(crossed.map((p) => p.jira));
@@ -239,6 +266,7 @@ export async function planFileCrossing(
     contentType: f.contentType,
     size: f.size,
     byUs: Boolean(connector.ownAuthorId && f.authorId === connector.ownAuthorId),
+    ...(f.url ? { url: f.url } : {}),
   }));
   const remoteCanDelete = connector.capabilities.attachments.delete && Boolean(connector.deleteAttachment);
   const plan = planAttachments(jiraSide, remoteSide, crossed, {
@@ -251,6 +279,16 @@ export async function planFileCrossing(
   return { ...plan, jira: jiraSide, remote: remoteSide };
 }
 
+/**
+ * What an image in rich text needs to name a crossed file on each side (body-options.ts): its Jira media id and
+ * the remote's inline URL. Only where the remote shows files inline at all; the media id costs Jira one call.
+ */
+async function shownInline(jiraId: string, remoteUrl: string | undefined): Promise<Pick<CrossedPair, 'media' | 'src'>> {
+  if (!remoteUrl) return {};
+  const media = await jira.mediaIdOf(jiraId);
+  return media ? { media, src: remoteUrl } : {};
+}
+
 /** `holdBack` as for comments. */
 export async function syncAttachments(
   config: ConnectionConfig,
@@ -260,7 +298,7 @@ export async function syncAttachments(
   holdBack = false,
 ): Promise<{ link: Link; copied: number; skipped: string[] }> {
   if (config.attachments.direction === 'none' && !holdBack) return { link, copied: 0, skipped: [] };
-  const planned = await planFileCrossing(config, connector, issue, link.remoteId, link.attachments);
+  const planned = await planFileCrossing(config, connector, issue, link.remoteId, link.attachments, link.images);
   // A read without the attachment field says nothing about files: never plan from it (it would look like deletions).
   if (!planned) return { link, copied: 0, skipped: [] };
   // A copy of ours that no pair names reads as a crash's orphan (crossing.ts); on a hand-made link it is older than
@@ -282,12 +320,17 @@ export async function syncAttachments(
           size: copy.from.size,
           body,
         });
-        crossed.push({ jira: copy.from.id, remote: written.id, from: 'jira' });
+        crossed.push({
+          jira: copy.from.id,
+          remote: written.id,
+          from: 'jira',
+          ...(await shownInline(copy.from.id, written.url)),
+        });
       } else {
         const file = await connector.downloadAttachment(link.remoteId, copy.from.id);
         const body = limited(file.body);
         const id = await jira.uploadAttachment(link.issueId, copy.from.fileName, copy.from.contentType, body);
-        crossed.push({ jira: id, remote: copy.from.id, from: 'remote' });
+        crossed.push({ jira: id, remote: copy.from.id, from: 'remote', ...(await shownInline(id, copy.from.url)) });
       }
     } catch (e) {
       // However the upload reports the broken stream, a file that went past its limit is not copied and says so.

@@ -28,6 +28,10 @@ export interface CrossedPair {
   from: 'jira' | 'remote';
   /** Hash of the source text the copy carries (see `textHash`); absent on pairs crossed before edits were followed. */
   copied?: string;
+  /** A file's Jira media id (what an ADF `media` node names), where known: images in rich text refer to files by it. */
+  media?: string;
+  /** Where the remote shows the file inline (`Attachment.url`), where it shows files inline at all. */
+  src?: string;
 }
 
 export interface SideComment {
@@ -268,6 +272,8 @@ export interface SideFile {
   contentType: string;
   size: number;
   byUs: boolean;
+  /** Where the remote shows it inline (`Attachment.url`); remote files only. */
+  url?: string;
 }
 
 export interface FileRules {

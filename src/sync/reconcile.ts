@@ -56,6 +56,9 @@ import { resolutionAfterWrites, resolutionBeforeWrites } from './resolution-sync
 import { syncSlaField } from './sla-field';
 import { conversionOf } from '../mapping/field-convert';
 import { UserMap } from './user-map';
+import { bodyOptionsFor } from './body-options';
+import { resolveBodyReferences } from './body-references';
+import type { BodyOptions } from '../content/conversion';
 import type { WorkItemRef } from './work-item';
 
 /** What an event says changed; a sweep or a manual sync looks at everything. */
@@ -365,7 +368,42 @@ async function syncPair(
   }
   const problems: Record<string, LinkProblem> = {};
   const at = new Date().toISOString();
-  const fields = await syncFields(config, connector, next, issue, remote, created, remoteClosed, known);
+  // Files first: an image in a description or comment is one of them, and shows inline only once it has crossed
+  // (body-options.ts), so the fields and comments of this run already see it.
+  let filesCopied = 0;
+  if (scope.attachments) {
+    const result = await syncAttachments(contentConfig, connector, next, issue, holdBack);
+    filesCopied = result.copied;
+    next = result.link;
+    if (result.skipped.length)
+      problems.attachments = { kind: 'validation', message: `Not copied: ${result.skipped.join('; ')}`, at };
+  }
+  // What the rich fields' images name (and people, where the remote marks them), resolved before they are compared.
+  const rich = config.fields.filter((m) => m.transform === 'rich-text');
+  const prepared = await resolveBodyReferences(
+    config,
+    connector,
+    next,
+    {
+      format: connector.capabilities.descriptionFormat,
+      jiraDocs: rich.map((m) => issue.fields[m.jira]),
+      remoteBodies: rich.map((m) => remote.fields[m.remote]),
+      toJira: !remoteClosed && rich.some((m) => m.direction !== 'to-remote'),
+    },
+    jira.attachmentsOf(issue),
+  );
+  next = prepared.link;
+  const fields = await syncFields(
+    config,
+    connector,
+    next,
+    issue,
+    remote,
+    created,
+    remoteClosed,
+    known,
+    prepared.bodies,
+  );
   next = fields.link;
   for (const [part, message] of Object.entries(fields.problems)) problems[part] = { kind: 'validation', message, at };
   // The remote's SLA, one way into its Jira field (sla-field.ts): read once per sync of the pair, written on a difference.
@@ -375,19 +413,11 @@ async function syncPair(
   for (const [part, r] of Object.entries(fields.refused))
     problems[part] = { kind: REFUSED, message: r.message, at, refusal: r.refusal };
   let commentsCopied = 0;
-  let filesCopied = 0;
   if (scope.comments) {
     const result = await syncComments(contentConfig, connector, next, holdBack);
     commentsCopied = result.copied;
     next = result.link;
     if (result.withheld) problems.comments = { kind: 'validation', message: result.withheld, at };
-  }
-  if (scope.attachments) {
-    const result = await syncAttachments(contentConfig, connector, next, issue, holdBack);
-    filesCopied = result.copied;
-    next = result.link;
-    if (result.skipped.length)
-      problems.attachments = { kind: 'validation', message: `Not copied: ${result.skipped.join('; ')}`, at };
   }
   // The newest remote comment this run listed (after its own copies), so a notification naming it needs no listing.
   const newestListed =
@@ -482,6 +512,7 @@ async function syncFields(
   created: boolean,
   remoteClosed = false,
   known: Known = READ_BOTH,
+  bodies: BodyOptions = bodyOptionsFor(config, connector, [...link.attachments, ...(link.images ?? [])]),
 ) {
   // Evidence shows Jira as it was at its event's time. A remote change since then is weighed against Jira as it is now:
   // Jira may have changed again meanwhile (a second transition in the same instant), and settling the base on the older
@@ -494,7 +525,7 @@ async function syncFields(
   )
     throw new NeedsRead('jira');
   const users = new UserMap(config, connector);
-  const conversion = conversionOf(config, connector.capabilities);
+  const conversion = { ...conversionOf(config, connector.capabilities), bodies };
   const readings: FieldReading[] = [];
   // A side known from evidence reads, where the evidence does not name a field, as the link's base (evidence.ts vouches for that).
   const fromBase = (m: (typeof config.fields)[number], side: 'jira' | 'remote') => ({

@@ -210,6 +210,7 @@ export function contentRoutes(app: Hono<Env>, site: Site, base: () => string): v
     for (const f of files) {
       const a: AttachmentRecord = {
         id: String(site.nextId('attachment')),
+        mediaId: crypto.randomUUID(),
         filename: f.name,
         mimeType: f.type || 'application/octet-stream',
         authorId: user!.accountId,
@@ -287,16 +288,18 @@ export function contentRoutes(app: Hono<Env>, site: Site, base: () => string): v
   app.get('/rest/api/3/attachment/content/:id', (c) => {
     const { a } = findAttachment(c.req.param('id'), c.get('user'));
     if (c.req.query('redirect') === 'false') return sendBytes(c, a);
-    // Jira redirects downloads to its media service with a short-lived signed URL.
+    // Jira redirects downloads to its media service with a short-lived signed URL naming the file's media id
+    // (https://api.media.atlassian.com/file/{id}/binary?token=…): the id ADF's `media` nodes carry.
     const token = crypto.randomUUID();
-    media.set(token, a.id);
-    return c.redirect(`${base()}/_media/file/${a.id}?token=${token}`, 303);
+    media.set(token, a.mediaId);
+    const name = encodeURIComponent(a.filename);
+    return c.redirect(`${base()}/_media/file/${a.mediaId}/binary?token=${token}&collection=&dl=true&name=${name}`, 303);
   });
 
-  app.get('/_media/file/:id', (c) => {
+  app.get('/_media/file/:id/binary', (c) => {
     const token = c.req.query('token') ?? '';
     if (media.get(token) !== c.req.param('id')) return c.json({ error: 'invalid token' }, 401);
-    const a = site.state.issues.flatMap((i) => i.attachments).find((x) => x.id === c.req.param('id'));
+    const a = site.state.issues.flatMap((i) => i.attachments).find((x) => x.mediaId === c.req.param('id'));
     if (!a) return c.json({ error: 'not found' }, 404);
     return sendBytes(c, a);
   });

@@ -109,6 +109,8 @@ export interface CommentRecord {
 
 export interface AttachmentRecord {
   id: string;
+  /** The file's id in Atlassian's media service: what an ADF `media` node names, and what a download redirects to. */
+  mediaId: string;
   filename: string;
   mimeType: string;
   authorId: string;

@@ -971,8 +971,27 @@ export class AzureDevOpsConnector implements Connector {
           size: Number(a.resourceSize ?? 0),
           createdAt: time(a.resourceCreatedDate ?? a.authorizedDate),
           ...(a.comment === OWN_FILE_COMMENT ? { authorId: own } : {}),
+          // The file's own URL: an <img> in a work item's HTML shows it by this (with `?fileName=`).
+          url: r.url,
         };
       });
+  }
+
+  inlineFile(src: string): { id: string; fileName: string } | undefined {
+    let url: URL;
+    try {
+      url = new URL(src);
+    } catch {
+      return undefined;
+    }
+    // Only this organization's own file store (the collection URL the connection was given, any project under it).
+    const base = new URL(this.base);
+    const under = `${base.pathname.replace(/\/+$/, '')}/`.toLowerCase();
+    if (url.origin !== base.origin || !url.pathname.toLowerCase().startsWith(under)) return undefined;
+    const m = /\/_apis\/wit\/attachments\/([0-9a-fA-F-]{36})\/?$/.exec(url.pathname);
+    if (!m) return undefined;
+    const name = url.searchParams.get('fileName')?.trim();
+    return { id: m[1]!, fileName: name && !/[\\/]/.test(name) ? name : 'image.png' };
   }
 
   async downloadAttachment(
@@ -1021,6 +1040,7 @@ export class AzureDevOpsConnector implements Connector {
       size: file.size,
       createdAt: Date.now(),
       authorId: own,
+      url: ref.url,
     };
   }
 

@@ -687,6 +687,25 @@ export async function downloadAttachment(attachmentId: string): Promise<Readable
 }
 
 /**
+ * A file's id in Atlassian's media service: what ADF `media` nodes name (an
+ * image shown inline in a description or comment). Jira's REST API says it
+ * only in where a download redirects to (`…/file/{id}/binary?…`), so that
+ * redirect is asked for and not followed; nothing is downloaded.
+ */
+export async function mediaIdOf(attachmentId: string): Promise<string | undefined> {
+  const res = await call('Find attachment media id', () =>
+    api.asApp().requestJira(route`/rest/api/3/attachment/content/${attachmentId}`, {
+      headers: { Accept: '*/*' },
+      redirect: 'manual',
+    }),
+  );
+  if (!res.ok && (res.status < 300 || res.status >= 400) && res.status !== 404)
+    await readJson('jira', res, `Find media id of attachment ${attachmentId}`); // throws, as every failed call does
+  await (res as unknown as { body?: ReadableStream<Uint8Array> | null }).body?.cancel();
+  return /\/file\/([0-9a-fA-F-]{36})\//.exec(res.headers.get('location') ?? '')?.[1];
+}
+
+/**
  * Uploads one file as multipart `file`, streaming: the parts around the file
  * are written by hand so the file itself never has to sit in memory.
  */

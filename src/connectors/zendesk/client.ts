@@ -1033,6 +1033,8 @@ export class ZendeskConnector implements Connector {
         size: a.size,
         createdAt: parseZendeskTime(c.created_at),
         authorId: String(c.author_id),
+        // A comment shows an inline image by this URL.
+        url: a.content_url,
       })),
     );
   }
@@ -1127,6 +1129,7 @@ export class ZendeskConnector implements Connector {
       size: upload.attachment.size,
       createdAt: Date.now(),
       authorId: own,
+      url: upload.attachment.content_url,
     };
   }
 

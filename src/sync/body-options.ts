@@ -1,0 +1,82 @@
+/**
+ * How one pair's rich text names people and shows images, both ways, so a
+ * mention and an inline screenshot cross as what they are:
+ *
+ * - A Jira mention is the remote person the connection's user table pairs with
+ *   its account, written in the markup the remote's connector declares
+ *   (`Connector.mentions`); a person without a pair, or a remote without such
+ *   markup, reads as the display text ("@Ana Lima"), never an account id.
+ * - An image is a file that crossed (content-sync.ts records each file's Jira
+ *   media id and the remote's inline URL): Jira's `media` node and the remote's
+ *   `<img src>` name the same pair. An image that is not such a file is left out
+ *   on both sides alike (and said), never hot-linked nor fetched by its URL.
+ *
+ * Both sides project through the same options, so what crossed reads as equal.
+ */
+import { escapeHtml } from '../content/adf-to-html';
+import type { BodyOptions } from '../content/conversion';
+import type { Connector } from '../connectors/ports';
+import type { ConnectionConfig } from '../mapping/connection-config';
+import type { CrossedPair } from './crossing';
+
+export function bodyOptionsFor(
+  config: Pick<ConnectionConfig, 'users'>,
+  connector: Pick<Connector, 'mentions'>,
+  files: readonly CrossedPair[],
+): BodyOptions {
+  const people = config.users.table;
+  const markup = connector.mentions;
+  const byMedia = new Map<string, string>();
+  const bySource = new Map<string, string>();
+  for (const f of files)
+    if (f.media && f.src && f.jira && f.remote) {
+      byMedia.set(f.media, f.src);
+      bySource.set(sourceKey(f.src), f.media);
+    }
+  return {
+    parse: {
+      ...(markup
+        ? {
+            mention: {
+              attribute: markup.attribute,
+              accountOf: (value: string) => {
+                const remoteId = markup.userIdOf(value);
+                return people.find((p) => p.remoteUserId === remoteId)?.jiraAccountId;
+              },
+            },
+          }
+        : {}),
+      image: (src) => {
+        const media = bySource.get(sourceKey(src));
+        return media ? { type: 'file', id: media, collection: '' } : undefined;
+      },
+    },
+    render: {
+      ...(markup
+        ? {
+            mention: ({ id, text }) => {
+              const person = people.find((p) => p.jiraAccountId === id);
+              return person ? markup.markup(person.remoteUserId, text ?? '') : undefined;
+            },
+          }
+        : {}),
+      media: (attrs) => {
+        const src = typeof attrs.id === 'string' ? byMedia.get(attrs.id) : undefined;
+        return src ? `<img src="${escapeHtml(src)}">` : undefined;
+      },
+    },
+  };
+}
+
+/**
+ * A file URL as the same file, whatever query it carries: Azure DevOps writes `?fileName=` into an `<img>` and not
+ * into its relation; Zendesk's content URL and its inline `src` differ only so.
+ */
+export function sourceKey(src: string): string {
+  try {
+    const url = new URL(src.trim());
+    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return src.trim();
+  }
+}

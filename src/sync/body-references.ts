@@ -1,0 +1,145 @@
+/**
+ * What a run's rich bodies name that the pair does not know yet, resolved
+ * before they are converted (body-options.ts then converts them alike on both
+ * sides):
+ *
+ * - A Jira image names a file by its media id, which Jira's REST API gives only
+ *   per file (jira/client.ts `mediaIdOf`): looked up for the crossed files the
+ *   bodies need, once, and kept on the pair.
+ * - A remote image names a file by its URL: a crossed file's URL is known from
+ *   its copy; an image the remote keeps without listing it among the item's
+ *   files (Azure DevOps' pasted screenshots) is copied to Jira here, from the
+ *   connection's own file store only (`Connector.inlineFile`), within the
+ *   connection's file size limit, and recorded in `link.images`.
+ *
+ * A run looks up or copies at most MAX_PER_RUN files; the rest wait for the
+ * next run, and read as left out until then, alike on both sides.
+ */
+import * as jira from '../connectors/jira/client';
+import { limitBytes } from '../connectors/byte-limit';
+import type { Connector } from '../connectors/ports';
+import type { AdfNode } from '../content/adf';
+import type { BodyFormat } from '../content/body-format';
+import type { BodyOptions } from '../content/conversion';
+import { parseBody } from '../content/rich';
+import type { ConnectionConfig } from '../mapping/connection-config';
+import type { Link } from '../store/links';
+import { bodyOptionsFor, sourceKey } from './body-options';
+import type { CrossedPair } from './crossing';
+
+const MAX_PER_RUN = 10;
+
+export interface BodyReferences {
+  /** The remote's format of these bodies. */
+  format: BodyFormat;
+  jiraDocs: readonly unknown[];
+  remoteBodies: readonly unknown[];
+  /** Whether these bodies may cross toward Jira (an image is then copied there). */
+  toJira: boolean;
+}
+
+export async function resolveBodyReferences(
+  config: ConnectionConfig,
+  connector: Connector,
+  link: Link,
+  refs: BodyReferences,
+  issueFiles?: readonly jira.JiraAttachment[],
+): Promise<{ link: Link; bodies: BodyOptions }> {
+  const files = [...link.attachments];
+  const images = [...(link.images ?? [])];
+  const optionsNow = () => bodyOptionsFor(config, connector, [...files, ...images]);
+  if (refs.format !== 'html') return { link, bodies: optionsNow() };
+  let budget = MAX_PER_RUN;
+  const withMedia = async (i: number): Promise<string | undefined> => {
+    budget--;
+    const media = await jira.mediaIdOf(files[i]!.jira);
+    if (media) files[i] = { ...files[i]!, media };
+    return media;
+  };
+
+  // Jira's images: the crossed files they name, found by media id.
+  const wanted = new Set(mediaIdsIn(refs.jiraDocs));
+  for (const p of [...files, ...images]) if (p.media) wanted.delete(p.media);
+  for (let i = 0; i < files.length && wanted.size && budget > 0; i++)
+    if (files[i]!.src && files[i]!.jira && !files[i]!.media) {
+      const media = await withMedia(i);
+      if (media) wanted.delete(media);
+    }
+
+  // The remote's images: a crossed file by its URL, or a file of the remote's store shown inline only.
+  let options = optionsNow();
+  const sources = new Set(
+    refs.remoteBodies.flatMap((b) => parseBody(refs.format, b, options.parse).images.map((img) => img.src)),
+  );
+  let app: string | undefined;
+  for (const src of sources) {
+    if (budget <= 0) break;
+    const key = sourceKey(src);
+    const crossed = files.findIndex((p) => p.src && p.jira && !p.media && sourceKey(p.src) === key);
+    if (crossed >= 0) {
+      await withMedia(crossed);
+      continue;
+    }
+    const file = refs.toJira ? connector.inlineFile?.(src) : undefined;
+    if (!file || images.some((p) => p.remote === file.id)) continue;
+    budget--;
+    // A copy an earlier run made and could not record (a crash in between) is taken, not made again.
+    const paired = new Set([...files, ...images].map((p) => p.jira));
+    const ours = issueFiles?.filter((f) => f.fileName === file.fileName && f.authorAccountId && !paired.has(f.id));
+    if (ours?.length) app ??= await jira.appAccountId();
+    const orphan = ours?.find((f) => f.authorAccountId === app);
+    const jiraId = orphan?.id ?? (await copyToJira(config, connector, link, file));
+    if (!jiraId) continue;
+    const media = await jira.mediaIdOf(jiraId);
+    images.push({ jira: jiraId, remote: file.id, from: 'remote', ...(media ? { media } : {}), src });
+  }
+  options = optionsNow();
+  const next: Link = { ...link, attachments: files };
+  if (images.length) next.images = images;
+  return { link: next, bodies: options };
+}
+
+/** The image's bytes into the Jira issue, within the connection's file limit; undefined when it is not an image or too large. */
+async function copyToJira(
+  config: ConnectionConfig,
+  connector: Connector,
+  link: Link,
+  file: { id: string; fileName: string },
+): Promise<string | undefined> {
+  const type = IMAGE_TYPES.get(file.fileName.toLowerCase().split('.').pop() ?? '');
+  if (!type) return undefined;
+  const source = await connector.downloadAttachment(link.remoteId, file.id);
+  if (source.size > config.attachments.maxBytes) {
+    await source.body.cancel();
+    return undefined;
+  }
+  const counted = limitBytes(source.body, config.attachments.maxBytes, `Copying the image ${file.fileName}`);
+  try {
+    return await jira.uploadAttachment(link.issueId, file.fileName, type, counted.stream);
+  } catch (e) {
+    if (counted.over) return undefined;
+    throw e;
+  }
+}
+
+/** Image types a screenshot comes as, by extension (never SVG: it can carry script). */
+const IMAGE_TYPES = new Map([
+  ['png', 'image/png'],
+  ['jpg', 'image/jpeg'],
+  ['jpeg', 'image/jpeg'],
+  ['gif', 'image/gif'],
+  ['webp', 'image/webp'],
+  ['bmp', 'image/bmp'],
+]);
+
+/** The media ids a set of Jira documents shows, in order; walks with its own stack. */
+function mediaIdsIn(docs: readonly unknown[]): string[] {
+  const out: string[] = [];
+  const stack: AdfNode[] = docs.filter((d): d is AdfNode => Boolean(d) && typeof d === 'object').reverse();
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (node.type === 'media' && typeof node.attrs?.id === 'string') out.push(node.attrs.id);
+    if (Array.isArray(node.content)) for (let i = node.content.length - 1; i >= 0; i--) stack.push(node.content[i]!);
+  }
+  return out;
+}
