@@ -279,16 +279,6 @@ export async function planFileCrossing(
   return { ...plan, jira: jiraSide, remote: remoteSide };
 }
 
-/**
- * What an image in rich text needs to name a crossed file on each side (body-options.ts): its Jira media id and
- * the remote's inline URL. Only where the remote shows files inline at all; the media id costs Jira one call.
- */
-async function shownInline(jiraId: string, remoteUrl: string | undefined): Promise<Pick<CrossedPair, 'media' | 'src'>> {
-  if (!remoteUrl) return {};
-  const media = await jira.mediaIdOf(jiraId);
-  return media ? { media, src: remoteUrl } : {};
-}
-
 /** `holdBack` as for comments. */
 export async function syncAttachments(
   config: ConnectionConfig,
@@ -324,13 +314,18 @@ export async function syncAttachments(
           jira: copy.from.id,
           remote: written.id,
           from: 'jira',
-          ...(await shownInline(copy.from.id, written.url)),
+          ...(written.url ? { src: written.url } : {}),
         });
       } else {
         const file = await connector.downloadAttachment(link.remoteId, copy.from.id);
         const body = limited(file.body);
         const id = await jira.uploadAttachment(link.issueId, copy.from.fileName, copy.from.contentType, body);
-        crossed.push({ jira: id, remote: copy.from.id, from: 'remote', ...(await shownInline(id, copy.from.url)) });
+        crossed.push({
+          jira: id,
+          remote: copy.from.id,
+          from: 'remote',
+          ...(copy.from.url ? { src: copy.from.url } : {}),
+        });
       }
     } catch (e) {
       // However the upload reports the broken stream, a file that went past its limit is not copied and says so.

@@ -357,6 +357,9 @@ export function planAttachments(
       }
       const pair: CrossedPair =
         from === 'jira' ? { jira: source.id, remote: copy.id, from } : { jira: copy.id, remote: source.id, from };
+      // Where the remote shows its file inline, as a copy made in this run would have recorded.
+      const url = (from === 'jira' ? copy : source).url;
+      if (url) pair.src = url;
       recognised.push(pair);
       pairedJira.add(pair.jira);
       pairedRemote.add(pair.remote);

@@ -2,8 +2,9 @@
  * The seed's QA case: a QA engineer logs a Bug in Azure DevOps with reproduction steps (HTML with a list, bold and
  * a pasted screenshot) and a severity, and it must appear in Jira with all its context. The project admin pairs
  * Repro Steps with Jira's "Steps to reproduce" on the settings page (through the resolver); the steps arrive as a
- * formatted document, the screenshot's file as an attachment, and a Jira edit of one step goes back as HTML without
- * flattening the others or losing the screenshot that stands inline there.
+ * formatted document with the screenshot inline where it stood (Azure DevOps keeps a pasted screenshot in its file
+ * store without listing it among the work item's attachments: it is copied to Jira from there), and a Jira edit of
+ * one step goes back as HTML without flattening the others or losing the screenshot.
  */
 import { startSandbox, type Sandbox } from '../../sandbox/sandbox';
 import { demoAzureDevOpsConnection, OPS_CONNECTION_ID, OPS_PROJECT } from '../../sandbox/demo/azure-devops-connection';
@@ -17,6 +18,8 @@ let jira: ReturnType<Sandbox['jiraClient']>;
 const P = '/acme/Operations/_apis/wit';
 const STEPS = 'customfield_10011';
 const ado = () => azureDevOpsClient(sandbox.azureDevOps, ADO.agent.pat);
+/** The pasted screenshot's URL in Azure DevOps' file store. */
+let shot = '';
 
 beforeAll(async () => {
   sandbox = await startSandbox({ clock: 'manual', pair: ['azure-devops'] });
@@ -25,6 +28,13 @@ beforeAll(async () => {
 afterAll(async () => {
   await sandbox?.stop();
 });
+
+/** A Jira file's media id, as Jira's editor knows it: where its download redirects to. */
+async function mediaIdOf(attachmentId: string): Promise<string | undefined> {
+  const res = await jira.request({ as: 'admin' }, 'GET', `/rest/api/3/attachment/content/${attachmentId}`);
+  expect(res.status).toBe(303);
+  return /\/file\/([0-9a-f-]{36})\//.exec(res.headers.get('location') ?? '')?.[1];
+}
 
 const nodesOf = (nodes: readonly AdfNode[]): AdfNode[] => nodes.flatMap((n) => [n, ...nodesOf(n.content ?? [])]);
 
@@ -50,13 +60,14 @@ describe('an Azure DevOps Bug with reproduction steps', () => {
     expect(saved.body).toMatchObject({ ok: true });
   });
 
-  it('arrives in Jira with its list and formatting, and the screenshot as an attachment', async () => {
+  it('arrives in Jira with its list and formatting, and the pasted screenshot inline where it stood', async () => {
     const upload = await ado()<{ id: string; url: string }>(
       'POST',
       `${P}/attachments?fileName=checkout.png`,
       new Uint8Array([137, 80, 78, 71, 1, 2, 3]),
     );
     expect(upload.status).toBe(201);
+    shot = upload.json.url;
     const steps =
       '<div>Steps:</div><ol><li>Open <b>Checkout</b></li><li>Press Pay<ul><li>with a saved card</li></ul></li></ol>' +
       `<div><img src="${upload.json.url}" alt="checkout.png"></div><div>Expected: the order is placed.</div>`;
@@ -70,10 +81,6 @@ describe('an Azure DevOps Bug with reproduction steps', () => {
       }),
     );
     expect(made.status).toBe(200);
-    const linked = await ado()('PATCH', `${P}/workitems/${made.json.id}`, [
-      { op: 'add', path: '/relations/-', value: { rel: 'AttachedFile', url: upload.json.url } },
-    ]);
-    expect(linked.status).toBe(200);
     await sandbox.settle();
 
     const found = await jira.request({ as: 'admin' }, 'POST', '/rest/api/3/search/jql', {
@@ -89,7 +96,15 @@ describe('an Azure DevOps Bug with reproduction steps', () => {
     expect(nodesOf(ordered.content!).some((n) => n.type === 'bulletList')).toBe(true);
     expect(nodes.find((n) => n.text === 'Checkout')!.marks).toEqual([{ type: 'strong' }]);
     expect(nodes.some((n) => n.text === 'Expected: the order is placed.')).toBe(true);
-    expect((issue.fields.attachment as Array<{ filename: string }>).map((a) => a.filename)).toEqual(['checkout.png']);
+    const files = issue.fields.attachment as Array<{ id: string; filename: string }>;
+    expect(files.map((a) => a.filename)).toEqual(['checkout.png']);
+    // The screenshot stands between the steps and the expected result, as the Jira file it was copied to.
+    expect(doc.content.map((n) => n.type)).toEqual(['paragraph', 'orderedList', 'mediaSingle', 'paragraph']);
+    const media = doc.content[2]!.content![0]!;
+    expect(media.attrs).toMatchObject({ type: 'file', id: await mediaIdOf(files[0]!.id) });
+    // It was the steps' image, not a file of the work item: nothing is added to the Bug's attachments.
+    const bug = await ado()<WorkItemJson>('GET', `${P}/workitems/${made.json.id}?$expand=relations&api-version=7.1`);
+    expect((bug.json as { relations?: unknown[] }).relations ?? []).toEqual([]);
   });
 
   it('sends a Jira edit of one step back as HTML, leaving the rest as Azure DevOps had it', async () => {
@@ -114,8 +129,9 @@ describe('an Azure DevOps Bug with reproduction steps', () => {
     expect(html).toContain('Press Pay twice');
     expect(html).toMatch(/<strong>Checkout<\/strong>/);
     expect(html).toMatch(/<ol>.*<ul>.*with a saved card/s);
-    // The screenshot Jira does not hold inline stays where it stood in Azure DevOps.
-    expect(html).toContain(`<div><img src="`);
+    // The screenshot stays where it stood in Azure DevOps, the one it was.
+    expect(html).toContain(`<div><img src="${shot}`);
     expect(html.indexOf('<img')).toBeGreaterThan(html.indexOf('with a saved card'));
+    expect(html.match(/<img/g)).toHaveLength(1);
   });
 });

@@ -73,6 +73,28 @@ const typesIn = (nodes: readonly AdfNode[]) => new Set(nodesOf(nodes).map((n) =>
 const marksIn = (nodes: readonly AdfNode[]) =>
   new Set(nodesOf(nodes).flatMap((n) => (n.marks ?? []).map((m) => m.type)));
 
+/** A small PNG, as a screenshot is. */
+const PNG = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82]);
+
+/** As a Jira user pasting a screenshot into the editor: the file is attached to the issue; its media id is returned. */
+async function pasteIntoJira(p: PairedSystem, issueKey: string, fileName: string): Promise<string> {
+  const form = new FormData();
+  form.append('file', new Blob([PNG], { type: 'image/png' }), fileName);
+  const up = await world.jira.request(p.person, 'POST', `/rest/api/3/issue/${issueKey}/attachments`, form, {
+    'x-atlassian-token': 'no-check',
+  });
+  expect(up.status).toBe(200);
+  const id = (up.json as Array<{ id: string }>)[0]!.id;
+  const redirect = await world.jira.request(p.person, 'GET', `/rest/api/3/attachment/content/${id}`);
+  return /\/file\/([0-9a-f-]{36})\//.exec(redirect.headers.get('location') ?? '')![1]!;
+}
+
+const inlineImage = (media: string): AdfNode => ({
+  type: 'mediaSingle',
+  attrs: { layout: 'center' },
+  content: [{ type: 'media', attrs: { type: 'file', id: media, collection: '' } }],
+});
+
 describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s', (_label, kind) => {
   it('takes a rich Jira description in its own format and leaves Jira whole after an unrelated edit there', async () => {
     const p = pairedFor(kind);
@@ -204,5 +226,83 @@ describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s',
       const link = nodesOf(arrived.content).find((n) => n.marks?.some((m) => m.type === 'link'))!;
       expect(link.marks![0]!.attrs).toEqual({ href: 'https://example.com/logs' });
     }
+  });
+
+  it('shows a screenshot pasted into a Jira description inline where it can, and Jira keeps it after an edit there', async () => {
+    const p = pairedFor(kind);
+    const format = p.system.capabilities.descriptionFormat;
+    const issue = await world.pairedIssue(p, `Screenshot toward ${p.system.label}`, {
+      description: { version: 1, type: 'doc', content: [para(text('Draft.'))] },
+    });
+    world.sandbox.platform.manualClock.advance(1000);
+    const media = await pasteIntoJira(p, issue.key, 'checkout.png');
+    const description = {
+      version: 1,
+      type: 'doc',
+      content: [para(text('The form fails:')), inlineImage(media), para(text('after Save.'))],
+    };
+    const edited = await world.jira.request(p.person, 'PUT', `/rest/api/3/issue/${issue.key}`, {
+      fields: { description },
+    });
+    expect(edited.status).toBe(204);
+    await world.quiet();
+
+    // The file crosses once, whatever the remote's description can hold.
+    expect(p.remote.read(issue.remoteId).files.filter((f) => f === 'checkout.png')).toHaveLength(1);
+    const body = p.remote.bodies.description(issue.remoteId);
+    if (format === 'html' && p.remote.bodies.setDescription) {
+      // Shown inline as the remote's own file, where it stood; never Jira's URL.
+      expect(body).toMatch(/<p>The form fails:<\/p><p><img src="[^"]+"><\/p><p>after Save\.<\/p>/);
+      expect(body).not.toContain(world.sandbox.jira.baseUrl);
+    } else if (!p.remote.bodies.setDescription) {
+      // Kept as it was made (Zendesk's first comment): the edit is said on the issue, not written.
+      expect(body).toContain('Draft.');
+    } else {
+      const shown = (await world.panel(issue.id, p.project.id)) as { notices?: string[] };
+      expect(shown.notices?.join(' ')).toMatch(/an inline image/);
+      expect(body).toContain('The form fails:');
+    }
+
+    world.sandbox.platform.manualClock.advance(60_000);
+    await p.remote.edit(issue.remoteId, { summary: `Screenshot toward ${p.system.label}, renamed` });
+    await world.quiet();
+    expect((await issueFields(p, issue.key)).description.content).toEqual(description.content);
+    expect(p.remote.read(issue.remoteId).files.filter((f) => f === 'checkout.png')).toHaveLength(1);
+  });
+
+  it('copies an inline screenshot in a comment both ways, shown where it stood', async () => {
+    const p = pairedFor(kind);
+    if (!p.remote.bodies.pasteImage) {
+      // Plain-text comments hold no image: the file crosses as a file, the comment as its words.
+      expect(p.system.capabilities.commentFormat).toBe('text');
+      return;
+    }
+    const issue = await world.pairedIssue(p, `Screenshots in comments with ${p.system.label}`);
+    world.sandbox.platform.manualClock.advance(1000);
+    const media = await pasteIntoJira(p, issue.key, 'jira-shot.png');
+    const posted = await world.jira.request(p.person, 'POST', `/rest/api/3/issue/${issue.key}/comment`, {
+      body: { version: 1, type: 'doc', content: [para(text('Seen here:')), inlineImage(media)] },
+    });
+    expect(posted.status).toBe(201);
+    await world.quiet();
+    const copy = p.remote.bodies.comments(issue.remoteId).find((c) => c.includes('Seen here:'))!;
+    expect(copy).toMatch(/<img src="[^"]+">/);
+    expect(copy).not.toContain(world.sandbox.jira.baseUrl);
+
+    world.sandbox.platform.manualClock.advance(60_000);
+    const src = await p.remote.bodies.pasteImage(issue.remoteId, 'remote-shot.png', PNG);
+    await p.remote.bodies.comment(issue.remoteId, `<p>Also here:</p><p><img src="${src}"></p><p>Thanks</p>`);
+    await world.quiet();
+    const arrived = (await issueFields(p, issue.key)).comment.comments.find((c) =>
+      JSON.stringify(c.body).includes('Also here:'),
+    )!.body;
+    expect(validateAdf(arrived).valid).toBe(true);
+    expect(arrived.content.map((n) => n.type)).toEqual(['paragraph', 'mediaSingle', 'paragraph']);
+    const files = (await world.jira.request(p.person, 'GET', `/rest/api/3/issue/${issue.key}?fields=attachment`)).json
+      .fields.attachment as Array<{ id: string; filename: string }>;
+    const copied = files.filter((f) => f.filename === 'remote-shot.png');
+    expect(copied).toHaveLength(1);
+    const redirect = await world.jira.request(p.person, 'GET', `/rest/api/3/attachment/content/${copied[0]!.id}`);
+    expect(redirect.headers.get('location')).toContain(`/file/${String(arrived.content[1]!.content![0]!.attrs!.id)}/`);
   });
 });

@@ -284,4 +284,10 @@ export interface RemoteBodies {
   comment(remoteId: string, body: string): Promise<void>;
   /** The item's comment bodies as stored, oldest first (a Zendesk ticket's description is not among them). */
   comments(remoteId: string): string[];
+  /**
+   * As a person on the remote: pastes an image into the body being written, as the remote's editor does, and returns
+   * the URL the body shows it by (Azure DevOps keeps it in its file store, not among the item's attachments; Zendesk
+   * sends it with the next `comment`). Absent where the remote's bodies are plain text.
+   */
+  pasteImage?(remoteId: string, fileName: string, bytes: Buffer): Promise<string>;
 }

@@ -315,6 +315,18 @@ export function azureDevOpsAdapter(): RemoteAdapter {
           agent()('POST', `${P}/workItems/${id}/comments?api-version=7.1-preview.4`, { text: body }),
         );
       },
+      async pasteImage(_id, fileName, bytes) {
+        const up = await agent()<{ url: string }>(
+          'POST',
+          `${P}/attachments?fileName=${encodeURIComponent(fileName)}`,
+          new Uint8Array(bytes),
+        );
+        if (up.status >= 300) throw new Error(`upload answered ${up.status}`);
+        // The work item form writes the file's URL with its name into the <img>.
+        const url = new URL(up.json.url);
+        url.searchParams.set('fileName', fileName);
+        return url.toString();
+      },
       comments: (id) =>
         item(id)
           .comments.map((c) => c.versions.at(-1)!)

@@ -69,6 +69,8 @@ export function zendeskAdapter(): RemoteAdapter {
   /** The account's custom fields the model pairs (their ids are the account's to give, in setup). */
   let countField = 0;
   let tierField = 0;
+  /** Images pasted into the comment being written: their upload tokens go with it. */
+  const pasted: string[] = [];
   const integration = DEMO_CREDENTIALS.integration.email;
   const agent = () => zendeskClient(sandbox.zendesk, { email: DEMO_CREDENTIALS.agent.email, apiToken: PEOPLE_TOKEN });
   const control = (path: string, body?: unknown, method = 'POST') =>
@@ -338,12 +340,27 @@ export function zendeskAdapter(): RemoteAdapter {
       // The description is the ticket's first comment, kept as it was made.
       description: (id) => ticket(id).comments[0]?.html_body ?? '',
       async comment(id, body) {
+        const uploads = pasted.splice(0);
         await ok(
           'comment',
-          agent()('PUT', `/api/v2/tickets/${current(id)}`, { ticket: { comment: { html_body: body, public: true } } }),
+          agent()('PUT', `/api/v2/tickets/${current(id)}`, {
+            ticket: { comment: { html_body: body, public: true, ...(uploads.length ? { uploads } : {}) } },
+          }),
         );
       },
       comments: (id) => chain(id).flatMap((x) => x.comments.slice(1).map((c) => c.html_body)),
+      async pasteImage(_id, fileName, bytes) {
+        const up = await agent()<{ upload: { token: string; attachment: { content_url: string } } }>(
+          'POST',
+          `/api/v2/uploads?filename=${encodeURIComponent(fileName)}`,
+          new Uint8Array(bytes),
+          // As the agent's browser reaches it: at the account's own address, which its URLs then name.
+          { 'content-type': 'image/png', 'x-forwarded-host': new URL(demoZendeskConnection.remote.baseUrl).host },
+        );
+        if (up.status >= 300) throw new Error(`upload answered ${up.status}: ${up.text.slice(0, 200)}`);
+        pasted.push(up.json.upload.token);
+        return up.json.upload.attachment.content_url;
+      },
     },
     async writesByCrosswalk() {
       const log = (await (await control('/requests', undefined, 'GET')).json()) as Array<{
