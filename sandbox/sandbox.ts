@@ -126,6 +126,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   platform.addEgressRoute({ host: '*.service-now.com', target: servicenow.baseUrl });
   const azureDevOps = await startAzureDevOpsSim({ now: () => platform.clock.now() });
   platform.addEgressRoute({ host: 'dev.azure.com', target: azureDevOps.baseUrl });
+  // Its people (Read Identities) are at the organization's vssps host; the same simulator plays both.
+  platform.addEgressRoute({ host: 'vssps.dev.azure.com', target: azureDevOps.baseUrl });
   const zendesk = await startZendeskSim({ now: () => platform.clock.now() });
   platform.addEgressRoute({ host: '*.zendesk.com', target: zendesk.baseUrl });
   const notifiers = [servicenow.notifier, azureDevOps.notifier, zendesk.notifier];

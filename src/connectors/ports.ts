@@ -218,10 +218,14 @@ export interface AccessCheck {
 export interface MentionMarkup {
   /** The attribute that marks an element as a mention. */
   attribute: string;
-  /** The remote user id an attribute value names. */
-  userIdOf(value: string): string | undefined;
-  /** The markup naming a remote user, with its text ("@Ana Lima"); escaped. */
-  markup(userId: string, text: string): string;
+  /** The person an attribute value names, in the markup's own terms (an Azure DevOps identity id). */
+  personOf(value: string): string | undefined;
+  /** The markup naming that person, with its text ("@Ana Lima"); escaped. */
+  markup(person: string, text: string): string;
+  /** The markup's persons of user ids (as user fields and the user table name people); the unknown are left out. */
+  personsOf(userIds: readonly string[]): Promise<Map<string, string>>;
+  /** The user ids of the markup's persons; the unknown are left out. */
+  usersOf(persons: readonly string[]): Promise<Map<string, string>>;
 }
 
 export interface Connector {

@@ -4,8 +4,9 @@
  *
  * - A Jira mention is the remote person the connection's user table pairs with
  *   its account, written in the markup the remote's connector declares
- *   (`Connector.mentions`); a person without a pair, or a remote without such
- *   markup, reads as the display text ("@Ana Lima"), never an account id.
+ *   (`Connector.mentions`; `people` says who that is, body-references.ts finds
+ *   them); a person without a pair, or a remote without such markup, reads as
+ *   the display text ("@Ana Lima"), never an account id.
  * - An image is a file that crossed (content-sync.ts records each file's Jira
  *   media id and the remote's inline URL): Jira's `media` node and the remote's
  *   `<img src>` name the same pair. An image that is not such a file is left out
@@ -16,15 +17,24 @@
 import { escapeHtml } from '../content/adf-to-html';
 import type { BodyOptions } from '../content/conversion';
 import type { Connector } from '../connectors/ports';
-import type { ConnectionConfig } from '../mapping/connection-config';
 import type { CrossedPair } from './crossing';
 
+/**
+ * People as the remote's markup names them, for the accounts the user table pairs (body-references.ts finds them):
+ * each Jira account's person there, and each person's Jira account.
+ */
+export interface MentionedPeople {
+  personOf: ReadonlyMap<string, string>;
+  accountOf: ReadonlyMap<string, string>;
+}
+
+const NOBODY: MentionedPeople = { personOf: new Map(), accountOf: new Map() };
+
 export function bodyOptionsFor(
-  config: Pick<ConnectionConfig, 'users'>,
   connector: Pick<Connector, 'mentions'>,
   files: readonly CrossedPair[],
+  people: MentionedPeople = NOBODY,
 ): BodyOptions {
-  const people = config.users.table;
   const markup = connector.mentions;
   const byMedia = new Map<string, string>();
   const bySource = new Map<string, string>();
@@ -40,8 +50,8 @@ export function bodyOptionsFor(
             mention: {
               attribute: markup.attribute,
               accountOf: (value: string) => {
-                const remoteId = markup.userIdOf(value);
-                return people.find((p) => p.remoteUserId === remoteId)?.jiraAccountId;
+                const person = markup.personOf(value);
+                return person === undefined ? undefined : people.accountOf.get(person);
               },
             },
           }
@@ -55,8 +65,8 @@ export function bodyOptionsFor(
       ...(markup
         ? {
             mention: ({ id, text }) => {
-              const person = people.find((p) => p.jiraAccountId === id);
-              return person ? markup.markup(person.remoteUserId, text ?? '') : undefined;
+              const person = people.personOf.get(id);
+              return person ? markup.markup(person, text ?? '') : undefined;
             },
           }
         : {}),

@@ -24,7 +24,7 @@ import type { BodyOptions } from '../content/conversion';
 import { parseBody } from '../content/rich';
 import type { ConnectionConfig } from '../mapping/connection-config';
 import type { Link } from '../store/links';
-import { bodyOptionsFor, sourceKey } from './body-options';
+import { bodyOptionsFor, sourceKey, type MentionedPeople } from './body-options';
 import type { CrossedPair } from './crossing';
 
 const MAX_PER_RUN = 10;
@@ -47,8 +47,9 @@ export async function resolveBodyReferences(
 ): Promise<{ link: Link; bodies: BodyOptions }> {
   const files = [...link.attachments];
   const images = [...(link.images ?? [])];
-  const optionsNow = () => bodyOptionsFor(config, connector, [...files, ...images]);
-  if (refs.format !== 'html') return { link, bodies: optionsNow() };
+  if (refs.format !== 'html') return { link, bodies: bodyOptionsFor(connector, []) };
+  const people = await mentionedPeople(config, connector, refs);
+  const optionsNow = () => bodyOptionsFor(connector, [...files, ...images], people);
   let budget = MAX_PER_RUN;
   const withMedia = async (i: number): Promise<string | undefined> => {
     budget--;
@@ -99,6 +100,48 @@ export async function resolveBodyReferences(
   return { link: next, bodies: options };
 }
 
+/**
+ * The people the bodies mention that the user table pairs, as the remote's markup names them: Jira's mentions by
+ * account, the remote's by its markup's person, each matched once (a remote without mention markup has none).
+ */
+async function mentionedPeople(
+  config: ConnectionConfig,
+  connector: Connector,
+  refs: BodyReferences,
+): Promise<MentionedPeople | undefined> {
+  const markup = connector.mentions;
+  if (!markup) return undefined;
+  const table = config.users.table;
+  const accounts = new Set(nodesOf(refs.jiraDocs, 'mention').map((n) => String(n.attrs?.id ?? '')));
+  const paired = table.filter((row) => accounts.has(row.jiraAccountId));
+  const persons = new Set<string>();
+  // Read once for who the remote's markup names; nobody is resolved while reading.
+  const recording = {
+    mention: {
+      attribute: markup.attribute,
+      accountOf: (value: string) => void persons.add(markup.personOf(value) ?? ''),
+    },
+  };
+  for (const body of refs.remoteBodies) parseBody(refs.format, body, recording);
+  persons.delete('');
+  if (!paired.length && !persons.size) return undefined;
+  const [personOfUser, userOfPerson] = await Promise.all([
+    paired.length ? markup.personsOf(paired.map((row) => row.remoteUserId)) : new Map<string, string>(),
+    persons.size ? markup.usersOf([...persons]) : new Map<string, string>(),
+  ]);
+  const personOf = new Map<string, string>();
+  const accountOf = new Map<string, string>();
+  for (const row of paired) {
+    const person = personOfUser.get(row.remoteUserId);
+    if (person) personOf.set(row.jiraAccountId, person);
+  }
+  for (const [person, user] of userOfPerson) {
+    const row = table.find((r) => r.remoteUserId.toLowerCase() === user.toLowerCase());
+    if (row) accountOf.set(person, row.jiraAccountId);
+  }
+  return { personOf, accountOf };
+}
+
 /** The image's bytes into the Jira issue, within the connection's file limit; undefined when it is not an image or too large. */
 async function copyToJira(
   config: ConnectionConfig,
@@ -132,14 +175,20 @@ const IMAGE_TYPES = new Map([
   ['bmp', 'image/bmp'],
 ]);
 
-/** The media ids a set of Jira documents shows, in order; walks with its own stack. */
-function mediaIdsIn(docs: readonly unknown[]): string[] {
-  const out: string[] = [];
+/** The nodes of a type in a set of Jira documents, in order; walks with its own stack. */
+function nodesOf(docs: readonly unknown[], type: string): AdfNode[] {
+  const out: AdfNode[] = [];
   const stack: AdfNode[] = docs.filter((d): d is AdfNode => Boolean(d) && typeof d === 'object').reverse();
   while (stack.length) {
     const node = stack.pop()!;
-    if (node.type === 'media' && typeof node.attrs?.id === 'string') out.push(node.attrs.id);
+    if (node.type === type) out.push(node);
     if (Array.isArray(node.content)) for (let i = node.content.length - 1; i >= 0; i--) stack.push(node.content[i]!);
   }
   return out;
 }
+
+/** The media ids a set of Jira documents shows. */
+const mediaIdsIn = (docs: readonly unknown[]): string[] =>
+  nodesOf(docs, 'media')
+    .map((n) => n.attrs?.id)
+    .filter((id): id is string => typeof id === 'string');

@@ -47,7 +47,7 @@ export async function planCommentCrossing(
   issueId: string | undefined,
   remoteId: string | undefined,
   crossed: readonly CrossedPair[],
-  bodiesFor: BodiesFor = async () => bodyOptionsFor(config, connector, []),
+  bodiesFor: BodiesFor = async () => bodyOptionsFor(connector, []),
 ): Promise<{ plan: CommentCrossing; jira: SideComment[]; remote: SideComment[]; bodies: BodyOptions }> {
   const system = systemFor(config.remote.type);
   const [jiraComments, remoteComments] = await Promise.all([
@@ -286,11 +286,11 @@ export async function syncAttachments(
   link: Link,
   issue: jira.JiraIssue,
   holdBack = false,
-): Promise<{ link: Link; copied: number; skipped: string[] }> {
-  if (config.attachments.direction === 'none' && !holdBack) return { link, copied: 0, skipped: [] };
+): Promise<{ link: Link; copied: number; skipped: string[]; wroteRemote: boolean }> {
+  if (config.attachments.direction === 'none' && !holdBack) return { link, copied: 0, skipped: [], wroteRemote: false };
   const planned = await planFileCrossing(config, connector, issue, link.remoteId, link.attachments, link.images);
   // A read without the attachment field says nothing about files: never plan from it (it would look like deletions).
-  if (!planned) return { link, copied: 0, skipped: [] };
+  if (!planned) return { link, copied: 0, skipped: [], wroteRemote: false };
   // A copy of ours that no pair names reads as a crash's orphan (crossing.ts); on a hand-made link it is older than
   // the pair (an earlier link's), so the first sync deletes nothing and holds it back instead.
   const plan = holdBack ? { ...planned, deletes: [] } : planned;
@@ -354,5 +354,6 @@ export async function syncAttachments(
     link: next,
     copied: plan.copies.length - (skipped.length - plan.skipped.length) + plan.deletes.length,
     skipped,
+    wroteRemote: [...plan.copies, ...plan.deletes].some((c) => c.to === 'remote'),
   };
 }

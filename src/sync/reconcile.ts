@@ -320,6 +320,16 @@ function towardJiraOnly(config: ConnectionConfig): ConnectionConfig {
   };
 }
 
+/** The remote item after Crosswalk's own file writes: its fields as first read with its version now, unless a field moved. */
+async function afterOwnFileWrites(config: ConnectionConfig, connector: Connector, first: Item): Promise<Item> {
+  const now = await connector.getItem(first.id);
+  if (!now) return first;
+  const same = config.fields.every(
+    (m) => JSON.stringify(first.fields[m.remote] ?? null) === JSON.stringify(now.fields[m.remote] ?? null),
+  );
+  return same ? { ...first, ...(now.version !== undefined ? { version: now.version } : {}) } : now;
+}
+
 /** Which sides a run knows from evidence instead of a read (evidence.ts): the event's issue, the remote as the link vouches for it. */
 interface Known {
   jira: boolean;
@@ -377,6 +387,11 @@ async function syncPair(
     next = result.link;
     if (result.skipped.length)
       problems.attachments = { kind: 'validation', message: `Not copied: ${result.skipped.join('; ')}`, at };
+    // A file written to the remote changed its item's version (on Zendesk, by a comment): a conditional field write
+    // needs the version now. When no mapped field moved meanwhile, the change was ours alone, and the fields are
+    // planned from the first read, as if the file had come after them; otherwise from the item as it is now.
+    if (result.wroteRemote) remote = await afterOwnFileWrites(config, connector, remote);
+    if (result.wroteRemote) known = { ...known, remote: false, remoteShown: new Set() };
   }
   // What the rich fields' images name (and people, where the remote marks them), resolved before they are compared.
   const rich = config.fields.filter((m) => m.transform === 'rich-text');
@@ -512,7 +527,7 @@ async function syncFields(
   created: boolean,
   remoteClosed = false,
   known: Known = READ_BOTH,
-  bodies: BodyOptions = bodyOptionsFor(config, connector, [...link.attachments, ...(link.images ?? [])]),
+  bodies: BodyOptions = bodyOptionsFor(connector, [...link.attachments, ...(link.images ?? [])]),
 ) {
   // Evidence shows Jira as it was at its event's time. A remote change since then is weighed against Jira as it is now:
   // Jira may have changed again meanwhile (a second transition in the same instant), and settling the base on the older

@@ -46,6 +46,7 @@ import { RateLimiter, rateLimitSchema } from './ratelimit';
 import {
   commentJson,
   commentVersionJson,
+  identityJson,
   orgUrl,
   updateJson,
   workItemJson,
@@ -1602,6 +1603,28 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
       );
     return s;
   };
+  // ---- identities (IMS): on Services at vssps.dev.azure.com/{org}, on a Server at the collection.
+  // `identityIds` answers one entry per id asked, null where none has it; `searchFilter=General` matches a display
+  // name, an account name or a unique name (case-insensitively), as Read Identities does.
+  app.get('/:org/_apis/identities', (c) => {
+    const ids = query(c, 'identityIds');
+    const filter = query(c, 'searchFilter');
+    const value = query(c, 'filterValue');
+    if (!ids && !(filter && value))
+      throw errors.badRequest(
+        'VS403425: Specify one of descriptors, identityIds, subjectDescriptors or searchFilter with filterValue.',
+        'InvalidQueryParameterException',
+      );
+    const found = ids
+      ? ids.split(',').map((id) => store.identities.find((i) => i.id === id.trim().toLowerCase()) ?? null)
+      : store.identities.filter((i) =>
+          filter!.toLowerCase() === 'general'
+            ? [i.displayName, i.uniqueName].some((n) => n.toLowerCase() === value!.trim().toLowerCase())
+            : filter!.toLowerCase() === 'mailaddress' && i.uniqueName.toLowerCase() === value!.trim().toLowerCase(),
+        );
+    return c.json(list(found.map((i) => (i ? identityJson(i) : null))));
+  });
+
   app.get('/:org/_apis/hooks/subscriptions', (c) => {
     const filters = ['publisherId', 'eventType', 'consumerId', 'consumerActionId'] as const;
     const subs = store.subscriptions.filter(

@@ -54,6 +54,35 @@ export const identityString = (who: Identity) => `${who.displayName} <${who.uniq
 
 export type IdentityStyle = 'ref' | 'string';
 
+/**
+ * An Identity as Read Identities answers it (IMS): the storage key `id` (what a mention's `data-vss-mention`
+ * names), the display name, and the account (the unique name) among its properties.
+ */
+export function identityJson(who: Identity): JsonObject {
+  const text = (value: string) => ({ $type: 'System.String', $value: value });
+  return {
+    id: who.id,
+    descriptor: `Microsoft.IdentityModel.Claims.ClaimsIdentity;${who.uniqueName}`,
+    subjectDescriptor: who.descriptor,
+    providerDisplayName: who.displayName,
+    isActive: true,
+    isContainer: false,
+    members: [],
+    memberOf: [],
+    memberIds: [],
+    masterId: who.id,
+    resourceVersion: 2,
+    metaTypeId: 0,
+    properties: {
+      SchemaClassName: text('User'),
+      Description: text(''),
+      Domain: text('AzureDirectory'),
+      Account: text(who.uniqueName),
+      Mail: text(who.uniqueName),
+    },
+  };
+}
+
 export function renderValue(store: AdoStore, ctx: UrlContext, v: FieldValue, style: IdentityStyle): Json {
   if (!isIdentityValue(v)) return v;
   const who = store.identity(v.identityId);

@@ -20,12 +20,14 @@ import type {
   Connector,
   FoundItem,
   Item,
+  MentionMarkup,
   NewAttachment,
   NewComment,
   RemoteField,
   RemoteFieldKind,
 } from '../ports';
 import { HOOK_EVENTS, HOOK_USER } from './hooks';
+import { azureDevOpsMentions, identityAnswer } from './mentions';
 import { attachPatch, detachPatch, fieldPatch, separateMarkers, tagsWithMarkers, type PatchOperation } from './patch';
 import { buildWiql, wiqlDateTime } from './wiql';
 import {
@@ -276,7 +278,14 @@ export class AzureDevOpsConnector implements Connector {
   /** Marker tags per item as last read, so a tag write keeps them without another read. */
   private readonly markers = new Map<string, string[]>();
 
+  /** People in its HTML (mentions.ts), matched through Read Identities. */
+  readonly mentions: MentionMarkup;
+
   constructor(private readonly conn: AzureDevOpsConnection) {
+    this.mentions = azureDevOpsMentions({
+      byIds: async (ids) => (await this.identities({ identityIds: ids.join(',') })).value,
+      byName: async (name) => (await this.identities({ searchFilter: 'General', filterValue: name })).value,
+    });
     this.base = conn.baseUrl.replace(/\/+$/, '');
     this.projectPath = `${this.base}/${encodeURIComponent(conn.project)}`;
     this.identity = conn.user?.trim().toLowerCase() || undefined;
@@ -565,6 +574,19 @@ export class AzureDevOpsConnector implements Connector {
     emailForId: async (id: string): Promise<string | undefined> =>
       id.includes('@') ? id.trim().toLowerCase() : undefined,
   };
+
+  /**
+   * Read Identities: on Services at the organization's vssps host (dev.azure.com/acme → vssps.dev.azure.com/acme,
+   * acme.visualstudio.com → acme.vssps.visualstudio.com), on a Server at the collection.
+   */
+  private identities(params: Record<string, string>) {
+    const base = new URL(this.base);
+    if (base.hostname === 'dev.azure.com') base.hostname = 'vssps.dev.azure.com';
+    else if (base.hostname.endsWith('.visualstudio.com'))
+      base.hostname = base.hostname.replace(/\.visualstudio\.com$/, '.vssps.visualstudio.com');
+    const at = `${base.toString().replace(/\/+$/, '')}/_apis/identities`;
+    return this.json(identityAnswer, 'GET', this.url(at, { ...params, queryMembership: 'None' }), 'Read identities');
+  }
 
   // ---- items
 
