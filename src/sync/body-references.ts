@@ -133,7 +133,10 @@ async function mentionedPeople(
   const accountOf = new Map<string, string>();
   for (const row of paired) {
     const person = personOfUser.get(row.remoteUserId);
-    if (person) personOf.set(row.jiraAccountId, person);
+    if (!person) continue;
+    personOf.set(row.jiraAccountId, person);
+    // Both ways, so what is written reads back as the same mention (the plan compares what a write would leave).
+    accountOf.set(person, row.jiraAccountId);
   }
   for (const [person, user] of userOfPerson) {
     const row = table.find((r) => r.remoteUserId.toLowerCase() === user.toLowerCase());

@@ -305,4 +305,46 @@ describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s',
     const redirect = await world.jira.request(p.person, 'GET', `/rest/api/3/attachment/content/${copied[0]!.id}`);
     expect(redirect.headers.get('location')).toContain(`/file/${String(arrived.content[1]!.content![0]!.attrs!.id)}/`);
   });
+
+  it('crosses a mention of someone the user table pairs as that person there, and theirs back as the Jira person', async () => {
+    const p = pairedFor(kind);
+    const lead = world.jira.userId('project-lead');
+    const issue = await world.pairedIssue(p, `Mentions with ${p.system.label}`, {
+      description: {
+        version: 1,
+        type: 'doc',
+        content: [para(text('Over to '), { type: 'mention', attrs: { id: lead, text: '@Lee Lead' } })],
+      },
+    });
+    const body = p.remote.bodies.description(issue.remoteId);
+    expect(body).not.toContain(lead);
+    const markup = p.remote.bodies.mention;
+    if (!markup) {
+      // The remote's bodies name nobody: the mention is the person's name, as a reader there needs it.
+      expect(body).toContain('@Lee Lead');
+      return;
+    }
+    expect(markup.role).toBe('project-lead');
+    // The remote's own mention of the person the table pairs, under the name the Jira document gave.
+    const attribute = /data-[\w-]+="[^"]+"/.exec(markup.markup)![0];
+    expect(body).toContain(attribute);
+    expect(body).toContain('@Lee Lead</a>');
+
+    world.sandbox.platform.manualClock.advance(60_000);
+    await p.remote.bodies.comment(issue.remoteId, `<p>Thanks ${markup.markup}, on it.</p>`);
+    await world.quiet();
+    const arrived = (await issueFields(p, issue.key)).comment.comments.find((c) =>
+      JSON.stringify(c.body).includes('on it.'),
+    )!.body;
+    expect(validateAdf(arrived).valid).toBe(true);
+    const mention = nodesOf(arrived.content).find((n) => n.type === 'mention')!;
+    expect(mention.attrs).toMatchObject({ id: lead });
+    // Jira's document is as it was: the remote's markup reads back as the same mention.
+    world.sandbox.platform.manualClock.advance(60_000);
+    await p.remote.edit(issue.remoteId, { summary: `Mentions with ${p.system.label}, renamed` });
+    await world.quiet();
+    expect((await issueFields(p, issue.key)).description.content).toEqual([
+      para(text('Over to '), { type: 'mention', attrs: { id: lead, text: '@Lee Lead' } }),
+    ]);
+  });
 });

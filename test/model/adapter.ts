@@ -290,4 +290,9 @@ export interface RemoteBodies {
    * sends it with the next `comment`). Absent where the remote's bodies are plain text.
    */
   pasteImage?(remoteId: string, fileName: string, bytes: Buffer): Promise<string>;
+  /**
+   * The markup a person there writes to mention someone, and who: the model's person the connection's user table
+   * pairs (`role`, a Jira role). Absent where the remote's bodies cannot name a person (mentions are then text).
+   */
+  mention?: { role: 'admin' | 'project-lead' | 'member'; markup: string };
 }

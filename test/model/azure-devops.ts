@@ -315,6 +315,14 @@ export function azureDevOpsAdapter(): RemoteAdapter {
           agent()('POST', `${P}/workItems/${id}/comments?api-version=7.1-preview.4`, { text: body }),
         );
       },
+      // Lee (the project lead) is Dana there, by the user table; the editor names her identity by its id.
+      get mention() {
+        const dana = store().findIdentity(ADO.agent.uniqueName)!;
+        return {
+          role: 'project-lead' as const,
+          markup: `<a href="#" data-vss-mention="version:2.0,${dana.id}">@${dana.displayName}</a>`,
+        };
+      },
       async pasteImage(_id, fileName, bytes) {
         const up = await agent()<{ url: string }>(
           'POST',

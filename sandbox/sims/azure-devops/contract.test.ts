@@ -99,6 +99,41 @@ const LOCATION_CONTRACTS: Array<{ method: string; path: RegExp; validate: Return
       },
     }),
   },
+  // Read Identities (IMS) has no spec among the published ones either: checked against Microsoft's documented
+  // Identity (learn.microsoft.com …/ims/identities/read-identities), as a `{count, value}` list.
+  {
+    method: 'GET',
+    path: /\/_apis\/identities$/i,
+    validate: ajv.compile({
+      type: 'object',
+      required: ['count', 'value'],
+      properties: {
+        count: { type: 'integer' },
+        value: {
+          type: 'array',
+          items: {
+            type: ['object', 'null'],
+            required: ['id', 'descriptor', 'providerDisplayName', 'isActive', 'isContainer', 'properties'],
+            properties: {
+              id: { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' },
+              descriptor: { type: 'string' },
+              subjectDescriptor: { type: 'string' },
+              providerDisplayName: { type: 'string' },
+              isActive: { type: 'boolean' },
+              isContainer: { type: 'boolean' },
+              properties: {
+                type: 'object',
+                properties: {
+                  Account: { type: 'object', required: ['$type', '$value'] },
+                  Mail: { type: 'object', required: ['$type', '$value'] },
+                },
+              },
+            },
+          },
+        },
+      },
+    }),
+  },
 ];
 
 beforeAll(async () => {
@@ -161,6 +196,8 @@ const cases = (): Case[] => [
   [200, 'OPTIONS', '/DefaultCollection/_apis/wit'],
   [200, 'GET', '/acme/_apis/ResourceAreas?api-version=7.2-preview.1'],
   [200, 'GET', '/DefaultCollection/_apis/ResourceAreas?api-version=7.1-preview.1'],
+  [200, 'GET', '/acme/_apis/identities?searchFilter=General&filterValue=dana@acme.example&api-version=7.1'],
+  [200, 'GET', '/acme/_apis/identities?identityIds=00000000-0000-4000-8000-000000000000&api-version=7.1'],
   [200, 'GET', '/acme/Operations/_apis/wit/workitems?ids=1,2&$expand=all'],
   [200, 'GET', '/acme/_apis/wit/workitems?ids=1&fields=System.Title'],
   [200, 'POST', '/acme/Operations/_apis/wit/workitemsbatch', { ids: [1, 2], $expand: 'relations' }],
