@@ -183,6 +183,8 @@ export function planFields(input: FieldPlanInput): FieldPlan {
       plan.notices.push(
         `The Jira ${m.jira} holds what ${input.remoteKey ?? 'the remote item'} cannot: ${jira.simplified.join(', ')}. It was simplified there and stays whole in Jira.`,
       );
+    const cut = reaches ? cutNotice(input, m, jira.value) : undefined;
+    if (cut) plan.notices.push(cut);
     if (decision.action === 'none') {
       plan.settled[m.jira] = current;
       continue;
@@ -220,6 +222,22 @@ export function planFields(input: FieldPlanInput): FieldPlan {
   }
   addRequiredOnEnter(input.config.requiredOnEnter, plan.remoteFields, input.remoteRaw, input.issueKey);
   return plan;
+}
+
+/**
+ * What people read when Jira's value is longer than the remote field holds (its declared `maxLengths`, which the
+ * remote cuts silently, as ServiceNow cuts a short description at 160): where it was cut, and that Jira keeps it
+ * whole. Undefined when it fits.
+ */
+function cutNotice(input: FieldPlanInput, m: FieldMapping, value: CanonicalValue): string | undefined {
+  const w = writeRemote(m, value, input.remoteRichText, input.conversion);
+  if (!w.ok) return undefined;
+  const max = input.remoteMaxLengths[w.field];
+  if (max === undefined || w.value.length <= max) return undefined;
+  return (
+    `The Jira ${m.jira} is longer than ${input.remoteKey ?? 'the remote item'}'s ${w.field} holds (${max} characters): ` +
+    `it was cut there at ${max} characters, and stays whole in Jira.`
+  );
 }
 
 /**

@@ -103,6 +103,32 @@ describe.each(implementedSystems().map((s) => [s.label, s] as const))('%s', (lab
     expect(links).toEqual([expect.objectContaining({ object: expect.objectContaining({ title: shown.remoteKey }) })]);
   });
 
+  it('the issue panel says when a Jira value is longer than the remote field holds, and where it was cut', async () => {
+    const { project, config } = await connectionTo(system.kind);
+    const summaryField = (config.fields as Array<{ jira: string; remote: string }>).find((m) => m.jira === 'summary')!;
+    const max = system.capabilities.maxLengths[summaryField.remote];
+    // Jira's own limit on a summary is 255: a remote that holds that much cuts nothing of it.
+    const summary = `Long summary for ${label}: ${'words that go on '.repeat(14)}`.slice(0, 255).trim();
+    const issue = (
+      await jira.request({ as: 'admin' }, 'POST', '/rest/api/3/issue', {
+        fields: { project: { key: project.key }, issuetype: { name: 'Task' }, summary },
+      })
+    ).json as { id: string; key: string };
+    await sandbox.settle();
+    const shown = (await panelAs('admin', issue, project, 'getIssueSync')).data as { notices?: string[] };
+    const said = (shown.notices ?? []).filter((n) => /longer than/.test(n));
+    if (max === undefined || max >= summary.length) {
+      expect(said).toEqual([]);
+      return;
+    }
+    expect(said).toEqual([
+      `The Jira summary is longer than ${shown.remoteKey}'s ${summaryField.remote} holds (${max} characters): it was cut there at ${max} characters, and stays whole in Jira.`,
+    ]);
+    // Jira keeps it whole.
+    const now = (await jira.request({ as: 'admin' }, 'GET', `/rest/api/3/issue/${issue.key}?fields=summary`)).json;
+    expect(now.fields.summary).toBe(summary);
+  });
+
   it("the preview's remote column holds the remote's own values, not Jira's names for them", async () => {
     const { project, config } = await connectionTo(system.kind);
     const issue = (
