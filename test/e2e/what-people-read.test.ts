@@ -115,7 +115,10 @@ describe.each(implementedSystems().map((s) => [s.label, s] as const))('%s', (lab
       })
     ).json as { id: string; key: string };
     await sandbox.settle();
-    const shown = (await panelAs('admin', issue, project, 'getIssueSync')).data as { notices?: string[] };
+    const shown = (await panelAs('admin', issue, project, 'getIssueSync')).data as {
+      notices?: string[];
+      remoteKey: string;
+    };
     const said = (shown.notices ?? []).filter((n) => /longer than/.test(n));
     if (max === undefined || max >= summary.length) {
       expect(said).toEqual([]);
