@@ -232,6 +232,39 @@ async function benchConnector(name: string): Promise<Record<string, number>> {
       'jira',
     );
 
+    // A screenshot pasted into the Jira description (the editor attaches the file, then saves the document naming
+    // it): the file's copy and the description's write, shown inline where the remote can, as one change.
+    const inlineImage = await measure(
+      'description+image',
+      async (i) => {
+        const form = new FormData();
+        form.append('file', new Blob([Buffer.alloc(8 * 1024, i)], { type: 'image/png' }), `screenshot-${i}.png`);
+        const up = await jira.request({ as: person }, 'POST', `/rest/api/3/issue/${issue.key}/attachments`, form, {
+          'x-atlassian-token': 'no-check',
+        });
+        const attachmentId = (up.json as Array<{ id: string }>)[0]!.id;
+        const redirect = await jira.request({ as: person }, 'GET', `/rest/api/3/attachment/content/${attachmentId}`);
+        const media = /\/file\/([0-9a-f-]{36})\//.exec(redirect.headers.get('location') ?? '')![1]!;
+        await jira.request({ as: person }, 'PUT', `/rest/api/3/issue/${issue.key}`, {
+          fields: {
+            description: {
+              version: 1,
+              type: 'doc',
+              content: [
+                { type: 'paragraph', content: [{ type: 'text', text: `Screenshot ${i}:` }] },
+                {
+                  type: 'mediaSingle',
+                  attrs: { layout: 'center' },
+                  content: [{ type: 'media', attrs: { type: 'file', id: media, collection: '' } }],
+                },
+              ],
+            },
+          },
+        });
+      },
+      'jira',
+    );
+
     // Steady state first, before any rate limit is switched on.
     const steady = await steadyState(name, sandbox, remote, issue, remoteId, person);
 
@@ -309,12 +342,14 @@ async function benchConnector(name: string): Promise<Record<string, number>> {
       httpCallsPerFieldChange: round((jiraField.httpPerChange + remoteField.httpPerChange) / 2),
       httpCallsPerComment: round((jiraComment.httpPerChange + remoteComment.httpPerChange) / 2),
       httpCallsPerAttachment: round(attachment.httpPerChange),
+      httpCallsPerInlineImageDescription: round(inlineImage.httpPerChange),
       echoWrites:
         jiraField.echoWrites +
         remoteField.echoWrites +
         jiraComment.echoWrites +
         remoteComment.echoWrites +
-        attachment.echoWrites,
+        attachment.echoWrites +
+        inlineImage.echoWrites,
       kvsOpsPerChange: round(
         (jiraField.kvsOpsPerChange +
           remoteField.kvsOpsPerChange +
@@ -467,6 +502,7 @@ async function main(): Promise<void> {
     httpCallsPerFieldChange: worst('httpCallsPerFieldChange'),
     httpCallsPerComment: worst('httpCallsPerComment'),
     httpCallsPerAttachment: worst('httpCallsPerAttachment'),
+    httpCallsPerInlineImageDescription: worst('httpCallsPerInlineImageDescription'),
     echoWrites: worst('echoWrites'),
     kvsOpsPerChange: worst('kvsOpsPerChange'),
     gbSecondsPerChange: worst('gbSecondsPerChange'),
