@@ -257,6 +257,8 @@ describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s',
     } else if (!p.remote.bodies.setDescription) {
       // Kept as it was made (Zendesk's first comment): the edit is said on the issue, not written.
       expect(body).toContain('Draft.');
+      const shown = (await world.panel(issue.id, p.project.id)) as { notices?: string[] };
+      expect(shown.notices?.join(' ')).toMatch(/The Jira description changed after .* was created, and was not copied/);
     } else {
       const shown = (await world.panel(issue.id, p.project.id)) as { notices?: string[] };
       expect(shown.notices?.join(' ')).toMatch(/an inline image/);
