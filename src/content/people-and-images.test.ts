@@ -5,7 +5,10 @@
  * that is a crossed file stands where it stood as ADF media and back; anything
  * else is text (a person) or left out and said (an image), never guessed.
  */
+import fc from 'fast-check';
 import { htmlToAdf } from './html-to-adf';
+import { normalizeAdf } from './adf-normal';
+import { adfDoc, HTML_FEATURES } from './testing/adf-arbitrary';
 import { adfToHtml } from './adf-to-html';
 import { projectionOf, projectionOfBody, type BodyOptions } from './rich';
 import { doc, listItem, para, text } from './testing/adf-nodes';
@@ -124,5 +127,35 @@ describe('a mention', () => {
   it('keeps its text whole when the markup around it is unclosed or nests elements', () => {
     const out = parse('<div><a data-vss-mention="version:2.0,guid-ana"><b>@Ana</b> <i>Lima</i>');
     expect(out.doc.content).toEqual([para(mention('acc-ana', '@Ana Lima'))]);
+  });
+});
+
+describe('as properties over generated documents', () => {
+  const features = {
+    ...HTML_FEATURES,
+    mentions: [{ id: 'acc-ana', text: '@Ana Lima' }],
+    images: [MEDIA],
+  };
+
+  it('ADF with mentions and images → HTML → ADF is no change, and valid ADF', () => {
+    fc.assert(
+      fc.property(adfDoc(features), (jira) => {
+        const html = adfToHtml(jira, options.render).body;
+        const back = htmlToAdf(html, options.parse).doc;
+        expect(validateAdf(back).valid).toBe(true);
+        expect(normalizeAdf(back)).toEqual(normalizeAdf(jira));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('both sides project alike: a document and its HTML read to the same projection', () => {
+    fc.assert(
+      fc.property(adfDoc(features), (jira) => {
+        const html = adfToHtml(jira, options.render).body;
+        expect(projectionOfBody('html', html, options)).toBe(projectionOf('html', jira, options).body);
+      }),
+      { numRuns: 200 },
+    );
   });
 });

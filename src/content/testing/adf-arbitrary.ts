@@ -27,6 +27,10 @@ export interface AdfFeatures {
   looseBlocks: boolean;
   /** Header cells anywhere, rows of different lengths, a nested task list as a list's first child. */
   looseTables: boolean;
+  /** People a mention may name (the pair's options know them), where the format marks people. */
+  mentions?: ReadonlyArray<{ id: string; text: string }>;
+  /** Media ids an inline image may show (files that crossed), where the format shows images. */
+  images?: readonly string[];
 }
 
 export const HTML_FEATURES: AdfFeatures = {
@@ -85,10 +89,18 @@ function inline(f: AdfFeatures, breaks = true): fc.Arbitrary<AdfNode[]> {
       .tuple(t, marks(f))
       .map(([text, ms]): AdfNode => (ms.length ? { type: 'text', text, marks: ms } : { type: 'text', text }));
   const hardBreak = fc.constant<AdfNode>({ type: 'hardBreak' });
+  const mention = fc
+    .constantFrom(...(f.mentions?.length ? f.mentions : [{ id: '', text: '' }]))
+    .map((m): AdfNode => ({ type: 'mention', attrs: { id: m.id, text: m.text } }));
   if (f.marksAnywhere)
-    return fc.array(fc.oneof({ weight: 5, arbitrary: marked(text(f)) }, { weight: 1, arbitrary: hardBreak }), {
-      maxLength: 5,
-    });
+    return fc.array(
+      fc.oneof(
+        { weight: 5, arbitrary: marked(text(f)) },
+        { weight: 1, arbitrary: hardBreak },
+        { weight: f.mentions?.length ? 1 : 0, arbitrary: mention },
+      ),
+      { maxLength: 5 },
+    );
   // Plain text with formatted words in it, each formatted word between spaces; line breaks only inside.
   const plain = text(f).map((t): AdfNode => ({ type: 'text', text: t }));
   const word = marked(fc.stringMatching(/^[a-z]{1,5}$/));
@@ -119,6 +131,12 @@ const codeBlock = (f: AdfFeatures) =>
       ...(code ? { content: [{ type: 'text', text: code }] } : {}),
     }));
 const rule = fc.constant<AdfNode>({ type: 'rule' });
+const image = (f: AdfFeatures) =>
+  fc.constantFrom(...(f.images?.length ? f.images : ['none'])).map((id): AdfNode => ({
+    type: 'mediaSingle',
+    attrs: { layout: 'center' },
+    content: [{ type: 'media', attrs: { type: 'file', id, collection: '' } }],
+  }));
 
 function taskList(f: AdfFeatures, depth: number): fc.Arbitrary<AdfNode> {
   const item = fc.tuple(fc.boolean(), inline(f)).map(([done, content]): AdfNode => ({
@@ -138,6 +156,7 @@ function taskList(f: AdfFeatures, depth: number): fc.Arbitrary<AdfNode> {
 function list(f: AdfFeatures, depth: number): fc.Arbitrary<AdfNode> {
   const nested: Array<fc.Arbitrary<AdfNode>> = [paragraph(f), codeBlock(f)];
   if (depth > 1) nested.push(list(f, depth - 1), taskList(f, depth - 1));
+  if (f.images?.length) nested.push(image(f));
   const item = fc
     .tuple(paragraph(f), fc.array(fc.oneof(...nested), { maxLength: 2 }))
     .map(([first, rest]): AdfNode => ({ type: 'listItem', content: [first, ...rest] }));
@@ -204,6 +223,7 @@ export function adfDoc(f: AdfFeatures): fc.Arbitrary<AdfDoc> {
     { weight: 1, arbitrary: blockquote(f) },
     { weight: 1, arbitrary: rule },
     { weight: 1, arbitrary: table(f) },
+    { weight: f.images?.length ? 1 : 0, arbitrary: image(f) },
   );
   return fc.array(block, { maxLength: 5 }).map((content): AdfDoc => ({ version: 1, type: 'doc', content }));
 }
