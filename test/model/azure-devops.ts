@@ -54,6 +54,16 @@ export function azureDevOpsAdapter(): RemoteAdapter {
   let sandbox: Sandbox;
   /** Dana, a person working in Azure DevOps. */
   const agent = () => azureDevOpsClient(sandbox.azureDevOps, ADO.agent.pat);
+  /** As a person, a file into the organization's file store (not yet on any work item). */
+  const upload = async (fileName: string, bytes: Buffer): Promise<{ url: string }> => {
+    const up = await agent()<{ url: string }>(
+      'POST',
+      `${P}/attachments?fileName=${encodeURIComponent(fileName)}`,
+      new Uint8Array(bytes),
+    );
+    if (up.status >= 300) throw new Error(`upload answered ${up.status}`);
+    return up.json;
+  };
   const control = (path: string, body?: unknown, method = 'POST') =>
     fetch(`${sandbox.sims.azureDevOps.controlUrl}${path}`, {
       method,
@@ -196,19 +206,14 @@ export function azureDevOpsAdapter(): RemoteAdapter {
       );
     },
     async attach(id, fileName, bytes) {
-      const up = await agent()<{ url: string }>(
-        'POST',
-        `${P}/attachments?fileName=${encodeURIComponent(fileName)}`,
-        new Uint8Array(bytes),
-      );
-      if (up.status >= 300) throw new Error(`upload answered ${up.status}`);
+      const up = await upload(fileName, bytes);
       await ok(
         `attaching ${fileName} to ${id}`,
         agent()('PATCH', `${P}/workitems/${id}`, [
           {
             op: 'add',
             path: '/relations/-',
-            value: { rel: 'AttachedFile', url: up.json.url, attributes: { comment: 'from the model' } },
+            value: { rel: 'AttachedFile', url: up.url, attributes: { comment: 'from the model' } },
           },
         ]),
       );
@@ -324,14 +329,8 @@ export function azureDevOpsAdapter(): RemoteAdapter {
         };
       },
       async pasteImage(_id, fileName, bytes) {
-        const up = await agent()<{ url: string }>(
-          'POST',
-          `${P}/attachments?fileName=${encodeURIComponent(fileName)}`,
-          new Uint8Array(bytes),
-        );
-        if (up.status >= 300) throw new Error(`upload answered ${up.status}`);
         // The work item form writes the file's URL with its name into the <img>.
-        const url = new URL(up.json.url);
+        const url = new URL((await upload(fileName, bytes)).url);
         url.searchParams.set('fileName', fileName);
         return url.toString();
       },

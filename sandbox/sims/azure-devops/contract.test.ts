@@ -41,6 +41,12 @@ const errorShape = new Ajv({ strict: false }).compile({
  * `VsoBaseInterfaces.ApiResourceLocation` and `LocationsInterfaces.ResourceAreaInfo`, wrapped as a `{count, value}` list).
  */
 const ajv = new Ajv({ strict: false });
+/** A `{count, value}` list of `items` (null where the service answers none). */
+const listOf = (items: object, nullable = false) => ({
+  type: 'object',
+  required: ['count', 'value'],
+  properties: { count: { type: 'integer' }, value: { type: nullable ? ['array', 'null'] : 'array', items } },
+});
 const LOCATION_CONTRACTS: Array<{ method: string; path: RegExp; validate: ReturnType<typeof ajv.compile> }> = [
   {
     method: 'OPTIONS',
@@ -83,56 +89,43 @@ const LOCATION_CONTRACTS: Array<{ method: string; path: RegExp; validate: Return
   {
     method: 'GET',
     path: /\/_apis\/resourceareas$/i,
-    validate: ajv.compile({
-      type: 'object',
-      required: ['count', 'value'],
-      properties: {
-        count: { type: 'integer' },
-        value: {
-          type: ['array', 'null'],
-          items: {
-            type: 'object',
-            required: ['id', 'name', 'locationUrl'],
-            properties: { id: { type: 'string' }, name: { type: 'string' }, locationUrl: { type: 'string' } },
-          },
+    validate: ajv.compile(
+      listOf(
+        {
+          type: 'object',
+          required: ['id', 'name', 'locationUrl'],
+          properties: { id: { type: 'string' }, name: { type: 'string' }, locationUrl: { type: 'string' } },
         },
-      },
-    }),
+        true,
+      ),
+    ),
   },
   // Read Identities (IMS) has no spec among the published ones either: checked against Microsoft's documented
   // Identity (learn.microsoft.com …/ims/identities/read-identities), as a `{count, value}` list.
   {
     method: 'GET',
     path: /\/_apis\/identities$/i,
-    validate: ajv.compile({
-      type: 'object',
-      required: ['count', 'value'],
-      properties: {
-        count: { type: 'integer' },
-        value: {
-          type: 'array',
-          items: {
-            type: ['object', 'null'],
-            required: ['id', 'descriptor', 'providerDisplayName', 'isActive', 'isContainer', 'properties'],
+    validate: ajv.compile(
+      listOf({
+        type: ['object', 'null'],
+        required: ['id', 'descriptor', 'providerDisplayName', 'isActive', 'isContainer', 'properties'],
+        properties: {
+          id: { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' },
+          descriptor: { type: 'string' },
+          subjectDescriptor: { type: 'string' },
+          providerDisplayName: { type: 'string' },
+          isActive: { type: 'boolean' },
+          isContainer: { type: 'boolean' },
+          properties: {
+            type: 'object',
             properties: {
-              id: { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' },
-              descriptor: { type: 'string' },
-              subjectDescriptor: { type: 'string' },
-              providerDisplayName: { type: 'string' },
-              isActive: { type: 'boolean' },
-              isContainer: { type: 'boolean' },
-              properties: {
-                type: 'object',
-                properties: {
-                  Account: { type: 'object', required: ['$type', '$value'] },
-                  Mail: { type: 'object', required: ['$type', '$value'] },
-                },
-              },
+              Account: { type: 'object', required: ['$type', '$value'] },
+              Mail: { type: 'object', required: ['$type', '$value'] },
             },
           },
         },
-      },
-    }),
+      }),
+    ),
   },
 ];
 
