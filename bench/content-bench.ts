@@ -18,6 +18,7 @@ import { markdownToAdf } from '../src/content/markdown-to-adf';
 import type { AdfDoc } from '../src/content/adf';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { conversionRate } from './conversion-rate';
 
 const nestedList = (depth: number): AdfNode => {
   let node: AdfNode = { type: 'paragraph', content: [{ type: 'text', text: 'bottom' }] };
@@ -39,76 +40,6 @@ const wideTable = (n: number): AdfNode => ({
     { type: 'tableRow', content: Array.from({ length: n }, () => ({ type: 'tableCell', content: [para('c')] })) },
   ],
 });
-
-/**
- * A realistic body of about 1 MB of HTML: repeated sections of a heading,
- * paragraphs with marks and links, a nested list, a task list, a table and code.
- */
-function realisticDoc(sections: number): AdfDoc {
-  const text = (t: string, ...marks: NonNullable<AdfNode['marks']>): AdfNode => ({
-    type: 'text',
-    text: t,
-    ...(marks.length ? { marks } : {}),
-  });
-  const section = (i: number): AdfNode[] => [
-    { type: 'heading', attrs: { level: 2 }, content: [text(`Section ${i}: checkout fails for EU customers`)] },
-    {
-      type: 'paragraph',
-      content: [
-        text('Since the release on Monday, customers paying with '),
-        text('SEPA debit', { type: 'strong' }),
-        text(' see an error after '),
-        text('Confirm', { type: 'code' }),
-        text('. See '),
-        text('the incident page', { type: 'link', attrs: { href: `https://status.acme.com/incidents/${i}` } }),
-        text(' and '),
-        text('the red banner', { type: 'textColor', attrs: { color: '#ff5630' } }, { type: 'em' }),
-        text('.'),
-        { type: 'hardBreak' },
-        text('Reported by three customers & two agents, "urgent" <P1>.'),
-      ],
-    },
-    {
-      type: 'orderedList',
-      content: ['Open the cart', 'Choose SEPA', 'Press Confirm'].map((step) => ({
-        type: 'listItem',
-        content: [
-          para(step),
-          {
-            type: 'bulletList',
-            content: [{ type: 'listItem', content: [para(`${step}: observed on web and mobile`)] }],
-          },
-        ],
-      })),
-    },
-    {
-      type: 'taskList',
-      attrs: { localId: `l${i}` },
-      content: [
-        { type: 'taskItem', attrs: { localId: `a${i}`, state: 'DONE' }, content: [text('Reproduce')] },
-        { type: 'taskItem', attrs: { localId: `b${i}`, state: 'TODO' }, content: [text('Fix and deploy')] },
-      ],
-    },
-    {
-      type: 'table',
-      content: [
-        {
-          type: 'tableRow',
-          content: ['Market', 'Orders', 'Failed'].map((h) => ({ type: 'tableHeader', content: [para(h)] })),
-        },
-        { type: 'tableRow', content: ['DE', '1204', '311'].map((c) => ({ type: 'tableCell', content: [para(c)] })) },
-      ],
-    },
-    {
-      type: 'codeBlock',
-      attrs: { language: 'js' },
-      content: [
-        text('const total = items.reduce((a, b) => a + b.price, 0);\nif (total < 0) throw new Error("negative");'),
-      ],
-    },
-  ];
-  return docOf(...Array.from({ length: sections }, (_, i) => section(i)).flat());
-}
 
 /** Each shape: a size → the call to time (input built outside the timing). */
 const SHAPES: Array<{ name: string; sizes: number[]; make: (n: number) => () => unknown }> = [
@@ -278,17 +209,8 @@ for (const r of rows)
 
 // Throughput on a realistic body of about 1 MB of HTML (the most a remote field holds), measured after the shapes
 // have warmed the converters up (the engine converts many bodies in one process): each way must take under 100 ms.
-const realistic = realisticDoc(930);
-const html = adfToHtml(realistic).body;
-const mb = html.length / 1_000_000;
-const toHtmlMs = best(() => adfToHtml(realistic), 5);
-const toAdfMs = best(() => htmlToAdf(html), 5);
-// The same body read by htmlToText (tokenizing alone, no document built): a yardstick for how loaded the machine is.
-const toTextMs = best(() => htmlToText(html), 5);
-const perMb = { adfToHtml: Number((toHtmlMs / mb).toFixed(1)), htmlToAdf: Number((toAdfMs / mb).toFixed(1)) };
-console.log(
-  `realistic body, ${html.length.toLocaleString('en-US')} chars of HTML: ADF → HTML ${toHtmlMs.toFixed(1)} ms (${perMb.adfToHtml} ms/MB), HTML → ADF ${toAdfMs.toFixed(1)} ms (${perMb.htmlToAdf} ms/MB); htmlToText on it ${toTextMs.toFixed(1)} ms`,
-);
+const { perMb, summary } = conversionRate(best);
+console.log(summary);
 
 const worstGrowth = Math.max(...rows.map((r) => r.growth));
 console.log(JSON.stringify({ worstGrowth: Number(worstGrowth.toFixed(2)), msPerMb: perMb, byShape: rows }));

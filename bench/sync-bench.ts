@@ -20,6 +20,7 @@
  *   p50/p95 from the signal's arrival (its trigger or web trigger starting) to
  *   the confirmed remote write (the worker finishing), minus the time the job
  *   waited on the queue (the platform's delivery delay); calls per change.
+ * - Conversion: the rich converters' time per MB each way on a realistic 1 MB body (ADF → HTML, HTML → ADF).
  * - Cold start: the bundled size of each function entry point and its module
  *   initialisation time (a fresh Node process requiring it).
  *
@@ -30,6 +31,7 @@ import { startSandbox, type Sandbox } from '../sandbox/sandbox';
 import { adf } from '../sandbox/sims/jira/test-client';
 import type { RemoteAdapter } from '../test/model/adapter';
 import { ADAPTERS } from '../test/model/adapters';
+import { conversionRate } from './conversion-rate';
 
 const arg = (name: string, fallback: string) =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
@@ -496,8 +498,20 @@ async function main(): Promise<void> {
   const rows = Object.values(byConnector);
   const worst = (key: string, pick: (xs: number[]) => number = (xs) => Math.max(...xs)) =>
     pick(rows.map((r) => r[key]!));
+  // The rich converters' speed on a realistic 1 MB body (bench/conversion-rate.ts; shapes in `npm run bench:content`).
+  const conversion = conversionRate((run, runs = 5) => {
+    let min = Infinity;
+    for (let i = 0; i < runs; i++) {
+      const start = process.hrtime.bigint();
+      run();
+      min = Math.min(min, Number(process.hrtime.bigint() - start) / 1e6);
+    }
+    return min;
+  });
+  console.log(`conversion         ${conversion.summary}`);
   const result = {
     n: N,
+    conversionMsPerMb: conversion.perMb,
     connectors: CONNECTORS,
     httpCallsPerFieldChange: worst('httpCallsPerFieldChange'),
     httpCallsPerComment: worst('httpCallsPerComment'),
