@@ -114,20 +114,25 @@ export function htmlToAdf(input: string): Parsed {
   const builder = new AdfBuilder();
   const images: Parsed['images'] = [];
   const root: Open = { name: '', marks: noMarks(), p: -1, li: -1, cell: -1, row: -1, a: -1 };
+  // The open elements are `stack[0 .. depth - 1]`. A closed element's record is reused by the next element opened
+  // at its depth, so elements cost no object each (those objects were much of the garbage collector's work).
   const stack: Open[] = [];
+  let depth = 0;
   const openCount = new Map<string, number>();
+  const names = new TagNames(html);
   let dropping = 0;
   let tag = '';
   let attribute = '';
   let value = '';
   const attrs = new Map<string, string>();
 
-  const top = () => stack[stack.length - 1] ?? root;
+  const top = () => (depth ? stack[depth - 1]! : root);
   const popTo = (index: number) => {
-    while (stack.length > index) {
-      const entry = stack.pop()!;
+    while (depth > index) {
+      const entry = stack[--depth]!;
       openCount.set(entry.name, openCount.get(entry.name)! - 1);
       if (entry.at) builder.closeTo(entry.at);
+      entry.at = undefined; // a closed element does not keep the builder's frame alive
     }
   };
 
@@ -148,18 +153,17 @@ export function htmlToAdf(input: string): Parsed {
     if (VOID_ELEMENTS.has(name)) return voidElement(name);
 
     const outer = top();
-    const entry: Open = {
-      name,
-      marks: outer.marks,
-      at: undefined,
-      p: outer.p,
-      li: outer.li,
-      cell: outer.cell,
-      row: outer.row,
-      a: outer.a,
-      list: outer.list,
-    };
-    const index = stack.length;
+    const index = depth;
+    const entry = (stack[index] ??= { ...root, at: undefined, list: undefined });
+    entry.name = name;
+    entry.marks = outer.marks;
+    entry.at = undefined;
+    entry.p = outer.p;
+    entry.li = outer.li;
+    entry.cell = outer.cell;
+    entry.row = outer.row;
+    entry.a = outer.a;
+    entry.list = outer.list;
     const heading = HEADINGS.get(name);
     const mark = MARK_TAGS.get(name);
     if (name === 'code' && outer.name === 'pre') {
@@ -232,7 +236,7 @@ export function htmlToAdf(input: string): Parsed {
         default:
         // Any other element is read for its text alone.
       }
-    stack.push(entry);
+    depth++;
     openCount.set(name, (openCount.get(name) ?? 0) + 1);
   };
 
@@ -256,7 +260,7 @@ export function htmlToAdf(input: string): Parsed {
     if (dropping) return;
     if (name === 'br') return builder.hardBreak(); // `</br>` is read as `<br>`, as browsers do
     if (!openCount.get(name)) return;
-    let index = stack.length - 1;
+    let index = depth - 1;
     while (stack[index]!.name !== name) index--;
     popTo(index);
   };
@@ -271,7 +275,7 @@ export function htmlToAdf(input: string): Parsed {
         if (!dropping) builder.text(fromCodePoint(codepoint), top().marks);
       },
       onopentagname(start, end) {
-        tag = html.slice(start, end).toLowerCase();
+        tag = names.read(start, end);
         if (attrs.size) attrs.clear();
       },
       onattribname(start, end) {
@@ -294,7 +298,7 @@ export function htmlToAdf(input: string): Parsed {
         open(tag);
       },
       onclosetag(start, end) {
-        close(html.slice(start, end).toLowerCase());
+        close(names.read(start, end));
       },
       ...IGNORED_TOKENS,
     },
@@ -307,6 +311,24 @@ export function htmlToAdf(input: string): Parsed {
     simplified.push(`the end of the text (it was longer than ${MAX_HTML_CHARS.toLocaleString('en-US')} characters)`);
   }
   return { doc, simplified, images };
+}
+
+/**
+ * Tag names, lower-cased. The same few names come back all through a body, so the one last read with the same first
+ * letter and length is checked against the input first: when it matches, no new string is made (strings made per
+ * tag were a good part of the memory a parse took).
+ */
+class TagNames {
+  private readonly seen: string[] = new Array<string>(2048).fill('');
+
+  constructor(private readonly html: string) {}
+
+  read(start: number, end: number): string {
+    const key = ((this.html.charCodeAt(start) & 0x7f) << 4) | ((end - start) & 0xf);
+    const seen = this.seen[key]!;
+    if (seen.length === end - start && this.html.startsWith(seen, start)) return seen;
+    return (this.seen[key] = this.html.slice(start, end).toLowerCase());
+  }
 }
 
 function fromCodePoint(codepoint: number): string {
