@@ -154,7 +154,18 @@ export function htmlToAdf(input: string): Parsed {
 
     const outer = top();
     const index = depth;
-    const entry = (stack[index] ??= { ...root, at: undefined, list: undefined });
+    // A literal with every field, not a spread of `root`: a spread's hidden class dies with a body's last record.
+    const entry = (stack[index] ??= {
+      name,
+      marks: root.marks,
+      at: undefined,
+      p: -1,
+      li: -1,
+      cell: -1,
+      row: -1,
+      a: -1,
+      list: undefined,
+    });
     entry.name = name;
     entry.marks = outer.marks;
     entry.at = undefined;
@@ -329,6 +340,35 @@ class TagNames {
     if (seen.length === end - start && this.html.startsWith(seen, start)) return seen;
     return (this.seen[key] = this.html.slice(start, end).toLowerCase());
   }
+}
+
+/**
+ * Objects kept for as long as this module, which nothing reads: a tokenizer and a TagNames. With none alive, a full
+ * garbage collection between two bodies frees their hidden classes, and the engine throws away the code it compiled
+ * for them; the next body ran two to three times slower while it was compiled again.
+ */
+const keptWarm: object[] = [];
+{
+  const none = () => {};
+  keptWarm.push(
+    new TagNames(''),
+    new Tokenizer(
+      { decodeEntities: true },
+      {
+        ontext: none,
+        ontextentity: none,
+        onopentagname: none,
+        onattribname: none,
+        onattribdata: none,
+        onattribentity: none,
+        onattribend: none,
+        onopentagend: none,
+        onselfclosingtag: none,
+        onclosetag: none,
+        ...IGNORED_TOKENS,
+      },
+    ),
+  );
 }
 
 function fromCodePoint(codepoint: number): string {
