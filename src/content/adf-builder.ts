@@ -327,7 +327,9 @@ export class AdfBuilder {
       last.text += text;
       return;
     }
-    const node: AdfNode = set.marks.length
+    // `key` is empty exactly when there are no marks; asking it, not the frozen array's length, keeps this code from
+    // depending on the frozen arrays' hidden class (which a full garbage collection may free between bodies).
+    const node: AdfNode = set.key
       ? { type: 'text', text, marks: set.marks as AdfMark[] } // shared by the runs of one parse; nothing mutates marks
       : { type: 'text', text };
     append(parent, node);
@@ -370,10 +372,13 @@ function append(node: AdfNode, child: AdfNode): void {
 
 /** The mark set with `mark` added (replacing one of the same type), in a fixed order; inline code keeps only its link. */
 export function withMark(set: MarkSet, mark: AdfMark): MarkSet {
-  // Documents repeat the same few combinations (every `<b>` inside the same link): each is made once.
-  const id = `${mark.type} ${String(mark.attrs?.href ?? mark.attrs?.color ?? mark.attrs?.type ?? '')}`;
-  let cached = DERIVED.get(set);
-  if (!cached) DERIVED.set(set, (cached = new Map()));
+  // Documents repeat the same few combinations (every `<b>` inside the same link): each is made once. Looked up by
+  // the mark's type, then its one attribute, so that a lookup (one per element) makes no string.
+  let byType = DERIVED.get(set);
+  if (!byType) DERIVED.set(set, (byType = new Map()));
+  let cached = byType.get(mark.type);
+  if (!cached) byType.set(mark.type, (cached = new Map()));
+  const id = String(mark.attrs?.href ?? mark.attrs?.color ?? mark.attrs?.type ?? '');
   const hit = cached.get(id);
   if (hit) return hit;
   const marks = [...set.marks.filter((m) => m.type !== mark.type), mark].sort(
@@ -391,7 +396,7 @@ export function withMark(set: MarkSet, mark: AdfMark): MarkSet {
   return derived;
 }
 
-const DERIVED = new WeakMap<MarkSet, Map<string, MarkSet>>();
+const DERIVED = new WeakMap<MarkSet, Map<string, Map<string, MarkSet>>>();
 
 /** The order marks are written in everywhere (ADF from parsers, normalized ADF, nesting of HTML tags). */
 export const MARK_ORDER = ['link', 'textColor', 'strong', 'em', 'underline', 'strike', 'subsup', 'code'];

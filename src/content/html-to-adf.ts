@@ -338,9 +338,28 @@ class TagNames {
     const key = ((this.html.charCodeAt(start) & 0x7f) << 4) | ((end - start) & 0xf);
     const seen = this.seen[key]!;
     if (seen.length === end - start && this.html.startsWith(seen, start)) return seen;
-    return (this.seen[key] = this.html.slice(start, end).toLowerCase());
+    const name = this.html.slice(start, end).toLowerCase();
+    return (this.seen[key] = KNOWN_NAMES.get(name) ?? name);
   }
 }
+
+/**
+ * The tag names this file looks up, each mapped to the very string it is looked up with. A name read from the input
+ * is a copy, which the engine compares (in every Set and Map above, at every element) character by character; these
+ * it compares by address.
+ */
+const KNOWN_NAMES = new Map(
+  [
+    ...DROP,
+    ...BOUNDARY,
+    ...MARK_TAGS.keys(),
+    ...HEADINGS.keys(),
+    ...CLOSES_P,
+    ...VOID_ELEMENTS,
+    ...['p', 'ul', 'ol', 'li', 'pre', 'blockquote', 'table', 'tbody', 'thead', 'tfoot', 'tr', 'td', 'th', 'a'],
+    ...['span', 'font'],
+  ].map((name) => [name, name]),
+);
 
 /**
  * Objects kept for as long as this module, which nothing reads: a tokenizer and a TagNames. With none alive, a full
