@@ -111,6 +111,8 @@ const TOO_DEEP = `content nested deeper than ${MAX_ADF_DEPTH} levels (kept as pa
 const WHITESPACE_RUNS = /[ \t\n\f]+/g;
 const NEEDS_COLLAPSING = /[\t\n\f]| {2}/;
 const UNSAFE_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ud800-\udfff]/;
+/** Anything `text` has more to do for: NEEDS_COLLAPSING, a no-break space, or UNSAFE_CHARS, in one test. */
+const NOT_PLAIN = /[\u0000-\u000c\u000e-\u001f\u007f\u00a0\ud800-\udfff]| {2}/;
 
 /**
  * An empty mark set for one parse. Each parse starts from its own, so the
@@ -216,8 +218,10 @@ export class AdfBuilder {
   /** Text as it stands in HTML: runs of white space are one space, none at the start or end of a line. */
   text(raw: string, marks: MarkSet): void {
     if (this.top().node.type === 'codeBlock') return this.codeText(raw);
-    // One pass of the engine's regular expressions, not one per word: this runs on every piece of text.
-    const collapsed = NEEDS_COLLAPSING.test(raw) ? raw.replace(WHITESPACE_RUNS, ' ') : raw;
+    // One pass of the engine's regular expressions, not one per word: this runs on every piece of text. Most text is
+    // plain (nothing to collapse, replace or strip), and one test says so for all three.
+    const plain = !NOT_PLAIN.test(raw);
+    const collapsed = !plain && NEEDS_COLLAPSING.test(raw) ? raw.replace(WHITESPACE_RUNS, ' ') : raw;
     if (collapsed === ' ') {
       if (!this.lineStart && !this.pendingSpace) this.pendingSpace = marks;
       return;
@@ -226,11 +230,11 @@ export class AdfBuilder {
     const leading = collapsed.charCodeAt(0) === 32;
     const trailing = collapsed.charCodeAt(collapsed.length - 1) === 32;
     let word = collapsed.slice(leading ? 1 : 0, trailing ? -1 : undefined);
-    if (word.includes('\u00a0')) word = word.replace(/\u00a0/g, ' ');
+    if (!plain && word.includes('\u00a0')) word = word.replace(/\u00a0/g, ' ');
     if (leading && !this.lineStart && !this.pendingSpace) this.pendingSpace = marks;
     this.ensureInline();
-    if (this.pendingSpace) this.emit(' ', this.pendingSpace);
-    this.emit(word, marks);
+    if (this.pendingSpace) this.emit(' ', this.pendingSpace, true);
+    this.emit(word, marks, plain);
     this.lineStart = false;
     this.pendingSpace = trailing ? marks : undefined;
   }
@@ -317,8 +321,9 @@ export class AdfBuilder {
     }
   }
 
-  private emit(raw: string, set: MarkSet): void {
-    const text = UNSAFE_CHARS.test(raw) ? stripControl(raw).replace(/[\n\r\t]/g, ' ') : raw;
+  /** `safe`: `raw` is known to hold none of UNSAFE_CHARS. */
+  private emit(raw: string, set: MarkSet, safe = false): void {
+    const text = !safe && UNSAFE_CHARS.test(raw) ? stripControl(raw).replace(/[\n\r\t]/g, ' ') : raw;
     if (text === '') return;
     const parent = this.top().node;
     const content = parent.content!;

@@ -290,7 +290,7 @@ export function htmlToAdf(input: string): Parsed {
         if (attrs.size) attrs.clear();
       },
       onattribname(start, end) {
-        attribute = html.slice(start, end).toLowerCase();
+        attribute = names.read(start, end);
         value = '';
       },
       onattribdata(start, end) {
@@ -325,7 +325,7 @@ export function htmlToAdf(input: string): Parsed {
 }
 
 /**
- * Tag names, lower-cased. The same few names come back all through a body, so the one last read with the same first
+ * Tag and attribute names, lower-cased. The same few names come back all through a body, so the one last read with the same first
  * letter and length is checked against the input first: when it matches, no new string is made (strings made per
  * tag were a good part of the memory a parse took).
  */
@@ -344,7 +344,7 @@ class TagNames {
 }
 
 /**
- * The tag names this file looks up, each mapped to the very string it is looked up with. A name read from the input
+ * The tag and attribute names this file looks up, each mapped to the very string it is looked up with. A name read from the input
  * is a copy, which the engine compares (in every Set and Map above, at every element) character by character; these
  * it compares by address.
  */
@@ -358,6 +358,7 @@ const KNOWN_NAMES = new Map(
     ...VOID_ELEMENTS,
     ...['p', 'ul', 'ol', 'li', 'pre', 'blockquote', 'table', 'tbody', 'thead', 'tfoot', 'tr', 'td', 'th', 'a'],
     ...['span', 'font'],
+    ...READ,
   ].map((name) => [name, name]),
 );
 
@@ -402,6 +403,7 @@ function language(cls: string | undefined): { language: string } | undefined {
 
 /** colspan / rowspan above 1 (up to 1000: a larger one is not a table a person made). */
 function spans(attrs: Map<string, string>): Record<string, number> | undefined {
+  if (!attrs.has('colspan') && !attrs.has('rowspan')) return undefined; // most cells: nothing to make
   const out: Record<string, number> = {};
   for (const name of ['colspan', 'rowspan']) {
     const m = /^\s*(\d{1,4})\s*$/.exec(attrs.get(name) ?? '');
