@@ -108,10 +108,13 @@ const READ = new Set([
   'data-task-list',
 ]);
 
+/** The last parse's callbacks (see the end of htmlToAdf). */
+let lastCallbacks: object | undefined;
+
 export function htmlToAdf(input: string): Parsed {
   const cut = input.length > MAX_HTML_CHARS;
-  const html = (cut ? input.slice(0, MAX_HTML_CHARS) : input).replace(/\r\n?/g, '\n');
-  const builder = new AdfBuilder();
+  let html = (cut ? input.slice(0, MAX_HTML_CHARS) : input).replace(/\r\n?/g, '\n');
+  let builder = new AdfBuilder();
   const images: Parsed['images'] = [];
   const root: Open = { name: '', marks: noMarks(), p: -1, li: -1, cell: -1, row: -1, a: -1 };
   // The open elements are `stack[0 .. depth - 1]`. A closed element's record is reused by the next element opened
@@ -119,7 +122,7 @@ export function htmlToAdf(input: string): Parsed {
   const stack: Open[] = [];
   let depth = 0;
   const openCount = new Map<string, number>();
-  const names = new TagNames(html);
+  let names = new TagNames(html);
   let dropping = 0;
   let tag = '';
   let attribute = '';
@@ -276,47 +279,56 @@ export function htmlToAdf(input: string): Parsed {
     popTo(index);
   };
 
-  const tokenizer = new Tokenizer(
-    { decodeEntities: true },
-    {
-      ontext(start, end) {
-        if (!dropping) builder.text(html.slice(start, end), top().marks);
-      },
-      ontextentity(codepoint) {
-        if (!dropping) builder.text(fromCodePoint(codepoint), top().marks);
-      },
-      onopentagname(start, end) {
-        tag = names.read(start, end);
-        if (attrs.size) attrs.clear();
-      },
-      onattribname(start, end) {
-        attribute = names.read(start, end);
-        value = '';
-      },
-      onattribdata(start, end) {
-        if (READ.has(attribute)) value += html.slice(start, end);
-      },
-      onattribentity(codepoint) {
-        if (READ.has(attribute)) value += fromCodePoint(codepoint);
-      },
-      onattribend() {
-        if (READ.has(attribute) && !attrs.has(attribute)) attrs.set(attribute, value);
-      },
-      onopentagend() {
-        open(tag);
-      },
-      onselfclosingtag() {
-        open(tag);
-      },
-      onclosetag(start, end) {
-        close(names.read(start, end));
-      },
-      ...IGNORED_TOKENS,
+  const callbacks: ConstructorParameters<typeof Tokenizer>[1] = {
+    ontext(start, end) {
+      if (!dropping) builder.text(html.slice(start, end), top().marks);
     },
-  );
+    ontextentity(codepoint) {
+      if (!dropping) builder.text(fromCodePoint(codepoint), top().marks);
+    },
+    onopentagname(start, end) {
+      tag = names.read(start, end);
+      if (attrs.size) attrs.clear();
+    },
+    onattribname(start, end) {
+      attribute = names.read(start, end);
+      value = '';
+    },
+    onattribdata(start, end) {
+      if (READ.has(attribute)) value += html.slice(start, end);
+    },
+    onattribentity(codepoint) {
+      if (READ.has(attribute)) value += fromCodePoint(codepoint);
+    },
+    onattribend() {
+      if (READ.has(attribute) && !attrs.has(attribute)) attrs.set(attribute, value);
+    },
+    onopentagend() {
+      open(tag);
+    },
+    onselfclosingtag() {
+      open(tag);
+    },
+    onclosetag(start, end) {
+      close(names.read(start, end));
+    },
+    ...IGNORED_TOKENS,
+  };
+  const tokenizer = new Tokenizer({ decodeEntities: true }, callbacks);
   tokenizer.write(html);
   tokenizer.end();
   const { doc, simplified } = builder.finish();
+  // This parse's functions are kept until the next parse, holding nothing of this body (not its text, nor its
+  // document), so that the code the engine compiled for them is kept too: a full garbage collection frees compiled
+  // code that no live function holds, and the next body then ran about twice as slow while it was compiled again.
+  html = '';
+  builder = new AdfBuilder();
+  names = new TagNames('');
+  stack.length = depth = 0;
+  openCount.clear();
+  attrs.clear();
+  tag = attribute = value = '';
+  lastCallbacks = callbacks;
   if (cut) {
     doc.content.push({ type: 'paragraph', content: [{ type: 'text', text: TRUNCATION_NOTE }] });
     simplified.push(`the end of the text (it was longer than ${MAX_HTML_CHARS.toLocaleString('en-US')} characters)`);
