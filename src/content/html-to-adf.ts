@@ -337,9 +337,9 @@ export function htmlToAdf(input: string): Parsed {
 }
 
 /**
- * Tag and attribute names, lower-cased. The same few names come back all through a body, so the one last read with the same first
- * letter and length is checked against the input first: when it matches, no new string is made (strings made per
- * tag were a good part of the memory a parse took).
+ * Tag and attribute names, lower-cased. The same few names come back all through a body, so the one last read with
+ * the same first letter and length is checked against the input first: when it matches, no new string is made
+ * (strings made per tag were a good part of the memory a parse took).
  */
 class TagNames {
   private readonly seen: string[] = new Array<string>(2048).fill('');
