@@ -34,18 +34,21 @@ export interface MarkSet {
   readonly key: string;
 }
 
-/** Where a caller returns to when the element that opened something closes. */
+/** Where a caller returns to when the element that opened something closes: just inside a frame open then. */
 export interface Position {
   readonly depth: number;
-  readonly below: Frame | undefined;
 }
 
-interface Frame {
+/**
+ * An open node. A frame is its own Position (the place just inside it, at its depth in the stack): a parser asks
+ * for one at every element, and this way asking makes nothing.
+ */
+interface Frame extends Position {
   node: AdfNode;
   /** Opened by the builder itself (text in a list, a stray `<li>`), so a sibling may close it. */
   implicit: boolean;
-  /** The position just inside this frame, made once: a parser asks for it at every element. */
-  inside?: Position;
+  /** Its content is inline (INLINE_CONTAINERS), asked at every piece of text: looked up once, when it opens. */
+  inline: boolean;
 }
 
 /** Nodes whose content is inline: text goes straight into them. */
@@ -102,9 +105,14 @@ const NEEDS_CONTENT = new Set(['blockquote', 'bulletList', 'orderedList', 'taskL
 /** Containers closed empty that get an empty paragraph (a list item or cell without text is still a place). */
 const GETS_PARAGRAPH = new Set(['listItem', 'tableCell', 'tableHeader']);
 
+/** Said at every block opened too deep: one string, not one made per block. */
+const TOO_DEEP = `content nested deeper than ${MAX_ADF_DEPTH} levels (kept as paragraphs)`;
+
 const WHITESPACE_RUNS = /[ \t\n\f]+/g;
 const NEEDS_COLLAPSING = /[\t\n\f]| {2}/;
 const UNSAFE_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ud800-\udfff]/;
+/** Anything `text` has more to do for: NEEDS_COLLAPSING, a no-break space, or UNSAFE_CHARS, in one test. */
+const NOT_PLAIN = /[\u0000-\u000c\u000e-\u001f\u007f\u00a0\ud800-\udfff]| {2}/;
 
 /**
  * An empty mark set for one parse. Each parse starts from its own, so the
@@ -116,7 +124,7 @@ export function noMarks(): MarkSet {
 
 export class AdfBuilder {
   private readonly doc: AdfDoc = { version: 1, type: 'doc', content: [] };
-  private readonly stack: Frame[] = [{ node: this.doc as AdfNode, implicit: false }];
+  private readonly stack: Frame[] = [{ node: this.doc as AdfNode, implicit: false, inline: false, depth: 1 }];
   private readonly notes = new Set<string>();
   private ids = 0;
   /** At the start of a line of text: collapsible spaces here are dropped (HTML's white-space rules). */
@@ -133,13 +141,12 @@ export class AdfBuilder {
   }
 
   position(): Position {
-    const top = this.top();
-    return (top.inside ??= { depth: this.stack.length, below: top });
+    return this.top();
   }
 
   /** Closes everything opened since `at`, if what was open then still is. */
   closeTo(at: Position): void {
-    if (this.stack[at.depth - 1] !== at.below) return;
+    if (this.stack[at.depth - 1] !== at) return;
     while (this.stack.length > at.depth) this.pop();
   }
 
@@ -147,7 +154,7 @@ export class AdfBuilder {
   boundary(): Position {
     const top = this.top();
     if (top.node.type === 'codeBlock') this.codeNewline();
-    else if (INLINE_CONTAINERS.has(top.node.type) && top.node.type !== 'taskItem') this.pop();
+    else if (top.inline && top.node.type !== 'taskItem') this.pop();
     return this.position();
   }
 
@@ -162,9 +169,9 @@ export class AdfBuilder {
       return this.position();
     }
     if (top.node.type === 'taskItem' && (type === 'paragraph' || type === 'heading')) return this.position();
-    if (INLINE_CONTAINERS.has(top.node.type)) this.pop();
+    if (top.inline) this.pop();
     if (this.stack.length >= MAX_ADF_DEPTH) {
-      this.note(`content nested deeper than ${MAX_ADF_DEPTH} levels (kept as paragraphs)`);
+      this.note(TOO_DEEP);
       return this.position();
     }
     let kind: BlockType = type;
@@ -202,9 +209,9 @@ export class AdfBuilder {
     const top = this.top();
     if (top.node.type === 'codeBlock') return this.codeNewline();
     if (top.node.type === 'taskItem') return;
-    if (INLINE_CONTAINERS.has(top.node.type)) this.pop();
+    if (top.inline) this.pop();
     while (!ALLOWED.get(this.top().node.type)?.has('rule') && this.top().implicit) this.pop();
-    if (ALLOWED.get(this.top().node.type)?.has('rule')) this.top().node.content!.push({ type: 'rule' });
+    if (ALLOWED.get(this.top().node.type)?.has('rule')) append(this.top().node, { type: 'rule' });
     else this.note('a horizontal rule inside a list or quote');
   }
 
@@ -227,8 +234,8 @@ export class AdfBuilder {
     while (!ALLOWED.get(this.top().node.type)?.has('mediaSingle') && this.top().implicit) this.pop();
     const parent = this.top().node;
     if (!ALLOWED.get(parent.type)?.has('mediaSingle')) return this.note('an inline image inside a list or table');
-    if (parent.type === 'listItem' && parent.content!.length === 0) parent.content!.push({ type: 'paragraph' });
-    parent.content!.push({
+    if (parent.type === 'listItem' && parent.content!.length === 0) append(parent, { type: 'paragraph' });
+    append(parent, {
       type: 'mediaSingle',
       attrs: { layout: 'center' },
       content: [{ type: 'media', attrs: { ...attrs } }],
@@ -241,7 +248,7 @@ export class AdfBuilder {
     this.ensureInline();
     if (this.pendingSpace) this.emit(' ', this.pendingSpace);
     this.pendingSpace = undefined;
-    this.top().node.content!.push(node);
+    append(this.top().node, node);
     this.lastText = undefined;
     this.lineStart = false;
   }
@@ -249,8 +256,10 @@ export class AdfBuilder {
   /** Text as it stands in HTML: runs of white space are one space, none at the start or end of a line. */
   text(raw: string, marks: MarkSet): void {
     if (this.top().node.type === 'codeBlock') return this.codeText(raw);
-    // One pass of the engine's regular expressions, not one per word: this runs on every piece of text.
-    const collapsed = NEEDS_COLLAPSING.test(raw) ? raw.replace(WHITESPACE_RUNS, ' ') : raw;
+    // One pass of the engine's regular expressions, not one per word: this runs on every piece of text. Most text is
+    // plain (nothing to collapse, replace or strip), and one test says so for all three.
+    const plain = !NOT_PLAIN.test(raw);
+    const collapsed = !plain && NEEDS_COLLAPSING.test(raw) ? raw.replace(WHITESPACE_RUNS, ' ') : raw;
     if (collapsed === ' ') {
       if (!this.lineStart && !this.pendingSpace) this.pendingSpace = marks;
       return;
@@ -259,11 +268,11 @@ export class AdfBuilder {
     const leading = collapsed.charCodeAt(0) === 32;
     const trailing = collapsed.charCodeAt(collapsed.length - 1) === 32;
     let word = collapsed.slice(leading ? 1 : 0, trailing ? -1 : undefined);
-    if (word.includes('\u00a0')) word = word.replace(/\u00a0/g, ' ');
+    if (!plain && word.includes('\u00a0')) word = word.replace(/\u00a0/g, ' ');
     if (leading && !this.lineStart && !this.pendingSpace) this.pendingSpace = marks;
     this.ensureInline();
-    if (this.pendingSpace) this.emit(' ', this.pendingSpace);
-    this.emit(word, marks);
+    if (this.pendingSpace) this.emit(' ', this.pendingSpace, true);
+    this.emit(word, marks, plain);
     this.lineStart = false;
     this.pendingSpace = trailing ? marks : undefined;
   }
@@ -281,7 +290,7 @@ export class AdfBuilder {
     if (this.top().node.type === 'codeBlock') return this.codeText('\n');
     this.ensureInline();
     this.pendingSpace = undefined;
-    this.top().node.content!.push({ type: 'hardBreak' });
+    append(this.top().node, { type: 'hardBreak' });
     this.lineStart = true;
   }
 
@@ -310,14 +319,15 @@ export class AdfBuilder {
     const parent = this.top().node;
     // A list item begins with a paragraph (ADF's rule), so a list item that opens with a list gets an empty one.
     if (parent.type === 'listItem' && parent.content!.length === 0 && type !== 'paragraph')
-      parent.content!.push({ type: 'paragraph' });
+      append(parent, { type: 'paragraph' });
     const node: AdfNode = { type, content: [] };
     if (type === 'taskList') node.attrs = { localId: `list-${++this.ids}` };
     else if (type === 'taskItem') node.attrs = { localId: `task-${++this.ids}`, state: 'TODO', ...attrs };
     else if (attrs) node.attrs = attrs;
-    parent.content!.push(node);
-    this.stack.push({ node, implicit });
-    if (INLINE_CONTAINERS.has(type)) {
+    append(parent, node);
+    const inline = INLINE_CONTAINERS.has(type);
+    this.stack.push({ node, implicit, inline, depth: this.stack.length + 1 });
+    if (inline) {
       this.lineStart = true;
       this.pendingSpace = undefined;
     }
@@ -328,7 +338,7 @@ export class AdfBuilder {
     const node = frame.node;
     const parent = this.top().node;
     const content = node.content!;
-    if (INLINE_CONTAINERS.has(node.type)) {
+    if (frame.inline) {
       this.pendingSpace = undefined;
       this.lineStart = true;
       // An implicit paragraph exists only for its text; an explicit empty one (`<p></p>`) is kept.
@@ -337,31 +347,35 @@ export class AdfBuilder {
       return;
     }
     if (content.length === 0 && NEEDS_CONTENT.has(node.type)) parent.content!.pop();
-    else if (content.length === 0 && GETS_PARAGRAPH.has(node.type)) content.push({ type: 'paragraph' });
+    else if (content.length === 0 && GETS_PARAGRAPH.has(node.type)) append(node, { type: 'paragraph' });
   }
 
   /** Opens what text needs to stand in (a paragraph; in a bare list, an item and its paragraph). */
   private ensureInline(): void {
     for (;;) {
-      const type = this.top().node.type;
-      if (INLINE_CONTAINERS.has(type)) return;
-      this.push(TEXT_CHILD[type] ?? 'paragraph', undefined, true);
+      const top = this.top();
+      if (top.inline) return;
+      this.push(TEXT_CHILD[top.node.type] ?? 'paragraph', undefined, true);
     }
   }
 
-  private emit(raw: string, set: MarkSet): void {
-    const text = UNSAFE_CHARS.test(raw) ? stripControl(raw).replace(/[\n\r\t]/g, ' ') : raw;
+  /** `safe`: `raw` is known to hold none of UNSAFE_CHARS. */
+  private emit(raw: string, set: MarkSet, safe = false): void {
+    const text = !safe && UNSAFE_CHARS.test(raw) ? stripControl(raw).replace(/[\n\r\t]/g, ' ') : raw;
     if (text === '') return;
-    const content = this.top().node.content!;
+    const parent = this.top().node;
+    const content = parent.content!;
     const last = content[content.length - 1];
     if (last !== undefined && last === this.lastText && this.lastTextKey === set.key) {
       last.text += text;
       return;
     }
-    const node: AdfNode = set.marks.length
+    // `key` is empty exactly when there are no marks; asking it, not the frozen array's length, keeps this code from
+    // depending on the frozen arrays' hidden class (which a full garbage collection may free between bodies).
+    const node: AdfNode = set.key
       ? { type: 'text', text, marks: set.marks as AdfMark[] } // shared by the runs of one parse; nothing mutates marks
       : { type: 'text', text };
-    content.push(node);
+    append(parent, node);
     this.lastText = node;
     this.lastTextKey = set.key;
   }
@@ -369,10 +383,10 @@ export class AdfBuilder {
   private codeText(raw: string): void {
     const text = UNSAFE_CHARS.test(raw) ? stripControl(raw) : raw;
     if (text === '') return;
-    const content = this.top().node.content!;
-    const last = content[content.length - 1];
+    const code = this.top().node;
+    const last = code.content![code.content!.length - 1];
     if (last) last.text += text;
-    else content.push({ type: 'text', text });
+    else append(code, { type: 'text', text });
   }
 
   private codeNewline(): void {
@@ -388,12 +402,26 @@ export class AdfBuilder {
   }
 }
 
+/**
+ * Adds a child to a node's content. The first goes in a new array of one: an array that grows makes room for 16 more
+ * at once, most nodes hold one child (a paragraph of one text, a cell of one paragraph), and that room was most of
+ * the memory a parse took, which on a fresh heap costs time as well.
+ */
+function append(node: AdfNode, child: AdfNode): void {
+  const content = node.content!;
+  if (content.length) content.push(child);
+  else node.content = [child];
+}
+
 /** The mark set with `mark` added (replacing one of the same type), in a fixed order; inline code keeps only its link. */
 export function withMark(set: MarkSet, mark: AdfMark): MarkSet {
-  // Documents repeat the same few combinations (every `<b>` inside the same link): each is made once.
-  const id = `${mark.type} ${String(mark.attrs?.href ?? mark.attrs?.color ?? mark.attrs?.type ?? '')}`;
-  let cached = DERIVED.get(set);
-  if (!cached) DERIVED.set(set, (cached = new Map()));
+  // Documents repeat the same few combinations (every `<b>` inside the same link): each is made once. Looked up by
+  // the mark's type, then its one attribute, so that a lookup (one per element) makes no string.
+  let byType = DERIVED.get(set);
+  if (!byType) DERIVED.set(set, (byType = new Map()));
+  let cached = byType.get(mark.type);
+  if (!cached) byType.set(mark.type, (cached = new Map()));
+  const id = String(mark.attrs?.href ?? mark.attrs?.color ?? mark.attrs?.type ?? '');
   const hit = cached.get(id);
   if (hit) return hit;
   const marks = [...set.marks.filter((m) => m.type !== mark.type), mark].sort(
@@ -411,7 +439,21 @@ export function withMark(set: MarkSet, mark: AdfMark): MarkSet {
   return derived;
 }
 
-const DERIVED = new WeakMap<MarkSet, Map<string, MarkSet>>();
+const DERIVED = new WeakMap<MarkSet, Map<string, Map<string, MarkSet>>>();
 
 /** The order marks are written in everywhere (ADF from parsers, normalized ADF, nesting of HTML tags). */
 export const MARK_ORDER = ['link', 'textColor', 'strong', 'em', 'underline', 'strike', 'subsup', 'code'];
+
+/**
+ * Objects kept for as long as this module, which nothing reads. Each has a hidden class that a parse gives its own
+ * objects and that nothing else holds: a builder, a node given attributes after it was made, a frozen mark and a
+ * frozen list of marks. With none alive, a full garbage collection between two bodies frees those classes, and the
+ * engine throws away the code compiled for them; the next body ran two to three times slower while it was compiled
+ * again.
+ */
+const keptWarm: object[] = [];
+{
+  const node: AdfNode = { type: 'paragraph', content: [] };
+  node.attrs = {};
+  keptWarm.push(new AdfBuilder(), node, withMark(noMarks(), { type: 'link', attrs: { href: 'https://example.com' } }));
+}

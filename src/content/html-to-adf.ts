@@ -110,14 +110,21 @@ const READ = new Set([
   'data-task-list',
 ]);
 
+/** The last parse's callbacks (see the end of htmlToAdf). */
+let lastCallbacks: object | undefined;
+
 export function htmlToAdf(input: string, options: ParseOptions = {}): Parsed {
   const cut = input.length > MAX_HTML_CHARS;
-  const html = (cut ? input.slice(0, MAX_HTML_CHARS) : input).replace(/\r\n?/g, '\n');
-  const builder = new AdfBuilder();
+  let html = (cut ? input.slice(0, MAX_HTML_CHARS) : input).replace(/\r\n?/g, '\n');
+  let builder = new AdfBuilder();
   const images: Parsed['images'] = [];
   const root: Open = { name: '', marks: noMarks(), p: -1, li: -1, cell: -1, row: -1, a: -1 };
+  // The open elements are `stack[0 .. depth - 1]`. A closed element's record is reused by the next element opened
+  // at its depth, so elements cost no object each (those objects were much of the garbage collector's work).
   const stack: Open[] = [];
+  let depth = 0;
   const openCount = new Map<string, number>();
+  let names = new TagNames(html);
   let dropping = 0;
   let tag = '';
   let attribute = '';
@@ -128,16 +135,17 @@ export function htmlToAdf(input: string, options: ParseOptions = {}): Parsed {
   let mention: Open | undefined;
   const reads = (name: string) => READ.has(name) || name === mentionAttribute;
 
-  const top = () => stack[stack.length - 1] ?? root;
+  const top = () => (depth ? stack[depth - 1]! : root);
   const popTo = (index: number) => {
-    while (stack.length > index) {
-      const entry = stack.pop()!;
+    while (depth > index) {
+      const entry = stack[--depth]!;
       openCount.set(entry.name, openCount.get(entry.name)! - 1);
       if (entry.at) builder.closeTo(entry.at);
+      entry.at = undefined; // a closed element does not keep the builder's frame alive
       if (entry === mention) {
         const text = entry.mention!.text.replace(/\s+/g, ' ').trim();
         builder.atom({ type: 'mention', attrs: { id: entry.mention!.id, ...(text ? { text } : {}) } });
-        mention = undefined;
+        entry.mention = mention = undefined;
       }
     }
   };
@@ -160,22 +168,34 @@ export function htmlToAdf(input: string, options: ParseOptions = {}): Parsed {
     if (VOID_ELEMENTS.has(name)) return voidElement(name);
 
     const outer = top();
-    const entry: Open = {
+    const index = depth;
+    // A literal with every field, not a spread of `root`: a spread's hidden class dies with a body's last record.
+    const entry = (stack[index] ??= {
       name,
-      marks: outer.marks,
+      marks: root.marks,
       at: undefined,
-      p: outer.p,
-      li: outer.li,
-      cell: outer.cell,
-      row: outer.row,
-      a: outer.a,
-      list: outer.list,
-    };
-    const index = stack.length;
+      p: -1,
+      li: -1,
+      cell: -1,
+      row: -1,
+      a: -1,
+      list: undefined,
+      mention: undefined,
+    });
+    entry.name = name;
+    entry.marks = outer.marks;
+    entry.at = undefined;
+    entry.p = outer.p;
+    entry.li = outer.li;
+    entry.cell = outer.cell;
+    entry.row = outer.row;
+    entry.a = outer.a;
+    entry.list = outer.list;
+    entry.mention = undefined;
     const mentioned = mention ? undefined : mentionOf(attrs);
     if (mention || mentioned) {
       // Inside a mention, elements only count for their end tags: its text is all it keeps.
-      stack.push(entry);
+      depth++;
       openCount.set(name, (openCount.get(name) ?? 0) + 1);
       if (!mentioned) return;
       // A person, as the system marks one: what the element says is the mention's text, nothing of it is a link.
@@ -256,7 +276,7 @@ export function htmlToAdf(input: string, options: ParseOptions = {}): Parsed {
         default:
         // Any other element is read for its text alone.
       }
-    stack.push(entry);
+    depth++;
     openCount.set(name, (openCount.get(name) ?? 0) + 1);
   };
 
@@ -289,62 +309,138 @@ export function htmlToAdf(input: string, options: ParseOptions = {}): Parsed {
     if (dropping) return;
     if (name === 'br') return builder.hardBreak(); // `</br>` is read as `<br>`, as browsers do
     if (!openCount.get(name)) return;
-    let index = stack.length - 1;
+    let index = depth - 1;
     while (stack[index]!.name !== name) index--;
     popTo(index);
   };
 
-  const tokenizer = new Tokenizer(
-    { decodeEntities: true },
-    {
-      ontext(start, end) {
-        if (dropping) return;
-        if (mention) mention.mention!.text += html.slice(start, end);
-        else builder.text(html.slice(start, end), top().marks);
-      },
-      ontextentity(codepoint) {
-        if (dropping) return;
-        if (mention) mention.mention!.text += fromCodePoint(codepoint);
-        else builder.text(fromCodePoint(codepoint), top().marks);
-      },
-      onopentagname(start, end) {
-        tag = html.slice(start, end).toLowerCase();
-        if (attrs.size) attrs.clear();
-      },
-      onattribname(start, end) {
-        attribute = html.slice(start, end).toLowerCase();
-        value = '';
-      },
-      onattribdata(start, end) {
-        if (reads(attribute)) value += html.slice(start, end);
-      },
-      onattribentity(codepoint) {
-        if (reads(attribute)) value += fromCodePoint(codepoint);
-      },
-      onattribend() {
-        if (reads(attribute) && !attrs.has(attribute)) attrs.set(attribute, value);
-      },
-      onopentagend() {
-        open(tag);
-      },
-      onselfclosingtag() {
-        open(tag);
-      },
-      onclosetag(start, end) {
-        close(html.slice(start, end).toLowerCase());
-      },
-      ...IGNORED_TOKENS,
+  const callbacks: ConstructorParameters<typeof Tokenizer>[1] = {
+    ontext(start, end) {
+      if (dropping) return;
+      if (mention) mention.mention!.text += html.slice(start, end);
+      else builder.text(html.slice(start, end), top().marks);
     },
-  );
+    ontextentity(codepoint) {
+      if (dropping) return;
+      if (mention) mention.mention!.text += fromCodePoint(codepoint);
+      else builder.text(fromCodePoint(codepoint), top().marks);
+    },
+    onopentagname(start, end) {
+      tag = names.read(start, end);
+      if (attrs.size) attrs.clear();
+    },
+    onattribname(start, end) {
+      attribute = names.read(start, end);
+      value = '';
+    },
+    onattribdata(start, end) {
+      if (reads(attribute)) value += html.slice(start, end);
+    },
+    onattribentity(codepoint) {
+      if (reads(attribute)) value += fromCodePoint(codepoint);
+    },
+    onattribend() {
+      if (reads(attribute) && !attrs.has(attribute)) attrs.set(attribute, value);
+    },
+    onopentagend() {
+      open(tag);
+    },
+    onselfclosingtag() {
+      open(tag);
+    },
+    onclosetag(start, end) {
+      close(names.read(start, end));
+    },
+    ...IGNORED_TOKENS,
+  };
+  const tokenizer = new Tokenizer({ decodeEntities: true }, callbacks);
   tokenizer.write(html);
   tokenizer.end();
   if (mention) popTo(stack.indexOf(mention)); // an unclosed mention still ends as one
   const { doc, simplified } = builder.finish();
+  // This parse's functions are kept until the next parse, holding nothing of this body (not its text, nor its
+  // document), so that the code the engine compiled for them is kept too: a full garbage collection frees compiled
+  // code that no live function holds, and the next body then ran about twice as slow while it was compiled again.
+  html = '';
+  builder = new AdfBuilder();
+  names = new TagNames('');
+  stack.length = depth = 0;
+  openCount.clear();
+  attrs.clear();
+  tag = attribute = value = '';
+  lastCallbacks = callbacks;
   if (cut) {
     doc.content.push({ type: 'paragraph', content: [{ type: 'text', text: TRUNCATION_NOTE }] });
     simplified.push(`the end of the text (it was longer than ${MAX_HTML_CHARS.toLocaleString('en-US')} characters)`);
   }
   return { doc, simplified, images };
+}
+
+/**
+ * Tag and attribute names, lower-cased. The same few names come back all through a body, so the one last read with
+ * the same first letter and length is checked against the input first: when it matches, no new string is made
+ * (strings made per tag were a good part of the memory a parse took).
+ */
+class TagNames {
+  private readonly seen: string[] = new Array<string>(2048).fill('');
+
+  constructor(private readonly html: string) {}
+
+  read(start: number, end: number): string {
+    const key = ((this.html.charCodeAt(start) & 0x7f) << 4) | ((end - start) & 0xf);
+    const seen = this.seen[key]!;
+    if (seen.length === end - start && this.html.startsWith(seen, start)) return seen;
+    const name = this.html.slice(start, end).toLowerCase();
+    return (this.seen[key] = KNOWN_NAMES.get(name) ?? name);
+  }
+}
+
+/**
+ * The tag and attribute names this file looks up, each mapped to the very string it is looked up with. A name read from the input
+ * is a copy, which the engine compares (in every Set and Map above, at every element) character by character; these
+ * it compares by address.
+ */
+const KNOWN_NAMES = new Map(
+  [
+    ...DROP,
+    ...BOUNDARY,
+    ...MARK_TAGS.keys(),
+    ...HEADINGS.keys(),
+    ...CLOSES_P,
+    ...VOID_ELEMENTS,
+    ...['p', 'ul', 'ol', 'li', 'pre', 'blockquote', 'table', 'tbody', 'thead', 'tfoot', 'tr', 'td', 'th', 'a'],
+    ...['span', 'font'],
+    ...READ,
+  ].map((name) => [name, name]),
+);
+
+/**
+ * Objects kept for as long as this module, which nothing reads: a tokenizer and a TagNames. With none alive, a full
+ * garbage collection between two bodies frees their hidden classes, and the engine throws away the code it compiled
+ * for them; the next body ran two to three times slower while it was compiled again.
+ */
+const keptWarm: object[] = [];
+{
+  const none = () => {};
+  keptWarm.push(
+    new TagNames(''),
+    new Tokenizer(
+      { decodeEntities: true },
+      {
+        ontext: none,
+        ontextentity: none,
+        onopentagname: none,
+        onattribname: none,
+        onattribdata: none,
+        onattribentity: none,
+        onattribend: none,
+        onopentagend: none,
+        onselfclosingtag: none,
+        onclosetag: none,
+        ...IGNORED_TOKENS,
+      },
+    ),
+  );
 }
 
 function fromCodePoint(codepoint: number): string {
@@ -359,6 +455,7 @@ function language(cls: string | undefined): { language: string } | undefined {
 
 /** colspan / rowspan above 1 (up to 1000: a larger one is not a table a person made). */
 function spans(attrs: Map<string, string>): Record<string, number> | undefined {
+  if (!attrs.has('colspan') && !attrs.has('rowspan')) return undefined; // most cells: nothing to make
   const out: Record<string, number> = {};
   for (const name of ['colspan', 'rowspan']) {
     const m = /^\s*(\d{1,4})\s*$/.exec(attrs.get(name) ?? '');
