@@ -35,6 +35,25 @@ interface Open {
   list?: 'bullet' | 'ordered' | 'task';
   /** A mention this element is (ParseOptions.mention): its text is gathered and written as one mention node. */
   mention?: { id: string; text: string };
+  /** How many more like elements this record stands for, each inside the one before (see `likeInner`). */
+  repeat: number;
+}
+
+/** Whether an element opened changes nothing of the one it is in: the same element, in the same place. */
+function likeInner(entry: Open, inner: Open): boolean {
+  return (
+    entry.name === inner.name &&
+    entry.marks === inner.marks &&
+    entry.at === inner.at &&
+    entry.p === inner.p &&
+    entry.li === inner.li &&
+    entry.cell === inner.cell &&
+    entry.row === inner.row &&
+    entry.a === inner.a &&
+    entry.list === inner.list &&
+    entry.mention === undefined &&
+    inner.mention === undefined
+  );
 }
 
 /** Dropped with everything inside them. */
@@ -118,7 +137,7 @@ export function htmlToAdf(input: string, options: ParseOptions = {}): Parsed {
   let html = (cut ? input.slice(0, MAX_HTML_CHARS) : input).replace(/\r\n?/g, '\n');
   let builder = new AdfBuilder();
   const images: Parsed['images'] = [];
-  const root: Open = { name: '', marks: noMarks(), p: -1, li: -1, cell: -1, row: -1, a: -1 };
+  const root: Open = { name: '', marks: noMarks(), p: -1, li: -1, cell: -1, row: -1, a: -1, repeat: 0 };
   // The open elements are `stack[0 .. depth - 1]`. A closed element's record is reused by the next element opened
   // at its depth, so elements cost no object each (those objects were much of the garbage collector's work).
   const stack: Open[] = [];
@@ -139,7 +158,8 @@ export function htmlToAdf(input: string, options: ParseOptions = {}): Parsed {
   const popTo = (index: number) => {
     while (depth > index) {
       const entry = stack[--depth]!;
-      openCount.set(entry.name, openCount.get(entry.name)! - 1);
+      openCount.set(entry.name, openCount.get(entry.name)! - 1 - entry.repeat);
+      entry.repeat = 0;
       if (entry.at) builder.closeTo(entry.at);
       entry.at = undefined; // a closed element does not keep the builder's frame alive
       if (entry === mention) {
@@ -181,6 +201,7 @@ export function htmlToAdf(input: string, options: ParseOptions = {}): Parsed {
       a: -1,
       list: undefined,
       mention: undefined,
+      repeat: 0,
     });
     entry.name = name;
     entry.marks = outer.marks;
@@ -192,6 +213,7 @@ export function htmlToAdf(input: string, options: ParseOptions = {}): Parsed {
     entry.a = outer.a;
     entry.list = outer.list;
     entry.mention = undefined;
+    entry.repeat = 0;
     const mentioned = mention ? undefined : mentionOf(attrs);
     if (mention || mentioned) {
       // Inside a mention, elements only count for their end tags: its text is all it keeps.
@@ -276,7 +298,11 @@ export function htmlToAdf(input: string, options: ParseOptions = {}): Parsed {
         default:
         // Any other element is read for its text alone.
       }
-    depth++;
+    // An element just like the one it is in (a deep nest of <div>s: same name, marks and place) is a count on that
+    // one's record: a record per element made the collector's work grow faster than the body past 150,000 of them.
+    const inner = depth ? stack[depth - 1]! : undefined;
+    if (inner && likeInner(entry, inner)) inner.repeat++;
+    else depth++;
     openCount.set(name, (openCount.get(name) ?? 0) + 1);
   };
 
@@ -311,7 +337,13 @@ export function htmlToAdf(input: string, options: ParseOptions = {}): Parsed {
     if (!openCount.get(name)) return;
     let index = depth - 1;
     while (stack[index]!.name !== name) index--;
-    popTo(index);
+    const closing = stack[index]!;
+    if (!closing.repeat) return popTo(index);
+    // The innermost of a run of like elements: the run is one shorter, and what was opened inside it is closed.
+    popTo(index + 1);
+    closing.repeat--;
+    openCount.set(name, openCount.get(name)! - 1);
+    if (closing.at) builder.closeTo(closing.at);
   };
 
   const callbacks: ConstructorParameters<typeof Tokenizer>[1] = {
