@@ -125,4 +125,14 @@ describe('planFields with a value a side refused', () => {
     const p = planPriority({ jira: 'Medium', remote: 'Low', refusal: refusalFor(priority, 'jira', 'Low', REFUSED_AT) });
     expect({ remote: p.remoteFields, still: p.stillRefused }).toEqual({ remote: {}, still: ['priority'] });
   });
+
+  it('says so on the first sync where Jira shows an image the item was made without', () => {
+    const p = plan('<p>As made</p><p><img src="https://acme.zendesk.com/attachments/token/t/?name=a.png"></p>');
+    expect({ fields: p.remoteFields, notices: p.notices }).toEqual({
+      fields: {},
+      notices: [
+        "The Jira description shows an image #7 was created without, and was not copied: a Zendesk ticket's description is its first comment, which cannot be changed. The image's file is attached there.",
+      ],
+    });
+  });
 });

@@ -209,6 +209,13 @@ export function planFields(input: FieldPlanInput): FieldPlan {
           plan.notices.push(
             `The Jira ${m.jira} changed after ${input.remoteKey ?? 'the remote item'} was created, and was not copied: ${fixed}.`,
           );
+        // Its first sync: an image Jira shows that the item was made without (its file crossed only after the
+        // create, as a screenshot pasted into a new issue's description does). Other differences on a first sync
+        // may be of form alone (how the remote keeps its markup), and settle quietly.
+        if (!base && imagesIn(current.jira) > imagesIn(current.remote))
+          plan.notices.push(
+            `The Jira ${m.jira} shows an image ${input.remoteKey ?? 'the remote item'} was created without, and was not copied: ${fixed}. The image's file is attached there.`,
+          );
         plan.settled[m.jira] = current;
         continue;
       }
@@ -223,6 +230,10 @@ export function planFields(input: FieldPlanInput): FieldPlan {
   addRequiredOnEnter(input.config.requiredOnEnter, plan.remoteFields, input.remoteRaw, input.issueKey);
   return plan;
 }
+
+/** How many images a rich value (a projection in HTML or Markdown) shows. */
+const imagesIn = (value: CanonicalValue): number =>
+  typeof value === 'string' ? (value.match(/<img\s|!\[[^\]]*\]\(/g) ?? []).length : 0;
 
 /**
  * What people read when Jira's value is longer than the remote field holds (its declared `maxLengths`, which the

@@ -349,4 +349,47 @@ describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s',
       para(text('Over to '), { type: 'mention', attrs: { id: lead, text: '@Lee Lead' } }),
     ]);
   });
+
+  it('says so where a screenshot in a new issue cannot be shown, since the description is kept as it was made', async () => {
+    const p = pairedFor(kind);
+    // The issue is made, its screenshot attached and the description saved before the first sync runs (as Jira's
+    // create dialog does with a pasted image): the item is created before the file has crossed.
+    world.sandbox.platform.holdProductEvents();
+    const created = await world.jira.request(p.person, 'POST', '/rest/api/3/issue', {
+      fields: {
+        project: { key: p.project.key },
+        issuetype: { name: 'Task' },
+        summary: `New issue with a screenshot for ${p.system.label}`,
+      },
+    });
+    expect(created.status).toBe(201);
+    const key = created.json.key as string;
+    const media = await pasteIntoJira(p, key, 'new-issue.png');
+    const description = {
+      version: 1,
+      type: 'doc',
+      content: [para(text('It looks like this:')), inlineImage(media)],
+    };
+    expect(
+      (await world.jira.request(p.person, 'PUT', `/rest/api/3/issue/${key}`, { fields: { description } })).status,
+    ).toBe(204);
+    await world.sandbox.platform.releaseProductEvents();
+    await world.quiet();
+    const remoteId = p.remote.remotesForIssue(created.json.id)[0]!;
+    const body = p.remote.bodies.description(remoteId);
+    const shown = (await world.panel(created.json.id, p.project.id)) as { notices?: string[] };
+    const notices = shown.notices?.join(' ') ?? '';
+    if (p.system.capabilities.fixedAfterCreate?.description) {
+      expect(body).not.toMatch(/<img/);
+      expect(notices).toMatch(
+        /The Jira description shows an image .* was created without, and was not copied: .* The image's file is attached there\./,
+      );
+    } else if (p.system.capabilities.descriptionFormat === 'html') {
+      // Written again once its file has crossed: shown where it stood.
+      expect(body).toMatch(/<p>It looks like this:<\/p><p><img src="[^"]+"><\/p>/);
+    } else {
+      expect(notices).toMatch(/an inline image/);
+    }
+    expect((await issueFields(p, key)).description.content).toEqual(description.content);
+  });
 });
