@@ -48,8 +48,6 @@ export async function resolveBodyReferences(
   const files = [...link.attachments];
   const images = [...(link.images ?? [])];
   if (refs.format !== 'html') return { link, bodies: bodyOptionsFor(connector, []) };
-  const people = await mentionedPeople(config, connector, refs);
-  const optionsNow = () => bodyOptionsFor(connector, [...files, ...images], people);
   let budget = MAX_PER_RUN;
   const withMedia = async (i: number): Promise<string | undefined> => {
     budget--;
@@ -67,11 +65,27 @@ export async function resolveBodyReferences(
       if (media) wanted.delete(media);
     }
 
+  // The remote's bodies, read once for what they name: the people their markup marks, and images no file shows yet.
+  const markup = connector.mentions;
+  const persons = new Set<string>();
+  const sources = new Set<string>();
+  const reading = {
+    ...(markup
+      ? {
+          mention: {
+            attribute: markup.attribute,
+            accountOf: (value: string) => void persons.add(markup.personOf(value) ?? ''),
+          },
+        }
+      : {}),
+    image: bodyOptionsFor(connector, [...files, ...images]).parse?.image,
+  };
+  for (const body of refs.remoteBodies)
+    for (const img of parseBody(refs.format, body, reading).images) sources.add(img.src);
+  persons.delete('');
+  const people = await mentionedPeople(config, connector, refs.jiraDocs, persons);
+
   // The remote's images: a crossed file by its URL, or a file of the remote's store shown inline only.
-  let options = optionsNow();
-  const sources = new Set(
-    refs.remoteBodies.flatMap((b) => parseBody(refs.format, b, options.parse).images.map((img) => img.src)),
-  );
   let app: string | undefined;
   for (const src of sources) {
     if (budget <= 0) break;
@@ -94,36 +108,27 @@ export async function resolveBodyReferences(
     const media = await jira.mediaIdOf(jiraId);
     images.push({ jira: jiraId, remote: file.id, from: 'remote', ...(media ? { media } : {}), src });
   }
-  options = optionsNow();
   const next: Link = { ...link, attachments: files };
   if (images.length) next.images = images;
-  return { link: next, bodies: options };
+  return { link: next, bodies: bodyOptionsFor(connector, [...files, ...images], people) };
 }
 
 /**
  * The people the bodies mention that the user table pairs, as the remote's markup names them: Jira's mentions by
- * account, the remote's by its markup's person, each matched once (a remote without mention markup has none).
+ * account, the remote's by its markup's person (`persons`, as read), each matched once (a remote without mention
+ * markup has none).
  */
 async function mentionedPeople(
   config: ConnectionConfig,
   connector: Connector,
-  refs: BodyReferences,
+  jiraDocs: readonly unknown[],
+  persons: ReadonlySet<string>,
 ): Promise<MentionedPeople | undefined> {
   const markup = connector.mentions;
   if (!markup) return undefined;
   const table = config.users.table;
-  const accounts = new Set(nodesOf(refs.jiraDocs, 'mention').map((n) => String(n.attrs?.id ?? '')));
+  const accounts = new Set(nodesOf(jiraDocs, 'mention').map((n) => String(n.attrs?.id ?? '')));
   const paired = table.filter((row) => accounts.has(row.jiraAccountId));
-  const persons = new Set<string>();
-  // Read once for who the remote's markup names; nobody is resolved while reading.
-  const recording = {
-    mention: {
-      attribute: markup.attribute,
-      accountOf: (value: string) => void persons.add(markup.personOf(value) ?? ''),
-    },
-  };
-  for (const body of refs.remoteBodies) parseBody(refs.format, body, recording);
-  persons.delete('');
   if (!paired.length && !persons.size) return undefined;
   const [personOfUser, userOfPerson] = await Promise.all([
     paired.length ? markup.personsOf(paired.map((row) => row.remoteUserId)) : new Map<string, string>(),

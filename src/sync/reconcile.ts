@@ -388,10 +388,12 @@ async function syncPair(
     if (result.skipped.length)
       problems.attachments = { kind: 'validation', message: `Not copied: ${result.skipped.join('; ')}`, at };
     // A file written to the remote changed its item's version (on Zendesk, by a comment): a conditional field write
-    // needs the version now. When no mapped field moved meanwhile, the change was ours alone, and the fields are
+    // needs the version now (a remote without conditional writes is written as it was read). When no mapped field moved meanwhile, the change was ours alone, and the fields are
     // planned from the first read, as if the file had come after them; otherwise from the item as it is now.
-    if (result.wroteRemote) remote = await afterOwnFileWrites(config, connector, remote);
-    if (result.wroteRemote) known = { ...known, remote: false, remoteShown: new Set() };
+    if (result.wroteRemote && connector.capabilities.conditionalWrites) {
+      remote = await afterOwnFileWrites(config, connector, remote);
+      known = { ...known, remote: false, remoteShown: new Set() };
+    }
   }
   // What the rich fields' images name (and people, where the remote marks them), resolved before they are compared.
   const rich = config.fields.filter((m) => m.transform === 'rich-text');
