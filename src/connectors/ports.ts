@@ -15,7 +15,7 @@ import type { DateTimeText } from '../mapping/field-convert';
 export type RemoteSystemKind = 'servicenow' | 'azure-devops' | 'zendesk';
 export type Visibility = 'public' | 'internal';
 export type { BodyFormat } from '../content/body-format';
-import type { BodyFormat } from '../content/body-format';
+import { REMOTE_BODY_FORMATS, type BodyFormat } from '../content/body-format';
 
 export interface Capabilities {
   /** Which comment visibilities exist (ServiceNow comments/work_notes, Zendesk public/private, ADO discussion = public only). */
@@ -160,6 +160,11 @@ export const remoteFieldSchema = z.object({
   readOnly: z.boolean().optional(),
   /** Decimal places a number field keeps (0: whole numbers), where the remote says. */
   precision: z.number().int().min(0).max(12).optional(),
+  /**
+   * The format a rich text field keeps its body in, where it is not the item's description format
+   * (`capabilities.descriptionFormat`): a ServiceNow HTML column beside its plain-text description.
+   */
+  format: z.enum(REMOTE_BODY_FORMATS).optional(),
   values: z
     .array(z.object({ value: z.string().max(1000), label: z.string().max(1000) }))
     .max(2000)
@@ -308,7 +313,13 @@ export interface Connector {
    * Only for a URL of the connection's own file store; any other URL is
    * undefined, and is never fetched.
    */
-  inlineFile?(src: string): { id: string; fileName: string } | undefined;
+  inlineFile?(itemId: string, src: string): Promise<{ id: string; fileName: string } | undefined>;
+  /**
+   * What names the file an inline image's URL shows, where the URL's origin and path alone do not (a ServiceNow
+   * image is `sys_attachment.do?sys_id=…`, relative or on the instance's host). Absent: origin and path
+   * (body-options.ts `sourceKey`), whatever query the URL carries.
+   */
+  imageKey?(src: string): string;
   /** Only when `capabilities.attachments.delete`: removes the file from the item; one already gone is no error. */
   deleteAttachment?(itemId: string, attachmentId: string): Promise<void>;
 

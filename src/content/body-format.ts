@@ -11,3 +11,7 @@
  * - `markdown`: CommonMark with GitHub's tables, strikethrough and task lists.
  */
 export type BodyFormat = 'adf' | 'text' | 'html' | 'markdown';
+
+/** The formats a remote system's field may keep its body in (ADF is Jira's alone). */
+export const REMOTE_BODY_FORMATS = ['text', 'html', 'markdown'] as const;
+export type RemoteBodyFormat = (typeof REMOTE_BODY_FORMATS)[number];

@@ -11,6 +11,7 @@ import { implementedSystems, systemFor } from '../connectors/registry';
 import { fieldPairProblems } from './field-pairs';
 import { valueMapProblems } from './value-map';
 import { FIELD_KINDS } from './field-kinds';
+import { REMOTE_BODY_FORMATS } from '../content/body-format';
 
 const direction = z.enum(['both', 'to-jira', 'to-remote', 'none']);
 const conflictPolicy = z.enum(['jira-wins', 'remote-wins', 'newest-wins']);
@@ -55,6 +56,12 @@ export const fieldMappingSchema = z
         precision: z.number().int().min(0).max(12).optional(),
       })
       .optional(),
+    /**
+     * A rich text pair's remote body format, where its field keeps another than the item's description
+     * (`RemoteField.format`: a ServiceNow HTML column); from live metadata when saved, like `kinds`. Absent: the
+     * connector's `descriptionFormat`.
+     */
+    format: z.enum(REMOTE_BODY_FORMATS).optional(),
     /**
      * Where the remote field is one the remote computes (its registry entry's `derivedFields`): the inputs written
      * for each of its values (derived-fields.ts). The server keeps it only for such a field, the system's own

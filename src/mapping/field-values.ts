@@ -19,7 +19,7 @@ import { DEFAULT_CONVERSION, type Conversion, type TypedKinds } from './field-co
 
 /**
  * A side's value read as canonical. A rich-text read also says what its side holds that the remote's format cannot
- * (`simplified`, Jira's side only) and the plain text the engine compared before rich content (`legacy`: snapshots
+ * (`simplified`: on Jira's side, what the remote cannot hold; on the remote's, what it holds that Jira does not take, such as an image that is no file of the item) and the plain text the engine compared before rich content (`legacy`: snapshots
  * taken then hold it, and field-plan.ts upgrades them).
  */
 export type Read =
@@ -90,7 +90,7 @@ export function readJira(
         value: Array.isArray(raw) ? raw.map((x) => jiraScalar(x) ?? '').filter(Boolean) : splitList(m, raw),
       };
     case 'rich-text':
-      return typeof raw === 'string' ? { ok: true, value: normalizeText(raw) } : readJiraDoc(raw, c);
+      return typeof raw === 'string' ? { ok: true, value: normalizeText(raw) } : readJiraDoc(raw, richTextOf(m, c));
     case 'value-map': {
       const v = jiraScalar(raw);
       return v === null ? { ok: true, value: null } : canonicalFromJira(m.valueMap ?? [], v);
@@ -101,7 +101,7 @@ export function readJira(
   }
 }
 
-/** `richText` is the format the remote stores rich text in (its declared descriptionFormat). */
+/** `richText` is the format the remote stores rich text in (its declared descriptionFormat), where the pair names none (`m.format`). */
 export function readRemote(
   m: FieldMapping,
   fields: Readonly<Record<string, unknown>>,
@@ -125,12 +125,17 @@ export function readRemote(
   }
   const raw = remoteScalar(value);
   switch (m.transform) {
-    case 'rich-text':
+    case 'rich-text': {
+      const format = m.format ?? richText;
+      if (format === 'text') return { ok: true, value: projectionOfBody(format, raw, c.bodies) };
+      const parsed = parseBody(format, raw, c.bodies?.parse);
       return {
         ok: true,
-        value: projectionOfBody(richText, raw, c.bodies),
-        ...(richText === 'text' ? {} : { legacy: legacyTextOf(richText, raw) }),
+        value: projectionOf(format, parsed.doc, c.bodies).body,
+        ...(parsed.simplified.length ? { simplified: parsed.simplified } : {}),
+        legacy: legacyTextOf(format, raw),
       };
+    }
     case 'value-map':
       return raw === '' ? { ok: true, value: null } : canonicalFromRemote(m.valueMap ?? [], raw);
     default:
@@ -168,7 +173,7 @@ export function writeJira(
     return {
       kind: 'field',
       field: m.jira,
-      value: value === null || value === '' ? null : jiraDocFrom(String(value), c, current),
+      value: value === null || value === '' ? null : jiraDocFrom(String(value), richTextOf(m, c), current),
     };
   if (m.jira === 'priority' || m.transform === 'value-map')
     return value === null
@@ -241,7 +246,11 @@ function remoteValueOf(
   }
   // A rich value is already the remote's projection: its body, in the remote's own format.
   if (m.transform === 'rich-text')
-    return { ok: true, field: m.remote, value: remoteBodyFrom(String(value ?? ''), richText, current, c.bodies) };
+    return {
+      ok: true,
+      field: m.remote,
+      value: remoteBodyFrom(String(value ?? ''), m.format ?? richText, current, c.bodies),
+    };
   if (m.transform === 'list') {
     const items = Array.isArray(value) ? value : value === null || value === '' ? [] : [String(value)];
     const separator = m.separator ?? ';';
@@ -278,6 +287,9 @@ export function storedOnRemote(
 export function storedOnJira(m: FieldMapping, value: CanonicalValue): CanonicalValue {
   return typeof value === 'string' ? cut(value, JIRA_MAX_LENGTHS[m.jira]) : value;
 }
+
+/** The conversion of a rich text pair: at its remote field's own format, where it names one. */
+const richTextOf = (m: FieldMapping, c: Conversion): Conversion => (m.format ? { ...c, richText: m.format } : c);
 
 /** A Jira document at the remote's projection; for a remote of richer-than-text bodies, its legacy text too. */
 function readJiraDoc(raw: unknown, c: Conversion): Read {

@@ -110,3 +110,30 @@ describe('a base taken before rich content (plain text)', () => {
     expect(p.jiraWrites.map((w) => w.m.jira)).toEqual(['description']);
   });
 });
+
+describe("a rich pair whose remote field keeps HTML where the item's description is text (a ServiceNow HTML column)", () => {
+  const details = { jira: 'customfield_10011', remote: 'u_details', transform: 'rich-text', direction: 'both' };
+  const column = { ...details, format: 'html' } as FieldMapping;
+  const textRemote = { ...DEFAULT_CONVERSION, richText: 'text' as const };
+
+  it("reads and writes the field as HTML at its own format, whatever the connection's description format", () => {
+    const jiraDoc = doc(para(text('Body', 'strong')));
+    const jira = readJira(column, { customfield_10011: jiraDoc }, textRemote);
+    const remote = readRemote(column, { u_details: '<p><b>Body</b></p>' }, 'text', textRemote);
+    expect(value(jira)).toBe('<p><strong>Body</strong></p>');
+    expect(value(remote)).toBe(value(jira));
+    const w = writeRemote(column, value(jira), 'text', textRemote);
+    expect(w.ok && w.value).toBe('<p><strong>Body</strong></p>');
+    const written = writeJira(column, '<p>Edited <em>there</em></p>', textRemote);
+    expect(written).toMatchObject({ kind: 'field', value: doc(para(text('Edited '), text('there', 'em'))) });
+    // The same pair without its format is plain text, as before.
+    expect(value(readRemote(details as FieldMapping, { u_details: '<p><b>Body</b></p>' }, 'text'))).toBe(
+      '<p><b>Body</b></p>',
+    );
+  });
+
+  it('says what the remote field holds that Jira does not take: an image that is no file of the item', () => {
+    const r = readRemote(column, { u_details: '<p>See</p><p><img src="/sys_attachment.do?sys_id=1"></p>' }, 'text');
+    expect(r).toMatchObject({ ok: true, simplified: ['an inline image'] });
+  });
+});

@@ -103,6 +103,28 @@ describe('field pairs typed at save', () => {
   });
 });
 
+describe('a rich text pair typed at save', () => {
+  const withHtml: RemoteField[] = [
+    ...remoteFields,
+    { id: 'description', name: 'Description', kind: 'text' },
+    { id: 'u_details', name: 'Details', kind: 'rich-text', format: 'html' },
+  ];
+  const rich = (remote: string, sent?: string) =>
+    pair({ jira: 'description', remote, transform: 'rich-text', ...(sent ? { format: sent } : {}) });
+
+  it("keeps its body in its remote field's own format, read from the remote whatever the page sent", () => {
+    const typed = typeFieldPairs([rich('u_details'), rich('description', 'html')], jiraFields, withHtml);
+    expect(typed.fields.map((f) => f.format)).toEqual(['html', undefined]);
+  });
+
+  it('keeps the format it was saved with where the remote cannot describe its fields now', () => {
+    const saved = { fields: [{ ...rich('u_details'), format: 'html' as const }] };
+    const typed = typeFieldPairs([rich('u_details', 'markdown')], jiraFields, undefined, saved);
+    expect(typed.fields[0]?.format).toBe('html');
+    expect(typeFieldPairs([rich('u_details', 'html')], jiraFields, undefined).fields[0]?.format).toBeUndefined();
+  });
+});
+
 describe("pairs checked against the project's screen for the issue type", () => {
   const site = [
     { id: 'summary', name: 'Summary' },

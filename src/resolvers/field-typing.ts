@@ -102,7 +102,16 @@ function typeKinds(
   const remoteById = new Map((remoteFields ?? []).map((f) => [f.id, f]));
   const problems: TypedFields['problems'] = [];
   const typed = fields.map((m, index) => {
-    const { kinds: _sent, ...pair } = m;
+    const { kinds: _sent, format: _sentFormat, ...untyped } = m;
+    const before = saved?.fields.find((f) => f.jira === m.jira && f.remote === m.remote);
+    // A rich pair's body format is its remote field's own, where that is not the description's (as read now, else as saved).
+    const format =
+      m.transform !== 'rich-text'
+        ? undefined
+        : remoteFields === undefined
+          ? before?.format
+          : remoteById.get(m.remote)?.format;
+    const pair = format ? { ...untyped, format } : untyped;
     const jiraMeta = jiraById.get(m.jira);
     if (jiraFields.length && !jiraMeta)
       problems.push({ path: `fields.${index}.jira`, message: `Jira has no field ${m.jira}` });
@@ -134,10 +143,7 @@ function typeKinds(
         },
       };
     }
-    if (remoteFields === undefined) {
-      const before = saved?.fields.find((f) => f.jira === m.jira && f.remote === m.remote)?.kinds;
-      if (before) return { ...pair, kinds: before };
-    }
+    if (remoteFields === undefined && before?.kinds) return { ...pair, kinds: before.kinds };
     if (jiraKind && CONVERTED.has(jiraKind) && m.transform !== 'user')
       return { ...pair, kinds: { jira: jiraKind, remote: 'text' as const } };
     return pair;

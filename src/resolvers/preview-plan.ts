@@ -116,7 +116,8 @@ function remoteShown(
 
 /** A value as people read it; a rich one by its text (its projection's markup is what is written, not what is read). */
 function shown(m: FieldReading['m'], value: CanonicalValue | undefined, richText: BodyFormat): string | null {
-  if (m.transform === 'rich-text' && typeof value === 'string') return display(textOfProjection(richText, value));
+  if (m.transform === 'rich-text' && typeof value === 'string')
+    return display(textOfProjection(m.format ?? richText, value));
   return display(value);
 }
 

@@ -31,11 +31,12 @@ export interface MentionedPeople {
 const NOBODY: MentionedPeople = { personOf: new Map(), accountOf: new Map() };
 
 export function bodyOptionsFor(
-  connector: Pick<Connector, 'mentions'>,
+  connector: Pick<Connector, 'mentions' | 'imageKey'>,
   files: readonly CrossedPair[],
   people: MentionedPeople = NOBODY,
 ): BodyOptions {
   const markup = connector.mentions;
+  const sourceKey = imageKeyOf(connector);
   const byMedia = new Map<string, string>();
   const bySource = new Map<string, string>();
   for (const f of files)
@@ -77,6 +78,12 @@ export function bodyOptionsFor(
     },
   };
 }
+
+/** What names the file an image URL shows: the connector's own rule where it has one, else `sourceKey`. */
+export const imageKeyOf =
+  (connector: Pick<Connector, 'imageKey'>) =>
+  (src: string): string =>
+    connector.imageKey?.(src) ?? sourceKey(src);
 
 /**
  * A file URL as the same file, whatever query it carries: Azure DevOps writes `?fileName=` into an `<img>` and not

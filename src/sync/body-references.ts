@@ -12,22 +12,28 @@
  *   connection's own file store only (`Connector.inlineFile`), within the
  *   connection's file size limit, and recorded in `link.images`.
  *
- * A run looks up or copies at most MAX_PER_RUN files; the rest wait for the
- * next run, and read as left out until then, alike on both sides.
+ *   Where only the file's own record says whose it is, the connector reads
+ *   it first and answers the item's own file alone.
+ *
+ * A run looks up or copies at most MAX_PER_RUN files, and asks the remote
+ * about at most MAX_ASKED_PER_RUN images; the rest wait for the next run, and
+ * read as left out until then, alike on both sides.
  */
 import * as jira from '../connectors/jira/client';
 import { limitBytes } from '../connectors/byte-limit';
 import type { Connector } from '../connectors/ports';
 import type { AdfNode } from '../content/adf';
 import type { BodyFormat } from '../content/body-format';
-import type { BodyOptions } from '../content/conversion';
+import type { BodyOptions, ParseOptions } from '../content/conversion';
 import { parseBody } from '../content/rich';
-import type { ConnectionConfig } from '../mapping/connection-config';
+import type { ConnectionConfig, FieldMapping } from '../mapping/connection-config';
 import type { Link } from '../store/links';
-import { bodyOptionsFor, sourceKey, type MentionedPeople } from './body-options';
+import { bodyOptionsFor, imageKeyOf, type MentionedPeople } from './body-options';
 import type { CrossedPair } from './crossing';
 
 const MAX_PER_RUN = 10;
+/** Images a run asks the remote about (ServiceNow reads a file's record to know it is the item's own). */
+const MAX_ASKED_PER_RUN = 2 * MAX_PER_RUN;
 
 export interface BodyReferences {
   /** The remote's format of these bodies. */
@@ -36,6 +42,19 @@ export interface BodyReferences {
   remoteBodies: readonly unknown[];
   /** Whether these bodies may cross toward Jira (an image is then copied there). */
   toJira: boolean;
+}
+
+/**
+ * A connection's rich text pairs whose bodies may name images and people: those the remote keeps as HTML (each pair
+ * at its field's own format, else the item's description format); none such, all of them, at the description's.
+ */
+export function richPairsOf(
+  config: Pick<ConnectionConfig, 'fields'>,
+  descriptionFormat: BodyFormat,
+): { format: BodyFormat; pairs: FieldMapping[] } {
+  const rich = config.fields.filter((m) => m.transform === 'rich-text');
+  const html = rich.filter((m) => (m.format ?? descriptionFormat) === 'html');
+  return html.length ? { format: 'html', pairs: html } : { format: descriptionFormat, pairs: rich };
 }
 
 export async function resolveBodyReferences(
@@ -69,7 +88,8 @@ export async function resolveBodyReferences(
   const markup = connector.mentions;
   const persons = new Set<string>();
   const sources = new Set<string>();
-  const reading = {
+  const known = bodyOptionsFor(connector, [...files, ...images]).parse?.image;
+  const reading: ParseOptions = {
     ...(markup
       ? {
           mention: {
@@ -78,24 +98,33 @@ export async function resolveBodyReferences(
           },
         }
       : {}),
-    image: bodyOptionsFor(connector, [...files, ...images]).parse?.image,
+    // Every image no crossed file shows, relative URLs too (a ServiceNow form's own link is relative): only the
+    // connector knows its own file store's URLs (`inlineFile`), and no other URL is ever fetched.
+    image: (src) => {
+      const file = known?.(src);
+      if (!file && src) sources.add(src);
+      return file;
+    },
   };
-  for (const body of refs.remoteBodies)
-    for (const img of parseBody(refs.format, body, reading).images) sources.add(img.src);
+  for (const body of refs.remoteBodies) parseBody(refs.format, body, reading);
   persons.delete('');
   const people = await mentionedPeople(config, connector, refs.jiraDocs, persons);
 
   // The remote's images: a crossed file by its URL, or a file of the remote's store shown inline only.
   let app: string | undefined;
+  const keyOf = imageKeyOf(connector);
+  let asked = 0;
   for (const src of sources) {
     if (budget <= 0) break;
-    const key = sourceKey(src);
-    const crossed = files.findIndex((p) => p.src && p.jira && !p.media && sourceKey(p.src) === key);
+    const key = keyOf(src);
+    const crossed = files.findIndex((p) => p.src && p.jira && !p.media && keyOf(p.src) === key);
     if (crossed >= 0) {
       await withMedia(crossed);
       continue;
     }
-    const file = refs.toJira ? connector.inlineFile?.(src) : undefined;
+    if (!refs.toJira || !connector.inlineFile || asked >= MAX_ASKED_PER_RUN) continue;
+    asked++;
+    const file = await connector.inlineFile(link.remoteId, src);
     if (!file || images.some((p) => p.remote === file.id)) continue;
     budget--;
     // A copy an earlier run made and could not record (a crash in between) is taken, not made again.

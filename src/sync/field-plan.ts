@@ -183,6 +183,14 @@ export function planFields(input: FieldPlanInput): FieldPlan {
       plan.notices.push(
         `The Jira ${m.jira} holds what ${input.remoteKey ?? 'the remote item'} cannot: ${jira.simplified.join(', ')}. It was simplified there and stays whole in Jira.`,
       );
+    // And when the remote's value reaches Jira, what it could not take.
+    const arrives = decision.action === 'none' ? !input.base[m.jira] : decision.target === 'jira';
+    if (arrives && remote.simplified?.length) {
+      const where = input.remoteKey ?? 'the remote item';
+      plan.notices.push(
+        `The ${m.remote} of ${where} holds what Jira cannot take: ${remote.simplified.join(', ')}. It was left out in Jira and stays whole in ${where}.`,
+      );
+    }
     const cut = reaches ? cutNotice(input, m, jira.value) : undefined;
     if (cut) plan.notices.push(cut);
     if (decision.action === 'none') {

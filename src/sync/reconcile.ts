@@ -57,7 +57,7 @@ import { syncSlaField } from './sla-field';
 import { conversionOf } from '../mapping/field-convert';
 import { UserMap } from './user-map';
 import { bodyOptionsFor } from './body-options';
-import { resolveBodyReferences } from './body-references';
+import { resolveBodyReferences, richPairsOf } from './body-references';
 import type { BodyOptions } from '../content/conversion';
 import type { WorkItemRef } from './work-item';
 
@@ -396,16 +396,18 @@ async function syncPair(
     }
   }
   // What the rich fields' images name (and people, where the remote marks them), resolved before they are compared.
-  const rich = config.fields.filter((m) => m.transform === 'rich-text');
+  // Those of one format: a connection's rich pairs keep the item's description format, or one each field names (a
+  // ServiceNow HTML column beside its plain description); the richest holds images and people.
+  const rich = richPairsOf(config, connector.capabilities.descriptionFormat);
   const prepared = await resolveBodyReferences(
     config,
     connector,
     next,
     {
-      format: connector.capabilities.descriptionFormat,
-      jiraDocs: rich.map((m) => issue.fields[m.jira]),
-      remoteBodies: rich.map((m) => remote.fields[m.remote]),
-      toJira: !remoteClosed && rich.some((m) => m.direction !== 'to-remote'),
+      format: rich.format,
+      jiraDocs: rich.pairs.map((m) => issue.fields[m.jira]),
+      remoteBodies: rich.pairs.map((m) => remote.fields[m.remote]),
+      toJira: !remoteClosed && rich.pairs.some((m) => m.direction !== 'to-remote'),
     },
     jira.attachmentsOf(issue),
   );

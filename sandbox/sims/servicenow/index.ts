@@ -488,8 +488,12 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
     contentType: string,
     content: Buffer,
   ) => {
-    const target = store.get(tableName, recordId);
-    if (!tableDef(tableName) || !target)
+    // An image pasted into an HTML field is stored for the record's ZZ_YY table (ZZ_YYincident): the record's own
+    // file, which its attachment list and the attachment business rule leave out.
+    const inline = tableName.startsWith('ZZ_YY');
+    const recordTable = inline ? tableName.slice(5) : tableName;
+    const target = store.get(recordTable, recordId);
+    if (!tableDef(recordTable) || !target)
       throw new SnError(404, "Record doesn't exist or ACL restricts the record retrieval", null);
     const row = store.insertRaw(
       'sys_attachment',
@@ -504,7 +508,7 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
       c.get('user').user_name,
     );
     store.attachments.set(row.sys_id!, content);
-    notice('attachment', tableName, target, ['attachment', row.sys_id!], c.get('user'));
+    if (!inline) notice('attachment', tableName, target, ['attachment', row.sys_id!], c.get('user'));
     return c.json({ result: attachmentJson(c, row) }, 201, {
       Location: `${c.get('origin')}/api/now/attachment/${row.sys_id}/file`,
     });
@@ -565,6 +569,13 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
     return c.body(new Uint8Array(content), 200, {
       'content-type': row.content_type ?? 'application/octet-stream',
       'x-attachment-metadata': JSON.stringify(attachmentJson(c, row)),
+    });
+  });
+  // The form's own link to a file, as an HTML field's <img> names it: for the web view's signed-in agent (web-view.ts).
+  app.get('/sys_attachment.do', (c) => {
+    const row = attachmentOr404(c.req.query('sys_id') ?? '');
+    return c.body(new Uint8Array(store.attachments.get(row.sys_id!) ?? Buffer.alloc(0)), 200, {
+      'content-type': row.content_type ?? 'application/octet-stream',
     });
   });
   app.delete('/api/now/attachment/:id', (c) => {

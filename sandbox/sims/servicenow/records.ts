@@ -1,4 +1,5 @@
 /** Writing and reading records the way the Table API does. */
+import { sanitizeHtml } from './html-sanitizer';
 import { applySlas, durationDisplay } from './sla';
 import { allFields, glideTime, priorityFor, tableDef, type InstanceStore, type Row, type TableDef } from './store';
 
@@ -48,7 +49,12 @@ export function writeRecord(
       continue;
     }
     if (name === 'priority' && def.name === 'incident') continue; // computed from impact × urgency
-    next[name] = name === 'short_description' ? value.slice(0, store.shortDescriptionMax) : value;
+    next[name] =
+      name === 'short_description'
+        ? value.slice(0, store.shortDescriptionMax)
+        : type === 'html'
+          ? sanitizeHtml(value)
+          : value;
   }
   if (def.name === 'incident') applyIncidentRules(store, next, existing, userName);
   const changed = Object.keys(next).filter((k) => (existing?.[k] ?? undefined) !== next[k] && !k.startsWith('sys_'));

@@ -77,7 +77,8 @@ describe('Table API', () => {
     const real = fixture('incident_POST_201.json').result as Record<string, unknown>;
     const ours = await createIncident({ assignment_group: sim.store.rows('sys_user_group')[0]!.sys_id });
     for (const [k, v] of Object.entries(ours)) {
-      expect({ field: k, known: k in real }).toEqual({ field: k, known: true });
+      // A column a customer added (u_details, an HTML field) is the instance's own, not the base incident's.
+      expect({ field: k, known: k in real || k.startsWith('u_') }).toEqual({ field: k, known: true });
       expect({ field: k, type: typeof v }).toEqual({ field: k, type: typeof v === 'object' ? 'object' : 'string' });
     }
   });
@@ -238,6 +239,43 @@ describe('Attachment API', () => {
         )
       ).status,
     ).toBe(404);
+  });
+});
+
+describe('HTML fields', () => {
+  it("keep an editor's markup and drop what could run, as the HTML Sanitizer does on every write", async () => {
+    const inc = await createIncident({
+      u_details:
+        '<p onclick="steal()">Steps <b>one</b> &amp; two<script>alert(1)</script></p>' +
+        '<p><a href="javascript:alert(1)">x</a><img src="/sys_attachment.do?sys_id=abc" onerror="x()"></p>' +
+        '<style>p{}</style><iframe src="https://evil.example"><p>inside</p></iframe><ul><li>kept</li></ul>',
+    });
+    expect(inc.u_details).toBe(
+      '<p>Steps <b>one</b> &amp; two</p><p><a>x</a><img src="/sys_attachment.do?sys_id=abc"></p><ul><li>kept</li></ul>',
+    );
+  });
+
+  it("store an image pasted into them as the record's ZZ_YY file, left out of its attachments and the business rule", async () => {
+    const inc = await createIncident();
+    const notices = sim.notifier.sent.length;
+    const up = await sn(
+      'POST',
+      `/api/now/attachment/file?table_name=ZZ_YYincident&table_sys_id=${inc.sys_id}&file_name=image.png`,
+      new Uint8Array([137, 80, 78, 71]),
+      { 'content-type': 'image/png' },
+    );
+    expect(up.status).toBe(201);
+    expect(up.json.result).toMatchObject({ table_name: 'ZZ_YYincident', table_sys_id: inc.sys_id });
+    const listed = await sn(
+      'GET',
+      `/api/now/attachment?sysparm_query=${encodeURIComponent(`table_sys_id=${inc.sys_id}^table_name=incident`)}`,
+    );
+    expect(listed.json.result).toEqual([]);
+    expect(sim.notifier.sent.length).toBe(notices);
+    // The form shows it by its own link.
+    const shown = await fetch(`${sim.baseUrl}/sys_attachment.do?sys_id=${up.json.result.sys_id}`);
+    expect(shown.headers.get('content-type')).toBe('image/png');
+    expect(new Uint8Array(await shown.arrayBuffer())).toEqual(new Uint8Array([137, 80, 78, 71]));
   });
 });
 

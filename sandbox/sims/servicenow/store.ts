@@ -2,7 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 
 export type FieldType =
-  'string' | 'integer' | 'boolean' | 'datetime' | 'duration' | 'journal' | `reference:${string}` | 'choice';
+  'string' | 'html' | 'integer' | 'boolean' | 'datetime' | 'duration' | 'journal' | `reference:${string}` | 'choice';
 
 export interface TableDef {
   name: string;
@@ -73,6 +73,9 @@ export const TABLES: TableDef[] = [
       hold_reason: 'choice',
       resolved_at: 'datetime',
       resolved_by: 'reference:sys_user',
+      // A column the customer added: the base incident keeps no HTML, and instances commonly add one for formatted
+      // details with pasted screenshots (stored as attachments of ZZ_YYincident).
+      u_details: 'html',
     },
     choices: {
       state: { '1': 'New', '2': 'In Progress', '3': 'On Hold', '6': 'Resolved', '7': 'Closed', '8': 'Canceled' },
@@ -292,6 +295,7 @@ const COLUMN_LABELS: Record<string, string> = {
   resolved_by: 'Resolved by',
   incident_state: 'Incident state',
   caller_id: 'Caller',
+  u_details: 'Details',
   category: 'Category',
   hold_reason: 'On hold reason',
   task: 'Task',
@@ -329,6 +333,7 @@ function internalType(type: FieldType, choices: Record<string, string> | undefin
     (
       {
         string: 'string',
+        html: 'html',
         integer: 'integer',
         boolean: 'boolean',
         datetime: 'glide_date_time',
@@ -474,9 +479,11 @@ export class InstanceStore {
                 ? String(this.shortDescriptionMax)
                 : type === 'journal'
                   ? '4000'
-                  : type === 'string'
-                    ? '40'
-                    : '0',
+                  : type === 'html'
+                    ? '65000'
+                    : type === 'string'
+                      ? '40'
+                      : '0',
             mandatory: element === 'short_description' || element === 'number' ? 'true' : 'false',
             read_only: isReadOnlyColumn(def.name, element) ? 'true' : 'false',
             active: 'true',

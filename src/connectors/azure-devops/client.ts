@@ -999,7 +999,12 @@ export class AzureDevOpsConnector implements Connector {
       });
   }
 
-  inlineFile(src: string): { id: string; fileName: string } | undefined {
+  inlineFile(_itemId: string, src: string): Promise<{ id: string; fileName: string } | undefined> {
+    // The URL says all: a file of this organization's store, by its id (no call).
+    return Promise.resolve(this.inlineFileOf(src));
+  }
+
+  private inlineFileOf(src: string): { id: string; fileName: string } | undefined {
     let url: URL;
     try {
       url = new URL(src);

@@ -165,6 +165,63 @@ describe('ServiceNow connector', () => {
     expect(await new Response(file.body).text()).toBe('hello');
   });
 
+  it('describes an HTML column as rich text kept as HTML, beside the plain-text description', async () => {
+    const byId = new Map((await connector().describeFields())!.map((f) => [f.id, f]));
+    expect(byId.get('u_details')).toEqual({ id: 'u_details', name: 'Details', kind: 'rich-text', format: 'html' });
+    expect(byId.get('description')).toEqual({ id: 'description', name: 'Description', kind: 'text' });
+  });
+
+  it("shows a file inline by the form's own link, and knows that link relative or on the instance's host alike", async () => {
+    const sn = connector();
+    const inc = await sn.createItem({ short_description: 'a' }, 'c-img');
+    const up = await sn.uploadAttachment(inc.id, {
+      fileName: 'shot.png',
+      contentType: 'image/png',
+      size: 3,
+      body: new Uint8Array([1, 2, 3]),
+    });
+    expect(up.url).toBe(`/sys_attachment.do?sys_id=${up.id}`);
+    expect((await sn.listAttachments(inc.id))[0]!.url).toBe(up.url);
+    const key = sn.imageKey(up.url!);
+    expect(sn.imageKey(`sys_attachment.do?sys_id=${up.id}`)).toBe(key);
+    expect(sn.imageKey(`https://acme.service-now.com/sys_attachment.do?sys_id=${up.id.toUpperCase()}&view=true`)).toBe(
+      key,
+    );
+    // Another host's link of the same shape is another file.
+    expect(sn.imageKey(`https://evil.example/sys_attachment.do?sys_id=${up.id}`)).not.toBe(key);
+  });
+
+  it("takes an image pasted into the record's HTML field as its own file, and no other record's", async () => {
+    const sn = connector();
+    const inc = await sn.createItem({ short_description: 'with a screenshot' }, 'c-pasted');
+    const other = await sn.createItem({ short_description: 'someone else’s' }, 'c-other');
+    const paste = async (recordId: string, table: string) => {
+      const res = await fetch(
+        `${sim.baseUrl}/api/now/attachment/file?table_name=${table}&table_sys_id=${recordId}&file_name=image.png`,
+        {
+          method: 'POST',
+          headers: {
+            authorization: `Basic ${Buffer.from(`${DEMO_CREDENTIALS.agent.username}:${DEMO_CREDENTIALS.agent.password}`).toString('base64')}`,
+            'content-type': 'image/png',
+          },
+          body: new Uint8Array([137, 80, 78, 71]),
+        },
+      );
+      expect(res.status).toBe(201);
+      return ((await res.json()) as { result: { sys_id: string } }).result.sys_id;
+    };
+    const own = await paste(inc.id, 'ZZ_YYincident');
+    const theirs = await paste(other.id, 'ZZ_YYincident');
+    // Pasted images are not among the record's files.
+    expect(await sn.listAttachments(inc.id)).toEqual([]);
+    expect(await sn.inlineFile(inc.id, `sys_attachment.do?sys_id=${own}`)).toEqual({ id: own, fileName: 'image.png' });
+    expect(await sn.inlineFile(inc.id, `/sys_attachment.do?sys_id=${theirs}`)).toBeUndefined();
+    expect(await sn.inlineFile(inc.id, `/sys_attachment.do?sys_id=${'0'.repeat(32)}`)).toBeUndefined();
+    expect(await sn.inlineFile(inc.id, `https://evil.example/sys_attachment.do?sys_id=${own}`)).toBeUndefined();
+    const file = await sn.downloadAttachment(inc.id, own);
+    expect(new Uint8Array(await new Response(file.body).arrayBuffer())).toEqual(new Uint8Array([137, 80, 78, 71]));
+  });
+
   it('never reuses an OAuth token obtained with another secret in the same warm instance', async () => {
     const good = connector({
       kind: 'oauth',

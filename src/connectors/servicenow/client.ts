@@ -98,6 +98,9 @@ const STATE_LABELS: Readonly<Record<string, string>> = {
   '8': 'Canceled',
 };
 
+/** How an HTML field shows an attachment inline: as the instance's own editor writes it, relative to the instance. */
+const imageUrlOf = (sysId: string) => `/sys_attachment.do?sys_id=${sysId}`;
+
 /** A dictionary column's kind, from its internal type (a column with a choice list is a choice, whatever it stores; journals are comments, not fields). */
 function serviceNowKind(internalType: string, reference: string): RemoteFieldKind {
   switch (internalType) {
@@ -663,6 +666,8 @@ export class ServiceNowConnector implements Connector {
         name: String(r.column_label || id),
         kind,
         ...(kind === 'number' && (type === 'integer' || type === 'longint') ? { precision: 0 } : {}),
+        // An HTML column keeps its body as HTML, where the description and journals are plain text.
+        ...(kind === 'rich-text' ? { format: 'html' as const } : {}),
         ...(String(r.read_only) === 'true' ? { readOnly: true } : {}),
         ...(values?.length ? { values } : {}),
       });
@@ -800,7 +805,50 @@ export class ServiceNowConnector implements Connector {
       size: Number(r.size_bytes ?? 0),
       createdAt: parseGlideDateTime(r.sys_created_on),
       ...(r.sys_created_by ? { authorId: String(r.sys_created_by) } : {}),
+      url: imageUrlOf(String(r.sys_id)),
     }));
+  }
+
+  imageKey(src: string): string {
+    const id = this.attachmentOfImage(src);
+    return id ? `sys_attachment:${id}` : src.trim();
+  }
+
+  /**
+   * An image pasted into an HTML field is an attachment of the record's `ZZ_YY` table (`ZZ_YYincident`), so it is
+   * not among the record's files: the file's own record says whose it is, and only this record's own is taken (an
+   * image naming another record's file is never copied from it).
+   */
+  async inlineFile(itemId: string, src: string): Promise<{ id: string; fileName: string } | undefined> {
+    const id = this.attachmentOfImage(src);
+    if (!id) return undefined;
+    const file = await this.json(
+      resultOne,
+      `/api/now/attachment/${encodeURIComponent(id)}`,
+      { method: 'GET' },
+      'Read an inline image',
+    ).catch((e: unknown) => {
+      // Gone, or hidden from the integration user by an ACL: nothing to copy.
+      if (e instanceof SyncError && (e.details.httpStatus === 404 || e.details.httpStatus === 403)) return undefined;
+      throw e;
+    });
+    const table = String(file?.result.table_name ?? '');
+    if (!file || String(file.result.table_sys_id) !== itemId) return undefined;
+    if (table !== this.conn.table && table !== `ZZ_YY${this.conn.table}`) return undefined;
+    return { id, fileName: String(file.result.file_name || 'image.png') };
+  }
+
+  /** The attachment an image URL of this instance shows (`sys_attachment.do?sys_id=`, relative or absolute). */
+  private attachmentOfImage(src: string): string | undefined {
+    let url: URL;
+    try {
+      url = new URL(src.trim(), `${this.base}/`);
+    } catch {
+      return undefined;
+    }
+    if (url.origin !== new URL(this.base).origin || !/^\/sys_attachment\.do$/i.test(url.pathname)) return undefined;
+    const id = url.searchParams.get('sys_id') ?? '';
+    return /^[0-9a-f]{32}$/i.test(id) ? id.toLowerCase() : undefined;
   }
 
   async downloadAttachment(
@@ -849,6 +897,7 @@ export class ServiceNowConnector implements Connector {
       size: Number(res.result.size_bytes ?? file.size),
       createdAt: parseGlideDateTime(res.result.sys_created_on),
       ...(this.ownAuthorId ? { authorId: this.ownAuthorId } : {}),
+      url: imageUrlOf(String(res.result.sys_id)),
     };
   }
 }
