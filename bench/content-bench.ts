@@ -9,7 +9,8 @@
  */
 import { adfToText, normalizeText } from '../src/content/adf-to-text';
 import type { AdfNode } from '../src/content/adf';
-import { htmlToText, journalToText } from '../src/content/html-to-text';
+import { htmlToText } from '../src/content/html-to-text';
+import { journalToText } from '../src/content/journal';
 import { textToAdf } from '../src/content/text-to-adf';
 import { adfToHtml } from '../src/content/adf-to-html';
 import { htmlToAdf } from '../src/content/html-to-adf';

@@ -15,7 +15,7 @@ import type { DateTimeText } from '../mapping/field-convert';
 export type RemoteSystemKind = 'servicenow' | 'azure-devops' | 'zendesk';
 export type Visibility = 'public' | 'internal';
 export type { BodyFormat } from '../content/body-format';
-import { REMOTE_BODY_FORMATS, type BodyFormat } from '../content/body-format';
+import { REMOTE_BODY_FORMATS, type BodyFormat, type RemoteBodyFormat } from '../content/body-format';
 
 export interface Capabilities {
   /** Which comment visibilities exist (ServiceNow comments/work_notes, Zendesk public/private, ADO discussion = public only). */
@@ -110,6 +110,11 @@ export interface Author {
 export interface Comment {
   id: string;
   body: string | Readonly<Record<string, unknown>>;
+  /**
+   * This comment's body format, where it is not `capabilities.commentFormat`: a ServiceNow journal entry that
+   * formats part of itself (`[code]` HTML) is given as HTML, one of text alone as text.
+   */
+  format?: RemoteBodyFormat;
   visibility: Visibility;
   author: Author;
   createdAt: number;

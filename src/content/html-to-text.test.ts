@@ -1,4 +1,5 @@
-import { htmlToText, journalToText } from './html-to-text';
+import { htmlToText } from './html-to-text';
+import { journalToText } from './journal';
 
 describe('remote HTML to text', () => {
   it('keeps paragraphs, line breaks and lists readable', () => {

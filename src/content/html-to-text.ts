@@ -1,6 +1,6 @@
 /**
- * Remote HTML → plain text, for Azure DevOps and Zendesk bodies and ServiceNow
- * journal entries that carry `[code]…[/code]` HTML. Only text survives: no
+ * Remote HTML → plain text, for remote HTML bodies and the `[code]…[/code]`
+ * HTML sections of journal entries (journal.ts). Only text survives: no
  * markup, script or style ever reaches Jira or a page. Tokenizing (tags,
  * attributes, entities, the raw text of script and style) is htmlparser2's;
  * this file only decides where line breaks go.
@@ -141,21 +141,4 @@ function trimLineStart(line: string): string {
   let start = 0;
   while (start < line.length && (line.charCodeAt(start) === 32 || line.charCodeAt(start) === 9)) start++;
   return start ? line.slice(start) : line;
-}
-
-/** A journal entry as text: `[code]` sections are HTML, the rest is already text. */
-export function journalToText(value: string): string {
-  // One pass with indexOf: a regular expression retried every unclosed `[code]` to the end of the entry (quadratic).
-  const lower = value.toLowerCase();
-  const parts: string[] = [];
-  let from = 0;
-  for (;;) {
-    const start = lower.indexOf('[code]', from);
-    const end = start < 0 ? -1 : lower.indexOf('[/code]', start + 6);
-    if (end < 0) break;
-    parts.push(value.slice(from, start), htmlToText(value.slice(start + 6, end)));
-    from = end + 7;
-  }
-  parts.push(value.slice(from));
-  return normalizeText(parts.join(''));
 }

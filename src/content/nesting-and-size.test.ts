@@ -6,7 +6,8 @@
 import fc from 'fast-check';
 import { adfToText, MAX_ADF_DEPTH, normalizeText } from './adf-to-text';
 import { textToAdf } from './text-to-adf';
-import { htmlToText, journalToText, MAX_HTML_CHARS, TRUNCATION_NOTE } from './html-to-text';
+import { htmlToText, MAX_HTML_CHARS, TRUNCATION_NOTE } from './html-to-text';
+import { journalToText } from './journal';
 import { textFromBody } from './formats';
 import type { AdfDoc, AdfNode } from './adf';
 import { validateAdf } from '../../test/support/adf-schema';

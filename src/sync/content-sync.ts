@@ -72,8 +72,8 @@ export async function planCommentCrossing(
   }));
   const remoteSide: SideComment[] = remoteComments.map((c) => ({
     id: c.id,
-    text: textFromBody(format, c.body),
-    ...(format === 'text' ? {} : richOf(format, parseBody(format, c.body, bodies.parse).doc, bodies)),
+    text: textFromBody(c.format ?? format, c.body),
+    ...richOfRemote(c.format ?? format, c.body, bodies),
     author: c.author.displayName,
     visibility: c.visibility,
     byUs: Boolean(connector.ownAuthorId && c.author.id === connector.ownAuthorId),
@@ -95,6 +95,11 @@ export async function planCommentCrossing(
 function richOf(format: BodyFormat, doc: AdfDoc, bodies: BodyOptions): Pick<SideComment, 'rich' | 'doc'> {
   if (format === 'text') return {};
   return { doc, rich: projectionOf(format, doc, bodies).body };
+}
+
+/** A remote comment's content and projection, read at its own format (plain text read as before). */
+function richOfRemote(format: BodyFormat, body: unknown, bodies: BodyOptions): Pick<SideComment, 'rich' | 'doc'> {
+  return format === 'text' ? {} : richOf(format, parseBody(format, body, bodies.parse).doc, bodies);
 }
 
 /**

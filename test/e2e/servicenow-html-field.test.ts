@@ -8,7 +8,8 @@
  *   a Jira attachment shown inline where it stood, and nothing is added to the incident's attachments;
  * - a Jira inline image becomes the incident's attachment, shown inline in the field by the form's own link;
  * - an image naming another record's file is never copied from it;
- * - an unrelated edit on either side leaves both as they were.
+ * - an unrelated edit on either side leaves both as they were;
+ * - a journal entry that formats part of itself (`[code]` HTML) reaches Jira formatted.
  */
 import { startSandbox, type Sandbox } from '../../sandbox/sandbox';
 import { DEMO_CONNECTION_ID, demoServiceNowConnection } from '../../sandbox/demo/servicenow-connection';
@@ -187,6 +188,21 @@ describe('a ServiceNow HTML field with pasted screenshots', () => {
     expect((await issueOf(issue.key))[STEPS]!.content).toEqual(steps.content);
     expect((await incidentOf(issue.id)).u_details).toBe(incident.u_details);
     expect(await filesOf(issue.incident)).toHaveLength(1);
+  });
+
+  it('copies a journal entry that formats part of itself ([code] HTML) into Jira with its formatting', async () => {
+    const issue = await newIssue('Patch schedule');
+    sandbox.platform.manualClock.advance(60_000);
+    await sn('PATCH', `/api/now/table/incident/${issue.incident}`, {
+      comments: 'Vendor update:\n[code]<p>Patch <b>1.2</b> ships Friday</p><ul><li>EU</li><li>US</li></ul>[/code]',
+    });
+    await sandbox.settle();
+    const comments = (await jira.request({ as: 'admin' }, 'GET', `/rest/api/3/issue/${issue.key}/comment`)).json
+      .comments as Array<{ body: { content: AdfNode[] } }>;
+    const copy = comments.find((c) => JSON.stringify(c.body).includes('Patch'))!.body;
+    expect(validateAdf(copy).valid).toBe(true);
+    expect(copy.content.map((n) => n.type)).toEqual(['paragraph', 'paragraph', 'bulletList']);
+    expect(copy.content[1]!.content).toContainEqual({ type: 'text', text: '1.2', marks: [{ type: 'strong' }] });
   });
 
   it("never copies another record's file an image names, and says the image was left out", async () => {

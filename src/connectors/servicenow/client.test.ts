@@ -150,6 +150,20 @@ describe('ServiceNow connector', () => {
     expect(JSON.stringify(sim.store.rows('sys_journal_field'))).not.toContain('[crosswalk:');
   });
 
+  it('gives a journal entry that formats part of itself ([code] HTML) as HTML, and one of text alone as text', async () => {
+    const sn = connector();
+    const inc = await sn.createItem({ short_description: 'formatted' }, 'c-code');
+    await sn.addComment(inc.id, {
+      body: 'Vendor says:\n[code]<p>Patch <b>1.2</b> ships</p>[/code]',
+      visibility: 'internal',
+    });
+    await sn.addComment(inc.id, { body: 'Plain <b>words</b>', visibility: 'public' });
+    const [coded, plain] = await sn.listComments(inc.id);
+    expect(coded).toMatchObject({ body: '<p>Vendor says:</p><p>Patch <b>1.2</b> ships</p>', format: 'html' });
+    expect(plain!.body).toBe('Plain <b>words</b>');
+    expect(plain!.format).toBeUndefined();
+  });
+
   it('uploads and downloads attachments under their own name, by the integration user', async () => {
     const sn = connector();
     const inc = await sn.createItem({ short_description: 'a' }, 'c-4');

@@ -26,7 +26,7 @@ import type {
 } from '../ports';
 import { itemSlaSchema, MAX_ITEM_SLAS } from '../ports';
 import { encodeQuery, glideDateTime } from './encoded-query';
-import { journalToText } from '../../content/html-to-text';
+import { journalToHtml, journalToText } from '../../content/journal';
 
 export type ServiceNowAuth =
   | { kind: 'basic'; username: string; password: string }
@@ -706,13 +706,14 @@ export class ServiceNowConnector implements Connector {
     } while (pages.more(full ? entries.length : undefined));
     const names = await this.namesOf(entries.map((r) => String(r.sys_created_by ?? '')));
     return entries.map((r) => {
-      // Journal entries may hold [code]HTML[/code]: only its text crosses.
-      const text = journalToText(String(r.value ?? ''));
+      // An entry may format part of itself ([code]HTML[/code]): such an entry crosses as HTML, with its formatting.
+      const value = String(r.value ?? '');
+      const html = journalToHtml(value);
       const at = parseGlideDateTime(r.sys_created_on);
       const userName = String(r.sys_created_by ?? '');
       return {
         id: String(r.sys_id),
-        body: text,
+        ...(html === undefined ? { body: journalToText(value) } : { body: html, format: 'html' as const }),
         visibility: r.element === 'work_notes' ? ('internal' as const) : ('public' as const),
         author: { id: userName, displayName: names.get(userName) ?? userName },
         createdAt: at,
