@@ -117,6 +117,19 @@ describe('a rich text pair typed at save', () => {
     expect(typed.fields.map((f) => f.format)).toEqual(['html', undefined]);
   });
 
+  it('crosses a Jira document as rich text where the pair was sent as plain values', () => {
+    const withDescription = [...jiraFields, { id: 'description', schema: { type: 'string', system: 'description' } }];
+    const typed = typeFieldPairs(
+      [pair({ jira: 'description', remote: 'u_details' }), pair({ jira: 'summary', remote: 'u_details' })],
+      withDescription,
+      withHtml,
+    );
+    expect(typed.fields.map((f) => [f.transform, f.format])).toEqual([
+      ['rich-text', 'html'],
+      ['none', undefined],
+    ]);
+  });
+
   it('keeps the format it was saved with where the remote cannot describe its fields now', () => {
     const saved = { fields: [{ ...rich('u_details'), format: 'html' as const }] };
     const typed = typeFieldPairs([rich('u_details', 'markdown')], jiraFields, undefined, saved);

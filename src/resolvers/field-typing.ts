@@ -124,8 +124,19 @@ function typeKinds(
     const remoteMeta = remoteById.get(m.remote);
     const remoteKind = remoteMeta ? remoteKindOf(remoteMeta) : undefined;
     if (jiraKind && remoteKind) {
-      // People and rich text cross through their own transforms, whatever the kinds say of them.
+      // People and rich text cross through their own transforms, whatever the kinds say of them. A Jira document
+      // read as a plain value would cross as nothing people can read: it crosses as rich text.
       if (m.transform === 'user' || m.transform === 'rich-text') return pair;
+      if (
+        jiraKind === 'rich-text' &&
+        (m.transform === 'none' || m.transform === 'text') &&
+        crossing(jiraKind, remoteKind).ok
+      )
+        return {
+          ...pair,
+          transform: 'rich-text' as const,
+          ...(remoteMeta?.format ? { format: remoteMeta.format } : {}),
+        };
       const met = crossing(jiraKind, remoteKind);
       if (!met.ok) {
         problems.push({

@@ -76,4 +76,43 @@ describe('the mapping editor (browser)', () => {
       }),
     );
   }, 90_000);
+
+  it("pairs a ServiceNow HTML column as rich text, which the server types as HTML from the instance's dictionary", async () => {
+    const page = await openSettings(browser, sandbox, 'admin', 'DEMO');
+    const frame = settingsFrame(page);
+    await frame.getByRole('button', { name: 'Show DEMO ↔ ACME incidents' }).click();
+    await frame.getByRole('button', { name: 'Edit' }).click();
+    await frame.getByRole('button', { name: 'Next' }).click();
+    await frame.getByRole('button', { name: 'Next' }).click();
+    await frame.getByTestId('remote-fields-read').waitFor();
+    const rows = await frame.locator('[data-testid^="mapping-"]').count();
+    await frame.getByRole('button', { name: 'Add a field' }).press('Enter');
+    await choose(frame, `fields.${rows}.jira`, 'Steps to reproduce (customfield_10011)');
+    await choose(frame, `fields.${rows}.remote`, 'Details (u_details)');
+    await expectAccessible(page);
+    await screenshot(page, 'mapping-servicenow-html-column');
+    await frame.getByRole('button', { name: 'Save connection' }).press('Enter');
+    await frame.getByRole('dialog').waitFor({ state: 'detached' });
+    await page.close();
+
+    const listed = await sandbox.platform.invokeResolver({
+      installationId: sandbox.installationId,
+      moduleKey: 'crosswalk-settings',
+      functionKey: 'listConnections',
+      accountId: sandbox.users.find((u) => u.role === 'admin')!.accountId,
+      context: { extension: { type: 'jira:projectSettingsPage', project: { id: '10000', key: 'DEMO' } } },
+      payload: {},
+    });
+    if (!listed.ok) throw new Error(`listConnections failed: ${listed.error}`);
+    const config = (listed.body as { data: { connections: Array<{ config: any }> } }).data.connections[0]!.config;
+    expect(config.fields).toContainEqual(
+      expect.objectContaining({
+        jira: 'customfield_10011',
+        remote: 'u_details',
+        transform: 'rich-text',
+        format: 'html',
+      }),
+    );
+    expect(config.fields.find((f: { remote: string }) => f.remote === 'description').format).toBeUndefined();
+  }, 90_000);
 });

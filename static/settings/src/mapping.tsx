@@ -721,6 +721,11 @@ export function MappingEditor({
       delete next.valueMap;
       next.transform = 'none';
     }
+    // A Jira document crosses as rich text whatever the remote keeps (HTML or plain text); nothing else does.
+    const jiraKind = meta?.fields.find((x) => x.id === next.jira)?.kind;
+    if (jiraKind === 'rich-text' && (!next.transform || next.transform === 'none' || next.transform === 'text'))
+      next.transform = 'rich-text';
+    else if (jiraKind && jiraKind !== 'rich-text' && next.transform === 'rich-text') next.transform = 'none';
     // A field the remote computes is written through its inputs: the pair starts with the remote's own matrix.
     const computed = derivedOf(remote, next.remote);
     if (computed) next.derived = matrixFor(computed, next.derived);
