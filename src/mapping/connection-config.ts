@@ -10,6 +10,7 @@ import { isAllowedRemoteUrl } from '../connectors/remote-hosts';
 import { implementedSystems, systemFor } from '../connectors/registry';
 import { fieldPairProblems } from './field-pairs';
 import { valueMapProblems } from './value-map';
+import { templateParts, templateSchema } from './template';
 import { FIELD_KINDS } from './field-kinds';
 import { REMOTE_BODY_FORMATS } from '../content/body-format';
 
@@ -62,6 +63,8 @@ export const fieldMappingSchema = z
      * connector's `descriptionFormat`.
      */
     format: z.enum(REMOTE_BODY_FORMATS).optional(),
+    /** How one side's value is written around the other's, and read back (template.ts); plain text pairs only. */
+    template: templateSchema.optional(),
     /**
      * Where the remote field is one the remote computes (its registry entry's `derivedFields`): the inputs written
      * for each of its values (derived-fields.ts). The server keeps it only for such a field, the system's own
@@ -70,6 +73,19 @@ export const fieldMappingSchema = z
     derived: derivedMatrixSchema.optional(),
   })
   .superRefine((m, ctx) => {
+    if (m.template) {
+      const read = templateParts(m.template.text, m.jira);
+      if (!read.ok) ctx.addIssue({ code: 'custom', path: ['template', 'text'], message: read.reason });
+      if (m.transform !== 'none' && m.transform !== 'text')
+        ctx.addIssue({ code: 'custom', path: ['template'], message: 'only a plain text pair takes a template' });
+      const toward = m.template.side === 'remote' ? 'to-remote' : 'to-jira';
+      if (m.template.reverse === 'one-way' && m.direction !== toward)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['template', 'reverse'],
+          message: `a one-way template only writes ${m.template.side === 'remote' ? 'the remote' : 'Jira'}: set the direction to ${m.template.side === 'remote' ? 'Jira → remote' : 'remote → Jira'}, or strip it on the way back`,
+        });
+    }
     if (m.transform === 'value-map' && !m.valueMap?.length)
       ctx.addIssue({ code: 'custom', path: ['valueMap'], message: 'a value-map transform needs at least one entry' });
     for (const problem of valueMapProblems(m.valueMap ?? [], m.remote))

@@ -15,6 +15,7 @@ import type { BodyOptions } from '../content/conversion';
 import type { BodyFormat } from '../content/body-format';
 import type { CanonicalValue } from '../sync/canonical';
 import type { CanonicalKind, FieldKind } from './field-kinds';
+import type { TemplateContext } from './template';
 
 /** How a system writes a date-time as text, where not ISO 8601. */
 export interface DateTimeText {
@@ -39,6 +40,8 @@ export interface Conversion {
   richText?: BodyFormat;
   /** How one pair's people and inline files read and write in the remote's rich text (sync/body-options.ts). */
   bodies?: BodyOptions;
+  /** The item on each side, for a template's keys (template.ts). */
+  item?: TemplateContext;
 }
 
 export const DEFAULT_CONVERSION: Conversion = { timeZone: 'UTC', remoteDateTime: ISO_DATE_TIME };
@@ -47,11 +50,13 @@ export const DEFAULT_CONVERSION: Conversion = { timeZone: 'UTC', remoteDateTime:
 export function conversionOf(
   config: { timeZone?: string | undefined },
   capabilities: { dateTimeText?: DateTimeText | undefined; descriptionFormat?: BodyFormat },
+  item?: TemplateContext,
 ): Conversion {
   return {
     timeZone: config.timeZone ?? 'UTC',
     remoteDateTime: capabilities.dateTimeText ?? ISO_DATE_TIME,
     richText: capabilities.descriptionFormat ?? 'text',
+    ...(item ? { item } : {}),
   };
 }
 

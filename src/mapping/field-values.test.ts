@@ -1,4 +1,5 @@
 import { readJira, readRemote, writeJira, writeRemote } from './field-values';
+import { DEFAULT_CONVERSION } from './field-convert';
 import { fieldMappingSchema } from './connection-config';
 
 const m = (x: Record<string, unknown>) => fieldMappingSchema.parse(x);
@@ -70,5 +71,56 @@ describe('list mappings (labels ↔ a separated string such as Azure DevOps tags
     expect(writeRemote(tags, ['db', 'prod'])).toEqual({ ok: true, field: 'System.Tags', value: 'db; prod' });
     expect(writeRemote(tags, [])).toEqual({ ok: true, field: 'System.Tags', value: '' });
     expect(writeJira(tags, ['db', 'prod'])).toEqual({ kind: 'field', field: 'labels', value: ['db', 'prod'] });
+  });
+});
+
+describe('a templated pair', () => {
+  const onRemote = m({
+    jira: 'summary',
+    remote: 'short_description',
+    template: { side: 'remote', text: '[{key}] {summary}' },
+  });
+  const inJira = m({ jira: 'summary', remote: 'title', template: { side: 'jira', text: '{summary} ({remote.key})' } });
+  const keys = { ...DEFAULT_CONVERSION, item: { key: 'DEMO-12', remoteKey: 'INC0010001' } };
+
+  it('writes its side inside the template with the keys, and reads it back as the bare value', () => {
+    expect(writeRemote(onRemote, 'Printer jams', 'text', keys)).toEqual({
+      ok: true,
+      field: 'short_description',
+      value: '[DEMO-12] Printer jams',
+    });
+    expect(readRemote(onRemote, { short_description: '[DEMO-12] Printer jams' })).toEqual({
+      ok: true,
+      value: 'Printer jams',
+    });
+    expect(readJira(onRemote, { summary: '[not a key] words' })).toEqual({ ok: true, value: '[not a key] words' });
+    expect(writeJira(inJira, 'Printer jams', keys)).toEqual({
+      kind: 'field',
+      field: 'summary',
+      value: 'Printer jams (INC0010001)',
+    });
+    expect(readJira(inJira, { summary: 'Printer jams (INC0010001)' })).toEqual({ ok: true, value: 'Printer jams' });
+  });
+
+  it('is refused where it cannot hold: a rich pair, or one-way against the direction', () => {
+    const problems = (x: Record<string, unknown>) =>
+      fieldMappingSchema.safeParse(x).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    expect(
+      problems({
+        jira: 'description',
+        remote: 'description',
+        transform: 'rich-text',
+        template: { side: 'remote', text: '{value}' },
+      }),
+    ).toEqual(['template: only a plain text pair takes a template']);
+    expect(
+      problems({
+        jira: 'summary',
+        remote: 'title',
+        template: { side: 'remote', text: '[{key}] {value}', reverse: 'one-way' },
+      }),
+    ).toEqual([
+      'template.reverse: a one-way template only writes the remote: set the direction to Jira → remote, or strip it on the way back',
+    ]);
   });
 });

@@ -16,6 +16,7 @@ import { crossing } from './field-kinds';
 import { inputsFor } from './derived-fields';
 import * as typed from './field-convert';
 import { DEFAULT_CONVERSION, type Conversion, type TypedKinds } from './field-convert';
+import { renderTemplate, stripTemplate } from './template';
 
 /**
  * A side's value read as canonical. A rich-text read also says what its side holds that the remote's format cannot
@@ -76,6 +77,21 @@ export function readJira(
   fields: Readonly<Record<string, unknown>>,
   c: Conversion = DEFAULT_CONVERSION,
 ): Read {
+  return m.template?.side === 'jira' ? untemplated(m, readJiraValue(m, fields, c)) : readJiraValue(m, fields, c);
+}
+
+/** A templated side's value without its template (template.ts): the pair's value. */
+function untemplated(m: FieldMapping, read: Read): Read {
+  if (!read.ok || typeof read.value !== 'string' || !m.template) return read;
+  return { ...read, value: stripTemplate(m.template, m.jira, read.value) };
+}
+
+/** A value written into its side's template, with the item's keys (an emptied value stays empty). */
+function templated(m: FieldMapping, value: string, c: Conversion): string {
+  return m.template && value !== '' ? renderTemplate(m.template, m.jira, value, c.item ?? {}) : value;
+}
+
+function readJiraValue(m: FieldMapping, fields: Readonly<Record<string, unknown>>, c: Conversion): Read {
   const raw = fields[m.jira];
   const kinds = typedKindsOf(m);
   if (kinds) {
@@ -107,6 +123,16 @@ export function readRemote(
   fields: Readonly<Record<string, unknown>>,
   richText: BodyFormat = 'text',
   c: Conversion = DEFAULT_CONVERSION,
+): Read {
+  const read = readRemoteValue(m, fields, richText, c);
+  return m.template?.side === 'remote' ? untemplated(m, read) : read;
+}
+
+function readRemoteValue(
+  m: FieldMapping,
+  fields: Readonly<Record<string, unknown>>,
+  richText: BodyFormat,
+  c: Conversion,
 ): Read {
   const kinds = typedKindsOf(m);
   if (kinds) {
@@ -191,6 +217,8 @@ export function writeJira(
     };
   if (m.jira === 'summary' && (value === null || value === ''))
     return { kind: 'skip', reason: 'a Jira summary cannot be empty' };
+  if (m.template?.side === 'jira' && typeof value === 'string')
+    return { kind: 'field', field: m.jira, value: templated(m, value, c) };
   return { kind: 'field', field: m.jira, value };
 }
 
@@ -261,7 +289,8 @@ function remoteValueOf(
     const mapped = remoteFromCanonical(m.valueMap ?? [], String(value));
     return mapped.ok ? { ok: true, field: m.remote, value: mapped.value } : mapped;
   }
-  return { ok: true, field: m.remote, value: Array.isArray(value) ? value.join(' ') : String(value ?? '') };
+  const text = Array.isArray(value) ? value.join(' ') : String(value ?? '');
+  return { ok: true, field: m.remote, value: m.template?.side === 'remote' ? templated(m, text, c) : text };
 }
 
 /** Jira's own silent limits on what a write leaves (a summary holds at most 255 characters). */

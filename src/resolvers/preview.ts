@@ -366,7 +366,10 @@ async function previewIssue(
     ...pairPlanContext(link, !link),
     remoteMaxLengths: connector.capabilities.maxLengths,
     remoteRichText: richText,
-    conversion: conversionOf(config, connector.capabilities),
+    conversion: conversionOf(config, connector.capabilities, {
+      key: issue.key,
+      ...(remote ? { remoteKey: remote.displayKey } : {}),
+    }),
     remoteRaw: remote?.fields ?? createdRemote ?? {},
     issueKey: issue.key,
     // A new item is made with what Jira holds, description included (create.ts); fixed fields matter after that.
@@ -547,7 +550,7 @@ async function previewRemoteItem(draft: Draft, remote: Item, withContent = false
   for (const m of config.fields.filter(
     (f) => (f.direction === 'both' || f.direction === 'to-jira') && f.jira !== 'status' && f.transform !== 'user',
   )) {
-    const c = conversionOf(config, connector.capabilities);
+    const c = conversionOf(config, connector.capabilities, { remoteKey: remote.displayKey });
     const read = readRemote(m, remote.fields, richText, c);
     if (!read.ok) continue;
     const write = writeJira(m, read.value, c);
@@ -564,7 +567,7 @@ async function previewRemoteItem(draft: Draft, remote: Item, withContent = false
     origin: 'remote',
     remoteMaxLengths: connector.capabilities.maxLengths,
     remoteRichText: richText,
-    conversion: conversionOf(config, connector.capabilities),
+    conversion: conversionOf(config, connector.capabilities, { remoteKey: remote.displayKey }),
     remoteRaw: remote.fields,
     issueKey: '(new issue)',
     remoteKey: remote.displayKey,

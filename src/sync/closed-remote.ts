@@ -69,7 +69,7 @@ function followUpFields(
   capabilities: Connector['capabilities'],
 ): Record<string, string> {
   const out: Record<string, string> = {};
-  const c = conversionOf(config, capabilities);
+  const c = conversionOf(config, capabilities, { key: issue.key });
   for (const m of config.fields.filter(
     (f) => (f.direction === 'both' || f.direction === 'to-remote') && f.transform !== 'user',
   )) {

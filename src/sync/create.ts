@@ -45,7 +45,7 @@ export function initialRemoteFields(
 ): Record<string, string> {
   const fields = issue.fields;
   const richText = capabilities.descriptionFormat;
-  const c = conversionOf(config, capabilities);
+  const c = conversionOf(config, capabilities, { key: issue.key });
   const out: Record<string, string> = {};
   // People need lookups: they follow in the first reconcile right after the create.
   for (const m of config.fields.filter(
@@ -157,7 +157,7 @@ export async function createFromRemote(
     for (const m of config.fields.filter(
       (f) => (f.direction === 'both' || f.direction === 'to-jira') && f.jira !== 'status' && f.transform !== 'user',
     )) {
-      const c = conversionOf(config, connector.capabilities);
+      const c = conversionOf(config, connector.capabilities, { remoteKey: remote.displayKey });
       const read = readRemote(m, remote.fields, connector.capabilities.descriptionFormat, c);
       if (!read.ok) continue;
       const write = writeJira(m, read.value, c);

@@ -544,7 +544,10 @@ async function syncFields(
   )
     throw new NeedsRead('jira');
   const users = new UserMap(config, connector);
-  const conversion = { ...conversionOf(config, connector.capabilities), bodies };
+  const conversion = {
+    ...conversionOf(config, connector.capabilities, { key: issue.key, remoteKey: remote.displayKey }),
+    bodies,
+  };
   const readings: FieldReading[] = [];
   // A side known from evidence reads, where the evidence does not name a field, as the link's base (evidence.ts vouches for that).
   const fromBase = (m: (typeof config.fields)[number], side: 'jira' | 'remote') => ({
