@@ -115,4 +115,43 @@ describe('the mapping editor (browser)', () => {
     );
     expect(config.fields.find((f: { remote: string }) => f.remote === 'description').format).toBeUndefined();
   }, 90_000);
+
+  it('gives the summary pair a template, checked as it is typed, with an example, and saves it', async () => {
+    const page = await openSettings(browser, sandbox, 'admin', 'DEMO');
+    const frame = settingsFrame(page);
+    await frame.getByRole('button', { name: 'Show DEMO ↔ ACME incidents' }).click();
+    await frame.getByRole('button', { name: 'Edit' }).click();
+    await frame.getByRole('button', { name: 'Next' }).click();
+    await frame.getByRole('button', { name: 'Next' }).click();
+    await frame.getByTestId('remote-fields-read').waitFor();
+    await frame
+      .getByTestId('mapping-0')
+      .getByRole('button', { name: /^Add a template/ })
+      .click();
+    const text = frame.locator('[id="fields.0.template.text"]');
+    await text.fill('[{key}]');
+    await frame.getByText('the template must hold the value once, as {summary} (it holds it 0 times)').waitFor();
+    await text.fill('[{key}] {summary}');
+    await frame.getByText('For example: “[DEMO-12] Printer jams”').waitFor();
+    await expectAccessible(page);
+    await screenshot(page, 'mapping-summary-template');
+    await frame.getByRole('button', { name: 'Save connection' }).press('Enter');
+    await frame.getByRole('dialog').waitFor({ state: 'detached' });
+    await page.close();
+
+    const listed = await sandbox.platform.invokeResolver({
+      installationId: sandbox.installationId,
+      moduleKey: 'crosswalk-settings',
+      functionKey: 'listConnections',
+      accountId: sandbox.users.find((u) => u.role === 'admin')!.accountId,
+      context: { extension: { type: 'jira:projectSettingsPage', project: { id: '10000', key: 'DEMO' } } },
+      payload: {},
+    });
+    if (!listed.ok) throw new Error(`listConnections failed: ${listed.error}`);
+    const config = (listed.body as { data: { connections: Array<{ config: any }> } }).data.connections[0]!.config;
+    expect(config.fields[0]).toMatchObject({
+      jira: 'summary',
+      template: { side: 'remote', text: '[{key}] {summary}', reverse: 'strip' },
+    });
+  }, 90_000);
 });

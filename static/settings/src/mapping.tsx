@@ -24,6 +24,10 @@ import { crossing, jiraKindOf, kindWords, remoteKindOf, type FieldKind } from '.
 import { matrixDisagreements, matrixFor, type DerivedFieldDefinition } from '../../../src/mapping/derived-fields';
 import { rowName } from './problem-words';
 import { suggestRemoteField, suggestValueMap, valuesNeedAMap } from './suggest';
+import { TemplateEditor } from './template-editor';
+
+/** Jira kinds whose values are words a template can be written around. */
+const PLAIN_TEXT: ReadonlySet<string> = new Set(['text']);
 import {
   isAnyOf,
   type DerivedMatrix,
@@ -750,7 +754,8 @@ export function MappingEditor({
           (m) =>
             !problemsAt(shown, `fields.${i}.jira`).includes(m) &&
             !problemsAt(shown, `fields.${i}.remote`).includes(m) &&
-            !problemsAt(shown, `fields.${i}.valueMap`).includes(m),
+            !problemsAt(shown, `fields.${i}.valueMap`).includes(m) &&
+            !problemsAt(shown, `fields.${i}.template`).includes(m),
         );
         return (
           <Stack space="space.100" key={i} testId={`mapping-${i}`}>
@@ -883,6 +888,22 @@ export function MappingEditor({
                 </Stack>
               </Box>
             )}
+            {f.jira &&
+              f.jira !== 'status' &&
+              (!f.transform || f.transform === 'none' || f.transform === 'text') &&
+              PLAIN_TEXT.has(meta?.fields.find((x) => x.id === f.jira)?.kind ?? 'text') && (
+                <TemplateEditor
+                  index={i}
+                  row={row}
+                  mapping={f}
+                  remoteLabel={remote?.label ?? 'the remote'}
+                  problems={shown}
+                  onChange={(template) => {
+                    const { template: _old, ...rest } = f;
+                    onChange(fields.map((g, j) => (j === i ? { ...rest, ...(template ? { template } : {}) } : g)));
+                  }}
+                />
+              )}
             {derivedOf(remote, f.remote) && remote && (
               <DerivedMatrixEditor
                 index={i}

@@ -23,6 +23,14 @@ export interface FieldMapping {
   conflictPolicy?: string;
   /** Where the remote computes the field from others: per value, the inputs written for it (src/mapping/derived-fields.ts). */
   derived?: DerivedMatrix;
+  /** One side's value written inside a template (src/mapping/template.ts). */
+  template?: FieldTemplate;
+}
+
+export interface FieldTemplate {
+  side: 'jira' | 'remote';
+  text: string;
+  reverse?: 'strip' | 'one-way';
 }
 
 export interface ValueMapEntry {
