@@ -158,6 +158,15 @@ const settingsShape = {
     .max(20)
     .default([]),
   /**
+   * Values a remote item Crosswalk creates starts with where no mapped field gives one (a ServiceNow assignment
+   * group or caller, an Azure DevOps area path, a Zendesk group), in the remote's own values (`value`: as stored, a
+   * reference by its id). Checked against the remote's metadata when saved (resolvers/field-typing.ts).
+   */
+  createDefaults: z
+    .array(z.object({ field: remoteFieldName, value: z.string().min(1).max(1000) }))
+    .max(20)
+    .default([]),
+  /**
    * The remote's SLA copied one way into a Jira date or date-time field: when it breaches (sync/sla-field.ts). `name`
    * picks the SLA by its definition's name; absent, the first one still running. `kind` is the Jira field's, set by
    * the server from Jira's metadata when the connection is saved. Each sync of a pair then reads the item's SLAs once.
@@ -275,6 +284,14 @@ function checkSettingsOf(c: SettingsInput, ctx: z.RefinementCtx, customerHost: '
   }
   for (const p of fieldPairProblems(c.fields))
     ctx.addIssue({ code: 'custom', path: ['fields', p.index, p.side], message: p.message });
+  c.createDefaults.forEach((d, i) => {
+    if (c.createDefaults.findIndex((e) => e.field === d.field) !== i)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['createDefaults', i, 'field'],
+        message: `${d.field} has a default already`,
+      });
+  });
 }
 
 /** With the system's defaults filled in (its schema's output replaces the loose input). */

@@ -2,7 +2,8 @@ import { INCIDENT_PRIORITY } from '../connectors/servicenow/derived';
 import type { RemoteField } from '../connectors/ports';
 import { fieldMappingSchema } from '../mapping/connection-config';
 import { defaultMatrix } from '../mapping/derived-fields';
-import { screenProblems, typeFieldPairs } from './field-typing';
+import { createDefaultProblems, screenProblems, typeFieldPairs } from './field-typing';
+import { withCreateDefaults } from '../sync/create';
 
 const jiraFields = [
   { id: 'summary', schema: { type: 'string', system: 'summary' } },
@@ -195,5 +196,55 @@ describe("pairs checked against the project's screen for the issue type", () => 
     expect(screenProblems([pair({ jira: 'customfield_99999', remote: 'x' })], screen, site, place)).toEqual([]);
     // Without the site's field list, the field goes by its id.
     expect(screenProblems(dueDate, screen, [], place)[0]?.message).toMatch(/^Jira's field “duedate” is not on/);
+  });
+});
+
+describe('defaults on create', () => {
+  const groups: RemoteField = {
+    id: 'assignment_group',
+    name: 'Assignment group',
+    kind: 'other',
+    values: [
+      { value: 'g1', label: 'Service Desk' },
+      { value: 'g2', label: 'Network' },
+    ],
+  };
+
+  it("are checked against the remote's fields: one it has, takes a write, and one of its listed values", () => {
+    const fields = [...remoteFields, groups];
+    expect(
+      createDefaultProblems(
+        [
+          { field: 'assignment_group', value: 'g2' },
+          { field: 'u_nothing', value: 'x' },
+          { field: 'number', value: 'INC1' },
+          { field: 'assignment_group', value: 'Network' },
+          { field: 'short_description', value: 'anything' },
+        ],
+        fields,
+        'ServiceNow',
+      ),
+    ).toEqual([
+      { path: 'createDefaults.1.field', message: 'ServiceNow has no field u_nothing' },
+      { path: 'createDefaults.2.field', message: "ServiceNow's Number is read-only" },
+      {
+        path: 'createDefaults.3.value',
+        message: 'Assignment group has no value Network: choose one of Service Desk, Network',
+      },
+    ]);
+    expect(createDefaultProblems([{ field: 'u_nothing', value: 'x' }], undefined)).toEqual([]);
+  });
+
+  it('fill what the mapped fields leave empty, never what they give', () => {
+    const defaults = {
+      createDefaults: [
+        { field: 'assignment_group', value: 'g1' },
+        { field: 'short_description', value: 'never' },
+      ],
+    };
+    expect(withCreateDefaults(defaults, { short_description: 'Printer jams', assignment_group: '' })).toEqual({
+      short_description: 'Printer jams',
+      assignment_group: 'g1',
+    });
   });
 });

@@ -213,7 +213,8 @@ export function screenProblems(
 
 /** Reads both sides' metadata, types the pairs and checks the draft against it (see typeFieldPairs). */
 export async function typedFromMetadata(
-  settings: Pick<ConnectionConfig, 'fields' | 'jiraIssueType' | 'slaField'>,
+  settings: Pick<ConnectionConfig, 'fields' | 'jiraIssueType' | 'slaField'> &
+    Partial<Pick<ConnectionConfig, 'createDefaults'>>,
   projectId: string,
   connector: Connector | undefined,
   saved?: Pick<ConnectionConfig, 'fields'>,
@@ -245,8 +246,41 @@ export async function typedFromMetadata(
       ...offScreen,
       ...typed.problems,
       ...(sla && 'problem' in sla ? [sla.problem] : []),
+      ...createDefaultProblems(settings.createDefaults ?? [], remoteFields, remoteLabel),
     ],
   };
+}
+
+/**
+ * Defaults on create checked against the remote's fields (none described: nothing to check against): the field
+ * exists and takes a write, and a field with a list of values gets one of them.
+ */
+export function createDefaultProblems(
+  defaults: ConnectionConfig['createDefaults'],
+  remoteFields: readonly RemoteField[] | undefined,
+  remoteLabel = 'the remote',
+): TypedFields['problems'] {
+  if (!remoteFields?.length) return [];
+  const problems: TypedFields['problems'] = [];
+  defaults.forEach((d, i) => {
+    const field = remoteFields.find((f) => f.id === d.field);
+    if (!field)
+      problems.push({
+        path: `createDefaults.${i}.field`,
+        message: `${capitalized(remoteLabel)} has no field ${d.field}`,
+      });
+    else if (field.readOnly)
+      problems.push({ path: `createDefaults.${i}.field`, message: `${remoteLabel}'s ${field.name} is read-only` });
+    else if (field.values?.length && !field.values.some((v) => v.value === d.value))
+      problems.push({
+        path: `createDefaults.${i}.value`,
+        message: `${field.name} has no value ${d.value}: choose one of ${field.values
+          .slice(0, 10)
+          .map((v) => v.label)
+          .join(', ')}${field.values.length > 10 ? ', …' : ''}`,
+      });
+  });
+  return problems;
 }
 
 /** The SLA's Jira field, typed from Jira's metadata: a date or a date-time, on a remote that has SLAs. */

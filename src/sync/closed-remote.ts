@@ -18,7 +18,7 @@ import { systemFor } from '../connectors/registry';
 import type { ConnectionConfig } from '../mapping/connection-config';
 import { getLink, moveLinkToRemote, updateLink, type Link } from '../store/links';
 import { readJira, remoteFieldsOf, writeRemote } from '../mapping/field-values';
-import { correlationIdFor } from './create';
+import { correlationIdFor, withCreateDefaults } from './create';
 
 export type AfterClosed =
   { kind: 'moved'; link: Link; remote: Item; issue: jira.JiraIssue } | { kind: 'reported'; message: string };
@@ -77,5 +77,6 @@ function followUpFields(
     const write = read.ok ? writeRemote(m, read.value, capabilities.descriptionFormat, c) : undefined;
     if (write?.ok && write.value !== '') Object.assign(out, remoteFieldsOf(write));
   }
-  return out;
+  // A follow-up is made as a new item is: with the connection's defaults where the mapped fields give none.
+  return withCreateDefaults(config, out);
 }

@@ -56,9 +56,16 @@ export function initialRemoteFields(
     const write = writeRemote(m, read.value, richText, c);
     if (write.ok && write.value !== '') Object.assign(out, remoteFieldsOf(write));
   }
+  withCreateDefaults(config, out);
   // An issue already resolved when it first syncs creates a resolved item, with what resolving requires.
   addRequiredOnEnter(config.requiredOnEnter, out, {}, issue.key);
   return out;
+}
+
+/** The connection's defaults on create, where the mapped fields leave a field empty. */
+export function withCreateDefaults(config: Pick<ConnectionConfig, 'createDefaults'>, fields: Record<string, string>) {
+  for (const d of config.createDefaults) if (!fields[d.field]) fields[d.field] = d.value;
+  return fields;
 }
 
 export async function createRemoteFor(

@@ -154,4 +154,38 @@ describe('the mapping editor (browser)', () => {
       template: { side: 'remote', text: '[{key}] {summary}', reverse: 'strip' },
     });
   }, 90_000);
+
+  it("chooses a default assignment group for new incidents from the instance's own groups, by name", async () => {
+    const page = await openSettings(browser, sandbox, 'admin', 'DEMO');
+    const frame = settingsFrame(page);
+    await frame.getByRole('button', { name: 'Show DEMO ↔ ACME incidents' }).click();
+    await frame.getByRole('button', { name: 'Edit' }).click();
+    await frame.getByRole('button', { name: 'Next' }).click();
+    await frame.getByRole('button', { name: 'Next' }).click();
+    await frame.getByTestId('remote-fields-read').waitFor();
+    await frame.getByRole('button', { name: 'Add a default' }).press('Enter');
+    await choose(frame, 'createDefaults.0.field', 'Assignment group (assignment_group)');
+    await choose(frame, 'createDefaults.0.value', 'Network');
+    await frame.getByText(/items Crosswalk creates start with these values/).waitFor();
+    await expectAccessible(page);
+    await screenshot(page, 'create-default-assignment-group');
+    await frame.getByRole('button', { name: 'Save connection' }).press('Enter');
+    await frame.getByRole('dialog').waitFor({ state: 'detached' });
+    await page.close();
+
+    const listed = await sandbox.platform.invokeResolver({
+      installationId: sandbox.installationId,
+      moduleKey: 'crosswalk-settings',
+      functionKey: 'listConnections',
+      accountId: sandbox.users.find((u) => u.role === 'admin')!.accountId,
+      context: { extension: { type: 'jira:projectSettingsPage', project: { id: '10000', key: 'DEMO' } } },
+      payload: {},
+    });
+    if (!listed.ok) throw new Error(`listConnections failed: ${listed.error}`);
+    const config = (listed.body as { data: { connections: Array<{ config: any }> } }).data.connections[0]!.config;
+    const network = sandbox.servicenow.store
+      .rows('sys_user_group')
+      .find((g: { name?: string }) => g.name === 'Network')!;
+    expect(config.createDefaults).toEqual([{ field: 'assignment_group', value: network.sys_id }]);
+  }, 90_000);
 });

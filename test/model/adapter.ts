@@ -240,6 +240,8 @@ export interface RemoteAdapter {
   writable?(remoteId: string): boolean;
   /** The item in Jira terms; its comments and files include those of items it continues (see `current`). */
   read(remoteId: string): RemoteView;
+  /** One of the item's fields as the remote stores it, by the remote's own field name ('' where it holds none). */
+  field(remoteId: string, name: string): string;
   /** As a person on the remote side. */
   create(summary: string): Promise<string>;
   edit(

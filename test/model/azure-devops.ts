@@ -148,6 +148,7 @@ export function azureDevOpsAdapter(): RemoteAdapter {
         )
         .map((i) => String(i.id));
     },
+    field: (id, name) => String(item(id).fields[name] ?? ''),
     read(id) {
       const w = item(id);
       const state = String(w.fields['System.State'] ?? '');

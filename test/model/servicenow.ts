@@ -104,6 +104,7 @@ export function serviceNowAdapter(): RemoteAdapter {
         )
         .map((r) => r.sys_id!);
     },
+    field: (id, name) => String(sandbox.servicenow.store.rows('incident').find((r) => r.sys_id === id)?.[name] ?? ''),
     read(id) {
       const row = sandbox.servicenow.store.rows('incident').find((r) => r.sys_id === id)!;
       const journal = sandbox.servicenow.store.rows('sys_journal_field').filter((j) => j.element_id === id);

@@ -179,6 +179,7 @@ export function zendeskAdapter(): RemoteAdapter {
     writable(id) {
       return ticket(current(id)).status !== 'closed';
     },
+    field: (id, name) => String((ticket(id) as unknown as Record<string, unknown>)[name] ?? ''),
     read(id) {
       const t = ticket(id);
       const tickets = chain(id);

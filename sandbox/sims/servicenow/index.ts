@@ -68,6 +68,10 @@ function seed(store: InstanceStore): void {
   });
   store.clients.push({ ...DEMO_CREDENTIALS.oauthClient });
   const group = store.insertRaw('sys_user_group', { name: 'Service Desk', active: 'true' }, 'system');
+  // More of the groups a demo instance has, one of them retired (a reference lists the active ones).
+  for (const name of ['Database', 'Hardware', 'Network', 'Software'])
+    store.insertRaw('sys_user_group', { name, active: 'true' }, 'system');
+  store.insertRaw('sys_user_group', { name: 'Retired desk', active: 'false' }, 'system');
   const def = tableDef('incident')!;
   for (const [short, impact, urgency] of [
     ['Email delivery delayed for the sales team', '2', '2'],

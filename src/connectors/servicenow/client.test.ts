@@ -87,7 +87,8 @@ describe('ServiceNow connector', () => {
     await control({ ...denied, path: '/api/now/table/sys_choice' });
     const fields = (await connector().describeFields())!;
     expect(fields.find((f) => f.id === 'state')).toMatchObject({ kind: 'number' });
-    expect(fields.some((f) => f.values)).toBe(false);
+    // Only the group reference lists values, from the groups themselves.
+    expect(fields.filter((f) => f.values).map((f) => f.id)).toEqual(['assignment_group']);
     // A wrong password is not a missing permission: it fails as an auth failure.
     await expect(
       connector({ kind: 'basic', username: DEMO_CREDENTIALS.integration.username, password: 'wrong' }).describeFields(),
@@ -177,6 +178,18 @@ describe('ServiceNow connector', () => {
     expect(att).toMatchObject({ fileName: 'log.txt', size: 5, authorId: 'crosswalk.integration' });
     const file = await sn.downloadAttachment(inc.id, att!.id);
     expect(await new Response(file.body).text()).toBe('hello');
+  });
+
+  it('lists the active groups as the values of a reference to them, by name', async () => {
+    const byId = new Map((await connector().describeFields())!.map((f) => [f.id, f]));
+    expect(byId.get('assignment_group')?.values?.map((v) => v.label)).toEqual([
+      'Database',
+      'Hardware',
+      'Network',
+      'Service Desk',
+      'Software',
+    ]);
+    expect(byId.get('assignment_group')?.values?.[0]?.value).toMatch(/^[0-9a-f]{32}$/);
   });
 
   it('describes an HTML column as rich text kept as HTML, beside the plain-text description', async () => {

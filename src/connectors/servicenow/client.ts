@@ -635,6 +635,10 @@ export class ServiceNowConnector implements Connector {
       }),
     ]);
     if (!dictionary) return undefined;
+    // A reference to the groups is chosen from them (a default assignment group): the active ones, by name.
+    const groups = dictionary.result.some((r) => String(r.reference ?? '') === 'sys_user_group')
+      ? await this.activeGroups()
+      : undefined;
     const valuesOf = new Map<string, Array<{ value: string; label: string; sequence: number }>>();
     for (const c of choices.result) {
       const element = String(c.element ?? '');
@@ -660,6 +664,7 @@ export class ServiceNowConnector implements Connector {
       const kind: RemoteFieldKind = values?.length
         ? 'choice'
         : serviceNowKind(String(r.internal_type ?? ''), String(r.reference ?? ''));
+      const listed = String(r.reference ?? '') === 'sys_user_group' ? groups : values;
       const type = String(r.internal_type ?? '');
       fields.push({
         id,
@@ -669,10 +674,25 @@ export class ServiceNowConnector implements Connector {
         // An HTML column keeps its body as HTML, where the description and journals are plain text.
         ...(kind === 'rich-text' ? { format: 'html' as const } : {}),
         ...(String(r.read_only) === 'true' ? { readOnly: true } : {}),
-        ...(values?.length ? { values } : {}),
+        ...(listed?.length ? { values: listed } : {}),
       });
     }
     return fields.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** The instance's active groups by name, as a reference to them is chosen (at most 200; none where an ACL hides them). */
+  private async activeGroups(): Promise<Array<{ value: string; label: string }>> {
+    const q = encodeQuery({ all: [{ field: 'active', op: '=', value: 'true' }], orderBy: { field: 'name' } });
+    const page = await this.json(
+      resultMany,
+      `/api/now/table/sys_user_group?sysparm_fields=sys_id,name&sysparm_limit=200&sysparm_query=${encodeURIComponent(q)}`,
+      { method: 'GET' },
+      'Read groups',
+    ).catch((e: unknown) => {
+      if (e instanceof SyncError && e.details.httpStatus === 403) return { result: [] };
+      throw e;
+    });
+    return page.result.map((g) => ({ value: String(g.sys_id), label: String(g.name || g.sys_id) }));
   }
 
   async listComments(itemId: string): Promise<Comment[]> {

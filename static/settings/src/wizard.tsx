@@ -22,6 +22,7 @@ import { callResolver, problemsAt, TextField, type Problem } from '../../shared/
 import { secretStaysWith } from '../../../src/mapping/secret-binding';
 import { AccessChecks, type TestResult } from './connection-detail';
 import { MappingEditor, RemoteFilterEditor, RemoteMetadataNote, useJiraMetadata, useRemoteMetadata } from './mapping';
+import { CreateDefaultsEditor, type CreateDefault } from './create-defaults';
 import { ResolutionRulesEditor, type ResolutionRules } from './resolution-rules';
 import { ContentRulesEditor, type ContentRules } from './content-rules';
 import { PeopleEditor, type UserSettings } from './people';
@@ -475,6 +476,20 @@ export function Wizard(props: {
                       // The rows are checked again as they change; an answer about the old rows no longer applies.
                       setProblems((ps) => ps.filter((p) => !p.path.startsWith('fields')));
                       set({ fields });
+                    }}
+                  />
+                  <Heading size="xsmall" as="h3">
+                    {`New ${system?.label ?? 'remote'} items`}
+                  </Heading>
+                  <CreateDefaultsEditor
+                    defaults={(draft.rest.createDefaults as CreateDefault[] | undefined) ?? []}
+                    remote={remoteMeta}
+                    systemLabel={system?.label ?? 'Remote'}
+                    mappedFields={new Set(draft.fields.map((f) => f.remote).filter(Boolean))}
+                    problems={problems}
+                    onChange={(createDefaults) => {
+                      setProblems((ps) => ps.filter((p) => !p.path.startsWith('createDefaults')));
+                      set({ rest: { ...draft.rest, createDefaults } });
                     }}
                   />
                   <Heading size="xsmall" as="h3">

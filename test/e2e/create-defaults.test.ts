@@ -1,0 +1,88 @@
+/**
+ * Defaults on create, for every system the registry implements: the project admin chooses, from the remote's own
+ * values as the mapping editor lists them (the remoteFields resolver), a value a new remote item starts with where
+ * no mapped field gives one (a ServiceNow assignment group, a Zendesk group, …). A value the field does not list is
+ * refused when the connection is saved, at the default. The default is a value on create only: the pair does not
+ * sync it afterwards, and an agent's change there stays.
+ */
+import { implementedSystems } from '../../src/connectors/registry';
+import { startEverySystem, type EverySystem, type PairedSystem } from '../support/every-system';
+
+let world: EverySystem;
+
+beforeAll(async () => {
+  world = await startEverySystem();
+}, 180_000);
+afterAll(() => world?.sandbox.stop());
+
+const pairedFor = (kind: string): PairedSystem => world.paired.find((p) => p.system.kind === kind)!;
+
+async function settings(p: PairedSystem, functionKey: string, payload: unknown) {
+  const answer = (await world.sandbox.platform.invokeResolver({
+    installationId: world.sandbox.installationId,
+    moduleKey: 'crosswalk-settings',
+    functionKey,
+    payload,
+    accountId: world.jira.userId(p.person.as),
+    context: { extension: { type: 'jira:projectSettingsPage', project: p.project } },
+  })) as { body: { ok: boolean; data?: any; error?: { message: string; problems?: unknown } } };
+  return answer.body;
+}
+
+interface Listed {
+  id: string;
+  name: string;
+  kind: string;
+  readOnly?: boolean;
+  values?: Array<{ value: string; label: string }>;
+}
+
+describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s', (_label, kind) => {
+  it('starts a new item with the value chosen from its own, where no mapped field gives one', async () => {
+    const p = pairedFor(kind);
+    const {
+      id,
+      jiraProjectId: _project,
+      credentialRev: _rev,
+      ...config
+    } = (await settings(p, 'listConnections', {})).data.connections[0].config;
+    const listed = (await settings(p, 'remoteFields', { connectionId: id })).data.fields as Listed[];
+    const mapped = new Set<string>([
+      ...config.fields.map((f: { remote: string }) => f.remote),
+      ...config.requiredOnEnter.flatMap((r: { field: string; set: Record<string, string> }) => [
+        r.field,
+        ...Object.keys(r.set),
+      ]),
+    ]);
+    // A group where the remote has one (whom new work goes to), else another field of listed values.
+    const candidates = listed.filter((f) => !f.readOnly && !mapped.has(f.id) && (f.values?.length ?? 0) >= 2);
+    const field = candidates.find((f) => /group|area/i.test(f.name)) ?? candidates[0];
+    expect(field).toBeDefined();
+
+    // What a new item holds without a default, so the one chosen is another.
+    const before = await world.pairedIssue(p, `Without a default on ${p.system.label}`);
+    const usual = p.remote.field(before.remoteId, field!.id);
+    const chosen = field!.values!.find((v) => v.value !== usual)!;
+
+    const refused = await settings(p, 'saveConnection', {
+      connectionId: id,
+      settings: { ...config, createDefaults: [{ field: field!.id, value: 'no-such-value' }] },
+    });
+    expect(refused.ok).toBe(false);
+    expect(refused.error?.problems).toEqual([
+      { path: 'createDefaults.0.value', message: expect.stringMatching(new RegExp(`has no value no-such-value`)) },
+    ]);
+    const saved = await settings(p, 'saveConnection', {
+      connectionId: id,
+      settings: { ...config, createDefaults: [{ field: field!.id, value: chosen.value }] },
+    });
+    expect(saved).toMatchObject({ ok: true });
+
+    const issue = await world.pairedIssue(p, `With a default on ${p.system.label}`);
+    expect(p.remote.field(issue.remoteId, field!.id)).toBe(chosen.value);
+    // Nothing else changed: the item before keeps what it had.
+    expect(p.remote.field(before.remoteId, field!.id)).toBe(usual);
+
+    expect(await settings(p, 'saveConnection', { connectionId: id, settings: config })).toMatchObject({ ok: true });
+  });
+});
