@@ -66,6 +66,7 @@ import {
   type Subscription,
   type WorkItemRecord,
 } from './store';
+import { classificationNode, structureGroupOf } from './classification';
 import { parseWiql, runWiql } from './wiql';
 import { patchSchema, WorkItemWriter } from './workitems';
 import { azureDevOpsWebView } from './web-view';
@@ -1432,6 +1433,34 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
     states: t.states.map((s) => ({ name: s.name, color: s.color, category: s.category })),
     url: `${orgUrl(ctxOf(c))}/${project.id}/_apis/wit/workItemTypes/${encodeURIComponent(t.name)}`,
   });
+  // ---- classification nodes: the project's area and iteration trees (classification.ts)
+  const classificationNodes = (c: C) => {
+    const project = requireProject(c);
+    const group = structureGroupOf(c.req.param('group') ?? '');
+    if (!group)
+      throw errors.badRequest(
+        `The structure group '${c.req.param('group')}' is not valid: use Areas or Iterations.`,
+        'ArgumentException',
+      );
+    const depth = Number(query(c, '$depth') ?? 0);
+    const node = classificationNode(
+      project.name,
+      group === 'Areas' ? project.areas : project.iterations,
+      group,
+      decodeURIComponent(c.req.param('path') ?? ''),
+      Number.isInteger(depth) && depth > 0 ? depth : 0,
+      `${orgUrl(ctxOf(c))}/${project.id}`,
+    );
+    if (!node)
+      throw errors.notFound(
+        `VS402485: The node name ${c.req.param('path') ?? ''} could not be found under the path ${project.name}.`,
+        'WorkItemTrackingTreeNodeNotFoundException',
+      );
+    return c.json(node);
+  };
+  app.get('/:org/:project/_apis/wit/classificationnodes/:group', classificationNodes);
+  app.get('/:org/:project/_apis/wit/classificationnodes/:group/:path{.+}', classificationNodes);
+
   app.get('/:org/:project/_apis/wit/workitemtypes', (c) => {
     const project = requireProject(c);
     return c.json(list(Object.values(store.processes[project.process]).map((t) => typeJson(c, project, t))));

@@ -82,6 +82,16 @@ describe('the Azure DevOps connector', () => {
     expect(byId.get('System.AssignedTo')).toMatchObject({ kind: 'user' });
     expect(byId.get('System.Tags')).toMatchObject({ kind: 'list' });
     expect(byId.get('System.ChangedDate')).toMatchObject({ kind: 'date-time', readOnly: true });
+    // Area and iteration paths stay paths, listing the project's nodes as a work item names them.
+    expect(byId.get('System.AreaPath')).toMatchObject({
+      kind: 'path',
+      values: ['Operations', 'Operations\\Support'].map((v) => ({ value: v, label: v })),
+    });
+    expect(byId.get('System.IterationPath')?.values?.map((v) => v.value)).toEqual([
+      'Operations',
+      'Operations\\Sprint 1',
+      'Operations\\Sprint 2',
+    ]);
     expect(byId.get('Custom.Team')).toMatchObject({
       name: 'Team',
       kind: 'choice',

@@ -155,6 +155,14 @@ const fieldList = z.object({
       .loose(),
   ),
 });
+/** A classification node (an area or iteration) with its children, as deep as asked. */
+interface TreeNode {
+  name: string;
+  children?: TreeNode[] | null | undefined;
+}
+const treeNode: z.ZodType<TreeNode> = z.lazy(() =>
+  z.object({ name: z.string(), children: z.array(treeNode).nullish() }).loose(),
+);
 const subscriptionJson = z.object({ id: z.string(), consumerInputs: z.record(z.string(), z.string()).nullish() });
 const subscriptionList = z.object({ value: z.array(subscriptionJson) });
 const connectionData = z.object({
@@ -486,6 +494,30 @@ export class AzureDevOpsConnector implements Connector {
     });
   }
 
+  /**
+   * The project's areas or iterations as a work item's field names them (`Operations\\Support`), from the
+   * classification nodes 10 levels deep, at most 500; none where the user may not read them.
+   */
+  private async treePaths(group: 'Areas' | 'Iterations'): Promise<string[]> {
+    const root = await this.json(
+      treeNode,
+      'GET',
+      this.url(`/_apis/wit/classificationnodes/${group}`, { $depth: 10 }),
+      `Read the ${group === 'Areas' ? 'areas' : 'iterations'}`,
+    ).catch((e: unknown) => {
+      if (e instanceof SyncError && (e.details.httpStatus === 403 || e.details.httpStatus === 404)) return undefined;
+      throw e;
+    });
+    const paths: string[] = [];
+    const stack: Array<{ node: TreeNode; path: string }> = root ? [{ node: root, path: root.name }] : [];
+    while (stack.length && paths.length < 500) {
+      const { node, path } = stack.shift()!;
+      paths.push(path);
+      for (const child of node.children ?? []) stack.push({ node: child, path: `${path}\\${child.name}` });
+    }
+    return paths;
+  }
+
   private async states(): Promise<string[]> {
     const list = await this.json(
       stateList,
@@ -503,7 +535,7 @@ export class AzureDevOpsConnector implements Connector {
    */
   async describeFields(): Promise<RemoteField[]> {
     const type = encodeURIComponent(this.conn.workItemType);
-    const [typeFields, states, all] = await Promise.all([
+    const [typeFields, states, all, areas, iterations] = await Promise.all([
       this.json(
         typeFieldList,
         'GET',
@@ -512,8 +544,14 @@ export class AzureDevOpsConnector implements Connector {
       ),
       this.states(),
       this.json(fieldList, 'GET', this.url('/_apis/wit/fields'), 'Read the field definitions'),
+      this.treePaths('Areas'),
+      this.treePaths('Iterations'),
     ]);
     const defs = new Map(all.value.map((f) => [f.referenceName, f]));
+    const trees = new Map([
+      ['System.AreaPath', areas],
+      ['System.IterationPath', iterations],
+    ]);
     return typeFields.value
       .map((f): RemoteField => {
         const def = defs.get(f.referenceName);
@@ -533,13 +571,15 @@ export class AzureDevOpsConnector implements Connector {
           : values.length
             ? 'choice'
             : azureDevOpsKind(f.referenceName, def?.type ?? '');
+        // A tree path keeps its kind; its values are the project's nodes (a default area is chosen from them).
+        const listed = trees.get(f.referenceName)?.map((p) => ({ value: p, label: p })) ?? values;
         return {
           id: f.referenceName,
           name: f.name,
           kind,
           ...(def?.type === 'integer' || def?.type === 'picklistInteger' ? { precision: 0 } : {}),
           ...(def?.readOnly ? { readOnly: true } : {}),
-          ...(values.length ? { values } : {}),
+          ...(listed.length ? { values: listed } : {}),
         };
       })
       .sort((a, b) => a.name.localeCompare(b.name));
