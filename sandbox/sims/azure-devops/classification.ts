@@ -20,10 +20,17 @@ export interface ClassificationNode {
   children?: ClassificationNode[];
 }
 
-/** The group a route names, case-insensitively (the service binds `areas` and `Areas` alike). */
+/**
+ * The group a route names, case-insensitively (the service binds `areas` and `Areas` alike), or by the enum's
+ * number (TreeStructureGroup: Areas 0, Iterations 1), as .NET binds what generated clients send.
+ */
 export function structureGroupOf(raw: string): StructureGroup | undefined {
   const lower = raw.toLowerCase();
-  return lower === 'areas' ? 'Areas' : lower === 'iterations' ? 'Iterations' : undefined;
+  return lower === 'areas' || lower === '0'
+    ? 'Areas'
+    : lower === 'iterations' || lower === '1'
+      ? 'Iterations'
+      : undefined;
 }
 
 /**

@@ -192,6 +192,7 @@ const cases = (): Case[] => [
   [200, 'GET', '/acme/_apis/identities?searchFilter=General&filterValue=dana@acme.example&api-version=7.1'],
   [200, 'GET', '/acme/_apis/identities?identityIds=00000000-0000-4000-8000-000000000000&api-version=7.1'],
   [200, 'GET', '/acme/Operations/_apis/wit/workitems?ids=1,2&$expand=all'],
+  [200, 'GET', '/acme/Operations/_apis/wit/classificationnodes?$depth=1'],
   [200, 'GET', '/acme/Operations/_apis/wit/classificationnodes/Areas?$depth=2'],
   [200, 'GET', '/acme/Operations/_apis/wit/classificationnodes/Iterations/Sprint%201'],
   [200, 'GET', '/acme/_apis/wit/workitems?ids=1&fields=System.Title'],

@@ -222,6 +222,7 @@ const KEYWORDS = new Set([
   'updates',
   'revisions',
   'workitemtypes',
+  'classificationnodes',
   'states',
   'hooks',
   'subscriptions',
@@ -1458,6 +1459,22 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
       );
     return c.json(node);
   };
+  // The roots of both trees (getRootNodes; also what a client that drops the Areas enum's 0 from the route reaches).
+  app.get('/:org/:project/_apis/wit/classificationnodes', (c) => {
+    const project = requireProject(c);
+    const depth = Number(query(c, '$depth') ?? 0);
+    const roots = (['Areas', 'Iterations'] as const).map((group) =>
+      classificationNode(
+        project.name,
+        group === 'Areas' ? project.areas : project.iterations,
+        group,
+        '',
+        Number.isInteger(depth) && depth > 0 ? depth : 0,
+        `${orgUrl(ctxOf(c))}/${project.id}`,
+      )!,
+    );
+    return c.json(list(roots as unknown as Json[]));
+  });
   app.get('/:org/:project/_apis/wit/classificationnodes/:group', classificationNodes);
   app.get('/:org/:project/_apis/wit/classificationnodes/:group/:path{.+}', classificationNodes);
 

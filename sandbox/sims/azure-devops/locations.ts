@@ -190,6 +190,22 @@ const LOCATIONS: readonly LocationDef[] = [
     resourceVersion: 3,
   },
   {
+    id: 'a70579d1-f53a-48ee-a5be-7be8659023b9',
+    area: 'wit',
+    resourceName: 'classificationNodes',
+    routeTemplate: '{project}/_apis/{area}/{resource}',
+    minVersion: '5.0',
+    resourceVersion: 2,
+  },
+  {
+    id: '5a172953-1b41-49d3-840a-33f79c3ce89f',
+    area: 'wit',
+    resourceName: 'classificationNodes',
+    routeTemplate: '{project}/_apis/{area}/{resource}/{structureGroup}/{*path}',
+    minVersion: '1.0',
+    resourceVersion: 2,
+  },
+  {
     id: 'b51fd764-e5c2-4b9b-aaf7-3395cf4bdd94',
     area: 'wit',
     resourceName: 'fields',

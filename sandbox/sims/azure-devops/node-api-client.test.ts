@@ -8,7 +8,11 @@
  * and adds a comment.
  */
 import { getPersonalAccessTokenHandler, WebApi } from 'azure-devops-node-api';
-import { WorkItemExpand } from 'azure-devops-node-api/interfaces/WorkItemTrackingInterfaces';
+import {
+  TreeNodeStructureType,
+  TreeStructureGroup,
+  WorkItemExpand,
+} from 'azure-devops-node-api/interfaces/WorkItemTrackingInterfaces';
 import { DEMO_CREDENTIALS, startAzureDevOpsSim, type AzureDevOpsSim } from './index';
 
 let sim: AzureDevOpsSim;
@@ -88,6 +92,17 @@ describe.each([
     expect(item).toMatchObject({ id, fields: { 'System.Title': 'Made by the node client', 'System.State': 'New' } });
     const read = (await requestLog()).filter((r) => r.method === 'GET' && r.path.endsWith(`/workItems/${id}`));
     expect(read.map((r) => [r.status, r.apiVersion])).toEqual([[200, workItem]]);
+  });
+
+  it("reads the project's area and iteration trees", async () => {
+    const wit = await witApi();
+    const roots = await wit.getRootNodes(DEMO_CREDENTIALS.project, 2);
+    expect(roots.map((r) => [r.structureType, r.children?.map((c) => c.name)])).toEqual([
+      [TreeNodeStructureType.Area, ['Support']],
+      [TreeNodeStructureType.Iteration, ['Sprint 1', 'Sprint 2']],
+    ]);
+    const sprint = await wit.getClassificationNode(DEMO_CREDENTIALS.project, TreeStructureGroup.Iterations, 'Sprint 1');
+    expect(sprint).toMatchObject({ name: 'Sprint 1', hasChildren: false });
   });
 
   it('runs a WIQL query', async () => {
