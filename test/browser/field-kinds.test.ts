@@ -25,15 +25,45 @@ afterAll(async () => {
   await sandbox?.stop();
 });
 
+/** The wizard's fields step of a project's first connection, as its admin opens it (the remote's fields read). */
+async function fieldsStep(projectKey: string, connection: string) {
+  const page = await openSettings(browser, sandbox, 'admin', projectKey);
+  const frame = settingsFrame(page);
+  await frame.getByRole('button', { name: `Show ${connection}` }).click();
+  await frame.getByRole('button', { name: 'Edit' }).click();
+  await frame.getByRole('button', { name: 'Next' }).click();
+  await frame.getByRole('button', { name: 'Next' }).click();
+  await frame.getByTestId('remote-fields-read').waitFor();
+  return { page, frame };
+}
+
+/** Saves the wizard and answers the project's first connection as stored. */
+async function saveAndRead(
+  page: Awaited<ReturnType<typeof fieldsStep>>['page'],
+  project: { id: string; key: string },
+): Promise<any> {
+  const frame = settingsFrame(page);
+  await frame.getByRole('button', { name: 'Save connection' }).press('Enter');
+  await frame.getByRole('dialog').waitFor({ state: 'detached' });
+  await page.close();
+  const listed = await sandbox.platform.invokeResolver({
+    installationId: sandbox.installationId,
+    moduleKey: 'crosswalk-settings',
+    functionKey: 'listConnections',
+    accountId: sandbox.users.find((u) => u.role === 'admin')!.accountId,
+    context: { extension: { type: 'jira:projectSettingsPage', project } },
+    payload: {},
+  });
+  if (!listed.ok) throw new Error(`listConnections failed: ${listed.error}`);
+  return (listed.body as { data: { connections: Array<{ config: any }> } }).data.connections[0]!.config;
+}
+
+const DEMO = { id: '10000', key: 'DEMO' };
+const OPS = { id: '10001', key: 'OPS' };
+
 describe('the mapping editor (browser)', () => {
   it('offers for a Jira date only the remote fields that can hold one, and saves the pair typed', async () => {
-    const page = await openSettings(browser, sandbox, 'admin', 'OPS');
-    const frame = settingsFrame(page);
-    await frame.getByRole('button', { name: 'Show OPS ↔ acme/Operations bugs' }).click();
-    await frame.getByRole('button', { name: 'Edit' }).click();
-    await frame.getByRole('button', { name: 'Next' }).click();
-    await frame.getByRole('button', { name: 'Next' }).click();
-    await frame.getByTestId('remote-fields-read').waitFor();
+    const { page, frame } = await fieldsStep('OPS', 'OPS ↔ acme/Operations bugs');
     const rows = await frame.locator('[data-testid^="mapping-"]').count();
     await frame.getByRole('button', { name: 'Add a field' }).press('Enter');
     await choose(frame, `fields.${rows}.jira`, 'Due date (duedate)');
@@ -53,20 +83,7 @@ describe('the mapping editor (browser)', () => {
     await choose(frame, 'timeZone', 'Europe/Berlin');
     await expectAccessible(page);
     await screenshot(page, 'mapping-date-pair-and-time-zone');
-    await frame.getByRole('button', { name: 'Save connection' }).press('Enter');
-    await frame.getByRole('dialog').waitFor({ state: 'detached' });
-    await page.close();
-
-    const listed = await sandbox.platform.invokeResolver({
-      installationId: sandbox.installationId,
-      moduleKey: 'crosswalk-settings',
-      functionKey: 'listConnections',
-      accountId: sandbox.users.find((u) => u.role === 'admin')!.accountId,
-      context: { extension: { type: 'jira:projectSettingsPage', project: { id: '10001', key: 'OPS' } } },
-      payload: {},
-    });
-    if (!listed.ok) throw new Error(`listConnections failed: ${listed.error}`);
-    const config = (listed.body as { data: { connections: Array<{ config: any }> } }).data.connections[0]!.config;
+    const config = await saveAndRead(page, OPS);
     expect(config.timeZone).toBe('Europe/Berlin');
     expect(config.fields).toContainEqual(
       expect.objectContaining({
@@ -78,33 +95,14 @@ describe('the mapping editor (browser)', () => {
   }, 90_000);
 
   it("pairs a ServiceNow HTML column as rich text, which the server types as HTML from the instance's dictionary", async () => {
-    const page = await openSettings(browser, sandbox, 'admin', 'DEMO');
-    const frame = settingsFrame(page);
-    await frame.getByRole('button', { name: 'Show DEMO ↔ ACME incidents' }).click();
-    await frame.getByRole('button', { name: 'Edit' }).click();
-    await frame.getByRole('button', { name: 'Next' }).click();
-    await frame.getByRole('button', { name: 'Next' }).click();
-    await frame.getByTestId('remote-fields-read').waitFor();
+    const { page, frame } = await fieldsStep('DEMO', 'DEMO ↔ ACME incidents');
     const rows = await frame.locator('[data-testid^="mapping-"]').count();
     await frame.getByRole('button', { name: 'Add a field' }).press('Enter');
     await choose(frame, `fields.${rows}.jira`, 'Steps to reproduce (customfield_10011)');
     await choose(frame, `fields.${rows}.remote`, 'Details (u_details)');
     await expectAccessible(page);
     await screenshot(page, 'mapping-servicenow-html-column');
-    await frame.getByRole('button', { name: 'Save connection' }).press('Enter');
-    await frame.getByRole('dialog').waitFor({ state: 'detached' });
-    await page.close();
-
-    const listed = await sandbox.platform.invokeResolver({
-      installationId: sandbox.installationId,
-      moduleKey: 'crosswalk-settings',
-      functionKey: 'listConnections',
-      accountId: sandbox.users.find((u) => u.role === 'admin')!.accountId,
-      context: { extension: { type: 'jira:projectSettingsPage', project: { id: '10000', key: 'DEMO' } } },
-      payload: {},
-    });
-    if (!listed.ok) throw new Error(`listConnections failed: ${listed.error}`);
-    const config = (listed.body as { data: { connections: Array<{ config: any }> } }).data.connections[0]!.config;
+    const config = await saveAndRead(page, DEMO);
     expect(config.fields).toContainEqual(
       expect.objectContaining({
         jira: 'customfield_10011',
@@ -117,13 +115,7 @@ describe('the mapping editor (browser)', () => {
   }, 90_000);
 
   it('gives the summary pair a template, checked as it is typed, with an example, and saves it', async () => {
-    const page = await openSettings(browser, sandbox, 'admin', 'DEMO');
-    const frame = settingsFrame(page);
-    await frame.getByRole('button', { name: 'Show DEMO ↔ ACME incidents' }).click();
-    await frame.getByRole('button', { name: 'Edit' }).click();
-    await frame.getByRole('button', { name: 'Next' }).click();
-    await frame.getByRole('button', { name: 'Next' }).click();
-    await frame.getByTestId('remote-fields-read').waitFor();
+    const { page, frame } = await fieldsStep('DEMO', 'DEMO ↔ ACME incidents');
     await frame
       .getByTestId('mapping-0')
       .getByRole('button', { name: /^Add a template/ })
@@ -135,20 +127,7 @@ describe('the mapping editor (browser)', () => {
     await frame.getByText('For example: “[DEMO-12] Printer jams”').waitFor();
     await expectAccessible(page);
     await screenshot(page, 'mapping-summary-template');
-    await frame.getByRole('button', { name: 'Save connection' }).press('Enter');
-    await frame.getByRole('dialog').waitFor({ state: 'detached' });
-    await page.close();
-
-    const listed = await sandbox.platform.invokeResolver({
-      installationId: sandbox.installationId,
-      moduleKey: 'crosswalk-settings',
-      functionKey: 'listConnections',
-      accountId: sandbox.users.find((u) => u.role === 'admin')!.accountId,
-      context: { extension: { type: 'jira:projectSettingsPage', project: { id: '10000', key: 'DEMO' } } },
-      payload: {},
-    });
-    if (!listed.ok) throw new Error(`listConnections failed: ${listed.error}`);
-    const config = (listed.body as { data: { connections: Array<{ config: any }> } }).data.connections[0]!.config;
+    const config = await saveAndRead(page, DEMO);
     expect(config.fields[0]).toMatchObject({
       jira: 'summary',
       template: { side: 'remote', text: '[{key}] {summary}', reverse: 'strip' },
@@ -156,33 +135,14 @@ describe('the mapping editor (browser)', () => {
   }, 90_000);
 
   it("chooses a default assignment group for new incidents from the instance's own groups, by name", async () => {
-    const page = await openSettings(browser, sandbox, 'admin', 'DEMO');
-    const frame = settingsFrame(page);
-    await frame.getByRole('button', { name: 'Show DEMO ↔ ACME incidents' }).click();
-    await frame.getByRole('button', { name: 'Edit' }).click();
-    await frame.getByRole('button', { name: 'Next' }).click();
-    await frame.getByRole('button', { name: 'Next' }).click();
-    await frame.getByTestId('remote-fields-read').waitFor();
+    const { page, frame } = await fieldsStep('DEMO', 'DEMO ↔ ACME incidents');
     await frame.getByRole('button', { name: 'Add a default' }).press('Enter');
     await choose(frame, 'createDefaults.0.field', 'Assignment group (assignment_group)');
     await choose(frame, 'createDefaults.0.value', 'Network');
     await frame.getByText(/items Crosswalk creates start with these values/).waitFor();
     await expectAccessible(page);
     await screenshot(page, 'create-default-assignment-group');
-    await frame.getByRole('button', { name: 'Save connection' }).press('Enter');
-    await frame.getByRole('dialog').waitFor({ state: 'detached' });
-    await page.close();
-
-    const listed = await sandbox.platform.invokeResolver({
-      installationId: sandbox.installationId,
-      moduleKey: 'crosswalk-settings',
-      functionKey: 'listConnections',
-      accountId: sandbox.users.find((u) => u.role === 'admin')!.accountId,
-      context: { extension: { type: 'jira:projectSettingsPage', project: { id: '10000', key: 'DEMO' } } },
-      payload: {},
-    });
-    if (!listed.ok) throw new Error(`listConnections failed: ${listed.error}`);
-    const config = (listed.body as { data: { connections: Array<{ config: any }> } }).data.connections[0]!.config;
+    const config = await saveAndRead(page, DEMO);
     const network = sandbox.servicenow.store
       .rows('sys_user_group')
       .find((g: { name?: string }) => g.name === 'Network')!;

@@ -17,18 +17,6 @@ afterAll(() => world?.sandbox.stop());
 
 const pairedFor = (kind: string): PairedSystem => world.paired.find((p) => p.system.kind === kind)!;
 
-async function settings(p: PairedSystem, functionKey: string, payload: unknown) {
-  const answer = (await world.sandbox.platform.invokeResolver({
-    installationId: world.sandbox.installationId,
-    moduleKey: 'crosswalk-settings',
-    functionKey,
-    payload,
-    accountId: world.jira.userId(p.person.as),
-    context: { extension: { type: 'jira:projectSettingsPage', project: p.project } },
-  })) as { body: { ok: boolean; data?: any; error?: { message: string; problems?: unknown } } };
-  return answer.body;
-}
-
 interface Listed {
   id: string;
   name: string;
@@ -40,13 +28,8 @@ interface Listed {
 describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s', (_label, kind) => {
   it('starts a new item with the value chosen from its own, where no mapped field gives one', async () => {
     const p = pairedFor(kind);
-    const {
-      id,
-      jiraProjectId: _project,
-      credentialRev: _rev,
-      ...config
-    } = (await settings(p, 'listConnections', {})).data.connections[0].config;
-    const listed = (await settings(p, 'remoteFields', { connectionId: id })).data.fields as Listed[];
+    const { id, config } = await world.connectionOf(p);
+    const listed = (await world.settings(p, 'remoteFields', { connectionId: id })).data.fields as Listed[];
     const mapped = new Set<string>([
       ...config.fields.map((f: { remote: string }) => f.remote),
       ...config.requiredOnEnter.flatMap((r: { field: string; set: Record<string, string> }) => [
@@ -64,7 +47,7 @@ describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s',
     const usual = p.remote.field(before.remoteId, field!.id);
     const chosen = field!.values!.find((v) => v.value !== usual)!;
 
-    const refused = await settings(p, 'saveConnection', {
+    const refused = await world.settings(p, 'saveConnection', {
       connectionId: id,
       settings: { ...config, createDefaults: [{ field: field!.id, value: 'no-such-value' }] },
     });
@@ -72,7 +55,7 @@ describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s',
     expect(refused.error?.problems).toEqual([
       { path: 'createDefaults.0.value', message: expect.stringMatching(new RegExp(`has no value no-such-value`)) },
     ]);
-    const saved = await settings(p, 'saveConnection', {
+    const saved = await world.settings(p, 'saveConnection', {
       connectionId: id,
       settings: { ...config, createDefaults: [{ field: field!.id, value: chosen.value }] },
     });
@@ -83,6 +66,8 @@ describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s',
     // Nothing else changed: the item before keeps what it had.
     expect(p.remote.field(before.remoteId, field!.id)).toBe(usual);
 
-    expect(await settings(p, 'saveConnection', { connectionId: id, settings: config })).toMatchObject({ ok: true });
+    expect(await world.settings(p, 'saveConnection', { connectionId: id, settings: config })).toMatchObject({
+      ok: true,
+    });
   });
 });

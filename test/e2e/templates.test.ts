@@ -16,39 +16,15 @@ afterAll(() => world?.sandbox.stop());
 
 const pairedFor = (kind: string): PairedSystem => world.paired.find((p) => p.system.kind === kind)!;
 
-/** The settings resolver, as the project's admin on its settings page. */
-async function settings(p: PairedSystem, functionKey: string, payload: unknown) {
-  const answer = (await world.sandbox.platform.invokeResolver({
-    installationId: world.sandbox.installationId,
-    moduleKey: 'crosswalk-settings',
-    functionKey,
-    payload,
-    accountId: world.jira.userId(p.person.as),
-    context: { extension: { type: 'jira:projectSettingsPage', project: p.project } },
-  })) as { body: { ok: boolean; data?: any; error?: { message: string; problems?: unknown } } };
-  return answer.body;
-}
-
-/** The connection as the page edits it: its settings, without what the server keeps of it. */
-async function connectionOf(p: PairedSystem) {
-  const {
-    id,
-    jiraProjectId: _project,
-    credentialRev: _rev,
-    ...config
-  } = (await settings(p, 'listConnections', {})).data.connections[0].config;
-  return { id: id as string, config };
-}
-
 const summaryOf = async (p: PairedSystem, key: string) =>
   (await world.jira.request(p.person, 'GET', `/rest/api/3/issue/${key}?fields=summary`)).json.fields.summary as string;
 
 describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s', (_label, kind) => {
   it('refuses a template that cannot be read back, at its field', async () => {
     const p = pairedFor(kind);
-    const { id, config } = await connectionOf(p);
+    const { id, config } = await world.connectionOf(p);
     const at = (config.fields as Array<{ jira: string }>).findIndex((f) => f.jira === 'summary');
-    const saved = await settings(p, 'saveConnection', {
+    const saved = await world.settings(p, 'saveConnection', {
       connectionId: id,
       settings: {
         ...config,
@@ -68,8 +44,8 @@ describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s',
 
   it('writes the Jira key around the summary there, and reads it back as the bare words both ways', async () => {
     const p = pairedFor(kind);
-    const { id, config } = await connectionOf(p);
-    const saved = await settings(p, 'saveConnection', {
+    const { id, config } = await world.connectionOf(p);
+    const saved = await world.settings(p, 'saveConnection', {
       connectionId: id,
       settings: {
         ...config,
@@ -102,7 +78,7 @@ describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s',
     expect(await summaryOf(p, issue.key)).toBe('Printer fixed');
 
     // Put back as it was, for the other tests of this world.
-    expect(await settings(p, 'saveConnection', { connectionId: id, settings: config })).toMatchObject({
+    expect(await world.settings(p, 'saveConnection', { connectionId: id, settings: config })).toMatchObject({
       ok: true,
     });
   });

@@ -23,12 +23,22 @@ export interface EverySystem {
   quiet(): Promise<void>;
   /** The issue panel's answer for an issue, as the site admin sees it. */
   panel(issueId: string, projectId: string): Promise<PanelAnswer>;
+  /** The settings page's resolver, as the project's admin calls it. */
+  settings(p: PairedSystem, functionKey: string, payload: unknown): Promise<ResolverAnswer>;
+  /** The project's connection: its id and its settings as the page edits them (without what the server keeps). */
+  connectionOf(p: PairedSystem): Promise<{ id: string; config: Record<string, any> }>;
   /** An issue made in Jira by the project's admin (with any more `fields`) and its remote item once synced. */
   pairedIssue(
     p: PairedSystem,
     summary: string,
     fields?: Record<string, unknown>,
   ): Promise<{ id: string; key: string; remoteId: string }>;
+}
+
+export interface ResolverAnswer {
+  ok: boolean;
+  data?: any;
+  error?: { message: string; problems?: unknown };
 }
 
 export interface PanelAnswer {
@@ -54,6 +64,17 @@ export async function startEverySystem(): Promise<EverySystem> {
     if (role !== 'admin' && role !== 'project-lead') throw new Error(`${project.key} is administered by a ${role}`);
     paired.push({ system, remote, project: { id: project.id, key: project.key }, person: { as: role } });
   }
+  const settings = async (p: PairedSystem, functionKey: string, payload: unknown): Promise<ResolverAnswer> => {
+    const answer = (await sandbox.platform.invokeResolver({
+      installationId: sandbox.installationId,
+      moduleKey: 'crosswalk-settings',
+      functionKey,
+      payload,
+      accountId: jira.userId(p.person.as),
+      context: { extension: { type: 'jira:projectSettingsPage', project: p.project } },
+    })) as { body: ResolverAnswer };
+    return answer.body;
+  };
   const quiet = async () => {
     for (let round = 0; round < 20; round++) {
       const before = sandbox.platform.meter.invocations().length;
@@ -77,6 +98,12 @@ export async function startEverySystem(): Promise<EverySystem> {
         context: { extension: { issue: { id: issueId }, project: { id: projectId } } },
       })) as { body: { data: PanelAnswer } };
       return answer.body.data;
+    },
+    settings,
+    async connectionOf(p) {
+      const listed = await settings(p, 'listConnections', {});
+      const { id, jiraProjectId: _project, credentialRev: _rev, ...config } = listed.data.connections[0].config;
+      return { id: id as string, config };
     },
     async pairedIssue(p, summary, fields = {}) {
       sandbox.platform.manualClock.advance(1000);
