@@ -105,7 +105,8 @@ describe('project settings page (browser)', () => {
     await frame.getByRole('button', { name: 'Count matching issues' }).click();
     await frame.getByText(/issues? of this project match/).waitFor();
     // Which remote items create Jira issues, and of which type (the project's own types, read from Jira).
-    await frame.getByRole('button', { name: 'Add a condition' }).click();
+    // By the keyboard: inside the tall dialog, a click can land outside the frame's viewport.
+    await frame.getByRole('button', { name: 'Add a condition' }).press('Enter');
     await frame.locator('[id="remoteFilter.0.field"]').fill('category');
     await frame.locator('[id="remoteFilter.0.value"]').fill('request');
     await choose(frame, 'jiraIssueType', 'Incident');
