@@ -88,7 +88,7 @@ describe('preview before saving', () => {
       ...draft,
       settings: {
         ...draft.settings,
-        jiraIssueType: 'Story',
+        jiraIssueType: 'Feature',
         fields: [
           ...draft.settings.fields,
           { jira: 'labels', remote: 'category', direction: 'to-remote' },
@@ -98,7 +98,10 @@ describe('preview before saving', () => {
       item: { issueKey: linkedKey },
     });
     expect(r.error?.problems).toEqual([
-      { path: 'jiraIssueType', message: 'The project has no issue type Story; it has Task, Bug, Incident' },
+      {
+        path: 'jiraIssueType',
+        message: 'The project has no issue type Feature; it has Task, Bug, Incident, Epic, Story',
+      },
       {
         path: `fields.${n}.remote`,
         message:

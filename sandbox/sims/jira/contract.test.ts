@@ -40,6 +40,7 @@ const cases: Array<[string, string, unknown?, Record<string, string>?]> = [
   ['GET', '/rest/api/3/project/DEMO'],
   ['GET', '/rest/api/3/project/DEMO/statuses'],
   ['GET', '/rest/api/3/issuetype'],
+  ['GET', '/rest/api/3/issuetype/10105'],
   ['GET', '/rest/api/3/priority'],
   ['GET', '/rest/api/3/priority/search?id=2&id=3&maxResults=1'],
   ['GET', '/rest/api/3/status'],

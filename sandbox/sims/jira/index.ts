@@ -112,7 +112,8 @@ export function createJiraApp(opts: JiraSimOptions & { baseUrl: () => string }):
       name: body.name,
       leadAccountId: body.administrators[0]!,
       roles: { Administrators: body.administrators, Members: body.members },
-      issueTypeIds: site.state.issueTypes.filter((t) => !t.subtask).map((t) => t.id),
+      // As Jira's software template: every issue type of the site, sub-tasks included.
+      issueTypeIds: site.state.issueTypes.map((t) => t.id),
       workflowId: site.state.workflows[0]!.id,
     };
     site.state.projects.push(project);

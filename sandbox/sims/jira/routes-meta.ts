@@ -13,7 +13,7 @@ import {
   type JqlQuery,
 } from './jql';
 import { readJson } from './routes-issues';
-import { issueJson, priorityJson, projectJson, statusJson, userJson } from './serialize';
+import { issueJson, issueTypeJson, priorityJson, projectJson, statusJson, userJson } from './serialize';
 import { JiraError, PERMISSION_INFO, type Permission, type Site } from './site';
 import { DEFAULT_PRIORITY_ID, type IssueRecord } from './state';
 
@@ -141,13 +141,7 @@ export function metaRoutes(app: Hono<Env>, site: Site, base: () => string): void
       ...(lead ? { lead: userJson(base(), lead) } : {}),
       issueTypes: site.state.issueTypes
         .filter((t) => p.issueTypeIds.includes(t.id))
-        .map((t) => ({
-          self: `${base()}/rest/api/3/issuetype/${t.id}`,
-          id: t.id,
-          name: t.name,
-          subtask: t.subtask,
-          description: '',
-        })),
+        .map((t) => issueTypeJson(base(), t)),
     });
   });
   app.get('/rest/api/3/project/:key/statuses', (c) => {
@@ -198,10 +192,7 @@ export function metaRoutes(app: Hono<Env>, site: Site, base: () => string): void
       if (options) return options.map((o) => ({ self: `${base()}/rest/api/3/customFieldOption/${o.id}`, ...o }));
       if (id === 'priority') return site.state.priorities.map((x) => priorityJson(base(), x));
       if (id === 'project') return [projectJson(base(), p)];
-      if (id === 'issuetype')
-        return [
-          { self: `${base()}/rest/api/3/issuetype/${type.id}`, id: type.id, name: type.name, subtask: type.subtask },
-        ];
+      if (id === 'issuetype') return [issueTypeJson(base(), type)];
       return undefined;
     };
     const defaultPriority = site.state.priorities.find((x) => x.id === DEFAULT_PRIORITY_ID);
@@ -224,17 +215,13 @@ export function metaRoutes(app: Hono<Env>, site: Site, base: () => string): void
       });
     return c.json({ maxResults, startAt, total: fields.length, fields: fields.slice(startAt, startAt + maxResults) });
   });
-  app.get('/rest/api/3/issuetype', (c) =>
-    c.json(
-      site.state.issueTypes.map((t) => ({
-        self: `${base()}/rest/api/3/issuetype/${t.id}`,
-        id: t.id,
-        name: t.name,
-        subtask: t.subtask,
-        description: '',
-      })),
-    ),
-  );
+  app.get('/rest/api/3/issuetype', (c) => c.json(site.state.issueTypes.map((t) => issueTypeJson(base(), t))));
+  app.get('/rest/api/3/issuetype/:id', (c) => {
+    requireUser(c.get('user'));
+    const type = site.state.issueTypes.find((t) => t.id === c.req.param('id'));
+    if (!type) throw new JiraError(404, [`The issue type with id '${c.req.param('id')}' does not exist.`]);
+    return c.json(issueTypeJson(base(), type));
+  });
   app.get('/rest/api/3/priority', (c) =>
     c.json(
       site.state.priorities.map((p) => ({ self: `${base()}/rest/api/3/priority/${p.id}`, id: p.id, name: p.name })),

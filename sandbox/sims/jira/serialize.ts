@@ -6,6 +6,7 @@ import {
   type AttachmentRecord,
   type CommentRecord,
   type IssueRecord,
+  type IssueType,
   type JiraUser,
   type Priority,
   type Project,
@@ -64,6 +65,19 @@ export function priorityJson(base: string, p: Priority): Record<string, unknown>
     iconUrl: `${base}/images/icons/priorities/${p.id}.svg`,
     statusColor: PRIORITY_COLORS[p.id] ?? '#999999',
     isDefault: p.id === DEFAULT_PRIORITY_ID,
+  };
+}
+
+/** An issue type as Jira answers it everywhere (IssueTypeDetails): where it sits in the hierarchy included. */
+export function issueTypeJson(base: string, t: IssueType): Record<string, unknown> {
+  return {
+    self: `${base}/rest/api/3/issuetype/${t.id}`,
+    id: t.id,
+    description: t.description,
+    iconUrl: `${base}/images/icons/issuetypes/${t.id}.png`,
+    name: t.name,
+    subtask: t.subtask,
+    hierarchyLevel: t.hierarchyLevel,
   };
 }
 
@@ -154,14 +168,7 @@ export function issueFields(
   return {
     summary: issue.summary,
     description: issue.description,
-    issuetype: {
-      self: `${base}/rest/api/3/issuetype/${type.id}`,
-      id: type.id,
-      name: type.name,
-      subtask: type.subtask,
-      description: '',
-      iconUrl: `${base}/images/icons/issuetypes/${type.id}.png`,
-    },
+    issuetype: issueTypeJson(base, type),
     project: projectJson(base, project),
     status: statusJson(base, status),
     priority: priority

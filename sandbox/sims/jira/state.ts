@@ -33,10 +33,16 @@ export interface Workflow {
   transitions: Transition[];
 }
 
+/**
+ * An issue type and its place in the hierarchy, as Jira Cloud numbers it: Epic 1 above the standard types 0
+ * (Story, Task, Bug, …), Sub-task -1 below them (`subtask: true`).
+ */
 export interface IssueType {
   id: string;
   name: string;
   subtask: boolean;
+  hierarchyLevel: -1 | 0 | 1;
+  description: string;
 }
 
 /** The priority a new issue gets when none is given (Medium). */
@@ -331,10 +337,38 @@ export function demoState(appAccountId: string, now: number): JiraState {
       ],
     },
   ];
+  // Descriptions are Jira Cloud's defaults for these types.
   const issueTypes: IssueType[] = [
-    { id: '10100', name: 'Task', subtask: false },
-    { id: '10101', name: 'Bug', subtask: false },
-    { id: '10102', name: 'Incident', subtask: false },
+    { id: '10100', name: 'Task', subtask: false, hierarchyLevel: 0, description: 'A small, distinct piece of work.' },
+    { id: '10101', name: 'Bug', subtask: false, hierarchyLevel: 0, description: 'A problem or error.' },
+    {
+      id: '10102',
+      name: 'Incident',
+      subtask: false,
+      hierarchyLevel: 0,
+      description: 'A problem which impairs or stops the operation of a service.',
+    },
+    {
+      id: '10103',
+      name: 'Epic',
+      subtask: false,
+      hierarchyLevel: 1,
+      description: 'A collection of related bugs, stories, and tasks.',
+    },
+    {
+      id: '10104',
+      name: 'Story',
+      subtask: false,
+      hierarchyLevel: 0,
+      description: 'Functionality or a feature expressed as a user goal.',
+    },
+    {
+      id: '10105',
+      name: 'Sub-task',
+      subtask: true,
+      hierarchyLevel: -1,
+      description: "A small piece of work that's part of a larger task.",
+    },
   ];
   const priorities: Priority[] = [
     { id: '1', name: 'Highest' },
@@ -426,7 +460,7 @@ export function demoState(appAccountId: string, now: number): JiraState {
         Viewers: [viewer!.accountId],
         'atlassian-addons-project-access': [app!.accountId],
       },
-      issueTypeIds: ['10100', '10101', '10102'],
+      issueTypeIds: ['10100', '10101', '10102', '10103', '10104', '10105'],
       workflowId: 'wf-1',
     },
     {
@@ -440,7 +474,7 @@ export function demoState(appAccountId: string, now: number): JiraState {
         Viewers: [viewer!.accountId],
         'atlassian-addons-project-access': [app!.accountId],
       },
-      issueTypeIds: ['10100', '10102'],
+      issueTypeIds: ['10100', '10102', '10103', '10104', '10105'],
       workflowId: 'wf-1',
     },
     // Paired with the Zendesk simulator by `npm start`.
@@ -455,7 +489,7 @@ export function demoState(appAccountId: string, now: number): JiraState {
         Viewers: [viewer!.accountId],
         'atlassian-addons-project-access': [app!.accountId],
       },
-      issueTypeIds: ['10100', '10102'],
+      issueTypeIds: ['10100', '10102', '10103', '10104', '10105'],
       workflowId: 'wf-1',
     },
   ];
