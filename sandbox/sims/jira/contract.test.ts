@@ -70,6 +70,8 @@ const cases: Array<[string, string, unknown?, Record<string, string>?]> = [
   ['POST', '/rest/api/3/search/approximate-count', { jql: 'project = DEMO' }],
   ['POST', '/rest/api/3/jql/match', { issueIds: [10000], jqls: ['project = DEMO', 'labels = nope', 'nope = 1'] }],
   ['POST', '/rest/api/3/workflows', { projectAndIssueTypes: [{ projectId: '10000', issueTypeId: '10100' }] }],
+  // The Epic's own workflow: global transitions only.
+  ['POST', '/rest/api/3/workflows', { projectAndIssueTypes: [{ projectId: '10000', issueTypeId: '10103' }] }],
   [
     'POST',
     '/rest/api/3/jql/parse',

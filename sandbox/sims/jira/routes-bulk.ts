@@ -8,7 +8,7 @@ import type { Context, Hono } from 'hono';
 import * as z from 'zod';
 import type { Env } from './http';
 import type { Site } from './site';
-import type { BulkTask, ChangeItem, IssueRecord, JiraUser, Project } from './state';
+import { workflowOf, type BulkTask, type ChangeItem, type IssueRecord, type JiraUser, type Project } from './state';
 
 /** The bulk APIs answer errors as `{errors: [{message}]}` (BulkOperationErrorResponse), not Jira's usual shape. */
 class BulkError extends Error {
@@ -76,7 +76,7 @@ export function bulkRoutes(app: Hono<Env>, site: Site): void {
       if (!target.issueTypeIds.includes(issueTypeId))
         throw new BulkError(400, `The issue type ${issueTypeId} is not valid for the target project ${target.key}.`);
       if (parent) throw new BulkError(400, 'Moving issues under a parent is not supported by this simulator.');
-      const workflow = site.state.workflows.find((w) => w.id === target.workflowId)!;
+      const workflow = workflowOf(site.state, target, issueTypeId);
       const targetStatuses = new Set([workflow.initialStatus, ...workflow.transitions.map((t) => t.to)]);
       for (const ref of mapping.issueIdsOrKeys ?? []) {
         const issue = site.findIssue(ref);

@@ -202,8 +202,7 @@ export function issueRoutes(app: Hono<Env>, site: Site, base: () => string): voi
     const available = availableTransitions(base(), site, issue);
     const chosen = available.find((t) => t.id === body.transition!.id);
     if (!chosen) throw new JiraError(400, [`Transition id '${body.transition.id}' is not valid for this issue.`]);
-    const workflow = site.state.workflows.find((w) => w.id === site.projectOf(issue).workflowId)!;
-    const transition = workflow.transitions.find((t) => t.id === body.transition!.id)!;
+    const transition = site.workflowOf(issue).transitions.find((t) => t.id === body.transition!.id)!;
     const from = site.state.statuses.find((s) => s.id === issue.statusId)!;
     const to = site.state.statuses.find((s) => s.id === transition.to)!;
     // The resolution is on the screen of a transition into done (as on Jira Cloud's default workflows), not on the

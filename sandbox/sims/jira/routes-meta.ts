@@ -15,7 +15,7 @@ import {
 import { readJson } from './routes-issues';
 import { issueJson, issueTypeJson, priorityJson, projectJson, statusJson, userJson } from './serialize';
 import { JiraError, PERMISSION_INFO, type Permission, type Site } from './site';
-import { DEFAULT_PRIORITY_ID, type IssueRecord } from './state';
+import { DEFAULT_PRIORITY_ID, workflowOf, type IssueRecord } from './state';
 
 const searchBody = z
   .object({
@@ -148,9 +148,12 @@ export function metaRoutes(app: Hono<Env>, site: Site, base: () => string): void
     const p = site.project(c.req.param('key'));
     if (!p || !site.can(c.get('user'), 'BROWSE_PROJECTS', p))
       throw new JiraError(404, ['No project could be found with key or id.']);
-    const wf = site.state.workflows.find((w) => w.id === p.workflowId)!;
-    const ids = new Set([wf.initialStatus, ...wf.transitions.map((t) => t.to)]);
-    const statuses = site.state.statuses.filter((s) => ids.has(s.id)).map((s) => statusJson(base(), s));
+    // Each issue type lists the statuses of its own workflow.
+    const statusesOf = (typeId: string) => {
+      const wf = workflowOf(site.state, p, typeId);
+      const ids = new Set([wf.initialStatus, ...wf.transitions.map((t) => t.to)]);
+      return site.state.statuses.filter((s) => ids.has(s.id)).map((s) => statusJson(base(), s));
+    };
     return c.json(
       site.state.issueTypes
         .filter((t) => p.issueTypeIds.includes(t.id))
@@ -159,7 +162,7 @@ export function metaRoutes(app: Hono<Env>, site: Site, base: () => string): void
           id: t.id,
           name: t.name,
           subtask: t.subtask,
-          statuses,
+          statuses: statusesOf(t.id),
         })),
     );
   });
@@ -416,7 +419,8 @@ export function metaRoutes(app: Hono<Env>, site: Site, base: () => string): void
     const wanted = new Set<string>();
     for (const pair of body.projectAndIssueTypes ?? []) {
       const project = site.project(pair.projectId);
-      if (project) wanted.add(project.workflowId);
+      if (project?.issueTypeIds.includes(pair.issueTypeId))
+        wanted.add(workflowOf(site.state, project, pair.issueTypeId).id);
     }
     for (const w of site.state.workflows)
       if (body.workflowIds?.includes(w.id) || body.workflowNames?.includes(w.name)) wanted.add(w.id);

@@ -276,10 +276,9 @@ export function historyJson(base: string, site: Site, h: IssueRecord['changelog'
 }
 
 export function availableTransitions(base: string, site: Site, issue: IssueRecord): Array<Record<string, unknown>> {
-  const project = site.projectOf(issue);
-  const workflow = site.state.workflows.find((w) => w.id === project.workflowId)!;
-  return workflow.transitions
-    .filter((t) => (t.from.length === 0 || t.from.includes(issue.statusId)) && t.to !== issue.statusId)
+  return site
+    .workflowOf(issue)
+    .transitions.filter((t) => (t.from.length === 0 || t.from.includes(issue.statusId)) && t.to !== issue.statusId)
     .map((t) => {
       const to = site.state.statuses.find((s) => s.id === t.to)!;
       return {

@@ -5,7 +5,18 @@
 import type { ProductEventReport, ProductEventSink } from '../../platform/contracts';
 import { adfText } from './adf';
 import type { JqlIssueView } from './jql';
-import type { ChangeItem, CommentRecord, Group, IssueRecord, JiraState, JiraUser, Project, RoleName } from './state';
+import {
+  workflowOf,
+  type ChangeItem,
+  type CommentRecord,
+  type Group,
+  type IssueRecord,
+  type JiraState,
+  type JiraUser,
+  type Project,
+  type RoleName,
+  type Workflow,
+} from './state';
 
 export type Permission =
   | 'BROWSE_PROJECTS'
@@ -121,6 +132,11 @@ export class Site {
 
   projectOf(issue: IssueRecord): Project {
     return this.state.projects.find((p) => p.id === issue.projectId)!;
+  }
+
+  /** The workflow the issue follows: its type's in its project's workflow scheme. */
+  workflowOf(issue: IssueRecord): Workflow {
+    return workflowOf(this.state, this.projectOf(issue), issue.issueTypeId);
   }
 
   project(idOrKey: string): Project | undefined {

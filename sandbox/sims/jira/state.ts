@@ -86,7 +86,10 @@ export interface Project {
     'atlassian-addons-project-access'?: string[];
   };
   issueTypeIds: string[];
+  /** The workflow scheme's default workflow: the one of every issue type not mapped in `typeWorkflows`. */
   workflowId: string;
+  /** The workflow scheme's mappings: issue type id → the workflow that type follows in this project. */
+  typeWorkflows?: Record<string, string>;
   /**
    * The fields on the project's create and edit screens, by issue type id (one screen for both, as Jira's default
    * screen scheme has it). An issue type without an entry has the site's default screen: every field that can be set.
@@ -219,6 +222,18 @@ export interface JiraState {
   attachmentUploadLimit: number;
 }
 
+/** The workflow an issue type follows in a project: its own in the project's scheme, else the scheme's default. */
+export function workflowOf(state: JiraState, project: Project, issueTypeId: string): Workflow {
+  const id = project.typeWorkflows?.[issueTypeId] ?? project.workflowId;
+  return state.workflows.find((w) => w.id === id)!;
+}
+
+/**
+ * The demo workflow scheme's mappings: Epics and Sub-tasks follow the simple workflow (To Do, In Progress, Done, each
+ * reachable from the others), every other type the demo workflow.
+ */
+export const DEMO_TYPE_WORKFLOWS: Readonly<Record<string, string>> = { '10103': 'wf-2', '10105': 'wf-2' };
+
 /** A fresh issue: the next key in its project, the workflow's initial status, nothing else set. */
 export function newIssue(
   state: JiraState,
@@ -228,7 +243,7 @@ export function newIssue(
   at: number,
 ): IssueRecord {
   const n = (state.counters.keys[project.key] = (state.counters.keys[project.key] ?? 0) + 1);
-  const workflow = state.workflows.find((w) => w.id === project.workflowId)!;
+  const workflow = workflowOf(state, project, issueTypeId);
   return {
     id: String(++state.counters.issue),
     key: `${project.key}-${n}`,
@@ -334,6 +349,17 @@ export function demoState(appAccountId: string, now: number): JiraState {
         { id: '41', name: 'Reopen', from: ['10003'], to: '10000' },
         { id: '51', name: 'Wait for customer', from: ['10001', '10002'], to: '10004' },
         { id: '61', name: 'Back to backlog', from: ['10001', '10002', '10004'], to: '10000' },
+      ],
+    },
+    {
+      // As Jira's simplified workflow: one global transition into each status, named after it.
+      id: 'wf-2',
+      name: 'Crosswalk simple workflow',
+      initialStatus: '10000',
+      transitions: [
+        { id: '11', name: 'To Do', from: [], to: '10000' },
+        { id: '21', name: 'In Progress', from: [], to: '10001' },
+        { id: '31', name: 'Done', from: [], to: '10003' },
       ],
     },
   ];
@@ -462,6 +488,7 @@ export function demoState(appAccountId: string, now: number): JiraState {
       },
       issueTypeIds: ['10100', '10101', '10102', '10103', '10104', '10105'],
       workflowId: 'wf-1',
+      typeWorkflows: { ...DEMO_TYPE_WORKFLOWS },
     },
     {
       id: '10001',
@@ -476,6 +503,7 @@ export function demoState(appAccountId: string, now: number): JiraState {
       },
       issueTypeIds: ['10100', '10102', '10103', '10104', '10105'],
       workflowId: 'wf-1',
+      typeWorkflows: { ...DEMO_TYPE_WORKFLOWS },
     },
     // Paired with the Zendesk simulator by `npm start`.
     {
@@ -491,6 +519,7 @@ export function demoState(appAccountId: string, now: number): JiraState {
       },
       issueTypeIds: ['10100', '10102', '10103', '10104', '10105'],
       workflowId: 'wf-1',
+      typeWorkflows: { ...DEMO_TYPE_WORKFLOWS },
     },
   ];
   // Group ids are opaque in Jira Cloud (names can change); comments restricted to a group name it by both.
