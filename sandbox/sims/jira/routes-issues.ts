@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import * as z from 'zod';
 import { applyFields } from './fields';
+import { childrenOf, issueTypeOf } from './hierarchy';
 import { queryList, type Env } from './http';
 import { availableTransitions, historyJson, issueJson } from './serialize';
 import { JiraError, type Site } from './site';
@@ -147,9 +148,20 @@ export function issueRoutes(app: Hono<Env>, site: Site, base: () => string): voi
       site.projectOf(issue),
       'You do not have permission to delete issues in this project.',
     );
-    site.state.issues = site.state.issues.filter((i) => i !== issue);
-    // Deleting an issue emits no comment or attachment events (forge-platform.md §4.1).
-    site.emit('avi:jira:deleted:issue', user, trace(c), { issue: site.eventIssue(issue) });
+    // The spec: an issue with sub-tasks is deleted only with `deleteSubtasks=true`, and they go with it.
+    const children = childrenOf(site, issue);
+    const subtasks = children.filter((i) => issueTypeOf(site, i).subtask);
+    if (subtasks.length && c.req.query('deleteSubtasks') !== 'true')
+      throw new JiraError(400, [
+        `The issue '${issue.key}' has subtasks. Set 'deleteSubtasks' to true to delete it with its subtasks.`,
+      ]);
+    const gone = new Set([issue, ...subtasks]);
+    site.state.issues = site.state.issues.filter((i) => !gone.has(i));
+    // An Epic's issues stay, without a parent.
+    for (const child of children) if (!gone.has(child)) child.parentId = null;
+    // Deleting an issue emits no comment or attachment events (forge-platform.md §4.1); each deleted issue is announced.
+    for (const deleted of [...subtasks, issue])
+      site.emit('avi:jira:deleted:issue', user, trace(c), { issue: site.eventIssue(deleted) });
     return c.body(null, 204);
   });
 
@@ -163,7 +175,8 @@ export function issueRoutes(app: Hono<Env>, site: Site, base: () => string): voi
         .map((f) => [
           f.id,
           {
-            required: f.id === 'summary',
+            // A sub-task's parent can be changed, not taken away.
+            required: f.id === 'summary' || (f.id === 'parent' && issueTypeOf(site, issue).subtask),
             schema: f.schema,
             name: f.name,
             key: f.id,

@@ -205,7 +205,8 @@ export function metaRoutes(app: Hono<Env>, site: Site, base: () => string): void
         const values = allowed(f.id, f.options);
         const fallback = f.id === 'priority' && defaultPriority ? priorityJson(base(), defaultPriority) : undefined;
         return {
-          required: f.id === 'summary' || f.id === 'project' || f.id === 'issuetype',
+          required:
+            f.id === 'summary' || f.id === 'project' || f.id === 'issuetype' || (f.id === 'parent' && type.subtask),
           schema: f.schema,
           name: f.name,
           key: f.id,

@@ -1,5 +1,6 @@
 /** Jira REST v3 response shapes (swagger-v3.v3.json). */
 import { adfHtml } from './adf';
+import { childrenOf, issueTypeOf, parentOf } from './hierarchy';
 import { jiraTime, type Site } from './site';
 import {
   DEFAULT_PRIORITY_ID,
@@ -93,6 +94,36 @@ export function projectJson(base: string, p: Project): Record<string, unknown> {
   };
 }
 
+/** A priority as an issue's `priority` field holds it. */
+function priorityRef(base: string, p: Priority): Record<string, unknown> {
+  return {
+    self: `${base}/rest/api/3/priority/${p.id}`,
+    id: p.id,
+    name: p.name,
+    iconUrl: `${base}/images/icons/priorities/${p.id}.svg`,
+  };
+}
+
+/**
+ * Another issue as an issue's `parent`, `subtasks` and `issuelinks` carry it (LinkedIssue): its id, key and link,
+ * and the few fields Jira gives there.
+ */
+export function linkedIssueJson(base: string, site: Site, issue: IssueRecord): Record<string, unknown> {
+  const status = site.state.statuses.find((s) => s.id === issue.statusId)!;
+  const priority = site.state.priorities.find((p) => p.id === issue.priorityId);
+  return {
+    id: issue.id,
+    key: issue.key,
+    self: `${base}/rest/api/3/issue/${issue.id}`,
+    fields: {
+      summary: issue.summary,
+      status: statusJson(base, status),
+      ...(priority ? { priority: priorityRef(base, priority) } : {}),
+      issuetype: issueTypeJson(base, issueTypeOf(site, issue)),
+    },
+  };
+}
+
 export function commentJson(
   base: string,
   site: Site,
@@ -145,6 +176,7 @@ export function issueFields(
   const type = site.state.issueTypes.find((t) => t.id === issue.issueTypeId)!;
   const status = site.state.statuses.find((s) => s.id === issue.statusId)!;
   const priority = site.state.priorities.find((p) => p.id === issue.priorityId);
+  const parent = parentOf(site, issue);
   const user = (id: string | null) => {
     const u = id ? site.user(id) : undefined;
     return u ? userJson(base, u) : null;
@@ -171,14 +203,7 @@ export function issueFields(
     issuetype: issueTypeJson(base, type),
     project: projectJson(base, project),
     status: statusJson(base, status),
-    priority: priority
-      ? {
-          self: `${base}/rest/api/3/priority/${priority.id}`,
-          id: priority.id,
-          name: priority.name,
-          iconUrl: `${base}/images/icons/priorities/${priority.id}.svg`,
-        }
-      : null,
+    priority: priority ? priorityRef(base, priority) : null,
     labels: issue.labels,
     duedate: issue.duedate ?? null,
     assignee: user(issue.assigneeId),
@@ -201,6 +226,11 @@ export function issueFields(
       };
     })(),
     attachment: issue.attachments.map((a) => attachmentJson(base, site, a)),
+    // As Jira: `parent` only when there is one; `subtasks` always, listing sub-tasks only (an Epic's issues are not).
+    ...(parent ? { parent: linkedIssueJson(base, site, parent) } : {}),
+    subtasks: childrenOf(site, issue)
+      .filter((i) => issueTypeOf(site, i).subtask)
+      .map((i) => linkedIssueJson(base, site, i)),
     ...custom,
   };
 }

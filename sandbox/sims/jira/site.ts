@@ -283,6 +283,7 @@ export class Site {
     const status = this.state.statuses.find((s) => s.id === issue.statusId)!;
     const priority = this.state.priorities.find((p) => p.id === issue.priorityId);
     const category = { new: 'To Do', indeterminate: 'In Progress', done: 'Done' }[status.category];
+    const parent = issue.parentId ? this.state.issues.find((i) => i.id === issue.parentId) : undefined;
     return {
       id: issue.id,
       key: issue.key,
@@ -291,6 +292,8 @@ export class Site {
       projectName: project.name,
       issueTypeId: type.id,
       issueTypeName: type.name,
+      parentKey: parent?.key ?? null,
+      parentId: parent?.id ?? null,
       statusId: status.id,
       statusName: status.name,
       statusCategory: category,

@@ -180,6 +180,8 @@ export interface IssueRecord {
   changelog: History[];
   /** Keys the issue had before it moved to another project: they still find it. */
   formerKeys?: string[];
+  /** The parent's issue id, one level up (hierarchy.ts): an Epic for a standard issue, a standard issue for a sub-task. */
+  parentId?: string | null;
 }
 
 /** An asynchronous bulk operation (`POST /bulk/issues/move`), as `GET /bulk/queue/{taskId}` reports it. */
@@ -449,6 +451,8 @@ export function demoState(appAccountId: string, now: number): JiraState {
     sys('comment', 'Comment', 'comments-page', false),
     sys('attachment', 'Attachment', 'array', false, 'attachment'),
     sys('issuekey', 'Key', 'issuekey', false),
+    sys('parent', 'Parent', 'issuelink'),
+    sys('subtasks', 'Sub-tasks', 'array', false, 'issuelinks'),
     cf(10010, 'Customer reference', 'string', 'textfield'),
     cf(10011, 'Steps to reproduce', 'string', 'textarea'),
     cf(10012, 'Affected users', 'number', 'float'),

@@ -63,6 +63,11 @@ it('keeps the demo workflow for Task, Bug, Incident and Story: Done only from re
   }
 });
 
+it('gives a Sub-task the simple workflow too', async () => {
+  const sub = await create('Sub-task', { parent: { key: 'DEMO-1' } });
+  expect((await transitions(sub)).map((t) => t.name)).toEqual(['In Progress', 'Done']);
+});
+
 it("lists each issue type's own statuses in the project's statuses", async () => {
   const res = await jira.request({ as: 'member' }, 'GET', '/rest/api/3/project/DEMO/statuses');
   const byType = Object.fromEntries(
