@@ -14,6 +14,7 @@ import { adminRoutes } from './routes-admin';
 import { bulkRoutes } from './routes-bulk';
 import { contentRoutes } from './routes-content';
 import { issueRoutes } from './routes-issues';
+import { linkRoutes } from './routes-links';
 import { metaRoutes } from './routes-meta';
 import { Site } from './site';
 import { DEMO_TYPE_WORKFLOWS, demoState, type JiraState } from './state';
@@ -210,6 +211,7 @@ export function createJiraApp(opts: JiraSimOptions & { baseUrl: () => string }):
   app.use('/_media/*', requestLog(site, controls));
   issueRoutes(app, site, base);
   contentRoutes(app, site, base);
+  linkRoutes(app, site, base);
   metaRoutes(app, site, base);
   bulkRoutes(app, site);
   adminRoutes(app, site, base);

@@ -157,6 +157,11 @@ export function issueRoutes(app: Hono<Env>, site: Site, base: () => string): voi
       ]);
     const gone = new Set([issue, ...subtasks]);
     site.state.issues = site.state.issues.filter((i) => !gone.has(i));
+    // Their links go too, leaving nothing in the other issues' changelogs (as Jira removes links on delete).
+    const goneIds = new Set([...gone].map((i) => i.id));
+    site.state.issueLinks = site.state.issueLinks.filter(
+      (l) => !goneIds.has(l.sourceId) && !goneIds.has(l.destinationId),
+    );
     // An Epic's issues stay, without a parent.
     for (const child of children) if (!gone.has(child)) child.parentId = null;
     // Deleting an issue emits no comment or attachment events (forge-platform.md §4.1); each deleted issue is announced.

@@ -1,11 +1,14 @@
 /** Jira REST v3 response shapes (swagger-v3.v3.json). */
 import { adfHtml } from './adf';
 import { childrenOf, issueTypeOf, parentOf } from './hierarchy';
+import { linksOf, linkType } from './links';
 import { jiraTime, type Site } from './site';
 import {
   DEFAULT_PRIORITY_ID,
   type AttachmentRecord,
   type CommentRecord,
+  type IssueLinkRecord,
+  type IssueLinkType,
   type IssueRecord,
   type IssueType,
   type JiraUser,
@@ -124,6 +127,54 @@ export function linkedIssueJson(base: string, site: Site, issue: IssueRecord): R
   };
 }
 
+export function issueLinkTypeJson(base: string, t: IssueLinkType): Record<string, unknown> {
+  return {
+    id: t.id,
+    name: t.name,
+    inward: t.inward,
+    outward: t.outward,
+    self: `${base}/rest/api/3/issueLinkType/${t.id}`,
+  };
+}
+
+/** A link as `GET /issueLink/{id}` answers it: the destination as `inwardIssue`, the source as `outwardIssue`. */
+export function issueLinkJson(base: string, site: Site, link: IssueLinkRecord): Record<string, unknown> {
+  const issue = (id: string) => site.state.issues.find((i) => i.id === id)!;
+  return {
+    id: link.id,
+    self: `${base}/rest/api/3/issueLink/${link.id}`,
+    type: issueLinkTypeJson(base, linkType(site, link)),
+    inwardIssue: linkedIssueJson(base, site, issue(link.destinationId)),
+    outwardIssue: linkedIssueJson(base, site, issue(link.sourceId)),
+  };
+}
+
+/**
+ * An issue's `issuelinks`, each link from this issue's side with only the other issue: as `outwardIssue` where this
+ * issue is the source (label it with the type's `outward`: "blocks"), as `inwardIssue` where it is the destination
+ * ("is blocked by"). Links to issues the viewer cannot see are left out.
+ */
+export function issueLinksJson(
+  base: string,
+  site: Site,
+  issue: IssueRecord,
+  viewer: JiraUser | undefined,
+): Array<Record<string, unknown>> {
+  return linksOf(site, issue).flatMap((link) => {
+    const fromSource = link.sourceId === issue.id;
+    const other = site.state.issues.find((i) => i.id === (fromSource ? link.destinationId : link.sourceId));
+    if (!other || !site.can(viewer, 'BROWSE_PROJECTS', site.projectOf(other))) return [];
+    return [
+      {
+        id: link.id,
+        self: `${base}/rest/api/3/issueLink/${link.id}`,
+        type: issueLinkTypeJson(base, linkType(site, link)),
+        [fromSource ? 'outwardIssue' : 'inwardIssue']: linkedIssueJson(base, site, other),
+      },
+    ];
+  });
+}
+
 export function commentJson(
   base: string,
   site: Site,
@@ -231,6 +282,7 @@ export function issueFields(
     subtasks: childrenOf(site, issue)
       .filter((i) => issueTypeOf(site, i).subtask)
       .map((i) => linkedIssueJson(base, site, i)),
+    issuelinks: issueLinksJson(base, site, issue, viewer),
     ...custom,
   };
 }

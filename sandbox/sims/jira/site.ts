@@ -26,6 +26,7 @@ export type Permission =
   | 'TRANSITION_ISSUES'
   | 'MOVE_ISSUES'
   | 'ASSIGN_ISSUES'
+  | 'LINK_ISSUES'
   | 'ADD_COMMENTS'
   | 'EDIT_ALL_COMMENTS'
   | 'EDIT_OWN_COMMENTS'
@@ -45,6 +46,7 @@ export const PERMISSION_INFO: Record<Permission, { id: string; name: string; typ
   TRANSITION_ISSUES: { id: '46', name: 'Transition Issues', type: 'PROJECT' },
   MOVE_ISSUES: { id: '25', name: 'Move Issues', type: 'PROJECT' },
   ASSIGN_ISSUES: { id: '13', name: 'Assign Issues', type: 'PROJECT' },
+  LINK_ISSUES: { id: '21', name: 'Link Issues', type: 'PROJECT' },
   ADD_COMMENTS: { id: '15', name: 'Add Comments', type: 'PROJECT' },
   EDIT_ALL_COMMENTS: { id: '34', name: 'Edit All Comments', type: 'PROJECT' },
   EDIT_OWN_COMMENTS: { id: '35', name: 'Edit Own Comments', type: 'PROJECT' },
@@ -63,6 +65,7 @@ const MEMBER_PERMISSIONS: Permission[] = [
   'EDIT_ISSUES',
   'TRANSITION_ISSUES',
   'ASSIGN_ISSUES',
+  'LINK_ISSUES',
   'ADD_COMMENTS',
   'EDIT_OWN_COMMENTS',
   'DELETE_OWN_COMMENTS',
@@ -222,7 +225,9 @@ export class Site {
     if (!this.can(user, permission, project)) throw new JiraError(403, [message]);
   }
 
-  nextId(kind: 'issue' | 'comment' | 'attachment' | 'remoteLink' | 'history' | 'task' | 'project'): number {
+  nextId(
+    kind: 'issue' | 'comment' | 'attachment' | 'remoteLink' | 'history' | 'task' | 'project' | 'issueLink',
+  ): number {
     return ++this.state.counters[kind];
   }
 

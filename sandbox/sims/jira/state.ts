@@ -184,6 +184,27 @@ export interface IssueRecord {
   parentId?: string | null;
 }
 
+/** A kind of link between two issues, as `GET /issueLinkType` lists it: read from the outward side and the inward. */
+export interface IssueLinkType {
+  id: string;
+  name: string;
+  inward: string;
+  outward: string;
+}
+
+/**
+ * A link between two issues, as Jira stores it: from a source to a destination. The source is the outward side
+ * ("DEMO-1 blocks DEMO-2"), the destination the inward side ("DEMO-2 is blocked by DEMO-1"); `POST /issueLink` names
+ * the source `outwardIssue` and the destination `inwardIssue`.
+ */
+export interface IssueLinkRecord {
+  id: string;
+  typeId: string;
+  sourceId: string;
+  destinationId: string;
+  created: number;
+}
+
 /** An asynchronous bulk operation (`POST /bulk/issues/move`), as `GET /bulk/queue/{taskId}` reports it. */
 export interface BulkTask {
   taskId: string;
@@ -204,6 +225,8 @@ export interface JiraState {
   statuses: Status[];
   workflows: Workflow[];
   issueTypes: IssueType[];
+  issueLinkTypes: IssueLinkType[];
+  issueLinks: IssueLinkRecord[];
   priorities: Priority[];
   /** The site's resolutions (Jira Cloud's defaults); a transition into done may name one, else it sets the first. */
   resolutions: Array<{ id: string; name: string; description: string }>;
@@ -219,6 +242,7 @@ export interface JiraState {
     history: number;
     task: number;
     project: number;
+    issueLink: number;
     keys: Record<string, number>;
   };
   attachmentUploadLimit: number;
@@ -398,6 +422,13 @@ export function demoState(appAccountId: string, now: number): JiraState {
       description: "A small piece of work that's part of a larger task.",
     },
   ];
+  // Jira Cloud's default link types.
+  const issueLinkTypes: IssueLinkType[] = [
+    { id: '10000', name: 'Blocks', inward: 'is blocked by', outward: 'blocks' },
+    { id: '10001', name: 'Cloners', inward: 'is cloned by', outward: 'clones' },
+    { id: '10002', name: 'Duplicate', inward: 'is duplicated by', outward: 'duplicates' },
+    { id: '10003', name: 'Relates', inward: 'relates to', outward: 'relates to' },
+  ];
   const priorities: Priority[] = [
     { id: '1', name: 'Highest' },
     { id: '2', name: 'High' },
@@ -453,6 +484,7 @@ export function demoState(appAccountId: string, now: number): JiraState {
     sys('issuekey', 'Key', 'issuekey', false),
     sys('parent', 'Parent', 'issuelink'),
     sys('subtasks', 'Sub-tasks', 'array', false, 'issuelinks'),
+    sys('issuelinks', 'Linked Issues', 'array', false, 'issuelinks'),
     cf(10010, 'Customer reference', 'string', 'textfield'),
     cf(10011, 'Steps to reproduce', 'string', 'textarea'),
     cf(10012, 'Affected users', 'number', 'float'),
@@ -547,6 +579,8 @@ export function demoState(appAccountId: string, now: number): JiraState {
     statuses,
     workflows,
     issueTypes,
+    issueLinkTypes,
+    issueLinks: [],
     priorities,
     resolutions: [
       { id: '10000', name: 'Done', description: 'Work has been completed on this issue.' },
@@ -566,6 +600,7 @@ export function demoState(appAccountId: string, now: number): JiraState {
       history: 10000,
       task: 10000,
       project: 10002,
+      issueLink: 10000,
       keys: {},
     },
     attachmentUploadLimit: 10 * 1024 * 1024,
