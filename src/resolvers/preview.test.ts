@@ -88,7 +88,7 @@ describe('preview before saving', () => {
       ...draft,
       settings: {
         ...draft.settings,
-        jiraIssueType: 'Story',
+        jiraIssueType: 'Feature',
         fields: [
           ...draft.settings.fields,
           { jira: 'labels', remote: 'category', direction: 'to-remote' },
@@ -98,7 +98,10 @@ describe('preview before saving', () => {
       item: { issueKey: linkedKey },
     });
     expect(r.error?.problems).toEqual([
-      { path: 'jiraIssueType', message: 'The project has no issue type Story; it has Task, Bug, Incident' },
+      {
+        path: 'jiraIssueType',
+        message: 'The project has no issue type Feature; it has Task, Bug, Incident, Epic, Story',
+      },
       {
         path: `fields.${n}.remote`,
         message:
@@ -405,10 +408,11 @@ describe('status mapping: the transition path for each mapped status', () => {
 
   it('answers the path from every status of the workflow, and says which status cannot be reached from where', async () => {
     const r = await call('project-lead', 'statusPaths', { statuses: ['Done', 'Waiting for customer', 'Blocked'] });
-    // DEMO's three issue types share one workflow: shown once.
-    expect(r.data.workflows).toHaveLength(1);
-    const [wf] = r.data.workflows;
-    expect(wf.issueTypes).toEqual(expect.arrayContaining(['Task', 'Bug', 'Incident']));
+    // DEMO's standard issue types share one workflow, shown once; its Epics follow a workflow of their own.
+    expect(r.data.workflows).toHaveLength(2);
+    const [wf, epics] = r.data.workflows;
+    expect(wf.issueTypes).toEqual(expect.arrayContaining(['Task', 'Bug', 'Incident', 'Story']));
+    expect(epics.issueTypes).toEqual(['Epic']);
     const done = wf.statuses.find((s: any) => s.status === 'Done');
     expect(done.from.find((f: any) => f.from === 'To Do').path).toEqual([
       'Start progress',

@@ -1,5 +1,6 @@
 /** Applying `fields` and `update` to an issue the way Jira validates them. */
 import { adfText, isValidAdf, type AdfDoc } from './adf';
+import { findParent, issueTypeOf, PARENT_ERRORS, parentOf, parentProblem, parentRef } from './hierarchy';
 import { jiraTime, JiraError, type Site } from './site';
 import type { ChangeItem, IssueRecord, JiraUser } from './state';
 
@@ -84,6 +85,7 @@ export function applyFields(
   const errors: Record<string, string> = {};
   const ops: Array<() => ChangeItem | undefined> = [];
   let assigneeChanged = false;
+  let parentGiven = false;
   const defs = new Map(site.state.fields.map((f) => [f.id, f]));
 
   const setters: Record<string, (v: unknown) => (() => ChangeItem | undefined) | string> = {
@@ -149,6 +151,32 @@ export function applyFields(
         // As Jira records the due date: the day in from/to, the stored timestamp in fromString/toString.
         const text = (d: string | null) => (d === null ? null : `${d} 00:00:00.0`);
         return item('duedate', 'duedate', before, text(before), day, text(day));
+      };
+    },
+    parent: (v) => {
+      const ref = parentRef(v);
+      if ('invalid' in ref) return PARENT_ERRORS.notFound;
+      parentGiven = true;
+      let parent: IssueRecord | undefined;
+      if ('set' in ref) {
+        parent = findParent(site, ref.set, actor);
+        if (!parent) return PARENT_ERRORS.notFound;
+        const problem = parentProblem(site, issue, parent);
+        if (problem) return problem;
+      } else if (issueTypeOf(site, issue).subtask) return PARENT_ERRORS.subtaskWithoutParent;
+      return () => {
+        const before = parentOf(site, issue);
+        if (before?.id === parent?.id) return undefined;
+        issue.parentId = parent?.id ?? null;
+        // As Jira Cloud records a parent change: ids in from/to, keys in the strings, and no field id.
+        return {
+          field: 'IssueParentAssociation',
+          fieldtype: 'jira',
+          from: before?.id ?? null,
+          fromString: before?.key ?? null,
+          to: parent?.id ?? null,
+          toString: parent?.key ?? null,
+        };
       };
     },
     reporter: (v) => {
@@ -245,6 +273,9 @@ export function applyFields(
     } else errors[id] = `Operation not supported on field '${id}'.`;
   }
 
+  // A sub-task is created under its parent or not at all.
+  if (mode === 'create' && issueTypeOf(site, issue).subtask && !parentGiven && !errors.parent)
+    errors.parent = PARENT_ERRORS.subtaskWithoutParent;
   if (Object.keys(errors).length) throw new JiraError(400, [], errors);
   const items = ops.map((op) => op()).filter((x): x is ChangeItem => x !== undefined);
   void actor;

@@ -14,9 +14,10 @@ import { adminRoutes } from './routes-admin';
 import { bulkRoutes } from './routes-bulk';
 import { contentRoutes } from './routes-content';
 import { issueRoutes } from './routes-issues';
+import { linkRoutes } from './routes-links';
 import { metaRoutes } from './routes-meta';
 import { Site } from './site';
-import { demoState, type JiraState } from './state';
+import { DEMO_TYPE_WORKFLOWS, demoState, type JiraState } from './state';
 
 export interface JiraSimOptions {
   port?: number;
@@ -93,6 +94,28 @@ export function createJiraApp(opts: JiraSimOptions & { baseUrl: () => string }):
       .parse(await c.req.json());
     return c.json(workflow);
   });
+  /**
+   * An admin editing the project's workflow scheme: the issue type (by id or name) follows that workflow from now on,
+   * or, with `{workflowId: null}`, the scheme's default. Issues keep their status (the sim does no status migration),
+   * so map a type only while it has no issues in a status the workflow lacks.
+   */
+  app.put('/_control/projects/:key/workflows/:issueType', async (c) => {
+    const project = site.project(c.req.param('key'));
+    if (!project) return c.json({ error: `No project ${c.req.param('key')}` }, 404);
+    const ref = c.req.param('issueType');
+    const type = site.state.issueTypes.find(
+      (t) => (t.id === ref || t.name === ref) && project.issueTypeIds.includes(t.id),
+    );
+    if (!type) return c.json({ error: `Project ${project.key} has no issue type ${ref}` }, 404);
+    const { workflowId } = z.object({ workflowId: z.string().nullable() }).parse(await c.req.json());
+    if (workflowId !== null && !site.state.workflows.some((w) => w.id === workflowId))
+      return c.json({ error: `No workflow ${workflowId}` }, 400);
+    const mappings = { ...project.typeWorkflows };
+    if (workflowId === null) delete mappings[type.id];
+    else mappings[type.id] = workflowId;
+    project.typeWorkflows = mappings;
+    return c.json({ defaultWorkflow: project.workflowId, issueTypeMappings: mappings });
+  });
   /** A new project, as a site admin makes one: the demo workflow and issue types, no issues, the roles given. */
   app.post('/_control/projects', async (c) => {
     const body = z
@@ -112,8 +135,10 @@ export function createJiraApp(opts: JiraSimOptions & { baseUrl: () => string }):
       name: body.name,
       leadAccountId: body.administrators[0]!,
       roles: { Administrators: body.administrators, Members: body.members },
-      issueTypeIds: site.state.issueTypes.filter((t) => !t.subtask).map((t) => t.id),
+      // As Jira's software template: every issue type of the site, sub-tasks included.
+      issueTypeIds: site.state.issueTypes.map((t) => t.id),
       workflowId: site.state.workflows[0]!.id,
+      typeWorkflows: { ...DEMO_TYPE_WORKFLOWS },
     };
     site.state.projects.push(project);
     return c.json(project, 201);
@@ -186,6 +211,7 @@ export function createJiraApp(opts: JiraSimOptions & { baseUrl: () => string }):
   app.use('/_media/*', requestLog(site, controls));
   issueRoutes(app, site, base);
   contentRoutes(app, site, base);
+  linkRoutes(app, site, base);
   metaRoutes(app, site, base);
   bulkRoutes(app, site);
   adminRoutes(app, site, base);

@@ -248,6 +248,9 @@ export interface JqlIssueView {
   projectName: string;
   issueTypeId: string;
   issueTypeName: string;
+  /** The parent's key and id (`parent = KEY`, `parent in (…)`, `parent is EMPTY`), null without one. */
+  parentKey?: string | null;
+  parentId?: string | null;
   statusId: string;
   statusName: string;
   statusCategory: string;
@@ -283,6 +286,7 @@ const KNOWN_FIELDS = new Set([
   'issue',
   'issuetype',
   'type',
+  'parent',
   'status',
   'statuscategory',
   'priority',
@@ -411,6 +415,8 @@ function fieldValues(issue: JqlIssueView, field: string): unknown[] {
     case 'issuetype':
     case 'type':
       return [issue.issueTypeName, issue.issueTypeId];
+    case 'parent':
+      return issue.parentKey ? [issue.parentKey, issue.parentId ?? null] : [null];
     case 'status':
       return [issue.statusName, issue.statusId];
     case 'statuscategory':

@@ -4,7 +4,7 @@ import * as z from 'zod';
 import type { Env } from './http';
 import { readJson } from './routes-issues';
 import { JiraError, type Site } from './site';
-import { PROJECT_ROLES, type Project, type RoleName } from './state';
+import { DEMO_TYPE_WORKFLOWS, PROJECT_ROLES, type Project, type RoleName } from './state';
 
 const createProjectBody = z
   .object({
@@ -57,6 +57,7 @@ export function adminRoutes(app: Hono<Env>, site: Site, base: () => string): voi
       },
       issueTypeIds: site.state.issueTypes.map((t) => t.id),
       workflowId: site.state.workflows[0]!.id,
+      typeWorkflows: { ...DEMO_TYPE_WORKFLOWS },
     };
     site.state.projects.push(project);
     return c.json(

@@ -7,8 +7,9 @@
 import type { Context, Hono } from 'hono';
 import * as z from 'zod';
 import type { Env } from './http';
+import { childrenOf } from './hierarchy';
 import type { Site } from './site';
-import type { BulkTask, ChangeItem, IssueRecord, JiraUser, Project } from './state';
+import { workflowOf, type BulkTask, type ChangeItem, type IssueRecord, type JiraUser, type Project } from './state';
 
 /** The bulk APIs answer errors as `{errors: [{message}]}` (BulkOperationErrorResponse), not Jira's usual shape. */
 class BulkError extends Error {
@@ -75,8 +76,10 @@ export function bulkRoutes(app: Hono<Env>, site: Site): void {
         throw new BulkError(400, `The target project ${projectRef} is not valid or you cannot create issues in it.`);
       if (!target.issueTypeIds.includes(issueTypeId))
         throw new BulkError(400, `The issue type ${issueTypeId} is not valid for the target project ${target.key}.`);
-      if (parent) throw new BulkError(400, 'Moving issues under a parent is not supported by this simulator.');
-      const workflow = site.state.workflows.find((w) => w.id === target.workflowId)!;
+      // A sub-task moves only under a parent (named in the key), which the sim does not do.
+      if (parent || site.state.issueTypes.find((t) => t.id === issueTypeId)?.subtask)
+        throw new BulkError(400, 'Moving issues under a parent is not supported by this simulator.');
+      const workflow = workflowOf(site.state, target, issueTypeId);
       const targetStatuses = new Set([workflow.initialStatus, ...workflow.transitions.map((t) => t.to)]);
       for (const ref of mapping.issueIdsOrKeys ?? []) {
         const issue = site.findIssue(ref);
@@ -86,6 +89,16 @@ export function bulkRoutes(app: Hono<Env>, site: Site): void {
           !site.can(user, 'MOVE_ISSUES', site.projectOf(issue))
         )
           throw new BulkError(400, 'Some of the issues in the issueIdsOrKeys are not valid');
+        // Jira carries sub-tasks and an Epic's issues along (or re-parents them); the sim refuses rather than break the hierarchy.
+        const level = (typeId: string) => site.state.issueTypes.find((t) => t.id === typeId)!.hierarchyLevel;
+        if (
+          (issue.parentId || childrenOf(site, issue).length) &&
+          (target.id !== issue.projectId || level(issueTypeId) !== level(issue.issueTypeId))
+        )
+          throw new BulkError(
+            400,
+            `${issue.key} has a parent or child issues: moving it to another project or level is not supported by this simulator.`,
+          );
         let statusId = issue.statusId;
         if (!targetStatuses.has(statusId)) {
           const mapped = (mapping.targetStatus ?? [])

@@ -1,22 +1,11 @@
 /** Comments and attachments. */
 import type { Hono } from 'hono';
-import * as z from 'zod';
-import { isValidAdf } from './adf';
+import { addComment, checkCommentBody, commentBody, commentRestriction } from './comments';
 import type { Env } from './http';
 import { readJson } from './routes-issues';
 import { attachmentJson, commentJson } from './serialize';
 import { JiraError, type Site } from './site';
 import type { AttachmentRecord, CommentRecord, IssueRecord, JiraUser } from './state';
-
-const commentBody = z
-  .object({
-    body: z.unknown(),
-    visibility: z
-      .object({ type: z.enum(['role', 'group']), value: z.string().optional(), identifier: z.string().optional() })
-      .optional(),
-    properties: z.array(z.object({ key: z.string(), value: z.unknown() })).optional(),
-  })
-  .loose();
 
 const MAX_ATTACHMENTS_PER_REQUEST = 60;
 
@@ -28,37 +17,6 @@ export function contentRoutes(app: Hono<Env>, site: Site, base: () => string): v
     if (!comment || !site.canSeeComment(user, issue, comment))
       throw new JiraError(404, [`Can not find a comment for the id: ${id}.`]);
     return comment;
-  };
-  /**
-   * A restriction as Jira stores it (a role by its name, a group by its id and name), accepted only from someone in
-   * that role or group: nobody can post a comment they could not read.
-   */
-  const restriction = (
-    issue: IssueRecord,
-    user: JiraUser | undefined,
-    v: z.infer<typeof commentBody>['visibility'],
-  ): CommentRecord['visibility'] => {
-    if (!v) return undefined;
-    const named = v.type === 'group' ? (v.identifier ?? v.value ?? '') : (v.value ?? v.identifier ?? '');
-    if (v.type === 'role') {
-      const role = site.roleName(site.projectOf(issue), named);
-      if (!role) throw new JiraError(400, [], { commentLevel: `Project role: ${named} does not exist.` });
-      if (!site.inRole(user, site.projectOf(issue), role))
-        throw new JiraError(400, [], { commentLevel: `You are currently not a member of the project role: ${role}.` });
-      return { type: 'role', value: role, identifier: role };
-    }
-    const group = site.group(named);
-    if (!group) throw new JiraError(400, [], { commentLevel: `Group: ${named} does not exist.` });
-    if (!user || !group.members.includes(user.accountId))
-      throw new JiraError(400, [], { commentLevel: `You are currently not a member of the group: ${group.name}.` });
-    return { type: 'group', value: group.name, identifier: group.groupId };
-  };
-  const checkBody = (body: unknown) => {
-    if (!isValidAdf(body))
-      throw new JiraError(400, [], {
-        comment:
-          'Comment body is not valid! Operation value must be an Atlassian Document (see the Atlassian Document Format)',
-      });
   };
   const commentEvent = (issue: IssueRecord, comment: CommentRecord) => ({
     issue: site.eventIssue(issue),
@@ -109,23 +67,7 @@ export function contentRoutes(app: Hono<Env>, site: Site, base: () => string): v
       site.projectOf(issue),
       'You do not have the permission to comment on this issue.',
     );
-    const body = await readJson(c, commentBody);
-    checkBody(body.body);
-    if (issue.comments.length >= 5000) throw new JiraError(413, ['The issue has reached the limit of 5000 comments.']);
-    const visibility = restriction(issue, user, body.visibility);
-    const now = site.now();
-    const comment: CommentRecord = {
-      id: String(site.nextId('comment')),
-      authorId: user!.accountId,
-      updateAuthorId: user!.accountId,
-      body: body.body as CommentRecord['body'],
-      created: now,
-      updated: now,
-      ...(visibility ? { visibility } : {}),
-      properties: Object.fromEntries((body.properties ?? []).map((p) => [p.key, p.value])),
-    };
-    issue.comments.push(comment);
-    issue.updated = now;
+    const comment = addComment(site, issue, user!, await readJson(c, commentBody));
     site.emit('avi:jira:commented:issue', user, trace(c), commentEvent(issue, comment));
     return c.json(commentJson(base(), site, issue, comment), 201);
   });
@@ -142,9 +84,9 @@ export function contentRoutes(app: Hono<Env>, site: Site, base: () => string): v
       'You do not have the permission to edit this comment.',
     );
     const body = await readJson(c, commentBody);
-    checkBody(body.body);
+    checkCommentBody(body.body);
     comment.body = body.body as CommentRecord['body'];
-    const visibility = restriction(issue, user, body.visibility);
+    const visibility = commentRestriction(site, issue, user, body.visibility);
     if (visibility) comment.visibility = visibility;
     for (const p of body.properties ?? []) comment.properties[p.key] = p.value;
     comment.updateAuthorId = user!.accountId;

@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import * as z from 'zod';
 import { applyFields } from './fields';
+import { childrenOf, issueTypeOf } from './hierarchy';
 import { queryList, type Env } from './http';
 import { availableTransitions, historyJson, issueJson } from './serialize';
 import { JiraError, type Site } from './site';
@@ -147,9 +148,25 @@ export function issueRoutes(app: Hono<Env>, site: Site, base: () => string): voi
       site.projectOf(issue),
       'You do not have permission to delete issues in this project.',
     );
-    site.state.issues = site.state.issues.filter((i) => i !== issue);
-    // Deleting an issue emits no comment or attachment events (forge-platform.md §4.1).
-    site.emit('avi:jira:deleted:issue', user, trace(c), { issue: site.eventIssue(issue) });
+    // The spec: an issue with sub-tasks is deleted only with `deleteSubtasks=true`, and they go with it.
+    const children = childrenOf(site, issue);
+    const subtasks = children.filter((i) => issueTypeOf(site, i).subtask);
+    if (subtasks.length && c.req.query('deleteSubtasks') !== 'true')
+      throw new JiraError(400, [
+        `The issue '${issue.key}' has subtasks. Set 'deleteSubtasks' to true to delete it with its subtasks.`,
+      ]);
+    const gone = new Set([issue, ...subtasks]);
+    site.state.issues = site.state.issues.filter((i) => !gone.has(i));
+    // Their links go too, leaving nothing in the other issues' changelogs (as Jira removes links on delete).
+    const goneIds = new Set([...gone].map((i) => i.id));
+    site.state.issueLinks = site.state.issueLinks.filter(
+      (l) => !goneIds.has(l.sourceId) && !goneIds.has(l.destinationId),
+    );
+    // An Epic's issues stay, without a parent.
+    for (const child of children) if (!gone.has(child)) child.parentId = null;
+    // Deleting an issue emits no comment or attachment events (forge-platform.md §4.1); each deleted issue is announced.
+    for (const deleted of [...subtasks, issue])
+      site.emit('avi:jira:deleted:issue', user, trace(c), { issue: site.eventIssue(deleted) });
     return c.body(null, 204);
   });
 
@@ -163,7 +180,8 @@ export function issueRoutes(app: Hono<Env>, site: Site, base: () => string): voi
         .map((f) => [
           f.id,
           {
-            required: f.id === 'summary',
+            // A sub-task's parent can be changed, not taken away.
+            required: f.id === 'summary' || (f.id === 'parent' && issueTypeOf(site, issue).subtask),
             schema: f.schema,
             name: f.name,
             key: f.id,
@@ -202,8 +220,7 @@ export function issueRoutes(app: Hono<Env>, site: Site, base: () => string): voi
     const available = availableTransitions(base(), site, issue);
     const chosen = available.find((t) => t.id === body.transition!.id);
     if (!chosen) throw new JiraError(400, [`Transition id '${body.transition.id}' is not valid for this issue.`]);
-    const workflow = site.state.workflows.find((w) => w.id === site.projectOf(issue).workflowId)!;
-    const transition = workflow.transitions.find((t) => t.id === body.transition!.id)!;
+    const transition = site.workflowOf(issue).transitions.find((t) => t.id === body.transition!.id)!;
     const from = site.state.statuses.find((s) => s.id === issue.statusId)!;
     const to = site.state.statuses.find((s) => s.id === transition.to)!;
     // The resolution is on the screen of a transition into done (as on Jira Cloud's default workflows), not on the

@@ -13,9 +13,9 @@ import {
   type JqlQuery,
 } from './jql';
 import { readJson } from './routes-issues';
-import { issueJson, priorityJson, projectJson, statusJson, userJson } from './serialize';
+import { issueJson, issueTypeJson, priorityJson, projectJson, statusJson, userJson } from './serialize';
 import { JiraError, PERMISSION_INFO, type Permission, type Site } from './site';
-import { DEFAULT_PRIORITY_ID, type IssueRecord } from './state';
+import { DEFAULT_PRIORITY_ID, workflowOf, type IssueRecord } from './state';
 
 const searchBody = z
   .object({
@@ -141,22 +141,19 @@ export function metaRoutes(app: Hono<Env>, site: Site, base: () => string): void
       ...(lead ? { lead: userJson(base(), lead) } : {}),
       issueTypes: site.state.issueTypes
         .filter((t) => p.issueTypeIds.includes(t.id))
-        .map((t) => ({
-          self: `${base()}/rest/api/3/issuetype/${t.id}`,
-          id: t.id,
-          name: t.name,
-          subtask: t.subtask,
-          description: '',
-        })),
+        .map((t) => issueTypeJson(base(), t)),
     });
   });
   app.get('/rest/api/3/project/:key/statuses', (c) => {
     const p = site.project(c.req.param('key'));
     if (!p || !site.can(c.get('user'), 'BROWSE_PROJECTS', p))
       throw new JiraError(404, ['No project could be found with key or id.']);
-    const wf = site.state.workflows.find((w) => w.id === p.workflowId)!;
-    const ids = new Set([wf.initialStatus, ...wf.transitions.map((t) => t.to)]);
-    const statuses = site.state.statuses.filter((s) => ids.has(s.id)).map((s) => statusJson(base(), s));
+    // Each issue type lists the statuses of its own workflow.
+    const statusesOf = (typeId: string) => {
+      const wf = workflowOf(site.state, p, typeId);
+      const ids = new Set([wf.initialStatus, ...wf.transitions.map((t) => t.to)]);
+      return site.state.statuses.filter((s) => ids.has(s.id)).map((s) => statusJson(base(), s));
+    };
     return c.json(
       site.state.issueTypes
         .filter((t) => p.issueTypeIds.includes(t.id))
@@ -165,7 +162,7 @@ export function metaRoutes(app: Hono<Env>, site: Site, base: () => string): void
           id: t.id,
           name: t.name,
           subtask: t.subtask,
-          statuses,
+          statuses: statusesOf(t.id),
         })),
     );
   });
@@ -198,10 +195,7 @@ export function metaRoutes(app: Hono<Env>, site: Site, base: () => string): void
       if (options) return options.map((o) => ({ self: `${base()}/rest/api/3/customFieldOption/${o.id}`, ...o }));
       if (id === 'priority') return site.state.priorities.map((x) => priorityJson(base(), x));
       if (id === 'project') return [projectJson(base(), p)];
-      if (id === 'issuetype')
-        return [
-          { self: `${base()}/rest/api/3/issuetype/${type.id}`, id: type.id, name: type.name, subtask: type.subtask },
-        ];
+      if (id === 'issuetype') return [issueTypeJson(base(), type)];
       return undefined;
     };
     const defaultPriority = site.state.priorities.find((x) => x.id === DEFAULT_PRIORITY_ID);
@@ -211,7 +205,8 @@ export function metaRoutes(app: Hono<Env>, site: Site, base: () => string): void
         const values = allowed(f.id, f.options);
         const fallback = f.id === 'priority' && defaultPriority ? priorityJson(base(), defaultPriority) : undefined;
         return {
-          required: f.id === 'summary' || f.id === 'project' || f.id === 'issuetype',
+          required:
+            f.id === 'summary' || f.id === 'project' || f.id === 'issuetype' || (f.id === 'parent' && type.subtask),
           schema: f.schema,
           name: f.name,
           key: f.id,
@@ -224,17 +219,13 @@ export function metaRoutes(app: Hono<Env>, site: Site, base: () => string): void
       });
     return c.json({ maxResults, startAt, total: fields.length, fields: fields.slice(startAt, startAt + maxResults) });
   });
-  app.get('/rest/api/3/issuetype', (c) =>
-    c.json(
-      site.state.issueTypes.map((t) => ({
-        self: `${base()}/rest/api/3/issuetype/${t.id}`,
-        id: t.id,
-        name: t.name,
-        subtask: t.subtask,
-        description: '',
-      })),
-    ),
-  );
+  app.get('/rest/api/3/issuetype', (c) => c.json(site.state.issueTypes.map((t) => issueTypeJson(base(), t))));
+  app.get('/rest/api/3/issuetype/:id', (c) => {
+    requireUser(c.get('user'));
+    const type = site.state.issueTypes.find((t) => t.id === c.req.param('id'));
+    if (!type) throw new JiraError(404, [`The issue type with id '${c.req.param('id')}' does not exist.`]);
+    return c.json(issueTypeJson(base(), type));
+  });
   app.get('/rest/api/3/priority', (c) =>
     c.json(
       site.state.priorities.map((p) => ({ self: `${base()}/rest/api/3/priority/${p.id}`, id: p.id, name: p.name })),
@@ -429,7 +420,8 @@ export function metaRoutes(app: Hono<Env>, site: Site, base: () => string): void
     const wanted = new Set<string>();
     for (const pair of body.projectAndIssueTypes ?? []) {
       const project = site.project(pair.projectId);
-      if (project) wanted.add(project.workflowId);
+      if (project?.issueTypeIds.includes(pair.issueTypeId))
+        wanted.add(workflowOf(site.state, project, pair.issueTypeId).id);
     }
     for (const w of site.state.workflows)
       if (body.workflowIds?.includes(w.id) || body.workflowNames?.includes(w.name)) wanted.add(w.id);

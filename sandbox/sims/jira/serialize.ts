@@ -1,11 +1,16 @@
 /** Jira REST v3 response shapes (swagger-v3.v3.json). */
 import { adfHtml } from './adf';
+import { childrenOf, issueTypeOf, parentOf } from './hierarchy';
+import { linksOf, linkType } from './links';
 import { jiraTime, type Site } from './site';
 import {
   DEFAULT_PRIORITY_ID,
   type AttachmentRecord,
   type CommentRecord,
+  type IssueLinkRecord,
+  type IssueLinkType,
   type IssueRecord,
+  type IssueType,
   type JiraUser,
   type Priority,
   type Project,
@@ -67,6 +72,19 @@ export function priorityJson(base: string, p: Priority): Record<string, unknown>
   };
 }
 
+/** An issue type as Jira answers it everywhere (IssueTypeDetails): where it sits in the hierarchy included. */
+export function issueTypeJson(base: string, t: IssueType): Record<string, unknown> {
+  return {
+    self: `${base}/rest/api/3/issuetype/${t.id}`,
+    id: t.id,
+    description: t.description,
+    iconUrl: `${base}/images/icons/issuetypes/${t.id}.png`,
+    name: t.name,
+    subtask: t.subtask,
+    hierarchyLevel: t.hierarchyLevel,
+  };
+}
+
 export function projectJson(base: string, p: Project): Record<string, unknown> {
   return {
     self: `${base}/rest/api/3/project/${p.id}`,
@@ -77,6 +95,84 @@ export function projectJson(base: string, p: Project): Record<string, unknown> {
     simplified: false,
     avatarUrls: { '48x48': `${base}/_avatar/project-${p.id}.png` },
   };
+}
+
+/** A priority as an issue's `priority` field holds it. */
+function priorityRef(base: string, p: Priority): Record<string, unknown> {
+  return {
+    self: `${base}/rest/api/3/priority/${p.id}`,
+    id: p.id,
+    name: p.name,
+    iconUrl: `${base}/images/icons/priorities/${p.id}.svg`,
+  };
+}
+
+/**
+ * Another issue as an issue's `parent`, `subtasks` and `issuelinks` carry it (LinkedIssue): its id, key and link,
+ * and the few fields Jira gives there.
+ */
+export function linkedIssueJson(base: string, site: Site, issue: IssueRecord): Record<string, unknown> {
+  const status = site.state.statuses.find((s) => s.id === issue.statusId)!;
+  const priority = site.state.priorities.find((p) => p.id === issue.priorityId);
+  return {
+    id: issue.id,
+    key: issue.key,
+    self: `${base}/rest/api/3/issue/${issue.id}`,
+    fields: {
+      summary: issue.summary,
+      status: statusJson(base, status),
+      ...(priority ? { priority: priorityRef(base, priority) } : {}),
+      issuetype: issueTypeJson(base, issueTypeOf(site, issue)),
+    },
+  };
+}
+
+export function issueLinkTypeJson(base: string, t: IssueLinkType): Record<string, unknown> {
+  return {
+    id: t.id,
+    name: t.name,
+    inward: t.inward,
+    outward: t.outward,
+    self: `${base}/rest/api/3/issueLinkType/${t.id}`,
+  };
+}
+
+/** A link as `GET /issueLink/{id}` answers it: the destination as `inwardIssue`, the source as `outwardIssue`. */
+export function issueLinkJson(base: string, site: Site, link: IssueLinkRecord): Record<string, unknown> {
+  const issue = (id: string) => site.state.issues.find((i) => i.id === id)!;
+  return {
+    id: link.id,
+    self: `${base}/rest/api/3/issueLink/${link.id}`,
+    type: issueLinkTypeJson(base, linkType(site, link)),
+    inwardIssue: linkedIssueJson(base, site, issue(link.destinationId)),
+    outwardIssue: linkedIssueJson(base, site, issue(link.sourceId)),
+  };
+}
+
+/**
+ * An issue's `issuelinks`, each link from this issue's side with only the other issue: as `outwardIssue` where this
+ * issue is the source (label it with the type's `outward`: "blocks"), as `inwardIssue` where it is the destination
+ * ("is blocked by"). Links to issues the viewer cannot see are left out.
+ */
+export function issueLinksJson(
+  base: string,
+  site: Site,
+  issue: IssueRecord,
+  viewer: JiraUser | undefined,
+): Array<Record<string, unknown>> {
+  return linksOf(site, issue).flatMap((link) => {
+    const fromSource = link.sourceId === issue.id;
+    const other = site.state.issues.find((i) => i.id === (fromSource ? link.destinationId : link.sourceId));
+    if (!other || !site.can(viewer, 'BROWSE_PROJECTS', site.projectOf(other))) return [];
+    return [
+      {
+        id: link.id,
+        self: `${base}/rest/api/3/issueLink/${link.id}`,
+        type: issueLinkTypeJson(base, linkType(site, link)),
+        [fromSource ? 'outwardIssue' : 'inwardIssue']: linkedIssueJson(base, site, other),
+      },
+    ];
+  });
 }
 
 export function commentJson(
@@ -131,6 +227,7 @@ export function issueFields(
   const type = site.state.issueTypes.find((t) => t.id === issue.issueTypeId)!;
   const status = site.state.statuses.find((s) => s.id === issue.statusId)!;
   const priority = site.state.priorities.find((p) => p.id === issue.priorityId);
+  const parent = parentOf(site, issue);
   const user = (id: string | null) => {
     const u = id ? site.user(id) : undefined;
     return u ? userJson(base, u) : null;
@@ -154,24 +251,10 @@ export function issueFields(
   return {
     summary: issue.summary,
     description: issue.description,
-    issuetype: {
-      self: `${base}/rest/api/3/issuetype/${type.id}`,
-      id: type.id,
-      name: type.name,
-      subtask: type.subtask,
-      description: '',
-      iconUrl: `${base}/images/icons/issuetypes/${type.id}.png`,
-    },
+    issuetype: issueTypeJson(base, type),
     project: projectJson(base, project),
     status: statusJson(base, status),
-    priority: priority
-      ? {
-          self: `${base}/rest/api/3/priority/${priority.id}`,
-          id: priority.id,
-          name: priority.name,
-          iconUrl: `${base}/images/icons/priorities/${priority.id}.svg`,
-        }
-      : null,
+    priority: priority ? priorityRef(base, priority) : null,
     labels: issue.labels,
     duedate: issue.duedate ?? null,
     assignee: user(issue.assigneeId),
@@ -194,6 +277,12 @@ export function issueFields(
       };
     })(),
     attachment: issue.attachments.map((a) => attachmentJson(base, site, a)),
+    // As Jira: `parent` only when there is one; `subtasks` always, listing sub-tasks only (an Epic's issues are not).
+    ...(parent ? { parent: linkedIssueJson(base, site, parent) } : {}),
+    subtasks: childrenOf(site, issue)
+      .filter((i) => issueTypeOf(site, i).subtask)
+      .map((i) => linkedIssueJson(base, site, i)),
+    issuelinks: issueLinksJson(base, site, issue, viewer),
     ...custom,
   };
 }
@@ -269,10 +358,9 @@ export function historyJson(base: string, site: Site, h: IssueRecord['changelog'
 }
 
 export function availableTransitions(base: string, site: Site, issue: IssueRecord): Array<Record<string, unknown>> {
-  const project = site.projectOf(issue);
-  const workflow = site.state.workflows.find((w) => w.id === project.workflowId)!;
-  return workflow.transitions
-    .filter((t) => (t.from.length === 0 || t.from.includes(issue.statusId)) && t.to !== issue.statusId)
+  return site
+    .workflowOf(issue)
+    .transitions.filter((t) => (t.from.length === 0 || t.from.includes(issue.statusId)) && t.to !== issue.statusId)
     .map((t) => {
       const to = site.state.statuses.find((s) => s.id === t.to)!;
       return {

@@ -5,7 +5,18 @@
 import type { ProductEventReport, ProductEventSink } from '../../platform/contracts';
 import { adfText } from './adf';
 import type { JqlIssueView } from './jql';
-import type { ChangeItem, CommentRecord, Group, IssueRecord, JiraState, JiraUser, Project, RoleName } from './state';
+import {
+  workflowOf,
+  type ChangeItem,
+  type CommentRecord,
+  type Group,
+  type IssueRecord,
+  type JiraState,
+  type JiraUser,
+  type Project,
+  type RoleName,
+  type Workflow,
+} from './state';
 
 export type Permission =
   | 'BROWSE_PROJECTS'
@@ -15,6 +26,7 @@ export type Permission =
   | 'TRANSITION_ISSUES'
   | 'MOVE_ISSUES'
   | 'ASSIGN_ISSUES'
+  | 'LINK_ISSUES'
   | 'ADD_COMMENTS'
   | 'EDIT_ALL_COMMENTS'
   | 'EDIT_OWN_COMMENTS'
@@ -34,6 +46,7 @@ export const PERMISSION_INFO: Record<Permission, { id: string; name: string; typ
   TRANSITION_ISSUES: { id: '46', name: 'Transition Issues', type: 'PROJECT' },
   MOVE_ISSUES: { id: '25', name: 'Move Issues', type: 'PROJECT' },
   ASSIGN_ISSUES: { id: '13', name: 'Assign Issues', type: 'PROJECT' },
+  LINK_ISSUES: { id: '21', name: 'Link Issues', type: 'PROJECT' },
   ADD_COMMENTS: { id: '15', name: 'Add Comments', type: 'PROJECT' },
   EDIT_ALL_COMMENTS: { id: '34', name: 'Edit All Comments', type: 'PROJECT' },
   EDIT_OWN_COMMENTS: { id: '35', name: 'Edit Own Comments', type: 'PROJECT' },
@@ -52,6 +65,7 @@ const MEMBER_PERMISSIONS: Permission[] = [
   'EDIT_ISSUES',
   'TRANSITION_ISSUES',
   'ASSIGN_ISSUES',
+  'LINK_ISSUES',
   'ADD_COMMENTS',
   'EDIT_OWN_COMMENTS',
   'DELETE_OWN_COMMENTS',
@@ -121,6 +135,11 @@ export class Site {
 
   projectOf(issue: IssueRecord): Project {
     return this.state.projects.find((p) => p.id === issue.projectId)!;
+  }
+
+  /** The workflow the issue follows: its type's in its project's workflow scheme. */
+  workflowOf(issue: IssueRecord): Workflow {
+    return workflowOf(this.state, this.projectOf(issue), issue.issueTypeId);
   }
 
   project(idOrKey: string): Project | undefined {
@@ -206,7 +225,9 @@ export class Site {
     if (!this.can(user, permission, project)) throw new JiraError(403, [message]);
   }
 
-  nextId(kind: 'issue' | 'comment' | 'attachment' | 'remoteLink' | 'history' | 'task' | 'project'): number {
+  nextId(
+    kind: 'issue' | 'comment' | 'attachment' | 'remoteLink' | 'history' | 'task' | 'project' | 'issueLink',
+  ): number {
     return ++this.state.counters[kind];
   }
 
@@ -267,6 +288,7 @@ export class Site {
     const status = this.state.statuses.find((s) => s.id === issue.statusId)!;
     const priority = this.state.priorities.find((p) => p.id === issue.priorityId);
     const category = { new: 'To Do', indeterminate: 'In Progress', done: 'Done' }[status.category];
+    const parent = issue.parentId ? this.state.issues.find((i) => i.id === issue.parentId) : undefined;
     return {
       id: issue.id,
       key: issue.key,
@@ -275,6 +297,8 @@ export class Site {
       projectName: project.name,
       issueTypeId: type.id,
       issueTypeName: type.name,
+      parentKey: parent?.key ?? null,
+      parentId: parent?.id ?? null,
       statusId: status.id,
       statusName: status.name,
       statusCategory: category,

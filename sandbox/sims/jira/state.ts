@@ -33,10 +33,16 @@ export interface Workflow {
   transitions: Transition[];
 }
 
+/**
+ * An issue type and its place in the hierarchy, as Jira Cloud numbers it: Epic 1 above the standard types 0
+ * (Story, Task, Bug, …), Sub-task -1 below them (`subtask: true`).
+ */
 export interface IssueType {
   id: string;
   name: string;
   subtask: boolean;
+  hierarchyLevel: -1 | 0 | 1;
+  description: string;
 }
 
 /** The priority a new issue gets when none is given (Medium). */
@@ -80,7 +86,10 @@ export interface Project {
     'atlassian-addons-project-access'?: string[];
   };
   issueTypeIds: string[];
+  /** The workflow scheme's default workflow: the one of every issue type not mapped in `typeWorkflows`. */
   workflowId: string;
+  /** The workflow scheme's mappings: issue type id → the workflow that type follows in this project. */
+  typeWorkflows?: Record<string, string>;
   /**
    * The fields on the project's create and edit screens, by issue type id (one screen for both, as Jira's default
    * screen scheme has it). An issue type without an entry has the site's default screen: every field that can be set.
@@ -171,6 +180,29 @@ export interface IssueRecord {
   changelog: History[];
   /** Keys the issue had before it moved to another project: they still find it. */
   formerKeys?: string[];
+  /** The parent's issue id, one level up (hierarchy.ts): an Epic for a standard issue, a standard issue for a sub-task. */
+  parentId?: string | null;
+}
+
+/** A kind of link between two issues, as `GET /issueLinkType` lists it: read from the outward side and the inward. */
+export interface IssueLinkType {
+  id: string;
+  name: string;
+  inward: string;
+  outward: string;
+}
+
+/**
+ * A link between two issues, as Jira stores it: from a source to a destination. The source is the outward side
+ * ("DEMO-1 blocks DEMO-2"), the destination the inward side ("DEMO-2 is blocked by DEMO-1"); `POST /issueLink` names
+ * the source `outwardIssue` and the destination `inwardIssue`.
+ */
+export interface IssueLinkRecord {
+  id: string;
+  typeId: string;
+  sourceId: string;
+  destinationId: string;
+  created: number;
 }
 
 /** An asynchronous bulk operation (`POST /bulk/issues/move`), as `GET /bulk/queue/{taskId}` reports it. */
@@ -193,6 +225,8 @@ export interface JiraState {
   statuses: Status[];
   workflows: Workflow[];
   issueTypes: IssueType[];
+  issueLinkTypes: IssueLinkType[];
+  issueLinks: IssueLinkRecord[];
   priorities: Priority[];
   /** The site's resolutions (Jira Cloud's defaults); a transition into done may name one, else it sets the first. */
   resolutions: Array<{ id: string; name: string; description: string }>;
@@ -208,10 +242,23 @@ export interface JiraState {
     history: number;
     task: number;
     project: number;
+    issueLink: number;
     keys: Record<string, number>;
   };
   attachmentUploadLimit: number;
 }
+
+/** The workflow an issue type follows in a project: its own in the project's scheme, else the scheme's default. */
+export function workflowOf(state: JiraState, project: Project, issueTypeId: string): Workflow {
+  const id = project.typeWorkflows?.[issueTypeId] ?? project.workflowId;
+  return state.workflows.find((w) => w.id === id)!;
+}
+
+/**
+ * The demo workflow scheme's mappings: Epics and Sub-tasks follow the simple workflow (To Do, In Progress, Done, each
+ * reachable from the others), every other type the demo workflow.
+ */
+export const DEMO_TYPE_WORKFLOWS: Readonly<Record<string, string>> = { '10103': 'wf-2', '10105': 'wf-2' };
 
 /** A fresh issue: the next key in its project, the workflow's initial status, nothing else set. */
 export function newIssue(
@@ -222,7 +269,7 @@ export function newIssue(
   at: number,
 ): IssueRecord {
   const n = (state.counters.keys[project.key] = (state.counters.keys[project.key] ?? 0) + 1);
-  const workflow = state.workflows.find((w) => w.id === project.workflowId)!;
+  const workflow = workflowOf(state, project, issueTypeId);
   return {
     id: String(++state.counters.issue),
     key: `${project.key}-${n}`,
@@ -330,11 +377,57 @@ export function demoState(appAccountId: string, now: number): JiraState {
         { id: '61', name: 'Back to backlog', from: ['10001', '10002', '10004'], to: '10000' },
       ],
     },
+    {
+      // As Jira's simplified workflow: one global transition into each status, named after it.
+      id: 'wf-2',
+      name: 'Crosswalk simple workflow',
+      initialStatus: '10000',
+      transitions: [
+        { id: '11', name: 'To Do', from: [], to: '10000' },
+        { id: '21', name: 'In Progress', from: [], to: '10001' },
+        { id: '31', name: 'Done', from: [], to: '10003' },
+      ],
+    },
   ];
+  // Descriptions are Jira Cloud's defaults for these types.
   const issueTypes: IssueType[] = [
-    { id: '10100', name: 'Task', subtask: false },
-    { id: '10101', name: 'Bug', subtask: false },
-    { id: '10102', name: 'Incident', subtask: false },
+    { id: '10100', name: 'Task', subtask: false, hierarchyLevel: 0, description: 'A small, distinct piece of work.' },
+    { id: '10101', name: 'Bug', subtask: false, hierarchyLevel: 0, description: 'A problem or error.' },
+    {
+      id: '10102',
+      name: 'Incident',
+      subtask: false,
+      hierarchyLevel: 0,
+      description: 'A problem which impairs or stops the operation of a service.',
+    },
+    {
+      id: '10103',
+      name: 'Epic',
+      subtask: false,
+      hierarchyLevel: 1,
+      description: 'A collection of related bugs, stories, and tasks.',
+    },
+    {
+      id: '10104',
+      name: 'Story',
+      subtask: false,
+      hierarchyLevel: 0,
+      description: 'Functionality or a feature expressed as a user goal.',
+    },
+    {
+      id: '10105',
+      name: 'Sub-task',
+      subtask: true,
+      hierarchyLevel: -1,
+      description: "A small piece of work that's part of a larger task.",
+    },
+  ];
+  // Jira Cloud's default link types.
+  const issueLinkTypes: IssueLinkType[] = [
+    { id: '10000', name: 'Blocks', inward: 'is blocked by', outward: 'blocks' },
+    { id: '10001', name: 'Cloners', inward: 'is cloned by', outward: 'clones' },
+    { id: '10002', name: 'Duplicate', inward: 'is duplicated by', outward: 'duplicates' },
+    { id: '10003', name: 'Relates', inward: 'relates to', outward: 'relates to' },
   ];
   const priorities: Priority[] = [
     { id: '1', name: 'Highest' },
@@ -389,6 +482,9 @@ export function demoState(appAccountId: string, now: number): JiraState {
     sys('comment', 'Comment', 'comments-page', false),
     sys('attachment', 'Attachment', 'array', false, 'attachment'),
     sys('issuekey', 'Key', 'issuekey', false),
+    sys('parent', 'Parent', 'issuelink'),
+    sys('subtasks', 'Sub-tasks', 'array', false, 'issuelinks'),
+    sys('issuelinks', 'Linked Issues', 'array', false, 'issuelinks'),
     cf(10010, 'Customer reference', 'string', 'textfield'),
     cf(10011, 'Steps to reproduce', 'string', 'textarea'),
     cf(10012, 'Affected users', 'number', 'float'),
@@ -426,8 +522,9 @@ export function demoState(appAccountId: string, now: number): JiraState {
         Viewers: [viewer!.accountId],
         'atlassian-addons-project-access': [app!.accountId],
       },
-      issueTypeIds: ['10100', '10101', '10102'],
+      issueTypeIds: ['10100', '10101', '10102', '10103', '10104', '10105'],
       workflowId: 'wf-1',
+      typeWorkflows: { ...DEMO_TYPE_WORKFLOWS },
     },
     {
       id: '10001',
@@ -440,8 +537,9 @@ export function demoState(appAccountId: string, now: number): JiraState {
         Viewers: [viewer!.accountId],
         'atlassian-addons-project-access': [app!.accountId],
       },
-      issueTypeIds: ['10100', '10102'],
+      issueTypeIds: ['10100', '10102', '10103', '10104', '10105'],
       workflowId: 'wf-1',
+      typeWorkflows: { ...DEMO_TYPE_WORKFLOWS },
     },
     // Paired with the Zendesk simulator by `npm start`.
     {
@@ -455,8 +553,9 @@ export function demoState(appAccountId: string, now: number): JiraState {
         Viewers: [viewer!.accountId],
         'atlassian-addons-project-access': [app!.accountId],
       },
-      issueTypeIds: ['10100', '10102'],
+      issueTypeIds: ['10100', '10102', '10103', '10104', '10105'],
       workflowId: 'wf-1',
+      typeWorkflows: { ...DEMO_TYPE_WORKFLOWS },
     },
   ];
   // Group ids are opaque in Jira Cloud (names can change); comments restricted to a group name it by both.
@@ -480,6 +579,8 @@ export function demoState(appAccountId: string, now: number): JiraState {
     statuses,
     workflows,
     issueTypes,
+    issueLinkTypes,
+    issueLinks: [],
     priorities,
     resolutions: [
       { id: '10000', name: 'Done', description: 'Work has been completed on this issue.' },
@@ -499,6 +600,7 @@ export function demoState(appAccountId: string, now: number): JiraState {
       history: 10000,
       task: 10000,
       project: 10002,
+      issueLink: 10000,
       keys: {},
     },
     attachmentUploadLimit: 10 * 1024 * 1024,
