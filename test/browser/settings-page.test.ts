@@ -210,12 +210,15 @@ describe('project settings page (browser)', () => {
     await frame.getByTestId('value-map-status').waitFor();
     const unmapped = await frame.getByTestId('unmapped-priority').textContent();
     expect(unmapped).toMatch(/Highest|Lowest/);
-    // Each mapped status with the transitions the sync takes to reach it (Done only through review).
-    const done = frame.getByRole('table', { name: /Transition paths for/ }).getByRole('row', { name: /^Done/ });
+    // Each mapped status with the transitions the sync takes to reach it (Done only through review), per workflow:
+    // Task's here (Epic and Sub-task have a workflow of their own, shown in its own table).
+    const paths = frame.getByRole('table', { name: /^Transition paths for Task\b/ });
+    await frame.getByRole('table', { name: /^Transition paths for Epic\b/ }).waitFor();
+    const done = paths.getByRole('row', { name: /^Done/ });
     await done.waitFor();
     expect(await done.textContent()).toContain('From To Do: Start progress → Request review → Approve');
     expect(await done.textContent()).toContain('From every status');
-    const toDo = frame.getByRole('table', { name: /Transition paths for/ }).getByRole('row', { name: /^To Do/ });
+    const toDo = paths.getByRole('row', { name: /^To Do/ });
     expect(await toDo.textContent()).toContain('Unreachable from 1');
     expect(await toDo.textContent()).toContain('From Done: cannot be reached');
     // A conflict policy per field: summary keeps Jira's value when both sides changed it.
