@@ -547,10 +547,10 @@ async function previewRemoteItem(draft: Draft, remote: Item, withContent = false
   // As create.ts makes the issue: every mapped field Jira may take, except status and people, which the first sync sets.
   const richText = connector.capabilities.descriptionFormat;
   const created: Record<string, unknown> = {};
+  const c = conversionOf(config, connector.capabilities, { remoteKey: remote.displayKey });
   for (const m of config.fields.filter(
     (f) => (f.direction === 'both' || f.direction === 'to-jira') && f.jira !== 'status' && f.transform !== 'user',
   )) {
-    const c = conversionOf(config, connector.capabilities, { remoteKey: remote.displayKey });
     const read = readRemote(m, remote.fields, richText, c);
     if (!read.ok) continue;
     const write = writeJira(m, read.value, c);
@@ -567,7 +567,7 @@ async function previewRemoteItem(draft: Draft, remote: Item, withContent = false
     origin: 'remote',
     remoteMaxLengths: connector.capabilities.maxLengths,
     remoteRichText: richText,
-    conversion: conversionOf(config, connector.capabilities, { remoteKey: remote.displayKey }),
+    conversion: c,
     remoteRaw: remote.fields,
     issueKey: '(new issue)',
     remoteKey: remote.displayKey,

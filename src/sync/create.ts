@@ -161,10 +161,10 @@ export async function createFromRemote(
     }
     await kvs.set(markerKey(config, remote.id), { at: Date.now() }, { ttl: { value: 1, unit: 'DAYS' } });
     const fields: Record<string, unknown> = {};
+    const c = conversionOf(config, connector.capabilities, { remoteKey: remote.displayKey });
     for (const m of config.fields.filter(
       (f) => (f.direction === 'both' || f.direction === 'to-jira') && f.jira !== 'status' && f.transform !== 'user',
     )) {
-      const c = conversionOf(config, connector.capabilities, { remoteKey: remote.displayKey });
       const read = readRemote(m, remote.fields, connector.capabilities.descriptionFormat, c);
       if (!read.ok) continue;
       const write = writeJira(m, read.value, c);

@@ -94,19 +94,24 @@ export function createJiraApp(opts: JiraSimOptions & { baseUrl: () => string }):
       .parse(await c.req.json());
     return c.json(workflow);
   });
+  /** A control route's project and one of its issue types (by id or name), or why there is none. */
+  const projectAndType = (key: string, ref: string) => {
+    const project = site.project(key);
+    if (!project) return { error: `No project ${key}` };
+    const type = site.state.issueTypes.find(
+      (t) => (t.id === ref || t.name === ref) && project.issueTypeIds.includes(t.id),
+    );
+    return type ? { project, type } : { error: `Project ${project.key} has no issue type ${ref}` };
+  };
   /**
    * An admin editing the project's workflow scheme: the issue type (by id or name) follows that workflow from now on,
    * or, with `{workflowId: null}`, the scheme's default. Issues keep their status (the sim does no status migration),
    * so map a type only while it has no issues in a status the workflow lacks.
    */
   app.put('/_control/projects/:key/workflows/:issueType', async (c) => {
-    const project = site.project(c.req.param('key'));
-    if (!project) return c.json({ error: `No project ${c.req.param('key')}` }, 404);
-    const ref = c.req.param('issueType');
-    const type = site.state.issueTypes.find(
-      (t) => (t.id === ref || t.name === ref) && project.issueTypeIds.includes(t.id),
-    );
-    if (!type) return c.json({ error: `Project ${project.key} has no issue type ${ref}` }, 404);
+    const found = projectAndType(c.req.param('key'), c.req.param('issueType'));
+    if ('error' in found) return c.json({ error: found.error }, 404);
+    const { project, type } = found;
     const { workflowId } = z.object({ workflowId: z.string().nullable() }).parse(await c.req.json());
     if (workflowId !== null && !site.state.workflows.some((w) => w.id === workflowId))
       return c.json({ error: `No workflow ${workflowId}` }, 400);
@@ -148,13 +153,9 @@ export function createJiraApp(opts: JiraSimOptions & { baseUrl: () => string }):
    * putting it back (`PUT`): Jira then refuses it in a create or an edit, and createmeta and editmeta leave it out.
    */
   app.on(['PUT', 'DELETE'], '/_control/projects/:key/screens/:issueType/fields/:fieldId', (c) => {
-    const project = site.project(c.req.param('key'));
-    if (!project) return c.json({ error: `No project ${c.req.param('key')}` }, 404);
-    const ref = c.req.param('issueType');
-    const type = site.state.issueTypes.find(
-      (t) => (t.id === ref || t.name === ref) && project.issueTypeIds.includes(t.id),
-    );
-    if (!type) return c.json({ error: `Project ${project.key} has no issue type ${ref}` }, 404);
+    const found = projectAndType(c.req.param('key'), c.req.param('issueType'));
+    if ('error' in found) return c.json({ error: found.error }, 404);
+    const { project, type } = found;
     const fieldId = c.req.param('fieldId');
     const field = site.state.fields.find((f) => f.id === fieldId);
     // Project and issue type are how a create names its place, not fields on a screen.
