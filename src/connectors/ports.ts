@@ -332,9 +332,11 @@ export interface Connector {
    * The fields of this connection's items (table, work item type, ticket) with
    * their kinds and allowed values, for the mapping editor. Undefined when the
    * remote does not let the integration user read its metadata (ServiceNow's
-   * sys_dictionary without read access): the admin then types names.
+   * sys_dictionary without read access): the admin then types names. `itemType`: the fields of that type of a
+   * connection's type map, where a system's types have fields and values of their own (an Azure DevOps Task's
+   * states); absent, the connection's own.
    */
-  describeFields?(): Promise<RemoteField[] | undefined>;
+  describeFields?(itemType?: string): Promise<RemoteField[] | undefined>;
 
   /**
    * The item's SLAs as the remote keeps them now, at most MAX_ITEM_SLAS, read

@@ -8,6 +8,7 @@
 import type * as z from 'zod';
 import type { Credential } from '../store/credentials';
 import type { DerivedFieldDefinition } from '../mapping/derived-fields';
+import type { ItemTypeField } from '../mapping/item-types';
 import type { Capabilities, Connector, RemoteEvidence, RemoteSystemKind } from './ports';
 import { azureDevOpsSystem } from './azure-devops/system';
 import { serviceNowSystem } from './servicenow/system';
@@ -88,6 +89,11 @@ export interface SystemDefinition<
    * (mapping/derived-fields.ts). Absent: none.
    */
   derivedFields?(remote: Remote): readonly DerivedFieldDefinition[];
+  /**
+   * The remote field that tells an item's type, which a connection's type map pairs with Jira's issue types
+   * (mapping/item-types.ts). Absent: the system's items have one type, and a connection pairs one issue type.
+   */
+  itemTypes?: ItemTypeField;
   /**
    * How the remote says an item is resolved and why (sync/resolution.ts): which status values mean resolved, the
    * field giving the reason and its values, and the field for the resolution's text. Absent: no resolution crosses.

@@ -1,3 +1,4 @@
+import { allFieldsOf } from '../mapping/item-types';
 import { createHash } from 'node:crypto';
 import { kvs } from '@forge/kvs';
 import { systemFor } from '../connectors/registry';
@@ -84,7 +85,7 @@ export async function onRemoteWebhook(request: WebTriggerRequest): Promise<WebTr
   const seen = `notice:${delivery}`;
   if (!(await claimOnce(seen))) return { statusCode: 202, body: 'Already received' };
   // Of what a notification shows, only what the mapping reads is worth carrying.
-  const mapped = new Set(config.fields.map((m) => m.remote));
+  const mapped = new Set(allFieldsOf(config).map((m) => m.remote));
   try {
     const jobs = await Promise.all(
       theirs.map(async (r) => {

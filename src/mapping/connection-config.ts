@@ -12,6 +12,7 @@ import { fieldPairProblems } from './field-pairs';
 import { valueMapProblems } from './value-map';
 import { templateParts, templateSchema } from './template';
 import { FIELD_KINDS } from './field-kinds';
+import { fieldsOfType, typeMapProblems } from './item-types';
 import { REMOTE_BODY_FORMATS } from '../content/body-format';
 
 const direction = z.enum(['both', 'to-jira', 'to-remote', 'none']);
@@ -130,6 +131,22 @@ export const remoteFilterEntrySchema = z.union([remoteConditionSchema, remoteAny
   error: 'must be a condition (a field, how it compares and a value) or an OR group of conditions',
 });
 
+/** A value a new remote item starts with (`createDefaults`). */
+const createDefaultSchema = z.object({ field: remoteFieldName, value: z.string().min(1).max(1000) });
+
+/** One line of the type map (mapping/item-types.ts). */
+export const itemTypeSchema = z.object({
+  /** The Jira issue type, by name. */
+  jira: z.string().trim().min(1).max(60),
+  /** The remote's type as stored in its type field (a work item type, a ticket type, a category's value). */
+  remote: z.string().trim().min(1).max(255),
+  /** This type's own pairs: one of a Jira field the shared pairs map replaces that pair for this type (its status map). */
+  fields: z.array(fieldMappingSchema).max(50).default([]),
+  /** This type's own defaults on create, before the shared ones. */
+  createDefaults: z.array(createDefaultSchema).max(20).default([]),
+});
+export type ItemType = z.infer<typeof itemTypeSchema>;
+
 const settingsShape = {
   name: z.string().trim().min(1).max(100),
   remote: remoteConfigSchema,
@@ -162,10 +179,12 @@ const settingsShape = {
    * group or caller, an Azure DevOps area path, a Zendesk group), in the remote's own values (`value`: as stored, a
    * reference by its id). Checked against the remote's metadata when saved (resolvers/field-typing.ts).
    */
-  createDefaults: z
-    .array(z.object({ field: remoteFieldName, value: z.string().min(1).max(1000) }))
-    .max(20)
-    .default([]),
+  createDefaults: z.array(createDefaultSchema).max(20).default([]),
+  /**
+   * The type map (mapping/item-types.ts): Jira issue types ↔ the remote's types, each with pairs and defaults of its
+   * own beside the shared ones. Empty: a single-type map of `jiraIssueType`, every issue the JQL takes crossing.
+   */
+  types: z.array(itemTypeSchema).max(20).default([]),
   /**
    * The remote's SLA copied one way into a Jira date or date-time field: when it breaches (sync/sla-field.ts). `name`
    * picks the SLA by its definition's name; absent, the first one still running. `kind` is the Jira field's, set by
@@ -284,6 +303,15 @@ function checkSettingsOf(c: SettingsInput, ctx: z.RefinementCtx, customerHost: '
   }
   for (const p of fieldPairProblems(c.fields))
     ctx.addIssue({ code: 'custom', path: ['fields', p.index, p.side], message: p.message });
+  for (const p of typeMapProblems(c.types)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+  c.types.forEach((t, i) => {
+    // A type's own pairs are checked as they stand with the shared ones (a remote field mapped twice, a status without a value map).
+    const own = fieldsOfType(c.fields, t);
+    for (const p of fieldPairProblems(own)) {
+      const at = t.fields.indexOf(own[p.index]!);
+      if (at >= 0) ctx.addIssue({ code: 'custom', path: ['types', i, 'fields', at, p.side], message: p.message });
+    }
+  });
   c.createDefaults.forEach((d, i) => {
     if (c.createDefaults.findIndex((e) => e.field === d.field) !== i)
       ctx.addIssue({

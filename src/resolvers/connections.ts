@@ -3,6 +3,7 @@
  * changed by its admins only. Ids and secret keys are the server's: a request
  * names at most the id of a connection of the caller's own project.
  */
+import { clearOtherTypes, otherTypesOf } from '../store/other-types';
 import { randomBytes } from 'node:crypto';
 import { getAppContext, webTrigger } from '@forge/api';
 import { checkPublicHost } from '../connectors/address-guard';
@@ -98,6 +99,7 @@ export async function saveConnectionResolver({ payload, context }: Call) {
   const typed = await typedPairs(admin.projectId, request.data, checked.settings);
   if (typed.problems.length) return fail('BAD_REQUEST', 'The connection has problems', typed.problems);
   checked.settings.fields = typed.fields;
+  if (typed.types) checked.settings.types = typed.types;
   // The SLA field's kind is the server's, from Jira's metadata, like the pairs' kinds.
   if (typed.slaField) checked.settings.slaField = typed.slaField;
   let config: ConnectionConfig;
@@ -119,6 +121,8 @@ export async function saveConnectionResolver({ payload, context }: Call) {
     }
     config = { ...checked.settings, id: existing.id, jiraProjectId: existing.jiraProjectId };
     await replaceConnection(config);
+    // What the old type map left alone says nothing of the new one: counted anew from here.
+    if (!sameTypes(existing, config)) await clearOtherTypes(config.id);
     // The old secrets (the webhook's too) belong to the old instance: only what was typed now is kept.
     if (moved) await deleteCredential(config.id);
   } else {
@@ -210,6 +214,9 @@ export async function listConnectionsResolver({ context }: Call) {
 /** How many of a project's connections have their links read at once. */
 const USAGE_PARALLEL = 4;
 
+const sameTypes = (a: ConnectionConfig, b: ConnectionConfig) =>
+  JSON.stringify(a.types.map((t) => [t.jira, t.remote])) === JSON.stringify(b.types.map((t) => [t.jira, t.remote]));
+
 /**
  * A connection's figures for the settings page's list: items in sync and the
  * latest sync (from its links, bounded as on the admin page) and how many
@@ -217,11 +224,14 @@ const USAGE_PARALLEL = 4;
  * figure then says "at least").
  */
 async function listedUsage(admin: { accountId: string; projectId: string }, connectionId: string) {
-  const [links, { failures }] = await Promise.all([
+  const [links, { failures }, otherTypes] = await Promise.all([
     usageOfConnection(connectionId, Date.now()),
     failuresFor(admin.accountId, admin.projectId, connectionId),
+    otherTypesOf(connectionId),
   ]);
   return {
+    // What the type map leaves alone, per side and type: counted, never guessed into a type (mapping/item-types.ts).
+    otherTypes: otherTypes.map((t) => ({ side: t.side, type: t.type, count: t.count, lastAt: t.lastAt })),
     itemsInSync: links.items,
     itemsCapped: links.capped,
     lastSyncAt: links.lastSyncAt,

@@ -31,7 +31,9 @@
 import { isSyncError } from '../connectors/errors';
 import * as jira from '../connectors/jira/client';
 import type { Connector, RemoteField } from '../connectors/ports';
-import type { ConnectionConfig, FieldMapping } from '../mapping/connection-config';
+import type { ConnectionConfig, FieldMapping, ItemType } from '../mapping/connection-config';
+import { fieldsOfType } from '../mapping/item-types';
+import { systemFor } from '../connectors/registry';
 import { crossing, jiraKindOf, remoteKindOf, type FieldKind, type JiraFieldMeta } from '../mapping/field-kinds';
 import { matrixFor, type DerivedFieldDefinition } from '../mapping/derived-fields';
 
@@ -46,10 +48,13 @@ export interface TypedFields {
 const CONVERTED: ReadonlySet<FieldKind> = new Set(['number', 'date', 'date-time', 'option', 'options']);
 
 /** The remote's fields, or undefined where it cannot describe them now. */
-export async function remoteFieldsOf(connector: Connector | undefined): Promise<RemoteField[] | undefined> {
+export async function remoteFieldsOf(
+  connector: Connector | undefined,
+  itemType?: string,
+): Promise<RemoteField[] | undefined> {
   if (!connector?.describeFields) return undefined;
   try {
-    return await connector.describeFields();
+    return await connector.describeFields(itemType);
   } catch (e) {
     if (isSyncError(e)) return undefined;
     throw e;
@@ -214,13 +219,13 @@ export function screenProblems(
 /** Reads both sides' metadata, types the pairs and checks the draft against it (see typeFieldPairs). */
 export async function typedFromMetadata(
   settings: Pick<ConnectionConfig, 'fields' | 'jiraIssueType' | 'slaField'> &
-    Partial<Pick<ConnectionConfig, 'createDefaults'>>,
+    Partial<Pick<ConnectionConfig, 'createDefaults' | 'types'>>,
   projectId: string,
   connector: Connector | undefined,
-  saved?: Pick<ConnectionConfig, 'fields'>,
+  saved?: Pick<ConnectionConfig, 'fields'> & Partial<Pick<ConnectionConfig, 'types'>>,
   remoteLabel?: string,
   derivedFields?: readonly DerivedFieldDefinition[],
-): Promise<TypedFields> {
+): Promise<TypedFields & { types?: ItemType[] }> {
   const projectAndScreen = jira.projectOverview(projectId).then(async (project) => {
     const type = project?.issueTypes.find((t) => t.name === settings.jiraIssueType);
     return { project, screen: type ? await jira.createScreenFields(projectId, type.id) : undefined };
@@ -238,17 +243,100 @@ export async function typedFromMetadata(
         projectKey: project.key ?? projectId,
       })
     : [];
+  const types = await typedTypes(settings, {
+    projectId,
+    project,
+    jiraFields,
+    remoteFields,
+    connector,
+    saved,
+    remoteLabel,
+    derivedFields,
+  });
   return {
     ...typed,
     ...(sla && 'field' in sla ? { slaField: sla.field } : {}),
+    ...(types.types.length ? { types: types.types } : {}),
     problems: [
-      ...issueTypeProblems(settings.jiraIssueType, project?.issueTypes ?? []),
+      ...(settings.types?.length ? [] : issueTypeProblems(settings.jiraIssueType, project?.issueTypes ?? [])),
       ...offScreen,
       ...typed.problems,
       ...(sla && 'problem' in sla ? [sla.problem] : []),
       ...createDefaultProblems(settings.createDefaults ?? [], remoteFields, remoteLabel),
+      ...types.problems,
     ],
   };
+}
+
+/**
+ * Each type of the type map checked and typed as `typedFromMetadata` checks the connection's own: its Jira type is
+ * one of the project's, its remote type one of the type field's values, its own pairs typed against that remote
+ * type's fields (an Azure DevOps Task's states are not a Bug's) and its fields on that issue type's screen. Problems
+ * are at the type's path (`types.1.fields.0.remote`).
+ */
+async function typedTypes(
+  settings: Partial<Pick<ConnectionConfig, 'types' | 'fields'>>,
+  read: {
+    projectId: string;
+    project: Awaited<ReturnType<typeof jira.projectOverview>>;
+    jiraFields: readonly JiraFieldMeta[];
+    remoteFields: readonly RemoteField[] | undefined;
+    connector: Connector | undefined;
+    saved: (Pick<ConnectionConfig, 'fields'> & Partial<Pick<ConnectionConfig, 'types'>>) | undefined;
+    remoteLabel: string | undefined;
+    derivedFields: readonly DerivedFieldDefinition[] | undefined;
+  },
+): Promise<{ types: ItemType[]; problems: TypedFields['problems'] }> {
+  const types = settings.types ?? [];
+  const problems: TypedFields['problems'] = [];
+  const typeField = read.connector ? systemFor(read.connector.system)?.itemTypes : undefined;
+  const typeValues = typeField ? read.remoteFields?.find((f) => f.id === typeField.field)?.values : undefined;
+  const typed = await Promise.all(
+    types.map(async (t, i): Promise<ItemType> => {
+      const at = (problem: { path: string; message: string }) => ({ ...problem, path: `types.${i}.${problem.path}` });
+      for (const p of issueTypeProblems(t.jira, read.project?.issueTypes ?? []))
+        problems.push({ ...p, path: `types.${i}.jira` });
+      if (typeValues?.length && !typeValues.some((v) => v.value === t.remote))
+        problems.push({
+          path: `types.${i}.remote`,
+          message: `${capitalized(read.remoteLabel ?? 'the remote')} has no ${typeField!.label.toLowerCase()} ${t.remote}: choose one of ${typeValues
+            .slice(0, 10)
+            .map((v) => v.label)
+            .join(', ')}`,
+        });
+      const ownRemote = t.fields.length ? await remoteFieldsOf(read.connector, t.remote) : read.remoteFields;
+      const savedType = read.saved?.types?.find((s) => s.jira === t.jira);
+      const fields = typeFieldPairs(
+        t.fields,
+        read.jiraFields,
+        ownRemote,
+        savedType ? { fields: savedType.fields } : undefined,
+        read.remoteLabel,
+        read.derivedFields,
+      );
+      problems.push(...fields.problems.map(at));
+      problems.push(...createDefaultProblems(t.createDefaults, ownRemote, read.remoteLabel).map(at));
+      const issueType = read.project?.issueTypes.find((x) => x.name === t.jira);
+      if (read.project && issueType) {
+        const screen = await jira.createScreenFields(read.projectId, issueType.id);
+        const all = fieldsOfType(settings.fields ?? [], { fields: fields.fields });
+        problems.push(
+          ...screenProblems(all, screen, read.jiraFields, {
+            issueType: t.jira,
+            projectKey: read.project.key ?? read.projectId,
+          })
+            // Only its own pairs are its own to fix; a shared pair off this type's screen is said of the type.
+            .map((p) => {
+              const pair = all[Number(p.path.split('.')[1])]!;
+              const own = fields.fields.indexOf(pair);
+              return own >= 0 ? at({ ...p, path: `fields.${own}.jira` }) : { ...p, path: `types.${i}.jira` };
+            }),
+        );
+      }
+      return { ...t, fields: fields.fields };
+    }),
+  );
+  return { types: typed, problems };
 }
 
 /**

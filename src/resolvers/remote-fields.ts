@@ -14,7 +14,13 @@ import { connectionIdSchema, fail, ok, requireOwnConnection } from './guards';
 
 type Call = { payload?: unknown; context: { accountId?: string } & Record<string, unknown> };
 
-const request = z.object({ connectionId: connectionIdSchema }).strict();
+const request = z
+  .object({
+    connectionId: connectionIdSchema,
+    /** The fields of this type of the connection's type map (its own states, its own fields); absent: the connection's own. */
+    itemType: z.string().trim().min(1).max(255).optional(),
+  })
+  .strict();
 /** A remote with more fields than this is cut (the editor lists them all in one dropdown). */
 const MAX_FIELDS = 1000;
 
@@ -29,13 +35,19 @@ export async function remoteFieldsResolver({ payload, context }: Call) {
   return askRemote(config, 'fields', problem, async (connector, label) => {
     if (!connector.describeFields)
       return problem(`${label} connections cannot list their fields; type the remote field names.`);
-    const described = await connector.describeFields();
+    const described = await connector.describeFields(own.request.itemType);
     if (!described)
       return problem(
         `${label} did not let the integration user read its field definitions; type the remote field names, or give that user read access to them.`,
       );
     // The fields the remote computes from others (its registry entry): the editor shows their matrix.
     const derived = systemFor(config.remote.type)?.derivedFields?.(config.remote as never) ?? [];
-    return ok({ fields: keepValid(remoteFieldSchema, described).slice(0, MAX_FIELDS), derived });
+    // Which of them tells an item's type, for the type map (mapping/item-types.ts).
+    const itemTypes = systemFor(config.remote.type)?.itemTypes;
+    return ok({
+      fields: keepValid(remoteFieldSchema, described).slice(0, MAX_FIELDS),
+      derived,
+      ...(itemTypes ? { itemTypes } : {}),
+    });
   });
 }

@@ -101,7 +101,13 @@ export function issueFromEvidence(
   return {
     id: issueId,
     key: evidence.key,
-    fields: { ...shown, project: { ...project, id: project.id }, updated: evidence.updated },
+    fields: {
+      ...shown,
+      project: { ...project, id: project.id },
+      // Its type, which the event names whatever changed: the pair syncs as that type (mapping/item-types.ts).
+      ...(evidence.fields.issuetype ? { issuetype: evidence.fields.issuetype } : {}),
+      updated: evidence.updated,
+    },
     updatedAt,
   };
 }

@@ -16,6 +16,8 @@ import * as jira from '../connectors/jira/client';
 import type { Connector, Item, RemoteEvidence } from '../connectors/ports';
 import { systemFor } from '../connectors/registry';
 import type { ConnectionConfig } from '../mapping/connection-config';
+import { forJiraType, forRemoteItem, jiraTypeOf } from '../mapping/item-types';
+import { countOtherType } from '../store/other-types';
 import { readJira, readRemote, storedOnRemote, writeJira } from '../mapping/field-values';
 import { connectionsForProject, getConnection } from '../store/connections';
 import { clearFailure, recordFailure } from '../store/failures';
@@ -87,6 +89,8 @@ export function scopeForCause(cause: string, queuedAt?: number): ReconcileScope 
 
 export type ReconcileOutcome =
   | { result: 'no-connection' | 'out-of-scope' | 'issue-gone' | 'not-ours' | 'unlinked' }
+  /** Of a type the connection's type map leaves out: left alone, and counted (store/other-types.ts). */
+  | { result: 'other-type'; type: string }
   | { result: 'forwarded'; to: WorkItemRef }
   | {
       result: 'synced';
@@ -128,18 +132,30 @@ export async function reconcileRemoteItem(connectionId: string, remoteId: string
       ? forward({ side: 'jira', issueId: createdFor.issueId })
       : { result: 'not-ours' };
   if (!matchesRemoteFilter(remote.fields, config.remoteFilter)) return { result: 'not-ours' };
-  const link = await createFromRemote(config, connector, remote);
+  // Its type decides which Jira type it becomes and what of it crosses; a type the map does not name is never guessed.
+  const typed = forRemoteItem(config, remote.fields, itemTypesOf(config));
+  if (!typed.ok) {
+    await countOtherType(config.id, 'remote', typed.unmapped, remote.id);
+    return { result: 'other-type', type: typed.unmapped };
+  }
+  const link = await createFromRemote(typed.config, connector, remote);
   if (!link) return forward({ side: 'remote', connectionId, remoteId });
   await clearFailure({ side: 'remote', connectionId, remoteId });
   // From here on the pair is keyed by its issue.
   return forward({ side: 'jira', issueId: link.issueId });
 }
 
-/** The first of the project's connections (in the admin's order) that is enabled and whose JQL the issue matches. */
+const itemTypesOf = (config: ConnectionConfig) => systemFor(config.remote.type)?.itemTypes;
+
+/**
+ * The first of the project's connections (in the admin's order) that is enabled, whose JQL the issue matches and
+ * whose type map takes its type, as it stands for that type. An issue the JQL of one takes but no type map does is
+ * of another type: counted by the first such connection, so its page says what its map leaves out.
+ */
 async function connectionFor(
   issue: jira.JiraIssue,
   cause?: string,
-): Promise<ConnectionConfig | 'no-connection' | 'out-of-scope'> {
+): Promise<ConnectionConfig | 'no-connection' | 'out-of-scope' | { otherType: string }> {
   const configs = (await connectionsForProject(issue.fields.project.id)).filter(
     (c) => c.enabled && systemFor(c.remote.type),
   );
@@ -147,9 +163,16 @@ async function connectionFor(
   // A person who may edit the issue asked for it to be made in this connection's system (the issue panel's Create):
   // that connection goes first, but only within its JQL, as the resolver checked (the issue may have changed since).
   const asked = configs.find((c) => cause === `${CREATE_IN}${c.id}`);
-  for (const config of asked ? [asked, ...configs.filter((c) => c !== asked)] : configs)
-    if (await jira.issueMatches(issue.id, config.jiraProjectId, config.jql)) return config;
-  return 'out-of-scope';
+  let otherType: { config: ConnectionConfig; type: string } | undefined;
+  for (const config of asked ? [asked, ...configs.filter((c) => c !== asked)] : configs) {
+    if (!(await jira.issueMatches(issue.id, config.jiraProjectId, config.jql))) continue;
+    const typed = forJiraType(config, jiraTypeOf(issue.fields), itemTypesOf(config));
+    if (typed.ok) return typed.config;
+    otherType ??= { config, type: typed.unmapped };
+  }
+  if (!otherType) return 'out-of-scope';
+  await countOtherType(otherType.config.id, 'jira', otherType.type, issue.id);
+  return { otherType: otherType.type };
 }
 
 export async function reconcileIssue(
@@ -161,9 +184,14 @@ export async function reconcileIssue(
 ): Promise<ReconcileOutcome> {
   // The link and its connection first (one batch read when the signal named the connection), then Jira, unless the event proves what it holds (evidence.ts).
   const stored = await getLinkAndConnection(issueId, connectionHint);
+  // What the event proves is read with the connection as it stands for the issue's type, which the event names.
+  const storedTyped =
+    stored.link && stored.config?.enabled && evidence
+      ? forJiraType(stored.config, jiraTypeOf(evidence.fields), itemTypesOf(stored.config))
+      : undefined;
   const proven =
-    stored.link && stored.config?.enabled
-      ? issueFromEvidence(evidence, issueId, stored.link, stored.config, scope.attachments)
+    stored.link && storedTyped?.ok
+      ? issueFromEvidence(evidence, issueId, stored.link, storedTyped.config, scope.attachments)
       : undefined;
   // A run that lists comments reads the issue all the same: the list is today's, so the project it is checked against
   // must be today's as well (an event from before a move must not vouch for comments written after it). What the
@@ -187,6 +215,7 @@ export async function reconcileIssue(
     if (await isUnlinked(issueId)) return { result: 'unlinked' };
     const chosen = await connectionFor(issue, scope.signal?.cause);
     if (typeof chosen === 'string') return { result: chosen };
+    if ('otherType' in chosen) return { result: 'other-type', type: chosen.otherType };
     config = chosen;
     connector = await connectorFor(config);
     const made = await createRemoteFor(config, connector, issue);
@@ -196,6 +225,13 @@ export async function reconcileIssue(
     config = stored.config;
     if (!config?.enabled) return { result: 'no-connection' };
     stayedInProject(config, link, issue);
+    // A pair syncs as its issue's type (its fields, its status map); one whose type the map no longer names is left alone.
+    const typed = forJiraType(config, jiraTypeOf(issue.fields), itemTypesOf(config));
+    if (!typed.ok) {
+      await countOtherType(config.id, 'jira', typed.unmapped, issue.id);
+      return { result: 'other-type', type: typed.unmapped };
+    }
+    config = typed.config;
     connector = await connectorFor(config);
   }
   scope = await narrowedByNewestComment(scope, link, connector);

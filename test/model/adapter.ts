@@ -242,8 +242,18 @@ export interface RemoteAdapter {
   read(remoteId: string): RemoteView;
   /** One of the item's fields as the remote stores it, by the remote's own field name ('' where it holds none). */
   field(remoteId: string, name: string): string;
-  /** As a person on the remote side. */
-  create(summary: string): Promise<string>;
+  /** As a person on the remote side; `raw` sets more of its fields, in the remote's own names and values (its type). */
+  create(summary: string, raw?: Readonly<Record<string, string>>): Promise<string>;
+  /** As a person on the remote side: sets fields in the remote's own names and values. */
+  setFields(remoteId: string, raw: Readonly<Record<string, string>>): Promise<void>;
+  /**
+   * A type map for this remote (mapping/item-types.ts): its types for Jira's Bug, Story and Task, each with a status
+   * map of its own (Jira status → the remote's stored value), and a type of its that none of them pairs with.
+   */
+  typeMap: {
+    types: ReadonlyArray<{ jira: 'Bug' | 'Story' | 'Task'; remote: string; status: Readonly<Record<string, string>> }>;
+    unmapped: string;
+  };
   edit(
     remoteId: string,
     change: {

@@ -170,14 +170,27 @@ export function azureDevOpsAdapter(): RemoteAdapter {
         files: w.relations.filter((r) => r.rel === 'AttachedFile').map((r) => String(r.attributes.name ?? '')),
       };
     },
-    async create(summary) {
+    async create(summary, raw = {}) {
+      const { 'System.WorkItemType': type = 'Bug', ...more } = raw;
       const res = await agent()<{ id: number }>(
         'POST',
-        `${P}/workitems/$Bug`,
-        patch({ 'System.Title': summary, 'System.Tags': MODEL_TAG, 'Microsoft.VSTS.Common.Priority': 2 }),
+        `${P}/workitems/$${encodeURIComponent(type)}`,
+        patch({ 'System.Title': summary, 'System.Tags': MODEL_TAG, 'Microsoft.VSTS.Common.Priority': 2, ...more }),
       );
       if (res.status >= 300) throw new Error(`create answered ${res.status}: ${res.text.slice(0, 200)}`);
       return String(res.json.id);
+    },
+    async setFields(id, raw) {
+      await ok(`an edit of ${id}`, agent()('PATCH', `${P}/workitems/${id}`, patch(raw)));
+    },
+    // Agile's Bug has Resolved, its Task goes from Active to Closed: the types' workflows differ.
+    typeMap: {
+      types: [
+        { jira: 'Bug', remote: 'Bug', status: { 'To Do': 'New', 'In Progress': 'Active', Done: 'Resolved' } },
+        { jira: 'Story', remote: 'User Story', status: { 'To Do': 'New', 'In Progress': 'Active', Done: 'Closed' } },
+        { jira: 'Task', remote: 'Task', status: { 'To Do': 'New', 'In Progress': 'Active', Done: 'Closed' } },
+      ],
+      unmapped: 'Feature',
     },
     async edit(id, change) {
       const fields: Record<string, unknown> = {};

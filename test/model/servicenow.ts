@@ -126,14 +126,28 @@ export function serviceNowAdapter(): RemoteAdapter {
           .map((a) => a.file_name ?? ''),
       };
     },
-    async create(summary) {
+    async create(summary, raw = {}) {
       const res = await agent()('POST', '/api/now/table/incident', {
         short_description: summary,
         category: 'model',
         urgency: '2',
+        ...raw,
       });
       if (res.status >= 300) throw new Error(`create answered ${res.status}`);
       return (res.json as { result: { sys_id: string } }).result.sys_id;
+    },
+    async setFields(id, raw) {
+      const res = await agent()('PATCH', `/api/now/table/incident/${id}`, raw);
+      if (res.status >= 300) throw new Error(`an edit of ${id} answered ${res.status}`);
+    },
+    // Categories tell kinds of work apart; a hardware task waits On Hold where software work is In Progress.
+    typeMap: {
+      types: [
+        { jira: 'Bug', remote: 'software', status: { 'To Do': '1', 'In Progress': '2', Done: '6' } },
+        { jira: 'Story', remote: 'inquiry', status: { 'To Do': '1', 'In Progress': '2', Done: '6' } },
+        { jira: 'Task', remote: 'hardware', status: { 'To Do': '1', 'In Progress': '3', Done: '6' } },
+      ],
+      unmapped: 'network',
     },
     async edit(id, change) {
       const body: Record<string, string> = {};

@@ -200,17 +200,31 @@ export function zendeskAdapter(): RemoteAdapter {
         ),
       };
     },
-    async create(summary) {
+    async create(summary, raw = {}) {
       const res = await agent()<{ ticket: { id: number } }>('POST', '/api/v2/tickets', {
         ticket: {
           subject: summary,
           comment: { body: `Reported by a customer: ${summary}` },
           type: 'task',
           priority: 'normal',
+          ...raw,
         },
       });
       if (res.status >= 300) throw new Error(`create answered ${res.status}: ${res.text.slice(0, 200)}`);
       return String(res.json.ticket.id);
+    },
+    async setFields(id, raw) {
+      const res = await agent()('PUT', `/api/v2/tickets/${id}`, { ticket: raw });
+      if (res.status >= 300) throw new Error(`an edit of ${id} answered ${res.status}: ${res.text.slice(0, 200)}`);
+    },
+    // A task waits on someone else (pending) where a problem or question is worked on (open).
+    typeMap: {
+      types: [
+        { jira: 'Bug', remote: 'problem', status: { 'To Do': 'new', 'In Progress': 'open', Done: 'solved' } },
+        { jira: 'Story', remote: 'question', status: { 'To Do': 'new', 'In Progress': 'open', Done: 'solved' } },
+        { jira: 'Task', remote: 'task', status: { 'To Do': 'new', 'In Progress': 'pending', Done: 'solved' } },
+      ],
+      unmapped: 'incident',
     },
     async edit(id, change) {
       const body: Record<string, unknown> = {};

@@ -77,6 +77,35 @@ export function defaultProcesses(): Record<ProcessName, Record<string, WorkItemT
         ],
         defaults: { 'Microsoft.VSTS.Common.Priority': 2, 'Microsoft.VSTS.Common.ValueArea': 'Business' },
       },
+      // Agile's portfolio types: an Epic holds Features, a Feature holds User Stories (Hierarchy links).
+      Epic: {
+        name: 'Epic',
+        referenceName: 'Microsoft.VSTS.WorkItemTypes.Epic',
+        color: 'FF7B00',
+        description: 'Epics help teams effectively manage and groom their product backlog',
+        states: [
+          state('New', 'Proposed', 'New'),
+          state('Active', 'InProgress', 'Implementation started', { Resolved: 'Reactivated', Closed: 'Reactivated' }),
+          state('Resolved', 'Resolved', 'Stories complete'),
+          state('Closed', 'Completed', 'Acceptance tests pass'),
+          state('Removed', 'Removed', 'Removed from the backlog'),
+        ],
+        defaults: { 'Microsoft.VSTS.Common.Priority': 2, 'Microsoft.VSTS.Common.ValueArea': 'Business' },
+      },
+      Feature: {
+        name: 'Feature',
+        referenceName: 'Microsoft.VSTS.WorkItemTypes.Feature',
+        color: '773B93',
+        description: 'Tracks a feature that will be released with the product',
+        states: [
+          state('New', 'Proposed', 'New'),
+          state('Active', 'InProgress', 'Implementation started', { Resolved: 'Reactivated', Closed: 'Reactivated' }),
+          state('Resolved', 'Resolved', 'Stories complete'),
+          state('Closed', 'Completed', 'Acceptance tests pass'),
+          state('Removed', 'Removed', 'Removed from the backlog'),
+        ],
+        defaults: { 'Microsoft.VSTS.Common.Priority': 2, 'Microsoft.VSTS.Common.ValueArea': 'Business' },
+      },
       Task: {
         name: 'Task',
         referenceName: 'Microsoft.VSTS.WorkItemTypes.Task',

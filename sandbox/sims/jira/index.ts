@@ -121,6 +121,19 @@ export function createJiraApp(opts: JiraSimOptions & { baseUrl: () => string }):
     project.typeWorkflows = mappings;
     return c.json({ defaultWorkflow: project.workflowId, issueTypeMappings: mappings });
   });
+  /**
+   * An admin adding one of the site's issue types (by id or name) to the project's issue type scheme: issues of it
+   * can be created there from now on, and the project's metadata lists it. Adding one it has already changes nothing.
+   */
+  app.put('/_control/projects/:key/issue-types/:issueType', (c) => {
+    const project = site.project(c.req.param('key'));
+    if (!project) return c.json({ error: `No project ${c.req.param('key')}` }, 404);
+    const ref = c.req.param('issueType');
+    const type = site.state.issueTypes.find((t) => t.id === ref || t.name === ref);
+    if (!type) return c.json({ error: `The site has no issue type ${ref}` }, 404);
+    if (!project.issueTypeIds.includes(type.id)) project.issueTypeIds = [...project.issueTypeIds, type.id];
+    return c.json({ issueTypeIds: project.issueTypeIds });
+  });
   /** A new project, as a site admin makes one: the demo workflow and issue types, no issues, the roles given. */
   app.post('/_control/projects', async (c) => {
     const body = z

@@ -138,6 +138,9 @@ const workItemTypeJson = z.object({
   states: z.array(z.object({ name: z.string() })).nullish(),
 });
 const stateList = z.object({ value: z.array(z.object({ name: z.string() })) });
+const typeList = z.object({
+  value: z.array(z.object({ name: z.string(), isDisabled: z.boolean().nullish() }).loose()),
+});
 const typeFieldList = z.object({
   value: z.array(
     z.object({ referenceName: z.string(), name: z.string(), allowedValues: z.array(z.unknown()).nullish() }).loose(),
@@ -518,11 +521,11 @@ export class AzureDevOpsConnector implements Connector {
     return paths;
   }
 
-  private async states(): Promise<string[]> {
+  private async states(type = this.conn.workItemType): Promise<string[]> {
     const list = await this.json(
       stateList,
       'GET',
-      this.url(`/_apis/wit/workitemtypes/${encodeURIComponent(this.conn.workItemType)}/states`),
+      this.url(`/_apis/wit/workitemtypes/${encodeURIComponent(type)}/states`),
       'Read states',
     );
     return list.value.map((s) => s.name);
@@ -533,19 +536,22 @@ export class AzureDevOpsConnector implements Connector {
    * `$expand=allowedValues`), System.State's in the workflow's order (`/states`), and each field's type and
    * whether it is read-only from the project's field list (`_apis/wit/fields`), which the type's list leaves out.
    */
-  async describeFields(): Promise<RemoteField[]> {
-    const type = encodeURIComponent(this.conn.workItemType);
-    const [typeFields, states, all, areas, iterations] = await Promise.all([
+  async describeFields(itemType?: string): Promise<RemoteField[]> {
+    const named = itemType ?? this.conn.workItemType;
+    const type = encodeURIComponent(named);
+    const [typeFields, states, all, areas, iterations, types] = await Promise.all([
       this.json(
         typeFieldList,
         'GET',
         this.url(`/_apis/wit/workitemtypes/${type}/fields`, { $expand: 'allowedValues' }),
-        `Read the fields of ${this.conn.workItemType}`,
+        `Read the fields of ${named}`,
       ),
-      this.states(),
+      this.states(named),
       this.json(fieldList, 'GET', this.url('/_apis/wit/fields'), 'Read the field definitions'),
       this.treePaths('Areas'),
       this.treePaths('Iterations'),
+      // The project's types are the values of System.WorkItemType, which a type map pairs with Jira's issue types.
+      this.json(typeList, 'GET', this.url('/_apis/wit/workitemtypes'), 'Read the work item types'),
     ]);
     const defs = new Map(all.value.map((f) => [f.referenceName, f]));
     const trees = new Map([
@@ -558,14 +564,16 @@ export class AzureDevOpsConnector implements Connector {
         const values =
           f.referenceName === 'System.State'
             ? states.map((s) => ({ value: s, label: s }))
-            : (f.allowedValues ?? []).flatMap((v) => {
-                if (typeof v === 'string' || typeof v === 'number') return [{ value: String(v), label: String(v) }];
-                // A restricted identity field lists people: their unique name is what the field holds.
-                const person = identityRef.safeParse(v);
-                return person.success && person.data.uniqueName
-                  ? [{ value: person.data.uniqueName, label: person.data.displayName ?? person.data.uniqueName }]
-                  : [];
-              });
+            : f.referenceName === 'System.WorkItemType'
+              ? types.value.filter((t) => !t.isDisabled).map((t) => ({ value: t.name, label: t.name }))
+              : (f.allowedValues ?? []).flatMap((v) => {
+                  if (typeof v === 'string' || typeof v === 'number') return [{ value: String(v), label: String(v) }];
+                  // A restricted identity field lists people: their unique name is what the field holds.
+                  const person = identityRef.safeParse(v);
+                  return person.success && person.data.uniqueName
+                    ? [{ value: person.data.uniqueName, label: person.data.displayName ?? person.data.uniqueName }]
+                    : [];
+                });
         const kind = def?.isIdentity
           ? 'user'
           : values.length
@@ -807,13 +815,16 @@ export class AzureDevOpsConnector implements Connector {
 
   async createItem(fields: Readonly<Record<string, unknown>>, correlationId: string): Promise<Item> {
     if (/[;,]/.test(correlationId)) throw new Error('A correlation id cannot hold ; or , (it is kept as a tag)');
-    const ops = fieldPatch({ ...fields, 'System.Tags': tagsWithMarkers(fields['System.Tags'], [correlationId]) });
+    // A connection's type map names the type among the fields (item-types.ts); Azure DevOps takes it in the URL.
+    const { 'System.WorkItemType': named, ...rest } = fields;
+    const type = typeof named === 'string' && named ? named : this.conn.workItemType;
+    const ops = fieldPatch({ ...rest, 'System.Tags': tagsWithMarkers(fields['System.Tags'], [correlationId]) });
     try {
       const w = await this.json(
         workItemJson,
         'POST',
-        this.url(`/_apis/wit/workitems/$${encodeURIComponent(this.conn.workItemType)}`, { $expand: 'all' }),
-        `Create ${this.conn.workItemType}`,
+        this.url(`/_apis/wit/workitems/$${encodeURIComponent(type)}`, { $expand: 'all' }),
+        `Create ${type}`,
         { body: JSON.stringify(ops), contentType: 'application/json-patch+json' },
       );
       return this.toItem(w);

@@ -121,6 +121,7 @@ export const azureDevOpsSystem: SystemDefinition<AzureDevOpsRemote> = {
   customerHosts: { product: 'Azure DevOps Server' },
   exampleUrls: ['https://dev.azure.com/acme', 'https://acme.visualstudio.com'],
   capabilities: AZURE_DEVOPS_CAPABILITIES,
+  itemTypes: { field: 'System.WorkItemType', label: 'Work item type' },
   // Agile's and Scrum's resolved and done states; the reason is Resolved Reason, which the process fills from the state's reason.
   resolution: {
     resolvedStates: ['Resolved', 'Closed', 'Done'],

@@ -122,6 +122,8 @@ export const serviceNowSystem: SystemDefinition<ServiceNowRemote> = {
     notes: { field: 'close_notes', label: 'Resolution notes', maxLength: 4000 },
   },
   derivedFields: (remote) => serviceNowDerivedFields(remote.table),
+  // An incident table has one kind of record; its category is what customers tell kinds of work apart by.
+  itemTypes: { field: 'category', label: 'Category' },
   missingCredential(remote, credential) {
     if (remote.auth.kind === 'basic' && !credential?.password)
       return 'The connection has no password; an admin must enter it on the settings page';

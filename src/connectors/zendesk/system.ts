@@ -143,6 +143,7 @@ export const zendeskSystem: SystemDefinition<ZendeskRemote> = {
   capabilities: ZENDESK_CAPABILITIES,
   // A solved ticket has no reason field: a resolution made in Jira is told in an internal note, never to the requester.
   resolution: { resolvedStates: ['solved', 'closed'] },
+  itemTypes: { field: 'type', label: 'Ticket type' },
   missingCredential(_remote, credential) {
     return credential?.token
       ? undefined

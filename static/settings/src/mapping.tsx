@@ -219,20 +219,38 @@ export interface RemoteMetadata {
   fields: RemoteField[];
   /** The fields the remote computes from others (ServiceNow's incident priority): a pair with one shows its matrix. */
   derived?: DerivedFieldDefinition[];
+  /** The field that tells an item's type, where the system has types (a connection's type map pairs them). */
+  itemTypes?: { field: string; label: string };
   problem?: string;
 }
 
 /** Reads the saved connection's remote fields once (the server builds the connector with the stored credential). */
-export function useRemoteMetadata(connectionId: string | undefined, label: string): RemoteMetadata | undefined {
+export function useRemoteMetadata(
+  connectionId: string | undefined,
+  label: string,
+  /** A type of the connection's type map: its own fields and values (an Azure DevOps Task's states). */
+  itemType?: string,
+): RemoteMetadata | undefined {
   const [meta, setMeta] = useState<RemoteMetadata>();
   useEffect(() => {
     if (!connectionId) return setMeta(undefined);
     let current = true;
     setMeta({ label, loading: true, fields: [] });
-    void callResolver<{ fields: RemoteField[]; derived?: DerivedFieldDefinition[] }>('remoteFields', { connectionId })
+    void callResolver<{
+      fields: RemoteField[];
+      derived?: DerivedFieldDefinition[];
+      itemTypes?: RemoteMetadata['itemTypes'];
+    }>('remoteFields', { connectionId, ...(itemType ? { itemType } : {}) })
       .then((res) => {
         if (!current) return;
-        if (res.ok) return setMeta({ label, loading: false, fields: res.data.fields, derived: res.data.derived ?? [] });
+        if (res.ok)
+          return setMeta({
+            label,
+            loading: false,
+            fields: res.data.fields,
+            derived: res.data.derived ?? [],
+            ...(res.data.itemTypes ? { itemTypes: res.data.itemTypes } : {}),
+          });
         const problems = (res.error as { problems?: Problem[] }).problems ?? [];
         setMeta({
           label,
@@ -245,7 +263,7 @@ export function useRemoteMetadata(connectionId: string | undefined, label: strin
     return () => {
       current = false;
     };
-  }, [connectionId, label]);
+  }, [connectionId, label, itemType]);
   return meta;
 }
 

@@ -62,6 +62,7 @@ const TOP_LEVEL: Record<string, string> = {
   remoteFilter: 'Remote items that create Jira issues',
   linkFilter: 'Remote items people may link by hand',
   fields: 'Fields',
+  types: 'Work item types',
   credential: 'Sign-in secret',
   remote: 'Instance and sign-in',
   'remote.type': 'System',
@@ -109,6 +110,19 @@ export function placeOf(path: string, ctx: PlaceContext): string {
       return `${link ? 'Link condition' : 'Condition'} ${Number(inGroup) + 1} of ${link}OR group ${Number(second) + 1} ${items}`;
     if (part === 'anyOf') return `${link ? 'Link OR group' : 'OR group'} ${Number(second) + 1} ${items}`;
     return `${link ? 'Link condition' : 'Condition'} ${Number(second) + 1} ${items}`;
+  }
+  if (head === 'types' && second !== undefined && /^\d+$/.test(second)) {
+    // "Type 2 (Story)", and within it what its own rows are called ("Type 2 (Story) › Jira field 1 (Status)").
+    const type = `Type ${Number(second) + 1}`;
+    const [part, index, ...inner] = rest;
+    if (!part) return type;
+    if (part === 'jira') return `${type}, Jira issue type`;
+    if (part === 'remote') return `${type}, ${ctx.systemLabel} type`;
+    if (part === 'createDefaults') return `${type}, new ${ctx.systemLabel} items`;
+    // Its own rows are named by their place among its own fields: the shared rows' names are not theirs.
+    if (part === 'fields' && index !== undefined)
+      return `${type} › ${placeOf(['fields', index, ...inner].join('.'), { ...ctx, fields: [] })}`;
+    return type;
   }
   if (head === 'users' && second === 'table' && rest[0] !== undefined && /^\d+$/.test(rest[0]))
     return `Person pair ${Number(rest[0]) + 1}`;

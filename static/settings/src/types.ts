@@ -135,6 +135,8 @@ export interface ConnectionUsage {
   lastSyncAt: string | null;
   itemsFailing: number;
   failingCapped: boolean;
+  /** What the type map leaves alone, per side and type (store/other-types.ts). */
+  otherTypes?: Array<{ side: 'jira' | 'remote'; type: string; count: number }>;
 }
 
 export interface ListAnswer {

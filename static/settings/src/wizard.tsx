@@ -23,6 +23,7 @@ import { secretStaysWith } from '../../../src/mapping/secret-binding';
 import { AccessChecks, type TestResult } from './connection-detail';
 import { MappingEditor, RemoteFilterEditor, RemoteMetadataNote, useJiraMetadata, useRemoteMetadata } from './mapping';
 import { CreateDefaultsEditor, type CreateDefault } from './create-defaults';
+import { TypeMapEditor, type ItemType } from './type-map';
 import { ResolutionRulesEditor, type ResolutionRules } from './resolution-rules';
 import { ContentRulesEditor, type ContentRules } from './content-rules';
 import { PeopleEditor, type UserSettings } from './people';
@@ -33,6 +34,7 @@ import { SchemaFields } from './schema-form';
 import { humanize, initialValue } from './settings-shape';
 import {
   settingsOf,
+  type ConnectionUsage,
   type ConnectionView,
   type FieldMapping,
   type RemoteFilterEntry,
@@ -476,6 +478,24 @@ export function Wizard(props: {
                       // The rows are checked again as they change; an answer about the old rows no longer applies.
                       setProblems((ps) => ps.filter((p) => !p.path.startsWith('fields')));
                       set({ fields });
+                    }}
+                  />
+                  <Heading size="xsmall" as="h3">
+                    Work item types
+                  </Heading>
+                  <TypeMapEditor
+                    types={(draft.rest.types as ItemType[] | undefined) ?? []}
+                    jiraIssueType={draft.jiraIssueType}
+                    connectionId={existing?.config.id}
+                    meta={meta}
+                    remote={remoteMeta}
+                    systemLabel={system?.label ?? 'Remote'}
+                    sharedFields={draft.fields}
+                    otherTypes={(existing as { usage?: ConnectionUsage } | undefined)?.usage?.otherTypes ?? []}
+                    problems={problems}
+                    onChange={(types) => {
+                      setProblems((ps) => ps.filter((p) => !p.path.startsWith('types')));
+                      set({ rest: { ...draft.rest, types } });
                     }}
                   />
                   <Heading size="xsmall" as="h3">
