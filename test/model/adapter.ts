@@ -244,6 +244,8 @@ export interface RemoteAdapter {
   field(remoteId: string, name: string): string;
   /** As a person on the remote side. */
   create(summary: string): Promise<string>;
+  /** As a person on the remote side: one field set by the remote's own field name, to a value as the remote stores it. */
+  setField(remoteId: string, name: string, value: string): Promise<void>;
   edit(
     remoteId: string,
     change: {

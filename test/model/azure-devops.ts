@@ -199,6 +199,9 @@ export function azureDevOpsAdapter(): RemoteAdapter {
         ].join('; ');
       await ok(`an edit of ${id}`, agent()('PATCH', `${P}/workitems/${id}`, patch(fields)));
     },
+    async setField(id, name, value) {
+      await ok(`an edit of ${id}`, agent()('PATCH', `${P}/workitems/${id}`, patch({ [name]: value })));
+    },
     async comment(id, text, internal) {
       if (internal) throw new Error('Azure DevOps has no internal comments');
       await ok(

@@ -153,6 +153,9 @@ export function serviceNowAdapter(): RemoteAdapter {
       }
       await ok(agent()('PATCH', `/api/now/table/incident/${id}`, body));
     },
+    async setField(id, name, value) {
+      await ok(agent()('PATCH', `/api/now/table/incident/${id}`, { [name]: value }));
+    },
     async comment(id, text, internal) {
       await ok(agent()('PATCH', `/api/now/table/incident/${id}`, { [internal ? 'work_notes' : 'comments']: text }));
     },

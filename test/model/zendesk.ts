@@ -240,6 +240,9 @@ export function zendeskAdapter(): RemoteAdapter {
       if (body.status === 'solved' && t.audits.length % 2 === 0) body.status = 'closed';
       await ok('edit', agent()('PUT', `/api/v2/tickets/${t.id}`, { ticket: { ...body, ...(tags ? { tags } : {}) } }));
     },
+    async setField(id, name, value) {
+      await ok('edit', agent()('PUT', `/api/v2/tickets/${current(id)}`, { ticket: { [name]: value } }));
+    },
     async comment(id, text, internal) {
       await ok(
         'comment',
