@@ -130,6 +130,24 @@ describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s',
     await setPriority(p, bug.key, 'Highest');
     expect(p.remote.field(bug.remoteId, choice!.field)).toBe(choice!.bugHighest);
 
+    // The preview of the draft on this real item says which rule held.
+    const { config: withRules } = await world.connectionOf(p);
+    const preview = await world.settings(p, 'previewItem', {
+      connectionId: id,
+      settings: withRules,
+      item: { issueKey: bug.key },
+    });
+    expect(preview.data.rows).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          jiraField: 'issuetype',
+          remoteField: choice!.field,
+          action: 'none',
+          rule: `rule 1 holds (Jira issuetype is “${broken}” and Jira priority is “Highest”): “${choice!.bugHighest}”`,
+        }),
+      ]),
+    );
+
     // A Task: the second rule, whatever its priority.
     const task = await world.pairedIssue(p, `Question on ${label}`, { priority: { name: 'Highest' } });
     expect(p.remote.field(task.remoteId, choice!.field)).toBe(choice!.task);
