@@ -142,3 +142,43 @@ describe('a pair with rules syncs one way and never echoes', () => {
     expect(readJira(toJira, { priority: { name: 'Low' } })).toEqual({ ok: true, value: 'Low' });
   });
 });
+
+describe('rules toward Jira, from the remote’s own fields', () => {
+  // Jira's priority from ServiceNow's impact, which no pair syncs: impact 1 is Highest, otherwise Medium.
+  const m = fieldMappingSchema.parse({
+    jira: 'priority',
+    remote: 'urgency',
+    direction: 'to-jira',
+    rules: [{ when: [{ side: 'remote', field: 'impact', op: 'is', values: ['1'] }], then: 'Highest' }],
+    fallback: 'Medium',
+  }) as FieldMapping;
+  const c = (jira: Record<string, unknown>) => ({
+    timeZone: 'UTC',
+    remoteDateTime: { format: String, parse: () => undefined },
+    ruleInputs: { jira },
+  });
+  const plan = (jira: Record<string, unknown>, remote: Record<string, unknown>, base: string) =>
+    planFields({
+      config: { fields: [m], conflictPolicy: 'newest-wins', requiredOnEnter: [] },
+      readings: [{ m, jira: readJira(m, jira), remote: readRemote(m, remote, 'text', c(jira)) }],
+      base: { priority: { jira: base, remote: base } },
+      updatedAt: { jira: 1, remote: 2 },
+      remoteMaxLengths: {},
+      remoteRichText: 'text',
+      remoteRaw: remote,
+      issueKey: 'DEMO-1',
+    });
+
+  it('writes Jira when the remote’s impact changes, and reads its own write back as no change', () => {
+    const p = plan({ priority: { name: 'Medium' } }, { impact: '1', urgency: '3' }, 'Medium');
+    expect(p.jiraWrites.map((w) => [w.m.jira, w.value])).toEqual([['priority', 'Highest']]);
+    expect(writeJira(m, 'Highest')).toEqual({ kind: 'field', field: 'priority', value: { name: 'Highest' } });
+    const after = plan({ priority: { name: 'Highest' } }, { impact: '1', urgency: '3' }, 'Highest');
+    expect({ jira: after.jiraWrites, remote: after.remoteFields }).toEqual({ jira: [], remote: {} });
+  });
+
+  it('keeps a person’s change of Jira’s priority in Jira: nothing is written to the remote', () => {
+    const p = plan({ priority: { name: 'Low' } }, { impact: '1', urgency: '3' }, 'Highest');
+    expect({ jira: p.jiraWrites, remote: p.remoteFields }).toEqual({ jira: [], remote: {} });
+  });
+});
