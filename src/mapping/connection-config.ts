@@ -11,6 +11,7 @@ import { implementedSystems, systemFor } from '../connectors/registry';
 import { fieldPairProblems } from './field-pairs';
 import { valueMapProblems } from './value-map';
 import { templateParts, templateSchema } from './template';
+import { ruleProblems, ruleSchema } from './rules';
 import { FIELD_KINDS } from './field-kinds';
 import { fieldsOfType, typeMapProblems } from './item-types';
 import { REMOTE_BODY_FORMATS } from '../content/body-format';
@@ -72,8 +73,18 @@ export const fieldMappingSchema = z
      * matrix where the page sends none.
      */
     derived: derivedMatrixSchema.optional(),
+    /**
+     * Conditional rules (rules.ts): the first whose conditions all hold gives the value of the side the direction
+     * points to, else `fallback`, else that side keeps what it holds. One-way: the direction must be one-way.
+     */
+    rules: z
+      .array(ruleSchema)
+      .refine((rules) => rules.length <= 30, 'a pair can have at most 30 rules')
+      .optional(),
+    fallback: z.string().trim().min(1).max(200).optional(),
   })
   .superRefine((m, ctx) => {
+    for (const p of ruleProblems(m)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
     if (m.template) {
       const read = templateParts(m.template.text, m.jira);
       if (!read.ok) ctx.addIssue({ code: 'custom', path: ['template', 'text'], message: read.reason });

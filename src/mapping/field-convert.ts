@@ -16,6 +16,7 @@ import type { BodyFormat } from '../content/body-format';
 import type { CanonicalValue } from '../sync/canonical';
 import type { CanonicalKind, FieldKind } from './field-kinds';
 import type { TemplateContext } from './template';
+import type { RuleInputs } from './rules';
 
 /** How a system writes a date-time as text, where not ISO 8601. */
 export interface DateTimeText {
@@ -42,6 +43,11 @@ export interface Conversion {
   bodies?: BodyOptions;
   /** The item on each side, for a template's keys (template.ts). */
   item?: TemplateContext;
+  /**
+   * Both sides' fields as read, raw, for a pair's rules (rules.ts): a condition may read the other side's fields.
+   * Absent (an item being made): the other side's fields read as empty.
+   */
+  ruleInputs?: RuleInputs;
 }
 
 export const DEFAULT_CONVERSION: Conversion = { timeZone: 'UTC', remoteDateTime: ISO_DATE_TIME };

@@ -17,6 +17,7 @@ import { inputsFor } from './derived-fields';
 import * as typed from './field-convert';
 import { DEFAULT_CONVERSION, type Conversion, type TypedKinds } from './field-convert';
 import { renderTemplate, stripTemplate } from './template';
+import { evaluateRules, ruleTarget, type RuleMatch } from './rules';
 
 /**
  * A side's value read as canonical. A rich-text read also says what its side holds that the remote's format cannot
@@ -24,7 +25,8 @@ import { renderTemplate, stripTemplate } from './template';
  * taken then hold it, and field-plan.ts upgrades them).
  */
 export type Read =
-  { ok: true; value: CanonicalValue; simplified?: string[]; legacy?: string } | { ok: false; reason: string };
+  | { ok: true; value: CanonicalValue; simplified?: string[]; legacy?: string; rule?: RuleMatch }
+  | { ok: false; reason: string };
 
 /**
  * A mapping whose values convert by kind (field-convert.ts): its kinds are known and meet in a number, a date, a
@@ -77,7 +79,38 @@ export function readJira(
   fields: Readonly<Record<string, unknown>>,
   c: Conversion = DEFAULT_CONVERSION,
 ): Read {
+  if (m.rules?.length) return readRuled(m, 'jira', fields, c);
   return m.template?.side === 'jira' ? untemplated(m, readJiraValue(m, fields, c)) : readJiraValue(m, fields, c);
+}
+
+/**
+ * A pair with rules (rules.ts) holds its target side's own value on both sides: the side the rules write reads as
+ * it stores it (a remote choice's stored value, a Jira option's name), and the other side reads as the value the
+ * rules give, or, where none holds and there is no fallback, as what the target holds now, so nothing is written.
+ * Reading the target's own write back is then no change, and the target never flows the other way.
+ */
+function readRuled(
+  m: FieldMapping,
+  side: 'jira' | 'remote',
+  fields: Readonly<Record<string, unknown>>,
+  c: Conversion,
+): Read {
+  const target = ruleTarget(m.direction) ?? 'remote';
+  const own = (raw: Readonly<Record<string, unknown>> | undefined): CanonicalValue => {
+    if (!raw) return null;
+    const v = target === 'remote' ? remoteScalar(raw[m.remote]) : (jiraScalar(raw[m.jira]) ?? '');
+    return v === '' ? null : v;
+  };
+  if (side === target) return { ok: true, value: own(fields) };
+  const inputs =
+    side === 'jira' ? { jira: fields, remote: c.ruleInputs?.remote } : { jira: c.ruleInputs?.jira, remote: fields };
+  const match = evaluateRules(m, {
+    ...(inputs.jira ? { jira: inputs.jira } : {}),
+    ...(inputs.remote ? { remote: inputs.remote } : {}),
+  });
+  return match.rule === 'none'
+    ? { ok: true, value: own(inputs[target]), rule: match }
+    : { ok: true, value: match.value, rule: match };
 }
 
 /** A templated side's value without its template (template.ts): the pair's value. */
@@ -124,6 +157,7 @@ export function readRemote(
   richText: BodyFormat = 'text',
   c: Conversion = DEFAULT_CONVERSION,
 ): Read {
+  if (m.rules?.length) return readRuled(m, 'remote', fields, c);
   const read = readRemoteValue(m, fields, richText, c);
   return m.template?.side === 'remote' ? untemplated(m, read) : read;
 }
@@ -188,6 +222,7 @@ export function writeJira(
     return typeof value === 'string'
       ? { kind: 'status', statusName: value }
       : { kind: 'skip', reason: 'status cannot be emptied' };
+  if (m.rules?.length) return ruledJiraWrite(m, value);
   const kinds = typedKindsOf(m);
   if (kinds) {
     if (value === null && (kinds.jira === 'priority' || m.jira === 'summary'))
@@ -220,6 +255,16 @@ export function writeJira(
   if (m.template?.side === 'jira' && typeof value === 'string')
     return { kind: 'field', field: m.jira, value: templated(m, value, c) };
   return { kind: 'field', field: m.jira, value };
+}
+
+/** A rules pair's value written to Jira as its field takes a choice: an option by its value, a priority or type by its name. */
+function ruledJiraWrite(m: FieldMapping, value: CanonicalValue): JiraWrite {
+  if (value === null || value === '') return { kind: 'skip', reason: `the rules leave ${m.jira} as it is` };
+  const v = String(value);
+  if (m.kinds?.jira === 'option') return { kind: 'field', field: m.jira, value: { value: v } };
+  if (m.kinds?.jira === 'priority' || m.jira === 'priority' || m.jira === 'issuetype')
+    return { kind: 'field', field: m.jira, value: { name: v } };
+  return { kind: 'field', field: m.jira, value: v };
 }
 
 /**
@@ -261,6 +306,8 @@ function remoteValueOf(
   c: Conversion,
   current: unknown,
 ): RemoteWrite {
+  // The rules give the remote's own stored value (rules.ts): written as it is.
+  if (m.rules?.length) return { ok: true, field: m.remote, value: value === null ? '' : String(value) };
   const kinds = typedKindsOf(m);
   if (kinds) {
     let v: CanonicalValue = value;

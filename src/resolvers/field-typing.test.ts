@@ -2,7 +2,7 @@ import { INCIDENT_PRIORITY } from '../connectors/servicenow/derived';
 import type { RemoteField } from '../connectors/ports';
 import { fieldMappingSchema } from '../mapping/connection-config';
 import { defaultMatrix } from '../mapping/derived-fields';
-import { createDefaultProblems, screenProblems, typeFieldPairs } from './field-typing';
+import { checkRules, createDefaultProblems, screenProblems, typeFieldPairs } from './field-typing';
 import { withCreateDefaults } from '../sync/create';
 
 const jiraFields = [
@@ -246,5 +246,68 @@ describe('defaults on create', () => {
       short_description: 'Printer jams',
       assignment_group: 'g1',
     });
+  });
+});
+
+describe('a pair’s rules checked against both sides’ metadata', () => {
+  const category: RemoteField = {
+    id: 'category',
+    name: 'Category',
+    kind: 'choice',
+    values: [
+      { value: 'inquiry', label: 'Inquiry / Help' },
+      { value: 'database', label: 'Database' },
+    ],
+  };
+  const pair = (then: string, when: Array<{ side: string; field: string; values: string[] }>, fallback?: string) =>
+    fieldMappingSchema.parse({
+      jira: 'issuetype',
+      remote: 'category',
+      direction: 'to-remote',
+      rules: [{ when: when.map((c) => ({ ...c, op: 'in' })), then }],
+      ...(fallback ? { fallback } : {}),
+    });
+  const types = [{ name: 'Bug' }, { name: 'Task' }];
+  const fields = [...jiraFields, { id: 'issuetype', schema: { type: 'issuetype', system: 'issuetype' } }];
+
+  it('keeps a value typed as people read it as the field stores it', () => {
+    const checked = checkRules(
+      [pair('Database', [{ side: 'jira', field: 'issuetype', values: ['bug'] }], 'Inquiry / Help')],
+      fields,
+      [category],
+      types,
+      'ServiceNow',
+    );
+    expect(checked.problems).toEqual([]);
+    expect(checked.fields[0]).toMatchObject({
+      rules: [{ when: [{ values: ['Bug'] }], then: 'database' }],
+      fallback: 'inquiry',
+    });
+  });
+
+  it('refuses a value the field does not list, and a field neither side has, naming each', () => {
+    const checked = checkRules(
+      [
+        pair('Networking', [
+          { side: 'jira', field: 'issuetype', values: ['Epic'] },
+          { side: 'remote', field: 'impactt', values: ['1'] },
+        ]),
+      ],
+      fields,
+      [category],
+      types,
+      'ServiceNow',
+    );
+    expect(checked.problems).toEqual([
+      {
+        path: 'fields.0.rules.0.when.0.values',
+        message: "Jira's issuetype has no value “Epic”: choose one of Bug, Task",
+      },
+      { path: 'fields.0.rules.0.when.1.field', message: 'ServiceNow has no field impactt' },
+      {
+        path: 'fields.0.rules.0.then',
+        message: "ServiceNow's Category has no value “Networking”: choose one of Inquiry / Help, Database",
+      },
+    ]);
   });
 });

@@ -36,6 +36,7 @@ import { fieldsOfType } from '../mapping/item-types';
 import { systemFor } from '../connectors/registry';
 import { crossing, jiraKindOf, remoteKindOf, type FieldKind, type JiraFieldMeta } from '../mapping/field-kinds';
 import { matrixFor, type DerivedFieldDefinition } from '../mapping/derived-fields';
+import { ruleTarget } from '../mapping/rules';
 
 export interface TypedFields {
   fields: FieldMapping[];
@@ -125,6 +126,8 @@ function typeKinds(
         path: `fields.${index}.remote`,
         message: `${capitalized(remoteLabel)} has no field ${m.remote}`,
       });
+    // A pair with rules writes the value its rules give, in the target's own terms (rules.ts): its kinds do not convert it.
+    if (m.rules?.length) return pair;
     const jiraKind = jiraMeta ? jiraKindOf(jiraMeta) : undefined;
     const remoteMeta = remoteById.get(m.remote);
     const remoteKind = remoteMeta ? remoteKindOf(remoteMeta) : undefined;
@@ -235,7 +238,9 @@ export async function typedFromMetadata(
     remoteFieldsOf(connector),
     projectAndScreen,
   ]);
-  const typed = typeFieldPairs(settings.fields, jiraFields, remoteFields, saved, remoteLabel, derivedFields);
+  const paired = typeFieldPairs(settings.fields, jiraFields, remoteFields, saved, remoteLabel, derivedFields);
+  const ruled = checkRules(paired.fields, jiraFields, remoteFields, project?.issueTypes ?? [], remoteLabel);
+  const typed = { ...paired, fields: ruled.fields, problems: [...paired.problems, ...ruled.problems] };
   const sla = settings.slaField ? typedSlaField(settings.slaField, jiraFields, connector, remoteLabel) : undefined;
   const offScreen = project
     ? screenProblems(settings.fields, screen, jiraFields, {
@@ -391,4 +396,80 @@ function typedSlaField(
       },
     };
   return { field: { ...rule, kind } };
+}
+
+/**
+ * A pair's rules (rules.ts) checked against both sides' metadata (none read: nothing to check against): every field
+ * a condition reads exists; where the field lists its values (a remote choice, Jira's issue types), each value a
+ * condition compares with, each rule's value and the fallback are among them. A value typed as people read it
+ * ("Database") is kept as the field stores it ("database"), so the rules compare and write what the field holds.
+ */
+export function checkRules(
+  fields: readonly FieldMapping[],
+  jiraFields: ReadonlyArray<{ id: string }>,
+  remoteFields: readonly RemoteField[] | undefined,
+  issueTypes: ReadonlyArray<{ name: string }>,
+  remoteLabel = 'the remote',
+): TypedFields {
+  const problems: TypedFields['problems'] = [];
+  const remoteById = new Map((remoteFields ?? []).map((f) => [f.id, f]));
+  const jiraIds = new Set(jiraFields.map((f) => f.id));
+  /** The values a field lists, as `{ value, label }`; undefined where it lists none. */
+  const listed = (side: 'jira' | 'remote', field: string) => {
+    if (side === 'remote') return remoteById.get(field)?.values;
+    return field === 'issuetype' && issueTypes.length
+      ? issueTypes.map((t) => ({ value: t.name, label: t.name }))
+      : undefined;
+  };
+  const nameOf = (side: 'jira' | 'remote', field: string) =>
+    side === 'jira' ? `Jira's ${field}` : `${remoteLabel}'s ${remoteById.get(field)?.name ?? field}`;
+  /** The value as the field stores it, or a problem naming the values it takes. */
+  const stored = (side: 'jira' | 'remote', field: string, value: string, path: string): string => {
+    const values = listed(side, field);
+    if (!values?.length) return value;
+    const found =
+      values.find((v) => v.value === value) ??
+      values.find((v) => [v.value, v.label].some((x) => x.trim().toLowerCase() === value.trim().toLowerCase()));
+    if (found) return found.value;
+    problems.push({
+      path,
+      message: `${nameOf(side, field)} has no value “${value}”: choose one of ${values
+        .slice(0, 10)
+        .map((v) => v.label)
+        .join(', ')}${values.length > 10 ? ', …' : ''}`,
+    });
+    return value;
+  };
+  const out = fields.map((m, index) => {
+    if (!m.rules?.length) return m;
+    const target = ruleTarget(m.direction) ?? 'remote';
+    const targetField = target === 'remote' ? m.remote : m.jira;
+    const at = `fields.${index}`;
+    const rules = m.rules.map((rule, r) => ({
+      when: rule.when.map((c, i) => {
+        const known =
+          c.side === 'jira'
+            ? !jiraFields.length || jiraIds.has(c.field)
+            : !remoteFields?.length || remoteById.has(c.field);
+        if (!known) {
+          problems.push({
+            path: `${at}.rules.${r}.when.${i}.field`,
+            message:
+              c.side === 'jira'
+                ? `Jira has no field ${c.field}`
+                : `${capitalized(remoteLabel)} has no field ${c.field}`,
+          });
+          return c;
+        }
+        return { ...c, values: c.values.map((v) => stored(c.side, c.field, v, `${at}.rules.${r}.when.${i}.values`)) };
+      }),
+      then: stored(target, targetField, rule.then, `${at}.rules.${r}.then`),
+    }));
+    return {
+      ...m,
+      rules,
+      ...(m.fallback !== undefined ? { fallback: stored(target, targetField, m.fallback, `${at}.fallback`) } : {}),
+    };
+  });
+  return { fields: out, problems };
 }

@@ -8,6 +8,7 @@ import type { BodyFormat } from '../content/body-format';
 import { textOfProjection } from '../content/rich';
 import type { FieldMapping } from '../mapping/connection-config';
 import { writeJira } from '../mapping/field-values';
+import { describeMatch } from '../mapping/rules';
 import { canonicalEqual, type CanonicalValue } from '../sync/canonical';
 import type { FieldPlan, FieldReading } from '../sync/field-plan';
 
@@ -28,6 +29,8 @@ export interface PreviewRow {
   conflict?: { winner: 'jira' | 'remote'; reason: string };
   /** For a status written to Jira: the transitions the engine would take, in order. */
   transitions?: string[];
+  /** For a pair with rules (mapping/rules.ts): which rule gave its value on this item, in words. */
+  rule?: string;
 }
 
 /** What a pair's preview is about: a create on either side, an update of a linked pair, or nothing. */
@@ -123,9 +126,21 @@ function shown(m: FieldReading['m'], value: CanonicalValue | undefined, richText
 
 /** One row per mapped field, in the mapping's order, and the remote fields written without a mapping of their own. */
 export function describePlan(input: DescribeInput): { rows: PreviewRow[]; extra: ExtraWrite[] } {
+  // Each rule's effect on this item: the rule that held is said with the row's reason.
+  const rows = describeRows(input).map((row, i) => {
+    const m = input.readings[i]!.m;
+    const match = input.plan.rules?.[m.jira];
+    if (!match) return row;
+    const rule = describeMatch(match, m, input.systemLabel);
+    return { ...row, rule, note: `${row.note}; ${rule}` };
+  });
+  return { rows, extra: extraWrites(input) };
+}
+
+function describeRows(input: DescribeInput): PreviewRow[] {
   const { plan, systemLabel } = input;
   const richText = input.richText ?? 'text';
-  const rows = input.readings.map(({ m, jira, remote }): PreviewRow => {
+  return input.readings.map(({ m, jira, remote }): PreviewRow => {
     const row = {
       jiraField: m.jira,
       remoteField: m.remote,
@@ -214,6 +229,10 @@ export function describePlan(input: DescribeInput): { rows: PreviewRow[]; extra:
       note: input.base[m.jira] ? 'unchanged on both sides since the last sync' : 'nothing to copy',
     };
   });
+}
+
+function extraWrites(input: DescribeInput): ExtraWrite[] {
+  const { plan } = input;
   // A derived field's inputs are its pair's write, not extra fields.
   const mapped = new Set(input.readings.flatMap((r) => [r.m.remote, ...(r.m.derived?.inputs ?? [])]));
   const extra: ExtraWrite[] = [];
@@ -226,7 +245,7 @@ export function describePlan(input: DescribeInput): { rows: PreviewRow[]; extra:
         note: "required by the remote on entering this state (the connection's required fields)",
       });
   }
-  return { rows, extra };
+  return extra;
 }
 
 export interface PreviewCounts {

@@ -202,7 +202,11 @@ async function readingsFor(
   remoteFields: Readonly<Record<string, unknown>>,
 ): Promise<FieldReading[]> {
   const readings: FieldReading[] = [];
-  const c = conversionOf(draft.config, draft.connector.capabilities);
+  // A pair's rules may read either side's fields (mapping/rules.ts), as the reconcile reads them.
+  const c = {
+    ...conversionOf(draft.config, draft.connector.capabilities),
+    ruleInputs: { jira: issueFields, remote: remoteFields },
+  };
   for (const m of draft.config.fields) {
     readings.push({
       m,

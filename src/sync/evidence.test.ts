@@ -5,7 +5,7 @@
 import type { Capabilities } from '../connectors/ports';
 import type { ConnectionConfig } from '../mapping/connection-config';
 import type { Link } from '../store/links';
-import { editWasAlone, ownWriteProven, remoteFromEvidence } from './evidence';
+import { editWasAlone, issueFromEvidence, ownWriteProven, presumedRemote, remoteFromEvidence } from './evidence';
 
 const counting = { capabilities: { versionCountsWrites: true } as Capabilities };
 const conditional = { capabilities: { conditionalWrites: true } as Capabilities };
@@ -172,5 +172,46 @@ describe('our own Jira edit counts as seen only when its answer shows it alone',
 
   it('not without an answer', () => {
     expect(editWasAlone(undefined, 10, ['summary'])).toBe(false);
+  });
+});
+
+describe('a connection with a pair’s rules reads both sides', () => {
+  // A category set from the issue type and priority (rules.ts): its value depends on fields an event need not show.
+  const ruled = {
+    fields: [
+      ...config.fields,
+      {
+        jira: 'issuetype',
+        remote: 'category',
+        direction: 'to-remote',
+        transform: 'none',
+        rules: [{ when: [{ side: 'jira', field: 'priority', op: 'is', values: ['High'] }], then: 'database' }],
+      },
+    ],
+    requiredOnEnter: [],
+  } as unknown as ConnectionConfig;
+  const seen = {
+    ...link,
+    jiraSeenAt: 500,
+    base: { ...link.base, issuetype: { jira: 'database', remote: 'database' } },
+  } as unknown as Link;
+  const event = {
+    key: 'DEMO-1',
+    updated: '2026-12-07T14:00:00.000+0000',
+    fields: { priority: { name: 'Low' }, project: { id: '10000' } },
+    changed: ['priority'],
+  };
+
+  it('a Jira event that changed a condition’s field does not stand in for the issue', () => {
+    expect(issueFromEvidence(event, '10001', seen, { ...config, requiredOnEnter: [] }, false)).toBeDefined();
+    expect(issueFromEvidence(event, '10001', seen, ruled, false)).toBeUndefined();
+  });
+
+  it('the remote is not presumed from the link, nor known from a notification', () => {
+    expect(presumedRemote(conditional as never, seen, { ...config, requiredOnEnter: [] }, ['priority'])).toBeDefined();
+    expect(presumedRemote(conditional as never, seen, ruled, ['priority'])).toBeUndefined();
+    const shows = { version: '8', updatedAt: 2_000, fields: { short_description: 'B' } };
+    expect(remoteFromEvidence(shows, seen, config, counting)).toBeDefined();
+    expect(remoteFromEvidence(shows, seen, ruled, counting)).toBeUndefined();
   });
 });

@@ -82,7 +82,7 @@ export function issueFromEvidence(
   config: ConnectionConfig,
   lookingAtFiles: boolean,
 ): JiraIssue | undefined {
-  if (!evidence || lookingAtFiles || link.jiraSeenAt === undefined) return undefined;
+  if (!evidence || lookingAtFiles || link.jiraSeenAt === undefined || readsAcross(config)) return undefined;
   const updatedAt = parseJiraTime(evidence.updated);
   // Strictly newer than what the last sync saw: an equal time may be the same change, or another made in the same instant.
   if (!Number.isFinite(updatedAt) || updatedAt <= link.jiraSeenAt) return undefined;
@@ -128,6 +128,7 @@ export function presumedRemote(
   // so the remote need not be known better than the link knows it; a plan that still writes it reads it first.
   const nothingToWrite = !config.fields.some((m) => jiraChanged.includes(m.jira));
   if (
+    readsAcross(config) ||
     !(connector.capabilities.conditionalWrites || nothingToWrite) ||
     !link.remoteVersion ||
     link.remoteSeenAt === undefined
@@ -173,6 +174,7 @@ export function remoteFromEvidence(
 ): { item: Item; shown: ReadonlySet<string> } | undefined {
   if (
     !evidence ||
+    readsAcross(config) ||
     !connector.capabilities.versionCountsWrites ||
     !link.remoteVersion ||
     link.remoteSeenAt === undefined
@@ -239,4 +241,13 @@ export class NeedsRead extends Error {
   constructor(readonly side: 'jira' | 'remote') {
     super(`The ${side} side must be read before it is written`);
   }
+}
+
+/**
+ * A connection with a pair's rules (rules.ts): a rule's value depends on fields no event or notification needs to
+ * show (Jira's priority, a remote field the mapping does not pair), and where no rule holds, on what the target
+ * holds now. Both sides are read, so every rule is evaluated on what each side holds, at the cost of a read.
+ */
+function readsAcross(config: Pick<ConnectionConfig, 'fields'>): boolean {
+  return config.fields.some((m) => m.rules?.length);
 }

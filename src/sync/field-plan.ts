@@ -11,6 +11,7 @@ import { canonicalEqual, type CanonicalValue } from './canonical';
 import { decideField, type Conflict, type Side, type SidePair } from './field-decision';
 import { isRefusedAgain, REFUSED, type Refusal } from './refusals';
 import type { Conversion } from '../mapping/field-convert';
+import type { RuleMatch } from '../mapping/rules';
 
 export interface FieldReading {
   m: FieldMapping;
@@ -47,6 +48,8 @@ export interface FieldPlan {
   stillRefused: string[];
   /** Remote fields that go in one write or none (a derived field's inputs). */
   remoteTogether?: string[][];
+  /** Per pair with rules (rules.ts), which rule gave its value on this item: the preview shows it. */
+  rules?: Record<string, RuleMatch>;
 }
 
 export interface FieldPlanInput {
@@ -160,6 +163,8 @@ export function planFields(input: FieldPlanInput): FieldPlan {
       continue;
     }
     const current = { jira: jira.value, remote: remote.value };
+    const rule = jira.rule ?? remote.rule;
+    if (rule) (plan.rules ??= {})[m.jira] = rule;
     const base = upgradedBase(input.base[m.jira], jira, remote);
     const decision = decideField({
       field: m.jira,

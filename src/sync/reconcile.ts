@@ -583,6 +583,8 @@ async function syncFields(
   const conversion = {
     ...conversionOf(config, connector.capabilities, { key: issue.key, remoteKey: remote.displayKey }),
     bodies,
+    // A pair's rules may read either side's fields (rules.ts).
+    ruleInputs: { jira: issue.fields, remote: remote.fields },
   };
   const readings: FieldReading[] = [];
   // A side known from evidence reads, where the evidence does not name a field, as the link's base (evidence.ts vouches for that).

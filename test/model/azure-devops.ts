@@ -180,9 +180,6 @@ export function azureDevOpsAdapter(): RemoteAdapter {
       if (res.status >= 300) throw new Error(`create answered ${res.status}: ${res.text.slice(0, 200)}`);
       return String(res.json.id);
     },
-    async setFields(id, raw) {
-      await ok(`an edit of ${id}`, agent()('PATCH', `${P}/workitems/${id}`, patch(raw)));
-    },
     // Agile's Bug has Resolved, its Task goes from Active to Closed: the types' workflows differ.
     typeMap: {
       types: [
@@ -211,6 +208,9 @@ export function azureDevOpsAdapter(): RemoteAdapter {
           ...change.labels.split(',').filter(Boolean),
         ].join('; ');
       await ok(`an edit of ${id}`, agent()('PATCH', `${P}/workitems/${id}`, patch(fields)));
+    },
+    async setFields(id, raw) {
+      await ok(`an edit of ${id}`, agent()('PATCH', `${P}/workitems/${id}`, patch(raw)));
     },
     async comment(id, text, internal) {
       if (internal) throw new Error('Azure DevOps has no internal comments');

@@ -136,10 +136,6 @@ export function serviceNowAdapter(): RemoteAdapter {
       if (res.status >= 300) throw new Error(`create answered ${res.status}`);
       return (res.json as { result: { sys_id: string } }).result.sys_id;
     },
-    async setFields(id, raw) {
-      const res = await agent()('PATCH', `/api/now/table/incident/${id}`, raw);
-      if (res.status >= 300) throw new Error(`an edit of ${id} answered ${res.status}`);
-    },
     // Categories tell kinds of work apart; a hardware task waits On Hold where software work is In Progress.
     typeMap: {
       types: [
@@ -166,6 +162,9 @@ export function serviceNowAdapter(): RemoteAdapter {
           Object.assign(body, { close_code: 'Solution provided', close_notes: 'Resolved by the agent' });
       }
       await ok(agent()('PATCH', `/api/now/table/incident/${id}`, body));
+    },
+    async setFields(id, raw) {
+      await ok(agent()('PATCH', `/api/now/table/incident/${id}`, raw));
     },
     async comment(id, text, internal) {
       await ok(agent()('PATCH', `/api/now/table/incident/${id}`, { [internal ? 'work_notes' : 'comments']: text }));

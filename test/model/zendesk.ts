@@ -213,10 +213,6 @@ export function zendeskAdapter(): RemoteAdapter {
       if (res.status >= 300) throw new Error(`create answered ${res.status}: ${res.text.slice(0, 200)}`);
       return String(res.json.ticket.id);
     },
-    async setFields(id, raw) {
-      const res = await agent()('PUT', `/api/v2/tickets/${id}`, { ticket: raw });
-      if (res.status >= 300) throw new Error(`an edit of ${id} answered ${res.status}: ${res.text.slice(0, 200)}`);
-    },
     // A task waits on someone else (pending) where a problem or question is worked on (open).
     typeMap: {
       types: [
@@ -253,6 +249,9 @@ export function zendeskAdapter(): RemoteAdapter {
       const t = ticket(current(id));
       if (body.status === 'solved' && t.audits.length % 2 === 0) body.status = 'closed';
       await ok('edit', agent()('PUT', `/api/v2/tickets/${t.id}`, { ticket: { ...body, ...(tags ? { tags } : {}) } }));
+    },
+    async setFields(id, raw) {
+      await ok('edit', agent()('PUT', `/api/v2/tickets/${current(id)}`, { ticket: raw }));
     },
     async comment(id, text, internal) {
       await ok(

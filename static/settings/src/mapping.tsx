@@ -25,6 +25,7 @@ import { matrixDisagreements, matrixFor, type DerivedFieldDefinition } from '../
 import { rowName } from './problem-words';
 import { suggestRemoteField, suggestValueMap, valuesNeedAMap } from './suggest';
 import { TemplateEditor } from './template-editor';
+import { RulesEditor } from './rules-editor';
 
 /** Jira kinds whose values are words a template can be written around. */
 const PLAIN_TEXT: ReadonlySet<string> = new Set(['text']);
@@ -773,7 +774,11 @@ export function MappingEditor({
             !problemsAt(shown, `fields.${i}.jira`).includes(m) &&
             !problemsAt(shown, `fields.${i}.remote`).includes(m) &&
             !problemsAt(shown, `fields.${i}.valueMap`).includes(m) &&
-            !problemsAt(shown, `fields.${i}.template`).includes(m),
+            !problemsAt(shown, `fields.${i}.template`).includes(m) &&
+            // The rules editor shows its own, and a direction the rules need, where the rules are.
+            !(f.rules?.length && problemsAt(shown, `fields.${i}.direction`).includes(m)) &&
+            !problemsAt(shown, `fields.${i}.rules`).includes(m) &&
+            !problemsAt(shown, `fields.${i}.fallback`).includes(m),
         );
         return (
           <Stack space="space.100" key={i} testId={`mapping-${i}`}>
@@ -890,7 +895,7 @@ export function MappingEditor({
                 onApply={(change) => set(i, change)}
               />
             )}
-            {f.transform === 'value-map' && (
+            {f.transform === 'value-map' && !f.rules?.length && (
               <Box paddingInlineStart="space.400" paddingBlockEnd="space.100">
                 <Stack space="space.200">
                   <ValueMap
@@ -908,6 +913,43 @@ export function MappingEditor({
             )}
             {f.jira &&
               f.jira !== 'status' &&
+              !f.template &&
+              // Rules choose one value of a list (a category, a type): not for words or documents.
+              !PLAIN_TEXT.has(meta?.fields.find((x) => x.id === f.jira)?.kind ?? '') &&
+              (!f.transform || f.transform === 'none' || f.transform === 'text' || f.transform === 'value-map') && (
+                <RulesEditor
+                  index={i}
+                  row={row}
+                  mapping={f}
+                  jiraName={jiraFieldName(f.jira) ?? f.jira}
+                  sources={{
+                    remoteLabel: remote?.label ?? 'the remote',
+                    jiraFields: fieldOptions,
+                    jiraValues: (field) =>
+                      field === 'issuetype' ? (meta?.issueTypes ?? []) : (meta?.values[field] ?? []),
+                    remoteFields: remote?.fields ?? [],
+                  }}
+                  problems={shown}
+                  onChange={(change) => {
+                    const { rules: _r, fallback: _f, ...rest } = f;
+                    // The rules give the target's own values: a value map has nothing to map then.
+                    if (change.rules?.length) {
+                      delete rest.valueMap;
+                      if (rest.transform === 'value-map') rest.transform = 'none';
+                    }
+                    const next = {
+                      ...rest,
+                      ...(change.direction ? { direction: change.direction } : {}),
+                      ...(change.rules?.length ? { rules: change.rules } : {}),
+                      ...(change.rules?.length && change.fallback ? { fallback: change.fallback } : {}),
+                    };
+                    onChange(fields.map((g, j) => (j === i ? next : g)));
+                  }}
+                />
+              )}
+            {f.jira &&
+              f.jira !== 'status' &&
+              !f.rules?.length &&
               (!f.transform || f.transform === 'none' || f.transform === 'text') &&
               PLAIN_TEXT.has(meta?.fields.find((x) => x.id === f.jira)?.kind ?? 'text') && (
                 <TemplateEditor

@@ -51,6 +51,9 @@ describe('where a problem lies, in the page’s words', () => {
     ['users.table.2', 'Person pair 3', zd],
     ['attachments.allowedTypes.0', 'File types that cross', zd],
     ['remote.filter.0.field', 'Filter 1 › Field', sn],
+    ['fields.3.rules.0.when.1.values', 'Jira field 4 (Priority), rule 1, condition 2', zd],
+    ['fields.3.rules.1.then', 'Jira field 4 (Priority), rule 2, value', zd],
+    ['fields.3.fallback', 'Jira field 4 (Priority), rules, otherwise', zd],
   ] as const)('%s is "%s"', (path, place, ctx) => {
     expect(placeOf(path, ctx)).toBe(place);
   });

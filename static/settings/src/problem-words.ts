@@ -96,6 +96,19 @@ export function placeOf(path: string, ctx: PlaceContext): string {
     const [part, entry] = rest;
     if (!part) return row;
     if (part === 'remote') return `${row}, ${ctx.systemLabel} field`;
+    // A pair's rules (rules-editor.tsx), as the editor numbers them: "rule 1, condition 2", "rule 1, value".
+    if (part === 'rules' && entry !== undefined && /^\d+$/.test(entry)) {
+      const [, what, condition] = rest.slice(1);
+      const inRule =
+        what === 'when' && condition !== undefined && /^\d+$/.test(condition)
+          ? `, condition ${Number(condition) + 1}`
+          : what === 'then'
+            ? ', value'
+            : '';
+      return `${row}, rule ${Number(entry) + 1}${inRule}`;
+    }
+    if (part === 'rules') return `${row}, rules`;
+    if (part === 'fallback') return `${row}, rules, otherwise`;
     const entryName =
       part === 'valueMap' && entry !== undefined && /^\d+$/.test(entry) ? ` row ${Number(entry) + 1}` : '';
     const named = FIELD_PARTS[part] ?? part;

@@ -25,6 +25,22 @@ export interface FieldMapping {
   derived?: DerivedMatrix;
   /** One side's value written inside a template (src/mapping/template.ts). */
   template?: FieldTemplate;
+  /** In order, the first whose conditions all hold sets the side the direction points to (src/mapping/rules.ts). */
+  rules?: Rule[] | undefined;
+  /** What the rules set when none holds; absent = that side is left as it is. */
+  fallback?: string | undefined;
+}
+
+export interface RuleCondition {
+  side: 'jira' | 'remote';
+  field: string;
+  op: 'is' | 'is not' | 'in';
+  values: string[];
+}
+
+export interface Rule {
+  when: RuleCondition[];
+  then: string;
 }
 
 export interface FieldTemplate {
