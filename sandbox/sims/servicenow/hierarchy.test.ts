@@ -24,7 +24,7 @@ beforeEach(async () => {
 const incident = async (short_description: string, extra: Record<string, string> = {}) => {
   const res = await sn('POST', '/api/now/table/incident', { short_description, ...extra });
   expect(res.status).toBe(201);
-  return res.json.result as Record<string, string>;
+  return res.json.result as { sys_id: string; number: string; parent_incident: string; child_incidents: string };
 };
 const read = async (id: string, params = '') => (await sn('GET', `/api/now/table/incident/${id}${params}`)).json.result;
 
