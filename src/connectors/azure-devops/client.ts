@@ -19,6 +19,7 @@ import type {
   Comment,
   Connector,
   FoundItem,
+  Hierarchy,
   Item,
   MentionMarkup,
   NewAttachment,
@@ -28,7 +29,16 @@ import type {
 } from '../ports';
 import { HOOK_EVENTS, HOOK_USER } from './hooks';
 import { azureDevOpsMentions, identityAnswer } from './mentions';
-import { attachPatch, detachPatch, fieldPatch, separateMarkers, tagsWithMarkers, type PatchOperation } from './patch';
+import {
+  attachPatch,
+  detachPatch,
+  fieldPatch,
+  parentIn,
+  parentPatch,
+  separateMarkers,
+  tagsWithMarkers,
+  type PatchOperation,
+} from './patch';
 import { buildWiql, wiqlDateTime } from './wiql';
 import {
   atVersions,
@@ -285,6 +295,8 @@ export class AzureDevOpsConnector implements Connector {
   private identity: string | undefined;
   /** Marker tags per item as last read, so a tag write keeps them without another read. */
   private readonly markers = new Map<string, string[]>();
+  /** Each item as last read with its relations, so a parent write addresses its Parent link without another read. */
+  private readonly lastRead = new Map<string, WorkItemJson>();
 
   /** People in its HTML (mentions.ts), matched through Read Identities. */
   readonly mentions: MentionMarkup;
@@ -637,6 +649,9 @@ export class AzureDevOpsConnector implements Connector {
     const correlationId = markers[0];
     // Azure DevOps names a work item by its type and number ("Bug 4"), in its own pages and links.
     const type = w.fields['System.WorkItemType'];
+    // Every read that makes an item asks for its relations ($expand=all): its parent comes with it.
+    this.lastRead.set(id, w);
+    const parent = parentIn(w.relations ?? []);
     return {
       id,
       displayKey: `${typeof type === 'string' && type ? type : this.conn.workItemType} ${id}`,
@@ -645,6 +660,7 @@ export class AzureDevOpsConnector implements Connector {
       version: String(w.rev),
       fields,
       ...(correlationId ? { correlationId } : {}),
+      ...(parent ? { parent } : {}),
     };
   }
 
@@ -768,8 +784,8 @@ export class AzureDevOpsConnector implements Connector {
       this.url('/_apis/wit/workitemsbatch'),
       'Read found work items',
       {
-        // Every field (no `fields` list): the item is found whole, as getItem reads it.
-        body: JSON.stringify({ ids, errorPolicy: 'omit' }),
+        // Every field (no `fields` list) and its relations: the item is found whole, as getItem reads it.
+        body: JSON.stringify({ ids, $expand: 'all', errorPolicy: 'omit' }),
         contentType: 'application/json',
       },
     );
@@ -853,6 +869,57 @@ export class AzureDevOpsConnector implements Connector {
         `Mark work item ${id}`,
       ),
     );
+  }
+
+  /**
+   * Hierarchy links: the parent is the child's one `Hierarchy-Reverse`
+   * relation (the parent holds the `Hierarchy-Forward` end, which Azure DevOps
+   * writes itself). Any work item type may be the parent of any other through
+   * the API (the backlog levels are advice, not a rule), across projects too;
+   * the service refuses a second parent (TF201036) and a loop.
+   */
+  readonly hierarchy: Hierarchy = {
+    label: 'Parent',
+    rules: { oneParent: true, nested: true, refusesCycles: true, scope: 'work items of the organization' },
+    parentOf: (item) => item.parent,
+    refusal: (child, parent) =>
+      parent && parent.id === child.id ? `${child.displayKey} cannot be its own parent` : undefined,
+    setParent: (childId, parentId, expectedVersion) => this.setParent(childId, parentId, expectedVersion),
+  };
+
+  /**
+   * One PATCH when this connector read the child at the version the caller
+   * names (or, with none, at all): the Parent link's index comes from that
+   * read, under `test /rev`. Otherwise the child is read first. A 412 on an
+   * index of our own read (not the caller's version) reads again, once.
+   */
+  private async setParent(childId: string, parentId: string | undefined, expectedVersion?: string): Promise<Item> {
+    if (parentId !== undefined && !/^\d+$/.test(parentId))
+      throw new SyncError({ system: SYSTEM, kind: 'validation', message: `'${parentId}' is not a work item id` });
+    const parentUrl = `${this.base}/_apis/wit/workItems/${parentId ?? ''}`;
+    for (let attempt = 0; ; attempt++) {
+      let w = this.lastRead.get(childId);
+      if (!w || attempt > 0 || (expectedVersion !== undefined && String(w.rev) !== expectedVersion)) {
+        const read = await this.getItem(childId);
+        if (!read)
+          throw new SyncError({ system: SYSTEM, kind: 'not-found', message: `Work item ${childId} no longer exists` });
+        w = this.lastRead.get(childId)!;
+        if (expectedVersion !== undefined && String(w.rev) !== expectedVersion)
+          throw new SyncError({
+            system: SYSTEM,
+            kind: 'conflict',
+            message: `Work item ${childId} changed since revision ${expectedVersion}`,
+          });
+      }
+      const ops = parentPatch(w.relations ?? [], w.rev, parentId, parentUrl);
+      if (!ops) return this.toItem(w);
+      try {
+        return this.toItem(await this.patchItem(childId, ops, `Set the parent of work item ${childId}`));
+      } catch (e) {
+        const ownRead = expectedVersion === undefined;
+        if (!(e instanceof SyncError && e.kind === 'conflict' && ownRead) || attempt >= 1) throw e;
+      }
+    }
   }
 
   titleOf(item: Item): string | undefined {

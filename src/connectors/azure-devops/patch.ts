@@ -78,3 +78,41 @@ export function detachPatch(index: number, rev: number): PatchOperation[] {
     { op: 'remove', path: `/relations/${index}` },
   ];
 }
+
+/** The relation that names a work item's parent (its other end, on the parent, is `Hierarchy-Forward`). */
+export const PARENT_LINK = 'System.LinkTypes.Hierarchy-Reverse';
+
+/** The work item id a work item link's URL names (…/_apis/wit/workItems/{id}); undefined for any other URL. */
+export function workItemIdOf(url: string): string | undefined {
+  return /\/_apis\/wit\/workitems\/(\d+)\/?$/i.exec(url.split('?')[0] ?? '')?.[1];
+}
+
+/** The parent a work item's relations name: its one `Hierarchy-Reverse` link. */
+export function parentIn(relations: ReadonlyArray<{ rel: string; url: string }>): string | undefined {
+  const link = relations.find((r) => r.rel === PARENT_LINK);
+  return link ? workItemIdOf(link.url) : undefined;
+}
+
+/**
+ * One patch that gives a work item `parentUrl` as its parent, or none: it
+ * removes the Parent link at its index (relations are addressed by index, so
+ * the patch tests the revision the index was read at, and a work item changed
+ * in between fails whole with 412) and adds the new one. Azure DevOps keeps
+ * one parent, and writes the Child link on the parent itself. Undefined when
+ * the relations already say so.
+ */
+export function parentPatch(
+  relations: ReadonlyArray<{ rel: string; url: string }>,
+  rev: number,
+  parentId: string | undefined,
+  parentUrl: string,
+): PatchOperation[] | undefined {
+  const index = relations.findIndex((r) => r.rel === PARENT_LINK);
+  const current = index < 0 ? undefined : workItemIdOf(relations[index]!.url);
+  if (current === parentId && (index >= 0 || parentId === undefined)) return undefined;
+  const ops: PatchOperation[] = [{ op: 'test', path: '/rev', value: rev }];
+  if (index >= 0) ops.push({ op: 'remove', path: `/relations/${index}` });
+  if (parentId !== undefined)
+    ops.push({ op: 'add', path: '/relations/-', value: { rel: PARENT_LINK, url: parentUrl } });
+  return ops;
+}
