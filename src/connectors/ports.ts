@@ -166,6 +166,12 @@ export const remoteEvidence = z.object({
   fields: z.record(z.string().max(256), z.unknown()),
   /** The fields are the item's whole state (a field left out is empty), not only what changed (a field left out is unchanged). */
   complete: z.boolean().optional(),
+  /**
+   * The item's parent where the system keeps it apart from the fields (`Item.parent`) and the notification shows
+   * it: an id, or null for none; absent when the notification does not say (then it is not known, even if
+   * `complete`).
+   */
+  parent: z.string().min(1).max(256).nullable().optional(),
 });
 export type RemoteEvidence = z.infer<typeof remoteEvidence>;
 

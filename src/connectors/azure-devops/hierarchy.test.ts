@@ -6,7 +6,10 @@
 import { DEMO_CREDENTIALS, startAzureDevOpsSim, type AzureDevOpsSim } from '../../../sandbox/sims/azure-devops';
 import { azureDevOpsClient, patch, type WorkItemJson } from '../../../sandbox/sims/azure-devops/test-client';
 import { SyncError } from '../errors';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { AzureDevOpsConnector } from './client';
+import { azureDevOpsSystem } from './system';
 
 let sim: AzureDevOpsSim;
 beforeAll(async () => {
@@ -162,5 +165,57 @@ describe('Azure DevOps hierarchy', () => {
     expect(ado.hierarchy.refusal((await ado.getItem(task))!, (await ado.getItem(task))!)).toBe(
       'Task ' + task + ' cannot be its own parent',
     );
+  });
+});
+
+describe('Azure DevOps hierarchy in service hooks', () => {
+  it("shows the parent in an update's revision (null once removed), for both ends of the link", async () => {
+    const bodies: string[] = [];
+    const receiver = http.createServer((req, res) => {
+      let data = '';
+      req.on('data', (d: Buffer) => (data += d.toString('utf8')));
+      req.on('end', () => {
+        bodies.push(data);
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+      await dana()('POST', '/acme/_apis/hooks/subscriptions', {
+        publisherId: 'tfs',
+        eventType: 'workitem.updated',
+        resourceVersion: '1.0',
+        consumerId: 'webHooks',
+        consumerActionId: 'httpRequest',
+        publisherInputs: { projectId: 'Operations' },
+        consumerInputs: { url },
+      });
+      const story = await create('User%20Story', 'Payments');
+      const task = await create('Task', 'Pay by card');
+      const ado = connector();
+      const linked = await ado.hierarchy.setParent(task, story);
+      await ado.hierarchy.setParent(task, undefined, linked.version);
+      await sim.notifier.idle();
+      const remote = {
+        type: 'azure-devops' as const,
+        baseUrl: 'https://dev.azure.com/acme',
+        project: 'Operations',
+        workItemType: 'Task',
+        auth: { kind: 'pat' as const, user: DEMO_CREDENTIALS.integration.uniqueName },
+      };
+      const shown = bodies.map((b) => {
+        const [ref] = azureDevOpsSystem.notifications.parse(b, remote) ?? [];
+        return [ref?.remoteId, ref?.shows?.parent];
+      });
+      expect(shown).toEqual([
+        [task, story],
+        [story, null],
+        [task, null],
+        [story, null],
+      ]);
+    } finally {
+      await new Promise((r) => receiver.close(r));
+    }
   });
 });

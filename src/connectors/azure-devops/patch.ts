@@ -88,9 +88,9 @@ export function workItemIdOf(url: string): string | undefined {
 }
 
 /** The parent a work item's relations name: its one `Hierarchy-Reverse` link. */
-export function parentIn(relations: ReadonlyArray<{ rel: string; url: string }>): string | undefined {
+export function parentIn(relations: ReadonlyArray<{ rel: string; url?: string }>): string | undefined {
   const link = relations.find((r) => r.rel === PARENT_LINK);
-  return link ? workItemIdOf(link.url) : undefined;
+  return link?.url ? workItemIdOf(link.url) : undefined;
 }
 
 /**
