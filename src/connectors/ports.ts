@@ -90,6 +90,8 @@ export interface Item extends ItemRef {
    * engine reads it through `Connector.hierarchy.parentOf`, never directly.
    */
   parent?: string;
+  /** The items it is related to (Azure DevOps `Related` links), read with it where the system has such links. */
+  related?: readonly string[];
 }
 
 /**
@@ -152,6 +154,24 @@ export interface Hierarchy {
    * `not-found`.
    */
   setParent(childId: string, parentId: string | undefined, expectedVersion?: string): Promise<Item>;
+}
+
+/**
+ * Links between peers (Azure DevOps `System.LinkTypes.Related`), for Jira's
+ * "relates to" issue links to cross. A link is symmetric: the system keeps it
+ * on both items, so it is written on one of them only.
+ */
+export interface RelatedLinks {
+  /** How people there call the link: "Related". */
+  readonly label: string;
+  /** The ids of the items `item` is related to, from the item as read (`Item.related`), with no call of its own. */
+  relatedOf(item: Item): readonly string[];
+  /**
+   * Adds links to `add` and removes those to `remove` on `id`, in as few calls as the API allows (a link already
+   * there, or one already gone, is left as it is), and answers the item as stored. `expectedVersion` as in
+   * `Hierarchy.setParent`.
+   */
+  setRelated(id: string, add: readonly string[], remove: readonly string[], expectedVersion?: string): Promise<Item>;
 }
 
 /**
@@ -321,6 +341,8 @@ export interface Connector {
   readonly mentions?: MentionMarkup;
   /** The system's parent/child relation; absent where it has none or the connector does not speak it. */
   readonly hierarchy?: Hierarchy;
+  /** Links between peers; absent where the system has none. */
+  readonly related?: RelatedLinks;
 
   /** Cheap authenticated call that proves the credentials and scope work. */
   testConnection(): Promise<{ ok: true; identity: string; checks?: AccessCheck[] } | { ok: false; error: SyncError }>;

@@ -21,6 +21,7 @@ import type {
   FoundItem,
   Hierarchy,
   Item,
+  RelatedLinks,
   MentionMarkup,
   NewAttachment,
   NewComment,
@@ -35,6 +36,8 @@ import {
   fieldPatch,
   parentIn,
   parentPatch,
+  relatedIn,
+  relatedPatch,
   separateMarkers,
   tagsWithMarkers,
   type PatchOperation,
@@ -652,6 +655,7 @@ export class AzureDevOpsConnector implements Connector {
     // Every read that makes an item asks for its relations ($expand=all): its parent comes with it.
     this.lastRead.set(id, w);
     const parent = parentIn(w.relations ?? []);
+    const related = relatedIn(w.relations ?? []);
     return {
       id,
       displayKey: `${typeof type === 'string' && type ? type : this.conn.workItemType} ${id}`,
@@ -661,6 +665,7 @@ export class AzureDevOpsConnector implements Connector {
       fields,
       ...(correlationId ? { correlationId } : {}),
       ...(parent ? { parent } : {}),
+      ...(related.length ? { related } : {}),
     };
   }
 
@@ -887,34 +892,61 @@ export class AzureDevOpsConnector implements Connector {
     setParent: (childId, parentId, expectedVersion) => this.setParent(childId, parentId, expectedVersion),
   };
 
-  /**
-   * One PATCH when this connector read the child at the version the caller
-   * names (or, with none, at all): the Parent link's index comes from that
-   * read, under `test /rev`. Otherwise the child is read first. A 412 on an
-   * index of our own read (not the caller's version) reads again, once.
-   */
+  /** Related links: symmetric, so Azure DevOps writes the other end itself. */
+  readonly related: RelatedLinks = {
+    label: 'Related',
+    relatedOf: (item) => item.related ?? [],
+    setRelated: (id, add, remove, expectedVersion) =>
+      this.relationWrite(id, expectedVersion, `Link work item ${id}`, (w) =>
+        relatedPatch(w.relations ?? [], w.rev, add, remove, (other) => this.workItemUrl(other)),
+      ),
+  };
+
+  private workItemUrl(id: string): string {
+    if (!/^\d+$/.test(id))
+      throw new SyncError({ system: SYSTEM, kind: 'validation', message: `'${id}' is not a work item id` });
+    return `${this.base}/_apis/wit/workItems/${id}`;
+  }
+
   private async setParent(childId: string, parentId: string | undefined, expectedVersion?: string): Promise<Item> {
-    if (parentId !== undefined && !/^\d+$/.test(parentId))
-      throw new SyncError({ system: SYSTEM, kind: 'validation', message: `'${parentId}' is not a work item id` });
-    const parentUrl = `${this.base}/_apis/wit/workItems/${parentId ?? ''}`;
+    const parentUrl = parentId === undefined ? '' : this.workItemUrl(parentId);
+    return this.relationWrite(childId, expectedVersion, `Set the parent of work item ${childId}`, (w) =>
+      parentPatch(w.relations ?? [], w.rev, parentId, parentUrl),
+    );
+  }
+
+  /**
+   * One PATCH of a work item's relations when this connector read it at the
+   * version the caller names (or, with none, at all): relations are addressed
+   * by index, and the index comes from that read, under `test /rev`.
+   * Otherwise the item is read first. A 412 on an index of our own read (not
+   * the caller's version) reads again, once. No patch (nothing to change)
+   * answers the item as read.
+   */
+  private async relationWrite(
+    id: string,
+    expectedVersion: string | undefined,
+    what: string,
+    opsFor: (w: WorkItemJson) => PatchOperation[] | undefined,
+  ): Promise<Item> {
     for (let attempt = 0; ; attempt++) {
-      let w = this.lastRead.get(childId);
+      let w = this.lastRead.get(id);
       if (!w || attempt > 0 || (expectedVersion !== undefined && String(w.rev) !== expectedVersion)) {
-        const read = await this.getItem(childId);
+        const read = await this.getItem(id);
         if (!read)
-          throw new SyncError({ system: SYSTEM, kind: 'not-found', message: `Work item ${childId} no longer exists` });
-        w = this.lastRead.get(childId)!;
+          throw new SyncError({ system: SYSTEM, kind: 'not-found', message: `Work item ${id} no longer exists` });
+        w = this.lastRead.get(id)!;
         if (expectedVersion !== undefined && String(w.rev) !== expectedVersion)
           throw new SyncError({
             system: SYSTEM,
             kind: 'conflict',
-            message: `Work item ${childId} changed since revision ${expectedVersion}`,
+            message: `Work item ${id} changed since revision ${expectedVersion}`,
           });
       }
-      const ops = parentPatch(w.relations ?? [], w.rev, parentId, parentUrl);
+      const ops = opsFor(w);
       if (!ops) return this.toItem(w);
       try {
-        return this.toItem(await this.patchItem(childId, ops, `Set the parent of work item ${childId}`));
+        return this.toItem(await this.patchItem(id, ops, what));
       } catch (e) {
         const ownRead = expectedVersion === undefined;
         if (!(e instanceof SyncError && e.kind === 'conflict' && ownRead) || attempt >= 1) throw e;

@@ -219,3 +219,33 @@ describe('Azure DevOps hierarchy in service hooks', () => {
     }
   });
 });
+
+describe('Azure DevOps related links', () => {
+  it('reads Related links with the work item, and adds and removes them in one PATCH, the other end written by the service', async () => {
+    const a = await create('Task', 'A');
+    const b = await create('Task', 'B');
+    const c = await create('Task', 'C');
+    const ado = connector();
+    expect(ado.related.label).toBe('Related');
+    const read = (await ado.getItem(a))!;
+    expect(ado.related.relatedOf(read)).toEqual([]);
+    calls = [];
+    const linked = await ado.related.setRelated(a, [b, c], [], read.version);
+    expect(calls).toHaveLength(1);
+    expect(ado.related.relatedOf(linked)).toEqual([b, c]);
+    expect(ado.related.relatedOf((await ado.getItem(b))!)).toEqual([a]);
+    calls = [];
+    // A link already there is left as it is; one removed, one added, in the same patch.
+    const d = await create('Task', 'D');
+    const changed = await ado.related.setRelated(a, [c, d], [b], linked.version);
+    expect(writes()).toHaveLength(1);
+    expect(ado.related.relatedOf(changed)).toEqual([c, d]);
+    expect(ado.related.relatedOf((await ado.getItem(b))!)).toEqual([]);
+    // Nothing to change: no write.
+    calls = [];
+    await ado.related.setRelated(a, [d], [b], changed.version);
+    expect(writes()).toEqual([]);
+    // A parent is no related item, and a related item no parent.
+    expect(ado.hierarchy.parentOf(changed)).toBeUndefined();
+  });
+});

@@ -87,6 +87,49 @@ export function workItemIdOf(url: string): string | undefined {
   return /\/_apis\/wit\/workitems\/(\d+)\/?$/i.exec(url.split('?')[0] ?? '')?.[1];
 }
 
+/** A link between peers: kept on both work items, each naming the other. */
+export const RELATED_LINK = 'System.LinkTypes.Related';
+
+/** The work items a work item's relations name as related. */
+export function relatedIn(relations: ReadonlyArray<{ rel: string; url?: string }>): string[] {
+  return relations.flatMap((r) => {
+    const id = r.rel === RELATED_LINK && r.url ? workItemIdOf(r.url) : undefined;
+    return id ? [id] : [];
+  });
+}
+
+/**
+ * One patch that adds Related links to `add` and removes those to `remove`,
+ * under `test /rev` (relations are addressed by index): removals from the
+ * highest index down, so each index still names what was read, then the adds.
+ * Undefined when there is nothing to change.
+ */
+export function relatedPatch(
+  relations: ReadonlyArray<{ rel: string; url: string }>,
+  rev: number,
+  add: readonly string[],
+  remove: readonly string[],
+  urlOf: (id: string) => string,
+): PatchOperation[] | undefined {
+  const present = relatedIn(relations);
+  const removals = relations
+    .map((r, index) => ({ index, id: r.rel === RELATED_LINK ? workItemIdOf(r.url) : undefined }))
+    .filter((r) => r.id !== undefined && remove.includes(r.id))
+    .map((r) => r.index)
+    .sort((a, b) => b - a);
+  const adds = [...new Set(add)].filter((id) => !present.includes(id) && !remove.includes(id));
+  if (!removals.length && !adds.length) return undefined;
+  return [
+    { op: 'test', path: '/rev', value: rev },
+    ...removals.map((index): PatchOperation => ({ op: 'remove', path: `/relations/${index}` })),
+    ...adds.map((id): PatchOperation => ({
+      op: 'add',
+      path: '/relations/-',
+      value: { rel: RELATED_LINK, url: urlOf(id) },
+    })),
+  ];
+}
+
 /** The parent a work item's relations name: its one `Hierarchy-Reverse` link. */
 export function parentIn(relations: ReadonlyArray<{ rel: string; url?: string }>): string | undefined {
   const link = relations.find((r) => r.rel === PARENT_LINK);
