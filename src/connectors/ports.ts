@@ -84,6 +84,94 @@ export interface Item extends ItemRef {
   fields: Readonly<Record<string, unknown>>;
   /** Our correlation marker, when the item was created by Crosswalk. */
   correlationId?: string;
+  /**
+   * Its parent's id, read with the item, where the system keeps the parent
+   * apart from its fields (an Azure DevOps `Hierarchy-Reverse` relation): the
+   * engine reads it through `Connector.hierarchy.parentOf`, never directly.
+   */
+  parent?: string;
+  /** The items it is related to (Azure DevOps `Related` links), read with it where the system has such links. */
+  related?: readonly string[];
+}
+
+/**
+ * What the system allows of its parent relation, declared so the engine can
+ * say plainly why a Jira parent cannot cross before trying (the remote still
+ * has the last word: a write it refuses fails as a `validation` SyncError).
+ */
+export interface HierarchyRules {
+  /** Every system here keeps at most one parent per item. */
+  oneParent: true;
+  /** The item field that holds the kind of item the rules below name (Zendesk's `type`), where they name kinds. */
+  typeField?: string;
+  /** The kinds that can be a parent (Zendesk: `problem`), in the system's own values; absent: any item. */
+  parentTypes?: readonly string[];
+  /** The kinds that can have a parent (Zendesk: `incident`); absent: any item. */
+  childTypes?: readonly string[];
+  /**
+   * Whether a child can itself be a parent (Azure DevOps: Epic › Feature › Story › Task; ServiceNow's incidents
+   * too). Zendesk's is one level: a problem has no problem, an incident has no incidents.
+   */
+  nested: boolean;
+  /** Whether the remote refuses a loop (Azure DevOps); where it does not (ServiceNow), the engine must not write one. */
+  refusesCycles: boolean;
+  /** Where parent and child must both be: the connection's own items (the ServiceNow table, the Zendesk account). */
+  scope: string;
+}
+
+/**
+ * The system's own parent/child relation, where it has one (Azure DevOps
+ * Hierarchy links, ServiceNow parent records, Zendesk problem and incident),
+ * for Jira's parent (epic, parent, sub-task) to cross both ways. Ids are the
+ * remote's item ids, as `Item.id`; translating them to and from Jira issues
+ * through the links is the engine's.
+ */
+export interface Hierarchy {
+  /** How people there call the relation, for the issue panel and messages: "Parent", "Parent Incident", "Problem". */
+  readonly label: string;
+  /**
+   * The field that holds the parent where it is a field (ServiceNow `parent_incident` or `parent`, Zendesk
+   * `problem_id`): a field mapping must not also write it. Absent where it is a relation (Azure DevOps).
+   */
+  readonly field?: string;
+  readonly rules: HierarchyRules;
+  /**
+   * The item's parent's id, from the item as `getItem`, `createItem`, `updateItem` and `setParent` answer it,
+   * with no call of its own; undefined when it has none. (An item built from a notification's fields holds it
+   * only where the parent is a field the notification shows.)
+   */
+  parentOf(item: Item): string | undefined;
+  /**
+   * Why `child` cannot have `parent` as its parent under `rules`, in words for people, or undefined when it can;
+   * pure, from the items as read. `parent` undefined asks whether `child` may lose its parent (always yes here).
+   */
+  refusal(child: Item, parent: Item | undefined): string | undefined;
+  /**
+   * Gives `childId` the parent `parentId` (replacing any it had), or none when undefined, in as few calls as the
+   * API allows, and answers the child as stored (its new base, `parentOf` saying the new parent). With
+   * `expectedVersion` on a system with conditional writes, a child changed since that version is refused as a
+   * `conflict`. A parent the remote refuses is a `validation` SyncError in the remote's words; a missing one is
+   * `not-found`.
+   */
+  setParent(childId: string, parentId: string | undefined, expectedVersion?: string): Promise<Item>;
+}
+
+/**
+ * Links between peers (Azure DevOps `System.LinkTypes.Related`), for Jira's
+ * "relates to" issue links to cross. A link is symmetric: the system keeps it
+ * on both items, so it is written on one of them only.
+ */
+export interface RelatedLinks {
+  /** How people there call the link: "Related". */
+  readonly label: string;
+  /** The ids of the items `item` is related to, from the item as read (`Item.related`), with no call of its own. */
+  relatedOf(item: Item): readonly string[];
+  /**
+   * Adds links to `add` and removes those to `remove` on `id`, in as few calls as the API allows (a link already
+   * there, or one already gone, is left as it is), and answers the item as stored. `expectedVersion` as in
+   * `Hierarchy.setParent`.
+   */
+  setRelated(id: string, add: readonly string[], remove: readonly string[], expectedVersion?: string): Promise<Item>;
 }
 
 /**
@@ -98,6 +186,12 @@ export const remoteEvidence = z.object({
   fields: z.record(z.string().max(256), z.unknown()),
   /** The fields are the item's whole state (a field left out is empty), not only what changed (a field left out is unchanged). */
   complete: z.boolean().optional(),
+  /**
+   * The item's parent where the system keeps it apart from the fields (`Item.parent`) and the notification shows
+   * it: an id, or null for none; absent when the notification does not say (then it is not known, even if
+   * `complete`).
+   */
+  parent: z.string().min(1).max(256).nullable().optional(),
 });
 export type RemoteEvidence = z.infer<typeof remoteEvidence>;
 
@@ -245,6 +339,10 @@ export interface Connector {
   readonly ownAuthorId?: string;
   /** Where its rich text can name people (MentionMarkup). */
   readonly mentions?: MentionMarkup;
+  /** The system's parent/child relation; absent where it has none or the connector does not speak it. */
+  readonly hierarchy?: Hierarchy;
+  /** Links between peers; absent where the system has none. */
+  readonly related?: RelatedLinks;
 
   /** Cheap authenticated call that proves the credentials and scope work. */
   testConnection(): Promise<{ ok: true; identity: string; checks?: AccessCheck[] } | { ok: false; error: SyncError }>;

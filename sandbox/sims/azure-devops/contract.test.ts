@@ -233,6 +233,36 @@ const cases = (): Case[] => [
     ],
   ],
   [
+    // A Parent link: the child's Hierarchy-Reverse relation (the parent gets the Child end).
+    200,
+    'PATCH',
+    '/acme/Operations/_apis/wit/workitems/1',
+    [
+      {
+        op: 'add',
+        path: '/relations/-',
+        value: { rel: 'System.LinkTypes.Hierarchy-Reverse', url: 'https://dev.azure.com/acme/_apis/wit/workItems/2' },
+      },
+    ],
+  ],
+  [
+    {
+      status: 400,
+      typeKey: 'WorkItemLinkInvalidException',
+      message:
+        /^TF201036: You cannot add a Child link between work items 3 and 1 because a work item can have only one Parent link\.$/,
+    },
+    'PATCH',
+    '/acme/_apis/wit/workitems/1',
+    [
+      {
+        op: 'add',
+        path: '/relations/-',
+        value: { rel: 'System.LinkTypes.Hierarchy-Reverse', url: 'https://dev.azure.com/acme/_apis/wit/workItems/3' },
+      },
+    ],
+  ],
+  [
     {
       status: 412,
       typeKey: 'WorkItemRevisionMismatchException',

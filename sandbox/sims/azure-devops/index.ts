@@ -1077,6 +1077,7 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
         if (validateOnly) return validatedResponse(c, result.item);
         emit(c, 'workitem.created', result.item, result.revision!);
         if (result.comment) emit(c, 'workitem.commented', result.item, result.revision!, result.comment);
+        for (const end of result.otherEnds ?? []) emit(c, 'workitem.updated', end.item, end.revision);
         return writeResponse(c, result.item);
       });
     app.patch(p, async (c) => {
@@ -1096,6 +1097,7 @@ export function createAzureDevOpsApp(opts: AzureDevOpsSimOptions & { baseUrl: ()
       if (result.revision) {
         emit(c, 'workitem.updated', item, result.revision);
         if (result.comment) emit(c, 'workitem.commented', item, result.revision, result.comment);
+        for (const end of result.otherEnds ?? []) emit(c, 'workitem.updated', end.item, end.revision);
       }
       return writeResponse(c, item);
     });

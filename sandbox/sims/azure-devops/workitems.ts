@@ -56,6 +56,29 @@ const LINK_NAMES: Record<string, string> = {
   'System.LinkTypes.Duplicate-Reverse': 'Duplicate Of',
 };
 
+/**
+ * A work item link is kept on both work items, each naming the other: the end
+ * seen from the other side (a Parent link on a child is a Child link on its
+ * parent). Attachments and hyperlinks have no other end.
+ */
+const OTHER_END: Record<string, string> = {
+  'System.LinkTypes.Related': 'System.LinkTypes.Related',
+  'System.LinkTypes.Hierarchy-Forward': 'System.LinkTypes.Hierarchy-Reverse',
+  'System.LinkTypes.Hierarchy-Reverse': 'System.LinkTypes.Hierarchy-Forward',
+  'System.LinkTypes.Dependency-Forward': 'System.LinkTypes.Dependency-Reverse',
+  'System.LinkTypes.Dependency-Reverse': 'System.LinkTypes.Dependency-Forward',
+  'System.LinkTypes.Duplicate-Forward': 'System.LinkTypes.Duplicate-Reverse',
+  'System.LinkTypes.Duplicate-Reverse': 'System.LinkTypes.Duplicate-Forward',
+};
+const PARENT = 'System.LinkTypes.Hierarchy-Reverse';
+const CHILD = 'System.LinkTypes.Hierarchy-Forward';
+
+/** The work item id a work item link names (its URL ends in /workItems/{id}). */
+export function linkedId(url: string): number | undefined {
+  const m = /\/_apis\/wit\/workitems\/(\d+)\/?$/i.exec(url.split('?')[0]!);
+  return m ? Number(m[1]) : undefined;
+}
+
 export interface WriteOptions {
   bypassRules?: boolean;
   validateOnly?: boolean;
@@ -67,6 +90,8 @@ export interface WriteResult {
   revision?: Revision;
   created: boolean;
   comment?: CommentRecord;
+  /** The other ends of the work item links the write added or removed: each got a revision of its own. */
+  otherEnds?: Array<{ item: WorkItemRecord; revision: Revision }>;
 }
 
 /** Strips what Azure DevOps' HTML sanitizer removes: scripts, styles, event handlers, javascript: URLs. */
@@ -331,6 +356,85 @@ export class WorkItemWriter {
     return { rel, url: parsed.data.url, attributes };
   }
 
+  /**
+   * The service's hierarchy rules: a work item has at most one parent (a
+   * second Parent link, or a Child link to an item that already has a parent,
+   * is refused with TF201036), and no work item is its own ancestor.
+   */
+  private checkHierarchy(ctx: { org: Organization; id: number }, draft: Pick<Draft, 'relations'>, r: Relation): void {
+    if (r.rel !== PARENT && r.rel !== CHILD) return;
+    const other = linkedId(r.url)!;
+    const [parent, child] = r.rel === PARENT ? [other, ctx.id] : [ctx.id, other];
+    const childHasParent =
+      r.rel === PARENT
+        ? draft.relations.some((x) => x.rel === PARENT)
+        : (this.store.items(ctx.org).get(other)?.relations ?? []).some((x) => x.rel === PARENT);
+    if (childHasParent)
+      throw errors.badRequest(
+        `TF201036: You cannot add a Child link between work items ${parent} and ${child} because a work item can have only one Parent link.`,
+        'WorkItemLinkInvalidException',
+      );
+    // Walk up from the would-be parent: meeting the child means the link closes a loop.
+    const seen = new Set<number>();
+    for (let at: number | undefined = parent; at !== undefined && !seen.has(at);) {
+      if (at === child)
+        throw errors.badRequest(
+          `TF201037: You cannot add a Child link between work items ${parent} and ${child} because it would create a circular relationship.`,
+          'WorkItemLinkInvalidException',
+        );
+      seen.add(at);
+      const rels: Relation[] = at === ctx.id ? draft.relations : (this.store.items(ctx.org).get(at)?.relations ?? []);
+      const up = rels.find((x) => x.rel === PARENT);
+      at = up ? linkedId(up.url) : undefined;
+    }
+  }
+
+  /**
+   * Writes the other end of each work item link the revision added or removed,
+   * as a revision of that work item (its rev and ChangedDate move too, and its
+   * service hooks fire), as the service keeps links on both items.
+   */
+  private otherEnds(item: WorkItemRecord, changes: Draft['relationChanges'], by: Identity): WriteResult['otherEnds'] {
+    const touched = new Map<number, { added: Relation[]; removed: Relation[] }>();
+    const at = (id: number) => touched.get(id) ?? touched.set(id, { added: [], removed: [] }).get(id)!;
+    for (const r of changes.removed) {
+      const other = OTHER_END[r.rel] && linkedId(r.url);
+      if (other) at(other).removed.push(r);
+    }
+    for (const r of changes.added) {
+      const other = OTHER_END[r.rel] && linkedId(r.url);
+      if (other) at(other).added.push(r);
+    }
+    const out: NonNullable<WriteResult['otherEnds']> = [];
+    for (const [id, { added, removed }] of touched) {
+      const target = this.store.items(item.org).get(id);
+      if (!target || target.deleted) continue;
+      const relations = target.relations.map((x) => ({ ...x, attributes: { ...x.attributes } }));
+      const change = { added: [] as Relation[], removed: [] as Relation[] };
+      for (const r of removed) {
+        const i = relations.findIndex((x) => x.rel === OTHER_END[r.rel] && linkedId(x.url) === item.id);
+        if (i >= 0) change.removed.push(...relations.splice(i, 1));
+      }
+      for (const r of added) {
+        const end: Relation = {
+          rel: OTHER_END[r.rel]!,
+          url: r.url.replace(/\d+(\/?)$/, `${item.id}$1`),
+          attributes: { isLocked: false, name: LINK_NAMES[OTHER_END[r.rel]!] ?? OTHER_END[r.rel]! },
+        };
+        relations.push(end);
+        change.added.push(end);
+      }
+      if (!change.added.length && !change.removed.length) continue;
+      const stamp = Math.max(this.store.now(), Date.parse(String(target.fields['System.ChangedDate'])) + 1);
+      const relationChanges = Object.fromEntries(Object.entries(change).filter(([, v]) => v.length));
+      out.push({
+        item: target,
+        revision: this.commit(target, target.fields, relations, by, stamp, { relationChanges }),
+      });
+    }
+    return out;
+  }
+
   private applyOp(
     ctx: { org: Organization; project: Project; id: number; rev: number; bypassRules: boolean },
     draft: Draft,
@@ -388,6 +492,7 @@ export class WorkItemWriter {
             `TF201035: The relation of type '${r.rel}' to '${r.url}' already exists on work item ${ctx.id}.`,
             'WorkItemLinkAlreadyExistsException',
           );
+        this.checkHierarchy(ctx, draft, r);
         if (draft.relations.length >= this.store.limits.maxRelations)
           throw errors.badRequest(
             `TF201040: A work item can have at most ${this.store.limits.maxRelations} links.`,
@@ -421,6 +526,7 @@ export class WorkItemWriter {
       }
       if (op.op === 'replace' && !third) {
         const r = this.buildRelation({ org: ctx.org, id: ctx.id }, op.value, now);
+        this.checkHierarchy(ctx, { ...draft, relations: draft.relations.filter((_, i) => i !== index) }, r);
         draft.relations[index] = r;
         draft.relationChanges.removed.push(existing);
         draft.relationChanges.added.push(r);
@@ -592,7 +698,8 @@ export class WorkItemWriter {
       comment,
       relationChanges: relChanged ? draft.relationChanges : undefined,
     });
-    return { item, revision, created, comment };
+    const otherEnds = relChanged ? this.otherEnds(item, draft.relationChanges, by) : undefined;
+    return { item, revision, created, comment, ...(otherEnds?.length ? { otherEnds } : {}) };
   }
 
   /** Writes a new revision: bumps rev, System.Rev, Watermark, ChangedDate/By and computes the update's delta. */

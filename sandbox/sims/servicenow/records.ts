@@ -1,7 +1,16 @@
 /** Writing and reading records the way the Table API does. */
 import { sanitizeHtml } from './html-sanitizer';
 import { applySlas, durationDisplay } from './sla';
-import { allFields, glideTime, priorityFor, tableDef, type InstanceStore, type Row, type TableDef } from './store';
+import {
+  allFields,
+  glideTime,
+  priorityFor,
+  tableDef,
+  TASK_TABLES,
+  type InstanceStore,
+  type Row,
+  type TableDef,
+} from './store';
 
 export class SnError extends Error {
   constructor(
@@ -49,6 +58,7 @@ export function writeRecord(
       continue;
     }
     if (name === 'priority' && def.name === 'incident') continue; // computed from impact × urgency
+    if (name === 'child_incidents') continue; // counted from the children, never written
     next[name] =
       name === 'short_description'
         ? value.slice(0, store.shortDescriptionMax)
@@ -144,13 +154,15 @@ export function readRecord(store: InstanceStore, def: TableDef, row: Row, opts: 
   const out: Record<string, unknown> = {};
   for (const name of names) {
     const type = fields[name]!;
-    const value = row[name] ?? '';
+    const value = name === 'child_incidents' ? childIncidents(store, row) : (row[name] ?? '');
     let display = value;
     let link: string | undefined;
     if (type.startsWith('reference:')) {
       const target = type.slice(10);
-      const ref = value ? store.get(target, value) : undefined;
-      display = ref ? (ref[tableDef(target)!.displayField] ?? '') : '';
+      // A reference is stored as written, whether or not its row exists (the instance does not check): one to a
+      // missing sys_id reads back with its value and link but no display value, and its link answers 404.
+      const ref = value ? referenced(store, target, value) : undefined;
+      display = ref ? (ref.row[tableDef(ref.table)!.displayField] ?? '') : '';
       if (value) link = `${opts.origin}/api/now/table/${target}/${value}`;
     } else if (type === 'choice') display = def.choices?.[name]?.[value] ?? value;
     else if (type === 'duration') display = durationDisplay(value);
@@ -173,4 +185,18 @@ export function readRecord(store: InstanceStore, def: TableDef, row: Row, opts: 
     else out[name] = actual;
   }
   return out;
+}
+
+/** The row a reference names: in its table, or, for a reference to `task`, in whichever task table holds it. */
+function referenced(store: InstanceStore, target: string, sysId: string): { table: string; row: Row } | undefined {
+  for (const table of target === 'task' ? TASK_TABLES : [target]) {
+    const row = store.get(table, sysId);
+    if (row) return { table, row };
+  }
+  return undefined;
+}
+
+/** How many incidents name this one as their Parent Incident, as the incident's Child Incidents count reads. */
+function childIncidents(store: InstanceStore, row: Row): string {
+  return String(store.rows('incident').filter((r) => r.parent_incident && r.parent_incident === row.sys_id).length);
 }

@@ -57,7 +57,12 @@ const TASK_FIELDS: Record<string, FieldType> = {
   correlation_display: 'string',
   close_notes: 'string',
   closed_at: 'datetime',
+  // Task's own parent: a reference to any task (an incident, a catalog task), as the base class defines it.
+  parent: 'reference:task',
 };
+
+/** The tables extending task: a reference to `task` names a row of one of them. */
+export const TASK_TABLES = ['incident', 'sc_task'];
 
 export const TABLES: TableDef[] = [
   {
@@ -73,6 +78,10 @@ export const TABLES: TableDef[] = [
       hold_reason: 'choice',
       resolved_at: 'datetime',
       resolved_by: 'reference:sys_user',
+      // Incident's own parent and child relation (the form's Parent Incident and its Child Incidents list), apart
+      // from task's generic `parent`; `child_incidents` counts the children and is computed, never written.
+      parent_incident: 'reference:incident',
+      child_incidents: 'integer',
       // A column the customer added: the base incident keeps no HTML, and instances commonly add one for formatted
       // details with pasted screenshots (stored as attachments of ZZ_YYincident).
       u_details: 'html',
@@ -287,6 +296,9 @@ const COLUMN_LABELS: Record<string, string> = {
   comments: 'Additional comments',
   work_notes: 'Work notes',
   correlation_id: 'Correlation ID',
+  parent: 'Parent',
+  parent_incident: 'Parent Incident',
+  child_incidents: 'Child Incidents',
   correlation_display: 'Correlation display',
   close_notes: 'Resolution notes',
   close_code: 'Resolution code',
@@ -320,7 +332,7 @@ function isReadOnlyColumn(table: string, element: string): boolean {
   return (
     element.startsWith('sys_') ||
     element === 'number' ||
-    (table === 'incident' && (element === 'priority' || element === 'incident_state'))
+    (table === 'incident' && (element === 'priority' || element === 'incident_state' || element === 'child_incidents'))
   );
 }
 

@@ -57,6 +57,21 @@ export function ticketRoutes(app: Hono<Env>, sim: SimContext): void {
     return c.json({ ticket: render(c)(tickets.get(ticketId(c))) });
   });
 
+  // A problem's incidents: the tickets whose problem_id names it (an unknown ticket is 404, any other ticket lists none).
+  for (const path of ['/api/v2/tickets/:id/incidents', '/api/v2/tickets/:id/incidents.json'])
+    app.get(path, (c) => {
+      requireAgent(c);
+      const id = tickets.get(ticketId(c)).id;
+      return c.json(
+        paginate(
+          c,
+          'tickets',
+          store.liveTickets().filter((t) => t.problem_id === id),
+          render(c),
+        ),
+      );
+    });
+
   app.put('/api/v2/tickets/:id', async (c) => {
     const actor = requireAgent(c);
     const id = ticketId(c);

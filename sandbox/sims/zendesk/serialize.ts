@@ -156,8 +156,9 @@ export function ticketJson(store: ZendeskStore, t: Ticket, origin: string): Tick
     follower_ids: [],
     email_cc_ids: [],
     forum_topic_id: null,
-    problem_id: null,
-    has_incidents: false,
+    problem_id: t.problem_id,
+    // A problem with at least one incident linked to it (deleted incidents left out).
+    has_incidents: t.type === 'problem' && [...store.tickets.values()].some((x) => x.problem_id === t.id && !x.deleted),
     is_public: t.is_public,
     due_at: t.due_at,
     tags: [...t.tags],

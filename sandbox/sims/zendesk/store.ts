@@ -100,6 +100,8 @@ export interface Ticket {
   status: Status;
   priority: Priority | null;
   type: TicketType | null;
+  /** The problem ticket this incident is linked to: only an incident has one, and it names a problem. */
+  problem_id: number | null;
   tags: string[];
   custom_fields: Map<number, CustomFieldValue>;
   requester_id: number;

@@ -39,6 +39,7 @@ export const ticketInput = z.object({
   status: z.string().optional(),
   priority: z.string().nullable().optional(),
   type: z.string().nullable().optional(),
+  problem_id: id.nullable().optional(),
   tags: z.array(z.string()).optional(),
   additional_tags: z.array(z.string()).optional(),
   remove_tags: z.array(z.string()).optional(),
@@ -138,6 +139,7 @@ export class TicketService {
       status: 'new',
       priority: null,
       type: null,
+      problem_id: null,
       tags: followupOf && input.tags === undefined ? [...followupOf.tags] : [],
       custom_fields: new Map(),
       requester_id: requester.id,
@@ -343,6 +345,28 @@ export class TicketService {
     return comment;
   }
 
+  /**
+   * An incident's link to its problem. Only an incident is linked (a ticket
+   * whose type leaves incident loses its link, as the agent's form drops the
+   * field), and the ticket linked to must be a problem: a missing, deleted or
+   * non-problem ticket is refused with 422 on `problem_id`, as is a link on a
+   * ticket that is not an incident.
+   */
+  private applyProblem(
+    t: Ticket,
+    input: TicketInput,
+    set: <K extends keyof Ticket>(field: K, value: Ticket[K]) => void,
+  ): void {
+    if (input.problem_id !== undefined && input.problem_id !== null) {
+      if (t.type !== 'incident') throw problemInvalid('Problem: can only be set on a ticket of type incident');
+      const problem = this.store.tickets.get(input.problem_id);
+      if (!problem || problem.deleted) throw problemInvalid('Problem: is invalid');
+      if (problem.type !== 'problem') throw problemInvalid('Problem: must be a ticket of type problem');
+      set('problem_id', input.problem_id);
+    } else if (input.problem_id === null) set('problem_id', null);
+    if (t.type !== 'incident' && t.problem_id !== null) set('problem_id', null);
+  }
+
   /** Writes the input's fields onto the ticket, returning what changed. Throws (before any write to a real ticket) on invalid values. */
   private apply(
     t: Ticket,
@@ -368,6 +392,7 @@ export class TicketService {
         throw invalid('type', input.type);
       set('type', (input.type || null) as TicketType | null);
     }
+    this.applyProblem(t, input, set);
     if (input.due_at !== undefined) {
       if (input.due_at !== null && Number.isNaN(Date.parse(input.due_at))) throw invalid('due_at', input.due_at);
       set('due_at', input.due_at === null ? null : iso(Date.parse(input.due_at)));
@@ -427,6 +452,10 @@ export class TicketService {
     return changes;
   }
 }
+
+/** Why a ticket cannot be linked to a problem (the details Zendesk's 422 gives on `problem_id`). */
+const problemInvalid = (description: string): ZdError =>
+  recordInvalid({ problem_id: [{ description, error: 'InvalidValue' }] });
 
 const readOnlyDescription = (): ZdError =>
   new ZdError(422, {

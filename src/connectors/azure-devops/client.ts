@@ -19,7 +19,9 @@ import type {
   Comment,
   Connector,
   FoundItem,
+  Hierarchy,
   Item,
+  RelatedLinks,
   MentionMarkup,
   NewAttachment,
   NewComment,
@@ -28,7 +30,18 @@ import type {
 } from '../ports';
 import { HOOK_EVENTS, HOOK_USER } from './hooks';
 import { azureDevOpsMentions, identityAnswer } from './mentions';
-import { attachPatch, detachPatch, fieldPatch, separateMarkers, tagsWithMarkers, type PatchOperation } from './patch';
+import {
+  attachPatch,
+  detachPatch,
+  fieldPatch,
+  parentIn,
+  parentPatch,
+  relatedIn,
+  relatedPatch,
+  separateMarkers,
+  tagsWithMarkers,
+  type PatchOperation,
+} from './patch';
 import { buildWiql, wiqlDateTime } from './wiql';
 import {
   atVersions,
@@ -288,6 +301,8 @@ export class AzureDevOpsConnector implements Connector {
   private identity: string | undefined;
   /** Marker tags per item as last read, so a tag write keeps them without another read. */
   private readonly markers = new Map<string, string[]>();
+  /** Each item as last read with its relations, so a parent write addresses its Parent link without another read. */
+  private readonly lastRead = new Map<string, WorkItemJson>();
 
   /** People in its HTML (mentions.ts), matched through Read Identities. */
   readonly mentions: MentionMarkup;
@@ -645,6 +660,10 @@ export class AzureDevOpsConnector implements Connector {
     const correlationId = markers[0];
     // Azure DevOps names a work item by its type and number ("Bug 4"), in its own pages and links.
     const type = w.fields['System.WorkItemType'];
+    // Every read that makes an item asks for its relations ($expand=all): its parent comes with it.
+    this.lastRead.set(id, w);
+    const parent = parentIn(w.relations ?? []);
+    const related = relatedIn(w.relations ?? []);
     return {
       id,
       displayKey: `${typeof type === 'string' && type ? type : this.conn.workItemType} ${id}`,
@@ -653,6 +672,8 @@ export class AzureDevOpsConnector implements Connector {
       version: String(w.rev),
       fields,
       ...(correlationId ? { correlationId } : {}),
+      ...(parent ? { parent } : {}),
+      ...(related.length ? { related } : {}),
     };
   }
 
@@ -776,8 +797,8 @@ export class AzureDevOpsConnector implements Connector {
       this.url('/_apis/wit/workitemsbatch'),
       'Read found work items',
       {
-        // Every field (no `fields` list): the item is found whole, as getItem reads it.
-        body: JSON.stringify({ ids, errorPolicy: 'omit' }),
+        // Every field (no `fields` list) and its relations: the item is found whole, as getItem reads it.
+        body: JSON.stringify({ ids, $expand: 'all', errorPolicy: 'omit' }),
         contentType: 'application/json',
       },
     );
@@ -864,6 +885,84 @@ export class AzureDevOpsConnector implements Connector {
         `Mark work item ${id}`,
       ),
     );
+  }
+
+  /**
+   * Hierarchy links: the parent is the child's one `Hierarchy-Reverse`
+   * relation (the parent holds the `Hierarchy-Forward` end, which Azure DevOps
+   * writes itself). Any work item type may be the parent of any other through
+   * the API (the backlog levels are advice, not a rule), across projects too;
+   * the service refuses a second parent (TF201036) and a loop.
+   */
+  readonly hierarchy: Hierarchy = {
+    label: 'Parent',
+    rules: { oneParent: true, nested: true, refusesCycles: true, scope: 'work items of the organization' },
+    parentOf: (item) => item.parent,
+    refusal: (child, parent) =>
+      parent && parent.id === child.id ? `${child.displayKey} cannot be its own parent` : undefined,
+    setParent: (childId, parentId, expectedVersion) => this.setParent(childId, parentId, expectedVersion),
+  };
+
+  /** Related links: symmetric, so Azure DevOps writes the other end itself. */
+  readonly related: RelatedLinks = {
+    label: 'Related',
+    relatedOf: (item) => item.related ?? [],
+    setRelated: (id, add, remove, expectedVersion) =>
+      this.relationWrite(id, expectedVersion, `Link work item ${id}`, (w) =>
+        relatedPatch(w.relations ?? [], w.rev, add, remove, (other) => this.workItemUrl(other)),
+      ),
+  };
+
+  private workItemUrl(id: string): string {
+    if (!/^\d+$/.test(id))
+      throw new SyncError({ system: SYSTEM, kind: 'validation', message: `'${id}' is not a work item id` });
+    return `${this.base}/_apis/wit/workItems/${id}`;
+  }
+
+  private async setParent(childId: string, parentId: string | undefined, expectedVersion?: string): Promise<Item> {
+    const parentUrl = parentId === undefined ? '' : this.workItemUrl(parentId);
+    return this.relationWrite(childId, expectedVersion, `Set the parent of work item ${childId}`, (w) =>
+      parentPatch(w.relations ?? [], w.rev, parentId, parentUrl),
+    );
+  }
+
+  /**
+   * One PATCH of a work item's relations when this connector read it at the
+   * version the caller names (or, with none, at all): relations are addressed
+   * by index, and the index comes from that read, under `test /rev`.
+   * Otherwise the item is read first. A 412 on an index of our own read (not
+   * the caller's version) reads again, once. No patch (nothing to change)
+   * answers the item as read.
+   */
+  private async relationWrite(
+    id: string,
+    expectedVersion: string | undefined,
+    what: string,
+    opsFor: (w: WorkItemJson) => PatchOperation[] | undefined,
+  ): Promise<Item> {
+    for (let attempt = 0; ; attempt++) {
+      let w = this.lastRead.get(id);
+      if (!w || attempt > 0 || (expectedVersion !== undefined && String(w.rev) !== expectedVersion)) {
+        const read = await this.getItem(id);
+        if (!read)
+          throw new SyncError({ system: SYSTEM, kind: 'not-found', message: `Work item ${id} no longer exists` });
+        w = this.lastRead.get(id)!;
+        if (expectedVersion !== undefined && String(w.rev) !== expectedVersion)
+          throw new SyncError({
+            system: SYSTEM,
+            kind: 'conflict',
+            message: `Work item ${id} changed since revision ${expectedVersion}`,
+          });
+      }
+      const ops = opsFor(w);
+      if (!ops) return this.toItem(w);
+      try {
+        return this.toItem(await this.patchItem(id, ops, what));
+      } catch (e) {
+        const ownRead = expectedVersion === undefined;
+        if (!(e instanceof SyncError && e.kind === 'conflict' && ownRead) || attempt >= 1) throw e;
+      }
+    }
   }
 
   titleOf(item: Item): string | undefined {

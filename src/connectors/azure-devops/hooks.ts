@@ -21,7 +21,7 @@ const identity = z.union([
   z.object({ uniqueName: z.string().optional(), displayName: z.string().optional() }).loose(),
 ]);
 const fieldChange = z.object({ oldValue: z.unknown().optional(), newValue: z.unknown().optional() }).loose();
-const relation = z.object({ rel: z.string() }).loose();
+const relation = z.object({ rel: z.string(), url: z.string().optional() }).loose();
 
 export const hookEnvelope = z
   .object({
@@ -48,7 +48,11 @@ export const hookEnvelope = z
           ])
           .optional(),
         revision: z
-          .object({ rev: z.number().optional(), fields: z.record(z.string(), z.unknown()).optional() })
+          .object({
+            rev: z.number().optional(),
+            fields: z.record(z.string(), z.unknown()).optional(),
+            relations: z.array(relation).nullish(),
+          })
           .loose()
           .optional(),
       })

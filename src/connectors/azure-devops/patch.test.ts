@@ -1,4 +1,14 @@
-import { attachPatch, fieldPatch, parseMarker, separateMarkers, tagsWithMarkers } from './patch';
+import {
+  attachPatch,
+  fieldPatch,
+  parentIn,
+  parentPatch,
+  parseMarker,
+  relatedIn,
+  relatedPatch,
+  separateMarkers,
+  tagsWithMarkers,
+} from './patch';
 
 describe('work item patches', () => {
   it('guard a write with test /rev first when the caller read a revision, then set each field', () => {
@@ -56,5 +66,45 @@ describe('the correlation marker tag', () => {
     // A marker can only come from the item itself: one written into the labels is dropped.
     expect(tagsWithMarkers('db; crosswalk:other:1', [])).toBe('db');
     expect(tagsWithMarkers('', ['crosswalk:ops-azure-devops:10042'])).toBe('crosswalk:ops-azure-devops:10042');
+  });
+});
+
+describe('relation patches', () => {
+  const url = (id: string) => `https://dev.azure.com/acme/_apis/wit/workItems/${id}`;
+  const relations = [
+    { rel: 'AttachedFile', url: 'https://dev.azure.com/acme/_apis/wit/attachments/x' },
+    { rel: 'System.LinkTypes.Related', url: url('7') },
+    { rel: 'System.LinkTypes.Hierarchy-Reverse', url: url('3') },
+    { rel: 'System.LinkTypes.Related', url: url('8') },
+  ];
+
+  it('read the parent and the related items from the relations', () => {
+    expect(parentIn(relations)).toBe('3');
+    expect(relatedIn(relations)).toEqual(['7', '8']);
+    expect(parentIn([])).toBeUndefined();
+  });
+
+  it('move a parent in one patch under test /rev: the old link removed by its index, the new one added', () => {
+    expect(parentPatch(relations, 5, '4', url('4'))).toEqual([
+      { op: 'test', path: '/rev', value: 5 },
+      { op: 'remove', path: '/relations/2' },
+      { op: 'add', path: '/relations/-', value: { rel: 'System.LinkTypes.Hierarchy-Reverse', url: url('4') } },
+    ]);
+    expect(parentPatch(relations, 5, undefined, '')).toEqual([
+      { op: 'test', path: '/rev', value: 5 },
+      { op: 'remove', path: '/relations/2' },
+    ]);
+    expect(parentPatch(relations, 5, '3', url('3'))).toBeUndefined();
+    expect(parentPatch([], 5, undefined, '')).toBeUndefined();
+  });
+
+  it('remove related links from the highest index down, so each index names what was read', () => {
+    expect(relatedPatch(relations, 5, ['9', '7'], ['7', '8'], url)).toEqual([
+      { op: 'test', path: '/rev', value: 5 },
+      { op: 'remove', path: '/relations/3' },
+      { op: 'remove', path: '/relations/1' },
+      { op: 'add', path: '/relations/-', value: { rel: 'System.LinkTypes.Related', url: url('9') } },
+    ]);
+    expect(relatedPatch(relations, 5, ['7'], ['1'], url)).toBeUndefined();
   });
 });

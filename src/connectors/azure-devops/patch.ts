@@ -78,3 +78,84 @@ export function detachPatch(index: number, rev: number): PatchOperation[] {
     { op: 'remove', path: `/relations/${index}` },
   ];
 }
+
+/** The relation that names a work item's parent (its other end, on the parent, is `Hierarchy-Forward`). */
+export const PARENT_LINK = 'System.LinkTypes.Hierarchy-Reverse';
+
+/** The work item id a work item link's URL names (…/_apis/wit/workItems/{id}); undefined for any other URL. */
+export function workItemIdOf(url: string): string | undefined {
+  return /\/_apis\/wit\/workitems\/(\d+)\/?$/i.exec(url.split('?')[0] ?? '')?.[1];
+}
+
+/** A link between peers: kept on both work items, each naming the other. */
+export const RELATED_LINK = 'System.LinkTypes.Related';
+
+/** The work items a work item's relations name as related. */
+export function relatedIn(relations: ReadonlyArray<{ rel: string; url?: string }>): string[] {
+  return relations.flatMap((r) => {
+    const id = r.rel === RELATED_LINK && r.url ? workItemIdOf(r.url) : undefined;
+    return id ? [id] : [];
+  });
+}
+
+/**
+ * One patch that adds Related links to `add` and removes those to `remove`,
+ * under `test /rev` (relations are addressed by index): removals from the
+ * highest index down, so each index still names what was read, then the adds.
+ * Undefined when there is nothing to change.
+ */
+export function relatedPatch(
+  relations: ReadonlyArray<{ rel: string; url: string }>,
+  rev: number,
+  add: readonly string[],
+  remove: readonly string[],
+  urlOf: (id: string) => string,
+): PatchOperation[] | undefined {
+  const present = relatedIn(relations);
+  const removals = relations
+    .map((r, index) => ({ index, id: r.rel === RELATED_LINK ? workItemIdOf(r.url) : undefined }))
+    .filter((r) => r.id !== undefined && remove.includes(r.id))
+    .map((r) => r.index)
+    .sort((a, b) => b - a);
+  const adds = [...new Set(add)].filter((id) => !present.includes(id) && !remove.includes(id));
+  if (!removals.length && !adds.length) return undefined;
+  return [
+    { op: 'test', path: '/rev', value: rev },
+    ...removals.map((index): PatchOperation => ({ op: 'remove', path: `/relations/${index}` })),
+    ...adds.map((id): PatchOperation => ({
+      op: 'add',
+      path: '/relations/-',
+      value: { rel: RELATED_LINK, url: urlOf(id) },
+    })),
+  ];
+}
+
+/** The parent a work item's relations name: its one `Hierarchy-Reverse` link. */
+export function parentIn(relations: ReadonlyArray<{ rel: string; url?: string }>): string | undefined {
+  const link = relations.find((r) => r.rel === PARENT_LINK);
+  return link?.url ? workItemIdOf(link.url) : undefined;
+}
+
+/**
+ * One patch that gives a work item `parentUrl` as its parent, or none: it
+ * removes the Parent link at its index (relations are addressed by index, so
+ * the patch tests the revision the index was read at, and a work item changed
+ * in between fails whole with 412) and adds the new one. Azure DevOps keeps
+ * one parent, and writes the Child link on the parent itself. Undefined when
+ * the relations already say so.
+ */
+export function parentPatch(
+  relations: ReadonlyArray<{ rel: string; url: string }>,
+  rev: number,
+  parentId: string | undefined,
+  parentUrl: string,
+): PatchOperation[] | undefined {
+  const index = relations.findIndex((r) => r.rel === PARENT_LINK);
+  const current = index < 0 ? undefined : workItemIdOf(relations[index]!.url);
+  if (current === parentId && (index >= 0 || parentId === undefined)) return undefined;
+  const ops: PatchOperation[] = [{ op: 'test', path: '/rev', value: rev }];
+  if (index >= 0) ops.push({ op: 'remove', path: `/relations/${index}` });
+  if (parentId !== undefined)
+    ops.push({ op: 'add', path: '/relations/-', value: { rel: PARENT_LINK, url: parentUrl } });
+  return ops;
+}

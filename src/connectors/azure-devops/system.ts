@@ -11,6 +11,7 @@ import type { Connector } from '../ports';
 import type { InboundNotification, NotificationRef, SystemDefinition } from '../registry';
 import { AZURE_DEVOPS_CAPABILITIES, AzureDevOpsConnector, itemFieldsOf } from './client';
 import { basicAuthMatches, hookRef, isFresh, parseEnvelope } from './hooks';
+import { parentIn } from './patch';
 
 export const azureDevOpsRemoteSchema = z
   .object({
@@ -104,6 +105,8 @@ function shownBy(envelope: NonNullable<ReturnType<typeof parseEnvelope>>): Pick<
       updatedAt: Date.parse(changedAt),
       fields: itemFieldsOf(revision.fields).fields,
       complete: true,
+      // The revision's relations, where the delivery carries them, say its parent (none when no Parent link).
+      ...(Array.isArray(revision.relations) ? { parent: parentIn(revision.relations) ?? null } : {}),
     },
   };
 }

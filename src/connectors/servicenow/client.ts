@@ -16,6 +16,7 @@ import type {
   Comment,
   Connector,
   FoundItem,
+  Hierarchy,
   Item,
   ItemSla,
   NewAttachment,
@@ -143,15 +144,23 @@ function serviceNowKind(internalType: string, reference: string): RemoteFieldKin
  */
 const tokens = new Map<string, { token: string; expiresAt: number }>();
 
+/** The column that names a record's parent: the incident's own Parent Incident, else task's generic parent. */
+export function parentColumn(table: string): 'parent_incident' | 'parent' {
+  return table === 'incident' ? 'parent_incident' : 'parent';
+}
+
 export class ServiceNowConnector implements Connector {
   readonly system = 'servicenow' as const;
   readonly capabilities = SERVICENOW_CAPABILITIES;
   readonly ownAuthorId: string | undefined;
   private readonly base: string;
+  /** Parent records (`parentRecords`). */
+  readonly hierarchy: Hierarchy;
 
   constructor(private readonly conn: ServiceNowConnection) {
     this.base = conn.baseUrl.replace(/\/+$/, '');
     this.ownAuthorId = conn.auth.username;
+    this.hierarchy = this.parentRecords();
   }
 
   readonly users = {
@@ -479,6 +488,61 @@ export class ServiceNowConnector implements Connector {
         )
       ).result,
     );
+  }
+
+  /**
+   * Parent records: an incident's own Parent Incident (`parent_incident`, a
+   * reference to incident, whose children the parent counts in
+   * `child_incidents`), and task's `parent` on any other table. Either is a
+   * column every read of the record returns (as a bare sys_id, with
+   * `sysparm_exclude_reference_link`).
+   */
+  private parentRecords(): Hierarchy {
+    const field = parentColumn(this.conn.table);
+    return {
+      label: field === 'parent_incident' ? 'Parent Incident' : 'Parent',
+      field,
+      rules: {
+        oneParent: true,
+        nested: true,
+        // The instance keeps whatever a reference names: nothing there stops a record becoming its own ancestor.
+        refusesCycles: false,
+        scope: `${this.conn.table} records`,
+      },
+      parentOf: (item: Item) => {
+        const v = item.fields[field];
+        return typeof v === 'string' && v ? v : undefined;
+      },
+      refusal: (child: Item, parent: Item | undefined) =>
+        parent && parent.id === child.id ? `${child.displayKey} cannot be its own parent` : undefined,
+      setParent: (childId: string, parentId: string | undefined) => this.setParent(field, childId, parentId),
+    };
+  }
+
+  /**
+   * One PATCH of the reference column; a new parent is read first (its sys_id
+   * alone), because the Table API stores a reference to a missing record
+   * without a word and the child would then name nothing. There is no
+   * conditional write: the expected version is not checked.
+   */
+  private async setParent(field: string, childId: string, parentId: string | undefined): Promise<Item> {
+    if (parentId !== undefined) {
+      // A 200 is the proof: the record exists and the integration user may read it.
+      await this.json(
+        resultOne,
+        `/api/now/table/${this.conn.table}/${encodeURIComponent(parentId)}?sysparm_fields=sys_id`,
+        { method: 'GET' },
+        `Read ${this.conn.table} ${parentId}`,
+      ).catch((e: unknown) => {
+        if (e instanceof SyncError && e.kind === 'not-found')
+          throw new SyncError({
+            ...e.details,
+            message: `The parent ${this.conn.table} record ${parentId} does not exist (or the integration user may not read it)`,
+          });
+        throw e;
+      });
+    }
+    return this.updateItem(childId, { [field]: parentId ?? '' });
   }
 
   async markCorrelation(id: string, correlationId: string): Promise<void> {

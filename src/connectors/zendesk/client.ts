@@ -31,6 +31,7 @@ import type {
   Comment,
   Connector,
   FoundItem,
+  Hierarchy,
   Item,
   ItemSla,
   NewAttachment,
@@ -96,6 +97,7 @@ export const ticketSchema = z
     custom_fields: z.array(customField).default([]),
     followup_ids: z.array(z.number()).default([]),
     via_followup_source_id: z.number().nullable().optional(),
+    problem_id: z.number().nullable().optional(),
     updated_at: z.string(),
     created_at: z.string().optional(),
   })
@@ -363,6 +365,8 @@ export function ticketFields(t: ZendeskTicket): Record<string, unknown> {
     // Written by a mapping and read back, as any field: a value that never reads back would be written every time.
     due_at: t.due_at ?? '',
     followup_ids: t.followup_ids.map(String),
+    // An incident's problem (hierarchy.field): written only through setParent, never by a field mapping.
+    problem_id: str(t.problem_id),
   };
   for (const f of t.custom_fields)
     fields[`${CUSTOM_PREFIX}${f.id}`] = f.value === null || f.value === undefined ? '' : f.value;
@@ -768,6 +772,11 @@ export class ZendeskConnector implements Connector {
         throw new SyncError({ system: SYSTEM, kind: 'not-found', message: `Ticket #${itemId} no longer exists` });
       return current;
     }
+    return this.put(itemId, body, expectedVersion);
+  }
+
+  /** One conditional PUT of the ticket (`safe_update` with the stamp the caller read, or our own write's after it). */
+  private async put(itemId: string, body: Readonly<Record<string, unknown>>, expectedVersion?: string): Promise<Item> {
     const own = this.ownStamps.get(itemId);
     const stamp = own && own.before === expectedVersion ? own.after : expectedVersion;
     const ticket = { ...body, ...(stamp ? { safe_update: true, updated_stamp: stamp } : {}) };
@@ -780,6 +789,47 @@ export class ZendeskConnector implements Connector {
     if (stamp) this.ownStamps.set(itemId, { before: stamp, after: done.ticket.updated_at });
     return this.toItem(done.ticket);
   }
+
+  /**
+   * Problems and incidents: an incident names its problem in `problem_id`,
+   * which every ticket read returns. Only a ticket of type problem can be a
+   * parent and only an incident a child, so the relation is one level deep.
+   * The connector never changes a ticket's type to make a link fit: the type
+   * may be a mapped field, and the refusal says why the link cannot be made.
+   */
+  readonly hierarchy: Hierarchy = {
+    label: 'Problem',
+    field: 'problem_id',
+    rules: {
+      oneParent: true,
+      typeField: 'type',
+      parentTypes: ['problem'],
+      childTypes: ['incident'],
+      nested: false,
+      refusesCycles: true,
+      scope: 'tickets of the account',
+    },
+    parentOf: (item) => {
+      const v = item.fields.problem_id;
+      return (typeof v === 'string' || typeof v === 'number') && String(v) ? String(v) : undefined;
+    },
+    refusal: (child, parent) => {
+      if (!parent) return undefined;
+      if (parent.id === child.id) return `${child.displayKey} cannot be its own problem`;
+      const kind = (item: Item) => (typeof item.fields.type === 'string' && item.fields.type) || 'ticket with no type';
+      if (child.fields.type !== 'incident')
+        return `In Zendesk only an incident is linked to a problem; ${child.displayKey} is a ${kind(child)}`;
+      if (parent.fields.type !== 'problem')
+        return `In Zendesk only a problem ticket has incidents; ${parent.displayKey} is a ${kind(parent)}`;
+      return undefined;
+    },
+    // One PUT; a problem_id Zendesk will not keep is refused by it with 422 on problem_id (validation).
+    setParent: async (childId, parentId, expectedVersion) => {
+      if (parentId !== undefined && !/^\d+$/.test(parentId))
+        throw new SyncError({ system: SYSTEM, kind: 'validation', message: `'${parentId}' is not a ticket number` });
+      return this.put(childId, { problem_id: parentId === undefined ? null : Number(parentId) }, expectedVersion);
+    },
+  };
 
   async markCorrelation(itemId: string, correlationId: string): Promise<void> {
     const current = await this.getItem(itemId);

@@ -1,0 +1,208 @@
+/**
+ * Parent and child links as Azure DevOps keeps them: a `Hierarchy-Reverse`
+ * relation on the child is a `Hierarchy-Forward` one on its parent, both items
+ * get a revision (and their service hooks fire), one parent at most (TF201036),
+ * no loops, and a relation is removed by its index. Microsoft's own client
+ * writes and reads them too.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getPersonalAccessTokenHandler, WebApi } from 'azure-devops-node-api';
+import { WorkItemExpand } from 'azure-devops-node-api/interfaces/WorkItemTrackingInterfaces';
+import { DEMO_CREDENTIALS, startAzureDevOpsSim, type AzureDevOpsSim } from './index';
+import { azureDevOpsClient, patch, type AdoErrorJson, type WorkItemJson } from './test-client';
+
+let sim: AzureDevOpsSim;
+let ado: ReturnType<typeof azureDevOpsClient>;
+const P = '/acme/Operations/_apis/wit';
+const itemUrl = (id: number) => `https://dev.azure.com/acme/_apis/wit/workItems/${id}`;
+
+interface Hook {
+  eventType: string;
+  resource: { workItemId: number; rev: number; relations?: { added?: unknown[]; removed?: unknown[] } };
+}
+let received: Hook[] = [];
+let receiver: http.Server;
+let receiverUrl = '';
+
+beforeAll(async () => {
+  sim = await startAzureDevOpsSim();
+  ado = azureDevOpsClient(sim, DEMO_CREDENTIALS.integration.pat);
+  receiver = http.createServer((req, res) => {
+    let data = '';
+    req.on('data', (d: Buffer) => (data += d.toString('utf8')));
+    req.on('end', () => {
+      received.push(JSON.parse(data) as Hook);
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+});
+afterAll(async () => {
+  await sim.stop();
+  await new Promise((r) => receiver.close(r));
+});
+beforeEach(async () => {
+  received = [];
+  await fetch(`${sim.controlUrl}/reset`, { method: 'POST' });
+});
+
+const create = async (type: string, title: string) => {
+  const res = await ado<WorkItemJson>(
+    'POST',
+    `${P}/workitems/$${encodeURIComponent(type)}`,
+    patch({ 'System.Title': title }),
+  );
+  expect(res.status).toBe(200);
+  return res.json;
+};
+const read = async (id: number) => (await ado<WorkItemJson>('GET', `${P}/workitems/${id}?$expand=relations`)).json;
+const update = (id: number, ops: unknown[]) => ado<WorkItemJson & AdoErrorJson>('PATCH', `${P}/workitems/${id}`, ops);
+const link = (rel: string, to: number) => ({
+  op: 'add',
+  path: '/relations/-',
+  value: { rel, url: itemUrl(to), attributes: { comment: 'decomposition of work' } },
+});
+const PARENT = 'System.LinkTypes.Hierarchy-Reverse';
+const CHILD = 'System.LinkTypes.Hierarchy-Forward';
+
+describe('parent and child links', () => {
+  it('keeps a Parent link on the child as a Child link on the parent, each with a new revision', async () => {
+    const epic = await create('User Story', 'Payments');
+    const story = await create('Task', 'Pay by card');
+    const res = await update(story.id, [{ op: 'test', path: '/rev', value: story.rev }, link(PARENT, epic.id)]);
+    expect(res.status).toBe(200);
+    expect(res.json.rev).toBe(story.rev + 1);
+    expect(res.json.relations).toEqual([
+      {
+        rel: PARENT,
+        url: itemUrl(epic.id),
+        attributes: { comment: 'decomposition of work', isLocked: false, name: 'Parent' },
+      },
+    ]);
+    const parent = await read(epic.id);
+    expect(parent.rev).toBe(epic.rev + 1);
+    expect(parent.relations).toEqual([
+      { rel: CHILD, url: itemUrl(story.id), attributes: { isLocked: false, name: 'Child' } },
+    ]);
+    // Both histories say what was added.
+    const updates = async (id: number) =>
+      (
+        await ado<{ value: Array<{ rev: number; relations?: { added?: unknown[]; removed?: unknown[] } }> }>(
+          'GET',
+          `${P}/workitems/${id}/updates`,
+        )
+      ).json.value;
+    expect((await updates(story.id)).at(-1)!.relations?.added).toHaveLength(1);
+    expect((await updates(epic.id)).at(-1)).toMatchObject({ rev: parent.rev, relations: { added: [{ rel: CHILD }] } });
+  });
+
+  it('takes the link from the parent side too (Hierarchy-Forward), writing the child its Parent link', async () => {
+    const epic = await create('User Story', 'Payments');
+    const story = await create('Task', 'Pay by card');
+    expect((await update(epic.id, [link(CHILD, story.id)])).status).toBe(200);
+    expect((await read(story.id)).relations).toEqual([
+      { rel: PARENT, url: itemUrl(epic.id), attributes: { isLocked: false, name: 'Parent' } },
+    ]);
+  });
+
+  it('refuses a second parent with TF201036, from either side, and changes nothing', async () => {
+    const a = await create('User Story', 'A');
+    const b = await create('User Story', 'B');
+    const story = await create('Task', 'Pay by card');
+    await update(story.id, [link(PARENT, a.id)]);
+    const before = await read(story.id);
+    const second = await update(story.id, [link(PARENT, b.id)]);
+    expect(second.status).toBe(400);
+    expect(second.json).toMatchObject({
+      message: `TF201036: You cannot add a Child link between work items ${b.id} and ${story.id} because a work item can have only one Parent link.`,
+      typeKey: 'WorkItemLinkInvalidException',
+    });
+    expect((await update(b.id, [link(CHILD, story.id)])).status).toBe(400);
+    expect((await read(story.id)).rev).toBe(before.rev);
+    expect((await read(b.id)).relations ?? []).toEqual([]);
+  });
+
+  it('refuses a link that makes a work item its own ancestor', async () => {
+    const epic = await create('User Story', 'Payments');
+    const feature = await create('Bug', 'Cards');
+    const story = await create('Task', 'Pay by card');
+    await update(feature.id, [link(PARENT, epic.id)]);
+    await update(story.id, [link(PARENT, feature.id)]);
+    const loop = await update(epic.id, [link(PARENT, story.id)]);
+    expect(loop.status).toBe(400);
+    expect(loop.json.message).toMatch(/^TF201037: .*circular/);
+  });
+
+  it('moves a child to another parent in one patch: remove by index, then add', async () => {
+    const a = await create('User Story', 'A');
+    const b = await create('User Story', 'B');
+    const story = await create('Task', 'Pay by card');
+    const linked = await update(story.id, [link(PARENT, a.id)]);
+    const moved = await update(story.id, [
+      { op: 'test', path: '/rev', value: linked.json.rev },
+      { op: 'remove', path: '/relations/0' },
+      link(PARENT, b.id),
+    ]);
+    expect(moved.status).toBe(200);
+    expect(moved.json.relations?.map((r) => r.url)).toEqual([itemUrl(b.id)]);
+    expect((await read(a.id)).relations ?? []).toEqual([]);
+    expect((await read(b.id)).relations?.map((r) => r.rel)).toEqual([CHILD]);
+    // An index past the end is refused as the service does.
+    expect((await update(story.id, [{ op: 'remove', path: '/relations/3' }])).status).toBe(400);
+  });
+
+  it('fires workitem.updated for both work items, each with the relation it gained or lost', async () => {
+    const epic = await create('User Story', 'Payments');
+    const story = await create('Task', 'Pay by card');
+    const sub = await ado('POST', '/acme/_apis/hooks/subscriptions', {
+      publisherId: 'tfs',
+      eventType: 'workitem.updated',
+      resourceVersion: '1.0',
+      consumerId: 'webHooks',
+      consumerActionId: 'httpRequest',
+      publisherInputs: { projectId: 'Operations' },
+      consumerInputs: { url: receiverUrl },
+    });
+    expect(sub.status).toBe(200);
+    await update(story.id, [link(PARENT, epic.id)]);
+    await update(story.id, [{ op: 'remove', path: '/relations/0' }]);
+    await sim.notifier.idle();
+    const seen = received.map((h) => ({
+      id: h.resource.workItemId,
+      added: h.resource.relations?.added?.length ?? 0,
+      removed: h.resource.relations?.removed?.length ?? 0,
+    }));
+    expect(seen).toEqual([
+      { id: story.id, added: 1, removed: 0 },
+      { id: epic.id, added: 1, removed: 0 },
+      { id: story.id, added: 0, removed: 1 },
+      { id: epic.id, added: 0, removed: 1 },
+    ]);
+  });
+});
+
+describe('azure-devops-node-api', () => {
+  it('adds a parent with updateWorkItem and reads it back with getWorkItem(expand Relations)', async () => {
+    const epic = await create('User Story', 'Payments');
+    const story = await create('Task', 'Pay by card');
+    const api = new WebApi(`${sim.baseUrl}/acme`, getPersonalAccessTokenHandler(DEMO_CREDENTIALS.integration.pat));
+    const wit = await api.getWorkItemTrackingApi();
+    const written = await wit.updateWorkItem(
+      null,
+      [
+        {
+          op: 'add',
+          path: '/relations/-',
+          value: { rel: PARENT, url: `${sim.baseUrl}/acme/_apis/wit/workItems/${epic.id}` },
+        },
+      ],
+      story.id,
+      'Operations',
+    );
+    expect(written.relations?.[0]?.rel).toBe(PARENT);
+    const parent = await wit.getWorkItem(epic.id, undefined, undefined, WorkItemExpand.Relations, 'Operations');
+    expect(parent.relations?.map((r) => [r.rel, r.url?.replace(/.*\//, '')])).toEqual([[CHILD, String(story.id)]]);
+  });
+});
