@@ -197,6 +197,11 @@ const settingsShape = {
    */
   types: z.array(itemTypeSchema).max(20).default([]),
   /**
+   * Parents both ways (sync/hierarchy.ts): Jira's parent (an epic's stories, a story's sub-tasks) ↔ the remote's own
+   * relation, each crossing as the item paired with it. `none` (as before hierarchy crossed): each item alone.
+   */
+  hierarchy: z.object({ direction: direction.default('both') }).default({ direction: 'none' }),
+  /**
    * The remote's SLA copied one way into a Jira date or date-time field: when it breaches (sync/sla-field.ts). `name`
    * picks the SLA by its definition's name; absent, the first one still running. `kind` is the Jira field's, set by
    * the server from Jira's metadata when the connection is saved. Each sync of a pair then reads the item's SLAs once.

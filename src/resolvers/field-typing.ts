@@ -222,7 +222,7 @@ export function screenProblems(
 /** Reads both sides' metadata, types the pairs and checks the draft against it (see typeFieldPairs). */
 export async function typedFromMetadata(
   settings: Pick<ConnectionConfig, 'fields' | 'jiraIssueType' | 'slaField'> &
-    Partial<Pick<ConnectionConfig, 'createDefaults' | 'types'>>,
+    Partial<Pick<ConnectionConfig, 'createDefaults' | 'types' | 'hierarchy'>>,
   projectId: string,
   connector: Connector | undefined,
   saved?: Pick<ConnectionConfig, 'fields'> & Partial<Pick<ConnectionConfig, 'types'>>,
@@ -263,12 +263,19 @@ export async function typedFromMetadata(
     ...(sla && 'field' in sla ? { slaField: sla.field } : {}),
     ...(types.types.length ? { types: types.types } : {}),
     problems: [
-      ...(settings.types?.length ? [] : issueTypeProblems(settings.jiraIssueType, project?.issueTypes ?? [])),
+      // Issues a connection creates without a parent: a sub-task cannot be one (a type map's sub-tasks cross under theirs).
+      ...(settings.types?.length
+        ? []
+        : issueTypeProblems(
+            settings.jiraIssueType,
+            (project?.issueTypes ?? []).filter((t) => !t.subtask),
+          )),
       ...offScreen,
       ...typed.problems,
       ...(sla && 'problem' in sla ? [sla.problem] : []),
       ...createDefaultProblems(settings.createDefaults ?? [], remoteFields, remoteLabel),
       ...types.problems,
+      ...hierarchyProblems(settings, connector, remoteLabel),
     ],
   };
 }
@@ -472,4 +479,38 @@ export function checkRules(
     };
   });
   return { fields: out, problems };
+}
+
+/**
+ * Parents cross only where the remote's connector speaks its parent relation, and only through it: a field pair
+ * that also wrote Jira's parent or the remote's parent field would write it twice, each way.
+ */
+export function hierarchyProblems(
+  settings: Partial<Pick<ConnectionConfig, 'hierarchy' | 'fields' | 'types'>>,
+  connector: Connector | undefined,
+  remoteLabel = 'the remote',
+): TypedFields['problems'] {
+  if (!settings.hierarchy || settings.hierarchy.direction === 'none' || !connector) return [];
+  const hierarchy = connector.hierarchy;
+  if (!hierarchy)
+    return [
+      { path: 'hierarchy.direction', message: `${capitalized(remoteLabel)} has no parent relation Crosswalk can copy` },
+    ];
+  const problems: TypedFields['problems'] = [];
+  const check = (fields: readonly FieldMapping[], at: string) =>
+    fields.forEach((m, i) => {
+      if (m.jira === 'parent')
+        problems.push({
+          path: `${at}fields.${i}.jira`,
+          message: 'the parent crosses as parent and child, not as a field: remove this pair',
+        });
+      else if (hierarchy.field && m.remote === hierarchy.field)
+        problems.push({
+          path: `${at}fields.${i}.remote`,
+          message: `${hierarchy.field} holds the ${hierarchy.label.toLowerCase()}, which crosses as parent and child: remove this pair`,
+        });
+    });
+  check(settings.fields ?? [], '');
+  (settings.types ?? []).forEach((t, i) => check(t.fields, `types.${i}.`));
+  return problems;
 }

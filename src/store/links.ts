@@ -1,3 +1,4 @@
+import type { ParentBase } from '../sync/parent-plan';
 import { kvs, Filter, FilterConditions, WhereConditions } from '@forge/kvs';
 import type { ConnectionConfig } from '../mapping/connection-config';
 import { configKey, getConnection, parseConnection } from './connections';
@@ -35,6 +36,8 @@ export interface Link {
   /** A person linked two existing items and the pair has not synced yet: its first sync starts from the remote (sync/hand-link.ts). */
   startFromRemote?: boolean;
   base: Record<string, SidePair<CanonicalValue>>;
+  /** The parent as both sides last agreed on it, each in its own ids (sync/parent-plan.ts); absent until it first crossed. */
+  parent?: ParentBase;
   /** Comments and files that have crossed, as id pairs: a deleted copy is not copied again. */
   comments: CrossedPair[];
   attachments: CrossedPair[];

@@ -89,6 +89,9 @@ export function issueFromEvidence(
   const project = evidence.fields.project as { id?: unknown } | undefined;
   if (!project || typeof project.id !== 'string') return undefined;
   const changed = new Set(evidence.changed);
+  // A parent change (Jira records it as IssueParentAssociation) that the event does not show the new parent of: read.
+  if ((changed.has('parent') || changed.has('IssueParentAssociation')) && !('parent' in evidence.fields))
+    return undefined;
   // A field the change named is taken from the event; every other mapped field is untouched by it and reads as its base
   // (an event's shape of an unchanged field, a status without its category, is never compared with a read one).
   const known = config.fields.every((m) =>
@@ -106,6 +109,8 @@ export function issueFromEvidence(
       project: { ...project, id: project.id },
       // Its type, which the event names whatever changed: the pair syncs as that type (mapping/item-types.ts).
       ...(evidence.fields.issuetype ? { issuetype: evidence.fields.issuetype } : {}),
+      // Its parent where the event shows it; else not known, and counted as unchanged (sync/hierarchy.ts).
+      ...('parent' in evidence.fields ? { parent: evidence.fields.parent } : {}),
       updated: evidence.updated,
     },
     updatedAt,

@@ -38,6 +38,7 @@ import { createFromRemote, createRemoteFor, correlationIdFor, parseCorrelationId
 import { changedSinceCreate, ownStatusMoveIsNoChange, touchedTimes, unclearFields } from './field-history';
 import { pairPlanContext, planFields, sentFields, type FieldReading } from './field-plan';
 import { withItemShown } from './item-shown';
+import { syncParent, wakeWaitingChildren } from './hierarchy';
 import { matchesRemoteFilter } from './remote-filter';
 import { moveToStatus } from './status';
 import { notTakenMessage, NOT_TAKEN, stillNotTaken } from './not-taken';
@@ -239,8 +240,11 @@ export async function reconcileIssue(
   // notification shows in full needs no read of the remote at all (evidence.ts).
   const presumed =
     proven && evidence && !created ? presumedRemote(connector, link, config, evidence.changed) : undefined;
+  // A parent is not among the fields a notification shows: a connection whose parents cross reads the remote.
   const shown =
-    !fromEvent && !created && !remote ? remoteFromEvidence(remoteShows, link, config, connector) : undefined;
+    !fromEvent && !created && !remote && config.hierarchy.direction === 'none'
+      ? remoteFromEvidence(remoteShows, link, config, connector)
+      : undefined;
   remote ??= presumed ?? shown?.item ?? (await connector.getItem(link.remoteId));
   const remoteKnown = remote === presumed || remote === shown?.item;
   if (!remote)
@@ -461,6 +465,29 @@ async function syncPair(
   );
   next = fields.link;
   for (const [part, message] of Object.entries(fields.problems)) problems[part] = { kind: 'validation', message, at };
+  // The parent, once the fields agree: a reference to another pair, crossing as the item paired with it (hierarchy.ts).
+  const parent = await syncParent({
+    config,
+    connector,
+    link: next,
+    issue,
+    remote: fields.remoteAfter,
+    known: { jira: known.jira, remote: fields.remotePresumed },
+    startFromRemote: holdBack || link.origin === 'remote',
+    systemLabel: label,
+  });
+  next = parent.link;
+  // Our parent write moved the item's version and no mapped field: where the link vouched for the fields at the
+  // version before it, it does at the one after.
+  if (
+    parent.remoteAfter?.version &&
+    next.remoteVersion !== undefined &&
+    next.remoteVersion === fields.remoteAfter.version
+  )
+    next.remoteVersion = parent.remoteAfter.version;
+  if (parent.problem) problems.parent = { kind: 'validation', message: parent.problem, at };
+  // Children that arrived before this pair existed wait for it: its first sync looks at them again.
+  if (!link.lastSyncAt) await wakeWaitingChildren(config, link);
   // The remote's SLA, one way into its Jira field (sla-field.ts): read once per sync of the pair, written on a difference.
   const sla = remoteClosed ? {} : await syncSlaField(config, connector, issue, remote.id);
   if (sla.refused) problems.sla = { kind: 'validation', message: sla.refused, at };

@@ -2,7 +2,8 @@
  * The type map on the settings page, in Debian's Chromium through the real @forge/bridge, for every demo connection:
  * the project's admin pairs Jira's Bug and Task with two of the remote's own types (listed from its live metadata:
  * Azure DevOps work item types, Zendesk ticket types, ServiceNow categories), gives Task statuses of its own, and
- * saves; the stored connection holds both types, Task's status map its own. axe-core checks the step shown.
+ * turns parents on both ways and saves; the stored connection holds both types, Task's status map its own, and
+ * parents crossing. axe-core checks the step shown.
  */
 import type { Browser } from 'playwright-core';
 import { buildUi } from '../../scripts/build-ui';
@@ -56,6 +57,8 @@ describe.each(CASES)('$connection', ({ project, connection, bug, task }) => {
     await map.getByRole('button', { name: 'Own fields and statuses of Task' }).press('Enter');
     await map.getByRole('button', { name: 'Give Task its own statuses' }).press('Enter');
     await frame.getByText('Fields of Task only').waitFor();
+    await choose(frame, 'hierarchy.direction', 'Both ways');
+    await frame.getByText(/a child that arrives first is linked when its parent crosses/).waitFor();
     await expectAccessible(page);
     await screenshot(page, `type-map-${project.key.toLowerCase()}`);
 
@@ -73,6 +76,7 @@ describe.each(CASES)('$connection', ({ project, connection, bug, task }) => {
     if (!listed.ok) throw new Error(`listConnections failed: ${listed.error}`);
     const config = (listed.body as { data: { connections: Array<{ config: any }> } }).data.connections[0]!.config;
     expect(config.types.map((t: { jira: string }) => t.jira)).toEqual(['Bug', 'Task']);
+    expect(config.hierarchy).toEqual({ direction: 'both' });
     expect(config.types[1].fields).toEqual([
       expect.objectContaining({ jira: 'status', transform: 'value-map', valueMap: expect.any(Array) }),
     ]);

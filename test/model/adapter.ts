@@ -250,6 +250,17 @@ export interface RemoteAdapter {
    * A type map for this remote (mapping/item-types.ts): its types for Jira's Bug, Story and Task, each with a status
    * map of its own (Jira status → the remote's stored value), and a type of its that none of them pairs with.
    */
+  /**
+   * Parents on this remote (sync/hierarchy.ts): its types for Jira's Epic, Story and Sub-task, as deep as the system
+   * nests (Zendesk's problem and incident are one level: no Sub-task), and a person's reads and moves of a parent.
+   */
+  hierarchy: {
+    levels: ReadonlyArray<{ jira: 'Epic' | 'Story' | 'Sub-task'; remote: string }>;
+    /** The item's parent's id, '' for none. */
+    parentOf(remoteId: string): string;
+    /** As a person there: gives the item this parent ('' takes it away). */
+    setParent(remoteId: string, parentId: string): Promise<void>;
+  };
   typeMap: {
     types: ReadonlyArray<{ jira: 'Bug' | 'Story' | 'Task'; remote: string; status: Readonly<Record<string, string>> }>;
     unmapped: string;

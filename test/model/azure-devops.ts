@@ -180,6 +180,37 @@ export function azureDevOpsAdapter(): RemoteAdapter {
       if (res.status >= 300) throw new Error(`create answered ${res.status}: ${res.text.slice(0, 200)}`);
       return String(res.json.id);
     },
+    hierarchy: {
+      levels: [
+        { jira: 'Epic', remote: 'Epic' },
+        { jira: 'Story', remote: 'User Story' },
+        { jira: 'Sub-task', remote: 'Task' },
+      ],
+      parentOf(id) {
+        const up = (item(id).relations ?? []).find((r) => r.rel === 'System.LinkTypes.Hierarchy-Reverse');
+        return up ? (/\/(\d+)$/.exec(up.url)?.[1] ?? '') : '';
+      },
+      async setParent(id, parentId) {
+        // As the web form does: the old Parent link removed by its index, the new one added, in one update.
+        const at = (item(id).relations ?? []).findIndex((r) => r.rel === 'System.LinkTypes.Hierarchy-Reverse');
+        const ops = [
+          ...(at >= 0 ? [{ op: 'remove', path: `/relations/${at}` }] : []),
+          ...(parentId
+            ? [
+                {
+                  op: 'add',
+                  path: '/relations/-',
+                  value: {
+                    rel: 'System.LinkTypes.Hierarchy-Reverse',
+                    url: `${sandbox.sims.azureDevOps.baseUrl}/_apis/wit/workItems/${parentId}`,
+                  },
+                },
+              ]
+            : []),
+        ];
+        await ok(`a parent of ${id}`, agent()('PATCH', `${P}/workitems/${id}`, ops));
+      },
+    },
     // Agile's Bug has Resolved, its Task goes from Active to Closed: the types' workflows differ.
     typeMap: {
       types: [

@@ -136,6 +136,19 @@ export function serviceNowAdapter(): RemoteAdapter {
       if (res.status >= 300) throw new Error(`create answered ${res.status}`);
       return (res.json as { result: { sys_id: string } }).result.sys_id;
     },
+    // An incident's Parent Incident nests: a database outage's software incident's hardware follow-up.
+    hierarchy: {
+      levels: [
+        { jira: 'Epic', remote: 'database' },
+        { jira: 'Story', remote: 'software' },
+        { jira: 'Sub-task', remote: 'hardware' },
+      ],
+      parentOf: (id) =>
+        String(sandbox.servicenow.store.rows('incident').find((r) => r.sys_id === id)?.parent_incident ?? ''),
+      async setParent(id, parentId) {
+        await ok(agent()('PATCH', `/api/now/table/incident/${id}`, { parent_incident: parentId }));
+      },
+    },
     // Categories tell kinds of work apart; a hardware task waits On Hold where software work is In Progress.
     typeMap: {
       types: [

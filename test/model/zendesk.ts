@@ -213,6 +213,22 @@ export function zendeskAdapter(): RemoteAdapter {
       if (res.status >= 300) throw new Error(`create answered ${res.status}: ${res.text.slice(0, 200)}`);
       return String(res.json.ticket.id);
     },
+    // A problem's incidents: one level, so no Sub-task.
+    hierarchy: {
+      levels: [
+        { jira: 'Epic', remote: 'problem' },
+        { jira: 'Story', remote: 'incident' },
+      ],
+      parentOf: (id) => String(ticket(id).problem_id ?? ''),
+      async setParent(id, parentId) {
+        await ok(
+          'a problem',
+          agent()('PUT', `/api/v2/tickets/${current(id)}`, {
+            ticket: { problem_id: parentId ? Number(parentId) : null },
+          }),
+        );
+      },
+    },
     // A task waits on someone else (pending) where a problem or question is worked on (open).
     typeMap: {
       types: [

@@ -874,7 +874,7 @@ const projectAnswer = z
 /** The project's key and issue types (not sub-tasks), as the app reads them; undefined when it cannot be read. */
 export async function projectOverview(
   projectId: string,
-): Promise<{ key: string | undefined; issueTypes: Array<{ id: string; name: string }> } | undefined> {
+): Promise<{ key: string | undefined; issueTypes: Array<{ id: string; name: string; subtask: boolean }> } | undefined> {
   const res = await call('Read project', () =>
     api.asApp().requestJira(route`/rest/api/3/project/${projectId}`, { headers: { Accept: 'application/json' } }),
   );
@@ -883,13 +883,15 @@ export async function projectOverview(
   if (!body.success) return undefined;
   return {
     key: body.data.key,
-    issueTypes: (body.data.issueTypes ?? []).filter((t) => !t.subtask).map((t) => ({ id: t.id, name: t.name })),
+    issueTypes: (body.data.issueTypes ?? []).map((t) => ({ id: t.id, name: t.name, subtask: Boolean(t.subtask) })),
   };
 }
 
 /** The project's issue types (not sub-tasks), as the app reads them; none when the project cannot be read. */
 export async function projectIssueTypes(projectId: string): Promise<Array<{ id: string; name: string }>> {
-  return (await projectOverview(projectId))?.issueTypes ?? [];
+  return ((await projectOverview(projectId))?.issueTypes ?? [])
+    .filter((t) => !t.subtask)
+    .map((t) => ({ id: t.id, name: t.name }));
 }
 
 const createMetaPage = z

@@ -63,6 +63,8 @@ const TOP_LEVEL: Record<string, string> = {
   linkFilter: 'Remote items people may link by hand',
   fields: 'Fields',
   types: 'Work item types',
+  hierarchy: 'Parents and children',
+  'hierarchy.direction': 'Parents and children',
   credential: 'Sign-in secret',
   remote: 'Instance and sign-in',
   'remote.type': 'System',

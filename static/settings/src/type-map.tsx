@@ -268,3 +268,39 @@ function OwnPart(props: {
     </Stack>
   );
 }
+
+export type HierarchyDirection = 'both' | 'to-jira' | 'to-remote' | 'none';
+
+/** Whether parents cross (src/sync/hierarchy.ts): an epic's stories and a story's sub-tasks as the remote links them. */
+export function HierarchyChoice(props: {
+  direction: HierarchyDirection;
+  systemLabel: string;
+  problems: readonly Problem[];
+  onChange(direction: HierarchyDirection): void;
+}) {
+  const options: Array<{ value: HierarchyDirection; label: string }> = [
+    { value: 'none', label: 'Not copied: each item crosses alone' },
+    { value: 'both', label: 'Both ways' },
+    { value: 'to-remote', label: `Jira → ${props.systemLabel} only` },
+    { value: 'to-jira', label: `${props.systemLabel} → Jira only` },
+  ];
+  const errors = problemsAt(props.problems, 'hierarchy');
+  return (
+    <Stack space="space.050" testId="hierarchy">
+      <Label htmlFor="hierarchy.direction">Parents and children</Label>
+      <Select
+        inputId="hierarchy.direction"
+        options={options}
+        value={options.find((o) => o.value === props.direction)}
+        onChange={(o) => props.onChange(o?.value ?? 'none')}
+        isInvalid={errors.length > 0}
+      />
+      <Text color="color.text.subtle">
+        {props.direction === 'none'
+          ? `An epic's stories and a story's sub-tasks stay unlinked in ${props.systemLabel}.`
+          : `An epic's stories and a story's sub-tasks are linked as ${props.systemLabel} links parents, each to the item paired with its parent; a child that arrives first is linked when its parent crosses.`}
+      </Text>
+      <Errors messages={errors} />
+    </Stack>
+  );
+}

@@ -23,7 +23,7 @@ import { secretStaysWith } from '../../../src/mapping/secret-binding';
 import { AccessChecks, type TestResult } from './connection-detail';
 import { MappingEditor, RemoteFilterEditor, RemoteMetadataNote, useJiraMetadata, useRemoteMetadata } from './mapping';
 import { CreateDefaultsEditor, type CreateDefault } from './create-defaults';
-import { TypeMapEditor, type ItemType } from './type-map';
+import { HierarchyChoice, TypeMapEditor, type HierarchyDirection, type ItemType } from './type-map';
 import { ResolutionRulesEditor, type ResolutionRules } from './resolution-rules';
 import { ContentRulesEditor, type ContentRules } from './content-rules';
 import { PeopleEditor, type UserSettings } from './people';
@@ -497,6 +497,14 @@ export function Wizard(props: {
                       setProblems((ps) => ps.filter((p) => !p.path.startsWith('types')));
                       set({ rest: { ...draft.rest, types } });
                     }}
+                  />
+                  <HierarchyChoice
+                    direction={
+                      (draft.rest.hierarchy as { direction?: HierarchyDirection } | undefined)?.direction ?? 'none'
+                    }
+                    systemLabel={system?.label ?? 'Remote'}
+                    problems={problems}
+                    onChange={(direction) => set({ rest: { ...draft.rest, hierarchy: { direction } } })}
                   />
                   <Heading size="xsmall" as="h3">
                     {`New ${system?.label ?? 'remote'} items`}
