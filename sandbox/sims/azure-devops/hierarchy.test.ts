@@ -199,6 +199,17 @@ describe('parent and child links', () => {
   });
 });
 
+describe('the work item page', () => {
+  it('lists the parent and the children, as the form’s Related Work does', async () => {
+    const story = await create('User Story', 'Payments');
+    const task = await create('Task', 'Pay by card');
+    await update(task.id, [link(PARENT, story.id)]);
+    const page = async (id: number) => (await fetch(`${sim.baseUrl}/acme/Operations/_workitems/edit/${id}`)).text();
+    expect(await page(task.id)).toMatch(new RegExp(`Parent</dt>\\s*<dd>#${story.id}<`));
+    expect(await page(story.id)).toMatch(new RegExp(`Children</dt>\\s*<dd>#${task.id}<`));
+  });
+});
+
 describe('azure-devops-node-api', () => {
   it('adds a parent with updateWorkItem and reads it back with getWorkItem(expand Relations)', async () => {
     const story = await create('User Story', 'Payments');
