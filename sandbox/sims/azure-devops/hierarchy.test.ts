@@ -69,22 +69,22 @@ const CHILD = 'System.LinkTypes.Hierarchy-Forward';
 
 describe('parent and child links', () => {
   it('keeps a Parent link on the child as a Child link on the parent, each with a new revision', async () => {
-    const epic = await create('User Story', 'Payments');
-    const story = await create('Task', 'Pay by card');
-    const res = await update(story.id, [{ op: 'test', path: '/rev', value: story.rev }, link(PARENT, epic.id)]);
+    const story = await create('User Story', 'Payments');
+    const task = await create('Task', 'Pay by card');
+    const res = await update(task.id, [{ op: 'test', path: '/rev', value: task.rev }, link(PARENT, story.id)]);
     expect(res.status).toBe(200);
-    expect(res.json.rev).toBe(story.rev + 1);
+    expect(res.json.rev).toBe(task.rev + 1);
     expect(res.json.relations).toEqual([
       {
         rel: PARENT,
-        url: itemUrl(epic.id),
+        url: itemUrl(story.id),
         attributes: { comment: 'decomposition of work', isLocked: false, name: 'Parent' },
       },
     ]);
-    const parent = await read(epic.id);
-    expect(parent.rev).toBe(epic.rev + 1);
+    const parent = await read(story.id);
+    expect(parent.rev).toBe(story.rev + 1);
     expect(parent.relations).toEqual([
-      { rel: CHILD, url: itemUrl(story.id), attributes: { isLocked: false, name: 'Child' } },
+      { rel: CHILD, url: itemUrl(task.id), attributes: { isLocked: false, name: 'Child' } },
     ]);
     // Both histories say what was added.
     const updates = async (id: number) =>
@@ -94,43 +94,59 @@ describe('parent and child links', () => {
           `${P}/workitems/${id}/updates`,
         )
       ).json.value;
-    expect((await updates(story.id)).at(-1)!.relations?.added).toHaveLength(1);
-    expect((await updates(epic.id)).at(-1)).toMatchObject({ rev: parent.rev, relations: { added: [{ rel: CHILD }] } });
+    expect((await updates(task.id)).at(-1)!.relations?.added).toHaveLength(1);
+    expect((await updates(story.id)).at(-1)).toMatchObject({ rev: parent.rev, relations: { added: [{ rel: CHILD }] } });
   });
 
   it('takes the link from the parent side too (Hierarchy-Forward), writing the child its Parent link', async () => {
-    const epic = await create('User Story', 'Payments');
-    const story = await create('Task', 'Pay by card');
-    expect((await update(epic.id, [link(CHILD, story.id)])).status).toBe(200);
-    expect((await read(story.id)).relations).toEqual([
-      { rel: PARENT, url: itemUrl(epic.id), attributes: { isLocked: false, name: 'Parent' } },
+    const story = await create('User Story', 'Payments');
+    const task = await create('Task', 'Pay by card');
+    expect((await update(story.id, [link(CHILD, task.id)])).status).toBe(200);
+    expect((await read(task.id)).relations).toEqual([
+      { rel: PARENT, url: itemUrl(story.id), attributes: { isLocked: false, name: 'Parent' } },
     ]);
+  });
+
+  it('writes the other end of a link made at create, and none for a validateOnly patch', async () => {
+    const story = await create('User Story', 'Payments');
+    const made = await ado<WorkItemJson>('POST', `${P}/workitems/$Task`, [
+      ...patch({ 'System.Title': 'Pay by card' }),
+      link(PARENT, story.id),
+    ]);
+    expect(made.status).toBe(200);
+    expect((await read(story.id)).relations?.map((r) => [r.rel, r.url])).toEqual([[CHILD, itemUrl(made.json.id)]]);
+    const other = await create('Task', 'Refunds');
+    const checked = await ado<WorkItemJson>('PATCH', `${P}/workitems/${other.id}?validateOnly=true`, [
+      link(PARENT, story.id),
+    ]);
+    expect(checked.status).toBe(200);
+    expect((await read(story.id)).relations).toHaveLength(1);
   });
 
   it('refuses a second parent with TF201036, from either side, and changes nothing', async () => {
     const a = await create('User Story', 'A');
     const b = await create('User Story', 'B');
-    const story = await create('Task', 'Pay by card');
-    await update(story.id, [link(PARENT, a.id)]);
-    const before = await read(story.id);
-    const second = await update(story.id, [link(PARENT, b.id)]);
+    const task = await create('Task', 'Pay by card');
+    await update(task.id, [link(PARENT, a.id)]);
+    const before = await read(task.id);
+    const second = await update(task.id, [link(PARENT, b.id)]);
     expect(second.status).toBe(400);
     expect(second.json).toMatchObject({
-      message: `TF201036: You cannot add a Child link between work items ${b.id} and ${story.id} because a work item can have only one Parent link.`,
+      message: `TF201036: You cannot add a Child link between work items ${b.id} and ${task.id} because a work item can have only one Parent link.`,
       typeKey: 'WorkItemLinkInvalidException',
     });
-    expect((await update(b.id, [link(CHILD, story.id)])).status).toBe(400);
-    expect((await read(story.id)).rev).toBe(before.rev);
+    expect((await update(b.id, [link(CHILD, task.id)])).status).toBe(400);
+    expect((await read(task.id)).rev).toBe(before.rev);
     expect((await read(b.id)).relations ?? []).toEqual([]);
   });
 
   it('refuses a link that makes a work item its own ancestor', async () => {
-    const epic = await create('User Story', 'Payments');
-    const feature = await create('Bug', 'Cards');
-    const story = await create('Task', 'Pay by card');
-    await update(feature.id, [link(PARENT, epic.id)]);
-    await update(story.id, [link(PARENT, feature.id)]);
-    const loop = await update(epic.id, [link(PARENT, story.id)]);
+    const story = await create('User Story', 'Payments');
+    const bug = await create('Bug', 'Cards');
+    const task = await create('Task', 'Pay by card');
+    await update(bug.id, [link(PARENT, story.id)]);
+    await update(task.id, [link(PARENT, bug.id)]);
+    const loop = await update(story.id, [link(PARENT, task.id)]);
     expect(loop.status).toBe(400);
     expect(loop.json.message).toMatch(/^TF201037: .*circular/);
   });
@@ -138,9 +154,9 @@ describe('parent and child links', () => {
   it('moves a child to another parent in one patch: remove by index, then add', async () => {
     const a = await create('User Story', 'A');
     const b = await create('User Story', 'B');
-    const story = await create('Task', 'Pay by card');
-    const linked = await update(story.id, [link(PARENT, a.id)]);
-    const moved = await update(story.id, [
+    const task = await create('Task', 'Pay by card');
+    const linked = await update(task.id, [link(PARENT, a.id)]);
+    const moved = await update(task.id, [
       { op: 'test', path: '/rev', value: linked.json.rev },
       { op: 'remove', path: '/relations/0' },
       link(PARENT, b.id),
@@ -150,12 +166,12 @@ describe('parent and child links', () => {
     expect((await read(a.id)).relations ?? []).toEqual([]);
     expect((await read(b.id)).relations?.map((r) => r.rel)).toEqual([CHILD]);
     // An index past the end is refused as the service does.
-    expect((await update(story.id, [{ op: 'remove', path: '/relations/3' }])).status).toBe(400);
+    expect((await update(task.id, [{ op: 'remove', path: '/relations/3' }])).status).toBe(400);
   });
 
   it('fires workitem.updated for both work items, each with the relation it gained or lost', async () => {
-    const epic = await create('User Story', 'Payments');
-    const story = await create('Task', 'Pay by card');
+    const story = await create('User Story', 'Payments');
+    const task = await create('Task', 'Pay by card');
     const sub = await ado('POST', '/acme/_apis/hooks/subscriptions', {
       publisherId: 'tfs',
       eventType: 'workitem.updated',
@@ -166,8 +182,8 @@ describe('parent and child links', () => {
       consumerInputs: { url: receiverUrl },
     });
     expect(sub.status).toBe(200);
-    await update(story.id, [link(PARENT, epic.id)]);
-    await update(story.id, [{ op: 'remove', path: '/relations/0' }]);
+    await update(task.id, [link(PARENT, story.id)]);
+    await update(task.id, [{ op: 'remove', path: '/relations/0' }]);
     await sim.notifier.idle();
     const seen = received.map((h) => ({
       id: h.resource.workItemId,
@@ -175,18 +191,29 @@ describe('parent and child links', () => {
       removed: h.resource.relations?.removed?.length ?? 0,
     }));
     expect(seen).toEqual([
+      { id: task.id, added: 1, removed: 0 },
       { id: story.id, added: 1, removed: 0 },
-      { id: epic.id, added: 1, removed: 0 },
+      { id: task.id, added: 0, removed: 1 },
       { id: story.id, added: 0, removed: 1 },
-      { id: epic.id, added: 0, removed: 1 },
     ]);
+  });
+});
+
+describe('the work item page', () => {
+  it('lists the parent and the children, as the form’s Related Work does', async () => {
+    const story = await create('User Story', 'Payments');
+    const task = await create('Task', 'Pay by card');
+    await update(task.id, [link(PARENT, story.id)]);
+    const page = async (id: number) => (await fetch(`${sim.baseUrl}/acme/Operations/_workitems/edit/${id}`)).text();
+    expect(await page(task.id)).toMatch(new RegExp(`Parent</dt>\\s*<dd>#${story.id}<`));
+    expect(await page(story.id)).toMatch(new RegExp(`Children</dt>\\s*<dd>#${task.id}<`));
   });
 });
 
 describe('azure-devops-node-api', () => {
   it('adds a parent with updateWorkItem and reads it back with getWorkItem(expand Relations)', async () => {
-    const epic = await create('User Story', 'Payments');
-    const story = await create('Task', 'Pay by card');
+    const story = await create('User Story', 'Payments');
+    const task = await create('Task', 'Pay by card');
     const api = new WebApi(`${sim.baseUrl}/acme`, getPersonalAccessTokenHandler(DEMO_CREDENTIALS.integration.pat));
     const wit = await api.getWorkItemTrackingApi();
     const written = await wit.updateWorkItem(
@@ -195,14 +222,14 @@ describe('azure-devops-node-api', () => {
         {
           op: 'add',
           path: '/relations/-',
-          value: { rel: PARENT, url: `${sim.baseUrl}/acme/_apis/wit/workItems/${epic.id}` },
+          value: { rel: PARENT, url: `${sim.baseUrl}/acme/_apis/wit/workItems/${story.id}` },
         },
       ],
-      story.id,
+      task.id,
       'Operations',
     );
     expect(written.relations?.[0]?.rel).toBe(PARENT);
-    const parent = await wit.getWorkItem(epic.id, undefined, undefined, WorkItemExpand.Relations, 'Operations');
-    expect(parent.relations?.map((r) => [r.rel, r.url?.replace(/.*\//, '')])).toEqual([[CHILD, String(story.id)]]);
+    const parent = await wit.getWorkItem(story.id, undefined, undefined, WorkItemExpand.Relations, 'Operations');
+    expect(parent.relations?.map((r) => [r.rel, r.url?.replace(/.*\//, '')])).toEqual([[CHILD, String(task.id)]]);
   });
 });

@@ -46,6 +46,12 @@ export function azureDevOpsWebView<E extends Env>(
       api('GET', `${root}/_apis/wit/workItems/${id}/comments?order=asc&${COMMENTS}`),
     ]);
     const files = ((w.json.relations ?? []) as Array<Record<string, any>>).filter((r) => r.rel === 'AttachedFile');
+    // Work item links as the form's Related Work lists them: the parent, the children and related items, by id.
+    const linked = (rel: string) =>
+      ((w.json.relations ?? []) as Array<{ rel: string; url: string }>)
+        .filter((r) => r.rel === rel)
+        .map((r) => `#${/(\d+)\/?$/.exec(r.url)?.[1] ?? r.url}`)
+        .join(', ');
     return c.html(
       renderItemView({
         system: 'Azure DevOps',
@@ -57,6 +63,9 @@ export function azureDevOpsWebView<E extends Env>(
         facts: [
           { label: 'Project', value: `${org}/${project}` },
           { label: 'Tags', value: f['System.Tags'] ?? '' },
+          { label: 'Parent', value: linked('System.LinkTypes.Hierarchy-Reverse') || '(none)' },
+          { label: 'Children', value: linked('System.LinkTypes.Hierarchy-Forward') || '(none)' },
+          { label: 'Related', value: linked('System.LinkTypes.Related') || '(none)' },
           {
             label: 'Changed',
             value: `${f['System.ChangedDate'] ?? ''} by ${f['System.ChangedBy']?.displayName ?? ''}`,

@@ -101,6 +101,17 @@ describe('incident parent_incident', () => {
   });
 });
 
+describe('the incident page', () => {
+  it('shows the Parent Incident and the count of children', async () => {
+    const parent = await incident('Mail is down for everyone');
+    const child = await incident('Cannot send mail', { parent_incident: parent.sys_id });
+    const page = async (id: string) =>
+      (await fetch(`${sim.baseUrl}/nav_to.do?uri=${encodeURIComponent(`incident.do?sys_id=${id}`)}`)).text();
+    expect(await page(child.sys_id)).toMatch(new RegExp(`Parent Incident</dt>\\s*<dd>${parent.sys_id}<`));
+    expect(await page(parent.sys_id)).toMatch(/Child Incidents<\/dt>\s*<dd>1</);
+  });
+});
+
 describe("task's parent", () => {
   it('names any task, shown by that task’s number', async () => {
     const parent = await incident('Mail is down for everyone');

@@ -53,6 +53,13 @@ export function serviceNowWebView<E extends Env>(
         facts: [
           { label: 'State', value: STATES.find((s) => s.value === r.state)?.label ?? r.state ?? '' },
           { label: 'Correlation', value: r.correlation_id || '(none)' },
+          // The parent record as its sys_id (its own page is /nav_to.do?uri=<table>.do?sys_id=…).
+          ...(table === 'incident'
+            ? [
+                { label: 'Parent Incident', value: r.parent_incident || '(none)' },
+                { label: 'Child Incidents', value: r.child_incidents ?? '0' },
+              ]
+            : [{ label: 'Parent', value: r.parent || '(none)' }]),
           { label: 'Updated', value: `${r.sys_updated_on ?? ''} by ${r.sys_updated_by ?? ''}` },
         ],
         fields: [

@@ -96,4 +96,11 @@ describe('problems and incidents', () => {
     );
     expect((await get(problem.id)).has_incidents).toBe(false);
   });
+
+  it('shows the problem on the incident’s page', async () => {
+    const problem = await create({ type: 'problem' });
+    const incident = await create({ type: 'incident', problem_id: problem.id });
+    const page = await (await fetch(`${sim.baseUrl}/agent/tickets/${incident.id}`)).text();
+    expect(page).toMatch(new RegExp(`Problem</dt>\\s*<dd>#${problem.id}<`));
+  });
 });

@@ -49,6 +49,10 @@ export function zendeskWebView<E extends Env>(
         facts: [
           { label: 'Status', value: ticket.status ?? '' },
           { label: 'External id', value: ticket.external_id ?? '(none)' },
+          { label: 'Type', value: ticket.type ?? '(none)' },
+          // An incident names its problem; a problem says whether incidents are linked to it.
+          ...(ticket.problem_id ? [{ label: 'Problem', value: `#${ticket.problem_id}` }] : []),
+          ...(ticket.has_incidents ? [{ label: 'Incidents', value: 'linked (see /tickets/{id}/incidents)' }] : []),
           { label: 'Updated', value: ticket.updated_at ?? '' },
         ],
         fields: [

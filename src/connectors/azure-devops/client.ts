@@ -487,13 +487,16 @@ export class AzureDevOpsConnector implements Connector {
 
   private async patchItem(id: string, ops: PatchOperation[], what: string): Promise<WorkItemJson> {
     try {
-      return await this.json(
+      const w = await this.json(
         workItemJson,
         'PATCH',
         this.url(`/_apis/wit/workitems/${encodeURIComponent(id)}`, { $expand: 'all' }),
         what,
         { body: JSON.stringify(ops), contentType: 'application/json-patch+json' },
       );
+      // Every write answers the work item with its relations: a file added or removed moves its revision and indexes.
+      this.lastRead.set(String(w.id), w);
+      return w;
     } catch (e) {
       throw await this.explained(e);
     }

@@ -132,6 +132,20 @@ describe('Azure DevOps hierarchy', () => {
     expect(again.version).toBe(first.version);
   });
 
+  it('knows the indexes its own writes left: a file added, then the parent set in one PATCH', async () => {
+    const story = await create('User%20Story', 'Payments');
+    const task = await create('Task', 'Pay by card');
+    const ado = connector();
+    await ado.getItem(task);
+    const bytes = new TextEncoder().encode('receipt');
+    await ado.uploadAttachment(task, { fileName: 'r.txt', contentType: 'text/plain', size: bytes.length, body: bytes });
+    calls = [];
+    const linked = await ado.hierarchy.setParent(task, story);
+    expect(calls).toEqual([`PATCH /acme/Operations/_apis/wit/workitems/${task}`]);
+    expect((await relationsOf(task)).map((r) => r.rel)).toEqual(['AttachedFile', 'System.LinkTypes.Hierarchy-Reverse']);
+    expect(ado.hierarchy.parentOf(linked)).toBe(story);
+  });
+
   it('refuses to write over a change since the version named, as a conflict, writing nothing', async () => {
     const story = await create('User%20Story', 'Payments');
     const task = await create('Task', 'Pay by card');
