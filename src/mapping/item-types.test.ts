@@ -7,6 +7,7 @@ import {
   forType,
   typeMapOf,
   typeMapProblems,
+  typeMismatch,
 } from './item-types';
 
 const pair = (jira: string, remote: string, more: Partial<FieldMapping> = {}): FieldMapping => ({
@@ -92,6 +93,21 @@ describe('the type map', () => {
 
   it('reads every type’s pairs for what a notification may need', () => {
     expect(allFieldsOf(connection).map((m) => m.remote)).toContain('Microsoft.VSTS.TCM.SystemInfo');
+  });
+
+  it('lets a person link only an issue and an item of paired types', () => {
+    const bug = { issuetype: { name: 'Bug' } };
+    expect(typeMismatch(connection, bug, { 'System.WorkItemType': 'Bug' }, TYPE_FIELD)).toBeUndefined();
+    expect(typeMismatch(connection, bug, { 'System.WorkItemType': 'Task' }, TYPE_FIELD)).toBe(
+      'a Bug pairs with a work item type Bug, and this item is Task',
+    );
+    expect(typeMismatch(connection, { issuetype: { name: 'Story' } }, {}, TYPE_FIELD)).toBe(
+      "the connection's type map has no Story issue type",
+    );
+    // Without a type map any issue links to any item, as before.
+    expect(
+      typeMismatch({ ...connection, types: [] }, bug, { 'System.WorkItemType': 'Task' }, TYPE_FIELD),
+    ).toBeUndefined();
   });
 
   it('refuses a type paired twice on either side, at the later one', () => {

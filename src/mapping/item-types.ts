@@ -125,3 +125,22 @@ export function typeMapProblems(
   });
   return problems;
 }
+
+/**
+ * Why an issue and a remote item cannot be a pair under the type map, in people's words (a Bug linked to an Azure
+ * DevOps Task would sync with the Bug's statuses the Task does not have); undefined when they can.
+ */
+export function typeMismatch<C extends TypedSettings>(
+  config: C,
+  issueFields: Readonly<Record<string, unknown>>,
+  remoteFields: Readonly<Record<string, unknown>>,
+  typeField: ItemTypeField | undefined,
+): string | undefined {
+  const issueType = forJiraType(config, jiraTypeOf(issueFields), typeField);
+  if (!issueType.ok) return `the connection's type map has no ${issueType.unmapped || 'such'} issue type`;
+  if (!typeMapOf(config).explicit || !typeField) return undefined;
+  const held = remoteTypeOf(remoteFields, typeField) ?? '';
+  return held === issueType.type.remote
+    ? undefined
+    : `a ${issueType.type.jira} pairs with a ${typeField.label.toLowerCase()} ${issueType.type.remote}, and this item is ${held || 'of none'}`;
+}

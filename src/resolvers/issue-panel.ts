@@ -7,6 +7,7 @@
  * the connection syncs. Each asks Jira for the caller's permission on the
  * server and checks its input with zod.
  */
+import { typeMismatch } from '../mapping/item-types';
 import * as z from 'zod';
 import { connectorFor } from '../connectors/factory';
 import { itemSlaSchema, MAX_ITEM_SLAS, type Connector, type ItemSla } from '../connectors/ports';
@@ -374,6 +375,8 @@ export async function linkIssueResolver({ payload, context }: Call) {
   if (await (await claimsOn(config))(remote.id)) return fail('BAD_REQUEST', takenBy);
   const issue = await getIssue(caller.issueId);
   if (!issue) return fail('BAD_REQUEST', 'The issue no longer exists');
+  const mismatch = typeMismatch(config, issue.fields, remote.fields, systemFor(config.remote.type)?.itemTypes);
+  if (mismatch) return fail('BAD_REQUEST', `${remote.displayKey} cannot be linked to ${issue.key}: ${mismatch}`);
   try {
     await createLink({
       connectionId: config.id,

@@ -11,6 +11,7 @@
  * elsewhere must carry its own secret (a stored password is never sent to a
  * host it was not saved for). Nothing secret is answered.
  */
+import { forJiraType, forRemoteItem, jiraTypeOf } from '../mapping/item-types';
 import { conversionOf } from '../mapping/field-convert';
 import { typedFromMetadata } from './field-typing';
 import api, { getAppContext, route } from '@forge/api';
@@ -303,7 +304,7 @@ async function previewIssue(
   issue: jira.JiraIssue,
   opts: { knownToMatch: boolean; content?: boolean },
 ): Promise<PairPreview | Skipped> {
-  const { config, connector, system } = draft;
+  const { connector, system } = draft;
   const richText = connector.capabilities.descriptionFormat;
   const skip = (reason: string, remote: Item | undefined = undefined): Skipped => ({
     kind: 'skipped',
@@ -311,6 +312,10 @@ async function previewIssue(
     issue: summaryOf(issue),
     remote: remote ? remoteRef(remote) : null,
   });
+  // As the sync does: the draft as it stands for the issue's type (its own fields and statuses, item-types.ts).
+  const typed = forJiraType(draft.config, jiraTypeOf(issue.fields), system.itemTypes);
+  if (!typed.ok) return skip(`its type ${typed.unmapped} is not in the draft's type map, so it is left alone`);
+  const config = typed.config;
   const link = await getLink(issue.id);
   if (link && link.connectionId !== config.id)
     return skip(
@@ -532,7 +537,8 @@ async function previewRemote(draft: Draft, remoteKey: string): Promise<PairPrevi
 }
 
 async function previewRemoteItem(draft: Draft, remote: Item, withContent = false): Promise<PairPreview | Skipped> {
-  const { config, connector, system } = draft;
+  const { connector, system } = draft;
+  let config = draft.config;
   const skip = (reason: string): Skipped => ({ kind: 'skipped', reason, issue: null, remote: remoteRef(remote) });
   const linkedIssue = draft.saved ? await issueForRemote(config.id, remote.id) : undefined;
   const madeFor = parseCorrelationId(remote.correlationId);
@@ -548,6 +554,13 @@ async function previewRemoteItem(draft: Draft, remote: Item, withContent = false
     return skip('the draft creates no Jira issues from remote items (it has no conditions)');
   if (!matchesRemoteFilter(remote.fields, config.remoteFilter))
     return skip("does not match the draft's conditions for remote items, so no Jira issue would be created");
+  // Its type decides which Jira type it becomes; one the map does not name is left alone (item-types.ts).
+  const typed = forRemoteItem(config, remote.fields, system.itemTypes);
+  if (!typed.ok)
+    return skip(
+      `its ${system.itemTypes?.label.toLowerCase() ?? 'type'} ${typed.unmapped || '(none)'} is not in the draft's type map, so it is left alone`,
+    );
+  config = typed.config;
   // As create.ts makes the issue: every mapped field Jira may take, except status and people, which the first sync sets.
   const richText = connector.capabilities.descriptionFormat;
   const created: Record<string, unknown> = {};
