@@ -202,6 +202,11 @@ const settingsShape = {
    */
   hierarchy: z.object({ direction: direction.default('both') }).default({ direction: 'none' }),
   /**
+   * Jira's "relates to" links ↔ the remote's links between peers where it has them (sync/related-links.ts), between
+   * pairs of this connection only. `none` (as before): no link crosses.
+   */
+  relatedLinks: z.object({ direction: direction.default('both') }).default({ direction: 'none' }),
+  /**
    * The remote's SLA copied one way into a Jira date or date-time field: when it breaches (sync/sla-field.ts). `name`
    * picks the SLA by its definition's name; absent, the first one still running. `kind` is the Jira field's, set by
    * the server from Jira's metadata when the connection is saved. Each sync of a pair then reads the item's SLAs once.

@@ -222,7 +222,7 @@ export function screenProblems(
 /** Reads both sides' metadata, types the pairs and checks the draft against it (see typeFieldPairs). */
 export async function typedFromMetadata(
   settings: Pick<ConnectionConfig, 'fields' | 'jiraIssueType' | 'slaField'> &
-    Partial<Pick<ConnectionConfig, 'createDefaults' | 'types' | 'hierarchy'>>,
+    Partial<Pick<ConnectionConfig, 'createDefaults' | 'types' | 'hierarchy' | 'relatedLinks'>>,
   projectId: string,
   connector: Connector | undefined,
   saved?: Pick<ConnectionConfig, 'fields'> & Partial<Pick<ConnectionConfig, 'types'>>,
@@ -486,17 +486,27 @@ export function checkRules(
  * that also wrote Jira's parent or the remote's parent field would write it twice, each way.
  */
 export function hierarchyProblems(
-  settings: Partial<Pick<ConnectionConfig, 'hierarchy' | 'fields' | 'types'>>,
+  settings: Partial<Pick<ConnectionConfig, 'hierarchy' | 'fields' | 'types' | 'relatedLinks'>>,
   connector: Connector | undefined,
   remoteLabel = 'the remote',
 ): TypedFields['problems'] {
-  if (!settings.hierarchy || settings.hierarchy.direction === 'none' || !connector) return [];
+  const related: TypedFields['problems'] =
+    settings.relatedLinks && settings.relatedLinks.direction !== 'none' && connector && !connector.related
+      ? [
+          {
+            path: 'relatedLinks.direction',
+            message: `${capitalized(remoteLabel)} has no links between items Crosswalk can copy`,
+          },
+        ]
+      : [];
+  if (!settings.hierarchy || settings.hierarchy.direction === 'none' || !connector) return related;
   const hierarchy = connector.hierarchy;
   if (!hierarchy)
     return [
+      ...related,
       { path: 'hierarchy.direction', message: `${capitalized(remoteLabel)} has no parent relation Crosswalk can copy` },
     ];
-  const problems: TypedFields['problems'] = [];
+  const problems: TypedFields['problems'] = [...related];
   const check = (fields: readonly FieldMapping[], at: string) =>
     fields.forEach((m, i) => {
       if (m.jira === 'parent')

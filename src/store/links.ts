@@ -1,4 +1,5 @@
 import type { ParentBase } from '../sync/parent-plan';
+import type { RelatedBase } from '../sync/related-links';
 import { kvs, Filter, FilterConditions, WhereConditions } from '@forge/kvs';
 import type { ConnectionConfig } from '../mapping/connection-config';
 import { configKey, getConnection, parseConnection } from './connections';
@@ -38,6 +39,8 @@ export interface Link {
   base: Record<string, SidePair<CanonicalValue>>;
   /** The parent as both sides last agreed on it, each in its own ids (sync/parent-plan.ts); absent until it first crossed. */
   parent?: ParentBase;
+  /** The related links as both sides last agreed on them, each in its own ids (sync/related-links.ts). */
+  related?: RelatedBase;
   /** Comments and files that have crossed, as id pairs: a deleted copy is not copied again. */
   comments: CrossedPair[];
   attachments: CrossedPair[];

@@ -89,9 +89,11 @@ export function issueFromEvidence(
   const project = evidence.fields.project as { id?: unknown } | undefined;
   if (!project || typeof project.id !== 'string') return undefined;
   const changed = new Set(evidence.changed);
-  // A parent change (Jira records it as IssueParentAssociation) that the event does not show the new parent of: read.
+  // A parent change (Jira records it as IssueParentAssociation) that the event does not show the new parent of, or a
+  // change of the issue's links (Link), which the event never shows: read.
   if ((changed.has('parent') || changed.has('IssueParentAssociation')) && !('parent' in evidence.fields))
     return undefined;
+  if (changed.has('Link') || changed.has('issuelinks')) return undefined;
   // A field the change named is taken from the event; every other mapped field is untouched by it and reads as its base
   // (an event's shape of an unchanged field, a status without its category, is never compared with a read one).
   const known = config.fields.every((m) =>

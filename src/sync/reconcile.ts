@@ -39,6 +39,7 @@ import { changedSinceCreate, ownStatusMoveIsNoChange, touchedTimes, unclearField
 import { pairPlanContext, planFields, sentFields, type FieldReading } from './field-plan';
 import { withItemShown } from './item-shown';
 import { syncParent, wakeWaitingChildren } from './hierarchy';
+import { syncRelated } from './related-links';
 import { matchesRemoteFilter } from './remote-filter';
 import { moveToStatus } from './status';
 import { notTakenMessage, NOT_TAKEN, stillNotTaken } from './not-taken';
@@ -240,9 +241,13 @@ export async function reconcileIssue(
   // notification shows in full needs no read of the remote at all (evidence.ts).
   const presumed =
     proven && evidence && !created ? presumedRemote(connector, link, config, evidence.changed) : undefined;
-  // A parent is not among the fields a notification shows: a connection whose parents cross reads the remote.
+  // Parents and links are not among the fields a notification shows: a connection that crosses them reads the remote.
   const shown =
-    !fromEvent && !created && !remote && config.hierarchy.direction === 'none'
+    !fromEvent &&
+    !created &&
+    !remote &&
+    config.hierarchy.direction === 'none' &&
+    config.relatedLinks.direction === 'none'
       ? remoteFromEvidence(remoteShows, link, config, connector)
       : undefined;
   remote ??= presumed ?? shown?.item ?? (await connector.getItem(link.remoteId));
@@ -486,6 +491,16 @@ async function syncPair(
   )
     next.remoteVersion = parent.remoteAfter.version;
   if (parent.problem) problems.parent = { kind: 'validation', message: parent.problem, at };
+  // Related links between pairs of this connection, where the remote has them (related-links.ts).
+  const relatedLinks = await syncRelated({
+    config,
+    connector,
+    link: next,
+    issue,
+    remote: parent.remoteAfter ?? fields.remoteAfter,
+    known: { jira: known.jira, remote: fields.remotePresumed && !parent.remoteAfter },
+  });
+  next = relatedLinks.link;
   // Children that arrived before this pair existed wait for it: its first sync looks at them again.
   if (!link.lastSyncAt) await wakeWaitingChildren(config, link);
   // The remote's SLA, one way into its Jira field (sla-field.ts): read once per sync of the pair, written on a difference.

@@ -261,6 +261,12 @@ export interface RemoteAdapter {
     /** As a person there: gives the item this parent ('' takes it away). */
     setParent(remoteId: string, parentId: string): Promise<void>;
   };
+  /** Links between peers, where the remote has them (Azure DevOps Related links): absent where it has none. */
+  related?: {
+    relatedOf(remoteId: string): string[];
+    /** As a person there: links the item to another, or (`remove`) takes the link away. */
+    link(remoteId: string, otherId: string, remove?: boolean): Promise<void>;
+  };
   typeMap: {
     types: ReadonlyArray<{ jira: 'Bug' | 'Story' | 'Task'; remote: string; status: Readonly<Record<string, string>> }>;
     unmapped: string;

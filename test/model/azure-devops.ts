@@ -211,6 +211,28 @@ export function azureDevOpsAdapter(): RemoteAdapter {
         await ok(`a parent of ${id}`, agent()('PATCH', `${P}/workitems/${id}`, ops));
       },
     },
+    related: {
+      relatedOf: (id) =>
+        (item(id).relations ?? [])
+          .filter((r) => r.rel === 'System.LinkTypes.Related')
+          .map((r) => /\/(\d+)$/.exec(r.url)?.[1] ?? ''),
+      async link(id, otherId, remove = false) {
+        const at = (item(id).relations ?? []).findIndex(
+          (r) => r.rel === 'System.LinkTypes.Related' && r.url.endsWith(`/${otherId}`),
+        );
+        const op = remove
+          ? { op: 'remove', path: `/relations/${at}` }
+          : {
+              op: 'add',
+              path: '/relations/-',
+              value: {
+                rel: 'System.LinkTypes.Related',
+                url: `${sandbox.sims.azureDevOps.baseUrl}/_apis/wit/workItems/${otherId}`,
+              },
+            };
+        await ok(`a related link of ${id}`, agent()('PATCH', `${P}/workitems/${id}`, [op]));
+      },
+    },
     // Agile's Bug has Resolved, its Task goes from Active to Closed: the types' workflows differ.
     typeMap: {
       types: [

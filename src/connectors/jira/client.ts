@@ -268,6 +268,57 @@ export async function upsertRemoteLink(
   await readJson('jira', res, 'Link remote item');
 }
 
+/** The issues an issue relates to (its links of Jira's Relates type), each with the link's id. */
+export function relatedIssuesOf(fields: Readonly<Record<string, unknown>>): Array<{ issueId: string; linkId: string }> {
+  const links = z
+    .array(
+      z
+        .object({
+          id: z.string(),
+          type: z.object({ name: z.string() }).loose(),
+          inwardIssue: z.object({ id: z.string() }).loose().optional(),
+          outwardIssue: z.object({ id: z.string() }).loose().optional(),
+        })
+        .loose(),
+    )
+    .safeParse(fields.issuelinks ?? []);
+  if (!links.success) return [];
+  return links.data.flatMap((l) => {
+    const other = l.outwardIssue?.id ?? l.inwardIssue?.id;
+    return l.type.name === RELATES && other ? [{ issueId: other, linkId: l.id }] : [];
+  });
+}
+
+/** Jira's default link type for peers ("relates to" both ways). */
+export const RELATES = 'Relates';
+
+/** Links two issues as related (Jira's Relates type), as the sync (its trace keeps it from echoing). */
+export async function relateIssues(issueId: string, otherId: string): Promise<void> {
+  const res = await call('Link issues', () =>
+    api.asApp().requestJira(route`/rest/api/3/issueLink`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        Accept: 'application/json',
+        'X-Atlassian-Webhook-Trace': SYNC_TRACE,
+      },
+      body: JSON.stringify({ type: { name: RELATES }, inwardIssue: { id: otherId }, outwardIssue: { id: issueId } }),
+    }),
+  );
+  if (res.status !== 201) await readJson('jira', res, 'Link issues');
+}
+
+/** Removes an issue link; one already gone is no error. */
+export async function deleteIssueLink(linkId: string): Promise<void> {
+  const res = await call('Unlink issues', () =>
+    api.asApp().requestJira(route`/rest/api/3/issueLink/${linkId}`, {
+      method: 'DELETE',
+      headers: { 'X-Atlassian-Webhook-Trace': SYNC_TRACE },
+    }),
+  );
+  if (res.status !== 204 && res.status !== 404) await readJson('jira', res, 'Unlink issues');
+}
+
 /**
  * Whether an issue matches the connection's JQL (empty = every issue of the
  * project). Asked with jql/match, which reads the issue itself: search is

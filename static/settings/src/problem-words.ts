@@ -65,6 +65,8 @@ const TOP_LEVEL: Record<string, string> = {
   types: 'Work item types',
   hierarchy: 'Parents and children',
   'hierarchy.direction': 'Parents and children',
+  relatedLinks: 'Related issues',
+  'relatedLinks.direction': 'Related issues',
   credential: 'Sign-in secret',
   remote: 'Instance and sign-in',
   'remote.type': 'System',

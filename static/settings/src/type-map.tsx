@@ -271,35 +271,39 @@ function OwnPart(props: {
 
 export type HierarchyDirection = 'both' | 'to-jira' | 'to-remote' | 'none';
 
-/** Whether parents cross (src/sync/hierarchy.ts): an epic's stories and a story's sub-tasks as the remote links them. */
-export function HierarchyChoice(props: {
+/**
+ * Whether what links items crosses, and which way: parents (src/sync/hierarchy.ts), an epic's stories and a story's
+ * sub-tasks as the remote links them, or related links between peers (src/sync/related-links.ts).
+ */
+export function LinkDirectionChoice(props: {
+  /** `hierarchy` or `relatedLinks`: the setting, and where its problems are. */
+  setting: 'hierarchy' | 'relatedLinks';
+  label: string;
   direction: HierarchyDirection;
   systemLabel: string;
+  /** What the choice means, for none and for any other. */
+  explain: { none: string; on: string };
   problems: readonly Problem[];
   onChange(direction: HierarchyDirection): void;
 }) {
   const options: Array<{ value: HierarchyDirection; label: string }> = [
-    { value: 'none', label: 'Not copied: each item crosses alone' },
+    { value: 'none', label: 'Not copied' },
     { value: 'both', label: 'Both ways' },
     { value: 'to-remote', label: `Jira → ${props.systemLabel} only` },
     { value: 'to-jira', label: `${props.systemLabel} → Jira only` },
   ];
-  const errors = problemsAt(props.problems, 'hierarchy');
+  const errors = problemsAt(props.problems, props.setting);
   return (
-    <Stack space="space.050" testId="hierarchy">
-      <Label htmlFor="hierarchy.direction">Parents and children</Label>
+    <Stack space="space.050" testId={props.setting}>
+      <Label htmlFor={`${props.setting}.direction`}>{props.label}</Label>
       <Select
-        inputId="hierarchy.direction"
+        inputId={`${props.setting}.direction`}
         options={options}
         value={options.find((o) => o.value === props.direction)}
         onChange={(o) => props.onChange(o?.value ?? 'none')}
         isInvalid={errors.length > 0}
       />
-      <Text color="color.text.subtle">
-        {props.direction === 'none'
-          ? `An epic's stories and a story's sub-tasks stay unlinked in ${props.systemLabel}.`
-          : `An epic's stories and a story's sub-tasks are linked as ${props.systemLabel} links parents, each to the item paired with its parent; a child that arrives first is linked when its parent crosses.`}
-      </Text>
+      <Text color="color.text.subtle">{props.direction === 'none' ? props.explain.none : props.explain.on}</Text>
       <Errors messages={errors} />
     </Stack>
   );

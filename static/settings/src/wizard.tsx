@@ -23,7 +23,7 @@ import { secretStaysWith } from '../../../src/mapping/secret-binding';
 import { AccessChecks, type TestResult } from './connection-detail';
 import { MappingEditor, RemoteFilterEditor, RemoteMetadataNote, useJiraMetadata, useRemoteMetadata } from './mapping';
 import { CreateDefaultsEditor, type CreateDefault } from './create-defaults';
-import { HierarchyChoice, TypeMapEditor, type HierarchyDirection, type ItemType } from './type-map';
+import { LinkDirectionChoice, TypeMapEditor, type HierarchyDirection, type ItemType } from './type-map';
 import { ResolutionRulesEditor, type ResolutionRules } from './resolution-rules';
 import { ContentRulesEditor, type ContentRules } from './content-rules';
 import { PeopleEditor, type UserSettings } from './people';
@@ -498,13 +498,33 @@ export function Wizard(props: {
                       set({ rest: { ...draft.rest, types } });
                     }}
                   />
-                  <HierarchyChoice
+                  <LinkDirectionChoice
+                    setting="hierarchy"
+                    label="Parents and children"
                     direction={
                       (draft.rest.hierarchy as { direction?: HierarchyDirection } | undefined)?.direction ?? 'none'
                     }
                     systemLabel={system?.label ?? 'Remote'}
+                    explain={{
+                      none: `An epic's stories and a story's sub-tasks stay unlinked in ${system?.label ?? 'the remote'}.`,
+                      on: `An epic's stories and a story's sub-tasks are linked as ${system?.label ?? 'the remote'} links parents, each to the item paired with its parent; a child that arrives first is linked when its parent crosses.`,
+                    }}
                     problems={problems}
                     onChange={(direction) => set({ rest: { ...draft.rest, hierarchy: { direction } } })}
+                  />
+                  <LinkDirectionChoice
+                    setting="relatedLinks"
+                    label="Related issues"
+                    direction={
+                      (draft.rest.relatedLinks as { direction?: HierarchyDirection } | undefined)?.direction ?? 'none'
+                    }
+                    systemLabel={system?.label ?? 'Remote'}
+                    explain={{
+                      none: "Jira's “relates to” links stay in Jira.",
+                      on: `Jira's “relates to” links between synced issues cross as ${system?.label ?? 'the remote'}'s links between their items, where it has such links; a link to an item that does not sync stays on its side.`,
+                    }}
+                    problems={problems}
+                    onChange={(direction) => set({ rest: { ...draft.rest, relatedLinks: { direction } } })}
                   />
                   <Heading size="xsmall" as="h3">
                     {`New ${system?.label ?? 'remote'} items`}
