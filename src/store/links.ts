@@ -163,6 +163,12 @@ export async function getLinkAndConnection(
   return { link, config };
 }
 
+/** The remote item paired with an issue through this connection, or undefined while it has none. */
+export async function remoteForIssue(connectionId: string, issueId: string): Promise<string | undefined> {
+  const link = await getLink(issueId);
+  return link?.connectionId === connectionId ? link.remoteId : undefined;
+}
+
 export async function issueForRemote(connectionId: string, remoteId: string): Promise<string | undefined> {
   return (await kvs.entity<{ issueId: string }>(CLAIM).get(claimKey(connectionId, remoteId)))?.issueId;
 }

@@ -12,7 +12,7 @@ import { SyncError } from '../connectors/errors';
 import * as jira from '../connectors/jira/client';
 import type { Connector, Item } from '../connectors/ports';
 import type { ConnectionConfig } from '../mapping/connection-config';
-import { getLink, issueForRemote, type Link } from '../store/links';
+import { issueForRemote, remoteForIssue, type Link } from '../store/links';
 import { childrenWaitingFor, waitForParent } from '../store/parent-waits';
 import { planParent, type ParentBase } from './parent-plan';
 import { enqueueReconcile } from './sync-queue';
@@ -63,7 +63,7 @@ export async function syncParent(input: {
   if (plan.kind === 'none') return { link: plan.base ? agreed(plan.base) : link, wroteJira: false };
   try {
     if (plan.kind === 'to-remote') {
-      const target = plan.jiraParent ? await remoteOfIssue(config.id, plan.jiraParent) : '';
+      const target = plan.jiraParent ? await remoteForIssue(config.id, plan.jiraParent) : '';
       if (target === undefined) {
         await waitForParent(config.id, { side: 'jira', id: plan.jiraParent }, issue.id);
         const key = (issue.fields.parent as { key?: string } | undefined)?.key ?? 'its parent';
@@ -101,12 +101,6 @@ export async function syncParent(input: {
       return { link, wroteJira: false, problem: `The parent could not be set: ${e.message}` };
     throw e;
   }
-}
-
-/** The remote item paired with a Jira issue through this connection, or undefined while it has none. */
-async function remoteOfIssue(connectionId: string, issueId: string): Promise<string | undefined> {
-  const link = await getLink(issueId);
-  return link?.connectionId === connectionId ? link.remoteId : undefined;
 }
 
 /** Where the remote's rules name kinds of items (Zendesk: a problem's incidents), why this parent cannot be, read first. */

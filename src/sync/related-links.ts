@@ -10,7 +10,7 @@
 import * as jira from '../connectors/jira/client';
 import type { Connector, Item } from '../connectors/ports';
 import type { ConnectionConfig } from '../mapping/connection-config';
-import { getLink, issueForRemote, type Link } from '../store/links';
+import { issueForRemote, remoteForIssue, type Link } from '../store/links';
 
 export interface RelatedBase {
   /** The Jira issues the issue relates to, by id, sorted. */
@@ -78,11 +78,11 @@ export async function syncRelated(input: {
   const remove: string[] = [];
   if (toRemote) {
     for (const id of plan.jiraAdded) {
-      const other = await remoteOfIssue(config.id, id);
+      const other = await remoteForIssue(config.id, id);
       if (other && !remoteAfter.has(other) && writes(id)) add.push(other);
     }
     for (const id of plan.jiraRemoved) {
-      const other = await remoteOfIssue(config.id, id);
+      const other = await remoteForIssue(config.id, id);
       if (other && remoteAfter.has(other) && writes(id)) remove.push(other);
     }
   }
@@ -113,9 +113,4 @@ export async function syncRelated(input: {
   const next: RelatedBase = { jira: sorted(jiraAfter), remote: sorted(remoteAfter) };
   const same = JSON.stringify(next) === JSON.stringify(input.link.related);
   return { link: same ? input.link : { ...input.link, related: next }, ...(written ? { remoteAfter: written } : {}) };
-}
-
-async function remoteOfIssue(connectionId: string, issueId: string): Promise<string | undefined> {
-  const link = await getLink(issueId);
-  return link?.connectionId === connectionId ? link.remoteId : undefined;
 }

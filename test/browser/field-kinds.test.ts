@@ -9,7 +9,7 @@ import type { Browser } from 'playwright-core';
 import { buildUi } from '../../scripts/build-ui';
 import { startSandbox, type Sandbox } from '../../sandbox/sandbox';
 import { expectAccessible, launchBrowser, screenshot } from './support/browser';
-import { choose, openSettings, settingsFrame } from './support/settings';
+import { choose, openSettings, saveAndRead, settingsFrame } from './support/settings';
 
 let sandbox: Sandbox;
 let browser: Browser;
@@ -37,27 +37,6 @@ async function fieldsStep(projectKey: string, connection: string) {
   return { page, frame };
 }
 
-/** Saves the wizard and answers the project's first connection as stored. */
-async function saveAndRead(
-  page: Awaited<ReturnType<typeof fieldsStep>>['page'],
-  project: { id: string; key: string },
-): Promise<any> {
-  const frame = settingsFrame(page);
-  await frame.getByRole('button', { name: 'Save connection' }).press('Enter');
-  await frame.getByRole('dialog').waitFor({ state: 'detached' });
-  await page.close();
-  const listed = await sandbox.platform.invokeResolver({
-    installationId: sandbox.installationId,
-    moduleKey: 'crosswalk-settings',
-    functionKey: 'listConnections',
-    accountId: sandbox.users.find((u) => u.role === 'admin')!.accountId,
-    context: { extension: { type: 'jira:projectSettingsPage', project } },
-    payload: {},
-  });
-  if (!listed.ok) throw new Error(`listConnections failed: ${listed.error}`);
-  return (listed.body as { data: { connections: Array<{ config: any }> } }).data.connections[0]!.config;
-}
-
 const DEMO = { id: '10000', key: 'DEMO' };
 const OPS = { id: '10001', key: 'OPS' };
 
@@ -83,7 +62,7 @@ describe('the mapping editor (browser)', () => {
     await choose(frame, 'timeZone', 'Europe/Berlin');
     await expectAccessible(page);
     await screenshot(page, 'mapping-date-pair-and-time-zone');
-    const config = await saveAndRead(page, OPS);
+    const config = await saveAndRead(sandbox, page, OPS);
     expect(config.timeZone).toBe('Europe/Berlin');
     expect(config.fields).toContainEqual(
       expect.objectContaining({
@@ -102,7 +81,7 @@ describe('the mapping editor (browser)', () => {
     await choose(frame, `fields.${rows}.remote`, 'Details (u_details)');
     await expectAccessible(page);
     await screenshot(page, 'mapping-servicenow-html-column');
-    const config = await saveAndRead(page, DEMO);
+    const config = await saveAndRead(sandbox, page, DEMO);
     expect(config.fields).toContainEqual(
       expect.objectContaining({
         jira: 'customfield_10011',
@@ -127,7 +106,7 @@ describe('the mapping editor (browser)', () => {
     await frame.getByText('For example: “[DEMO-12] Printer jams”').waitFor();
     await expectAccessible(page);
     await screenshot(page, 'mapping-summary-template');
-    const config = await saveAndRead(page, DEMO);
+    const config = await saveAndRead(sandbox, page, DEMO);
     expect(config.fields[0]).toMatchObject({
       jira: 'summary',
       template: { side: 'remote', text: '[{key}] {summary}', reverse: 'strip' },
@@ -142,7 +121,7 @@ describe('the mapping editor (browser)', () => {
     await frame.getByText(/items Crosswalk creates start with these values/).waitFor();
     await expectAccessible(page);
     await screenshot(page, 'create-default-assignment-group');
-    const config = await saveAndRead(page, DEMO);
+    const config = await saveAndRead(sandbox, page, DEMO);
     const network = sandbox.servicenow.store
       .rows('sys_user_group')
       .find((g: { name?: string }) => g.name === 'Network')!;

@@ -9,7 +9,7 @@ import type { Browser } from 'playwright-core';
 import { buildUi } from '../../scripts/build-ui';
 import { startSandbox, type Sandbox } from '../../sandbox/sandbox';
 import { expectAccessible, launchBrowser, screenshot } from './support/browser';
-import { choose, openSettings, settingsFrame } from './support/settings';
+import { choose, openSettings, saveAndRead, settingsFrame } from './support/settings';
 
 let sandbox: Sandbox;
 let browser: Browser;
@@ -62,19 +62,7 @@ describe.each(CASES)('$connection', ({ project, connection, bug, task }) => {
     await expectAccessible(page);
     await screenshot(page, `type-map-${project.key.toLowerCase()}`);
 
-    await frame.getByRole('button', { name: 'Save connection' }).press('Enter');
-    await frame.getByRole('dialog').waitFor({ state: 'detached' });
-    await page.close();
-    const listed = await sandbox.platform.invokeResolver({
-      installationId: sandbox.installationId,
-      moduleKey: 'crosswalk-settings',
-      functionKey: 'listConnections',
-      accountId: sandbox.users.find((u) => u.role === 'admin')!.accountId,
-      context: { extension: { type: 'jira:projectSettingsPage', project } },
-      payload: {},
-    });
-    if (!listed.ok) throw new Error(`listConnections failed: ${listed.error}`);
-    const config = (listed.body as { data: { connections: Array<{ config: any }> } }).data.connections[0]!.config;
+    const config = await saveAndRead(sandbox, page, project);
     expect(config.types.map((t: { jira: string }) => t.jira)).toEqual(['Bug', 'Task']);
     expect(config.hierarchy).toEqual({ direction: 'both' });
     expect(config.types[1].fields).toEqual([

@@ -12,14 +12,8 @@ let world: EverySystem;
 
 beforeAll(async () => {
   world = await startEverySystem();
-  // Each project's admin has added Jira's Bug, Story and Task to its issue type scheme.
-  for (const p of world.paired)
-    for (const type of ['Bug', 'Story', 'Task']) {
-      const added = await fetch(`${world.sandbox.sims.jira.controlUrl}/projects/${p.project.key}/issue-types/${type}`, {
-        method: 'PUT',
-      });
-      if (!added.ok) throw new Error(`${p.project.key} did not take ${type}: ${await added.text()}`);
-    }
+  // Each project's admin has added these issue types to its scheme.
+  await world.addIssueTypes(['Bug', 'Story', 'Task']);
 }, 180_000);
 afterAll(() => world?.sandbox.stop());
 

@@ -27,6 +27,8 @@ export interface EverySystem {
   settings(p: PairedSystem, functionKey: string, payload: unknown): Promise<ResolverAnswer>;
   /** The project's connection: its id and its settings as the page edits them (without what the server keeps). */
   connectionOf(p: PairedSystem): Promise<{ id: string; config: Record<string, any> }>;
+  /** Each paired project's admin adds these of the site's issue types to the project's issue type scheme. */
+  addIssueTypes(types: readonly string[]): Promise<void>;
   /** An issue made in Jira by the project's admin (with any more `fields`) and its remote item once synced. */
   pairedIssue(
     p: PairedSystem,
@@ -100,6 +102,15 @@ export async function startEverySystem(): Promise<EverySystem> {
       return answer.body.data;
     },
     settings,
+    async addIssueTypes(types) {
+      for (const p of paired)
+        for (const type of types) {
+          const added = await fetch(`${sandbox.sims.jira.controlUrl}/projects/${p.project.key}/issue-types/${type}`, {
+            method: 'PUT',
+          });
+          if (!added.ok) throw new Error(`${p.project.key} did not take ${type}: ${await added.text()}`);
+        }
+    },
     async connectionOf(p) {
       const listed = await settings(p, 'listConnections', {});
       const { id, jiraProjectId: _project, credentialRev: _rev, ...config } = listed.data.connections[0].config;

@@ -61,3 +61,21 @@ export async function createIssue(
   if (res.status !== 201) throw new Error(`Could not create an issue in ${projectKey}: ${res.status}`);
   return ((await res.json()) as { key: string }).key;
 }
+
+/** Saves the wizard as its admin would and answers the project's first connection as stored. */
+export async function saveAndRead(sandbox: Sandbox, page: Page, project: { id: string; key: string }): Promise<any> {
+  const frame = settingsFrame(page);
+  await frame.getByRole('button', { name: 'Save connection' }).press('Enter');
+  await frame.getByRole('dialog').waitFor({ state: 'detached' });
+  await page.close();
+  const listed = await sandbox.platform.invokeResolver({
+    installationId: sandbox.installationId,
+    moduleKey: 'crosswalk-settings',
+    functionKey: 'listConnections',
+    accountId: sandbox.users.find((u) => u.role === 'admin')!.accountId,
+    context: { extension: { type: 'jira:projectSettingsPage', project } },
+    payload: {},
+  });
+  if (!listed.ok) throw new Error(`listConnections failed: ${listed.error}`);
+  return (listed.body as { data: { connections: Array<{ config: any }> } }).data.connections[0]!.config;
+}
