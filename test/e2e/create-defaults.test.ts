@@ -25,22 +25,27 @@ interface Listed {
   values?: Array<{ value: string; label: string }>;
 }
 
+/** A field of listed values no mapped field writes: a group where the remote has one (whom new work goes to), else another. */
+async function defaultableField(p: PairedSystem, id: string, config: Record<string, any>): Promise<Listed> {
+  const listed = (await world.settings(p, 'remoteFields', { connectionId: id })).data.fields as Listed[];
+  const mapped = new Set<string>([
+    ...config.fields.map((f: { remote: string }) => f.remote),
+    ...config.requiredOnEnter.flatMap((r: { field: string; set: Record<string, string> }) => [
+      r.field,
+      ...Object.keys(r.set),
+    ]),
+  ]);
+  const candidates = listed.filter((f) => !f.readOnly && !mapped.has(f.id) && (f.values?.length ?? 0) >= 2);
+  const field = candidates.find((f) => /group|area/i.test(f.name)) ?? candidates[0];
+  expect(field).toBeDefined();
+  return field!;
+}
+
 describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s', (_label, kind) => {
   it('starts a new item with the value chosen from its own, where no mapped field gives one', async () => {
     const p = pairedFor(kind);
     const { id, config } = await world.connectionOf(p);
-    const listed = (await world.settings(p, 'remoteFields', { connectionId: id })).data.fields as Listed[];
-    const mapped = new Set<string>([
-      ...config.fields.map((f: { remote: string }) => f.remote),
-      ...config.requiredOnEnter.flatMap((r: { field: string; set: Record<string, string> }) => [
-        r.field,
-        ...Object.keys(r.set),
-      ]),
-    ]);
-    // A group where the remote has one (whom new work goes to), else another field of listed values.
-    const candidates = listed.filter((f) => !f.readOnly && !mapped.has(f.id) && (f.values?.length ?? 0) >= 2);
-    const field = candidates.find((f) => /group|area/i.test(f.name)) ?? candidates[0];
-    expect(field).toBeDefined();
+    const field = await defaultableField(p, id, config);
 
     // What a new item holds without a default, so the one chosen is another.
     const before = await world.pairedIssue(p, `Without a default on ${p.system.label}`);
@@ -65,6 +70,34 @@ describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s',
     expect(p.remote.field(issue.remoteId, field!.id)).toBe(chosen.value);
     // Nothing else changed: the item before keeps what it had.
     expect(p.remote.field(before.remoteId, field!.id)).toBe(usual);
+
+    expect(await world.settings(p, 'saveConnection', { connectionId: id, settings: config })).toMatchObject({
+      ok: true,
+    });
+  });
+
+  it("gives a type's own default before the connection's, and its type", async () => {
+    const p = pairedFor(kind);
+    const { id, config } = await world.connectionOf(p);
+    const field = await defaultableField(p, id, config);
+    const [shared, own] = field.values!;
+    const task = p.remote.typeMap.types.find((t) => t.jira === 'Task')!;
+    const typeField = p.system.itemTypes!.field;
+    const saved = await world.settings(p, 'saveConnection', {
+      connectionId: id,
+      settings: {
+        ...config,
+        createDefaults: [{ field: field.id, value: shared!.value }],
+        types: [
+          { jira: 'Task', remote: task.remote, fields: [], createDefaults: [{ field: field.id, value: own!.value }] },
+        ],
+      },
+    });
+    expect(saved.error?.problems ?? []).toEqual([]);
+
+    const issue = await world.pairedIssue(p, `A task with its own default on ${p.system.label}`);
+    expect(p.remote.field(issue.remoteId, field.id)).toBe(own!.value);
+    expect(p.remote.field(issue.remoteId, typeField)).toBe(task.remote);
 
     expect(await world.settings(p, 'saveConnection', { connectionId: id, settings: config })).toMatchObject({
       ok: true,
