@@ -242,12 +242,14 @@ export async function typedFromMetadata(
   const ruled = checkRules(paired.fields, jiraFields, remoteFields, project?.issueTypes ?? [], remoteLabel);
   const typed = { ...paired, fields: ruled.fields, problems: [...paired.problems, ...ruled.problems] };
   const sla = settings.slaField ? typedSlaField(settings.slaField, jiraFields, connector, remoteLabel) : undefined;
-  const offScreen = project
-    ? screenProblems(settings.fields, screen, jiraFields, {
-        issueType: settings.jiraIssueType,
-        projectKey: project.key ?? projectId,
-      })
-    : [];
+  // With a type map, each type's screen is checked with its fields (typedTypes), not the single issue type's.
+  const offScreen =
+    project && !settings.types?.length
+      ? screenProblems(settings.fields, screen, jiraFields, {
+          issueType: settings.jiraIssueType,
+          projectKey: project.key ?? projectId,
+        })
+      : [];
   const types = await typedTypes(settings, {
     projectId,
     project,
@@ -327,6 +329,16 @@ async function typedTypes(
         read.derivedFields,
       );
       problems.push(...fields.problems.map(at));
+      // Its own rules, checked and kept in the fields' own values as the shared ones are.
+      const ruled = checkRules(
+        fields.fields,
+        read.jiraFields,
+        ownRemote,
+        read.project?.issueTypes ?? [],
+        read.remoteLabel,
+      );
+      fields.fields = ruled.fields;
+      problems.push(...ruled.problems.map(at));
       problems.push(...createDefaultProblems(t.createDefaults, ownRemote, read.remoteLabel).map(at));
       const issueType = read.project?.issueTypes.find((x) => x.name === t.jira);
       if (read.project && issueType) {
