@@ -192,6 +192,51 @@ export function assertTyped(saved: unknown, fields: readonly TypedField[]): void
   if (untyped.length) throw new Error(`The model connection left ${untyped.join(', ')} untyped`);
 }
 
+/** The Jira issue types the model works with: a Task may have an Epic as its parent. */
+export type ModelType = 'Task' | 'Epic';
+export const MODEL_TYPES: readonly ModelType[] = ['Task', 'Epic'];
+
+/** The remote field a system keeps an item's type in (its registry entry's `itemTypes.field`). */
+export function typeFieldOf(kind: string): string {
+  const field = systemFor(kind)?.itemTypes?.field;
+  if (!field) throw new Error(`${kind} declares no item type field`);
+  return field;
+}
+
+/**
+ * The model connection's type map and parents, as the settings page sends them: the model's two types, each with
+ * no pairs or defaults of its own (the shared fields hold for both: every one of them exists on both remote types),
+ * and parents both ways.
+ */
+export function modelConnectionTypes(types: Readonly<Record<ModelType, string>>) {
+  return {
+    types: MODEL_TYPES.map((jira) => ({ jira, remote: types[jira], fields: [], createDefaults: [] })),
+    hierarchy: { direction: 'both' as const },
+  };
+}
+
+/**
+ * The model connection's type settings: the map and parents with `types`, else nothing (the connection's one type).
+ * Where the type field is also the filter's marker (ServiceNow's category, Zendesk's type), the adapter's filter
+ * takes the model's types with them.
+ */
+export function modelTypeSettings(
+  types: Readonly<Record<ModelType, string>>,
+  opts: { types?: boolean } | undefined,
+): { types?: ReturnType<typeof modelConnectionTypes>['types']; hierarchy?: { direction: 'both' } } {
+  return opts?.types ? modelConnectionTypes(types) : {};
+}
+
+/** Adds the model's issue types to the Jira project's scheme (a Jira admin's change), so issues of each can be made. */
+export async function addModelIssueTypes(sandbox: Sandbox, projectKey: string): Promise<void> {
+  for (const type of MODEL_TYPES) {
+    const added = await fetch(`${sandbox.sims.jira.controlUrl}/projects/${projectKey}/issue-types/${type}`, {
+      method: 'PUT',
+    });
+    if (!added.ok) throw new Error(`${projectKey} did not take ${type}: ${await added.text()}`);
+  }
+}
+
 export type RemoteFault = 'rate-limit' | 'server-error' | 'timeout' | 'outage' | 'bad-credentials';
 
 /**
@@ -226,8 +271,19 @@ export interface RemoteAdapter {
   summaryLimit: number;
   /** Whether internal Jira comments cross (the remote has internal comments); without them, people on the remote write only public ones. */
   hasInternalComments: boolean;
-  /** Pairs the project for the model (remote filter on `model` items), and holds the remote's notifications. */
-  setup(sandbox: Sandbox): Promise<void>;
+  /**
+   * The model's two types: Jira's Task and Epic, each ↔ a type of the remote's (its `itemTypes.field`), an Epic
+   * above a Task on both sides (the remote's parent relation, `hierarchy`). The connection maps these two and no
+   * other, with parents crossing both ways (`modelConnectionTypes`).
+   */
+  modelTypes: Readonly<Record<ModelType, string>>;
+  /**
+   * Pairs the project for the model (remote filter on `model` items), and holds the remote's notifications. With
+   * `types` (the model harness), the connection maps the model's two types and crosses parents, and the filter takes
+   * the items of those types; without (the end-to-end worlds and the bench, whose figures are of one type's
+   * connection), it pairs one type as before.
+   */
+  setup(sandbox: Sandbox, opts?: { types?: boolean }): Promise<void>;
   /** The remote items Crosswalk created for an issue (its correlation marker). */
   remotesForIssue(issueId: string): string[];
   /**

@@ -6,8 +6,10 @@ import { deliveryHeaders } from '../../sandbox/sims/azure-devops/hooks';
 import type { WorkItemRecord } from '../../sandbox/sims/azure-devops/store';
 import { azureDevOpsClient, patch } from '../../sandbox/sims/azure-devops/test-client';
 import {
+  addModelIssueTypes,
   assertTyped,
   canonicalDay,
+  modelTypeSettings,
   canonicalLabels,
   canonicalNumber,
   dayStartInZone,
@@ -49,6 +51,8 @@ const COUNT = 'Custom.AffectedUsers';
 const TIER = 'Custom.Environment';
 /** The connection's time zone: an hour ahead of UTC in winter, so a day's start there is the day before in UTC. */
 const TIME_ZONE = 'Europe/Berlin';
+/** The model's types: Bugs (Jira's Tasks, as the demo pairs them) under Epics, by Parent links. */
+const MODEL_TYPES = { Task: 'Bug', Epic: 'Epic' } as const;
 
 export function azureDevOpsAdapter(): RemoteAdapter {
   let sandbox: Sandbox;
@@ -101,8 +105,10 @@ export function azureDevOpsAdapter(): RemoteAdapter {
     people: ['', 'admin', 'project-lead'],
     typed: ['due', 'count', 'tier'],
     timeZone: TIME_ZONE,
-    async setup(s) {
+    modelTypes: MODEL_TYPES,
+    async setup(s, opts) {
       sandbox = s;
+      if (opts?.types) await addModelIssueTypes(s, OPS_PROJECT.key);
       s.azureDevOps.store.addIdentity('Ada Admin', ADA);
       const lead = s.jira.site.state.users.find((u) => u.role === 'project-lead')!;
       const admin = s.jira.site.state.users.find((u) => u.role === 'admin')!;
@@ -117,6 +123,7 @@ export function azureDevOpsAdapter(): RemoteAdapter {
           settings: {
             ...demoAzureDevOpsConnection,
             remoteFilter: [{ field: 'System.Tags', op: 'LIKE', value: MODEL_TAG }],
+            ...modelTypeSettings(MODEL_TYPES, opts),
             timeZone: TIME_ZONE,
             fields: [
               ...demoAzureDevOpsConnection.fields,

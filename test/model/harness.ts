@@ -3,14 +3,16 @@
  * every mapped kind, assignees included where the adapter maps people, and
  * typed fields where it pairs them: a date, a number, a single option;
  * comments public and internal; files added and deleted; remote-side creates;
- * several items interleaved) mixed with faults (429, 5xx, timeouts, an hour's
+ * several items interleaved, of two types: Tasks and Epics, a Task's parent
+ * set, moved and cleared on either side) mixed with faults (429, 5xx, timeouts, an hour's
  * outage, rotated credentials, worker crashes, recycled instances) and
  * signal trouble (duplicated, reordered, delayed and lost events and
  * notifications). After the faults clear and the world is quiet, the promise
  * is checked: both sides agree under the mapping, every comment and file is
  * there exactly once on each side (none, for a deleted original; a deleted
  * copy alone), one remote item per issue and one issue
- * per remote item, nothing is written in a further quiet period, and every
+ * per remote item, each remote item of the type the map gives its issue's,
+ * the hierarchy the same on both sides (or the child saying what it waits for), nothing is written in a further quiet period, and every
  * failure was visible on its issue while it lasted.
  *
  * Runs are deterministic: the platform runs one queue event at a time in a
@@ -22,6 +24,7 @@ import fc from 'fast-check';
 import type { CrashInjection } from '../../sandbox/platform';
 import type { Sandbox } from '../../sandbox/sandbox';
 import { LONGEST_RETRY_WAIT_MS } from '../support/bounds';
+import { workflowOf } from '../../sandbox/sims/jira/state';
 import { adf, jiraClient } from '../../sandbox/sims/jira/test-client';
 import type { AdfDoc } from '../../src/content/adf';
 import { parseBody, renderBody } from '../../src/content/rich';
@@ -33,6 +36,9 @@ import {
   FAULTED_REQUESTS,
   RICH_DESCRIPTIONS,
   hiddenLabel,
+  MODEL_TYPES,
+  typeFieldOf,
+  type ModelType,
   JIRA_FIELD_OF,
   TYPED_FIELDS,
   type RemoteAdapter,
@@ -68,8 +74,13 @@ const TYPED_VALUES: Readonly<Record<TypedField, readonly string[]>> = {
 };
 
 export type Command =
-  | { kind: 'createIssue' }
-  | { kind: 'createRemote' }
+  | { kind: 'createIssue'; type?: ModelType }
+  | { kind: 'createRemote'; type?: ModelType }
+  /**
+   * A person gives a Task a parent Epic (`parent` picks among the Epics) or, with -1, takes its parent away: in Jira
+   * (the issue's `parent`) or on the remote (its own relation), between items that exist on that side.
+   */
+  | { kind: 'parent'; side: Side; item: number; parent: number }
   | { kind: 'edit'; side: Side; item: number; field: Field; pick: number }
   | { kind: 'concurrentEdit'; item: number; field: Field; pick: number; first: Side }
   | { kind: 'comment'; side: Side; item: number; internal: boolean }
@@ -89,10 +100,22 @@ export type Command =
 const side = fc.constantFrom<Side>('jira', 'remote');
 const field = fc.constantFrom<Field>(...FIELDS);
 const item = fc.nat({ max: 5 });
+/** Tasks as often as Epics: a run is short, and a parent command needs an Epic to have been made. */
+const modelType = fc.constantFrom<ModelType>('Task', 'Epic');
 
 export const commandArb: fc.Arbitrary<Command> = fc.oneof(
-  { weight: 2, arbitrary: fc.constant({ kind: 'createIssue' as const }) },
-  { weight: 1, arbitrary: fc.constant({ kind: 'createRemote' as const }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('createIssue' as const), type: modelType }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('createRemote' as const), type: modelType }) },
+  {
+    // Often: many find no Epic on their side yet (one made on the other side that has not crossed), and do nothing.
+    weight: 7,
+    arbitrary: fc.record({
+      kind: fc.constant('parent' as const),
+      side,
+      item,
+      parent: fc.integer({ min: -1, max: 5 }),
+    }),
+  },
   {
     weight: 5,
     arbitrary: fc.record({ kind: fc.constant('edit' as const), side, item, field, pick: fc.nat({ max: 99 }) }),
@@ -157,6 +180,8 @@ export interface RunResult {
 interface Pair {
   /** The side it was created on. */
   origin: Side;
+  /** Its Jira issue type (the remote's is the one the map pairs with it). */
+  type: ModelType;
   issueId?: string;
   issueKey?: string;
   remoteId?: string;
@@ -171,6 +196,9 @@ interface Pair {
   files: Array<{ name: string; side: Side; deleted?: Side; copyKept?: boolean }>;
   summary0: string;
 }
+
+/** At most this many pairs a run: Tasks and the Epics above them. */
+const MAX_PAIRS = 5;
 
 /** The shared world of a harness: one sandbox, reused across runs (each run makes its own items). */
 export class ModelHarness {
@@ -192,7 +220,7 @@ export class ModelHarness {
   async setup(): Promise<void> {
     this.jira = this.sandbox.jiraClient();
     await this.sandbox.settle();
-    await this.remote.setup(this.sandbox);
+    await this.remote.setup(this.sandbox, { types: true });
     this.sandbox.platform.holdProductEvents();
     this.sandbox.platform.pauseQueues();
   }
@@ -244,10 +272,29 @@ export class ModelHarness {
     return this.sandbox.jira.site.state.statuses.find((s) => s.id === issue.statusId)!.name;
   }
 
+  /**
+   * The statuses the workflow of a type has in the project (an Epic's has no "Waiting for customer"): nobody sets
+   * another on an item of the type, in Jira or on the remote, where the engine could only say it cannot be reached.
+   */
+  private statusesOf(type: ModelType): Set<string> {
+    const state = this.sandbox.jira.site.state;
+    const project = state.projects.find((x) => x.key === this.remote.projectKey)!;
+    const workflow = workflowOf(state, project, state.issueTypes.find((t) => t.name === type)!.id);
+    const ids = new Set([workflow.initialStatus, ...workflow.transitions.flatMap((t) => [...t.from, t.to])]);
+    return new Set(state.statuses.filter((x) => ids.has(x.id)).map((x) => x.name));
+  }
+
   private async moveJira(p: Pair, target: string): Promise<void> {
-    const workflow = this.sandbox.jira.site.state.workflows[0]!;
-    const statuses = this.sandbox.jira.site.state.statuses;
-    const from = this.issue(p.issueId!)!.statusId;
+    // The workflow of the issue's project and type: an Epic's may be another than a Task's.
+    const issue = this.issue(p.issueId!)!;
+    const state = this.sandbox.jira.site.state;
+    const workflow = workflowOf(
+      state,
+      state.projects.find((x) => x.id === issue.projectId)!,
+      issue.issueTypeId,
+    );
+    const statuses = state.statuses;
+    const from = issue.statusId;
     const to = statuses.find((s) => s.name === target)!.id;
     // A person walks the shortest path through the workflow.
     const prev = new Map<string, { via: string; from: string }>();
@@ -299,7 +346,10 @@ export class ModelHarness {
 
   private valueFor(p: Pair, f: Field, pick: number, tag: string): string {
     if (f === 'summary') return `${p.summary0} ${tag}`;
-    if (f === 'status') return this.remote.statuses[pick % this.remote.statuses.length]!;
+    if (f === 'status') {
+      const statuses = this.remote.statuses.filter((x) => this.statusesOf(p.type).has(x));
+      return statuses[pick % statuses.length]!;
+    }
     if (f === 'labels') return LABEL_SETS[pick % LABEL_SETS.length]!;
     if (f === 'assignee') return this.remote.people ? this.remote.people[pick % this.remote.people.length]! : '';
     if (f === 'due' || f === 'count' || f === 'tier') return TYPED_VALUES[f][pick % TYPED_VALUES[f].length]!;
@@ -423,12 +473,13 @@ export class ModelHarness {
     const invisible: string[] = [];
     switch (c.kind) {
       case 'createIssue': {
-        if (pairs.length >= 4) break;
+        if (pairs.length >= MAX_PAIRS) break;
+        const type = c.type ?? 'Task';
         const summary = `Model ${tag}`;
         const res = await this.member('POST', '/rest/api/3/issue', {
           fields: {
             project: { key: this.remote.projectKey },
-            issuetype: { name: 'Task' },
+            issuetype: { name: type },
             summary,
             priority: { name: 'Medium' },
           },
@@ -436,6 +487,7 @@ export class ModelHarness {
         const { id, key } = res.json as { id: string; key: string };
         pairs.push({
           origin: 'jira',
+          type,
           issueId: id,
           issueKey: key,
           summary0: summary,
@@ -456,11 +508,15 @@ export class ModelHarness {
         break;
       }
       case 'createRemote': {
-        if (pairs.length >= 4) break;
+        if (pairs.length >= MAX_PAIRS) break;
+        const type = c.type ?? 'Task';
         const summary = `Model remote ${tag}`;
-        const remoteId = await this.remote.create(summary);
+        const remoteId = await this.remote.create(summary, {
+          [typeFieldOf(this.remote.name)]: this.remote.modelTypes[type],
+        });
         pairs.push({
           origin: 'remote',
+          type,
           remoteId,
           summary0: summary,
           writes: {
@@ -477,6 +533,26 @@ export class ModelHarness {
           comments: [],
           files: [],
         });
+        break;
+      }
+      case 'parent': {
+        const tasks = pairs.filter((x) => x.type === 'Task');
+        const epics = pairs.filter((x) => x.type === 'Epic');
+        const child = tasks[c.item % Math.max(1, tasks.length)];
+        const epic = c.parent < 0 ? undefined : epics[c.parent % Math.max(1, epics.length)];
+        if (!child || (c.parent >= 0 && !epic)) break;
+        this.discover(child);
+        if (epic) this.discover(epic);
+        if (c.side === 'jira') {
+          // Only what is in Jira can be a parent there.
+          if (!child.issueKey || (epic && !epic.issueKey)) break;
+          await this.member('PUT', `/rest/api/3/issue/${child.issueKey}`, {
+            fields: { parent: epic ? { key: epic.issueKey } : null },
+          });
+        } else {
+          if (!this.remoteWritable(child) || (epic && !epic.remoteId)) break;
+          await this.remote.hierarchy.setParent(this.rid(child)!, epic ? this.rid(epic)! : '');
+        }
         break;
       }
       case 'edit': {
@@ -751,7 +827,7 @@ export class ModelHarness {
     };
     const pairs: Pair[] = [];
     let n = 0;
-    for (const c of [{ kind: 'createIssue' } as Command, ...commands]) {
+    for (const c of [{ kind: 'createIssue', type: 'Task' } as Command, ...commands]) {
       const { invisible } = await this.apply(pairs, c, n++).catch((e: unknown) => {
         // Which command the world did not converge after (or broke in) is the first thing a counterexample needs.
         if (e instanceof Error) e.message = `After command ${n - 1} ${JSON.stringify(c)}: ${e.message}`;
@@ -761,7 +837,8 @@ export class ModelHarness {
       result.problems.push(...invisible);
     }
     await this.quiet();
-    for (const p of pairs) await this.check(p, result);
+    for (const p of pairs) this.discover(p);
+    for (const p of pairs) if (await this.check(p, result)) await this.checkTypeAndParent(p, pairs, result);
     // A further quiet period writes nothing: no echo loop.
     const before = { remote: await this.remote.writesByCrosswalk(), jira: this.jiraWrites() };
     await this.sandbox.platform.advanceTime(6 * 60_000);
@@ -777,7 +854,8 @@ export class ModelHarness {
     return result;
   }
 
-  private async check(p: Pair, r: RunResult): Promise<void> {
+  /** Whether the pair is one remote item and one issue (then its type and parent are checked too). */
+  private async check(p: Pair, r: RunResult): Promise<boolean> {
     this.discover(p);
     const label = p.issueKey ?? p.remoteId ?? '?';
     // One remote item per issue, one issue per remote item.
@@ -785,7 +863,7 @@ export class ModelHarness {
       const remotes = this.remote.remotesForIssue(p.issueId!);
       if (remotes.length !== 1) {
         (remotes.length ? r.duplicated++ : r.lost++, r.problems.push(`${label}: ${remotes.length} remote items`));
-        return;
+        return false;
       }
     } else {
       const issues = this.sandbox.jira.site.state.issues.filter(
@@ -794,7 +872,7 @@ export class ModelHarness {
       if (issues.length !== 1) {
         (issues.length ? r.duplicated++ : r.lost++,
           r.problems.push(`remote ${p.remoteId}: ${issues.length} Jira issues`));
-        return;
+        return false;
       }
     }
     const issue = this.issue(p.issueId!)!;
@@ -865,6 +943,61 @@ export class ModelHarness {
             ));
       }
     }
+    return true;
+  }
+
+  /** The pair's issue paired with a remote item (or the item it continues in), '' for none. */
+  private issuePairedWith(pairs: readonly Pair[], remoteId: string): string {
+    const now = this.remote.current?.(remoteId) ?? remoteId;
+    return pairs.find((x) => x.issueId && x.remoteId && this.rid(x) === now)?.issueId ?? '';
+  }
+
+  /** The remote item paired with a Jira issue, as the item is now; '' for none. */
+  private remotePairedWith(pairs: readonly Pair[], issueId: string): string {
+    const p = pairs.find((x) => x.issueId === issueId && x.remoteId);
+    return p ? this.rid(p)! : '';
+  }
+
+  /**
+   * The pair's types and parents once quiet: the issue is of the type it was made as (or the map gave it), the remote
+   * item of the type the map pairs with that; and its parent on each side is the item paired with its parent on the
+   * other ('' with none). A parent not paired is legitimate only while the child says, on its panel, that it waits.
+   */
+  private async checkTypeAndParent(p: Pair, pairs: readonly Pair[], r: RunResult): Promise<void> {
+    const label = p.issueKey ?? p.remoteId ?? '?';
+    const issue = this.issue(p.issueId!)!;
+    const rid = this.rid(p)!;
+    const jiraType = this.sandbox.jira.site.state.issueTypes.find((t) => t.id === issue.issueTypeId)?.name ?? '';
+    const remoteType = this.remote.field(rid, typeFieldOf(this.remote.name));
+    if (jiraType !== p.type || remoteType !== this.remote.modelTypes[p.type]) {
+      r.unconverged++;
+      r.problems.push(
+        `${label} type: made as ${p.type}, Jira "${jiraType}", remote "${remoteType}" (the map pairs ${p.type} with "${this.remote.modelTypes[p.type]}")`,
+      );
+    }
+    const jiraParent = issue.parentId ?? '';
+    const remoteParent = this.remote.hierarchy.parentOf(rid);
+    const remoteNow = remoteParent && (this.remote.current?.(remoteParent) ?? remoteParent);
+    const jiraParentThere = jiraParent && this.remotePairedWith(pairs, jiraParent);
+    const remoteParentHere = remoteParent && this.issuePairedWith(pairs, remoteParent);
+    if ((jiraParent && !jiraParentThere) || (remoteParent && !remoteParentHere)) {
+      // A parent with no pair yet: the child waits for it, and says so.
+      const waits = (await this.panel(issue.id)).problems.some((x) => x.part === 'parent');
+      if (!waits) {
+        r.invisibleFailures++;
+        r.problems.push(
+          `${label} parent: Jira "${jiraParent}", remote "${remoteParent}", one not paired, and the panel says nothing`,
+        );
+      }
+      return;
+    }
+    if (jiraParentThere !== remoteNow) {
+      r.unconverged++;
+      const key = (id: string) => this.issue(id)?.key ?? id;
+      r.problems.push(
+        `${label} parent: Jira "${jiraParent && key(jiraParent)}" (paired with "${jiraParentThere}"), remote "${remoteNow}" (paired with "${remoteParentHere && key(remoteParentHere)}")`,
+      );
+    }
   }
 }
 
@@ -872,7 +1005,23 @@ export function zeroFailures(r: RunResult): boolean {
   return r.lost === 0 && r.duplicated === 0 && r.unconverged === 0 && r.echoLoops === 0 && r.invisibleFailures === 0;
 }
 
-export const commandsArb = fc.array(commandArb, { minLength: 3, maxLength: 12 });
+/**
+ * A run's commands: most runs open with an Epic, made in Jira or on the remote (every run's first Task is made before
+ * them, in `runOnce`), so that parent commands have one to set; runs are short, and an Epic made by chance later
+ * would leave most of them without.
+ */
+export const commandsArb = fc
+  .tuple(
+    fc.constantFrom<Command[]>(
+      [],
+      [{ kind: 'createIssue', type: 'Epic' }],
+      [{ kind: 'createIssue', type: 'Epic' }],
+      [{ kind: 'createRemote', type: 'Epic' }],
+      [{ kind: 'createRemote', type: 'Epic' }],
+    ),
+    fc.array(commandArb, { minLength: 3, maxLength: 12 }),
+  )
+  .map(([opening, rest]) => [...opening, ...rest]);
 
 /** A readable line per command, for a shrunk counterexample. */
 export function describeCommands(commands: readonly Command[]): string {

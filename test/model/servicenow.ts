@@ -3,8 +3,10 @@ import type { Sandbox } from '../../sandbox/sandbox';
 import { DEMO_CONNECTION_ID, demoServiceNowConnection } from '../../sandbox/demo/servicenow-connection';
 import { serviceNowClient } from '../../sandbox/sims/servicenow/test-client';
 import {
+  addModelIssueTypes,
   assertTyped,
   canonicalDay,
+  modelTypeSettings,
   dayStartInZone,
   FAULTED_REQUESTS,
   typedPairs,
@@ -37,10 +39,18 @@ const DUE = 'closed_at';
 const TIME_ZONE = 'America/Los_Angeles';
 /** An agent sets the date-time at the end of that day's business, 18:00 there: in UTC, already the next day. */
 const END_OF_BUSINESS_MS = 18 * 3_600_000;
+/**
+ * The model's types as categories: a database outage (Epic) above the software incidents (Task) it causes, as the
+ * Parent Incident nests them. Category is both the type and the filter's marker: the model's incidents are those
+ * of these two categories (the instance's other incidents are inquiries, Crosswalk's default category).
+ */
+const MODEL_TYPES = { Task: 'software', Epic: 'database' } as const;
 const glideTime = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
 
 export function serviceNowAdapter(): RemoteAdapter {
   let sandbox: Sandbox;
+  /** Whether the connection maps the model's types (then category is the type, and the filter's marker with it). */
+  let withTypes = false;
   const agent = () => serviceNowClient(sandbox.sims.servicenow, sandbox.sims.servicenow.credentials.agent);
   const control = (path: string, body?: unknown, method = 'POST') =>
     fetch(`${sandbox.sims.servicenow.controlUrl}${path}`, {
@@ -64,8 +74,11 @@ export function serviceNowAdapter(): RemoteAdapter {
     people: ['', 'member', 'project-lead'],
     typed: ['due'],
     timeZone: TIME_ZONE,
-    async setup(s) {
+    modelTypes: MODEL_TYPES,
+    async setup(s, opts) {
       sandbox = s;
+      withTypes = Boolean(opts?.types);
+      if (withTypes) await addModelIssueTypes(s, 'DEMO');
       const lead = s.jira.site.state.users.find((u) => u.role === 'project-lead')!;
       const beth = s.servicenow.store.userByName('beth.agent')!.sys_id;
       const saved = await s.platform.invokeResolver({
@@ -78,7 +91,10 @@ export function serviceNowAdapter(): RemoteAdapter {
           connectionId: DEMO_CONNECTION_ID,
           settings: {
             ...demoServiceNowConnection,
-            remoteFilter: [{ field: 'category', op: '=', value: 'model' }],
+            remoteFilter: withTypes
+              ? [{ field: 'category', op: 'IN', values: Object.values(MODEL_TYPES) }]
+              : [{ field: 'category', op: '=', value: 'model' }],
+            ...modelTypeSettings(MODEL_TYPES, opts),
             timeZone: TIME_ZONE,
             fields: [
               ...demoServiceNowConnection.fields,
@@ -129,7 +145,7 @@ export function serviceNowAdapter(): RemoteAdapter {
     async create(summary, raw = {}) {
       const res = await agent()('POST', '/api/now/table/incident', {
         short_description: summary,
-        category: 'model',
+        category: withTypes ? MODEL_TYPES.Task : 'model',
         urgency: '2',
         ...raw,
       });

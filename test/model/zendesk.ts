@@ -24,8 +24,10 @@ import { DEMO_CREDENTIALS } from '../../sandbox/sims/zendesk';
 import type { Ticket } from '../../sandbox/sims/zendesk/store';
 import { zendeskClient } from '../../sandbox/sims/zendesk/test-client';
 import {
+  addModelIssueTypes,
   assertTyped,
   canonicalDay,
+  modelTypeSettings,
   canonicalLabels,
   canonicalNumber,
   dayStartInZone,
@@ -54,6 +56,12 @@ const STATUS_OF: Record<string, string> = {
 const PRIORITY_TO: Record<string, string> = { Highest: 'urgent', High: 'high', Medium: 'normal', Low: 'low' };
 const PRIORITY_OF: Record<string, string> = { urgent: 'Highest', high: 'High', normal: 'Medium', low: 'Low' };
 
+/**
+ * The model's types: incidents (Jira's Tasks) under the problem (Epic) that causes them, one level as Zendesk nests.
+ * The type is the filter's marker too: tickets of these two types made by people become issues.
+ */
+const MODEL_TYPES = { Task: 'incident', Epic: 'problem' } as const;
+
 /** People (the agent) sign in with their own API token, so revoking Crosswalk's leaves them working. */
 const PEOPLE_TOKEN = 'model-people-api-token-2b9e';
 /** How long after solving the account's automation closes a ticket. */
@@ -65,6 +73,8 @@ const TIER_TAG: Record<string, string> = { Production: 'env_production', Staging
 
 export function zendeskAdapter(): RemoteAdapter {
   let sandbox: Sandbox;
+  /** Whether the connection maps the model's types (then the type is the filter's marker, for both). */
+  let withTypes = false;
   let outage = false;
   /** The account's custom fields the model pairs (their ids are the account's to give, in setup). */
   let countField = 0;
@@ -123,11 +133,15 @@ export function zendeskAdapter(): RemoteAdapter {
     priorities: ['Highest', 'High', 'Medium', 'Low'],
     summaryLimit: 255,
     hasInternalComments: true,
-    // A task's due date is a date-time; the account's admin adds a number field and a dropdown for the model.
+    // A ticket's due date is a date-time (Zendesk shows one on tasks; the sim keeps it on the model's incidents and problems
+    // too, which the model relies on). The account's admin adds a number field and a dropdown for the model.
     typed: ['due', 'count', 'tier'],
     timeZone: TIME_ZONE,
-    async setup(s) {
+    modelTypes: MODEL_TYPES,
+    async setup(s, opts) {
       sandbox = s;
+      withTypes = Boolean(opts?.types);
+      if (withTypes) await addModelIssueTypes(s, SUP_PROJECT.key);
       s.zendesk.store.apiTokens.add(PEOPLE_TOKEN);
       countField = s.zendesk.store.addField({ type: 'integer', title: 'Affected users' }).id;
       tierField = s.zendesk.store.addField({
@@ -142,12 +156,15 @@ export function zendeskAdapter(): RemoteAdapter {
         functionKey: 'saveConnection',
         accountId: lead.accountId,
         context: { extension: { type: 'jira:projectSettingsPage', project: SUP_PROJECT } },
-        // Tickets of type task made by people become issues.
         payload: {
           connectionId: SUP_CONNECTION_ID,
           settings: {
             ...demoZendeskConnection,
-            remoteFilter: [{ field: 'type', op: '=', value: 'task' }],
+            // Tickets of the model's types (of type task, without them) made by people become issues.
+            remoteFilter: withTypes
+              ? [{ field: 'type', op: 'IN', values: Object.values(MODEL_TYPES) }]
+              : [{ field: 'type', op: '=', value: 'task' }],
+            ...modelTypeSettings(MODEL_TYPES, opts),
             timeZone: TIME_ZONE,
             fields: [
               ...demoZendeskConnection.fields,
@@ -205,7 +222,7 @@ export function zendeskAdapter(): RemoteAdapter {
         ticket: {
           subject: summary,
           comment: { body: `Reported by a customer: ${summary}` },
-          type: 'task',
+          type: withTypes ? MODEL_TYPES.Task : 'task',
           priority: 'normal',
           ...raw,
         },
