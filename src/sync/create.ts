@@ -171,6 +171,14 @@ export async function createFromRemote(
       if (write.kind === 'field' && write.value !== null && write.value !== '') fields[write.field] = write.value;
     }
     fields.summary ??= remote.displayKey;
+    // Its parent where that has crossed already: a sub-task cannot be made without one, and a story is made in place.
+    // One not crossed yet is set by the first sync once it has (sync/hierarchy.ts).
+    const remoteParent =
+      config.hierarchy.direction === 'both' || config.hierarchy.direction === 'to-jira'
+        ? connector.hierarchy?.parentOf(remote)
+        : undefined;
+    const parentIssue = remoteParent ? await issueForRemote(config.id, remoteParent) : undefined;
+    if (parentIssue) fields.parent = { id: parentIssue };
     issueId = (
       await createIsolated(fields, (f) =>
         jira.createIssue(config.jiraProjectId, config.jiraIssueType, f, { remote: remote.id, connection: config.id }),

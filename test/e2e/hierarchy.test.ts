@@ -114,6 +114,19 @@ describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s',
     expect(world.sandbox.jira.site.state.issues.filter((i) => i.summary === arrived!.summary)).toHaveLength(1);
     expect(await parentKeyOf(p, arrived!.key)).toBe(epic.json.key);
 
+    // A sub-task made there under a story, where the remote nests that deep, is made in Jira under it (Jira makes no
+    // sub-task without a parent).
+    const subtask = levels.find((l) => l.jira === 'Sub-task');
+    if (subtask) {
+      world.sandbox.platform.manualClock.advance(60_000);
+      const child = await p.remote.create(`Sub-task from ${p.system.label}`, { [typeFieldOf(p)]: subtask.remote });
+      await p.remote.hierarchy.setParent(child, first.remoteId);
+      await world.quiet();
+      const made = issueNamed(`Sub-task from ${p.system.label}`);
+      expect(made).toBeDefined();
+      expect(await parentKeyOf(p, made!.key)).toBe(first.key);
+    }
+
     // Put back as it was, for the other tests of this world.
     const restored = await world.settings(p, 'saveConnection', { connectionId: id, settings: config });
     expect(restored).toMatchObject({ ok: true });
