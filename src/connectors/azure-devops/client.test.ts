@@ -7,6 +7,7 @@ import { azureDevOpsClient, patch } from '../../../sandbox/sims/azure-devops/tes
 import { SyncError } from '../errors';
 import type { Connector } from '../ports';
 import { AzureDevOpsConnector, type AzureDevOpsConnection } from './client';
+import { syncFailure } from '../../../test/support/sync-error';
 
 let sim: AzureDevOpsSim;
 beforeAll(async () => {
@@ -35,15 +36,7 @@ const connector = (over: Partial<AzureDevOpsConnection> = {}) =>
 const dana = () => azureDevOpsClient(sim, DEMO_CREDENTIALS.agent.pat);
 const control = (path: string, body: unknown, method = 'PUT') =>
   fetch(`${sim.controlUrl}${path}`, { method, body: JSON.stringify(body) });
-const failure = async (p: Promise<unknown>) => {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof SyncError) return e;
-    throw e;
-  }
-  throw new Error('expected a SyncError');
-};
+const failure = syncFailure;
 
 describe('the Azure DevOps connector', () => {
   it('offers no search of people (the Identities API is on vssps.dev.azure.com, which the connection does not reach), and declares so', () => {

@@ -10,6 +10,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AzureDevOpsConnector } from './client';
 import { azureDevOpsSystem } from './system';
+import { syncFailure } from '../../../test/support/sync-error';
 
 let sim: AzureDevOpsSim;
 beforeAll(async () => {
@@ -54,15 +55,7 @@ const relationsOf = async (id: string) =>
   (await dana()<WorkItemJson>('GET', `/acme/Operations/_apis/wit/workitems/${id}?$expand=relations`)).json.relations ??
   [];
 const writes = () => calls.filter((c) => !c.startsWith('GET') && !c.includes('/_apis/wit/wiql'));
-const failure = async (p: Promise<unknown>) => {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof SyncError) return e;
-    throw e;
-  }
-  throw new Error('expected a SyncError');
-};
+const failure = syncFailure;
 
 describe('Azure DevOps hierarchy', () => {
   it('declares Parent links: one parent, nested, loops refused by the service', () => {

@@ -6,6 +6,7 @@
 import { DEMO_CREDENTIALS, startServiceNowSim, type ServiceNowSim } from '../../../sandbox/sims/servicenow';
 import { SyncError } from '../errors';
 import { ServiceNowConnector } from './client';
+import { syncFailure } from '../../../test/support/sync-error';
 
 let sim: ServiceNowSim;
 let calls: string[] = [];
@@ -34,15 +35,7 @@ beforeEach(async () => {
   await fetch(`${sim.controlUrl}/reset`, { method: 'POST' });
 });
 
-const failure = async (p: Promise<unknown>) => {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof SyncError) return e;
-    throw e;
-  }
-  throw new Error('expected a SyncError');
-};
+const failure = syncFailure;
 
 describe('ServiceNow hierarchy', () => {
   it("declares the incident's Parent Incident, and task's parent on other tables", () => {

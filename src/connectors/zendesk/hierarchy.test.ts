@@ -7,6 +7,7 @@ import { DEMO_CREDENTIALS as ZD, startZendeskSim, type ZendeskSim } from '../../
 import { zendeskClient } from '../../../sandbox/sims/zendesk/test-client';
 import { SyncError } from '../errors';
 import { ZendeskConnector } from './client';
+import { syncFailure } from '../../../test/support/sync-error';
 
 let sim: ZendeskSim;
 let calls: string[] = [];
@@ -35,15 +36,7 @@ beforeEach(async () => {
 
 const create = (zd: ZendeskConnector, type: string, subject: string) =>
   zd.createItem({ subject, description: `<p>${subject}</p>`, type }, `crosswalk:${subject}`);
-const failure = async (p: Promise<unknown>) => {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof SyncError) return e;
-    throw e;
-  }
-  throw new Error('expected a SyncError');
-};
+const failure = syncFailure;
 
 describe('Zendesk hierarchy', () => {
   it('declares problem and incident: a problem is the parent, an incident the child, one level', () => {
