@@ -20,7 +20,12 @@ export type SyncErrorKind =
    * pages than any item has, a page token given twice, a body or a file past its
    * size cap. Stop the item and say so; retrying unchanged cannot help.
    */
-  | 'over-limit';
+  | 'over-limit'
+  /**
+   * The remote has no way to do what was asked (GitHub has no file upload API): declared in its capabilities, so the
+   * engine does not ask; where it is asked anyway, the item says so instead of retrying.
+   */
+  | 'unsupported';
 
 export interface SyncErrorDetails {
   kind: SyncErrorKind;

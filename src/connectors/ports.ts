@@ -12,7 +12,8 @@ import * as z from 'zod';
 import type { SyncError } from './errors';
 import type { DateTimeText } from '../mapping/field-convert';
 
-export type RemoteSystemKind = 'servicenow' | 'azure-devops' | 'zendesk';
+/** A registry kind (src/connectors/registry.ts): 'servicenow', 'github'…; the engine never branches on one. */
+export type RemoteSystemKind = string;
 export type Visibility = 'public' | 'internal';
 export type { BodyFormat } from '../content/body-format';
 import { REMOTE_BODY_FORMATS, type BodyFormat, type RemoteBodyFormat } from '../content/body-format';

@@ -39,6 +39,19 @@ export interface NotificationRef {
   newestComment?: string;
   /** What the notification proves the item became, where it carries that (sync/evidence.ts decides whether it suffices). */
   shows?: RemoteEvidence;
+  /**
+   * Which parts of the item the change touched, as the system's notification says in its own words (ServiceNow's
+   * `insert` and `journal`, GitHub's `issue_comment`): the engine reads only these. Absent: any part may have changed.
+   */
+  touches?: NotificationTouches;
+}
+
+/** The parts of an item a notification says changed; `created`: the item is new (everything of it is read). */
+export interface NotificationTouches {
+  created?: boolean;
+  fields?: boolean;
+  comments?: boolean;
+  files?: boolean;
 }
 
 export interface ResolutionDefinition {
@@ -113,7 +126,7 @@ export interface SystemDefinition<
      */
     replayKey(request: InboundNotification): string;
     /** The item references the body names; undefined when the body is not a notification. */
-    parse(body: string, remote: Remote): NotificationRef[] | undefined;
+    parse(body: string, remote: Remote, headers?: InboundNotification['headers']): NotificationRef[] | undefined;
     /** The remote ids a body names, read before the connection is (so their links are read with it in one batch); a hint only, `parse` decides. */
     itemIds(body: string): string[];
     /** Whether the change was made by Crosswalk itself (dropped before any further work). */

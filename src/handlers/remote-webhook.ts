@@ -45,7 +45,7 @@ export async function onRemoteWebhook(request: WebTriggerRequest): Promise<WebTr
   // reconcile would find nothing to do. (Dropping does nothing, so it needs no proof of authenticity.)
   const known = ownIdentity.get(connectionId);
   if (known && known.type === system.kind) {
-    const refs = system.notifications.parse(body, known);
+    const refs = system.notifications.parse(body, known, request.headers);
     if (refs?.length && refs.every((r) => system.notifications.isOwnChange(r, known)))
       return { statusCode: 202, body: 'Ignored' };
   }
@@ -62,7 +62,7 @@ export async function onRemoteWebhook(request: WebTriggerRequest): Promise<WebTr
   )
     return refuse(401, 'Unauthorized');
   rememberOwnIdentity(config);
-  const refs = system.notifications.parse(body, config.remote);
+  const refs = system.notifications.parse(body, config.remote, request.headers);
   if (!refs) return refuse(400, 'Bad notification');
   // Our own writes come back as notifications too; the reconcile would find nothing to do, so skip the round trip.
   const theirs = refs.filter((r) => !system.notifications.isOwnChange(r, config.remote));

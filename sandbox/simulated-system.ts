@@ -1,0 +1,67 @@
+/**
+ * What the local world needs of a remote system, beside its registry entry in
+ * src/connectors/registry.ts: a simulator to start, a demo project to pair
+ * with it, and (for the suites that iterate the registry) a pairing kit and a
+ * model adapter. Each system keeps these in its own folders:
+ *
+ * - `sandbox/sims/<kind>/index.ts` exports `simulatedSystem: SimulatedSystem`;
+ * - `sandbox/demo/<kind>-connection.ts` exports `demo: DemoPairing`;
+ * - `sandbox/sims/<kind>/model.ts` exports `modelAdapter` (test/model/adapter.ts's `RemoteAdapter`).
+ *
+ * The sandbox finds them by the registry's kind (sandbox/systems.ts), so a new
+ * system is tested and served without a line outside its folders.
+ */
+import type { Platform } from './platform';
+import type { JiraSim } from './sims/jira';
+
+/** A simulator's change notifications in flight, for `settle` to wait on. */
+export interface SimulatedNotifier {
+  idle(): Promise<void>;
+  readonly busy: boolean;
+}
+
+export interface RunningSimulator {
+  /** http://127.0.0.1:port: the simulator's API on loopback. */
+  baseUrl: string;
+  /** Its control API: faults, rate limits, resets, what it sent. */
+  controlUrl: string;
+  /** The URL a person types on the settings page (the app reaches it through the platform's egress routes). */
+  instanceUrl: string;
+  /**
+   * Hosts the app reaches that this simulator plays, as Forge egress patterns (`*.zendesk.com`, `api.github.com`),
+   * each to the loopback URL that answers for it; an item's URL on any of them opens the simulator's web view.
+   */
+  routes: ReadonlyArray<{ host: string; target: string }>;
+  /** What `npm start -- --json` shows of it beside the URLs: the demo account's names and secrets. */
+  summary: Readonly<Record<string, unknown>>;
+  notifier: SimulatedNotifier;
+  stop(): Promise<void>;
+}
+
+export interface SimulatedSystem<Sim extends RunningSimulator = RunningSimulator> {
+  /** The registry kind it plays. */
+  kind: string;
+  /** Starts on loopback with the platform's clock. */
+  start(options: { now: () => number }): Promise<Sim>;
+}
+
+/** What pairing a demo project needs of the world. */
+export interface DemoContext<Sim extends RunningSimulator = RunningSimulator> {
+  platform: Platform;
+  installationId: string;
+  jira: JiraSim;
+  sim: Sim;
+  /** Crosswalk's notification URL for a saved connection of this system (`<web trigger>/<kind>/<connectionId>`). */
+  notificationUrl(connectionId: string): string;
+}
+
+export interface DemoPairing<Sim extends RunningSimulator = RunningSimulator> {
+  /** The Jira project paired with the demo instance; made through Jira's REST API when the site has none by that key. */
+  project: { key: string; name: string };
+  /** The connection's settings as a project lead enters them. */
+  connection: Readonly<Record<string, unknown>>;
+  /** Saves the connection through Crosswalk's settings resolver as the project lead would, and sets up any change push by hand. */
+  pair(context: DemoContext<Sim>): Promise<void>;
+  /** What a person has in hand to pair a project with it through the settings page (sandbox/demo/pairing.ts). */
+  kit(sim: Sim): import('./demo/pairing').PairingKit;
+}
