@@ -3,13 +3,12 @@ import path from 'node:path';
 import { startPlatform, type Platform, type PlatformOptions, type SettleOptions, type SettleResult } from './platform';
 import { startJiraSim, type JiraSim } from './sims/jira';
 import { jiraClient } from './sims/jira/test-client';
-import { DEMO_CREDENTIALS as SERVICENOW_DEMO, startServiceNowSim, type ServiceNowSim } from './sims/servicenow';
-import { DEMO_CREDENTIALS as AZURE_DEVOPS_DEMO, startAzureDevOpsSim, type AzureDevOpsSim } from './sims/azure-devops';
-import { DEMO_CREDENTIALS as ZENDESK_DEMO, startZendeskSim, type ZendeskSim } from './sims/zendesk';
+import type { ServiceNowSim } from './sims/servicenow';
+import type { AzureDevOpsSim } from './sims/azure-devops';
+import type { ZendeskSim } from './sims/zendesk';
 import { startHost, type Host, type HostUser } from './host/server';
-import { DEMO_WEBHOOK_SECRET, demoServiceNowConnection } from './demo/servicenow-connection';
-import { pairOpsProject } from './demo/azure-devops-connection';
-import { pairSupportProject } from './demo/zendesk-connection';
+import type { RunningSimulator } from './simulated-system';
+import { demoOf, simulatedKinds, simulatedSystemOf } from './systems';
 
 /**
  * The whole local world on one machine: the Forge platform running Crosswalk,
@@ -27,19 +26,28 @@ export interface SandboxOptions {
   deterministic?: boolean;
   /** Fire scheduled triggers on the clock (default true); model tests run the sweep as one of their commands instead. */
   scheduleTriggers?: boolean;
-  /** Pair DEMO with the ServiceNow simulator and SUP with the Zendesk simulator, as a project lead would on the settings page (default true). */
+  /** Pair each system's demo project with its simulator, as a project lead would on the settings page (default true). */
   pairDemo?: boolean;
-  /** Which demo pairings to make (DEMO ↔ ServiceNow, OPS ↔ Azure DevOps, SUP ↔ Zendesk); all by default. */
-  pair?: ReadonlyArray<'servicenow' | 'azure-devops' | 'zendesk'>;
+  /** Which systems' demo pairings to make, by registry kind (DEMO ↔ ServiceNow, OPS ↔ Azure DevOps, SUP ↔ Zendesk…); all by default. */
+  pair?: readonly string[];
 }
 
 export interface Sandbox {
   hostUrl: string;
   platformUrl: string;
   installationId: string;
+  /**
+   * Every simulator's URLs for people and tools (`npm start -- --json`): Jira's, and each registered system's by its
+   * kind (or its `simsKey`), with what its `summary` adds. The first three are typed for older tests.
+   */
   sims: {
     jira: { baseUrl: string; controlUrl: string };
-    servicenow: { baseUrl: string; controlUrl: string; instanceUrl: string; credentials: typeof SERVICENOW_DEMO };
+    servicenow: {
+      baseUrl: string;
+      controlUrl: string;
+      instanceUrl: string;
+      credentials: (typeof import('./sims/servicenow'))['DEMO_CREDENTIALS'];
+    };
     /** `baseUrl` is the organization's URL on loopback (https://dev.azure.com/acme for the app). */
     azureDevOps: {
       baseUrl: string;
@@ -55,7 +63,9 @@ export interface Sandbox {
       instanceUrl: string;
       credentials: { email: string; apiToken: string };
     };
-  };
+  } & Record<string, { baseUrl: string; controlUrl: string; instanceUrl: string }>;
+  /** Each registered system's running simulator, by registry kind. */
+  remotes: Readonly<Record<string, RunningSimulator>>;
   users: HostUser[];
   platform: Platform;
   jira: JiraSim;
@@ -75,34 +85,6 @@ export interface Sandbox {
 export const APP_ACCOUNT_ID = '557058:f0d1a2b3-crosswalk-app';
 const REPO_ROOT = path.resolve(__dirname, '..');
 
-/** Saves the demo connection through Crosswalk's own resolver, as the project lead, and points ServiceNow's notifications at the web trigger. */
-async function pairDemoProject(
-  platform: Platform,
-  installationId: string,
-  jira: JiraSim,
-  servicenowControlUrl: string,
-): Promise<void> {
-  const lead = jira.site.state.users.find((u) => u.role === 'project-lead')!;
-  const saved = await platform.invokeResolver({
-    installationId,
-    moduleKey: 'crosswalk-settings',
-    functionKey: 'saveConnection',
-    accountId: lead.accountId,
-    context: { extension: { type: 'jira:projectSettingsPage', project: { id: '10000', key: 'DEMO' } } },
-    payload: {
-      settings: demoServiceNowConnection,
-      credential: { password: SERVICENOW_DEMO.integration.password, webhookSecret: DEMO_WEBHOOK_SECRET },
-    },
-  });
-  if (!saved.ok || !(saved.body as { ok?: boolean }).ok)
-    throw new Error(`Could not pair the demo project: ${JSON.stringify(saved)}`);
-  const webhook = `${platform.webTriggerUrl(installationId, 'remote-webhook')}/servicenow/${(saved.body as { data: { config: { id: string } } }).data.config.id}`;
-  await fetch(`${servicenowControlUrl}/notifications`, {
-    method: 'PUT',
-    body: JSON.stringify({ url: webhook, secret: DEMO_WEBHOOK_SECRET, tables: ['incident'] }),
-  });
-}
-
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   const platformToken = randomBytes(24).toString('hex');
   const platform = await startPlatform({
@@ -121,16 +103,15 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     // Product events flow from the simulated site to the platform's triggers.
     onEvent: (report) => installationId && platform.deliverProductEvent(installationId, report),
   });
-  const servicenow = await startServiceNowSim({ now: () => platform.clock.now() });
-  // The app reaches https://acme.service-now.com; the platform routes that host to the simulator.
-  platform.addEgressRoute({ host: '*.service-now.com', target: servicenow.baseUrl });
-  const azureDevOps = await startAzureDevOpsSim({ now: () => platform.clock.now() });
-  platform.addEgressRoute({ host: 'dev.azure.com', target: azureDevOps.baseUrl });
-  // Its people (Read Identities) are at the organization's vssps host; the same simulator plays both.
-  platform.addEgressRoute({ host: 'vssps.dev.azure.com', target: azureDevOps.baseUrl });
-  const zendesk = await startZendeskSim({ now: () => platform.clock.now() });
-  platform.addEgressRoute({ host: '*.zendesk.com', target: zendesk.baseUrl });
-  const notifiers = [servicenow.notifier, azureDevOps.notifier, zendesk.notifier];
+  // Every registered system's simulator; the app reaches its real hosts (https://acme.service-now.com) through the
+  // platform's egress routes to it.
+  const remotes: Record<string, RunningSimulator> = {};
+  for (const kind of simulatedKinds()) {
+    const sim = await simulatedSystemOf(kind).start({ now: () => platform.clock.now() });
+    remotes[kind] = sim;
+    for (const route of sim.routes) platform.addEgressRoute(route);
+  }
+  const notifiers = Object.values(remotes).map((r) => r.notifier);
   // A durable data dir keeps the same installation across restarts.
   const installation = await platform.install({
     installationId: 'demo-site',
@@ -149,19 +130,20 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       email: u.emailAddress,
       apiToken: u.apiToken,
     }));
-  const pairs = (kind: 'servicenow' | 'azure-devops' | 'zendesk') =>
-    opts.pairDemo !== false && (!opts.pair || opts.pair.includes(kind));
-  if (pairs('servicenow')) await pairDemoProject(platform, installationId, jira, servicenow.controlUrl);
-  // SUP ("Customer support") with the Zendesk simulator; saving the connection provisions Zendesk's webhook and trigger.
-  if (pairs('zendesk')) await pairSupportProject(platform, installationId, jira);
-  // OPS ("Operations") with the Azure DevOps simulator; saving the connection creates its service hooks.
-  if (pairs('azure-devops')) await pairOpsProject(platform, installationId, jira);
+  const pairs = (kind: string) => opts.pairDemo !== false && (!opts.pair || opts.pair.includes(kind));
+  for (const [kind, sim] of Object.entries(remotes)) {
+    if (!pairs(kind)) continue;
+    await demoOf(kind).pair({
+      platform,
+      installationId,
+      jira,
+      sim,
+      notificationUrl: (connectionId) =>
+        `${platform.webTriggerUrl(installationId, 'remote-webhook')}/${kind}/${connectionId}`,
+    });
+  }
   // An item's real URL opens on the simulator that plays its host, which serves a small web view at the same path.
-  const remoteViews = [
-    { host: '*.service-now.com', target: servicenow.baseUrl },
-    { host: 'dev.azure.com', target: azureDevOps.baseUrl },
-    { host: '*.zendesk.com', target: zendesk.baseUrl },
-  ];
+  const remoteViews = Object.values(remotes).flatMap((r) => r.routes);
   const host: Host = await startHost({
     platform,
     installationId,
@@ -176,33 +158,20 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     installationId,
     sims: {
       jira: { baseUrl: jira.baseUrl, controlUrl: jira.controlUrl },
-      servicenow: {
-        baseUrl: servicenow.baseUrl,
-        controlUrl: servicenow.controlUrl,
-        instanceUrl: 'https://acme.service-now.com',
-        credentials: SERVICENOW_DEMO,
-      },
-      azureDevOps: {
-        baseUrl: azureDevOps.organizationUrl,
-        controlUrl: azureDevOps.controlUrl,
-        instanceUrl: `https://dev.azure.com/${AZURE_DEVOPS_DEMO.organization}`,
-        organization: AZURE_DEVOPS_DEMO.organization,
-        project: AZURE_DEVOPS_DEMO.project,
-        credentials: { pat: AZURE_DEVOPS_DEMO.integration.pat, user: AZURE_DEVOPS_DEMO.integration.uniqueName },
-      },
-      zendesk: {
-        baseUrl: zendesk.baseUrl,
-        controlUrl: zendesk.controlUrl,
-        instanceUrl: `https://${ZENDESK_DEMO.host}`,
-        credentials: { email: ZENDESK_DEMO.integration.email, apiToken: ZENDESK_DEMO.integration.apiToken },
-      },
-    },
+      ...Object.fromEntries(
+        Object.entries(remotes).map(([kind, r]) => [
+          r.simsKey ?? kind,
+          { baseUrl: r.baseUrl, controlUrl: r.controlUrl, instanceUrl: r.instanceUrl, ...r.summary },
+        ]),
+      ),
+    } as Sandbox['sims'],
+    remotes,
     users,
     platform,
     jira,
-    servicenow,
-    azureDevOps,
-    zendesk,
+    servicenow: remotes.servicenow as unknown as ServiceNowSim,
+    azureDevOps: remotes['azure-devops'] as unknown as AzureDevOpsSim,
+    zendesk: remotes.zendesk as unknown as ZendeskSim,
     jiraClient: () => jiraClient(jira, platformToken),
     async settle(options = {}) {
       // The bound is for the whole wait, every round's included.
@@ -218,9 +187,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     async stop() {
       await host.stop();
       await jira.stop();
-      await servicenow.stop();
-      await azureDevOps.stop();
-      await zendesk.stop();
+      for (const r of Object.values(remotes)) await r.stop();
       await platform.stop();
     },
   };

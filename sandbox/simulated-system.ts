@@ -34,8 +34,22 @@ export interface RunningSimulator {
   routes: ReadonlyArray<{ host: string; target: string }>;
   /** What `npm start -- --json` shows of it beside the URLs: the demo account's names and secrets. */
   summary: Readonly<Record<string, unknown>>;
+  /** Where `Sandbox.sims` lists it, when not under its kind (Azure DevOps as `azureDevOps`, as older tests read it). */
+  simsKey?: string;
   notifier: SimulatedNotifier;
+  /**
+   * Sends one genuine change notification about one of its items, exactly as the remote sends them, to where the demo
+   * pairing pointed it, and tells what was sent and how it was answered (the replay test sends it again).
+   */
+  genuineDelivery(): Promise<GenuineDelivery>;
   stop(): Promise<void>;
+}
+
+export interface GenuineDelivery {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  status: number;
 }
 
 export interface SimulatedSystem<Sim extends RunningSimulator = RunningSimulator> {

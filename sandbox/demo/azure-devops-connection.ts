@@ -4,7 +4,10 @@
  */
 import type { Platform } from '../platform';
 import type { JiraSim } from '../sims/jira';
-import { DEMO_CREDENTIALS as ADO } from '../sims/azure-devops';
+import { DEMO_CREDENTIALS as ADO, type AzureDevOpsSim } from '../sims/azure-devops';
+import { azureDevOpsClient, patch } from '../sims/azure-devops/test-client';
+import type { DemoPairing, RunningSimulator } from '../simulated-system';
+import { created } from './pairing';
 
 /** The id the server gives the first Azure DevOps connection of project OPS. */
 export const OPS_CONNECTION_ID = 'ops-azure-devops';
@@ -77,3 +80,29 @@ export async function pairOpsProject(platform: Platform, installationId: string,
   if (!body?.ok || body.data?.config?.id !== OPS_CONNECTION_ID || !body.data.pushSetup?.ok)
     throw new Error(`Could not pair the OPS project: ${JSON.stringify(saved)}`);
 }
+
+/** OPS ↔ Azure DevOps as `npm start` pairs it. */
+export const demo: DemoPairing<AzureDevOpsSim & RunningSimulator> = {
+  project: { key: OPS_PROJECT.key, name: 'Operations' },
+  connection: demoAzureDevOpsConnection,
+  pair: ({ platform, installationId, jira }) => pairOpsProject(platform, installationId, jira),
+  kit: (sim) => ({
+    instanceUrl: `https://dev.azure.com/${ADO.organization}`,
+    remote: demoAzureDevOpsConnection.remote,
+    credential: { token: ADO.integration.pat },
+    itemsTitled: (title) =>
+      [...sim.store.items(sim.store.org(ADO.organization)!).values()]
+        .filter((i) => !i.deleted && i.fields['System.Title'] === title)
+        .map((i) => ({ id: String(i.id), title })),
+    filterable: { title: 'System.Title', field: 'Microsoft.VSTS.Common.Priority', values: ['1', '2', '3'] },
+    createItem: async (title, priority) =>
+      created(
+        'a work item',
+        await azureDevOpsClient(sim, ADO.agent.pat)(
+          'POST',
+          `/${ADO.organization}/${encodeURIComponent(ADO.project)}/_apis/wit/workitems/$${demoAzureDevOpsConnection.remote.workItemType}`,
+          patch({ 'System.Title': title, 'Microsoft.VSTS.Common.Priority': Number(priority) }),
+        ),
+      ),
+  }),
+};

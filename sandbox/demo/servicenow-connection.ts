@@ -1,4 +1,9 @@
 /** The connection `npm start` pairs DEMO with: the ServiceNow simulator's incidents. */
+import type { RunningSimulator, DemoPairing } from '../simulated-system';
+import { DEMO_CREDENTIALS as SERVICENOW_DEMO, type ServiceNowSim } from '../sims/servicenow';
+import { serviceNowClient } from '../sims/servicenow/test-client';
+import { created } from './pairing';
+
 export const DEMO_WEBHOOK_SECRET = 'demo-webhook-secret';
 
 /** The id the server gives the first ServiceNow connection of project DEMO. */
@@ -53,3 +58,60 @@ export const demoServiceNowConnection = {
     },
   ],
 } as const;
+
+/** The project ServiceNow pairs with, already on the demo site. */
+const DEMO_PROJECT = { id: '10000', key: 'DEMO' } as const;
+
+/**
+ * DEMO ↔ ServiceNow as `npm start` pairs it: saved through Crosswalk's own resolver as the project lead, then
+ * ServiceNow's notifications pointed at the web trigger, as its admin would paste the business rule.
+ */
+export const demo: DemoPairing<ServiceNowSim & RunningSimulator> = {
+  project: { key: DEMO_PROJECT.key, name: 'Demo' },
+  connection: demoServiceNowConnection,
+  async pair({ platform, installationId, jira, sim, notificationUrl }) {
+    const lead = jira.site.state.users.find((u) => u.role === 'project-lead')!;
+    const saved = await platform.invokeResolver({
+      installationId,
+      moduleKey: 'crosswalk-settings',
+      functionKey: 'saveConnection',
+      accountId: lead.accountId,
+      context: { extension: { type: 'jira:projectSettingsPage', project: DEMO_PROJECT } },
+      payload: {
+        settings: demoServiceNowConnection,
+        credential: { password: SERVICENOW_DEMO.integration.password, webhookSecret: DEMO_WEBHOOK_SECRET },
+      },
+    });
+    if (!saved.ok || !(saved.body as { ok?: boolean }).ok)
+      throw new Error(`Could not pair the demo project: ${JSON.stringify(saved)}`);
+    const id = (saved.body as { data: { config: { id: string } } }).data.config.id;
+    await fetch(`${sim.controlUrl}/notifications`, {
+      method: 'PUT',
+      body: JSON.stringify({ url: notificationUrl(id), secret: DEMO_WEBHOOK_SECRET, tables: ['incident'] }),
+    });
+  },
+  kit: (sim) => ({
+    instanceUrl: 'https://acme.service-now.com',
+    remote: demoServiceNowConnection.remote,
+    credential: { password: SERVICENOW_DEMO.integration.password },
+    itemsTitled: (title) =>
+      sim.store
+        .rows(demoServiceNowConnection.remote.table)
+        .filter((r) => r.short_description === title)
+        .map((r) => ({ id: String(r.sys_id), title: String(r.short_description) })),
+    // An incident's priority is computed from impact and urgency; the urgency is the agent's to set.
+    filterable: { title: 'short_description', field: 'urgency', values: ['1', '2', '3'] },
+    createItem: async (title, urgency) =>
+      created(
+        'an incident',
+        await serviceNowClient(sim, SERVICENOW_DEMO.agent)(
+          'POST',
+          `/api/now/table/${demoServiceNowConnection.remote.table}`,
+          {
+            short_description: title,
+            urgency,
+          },
+        ),
+      ),
+  }),
+};

@@ -54,7 +54,10 @@ export const demoZendeskConnection = {
 
 import type { Platform } from '../platform';
 import type { JiraSim } from '../sims/jira';
-import { DEMO_CREDENTIALS as ZENDESK_DEMO } from '../sims/zendesk';
+import { DEMO_CREDENTIALS as ZENDESK_DEMO, type ZendeskSim } from '../sims/zendesk';
+import { zendeskClient } from '../sims/zendesk/test-client';
+import type { DemoPairing, RunningSimulator } from '../simulated-system';
+import { created } from './pairing';
 
 /**
  * Saves the SUP connection through Crosswalk's own resolver, as SUP's admin.
@@ -75,3 +78,27 @@ export async function pairSupportProject(platform: Platform, installationId: str
   if (!answer?.ok || !answer.data?.pushSetup?.ok)
     throw new Error(`Could not pair the support project: ${JSON.stringify(saved)}`);
 }
+
+/** SUP ↔ Zendesk as `npm start` pairs it. */
+export const demo: DemoPairing<ZendeskSim & RunningSimulator> = {
+  project: { key: SUP_PROJECT.key, name: 'Customer support' },
+  connection: demoZendeskConnection,
+  pair: ({ platform, installationId, jira }) => pairSupportProject(platform, installationId, jira),
+  kit: (sim) => ({
+    instanceUrl: `https://${ZENDESK_DEMO.host}`,
+    remote: demoZendeskConnection.remote,
+    credential: { token: ZENDESK_DEMO.integration.apiToken },
+    itemsTitled: (title) =>
+      [...sim.store.tickets.values()]
+        .filter((t) => t.subject === title)
+        .map((t) => ({ id: String(t.id), title: t.subject })),
+    filterable: { title: 'subject', field: 'priority', values: ['urgent', 'high', 'low'] },
+    createItem: async (title, priority) =>
+      created(
+        'a ticket',
+        await zendeskClient(sim, ZENDESK_DEMO.agent)('POST', '/api/v2/tickets', {
+          ticket: { subject: title, priority, comment: { body: `${title}: reported by a customer.` } },
+        }),
+      ),
+  }),
+};

@@ -5,6 +5,7 @@
  * the sign-in page quirk, TSTU rate limits, work items, WIQL, comments,
  * attachments and service hooks. See README.md.
  */
+import type { RunningSimulator, SimulatedSystem } from '../../simulated-system';
 import { serve } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { randomUUID } from 'node:crypto';
@@ -1787,3 +1788,41 @@ export async function startAzureDevOpsSim(opts: AzureDevOpsSimOptions = {}): Pro
       }),
   };
 }
+
+/**
+ * The Azure DevOps simulator as the sandbox starts it: the app reaches https://dev.azure.com/acme through it, and
+ * its people (Read Identities) at the organization's vssps host, which the same simulator plays.
+ */
+export const simulatedSystem: SimulatedSystem<AzureDevOpsSim & RunningSimulator> = {
+  kind: 'azure-devops',
+  async start({ now }) {
+    const sim = await startAzureDevOpsSim({ now });
+    const instanceUrl = `https://dev.azure.com/${DEMO_CREDENTIALS.organization}`;
+    return {
+      ...sim,
+      instanceUrl,
+      simsKey: 'azureDevOps',
+      routes: [
+        { host: 'dev.azure.com', target: sim.baseUrl },
+        { host: 'vssps.dev.azure.com', target: sim.baseUrl },
+      ],
+      summary: {
+        // The organization's URL on loopback, as the app's https://dev.azure.com/acme.
+        baseUrl: sim.organizationUrl,
+        instanceUrl,
+        organization: DEMO_CREDENTIALS.organization,
+        project: DEMO_CREDENTIALS.project,
+        credentials: { pat: DEMO_CREDENTIALS.integration.pat, user: DEMO_CREDENTIALS.integration.uniqueName },
+      },
+      async genuineDelivery() {
+        const workItemId = [...(sim.store.workItems.get(DEMO_CREDENTIALS.organization)?.keys() ?? [])][0]!;
+        const sent = (await (
+          await fetch(`${sim.controlUrl}/hooks/send`, { method: 'POST', body: JSON.stringify({ workItemId }) })
+        ).json()) as { status: number; notificationId: number };
+        const delivery = sim.notifier.sent.find((d) => d.notificationId === sent.notificationId)!;
+        const subscription = sim.store.subscriptions.find((s) => s.id === delivery.subscriptionId)!;
+        return { url: delivery.url, headers: deliveryHeaders(subscription), body: delivery.body, status: sent.status };
+      },
+    };
+  },
+};

@@ -3,12 +3,13 @@
  * and OAuth auth, rate-limit rules, hibernation and outbound notifications.
  * See README.md.
  */
+import type { RunningSimulator, SimulatedSystem } from '../../simulated-system';
 import { serve } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import type { AddressInfo } from 'node:net';
 import * as z from 'zod';
 import { HeldRequests, parseFault, takeFault, type Fault } from '../shared/faults';
-import { Notifier, sign, type ChangeNotice } from './notifications';
+import { Notifier, sign, SIGNATURE_HEADER, TIMESTAMP_HEADER, type ChangeNotice } from './notifications';
 import { runQuery } from './query';
 import { readRecord, SnError, writeRecord, type ReadOptions } from './records';
 import { allFields, InstanceStore, READ_ONLY_TABLES, tableDef, type Row, type SnUser } from './store';
@@ -621,3 +622,38 @@ export async function startServiceNowSim(opts: ServiceNowSimOptions = {}): Promi
     },
   };
 }
+
+/** The ServiceNow simulator as the sandbox starts it: the app reaches https://acme.service-now.com through it. */
+export const simulatedSystem: SimulatedSystem<ServiceNowSim & RunningSimulator> = {
+  kind: 'servicenow',
+  async start({ now }) {
+    const sim = await startServiceNowSim({ now });
+    const instanceUrl = 'https://acme.service-now.com';
+    return {
+      ...sim,
+      instanceUrl,
+      routes: [{ host: '*.service-now.com', target: sim.baseUrl }],
+      summary: { instanceUrl, credentials: DEMO_CREDENTIALS },
+      async genuineDelivery() {
+        const config = sim.notifier.config;
+        if (!config) throw new Error('ServiceNow notifications are not set up');
+        const sentAt = Math.floor(now() / 1000);
+        const body = JSON.stringify({
+          event: 'update',
+          table: 'incident',
+          sys_id: sim.store.rows('incident')[0]!.sys_id,
+          user: DEMO_CREDENTIALS.agent.username,
+          sent_at: sentAt,
+        });
+        const headers = {
+          'content-type': 'application/json',
+          [SIGNATURE_HEADER]: sign(config.secret, body),
+          [TIMESTAMP_HEADER]: String(sentAt),
+        };
+        const res = await fetch(config.url, { method: 'POST', headers, body });
+        await res.arrayBuffer();
+        return { url: config.url, headers, body, status: res.status };
+      },
+    };
+  },
+};

@@ -3,6 +3,7 @@
  * uploads and attachments, incremental export, search, API-token and OAuth
  * auth, per-plan rate limits, and webhooks fired by triggers. See README.md.
  */
+import type { RunningSimulator, SimulatedSystem } from '../../simulated-system';
 import { serve } from '@hono/node-server';
 import { Hono, type Context, type Next } from 'hono';
 import type { AddressInfo } from 'node:net';
@@ -15,7 +16,7 @@ import { seedSlaPolicies } from './slas';
 import { ticketRoutes } from './routes-tickets';
 import { ZendeskStore, type Role, type ZdUser } from './store';
 import { TicketService, type TicketEvent } from './tickets';
-import { renderTemplate, triggerMatches, WebhookNotifier } from './webhooks';
+import { renderTemplate, SIGNATURE_HEADER, TIMESTAMP_HEADER, triggerMatches, WebhookNotifier } from './webhooks';
 import { zendeskWebView } from './web-view';
 
 export { sign, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './webhooks';
@@ -596,3 +597,45 @@ export async function startZendeskSim(opts: ZendeskSimOptions = {}): Promise<Zen
     stop: () => new Promise((r) => server.close(() => r())),
   };
 }
+
+/** The Zendesk simulator as the sandbox starts it: the app reaches https://acme.zendesk.com through it. */
+export const simulatedSystem: SimulatedSystem<ZendeskSim & RunningSimulator> = {
+  kind: 'zendesk',
+  async start({ now }) {
+    const sim = await startZendeskSim({ now });
+    const instanceUrl = `https://${DEMO_CREDENTIALS.host}`;
+    return {
+      ...sim,
+      instanceUrl,
+      routes: [{ host: '*.zendesk.com', target: sim.baseUrl }],
+      summary: {
+        instanceUrl,
+        credentials: { email: DEMO_CREDENTIALS.integration.email, apiToken: DEMO_CREDENTIALS.integration.apiToken },
+      },
+      async genuineDelivery() {
+        const hook = [...sim.store.webhooks.values()][0]!;
+        const ticket = [...sim.store.tickets.values()][0]!;
+        const body = JSON.stringify({
+          ticket_id: String(ticket.id),
+          updated_at: ticket.updated_at,
+          event: 'ticket',
+          changed_by: DEMO_CREDENTIALS.agent.email,
+        });
+        const sent = (await (
+          await fetch(`${sim.controlUrl}/webhooks/deliveries/send`, {
+            method: 'POST',
+            body: JSON.stringify({ webhook_id: hook.id, body }),
+          })
+        ).json()) as { url: string; timestamp: string; signature: string; invocation_id: string; status: number };
+        const headers = {
+          'content-type': 'application/json',
+          [SIGNATURE_HEADER.toLowerCase()]: sent.signature,
+          [TIMESTAMP_HEADER.toLowerCase()]: sent.timestamp,
+          'x-zendesk-webhook-invocation-id': sent.invocation_id,
+          'x-zendesk-webhook-id': hook.id,
+        };
+        return { url: sent.url, headers, body, status: sent.status };
+      },
+    };
+  },
+};

@@ -1,10 +1,10 @@
 /** The Azure DevOps simulator and the OPS project as the model harness drives them (see adapter.ts). */
-import type { Sandbox } from '../../sandbox/sandbox';
-import { demoAzureDevOpsConnection, OPS_CONNECTION_ID, OPS_PROJECT } from '../../sandbox/demo/azure-devops-connection';
-import { DEMO_CREDENTIALS as ADO } from '../../sandbox/sims/azure-devops';
-import { deliveryHeaders } from '../../sandbox/sims/azure-devops/hooks';
-import type { WorkItemRecord } from '../../sandbox/sims/azure-devops/store';
-import { azureDevOpsClient, patch } from '../../sandbox/sims/azure-devops/test-client';
+import type { Sandbox } from '../../sandbox';
+import { demoAzureDevOpsConnection, OPS_CONNECTION_ID, OPS_PROJECT } from '../../demo/azure-devops-connection';
+import { DEMO_CREDENTIALS as ADO } from '.';
+import { deliveryHeaders } from './hooks';
+import type { WorkItemRecord } from './store';
+import { azureDevOpsClient, patch } from './test-client';
 import {
   addModelIssueTypes,
   assertTyped,
@@ -18,7 +18,7 @@ import {
   bodyFormatsOf,
   type RemoteAdapter,
   type RemoteFault,
-} from './adapter';
+} from '../../../test/model/adapter';
 
 // The demo's value maps, both ways; Jira's "Waiting for customer" and "Highest" have no Azure DevOps value, so the model never writes them.
 const STATE_OF: Record<string, string> = {
@@ -427,3 +427,6 @@ export function azureDevOpsAdapter(): RemoteAdapter {
     },
   };
 }
+
+/** The model harness's adapter for this system (test/model/adapters.ts finds it by the registry's kind). */
+export const modelAdapter = azureDevOpsAdapter;

@@ -18,11 +18,11 @@
  *   in the model (nor is a follow-up's opening);
  * - internal comments are private comments (`public: false`).
  */
-import type { Sandbox } from '../../sandbox/sandbox';
-import { demoZendeskConnection, SUP_CONNECTION_ID, SUP_PROJECT } from '../../sandbox/demo/zendesk-connection';
-import { DEMO_CREDENTIALS } from '../../sandbox/sims/zendesk';
-import type { Ticket } from '../../sandbox/sims/zendesk/store';
-import { zendeskClient } from '../../sandbox/sims/zendesk/test-client';
+import type { Sandbox } from '../../sandbox';
+import { demoZendeskConnection, SUP_CONNECTION_ID, SUP_PROJECT } from '../../demo/zendesk-connection';
+import { DEMO_CREDENTIALS } from '.';
+import type { Ticket } from './store';
+import { zendeskClient } from './test-client';
 import {
   addModelIssueTypes,
   assertTyped,
@@ -36,7 +36,7 @@ import {
   bodyFormatsOf,
   type RemoteAdapter,
   type RemoteFault,
-} from './adapter';
+} from '../../../test/model/adapter';
 
 const STATUS_TO: Record<string, string> = {
   'To Do': 'new',
@@ -418,3 +418,6 @@ export function zendeskAdapter(): RemoteAdapter {
     },
   };
 }
+
+/** The model harness's adapter for this system (test/model/adapters.ts finds it by the registry's kind). */
+export const modelAdapter = zendeskAdapter;

@@ -1,7 +1,7 @@
 /** The ServiceNow simulator as the model harness drives it (see adapter.ts). */
-import type { Sandbox } from '../../sandbox/sandbox';
-import { DEMO_CONNECTION_ID, demoServiceNowConnection } from '../../sandbox/demo/servicenow-connection';
-import { serviceNowClient } from '../../sandbox/sims/servicenow/test-client';
+import type { Sandbox } from '../../sandbox';
+import { DEMO_CONNECTION_ID, demoServiceNowConnection } from '../../demo/servicenow-connection';
+import { serviceNowClient } from './test-client';
 import {
   addModelIssueTypes,
   assertTyped,
@@ -13,7 +13,7 @@ import {
   bodyFormatsOf,
   type RemoteAdapter,
   type RemoteFault,
-} from './adapter';
+} from '../../../test/model/adapter';
 
 const STATE_OF: Record<string, string> = { 'To Do': '1', 'In Progress': '2', 'Waiting for customer': '3', Done: '6' };
 const STATUS_OF: Record<string, string> = {
@@ -295,3 +295,6 @@ export function serviceNowAdapter(): RemoteAdapter {
     },
   };
 }
+
+/** The model harness's adapter for this system (test/model/adapters.ts finds it by the registry's kind). */
+export const modelAdapter = serviceNowAdapter;
