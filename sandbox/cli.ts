@@ -8,6 +8,7 @@ import path from 'node:path';
 import { buildUi } from '../scripts/build-ui';
 import { startSandbox } from './sandbox';
 import { seedDemo } from './demo/seed';
+import { systemFor } from '../src/connectors/registry';
 
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');
@@ -57,15 +58,10 @@ async function main(): Promise<void> {
   );
   log(`  Forge platform:   ${sandbox.platformUrl}`);
   log(`  Jira simulator:   ${sandbox.sims.jira.baseUrl} (control API ${sandbox.sims.jira.controlUrl})`);
-  log(
-    `  ServiceNow:       ${sandbox.sims.servicenow.instanceUrl} → ${sandbox.sims.servicenow.baseUrl} (control API ${sandbox.sims.servicenow.controlUrl})`,
-  );
-  log(
-    `  Azure DevOps:     ${sandbox.sims.azureDevOps.instanceUrl} → ${sandbox.sims.azureDevOps.baseUrl} (control API ${sandbox.sims.azureDevOps.controlUrl})`,
-  );
-  log(
-    `  Zendesk:          ${sandbox.sims.zendesk.instanceUrl} → ${sandbox.sims.zendesk.baseUrl} (control API ${sandbox.sims.zendesk.controlUrl})`,
-  );
+  for (const [kind, sim] of Object.entries(sandbox.remotes)) {
+    const label = `${systemFor(kind)?.label ?? kind}:`;
+    log(`  ${label.padEnd(17)} ${sim.instanceUrl} → ${sim.baseUrl} (control API ${sim.controlUrl})`);
+  }
   log('  Users (switch at the top right of the page; Basic auth email:apiToken for the Jira API):');
   for (const u of sandbox.users) log(`    ${u.displayName.padEnd(14)} ${u.role.padEnd(13)} ${u.email}:${u.apiToken}`);
   log('Press Ctrl+C to stop.');

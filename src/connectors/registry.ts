@@ -143,6 +143,11 @@ export interface SystemDefinition<
       connector: Connector,
       target: { url: string; secret: string },
     ): Promise<{ secret?: string; description: string }>;
+    /**
+     * Where an admin sets the push up by hand (ServiceNow's business rules, a Freshservice automator rule): exactly
+     * what to paste, with the notification URL and the signing secret (a placeholder when the secret is not shown).
+     */
+    manualSetup?(url: string, remote: Remote, secret: string): string;
     /** Removes what `provision` made, when the connection is deleted. */
     unprovision?(connector: Connector, target: { url: string }): Promise<void>;
   };

@@ -1,7 +1,7 @@
 import { allFieldsOf } from '../mapping/item-types';
 import { createHash } from 'node:crypto';
 import { kvs } from '@forge/kvs';
-import { systemFor } from '../connectors/registry';
+import { systemFor, type NotificationTouches } from '../connectors/registry';
 import type { ConnectionConfig } from '../mapping/connection-config';
 import { configKey, getConnection, parseConnection } from '../store/connections';
 import { credentialFor } from '../store/credentials';
@@ -76,7 +76,7 @@ export async function onRemoteWebhook(request: WebTriggerRequest): Promise<WebTr
   // "commented" and "updated" for one comment) are one signal: the second enqueues nothing.
   const about = theirs.every((r) => r.version !== undefined)
     ? createHash('sha256')
-        .update(`${config.id}\n${JSON.stringify(theirs.map((r) => [r.remoteId, r.version, scopeOf(r.event)]))}`)
+        .update(`${config.id}\n${JSON.stringify(theirs.map((r) => [r.remoteId, r.version, scopeOf(r.touches)]))}`)
         .digest('hex')
     : undefined;
   if (!firstSighting(delivery, about)) return { statusCode: 202, body: 'Already received' };
@@ -106,6 +106,7 @@ export async function onRemoteWebhook(request: WebTriggerRequest): Promise<WebTr
         return {
           item,
           cause: r.event,
+          ...(r.touches ? { touches: r.touches } : {}),
           connectionId: config.id,
           ...(shows ? { remote: shows } : {}),
           ...(r.newestComment && item.side === 'jira' ? { newestComment: r.newestComment.slice(0, 100) } : {}),
@@ -122,9 +123,10 @@ export async function onRemoteWebhook(request: WebTriggerRequest): Promise<WebTr
   return { statusCode: 202, body: 'Accepted' };
 }
 
-/** The comment and file parts of a notification's cause: deliveries that differ in them are not the same signal. */
-function scopeOf(event: string): string {
-  return `${/comment|journal/.test(event) ? 'c' : ''}${/attachment/.test(event) ? 'a' : ''}`;
+/** The comment and file parts a notification touched: deliveries that differ in them are not the same signal. */
+function scopeOf(touches: NotificationTouches | undefined): string {
+  const all = !touches || touches.created;
+  return `${all || touches.comments ? 'c' : ''}${all || touches.files ? 'a' : ''}`;
 }
 
 /** The connection and, for each remote id, its issue (a string), no link (null), or unknown (absent: read again). */

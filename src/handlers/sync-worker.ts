@@ -60,7 +60,7 @@ export async function runSyncJob(event: {
         ? await reconcileIssue(
             item.issueId,
             {
-              ...scopeForCause(cause, job.data.queuedAt),
+              ...scopeForCause(cause, job.data.queuedAt, job.data.touches),
               ...(job.data.newestComment ? { newestRemoteComment: job.data.newestComment } : {}),
             },
             connectionId,

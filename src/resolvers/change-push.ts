@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
 import { systemFor } from '../connectors/registry';
+import type { ConnectionConfig } from '../mapping/connection-config';
 import { getCredential, updateCredential } from '../store/credentials';
 import { linksOfConnection } from '../store/links';
 import { notificationUrl } from './connections';
@@ -22,61 +23,9 @@ const arrivalRequest = z
 
 const SECRET_PLACEHOLDER = '<the signing secret>';
 
-/**
- * The business rules a ServiceNow admin adds: one on the connection's table
- * (after insert and update), and one on sys_attachment (after insert and
- * delete), because adding or deleting a file does not change the record.
- */
-function serviceNowBusinessRule(url: string, table: string, secret: string): string {
-  const send = `  var secret = '${secret}';
-  var signature = new GlideCertificateEncryption().generateMac(GlideStringUtil.base64Encode(secret), 'HmacSHA256', body);
-  var message = new sn_ws.RESTMessageV2();
-  message.setEndpoint('${url}');
-  message.setHttpMethod('post');
-  message.setRequestHeader('Content-Type', 'application/json');
-  message.setRequestHeader('X-ServiceNow-Signature', signature);
-  message.setRequestBody(body);
-  message.executeAsync();`;
-  return `// Business rule on ${table}: When = after, Insert and Update, Advanced.
-// It sends what the record became (its write count and the new values of what changed), so Crosswalk
-// usually need not read the record back; journals (comments, work notes) are read by Crosswalk itself.
-(function executeRule(current, previous) {
-  var changes = {};
-  var names = new GlideRecordUtil().getFields(current);
-  for (var i = 0; i < names.length; i++) {
-    var element = current.getElement(names[i]);
-    if (names[i].indexOf('sys_') != 0 && element.changes() && element.getED().getInternalType() != 'journal_input') changes[names[i]] = current.getValue(names[i]);
-  }
-  var body = JSON.stringify({
-    sys_id: current.getUniqueValue(),
-    table: current.getTableName(),
-    event: current.operation(),
-    user: gs.getUserName(),
-    sys_mod_count: current.getValue('sys_mod_count'),
-    sys_updated_on: current.getValue('sys_updated_on'),
-    changes: changes,
-    sent_at: Math.floor(new GlideDateTime().getNumericValue() / 1000)
-  });
-${send}
-})(current, previous);
-
-// Business rule on sys_attachment: When = after, Insert and Delete, Advanced,
-// Condition: current.table_name == '${table}'
-(function executeRule(current, previous) {
-  var body = JSON.stringify({
-    sys_id: current.getValue('table_sys_id'),
-    table: current.getValue('table_name'),
-    event: current.operation() == 'delete' ? 'attachment_delete' : 'attachment',
-    user: gs.getUserName(),
-    sent_at: Math.floor(new GlideDateTime().getNumericValue() / 1000)
-  });
-${send}
-})(current, previous);`;
-}
-
-function describe(kind: string, url: string, table: string, secret: string | undefined) {
-  if (kind !== 'servicenow') return null;
-  return serviceNowBusinessRule(url, table, secret ?? SECRET_PLACEHOLDER);
+/** What the admin pastes into the remote, where the system's push is set up by hand (its registry entry says how). */
+function manualSetup(remote: ConnectionConfig['remote'], url: string, secret: string | undefined): string | null {
+  return systemFor(remote.type)?.notifications.manualSetup?.(url, remote, secret ?? SECRET_PLACEHOLDER) ?? null;
 }
 
 export async function changePushSetupResolver({ payload, context }: Call) {
@@ -85,14 +34,13 @@ export async function changePushSetupResolver({ payload, context }: Call) {
   const system = systemFor(own.config.remote.type);
   const url = await notificationUrl(own.config);
   const secretSet = Boolean((await getCredential(own.config.id))?.webhookSecret);
-  const table = String((own.config.remote as { table?: unknown }).table ?? '');
   return ok({
     mode: system?.notifications.provision ? 'automatic' : 'manual',
     system: system?.label ?? own.config.remote.type,
     summary: system?.texts.changePush ?? null,
     url,
     secretSet,
-    script: describe(own.config.remote.type, url, table, undefined),
+    script: manualSetup(own.config.remote, url, undefined),
   });
 }
 
@@ -108,8 +56,7 @@ export async function newSigningSecretResolver({ payload, context }: Call) {
   const secret = randomBytes(24).toString('base64url');
   await updateCredential(own.config.id, { webhookSecret: secret });
   const url = await notificationUrl(own.config);
-  const table = String((own.config.remote as { table?: unknown }).table ?? '');
-  return ok({ secret, script: describe(own.config.remote.type, url, table, secret) });
+  return ok({ secret, script: manualSetup(own.config.remote, url, secret) });
 }
 
 /** At most this many pages of links are looked through for the latest notification (100 links a page). */

@@ -14,7 +14,7 @@ import { connectorFor } from '../connectors/factory';
 import { SyncError } from '../connectors/errors';
 import * as jira from '../connectors/jira/client';
 import type { Connector, Item, RemoteEvidence } from '../connectors/ports';
-import { systemFor } from '../connectors/registry';
+import { systemFor, type NotificationTouches } from '../connectors/registry';
 import type { ConnectionConfig } from '../mapping/connection-config';
 import { forJiraType, forRemoteItem, jiraTypeOf } from '../mapping/item-types';
 import { countOtherType } from '../store/other-types';
@@ -80,12 +80,21 @@ export const CREATE_IN = 'create-in:';
 
 export const FULL_SCOPE: ReconcileScope = { comments: true, attachments: true };
 
-export function scopeForCause(cause: string, queuedAt?: number): ReconcileScope {
-  const everything = /created|sync-now|sweep|bulk|insert|retry|forward/.test(cause);
+/**
+ * What a job looks at: a remote notification's parts as its system said them (`touches`), else the cause in
+ * Crosswalk's and Jira's own words (a Jira comment or attachment event, a sweep, Sync now…): never a system's words.
+ */
+export function scopeForCause(cause: string, queuedAt?: number, touches?: NotificationTouches): ReconcileScope {
+  const signal = { cause, ...(queuedAt ? { queuedAt } : {}) };
+  if (touches) {
+    const all = Boolean(touches.created);
+    return { comments: all || Boolean(touches.comments), attachments: all || Boolean(touches.files), signal };
+  }
+  const everything = /created|sync-now|sweep|bulk|retry|forward/.test(cause);
   return {
-    comments: everything || /comment|journal/.test(cause),
+    comments: everything || /comment/.test(cause),
     attachments: everything || /attachment/.test(cause),
-    signal: { cause, ...(queuedAt ? { queuedAt } : {}) },
+    signal,
   };
 }
 

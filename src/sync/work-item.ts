@@ -24,6 +24,11 @@ export const syncJobBody = z.object({
   jira: jiraEvidence.optional(),
   /** What a remote notification showed of the item (sync/evidence.ts), used the same way. */
   remote: remoteEvidence.optional(),
+  /** Which parts of the remote item its notification says changed (NotificationRef.touches); absent: as the cause says. */
+  touches: z
+    .object({ created: z.boolean(), fields: z.boolean(), comments: z.boolean(), files: z.boolean() })
+    .partial()
+    .optional(),
   /** The remote item's newest comment as its notification named it (NotificationRef.newestComment). */
   newestComment: z.string().min(1).max(100).optional(),
 });

@@ -62,7 +62,13 @@ describe('service hook deliveries', () => {
 
   it('name the work item (for updates workItemId, not the update number), who changed it and its revision', () => {
     expect(azureDevOpsSystem.notifications.parse(JSON.stringify(updated()), remote)).toEqual([
-      { remoteId: '42', event: 'azure-devops:workitem.updated', changedBy: 'dana@acme.example', version: '5' },
+      {
+        remoteId: '42',
+        event: 'azure-devops:workitem.updated',
+        touches: { created: false, fields: true, comments: false, files: false },
+        changedBy: 'dana@acme.example',
+        version: '5',
+      },
     ]);
     const created = {
       eventType: 'workitem.created',
@@ -74,7 +80,13 @@ describe('service hook deliveries', () => {
       },
     };
     expect(azureDevOpsSystem.notifications.parse(JSON.stringify(created), remote)).toEqual([
-      { remoteId: '43', event: 'azure-devops:workitem.created', changedBy: 'dana@acme.example', version: '1' },
+      {
+        remoteId: '43',
+        event: 'azure-devops:workitem.created',
+        touches: { created: true, fields: true, comments: false, files: false },
+        changedBy: 'dana@acme.example',
+        version: '1',
+      },
     ]);
     expect(azureDevOpsSystem.notifications.itemIds(JSON.stringify(updated()))).toEqual(['42']);
   });
@@ -86,15 +98,15 @@ describe('service hook deliveries', () => {
         fields: { 'System.CommentCount': { oldValue: 0, newValue: 1 }, 'System.History': { newValue: '<p>hi</p>' } },
       },
     });
-    expect(hookRef(parseEnvelope(JSON.stringify(comment))!)?.event).toBe('azure-devops:workitem.updated:comment');
+    expect(hookRef(parseEnvelope(JSON.stringify(comment))!)?.touches).toMatchObject({ comments: true, files: false });
     const file = updated({
       resource: { ...updated().resource, relations: { added: [{ rel: 'AttachedFile', url: 'x' }] } },
     });
-    expect(hookRef(parseEnvelope(JSON.stringify(file))!)?.event).toBe('azure-devops:workitem.updated:attachment');
+    expect(hookRef(parseEnvelope(JSON.stringify(file))!)?.touches).toMatchObject({ comments: false, files: true });
     expect(
       hookRef(parseEnvelope(JSON.stringify({ eventType: 'workitem.commented', resource: { id: 42, fields: {} } }))!)
-        ?.event,
-    ).toBe('azure-devops:workitem.commented:comment');
+        ?.touches,
+    ).toMatchObject({ comments: true });
   });
 
   it("of Crosswalk's own writes are recognised, and other projects' items are not ours", () => {

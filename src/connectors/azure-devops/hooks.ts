@@ -5,6 +5,7 @@
  * subscriptions API, unlike `httpHeaders`), so that is where ours goes.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { NotificationTouches } from '../registry';
 import * as z from 'zod';
 
 /** The Basic user name Crosswalk's subscriptions send; the password is the connection's webhook secret. */
@@ -108,6 +109,8 @@ export interface HookRef {
   project?: string;
   /** The work item's revision the delivery speaks of. */
   rev?: number;
+  /** Which parts the delivery says changed: comments and files only when it says so. */
+  touches: NotificationTouches;
 }
 
 const changed = (fields: Record<string, unknown> | undefined, name: string) =>
@@ -125,22 +128,23 @@ export function hookRef(e: HookEnvelope): HookRef | undefined {
     uniqueNameOf(updated ? r.fields?.['System.ChangedBy'] : undefined) ??
     uniqueNameOf(current?.['System.ChangedBy']);
   const parts = [`azure-devops:${e.eventType}`];
-  if (
+  const commented =
     e.eventType === 'workitem.commented' ||
     changed(r.fields, 'System.CommentCount') ||
-    changed(r.fields, 'System.History')
-  )
-    parts.push('comment');
+    changed(r.fields, 'System.History');
+  if (commented) parts.push('comment');
   const relationChanges = Array.isArray(r.relations)
     ? []
     : [...(r.relations?.added ?? []), ...(r.relations?.removed ?? []), ...(r.relations?.updated ?? [])];
-  if (relationChanges.some((x) => x.rel === 'AttachedFile')) parts.push('attachment');
+  const filed = relationChanges.some((x) => x.rel === 'AttachedFile');
+  if (filed) parts.push('attachment');
   const project = current?.['System.TeamProject'];
   // For updates `resource.rev` is the update's number too; the work item's revision is the revision's.
   const rev = updated ? r.revision?.rev : r.rev;
   return {
     workItemId: String(id),
     event: parts.join(':'),
+    touches: { created: e.eventType === 'workitem.created', fields: true, comments: commented, files: filed },
     ...(changedBy ? { changedBy } : {}),
     ...(typeof project === 'string' ? { project } : {}),
     ...(rev !== undefined ? { rev } : {}),

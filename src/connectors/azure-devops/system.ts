@@ -165,6 +165,7 @@ export const azureDevOpsSystem: SystemDefinition<AzureDevOpsRemote> = {
         {
           remoteId: ref.workItemId,
           event: ref.event,
+          touches: ref.touches,
           ...(ref.changedBy ? { changedBy: ref.changedBy } : {}),
           ...(ref.rev !== undefined ? { version: String(ref.rev) } : {}),
           ...shownBy(envelope),

@@ -1,12 +1,24 @@
 /**
+ * What a business rule's operation says changed: a new record (`insert`) is read whole; a journal entry is a
+ * comment; a file added or deleted (the sys_attachment rule) is files; any other update is fields.
+ */
+function touchesOf(event: string | undefined): NotificationTouches {
+  if (event === 'insert') return { created: true };
+  if (event && /journal/.test(event)) return { comments: true };
+  if (event && /attachment/.test(event)) return { files: true };
+  return { fields: true };
+}
+
+/**
  * ServiceNow's registry entry: its connection settings, hosts, capabilities,
  * how a connector is built from a credential, and how its change
  * notifications (a business rule's signed REST message) are checked.
  */
+import { serviceNowBusinessRule } from './business-rule';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
 import type { Credential } from '../../store/credentials';
-import type { InboundNotification, NotificationRef, SystemDefinition } from '../registry';
+import type { InboundNotification, NotificationRef, NotificationTouches, SystemDefinition } from '../registry';
 import { serviceNowDerivedFields } from './derived';
 import { parseGlideDateTime, SERVICENOW_CAPABILITIES, ServiceNowConnector } from './client';
 
@@ -145,6 +157,8 @@ export const serviceNowSystem: SystemDefinition<ServiceNowRemote> = {
     return new ServiceNowConnector({ baseUrl: remote.baseUrl, table: remote.table, auth });
   },
   notifications: {
+    // ServiceNow has no API to subscribe: its admin adds two business rules, which the connection page shows to paste.
+    manualSetup: (url, remote, secret) => serviceNowBusinessRule(url, remote.table, secret),
     verify(request: InboundNotification, credential: Credential, nowMs: number): boolean {
       const secret = credential.webhookSecret;
       if (!secret || !signatureMatches(secret, request.body, request.headers['x-servicenow-signature']?.[0]))
@@ -163,6 +177,7 @@ export const serviceNowSystem: SystemDefinition<ServiceNowRemote> = {
         {
           remoteId: parsed.sys_id,
           event: `servicenow:${parsed.event ?? 'notification'}`,
+          touches: touchesOf(parsed.event),
           ...(parsed.user ? { changedBy: parsed.user } : {}),
           ...shownBy(parsed),
         },

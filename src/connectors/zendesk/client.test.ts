@@ -193,7 +193,13 @@ describe('webhooks', () => {
     const { parse, isOwnChange } = zendeskSystem.notifications;
     const refs = parse(body, remote)!;
     expect(refs).toEqual([
-      { remoteId: '17', event: 'zendesk:ticket+comment+attachment', changedBy: 'Sam.Agent@acme.example' },
+      {
+        remoteId: '17',
+        event: 'zendesk:ticket',
+        // A trigger fires on any change, which may carry a comment with files: all parts are looked at.
+        touches: { fields: true, comments: true, files: true },
+        changedBy: 'Sam.Agent@acme.example',
+      },
     ]);
     expect(isOwnChange(refs[0]!, remote)).toBe(false);
     expect(isOwnChange({ ...refs[0]!, changedBy: 'CROSSWALK@acme.example' }, remote)).toBe(true);

@@ -183,7 +183,9 @@ export const zendeskSystem: SystemDefinition<ZendeskRemote> = {
       return [
         {
           remoteId: String(parsed.ticket_id),
-          event: `zendesk:${parsed.event ?? 'ticket'}+comment+attachment`,
+          event: `zendesk:${parsed.event ?? 'ticket'}`,
+          // A trigger fires on any ticket change, which may carry a comment with files: all parts are looked at.
+          touches: { fields: true, comments: true, files: true },
           ...(parsed.changed_by ? { changedBy: parsed.changed_by } : {}),
           ...newest,
         },
