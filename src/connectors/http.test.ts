@@ -1,3 +1,4 @@
+import { SERVICENOW_HTTP } from './servicenow/client';
 import { failureFromResponse, readJson, retryAfterMs } from './http';
 
 const res = (status: number, body = '', headers: Record<string, string> = {}) =>
@@ -36,13 +37,26 @@ describe('classifying HTTP failures', () => {
     ).toBe(60_000);
   });
 
-  it('treats a data-policy 403 as validation and an ACL 403 as auth', () => {
+  it('takes a 403 as auth, or as a rate limit when it says when to come back', () => {
+    expect(failureFromResponse('github', res(403), '{"message":"Resource not accessible"}', 'x').kind).toBe('auth');
+    expect(
+      failureFromResponse('github', res(403, '{"message":"secondary rate limit"}', { 'retry-after': '60' }), '', 'x')
+        .details,
+    ).toMatchObject({ kind: 'rate-limited', retryAfterMs: 60_000 });
+    expect(failureFromResponse('github', res(403, '', { 'x-ratelimit-remaining': '0' }), '', 'x').kind).toBe(
+      'rate-limited',
+    );
+  });
+
+  it("treats ServiceNow's data-policy 403 as validation and an ACL 403 as auth (its own quirk)", () => {
+    const quirks = SERVICENOW_HTTP;
     expect(
       failureFromResponse(
         'servicenow',
         res(403),
         JSON.stringify({ error: { message: 'Operation Failed', detail: 'Data Policy Exception' } }),
         'x',
+        quirks,
       ).kind,
     ).toBe('validation');
     expect(
@@ -51,6 +65,7 @@ describe('classifying HTTP failures', () => {
         res(403),
         JSON.stringify({ error: { message: 'Operation Failed', detail: 'ACL Exception' } }),
         'x',
+        quirks,
       ).kind,
     ).toBe('auth');
   });

@@ -1,8 +1,10 @@
 /**
  * One place that turns an HTTP answer into a typed failure (design brief §3):
- * 429 → rate-limited with the server's window, 401 → auth, 5xx/timeouts and a
- * hibernating ServiceNow (HTML where JSON was asked) → transient, other 4xx →
- * validation with the remote's own message.
+ * 429 → rate-limited with the server's window, 401 and 403 → auth (a 403 that
+ * says when to come back is a rate limit), 5xx/timeouts and a web page where
+ * JSON was asked (an instance asleep or offline) → transient, other 4xx →
+ * validation with the remote's own message. A system whose answers mean more
+ * says so through `HttpQuirks`, from its own folder.
  */
 import { SyncError, type SyncErrorKind } from './errors';
 
@@ -119,14 +121,32 @@ export function refusedFields(text: string): Record<string, string> | undefined 
   return Object.keys(refused).length ? refused : undefined;
 }
 
-export function failureFromResponse(system: string, res: HttpAnswer, bodyText: string, what: string): SyncError {
+/** What a system's answers mean beyond HTTP's own words, declared in its folder. */
+export interface HttpQuirks {
+  /** What a 403 means where the system gives it a meaning of its own (ServiceNow refuses data-policy breaches with 403). */
+  forbidden?(remoteMessage: string | undefined): SyncErrorKind;
+  /** What a web page where JSON was asked means there, in people's words (a ServiceNow instance "hibernating"). */
+  webPageMeans?: string;
+}
+
+/** A 403 that tells when to come back is a limit, not a refusal (GitHub's secondary limits, a spent primary limit). */
+const saysWhenToComeBack = (headers: HttpAnswer['headers']) =>
+  headers.get('retry-after') !== null || headers.get('x-ratelimit-remaining') === '0';
+
+export function failureFromResponse(
+  system: string,
+  res: HttpAnswer,
+  bodyText: string,
+  what: string,
+  quirks: HttpQuirks = {},
+): SyncError {
   const remoteMessage = extractMessage(bodyText);
   const base = { system, httpStatus: res.status, remoteMessage };
   let kind: SyncErrorKind;
   if (res.status === 429) kind = 'rate-limited';
   else if (res.status === 401) kind = 'auth';
   else if (res.status === 403)
-    kind = /acl|permission|not authori[sz]ed/i.test(remoteMessage ?? '') ? 'auth' : 'validation';
+    kind = saysWhenToComeBack(res.headers) ? 'rate-limited' : (quirks.forbidden?.(remoteMessage) ?? 'auth');
   else if (res.status === 404 || res.status === 410) kind = 'not-found';
   else if (res.status === 409 || res.status === 412) kind = 'conflict';
   else if (res.status >= 500 || res.status === 408) kind = 'transient';
@@ -150,7 +170,7 @@ export function transientFailure(system: string, what: string, cause: unknown): 
 }
 
 /**
- * Parses JSON, treating an HTML page (a hibernating or broken instance) as a
+ * Parses JSON, treating an HTML page (an instance asleep or broken) as a
  * transient failure and an answer over `maxBytes` as `over-limit`.
  */
 export async function readJson(
@@ -158,8 +178,9 @@ export async function readJson(
   res: HttpAnswer,
   what: string,
   maxBytes = MAX_ANSWER_BYTES,
+  quirks: HttpQuirks = {},
 ): Promise<unknown> {
-  if (!res.ok) throw failureFromResponse(system, res, await readErrorText(res), what);
+  if (!res.ok) throw failureFromResponse(system, res, await readErrorText(res), what, quirks);
   const { text, over } = await readBounded(res, maxBytes);
   if (over)
     throw overLimit(
@@ -172,7 +193,7 @@ export async function readJson(
       system,
       kind: 'transient',
       httpStatus: res.status,
-      message: `${what} failed: the instance answered with a web page (hibernating or offline)`,
+      message: `${what} failed: the instance answered with a web page (${quirks.webPageMeans ?? 'asleep, offline or behind a sign-in page'})`,
     });
   }
   try {

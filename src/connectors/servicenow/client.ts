@@ -4,7 +4,17 @@
  */
 import * as z from 'zod';
 import { SyncError } from '../errors';
-import { readJson, transientFailure } from '../http';
+import { MAX_ANSWER_BYTES, readJson, transientFailure, type HttpQuirks } from '../http';
+
+/**
+ * ServiceNow answers 403 both for an ACL (the integration user may not: the credential's problem) and for a data
+ * policy the record breaks (a field it requires: the item's problem); an idle instance answers a web page.
+ */
+export const SERVICENOW_HTTP: HttpQuirks = {
+  forbidden: (message) => (/acl|permission|not authori[sz]ed/i.test(message ?? '') ? 'auth' : 'validation'),
+  // A developer instance left idle hibernates, and answers its wake-up page until someone signs in.
+  webPageMeans: 'hibernating or offline',
+};
 import { MAX_COMMENTS, MAX_FILES, Pages } from '../paging';
 import { createHash } from 'node:crypto';
 import { probe } from '../access-checks';
@@ -262,7 +272,9 @@ export class ServiceNowConnector implements Connector {
       },
       'Sign in to ServiceNow',
     );
-    const answer = tokenAnswer.safeParse(await readJson('servicenow', res, 'Sign in to ServiceNow'));
+    const answer = tokenAnswer.safeParse(
+      await readJson('servicenow', res, 'Sign in to ServiceNow', MAX_ANSWER_BYTES, SERVICENOW_HTTP),
+    );
     if (!answer.success)
       throw new SyncError({ system: 'servicenow', kind: 'auth', message: 'ServiceNow did not return an access token' });
     tokens.set(key, { token: answer.data.access_token, expiresAt: Date.now() + answer.data.expires_in * 1000 });
@@ -308,7 +320,7 @@ export class ServiceNowConnector implements Connector {
 
   private async json<T>(schema: z.ZodType<T>, path: string, init: RequestInit, what: string): Promise<T> {
     const res = await this.call(path, init, what);
-    const parsed = schema.safeParse(await readJson('servicenow', res, what));
+    const parsed = schema.safeParse(await readJson('servicenow', res, what, MAX_ANSWER_BYTES, SERVICENOW_HTTP));
     if (!parsed.success)
       throw new SyncError({
         system: 'servicenow',
@@ -946,7 +958,7 @@ export class ServiceNowConnector implements Connector {
       'Download attachment',
     );
     if (!res.ok || !res.body) {
-      await readJson('servicenow', res, 'Download attachment');
+      await readJson('servicenow', res, 'Download attachment', MAX_ANSWER_BYTES, SERVICENOW_HTTP);
       throw new SyncError({ system: 'servicenow', kind: 'transient', message: 'Download attachment: empty body' });
     }
     return {
@@ -963,7 +975,7 @@ export class ServiceNowConnector implements Connector {
       'Delete attachment',
     );
     if (res.status === 204 || res.status === 404) return;
-    await readJson('servicenow', res, 'Delete attachment');
+    await readJson('servicenow', res, 'Delete attachment', MAX_ANSWER_BYTES, SERVICENOW_HTTP);
   }
 
   async uploadAttachment(itemId: string, file: NewAttachment): Promise<Attachment> {
