@@ -21,7 +21,7 @@ export const demoAzureDevOpsConnection = {
   conflictPolicy: 'newest-wins',
   jiraIssueType: 'Task',
   // Bugs someone tags "jira" in Azure DevOps become OPS issues.
-  remoteFilter: [{ field: 'System.Tags', op: 'LIKE', value: 'jira' }],
+  remoteFilter: [{ field: 'System.Tags', op: 'contains', value: 'jira' }],
   // Any bug of the project may be linked to an OPS issue by hand (the issue panel's Link).
   linkFilter: [{ field: 'System.WorkItemType', op: '=', value: 'Bug' }],
   remote: {

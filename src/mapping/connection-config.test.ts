@@ -1,4 +1,4 @@
-import { validateConnectionSettings as validateConnectionConfig } from './connection-config';
+import { remoteConditionSchema, validateConnectionSettings as validateConnectionConfig } from './connection-config';
 
 const valid = {
   name: 'DEMO ↔ ACME incidents',
@@ -136,5 +136,19 @@ describe('connection configuration', () => {
       ],
     });
     expect(r.ok).toBe(true);
+  });
+});
+
+describe('remote filter operators', () => {
+  it("are Crosswalk's own words; a connection saved with ServiceNow's (STARTSWITH, LIKE) reads as the same", () => {
+    expect(remoteConditionSchema.parse({ field: 'System.Tags', op: 'LIKE', value: 'jira' })).toEqual({
+      field: 'System.Tags',
+      op: 'contains',
+      value: 'jira',
+    });
+    expect(remoteConditionSchema.parse({ field: 'title', op: 'STARTSWITH', value: 'Outage' })).toMatchObject({
+      op: 'starts-with',
+    });
+    expect(remoteConditionSchema.safeParse({ field: 'title', op: 'ENDSWITH', value: 'x' }).success).toBe(false);
   });
 });

@@ -109,10 +109,20 @@ export const remoteConfigSchema = z.object({ type: z.string().min(1), baseUrl: z
 export type RemoteConfig = z.infer<typeof remoteConfigSchema>;
 
 /** A condition on one remote field: compared with one value, or with a list of values (`IN`, `NOT IN`). */
-export const remoteConditionSchema = z.discriminatedUnion('op', [
+/**
+ * Crosswalk evaluates filters itself, in its own words: `starts-with` and `contains` (ignoring case). Connections saved
+ * before these words kept ServiceNow's (`STARTSWITH`, `LIKE`), read as the same.
+ */
+const LEGACY_OPERATORS: Readonly<Record<string, string>> = { STARTSWITH: 'starts-with', LIKE: 'contains' };
+const withOwnOperator = (raw: unknown) =>
+  raw && typeof raw === 'object' && typeof (raw as { op?: unknown }).op === 'string'
+    ? { ...raw, op: LEGACY_OPERATORS[(raw as { op: string }).op] ?? (raw as { op: string }).op }
+    : raw;
+
+const remoteConditionShape = z.discriminatedUnion('op', [
   z.object({
     field: remoteFieldName,
-    op: z.enum(['=', '!=', 'STARTSWITH', 'LIKE']),
+    op: z.enum(['=', '!=', 'starts-with', 'contains']),
     value: z.string().max(500),
   }),
   z.object({
@@ -124,6 +134,7 @@ export const remoteConditionSchema = z.discriminatedUnion('op', [
       .refine((values) => values.length <= 50, 'pick at most 50 values'),
   }),
 ]);
+export const remoteConditionSchema = z.preprocess(withOwnOperator, remoteConditionShape);
 
 /** An OR group: holds when any of its conditions holds. */
 export const remoteAnyOfSchema = z.object({

@@ -324,7 +324,7 @@ describe('preview before saving', () => {
     const orGroup = {
       anyOf: [
         { field: 'category', op: '=', value: 'hardware' },
-        { field: 'short_description', op: 'LIKE', value: 'rack 7' },
+        { field: 'short_description', op: 'contains', value: 'rack 7' },
       ],
     };
     expect((await listed([{ field: 'category', op: 'IN', values: ['hardware', 'network'] }, orGroup])).data.kind).toBe(

@@ -83,8 +83,8 @@ describe('a remote filter stored before lists of values and OR groups existed', 
   const conditions = [
     { field: 'category', op: '=', value: 'network' },
     { field: 'category', op: '!=', value: 'inquiry' },
-    { field: 'short_description', op: 'STARTSWITH', value: 'printer' },
-    { field: 'short_description', op: 'LIKE', value: 'vpn' },
+    { field: 'short_description', op: 'starts-with', value: 'printer' },
+    { field: 'short_description', op: 'contains', value: 'vpn' },
   ];
   const stored = { ...today[0][1], remoteFilter: conditions, linkFilter: conditions.slice(0, 2) };
 

@@ -23,7 +23,7 @@ describe('which remote items a person may link by hand', () => {
         {
           anyOf: [
             { field: 'category', op: '=' as const, value: 'software' },
-            { field: 'short_description', op: 'LIKE' as const, value: 'laptop' },
+            { field: 'short_description', op: 'contains' as const, value: 'laptop' },
           ],
         },
       ],

@@ -12,13 +12,13 @@ describe('the remote filter for creating Jira issues', () => {
     expect(
       matchesRemoteFilter(incident, [
         { field: 'category', op: '=', value: 'network' },
-        { field: 'short_description', op: 'LIKE', value: 'vpn' },
+        { field: 'short_description', op: 'contains', value: 'vpn' },
       ]),
     ).toBe(true);
     expect(
       matchesRemoteFilter(incident, [
         { field: 'category', op: '=', value: 'network' },
-        { field: 'short_description', op: 'STARTSWITH', value: 'printer' },
+        { field: 'short_description', op: 'starts-with', value: 'printer' },
       ]),
     ).toBe(false);
     expect(matchesRemoteFilter(incident, [{ field: 'assignment_group', op: '=', value: 'g1' }])).toBe(true);
@@ -75,7 +75,7 @@ describe('an OR group (anyOf)', () => {
   const group: RemoteFilterEntry = {
     anyOf: [
       { field: 'category', op: '=', value: 'network' },
-      { field: 'short_description', op: 'LIKE', value: 'outage' },
+      { field: 'short_description', op: 'contains', value: 'outage' },
     ],
   };
 
@@ -117,8 +117,8 @@ describe('the shape of a filter entry, as the settings are checked', () => {
     for (const old of [
       { field: 'category', op: '=', value: 'network' },
       { field: 'category', op: '!=', value: '' },
-      { field: 'short_description', op: 'STARTSWITH', value: 'printer' },
-      { field: 'System.Tags', op: 'LIKE', value: 'jira' },
+      { field: 'short_description', op: 'starts-with', value: 'printer' },
+      { field: 'System.Tags', op: 'contains', value: 'jira' },
     ])
       expect(remoteFilterEntrySchema.parse(old)).toEqual(old);
   });

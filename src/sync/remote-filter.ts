@@ -8,7 +8,7 @@
 
 /** A condition on one remote field: compared with one value, or with a list of values. */
 export type RemoteCondition =
-  | { field: string; op: '=' | '!=' | 'STARTSWITH' | 'LIKE'; value: string }
+  | { field: string; op: '=' | '!=' | 'starts-with' | 'contains'; value: string }
   | { field: string; op: 'IN' | 'NOT IN'; values: readonly string[] };
 
 /** An OR group: holds when any of its conditions holds. */
@@ -34,9 +34,9 @@ function holds(fields: Readonly<Record<string, unknown>>, c: RemoteCondition): b
       return v === c.value;
     case '!=':
       return v !== c.value;
-    case 'STARTSWITH':
+    case 'starts-with':
       return v.toLowerCase().startsWith(c.value.toLowerCase());
-    case 'LIKE':
+    case 'contains':
       return v.toLowerCase().includes(c.value.toLowerCase());
     // As `=` and `!=` compare: whole values, exactly.
     case 'IN':

@@ -168,8 +168,8 @@ describe('remote items that create Jira issues, with lists of values and OR grou
         { field: field.id, op: 'IN', values: [one, two] },
         {
           anyOf: [
-            { field: title.id, op: 'LIKE', value: 'outage' },
-            { field: title.id, op: 'LIKE', value: 'down' },
+            { field: title.id, op: 'contains', value: 'outage' },
+            { field: title.id, op: 'contains', value: 'down' },
           ],
         },
       ]);

@@ -122,7 +122,7 @@ export function azureDevOpsAdapter(): RemoteAdapter {
           connectionId: OPS_CONNECTION_ID,
           settings: {
             ...demoAzureDevOpsConnection,
-            remoteFilter: [{ field: 'System.Tags', op: 'LIKE', value: MODEL_TAG }],
+            remoteFilter: [{ field: 'System.Tags', op: 'contains', value: MODEL_TAG }],
             ...modelTypeSettings(MODEL_TYPES, opts),
             timeZone: TIME_ZONE,
             fields: [

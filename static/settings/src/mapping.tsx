@@ -992,8 +992,8 @@ export function MappingEditor({
 const OPS = [
   { value: '=', label: '=' },
   { value: '!=', label: '!=' },
-  { value: 'STARTSWITH', label: 'starts with' },
-  { value: 'LIKE', label: 'contains' },
+  { value: 'starts-with', label: 'starts with' },
+  { value: 'contains', label: 'contains' },
   { value: 'IN', label: 'is one of' },
   { value: 'NOT IN', label: 'is not one of' },
 ];

@@ -71,7 +71,7 @@ export interface RemoteField {
 
 /**
  * A condition of a remote filter as the page edits it (src/mapping/connection-config.ts remoteConditionSchema): a
- * field compared with one `value` (`=`, `!=`, `STARTSWITH`, `LIKE`) or with several `values` (`IN`, `NOT IN`).
+ * field compared with one `value` (`=`, `!=`, `starts-with`, `contains`) or with several `values` (`IN`, `NOT IN`).
  */
 export interface RemoteCondition {
   field: string;
