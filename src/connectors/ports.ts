@@ -10,7 +10,7 @@
  */
 import * as z from 'zod';
 import type { SyncError } from './errors';
-import type { DateTimeText } from '../mapping/field-convert';
+import type { DateTimeText } from '../vocabulary/system-terms';
 
 /** A registry kind (src/connectors/registry.ts): 'servicenow', 'github'…; the engine never branches on one. */
 export type RemoteSystemKind = string;

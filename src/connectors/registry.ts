@@ -6,9 +6,8 @@
  * names a system.
  */
 import type * as z from 'zod';
-import type { Credential } from '../store/credentials';
-import type { DerivedFieldDefinition } from '../mapping/derived-fields';
-import type { ItemTypeField } from '../mapping/item-types';
+import type { Credential } from '../vocabulary/credential';
+import type { DerivedFieldDefinition, ItemTypeField } from '../vocabulary/system-terms';
 import type { Capabilities, Connector, RemoteEvidence, RemoteSystemKind } from './ports';
 import { azureDevOpsSystem } from './azure-devops/system';
 import { serviceNowSystem } from './servicenow/system';

@@ -1,5 +1,5 @@
 import { isSyncError } from '../connectors/errors';
-import { connectorFor } from '../connectors/factory';
+import { connectorFor } from '../sync/connector-for';
 import { Pages } from '../connectors/paging';
 import { systemFor } from '../connectors/registry';
 import { searchIssues } from '../connectors/jira/client';

@@ -8,19 +8,8 @@
  * the remote computes it. Pure.
  */
 /** A derived field as a system's registry entry declares it. */
-export interface DerivedFieldDefinition {
-  /** The remote field the remote computes: "priority". */
-  field: string;
-  /** The fields it is computed from, in the order people read them: ["impact", "urgency"]. */
-  inputs: readonly string[];
-  /**
-   * The remote's own lookup: which value each combination of inputs gives. The first combination listed for a
-   * value is the one written for it by default.
-   */
-  lookup: ReadonlyArray<{ inputs: Readonly<Record<string, string>>; value: string }>;
-  /** Why it is computed, in words for the settings page: "ServiceNow computes an incident's priority from its impact and urgency". */
-  description: string;
-}
+import type { DerivedFieldDefinition } from '../vocabulary/system-terms';
+export type { DerivedFieldDefinition };
 
 /** The matrix a connection keeps for a pair whose remote field is derived: per value, the inputs written for it (checked by connection-config.ts). */
 export interface DerivedMatrix {

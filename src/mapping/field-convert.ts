@@ -19,10 +19,8 @@ import type { TemplateContext } from './template';
 import type { RuleInputs } from './rules';
 
 /** How a system writes a date-time as text, where not ISO 8601. */
-export interface DateTimeText {
-  format(epochMs: number): string;
-  parse(text: string): number | undefined;
-}
+import type { DateTimeText } from '../vocabulary/system-terms';
+export type { DateTimeText };
 
 export const ISO_DATE_TIME: DateTimeText = {
   format: (ms) => new Date(ms).toISOString(),

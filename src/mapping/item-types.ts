@@ -12,13 +12,8 @@
  */
 import type { ConnectionConfig, FieldMapping, ItemType } from './connection-config';
 
-/** How a system tells an item's type (its registry entry's `itemTypes`). */
-export interface ItemTypeField {
-  /** The remote field holding it: System.WorkItemType, a Zendesk ticket's `type`, a ServiceNow incident's `category`. */
-  field: string;
-  /** What people call it there: "Work item type", "Ticket type", "Category". */
-  label: string;
-}
+import type { ItemTypeField } from '../vocabulary/system-terms';
+export type { ItemTypeField };
 
 type TypedSettings = Pick<ConnectionConfig, 'fields' | 'createDefaults' | 'jiraIssueType' | 'types'>;
 

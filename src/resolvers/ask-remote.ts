@@ -6,7 +6,7 @@
  */
 import type * as z from 'zod';
 import { isSyncError } from '../connectors/errors';
-import { connectorFor } from '../connectors/factory';
+import { connectorFor } from '../sync/connector-for';
 import type { Connector } from '../connectors/ports';
 import { systemFor } from '../connectors/registry';
 import type { ConnectionConfig } from '../mapping/connection-config';

@@ -6,9 +6,9 @@
 import { clearOtherTypes, otherTypesOf } from '../store/other-types';
 import { randomBytes } from 'node:crypto';
 import { getAppContext, webTrigger } from '@forge/api';
-import { checkPublicHost } from '../connectors/address-guard';
+import { checkPublicHost } from './address-guard';
 import * as z from 'zod';
-import { connectorFor } from '../connectors/factory';
+import { connectorFor } from '../sync/connector-for';
 import { isSyncError } from '../connectors/errors';
 import { parseJqlAsUser } from '../connectors/jira/client';
 import { implementedSystems, systemFor } from '../connectors/registry';

@@ -9,7 +9,7 @@
  */
 import { typeMismatch } from '../mapping/item-types';
 import * as z from 'zod';
-import { connectorFor } from '../connectors/factory';
+import { connectorFor } from '../sync/connector-for';
 import { itemSlaSchema, MAX_ITEM_SLAS, type Connector, type ItemSla } from '../connectors/ports';
 import { deleteRemoteLink, getIssue, issueMatches, issueUpdatedAt } from '../connectors/jira/client';
 import type { ConnectionConfig } from '../mapping/connection-config';

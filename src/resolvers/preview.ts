@@ -16,7 +16,7 @@ import { conversionOf } from '../mapping/field-convert';
 import { typedFromMetadata } from './field-typing';
 import api, { getAppContext, route } from '@forge/api';
 import * as z from 'zod';
-import { checkPublicHost } from '../connectors/address-guard';
+import { checkPublicHost } from './address-guard';
 import { isSyncError } from '../connectors/errors';
 import * as jira from '../connectors/jira/client';
 import type { Connector, Item } from '../connectors/ports';

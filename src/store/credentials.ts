@@ -1,20 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { kvs } from '@forge/kvs';
-import * as z from 'zod';
 import { setCredentialRev } from './connections';
 
-/**
+/*
  * A connection's secrets, in Forge secret storage under a key the server
  * derives from the connection id: the browser never names, reads or chooses
  * one, so no project can point its connection at another's secret.
  */
-export const credentialSchema = z.object({
-  password: z.string().min(1).max(1000).optional(),
-  clientSecret: z.string().min(1).max(1000).optional(),
-  token: z.string().min(1).max(1000).optional(),
-  webhookSecret: z.string().min(16).max(200).optional(),
-});
-export type Credential = z.infer<typeof credentialSchema>;
+import { credentialSchema, type Credential } from '../vocabulary/credential';
+export { credentialSchema, type Credential };
 
 const secretKey = (connectionId: string) => `credential:${connectionId}`;
 

@@ -2,7 +2,7 @@
  * Options a Jira admin sets for the whole site on Crosswalk's admin page. For
  * now: which remote hosts connections may use, narrower than what the
  * systems' host patterns (and the manifest's egress) allow. Enforced on the
- * server when a connection is saved (connectors/address-guard.ts).
+ * server when a connection is saved (resolvers/address-guard.ts).
  */
 import { kvs } from '@forge/kvs';
 

@@ -10,7 +10,7 @@
  * comment or file copied but not recorded is recognised by what was written
  * (crossing.ts).
  */
-import { connectorFor } from '../connectors/factory';
+import { connectorFor } from './connector-for';
 import { SyncError } from '../connectors/errors';
 import * as jira from '../connectors/jira/client';
 import type { Connector, Item, RemoteEvidence } from '../connectors/ports';

@@ -12,7 +12,7 @@ import { startJiraSim, type JiraSim } from '../../sandbox/sims/jira';
 import { adf, jiraClient } from '../../sandbox/sims/jira/test-client';
 import { serviceNowClient } from '../../sandbox/sims/servicenow/test-client';
 import { demoServiceNowConnection, DEMO_WEBHOOK_SECRET } from '../../sandbox/demo/servicenow-connection';
-import { checkPublicHost, isPrivateAddress } from '../../src/connectors/address-guard';
+import { checkPublicHost, isPrivateAddress } from '../../src/resolvers/address-guard';
 import { implementedSystems } from '../../src/connectors/registry';
 
 let sandbox: Sandbox;

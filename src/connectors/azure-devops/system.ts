@@ -5,7 +5,7 @@
  * connection is saved.
  */
 import * as z from 'zod';
-import type { Credential } from '../../store/credentials';
+import type { Credential } from '../../vocabulary/credential';
 import { SyncError } from '../errors';
 import type { Connector } from '../ports';
 import type { InboundNotification, NotificationRef, SystemDefinition } from '../registry';

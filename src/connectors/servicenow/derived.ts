@@ -5,7 +5,7 @@
  * instance may have changed its rules, which is why a connection keeps its own
  * matrix (mapping/derived-fields.ts).
  */
-import type { DerivedFieldDefinition } from '../../mapping/derived-fields';
+import type { DerivedFieldDefinition } from '../../vocabulary/system-terms';
 
 const cell = (impact: string, urgency: string, value: string) => ({ inputs: { impact, urgency }, value });
 

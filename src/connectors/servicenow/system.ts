@@ -17,7 +17,7 @@ function touchesOf(event: string | undefined): NotificationTouches {
 import { serviceNowBusinessRule } from './business-rule';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
-import type { Credential } from '../../store/credentials';
+import type { Credential } from '../../vocabulary/credential';
 import type { InboundNotification, NotificationRef, NotificationTouches, SystemDefinition } from '../registry';
 import { serviceNowDerivedFields } from './derived';
 import { parseGlideDateTime, SERVICENOW_CAPABILITIES, ServiceNowConnector } from './client';

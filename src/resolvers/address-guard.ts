@@ -8,7 +8,7 @@
 import { lookup } from 'node:dns/promises';
 import net from 'node:net';
 import { getSiteOptions } from '../store/site-options';
-import { hostMatches } from './remote-hosts';
+import { hostMatches } from '../connectors/remote-hosts';
 
 const V4_BLOCKED: Array<[number, number]> = [
   [0x00000000, 8], // 0.0.0.0/8

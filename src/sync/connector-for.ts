@@ -1,9 +1,9 @@
 import type { ConnectionConfig } from '../mapping/connection-config';
 import { credentialFor } from '../store/credentials';
-import { SyncError } from './errors';
-import { paced } from './pacing';
-import type { Connector } from './ports';
-import { systemFor } from './registry';
+import { SyncError } from '../connectors/errors';
+import { paced } from '../connectors/pacing';
+import type { Connector } from '../connectors/ports';
+import { systemFor } from '../connectors/registry';
 
 /** Builds the connector for a connection through its system's registry entry, with its credential (secret storage, or this warm instance's copy of the same revision). */
 export async function connectorFor(config: ConnectionConfig): Promise<Connector> {
