@@ -157,6 +157,8 @@ export interface SystemDefinition<
     commentEditRefused: string;
     commentDeleteRefused: string;
     /** Where the remote cannot delete files (capabilities.attachments.delete false). */ fileDeleteRefused?: string;
+    /** Where the remote takes no files (capabilities.attachments.upload false): why Jira's stay in Jira. */
+    fileUploadRefused?: string;
     /**
      * Why the remote kept another value than the one written to a value-mapped field, where the system has a
      * rule for it (Zendesk never returns an assigned ticket to "new"); undefined: the engine says it generally.

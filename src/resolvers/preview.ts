@@ -524,6 +524,9 @@ async function previewContent(
           (d) =>
             `${d.fileName} was deleted in Jira; its copy stays: ${system.texts.fileDeleteRefused ?? `${system.label} cannot delete files`}.`,
         ),
+        ...plan.stayInJira.map(
+          (f) => `${f.fileName} stays in Jira: ${system.texts.fileUploadRefused ?? `${system.label} takes no files`}.`,
+        ),
       ];
     }
   }

@@ -277,6 +277,7 @@ export async function planFileCrossing(
   const plan = planAttachments(jiraSide, remoteSide, crossed, {
     ...config.attachments,
     remoteCanDelete,
+    remoteTakesFiles: connector.capabilities.attachments.upload,
     ...(connector.capabilities.attachments.maxBytes
       ? { remoteMaxBytes: connector.capabilities.attachments.maxBytes }
       : {}),
@@ -351,6 +352,10 @@ export async function syncAttachments(
     (d) =>
       `Jira attachment ${d.fileName} was deleted; its copy stays: ${system?.texts.fileDeleteRefused ?? 'the remote cannot delete files'}.`,
   );
+  if (plan.stayInJira.length)
+    notices.push(
+      `Jira attachments stay in Jira: ${system?.texts.fileUploadRefused ?? `${system?.label ?? 'the remote'} takes no files`}.`,
+    );
   const fresh = notices.filter((n) => !(link.notices ?? []).includes(n));
   if (holdBack) crossed.push(...heldBack(plan.jira, plan.remote, crossed));
   const next: Link = { ...link, attachments: crossed };

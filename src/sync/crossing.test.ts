@@ -338,6 +338,16 @@ describe('which files cross', () => {
     expect(plan.copies).toEqual([]);
     expect(plan.recognised).toEqual([{ jira: '1', remote: 'x', from: 'jira' }]);
   });
+
+  it('uploads nothing to a remote that takes no files (GitHub): Jira files stay in Jira, and its own files still come to Jira', () => {
+    const plan = planAttachments([file('1', 'a.log')], [file('x', 'screenshot.png')], [], {
+      ...fileRules,
+      remoteTakesFiles: false,
+    });
+    expect(plan.copies.map((c) => [c.to, c.from.fileName])).toEqual([['jira', 'screenshot.png']]);
+    expect(plan.stayInJira.map((f) => f.fileName)).toEqual(['a.log']);
+    expect(plan.skipped).toEqual([]);
+  });
 });
 
 describe('which file deletions cross', () => {

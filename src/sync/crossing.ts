@@ -284,6 +284,8 @@ export interface FileRules {
   remoteMaxBytes?: number;
   /** Whether the remote deletes files (its capabilities): only then does a deletion on either side cross. */
   remoteCanDelete: boolean;
+  /** Whether the remote takes files at all (its capabilities; GitHub has no upload API): absent, it does. */
+  remoteTakesFiles?: boolean;
 }
 
 export interface FileCopy {
@@ -309,6 +311,8 @@ export interface FileCrossing {
   deletesNotCopied: Array<{ pair: CrossedPair; fileName: string }>;
   /** Pairs with nothing left on either side: the record can go. */
   forgotten: CrossedPair[];
+  /** Jira files the direction would copy to a remote that takes no files: they stay in Jira, and the issue says so. */
+  stayInJira: SideFile[];
 }
 
 const allowedType = (rules: FileRules, type: string) =>
@@ -373,10 +377,13 @@ export function planAttachments(
       skipped.push(`${f.fileName} (${f.contentType}) is not an allowed type`);
     else copies.push({ from: f, to, limit });
   };
+  const stayInJira: SideFile[] = [];
   if (allows(rules.direction, 'remote'))
     for (const f of jira)
-      if (!f.byUs && !pairedJira.has(f.id))
-        consider(f, 'remote', Math.min(rules.maxBytes, rules.remoteMaxBytes ?? Infinity));
+      if (f.byUs || pairedJira.has(f.id)) continue;
+      // Declared, never discovered by failing: nothing is uploaded where the remote has no way to take a file.
+      else if (rules.remoteTakesFiles === false) stayInJira.push(f);
+      else consider(f, 'remote', Math.min(rules.maxBytes, rules.remoteMaxBytes ?? Infinity));
   if (allows(rules.direction, 'jira'))
     for (const f of remote) if (!f.byUs && !pairedRemote.has(f.id)) consider(f, 'jira', rules.maxBytes);
 
@@ -398,5 +405,5 @@ export function planAttachments(
     if (!copy) forgotten.push(p);
     else if (allows(rules.direction, to)) deletes.push({ to, id: copy.id, fileName: copy.fileName });
   }
-  return { copies, recognised, skipped, deletes, deletesNotCopied, forgotten };
+  return { copies, recognised, skipped, deletes, deletesNotCopied, forgotten, stayInJira };
 }

@@ -6,7 +6,8 @@ import * as z from 'zod';
 
 export const credentialSchema = z.object({
   password: z.string().min(1).max(1000).optional(),
-  clientSecret: z.string().min(1).max(1000).optional(),
+  // A GitHub App's private key (PEM) is some 1,700 characters for 2048 bits, 3,300 for 4096.
+  clientSecret: z.string().min(1).max(8000).optional(),
   token: z.string().min(1).max(1000).optional(),
   webhookSecret: z.string().min(16).max(200).optional(),
 });
