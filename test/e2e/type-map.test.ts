@@ -52,6 +52,22 @@ async function moveTo(p: PairedSystem, key: string, status: string) {
 /** The Jira issue made from a remote item, found by its summary. */
 const issueNamed = (summary: string) => world.sandbox.jira.site.state.issues.find((i) => i.summary === summary);
 
+/** An item of a type the map leaves out stays on the remote, and the settings page counts it once. */
+async function leftAlone(p: PairedSystem, typeField: string, statusField: string, moved: string): Promise<void> {
+  world.sandbox.platform.manualClock.advance(60_000);
+  const other = await p.remote.create(`Other type on ${p.system.label}`, { [typeField]: p.remote.typeMap.unmapped });
+  await world.quiet();
+  // Delivered twice, it still counts once.
+  world.sandbox.platform.manualClock.advance(60_000);
+  await p.remote.setFields(other, { [statusField]: moved });
+  await world.quiet();
+  expect(issueNamed(`Other type on ${p.system.label}`)).toBeUndefined();
+  const listed = await world.settings(p, 'listConnections', {});
+  expect(listed.data.connections[0].usage.otherTypes).toEqual([
+    expect.objectContaining({ side: 'remote', type: p.remote.typeMap.unmapped, count: 1 }),
+  ]);
+}
+
 describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s', (_label, kind) => {
   it('carries Bug, Story and Task in one connection, each with its own fields and statuses, both ways', async () => {
     const p = pairedFor(kind);
@@ -79,7 +95,11 @@ describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s',
         fields: config.fields.filter((f: { jira: string }) => f.jira !== 'status' && f.jira !== 'duedate'),
         types,
         remoteFilter: [
-          { field: typeField, op: 'IN', values: [...types.map((t) => t.remote), p.remote.typeMap.unmapped] },
+          {
+            field: typeField,
+            op: 'IN',
+            values: [...types.map((t) => t.remote), p.remote.typeMap.unmapped].filter(Boolean),
+          },
         ],
       },
     });
@@ -133,19 +153,9 @@ describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s',
     await world.quiet();
     expect((await jiraIssue(p, fromRemote!.key)).fields.status.name).toBe('In Progress');
 
-    // An item of a type the map leaves out is left alone, and the settings page counts it.
-    world.sandbox.platform.manualClock.advance(60_000);
-    const other = await p.remote.create(`Other type on ${p.system.label}`, { [typeField]: p.remote.typeMap.unmapped });
-    await world.quiet();
-    // Delivered twice, it still counts once.
-    world.sandbox.platform.manualClock.advance(60_000);
-    await p.remote.setFields(other, { [status.remote]: story.status['In Progress']! });
-    await world.quiet();
-    expect(issueNamed(`Other type on ${p.system.label}`)).toBeUndefined();
-    const listed = await world.settings(p, 'listConnections', {});
-    expect(listed.data.connections[0].usage.otherTypes).toEqual([
-      expect.objectContaining({ side: 'remote', type: p.remote.typeMap.unmapped, count: 1 }),
-    ]);
+    // An item of a type the map leaves out is left alone, and the settings page counts it (where the remote has a
+    // type more than Jira's three: Freshservice has two, both mapped).
+    if (p.remote.typeMap.unmapped) await leftAlone(p, typeField, status.remote, story.status['In Progress']!);
 
     // Put back as it was, for the other tests of this world.
     const restored = await world.settings(p, 'saveConnection', { connectionId: id, settings: config });

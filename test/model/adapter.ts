@@ -309,8 +309,10 @@ export interface RemoteAdapter {
   /**
    * Parents on this remote (sync/hierarchy.ts): its types for Jira's Epic, Story and Sub-task, as deep as the system
    * nests (Zendesk's problem and incident are one level: no Sub-task), and a person's reads and moves of a parent.
+   * Absent where the system has no parent relation (Freshservice): parents then stay on their own side, and a
+   * connection asking for them is refused at save.
    */
-  hierarchy: {
+  hierarchy?: {
     levels: ReadonlyArray<{ jira: 'Epic' | 'Story' | 'Sub-task'; remote: string }>;
     /** The item's parent's id, '' for none. */
     parentOf(remoteId: string): string;
@@ -324,7 +326,9 @@ export interface RemoteAdapter {
     link(remoteId: string, otherId: string, remove?: boolean): Promise<void>;
   };
   typeMap: {
+    /** Two or three of Jira's Bug, Story and Task, as many as the remote has types for. */
     types: ReadonlyArray<{ jira: 'Bug' | 'Story' | 'Task'; remote: string; status: Readonly<Record<string, string>> }>;
+    /** A type of the remote's that none of them pairs with; '' where it has no more types (Freshservice has two). */
     unmapped: string;
   };
   edit(

@@ -550,7 +550,7 @@ export class ModelHarness {
             fields: { parent: epic ? { key: epic.issueKey } : null },
           });
         } else {
-          if (!this.remoteWritable(child) || (epic && !epic.remoteId)) break;
+          if (!this.remote.hierarchy || !this.remoteWritable(child) || (epic && !epic.remoteId)) break;
           await this.remote.hierarchy.setParent(this.rid(child)!, epic ? this.rid(epic)! : '');
         }
         break;
@@ -975,6 +975,8 @@ export class ModelHarness {
         `${label} type: made as ${p.type}, Jira "${jiraType}", remote "${remoteType}" (the map pairs ${p.type} with "${this.remote.modelTypes[p.type]}")`,
       );
     }
+    // Where the remote has no parents, a Jira parent stays in Jira: nothing to compare.
+    if (!this.remote.hierarchy) return;
     const jiraParent = issue.parentId ?? '';
     const remoteParent = this.remote.hierarchy.parentOf(rid);
     const remoteNow = remoteParent && (this.remote.current?.(remoteParent) ?? remoteParent);
