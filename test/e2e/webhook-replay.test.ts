@@ -40,4 +40,13 @@ describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s',
     }
     expect(queued()).toBe(before);
   });
+
+  it('refuses a delivery stripped of what proves it (its signature or secret headers), enqueuing nothing', async () => {
+    const genuine = await sandbox.remotes[kind]!.genuineDelivery();
+    await sandbox.settle();
+    const before = queued();
+    const stripped = await post(genuine.url, { 'content-type': 'application/json' }, genuine.body);
+    expect(stripped).toEqual({ status: 401, text: 'Unauthorized' });
+    expect(queued()).toBe(before);
+  });
 });

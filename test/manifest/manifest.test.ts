@@ -74,13 +74,14 @@ describe('manifest.yml', () => {
       m.permissions.external.configurable = { enabled: false };
       writeFileSync(
         path.join(d, 'src', 'stray.ts'),
-        "import api from '@forge/api';\nexport const stray = () => api.fetch('https://api.github.com/repos');\n",
+        // A host no system of the registry names (every system's hosts are declared: see below).
+        "import api from '@forge/api';\nexport const stray = () => api.fetch('https://collector.example.org/events');\n",
       );
       const index = path.join(d, 'src', 'index.ts');
       writeFileSync(index, readFileSync(index, 'utf8') + "export { stray } from './stray';\n");
     });
     try {
-      expect(errorsOf(await lintApp(dir)).join('\n')).toMatch(/api\.github\.com/);
+      expect(errorsOf(await lintApp(dir)).join('\n')).toMatch(/collector\.example\.org/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -91,7 +92,10 @@ describe('manifest.yml', () => {
       (e) => e.address,
     );
     const egress = new EgressFilteringService(backend);
-    for (const { kind: system, exampleUrls } of implementedSystems()) {
+    for (const { kind: system, exampleUrls, hostPatterns } of implementedSystems()) {
+      // The manifest is a declaration Forge needs; each registry entry's hosts are in it as the entry gives them.
+      for (const host of hostPatterns)
+        expect({ system, host, declared: backend.includes(host) }).toEqual({ system, host, declared: true });
       for (const url of exampleUrls)
         expect({ system, url, allowed: egress.isValidUrl(url) }).toEqual({ system, url, allowed: true });
     }

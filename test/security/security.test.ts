@@ -14,6 +14,7 @@ import { serviceNowClient } from '../../sandbox/sims/servicenow/test-client';
 import { demoServiceNowConnection, DEMO_WEBHOOK_SECRET } from '../../sandbox/demo/servicenow-connection';
 import { checkPublicHost, isPrivateAddress } from '../../src/resolvers/address-guard';
 import { implementedSystems } from '../../src/connectors/registry';
+import { demoOf } from '../../sandbox/systems';
 
 let sandbox: Sandbox;
 let jira: ReturnType<typeof jiraClient>;
@@ -52,13 +53,20 @@ const settings = (
 const workerRuns = () => sandbox.platform.meter.invocations({ functionKey: 'sync-worker' }).length;
 const queued = () => sandbox.platform.installation(sandbox.installationId).events.all().length;
 
-/** The demo connections and their secrets, one per implemented system. */
+/** The demo connections' secrets, each system's as its demo kit holds them, and ServiceNow's pasted signing secret. */
 const demoSecrets = () => [
-  sandbox.sims.servicenow.credentials.integration.password,
+  ...Object.entries(sandbox.remotes).flatMap(([kind, sim]) => Object.values(demoOf(kind).kit(sim).credential)),
   DEMO_WEBHOOK_SECRET,
-  sandbox.sims.azureDevOps.credentials.pat,
-  sandbox.sims.zendesk.credentials.apiToken,
 ];
+
+/** Each registered system's demo project, with the role of the person who administers it. */
+const pairedProjects = () =>
+  implementedSystems().map((system) => {
+    const key = demoOf(system.kind).project.key;
+    const project = sandbox.jira.site.state.projects.find((p) => p.key === key)!;
+    const admin = sandbox.jira.site.state.users.find((u) => u.accountId === project.roles.Administrators[0])!;
+    return { project: { id: project.id, key }, role: admin.role };
+  });
 
 describe('every implemented system is covered', () => {
   it('pairs a demo project with each system the registry implements', async () => {
@@ -66,8 +74,7 @@ describe('every implemented system is covered', () => {
       .map((s) => s.kind)
       .sort();
     const paired = [];
-    for (const project of Object.values(PROJECTS)) {
-      const role = project.key === 'OPS' ? 'admin' : 'project-lead';
+    for (const { project, role } of pairedProjects()) {
       const answer = await settings(role, project, 'listConnections');
       paired.push(...answer.body.data.connections.map((c: any) => c.config.remote.type));
     }
@@ -640,8 +647,7 @@ describe('credentials', () => {
     await jira.request({ as: 'member' }, 'POST', `/rest/api/3/issue/${issue.key}/comment`, { body: adf('scan') });
     await sandbox.settle();
     const answers: unknown[] = [];
-    for (const [key, project] of Object.entries(PROJECTS)) {
-      const role = key === 'OPS' ? 'admin' : 'project-lead';
+    for (const { project, role } of pairedProjects()) {
       const listed = await settings(role, project, 'listConnections');
       answers.push(listed);
       // The remote's fields are read with the stored credential, which stays on the server.
