@@ -154,6 +154,8 @@ export interface SystemDefinition<
   texts: {
     /** How the remote tells Crosswalk about its changes, in words for the connection page (what is set up, by whom, and when). */
     changePush: string;
+    /** What a person may type to find an item of it on the issue panel ("INC0010001 or words of the title"). */
+    searchHint?: string;
     commentEditRefused: string;
     commentDeleteRefused: string;
     /** Where the remote cannot delete files (capabilities.attachments.delete false). */ fileDeleteRefused?: string;

@@ -21,6 +21,11 @@ export async function issuePanelAccessResolver({ context }: Call) {
     canEdit,
     connections: configs
       .filter((c) => c.enabled)
-      .map((c) => ({ id: c.id, name: c.name, system: systemFor(c.remote.type)?.label ?? c.remote.type })),
+      .map((c) => ({
+        id: c.id,
+        name: c.name,
+        system: systemFor(c.remote.type)?.label ?? c.remote.type,
+        searchHint: systemFor(c.remote.type)?.texts.searchHint ?? 'its number or words of the title',
+      })),
   });
 }

@@ -193,6 +193,7 @@ export const serviceNowSystem: SystemDefinition<ServiceNowRemote> = {
     },
   },
   texts: {
+    searchHint: 'INC0010001 or words of the title',
     changePush:
       'ServiceNow tells Crosswalk about each record change through two business rules (one on the table, one on its attachments) that a ServiceNow admin adds, signed with a secret Crosswalk generates.',
     commentEditRefused: 'ServiceNow journal entries cannot be changed',

@@ -56,7 +56,8 @@ interface Found {
 }
 interface Access {
   canEdit: boolean;
-  connections: Array<{ id: string; name: string; system: string }>;
+  /** `searchHint`: what a person may type to find an item there, in the system's own terms. */
+  connections: Array<{ id: string; name: string; system: string; searchHint: string }>;
 }
 
 const PART_TITLES: Record<string, string> = {
@@ -295,9 +296,7 @@ function LinkOrCreate({ access, issueKey, onChanged }: { access: Access; issueKe
             id="remoteSearch"
             label={`Link to an existing ${target.system} item`}
             value={text}
-            placeholder={
-              target.system === 'ServiceNow' ? 'INC0010001 or words of the title' : 'its number or words of the title'
-            }
+            placeholder={target.searchHint}
             errors={problemsAt(problems, 'text')}
             onChange={setText}
           />
