@@ -4,6 +4,7 @@
  * marker in the body, pull requests left out, and what GitHub cannot do.
  */
 import { syncFailure } from '../../../test/support/sync-error';
+import { docOf, parseBody, projectionOf, renderBody } from '../../content/rich';
 import { GitHubConnector } from './client';
 import { fakeGitHub, issueJson, json, on, type Route } from './fake-api.test-support';
 
@@ -349,5 +350,47 @@ describe('images in a body', () => {
     expect(download).toMatchObject({ size: 4, contentType: 'image/png' });
     expect(sent[0]?.headers.authorization).toBe('Bearer github_pat_test');
     expect((await syncFailure(connector.downloadAttachment('1', 'https://evil.example/x'))).kind).toBe('not-found');
+  });
+});
+
+describe('a Jira description', () => {
+  it('crosses as Markdown and reads back as the same document: the marker is no part of what Jira gets', async () => {
+    const doc = docOf([
+      { type: 'heading', attrs: { level: 2 }, content: [{ type: 'text', text: 'Steps' }] },
+      {
+        type: 'orderedList',
+        content: [
+          {
+            type: 'listItem',
+            content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Open the pricing page' }] }],
+          },
+          {
+            type: 'listItem',
+            content: [
+              {
+                type: 'paragraph',
+                content: [
+                  { type: 'text', text: 'Click ' },
+                  { type: 'text', text: 'Buy', marks: [{ type: 'strong' }] },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+      { type: 'codeBlock', attrs: { language: 'js' }, content: [{ type: 'text', text: 'checkout() // throws' }] },
+    ]);
+    let stored: Record<string, unknown> = {};
+    const { connector } = connectorWith(
+      on('POST', ISSUES, (r) => json(201, (stored = issue({ number: 21, ...(r.body as object) })))),
+      on('GET', `${ISSUES}/21`, () => json(200, stored)),
+    );
+    const markdown = renderBody('markdown', doc).body;
+    await connector.createItem({ title: 'Checkout fails', body: markdown }, 'crosswalk:s:web-github:1');
+    expect(String(stored.body)).toContain('<!-- crosswalk:crosswalk:s:web-github:1 -->');
+    const read = await connector.getItem('21');
+    const back = parseBody('markdown', read?.fields.body).doc;
+    expect(projectionOf('markdown', back).body).toBe(projectionOf('markdown', doc).body);
+    expect(JSON.stringify(back)).not.toContain('crosswalk');
   });
 });
