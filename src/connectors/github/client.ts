@@ -617,14 +617,19 @@ export class GitHubConnector implements Connector {
             }),
           };
       }
-      const { full_name } = (await this.transport.read(repository, this.repoPath, 'Read the repository')).value;
-      const checks = await Promise.all([
-        probe('Read issues', true, () =>
-          this.transport.read(issueList, `${this.repoPath}/issues?state=all&per_page=1`, 'Read issues'),
+      // Reading the issues proves the repository is there for this sign-in (a private one answers 404 otherwise).
+      await this.transport.read(
+        issueList,
+        `${this.repoPath}/issues?state=all&per_page=1`,
+        'Read the repository’s issues',
+      );
+      const checks = [
+        await probe('Manage the repository’s webhooks (changes reach Crosswalk at once)', false, () =>
+          this.listHooks(),
         ),
-        probe('Manage the repository’s webhooks (changes reach Crosswalk at once)', false, () => this.listHooks()),
-      ]);
-      return { ok: true, identity: `${this.conn.ownLogin} on ${full_name}`, checks };
+      ];
+      const { owner, repo } = this.repository;
+      return { ok: true, identity: `${this.conn.ownLogin} on ${owner}/${repo}`, checks };
     } catch (e) {
       if (e instanceof SyncError) return { ok: false, error: e };
       throw e;
