@@ -33,9 +33,9 @@ export const demoGitHubConnection = {
       jira: 'status',
       remote: 'state',
       transform: 'value-map',
-      // GitHub has two states. To Do first: it is what an open issue reads as in Jira; every other open status stays.
+      // GitHub has two states: an issue opened or reopened on GitHub reads as To Do; the other open statuses are Jira's.
       valueMap: [
-        { jira: 'To Do', remote: 'open' },
+        { jira: 'To Do', remote: 'open', reverse: true },
         { jira: 'In Progress', remote: 'open' },
         { jira: 'In Review', remote: 'open' },
         { jira: 'Waiting for customer', remote: 'open' },
