@@ -88,6 +88,8 @@ export function searchRoutes(app: Hono<Env>, sim: SimContext): void {
     return c.json({
       total_count: hits.length,
       incomplete_results: false,
+      // Only lexical search is simulated; `search_type=semantic|hybrid` is answered lexically too.
+      search_type: 'lexical',
       items: page.map((i) => ({ ...render.issue(store, i, renderOptions(c)), score: 1 })),
     });
   });
