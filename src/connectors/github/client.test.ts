@@ -83,6 +83,15 @@ describe('reading an issue', () => {
     expect(sent.map((s) => s.headers['if-none-match'])).toEqual([undefined, 'W/"abc"']);
   });
 
+  it('keeps no answer too large to be worth its memory: a long issue is read whole again', async () => {
+    const { connector, sent } = connectorWith(
+      on('GET', `${ISSUES}/7`, () => json(200, issue({ number: 7, body: 'x'.repeat(600 * 1024) }), { etag: '"big"' })),
+    );
+    await connector.getItem('7');
+    await connector.getItem('7');
+    expect(sent.map((s) => s.headers['if-none-match'])).toEqual([undefined, undefined]);
+  });
+
   it('is nothing for a pull request, an issue transferred to another repository, a deleted one (410) or a missing one', async () => {
     const { connector } = connectorWith(
       on('GET', `${ISSUES}/1`, () => json(200, issue({ number: 1, pull_request: { url: `${REPO_API}/pulls/1` } }))),
@@ -133,9 +142,18 @@ describe('GitHub’s failures', () => {
     });
   });
 
-  it('any other 403 is a permission missing, 401 bad credentials: both auth', async () => {
+  it('403 for a permission the App or token lacks is auth, as 401 bad credentials is', async () => {
     expect((await syncFailure(failing(403, {}, 'Resource not accessible by integration'))).kind).toBe('auth');
+    expect((await syncFailure(failing(403, {}, 'Must have admin rights to Repository.'))).kind).toBe('auth');
     expect((await syncFailure(failing(401, {}, 'Bad credentials'))).kind).toBe('auth');
+  });
+
+  it('any other 403 is the item’s own refusal (a locked issue), not the whole connection’s', async () => {
+    const e = await syncFailure(failing(403, {}, 'Unable to create comment because issue is locked.'));
+    expect(e.details).toMatchObject({
+      kind: 'validation',
+      remoteMessage: 'Unable to create comment because issue is locked.',
+    });
   });
 
   it('422 names each field GitHub refused', async () => {

@@ -21,8 +21,11 @@ export const DEFAULT_API_URL = 'https://api.github.com';
 const DEFAULT_TIMEOUT_MS = 30_000;
 /** GitHub's advice when a secondary limit gives no `retry-after`: wait at least a minute. */
 const SECONDARY_LIMIT_WAIT_MS = 60_000;
-/** How many conditional answers one connector keeps; the oldest goes first. */
-const MAX_CACHED_ANSWERS = 500;
+/** How many conditional answers one connector keeps, and how many bytes of them; the oldest go first. */
+const MAX_CACHED_ANSWERS = 200;
+const MAX_CACHED_BYTES = 8 * 1024 * 1024;
+/** A larger answer (a page of long issues) is not kept: holding it would cost more memory than its 304 saves. */
+const MAX_CACHED_ANSWER_BYTES = 512 * 1024;
 
 export interface TransportOptions {
   apiUrl: string;
@@ -67,6 +70,10 @@ function messageOf(text: string): string | undefined {
 }
 
 /** GitHub's failure kinds, where they differ from the shared classifier (http.ts). */
+/** GitHub's words for a 403 that is a missing permission (any other 403, a locked issue, is the item's own refusal). */
+const MISSING_PERMISSION =
+  /not accessible by|must have (admin|push) (rights|access)|permission|SAML enforcement|IP allow list|forbids access/i;
+
 export function gitHubFailure(res: HttpAnswer, text: string, what: string, nowMs: number): SyncError {
   const message = messageOf(text);
   const remaining = res.headers.get('x-ratelimit-remaining');
@@ -92,11 +99,19 @@ export function gitHubFailure(res: HttpAnswer, text: string, what: string, nowMs
       message: `${what} failed: GitHub's rate limit (HTTP ${res.status}${message ? `: ${message}` : ''})`,
     });
   }
-  if (res.status === 403)
-    // Any other 403 is a permission the App or token lacks ("Resource not accessible by integration").
+  if (res.status === 403 && MISSING_PERMISSION.test(message ?? ''))
+    // A permission the App or token lacks: the admin must grant it, retrying cannot help.
     return new SyncError({
       system: SYSTEM,
       kind: 'auth',
+      httpStatus: 403,
+      ...(message ? { remoteMessage: message } : {}),
+      message: `${what} failed: GitHub refused it (HTTP 403${message ? `: ${message}` : ''})`,
+    });
+  if (res.status === 403)
+    return new SyncError({
+      system: SYSTEM,
+      kind: 'validation',
       httpStatus: 403,
       ...(message ? { remoteMessage: message } : {}),
       message: `${what} failed: GitHub refused it (HTTP 403${message ? `: ${message}` : ''})`,
@@ -126,7 +141,8 @@ export function nextLink(link: string | null): string | undefined {
 }
 
 export class GitHubTransport {
-  private readonly answers = new Map<string, { etag: string; value: unknown; next?: string }>();
+  private readonly answers = new Map<string, { etag: string; value: unknown; next?: string; bytes: number }>();
+  private cachedBytes = 0;
 
   constructor(private readonly options: TransportOptions) {}
 
@@ -208,11 +224,8 @@ export class GitHubTransport {
       value = await readJson(SYSTEM, res, what);
       next = nextLink(res.headers.get('link'));
       const etag = res.headers.get('etag');
-      this.answers.delete(url);
-      if (etag) {
-        this.answers.set(url, { etag, value, ...(next ? { next } : {}) });
-        if (this.answers.size > MAX_CACHED_ANSWERS) this.answers.delete(this.answers.keys().next().value!);
-      }
+      this.forgetUrl(url);
+      if (etag) this.keep(url, { etag, value, ...(next ? { next } : {}) }, res.headers.get('content-length'));
     }
     return { value: this.check(schema, value, what), ...(next ? { next } : {}) };
   }
@@ -232,13 +245,30 @@ export class GitHubTransport {
     );
     if (!res.ok) throw await this.failure(res, what);
     // What was read of this path before the write is no longer what GitHub holds.
-    this.answers.delete(this.urlOf(path));
+    this.forgetUrl(this.urlOf(path));
     return this.check(schema, res.status === 204 ? undefined : await readJson(SYSTEM, res, what), what);
   }
 
   /** Forgets the kept answer of a path (a write elsewhere changed what it reads, as a sub-issue's parent). */
   forget(path: string): void {
-    this.answers.delete(this.urlOf(path));
+    this.forgetUrl(this.urlOf(path));
+  }
+
+  private forgetUrl(url: string): void {
+    const kept = this.answers.get(url);
+    if (!kept) return;
+    this.cachedBytes -= kept.bytes;
+    this.answers.delete(url);
+  }
+
+  private keep(url: string, answer: { etag: string; value: unknown; next?: string }, declared: string | null): void {
+    const bytes =
+      declared && Number.isFinite(Number(declared)) ? Number(declared) : JSON.stringify(answer.value).length;
+    if (bytes > MAX_CACHED_ANSWER_BYTES) return;
+    this.answers.set(url, { ...answer, bytes });
+    this.cachedBytes += bytes;
+    while (this.answers.size > MAX_CACHED_ANSWERS || this.cachedBytes > MAX_CACHED_BYTES)
+      this.forgetUrl(this.answers.keys().next().value!);
   }
 
   private check<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
