@@ -157,6 +157,56 @@ describe('against the simulator', () => {
     expect(all.items.some((i) => pulls.includes(i.id))).toBe(false);
   });
 
+  const control = (method: string, path: string, body?: unknown) =>
+    fetch(`${sim.controlUrl}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+
+  it('waits as GitHub asks: the hourly limit until its reset, a secondary limit for its retry-after', async () => {
+    const c = connector();
+    await control('PUT', '/rate-limit', { core: 2, clearUsage: true });
+    await c.getItem('1');
+    await c.getItem('2');
+    const primary = await syncFailure(c.getItem('3'));
+    expect(primary.details).toMatchObject({ kind: 'rate-limited', httpStatus: 403 });
+    expect(primary.details.retryAfterMs).toBeGreaterThan(0);
+    expect(primary.details.retryAfterMs).toBeLessThanOrEqual(3_600_000);
+
+    await control('PUT', '/rate-limit', {
+      core: 5000,
+      clearUsage: true,
+      secondary: { enabled: true, writesPerMinute: 1, status: 403, retryAfterSeconds: 42 },
+    });
+    await c.addComment('1', { body: 'one', visibility: 'public' });
+    const secondary = await syncFailure(c.addComment('1', { body: 'two', visibility: 'public' }));
+    expect(secondary.details).toMatchObject({ kind: 'rate-limited', retryAfterMs: 42_000 });
+  });
+
+  it('loses an issue transferred to another repository (301 followed) or deleted (410)', async () => {
+    const c = connector();
+    const moved = await c.createItem({ title: 'Moving out' }, 'crosswalk:s:web-github:20001');
+    const gone = await c.createItem({ title: 'Going away' }, 'crosswalk:s:web-github:20002');
+    await control('POST', `/issues/${moved.id}/transfer`);
+    await control('POST', `/issues/${gone.id}/delete`);
+    expect(await c.getItem(moved.id)).toBeUndefined();
+    expect(await c.getItem(gone.id)).toBeUndefined();
+  });
+
+  it('copies an image pasted into a body from where GitHub keeps it, with the credential', async () => {
+    const png = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
+    const pasted = (await (
+      await control('POST', '/assets', { name: 'screenshot.png', base64: png.toString('base64') })
+    ).json()) as { url: string };
+    const c = connector();
+    const file = await c.inlineFile('1', pasted.url);
+    expect(file).toBeDefined();
+    const download = await c.downloadAttachment('1', file!.id);
+    expect(download.contentType).toMatch(/image\/png/);
+    expect(Buffer.from(await new Response(download.body).arrayBuffer())).toEqual(png);
+  });
+
   it('sets up the repository webhook once, whose signed deliveries the registry entry verifies and parses', async () => {
     const remote: GitHubRemote = {
       type: 'github',
