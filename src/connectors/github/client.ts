@@ -19,7 +19,7 @@
 import * as z from 'zod';
 import { probe } from '../access-checks';
 import { SyncError } from '../errors';
-import { MAX_COMMENTS, Pages } from '../paging';
+import { Pages } from '../paging';
 import type {
   AccessCheck,
   Attachment,
@@ -36,7 +36,9 @@ import type {
   RemoteUser,
 } from '../ports';
 import { appAuthorizer, SYSTEM, tokenAuthorizer, type AppCredentials, type Authorizer } from './auth';
+import { GitHubComments } from './comments';
 import { gitHubHierarchy } from './hierarchy';
+import { downloadImage, inlineImage } from './images';
 import {
   GITHUB_MAX_BODY,
   issueFields,
@@ -86,18 +88,9 @@ export interface GitHubConnection {
 /** How many pages of the newest issues `findByCorrelation` reads: a create retried after a crash is among the newest. */
 const CORRELATION_PAGES = 3;
 const PER_PAGE = 100;
+const DEFAULT_TIMEOUT_MS = 30_000;
 
 const issueList = z.array(issueSchema);
-const commentSchema = z
-  .object({
-    id: z.number(),
-    body: z.string().nullable().optional(),
-    user: z.object({ login: z.string() }).loose().nullable().optional(),
-    created_at: z.string(),
-    updated_at: z.string(),
-  })
-  .loose();
-const commentList = z.array(commentSchema);
 const searchAnswer = z.object({ items: z.array(issueSchema) }).loose();
 const milestoneList = z.array(z.object({ number: z.number(), title: z.string() }).loose());
 const labelList = z.array(z.object({ name: z.string() }).loose());
@@ -135,6 +128,7 @@ export class GitHubConnector implements Connector {
   private readonly transport: GitHubTransport;
   private readonly fetchFn: typeof fetch;
   private readonly authorizer: Authorizer;
+  private readonly comments: GitHubComments;
   private milestones: Promise<Map<string, number>> | undefined;
 
   constructor(private readonly conn: GitHubConnection) {
@@ -160,6 +154,7 @@ export class GitHubConnector implements Connector {
       now,
       ...(conn.timeoutMs ? { timeoutMs: conn.timeoutMs } : {}),
     });
+    this.comments = new GitHubComments(this.transport, this.repoPath);
     this.hierarchy = gitHubHierarchy({
       transport: this.transport,
       repoPath: this.repoPath,
@@ -383,92 +378,25 @@ export class GitHubConnector implements Connector {
     );
   }
 
-  // ---- comments
+  // ---- comments (comments.ts)
 
-  private toComment(c: z.infer<typeof commentSchema>): Comment {
-    const login = c.user?.login ?? 'ghost';
-    return {
-      id: String(c.id),
-      body: c.body ?? '',
-      visibility: 'public',
-      author: { id: login, displayName: login },
-      createdAt: time(c.created_at),
-      updatedAt: time(c.updated_at),
-    };
+  listComments(itemId: string): Promise<Comment[]> {
+    return isNumber(itemId) ? this.comments.list(itemId) : Promise.reject(notFound(`Read comments of #${itemId}`));
   }
 
-  async listComments(itemId: string): Promise<Comment[]> {
-    const what = `Read comments of #${itemId}`;
-    if (!isNumber(itemId)) throw notFound(what);
-    const bound = new Pages({
-      system: SYSTEM,
-      what,
-      label: 'GitHub',
-      maxPages: Math.ceil(MAX_COMMENTS / PER_PAGE) + 1,
-      why: 'Crosswalk reads at most 5,000 comments, as many as a Jira issue holds',
-    });
-    const out: Comment[] = [];
-    let url: string | undefined = `${this.repoPath}/issues/${itemId}/comments?per_page=${PER_PAGE}`;
-    while (url) {
-      const { value, next }: { value: Array<z.infer<typeof commentSchema>>; next?: string } = await this.transport.read(
-        commentList,
-        url,
-        what,
-      );
-      out.push(...value.map((c) => this.toComment(c)));
-      url = bound.more(next) ? next : undefined;
-    }
-    return out;
+  addComment(itemId: string, comment: NewComment): Promise<Comment> {
+    return this.comments.add(itemId, comment);
   }
 
-  async addComment(itemId: string, comment: NewComment): Promise<Comment> {
-    if (comment.visibility !== 'public')
-      // Declared in the capabilities, so the engine does not ask; refused here all the same, never made public.
-      throw new SyncError({
-        system: SYSTEM,
-        kind: 'unsupported',
-        message: 'GitHub has no internal comments: an internal Jira comment is not copied to GitHub',
-      });
-    const written = await this.transport.write(
-      commentSchema,
-      'POST',
-      `${this.repoPath}/issues/${itemId}/comments`,
-      { body: String(comment.body) },
-      `Comment on #${itemId}`,
-    );
-    this.transport.forget(`${this.repoPath}/issues/${itemId}/comments?per_page=${PER_PAGE}`);
-    return this.toComment(written);
+  updateComment(itemId: string, commentId: string, body: NewComment['body']): Promise<Comment> {
+    return this.comments.update(itemId, commentId, body);
   }
 
-  async updateComment(itemId: string, commentId: string, body: NewComment['body']): Promise<Comment> {
-    const written = await this.transport.write(
-      commentSchema,
-      'PATCH',
-      `${this.repoPath}/issues/comments/${encodeURIComponent(commentId)}`,
-      { body: String(body) },
-      `Edit a comment on #${itemId}`,
-    );
-    this.transport.forget(`${this.repoPath}/issues/${itemId}/comments?per_page=${PER_PAGE}`);
-    return this.toComment(written);
+  deleteComment(itemId: string, commentId: string): Promise<void> {
+    return this.comments.delete(itemId, commentId);
   }
 
-  async deleteComment(itemId: string, commentId: string): Promise<void> {
-    try {
-      await this.transport.write(
-        z.unknown(),
-        'DELETE',
-        `${this.repoPath}/issues/comments/${encodeURIComponent(commentId)}`,
-        undefined,
-        `Delete a comment on #${itemId}`,
-      );
-    } catch (e) {
-      // One already gone is deleted.
-      if (!(e instanceof SyncError && e.kind === 'not-found')) throw e;
-    }
-    this.transport.forget(`${this.repoPath}/issues/${itemId}/comments?per_page=${PER_PAGE}`);
-  }
-
-  // ---- files: none to list or upload; images in bodies are read where GitHub keeps them
+  // ---- files: none to list or upload; images in bodies are read where GitHub keeps them (images.ts)
 
   listAttachments(): Promise<Attachment[]> {
     return Promise.resolve([]);
@@ -484,48 +412,24 @@ export class GitHubConnector implements Connector {
     );
   }
 
-  /** An image pasted into a GitHub body: `https://github.com/user-attachments/assets/<id>` on the repository's host. */
-  private assetUrl(src: string): URL | undefined {
-    let url: URL;
-    try {
-      url = new URL(src);
-    } catch {
-      return undefined;
-    }
-    if (url.origin !== this.repository.webOrigin || url.username || url.password) return undefined;
-    return /^\/user-attachments\/assets\/[A-Za-z0-9-]{1,100}$/.test(url.pathname) ? url : undefined;
-  }
-
   inlineFile(_itemId: string, src: string): Promise<{ id: string; fileName: string } | undefined> {
-    const url = this.assetUrl(src);
-    return Promise.resolve(url ? { id: url.toString(), fileName: url.pathname.split('/').pop()! } : undefined);
+    return Promise.resolve(inlineImage(src, this.repository.webOrigin));
   }
 
-  /** Downloads an image `inlineFile` named, with the connection's credential (a private repository's images need it). */
-  async downloadAttachment(
+  downloadAttachment(
     _itemId: string,
     attachmentId: string,
   ): Promise<{ body: ReadableStream<Uint8Array>; size: number; contentType: string }> {
-    const what = 'Download an image';
-    const url = this.assetUrl(attachmentId);
-    if (!url) throw notFound(what);
-    let res: Response;
-    try {
-      res = await this.fetchFn(url.toString(), {
-        method: 'GET',
-        headers: { accept: '*/*', authorization: await this.authorizer.header() },
-        signal: AbortSignal.timeout(this.conn.timeoutMs ?? 30_000),
-      });
-    } catch (e) {
-      if (e instanceof SyncError) throw e;
-      throw new SyncError({ system: SYSTEM, kind: 'transient', message: `${what} failed: ${String(e)}` });
-    }
-    if (!res.ok || !res.body) throw await this.transport.failure(res, what);
-    return {
-      body: res.body,
-      size: Number(res.headers.get('content-length') ?? 0),
-      contentType: res.headers.get('content-type') ?? 'application/octet-stream',
-    };
+    return downloadImage(
+      {
+        webOrigin: this.repository.webOrigin,
+        fetch: this.fetchFn,
+        authorizer: this.authorizer,
+        transport: this.transport,
+        timeoutMs: this.conn.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      },
+      attachmentId,
+    );
   }
 
   // ---- people: GitHub shows no one's email to an integration, so people are found by login only
