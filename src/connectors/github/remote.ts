@@ -12,8 +12,11 @@ import * as z from 'zod';
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 /** An App's slug, as its public page `github.com/apps/<slug>` names it. */
 const APP_SLUG = /^[a-z0-9][a-z0-9-]{0,33}$/;
-/** `https://github.com/<owner>/<repo>`: what the repository's page shows in the address bar. */
-const REPOSITORY_URL = /^https:\/\/[^/\s]+\/([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})\/?$/;
+/**
+ * `https://github.com/<owner>/<repo>`: what the repository's page shows in the address bar. github.com only: the
+ * API Crosswalk reaches is api.github.com (GitHub Enterprise Server, on a host of its own, is not offered).
+ */
+const REPOSITORY_URL = /^https:\/\/github\.com\/([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})\/?$/i;
 
 const appAuth = z
   .object({

@@ -109,6 +109,14 @@ export const gitHubSystem: SystemDefinition<GitHubRemote> = {
     commentEditRefused: 'This GitHub comment could not be changed',
     commentDeleteRefused: 'This GitHub comment could not be deleted',
     fileDeleteRefused: 'GitHub has no files on issues to delete: images in a description stay where GitHub keeps them',
+    valueNotTaken(field) {
+      if (field === 'state_reason')
+        return 'GitHub changes why an issue was closed only when it is closed or reopened, not on an issue already closed';
+      // GitHub accepts these writes and drops them when the account has no push access (GH-OAS `issues/update`).
+      if (['labels', 'assignees', 'milestone', 'type'].includes(field))
+        return `GitHub keeps the ${field === 'type' ? 'issue type' : field} as they were when Crosswalk’s account has no write (push) access to the repository, or the value is not one the repository has`;
+      return undefined;
+    },
     secrets: {
       clientSecret: {
         label: 'Private key of the GitHub App',
