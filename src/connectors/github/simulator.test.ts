@@ -207,6 +207,37 @@ describe('against the simulator', () => {
     expect(Buffer.from(await new Response(download.body).arrayBuffer())).toEqual(png);
   });
 
+  it('searches by number at once, and by words once GitHub’s index has the issue', async () => {
+    const c = connector();
+    const made = await c.createItem({ title: 'Newsletter signup double-posts' }, 'crosswalk:s:web-github:20003');
+    expect((await c.searchItems(`#${made.id}`, 5)).map((f) => [f.id, f.title, f.status])).toEqual([
+      [made.id, 'Newsletter signup double-posts', 'Open'],
+    ]);
+    expect(await c.searchItems('Newsletter signup', 5)).toEqual([]);
+    clock += 120_000;
+    expect((await c.searchItems('Newsletter signup', 5)).map((f) => f.id)).toEqual([made.id]);
+    // Words are data: a quote cannot add a qualifier that widens the search past the repository.
+    expect(await c.searchItems('" repo:acme/archive', 5)).toEqual([]);
+  });
+
+  it('describes the fields the mapping editor offers, with the repository’s labels, milestones and the org’s types', async () => {
+    const fields = await connector().describeFields();
+    const valuesOf = (id: string) => fields.find((f) => f.id === id)?.values?.map((v) => v.value);
+    expect(fields.map((f) => f.id)).toEqual([
+      'title',
+      'body',
+      'state',
+      'state_reason',
+      'labels',
+      'assignees',
+      'milestone',
+      'type',
+    ]);
+    expect(valuesOf('labels')).toContain('bug');
+    expect(valuesOf('milestone')).toEqual(['v1.0', 'v1.1']);
+    expect(valuesOf('type')).toEqual(expect.arrayContaining(['Bug', 'Feature', 'Task', 'Epic']));
+  });
+
   it('sets up the repository webhook once, whose signed deliveries the registry entry verifies and parses', async () => {
     const remote: GitHubRemote = {
       type: 'github',
