@@ -129,6 +129,8 @@ export class HookNotifier {
 
   private async deliver(pending: PendingDelivery, hook: Hook): Promise<DeliveryRecord> {
     const started = Date.now();
+    // A `form` hook gets the JSON as the `payload` form field; the signature covers the body as sent.
+    const body = hook.contentType === 'json' ? pending.body : `payload=${encodeURIComponent(pending.body)}`;
     const requestHeaders: Record<string, string> = {
       'content-type': hook.contentType === 'json' ? 'application/json' : 'application/x-www-form-urlencoded',
       'user-agent': 'GitHub-Hookshot/sim',
@@ -139,8 +141,8 @@ export class HookNotifier {
       'x-github-hook-installation-target-id': String(hook.repoId),
       ...(hook.secret
         ? {
-            [SIGNATURE_HEADER]: sign(hook.secret, pending.body),
-            'x-hub-signature': signSha1(hook.secret, pending.body),
+            [SIGNATURE_HEADER]: sign(hook.secret, body),
+            'x-hub-signature': signSha1(hook.secret, body),
           }
         : {}),
     };
@@ -152,7 +154,7 @@ export class HookNotifier {
       const res = await fetch(hook.url, {
         method: 'POST',
         headers: requestHeaders,
-        body: pending.body,
+        body,
         signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
       });
       statusCode = res.status;
