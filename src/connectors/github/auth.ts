@@ -51,6 +51,19 @@ export function appJwt(appId: string, key: KeyObject | string, nowMs: number): s
   return `${header}.${payload}.${base64url(signature)}`;
 }
 
+/** The App's key from its PEM; one that is not a key is the admin's to fix (auth), never retried. */
+function privateKeyOf(pem: string): KeyObject {
+  try {
+    return createPrivateKey(pem);
+  } catch {
+    throw new SyncError({
+      system: SYSTEM,
+      kind: 'auth',
+      message: 'The GitHub App’s private key could not be read: paste the whole .pem file GitHub gave you',
+    });
+  }
+}
+
 const installationToken = z.object({ token: z.string().min(1), expires_at: z.string() }).loose();
 
 /**
@@ -82,15 +95,7 @@ export function appAuthorizer(options: AppAuthorizerOptions): Authorizer {
   let pending: Promise<string> | undefined;
 
   const trade = async (): Promise<string> => {
-    try {
-      key ??= createPrivateKey(app.privateKey);
-    } catch {
-      throw new SyncError({
-        system: SYSTEM,
-        kind: 'auth',
-        message: 'The GitHub App’s private key could not be read: paste the whole .pem file GitHub gave you',
-      });
-    }
+    key ??= privateKeyOf(app.privateKey);
     const what = 'Sign in as the GitHub App installation';
     const url = `${options.apiUrl}/app/installations/${encodeURIComponent(app.installationId)}/access_tokens`;
     const res = await options.fetch(url, {
@@ -126,6 +131,31 @@ export function appAuthorizer(options: AppAuthorizerOptions): Authorizer {
       return tokens.delete(cacheKey);
     },
   };
+}
+
+const appSchema = z.object({ slug: z.string().min(1) }).loose();
+
+/**
+ * The App as GitHub knows it (`GET /app`, signed with the JWT): its slug is what names its changes (`<slug>[bot]`),
+ * so the connection's settings are checked against it when an admin tests the connection.
+ */
+export async function readAppSlug(options: AppAuthorizerOptions): Promise<string> {
+  const what = 'Read the GitHub App';
+  const jwt = appJwt(options.app.appId, privateKeyOf(options.app.privateKey), options.now());
+  const res = await options.fetch(`${options.apiUrl}/app`, {
+    method: 'GET',
+    headers: {
+      accept: 'application/vnd.github+json',
+      'x-github-api-version': '2022-11-28',
+      authorization: `Bearer ${jwt}`,
+    },
+  });
+  const text = await res.text();
+  if (!res.ok) throw options.failure(res, text, what);
+  const parsed = appSchema.safeParse(JSON.parse(text));
+  if (!parsed.success)
+    throw new SyncError({ system: SYSTEM, kind: 'transient', message: `${what}: GitHub's answer had no slug` });
+  return parsed.data.slug;
 }
 
 /** Forgets every installation token this instance holds (tests). */

@@ -35,7 +35,7 @@ import type {
   RemoteField,
   RemoteUser,
 } from '../ports';
-import { appAuthorizer, SYSTEM, tokenAuthorizer, type AppCredentials, type Authorizer } from './auth';
+import { appAuthorizer, readAppSlug, SYSTEM, tokenAuthorizer, type AppCredentials, type Authorizer } from './auth';
 import { GitHubComments } from './comments';
 import { gitHubHierarchy } from './hierarchy';
 import { downloadImage, inlineImage } from './images';
@@ -508,7 +508,25 @@ export class GitHubConnector implements Connector {
     { ok: true; identity: string; checks?: AccessCheck[] } | { ok: false; error: SyncError }
   > {
     try {
-      if (this.conn.auth.kind === 'token') {
+      if (this.conn.auth.kind === 'app') {
+        // The App's own name makes its bot's login: the settings must name it, or our own changes would come back.
+        const slug = await readAppSlug({
+          apiUrl: this.transport.apiUrl,
+          app: this.conn.auth,
+          fetch: this.fetchFn,
+          now: this.conn.now ?? Date.now,
+          failure: (res, text, what) => gitHubFailure(res, text, what, (this.conn.now ?? Date.now)()),
+        });
+        if (`${slug}[bot]`.toLowerCase() !== this.conn.ownLogin.toLowerCase())
+          return {
+            ok: false,
+            error: new SyncError({
+              system: SYSTEM,
+              kind: 'auth',
+              message: `The App is “${slug}” (its changes show as ${slug}[bot]), not ${this.conn.ownLogin} as the settings say`,
+            }),
+          };
+      } else {
         // The token's account must be the login the settings name, or our own changes would come back as a person's.
         const me = (await this.transport.read(viewer, '/user', 'Read the token’s account')).value;
         if (me.login.toLowerCase() !== this.conn.ownLogin.toLowerCase())

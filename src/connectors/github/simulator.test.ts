@@ -53,6 +53,19 @@ describe('against the simulator', () => {
     expect(byApp).toMatchObject({ ok: true, identity: `${GH.app.botLogin} on ${GH.repository}` });
   });
 
+  it('refuses an App whose name is not the one the settings give', async () => {
+    const misnamed = new GitHubConnector({
+      baseUrl: GH.webUrl,
+      auth: appAuth(),
+      ownLogin: 'another-app[bot]',
+      fetch: toSim,
+      now: () => clock,
+    });
+    const result = await misnamed.testConnection();
+    expect(result.ok).toBe(false);
+    expect(result.ok ? '' : result.error.message).toContain(GH.app.slug);
+  });
+
   it('refuses a token that is not the account the settings name', async () => {
     const wrong = new GitHubConnector({
       baseUrl: GH.webUrl,
