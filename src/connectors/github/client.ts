@@ -64,6 +64,7 @@ export const GITHUB_CAPABILITIES: Capabilities = {
   // No REST API attaches a file to an issue; images already in a body are read through `inlineFile`.
   attachments: { upload: false, delete: false },
   // The correlation marker rides in the body, so a body Crosswalk writes keeps room for it.
+  // GitHub refuses a title over 256 characters.
   maxLengths: { body: GITHUB_MAX_BODY - MARKER_ROOM, comment: GITHUB_MAX_BODY, title: 256 },
   conditionalWrites: false,
   userSearch: true,
@@ -105,9 +106,6 @@ export const hookSchema = z
   .loose();
 const hookList = z.array(hookSchema);
 const viewer = z.object({ login: z.string() }).loose();
-const repository = z
-  .object({ full_name: z.string(), permissions: z.record(z.string(), z.boolean()).optional() })
-  .loose();
 
 const time = (iso: string | null | undefined) => (iso ? Date.parse(iso) : 0);
 /** GitHub's `since` is read to the second: a time within a second reads from that second's start. */
