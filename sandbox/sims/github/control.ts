@@ -191,6 +191,10 @@ export function controlRoutes(app: Hono<Env>, sim: SimContext, controls: Control
         (acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }),
         {},
       ),
+      // Writes per login over the whole log: what the no-echo check counts.
+      writesByLogin: controls.log
+        .filter((r) => r.method !== 'GET')
+        .reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.login]: (acc[r.login] ?? 0) + 1 }), {}),
       entries: controls.log.slice(-200),
     }),
   );

@@ -57,6 +57,13 @@ describe('state and type', () => {
     expect(ignored.state_reason).toBe('not_planned');
   });
 
+  it('refuses a title over 256 characters (422 `custom`) rather than cut it', async () => {
+    const res = await agent('POST', `${REPO}/issues`, { title: 't'.repeat(257) });
+    expect(res.status).toBe(422);
+    expect(res.json).toMatchObject({ errors: [{ resource: 'Issue', field: 'title', code: 'custom' }] });
+    expect((await agent('POST', `${REPO}/issues`, { title: 't'.repeat(256) })).status).toBe(201);
+  });
+
   it('sets the org’s issue type by name; an unknown name is 422', async () => {
     const task = await create({ title: 'Compress images', type: 'task' });
     expect(task.type?.name).toBe('Task');

@@ -14,6 +14,8 @@ import type { HookNotifier } from './webhooks';
 
 /** GitHub refuses bodies over 65,536 characters (vendor-apis-more.md §1.2). */
 export const MAX_BODY_CHARS = 65_536;
+/** GitHub refuses a title over 256 characters (it does not cut it). */
+export const MAX_TITLE_CHARS = 256;
 /** Sub-issues: at most 100 under one parent, nested at most 8 levels (GitHub's sub-issues docs). */
 export const MAX_SUB_ISSUES = 100;
 export const MAX_NESTING = 8;
@@ -58,6 +60,7 @@ export class IssueService {
     if (input.title === undefined || input.title === '')
       throw validationFailed({ resource: 'Issue', field: 'title', code: 'missing_field' });
     checkBody('Issue', input.body);
+    checkTitle(input.title);
     const at = toSecond(this.now());
     const issue: Issue = {
       id: this.store.newId(ID_BASE.issue),
@@ -95,6 +98,7 @@ export class IssueService {
     const repo = this.store.repo(issue.repoId);
     if (input.title === '') throw validationFailed({ resource: 'Issue', field: 'title', code: 'missing_field' });
     checkBody('Issue', input.body);
+    checkTitle(input.title);
     const before = { ...issue, labelIds: [...issue.labelIds], assigneeIds: [...issue.assigneeIds] };
     if (input.title !== undefined) issue.title = input.title;
     if (input.body !== undefined) issue.body = input.body;
@@ -428,6 +432,16 @@ export class IssueService {
       sender: render.simpleUser(by),
     });
   }
+}
+
+function checkTitle(title: string | undefined): void {
+  if (title && [...title].length > MAX_TITLE_CHARS)
+    throw validationFailed({
+      resource: 'Issue',
+      code: 'custom',
+      field: 'title',
+      message: `title is too long (maximum is ${MAX_TITLE_CHARS} characters)`,
+    });
 }
 
 function checkBody(resource: 'Issue' | 'IssueComment', body: string | null | undefined): void {
