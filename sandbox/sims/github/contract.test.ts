@@ -109,6 +109,14 @@ describe("answers in the shape of GitHub's OpenAPI description", () => {
     expect((await agent('DELETE', one)).status).toBe(204);
   });
 
+  it('the repository, as the caller may use it', async () => {
+    // Not an operation of the subset: its body is the `repository` schema, checked where the access token lists it.
+    const repo = await agent<{ permissions: Record<string, boolean>; full_name: string }>('GET', REPO);
+    expect(repo.status).toBe(200);
+    expect(repo.json.full_name).toBe('acme/website');
+    expect(repo.json.permissions).toEqual({ admin: false, maintain: false, push: true, triage: true, pull: true });
+  });
+
   it('labels, search, rate limit', async () => {
     expectDocumented('GET', `${REPO}/labels`, await agent('GET', `${REPO}/labels`), 200);
     const q = `/search/issues?q=${encodeURIComponent('repo:acme/website Safari')}`;

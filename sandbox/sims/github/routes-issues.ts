@@ -220,7 +220,17 @@ export function issueRoutes(app: Hono<Env>, sim: SimContext): void {
     return c.json(renderIssue(c, parent));
   });
 
-  // ---- what a connector reads to describe the fields
+  // ---- what a connector reads to check its repository and describe the fields
+  app.get('/repos/:owner/:repo', (c) => {
+    const { repo, permission } = repoAccess(c, store);
+    return c.json({
+      ...render.repository(repo, issues.openCount(repo)),
+      // What the caller may do there, as GitHub adds it for an authenticated caller.
+      permissions: Object.fromEntries(
+        (['admin', 'maintain', 'push', 'triage', 'pull'] as const).map((p) => [p, atLeast(permission, p)]),
+      ),
+    });
+  });
   app.get('/repos/:owner/:repo/labels', (c) => {
     const { repo } = repoAccess(c, store);
     return c.json(paginate(c, store.labelsOf(repo.id)).map((l) => render.label(l, repo)));
