@@ -181,6 +181,49 @@ describe("answers in the shape of GitHub's OpenAPI description", () => {
   });
 });
 
+it('every issue and comment event the simulator sends matches its x-webhooks payload', async () => {
+  await addHook();
+  const n = (await agent<{ number: number }>('POST', `${REPO}/issues`, { title: 'All the events' })).json.number;
+  const issue = `${REPO}/issues/${n}`;
+  await agent('PATCH', issue, { labels: ['bug'], assignees: ['octo-agent'], milestone: 1, type: 'Bug' });
+  await agent('PATCH', issue, { labels: [], assignees: [], milestone: null, type: null, state: 'closed' });
+  await agent('PATCH', issue, { state: 'open' });
+  const comment = (await agent<{ id: number }>('POST', `${issue}/comments`, { body: 'Hello' })).json.id;
+  await agent('PATCH', `${REPO}/issues/comments/${comment}`, { body: 'Hello again' });
+  await agent('DELETE', `${REPO}/issues/comments/${comment}`);
+  await control('/issues/1/delete', {}, 'POST');
+  await control('/issues/2/transfer', {}, 'POST');
+  await sim.notifier.idle();
+  const checked = receiver.received
+    .filter((r) => r.headers['x-github-event'] !== 'ping')
+    .map((r) => {
+      const payload = JSON.parse(r.body) as Json;
+      const name = `${(r.headers['x-github-event'] ?? '').replace(/_/g, '-')}-${String(payload.action)}`;
+      expect({ name, errors: validPayload(name, payload) }).toEqual({ name, errors: [] });
+      return name;
+    });
+  expect(new Set(checked)).toEqual(
+    new Set([
+      'issues-opened',
+      'issues-labeled',
+      'issues-assigned',
+      'issues-milestoned',
+      'issues-typed',
+      'issues-unlabeled',
+      'issues-unassigned',
+      'issues-demilestoned',
+      'issues-untyped',
+      'issues-closed',
+      'issues-reopened',
+      'issue-comment-created',
+      'issue-comment-edited',
+      'issue-comment-deleted',
+      'issues-deleted',
+      'issues-transferred',
+    ]),
+  );
+});
+
 describe("GitHub's own clients", () => {
   it('@octokit/rest lists, paginates, creates, updates and comments; @octokit/webhooks-methods verifies a signature', async () => {
     await addHook();
