@@ -93,6 +93,27 @@ describe("answers in the shape of GitHub's OpenAPI description", () => {
     expectDocumented('PATCH', path, await agent('PATCH', path, { state: 'closed', state_reason: 'completed' }), 200);
   });
 
+  it("an issue's labels and assignees as sub-resources", async () => {
+    const labels = `${REPO}/issues/1/labels`;
+    const added = await agent<Array<{ name: string }>>('POST', labels, { labels: ['question'] });
+    expectDocumented('POST', labels, added, 200);
+    expect(added.json.map((l) => l.name)).toEqual(['bug', 'question']);
+    expectDocumented('PUT', labels, await agent('PUT', labels, { labels: ['documentation', 'bug'] }), 200);
+    const removed = await agent<Array<{ name: string }>>('DELETE', `${labels}/bug`);
+    expectDocumented('DELETE', `${labels}/bug`, removed, 200);
+    expect(removed.json.map((l) => l.name)).toEqual(['documentation']);
+    expect((await agent('DELETE', labels)).status).toBe(204);
+    const assignees = `${REPO}/issues/1/assignees`;
+    const assigned = await agent<{ assignees: Array<{ login: string }> }>('POST', assignees, {
+      assignees: ['octo-agent'],
+    });
+    expectDocumented('POST', assignees, assigned, 201);
+    expect(assigned.json.assignees.map((a) => a.login)).toEqual(['octo-agent']);
+    const unassigned = await agent<{ assignees: unknown[] }>('DELETE', assignees, { assignees: ['octo-agent'] });
+    expectDocumented('DELETE', assignees, unassigned, 200);
+    expect(unassigned.json.assignees).toEqual([]);
+  });
+
   it('comments: per issue, repository-wide, one by id', async () => {
     const made = await agent<{ id: number }>('POST', `${REPO}/issues/1/comments`, { body: 'Seen it too.' });
     expectDocumented('POST', `${REPO}/issues/1/comments`, made, 201);

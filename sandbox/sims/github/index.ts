@@ -21,6 +21,7 @@ import { IssueService } from './issues';
 import { RateLimiter, type Resource } from './rate-limits';
 import { appRoutes } from './routes-app';
 import { hookRoutes } from './routes-hooks';
+import { issuePartRoutes } from './routes-issue-parts';
 import { issueRoutes } from './routes-issues';
 import { searchRoutes } from './search';
 import { PEOPLE, REPO, seed, TOKENS } from './seed';
@@ -220,6 +221,7 @@ export function createGitHubApp(opts: GitHubSimOptions & { baseUrl: () => string
 
   appRoutes(app, sim);
   issueRoutes(app, sim);
+  issuePartRoutes(app, sim);
   searchRoutes(app, sim);
   hookRoutes(app, sim);
   gitHubWebView(app, opts.baseUrl, store, { login: PEOPLE.agent.login, token: TOKENS.agent });
