@@ -134,6 +134,19 @@ describe('the primary rate limit', () => {
     expect(changed.headers.get('etag')).not.toBe(etag);
   });
 
+  it('`If-Modified-Since` an issue’s `Last-Modified` is a free 304 too, until the issue changes', async () => {
+    const agent = gitHubClient(sim, DEMO_CREDENTIALS.agent.token);
+    const first = await agent('GET', `${REPO}/issues/2`);
+    const lastModified = first.headers.get('last-modified') ?? '';
+    expect(lastModified).toMatch(/GMT$/);
+    const again = await agent('GET', `${REPO}/issues/2`, undefined, { 'if-modified-since': lastModified });
+    expect(again.status).toBe(304);
+    expect(again.headers.get('x-ratelimit-used')).toBe('1');
+    clock.advance(2_000);
+    await agent('PATCH', `${REPO}/issues/2`, { title: 'Add a dark mode (soon)' });
+    expect((await agent('GET', `${REPO}/issues/2`, undefined, { 'if-modified-since': lastModified })).status).toBe(200);
+  });
+
   it('a spent budget answers 403 with `x-ratelimit-remaining: 0` until the window resets; `/rate_limit` stays free', async () => {
     await control('/rate-limit', { core: 2 });
     const agent = gitHubClient(sim, DEMO_CREDENTIALS.agent.token);

@@ -62,7 +62,7 @@ export function repoAccess(c: Ctx, store: GitHubStore): RepoAccess {
   return { repo, permission, canPush: atLeast(permission, 'push') };
 }
 
-/** A write needs at least triage (comments: read is enough on a public repo, GitHub's own rule; ours are private). */
+/** Refuses the caller unless its role on the repository is at least `wanted` (GitHub says 403 once the repository is visible). */
 export function requireWrite(access: RepoAccess, wanted: Permission = 'pull'): void {
   if (!atLeast(access.permission, wanted)) throw basicError(403, 'Resource not accessible by integration');
 }

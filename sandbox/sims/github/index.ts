@@ -93,6 +93,18 @@ const UNICORN =
 const isContentWrite = (method: string, path: string) =>
   ['POST', 'PATCH', 'PUT', 'DELETE'].includes(method) && !/^\/app\/installations\/\d+\/access_tokens$/.test(path);
 
+/** A single resource's `Last-Modified`: its `updated_at` as an HTTP date (lists have none). */
+function lastModifiedOf(body: string): string | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  const parsed = z.object({ updated_at: z.string() }).safeParse(json);
+  return parsed.success ? new Date(parsed.data.updated_at).toUTCString() : undefined;
+}
+
 export function createGitHubApp(opts: GitHubSimOptions & { baseUrl: () => string }) {
   const base = opts.now ?? Date.now;
   const controls: Controls = { faults: [], held: new HeldRequests(), outage: false, log: [], offsetMs: 0 };
@@ -204,10 +216,16 @@ export function createGitHubApp(opts: GitHubSimOptions & { baseUrl: () => string
     if (c.req.method === 'GET' && c.res.status === 200) {
       const body = await c.res.clone().text();
       const etag = etagOf(body, bucket);
+      const lastModified = lastModifiedOf(body);
       const asked = c.req.header('if-none-match');
-      notModified = Boolean(asked && asked.split(',').some((t) => t.trim() === etag));
-      if (notModified) c.res = new Response(null, { status: 304, headers: { etag } });
-      else c.res.headers.set('etag', etag);
+      const since = Date.parse(c.req.header('if-modified-since') ?? '');
+      // `If-None-Match` decides when both are sent, as HTTP says.
+      notModified = asked
+        ? asked.split(',').some((t) => t.trim() === etag)
+        : lastModified !== undefined && !Number.isNaN(since) && Date.parse(lastModified) <= since;
+      const validators = { etag, ...(lastModified ? { 'last-modified': lastModified } : {}) };
+      if (notModified) c.res = new Response(null, { status: 304, headers: validators });
+      else for (const [k, v] of Object.entries(validators)) c.res.headers.set(k, v);
     }
     if (!free && !notModified) limiter.count(bucket, resource);
     for (const [k, v] of Object.entries(limiter.headers(bucket, resource))) c.res.headers.set(k, v);

@@ -8,7 +8,7 @@
 import * as z from 'zod';
 import { unprocessable, validationFailed } from './errors';
 import * as render from './serialize';
-import type { GhUser, GitHubStore, Issue, IssueComment, Label, Repo, StateReason } from './store';
+import type { GhUser, GitHubStore, Issue, IssueComment, Label, Repo } from './store';
 import { toSecond } from './store';
 import type { HookNotifier } from './webhooks';
 
@@ -453,5 +453,3 @@ function checkBody(resource: 'Issue' | 'IssueComment', body: string | null | und
       message: `body is too long (maximum is ${MAX_BODY_CHARS} characters)`,
     });
 }
-
-export type { StateReason };

@@ -163,7 +163,7 @@ export function hookRoutes(app: Hono<Env>, sim: SimContext): void {
     const d = deliveryAt(c);
     return c.json({
       ...deliveryItem(d),
-      url: (store.hooks.get(d.hookId)?.url ?? '') || undefined,
+      url: store.hooks.get(d.hookId)?.url,
       request: { headers: d.requestHeaders, payload: JSON.parse(d.body) as unknown },
       response: { headers: d.responseHeaders, payload: d.responseBody },
     });
