@@ -114,6 +114,32 @@ describe("answers in the shape of GitHub's OpenAPI description", () => {
     expect(unassigned.json.assignees).toEqual([]);
   });
 
+  it("an issue's event history", async () => {
+    clock.advance(1_000);
+    await agent('PATCH', `${REPO}/issues/1`, {
+      title: 'Contact form fails on Safari 17',
+      body: 'Edited, which GitHub does not record as an event',
+      labels: ['question'],
+      assignees: ['octo-agent'],
+      milestone: 2,
+      state: 'closed',
+      state_reason: 'not_planned',
+    });
+    const events = `${REPO}/issues/1/events`;
+    const history = await agent<Array<{ event: string; actor: { login: string } }>>('GET', events);
+    expectDocumented('GET', events, history, 200);
+    expect(history.json.map((e) => e.event)).toEqual([
+      'renamed',
+      'closed',
+      'unlabeled',
+      'labeled',
+      'assigned',
+      'demilestoned',
+      'milestoned',
+    ]);
+    expect(new Set(history.json.map((e) => e.actor.login))).toEqual(new Set(['octo-agent']));
+  });
+
   it('comments: per issue, repository-wide, one by id', async () => {
     const made = await agent<{ id: number }>('POST', `${REPO}/issues/1/comments`, { body: 'Seen it too.' });
     expectDocumented('POST', `${REPO}/issues/1/comments`, made, 201);

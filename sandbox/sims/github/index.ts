@@ -17,6 +17,7 @@ import type { SimContext } from './context';
 import { controlRoutes, type Controls } from './control';
 import { basicError, GhError } from './errors';
 import { API_VERSIONS, type ApiVersion, type Env } from './http';
+import { issueEventRoutes } from './issue-events';
 import { IssueService } from './issues';
 import { RateLimiter, type Resource } from './rate-limits';
 import { appRoutes } from './routes-app';
@@ -240,6 +241,7 @@ export function createGitHubApp(opts: GitHubSimOptions & { baseUrl: () => string
   appRoutes(app, sim);
   issueRoutes(app, sim);
   issuePartRoutes(app, sim);
+  issueEventRoutes(app, sim);
   searchRoutes(app, sim);
   hookRoutes(app, sim);
   gitHubWebView(app, opts.baseUrl, store, { login: PEOPLE.agent.login, token: TOKENS.agent });

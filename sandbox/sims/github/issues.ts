@@ -8,7 +8,7 @@
 import * as z from 'zod';
 import { unprocessable, validationFailed } from './errors';
 import * as render from './serialize';
-import type { GhUser, GitHubStore, Issue, IssueComment, Label, Repo } from './store';
+import type { GhUser, GitHubStore, Issue, IssueComment, IssueEventRecord, Label, Repo } from './store';
 import { toSecond } from './store';
 import type { HookNotifier } from './webhooks';
 
@@ -22,7 +22,7 @@ export const MAX_NESTING = 8;
 /** GitHub takes at most 10 assignees on an issue; more are left out. */
 const MAX_ASSIGNEES = 10;
 
-const ID_BASE = { issue: 3_000_000_000, comment: 2_500_000_000, label: 7_000_000_000 } as const;
+const ID_BASE = { issue: 3_000_000_000, comment: 2_500_000_000, label: 7_000_000_000, event: 15_000_000_000 } as const;
 
 const labelInput = z
   .union([z.string(), z.object({ name: z.string() })])
@@ -365,9 +365,14 @@ export class IssueService {
       changed = true;
       this.emitIssue(after, 'edited', by, { changes: edits });
     }
+    // A body edit leaves no event in GitHub's REST history; a new title does.
+    if (before.title !== after.title)
+      this.record(after, by, 'renamed', { rename: { from: before.title, to: after.title } });
     if (before.state !== after.state) {
       changed = true;
-      this.emitIssue(after, after.state === 'closed' ? 'closed' : 'reopened', by);
+      const action = after.state === 'closed' ? 'closed' : 'reopened';
+      this.emitIssue(after, action, by);
+      this.record(after, by, action, { stateReason: after.stateReason });
     }
     const repo = this.store.repo(after.repoId);
     for (const [action, ids] of [
@@ -378,6 +383,7 @@ export class IssueService {
         changed = true;
         const l = this.store.labels.get(id);
         this.emitIssue(after, action, by, l ? { label: render.label(l, repo) } : {});
+        if (l) this.record(after, by, action, { label: { name: l.name, color: l.color } });
       }
     for (const [action, ids] of [
       ['unassigned', before.assigneeIds.filter((id) => !after.assigneeIds.includes(id))],
@@ -386,13 +392,20 @@ export class IssueService {
       for (const id of ids) {
         changed = true;
         this.emitIssue(after, action, by, { assignee: render.simpleUser(this.store.user(id)) });
+        this.record(after, by, action, { assigneeId: id });
       }
     if (before.milestoneId !== after.milestoneId) {
       changed = true;
       const old = before.milestoneId === null ? undefined : this.store.milestones.get(before.milestoneId);
       const now = after.milestoneId === null ? undefined : this.store.milestones.get(after.milestoneId);
-      if (old) this.emitIssue(after, 'demilestoned', by, { milestone: render.milestone(this.store, old, repo) });
-      if (now) this.emitIssue(after, 'milestoned', by, { milestone: render.milestone(this.store, now, repo) });
+      if (old) {
+        this.emitIssue(after, 'demilestoned', by, { milestone: render.milestone(this.store, old, repo) });
+        this.record(after, by, 'demilestoned', { milestoneTitle: old.title });
+      }
+      if (now) {
+        this.emitIssue(after, 'milestoned', by, { milestone: render.milestone(this.store, now, repo) });
+        this.record(after, by, 'milestoned', { milestoneTitle: now.title });
+      }
     }
     if (before.typeId !== after.typeId) {
       changed = true;
@@ -402,6 +415,22 @@ export class IssueService {
       else if (old) this.emitIssue(after, 'untyped', by, { type: render.issueType(old) });
     }
     return changed;
+  }
+
+  private record(
+    issue: Issue,
+    by: GhUser,
+    event: IssueEventRecord['event'],
+    details: Omit<IssueEventRecord, 'id' | 'issueId' | 'event' | 'actorId' | 'createdAt'>,
+  ): void {
+    this.store.issueEvents.push({
+      id: this.store.newId(ID_BASE.event),
+      issueId: issue.id,
+      event,
+      actorId: by.id,
+      createdAt: toSecond(this.now()),
+      ...details,
+    });
   }
 
   private emitIssue(issue: Issue, action: string, by: GhUser, extra: Record<string, unknown> = {}): void {

@@ -105,6 +105,29 @@ export interface IssueComment {
   updatedAt: number;
 }
 
+/** One entry of an issue's event history (`GET …/issues/{n}/events`): what changed, by whom, when. */
+export interface IssueEventRecord {
+  id: number;
+  issueId: number;
+  event:
+    | 'renamed'
+    | 'closed'
+    | 'reopened'
+    | 'labeled'
+    | 'unlabeled'
+    | 'assigned'
+    | 'unassigned'
+    | 'milestoned'
+    | 'demilestoned';
+  actorId: number;
+  createdAt: number;
+  label?: { name: string; color: string };
+  rename?: { from: string; to: string };
+  assigneeId?: number;
+  milestoneTitle?: string;
+  stateReason?: string | null;
+}
+
 export interface Hook {
   id: number;
   repoId: number;
@@ -139,6 +162,7 @@ export class GitHubStore {
   readonly issueTypes = new Map<number, IssueType>();
   readonly issues = new Map<number, Issue>();
   readonly comments = new Map<number, IssueComment>();
+  readonly issueEvents: IssueEventRecord[] = [];
   readonly hooks = new Map<number, Hook>();
   readonly assets = new Map<string, Asset>();
   /** Personal access tokens (classic `ghp_` and fine-grained `github_pat_`), each acting as one user. */
@@ -166,6 +190,7 @@ export class GitHubStore {
       this.personalTokens,
     ])
       m.clear();
+    this.issueEvents.length = 0;
     this.nextId = 1;
   }
 
