@@ -49,13 +49,13 @@ const MARKER = /\n*<!-- crosswalk:[^>]*-->\s*$/;
 const INTEGRATION = DEMO_CREDENTIALS.integration.login;
 
 /**
- * The running GitHub simulator of a sandbox. The sandbox holds registered systems' simulators by kind (its
- * `systems` map, as sandbox/simulated-system.ts describes); this is the one place that knows where.
+ * The running GitHub simulator of a sandbox: the sandbox keeps each registered system's simulator by kind in
+ * `remotes` (sandbox/systems.ts on main; this branch's Sandbox type predates it, hence the wider type here).
  */
 function gitHubSimOf(sandbox: Sandbox): GitHubSim {
-  const held = (sandbox as Sandbox & { systems?: Readonly<Record<string, unknown>> }).systems?.github;
+  const held = (sandbox as Sandbox & { remotes?: Readonly<Record<string, unknown>> }).remotes?.github;
   if (!held || typeof held !== 'object' || !('store' in held) || !('notifier' in held))
-    throw new Error('This sandbox runs no GitHub simulator (sandbox.systems.github)');
+    throw new Error('This sandbox runs no GitHub simulator (sandbox.remotes.github)');
   return held as GitHubSim;
 }
 
