@@ -346,7 +346,7 @@ describe('attachments', () => {
     expect(stored).toMatchObject({ id: '77', fileName: 'log.txt', size: 5, authorId: String(INTEGRATION_AGENT.id) });
   });
 
-  it('lists the ticket’s files and its conversations’, downloads one, deletes through its conversation', async () => {
+  it('lists the ticket’s files and its conversations’, downloads one, deletes it through the ticket', async () => {
     const { conn, sent } = connector(
       integrationAgentRoute,
       on('GET', '/api/v2/tickets/12', () =>
@@ -368,7 +368,7 @@ describe('attachments', () => {
             headers: { 'content-type': 'application/pdf', 'content-length': '8' },
           }),
       ),
-      on('DELETE', '/api/v2/conversations/4/attachments/71', () => new Response(null, { status: 204 })),
+      on('DELETE', '/api/v2/tickets/12/attachments/71', () => new Response(null, { status: 204 })),
     );
     const files = await conn.listAttachments('12');
     expect(files.map((f) => [f.id, f.fileName, f.authorId])).toEqual([
@@ -379,7 +379,7 @@ describe('attachments', () => {
     expect(download.contentType).toBe('application/pdf');
     expect(await new Response(download.body).text()).toBe('%PDF-1.4');
     await conn.deleteAttachment('12', '71');
-    expect(sent.at(-1)).toMatchObject({ method: 'DELETE', path: '/api/v2/conversations/4/attachments/71' });
+    expect(sent.at(-1)).toMatchObject({ method: 'DELETE', path: '/api/v2/tickets/12/attachments/71' });
   });
 
   it('refuses a file past 40 MB before sending it', async () => {

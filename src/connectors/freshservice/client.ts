@@ -640,16 +640,14 @@ export class FreshserviceConnector implements Connector {
     };
   }
 
-  /** A conversation's file is deleted through its conversation, a ticket's own through the ticket. */
+  /**
+   * Through the ticket, whichever reply or note carried the file: the ticket's
+   * delete takes any of its files, so no listing is needed to find the holder.
+   */
   async deleteAttachment(itemId: string, attachmentId: string): Promise<void> {
-    const holder = (await this.conversations(itemId)).find((c) =>
-      (c.attachments ?? []).some((a) => String(a.id) === attachmentId),
-    );
     this.invalidate(itemId);
     await this.http.delete(
-      holder
-        ? `/api/v2/conversations/${holder.id}/attachments/${encodeURIComponent(attachmentId)}`
-        : `/api/v2/tickets/${itemId}/attachments/${encodeURIComponent(attachmentId)}`,
+      `/api/v2/tickets/${itemId}/attachments/${encodeURIComponent(attachmentId)}`,
       `Delete attachment ${attachmentId} of ticket ${itemId}`,
     );
   }
