@@ -127,6 +127,12 @@ export class AutomatorNotifier {
     return this.flushing;
   }
 
+  /** Sends one delivery now, outside the queue (a genuine delivery the replay test repeats), and tells how it was answered. */
+  async sendNow(d: Delivery): Promise<SentDelivery> {
+    await this.send(d);
+    return this.sent.at(-1)!;
+  }
+
   /** One attempt: whatever the receiver answers, or a failure to connect, is recorded and not retried. */
   private async send(d: Delivery): Promise<void> {
     let status: number | 'error' = 'error';

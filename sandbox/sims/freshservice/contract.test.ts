@@ -569,6 +569,17 @@ describe("the Workflow Automator's Trigger Webhook (§2.5: no webhook API, no si
     expect(deliveries.sent.map((d) => d.status)).toEqual([500]);
   });
 
+  it('sends one genuine delivery on demand through the first rule, as the sandbox replay test needs', async () => {
+    await configure(['ticket_updated']);
+    const sent = await sim.genuineDelivery();
+    expect(sent).toMatchObject({ url, status: 200, headers: { 'X-Crosswalk-Secret': 's3cret' } });
+    expect(received.map((r) => r.body)).toEqual([sent.body]);
+    expect(JSON.parse(sent.body)).toMatchObject({
+      event: 'ticket_updated',
+      performer_email: DEMO_CREDENTIALS.agent.email,
+    });
+  });
+
   it('can lose, duplicate and hold deliveries for the tests, and says when it is busy', async () => {
     await configure(['ticket_created']);
     await control('/automator/deliveries', { lose: 1, duplicate: 1, paused: true }, 'PUT');

@@ -10,6 +10,14 @@ import { Hono, type Context, type Next } from 'hono';
 import type { AddressInfo } from 'node:net';
 import * as z from 'zod';
 import type { RunningSimulator, SimulatedSystem } from '../../simulated-system';
+
+/** What one genuine notification was: where it went, with what, and how it was answered (sandbox/simulated-system.ts on main). */
+export interface GenuineDelivery {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  status: number;
+}
 import { takeFault } from '../shared/faults';
 import { AutomatorNotifier, renderPayload } from './automator';
 import type { SimContext, SimLimits } from './context';
@@ -41,6 +49,8 @@ export interface FreshserviceSimOptions {
 
 export interface FreshserviceSim extends RunningSimulator {
   store: FreshserviceStore;
+  /** One automator delivery as the product sends it (the sandbox's replay test sends it again); see `GenuineDelivery`. */
+  genuineDelivery(): Promise<GenuineDelivery>;
   notifier: AutomatorNotifier;
   app: Hono<Env>;
 }
@@ -247,12 +257,38 @@ export function createFreshserviceApp(opts: FreshserviceSimOptions & { baseUrl: 
     );
   });
   app.notFound(() => fsErrorResponse(notFound()));
-  return { app, store, notifier, sim };
+  /**
+   * One delivery exactly as the automator sends it: the first active rule (the demo pairing's) on the ticket changed
+   * last, as a change by Sam Agent.
+   */
+  const genuineDelivery = async (): Promise<GenuineDelivery> => {
+    const rule = controls.rules.find((r) => r.active);
+    if (!rule) throw new Error('No Workflow Automator rule: pair the demo project first');
+    const ticket = [...store.tickets.values()].filter((t) => !t.deleted).sort((a, b) => b.updated_at - a.updated_at)[0];
+    const performer = store.agentByEmail(DEMO_CREDENTIALS.agent.email);
+    if (!ticket || !performer) throw new Error('The account has no ticket or no agent');
+    const event: TicketEvent = { name: 'ticket_updated', ticket, performer, changes: ['priority'] };
+    const sent = await notifier.sendNow({
+      rule_id: rule.id,
+      event: event.name,
+      ticket_id: ticket.id,
+      url: rule.url,
+      headers: rule.headers,
+      body: renderPayload(rule.payload, event, DEMO_CREDENTIALS.domain),
+    });
+    return {
+      url: sent.url,
+      headers: { 'content-type': 'application/json', ...sent.headers },
+      body: sent.body,
+      status: sent.status === 'error' ? 0 : sent.status,
+    };
+  };
+  return { app, store, notifier, sim, genuineDelivery };
 }
 
 export async function startFreshserviceSim(opts: FreshserviceSimOptions = {}): Promise<FreshserviceSim> {
   let baseUrl = '';
-  const { app, store, notifier } = createFreshserviceApp({ ...opts, baseUrl: () => baseUrl });
+  const { app, store, notifier, genuineDelivery } = createFreshserviceApp({ ...opts, baseUrl: () => baseUrl });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: opts.port ?? 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
@@ -274,6 +310,7 @@ export async function startFreshserviceSim(opts: FreshserviceSimOptions = {}): P
       automatorAdmin: `${DEMO_CREDENTIALS.instanceUrl}/a/admin/workflow-automator`,
     },
     notifier,
+    genuineDelivery,
     store,
     app,
     stop: () => new Promise((r) => server.close(() => r())),
