@@ -428,3 +428,13 @@ describe('refusals', () => {
     expect((await syncFailure(conn.getItem('12'))).kind).toBe('validation');
   });
 });
+
+describe('ids in paths', () => {
+  it('names no ticket or conversation with anything but Freshservice’s own digits, and sends nothing for it', async () => {
+    const { conn, sent } = connector();
+    expect((await syncFailure(conn.updateItem('12/../../agents', { subject: 'x' }))).kind).toBe('not-found');
+    expect((await syncFailure(conn.deleteComment('12', '5?x=1'))).kind).toBe('not-found');
+    expect(await conn.getItem('12abc')).toBeUndefined();
+    expect(sent).toEqual([]);
+  });
+});

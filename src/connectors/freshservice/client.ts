@@ -119,6 +119,22 @@ function parseSweepCursor(cursor: string): SweepCursor {
   throw new SyncError({ system: SYSTEM, kind: 'validation', message: 'Bad Freshservice sweep cursor' });
 }
 
+/**
+ * Ids go into paths only as Freshservice's own ids (digits): anything else
+ * names no ticket or conversation, and never reaches the URL.
+ */
+function idInPath(kind: 'ticket' | 'conversation', id: string): string {
+  if (!/^\d{1,18}$/.test(id))
+    throw new SyncError({
+      system: SYSTEM,
+      kind: 'not-found',
+      message: `No Freshservice ${kind} has the id ${JSON.stringify(id)}`,
+    });
+  return id;
+}
+const ticketPath = (itemId: string) => `/api/v2/tickets/${idInPath('ticket', itemId)}`;
+const conversationPath = (commentId: string) => `/api/v2/conversations/${idInPath('conversation', commentId)}`;
+
 export class FreshserviceConnector implements Connector {
   readonly system = SYSTEM;
   readonly capabilities = FRESHSERVICE_CAPABILITIES;
@@ -222,7 +238,7 @@ export class FreshserviceConnector implements Connector {
     try {
       const { ticket } = await this.http.json(
         oneTicket,
-        `/api/v2/tickets/${itemId}`,
+        ticketPath(itemId),
         { method: 'GET' },
         `Read ticket ${itemId}`,
       );
@@ -356,7 +372,7 @@ export class FreshserviceConnector implements Connector {
     await this.http.send(
       oneTicket,
       'PUT',
-      `/api/v2/tickets/${itemId}`,
+      ticketPath(itemId),
       { custom_fields: { [this.conn.correlationField]: correlationId } },
       `Mark ticket ${itemId} with its Jira issue`,
     );
@@ -370,7 +386,7 @@ export class FreshserviceConnector implements Connector {
         throw new SyncError({ system: SYSTEM, kind: 'not-found', message: `Ticket ${itemId} no longer exists` });
       return current;
     }
-    const done = await this.http.send(oneTicket, 'PUT', `/api/v2/tickets/${itemId}`, body, `Update ticket ${itemId}`);
+    const done = await this.http.send(oneTicket, 'PUT', ticketPath(itemId), body, `Update ticket ${itemId}`);
     return this.toItem(done.ticket);
   }
 
@@ -405,7 +421,11 @@ export class FreshserviceConnector implements Connector {
    * `GET /api/v2/tickets?updated_since=…&order_type=asc`, page by page. Never
    * without `updated_since`: Freshservice then answers only tickets created in
    * the last 30 days. The cursor keeps the sweep's start and the next page, so a
-   * sweep resumed later reads on where it stopped.
+   * sweep resumed later reads on where it stopped. Freshservice orders the list
+   * by creation, not by change: a ticket changed while the pages are read moves
+   * into the list, which shifts later tickets one page on (read twice, never
+   * missed); the changed ticket itself is newer than this sweep's start, so the
+   * next sweep reads it.
    */
   async listChanged(since: number, cursor?: string): Promise<ChangedItems> {
     const at = cursor ? parseSweepCursor(cursor) : { since: freshserviceTime(since), page: 1 };
@@ -453,7 +473,7 @@ export class FreshserviceConnector implements Connector {
     do {
       const { conversations } = await this.http.json(
         conversationList,
-        `/api/v2/tickets/${itemId}/conversations?per_page=${PER_PAGE}&page=${page}`,
+        `${ticketPath(itemId)}/conversations?per_page=${PER_PAGE}&page=${page}`,
         { method: 'GET' },
         what,
       );
@@ -480,14 +500,14 @@ export class FreshserviceConnector implements Connector {
         ? await this.http.send(
             oneConversation,
             'POST',
-            `/api/v2/tickets/${itemId}/reply`,
+            `${ticketPath(itemId)}/reply`,
             { body },
             `Reply on ticket ${itemId}`,
           )
         : await this.http.send(
             oneConversation,
             'POST',
-            `/api/v2/tickets/${itemId}/notes`,
+            `${ticketPath(itemId)}/notes`,
             { body, private: true },
             `Add a private note to ticket ${itemId}`,
           );
@@ -508,7 +528,7 @@ export class FreshserviceConnector implements Connector {
     const done = await this.http.send(
       oneConversation,
       'PUT',
-      `/api/v2/conversations/${commentId}`,
+      conversationPath(commentId),
       { body: String(body) },
       `Edit note ${commentId} of ticket ${itemId}`,
     );
@@ -518,10 +538,7 @@ export class FreshserviceConnector implements Connector {
 
   async deleteComment(itemId: string, commentId: string): Promise<void> {
     this.invalidate(itemId);
-    await this.http.delete(
-      `/api/v2/conversations/${commentId}`,
-      `Delete conversation ${commentId} of ticket ${itemId}`,
-    );
+    await this.http.delete(conversationPath(commentId), `Delete conversation ${commentId} of ticket ${itemId}`);
   }
 
   /** The ticket's own files and those of its conversations, each with who added it. */
@@ -619,7 +636,7 @@ export class FreshserviceConnector implements Connector {
     this.invalidate(itemId);
     const done = await this.http.json(
       oneConversation,
-      `/api/v2/tickets/${itemId}/notes`,
+      `${ticketPath(itemId)}/notes`,
       { method: 'POST', body: form },
       what,
     );
@@ -647,7 +664,7 @@ export class FreshserviceConnector implements Connector {
   async deleteAttachment(itemId: string, attachmentId: string): Promise<void> {
     this.invalidate(itemId);
     await this.http.delete(
-      `/api/v2/tickets/${itemId}/attachments/${encodeURIComponent(attachmentId)}`,
+      `${ticketPath(itemId)}/attachments/${encodeURIComponent(attachmentId)}`,
       `Delete attachment ${attachmentId} of ticket ${itemId}`,
     );
   }
