@@ -33,7 +33,7 @@ export const LEVEL_NAMES: Readonly<Record<string, string>> = { '1': 'Low', '2': 
 const NUMERIC = new Set(['status', 'priority', 'urgency', 'impact']);
 const PEOPLE_AND_GROUPS = new Set(['group_id', 'responder_id']);
 /** Written through the ticket body; the rest of what `ticketFields` answers is read-only here. */
-const WRITABLE = new Set(['subject', 'description', 'type', 'tags', ...NUMERIC, ...PEOPLE_AND_GROUPS]);
+const WRITABLE = new Set(['subject', 'description', 'type', 'category', 'tags', ...NUMERIC, ...PEOPLE_AND_GROUPS]);
 
 const text = (v: number | string | null | undefined) => (v === null || v === undefined ? '' : String(v));
 
@@ -49,6 +49,7 @@ export function ticketFields(t: FreshserviceTicket): Record<string, unknown> {
     urgency: text(t.urgency),
     impact: text(t.impact),
     type: t.type ?? '',
+    category: t.category ?? '',
     group_id: text(t.group_id),
     responder_id: text(t.responder_id),
     requester_id: text(t.requester_id),
@@ -100,7 +101,8 @@ export function ticketBody(fields: Readonly<Record<string, unknown>>): Record<st
     } else if (PEOPLE_AND_GROUPS.has(key)) body[key] = numberOrNull(raw);
     else if (key === 'type') {
       if (raw) body.type = String(raw);
-    } else body[key] = raw === null || raw === undefined ? '' : String(raw);
+    } else if (key === 'category') body.category = raw === '' || raw === null || raw === undefined ? null : String(raw);
+    else body[key] = raw === null || raw === undefined ? '' : String(raw);
   }
   if (Object.keys(custom).length) body.custom_fields = custom;
   return body;

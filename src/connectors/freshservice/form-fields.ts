@@ -21,7 +21,10 @@ const DEFAULT_FIELDS: Readonly<Record<string, { id: string; kind: RemoteFieldKin
   impact: { id: 'impact', kind: 'choice', coded: true },
   ticket_type: { id: 'type', kind: 'choice' },
   group: { id: 'group_id', kind: 'choice', coded: true },
+  // Named `agent` on some accounts' forms, `responder` on others: both are the ticket's responder_id.
   responder: { id: 'responder_id', kind: 'user' },
+  agent: { id: 'responder_id', kind: 'user' },
+  category: { id: 'category', kind: 'choice' },
   requester: { id: 'requester_id', kind: 'user' },
 };
 

@@ -75,7 +75,15 @@ describe('the Freshservice connector against the simulator', () => {
     expect(fields?.find((f) => f.id === 'status')?.values).toContainEqual({ value: '6', label: 'Waiting on Customer' });
     expect(fields?.find((f) => f.id === 'priority')?.values).toContainEqual({ value: '4', label: 'Urgent' });
     expect(fields?.map((f) => f.id)).toEqual(
-      expect.arrayContaining(['subject', 'description', 'type', 'custom_crosswalk_id']),
+      expect.arrayContaining([
+        'subject',
+        'description',
+        'type',
+        'category',
+        'responder_id',
+        'group_id',
+        'custom_crosswalk_id',
+      ]),
     );
   });
 

@@ -19,6 +19,7 @@ export const ticketSchema = z
     urgency: id.nullish(),
     impact: id.nullish(),
     type: z.string().nullish(),
+    category: z.string().nullish(),
     group_id: id.nullish(),
     responder_id: id.nullish(),
     requester_id: id.nullish(),
