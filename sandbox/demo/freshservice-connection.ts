@@ -40,7 +40,8 @@ export const demoFreshserviceConnection = {
       transform: 'value-map',
       // Freshservice's codes as the API keeps them; the first value of a Jira status is what it writes.
       valueMap: [
-        { jira: 'To Do', remote: '2' },
+        // Freshservice has no "new": a ticket raised there is Open before anyone works it, so Open reads as To Do.
+        { jira: 'To Do', remote: '2', reverse: true },
         { jira: 'In Progress', remote: '2' },
         { jira: 'Waiting for customer', remote: '3' },
         // The account's custom status "Waiting on Customer".

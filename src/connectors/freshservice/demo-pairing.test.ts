@@ -10,6 +10,7 @@ import { demo, demoFreshserviceConnection, ITS_WEBHOOK_SECRET } from '../../../s
 import type { Platform } from '../../../sandbox/platform';
 import { startFreshserviceSim, type FreshserviceSim } from '../../../sandbox/sims/freshservice';
 import { startJiraSim, type JiraSim } from '../../../sandbox/sims/jira';
+import { validateConnectionSettings } from '../../mapping/connection-config';
 import { SECRET_HEADER_NAME } from './notifications';
 import { freshserviceRemoteSchema, freshserviceSystem } from './system';
 
@@ -53,6 +54,10 @@ describe('the ITS demo pairing', () => {
       }),
     ]);
     expect(freshserviceRemoteSchema.safeParse(demoFreshserviceConnection.remote).success).toBe(true);
+    // Both To Do and In Progress write Open: the settings say which one Open reads back as.
+    const check = validateConnectionSettings(demoFreshserviceConnection);
+    // Until the registry lists Freshservice, its type is refused as not available; nothing else may be.
+    expect(check.ok ? [] : check.problems.filter((p) => p.path !== 'remote.type')).toEqual([]);
 
     const { rules } = (await (await fetch(`${sim.controlUrl}/automator`)).json()) as {
       rules: Array<{ url: string; headers: Record<string, string>; events: string[] }>;
