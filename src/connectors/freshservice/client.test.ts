@@ -438,3 +438,22 @@ describe('ids in paths', () => {
     expect(sent).toEqual([]);
   });
 });
+
+describe('an account under maintenance', () => {
+  it('answers the sweep with a web page: a transient failure, tried again later', async () => {
+    const { conn } = connector(
+      on(
+        'GET',
+        '/api/v2/tickets',
+        () =>
+          new Response('<!DOCTYPE html><html>maintenance</html>', {
+            status: 200,
+            headers: { 'content-type': 'text/html' },
+          }),
+      ),
+    );
+    const failure = await syncFailure(conn.listChanged(NOW - 60_000));
+    expect(failure.kind).toBe('transient');
+    expect(failure.retryable).toBe(true);
+  });
+});

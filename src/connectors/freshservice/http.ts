@@ -130,6 +130,16 @@ export class FreshserviceHttp {
 
   /** A JSON answer checked against `schema`; a refusal throws its typed failure. */
   async json<T>(schema: z.ZodType<T>, path: string, init: RequestInit & { duplex?: 'half' }, what: string): Promise<T> {
+    return (await this.answer(schema, path, init, what)).data;
+  }
+
+  /** As `json`, with the answer's headers (a listing's `link`). */
+  async answer<T>(
+    schema: z.ZodType<T>,
+    path: string,
+    init: RequestInit & { duplex?: 'half' },
+    what: string,
+  ): Promise<{ data: T; headers: Headers }> {
     const res = await this.request(path, init, what);
     if (!res.ok) throw freshserviceFailure(res, await readErrorText(res), what);
     const parsed = schema.safeParse(await readJson(SYSTEM, res, what));
@@ -141,7 +151,7 @@ export class FreshserviceHttp {
         message: `${what}: unexpected answer from Freshservice (${issue?.path.join('.') ?? ''} ${issue?.message ?? ''})`,
       });
     }
-    return parsed.data;
+    return { data: parsed.data, headers: res.headers };
   }
 
   /** A JSON body sent with `method`, its answer checked against `schema`. */
