@@ -73,6 +73,9 @@ export const freshserviceSystem: SystemDefinition<FreshserviceRemote> = {
   kind: 'freshservice',
   label: 'Freshservice',
   remoteSchema: freshserviceRemoteSchema,
+  // Who Jira's tickets are requested for and where the link is written change what Crosswalk does there, not where
+  // it signs in or what it may reach (a workspace does): the stored key stays.
+  behaviourSettings: ['requesterEmail', 'correlationField'],
   starterFields: [
     { jira: 'summary', remote: 'subject' },
     { jira: 'description', remote: 'description', transform: 'rich-text' },
