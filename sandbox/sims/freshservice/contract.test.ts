@@ -548,10 +548,12 @@ describe("the Workflow Automator's Trigger Webhook (§2.5: no webhook API, no si
     ]);
   });
 
-  it('does not fire for an update that changes nothing', async () => {
+  it('does not fire for an update that changes nothing, which leaves the stamp as it was', async () => {
     const t = await newTicket();
     await configure(['ticket_updated']);
-    await fs('PUT', `/api/v2/tickets/${t.id}`, { subject: t.subject });
+    await advance(5);
+    const same = await fs<TicketBody>('PUT', `/api/v2/tickets/${t.id}`, { subject: t.subject });
+    expect(same.json.ticket.updated_at).toBe(t.updated_at);
     await sim.notifier.idle();
     expect(received).toEqual([]);
   });

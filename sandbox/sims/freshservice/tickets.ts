@@ -145,10 +145,12 @@ export class TicketService {
     const added = this.storeFiles(id, null, files);
     t.attachment_ids.push(...added);
     if (added.length) changes.push('attachments');
+    // A write that changed nothing leaves the ticket as it was: no new stamp, no automator event.
+    if (!changes.length) return t;
     t.updated_at = this.now();
     this.noteStatusTimes(t);
     this.index(t);
-    if (changes.length) this.onEvent({ name: 'ticket_updated', ticket: t, performer, changes });
+    this.onEvent({ name: 'ticket_updated', ticket: t, performer, changes });
     return t;
   }
 

@@ -49,7 +49,6 @@ const ticketFields = {
 const createSchema = z
   .object({
     ...ticketFields,
-    subject: ticketFields.subject,
     description: ticketFields.description.optional(),
     // A requester identity: an id, or an email (a new contact is made for an unknown one), or a phone with a name.
     email: z.string().email().optional(),

@@ -54,10 +54,21 @@ export function freshserviceWebView<E extends Env>(app: Hono<E>, baseUrl: () => 
     if (r.status !== 200) return c.html(`<p>Not found: ${esc(problemOf(r))}</p>`, 404);
     const ticket = (r.json as { ticket: ViewTicket }).ticket;
     const conversations = ticket.conversations ?? [];
+    // Authors by name: agents first, then requesters (a note may be written on a requester's behalf).
+    const names = new Map<number, string>();
+    for (const userId of new Set(conversations.map((cv) => cv.user_id ?? 0))) {
+      const asAgent = await api('GET', `/api/v2/agents/${userId}`);
+      const person = (
+        asAgent.status === 200
+          ? asAgent.json?.agent
+          : (await api('GET', `/api/v2/requesters/${userId}`)).json?.requester
+      ) as { first_name?: string; last_name?: string } | undefined;
+      names.set(userId, person ? `${person.first_name ?? ''} ${person.last_name ?? ''}`.trim() : String(userId));
+    }
     return c.html(
       renderItemView({
         system: 'Freshservice',
-        key: `#INC-${id}`,
+        key: `#${ticket.type === 'Service Request' ? 'SR' : 'INC'}-${id}`,
         title: ticket.subject ?? '',
         actingAs: `${deps.agent.name} (${deps.agent.email})`,
         action: c.req.path,
@@ -75,7 +86,7 @@ export function freshserviceWebView<E extends Env>(app: Hono<E>, baseUrl: () => 
           { name: 'tags', label: 'Tags', value: (ticket.tags ?? []).join(' ') },
         ],
         comments: conversations.map((cv) => ({
-          author: String(cv.user_id ?? ''),
+          author: names.get(cv.user_id ?? 0) ?? String(cv.user_id ?? ''),
           at: cv.created_at ?? '',
           text: cv.body_text ?? '',
           visibility: cv.source === 0 ? 'reply' : cv.private ? 'private note' : 'public note',
