@@ -13,8 +13,9 @@ export const SYSTEM = 'freshservice';
 const DEFAULT_TIMEOUT_MS = 30_000;
 /**
  * Freshservice's limits are per minute and account-wide (§2.7), and it sends no
- * reset time: once an answer says nothing is left, the next minute is the only
- * window known to be fresh.
+ * reset time: once an answer says nothing is left, calls wait for the next
+ * minute. Should the account's minute not be the clock's, the worst is one
+ * refused call, whose Retry-After then says exactly how long.
  */
 export const BUDGET_WINDOW_MS = 60_000;
 
@@ -124,8 +125,10 @@ export class FreshserviceHttp {
   private notePacing(res: Pick<HttpAnswer, 'status' | 'headers'>): void {
     const wait = res.status === 429 ? retryAfterMs(res.headers, this.now()) : undefined;
     const remaining = Number(res.headers.get('x-ratelimit-remaining') ?? NaN);
-    const pause = wait ?? (Number.isFinite(remaining) && remaining <= 0 ? BUDGET_WINDOW_MS : undefined);
-    if (pause && pause > 0) exhausted.set(this.budgetKey, this.now() + pause);
+    const now = this.now();
+    const pause =
+      wait ?? (Number.isFinite(remaining) && remaining <= 0 ? BUDGET_WINDOW_MS - (now % BUDGET_WINDOW_MS) : undefined);
+    if (pause && pause > 0) exhausted.set(this.budgetKey, now + pause);
   }
 
   /** A JSON answer checked against `schema`; a refusal throws its typed failure. */
