@@ -52,7 +52,9 @@ export function freshserviceFailure(res: HttpAnswer, text: string, what: string)
   const refused: Record<string, string> = {};
   for (const e of entries) if (e.field) refused[e.field] = e.message;
   let kind = base.kind;
-  if (res.status === 403) kind = entries.some((e) => e.code === 'require_feature') ? 'validation' : 'auth';
+  // A 403 the shared classifier reads as a limit (it says when to come back) stays one.
+  if (res.status === 403 && kind !== 'rate-limited')
+    kind = entries.some((e) => e.code === 'require_feature') ? 'validation' : 'auth';
   return new SyncError({
     ...base.details,
     kind,
