@@ -139,7 +139,8 @@ export function freshserviceAdapter(): RemoteAdapter {
               { field: 'group_id', op: '=', value: String(modelGroupId) },
               ...(withTypes ? [{ field: 'type', op: 'IN', values: Object.values(MODEL_TYPES) }] : []),
             ],
-            ...modelTypeSettings(MODEL_TYPES, opts),
+            // The type map only: Freshservice has no parents to cross, so the model's hierarchy setting is left out.
+            ...typeMapOnly(modelTypeSettings(MODEL_TYPES, opts)),
           },
           credential: { token: DEMO_CREDENTIALS.integration.apiKey, webhookSecret: ITS_WEBHOOK_SECRET },
         },
@@ -342,6 +343,12 @@ export function freshserviceAdapter(): RemoteAdapter {
       comments: (id) => conversations(id).map((c) => c.body),
     },
   };
+}
+
+function typeMapOnly(
+  settings: ReturnType<typeof modelTypeSettings>,
+): Omit<ReturnType<typeof modelTypeSettings>, 'hierarchy'> {
+  return settings.types ? { types: settings.types } : {};
 }
 
 /** The harness's raw values (text) as the API takes them: codes and ids as numbers, the rest as given. */
