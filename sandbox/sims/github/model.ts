@@ -133,25 +133,35 @@ export function gitHubModelAdapter(preset?: GitHubSim): RemoteAdapter {
       }
       if (!project) throw new Error(`Project ${WEB_PROJECT.key} was not made`);
       if (withTypes) await addModelIssueTypes(s, WEB_PROJECT.key);
-      const saved = await s.platform.invokeResolver({
-        installationId: s.installationId,
-        moduleKey: 'crosswalk-settings',
-        functionKey: 'saveConnection',
-        accountId: lead.accountId,
-        context: { extension: { type: 'jira:projectSettingsPage', project: { id: project.id, key: project.key } } },
-        payload: {
-          settings: {
-            ...demoGitHubConnection,
-            // Issues of the model's types (of type Task, without them) made by people become Jira issues.
-            remoteFilter: withTypes
-              ? [{ field: 'type', op: 'IN', values: Object.values(MODEL_TYPES) }]
-              : [{ field: 'type', op: '=', value: MODEL_TYPES.Task }],
-            ...modelTypeSettings(MODEL_TYPES, opts),
+      const save = (existing?: string) =>
+        s.platform.invokeResolver({
+          installationId: s.installationId,
+          moduleKey: 'crosswalk-settings',
+          functionKey: 'saveConnection',
+          accountId: lead.accountId,
+          context: { extension: { type: 'jira:projectSettingsPage', project: { id: project.id, key: project.key } } },
+          payload: {
+            ...(existing ? { connectionId: existing } : {}),
+            settings: {
+              ...demoGitHubConnection,
+              // Issues of the model's types (of type Task, without them) made by people become Jira issues.
+              remoteFilter: withTypes
+                ? [{ field: 'type', op: 'IN', values: Object.values(MODEL_TYPES) }]
+                : [{ field: 'type', op: '=', value: MODEL_TYPES.Task }],
+              ...modelTypeSettings(MODEL_TYPES, opts),
+            },
+            credential: { token: DEMO_CREDENTIALS.integration.token },
           },
-          credential: { token: DEMO_CREDENTIALS.integration.token },
-        },
-      });
-      const answer = savedConnection.safeParse(saved.ok ? saved.body : undefined);
+        });
+      // The sandbox may have paired WEB already (its demo): that connection is changed, never a second one made.
+      const parse = (saved: Awaited<ReturnType<typeof save>>) =>
+        savedConnection.safeParse(saved.ok ? saved.body : undefined);
+      let saved = await save(connectionId);
+      let answer = parse(saved);
+      if (!answer.success) {
+        saved = await save();
+        answer = parse(saved);
+      }
       if (!answer.success) throw new Error(`Could not configure the model connection: ${JSON.stringify(saved)}`);
       connectionId = answer.data.data.config.id;
       sim().notifier.paused = true;
