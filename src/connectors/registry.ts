@@ -10,6 +10,8 @@ import type { Credential } from '../vocabulary/credential';
 import type { DerivedFieldDefinition, ItemTypeField } from '../vocabulary/system-terms';
 import type { Capabilities, Connector, RemoteEvidence, RemoteSystemKind } from './ports';
 import { azureDevOpsSystem } from './azure-devops/system';
+import { freshserviceSystem } from './freshservice/system';
+import { gitHubSystem } from './github/system';
 import { serviceNowSystem } from './servicenow/system';
 import { zendeskSystem } from './zendesk/system';
 
@@ -177,6 +179,8 @@ export const SYSTEMS: Readonly<Record<string, SystemDefinition>> = {
   servicenow: serviceNowSystem as unknown as SystemDefinition,
   'azure-devops': azureDevOpsSystem as unknown as SystemDefinition,
   zendesk: zendeskSystem as unknown as SystemDefinition,
+  github: gitHubSystem as unknown as SystemDefinition,
+  freshservice: freshserviceSystem as unknown as SystemDefinition,
 };
 
 export function systemFor(kind: string): SystemDefinition | undefined {

@@ -557,7 +557,8 @@ describe('notifications', () => {
       ),
     );
     expect(statuses).toEqual([401, 401]);
-    expect((await post(`${base}/github/x-1`, body, {})).status).toBe(404);
+    // A system the registry does not implement.
+    expect((await post(`${base}/asana/x-1`, body, {})).status).toBe(404);
   });
 });
 

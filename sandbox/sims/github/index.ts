@@ -287,6 +287,27 @@ export async function startGitHubSim(opts: GitHubSimOptions = {}): Promise<GitHu
     notifier: sim.notifier,
     now: sim.now,
     app,
+    /** A person comments on the repository's first issue, as on GitHub: the `issue_comment` delivery it caused. */
+    async genuineDelivery() {
+      const first = [...sim.store.issues.values()].find((i) => i.repoId === REPO.id && !i.isPullRequest);
+      if (!first) throw new Error('The demo repository has no issue');
+      const made = await fetch(`${baseUrl}/repos/${DEMO_CREDENTIALS.repository}/issues/${first.number}/comments`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKENS.agent}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ body: 'Still seeing this on the latest build.' }),
+      });
+      if (made.status !== 201) throw new Error(`Could not comment: ${made.status}`);
+      await sim.notifier.idle();
+      const delivery = sim.notifier.deliveries.filter((d) => d.event === 'issue_comment').at(-1);
+      if (!delivery) throw new Error('No hook took the comment: is the repository paired?');
+      const hook = sim.store.hooks.get(delivery.hookId)!;
+      return {
+        url: hook.url,
+        headers: delivery.requestHeaders,
+        body: delivery.body,
+        status: delivery.statusCode,
+      };
+    },
     stop: () =>
       new Promise((r) => {
         controls.held.releaseAll();

@@ -66,12 +66,12 @@ it('finds the issues Crosswalk made for a Jira issue by the marker, and keeps th
 
 it('parents are sub-issues: set, moved and taken away by the issue numbers', async () => {
   const adapter = gitHubModelAdapter(sim);
-  expect(adapter.hierarchy.parentOf('5')).toBe('4');
+  expect(adapter.hierarchy!.parentOf('5')).toBe('4');
   const other = await adapter.create('Another epic', { type: 'Epic' });
-  await adapter.hierarchy.setParent('5', other);
-  expect(adapter.hierarchy.parentOf('5')).toBe(other);
-  await adapter.hierarchy.setParent('5', '');
-  expect(adapter.hierarchy.parentOf('5')).toBe('');
+  await adapter.hierarchy!.setParent('5', other);
+  expect(adapter.hierarchy!.parentOf('5')).toBe(other);
+  await adapter.hierarchy!.setParent('5', '');
+  expect(adapter.hierarchy!.parentOf('5')).toBe('');
 });
 
 it('faults hit the integration only, as many times as the harness counts them', async () => {
