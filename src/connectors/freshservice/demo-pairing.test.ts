@@ -44,7 +44,10 @@ describe('the ITS demo pairing', () => {
 
     const project = jira.site.project('ITS')!;
     const lead = jira.site.state.users.find((u) => u.role === 'project-lead')!;
+    const member = jira.site.state.users.find((u) => u.role === 'member')!;
     expect(project).toMatchObject({ key: 'ITS', name: 'IT service desk', leadAccountId: lead.accountId });
+    // The service desk works in it, as in the other demo projects.
+    expect(project.roles.Members).toEqual([member.accountId]);
     expect(calls).toEqual([
       expect.objectContaining({
         functionKey: 'saveConnection',
