@@ -130,7 +130,15 @@ export function freshserviceAdapter(): RemoteAdapter {
         moduleKey: 'crosswalk-settings',
         functionKey: 'saveConnection',
         accountId: lead.accountId,
-        context: { extension: { type: 'jira:projectSettingsPage', project: ITS_PROJECT } },
+        context: {
+          extension: {
+            type: 'jira:projectSettingsPage',
+            project: {
+              id: s.jira.site.state.projects.find((p) => p.key === ITS_PROJECT.key)!.id,
+              key: ITS_PROJECT.key,
+            },
+          },
+        },
         payload: {
           connectionId: ITS_CONNECTION_ID,
           settings: {
@@ -150,6 +158,8 @@ export function freshserviceAdapter(): RemoteAdapter {
       // What the connection page asks of a Freshservice admin: the automator rule with the secret in a header.
       const hook = s.platform.webTriggerUrl(s.installationId, 'remote-webhook');
       if (!hook) throw new Error('The app has no remote-webhook trigger');
+      // In place of the demo's rule (one rule, one delivery a change), as the admin would edit it.
+      await control('/automator', undefined, 'DELETE');
       await ok(
         'automator rule',
         control('/automator', {
