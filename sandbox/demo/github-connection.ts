@@ -5,6 +5,7 @@
  * Crosswalk's own resolver makes the repository webhook (the connector
  * provisions it): nothing to set up by hand.
  */
+import { PROJECT_ROLES } from '../sims/jira/state';
 import type { DemoContext, DemoPairing } from '../simulated-system';
 import type { JiraSim } from '../sims/jira';
 import { DEMO_CREDENTIALS as GH, type GitHubSim } from '../sims/github';
@@ -82,6 +83,18 @@ async function websiteProject(jira: JiraSim): Promise<{ id: string; key: string 
   const made = (await res.json()) as { id?: number | string; key?: string };
   if (res.status !== 201 || made.id === undefined)
     throw new Error(`Could not make project ${WEB_PROJECT.key}: ${res.status} ${JSON.stringify(made)}`);
+  // The site's member works in it and its viewer reads it, as in the other demo projects.
+  for (const [role, who] of [
+    [PROJECT_ROLES.Members, 'member'],
+    [PROJECT_ROLES.Viewers, 'viewer'],
+  ] as const) {
+    const person = jira.site.state.users.find((u) => u.role === who);
+    if (!person) continue;
+    const added = await asJiraUser(jira, 'admin', 'POST', `/rest/api/3/project/${WEB_PROJECT.key}/role/${role}`, {
+      user: [person.accountId],
+    });
+    if (added.status !== 200) throw new Error(`Could not add the ${who} to ${WEB_PROJECT.key}: ${added.status}`);
+  }
   return { id: String(made.id), key: WEB_PROJECT.key };
 }
 
