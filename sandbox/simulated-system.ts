@@ -34,6 +34,11 @@ export interface RunningSimulator {
   routes: ReadonlyArray<{ host: string; target: string }>;
   /** What `npm start -- --json` shows of it beside the URLs: the demo account's names and secrets. */
   summary: Readonly<Record<string, unknown>>;
+  /**
+   * Requests that read although they are not GETs (Azure DevOps' WIQL query and batch read are POSTs): what a test of
+   * "nothing was written" leaves out of the simulator's request log (`<controlUrl>/requests`, which every simulator keeps).
+   */
+  readsByPost?: RegExp;
   /** Where `Sandbox.sims` lists it, when not under its kind (Azure DevOps as `azureDevOps`, as older tests read it). */
   simsKey?: string;
   notifier: SimulatedNotifier;

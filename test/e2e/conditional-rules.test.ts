@@ -9,19 +9,10 @@
  */
 import { implementedSystems } from '../../src/connectors/registry';
 import { startEverySystem, type EverySystem, type PairedSystem } from '../support/every-system';
+import type { RemoteAdapter } from '../model/adapter';
 
-/** Per system, a choice field its simulator's item holds, and the values the rules set (as the remote stores them). */
-const CHOICE: Record<string, { field: string; bugHighest: string; task: string; fallback: string; other: string }> = {
-  servicenow: { field: 'category', bugHighest: 'database', task: 'inquiry', fallback: 'software', other: 'hardware' },
-  'azure-devops': {
-    field: 'Microsoft.VSTS.Common.Severity',
-    bugHighest: '1 - Critical',
-    task: '4 - Low',
-    fallback: '3 - Medium',
-    other: '2 - High',
-  },
-  zendesk: { field: 'type', bugHighest: 'problem', task: 'task', fallback: 'question', other: 'incident' },
-};
+/** A choice field the system's item holds, and the values the rules set there: its model adapter's `ruleChoice`. */
+type Choice = NonNullable<RemoteAdapter['ruleChoice']>;
 
 let world: EverySystem;
 
@@ -39,7 +30,7 @@ const brokenType = async (p: PairedSystem): Promise<string> => {
   return ['Bug', 'Incident'].find((n) => names.includes(n))!;
 };
 
-const rulesPair = (choice: (typeof CHOICE)[string], broken: string, then = choice.bugHighest) => ({
+const rulesPair = (choice: Choice, broken: string, then = choice.bugHighest) => ({
   jira: 'issuetype',
   remote: choice.field,
   direction: 'to-remote',
@@ -77,11 +68,15 @@ const setPriority = async (p: PairedSystem, key: string, name: string) => {
 };
 
 describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s', (label, kind) => {
-  const choice = CHOICE[kind];
+  let choice: Choice | undefined;
+  beforeAll(() => {
+    choice = pairedFor(kind).remote.ruleChoice;
+  });
 
   it('has a choice field the rules can set', () => {
-    // A newly registered system needs its entry here: the rules are shown to work for every system.
+    // A newly registered system's model adapter names one (`ruleChoice`): the rules are shown to work for every system.
     expect(choice).toBeDefined();
+    expect(new Set([choice!.bugHighest, choice!.fallback, choice!.other]).size).toBe(3);
   });
 
   it('refuses a rule value the field does not allow, and a condition on a field there is none of, naming each', async () => {

@@ -25,7 +25,10 @@ interface Listed {
   values?: Array<{ value: string; label: string }>;
 }
 
-/** A field of listed values no mapped field writes: a group where the remote has one (whom new work goes to), else another. */
+/**
+ * A field of listed values no mapped field writes: the one the model adapter names (`createDefaultField`), else a
+ * group where the remote has one (whom new work goes to), else another.
+ */
 async function defaultableField(p: PairedSystem, id: string, config: Record<string, any>): Promise<Listed> {
   const listed = (await world.settings(p, 'remoteFields', { connectionId: id })).data.fields as Listed[];
   const mapped = new Set<string>([
@@ -36,7 +39,10 @@ async function defaultableField(p: PairedSystem, id: string, config: Record<stri
     ]),
   ]);
   const candidates = listed.filter((f) => !f.readOnly && !mapped.has(f.id) && (f.values?.length ?? 0) >= 2);
-  const field = candidates.find((f) => /group|area/i.test(f.name)) ?? candidates[0];
+  const named = p.remote.createDefaultField;
+  const field = named
+    ? candidates.find((f) => f.id === named)
+    : (candidates.find((f) => /group|area/i.test(f.name)) ?? candidates[0]);
   expect(field).toBeDefined();
   return field!;
 }
@@ -81,7 +87,9 @@ describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s',
     const { id, config } = await world.connectionOf(p);
     const field = await defaultableField(p, id, config);
     const [shared, own] = field.values!;
-    const task = p.remote.typeMap.types.find((t) => t.jira === 'Task')!;
+    // The remote's type for a Task, where it has one; else (Freshservice: an incident and a service request) its first.
+    const { types } = p.remote.typeMap;
+    const task = { jira: 'Task', remote: (types.find((t) => t.jira === 'Task') ?? types[0]!).remote };
     const typeField = p.system.itemTypes!.field;
     const saved = await world.settings(p, 'saveConnection', {
       connectionId: id,

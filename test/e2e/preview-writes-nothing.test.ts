@@ -18,16 +18,6 @@ let sandbox: Sandbox;
 const JIRA_READS = /\/rest\/api\/3\/(search\/jql|jql\/match|jql\/parse|workflows)$/;
 
 /** Where each system's simulator logs the requests it answered, and which of its POSTs only read. */
-const REMOTES: Record<string, { controlUrl(): string; reads?: RegExp }> = {
-  servicenow: { controlUrl: () => sandbox.sims.servicenow.controlUrl },
-  'azure-devops': {
-    controlUrl: () => sandbox.sims.azureDevOps.controlUrl,
-    // A query and a batch read are POSTs (vendor-apis.md §2.2, §2.4).
-    reads: /\/_apis\/wit\/(wiql|workitemsbatch)$/,
-  },
-  zendesk: { controlUrl: () => sandbox.sims.zendesk.controlUrl },
-};
-
 interface Seeded {
   connectionId: string;
   project: { id: string; key: string };
@@ -140,8 +130,8 @@ describe('the preview writes nothing and saves nothing, for every registered sys
     async (_label, system) => {
       const s = seeded.get(system.kind);
       if (!s) throw new Error(`The demo seeds no connection for ${system.label}: add one to sandbox/demo`);
-      const remote = REMOTES[system.kind];
-      if (!remote) throw new Error(`No request log named for ${system.label}'s simulator in this test`);
+      const sim = sandbox.remotes[system.kind]!;
+      const remote = { controlUrl: () => sim.controlUrl, reads: sim.readsByPost };
       const settingsContext = { type: 'jira:projectSettingsPage', project: s.project };
       const saved = async () =>
         (await resolver('crosswalk-settings', 'listConnections', s.admin, settingsContext, {})).data.connections.find(

@@ -18,6 +18,9 @@ afterAll(() => world?.sandbox.stop());
 
 const pairedFor = (kind: string): PairedSystem => world.paired.find((p) => p.system.kind === kind)!;
 
+/** Whether the remote has priorities, Low among them, as its model adapter declares (GitHub issues have none). */
+const hasPriority = (p: PairedSystem): boolean => p.remote.priorities.includes('Low');
+
 /** The Jira admin renames a priority (Priorities page): every issue keeps it, under its new name. */
 function renamePriority(from: string, to: string): void {
   const priority = world.sandbox.jira.site.state.priorities.find((p) => p.name === from);
@@ -46,6 +49,19 @@ describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s',
     const issue = await world.pairedIssue(p, `Refused priority from ${p.system.label}`);
     const before = await issueFields(issue.key);
     renamePriority('Low', 'Minor');
+
+    if (!hasPriority(p)) {
+      // A remote without priorities (GitHub issues) sends none for Jira to refuse: its change crosses whole.
+      world.sandbox.platform.manualClock.advance(1000);
+      await p.remote.edit(issue.remoteId, { summary: `Retitled in ${p.system.label}` });
+      await world.quiet();
+      expect(await issueFields(issue.key)).toEqual({
+        summary: `Retitled in ${p.system.label}`,
+        priority: expect.objectContaining({ name: before.priority?.name }),
+      });
+      expect((await world.panel(issue.id, p.project.id)).problems).toEqual([]);
+      return;
+    }
 
     world.sandbox.platform.manualClock.advance(1000);
     await p.remote.edit(issue.remoteId, { summary: `Retitled in ${p.system.label}`, priority: 'Low' });
@@ -100,7 +116,7 @@ describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s',
     renamePriority('Low', 'Minor');
     world.sandbox.platform.manualClock.advance(1000);
     const remoteId = await p.remote.create(`Made in ${p.system.label} with a refused priority`);
-    await p.remote.edit(remoteId, { priority: 'Low' });
+    if (hasPriority(p)) await p.remote.edit(remoteId, { priority: 'Low' });
     await world.quiet();
 
     const found = await world.jira.request({ as: 'admin' }, 'POST', '/rest/api/3/search/jql', {
@@ -113,6 +129,11 @@ describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s',
     expect(made).toHaveLength(1);
     const shown = await world.panel(made[0]!.id, p.project.id);
     expect(shown.linked).toBe(true);
+    if (!hasPriority(p)) {
+      // A remote without priorities (GitHub issues) has none for Jira to refuse: the issue is made whole.
+      expect(shown.problems).toEqual([]);
+      return;
+    }
     expect(p.remote.read(remoteId).priority).toBe('Low');
     expect(shown.problems).toEqual([
       expect.objectContaining({ part: 'priority', kind: 'refused', message: expect.stringContaining('“Low”') }),

@@ -272,6 +272,19 @@ export interface RemoteAdapter {
   /** Whether internal Jira comments cross (the remote has internal comments); without them, people on the remote write only public ones. */
   hasInternalComments: boolean;
   /**
+   * A choice field of the remote's item that a pair's conditional rules can set (test/e2e/conditional-rules.test.ts),
+   * with the values, as the remote stores them, that the rules set: for a Bug (an Incident where the project has no
+   * Bug) of Highest priority, for a Task, and otherwise (the fallback); and `other`, a value a person there chooses
+   * instead. `bugHighest`, `fallback` and `other` differ from one another.
+   */
+  ruleChoice?: { field: string; bugHighest: string; task: string; fallback: string; other: string };
+  /**
+   * The field of listed values a new item starts with where no mapped field gives one (a create default:
+   * test/e2e/create-defaults.test.ts), where the remote's group or area, else the first such field it lists, cannot
+   * hold one (GitHub's state reason counts only beside a closing state). Omitted: that field.
+   */
+  createDefaultField?: string;
+  /**
    * The model's two types: Jira's Task and Epic, each ↔ a type of the remote's (its `itemTypes.field`), an Epic
    * above a Task on both sides (the remote's parent relation, `hierarchy`). The connection maps these two and no
    * other, with parents crossing both ways (`modelConnectionTypes`).

@@ -1802,6 +1802,8 @@ export const simulatedSystem: SimulatedSystem<AzureDevOpsSim & RunningSimulator>
       ...sim,
       instanceUrl,
       simsKey: 'azureDevOps',
+      // A query and a batch read are POSTs (vendor-apis.md §2.2, §2.4).
+      readsByPost: /\/_apis\/wit\/(wiql|workitemsbatch)$/,
       routes: [
         { host: 'dev.azure.com', target: sim.baseUrl },
         { host: 'vssps.dev.azure.com', target: sim.baseUrl },

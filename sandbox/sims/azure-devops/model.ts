@@ -102,6 +102,13 @@ export function azureDevOpsAdapter(): RemoteAdapter {
     // Azure DevOps refuses longer titles rather than cutting them; Jira's summary stops at 255 too.
     summaryLimit: 255,
     hasInternalComments: false,
+    ruleChoice: {
+      field: 'Microsoft.VSTS.Common.Severity',
+      bugHighest: '1 - Critical',
+      task: '4 - Low',
+      fallback: '3 - Medium',
+      other: '2 - High',
+    },
     people: ['', 'admin', 'project-lead'],
     typed: ['due', 'count', 'tier'],
     timeZone: TIME_ZONE,

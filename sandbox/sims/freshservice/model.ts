@@ -9,13 +9,14 @@
  * - internal comments are private notes; a person's public comment is a reply (it emails the requester);
  * - files travel only inline, as multipart parts of a ticket update, and can be deleted by id;
  * - no hierarchy: Freshservice's ticket API has no parent of an incident or a service request that the connector
- *   maps, so `hierarchy.levels` is empty;
+ *   maps, so the adapter has no `hierarchy`;
  * - the change push is the Workflow Automator rule an admin adds by hand (the demo pairing's steps): the adapter adds
  *   it after saving the connection, holds its deliveries and lets them go when the harness says.
  */
 import type { Sandbox } from '../../sandbox';
 import { demoFreshserviceConnection, ITS_PROJECT, ITS_WEBHOOK_SECRET } from '../../demo/freshservice-connection';
 import type { RunningSimulator } from '../../simulated-system';
+import { REPLY_EDIT_REFUSED } from '../../../src/connectors/freshservice/conversations';
 import { PAYLOAD_TEMPLATE, SECRET_HEADER_NAME } from '../../../src/connectors/freshservice/notifications';
 import {
   addModelIssueTypes,
@@ -116,6 +117,8 @@ export function freshserviceAdapter(): RemoteAdapter {
     priorities: ['Highest', 'High', 'Medium', 'Low'],
     summaryLimit: 255,
     hasInternalComments: true,
+    // The ticket's category (ticket_form_fields), which the demo mapping leaves alone.
+    ruleChoice: { field: 'category', bugHighest: 'Network', task: 'Access', fallback: 'Software', other: 'Hardware' },
     typed: [],
     timeZone: 'UTC',
     modelTypes: MODEL_TYPES,
@@ -211,13 +214,7 @@ export function freshserviceAdapter(): RemoteAdapter {
       if (res.status >= 300) throw new Error(`create answered ${res.status}: ${res.text.slice(0, 200)}`);
       return String(res.json.ticket.id);
     },
-    hierarchy: {
-      levels: [],
-      parentOf: () => '',
-      setParent() {
-        return Promise.reject(new Error('Freshservice tickets have no parent the connection maps'));
-      },
-    },
+    // No `hierarchy`: Freshservice tickets have no parent the connection maps (parents stay in Jira).
     // Two types only: a Bug is an incident and a Story a service request; a Task has none of its own left.
     typeMap: {
       types: [
@@ -351,6 +348,14 @@ export function freshserviceAdapter(): RemoteAdapter {
         await ok('comment', agent()('POST', `/api/v2/tickets/${id}/reply`, { body }));
       },
       comments: (id) => conversations(id).map((c) => c.body),
+      // A public Jira comment is a reply, emailed to the requester: Freshservice keeps it as sent.
+      publicCommentEditRefused: REPLY_EDIT_REFUSED,
+      // As the agent portal's editor: the pasted image is stored as the ticket's file, shown by its attachment URL
+      // at the account's own address (what the API's `attachment_url` names).
+      pasteImage(id, fileName, bytes) {
+        const fileId = sim().store.addPastedImage(ticket(id).id, fileName, 'image/png', bytes);
+        return Promise.resolve(`${demoFreshserviceConnection.remote.baseUrl}/api/v2/attachments/${fileId}`);
+      },
     },
   };
 }

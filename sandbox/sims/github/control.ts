@@ -184,6 +184,8 @@ export function controlRoutes(app: Hono<Env>, sim: SimContext, controls: Control
     return c.json({ url, markdown: `![${req.name}](${url})` }, 201);
   });
 
+  // Every request as it came (method, path, status, login), as the other simulators list theirs.
+  app.get('/_control/requests', (c) => c.json(controls.log));
   app.get('/_control/log', (c) =>
     c.json({
       total: controls.log.length,

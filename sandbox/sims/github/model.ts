@@ -114,6 +114,10 @@ export function gitHubModelAdapter(preset?: GitHubSim): RemoteAdapter {
     // GitHub refuses a title over 256 characters rather than cut it; Jira's own limit (255) is lower.
     summaryLimit: 256,
     hasInternalComments: false,
+    // The issue's type (the org's issue types; the connection maps no type, so the rules' value stays).
+    ruleChoice: { field: 'type', bugHighest: 'Bug', task: 'Task', fallback: 'Feature', other: 'Epic' },
+    // Not the state reason, listed first: GitHub takes one only beside a closing state, and a new issue is open.
+    createDefaultField: 'milestone',
     modelTypes: MODEL_TYPES,
     async setup(s, opts) {
       current = gitHubSimOf(s);
@@ -195,6 +199,7 @@ export function gitHubModelAdapter(preset?: GitHubSim): RemoteAdapter {
         state: i.state,
         labels: labelsOf(i).join(','),
         type: i.typeId === null ? '' : (sim().store.issueTypes.get(i.typeId)?.name ?? ''),
+        milestone: i.milestoneId === null ? '' : (sim().store.milestones.get(i.milestoneId)?.title ?? ''),
       };
       return fields[name] ?? '';
     },
@@ -245,9 +250,9 @@ export function gitHubModelAdapter(preset?: GitHubSim): RemoteAdapter {
     },
     typeMap: {
       types: [
-        { jira: 'Bug', remote: 'Bug', status: { 'To Do': 'open', Done: 'closed' } },
-        { jira: 'Story', remote: 'Feature', status: { 'To Do': 'open', Done: 'closed' } },
-        { jira: 'Task', remote: 'Task', status: { 'To Do': 'open', Done: 'closed' } },
+        { jira: 'Bug', remote: 'Bug', status: { 'To Do': 'open', 'In Progress': 'open', Done: 'closed' } },
+        { jira: 'Story', remote: 'Feature', status: { 'To Do': 'open', 'In Progress': 'open', Done: 'closed' } },
+        { jira: 'Task', remote: 'Task', status: { 'To Do': 'open', 'In Progress': 'open', Done: 'closed' } },
       ],
       unmapped: 'Epic',
     },

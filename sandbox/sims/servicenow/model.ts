@@ -71,6 +71,7 @@ export function serviceNowAdapter(): RemoteAdapter {
     priorities: ['High', 'Medium', 'Low'],
     summaryLimit: 160,
     hasInternalComments: true,
+    ruleChoice: { field: 'category', bugHighest: 'database', task: 'inquiry', fallback: 'software', other: 'hardware' },
     people: ['', 'member', 'project-lead'],
     typed: ['due'],
     timeZone: TIME_ZONE,

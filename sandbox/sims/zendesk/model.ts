@@ -133,6 +133,7 @@ export function zendeskAdapter(): RemoteAdapter {
     priorities: ['Highest', 'High', 'Medium', 'Low'],
     summaryLimit: 255,
     hasInternalComments: true,
+    ruleChoice: { field: 'type', bugHighest: 'problem', task: 'task', fallback: 'question', other: 'incident' },
     // A ticket's due date is a date-time (Zendesk shows one on tasks; the sim keeps it on the model's incidents and problems
     // too, which the model relies on). The account's admin adds a number field and a dropdown for the model.
     typed: ['due', 'count', 'tier'],
