@@ -89,6 +89,14 @@ async function pasteIntoJira(p: PairedSystem, issueKey: string, fileName: string
   return /\/file\/([0-9a-f-]{36})\//.exec(redirect.headers.get('location') ?? '')![1]!;
 }
 
+/** An image a person shows in a body of the remote's format: an `<img>` in HTML, `![name](src)` in Markdown. */
+const imageMarkup = (format: string, src: string, name: string) =>
+  format === 'markdown' ? `![${name}](${src})` : `<img src="${src}">`;
+
+/** Said once on an issue whose Jira files stay in Jira, the remote taking no files (`attachments.upload` false). */
+const staysInJira = (notices: readonly string[] | undefined) =>
+  (notices ?? []).filter((n) => n.startsWith('Jira attachments stay in Jira: '));
+
 const inlineImage = (media: string): AdfNode => ({
   type: 'mediaSingle',
   attrs: { layout: 'center' },
@@ -189,7 +197,8 @@ describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s',
     }
 
     if (p.system.capabilities.commentEdit) {
-      // An edit of formatting alone is an edit: the copy follows it.
+      // An edit of formatting alone is an edit: the copy follows it, unless the remote keeps a public comment as
+      // written (a Freshservice reply was emailed): the issue then says why.
       const id = (posted.json as { id: string }).id;
       world.sandbox.platform.manualClock.advance(60_000);
       const edited = await world.jira.request(p.person, 'PUT', `/rest/api/3/issue/${issue.key}/comment/${id}`, {
@@ -207,7 +216,12 @@ describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s',
       await world.quiet();
       const copies = p.remote.bodies.comments(issue.remoteId).filter((c) => c.includes('build 42'));
       expect(copies).toHaveLength(1);
-      expect(copies[0]).toMatch(/<strong>Deploy<\/strong>/);
+      const refused = p.remote.bodies.publicCommentEditRefused;
+      if (refused) {
+        expect(copies[0]).toBe(copy);
+        const shown = (await world.panel(issue.id, p.project.id)) as { lastError?: { message: string } };
+        expect(shown.lastError?.message).toBe(refused);
+      } else expect(copies[0]).toMatch(format === 'html' ? /<strong>Deploy<\/strong>/ : /\*\*Deploy\*\*/);
     }
 
     world.sandbox.platform.manualClock.advance(60_000);
@@ -247,9 +261,15 @@ describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s',
     expect(edited.status).toBe(204);
     await world.quiet();
 
-    // The file crosses once, whatever the remote's description can hold.
-    expect(p.remote.read(issue.remoteId).files.filter((f) => f === 'checkout.png')).toHaveLength(1);
+    const files = p.system.capabilities.attachments.upload ? 1 : 0;
+    // The file crosses once, whatever the remote's description can hold; where the remote takes no files (GitHub),
+    // it stays in Jira, and the issue says so once.
+    expect(p.remote.read(issue.remoteId).files.filter((f) => f === 'checkout.png')).toHaveLength(files);
     const body = p.remote.bodies.description(issue.remoteId);
+    if (!files) {
+      const shown = (await world.panel(issue.id, p.project.id)) as { notices?: string[] };
+      expect(staysInJira(shown.notices)).toHaveLength(1);
+    }
     if (format === 'html' && p.remote.bodies.setDescription) {
       // Shown inline as the remote's own file, where it stood; never Jira's URL.
       expect(body).toMatch(/<p>The form fails:<\/p><p><img src="[^"]+"><\/p><p>after Save\.<\/p>/);
@@ -269,7 +289,7 @@ describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s',
     await p.remote.edit(issue.remoteId, { summary: `Screenshot toward ${p.system.label}, renamed` });
     await world.quiet();
     expect((await issueFields(p, issue.key)).description.content).toEqual(description.content);
-    expect(p.remote.read(issue.remoteId).files.filter((f) => f === 'checkout.png')).toHaveLength(1);
+    expect(p.remote.read(issue.remoteId).files.filter((f) => f === 'checkout.png')).toHaveLength(files);
   });
 
   it('copies an inline screenshot in a comment both ways, shown where it stood', async () => {
@@ -288,12 +308,26 @@ describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s',
     expect(posted.status).toBe(201);
     await world.quiet();
     const copy = p.remote.bodies.comments(issue.remoteId).find((c) => c.includes('Seen here:'))!;
-    expect(copy).toMatch(/<img src="[^"]+">/);
     expect(copy).not.toContain(world.sandbox.jira.baseUrl);
+    const format = p.system.capabilities.commentFormat;
+    if (p.system.capabilities.attachments.upload) expect(copy).toMatch(/<img src="[^"]+">/);
+    else {
+      // The remote takes no files (GitHub): the screenshot stays in Jira, the comment crosses as its words, and the
+      // issue says both.
+      expect(copy).not.toMatch(/<img|!\[/);
+      const shown = (await world.panel(issue.id, p.project.id)) as { notices?: string[] };
+      expect(staysInJira(shown.notices)).toHaveLength(1);
+      expect(shown.notices?.join(' ')).toMatch(/an inline image/);
+    }
 
+    // An image a person pastes there (GitHub keeps it at a URL of its own) is copied into Jira, shown where it stood.
     world.sandbox.platform.manualClock.advance(60_000);
     const src = await p.remote.bodies.pasteImage(issue.remoteId, 'remote-shot.png', PNG);
-    await p.remote.bodies.comment(issue.remoteId, `<p>Also here:</p><p><img src="${src}"></p><p>Thanks</p>`);
+    const shot = imageMarkup(format, src, 'remote-shot.png');
+    await p.remote.bodies.comment(
+      issue.remoteId,
+      format === 'markdown' ? `Also here:\n\n${shot}\n\nThanks` : `<p>Also here:</p><p>${shot}</p><p>Thanks</p>`,
+    );
     await world.quiet();
     const arrived = (await issueFields(p, issue.key)).comment.comments.find((c) =>
       JSON.stringify(c.body).includes('Also here:'),

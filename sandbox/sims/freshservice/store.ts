@@ -121,6 +121,28 @@ export class FreshserviceStore {
     return kind === 'person' ? 21000000000 + n : kind === 'group' ? 21000100000 + n : n;
   }
 
+  /**
+   * An image pasted into the agent portal's editor: the editor uploads it as the ticket's own file before the reply
+   * or note is sent, and the body then shows it by its `attachment_url` (serialize.ts). Returns the file's id.
+   */
+  addPastedImage(ticketId: number, name: string, contentType: string, content: Buffer): number {
+    const ticket = this.tickets.get(ticketId);
+    if (!ticket) throw new Error(`No ticket ${ticketId}`);
+    const id = this.id('attachment');
+    this.attachments.set(id, {
+      id,
+      name,
+      content_type: contentType,
+      size: content.length,
+      content,
+      ticket_id: ticketId,
+      conversation_id: null,
+      created_at: this.now(),
+    });
+    ticket.attachment_ids.push(id);
+    return id;
+  }
+
   addGroup(name: string, description: string | null = null): Group {
     const g = { id: this.id('group'), name, description };
     this.groups.push(g);

@@ -553,6 +553,7 @@ export class FreshserviceConnector implements Connector {
       size: a.size,
       createdAt: parseFreshserviceTime(a.created_at ?? ticket.createdAt),
       ...(ticket.requesterId ? { authorId: ticket.requesterId } : {}),
+      ...inlineUrl(a),
     }));
     const onConversations = conversations.flatMap((c) =>
       (c.attachments ?? []).map((a) => ({
@@ -562,6 +563,7 @@ export class FreshserviceConnector implements Connector {
         size: a.size,
         createdAt: parseFreshserviceTime(a.created_at ?? c.created_at),
         ...(c.user_id ? { authorId: String(c.user_id) } : {}),
+        ...inlineUrl(a),
       })),
     );
     return [...onTicket, ...onConversations];
@@ -574,6 +576,7 @@ export class FreshserviceConnector implements Connector {
       content_type?: string | null;
       size: number;
       created_at?: string | null;
+      attachment_url?: string | null;
     }>;
     createdAt: string | null;
     requesterId: string | undefined;
@@ -655,6 +658,7 @@ export class FreshserviceConnector implements Connector {
       size: stored.size,
       createdAt: parseFreshserviceTime(stored.created_at ?? done.conversation.created_at),
       ...(own ? { authorId: own } : {}),
+      ...inlineUrl(stored),
     };
   }
 
@@ -721,4 +725,12 @@ async function gather(body: NewAttachment['body'], maxBytes: number, what: strin
     at += chunk.byteLength;
   }
   return out;
+}
+
+/**
+ * Where a ticket's HTML shows the file inline: its `attachment_url`, which an `<img src>` in a description or a
+ * conversation names (a signed URL may carry a query; the file is known by its origin and path).
+ */
+function inlineUrl(a: { attachment_url?: string | null }): { url?: string } {
+  return a.attachment_url ? { url: a.attachment_url } : {};
 }

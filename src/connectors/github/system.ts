@@ -109,6 +109,8 @@ export const gitHubSystem: SystemDefinition<GitHubRemote> = {
     commentEditRefused: 'This GitHub comment could not be changed',
     commentDeleteRefused: 'This GitHub comment could not be deleted',
     fileDeleteRefused: 'GitHub has no files on issues to delete: images in a description stay where GitHub keeps them',
+    fileUploadRefused:
+      'GitHub has no way to attach a file to an issue through its API, so Jira’s files and the images they show are not copied there',
     valueNotTaken(field) {
       if (field === 'state_reason')
         return 'GitHub changes why an issue was closed only when it is closed or reopened, not on an issue already closed';
