@@ -269,7 +269,7 @@ describe('against the simulator', () => {
     expect(description).toMatch(/acme\/website/);
     const hooks = (await c.listHooks()).filter((h) => h.config.url === target.url);
     expect(hooks).toHaveLength(1);
-    expect(hooks[0]?.events.sort()).toEqual(['issue_comment', 'issues']);
+    expect(hooks[0]?.events.sort()).toEqual(['issue_comment', 'issues', 'sub_issues']);
 
     const agent = gitHubClient(sim, GH.agent.token);
     const opened = await agent<{ number: number }>('POST', '/repos/acme/website/issues', {

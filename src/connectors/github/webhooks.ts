@@ -17,7 +17,8 @@ import { repositoryOf } from './remote';
 export const SIGNATURE_HEADER = 'x-hub-signature-256';
 export const EVENT_HEADER = 'x-github-event';
 /** What the webhook Crosswalk makes subscribes to. */
-export const HOOK_EVENTS = ['issues', 'issue_comment'] as const;
+/** `sub_issues`: a parent given or taken away (the child's own `issues` events do not say it). */
+export const HOOK_EVENTS = ['issues', 'issue_comment', 'sub_issues'] as const;
 
 /** A header's first value, whatever case the receiver kept its name in. */
 export function headerOf(headers: InboundNotification['headers'] | undefined, name: string): string | undefined {
@@ -45,6 +46,8 @@ const delivery = z
   .object({
     action: z.string().max(60).optional(),
     issue: z.object({ number: z.number().int().positive(), pull_request: z.unknown().optional() }).loose().optional(),
+    /** A `sub_issues` event's child: the issue whose parent changed. */
+    sub_issue: z.object({ number: z.number().int().positive() }).loose().optional(),
     repository: z.object({ full_name: z.string() }).loose().optional(),
     sender: z
       .object({ login: z.string().max(100) })
@@ -96,13 +99,15 @@ export function parseDeliveryRefs(
   const parsed = parseDelivery(body);
   if (!parsed) return undefined;
   const event = eventOf(parsed, headers);
-  if (event !== 'issues' && event !== 'issue_comment') return [];
-  if (!parsed.issue || parsed.issue.pull_request !== undefined) return [];
+  // A parent given or taken away changes the child: it is the item to look at.
+  const issue = event === 'sub_issues' ? parsed.sub_issue : parsed.issue;
+  if (event !== 'issues' && event !== 'issue_comment' && event !== 'sub_issues') return [];
+  if (!issue || parsed.issue?.pull_request !== undefined) return [];
   const { owner, repo } = repositoryOf(baseUrl);
   if (parsed.repository?.full_name.toLowerCase() !== `${owner}/${repo}`.toLowerCase()) return [];
   return [
     {
-      remoteId: String(parsed.issue.number),
+      remoteId: String(issue.number),
       event: `github:${event}${parsed.action ? `.${parsed.action}` : ''}`,
       ...(parsed.sender ? { changedBy: parsed.sender.login } : {}),
       touches: touchesOf(event, parsed.action),
@@ -111,6 +116,7 @@ export function parseDeliveryRefs(
 }
 
 export function deliveryItemIds(body: string): string[] {
-  const number = parseDelivery(body)?.issue?.number;
+  const parsed = parseDelivery(body);
+  const number = (parsed?.sub_issue ?? parsed?.issue)?.number;
   return number ? [String(number)] : [];
 }
