@@ -35,7 +35,14 @@ beforeAll(async () => {
   const world = {
     remotes: { freshservice: sim },
     installationId: 'installation-1',
-    jira: { site: { state: { users: [{ role: 'project-lead', accountId: 'lead-1' }] } } },
+    jira: {
+      site: {
+        state: {
+          users: [{ role: 'project-lead', accountId: 'lead-1' }],
+          projects: [{ key: 'ITS', id: '10004' }],
+        },
+      },
+    },
     platform: {
       invokeResolver: (call: (typeof saved)[number]) => {
         saved.push(call);
