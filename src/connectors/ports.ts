@@ -23,6 +23,11 @@ export interface Capabilities {
   commentVisibilities: readonly Visibility[];
   /** Whether a comment can be edited or deleted after it is written (ServiceNow journals cannot). */
   commentEdit: boolean;
+  /**
+   * Where only some of its comments can be edited once written, the visibilities of those (Freshservice: notes, which
+   * internal comments become, not replies, which public ones become and which were emailed); absent: all of them.
+   */
+  commentEditVisibilities?: readonly Visibility[];
   commentDelete: boolean;
   /** Whether its items have SLAs the connector reads (`slaOf`), so a connection may copy one into a Jira field. */
   slas?: boolean;

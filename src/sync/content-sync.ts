@@ -83,6 +83,9 @@ export async function planCommentCrossing(
     remoteHasInternal: connector.capabilities.commentVisibilities.includes('internal'),
     remoteLabel: system?.label ?? config.remote.type,
     remoteCanEdit: connector.capabilities.commentEdit && Boolean(connector.updateComment),
+    ...(connector.capabilities.commentEditVisibilities
+      ? { remoteEditable: connector.capabilities.commentEditVisibilities }
+      : {}),
     remoteCanDelete: connector.capabilities.commentDelete && Boolean(connector.deleteComment),
   });
   return { plan, jira: jiraSide, remote: remoteSide, bodies };

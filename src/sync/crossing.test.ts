@@ -92,6 +92,23 @@ describe('which comments cross', () => {
     expect(plan.deletesNotCopied).toEqual([{ jira: '2', remote: 'y', from: 'jira' }]);
   });
 
+  it('tells, never writes, an edit of a copy the remote does not let be edited (a Freshservice reply), and follows the rest', () => {
+    const plan = planComments(
+      [
+        jc('1', 'public edited', { edited: true }),
+        jc('2', 'internal edited', { edited: true, visibility: 'internal' }),
+      ],
+      [rc('x', 'copy1'), rc('y', 'copy2', { visibility: 'internal' })],
+      [
+        { jira: '1', remote: 'x', from: 'jira', copied: 'before' },
+        { jira: '2', remote: 'y', from: 'jira', copied: 'before' },
+      ],
+      { ...rules, remoteHasInternal: true, remoteCanEdit: true, remoteEditable: ['internal'] },
+    );
+    expect(plan.editsNotCopied.map((c) => c.id)).toEqual(['1']);
+    expect(plan.edits.map((e) => e.id)).toEqual(['y']);
+  });
+
   it('keeps ServiceNow-like remotes (no edits, no deletes) as they were: notices only, no edits or deletes of remote copies', () => {
     const plan = planComments(
       [jc('1', 'edited', { edited: true })],

@@ -94,6 +94,8 @@ export interface CommentRules {
   remoteHasInternal: boolean;
   remoteLabel: string;
   remoteCanEdit: boolean;
+  /** Where only copies of some visibilities can be edited there (Capabilities.commentEditVisibilities); absent: all. */
+  remoteEditable?: readonly Visibility[];
   remoteCanDelete: boolean;
 }
 
@@ -240,6 +242,11 @@ export function planComments(
       continue;
     }
     if (p.copied === hash) continue;
+    // A copy the remote does not let be edited (a Freshservice reply): the edit is told on the issue, never retried.
+    if (to === 'remote' && rules.remoteEditable && !rules.remoteEditable.includes(copy.visibility)) {
+      editsNotCopied.push(source);
+      continue;
+    }
     // A Jira comment made internal or restricted after it crossed is never rewritten where everyone reads it: not on a
     // remote without internal comments, nor into a copy that crossed as public.
     if (

@@ -384,13 +384,6 @@ export interface RemoteBodies {
   setDescription?(remoteId: string, body: string): Promise<void>;
   /** As a person on the remote: a public comment written in the remote's comment format. */
   comment(remoteId: string, body: string): Promise<void>;
-  /**
-   * Why a public comment there cannot be changed once written, where the remote edits only some of its comments
-   * though it declares `capabilities.commentEdit` (a Freshservice reply has been emailed to the requester; only notes
-   * can be edited): a Jira edit of a public comment is then not copied, and the issue's panel shows this reason as
-   * the pair's last error. Absent: a public comment's copy follows its Jira edits.
-   */
-  publicCommentEditRefused?: string;
   /** The item's comment bodies as stored, oldest first (a Zendesk ticket's description is not among them). */
   comments(remoteId: string): string[];
   /**

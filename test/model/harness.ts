@@ -397,6 +397,8 @@ export class ModelHarness {
   private mapped(f: Field): boolean {
     if (f === 'labels') return Boolean(this.remote.labels);
     if (f === 'assignee') return Boolean(this.remote.people);
+    // A remote without priorities (GitHub issues) pairs none.
+    if (f === 'priority') return this.remote.priorities.length > 0;
     if (f === 'due' || f === 'count' || f === 'tier') return this.remote.typed.includes(f);
     // A description the remote keeps as it was made (Zendesk's first comment) is no field to edit there.
     if (f === 'description') return Boolean(this.remote.bodies.setDescription);
@@ -525,7 +527,8 @@ export class ModelHarness {
             priority: [{ value: 'Medium', side: 'remote' }],
             labels: [{ value: '', side: 'remote' }],
             assignee: [{ value: '', side: 'remote' }],
-            description: [{ value: '', side: 'remote' }],
+            // What the person wrote when they made it (a remote may require a description: Freshservice).
+            description: [{ value: this.remoteValue(remoteId, 'description'), side: 'remote' }],
             due: [{ value: '', side: 'remote' }],
             count: [{ value: '', side: 'remote' }],
             tier: [{ value: '', side: 'remote' }],

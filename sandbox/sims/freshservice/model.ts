@@ -16,7 +16,6 @@
 import type { Sandbox } from '../../sandbox';
 import { demoFreshserviceConnection, ITS_PROJECT, ITS_WEBHOOK_SECRET } from '../../demo/freshservice-connection';
 import type { RunningSimulator } from '../../simulated-system';
-import { REPLY_EDIT_REFUSED } from '../../../src/connectors/freshservice/conversations';
 import { PAYLOAD_TEMPLATE, SECRET_HEADER_NAME } from '../../../src/connectors/freshservice/notifications';
 import {
   addModelIssueTypes,
@@ -349,7 +348,6 @@ export function freshserviceAdapter(): RemoteAdapter {
       },
       comments: (id) => conversations(id).map((c) => c.body),
       // A public Jira comment is a reply, emailed to the requester: Freshservice keeps it as sent.
-      publicCommentEditRefused: REPLY_EDIT_REFUSED,
       // As the agent portal's editor: the pasted image is stored as the ticket's file, shown by its attachment URL
       // at the account's own address (what the API's `attachment_url` names).
       pasteImage(id, fileName, bytes) {

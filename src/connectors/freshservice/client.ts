@@ -57,6 +57,8 @@ export const FRESHSERVICE_CAPABILITIES: Capabilities = {
   commentVisibilities: ['public', 'internal'],
   // Notes can be edited, replies cannot: the contract has no "per comment", so a reply's edit is refused as validation.
   commentEdit: true,
+  // Internal comments are notes, which can be edited; public ones are replies, which cannot.
+  commentEditVisibilities: ['internal'],
   commentDelete: true,
   commentFormat: 'html',
   descriptionFormat: 'html',
