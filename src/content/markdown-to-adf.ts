@@ -8,7 +8,7 @@
 import MarkdownIt from 'markdown-it';
 import type Token from 'markdown-it/lib/token.mjs';
 import { AdfBuilder, noMarks, withMark, type MarkSet, type Position } from './adf-builder';
-import type { Parsed } from './conversion';
+import type { ParseOptions, Parsed } from './conversion';
 import { MAX_HTML_CHARS, TRUNCATION_NOTE } from './html-to-text';
 import { safeHref, safeLanguage } from './adf-atoms';
 
@@ -29,7 +29,7 @@ Object.assign(md.options, { maxNesting: MAX_MARKDOWN_NESTING });
 /** `[ ] ` / `[x] ` opening a list item's text: a GitHub task. */
 const TASK = /^\[([ xX])\](?:\s|$)/;
 
-export function markdownToAdf(input: string): Parsed {
+export function markdownToAdf(input: string, options: ParseOptions = {}): Parsed {
   const cut = input.length > MAX_HTML_CHARS;
   const source = cut ? input.slice(0, MAX_HTML_CHARS) : input;
   const builder = new AdfBuilder();
@@ -115,7 +115,7 @@ export function markdownToAdf(input: string): Parsed {
         builder.rule();
         break;
       case 'inline':
-        inline(builder, token.children ?? [], root, markers.has(token), images);
+        inline(builder, token.children ?? [], root, markers.has(token), images, options);
         break;
       default:
       // thead, tbody and the like carry nothing ADF keeps.
@@ -168,6 +168,7 @@ function inline(
   root: MarkSet,
   stripMarker: boolean,
   images: Parsed['images'],
+  options: ParseOptions,
 ): void {
   const marks: MarkSet[] = [root];
   let skip = stripMarker ? 4 : 0; // "[ ] ": the task's checkbox, already read
@@ -211,9 +212,14 @@ function inline(
         if (marks.length > 1) marks.pop();
         break;
       case 'image': {
-        const src = token.attrGet('src') ?? '';
-        if (/^https?:\/\//i.test(src)) images.push(token.content ? { src, alt: token.content } : { src });
-        builder.note('an inline image');
+        const src = (token.attrGet('src') ?? '').trim();
+        // A file that crossed shows as its Jira copy, where it stood; any other is left out and said.
+        const copy = options.image?.(src);
+        if (copy) builder.media(copy);
+        else {
+          if (/^https?:\/\//i.test(src)) images.push(token.content ? { src, alt: token.content } : { src });
+          builder.note('an inline image');
+        }
         break;
       }
       default:

@@ -36,7 +36,7 @@ export function parseBody(format: BodyFormat, body: unknown, options?: ParseOpti
     case 'html':
       return htmlToAdf(String(body ?? ''), options);
     case 'markdown':
-      return markdownToAdf(String(body ?? ''));
+      return markdownToAdf(String(body ?? ''), options);
     default:
       return { doc: textToAdf(String(body ?? '')), simplified: [], images: [] };
   }

@@ -66,7 +66,8 @@ export async function resolveBodyReferences(
 ): Promise<{ link: Link; bodies: BodyOptions }> {
   const files = [...link.attachments];
   const images = [...(link.images ?? [])];
-  if (refs.format !== 'html') return { link, bodies: bodyOptionsFor(connector, []) };
+  // Plain text names no files nor people; HTML and Markdown show images (and HTML marks people).
+  if (refs.format !== 'html' && refs.format !== 'markdown') return { link, bodies: bodyOptionsFor(connector, []) };
   let budget = MAX_PER_RUN;
   const withMedia = async (i: number): Promise<string | undefined> => {
     budget--;

@@ -38,7 +38,7 @@ import type {
 import { appAuthorizer, readAppSlug, SYSTEM, tokenAuthorizer, type AppCredentials, type Authorizer } from './auth';
 import { GitHubComments } from './comments';
 import { gitHubHierarchy } from './hierarchy';
-import { downloadImage, inlineImage } from './images';
+import { assetFileName, downloadImage, inlineImage } from './images';
 import {
   GITHUB_MAX_BODY,
   issueFields,
@@ -410,24 +410,28 @@ export class GitHubConnector implements Connector {
     );
   }
 
-  inlineFile(_itemId: string, src: string): Promise<{ id: string; fileName: string } | undefined> {
-    return Promise.resolve(inlineImage(src, this.repository.webOrigin));
+  async inlineFile(_itemId: string, src: string): Promise<{ id: string; fileName: string } | undefined> {
+    const image = inlineImage(src, this.repository.webOrigin);
+    if (!image) return undefined;
+    const named = await assetFileName(this.imageAccess(), new URL(image.id));
+    return named ? { ...image, fileName: named } : image;
   }
 
   downloadAttachment(
     _itemId: string,
     attachmentId: string,
   ): Promise<{ body: ReadableStream<Uint8Array>; size: number; contentType: string }> {
-    return downloadImage(
-      {
-        webOrigin: this.repository.webOrigin,
-        fetch: this.fetchFn,
-        authorizer: this.authorizer,
-        transport: this.transport,
-        timeoutMs: this.conn.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      },
-      attachmentId,
-    );
+    return downloadImage(this.imageAccess(), attachmentId);
+  }
+
+  private imageAccess() {
+    return {
+      webOrigin: this.repository.webOrigin,
+      fetch: this.fetchFn,
+      authorizer: this.authorizer,
+      transport: this.transport,
+      timeoutMs: this.conn.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    };
   }
 
   // ---- people: GitHub shows no one's email to an integration, so people are found by login only

@@ -65,3 +65,22 @@ export async function downloadImage(
     contentType: res.headers.get('content-type') ?? 'application/octet-stream',
   };
 }
+
+/**
+ * The name a pasted image was uploaded under: GitHub's asset URL is a bare id, and the file's own name comes back
+ * in its `content-disposition` (asked with a HEAD, no bytes read). Undefined where it says none: the id is the name.
+ */
+export async function assetFileName(access: ImageAccess, url: URL): Promise<string | undefined> {
+  try {
+    const res = await access.fetch(url.toString(), {
+      method: 'HEAD',
+      headers: { authorization: await access.authorizer.header() },
+      signal: AbortSignal.timeout(access.timeoutMs),
+    });
+    const named = /filename="?([^";]{1,200})"?/i.exec(res.headers.get('content-disposition') ?? '')?.[1]?.trim();
+    // A name, never a path: only its last part, as a file is named in Jira.
+    return res.ok && named ? named.split(/[\\/]/).pop() || undefined : undefined;
+  } catch {
+    return undefined;
+  }
+}
