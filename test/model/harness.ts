@@ -20,6 +20,7 @@
  * when a command says so, and time is the platform's manual clock, so a seed
  * replays the same interleaving on any machine.
  */
+import { systemFor } from '../../src/connectors/registry';
 import fc from 'fast-check';
 import type { CrashInjection } from '../../sandbox/platform';
 import type { Sandbox } from '../../sandbox/sandbox';
@@ -339,6 +340,11 @@ export class ModelHarness {
     return p.remoteId && (this.remote.current?.(p.remoteId) ?? p.remoteId);
   }
 
+  /** Whether the remote takes files at all (its declared capabilities): GitHub has no upload API. */
+  private remoteTakesFiles(): boolean {
+    return systemFor(this.remote.name)?.capabilities.attachments.upload !== false;
+  }
+
   /** Whether a person on the remote side can change the pair's item now. */
   private remoteWritable(p: Pair): boolean {
     return Boolean(p.remoteId) && !this.outage && this.remote.writable?.(this.rid(p)!) !== false;
@@ -606,7 +612,7 @@ export class ModelHarness {
             'x-atlassian-token': 'no-check',
           });
           p.files.push({ name, side: 'jira' });
-        } else if (c.side === 'remote' && this.remoteWritable(p)) {
+        } else if (c.side === 'remote' && this.remoteTakesFiles() && this.remoteWritable(p)) {
           await this.remote.attach(this.rid(p)!, name, bytes);
           p.files.push({ name, side: 'remote' });
         }
@@ -938,7 +944,19 @@ export class ModelHarness {
       ] as const) {
         const count = list.filter((x) => x === f.name).length;
         // A deleted original takes its copy with it; a deleted copy goes alone (its original stays, and is not copied again).
-        const want = !f.deleted ? 1 : f.deleted === here ? 0 : f.deleted !== f.side ? 1 : f.copyKept ? 1 : 0;
+        // A remote that takes no files (GitHub) keeps none of Jira's: they stay in Jira, as the issue says.
+        const want =
+          here === 'remote' && f.side === 'jira' && !this.remoteTakesFiles()
+            ? 0
+            : !f.deleted
+              ? 1
+              : f.deleted === here
+                ? 0
+                : f.deleted !== f.side
+                  ? 1
+                  : f.copyKept
+                    ? 1
+                    : 0;
         if (count !== want)
           (count > want ? r.duplicated++ : r.lost++,
             r.problems.push(
