@@ -239,6 +239,8 @@ export function gitHubModelAdapter(preset?: GitHubSim): RemoteAdapter {
             );
           return;
         }
+        // The parent it has already: nothing to do (GitHub refuses the same sub-issue twice).
+        if (child.parentId !== null && sim().store.issues.get(child.parentId)?.number === Number(parentId)) return;
         await ok(
           'parent',
           agent()('POST', `${REPO_PATH}/issues/${parentId}/sub_issues`, {

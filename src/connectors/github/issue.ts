@@ -112,8 +112,16 @@ export function stateLabel(state: unknown, reason: unknown): string | undefined 
   return 'Closed as completed';
 }
 
+/**
+ * A set as GitHub takes it. The engine writes a Jira label set as one text, space-separated (a Jira label holds no
+ * spaces; logins hold none either), so a text is split on spaces; an array is taken as it is.
+ */
 const asStrings = (value: unknown): string[] =>
-  Array.isArray(value) ? value.map((v) => String(v).trim()).filter(Boolean) : value ? [String(value).trim()] : [];
+  Array.isArray(value)
+    ? value.map((v) => String(v).trim()).filter(Boolean)
+    : String(value ?? '')
+        .split(/\s+/)
+        .filter(Boolean);
 
 /**
  * The request body of a create or an update from mapped fields (milestone already a number, body already with
