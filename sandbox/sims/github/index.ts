@@ -90,6 +90,9 @@ const API_PATH = /^\/(repos|repositories|app|search|rate_limit|user|users|orgs|i
 const UNICORN =
   '<!DOCTYPE html><html><head><title>Unicorn! · GitHub</title></head><body><p>No server is currently available to service your request.</p></body></html>';
 
+/** Marks a request a person makes through GitHub's web pages (the web view, the model's people), not its REST API. */
+export const WEB_UI_HEADER = 'x-sim-web-ui';
+
 /** Methods that create content count toward the secondary limit; minting a token is not content. */
 const isContentWrite = (method: string, path: string) =>
   ['POST', 'PATCH', 'PUT', 'DELETE'].includes(method) && !/^\/app\/installations\/\d+\/access_tokens$/.test(path);
@@ -210,8 +213,11 @@ export function createGitHubApp(opts: GitHubSimOptions & { baseUrl: () => string
         : caller
           ? `installation ID ${APP.installationId}`
           : 'your IP';
-    if (!free) limiter.refuseWhenSpent(bucket, resource, who);
-    if (isContentWrite(c.req.method, path)) limiter.refuseBurst(bucket);
+    // A person working in GitHub's web pages is not a REST client: their edits count against no API limit. The
+    // simulator's web view and the model's people say so (WEB_UI_HEADER); Crosswalk never does.
+    const inWebUi = c.req.header(WEB_UI_HEADER) === 'person';
+    if (!free && !inWebUi) limiter.refuseWhenSpent(bucket, resource, who);
+    if (isContentWrite(c.req.method, path) && !inWebUi) limiter.refuseBurst(bucket);
     await next();
     let notModified = false;
     if (c.req.method === 'GET' && c.res.status === 200) {

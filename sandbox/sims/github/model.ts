@@ -17,6 +17,7 @@
  * - the model's types are the org's issue types `Task` and `Epic`; parents are
  *   sub-issues (any depth: Epic → Feature → Task here).
  */
+import { WEB_UI_HEADER } from '.';
 import * as z from 'zod';
 import type { Sandbox } from '../../sandbox';
 import {
@@ -75,7 +76,8 @@ export function gitHubModelAdapter(preset?: GitHubSim): RemoteAdapter {
   };
   let withTypes = false;
   let connectionId = 'web-github';
-  const agent = () => gitHubClient(sim(), DEMO_CREDENTIALS.agent.token);
+  // A person works in GitHub's web pages, which count against no REST limit (the integration's calls do).
+  const agent = () => gitHubClient(sim(), DEMO_CREDENTIALS.agent.token, { [WEB_UI_HEADER]: 'person' });
   const control = (path: string, body?: unknown, method = 'POST') =>
     fetch(`${sim().controlUrl}${path}`, {
       method,
