@@ -43,11 +43,25 @@ export interface RunningSimulator {
   simsKey?: string;
   notifier: SimulatedNotifier;
   /**
+   * Switches on the rate limit a busy account of this system meets, and says it (the bench's bulk sync runs against
+   * it and reports how much of it was used). Absent: the remote sets no limit the bench can meet.
+   */
+  busyAccountLimit?(): Promise<BusyAccountLimit>;
+  /**
    * Sends one genuine change notification about one of its items, exactly as the remote sends them, to where the demo
    * pairing pointed it, and tells what was sent and how it was answered (the replay test sends it again).
    */
   genuineDelivery(): Promise<GenuineDelivery>;
   stop(): Promise<void>;
+}
+
+/** A rate limit as the bench counts it: every request the remote took counts toward `limit` per window. */
+export interface BusyAccountLimit {
+  label: string;
+  limit: number;
+  windowSeconds: number;
+  /** Windows on the clock (Zendesk counts per clock minute) rather than from the first request. */
+  clockAligned?: boolean;
 }
 
 export interface GenuineDelivery {

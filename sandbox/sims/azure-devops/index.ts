@@ -1793,6 +1793,11 @@ export async function startAzureDevOpsSim(opts: AzureDevOpsSimOptions = {}): Pro
  * The Azure DevOps simulator as the sandbox starts it: the app reaches https://dev.azure.com/acme through it, and
  * its people (Read Identities) at the organization's vssps host, which the same simulator plays.
  */
+const switchOn = async (url: string, body: unknown, method = 'PUT') => {
+  const r = await fetch(url, { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  if (!r.ok) throw new Error(`${url}: ${r.status} ${await r.text()}`);
+};
+
 export const simulatedSystem: SimulatedSystem<AzureDevOpsSim & RunningSimulator> = {
   kind: 'azure-devops',
   async start({ now }) {
@@ -1815,6 +1820,10 @@ export const simulatedSystem: SimulatedSystem<AzureDevOpsSim & RunningSimulator>
         organization: DEMO_CREDENTIALS.organization,
         project: DEMO_CREDENTIALS.project,
         credentials: { pat: DEMO_CREDENTIALS.integration.pat, user: DEMO_CREDENTIALS.integration.uniqueName },
+      },
+      async busyAccountLimit() {
+        await switchOn(`${sim.controlUrl}/rate-limit`, { enabled: true });
+        return { label: 'Azure DevOps, 200 TSTUs per 5 minutes (1 a request)', limit: 200, windowSeconds: 300 };
       },
       async genuineDelivery() {
         const workItemId = [...(sim.store.workItems.get(DEMO_CREDENTIALS.organization)?.keys() ?? [])][0]!;

@@ -311,6 +311,16 @@ export async function startFreshserviceSim(opts: FreshserviceSimOptions = {}): P
     },
     notifier,
     genuineDelivery,
+    // A Pro account's per-minute limit, enforced (off by default, so that demos never wait).
+    async busyAccountLimit() {
+      const res = await fetch(`${baseUrl}/_control/rate-limit`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ plan: 'pro', enforced: true }),
+      });
+      if (!res.ok) throw new Error(`Freshservice rate limit: ${res.status}`);
+      return { label: 'Freshservice Pro plan, 400 requests a minute', limit: 400, windowSeconds: 60 };
+    },
     store,
     app,
     stop: () => new Promise((r) => server.close(() => r())),

@@ -294,6 +294,9 @@ export async function startGitHubSim(opts: GitHubSimOptions = {}): Promise<GitHu
     now: sim.now,
     app,
     /** A person comments on the repository's first issue, as on GitHub: the `issue_comment` delivery it caused. */
+    // The primary limit every installation has (the secondary limits on content writes are on as well).
+    busyAccountLimit: () =>
+      Promise.resolve({ label: 'GitHub, 5,000 requests an hour per installation', limit: 5000, windowSeconds: 3600 }),
     async genuineDelivery() {
       const first = [...sim.store.issues.values()].find((i) => i.repoId === REPO.id && !i.isPullRequest);
       if (!first) throw new Error('The demo repository has no issue');

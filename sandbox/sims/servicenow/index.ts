@@ -624,6 +624,11 @@ export async function startServiceNowSim(opts: ServiceNowSimOptions = {}): Promi
 }
 
 /** The ServiceNow simulator as the sandbox starts it: the app reaches https://acme.service-now.com through it. */
+const switchOn = async (url: string, body: unknown, method = 'PUT') => {
+  const r = await fetch(url, { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  if (!r.ok) throw new Error(`${url}: ${r.status} ${await r.text()}`);
+};
+
 export const simulatedSystem: SimulatedSystem<ServiceNowSim & RunningSimulator> = {
   kind: 'servicenow',
   async start({ now }) {
@@ -634,6 +639,16 @@ export const simulatedSystem: SimulatedSystem<ServiceNowSim & RunningSimulator> 
       instanceUrl,
       routes: [{ host: '*.service-now.com', target: sim.baseUrl }],
       summary: { instanceUrl, credentials: DEMO_CREDENTIALS },
+      // ServiceNow has no rate limit until an admin adds a rule; a rule on the integration user, per hour, as its rules count.
+      async busyAccountLimit() {
+        const limit = 300;
+        await switchOn(
+          `${sim.controlUrl}/rate-limit-rules`,
+          { user: DEMO_CREDENTIALS.integration.username, limit, windowSeconds: 3600 },
+          'POST',
+        );
+        return { label: `ServiceNow rule, ${limit} requests an hour`, limit, windowSeconds: 3600 };
+      },
       async genuineDelivery() {
         const config = sim.notifier.config;
         if (!config) throw new Error('ServiceNow notifications are not set up');

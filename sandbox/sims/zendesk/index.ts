@@ -599,6 +599,11 @@ export async function startZendeskSim(opts: ZendeskSimOptions = {}): Promise<Zen
 }
 
 /** The Zendesk simulator as the sandbox starts it: the app reaches https://acme.zendesk.com through it. */
+const switchOn = async (url: string, body: unknown, method = 'PUT') => {
+  const r = await fetch(url, { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  if (!r.ok) throw new Error(`${url}: ${r.status} ${await r.text()}`);
+};
+
 export const simulatedSystem: SimulatedSystem<ZendeskSim & RunningSimulator> = {
   kind: 'zendesk',
   async start({ now }) {
@@ -611,6 +616,10 @@ export const simulatedSystem: SimulatedSystem<ZendeskSim & RunningSimulator> = {
       summary: {
         instanceUrl,
         credentials: { email: DEMO_CREDENTIALS.integration.email, apiToken: DEMO_CREDENTIALS.integration.apiToken },
+      },
+      async busyAccountLimit() {
+        await switchOn(`${sim.controlUrl}/rate-limit`, { plan: 'team', enforced: true });
+        return { label: 'Zendesk Team plan, 200 requests a minute', limit: 200, windowSeconds: 60, clockAligned: true };
       },
       async genuineDelivery() {
         const hook = [...sim.store.webhooks.values()][0]!;
