@@ -115,7 +115,12 @@ export const TRIGGER_BODY = JSON.stringify({
 
 /** Names that tie a webhook and trigger to one connection's URL (several connections may share an account). */
 export function pushNames(url: string): { webhook: string; trigger: string } {
-  const tag = createHash('sha256').update(url).digest('hex').slice(0, 10);
+  // Letters only (hex digits shifted to g–p): a run of digits would read as one of Zendesk's own ids to a person.
+  const tag = createHash('sha256')
+    .update(url)
+    .digest('hex')
+    .slice(0, 10)
+    .replace(/[0-9]/g, (d) => 'ghijklmnop'[Number(d)]!);
   return { webhook: `Crosswalk ${tag}`, trigger: `Crosswalk: tell Jira about ticket changes (${tag})` };
 }
 
