@@ -101,7 +101,7 @@ describe('what people read (browser)', () => {
     await frame.getByRole('dialog').waitFor({ state: 'detached' });
     const provisioned = (await frame.getByTestId('push-provisioned').textContent()) ?? '';
     expect(provisioned).toMatch(
-      /^Zendesk now sends ticket changes to Crosswalk: the webhook “Crosswalk [0-9a-f]{10}” and the trigger “Crosswalk: tell Jira about ticket changes \([0-9a-f]{10}\)” are set up\.$/,
+      /^Zendesk now sends ticket changes to Crosswalk: the webhook “Crosswalk [a-p]{10}” and the trigger “Crosswalk: tell Jira about ticket changes \([a-p]{10}\)” are set up\.$/,
     );
     for (const hook of sandbox.zendesk.store.webhooks.values()) expect(provisioned).not.toContain(hook.id);
     await page.mouse.move(0, 0);
