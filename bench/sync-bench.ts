@@ -29,6 +29,7 @@
  */
 import { systemFor } from '../src/connectors/registry';
 import { startSandbox, type Sandbox } from '../sandbox/sandbox';
+import type { BusyAccountLimit, RequestLogEntry } from '../sandbox/simulated-system';
 import { adf } from '../sandbox/sims/jira/test-client';
 import type { RemoteAdapter } from '../test/model/adapter';
 import { ADAPTERS } from '../test/model/adapters';
@@ -56,55 +57,25 @@ const STEADY_MINUTES = Number(arg('steady-minutes', '10'));
 /** `--trace`: after each measured kind, the calls and KVS operations of its last change, invocation by invocation. */
 const TRACE = process.argv.includes('--trace');
 
-/** The rate limit each simulator enforces during the bulk run: requests it counts, per window (fixed windows; Azure DevOps' slides). */
-interface Ceiling {
-  label: string;
-  limit: number;
-  windowSeconds: number;
-  /** Windows on the clock (Zendesk counts per clock minute) rather than from the first request. */
-  clockAligned?: boolean;
-}
-
 /** How many of a limit's windows a run from `start` to `end` (epoch ms) used. */
-function windowsUsed(c: Pick<Ceiling, 'windowSeconds' | 'clockAligned'>, start: number, end: number): number {
+function windowsUsed(c: Pick<BusyAccountLimit, 'windowSeconds' | 'clockAligned'>, start: number, end: number): number {
   const w = c.windowSeconds * 1000;
   // Clock windows: every one the run touched. Windows from the first request (ServiceNow's rules) or sliding (Azure DevOps): a new one opens at each full window.
   return c.clockAligned ? Math.floor(end / w) - Math.floor(start / w) + 1 : Math.floor((end - start) / w) + 1;
 }
 
-async function switchOnRateLimit(sandbox: Sandbox, name: string): Promise<Ceiling> {
-  const put = (url: string, body: unknown, method = 'PUT') =>
-    fetch(url, { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }).then(
-      async (r) => {
-        if (!r.ok) throw new Error(`${url}: ${r.status} ${await r.text()}`);
-      },
-    );
-  if (name === 'servicenow') {
-    // ServiceNow has no rate limit until an admin adds a rule; a rule on the integration user, per hour, as ServiceNow's rules count.
-    const limit = 300;
-    await put(
-      `${sandbox.sims.servicenow.controlUrl}/rate-limit-rules`,
-      { user: sandbox.sims.servicenow.credentials.integration.username, limit, windowSeconds: 3600 },
-      'POST',
-    );
-    return { label: `ServiceNow rule, ${limit} requests an hour`, limit, windowSeconds: 3600 };
-  }
-  if (name === 'zendesk') {
-    await put(`${sandbox.sims.zendesk.controlUrl}/rate-limit`, { plan: 'team', enforced: true });
-    return { label: 'Zendesk Team plan, 200 requests a minute', limit: 200, windowSeconds: 60, clockAligned: true };
-  }
-  await put(`${sandbox.sims.azureDevOps.controlUrl}/rate-limit`, { enabled: true });
-  return { label: 'Azure DevOps, 200 TSTUs per 5 minutes (1 a request)', limit: 200, windowSeconds: 300 };
+/** The rate limit a busy account of the system meets, switched on by its simulator (each system says its own). */
+async function switchOnRateLimit(sandbox: Sandbox, name: string): Promise<BusyAccountLimit> {
+  const sim = sandbox.remotes[name];
+  if (!sim?.busyAccountLimit) throw new Error(`${name}: its simulator names no rate limit for the bulk run`);
+  return sim.busyAccountLimit();
 }
 
-async function remoteLog(sandbox: Sandbox, name: string): Promise<Array<{ status: number }>> {
-  const url =
-    name === 'servicenow'
-      ? sandbox.sims.servicenow.controlUrl
-      : name === 'zendesk'
-        ? sandbox.sims.zendesk.controlUrl
-        : sandbox.sims.azureDevOps.controlUrl;
-  return (await (await fetch(`${url}/requests`)).json()) as Array<{ status: number }>;
+/** Every request the system's simulator answered, in order (each simulator keeps the log at `<controlUrl>/requests`). */
+async function remoteLog(sandbox: Sandbox, name: string): Promise<RequestLogEntry[]> {
+  const res = await fetch(`${sandbox.remotes[name]!.controlUrl}/requests`);
+  if (!res.ok) throw new Error(`${name}: its request log answered ${res.status}`);
+  return (await res.json()) as RequestLogEntry[];
 }
 
 function percentile(xs: number[], p: number): number {
@@ -331,7 +302,8 @@ async function benchConnector(name: string): Promise<Record<string, number>> {
     const bulkSeconds = (Date.now() - started) / 1000;
     const synced = existing.filter(done).length;
     const log = (await remoteLog(sandbox, name)).slice(logBefore);
-    const taken = log.filter((r) => r.status !== 429).length;
+    const counted = ceiling.counts ?? ((r: RequestLogEntry) => r.status !== 429);
+    const taken = log.filter((r) => counted(r)).length;
     const windows = windowsUsed(ceiling, simStart, simStart + simMs);
     const remoteUse = taken / (ceiling.limit * windows);
     const bulkTotals = platform.meter.totals();
@@ -340,7 +312,7 @@ async function benchConnector(name: string): Promise<Record<string, number>> {
     const binding = remoteUse >= eventUse ? ceiling.label : 'Forge, 500 events a minute per installation';
     const bulkRateUsed = Math.max(remoteUse, eventUse);
     console.log(
-      `${name.padEnd(13)} bulk sync          ${synced} of ${M} existing issues (${BULK_COMMENTS} comments and a file each) have their remote item, comments and file in ${(simMs / 60_000).toFixed(1)} simulated minutes (${bulkSeconds.toFixed(1)} s wall); binding limit: ${binding}, used ${(bulkRateUsed * 100).toFixed(0)}% (${taken} requests taken, ${log.length - taken} refused with 429; ${bulkTotals.eventsPushed} events); KVS ops/item ${((bulkTotals.kvs.reads + bulkTotals.kvs.writes) / M).toFixed(2)}, GB-s/item ${(bulkTotals.gbSeconds / M).toFixed(4)}`,
+      `${name.padEnd(13)} bulk sync          ${synced} of ${M} existing issues (${BULK_COMMENTS} comments and a file each) have their remote item, comments and file in ${(simMs / 60_000).toFixed(1)} simulated minutes (${bulkSeconds.toFixed(1)} s wall); binding limit: ${binding}, used ${(bulkRateUsed * 100).toFixed(0)}% (${taken} requests it counts, of ${log.length} answered; ${bulkTotals.eventsPushed} events); KVS ops/item ${((bulkTotals.kvs.reads + bulkTotals.kvs.writes) / M).toFixed(2)}, GB-s/item ${(bulkTotals.gbSeconds / M).toFixed(4)}`,
     );
 
     return {

@@ -55,13 +55,23 @@ export interface RunningSimulator {
   stop(): Promise<void>;
 }
 
-/** A rate limit as the bench counts it: every request the remote took counts toward `limit` per window. */
+/** A rate limit as the bench counts it: the requests it counts, toward `limit` per window. */
 export interface BusyAccountLimit {
   label: string;
   limit: number;
   windowSeconds: number;
   /** Windows on the clock (Zendesk counts per clock minute) rather than from the first request. */
   clockAligned?: boolean;
+  /** Which answered requests the limit counts (absent: every one the remote took, that is, not refused with 429). */
+  counts?(request: RequestLogEntry): boolean;
+}
+
+/** One request in a simulator's log (`<controlUrl>/requests`): each simulator adds fields of its own. */
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  query: string;
+  status: number;
 }
 
 export interface GenuineDelivery {
