@@ -82,6 +82,28 @@ describe('a remote notification instead of a read', () => {
     ).toBeUndefined();
   });
 
+  it('where versions do not count writes, is used when it shows the whole item and is newer than anything seen (as a read at its time)', () => {
+    const known = remoteFromEvidence(
+      {
+        version: '2026-01-01T00:00:02Z',
+        updatedAt: 2_000,
+        fields: { short_description: 'B', urgency: '2' },
+        complete: true,
+      },
+      link,
+      config,
+      stamped,
+    );
+    expect(known?.item.fields).toEqual({ short_description: 'B', urgency: '2' });
+    expect([...known!.shown].sort()).toEqual(['short_description', 'urgency']);
+  });
+
+  it('where versions do not count writes, a whole item at the time already seen, or before it, is read instead (stamps have seconds)', () => {
+    const whole = { version: 'v', fields: { short_description: 'B', urgency: '2' }, complete: true };
+    expect(remoteFromEvidence({ ...whole, updatedAt: 1_000 }, link, config, stamped)).toBeUndefined();
+    expect(remoteFromEvidence({ ...whole, updatedAt: 900 }, link, config, stamped)).toBeUndefined();
+  });
+
   it('is not used when the link does not know the version at which the remote held the base', () => {
     const { remoteVersion: _v, ...unversioned } = link;
     expect(

@@ -169,8 +169,10 @@ export function carriedRemoteEvidence(evidence: RemoteEvidence | undefined): Rem
  * The remote item as a notification shows it, when that provably is all that
  * changed since the link's snapshot: its version is exactly the one after the
  * version at which the remote held the base of every mapped field (a version
- * that counts writes), so the fields it does not show still hold their base.
- * Else undefined, and the item is read. Like Jira's, it is evidence for
+ * that counts writes), so the fields it does not show still hold their base;
+ * or, on a system whose versions do not count writes, the notification shows
+ * the whole item and is strictly newer than what the pair has seen. Else
+ * undefined, and the item is read. Like Jira's, it is evidence for
  * reading: a remote without conditional writes is read before it is written.
  */
 export function remoteFromEvidence(
@@ -179,15 +181,16 @@ export function remoteFromEvidence(
   config: ConnectionConfig,
   connector: Pick<Connector, 'capabilities'>,
 ): { item: Item; shown: ReadonlySet<string> } | undefined {
-  if (
-    !evidence ||
-    readsAcross(config) ||
-    !connector.capabilities.versionCountsWrites ||
-    !link.remoteVersion ||
-    link.remoteSeenAt === undefined
-  )
+  if (!evidence || readsAcross(config) || link.remoteSeenAt === undefined) return undefined;
+  if (connector.capabilities.versionCountsWrites) {
+    if (!link.remoteVersion || !isNextWrite(link.remoteVersion, evidence.version)) return undefined;
+    if (evidence.updatedAt < link.remoteSeenAt) return undefined;
+  } else if (!evidence.complete || evidence.updatedAt <= link.remoteSeenAt) {
+    // A version that does not count writes (GitHub's `updated_at`) says nothing of what came between: only the whole
+    // item, strictly newer than anything the pair has seen, is as good as a read at its time. An equal time may be
+    // another change in the same second (the stamps have seconds), or one already seen: read.
     return undefined;
-  if (!isNextWrite(link.remoteVersion, evidence.version) || evidence.updatedAt < link.remoteSeenAt) return undefined;
+  }
   const shown = new Set(evidence.complete ? config.fields.map((m) => m.remote) : Object.keys(evidence.fields));
   if (!config.fields.every((m) => shown.has(m.remote) || link.base[m.jira] !== undefined)) return undefined;
   return {

@@ -889,12 +889,6 @@ async function syncFields(
     remotePresumed && mappedChangeUnseen(config, link, issue)
       ? (link.jiraSeenAt ?? issue.updatedAt)
       : Math.max(issue.updatedAt, link.jiraSeenAt ?? 0, status ? 0 : (jiraAfterOwnEdit ?? 0));
-  // Our own write, when the remote proves nobody else wrote between what we knew and it, leaves the remote seen as it
-  // answered: its own change is then not taken for someone else's (no history read, no second look at Jira next time).
-  const wroteAlone = remoteAfter !== remote && ownWriteProven(connector, remote, remoteAfter);
-  const remoteSeenAt = wroteAlone
-    ? Math.max(remoteAfter.updatedAt, link.remoteSeenAt ?? 0)
-    : Math.max(remote.updatedAt, link.remoteSeenAt ?? 0);
   // The version at which the remote holds exactly the base of every mapped field, or none (a refused write keeps an old base).
   const finalBase = sameBase ? link.base : base;
   const holdsBase = config.fields.every((m) => {
@@ -908,6 +902,17 @@ async function syncFields(
     return held.ok && finalBase[m.jira] !== undefined && canonicalEqual(held.value, finalBase[m.jira]!.remote);
   });
   const remoteVersion = holdsBase && !remoteClosed ? remoteAfter.version : undefined;
+  // Our own write, when the remote proves nobody else wrote between what we knew and it, leaves the remote seen as it
+  // answered: its own change is then not taken for someone else's (no history read, no second look at Jira next time).
+  // Where writes are not conditional and versions do not count them (GitHub, Freshservice), the write's answer is a
+  // read of the whole item after it: when the remote was read this run and the answer holds the base of every mapped
+  // field, any other change in between touched no mapped field, so nothing would be lost by counting it seen.
+  const wroteAlone =
+    remoteAfter !== remote &&
+    (ownWriteProven(connector, remote, remoteAfter) || (!known.remote && !remotePresumed && holdsBase));
+  const remoteSeenAt = wroteAlone
+    ? Math.max(remoteAfter.updatedAt, link.remoteSeenAt ?? 0)
+    : Math.max(remote.updatedAt, link.remoteSeenAt ?? 0);
   const resolutionSeen = resolution
     ? await resolutionAfterWrites({ run: resolution, config, connector, issue, remote, remoteAfter, jiraResolvedAs })
     : link.resolution;

@@ -116,9 +116,12 @@ export class IssueService {
         issue.closedById = null;
       }
     }
+    // The events carry the issue as the change left it, its new `updated_at` included (a stamp from before would make
+    // a receiver take the new values for an older state); an update that changed nothing keeps the old stamp.
+    issue.updatedAt = toSecond(this.now());
     const changed = this.emitChanges(before, issue, actor.user);
+    if (!changed) issue.updatedAt = before.updatedAt;
     if (changed) {
-      issue.updatedAt = toSecond(this.now());
       this.indexForSearch(issue);
       this.touchParent(issue);
     }

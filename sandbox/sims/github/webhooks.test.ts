@@ -106,3 +106,19 @@ it('a transfer and a deletion are told as `issues` events', async () => {
 it('a person without admin rights does not see the hooks (404)', async () => {
   expect((await agent()('GET', `${REPO}/hooks`)).status).toBe(404);
 });
+
+it("an edit's events carry the issue as the edit left it, its new `updated_at` included", async () => {
+  const made = await agent()('POST', `${REPO}/issues`, { title: 'Stamped' });
+  const number = (made.json as { number: number }).number;
+  await sim.notifier.idle();
+  receiver.received.length = 0;
+  clock.advance(5_000);
+  const edited = await agent()('PATCH', `${REPO}/issues/${number}`, { title: 'Stamped again', state: 'closed' });
+  const answered = (edited.json as { updated_at: string }).updated_at;
+  await sim.notifier.idle();
+  const issues = receiver.received.map(
+    (r) => (JSON.parse(r.body) as { issue: { title: string; updated_at: string } }).issue,
+  );
+  expect(events()).toEqual(['issues.edited', 'issues.closed']);
+  for (const issue of issues) expect(issue).toMatchObject({ title: 'Stamped again', updated_at: answered });
+});

@@ -11,7 +11,9 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
+import type { RemoteEvidence } from '../ports';
 import type { InboundNotification, NotificationRef, NotificationTouches } from '../registry';
+import { issueFields, issueSchema } from './issue';
 import { repositoryOf } from './remote';
 
 export const SIGNATURE_HEADER = 'x-hub-signature-256';
@@ -87,6 +89,27 @@ function touchesOf(event: string, action: string | undefined): NotificationTouch
 }
 
 /**
+ * What an `issues` event (other than `opened`) proves the issue became: GitHub's payload carries the whole issue as
+ * the event left it, so every mapped field is shown (sync/evidence.ts takes it in place of a read when it is newer
+ * than anything the pair has seen). A comment event's issue is not evidence of its fields (GitHub does not promise
+ * it fresh), nor is a `sub_issues` event's, and the payload does not say the parent.
+ */
+function shownBy(event: string, action: string | undefined, issue: unknown): Pick<NotificationRef, 'shows'> {
+  if (event !== 'issues' || action === 'opened') return {};
+  const parsed = issueSchema.safeParse(issue);
+  if (!parsed.success) return {};
+  const updatedAt = Date.parse(parsed.data.updated_at);
+  if (!Number.isFinite(updatedAt)) return {};
+  const shows: RemoteEvidence = {
+    version: parsed.data.updated_at,
+    updatedAt,
+    fields: issueFields(parsed.data),
+    complete: true,
+  };
+  return { shows };
+}
+
+/**
  * The issue a delivery names, for the connection's repository only. `ping` (sent when the hook is made) and other
  * events name no issue: []. A pull request's events are not issues of the connection: []. Not a delivery at all:
  * undefined.
@@ -111,6 +134,7 @@ export function parseDeliveryRefs(
       event: `github:${event}${parsed.action ? `.${parsed.action}` : ''}`,
       ...(parsed.sender ? { changedBy: parsed.sender.login } : {}),
       touches: touchesOf(event, parsed.action),
+      ...shownBy(event, parsed.action, parsed.issue),
     },
   ];
 }
