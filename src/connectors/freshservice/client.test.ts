@@ -383,6 +383,28 @@ describe('attachments', () => {
     expect(sent.at(-1)).toMatchObject({ method: 'DELETE', path: '/api/v2/tickets/12/attachments/71' });
   });
 
+  it("takes the ticket's own files from the read of its fields, once, and reads again after a write", async () => {
+    const { conn, sent } = connector(
+      integrationAgentRoute,
+      on('GET', '/api/v2/tickets/12', () =>
+        json(200, { ticket: ticket({ attachments: [{ id: 70, name: 'first.png', size: 3 }] }) }),
+      ),
+      on('PUT', '/api/v2/tickets/12', () => json(200, { ticket: ticket({ subject: 'Renamed' }) })),
+      on('GET', '/api/v2/tickets/12/conversations', () => json(200, { conversations: [] })),
+      on('GET', '/api/v2/ticket_form_fields', () => json(200, { ticket_fields: [] })),
+    );
+    const ticketReads = () => sent.filter((s) => s.method === 'GET' && s.path === '/api/v2/tickets/12').length;
+    await conn.getItem('12');
+    expect((await conn.listAttachments('12')).map((f) => f.fileName)).toEqual(['first.png']);
+    expect(ticketReads()).toBe(1);
+    await conn.listAttachments('12');
+    expect(ticketReads()).toBe(2);
+    await conn.getItem('12');
+    await conn.updateItem('12', { subject: 'Renamed' });
+    await conn.listAttachments('12');
+    expect(ticketReads()).toBe(4);
+  });
+
   it('refuses a file past 40 MB before sending it', async () => {
     const { conn, sent } = connector(integrationAgentRoute);
     const big = new Uint8Array(40 * 1024 * 1024 + 1);

@@ -144,6 +144,11 @@ export class FreshserviceConnector implements Connector {
   private readonly people: PersonDirectory;
   /** Conversations listed by this connector (one reconcile) until a write: comments and files both come from them. */
   private readonly listed = new Map<string, Promise<FreshserviceConversation[]>>();
+  /**
+   * The ticket as this connector's `getItem` last read it, until a write: the ticket's own files come with it, so a
+   * reconcile that reads the fields and then the files asks Freshservice once (its per-minute budget is small).
+   */
+  private readonly ticketRead = new Map<string, FreshserviceTicket>();
 
   constructor(private readonly conn: FreshserviceConnection) {
     this.http = new FreshserviceHttp({
@@ -199,6 +204,7 @@ export class FreshserviceConnector implements Connector {
 
   private invalidate(itemId: string): void {
     this.listed.delete(itemId);
+    this.ticketRead.delete(itemId);
   }
 
   async testConnection(): Promise<
@@ -254,6 +260,7 @@ export class FreshserviceConnector implements Connector {
   async getItem(itemId: string): Promise<Item | undefined> {
     const ticket = await this.readTicket(itemId);
     if (!ticket) return undefined;
+    this.ticketRead.set(itemId, ticket);
     // Custom statuses are named in the form fields: known before statusLabel is asked, once per warm instance.
     await this.statusNames().catch(() => undefined);
     return this.toItem(ticket);
@@ -371,6 +378,7 @@ export class FreshserviceConnector implements Connector {
   }
 
   async markCorrelation(itemId: string, correlationId: string): Promise<void> {
+    this.ticketRead.delete(itemId);
     await this.http.send(
       oneTicket,
       'PUT',
@@ -388,6 +396,7 @@ export class FreshserviceConnector implements Connector {
         throw new SyncError({ system: SYSTEM, kind: 'not-found', message: `Ticket ${itemId} no longer exists` });
       return current;
     }
+    this.ticketRead.delete(itemId);
     const done = await this.http.send(oneTicket, 'PUT', ticketPath(itemId), body, `Update ticket ${itemId}`);
     return this.toItem(done.ticket);
   }
@@ -583,7 +592,9 @@ export class FreshserviceConnector implements Connector {
     createdAt: string | null;
     requesterId: string | undefined;
   }> {
-    const ticket = await this.readTicket(itemId);
+    // Taken once: a second look at the files (after this run wrote some) reads them again.
+    const ticket = this.ticketRead.get(itemId) ?? (await this.readTicket(itemId));
+    this.ticketRead.delete(itemId);
     if (!ticket)
       throw new SyncError({ system: SYSTEM, kind: 'not-found', message: `Ticket ${itemId} no longer exists` });
     const raw = (ticket as { attachments?: unknown }).attachments;
