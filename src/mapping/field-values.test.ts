@@ -74,6 +74,20 @@ describe('list mappings (labels ↔ a separated string such as Azure DevOps tags
   });
 });
 
+describe('labels ↔ a remote set of labels (GitHub labels, Zendesk tags)', () => {
+  const labels = m({ jira: 'labels', remote: 'labels' });
+  it('read a remote label with spaces as Jira can hold it, so both sides read as the same set', () => {
+    expect(readRemote(labels, { labels: ['good first issue', 'bug'] })).toEqual({
+      ok: true,
+      value: ['good_first_issue', 'bug'],
+    });
+    expect(readJira(labels, { labels: ['good_first_issue', 'bug'] })).toEqual({
+      ok: true,
+      value: ['good_first_issue', 'bug'],
+    });
+  });
+});
+
 describe('a templated pair', () => {
   const onRemote = m({
     jira: 'summary',

@@ -178,10 +178,12 @@ function readRemoteValue(
   const value = fields[m.remote];
   // Set-like values (Zendesk tags) compare as sets with Jira labels; a remote that keeps them as one string splits on spaces, as labels do.
   if (m.transform !== 'value-map' && m.transform !== 'rich-text' && (Array.isArray(value) || m.jira === 'labels')) {
-    return {
-      ok: true,
-      value: (Array.isArray(value) ? value.map((v) => String(v)) : remoteScalar(value).split(/\s+/)).filter(Boolean),
-    };
+    const items = (Array.isArray(value) ? value.map((v) => String(v)) : remoteScalar(value).split(/\s+/)).filter(
+      Boolean,
+    );
+    // A Jira label has no spaces: a remote label that has them (GitHub's "good first issue") reads as Jira would keep it,
+    // "good_first_issue"; the remote's connector writes it back under its own name (github/labels.ts).
+    return { ok: true, value: m.jira === 'labels' ? items.map(asJiraLabel) : items };
   }
   const raw = remoteScalar(value);
   switch (m.transform) {
@@ -255,6 +257,11 @@ export function writeJira(
   if (m.template?.side === 'jira' && typeof value === 'string')
     return { kind: 'field', field: m.jira, value: templated(m, value, c) };
   return { kind: 'field', field: m.jira, value };
+}
+
+/** A label as Jira can hold it: no spaces (a run of them reads as one underscore). */
+export function asJiraLabel(label: string): string {
+  return label.trim().replace(/\s+/g, '_');
 }
 
 /** A rules pair's value written to Jira as its field takes a choice: an option by its value, a priority or type by its name. */

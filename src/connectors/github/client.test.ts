@@ -261,6 +261,19 @@ describe('the correlation marker', () => {
 });
 
 describe('writing fields', () => {
+  it("writes a label Jira holds with underscores under the repository's own name with spaces, reading the labels only then", async () => {
+    const { connector, sent } = connectorWith(
+      on('GET', '/repos/acme/website/labels?per_page=100', () =>
+        json(200, [{ name: 'bug' }, { name: 'good first issue' }]),
+      ),
+      on('PATCH', `${ISSUES}/3`, (r) => json(200, issue({ number: 3, ...(r.body as object) }))),
+    );
+    await connector.updateItem('3', { labels: ['bug'] });
+    expect(sent.some((s) => s.url.includes('/labels'))).toBe(false);
+    await connector.updateItem('3', { labels: ['bug', 'good_first_issue'] });
+    expect(sent.filter((s) => s.method === 'PATCH')[1]?.body).toEqual({ labels: ['bug', 'good first issue'] });
+  });
+
   it('sends labels and assignees as whole sets, the milestone by its number, and a reason with the state', async () => {
     const { connector, sent } = connectorWith(
       on('GET', '/repos/acme/website/milestones?state=all&per_page=100', () =>

@@ -51,6 +51,7 @@ import {
   withMarker,
   type GitHubIssue,
 } from './issue';
+import { mayStandForSpacedLabel, repositoryLabelNames } from './labels';
 import { repositoryOf, type RepositoryRef } from './remote';
 import { DEFAULT_API_URL, gitHubFailure, GitHubTransport } from './transport';
 
@@ -128,6 +129,7 @@ export class GitHubConnector implements Connector {
   private readonly authorizer: Authorizer;
   private readonly comments: GitHubComments;
   private milestones: Promise<Map<string, number>> | undefined;
+  private labels: Promise<string[]> | undefined;
 
   constructor(private readonly conn: GitHubConnection) {
     this.repository = repositoryOf(conn.baseUrl);
@@ -326,7 +328,21 @@ export class GitHubConnector implements Connector {
         });
       body.milestone = number;
     } else if ('milestone' in body) body.milestone = null;
+    if (Array.isArray(body.labels) && mayStandForSpacedLabel(body.labels as string[]))
+      body.labels = repositoryLabelNames(body.labels as string[], await this.labelNames());
     return body;
+  }
+
+  /** The repository's label names, read once per connector (one reconcile). */
+  private labelNames(): Promise<string[]> {
+    this.labels ??= (async () =>
+      (await this.transport.read(labelList, `${this.repoPath}/labels?per_page=${PER_PAGE}`, 'Read labels')).value.map(
+        (l) => l.name,
+      ))().catch((e: unknown) => {
+      this.labels = undefined;
+      throw e;
+    });
+    return this.labels;
   }
 
   async createItem(fields: Readonly<Record<string, unknown>>, correlationId: string): Promise<Item> {
@@ -469,11 +485,7 @@ export class GitHubConnector implements Connector {
       }
     };
     const [labels, milestones, types] = await Promise.all([
-      optional(
-        async () =>
-          (await this.transport.read(labelList, `${this.repoPath}/labels?per_page=${PER_PAGE}`, 'Read labels')).value,
-        [],
-      ),
+      optional(async () => (await this.labelNames()).map((name) => ({ name })), []),
       optional(async () => [...(await this.milestoneNumbers()).keys()], []),
       optional(
         async () =>
