@@ -319,7 +319,13 @@ export async function startFreshserviceSim(opts: FreshserviceSimOptions = {}): P
         body: JSON.stringify({ plan: 'pro', enforced: true }),
       });
       if (!res.ok) throw new Error(`Freshservice rate limit: ${res.status}`);
-      return { label: 'Freshservice Pro plan, 400 requests a minute', limit: 400, windowSeconds: 60 };
+      // Freshservice counts per clock minute (rate-limit.ts).
+      return {
+        label: 'Freshservice Pro plan, 400 requests a minute',
+        limit: 400,
+        windowSeconds: 60,
+        clockAligned: true,
+      };
     },
     store,
     app,

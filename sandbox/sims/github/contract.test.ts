@@ -402,6 +402,20 @@ describe('§1.10 Simulator must reproduce', () => {
       expect((await agent('POST', `${REPO}/issues`, { title: `Unlimited ${i}` })).status).toBe(201);
   });
 
+  it("a spent hour's budget of writes says in `retry-after` when its oldest write ages out", async () => {
+    await control('/rate-limit', { secondary: { writesPerMinute: 100, writesPerHour: 4 } });
+    for (let i = 0; i < 4; i++) {
+      expect((await agent('POST', `${REPO}/issues`, { title: `Hourly ${i}` })).status).toBe(201);
+      clock.advance(60_000);
+    }
+    // The first write was four minutes ago: the budget frees in 56 minutes.
+    const refused = await agent('POST', `${REPO}/issues`, { title: 'Too many this hour' });
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('retry-after')).toBe(String(56 * 60));
+    clock.advance(56 * 60_000 + 1);
+    expect((await agent('POST', `${REPO}/issues`, { title: 'An hour on' })).status).toBe(201);
+  });
+
   it('deliveries are signed `sha256=` + the hex HMAC-SHA256 of the raw body with the hook’s secret', async () => {
     await addHook();
     await agent('POST', `${REPO}/issues`, { title: 'Signed' });

@@ -120,13 +120,23 @@ export class RateLimiter {
     const now = this.now();
     const recent = (this.writes.get(bucket) ?? []).filter((t) => t > now - 60 * 60 * 1000);
     this.writes.set(bucket, recent);
-    const lastMinute = recent.filter((t) => t > now - 60 * 1000).length;
-    if (lastMinute >= s.writesPerMinute || recent.length >= s.writesPerHour)
+    const inLastMinute = recent.filter((t) => t > now - 60 * 1000);
+    const minuteFull = inLastMinute.length >= s.writesPerMinute;
+    const hourFull = recent.length >= s.writesPerHour;
+    if (minuteFull || hourFull) {
+      // `retry-after` says when a request may go again (GitHub: "do not retry until after that many seconds"): at least
+      // the simulator's set wait, longer when the hour's budget frees only as its oldest write ages out.
+      const freesAt = Math.max(
+        minuteFull ? inLastMinute[inLastMinute.length - s.writesPerMinute]! + 60 * 1000 : 0,
+        hourFull ? recent[recent.length - s.writesPerHour]! + 60 * 60 * 1000 : 0,
+      );
+      const retryAfter = Math.max(s.retryAfterSeconds, Math.ceil((freesAt - now) / 1000));
       throw basicError(
         s.status,
         'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.',
-        { ...this.headers(bucket, 'core'), 'retry-after': String(s.retryAfterSeconds) },
+        { ...this.headers(bucket, 'core'), 'retry-after': String(retryAfter) },
       );
+    }
     recent.push(now);
   }
 }
