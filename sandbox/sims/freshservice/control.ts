@@ -7,6 +7,7 @@
  */
 import type { Hono } from 'hono';
 import * as z from 'zod';
+import { deliveryControlRoutes } from '../shared/delivery-control';
 import { parseFault, type Fault } from '../shared/faults';
 import { automatorRuleSchema, DEFAULT_PAYLOAD, type AutomatorNotifier, type AutomatorRule } from './automator';
 import type { SimLimits } from './context';
@@ -135,31 +136,5 @@ export function controlRoutes(app: Hono<Env>, deps: ControlDeps): void {
     return c.json({ deleted: before !== controls.rules.length });
   });
 
-  app.get('/_control/automator/deliveries', (c) =>
-    c.json({ sent: notifier.sent, lost: notifier.lost, queued: notifier.queue.length, paused: notifier.paused }),
-  );
-  app.put('/_control/automator/deliveries', async (c) => {
-    const req = z
-      .object({
-        paused: z.boolean().optional(),
-        lose: z.number().int().min(0).optional(),
-        duplicate: z.number().int().min(0).optional(),
-      })
-      .parse(await c.req.json());
-    if (req.lose !== undefined) notifier.loseNext = req.lose;
-    if (req.duplicate !== undefined) notifier.duplicateNext = req.duplicate;
-    if (req.paused !== undefined) notifier.paused = req.paused;
-    if (!notifier.paused) await notifier.flush();
-    return c.json({
-      paused: notifier.paused,
-      lose: notifier.loseNext,
-      duplicate: notifier.duplicateNext,
-      queued: notifier.queue.length,
-    });
-  });
-  app.post('/_control/automator/deliveries/flush', async (c) => {
-    notifier.paused = false;
-    await notifier.flush();
-    return c.json({ sent: notifier.sent.length });
-  });
+  deliveryControlRoutes(app, '/_control/automator/deliveries', notifier);
 }

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { Hono } from 'hono';
 import * as z from 'zod';
 import { HeldRequests, parseFault, type Fault } from '../shared/faults';
+import { deliveryFaultsSchema } from '../shared/notifier';
 import type { SimContext } from './context';
 import type { Env } from './http';
 import { ARCHIVE_REPO, PEOPLE, REPO } from './seed';
@@ -119,18 +120,7 @@ export function controlRoutes(app: Hono<Env>, sim: SimContext, controls: Control
   });
   app.get('/_control/webhooks/deliveries', (c) => c.json(deliveryState()));
   app.put('/_control/webhooks/deliveries', async (c) => {
-    const req = await body(
-      c.req.raw,
-      z.object({
-        paused: z.boolean().optional(),
-        lose: z.number().int().min(0).optional(),
-        duplicate: z.number().int().min(0).optional(),
-      }),
-    );
-    if (req.lose !== undefined) notifier.loseNext = req.lose;
-    if (req.duplicate !== undefined) notifier.duplicateNext = req.duplicate;
-    if (req.paused !== undefined) notifier.paused = req.paused;
-    if (!notifier.paused) await notifier.flush();
+    await notifier.setFaults(await body(c.req.raw, deliveryFaultsSchema));
     return c.json(deliveryState());
   });
   app.post('/_control/webhooks/deliveries/flush', async (c) => {
