@@ -8,7 +8,7 @@
 import type { Hono } from 'hono';
 import * as z from 'zod';
 import { deliveryControlRoutes } from '../shared/delivery-control';
-import { parseFault, type Fault } from '../shared/faults';
+import { faultRoutes, type Fault } from '../shared/faults';
 import { automatorRuleSchema, DEFAULT_PAYLOAD, type AutomatorNotifier, type AutomatorRule } from './automator';
 import type { SimLimits } from './context';
 import type { Env } from './request';
@@ -73,14 +73,7 @@ export function controlRoutes(app: Hono<Env>, deps: ControlDeps): void {
     return c.json(clock());
   });
 
-  app.post('/_control/faults', async (c) => {
-    controls.faults.push(parseFault(await c.req.json()));
-    return c.json({ ok: true });
-  });
-  app.delete('/_control/faults', (c) => {
-    controls.faults.length = 0;
-    return c.json({ ok: true });
-  });
+  faultRoutes(app, controls);
   app.put('/_control/outage', async (c) => {
     controls.outage = z.object({ on: z.boolean() }).parse(await c.req.json()).on;
     return c.json({ outage: controls.outage });

@@ -9,7 +9,7 @@ import { Hono, type Context, type Next } from 'hono';
 import type { AddressInfo } from 'node:net';
 import * as z from 'zod';
 import { deliveryControlRoutes } from '../shared/delivery-control';
-import { parseFault, takeFault, type Fault } from '../shared/faults';
+import { faultRoutes, takeFault, type Fault } from '../shared/faults';
 import { invalidEndpoint, invalidToken, unauthenticated, ZdError } from './errors';
 import type { Env } from './http';
 import { adminRoutes } from './routes-admin';
@@ -258,14 +258,7 @@ export function createZendeskApp(opts: ZendeskSimOptions & { baseUrl: () => stri
     notifier.reset();
     return c.json({ ok: true });
   });
-  app.post('/_control/faults', async (c) => {
-    controls.faults.push(parseFault(await c.req.json()));
-    return c.json({ ok: true });
-  });
-  app.delete('/_control/faults', (c) => {
-    controls.faults.length = 0;
-    return c.json({ ok: true });
-  });
+  faultRoutes(app, controls);
   app.put('/_control/outage', async (c) => {
     controls.outage = z.object({ on: z.boolean() }).parse(await c.req.json()).on;
     return c.json({ outage: controls.outage });
