@@ -8,6 +8,7 @@ import { DEMO_CREDENTIALS as ADO, type AzureDevOpsSim } from '../sims/azure-devo
 import { azureDevOpsClient, patch } from '../sims/azure-devops/test-client';
 import type { DemoPairing, RunningSimulator } from '../simulated-system';
 import { created } from './pairing';
+import { saveConnection } from './save-connection';
 
 /** The id the server gives the first Azure DevOps connection of project OPS. */
 export const OPS_CONNECTION_ID = 'ops-azure-devops';
@@ -65,20 +66,20 @@ export const demoAzureDevOpsConnection = {
 
 /** Saves the OPS connection through Crosswalk's own resolver, as OPS's admin; saving creates the service hooks. */
 export async function pairOpsProject(platform: Platform, installationId: string, jira: JiraSim): Promise<void> {
-  const admin = jira.site.state.users.find((u) => u.role === 'admin')!;
-  const saved = await platform.invokeResolver({
-    installationId,
-    moduleKey: 'crosswalk-settings',
-    functionKey: 'saveConnection',
-    accountId: admin.accountId,
-    context: { extension: { type: 'jira:projectSettingsPage', project: OPS_PROJECT } },
-    payload: { settings: demoAzureDevOpsConnection, credential: { token: ADO.integration.pat } },
-  });
-  const body = saved.ok
-    ? (saved.body as { ok?: boolean; data?: { config?: { id?: string }; pushSetup?: { ok?: boolean } } })
-    : undefined;
-  if (!body?.ok || body.data?.config?.id !== OPS_CONNECTION_ID || !body.data.pushSetup?.ok)
-    throw new Error(`Could not pair the OPS project: ${JSON.stringify(saved)}`);
+  const { connectionId } = await saveConnection(
+    { platform, installationId, jira },
+    {
+      as: 'admin',
+      project: OPS_PROJECT,
+      settings: demoAzureDevOpsConnection,
+      credential: { token: ADO.integration.pat },
+      provisionsPush: true,
+      what: 'the OPS project',
+    },
+  );
+  // Tests and the model address the connection by the id the server gives the first one.
+  if (connectionId !== OPS_CONNECTION_ID)
+    throw new Error(`The OPS connection was saved as ${connectionId}, not ${OPS_CONNECTION_ID}`);
 }
 
 /** OPS ↔ Azure DevOps as `npm start` pairs it. */

@@ -7,10 +7,9 @@
  */
 import { DEMO_CREDENTIALS as FS, type FreshserviceSim } from '../sims/freshservice';
 import { freshserviceClient } from '../sims/freshservice/test-client';
-import type { JiraSim } from '../sims/jira';
-import { PROJECT_ROLES } from '../sims/jira/state';
 import type { DemoContext, DemoPairing } from '../simulated-system';
 import type { PairingKit } from './pairing';
+import { ensureJiraProject, saveConnection } from './save-connection';
 import { PAYLOAD_TEMPLATE, SECRET_HEADER_NAME } from '../../src/connectors/freshservice/notifications';
 
 export const ITS_PROJECT = { key: 'ITS', name: 'IT service desk' } as const;
@@ -69,49 +68,6 @@ export const demoFreshserviceConnection = {
 /** Every automator event Crosswalk reads (notifications.ts `touchesOf`). */
 const AUTOMATOR_EVENTS = ['ticket_created', 'ticket_updated', 'note_added', 'reply_added'] as const;
 
-/** Jira's REST API as the site's admin (the demo's hands, as a person's would be). */
-function asSiteAdmin(jira: JiraSim) {
-  const admin = jira.site.state.users.find((u) => u.siteAdmin && u.accountType === 'atlassian' && u.apiToken);
-  if (!admin) throw new Error('The Jira site has no site admin to make the ITS project');
-  const authorization = `Basic ${Buffer.from(`${admin.emailAddress}:${admin.apiToken}`).toString('base64')}`;
-  return (path: string, body: unknown) =>
-    fetch(`${jira.baseUrl}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', authorization },
-      body: JSON.stringify(body),
-    });
-}
-
-/**
- * The ITS project, made through Jira's REST API by a site admin when the site has none, led by the project lead,
- * with the site's member and viewer in its roles as the other demo projects have them (the service desk works in it).
- */
-async function ensureProject(jira: JiraSim): Promise<{ id: string; key: string }> {
-  const existing = jira.site.project(ITS_PROJECT.key);
-  if (existing) return { id: existing.id, key: existing.key };
-  const person = (role: string) => jira.site.state.users.find((u) => u.role === role);
-  const lead = person('project-lead');
-  if (!lead) throw new Error('The Jira site has no project lead to lead the ITS project');
-  const post = asSiteAdmin(jira);
-  const res = await post('/rest/api/3/project', {
-    key: ITS_PROJECT.key,
-    name: ITS_PROJECT.name,
-    leadAccountId: lead.accountId,
-    projectTypeKey: 'service_desk',
-  });
-  if (res.status !== 201) throw new Error(`Could not make the ITS project: ${res.status} ${await res.text()}`);
-  const made = (await res.json()) as { id: number | string; key: string };
-  for (const [role, who] of [
-    [PROJECT_ROLES.Members, person('member')],
-    [PROJECT_ROLES.Viewers, person('viewer')],
-  ] as const) {
-    if (!who) continue;
-    const added = await post(`/rest/api/3/project/${made.key}/role/${role}`, { user: [who.accountId] });
-    if (added.status !== 200) throw new Error(`Could not add ${who.displayName} to ITS: ${added.status}`);
-  }
-  return { id: String(made.id), key: made.key };
-}
-
 /**
  * Saves the ITS connection through Crosswalk's own resolver as the project
  * lead, then adds the automator rule by the connection page's steps: the
@@ -119,22 +75,14 @@ async function ensureProject(jira: JiraSim): Promise<{ id: string; key: string }
  */
 async function pair(context: DemoContext<FreshserviceSim>): Promise<void> {
   const { platform, installationId, jira, sim } = context;
-  const project = await ensureProject(jira);
-  const lead = jira.site.state.users.find((u) => u.role === 'project-lead')!;
-  const saved = await platform.invokeResolver({
-    installationId,
-    moduleKey: 'crosswalk-settings',
-    functionKey: 'saveConnection',
-    accountId: lead.accountId,
-    context: { extension: { type: 'jira:projectSettingsPage', project } },
-    payload: {
-      settings: demoFreshserviceConnection,
-      credential: { token: FS.integration.apiKey, webhookSecret: ITS_WEBHOOK_SECRET },
-    },
+  const { connectionId } = await saveConnection(context, {
+    as: 'project-lead',
+    // The service desk works in it.
+    project: await ensureJiraProject(jira, ITS_PROJECT, 'service_desk'),
+    settings: demoFreshserviceConnection,
+    credential: { token: FS.integration.apiKey, webhookSecret: ITS_WEBHOOK_SECRET },
+    what: 'the IT service desk project',
   });
-  const answer = saved.ok ? (saved.body as { ok?: boolean; data?: { config?: { id?: string } } }) : undefined;
-  const connectionId = answer?.ok ? answer.data?.config?.id : undefined;
-  if (!connectionId) throw new Error(`Could not pair the IT service desk project: ${JSON.stringify(saved)}`);
   const rule = await fetch(`${sim.controlUrl}/automator`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

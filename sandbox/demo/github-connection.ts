@@ -5,12 +5,11 @@
  * Crosswalk's own resolver makes the repository webhook (the connector
  * provisions it): nothing to set up by hand.
  */
-import { PROJECT_ROLES } from '../sims/jira/state';
 import type { DemoContext, DemoPairing } from '../simulated-system';
-import type { JiraSim } from '../sims/jira';
 import { DEMO_CREDENTIALS as GH, type GitHubSim } from '../sims/github';
 import { gitHubClient } from '../sims/github/test-client';
 import type { PairingKit } from './pairing';
+import { ensureJiraProject, saveConnection } from './save-connection';
 
 export const WEB_PROJECT = { key: 'WEB', name: 'Website' } as const;
 
@@ -47,77 +46,19 @@ export const demoGitHubConnection = {
   ],
 } as const;
 
-/** The Jira REST API as one of the demo site's people (Basic auth, email and API token). */
-async function asJiraUser(
-  jira: JiraSim,
-  role: string,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<Response> {
-  const user = jira.site.state.users.find((u) => u.role === role);
-  if (!user) throw new Error(`The demo site has no ${role}`);
-  return fetch(`${jira.baseUrl}${path}`, {
-    method,
-    headers: {
-      authorization: `Basic ${Buffer.from(`${user.emailAddress}:${user.apiToken}`).toString('base64')}`,
-      accept: 'application/json',
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-}
-
-/** Project WEB as the site has it, made by the site admin (led by the project lead) when the site has none. */
-async function websiteProject(jira: JiraSim): Promise<{ id: string; key: string }> {
-  const existing = jira.site.state.projects.find((p) => p.key === WEB_PROJECT.key);
-  if (existing) return { id: existing.id, key: existing.key };
-  const lead = jira.site.state.users.find((u) => u.role === 'project-lead');
-  if (!lead) throw new Error('The demo site has no project lead');
-  const res = await asJiraUser(jira, 'admin', 'POST', '/rest/api/3/project', {
-    key: WEB_PROJECT.key,
-    name: WEB_PROJECT.name,
-    leadAccountId: lead.accountId,
-    projectTypeKey: 'software',
-  });
-  const made = (await res.json()) as { id?: number | string; key?: string };
-  if (res.status !== 201 || made.id === undefined)
-    throw new Error(`Could not make project ${WEB_PROJECT.key}: ${res.status} ${JSON.stringify(made)}`);
-  // The site's member works in it and its viewer reads it, as in the other demo projects.
-  for (const [role, who] of [
-    [PROJECT_ROLES.Members, 'member'],
-    [PROJECT_ROLES.Viewers, 'viewer'],
-  ] as const) {
-    const person = jira.site.state.users.find((u) => u.role === who);
-    if (!person) continue;
-    const added = await asJiraUser(jira, 'admin', 'POST', `/rest/api/3/project/${WEB_PROJECT.key}/role/${role}`, {
-      user: [person.accountId],
-    });
-    if (added.status !== 200) throw new Error(`Could not add the ${who} to ${WEB_PROJECT.key}: ${added.status}`);
-  }
-  return { id: String(made.id), key: WEB_PROJECT.key };
-}
-
 export const demo: DemoPairing<GitHubSim> = {
   project: WEB_PROJECT,
   connection: demoGitHubConnection,
   /** Saves the WEB connection through Crosswalk's own resolver, as WEB's lead; saving makes the repository webhook. */
-  async pair({ platform, installationId, jira }: DemoContext<GitHubSim>): Promise<void> {
-    const project = await websiteProject(jira);
-    const lead = jira.site.state.users.find((u) => u.role === 'project-lead')!;
-    const saved = await platform.invokeResolver({
-      installationId,
-      moduleKey: 'crosswalk-settings',
-      functionKey: 'saveConnection',
-      accountId: lead.accountId,
-      context: { extension: { type: 'jira:projectSettingsPage', project } },
-      payload: { settings: demoGitHubConnection, credential: { token: GH.integration.token } },
+  async pair(context: DemoContext<GitHubSim>): Promise<void> {
+    await saveConnection(context, {
+      as: 'project-lead',
+      project: await ensureJiraProject(context.jira, WEB_PROJECT, 'software'),
+      settings: demoGitHubConnection,
+      credential: { token: GH.integration.token },
+      provisionsPush: true,
+      what: 'the website project',
     });
-    const answer = saved.ok
-      ? (saved.body as { ok?: boolean; data?: { pushSetup?: { ok: boolean } | null } })
-      : undefined;
-    if (!answer?.ok || !answer.data?.pushSetup?.ok)
-      throw new Error(`Could not pair the website project: ${JSON.stringify(saved)}`);
   },
   kit(sim: GitHubSim): PairingKit {
     return {

@@ -3,6 +3,7 @@ import type { RunningSimulator, DemoPairing } from '../simulated-system';
 import { DEMO_CREDENTIALS as SERVICENOW_DEMO, type ServiceNowSim } from '../sims/servicenow';
 import { serviceNowClient } from '../sims/servicenow/test-client';
 import { created } from './pairing';
+import { saveConnection } from './save-connection';
 
 export const DEMO_WEBHOOK_SECRET = 'demo-webhook-secret';
 
@@ -69,25 +70,18 @@ const DEMO_PROJECT = { id: '10000', key: 'DEMO' } as const;
 export const demo: DemoPairing<ServiceNowSim & RunningSimulator> = {
   project: { key: DEMO_PROJECT.key, name: 'Demo' },
   connection: demoServiceNowConnection,
-  async pair({ platform, installationId, jira, sim, notificationUrl }) {
-    const lead = jira.site.state.users.find((u) => u.role === 'project-lead')!;
-    const saved = await platform.invokeResolver({
-      installationId,
-      moduleKey: 'crosswalk-settings',
-      functionKey: 'saveConnection',
-      accountId: lead.accountId,
-      context: { extension: { type: 'jira:projectSettingsPage', project: DEMO_PROJECT } },
-      payload: {
-        settings: demoServiceNowConnection,
-        credential: { password: SERVICENOW_DEMO.integration.password, webhookSecret: DEMO_WEBHOOK_SECRET },
-      },
+  async pair(context) {
+    const { sim, notificationUrl } = context;
+    const { connectionId } = await saveConnection(context, {
+      as: 'project-lead',
+      project: DEMO_PROJECT,
+      settings: demoServiceNowConnection,
+      credential: { password: SERVICENOW_DEMO.integration.password, webhookSecret: DEMO_WEBHOOK_SECRET },
+      what: 'the demo project',
     });
-    if (!saved.ok || !(saved.body as { ok?: boolean }).ok)
-      throw new Error(`Could not pair the demo project: ${JSON.stringify(saved)}`);
-    const id = (saved.body as { data: { config: { id: string } } }).data.config.id;
     await fetch(`${sim.controlUrl}/notifications`, {
       method: 'PUT',
-      body: JSON.stringify({ url: notificationUrl(id), secret: DEMO_WEBHOOK_SECRET, tables: ['incident'] }),
+      body: JSON.stringify({ url: notificationUrl(connectionId), secret: DEMO_WEBHOOK_SECRET, tables: ['incident'] }),
     });
   },
   kit: (sim) => ({

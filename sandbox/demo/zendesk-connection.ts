@@ -58,6 +58,7 @@ import { DEMO_CREDENTIALS as ZENDESK_DEMO, type ZendeskSim } from '../sims/zende
 import { zendeskClient } from '../sims/zendesk/test-client';
 import type { DemoPairing, RunningSimulator } from '../simulated-system';
 import { created } from './pairing';
+import { saveConnection } from './save-connection';
 
 /**
  * Saves the SUP connection through Crosswalk's own resolver, as SUP's admin.
@@ -65,18 +66,17 @@ import { created } from './pairing';
  * them) and stores the signing secret Zendesk chose: nothing to set by hand.
  */
 export async function pairSupportProject(platform: Platform, installationId: string, jira: JiraSim): Promise<void> {
-  const lead = jira.site.state.users.find((u) => u.role === 'project-lead')!;
-  const saved = await platform.invokeResolver({
-    installationId,
-    moduleKey: 'crosswalk-settings',
-    functionKey: 'saveConnection',
-    accountId: lead.accountId,
-    context: { extension: { type: 'jira:projectSettingsPage', project: SUP_PROJECT } },
-    payload: { settings: demoZendeskConnection, credential: { token: ZENDESK_DEMO.integration.apiToken } },
-  });
-  const answer = saved.ok ? (saved.body as { ok?: boolean; data?: { pushSetup?: { ok: boolean } | null } }) : undefined;
-  if (!answer?.ok || !answer.data?.pushSetup?.ok)
-    throw new Error(`Could not pair the support project: ${JSON.stringify(saved)}`);
+  await saveConnection(
+    { platform, installationId, jira },
+    {
+      as: 'project-lead',
+      project: SUP_PROJECT,
+      settings: demoZendeskConnection,
+      credential: { token: ZENDESK_DEMO.integration.apiToken },
+      provisionsPush: true,
+      what: 'the support project',
+    },
+  );
 }
 
 /** SUP ↔ Zendesk as `npm start` pairs it. */

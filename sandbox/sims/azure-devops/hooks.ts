@@ -6,6 +6,7 @@
  * them, and send forged or stale ones.
  */
 import { randomUUID } from 'node:crypto';
+import { NotificationQueue } from '../shared/notifier';
 import {
   adoDate,
   type AdoStore,
@@ -266,12 +267,10 @@ export interface NotifierControl {
   lose: number;
 }
 
-/** The service hook delivery queue: in order, one at a time, three tries on 5xx or network errors. */
-export class HookNotifier {
+/** The service hook delivery queue (the simulators' shared one): in order, one at a time, three tries on 5xx or network errors. */
+export class HookNotifier extends NotificationQueue<Queued> {
   control: NotifierControl = { paused: false, duplicate: false, lose: 0 };
-  readonly queue: Queued[] = [];
   readonly sent: Delivery[] = [];
-  private flushing?: Promise<void>;
 
   reset(): void {
     this.control = { paused: false, duplicate: false, lose: 0 };
@@ -281,45 +280,31 @@ export class HookNotifier {
 
   enqueue(sub: Subscription, body: JsonObject): void {
     const item = { sub, body: JSON.stringify(body), headers: deliveryHeaders(sub) };
-    this.queue.push(item);
-    if (this.control.duplicate) this.queue.push(item);
-    if (!this.control.paused) void this.flush();
+    if (this.control.duplicate) this.push(item, item);
+    else this.push(item);
   }
 
-  /** True while deliveries are queued (and not paused) or under way. */
-  get busy(): boolean {
-    return Boolean(this.flushing) || (this.queue.length > 0 && !this.control.paused);
+  protected holding(): boolean {
+    return this.control.paused;
   }
 
-  /** Resolves when no delivery is under way. */
-  async idle(): Promise<void> {
-    while (this.flushing) await this.flushing;
-  }
-
-  flush(): Promise<void> {
-    this.flushing ??= (async () => {
-      while (this.queue.length && !this.control.paused) {
-        const q = this.queue.shift()!;
-        const meta = JSON.parse(q.body) as { notificationId: number; eventType: string };
-        if (this.control.lose > 0) {
-          this.control.lose -= 1;
-          this.sent.push({
-            subscriptionId: q.sub.id,
-            notificationId: meta.notificationId,
-            eventType: meta.eventType,
-            url: q.sub.consumerInputs.url ?? '',
-            body: q.body,
-            status: 'lost',
-            attempts: 0,
-          });
-          continue;
-        }
-        await this.deliver(q.sub, q.body, q.headers);
-      }
-    })().finally(() => {
-      this.flushing = undefined;
-    });
-    return this.flushing;
+  /** A delivery to lose is dropped as it comes off the queue, and recorded with status 'lost' for the tests to see. */
+  protected async sendQueued(q: Queued): Promise<void> {
+    if (this.control.lose > 0) {
+      this.control.lose -= 1;
+      const meta = JSON.parse(q.body) as { notificationId: number; eventType: string };
+      this.sent.push({
+        subscriptionId: q.sub.id,
+        notificationId: meta.notificationId,
+        eventType: meta.eventType,
+        url: q.sub.consumerInputs.url ?? '',
+        body: q.body,
+        status: 'lost',
+        attempts: 0,
+      });
+      return;
+    }
+    await this.deliver(q.sub, q.body, q.headers);
   }
 
   /** POSTs one body now; tests use it directly for forged and stale deliveries. */

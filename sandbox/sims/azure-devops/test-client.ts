@@ -1,13 +1,8 @@
 /** Calls the Azure DevOps simulator as a script with a PAT would (Basic with an empty user name), for tests and benchmarks. */
 import type { AzureDevOpsSim } from './index';
+import { readSimResponse, type SimResponse } from '../shared/test-client';
 
-export interface AdoResponse<T = unknown> {
-  status: number;
-  headers: Headers;
-  /** Parsed JSON, or undefined for empty or non-JSON bodies. */
-  json: T;
-  text: string;
-}
+export type AdoResponse<T = unknown> = SimResponse<T>;
 
 export const patAuthorization = (pat: string) => `Basic ${Buffer.from(`:${pat}`).toString('base64')}`;
 
@@ -52,14 +47,7 @@ export function azureDevOpsClient(sim: Pick<AzureDevOpsSim, 'baseUrl'>, pat: str
       },
       body: body === undefined ? undefined : raw ? Buffer.from(body) : JSON.stringify(body),
     });
-    const text = await res.text();
-    let json: unknown;
-    try {
-      json = text ? (JSON.parse(text) as unknown) : undefined;
-    } catch {
-      json = undefined;
-    }
-    return { status: res.status, headers: res.headers, json: json as T, text };
+    return readSimResponse<T>(res);
   };
 }
 

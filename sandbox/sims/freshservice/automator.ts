@@ -6,6 +6,7 @@
  * added (Crosswalk's shared secret travels in one). One attempt, no retries.
  */
 import * as z from 'zod';
+import { FaultableNotificationQueue } from '../shared/notifier';
 import { PRIORITIES, STATUSES } from './codes';
 import { iso } from './serialize';
 import { TICKET_EVENTS, type TicketEvent, type TicketEventName } from './tickets';
@@ -75,56 +76,24 @@ export interface SentDelivery extends Delivery {
 }
 
 /** The automator's outbound calls: queued in order, sent once each, pausable, with deliveries lost or doubled on demand. */
-export class AutomatorNotifier {
-  readonly queue: Delivery[] = [];
+export class AutomatorNotifier extends FaultableNotificationQueue<Delivery> {
   readonly sent: SentDelivery[] = [];
-  readonly lost: Delivery[] = [];
-  paused = false;
-  loseNext = 0;
-  duplicateNext = 0;
-  private flushing?: Promise<void>;
 
-  constructor(private readonly now: () => number) {}
+  constructor(private readonly now: () => number) {
+    super();
+  }
 
   reset(): void {
-    this.queue.length = 0;
+    this.clearQueueAndFaults();
     this.sent.length = 0;
-    this.lost.length = 0;
-    this.paused = false;
-    this.loseNext = 0;
-    this.duplicateNext = 0;
   }
 
   enqueue(delivery: Delivery): void {
-    if (this.loseNext > 0) {
-      this.loseNext -= 1;
-      this.lost.push(delivery);
-      return;
-    }
-    this.queue.push(delivery);
-    if (this.duplicateNext > 0) {
-      this.duplicateNext -= 1;
-      this.queue.push({ ...delivery });
-    }
-    if (!this.paused) void this.flush();
+    this.enqueueDelivery(delivery);
   }
 
-  /** True while deliveries are queued (and not paused) or under way. */
-  get busy(): boolean {
-    return Boolean(this.flushing) || (this.queue.length > 0 && !this.paused);
-  }
-
-  async idle(): Promise<void> {
-    while (this.flushing) await this.flushing;
-  }
-
-  flush(): Promise<void> {
-    this.flushing ??= (async () => {
-      while (this.queue.length && !this.paused) await this.send(this.queue.shift()!);
-    })().finally(() => {
-      this.flushing = undefined;
-    });
-    return this.flushing;
+  protected sendQueued(d: Delivery): Promise<void> {
+    return this.send(d);
   }
 
   /** Sends one delivery now, outside the queue (a genuine delivery the replay test repeats), and tells how it was answered. */

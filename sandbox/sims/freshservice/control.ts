@@ -7,7 +7,8 @@
  */
 import type { Hono } from 'hono';
 import * as z from 'zod';
-import { parseFault, type Fault } from '../shared/faults';
+import { deliveryControlRoutes } from '../shared/delivery-control';
+import { faultRoutes, type Fault } from '../shared/faults';
 import { automatorRuleSchema, DEFAULT_PAYLOAD, type AutomatorNotifier, type AutomatorRule } from './automator';
 import type { SimLimits } from './context';
 import type { Env } from './request';
@@ -72,14 +73,7 @@ export function controlRoutes(app: Hono<Env>, deps: ControlDeps): void {
     return c.json(clock());
   });
 
-  app.post('/_control/faults', async (c) => {
-    controls.faults.push(parseFault(await c.req.json()));
-    return c.json({ ok: true });
-  });
-  app.delete('/_control/faults', (c) => {
-    controls.faults.length = 0;
-    return c.json({ ok: true });
-  });
+  faultRoutes(app, controls);
   app.put('/_control/outage', async (c) => {
     controls.outage = z.object({ on: z.boolean() }).parse(await c.req.json()).on;
     return c.json({ outage: controls.outage });
@@ -135,31 +129,5 @@ export function controlRoutes(app: Hono<Env>, deps: ControlDeps): void {
     return c.json({ deleted: before !== controls.rules.length });
   });
 
-  app.get('/_control/automator/deliveries', (c) =>
-    c.json({ sent: notifier.sent, lost: notifier.lost, queued: notifier.queue.length, paused: notifier.paused }),
-  );
-  app.put('/_control/automator/deliveries', async (c) => {
-    const req = z
-      .object({
-        paused: z.boolean().optional(),
-        lose: z.number().int().min(0).optional(),
-        duplicate: z.number().int().min(0).optional(),
-      })
-      .parse(await c.req.json());
-    if (req.lose !== undefined) notifier.loseNext = req.lose;
-    if (req.duplicate !== undefined) notifier.duplicateNext = req.duplicate;
-    if (req.paused !== undefined) notifier.paused = req.paused;
-    if (!notifier.paused) await notifier.flush();
-    return c.json({
-      paused: notifier.paused,
-      lose: notifier.loseNext,
-      duplicate: notifier.duplicateNext,
-      queued: notifier.queue.length,
-    });
-  });
-  app.post('/_control/automator/deliveries/flush', async (c) => {
-    notifier.paused = false;
-    await notifier.flush();
-    return c.json({ sent: notifier.sent.length });
-  });
+  deliveryControlRoutes(app, '/_control/automator/deliveries', notifier);
 }

@@ -1,14 +1,10 @@
 /** Calls the Freshservice simulator as an integration would (Basic `<apikey>:X`), for tests and the model adapter. */
 import type { FreshserviceSim } from './index';
+import { readSimResponse, type SimResponse } from '../shared/test-client';
 
 export type FreshserviceAuth = { apiKey: string } | { email: string; password: string } | { none: true };
 
-export interface FreshserviceResponse<T> {
-  status: number;
-  headers: Headers;
-  json: T;
-  text: string;
-}
+export type FreshserviceResponse<T = unknown> = SimResponse<T>;
 
 export function authorization(auth: FreshserviceAuth): string | undefined {
   if ('none' in auth) return undefined;
@@ -44,13 +40,6 @@ export function freshserviceClient(
       },
       body: form ? body : body === undefined ? undefined : JSON.stringify(body),
     });
-    const text = await res.text();
-    let json: unknown;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    return { status: res.status, headers: res.headers, json: json as T, text };
+    return readSimResponse<T>(res);
   };
 }

@@ -9,7 +9,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Hono } from 'hono';
 import * as z from 'zod';
-import { HeldRequests, parseFault, type Fault } from '../shared/faults';
+import { HeldRequests, faultRoutes, type Fault } from '../shared/faults';
+import { deliveryFaultsSchema } from '../shared/notifier';
 import type { SimContext } from './context';
 import type { Env } from './http';
 import { ARCHIVE_REPO, PEOPLE, REPO } from './seed';
@@ -51,15 +52,7 @@ export function controlRoutes(app: Hono<Env>, sim: SimContext, controls: Control
     return c.json({ now: new Date(sim.now()).toISOString() });
   });
 
-  app.post('/_control/faults', async (c) => {
-    controls.faults.push(parseFault(await c.req.json()));
-    return c.json(ok);
-  });
-  app.delete('/_control/faults', (c) => {
-    controls.faults.length = 0;
-    controls.held.releaseAll();
-    return c.json(ok);
-  });
+  faultRoutes(app, controls, controls.held);
   app.put('/_control/outage', async (c) => {
     controls.outage = (await body(c.req.raw, z.object({ on: z.boolean() }))).on;
     return c.json({ outage: controls.outage });
@@ -119,18 +112,7 @@ export function controlRoutes(app: Hono<Env>, sim: SimContext, controls: Control
   });
   app.get('/_control/webhooks/deliveries', (c) => c.json(deliveryState()));
   app.put('/_control/webhooks/deliveries', async (c) => {
-    const req = await body(
-      c.req.raw,
-      z.object({
-        paused: z.boolean().optional(),
-        lose: z.number().int().min(0).optional(),
-        duplicate: z.number().int().min(0).optional(),
-      }),
-    );
-    if (req.lose !== undefined) notifier.loseNext = req.lose;
-    if (req.duplicate !== undefined) notifier.duplicateNext = req.duplicate;
-    if (req.paused !== undefined) notifier.paused = req.paused;
-    if (!notifier.paused) await notifier.flush();
+    await notifier.setFaults(await body(c.req.raw, deliveryFaultsSchema));
     return c.json(deliveryState());
   });
   app.post('/_control/webhooks/deliveries/flush', async (c) => {

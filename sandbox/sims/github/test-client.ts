@@ -1,12 +1,8 @@
 /** Calls the GitHub simulator as a client would (a token, or nothing), for tests, adapters and benchmarks. */
 import type { GitHubSim } from './index';
+import { readSimResponse, type SimResponse } from '../shared/test-client';
 
-export interface GitHubResponse<T> {
-  status: number;
-  headers: Headers;
-  json: T;
-  text: string;
-}
+export type GitHubResponse<T = unknown> = SimResponse<T>;
 
 /**
  * `call<T>(method, path, body?, headers?)`: JSON in and out, with GitHub's
@@ -36,13 +32,6 @@ export function gitHubClient(
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    const text = await res.text();
-    let json: unknown;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    return { status: res.status, headers: res.headers, json: json as T, text };
+    return readSimResponse<T>(res);
   };
 }

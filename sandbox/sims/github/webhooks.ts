@@ -7,6 +7,7 @@
  * `redelivery: true`). Controls lose, duplicate or hold deliveries.
  */
 import { createHmac, randomUUID } from 'node:crypto';
+import { FaultableNotificationQueue } from '../shared/notifier';
 import type { GitHubStore, Hook } from './store';
 
 export const SIGNATURE_HEADER = 'x-hub-signature-256';
@@ -40,27 +41,18 @@ export interface DeliveryRecord extends PendingDelivery {
   responseBody: string;
 }
 
-export class HookNotifier {
-  readonly queue: PendingDelivery[] = [];
+/** GitHub's deliveries: the queue, pause, loss and doubling are the simulators' shared ones; GitHub's headers, signature and record are here. */
+export class HookNotifier extends FaultableNotificationQueue<PendingDelivery> {
   readonly deliveries: DeliveryRecord[] = [];
-  readonly lost: PendingDelivery[] = [];
-  paused = false;
-  /** The next N deliveries are dropped silently (as if GitHub never sent them). */
-  loseNext = 0;
-  /** The next N deliveries are sent twice with the same GUID (a redelivery racing the first). */
-  duplicateNext = 0;
   private nextId = 1;
-  private flushing?: Promise<void>;
 
-  constructor(private readonly store: GitHubStore) {}
+  constructor(private readonly store: GitHubStore) {
+    super();
+  }
 
   reset(): void {
-    this.queue.length = 0;
+    this.clearQueueAndFaults();
     this.deliveries.length = 0;
-    this.lost.length = 0;
-    this.paused = false;
-    this.loseNext = 0;
-    this.duplicateNext = 0;
   }
 
   /** Fans an event out to the repository's active hooks that subscribe to it (`*` subscribes to all). */
@@ -82,49 +74,20 @@ export class HookNotifier {
       body: JSON.stringify(payload),
       redelivery: false,
     };
-    if (this.loseNext > 0) {
-      this.loseNext -= 1;
-      this.lost.push(pending);
-      return;
-    }
-    this.queue.push(pending);
-    if (this.duplicateNext > 0) {
-      this.duplicateNext -= 1;
-      this.queue.push({ ...pending, redelivery: true });
-    }
-    if (!this.paused) void this.flush();
+    // A doubled delivery is a redelivery racing the first: same GUID, marked as one.
+    this.enqueueDelivery(pending, { ...pending, redelivery: true });
   }
 
   /** GitHub's redelivery: the recorded delivery's body again, under its GUID. */
   redeliver(record: DeliveryRecord): void {
-    this.queue.push({ ...record, redelivery: true });
-    if (!this.paused) void this.flush();
+    this.push({ ...record, redelivery: true });
   }
 
-  /** True while deliveries are queued (and not paused) or under way. */
-  get busy(): boolean {
-    return Boolean(this.flushing) || (this.queue.length > 0 && !this.paused);
-  }
-
-  /** Resolves when no delivery is under way. */
-  async idle(): Promise<void> {
-    while (this.flushing) await this.flushing;
-  }
-
-  /** Sends everything queued, in order, one at a time. */
-  flush(): Promise<void> {
-    this.flushing ??= (async () => {
-      while (this.queue.length && !this.paused) {
-        const next = this.queue.shift();
-        const hook = next && this.store.hooks.get(next.hookId);
-        // A hook deleted or deactivated after queueing is not called.
-        if (!next || !hook || !hook.active) continue;
-        await this.deliver(next, hook);
-      }
-    })().finally(() => {
-      this.flushing = undefined;
-    });
-    return this.flushing;
+  protected async sendQueued(next: PendingDelivery): Promise<void> {
+    const hook = this.store.hooks.get(next.hookId);
+    // A hook deleted or deactivated after queueing is not called.
+    if (!hook || !hook.active) return;
+    await this.deliver(next, hook);
   }
 
   private async deliver(pending: PendingDelivery, hook: Hook): Promise<DeliveryRecord> {

@@ -8,7 +8,7 @@ import { serve } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import type { AddressInfo } from 'node:net';
 import * as z from 'zod';
-import { HeldRequests, parseFault, takeFault, type Fault } from '../shared/faults';
+import { HeldRequests, faultRoutes, takeFault, type Fault } from '../shared/faults';
 import { Notifier, sign, SIGNATURE_HEADER, TIMESTAMP_HEADER, type ChangeNotice } from './notifications';
 import { runQuery } from './query';
 import { readRecord, SnError, writeRecord, type ReadOptions } from './records';
@@ -138,15 +138,7 @@ export function createServiceNowApp(opts: ServiceNowSimOptions & { baseUrl: () =
     tokens.clear();
     return c.json({ ok: true });
   });
-  app.post('/_control/faults', async (c) => {
-    controls.faults.push(parseFault(await c.req.json()));
-    return c.json({ ok: true });
-  });
-  app.delete('/_control/faults', (c) => {
-    controls.faults.length = 0;
-    held.releaseAll();
-    return c.json({ ok: true });
-  });
+  faultRoutes(app, controls, held);
   app.get('/_control/faults', (c) =>
     c.json({ faults: controls.faults.map((f) => ({ ...f, body: undefined })), held: held.count }),
   );

@@ -7,6 +7,7 @@
  * (epoch seconds, also inside the body) so receivers can refuse stale messages.
  */
 import { createHmac } from 'node:crypto';
+import { NotificationQueue } from '../shared/notifier';
 
 export interface NotificationConfig {
   url: string;
@@ -38,46 +39,31 @@ export function sign(secret: string, body: string): string {
   return createHmac('sha256', secret).update(body).digest('base64');
 }
 
-export class Notifier {
+/** The business rule's outbound messages; the queue is the simulators' shared one, held until notifications are configured. */
+export class Notifier extends NotificationQueue<string> {
   config?: NotificationConfig;
-  readonly queue: string[] = [];
   readonly sent: Array<{ body: string; status: number | 'error' }> = [];
 
-  constructor(private readonly now: () => number) {}
+  constructor(private readonly now: () => number) {
+    super();
+  }
 
   notify(notice: ChangeNotice): void {
     const cfg = this.config;
     if (!cfg || !cfg.tables.includes(notice.table)) return;
     const body = JSON.stringify({ ...notice, sent_at: Math.floor(this.now() / 1000) });
-    this.queue.push(body);
-    if (cfg.duplicate) this.queue.push(body);
-    if (!cfg.paused) void this.flush();
+    if (cfg.duplicate) this.push(body, body);
+    else this.push(body);
   }
 
-  private flushing?: Promise<void>;
-
-  /** True while deliveries are queued (and not paused) or under way. */
-  get busy(): boolean {
-    return Boolean(this.flushing) || (this.queue.length > 0 && Boolean(this.config) && !this.config?.paused);
+  protected holding(): boolean {
+    return !this.config || Boolean(this.config.paused);
   }
 
-  /** Resolves when no delivery is under way. */
-  async idle(): Promise<void> {
-    while (this.flushing) await this.flushing;
-  }
-
-  /** Sends everything queued, one at a time in order, retrying a failed delivery up to three times. */
-  flush(): Promise<void> {
-    this.flushing ??= (async () => {
-      while (this.queue.length && this.config && !this.config.paused) {
-        const cfg = this.config;
-        const body = this.queue.shift()!;
-        await this.deliver(cfg, body, sign(cfg.secret, body), (JSON.parse(body) as { sent_at: number }).sent_at);
-      }
-    })().finally(() => {
-      this.flushing = undefined;
-    });
-    return this.flushing;
+  /** Signs with the secret configured when it is sent, retrying a failed delivery up to three times. */
+  protected async sendQueued(body: string): Promise<void> {
+    const cfg = this.config!;
+    await this.deliver(cfg, body, sign(cfg.secret, body), (JSON.parse(body) as { sent_at: number }).sent_at);
   }
 
   /** Sends a body as given: tests use it for forged and stale notifications. */

@@ -1,4 +1,5 @@
 /** Fault injection shared by the simulators' control APIs. */
+import type { Env, Hono } from 'hono';
 import * as z from 'zod';
 
 export const faultSchema = z.object({
@@ -62,4 +63,20 @@ export class HeldRequests {
     this.waiting = [];
     for (const go of released) go();
   }
+}
+
+/**
+ * `POST /_control/faults` adds one, `DELETE /_control/faults` clears them (and lets go of any request a `hold` caught,
+ * where the simulator holds them), as every simulator's control API answers them.
+ */
+export function faultRoutes<E extends Env>(app: Hono<E>, controls: { faults: Fault[] }, held?: HeldRequests): void {
+  app.post('/_control/faults', async (c) => {
+    controls.faults.push(parseFault(await c.req.json()));
+    return c.json({ ok: true });
+  });
+  app.delete('/_control/faults', (c) => {
+    controls.faults.length = 0;
+    held?.releaseAll();
+    return c.json({ ok: true });
+  });
 }

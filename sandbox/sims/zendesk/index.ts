@@ -8,7 +8,8 @@ import { serve } from '@hono/node-server';
 import { Hono, type Context, type Next } from 'hono';
 import type { AddressInfo } from 'node:net';
 import * as z from 'zod';
-import { parseFault, takeFault, type Fault } from '../shared/faults';
+import { deliveryControlRoutes } from '../shared/delivery-control';
+import { faultRoutes, takeFault, type Fault } from '../shared/faults';
 import { invalidEndpoint, invalidToken, unauthenticated, ZdError } from './errors';
 import type { Env } from './http';
 import { adminRoutes } from './routes-admin';
@@ -257,14 +258,7 @@ export function createZendeskApp(opts: ZendeskSimOptions & { baseUrl: () => stri
     notifier.reset();
     return c.json({ ok: true });
   });
-  app.post('/_control/faults', async (c) => {
-    controls.faults.push(parseFault(await c.req.json()));
-    return c.json({ ok: true });
-  });
-  app.delete('/_control/faults', (c) => {
-    controls.faults.length = 0;
-    return c.json({ ok: true });
-  });
+  faultRoutes(app, controls);
   app.put('/_control/outage', async (c) => {
     controls.outage = z.object({ on: z.boolean() }).parse(await c.req.json()).on;
     return c.json({ outage: controls.outage });
@@ -360,33 +354,7 @@ export function createZendeskApp(opts: ZendeskSimOptions & { baseUrl: () => stri
       byRoute,
     });
   });
-  app.get('/_control/webhooks/deliveries', (c) =>
-    c.json({ sent: notifier.sent, lost: notifier.lost, queued: notifier.queue.length, paused: notifier.paused }),
-  );
-  app.put('/_control/webhooks/deliveries', async (c) => {
-    const req = z
-      .object({
-        paused: z.boolean().optional(),
-        lose: z.number().int().min(0).optional(),
-        duplicate: z.number().int().min(0).optional(),
-      })
-      .parse(await c.req.json());
-    if (req.lose !== undefined) notifier.loseNext = req.lose;
-    if (req.duplicate !== undefined) notifier.duplicateNext = req.duplicate;
-    if (req.paused !== undefined) notifier.paused = req.paused;
-    if (!notifier.paused) await notifier.flush();
-    return c.json({
-      paused: notifier.paused,
-      lose: notifier.loseNext,
-      duplicate: notifier.duplicateNext,
-      queued: notifier.queue.length,
-    });
-  });
-  app.post('/_control/webhooks/deliveries/flush', async (c) => {
-    notifier.paused = false;
-    await notifier.flush();
-    return c.json({ sent: notifier.sent.length });
-  });
+  deliveryControlRoutes(app, '/_control/webhooks/deliveries', notifier);
   app.post('/_control/webhooks/deliveries/send', async (c) => {
     // Forged (wrong secret) or stale (old timestamp) deliveries, on demand.
     const req = z

@@ -1,14 +1,10 @@
 /** Calls the Zendesk simulator as an integration would (API token or OAuth), for tests and benchmarks. */
 import type { ZendeskSim } from './index';
+import { readSimResponse, type SimResponse } from '../shared/test-client';
 
 export type ZendeskAuth = { email: string; apiToken: string } | { bearer: string } | { none: true };
 
-export interface ZendeskResponse<T> {
-  status: number;
-  headers: Headers;
-  json: T;
-  text: string;
-}
+export type ZendeskResponse<T = unknown> = SimResponse<T>;
 
 export function authorization(auth: ZendeskAuth): string | undefined {
   if ('none' in auth) return undefined;
@@ -44,13 +40,6 @@ export function zendeskClient(
       },
       body: raw ? Buffer.from(body) : body === undefined ? undefined : JSON.stringify(body),
     });
-    const text = await res.text();
-    let json: unknown;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    return { status: res.status, headers: res.headers, json: json as T, text };
+    return readSimResponse<T>(res);
   };
 }

@@ -9,6 +9,7 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import * as z from 'zod';
+import { FaultableNotificationQueue } from '../shared/notifier';
 import { recordInvalid } from './errors';
 import {
   iso,
@@ -64,71 +65,35 @@ export interface SentDelivery extends Delivery {
   forged?: boolean;
 }
 
-/** The webhook delivery queue, with the knobs tests need: pause, lose, duplicate. */
-export class WebhookNotifier {
-  readonly queue: Delivery[] = [];
+/** The webhook delivery queue, with the knobs tests need: pause, lose, duplicate (the simulators' shared ones). */
+export class WebhookNotifier extends FaultableNotificationQueue<Delivery> {
   readonly sent: SentDelivery[] = [];
-  readonly lost: Delivery[] = [];
-  paused = false;
-  /** The next N deliveries are dropped silently (as if Zendesk never sent them). */
-  loseNext = 0;
-  /** The next N deliveries are sent twice. */
-  duplicateNext = 0;
   /** Longest wait honoured for a 429/503 `Retry-After` (Zendesk waits the real time; tests should not). */
   maxRetryWaitMs = 200;
-  private flushing?: Promise<void>;
 
   constructor(
     private readonly store: ZendeskStore,
     private readonly accountId: number,
-  ) {}
+  ) {
+    super();
+  }
 
   enqueue(webhook: Webhook, body: string): void {
     if (webhook.status !== 'active') return;
-    const delivery: Delivery = {
+    this.enqueueDelivery({
       invocation_id: String(Math.floor(Math.random() * 1e12)),
       webhook_id: webhook.id,
       url: webhook.endpoint,
       method: webhook.http_method,
       body,
-    };
-    if (this.loseNext > 0) {
-      this.loseNext -= 1;
-      this.lost.push(delivery);
-      return;
-    }
-    this.queue.push(delivery);
-    if (this.duplicateNext > 0) {
-      this.duplicateNext -= 1;
-      this.queue.push({ ...delivery });
-    }
-    if (!this.paused) void this.flush();
-  }
-
-  /** True while deliveries are queued (and not paused) or under way. */
-  get busy(): boolean {
-    return Boolean(this.flushing) || (this.queue.length > 0 && !this.paused);
-  }
-
-  /** Resolves when no delivery is under way. */
-  async idle(): Promise<void> {
-    while (this.flushing) await this.flushing;
-  }
-
-  /** Sends everything queued, in order, one at a time. */
-  flush(): Promise<void> {
-    this.flushing ??= (async () => {
-      while (this.queue.length && !this.paused) {
-        const d = this.queue.shift()!;
-        const hook = this.store.webhooks.get(d.webhook_id);
-        // A webhook deleted or deactivated after queueing is not called.
-        if (!hook || hook.status !== 'active') continue;
-        await this.deliver(d, hook.signing_secret);
-      }
-    })().finally(() => {
-      this.flushing = undefined;
     });
-    return this.flushing;
+  }
+
+  protected async sendQueued(d: Delivery): Promise<void> {
+    const hook = this.store.webhooks.get(d.webhook_id);
+    // A webhook deleted or deactivated after queueing is not called.
+    if (!hook || hook.status !== 'active') return;
+    await this.deliver(d, hook.signing_secret);
   }
 
   /**
@@ -188,12 +153,8 @@ export class WebhookNotifier {
   }
 
   reset(): void {
-    this.queue.length = 0;
+    this.clearQueueAndFaults();
     this.sent.length = 0;
-    this.lost.length = 0;
-    this.paused = false;
-    this.loseNext = 0;
-    this.duplicateNext = 0;
   }
 }
 
