@@ -7,6 +7,7 @@ import {
   REPORT_CYCLE_MS,
   REPORT_LIMIT,
   retryAt,
+  withoutPersonNamed,
 } from './personal-data';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
@@ -76,5 +77,21 @@ describe('Retry-After', () => {
     expect(retryAt(new Date(NOW + 3_600_000).toUTCString(), NOW)).toBe(NOW + 3_600_000);
     expect(retryAt(null, NOW)).toBe(NOW + DEFAULT_RETRY_AFTER_MS);
     expect(retryAt('soon', NOW)).toBe(NOW + DEFAULT_RETRY_AFTER_MS);
+  });
+});
+
+describe('problem texts of earlier releases', () => {
+  it('no longer name the unmatched Jira user, by name or account id; other texts stay', () => {
+    expect(withoutPersonNamed('Lee Lead has no matching servicenow user')).toBe(
+      'The Jira user in this field has no matching servicenow user',
+    );
+    expect(withoutPersonNamed('priority is empty; 5b10a2844c20165700ede21g has no matching azure-devops user')).toBe(
+      'priority is empty; The Jira user in this field has no matching azure-devops user',
+    );
+    const kept = [
+      'servicenow user 62826bf0 has no matching Jira user',
+      'The Jira user in this field has no matching zendesk user',
+    ];
+    for (const text of kept) expect(withoutPersonNamed(text)).toBe(text);
   });
 });

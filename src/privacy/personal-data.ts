@@ -73,3 +73,16 @@ export function retryAt(header: string | null | undefined, now: number): number 
   if (Number.isFinite(date) && date > now) return date;
   return now + DEFAULT_RETRY_AFTER_MS;
 }
+
+/**
+ * A problem text an earlier release stored for an unmatched Jira user named the person ("Lee Lead has no matching
+ * servicenow user", or their account id without a name); today's names nobody (sync/user-map.ts). Returns the text
+ * without the person, unchanged when it names nobody. The other direction ("servicenow user … has no matching Jira
+ * user") names a remote user, no Atlassian account, and stays.
+ */
+export function withoutPersonNamed(message: string): string {
+  return message.replace(
+    /(^|; )[^;]*? has no matching (?!Jira user)(\S+) user(?=;|$)/g,
+    (_all, lead: string, system: string) => `${lead}The Jira user in this field has no matching ${system} user`,
+  );
+}

@@ -8,7 +8,15 @@
  */
 import { privacy } from '@forge/api';
 import { dropUserRows, listConnections, userAccounts } from '../store/connections';
-import { anonymiseUnlinkedBy, unlinkedBy } from '../store/links';
+import {
+  anonymiseUnlinkedBy,
+  getLink,
+  linksOfConnection,
+  StaleLink,
+  unlinkedBy,
+  updateLink,
+  type Link,
+} from '../store/links';
 import {
   forgetAccounts,
   getReportState,
@@ -18,7 +26,14 @@ import {
   setReportState,
 } from '../store/personal-data';
 import { anonymiseSiteOptionsBy, getSiteOptions } from '../store/site-options';
-import { afterAnswer, dueForReport, inBatches, MAX_REQUESTS_PER_RUN, retryAt } from './personal-data';
+import {
+  afterAnswer,
+  dueForReport,
+  inBatches,
+  MAX_REQUESTS_PER_RUN,
+  retryAt,
+  withoutPersonNamed,
+} from './personal-data';
 
 export interface ReportOutcome {
   reported: number;
@@ -88,10 +103,43 @@ async function erase(accountIds: readonly string[]): Promise<void> {
   await forgetAccounts(accountIds);
 }
 
-/** Accounts stored before the index existed are indexed once, by reading each store that can name one. */
+/**
+ * Once, on the first run: accounts stored before the index existed are indexed, by reading each store that can name
+ * one, and problem texts earlier releases stored naming an unmatched Jira user lose the name. Every link is read
+ * this once (a crash or a timeout runs it again from the start next time; it changes nothing twice).
+ */
 async function indexStoredAccounts(): Promise<void> {
   const connections = await listConnections();
   const unlinked = await unlinkedBy();
   const options = await getSiteOptions();
   await noteAccounts([...connections.flatMap(userAccounts), ...unlinked.map((m) => m.by), options.updatedBy]);
+  for (const config of connections) {
+    let cursor: string | undefined;
+    do {
+      const page = await linksOfConnection(config.id, cursor);
+      for (const link of page.links) await unnamePeople(link);
+      cursor = page.cursor;
+    } while (cursor);
+  }
+}
+
+async function unnamePeople(read: Link): Promise<void> {
+  let link: Link | undefined = read;
+  for (let attempt = 0; link && attempt < 3; attempt++) {
+    const problems = Object.entries(link.problems ?? {});
+    if (!problems.some(([, p]) => withoutPersonNamed(p.message) !== p.message)) return;
+    try {
+      await updateLink({
+        ...link,
+        problems: Object.fromEntries(
+          problems.map(([part, p]) => [part, { ...p, message: withoutPersonNamed(p.message) }]),
+        ),
+      });
+      return;
+    } catch (e) {
+      // A reconcile wrote the link meanwhile: read it again (its own problems name nobody).
+      if (!(e instanceof StaleLink)) throw e;
+      link = await getLink(read.issueId);
+    }
+  }
 }

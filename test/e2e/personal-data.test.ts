@@ -90,10 +90,26 @@ beforeAll(async () => {
   });
   expect(options).toMatchObject({ body: { ok: true } });
   unlinkedIssue = issue.id;
+
+  // A link whose problem an earlier release stored naming the person (before names were left out).
+  const linked = (
+    await jira.request({ as: 'member' }, 'POST', '/rest/api/3/issue', {
+      fields: { project: { key: 'DEMO' }, issuetype: { name: 'Task' }, summary: 'Stays linked' },
+    })
+  ).json;
+  await sandbox.settle();
+  const kvs = sandbox.platform.installation(sandbox.installationId).kvs;
+  const record = kvs.dump().find((e) => e.ns.includes('link') && e.key === linked.id)!.value as any;
+  record.state.problems = {
+    assignee: { kind: 'validation', message: 'Mia Member has no matching servicenow user', at: '2026-01-01T00:00:00Z' },
+  };
+  await kvs.handle('/api/v1/entity/set', { key: linked.id, entityName: 'link', value: record });
+  linkedIssue = linked.id;
 }, 120_000);
 afterAll(() => sandbox?.stop());
 
 let unlinkedIssue = '';
+let linkedIssue = '';
 
 describe('the personal data report', () => {
   it('reports every account Crosswalk stores, at most 90 a request, and nothing more the same week', async () => {
@@ -109,6 +125,12 @@ describe('the personal data report', () => {
     expect(ids).toEqual([...extra, jira.userId('project-lead'), jira.userId('member'), jira.userId('admin')].sort());
     expect(sent.flatMap((r) => r.accounts).every((a) => !Number.isNaN(Date.parse(a.updatedAt)))).toBe(true);
     expect(heldIds()).toEqual(ids);
+    // The first run also took the person's name out of the problem an earlier release stored.
+    const link = sandbox.platform
+      .installation(sandbox.installationId)
+      .kvs.dump()
+      .find((e) => e.ns.includes('link') && e.key === linkedIssue)!.value as any;
+    expect(link.state.problems.assignee.message).toBe('The Jira user in this field has no matching servicenow user');
 
     // Reported this week: the next day's run sends nothing.
     await sandbox.platform.advanceTime(DAY);
@@ -153,6 +175,7 @@ describe('the personal data report', () => {
     // Nothing in storage names a closed account any more.
     const everything = JSON.stringify(sandbox.platform.installation(sandbox.installationId).kvs.dump());
     for (const closed of [lead, member, admin]) expect(everything).not.toContain(closed);
+    expect(everything).not.toContain('Mia Member');
     expect(heldIds()).toEqual([...extra].sort());
 
     // The updated account: Crosswalk caches no profile, so only what it reports as its update time moves.
