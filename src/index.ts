@@ -4,3 +4,4 @@ export { onJiraEvent } from './handlers/jira-events';
 export { onRemoteWebhook } from './handlers/remote-webhook';
 export { onReconcileSweep } from './handlers/reconcile-sweep';
 export { runSyncJob } from './handlers/sync-worker';
+export { onPersonalDataReport } from './handlers/personal-data';

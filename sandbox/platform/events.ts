@@ -85,6 +85,7 @@ export interface EventServiceOptions {
 
 export interface WireAnswer {
   status: number;
+  headers?: Record<string, string>;
   body?: unknown;
 }
 

@@ -16,6 +16,11 @@ export interface RunMatch {
 export interface CrashFault extends RunMatch {
   /** 1 = before the first outbound call (KVS, events, product or egress) goes out; 0 = before the handler runs. */
   atOutboundCall: number;
+  /**
+   * Crash before the first call from `atOutboundCall` on whose name (`InvocationRecord.calls`) matches, instead of
+   * exactly at `atOutboundCall`: where a run's call numbers depend on the data it meets.
+   */
+  beforeCall?: RegExp;
   /** How many invocations to crash; default 1. */
   times?: number;
   /**
@@ -183,7 +188,9 @@ export class FaultBoard {
         return n === undefined ? [] : [{ crash: c, run: n }];
       });
     const crashAt = (n: number, call?: string): CrashHit | undefined => {
-      const w = watched.find((x) => x.crash.armed && x.crash.fault.atOutboundCall === n);
+      const due = ({ atOutboundCall, beforeCall }: CrashFault) =>
+        beforeCall ? call !== undefined && n >= atOutboundCall && beforeCall.test(call) : atOutboundCall === n;
+      const w = watched.find((x) => x.crash.armed && due(x.crash.fault));
       if (!w) return undefined;
       const hit: CrashHit = {
         invocationId: run.invocationId,

@@ -11,6 +11,7 @@ import { functionOrThrow, loadManifest, type AppManifest, type FunctionPlan, typ
 import { Meter } from './metering';
 import { CustomerEgress, EgressRequestError } from './customer-egress';
 import { answerStargate } from './stargate';
+import { PersonalDataReporting } from './personal-data';
 import type { EgressRoute, RpcMessage } from './worker/protocol';
 import { createKvsEngine, createFileBackend, createMemoryBackend } from './kvs/engine';
 import { startPlatformServer, type PlatformServer } from './http-server';
@@ -73,6 +74,8 @@ export interface Installation {
   events: EventService;
   /** Domains an administrator approved beyond the manifest's (customer-egress.ts). */
   customerEgress: CustomerEgress;
+  /** Atlassian's personal data reporting API for this installation (personal-data.ts). */
+  personalData: PersonalDataReporting;
 }
 
 export interface ResolverCall {
@@ -272,6 +275,7 @@ export class Platform {
       }),
       events: undefined as unknown as EventService,
       customerEgress: new CustomerEgress(dataDir ? path.join(dataDir, 'customer-egress.json') : undefined),
+      personalData: new PersonalDataReporting(() => this.clock.now()),
     };
     installation.events = new EventService({
       clock: this.clock,
@@ -304,6 +308,11 @@ export class Platform {
     const inst = this.installation(installationId);
     inst.jiraBaseUrl = jiraBaseUrl;
     if (platformToken) inst.platformToken = platformToken;
+  }
+
+  /** Atlassian's personal data reporting for an installation: who closed or updated their account, and what the app reported. */
+  personalData(installationId: string): PersonalDataReporting {
+    return this.installation(installationId).personalData;
   }
 
   // ---------------------------------------------------------------- customer-managed egress
@@ -419,6 +428,8 @@ export class Platform {
       events: inst.events,
       chainId: ctx.chainId,
       onEventsPushed: (n) => (ctx.record.eventsPushed += n),
+      personalData: inst.personalData,
+      scopes: this.manifest.scopes,
       webTriggers: {
         create: (key) => this.webTriggerUrl(inst.id, key),
         list: () =>
@@ -428,7 +439,7 @@ export class Platform {
     });
     return {
       status: answer.status,
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...answer.headers },
       body: answer.body === undefined ? undefined : JSON.stringify(answer.body),
     };
   }

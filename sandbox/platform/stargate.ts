@@ -1,14 +1,17 @@
 import * as z from 'zod';
 import type { EventService, WireAnswer } from './events';
+import { REPORT_ACCOUNTS_PATH, type PersonalDataReporting } from './personal-data';
 
 /**
  * The Atlassian platform endpoints the SDKs reach through the `stargate` remote:
- * async-event publish/stats/cancel and the web trigger URL GraphQL operations.
+ * async-event publish/stats/cancel, the web trigger URL GraphQL operations and personal data reporting.
  */
 export interface StargateContext {
   events: EventService;
   chainId: string;
   onEventsPushed(count: number): void;
+  personalData: PersonalDataReporting;
+  scopes: readonly string[];
   webTriggers: {
     create(triggerKey: string): string | undefined;
     list(): Array<{ triggerKey: string; url: string }>;
@@ -32,6 +35,7 @@ export function answerStargate(path: string, body: unknown, ctx: StargateContext
     return queue[1] === 'stats' ? ctx.events.stats(body) : ctx.events.cancel(body);
   }
   if (path === '/graphql') return answerGraphql(body, ctx);
+  if (path === REPORT_ACCOUNTS_PATH) return ctx.personalData.answer(body, ctx.scopes);
   return { status: 404, body: { message: `No platform endpoint at ${path}` } };
 }
 

@@ -2,6 +2,7 @@ import { kvs, WhereConditions } from '@forge/kvs';
 import { connectionConfigSchema, type ConnectionConfig } from '../mapping/connection-config';
 import { migrateStoredConnection, storedForm } from './connection-versions';
 import { cursorKey } from './cursors';
+import { noteAccounts } from './personal-data';
 
 /**
  * Connection configs and each project's ordered list of them. Ids are chosen
@@ -41,6 +42,7 @@ export async function createConnection(
 ): Promise<ConnectionConfig> {
   for (const id of candidates) {
     const config = build(id);
+    await noteAccounts(userAccounts(config));
     try {
       await kvs.set(configKey(id), storedForm(config), { keyPolicy: 'FAIL_IF_EXISTS' });
     } catch (e) {
@@ -64,6 +66,7 @@ export async function createConnection(
 /** Replaces an existing connection's settings; the id and project never change, and neither does its credential revision. */
 export async function replaceConnection(config: ConnectionConfig): Promise<void> {
   const { credentialRev: _given, ...settings } = config;
+  await noteAccounts(userAccounts(config));
   const credentialRev = (await getConnection(config.id))?.credentialRev;
   await kvs.set(configKey(config.id), storedForm({ ...settings, ...(credentialRev ? { credentialRev } : {}) }));
 }
@@ -93,6 +96,24 @@ export async function deleteConnection(config: ConnectionConfig): Promise<void> 
       ids.filter((x) => x !== config.id),
     )
     .execute();
+}
+
+/** The Atlassian accounts a connection names (its user table): personal data (store/personal-data.ts). */
+export const userAccounts = (config: ConnectionConfig): string[] => config.users.table.map((r) => r.jiraAccountId);
+
+/**
+ * Takes closed accounts out of every connection's user table (a row pairs a person with a remote user, so a
+ * closed account's row goes whole; its remote user is matched by email again, or shown as unmatched).
+ */
+export async function dropUserRows(closed: ReadonlySet<string>): Promise<number> {
+  let changed = 0;
+  for (const config of await listConnections()) {
+    const table = config.users.table.filter((r) => !closed.has(r.jiraAccountId));
+    if (table.length === config.users.table.length) continue;
+    await kvs.set(configKey(config.id), storedForm({ ...config, users: { ...config.users, table } }));
+    changed++;
+  }
+  return changed;
 }
 
 export async function listConnections(): Promise<ConnectionConfig[]> {

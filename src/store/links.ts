@@ -3,6 +3,7 @@ import type { RelatedBase } from '../sync/related-links';
 import { kvs, Filter, FilterConditions, WhereConditions } from '@forge/kvs';
 import type { ConnectionConfig } from '../mapping/connection-config';
 import { configKey, getConnection, parseConnection } from './connections';
+import { CLOSED_ACCOUNT, noteAccounts } from './personal-data';
 import type { CanonicalValue } from '../sync/canonical';
 import type { SidePair } from '../sync/field-decision';
 import type { CrossedPair } from '../sync/crossing';
@@ -356,6 +357,7 @@ export async function usageOfConnection(connectionId: string, since: number): Pr
  * otherwise link it again on its next change) until someone links it again.
  */
 export async function markUnlinked(issueId: string, by: string): Promise<void> {
+  await noteAccounts([by]);
   await kvs.set(`unlinked:${issueId}`, { by, at: new Date().toISOString() });
 }
 
@@ -365,4 +367,29 @@ export async function isUnlinked(issueId: string): Promise<boolean> {
 
 export async function clearUnlinked(issueId: string): Promise<void> {
   await kvs.delete(`unlinked:${issueId}`);
+}
+
+/** Who unlinked issues, for every marker (personal data: store/personal-data.ts), a page of 100 at a time. */
+export async function unlinkedBy(): Promise<Array<{ issueId: string; by: string }>> {
+  const out: Array<{ issueId: string; by: string }> = [];
+  let cursor: string | undefined;
+  do {
+    let q = kvs.query().where('key', WhereConditions.beginsWith('unlinked:')).limit(100);
+    if (cursor) q = q.cursor(cursor);
+    const page = await q.getMany<{ by?: string }>();
+    for (const r of page.results)
+      if (typeof r.value?.by === 'string') out.push({ issueId: r.key.slice('unlinked:'.length), by: r.value.by });
+    cursor = page.nextCursor;
+  } while (cursor);
+  return out;
+}
+
+/** Unlink markers keep their meaning (the issue stays unlinked) without naming a closed account. */
+export async function anonymiseUnlinkedBy(closed: ReadonlySet<string>): Promise<number> {
+  const named = (await unlinkedBy()).filter((m) => closed.has(m.by));
+  for (const { issueId } of named) {
+    const marker = await kvs.get<{ by: string; at: string }>(`unlinked:${issueId}`);
+    if (marker && closed.has(marker.by)) await kvs.set(`unlinked:${issueId}`, { ...marker, by: CLOSED_ACCOUNT });
+  }
+  return named.length;
 }

@@ -34,10 +34,9 @@ export class UserMap {
       );
       if (id) return { ok: true, value: id };
     }
-    return {
-      ok: false,
-      reason: `${user.displayName ?? user.accountId ?? 'A Jira user'} has no matching ${this.config.remote.type} user`,
-    };
+    // The person is not named: the reason is kept on the link, and Crosswalk keeps no names of people (a name is
+    // profile data that goes stale and must go when the account closes; the field shows who it is).
+    return { ok: false, reason: `The Jira user in this field has no matching ${this.config.remote.type} user` };
   }
 
   /** A remote user id → the Jira accountId to write. */
