@@ -61,7 +61,7 @@ import { created } from './pairing';
 import { saveConnection } from './save-connection';
 
 /**
- * Saves the SUP connection through Crosswalk's own resolver, as SUP's admin.
+ * Saves the SUP connection through Crosswalk's own resolver, as SUP's project lead.
  * Saving it makes the Zendesk webhook and trigger (the connector provisions
  * them) and stores the signing secret Zendesk chose: nothing to set by hand.
  */

@@ -190,11 +190,11 @@ describe('against the simulator', () => {
     await control('PUT', '/rate-limit', {
       core: 5000,
       clearUsage: true,
-      secondary: { enabled: true, writesPerMinute: 1, status: 403, retryAfterSeconds: 42 },
+      secondary: { enabled: true, writesPerMinute: 1, status: 403, retryAfterSeconds: 90 },
     });
     await c.addComment('1', { body: 'one', visibility: 'public' });
     const secondary = await syncFailure(c.addComment('1', { body: 'two', visibility: 'public' }));
-    expect(secondary.details).toMatchObject({ kind: 'rate-limited', retryAfterMs: 42_000 });
+    expect(secondary.details).toMatchObject({ kind: 'rate-limited', retryAfterMs: 90_000 });
   });
 
   it('loses an issue transferred to another repository (301 followed) or deleted (410)', async () => {
