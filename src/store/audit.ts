@@ -8,7 +8,8 @@
  * clock). Nothing prunes or sweeps: an old entry costs no write to remove.
  *
  * Cost: one entity write per audited action, about 230 bytes typical, 3.3 KB
- * at most (src/audit/entry.ts); nothing is read to write one.
+ * at most (src/audit/entry.ts); nothing is read to write one (Sync now reads
+ * the issue's link first, for its connection and keys).
  */
 import { randomBytes } from 'node:crypto';
 import { kvs, Sort } from '@forge/kvs';
