@@ -7,11 +7,13 @@
 import { useCallback, useEffect, useState } from 'react';
 import { requestJira } from '@forge/bridge';
 import Button from '@atlaskit/button/new';
+import { Label } from '@atlaskit/form';
 import DynamicTable from '@atlaskit/dynamic-table';
 import Heading from '@atlaskit/heading';
 import { Inline, Stack, Text } from '@atlaskit/primitives/compiled';
 import SectionMessage from '@atlaskit/section-message';
-import { callResolver, when, type ResolverResponse } from '../../shared/ui';
+import Select from '@atlaskit/select';
+import { callResolver, when } from '../../shared/ui';
 import { actionWords, auditCsv, changeWords, itemWords, type AuditRow } from './audit-words';
 
 interface AuditAnswer {
@@ -44,23 +46,40 @@ function download(name: string, text: string) {
   URL.revokeObjectURL(url);
 }
 
-/** `reload` changes whenever the page reloads its connections, so an action just taken shows at once. */
-export function AuditLog({ reload }: { reload: number }) {
+/**
+ * `reload` changes whenever the page reloads its connections, so an action just taken shows at once; `connections`
+ * are the project's, to show one of them alone (a deleted one's entries show under all connections).
+ */
+export function AuditLog({
+  reload,
+  connections,
+}: {
+  reload: number;
+  connections: Array<{ id: string; name: string }>;
+}) {
+  const [connectionId, setConnectionId] = useState<string>();
   const [rows, setRows] = useState<AuditRow[]>();
   const [cursor, setCursor] = useState<string | null>(null);
   const [names, setNames] = useState<Record<string, string>>({});
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState<'more' | 'export'>();
 
-  const page = useCallback(async (after: string | null) => {
-    const res = await callResolver<AuditAnswer>('auditLog', after ? { cursor: after } : {});
-    if (!res.ok) {
-      setError(res.error.message);
-      return undefined;
-    }
-    setError(undefined);
-    return res.data;
-  }, []);
+  const page = useCallback(
+    async (after: string | null, limit?: number) => {
+      const res = await callResolver<AuditAnswer>('auditLog', {
+        ...(connectionId ? { connectionId } : {}),
+        ...(after ? { cursor: after } : {}),
+        ...(limit ? { limit } : {}),
+      });
+      if (!res.ok) {
+        setError(res.error.message);
+        return undefined;
+      }
+      setError(undefined);
+      return res.data;
+    },
+    [connectionId],
+  );
 
   useEffect(() => {
     void page(null).then((data) => {
@@ -97,16 +116,10 @@ export function AuditLog({ reload }: { reload: number }) {
       let after: string | null = null;
       let pages = 0;
       do {
-        const res: ResolverResponse<AuditAnswer> = await callResolver<AuditAnswer>('auditLog', {
-          limit: 100,
-          ...(after ? { cursor: after } : {}),
-        });
-        if (!res.ok) {
-          setError(res.error.message);
-          return;
-        }
-        all.push(...res.data.entries);
-        after = res.data.cursor;
+        const data: AuditAnswer | undefined = await page(after, 100);
+        if (!data) return;
+        all.push(...data.entries);
+        after = data.cursor;
       } while (after && ++pages < EXPORT_PAGES);
       download(`crosswalk-audit-${new Date().toISOString().slice(0, 10)}.csv`, auditCsv(all, names));
     } finally {
@@ -114,6 +127,10 @@ export function AuditLog({ reload }: { reload: number }) {
     }
   };
 
+  const options = [
+    { label: 'All connections', value: '' },
+    ...connections.map((c) => ({ label: c.name, value: c.id })),
+  ];
   return (
     <Stack space="space.100" testId="audit-log">
       <Inline spread="space-between" alignBlock="center">
@@ -128,6 +145,17 @@ export function AuditLog({ reload }: { reload: number }) {
         Who changed this project's connections, linked, unlinked or synced issues by hand, and when. Kept for 90 days;
         secrets are named, never shown.
       </Text>
+      {connections.length > 1 && (
+        <Stack space="space.050">
+          <Label htmlFor="audit-connection">Connection</Label>
+          <Select
+            inputId="audit-connection"
+            options={options}
+            value={options.find((o) => o.value === (connectionId ?? '')) ?? options[0]}
+            onChange={(o) => setConnectionId(o?.value || undefined)}
+          />
+        </Stack>
+      )}
       {error && (
         <SectionMessage appearance="error">
           <p>{error}</p>
@@ -154,7 +182,11 @@ export function AuditLog({ reload }: { reload: number }) {
               { key: 'when', content: <span title={r.at}>{when(r.at)}</span> },
               { key: 'who', content: <span title={r.actor}>{names[r.actor] ?? r.actor}</span> },
               { key: 'action', content: actionWords(r.action) },
-              { key: 'connection', content: r.connectionId ?? '' },
+              {
+                key: 'connection',
+                // A deleted connection is named by its id, the CSV names every one by its id.
+                content: connections.find((c) => c.id === r.connectionId)?.name ?? r.connectionId ?? '',
+              },
               { key: 'item', content: itemWords(r) },
               { key: 'changes', content: <Text size="small">{changeWords(r)}</Text> },
             ],

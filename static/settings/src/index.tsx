@@ -234,7 +234,7 @@ function SettingsPage() {
           onChanged={() => void load()}
         />
       )}
-      <AuditLog reload={loads} />
+      <AuditLog reload={loads} connections={data.connections.map((c) => ({ id: c.config.id, name: c.config.name }))} />
       {wizard && (
         <Wizard
           systems={data.systems}
