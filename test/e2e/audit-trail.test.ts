@@ -22,6 +22,8 @@ afterAll(() => sandbox?.stop());
 const CONNECTION = 'demo-servicenow';
 const DEMO = { id: '10000', key: 'DEMO' };
 const DAY = 86_400_000;
+/** Between actions: time inside an invocation runs on from the platform clock, so a slow one must not reach the next. */
+const STEP = 60_000;
 type Answer = { ok: boolean; data?: any; error?: { code: string } };
 type Entry = {
   at: string;
@@ -77,8 +79,8 @@ async function expectOneEntry(role: string, expected: Partial<Entry>): Promise<E
   seen = entries.length;
   const [newest] = entries;
   expect(newest).toMatchObject({ ...expected, actor: jira.userId(role) });
-  // The manual clock stands still otherwise: the next action is a second later, so "newest first" is one order.
-  await sandbox.platform.advanceTime(1000);
+  // The manual clock stands still otherwise: the next action is a minute later, longer than any invocation takes, so "newest first" is one order.
+  await sandbox.platform.advanceTime(STEP);
   return newest!;
 }
 
@@ -108,7 +110,7 @@ describe('the audit trail', () => {
   it("records the demo pairing's create by the project lead", async () => {
     const entries = await allEntries();
     seen = entries.length;
-    await sandbox.platform.advanceTime(1000);
+    await sandbox.platform.advanceTime(STEP);
     expect(entries).toEqual([
       expect.objectContaining({
         action: 'connection-created',
@@ -219,7 +221,7 @@ describe('the audit trail', () => {
       ]),
     );
     await sandbox.settle();
-    await sandbox.platform.advanceTime(1000);
+    await sandbox.platform.advanceTime(STEP);
   });
 
   it('a refused action writes nothing, and only the project’s admins read the trail', async () => {
