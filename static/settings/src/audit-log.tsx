@@ -182,11 +182,9 @@ export function AuditLog({
               { key: 'when', content: <span title={r.at}>{when(r.at)}</span> },
               { key: 'who', content: <span title={r.actor}>{names[r.actor] ?? r.actor}</span> },
               { key: 'action', content: actionWords(r.action) },
-              {
-                key: 'connection',
-                // A deleted connection is named by its id, the CSV names every one by its id.
-                content: connections.find((c) => c.id === r.connectionId)?.name ?? r.connectionId ?? '',
-              },
+              // By its id, which a deleted connection keeps too (and which is not its name, so the page's own table
+              // of connections stays the one place a connection's name is a row).
+              { key: 'connection', content: r.connectionId ?? '' },
               { key: 'item', content: itemWords(r) },
               { key: 'changes', content: <Text size="small">{changeWords(r)}</Text> },
             ],
