@@ -24,6 +24,7 @@ import { remoteFieldsResolver } from '../resolvers/remote-fields';
 import { searchRemoteUsersResolver } from '../resolvers/remote-users';
 import { statusPathsResolver } from '../resolvers/status-paths';
 import { userMatchesResolver } from '../resolvers/user-matches';
+import { auditLogResolver } from '../resolvers/audit';
 import {
   createInRemoteResolver,
   getIssueSyncResolver,
@@ -59,6 +60,7 @@ resolver.define('statusPaths', statusPathsResolver);
 resolver.define('userMatches', userMatchesResolver);
 resolver.define('remoteFields', remoteFieldsResolver);
 resolver.define('searchRemoteUsers', searchRemoteUsersResolver);
+resolver.define('auditLog', auditLogResolver);
 
 resolver.define('getIssueSync', getIssueSyncResolver);
 resolver.define('syncIssueNow', syncIssueNowResolver);

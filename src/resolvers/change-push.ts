@@ -12,6 +12,7 @@ import type { ConnectionConfig } from '../mapping/connection-config';
 import { getCredential, updateCredential } from '../store/credentials';
 import { linksOfConnection } from '../store/links';
 import { notificationUrl } from './connections';
+import { audit } from '../audit/record';
 import { connectionIdSchema, fail, ok, requireOwnConnection } from './guards';
 
 type Call = { payload?: unknown; context: { accountId?: string } & Record<string, unknown> };
@@ -55,6 +56,7 @@ export async function newSigningSecretResolver({ payload, context }: Call) {
     );
   const secret = randomBytes(24).toString('base64url');
   await updateCredential(own.config.id, { webhookSecret: secret });
+  await audit(own.admin, 'secret-replaced', { connectionId: own.config.id, changes: { secrets: ['webhookSecret'] } });
   const url = await notificationUrl(own.config);
   return ok({ secret, script: manualSetup(own.config.remote, url, secret) });
 }

@@ -44,6 +44,7 @@ import { failuresFor } from './project-tools';
 import { describeSystem, secretLabel, secretsNeeded } from './systems';
 import { secretStaysWith } from '../mapping/secret-binding';
 import { typedFromMetadata } from './field-typing';
+import { audit, auditConnectionSaved } from '../audit/record';
 
 type Context = { accountId?: string } & Record<string, unknown>;
 type Call = { payload?: unknown; context: Context };
@@ -103,10 +104,12 @@ export async function saveConnectionResolver({ payload, context }: Call) {
   // The SLA field's kind is the server's, from Jira's metadata, like the pairs' kinds.
   if (typed.slaField) checked.settings.slaField = typed.slaField;
   let config: ConnectionConfig;
+  let before: ConnectionConfig | undefined;
   let moved = false;
   if (request.data.connectionId !== undefined) {
     const existing = await ownConnection(admin.projectId, { connectionId: request.data.connectionId });
     if (!existing) return notOurs;
+    before = existing;
     // A stored secret stays with the instance, sign-in and scope it was typed for: pointed elsewhere, it is typed again.
     const system = systemFor(checked.settings.remote.type)!;
     moved = !secretStaysWith(existing.remote, checked.settings.remote, system.behaviourSettings);
@@ -139,6 +142,8 @@ export async function saveConnectionResolver({ payload, context }: Call) {
     await setConnectionHealth(config.id, undefined);
   }
   const pushSetup = await provisionPush(config);
+  // Names of the secrets typed, never their values.
+  await auditConnectionSaved(admin, before, config, Object.keys(request.data.credential ?? {}));
   return ok({ ...(await describe(config)), pushSetup });
 }
 
@@ -277,6 +282,7 @@ export async function deleteConnectionResolver({ payload, context }: Call) {
   await deleteCredential(config.id);
   await setConnectionHealth(config.id, undefined);
   await forgetConflictReviews(config.id);
+  await audit(admin, 'connection-deleted', { connectionId: config.id });
   return ok({ deleted: true });
 }
 
@@ -310,6 +316,7 @@ export async function bulkSyncResolver({ payload, context }: Call) {
   await saveBulkRun({ connectionId: config.id, startedAt: new Date().toISOString(), total, jobIds: [] });
   // The fan-out runs in the queue, a page at a time, so it respects Forge's event rate and a resolver's 25 s.
   await enqueueBulkPage({ bulk: { connectionId: config.id, offset: 0 } });
+  await audit(admin, 'bulk-sync-started', { connectionId: config.id, changes: { issues: total } });
   return ok({ total });
 }
 
@@ -374,5 +381,6 @@ export async function cancelBulkSyncResolver({ payload, context }: Call) {
   if (!current.cancelledAt && stats.inProgress === 0 && stats.success + stats.failed >= current.total)
     return fail('BAD_REQUEST', 'The bulk sync has already finished');
   const run = (await cancelBulkRun(config.id)) ?? current;
+  await audit(admin, 'bulk-sync-cancelled', { connectionId: config.id });
   return ok(await describeRun(admin, config, run));
 }

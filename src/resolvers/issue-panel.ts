@@ -33,8 +33,14 @@ import { CREATE_IN, globalIdFor } from '../sync/reconcile';
 import { TIMELINE_DAYS } from '../sync/timeline';
 import { enqueueReconcile } from '../sync/sync-queue';
 import { badRequest, cannotEdit, cannotSee, fail, ok, requireIssuePermission } from './guards';
+import { audit } from '../audit/record';
 
 type Call = { payload?: unknown; context: { accountId?: string } & Record<string, unknown> };
+
+/** The issue's key as the platform's context names it, for the audit trail only (the id is what is acted on). */
+const contextIssueKey = (context: Record<string, unknown>) =>
+  z.object({ extension: z.object({ issue: z.object({ key: z.string().max(100) }) }) }).safeParse(context).data
+    ?.extension.issue.key;
 
 /** Why an issue without a link does not sync: said plainly instead of showing nothing. */
 async function whyNotSynced(issueId: string, projectId: string): Promise<string> {
@@ -228,6 +234,12 @@ export async function syncIssueNowResolver({ context }: Call) {
   const caller = await requireIssuePermission(context, 'EDIT_ISSUES');
   if (!caller) return cannotEdit;
   await enqueueReconcile([{ item: { side: 'jira', issueId: caller.issueId }, cause: 'sync-now' }]);
+  const link = await getLink(caller.issueId);
+  await audit(caller, 'sync-now', {
+    connectionId: link?.connectionId,
+    issueKey: link?.issueKey ?? contextIssueKey(context),
+    remoteKey: link?.remoteKey,
+  });
   return ok({ queued: true });
 }
 
@@ -343,6 +355,7 @@ export async function createInRemoteResolver({ payload, context }: Call) {
   if (!(await issueMatches(caller.issueId, caller.projectId, config.jql))) return outsideJql(config);
   await clearUnlinked(caller.issueId);
   await enqueueReconcile([{ item: { side: 'jira', issueId: caller.issueId }, cause: `${CREATE_IN}${config.id}` }]);
+  await audit(caller, 'create-in-remote', { connectionId: config.id, issueKey: contextIssueKey(context) });
   return ok({ queued: true, system: labelOf(config), connection: config.name });
 }
 
@@ -402,6 +415,7 @@ export async function linkIssueResolver({ payload, context }: Call) {
   }
   await clearUnlinked(caller.issueId);
   await enqueueReconcile([{ item: { side: 'jira', issueId: caller.issueId }, cause: 'sync-now' }]);
+  await audit(caller, 'issue-linked', { connectionId: config.id, issueKey: issue.key, remoteKey: remote.displayKey });
   return ok({ remoteKey: remote.displayKey });
 }
 
@@ -415,5 +429,10 @@ export async function unlinkIssueResolver({ context }: Call) {
   await deleteLink(link);
   const config = await getConnection(link.connectionId);
   if (config) await deleteRemoteLink(caller.issueId, globalIdFor(config, { id: link.remoteId }));
+  await audit(caller, 'issue-unlinked', {
+    connectionId: link.connectionId,
+    issueKey: link.issueKey,
+    remoteKey: link.remoteKey,
+  });
   return ok({ unlinked: true, stillClaimed: Boolean(await issueForRemote(link.connectionId, link.remoteId)) });
 }

@@ -106,6 +106,7 @@ describe('admin resolvers', () => {
     'userMatches',
     'remoteFields',
     'searchRemoteUsers',
+    'auditLog',
   ];
   /** Those that answer about no existing connection (a draft, the project's list) have no other project's connection to refuse. */
   const draftOnly = [

@@ -2,7 +2,7 @@
  * The project settings page (jira:projectSettingsPage), for project admins:
  * the project's connections with their health, items in sync and last sync,
  * a wizard to add or edit one,
- * and each connection's actions and failures. Every call is checked again on
+ * each connection's actions and failures, and the project's audit log. Every call is checked again on
  * the server; a member sees the server's refusal.
  */
 import { useCallback, useEffect, useState } from 'react';
@@ -14,6 +14,7 @@ import { Inline, Stack, Text } from '@atlaskit/primitives/compiled';
 import SectionMessage, { SectionMessageAction } from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
 import { callResolver, HealthLozenge, mount, when } from '../../shared/ui';
+import { AuditLog } from './audit-log';
 import { ConnectionDetail } from './connection-detail';
 import type { ConnectionView, ListAnswer } from './types';
 import { Wizard } from './wizard';
@@ -29,6 +30,8 @@ function SettingsPage() {
   const [pushSetup, setPushSetup] = useState<Record<string, PushSetup>>({});
   /** The connection just saved: said in the page, above its details, where it covers nothing (a flag would). */
   const [saved, setSaved] = useState<{ id: string; name: string; enabled: boolean }>();
+  /** Counts the page's reloads: the audit log reads again after each, so an action just taken is in it. */
+  const [loads, setLoads] = useState(0);
 
   const load = useCallback(async () => {
     const res = await callResolver<ListAnswer>('listConnections').catch((e: unknown) => ({
@@ -45,6 +48,7 @@ function SettingsPage() {
       s && res.data.connections.some((c) => c.config.id === s) ? s : res.data.connections[0]?.config.id,
     );
     setState('ready');
+    setLoads((n) => n + 1);
   }, []);
   useEffect(() => void load(), [load]);
 
@@ -230,6 +234,7 @@ function SettingsPage() {
           onChanged={() => void load()}
         />
       )}
+      <AuditLog reload={loads} connections={data.connections.map((c) => ({ id: c.config.id, name: c.config.name }))} />
       {wizard && (
         <Wizard
           systems={data.systems}
