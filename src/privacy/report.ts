@@ -25,6 +25,7 @@ import {
   saveHeldAccounts,
   setReportState,
 } from '../store/personal-data';
+import { anonymiseAuditActors } from '../store/audit';
 import { anonymiseSiteOptionsBy, getSiteOptions } from '../store/site-options';
 import {
   afterAnswer,
@@ -92,14 +93,15 @@ export async function reportPersonalData(now = Date.now()): Promise<ReportOutcom
 
 /**
  * Erases closed accounts from every store that can name one, then drops them from the index. Each store keeps its
- * meaning: a user table row (a person paired with a remote user) goes whole; an unlink marker and the site options'
- * "saved by" keep their record with "closed account" for the person.
+ * meaning: a user table row (a person paired with a remote user) goes whole; an unlink marker, the site options'
+ * "saved by" and the audit trail's entries keep their record with "closed account" for the person.
  */
 async function erase(accountIds: readonly string[]): Promise<void> {
   const closed = new Set(accountIds);
   await dropUserRows(closed);
   await anonymiseUnlinkedBy(closed);
   await anonymiseSiteOptionsBy(closed);
+  await anonymiseAuditActors(closed);
   await forgetAccounts(accountIds);
 }
 

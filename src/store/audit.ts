@@ -14,6 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import { kvs, Sort } from '@forge/kvs';
 import { AUDIT_RETENTION_DAYS, auditEntrySchema, type AuditEntry } from '../audit/entry';
+import { CLOSED_ACCOUNT, noteAccounts } from './personal-data';
 
 const AUDIT = 'audit-entry';
 
@@ -23,9 +24,40 @@ const entryKey = (entry: AuditEntry) =>
 
 export async function writeAuditEntry(entry: AuditEntry): Promise<void> {
   const checked = auditEntrySchema.parse(entry);
+  // The actor is personal data: indexed before the entry names it (a crash can only over-report; src/privacy).
+  await noteAccounts([checked.actor]);
   await kvs
     .entity<AuditEntry>(AUDIT)
     .set(entryKey(checked), checked, { ttl: { value: AUDIT_RETENTION_DAYS, unit: 'DAYS' } });
+}
+
+const RETENTION_MS = AUDIT_RETENTION_DAYS * 24 * 3600_000;
+
+/**
+ * A closed account's entries keep their record with "closed account" for the person (the `by-actor` index finds
+ * them). Each keeps the expiry it had: rewritten with what is left of its 90 days, so anonymising never extends it.
+ */
+export async function anonymiseAuditActors(closed: ReadonlySet<string>, now = Date.now()): Promise<void> {
+  for (const actor of closed) {
+    // Every page from the start again: the entries just rewritten leave the actor's partition.
+    for (let round = 0; round < 1000; round++) {
+      const page = await kvs
+        .entity<AuditEntry>(AUDIT)
+        .query()
+        .index('by-actor', { partition: [actor] })
+        .limit(100)
+        .getMany();
+      if (!page.results.length) break;
+      for (const r of page.results) {
+        const left = Math.ceil((r.value.at + RETENTION_MS - now) / 1000);
+        if (left <= 0) await kvs.entity<AuditEntry>(AUDIT).delete(r.key);
+        else
+          await kvs
+            .entity<AuditEntry>(AUDIT)
+            .set(r.key, { ...r.value, actor: CLOSED_ACCOUNT }, { ttl: { value: left, unit: 'SECONDS' } });
+      }
+    }
+  }
 }
 
 /** A project's entries (or one of its connections'), newest first, a page at a time. */

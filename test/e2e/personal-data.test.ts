@@ -172,6 +172,15 @@ describe('the personal data report', () => {
     expect(stored(`unlinked:${unlinkedIssue}`)).toMatchObject({ by: 'closed account' });
     // The site's options stay, saved by nobody named.
     expect(stored('site-options')).toMatchObject({ updatedBy: 'closed account' });
+    // The audit trail keeps what the lead and the member did (saving the connection, unlinking), by nobody named.
+    const audit = sandbox.platform
+      .installation(sandbox.installationId)
+      .kvs.dump()
+      .filter((e) => e.ns === 'entity:audit-entry')
+      .map((e) => e.value as { action: string; actor: string });
+    expect(audit.filter((e) => e.actor === 'closed account').map((e) => e.action)).toEqual(
+      expect.arrayContaining(['connection-created', 'issue-unlinked']),
+    );
     // Nothing in storage names a closed account any more.
     const everything = JSON.stringify(sandbox.platform.installation(sandbox.installationId).kvs.dump());
     for (const closed of [lead, member, admin]) expect(everything).not.toContain(closed);
