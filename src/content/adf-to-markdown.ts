@@ -13,6 +13,9 @@ import { MAX_ADF_DEPTH } from './adf-to-text';
 import type { Rendered, RenderOptions } from './conversion';
 import { atomAsText, expandTitle, mentionOf, panelLabel, safeHref, safeLanguage } from './adf-atoms';
 import { flatLines, isInlineNode } from './adf-flat';
+
+/** A line CommonMark reads as a thematic break: three or more of one of `-`, `*`, `_`, spaces between allowed. */
+const THEMATIC_BREAK = /^ {0,3}([-*_])[ \t]*(?:\1[ \t]*){2,}$/;
 import { markdownTable } from './markdown-table';
 
 export function adfToMarkdown(doc: AdfDoc | null | undefined, options: RenderOptions = {}): Rendered {
@@ -153,7 +156,11 @@ class MarkdownRenderer {
 
   private listItem(item: AdfNode, marker: string, depth: number): string {
     const body = item.type === 'listItem' ? this.blocks(item.content ?? [], depth + 1) : this.block(item, depth + 1);
-    return indent(body, ' '.repeat(marker.length), marker);
+    const pad = ' '.repeat(marker.length);
+    const text = indent(body, pad, marker);
+    // Empty items nested on one line ("- - - ") read as a horizontal rule: the nested list starts on the next line.
+    if (THEMATIC_BREAK.test(text.split('\n')[0]!)) return `${marker.trimEnd()}\n${indent(body, pad, pad)}`;
+    return text;
   }
 
   private taskList(node: AdfNode, depth: number, marker: string): string {

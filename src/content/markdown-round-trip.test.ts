@@ -78,4 +78,11 @@ describe('Markdown → ADF → Markdown', () => {
       { numRuns: 1000 },
     );
   });
+
+  it('keeps empty nested list items a list, not a horizontal rule (found by the property above: "* - - ")', () => {
+    const once = adfToMarkdown(markdownToAdf('* - - ').doc).body;
+    expect(once).toBe('-\n  - - ');
+    expect(markdownToAdf(once).doc.content[0]?.type).toBe('bulletList');
+    expect(adfToMarkdown(markdownToAdf(once).doc).body).toBe(once);
+  });
 });
