@@ -5,6 +5,7 @@
  * another project's entries cannot be named.
  */
 import * as z from 'zod';
+import type { AuditChanges } from '../audit/entry';
 import { auditPage } from '../store/audit';
 import { getConnection } from '../store/connections';
 import { badRequest, connectionIdSchema, forbiddenAdmin, notOurConnection, ok, requireProjectAdmin } from './guards';
@@ -21,6 +22,18 @@ const request = z
   })
   .strict();
 
+/** One entry as the settings page receives it. */
+export interface AuditRow {
+  /** ISO time. */
+  at: string;
+  actor: string;
+  action: string;
+  connectionId: string | null;
+  issueKey: string | null;
+  remoteKey: string | null;
+  changes: AuditChanges | null;
+}
+
 export async function auditLogResolver({ payload, context }: Call) {
   const admin = await requireProjectAdmin(context);
   if (!admin) return forbiddenAdmin;
@@ -34,7 +47,7 @@ export async function auditLogResolver({ payload, context }: Call) {
   }
   const page = await auditPage(admin.projectId, connectionId, cursor, limit ?? AUDIT_PAGE_SIZE);
   return ok({
-    entries: page.entries.map((e) => ({
+    entries: page.entries.map((e): AuditRow => ({
       at: new Date(e.at).toISOString(),
       actor: e.actor,
       action: e.action,

@@ -6,6 +6,7 @@
  */
 import { startSandbox, type Sandbox } from '../../sandbox/sandbox';
 import { serviceNowClient } from '../../sandbox/sims/servicenow/test-client';
+import type { AuditRow } from '../../src/resolvers/audit';
 import type { jiraClient } from '../../sandbox/sims/jira/test-client';
 
 let sandbox: Sandbox;
@@ -25,15 +26,7 @@ const DAY = 86_400_000;
 /** Between actions: time inside an invocation runs on from the platform clock, so a slow one must not reach the next. */
 const STEP = 60_000;
 type Answer = { ok: boolean; data?: any; error?: { code: string } };
-type Entry = {
-  at: string;
-  actor: string;
-  action: string;
-  connectionId: string | null;
-  issueKey: string | null;
-  remoteKey: string | null;
-  changes: Record<string, unknown> | null;
-};
+type Entry = AuditRow;
 
 const invoke = async (role: string, moduleKey: string, functionKey: string, payload: unknown, context: unknown) => {
   const r = await sandbox.platform.invokeResolver({

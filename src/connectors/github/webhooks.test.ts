@@ -118,6 +118,30 @@ describe('a delivery names', () => {
       ]);
   });
 
+  it('the issue as the event left it, for a change; not for an issue deleted or transferred away', () => {
+    const issue = {
+      id: 1012,
+      number: 12,
+      html_url: 'https://github.com/acme/website/issues/12',
+      title: 'Broken link on the pricing page',
+      body: 'It 404s',
+      state: 'open',
+      labels: [{ name: 'good first issue' }],
+      assignees: [],
+      created_at: '2026-12-01T10:00:00Z',
+      updated_at: '2026-12-07T10:00:05Z',
+    };
+    const [edited] = parse(issuesEvent('edited', { issue }), tokenRemote, headers('issues'))!;
+    expect(edited?.shows).toMatchObject({
+      version: '2026-12-07T10:00:05Z',
+      updatedAt: Date.parse('2026-12-07T10:00:05Z'),
+      complete: true,
+      fields: { title: 'Broken link on the pricing page', body: 'It 404s', labels: ['good first issue'] },
+    });
+    for (const gone of ['deleted', 'transferred'])
+      expect(parse(issuesEvent(gone, { issue }), tokenRemote, headers('issues'))![0]?.shows).toBeUndefined();
+  });
+
   it('the issue’s comments for a comment event', () => {
     const body = issuesEvent('created', { comment: { id: 77, body: 'Thanks!' } });
     expect(parse(body, tokenRemote, headers('issue_comment'))).toEqual([

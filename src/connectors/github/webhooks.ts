@@ -88,14 +88,18 @@ function touchesOf(event: string, action: string | undefined): NotificationTouch
   return { fields: true };
 }
 
+/** `issues` actions whose issue is not the item as the connection now has it: new (read whole), or gone from the repository. */
+const NOT_EVIDENCE = new Set(['opened', 'deleted', 'transferred']);
+
 /**
- * What an `issues` event (other than `opened`) proves the issue became: GitHub's payload carries the whole issue as
+ * What an `issues` event (other than `opened`, `deleted`, `transferred`) proves the issue became: GitHub's payload carries the whole issue as
  * the event left it, so every mapped field is shown (sync/evidence.ts takes it in place of a read when it is newer
  * than anything the pair has seen). A comment event's issue is not evidence of its fields (GitHub does not promise
  * it fresh), nor is a `sub_issues` event's, and the payload does not say the parent.
  */
 function shownBy(event: string, action: string | undefined, issue: unknown): Pick<NotificationRef, 'shows'> {
-  if (event !== 'issues' || action === 'opened') return {};
+  // A deleted or transferred issue is no longer the connection's: its last state is not evidence, the read says so.
+  if (event !== 'issues' || action === undefined || NOT_EVIDENCE.has(action)) return {};
   const parsed = issueSchema.safeParse(issue);
   if (!parsed.success) return {};
   const updatedAt = Date.parse(parsed.data.updated_at);

@@ -3,26 +3,11 @@
  * what each action is called, what changed in a sentence, and a CSV whose
  * cells are quoted and cannot be read as a formula by a spreadsheet.
  */
+import type { AuditRow } from '../../../src/resolvers/audit';
 import { count } from '../../shared/words';
 
-export interface AuditChanges {
-  settings?: string[];
-  secrets?: string[];
-  pairsAdded?: string[];
-  pairsRemoved?: string[];
-  pairsChanged?: string[];
-  more?: number;
-  issues?: number;
-}
-export interface AuditRow {
-  at: string;
-  actor: string;
-  action: string;
-  connectionId: string | null;
-  issueKey: string | null;
-  remoteKey: string | null;
-  changes: AuditChanges | null;
-}
+export type { AuditChanges } from '../../../src/audit/entry';
+export type { AuditRow } from '../../../src/resolvers/audit';
 
 export const ACTION_WORDS: Record<string, string> = {
   'connection-created': 'Connection created',
