@@ -5,3 +5,4 @@ export { onRemoteWebhook } from './handlers/remote-webhook';
 export { onReconcileSweep } from './handlers/reconcile-sweep';
 export { runSyncJob } from './handlers/sync-worker';
 export { onPersonalDataReport } from './handlers/personal-data';
+export { onAlertCheck } from './handlers/alert-check';

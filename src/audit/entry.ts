@@ -33,6 +33,8 @@ export const AUDIT_ACTIONS = [
   'sync-now',
   'bulk-sync-started',
   'bulk-sync-cancelled',
+  'alerts-changed',
+  'test-alert-sent',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

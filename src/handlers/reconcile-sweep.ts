@@ -8,6 +8,7 @@ import { getCappedCursor, getCursor, setCappedCursor, setCursor } from '../store
 import { failuresBefore } from '../store/failures';
 import { getConnectionHealth, setConnectionHealth } from '../store/health';
 import { issuesForRemotes } from '../store/links';
+import { noteAnswered, noteUnanswered } from '../store/reach';
 import { enqueueReconcile } from '../sync/sync-queue';
 import type { SyncJobBody } from '../sync/work-item';
 
@@ -134,6 +135,7 @@ export async function onReconcileSweep(): Promise<{ enqueued: number; failures: 
         reached ??= cursor ? changed.items.at(-1)?.updatedAt : now;
         if (reached !== undefined && reached > previous) await setCursor(config.id, 'remote', reached);
       } while (!full && pages.more(cursor));
+      await noteAnswered(config.id);
       if (!full) await clearListingProblem(config.id);
     } catch (e) {
       // One broken connection must not stop the sweep of the others; its cursors stay, so nothing is skipped.
@@ -141,6 +143,9 @@ export async function onReconcileSweep(): Promise<{ enqueued: number; failures: 
       // A listing past its bound is the connection's problem, not one item's: it is shown where the admin looks.
       if (isSyncError(e) && e.kind === 'over-limit')
         await setConnectionHealth(config.id, { kind: e.kind, message: e.message, at: new Date(now).toISOString() });
+      // A remote that does not answer the listing is down for the connection even while no item changes (alerts).
+      if (isSyncError(e) && e.details.system === config.remote.type && (e.kind === 'transient' || e.kind === 'rate-limited'))
+        await noteUnanswered(config.id, e.kind === 'transient' ? 'unreachable' : 'rate-limited', now).catch(() => undefined);
     }
   }
   if (budget > 0) {

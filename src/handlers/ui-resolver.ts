@@ -25,6 +25,7 @@ import { searchRemoteUsersResolver } from '../resolvers/remote-users';
 import { statusPathsResolver } from '../resolvers/status-paths';
 import { userMatchesResolver } from '../resolvers/user-matches';
 import { auditLogResolver } from '../resolvers/audit';
+import { alertSettingsResolver, saveAlertSettingsResolver, sendTestAlertResolver } from '../resolvers/alerts';
 import {
   createInRemoteResolver,
   getIssueSyncResolver,
@@ -61,6 +62,9 @@ resolver.define('userMatches', userMatchesResolver);
 resolver.define('remoteFields', remoteFieldsResolver);
 resolver.define('searchRemoteUsers', searchRemoteUsersResolver);
 resolver.define('auditLog', auditLogResolver);
+resolver.define('alertSettings', alertSettingsResolver);
+resolver.define('saveAlertSettings', saveAlertSettingsResolver);
+resolver.define('sendTestAlert', sendTestAlertResolver);
 
 resolver.define('getIssueSync', getIssueSyncResolver);
 resolver.define('syncIssueNow', syncIssueNowResolver);

@@ -1,6 +1,6 @@
 import { kvs, Filter, FilterConditions } from '@forge/kvs';
-import type { ConditionKind, ConnectionCondition } from '../alerts/condition';
-import type { AlertMessage } from '../alerts/plan';
+import type { ConnectionCondition } from '../alerts/condition';
+import type { AlertMessage, AlertTargetKind, AlertedConditions } from '../alerts/plan';
 
 /**
  * A connection's alert state (issue 23): its condition as the last check saw it, which conditions were alerted and
@@ -13,11 +13,13 @@ export interface AlertState {
   generation: number;
   condition: ConnectionCondition;
   /** Conditions alerted as started and not yet cleared, with the time of their last message (start or reminder). */
-  alerted: Partial<Record<ConditionKind, { since: number; lastSentAt: number; reminders: number }>>;
+  alerted: AlertedConditions;
   /** What the check keeps between its runs to tell a stall: the bulk run's done count and since when it is unchanged. */
   bulk?: { startedAt: string; done: number; unchangedSince: number };
   /** Messages planned, each to each target: removed once delivered, sent again (same id) by the next check if not. */
   outbox: AlertMessage[];
+  /** A target's last delivery that failed for good (its webhook gone…), until one succeeds: the settings page says so. */
+  deliveryProblems?: Partial<Record<AlertTargetKind, { reason: string; at: number }>>;
 }
 
 const ENTITY = 'alert-state';

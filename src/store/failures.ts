@@ -14,6 +14,8 @@ export interface SyncFailure {
   field?: string;
   /** Epoch ms of the latest attempt that failed. */
   at: number;
+  /** Epoch ms of the first attempt that failed so (the same kind), for "since when" (absent on older records). */
+  since?: number;
   attempts: number;
 }
 
@@ -28,7 +30,8 @@ export async function getFailure(item: WorkItemRef): Promise<SyncFailure | undef
 
 export async function recordFailure(failure: Omit<SyncFailure, 'attempts'>): Promise<SyncFailure> {
   const previous = await getFailure(failure.item);
-  const stored: SyncFailure = { ...failure, attempts: (previous?.attempts ?? 0) + 1 };
+  const since = previous?.kind === failure.kind ? (previous.since ?? previous.at) : failure.at;
+  const stored: SyncFailure = { ...failure, since, attempts: (previous?.attempts ?? 0) + 1 };
   await kvs.entity<SyncFailure>(FAILURE).set(failureKey(failure.item), stored);
   return stored;
 }

@@ -62,6 +62,19 @@ export function metaRoutes(app: Hono<Env>, site: Site, base: () => string): void
     return user;
   };
 
+  // The site's address (ServerInformation in Jira's OpenAPI): what an app links people to, e.g. in an alert.
+  app.get('/rest/api/3/serverInfo', (c) =>
+    c.json({
+      baseUrl: base(),
+      displayUrl: base(),
+      deploymentType: 'Cloud',
+      serverTitle: 'Jira',
+      version: '1001.0.0-SNAPSHOT',
+      versionNumbers: [1001, 0, 0],
+      buildNumber: 100000,
+      serverTime: new Date().toISOString().replace('Z', '+0000'),
+    }),
+  );
   app.get('/rest/api/3/myself', (c) => c.json(userJson(base(), requireUser(c.get('user')))));
   app.get('/rest/api/3/user', (c) => {
     requireUser(c.get('user'));

@@ -23,6 +23,8 @@ export const ACTION_WORDS: Record<string, string> = {
   'sync-now': 'Sync now',
   'bulk-sync-started': 'Bulk sync started',
   'bulk-sync-cancelled': 'Bulk sync cancelled',
+  'alerts-changed': 'Alerts changed',
+  'test-alert-sent': 'Test alert sent',
 };
 
 export const actionWords = (action: string) => ACTION_WORDS[action] ?? action;
@@ -35,6 +37,9 @@ const SECRET_WORDS: Record<string, string> = {
   webhookSecret: 'signing secret',
   apiKey: 'API key',
   privateKey: 'private key',
+  slackUrl: 'Slack webhook address',
+  teamsUrl: 'Teams webhook address',
+  webhookUrl: 'webhook address',
 };
 
 /** What changed, in one line: names only (the server never stores a value). */

@@ -1,0 +1,179 @@
+/**
+ * The alert check of one connection (read → evaluate → plan → store → deliver): every five minutes, and once more
+ * for a connection whenever someone asks to see it right away. The state is written before anything is sent, over the
+ * generation read, so a check that runs twice at once sends each alert once (the second one's write fails and it
+ * stops). A message stays in the outbox until its target took it: a check that crashed before or while sending
+ * leaves it there and the next one sends it, with the same id (a webhook receiver can tell a repeat by it).
+ */
+import api, { getAppContext, route } from '@forge/api';
+import { systemFor } from '../connectors/registry';
+import { projectOverview } from '../connectors/jira/client';
+import type { ConnectionConfig } from '../mapping/connection-config';
+import { getAlertSecrets, getAlertSettings } from '../store/alert-settings';
+import { getAlertState, StaleAlertState, writeAlertState, type AlertState } from '../store/alert-state';
+import { stateOf, type ConnectionCondition } from './condition';
+import { evaluateConditions } from './evaluate';
+import { observeConnection } from './observe';
+import { MAX_DELIVERY_ATTEMPTS, planAlerts, type AlertMessage, type AlertTargetKind } from './plan';
+import type { AlertSettings } from './settings';
+import { deliverAlert, type AlertTargetSecrets } from './targets';
+
+/** A state that did not change is written again only this often, so "checked at" stays recent at little cost. */
+const REFRESH_MS = 30 * 60_000;
+const RETRYABLE = new Set(['transient', 'rate-limited', 'conflict']);
+
+export function targetsOf(secrets: AlertTargetSecrets, settings: AlertSettings): AlertTargetKind[] {
+  const targets: AlertTargetKind[] = [];
+  if (secrets.slackUrl) targets.push('slack');
+  if (secrets.teamsUrl) targets.push('teams');
+  if (secrets.webhookUrl && secrets.webhookSecret) targets.push('webhook');
+  if (settings.jiraEmail.users.length || settings.jiraEmail.groups.length) targets.push('jira-email');
+  return targets;
+}
+
+export interface CheckOutcome {
+  condition: ConnectionCondition;
+  planned: number;
+  delivered: number;
+  /** Another check wrote the state first: this one sent nothing. */
+  stale?: boolean;
+  /** The issue Jira's email is about: a failing one, else the most recently synced. */
+  firstIssue?: { issueId: string; issueKey?: string };
+}
+
+export async function checkConnection(config: ConnectionConfig, now = Date.now()): Promise<CheckOutcome> {
+  const system = systemFor(config.remote.type)?.label ?? config.remote.type;
+  const [previous, settings, secrets] = await Promise.all([
+    getAlertState(config.id),
+    getAlertSettings(config.id),
+    getAlertSecrets(config.id),
+  ]);
+  const observed = await observeConnection(config, system, previous, now);
+  const conditions = evaluateConditions(observed.seen, settings.thresholds, previous?.condition.conditions);
+  const condition: ConnectionCondition = {
+    state: stateOf(conditions),
+    conditions,
+    itemsFailing: observed.failing,
+    itemsWaiting: observed.seen.failures.filter((f) => RETRYABLE.has(f.kind)).length,
+    lastSyncAt: observed.lastSyncAt,
+    checkedAt: now,
+  };
+  const plan = planAlerts({
+    now,
+    observed: conditions,
+    alerted: previous?.alerted ?? {},
+    targets: targetsOf(secrets, settings),
+    reminderMinutes: settings.reminderMinutes,
+    about: { connectionId: config.id, connectionName: config.name, system, projectKey: '', settingsUrl: '' },
+  });
+  const issue = observed.firstIssue ? { firstIssue: observed.firstIssue } : {};
+  const fresh = plan.messages.length ? await addressed(plan.messages, config, observed.firstIssue) : [];
+  const next: AlertState = {
+    connectionId: config.id,
+    generation: previous?.generation ?? 0,
+    condition,
+    alerted: plan.alerted,
+    ...(observed.bulk ? { bulk: observed.bulk } : {}),
+    outbox: [...(previous?.outbox ?? []), ...fresh],
+    ...(previous?.deliveryProblems ? { deliveryProblems: previous.deliveryProblems } : {}),
+  };
+  if (previous && !next.outbox.length && same(previous, next) && now - previous.condition.checkedAt < REFRESH_MS)
+    return { condition: previous.condition, planned: 0, delivered: 0, ...issue };
+  let stored: AlertState;
+  try {
+    stored = await writeAlertState(next);
+  } catch (e) {
+    if (e instanceof StaleAlertState) return { condition, planned: 0, delivered: 0, stale: true, ...issue };
+    throw e;
+  }
+  const delivered = stored.outbox.length ? await deliverOutbox(stored, secrets, settings) : 0;
+  return { condition, planned: fresh.length, delivered, ...issue };
+}
+
+/** Sends what waits in the outbox, then stores what is left (delivered ones gone, failed ones counted). */
+async function deliverOutbox(state: AlertState, secrets: AlertTargetSecrets, settings: AlertSettings): Promise<number> {
+  const left: AlertMessage[] = [];
+  const problems = { ...state.deliveryProblems };
+  let delivered = 0;
+  for (const message of state.outbox) {
+    const result = await deliverAlert(message, secrets, settings.jiraEmail);
+    if (result.ok) {
+      delivered++;
+      delete problems[message.target];
+      continue;
+    }
+    const attempts = message.attempts + 1;
+    if (result.retryable && attempts < MAX_DELIVERY_ATTEMPTS) left.push({ ...message, attempts });
+    else {
+      problems[message.target] = { reason: result.reason, at: Date.now() };
+      console.warn(`Alert ${message.id} to ${message.target} dropped: ${result.reason}`);
+    }
+  }
+  const sent = new Set(state.outbox.map((m) => m.id + m.target));
+  let current: AlertState = state;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    // Messages another check added meanwhile stay; the ones this check handled go.
+    const others = current.outbox.filter((m) => !sent.has(m.id + m.target));
+    const { deliveryProblems: _, ...rest } = current;
+    try {
+      await writeAlertState({
+        ...rest,
+        outbox: [...left, ...others],
+        ...(Object.keys(problems).length ? { deliveryProblems: problems } : {}),
+      });
+      return delivered;
+    } catch (e) {
+      if (!(e instanceof StaleAlertState)) throw e;
+      const reread = await getAlertState(state.connectionId);
+      if (!reread) return delivered;
+      current = reread;
+    }
+  }
+  return delivered;
+}
+
+/** What the messages name that only a send needs: the project's key, the settings page and the first issue. */
+async function addressed(
+  messages: readonly AlertMessage[],
+  config: ConnectionConfig,
+  firstIssue: { issueId: string; issueKey?: string } | undefined,
+): Promise<AlertMessage[]> {
+  const [project, site] = await Promise.all([projectOverview(config.jiraProjectId).catch(() => undefined), siteUrl()]);
+  const projectKey = project?.key ?? config.jiraProjectId;
+  const settingsUrl = settingsPageUrl(site, projectKey);
+  return messages.map((m) => ({
+    ...m,
+    projectKey,
+    settingsUrl,
+    ...(firstIssue ? { issueId: firstIssue.issueId } : {}),
+    ...(firstIssue?.issueKey ? { issueKey: firstIssue.issueKey } : {}),
+  }));
+}
+
+/** The project settings page of the app, as Forge builds its URL (jira:projectSettingsPage). */
+export function settingsPageUrl(site: string, projectKey: string): string {
+  const { appAri, environmentAri } = getAppContext();
+  const appId = String(appAri).split('/').pop() ?? '';
+  const envId = String(environmentAri).split('/').pop() ?? '';
+  return `${site}/jira/software/projects/${encodeURIComponent(projectKey)}/settings/apps/${appId}/${envId}`;
+}
+
+/** The site's address, as Jira tells it (serverInfo's baseUrl). */
+export async function siteUrl(): Promise<string> {
+  try {
+    const res = await api.asApp().requestJira(route`/rest/api/3/serverInfo`, { headers: { Accept: 'application/json' } });
+    if (res.ok) {
+      const body = (await res.json()) as { baseUrl?: unknown };
+      if (typeof body.baseUrl === 'string' && /^https?:\/\//.test(body.baseUrl)) return body.baseUrl.replace(/\/$/, '');
+    }
+  } catch {
+    // The link then points at the path alone; the message still says what is wrong.
+  }
+  return '';
+}
+
+function same(a: AlertState, b: AlertState): boolean {
+  const strip = (s: AlertState) =>
+    JSON.stringify({ ...s, generation: 0, condition: { ...s.condition, checkedAt: 0 }, deliveryProblems: undefined });
+  return strip(a) === strip(b);
+}
