@@ -7,6 +7,8 @@
  */
 import api, { getAppContext, route } from '@forge/api';
 import { systemFor } from '../connectors/registry';
+import { connectorFor } from '../sync/connector-for';
+import { getConnectionHealth, setConnectionHealth } from '../store/health';
 import { projectOverview } from '../connectors/jira/client';
 import type { ConnectionConfig } from '../mapping/connection-config';
 import { getAlertSecrets, getAlertSettings } from '../store/alert-settings';
@@ -48,6 +50,7 @@ export async function checkConnection(config: ConnectionConfig, now = Date.now()
     getAlertSettings(config.id),
     getAlertSecrets(config.id),
   ]);
+  await probeRefusedCredential(config);
   const observed = await observeConnection(config, system, previous, now);
   const conditions = evaluateConditions(observed.seen, settings.thresholds, previous?.condition.conditions);
   const condition: ConnectionCondition = {
@@ -88,6 +91,21 @@ export async function checkConnection(config: ConnectionConfig, now = Date.now()
   }
   const delivered = stored.outbox.length ? await deliverOutbox(stored, secrets, settings) : 0;
   return { condition, planned: fresh.length, delivered, ...issue };
+}
+
+/**
+ * A refused credential is stored as the connection's health by the first sync it stopped, and nothing syncs to clear
+ * it: while it is stored, each check signs in once (the connector's own test) and clears it when the remote takes
+ * the credential again (a token restored, a password changed back), so the condition ends without an admin's save.
+ */
+async function probeRefusedCredential(config: ConnectionConfig): Promise<void> {
+  if ((await getConnectionHealth(config.id))?.kind !== 'auth') return;
+  try {
+    const result = await (await connectorFor(config)).testConnection();
+    if (result.ok) await setConnectionHealth(config.id, undefined);
+  } catch {
+    // Still refused or unreachable: the condition holds.
+  }
 }
 
 /** Sends what waits in the outbox, then stores what is left (delivered ones gone, failed ones counted). */
