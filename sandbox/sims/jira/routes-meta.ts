@@ -96,6 +96,19 @@ export function metaRoutes(app: Hono<Env>, site: Site, base: () => string): void
     );
   });
 
+  // FoundGroups in Jira's OpenAPI: groups whose name contains the query, at most maxResults (default 20).
+  app.get('/rest/api/3/groups/picker', (c) => {
+    requireUser(c.get('user'));
+    const q = (c.req.query('query') ?? '').toLowerCase();
+    const max = Math.min(1000, Number(c.req.query('maxResults') ?? 20) || 20);
+    const found = site.state.groups.filter((g) => g.name.toLowerCase().includes(q));
+    return c.json({
+      header: `Showing ${Math.min(max, found.length)} of ${found.length} matching groups`,
+      total: found.length,
+      groups: found.slice(0, max).map((g) => ({ name: g.name, html: g.name, labels: [], groupId: g.groupId })),
+    });
+  });
+
   app.get('/rest/api/3/mypermissions', (c) => {
     const user = c.get('user');
     const wanted = c.req.query('permissions');

@@ -17,6 +17,7 @@ import { callResolver, HealthLozenge, when } from '../../shared/ui';
 import { count } from '../../shared/words';
 import { Activity } from './activity';
 import { PushCheck } from './push-check';
+import { Alerts } from './alerts';
 import { settingsOf, type ConnectionView } from './types';
 
 interface Failure {
@@ -595,6 +596,7 @@ export function ConnectionDetail(props: {
       <BulkSync view={view} />
       <Health view={view} />
       <Activity connectionId={view.config.id} remoteLabel={props.systemLabel} />
+      <Alerts connectionId={view.config.id} remoteLabel={props.systemLabel} />
       {confirmDelete && (
         <ModalDialog onClose={() => setConfirmDelete(false)} label="Delete the connection" testId="confirm-delete">
           <ModalHeader>
