@@ -25,6 +25,7 @@ import { searchRemoteUsersResolver } from '../resolvers/remote-users';
 import { statusPathsResolver } from '../resolvers/status-paths';
 import { userMatchesResolver } from '../resolvers/user-matches';
 import { auditLogResolver } from '../resolvers/audit';
+import { syncHealthResolver } from '../resolvers/sync-health';
 import {
   createInRemoteResolver,
   getIssueSyncResolver,
@@ -72,5 +73,7 @@ resolver.define('createInRemote', createInRemoteResolver);
 
 resolver.define('adminOverview', adminOverviewResolver);
 resolver.define('saveSiteOptions', saveSiteOptionsResolver);
+
+resolver.define('syncHealth', syncHealthResolver);
 
 export const uiResolver = resolver.getDefinitions();
