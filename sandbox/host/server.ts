@@ -374,6 +374,23 @@ ${body}
         );
       }
 
+      // A Jira dashboard with the app's gadget on it, in a gadget's frame as Jira draws one (its title above the app's frame).
+      if (p === '/jira/dashboards/crosswalk') {
+        const mod = manifest.uiModules.find((m) => m.moduleType === 'jira:dashboardGadget');
+        const title = typeof mod?.title === 'string' ? mod.title : 'Gadget';
+        const ext = { gadget: { id: '10100' }, dashboard: { id: '10000' }, gadgetConfiguration: {} };
+        return send(
+          res,
+          200,
+          layout(
+            user,
+            'Dashboards · Crosswalk',
+            `<main><div class="content"><h2>Dashboard: Crosswalk</h2><section class="gadget" aria-label="${esc(title)}"><h3>${esc(title)}</h3>${frameTag(user, 'jira:dashboardGadget', ext, colorModeOf(req))}</section></div></main>`,
+            colorModeOf(req),
+          ),
+        );
+      }
+
       const browse = /^\/browse\/([A-Z][A-Z0-9]*-\d+)$/.exec(p);
       if (browse) {
         const issue = await jiraAs(user, `/rest/api/3/issue/${browse[1]}?expand=renderedFields`);
@@ -479,7 +496,8 @@ ${
             `<h2>${esc(pr.name)} (${esc(pr.key)})</h2><p><a href="/projects/${esc(pr.key)}/settings/crosswalk">Project settings → Crosswalk</a></p><table>${issues.join('')}</table>${mayCreate ? create : ''}`,
           );
         }
-        const admin = '<p><a href="/jira/settings/apps/crosswalk">Jira administration → Apps → Crosswalk</a></p>';
+        const admin =
+          '<p><a href="/jira/dashboards/crosswalk">Dashboards → Crosswalk</a> · <a href="/jira/settings/apps/crosswalk">Jira administration → Apps → Crosswalk</a></p>';
         const notice = u.searchParams.get('notice');
         return send(
           res,

@@ -117,6 +117,7 @@ const UI_MODULE_TYPES = new Set([
   'jira:issuePanel',
   'jira:issueContext',
   'jira:adminPage',
+  'jira:dashboardGadget',
   'jira:globalPage',
   'jira:issueAction',
   'jira:projectPage',

@@ -26,6 +26,7 @@ import { statusPathsResolver } from '../resolvers/status-paths';
 import { userMatchesResolver } from '../resolvers/user-matches';
 import { auditLogResolver } from '../resolvers/audit';
 import { alertSettingsResolver, saveAlertSettingsResolver, sendTestAlertResolver } from '../resolvers/alerts';
+import { syncHealthResolver } from '../resolvers/sync-health';
 import {
   createInRemoteResolver,
   getIssueSyncResolver,
@@ -76,5 +77,7 @@ resolver.define('createInRemote', createInRemoteResolver);
 
 resolver.define('adminOverview', adminOverviewResolver);
 resolver.define('saveSiteOptions', saveSiteOptionsResolver);
+
+resolver.define('syncHealth', syncHealthResolver);
 
 export const uiResolver = resolver.getDefinitions();

@@ -10,9 +10,11 @@ import { implementedSystems, systemFor } from '../connectors/registry';
 import { hostMatches, isCustomerApproved } from '../connectors/remote-hosts';
 import { listConnections } from '../store/connections';
 import { failuresOfConnection } from '../store/failures';
+import { getConnectionCondition } from '../store/alert-state';
 import { getConnectionHealth } from '../store/health';
 import { usageOfConnection } from '../store/links';
 import { getSiteOptions, saveSiteOptions } from '../store/site-options';
+import { conditionShown } from './condition-shown';
 import { badRequest, fail, ok } from './guards';
 
 type Call = { payload?: unknown; context: { accountId?: string } & Record<string, unknown> };
@@ -81,10 +83,11 @@ export async function adminOverviewResolver({ payload, context }: Call) {
   const connections = await Promise.all(
     configs.map(async (c) => {
       if (!projects.has(c.jiraProjectId)) projects.set(c.jiraProjectId, projectOf(context.accountId!, c.jiraProjectId));
-      const [project, health, failures] = await Promise.all([
+      const [project, health, failures, condition] = await Promise.all([
         projects.get(c.jiraProjectId)!,
         getConnectionHealth(c.id),
         failuresOfConnection(c.id),
+        getConnectionCondition(c.id),
       ]);
       return {
         usage: await usageOf(c.id, failures),
@@ -97,6 +100,8 @@ export async function adminOverviewResolver({ payload, context }: Call) {
         enabled: c.enabled,
         health: health ? { kind: health.kind, message: health.message, at: health.at } : null,
         failures: failures.length,
+        // As the last alert check saw it (issue 23), or "not checked yet" with what is stored.
+        condition: conditionShown(condition, { health, failures: failures.length }),
       };
     }),
   );

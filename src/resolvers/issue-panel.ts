@@ -34,6 +34,8 @@ import { TIMELINE_DAYS } from '../sync/timeline';
 import { enqueueReconcile } from '../sync/sync-queue';
 import { badRequest, cannotEdit, cannotSee, fail, ok, requireIssuePermission } from './guards';
 import { audit } from '../audit/record';
+import { getConnectionCondition } from '../store/alert-state';
+import { bannersOf, type ConnectionBanner } from './condition-shown';
 
 type Call = { payload?: unknown; context: { accountId?: string } & Record<string, unknown> };
 
@@ -53,6 +55,23 @@ async function whyNotSynced(issueId: string, projectId: string): Promise<string>
 /** The panel asks for the remote's SLAs with `{withSla: true}`; other callers (and the sync) never read them. */
 const issueSyncRequest = z.object({ withSla: z.literal(true) });
 
+/**
+ * What stops or slows the connections this issue syncs through, as the last alert check saw it (issue 23): the
+ * linked connection's, or every enabled connection's of the project while the issue is not linked. Only
+ * connection-wide conditions past their threshold; named by the connection's name and system, never by an id.
+ */
+async function connectionBanners(connections: readonly ConnectionConfig[]): Promise<ConnectionBanner[]> {
+  const each = await Promise.all(
+    connections.map(async (c) =>
+      bannersOf(
+        { name: c.name, system: systemFor(c.remote.type)?.label ?? c.remote.type },
+        await getConnectionCondition(c.id).catch(() => undefined),
+      ),
+    ),
+  );
+  return each.flat();
+}
+
 export async function getIssueSyncResolver({ payload, context }: Call) {
   const caller = await requireIssuePermission(context, 'BROWSE_PROJECTS');
   if (!caller) return cannotSee;
@@ -62,6 +81,10 @@ export async function getIssueSyncResolver({ payload, context }: Call) {
     getFailure({ side: 'jira', issueId: caller.issueId }),
     issueUpdatedAt(caller.issueId).catch(() => undefined),
   ]);
+  const involved = link
+    ? await getConnection(link.connectionId).then((c) => (c ? [c] : []))
+    : (await connectionsForProject(caller.projectId)).filter((c) => c.enabled);
+  const banners = await connectionBanners(involved);
   // A refused value is on the link's problems, in the target's words; its record only brings the sweep back (refusals.ts).
   const lastError =
     failure && failure.kind !== REFUSED
@@ -79,8 +102,9 @@ export async function getIssueSyncResolver({ payload, context }: Call) {
         ? 'Someone unlinked this issue; it syncs again once it is linked.'
         : await whyNotSynced(caller.issueId, caller.projectId),
       lastError,
+      banners,
     });
-  const config = withSla ? await getConnection(link.connectionId) : undefined;
+  const config = withSla ? involved[0] : undefined;
   const sla = config
     ? await connectorFor(config).then(
         (connector) => readSla(connector, link.remoteId),
@@ -104,6 +128,7 @@ export async function getIssueSyncResolver({ payload, context }: Call) {
     timelineDays: TIMELINE_DAYS,
     pending: pendingOf(link, failure, updatedAt),
     sla,
+    banners,
   });
 }
 

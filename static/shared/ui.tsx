@@ -98,3 +98,30 @@ export function when(iso: string | null | undefined): string {
   if (ms < 86_400_000) return `${Math.round(ms / 3_600_000)} h ago`;
   return new Date(iso).toLocaleString();
 }
+
+/** A connection's condition as the resolvers answer it (src/resolvers/condition-shown.ts). */
+export interface ConditionShown {
+  state: 'ok' | 'degraded' | 'failing' | 'not-checked';
+  conditions: Array<{ kind: string; words: string; since: string; pastThreshold: boolean }>;
+  itemsFailing: number;
+  itemsWaiting: number | null;
+  lastSyncAt: string | null;
+  checkedAt: string | null;
+}
+
+const CONDITION_LOZENGES: Record<
+  ConditionShown['state'],
+  { appearance: 'success' | 'moved' | 'removed' | 'default'; text: string }
+> = {
+  ok: { appearance: 'success', text: 'Syncing' },
+  degraded: { appearance: 'moved', text: 'Degraded' },
+  failing: { appearance: 'removed', text: 'Failing' },
+  'not-checked': { appearance: 'default', text: 'Not checked yet' },
+};
+
+/** Syncing (green), degraded (yellow), failing (red), not checked yet (grey); a paused connection says so. */
+export function ConditionLozenge({ enabled, state }: { enabled: boolean; state: ConditionShown['state'] }) {
+  if (!enabled) return <Lozenge appearance="default">Paused</Lozenge>;
+  const l = CONDITION_LOZENGES[state];
+  return <Lozenge appearance={l.appearance}>{l.text}</Lozenge>;
+}

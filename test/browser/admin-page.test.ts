@@ -10,6 +10,8 @@ import type { Browser, Page } from 'playwright-core';
 import { buildUi } from '../../scripts/build-ui';
 import { startSandbox, type Sandbox } from '../../sandbox/sandbox';
 import { demoZendeskConnection, SUP_PROJECT } from '../../sandbox/demo/zendesk-connection';
+import { DEMO_CONNECTION_ID } from '../../sandbox/demo/servicenow-connection';
+import { clearCondition, tokenRefused, writeCondition } from '../support/alert-state';
 import { eventually, expectAccessible, launchBrowser, screenshot, signIn } from './support/browser';
 
 let sandbox: Sandbox;
@@ -147,6 +149,27 @@ describe('Jira admin page (browser)', () => {
     expect(again.ok && (again.body as { ok: boolean }).ok).toBe(true);
     await page.close();
   }, 90_000);
+
+  it('shows each connection’s condition as the last alert check saw it', async () => {
+    await writeCondition(sandbox, DEMO_CONNECTION_ID, {
+      conditions: [tokenRefused(Date.now() - 15 * 60_000, 'ServiceNow refuses the password')],
+    });
+    try {
+      const page = await openAdmin('admin');
+      const row = admin(page).getByRole('row', { name: /DEMO ↔ ACME incidents/ });
+      await row.waitFor();
+      expect((await row.getByRole('cell').nth(3).innerText()).replace(/\s+/g, ' ')).toMatch(
+        /^Failing ServiceNow refuses the password, since \d\d:\d\d$/,
+      );
+      // A connection no check has looked at yet says so.
+      expect(await admin(page).getByRole('row', { name: /OPS ↔/ }).innerText()).toContain('Not checked yet');
+      await expectAccessible(page);
+      await screenshot(page, 'admin-page-condition');
+      await page.close();
+    } finally {
+      await clearCondition(sandbox, DEMO_CONNECTION_ID);
+    }
+  }, 60_000);
 
   it('refuses a project lead who is not a Jira admin', async () => {
     const page = await openAdmin('project-lead');

@@ -15,12 +15,17 @@ import { buildUi } from '../../scripts/build-ui';
 import { startSandbox, type Sandbox } from '../../sandbox/sandbox';
 import { DEMO_CREDENTIALS as SN } from '../../sandbox/sims/servicenow';
 import { serviceNowClient } from '../../sandbox/sims/servicenow/test-client';
+import { copyFileSync } from 'node:fs';
+import path from 'node:path';
+import { DEMO_CONNECTION_ID } from '../../sandbox/demo/servicenow-connection';
+import { clearCondition, tokenRefused, writeCondition } from '../support/alert-state';
 import {
   eventually,
   expectAccessible,
   expectPageAccessible,
   launchBrowser,
   screenshot,
+  SHOTS,
   signIn,
 } from './support/browser';
 
@@ -337,6 +342,46 @@ describe('issue panel (browser)', () => {
     await page.goto(`${sandbox.hostUrl}/__host/theme?mode=light`);
     await page.close();
   }, 90_000);
+
+  it('shows a one-line banner on every issue of a connection that is failing as a whole, above the item’s own state', async () => {
+    const key = await createIssue('Synced before the password was changed');
+    const page = await openIssue('member', key);
+    await waitInPanel(page, 'linked');
+    const now = Date.now();
+    await writeCondition(sandbox, DEMO_CONNECTION_ID, {
+      conditions: [
+        tokenRefused(now - 20 * 60_000, 'ServiceNow refuses the password'),
+        // Not connection-wide: the banner leaves it to the admin page and the gadget.
+        { ...tokenRefused(now - 20 * 60_000, '12 items fail'), kind: 'items-failing' },
+      ],
+    });
+    try {
+      await page.reload();
+      const banner = panel(page).getByTestId('connection-banner');
+      await banner.waitFor();
+      expect(await banner.count()).toBe(1);
+      expect(await banner.innerText()).toMatch(
+        /^ServiceNow connection DEMO ↔ ACME incidents: ServiceNow refuses the password since \d\d:\d\d\. It holds up every issue of this connection, not only this one\.$/,
+      );
+      // The item's own state still shows below it; no internal id is named.
+      expect(await panel(page).getByTestId('linked').textContent()).toMatch(/Linked to INC\d+/);
+      expect(await panel(page).locator('body').innerText()).not.toContain(DEMO_CONNECTION_ID);
+      await expectAccessible(page);
+      await screenshot(page, 'issue-panel-connection-failing');
+      copyFileSync(
+        path.join(SHOTS, 'issue-panel-connection-failing.png'),
+        path.resolve(__dirname, '../../docs/screenshots/issue-panel-connection-failing.png'),
+      );
+      // Past the condition (the next check stored an ok), the banner goes.
+      await writeCondition(sandbox, DEMO_CONNECTION_ID, { conditions: [] });
+      await page.reload();
+      await panel(page).getByTestId('linked').waitFor();
+      expect(await panel(page).getByTestId('connection-banner').count()).toBe(0);
+    } finally {
+      await clearCondition(sandbox, DEMO_CONNECTION_ID);
+      await page.close();
+    }
+  }, 60_000);
 
   it('shows a customer who cannot browse the project nothing of the issue', async () => {
     const page = await openIssue('customer', 'DEMO-1');

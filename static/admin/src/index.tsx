@@ -15,8 +15,16 @@ import Heading from '@atlaskit/heading';
 import { Inline, Stack, Text } from '@atlaskit/primitives/compiled';
 import SectionMessage from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
-import { callResolver, HealthLozenge, mount, TextField, type Problem } from '../../shared/ui';
-import { count } from '../../shared/words';
+import {
+  callResolver,
+  ConditionLozenge,
+  HealthLozenge,
+  mount,
+  TextField,
+  type ConditionShown,
+  type Problem,
+} from '../../shared/ui';
+import { count, sinceTime } from '../../shared/words';
 
 interface Overview {
   connections: Array<{
@@ -30,6 +38,8 @@ interface Overview {
     failures: number;
     usage: { itemsInSync: number; itemsCapped: boolean; syncsLast7Days: number; failuresLast7Days: number };
     hostAllowed: boolean;
+    /** As the last alert check saw it, or `not-checked` before one ran. */
+    condition: ConditionShown;
   }>;
   systems: Array<{ kind: string; label: string; hostPatterns: string[] }>;
   options: { allowedHosts: string[] | null; updatedAt: string | null };
@@ -108,6 +118,37 @@ function AllowedHosts({ current, onSaved }: { current: string[] | null; onSaved(
   );
 }
 
+/**
+ * A connection's condition as the last alert check saw it (lozenge, what is wrong and since when). Before the first
+ * check, the health stored already (OK, or Failing with bad credentials) and "not checked yet": the check has not
+ * looked at the connection as a whole.
+ */
+function Health({ connection: c }: { connection: Overview['connections'][number] }) {
+  const checked = c.condition.state !== 'not-checked';
+  const words = c.condition.conditions.map((k) => (checked ? `${k.words}, ${sinceTime(k.since)}` : k.words));
+  return (
+    <Stack space="space.050">
+      <Inline space="space.100" alignBlock="center" shouldWrap>
+        {checked ? (
+          <ConditionLozenge enabled={c.enabled} state={c.condition.state} />
+        ) : (
+          <HealthLozenge enabled={c.enabled} health={c.health} />
+        )}
+        {!checked && c.enabled && (
+          <Text size="small" color="color.text.subtle">
+            Not checked yet
+          </Text>
+        )}
+      </Inline>
+      {words.map((w) => (
+        <Text size="small" key={w}>
+          {w}
+        </Text>
+      ))}
+    </Stack>
+  );
+}
+
 function AdminPage() {
   const [data, setData] = useState<Overview>();
   const [refusal, setRefusal] = useState<string>();
@@ -133,7 +174,9 @@ function AdminPage() {
     );
   }
   if (!data) return <Spinner label="Loading every connection" />;
-  const failing = data.connections.filter((c) => c.enabled && (c.health || c.failures)).length;
+  const failing = data.connections.filter(
+    (c) => c.enabled && (c.health || c.failures || c.condition.state === 'failing'),
+  ).length;
   return (
     <Stack space="space.300">
       <Stack space="space.100">
@@ -183,12 +226,7 @@ function AdminPage() {
             },
             {
               key: 'health',
-              content: (
-                <Inline space="space.100" alignBlock="center">
-                  <HealthLozenge enabled={c.enabled} health={c.health} />
-                  {c.health && <Text size="small">{c.health.message}</Text>}
-                </Inline>
-              ),
+              content: <Health connection={c} />,
             },
             { key: 'items', content: `${c.usage.itemsInSync}${c.usage.itemsCapped ? '+' : ''}` },
             { key: 'syncs', content: String(c.usage.syncsLast7Days) },

@@ -20,11 +20,22 @@ import Heading from '@atlaskit/heading';
 import SectionMessage from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
 import { callResolver, mount, problemsAt, TextField, when, type Problem } from '../../shared/ui';
+import { sinceTime } from '../../shared/words';
 import { fieldName, stagesShown, whatCrossed, type SyncedStep } from './timeline-text';
 import { breachTimeText, slaLozenge, slaWords, type SlaShown } from './sla-text';
 
 type Failure = { kind: string; message: string; at: string; field?: string };
-type IssueSync = LinkedSync | { linked: false; reason: string; lastError: Failure | null };
+/** A connection-wide condition past its threshold, as the last alert check saw it (src/resolvers/condition-shown.ts). */
+interface ConnectionBanner {
+  connectionName: string;
+  system: string;
+  words: string;
+  check: string;
+  since: string;
+}
+type IssueSync = (LinkedSync | { linked: false; reason: string; lastError: Failure | null }) & {
+  banners?: ConnectionBanner[];
+};
 interface LinkedSync {
   linked: true;
   connectionId: string;
@@ -435,6 +446,13 @@ function IssuePanel() {
     access?.connections.find((c) => c.id === linked.connectionId)?.system ?? 'the other system';
   return (
     <Stack space="space.200">
+      {(sync.banners ?? []).map((b) => (
+        <SectionMessage appearance="warning" testId="connection-banner" key={`${b.connectionName}-${b.words}`}>
+          <p>
+            {`${b.system} connection ${b.connectionName}: ${b.words} ${sinceTime(b.since)}. It holds up every issue of this connection, not only this one.`}
+          </p>
+        </SectionMessage>
+      ))}
       {sync.linked ? (
         <Stack space="space.100">
           <Inline space="space.100" alignBlock="center" shouldWrap>
