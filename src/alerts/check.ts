@@ -18,7 +18,7 @@ import { evaluateConditions } from './evaluate';
 import { observeConnection } from './observe';
 import { MAX_DELIVERY_ATTEMPTS, planAlerts, type AlertMessage, type AlertTargetKind } from './plan';
 import type { AlertSettings } from './settings';
-import { deliverAlert, type AlertTargetSecrets } from './targets';
+import { deliverAlert, type AlertTargetSecrets, type DeliveryResult } from './targets';
 
 /** A state that did not change is written again only this often, so "checked at" stays recent at little cost. */
 const REFRESH_MS = 30 * 60_000;
@@ -108,46 +108,52 @@ async function probeRefusedCredential(config: ConnectionConfig): Promise<void> {
   }
 }
 
-/** Sends what waits in the outbox, then stores what is left (delivered ones gone, failed ones counted). */
+/**
+ * Sends what waits in the outbox, one message at a time, and records each outcome as soon as it is known (the message
+ * gone, or its failed attempts counted), so a crash repeats at most the one message it interrupted, with its id.
+ */
 async function deliverOutbox(state: AlertState, secrets: AlertTargetSecrets, settings: AlertSettings): Promise<number> {
-  const left: AlertMessage[] = [];
-  const problems = { ...state.deliveryProblems };
+  let current = state;
   let delivered = 0;
   for (const message of state.outbox) {
     const result = await deliverAlert(message, secrets, settings.jiraEmail);
-    if (result.ok) {
-      delivered++;
-      delete problems[message.target];
-      continue;
-    }
-    const attempts = message.attempts + 1;
-    if (result.retryable && attempts < MAX_DELIVERY_ATTEMPTS) left.push({ ...message, attempts });
-    else {
-      problems[message.target] = { reason: result.reason, at: Date.now() };
+    if (result.ok) delivered++;
+    else if (!result.retryable || message.attempts + 1 >= MAX_DELIVERY_ATTEMPTS)
       console.warn(`Alert ${message.id} to ${message.target} dropped: ${result.reason}`);
-    }
-  }
-  const sent = new Set(state.outbox.map((m) => m.id + m.target));
-  let current: AlertState = state;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    // Messages another check added meanwhile stay; the ones this check handled go.
-    const others = current.outbox.filter((m) => !sent.has(m.id + m.target));
-    const { deliveryProblems: _, ...rest } = current;
-    try {
-      await writeAlertState({
-        ...rest,
-        outbox: [...left, ...others],
-        ...(Object.keys(problems).length ? { deliveryProblems: problems } : {}),
-      });
-      return delivered;
-    } catch (e) {
-      if (!(e instanceof StaleAlertState)) throw e;
-      const reread = await getAlertState(state.connectionId);
-      if (!reread) return delivered;
-      current = reread;
-    }
+    const next = await recordDelivery(current, message, result);
+    if (!next) break;
+    current = next;
   }
   return delivered;
+}
+
+/** The state with one message's outcome, written over the generation read (read again when another check wrote). */
+async function recordDelivery(
+  state: AlertState,
+  message: AlertMessage,
+  result: DeliveryResult,
+): Promise<AlertState | undefined> {
+  let current: AlertState | undefined = state;
+  for (let attempt = 0; attempt < 3 && current; attempt++) {
+    const same = (m: AlertMessage) => m.id === message.id && m.target === message.target;
+    const keep = !result.ok && result.retryable && message.attempts + 1 < MAX_DELIVERY_ATTEMPTS;
+    const outbox = current.outbox.flatMap((m) => (!same(m) ? [m] : keep ? [{ ...m, attempts: m.attempts + 1 }] : []));
+    const problems = { ...current.deliveryProblems };
+    if (result.ok) delete problems[message.target];
+    else if (!keep) problems[message.target] = { reason: result.reason, at: Date.now() };
+    const { deliveryProblems: _, ...rest } = current;
+    try {
+      return await writeAlertState({
+        ...rest,
+        outbox,
+        ...(Object.keys(problems).length ? { deliveryProblems: problems } : {}),
+      });
+    } catch (e) {
+      if (!(e instanceof StaleAlertState)) throw e;
+      current = await getAlertState(state.connectionId);
+    }
+  }
+  return undefined;
 }
 
 /** What the messages name that only a send needs: the project's key, the settings page and the first issue. */
