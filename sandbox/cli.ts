@@ -7,6 +7,7 @@ import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { buildUi } from '../scripts/build-ui';
 import { startSandbox } from './sandbox';
+import { DEMO_SINKS } from './sims/alert-sinks';
 import { seedDemo } from './demo/seed';
 import { systemFor } from '../src/connectors/registry';
 
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
     platform: sandbox.platformUrl,
     installationId: sandbox.installationId,
     sims: sandbox.sims,
+    alertSinks: { baseUrl: sandbox.alertSinks.baseUrl, controlUrl: sandbox.alertSinks.controlUrl, urls: DEMO_SINKS },
     users: sandbox.users.map((u) => ({
       name: u.displayName,
       role: u.role,
@@ -62,6 +64,9 @@ async function main(): Promise<void> {
     const label = `${systemFor(kind)?.label ?? kind}:`;
     log(`  ${label.padEnd(17)} ${sim.instanceUrl} → ${sim.baseUrl} (control API ${sim.controlUrl})`);
   }
+  log(
+    `  Alert sinks:      Slack, Teams, PagerDuty, alerts.acme.example → ${sandbox.alertSinks.baseUrl} (control API ${sandbox.alertSinks.controlUrl}, what arrived at /received)`,
+  );
   log('  Users (switch at the top right of the page; Basic auth email:apiToken for the Jira API):');
   for (const u of sandbox.users) log(`    ${u.displayName.padEnd(14)} ${u.role.padEnd(13)} ${u.email}:${u.apiToken}`);
   log('Press Ctrl+C to stop.');

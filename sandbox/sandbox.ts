@@ -6,6 +6,7 @@ import { jiraClient } from './sims/jira/test-client';
 import type { ServiceNowSim } from './sims/servicenow';
 import type { AzureDevOpsSim } from './sims/azure-devops';
 import type { ZendeskSim } from './sims/zendesk';
+import { startAlertSinks, type AlertSinks } from './sims/alert-sinks';
 import { startHost, type Host, type HostUser } from './host/server';
 import type { RunningSimulator } from './simulated-system';
 import { demoOf, simulatedKinds, simulatedSystemOf } from './systems';
@@ -66,6 +67,11 @@ export interface Sandbox {
   } & Record<string, { baseUrl: string; controlUrl: string; instanceUrl: string }>;
   /** Each registered system's running simulator, by registry kind. */
   remotes: Readonly<Record<string, RunningSimulator>>;
+  /**
+   * Where alerts go (sims/alert-sinks): Slack, Teams workflows, PagerDuty and a customer's signed webhook receiver on
+   * their real hosts, recording what they receive (`alertSinks.received('slack')`); `DEMO_SINKS` holds valid URLs.
+   */
+  alertSinks: AlertSinks;
   users: HostUser[];
   platform: Platform;
   jira: JiraSim;
@@ -112,6 +118,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     for (const route of sim.routes) platform.addEgressRoute(route);
   }
   const notifiers = Object.values(remotes).map((r) => r.notifier);
+  // Alert targets (hooks.slack.com, Teams workflow hosts, events.pagerduty.com, alerts.acme.example) on loopback.
+  const alertSinks = await startAlertSinks({ now: () => platform.clock.now() });
+  for (const route of alertSinks.routes) platform.addEgressRoute(route);
   // A durable data dir keeps the same installation across restarts.
   const installation = await platform.install({
     installationId: 'demo-site',
@@ -166,6 +175,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       ),
     } as Sandbox['sims'],
     remotes,
+    alertSinks,
     users,
     platform,
     jira,
@@ -188,6 +198,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       await host.stop();
       await jira.stop();
       for (const r of Object.values(remotes)) await r.stop();
+      await alertSinks.stop();
       await platform.stop();
     },
   };

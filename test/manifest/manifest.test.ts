@@ -6,6 +6,8 @@ import { EgressFilteringService } from '@forge/egress';
 import { lintApp } from '../../scripts/forge-lint';
 import { buildUi } from '../../scripts/build-ui';
 import { implementedSystems } from '../../src/connectors/registry';
+import { PAGERDUTY_HOST, SLACK_HOST, TEAMS_HOSTS } from '../../src/alerts/targets';
+import { DEMO_SINKS } from '../../sandbox/sims/alert-sinks';
 
 const root = path.resolve(__dirname, '../..');
 const readManifest = () => yaml.parse(readFileSync(path.join(root, 'manifest.yml'), 'utf8')) as Record<string, any>;
@@ -101,6 +103,26 @@ describe('manifest.yml', () => {
     }
     expect(egress.isValidUrl('http://acme.service-now.com/')).toBe(false);
     expect(egress.isValidUrl('https://example.com/')).toBe(false);
+  });
+
+  it("declares the alert targets' hosts, and not a customer's own webhook receiver (a Jira admin approves that)", () => {
+    const backend = (readManifest().permissions.external.fetch.backend as Array<{ address: string }>).map(
+      (e) => e.address,
+    );
+    for (const host of [SLACK_HOST, ...TEAMS_HOSTS, PAGERDUTY_HOST]) expect(backend).toContain(host);
+    const egress = new EgressFilteringService(backend);
+    for (const url of [
+      DEMO_SINKS.slackUrl,
+      DEMO_SINKS.teamsUrl,
+      DEMO_SINKS.teamsPowerPlatformUrl,
+      DEMO_SINKS.pagerDutyUrl,
+    ])
+      // As validateTargetUrl stores it: Teams' URLs carry ":443", which Forge's egress filter does not match.
+      expect({ url, allowed: egress.isValidUrl(new URL(url).href) }).toEqual({ url, allowed: true });
+    expect(egress.isValidUrl(DEMO_SINKS.teamsUrl)).toBe(false);
+    expect(egress.isValidUrl(DEMO_SINKS.webhookUrl)).toBe(false);
+    // Microsoft retired the Office 365 connector webhooks; they are not declared.
+    expect(egress.isValidUrl('https://acme.webhook.office.com/webhookb2/x')).toBe(false);
   });
 
   it("lets a Zendesk attachment download follow the redirect to Zendesk's content host, https only", () => {

@@ -140,6 +140,16 @@ const cases: Array<[string, string, unknown?, Record<string, string>?]> = [
   ],
   ['GET', '/rest/api/3/bulk/queue/10001'],
   ['DELETE', '/rest/api/3/issue/DEMO-3'],
+  [
+    'POST',
+    '/rest/api/3/issue/DEMO-1/notify',
+    {
+      subject: 'Alert',
+      textBody: 'text',
+      htmlBody: '<p>html</p>',
+      to: { groupIds: ['c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f'] },
+    },
+  ],
 ];
 
 /**

@@ -16,6 +16,7 @@ import { contentRoutes } from './routes-content';
 import { issueRoutes } from './routes-issues';
 import { linkRoutes } from './routes-links';
 import { metaRoutes } from './routes-meta';
+import { notifyRoutes, type NotificationRecord, type NotifyControls } from './routes-notify';
 import { Site } from './site';
 import { DEMO_TYPE_WORKFLOWS, demoState, type JiraState } from './state';
 
@@ -37,6 +38,8 @@ export interface JiraSim {
   site: Site;
   controls: HttpControls;
   app: Hono<Env>;
+  /** The emails Jira queued through `POST /rest/api/3/issue/{id}/notify`, oldest first (routes-notify.ts). */
+  notifications(): NotificationRecord[];
   stop(): Promise<void>;
 }
 
@@ -44,10 +47,12 @@ export function createJiraApp(opts: JiraSimOptions & { baseUrl: () => string }):
   app: Hono<Env>;
   site: Site;
   controls: HttpControls;
+  notify: NotifyControls;
 } {
   const now = opts.now ?? Date.now;
   const site = new Site(demoState(opts.appAccountId, now()), opts.appAccountId, now, opts.onEvent);
   const controls: HttpControls = { faults: [], rateWindows: new Map(), log: [] };
+  const notify: NotifyControls = { notifications: [], outgoingMail: true };
   const app = new Hono<Env>();
   const base = opts.baseUrl;
 
@@ -62,7 +67,20 @@ export function createJiraApp(opts: JiraSimOptions & { baseUrl: () => string }):
     controls.rateLimit = undefined;
     controls.rateWindows.clear();
     controls.log.length = 0;
+    notify.notifications.length = 0;
+    notify.outgoingMail = true;
     return c.json({ ok: true });
+  });
+  /** What `POST /rest/api/3/issue/{id}/notify` queued, with recipients as account ids; DELETE forgets them. */
+  app.get('/_control/notifications', (c) => c.json(notify.notifications));
+  app.delete('/_control/notifications', (c) => {
+    notify.notifications.length = 0;
+    return c.json({ ok: true });
+  });
+  /** The site's outgoing mail: off, `notify` answers 403 as Jira does. */
+  app.put('/_control/outgoing-mail', async (c) => {
+    notify.outgoingMail = z.object({ enabled: z.boolean() }).parse(await c.req.json()).enabled;
+    return c.json({ enabled: notify.outgoingMail });
   });
   app.post('/_control/faults', async (c) => {
     controls.faults.push(parseFault(await c.req.json()));
@@ -229,14 +247,15 @@ export function createJiraApp(opts: JiraSimOptions & { baseUrl: () => string }):
   metaRoutes(app, site, base);
   bulkRoutes(app, site);
   adminRoutes(app, site, base);
+  notifyRoutes(app, site, notify);
   app.onError((err, c) => jiraErrorResponse(c, err));
   app.notFound((c) => c.json({ errorMessages: ['Not found'], errors: {} }, 404));
-  return { app, site, controls };
+  return { app, site, controls, notify };
 }
 
 export async function startJiraSim(opts: JiraSimOptions): Promise<JiraSim> {
   let baseUrl = opts.publicBaseUrl ?? '';
-  const { app, site, controls } = createJiraApp({ ...opts, baseUrl: () => baseUrl });
+  const { app, site, controls, notify } = createJiraApp({ ...opts, baseUrl: () => baseUrl });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: opts.port ?? 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
@@ -248,6 +267,7 @@ export async function startJiraSim(opts: JiraSimOptions): Promise<JiraSim> {
     site,
     controls,
     app,
+    notifications: () => notify.notifications,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
