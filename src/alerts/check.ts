@@ -185,7 +185,9 @@ export function settingsPageUrl(site: string, projectKey: string): string {
 /** The site's address, as Jira tells it (serverInfo's baseUrl). */
 export async function siteUrl(): Promise<string> {
   try {
-    const res = await api.asApp().requestJira(route`/rest/api/3/serverInfo`, { headers: { Accept: 'application/json' } });
+    const res = await api
+      .asApp()
+      .requestJira(route`/rest/api/3/serverInfo`, { headers: { Accept: 'application/json' } });
     if (res.ok) {
       const body = (await res.json()) as { baseUrl?: unknown };
       if (typeof body.baseUrl === 'string' && /^https?:\/\//.test(body.baseUrl)) return body.baseUrl.replace(/\/$/, '');

@@ -68,10 +68,7 @@ export function evaluateConditions(
   }
   for (const kind of ['unreachable', 'rate-limited'] as const) {
     const failing = count(kind === 'unreachable' ? 'transient' : 'rate-limited');
-    const since = earliest([
-      ...(seen.reach?.kind === kind ? [seen.reach.since] : []),
-      ...failing.map((f) => f.since),
-    ]);
+    const since = earliest([...(seen.reach?.kind === kind ? [seen.reach.since] : []), ...failing.map((f) => f.since)]);
     if (since === undefined) continue;
     if (kind === 'unreachable')
       add(kind, since, thresholds.unreachableMinutes * 60_000, {

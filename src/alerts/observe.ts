@@ -93,7 +93,8 @@ async function stepsOf(config: ConnectionConfig) {
           latestIssue = { issueId: link.issueId, issueKey: link.issueKey, at: step.confirmedAt };
         if (step.cause?.startsWith(prefix) && (lastNotifiedAt === null || step.confirmedAt > lastNotifiedAt))
           lastNotifiedAt = step.confirmedAt;
-        if (step.cause === 'sweep:remote' && step.toward !== 'remote') sweepSteps.push(step.confirmedAt);
+        // A remote change brought by either half of the sweep (the Jira half reads the remote of a pair too).
+        if (step.cause?.startsWith('sweep:') && step.toward !== 'remote') sweepSteps.push(step.confirmedAt);
       }
     }
     cursor = page.cursor;
@@ -115,6 +116,7 @@ async function bulkOf(connectionId: string, previous: AlertState['bulk'], now: n
   if (previous?.startedAt === run.startedAt && previous.done >= run.total) return { ...previous, total: run.total };
   const stats = await bulkProgress(run.jobIds);
   const done = stats.success + stats.failed;
-  const unchangedSince = previous?.startedAt === run.startedAt && previous.done === done ? previous.unchangedSince : now;
+  const unchangedSince =
+    previous?.startedAt === run.startedAt && previous.done === done ? previous.unchangedSince : now;
   return { startedAt: run.startedAt, total: run.total, done, unchangedSince };
 }

@@ -55,10 +55,12 @@ export function jiraNotification(m: AlertMessage, recipients: JiraEmailRecipient
     `<p><strong>${escapeHtml(t.title)}</strong></p>`,
     ...paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
     `<p><a href="${escapeHtml(m.settingsUrl)}">${escapeHtml(t.linkLabel)}</a></p>`,
+    // The id tells a repeat (the same alert sent again after a crash) from a new one, as Slack's context line does.
+    `<p><small>Crosswalk alert ${escapeHtml(m.id)}</small></p>`,
   ].join('\n');
   return {
     subject: jiraEmailSubject(m).slice(0, 255),
-    textBody: t.plain,
+    textBody: `${t.plain}\n\nCrosswalk alert ${m.id}`,
     htmlBody,
     to: { users: recipients.users.map((accountId) => ({ accountId })), groupIds: [...recipients.groups] },
     // Only people who may see the issue hear about it.
