@@ -5,89 +5,32 @@
  * lasts (one per condition, not one per item), one when it clears; the same alert is never sent twice by duplicate
  * or repeated checks, and a check that crashed at any of its calls leaves each alert sent, with one id.
  */
-import { DEMO_SINKS, type SinkRecord } from '../../sandbox/sims/alert-sinks';
 import { implementedSystems } from '../../src/connectors/registry';
+import {
+  ALERT_TARGETS,
+  alertEverywhere,
+  alertSteps,
+  editInJira as edit,
+  everyTarget,
+  fiveMinutes as passFiveMinutes,
+  MIN,
+  runAlertCheck,
+} from '../support/alerts';
 import { startEverySystem, type EverySystem, type PairedSystem } from '../support/every-system';
 
 let world: EverySystem;
-const MIN = 60_000;
 
 beforeAll(async () => {
   world = await startEverySystem();
-  // The customer's own webhook receiver, approved by a Jira admin as customer-managed egress.
-  world.sandbox.platform.customerEgress(world.sandbox.installationId).set({
-    egresses: [
-      {
-        key: 'alerts',
-        description: 'Our alert receiver',
-        configured: [{ domain: new URL(DEMO_SINKS.webhookUrl).hostname, type: ['FETCH_BACKEND_SIDE'] }],
-      },
-    ],
-  });
-  for (const p of world.paired) {
-    const { id } = await world.connectionOf(p);
-    const saved = await world.settings(p, 'saveAlertSettings', {
-      connectionId: id,
-      slackUrl: DEMO_SINKS.slackUrl,
-      teamsUrl: DEMO_SINKS.teamsUrl,
-      webhookUrl: DEMO_SINKS.webhookUrl,
-      webhookSecret: DEMO_SINKS.webhookSecret,
-      jiraEmail: { users: [world.jira.userId(p.person.as)], groups: [] },
-      reminderMinutes: 60,
-    });
-    if (!saved.ok) throw new Error(`Alerts not saved for ${p.system.label}: ${JSON.stringify(saved.error)}`);
-  }
+  await alertEverywhere(world);
 }, 240_000);
 afterAll(() => world?.sandbox.stop());
 
 const pairedFor = (kind: string): PairedSystem => world.paired.find((p) => p.system.kind === kind)!;
-const sinks = () => world.sandbox.alertSinks;
-const check = () => world.sandbox.platform.runScheduledTrigger(world.sandbox.installationId, 'alert-check');
-const sweep = () => world.sandbox.platform.runScheduledTrigger(world.sandbox.installationId, 'reconcile-sweep');
-
-type Target = 'slack' | 'teams' | 'webhook' | 'jira-email';
-const TARGETS: readonly Target[] = ['slack', 'teams', 'webhook', 'jira-email'];
-
-/** Every alert id a target received for this connection, in arrival order (ids name the connection first). */
-function received(connectionId: string): Record<Target, string[]> {
-  const idIn = (text: string) =>
-    new RegExp(`${connectionId}:[a-z-]+:\\d+:(start|clear|reminder-\\d+)`).exec(text)?.[0] ?? undefined;
-  const ids = (records: readonly { raw: string; status: number }[]) =>
-    records.filter((r) => r.status < 300).flatMap((r) => idIn(r.raw) ?? []);
-  const emails = world.sandbox.jira.notifications().map((n) => ({ raw: JSON.stringify(n), status: 204 }));
-  return {
-    slack: ids(sinks().received('slack')),
-    teams: ids(sinks().received('teams')),
-    webhook: ids(
-      sinks()
-        .received('webhook')
-        .filter((r: SinkRecord) => r.verified),
-    ),
-    'jira-email': ids(emails),
-  };
-}
-
-/** What each target received for the connection's condition, as its steps ("start", "reminder-1", "clear"). */
-function steps(connectionId: string, condition: string): Record<Target, string[]> {
-  const all = received(connectionId);
-  const of = (ids: string[]) => ids.filter((id) => id.split(':')[1] === condition).map((id) => id.split(':').pop()!);
-  return Object.fromEntries(TARGETS.map((t) => [t, of(all[t])])) as Record<Target, string[]>;
-}
-const everyTarget = (s: string[]) => Object.fromEntries(TARGETS.map((t) => [t, s]));
-
-async function editInJira(p: PairedSystem, key: string, summary: string) {
-  world.sandbox.platform.manualClock.advance(1000);
-  const res = await world.jira.request(p.person, 'PUT', `/rest/api/3/issue/${key}`, { fields: { summary } });
-  if (res.status !== 204) throw new Error(`Jira refused the edit: ${res.text}`);
-}
-
-/** Five minutes pass: the sweep and the alert check run as their schedules would, and the queue works its retries. */
-async function fiveMinutes() {
-  await world.sandbox.platform.advanceTime(5 * MIN);
-  await sweep();
-  await world.sandbox.platform.settle({ maxAdvanceMs: 0 });
-  await check();
-}
+const check = () => runAlertCheck(world);
+const steps = (connectionId: string, condition: string) => alertSteps(world, connectionId, condition);
+const editInJira = (p: PairedSystem, key: string, summary: string) => edit(world, p, key, summary);
+const fiveMinutes = () => passFiveMinutes(world);
 
 describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s', (_label, kind) => {
   afterEach(async () => {

@@ -50,12 +50,17 @@ export interface PanelAnswer {
   lastError?: { kind: string; message: string } | null;
 }
 
-export async function startEverySystem(): Promise<EverySystem> {
-  const sandbox = await startSandbox({ clock: 'manual', scheduleTriggers: false });
+/** `only`: one system alone, where a test needs the app's every run to be about that system (crash positions). */
+export async function startEverySystem(opts: { only?: string } = {}): Promise<EverySystem> {
+  const sandbox = await startSandbox({
+    clock: 'manual',
+    scheduleTriggers: false,
+    ...(opts.only ? { pair: [opts.only] } : {}),
+  });
   await sandbox.settle();
   const jira = sandbox.jiraClient();
   const paired: PairedSystem[] = [];
-  for (const system of implementedSystems()) {
+  for (const system of implementedSystems().filter((s) => !opts.only || s.kind === opts.only)) {
     const adapter = ADAPTERS[system.kind];
     if (!adapter) throw new Error(`${system.label} has no model adapter (test/model/adapters.ts)`);
     const remote = adapter();
