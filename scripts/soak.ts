@@ -3,7 +3,7 @@
  * the model harness (test/model) for many runs across seeds against every
  * implemented connector, in parallel worker processes, with a progress bar on
  * stderr. The last line on stdout is one JSON object:
- * {"runs":N,"connectors":[...],"lost":0,"duplicated":0,"unconverged":0,"echoLoops":0,"invisibleFailures":0,"seconds":S}
+ * {"runs":N,"connectors":[...],"lost":0,"duplicated":0,"unconverged":0,"echoLoops":0,"invisibleFailures":0,"alertsWrong":0,"seconds":S}
  */
 import { fork } from 'node:child_process';
 import os from 'node:os';
@@ -25,7 +25,15 @@ const BATCH = 50;
 
 async function child(share: Share): Promise<void> {
   const adapter = ADAPTERS[share.connector]!();
-  const totals: ModelTotals = { runs: 0, lost: 0, duplicated: 0, unconverged: 0, echoLoops: 0, invisibleFailures: 0 };
+  const totals: ModelTotals = {
+    runs: 0,
+    lost: 0,
+    duplicated: 0,
+    unconverged: 0,
+    echoLoops: 0,
+    invisibleFailures: 0,
+    alertsWrong: 0,
+  };
   // Fresh seeds every batch: many short property runs cover more ground than one long one, and a sandbox stays small.
   for (let done = 0, batch = 0; done < share.runs; batch++) {
     const runs = Math.min(BATCH, share.runs - done);
@@ -34,7 +42,15 @@ async function child(share: Share): Promise<void> {
       seed: share.seed + batch * 7919,
       onRun: () => process.send!({ tick: 1 }),
     });
-    for (const k of ['runs', 'lost', 'duplicated', 'unconverged', 'echoLoops', 'invisibleFailures'] as const)
+    for (const k of [
+      'runs',
+      'lost',
+      'duplicated',
+      'unconverged',
+      'echoLoops',
+      'invisibleFailures',
+      'alertsWrong',
+    ] as const)
       totals[k] += t[k];
     if (t.counterexample) process.send!({ counterexample: { connector: share.connector, ...t.counterexample } });
     done += runs;
@@ -62,7 +78,15 @@ async function main(): Promise<void> {
       shares.push({ connector, runs: Math.min(per, left), seed: seed + ci * 1_000_003 + w * 104_729 });
   });
   const total = shares.reduce((n, s) => n + s.runs, 0);
-  const sum: ModelTotals = { runs: 0, lost: 0, duplicated: 0, unconverged: 0, echoLoops: 0, invisibleFailures: 0 };
+  const sum: ModelTotals = {
+    runs: 0,
+    lost: 0,
+    duplicated: 0,
+    unconverged: 0,
+    echoLoops: 0,
+    invisibleFailures: 0,
+    alertsWrong: 0,
+  };
   let ticks = 0;
   const draw = () => {
     const width = 30;
@@ -93,7 +117,15 @@ async function main(): Promise<void> {
             draw();
           }
           if (m.totals)
-            for (const k of ['runs', 'lost', 'duplicated', 'unconverged', 'echoLoops', 'invisibleFailures'] as const)
+            for (const k of [
+              'runs',
+              'lost',
+              'duplicated',
+              'unconverged',
+              'echoLoops',
+              'invisibleFailures',
+              'alertsWrong',
+            ] as const)
               sum[k] += m.totals[k];
           if (m.counterexample)
             process.stderr.write(
@@ -120,12 +152,18 @@ async function main(): Promise<void> {
     unconverged: sum.unconverged,
     echoLoops: sum.echoLoops,
     invisibleFailures: sum.invisibleFailures,
+    alertsWrong: sum.alertsWrong,
     seconds: Math.round((Date.now() - started) / 1000),
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
   const clean =
-    result.lost + result.duplicated + result.unconverged + result.echoLoops + result.invisibleFailures === 0 &&
-    result.runs >= runs;
+    result.lost +
+      result.duplicated +
+      result.unconverged +
+      result.echoLoops +
+      result.invisibleFailures +
+      result.alertsWrong ===
+      0 && result.runs >= runs;
   process.exit(clean ? 0 : 1);
 }
 

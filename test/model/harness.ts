@@ -20,6 +20,7 @@
  * when a command says so, and time is the platform's manual clock, so a seed
  * replays the same interleaving on any machine.
  */
+import { DEMO_SINKS } from '../../sandbox/sims/alert-sinks';
 import { systemFor } from '../../src/connectors/registry';
 import fc from 'fast-check';
 import type { CrashInjection } from '../../sandbox/platform';
@@ -175,6 +176,8 @@ export interface RunResult {
   unconverged: number;
   echoLoops: number;
   invisibleFailures: number;
+  /** Outages past the alert threshold that did not raise exactly one alert, cleared once after. */
+  alertsWrong: number;
   problems: string[];
 }
 
@@ -212,6 +215,8 @@ export class ModelHarness {
   /** Requests the fault commands since the faults were last cleared told the remote to fail (some may not have yet). */
   private faultedRequests = 0;
   private crashes: CrashInjection[] = [];
+  /** This run's outages whose alerts were not one start and its clear. */
+  private alertProblems: string[] = [];
 
   constructor(
     readonly sandbox: Sandbox,
@@ -222,8 +227,55 @@ export class ModelHarness {
     this.jira = this.sandbox.jiraClient();
     await this.sandbox.settle();
     await this.remote.setup(this.sandbox, { types: true });
+    await this.alertToWebhook();
     this.sandbox.platform.holdProductEvents();
     this.sandbox.platform.pauseQueues();
+  }
+
+  /** The connection's alerts go to the customer's signed webhook (approved as customer-managed egress). */
+  private async alertToWebhook(): Promise<void> {
+    const { installationId, platform } = this.sandbox;
+    platform.customerEgress(installationId).set({
+      egresses: [
+        {
+          key: 'alerts',
+          description: 'Alert receiver',
+          configured: [{ domain: new URL(DEMO_SINKS.webhookUrl).hostname, type: ['FETCH_BACKEND_SIDE'] }],
+        },
+      ],
+    });
+    const project = this.sandbox.jira.site.state.projects.find((p) => p.key === this.remote.projectKey)!;
+    const admin = project.roles.Administrators[0]!;
+    const saved = (await platform.invokeResolver({
+      installationId,
+      moduleKey: 'crosswalk-settings',
+      functionKey: 'saveAlertSettings',
+      accountId: admin,
+      payload: {
+        connectionId: this.remote.connectionId,
+        webhookUrl: DEMO_SINKS.webhookUrl,
+        webhookSecret: DEMO_SINKS.webhookSecret,
+      },
+      context: { extension: { type: 'jira:projectSettingsPage', project: { id: project.id, key: project.key } } },
+    })) as { body: { ok: boolean; error?: unknown } };
+    if (!saved.body.ok) throw new Error(`Alerts not saved: ${JSON.stringify(saved.body.error)}`);
+  }
+
+  private async alertCheck(): Promise<void> {
+    await this.sandbox.platform.runScheduledTrigger(this.sandbox.installationId, 'alert-check');
+  }
+
+  /** The signed webhook's alert ids for this connection's "unreachable" condition, each once. */
+  private unreachableAlerts(): string[] {
+    const prefix = `${this.remote.connectionId}:unreachable:`;
+    return [
+      ...new Set(
+        this.sandbox.alertSinks
+          .received('webhook')
+          .filter((r) => r.verified && r.status < 300 && r.alertId?.startsWith(prefix))
+          .map((r) => r.alertId!),
+      ),
+    ];
   }
 
   // ------------------------------------------------------------ world actions
@@ -690,15 +742,32 @@ export class ModelHarness {
             this.issue(p.issueId!)!.summary.slice(0, this.remote.summaryLimit);
           if (!synced && !shown.lastError) invisible.push(`${c.fault} on ${p.issueKey} was not visible on the issue`);
         }
+        const alertsBefore = this.unreachableAlerts().length;
         if (c.fault === 'outage') {
-          // An hour of outage: retries keep failing and stay visible.
+          // An hour of outage: retries keep failing and stay visible; the alert check runs as its schedule would.
           for (let i = 0; i < 4; i++) {
             await this.sandbox.platform.advanceTime(15 * 60_000);
             await this.work(0);
+            await this.alertCheck();
           }
         }
         if (c.fault === 'outage' || c.fault === 'bad-credentials') await this.remote.fault(c.fault, false);
         this.outage = false;
+        if (c.fault === 'outage' && p) {
+          // The remote answers again: the retries and the sweep bring the item back, and the next check clears the
+          // alert. An hour with an item failing is past the threshold (30 minutes): exactly one start, one clear.
+          await this.sandbox.platform.advanceTime(16 * 60_000);
+          await this.sandbox.platform.runScheduledTrigger(this.sandbox.installationId, 'reconcile-sweep');
+          await this.drain();
+          await this.alertCheck();
+          const raised = this.unreachableAlerts().slice(alertsBefore);
+          const starts = raised.filter((id) => id.endsWith(':start'));
+          const clears = raised.filter((id) => id.endsWith(':clear'));
+          if (starts.length !== 1 || clears.length !== 1 || starts[0]!.replace(/start$/, 'clear') !== clears[0])
+            this.alertProblems.push(
+              `alerts for an hour's outage: ${raised.join(', ') || 'none'} (one start and its clear expected)`,
+            );
+        }
         break;
       }
       case 'refuse': {
@@ -826,12 +895,14 @@ export class ModelHarness {
   /** One run: the commands, then quiet, then the checks. */
   async runOnce(commands: readonly Command[]): Promise<RunResult> {
     this.run++;
+    this.alertProblems = [];
     const result: RunResult = {
       lost: 0,
       duplicated: 0,
       unconverged: 0,
       echoLoops: 0,
       invisibleFailures: 0,
+      alertsWrong: 0,
       problems: [],
     };
     const pairs: Pair[] = [];
@@ -845,6 +916,8 @@ export class ModelHarness {
       result.invisibleFailures += invisible.length;
       result.problems.push(...invisible);
     }
+    result.alertsWrong = this.alertProblems.length;
+    result.problems.push(...this.alertProblems.splice(0));
     await this.quiet();
     for (const p of pairs) this.discover(p);
     for (const p of pairs) if (await this.check(p, result)) await this.checkTypeAndParent(p, pairs, result);
@@ -1025,7 +1098,14 @@ export class ModelHarness {
 }
 
 export function zeroFailures(r: RunResult): boolean {
-  return r.lost === 0 && r.duplicated === 0 && r.unconverged === 0 && r.echoLoops === 0 && r.invisibleFailures === 0;
+  return (
+    r.lost === 0 &&
+    r.duplicated === 0 &&
+    r.unconverged === 0 &&
+    r.echoLoops === 0 &&
+    r.invisibleFailures === 0 &&
+    r.alertsWrong === 0
+  );
 }
 
 /**

@@ -40,6 +40,7 @@ export function describeModelRuns(share: number, shares: number): void {
           unconverged: 0,
           echoLoops: 0,
           invisibleFailures: 0,
+          alertsWrong: 0,
         });
       },
       600_000,

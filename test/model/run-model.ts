@@ -15,6 +15,8 @@ export interface ModelTotals {
   unconverged: number;
   echoLoops: number;
   invisibleFailures: number;
+  /** Outages past the alert threshold without exactly one alert and its clear. */
+  alertsWrong: number;
   /** The shrunk counterexample, when one was found. */
   counterexample?: { seed: number; path?: string; commands: string; problems: string[] };
 }
@@ -34,7 +36,15 @@ export async function runModel(
     pair: [adapter.name as 'servicenow' | 'azure-devops' | 'zendesk'],
     scheduleTriggers: false,
   });
-  const totals: ModelTotals = { runs: 0, lost: 0, duplicated: 0, unconverged: 0, echoLoops: 0, invisibleFailures: 0 };
+  const totals: ModelTotals = {
+    runs: 0,
+    lost: 0,
+    duplicated: 0,
+    unconverged: 0,
+    echoLoops: 0,
+    invisibleFailures: 0,
+    alertsWrong: 0,
+  };
   try {
     const harness = new ModelHarness(sandbox, adapter);
     await harness.setup();
@@ -55,6 +65,7 @@ export async function runModel(
           totals.unconverged += r.unconverged;
           totals.echoLoops += r.echoLoops;
           totals.invisibleFailures += r.invisibleFailures;
+          totals.alertsWrong += r.alertsWrong;
           opts.onRun?.(totals.runs);
           if (!zeroFailures(r)) failed = { problems: r.problems, commands };
           return zeroFailures(r);
