@@ -38,6 +38,10 @@ describe('which conditions hold', () => {
     expect(kinds(seen({ reach: { kind: 'rate-limited', since: 40 * MIN } }))).toEqual(['rate-limited!']);
   });
 
+  it('an item whose one field was refused (the rest crossed) waits for a person too', () => {
+    expect(kinds(seen({ failures: [{ kind: 'refused', since: 0 }] }))).toEqual(['items-failing']);
+  });
+
   it('failing items pass the threshold above N, since the moment the N+1th failed', () => {
     const failures = Array.from({ length: T.failingItems + 1 }, (_, i) => ({ kind: 'validation', since: i * MIN }));
     expect(kinds(seen({ failures: failures.slice(0, T.failingItems) }))).toEqual(['items-failing']);

@@ -26,8 +26,11 @@ export interface Observations {
 }
 
 const RETRYABLE = new Set(['transient', 'rate-limited', 'conflict']);
-/** Failures a person must act on, one item each (a refused credential is the connection's own condition). */
-const NEEDS_A_PERSON = new Set(['validation', 'over-limit', 'not-found', 'unsupported']);
+/**
+ * Failures a person must act on, one item each (a refused credential is the connection's own condition): a whole write
+ * refused, or one field's value refused while the rest crossed (`refused`, sync/refusals.ts), among others.
+ */
+const NEEDS_A_PERSON = new Set(['validation', 'refused', 'over-limit', 'not-found', 'unsupported']);
 /** A bulk run that has not moved for this long is shown as possibly stalled, before its alert threshold. */
 const BULK_QUIET_MS = 10 * 60_000;
 

@@ -35,7 +35,8 @@ const fiveMinutes = () => passFiveMinutes(world);
 describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s', (_label, kind) => {
   afterEach(async () => {
     const p = pairedFor(kind);
-    for (const f of ['outage', 'bad-credentials'] as const) await p.remote.fault(f, false);
+    for (const f of ['outage', 'bad-credentials', 'rate-limit-lasting', 'refuse-writes'] as const)
+      await p.remote.fault(f, false);
   });
 
   it('a refused credential: one alert to each target at once, none again however often the check runs, one clear', async () => {
@@ -115,5 +116,76 @@ describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s',
     await world.quiet();
     await check();
     expect(steps(id, 'notifications-silent')).toEqual(everyTarget(['start', 'clear']));
+  }, 240_000);
+
+  it('a lasting rate limit: nothing before its hour, one start after, one clear once the remote takes requests again', async () => {
+    const p = pairedFor(kind);
+    const { id } = await world.connectionOf(p);
+    const issue = await world.pairedIssue(p, `Alerted rate limit on ${p.system.label}`);
+    await p.remote.fault('rate-limit-lasting', true);
+    const from = world.sandbox.platform.clock.now();
+    await editInJira(p, issue.key, `Changed while ${p.system.label} is rate-limited`);
+    let startedAfter: number | undefined;
+    for (let t = 0; t < 14; t++) {
+      await fiveMinutes();
+      if (startedAfter === undefined && steps(id, 'rate-limited').webhook.length)
+        startedAfter = world.sandbox.platform.clock.now() - from;
+    }
+    expect(steps(id, 'rate-limited')).toEqual(everyTarget(['start']));
+    expect(startedAfter).toBeGreaterThanOrEqual(60 * MIN);
+    await p.remote.fault('rate-limit-lasting', false);
+    for (let t = 0; t < 4; t++) await fiveMinutes();
+    await world.quiet();
+    await check();
+    expect(steps(id, 'rate-limited')).toEqual(everyTarget(['start', 'clear']));
+  }, 240_000);
+
+  it('more failing items than the threshold: one start, one clear once they sync again', async () => {
+    const p = pairedFor(kind);
+    const { id } = await world.connectionOf(p);
+    const threshold = async (failingItems: number) =>
+      expect(
+        (await world.settings(p, 'saveAlertSettings', { connectionId: id, thresholds: { failingItems } })).ok,
+      ).toBe(true);
+    await threshold(1);
+    const first = await world.pairedIssue(p, `First refused on ${p.system.label}`);
+    const second = await world.pairedIssue(p, `Second refused on ${p.system.label}`);
+    await p.remote.fault('refuse-writes', true);
+    await editInJira(p, first.key, `Refused by ${p.system.label} (1)`);
+    await world.quiet();
+    await check();
+    // One item failing is not more than one.
+    expect(steps(id, 'items-failing')).toEqual(everyTarget([]));
+    await editInJira(p, second.key, `Refused by ${p.system.label} (2)`);
+    await world.quiet();
+    await check();
+    await check();
+    expect(steps(id, 'items-failing')).toEqual(everyTarget(['start']));
+
+    // The cause clears; failed items rest 15 minutes, then the sweep tries them again and they sync.
+    await p.remote.fault('refuse-writes', false);
+    for (let t = 0; t < 4; t++) await fiveMinutes();
+    await world.quiet();
+    await check();
+    expect(steps(id, 'items-failing')).toEqual(everyTarget(['start', 'clear']));
+    await threshold(10);
+  }, 240_000);
+
+  it('a bulk sync that stops moving: one start after its threshold, one clear once it moves to its end', async () => {
+    const p = pairedFor(kind);
+    const { id } = await world.connectionOf(p);
+    await world.pairedIssue(p, `Bulk stall on ${p.system.label}`);
+    await p.remote.fault('outage', true);
+    const bulk = await world.settings(p, 'bulkSync', { connectionId: id });
+    expect(bulk.ok).toBe(true);
+    for (let t = 0; t < 8; t++) await fiveMinutes();
+    expect(steps(id, 'bulk-stalled')).toEqual(everyTarget(['start']));
+    await p.remote.fault('outage', false);
+    for (let t = 0; t < 6; t++) await fiveMinutes();
+    await world.quiet();
+    await check();
+    expect(steps(id, 'bulk-stalled')).toEqual(everyTarget(['start', 'clear']));
+    const progress = await world.settings(p, 'bulkSyncProgress', { connectionId: id });
+    expect(progress.data).toMatchObject({ total: bulk.data.total });
   }, 240_000);
 });

@@ -237,7 +237,19 @@ export async function addModelIssueTypes(sandbox: Sandbox, projectKey: string): 
   }
 }
 
-export type RemoteFault = 'rate-limit' | 'server-error' | 'timeout' | 'outage' | 'bad-credentials';
+export type RemoteFault =
+  | 'rate-limit'
+  | 'server-error'
+  | 'timeout'
+  | 'outage'
+  | 'bad-credentials'
+  /** The remote refuses every request over its rate limit until the fault is off (an account spent by others). */
+  | 'rate-limit-lasting'
+  /** The remote refuses every update of an item as invalid, naming no field, until the fault is off. */
+  | 'refuse-writes';
+
+/** How many requests a lasting fault fails: all of them, until it is turned off. */
+export const LASTING_FAULT = 100_000;
 
 /**
  * How many requests each fault, once on, makes fail (the simulators' `times`): each may cost a retry before the world

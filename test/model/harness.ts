@@ -89,7 +89,7 @@ export type Command =
   | { kind: 'attach'; side: Side; item: number }
   | { kind: 'deleteFile'; side: Side; item: number; pick: number; afterSync: boolean }
   | { kind: 'deleteCopy'; item: number }
-  | { kind: 'fault'; fault: RemoteFault }
+  | { kind: 'fault'; fault: Exclude<RemoteFault, 'rate-limit-lasting' | 'refuse-writes'> }
   /** Jira's admin renames the priority "Low", so Jira refuses a remote "Low" until the name comes back (in `quiet`). */
   | { kind: 'refuse'; item: number }
   | { kind: 'crash'; at: number }
@@ -149,7 +149,13 @@ export const commandArb: fc.Arbitrary<Command> = fc.oneof(
     weight: 2,
     arbitrary: fc.record({
       kind: fc.constant('fault' as const),
-      fault: fc.constantFrom<RemoteFault>('rate-limit', 'server-error', 'timeout', 'outage', 'bad-credentials'),
+      fault: fc.constantFrom<Exclude<RemoteFault, 'rate-limit-lasting' | 'refuse-writes'>>(
+        'rate-limit',
+        'server-error',
+        'timeout',
+        'outage',
+        'bad-credentials',
+      ),
     }),
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('crash' as const), at: fc.integer({ min: 1, max: 14 }) }) },
@@ -875,7 +881,15 @@ export class ModelHarness {
     // The refusal's cause clears: the sweep tries the rested value again (sync/refusals.ts).
     this.renameLow(false);
     this.sandbox.platform.clearFaults();
-    for (const f of ['rate-limit', 'server-error', 'timeout', 'outage', 'bad-credentials'] as const)
+    for (const f of [
+      'rate-limit',
+      'server-error',
+      'timeout',
+      'outage',
+      'bad-credentials',
+      'rate-limit-lasting',
+      'refuse-writes',
+    ] as const)
       await this.remote.fault(f, false);
     this.faultedRequests = 0;
     this.crashes = [];

@@ -14,6 +14,7 @@ import {
   canonicalNumber,
   dayStartInZone,
   FAULTED_REQUESTS,
+  LASTING_FAULT,
   typedPairs,
   bodyFormatsOf,
   type RemoteAdapter,
@@ -309,6 +310,27 @@ export function azureDevOpsAdapter(): RemoteAdapter {
       );
     },
     async fault(kind: RemoteFault, on: boolean) {
+      if (kind === 'refuse-writes') {
+        if (on)
+          await control('/faults', {
+            user: ADO.integration.uniqueName,
+            method: 'PATCH',
+            path: '/_apis/wit/workitems/',
+            status: 400,
+            body: {
+              $id: '1',
+              innerException: null,
+              message: 'VS402625: The work item cannot be saved: it is locked by a process rule.',
+              typeName: 'Microsoft.TeamFoundation.WorkItemTracking.Server.WorkItemSaveFailedException',
+              typeKey: 'WorkItemSaveFailedException',
+              errorCode: 0,
+              eventId: 3200,
+            },
+            times: LASTING_FAULT,
+          });
+        else await control('/faults', undefined, 'DELETE');
+        return;
+      }
       // Faults hit the integration's PAT only: people keep working in Azure DevOps, except in an outage.
       const user = ADO.integration.uniqueName;
       if (!on) {
@@ -320,6 +342,7 @@ export function azureDevOpsAdapter(): RemoteAdapter {
       }
       switch (kind) {
         case 'rate-limit':
+        case 'rate-limit-lasting':
           // Blocked as the service blocks: TF400733 with Retry-After.
           await control('/faults', {
             user,
@@ -341,7 +364,7 @@ export function azureDevOpsAdapter(): RemoteAdapter {
               errorCode: 0,
               eventId: 3000,
             },
-            times: FAULTED_REQUESTS['rate-limit'],
+            times: kind === 'rate-limit-lasting' ? LASTING_FAULT : FAULTED_REQUESTS['rate-limit'],
           });
           return;
         case 'server-error':

@@ -22,6 +22,7 @@ import {
   bodyFormatsOf,
   canonicalLabels,
   FAULTED_REQUESTS,
+  LASTING_FAULT,
   modelTypeSettings,
   type RemoteAdapter,
   type RemoteFault,
@@ -258,9 +259,32 @@ export function freshserviceAdapter(): RemoteAdapter {
       await ok('file delete', agent()('DELETE', `/api/v2/tickets/${id}/attachments/${file.id}`));
     },
     async fault(kind: RemoteFault, on: boolean) {
+      if (kind === 'refuse-writes') {
+        if (on)
+          await control('/faults', {
+            user: integration,
+            method: 'PUT',
+            path: '/api/v2/tickets/',
+            status: 400,
+            body: {
+              description: 'Validation failed',
+              errors: [
+                {
+                  field: '',
+                  message: 'The ticket cannot be updated: it is locked by a business rule',
+                  code: 'invalid_value',
+                },
+              ],
+            },
+            times: LASTING_FAULT,
+          });
+        else await control('/faults', undefined, 'DELETE');
+        return;
+      }
       const clear = () => control('/faults', undefined, 'DELETE');
       switch (kind) {
         case 'rate-limit':
+        case 'rate-limit-lasting':
           if (on)
             await control('/faults', {
               user: integration,
@@ -270,7 +294,7 @@ export function freshserviceAdapter(): RemoteAdapter {
                 description: 'Rate limit exceeded',
                 errors: [{ message: 'Retry after 30 seconds', code: 'rate_limited' }],
               },
-              times: FAULTED_REQUESTS['rate-limit'],
+              times: kind === 'rate-limit-lasting' ? LASTING_FAULT : FAULTED_REQUESTS['rate-limit'],
             });
           else await clear();
           return;

@@ -25,6 +25,7 @@ import {
   bodyFormatsOf,
   canonicalLabels,
   FAULTED_REQUESTS,
+  LASTING_FAULT,
   hiddenLabel,
   modelTypeSettings,
   type RemoteAdapter,
@@ -281,9 +282,27 @@ export function gitHubModelAdapter(preset?: GitHubSim): RemoteAdapter {
       return Promise.reject(new Error('GitHub has no attachment API: the model must not attach files on GitHub'));
     },
     async fault(kind: RemoteFault, on: boolean) {
+      if (kind === 'refuse-writes') {
+        if (on)
+          await control('/faults', {
+            user: INTEGRATION,
+            method: 'PATCH',
+            path: '/issues/',
+            status: 422,
+            body: {
+              message: 'Validation Failed',
+              errors: [{ resource: 'Issue', code: 'custom', message: 'The issue cannot be updated: it is locked' }],
+              documentation_url: 'https://docs.github.com/rest/issues/issues#update-an-issue',
+            },
+            times: LASTING_FAULT,
+          });
+        else await control('/faults', undefined, 'DELETE');
+        return;
+      }
       const clearFaults = () => control('/faults', undefined, 'DELETE');
       switch (kind) {
         case 'rate-limit':
+        case 'rate-limit-lasting':
           // The secondary limit's answer: a 403 naming it, with `retry-after`.
           if (on)
             await control('/faults', {
@@ -294,7 +313,7 @@ export function gitHubModelAdapter(preset?: GitHubSim): RemoteAdapter {
                 message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
                 documentation_url: 'https://docs.github.com/rest',
               },
-              times: FAULTED_REQUESTS['rate-limit'],
+              times: kind === 'rate-limit-lasting' ? LASTING_FAULT : FAULTED_REQUESTS['rate-limit'],
             });
           else await clearFaults();
           return;

@@ -9,6 +9,7 @@ import {
   modelTypeSettings,
   dayStartInZone,
   FAULTED_REQUESTS,
+  LASTING_FAULT,
   typedPairs,
   bodyFormatsOf,
   type RemoteAdapter,
@@ -222,15 +223,32 @@ export function serviceNowAdapter(): RemoteAdapter {
       await ok(agent()('DELETE', `/api/now/attachment/${row.sys_id}`));
     },
     async fault(kind: RemoteFault, on: boolean) {
+      if (kind === 'refuse-writes') {
+        if (on)
+          await control('/faults', {
+            user: integration(),
+            method: 'PATCH',
+            path: '/api/now/table/',
+            status: 400,
+            body: {
+              error: { message: 'Operation Failed', detail: 'Data Policy Exception: the record cannot be saved' },
+              status: 'failure',
+            },
+            times: LASTING_FAULT,
+          });
+        else await control('/faults', undefined, 'DELETE');
+        return;
+      }
       switch (kind) {
         case 'rate-limit':
+        case 'rate-limit-lasting':
           if (on)
             await control('/faults', {
               user: integration(),
               status: 429,
               headers: { 'Retry-After': '30' },
               body: { error: { message: 'Rate limit exceeded', detail: 'Too many requests' }, status: 'failure' },
-              times: FAULTED_REQUESTS['rate-limit'],
+              times: kind === 'rate-limit-lasting' ? LASTING_FAULT : FAULTED_REQUESTS['rate-limit'],
             });
           else await control('/faults', undefined, 'DELETE');
           return;

@@ -32,6 +32,7 @@ import {
   canonicalNumber,
   dayStartInZone,
   FAULTED_REQUESTS,
+  LASTING_FAULT,
   typedPairs,
   bodyFormatsOf,
   type RemoteAdapter,
@@ -309,8 +310,26 @@ export function zendeskAdapter(): RemoteAdapter {
       );
     },
     async fault(kind: RemoteFault, on: boolean) {
+      if (kind === 'refuse-writes') {
+        if (on)
+          await control('/faults', {
+            user: integration,
+            method: 'PUT',
+            path: '/api/v2/tickets/',
+            status: 422,
+            body: {
+              error: 'RecordInvalid',
+              description: 'Record validation errors',
+              details: { base: [{ description: 'The ticket cannot be updated: it is locked by a trigger' }] },
+            },
+            times: LASTING_FAULT,
+          });
+        else await control('/faults', undefined, 'DELETE');
+        return;
+      }
       switch (kind) {
         case 'rate-limit':
+        case 'rate-limit-lasting':
           if (on)
             await control('/faults', {
               user: integration,
@@ -320,7 +339,7 @@ export function zendeskAdapter(): RemoteAdapter {
                 error: 'APIRateLimitExceeded',
                 description: 'Number of allowed API requests per minute exceeded',
               },
-              times: FAULTED_REQUESTS['rate-limit'],
+              times: kind === 'rate-limit-lasting' ? LASTING_FAULT : FAULTED_REQUESTS['rate-limit'],
             });
           else await control('/faults', undefined, 'DELETE');
           return;
