@@ -144,8 +144,14 @@ export async function onReconcileSweep(): Promise<{ enqueued: number; failures: 
       if (isSyncError(e) && e.kind === 'over-limit')
         await setConnectionHealth(config.id, { kind: e.kind, message: e.message, at: new Date(now).toISOString() });
       // A remote that does not answer the listing is down for the connection even while no item changes (alerts).
-      if (isSyncError(e) && e.details.system === config.remote.type && (e.kind === 'transient' || e.kind === 'rate-limited'))
-        await noteUnanswered(config.id, e.kind === 'transient' ? 'unreachable' : 'rate-limited', now).catch(() => undefined);
+      if (
+        isSyncError(e) &&
+        e.details.system === config.remote.type &&
+        (e.kind === 'transient' || e.kind === 'rate-limited')
+      )
+        await noteUnanswered(config.id, e.kind === 'transient' ? 'unreachable' : 'rate-limited', now).catch(
+          () => undefined,
+        );
     }
   }
   if (budget > 0) {
