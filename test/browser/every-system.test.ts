@@ -19,69 +19,30 @@ import { startSandbox, type Sandbox } from '../../sandbox/sandbox';
 import type { HostUser } from '../../sandbox/host/server';
 import { implementedSystems, type SystemDefinition } from '../../src/connectors/registry';
 import { eventually, expectAccessible, launchBrowser, screenshot, signIn } from './support/browser';
+import {
+  createIssue as createIn,
+  literal,
+  seededFor as seededIn,
+  seededSystems,
+  type Seeded,
+} from './support/every-system';
 
 let sandbox: Sandbox;
 let browser: Browser;
 
-/** What the demo seeded for a system: its connection and the project it pairs. */
-interface Seeded {
-  connection: { id: string; name: string; host: string };
-  project: { id: string; key: string };
-  /** Who works the project's issues (its Members role) and who administers it. */
-  member: HostUser;
-  admin: HostUser;
-  issueType: string;
-  /** An issue of the project that was never synced. */
-  older: string;
-}
-const seeded = new Map<string, Seeded>();
+let seeded = new Map<string, Seeded>();
+/** An issue of each paired project that was never synced, by system kind. */
+const older = new Map<string, string>();
 
 beforeAll(async () => {
   await buildUi(['issue-panel', 'settings']);
   // No sweep on the clock: an issue Crosswalk heard nothing of stays unsynced until someone asks (the sweep has its own tests).
   sandbox = await startSandbox({ scheduleTriggers: false });
   browser = await launchBrowser();
-  // The site's connections, as the Jira admin page reads them.
-  const admin = sandbox.users.find((u) => u.role === 'admin')!;
-  const overview = await sandbox.platform.invokeResolver({
-    installationId: sandbox.installationId,
-    moduleKey: 'crosswalk-admin',
-    functionKey: 'adminOverview',
-    accountId: admin.accountId,
-    context: { extension: { type: 'jira:adminPage' } },
-    payload: {},
-  });
-  if (!overview.ok) throw new Error(`adminOverview failed: ${overview.error}`);
-  const connections = (
-    overview.body as {
-      data: {
-        connections: Array<{
-          id: string;
-          name: string;
-          system: string;
-          host: string;
-          project: { id: string; key: string };
-        }>;
-      };
-    }
-  ).data.connections;
-  for (const system of implementedSystems()) {
-    const c = connections.find((x) => x.system === system.label);
-    if (!c) continue; // Said by the test of that system, which finds nothing seeded.
-    const project = sandbox.jira.site.project(c.project.key)!;
-    const member = sandbox.users.find((u) => u.accountId === project.roles.Members[0])!;
-    seeded.set(system.kind, {
-      connection: { id: c.id, name: c.name, host: c.host },
-      project: { id: c.project.id, key: c.project.key },
-      member,
-      admin,
-      issueType: sandbox.jira.site.state.issueTypes.find((t) => t.id === project.issueTypeIds[0])!.name,
-      older: '',
-    });
-  }
+  seeded = await seededSystems(sandbox);
   // An older issue in each paired project, made while Crosswalk heard nothing of it (its event lost, as events sometimes are).
   sandbox.platform.holdProductEvents();
-  for (const s of seeded.values()) s.older = await createIssue(s, `Older issue of ${s.project.key}`);
+  for (const [kind, s] of seeded) older.set(kind, await createIssue(s, `Older issue of ${s.project.key}`));
   sandbox.platform.discardHeldProductEvents();
 }, 180_000);
 
@@ -92,12 +53,7 @@ afterAll(async () => {
 
 const SYSTEMS = implementedSystems().map((s) => [s.label, s] as const);
 
-/** What the demo seeded for the system; a registered system the demo does not pair fails here, by name. */
-function seededFor(system: SystemDefinition): Seeded {
-  const s = seeded.get(system.kind);
-  if (!s) throw new Error(`The demo seeds no connection for ${system.label}: add one to sandbox/demo`);
-  return s;
-}
+const seededFor = (system: SystemDefinition): Seeded => seededIn(seeded, system);
 
 async function openAs(context: BrowserContext, user: HostUser, path: string): Promise<Page> {
   const page = await context.newPage();
@@ -133,18 +89,7 @@ async function linkedKey(page: Page): Promise<string> {
   return ((await panel(page).getByTestId('linked').getByRole('link').textContent()) ?? '').trim();
 }
 
-async function createIssue(s: Seeded, summary: string): Promise<string> {
-  const res = await fetch(`${sandbox.sims.jira.baseUrl}/rest/api/3/issue`, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${Buffer.from(`${s.member.email}:${s.member.apiToken}`).toString('base64')}`,
-      'content-type': 'application/json',
-    },
-    body: JSON.stringify({ fields: { project: { key: s.project.key }, issuetype: { name: s.issueType }, summary } }),
-  });
-  if (res.status !== 201) throw new Error(`Could not create an issue in ${s.project.key}: ${await res.text()}`);
-  return ((await res.json()) as { key: string }).key;
-}
+const createIssue = (s: Seeded, summary: string): Promise<string> => createIn(sandbox, s, summary);
 
 describe('the issue panel, for every registered system (browser)', () => {
   it.concurrent.each(SYSTEMS)(
@@ -191,7 +136,7 @@ describe('the issue panel, for every registered system (browser)', () => {
         await expectAccessible(page);
 
         // The older issue was never synced: a member makes its item on request.
-        await page.goto(`${sandbox.hostUrl}/browse/${s.older}`);
+        await page.goto(`${sandbox.hostUrl}/browse/${older.get(system.kind)}`);
         await panel(page).getByTestId('not-linked').waitFor();
         await expectAccessible(page);
         await screenshot(page, `panel-${system.kind}-not-linked`);
@@ -283,7 +228,3 @@ describe('the settings page, for every registered system (browser)', () => {
     240_000,
   );
 });
-
-function literal(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}

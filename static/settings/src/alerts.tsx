@@ -92,8 +92,8 @@ export function Alerts({ connectionId, remoteLabel }: { connectionId: string; re
   }, [connectionId, show]);
   useEffect(() => void load(), [load]);
 
-  const save = async (change: Record<string, unknown> = {}) => {
-    setBusy('save');
+  const save = async (change: Record<string, unknown> = {}, busyAs = 'save') => {
+    setBusy(busyAs);
     setSaved(false);
     setProblems([]);
     setError(undefined);
@@ -174,7 +174,7 @@ export function Alerts({ connectionId, remoteLabel }: { connectionId: string; re
               <SectionMessage
                 key={c.kind}
                 appearance={c.pastThreshold ? 'error' : 'warning'}
-                title={`${conditionWords(c.kind)} since ${new Date(c.since).toLocaleString()}`}
+                title={`${conditionWords(c.kind)} since ${new Date(c.since).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}`}
               >
                 <p>{c.words}.</p>
                 <p>{c.check}</p>
@@ -188,97 +188,111 @@ export function Alerts({ connectionId, remoteLabel }: { connectionId: string; re
       <Heading size="xsmall" as="h4">
         Where alerts go
       </Heading>
-      {(['slack', 'teams', 'webhook'] as const).map((target) => {
-        const key = `${target}Url` as const;
-        const hint = view.targets[target];
-        const problem = view.deliveryProblems[target];
-        return (
-          <Stack key={target} space="space.050">
+      <div className="cw-form-column">
+        <Stack space="space.200">
+          {(['slack', 'teams', 'webhook'] as const).map((target) => {
+            const key = `${target}Url` as const;
+            const hint = view.targets[target];
+            const problem = view.deliveryProblems[target];
+            return (
+              <Stack key={target} space="space.050">
+                <TextField
+                  label={TARGET_WORDS[target].label}
+                  type="password"
+                  value={urls[key]}
+                  onChange={(v) => setUrls((u) => ({ ...u, [key]: v }))}
+                  placeholder={
+                    hint ? `Set: ${hint} (type a new address to replace it)` : TARGET_WORDS[target].placeholder
+                  }
+                  helper={TARGET_WORDS[target].helper}
+                  errors={problemsAt(problems, key)}
+                  testId={`alert-${target}-url`}
+                />
+                {hint && (
+                  <Inline space="space.100" alignBlock="center" testId={`alert-${target}-set`}>
+                    <Lozenge appearance="success">Set</Lozenge>
+                    <Text size="small">{hint}</Text>
+                    <Button
+                      appearance="subtle"
+                      spacing="compact"
+                      aria-label={`Remove ${TARGET_WORDS[target].label}`}
+                      isLoading={busy === `remove-${target}`}
+                      onClick={() =>
+                        void save(
+                          { [key]: null, ...(target === 'webhook' ? { webhookSecret: null } : {}) },
+                          `remove-${target}`,
+                        )
+                      }
+                    >
+                      Remove
+                    </Button>
+                  </Inline>
+                )}
+                {problem && (
+                  <Text color="color.text.danger" size="small">
+                    Last delivery failed {when(new Date(problem.at).toISOString())}: {problem.reason}
+                  </Text>
+                )}
+              </Stack>
+            );
+          })}
+          <Stack space="space.050">
             <TextField
-              label={TARGET_WORDS[target].label}
+              label="Webhook signing secret"
               type="password"
-              value={urls[key]}
-              onChange={(v) => setUrls((u) => ({ ...u, [key]: v }))}
-              placeholder={hint ? `Set: ${hint} (type a new address to replace it)` : TARGET_WORDS[target].placeholder}
-              helper={TARGET_WORDS[target].helper}
-              errors={problemsAt(problems, key)}
-              testId={`alert-${target}-url`}
+              value={urls.webhookSecret}
+              onChange={(v) => setUrls((u) => ({ ...u, webhookSecret: v }))}
+              placeholder={
+                view.targets.webhookSecretSet ? 'Set (type a new one to replace it)' : 'At least 16 characters'
+              }
+              helper="Each delivery carries X-Crosswalk-Signature: sha256=HMAC(secret, timestamp.body) and X-Crosswalk-Alert-Id, by which a receiver recognises a repeat."
+              errors={problemsAt(problems, 'webhookSecret')}
+              testId="alert-webhook-secret"
             />
-            {hint && (
-              <Inline space="space.100" alignBlock="center">
-                <Lozenge appearance="success">Set</Lozenge>
-                <Text size="small">{hint}</Text>
-                <Button
-                  appearance="subtle"
-                  spacing="compact"
-                  onClick={() => void save({ [key]: null, ...(target === 'webhook' ? { webhookSecret: null } : {}) })}
-                >
-                  Remove
-                </Button>
-              </Inline>
-            )}
-            {problem && (
-              <Text color="color.text.danger" size="small">
-                Last delivery failed {when(new Date(problem.at).toISOString())}: {problem.reason}
+            <Inline>
+              <Button appearance="subtle" onClick={newSecret}>
+                Generate a secret
+              </Button>
+            </Inline>
+            {urls.webhookSecret && (
+              <Text size="small">
+                Copy the secret into the receiving tool now: once saved, Crosswalk never shows it again.
               </Text>
             )}
           </Stack>
-        );
-      })}
-      <Stack space="space.050">
-        <TextField
-          label="Webhook signing secret"
-          type="password"
-          value={urls.webhookSecret}
-          onChange={(v) => setUrls((u) => ({ ...u, webhookSecret: v }))}
-          placeholder={view.targets.webhookSecretSet ? 'Set (type a new one to replace it)' : 'At least 16 characters'}
-          helper="Each delivery carries X-Crosswalk-Signature: sha256=HMAC(secret, timestamp.body) and X-Crosswalk-Alert-Id, by which a receiver recognises a repeat."
-          errors={problemsAt(problems, 'webhookSecret')}
-          testId="alert-webhook-secret"
-        />
-        <Inline>
-          <Button appearance="subtle" onClick={newSecret}>
-            Generate a secret
-          </Button>
-        </Inline>
-        {urls.webhookSecret && (
-          <Text size="small">
-            Copy the secret into the receiving tool now: once saved, Crosswalk never shows it again.
-          </Text>
-        )}
-      </Stack>
-      <Stack space="space.050">
-        <Label htmlFor="alert-email-users">Jira email to these people</Label>
-        <AsyncSelect
-          inputId="alert-email-users"
-          isMulti
-          loadOptions={searchUsers}
-          value={users}
-          onChange={(o: readonly Option[] | null) => setUsers([...(o ?? [])])}
-          placeholder="Search people by name"
-        />
-        <Label htmlFor="alert-email-groups">and these groups</Label>
-        <AsyncSelect
-          inputId="alert-email-groups"
-          isMulti
-          defaultOptions
-          loadOptions={searchGroups}
-          value={groups}
-          onChange={(o: readonly Option[] | null) => setGroups([...(o ?? [])])}
-          placeholder="Search groups"
-        />
-        <Text size="small">
-          Jira sends the email about the first affected issue, to those of them who may see it.
-          {view.deliveryProblems['jira-email']
-            ? ` Last email failed: ${view.deliveryProblems['jira-email'].reason}`
-            : ''}
-        </Text>
-      </Stack>
-
+          <Stack space="space.050">
+            <Label htmlFor="alert-email-users">Jira email to these people</Label>
+            <AsyncSelect
+              inputId="alert-email-users"
+              isMulti
+              loadOptions={searchUsers}
+              value={users}
+              onChange={(o: readonly Option[] | null) => setUsers([...(o ?? [])])}
+              placeholder="Search people by name"
+            />
+            <Label htmlFor="alert-email-groups">Jira email to these groups</Label>
+            <AsyncSelect
+              inputId="alert-email-groups"
+              isMulti
+              defaultOptions
+              loadOptions={searchGroups}
+              value={groups}
+              onChange={(o: readonly Option[] | null) => setGroups([...(o ?? [])])}
+              placeholder="Search groups"
+            />
+            <Text size="small">
+              Jira sends the email about the first affected issue, to those of them who may see it.
+              {view.deliveryProblems['jira-email']
+                ? ` Last email failed: ${view.deliveryProblems['jira-email'].reason}`
+                : ''}
+            </Text>
+          </Stack>
+        </Stack>
+      </div>
       <Heading size="xsmall" as="h4">
         When to alert
       </Heading>
-      <Inline space="space.200" shouldWrap>
+      <div className="cw-field-grid">
         {thresholdFields(remoteLabel).map((f) => (
           <Box key={f.key}>
             <TextField
@@ -291,18 +305,23 @@ export function Alerts({ connectionId, remoteLabel }: { connectionId: string; re
             />
           </Box>
         ))}
-      </Inline>
-      <Stack space="space.050">
-        <Label htmlFor="alert-reminder">Remind while a problem lasts</Label>
-        <Select
-          inputId="alert-reminder"
-          options={REMINDERS}
-          value={
-            REMINDERS.find((o) => Number(o.value) === reminder) ?? { value: String(reminder), label: `${reminder} min` }
-          }
-          onChange={(o: Option | null) => setReminder(Number(o?.value ?? 240))}
-        />
-      </Stack>
+      </div>
+      <div className="cw-form-column">
+        <Stack space="space.050">
+          <Label htmlFor="alert-reminder">Remind while a problem lasts</Label>
+          <Select
+            inputId="alert-reminder"
+            options={REMINDERS}
+            value={
+              REMINDERS.find((o) => Number(o.value) === reminder) ?? {
+                value: String(reminder),
+                label: `${reminder} min`,
+              }
+            }
+            onChange={(o: Option | null) => setReminder(Number(o?.value ?? 240))}
+          />
+        </Stack>
+      </div>
       {error && (
         <SectionMessage appearance="error">
           <p>{error}</p>
