@@ -9,7 +9,7 @@ import api, { getAppContext, route } from '@forge/api';
 import { systemFor } from '../connectors/registry';
 import { connectorFor } from '../sync/connector-for';
 import { getConnectionHealth, setConnectionHealth } from '../store/health';
-import { projectOverview } from '../connectors/jira/client';
+import { projectOverview, searchIssues } from '../connectors/jira/client';
 import type { ConnectionConfig } from '../mapping/connection-config';
 import { getAlertSecrets, getAlertSettings } from '../store/alert-settings';
 import { getAlertState, StaleAlertState, writeAlertState, type AlertState } from '../store/alert-state';
@@ -162,16 +162,35 @@ async function addressed(
   config: ConnectionConfig,
   firstIssue: { issueId: string; issueKey?: string } | undefined,
 ): Promise<AlertMessage[]> {
-  const [project, site] = await Promise.all([projectOverview(config.jiraProjectId).catch(() => undefined), siteUrl()]);
+  const [project, site, issue] = await Promise.all([
+    projectOverview(config.jiraProjectId).catch(() => undefined),
+    siteUrl(),
+    messages.some((m) => m.target === 'jira-email') ? issueToEmailAbout(config, firstIssue) : firstIssue,
+  ]);
   const projectKey = project?.key ?? config.jiraProjectId;
   const settingsUrl = settingsPageUrl(site, projectKey);
   return messages.map((m) => ({
     ...m,
     projectKey,
     settingsUrl,
-    ...(firstIssue ? { issueId: firstIssue.issueId } : {}),
-    ...(firstIssue?.issueKey ? { issueKey: firstIssue.issueKey } : {}),
+    ...(issue ? { issueId: issue.issueId } : {}),
+    ...(issue?.issueKey ? { issueKey: issue.issueKey } : {}),
   }));
+}
+
+/**
+ * What Jira's email is about: Jira sends it about an issue, to those of its recipients who may see it. The first
+ * affected issue where there is one, else the project's most recently updated issue the connection takes (a new
+ * connection that has synced nothing yet still has issues); none in an empty project.
+ */
+export async function issueToEmailAbout(
+  config: ConnectionConfig,
+  firstIssue: { issueId: string; issueKey?: string } | undefined,
+): Promise<{ issueId: string; issueKey?: string } | undefined> {
+  if (firstIssue) return firstIssue;
+  const jql = `project = ${config.jiraProjectId}${config.jql.trim() ? ` AND (${config.jql})` : ''} ORDER BY updated DESC`;
+  const [newest] = await searchIssues(jql, 1).catch(() => []);
+  return newest ? { issueId: newest.id } : undefined;
 }
 
 /** The project settings page of the app, as Forge builds its URL (jira:projectSettingsPage). */

@@ -27,6 +27,11 @@ describe('which conditions hold', () => {
     expect(c[0]!.words).toBe("Zendesk refuses Crosswalk's sign-in, so nothing syncs");
   });
 
+  it("a refusal stamped a moment after the check began (another invocation's clock) is past a zero threshold", () => {
+    const c = evaluateConditions(seen({ credentialRefused: { since: 100 * MIN + 16, message: '401' } }), T);
+    expect(c[0]).toMatchObject({ kind: 'credential-refused', pastThreshold: true, since: 100 * MIN });
+  });
+
   it('an unanswered remote is alerted only after its threshold, from the first failure or sweep that saw it', () => {
     expect(kinds(seen({ reach: { kind: 'unreachable', since: 80 * MIN } }))).toEqual(['unreachable']);
     expect(kinds(seen({ reach: { kind: 'unreachable', since: 70 * MIN } }))).toEqual(['unreachable!']);

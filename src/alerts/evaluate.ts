@@ -48,7 +48,8 @@ export function evaluateConditions(
     thresholdMs: number,
     c: { itemsWaiting: number; words: string; check: string; ready?: boolean },
   ) => {
-    const held = Math.min(since, before.get(kind) ?? since);
+    // A time a little ahead of this check's own (another invocation's clock) counts as now.
+    const held = Math.min(since, before.get(kind) ?? since, now);
     out.push({
       kind,
       since: held,

@@ -43,6 +43,11 @@ export interface SyncErrorDetails {
   refused?: Readonly<Record<string, string>>;
   /** The remote's own words, for the person fixing it. */
   remoteMessage?: string;
+  /**
+   * The connection the failing work was for, where the engine chose it for an item not linked yet (a create): the
+   * failure is then that connection's to show and alert on.
+   */
+  connectionId?: string;
   httpStatus?: number;
   /** For rate limits and transient failures with a server-given delay. */
   retryAfterMs?: number;

@@ -83,7 +83,7 @@ export async function runSyncJob(event: {
           kind: 'transient',
           message: `Internal error: ${e instanceof Error ? e.message : String(e)}`,
         });
-    await noteFailure(item, error);
+    await noteFailure(item, error, connectionId);
     if (!isSyncError(e) && attempt >= MAX_INTERNAL_RETRIES) return undefined;
     if (error.retryable) {
       const seconds =
@@ -125,10 +125,16 @@ function retry(seconds: number, rateLimited: boolean): InvocationError {
   });
 }
 
-/** Records the failure for the item, linked or not, and marks its link so the next success clears it. */
-async function noteFailure(item: WorkItemRef, e: SyncError): Promise<void> {
+/**
+ * Records the failure for the item, linked or not, and marks its link so the next success clears it. An issue not
+ * linked yet (its create failed) belongs to the connection its job names: a credential refused on a create stops the
+ * connection as much as one refused on an update.
+ */
+async function noteFailure(item: WorkItemRef, e: SyncError, jobConnectionId: string | undefined): Promise<void> {
   const link = item.side === 'jira' ? await getLink(item.issueId) : undefined;
-  const connectionId = link?.connectionId ?? (item.side === 'remote' ? item.connectionId : '');
+  const connectionId =
+    link?.connectionId ??
+    (item.side === 'remote' ? item.connectionId : (e.details.connectionId ?? jobConnectionId ?? ''));
   await recordFailure({
     item,
     connectionId,

@@ -5,7 +5,7 @@
  */
 import { getAppContext } from '@forge/api';
 import * as z from 'zod';
-import { checkConnection, settingsPageUrl, siteUrl, targetsOf } from '../alerts/check';
+import { checkConnection, issueToEmailAbout, settingsPageUrl, siteUrl, targetsOf } from '../alerts/check';
 import type { AlertMessage, AlertTargetKind } from '../alerts/plan';
 import { alertSettingsSchema, alertThresholdsSchema } from '../alerts/settings';
 import { deliverAlert, describeTargetUrl, validateTargetUrl } from '../alerts/targets';
@@ -152,7 +152,9 @@ export async function sendTestAlertResolver({ payload, context }: Call) {
   const projectKey = project?.key ?? own.config.jiraProjectId;
   const now = Date.now();
   const system = systemFor(own.config.remote.type)?.label ?? own.config.remote.type;
-  const firstIssue = checked.firstIssue;
+  const firstIssue = targets.includes('jira-email')
+    ? await issueToEmailAbout(own.config, checked.firstIssue)
+    : checked.firstIssue;
   const base: Omit<AlertMessage, 'target'> = {
     id: `${own.config.id}:test:${now}`,
     event: 'test',

@@ -10,6 +10,7 @@
  * comment or file copied but not recorded is recognised by what was written
  * (crossing.ts).
  */
+import { isSyncError } from '../connectors/errors';
 import { connectorFor } from './connector-for';
 import { SyncError } from '../connectors/errors';
 import * as jira from '../connectors/jira/client';
@@ -228,9 +229,16 @@ export async function reconcileIssue(
     if (typeof chosen === 'string') return { result: chosen };
     if ('otherType' in chosen) return { result: 'other-type', type: chosen.otherType };
     config = chosen;
-    connector = await connectorFor(config);
-    const made = await createRemoteFor(config, connector, issue);
-    ({ link, remote, created } = made);
+    const creating = config;
+    const made = await connectorFor(creating)
+      .then(async (c) => ({ connector: c, made: await createRemoteFor(creating, c, issue) }))
+      .catch((e: unknown) => {
+        // Not linked yet: the failure says whose it is, so a refused credential stops and alerts this connection.
+        if (isSyncError(e)) e.details.connectionId ??= creating.id;
+        throw e;
+      });
+    connector = made.connector;
+    ({ link, remote, created } = made.made);
     await clearFailure({ side: 'jira', issueId });
   } else {
     config = stored.config;

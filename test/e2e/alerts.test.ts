@@ -39,6 +39,30 @@ describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s',
       await p.remote.fault(f, false);
   });
 
+  it('Send test alert reaches every target before the connection synced anything; Jira email needs an issue to be about', async () => {
+    const p = pairedFor(kind);
+    const { id } = await world.connectionOf(p);
+    const send = async () => (await world.settings(p, 'sendTestAlert', { connectionId: id })).data.results;
+    const hasIssues = world.sandbox.jira.site.state.issues.some((i) => i.key.startsWith(`${p.project.key}-`));
+    if (!hasIssues)
+      expect(await send()).toEqual([
+        ...ALERT_TARGETS.filter((t) => t !== 'jira-email').map((target) => ({ target, ok: true })),
+        {
+          target: 'jira-email',
+          ok: false,
+          reason: 'Jira sends its email about an issue, and this project has no issue yet',
+        },
+      ]);
+    // With an issue in the project (the project's newest, synced or not), every target takes it.
+    world.sandbox.platform.manualClock.advance(1000);
+    await world.jira.request(p.person, 'POST', '/rest/api/3/issue', {
+      fields: { project: { key: p.project.key }, issuetype: { name: 'Task' }, summary: 'First issue' },
+    });
+    expect(await send()).toEqual(ALERT_TARGETS.map((target) => ({ target, ok: true })));
+    expect(JSON.stringify(world.sandbox.jira.notifications().at(-1))).toContain(`${id}:test:`);
+    await world.quiet();
+  });
+
   it('a refused credential: one alert to each target at once, none again however often the check runs, one clear', async () => {
     const p = pairedFor(kind);
     const { id } = await world.connectionOf(p);
@@ -62,6 +86,28 @@ describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s',
     expect(steps(id, 'credential-refused')).toEqual(everyTarget(['start', 'clear']));
     expect(((await world.panel(issue.id, p.project.id)) as { banners?: unknown[] }).banners).toEqual([]);
     await world.quiet();
+  }, 120_000);
+
+  it('a credential refused while creating the remote item (an issue not linked yet) alerts the same', async () => {
+    const p = pairedFor(kind);
+    const { id } = await world.connectionOf(p);
+    await p.remote.fault('bad-credentials', true);
+    world.sandbox.platform.manualClock.advance(1000);
+    const created = await world.jira.request(p.person, 'POST', '/rest/api/3/issue', {
+      fields: { project: { key: p.project.key }, issuetype: { name: 'Task' }, summary: `New while refused` },
+    });
+    expect(created.status).toBe(201);
+    await world.quiet();
+    const before = steps(id, 'credential-refused').webhook.length;
+    await check();
+    expect(steps(id, 'credential-refused').webhook.slice(before)).toEqual(['start']);
+    await p.remote.fault('bad-credentials', false);
+    await check();
+    expect(steps(id, 'credential-refused').webhook.slice(before)).toEqual(['start', 'clear']);
+    // The issue is created in the remote once the sweep revisits it.
+    for (let t = 0; t < 4; t++) await fiveMinutes();
+    await world.quiet();
+    expect(p.remote.remotesForIssue(created.json.id as string)).toHaveLength(1);
   }, 120_000);
 
   it('an outage: nothing before its threshold, one start after, one reminder an hour later, one clear', async () => {
