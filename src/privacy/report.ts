@@ -26,6 +26,7 @@ import {
   setReportState,
 } from '../store/personal-data';
 import { anonymiseAuditActors } from '../store/audit';
+import { dropAlertRecipients, getAlertSettings } from '../store/alert-settings';
 import { anonymiseSiteOptionsBy, getSiteOptions } from '../store/site-options';
 import {
   afterAnswer,
@@ -102,6 +103,10 @@ async function erase(accountIds: readonly string[]): Promise<void> {
   await anonymiseUnlinkedBy(closed);
   await anonymiseSiteOptionsBy(closed);
   await anonymiseAuditActors(closed);
+  await dropAlertRecipients(
+    (await listConnections()).map((c) => c.id),
+    closed,
+  );
   await forgetAccounts(accountIds);
 }
 
@@ -114,7 +119,15 @@ async function indexStoredAccounts(): Promise<void> {
   const connections = await listConnections();
   const unlinked = await unlinkedBy();
   const options = await getSiteOptions();
-  await noteAccounts([...connections.flatMap(userAccounts), ...unlinked.map((m) => m.by), options.updatedBy]);
+  const recipients = (await Promise.all(connections.map((c) => getAlertSettings(c.id)))).flatMap(
+    (a) => a.jiraEmail.users,
+  );
+  await noteAccounts([
+    ...connections.flatMap(userAccounts),
+    ...unlinked.map((m) => m.by),
+    options.updatedBy,
+    ...recipients,
+  ]);
   for (const config of connections) {
     let cursor: string | undefined;
     do {

@@ -41,6 +41,25 @@ export async function updateAlertSecrets(
   return next;
 }
 
+/**
+ * Closed accounts leave every connection's Jira email recipients (personal data: an account id is all that is kept of
+ * a recipient, so nothing else names them); answers how many connections changed.
+ */
+export async function dropAlertRecipients(
+  connectionIds: readonly string[],
+  closed: ReadonlySet<string>,
+): Promise<number> {
+  let changed = 0;
+  for (const id of connectionIds) {
+    const settings = await getAlertSettings(id);
+    const users = settings.jiraEmail.users.filter((u) => !closed.has(u));
+    if (users.length === settings.jiraEmail.users.length) continue;
+    await saveAlertSettings(id, { ...settings, jiraEmail: { ...settings.jiraEmail, users } });
+    changed++;
+  }
+  return changed;
+}
+
 export async function deleteAlertSettings(connectionId: string): Promise<void> {
   await Promise.all([kvs.delete(settingsKey(connectionId)), kvs.deleteSecret(secretsKey(connectionId))]);
 }

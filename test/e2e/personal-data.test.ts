@@ -90,6 +90,19 @@ beforeAll(async () => {
   });
   expect(options).toMatchObject({ body: { ok: true } });
   unlinkedIssue = issue.id;
+  // The lead sends the connection's alerts by Jira email to themselves and the member.
+  const alerts = await sandbox.platform.invokeResolver({
+    installationId: sandbox.installationId,
+    moduleKey: 'crosswalk-settings',
+    functionKey: 'saveAlertSettings',
+    accountId: jira.userId('project-lead'),
+    payload: {
+      connectionId: CONNECTION,
+      jiraEmail: { users: [jira.userId('project-lead'), jira.userId('member')], groups: [] },
+    },
+    context: { extension: { project: { id: '10000' } } },
+  });
+  expect(alerts).toMatchObject({ body: { ok: true } });
 
   // A link whose problem an earlier release stored naming the person (before names were left out).
   const linked = (
@@ -170,6 +183,8 @@ describe('the personal data report', () => {
     expect(userTable()).toEqual(extra);
     // The unlink marker keeps the issue unlinked, naming nobody.
     expect(stored(`unlinked:${unlinkedIssue}`)).toMatchObject({ by: 'closed account' });
+    // The alerts' Jira email goes to nobody closed.
+    expect(stored(`alert-settings:${CONNECTION}`).jiraEmail.users).toEqual([]);
     // The site's options stay, saved by nobody named.
     expect(stored('site-options')).toMatchObject({ updatedBy: 'closed account' });
     // The audit trail keeps what the lead and the member did (saving the connection, unlinking), by nobody named.
