@@ -208,7 +208,11 @@ describe("Jira's email", () => {
   it('sends nothing without an issue or without recipients', async () => {
     expect(
       await world.deliver(message({ target: 'jira-email', issueKey: undefined }), {}, { users: [lead()], groups: [] }),
-    ).toEqual({ ok: false, retryable: false, reason: 'Jira sends its email about an issue, and this project has no issue yet' });
+    ).toEqual({
+      ok: false,
+      retryable: false,
+      reason: 'Jira sends its email about an issue, and this project has no issue yet',
+    });
     expect(await world.deliver(message({ target: 'jira-email' }), {}, { users: [], groups: [] })).toMatchObject({
       ok: false,
       retryable: false,

@@ -70,7 +70,12 @@ export function jiraNotification(m: AlertMessage, recipients: JiraEmailRecipient
 
 export async function deliverJiraEmail(m: AlertMessage, recipients: JiraEmailRecipients): Promise<DeliveryResult> {
   const issue = m.issueId ?? m.issueKey;
-  if (!issue) return { ok: false, retryable: false, reason: 'Jira sends its email about an issue, and this project has no issue yet' };
+  if (!issue)
+    return {
+      ok: false,
+      retryable: false,
+      reason: 'Jira sends its email about an issue, and this project has no issue yet',
+    };
   if (!recipients.users.length && !recipients.groups.length)
     return { ok: false, retryable: false, reason: 'no recipients chosen for Jira email' };
   let res: Awaited<ReturnType<ReturnType<typeof api.asApp>['requestJira']>>;
