@@ -94,6 +94,23 @@ export async function checkConnection(config: ConnectionConfig, now = Date.now()
 }
 
 /**
+ * A paused connection is not checked: its condition is emptied once (the banner, the admin page and the gadget then
+ * show it paused, not failing) and its alerted conditions are let go without a "cleared" message, since nothing was
+ * fixed; a resumed connection is checked afresh, and alerts what still holds as new.
+ */
+export async function quietWhilePaused(connectionId: string, now: number): Promise<void> {
+  const state = await getAlertState(connectionId);
+  if (!state || (!state.condition.conditions.length && !Object.keys(state.alerted).length)) return;
+  await writeAlertState({
+    ...state,
+    condition: { ...state.condition, state: 'ok', conditions: [], checkedAt: now },
+    alerted: {},
+  }).catch((e: unknown) => {
+    if (!(e instanceof StaleAlertState)) throw e;
+  });
+}
+
+/**
  * A refused credential is stored as the connection's health by the first sync it stopped, and nothing syncs to clear
  * it: while it is stored, each check signs in once (the connector's own test) and clears it when the remote takes
  * the credential again (a token restored, a password changed back), so the condition ends without an admin's save.

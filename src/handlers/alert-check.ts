@@ -1,4 +1,4 @@
-import { checkConnection } from '../alerts/check';
+import { checkConnection, quietWhilePaused } from '../alerts/check';
 import { listConnections } from '../store/connections';
 
 /**
@@ -12,8 +12,12 @@ export async function onAlertCheck(): Promise<{ checked: number; delivered: numb
   let checked = 0;
   let delivered = 0;
   for (const config of await listConnections()) {
-    if (!config.enabled) continue;
     try {
+      if (!config.enabled) {
+        // Paused by an admin: nothing syncs, so nothing is wrong to say; what it showed before the pause is let go.
+        await quietWhilePaused(config.id, now);
+        continue;
+      }
       const outcome = await checkConnection(config, now);
       checked++;
       delivered += outcome.delivered;

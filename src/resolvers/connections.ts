@@ -37,6 +37,7 @@ import { connectionIdCandidates } from '../store/connection-ids';
 import { getConnectionHealth, setConnectionHealth } from '../store/health';
 import { deleteAlertSettings } from '../store/alert-settings';
 import { deleteAlertState } from '../store/alert-state';
+import { forgetRemoteReach } from '../store/reach';
 import { bulkSyncIssueIds, cancelBulkRun } from '../sync/bulk';
 import { failureKey } from '../store/failures';
 import { usageOfConnection } from '../store/links';
@@ -284,7 +285,7 @@ export async function deleteConnectionResolver({ payload, context }: Call) {
   await deleteCredential(config.id);
   await setConnectionHealth(config.id, undefined);
   await forgetConflictReviews(config.id);
-  await Promise.all([deleteAlertSettings(config.id), deleteAlertState(config.id)]);
+  await Promise.all([deleteAlertSettings(config.id), deleteAlertState(config.id), forgetRemoteReach(config.id)]);
   await audit(admin, 'connection-deleted', { connectionId: config.id });
   return ok({ deleted: true });
 }

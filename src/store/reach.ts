@@ -25,3 +25,7 @@ export async function noteUnanswered(connectionId: string, kind: RemoteReach['ki
 export async function noteAnswered(connectionId: string): Promise<void> {
   if (await getRemoteReach(connectionId)) await kvs.delete(key(connectionId));
 }
+
+export async function forgetRemoteReach(connectionId: string): Promise<void> {
+  await kvs.delete(key(connectionId));
+}

@@ -110,6 +110,37 @@ describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s',
     expect(p.remote.remotesForIssue(created.json.id as string)).toHaveLength(1);
   }, 120_000);
 
+  it('a paused connection is not checked: what it showed is let go without a clear, and a resumed one that works says nothing', async () => {
+    const p = pairedFor(kind);
+    const { id, config } = await world.connectionOf(p);
+    const issue = await world.pairedIssue(p, `Paused while refused on ${p.system.label}`);
+    await p.remote.fault('bad-credentials', true);
+    await editInJira(p, issue.key, `Changed before the pause on ${p.system.label}`);
+    await world.quiet();
+    const before = steps(id, 'credential-refused').webhook.length;
+    await check();
+    expect(steps(id, 'credential-refused').webhook.slice(before)).toEqual(['start']);
+
+    const save = async (enabled: boolean) =>
+      expect(
+        (await world.settings(p, 'saveConnection', { connectionId: id, settings: { ...config, enabled } })).ok,
+      ).toBe(true);
+    await save(false);
+    await check();
+    await check();
+    expect(steps(id, 'credential-refused').webhook.slice(before)).toEqual(['start']);
+    const shown = (await world.settings(p, 'alertSettings', { connectionId: id })).data.condition;
+    expect(shown.conditions).toEqual([]);
+    expect(((await world.panel(issue.id, p.project.id)) as { banners?: unknown[] }).banners).toEqual([]);
+
+    // Resumed with the remote working again: nothing is wrong, nothing to say.
+    await p.remote.fault('bad-credentials', false);
+    await save(true);
+    await check();
+    expect(steps(id, 'credential-refused').webhook.slice(before)).toEqual(['start']);
+    await world.quiet();
+  }, 120_000);
+
   it('an outage: nothing before its threshold, one start after, one reminder an hour later, one clear', async () => {
     const p = pairedFor(kind);
     const { id } = await world.connectionOf(p);
