@@ -36,6 +36,8 @@ const cases: Array<[string, string, unknown?, Record<string, string>?]> = [
   ['GET', '/rest/api/3/myself'],
   ['GET', '/rest/api/3/user?accountId=5b109f2e9729b51b54dc274d'],
   ['GET', '/rest/api/3/user/search?query=lee'],
+  ['GET', '/rest/api/3/serverInfo'],
+  ['GET', '/rest/api/3/groups/picker?query=jira&maxResults=5'],
   ['GET', '/rest/api/3/mypermissions?projectKey=DEMO&permissions=ADMINISTER_PROJECTS,BROWSE_PROJECTS'],
   ['GET', '/rest/api/3/project/search'],
   ['GET', '/rest/api/3/project/DEMO'],
