@@ -8,7 +8,7 @@
 import { fork } from 'node:child_process';
 import os from 'node:os';
 import { ADAPTERS } from '../test/model/adapters';
-import { runModel, type ModelTotals } from '../test/model/run-model';
+import { addTotals, noTotals, runModel, type ModelTotals } from '../test/model/run-model';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -25,15 +25,7 @@ const BATCH = 50;
 
 async function child(share: Share): Promise<void> {
   const adapter = ADAPTERS[share.connector]!();
-  const totals: ModelTotals = {
-    runs: 0,
-    lost: 0,
-    duplicated: 0,
-    unconverged: 0,
-    echoLoops: 0,
-    invisibleFailures: 0,
-    alertsWrong: 0,
-  };
+  const totals = noTotals();
   // Fresh seeds every batch: many short property runs cover more ground than one long one, and a sandbox stays small.
   for (let done = 0, batch = 0; done < share.runs; batch++) {
     const runs = Math.min(BATCH, share.runs - done);
@@ -42,16 +34,7 @@ async function child(share: Share): Promise<void> {
       seed: share.seed + batch * 7919,
       onRun: () => process.send!({ tick: 1 }),
     });
-    for (const k of [
-      'runs',
-      'lost',
-      'duplicated',
-      'unconverged',
-      'echoLoops',
-      'invisibleFailures',
-      'alertsWrong',
-    ] as const)
-      totals[k] += t[k];
+    addTotals(totals, t);
     if (t.counterexample) process.send!({ counterexample: { connector: share.connector, ...t.counterexample } });
     done += runs;
   }
@@ -78,15 +61,7 @@ async function main(): Promise<void> {
       shares.push({ connector, runs: Math.min(per, left), seed: seed + ci * 1_000_003 + w * 104_729 });
   });
   const total = shares.reduce((n, s) => n + s.runs, 0);
-  const sum: ModelTotals = {
-    runs: 0,
-    lost: 0,
-    duplicated: 0,
-    unconverged: 0,
-    echoLoops: 0,
-    invisibleFailures: 0,
-    alertsWrong: 0,
-  };
+  const sum = noTotals();
   let ticks = 0;
   const draw = () => {
     const width = 30;
@@ -116,17 +91,7 @@ async function main(): Promise<void> {
             ticks += m.tick;
             draw();
           }
-          if (m.totals)
-            for (const k of [
-              'runs',
-              'lost',
-              'duplicated',
-              'unconverged',
-              'echoLoops',
-              'invisibleFailures',
-              'alertsWrong',
-            ] as const)
-              sum[k] += m.totals[k];
+          if (m.totals) addTotals(sum, m.totals);
           if (m.counterexample)
             process.stderr.write(
               `\nCounterexample on ${m.counterexample.connector} (seed ${m.counterexample.seed}${m.counterexample.path ? `, path ${m.counterexample.path}` : ''}):\n${m.counterexample.commands}\n${m.counterexample.problems.join('\n')}\n`,

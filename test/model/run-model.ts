@@ -21,6 +21,32 @@ export interface ModelTotals {
   counterexample?: { seed: number; path?: string; commands: string; problems: string[] };
 }
 
+/** The counts a model run adds up, each zero when nothing went wrong (besides `runs`). */
+export const TOTAL_COUNTS = [
+  'runs',
+  'lost',
+  'duplicated',
+  'unconverged',
+  'echoLoops',
+  'invisibleFailures',
+  'alertsWrong',
+] as const;
+
+export const noTotals = (): ModelTotals => ({
+  runs: 0,
+  lost: 0,
+  duplicated: 0,
+  unconverged: 0,
+  echoLoops: 0,
+  invisibleFailures: 0,
+  alertsWrong: 0,
+});
+
+/** Adds `more`'s counts into `into`. */
+export function addTotals(into: ModelTotals, more: Pick<ModelTotals, (typeof TOTAL_COUNTS)[number]>): void {
+  for (const k of TOTAL_COUNTS) into[k] += more[k];
+}
+
 export async function runModel(
   adapter: RemoteAdapter,
   opts: { runs: number; seed: number; path?: string; onRun?: (done: number) => void; maxCommands?: number },
@@ -36,15 +62,7 @@ export async function runModel(
     pair: [adapter.name as 'servicenow' | 'azure-devops' | 'zendesk'],
     scheduleTriggers: false,
   });
-  const totals: ModelTotals = {
-    runs: 0,
-    lost: 0,
-    duplicated: 0,
-    unconverged: 0,
-    echoLoops: 0,
-    invisibleFailures: 0,
-    alertsWrong: 0,
-  };
+  const totals = noTotals();
   try {
     const harness = new ModelHarness(sandbox, adapter);
     await harness.setup();
