@@ -1,10 +1,12 @@
 /**
- * The alert check of one connection (read → evaluate → plan → store → deliver): every five minutes, and once more
- * for a connection whenever someone asks to see it right away. The state is written before anything is sent, over the
- * generation read, so a check that runs twice at once sends each alert once (the second one's write fails and it
- * stops). A message stays in the outbox until its target took it: a check that crashed before or while sending
- * leaves it there and the next one sends it, with the same id (a webhook receiver can tell a repeat by it).
+ * The alert check of one connection (read → evaluate → plan → store → deliver): every five minutes, and when an admin
+ * sends a test alert. The state is written before anything is sent, over the generation read, with each message the
+ * check will send claimed by it: of two checks at once (a duplicated scheduled invocation), only one plans or claims a
+ * message, and only it sends it. A message stays in the outbox until its target took it: a check that crashed before
+ * or while sending leaves it claimed, and once the claim is older than a check can run, the next one sends it, with
+ * the same id (a webhook receiver can tell a repeat by it).
  */
+import { randomUUID } from 'node:crypto';
 import api, { getAppContext, route } from '@forge/api';
 import { systemFor } from '../connectors/registry';
 import { connectorFor } from '../sync/connector-for';
@@ -20,6 +22,8 @@ import { MAX_DELIVERY_ATTEMPTS, planAlerts, type AlertMessage, type AlertTargetK
 import type { AlertSettings } from './settings';
 import { deliverAlert, type AlertTargetSecrets, type DeliveryResult } from './targets';
 
+/** A claim on a message older than this is a crashed sender's: longer than a check may run (its timeout, 120 s). */
+const CLAIM_MS = 3 * 60_000;
 /** A state that did not change is written again only this often, so "checked at" stays recent at little cost. */
 const REFRESH_MS = 30 * 60_000;
 const RETRYABLE = new Set(['transient', 'rate-limited', 'conflict']);
@@ -45,6 +49,7 @@ export interface CheckOutcome {
 
 export async function checkConnection(config: ConnectionConfig, now = Date.now()): Promise<CheckOutcome> {
   const system = systemFor(config.remote.type)?.label ?? config.remote.type;
+  const claimant = randomUUID();
   const [previous, settings, secrets] = await Promise.all([
     getAlertState(config.id),
     getAlertSettings(config.id),
@@ -77,19 +82,19 @@ export async function checkConnection(config: ConnectionConfig, now = Date.now()
     condition,
     alerted: plan.alerted,
     ...(observed.bulk ? { bulk: observed.bulk } : {}),
-    outbox: [...(previous?.outbox ?? []), ...fresh],
+    outbox: claim([...(previous?.outbox ?? []), ...fresh], claimant, now),
     ...(previous?.deliveryProblems ? { deliveryProblems: previous.deliveryProblems } : {}),
   };
-  if (previous && !next.outbox.length && same(previous, next) && now - previous.condition.checkedAt < REFRESH_MS)
+  const mine = next.outbox.filter((m) => m.claim?.by === claimant);
+  if (previous && !mine.length && same(previous, next) && now - previous.condition.checkedAt < REFRESH_MS)
     return { condition: previous.condition, planned: 0, delivered: 0, ...issue };
-  let stored: AlertState;
   try {
-    stored = await writeAlertState(next);
+    await writeAlertState(next);
   } catch (e) {
     if (e instanceof StaleAlertState) return { condition, planned: 0, delivered: 0, stale: true, ...issue };
     throw e;
   }
-  const delivered = stored.outbox.length ? await deliverOutbox(stored, secrets, settings) : 0;
+  const delivered = mine.length ? await deliverOutbox(config.id, mine, secrets, settings) : 0;
   return { condition, planned: fresh.length, delivered, ...issue };
 }
 
@@ -126,35 +131,53 @@ async function probeRefusedCredential(config: ConnectionConfig): Promise<void> {
 }
 
 /**
- * Sends what waits in the outbox, one message at a time, and records each outcome as soon as it is known (the message
- * gone, or its failed attempts counted), so a crash repeats at most the one message it interrupted, with its id.
+ * Messages nobody is sending now are this check's to send: unclaimed ones (just planned, or left by a failed
+ * delivery) and ones whose claim is older than a check can run (its sender crashed). The claim is written with the
+ * state over the generation read, so of two checks at once only one claims a message, and only it sends it.
  */
-async function deliverOutbox(state: AlertState, secrets: AlertTargetSecrets, settings: AlertSettings): Promise<number> {
-  let current = state;
+function claim(outbox: readonly AlertMessage[], by: string, now: number): AlertMessage[] {
+  return outbox.map((m) => (m.claim && now - m.claim.at < CLAIM_MS ? m : { ...m, claim: { by, at: now } }));
+}
+
+/**
+ * Sends the messages this check claimed, one at a time, and records each outcome as soon as it is known (the message
+ * gone, or its failed attempts counted and its claim let go), so a crash repeats at most the one message it
+ * interrupted, with its id.
+ */
+async function deliverOutbox(
+  connectionId: string,
+  mine: readonly AlertMessage[],
+  secrets: AlertTargetSecrets,
+  settings: AlertSettings,
+): Promise<number> {
   let delivered = 0;
-  for (const message of state.outbox) {
+  for (const message of mine) {
     const result = await deliverAlert(message, secrets, settings.jiraEmail);
     if (result.ok) delivered++;
     else if (!result.retryable || message.attempts + 1 >= MAX_DELIVERY_ATTEMPTS)
       console.warn(`Alert ${message.id} to ${message.target} dropped: ${result.reason}`);
-    const next = await recordDelivery(current, message, result);
-    if (!next) break;
-    current = next;
+    if (!(await recordDelivery(connectionId, message, result))) break;
   }
   return delivered;
 }
 
 /** The state with one message's outcome, written over the generation read (read again when another check wrote). */
 async function recordDelivery(
-  state: AlertState,
+  connectionId: string,
   message: AlertMessage,
   result: DeliveryResult,
 ): Promise<AlertState | undefined> {
-  let current: AlertState | undefined = state;
+  let current = await getAlertState(connectionId);
   for (let attempt = 0; attempt < 3 && current; attempt++) {
     const same = (m: AlertMessage) => m.id === message.id && m.target === message.target;
     const keep = !result.ok && result.retryable && message.attempts + 1 < MAX_DELIVERY_ATTEMPTS;
-    const outbox = current.outbox.flatMap((m) => (!same(m) ? [m] : keep ? [{ ...m, attempts: m.attempts + 1 }] : []));
+    const outbox = current.outbox.flatMap((m) => {
+      if (!same(m)) return [m];
+      if (!keep) return [];
+      // Failed for now: the next check tries it again (its claim let go).
+      const { claim: _, ...unclaimed } = m;
+      return [{ ...unclaimed, attempts: m.attempts + 1 }];
+    });
     const problems = { ...current.deliveryProblems };
     if (result.ok) delete problems[message.target];
     else if (!keep) problems[message.target] = { reason: result.reason, at: Date.now() };
@@ -167,7 +190,7 @@ async function recordDelivery(
       });
     } catch (e) {
       if (!(e instanceof StaleAlertState)) throw e;
-      current = await getAlertState(state.connectionId);
+      current = await getAlertState(connectionId);
     }
   }
   return undefined;

@@ -36,6 +36,8 @@ export interface AlertMessage {
   issueKey?: string;
   /** Delivery attempts that failed so far; after MAX_DELIVERY_ATTEMPTS the message is dropped and the failure kept. */
   attempts: number;
+  /** The check sending it now, and since when (alerts/check.ts): no other check sends it meanwhile. */
+  claim?: { by: string; at: number };
 }
 
 export const MAX_DELIVERY_ATTEMPTS = 12;
