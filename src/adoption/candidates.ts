@@ -33,8 +33,12 @@ export interface CandidateBounds {
   remoteItems: number;
 }
 
-/** Within one resolver call: the remote's requests stay under Forge's 100 a minute (pages, then items). */
-export const PREVIEW_BOUNDS: CandidateBounds = { issues: 500, remotePages: 10, remoteItems: 60 };
+/**
+ * Within one resolver call the remote's requests stay under Forge's 100 a minute: pages, then items, leaving room
+ * for the reads of the pairs an adoption makes in the same call. The preview and the adoption read alike, so what
+ * one shows the other finds.
+ */
+export const CANDIDATE_BOUNDS: CandidateBounds = { issues: 500, remotePages: 5, remoteItems: 50 };
 
 export interface Candidates {
   issues: JiraCandidate[];
@@ -146,7 +150,7 @@ export async function readCandidates(
   connector: Connector,
   rules: readonly MatchRule[],
   siteUrl: string,
-  bounds: CandidateBounds = PREVIEW_BOUNDS,
+  bounds: CandidateBounds = CANDIDATE_BOUNDS,
 ): Promise<Candidates> {
   const jira = await readIssues(config, rules, siteUrl, bounds.issues);
   const remote = await readItems(config, connector, bounds);
