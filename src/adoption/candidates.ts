@@ -53,6 +53,9 @@ export interface Candidates {
   bounded: { issues: boolean; remote: boolean };
 }
 
+/** Remote link reads in flight at once. */
+const LINK_READS_AT_ONCE = 10;
+
 const hostOf = (config: ConnectionConfig) => new URL(config.remote.baseUrl).host.toLowerCase();
 
 /** The connection's JQL within its project, as the bulk sync reads it, oldest first. */
@@ -74,21 +77,23 @@ export async function readIssues(
   const found = await searchIssuesWithFields(connectionJql(config), jiraFieldsOf(rules), max);
   const linked = await linkedIssueIds(found.issues.map((i) => i.id));
   const needLinks = rules.some((r) => r.kind === 'jira-remote-link');
-  const issues: JiraCandidate[] = [];
-  for (const i of found.issues) {
-    const isLinked = linked.has(i.id);
-    const created = typeof i.fields.created === 'string' ? parseJiraTime(i.fields.created) : NaN;
-    issues.push({
-      id: i.id,
-      key: i.key,
-      url: `${siteUrl}/browse/${i.key}`,
-      summary: typeof i.fields.summary === 'string' ? i.fields.summary : '',
-      created,
-      fields: i.fields,
-      remoteLinks: needLinks && !isLinked ? await remoteLinkUrls(i.id) : [],
-      linked: isLinked,
-    });
-  }
+  // Remote links are one read an issue: a few at a time, so hundreds fit in a call.
+  const links = new Map<string, string[]>();
+  const toRead = needLinks ? found.issues.filter((i) => !linked.has(i.id)) : [];
+  for (let n = 0; n < toRead.length; n += LINK_READS_AT_ONCE)
+    await Promise.all(
+      toRead.slice(n, n + LINK_READS_AT_ONCE).map(async (i) => links.set(i.id, await remoteLinkUrls(i.id))),
+    );
+  const issues: JiraCandidate[] = found.issues.map((i) => ({
+    id: i.id,
+    key: i.key,
+    url: `${siteUrl}/browse/${i.key}`,
+    summary: typeof i.fields.summary === 'string' ? i.fields.summary : '',
+    created: typeof i.fields.created === 'string' ? parseJiraTime(i.fields.created) : NaN,
+    fields: i.fields,
+    remoteLinks: links.get(i.id) ?? [],
+    linked: linked.has(i.id),
+  }));
   return { issues, more: found.more };
 }
 

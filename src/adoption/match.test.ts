@@ -88,7 +88,7 @@ describe('matchExisting, rule by rule', () => {
     expect(normalUrl('https://remote.example/items/b')).not.toBe(normalUrl('https://remote.example/items/B'));
   });
 
-  it('pairs by a Jira field holding the display key, its number, or #number', () => {
+  it('pairs by a Jira field holding the display key, its number, #number or the number after its prefix, never digits inside one', () => {
     const f = NUMBER.kind === 'jira-field' ? NUMBER.field : '';
     const r = matchExisting(
       [NUMBER],
@@ -97,15 +97,18 @@ describe('matchExisting, rule by rule', () => {
         issue('2', 'OPS-2', { fields: { [f]: ' #12 ' } }),
         issue('3', 'OPS-3', { fields: { [f]: 4 } }),
         issue('4', 'OPS-4', { fields: { [f]: '' } }),
+        issue('5', 'OPS-5', { fields: { [f]: '77' } }),
+        issue('6', 'OPS-6', { fields: { [f]: '10001' } }),
       ],
-      [item('s1', 'INC0010001'), item('g12', '#12'), item('w4', 'Bug 4')],
+      [item('s1', 'INC0010001'), item('g12', '#12'), item('w4', 'Bug 4'), item('f77', '#SR-77')],
     );
     expect(r.pair.map((p) => [p.issueId, p.remoteId])).toEqual([
       ['1', 's1'],
       ['2', 'g12'],
       ['3', 'w4'],
+      ['5', 'f77'],
     ]);
-    expect(r.create).toEqual(['4']);
+    expect(r.create).toEqual(['4', '6']);
   });
 
   it('offers equal titles created within the window, marked for confirmation', () => {

@@ -132,11 +132,15 @@ function namesIn(value: unknown): { keys: Set<string>; urls: Set<string> } {
 /** A number or key as compared: trimmed, upper case, without a leading `#`. */
 const numberForm = (text: string) => text.trim().toUpperCase().replace(/^#/, '');
 
-/** The forms a display key is named by: whole (INC0010001, #12 → 12), and its last word (Bug 4 → 4). */
+/**
+ * The forms a display key is named by: whole (INC0010001, #12 → 12), its last word (Bug 4 → 4), and the number
+ * after a prefix's dash (#INC-12 → 12). Digits inside a number (INC0010001) are not a number of their own.
+ */
 function displayForms(displayKey: string): string[] {
   const whole = numberForm(displayKey);
   const words = whole.split(/\s+/);
-  return [...new Set([whole, numberForm(words[words.length - 1] ?? '')])].filter(Boolean);
+  const afterDash = /-(\d+)$/.exec(whole)?.[1] ?? '';
+  return [...new Set([whole, numberForm(words[words.length - 1] ?? ''), afterDash])].filter(Boolean);
 }
 
 const titleForm = (text: string) => text.normalize('NFC').trim().toLowerCase();
