@@ -29,6 +29,7 @@ export const AUDIT_ACTIONS = [
   'connection-deleted',
   'issue-linked',
   'issue-unlinked',
+  'issue-adopted',
   'create-in-remote',
   'sync-now',
   'bulk-sync-started',

@@ -84,6 +84,8 @@ export interface FoundItem extends Item {
 export interface Item extends ItemRef {
   /** Epoch ms of the last change, as the system reports it. */
   updatedAt: number;
+  /** Epoch ms of its creation, where the read carries it (adoption's equal titles created near each other). */
+  createdAt?: number;
   /** Revision token for optimistic concurrency (ADO rev, ServiceNow sys_mod_count). */
   version?: string;
   /** The system's own field values. */

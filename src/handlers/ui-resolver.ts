@@ -25,6 +25,7 @@ import { searchRemoteUsersResolver } from '../resolvers/remote-users';
 import { statusPathsResolver } from '../resolvers/status-paths';
 import { userMatchesResolver } from '../resolvers/user-matches';
 import { auditLogResolver } from '../resolvers/audit';
+import { adoptionPreviewResolver, adoptPairsResolver } from '../resolvers/adoption';
 import { alertSettingsResolver, saveAlertSettingsResolver, sendTestAlertResolver } from '../resolvers/alerts';
 import { syncHealthResolver } from '../resolvers/sync-health';
 import {
@@ -66,6 +67,8 @@ resolver.define('auditLog', auditLogResolver);
 resolver.define('alertSettings', alertSettingsResolver);
 resolver.define('saveAlertSettings', saveAlertSettingsResolver);
 resolver.define('sendTestAlert', sendTestAlertResolver);
+resolver.define('adoptionPreview', adoptionPreviewResolver);
+resolver.define('adoptPairs', adoptPairsResolver);
 
 resolver.define('getIssueSync', getIssueSyncResolver);
 resolver.define('syncIssueNow', syncIssueNowResolver);

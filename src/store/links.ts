@@ -164,6 +164,20 @@ export async function getLinkAndConnection(
   return { link, config };
 }
 
+/** Which of these issues have a link (through any connection), read 25 to a batch. */
+export async function linkedIssueIds(issueIds: readonly string[]): Promise<Set<string>> {
+  const ids = [...new Set(issueIds)];
+  const out = new Set<string>();
+  for (let i = 0; i < ids.length; i += 25) {
+    const chunk = ids.slice(i, i + 25);
+    const got = await kvs.batchGet<LinkRecord>(chunk.map((key) => ({ key, entityName: LINK })));
+    for (const r of got.successfulKeys) if (r.value) out.add(r.key);
+    // A key the batch could not read for another reason than its absence is read on its own.
+    for (const f of got.failedKeys) if (f.error.code !== 'KEY_NOT_FOUND' && (await getLink(f.key))) out.add(f.key);
+  }
+  return out;
+}
+
 /** The remote item paired with an issue through this connection, or undefined while it has none. */
 export async function remoteForIssue(connectionId: string, issueId: string): Promise<string | undefined> {
   const link = await getLink(issueId);

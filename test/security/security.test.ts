@@ -107,6 +107,8 @@ describe('admin resolvers', () => {
     'remoteFields',
     'searchRemoteUsers',
     'auditLog',
+    'adoptionPreview',
+    'adoptPairs',
   ];
   /** Those that answer about no existing connection (a draft, the project's list) have no other project's connection to refuse. */
   const draftOnly = [

@@ -672,6 +672,7 @@ export class AzureDevOpsConnector implements Connector {
       displayKey: `${typeof type === 'string' && type ? type : this.conn.workItemType} ${id}`,
       url: `${this.projectPath}/_workitems/edit/${id}`,
       updatedAt: time(w.fields['System.ChangedDate']),
+      ...(time(w.fields['System.CreatedDate']) ? { createdAt: time(w.fields['System.CreatedDate']) } : {}),
       version: String(w.rev),
       fields,
       ...(correlationId ? { correlationId } : {}),

@@ -196,6 +196,7 @@ export class FreshserviceConnector implements Connector {
       displayKey: this.displayKeyOf(t),
       url: `${this.http.base}/a/tickets/${t.id}`,
       updatedAt: parseFreshserviceTime(t.updated_at),
+      ...(t.created_at ? { createdAt: parseFreshserviceTime(t.created_at) } : {}),
       version: t.updated_at,
       fields: ticketFields(t),
       ...(correlationId ? { correlationId } : {}),

@@ -178,6 +178,7 @@ export class GitHubConnector implements Connector {
       displayKey: `#${issue.number}`,
       url: issue.html_url,
       updatedAt: time(issue.updated_at),
+      createdAt: time(issue.created_at),
       version: issue.updated_at,
       fields: issueFields(issue),
       ...(correlationId ? { correlationId } : {}),

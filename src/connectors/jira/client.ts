@@ -669,6 +669,58 @@ export async function searchIssues(jql: string, max = 1000): Promise<Array<{ id:
   return out;
 }
 
+/**
+ * Issues matching a JQL query with the named fields, paged through nextPageToken, at most `max`; `more` says the
+ * query matched more than were read.
+ */
+export async function searchIssuesWithFields(
+  jql: string,
+  fields: readonly string[],
+  max: number,
+): Promise<{ issues: Array<{ id: string; key: string; fields: Record<string, unknown> }>; more: boolean }> {
+  const issues: Array<{ id: string; key: string; fields: Record<string, unknown> }> = [];
+  let nextPageToken: string | undefined;
+  do {
+    const pageSize = Math.min(100, max - issues.length);
+    const res = await call('Search issues', () =>
+      api.asApp().requestJira(route`/rest/api/3/search/jql`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify({ jql, maxResults: pageSize, fields, ...(nextPageToken ? { nextPageToken } : {}) }),
+      }),
+    );
+    const page = parsed(
+      z.object({
+        issues: z.array(
+          z.object({ id: z.string(), key: z.string(), fields: z.record(z.string(), z.unknown()).optional() }).loose(),
+        ),
+        nextPageToken: z.string().optional(),
+      }),
+      await readJson('jira', res, 'Search issues'),
+      'Search issues',
+    );
+    issues.push(...page.issues.map((i) => ({ id: i.id, key: i.key, fields: i.fields ?? {} })));
+    nextPageToken = page.nextPageToken;
+  } while (nextPageToken && issues.length < max);
+  return { issues: issues.slice(0, max), more: Boolean(nextPageToken) };
+}
+
+/** The URLs the issue's remote links point at (anyone's, not only Crosswalk's). */
+export async function remoteLinkUrls(issueId: string): Promise<string[]> {
+  const res = await call('Read remote links', () =>
+    api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/remotelink`, {
+      headers: { Accept: 'application/json' },
+    }),
+  );
+  if (res.status === 404) return [];
+  const links = parsed(
+    z.array(z.object({ object: z.object({ url: z.string().optional() }).loose().optional() }).loose()),
+    await readJson('jira', res, `Read remote links of ${issueId}`),
+    'Read remote links',
+  );
+  return links.flatMap((l) => (l.object?.url ? [l.object.url] : []));
+}
+
 export async function searchIssueIds(jql: string, max = 1000): Promise<string[]> {
   return (await searchIssues(jql, max)).map((i) => i.id);
 }

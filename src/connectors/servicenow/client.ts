@@ -337,6 +337,9 @@ export class ServiceNowConnector implements Connector {
       displayKey: String(r.number ?? sysId),
       url: `${this.base}/nav_to.do?uri=${this.conn.table}.do?sys_id=${sysId}`,
       updatedAt: parseGlideDateTime(r.sys_updated_on),
+      ...(typeof r.sys_created_on === 'string' && r.sys_created_on
+        ? { createdAt: parseGlideDateTime(r.sys_created_on) }
+        : {}),
       version: String(r.sys_mod_count ?? ''),
       fields: r,
       ...(r.correlation_id ? { correlationId: String(r.correlation_id) } : {}),

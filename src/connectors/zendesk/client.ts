@@ -591,6 +591,7 @@ export class ZendeskConnector implements Connector {
       displayKey: `#${t.id}`,
       url: `${this.base}/agent/tickets/${t.id}`,
       updatedAt: parseZendeskTime(t.updated_at),
+      ...(t.created_at ? { createdAt: parseZendeskTime(t.created_at) } : {}),
       version: t.updated_at,
       fields: ticketFields(t),
       ...(t.external_id ? { correlationId: t.external_id } : {}),

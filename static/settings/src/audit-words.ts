@@ -19,6 +19,7 @@ export const ACTION_WORDS: Record<string, string> = {
   'connection-deleted': 'Connection deleted',
   'issue-linked': 'Linked by hand',
   'issue-unlinked': 'Unlinked',
+  'issue-adopted': 'Paired with an existing item',
   'create-in-remote': 'Created in the other system',
   'sync-now': 'Sync now',
   'bulk-sync-started': 'Bulk sync started',
