@@ -1,9 +1,11 @@
 /**
  * An alert check that crashes, for every system the registry implements, each in a world of its own (so every call
- * of the check is about that system's connection): crashed before each of its calls in turn, then run again five
- * minutes later as its schedule would, each target has the start of the condition exactly once, or, where the crash
- * fell between a delivery and its record, twice with the same id (the signed webhook's receiver recognises the repeat
- * by it). Nothing is lost and no second alert is made.
+ * of the check is about that system's connection): crashed before one of its calls, then run again five minutes later
+ * as its schedule would, each target has the start of the condition exactly once, or, where the crash fell between a
+ * delivery and its record, twice with the same id (the signed webhook's receiver recognises the repeat by it). Nothing
+ * is lost and no second alert is made. The registry's first system is crashed before every call of the check; the
+ * others before every call from the state's write on (the writes and deliveries). The calls before it only read, and
+ * a crash there leaves nothing behind, as for the first system; running them for every system only cost CI minutes.
  */
 import { implementedSystems } from '../../src/connectors/registry';
 import {
@@ -15,7 +17,7 @@ import {
   runAlertCheck,
   type AlertTarget,
 } from '../support/alerts';
-import { atEachPosition, CrashCases, positions } from '../support/crash-cases';
+import { atEachPosition, CrashCases, positionOf, positions } from '../support/crash-cases';
 import { startEverySystem, type EverySystem } from '../support/every-system';
 
 describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s', (_label, kind) => {
@@ -26,7 +28,7 @@ describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s',
   }, 120_000);
   afterAll(() => world?.sandbox.stop());
 
-  it('a check crashed before any of its calls still sends each target the start once, or twice with one id', async () => {
+  it('a check crashed before one of its calls still sends each target the start once, or twice with one id', async () => {
     const p = world.paired[0]!;
     const { id } = await world.connectionOf(p);
     const issue = await world.pairedIssue(p, `Crashed alert check on ${p.system.label}`);
@@ -60,7 +62,8 @@ describe.each(implementedSystems().map((s) => [s.label, s.kind] as const))('%s',
     );
     const [recorded] = await cases.record();
     expect(ALERT_TARGETS.map((t) => outcome[t].length)).toEqual([1, 1, 1, 1]);
-    await atEachPosition(recorded!, positions(1, recorded!.calls.length), async (n) => {
+    const from = kind === implementedSystems()[0]!.kind ? 1 : positionOf(recorded!, /transaction alert-state/);
+    await atEachPosition(recorded!, positions(from, recorded!.calls.length), async (n) => {
       await cases.crash(recorded!, 1, n);
       for (const t of ALERT_TARGETS) {
         expect(new Set(outcome[t]).size).toBe(1);
